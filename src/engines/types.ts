@@ -1,0 +1,119 @@
+/**
+ * The contract every renderer (compose on CPU, comfyui on GPU) fulfils.
+ * The job handler only knows this file; engines never touch the database or storage.
+ */
+
+/** Weave structures a family can be woven in. */
+export type WeaveKind =
+  | 'plain'
+  | 'twill'
+  | 'herringbone'
+  | 'hopsack'
+  | 'sharkskin'
+  | 'birdseye'
+  | 'flannel'
+  | 'satin';
+
+/** Patterns laid over the weave by coloured yarns. */
+export type PatternKind =
+  | 'solid'
+  | 'pinstripe'
+  | 'chalkstripe'
+  | 'glencheck'
+  | 'houndstooth'
+  | 'windowpane';
+
+/** How a fabric family is woven: stored as JSON on the family row. */
+export interface FabricDesign {
+  weave: WeaveKind;
+  pattern: PatternKind;
+  /** Width of one yarn in millimetres (e.g. 0.25 for a fine worsted). */
+  threadMm: number;
+  /** Default pattern repeat in millimetres (stripe spacing, check size); a colour may override it. */
+  repeatMm?: number;
+  /** 0..1 mélange: how much yarn-to-yarn tone variation (flannel, heathered cloth). */
+  heather?: number;
+  /** 0..1 raised fibre that softens the weave (flannel, cashmere). */
+  nap?: number;
+  /** 0..1 lustre (mohair, silk blends) versus matte (flannel). */
+  sheen?: number;
+  /** Colour of the stripe / check / overcheck yarns; derived from the ground when absent. */
+  accentHex?: string;
+}
+
+/** An uploaded swatch photo made into a seamless tile (see fabrics/swatch). */
+export interface SwatchTile {
+  /** Raw interleaved RGB, 3 bytes per pixel, sRGB. */
+  rgb: Uint8Array;
+  width: number;
+  height: number;
+  /** Real-world width of the tile in millimetres (from the admin's or associate's input). */
+  widthMm: number;
+}
+
+/** Everything about the cloth that determines pixels. */
+export interface FabricSpec {
+  design: FabricDesign;
+  /** Ground colour of the colourway, '#RRGGBB'. */
+  hex: string;
+  /** Pattern repeat for this colourway, overriding design.repeatMm. */
+  repeatMm?: number;
+  /** When present, the swatch photo is draped instead of the procedural weave. */
+  swatch?: SwatchTile;
+}
+
+export interface WatermarkSpec {
+  text: string;
+  /** 0..1 */
+  opacity: number;
+  position: 'bottom-right' | 'bottom-left' | 'top-right' | 'top-left' | 'center';
+}
+
+export type ImageFormat = 'jpeg' | 'webp' | 'avif';
+
+export interface RenderRequest {
+  /** Cut slug, e.g. 'single-breasted'. */
+  cut: string;
+  /** View slug, e.g. 'front'. */
+  view: string;
+  fabric: FabricSpec;
+  watermark: WatermarkSpec;
+  /** Formats to encode; JPEG is always produced. */
+  formats?: ImageFormat[];
+  /** Called with 0..1 as the render advances. */
+  onProgress?: (progress: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface EncodedImage {
+  size: 'full' | 'preview' | 'thumb';
+  format: ImageFormat;
+  width: number;
+  height: number;
+  data: Buffer;
+}
+
+export interface RenderResult {
+  images: EncodedImage[];
+  /** Milliseconds spent, by stage, for logs and benchmarks. */
+  timings: Record<string, number>;
+}
+
+export interface CutViewInfo {
+  cut: string;
+  view: string;
+  width: number;
+  height: number;
+  /** Changes whenever the template's pixels change: part of the render cache key. */
+  version: string;
+}
+
+export interface Engine {
+  /** 'compose', 'comfyui', ... */
+  readonly name: string;
+  /** Part of the render cache key: bump when output pixels change for the same input. */
+  readonly version: string;
+  /** Templates this engine can render; the catalog's cuts refer to these. */
+  views(): CutViewInfo[];
+  render(request: RenderRequest): Promise<RenderResult>;
+}

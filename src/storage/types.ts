@@ -1,0 +1,26 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * Where renders and uploaded swatches live. Keys are relative, '/'-separated paths such as
+ * 'renders/ab/abcdef.jpg'; drivers never accept '..' or absolute keys.
+ */
+export interface Storage {
+  readonly driver: 'local' | 's3';
+  put(key: string, data: Buffer, contentType: string): Promise<void>;
+  get(key: string): Promise<Buffer>;
+  /** Stream an object; rejects with StorageNotFoundError when missing. */
+  stream(key: string): Promise<{ body: Readable; contentType: string; size: number }>;
+  exists(key: string): Promise<boolean>;
+  delete(key: string): Promise<void>;
+  /** Public URL for a key (a path served by our own /files route, or a bucket/CDN URL). */
+  url(key: string): string;
+  /** Throws when the backing store cannot be reached: used by /readyz. */
+  check(): Promise<void>;
+}
+
+export class StorageNotFoundError extends Error {
+  constructor(readonly key: string) {
+    super(`No stored object at ${key}`);
+    this.name = 'StorageNotFoundError';
+  }
+}

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import sharp from 'sharp';
+import type { FabricColorRow, FabricFamilyRow } from '../db/schema.ts';
+import type { FabricDesign } from '../engines/types.ts';
+import { generateFabricTexture } from '../fabrics/index.ts';
+import { notFound } from '../http/errors.ts';
+import type { Runtime } from '../runtime.ts';
+import { findColorBySlug, findFamilyBySlug, listActiveCuts, listActiveFamiliesWithColors } from './repository.ts';
+
+/** Close-up scale of a swatch card: thread structure visible. */
+const SWATCH_PX_PER_MM = 8;
+const SWATCH_SIZE = 320;
+
+export function swatchUrl(rt: Runtime, family: FabricFamilyRow, color: FabricColorRow): string {
+  if (color.swatch_key) return rt.storage.url(color.swatch_key);
+  const version = createHash('sha1').update(JSON.stringify([family.design, color.hex, color.repeat_mm])).digest('hex').slice(0, 10);
+  return `${rt.config.publicBaseUrl}/api/swatches/${family.slug}/${color.slug}.jpg?v=${version}`;
+}
+
+export async function catalogRoutes(app: FastifyInstance) {
+  const rt = app.runtime;
+
+  app.get('/api/catalog', async () => {
+    const families = await listActiveFamiliesWithColors(rt.db);
+    return {
+      families: families.map(({ family, colors }) => ({
+        id: family.slug,
+        name: family.name,
+        composition: family.composition,
+        weightGsm: family.weight_gsm,
+        season: family.season,
+        description: family.description,
+        design: family.design as FabricDesign,
+        sort: family.sort,
+        colors: colors.map((c) => ({
+          id: c.slug,
+          name: c.name,
+          hex: c.hex,
+          repeatMm: c.repeat_mm != null ? Number(c.repeat_mm) : ((family.design as FabricDesign).repeatMm ?? null),
+          swatchUrl: swatchUrl(rt, family, c),
+        })),
+      })),
+    };
+  });
+
+  app.get('/api/cuts', async () => {
+    const cuts = await listActiveCuts(rt.db);
+    const templates = [...rt.engines.values()].flatMap((e) => e.views());
+    return {
+      cuts: cuts.map(({ cut, views }) => ({
+        id: cut.slug,
+        name: cut.name,
+        legacyId: cut.legacy_id,
+        views: views.map((v) => {
+          const t = templates.find((t) => t.cut === cut.slug && t.view === v.view);
+          return { id: v.view, kind: v.kind, width: t?.width ?? null, height: t?.height ?? null };
+        }),
+      })),
+    };
+  });
+
+  // Procedural swatch cards, made on demand and kept: a small JPEG per colour.
+  const cards = new Map<string, Buffer>();
+  app.get<{ Params: { family: string; color: string } }>('/api/swatches/:family/:color.jpg', async (req, reply) => {
+    const family = await findFamilyBySlug(rt.db, req.params.family);
+    if (!family) throw notFound('fabric family', req.params.family);
+    const color = await findColorBySlug(rt.db, family.id, req.params.color);
+    if (!color) throw notFound('colour', req.params.color);
+    const key = JSON.stringify([family.design, color.hex, color.repeat_mm]);
+    let card = cards.get(key);
+    if (!card) {
+      const texture = generateFabricTexture(
+        { design: family.design as FabricDesign, hex: color.hex, repeatMm: color.repeat_mm != null ? Number(color.repeat_mm) : undefined },
+        SWATCH_PX_PER_MM,
+      );
+      // Tile the seamless texture to fill the card whatever its native size.
+      const rgb = Buffer.alloc(SWATCH_SIZE * SWATCH_SIZE * 3);
+      for (let y = 0; y < SWATCH_SIZE; y++) {
+        const ty = y % texture.height;
+        for (let x = 0; x < SWATCH_SIZE; x++) {
+          const s = (ty * texture.width + (x % texture.width)) * 3;
+          const d = (y * SWATCH_SIZE + x) * 3;
+          rgb[d] = texture.rgb[s]!;
+          rgb[d + 1] = texture.rgb[s + 1]!;
+          rgb[d + 2] = texture.rgb[s + 2]!;
+        }
+      }
+      card = await sharp(rgb, { raw: { width: SWATCH_SIZE, height: SWATCH_SIZE, channels: 3 } }).jpeg({ quality: 88 }).toBuffer();
+      if (cards.size > 500) cards.delete(cards.keys().next().value!);
+      cards.set(key, card);
+    }
+    return reply.header('content-type', 'image/jpeg').header('cache-control', 'public, max-age=86400').send(card);
+  });
+}

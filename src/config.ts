@@ -1,0 +1,227 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+
+/**
+ * The whole configuration, read once from the environment (and an optional .env file) and passed
+ * around as a value. No other module reads process.env.
+ */
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^-?\d+$/, { message: `expected a whole number between ${min} and ${max}` })
+    .transform(Number)
+    .pipe(z.number().min(min, { message: `expected at least ${min}` }).max(max, { message: `expected at most ${max}` }));
+
+const num = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/, { message: `expected a number between ${min} and ${max}` })
+    .transform(Number)
+    .pipe(z.number().min(min, { message: `expected at least ${min}` }).max(max, { message: `expected at most ${max}` }));
+
+const csv = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test'], { message: 'expected development, production or test' }).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: int(0, 65535).default(8080),
+  PUBLIC_BASE_URL: z.union([z.literal(''), z.url({ message: 'expected an absolute URL such as https://atelier.example.com' })]).default(''),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { message: 'expected a postgres:// or postgresql:// URL' })
+    .optional(),
+  EMBEDDED_PG_PORT: int(1024, 65535).default(54329),
+  DB_POOL_MAX: int(1, 200).default(10),
+
+  STORAGE: z.enum(['local', 's3'], { message: 'expected local or s3' }).default('local'),
+  FILES_DIR: z.string().min(1).optional(),
+  S3_BUCKET: z.string().min(3).optional(),
+  S3_REGION: z.string().min(1).default('auto'),
+  S3_ENDPOINT: z.url({ message: 'expected an absolute URL' }).optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: bool.default(true),
+  S3_PUBLIC_BASE_URL: z.url({ message: 'expected an absolute URL' }).optional(),
+
+  CORS_ORIGINS: csv.default([]),
+  BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  UPLOAD_MAX_BYTES: int(1024, 100 * 1024 * 1024).default(5 * 1024 * 1024),
+  UPLOAD_MAX_PIXELS: int(10_000, 500_000_000).default(40_000_000),
+  RATE_LIMIT_MAX: int(1, 1_000_000).default(600),
+  RATE_LIMIT_RENDERS_MAX: int(1, 1_000_000).default(120),
+  RATE_LIMIT_WINDOW_MS: int(1000, 3_600_000).default(60_000),
+  RENDER_MAX_CUTS: int(1, 20).default(6),
+
+  RUN_WORKER: bool.default(true),
+  ENGINES: csv.pipe(z.array(z.enum(['compose', 'comfyui'])).min(1, { message: 'expected at least one engine' })).default(['compose']),
+  WORKER_CONCURRENCY: int(1, 64).default(2),
+  WORKER_HEARTBEAT_MS: int(100, 600_000).default(5_000),
+  WORKER_DEAD_AFTER_MS: int(500, 3_600_000).default(30_000),
+  JOB_MAX_ATTEMPTS: int(1, 25).default(3),
+  TEXTURE_CACHE_MB: int(8, 4096).default(128),
+  SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(20_000),
+
+  WATERMARK_TEXT: z.string().max(80).default('ATELIER · PREVIEW'),
+  WATERMARK_OPACITY: num(0, 1).default(0.35),
+  WATERMARK_POSITION: z.enum(['bottom-right', 'bottom-left', 'top-right', 'top-left', 'center']).default('bottom-right'),
+
+  JWT_SECRET: z.string().optional(),
+  ADMIN_PASSWORD: z.string().min(8, { message: 'expected at least 8 characters' }).optional(),
+  COMFYUI_URL: z.url().optional(),
+
+  GIT_COMMIT: z.string().optional(),
+  BUILD_TIME: z.string().optional(),
+});
+
+type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  host: string;
+  port: number;
+  publicBaseUrl: string;
+  logLevel: Env['LOG_LEVEL'];
+  dataDir: string;
+  database: { url?: string; embeddedPort: number; embeddedDir: string; poolMax: number };
+  storage:
+    | { driver: 'local'; root: string; publicBaseUrl: string }
+    | {
+        driver: 's3';
+        bucket: string;
+        region: string;
+        endpoint?: string;
+        accessKeyId: string;
+        secretAccessKey: string;
+        forcePathStyle: boolean;
+        publicBaseUrl?: string;
+      };
+  http: {
+    corsOrigins: string[];
+    bodyLimitBytes: number;
+    rateLimitMax: number;
+    rateLimitRendersMax: number;
+    rateLimitWindowMs: number;
+  };
+  uploads: { maxBytes: number; maxPixels: number };
+  renders: { maxCuts: number };
+  worker: {
+    enabledInServe: boolean;
+    engines: Array<'compose' | 'comfyui'>;
+    concurrency: number;
+    heartbeatMs: number;
+    deadAfterMs: number;
+    maxAttempts: number;
+    textureCacheBytes: number;
+  };
+  shutdownTimeoutMs: number;
+  watermark: { text: string; opacity: number; position: Env['WATERMARK_POSITION'] };
+  auth: { jwtSecret?: string; adminPassword?: string };
+  comfyuiUrl?: string;
+  build: { commit?: string; time?: string };
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads `.env` from the working directory when present; real environment variables win. */
+export function environmentWithDotenv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Record<string, string | undefined> {
+  const file = path.join(cwd, '.env');
+  const fromFile = existsSync(file) ? parseDotenv(readFileSync(file)) : {};
+  return { ...fromFile, ...env };
+}
+
+export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
+  // Empty strings mean "unset", as they do in most deployment tools' env editors.
+  const cleaned = Object.fromEntries(Object.entries(rawEnv).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      const got = cleaned[name];
+      const shown = /SECRET|PASSWORD|KEY/.test(name) ? '' : got !== undefined ? ` (got "${got}")` : '';
+      return `${name}: ${issue.message}${shown}`;
+    });
+    throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
+  }
+  const e = parsed.data;
+
+  if (e.NODE_ENV === 'production' && (!e.JWT_SECRET || e.JWT_SECRET.length < 32)) {
+    throw new ConfigError('Invalid configuration: JWT_SECRET: expected at least 32 characters outside development');
+  }
+  if (e.JWT_SECRET !== undefined && e.JWT_SECRET.length < 32 && e.NODE_ENV !== 'development' && e.NODE_ENV !== 'test') {
+    throw new ConfigError('Invalid configuration: JWT_SECRET: expected at least 32 characters');
+  }
+
+  const dataDir = path.resolve(e.DATA_DIR);
+  let storage: Config['storage'];
+  if (e.STORAGE === 's3') {
+    for (const name of ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
+      if (!e[name]) throw new ConfigError(`Invalid configuration: ${name}: required when STORAGE=s3`);
+    }
+    storage = {
+      driver: 's3',
+      bucket: e.S3_BUCKET!,
+      region: e.S3_REGION,
+      endpoint: e.S3_ENDPOINT,
+      accessKeyId: e.S3_ACCESS_KEY_ID!,
+      secretAccessKey: e.S3_SECRET_ACCESS_KEY!,
+      forcePathStyle: e.S3_FORCE_PATH_STYLE,
+      publicBaseUrl: e.S3_PUBLIC_BASE_URL,
+    };
+  } else {
+    storage = { driver: 'local', root: path.resolve(e.FILES_DIR ?? path.join(dataDir, 'files')), publicBaseUrl: e.PUBLIC_BASE_URL };
+  }
+
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicBaseUrl: e.PUBLIC_BASE_URL,
+    logLevel: e.LOG_LEVEL,
+    dataDir,
+    database: { url: e.DATABASE_URL, embeddedPort: e.EMBEDDED_PG_PORT, embeddedDir: path.join(dataDir, 'pg'), poolMax: e.DB_POOL_MAX },
+    storage,
+    http: {
+      corsOrigins: e.CORS_ORIGINS,
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      rateLimitMax: e.RATE_LIMIT_MAX,
+      rateLimitRendersMax: e.RATE_LIMIT_RENDERS_MAX,
+      rateLimitWindowMs: e.RATE_LIMIT_WINDOW_MS,
+    },
+    uploads: { maxBytes: e.UPLOAD_MAX_BYTES, maxPixels: e.UPLOAD_MAX_PIXELS },
+    renders: { maxCuts: e.RENDER_MAX_CUTS },
+    worker: {
+      enabledInServe: e.RUN_WORKER,
+      engines: e.ENGINES,
+      concurrency: e.WORKER_CONCURRENCY,
+      heartbeatMs: e.WORKER_HEARTBEAT_MS,
+      deadAfterMs: e.WORKER_DEAD_AFTER_MS,
+      maxAttempts: e.JOB_MAX_ATTEMPTS,
+      textureCacheBytes: e.TEXTURE_CACHE_MB * 1024 * 1024,
+    },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    watermark: { text: e.WATERMARK_TEXT, opacity: e.WATERMARK_OPACITY, position: e.WATERMARK_POSITION },
+    auth: { jwtSecret: e.JWT_SECRET, adminPassword: e.ADMIN_PASSWORD },
+    comfyuiUrl: e.COMFYUI_URL,
+    build: { commit: e.GIT_COMMIT, time: e.BUILD_TIME },
+  };
+}

@@ -1,0 +1,174 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Kysely's view of the tables created by src/db/migrations. Keep in step with the SQL. */
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+/** numeric columns come back from pg as strings; we write numbers. */
+type Numeric = ColumnType<string, number | string, number | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface FabricFamilyTable {
+  id: Generated<string>;
+  slug: string;
+  name: string;
+  composition: Generated<string>;
+  weight_gsm: number | null;
+  season: Generated<'all-season' | 'spring-summer' | 'autumn-winter'>;
+  description: Generated<string>;
+  design: Json<unknown>;
+  legacy: Json<unknown> | null;
+  active: Generated<boolean>;
+  archived_at: Timestamp | null;
+  sort: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface FabricColorTable {
+  id: Generated<string>;
+  family_id: string;
+  slug: string;
+  name: string;
+  hex: string;
+  repeat_mm: Numeric | null;
+  swatch_key: string | null;
+  swatch_width_mm: Numeric | null;
+  active: Generated<boolean>;
+  archived_at: Timestamp | null;
+  sort: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface CutTable {
+  id: Generated<string>;
+  slug: string;
+  name: string;
+  legacy_id: string | null;
+  active: Generated<boolean>;
+  sort: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface CutViewTable {
+  id: Generated<string>;
+  cut_id: string;
+  view: string;
+  kind: Generated<'builtin' | 'photo'>;
+  base_key: string | null;
+  mask_key: string | null;
+  version: Generated<string>;
+  active: Generated<boolean>;
+  sort: Generated<number>;
+  created_at: CreatedAt;
+}
+
+export interface SwatchUploadTable {
+  id: Generated<string>;
+  storage_key: string;
+  filename: string;
+  content_type: string;
+  size_bytes: number;
+  width: number;
+  height: number;
+  sha256: string;
+  width_mm: ColumnType<string, number | undefined, number>;
+  mean_hex: string | null;
+  created_at: CreatedAt;
+}
+
+export type RenderStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
+
+export interface StoredImage {
+  size: 'full' | 'preview' | 'thumb';
+  format: 'jpeg' | 'webp' | 'avif';
+  key: string;
+  width: number;
+  height: number;
+  bytes: number;
+}
+
+export interface RenderTable {
+  id: Generated<string>;
+  cache_key: string;
+  status: Generated<RenderStatus>;
+  progress: Generated<number>;
+  engine: string;
+  engine_version: string;
+  family_id: string;
+  color_id: string | null;
+  swatch_upload_id: string | null;
+  cut_id: string;
+  view: string;
+  params: Json<Record<string, unknown>>;
+  attempts: Generated<number>;
+  error: string | null;
+  images: ColumnType<StoredImage[], string | undefined, string>;
+  request_id: string | null;
+  worker_id: string | null;
+  created_at: CreatedAt;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  duration_ms: number | null;
+}
+
+export interface RenderBatchTable {
+  id: Generated<string>;
+  source: 'api' | 'legacy';
+  request_id: string | null;
+  params: Json<Record<string, unknown>>;
+  created_at: CreatedAt;
+}
+
+export interface RenderBatchItemTable {
+  batch_id: string;
+  render_id: string;
+  position: number;
+}
+
+export interface UserTable {
+  id: Generated<string>;
+  email: string;
+  role: 'admin' | 'merchandiser' | 'associate';
+  password_hash: string;
+  failed_logins: Generated<number>;
+  locked_until: Timestamp | null;
+  disabled_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface WorkerTable {
+  id: string;
+  hostname: string;
+  pid: number;
+  engines: string[];
+  job_worker_ids: ColumnType<string[], string[] | undefined, string[]>;
+  started_at: CreatedAt;
+  last_heartbeat_at: Timestamp;
+  stopped_at: Timestamp | null;
+}
+
+export interface Database {
+  fabric_families: FabricFamilyTable;
+  fabric_colors: FabricColorTable;
+  cuts: CutTable;
+  cut_views: CutViewTable;
+  swatch_uploads: SwatchUploadTable;
+  renders: RenderTable;
+  render_batches: RenderBatchTable;
+  render_batch_items: RenderBatchItemTable;
+  users: UserTable;
+  workers: WorkerTable;
+}
+
+export type FabricFamilyRow = Selectable<FabricFamilyTable>;
+export type FabricColorRow = Selectable<FabricColorTable>;
+export type CutRow = Selectable<CutTable>;
+export type CutViewRow = Selectable<CutViewTable>;
+export type RenderRow = Selectable<RenderTable>;
+export type NewRender = Insertable<RenderTable>;
+export type RenderUpdate = Updateable<RenderTable>;
+export type SwatchUploadRow = Selectable<SwatchUploadTable>;

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { catalogRoutes } from '../catalog/routes.ts';
+import { legacyRoutes } from '../legacy/routes.ts';
+import { renderRoutes } from '../renders/routes.ts';
+import type { Runtime } from '../runtime.ts';
+import { fileRoutes } from '../storage/routes.ts';
+import { AppError } from './errors.ts';
+import { healthRoutes } from './health.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    runtime: Runtime;
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
+  const { config } = rt;
+  const app = Fastify({
+    loggerInstance: rt.logger,
+    bodyLimit: config.http.bodyLimitBytes,
+    trustProxy: true,
+    // A caller's correlation id is kept when it looks like one; otherwise we make our own.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+  });
+  app.decorate('runtime', rt);
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  await app.register(helmet, {
+    // The API is also called by a front end on another origin: images must be embeddable there.
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:', ...(config.storage.driver === 's3' && config.storage.publicBaseUrl ? [config.storage.publicBaseUrl] : [])],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        mediaSrc: ["'self'", 'blob:'],
+      },
+    },
+  });
+  await app.register(cors, {
+    origin: (origin, cb) => cb(null, !origin || config.http.corsOrigins.includes(origin) || config.http.corsOrigins.includes('*')),
+    credentials: true,
+    exposedHeaders: ['x-request-id'],
+  });
+  await app.register(rateLimit, {
+    max: config.http.rateLimitMax,
+    timeWindow: config.http.rateLimitWindowMs,
+    errorResponseBuilder: (_req, ctx) =>
+      new AppError(429, 'rate_limited', `Too many requests; try again in ${Math.ceil(ctx.ttl / 1000)} s`),
+  });
+  await app.register(multipart, {
+    limits: { fileSize: config.uploads.maxBytes, files: 1, fields: 10, fieldSize: 10_000 },
+  });
+
+  app.setErrorHandler((error: FastifyError | AppError, req, reply) => {
+    if (error instanceof AppError) {
+      return reply.status(error.status).send({ error: { code: error.code, message: error.message, details: error.details } });
+    }
+    const status = (error as FastifyError).statusCode ?? 500;
+    if (status >= 500) {
+      req.log.error({ err: error }, 'request failed');
+      return reply.status(500).send({ error: { code: 'internal', message: 'Something went wrong on our side; the error was logged' } });
+    }
+    const code = (error as FastifyError).code;
+    const message =
+      code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError
+        ? 'The request body is not valid JSON'
+        : code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? `The request body is larger than ${config.http.bodyLimitBytes} bytes`
+          : code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+            ? 'Unsupported content type'
+            : error.message;
+    return reply.status(status).send({ error: { code: code ? code.replace(/^FST_ERR_/, '').toLowerCase() : 'bad_request', message } });
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply.status(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` } }),
+  );
+
+  await app.register(healthRoutes);
+  await app.register(catalogRoutes);
+  await app.register(renderRoutes);
+  await app.register(fileRoutes);
+  await app.register(legacyRoutes);
+  // Fastify types the instance by its pino logger; the rest of the code only needs the base type.
+  return app as unknown as FastifyInstance;
+}

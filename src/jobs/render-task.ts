@@ -1,0 +1,116 @@
+import type { JobHelpers, Task } from 'graphile-worker';
+import type { Logger } from 'pino';
+import type { StoredImage } from '../db/schema.ts';
+import type { FabricSpec, SwatchTile } from '../engines/types.ts';
+import { makeSwatchTile } from '../fabrics/index.ts';
+import type { FabricDescriptor } from '../renders/service.ts';
+import { publishRenderEvent } from '../renders/events.ts';
+import { markAttemptFailed, markRunning, markSucceeded, setProgress } from '../renders/repository.ts';
+import type { Runtime } from '../runtime.ts';
+
+export interface RenderJobPayload {
+  renderId: string;
+  requestId: string;
+}
+
+const CONTENT_TYPES = { jpeg: 'image/jpeg', webp: 'image/webp', avif: 'image/avif' } as const;
+const EXTENSIONS = { jpeg: 'jpg', webp: 'webp', avif: 'avif' } as const;
+
+/** Swatch tiles are expensive to make and small to keep: remember the last few by content hash. */
+class SwatchTileCache {
+  private readonly tiles = new Map<string, Promise<SwatchTile>>();
+  constructor(private readonly max = 32) {}
+  get(sha256: string, make: () => Promise<SwatchTile>): Promise<SwatchTile> {
+    let tile = this.tiles.get(sha256);
+    if (tile) {
+      this.tiles.delete(sha256);
+      this.tiles.set(sha256, tile);
+      return tile;
+    }
+    tile = make();
+    tile.catch(() => this.tiles.delete(sha256));
+    this.tiles.set(sha256, tile);
+    if (this.tiles.size > this.max) this.tiles.delete(this.tiles.keys().next().value!);
+    return tile;
+  }
+}
+
+/** Messages shown to people: never a stack trace, never an internal path. */
+function describeFailure(error: unknown): string {
+  if (error instanceof Error && error.name === 'AbortError') return 'The render was interrupted; it will be retried';
+  if (error instanceof Error && /Input buffer|unsupported image|corrupt/i.test(error.message)) {
+    return 'The fabric photo could not be read as an image';
+  }
+  return 'The render failed because of an internal error; it will be retried or you can try again';
+}
+
+export function createRenderTask(rt: Runtime, currentWorkerId: () => string): Task {
+  const tiles = new SwatchTileCache();
+
+  return async (rawPayload: unknown, helpers: JobHelpers) => {
+    const payload = rawPayload as RenderJobPayload;
+    const log: Logger = rt.logger.child({ renderId: payload.renderId, requestId: payload.requestId, jobId: helpers.job.id, attempt: helpers.job.attempts });
+    const started = performance.now();
+    const render = await markRunning(rt.db, payload.renderId, currentWorkerId());
+    if (!render) {
+      log.info('render no longer wanted (canceled or finished); skipping');
+      return;
+    }
+    log.info({ cut: render.cut_id, view: render.view, engine: render.engine }, 'render started');
+    await publishRenderEvent(rt.pool, { id: render.id, status: 'running', progress: 0 });
+
+    try {
+      const engine = rt.engines.get(render.engine);
+      if (!engine) throw new Error(`engine ${render.engine} is not available on this worker`);
+      const cut = await rt.db.selectFrom('cuts').select('slug').where('id', '=', render.cut_id).executeTakeFirstOrThrow();
+      const descriptor = (render.params as { fabric: FabricDescriptor }).fabric;
+      const fabric: FabricSpec = { design: descriptor.design, hex: descriptor.hex, repeatMm: descriptor.repeatMm };
+      if (descriptor.swatch) {
+        const { key, sha256, widthMm } = descriptor.swatch;
+        fabric.swatch = await tiles.get(`${sha256}:${widthMm}`, async () => (await makeSwatchTile(await rt.storage.get(key), { widthMm })).tile);
+      }
+
+      let lastProgressAt = 0;
+      const result = await engine.render({
+        cut: cut.slug,
+        view: render.view,
+        fabric,
+        watermark: rt.config.watermark,
+        signal: helpers.abortSignal,
+        onProgress: (progress) => {
+          const now = performance.now();
+          if (now - lastProgressAt < 100 || progress >= 1) return;
+          lastProgressAt = now;
+          void setProgress(rt.db, render.id, progress)
+            .then(() => publishRenderEvent(rt.pool, { id: render.id, status: 'running', progress }))
+            .catch(() => undefined);
+        },
+      });
+
+      const images: StoredImage[] = [];
+      for (const image of result.images) {
+        const key = `renders/${render.id.slice(0, 2)}/${render.id}/${image.size}.${EXTENSIONS[image.format]}`;
+        await rt.storage.put(key, image.data, CONTENT_TYPES[image.format]);
+        images.push({ size: image.size, format: image.format, key, width: image.width, height: image.height, bytes: image.data.length });
+      }
+      const durationMs = Math.round(performance.now() - started);
+      const done = await markSucceeded(rt.db, render.id, images, durationMs);
+      if (!done) {
+        // Canceled while rendering: the files are not referenced by anything, so remove them.
+        await Promise.all(images.map((i) => rt.storage.delete(i.key).catch(() => undefined)));
+        log.info('render canceled while running; output discarded');
+        return;
+      }
+      await publishRenderEvent(rt.pool, { id: render.id, status: 'succeeded', progress: 1 });
+      log.info({ durationMs, timings: result.timings }, 'render succeeded');
+    } catch (error) {
+      const final = helpers.job.attempts >= helpers.job.max_attempts;
+      const message = describeFailure(error);
+      log.error({ err: error, final }, 'render attempt failed');
+      await markAttemptFailed(rt.db, render.id, final ? message.replace(/; it will be retried.*$/, '') : message, final);
+      await publishRenderEvent(rt.pool, { id: render.id, status: final ? 'failed' : 'queued', progress: 0, error: message });
+      // Let graphile-worker schedule the retry; after the last attempt the render row says 'failed'.
+      if (!final) throw error;
+    }
+  };
+}

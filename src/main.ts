@@ -1,0 +1,156 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { FastifyInstance } from 'fastify';
+import { CatalogFormatError, parseCatalogDocument } from './catalog/catalog-file.ts';
+import { importCatalog } from './catalog/import.ts';
+import { ConfigError, environmentWithDotenv, loadConfig, type Config } from './config.ts';
+import { buildApp } from './http/app.ts';
+import { startWorker, type WorkerHandle } from './jobs/worker.ts';
+import { createLogger } from './logger.ts';
+import { RenderCliError, renderFromCatalogFile } from './render-cli.ts';
+import { DEMO_CATALOG, startRuntime, type Runtime } from './runtime.ts';
+
+const USAGE = `Usage: atelier <command> [options]
+
+Commands:
+  serve              API, web app and (unless RUN_WORKER=false) an in-process worker
+  worker             render workers only; start as many as you like against one database
+  migrate            apply database migrations and exit
+  seed FILE          import a catalog (Atelier JSON or the replaced system's fabrics.json)
+  render             render one image to a file without a server:
+                     --family F --color C --cut K [--view V] --out file.(jpg|webp|avif|png) [--catalog FILE]
+
+Configuration comes from the environment and an optional .env file; see README.md.`;
+
+async function serve(config: Config) {
+  const logger = createLogger(config);
+  const rt = await startRuntime(config, logger, { seedDemo: true });
+  let app: FastifyInstance | undefined;
+  let worker: WorkerHandle | undefined;
+  const stop = onShutdown(rt, async () => {
+    await app?.close();
+    await worker?.stop();
+  });
+  try {
+    app = await buildApp(rt);
+    await app.listen({ host: config.host, port: config.port });
+    if (config.worker.enabledInServe) worker = await startWorker(rt);
+    logger.info({ url: `http://localhost:${(app.server.address() as { port: number }).port}` }, 'Atelier is ready');
+  } catch (error) {
+    logger.error({ err: error }, 'start-up failed');
+    await stop(1);
+  }
+}
+
+async function workerOnly(config: Config) {
+  const logger = createLogger(config);
+  const rt = await startRuntime(config, logger);
+  let worker: WorkerHandle | undefined;
+  onShutdown(rt, async () => {
+    await worker?.stop();
+  });
+  worker = await startWorker(rt);
+}
+
+/** SIGTERM/SIGINT: stop taking work, let running renders finish (bounded), close pools, exit. */
+function onShutdown(rt: Runtime, stopServices: () => Promise<void>) {
+  let stopping = false;
+  const stop = async (code = 0) => {
+    if (stopping) return;
+    stopping = true;
+    const force = setTimeout(() => {
+      rt.logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, rt.config.shutdownTimeoutMs + 5000);
+    force.unref();
+    try {
+      await stopServices();
+      await rt.close();
+    } catch (error) {
+      rt.logger.error({ err: error }, 'error during shutdown');
+      code = 1;
+    }
+    rt.logger.info('stopped');
+    process.exit(code);
+  };
+  process.once('SIGTERM', () => void stop(0));
+  process.once('SIGINT', () => void stop(0));
+  return stop;
+}
+
+async function main() {
+  const [command, ...rest] = process.argv.slice(2);
+  if (!command || command === '--help' || command === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  if (command === 'render') {
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        family: { type: 'string' },
+        color: { type: 'string' },
+        cut: { type: 'string' },
+        view: { type: 'string' },
+        out: { type: 'string' },
+        catalog: { type: 'string', default: DEMO_CATALOG },
+      },
+    });
+    for (const name of ['family', 'color', 'cut', 'out'] as const) {
+      if (!values[name]) throw new UsageError(`render: --${name} is required`);
+    }
+    const result = await renderFromCatalogFile({
+      catalogFile: values.catalog!,
+      family: values.family!,
+      color: values.color!,
+      cut: values.cut!,
+      view: values.view,
+      out: path.resolve(values.out!),
+    });
+    console.log(`${values.out}: ${result.width}×${result.height} ${result.format}, ${result.bytes} bytes in ${result.ms} ms`);
+    return;
+  }
+
+  const config = loadConfig(environmentWithDotenv(process.env));
+  switch (command) {
+    case 'serve':
+      return serve(config);
+    case 'worker':
+      return workerOnly(config);
+    case 'migrate': {
+      const rt = await startRuntime(config, createLogger(config));
+      await rt.close();
+      return;
+    }
+    case 'seed': {
+      const file = rest[0];
+      if (!file) throw new UsageError('seed: give the catalog file to import');
+      const doc = parseCatalogDocument(JSON.parse(await readFile(file, 'utf8')));
+      const rt = await startRuntime(config, createLogger(config));
+      try {
+        const summary = await importCatalog(rt.db, doc);
+        console.log(JSON.stringify(summary));
+      } finally {
+        await rt.close();
+      }
+      return;
+    }
+    default:
+      throw new UsageError(`Unknown command "${command}"\n\n${USAGE}`);
+  }
+}
+
+class UsageError extends Error {}
+
+main().catch(async (error) => {
+  // Configuration and usage mistakes are the user's to fix: one clear line, no stack.
+  if (error instanceof ConfigError || error instanceof UsageError || error instanceof CatalogFormatError || error instanceof RenderCliError) {
+    console.error(error.message);
+  } else if (error instanceof SyntaxError) {
+    console.error(`Not valid JSON: ${error.message}`);
+  } else {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  }
+  process.exitCode = 1;
+});

@@ -1,0 +1,147 @@
+import { sql, type Transaction } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { Database, NewRender, RenderRow, RenderStatus, StoredImage } from '../db/schema.ts';
+
+export const LIVE_STATUSES: RenderStatus[] = ['queued', 'running', 'succeeded'];
+export const TERMINAL_STATUSES: RenderStatus[] = ['succeeded', 'failed', 'canceled'];
+
+/** A render with the slugs people and clients know it by. */
+export interface RenderView extends RenderRow {
+  family_slug: string;
+  color_slug: string | null;
+  color_hex: string | null;
+  cut_slug: string;
+  cut_legacy_id: string | null;
+}
+
+/** Inserts the render unless a live one with the same cache key exists; returns null then. */
+export async function insertRenderUnlessLive(trx: Transaction<Database>, render: NewRender): Promise<RenderRow | null> {
+  const row = await trx
+    .insertInto('renders')
+    .values(render)
+    .onConflict((oc) => oc.column('cache_key').where('status', 'in', LIVE_STATUSES).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+export function findLiveRenderByCacheKey(trx: Transaction<Database> | Db, cacheKey: string): Promise<RenderRow | undefined> {
+  return trx
+    .selectFrom('renders')
+    .selectAll()
+    .where('cache_key', '=', cacheKey)
+    .where('status', 'in', LIVE_STATUSES)
+    .executeTakeFirst();
+}
+
+/** Queues the render's job in the same transaction that wrote the row: no row without a job. */
+export async function enqueueRenderJob(
+  trx: Transaction<Database>,
+  payload: { renderId: string; requestId: string },
+  maxAttempts: number,
+): Promise<void> {
+  await sql`SELECT graphile_worker.add_job('render', ${JSON.stringify(payload)}::json, max_attempts => ${maxAttempts}::int)`.execute(trx);
+}
+
+function renderViewQuery(db: Db) {
+  return db
+    .selectFrom('renders as r')
+    .innerJoin('fabric_families as f', 'f.id', 'r.family_id')
+    .innerJoin('cuts as c', 'c.id', 'r.cut_id')
+    .leftJoin('fabric_colors as k', 'k.id', 'r.color_id')
+    .selectAll('r')
+    .select(['f.slug as family_slug', 'k.slug as color_slug', 'k.hex as color_hex', 'c.slug as cut_slug', 'c.legacy_id as cut_legacy_id']);
+}
+
+export function findRenderView(db: Db, id: string): Promise<RenderView | undefined> {
+  return renderViewQuery(db).where('r.id', '=', id).executeTakeFirst();
+}
+
+export async function listRenderViews(db: Db, ids: string[]): Promise<RenderView[]> {
+  if (ids.length === 0) return [];
+  return renderViewQuery(db).where('r.id', 'in', ids).execute();
+}
+
+/** Newest first, keyset-paginated on (created_at, id) so pages stay stable while renders arrive. */
+export function listRenderHistory(db: Db, options: { limit: number; before?: { createdAt: Date; id: string } }) {
+  let q = renderViewQuery(db);
+  if (options.before) {
+    const { createdAt, id } = options.before;
+    q = q.where((eb) => eb.or([eb('r.created_at', '<', createdAt), eb.and([eb('r.created_at', '=', createdAt), eb('r.id', '<', id)])]));
+  }
+  return q.orderBy('r.created_at', 'desc').orderBy('r.id', 'desc').limit(options.limit).execute();
+}
+
+export async function createBatch(
+  trx: Transaction<Database>,
+  batch: { source: 'api' | 'legacy'; requestId: string; params: Record<string, unknown> },
+): Promise<string> {
+  const row = await trx
+    .insertInto('render_batches')
+    .values({ source: batch.source, request_id: batch.requestId, params: JSON.stringify(batch.params) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function addBatchItem(trx: Transaction<Database>, batchId: string, renderId: string, position: number): Promise<void> {
+  await trx
+    .insertInto('render_batch_items')
+    .values({ batch_id: batchId, render_id: renderId, position })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+export async function findBatch(db: Db, id: string) {
+  const batch = await db.selectFrom('render_batches').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!batch) return undefined;
+  const items = await db
+    .selectFrom('render_batch_items')
+    .select(['render_id', 'position'])
+    .where('batch_id', '=', id)
+    .orderBy('position')
+    .execute();
+  return { batch, renderIds: items.map((i) => i.render_id) };
+}
+
+/** Worker side: claim a render for an attempt. Returns undefined when it was canceled meanwhile. */
+export function markRunning(db: Db, id: string, workerId: string) {
+  return db
+    .updateTable('renders')
+    .set((eb) => ({
+      status: 'running',
+      progress: 0,
+      attempts: eb('attempts', '+', 1),
+      started_at: new Date(),
+      worker_id: workerId,
+      error: null,
+    }))
+    .where('id', '=', id)
+    .where('status', 'in', ['queued', 'running'])
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function setProgress(db: Db, id: string, progress: number): Promise<void> {
+  await db.updateTable('renders').set({ progress }).where('id', '=', id).where('status', '=', 'running').execute();
+}
+
+export function markSucceeded(db: Db, id: string, images: StoredImage[], durationMs: number) {
+  return db
+    .updateTable('renders')
+    .set({ status: 'succeeded', progress: 1, images: JSON.stringify(images), finished_at: new Date(), duration_ms: durationMs, error: null })
+    .where('id', '=', id)
+    .where('status', '=', 'running')
+    .returning('id')
+    .executeTakeFirst();
+}
+
+/** A failed attempt: back to 'queued' when graphile-worker will retry, 'failed' after the last one. */
+export async function markAttemptFailed(db: Db, id: string, error: string, final: boolean): Promise<void> {
+  await db
+    .updateTable('renders')
+    .set({ status: final ? 'failed' : 'queued', error, finished_at: final ? new Date() : null, progress: 0 })
+    .where('id', '=', id)
+    .where('status', 'in', ['queued', 'running'])
+    .execute();
+}

@@ -1,0 +1,119 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { AppError, notFound } from '../http/errors.ts';
+import { parseWith } from '../http/validation.ts';
+import { findRenderView, listRenderHistory, listRenderViews, TERMINAL_STATUSES } from './repository.ts';
+import { orderRenders, toApiRender } from './service.ts';
+
+const uuid = z.uuid({ message: 'expected a render id (UUID)' });
+const slugLike = z.string().min(1).max(80);
+
+const createRenderBody = z.strictObject({
+  family: slugLike,
+  color: slugLike.optional(),
+  swatchUploadId: z.uuid().optional(),
+  cuts: z.array(slugLike).min(1, { message: 'choose at least one cut' }),
+  view: slugLike.optional(),
+  engine: slugLike.optional(),
+});
+
+const historyQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+
+function encodeCursor(createdAt: Date, id: string) {
+  return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
+}
+function decodeCursor(cursor: string) {
+  const [iso, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const createdAt = new Date(iso ?? '');
+  if (!id || Number.isNaN(createdAt.getTime()) || !uuid.safeParse(id).success) {
+    throw new AppError(422, 'validation_failed', 'cursor: not a cursor returned by this API');
+  }
+  return { createdAt, id };
+}
+
+export async function renderRoutes(app: FastifyInstance) {
+  const rt = app.runtime;
+
+  app.post(
+    '/api/renders',
+    { config: { rateLimit: { max: rt.config.http.rateLimitRendersMax, timeWindow: rt.config.http.rateLimitWindowMs } } },
+    async (req, reply) => {
+      const body = parseWith(createRenderBody, req.body);
+      const result = await orderRenders(rt, { ...body, requestId: req.id, source: 'api' });
+      const views = await listRenderViews(rt.db, result.renders.map((r) => r.render.id));
+      const byId = new Map(views.map((v) => [v.id, v]));
+      const renders = result.renders.map((r) => ({ ...toApiRender(rt, byId.get(r.render.id)!), reused: r.reused }));
+      const allDone = renders.every((r) => r.status === 'succeeded');
+      return reply.status(allDone ? 200 : 202).send({ batchId: result.batchId, renders });
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/api/renders/:id', async (req) => {
+    const id = parseWith(uuid, req.params.id, 'id');
+    const render = await findRenderView(rt.db, id);
+    if (!render) throw notFound('render', id);
+    return toApiRender(rt, render);
+  });
+
+  app.get('/api/renders', async (req) => {
+    const q = parseWith(historyQuery, req.query, 'query');
+    const rows = await listRenderHistory(rt.db, { limit: q.limit + 1, before: q.cursor ? decodeCursor(q.cursor) : undefined });
+    const page = rows.slice(0, q.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((r) => toApiRender(rt, r)),
+      nextCursor: rows.length > q.limit && last ? encodeCursor(last.created_at, last.id) : null,
+    };
+  });
+
+  // Server-sent events: the current state at once, then every change until the render ends.
+  app.get<{ Params: { id: string } }>('/api/renders/:id/events', { config: { rateLimit: false } }, async (req, reply) => {
+    const id = parseWith(uuid, req.params.id, 'id');
+    const initial = await findRenderView(rt.db, id);
+    if (!initial) throw notFound('render', id);
+
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    let closed = false;
+    const send = (event: string, data: unknown) => {
+      if (!closed) raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    const finish = () => {
+      if (closed) return;
+      closed = true;
+      unsubscribe();
+      clearInterval(keepAlive);
+      raw.end();
+    };
+    const isTerminal = (status: string) => (TERMINAL_STATUSES as string[]).includes(status);
+
+    // Subscribe before re-reading so no event can slip between the read and the subscription.
+    const unsubscribe = rt.events.subscribe(id, (event) => {
+      if (isTerminal(event.status)) {
+        void findRenderView(rt.db, id).then((r) => {
+          if (r) send('status', toApiRender(rt, r));
+          finish();
+        });
+      } else {
+        send('progress', { id, status: event.status, progress: event.progress, error: event.error ?? null });
+      }
+    });
+    const keepAlive = setInterval(() => !closed && raw.write(': keep-alive\n\n'), 15_000);
+    req.raw.on('close', finish);
+
+    const current = (await findRenderView(rt.db, id)) ?? initial;
+    raw.write('retry: 2000\n\n');
+    send('status', toApiRender(rt, current));
+    if (isTerminal(current.status)) finish();
+  });
+}

@@ -1,0 +1,79 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { parseCatalogDocument } from './catalog/catalog-file.ts';
+import { importCatalog } from './catalog/import.ts';
+import { countFamilies } from './catalog/repository.ts';
+import type { Config } from './config.ts';
+import { createDb, createPool, migrate, type Db } from './db/database.ts';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
+import { createComposeEngine } from './engines/compose/index.ts';
+import type { Engine } from './engines/types.ts';
+import { RenderEvents } from './renders/events.ts';
+import { createStorage } from './storage/index.ts';
+import type { Storage } from './storage/types.ts';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const DEMO_CATALOG = path.join(PROJECT_ROOT, 'catalog', 'demo.json');
+
+/** Everything a process (API or worker) shares: built once at start, closed once at stop. */
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  pool: pg.Pool;
+  db: Db;
+  databaseUrl: string;
+  storage: Storage;
+  engines: Map<string, Engine>;
+  events: RenderEvents;
+  close(): Promise<void>;
+}
+
+export async function startRuntime(config: Config, logger: Logger, options: { seedDemo?: boolean } = {}): Promise<Runtime> {
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.database.url;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.database.embeddedDir,
+      port: config.database.embeddedPort,
+      logger,
+    });
+    databaseUrl = embedded.url;
+  }
+  const pool = createPool(databaseUrl, config.database.poolMax);
+  try {
+    const db = createDb(pool);
+    await migrate(pool, logger);
+    if (options.seedDemo && (await countFamilies(db)) === 0) {
+      const doc = parseCatalogDocument(JSON.parse(await readFile(DEMO_CATALOG, 'utf8')));
+      const summary = await importCatalog(db, doc);
+      logger.info({ summary }, 'demo catalog seeded');
+    }
+    const storage = createStorage(config.storage);
+    const engines = new Map<string, Engine>();
+    engines.set('compose', createComposeEngine({ textureCacheBytes: config.worker.textureCacheBytes }));
+    const events = new RenderEvents(pool, logger);
+    await events.start();
+    return {
+      config,
+      logger,
+      pool,
+      db,
+      databaseUrl,
+      storage,
+      engines,
+      events,
+      async close() {
+        await events.stop();
+        await db.destroy();
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    await embedded?.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import type { SwatchUploadRow } from '../db/schema.ts';
+import { makeSwatchTile } from '../fabrics/index.ts';
+import { AppError } from '../http/errors.ts';
+import type { Runtime } from '../runtime.ts';
+import { inspectImageUpload, UploadRejected } from '../uploads/validate.ts';
+
+/** A swatch card of about 6 cm across is what associates photograph; they can say otherwise. */
+export const DEFAULT_SWATCH_WIDTH_MM = 60;
+
+/**
+ * Stores a photographed cloth: checks the bytes are a real, reasonably sized image, keeps it by
+ * content hash (the same photo twice is one file), measures its colour, and records it.
+ */
+export async function storeSwatchUpload(
+  rt: Runtime,
+  data: Buffer,
+  filename: string,
+  widthMm = DEFAULT_SWATCH_WIDTH_MM,
+): Promise<SwatchUploadRow> {
+  let info;
+  try {
+    info = await inspectImageUpload(data, { maxBytes: rt.config.uploads.maxBytes, maxPixels: rt.config.uploads.maxPixels, minShortSide: 64 });
+  } catch (error) {
+    if (error instanceof UploadRejected) {
+      throw new AppError(error.code === 'too_large' ? 413 : error.code === 'unsupported_type' ? 415 : 422, error.code, error.message);
+    }
+    throw error;
+  }
+  const sha256 = createHash('sha256').update(data).digest('hex');
+  const existing = await rt.db.selectFrom('swatch_uploads').selectAll().where('sha256', '=', sha256).where('width_mm', '=', String(widthMm)).executeTakeFirst();
+  if (existing) return existing;
+
+  let meanHex: string | null = null;
+  try {
+    meanHex = (await makeSwatchTile(data, { widthMm })).meanHex.toUpperCase();
+  } catch (error) {
+    throw new AppError(422, 'corrupt_image', 'The photo could not be turned into a fabric swatch');
+  }
+
+  const key = `swatches/${sha256.slice(0, 2)}/${sha256}.${info.ext}`;
+  await rt.storage.put(key, data, info.mime);
+  try {
+    return await rt.db
+      .insertInto('swatch_uploads')
+      .values({
+        storage_key: key,
+        filename: filename.slice(0, 200) || `swatch.${info.ext}`,
+        content_type: info.mime,
+        size_bytes: data.length,
+        width: info.width,
+        height: info.height,
+        sha256,
+        width_mm: widthMm,
+        mean_hex: meanHex,
+      })
+      .onConflict((oc) => oc.column('storage_key').doUpdateSet({ width_mm: widthMm }))
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  } catch (error) {
+    // The row is what makes the file findable: without it, the file must not stay behind.
+    const stillReferenced = await rt.db.selectFrom('swatch_uploads').select('id').where('storage_key', '=', key).executeTakeFirst();
+    if (!stillReferenced) await rt.storage.delete(key).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Resolves a swatch URL back to an upload of ours. Anything else (another host, a local path,
+ * a file we did not store) is refused: the replaced worker fetched whatever URL it was handed.
+ */
+export async function findSwatchByUrl(rt: Runtime, url: string): Promise<SwatchUploadRow | undefined> {
+  let key: string | undefined;
+  const s3Base = rt.config.storage.driver === 's3' ? rt.config.storage.publicBaseUrl : undefined;
+  if (s3Base && url.startsWith(s3Base)) {
+    key = url.slice(s3Base.length).replace(/^\/+/, '');
+  } else {
+    let parsed: URL;
+    try {
+      parsed = new URL(url, 'http://relative.invalid');
+    } catch {
+      return undefined;
+    }
+    const isRelative = parsed.host === 'relative.invalid';
+    const ourBase = rt.config.publicBaseUrl ? new URL(rt.config.publicBaseUrl).host : undefined;
+    if (!isRelative && ourBase && parsed.host !== ourBase) return undefined;
+    if (!isRelative && !['http:', 'https:'].includes(parsed.protocol)) return undefined;
+    const match = /^\/files\/(swatches\/[0-9a-f]{2}\/[0-9a-f]{64}\.(?:jpg|png|webp))$/.exec(parsed.pathname);
+    key = match?.[1];
+  }
+  if (!key || !/^swatches\/[0-9a-f]{2}\/[0-9a-f]{64}\.(jpg|png|webp)$/.test(key)) return undefined;
+  return rt.db.selectFrom('swatch_uploads').selectAll().where('storage_key', '=', key).executeTakeFirst();
+}

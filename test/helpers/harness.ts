@@ -1,0 +1,106 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded.ts';
+import { buildApp } from '../../src/http/app.ts';
+import { startWorker, type WorkerHandle } from '../../src/jobs/worker.ts';
+import { createLogger } from '../../src/logger.ts';
+import { startRuntime, type Runtime } from '../../src/runtime.ts';
+
+export const REFERENCE_DIR = path.resolve(import.meta.dirname, '../../../shared/reference');
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function tempDir(prefix = 'atelier-test-'): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), prefix));
+}
+
+/** A real PostgreSQL for one test file, in a temp dir that is removed afterwards. */
+export async function startTestDatabase(): Promise<EmbeddedDatabase & { dir: string }> {
+  const dir = await tempDir('atelier-pg-');
+  const db = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort() });
+  return {
+    ...db,
+    dir,
+    async stop() {
+      await db.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function testEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    WORKER_HEARTBEAT_MS: '200',
+    WORKER_DEAD_AFTER_MS: '1500',
+    RATE_LIMIT_MAX: '100000',
+    RATE_LIMIT_RENDERS_MAX: '100000',
+    ...extra,
+  };
+}
+
+export interface TestApp {
+  config: Config;
+  rt: Runtime;
+  app: FastifyInstance;
+  url: string;
+  worker?: WorkerHandle;
+  close(): Promise<void>;
+}
+
+/** The whole server (API + optional in-process worker) on a random port against `databaseUrl`. */
+export async function startTestApp(options: { databaseUrl: string; env?: Record<string, string>; worker?: boolean; seedDemo?: boolean }): Promise<TestApp> {
+  const filesDir = await tempDir('atelier-files-');
+  const config = loadConfig(testEnv({ DATABASE_URL: options.databaseUrl, FILES_DIR: filesDir, PORT: '0', HOST: '127.0.0.1', ...options.env }));
+  const rt = await startRuntime(config, createLogger(config), { seedDemo: options.seedDemo ?? true });
+  const app = await buildApp(rt);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const url = `http://127.0.0.1:${(app.server.address() as net.AddressInfo).port}`;
+  const worker = options.worker === false ? undefined : await startWorker(rt);
+  return {
+    config,
+    rt,
+    app,
+    url,
+    worker,
+    async close() {
+      await app.close();
+      await worker?.stop();
+      await rt.close();
+      await rm(filesDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function waitFor<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 20_000, intervalMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+export async function json<T = any>(res: Response): Promise<T> {
+  const text = await res.text();
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new Error(`expected JSON, got ${res.status}: ${text.slice(0, 300)}`);
+  }
+}

@@ -11,16 +11,30 @@ export interface Storage {
   /** Stream an object; rejects with StorageNotFoundError when missing. */
   stream(key: string): Promise<{ body: Readable; contentType: string; size: number }>;
   exists(key: string): Promise<boolean>;
+  /** Idempotent: deleting a missing key resolves, as S3's DeleteObject does. */
   delete(key: string): Promise<void>;
   /** Public URL for a key (a path served by our own /files route, or a bucket/CDN URL). */
   url(key: string): string;
   /** Throws when the backing store cannot be reached: used by /readyz. */
   check(): Promise<void>;
+  /** Releases connections (the S3 client's keep-alive sockets); call once at shutdown. */
+  close?(): Promise<void>;
 }
 
 export class StorageNotFoundError extends Error {
   constructor(readonly key: string) {
     super(`No stored object at ${key}`);
     this.name = 'StorageNotFoundError';
+  }
+}
+
+/** A key that could escape the store or mean different things to different drivers: a caller's bug. */
+export class InvalidStorageKeyError extends Error {
+  constructor(
+    readonly key: string,
+    reason: string,
+  ) {
+    super(`Invalid storage key ${JSON.stringify(key)}: ${reason}`);
+    this.name = 'InvalidStorageKeyError';
   }
 }

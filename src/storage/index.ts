@@ -1,0 +1,33 @@
+import { createLocalStorage } from './local.ts';
+import { createS3Storage } from './s3.ts';
+import type { Storage } from './types.ts';
+
+export type StorageConfig =
+  | { driver: 'local'; root: string; publicBaseUrl: string }
+  | {
+      driver: 's3';
+      bucket: string;
+      region: string;
+      endpoint?: string;
+      accessKeyId: string;
+      secretAccessKey: string;
+      forcePathStyle: boolean;
+      publicBaseUrl?: string;
+    };
+
+export function createStorage(config: StorageConfig): Storage {
+  switch (config.driver) {
+    case 'local':
+      return createLocalStorage({ root: config.root, publicBaseUrl: config.publicBaseUrl });
+    case 's3':
+      return createS3Storage(config);
+    default: {
+      const unknown: never = config;
+      throw new Error(`Unknown storage driver ${JSON.stringify((unknown as { driver: unknown }).driver)}`);
+    }
+  }
+}
+
+export { createLocalStorage, type LocalStorageOptions } from './local.ts';
+export { createS3Storage, type S3StorageOptions } from './s3.ts';
+export { InvalidStorageKeyError, StorageNotFoundError, type Storage } from './types.ts';

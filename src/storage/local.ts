@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto';
+import { constants as fsConstants, type Stats } from 'node:fs';
+import { access, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { contentTypeForKey } from './content-types.ts';
+import { assertValidKey, encodeKeyForUrl, trimTrailingSlashes } from './keys.ts';
+import { StorageNotFoundError, type Storage } from './types.ts';
+
+export interface LocalStorageOptions {
+  /** Directory holding the files; created on first write or check. */
+  root: string;
+  /** Origin (or path prefix) of our own server; '' gives relative URLs such as '/files/renders/a.jpg'. */
+  publicBaseUrl: string;
+}
+
+/** The key names something that is not a regular file (missing, or a directory prefix of other keys). */
+function isMissing(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
+}
+
+/**
+ * Files under a directory. The content type comes from the key's extension; when a caller stores
+ * something whose declared type differs from that, it is kept in a hidden sidecar next to the file
+ * (keys can never start a segment with '.', so sidecars and temp files never collide with keys).
+ */
+export function createLocalStorage(options: LocalStorageOptions): Storage {
+  const root = path.resolve(options.root);
+  const base = trimTrailingSlashes(options.publicBaseUrl);
+
+  function filePath(key: string): string {
+    assertValidKey(key);
+    const full = path.join(root, ...key.split('/'));
+    // assertValidKey already rules out escapes; this guards against a future change to that rule.
+    if (!full.startsWith(root + path.sep)) throw new Error(`Storage key ${key} resolves outside ${root}`);
+    return full;
+  }
+
+  function sidecarPath(full: string): string {
+    return path.join(path.dirname(full), `.${path.basename(full)}.content-type`);
+  }
+
+  /** Temp file + rename in the same directory: readers see the old file or the new one, never half. */
+  async function writeAtomic(full: string, data: Buffer | string): Promise<void> {
+    const dir = path.dirname(full);
+    await mkdir(dir, { recursive: true });
+    const temp = path.join(dir, `.${path.basename(full)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    let renamed = false;
+    try {
+      const handle = await open(temp, 'wx');
+      try {
+        await handle.writeFile(data);
+        // Without this a crash shortly after rename can leave an empty file under the final name.
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, full);
+      renamed = true;
+    } finally {
+      if (!renamed) await unlink(temp).catch(() => undefined);
+    }
+  }
+
+  async function storedContentType(full: string, key: string): Promise<string> {
+    try {
+      return (await readFile(sidecarPath(full), 'utf8')).trim();
+    } catch (error) {
+      if (isMissing(error)) return contentTypeForKey(key);
+      throw error;
+    }
+  }
+
+  async function statFile(full: string): Promise<Stats | undefined> {
+    try {
+      const stats = await stat(full);
+      return stats.isFile() ? stats : undefined;
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+
+  return {
+    driver: 'local',
+
+    async put(key, data, contentType) {
+      const full = filePath(key);
+      await writeAtomic(full, data);
+      const sidecar = sidecarPath(full);
+      if (contentType.trim().toLowerCase() === contentTypeForKey(key).toLowerCase()) {
+        await unlink(sidecar).catch((error) => {
+          if (!isMissing(error)) throw error;
+        });
+      } else {
+        await writeAtomic(sidecar, contentType.trim());
+      }
+    },
+
+    async get(key) {
+      const full = filePath(key);
+      try {
+        return await readFile(full);
+      } catch (error) {
+        if (isMissing(error)) throw new StorageNotFoundError(key);
+        throw error;
+      }
+    },
+
+    async stream(key) {
+      const full = filePath(key);
+      let handle;
+      try {
+        handle = await open(full, 'r');
+      } catch (error) {
+        if (isMissing(error)) throw new StorageNotFoundError(key);
+        throw error;
+      }
+      try {
+        // Size from the open handle, so it matches the bytes streamed even if the file is replaced meanwhile.
+        const stats = await handle.stat();
+        if (!stats.isFile()) throw new StorageNotFoundError(key);
+        const contentType = await storedContentType(full, key);
+        // The stream owns the handle from here on and closes it on end, error or destroy.
+        return { body: handle.createReadStream(), contentType, size: stats.size };
+      } catch (error) {
+        await handle.close();
+        throw error;
+      }
+    },
+
+    async exists(key) {
+      return (await statFile(filePath(key))) !== undefined;
+    },
+
+    async delete(key) {
+      const full = filePath(key);
+      for (const target of [full, sidecarPath(full)]) {
+        try {
+          await unlink(target);
+        } catch (error) {
+          if (!isMissing(error)) throw error;
+        }
+      }
+    },
+
+    url(key) {
+      assertValidKey(key);
+      return `${base}/files/${encodeKeyForUrl(key)}`;
+    },
+
+    async check() {
+      await mkdir(root, { recursive: true });
+      const stats = await stat(root);
+      if (!stats.isDirectory()) throw new Error(`Storage root ${root} is not a directory`);
+      // access(2) reports EROFS for a read-only mount too, not only missing permissions.
+      await access(root, fsConstants.R_OK | fsConstants.W_OK);
+    },
+
+    async close() {},
+  };
+}

@@ -74,6 +74,8 @@ const envSchema = z.object({
   WORKER_DEAD_AFTER_MS: int(500, 3_600_000).default(30_000),
   JOB_MAX_ATTEMPTS: int(1, 25).default(3),
   TEXTURE_CACHE_MB: int(8, 4096).default(128),
+  // Fault injection for tests only (ignored unless NODE_ENV=test): makes each render last this long.
+  TEST_RENDER_DELAY_MS: int(0, 600_000).default(0),
   SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(20_000),
 
   WATERMARK_TEXT: z.string().max(80).default('ATELIER · PREVIEW'),
@@ -127,6 +129,7 @@ export interface Config {
     deadAfterMs: number;
     maxAttempts: number;
     textureCacheBytes: number;
+    testRenderDelayMs: number;
   };
   shutdownTimeoutMs: number;
   watermark: { text: string; opacity: number; position: Env['WATERMARK_POSITION'] };
@@ -217,6 +220,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       deadAfterMs: e.WORKER_DEAD_AFTER_MS,
       maxAttempts: e.JOB_MAX_ATTEMPTS,
       textureCacheBytes: e.TEXTURE_CACHE_MB * 1024 * 1024,
+      testRenderDelayMs: e.NODE_ENV === 'test' ? e.TEST_RENDER_DELAY_MS : 0,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     watermark: { text: e.WATERMARK_TEXT, opacity: e.WATERMARK_OPACITY, position: e.WATERMARK_POSITION },

@@ -70,6 +70,7 @@ export function createRenderTask(rt: Runtime, currentWorkerId: () => string): Ta
         fabric.swatch = await tiles.get(`${sha256}:${widthMm}`, async () => (await makeSwatchTile(await rt.storage.get(key), { widthMm })).tile);
       }
 
+      if (rt.config.worker.testRenderDelayMs) await new Promise((r) => setTimeout(r, rt.config.worker.testRenderDelayMs));
       let lastProgressAt = 0;
       const result = await engine.render({
         cut: cut.slug,

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, json, startTestDatabase, tempDir, testEnv, waitFor } from '../helpers/harness.ts';
+import { startAtelier, stopAll, type AtelierProcess } from '../helpers/processes.ts';
+
+/** Real processes against one database: an API with no worker, and separate worker processes. */
+let pg: Awaited<ReturnType<typeof startTestDatabase>>;
+let env: Record<string, string>;
+const running: AtelierProcess[] = [];
+let api: string;
+
+beforeAll(async () => {
+  pg = await startTestDatabase();
+  const port = await freePort();
+  env = testEnv({ DATABASE_URL: pg.url, FILES_DIR: await tempDir('atelier-files-'), LOG_LEVEL: 'info', HOST: '127.0.0.1' });
+  const server = startAtelier(['serve'], { ...env, PORT: String(port), RUN_WORKER: 'false' });
+  running.push(server);
+  await server.waitForOutput(/Atelier is ready/);
+  api = `http://127.0.0.1:${port}`;
+});
+
+afterAll(async () => {
+  await stopAll(running);
+  await pg?.stop();
+});
+
+async function order(family: string, color: string, cut: string, view: string) {
+  const res = await fetch(`${api}/api/renders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ family, color, cuts: [cut], view }),
+  });
+  expect(res.status).toBe(202);
+  return (await json(res)).renders[0].id as string;
+}
+
+describe('workers at scale', () => {
+  it('two worker processes render 200 jobs: none lost, none rendered twice', async () => {
+    const workers = [startAtelier(['worker'], { ...env, WORKER_CONCURRENCY: '2' }), startAtelier(['worker'], { ...env, WORKER_CONCURRENCY: '2' })];
+    running.push(...workers);
+    await Promise.all(workers.map((w) => w.waitForOutput(/worker started/)));
+
+    const catalog = await json(await fetch(`${api}/api/catalog`));
+    const cuts = await json(await fetch(`${api}/api/cuts`));
+    const combos: Array<[string, string, string, string]> = [];
+    for (const f of catalog.families)
+      for (const c of f.colors)
+        for (const cut of cuts.cuts) for (const v of cut.views) combos.push([f.id, c.id, cut.id, v.id]);
+    expect(combos.length).toBeGreaterThanOrEqual(200);
+    const ids: string[] = [];
+    for (const combo of combos.slice(0, 200)) ids.push(await order(...combo));
+    expect(new Set(ids).size).toBe(200);
+
+    await waitFor(async () => {
+      const { rows } = await pg_query(`SELECT count(*)::int AS n FROM renders WHERE status = 'succeeded'`);
+      return rows[0].n === 200;
+    }, 240_000, 250);
+
+    const { rows } = await pg_query(`SELECT attempts, worker_id FROM renders`);
+    expect(rows.every((r: any) => r.attempts === 1)).toBe(true);
+    // Both processes took a share of the work.
+    expect(new Set(rows.map((r: any) => r.worker_id)).size).toBe(2);
+    const starts = workers.map((w) => (w.output().match(/"render started"/g) ?? []).length);
+    expect(starts[0]! + starts[1]!).toBe(200);
+    expect((await pg_query(`SELECT count(*)::int AS n FROM graphile_worker.jobs`)).rows[0].n).toBe(0);
+    await stopAll(workers);
+  }, 300_000);
+
+  it('a worker killed with SIGKILL mid-render: its job is released and completes elsewhere', async () => {
+    const slow = startAtelier(['worker'], { ...env, TEST_RENDER_DELAY_MS: '20000' });
+    running.push(slow);
+    await slow.waitForOutput(/worker started/);
+    const id = await order('birdseye', 'navy', 'three-piece', 'front');
+    await waitFor(async () => (await json(await fetch(`${api}/api/renders/${id}`))).status === 'running', 20_000, 20);
+    slow.child.kill('SIGKILL');
+    await slow.exited;
+    const killedAt = Date.now();
+
+    const rescuer = startAtelier(['worker'], env);
+    running.push(rescuer);
+    const render = await waitFor(async () => {
+      const r = await json(await fetch(`${api}/api/renders/${id}`));
+      return r.status === 'succeeded' ? r : undefined;
+    }, 30_000, 50);
+    expect(render.attempts).toBe(2);
+    expect(Date.now() - killedAt).toBeLessThan(15_000);
+    expect(rescuer.output()).toMatch(/stopped sending heartbeats/);
+  }, 60_000);
+});
+
+async function pg_query(text: string) {
+  const { default: pgmod } = await import('pg');
+  const client = new pgmod.Client({ connectionString: pg.url });
+  await client.connect();
+  try {
+    return await client.query(text);
+  } finally {
+    await client.end();
+  }
+}

@@ -9,6 +9,7 @@ import { legacyRoutes } from '../legacy/routes.ts';
 import { renderRoutes } from '../renders/routes.ts';
 import type { Runtime } from '../runtime.ts';
 import { fileRoutes } from '../storage/routes.ts';
+import { swatchRoutes } from '../swatches/routes.ts';
 import { AppError } from './errors.ts';
 import { healthRoutes } from './health.ts';
 
@@ -95,6 +96,7 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(catalogRoutes);
   await app.register(renderRoutes);
+  await app.register(swatchRoutes);
   await app.register(fileRoutes);
   await app.register(legacyRoutes);
   // Fastify types the instance by its pino logger; the rest of the code only needs the base type.

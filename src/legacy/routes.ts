@@ -3,11 +3,11 @@ import { z } from 'zod';
 import { listActiveFamiliesWithColors } from '../catalog/repository.ts';
 import { swatchUrl } from '../catalog/routes.ts';
 import { AppError, notFound } from '../http/errors.ts';
+import { readUploadedFile } from '../http/multipart.ts';
 import { parseWith } from '../http/validation.ts';
 import { findBatch, listRenderViews, type RenderView } from '../renders/repository.ts';
 import { orderRenders } from '../renders/service.ts';
 import { findSwatchByUrl, storeSwatchUpload } from '../swatches/service.ts';
-import { readLimited, UploadRejected } from '../uploads/validate.ts';
 
 /**
  * The replaced system's HTTP API, in exactly the shapes its Next.js front end reads, so that front
@@ -119,23 +119,8 @@ export async function legacyRoutes(app: FastifyInstance) {
   });
 
   app.post('/upload-swatch', async (req, reply) => {
-    if (!req.isMultipart()) throw new AppError(415, 'unsupported_media_type', 'Send the photo as multipart/form-data in the field "file"');
-    const file = await req.file();
-    if (!file || file.fieldname !== 'file') {
-      file?.file.resume();
-      throw new AppError(422, 'validation_failed', 'file: send the photo in the multipart field "file"');
-    }
-    let data: Buffer;
-    try {
-      data = await readLimited(file.file, rt.config.uploads.maxBytes);
-    } catch (error) {
-      if (error instanceof UploadRejected) throw new AppError(413, error.code, error.message);
-      throw error;
-    }
-    if (file.file.truncated) {
-      throw new AppError(413, 'too_large', `The photo is larger than ${Math.round(rt.config.uploads.maxBytes / 1024 / 1024)} MB`);
-    }
-    const upload = await storeSwatchUpload(rt, data, file.filename ?? '');
+    const file = await readUploadedFile(req, 'file', rt.config.uploads.maxBytes);
+    const upload = await storeSwatchUpload(rt, file.data, file.filename);
     return reply.status(200).send({
       swatch_url: absolute(req, rt.storage.url(upload.storage_key)),
       filename: upload.filename,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import sharp from 'sharp';
 import type { SwatchUploadRow } from '../db/schema.ts';
-import { makeSwatchTile } from '../fabrics/index.ts';
+import { assessSwatchPhoto, makeSwatchTile } from '../fabrics/index.ts';
 import { AppError } from '../http/errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { inspectImageUpload, UploadRejected } from '../uploads/validate.ts';
@@ -12,21 +13,38 @@ export const DEFAULT_SWATCH_WIDTH_MM = 60;
  * Stores a photographed cloth: checks the bytes are a real, reasonably sized image, keeps it by
  * content hash (the same photo twice is one file), measures its colour, and records it.
  */
+export interface SwatchCrop {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
 export async function storeSwatchUpload(
   rt: Runtime,
-  data: Buffer,
+  original: Buffer,
   filename: string,
-  widthMm = DEFAULT_SWATCH_WIDTH_MM,
+  options: { widthMm?: number; crop?: SwatchCrop } = {},
 ): Promise<SwatchUploadRow> {
-  let info;
-  try {
-    info = await inspectImageUpload(data, { maxBytes: rt.config.uploads.maxBytes, maxPixels: rt.config.uploads.maxPixels, minShortSide: 64 });
-  } catch (error) {
-    if (error instanceof UploadRejected) {
-      throw new AppError(error.code === 'too_large' ? 413 : error.code === 'unsupported_type' ? 415 : 422, error.code, error.message);
+  const widthMm = options.widthMm ?? DEFAULT_SWATCH_WIDTH_MM;
+  const limits = { maxBytes: rt.config.uploads.maxBytes, maxPixels: rt.config.uploads.maxPixels, minShortSide: 64 };
+  let info = await inspect(original, limits);
+  let data = original;
+  if (options.crop) {
+    const c = options.crop;
+    if (c.left < 0 || c.top < 0 || c.width < 1 || c.height < 1 || c.left + c.width > info.width || c.top + c.height > info.height) {
+      throw new AppError(422, 'validation_failed', `crop: the crop box must lie inside the ${info.width} × ${info.height} photo`);
     }
-    throw error;
+    // Keep only the cloth the associate framed; the rest of the photo (table, hands) must not tile.
+    data = await sharp(original, { limitInputPixels: limits.maxPixels })
+      .rotate()
+      .extract({ left: Math.round(c.left), top: Math.round(c.top), width: Math.round(c.width), height: Math.round(c.height) })
+      .jpeg({ quality: 92 })
+      .toBuffer();
+    info = await inspect(data, limits);
   }
+  const problem = await assessSwatchPhoto(data).catch(() => undefined);
+  if (problem) throw new AppError(422, problem.code, problem.message);
   const sha256 = createHash('sha256').update(data).digest('hex');
   const existing = await rt.db.selectFrom('swatch_uploads').selectAll().where('sha256', '=', sha256).where('width_mm', '=', String(widthMm)).executeTakeFirst();
   if (existing) return existing;
@@ -61,6 +79,17 @@ export async function storeSwatchUpload(
     // The row is what makes the file findable: without it, the file must not stay behind.
     const stillReferenced = await rt.db.selectFrom('swatch_uploads').select('id').where('storage_key', '=', key).executeTakeFirst();
     if (!stillReferenced) await rt.storage.delete(key).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function inspect(data: Buffer, limits: { maxBytes: number; maxPixels: number; minShortSide: number }) {
+  try {
+    return await inspectImageUpload(data, limits);
+  } catch (error) {
+    if (error instanceof UploadRejected) {
+      throw new AppError(error.code === 'too_large' ? 413 : error.code === 'unsupported_type' ? 415 : 422, error.code, error.message);
+    }
     throw error;
   }
 }

@@ -1,0 +1,100 @@
+import { makeWorkerUtils, run } from 'graphile-worker';
+import { json, startTestApp, startTestDatabase } from '../test/helpers/harness.ts';
+import { summary } from './stats.ts';
+
+/** Queue pickup: job enqueued → handler started, graphile-worker on embedded PostgreSQL. */
+async function queuePickup(databaseUrl: string, n = 200) {
+  const { default: pg } = await import('pg');
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 6 });
+  const latencies: number[] = [];
+  let resolveStarted: (() => void) | undefined;
+  const runner = await run({
+    pgPool: pool,
+    concurrency: 1,
+    noHandleSignals: true,
+    logger: undefined,
+    taskList: {
+      bench_pickup: async (payload) => {
+        latencies.push(performance.now() - (payload as { t: number }).t);
+        resolveStarted?.();
+      },
+    },
+  });
+  const utils = await makeWorkerUtils({ pgPool: pool });
+  await new Promise((r) => setTimeout(r, 300));
+  for (let i = 0; i < n + 10; i++) {
+    const started = new Promise<void>((r) => (resolveStarted = r));
+    await utils.addJob('bench_pickup', { t: performance.now() });
+    await started;
+  }
+  await runner.stop();
+  await utils.release();
+  await pool.end();
+  return summary(latencies.slice(10));
+}
+
+export async function benchCore(): Promise<Record<string, unknown>> {
+  const pg = await startTestDatabase();
+  try {
+    const pickup = await queuePickup(pg.url);
+    const t = await startTestApp({ databaseUrl: pg.url, env: { WORKER_CONCURRENCY: '1' } });
+    try {
+      const catalog = await json(await fetch(`${t.url}/api/catalog`));
+      const colors: Array<[string, string]> = catalog.families.flatMap((f: any) => f.colors.map((c: any) => [f.id, c.id]));
+
+      // Uncached: a new colour each time, request → succeeded seen on the SSE stream.
+      const uncached: number[] = [];
+      const cached: number[] = [];
+      for (const [family, color] of colors.slice(0, 30)) {
+        const started = performance.now();
+        const res = await json(await fetch(`${t.url}/api/renders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ family, color, cuts: ['single-breasted'] }),
+        }));
+        const events = await (await fetch(`${t.url}/api/renders/${res.renders[0].id}/events`)).text();
+        if (!events.includes('"status":"succeeded"')) throw new Error(`render did not succeed: ${events.slice(-300)}`);
+        uncached.push(performance.now() - started);
+
+        const again = performance.now();
+        const hit = await fetch(`${t.url}/api/renders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ family, color, cuts: ['single-breasted'] }),
+        });
+        if (hit.status !== 200) throw new Error(`expected a cache hit, got ${hit.status}`);
+        await hit.arrayBuffer();
+        cached.push(performance.now() - again);
+      }
+
+      // The replaced front end's flow: POST /generate (both cuts) → poll GET /jobs/:id until completed.
+      const legacy: number[] = [];
+      for (const [family, color] of colors.slice(30, 45)) {
+        const started = performance.now();
+        const job = await json(await fetch(`${t.url}/generate`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ family_id: family, color_id: color }),
+        }));
+        for (;;) {
+          const status = await json(await fetch(`${t.url}/jobs/${job.job_id}`));
+          if (status.status === 'completed') break;
+          if (status.status === 'failed') throw new Error(status.meta.error);
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        legacy.push(performance.now() - started);
+      }
+      return {
+        queuePickupMs: pickup,
+        requestToSucceededUncachedMs: summary(uncached),
+        requestToSucceededCachedMs: summary(cached),
+        legacyGenerateBothCutsToCompletedMs: summary(legacy),
+        notes: 'uncached/legacy: one in-process worker (concurrency 1) on the API process; legacy polls /jobs every 10 ms',
+      };
+    } finally {
+      await t.close();
+    }
+  } finally {
+    await pg.stop();
+  }
+}

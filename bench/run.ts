@@ -1,0 +1,38 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { machine } from './stats.ts';
+
+/**
+ * `npm run bench [name...]`: runs the benchmarks and writes each result, with the machine it ran on,
+ * to bench/results/<name>.json. Medians of one run; compare runs on the same machine only.
+ */
+const suites: Record<string, () => Promise<Record<string, unknown>>> = {
+  core: async () => (await import('./core.bench.ts')).benchCore(),
+  compose: async () => (await import('./compose.bench.ts')).benchCompose(),
+  fabrics: async () => (await import('./fabrics.bench.ts')).benchFabrics(),
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = wanted.length ? wanted : Object.keys(suites);
+const dir = path.join(import.meta.dirname, 'results');
+await mkdir(dir, { recursive: true });
+let failed = false;
+for (const name of names) {
+  const suite = suites[name];
+  if (!suite) {
+    console.error(`unknown benchmark "${name}"; known: ${Object.keys(suites).join(', ')}`);
+    failed = true;
+    continue;
+  }
+  const started = Date.now();
+  try {
+    const results = await suite();
+    const record = { benchmark: name, date: new Date().toISOString(), machine: machine(), durationS: Math.round((Date.now() - started) / 1000), results };
+    await writeFile(path.join(dir, `${name}.json`), JSON.stringify(record, null, 2) + '\n');
+    console.log(JSON.stringify({ [name]: results }, null, 2));
+  } catch (error) {
+    console.error(`benchmark ${name} failed:`, error);
+    failed = true;
+  }
+}
+process.exit(failed ? 1 : 0);

@@ -30,3 +30,33 @@ export function encodeKeyForUrl(key: string): string {
 export function trimTrailingSlashes(url: string): string {
   return url.replace(/\/+$/, '');
 }
+
+/** Whether a key passes assertValidKey, without throwing. */
+export function isValidKey(key: string): boolean {
+  try {
+    assertValidKey(key);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The key behind a URL that starts with one of our URL prefixes ('https://cdn.example/', '/files/').
+ * Query and fragment are ignored; anything that does not decode to a valid key is not ours.
+ */
+export function keyFromPrefixedUrl(url: string, prefixes: string[]): string | undefined {
+  if (typeof url !== 'string') return undefined;
+  const bare = url.replace(/[?#].*$/s, '');
+  for (const prefix of prefixes) {
+    if (!bare.startsWith(prefix)) continue;
+    let key: string;
+    try {
+      key = bare.slice(prefix.length).split('/').map(decodeURIComponent).join('/');
+    } catch {
+      return undefined;
+    }
+    return isValidKey(key) ? key : undefined;
+  }
+  return undefined;
+}

@@ -3,7 +3,7 @@ import { constants as fsConstants, type Stats } from 'node:fs';
 import { access, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { contentTypeForKey } from './content-types.ts';
-import { assertValidKey, encodeKeyForUrl, trimTrailingSlashes } from './keys.ts';
+import { assertValidKey, encodeKeyForUrl, keyFromPrefixedUrl, trimTrailingSlashes } from './keys.ts';
 import { StorageNotFoundError, type Storage } from './types.ts';
 
 export interface LocalStorageOptions {
@@ -147,6 +147,11 @@ export function createLocalStorage(options: LocalStorageOptions): Storage {
     url(key) {
       assertValidKey(key);
       return `${base}/files/${encodeKeyForUrl(key)}`;
+    },
+
+    keyFromUrl(url) {
+      // The bare path is ours too: clients on our own origin may send it without the base.
+      return keyFromPrefixedUrl(url, base ? [`${base}/files/`, '/files/'] : ['/files/']);
     },
 
     async check() {

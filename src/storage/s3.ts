@@ -9,7 +9,7 @@ import {
   type GetObjectCommandOutput,
 } from '@aws-sdk/client-s3';
 import { DEFAULT_CONTENT_TYPE } from './content-types.ts';
-import { assertValidKey, encodeKeyForUrl, trimTrailingSlashes } from './keys.ts';
+import { assertValidKey, encodeKeyForUrl, keyFromPrefixedUrl, trimTrailingSlashes } from './keys.ts';
 import { StorageNotFoundError, type Storage } from './types.ts';
 
 export interface S3StorageOptions {
@@ -125,6 +125,11 @@ export function createS3Storage(options: S3StorageOptions): Storage {
       assertValidKey(key);
       const encoded = encodeKeyForUrl(key);
       return publicBase ? publicBase + encoded : `/files/${encoded}`;
+    },
+
+    keyFromUrl(url) {
+      // Our /files route streams from the bucket whether or not a public base is configured.
+      return keyFromPrefixedUrl(url, publicBase ? [publicBase, '/files/'] : ['/files/']);
     },
 
     async check() {

@@ -150,6 +150,28 @@ function describeStorageContract(name: string, setup: () => Promise<ContractSubj
       expect(storage.url('renders/ab/abcdef.jpg')).toBe(subject.expectedUrl('renders/ab/abcdef.jpg'));
     });
 
+    it('maps its own URLs back to keys, and nobody else\'s', () => {
+      for (const key of ['renders/ab/abcdef.jpg', 'swatches/Café crème 120s.png']) {
+        expect(storage.keyFromUrl!(storage.url(key))).toBe(key);
+        expect(storage.keyFromUrl!(`${storage.url(key)}?v=2#top`)).toBe(key);
+      }
+      expect(storage.keyFromUrl!('/files/swatches/a.jpg')).toBe('swatches/a.jpg');
+      for (const foreign of [
+        'https://evil.example/files/swatches/a.jpg',
+        'file:///etc/passwd',
+        '/etc/passwd',
+        '/files/../config.json',
+        '/files/%2e%2e/config.json',
+        '/files/swatches%2F..%2F..%2Fetc/passwd',
+        '/files/a%5Cb.jpg',
+        '/files/',
+        '/files/%E0%A4%A.jpg',
+        'http://169.254.169.254/latest/meta-data/',
+      ]) {
+        expect(storage.keyFromUrl!(foreign), foreign).toBeUndefined();
+      }
+    });
+
     it.each(BAD_KEYS.map((key) => [JSON.stringify(key).slice(0, 40), key]))('refuses the key %s everywhere', async (_label, key) => {
       await expect(storage.put(key, Buffer.from('x'), 'text/plain')).rejects.toBeInstanceOf(InvalidStorageKeyError);
       await expect(storage.get(key)).rejects.toBeInstanceOf(InvalidStorageKeyError);
@@ -249,7 +271,10 @@ describe('local driver', () => {
   });
 
   it('makes relative URLs with an empty publicBaseUrl and ignores a trailing slash', () => {
-    expect(createStorage({ driver: 'local', root, publicBaseUrl: '' }).url('renders/a.jpg')).toBe('/files/renders/a.jpg');
+    const relative = createStorage({ driver: 'local', root, publicBaseUrl: '' });
+    expect(relative.url('renders/a.jpg')).toBe('/files/renders/a.jpg');
+    expect(relative.keyFromUrl!('/files/renders/a.jpg')).toBe('renders/a.jpg');
+    expect(relative.keyFromUrl!('https://atelier.example/files/renders/a.jpg')).toBeUndefined();
     expect(createStorage({ driver: 'local', root, publicBaseUrl: 'https://x.example/' }).url('renders/a.jpg')).toBe(
       'https://x.example/files/renders/a.jpg',
     );
@@ -311,6 +336,10 @@ describe('s3 driver', () => {
     );
     expect(open({ publicBaseUrl: 'https://pub-123.r2.dev/' }).url('renders/ab/c.jpg')).toBe('https://pub-123.r2.dev/renders/ab/c.jpg');
     expect(open().url('renders/ab/c.jpg')).toBe('/files/renders/ab/c.jpg');
+    const cdn = open({ publicBaseUrl: 'https://cdn.example.com/atelier' });
+    expect(cdn.keyFromUrl!('https://cdn.example.com/atelier/renders/ab/c.jpg')).toBe('renders/ab/c.jpg');
+    expect(cdn.keyFromUrl!('/files/renders/ab/c.jpg')).toBe('renders/ab/c.jpg');
+    expect(cdn.keyFromUrl!('https://cdn.example.com/other/renders/ab/c.jpg')).toBeUndefined();
   });
 
   it('fails check() for a bucket that does not exist', async () => {

@@ -8,13 +8,21 @@ export interface Storage {
   readonly driver: 'local' | 's3';
   put(key: string, data: Buffer, contentType: string): Promise<void>;
   get(key: string): Promise<Buffer>;
-  /** Stream an object; rejects with StorageNotFoundError when missing. */
+  /**
+   * Stream an object; rejects with StorageNotFoundError when missing. The caller must read the body
+   * to its end or destroy it: an S3 body holds an HTTP connection until then.
+   */
   stream(key: string): Promise<{ body: Readable; contentType: string; size: number }>;
   exists(key: string): Promise<boolean>;
   /** Idempotent: deleting a missing key resolves, as S3's DeleteObject does. */
   delete(key: string): Promise<void>;
   /** Public URL for a key (a path served by our own /files route, or a bucket/CDN URL). */
   url(key: string): string;
+  /**
+   * The inverse of url(): the key a URL handed out by this store points at, or undefined when the URL
+   * is not one of ours (e.g. a swatch_url sent back by a client). Says nothing about existence.
+   */
+  keyFromUrl?(url: string): string | undefined;
   /** Throws when the backing store cannot be reached: used by /readyz. */
   check(): Promise<void>;
   /** Releases connections (the S3 client's keep-alive sockets); call once at shutdown. */

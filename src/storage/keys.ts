@@ -14,7 +14,6 @@ export function assertValidKey(key: string): void {
   if (key.includes('..')) throw new InvalidStorageKeyError(key, "'..' is not allowed");
   if (key.startsWith('/')) throw new InvalidStorageKeyError(key, 'absolute paths are not allowed; keys are relative');
   if (key.includes('\\')) throw new InvalidStorageKeyError(key, "backslashes are not allowed; use '/' between segments");
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(key)) throw new InvalidStorageKeyError(key, 'control characters are not allowed');
   for (const segment of key.split('/')) {
     if (segment === '') throw new InvalidStorageKeyError(key, "empty segment ('//' or a leading or trailing '/')");

@@ -1,0 +1,18 @@
+/**
+ * Public API of the fabrics module: colour science, procedural cloth, swatch tiles.
+ */
+export * from './color.ts';
+export {
+  generateFabricTexture,
+  createTextureCache,
+  textureKey,
+  textureLinear,
+  textureLuma,
+  TEXTURE_VERSION,
+  type FabricTexture,
+  type TextureOptions,
+  type TextureCache,
+  type TextureCacheStats,
+} from './texture.ts';
+export { resolveFabric, deriveAccent, planPattern, DEFAULT_REPEAT_MM, type ResolvedFabric, type PatternPlan } from './pattern.ts';
+export { weaveMatrix, type WeaveMatrix } from './weave.ts';

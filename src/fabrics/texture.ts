@@ -1,0 +1,545 @@
+/**
+ * Procedural cloth: a seamlessly tileable texture of a fabric spec at a given scale (px per mm).
+ *
+ * How it is made, and why:
+ * 1. The tile is a whole number of weave repeats and pattern repeats, counted in threads; the thread
+ *    pitch is nudged so a whole number of threads fills one pattern repeat exactly (pattern.ts). The
+ *    tile's pixel size is the tile's millimetres × pxPerMm rounded, and the number of repeats in it is
+ *    chosen so that rounding moves the period by < 0.5 %.
+ * 2. Each crossing of warp end and weft pick is rendered at `S` samples per thread per axis (or, when
+ *    a thread is smaller than ~0.6 px, as the exact average over the crossing). Each sample carries a
+ *    colour class (ground / accent / tone) and a relative brightness (yarn relief, heather).
+ * 3. The brightness of each class is rescaled so its mean over the tile is exactly its target colour
+ *    in linear light (compressing the relief, never clipping, for very light colours). This is the
+ *    colour promise: the ground yarns average to the colourway's hex.
+ * 4. The samples are box-filtered (area-averaged) down to output pixels in linear light: every pixel is
+ *    the true mean of the cloth it covers, so fine stripes cannot alias into moiré and the tile mean
+ *    is preserved exactly. Nap (raised fibre) is a small wrap-around blur after that.
+ */
+import type { FabricSpec, SwatchTile } from '../engines/types.ts';
+import {
+  type Lab,
+  type Rgb,
+  hexToLinear,
+  linearToHex,
+  linearToLab,
+  linearToSrgb8,
+  luminance,
+  meanLinearRgb,
+  SRGB8_TO_LINEAR,
+} from './color.ts';
+import { ACCENT, CLASS_COUNT, GROUND, TONE, planPattern, resolveFabric, type ResolvedFabric } from './pattern.ts';
+import { fnv1a, fnv1aBytes, hash3, rand01, randNormal } from './random.ts';
+import { areaWeights, blurPeriodic, resamplePeriodic } from './resample.ts';
+import { floatShadeTable, weaveMatrix, weaveShadeTable } from './weave.ts';
+
+export interface FabricTexture {
+  width: number;
+  height: number;
+  /** Interleaved sRGB, 3 bytes per pixel, row-major. Tiles seamlessly in both directions. */
+  rgb: Uint8Array;
+  /** The scale it was made for. */
+  pxPerMm: number;
+  /**
+   * Real size of the tile. width / widthMm differs from pxPerMm by < 0.5 % (pixel rounding); a
+   * renderer that wants the pattern exact to the pixel maps mm → px with width / widthMm.
+   */
+  widthMm: number;
+  heightMm: number;
+  /** Pattern repeat in texture pixels across (x) and down (y); 0 on an axis without a pattern. */
+  repeatPx: { x: number; y: number };
+  /** Mean colour of the whole tile, averaged in linear light. */
+  meanLinear: Rgb;
+  meanLab: Lab;
+  meanHex: string;
+  /** Mean relative luminance (Y, linear light, 0..1): what a renderer divides by to get relief. */
+  lumaMean: number;
+  /** The yarn colours the tile was normalised to. `ground` is the colourway's hex. */
+  colors: { ground: string; accent: string | null; tone: string | null };
+  /** Per pixel, the fraction covered by ground yarns (only with `{ groundCoverage: true }`). */
+  groundCoverage?: Float32Array;
+  /** Cache key: same key, same pixels. */
+  key: string;
+}
+
+export interface TextureOptions {
+  /** Also return the ground-yarn coverage map (for measuring the ground colour). */
+  groundCoverage?: boolean;
+  /** Smallest tile edge in mm (default 48, or 96 for heathered cloth so the mélange does not visibly repeat). */
+  minTileMm?: number;
+  /**
+   * 'box' (default) filters properly. 'point' takes one sample per pixel with no filtering: the
+   * naive approach, kept only so tests can show what aliasing looks like.
+   */
+  filter?: 'box' | 'point';
+}
+
+/** Version of the pixel recipe: part of every key, bump when the output changes. */
+export const TEXTURE_VERSION = 'fab1';
+
+const MAX_PX_PER_MM = 64;
+const MAX_TILE_MM = 256;
+const MAX_SAMPLES = 16_000_000;
+/** Brightest a yarn sample may be driven to in linear light, so nothing clips. */
+const CEILING = 0.995;
+
+export function generateFabricTexture(spec: FabricSpec, pxPerMm: number, opts: TextureOptions = {}): FabricTexture {
+  if (!(pxPerMm > 0 && pxPerMm <= MAX_PX_PER_MM)) {
+    throw new Error(`pxPerMm must be in (0, ${MAX_PX_PER_MM}], got ${pxPerMm}`);
+  }
+  const key = textureKey(spec, pxPerMm) + (opts.filter === 'point' ? ':point' : '');
+  if (spec.swatch) return drapeSwatch(spec.swatch, pxPerMm, key, spec.hex);
+  const fab = resolveFabric(spec);
+  return weaveTexture(fab, pxPerMm, key, seedOf(spec), opts);
+}
+
+function seedOf(spec: FabricSpec): number {
+  return fnv1a(canonicalSpec(spec));
+}
+
+function weaveTexture(fab: ResolvedFabric, pxPerMm: number, key: string, seed: number, opts: TextureOptions): FabricTexture {
+  const plan = planPattern(fab.pattern, fab.threadMm, fab.repeatMm, fab.overcheck);
+  const t = plan.threadMm;
+  const weave = weaveMatrix(fab.weave, t);
+  const minTileMm = opts.minTileMm ?? (fab.heather > 0.3 ? 96 : 48);
+  const xBase = plan.warpRepeat ? lcm(plan.warpRepeat, weave.ends) : weave.ends;
+  const yBase = plan.weftRepeat ? lcm(plan.weftRepeat, weave.picks) : weave.picks;
+  const ax = planAxis(xBase, t, pxPerMm, minTileMm);
+  const ay = planAxis(yBase, t, pxPerMm, minTileMm);
+  const Nx = ax.threads, Ny = ay.threads, W = ax.px, H = ay.px;
+
+  // Samples per thread per axis: ≥ 2 per output pixel (each sample is already the area average of
+  // the yarn model over itself), the whole crossing as one sample when a thread is well under a pixel.
+  const threadPx = t * pxPerMm;
+  let S = threadPx <= 0.6 ? 1 : Math.ceil(2 * threadPx);
+  const budget = Math.floor(Math.sqrt(MAX_SAMPLES / (Nx * Ny)));
+  S = Math.max(Math.ceil(threadPx), Math.min(S, budget), 1);
+  const SW = Nx * S, SH = Ny * S;
+
+  const light = { sheen: fab.sheen, nap: fab.nap };
+  const table = weaveShadeTable(weave, S, light);
+  const tableW = weave.ends * S;
+  const warpFloat = floatShadeTable(S, true, light);
+  const weftFloat = floatShadeTable(S, false, light);
+
+  // Mélange: each yarn its own tone, each crossing its own fibre mix, and a soft cloud a few mm
+  // across — all periodic over the tile because they are indexed by thread within the tile.
+  const sigmaYarn = 0.03 + 0.3 * fab.heather;
+  const sigmaCross = 0.02 + 0.14 * fab.heather;
+  const warpTone = new Float32Array(Nx);
+  const weftTone = new Float32Array(Ny);
+  for (let i = 0; i < Nx; i++) warpTone[i] = Math.exp(sigmaYarn * randNormal(i, 1, seed));
+  for (let j = 0; j < Ny; j++) weftTone[j] = Math.exp(sigmaYarn * randNormal(j, 2, seed));
+  const cloudAmp = 0.14 * fab.heather + 0.04 * fab.nap;
+  const cloud = cloudAmp > 0 ? makeCloud(Nx, Ny, t, cloudAmp, seed) : null;
+  const fibreAmp = S > 1 ? 0.3 * fab.nap + 0.08 * fab.heather : 0;
+
+  const shade = new Float32Array(SW * SH);
+  const cls = new Uint8Array(SW * SH);
+  const sum = new Float64Array(CLASS_COUNT);
+  const cnt = new Float64Array(CLASS_COUNT);
+  const max = new Float64Array(CLASS_COUNT);
+
+  const warpAcc = plan.warpAccent, weftAcc = plan.weftAccent;
+  const wr = plan.warpRepeat, fr = plan.weftRepeat;
+  const check = plan.check;
+  const accSeed = seed ^ 0x2545f491;
+  const crossSeed = seed ^ 0x68e31da4;
+  const fibreSeed = seed ^ 0x1b873593;
+  const up = weave.up, we = weave.ends, wp = weave.picks;
+
+  for (let j = 0; j < Ny; j++) {
+    const jw = j % wp;
+    const pf = weftAcc ? weftAcc[j % fr] : 0;
+    const uj = check ? Math.floor((j % fr) / check.unit) : 0;
+    const weftClassJ = check ? check.weftClass[uj] : GROUND;
+    const cloudRow = cloud ? cloud.row(j) : 0;
+    for (let i = 0; i < Nx; i++) {
+      let c = GROUND;
+      let forced = 0; // 1: accent warp end floats on the face; 2: accent weft pick does
+      const pw = warpAcc ? warpAcc[i % wr] : 0;
+      if (pw > 0 && (pw >= 1 || rand01(i, j, accSeed) < pw)) {
+        c = ACCENT;
+        forced = 1;
+      } else if (pf > 0 && (pf >= 1 || rand01(j, i, accSeed) < pf)) {
+        c = ACCENT;
+        forced = 2;
+      } else if (check) {
+        const ui = Math.floor((i % wr) / check.unit);
+        c = ((ui + uj) & 3) < 2 ? check.warpClass[ui] : weftClassJ;
+      }
+      const warpOnTop = forced === 1 || (forced === 0 && up[jw * we + (i % we)] === 1);
+      let f = warpOnTop ? warpTone[i] : weftTone[j];
+      f *= 1 + sigmaCross * 1.732 * (2 * (hash3(i, j, crossSeed) / 4294967296) - 1);
+      if (cloud) f *= cloud.at(i, cloudRow);
+      const src = forced === 1 ? warpFloat : forced === 2 ? weftFloat : table;
+      const srcW = forced ? S : tableW;
+      const srcX = forced ? 0 : (i % we) * S;
+      const srcY = forced ? 0 : jw * S;
+      let s0 = 0, m0 = 0;
+      for (let sv = 0; sv < S; sv++) {
+        const row = (j * S + sv) * SW + i * S;
+        const tr = (srcY + sv) * srcW + srcX;
+        for (let su = 0; su < S; su++) {
+          let v = src[tr + su] * f;
+          if (fibreAmp > 0) v *= 1 + fibreAmp * (2 * rand01(row + su, 0, fibreSeed) - 1);
+          shade[row + su] = v;
+          cls[row + su] = c;
+          s0 += v;
+          if (v > m0) m0 = v;
+        }
+      }
+      sum[c] += s0;
+      cnt[c] += S * S;
+      if (m0 > max[c]) max[c] = m0;
+    }
+  }
+
+  // Per class: linear target × (B + A·shade) has mean exactly the target and never exceeds CEILING.
+  const target: Rgb[] = fab.colors.map((h) => (h ? hexToLinear(h) : [0, 0, 0]) as Rgb);
+  const A = new Float64Array(CLASS_COUNT), B = new Float64Array(CLASS_COUNT);
+  for (let c = 0; c < CLASS_COUNT; c++) {
+    if (cnt[c] === 0) continue;
+    const m = sum[c] / cnt[c];
+    const tmax = Math.max(target[c][0], target[c][1], target[c][2]);
+    let a = 1;
+    if (tmax > 0 && (tmax * max[c]) / m > CEILING) {
+      a = tmax >= CEILING ? 0 : Math.max(0, ((CEILING / tmax - 1) * m) / (max[c] - m));
+    }
+    A[c] = a / m;
+    B[c] = 1 - a;
+  }
+  const tr = new Float64Array(CLASS_COUNT), tg = new Float64Array(CLASS_COUNT), tb = new Float64Array(CLASS_COUNT);
+  for (let c = 0; c < CLASS_COUNT; c++) [tr[c], tg[c], tb[c]] = target[c];
+
+  const NC = opts.groundCoverage ? 4 : 3;
+  const out = opts.filter === 'point'
+    ? pointSample(shade, cls, SW, SH, W, H, NC, A, B, tr, tg, tb)
+    : boxFilter(shade, cls, SW, SH, W, H, NC, A, B, tr, tg, tb);
+
+  // Nap: loose fibre blurs the yarn edges; chalk stripes are brushed a little wider.
+  const napSigma = fab.nap * 0.45 * threadPx;
+  const chalkSigma = fab.pattern === 'chalkstripe' ? 0.3 * threadPx : 0;
+  if (napSigma + chalkSigma >= 0.3) blurPeriodic(out, W, H, NC, napSigma + chalkSigma, napSigma);
+
+  return finish(out, W, H, NC, {
+    pxPerMm,
+    widthMm: Nx * t,
+    heightMm: Ny * t,
+    repeatPx: {
+      x: plan.warpRepeat ? (plan.warpRepeat * W) / Nx : 0,
+      y: plan.weftRepeat ? (plan.weftRepeat * H) / Ny : 0,
+    },
+    colors: { ground: fab.colors[GROUND]!, accent: fab.colors[ACCENT], tone: fab.colors[TONE] },
+    key,
+  });
+}
+
+function boxFilter(
+  shade: Float32Array,
+  cls: Uint8Array,
+  SW: number,
+  SH: number,
+  W: number,
+  H: number,
+  NC: number,
+  A: Float64Array,
+  B: Float64Array,
+  tr: Float64Array,
+  tg: Float64Array,
+  tb: Float64Array,
+): Float32Array {
+  const wx = areaWeights(SW, W), wy = areaWeights(SH, H);
+  const out = new Float32Array(W * H * NC);
+  const rowAcc = new Float32Array(W * NC);
+  const rowLen = W * NC;
+  for (let y = 0; y < SH; y++) {
+    rowAcc.fill(0);
+    const base = y * SW;
+    for (let x = 0; x < SW; x++) {
+      const c = cls[base + x];
+      const g = B[c] + A[c] * shade[base + x];
+      const r = tr[c] * g, gg = tg[c] * g, b = tb[c] * g;
+      const ia = wx.a[x] * NC, w1 = wx.wa[x];
+      rowAcc[ia] += r * w1;
+      rowAcc[ia + 1] += gg * w1;
+      rowAcc[ia + 2] += b * w1;
+      if (NC === 4 && c === GROUND) rowAcc[ia + 3] += w1;
+      const xb = wx.b[x];
+      if (xb >= 0) {
+        const ib = xb * NC, w2 = wx.wb[x];
+        rowAcc[ib] += r * w2;
+        rowAcc[ib + 1] += gg * w2;
+        rowAcc[ib + 2] += b * w2;
+        if (NC === 4 && c === GROUND) rowAcc[ib + 3] += w2;
+      }
+    }
+    const oa = wy.a[y] * rowLen, v1 = wy.wa[y];
+    for (let k = 0; k < rowLen; k++) out[oa + k] += rowAcc[k] * v1;
+    if (wy.b[y] >= 0) {
+      const ob = wy.b[y] * rowLen, v2 = wy.wb[y];
+      for (let k = 0; k < rowLen; k++) out[ob + k] += rowAcc[k] * v2;
+    }
+  }
+  return out;
+}
+
+function pointSample(
+  shade: Float32Array,
+  cls: Uint8Array,
+  SW: number,
+  SH: number,
+  W: number,
+  H: number,
+  NC: number,
+  A: Float64Array,
+  B: Float64Array,
+  tr: Float64Array,
+  tg: Float64Array,
+  tb: Float64Array,
+): Float32Array {
+  const out = new Float32Array(W * H * NC);
+  for (let y = 0; y < H; y++) {
+    const sy = Math.min(SH - 1, Math.floor(((y + 0.5) * SH) / H));
+    for (let x = 0; x < W; x++) {
+      const sx = Math.min(SW - 1, Math.floor(((x + 0.5) * SW) / W));
+      const k = sy * SW + sx, c = cls[k];
+      const g = B[c] + A[c] * shade[k];
+      const o = (y * W + x) * NC;
+      out[o] = tr[c] * g;
+      out[o + 1] = tg[c] * g;
+      out[o + 2] = tb[c] * g;
+      if (NC === 4) out[o + 3] = c === GROUND ? 1 : 0;
+    }
+  }
+  return out;
+}
+
+function finish(
+  lin: Float32Array,
+  W: number,
+  H: number,
+  NC: number,
+  meta: Pick<FabricTexture, 'pxPerMm' | 'widthMm' | 'heightMm' | 'repeatPx' | 'colors' | 'key'>,
+): FabricTexture {
+  const rgb = new Uint8Array(W * H * 3);
+  let coverage: Float32Array | undefined;
+  if (NC === 4) coverage = new Float32Array(W * H);
+  for (let p = 0, q = 0; p < W * H; p++, q += NC) {
+    rgb[p * 3] = linearToSrgb8(lin[q]);
+    rgb[p * 3 + 1] = linearToSrgb8(lin[q + 1]);
+    rgb[p * 3 + 2] = linearToSrgb8(lin[q + 2]);
+    if (coverage) coverage[p] = lin[q + 3];
+  }
+  const meanLin = meanLinearRgb(rgb, W, H);
+  return {
+    width: W,
+    height: H,
+    rgb,
+    ...meta,
+    meanLinear: meanLin,
+    meanLab: linearToLab(meanLin),
+    meanHex: linearToHex(meanLin),
+    lumaMean: luminance(meanLin),
+    ...(coverage ? { groundCoverage: coverage } : {}),
+  };
+}
+
+/** A swatch photo tile laid at the requested scale: area-averaged down, bilinear up, wrap-around. */
+function drapeSwatch(tile: SwatchTile, pxPerMm: number, key: string, hex: string): FabricTexture {
+  if (!(tile.widthMm > 0) || tile.width < 1 || tile.height < 1) throw new Error('swatch tile has no size');
+  const heightMm = (tile.widthMm * tile.height) / tile.width;
+  const W = Math.max(1, Math.round(tile.widthMm * pxPerMm));
+  const H = Math.max(1, Math.round(heightMm * pxPerMm));
+  const src = new Float32Array(tile.width * tile.height * 3);
+  for (let k = 0; k < src.length; k++) src[k] = SRGB8_TO_LINEAR[tile.rgb[k]];
+  const lin = resamplePeriodic(src, tile.width, tile.height, 3, W, H);
+  return finish(lin, W, H, 3, {
+    pxPerMm,
+    widthMm: tile.widthMm,
+    heightMm,
+    repeatPx: { x: 0, y: 0 },
+    colors: { ground: hex, accent: null, tone: null },
+    key,
+  });
+}
+
+/**
+ * How many threads to put in the tile along one axis: a multiple of `base` (weave and pattern both
+ * repeat whole), at least `minTileMm`, with the rounding of the tile to whole pixels moving the
+ * repeat by < 0.5 % (the best found up to MAX_TILE_MM otherwise).
+ */
+function planAxis(base: number, t: number, pxPerMm: number, minTileMm: number): { threads: number; px: number } {
+  let best: { threads: number; px: number; err: number } | null = null;
+  for (let n = 1; ; n++) {
+    const threads = n * base;
+    const mm = threads * t;
+    if (mm > MAX_TILE_MM && best) break;
+    const exact = mm * pxPerMm;
+    const px = Math.max(1, Math.round(exact));
+    const err = Math.abs(px - exact) / exact;
+    const bigEnough = mm >= Math.min(minTileMm, MAX_TILE_MM) || mm > MAX_TILE_MM;
+    if (!bigEnough) continue;
+    // A tile must hold at least ~2 px per thread-sample column's worth of cloth to be meaningful.
+    if (err <= 0.005) return { threads, px };
+    if (!best || err < best.err) best = { threads, px, err };
+    if (mm > MAX_TILE_MM) break;
+  }
+  return { threads: best!.threads, px: best!.px };
+}
+
+function lcm(a: number, b: number): number {
+  const g = (x: number, y: number): number => (y === 0 ? x : g(y, x % y));
+  return (a / g(a, b)) * b;
+}
+
+/** A smooth periodic cloud over the tile (value noise, a few mm per cell), as a brightness factor. */
+function makeCloud(Nx: number, Ny: number, t: number, amp: number, seed: number) {
+  const cellMm = 7;
+  const gx = Math.max(1, Math.round((Nx * t) / cellMm));
+  const gy = Math.max(1, Math.round((Ny * t) / cellMm));
+  const grid = new Float32Array(gx * gy);
+  for (let y = 0; y < gy; y++) for (let x = 0; x < gx; x++) grid[y * gx + x] = amp * randNormal(x, y, seed ^ 0x3c6ef372);
+  // Per end: lattice cell and eased fraction.
+  const xi = new Int32Array(Nx), xf = new Float32Array(Nx);
+  for (let i = 0; i < Nx; i++) {
+    const p = ((i + 0.5) / Nx) * gx;
+    const i0 = Math.floor(p);
+    const f = p - i0;
+    xi[i] = i0 % gx;
+    xf[i] = f * f * (3 - 2 * f);
+  }
+  const rowA = new Float32Array(gx), rowB = new Float32Array(gx);
+  let cachedRow = -1;
+  return {
+    /** Prepare the lattice rows for pick j; returns the eased vertical fraction. */
+    row(j: number): number {
+      const p = ((j + 0.5) / Ny) * gy;
+      const j0 = Math.floor(p);
+      const f = p - j0;
+      const ja = j0 % gy, jb = (j0 + 1) % gy;
+      if (cachedRow !== ja) {
+        for (let x = 0; x < gx; x++) {
+          rowA[x] = grid[ja * gx + x];
+          rowB[x] = grid[jb * gx + x];
+        }
+        cachedRow = ja;
+      }
+      return f * f * (3 - 2 * f);
+    },
+    at(i: number, fy: number): number {
+      const a = xi[i], b = (a + 1) % gx, fx = xf[i];
+      const top = rowA[a] + (rowA[b] - rowA[a]) * fx;
+      const bot = rowB[a] + (rowB[b] - rowB[a]) * fx;
+      return Math.exp(top + (bot - top) * fy);
+    },
+  };
+}
+
+const swatchIds = new WeakMap<Uint8Array, number>();
+
+function canonicalSpec(spec: FabricSpec): string {
+  const d = spec.design;
+  const design: Record<string, unknown> = {};
+  for (const k of Object.keys(d).sort()) {
+    const v = (d as unknown as Record<string, unknown>)[k];
+    if (v !== undefined) design[k] = typeof v === 'string' && k === 'accentHex' ? v.toUpperCase() : v;
+  }
+  return JSON.stringify({ d: design, h: spec.hex.toUpperCase(), r: spec.repeatMm ?? null });
+}
+
+/** Stable key of everything that determines a texture's pixels. */
+export function textureKey(spec: FabricSpec, pxPerMm: number): string {
+  let s = `${TEXTURE_VERSION}:${fnv1a(canonicalSpec(spec)).toString(36)}:${fnv1a(canonicalSpec(spec), 0x12345).toString(36)}`;
+  if (spec.swatch) {
+    const sw = spec.swatch;
+    let id = swatchIds.get(sw.rgb);
+    if (id === undefined) {
+      id = fnv1aBytes(sw.rgb);
+      swatchIds.set(sw.rgb, id);
+    }
+    s = `${TEXTURE_VERSION}:swatch:${id.toString(36)}:${sw.width}x${sw.height}:${sw.widthMm}`;
+  }
+  return `${s}@${Math.round(pxPerMm * 1e4) / 1e4}`;
+}
+
+/** Linear-light RGB of a texture (Float32, interleaved), for renderers that mix or shade. */
+export function textureLinear(tex: Pick<FabricTexture, 'rgb' | 'width' | 'height'>): Float32Array {
+  const out = new Float32Array(tex.width * tex.height * 3);
+  for (let k = 0; k < out.length; k++) out[k] = SRGB8_TO_LINEAR[tex.rgb[k]];
+  return out;
+}
+
+/** Relative luminance (linear Y) per pixel. */
+export function textureLuma(tex: Pick<FabricTexture, 'rgb' | 'width' | 'height'>): Float32Array {
+  const n = tex.width * tex.height;
+  const out = new Float32Array(n);
+  const L = SRGB8_TO_LINEAR;
+  for (let p = 0; p < n; p++) {
+    out[p] = 0.2126729 * L[tex.rgb[p * 3]] + 0.7151522 * L[tex.rgb[p * 3 + 1]] + 0.072175 * L[tex.rgb[p * 3 + 2]];
+  }
+  return out;
+}
+
+export interface TextureCacheStats {
+  entries: number;
+  bytes: number;
+  maxBytes: number;
+  hits: number;
+  misses: number;
+  evictions: number;
+}
+
+export interface TextureCache {
+  /** The texture for (spec, pxPerMm), generated on a miss. */
+  get(spec: FabricSpec, pxPerMm: number): FabricTexture;
+  has(spec: FabricSpec, pxPerMm: number): boolean;
+  clear(): void;
+  stats(): TextureCacheStats;
+}
+
+/**
+ * An LRU of textures bounded by bytes of pixel data. A texture larger than the whole budget is
+ * returned but not kept.
+ */
+export function createTextureCache(maxBytes: number = 64 * 1024 * 1024, opts: TextureOptions = {}): TextureCache {
+  if (!(maxBytes >= 0)) throw new Error('maxBytes must be ≥ 0');
+  const map = new Map<string, FabricTexture>();
+  let bytes = 0, hits = 0, misses = 0, evictions = 0;
+  const sizeOf = (t: FabricTexture) => t.rgb.byteLength + (t.groundCoverage?.byteLength ?? 0) + 256;
+  return {
+    get(spec, pxPerMm) {
+      const key = textureKey(spec, pxPerMm);
+      const found = map.get(key);
+      if (found) {
+        hits++;
+        map.delete(key);
+        map.set(key, found);
+        return found;
+      }
+      misses++;
+      const tex = generateFabricTexture(spec, pxPerMm, opts);
+      const size = sizeOf(tex);
+      if (size > maxBytes) return tex;
+      map.set(key, tex);
+      bytes += size;
+      for (const [k, v] of map) {
+        if (bytes <= maxBytes) break;
+        map.delete(k);
+        bytes -= sizeOf(v);
+        evictions++;
+      }
+      return tex;
+    },
+    has(spec, pxPerMm) {
+      return map.has(textureKey(spec, pxPerMm));
+    },
+    clear() {
+      map.clear();
+      bytes = 0;
+    },
+    stats() {
+      return { entries: map.size, bytes, maxBytes, hits, misses, evictions };
+    },
+  };
+}

@@ -1,0 +1,218 @@
+/**
+ * The compose engine: exact cloth on drawn (or photographed) garments, on the CPU, in milliseconds.
+ * A render is: cached texture → one loop per output size over precomputed template arrays → overlays
+ * → watermark → one encode per output.
+ */
+import sharp from 'sharp';
+import { loadCutView, shippedViews, templateVersion, SHADE_ONE } from '../../templates/index.ts';
+import type { CutView, LevelName } from '../../templates/types.ts';
+import type { CutViewInfo, EncodedImage, Engine, FabricDesign, ImageFormat, RenderRequest, RenderResult } from '../types.ts';
+import { finishFor, renderCloth, renderOverlay, type Finish } from './render.ts';
+import { TextureCache, fabricKey, type LinearTexture } from './texture.ts';
+import { applyStamp, stampFor } from './watermark.ts';
+
+/** Bump when output pixels change for the same template and cloth. */
+export const COMPOSE_ENGINE_VERSION = 'compose-1';
+
+export interface ComposeEngineOptions {
+  /** Bytes of linearised textures kept in memory (default 96 MB). */
+  textureCacheBytes?: number;
+  /** Directory for rasterised templates; without it templates are built in memory once per process. */
+  templateCacheDir?: string;
+  /** JPEG quality (default 86). */
+  jpegQuality?: number;
+}
+
+export interface RawImage {
+  width: number;
+  height: number;
+  /** Interleaved sRGB. */
+  rgb: Uint8Array;
+}
+
+/** Per-pixel shading as applied for a fabric: rendered linear = cloth × mul + add (for tests and tools). */
+export interface ShadingMaps {
+  width: number;
+  height: number;
+  /** 0..255 cloth coverage per pixel. */
+  coverage: Uint8Array;
+  mul: Float32Array;
+  add: Float32Array;
+  /** Panel index per pixel (255: no cloth). */
+  panel: Uint8Array;
+}
+
+export interface ComposeEngine extends Engine {
+  readonly name: 'compose';
+  /** Adds a view (a photo template, an admin's upload) that `render` can then address by cut/view. */
+  addTemplate(view: CutView): void;
+  /** The template for a cut/view (built on first use). */
+  template(cut: string, view: string): Promise<CutView>;
+  /** Render one size to raw RGB without encoding or watermark (tests, contact sheet). */
+  renderRaw(request: Pick<RenderRequest, 'cut' | 'view' | 'fabric'>, size?: LevelName): Promise<RawImage>;
+  /** The shading a fabric receives at one size. */
+  shadingMaps(cut: string, view: string, design: FabricDesign, size?: LevelName): Promise<ShadingMaps>;
+  /** Loads every shipped view (warm start). */
+  warm(): Promise<void>;
+  readonly textureCache: TextureCache;
+}
+
+export const OUTPUT_SIZES: Record<LevelName, 'full' | 'preview' | 'thumb'> = { full: 'full', preview: 'preview', thumb: 'thumb' };
+
+function abortError(signal: AbortSignal): Error {
+  const reason = signal.reason;
+  if (reason instanceof Error && reason.name === 'AbortError') return reason;
+  const e = new Error('Render aborted');
+  e.name = 'AbortError';
+  return e;
+}
+
+function checkAbort(signal?: AbortSignal): void {
+  if (signal?.aborted) throw abortError(signal);
+}
+
+async function encode(raw: RawImage, format: ImageFormat, quality: number): Promise<Buffer> {
+  const img = sharp(raw.rgb, { raw: { width: raw.width, height: raw.height, channels: 3 } });
+  if (format === 'jpeg') return img.jpeg({ quality, mozjpeg: false, chromaSubsampling: '4:2:0' }).toBuffer();
+  if (format === 'webp') return img.webp({ quality: quality - 4, effort: 2 }).toBuffer();
+  return img.avif({ quality: quality - 30, effort: 0 }).toBuffer();
+}
+
+export function createComposeEngine(options: ComposeEngineOptions = {}): ComposeEngine {
+  const textures = new TextureCache(options.textureCacheBytes ?? 96 * 1024 * 1024);
+  const extra = new Map<string, CutView>();
+  const finishes = new Map<string, Finish>();
+  const quality = options.jpegQuality ?? 86;
+
+  async function template(cut: string, view: string): Promise<CutView> {
+    const custom = extra.get(`${cut}/${view}`);
+    if (custom) return custom;
+    return loadCutView(cut, view, { cacheDir: options.templateCacheDir });
+  }
+
+  function finish(cv: CutView, size: LevelName, design: FabricDesign): Finish {
+    const key = `${cv.cut}/${cv.view}/${cv.version}/${size}/${design.sheen ?? ''}/${design.nap ?? ''}`;
+    let f = finishes.get(key);
+    if (!f) {
+      f = finishFor(design, cv.levels[size].shadeHist);
+      if (finishes.size > 256) finishes.clear();
+      finishes.set(key, f);
+    }
+    return f;
+  }
+
+  function renderLevel(cv: CutView, size: LevelName, tex: LinearTexture, design: FabricDesign): RawImage {
+    const level = cv.levels[size];
+    const rgb = new Uint8Array(level.base.length);
+    rgb.set(level.base);
+    renderCloth(level, tex, finish(cv, size, design), rgb);
+    renderOverlay(level, rgb);
+    return { width: level.width, height: level.height, rgb };
+  }
+
+  const engine: ComposeEngine = {
+    name: 'compose',
+    version: COMPOSE_ENGINE_VERSION,
+    textureCache: textures,
+
+    views(): CutViewInfo[] {
+      const shipped = shippedViews().map(({ cut, view }) => ({ cut, view, width: 1024, height: 1536, version: templateVersion(cut, view) }));
+      const custom = [...extra.values()].map((v) => ({ cut: v.cut, view: v.view, width: v.width, height: v.height, version: v.version }));
+      return [...shipped, ...custom];
+    },
+
+    addTemplate(view: CutView) {
+      extra.set(`${view.cut}/${view.view}`, view);
+    },
+
+    template,
+
+    async warm() {
+      await Promise.all(shippedViews().map(({ cut, view }) => template(cut, view)));
+    },
+
+    async renderRaw(request, size = 'full') {
+      const cv = await template(request.cut, request.view);
+      const key = fabricKey(request.fabric);
+      const tex = textures.get(request.fabric, cv.levels[size].pxPerMm, key);
+      return renderLevel(cv, size, tex, request.fabric.design);
+    },
+
+    async shadingMaps(cut, view, design, size = 'full') {
+      const cv = await template(cut, view);
+      const level = cv.levels[size];
+      const f = finish(cv, size, design);
+      const n = level.width * level.height;
+      const maps: ShadingMaps = {
+        width: level.width,
+        height: level.height,
+        coverage: new Uint8Array(n),
+        mul: new Float32Array(n),
+        add: new Float32Array(n),
+        panel: new Uint8Array(n).fill(255),
+      };
+      for (let k = 0; k < level.pix.length; k++) {
+        const p = level.pix[k];
+        maps.coverage[p] = level.cov[k];
+        maps.mul[p] = f.mul[level.shadeQ[k]];
+        maps.add[p] = f.add[level.shadeQ[k]];
+        maps.panel[p] = level.panel[k];
+      }
+      return maps;
+    },
+
+    async render(request: RenderRequest): Promise<RenderResult> {
+      const timings: Record<string, number> = {};
+      const t0 = performance.now();
+      let t = t0;
+      const lap = (name: string) => {
+        const now = performance.now();
+        timings[name] = Math.round((now - t) * 100) / 100;
+        t = now;
+      };
+      const { signal, onProgress } = request;
+      checkAbort(signal);
+      onProgress?.(0);
+      const cv = await template(request.cut, request.view);
+      lap('template');
+      checkAbort(signal);
+
+      const key = fabricKey(request.fabric);
+      const sizes: LevelName[] = ['full', 'preview', 'thumb'];
+      const texs = sizes.map((s) => textures.get(request.fabric, cv.levels[s].pxPerMm, key));
+      lap('texture');
+      onProgress?.(0.15);
+      checkAbort(signal);
+
+      const wm = request.watermark;
+      const stamps = wm && wm.text && wm.opacity > 0 ? await Promise.all(sizes.map((s) => stampFor(wm.text, cv.levels[s].width))) : undefined;
+      const formats: ImageFormat[] = ['jpeg', ...(request.formats ?? []).filter((f) => f !== 'jpeg')];
+      const jobs: Array<Promise<EncodedImage>> = [];
+      let encodeStart = 0;
+      for (let i = 0; i < sizes.length; i++) {
+        const size = sizes[i];
+        const raw = renderLevel(cv, size, texs[i], request.fabric.design);
+        if (stamps) applyStamp(raw.rgb, raw.width, raw.height, stamps[i], wm);
+        lap(`render_${size}`);
+        if (!encodeStart) encodeStart = performance.now();
+        // Encodes run on libuv threads while the next size renders on this one.
+        for (const format of formats) {
+          jobs.push(
+            encode(raw, format, quality).then((data) => ({ size, format, width: raw.width, height: raw.height, data })),
+          );
+        }
+        onProgress?.(0.15 + 0.25 * (i + 1));
+        checkAbort(signal);
+      }
+      const images = await Promise.all(jobs);
+      timings.encode = Math.round((performance.now() - encodeStart) * 100) / 100;
+      checkAbort(signal);
+      timings.total = Math.round((performance.now() - t0) * 100) / 100;
+      onProgress?.(1);
+      return { images, timings };
+    },
+  };
+  return engine;
+}
+
+export { SHADE_ONE };

@@ -1,0 +1,234 @@
+/**
+ * Rasterises a drafted view (SVG via sharp/librsvg, which anti-aliases for free) and derives its
+ * shading: a height field from the panels' loft and roundness plus drawn folds, lit from the upper
+ * left, with ambient occlusion in the crevices, seams and cast shadows multiplied in.
+ */
+import sharp from 'sharp';
+import { blur, boundingRect } from './raster-ops.ts';
+import { buildLevels, type NativeFields } from './levels.ts';
+import type { CutViewSource, ShadeMark } from './types.ts';
+
+function svgDoc(w: number, h: number, body: string, background?: string): Buffer {
+  const bg = background ? `<rect width="${w}" height="${h}" fill="${background}"/>` : '';
+  return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}">${bg}${body}</svg>`);
+}
+
+async function rasterGrey(svg: Buffer): Promise<Uint8Array> {
+  const out = await sharp(svg).extractChannel(0).raw().toBuffer();
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+}
+
+async function rasterRgb(svg: Buffer): Promise<Uint8Array> {
+  const out = await sharp(svg).flatten({ background: '#ffffff' }).removeAlpha().raw().toBuffer();
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+}
+
+async function rasterRgba(svg: Buffer): Promise<Uint8Array> {
+  const out = await sharp(svg).ensureAlpha().raw().toBuffer();
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+}
+
+function blurFilters(marks: ShadeMark[]): { defs: string; id: (b: number) => string } {
+  const values = [...new Set(marks.map((m) => m.blur))];
+  const id = (b: number) => `b${String(b).replace('.', '_')}`;
+  const defs = values.map((b) => `<filter id="${id(b)}" x="-20%" y="-20%" width="140%" height="140%"><feGaussianBlur stdDeviation="${b}"/></filter>`).join('');
+  return { defs: `<defs>${defs}</defs>`, id };
+}
+
+function markSvg(m: ShadeMark, color: string, id: (b: number) => string): string {
+  const filter = m.blur > 0.3 ? ` filter="url(#${id(m.blur)})"` : '';
+  if (m.fill) return `<path d="${m.path}" fill="${color}" fill-opacity="${m.strength}"${filter}/>`;
+  const dash = m.dash ? ` stroke-dasharray="${m.dash}"` : '';
+  return `<path d="${m.path}" fill="none" stroke="${color}" stroke-opacity="${m.strength}" stroke-width="${m.width}" stroke-linecap="round" stroke-linejoin="round"${dash}${filter}/>`;
+}
+
+/** Light from the upper left and in front, as in a studio with a key light at 45°. */
+const LIGHT = (() => {
+  const l = [-0.45, -0.6, 1.0];
+  const n = Math.hypot(l[0], l[1], l[2]);
+  return [l[0] / n, l[1] / n, l[2] / n];
+})();
+const AMBIENT = 0.42;
+/** Height of a drawn fold at full strength, in px of the height field. */
+const FOLD_HEIGHT = 9;
+
+export async function rasteriseCutView(src: CutViewSource): Promise<NativeFields> {
+  const { width: w, height: h } = src;
+  const n = w * h;
+  const filters = blurFilters(src.marks);
+
+  const maskJobs = src.panels.map((p) => rasterGrey(svgDoc(w, h, `<path d="${p.path}" fill="#fff"/>`, '#000')));
+  const heightSvg = svgDoc(
+    w,
+    h,
+    filters.defs +
+      src.marks
+        .filter((m) => m.kind === 'ridge' || m.kind === 'crease')
+        .map((m) => markSvg(m, m.kind === 'ridge' ? '#fff' : '#000', filters.id))
+        .join(''),
+    '#808080',
+  );
+  const occlusionSvg = svgDoc(
+    w,
+    h,
+    filters.defs +
+      src.marks
+        .filter((m) => m.kind === 'seam' || m.kind === 'shadow')
+        .map((m) => markSvg(m, '#000', filters.id))
+        .join(''),
+    '#fff',
+  );
+  const highlightSvg = svgDoc(
+    w,
+    h,
+    filters.defs +
+      src.marks
+        .filter((m) => m.kind === 'highlight')
+        .map((m) => markSvg(m, '#fff', filters.id))
+        .join(''),
+    '#000',
+  );
+  const [masks, heightDetail, occlusion, highlight, base, overlay] = await Promise.all([
+    Promise.all(maskJobs),
+    rasterGrey(heightSvg),
+    rasterGrey(occlusionSvg),
+    rasterGrey(highlightSvg),
+    rasterRgb(svgDoc(w, h, src.underlay)),
+    rasterRgba(svgDoc(w, h, src.overlay)),
+  ]);
+
+  // Union coverage and topmost panel. Panels are drawn back to front; a panel owns a pixel once it
+  // covers at least half of it, so abutting anti-aliased edges hand over cleanly.
+  const coverage = new Uint8Array(n);
+  const panelOf = new Uint8Array(n).fill(255);
+  const covSum = new Uint16Array(n);
+  for (let p = 0; p < masks.length; p++) {
+    const m = masks[p];
+    for (let i = 0; i < n; i++) {
+      const c = m[i];
+      if (!c) continue;
+      covSum[i] += c;
+      if (c >= 128 || panelOf[i] === 255) panelOf[i] = p;
+    }
+  }
+  for (let i = 0; i < n; i++) coverage[i] = covSum[i] > 255 ? 255 : covSum[i];
+
+  // Height field: each panel a soft pillow (cloth turning away at its edges). A pixel sees the volume
+  // of its topmost panel plus the panel that one rests on (a lapel on its forepart); cloth hidden
+  // beneath (the under forepart of a double-breasted, trousers under the coat) does not show through.
+  const byId = new Map(src.panels.map((p, i) => [p.id, i]));
+  const contrib: Array<{ rect: { x0: number; y0: number; x1: number; y1: number }; h: Float32Array; d: Float32Array } | undefined> = [];
+  for (let p = 0; p < masks.length; p++) {
+    const spec = src.panels[p];
+    const m = masks[p];
+    const rect = boundingRect(m, w, h, Math.ceil(spec.round * 2.5));
+    if (!rect) {
+      contrib.push(undefined);
+      continue;
+    }
+    const plane = new Float32Array(n);
+    for (let y = rect.y0; y < rect.y1; y++) for (let x = rect.x0; x < rect.x1; x++) plane[y * w + x] = m[y * w + x] / 255;
+    // Cloth turns away across the body (at side seams, around an arm or leg), hardly at a hem.
+    const pillow = blur(plane, w, h, spec.round, rect, spec.round * 0.2);
+    const rw = rect.x1 - rect.x0;
+    const hArr = new Float32Array(rw * (rect.y1 - rect.y0));
+    const dArr = new Float32Array(hArr.length);
+    for (let y = rect.y0; y < rect.y1; y++) {
+      for (let x = rect.x0; x < rect.x1; x++) {
+        const i = y * w + x;
+        if (!plane[i]) continue;
+        // Rounded profile that meets the edge at zero height, plus a small step so layered edges read.
+        const dome = Math.sqrt(Math.max(0, 2 * pillow[i] - 1));
+        const j = (y - rect.y0) * rw + (x - rect.x0);
+        hArr[j] = spec.loft * plane[i] * (0.12 + 0.88 * dome);
+        dArr[j] = spec.loft * plane[i] * 0.88 * dome;
+      }
+    }
+    contrib.push({ rect, h: hArr, d: dArr });
+  }
+  const sample = (p: number, x: number, y: number, which: 'h' | 'd') => {
+    const c = contrib[p];
+    if (!c || x < c.rect.x0 || x >= c.rect.x1 || y < c.rect.y0 || y >= c.rect.y1) return 0;
+    return c[which][(y - c.rect.y0) * (c.rect.x1 - c.rect.x0) + (x - c.rect.x0)];
+  };
+  const support = src.panels.map((p) => (p.restsOn !== undefined ? (byId.get(p.restsOn) ?? -1) : -1));
+  const height = new Float32Array(n);
+  // The same without the edge steps: what the weave follows (steps would tear stripes at hems).
+  const drape = new Float32Array(n);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const top = panelOf[i];
+      if (top === 255) continue;
+      let hv = sample(top, x, y, 'h');
+      let dv = sample(top, x, y, 'd');
+      const s = support[top];
+      if (s >= 0) {
+        hv += sample(s, x, y, 'h');
+        dv += sample(s, x, y, 'd');
+      }
+      height[i] = hv;
+      drape[i] = dv;
+    }
+  }
+  const folds = new Float32Array(n);
+  for (let i = 0; i < n; i++) folds[i] = ((heightDetail[i] - 128) / 127) * FOLD_HEIGHT;
+  for (let i = 0; i < n; i++) {
+    height[i] += folds[i];
+    drape[i] += folds[i];
+  }
+  const hs = blur(height, w, h, 1.2);
+  const cavityRef = blur(hs, w, h, 14);
+
+  const shade = new Float32Array(n);
+  const flat = AMBIENT + (1 - AMBIENT) * LIGHT[2];
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (!coverage[i]) continue;
+      const gx = (hs[i + (x < w - 1 ? 1 : 0)] - hs[i - (x > 0 ? 1 : 0)]) * 0.5;
+      const gy = (hs[i + (y < h - 1 ? w : 0)] - hs[i - (y > 0 ? w : 0)]) * 0.5;
+      const nl = 1 / Math.sqrt(gx * gx + gy * gy + 1);
+      const ndl = (-gx * LIGHT[0] - gy * LIGHT[1] + LIGHT[2]) * nl;
+      let s = (AMBIENT + (1 - AMBIENT) * Math.max(0, ndl)) / flat;
+      const cav = cavityRef[i] - hs[i];
+      if (cav > 0) s *= 1 / (1 + cav * 0.045);
+      s *= occlusion[i] / 255;
+      s *= 1 + (highlight[i] / 255) * 0.6;
+      shade[i] = s;
+    }
+  }
+
+  // Fold warp: the weave follows the cloth, so stripes bend across folds and compress where a
+  // panel turns away (sleeves, trouser legs).
+  const warp = blur(drape, w, h, 3);
+  const dispX = new Float32Array(n);
+  const dispY = new Float32Array(n);
+  const WARP = 0.6;
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1; x < w - 1; x++) {
+      const i = y * w + x;
+      if (!coverage[i]) continue;
+      dispX[i] = (warp[i + 1] - warp[i - 1]) * 0.5 * WARP;
+      dispY[i] = (warp[i + w] - warp[i - w]) * 0.5 * WARP;
+    }
+  }
+
+  return {
+    width: w,
+    height: h,
+    pxPerMm: src.pxPerMm,
+    base,
+    overlay,
+    coverage,
+    panelOf,
+    shade,
+    dispX,
+    dispY,
+    panels: src.panels,
+  };
+}
+
+export async function buildDrawnLevels(src: CutViewSource) {
+  return buildLevels(await rasteriseCutView(src));
+}

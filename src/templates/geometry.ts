@@ -1,0 +1,163 @@
+/**
+ * Drafting geometry: garments are drawn in millimetres on the body (x from centre front, positive
+ * toward the image's right; y up from the floor), the way a pattern cutter thinks, and only turned into
+ * pixels when a view is laid out. A `Projection` does that last step, so the same draft gives a front
+ * view and a turned (three-quarter) view.
+ */
+
+export type Pt = readonly [number, number];
+
+/** Maps body millimetres to native image pixels. */
+export interface Projection {
+  readonly pxPerMm: number;
+  /** Body point (mm) to image point (px). */
+  project(x: number, y: number, layer?: Layer): [number, number];
+  /** Horizontal foreshortening at a body point: 1 in a front view, < 1 where the body turns away. */
+  squeeze(x: number, y: number, layer?: Layer): number;
+}
+
+/** Which body volume a point belongs to: arms swing independently of the torso when the figure turns. */
+export type Layer = 'torso' | 'near-arm' | 'far-arm';
+
+export const NATIVE_WIDTH = 1024;
+export const NATIVE_HEIGHT = 1536;
+/** 1536 px ≈ 1.7 m of figure: a man of 1.80 m seen from the floor to just above the collar. */
+export const PX_PER_MM = 0.9;
+/** Image row of the floor line. */
+const FLOOR_PX = 1515;
+
+export function frontProjection(): Projection {
+  return {
+    pxPerMm: PX_PER_MM,
+    project: (x, y) => [NATIVE_WIDTH / 2 + x * PX_PER_MM, FLOOR_PX - y * PX_PER_MM],
+    squeeze: () => 1,
+  };
+}
+
+/**
+ * A figure turned by `turnDeg` toward the image's left (its left shoulder comes forward).
+ * The torso is treated as an elliptic cylinder: points on its front surface slide toward the far side
+ * and the far half compresses, which is what the eye reads as a turn. Arms are separate cylinders; the
+ * far arm tucks behind the torso.
+ */
+export function turnedProjection(turnDeg: number): Projection {
+  const phi = (turnDeg * Math.PI) / 180;
+  const cos = Math.cos(phi);
+  const sin = Math.sin(phi);
+  // Half-width and depth of the torso cross-section by height (chest, waist, hips, legs).
+  const halfWidth = (y: number) => (y > 1300 ? 215 : y > 1000 ? 190 + ((y - 1000) / 300) * 25 : 200);
+  const depthRatio = 0.62;
+  const shiftPx = (x: number, y: number) => {
+    const a = halfWidth(y);
+    const t = Math.max(-1, Math.min(1, x / a));
+    // Parabolic bulge instead of a true ellipse keeps the warp smooth at the silhouette.
+    return a * depthRatio * sin * (1 - t * t);
+  };
+  const cx = NATIVE_WIDTH / 2 - 10;
+  return {
+    pxPerMm: PX_PER_MM,
+    project: (x, y, layer = 'torso') => {
+      let X: number;
+      if (layer === 'torso') X = x * cos + shiftPx(x, y);
+      else if (layer === 'near-arm') X = x * cos - Math.sign(x) * 6;
+      else X = x * cos - Math.sign(x) * 70;
+      return [cx + X * PX_PER_MM, FLOOR_PX - y * PX_PER_MM];
+    },
+    squeeze: (x, y, layer = 'torso') => {
+      if (layer !== 'torso') return cos;
+      const a = halfWidth(y);
+      const t = Math.max(-1, Math.min(1, x / a));
+      return Math.max(0.15, cos - 2 * depthRatio * sin * t);
+    },
+  };
+}
+
+/** A path drafted in body millimetres; rendered to SVG `d` through a projection. */
+export class Draft {
+  private readonly cmds: Array<{ op: 'M' | 'L' | 'C' | 'Q' | 'Z'; pts: Pt[] }> = [];
+  constructor(readonly layer: Layer = 'torso') {}
+
+  M(x: number, y: number): this {
+    this.cmds.push({ op: 'M', pts: [[x, y]] });
+    return this;
+  }
+  L(x: number, y: number): this {
+    this.cmds.push({ op: 'L', pts: [[x, y]] });
+    return this;
+  }
+  Q(cx: number, cy: number, x: number, y: number): this {
+    this.cmds.push({ op: 'Q', pts: [[cx, cy], [x, y]] });
+    return this;
+  }
+  C(c1x: number, c1y: number, c2x: number, c2y: number, x: number, y: number): this {
+    this.cmds.push({ op: 'C', pts: [[c1x, c1y], [c2x, c2y], [x, y]] });
+    return this;
+  }
+  /** A smooth curve through the points (Catmull-Rom, as a cutter's French curve would give). */
+  through(points: Pt[]): this {
+    const last = this.lastPoint();
+    const all: Pt[] = last ? [last, ...points] : points;
+    for (let i = 1; i < all.length; i++) {
+      const p0 = all[Math.max(0, i - 2)];
+      const p1 = all[i - 1];
+      const p2 = all[i];
+      const p3 = all[Math.min(all.length - 1, i + 1)];
+      if (i === 1 && !last) continue;
+      this.C(
+        p1[0] + (p2[0] - p0[0]) / 6,
+        p1[1] + (p2[1] - p0[1]) / 6,
+        p2[0] - (p3[0] - p1[0]) / 6,
+        p2[1] - (p3[1] - p1[1]) / 6,
+        p2[0],
+        p2[1],
+      );
+    }
+    return this;
+  }
+  Z(): this {
+    this.cmds.push({ op: 'Z', pts: [] });
+    return this;
+  }
+
+  private lastPoint(): Pt | undefined {
+    for (let i = this.cmds.length - 1; i >= 0; i--) {
+      const c = this.cmds[i];
+      if (c.pts.length) return c.pts[c.pts.length - 1];
+    }
+    return undefined;
+  }
+
+  /** The same draft reflected about centre front (the other side of the garment). */
+  mirrored(layer?: Layer): Draft {
+    const d = new Draft(layer ?? this.layer);
+    for (const c of this.cmds) d.cmds.push({ op: c.op, pts: c.pts.map(([x, y]) => [-x, y] as Pt) });
+    return d;
+  }
+
+  /** Shifted copy (buttons, pockets placed relative to a reference). */
+  translated(dx: number, dy: number): Draft {
+    const d = new Draft(this.layer);
+    for (const c of this.cmds) d.cmds.push({ op: c.op, pts: c.pts.map(([x, y]) => [x + dx, y + dy] as Pt) });
+    return d;
+  }
+
+  toSvg(proj: Projection): string {
+    const f = (p: Pt) => {
+      const [X, Y] = proj.project(p[0], p[1], this.layer);
+      return `${X.toFixed(2)},${Y.toFixed(2)}`;
+    };
+    return this.cmds.map((c) => (c.op === 'Z' ? 'Z' : c.op + c.pts.map(f).join(' '))).join(' ');
+  }
+}
+
+export function draft(layer: Layer = 'torso'): Draft {
+  return new Draft(layer);
+}
+
+/** Angle (degrees, clockwise from image vertical) of a line between two body points once projected. */
+export function projectedAngle(proj: Projection, a: Pt, b: Pt, layer: Layer = 'torso'): number {
+  const [ax, ay] = proj.project(a[0], a[1], layer);
+  const [bx, by] = proj.project(b[0], b[1], layer);
+  // Image y grows downward; measure from "down" so a vertical warp is 0°.
+  return (Math.atan2(bx - ax, by - ay) * 180) / Math.PI;
+}

@@ -1,0 +1,157 @@
+/**
+ * Garment templates shipped with the product. Each view is drafted, rasterised once per process
+ * (and optionally cached on disk by version), and rendered many times.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { buildDrawnLevels } from './build.ts';
+import { CUT_STYLES, VIEWS, draftCutView } from './suits.ts';
+import type { CutView, CutViewSource, LevelName, ViewLevel } from './types.ts';
+
+export type { CutView, CutViewSource, LevelName, ViewLevel, PanelSpec, PanelKind } from './types.ts';
+export { SHADE_ONE, SHADE_LEVELS } from './types.ts';
+export { loadPhotoTemplate, type PhotoTemplateOptions } from './photo.ts';
+export { CUT_STYLES, VIEWS } from './suits.ts';
+
+/** Bump when the rasteriser or shading model changes: part of every template version. */
+const BUILD_REVISION = 'b1';
+
+export interface ShippedView {
+  cut: string;
+  name: string;
+  view: string;
+}
+
+export function shippedViews(): ShippedView[] {
+  return Object.entries(CUT_STYLES).flatMap(([cut, e]) => VIEWS.map((view) => ({ cut, name: e.name, view })));
+}
+
+const sources = new Map<string, CutViewSource>();
+export function cutViewSource(cut: string, view: string): CutViewSource {
+  const key = `${cut}/${view}`;
+  let s = sources.get(key);
+  if (!s) {
+    s = draftCutView(cut, view);
+    sources.set(key, s);
+  }
+  return s;
+}
+
+/** Hash of everything that determines the template's pixels. */
+export function templateVersion(cut: string, view: string): string {
+  const src = cutViewSource(cut, view);
+  return createHash('sha256').update(BUILD_REVISION).update(JSON.stringify(src)).digest('hex').slice(0, 16);
+}
+
+const ARRAY_FIELDS = ['base', 'pix', 'cov', 'panel', 'u', 'v', 'shadeQ', 'shadeHist', 'overlayPix', 'overlayRgba'] as const;
+type ArrayField = (typeof ARRAY_FIELDS)[number];
+const CTORS = {
+  Uint8Array,
+  Int32Array,
+  Float32Array,
+  Uint16Array,
+  Float64Array,
+} as const;
+
+function serialise(view: CutView): Buffer {
+  const chunks: Buffer[] = [];
+  let offset = 0;
+  const levels: Record<string, unknown> = {};
+  for (const [name, lv] of Object.entries(view.levels)) {
+    const arrays: Record<string, [number, number, string]> = {};
+    for (const f of ARRAY_FIELDS) {
+      const a = lv[f] as ArrayBufferView & { length: number; constructor: { name: string } };
+      // Keep every array 8-byte aligned so it can be viewed in place after loading.
+      const pad = (8 - (offset % 8)) % 8;
+      if (pad) {
+        chunks.push(Buffer.alloc(pad));
+        offset += pad;
+      }
+      const b = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+      arrays[f] = [offset, a.length, a.constructor.name];
+      chunks.push(b);
+      offset += b.length;
+    }
+    levels[name] = { width: lv.width, height: lv.height, pxPerMm: lv.pxPerMm, arrays };
+  }
+  const { levels: _l, ...meta } = view;
+  const header = Buffer.from(JSON.stringify({ meta, levels }));
+  const len = Buffer.alloc(8);
+  len.writeUInt32LE(header.length, 0);
+  const headPad = Buffer.alloc((8 - ((8 + header.length) % 8)) % 8);
+  return Buffer.concat([len, header, headPad, ...chunks]);
+}
+
+function deserialise(buf: Buffer): CutView {
+  const hlen = buf.readUInt32LE(0);
+  const header = JSON.parse(buf.subarray(8, 8 + hlen).toString('utf8'));
+  const start = 8 + hlen + ((8 - ((8 + hlen) % 8)) % 8);
+  // Copy into a fresh, aligned ArrayBuffer: Buffer pools are not 8-byte aligned.
+  const body = new Uint8Array(buf.length - start);
+  body.set(buf.subarray(start));
+  const levels = {} as Record<LevelName, ViewLevel>;
+  for (const [name, lv] of Object.entries(header.levels) as Array<[LevelName, { width: number; height: number; pxPerMm: number; arrays: Record<ArrayField, [number, number, keyof typeof CTORS]> }]>) {
+    const out: Record<string, unknown> = { width: lv.width, height: lv.height, pxPerMm: lv.pxPerMm };
+    for (const f of ARRAY_FIELDS) {
+      const [off, length, ctor] = lv.arrays[f];
+      out[f] = new CTORS[ctor](body.buffer, off, length);
+    }
+    levels[name] = out as unknown as ViewLevel;
+  }
+  return { ...header.meta, levels } as CutView;
+}
+
+export interface LoadOptions {
+  /** Directory for rasterised templates, keyed by version (created when missing). */
+  cacheDir?: string;
+}
+
+const loaded = new Map<string, Promise<CutView>>();
+
+async function buildView(cut: string, view: string, opts: LoadOptions): Promise<CutView> {
+  const src = cutViewSource(cut, view);
+  const version = templateVersion(cut, view);
+  const file = opts.cacheDir ? join(opts.cacheDir, `${cut}.${view}.${version}.bin`) : undefined;
+  if (file) {
+    try {
+      return deserialise(await readFile(file));
+    } catch {
+      // Not cached yet (or unreadable): build it.
+    }
+  }
+  const levels = await buildDrawnLevels(src);
+  const cv: CutView = {
+    cut,
+    view,
+    width: src.width,
+    height: src.height,
+    version,
+    pxPerMm: src.pxPerMm,
+    panels: src.panels.map(({ path: _p, ...rest }) => rest),
+    levels,
+  };
+  if (file && opts.cacheDir) {
+    try {
+      await mkdir(opts.cacheDir, { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      await writeFile(tmp, serialise(cv));
+      await rename(tmp, file);
+    } catch {
+      // A read-only cache directory only costs the next process a rebuild.
+    }
+  }
+  return cv;
+}
+
+/** The ready-to-render view; built once per process (concurrent callers share the build). */
+export function loadCutView(cut: string, view: string, opts: LoadOptions = {}): Promise<CutView> {
+  const key = `${cut}/${view}`;
+  let p = loaded.get(key);
+  if (!p) {
+    p = buildView(cut, view, opts);
+    loaded.set(key, p);
+    p.catch(() => loaded.delete(key));
+  }
+  return p;
+}

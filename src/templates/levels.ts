@@ -1,0 +1,200 @@
+/**
+ * Turns native-resolution template fields into the per-level arrays a render walks through.
+ * Shared by drawn templates and photo templates, so both render through the same tight loop.
+ */
+import sharp from 'sharp';
+import { SHADE_LEVELS, SHADE_ONE, type LevelName, type PanelSpec, type ViewLevel } from './types.ts';
+
+export type PanelGrain = Pick<PanelSpec, 'grainAngle' | 'pxPerMm' | 'anchor' | 'squeeze'>;
+
+export interface NativeFields {
+  width: number;
+  height: number;
+  /** Nominal px/mm at native size. */
+  pxPerMm: number;
+  /** RGB beneath the cloth. */
+  base: Uint8Array;
+  /** RGBA over the cloth, or undefined. */
+  overlay?: Uint8Array;
+  /** Union cloth coverage 0..255. */
+  coverage: Uint8Array;
+  /** Topmost panel index per pixel (255: none). */
+  panelOf: Uint8Array;
+  /** Linear-light shading multiplier (any overall scale: normalised here). */
+  shade: Float32Array;
+  /** Fold warp: where each pixel samples the cloth from, in native px. */
+  dispX: Float32Array;
+  dispY: Float32Array;
+  panels: PanelGrain[];
+}
+
+export const LEVEL_FACTORS: Record<LevelName, number> = { full: 1, preview: 2, thumb: 4 };
+
+/** Native texture coordinates (in texture px at the view's nominal px/mm) for every cloth pixel. */
+function nativeUV(f: NativeFields): { u: Float32Array; v: Float32Array } {
+  const { width: w, height: h } = f;
+  const u = new Float32Array(w * h);
+  const v = new Float32Array(w * h);
+  const rot = f.panels.map((p) => {
+    const t = (p.grainAngle * Math.PI) / 180;
+    // Texture px per image px: the texture is made at the view's nominal scale.
+    const k = f.pxPerMm / p.pxPerMm;
+    const sq = p.squeeze ?? 1;
+    return { c: Math.cos(t), s: Math.sin(t), k, sq, ax: p.anchor[0], ay: p.anchor[1] };
+  });
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const pid = f.panelOf[i];
+      if (pid === 255) continue;
+      const r = rot[pid];
+      const qx = x + 0.5 + f.dispX[i] - r.ax;
+      const qy = y + 0.5 + f.dispY[i] - r.ay;
+      // Texture v runs along the grain (warp); u across it (weft). The body turning away compresses weft.
+      u[i] = ((qx * r.c - qy * r.s) * r.k) / r.sq;
+      v[i] = (qx * r.s + qy * r.c) * r.k;
+    }
+  }
+  return { u, v };
+}
+
+async function resizeRaw(data: Uint8Array, w: number, h: number, channels: 3 | 4, W: number, H: number): Promise<Uint8Array> {
+  if (W === w && H === h) return data;
+  const out = await sharp(data, { raw: { width: w, height: h, channels } })
+    .resize(W, H, { kernel: 'lanczos3' })
+    .raw()
+    .toBuffer();
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+}
+
+async function buildLevel(f: NativeFields, uv: { u: Float32Array; v: Float32Array }, factor: number): Promise<ViewLevel> {
+  const { width: w, height: h } = f;
+  const W = Math.floor(w / factor);
+  const H = Math.floor(h / factor);
+  const n = W * H;
+  const npanels = f.panels.length;
+  const covL = new Float32Array(n);
+  const panelL = new Uint8Array(n).fill(255);
+  const shadeL = new Float32Array(n);
+  const uL = new Float32Array(n);
+  const vL = new Float32Array(n);
+  const acc = new Float32Array(npanels);
+  const inv = 1 / (factor * factor);
+  let count = 0;
+  for (let Y = 0; Y < H; Y++) {
+    for (let X = 0; X < W; X++) {
+      let covSum = 0;
+      let shadeSum = 0;
+      acc.fill(0);
+      for (let dy = 0; dy < factor; dy++) {
+        const row = (Y * factor + dy) * w + X * factor;
+        for (let dx = 0; dx < factor; dx++) {
+          const i = row + dx;
+          const c = f.coverage[i];
+          if (!c) continue;
+          covSum += c;
+          shadeSum += f.shade[i] * c;
+          acc[f.panelOf[i]] += c;
+        }
+      }
+      if (covSum === 0) continue;
+      let best = 0;
+      for (let p = 1; p < npanels; p++) if (acc[p] > acc[best]) best = p;
+      let su = 0;
+      let sv = 0;
+      let sn = 0;
+      for (let dy = 0; dy < factor; dy++) {
+        const row = (Y * factor + dy) * w + X * factor;
+        for (let dx = 0; dx < factor; dx++) {
+          const i = row + dx;
+          if (f.coverage[i] && f.panelOf[i] === best) {
+            su += uv.u[i];
+            sv += uv.v[i];
+            sn++;
+          }
+        }
+      }
+      const j = Y * W + X;
+      covL[j] = covSum * inv;
+      shadeL[j] = shadeSum / covSum;
+      panelL[j] = best;
+      uL[j] = su / sn / factor;
+      vL[j] = sv / sn / factor;
+      count++;
+    }
+  }
+  // Normalise: coverage-weighted mean of the shading over the whole garment is exactly 1 in linear light,
+  // so the rendered garment's mean colour is the cloth's mean colour.
+  let wsum = 0;
+  let ssum = 0;
+  for (let j = 0; j < n; j++) {
+    if (covL[j] > 0) {
+      wsum += covL[j];
+      ssum += covL[j] * shadeL[j];
+    }
+  }
+  const norm = wsum > 0 ? wsum / ssum : 1;
+  const pix = new Int32Array(count);
+  const cov = new Uint8Array(count);
+  const panel = new Uint8Array(count);
+  const u = new Float32Array(count);
+  const v = new Float32Array(count);
+  const shadeQ = new Uint16Array(count);
+  const shadeHist = new Float64Array(SHADE_LEVELS);
+  let k = 0;
+  for (let j = 0; j < n; j++) {
+    if (!(covL[j] > 0)) continue;
+    const c = Math.max(1, Math.min(255, Math.round(covL[j])));
+    const q = Math.max(0, Math.min(SHADE_LEVELS - 1, Math.round(shadeL[j] * norm * SHADE_ONE)));
+    pix[k] = j;
+    cov[k] = c;
+    panel[k] = panelL[j];
+    u[k] = uL[j];
+    v[k] = vL[j];
+    shadeQ[k] = q;
+    shadeHist[q] += c / 255;
+    k++;
+  }
+  const base = await resizeRaw(f.base, w, h, 3, W, H);
+  let overlayPix = new Int32Array(0);
+  let overlayRgba = new Uint8Array(0);
+  if (f.overlay) {
+    const ov = await resizeRaw(f.overlay, w, h, 4, W, H);
+    let m = 0;
+    for (let j = 0; j < n; j++) if (ov[j * 4 + 3]) m++;
+    overlayPix = new Int32Array(m);
+    overlayRgba = new Uint8Array(m * 4);
+    m = 0;
+    for (let j = 0; j < n; j++) {
+      if (!ov[j * 4 + 3]) continue;
+      overlayPix[m] = j;
+      overlayRgba.set(ov.subarray(j * 4, j * 4 + 4), m * 4);
+      m++;
+    }
+  }
+  return {
+    width: W,
+    height: H,
+    pxPerMm: f.pxPerMm / factor,
+    base,
+    pix,
+    cov,
+    panel,
+    u,
+    v,
+    shadeQ,
+    shadeHist,
+    overlayPix,
+    overlayRgba,
+  };
+}
+
+export async function buildLevels(f: NativeFields): Promise<Record<LevelName, ViewLevel>> {
+  const uv = nativeUV(f);
+  const [full, preview, thumb] = await Promise.all([
+    buildLevel(f, uv, LEVEL_FACTORS.full),
+    buildLevel(f, uv, LEVEL_FACTORS.preview),
+    buildLevel(f, uv, LEVEL_FACTORS.thumb),
+  ]);
+  return { full, preview, thumb };
+}

@@ -1,0 +1,115 @@
+/**
+ * Garment templates: what a view of a cut is made of, before and after rasterisation.
+ * Tailoring terms: a Panel is a piece of cloth as cut (forepart, sleeve, lapel, collar, flap...).
+ */
+
+export type PanelKind =
+  | 'forepart'
+  | 'sleeve'
+  | 'lapel'
+  | 'collar'
+  | 'flap'
+  | 'welt'
+  | 'trouser'
+  | 'waistband'
+  | 'waistcoat'
+  | 'inside';
+
+/** A piece of cloth as drawn in a view. */
+export interface PanelSpec {
+  id: string;
+  kind: PanelKind;
+  /** SVG path data in native pixels. */
+  path: string;
+  /** Straight-grain direction in degrees clockwise from image vertical (warp yarns). */
+  grainAngle: number;
+  /** Pixels per millimetre of this panel at native size (foreshortened panels differ). */
+  pxPerMm: number;
+  /** Native pixel where the cloth's pattern origin lies: stripes are matched across panels from here. */
+  anchor: [number, number];
+  /** How far the panel stands off the body (px of height field): layers cast soft shadows. */
+  loft: number;
+  /** Roundness radius in native px: how the cloth turns away at the panel's edges. */
+  round: number;
+  /** The panel this one lies on (a lapel on its forepart): its volume continues beneath. */
+  restsOn?: string;
+  /** Horizontal pattern squeeze where the body turns away (three-quarter views), 1 = none. */
+  squeeze?: number;
+}
+
+/** A stroke or shape drawn into the shading. */
+export interface ShadeMark {
+  path: string;
+  /** 'ridge' raises the height field (a fold catching light), 'crease' lowers it. */
+  kind: 'ridge' | 'crease' | 'seam' | 'shadow' | 'highlight';
+  width: number;
+  /** 0..1 */
+  strength: number;
+  /** Gaussian blur in native px. */
+  blur: number;
+  /** Filled shape rather than a stroke. */
+  fill?: boolean;
+  /** SVG dash array, for pick stitching. */
+  dash?: string;
+}
+
+/** Everything a drawn view is made from, in native pixels; its hash is the template version. */
+export interface CutViewSource {
+  cut: string;
+  view: string;
+  width: number;
+  height: number;
+  /** The view's nominal scale: the texture is generated at this px/mm. */
+  pxPerMm: number;
+  /** Back to front. */
+  panels: PanelSpec[];
+  marks: ShadeMark[];
+  /** SVG fragment beneath the cloth (backdrop, shirt, tie, inside of the coat). */
+  underlay: string;
+  /** SVG fragment over the cloth (buttons, stitching in thread). */
+  overlay: string;
+}
+
+/** One resolution of a view, precomputed for a single-pass render. */
+export interface ViewLevel {
+  width: number;
+  height: number;
+  /** Nominal px/mm at this level: the fabric texture is generated at this scale. */
+  pxPerMm: number;
+  /** RGB of everything that is not cloth (backdrop, shirt, tie). */
+  base: Uint8Array;
+  /** Pixel index of every pixel with cloth, in raster order. */
+  pix: Int32Array;
+  /** Cloth coverage 0..255 for each entry of `pix` (anti-aliased edges). */
+  cov: Uint8Array;
+  /** Panel index for each entry of `pix`. */
+  panel: Uint8Array;
+  /** Texture coordinates in texture pixels (at `pxPerMm`), grain rotation and fold warp applied. */
+  u: Float32Array;
+  v: Float32Array;
+  /** Linear-light shading multiplier, quantised: shade = shadeQ / SHADE_ONE. Garment mean is 1. */
+  shadeQ: Uint16Array;
+  /** Coverage-weighted histogram of shadeQ over the garment, for renormalising after sheen. */
+  shadeHist: Float64Array;
+  /** Overlay pixels (buttons, thread): pixel index and straight RGBA. */
+  overlayPix: Int32Array;
+  overlayRgba: Uint8Array;
+}
+
+/** Shading is stored as fixed point with this value meaning 1.0 (range 0..SHADE_LEVELS/SHADE_ONE). */
+export const SHADE_ONE = 1024;
+export const SHADE_LEVELS = 4096;
+
+export type LevelName = 'full' | 'preview' | 'thumb';
+
+/** A ready-to-render view of a cut. */
+export interface CutView {
+  cut: string;
+  view: string;
+  width: number;
+  height: number;
+  version: string;
+  pxPerMm: number;
+  panels: Array<Omit<PanelSpec, 'path'>>;
+  levels: Record<LevelName, ViewLevel>;
+}

@@ -58,41 +58,35 @@ export async function rasteriseCutView(src: CutViewSource): Promise<NativeFields
   const filters = blurFilters(src.marks);
 
   const maskJobs = src.panels.map((p) => rasterGrey(svgDoc(w, h, `<path d="${p.path}" fill="#fff"/>`, '#000')));
-  const heightSvg = svgDoc(
-    w,
-    h,
-    filters.defs +
-      src.marks
-        .filter((m) => m.kind === 'ridge' || m.kind === 'crease')
-        .map((m) => markSvg(m, m.kind === 'ridge' ? '#fff' : '#000', filters.id))
-        .join(''),
-    '#808080',
-  );
-  const occlusionSvg = svgDoc(
-    w,
-    h,
-    filters.defs +
-      src.marks
-        .filter((m) => m.kind === 'seam' || m.kind === 'shadow')
-        .map((m) => markSvg(m, '#000', filters.id))
-        .join(''),
-    '#fff',
-  );
-  const highlightSvg = svgDoc(
-    w,
-    h,
-    filters.defs +
-      src.marks
-        .filter((m) => m.kind === 'highlight')
-        .map((m) => markSvg(m, '#fff', filters.id))
-        .join(''),
-    '#000',
-  );
-  const [masks, heightDetail, occlusion, highlight, base, overlay] = await Promise.all([
+  // Marks are grouped by the panel kinds they may land on; each group is rasterised into a height
+  // layer (ridges light, creases dark on mid-grey), an occlusion layer (seams and shadows on white)
+  // and a highlight layer.
+  const groups = new Map<string, ShadeMark[]>();
+  for (const m of src.marks) {
+    const key = m.only ? [...m.only].sort().join(',') : '*';
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(m);
+  }
+  const layerJobs = [...groups.entries()].map(async ([key, marks]) => {
+    const pick = (kinds: ShadeMark['kind'][], color: (m: ShadeMark) => string) =>
+      filters.defs +
+      marks
+        .filter((m) => kinds.includes(m.kind))
+        .map((m) => markSvg(m, color(m), filters.id))
+        .join('');
+    const has = (kinds: ShadeMark['kind'][]) => marks.some((m) => kinds.includes(m.kind));
+    const [height, occlusion, highlight] = await Promise.all([
+      has(['ridge', 'crease']) ? rasterGrey(svgDoc(w, h, pick(['ridge', 'crease'], (m) => (m.kind === 'ridge' ? '#fff' : '#000')), '#808080')) : undefined,
+      has(['seam', 'shadow']) ? rasterGrey(svgDoc(w, h, pick(['seam', 'shadow'], () => '#000'), '#fff')) : undefined,
+      has(['highlight']) ? rasterGrey(svgDoc(w, h, pick(['highlight'], () => '#fff'), '#000')) : undefined,
+    ]);
+    const kinds = key === '*' ? undefined : new Set(key.split(','));
+    return { kinds, height, occlusion, highlight };
+  });
+  const [masks, layers, base, overlay] = await Promise.all([
     Promise.all(maskJobs),
-    rasterGrey(heightSvg),
-    rasterGrey(occlusionSvg),
-    rasterGrey(highlightSvg),
+    Promise.all(layerJobs),
     rasterRgb(svgDoc(w, h, src.underlay)),
     rasterRgba(svgDoc(w, h, src.overlay)),
   ]);
@@ -171,11 +165,23 @@ export async function rasteriseCutView(src: CutViewSource): Promise<NativeFields
       drape[i] = dv;
     }
   }
-  const folds = new Float32Array(n);
-  for (let i = 0; i < n; i++) folds[i] = ((heightDetail[i] - 128) / 127) * FOLD_HEIGHT;
-  for (let i = 0; i < n; i++) {
-    height[i] += folds[i];
-    drape[i] += folds[i];
+  // Which layers apply to a pixel depends on the kind of its topmost panel.
+  const kindOf = src.panels.map((p) => p.kind);
+  const occlusion = new Float32Array(n).fill(1);
+  const highlight = new Float32Array(n);
+  for (const layer of layers) {
+    for (let i = 0; i < n; i++) {
+      const top = panelOf[i];
+      if (top === 255) continue;
+      if (layer.kinds && !layer.kinds.has(kindOf[top])) continue;
+      if (layer.height) {
+        const f = ((layer.height[i] - 128) / 127) * FOLD_HEIGHT;
+        height[i] += f;
+        drape[i] += f;
+      }
+      if (layer.occlusion) occlusion[i] *= layer.occlusion[i] / 255;
+      if (layer.highlight) highlight[i] += layer.highlight[i] / 255;
+    }
   }
   const hs = blur(height, w, h, 1.2);
   const cavityRef = blur(hs, w, h, 14);
@@ -193,8 +199,8 @@ export async function rasteriseCutView(src: CutViewSource): Promise<NativeFields
       let s = (AMBIENT + (1 - AMBIENT) * Math.max(0, ndl)) / flat;
       const cav = cavityRef[i] - hs[i];
       if (cav > 0) s *= 1 / (1 + cav * 0.045);
-      s *= occlusion[i] / 255;
-      s *= 1 + (highlight[i] / 255) * 0.6;
+      s *= occlusion[i];
+      s *= 1 + highlight[i] * 0.6;
       shade[i] = s;
     }
   }

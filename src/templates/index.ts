@@ -15,7 +15,7 @@ export { loadPhotoTemplate, type PhotoTemplateOptions } from './photo.ts';
 export { CUT_STYLES, VIEWS } from './suits.ts';
 
 /** Bump when the rasteriser or shading model changes: part of every template version. */
-const BUILD_REVISION = 'b1';
+const BUILD_REVISION = 'b3';
 
 export interface ShippedView {
   cut: string;

@@ -118,8 +118,9 @@ async function buildLevel(f: NativeFields, uv: { u: Float32Array; v: Float32Arra
       covL[j] = covSum * inv;
       shadeL[j] = shadeSum / covSum;
       panelL[j] = best;
-      uL[j] = su / sn / factor;
-      vL[j] = sv / sn / factor;
+      // Texel i holds the cloth over [i, i+1): its centre is i + 0.5, where bilinear weights it fully.
+      uL[j] = su / sn / factor - 0.5;
+      vL[j] = sv / sn / factor - 0.5;
       count++;
     }
   }

@@ -16,7 +16,7 @@ import {
   type Projection,
   type Pt,
 } from './geometry.ts';
-import type { CutViewSource, PanelSpec, ShadeMark } from './types.ts';
+import type { CutViewSource, PanelKind, PanelSpec, ShadeMark } from './types.ts';
 
 export interface SuitStyle {
   closure: 'single' | 'double';
@@ -76,6 +76,8 @@ interface Mark {
   strength: number;
   blur: number;
   fill?: boolean;
+  /** Drawn only on these kinds of panel (a fly seam must not show through the coat). */
+  only?: PanelKind[];
 }
 
 interface Button {
@@ -298,23 +300,23 @@ function draftSuit(style: SuitStyle): Draftset {
   pieces.push({ id: 'trouser-left', kind: 'trouser', shape: legL.mirrored(), grain: [[100, 900], [106, 40]], anchor: [102, 500], loft: 14, round: 40 });
   for (const s of [1, -1]) {
     // Pressed crease: a sharp ridge with its shadow side.
-    marks.push({ shape: line([[s * -100, 905], [s * -102, 600], [s * -106, 60]]), kind: 'ridge', width: 3, strength: 0.6, blur: 1.5 });
-    marks.push({ shape: line([[s * -95, 900], [s * -97, 600], [s * -101, 70]]), kind: 'shadow', width: 5, strength: 0.12, blur: 4 });
+    marks.push({ only: ['trouser'], shape: line([[s * -100, 905], [s * -102, 600], [s * -106, 60]]), kind: 'ridge', width: 3, strength: 0.6, blur: 1.5 });
+    marks.push({ only: ['trouser'], shape: line([[s * -95, 900], [s * -97, 600], [s * -101, 70]]), kind: 'shadow', width: 5, strength: 0.12, blur: 4 });
     // Knee: soft horizontal drag lines.
-    marks.push({ shape: line([[s * -60, 540], [s * -110, 528], [s * -170, 536]]), kind: 'crease', width: 10, strength: 0.35, blur: 9 });
-    marks.push({ shape: line([[s * -45, 470], [s * -100, 462], [s * -160, 472]]), kind: 'ridge', width: 12, strength: 0.25, blur: 10 });
+    marks.push({ only: ['trouser'], shape: line([[s * -60, 540], [s * -110, 528], [s * -170, 536]]), kind: 'crease', width: 10, strength: 0.35, blur: 9 });
+    marks.push({ only: ['trouser'], shape: line([[s * -45, 470], [s * -100, 462], [s * -160, 472]]), kind: 'ridge', width: 12, strength: 0.25, blur: 10 });
     // Break over the shoe.
-    marks.push({ shape: line([[s * -40, 110], [s * -115, 92], [s * -200, 112]]), kind: 'crease', width: 8, strength: 0.6, blur: 5 });
-    marks.push({ shape: line([[s * -45, 80], [s * -115, 66], [s * -195, 84]]), kind: 'ridge', width: 9, strength: 0.45, blur: 6 });
+    marks.push({ only: ['trouser'], shape: line([[s * -40, 110], [s * -115, 92], [s * -200, 112]]), kind: 'crease', width: 8, strength: 0.6, blur: 5 });
+    marks.push({ only: ['trouser'], shape: line([[s * -45, 80], [s * -115, 66], [s * -195, 84]]), kind: 'ridge', width: 9, strength: 0.45, blur: 6 });
     // Thigh: a drag toward the crotch.
-    marks.push({ shape: line([[s * -30, 790], [s * -80, 700]]), kind: 'crease', width: 8, strength: 0.3, blur: 8 });
+    marks.push({ only: ['trouser'], shape: line([[s * -30, 790], [s * -80, 700]]), kind: 'crease', width: 8, strength: 0.3, blur: 8 });
     // Inside-leg shadow where the legs meet.
-    marks.push({ shape: line([[s * -6, 800], [s * -24, 600], [s * -28, 420], [s * -20, 60]]), kind: 'shadow', width: 16, strength: 0.35, blur: 12 });
+    marks.push({ only: ['trouser'], shape: line([[s * -6, 800], [s * -24, 600], [s * -28, 420], [s * -20, 60]]), kind: 'shadow', width: 16, strength: 0.35, blur: 12 });
   }
   // Waistband seam and fly.
-  marks.push({ shape: line([[-180, 985], [180, 985]]), kind: 'seam', width: 1.6, strength: 0.5, blur: 0.6 });
-  marks.push({ shape: draft().M(-2, 985).L(-2, 860).Q(-2, 835, 20, 840), kind: 'seam', width: 1.5, strength: 0.35, blur: 0.6 });
-  marks.push({ shape: line([[2, 1025], [2, 830]]), kind: 'shadow', width: 3, strength: 0.4, blur: 1.5 });
+  marks.push({ only: ['trouser'], shape: line([[-180, 985], [180, 985]]), kind: 'seam', width: 1.6, strength: 0.5, blur: 0.6 });
+  marks.push({ only: ['trouser'], shape: draft().M(-2, 985).L(-2, 860).Q(-2, 835, 20, 840), kind: 'seam', width: 1.5, strength: 0.35, blur: 0.6 });
+  marks.push({ only: ['trouser'], shape: line([[2, 1025], [2, 830]]), kind: 'shadow', width: 3, strength: 0.4, blur: 1.5 });
 
   // --- waistcoat ---
   if (style.waistcoat) {
@@ -332,14 +334,14 @@ function draftSuit(style: SuitStyle): Draftset {
     for (let i = 0; i < 6; i++) buttons.push({ at: [0, 1208 - i * 43], d: 15 });
     for (const s of [1, -1]) {
       // Welt pockets and the waistcoat's lower edge shadow on the trousers.
-      marks.push({ shape: line([[s * -40, 1030], [s * -105, 1040]]), kind: 'seam', width: 3, strength: 0.55, blur: 0.8 });
-      marks.push({ shape: line([[s * -40, 1026], [s * -105, 1036]]), kind: 'highlight', width: 2, strength: 0.2, blur: 1 });
-      marks.push({ shape: line([[s * -4, 990], [s * -52, 942], [s * -120, 968]]), kind: 'shadow', width: 6, strength: 0.5, blur: 5 });
+      marks.push({ only: ['waistcoat'], shape: line([[s * -40, 1030], [s * -105, 1040]]), kind: 'seam', width: 3, strength: 0.55, blur: 0.8 });
+      marks.push({ only: ['waistcoat'], shape: line([[s * -40, 1026], [s * -105, 1036]]), kind: 'highlight', width: 2, strength: 0.2, blur: 1 });
+      marks.push({ only: ['waistcoat'], shape: line([[s * -4, 990], [s * -52, 942], [s * -120, 968]]), kind: 'shadow', width: 6, strength: 0.5, blur: 5 });
       // Pull lines from the buttons.
-      marks.push({ shape: line([[s * -6, 1165], [s * -60, 1185]]), kind: 'crease', width: 5, strength: 0.3, blur: 5 });
-      marks.push({ shape: line([[s * -6, 1080], [s * -60, 1095]]), kind: 'crease', width: 5, strength: 0.3, blur: 5 });
+      marks.push({ only: ['waistcoat'], shape: line([[s * -6, 1165], [s * -60, 1185]]), kind: 'crease', width: 5, strength: 0.3, blur: 5 });
+      marks.push({ only: ['waistcoat'], shape: line([[s * -6, 1080], [s * -60, 1095]]), kind: 'crease', width: 5, strength: 0.3, blur: 5 });
     }
-    marks.push({ shape: line([[0, 1232], [0, 990]]), kind: 'seam', width: 1.8, strength: 0.55, blur: 0.7 });
+    marks.push({ only: ['waistcoat'], shape: line([[0, 1232], [0, 990]]), kind: 'seam', width: 1.8, strength: 0.55, blur: 0.7 });
   }
 
   // --- foreparts, back to front: the wearer's right (image left) lies under the left ---
@@ -395,7 +397,7 @@ function draftSuit(style: SuitStyle): Draftset {
   // Flap pockets and breast welt, pattern-matched to the forepart (same grain and anchor).
   const flapL = flap(-178, -30, FLAP_TOP_Y);
   pieces.push({ id: 'flap-right', kind: 'flap', shape: flapL, grain: [[0, 1400], [0, 900]], anchor: [0, 1100], loft: 8, round: 3, restsOn: 'forepart-right' });
-  for (const f of [flapL, flapL.mirrored()]) marks.push({ shape: f, kind: 'seam', width: 1.4, strength: 0.35, blur: 0.7 });
+  for (const f of [flapL, flapL.mirrored()]) marks.push({ only: ['flap', 'forepart'], shape: f, kind: 'seam', width: 1.4, strength: 0.35, blur: 0.7 });
   pieces.push({ id: 'flap-left', kind: 'flap', shape: flapL.mirrored(), grain: [[0, 1400], [0, 900]], anchor: [0, 1100], loft: 8, round: 3, restsOn: 'forepart-left' });
   const welt = draft().M(96, 1283).L(200, 1296).L(200, 1318).L(96, 1305).Z();
   pieces.push({ id: 'breast-welt', kind: 'welt', shape: welt, grain: [[0, 1400], [0, 900]], anchor: [0, 1100], loft: 3, round: 2, restsOn: 'forepart-left' });
@@ -410,41 +412,41 @@ function draftSuit(style: SuitStyle): Draftset {
     const mx = (p: Pt): Pt => [s * p[0], p[1]];
     const L = (pts: Pt[]) => line(pts.map(mx));
     // Front dart from the pocket to the chest, and the side-body seam.
-    marks.push({ shape: L([[-98, FLAP_TOP_Y + 2], [-101, 1080], [-104, 1215]]), kind: 'seam', width: 1.6, strength: 0.45, blur: 0.7 });
-    marks.push({ shape: L([[-172, 1262], [-164, 1100], [-166, FLAP_TOP_Y + 2]]), kind: 'seam', width: 1.6, strength: 0.45, blur: 0.7 });
+    marks.push({ only: ['forepart'], shape: L([[-98, FLAP_TOP_Y + 2], [-101, 1080], [-104, 1215]]), kind: 'seam', width: 1.6, strength: 0.45, blur: 0.7 });
+    marks.push({ only: ['forepart'], shape: L([[-172, 1262], [-164, 1100], [-166, FLAP_TOP_Y + 2]]), kind: 'seam', width: 1.6, strength: 0.45, blur: 0.7 });
     // Shoulder seam.
-    marks.push({ shape: L([[-80, NECK_Y - 2], [-150, SHOULDER_Y + 26], [-226, SHOULDER_Y + 1]]), kind: 'seam', width: 1.5, strength: 0.3, blur: 0.8 });
+    marks.push({ only: ['forepart'], shape: L([[-80, NECK_Y - 2], [-150, SHOULDER_Y + 26], [-226, SHOULDER_Y + 1]]), kind: 'seam', width: 1.5, strength: 0.3, blur: 0.8 });
     // Sleeve-head seam and the shadow under the sleeve head.
-    marks.push({ shape: L([[-228, SHOULDER_Y], [-226, 1405], [-214, 1345], [-203, 1283]]), kind: 'seam', width: 2, strength: 0.5, blur: 0.8 });
-    marks.push({ shape: L([[-222, 1395], [-206, 1320], [-194, 1270], [-185, 1200]]), kind: 'shadow', width: 10, strength: 0.35, blur: 8 });
+    marks.push({ only: ['forepart'], shape: L([[-228, SHOULDER_Y], [-226, 1405], [-214, 1345], [-203, 1283]]), kind: 'seam', width: 2, strength: 0.5, blur: 0.8 });
+    marks.push({ only: ['forepart'], shape: L([[-222, 1395], [-206, 1320], [-194, 1270], [-185, 1200]]), kind: 'shadow', width: 10, strength: 0.35, blur: 8 });
     // Under-arm: sleeve shadow cast on the side of the body.
-    marks.push({ shape: L([[-196, 1270], [-194, 1100], [-192, 900]]), kind: 'shadow', width: 14, strength: 0.45, blur: 9 });
+    marks.push({ only: ['forepart'], shape: L([[-196, 1270], [-194, 1100], [-192, 900]]), kind: 'shadow', width: 14, strength: 0.45, blur: 9 });
     // Elbow: creases fanning from the inside of the elbow.
-    marks.push({ shape: L([[-209, 1090], [-240, 1070], [-262, 1072]]), kind: 'crease', width: 7, strength: 0.55, blur: 5 });
-    marks.push({ shape: L([[-208, 1055], [-236, 1040], [-255, 1044]]), kind: 'crease', width: 6, strength: 0.45, blur: 5 });
-    marks.push({ shape: L([[-207, 1020], [-232, 1012]]), kind: 'crease', width: 5, strength: 0.35, blur: 4 });
-    marks.push({ shape: L([[-210, 1072], [-245, 1056], [-266, 1058]]), kind: 'ridge', width: 8, strength: 0.35, blur: 6 });
+    marks.push({ only: ['sleeve'], shape: L([[-209, 1090], [-240, 1070], [-262, 1072]]), kind: 'crease', width: 7, strength: 0.55, blur: 5 });
+    marks.push({ only: ['sleeve'], shape: L([[-208, 1055], [-236, 1040], [-255, 1044]]), kind: 'crease', width: 6, strength: 0.45, blur: 5 });
+    marks.push({ only: ['sleeve'], shape: L([[-207, 1020], [-232, 1012]]), kind: 'crease', width: 5, strength: 0.35, blur: 4 });
+    marks.push({ only: ['sleeve'], shape: L([[-210, 1072], [-245, 1056], [-266, 1058]]), kind: 'ridge', width: 8, strength: 0.35, blur: 6 });
     // Sleeve: a long soft fall line down the front of the sleeve, and the cuff.
-    marks.push({ shape: L([[-250, 1400], [-262, 1200], [-268, 1000], [-265, 880]]), kind: 'ridge', width: 14, strength: 0.3, blur: 10 });
-    marks.push({ shape: L([[-196, CUFF_Y + 8], [-290, CUFF_Y + 2]]), kind: 'shadow', width: 3, strength: 0.3, blur: 2 });
+    marks.push({ only: ['sleeve'], shape: L([[-250, 1400], [-262, 1200], [-268, 1000], [-265, 880]]), kind: 'ridge', width: 14, strength: 0.3, blur: 10 });
+    marks.push({ only: ['sleeve'], shape: L([[-196, CUFF_Y + 8], [-290, CUFF_Y + 2]]), kind: 'shadow', width: 3, strength: 0.3, blur: 2 });
     // Forepart: chest fullness and a gentle drape line from the shoulder.
-    marks.push({ shape: L([[-120, 1380], [-125, 1300], [-135, 1200]]), kind: 'ridge', width: 40, strength: 0.25, blur: 25 });
+    marks.push({ only: ['forepart', 'flap'], shape: L([[-120, 1380], [-125, 1300], [-135, 1200]]), kind: 'ridge', width: 40, strength: 0.25, blur: 25 });
     // Flap: shadow cast under the flap, and the pocket's jet line.
-    marks.push({ shape: L([[-176, FLAP_TOP_Y - 60], [-104, FLAP_TOP_Y - 60], [-30, FLAP_TOP_Y - 58]]), kind: 'shadow', width: 4, strength: 0.55, blur: 3 });
-    marks.push({ shape: L([[-178, FLAP_TOP_Y + 1], [-30, FLAP_TOP_Y + 3]]), kind: 'seam', width: 2.2, strength: 0.7, blur: 0.6 });
+    marks.push({ only: ['forepart', 'flap'], shape: L([[-176, FLAP_TOP_Y - 60], [-104, FLAP_TOP_Y - 60], [-30, FLAP_TOP_Y - 58]]), kind: 'shadow', width: 4, strength: 0.55, blur: 3 });
+    marks.push({ only: ['forepart', 'flap'], shape: L([[-178, FLAP_TOP_Y + 1], [-30, FLAP_TOP_Y + 3]]), kind: 'seam', width: 2.2, strength: 0.7, blur: 0.6 });
     // Jacket hem shadow on the trousers.
-    marks.push({ shape: L([[-188, HEM_Y - 8], [-100, HEM_Y - 12], [-40, HEM_Y - 10]]), kind: 'shadow', width: 12, strength: 0.5, blur: 7 });
+    marks.push({ only: ['trouser', 'waistcoat'], shape: L([[-188, HEM_Y - 8], [-100, HEM_Y - 12], [-40, HEM_Y - 10]]), kind: 'shadow', width: 12, strength: 0.5, blur: 7 });
   }
   // Lapel roll: the lapel's edge throws a soft shadow on the forepart; its roll catches the light.
   for (const [lc, mirror] of [[lcL, false], [lcR, true]] as const) {
     const m = (p: Pt): Pt => (mirror ? [-p[0], p[1]] : p);
     const edge = lc.outerEdge.map((p) => m([p[0] - 4, p[1] - 3]));
-    marks.push({ shape: line(edge), kind: 'shadow', width: 7, strength: 0.55, blur: 5 });
+    marks.push({ only: ['forepart'], shape: line(edge), kind: 'shadow', width: 7, strength: 0.55, blur: 5 });
     const stitch = lc.outerEdge.map((p) => m([p[0] + 5, p[1] + 1]));
     threads.push({ shape: line(stitch), width: 0.9, dash: '1.2 3', opacity: 0.22 });
     // Gorge seam and the notch.
-    marks.push({ shape: line([m(lc.notch), m(lc.gorge)]), kind: 'seam', width: 1.8, strength: 0.55, blur: 0.6 });
-    marks.push({ shape: line([m([lc.gorge[0] - 12, lc.gorge[1] + 10]), m([lc.notch[0] - 4, lc.notch[1] + 30])]), kind: 'shadow', width: 8, strength: 0.3, blur: 6 });
+    marks.push({ only: ['forepart', 'lapel', 'collar'], shape: line([m(lc.notch), m(lc.gorge)]), kind: 'seam', width: 1.8, strength: 0.55, blur: 0.6 });
+    marks.push({ only: ['forepart', 'lapel', 'collar'], shape: line([m([lc.gorge[0] - 12, lc.gorge[1] + 10]), m([lc.notch[0] - 4, lc.notch[1] + 30])]), kind: 'shadow', width: 8, strength: 0.3, blur: 6 });
   }
   for (const side of [left, right]) {
     const mirror = side === right;
@@ -452,8 +454,8 @@ function draftSuit(style: SuitStyle): Draftset {
     const B: Pt = [side.edgeX, side.breakY];
     const T = side.rollTop;
     // The roll itself: a rounded ridge just inside the roll line.
-    marks.push({ shape: line([m(lerpPt(B, T, 0.2)), m(lerpPt(B, T, 0.95))].map((p) => [p[0] - (mirror ? -6 : 6), p[1]] as Pt)), kind: 'ridge', width: 12, strength: 0.35, blur: 7 });
-    marks.push({ shape: line([m(lerpPt(B, T, 0.1)), m(T)]), kind: 'seam', width: 1.2, strength: 0.25, blur: 1 });
+    marks.push({ only: ['lapel', 'forepart'], shape: line([m(lerpPt(B, T, 0.2)), m(lerpPt(B, T, 0.95))].map((p) => [p[0] - (mirror ? -6 : 6), p[1]] as Pt)), kind: 'ridge', width: 12, strength: 0.35, blur: 7 });
+    marks.push({ only: ['lapel', 'forepart'], shape: line([m(lerpPt(B, T, 0.1)), m(T)]), kind: 'seam', width: 1.2, strength: 0.25, blur: 1 });
   }
 
   // Closure: buttons, buttonholes, the wrap's shadow.
@@ -461,26 +463,26 @@ function draftSuit(style: SuitStyle): Draftset {
     for (const x of [-62, 62]) for (const y of [LOWER_BUTTON_Y, WAIST_BUTTON_Y]) buttons.push({ at: [x, y], d: 21 });
     for (const x of [-80, 80]) buttons.push({ at: [x, WAIST_BUTTON_Y + 110], d: 21 });
     for (const y of [LOWER_BUTTON_Y, WAIST_BUTTON_Y]) threads.push({ shape: line([[-62, y], [-86, y]]), width: 2.2, opacity: 0.5 });
-    marks.push({ shape: line([[-97, WAIST_BUTTON_Y + 10], [-97, HEM_Y + 10]]), kind: 'shadow', width: 6, strength: 0.5, blur: 4 });
+    marks.push({ only: ['forepart', 'flap'], shape: line([[-97, WAIST_BUTTON_Y + 10], [-97, HEM_Y + 10]]), kind: 'shadow', width: 6, strength: 0.5, blur: 4 });
     // Pull of the fastening toward the far side.
-    marks.push({ shape: line([[-60, WAIST_BUTTON_Y + 6], [40, 1140], [140, 1175]]), kind: 'crease', width: 8, strength: 0.25, blur: 9 });
-    marks.push({ shape: line([[-60, WAIST_BUTTON_Y - 6], [40, 1030], [140, 1000]]), kind: 'crease', width: 8, strength: 0.2, blur: 9 });
+    marks.push({ only: ['forepart', 'flap'], shape: line([[-60, WAIST_BUTTON_Y + 6], [40, 1140], [140, 1175]]), kind: 'crease', width: 8, strength: 0.25, blur: 9 });
+    marks.push({ only: ['forepart', 'flap'], shape: line([[-60, WAIST_BUTTON_Y - 6], [40, 1030], [140, 1000]]), kind: 'crease', width: 8, strength: 0.2, blur: 9 });
   } else if (!style.open) {
     for (const y of [LOWER_BUTTON_Y, WAIST_BUTTON_Y]) {
       buttons.push({ at: [0, y], d: 21 });
       threads.push({ shape: line([[0, y], [-14, y]]), width: 2.2, opacity: 0.5 });
     }
-    marks.push({ shape: line([[-20, WAIST_BUTTON_Y + 20], [-20, LOWER_BUTTON_Y - 12], [10, HEM_Y + 60], [60, HEM_Y]]), kind: 'shadow', width: 6, strength: 0.45, blur: 4 });
+    marks.push({ only: ['forepart', 'flap'], shape: line([[-20, WAIST_BUTTON_Y + 20], [-20, LOWER_BUTTON_Y - 12], [10, HEM_Y + 60], [60, HEM_Y]]), kind: 'shadow', width: 6, strength: 0.45, blur: 4 });
     // X-shaped pull lines from the fastened waist button.
-    marks.push({ shape: line([[-6, WAIST_BUTTON_Y + 8], [-70, 1125], [-140, 1150]]), kind: 'crease', width: 7, strength: 0.25, blur: 8 });
-    marks.push({ shape: line([[6, WAIST_BUTTON_Y + 8], [70, 1125], [140, 1150]]), kind: 'crease', width: 7, strength: 0.25, blur: 8 });
+    marks.push({ only: ['forepart', 'flap'], shape: line([[-6, WAIST_BUTTON_Y + 8], [-70, 1125], [-140, 1150]]), kind: 'crease', width: 7, strength: 0.25, blur: 8 });
+    marks.push({ only: ['forepart', 'flap'], shape: line([[6, WAIST_BUTTON_Y + 8], [70, 1125], [140, 1150]]), kind: 'crease', width: 7, strength: 0.25, blur: 8 });
   } else {
     // Open coat: buttons on the wearer's right, buttonholes on the left.
     for (const y of [LOWER_BUTTON_Y, WAIST_BUTTON_Y]) {
       buttons.push({ at: [-78, y], d: 21 });
       threads.push({ shape: line([[80, y], [62, y]]), width: 2.2, opacity: 0.5 });
     }
-    for (const s of [1, -1]) marks.push({ shape: line([[s * -60, WAIST_BUTTON_Y], [s * -64, 900], [s * -110, HEM_Y]]), kind: 'shadow', width: 8, strength: 0.5, blur: 6 });
+    for (const s of [1, -1]) marks.push({ only: ['forepart', 'flap'], shape: line([[s * -60, WAIST_BUTTON_Y], [s * -64, 900], [s * -110, HEM_Y]]), kind: 'shadow', width: 8, strength: 0.5, blur: 6 });
   }
   // Boutonnière on the wearer's left lapel.
   {
@@ -595,7 +597,7 @@ function overlaySvg(set: Draftset, proj: Projection): string {
 }
 
 function markToShade(m: Mark, proj: Projection): ShadeMark {
-  return { path: m.shape.toSvg(proj), kind: m.kind, width: m.width, strength: m.strength, blur: m.blur, fill: m.fill };
+  return { path: m.shape.toSvg(proj), kind: m.kind, width: m.width, strength: m.strength, blur: m.blur, fill: m.fill, only: m.only };
 }
 
 /** The drafted source of one view; rasterised by `build.ts`. */
@@ -607,6 +609,12 @@ export function draftCutView(cut: string, view: string): CutViewSource {
   const proj = turned ? turnedProjection(28) : frontProjection();
   const set = draftSuit(entry.style);
 
+  if (turned) {
+    // The far arm hangs behind the torso and the far leg behind the near one.
+    const rank = (id: string) => (id === 'sleeve-left' ? 0 : id === 'trouser-left' ? 1 : id === 'trouser-right' ? 2 : 3);
+    set.pieces.sort((a, b) => rank(a.id) - rank(b.id));
+    set.buttons = set.buttons.filter((b) => b.layer !== 'far-arm');
+  }
   const panels: PanelSpec[] = set.pieces.map((p) => {
     const layer = layerOf(p.id, turned);
     const shape = withLayer(p.shape, layer);

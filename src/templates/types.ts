@@ -51,6 +51,8 @@ export interface ShadeMark {
   fill?: boolean;
   /** SVG dash array, for pick stitching. */
   dash?: string;
+  /** Drawn only where the topmost panel is of one of these kinds. */
+  only?: PanelKind[];
 }
 
 /** Everything a drawn view is made from, in native pixels; its hash is the template version. */

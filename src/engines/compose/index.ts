@@ -8,7 +8,7 @@ import { loadCutView, shippedViews, templateVersion, SHADE_ONE } from '../../tem
 import type { CutView, LevelName } from '../../templates/types.ts';
 import type { CutViewInfo, EncodedImage, Engine, FabricDesign, ImageFormat, RenderRequest, RenderResult } from '../types.ts';
 import { finishFor, renderCloth, renderOverlay, type Finish } from './render.ts';
-import { TextureCache, fabricKey, type LinearTexture } from './texture.ts';
+import { TextureCache, type LinearTexture } from './texture.ts';
 import { applyStamp, stampFor } from './watermark.ts';
 
 /** Bump when output pixels change for the same template and cloth. */
@@ -40,6 +40,8 @@ export interface ShadingMaps {
   add: Float32Array;
   /** Panel index per pixel (255: no cloth). */
   panel: Uint8Array;
+  /** Opacity of buttons and other overlays drawn over the cloth. */
+  overlay: Uint8Array;
 }
 
 export interface ComposeEngine extends Engine {
@@ -133,8 +135,7 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
 
     async renderRaw(request, size = 'full') {
       const cv = await template(request.cut, request.view);
-      const key = fabricKey(request.fabric);
-      const tex = textures.get(request.fabric, cv.levels[size].pxPerMm, key);
+      const tex = textures.get(request.fabric, cv.levels[size].pxPerMm);
       return renderLevel(cv, size, tex, request.fabric.design);
     },
 
@@ -150,7 +151,9 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
         mul: new Float32Array(n),
         add: new Float32Array(n),
         panel: new Uint8Array(n).fill(255),
+        overlay: new Uint8Array(n),
       };
+      for (let k = 0; k < level.overlayPix.length; k++) maps.overlay[level.overlayPix[k]] = level.overlayRgba[k * 4 + 3];
       for (let k = 0; k < level.pix.length; k++) {
         const p = level.pix[k];
         maps.coverage[p] = level.cov[k];
@@ -177,9 +180,8 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
       lap('template');
       checkAbort(signal);
 
-      const key = fabricKey(request.fabric);
       const sizes: LevelName[] = ['full', 'preview', 'thumb'];
-      const texs = sizes.map((s) => textures.get(request.fabric, cv.levels[s].pxPerMm, key));
+      const texs = sizes.map((s) => textures.get(request.fabric, cv.levels[s].pxPerMm));
       lap('texture');
       onProgress?.(0.15);
       checkAbort(signal);

@@ -3,9 +3,8 @@
  * into padded linear-light Float32 once, and kept in a byte-bounded LRU so a new colour costs one
  * generation and a repeat costs nothing.
  */
-import { createHash } from 'node:crypto';
 import type { FabricSpec } from '../types.ts';
-import { generateCloth } from './fabric-source.ts';
+import { clothKey, generateCloth } from './fabric-source.ts';
 
 /** Interleaved linear RGB, (width+1)×(height+1): the extra row and column repeat the first, so a
  * bilinear tap never needs to wrap. */
@@ -15,6 +14,9 @@ export interface LinearTexture {
   data: Float32Array;
   /** Mean linear colour of the tile. */
   mean: [number, number, number];
+  /** Texture px per nominal px across and along: corrects the tile's pixel rounding so repeats are exact. */
+  sx: number;
+  sy: number;
   bytes: number;
 }
 
@@ -27,7 +29,7 @@ const SRGB8_TO_LIN = (() => {
   return t;
 })();
 
-export function linearise(width: number, height: number, rgb: Uint8Array): LinearTexture {
+export function linearise(width: number, height: number, rgb: Uint8Array, sx = 1, sy = 1): LinearTexture {
   const W = width + 1;
   const data = new Float32Array(W * (height + 1) * 3);
   let r = 0;
@@ -53,17 +55,7 @@ export function linearise(width: number, height: number, rgb: Uint8Array): Linea
     }
   }
   const n = width * height;
-  return { width, height, data, mean: [r / n, g / n, b / n], bytes: data.byteLength };
-}
-
-export function fabricKey(spec: FabricSpec): string {
-  const h = createHash('sha256');
-  h.update(JSON.stringify({ d: spec.design, hex: spec.hex.toLowerCase(), r: spec.repeatMm ?? null }));
-  if (spec.swatch) {
-    h.update(`${spec.swatch.width}x${spec.swatch.height}@${spec.swatch.widthMm}`);
-    h.update(spec.swatch.rgb);
-  }
-  return h.digest('hex').slice(0, 24);
+  return { width, height, data, mean: [r / n, g / n, b / n], sx, sy, bytes: data.byteLength };
 }
 
 export class TextureCache {
@@ -73,8 +65,8 @@ export class TextureCache {
   misses = 0;
   constructor(private readonly maxBytes: number) {}
 
-  get(spec: FabricSpec, pxPerMm: number, key = fabricKey(spec)): LinearTexture {
-    const k = `${key}@${pxPerMm.toFixed(5)}`;
+  get(spec: FabricSpec, pxPerMm: number): LinearTexture {
+    const k = clothKey(spec, pxPerMm);
     const hit = this.map.get(k);
     if (hit) {
       // Refresh recency.
@@ -85,7 +77,7 @@ export class TextureCache {
     }
     this.misses++;
     const t = generateCloth(spec, pxPerMm);
-    const lin = linearise(t.width, t.height, t.rgb);
+    const lin = linearise(t.width, t.height, t.rgb, t.width / t.widthMm / pxPerMm, t.height / t.heightMm / pxPerMm);
     this.map.set(k, lin);
     this.bytes += lin.bytes;
     while (this.bytes > this.maxBytes && this.map.size > 1) {

@@ -1,0 +1,251 @@
+/**
+ * Measured fidelity of the compose engine on decoded pixels: colour exactness, pattern scale,
+ * filtering at figure scale.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SRGB8_TO_LINEAR, generateFabricTexture, hexToLab } from '../../fabrics/index.ts';
+import type { FabricDesign, FabricSpec } from '../types.ts';
+import { SHADE_LEVELS } from '../../templates/index.ts';
+import { createComposeEngine } from './index.ts';
+import { renderCloth } from './render.ts';
+import { linearise } from './texture.ts';
+import { decode, deltaE2000, deshadedMeanLab, downscale, lowPass, meanDeltaE, type Decoded } from './test-helpers.ts';
+
+const engine = createComposeEngine();
+const watermark = { text: 'ATELIER', opacity: 0, position: 'bottom-right' as const };
+const twill: FabricDesign = { weave: 'twill', pattern: 'solid', threadMm: 0.22, heather: 0.08, sheen: 0.25 };
+
+async function renderFull(cut: string, view: string, fabric: FabricSpec): Promise<Decoded> {
+  const res = await engine.render({ cut, view, fabric, watermark });
+  return decode(res.images.find((i) => i.size === 'full' && i.format === 'jpeg')!.data);
+}
+
+describe('colour exactness (de-shaded garment mean vs swatch, CIEDE2000 < 2)', () => {
+  const colours = { navy: '#0A1D3A', charcoal: '#343434', camel: '#C19A6B', burgundy: '#6D0D2B', cream: '#F2F0EB' };
+  for (const cut of ['single-breasted', 'double-breasted', 'three-piece']) {
+    it.each(Object.entries(colours))(`${cut} front in %s (decoded JPEG)`, async (_name, hex) => {
+      const fabric: FabricSpec = { hex, design: twill };
+      const img = await renderFull(cut, 'front', fabric);
+      const maps = await engine.shadingMaps(cut, 'front', fabric.design);
+      const dE = deltaE2000(deshadedMeanLab(img, maps), hexToLab(hex));
+      expect(dE).toBeLessThan(2);
+    });
+  }
+
+  it('every colour of the demo catalog, three-quarter view, against its swatch mean', async () => {
+    const demo = JSON.parse(readFileSync(resolve(__dirname, '../../../catalog/demo.json'), 'utf8')) as {
+      families: Array<{ slug: string; design: FabricDesign; colors: Array<{ slug: string; hex: string; repeatMm?: number }> }>;
+    };
+    const worst: Array<[string, number]> = [];
+    for (const fam of demo.families) {
+      const maps = await engine.shadingMaps('single-breasted', 'three-quarter', fam.design);
+      for (const c of fam.colors) {
+        const fabric: FabricSpec = { hex: c.hex, design: fam.design, repeatMm: c.repeatMm };
+        const raw = await engine.renderRaw({ cut: 'single-breasted', view: 'three-quarter', fabric }, 'full');
+        const swatch = generateFabricTexture(fabric, 0.9).meanLab;
+        const dE = deltaE2000(deshadedMeanLab({ px: raw.rgb, width: raw.width, height: raw.height }, maps), swatch);
+        worst.push([`${fam.slug}/${c.slug}`, dE]);
+      }
+    }
+    worst.sort((a, b) => b[1] - a[1]);
+    expect(worst[0][1], `worst: ${worst[0][0]}`).toBeLessThan(2);
+  });
+
+  it('the shading itself averages to 1 over the garment, so the rendered mean is the cloth too', async () => {
+    for (const design of [twill, { ...twill, sheen: 0.8 }, { ...twill, sheen: 0, nap: 0.7 }]) {
+      const maps = await engine.shadingMaps('double-breasted', 'front', design);
+      let s = 0;
+      let w = 0;
+      for (let i = 0; i < maps.coverage.length; i++) {
+        s += maps.mul[i] * maps.coverage[i];
+        w += maps.coverage[i];
+      }
+      expect(s / w).toBeCloseTo(1, 2);
+    }
+  });
+});
+
+/** Strongest period (px) of a signal among candidates, from its summed power spectrum. */
+function dominantPeriod(rows: Float64Array[], minP: number, maxP: number): number {
+  let best = 0;
+  let bestP = 0;
+  for (let p = minP; p <= maxP; p += 0.005) {
+    let power = 0;
+    for (const r of rows) {
+      let re = 0;
+      let im = 0;
+      for (let x = 0; x < r.length; x++) {
+        const a = (2 * Math.PI * x) / p;
+        re += r[x] * Math.cos(a);
+        im += r[x] * Math.sin(a);
+      }
+      power += re * re + im * im;
+    }
+    if (power > best) {
+      best = power;
+      bestP = p;
+    }
+  }
+  return bestP;
+}
+
+describe('pattern scale', () => {
+  it('a 12 mm pinstripe repeats every 12 × px/mm pixels across a front panel (within 3%)', async () => {
+    const design: FabricDesign = { weave: 'twill', pattern: 'pinstripe', threadMm: 0.22, repeatMm: 12, heather: 0.05, sheen: 0.2 };
+    const fabric: FabricSpec = { hex: '#1A2236', design };
+    const img = await renderFull('single-breasted', 'front', fabric);
+    const maps = await engine.shadingMaps('single-breasted', 'front', design);
+    const tpl = await engine.template('single-breasted', 'front');
+    const fp = tpl.panels.findIndex((p) => p.id === 'forepart-left');
+    const pxPerMm = tpl.panels[fp].pxPerMm;
+    // Rows across the wearer's left forepart between the breast welt and the flap.
+    const rows: Float64Array[] = [];
+    for (let y = 480; y < 640; y += 4) {
+      const xs: number[] = [];
+      for (let x = 0; x < img.width; x++) {
+        const i = y * img.width + x;
+        if (maps.panel[i] === fp && maps.coverage[i] === 255 && !maps.overlay[i]) xs.push(x);
+      }
+      // The longest run of the panel on this row.
+      let start = xs[0];
+      let bestStart = start;
+      let bestLen = 0;
+      for (let k = 1; k <= xs.length; k++) {
+        if (k === xs.length || xs[k] !== xs[k - 1] + 1) {
+          const len = xs[k - 1] - start + 1;
+          if (len > bestLen) {
+            bestLen = len;
+            bestStart = start;
+          }
+          start = xs[k];
+        }
+      }
+      if (bestLen < 100) continue;
+      const r = new Float64Array(bestLen - 8);
+      let mean = 0;
+      for (let x = 0; x < r.length; x++) {
+        const i = y * img.width + bestStart + 4 + x;
+        r[x] = SRGB8_TO_LINEAR[img.px[i * 3 + 1]] / maps.mul[i];
+        mean += r[x];
+      }
+      mean /= r.length;
+      for (let x = 0; x < r.length; x++) r[x] -= mean;
+      rows.push(r);
+    }
+    expect(rows.length).toBeGreaterThan(10);
+    const expected = 12 * pxPerMm;
+    const period = dominantPeriod(rows, expected * 0.8, expected * 1.2);
+    expect(Math.abs(period / expected - 1)).toBeLessThan(0.03);
+  });
+});
+
+describe('filtering at figure scale', () => {
+  /**
+   * Reference: every full-size cloth pixel is the mean of 4×4 bilinear samples of the same cloth
+   * generated at 4× the scale (3.6 px/mm), through the same grain rotation and fold warp.
+   * Metric: mean CIEDE2000 of the unshaded cloth over fully covered pixels after a low-pass of
+   * σ ≈ 1 px (three box passes of radius 1, as the eye integrates at viewing distance: moiré is
+   * low-frequency and survives it, bilinear softness does not); threshold 1.0. A point-sampled
+   * texture fails it (moiré).
+   */
+  async function versusSupersampled(fabric: FabricSpec): Promise<{ filtered: number; pointSampled: number; raw: number }> {
+    const tpl = await engine.template('single-breasted', 'front');
+    const level = tpl.levels.full;
+    const unit = { mul: new Float32Array(SHADE_LEVELS).fill(1), add: new Float32Array(SHADE_LEVELS) };
+    const render = (tex: ReturnType<typeof linearise>) => {
+      const out = new Uint8Array(level.base.length);
+      renderCloth(level, tex, unit, out);
+      return { px: out, width: level.width, height: level.height };
+    };
+    const texOf = (pxPerMm: number, point = false) => {
+      const t = generateFabricTexture(fabric, pxPerMm, point ? { filter: 'point' } : {});
+      return linearise(t.width, t.height, t.rgb, t.width / t.widthMm / pxPerMm, t.height / t.heightMm / pxPerMm);
+    };
+    const production = render(texOf(level.pxPerMm));
+    const pointSampled = render(texOf(level.pxPerMm, true));
+    const fine = texOf(level.pxPerMm * 4);
+    const ref = new Uint8Array(level.base.length);
+    const idx = new Int32Array(level.width * level.height).fill(-1);
+    for (let k = 0; k < level.pix.length; k++) idx[level.pix[k]] = k;
+    const W = fine.width + 1;
+    const sample = (uu: number, vv: number, c: number) => {
+      let x = uu * fine.sx;
+      let y = vv * fine.sy;
+      x -= Math.floor(x / fine.width) * fine.width;
+      y -= Math.floor(y / fine.height) * fine.height;
+      const x0 = Math.floor(x);
+      const y0 = Math.floor(y);
+      const fx = x - x0;
+      const fy = y - y0;
+      const d = fine.data;
+      const i = (y0 * W + x0) * 3 + c;
+      return d[i] * (1 - fx) * (1 - fy) + d[i + 3] * fx * (1 - fy) + d[i + W * 3] * (1 - fx) * fy + d[i + W * 3 + 3] * fx * fy;
+    };
+    const interior: boolean[] = [];
+    for (let k = 0; k < level.pix.length; k++) {
+      const p = level.pix[k];
+      const kr = idx[p + 1];
+      const kd = idx[p + level.width];
+      const ok = level.cov[k] === 255 && kr >= 0 && kd >= 0 && level.panel[kr] === level.panel[k] && level.panel[kd] === level.panel[k];
+      interior[p] = ok;
+      if (!ok) continue;
+      // Local Jacobian of the texture mapping, from the neighbours (includes the fold warp).
+      const dux = level.u[kr] - level.u[k];
+      const dvx = level.v[kr] - level.v[k];
+      const duy = level.u[kd] - level.u[k];
+      const dvy = level.v[kd] - level.v[k];
+      for (let c = 0; c < 3; c++) {
+        let acc = 0;
+        for (let sy = 0; sy < 4; sy++)
+          for (let sx = 0; sx < 4; sx++) {
+            const ox = (sx + 0.5) / 4 - 0.5;
+            const oy = (sy + 0.5) / 4 - 0.5;
+            // Texture px at 4× scale, texel centres at +0.5 as in production.
+            const uu = (level.u[k] + 0.5 + dux * ox + duy * oy) * 4 - 0.5;
+            const vv = (level.v[k] + 0.5 + dvx * ox + dvy * oy) * 4 - 0.5;
+            acc += sample(uu, vv, c);
+          }
+        const lin = acc / 16;
+        const v = lin <= 0.0031308 ? 12.92 * lin : 1.055 * Math.pow(lin, 1 / 2.4) - 0.055;
+        ref[p * 3 + c] = Math.round(Math.max(0, Math.min(1, v)) * 255);
+      }
+    }
+    const refImg = { px: ref, width: level.width, height: level.height };
+    const mask = (i: number) => interior[i] === true;
+    const lp = (img: Decoded) => lowPass(img, 1, mask);
+    const refLp = lp(refImg);
+    return {
+      filtered: meanDeltaE(lp(production), refLp, mask),
+      pointSampled: meanDeltaE(lp(pointSampled), refLp, mask),
+      raw: meanDeltaE(production, refImg, mask),
+    };
+  }
+
+  it('the metric has teeth: a point-sampled 6 mm pinstripe fails it', async () => {
+    const { pointSampled } = await versusSupersampled({ hex: '#2A3148', design: { weave: 'twill', pattern: 'pinstripe', threadMm: 0.2, repeatMm: 6, sheen: 0.1 } });
+    expect(pointSampled).toBeGreaterThan(2);
+  });
+
+  it.each([
+    ['6 mm pinstripe, 0.2 mm thread', { weave: 'twill', pattern: 'pinstripe', threadMm: 0.2, repeatMm: 6, sheen: 0.1 }],
+    ['chalk stripe flannel', { weave: 'flannel', pattern: 'chalkstripe', threadMm: 0.35, repeatMm: 16, heather: 0.35, nap: 0.6, sheen: 0 }],
+    ['glen check', { weave: 'twill', pattern: 'glencheck', threadMm: 0.25, repeatMm: 60, heather: 0.1, sheen: 0.1 }],
+    ['houndstooth 8 mm', { weave: 'twill', pattern: 'houndstooth', threadMm: 0.4, repeatMm: 8, sheen: 0 }],
+  ] as Array<[string, FabricDesign]>)('%s matches a 4× supersampled reference', async (_name, design) => {
+    const { filtered, pointSampled } = await versusSupersampled({ hex: '#2A3148', design });
+    expect(filtered).toBeLessThan(1.0);
+    expect(filtered * 1.5).toBeLessThan(pointSampled);
+  });
+
+  it('the preview, rendered directly at half resolution, matches the full render box-filtered 2×', async () => {
+    const fabric: FabricSpec = { hex: '#2A3148', design: { weave: 'twill', pattern: 'pinstripe', threadMm: 0.25, repeatMm: 12, sheen: 0.1 } };
+    const full = await engine.renderRaw({ cut: 'single-breasted', view: 'front', fabric }, 'full');
+    const preview = await engine.renderRaw({ cut: 'single-breasted', view: 'front', fabric }, 'preview');
+    const ref = downscale({ px: full.rgb, width: full.width, height: full.height }, 2);
+    const maps = await engine.shadingMaps('single-breasted', 'front', fabric.design, 'preview');
+    const interior = (i: number) => maps.coverage[i] === 255 && !maps.overlay[i];
+    expect(meanDeltaE({ px: preview.rgb, width: preview.width, height: preview.height }, ref, interior)).toBeLessThan(2);
+  });
+});

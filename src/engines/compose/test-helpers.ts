@@ -1,0 +1,224 @@
+/** Measurements on decoded renders, shared by the compose engine's tests. */
+import sharp from 'sharp';
+import { SRGB8_TO_LINEAR, deltaE2000, linearToLab, type Lab } from '../../fabrics/index.ts';
+import type { ShadingMaps } from './index.ts';
+
+export interface Decoded {
+  px: Uint8Array;
+  width: number;
+  height: number;
+}
+
+export async function decode(data: Buffer | Uint8Array): Promise<Decoded> {
+  const { data: px, info } = await sharp(data).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { px: new Uint8Array(px.buffer, px.byteOffset, px.length), width: info.width, height: info.height };
+}
+
+/**
+ * The cloth's colour with the light taken out: over fully covered cloth pixels not under a button,
+ * cloth = (rendered − lustre) / shading, averaged in linear light.
+ */
+export function deshadedMeanLab(img: Decoded, maps: ShadingMaps, accept?: (panel: number) => boolean): Lab {
+  let r = 0;
+  let g = 0;
+  let b = 0;
+  let n = 0;
+  for (let i = 0; i < maps.coverage.length; i++) {
+    if (maps.coverage[i] !== 255 || maps.overlay[i] || maps.mul[i] < 0.05) continue;
+    if (accept && !accept(maps.panel[i])) continue;
+    const m = maps.mul[i];
+    const a = maps.add[i];
+    r += (SRGB8_TO_LINEAR[img.px[i * 3]] - a) / m;
+    g += (SRGB8_TO_LINEAR[img.px[i * 3 + 1]] - a) / m;
+    b += (SRGB8_TO_LINEAR[img.px[i * 3 + 2]] - a) / m;
+    n++;
+  }
+  return linearToLab([r / n, g / n, b / n]);
+}
+
+/** Plain mean colour (linear light) over pixels where `mask` is set. */
+export function meanLab(img: Decoded, mask: (i: number) => boolean): Lab {
+  let r = 0;
+  let g = 0;
+  let b = 0;
+  let n = 0;
+  for (let i = 0; i < img.width * img.height; i++) {
+    if (!mask(i)) continue;
+    r += SRGB8_TO_LINEAR[img.px[i * 3]];
+    g += SRGB8_TO_LINEAR[img.px[i * 3 + 1]];
+    b += SRGB8_TO_LINEAR[img.px[i * 3 + 2]];
+    n++;
+  }
+  return linearToLab([r / n, g / n, b / n]);
+}
+
+export function luma(img: Decoded): Float32Array {
+  const out = new Float32Array(img.width * img.height);
+  for (let i = 0; i < out.length; i++)
+    out[i] = 0.2126 * SRGB8_TO_LINEAR[img.px[i * 3]] + 0.7152 * SRGB8_TO_LINEAR[img.px[i * 3 + 1]] + 0.0722 * SRGB8_TO_LINEAR[img.px[i * 3 + 2]];
+  return out;
+}
+
+export function pearson(a: ArrayLike<number>, b: ArrayLike<number>, mask: (i: number) => boolean): number {
+  let n = 0;
+  let sa = 0;
+  let sb = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (!mask(i)) continue;
+    sa += a[i];
+    sb += b[i];
+    n++;
+  }
+  const ma = sa / n;
+  const mb = sb / n;
+  let cov = 0;
+  let va = 0;
+  let vb = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (!mask(i)) continue;
+    const da = a[i] - ma;
+    const db = b[i] - mb;
+    cov += da * db;
+    va += da * da;
+    vb += db * db;
+  }
+  return cov / Math.sqrt(va * vb);
+}
+
+/** Box-downscale an RGB image by an integer factor (averaging in linear light). */
+export function downscale(img: Decoded, f: number): Decoded {
+  const W = Math.floor(img.width / f);
+  const H = Math.floor(img.height / f);
+  const px = new Uint8Array(W * H * 3);
+  for (let Y = 0; Y < H; Y++)
+    for (let X = 0; X < W; X++)
+      for (let c = 0; c < 3; c++) {
+        let s = 0;
+        for (let dy = 0; dy < f; dy++) for (let dx = 0; dx < f; dx++) s += SRGB8_TO_LINEAR[img.px[((Y * f + dy) * img.width + X * f + dx) * 3 + c]];
+        s /= f * f;
+        const v = s <= 0.0031308 ? 12.92 * s : 1.055 * Math.pow(s, 1 / 2.4) - 0.055;
+        px[(Y * W + X) * 3 + c] = Math.round(Math.max(0, Math.min(1, v)) * 255);
+      }
+  return { px, width: W, height: H };
+}
+
+const LAB_CACHE = new Map<number, Lab>();
+function labOf(r: number, g: number, b: number): Lab {
+  const key = (r << 16) | (g << 8) | b;
+  let lab = LAB_CACHE.get(key);
+  if (!lab) {
+    lab = linearToLab([SRGB8_TO_LINEAR[r], SRGB8_TO_LINEAR[g], SRGB8_TO_LINEAR[b]]);
+    if (LAB_CACHE.size < 200_000) LAB_CACHE.set(key, lab);
+  }
+  return lab;
+}
+
+/** Mean CIEDE2000 between two same-sized images (optionally over a mask). */
+export function meanDeltaE(a: Decoded, b: Decoded, mask?: (i: number) => boolean): number {
+  let s = 0;
+  let n = 0;
+  for (let i = 0; i < a.width * a.height; i++) {
+    if (mask && !mask(i)) continue;
+    s += deltaE2000(labOf(a.px[i * 3], a.px[i * 3 + 1], a.px[i * 3 + 2]), labOf(b.px[i * 3], b.px[i * 3 + 1], b.px[i * 3 + 2]));
+    n++;
+  }
+  return s / n;
+}
+
+/** Mean structural similarity of the luminance over 8×8 windows (the standard SSIM constants). */
+export function ssim(a: Decoded, b: Decoded): number {
+  // On gamma-encoded luma (Y'), as SSIM is usually computed.
+  const lumaPrime = (img: Decoded) => {
+    const out = new Float32Array(img.width * img.height);
+    for (let i = 0; i < out.length; i++) out[i] = (0.299 * img.px[i * 3] + 0.587 * img.px[i * 3 + 1] + 0.114 * img.px[i * 3 + 2]) / 255;
+    return out;
+  };
+  const la = lumaPrime(a);
+  const lb = lumaPrime(b);
+  const C1 = 0.01 ** 2;
+  const C2 = 0.03 ** 2;
+  let total = 0;
+  let windows = 0;
+  for (let y = 0; y + 8 <= a.height; y += 4)
+    for (let x = 0; x + 8 <= a.width; x += 4) {
+      let ma = 0;
+      let mb = 0;
+      for (let dy = 0; dy < 8; dy++)
+        for (let dx = 0; dx < 8; dx++) {
+          const i = (y + dy) * a.width + x + dx;
+          ma += la[i];
+          mb += lb[i];
+        }
+      ma /= 64;
+      mb /= 64;
+      let va = 0;
+      let vb = 0;
+      let cv = 0;
+      for (let dy = 0; dy < 8; dy++)
+        for (let dx = 0; dx < 8; dx++) {
+          const i = (y + dy) * a.width + x + dx;
+          va += (la[i] - ma) ** 2;
+          vb += (lb[i] - mb) ** 2;
+          cv += (la[i] - ma) * (lb[i] - mb);
+        }
+      va /= 63;
+      vb /= 63;
+      cv /= 63;
+      total += ((2 * ma * mb + C1) * (2 * cv + C2)) / ((ma * ma + mb * mb + C1) * (va + vb + C2));
+      windows++;
+    }
+  return total / windows;
+}
+
+export { deltaE2000 };
+
+/**
+ * Low-pass in linear light (three box passes of radius r ≈ a Gaussian of σ ≈ r): what the eye sees of
+ * fine structure at a viewing distance. Used to separate moiré (low-frequency) from interpolation
+ * softness (high-frequency).
+ */
+export function lowPass(img: Decoded, r: number, mask: (i: number) => boolean): Decoded {
+  const { width: w, height: h } = img;
+  const planes = [0, 1, 2].map((c) => {
+    const p = new Float32Array(w * h);
+    const m = new Float32Array(w * h);
+    for (let i = 0; i < w * h; i++)
+      if (mask(i)) {
+        p[i] = SRGB8_TO_LINEAR[img.px[i * 3 + c]];
+        m[i] = 1;
+      }
+    return [p, m];
+  });
+  const box = (src: Float32Array) => {
+    const tmp = new Float32Array(src.length);
+    const out = new Float32Array(src.length);
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        let s = 0;
+        for (let k = -r; k <= r; k++) s += src[y * w + Math.min(w - 1, Math.max(0, x + k))];
+        tmp[y * w + x] = s;
+      }
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        let s = 0;
+        for (let k = -r; k <= r; k++) s += tmp[Math.min(h - 1, Math.max(0, y + k)) * w + x];
+        out[y * w + x] = s;
+      }
+    return out;
+  };
+  const px = new Uint8Array(w * h * 3);
+  for (let c = 0; c < 3; c++) {
+    let [p, m] = planes[c];
+    for (let pass = 0; pass < 3; pass++) {
+      p = box(p);
+      m = box(m);
+    }
+    for (let i = 0; i < w * h; i++) {
+      // Normalised by the mask so cloth is never mixed with what lies beside it.
+      const lin = m[i] > 0 ? p[i] / m[i] : 0;
+      const v = lin <= 0.0031308 ? 12.92 * lin : 1.055 * Math.pow(lin, 1 / 2.4) - 0.055;
+      px[i * 3 + c] = Math.round(Math.max(0, Math.min(1, v)) * 255);
+    }
+  }
+  return { px, width: w, height: h };
+}

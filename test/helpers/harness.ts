@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +30,8 @@ export async function tempDir(prefix = 'atelier-test-'): Promise<string> {
 /** A real PostgreSQL for one test file, in a temp dir that is removed afterwards. */
 export async function startTestDatabase(): Promise<EmbeddedDatabase & { dir: string }> {
   const dir = await tempDir('atelier-pg-');
+  // PostgreSQL runs as the 'postgres' user when we are root: it must be able to enter the folder.
+  await chmod(dir, 0o755);
   const db = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort() });
   return {
     ...db,

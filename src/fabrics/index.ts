@@ -16,3 +16,17 @@ export {
 } from './texture.ts';
 export { resolveFabric, deriveAccent, planPattern, DEFAULT_REPEAT_MM, type ResolvedFabric, type PatternPlan } from './pattern.ts';
 export { weaveMatrix, type WeaveMatrix } from './weave.ts';
+export {
+  makeSwatchTile,
+  assessSwatchPhoto,
+  inspectSwatchPhoto,
+  findPeriod,
+  profilePeriod,
+  type SwatchCrop,
+  type SwatchTileOptions,
+  type SwatchTileResult,
+  type SwatchProblem,
+  type SwatchProblemCode,
+  type SwatchPhotoReport,
+  type SwatchAssessOptions,
+} from './swatch.ts';

@@ -73,7 +73,9 @@ export function planPattern(pattern: PatternKind, threadMm: number, repeatMm: nu
       const acc = new Float32Array(R);
       // A pinstripe is a single fine yarn (or a pair) of ≈0.3 mm.
       const w = Math.min(lineThreads(0.3, t), R >> 1);
-      for (let i = 0; i < w; i++) acc[i] = 1;
+      // Lines sit mid-repeat, so a tile's edge (where renderers often start) runs through ground.
+      const at = (R - w) >> 1;
+      for (let i = 0; i < w; i++) acc[at + i] = 1;
       return { ...base, threadMm: t, repeatMm, warpRepeat: R, warpAccent: acc };
     }
     case 'chalkstripe': {
@@ -83,8 +85,8 @@ export function planPattern(pattern: PatternKind, threadMm: number, repeatMm: nu
       // A soft core of ≈0.9 mm whose fibres thin out over ≈0.7 mm either side: chalk on cloth.
       const core = Math.min(lineThreads(0.9, t), R >> 2);
       const fade = Math.min(lineThreads(0.7, t), R >> 3);
-      const centre = fade + core / 2;
-      for (let i = 0; i < core + 2 * fade && i < R; i++) {
+      const centre = R / 2;
+      for (let i = 0; i < R; i++) {
         const d = Math.abs(i + 0.5 - centre) - core / 2; // distance outside the core, in threads
         acc[i] = d <= 0 ? 0.92 : Math.max(0, 0.75 * (1 - d / (fade + 0.5)));
       }
@@ -95,7 +97,8 @@ export function planPattern(pattern: PatternKind, threadMm: number, repeatMm: nu
       const t = repeatMm / R;
       const w = Math.min(lineThreads(0.5, t), R >> 2);
       const acc = new Float32Array(R);
-      for (let i = 0; i < w; i++) acc[i] = 1;
+      const at = (R - w) >> 1;
+      for (let i = 0; i < w; i++) acc[at + i] = 1;
       return { ...base, threadMm: t, repeatMm, warpRepeat: R, weftRepeat: R, warpAccent: acc, weftAccent: acc.slice() };
     }
     case 'houndstooth': {

@@ -29,7 +29,7 @@ import {
   SRGB8_TO_LINEAR,
 } from './color.ts';
 import { ACCENT, CLASS_COUNT, GROUND, TONE, planPattern, resolveFabric, type ResolvedFabric } from './pattern.ts';
-import { fnv1a, fnv1aBytes, hash3, rand01, randNormal } from './random.ts';
+import { fnv1a, fnv1aBytes, rand01, randNormal } from './random.ts';
 import { areaWeights, blurPeriodic, resamplePeriodic } from './resample.ts';
 import { floatShadeTable, weaveMatrix, weaveShadeTable } from './weave.ts';
 
@@ -48,6 +48,11 @@ export interface FabricTexture {
   heightMm: number;
   /** Pattern repeat in texture pixels across (x) and down (y); 0 on an axis without a pattern. */
   repeatPx: { x: number; y: number };
+  /**
+   * Period of the whole structure (weave and pattern together) in texture pixels: the tile holds a
+   * whole number of these. Useful to compare like with like across the tile's seam.
+   */
+  structurePx: { x: number; y: number };
   /** Mean colour of the whole tile, averaged in linear light. */
   meanLinear: Rgb;
   meanLab: Lab;
@@ -65,7 +70,10 @@ export interface FabricTexture {
 export interface TextureOptions {
   /** Also return the ground-yarn coverage map (for measuring the ground colour). */
   groundCoverage?: boolean;
-  /** Smallest tile edge in mm (default 48, or 96 for heathered cloth so the mélange does not visibly repeat). */
+  /**
+   * Smallest tile edge in mm (default 48, or 72 for heathered cloth so the mélange does not visibly
+   * repeat); a pattern repeat of 40 mm or more is allowed to be the tile on its own.
+   */
   minTileMm?: number;
   /**
    * 'box' (default) filters properly. 'point' takes one sample per pixel with no filtering: the
@@ -101,7 +109,7 @@ function weaveTexture(fab: ResolvedFabric, pxPerMm: number, key: string, seed: n
   const plan = planPattern(fab.pattern, fab.threadMm, fab.repeatMm, fab.overcheck);
   const t = plan.threadMm;
   const weave = weaveMatrix(fab.weave, t);
-  const minTileMm = opts.minTileMm ?? (fab.heather > 0.3 ? 96 : 48);
+  const minTileMm = opts.minTileMm ?? (fab.heather > 0.3 ? 72 : 48);
   const xBase = plan.warpRepeat ? lcm(plan.warpRepeat, weave.ends) : weave.ends;
   const yBase = plan.weftRepeat ? lcm(plan.weftRepeat, weave.picks) : weave.picks;
   const ax = planAxis(xBase, t, pxPerMm, minTileMm);
@@ -124,15 +132,17 @@ function weaveTexture(fab: ResolvedFabric, pxPerMm: number, key: string, seed: n
 
   // Mélange: each yarn its own tone, each crossing its own fibre mix, and a soft cloud a few mm
   // across — all periodic over the tile because they are indexed by thread within the tile.
-  const sigmaYarn = 0.03 + 0.3 * fab.heather;
-  const sigmaCross = 0.02 + 0.14 * fab.heather;
+  // Mélange is mixed at the fibre, so most of it shows crossing by crossing; yarn-to-yarn variation
+  // is kept small or the cloth turns into a faint plaid.
+  const sigmaYarn = 0.03 + 0.1 * fab.heather;
+  const sigmaCross = 0.02 + 0.3 * fab.heather;
   const warpTone = new Float32Array(Nx);
   const weftTone = new Float32Array(Ny);
   for (let i = 0; i < Nx; i++) warpTone[i] = Math.exp(sigmaYarn * randNormal(i, 1, seed));
   for (let j = 0; j < Ny; j++) weftTone[j] = Math.exp(sigmaYarn * randNormal(j, 2, seed));
-  const cloudAmp = 0.14 * fab.heather + 0.04 * fab.nap;
+  const cloudAmp = 0.08 * fab.heather + 0.02 * fab.nap;
   const cloud = cloudAmp > 0 ? makeCloud(Nx, Ny, t, cloudAmp, seed) : null;
-  const fibreAmp = S > 1 ? 0.3 * fab.nap + 0.08 * fab.heather : 0;
+  const fibreAmp = S > 1 ? 0.25 * fab.nap + 0.1 * fab.heather : 0;
 
   const shade = new Float32Array(SW * SH);
   const cls = new Uint8Array(SW * SH);
@@ -158,7 +168,8 @@ function weaveTexture(fab: ResolvedFabric, pxPerMm: number, key: string, seed: n
       let c = GROUND;
       let forced = 0; // 1: accent warp end floats on the face; 2: accent weft pick does
       const pw = warpAcc ? warpAcc[i % wr] : 0;
-      if (pw > 0 && (pw >= 1 || rand01(i, j, accSeed) < pw)) {
+      // Fractional accents (a chalk stripe's edges) come and go in short runs along the yarn.
+      if (pw > 0 && (pw >= 1 || rand01(i, j >> 1, accSeed) < pw)) {
         c = ACCENT;
         forced = 1;
       } else if (pf > 0 && (pf >= 1 || rand01(j, i, accSeed) < pf)) {
@@ -170,7 +181,7 @@ function weaveTexture(fab: ResolvedFabric, pxPerMm: number, key: string, seed: n
       }
       const warpOnTop = forced === 1 || (forced === 0 && up[jw * we + (i % we)] === 1);
       let f = warpOnTop ? warpTone[i] : weftTone[j];
-      f *= 1 + sigmaCross * 1.732 * (2 * (hash3(i, j, crossSeed) / 4294967296) - 1);
+      f *= Math.exp(sigmaCross * randNormal(i, j, crossSeed));
       if (cloud) f *= cloud.at(i, cloudRow);
       const src = forced === 1 ? warpFloat : forced === 2 ? weftFloat : table;
       const srcW = forced ? S : tableW;
@@ -217,10 +228,13 @@ function weaveTexture(fab: ResolvedFabric, pxPerMm: number, key: string, seed: n
     ? pointSample(shade, cls, SW, SH, W, H, NC, A, B, tr, tg, tb)
     : boxFilter(shade, cls, SW, SH, W, H, NC, A, B, tr, tg, tb);
 
-  // Nap: loose fibre blurs the yarn edges; chalk stripes are brushed a little wider.
+  // Chalk: the stripe yarn's fibres are brushed into the ground, so the stripe (only) is softened.
+  if (fab.pattern === 'chalkstripe' && plan.warpAccent && threadPx > 0.35) {
+    softenColumns(out, W, H, NC, stripeMask(plan.warpAccent, Nx, W), 1.1 * threadPx, 0.8 * threadPx);
+  }
+  // Nap: loose fibre blurs the yarn edges.
   const napSigma = fab.nap * 0.45 * threadPx;
-  const chalkSigma = fab.pattern === 'chalkstripe' ? 0.3 * threadPx : 0;
-  if (napSigma + chalkSigma >= 0.3) blurPeriodic(out, W, H, NC, napSigma + chalkSigma, napSigma);
+  if (napSigma >= 0.3) blurPeriodic(out, W, H, NC, napSigma, napSigma);
 
   return finish(out, W, H, NC, {
     pxPerMm,
@@ -230,9 +244,38 @@ function weaveTexture(fab: ResolvedFabric, pxPerMm: number, key: string, seed: n
       x: plan.warpRepeat ? (plan.warpRepeat * W) / Nx : 0,
       y: plan.weftRepeat ? (plan.weftRepeat * H) / Ny : 0,
     },
+    structurePx: { x: (xBase * W) / Nx, y: (yBase * H) / Ny },
     colors: { ground: fab.colors[GROUND]!, accent: fab.colors[ACCENT], tone: fab.colors[TONE] },
     key,
   });
+}
+
+/** Per output column, 1 where a (soft) warp stripe lies or is about to, fading to 0 over a thread. */
+function stripeMask(warpAccent: Float32Array, Nx: number, W: number): Float32Array {
+  const R = warpAccent.length;
+  const near = new Float32Array(R);
+  for (let i = 0; i < R; i++) {
+    if (warpAccent[i] <= 0) continue;
+    for (let d = -2; d <= 2; d++) near[(i + d + R) % R] = 1;
+  }
+  const mask = new Float32Array(W);
+  for (let x = 0; x < W; x++) mask[x] = near[Math.floor(((x + 0.5) * Nx) / W) % R];
+  const soft = mask.slice();
+  for (let x = 0; x < W; x++) soft[x] = (mask[(x - 1 + W) % W] + 2 * mask[x] + mask[(x + 1) % W]) / 4;
+  return soft;
+}
+
+/** Blend a blurred copy in where `mask` (per column) is set. */
+function softenColumns(buf: Float32Array, W: number, H: number, NC: number, mask: Float32Array, sx: number, sy: number): void {
+  const blurred = buf.slice();
+  blurPeriodic(blurred, W, H, NC, sx, sy);
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      const m = mask[x];
+      if (m === 0) continue;
+      const k = (y * W + x) * NC;
+      for (let c = 0; c < NC; c++) buf[k + c] += (blurred[k + c] - buf[k + c]) * m;
+    }
 }
 
 function boxFilter(
@@ -320,7 +363,7 @@ function finish(
   W: number,
   H: number,
   NC: number,
-  meta: Pick<FabricTexture, 'pxPerMm' | 'widthMm' | 'heightMm' | 'repeatPx' | 'colors' | 'key'>,
+  meta: Pick<FabricTexture, 'pxPerMm' | 'widthMm' | 'heightMm' | 'repeatPx' | 'structurePx' | 'colors' | 'key'>,
 ): FabricTexture {
   const rgb = new Uint8Array(W * H * 3);
   let coverage: Float32Array | undefined;
@@ -359,6 +402,7 @@ function drapeSwatch(tile: SwatchTile, pxPerMm: number, key: string, hex: string
     widthMm: tile.widthMm,
     heightMm,
     repeatPx: { x: 0, y: 0 },
+    structurePx: { x: W, y: H },
     colors: { ground: hex, accent: null, tone: null },
     key,
   });
@@ -378,9 +422,9 @@ function planAxis(base: number, t: number, pxPerMm: number, minTileMm: number): 
     const exact = mm * pxPerMm;
     const px = Math.max(1, Math.round(exact));
     const err = Math.abs(px - exact) / exact;
-    const bigEnough = mm >= Math.min(minTileMm, MAX_TILE_MM) || mm > MAX_TILE_MM;
-    if (!bigEnough) continue;
-    // A tile must hold at least ~2 px per thread-sample column's worth of cloth to be meaningful.
+    const baseMm = base * t;
+    const minMm = Math.min(baseMm >= 40 ? Math.min(minTileMm, baseMm) : minTileMm, MAX_TILE_MM);
+    if (mm < minMm - 1e-9) continue;
     if (err <= 0.005) return { threads, px };
     if (!best || err < best.err) best = { threads, px, err };
     if (mm > MAX_TILE_MM) break;

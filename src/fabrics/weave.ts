@@ -64,7 +64,7 @@ export function weaveMatrix(kind: WeaveKind, threadMm: number): WeaveMatrix {
       for (let j = 0; j < 4; j++)
         for (let i = 0; i < 4; i++) {
           const light = m.up[j * 4 + i] ? i & 1 : j & 1;
-          tone[j * 4 + i] = light ? 1.45 : 0.62;
+          tone[j * 4 + i] = light ? 1.3 : 0.76;
         }
       m.tone = tone;
       return m;
@@ -75,7 +75,7 @@ export function weaveMatrix(kind: WeaveKind, threadMm: number): WeaveMatrix {
       const eye = (i: number, j: number) => (i & 3) === (j & 3) && (i & 1) === 0;
       const m = fromFn(kind, 4, 4, (i, j) => (eye(i, j) ? 0 : 1));
       const tone = new Float32Array(16);
-      for (let j = 0; j < 4; j++) for (let i = 0; i < 4; i++) tone[j * 4 + i] = eye(i, j) ? 2.1 : 0.85;
+      for (let j = 0; j < 4; j++) for (let i = 0; i < 4; i++) tone[j * 4 + i] = eye(i, j) ? 1.7 : 0.9;
       m.tone = tone;
       return m;
     }
@@ -115,22 +115,29 @@ function yarnPoint(across: number, along: number, diveStart: number, diveEnd: nu
   let s: number;
   if (Math.abs(d) >= halfWidth) {
     // The interstice between yarns: mostly shadow, a little of the yarn beneath.
-    s = 0.42;
+    s = 0.34;
   } else {
     const crown = Math.sqrt(1 - (d / halfWidth) ** 2);
-    s = 0.58 + 0.42 * crown;
+    s = 0.5 + 0.5 * crown;
     // Spun yarn twist shows as fine slanted striations on the crown.
-    s *= 1 + 0.07 * Math.sin(2 * Math.PI * (2 * along + 0.6 * d));
+    s *= 1 + 0.08 * Math.sin(2 * Math.PI * (2 * along + 0.6 * d));
     s += light.sheen * 0.55 * Math.pow(crown, 8);
   }
-  // Where a float dives under a crossing yarn it turns away from the light.
-  const edge = 0.28;
-  if (diveStart && along < edge) s *= 0.7 + 0.3 * smooth(along / edge);
-  if (diveEnd && along > 1 - edge) s *= 0.7 + 0.3 * smooth((1 - along) / edge);
+  // Where a float dives under a crossing yarn it turns away from the light and sits in shadow;
+  // these notches are what draw a twill's diagonal and a herringbone's chevrons.
+  const edge = 0.3;
+  if (diveStart && along < edge) s *= 0.5 + 0.5 * smooth(along / edge);
+  if (diveEnd && along > 1 - edge) s *= 0.5 + 0.5 * smooth((1 - along) / edge);
   // Nap fills the relief with loose fibre.
   const flat = 1 - 0.75 * light.nap;
-  return 1 + (s - 0.9) * flat;
+  return 1 + (s - 0.85) * flat;
 }
+
+/**
+ * Weft floats lie across the light that falls down the garment and read a little darker than warp
+ * floats — the reason the weave's face structure shows even in a one-colour cloth.
+ */
+const WEFT_LIGHT = 0.84;
 
 function smooth(t: number): number {
   const x = t < 0 ? 0 : t > 1 ? 1 : t;
@@ -162,7 +169,7 @@ export function weaveShadeTable(m: WeaveMatrix, s: number, light: YarnLight): Fl
             for (let qu = 0; qu < sub; qu++) {
               const u = (su + (qu + 0.5) / sub) / s;
               const v = (sv + (qv + 0.5) / sub) / s;
-              acc += warpUp ? yarnPoint(u, v, diveStart, diveEnd, light) : yarnPoint(v, u, diveStart, diveEnd, light);
+              acc += warpUp ? yarnPoint(u, v, diveStart, diveEnd, light) : WEFT_LIGHT * yarnPoint(v, u, diveStart, diveEnd, light);
             }
           }
           out[(j * s + sv) * W + i * s + su] = (acc / (sub * sub)) * tone;
@@ -187,7 +194,7 @@ export function floatShadeTable(s: number, warp: boolean, light: YarnLight): Flo
         for (let qu = 0; qu < sub; qu++) {
           const u = (su + (qu + 0.5) / sub) / s;
           const v = (sv + (qv + 0.5) / sub) / s;
-          acc += warp ? yarnPoint(u, v, 0, 0, light) : yarnPoint(v, u, 0, 0, light);
+          acc += warp ? yarnPoint(u, v, 0, 0, light) : WEFT_LIGHT * yarnPoint(v, u, 0, 0, light);
         }
       out[sv * s + su] = acc / (sub * sub);
     }

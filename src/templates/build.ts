@@ -8,23 +8,40 @@ import { blur, boundingRect } from './raster-ops.ts';
 import { buildLevels, type NativeFields } from './levels.ts';
 import type { CutViewSource, ShadeMark } from './types.ts';
 
+/** librsvg surfaces are 6 MB each at native size: rasterise a few at a time, not all at once. */
+function limiter(max: number) {
+  let active = 0;
+  const queue: Array<() => void> = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (active >= max) await new Promise<void>((r) => queue.push(r));
+    active++;
+    try {
+      return await fn();
+    } finally {
+      active--;
+      queue.shift()?.();
+    }
+  };
+}
+const limit = limiter(2);
+
 function svgDoc(w: number, h: number, body: string, background?: string): Buffer {
   const bg = background ? `<rect width="${w}" height="${h}" fill="${background}"/>` : '';
   return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}">${bg}${body}</svg>`);
 }
 
 async function rasterGrey(svg: Buffer): Promise<Uint8Array> {
-  const out = await sharp(svg).extractChannel(0).raw().toBuffer();
+  const out = await limit(() => sharp(svg).extractChannel(0).raw().toBuffer());
   return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }
 
 async function rasterRgb(svg: Buffer): Promise<Uint8Array> {
-  const out = await sharp(svg).flatten({ background: '#ffffff' }).removeAlpha().raw().toBuffer();
+  const out = await limit(() => sharp(svg).flatten({ background: '#ffffff' }).removeAlpha().raw().toBuffer());
   return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }
 
 async function rasterRgba(svg: Buffer): Promise<Uint8Array> {
-  const out = await sharp(svg).ensureAlpha().raw().toBuffer();
+  const out = await limit(() => sharp(svg).ensureAlpha().raw().toBuffer());
   return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }
 
@@ -120,23 +137,21 @@ export async function rasteriseCutView(src: CutViewSource): Promise<NativeFields
       contrib.push(undefined);
       continue;
     }
-    const plane = new Float32Array(n);
-    for (let y = rect.y0; y < rect.y1; y++) for (let x = rect.x0; x < rect.x1; x++) plane[y * w + x] = m[y * w + x] / 255;
-    // Cloth turns away across the body (at side seams, around an arm or leg), hardly at a hem.
-    const pillow = blur(plane, w, h, spec.round, rect, spec.round * 0.2);
+    // Work on the panel's bounding box only: full-frame planes per panel would be 6 MB apiece.
     const rw = rect.x1 - rect.x0;
-    const hArr = new Float32Array(rw * (rect.y1 - rect.y0));
+    const rh = rect.y1 - rect.y0;
+    const plane = new Float32Array(rw * rh);
+    for (let y = 0; y < rh; y++) for (let x = 0; x < rw; x++) plane[y * rw + x] = m[(y + rect.y0) * w + x + rect.x0] / 255;
+    // Cloth turns away across the body (at side seams, around an arm or leg), hardly at a hem.
+    const pillow = blur(plane, rw, rh, spec.round, undefined, spec.round * 0.2);
+    const hArr = new Float32Array(rw * rh);
     const dArr = new Float32Array(hArr.length);
-    for (let y = rect.y0; y < rect.y1; y++) {
-      for (let x = rect.x0; x < rect.x1; x++) {
-        const i = y * w + x;
-        if (!plane[i]) continue;
-        // Rounded profile that meets the edge at zero height, plus a small step so layered edges read.
-        const dome = Math.sqrt(Math.max(0, 2 * pillow[i] - 1));
-        const j = (y - rect.y0) * rw + (x - rect.x0);
-        hArr[j] = spec.loft * plane[i] * (0.12 + 0.88 * dome);
-        dArr[j] = spec.loft * plane[i] * 0.88 * dome;
-      }
+    for (let j = 0; j < plane.length; j++) {
+      if (!plane[j]) continue;
+      // Rounded profile that meets the edge at zero height, plus a small step so layered edges read.
+      const dome = Math.sqrt(Math.max(0, 2 * pillow[j] - 1));
+      hArr[j] = spec.loft * plane[j] * (0.12 + 0.88 * dome);
+      dArr[j] = spec.loft * plane[j] * 0.88 * dome;
     }
     contrib.push({ rect, h: hArr, d: dArr });
   }

@@ -3,7 +3,7 @@
  * (and optionally cached on disk by version), and rendered many times.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildDrawnLevels } from './build.ts';
 import { CUT_STYLES, VIEWS, draftCutView } from './suits.ts';
@@ -109,19 +109,40 @@ export interface LoadOptions {
 
 const loaded = new Map<string, Promise<CutView>>();
 
+function cacheFile(cacheDir: string, cut: string, view: string, version: string): string {
+  return join(cacheDir, `${cut}.${view}.${version}.bin`);
+}
+
+async function persist(cv: CutView, cacheDir: string): Promise<void> {
+  const file = cacheFile(cacheDir, cv.cut, cv.view, cv.version);
+  try {
+    await access(file);
+    return;
+  } catch {
+    // Not there yet.
+  }
+  try {
+    await mkdir(cacheDir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    await writeFile(tmp, serialise(cv));
+    await rename(tmp, file);
+  } catch {
+    // A read-only cache directory only costs the next process a rebuild.
+  }
+}
+
 async function buildView(cut: string, view: string, opts: LoadOptions): Promise<CutView> {
   const src = cutViewSource(cut, view);
   const version = templateVersion(cut, view);
-  const file = opts.cacheDir ? join(opts.cacheDir, `${cut}.${view}.${version}.bin`) : undefined;
-  if (file) {
+  if (opts.cacheDir) {
     try {
-      return deserialise(await readFile(file));
+      return deserialise(await readFile(cacheFile(opts.cacheDir, cut, view, version)));
     } catch {
       // Not cached yet (or unreadable): build it.
     }
   }
   const levels = await buildDrawnLevels(src);
-  const cv: CutView = {
+  return {
     cut,
     view,
     width: src.width,
@@ -131,17 +152,6 @@ async function buildView(cut: string, view: string, opts: LoadOptions): Promise<
     panels: src.panels.map(({ path: _p, ...rest }) => rest),
     levels,
   };
-  if (file && opts.cacheDir) {
-    try {
-      await mkdir(opts.cacheDir, { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      await writeFile(tmp, serialise(cv));
-      await rename(tmp, file);
-    } catch {
-      // A read-only cache directory only costs the next process a rebuild.
-    }
-  }
-  return cv;
 }
 
 /** The ready-to-render view; built once per process (concurrent callers share the build). */
@@ -153,5 +163,8 @@ export function loadCutView(cut: string, view: string, opts: LoadOptions = {}): 
     loaded.set(key, p);
     p.catch(() => loaded.delete(key));
   }
-  return p;
+  // Whoever asks with a cache directory gets the view written there (once), even if it was built
+  // earlier in this process without one.
+  const dir = opts.cacheDir;
+  return dir ? p.then(async (cv) => (await persist(cv, dir), cv)) : p;
 }

@@ -30,3 +30,4 @@ export {
   type SwatchPhotoReport,
   type SwatchAssessOptions,
 } from './swatch.ts';
+export { resamplePeriodic, blurPeriodic, areaWeights } from './resample.ts';

@@ -6,12 +6,14 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { catalogRoutes } from '../catalog/routes.ts';
 import { legacyRoutes } from '../legacy/routes.ts';
+import { lookRoutes } from '../looks/routes.ts';
 import { renderRoutes } from '../renders/routes.ts';
 import type { Runtime } from '../runtime.ts';
 import { fileRoutes } from '../storage/routes.ts';
 import { swatchRoutes } from '../swatches/routes.ts';
 import { AppError } from './errors.ts';
 import { healthRoutes } from './health.ts';
+import { webRoutes } from './web.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -99,6 +101,8 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   await app.register(swatchRoutes);
   await app.register(fileRoutes);
   await app.register(legacyRoutes);
+  await app.register(lookRoutes);
+  await app.register(webRoutes);
   // Fastify types the instance by its pino logger; the rest of the code only needs the base type.
   return app as unknown as FastifyInstance;
 }

@@ -1,0 +1,45 @@
+import { useEffect, useState } from 'react';
+import { useI18n } from './i18n/i18n.tsx';
+import { SharePage } from './looks/SharePage.tsx';
+import { Stylist } from './stylist/Stylist.tsx';
+import { AppHeader } from './ui/AppHeader.tsx';
+
+/** The app's few pages, by path: the stylist at `/`, a shared look at `/looks/<token>`. */
+export function route(pathname: string): { page: 'stylist' } | { page: 'look'; token: string } | { page: 'admin' } | { page: 'missing' } {
+  if (pathname === '/' || pathname === '/index.html') return { page: 'stylist' };
+  const look = /^\/looks\/([A-Za-z0-9_-]+)\/?$/.exec(pathname);
+  if (look) return { page: 'look', token: look[1]! };
+  if (pathname === '/admin' || pathname.startsWith('/admin/')) return { page: 'admin' };
+  return { page: 'missing' };
+}
+
+export function App() {
+  const [path, setPath] = useState(() => window.location.pathname);
+  useEffect(() => {
+    const onPop = () => setPath(window.location.pathname);
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
+  const r = route(path);
+  if (r.page === 'stylist') return <Stylist />;
+  if (r.page === 'look') return <SharePage token={r.token} />;
+  return <Elsewhere admin={r.page === 'admin'} />;
+}
+
+function Elsewhere({ admin }: { admin: boolean }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <AppHeader />
+      <main id="main" tabIndex={-1} className="share">
+        <div className="message">
+          <h1>{admin ? t('admin.title') : t('missing.title')}</h1>
+          <p>{admin ? t('admin.body') : t('missing.body')}</p>
+          <a className="button" href="/">
+            {t('missing.home')}
+          </a>
+        </div>
+      </main>
+    </>
+  );
+}

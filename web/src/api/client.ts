@@ -1,0 +1,127 @@
+import { apiStatus } from './status.ts';
+import type { FabricFamily, Cut, Look, Render, RenderBatch, RenderOrder, SavedLook, SwatchUpload } from './types.ts';
+
+/** An answer from the API that is an error: `message` is written for a person. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** The server could not be reached at all (offline, refused, gateway down). */
+export class UnreachableError extends Error {
+  constructor() {
+    super('The Atelier server cannot be reached');
+    this.name = 'UnreachableError';
+  }
+}
+
+export const isAbort = (error: unknown) => error instanceof DOMException && error.name === 'AbortError';
+
+const GATEWAY = new Set([502, 503, 504]);
+
+async function errorFrom(res: Response): Promise<ApiError> {
+  try {
+    const body = (await res.json()) as { error?: { code?: string; message?: string; details?: unknown } };
+    if (body.error?.message) return new ApiError(res.status, body.error.code ?? 'error', body.error.message, body.error.details);
+  } catch {
+    // not JSON: fall through
+  }
+  return new ApiError(res.status, 'http_' + res.status, res.statusText || `HTTP ${res.status}`);
+}
+
+export async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, { ...init, headers: { accept: 'application/json', ...(init.body && typeof init.body === 'string' ? { 'content-type': 'application/json' } : {}), ...init.headers } });
+  } catch (error) {
+    if (isAbort(error) || init.signal?.aborted) throw error;
+    apiStatus.markDown();
+    throw new UnreachableError();
+  }
+  if (GATEWAY.has(res.status)) {
+    apiStatus.markDown();
+    throw new UnreachableError();
+  }
+  apiStatus.markUp();
+  if (!res.ok) throw await errorFrom(res);
+  return (await res.json()) as T;
+}
+
+export const api = {
+  catalog: (signal?: AbortSignal) => request<{ families: FabricFamily[] }>('/api/catalog', { signal }),
+  cuts: (signal?: AbortSignal) => request<{ cuts: Cut[] }>('/api/cuts', { signal }),
+  orderRenders: (order: RenderOrder, signal?: AbortSignal) =>
+    request<RenderBatch>('/api/renders', { method: 'POST', body: JSON.stringify(order), signal }),
+  render: (id: string, signal?: AbortSignal) => request<Render>(`/api/renders/${encodeURIComponent(id)}`, { signal }),
+  history: (options: { limit?: number; cursor?: string | null } = {}, signal?: AbortSignal) => {
+    const q = new URLSearchParams({ limit: String(options.limit ?? 24) });
+    if (options.cursor) q.set('cursor', options.cursor);
+    return request<{ items: Render[]; nextCursor: string | null }>(`/api/renders?${q}`, { signal });
+  },
+  saveLook: (look: { title: string; clientName?: string; renderIds: string[] }) =>
+    request<SavedLook>('/api/looks', { method: 'POST', body: JSON.stringify(look) }),
+  look: (token: string, signal?: AbortSignal) => request<Look>(`/api/looks/${encodeURIComponent(token)}`, { signal }),
+};
+
+export interface UploadHandle {
+  promise: Promise<SwatchUpload>;
+  abort(): void;
+}
+
+/**
+ * Sends a photographed cloth with upload progress (fetch cannot report it; XMLHttpRequest can).
+ * The crop and the scale go first, the file last, so the server reads them before the bytes.
+ */
+export function uploadSwatch(
+  file: Blob,
+  fields: { widthMm: number; crop?: { left: number; top: number; width: number; height: number } },
+  onProgress: (fraction: number) => void,
+): UploadHandle {
+  const xhr = new XMLHttpRequest();
+  const promise = new Promise<SwatchUpload>((resolve, reject) => {
+    const form = new FormData();
+    form.append('widthMm', String(Math.round(fields.widthMm * 10) / 10));
+    if (fields.crop) form.append('crop', JSON.stringify(fields.crop));
+    form.append('file', file, (file as File).name || 'swatch.jpg');
+    xhr.open('POST', '/api/swatch-uploads');
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(Math.min(1, e.loaded / e.total));
+    };
+    xhr.onload = () => {
+      if (GATEWAY.has(xhr.status)) {
+        apiStatus.markDown();
+        reject(new UnreachableError());
+        return;
+      }
+      apiStatus.markUp();
+      let body: unknown;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        body = undefined;
+      }
+      if (xhr.status >= 200 && xhr.status < 300 && body) {
+        onProgress(1);
+        resolve(body as SwatchUpload);
+      } else {
+        const err = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+        reject(new ApiError(xhr.status, err?.code ?? `http_${xhr.status}`, err?.message ?? `HTTP ${xhr.status}`));
+      }
+    };
+    xhr.onerror = () => {
+      apiStatus.markDown();
+      reject(new UnreachableError());
+    };
+    xhr.onabort = () => reject(new DOMException('Upload canceled', 'AbortError'));
+    xhr.send(form);
+  });
+  return { promise, abort: () => xhr.abort() };
+}

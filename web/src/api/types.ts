@@ -1,0 +1,125 @@
+/** The JSON the Atelier API answers with (see DESIGN.md §4). */
+
+export type Season = 'all-season' | 'spring-summer' | 'autumn-winter';
+
+export interface FabricDesign {
+  weave: string;
+  pattern: string;
+  threadMm: number;
+  repeatMm?: number;
+  heather?: number;
+  nap?: number;
+  sheen?: number;
+}
+
+export interface Colorway {
+  id: string;
+  name: string;
+  hex: string;
+  repeatMm: number | null;
+  swatchUrl: string;
+}
+
+export interface FabricFamily {
+  id: string;
+  name: string;
+  composition: string;
+  weightGsm: number | null;
+  season: Season;
+  description: string;
+  design: FabricDesign;
+  sort: number;
+  colors: Colorway[];
+}
+
+export interface CutView {
+  id: string;
+  kind: string;
+  width: number | null;
+  height: number | null;
+}
+
+export interface Cut {
+  id: string;
+  name: string;
+  legacyId: string | null;
+  views: CutView[];
+}
+
+export type RenderStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
+export const TERMINAL: RenderStatus[] = ['succeeded', 'failed', 'canceled'];
+export const isTerminal = (status: RenderStatus) => TERMINAL.includes(status);
+
+export interface RenderImage {
+  size: 'full' | 'preview' | 'thumb';
+  format: string;
+  url: string;
+  width: number;
+  height: number;
+}
+
+export interface Render {
+  id: string;
+  status: RenderStatus;
+  progress: number;
+  family: string;
+  color: string | null;
+  swatchUploadId: string | null;
+  cut: string;
+  view: string;
+  attempts: number;
+  error: string | null;
+  images: RenderImage[];
+  createdAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  reused?: boolean;
+}
+
+export interface RenderBatch {
+  batchId: string;
+  renders: Render[];
+}
+
+export interface RenderOrder {
+  family: string;
+  color?: string;
+  swatchUploadId?: string;
+  cuts: string[];
+  view?: string;
+}
+
+export interface SwatchUpload {
+  id: string;
+  url: string;
+  meanHex: string;
+  widthMm: number;
+  width: number;
+  height: number;
+}
+
+export interface SavedLook {
+  token: string;
+  url: string;
+  title: string;
+  clientName: string | null;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface LookRender extends Render {
+  labels: { family: string; color: string | null; cut: string };
+}
+
+export interface Look {
+  token: string;
+  title: string;
+  clientName: string | null;
+  createdAt: string;
+  expiresAt: string;
+  renders: LookRender[];
+}
+
+export function imageOf(render: Pick<Render, 'images'>, size: RenderImage['size']): RenderImage | undefined {
+  return render.images.find((i) => i.size === size) ?? render.images.find((i) => i.size === 'full');
+}

@@ -1,0 +1,85 @@
+// @vitest-environment jsdom
+import { act, renderHook, waitFor } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import type { Render, RenderOrder } from '../api/types.ts';
+import { render as makeRender } from '../test/fixtures.ts';
+import { usePreview, type PreviewDeps, type PreviewSelection } from './usePreview.ts';
+
+/** Deps whose answers the test releases by hand, in any order. */
+function controlled() {
+  const pending = new Map<string, { resolve(r: Render): void; signal: AbortSignal }>();
+  const orders: RenderOrder[] = [];
+  const deps: PreviewDeps = {
+    order: (order, signal) =>
+      new Promise((resolve) => {
+        orders.push(order);
+        pending.set(order.color ?? order.swatchUploadId!, { resolve: (r) => resolve({ renders: [r] }), signal });
+      }),
+    watch: vi.fn(async (id: string) => makeRender({ id, color: id })),
+    preload: async () => undefined,
+  };
+  return { deps, orders, pending };
+}
+
+const sel = (color: string): PreviewSelection => ({ family: 'twill', color, cut: 'single-breasted', view: 'front' });
+
+describe('live preview', () => {
+  it('orders a preview render for each change and shows the newest only, even when an older answer arrives last', async () => {
+    const { deps, orders, pending } = controlled();
+    const { result, rerender } = renderHook(({ s }) => usePreview(s, deps), { initialProps: { s: sel('navy') } });
+    rerender({ s: sel('charcoal') });
+    rerender({ s: sel('black') });
+    expect(orders.map((o) => o.color)).toEqual(['navy', 'charcoal', 'black']);
+    expect(orders[0]).toEqual({ family: 'twill', color: 'navy', cuts: ['single-breasted'], view: 'front' });
+    // Superseded requests were aborted.
+    expect(pending.get('navy')!.signal.aborted).toBe(true);
+    expect(pending.get('charcoal')!.signal.aborted).toBe(true);
+    expect(pending.get('black')!.signal.aborted).toBe(false);
+
+    await act(async () => pending.get('black')!.resolve(makeRender({ id: 'r-black', color: 'black' })));
+    await waitFor(() => expect(result.current.shown?.render.id).toBe('r-black'));
+    // The older answers arrive late: they are ignored.
+    await act(async () => {
+      pending.get('charcoal')!.resolve(makeRender({ id: 'r-charcoal', color: 'charcoal' }));
+      pending.get('navy')!.resolve(makeRender({ id: 'r-navy', color: 'navy' }));
+    });
+    expect(result.current.shown?.render.id).toBe('r-black');
+    expect(result.current.shown?.url).toBe('/files/renders/r-black/preview.jpg');
+    expect(result.current.loading).toBe(false);
+  });
+
+  it('keeps the previous image on screen while the next one loads', async () => {
+    const { deps, pending } = controlled();
+    const { result, rerender } = renderHook(({ s }) => usePreview(s, deps), { initialProps: { s: sel('navy') } });
+    await act(async () => pending.get('navy')!.resolve(makeRender({ id: 'r-navy' })));
+    await waitFor(() => expect(result.current.shown?.render.id).toBe('r-navy'));
+    rerender({ s: sel('charcoal') });
+    expect(result.current.loading).toBe(true);
+    expect(result.current.shown?.render.id).toBe('r-navy');
+    expect(result.current.wanted).toBe('twill/charcoal//single-breasted/front');
+  });
+
+  it('follows a queued render to its end before showing it', async () => {
+    const { deps, pending } = controlled();
+    const { result } = renderHook(() => usePreview(sel('navy'), deps));
+    await act(async () => pending.get('navy')!.resolve(makeRender({ id: 'navy', status: 'queued', images: [] })));
+    await waitFor(() => expect(result.current.shown?.render.id).toBe('navy'));
+    expect(deps.watch).toHaveBeenCalledWith('navy', expect.any(AbortSignal));
+  });
+
+  it('reports a failed render with its reason, and Retry orders it again', async () => {
+    const { deps, orders, pending } = controlled();
+    const { result } = renderHook(() => usePreview(sel('navy'), deps));
+    await act(async () => pending.get('navy')!.resolve(makeRender({ id: 'bad', status: 'failed', error: 'The fabric photo could not be read as an image', images: [] })));
+    await waitFor(() => expect(result.current.failure?.render?.error).toMatch(/could not be read/));
+    act(() => result.current.retry());
+    expect(orders).toHaveLength(2);
+    expect(result.current.failure).toBeUndefined();
+  });
+
+  it('orders the photographed cloth by its upload id', () => {
+    const { deps, orders } = controlled();
+    renderHook(() => usePreview({ family: 'twill', swatchUploadId: 'u-1', cut: 'double-breasted', view: 'front' }, deps));
+    expect(orders[0]).toEqual({ family: 'twill', swatchUploadId: 'u-1', cuts: ['double-breasted'], view: 'front' });
+  });
+});

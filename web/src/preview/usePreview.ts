@@ -1,0 +1,114 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, isAbort } from '../api/client.ts';
+import { apiStatus } from '../api/status.ts';
+import { imageOf, isTerminal, type Render, type RenderOrder } from '../api/types.ts';
+import { watchRender } from '../api/watch.ts';
+import { LatestOnly } from './latest.ts';
+
+/** What the suit on screen shows: one cut in one view, in a catalogue colour or a photographed cloth. */
+export interface PreviewSelection {
+  family: string;
+  color?: string;
+  swatchUploadId?: string;
+  cut: string;
+  view: string;
+}
+
+export const selectionKey = (s: PreviewSelection) => [s.family, s.color ?? '', s.swatchUploadId ?? '', s.cut, s.view].join('/');
+
+export interface PreviewState {
+  /** The newest selection asked for. */
+  wanted?: string;
+  /** What is on screen now (possibly an older selection while a newer one loads). */
+  shown?: { key: string; url: string; render: Render };
+  loading: boolean;
+  /** Why the newest selection could not be shown. */
+  failure?: { key: string; render?: Render; error?: unknown };
+}
+
+export interface PreviewDeps {
+  order(order: RenderOrder, signal: AbortSignal): Promise<{ renders: Render[] }>;
+  watch(id: string, signal: AbortSignal): Promise<Render>;
+  /** Resolves once the image can be painted without a flash. */
+  preload(url: string, signal: AbortSignal): Promise<void>;
+}
+
+export function preloadImage(url: string, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const img = new Image();
+    img.decoding = 'async';
+    const done = () => resolve();
+    signal.addEventListener('abort', () => {
+      img.src = '';
+      reject(new DOMException('preload aborted', 'AbortError'));
+    });
+    img.onload = () => (typeof img.decode === 'function' ? img.decode().then(done, done) : done());
+    // A broken image is still "ready" to show its alt text; the render itself succeeded.
+    img.onerror = done;
+    img.src = url;
+  });
+}
+
+const defaultDeps: PreviewDeps = {
+  order: (order, signal) => api.orderRenders(order, signal),
+  watch: (id, signal) => watchRender(id, { signal }),
+  preload: preloadImage,
+};
+
+/**
+ * Live preview: every change of the selection orders a render of the preview size and shows it as
+ * soon as it is ready. Only the newest selection may reach the screen: older requests are aborted,
+ * and anything that still arrives late is ignored by its sequence number.
+ */
+export function usePreview(selection: PreviewSelection | undefined, deps: PreviewDeps = defaultDeps) {
+  const [state, setState] = useState<PreviewState>({ loading: false });
+  const guard = useRef(new LatestOnly());
+  const [attempt, setAttempt] = useState(0);
+  const key = selection ? selectionKey(selection) : undefined;
+  const depsRef = useRef(deps);
+  depsRef.current = deps;
+  const selectionRef = useRef(selection);
+  selectionRef.current = selection;
+
+  useEffect(() => {
+    const s = selectionRef.current;
+    if (!s || !key) {
+      guard.current.cancel();
+      setState({ loading: false });
+      return;
+    }
+    const ticket = guard.current.begin();
+    const { order, watch, preload } = depsRef.current;
+    setState((prev) => ({ ...prev, wanted: key, loading: true, failure: undefined }));
+    (async () => {
+      const batch = await order(
+        { family: s.family, ...(s.swatchUploadId ? { swatchUploadId: s.swatchUploadId } : { color: s.color }), cuts: [s.cut], view: s.view },
+        ticket.signal,
+      );
+      let render = batch.renders[0]!;
+      if (!isTerminal(render.status)) render = await watch(render.id, ticket.signal);
+      if (!ticket.isCurrent()) return;
+      if (render.status !== 'succeeded') {
+        setState((prev) => ({ ...prev, loading: false, failure: { key, render } }));
+        return;
+      }
+      const url = imageOf(render, 'preview')!.url;
+      await preload(url, ticket.signal);
+      if (!ticket.isCurrent()) return;
+      setState({ wanted: key, loading: false, shown: { key, url, render } });
+    })().catch((error) => {
+      if (isAbort(error) || !ticket.isCurrent()) return;
+      setState((prev) => ({ ...prev, loading: false, failure: { key, error } }));
+    });
+  }, [key, attempt]);
+
+  useEffect(() => () => guard.current.cancel(), []);
+
+  const retry = useCallback(() => setAttempt((n) => n + 1), []);
+  useEffect(() => {
+    if (!state.failure) return;
+    return apiStatus.onRetry(retry);
+  }, [state.failure, retry]);
+
+  return { ...state, retry };
+}

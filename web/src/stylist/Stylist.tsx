@@ -1,0 +1,337 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { UnreachableError } from '../api/client.ts';
+import type { FabricFamily, Render, RenderOrder } from '../api/types.ts';
+import { Browse } from '../catalog/Browse.tsx';
+import { EMPTY_FILTERS, type Filters } from '../catalog/filters.ts';
+import { useCatalog } from '../catalog/useCatalog.ts';
+import { History } from '../history/History.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
+import { LooksList } from '../looks/LooksList.tsx';
+import { loadLooks, type RememberedLook } from '../looks/savedLooks.ts';
+import { SaveLookDialog } from '../looks/SaveLookDialog.tsx';
+import { PreviewFigure } from '../preview/PreviewFigure.tsx';
+import { usePreview, type PreviewSelection } from '../preview/usePreview.ts';
+import { describeRender } from '../render/describe.ts';
+import { Gallery } from '../render/Gallery.tsx';
+import { useRenderJobs } from '../render/useRenderJobs.ts';
+import { Compare, Viewer } from '../render/Viewer.tsx';
+import { ClothDialog } from '../swatch/ClothDialog.tsx';
+import { useCloth } from '../swatch/useCloth.ts';
+import { AppHeader } from '../ui/AppHeader.tsx';
+import { SkeletonCards } from '../ui/Skeleton.tsx';
+import { Icon } from '../ui/icons.tsx';
+import { ClothSection, ColorPicker, CutAndView, FamilyDetails, GeneratePanel } from './FittingPanel.tsx';
+
+type Tab = 'fitting' | 'history' | 'looks';
+const TABS: Tab[] = ['fitting', 'history', 'looks'];
+
+export function Stylist() {
+  const tr = useI18n();
+  const { t } = tr;
+  const catalog = useCatalog();
+  const families = catalog.status === 'ready' ? catalog.families : [];
+  const cuts = catalog.status === 'ready' ? catalog.cuts : [];
+
+  const [tab, setTab] = useState<Tab>('fitting');
+  const [filters, setFilters] = useState<Filters>(EMPTY_FILTERS);
+  const [familyId, setFamilyId] = useState<string>();
+  const [colorId, setColorId] = useState<string>();
+  const [cutId, setCutId] = useState<string>();
+  const [viewId, setViewId] = useState<string>();
+  const [source, setSource] = useState<'catalog' | 'cloth'>('catalog');
+  const [allCuts, setAllCuts] = useState(false);
+  const [selected, setSelected] = useState<Map<string, Render>>(new Map());
+  const [viewer, setViewer] = useState<{ list: Render[]; index: number }>();
+  const [compare, setCompare] = useState<[Render, Render]>();
+  const [lookRenders, setLookRenders] = useState<Render[]>();
+  const [looks, setLooks] = useState<RememberedLook[]>(() => loadLooks());
+  const cloth = useCloth();
+  const jobs = useRenderJobs();
+
+  // First visit: the first family, colour, cut and view, so the suit is on screen at once.
+  useEffect(() => {
+    if (catalog.status !== 'ready') return;
+    if (!familyId && families[0]) {
+      setFamilyId(families[0].id);
+      setColorId(families[0].colors[0]?.id);
+    }
+    if (!cutId && cuts[0]) {
+      setCutId(cuts[0].id);
+      setViewId(cuts[0].views[0]?.id);
+    }
+  }, [catalog.status, families, cuts, familyId, cutId]);
+
+  const family = families.find((f) => f.id === familyId);
+  const cut = cuts.find((c) => c.id === cutId);
+  const lookup = useMemo(() => ({ families, cuts }), [families, cuts]);
+  const describe = useCallback((r: Render) => describeRender(r, tr, lookup), [tr, lookup]);
+
+  const clothActive = source === 'cloth' && !!cloth.cloth;
+  let selection: PreviewSelection | undefined;
+  if (family && cut && viewId) {
+    if (clothActive) {
+      if (cloth.cloth?.status === 'ready') selection = { family: family.id, swatchUploadId: cloth.cloth.upload.id, cut: cut.id, view: viewId };
+    } else if (colorId) selection = { family: family.id, color: colorId, cut: cut.id, view: viewId };
+  }
+  const preview = usePreview(selection);
+
+  const captionFor = (sel: PreviewSelection | undefined) =>
+    sel
+      ? describeRender(
+          { id: '', status: 'queued', progress: 0, family: sel.family, color: sel.color ?? null, swatchUploadId: sel.swatchUploadId ?? null, cut: sel.cut, view: sel.view, attempts: 0, error: null, images: [], createdAt: '', finishedAt: null, durationMs: null },
+          tr,
+          lookup,
+        )
+      : undefined;
+
+  const selectFamily = (f: FabricFamily, featuredColor?: string) => {
+    setFamilyId(f.id);
+    const keep = f.colors.find((c) => c.id === colorId);
+    setColorId(featuredColor ?? keep?.id ?? f.colors[0]?.id);
+    // Picking a family from the grid means its colours: the photographed cloth steps aside.
+    setSource('catalog');
+    // On a portrait tablet the suit sits above the grid: bring it into view.
+    if (window.matchMedia?.('(max-width: 1099px)').matches) document.getElementById('fitting')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  };
+  const selectCut = (id: string) => {
+    setCutId(id);
+    const next = cuts.find((c) => c.id === id);
+    if (next && !next.views.some((v) => v.id === viewId)) setViewId(next.views[0]?.id);
+  };
+
+  let generateBlocked: string | undefined;
+  if (!family || !cut) generateBlocked = t('generate.chooseFabric');
+  else if (clothActive && cloth.cloth?.status === 'uploading') generateBlocked = t('generate.waitUpload');
+  else if (clothActive && cloth.cloth?.status === 'failed') generateBlocked = t('generate.clothUnusable');
+
+  const orders: RenderOrder[] = [];
+  if (family && cut) {
+    const chosenCuts = allCuts ? cuts : [cut];
+    const fabric = clothActive && cloth.cloth?.status === 'ready' ? { swatchUploadId: cloth.cloth.upload.id } : { color: colorId };
+    const viewIds = [...new Set(chosenCuts.flatMap((c) => c.views.map((v) => v.id)))];
+    for (const view of viewIds) {
+      const withView = chosenCuts.filter((c) => c.views.some((v) => v.id === view)).map((c) => c.id);
+      if (withView.length) orders.push({ family: family.id, ...fabric, cuts: withView, view });
+    }
+  }
+  const renderCount = orders.reduce((n, o) => n + o.cuts.length, 0);
+
+  const toggle = useCallback((r: Render) => {
+    setSelected((map) => {
+      const next = new Map(map);
+      if (next.has(r.id)) next.delete(r.id);
+      else next.set(r.id, r);
+      return next;
+    });
+  }, []);
+  const selectedList = [...selected.values()];
+  const sessionFinished = jobs.items.filter((r) => r.status === 'succeeded');
+
+  const openFrom = (list: Render[], r: Render) => setViewer({ list, index: Math.max(0, list.findIndex((x) => x.id === r.id)) });
+
+  // The tabs live in the app's header.
+  const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ fitting: null, history: null, looks: null });
+  const onTabKey = (event: React.KeyboardEvent) => {
+    const i = TABS.indexOf(tab);
+    const next = event.key === 'ArrowRight' ? TABS[(i + 1) % TABS.length] : event.key === 'ArrowLeft' ? TABS[(i + TABS.length - 1) % TABS.length] : undefined;
+    if (!next) return;
+    event.preventDefault();
+    setTab(next);
+    tabRefs.current[next]?.focus();
+  };
+  const tabs = (
+    <div className="tabs" role="tablist" aria-label={t('app.sections')} onKeyDown={onTabKey}>
+      {TABS.map((id) => (
+        <button
+          key={id}
+          ref={(el) => {
+            tabRefs.current[id] = el;
+          }}
+          type="button"
+          role="tab"
+          id={`tab-${id}`}
+          aria-selected={tab === id}
+          aria-controls={`panel-${id}`}
+          tabIndex={tab === id ? 0 : -1}
+          onClick={() => setTab(id)}
+          data-tab={id}
+        >
+          {t(`tab.${id}`)}
+          {id === 'looks' && looks.length > 0 && <span className="tabs__count">{tr.number(looks.length)}</span>}
+        </button>
+      ))}
+    </div>
+  );
+
+  const clothPlaceholder =
+    clothActive && cloth.cloth?.status === 'uploading' ? (
+      <div className="preview__waiting" role="status">
+        <span className="spinner" aria-hidden="true" />
+        <p>{t('preview.waitingForCloth', { percent: tr.percent(cloth.cloth.progress) })}</p>
+      </div>
+    ) : clothActive && cloth.cloth?.status === 'failed' ? (
+      <div className="preview__waiting preview__waiting--error">
+        <p>{cloth.cloth.problem.message}</p>
+      </div>
+    ) : undefined;
+
+  return (
+    <>
+      <AppHeader>{tabs}</AppHeader>
+      <main id="main" tabIndex={-1}>
+      <div id="panel-fitting" role="tabpanel" aria-labelledby="tab-fitting" hidden={tab !== 'fitting'} className="studio">
+        {catalog.status === 'failed' ? (
+          <div className="notice notice--error studio__error" role="alert">
+            <p>{catalog.error instanceof UnreachableError ? t('catalog.unreachable') : t('catalog.failed')}</p>
+            <button type="button" className="button" onClick={catalog.reload}>
+              {t('action.retry')}
+            </button>
+          </div>
+        ) : (
+          <>
+            <div className="studio__side">
+            <div className="studio__fitting" id="fitting">
+              <div className="studio__preview">
+                {catalog.status === 'loading' ? (
+                  <div className="skeleton skeleton--suit" role="status" aria-label={t('preview.loading')} />
+                ) : (
+                  <PreviewFigure
+                    preview={preview}
+                    caption={captionFor(selection ?? (family && cut && viewId ? { family: family.id, color: colorId, cut: cut.id, view: viewId } : undefined))}
+                    placeholder={clothPlaceholder ?? (!family ? <p>{t('preview.choose')}</p> : undefined)}
+                    onRetry={preview.retry}
+                    onOpen={(r) => setViewer({ list: [r], index: 0 })}
+                    altFor={(r) => describe(r).alt}
+                  />
+                )}
+              </div>
+              <div className="studio__controls">
+                {catalog.status === 'loading' || !family ? (
+                  <div className="controls-skeleton" aria-hidden="true">
+                    <div className="skeleton skeleton--line" style={{ width: '60%', height: 28 }} />
+                    <div className="skeleton skeleton--line" style={{ width: '80%' }} />
+                    <div className="skeleton skeleton--block" />
+                  </div>
+                ) : (
+                  <>
+                    <FamilyDetails family={family} />
+                    <ColorPicker
+                      family={family}
+                      colorId={colorId}
+                      catalogActive={!clothActive}
+                      onColor={(c) => {
+                        setColorId(c.id);
+                        setSource('catalog');
+                      }}
+                    />
+                    <ClothSection
+                      cloth={cloth.cloth}
+                      active={clothActive}
+                      onChoose={(file) => {
+                        cloth.choose(file);
+                        setSource('cloth');
+                      }}
+                      onActivate={() => setSource('cloth')}
+                      onRemove={() => {
+                        cloth.remove();
+                        setSource('catalog');
+                      }}
+                    />
+                    {cut && viewId && <CutAndView cuts={cuts} cutId={cut.id} viewId={viewId} onCut={selectCut} onView={setViewId} />}
+                    <GeneratePanel disabledReason={generateBlocked} allCuts={allCuts} onAllCuts={setAllCuts} onGenerate={() => void jobs.generate(orders)} job={jobs.job} count={renderCount} />
+                  </>
+                )}
+              </div>
+            </div>
+            <section className="studio__renders" aria-labelledby="renders-title">
+              <div className="section-head">
+                <h2 id="renders-title" className="section-title">
+                  {t('gallery.title')}
+                </h2>
+                {sessionFinished.length > 0 && (
+                  <button type="button" className="button button--quiet" onClick={() => setLookRenders(selectedList.length ? selectedList : sessionFinished)} data-testid="save-look-session">
+                    {t('looks.saveAction')}
+                  </button>
+                )}
+              </div>
+              {jobs.items.length === 0 ? (
+                <p className="empty empty--small">{t('gallery.empty')}</p>
+              ) : (
+                <Gallery
+                  renders={jobs.items}
+                  describe={describe}
+                  onOpen={(r) => openFrom(sessionFinished, r)}
+                  selected={new Set(selected.keys())}
+                  onToggle={toggle}
+                  onRetry={(r) => void jobs.retry(r).catch(() => undefined)}
+                  testId="session-gallery"
+                />
+              )}
+            </section>
+            </div>
+            <div className="studio__browse">
+              {catalog.status === 'loading' ? (
+                <SkeletonCards count={6} label={t('browse.loading')} />
+              ) : (
+                <Browse families={families} filters={filters} onFilters={setFilters} selectedFamily={familyId} onSelect={selectFamily} />
+              )}
+            </div>
+          </>
+        )}
+      </div>
+      <div id="panel-history" role="tabpanel" aria-labelledby="tab-history" hidden={tab !== 'history'}>
+        {tab === 'history' && (
+          <History
+            describe={describe}
+            selected={new Set(selected.keys())}
+            onToggle={toggle}
+            onOpen={openFrom}
+            onRetry={async (r) => {
+              await jobs.retry(r);
+            }}
+          />
+        )}
+      </div>
+      <div id="panel-looks" role="tabpanel" aria-labelledby="tab-looks" hidden={tab !== 'looks'}>
+        {tab === 'looks' && <LooksList looks={looks} />}
+      </div>
+      </main>
+
+      {selected.size > 0 && (
+        <div className="selection-bar" role="region" aria-label={t('selection.label')} data-testid="selection-bar">
+          <span>{tr.tp('selection.count', selected.size)}</span>
+          <button
+            type="button"
+            className="button button--light"
+            disabled={selected.size !== 2}
+            onClick={() => setCompare(selectedList.slice(0, 2) as [Render, Render])}
+            title={selected.size !== 2 ? t('selection.compareHint') : undefined}
+            data-testid="compare"
+          >
+            <Icon name="compare" /> {t('selection.compare')}
+          </button>
+          <button type="button" className="button button--light" onClick={() => setLookRenders(selectedList)} data-testid="save-look">
+            {t('looks.saveAction')}
+          </button>
+          <button type="button" className="button button--ghost-light" onClick={() => setSelected(new Map())}>
+            {t('selection.clear')}
+          </button>
+        </div>
+      )}
+
+      {viewer && <Viewer renders={viewer.list} index={viewer.index} onIndex={(index) => setViewer({ ...viewer, index })} onClose={() => setViewer(undefined)} describe={describe} />}
+      {compare && <Compare pair={compare} onClose={() => setCompare(undefined)} describe={describe} />}
+      {lookRenders && (
+        <SaveLookDialog
+          renders={lookRenders}
+          onClose={() => setLookRenders(undefined)}
+          onSaved={(list) => {
+            setLooks(list);
+            setSelected(new Map());
+          }}
+        />
+      )}
+      {cloth.pendingFile && <ClothDialog file={cloth.pendingFile} onCancel={cloth.cancelDialog} onConfirm={cloth.confirm} onUnreadable={cloth.unreadable} />}
+    </>
+  );
+}

@@ -1,0 +1,86 @@
+import { useRef } from 'react';
+import { useI18n } from '../i18n/i18n.tsx';
+import { Icon } from '../ui/icons.tsx';
+import type { Cloth } from './useCloth.ts';
+
+/**
+ * "Take photo" opens the tablet's rear camera; "Choose photo" the photo library. The cloth, once
+ * chosen, is a chip like a catalogue colour, with its measured colour, and goes with one tap.
+ */
+export function ClothPicker({
+  cloth,
+  active,
+  onChoose,
+  onActivate,
+  onRemove,
+}: {
+  cloth?: Cloth;
+  active: boolean;
+  onChoose(file: File): void;
+  onActivate(): void;
+  onRemove(): void;
+}) {
+  const tr = useI18n();
+  const { t } = tr;
+  const camera = useRef<HTMLInputElement>(null);
+  const library = useRef<HTMLInputElement>(null);
+  const picked = (event: React.ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    event.target.value = '';
+    if (file) onChoose(file);
+  };
+
+  return (
+    <div className="cloth">
+      <div className="cloth__buttons">
+        <button type="button" className="button" onClick={() => camera.current?.click()}>
+          <Icon name="camera" /> {t('cloth.take')}
+        </button>
+        <button type="button" className="button" onClick={() => library.current?.click()}>
+          <Icon name="image" /> {t('cloth.choose')}
+        </button>
+        <input ref={camera} type="file" accept="image/*" capture="environment" hidden onChange={picked} data-testid="take-photo" tabIndex={-1} />
+        <input ref={library} type="file" accept="image/*" hidden onChange={picked} data-testid="choose-photo" tabIndex={-1} />
+      </div>
+      {cloth && (
+        <div className={`cloth-chip cloth-chip--${cloth.status}${active ? ' cloth-chip--active' : ''}`} data-testid="cloth-chip" data-status={cloth.status}>
+          <button type="button" className="cloth-chip__main" aria-pressed={active} onClick={onActivate} disabled={cloth.status === 'failed'}>
+            {cloth.status === 'ready' ? (
+              <img className="cloth-chip__swatch" src={cloth.upload.url} alt={t('cloth.thumbAlt')} />
+            ) : (
+              <span className="cloth-chip__swatch cloth-chip__swatch--empty" aria-hidden="true" />
+            )}
+            <span className="cloth-chip__text">
+              <strong>{t('cloth.yours')}</strong>
+              {cloth.status === 'uploading' && <span>{t('cloth.uploading', { percent: tr.percent(cloth.progress) })}</span>}
+              {cloth.status === 'ready' && (
+                <span className="cloth-chip__measured" data-testid="measured-color">
+                  <span className="dot" style={{ background: cloth.upload.meanHex }} aria-hidden="true" />
+                  {t('cloth.measured', { hex: cloth.upload.meanHex })} · {tr.mm(cloth.upload.widthMm)}
+                </span>
+              )}
+              {cloth.status === 'failed' && <span>{t('cloth.notUsable')}</span>}
+            </span>
+          </button>
+          <button type="button" className="icon-button" onClick={onRemove} aria-label={t('cloth.remove')} title={t('cloth.remove')} data-testid="remove-cloth">
+            <Icon name="close" />
+          </button>
+          {cloth.status === 'uploading' && (
+            <div className="progress progress--thin" role="progressbar" aria-label={t('cloth.uploadProgress')} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(cloth.progress * 100)}>
+              <span style={{ width: `${cloth.progress * 100}%` }} />
+            </div>
+          )}
+        </div>
+      )}
+      {cloth?.status === 'failed' && (
+        <div className="notice notice--error" role="alert" data-testid="cloth-error">
+          <p>{cloth.problem.message}</p>
+          {cloth.problem.detail && tr.locale === 'en' && cloth.problem.detail !== cloth.problem.message && <p className="notice__detail">{cloth.problem.detail}</p>}
+          <button type="button" className="button button--small" onClick={() => library.current?.click()}>
+            {t('cloth.another')}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

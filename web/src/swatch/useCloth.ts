@@ -1,0 +1,77 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { uploadSwatch, type UploadHandle } from '../api/client.ts';
+import type { SwatchUpload } from '../api/types.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import type { ClothFraming } from './ClothDialog.tsx';
+import { clothProblem, precheckFile, type ClothProblem } from './uploadErrors.ts';
+
+export type Cloth =
+  | { status: 'uploading'; progress: number; fileName: string; widthMm: number }
+  | { status: 'ready'; upload: SwatchUpload; fileName: string }
+  | { status: 'failed'; problem: ClothProblem; fileName: string };
+
+/**
+ * A cloth the catalogue does not have: chosen (camera or file), framed, uploaded with progress. While
+ * it uploads nothing may be generated, and a failure stays on screen until the associate acts.
+ */
+export function useCloth() {
+  const tr = useI18n();
+  const trRef = useRef(tr);
+  trRef.current = tr;
+  const [cloth, setCloth] = useState<Cloth>();
+  const [pendingFile, setPendingFile] = useState<File>();
+  const upload = useRef<UploadHandle | undefined>(undefined);
+  useEffect(() => () => upload.current?.abort(), []);
+
+  const choose = useCallback((file: File) => {
+    const problem = precheckFile(file, trRef.current);
+    if (problem) {
+      upload.current?.abort();
+      setCloth({ status: 'failed', problem, fileName: file.name });
+      return;
+    }
+    setPendingFile(file);
+  }, []);
+
+  const cancelDialog = useCallback(() => setPendingFile(undefined), []);
+
+  /** The browser could not even show the photo: it is not an image it (or we) can read. */
+  const unreadable = useCallback(() => {
+    setPendingFile((file) => {
+      if (file) setCloth({ status: 'failed', problem: { message: trRef.current.t('cloth.error.notImage') }, fileName: file.name });
+      return undefined;
+    });
+  }, []);
+
+  const confirm = useCallback(
+    (framing: ClothFraming) => {
+      const file = pendingFile;
+      if (!file) return;
+      setPendingFile(undefined);
+      upload.current?.abort();
+      setCloth({ status: 'uploading', progress: 0, fileName: file.name, widthMm: framing.widthMm });
+      const handle = uploadSwatch(file, { widthMm: framing.widthMm, crop: framing.crop }, (progress) =>
+        setCloth((c) => (c?.status === 'uploading' && upload.current === handle ? { ...c, progress } : c)),
+      );
+      upload.current = handle;
+      handle.promise.then(
+        (result) => {
+          if (upload.current === handle) setCloth({ status: 'ready', upload: result, fileName: file.name });
+        },
+        (error) => {
+          if (upload.current !== handle || (error instanceof DOMException && error.name === 'AbortError')) return;
+          setCloth({ status: 'failed', problem: clothProblem(error, trRef.current), fileName: file.name });
+        },
+      );
+    },
+    [pendingFile],
+  );
+
+  const remove = useCallback(() => {
+    upload.current?.abort();
+    upload.current = undefined;
+    setCloth(undefined);
+  }, []);
+
+  return { cloth, pendingFile, choose, cancelDialog, unreadable, confirm, remove };
+}

@@ -74,6 +74,7 @@ const envSchema = z.object({
   WORKER_DEAD_AFTER_MS: int(500, 3_600_000).default(30_000),
   JOB_MAX_ATTEMPTS: int(1, 25).default(3),
   TEXTURE_CACHE_MB: int(8, 4096).default(128),
+  TEMPLATE_CACHE_DIR: z.string().min(1).optional(),
   // Fault injection for tests only (ignored unless NODE_ENV=test): makes each render last this long.
   TEST_RENDER_DELAY_MS: int(0, 600_000).default(0),
   SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(20_000),
@@ -84,6 +85,14 @@ const envSchema = z.object({
 
   JWT_SECRET: z.string().optional(),
   ADMIN_PASSWORD: z.string().min(8, { message: 'expected at least 8 characters' }).optional(),
+  ADMIN_EMAIL: z.email({ message: 'expected an email address' }).transform((v) => v.toLowerCase()).default('admin@atelier.local'),
+  SESSION_TTL_HOURS: num(0.01, 24 * 90).default(12),
+  LOGIN_MAX_FAILURES: int(1, 1000).default(5),
+  LOGIN_LOCK_MINUTES: num(0.01, 24 * 60).default(15),
+  LOGIN_RATE_LIMIT_MAX: int(1, 100_000).default(20),
+  PASSWORD_MIN_LENGTH: int(8, 256).default(10),
+  ADMIN_UPLOAD_MAX_BYTES: int(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
+  CATALOG_IMPORT_MAX_BYTES: int(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
   COMFYUI_URL: z.url().optional(),
 
   GIT_COMMIT: z.string().optional(),
@@ -129,11 +138,26 @@ export interface Config {
     deadAfterMs: number;
     maxAttempts: number;
     textureCacheBytes: number;
+    /** Rasterised garment templates, so a new process starts rendering in milliseconds. */
+    templateCacheDir: string;
     testRenderDelayMs: number;
   };
   shutdownTimeoutMs: number;
   watermark: { text: string; opacity: number; position: Env['WATERMARK_POSITION'] };
-  auth: { jwtSecret?: string; adminPassword?: string };
+  auth: {
+    jwtSecret?: string;
+    adminPassword?: string;
+    /** The account ADMIN_PASSWORD keeps (created at start when missing). */
+    adminEmail: string;
+    sessionTtlHours: number;
+    /** Failed logins in a row that lock an account, and for how long. */
+    loginMaxFailures: number;
+    loginLockMinutes: number;
+    /** Login attempts per client IP per RATE_LIMIT_WINDOW_MS. */
+    loginRateLimitMax: number;
+    passwordMinLength: number;
+  };
+  admin: { uploadMaxBytes: number; importMaxBytes: number };
   comfyuiUrl?: string;
   build: { commit?: string; time?: string };
 }
@@ -220,11 +244,22 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       deadAfterMs: e.WORKER_DEAD_AFTER_MS,
       maxAttempts: e.JOB_MAX_ATTEMPTS,
       textureCacheBytes: e.TEXTURE_CACHE_MB * 1024 * 1024,
+      templateCacheDir: path.resolve(e.TEMPLATE_CACHE_DIR ?? path.join(dataDir, 'cache', 'templates')),
       testRenderDelayMs: e.NODE_ENV === 'test' ? e.TEST_RENDER_DELAY_MS : 0,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     watermark: { text: e.WATERMARK_TEXT, opacity: e.WATERMARK_OPACITY, position: e.WATERMARK_POSITION },
-    auth: { jwtSecret: e.JWT_SECRET, adminPassword: e.ADMIN_PASSWORD },
+    auth: {
+      jwtSecret: e.JWT_SECRET,
+      adminPassword: e.ADMIN_PASSWORD,
+      adminEmail: e.ADMIN_EMAIL,
+      sessionTtlHours: e.SESSION_TTL_HOURS,
+      loginMaxFailures: e.LOGIN_MAX_FAILURES,
+      loginLockMinutes: e.LOGIN_LOCK_MINUTES,
+      loginRateLimitMax: e.LOGIN_RATE_LIMIT_MAX,
+      passwordMinLength: e.PASSWORD_MIN_LENGTH,
+    },
+    admin: { uploadMaxBytes: e.ADMIN_UPLOAD_MAX_BYTES, importMaxBytes: e.CATALOG_IMPORT_MAX_BYTES },
     comfyuiUrl: e.COMFYUI_URL,
     build: { commit: e.GIT_COMMIT, time: e.BUILD_TIME },
   };

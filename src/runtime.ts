@@ -53,7 +53,7 @@ export async function startRuntime(config: Config, logger: Logger, options: { se
     }
     const storage = createStorage(config.storage);
     const engines = new Map<string, Engine>();
-    engines.set('compose', createComposeEngine({ textureCacheBytes: config.worker.textureCacheBytes }));
+    engines.set('compose', createComposeEngine({ textureCacheBytes: config.worker.textureCacheBytes, templateCacheDir: config.worker.templateCacheDir }));
     const events = new RenderEvents(pool, logger);
     await events.start();
     return {

@@ -1,7 +1,7 @@
 import type { JobHelpers, Task } from 'graphile-worker';
 import type { Logger } from 'pino';
 import type { StoredImage } from '../db/schema.ts';
-import type { FabricSpec, SwatchTile } from '../engines/types.ts';
+import type { Engine, FabricSpec, SwatchTile } from '../engines/types.ts';
 import { makeSwatchTile } from '../fabrics/index.ts';
 import type { FabricDescriptor } from '../renders/service.ts';
 import { publishRenderEvent } from '../renders/events.ts';
@@ -44,7 +44,7 @@ function describeFailure(error: unknown): string {
   return 'The render failed because of an internal error; it will be retried or you can try again';
 }
 
-export function createRenderTask(rt: Runtime, currentWorkerId: () => string): Task {
+export function createRenderTask(rt: Runtime, engines: Map<string, Engine>, currentWorkerId: () => string): Task {
   const tiles = new SwatchTileCache();
 
   return async (rawPayload: unknown, helpers: JobHelpers) => {
@@ -60,7 +60,7 @@ export function createRenderTask(rt: Runtime, currentWorkerId: () => string): Ta
     await publishRenderEvent(rt.pool, { id: render.id, status: 'running', progress: 0 });
 
     try {
-      const engine = rt.engines.get(render.engine);
+      const engine = engines.get(render.engine);
       if (!engine) throw new Error(`engine ${render.engine} is not available on this worker`);
       const cut = await rt.db.selectFrom('cuts').select('slug').where('id', '=', render.cut_id).executeTakeFirstOrThrow();
       const descriptor = (render.params as { fabric: FabricDescriptor }).fabric;
@@ -97,7 +97,7 @@ export function createRenderTask(rt: Runtime, currentWorkerId: () => string): Ta
       const durationMs = Math.round(performance.now() - started);
       const done = await markSucceeded(rt.db, render.id, images, durationMs);
       if (!done) {
-        // Canceled while rendering: the files are not referenced by anything, so remove them.
+        // Canceled (or finished by another attempt) meanwhile: nothing references these files.
         await Promise.all(images.map((i) => rt.storage.delete(i.key).catch(() => undefined)));
         log.info('render canceled while running; output discarded');
         return;

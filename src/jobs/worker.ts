@@ -4,6 +4,8 @@ import os from 'node:os';
 import { Logger as GraphileLogger, makeWorkerUtils, run, type Runner, type WorkerUtils } from 'graphile-worker';
 import { sql } from 'kysely';
 import type { Runtime } from '../runtime.ts';
+import { createRenderPool } from '../engines/render-pool.ts';
+import type { Engine } from '../engines/types.ts';
 import { createRenderTask } from './render-task.ts';
 
 export interface WorkerHandle {
@@ -47,7 +49,17 @@ export async function startWorker(rt: Runtime): Promise<WorkerHandle> {
     queueLog[method](meta ?? {}, message);
   });
   const utils: WorkerUtils = await makeWorkerUtils({ pgPool: rt.pool, logger: graphileLogger });
-  const renderTask = createRenderTask(rt, () => id);
+  // Renders run on threads: the event loop stays free for heartbeats, events and HTTP.
+  const composePool = createRenderPool(rt.engines.get('compose')!, {
+    threads: config.worker.concurrency,
+    textureCacheBytes: config.worker.textureCacheBytes,
+    templateCacheDir: config.worker.templateCacheDir,
+    logger,
+  });
+  // Threads load templates in the background; a job that arrives first simply waits in its thread.
+  composePool.warm().catch((err) => logger.error({ err }, 'render threads failed to start'));
+  const engines = new Map<string, Engine>([['compose', composePool]]);
+  const renderTask = createRenderTask(rt, engines, () => id);
   const runner: Runner = await run({
     pgPool: rt.pool,
     concurrency: config.worker.concurrency,
@@ -61,7 +73,8 @@ export async function startWorker(rt: Runtime): Promise<WorkerHandle> {
   await saveWorkerIds();
 
   async function beatAndReap() {
-    await db.updateTable('workers').set({ last_heartbeat_at: sql`now()` as never }).where('id', '=', id).execute();
+    // A worker wrongly given up for dead (a long pause) comes back to life with its next beat.
+    await db.updateTable('workers').set({ last_heartbeat_at: sql`now()` as never, stopped_at: null }).where('id', '=', id).execute();
     const dead = await db
       .updateTable('workers')
       .set({ stopped_at: sql`now()` as never })
@@ -71,9 +84,9 @@ export async function startWorker(rt: Runtime): Promise<WorkerHandle> {
       .returning(['id', 'job_worker_ids'])
       .execute();
     for (const w of dead) {
+      // The freed jobs run again elsewhere; their renders stay 'running' until then, and a render
+      // that was in fact finished meanwhile is skipped by the next attempt.
       if (w.job_worker_ids.length) await utils.forceUnlockWorkers(w.job_worker_ids);
-      // Their renders go back to the queue; the freed job runs them again.
-      await db.updateTable('renders').set({ status: 'queued', progress: 0 }).where('worker_id', '=', w.id).where('status', '=', 'running').execute();
       logger.warn({ deadWorker: w.id }, 'worker stopped sending heartbeats; its jobs were released');
     }
   }
@@ -92,6 +105,7 @@ export async function startWorker(rt: Runtime): Promise<WorkerHandle> {
       stopping ??= (async () => {
         clearInterval(timer);
         await runner.stop();
+        await composePool.close();
         await db.updateTable('workers').set({ stopped_at: sql`now()` as never }).where('id', '=', id).execute().catch(() => undefined);
         await utils.release();
         logger.info({ workerId: id }, 'worker stopped');

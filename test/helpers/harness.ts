@@ -51,6 +51,8 @@ export function testEnv(extra: Record<string, string> = {}): Record<string, stri
     WORKER_DEAD_AFTER_MS: '1500',
     RATE_LIMIT_MAX: '100000',
     RATE_LIMIT_RENDERS_MAX: '100000',
+    // Shared by every suite: templates are rasterised once per machine, not once per test file.
+    TEMPLATE_CACHE_DIR: path.resolve(import.meta.dirname, '../../node_modules/.cache/atelier-templates'),
     ...extra,
   };
 }

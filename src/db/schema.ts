@@ -151,6 +151,29 @@ export interface WorkerTable {
   stopped_at: Timestamp | null;
 }
 
+export interface UserSessionTable {
+  id: Generated<string>;
+  user_id: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface AuditLogTable {
+  id: ColumnType<string, never, never>;
+  at: CreatedAt;
+  actor_id: string | null;
+  actor_email: string | null;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  before: ColumnType<unknown, string | null, never> | null;
+  after: ColumnType<unknown, string | null, never> | null;
+  request_id: string | null;
+}
+
 export interface Database {
   fabric_families: FabricFamilyTable;
   fabric_colors: FabricColorTable;
@@ -162,6 +185,8 @@ export interface Database {
   render_batch_items: RenderBatchItemTable;
   users: UserTable;
   workers: WorkerTable;
+  user_sessions: UserSessionTable;
+  audit_log: AuditLogTable;
 }
 
 export type FabricFamilyRow = Selectable<FabricFamilyTable>;
@@ -172,3 +197,6 @@ export type RenderRow = Selectable<RenderTable>;
 export type NewRender = Insertable<RenderTable>;
 export type RenderUpdate = Updateable<RenderTable>;
 export type SwatchUploadRow = Selectable<SwatchUploadTable>;
+export type UserRow = Selectable<UserTable>;
+export type UserSessionRow = Selectable<UserSessionTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import sharp from 'sharp';
+import sharp, { type OverlayOptions } from 'sharp';
 import { createComposeEngine, type RawImage } from '../src/engines/compose/index.ts';
 import type { FabricSpec } from '../src/engines/types.ts';
 import { loadPhotoTemplate, shippedViews } from '../src/templates/index.ts';
@@ -20,8 +20,10 @@ const arg = (name: string, def: string) => {
   return i >= 0 && args[i + 1] ? args[i + 1] : def;
 };
 const outFile = resolve(root, arg('out', 'docs/contact-sheet.png'));
-const cellW = Number(arg('cell', '200'));
-const cellH = Math.round(cellW * 1.5);
+const cellW = Number(arg('cell', '172'));
+// Cells show the figure, not the whole frame: the central 62 % of the width, full height.
+const CROP_X = 0.19;
+const cellH = Math.round((cellW / (1 - 2 * CROP_X)) * 1.5);
 const labelH = 34;
 const rowLabelW = 150;
 
@@ -74,14 +76,19 @@ function textSvg(w: number, h: number, lines: string[], size: number, anchor: 'm
   return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">${t}</svg>`);
 }
 
-async function cell(raw: RawImage): Promise<Buffer> {
-  return sharp(raw.rgb, { raw: { width: raw.width, height: raw.height, channels: 3 } }).resize(cellW, cellH, { kernel: 'lanczos3' }).png().toBuffer();
+async function cell(raw: RawImage, crop: boolean): Promise<Buffer> {
+  const img = sharp(raw.rgb, { raw: { width: raw.width, height: raw.height, channels: 3 } });
+  if (crop) {
+    const left = Math.round(raw.width * CROP_X);
+    img.extract({ left, top: 0, width: raw.width - 2 * left, height: raw.height });
+  }
+  return img.resize(cellW, cellH, { kernel: 'lanczos3', fit: crop ? 'fill' : 'contain', background: '#fbfaf8' }).png().toBuffer();
 }
 
 async function main() {
   const engine = createComposeEngine({ templateCacheDir: resolve(root, 'data/template-cache') });
   const cols = columns();
-  const rows: Array<{ label: string[]; cut: string; view: string }> = shippedViews().map((v) => {
+  const rows: Array<{ label: string[]; cut: string; view: string; photo?: boolean }> = shippedViews().map((v) => {
     // "Single-breasted two-button" → two lines, then the view.
     const [first, ...rest] = v.name.split(' ');
     return { label: [first, rest.join(' '), v.view], cut: v.cut, view: v.view };
@@ -93,12 +100,12 @@ async function main() {
     if (!existsSync(base)) continue;
     const tpl = await loadPhotoTemplate(await readFile(base), await readFile(`${photoDir}/${name}_mask.png`), { cut: `photo-${name}`, view: 'front' });
     engine.addTemplate(tpl);
-    rows.push({ label: [label, `${name}_reference.jpg`, name === 'recto' ? 'single-breasted' : 'double-breasted'], cut: tpl.cut, view: tpl.view });
+    rows.push({ label: [label, `${name}_reference.jpg`, name === 'recto' ? 'single-breasted' : 'double-breasted'], cut: tpl.cut, view: tpl.view, photo: true });
   }
 
   const W = rowLabelW + cols.length * cellW;
   const H = labelH + 8 + rows.length * (cellH + 6);
-  const composites: sharp.OverlayOptions[] = [];
+  const composites: OverlayOptions[] = [];
   cols.forEach((c, i) => composites.push({ input: textSvg(cellW, labelH + 8, c.label.split('\n'), 11, 'middle', 'bold'), left: rowLabelW + i * cellW, top: 2 }));
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r];
@@ -106,7 +113,7 @@ async function main() {
     composites.push({ input: textSvg(rowLabelW, 70, row.label, 12, 'start', 'bold'), left: 0, top: top + cellH / 2 - 30 });
     for (let c = 0; c < cols.length; c++) {
       const raw = await engine.renderRaw({ cut: row.cut, view: row.view, fabric: cols[c].fabric }, 'preview');
-      composites.push({ input: await cell(raw), left: rowLabelW + c * cellW, top });
+      composites.push({ input: await cell(raw, !row.photo), left: rowLabelW + c * cellW, top });
     }
     process.stdout.write(`${row.cut}/${row.view} `);
   }

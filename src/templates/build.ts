@@ -66,6 +66,9 @@ const LIGHT = (() => {
   return [l[0] / n, l[1] / n, l[2] / n];
 })();
 const AMBIENT = 0.42;
+/** The torso's depth and the width over which it turns away at the sides, in native px. */
+const TORSO_LOFT = 30;
+const TORSO_ROUND = 55;
 /** Height of a drawn fold at full strength, in px of the height field. */
 const FOLD_HEIGHT = 9;
 
@@ -108,6 +111,17 @@ export async function rasteriseCutView(src: CutViewSource): Promise<NativeFields
     rasterRgba(svgDoc(w, h, src.overlay)),
   ]);
 
+  // Pockets are cut into their forepart: never beyond its edges.
+  for (let p = 0; p < masks.length; p++) {
+    const spec = src.panels[p];
+    if ((spec.kind !== 'flap' && spec.kind !== 'welt') || !spec.restsOn) continue;
+    const s = src.panels.findIndex((q) => q.id === spec.restsOn);
+    if (s < 0) continue;
+    const m = masks[p];
+    const under = masks[s];
+    for (let i = 0; i < n; i++) if (m[i] > under[i]) m[i] = under[i];
+  }
+
   // Union coverage and topmost panel. Panels are drawn back to front; a panel owns a pixel once it
   // covers at least half of it, so abutting anti-aliased edges hand over cleanly.
   const coverage = new Uint8Array(n);
@@ -146,10 +160,12 @@ export async function rasteriseCutView(src: CutViewSource): Promise<NativeFields
     const pillow = blur(plane, rw, rh, spec.round, undefined, spec.round * 0.2);
     const hArr = new Float32Array(rw * rh);
     const dArr = new Float32Array(hArr.length);
+    const cylinder = spec.profile !== 'canvas';
     for (let j = 0; j < plane.length; j++) {
       if (!plane[j]) continue;
       // Rounded profile that meets the edge at zero height, plus a small step so layered edges read.
-      const dome = Math.sqrt(Math.max(0, 2 * pillow[j] - 1));
+      const t = Math.min(1, Math.max(0, 2 * pillow[j] - 1));
+      const dome = cylinder ? Math.sqrt(t) : t * (2 - t);
       hArr[j] = spec.loft * plane[j] * (0.12 + 0.88 * dome);
       dArr[j] = spec.loft * plane[j] * 0.88 * dome;
     }
@@ -161,6 +177,20 @@ export async function rasteriseCutView(src: CutViewSource): Promise<NativeFields
     return c[which][(y - c.rect.y0) * (c.rect.x1 - c.rect.x0) + (x - c.rect.x0)];
   };
   const support = src.panels.map((p) => (p.restsOn !== undefined ? (byId.get(p.restsOn) ?? -1) : -1));
+
+  // The torso: fronts, lapels, collar, pockets and waistcoat are one body volume. It turns away at the
+  // side seams, not at a front edge or a cutaway quarter, which the canvas holds flat and crisp.
+  const canvas = src.panels.map((p) => p.profile === 'canvas');
+  const torso = new Float32Array(n);
+  for (let p = 0; p < masks.length; p++) {
+    if (!canvas[p]) continue;
+    const m = masks[p];
+    for (let i = 0; i < n; i++) if (m[i]) torso[i] = Math.min(1, torso[i] + m[i] / 255);
+  }
+  const torsoMask = new Uint8Array(n);
+  for (let i = 0; i < n; i++) torsoMask[i] = torso[i] > 0 ? 1 : 0;
+  const torsoRect = boundingRect(torsoMask, w, h, Math.ceil(TORSO_ROUND * 2.5));
+  const torsoPillow = torsoRect ? blur(torso, w, h, TORSO_ROUND, torsoRect, TORSO_ROUND * 0.1) : torso;
   const height = new Float32Array(n);
   // The same without the edge steps: what the weave follows (steps would tear stripes at hems).
   const drape = new Float32Array(n);
@@ -175,6 +205,12 @@ export async function rasteriseCutView(src: CutViewSource): Promise<NativeFields
       if (s >= 0) {
         hv += sample(s, x, y, 'h');
         dv += sample(s, x, y, 'd');
+      }
+      if (canvas[top]) {
+        const t = Math.min(1, Math.max(0, 2 * torsoPillow[i] - 1));
+        const dome = Math.sqrt(t);
+        hv += TORSO_LOFT * torso[i] * (0.12 + 0.88 * dome);
+        dv += TORSO_LOFT * torso[i] * 0.88 * dome;
       }
       height[i] = hv;
       drape[i] = dv;

@@ -59,8 +59,8 @@ export function turnedProjection(turnDeg: number): Projection {
     project: (x, y, layer = 'torso') => {
       let X: number;
       if (layer === 'torso') X = x * cos + shiftPx(x, y);
-      else if (layer === 'near-arm') X = x * cos - Math.sign(x) * 6;
-      else X = x * cos - Math.sign(x) * 70;
+      else if (layer === 'near-arm') X = x * cos - Math.sign(x) * 16;
+      else X = x * cos - Math.sign(x) * 58;
       return [cx + X * PX_PER_MM, FLOOR_PX - y * PX_PER_MM];
     },
     squeeze: (x, y, layer = 'torso') => {

@@ -1,3 +1,4 @@
+import { threadId } from 'node:worker_threads';
 /**
  * Garment templates shipped with the product. Each view is drafted, rasterised once per process
  * (and optionally cached on disk by version), and rendered many times.
@@ -15,7 +16,7 @@ export { loadPhotoTemplate, type PhotoTemplateOptions } from './photo.ts';
 export { CUT_STYLES, VIEWS } from './suits.ts';
 
 /** Bump when the rasteriser or shading model changes: part of every template version. */
-const BUILD_REVISION = 'b3';
+const BUILD_REVISION = 'b8';
 
 export interface ShippedView {
   cut: string;
@@ -123,7 +124,8 @@ async function persist(cv: CutView, cacheDir: string): Promise<void> {
   }
   try {
     await mkdir(cacheDir, { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
+    // Render threads of one process share a pid: the temp name must differ per writer.
+    const tmp = `${file}.${process.pid}.${threadId}.${Math.random().toString(36).slice(2)}.tmp`;
     await writeFile(tmp, serialise(cv));
     await rename(tmp, file);
   } catch {
@@ -131,15 +133,21 @@ async function persist(cv: CutView, cacheDir: string): Promise<void> {
   }
 }
 
+/** The view as cached on disk for its current version, or undefined when it is not there. */
+export async function readCachedCutView(cacheDir: string, cut: string, view: string): Promise<CutView | undefined> {
+  try {
+    return deserialise(await readFile(cacheFile(cacheDir, cut, view, templateVersion(cut, view))));
+  } catch {
+    return undefined;
+  }
+}
+
 async function buildView(cut: string, view: string, opts: LoadOptions): Promise<CutView> {
   const src = cutViewSource(cut, view);
   const version = templateVersion(cut, view);
   if (opts.cacheDir) {
-    try {
-      return deserialise(await readFile(cacheFile(opts.cacheDir, cut, view, version)));
-    } catch {
-      // Not cached yet (or unreadable): build it.
-    }
+    const cached = await readCachedCutView(opts.cacheDir, cut, view);
+    if (cached) return cached;
   }
   const levels = await buildDrawnLevels(src);
   return {

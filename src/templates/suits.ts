@@ -65,6 +65,7 @@ interface Piece {
   loft: number;
   round: number;
   restsOn?: string;
+  profile?: 'cylinder' | 'canvas';
   /** Reflect the grain about this line (a lapel is the forepart turned back over its roll line). */
   mirrorGrainAbout?: [Pt, Pt];
 }
@@ -196,8 +197,9 @@ function lapelAndCollar(style: SuitStyle, side: SideGeometry, widthScale = 1): L
 
 function sleeve(): Draft {
   return draft()
-    .M(-228, SHOULDER_Y)
-    .Q(-248, SHOULDER_Y + 4, -262, 1420)
+    .M(-222, SHOULDER_Y + 2)
+    // A roped sleeve head: the crown rises a little above the shoulder point and rolls over.
+    .C(-238, SHOULDER_Y + 7, -257, SHOULDER_Y - 4, -265, 1416)
     .through([
       [-272, 1340],
       [-281, 1200],
@@ -243,6 +245,13 @@ function trouserLeg(): Draft {
     .Z();
 }
 
+/** Where the flap pockets sit across the image-left forepart (mirrored for the other side). */
+function flapSpan(style: SuitStyle, left: SideGeometry): [number, number] {
+  if (style.closure === 'double') return [-186, -114];
+  if (style.open) return [-180, left.edgeX - 24];
+  return [-178, -30];
+}
+
 function rect(x0: number, y0: number, x1: number, y1: number, layer: Layer = 'torso'): Draft {
   return draft(layer).M(x0, y0).L(x1, y0).L(x1, y1).L(x0, y1).Z();
 }
@@ -284,10 +293,10 @@ function draftSuit(style: SuitStyle): Draftset {
   let left: SideGeometry;
   let right: SideGeometry; // drafted for image-left, mirrored when drawn
   if (style.closure === 'double') {
-    left = { edgeX: -80, breakY: WAIST_BUTTON_Y, rollTop: [-72, 1468] };
+    left = { edgeX: 95, breakY: WAIST_BUTTON_Y, rollTop: [-72, 1468] };
     right = { edgeX: 95, breakY: WAIST_BUTTON_Y, rollTop: [-72, 1468] };
   } else if (style.open) {
-    left = { edgeX: -58, breakY: WAIST_BUTTON_Y - 5, rollTop: [-72, 1468] };
+    left = { edgeX: -50, breakY: WAIST_BUTTON_Y - 5, rollTop: [-72, 1468] };
     right = left;
   } else {
     left = { edgeX: 18, breakY: WAIST_BUTTON_Y, rollTop: [-72, 1468] };
@@ -329,8 +338,8 @@ function draftSuit(style: SuitStyle): Draftset {
       .L(-190, 1300)
       .L(-110, 1470)
       .Z();
-    pieces.push({ id: 'waistcoat-right', kind: 'waistcoat', shape: vest, grain: [[0, 1400], [0, 1000]], anchor: [0, 1100], loft: 22, round: 26 });
-    pieces.push({ id: 'waistcoat-left', kind: 'waistcoat', shape: vest.mirrored(), grain: [[0, 1400], [0, 1000]], anchor: [0, 1100], loft: 22, round: 26 });
+    pieces.push({ id: 'waistcoat-right', kind: 'waistcoat', shape: vest, grain: [[0, 1400], [0, 1000]], anchor: [0, 1100], loft: 6, round: 8 });
+    pieces.push({ id: 'waistcoat-left', kind: 'waistcoat', shape: vest.mirrored(), grain: [[0, 1400], [0, 1000]], anchor: [0, 1100], loft: 6, round: 8 });
     for (let i = 0; i < 6; i++) buttons.push({ at: [0, 1208 - i * 43], d: 15 });
     for (const s of [1, -1]) {
       // Welt pockets and the waistcoat's lower edge shadow on the trousers.
@@ -348,7 +357,7 @@ function draftSuit(style: SuitStyle): Draftset {
   const fpLeft = forepart(style, left, style.closure === 'double');
   const fpRightDraft = forepart(style, right, false);
   const fpRight = fpRightDraft.mirrored();
-  pieces.push({ id: 'forepart-right', kind: 'forepart', shape: fpLeft, grain: [[0, 1400], [0, 900]], anchor: [0, 1100], loft: 34, round: 55 });
+  pieces.push({ id: 'forepart-right', kind: 'forepart', shape: fpLeft, grain: [[0, 1400], [0, 900]], anchor: [0, 1100], loft: 8, round: 10 });
   const lcL = lapelAndCollar(style, left);
   const lcR = lapelAndCollar(style, right);
   const underLapelId = 'lapel-right';
@@ -372,16 +381,16 @@ function draftSuit(style: SuitStyle): Draftset {
   if (style.closure === 'double') {
     // The under side first, completely, then the wrap on top of it.
     pushLapel(underLapelId, lcL, left, false, 'forepart-right');
-    pieces.push({ id: 'collar-right', kind: 'collar', shape: lcL.collar, grain: [[-60, 1530], [-130, 1420]], anchor: [-60, 1500], loft: 10, round: 6, restsOn: 'forepart-right' });
-    pieces.push({ id: 'forepart-left', kind: 'forepart', shape: fpRight, grain: [[0, 1400], [0, 900]], anchor: [0, 1100], loft: 34, round: 55 });
+    pieces.push({ id: 'collar-right', kind: 'collar', shape: lcL.collar, grain: [[-60, 1530], [-130, 1420]], anchor: [-60, 1500], loft: 6, round: 5, restsOn: 'forepart-right' });
+    pieces.push({ id: 'forepart-left', kind: 'forepart', shape: fpRight, grain: [[0, 1400], [0, 900]], anchor: [0, 1100], loft: 8, round: 10 });
     pushLapel('lapel-left', lcR, right, true, 'forepart-left');
-    pieces.push({ id: 'collar-left', kind: 'collar', shape: lcR.collar.mirrored(), grain: [[60, 1530], [130, 1420]], anchor: [60, 1500], loft: 10, round: 6, restsOn: 'forepart-left' });
+    pieces.push({ id: 'collar-left', kind: 'collar', shape: lcR.collar.mirrored(), grain: [[60, 1530], [130, 1420]], anchor: [60, 1500], loft: 6, round: 5, restsOn: 'forepart-left' });
   } else {
     pushLapel(underLapelId, lcL, left, false, 'forepart-right');
-    pieces.push({ id: 'forepart-left', kind: 'forepart', shape: fpRight, grain: [[0, 1400], [0, 900]], anchor: [0, 1100], loft: 34, round: 55 });
+    pieces.push({ id: 'forepart-left', kind: 'forepart', shape: fpRight, grain: [[0, 1400], [0, 900]], anchor: [0, 1100], loft: 8, round: 10 });
     pushLapel('lapel-left', lcR, right, true, 'forepart-left');
-    pieces.push({ id: 'collar-right', kind: 'collar', shape: lcL.collar, grain: [[-60, 1530], [-130, 1420]], anchor: [-60, 1500], loft: 10, round: 6, restsOn: 'forepart-right' });
-    pieces.push({ id: 'collar-left', kind: 'collar', shape: lcR.collar.mirrored(), grain: [[60, 1530], [130, 1420]], anchor: [60, 1500], loft: 10, round: 6, restsOn: 'forepart-left' });
+    pieces.push({ id: 'collar-right', kind: 'collar', shape: lcL.collar, grain: [[-60, 1530], [-130, 1420]], anchor: [-60, 1500], loft: 6, round: 5, restsOn: 'forepart-right' });
+    pieces.push({ id: 'collar-left', kind: 'collar', shape: lcR.collar.mirrored(), grain: [[60, 1530], [130, 1420]], anchor: [60, 1500], loft: 6, round: 5, restsOn: 'forepart-left' });
   }
   // Inside of the back neck, seen through the neck opening.
   pieces.push({
@@ -394,8 +403,10 @@ function draftSuit(style: SuitStyle): Draftset {
     round: 4,
   });
 
-  // Flap pockets and breast welt, pattern-matched to the forepart (same grain and anchor).
-  const flapL = flap(-178, -30, FLAP_TOP_Y);
+  // Flap pockets and breast welt, pattern-matched to the forepart (same grain and anchor). A flap
+  // ends a good inch short of the visible front edge; on a double-breasted it sits beyond the wrap.
+  const [flapX0, flapX1] = flapSpan(style, left);
+  const flapL = flap(flapX0, flapX1, FLAP_TOP_Y);
   pieces.push({ id: 'flap-right', kind: 'flap', shape: flapL, grain: [[0, 1400], [0, 900]], anchor: [0, 1100], loft: 8, round: 3, restsOn: 'forepart-right' });
   for (const f of [flapL, flapL.mirrored()]) marks.push({ only: ['flap', 'forepart'], shape: f, kind: 'seam', width: 1.4, strength: 0.35, blur: 0.7 });
   pieces.push({ id: 'flap-left', kind: 'flap', shape: flapL.mirrored(), grain: [[0, 1400], [0, 900]], anchor: [0, 1100], loft: 8, round: 3, restsOn: 'forepart-left' });
@@ -411,13 +422,18 @@ function draftSuit(style: SuitStyle): Draftset {
   for (const s of [1, -1]) {
     const mx = (p: Pt): Pt => [s * p[0], p[1]];
     const L = (pts: Pt[]) => line(pts.map(mx));
+    // A pressed seam: a fine groove the light catches on one side, not an ink line.
+    const seam = (pts: Pt[], only: PanelKind[], strength = 1) => {
+      marks.push({ only, shape: L(pts), kind: 'crease', width: 2.5, strength: 0.45 * strength, blur: 1.2 });
+      marks.push({ only, shape: L(pts), kind: 'seam', width: 1.2, strength: 0.22 * strength, blur: 0.7 });
+    };
     // Front dart from the pocket to the chest, and the side-body seam.
-    marks.push({ only: ['forepart'], shape: L([[-98, FLAP_TOP_Y + 2], [-101, 1080], [-104, 1215]]), kind: 'seam', width: 1.6, strength: 0.45, blur: 0.7 });
-    marks.push({ only: ['forepart'], shape: L([[-172, 1262], [-164, 1100], [-166, FLAP_TOP_Y + 2]]), kind: 'seam', width: 1.6, strength: 0.45, blur: 0.7 });
+    seam([[-98, FLAP_TOP_Y + 2], [-101, 1080], [-104, 1215]], ['forepart'], 0.8);
+    seam([[-172, 1262], [-164, 1100], [-166, FLAP_TOP_Y + 2]], ['forepart']);
     // Shoulder seam.
-    marks.push({ only: ['forepart'], shape: L([[-80, NECK_Y - 2], [-150, SHOULDER_Y + 26], [-226, SHOULDER_Y + 1]]), kind: 'seam', width: 1.5, strength: 0.3, blur: 0.8 });
+    seam([[-80, NECK_Y - 2], [-150, SHOULDER_Y + 26], [-222, SHOULDER_Y + 3]], ['forepart'], 0.7);
     // Sleeve-head seam and the shadow under the sleeve head.
-    marks.push({ only: ['forepart'], shape: L([[-228, SHOULDER_Y], [-226, 1405], [-214, 1345], [-203, 1283]]), kind: 'seam', width: 2, strength: 0.5, blur: 0.8 });
+    seam([[-222, SHOULDER_Y + 2], [-226, 1405], [-214, 1345], [-203, 1283]], ['forepart', 'sleeve'], 1.2);
     marks.push({ only: ['forepart'], shape: L([[-222, 1395], [-206, 1320], [-194, 1270], [-185, 1200]]), kind: 'shadow', width: 10, strength: 0.35, blur: 8 });
     // Under-arm: sleeve shadow cast on the side of the body.
     marks.push({ only: ['forepart'], shape: L([[-196, 1270], [-194, 1100], [-192, 900]]), kind: 'shadow', width: 14, strength: 0.45, blur: 9 });
@@ -432,8 +448,8 @@ function draftSuit(style: SuitStyle): Draftset {
     // Forepart: chest fullness and a gentle drape line from the shoulder.
     marks.push({ only: ['forepart', 'flap'], shape: L([[-120, 1380], [-125, 1300], [-135, 1200]]), kind: 'ridge', width: 40, strength: 0.25, blur: 25 });
     // Flap: shadow cast under the flap, and the pocket's jet line.
-    marks.push({ only: ['forepart', 'flap'], shape: L([[-176, FLAP_TOP_Y - 60], [-104, FLAP_TOP_Y - 60], [-30, FLAP_TOP_Y - 58]]), kind: 'shadow', width: 4, strength: 0.55, blur: 3 });
-    marks.push({ only: ['forepart', 'flap'], shape: L([[-178, FLAP_TOP_Y + 1], [-30, FLAP_TOP_Y + 3]]), kind: 'seam', width: 2.2, strength: 0.7, blur: 0.6 });
+    marks.push({ only: ['forepart', 'flap'], shape: L([[flapX0 + 2, FLAP_TOP_Y - 60], [(flapX0 + flapX1) / 2, FLAP_TOP_Y - 60], [flapX1, FLAP_TOP_Y - 58]]), kind: 'shadow', width: 4, strength: 0.55, blur: 3 });
+    marks.push({ only: ['forepart', 'flap'], shape: L([[flapX0, FLAP_TOP_Y + 1], [flapX1, FLAP_TOP_Y + 3]]), kind: 'seam', width: 2.2, strength: 0.7, blur: 0.6 });
     // Jacket hem shadow on the trousers.
     marks.push({ only: ['trouser', 'waistcoat'], shape: L([[-188, HEM_Y - 8], [-100, HEM_Y - 12], [-40, HEM_Y - 10]]), kind: 'shadow', width: 12, strength: 0.5, blur: 7 });
   }
@@ -609,6 +625,12 @@ export function draftCutView(cut: string, view: string): CutViewSource {
   const proj = turned ? turnedProjection(28) : frontProjection();
   const set = draftSuit(entry.style);
 
+  // A pocket lies on its own forepart: the wrap of a double-breasted covers the under side's flap.
+  for (const [flapId, fpId] of [['flap-right', 'forepart-right'], ['flap-left', 'forepart-left']]) {
+    const fi = set.pieces.findIndex((p) => p.id === flapId);
+    const [flapPiece] = set.pieces.splice(fi, 1);
+    set.pieces.splice(set.pieces.findIndex((p) => p.id === fpId) + 1, 0, flapPiece);
+  }
   if (turned) {
     // The far arm hangs behind the torso and the far leg behind the near one.
     const rank = (id: string) => (id === 'sleeve-left' ? 0 : id === 'trouser-left' ? 1 : id === 'trouser-right' ? 2 : 3);
@@ -635,6 +657,7 @@ export function draftCutView(cut: string, view: string): CutViewSource {
       round: p.round,
       squeeze: proj.squeeze(p.anchor[0], p.anchor[1], layer),
       restsOn: p.restsOn,
+      profile: p.profile ?? (p.kind === 'sleeve' || p.kind === 'trouser' ? 'cylinder' : 'canvas'),
     };
   });
   // Thread is cloth-matched, so buttonholes and pick stitching are drawn into the shading.

@@ -31,6 +31,11 @@ export interface PanelSpec {
   loft: number;
   /** Roundness radius in native px: how the cloth turns away at the panel's edges. */
   round: number;
+  /**
+   * Cross-section: 'cylinder' for sleeves and trouser legs (a tube seen from the side), 'canvas' for
+   * fronts held flat by their canvas, turning away only gently at the edges.
+   */
+  profile?: 'cylinder' | 'canvas';
   /** The panel this one lies on (a lapel on its forepart): its volume continues beneath. */
   restsOn?: string;
   /** Horizontal pattern squeeze where the body turns away (three-quarter views), 1 = none. */

@@ -150,7 +150,7 @@ describe('filtering at figure scale', () => {
    * low-frequency and survives it, bilinear softness does not); threshold 1.0. A point-sampled
    * texture fails it (moiré).
    */
-  async function versusSupersampled(fabric: FabricSpec): Promise<{ filtered: number; pointSampled: number; raw: number }> {
+  async function versusSupersampled(fabric: FabricSpec): Promise<{ filtered: number; pointSampled: number }> {
     const tpl = await engine.template('single-breasted', 'front');
     const level = tpl.levels.full;
     const unit = { mul: new Float32Array(SHADE_LEVELS).fill(1), add: new Float32Array(SHADE_LEVELS) };
@@ -184,8 +184,13 @@ describe('filtering at figure scale', () => {
       return d[i] * (1 - fx) * (1 - fy) + d[i + 3] * fx * (1 - fy) + d[i + W * 3] * (1 - fx) * fy + d[i + W * 3 + 3] * fx * fy;
     };
     const interior: boolean[] = [];
+    // The chest-to-hip band: fronts, lapels, sleeves and pockets, every grain angle the coat has.
+    const y0 = 380;
+    const y1 = 780;
     for (let k = 0; k < level.pix.length; k++) {
       const p = level.pix[k];
+      const row = (p / level.width) | 0;
+      if (row < y0 || row >= y1) continue;
       const kr = idx[p + 1];
       const kd = idx[p + level.width];
       const ok = level.cov[k] === 255 && kr >= 0 && kd >= 0 && level.panel[kr] === level.panel[k] && level.panel[kd] === level.panel[k];
@@ -212,14 +217,14 @@ describe('filtering at figure scale', () => {
         ref[p * 3 + c] = Math.round(Math.max(0, Math.min(1, v)) * 255);
       }
     }
-    const refImg = { px: ref, width: level.width, height: level.height };
-    const mask = (i: number) => interior[i] === true;
+    const band = (px: Uint8Array): Decoded => ({ px: px.subarray(y0 * level.width * 3, y1 * level.width * 3), width: level.width, height: y1 - y0 });
+    const refImg = band(ref);
+    const mask = (i: number) => interior[i + y0 * level.width] === true;
     const lp = (img: Decoded) => lowPass(img, 1, mask);
     const refLp = lp(refImg);
     return {
-      filtered: meanDeltaE(lp(production), refLp, mask),
-      pointSampled: meanDeltaE(lp(pointSampled), refLp, mask),
-      raw: meanDeltaE(production, refImg, mask),
+      filtered: meanDeltaE(lp(band(production.px)), refLp, mask),
+      pointSampled: meanDeltaE(lp(band(pointSampled.px)), refLp, mask),
     };
   }
 

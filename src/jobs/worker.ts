@@ -23,6 +23,12 @@ export async function startWorker(rt: Runtime): Promise<WorkerHandle> {
   const id = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const jobWorkerIds = new Set<string>();
   const events = new EventEmitter();
+  // Jobs are locked by the pool's id in graphile-worker 0.18 (by a worker's id in older versions):
+  // remember both, so a dead process's jobs can be released whichever holds them.
+  events.on('pool:create', ({ workerPool }: { workerPool: { id: string } }) => {
+    jobWorkerIds.add(workerPool.id);
+    void saveWorkerIds();
+  });
   events.on('worker:create', ({ worker }: { worker: { workerId: string } }) => {
     jobWorkerIds.add(worker.workerId);
     void saveWorkerIds();

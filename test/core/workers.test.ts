@@ -23,10 +23,10 @@ afterAll(async () => {
   await pg?.stop();
 });
 
-async function order(family: string, color: string, cut: string, view: string) {
+async function order(family: string, color: string, cut: string, view: string, requestId?: string) {
   const res = await fetch(`${api}/api/renders`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(requestId ? { 'x-request-id': requestId } : {}) },
     body: JSON.stringify({ family, color, cuts: [cut], view }),
   });
   expect(res.status).toBe(202);
@@ -69,7 +69,7 @@ describe('workers at scale', () => {
     const slow = startAtelier(['worker'], { ...env, TEST_RENDER_DELAY_MS: '20000' });
     running.push(slow);
     await slow.waitForOutput(/worker started/);
-    const id = await order('birdseye', 'navy', 'three-piece', 'front');
+    const id = await order('birdseye', 'navy', 'three-piece', 'front', 'showroom-tablet-7-req-42');
     await waitFor(async () => (await json(await fetch(`${api}/api/renders/${id}`))).status === 'running', 20_000, 20);
     slow.child.kill('SIGKILL');
     await slow.exited;
@@ -80,10 +80,17 @@ describe('workers at scale', () => {
     const render = await waitFor(async () => {
       const r = await json(await fetch(`${api}/api/renders/${id}`));
       return r.status === 'succeeded' ? r : undefined;
-    }, 30_000, 50);
+    }, 30_000, 50).catch(async (error) => {
+      const jobs = await pg_query(`SELECT id, run_at, attempts, max_attempts, locked_at, locked_by, last_error, task_identifier FROM graphile_worker.jobs`);
+      const renders = await pg_query(`SELECT status, attempts, worker_id FROM renders WHERE id = '${id}'`);
+      throw new Error(`${error.message}; jobs ${JSON.stringify(jobs.rows)} renders ${JSON.stringify(renders.rows)} now ${new Date().toISOString()}; rescuer said:\n${rescuer.output().slice(-4000)}`);
+    });
     expect(render.attempts).toBe(2);
     expect(Date.now() - killedAt).toBeLessThan(15_000);
     expect(rescuer.output()).toMatch(/stopped sending heartbeats/);
+    // The request's correlation id follows the job into the logs of whichever process runs it.
+    const line = rescuer.output().split('\n').find((l) => l.includes('"render succeeded"'));
+    expect(JSON.parse(line!)).toMatchObject({ requestId: 'showroom-tablet-7-req-42', renderId: id });
   }, 60_000);
 });
 

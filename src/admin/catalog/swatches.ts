@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import type { SwatchUploadRow } from '../../db/schema.ts';
+import { assessSwatchPhoto, makeSwatchTile, type SwatchTileResult } from '../../fabrics/index.ts';
+import { AppError, notFound } from '../../http/errors.ts';
+import type { Runtime } from '../../runtime.ts';
+import { recordAudit, type Actor } from '../audit/repository.ts';
+import { inspectAdminImage } from '../uploads.ts';
+
+/**
+ * A merchandiser's swatch photo: refused unless it is a real JPEG, PNG or WebP within the limits,
+ * then made seamlessly tileable and measured (fabrics/swatch). The photo is kept as a swatch upload
+ * (the same table as the stylist's); the tile is written when a colour takes it.
+ */
+
+export interface MeasuredSwatch {
+  upload: SwatchUploadRow;
+  tile: SwatchTileResult;
+  tileKey: string;
+  /** Quality hints (blurred, too dark…): shown, not enforced — the preview shows what they mean. */
+  warnings: Array<{ code: string; message: string }>;
+}
+
+/** Tiles are costly to make (a 40 MP photo takes a second or two): keep the last few. */
+export class SwatchTileCache {
+  private readonly tiles = new Map<string, Promise<SwatchTileResult>>();
+  constructor(private readonly max = 16) {}
+  get(uploadId: string, make: () => Promise<SwatchTileResult>): Promise<SwatchTileResult> {
+    let tile = this.tiles.get(uploadId);
+    if (tile) this.tiles.delete(uploadId);
+    else {
+      tile = make();
+      tile.catch(() => this.tiles.delete(uploadId));
+    }
+    this.tiles.set(uploadId, tile);
+    if (this.tiles.size > this.max) this.tiles.delete(this.tiles.keys().next().value!);
+    return tile;
+  }
+}
+
+export async function uploadSwatch(
+  rt: Runtime,
+  tiles: SwatchTileCache,
+  actor: Actor,
+  file: { data: Buffer; filename: string },
+  widthMm: number,
+): Promise<MeasuredSwatch> {
+  const limits = { maxBytes: rt.config.admin.uploadMaxBytes, maxPixels: rt.config.uploads.maxPixels, minShortSide: 64 };
+  const info = await inspectAdminImage(file.data, limits, 'file');
+  const assessment = await assessSwatchPhoto(file.data).catch(() => null);
+  let tile: SwatchTileResult;
+  try {
+    tile = await makeSwatchTile(file.data, { widthMm });
+  } catch {
+    throw new AppError(422, 'corrupt_image', 'file: the photo could not be turned into a fabric swatch', { field: 'file' });
+  }
+  const sha256 = createHash('sha256').update(file.data).digest('hex');
+  const key = `swatches/${sha256.slice(0, 2)}/${sha256}.${info.ext}`;
+  await rt.storage.put(key, file.data, info.mime);
+  const upload = await rt.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('swatch_uploads')
+      .values({
+        storage_key: key,
+        filename: file.filename.slice(0, 200) || `swatch.${info.ext}`,
+        content_type: info.mime,
+        size_bytes: file.data.length,
+        width: info.width,
+        height: info.height,
+        sha256,
+        width_mm: widthMm,
+        mean_hex: tile.meanHex.toUpperCase(),
+      })
+      // The same photo again: one file, one row; its measured scale is the latest one given.
+      .onConflict((oc) => oc.column('storage_key').doUpdateSet({ width_mm: widthMm, mean_hex: tile.meanHex.toUpperCase() }))
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, actor, {
+      action: 'swatch.upload',
+      entity: 'swatch',
+      entityId: row.id,
+      after: { filename: row.filename, widthMm, meanHex: row.mean_hex, width: row.width, height: row.height },
+    });
+    return row;
+  });
+  tiles.get(`${upload.id}:${widthMm}`, async () => tile);
+  const { key: tileKey } = await storeSwatchTile(rt, upload, tile);
+  return { upload, tile, tileKey, warnings: assessment?.problems.map((p) => ({ code: p.code, message: p.message })) ?? [] };
+}
+
+export async function findSwatchUpload(rt: Runtime, id: string): Promise<SwatchUploadRow> {
+  const upload = await rt.db.selectFrom('swatch_uploads').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!upload) throw notFound('swatch upload', id, { field: 'swatchUploadId' });
+  return upload;
+}
+
+export function swatchTile(rt: Runtime, tiles: SwatchTileCache, upload: SwatchUploadRow): Promise<SwatchTileResult> {
+  const widthMm = Number(upload.width_mm);
+  return tiles.get(`${upload.id}:${widthMm}`, async () => makeSwatchTile(await rt.storage.get(upload.storage_key), { widthMm }));
+}
+
+/**
+ * The seamless tile a colour shows and drapes, with its real width. Content-addressed (the same photo
+ * at the same scale is one file); written at upload, and again only if it has gone since.
+ */
+export async function storeSwatchTile(rt: Runtime, upload: SwatchUploadRow, tile: SwatchTileResult): Promise<{ key: string; widthMm: number }> {
+  const widthMm = Math.round(tile.tile.widthMm * 100) / 100;
+  const key = `swatch-tiles/${upload.sha256.slice(0, 2)}/${upload.sha256}-${Number(upload.width_mm)}mm.png`;
+  if (!(await rt.storage.exists(key))) await rt.storage.put(key, tile.png, 'image/png');
+  return { key, widthMm };
+}
+
+export function toApiSwatch(rt: Runtime, s: MeasuredSwatch) {
+  return {
+    id: s.upload.id,
+    url: rt.storage.url(s.upload.storage_key),
+    filename: s.upload.filename,
+    width: s.upload.width,
+    height: s.upload.height,
+    widthMm: Number(s.upload.width_mm),
+    meanHex: s.tile.meanHex.toUpperCase(),
+    lab: s.tile.lab.map((v) => Math.round(v * 100) / 100),
+    tile: {
+      width: s.tile.tile.width,
+      height: s.tile.tile.height,
+      widthMm: Math.round(s.tile.tile.widthMm * 100) / 100,
+      repeatPx: s.tile.repeatPx,
+      url: rt.storage.url(s.tileKey),
+    },
+    warnings: s.warnings,
+  };
+}

@@ -1,0 +1,47 @@
+import { hash, verify, type Algorithm } from '@node-rs/argon2';
+
+/**
+ * Password hashing: argon2id with OWASP's recommended minimum (19 MiB, 2 passes, 1 lane). The PHC
+ * string carries its own parameters, so raising them later only affects new hashes.
+ */
+
+// `Algorithm` is a const enum in the package's types, absent at runtime: 2 is Argon2id.
+const ARGON2ID = 2 as Algorithm;
+const OPTIONS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+
+/** Longer input only costs us hashing time; no person types this much. */
+export const PASSWORD_MAX_LENGTH = 256;
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, OPTIONS);
+}
+
+/** False for a wrong password and for a hash that cannot be read; never throws for bad input. */
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(passwordHash, password);
+  } catch {
+    return false;
+  }
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Spends the time a real verification would when the email is unknown, so the answer's timing does
+ * not tell which accounts exist.
+ */
+export async function verifyAgainstNobody(password: string): Promise<false> {
+  dummyHash ??= hashPassword('not-a-password-of-anyone');
+  await verifyPassword(await dummyHash, password);
+  return false;
+}
+
+/** Why a new password is refused, in words for the person choosing it; undefined when it is fine. */
+export function passwordProblem(password: string, options: { minLength: number; email?: string }): string | undefined {
+  if (password.length < options.minLength) return `The password needs at least ${options.minLength} characters`;
+  if (password.length > PASSWORD_MAX_LENGTH) return `The password can have at most ${PASSWORD_MAX_LENGTH} characters`;
+  if (options.email && password.trim().toLowerCase() === options.email.toLowerCase()) return 'The password cannot be the email address';
+  if (/^(.)\1*$/.test(password)) return 'The password cannot be one character repeated';
+  return undefined;
+}

@@ -1,0 +1,120 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { UserRow } from '../db/schema.ts';
+import type { Role } from './roles.ts';
+
+/** SQL for accounts and their sessions. */
+
+export function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+}
+
+export function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function listUsers(db: Db): Promise<UserRow[]> {
+  return db.selectFrom('users').selectAll().orderBy('email').execute();
+}
+
+/** Inserts unless the email is taken; undefined then. */
+export function insertUser(db: Db, user: { email: string; role: Role; passwordHash: string }): Promise<UserRow | undefined> {
+  return db
+    .insertInto('users')
+    .values({ email: user.email, role: user.role, password_hash: user.passwordHash, updated_at: new Date() })
+    .onConflict((oc) => oc.column('email').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export function updateUser(
+  db: Db,
+  id: string,
+  changes: { role?: Role; passwordHash?: string; disabled?: boolean },
+): Promise<UserRow | undefined> {
+  return db
+    .updateTable('users')
+    .set({
+      ...(changes.role ? { role: changes.role } : {}),
+      // A new password also clears a lock: the admin who set it has vouched for the person.
+      ...(changes.passwordHash ? { password_hash: changes.passwordHash, failed_logins: 0, locked_until: null } : {}),
+      ...(changes.disabled !== undefined ? { disabled_at: changes.disabled ? new Date() : null } : {}),
+      updated_at: new Date(),
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export function countActiveAdmins(db: Db): Promise<number> {
+  return db
+    .selectFrom('users')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('role', '=', 'admin')
+    .where('disabled_at', 'is', null)
+    .executeTakeFirstOrThrow()
+    .then((r) => r.n);
+}
+
+/**
+ * One more failed login; at `maxFailures` in a row the account locks for `lockSeconds` and the count
+ * starts again. One statement, so parallel attempts cannot slip past the limit.
+ */
+export async function recordFailedLogin(db: Db, id: string, maxFailures: number, lockSeconds: number) {
+  return db
+    .updateTable('users')
+    .set({
+      failed_logins: sql`CASE WHEN failed_logins + 1 >= ${maxFailures} THEN 0 ELSE failed_logins + 1 END`,
+      locked_until: sql`CASE WHEN failed_logins + 1 >= ${maxFailures} THEN now() + make_interval(secs => ${lockSeconds}) ELSE locked_until END`,
+      updated_at: new Date(),
+    })
+    .where('id', '=', id)
+    .returning(['failed_logins', 'locked_until'])
+    .executeTakeFirstOrThrow();
+}
+
+export async function clearFailedLogins(db: Db, id: string): Promise<void> {
+  await db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', id).execute();
+}
+
+export function insertSession(db: Db, session: { userId: string; expiresAt: Date; ip?: string; userAgent?: string }) {
+  return db
+    .insertInto('user_sessions')
+    .values({ user_id: session.userId, expires_at: session.expiresAt, ip: session.ip ?? null, user_agent: session.userAgent?.slice(0, 300) ?? null })
+    .returning(['id', 'expires_at'])
+    .executeTakeFirstOrThrow();
+}
+
+/** The session's user when the session is live and the account enabled. */
+export function findSessionUser(db: Db, sessionId: string, userId: string) {
+  return db
+    .selectFrom('user_sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .select(['u.id', 'u.email', 'u.role'])
+    .where('s.id', '=', sessionId)
+    .where('s.user_id', '=', userId)
+    .where('s.revoked_at', 'is', null)
+    .where('s.expires_at', '>', sql<Date>`now()`)
+    .where('u.disabled_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export async function revokeSession(db: Db, sessionId: string): Promise<void> {
+  await db.updateTable('user_sessions').set({ revoked_at: new Date() }).where('id', '=', sessionId).where('revoked_at', 'is', null).execute();
+}
+
+/** Ends every session of a user, but the one given (the person changing their own password stays in). */
+export async function revokeUserSessions(db: Db, userId: string, exceptSessionId?: string): Promise<void> {
+  let q = db.updateTable('user_sessions').set({ revoked_at: new Date() }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+  if (exceptSessionId) q = q.where('id', '!=', exceptSessionId);
+  await q.execute();
+}
+
+/** Sessions that ended more than a day ago are of no further use. */
+export async function deleteStaleSessions(db: Db): Promise<number> {
+  const result = await db
+    .deleteFrom('user_sessions')
+    .where((eb) => eb.or([eb('expires_at', '<', sql<Date>`now() - interval '1 day'`), eb('revoked_at', '<', sql<Date>`now() - interval '1 day'`)]))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,19 @@
+/** Who may do what in the console. A route names the roles it admits (see guard.ts). */
+
+export const ROLES = ['admin', 'merchandiser', 'associate'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Accounts, purges of stored renders. */
+export const ADMINS: Role[] = ['admin'];
+/** The catalog, imports, the renders monitor and the audit log. */
+export const CURATORS: Role[] = ['admin', 'merchandiser'];
+/** Every signed-in person: their own session and password. */
+export const SIGNED_IN: Role[] = [...ROLES];
+
+/** The person behind a request, as the guard found them. */
+export interface Account {
+  id: string;
+  email: string;
+  role: Role;
+  sessionId: string;
+}

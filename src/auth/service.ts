@@ -1,0 +1,219 @@
+import type { Logger } from 'pino';
+import { recordAudit, SYSTEM_ACTOR, type Actor } from '../admin/audit/repository.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/database.ts';
+import type { UserRow } from '../db/schema.ts';
+import { AppError, notFound, unprocessable } from '../http/errors.ts';
+import { hashPassword, passwordProblem, verifyAgainstNobody, verifyPassword } from './passwords.ts';
+import {
+  clearFailedLogins,
+  countActiveAdmins,
+  deleteStaleSessions,
+  findSessionUser,
+  findUserByEmail,
+  findUserById,
+  insertSession,
+  insertUser,
+  recordFailedLogin,
+  revokeSession,
+  revokeUserSessions,
+  updateUser,
+} from './repository.ts';
+import type { Account, Role } from './roles.ts';
+import type { SessionTokens } from './sessions.ts';
+
+/** Rules about accounts: logging in and out, lockout, creating and changing users. */
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** The fields of a user anyone may see: never the hash. */
+export function publicUser(u: UserRow) {
+  return {
+    id: u.id,
+    email: u.email,
+    role: u.role,
+    disabled: u.disabled_at !== null,
+    lockedUntil: u.locked_until && u.locked_until > new Date() ? u.locked_until.toISOString() : null,
+    createdAt: u.created_at.toISOString(),
+    updatedAt: u.updated_at.toISOString(),
+  };
+}
+
+const invalidCredentials = () => new AppError(401, 'invalid_credentials', 'The email or the password is wrong');
+
+function lockedError(until: Date) {
+  const minutes = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60_000));
+  return new AppError(423, 'account_locked', `Too many failed attempts: this account is locked for ${minutes} more minute${minutes === 1 ? '' : 's'}`, {
+    lockedUntil: until.toISOString(),
+  });
+}
+
+export interface LoginResult {
+  account: Account;
+  token: string;
+  expiresAt: Date;
+}
+
+export async function login(
+  deps: { db: Db; config: Config; tokens: SessionTokens },
+  input: { email: string; password: string; ip?: string; userAgent?: string; requestId?: string },
+): Promise<LoginResult> {
+  const { db, config, tokens } = deps;
+  // The replaced system knew a single "admin": that word still names the bootstrapped account.
+  const email = input.email.trim().toLowerCase() === 'admin' ? config.auth.adminEmail : normaliseEmail(input.email);
+  const user = await findUserByEmail(db, email);
+  const actor: Actor = { id: user?.id ?? null, email, requestId: input.requestId };
+  if (!user) {
+    await verifyAgainstNobody(input.password);
+    throw invalidCredentials();
+  }
+  if (user.locked_until && user.locked_until > new Date()) throw lockedError(user.locked_until);
+
+  if (!(await verifyPassword(user.password_hash, input.password))) {
+    const after = await recordFailedLogin(db, user.id, config.auth.loginMaxFailures, config.auth.loginLockMinutes * 60);
+    const lockedNow = after.locked_until !== null && after.locked_until > new Date();
+    await recordAudit(db, actor, {
+      action: lockedNow ? 'auth.locked' : 'auth.login_failed',
+      entity: 'user',
+      entityId: user.id,
+      after: lockedNow ? { lockedUntil: after.locked_until!.toISOString() } : { failedLogins: after.failed_logins },
+    });
+    if (lockedNow) throw lockedError(after.locked_until!);
+    throw invalidCredentials();
+  }
+  if (user.disabled_at) throw new AppError(403, 'account_disabled', 'This account has been disabled; ask an administrator');
+
+  if (user.failed_logins || user.locked_until) await clearFailedLogins(db, user.id);
+  const session = await insertSession(db, {
+    userId: user.id,
+    expiresAt: new Date(Date.now() + tokens.ttlMs),
+    ip: input.ip,
+    userAgent: input.userAgent,
+  });
+  await recordAudit(db, actor, { action: 'auth.login', entity: 'user', entityId: user.id });
+  void deleteStaleSessions(db).catch(() => undefined);
+  const token = await tokens.sign({ userId: user.id, sessionId: session.id }, session.expires_at);
+  return { account: { id: user.id, email: user.email, role: user.role, sessionId: session.id }, token, expiresAt: session.expires_at };
+}
+
+/** The account behind a session cookie, or undefined when it is missing, forged, expired or revoked. */
+export async function authenticate(deps: { db: Db; tokens: SessionTokens }, token: string | undefined): Promise<Account | undefined> {
+  if (!token) return undefined;
+  const claims = await deps.tokens.verify(token);
+  if (!claims) return undefined;
+  const user = await findSessionUser(deps.db, claims.sessionId, claims.userId);
+  return user ? { id: user.id, email: user.email, role: user.role, sessionId: claims.sessionId } : undefined;
+}
+
+export async function logout(db: Db, account: Account, requestId?: string): Promise<void> {
+  await revokeSession(db, account.sessionId);
+  await recordAudit(db, { id: account.id, email: account.email, requestId }, { action: 'auth.logout', entity: 'user', entityId: account.id });
+}
+
+function checkPassword(config: Config, password: string, email: string) {
+  const problem = passwordProblem(password, { minLength: config.auth.passwordMinLength, email });
+  if (problem) throw unprocessable(`password: ${problem}`, { field: 'password' });
+}
+
+export async function createUser(
+  deps: { db: Db; config: Config },
+  actor: Actor,
+  input: { email: string; role: Role; password: string },
+): Promise<UserRow> {
+  const email = normaliseEmail(input.email);
+  checkPassword(deps.config, input.password, email);
+  const passwordHash = await hashPassword(input.password);
+  return deps.db.transaction().execute(async (trx) => {
+    const user = await insertUser(trx, { email, role: input.role, passwordHash });
+    if (!user) throw new AppError(409, 'email_taken', `There is already an account for ${email}`, { field: 'email' });
+    await recordAudit(trx, actor, { action: 'user.create', entity: 'user', entityId: user.id, after: publicUser(user) });
+    return user;
+  });
+}
+
+export async function changeUser(
+  deps: { db: Db; config: Config },
+  actor: Actor & { sessionId?: string },
+  id: string,
+  changes: { role?: Role; disabled?: boolean; password?: string },
+): Promise<UserRow> {
+  const { db, config } = deps;
+  let passwordHash: string | undefined;
+  if (changes.password !== undefined) {
+    const user = await findUserById(db, id);
+    if (!user) throw notFound('user', id);
+    checkPassword(config, changes.password, user.email);
+    passwordHash = await hashPassword(changes.password);
+  }
+  return db.transaction().execute(async (trx) => {
+    // Serialise changes to accounts, so two admins cannot demote each other to no admin at all.
+    await trx.selectFrom('users').select('id').where('role', '=', 'admin').forUpdate().execute();
+    const before = await findUserById(trx, id);
+    if (!before) throw notFound('user', id);
+    if (id === actor.id && (changes.disabled || (changes.role && changes.role !== 'admin'))) {
+      throw new AppError(409, 'own_account', 'You cannot disable your own account or take away your own admin role');
+    }
+    const removesAdmin = before.role === 'admin' && !before.disabled_at && (changes.disabled || (changes.role && changes.role !== 'admin'));
+    if (removesAdmin && (await countActiveAdmins(trx)) <= 1) {
+      throw new AppError(409, 'last_admin', 'This is the last active administrator; make another one first');
+    }
+    const after = await updateUser(trx, id, { role: changes.role, disabled: changes.disabled, passwordHash });
+    if (changes.disabled || passwordHash) await revokeUserSessions(trx, id, id === actor.id ? actor.sessionId : undefined);
+    const action = passwordHash ? 'user.password' : changes.disabled !== undefined ? (changes.disabled ? 'user.disable' : 'user.enable') : 'user.update';
+    await recordAudit(trx, actor, { action, entity: 'user', entityId: id, before: publicUser(before), after: publicUser(after!) });
+    return after!;
+  });
+}
+
+export async function changeOwnPassword(
+  deps: { db: Db; config: Config },
+  account: Account,
+  input: { current: string; next: string; requestId?: string },
+): Promise<void> {
+  const user = await findUserById(deps.db, account.id);
+  if (!user || !(await verifyPassword(user.password_hash, input.current))) {
+    throw new AppError(422, 'wrong_password', 'current: the current password is wrong', { field: 'current' });
+  }
+  checkPassword(deps.config, input.next, user.email);
+  const passwordHash = await hashPassword(input.next);
+  await deps.db.transaction().execute(async (trx) => {
+    await updateUser(trx, user.id, { passwordHash });
+    // Every other session ends: a password change is what people do when they fear a stolen one.
+    await revokeUserSessions(trx, user.id, account.sessionId);
+    await recordAudit(trx, { id: account.id, email: account.email, requestId: input.requestId }, { action: 'user.password', entity: 'user', entityId: user.id });
+  });
+}
+
+/**
+ * ADMIN_PASSWORD keeps the replaced system's set-up working: the account ADMIN_EMAIL exists, is an
+ * enabled admin and has that password. Runs at every start, in every process; cheap when nothing changed.
+ */
+export async function bootstrapAdminAccount(db: Db, config: Config, logger: Logger): Promise<void> {
+  const password = config.auth.adminPassword;
+  if (!password) return;
+  const email = config.auth.adminEmail;
+  const existing = await findUserByEmail(db, email);
+  if (!existing) {
+    const user = await insertUser(db, { email, role: 'admin', passwordHash: await hashPassword(password) });
+    // Another process starting at the same moment may have inserted it: that is as good.
+    if (user) {
+      await recordAudit(db, SYSTEM_ACTOR, { action: 'user.bootstrap', entity: 'user', entityId: user.id, after: publicUser(user) });
+      logger.info({ email }, 'admin account created from ADMIN_PASSWORD');
+    }
+    return;
+  }
+  const passwordMatches = await verifyPassword(existing.password_hash, password);
+  if (passwordMatches && existing.role === 'admin' && !existing.disabled_at) return;
+  await db.transaction().execute(async (trx) => {
+    const after = await updateUser(trx, existing.id, {
+      role: 'admin',
+      disabled: false,
+      ...(passwordMatches ? {} : { passwordHash: await hashPassword(password) }),
+    });
+    if (!passwordMatches) await revokeUserSessions(trx, existing.id);
+    await recordAudit(trx, SYSTEM_ACTOR, { action: 'user.bootstrap', entity: 'user', entityId: existing.id, before: publicUser(existing), after: publicUser(after!) });
+  });
+  logger.info({ email }, 'admin account updated from ADMIN_PASSWORD');
+}

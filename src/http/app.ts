@@ -4,6 +4,7 @@ import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { adminRoutes } from '../admin/routes.ts';
 import { catalogRoutes } from '../catalog/routes.ts';
 import { legacyRoutes } from '../legacy/routes.ts';
 import { lookRoutes } from '../looks/routes.ts';
@@ -95,6 +96,7 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
     reply.status(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` } }),
   );
 
+  await app.register(adminRoutes);
   await app.register(healthRoutes);
   await app.register(catalogRoutes);
   await app.register(renderRoutes);

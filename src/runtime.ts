@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { bootstrapAdminAccount } from './auth/service.ts';
 import { parseCatalogDocument } from './catalog/catalog-file.ts';
 import { importCatalog } from './catalog/import.ts';
 import { countFamilies } from './catalog/repository.ts';
@@ -46,6 +47,7 @@ export async function startRuntime(config: Config, logger: Logger, options: { se
   try {
     const db = createDb(pool);
     await migrate(pool, logger);
+    await bootstrapAdminAccount(db, config, logger);
     if (options.seedDemo && (await countFamilies(db)) === 0) {
       const doc = parseCatalogDocument(JSON.parse(await readFile(DEMO_CATALOG, 'utf8')));
       const summary = await importCatalog(db, doc);

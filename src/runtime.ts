@@ -56,7 +56,7 @@ export async function startRuntime(config: Config, logger: Logger, options: { se
     const storage = createStorage(config.storage);
     const engines = new Map<string, Engine>();
     engines.set('compose', createComposeEngine({ textureCacheBytes: config.worker.textureCacheBytes, templateCacheDir: config.worker.templateCacheDir }));
-    const events = new RenderEvents(pool, logger);
+    const events = new RenderEvents(databaseUrl, logger);
     await events.start();
     return {
       config,

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type pg from 'pg';
+import pg from 'pg';
 import type { Logger } from 'pino';
 import type { RenderStatus } from '../db/schema.ts';
 
@@ -18,11 +18,12 @@ export interface RenderEvent {
  */
 export class RenderEvents {
   private readonly emitter = new EventEmitter();
-  private client?: pg.PoolClient;
+  private client?: pg.Client;
   private stopped = false;
 
   constructor(
-    private readonly pool: pg.Pool,
+    /** A dedicated connection, not a pooled one: it lives as long as the process. */
+    private readonly databaseUrl: string,
     private readonly logger: Logger,
   ) {
     this.emitter.setMaxListeners(0);
@@ -33,7 +34,7 @@ export class RenderEvents {
   }
 
   private async connect(): Promise<void> {
-    const client = await this.pool.connect();
+    const client = new pg.Client({ connectionString: this.databaseUrl });
     client.on('notification', (msg) => {
       if (msg.channel !== RENDER_CHANNEL || !msg.payload) return;
       try {
@@ -44,14 +45,26 @@ export class RenderEvents {
       }
     });
     client.on('error', (error) => {
+      if (this.stopped) return;
       // A lost listener connection would silently freeze every progress bar: reconnect.
       this.logger.warn({ err: error }, 'render event listener lost its connection; reconnecting');
-      client.release(true);
       this.client = undefined;
-      if (!this.stopped) setTimeout(() => void this.connect().catch(() => undefined), 500);
+      client.end().catch(() => undefined);
+      setTimeout(() => void this.reconnect(), 500);
     });
+    await client.connect();
     await client.query(`LISTEN ${RENDER_CHANNEL}`);
     this.client = client;
+  }
+
+  private async reconnect(): Promise<void> {
+    while (!this.stopped && !this.client) {
+      try {
+        await this.connect();
+      } catch {
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
   }
 
   subscribe(renderId: string, listener: (event: RenderEvent) => void): () => void {
@@ -63,10 +76,7 @@ export class RenderEvents {
     this.stopped = true;
     const client = this.client;
     this.client = undefined;
-    if (client) {
-      await client.query(`UNLISTEN ${RENDER_CHANNEL}`).catch(() => undefined);
-      client.release();
-    }
+    await client?.end().catch(() => undefined);
   }
 }
 

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
+import { USER_USAGE, UserCommandError, userCommand } from './auth/cli.ts';
 import { CatalogFormatError, parseCatalogDocument } from './catalog/catalog-file.ts';
 import { importCatalog } from './catalog/import.ts';
 import { ConfigError, environmentWithDotenv, loadConfig, type Config } from './config.ts';
@@ -20,6 +21,7 @@ Commands:
   seed FILE          import a catalog (Atelier JSON or the replaced system's fabrics.json)
   render             render one image to a file without a server:
                      --family F --color C --cut K [--view V] --out file.(jpg|webp|avif|png) [--catalog FILE]
+${USER_USAGE}
 
 Configuration comes from the environment and an optional .env file; see README.md.`;
 
@@ -136,6 +138,8 @@ async function main() {
       await rt.close();
       return;
     }
+    case 'user':
+      return userCommand(rest, config);
     case 'seed': {
       const file = rest[0];
       if (!file) throw new UsageError('seed: give the catalog file to import');
@@ -158,7 +162,7 @@ class UsageError extends Error {}
 
 main().catch(async (error) => {
   // Configuration and usage mistakes are the user's to fix: one clear line, no stack.
-  if (error instanceof ConfigError || error instanceof UsageError || error instanceof CatalogFormatError || error instanceof RenderCliError) {
+  if (error instanceof ConfigError || error instanceof UsageError || error instanceof UserCommandError || error instanceof CatalogFormatError || error instanceof RenderCliError) {
     console.error(error.message);
   } else if (error instanceof SyntaxError) {
     console.error(`Not valid JSON: ${error.message}`);

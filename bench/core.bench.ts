@@ -1,6 +1,8 @@
-import { makeWorkerUtils, run } from 'graphile-worker';
+import { Logger, makeWorkerUtils, run } from 'graphile-worker';
 import { json, startTestApp, startTestDatabase } from '../test/helpers/harness.ts';
 import { summary } from './stats.ts';
+
+const quiet = new Logger(() => () => undefined);
 
 /** Queue pickup: job enqueued → handler started, graphile-worker on embedded PostgreSQL. */
 async function queuePickup(databaseUrl: string, n = 200) {
@@ -12,7 +14,7 @@ async function queuePickup(databaseUrl: string, n = 200) {
     pgPool: pool,
     concurrency: 1,
     noHandleSignals: true,
-    logger: undefined,
+    logger: quiet,
     taskList: {
       bench_pickup: async (payload) => {
         latencies.push(performance.now() - (payload as { t: number }).t);
@@ -20,7 +22,7 @@ async function queuePickup(databaseUrl: string, n = 200) {
       },
     },
   });
-  const utils = await makeWorkerUtils({ pgPool: pool });
+  const utils = await makeWorkerUtils({ pgPool: pool, logger: quiet });
   await new Promise((r) => setTimeout(r, 300));
   for (let i = 0; i < n + 10; i++) {
     const started = new Promise<void>((r) => (resolveStarted = r));

@@ -108,11 +108,13 @@ export function createRenderPool(
       thread.busy++;
       owner.set(id, thread);
       const { onProgress: _p, signal, ...plain } = request;
+      // The signal may be shared by many renders (a worker's shutdown signal): detach when done.
+      const onAbort = () => thread.worker.postMessage({ type: 'abort', id });
+      signal?.addEventListener('abort', onAbort, { once: true });
       return new Promise<RenderResult>((resolve, reject) => {
         pending.set(id, { request, resolve, reject });
-        signal?.addEventListener('abort', () => thread.worker.postMessage({ type: 'abort', id }), { once: true });
         thread.worker.postMessage({ type: 'render', id, request: plain });
-      });
+      }).finally(() => signal?.removeEventListener('abort', onAbort));
     },
     async close() {
       closing = true;

@@ -61,7 +61,9 @@ export function turnedProjection(turnDeg: number): Projection {
       if (layer === 'torso') X = x * cos + shiftPx(x, y);
       else if (layer === 'near-arm') X = x * cos - Math.sign(x) * 16;
       else X = x * cos - Math.sign(x) * 58;
-      return [cx + X * PX_PER_MM, FLOOR_PX - y * PX_PER_MM];
+      // The far shoulder sits lower in the turn: its sleeve crown hides behind the shoulder line.
+      const Y = layer === 'far-arm' ? y - 14 : y;
+      return [cx + X * PX_PER_MM, FLOOR_PX - Y * PX_PER_MM];
     },
     squeeze: (x, y, layer = 'torso') => {
       if (layer !== 'torso') return cos;

@@ -4,7 +4,7 @@ import { threadId } from 'node:worker_threads';
  * (and optionally cached on disk by version), and rendered many times.
  */
 import { createHash } from 'node:crypto';
-import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, readdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildDrawnLevels } from './build.ts';
 import { CUT_STYLES, VIEWS, draftCutView } from './suits.ts';
@@ -16,7 +16,7 @@ export { loadPhotoTemplate, type PhotoTemplateOptions } from './photo.ts';
 export { CUT_STYLES, VIEWS } from './suits.ts';
 
 /** Bump when the rasteriser or shading model changes: part of every template version. */
-const BUILD_REVISION = 'b8';
+const BUILD_REVISION = 'b9';
 
 export interface ShippedView {
   cut: string;
@@ -128,6 +128,13 @@ async function persist(cv: CutView, cacheDir: string): Promise<void> {
     const tmp = `${file}.${process.pid}.${threadId}.${Math.random().toString(36).slice(2)}.tmp`;
     await writeFile(tmp, serialise(cv));
     await rename(tmp, file);
+    // Older versions of this view are dead weight (16 MB each).
+    const prefix = `${cv.cut}.${cv.view}.`;
+    for (const f of await readdir(cacheDir)) {
+      if (f.startsWith(prefix) && f.endsWith('.bin') && f !== `${prefix}${cv.version}.bin` && /^[0-9a-f]{16}\.bin$/.test(f.slice(prefix.length))) {
+        await unlink(join(cacheDir, f)).catch(() => undefined);
+      }
+    }
   } catch {
     // A read-only cache directory only costs the next process a rebuild.
   }

@@ -113,9 +113,10 @@ function atY(a: Pt, b: Pt, y: number): Pt {
 function forepart(style: SuitStyle, side: SideGeometry, under: boolean): Draft {
   const d = draft()
     .M(-78, NECK_Y)
-    .Q(-150, SHOULDER_Y + 28, -228, SHOULDER_Y)
+    // The shoulder ends just under the sleeve crown, so no corner of it peeps out in a turned view.
+    .Q(-150, SHOULDER_Y + 28, -222, SHOULDER_Y - 1)
     .through([
-      [-229, 1400],
+      [-227, 1400],
       [-214, 1330],
       [-196, 1286],
     ])

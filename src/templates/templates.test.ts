@@ -15,7 +15,7 @@ describe('shipped templates', () => {
 
   describe.each(views.map((v) => [`${v.cut}/${v.view}`, v.cut, v.view]))('%s', (_label, cut, view) => {
     let cv: CutView;
-    const load = async () => (cv ??= await loadCutView(cut, view));
+    const load = async () => (cv ??= await loadCutView(cut, view, { cacheDir: join(tmpdir(), 'atelier-test-template-cache') }));
 
     it('is 1024×1536 native with half and quarter levels', async () => {
       const t = await load();

@@ -1,9 +1,10 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { createComposeEngine } from './index.ts';
+import { TEST_TEMPLATE_CACHE } from './test-helpers.ts';
 import type { FabricSpec, RenderRequest } from '../types.ts';
 
-const engine = createComposeEngine();
+const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 
 const navyTwill: FabricSpec = { hex: '#0A1D3A', design: { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.2 } };
 const watermark = { text: 'ATELIER SAMPLE', opacity: 0.7, position: 'bottom-right' as const };
@@ -43,6 +44,31 @@ describe('compose engine', () => {
     expect(progress.at(-1)).toBe(1);
     for (let i = 1; i < progress.length; i++) expect(progress[i]).toBeGreaterThanOrEqual(progress[i - 1]);
     expect(res.timings.total).toBeGreaterThan(0);
+  });
+
+  it.each(engine.views().map((v) => [`${v.cut}/${v.view}`, v.cut, v.view]))('renders %s at 1024×1536 with cloth on the figure', async (_l, cut, view) => {
+    const res = await engine.render({ cut, view, fabric: navyTwill, watermark });
+    const full = await decode(res.images.find((i) => i.size === 'full')!.data);
+    expect([full.width, full.height]).toEqual([1024, 1536]);
+    // The centre of the chest is navy cloth, not backdrop.
+    const i = (600 * 1024 + 430) * 3;
+    expect(full.px[i + 2]).toBeGreaterThan(full.px[i]);
+    expect(full.px[i]).toBeLessThan(80);
+  });
+
+  it('stops a render aborted while it runs', async () => {
+    const ac = new AbortController();
+    const run = engine.render({
+      cut: 'double-breasted',
+      view: 'front',
+      fabric: { ...navyTwill, hex: '#123456' },
+      watermark,
+      signal: ac.signal,
+      onProgress: (p) => {
+        if (p > 0.3) ac.abort();
+      },
+    });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
   });
 
   it('encodes WebP and AVIF only when asked', async () => {

@@ -9,11 +9,12 @@ import { SRGB8_TO_LINEAR, generateFabricTexture, hexToLab } from '../../fabrics/
 import type { FabricDesign, FabricSpec } from '../types.ts';
 import { SHADE_LEVELS } from '../../templates/index.ts';
 import { createComposeEngine } from './index.ts';
+import { TEST_TEMPLATE_CACHE } from './test-helpers.ts';
 import { renderCloth } from './render.ts';
 import { linearise } from './texture.ts';
 import { decode, deltaE2000, deshadedMeanLab, downscale, lowPass, meanDeltaE, type Decoded } from './test-helpers.ts';
 
-const engine = createComposeEngine();
+const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 const watermark = { text: 'ATELIER', opacity: 0, position: 'bottom-right' as const };
 const twill: FabricDesign = { weave: 'twill', pattern: 'solid', threadMm: 0.22, heather: 0.08, sheen: 0.25 };
 

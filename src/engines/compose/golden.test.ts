@@ -10,11 +10,12 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { FabricDesign } from '../types.ts';
 import { createComposeEngine } from './index.ts';
+import { TEST_TEMPLATE_CACHE } from './test-helpers.ts';
 import { decode, meanDeltaE, ssim } from './test-helpers.ts';
 
 const goldenDir = resolve(__dirname, '../../../test/golden');
 const update = process.env.UPDATE_GOLDEN === '1';
-const engine = createComposeEngine();
+const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 
 const cases: Array<{ name: string; cut: string; view: string; hex: string; design: FabricDesign; repeatMm?: number }> = [
   { name: 'single-breasted-front-navy-twill', cut: 'single-breasted', view: 'front', hex: '#1C2841', design: { weave: 'twill', pattern: 'solid', threadMm: 0.22, heather: 0.08, sheen: 0.25 } },

@@ -11,11 +11,12 @@ import { loadPhotoTemplate } from '../../templates/index.ts';
 import type { CutView } from '../../templates/types.ts';
 import type { FabricSpec } from '../types.ts';
 import { createComposeEngine } from './index.ts';
+import { TEST_TEMPLATE_CACHE } from './test-helpers.ts';
 import { decode, deltaE2000, deshadedMeanLab, luma, meanLab, pearson } from './test-helpers.ts';
 
 const dir = resolve(__dirname, '../../../../shared/reference/photo-templates');
 const available = existsSync(`${dir}/recto_reference.jpg`);
-const engine = createComposeEngine();
+const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 const watermark = { text: 'ATELIER', opacity: 0, position: 'bottom-right' as const };
 const solid = (hex: string): FabricSpec => ({ hex, design: { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.2 } });
 

@@ -1,7 +1,12 @@
 /** Measurements on decoded renders, shared by the compose engine's tests. */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { SRGB8_TO_LINEAR, deltaE2000, linearToLab, type Lab } from '../../fabrics/index.ts';
 import type { ShadingMaps } from './index.ts';
+
+/** Rasterised templates shared by the test files (and test runs): built once, read back after. */
+export const TEST_TEMPLATE_CACHE = join(tmpdir(), 'atelier-test-template-cache');
 
 export interface Decoded {
   px: Uint8Array;

@@ -32,7 +32,8 @@ export class PreviewRenderer {
   ) {}
 
   private composeEngine(): ComposeEngine {
-    this.engine ??= createComposeEngine({ textureCacheBytes: 32 * 1024 * 1024 });
+    // Rasterised drawn templates come from the disk cache the workers fill (built once otherwise).
+    this.engine ??= createComposeEngine({ textureCacheBytes: 32 * 1024 * 1024, templateCacheDir: this.rt.config.worker.templateCacheDir });
     return this.engine;
   }
 

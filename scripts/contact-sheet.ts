@@ -82,13 +82,13 @@ async function cell(raw: RawImage, crop: boolean): Promise<Buffer> {
     const left = Math.round(raw.width * CROP_X);
     img.extract({ left, top: 0, width: raw.width - 2 * left, height: raw.height });
   }
-  return img.resize(cellW, cellH, { kernel: 'lanczos3', fit: crop ? 'fill' : 'contain', background: '#fbfaf8' }).png().toBuffer();
+  return img.resize(cellW, cellH, { kernel: 'lanczos3', fit: crop ? 'cover' : 'contain', background: '#fbfaf8' }).png().toBuffer();
 }
 
 async function main() {
   const engine = createComposeEngine({ templateCacheDir: resolve(root, 'data/template-cache') });
   const cols = columns();
-  const rows: Array<{ label: string[]; cut: string; view: string; photo?: boolean }> = shippedViews().map((v) => {
+  const rows: Array<{ label: string[]; cut: string; view: string }> = shippedViews().map((v) => {
     // "Single-breasted two-button" → two lines, then the view.
     const [first, ...rest] = v.name.split(' ');
     return { label: [first, rest.join(' '), v.view], cut: v.cut, view: v.view };
@@ -100,7 +100,7 @@ async function main() {
     if (!existsSync(base)) continue;
     const tpl = await loadPhotoTemplate(await readFile(base), await readFile(`${photoDir}/${name}_mask.png`), { cut: `photo-${name}`, view: 'front' });
     engine.addTemplate(tpl);
-    rows.push({ label: [label, `${name}_reference.jpg`, name === 'recto' ? 'single-breasted' : 'double-breasted'], cut: tpl.cut, view: tpl.view, photo: true });
+    rows.push({ label: [label, `${name}_reference.jpg`, name === 'recto' ? 'single-breasted' : 'double-breasted'], cut: tpl.cut, view: tpl.view });
   }
 
   const W = rowLabelW + cols.length * cellW;
@@ -113,7 +113,7 @@ async function main() {
     composites.push({ input: textSvg(rowLabelW, 70, row.label, 12, 'start', 'bold'), left: 0, top: top + cellH / 2 - 30 });
     for (let c = 0; c < cols.length; c++) {
       const raw = await engine.renderRaw({ cut: row.cut, view: row.view, fabric: cols[c].fabric }, 'preview');
-      composites.push({ input: await cell(raw, !row.photo), left: rowLabelW + c * cellW, top });
+      composites.push({ input: await cell(raw, true), left: rowLabelW + c * cellW, top });
     }
     process.stdout.write(`${row.cut}/${row.view} `);
   }

@@ -63,7 +63,7 @@ export function createRenderTask(rt: Runtime, engines: Map<string, Engine>, curr
       const engine = engines.get(render.engine);
       if (!engine) throw new Error(`engine ${render.engine} is not available on this worker`);
       const cut = await rt.db.selectFrom('cuts').select('slug').where('id', '=', render.cut_id).executeTakeFirstOrThrow();
-      const descriptor = (render.params as { fabric: FabricDescriptor }).fabric;
+      const { fabric: descriptor, formats } = render.params as { fabric: FabricDescriptor; formats?: Array<'webp' | 'avif'> };
       const fabric: FabricSpec = { design: descriptor.design, hex: descriptor.hex, repeatMm: descriptor.repeatMm };
       if (descriptor.swatch) {
         const { key, sha256, widthMm } = descriptor.swatch;
@@ -77,6 +77,7 @@ export function createRenderTask(rt: Runtime, engines: Map<string, Engine>, curr
         view: render.view,
         fabric,
         watermark: rt.config.watermark,
+        formats,
         signal: helpers.abortSignal,
         onProgress: (progress) => {
           const now = performance.now();

@@ -15,6 +15,7 @@ const createRenderBody = z.strictObject({
   cuts: z.array(slugLike).min(1, { message: 'choose at least one cut' }),
   view: slugLike.optional(),
   engine: slugLike.optional(),
+  formats: z.array(z.enum(['webp', 'avif'])).max(2).optional(),
 });
 
 const historyQuery = z.object({

@@ -20,6 +20,8 @@ export interface RenderOrder {
   cuts: string[];
   view?: string;
   engine?: string;
+  /** Extra encodings beside the JPEG, for clients that ask for them. */
+  formats?: Array<'webp' | 'avif'>;
   requestId: string;
   source: 'api' | 'legacy';
   /** Extra request fields kept with the batch (the replaced API's seed, quality…). */
@@ -69,6 +71,7 @@ export function renderCacheKey(parts: {
   templateVersion: string;
   fabric: FabricDescriptor;
   watermark: unknown;
+  formats?: string[];
 }): string {
   const { swatch, ...fabric } = parts.fabric;
   return createHash('sha256')
@@ -117,6 +120,7 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
   if (!color && !swatch) throw unprocessable('Choose a colour or a photographed cloth', { field: 'color' });
 
   const fabric = fabricDescriptor(family, color, swatch);
+  const formats = [...new Set(order.formats ?? [])].sort();
   const templates = engine.views();
   const planned: Array<{ cutId: string; view: string; cacheKey: string }> = [];
   for (const cutId of order.cuts) {
@@ -139,6 +143,7 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
       templateVersion: view.kind === 'builtin' ? template!.version : view.version,
       fabric,
       watermark: config.watermark,
+      formats: formats.length ? formats : undefined,
     });
     planned.push({ cutId: cut.id, view: view.view, cacheKey });
   }
@@ -160,7 +165,7 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
         swatch_upload_id: swatch?.id ?? null,
         cut_id: plan.cutId,
         view: plan.view,
-        params: JSON.stringify({ fabric }),
+        params: JSON.stringify({ fabric, formats }),
         request_id: order.requestId,
       });
       let render: RenderRow;

@@ -84,6 +84,21 @@ describe('renders', () => {
     }
   });
 
+  it('encodes WebP and AVIF as well when asked', async () => {
+    const res = await json(await post('/api/renders', { family: 'summer-mohair', color: 'sand', cuts: ['single-breasted'], formats: ['webp', 'avif'] }));
+    const render = await waitSucceeded(res.renders[0].id);
+    for (const format of ['jpeg', 'webp', 'avif']) {
+      const images = render.images.filter((i: any) => i.format === format);
+      expect(images.map((i: any) => i.size).sort()).toEqual(['full', 'preview', 'thumb']);
+      const full = images.find((i: any) => i.size === 'full');
+      const meta = await sharp(Buffer.from(await (await fetch(t.url + full.url)).arrayBuffer())).metadata();
+      expect([meta.width, meta.height]).toEqual([1024, 1536]);
+      expect(meta.format).toBe(format === 'avif' ? 'heif' : format);
+    }
+    const plain = await json(await post('/api/renders', { family: 'summer-mohair', color: 'sand', cuts: ['single-breasted'] }));
+    expect(plain.renders[0].id).not.toBe(render.id);
+  });
+
   it('answers an identical request from the cache with 200 and no new render', async () => {
     const first = await json(await post('/api/renders', { family: 'super-120s-twill', color: 'charcoal', cuts: ['double-breasted'] }));
     await waitSucceeded(first.renders[0].id);

@@ -48,7 +48,7 @@ export interface CutValues {
 
 export type Change =
   | { entity: 'family'; op: Op; slug: string; id?: string; values?: Partial<FamilyValues>; changes?: FieldChanges; restore?: boolean }
-  | { entity: 'color'; op: Op; family: string; slug: string; id?: string; values?: Partial<ColorValues>; changes?: FieldChanges; restore?: boolean }
+  | { entity: 'color'; op: Op; family: string; familyId?: string; slug: string; id?: string; values?: Partial<ColorValues>; changes?: FieldChanges; restore?: boolean }
   | { entity: 'cut'; op: 'create' | 'update'; slug: string; id?: string; values?: Partial<CutValues>; changes?: FieldChanges; addViews: string[] };
 
 export interface ImportPlan {
@@ -188,7 +188,7 @@ export function planImport(state: CatalogState, doc: CatalogDocument, format: Ca
       };
       const currentColor = currentColors.get(c.slug);
       if (!currentColor) {
-        changes.push({ entity: 'color', op: 'create', family: family.slug, slug: c.slug, values: desiredColor });
+        changes.push({ entity: 'color', op: 'create', family: family.slug, familyId: current?.row.id, slug: c.slug, values: desiredColor });
         count('colors', 'create');
         return;
       }

@@ -27,8 +27,11 @@ export async function lockCatalog(db: Db): Promise<void> {
   await sql`LOCK TABLE fabric_families, fabric_colors, cuts, cut_views IN SHARE ROW EXCLUSIVE MODE`.execute(db);
 }
 
-/** Applies one change; returns the id of the row it wrote. Family changes come before their colours. */
-export async function applyChange(db: Db, change: Change, familyIds: Map<string, string>): Promise<string> {
+/**
+ * Applies one change; returns the id of the row it wrote. A new family comes before its colours,
+ * which find its id in `createdFamilies`.
+ */
+export async function applyChange(db: Db, change: Change, createdFamilies: Map<string, string>): Promise<string> {
   const now = new Date();
   if (change.entity === 'family') {
     if (change.op === 'create') {
@@ -50,7 +53,7 @@ export async function applyChange(db: Db, change: Change, familyIds: Map<string,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      familyIds.set(change.slug, row.id);
+      createdFamilies.set(change.slug, row.id);
       return row.id;
     }
     if (change.op === 'archive') {
@@ -74,7 +77,7 @@ export async function applyChange(db: Db, change: Change, familyIds: Map<string,
   if (change.entity === 'color') {
     if (change.op === 'create') {
       const v = change.values!;
-      const familyId = familyIds.get(change.family);
+      const familyId = change.familyId ?? createdFamilies.get(change.family);
       if (!familyId) throw new Error(`import: family ${change.family} was not written before its colour ${change.slug}`);
       const row = await db
         .insertInto('fabric_colors')

@@ -54,10 +54,10 @@ export async function importCatalogFile(rt: Runtime, actor: Actor, request: Impo
   const applied = await rt.db.transaction().execute(async (trx) => {
     await lockCatalog(trx);
     const p = plan(await loadCatalogState(trx));
-    const familyIds = new Map<string, string>();
+    const createdFamilies = new Map<string, string>();
     const entries: AuditEntry[] = [];
     for (const change of p.changes) {
-      const id = await applyChange(trx, change, familyIds);
+      const id = await applyChange(trx, change, createdFamilies);
       entries.push(auditEntryOf(change, id));
     }
     entries.push({ action: 'catalog.import', entity: 'catalog', after: { format: p.format, mode: p.mode, summary: p.summary } });

@@ -85,9 +85,16 @@ export function cancelRender(db: Db, id: string) {
     .executeTakeFirst();
 }
 
+/**
+ * The queue's jobs for a render. graphile-worker's public `jobs` view leaves the payload out, and
+ * render jobs carry no job key, so the lookup reads its jobs table (a key = render id would let
+ * `remove_job` do this instead).
+ */
 export async function renderJobIds(db: Db, renderId: string): Promise<string[]> {
   const { rows } = await sql<{ id: string }>`
-    SELECT id::text AS id FROM graphile_worker.jobs WHERE task_identifier = 'render' AND payload->>'renderId' = ${renderId}`.execute(db);
+    SELECT j.id::text AS id FROM graphile_worker._private_jobs j
+    JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+    WHERE t.identifier = 'render' AND j.payload->>'renderId' = ${renderId}`.execute(db);
   return rows.map((r) => r.id);
 }
 

@@ -12,6 +12,7 @@ interface Thread {
   worker: Worker;
   busy: number;
   ready: Promise<void>;
+  warmed?: () => void;
 }
 
 /**
@@ -47,8 +48,12 @@ export function createRenderPool(
     };
     worker.on('message', (message: any) => {
       if (message.type === 'ready') {
-        if (message.warning) options.logger?.warn({ warning: message.warning }, 'render thread could not pre-load every template');
         markReady();
+        return;
+      }
+      if (message.type === 'warmed') {
+        if (message.warning) options.logger?.warn({ warning: message.warning }, 'render thread could not pre-load every template');
+        thread.warmed?.();
         return;
       }
       const job = pending.get(message.id);
@@ -98,8 +103,20 @@ export function createRenderPool(
     name: local.name,
     version: local.version,
     views: () => local.views(),
+    /**
+     * Loads every template in every thread. One thread first: it builds what the disk cache lacks,
+     * and the others then read it instead of building the same views at the same time.
+     */
     async warm() {
       await Promise.all(threads.map((t) => t.ready));
+      const warmOne = (t: Thread) =>
+        new Promise<void>((resolve) => {
+          t.warmed = resolve;
+          t.worker.postMessage({ type: 'warm' });
+        });
+      const [first, ...rest] = threads;
+      if (first) await warmOne(first);
+      await Promise.all(rest.map(warmOne));
     },
     render(request: RenderRequest): Promise<RenderResult> {
       if (closing) return Promise.reject(new Error('the render pool is closed'));

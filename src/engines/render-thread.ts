@@ -12,15 +12,20 @@ const running = new Map<number, AbortController>();
 
 type Message =
   | { type: 'render'; id: number; request: Omit<RenderRequest, 'onProgress' | 'signal'> }
-  | { type: 'abort'; id: number };
+  | { type: 'abort'; id: number }
+  | { type: 'warm' };
 
 const port = parentPort!;
-engine
-  .warm()
-  .then(() => port.postMessage({ type: 'ready' }))
-  .catch((error: Error) => port.postMessage({ type: 'ready', warning: error.message }));
+port.postMessage({ type: 'ready' });
 
 port.on('message', (message: Message) => {
+  if (message.type === 'warm') {
+    engine
+      .warm()
+      .then(() => port.postMessage({ type: 'warmed' }))
+      .catch((error: Error) => port.postMessage({ type: 'warmed', warning: error.message }));
+    return;
+  }
   if (message.type === 'abort') {
     running.get(message.id)?.abort();
     return;

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { chmod, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, json, tempDir, waitFor } from '../helpers/harness.ts';
+import { freePort, json, tempDir, testEnv, waitFor } from '../helpers/harness.ts';
 import { startAtelier, stopAll, type AtelierProcess } from '../helpers/processes.ts';
 
 /** `atelier serve` as a user runs it: embedded PostgreSQL, local files, demo catalog, worker. */
@@ -37,7 +37,7 @@ describe('atelier serve on a laptop', () => {
     dataDir = await tempDir('atelier-data-');
     await chmod(dataDir, 0o755);
     const port = await freePort();
-    const env = { NODE_ENV: 'development', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', EMBEDDED_PG_PORT: String(await freePort()), LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '4000' };
+    const env = { NODE_ENV: 'development', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', EMBEDDED_PG_PORT: String(await freePort()), LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '4000', TEMPLATE_CACHE_DIR: testEnv().TEMPLATE_CACHE_DIR! };
     const api = `http://127.0.0.1:${port}`;
 
     const first = startAtelier(['serve'], env);
@@ -50,7 +50,7 @@ describe('atelier serve on a laptop', () => {
       body: JSON.stringify({ family: 'herringbone', color: 'grey', cuts: ['single-breasted'] }),
     });
     const id = (await json(res)).renders[0].id;
-    await waitFor(async () => (await json(await fetch(`${api}/api/renders/${id}`))).status === 'succeeded');
+    await waitFor(async () => (await json(await fetch(`${api}/api/renders/${id}`))).status === 'succeeded', 60_000);
     expect(existsSync(path.join(dataDir, 'files', 'renders'))).toBe(true);
 
     // SIGKILL leaves PostgreSQL running and holding its port.

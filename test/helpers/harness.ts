@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/config.ts';
+import { TEST_TEMPLATE_CACHE } from '../../src/engines/compose/test-helpers.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { startWorker, type WorkerHandle } from '../../src/jobs/worker.ts';
@@ -52,7 +53,7 @@ export function testEnv(extra: Record<string, string> = {}): Record<string, stri
     RATE_LIMIT_MAX: '100000',
     RATE_LIMIT_RENDERS_MAX: '100000',
     // Shared by every suite: templates are rasterised once per machine, not once per test file.
-    TEMPLATE_CACHE_DIR: path.resolve(import.meta.dirname, '../../node_modules/.cache/atelier-templates'),
+    TEMPLATE_CACHE_DIR: TEST_TEMPLATE_CACHE,
     ...extra,
   };
 }

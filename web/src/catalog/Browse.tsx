@@ -3,6 +3,7 @@ import type { FabricFamily } from '../api/types.ts';
 import { colorName, composition } from '../i18n/glossary.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Icon } from '../ui/icons.tsx';
+import { showPlainColour } from '../ui/swatchFallback.ts';
 import { COLOR_FAMILY_DOT, type ColorFamily } from './colorFamily.ts';
 import { activeFilterCount, allValues, applyFilters, EMPTY_FILTERS, facetCounts, FACETS, featuredColor, toggleValue, type Facet, type Filters } from './filters.ts';
 import { facetLabel, searchTextOf, weightRange } from './labels.ts';
@@ -23,7 +24,8 @@ export function Browse({
 }) {
   const tr = useI18n();
   const { t, tp } = tr;
-  const [open, setOpen] = useState(true);
+  // Open on a large desktop; on a tablet the cards come first and the filters are a tap away.
+  const [open, setOpen] = useState(() => typeof window !== 'undefined' && window.innerWidth >= 1600);
   const searchText = useMemo(() => (f: FabricFamily) => searchTextOf(f, tr), [tr]);
   const shown = useMemo(() => applyFilters(families, filters, searchText), [families, filters, searchText]);
   const active = activeFilterCount(filters);
@@ -56,7 +58,7 @@ export function Browse({
             enterKeyHint="search"
           />
         </div>
-        <button type="button" className="button button--quiet" aria-expanded={open} aria-controls={panelId} onClick={() => setOpen((o) => !o)}>
+        <button type="button" className={`button${open ? ' button--pressed' : ''}`} aria-expanded={open} aria-controls={panelId} onClick={() => setOpen((o) => !o)} data-testid="filters-toggle">
           <Icon name="filter" /> {active ? t('browse.filtersActive', { count: tr.number(active) }) : t('browse.filters')}
         </button>
         {(active > 0 || filters.query) && (
@@ -65,6 +67,18 @@ export function Browse({
           </button>
         )}
       </div>
+      {!open && active > 0 && (
+        <div className="active-filters" data-testid="active-filters">
+          {FACETS.flatMap((facet) =>
+            filters[facet].map((value) => (
+              <button key={`${facet}:${value}`} type="button" className="chip chip--on" onClick={() => onFilters(toggleValue(filters, facet, value))} aria-label={t('browse.removeFilter', { filter: facetLabel(facet, value, tr) })}>
+                <span>{facetLabel(facet, value, tr)}</span>
+                <span aria-hidden="true">×</span>
+              </button>
+            )),
+          )}
+        </div>
+      )}
       <div id={panelId} className="filters" hidden={!open}>
         {FACETS.map((facet) => (
           <FacetGroup key={facet} facet={facet} families={families} filters={filters} onFilters={onFilters} searchText={searchText} />
@@ -93,8 +107,10 @@ export function Browse({
                 >
                   {featured && (
                     <img
+                      key={featured.swatchUrl}
                       className="family-card__swatch"
                       src={featured.swatchUrl}
+                      onError={(e) => showPlainColour(e.currentTarget, featured.hex)}
                       alt={t('family.swatchAlt', { family: family.name, color: colorName(featured.name, tr.locale) })}
                       loading="lazy"
                       decoding="async"

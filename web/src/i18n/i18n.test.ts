@@ -72,7 +72,10 @@ describe('no untranslated text in components', () => {
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
       const file = path.join(dir, name);
-      if (statSync(file).isDirectory()) walk(file);
+      // The admin console (web/src/admin) keeps its own message catalogue and checks.
+      if (statSync(file).isDirectory()) {
+        if (path.relative(root, file) !== 'admin') walk(file);
+      }
       else if (file.endsWith('.tsx') && !file.endsWith('.test.tsx')) files.push(file);
     }
   };

@@ -30,6 +30,7 @@ export const en = {
   'browse.filters': 'Filters',
   'browse.filtersActive': 'Filters ({count})',
   'browse.clear': 'Clear filters',
+  'browse.removeFilter': 'Remove the filter {filter}',
   'browse.empty': 'No fabric matches these filters.',
   'browse.loading': 'Loading fabrics…',
 
@@ -140,8 +141,8 @@ export const en = {
 
   'generate.title': 'Full renders',
   'generate.allCuts': 'Include every cut',
-  'generate.button_one': 'Render in full ({count} image)',
-  'generate.button_other': 'Render in full ({count} images)',
+  'generate.button_one': 'Render {count} image in full',
+  'generate.button_other': 'Render {count} images in full',
   'generate.running': 'Rendering…',
   'generate.chooseFabric': 'Choose a fabric first.',
   'generate.waitUpload': 'Wait until the photo has finished uploading.',
@@ -265,6 +266,7 @@ export const es: Record<MessageKey, string> = {
   'browse.filters': 'Filtros',
   'browse.filtersActive': 'Filtros ({count})',
   'browse.clear': 'Quitar filtros',
+  'browse.removeFilter': 'Quitar el filtro {filter}',
   'browse.empty': 'Ningún tejido coincide con estos filtros.',
   'browse.loading': 'Cargando tejidos…',
 
@@ -375,8 +377,8 @@ export const es: Record<MessageKey, string> = {
 
   'generate.title': 'Imágenes finales',
   'generate.allCuts': 'Incluir todos los cortes',
-  'generate.button_one': 'Generar en alta calidad ({count} imagen)',
-  'generate.button_other': 'Generar en alta calidad ({count} imágenes)',
+  'generate.button_one': 'Generar {count} imagen final',
+  'generate.button_other': 'Generar {count} imágenes finales',
   'generate.running': 'Generando…',
   'generate.chooseFabric': 'Elige primero un tejido.',
   'generate.waitUpload': 'Espera a que termine de subirse la foto.',

@@ -77,6 +77,20 @@ describe('live preview', () => {
     expect(result.current.failure).toBeUndefined();
   });
 
+  it('shows a colour seen before in this visit at once, without ordering it again', async () => {
+    const { deps, orders, pending } = controlled();
+    const { result, rerender } = renderHook(({ s }) => usePreview(s, deps), { initialProps: { s: sel('navy') } });
+    await act(async () => pending.get('navy')!.resolve(makeRender({ id: 'r-navy' })));
+    await waitFor(() => expect(result.current.shown?.render.id).toBe('r-navy'));
+    rerender({ s: sel('charcoal') });
+    await act(async () => pending.get('charcoal')!.resolve(makeRender({ id: 'r-charcoal' })));
+    await waitFor(() => expect(result.current.shown?.render.id).toBe('r-charcoal'));
+    rerender({ s: sel('navy') });
+    expect(result.current.shown?.render.id).toBe('r-navy');
+    expect(result.current.loading).toBe(false);
+    expect(orders.map((o) => o.color)).toEqual(['navy', 'charcoal']);
+  });
+
   it('orders the photographed cloth by its upload id', () => {
     const { deps, orders } = controlled();
     renderHook(() => usePreview({ family: 'twill', swatchUploadId: 'u-1', cut: 'double-breasted', view: 'front' }, deps));

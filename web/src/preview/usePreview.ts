@@ -64,6 +64,8 @@ export function usePreview(selection: PreviewSelection | undefined, deps: Previe
   const [state, setState] = useState<PreviewState>({ loading: false });
   const guard = useRef(new LatestOnly());
   const [attempt, setAttempt] = useState(0);
+  const attemptRef = useRef(0);
+  const shownBefore = useRef(new Map<string, { key: string; url: string; render: Render }>());
   const key = selection ? selectionKey(selection) : undefined;
   const depsRef = useRef(deps);
   depsRef.current = deps;
@@ -78,6 +80,13 @@ export function usePreview(selection: PreviewSelection | undefined, deps: Previe
       return;
     }
     const ticket = guard.current.begin();
+    // Seen before in this visit: renders never change, so show it at once without asking again.
+    const remembered = shownBefore.current.get(key);
+    if (remembered && attemptRef.current === attempt) {
+      setState({ wanted: key, loading: false, shown: remembered });
+      return;
+    }
+    attemptRef.current = attempt;
     const { order, watch, preload } = depsRef.current;
     setState((prev) => ({ ...prev, wanted: key, loading: true, failure: undefined }));
     (async () => {
@@ -95,7 +104,10 @@ export function usePreview(selection: PreviewSelection | undefined, deps: Previe
       const url = imageOf(render, 'preview')!.url;
       await preload(url, ticket.signal);
       if (!ticket.isCurrent()) return;
-      setState({ wanted: key, loading: false, shown: { key, url, render } });
+      const shown = { key, url, render };
+      shownBefore.current.set(key, shown);
+      if (shownBefore.current.size > 300) shownBefore.current.delete(shownBefore.current.keys().next().value!);
+      setState({ wanted: key, loading: false, shown });
     })().catch((error) => {
       if (isAbort(error) || !ticket.isCurrent()) return;
       setState((prev) => ({ ...prev, loading: false, failure: { key, error } }));

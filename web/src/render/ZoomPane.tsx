@@ -26,8 +26,15 @@ export function ZoomPane({
   const pointers = useRef(new Map<number, { x: number; y: number }>());
   const zoomRef = useRef(zoom);
   zoomRef.current = zoom;
-  const onZoomRef = useRef(onZoom);
-  onZoomRef.current = onZoom;
+  const onZoomRef = useRef((next: ZoomState) => {
+    // Pointer events can arrive faster than React re-renders: keep the latest state at hand.
+    zoomRef.current = next;
+    onZoom(next);
+  });
+  onZoomRef.current = (next: ZoomState) => {
+    zoomRef.current = next;
+    onZoom(next);
+  };
   const fitted = fitContain(natural, frame);
   const geometry = useRef({ fitted, frame });
   geometry.current = { fitted, frame };
@@ -67,7 +74,11 @@ export function ZoomPane({
   }, []);
 
   const onPointerDown = (event: React.PointerEvent) => {
-    frameRef.current?.setPointerCapture?.(event.pointerId);
+    try {
+      frameRef.current?.setPointerCapture(event.pointerId);
+    } catch {
+      // a synthetic or already-released pointer cannot be captured; moves still arrive
+    }
     pointers.current.set(event.pointerId, { x: event.clientX, y: event.clientY });
   };
   const onPointerMove = (event: React.PointerEvent) => {

@@ -8,6 +8,8 @@ import { jobFraction, type JobProgress } from '../render/useRenderJobs.ts';
 import { ClothPicker } from '../swatch/ClothPicker.tsx';
 import type { Cloth } from '../swatch/useCloth.ts';
 import { luminance } from '../catalog/colorFamily.ts';
+import { showPlainColour } from '../ui/swatchFallback.ts';
+
 
 export function FamilyDetails({ family }: { family: FabricFamily }) {
   const tr = useI18n();
@@ -68,7 +70,14 @@ export function ColorPicker({
         </div>
         {color && catalogActive && (
           <figure className="closeup" data-testid="closeup">
-            <img src={color.swatchUrl} alt={t('fitting.closeupAlt', { family: family.name, color: colorName(color.name, tr.locale) })} width={320} height={320} />
+            <img
+              key={color.swatchUrl}
+              src={color.swatchUrl}
+              alt={t('fitting.closeupAlt', { family: family.name, color: colorName(color.name, tr.locale) })}
+              width={320}
+              height={320}
+              onError={(e) => showPlainColour(e.currentTarget, color.hex)}
+            />
             <figcaption>
               <strong>{colorName(color.name, tr.locale)}</strong>
               <span>{color.hex}</span>
@@ -150,12 +159,16 @@ export function GeneratePanel({
   const tr = useI18n();
   const { t } = tr;
   const reasonId = useId();
+  const titleId = useId();
   const running = !!job && !job.done;
   const fraction = job ? jobFraction(job) : 0;
   const finished = job ? job.ids.filter((id) => job.status[id] === 'succeeded').length : 0;
   const failed = job ? job.ids.filter((id) => job.status[id] === 'failed' || job.status[id] === 'canceled').length : 0;
   return (
-    <section className="panel-section generate" aria-label={t('generate.title')}>
+    <section className="panel-section generate" aria-labelledby={titleId}>
+      <h3 id={titleId} className="panel-title">
+        {t('generate.title')}
+      </h3>
       <label className="checkbox">
         <input type="checkbox" checked={allCuts} onChange={(e) => onAllCuts(e.target.checked)} />
         <span>{t('generate.allCuts')}</span>

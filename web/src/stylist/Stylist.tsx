@@ -116,6 +116,13 @@ export function Stylist() {
   }
   const renderCount = orders.reduce((n, o) => n + o.cuts.length, 0);
 
+  const rendersRef = useRef<HTMLElement>(null);
+  const generate = () => {
+    void jobs.generate(orders);
+    // The results appear in the gallery: bring it into view (beside the suit on a landscape tablet).
+    requestAnimationFrame(() => rendersRef.current?.scrollIntoView({ behavior: 'smooth', block: 'nearest' }));
+  };
+
   const toggle = useCallback((r: Render) => {
     setSelected((map) => {
       const next = new Map(map);
@@ -238,12 +245,11 @@ export function Stylist() {
                       }}
                     />
                     {cut && viewId && <CutAndView cuts={cuts} cutId={cut.id} viewId={viewId} onCut={selectCut} onView={setViewId} />}
-                    <GeneratePanel disabledReason={generateBlocked} allCuts={allCuts} onAllCuts={setAllCuts} onGenerate={() => void jobs.generate(orders)} job={jobs.job} count={renderCount} />
+                    <GeneratePanel disabledReason={generateBlocked} allCuts={allCuts} onAllCuts={setAllCuts} onGenerate={generate} job={jobs.job} count={renderCount} />
                   </>
                 )}
               </div>
-            </div>
-            <section className="studio__renders" aria-labelledby="renders-title">
+            <section className="studio__renders" aria-labelledby="renders-title" ref={rendersRef}>
               <div className="section-head">
                 <h2 id="renders-title" className="section-title">
                   {t('gallery.title')}
@@ -268,6 +274,7 @@ export function Stylist() {
                 />
               )}
             </section>
+            </div>
             </div>
             <div className="studio__browse">
               {catalog.status === 'loading' ? (
@@ -306,7 +313,7 @@ export function Stylist() {
             disabled={selected.size !== 2}
             onClick={() => setCompare(selectedList.slice(0, 2) as [Render, Render])}
             title={selected.size !== 2 ? t('selection.compareHint') : undefined}
-            data-testid="compare"
+            data-testid="compare-button"
           >
             <Icon name="compare" /> {t('selection.compare')}
           </button>

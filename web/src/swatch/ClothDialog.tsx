@@ -75,7 +75,11 @@ export function ClothDialog({ file, onCancel, onConfirm, onUnreadable }: { file:
     if (!crop || mode === 'measure') return;
     event.stopPropagation();
     event.preventDefault();
-    (event.target as Element).setPointerCapture?.(event.pointerId);
+    try {
+      stageRef.current?.setPointerCapture(event.pointerId);
+    } catch {
+      // a synthetic pointer cannot be captured; its moves still reach the stage
+    }
     drag.current = { id: event.pointerId, handle, start: toImage(event.clientX, event.clientY), rect: crop };
   };
   const onPointerMove = (event: React.PointerEvent) => {

@@ -1,8 +1,10 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useI18n } from './i18n/i18n.tsx';
 import { SharePage } from './looks/SharePage.tsx';
 import { Stylist } from './stylist/Stylist.tsx';
 import { AppHeader } from './ui/AppHeader.tsx';
+
+const AdminApp = lazy(() => import('./admin/AdminApp.tsx'));
 
 /** The app's few pages, by path: the stylist at `/`, a shared look at `/looks/<token>`. */
 export function route(pathname: string): { page: 'stylist' } | { page: 'look'; token: string } | { page: 'admin' } | { page: 'missing' } {
@@ -23,6 +25,7 @@ export function App() {
   const r = route(path);
   if (r.page === 'stylist') return <Stylist />;
   if (r.page === 'look') return <SharePage token={r.token} />;
+  if (route(path).page === 'admin') return <Suspense fallback={null}><AdminApp /></Suspense>;
   return <Elsewhere admin={r.page === 'admin'} />;
 }
 

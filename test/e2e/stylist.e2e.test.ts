@@ -479,6 +479,24 @@ describe('the stylist on a showroom tablet', () => {
     expect(await page.getByTestId('generate-reason').textContent()).toMatch(/no se puede usar/);
     await shot('12-cloth-error-landscape-1280x800');
     await page.click('[data-testid=remove-cloth]');
+
+    // Larger than the server takes (5 MB by default) even once the framed part is cut out on the
+    // tablet: refused with a message, not a network error.
+    const huge = await sharp({ create: { width: 4000, height: 4000, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).jpeg({ quality: 98 }).toBuffer();
+    expect(huge.length).toBeGreaterThan(5 * 1024 * 1024);
+    const sent: number[] = [];
+    const onRequest = (r: any) => r.url().endsWith('/api/swatch-uploads') && sent.push(r.postDataBuffer()?.length ?? 0);
+    page.on('request', onRequest);
+    await page.setInputFiles('[data-testid=choose-photo]', { name: 'huge.jpg', mimeType: 'image/jpeg', buffer: huge });
+    await page.click('[data-testid=use-cloth]');
+    await page.waitForSelector('[data-testid=cloth-chip][data-status=failed]', { timeout: 30_000 });
+    expect(await page.getByTestId('cloth-error').textContent()).toMatch(/demasiado grande/);
+    expect(await page.locator('[data-testid=api-banner]').count()).toBe(0);
+    // Only the framed cloth travelled, not the whole photo.
+    page.off('request', onRequest);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toBeLessThan(huge.length * 0.75);
+    await page.click('[data-testid=remove-cloth]');
     expect(await page.getByTestId('generate').isDisabled()).toBe(false);
   });
 

@@ -3,6 +3,7 @@ import { uploadSwatch, type UploadHandle } from '../api/client.ts';
 import type { SwatchUpload } from '../api/types.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { ClothFraming } from './ClothDialog.tsx';
+import { prepareUpload } from './onDeviceCrop.ts';
 import { clothProblem, precheckFile, type ClothProblem } from './uploadErrors.ts';
 
 export type Cloth =
@@ -21,11 +22,13 @@ export function useCloth() {
   const [cloth, setCloth] = useState<Cloth>();
   const [pendingFile, setPendingFile] = useState<File>();
   const upload = useRef<UploadHandle | undefined>(undefined);
+  const pendingToken = useRef<symbol | undefined>(undefined);
   useEffect(() => () => upload.current?.abort(), []);
 
   const choose = useCallback((file: File) => {
     const problem = precheckFile(file, trRef.current);
     if (problem) {
+      pendingToken.current = undefined;
       upload.current?.abort();
       setCloth({ status: 'failed', problem, fileName: file.name });
       return;
@@ -43,6 +46,23 @@ export function useCloth() {
     });
   }, []);
 
+  /** Sends the photo; progress, success and failure land on the chip. */
+  const start = useCallback((file: File, crop: ClothFraming['crop'] | undefined, widthMm: number, fileName: string) => {
+    const handle = uploadSwatch(file, { widthMm, crop }, (progress) =>
+      setCloth((c) => (c?.status === 'uploading' && upload.current === handle ? { ...c, progress } : c)),
+    );
+    upload.current = handle;
+    handle.promise.then(
+      (result) => {
+        if (upload.current === handle) setCloth({ status: 'ready', upload: result, fileName });
+      },
+      (error) => {
+        if (upload.current !== handle || (error instanceof DOMException && error.name === 'AbortError')) return;
+        setCloth({ status: 'failed', problem: clothProblem(error, trRef.current), fileName });
+      },
+    );
+  }, []);
+
   const confirm = useCallback(
     (framing: ClothFraming) => {
       const file = pendingFile;
@@ -50,24 +70,20 @@ export function useCloth() {
       setPendingFile(undefined);
       upload.current?.abort();
       setCloth({ status: 'uploading', progress: 0, fileName: file.name, widthMm: framing.widthMm });
-      const handle = uploadSwatch(file, { widthMm: framing.widthMm, crop: framing.crop }, (progress) =>
-        setCloth((c) => (c?.status === 'uploading' && upload.current === handle ? { ...c, progress } : c)),
-      );
-      upload.current = handle;
-      handle.promise.then(
-        (result) => {
-          if (upload.current === handle) setCloth({ status: 'ready', upload: result, fileName: file.name });
-        },
-        (error) => {
-          if (upload.current !== handle || (error instanceof DOMException && error.name === 'AbortError')) return;
-          setCloth({ status: 'failed', problem: clothProblem(error, trRef.current), fileName: file.name });
-        },
-      );
+      const token = Symbol('upload');
+      pendingToken.current = token;
+      void prepareUpload(file, framing.crop).then((prepared) => {
+        // Removed, or replaced by another photo, while it was being cut out.
+        if (pendingToken.current !== token) return;
+        const named = prepared.file instanceof File ? prepared.file : new File([prepared.file], file.name.replace(/\.[^.]*$/, '') + '.jpg', { type: 'image/jpeg' });
+        start(named, prepared.crop, framing.widthMm, file.name);
+      });
     },
-    [pendingFile],
+    [pendingFile, start],
   );
 
   const remove = useCallback(() => {
+    pendingToken.current = undefined;
     upload.current?.abort();
     upload.current = undefined;
     setCloth(undefined);

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import type { StorageConfig } from './storage/index.ts';
 
 /**
  * The whole configuration, read once from the environment (and an optional .env file) and passed
@@ -109,18 +110,7 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   dataDir: string;
   database: { url?: string; embeddedPort: number; embeddedDir: string; poolMax: number };
-  storage:
-    | { driver: 'local'; root: string; publicBaseUrl: string }
-    | {
-        driver: 's3';
-        bucket: string;
-        region: string;
-        endpoint?: string;
-        accessKeyId: string;
-        secretAccessKey: string;
-        forcePathStyle: boolean;
-        publicBaseUrl?: string;
-      };
+  storage: StorageConfig;
   http: {
     corsOrigins: string[];
     bodyLimitBytes: number;

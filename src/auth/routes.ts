@@ -45,9 +45,10 @@ export async function authRoutes(app: FastifyInstance, { tokens }: { tokens: Ses
     return reply.status(204).send();
   });
 
+  // The person, and the limits the console's forms should state (uploads are checked again on arrival).
   app.get('/api/admin/me', { config: { access: SIGNED_IN } }, async (req) => {
     const { id, email, role } = req.account!;
-    return { user: { id, email, role } };
+    return { user: { id, email, role }, limits: { uploadMaxBytes: rt.config.admin.uploadMaxBytes, uploadMaxPixels: rt.config.uploads.maxPixels, passwordMinLength: rt.config.auth.passwordMinLength } };
   });
 
   app.post('/api/admin/me/password', { config: { access: SIGNED_IN } }, async (req, reply) => {

@@ -47,7 +47,10 @@ describe('signing in', () => {
     // Secure only in production: this test server speaks plain HTTP.
     expect(cookie).not.toMatch(/Secure/i);
     const me = await consoleClient(t, cookie.split(';')[0])('GET', '/api/admin/me');
-    expect(await json(me)).toEqual({ user: expect.objectContaining({ email: 'merch@example.com', role: 'merchandiser' }) });
+    expect(await json(me)).toEqual({
+      user: expect.objectContaining({ email: 'merch@example.com', role: 'merchandiser' }),
+      limits: { uploadMaxBytes: 10 * 1024 * 1024, uploadMaxPixels: 40_000_000, passwordMinLength: 10 },
+    });
     expect(me.headers.get('cache-control')).toBe('no-store');
   });
 

@@ -49,3 +49,20 @@ export function consoleClient(t: TestApp, cookie: string | undefined): Console {
   };
   return call;
 }
+
+/**
+ * A photographed cloth for upload tests: the procedural herringbone at 12 px/mm, 1200 px across
+ * (10 cm), as a JPEG, with its mean colour measured in linear light.
+ */
+export async function clothPhoto(hex = '#6B4F3A'): Promise<{ jpeg: Buffer; meanLab: number[] }> {
+  const sharp = (await import('sharp')).default;
+  const { generateFabricTexture, linearToLab, meanLinearRgb } = await import('../../src/fabrics/index.ts');
+  const texture = generateFabricTexture({ design: { weave: 'herringbone', pattern: 'solid', threadMm: 0.3, heather: 0.1 }, hex }, 12);
+  const tilePng = await sharp(Buffer.from(texture.rgb), { raw: { width: texture.width, height: texture.height, channels: 3 } }).png().toBuffer();
+  const reps = Math.ceil(1200 / Math.min(texture.width, texture.height));
+  const composite = Array.from({ length: reps * reps }, (_, i) => ({ input: tilePng, left: (i % reps) * texture.width, top: Math.floor(i / reps) * texture.height }));
+  const big = await sharp({ create: { width: reps * texture.width, height: reps * texture.height, channels: 3, background: '#000' } }).composite(composite).png().toBuffer();
+  const jpeg = await sharp(big).extract({ left: 0, top: 0, width: 1200, height: 1200 }).jpeg({ quality: 92 }).toBuffer();
+  const raw = await sharp(jpeg).raw().toBuffer();
+  return { jpeg, meanLab: linearToLab(meanLinearRgb(raw, 1200, 1200)) };
+}

@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deltaE2000, generateFabricTexture, hexToLab, linearToLab, meanLinearRgb } from '../../src/fabrics/index.ts';
+import { deltaE2000, hexToLab } from '../../src/fabrics/index.ts';
 import { jpegDeclaringSize, makePngBomb } from '../../src/uploads/fixtures.ts';
 import { json, REFERENCE_DIR, startTestApp, startTestDatabase, type TestApp } from '../helpers/harness.ts';
-import { consoleClient, createAccount, signIn, type Console } from './helpers.ts';
+import { clothPhoto, consoleClient, createAccount, signIn, type Console } from './helpers.ts';
 
 let pg: Awaited<ReturnType<typeof startTestDatabase>>;
 let t: TestApp;
@@ -17,16 +17,7 @@ beforeAll(async () => {
   t = await startTestApp({ databaseUrl: pg.url, worker: false });
   await createAccount(t, 'merch@example.com', 'merchandiser');
   merch = consoleClient(t, await signIn(t, 'merch@example.com'));
-  // A photographed herringbone: the procedural cloth at 12 px/mm, 1200 px across (10 cm), as JPEG.
-  const texture = generateFabricTexture({ design: { weave: 'herringbone', pattern: 'solid', threadMm: 0.3, heather: 0.1 }, hex: '#6B4F3A' }, 12);
-  const tile = sharp(Buffer.from(texture.rgb), { raw: { width: texture.width, height: texture.height, channels: 3 } });
-  const reps = Math.ceil(1200 / Math.min(texture.width, texture.height));
-  const tilePng = await tile.png().toBuffer();
-  const composite = Array.from({ length: reps * reps }, (_, i) => ({ input: tilePng, left: (i % reps) * texture.width, top: Math.floor(i / reps) * texture.height }));
-  const big = await sharp({ create: { width: reps * texture.width, height: reps * texture.height, channels: 3, background: '#000' } }).composite(composite).png().toBuffer();
-  const jpeg = await sharp(big).extract({ left: 0, top: 0, width: 1200, height: 1200 }).jpeg({ quality: 92 }).toBuffer();
-  const raw = await sharp(jpeg).raw().toBuffer();
-  cloth = { jpeg, meanLab: linearToLab(meanLinearRgb(raw, 1200, 1200)) };
+  cloth = await clothPhoto();
 });
 afterAll(async () => {
   await t?.close();

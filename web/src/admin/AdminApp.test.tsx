@@ -81,7 +81,7 @@ describe('<AdminApp>', () => {
       const method = init.method ?? 'GET';
       calls.push({ method, url, body: typeof init.body === 'string' ? JSON.parse(init.body) : undefined });
       const reply = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-      if (url === '/api/admin/me') return signedIn ? reply(200, { user: { id: 'u1', email: 'ana@example.com', role: 'merchandiser' } }) : reply(401, { error: { code: 'unauthenticated', message: 'Sign in' } });
+      if (url === '/api/admin/me') return signedIn ? reply(200, { user: { id: 'u1', email: 'ana@example.com', role: 'merchandiser' }, limits: { uploadMaxBytes: 10485760, uploadMaxPixels: 40000000, passwordMinLength: 10 } }) : reply(401, { error: { code: 'unauthenticated', message: 'Sign in' } });
       if (url === '/api/admin/login') {
         const body = JSON.parse(String(init.body));
         if (body.password !== 'right password') return reply(401, { error: { code: 'invalid_credentials', message: 'The email or the password is wrong' } });

@@ -1,12 +1,12 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { AppHeader } from '../ui/AppHeader.tsx';
 import { Dialog } from '../ui/Dialog.tsx';
-import { call, SIGNED_OUT_EVENT, type User } from './api.ts';
+import { call, SIGNED_OUT_EVENT, type Limits, type User } from './api.ts';
 import { AuditPage } from './AuditPage.tsx';
 import { FamiliesPage } from './catalog/FamiliesPage.tsx';
 import { FamilyEditor } from './catalog/FamilyEditor.tsx';
 import { CutsPage } from './CutsPage.tsx';
-import { ErrorNotice, TextField, useAction } from './parts.tsx';
+import { ErrorNotice, LimitsContext, TextField, useAction, useLimits } from './parts.tsx';
 import { RendersPage } from './RendersPage.tsx';
 import { useAdminText } from './text.ts';
 import { TransferPage } from './TransferPage.tsx';
@@ -31,6 +31,7 @@ export default function AdminApp() {
   const { t } = useAdminText();
   const [path, setPath] = useState(() => window.location.pathname);
   const [user, setUser] = useState<User | null | undefined>(undefined);
+  const [limits, setLimits] = useState<Limits>();
 
   useEffect(() => {
     document.title = `${t('app.title')} · Atelier`;
@@ -40,8 +41,8 @@ export default function AdminApp() {
     const onSignedOut = () => setUser(null);
     window.addEventListener('popstate', onPop);
     window.addEventListener(SIGNED_OUT_EVENT, onSignedOut);
-    call<{ user: User }>('GET', '/api/admin/me').then(
-      (r) => setUser(r.user),
+    call<{ user: User; limits: Limits }>('GET', '/api/admin/me').then(
+      (r) => (setUser(r.user), setLimits(r.limits)),
       () => setUser(null),
     );
     return () => {
@@ -63,19 +64,23 @@ export default function AdminApp() {
       </main>
     );
   }
-  if (user === null) return <SignIn onSignedIn={setUser} />;
-  return <Console user={user} path={path} navigate={navigate} onSignedOut={() => setUser(null)} />;
+  if (user === null) return <SignIn onSignedIn={(u, l) => (setUser(u), setLimits(l))} />;
+  const shell = <Console user={user} path={path} navigate={navigate} onSignedOut={() => setUser(null)} />;
+  return limits ? <LimitsContext.Provider value={limits}>{shell}</LimitsContext.Provider> : shell;
 }
 
-function SignIn({ onSignedIn }: { onSignedIn(user: User): void }) {
+function SignIn({ onSignedIn }: { onSignedIn(user: User, limits?: Limits): void }) {
   const { t } = useAdminText();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const action = useAction();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const r = await action.run(() => call<{ user: User }>('POST', '/api/admin/login', { email, password }));
-    if (r) onSignedIn(r.user);
+    const r = await action.run(async () => {
+      await call('POST', '/api/admin/login', { email, password });
+      return call<{ user: User; limits: Limits }>('GET', '/api/admin/me');
+    });
+    if (r) onSignedIn(r.user, r.limits);
   };
   return (
     <>
@@ -163,6 +168,7 @@ function Console({ user, path, navigate, onSignedOut }: { user: User; path: stri
 
 function PasswordDialog({ open, onClose }: { open: boolean; onClose(): void }) {
   const { t } = useAdminText();
+  const { passwordMinLength } = useLimits();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [done, setDone] = useState(false);
@@ -191,7 +197,7 @@ function PasswordDialog({ open, onClose }: { open: boolean; onClose(): void }) {
         ) : (
           <>
             <TextField label={t('account.current')} value={current} onChange={setCurrent} type="password" autoComplete="current-password" required />
-            <TextField label={t('account.next')} value={next} onChange={setNext} type="password" autoComplete="new-password" hint={t('account.nextHint')} required />
+            <TextField label={t('account.next')} value={next} onChange={setNext} type="password" autoComplete="new-password" hint={t('account.nextHint', { min: passwordMinLength })} required />
             <ErrorNotice error={action.error} />
           </>
         )}

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { call, type AccountRow, type Role, type User } from './api.ts';
-import { ErrorNotice, SelectField, TextField, useAction, useLoad } from './parts.tsx';
+import { ErrorNotice, SelectField, TextField, useAction, useLimits, useLoad } from './parts.tsx';
 import { useAdminText } from './text.ts';
 
 const ROLES: Role[] = ['admin', 'merchandiser', 'associate'];
@@ -8,6 +8,7 @@ const ROLES: Role[] = ['admin', 'merchandiser', 'associate'];
 /** Accounts (admins only): create, change the role, disable, set a new password. */
 export function UsersPage({ me }: { me: User }) {
   const { t, tr } = useAdminText();
+  const { passwordMinLength } = useLimits();
   const list = useLoad(() => call<{ items: AccountRow[] }>('GET', '/api/admin/users'), []);
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('merchandiser');
@@ -99,7 +100,7 @@ export function UsersPage({ me }: { me: User }) {
           <TextField label={t('signin.email')} type="email" value={email} onChange={setEmail} autoComplete="off" required />
           <SelectField<Role> label={t('users.role')} value={role} onChange={setRole} options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
         </div>
-        <TextField label={t('signin.password')} type="password" value={password} onChange={setPassword} autoComplete="new-password" hint={t('account.nextHint')} required />
+        <TextField label={t('signin.password')} type="password" value={password} onChange={setPassword} autoComplete="new-password" hint={t('account.nextHint', { min: passwordMinLength })} required />
         <button type="submit" className="button button--primary" disabled={action.pending}>
           {t('users.create')}
         </button>

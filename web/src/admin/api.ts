@@ -18,6 +18,13 @@ export interface User {
   role: Role;
 }
 
+/** What the server accepts, as GET /api/admin/me states it. */
+export interface Limits {
+  uploadMaxBytes: number;
+  uploadMaxPixels: number;
+  passwordMinLength: number;
+}
+
 export interface Design {
   weave: (typeof WEAVES)[number];
   pattern: (typeof PATTERNS)[number];

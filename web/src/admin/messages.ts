@@ -29,7 +29,7 @@ export const en = {
   'account.password': 'Change password',
   'account.current': 'Current password',
   'account.next': 'New password',
-  'account.nextHint': 'At least 10 characters; a few words make a good one.',
+  'account.nextHint': 'At least {min} characters; a few words make a good one.',
   'account.passwordDone': 'Your password was changed. Your other sessions were signed out.',
   'account.signOut': 'Sign out',
 
@@ -76,7 +76,7 @@ export const en = {
   'families.restored': '{name} was restored.',
   'families.back': 'All families',
 
-  'status.current': 'Current (not archived)',
+  'status.current': 'Current',
   'status.active': 'Offered',
   'status.inactive': 'Switched off',
   'status.archived': 'Archived',
@@ -148,7 +148,7 @@ export const en = {
   'color.activeHint': 'Offered to stylists',
 
   'swatch.title': 'Photographed swatch (optional)',
-  'swatch.hint': 'JPEG, PNG or WebP up to {max} and 40 megapixels, taken straight on in even light. It is made seamless and its colour measured.',
+  'swatch.hint': 'JPEG, PNG or WebP up to {max} and {megapixels} megapixels, taken straight on in even light. It is made seamless and its colour measured.',
   'swatch.widthMm': 'Width of the photo (mm)',
   'swatch.widthHint': 'How much cloth the photo shows across: this sets the pattern’s scale.',
   'swatch.file': 'Photo',
@@ -345,7 +345,7 @@ export const es: Record<AdminKey, string> = {
   'account.password': 'Cambiar contraseña',
   'account.current': 'Contraseña actual',
   'account.next': 'Contraseña nueva',
-  'account.nextHint': 'Al menos 10 caracteres; unas cuantas palabras hacen una buena.',
+  'account.nextHint': 'Al menos {min} caracteres; unas cuantas palabras hacen una buena.',
   'account.passwordDone': 'Tu contraseña ha cambiado. Se han cerrado tus otras sesiones.',
   'account.signOut': 'Salir',
 
@@ -392,7 +392,7 @@ export const es: Record<AdminKey, string> = {
   'families.restored': '{name} se ha recuperado.',
   'families.back': 'Todas las familias',
 
-  'status.current': 'Vigentes (no archivadas)',
+  'status.current': 'Vigentes',
   'status.active': 'Visibles',
   'status.inactive': 'Ocultas',
   'status.archived': 'Archivada',
@@ -464,7 +464,7 @@ export const es: Record<AdminKey, string> = {
   'color.activeHint': 'Visible para los estilistas',
 
   'swatch.title': 'Muestra fotografiada (opcional)',
-  'swatch.hint': 'JPEG, PNG o WebP de hasta {max} y 40 megapíxeles, de frente y con luz uniforme. Se hace continua y se mide su color.',
+  'swatch.hint': 'JPEG, PNG o WebP de hasta {max} y {megapixels} megapíxeles, de frente y con luz uniforme. Se hace continua y se mide su color.',
   'swatch.widthMm': 'Ancho de la foto (mm)',
   'swatch.widthHint': 'Cuánto tejido muestra la foto de lado a lado: fija la escala del dibujo.',
   'swatch.file': 'Foto',

@@ -1,6 +1,11 @@
-import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { Dialog } from '../ui/Dialog.tsx';
+import type { Limits } from './api.ts';
 import { problemOf, useAdminText } from './text.ts';
+
+/** The server's limits, for forms that state them (the defaults are the server's own). */
+export const LimitsContext = createContext<Limits>({ uploadMaxBytes: 10 * 1024 * 1024, uploadMaxPixels: 40_000_000, passwordMinLength: 10 });
+export const useLimits = () => useContext(LimitsContext);
 
 /** A failure shown where it happened, in words; the server's own sentence underneath. */
 export function ErrorNotice({ error }: { error: unknown }) {

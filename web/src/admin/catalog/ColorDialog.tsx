@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { Dialog } from '../../ui/Dialog.tsx';
 import { call, type Color, type Design, type Swatch } from '../api.ts';
-import { ErrorNotice, TextField, useAction } from '../parts.tsx';
+import { ErrorNotice, TextField, useAction, useLimits } from '../parts.tsx';
 import { useAdminText } from '../text.ts';
 import { slugify } from './FamilyEditor.tsx';
 import { Preview } from './Preview.tsx';
@@ -16,6 +16,7 @@ const normHex = (v: string) => ('#' + v.replace('#', '')).toUpperCase();
  */
 export function ColorDialog({ familyId, design, color, onClose, onSaved }: { familyId: string; design: Design; color?: Color; onClose(): void; onSaved(): void }) {
   const { t, tr } = useAdminText();
+  const limits = useLimits();
   const titleId = useId();
   const fileId = useId();
   const [name, setName] = useState(color?.name ?? '');
@@ -114,7 +115,7 @@ export function ColorDialog({ familyId, design, color, onClose, onSaved }: { fam
 
             <fieldset>
               <legend>{t('swatch.title')}</legend>
-              <p className="hint">{t('swatch.hint', { max: tr.bytes(10 * 1024 * 1024) })}</p>
+              <p className="hint">{t('swatch.hint', { max: tr.bytes(limits.uploadMaxBytes), megapixels: tr.number(limits.uploadMaxPixels / 1e6) })}</p>
               <div className="admin-row">
                 <TextField label={t('swatch.widthMm')} type="number" min="5" max="1000" value={widthMm} onChange={setWidthMm} hint={t('swatch.widthHint')} />
                 <div className="field">
@@ -125,7 +126,7 @@ export function ColorDialog({ familyId, design, color, onClose, onSaved }: { fam
               {upload.pending && <p className="hint">{t('swatch.uploading')}</p>}
               <ErrorNotice error={upload.error} />
               {swatch && swatchChoice === swatch.id && (
-                <div className="admin-swatch" data-testid="swatch-result">
+                <div className="admin-swatch" data-testid="swatch-result" data-swatch={swatch.id}>
                   <img src={swatch.tile.url} alt={t('swatch.tileAlt')} width={96} height={96} />
                   <div>
                     <p>{t('swatch.measured', { hex: swatch.meanHex })}</p>

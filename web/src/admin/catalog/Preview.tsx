@@ -1,4 +1,5 @@
 import { useEffect, useId, useState } from 'react';
+import { cutName } from '../../i18n/glossary.ts';
 import { call, image, type Cut } from '../api.ts';
 import { ErrorNotice, useObjectUrl } from '../parts.tsx';
 import { useAdminText } from '../text.ts';
@@ -25,14 +26,14 @@ function cuts(): Promise<Cut[]> {
  * moment after the last change, so typing a thread width does not send a request per key.
  */
 export function Preview({ spec, label }: { spec: PreviewSpec | undefined; label: string }) {
-  const { t } = useAdminText();
+  const { t, locale } = useAdminText();
   const selectId = useId();
   const [cutList, setCutList] = useState<Cut[]>([]);
   const [cut, setCut] = useState('');
-  const [blob, setBlob] = useState<Blob>();
+  const [shown, setShown] = useState<{ blob: Blob; key: string }>();
   const [error, setError] = useState<unknown>();
   const [pending, setPending] = useState(false);
-  const url = useObjectUrl(blob);
+  const url = useObjectUrl(shown?.blob);
   const key = JSON.stringify([spec, cut]);
 
   useEffect(() => {
@@ -49,7 +50,7 @@ export function Preview({ spec, label }: { spec: PreviewSpec | undefined; label:
       setPending(true);
       image('/api/admin/previews', { ...spec, cut } as Record<string, unknown>)
         .then(
-          (b) => current && (setBlob(b), setError(undefined)),
+          (blob) => current && (setShown({ blob, key }), setError(undefined)),
           (e) => current && setError(e),
         )
         .finally(() => current && setPending(false));
@@ -64,7 +65,7 @@ export function Preview({ spec, label }: { spec: PreviewSpec | undefined; label:
   return (
     <figure className="admin-preview" aria-busy={pending}>
       <div className="admin-preview__frame">
-        {url ? <img src={url} alt={label} data-testid="preview-image" className={pending ? 'is-stale' : undefined} /> : <span className="hint">{spec ? t('preview.rendering') : t('preview.none')}</span>}
+        {url ? <img src={url} alt={label} data-testid="preview-image" data-key={shown?.key} className={pending ? 'is-stale' : undefined} /> : <span className="hint">{spec ? t('preview.rendering') : t('preview.none')}</span>}
       </div>
       <figcaption>
         <label className="hint" htmlFor={selectId}>
@@ -73,7 +74,7 @@ export function Preview({ spec, label }: { spec: PreviewSpec | undefined; label:
         <select id={selectId} value={cut} onChange={(e) => setCut(e.target.value)}>
           {cutList.map((c) => (
             <option key={c.id} value={c.slug}>
-              {c.name}
+              {cutName(c.name, locale)}
             </option>
           ))}
         </select>

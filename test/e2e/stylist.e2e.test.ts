@@ -500,6 +500,51 @@ describe('the stylist on a showroom tablet', () => {
     expect(await page.getByTestId('generate').isDisabled()).toBe(false);
   });
 
+  it('shows why a render failed, and Retry renders it again', async () => {
+    // The camera button opens the rear camera; the other one the photo library.
+    expect(await page.getAttribute('[data-testid=take-photo]', 'capture')).toBe('environment');
+    expect(await page.getAttribute('[data-testid=take-photo]', 'accept')).toBe('image/*');
+    expect(await page.getAttribute('[data-testid=choose-photo]', 'capture')).toBeNull();
+
+    const reason = 'The render failed because of an internal error; it will be retried or you can try again';
+    let fakeId = 100;
+    const failOnce = async (route: any) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      const order = route.request().postDataJSON();
+      const now = new Date().toISOString();
+      await route.fulfill({
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          batchId: '00000000-0000-4000-8000-000000000001',
+          renders: order.cuts.map((cut: string) => ({
+            id: `00000000-0000-4000-8000-000000000${fakeId++}`, status: 'failed', progress: 0, family: order.family, color: order.color ?? null,
+            swatchUploadId: null, cut, view: order.view, attempts: 3, error: reason, images: [], createdAt: now, finishedAt: now, durationMs: null, reused: false,
+          })),
+        }),
+      });
+    };
+    // The live preview (a selection not yet seen in this visit, so it is ordered).
+    await page.route('**/api/renders', failOnce, { times: 1 });
+    await page.click('[data-cut=three-piece]');
+    await page.getByTestId('preview-failure').waitFor();
+    expect(await page.getByTestId('preview-failure').textContent()).toContain(reason);
+    await page.getByTestId('preview-failure').getByRole('button', { name: 'Reintentar' }).click();
+    await waitForPreview('city-pinstripe/black//three-piece/front');
+    // Full renders in the gallery.
+    await page.route('**/api/renders', failOnce, { times: 2 });
+    await page.click('[data-testid=generate]');
+    await page.waitForSelector('[data-testid=job][data-done=true]');
+    expect(await page.locator('[data-testid=job] .job__text').textContent()).toMatch(/0 listas, 2 con error/);
+    const failed = page.locator('[data-testid=session-gallery] .tile[data-status=failed]').first();
+    expect(await failed.textContent()).toContain(reason);
+    await failed.getByRole('button', { name: 'Reintentar' }).click();
+    await expect.poll(() => page.locator('[data-testid=session-gallery] .tile[data-status=failed]').count()).toBe(1);
+    await shot('13-failed-render-landscape-1280x800');
+    await page.click('[data-cut=double-breasted]');
+    await waitForPreview('city-pinstripe/black//double-breasted/front');
+  });
+
   it('switches language, and remembers the choice', async () => {
     await page.click('[data-locale=en]');
     expect(await page.getAttribute('html', 'lang')).toBe('en');
@@ -509,7 +554,7 @@ describe('the stylist on a showroom tablet', () => {
     await page.reload();
     await page.locator('[data-family]').first().waitFor();
     expect(await page.locator('[data-tab=fitting]').textContent()).toBe('Fitting room');
-    await shot('13-fitting-english-landscape-1280x800');
+    await shot('13-fitting-english-landscape-1280x800-en');
     await page.click('[data-locale=es]');
     expect(await page.locator('[data-tab=fitting]').textContent()).toBe('Probador');
   });

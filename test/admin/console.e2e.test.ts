@@ -7,7 +7,7 @@
  * this file never races another test's build of web/dist; everything else (API, cookie, CSRF
  * origin check, uploads, files) is the real server's. The pages get the server's own CSP header.
  */
-import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -41,7 +41,7 @@ beforeAll(async () => {
     process.env.NODE_ENV = nodeEnv;
   }
   swatchFile = path.join(dist, 'swatch-photo.jpg');
-  await (await import('node:fs/promises')).writeFile(swatchFile, (await clothPhoto('#B9A58A')).jpeg);
+  await writeFile(swatchFile, (await clothPhoto('#B9A58A')).jpeg);
 
   pg = await startTestDatabase();
   t = await startTestApp({ databaseUrl: pg.url });
@@ -166,12 +166,46 @@ describe('admin console in Chromium', () => {
     expect(await page.locator('[data-testid=family-grid] [data-family=lino-riviera]').count()).toBe(0);
   });
 
+  it('shows an administrator every section: cuts, import with a dry run, renders with live workers, accounts', async () => {
+    await createAccount(t, 'boss@example.com', 'admin');
+    await page.goto(`${t.url}/admin/catalog`);
+    await page.locator('[data-testid=sign-out]').click();
+    await page.getByLabel('Correo electrónico').fill('boss@example.com');
+    await page.getByLabel('Contraseña').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Entrar' }).click();
+    await page.locator('[data-testid=families-table]').waitFor();
+
+    await page.getByRole('tab', { name: 'Cortes' }).click();
+    await page.locator('[data-cut=double-breasted]').waitFor();
+    await shot('admin-cuts');
+
+    await page.getByRole('tab', { name: 'Importar y exportar' }).click();
+    const exported = path.join(dist, 'catalog.csv');
+    // The export as the browser downloads it (with the session cookie), then imported back as a file.
+    const csv = await page.evaluate(async () => (await fetch('/api/admin/catalog/export?format=csv')).text());
+    await writeFile(exported, '\uFEFF' + csv);
+    await page.locator('input[type=file]').setInputFiles(exported);
+    await page.getByRole('button', { name: 'Probar' }).click();
+    await expect.poll(() => page.locator('[data-testid=import-result]').textContent()).toContain('El catálogo ya dice lo que dice el archivo');
+    await shot('admin-import-dry-run');
+
+    await page.getByRole('tab', { name: 'Renders' }).click();
+    await page.locator('[data-testid=render-figures]').waitFor();
+    await page.locator('.admin-workers li').first().waitFor();
+    await page.locator('[data-testid=renders-table] tbody tr').first().waitFor();
+    await shot('admin-renders');
+
+    await page.getByRole('tab', { name: 'Cuentas' }).click();
+    await page.getByRole('cell', { name: 'merch@example.com' }).waitFor();
+    await shot('admin-users');
+  });
+
   it('records it all in the audit log, and signs out', async () => {
     await page.goto(`${t.url}/admin/audit`);
     const list = page.locator('[data-testid=audit-list]');
     await list.locator('li').first().waitFor();
     const text = await list.textContent();
-    for (const action of ['family.create', 'color.create', 'swatch.upload', 'family.archive', 'auth.login']) expect(text).toContain(action);
+    for (const action of ['family.create', 'color.create', 'swatch.upload', 'family.archive', 'auth.login', 'catalog.export']) expect(text).toContain(action);
     await shot('admin-audit');
     await page.locator('[data-testid=sign-out]').click();
     await page.getByRole('button', { name: 'Entrar' }).waitFor();

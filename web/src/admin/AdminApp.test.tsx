@@ -21,6 +21,13 @@ describe('console messages', () => {
     }
   });
 
+  it('has both plural forms wherever it has one', () => {
+    for (const key of Object.keys(en)) {
+      if (key.endsWith('_one')) expect(Object.keys(en), key).toContain(key.replace(/_one$/, '_other'));
+      if (key.endsWith('_other')) expect(Object.keys(en), key).toContain(key.replace(/_other$/, '_one'));
+    }
+  });
+
   it('says what went wrong in the person\'s language, with the server\'s sentence as detail', () => {
     const t = (key: keyof typeof en, vars: Record<string, string | number> = {}) => es[key].replace(/\{(\w+)\}/g, (_, n) => String(vars[n]));
     const locked = new AdminApiError(423, 'account_locked', 'locked', { lockedUntil: new Date(Date.now() + 9.5 * 60_000).toISOString() });

@@ -16,7 +16,7 @@ const show = (v: unknown) => (v === undefined ? '—' : typeof v === 'string' ? 
 
 /** Who changed what and when, with before and after; filters by person, action, entity, text and dates. */
 export function AuditPage() {
-  const { t, tr } = useAdminText();
+  const { t, tp, tr } = useAdminText();
   const [actor, setActor] = useState('');
   const [action, setAction] = useState('');
   const [entity, setEntity] = useState('');
@@ -75,7 +75,7 @@ export function AuditPage() {
               </div>
               {changes.length > 0 && (
                 <details>
-                  <summary>{t('audit.changes', { count: tr.number(changes.length) })}</summary>
+                  <summary>{tp('audit.changes', changes.length)}</summary>
                   <table className="admin-table admin-diff">
                     <thead>
                       <tr>

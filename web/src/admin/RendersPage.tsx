@@ -167,7 +167,7 @@ export function RendersPage({ user }: { user: User }) {
 }
 
 function Purge({ onDone }: { onDone(): void }) {
-  const { t, tr } = useAdminText();
+  const { t, tp, tr } = useAdminText();
   const id = useId();
   const [days, setDays] = useState('30');
   const [statuses, setStatuses] = useState<string[]>(['failed', 'canceled']);
@@ -213,7 +213,7 @@ function Purge({ onDone }: { onDone(): void }) {
       <Confirm
         open={!!plan}
         title={t('purge.confirmTitle')}
-        body={plan ? t('purge.confirmBody', { renders: tr.number(plan.renders), kept: tr.number(plan.keptInLooks) }) : ''}
+        body={plan ? tp('purge.confirmBody', plan.renders, { kept: tr.number(plan.keptInLooks) }) : ''}
         confirm={t('purge.confirm')}
         danger
         onConfirm={purge}

@@ -12,7 +12,7 @@ const FORMATS = [
 
 /** Export the catalog as a file; import one after a dry run that lists every change. */
 export function TransferPage() {
-  const { t, tr } = useAdminText();
+  const { t, tp, tr } = useAdminText();
   const id = useId();
   const [file, setFile] = useState<File>();
   const [mode, setMode] = useState<'merge' | 'sync'>('merge');
@@ -114,7 +114,7 @@ export function TransferPage() {
                 </li>
               ))}
             </ul>
-            {result.more > 0 && <p className="hint">{t('transfer.more', { count: tr.number(result.more) })}</p>}
+            {result.more > 0 && <p className="hint">{tp('transfer.more', result.more)}</p>}
           </div>
         )}
       </section>

@@ -1,10 +1,12 @@
 import { interpolate, useI18n, type Translator, type Vars } from '../i18n/i18n.tsx';
 import { AdminApiError } from './api.ts';
-import { messages, type AdminKey } from './messages.ts';
+import { messages, type AdminKey, type AdminPluralKey } from './messages.ts';
 
 export interface AdminText {
   /** The console's own strings. */
   t(key: AdminKey, vars?: Vars): string;
+  /** Plural: `key_one` or `key_other` by the locale's rules; `{count}` is the formatted count. */
+  tp(key: AdminPluralKey, count: number, vars?: Vars): string;
   /** The stylist app's translator: formatters, and its labels for weaves, patterns and seasons. */
   tr: Translator;
   locale: Translator['locale'];
@@ -13,7 +15,13 @@ export interface AdminText {
 export function useAdminText(): AdminText {
   const tr = useI18n();
   const table = messages[tr.locale];
-  return { t: (key, vars) => interpolate(table[key], vars), tr, locale: tr.locale };
+  const plural = new Intl.PluralRules(tr.locale);
+  return {
+    t: (key, vars) => interpolate(table[key], vars),
+    tp: (key, count, vars) => interpolate(table[`${key}_${plural.select(count) === 'one' ? 'one' : 'other'}` as AdminKey], { count: tr.number(count), ...vars }),
+    tr,
+    locale: tr.locale,
+  };
 }
 
 const CODES: Partial<Record<string, AdminKey>> = {

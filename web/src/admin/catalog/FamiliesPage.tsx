@@ -10,7 +10,7 @@ const PAGE_SIZE = 25;
 
 /** The families table: search, filters, sorting, paging; toggle, reorder, archive or delete. */
 export function FamiliesPage({ navigate }: { navigate: Navigate }) {
-  const { t, tr } = useAdminText();
+  const { t, tp, tr } = useAdminText();
   const [search, setSearch] = useState('');
   const [q, setQ] = useState('');
   const [season, setSeason] = useState('');
@@ -109,7 +109,7 @@ export function FamiliesPage({ navigate }: { navigate: Navigate }) {
       <ErrorNotice error={action.error ?? list.error} />
 
       <p className="hint" aria-live="polite">
-        {list.loading ? t('app.loading') : t('families.count', { count: tr.number(total) })}
+        {list.loading ? t('app.loading') : tp('families.count', total)}
       </p>
       <div className="admin-table-wrap">
         <table className="admin-table" data-testid="families-table">
@@ -196,7 +196,7 @@ export function FamiliesPage({ navigate }: { navigate: Navigate }) {
       <Confirm
         open={!!removing}
         title={removing && removing.renderCount > 0 ? t('families.archiveTitle', { name: removing.name }) : t('families.deleteTitle', { name: removing?.name ?? '' })}
-        body={removing && removing.renderCount > 0 ? t('families.archiveBody', { count: removing.renderCount }) : t('families.deleteBody')}
+        body={removing && removing.renderCount > 0 ? tp('families.archiveBody', removing.renderCount) : t('families.deleteBody')}
         confirm={removing && removing.renderCount > 0 ? t('action.archive') : t('action.delete')}
         danger
         onConfirm={() => removing && remove(removing)}

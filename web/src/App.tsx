@@ -4,9 +4,10 @@ import { SharePage } from './looks/SharePage.tsx';
 import { Stylist } from './stylist/Stylist.tsx';
 import { AppHeader } from './ui/AppHeader.tsx';
 
+/** The admin console is its own chunk: the stylist on a tablet never downloads it. */
 const AdminApp = lazy(() => import('./admin/AdminApp.tsx'));
 
-/** The app's few pages, by path: the stylist at `/`, a shared look at `/looks/<token>`. */
+/** The app's few pages, by path: the stylist at `/`, a shared look at `/looks/<token>`, the console at `/admin`. */
 export function route(pathname: string): { page: 'stylist' } | { page: 'look'; token: string } | { page: 'admin' } | { page: 'missing' } {
   if (pathname === '/' || pathname === '/index.html') return { page: 'stylist' };
   const look = /^\/looks\/([A-Za-z0-9_-]+)\/?$/.exec(pathname);
@@ -25,19 +26,25 @@ export function App() {
   const r = route(path);
   if (r.page === 'stylist') return <Stylist />;
   if (r.page === 'look') return <SharePage token={r.token} />;
-  if (route(path).page === 'admin') return <Suspense fallback={null}><AdminApp /></Suspense>;
-  return <Elsewhere admin={r.page === 'admin'} />;
+  if (r.page === 'admin') {
+    return (
+      <Suspense fallback={null}>
+        <AdminApp />
+      </Suspense>
+    );
+  }
+  return <NotFound />;
 }
 
-function Elsewhere({ admin }: { admin: boolean }) {
+function NotFound() {
   const { t } = useI18n();
   return (
     <>
       <AppHeader />
       <main id="main" tabIndex={-1} className="share">
         <div className="message">
-          <h1>{admin ? t('admin.title') : t('missing.title')}</h1>
-          <p>{admin ? t('admin.body') : t('missing.body')}</p>
+          <h1>{t('missing.title')}</h1>
+          <p>{t('missing.body')}</p>
           <a className="button" href="/">
             {t('missing.home')}
           </a>

@@ -228,8 +228,6 @@ export const en = {
   'share.failedTitle': 'The look could not be loaded',
   'share.failed': 'The server cannot be reached right now. Try again in a moment.',
 
-  'admin.title': 'Administration',
-  'admin.body': 'The administration console is not part of this version of the app.',
   'missing.title': 'Page not found',
   'missing.body': 'There is nothing at this address.',
   'missing.home': 'Go to the fitting room',
@@ -464,8 +462,6 @@ export const es: Record<MessageKey, string> = {
   'share.failedTitle': 'No se pudo cargar el look',
   'share.failed': 'Ahora mismo no se puede conectar con el servidor. Inténtalo de nuevo en un momento.',
 
-  'admin.title': 'Administración',
-  'admin.body': 'La consola de administración no forma parte de esta versión de la aplicación.',
   'missing.title': 'Página no encontrada',
   'missing.body': 'No hay nada en esta dirección.',
   'missing.home': 'Ir al probador',

@@ -6,6 +6,7 @@ import { createSessionTokens } from '../auth/sessions.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { catalogAdminRoutes } from './catalog/routes.ts';
 import { renderAdminRoutes } from './renders/routes.ts';
+import { systemRoutes } from './system/routes.ts';
 import { transferRoutes } from './transfer/routes.ts';
 
 /**
@@ -27,4 +28,5 @@ export async function adminRoutes(app: FastifyInstance) {
   await app.register(transferRoutes);
   await app.register(renderAdminRoutes);
   await app.register(auditRoutes);
+  await app.register(systemRoutes);
 }

@@ -224,6 +224,22 @@ describe('accounts', () => {
   });
 });
 
+describe('detailed health', () => {
+  it('tells administrators how the system is, with the configuration and never a secret', async () => {
+    const admin = consoleClient(t, await signIn(t, 'admin@atelier.local', ADMIN_PASSWORD));
+    const res = await admin('GET', '/api/admin/system');
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const body = JSON.parse(text);
+    expect(body.database).toMatchObject({ ok: true, embedded: false });
+    expect(body.database.migrations.map((m: any) => m.version)).toContain('0003_admin');
+    expect(body.storage).toMatchObject({ ok: true, driver: 'local' });
+    expect(body.config.auth).toMatchObject({ jwtSecret: '[set]', adminPassword: '[set]', loginMaxFailures: 3 });
+    expect(body.config.database.url).toMatch(/:\[redacted\]@127\.0\.0\.1/);
+    for (const secret of [SECRET, ADMIN_PASSWORD, new URL(pg.url).password]) expect(text).not.toContain(secret);
+  });
+});
+
 describe('atelier user create', () => {
   const run = (args: string[], stdin: string) =>
     new Promise<{ code: number | null; out: string }>((resolve) => {

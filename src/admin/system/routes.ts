@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { ADMINS } from '../../auth/roles.ts';
+import type { Config } from '../../config.ts';
+import { pingDb } from '../../db/database.ts';
+
+/** The configuration as an administrator may see it: every setting, no secret (only whether it is set). */
+export function sanitizedConfig(config: Config) {
+  const redactUrl = (url?: string) => url?.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:[redacted]@');
+  return {
+    ...config,
+    database: { ...config.database, url: redactUrl(config.database.url) },
+    storage: config.storage.driver === 's3' ? { ...config.storage, accessKeyId: '[set]', secretAccessKey: '[set]' } : config.storage,
+    auth: { ...config.auth, jwtSecret: config.auth.jwtSecret ? '[set]' : '[unset: random per process]', adminPassword: config.auth.adminPassword ? '[set]' : '[unset]' },
+    comfyuiUrl: redactUrl(config.comfyuiUrl),
+  };
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ ok: boolean; ms: number; error?: string }> {
+  const started = performance.now();
+  try {
+    await work();
+    return { ok: true, ms: Math.round(performance.now() - started) };
+  } catch (error) {
+    return { ok: false, ms: Math.round(performance.now() - started), error: (error as Error).message };
+  }
+}
+
+/** Detailed health for administrators: database, storage, migrations, process, and the sanitized configuration. */
+export async function systemRoutes(app: FastifyInstance) {
+  const rt = app.runtime;
+  app.get('/api/admin/system', { config: { access: ADMINS } }, async () => {
+    const [database, storage, migrations] = await Promise.all([
+      timed(() => pingDb(rt.db)),
+      timed(() => rt.storage.check()),
+      sql<{ version: string; applied_at: Date }>`SELECT version, applied_at FROM schema_migrations ORDER BY version`.execute(rt.db).then((r) => r.rows),
+    ]);
+    return {
+      process: { pid: process.pid, node: process.version, uptimeSeconds: Math.round(process.uptime()), rssBytes: process.memoryUsage().rss },
+      build: rt.config.build,
+      database: { ...database, embedded: !rt.config.database.url, migrations: migrations.map((m) => ({ version: m.version, appliedAt: m.applied_at.toISOString() })) },
+      storage: { ...storage, driver: rt.storage.driver },
+      engines: [...rt.engines.values()].map((e) => ({ name: e.name, version: e.version, views: e.views().length })),
+      config: sanitizedConfig(rt.config),
+    };
+  });
+}

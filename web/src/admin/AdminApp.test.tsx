@@ -6,7 +6,7 @@ import ts from 'typescript';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { I18nProvider } from '../i18n/i18n.tsx';
 import AdminApp from './AdminApp.tsx';
-import { AdminApiError } from './api.ts';
+import { ApiError } from '../api/client.ts';
 import { en, es } from './messages.ts';
 import { problemOf } from './text.ts';
 
@@ -30,13 +30,13 @@ describe('console messages', () => {
 
   it('says what went wrong in the person\'s language, with the server\'s sentence as detail', () => {
     const t = (key: keyof typeof en, vars: Record<string, string | number> = {}) => es[key].replace(/\{(\w+)\}/g, (_, n) => String(vars[n]));
-    const locked = new AdminApiError(423, 'account_locked', 'locked', { lockedUntil: new Date(Date.now() + 9.5 * 60_000).toISOString() });
+    const locked = new ApiError(423, 'account_locked', 'locked', { lockedUntil: new Date(Date.now() + 9.5 * 60_000).toISOString() });
     expect(problemOf(locked, t).message).toBe('Demasiados intentos fallidos: la cuenta está bloqueada 10 min. Vuelve a intentarlo más tarde o pide ayuda a un administrador.');
-    expect(problemOf(new AdminApiError(422, 'too_many_pixels', 'file: The image is 30000 × 30000 pixels'), t)).toEqual({
+    expect(problemOf(new ApiError(422, 'too_many_pixels', 'file: The image is 30000 × 30000 pixels'), t)).toEqual({
       message: 'La imagen tiene demasiados píxeles (o es una bomba de descompresión).',
       detail: 'file: The image is 30000 × 30000 pixels',
     });
-    expect(problemOf(new AdminApiError(500, 'internal', 'Something went wrong'), t)).toEqual({ message: 'No ha funcionado.', detail: 'Something went wrong' });
+    expect(problemOf(new ApiError(500, 'internal', 'Something went wrong'), t)).toEqual({ message: 'No ha funcionado.', detail: 'Something went wrong' });
   });
 });
 

@@ -1,6 +1,9 @@
+import { ApiError } from '../api/client.ts';
+
 /**
  * The console's calls to /api/admin. Same origin, so the session cookie goes along and the browser
- * sends Origin on every state-changing call (the server's CSRF check). A 401 anywhere means the
+ * sends Origin on every state-changing call (the server's CSRF check). Failures are the stylist
+ * client's ApiError. A 401 anywhere means the
  * session ended: the app hears it and shows the sign-in form again.
  */
 
@@ -162,18 +165,6 @@ export interface ImportResult {
   more: number;
 }
 
-export class AdminApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = 'AdminApiError';
-  }
-}
-
 export const SIGNED_OUT_EVENT = 'atelier:console-signed-out';
 
 type Body = FormData | string | Record<string, unknown> | unknown[] | undefined;
@@ -193,13 +184,13 @@ async function send(method: string, path: string, body?: Body, contentType?: str
       body: body === undefined ? undefined : isForm || isText ? body : JSON.stringify(body),
     });
   } catch {
-    throw new AdminApiError(0, 'unreachable', 'The server cannot be reached');
+    throw new ApiError(0, 'unreachable', 'The server cannot be reached');
   }
   if (res.ok) return res;
-  let error = new AdminApiError(res.status, `http_${res.status}`, res.statusText || `HTTP ${res.status}`);
+  let error: ApiError = new ApiError(res.status, `http_${res.status}`, res.statusText || `HTTP ${res.status}`);
   try {
     const parsed = (await res.json()) as { error?: { code?: string; message?: string; details?: unknown } };
-    if (parsed.error?.message) error = new AdminApiError(res.status, parsed.error.code ?? 'error', parsed.error.message, parsed.error.details);
+    if (parsed.error?.message) error = new ApiError(res.status, parsed.error.code ?? 'error', parsed.error.message, parsed.error.details);
   } catch {
     // not JSON
   }

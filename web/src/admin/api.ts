@@ -3,8 +3,8 @@ import { ApiError } from '../api/client.ts';
 /**
  * The console's calls to /api/admin. Same origin, so the session cookie goes along and the browser
  * sends Origin on every state-changing call (the server's CSRF check). Failures are the stylist
- * client's ApiError. A 401 anywhere means the
- * session ended: the app hears it and shows the sign-in form again.
+ * client's ApiError. A 401 anywhere means the session ended: the app hears it and shows the sign-in
+ * form again.
  */
 
 export type Role = 'admin' | 'merchandiser' | 'associate';

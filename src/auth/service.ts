@@ -215,5 +215,6 @@ export async function bootstrapAdminAccount(db: Db, config: Config, logger: Logg
     if (!passwordMatches) await revokeUserSessions(trx, existing.id);
     await recordAudit(trx, SYSTEM_ACTOR, { action: 'user.bootstrap', entity: 'user', entityId: existing.id, before: publicUser(existing), after: publicUser(after!) });
   });
-  logger.info({ email }, 'admin account updated from ADMIN_PASSWORD');
+  // ADMIN_PASSWORD wins over a password changed in the console: unset it once real accounts exist.
+  logger.warn({ email }, 'admin account reset from ADMIN_PASSWORD (unset ADMIN_PASSWORD to manage this account in the console)');
 }

@@ -96,4 +96,48 @@ describe('live preview', () => {
     renderHook(() => usePreview({ family: 'twill', swatchUploadId: 'u-1', cut: 'double-breasted', view: 'front' }, deps));
     expect(orders[0]).toEqual({ family: 'twill', swatchUploadId: 'u-1', cuts: ['double-breasted'], view: 'front' });
   });
+
+  describe('preparing the colourways the associate is likely to tap next', () => {
+    const neighbours = [sel('charcoal'), sel('black')];
+
+    it('renders them one at a time once the screen is still, and shows a prepared one at once', async () => {
+      const { deps, orders, pending } = controlled();
+      const { result, rerender } = renderHook(({ s }) => usePreview(s, deps, neighbours), { initialProps: { s: sel('navy') } });
+      await act(async () => pending.get('navy')!.resolve(makeRender({ id: 'r-navy' })));
+      await waitFor(() => expect(result.current.shown?.render.id).toBe('r-navy'));
+      expect(orders).toHaveLength(1);
+      // After a moment of stillness: the first neighbour, and only once it is ready, the next.
+      await waitFor(() => expect(orders.map((o) => o.color)).toEqual(['navy', 'charcoal']), { timeout: 2000 });
+      await act(async () => pending.get('charcoal')!.resolve(makeRender({ id: 'r-charcoal' })));
+      await waitFor(() => expect(orders.map((o) => o.color)).toEqual(['navy', 'charcoal', 'black']));
+      // Nothing of this reached the screen.
+      expect(result.current.shown?.render.id).toBe('r-navy');
+      // Tapping the prepared colourway shows it without asking the server again.
+      rerender({ s: sel('charcoal') });
+      expect(result.current.shown?.render.id).toBe('r-charcoal');
+      expect(result.current.loading).toBe(false);
+      expect(orders).toHaveLength(3);
+    });
+
+    it('stops preparing as soon as the selection changes', async () => {
+      const { deps, orders, pending } = controlled();
+      const { result, rerender } = renderHook(({ s }) => usePreview(s, deps, neighbours), { initialProps: { s: sel('navy') } });
+      await act(async () => pending.get('navy')!.resolve(makeRender({ id: 'r-navy' })));
+      await waitFor(() => expect(result.current.shown?.render.id).toBe('r-navy'));
+      await waitFor(() => expect(orders.map((o) => o.color)).toEqual(['navy', 'charcoal']), { timeout: 2000 });
+      const prefetch = pending.get('charcoal')!;
+      rerender({ s: { ...sel('navy'), view: 'three-quarter' } });
+      expect(prefetch.signal.aborted).toBe(true);
+    });
+
+    it('waits for the screen to settle: quick taps prepare nothing', async () => {
+      const { deps, orders, pending } = controlled();
+      const { rerender } = renderHook(({ s }) => usePreview(s, deps, neighbours), { initialProps: { s: sel('navy') } });
+      rerender({ s: sel('charcoal') });
+      await act(async () => pending.get('charcoal')!.resolve(makeRender({ id: 'r-charcoal' })));
+      rerender({ s: sel('black') });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(orders.map((o) => o.color)).toEqual(['navy', 'charcoal', 'black']);
+    });
+  });
 });

@@ -55,22 +55,52 @@ const defaultDeps: PreviewDeps = {
   preload: preloadImage,
 };
 
+/** Orders the preview of one selection and waits until its image can be painted. */
+async function fetchPreview(s: PreviewSelection, signal: AbortSignal, deps: PreviewDeps): Promise<{ render: Render; url?: string }> {
+  const batch = await deps.order(
+    { family: s.family, ...(s.swatchUploadId ? { swatchUploadId: s.swatchUploadId } : { color: s.color }), cuts: [s.cut], view: s.view },
+    signal,
+  );
+  let render = batch.renders[0]!;
+  if (!isTerminal(render.status)) render = await deps.watch(render.id, signal);
+  if (render.status !== 'succeeded') return { render };
+  const url = imageOf(render, 'preview')!.url;
+  await deps.preload(url, signal);
+  return { render, url };
+}
+
+/** After the suit has been on screen this long, the neighbouring colourways are prepared. */
+export const PREFETCH_IDLE_MS = 600;
+
+type Shown = { key: string; url: string; render: Render };
+
 /**
  * Live preview: every change of the selection orders a render of the preview size and shows it as
  * soon as it is ready. Only the newest selection may reach the screen: older requests are aborted,
  * and anything that still arrives late is ignored by its sequence number.
+ *
+ * `neighbours` are the selections the associate is likely to tap next (the family's other
+ * colourways): once the screen has been still for a moment they are rendered one at a time and kept,
+ * so that tapping one shows it at once. A change of selection stops that at once.
  */
-export function usePreview(selection: PreviewSelection | undefined, deps: PreviewDeps = defaultDeps) {
+export function usePreview(selection: PreviewSelection | undefined, deps: PreviewDeps = defaultDeps, neighbours: PreviewSelection[] = []) {
   const [state, setState] = useState<PreviewState>({ loading: false });
   const guard = useRef(new LatestOnly());
   const [attempt, setAttempt] = useState(0);
   const attemptRef = useRef(0);
-  const shownBefore = useRef(new Map<string, { key: string; url: string; render: Render }>());
+  const shownBefore = useRef(new Map<string, Shown>());
+  const remember = (shown: Shown) => {
+    shownBefore.current.set(shown.key, shown);
+    if (shownBefore.current.size > 300) shownBefore.current.delete(shownBefore.current.keys().next().value!);
+  };
   const key = selection ? selectionKey(selection) : undefined;
   const depsRef = useRef(deps);
   depsRef.current = deps;
   const selectionRef = useRef(selection);
   selectionRef.current = selection;
+  const neighboursRef = useRef(neighbours);
+  neighboursRef.current = neighbours;
+  const neighboursKey = neighbours.map(selectionKey).join('|');
 
   useEffect(() => {
     const s = selectionRef.current;
@@ -87,32 +117,48 @@ export function usePreview(selection: PreviewSelection | undefined, deps: Previe
       return;
     }
     attemptRef.current = attempt;
-    const { order, watch, preload } = depsRef.current;
     setState((prev) => ({ ...prev, wanted: key, loading: true, failure: undefined }));
-    (async () => {
-      const batch = await order(
-        { family: s.family, ...(s.swatchUploadId ? { swatchUploadId: s.swatchUploadId } : { color: s.color }), cuts: [s.cut], view: s.view },
-        ticket.signal,
-      );
-      let render = batch.renders[0]!;
-      if (!isTerminal(render.status)) render = await watch(render.id, ticket.signal);
-      if (!ticket.isCurrent()) return;
-      if (render.status !== 'succeeded') {
-        setState((prev) => ({ ...prev, loading: false, failure: { key, render } }));
-        return;
-      }
-      const url = imageOf(render, 'preview')!.url;
-      await preload(url, ticket.signal);
-      if (!ticket.isCurrent()) return;
-      const shown = { key, url, render };
-      shownBefore.current.set(key, shown);
-      if (shownBefore.current.size > 300) shownBefore.current.delete(shownBefore.current.keys().next().value!);
-      setState({ wanted: key, loading: false, shown });
-    })().catch((error) => {
-      if (isAbort(error) || !ticket.isCurrent()) return;
-      setState((prev) => ({ ...prev, loading: false, failure: { key, error } }));
-    });
+    fetchPreview(s, ticket.signal, depsRef.current)
+      .then(({ render, url }) => {
+        if (!ticket.isCurrent()) return;
+        if (!url) {
+          setState((prev) => ({ ...prev, loading: false, failure: { key, render } }));
+          return;
+        }
+        const shown = { key, url, render };
+        remember(shown);
+        setState({ wanted: key, loading: false, shown });
+      })
+      .catch((error) => {
+        if (isAbort(error) || !ticket.isCurrent()) return;
+        setState((prev) => ({ ...prev, loading: false, failure: { key, error } }));
+      });
   }, [key, attempt]);
+
+  // Prepare the neighbours while the associate looks at the suit.
+  const settled = !!state.shown && !state.loading && state.shown.key === key;
+  useEffect(() => {
+    if (!settled || !neighboursKey) return;
+    const controller = new AbortController();
+    const timer = setTimeout(async () => {
+      for (const n of neighboursRef.current) {
+        const k = selectionKey(n);
+        if (controller.signal.aborted) return;
+        if (shownBefore.current.has(k)) continue;
+        try {
+          const { render, url } = await fetchPreview(n, controller.signal, depsRef.current);
+          if (url) remember({ key: k, url, render });
+        } catch {
+          // Aborted by a new selection, or the server said no (rate limit, outage): stop quietly.
+          return;
+        }
+      }
+    }, PREFETCH_IDLE_MS);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [settled, key, neighboursKey]);
 
   useEffect(() => () => guard.current.cancel(), []);
 

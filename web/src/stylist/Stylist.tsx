@@ -73,7 +73,15 @@ export function Stylist() {
       if (cloth.cloth?.status === 'ready') selection = { family: family.id, swatchUploadId: cloth.cloth.upload.id, cut: cut.id, view: viewId };
     } else if (colorId) selection = { family: family.id, color: colorId, cut: cut.id, view: viewId };
   }
-  const preview = usePreview(selection);
+  // The colourways the associate is likely to tap next: the family's others, in this cut and view.
+  const neighbours = useMemo(
+    () =>
+      family && cut && viewId && !clothActive
+        ? family.colors.filter((c) => c.id !== colorId).map((c) => ({ family: family.id, color: c.id, cut: cut.id, view: viewId }))
+        : [],
+    [family, cut, viewId, colorId, clothActive],
+  );
+  const preview = usePreview(selection, undefined, neighbours);
 
   const captionFor = (sel: PreviewSelection | undefined) =>
     sel

@@ -189,6 +189,18 @@ describe('accounts', () => {
     expect((await json(res)).user).toMatchObject({ email: 'admin@atelier.local', role: 'admin' });
   });
 
+  it('takes a changed ADMIN_PASSWORD at the next start, as the replaced system did', async () => {
+    const restarted = await startTestApp({ databaseUrl: pg.url, worker: false, seedDemo: false, env: { JWT_SECRET: SECRET, ADMIN_PASSWORD: 'the rotated password' } });
+    try {
+      expect((await login('admin', ADMIN_PASSWORD)).status).toBe(401);
+      expect((await login('admin', 'the rotated password')).status).toBe(200);
+    } finally {
+      await restarted.close();
+    }
+    // …and back, for the tests that follow.
+    await (await startTestApp({ databaseUrl: pg.url, worker: false, seedDemo: false, env: { JWT_SECRET: SECRET, ADMIN_PASSWORD } })).close();
+  });
+
   it('lets admins create, demote, disable and reset accounts, but never remove the last admin', async () => {
     const cookie = await signIn(t, 'admin@atelier.local', ADMIN_PASSWORD);
     const admin = consoleClient(t, cookie);

@@ -628,6 +628,20 @@ describe('the stylist on a showroom tablet', () => {
     await shot('18-cloth-framing-portrait-800x1280');
     await page.getByRole('button', { name: 'Cancelar' }).click();
     await page.setViewportSize(LANDSCAPE);
+
+    // While the catalogue loads: skeletons, not a blank page.
+    const slow = await browser.newContext({ viewport: LANDSCAPE, locale: 'es-ES' });
+    const waiting = await slow.newPage();
+    await waiting.route('**/api/catalog', async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
+    await waiting.goto(t.url + '/');
+    await waiting.locator('[aria-busy=true]').first().waitFor();
+    expect(await waiting.locator('.skeleton').count()).toBeGreaterThan(5);
+    await shot('19-loading-skeletons-landscape-1280x800', waiting);
+    await waiting.locator('[data-family]').first().waitFor();
+    await slow.close();
     expect(pageErrors).toEqual([]);
   });
 });

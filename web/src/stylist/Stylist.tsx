@@ -257,7 +257,7 @@ export function Stylist() {
                   </>
                 )}
               </div>
-            <section className="studio__renders" aria-labelledby="renders-title" ref={rendersRef}>
+            <section className="studio__renders" aria-labelledby="renders-title" ref={rendersRef} hidden={catalog.status !== 'ready'}>
               <div className="section-head">
                 <h2 id="renders-title" className="section-title">
                   {t('gallery.title')}

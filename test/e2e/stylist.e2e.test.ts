@@ -796,7 +796,14 @@ describe('measurements (recorded to bench/results/web.json, not asserted)', () =
 
     const result = {
       recordedAt: new Date().toISOString(),
-      machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, browser: browser.version() },
+      machine: {
+        cpu: os.cpus()[0]?.model ?? 'unknown',
+        cores: os.cpus().length,
+        node: process.version,
+        browser: browser.version(),
+        // Other work on the machine (parallel test suites) slows the renders: read the numbers with it.
+        loadAverage1m: Number(os.loadavg()[0]!.toFixed(2)),
+      },
       targets: { tapColorToPreviewP95Ms: 150, firstLoadToInteractiveMs: 1000, gzipJsBytes: 200 * 1024 },
       ...bench,
     };

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { loadPhotoTemplate } from '../templates/index.ts';
 import { createComposeEngine } from './compose/index.ts';
 import type { RenderRequest } from './types.ts';
 
@@ -9,6 +10,18 @@ import type { RenderRequest } from './types.ts';
 const { textureCacheBytes, templateCacheDir } = workerData as { textureCacheBytes: number; templateCacheDir?: string };
 const engine = createComposeEngine({ textureCacheBytes, templateCacheDir });
 const running = new Map<number, AbortController>();
+/** Photo templates this thread has loaded, by cut/view → version. */
+const photoVersions = new Map<string, string>();
+
+async function ensurePhotoTemplate(request: Omit<RenderRequest, 'onProgress' | 'signal'>): Promise<void> {
+  const photo = request.photoTemplate;
+  if (!photo) return;
+  const key = `${request.cut}/${request.view}`;
+  if (photoVersions.get(key) === photo.version) return;
+  const template = await loadPhotoTemplate(Buffer.from(photo.base), Buffer.from(photo.mask), { cut: request.cut, view: request.view });
+  engine.addTemplate(template);
+  photoVersions.set(key, photo.version);
+}
 
 type Message =
   | { type: 'render'; id: number; request: Omit<RenderRequest, 'onProgress' | 'signal'> }
@@ -32,12 +45,13 @@ port.on('message', (message: Message) => {
   }
   const controller = new AbortController();
   running.set(message.id, controller);
-  engine
-    .render({
+  ensurePhotoTemplate(message.request)
+    .then(() => engine.render({
       ...message.request,
+      photoTemplate: undefined,
       signal: controller.signal,
       onProgress: (progress) => port.postMessage({ type: 'progress', id: message.id, progress }),
-    })
+    }))
     .then((result) => port.postMessage({ type: 'result', id: message.id, result }))
     .catch((error: Error) => port.postMessage({ type: 'error', id: message.id, error: { name: error.name, message: error.message } }))
     .finally(() => running.delete(message.id));

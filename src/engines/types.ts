@@ -78,6 +78,11 @@ export interface RenderRequest {
   view: string;
   fabric: FabricSpec;
   watermark: WatermarkSpec;
+  /**
+   * A photo template uploaded by an admin (a model in a light suit plus its garment mask), for a
+   * cut/view the engine does not ship; `version` changes whenever the photo or mask does.
+   */
+  photoTemplate?: { base: Uint8Array; mask: Uint8Array; version: string };
   /** Formats to encode; JPEG is always produced. */
   formats?: ImageFormat[];
   /** Called with 0..1 as the render advances. */

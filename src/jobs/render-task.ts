@@ -1,4 +1,5 @@
 import type { JobHelpers, Task } from 'graphile-worker';
+import sharp from 'sharp';
 import type { Logger } from 'pino';
 import type { StoredImage } from '../db/schema.ts';
 import type { Engine, FabricSpec, SwatchTile } from '../engines/types.ts';
@@ -35,6 +36,12 @@ class SwatchTileCache {
   }
 }
 
+/** A stored tile is already seamless: decode it as it is, without tiling it again. */
+async function decodeTile(rt: Runtime, key: string, widthMm: number): Promise<SwatchTile> {
+  const { data, info } = await sharp(await rt.storage.get(key)).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  return { rgb: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, widthMm };
+}
+
 /** Messages shown to people: never a stack trace, never an internal path. */
 function describeFailure(error: unknown): string {
   if (error instanceof Error && error.name === 'AbortError') return 'The render was interrupted; it will be retried';
@@ -68,7 +75,20 @@ export function createRenderTask(rt: Runtime, engines: Map<string, Engine>, curr
       if (descriptor.swatch) {
         const { key, sha256, widthMm } = descriptor.swatch;
         fabric.swatch = await tiles.get(`${sha256}:${widthMm}`, async () => (await makeSwatchTile(await rt.storage.get(key), { widthMm })).tile);
+      } else if (descriptor.tile) {
+        const { key, widthMm } = descriptor.tile;
+        fabric.swatch = await tiles.get(key, () => decodeTile(rt, key, widthMm));
       }
+      const view = await rt.db
+        .selectFrom('cut_views')
+        .select(['kind', 'base_key', 'mask_key', 'version'])
+        .where('cut_id', '=', render.cut_id)
+        .where('view', '=', render.view)
+        .executeTakeFirst();
+      const photoTemplate =
+        view?.kind === 'photo'
+          ? { base: await rt.storage.get(view.base_key!), mask: await rt.storage.get(view.mask_key!), version: view.version }
+          : undefined;
 
       if (rt.config.worker.testRenderDelayMs) await new Promise((r) => setTimeout(r, rt.config.worker.testRenderDelayMs));
       let lastProgressAt = 0;
@@ -78,6 +98,7 @@ export function createRenderTask(rt: Runtime, engines: Map<string, Engine>, curr
         fabric,
         watermark: rt.config.watermark,
         formats,
+        photoTemplate,
         signal: helpers.abortSignal,
         onProgress: (progress) => {
           const now = performance.now();

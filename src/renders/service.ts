@@ -39,6 +39,8 @@ export interface FabricDescriptor {
   hex: string;
   repeatMm?: number;
   swatch?: { uploadId: string; key: string; sha256: string; widthMm: number };
+  /** A colour whose cloth is a photographed swatch, already made into a tile by the admin console. */
+  tile?: { key: string; widthMm: number };
 }
 
 export function fabricDescriptor(family: FabricFamilyRow, color: FabricColorRow | undefined, swatch: SwatchUploadRow | undefined): FabricDescriptor {
@@ -48,6 +50,8 @@ export function fabricDescriptor(family: FabricFamilyRow, color: FabricColorRow 
     hex: color?.hex ?? swatch?.mean_hex ?? '#808080',
     repeatMm: color?.repeat_mm != null ? Number(color.repeat_mm) : undefined,
     swatch: swatch ? { uploadId: swatch.id, key: swatch.storage_key, sha256: swatch.sha256, widthMm: Number(swatch.width_mm) } : undefined,
+    // Tile keys name their content (hash and width), so the key itself identifies the pixels.
+    tile: !swatch && color?.swatch_key ? { key: color.swatch_key, widthMm: Number(color.swatch_width_mm ?? 60) } : undefined,
   };
 }
 

@@ -28,7 +28,16 @@ export async function startEmbeddedPostgres(options: {
   const parent = path.dirname(dataDir);
   await mkdir(parent, { recursive: true });
   const passwordFile = path.join(parent, `${path.basename(dataDir)}.password`);
+  const ownerFile = path.join(parent, `${path.basename(dataDir)}.owner`);
 
+  // A server started by another live Atelier process (a `serve` while we run `migrate` or `user
+  // create`) is shared, never stopped; one whose starter is dead is an orphan and is stopped.
+  const shared = await runningServerOfLiveOwner(dataDir, ownerFile);
+  if (shared) {
+    const password = (await readFile(passwordFile, 'utf8')).trim();
+    logger?.info({ port: shared.port, owner: shared.owner }, 'using the embedded PostgreSQL started by another Atelier process');
+    return { url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${shared.port}/${DATABASE_NAME}`, async stop() {} };
+  }
   await stopOrphanedServer(dataDir, logger);
   await assertPortFree(port);
 
@@ -82,6 +91,7 @@ export async function startEmbeddedPostgres(options: {
     await admin.end();
   }
 
+  await writeFile(ownerFile, `${process.pid}\n`);
   logger?.info({ port, dataDir }, 'embedded PostgreSQL ready');
   let stopped = false;
   return {
@@ -92,6 +102,20 @@ export async function startEmbeddedPostgres(options: {
       await server.stop();
     },
   };
+}
+
+async function runningServerOfLiveOwner(dataDir: string, ownerFile: string): Promise<{ port: number; owner: number } | undefined> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile) || !existsSync(ownerFile)) return undefined;
+  const lines = (await readFile(pidFile, 'utf8')).split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  const owner = Number((await readFile(ownerFile, 'utf8')).trim());
+  if (!processAlive(pid) || !Number.isInteger(owner) || owner === process.pid || !processAlive(owner)) return undefined;
+  // A recycled pid is not our starter: it must at least be a Node process.
+  const cmdline = await readFile(`/proc/${owner}/cmdline`, 'utf8').catch(() => 'node');
+  if (!cmdline.includes('node')) return undefined;
+  return { port, owner };
 }
 
 function processAlive(pid: number): boolean {

@@ -30,7 +30,7 @@ async function render(body: unknown) {
 }
 
 /** Mean RGB of a central box on the jacket front. */
-function jacketMean({ data, info }: { data: Buffer; info: sharp.OutputInfo }) {
+function jacketMean({ data, info }: { data: Buffer; info: { width: number; channels: number } }) {
   const sum = [0, 0, 0];
   let n = 0;
   for (let y = 560; y < 640; y++)

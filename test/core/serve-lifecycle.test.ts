@@ -70,6 +70,13 @@ describe('atelier serve on a laptop', () => {
     const image = await fetch(api + kept.images[0].url);
     expect(image.status).toBe(200);
 
+    // A command run beside the server shares its database instead of stopping it.
+    const migrate = startAtelier(['migrate'], env);
+    running.push(migrate);
+    expect(await migrate.exited).toBe(0);
+    expect(migrate.output()).toMatch(/started by another Atelier process/);
+    expect((await fetch(`${api}/readyz`)).status).toBe(200);
+
     const newPid = Number(readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);

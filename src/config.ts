@@ -38,6 +38,8 @@ const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test'], { message: 'expected development, production or test' }).default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: int(0, 65535).default(8080),
+  // Only behind a reverse proxy: trust X-Forwarded-For from it (true, or its addresses, comma-separated).
+  TRUST_PROXY: z.string().default('false'),
   PUBLIC_BASE_URL: z.union([z.literal(''), z.url({ message: 'expected an absolute URL such as https://atelier.example.com' })]).default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
@@ -107,6 +109,7 @@ export interface Config {
   host: string;
   port: number;
   publicBaseUrl: string;
+  trustProxy: boolean | string;
   logLevel: Env['LOG_LEVEL'];
   dataDir: string;
   database: { url?: string; embeddedPort: number; embeddedDir: string; poolMax: number };
@@ -213,6 +216,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     host: e.HOST,
     port: e.PORT,
     publicBaseUrl: e.PUBLIC_BASE_URL,
+    trustProxy: e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     dataDir,
     database: { url: e.DATABASE_URL, embeddedPort: e.EMBEDDED_PG_PORT, embeddedDir: path.join(dataDir, 'pg'), poolMax: e.DB_POOL_MAX },

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Logger as GraphileLogger, runMigrations as runGraphileMigrations } from 'graphile-worker';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { bootstrapAdminAccount } from './auth/service.ts';
@@ -47,6 +48,8 @@ export async function startRuntime(config: Config, logger: Logger, options: { se
   try {
     const db = createDb(pool);
     await migrate(pool, logger);
+    // The queue's schema too: an API started without workers must still be able to enqueue.
+    await runGraphileMigrations({ pgPool: pool, logger: new GraphileLogger(() => () => undefined) });
     await bootstrapAdminAccount(db, config, logger);
     if (options.seedDemo && (await countFamilies(db)) === 0) {
       const doc = parseCatalogDocument(JSON.parse(await readFile(DEMO_CATALOG, 'utf8')));

@@ -29,7 +29,7 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: rt.logger,
     bodyLimit: config.http.bodyLimitBytes,
-    trustProxy: true,
+    trustProxy: config.trustProxy,
     // A caller's correlation id is kept when it looks like one; otherwise we make our own.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

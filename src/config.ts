@@ -69,6 +69,7 @@ const envSchema = z.object({
   RATE_LIMIT_RENDERS_MAX: int(1, 1_000_000).default(120),
   RATE_LIMIT_WINDOW_MS: int(1000, 3_600_000).default(60_000),
   RENDER_MAX_CUTS: int(1, 20).default(6),
+  LOOK_EXPIRY_DAYS: int(1, 3650).default(30),
 
   RUN_WORKER: bool.default(true),
   ENGINES: csv.pipe(z.array(z.enum(['compose', 'comfyui'])).min(1, { message: 'expected at least one engine' })).default(['compose']),
@@ -123,6 +124,7 @@ export interface Config {
   };
   uploads: { maxBytes: number; maxPixels: number };
   renders: { maxCuts: number };
+  looks: { expiryDays: number };
   worker: {
     enabledInServe: boolean;
     engines: Array<'compose' | 'comfyui'>;
@@ -230,6 +232,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     },
     uploads: { maxBytes: e.UPLOAD_MAX_BYTES, maxPixels: e.UPLOAD_MAX_PIXELS },
     renders: { maxCuts: e.RENDER_MAX_CUTS },
+    looks: { expiryDays: e.LOOK_EXPIRY_DAYS },
     worker: {
       enabledInServe: e.RUN_WORKER,
       engines: e.ENGINES,

@@ -26,8 +26,7 @@ export interface LookRoutesOptions {
  */
 export async function lookRoutes(app: FastifyInstance, options: LookRoutesOptions = {}) {
   const rt = app.runtime;
-  // The config may grow a `looks.expiryDays` (LOOK_EXPIRY_DAYS); until then the option or 30 days.
-  const configured = (rt.config as { looks?: { expiryDays?: number } }).looks?.expiryDays;
+  const configured = rt.config.looks.expiryDays;
   const defaultExpiryDays = options.defaultExpiryDays ?? configured ?? DEFAULT_LOOK_EXPIRY_DAYS;
 
   app.post('/api/looks', async (req, reply) => {

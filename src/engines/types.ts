@@ -83,6 +83,8 @@ export interface RenderRequest {
    * cut/view the engine does not ship; `version` changes whenever the photo or mask does.
    */
   photoTemplate?: { base: Uint8Array; mask: Uint8Array; version: string };
+  /** Sizes to produce (default all three): a live preview needs only 'preview', ten times cheaper. */
+  sizes?: Array<'full' | 'preview' | 'thumb'>;
   /** Formats to encode; JPEG is always produced. */
   formats?: ImageFormat[];
   /** Called with 0..1 as the render advances. */

@@ -70,7 +70,11 @@ export function createRenderTask(rt: Runtime, engines: Map<string, Engine>, curr
       const engine = engines.get(render.engine);
       if (!engine) throw new Error(`engine ${render.engine} is not available on this worker`);
       const cut = await rt.db.selectFrom('cuts').select('slug').where('id', '=', render.cut_id).executeTakeFirstOrThrow();
-      const { fabric: descriptor, formats } = render.params as { fabric: FabricDescriptor; formats?: Array<'webp' | 'avif'> };
+      const { fabric: descriptor, formats, sizes } = render.params as {
+        fabric: FabricDescriptor;
+        formats?: Array<'webp' | 'avif'>;
+        sizes?: Array<'full' | 'preview' | 'thumb'>;
+      };
       const fabric: FabricSpec = { design: descriptor.design, hex: descriptor.hex, repeatMm: descriptor.repeatMm };
       if (descriptor.swatch) {
         const { key, sha256, widthMm } = descriptor.swatch;
@@ -98,6 +102,7 @@ export function createRenderTask(rt: Runtime, engines: Map<string, Engine>, curr
         fabric,
         watermark: rt.config.watermark,
         formats,
+        sizes,
         photoTemplate,
         signal: helpers.abortSignal,
         onProgress: (progress) => {

@@ -16,6 +16,7 @@ const createRenderBody = z.strictObject({
   view: slugLike.optional(),
   engine: slugLike.optional(),
   formats: z.array(z.enum(['webp', 'avif'])).max(2).optional(),
+  sizes: z.array(z.enum(['full', 'preview', 'thumb'])).min(1).max(3).optional(),
 });
 
 const historyQuery = z.object({

@@ -22,6 +22,8 @@ export interface RenderOrder {
   engine?: string;
   /** Extra encodings beside the JPEG, for clients that ask for them. */
   formats?: Array<'webp' | 'avif'>;
+  /** Sizes to produce; all three unless a client asks for fewer (a live preview). */
+  sizes?: Array<'full' | 'preview' | 'thumb'>;
   requestId: string;
   source: 'api' | 'legacy';
   /** Extra request fields kept with the batch (the replaced API's seed, quality…). */
@@ -76,6 +78,7 @@ export function renderCacheKey(parts: {
   fabric: FabricDescriptor;
   watermark: unknown;
   formats?: string[];
+  sizes?: string[];
 }): string {
   const { swatch, ...fabric } = parts.fabric;
   return createHash('sha256')
@@ -125,6 +128,8 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
 
   const fabric = fabricDescriptor(family, color, swatch);
   const formats = [...new Set(order.formats ?? [])].sort();
+  const ALL_SIZES = ['full', 'preview', 'thumb'] as const;
+  const sizes = order.sizes && ALL_SIZES.some((s) => !order.sizes!.includes(s)) ? ALL_SIZES.filter((s) => order.sizes!.includes(s)) : undefined;
   const templates = engine.views();
   const planned: Array<{ cutId: string; view: string; cacheKey: string }> = [];
   for (const cutId of order.cuts) {
@@ -148,6 +153,7 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
       fabric,
       watermark: config.watermark,
       formats: formats.length ? formats : undefined,
+      sizes,
     });
     planned.push({ cutId: cut.id, view: view.view, cacheKey });
   }
@@ -169,7 +175,7 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
         swatch_upload_id: swatch?.id ?? null,
         cut_id: plan.cutId,
         view: plan.view,
-        params: JSON.stringify({ fabric, formats }),
+        params: JSON.stringify({ fabric, formats, sizes }),
         request_id: order.requestId,
       });
       let render: RenderRow;

@@ -99,6 +99,14 @@ describe('renders', () => {
     expect(plain.renders[0].id).not.toBe(render.id);
   });
 
+  it('renders only the preview size for a live preview', async () => {
+    const res = await json(await post('/api/renders', { family: 'hopsack-travel', color: 'stone', cuts: ['double-breasted'], sizes: ['preview'] }));
+    const render = await waitSucceeded(res.renders[0].id);
+    expect(render.images.map((i: any) => `${i.size}:${i.width}x${i.height}`)).toEqual(['preview:512x768']);
+    const full = await json(await post('/api/renders', { family: 'hopsack-travel', color: 'stone', cuts: ['double-breasted'] }));
+    expect(full.renders[0].id).not.toBe(render.id);
+  });
+
   it('answers an identical request from the cache with 200 and no new render', async () => {
     const first = await json(await post('/api/renders', { family: 'super-120s-twill', color: 'charcoal', cuts: ['double-breasted'] }));
     await waitSucceeded(first.renders[0].id);

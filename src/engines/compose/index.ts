@@ -180,7 +180,7 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
       lap('template');
       checkAbort(signal);
 
-      const sizes: LevelName[] = ['full', 'preview', 'thumb'];
+      const sizes: LevelName[] = (['full', 'preview', 'thumb'] as const).filter((s) => !request.sizes || request.sizes.includes(s));
       const texs = sizes.map((s) => textures.get(request.fabric, cv.levels[s].pxPerMm));
       lap('texture');
       onProgress?.(0.15);

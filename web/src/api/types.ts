@@ -87,6 +87,8 @@ export interface RenderOrder {
   swatchUploadId?: string;
   cuts: string[];
   view?: string;
+  /** Only these sizes: a live preview asks for 'preview' alone, which renders in a few milliseconds. */
+  sizes?: Array<'full' | 'preview' | 'thumb'>;
 }
 
 export interface SwatchUpload {
@@ -120,6 +122,9 @@ export interface Look {
   renders: LookRender[];
 }
 
+/** The image of a size, else the largest there is (a live-preview render has only its preview). */
 export function imageOf(render: Pick<Render, 'images'>, size: RenderImage['size']): RenderImage | undefined {
-  return render.images.find((i) => i.size === size) ?? render.images.find((i) => i.size === 'full');
+  const jpeg = render.images.filter((i) => i.format === 'jpeg');
+  const pool = jpeg.length ? jpeg : render.images;
+  return pool.find((i) => i.size === size) ?? [...pool].sort((a, b) => b.width - a.width)[0];
 }

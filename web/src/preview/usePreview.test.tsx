@@ -30,7 +30,7 @@ describe('live preview', () => {
     rerender({ s: sel('charcoal') });
     rerender({ s: sel('black') });
     expect(orders.map((o) => o.color)).toEqual(['navy', 'charcoal', 'black']);
-    expect(orders[0]).toEqual({ family: 'twill', color: 'navy', cuts: ['single-breasted'], view: 'front' });
+    expect(orders[0]).toEqual({ family: 'twill', color: 'navy', cuts: ['single-breasted'], view: 'front', sizes: ['preview'] });
     // Superseded requests were aborted.
     expect(pending.get('navy')!.signal.aborted).toBe(true);
     expect(pending.get('charcoal')!.signal.aborted).toBe(true);
@@ -94,7 +94,7 @@ describe('live preview', () => {
   it('orders the photographed cloth by its upload id', () => {
     const { deps, orders } = controlled();
     renderHook(() => usePreview({ family: 'twill', swatchUploadId: 'u-1', cut: 'double-breasted', view: 'front' }, deps));
-    expect(orders[0]).toEqual({ family: 'twill', swatchUploadId: 'u-1', cuts: ['double-breasted'], view: 'front' });
+    expect(orders[0]).toEqual({ family: 'twill', swatchUploadId: 'u-1', cuts: ['double-breasted'], view: 'front', sizes: ['preview'] });
   });
 
   describe('preparing the colourways the associate is likely to tap next', () => {

@@ -58,7 +58,7 @@ const defaultDeps: PreviewDeps = {
 /** Orders the preview of one selection and waits until its image can be painted. */
 async function fetchPreview(s: PreviewSelection, signal: AbortSignal, deps: PreviewDeps): Promise<{ render: Render; url?: string }> {
   const batch = await deps.order(
-    { family: s.family, ...(s.swatchUploadId ? { swatchUploadId: s.swatchUploadId } : { color: s.color }), cuts: [s.cut], view: s.view },
+    { family: s.family, ...(s.swatchUploadId ? { swatchUploadId: s.swatchUploadId } : { color: s.color }), cuts: [s.cut], view: s.view, sizes: ['preview'] },
     signal,
   );
   let render = batch.renders[0]!;

@@ -73,6 +73,9 @@ export async function startRuntime(config: Config, logger: Logger, options: { se
       async close() {
         await events.stop();
         await db.destroy();
+        // Kysely only ends a pool it has used; a command that never queried through it (migrate)
+        // would otherwise wait for the pool's idle timeout before exiting.
+        if (!pool.ended) await pool.end();
         await storage.close?.();
         await embedded?.stop();
       },

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, json, startTestDatabase, tempDir, testEnv, waitFor } from '../helpers/harness.ts';
 import { startAtelier, stopAll, type AtelierProcess } from '../helpers/processes.ts';
@@ -21,6 +22,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopAll(running);
   await pg?.stop();
+  if (env?.FILES_DIR) await rm(env.FILES_DIR, { recursive: true, force: true });
 });
 
 async function order(family: string, color: string, cut: string, view: string, requestId?: string) {

@@ -1,19 +1,9 @@
-import { createLocalStorage } from './local.ts';
-import { createS3Storage } from './s3.ts';
+import { createLocalStorage, type LocalStorageOptions } from './local.ts';
+import { createS3Storage, type S3StorageOptions } from './s3.ts';
 import type { Storage } from './types.ts';
 
-export type StorageConfig =
-  | { driver: 'local'; root: string; publicBaseUrl: string }
-  | {
-      driver: 's3';
-      bucket: string;
-      region: string;
-      endpoint?: string;
-      accessKeyId: string;
-      secretAccessKey: string;
-      forcePathStyle: boolean;
-      publicBaseUrl?: string;
-    };
+/** The drivers' own options, tagged with the driver that takes them. */
+export type StorageConfig = ({ driver: 'local' } & LocalStorageOptions) | ({ driver: 's3' } & S3StorageOptions);
 
 export function createStorage(config: StorageConfig): Storage {
   switch (config.driver) {

@@ -301,7 +301,7 @@ describe('local driver', () => {
 describe('s3 driver', () => {
   let server: S3TestServer;
   const opened: Storage[] = [];
-  const open = (overrides: Partial<S3TestServer['config']> & Record<string, unknown> = {}) => {
+  const open = (overrides: Partial<S3TestServer['config']> = {}) => {
     const storage = createStorage({ ...server.config, ...overrides });
     opened.push(storage);
     return storage;

@@ -89,9 +89,10 @@ describe('workers at scale', () => {
     });
     expect(render.attempts).toBe(2);
     expect(Date.now() - killedAt).toBeLessThan(15_000);
-    expect(rescuer.output()).toMatch(/stopped sending heartbeats/);
+    await rescuer.waitForOutput(/stopped sending heartbeats/, 10_000);
     // The request's correlation id follows the job into the logs of whichever process runs it.
-    const line = rescuer.output().split('\n').find((l) => l.includes('"render succeeded"'));
+    // The log line may reach us a moment after the API already reports the render finished.
+    const line = await rescuer.waitForOutput(/^.*"render succeeded".*$/m, 10_000);
     expect(JSON.parse(line!)).toMatchObject({ requestId: 'showroom-tablet-7-req-42', renderId: id });
   }, 60_000);
 });

@@ -74,6 +74,8 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
 
   app.setErrorHandler((error: FastifyError | AppError, req, reply) => {
     if (error instanceof AppError) {
+      // Overload (a full render pool): tell clients when to come back.
+      if ('retryAfterS' in error && typeof error.retryAfterS === 'number') reply.header('retry-after', String(error.retryAfterS));
       return reply.status(error.status).send({ error: { code: error.code, message: error.message, details: error.details } });
     }
     const status = (error as FastifyError).statusCode ?? 500;

@@ -4,8 +4,6 @@ import os from 'node:os';
 import { Logger as GraphileLogger, makeWorkerUtils, run, type Runner, type WorkerUtils } from 'graphile-worker';
 import { sql } from 'kysely';
 import type { Runtime } from '../runtime.ts';
-import { createRenderPool } from '../engines/render-pool.ts';
-import type { Engine } from '../engines/types.ts';
 import { createRenderTask } from './render-task.ts';
 
 export interface WorkerHandle {
@@ -55,17 +53,10 @@ export async function startWorker(rt: Runtime): Promise<WorkerHandle> {
     queueLog[method](meta ?? {}, message);
   });
   const utils: WorkerUtils = await makeWorkerUtils({ pgPool: rt.pool, logger: graphileLogger });
-  // Renders run on threads: the event loop stays free for heartbeats, events and HTTP.
-  const composePool = createRenderPool(rt.engines.get('compose')!, {
-    threads: config.worker.concurrency,
-    textureCacheBytes: config.worker.textureCacheBytes,
-    templateCacheDir: config.worker.templateCacheDir,
-    logger,
-  });
-  // Threads load templates in the background; a job that arrives first simply waits in its thread.
-  composePool.warm().catch((err) => logger.error({ err }, 'render threads failed to start'));
-  const engines = new Map<string, Engine>([['compose', composePool]]);
-  const renderTask = createRenderTask(rt, engines, () => id);
+  // Renders run on the render service's threads: the event loop stays free for heartbeats, events
+  // and HTTP. Threads load templates in the background; a job that arrives first simply waits.
+  rt.rendering.warm().catch((err) => logger.error({ err }, 'render threads failed to start'));
+  const renderTask = createRenderTask(rt, () => id);
   const runner: Runner = await run({
     pgPool: rt.pool,
     concurrency: config.worker.concurrency,
@@ -111,7 +102,6 @@ export async function startWorker(rt: Runtime): Promise<WorkerHandle> {
       stopping ??= (async () => {
         clearInterval(timer);
         await runner.stop();
-        await composePool.close();
         await db.updateTable('workers').set({ stopped_at: sql`now()` as never }).where('id', '=', id).execute().catch(() => undefined);
         await utils.release();
         logger.info({ workerId: id }, 'worker stopped');

@@ -122,26 +122,37 @@ export function markRunning(db: Db, id: string, workerId: string) {
     .executeTakeFirst();
 }
 
-export async function setProgress(db: Db, id: string, progress: number): Promise<void> {
-  await db.updateTable('renders').set({ progress }).where('id', '=', id).where('status', '=', 'running').execute();
+/**
+ * Writes by a worker are fenced by its attempt (the `attempts` value its markRunning returned): a
+ * worker wrongly taken for dead whose render was re-run by another can no longer touch the render.
+ */
+export async function setProgress(db: Db, id: string, attempt: number, progress: number): Promise<void> {
+  await db.updateTable('renders').set({ progress }).where('id', '=', id).where('status', '=', 'running').where('attempts', '=', attempt).execute();
 }
 
-export function markSucceeded(db: Db, id: string, images: StoredImage[], durationMs: number) {
+export function markSucceeded(db: Db, id: string, attempt: number, images: StoredImage[], durationMs: number) {
   return db
     .updateTable('renders')
     .set({ status: 'succeeded', progress: 1, images: JSON.stringify(images), finished_at: new Date(), duration_ms: durationMs, error: null })
     .where('id', '=', id)
     .where('status', '=', 'running')
+    .where('attempts', '=', attempt)
     .returning('id')
     .executeTakeFirst();
 }
 
-/** A failed attempt: back to 'queued' when graphile-worker will retry, 'failed' after the last one. */
-export async function markAttemptFailed(db: Db, id: string, error: string, final: boolean): Promise<void> {
-  await db
+/**
+ * A failed attempt: back to 'queued' when graphile-worker will retry, 'failed' after the last one.
+ * Returns false when the attempt is no longer the render's current one (nothing was changed).
+ */
+export async function markAttemptFailed(db: Db, id: string, attempt: number, error: string, final: boolean): Promise<boolean> {
+  const row = await db
     .updateTable('renders')
     .set({ status: final ? 'failed' : 'queued', error, finished_at: final ? new Date() : null, progress: 0 })
     .where('id', '=', id)
     .where('status', 'in', ['queued', 'running'])
-    .execute();
+    .where('attempts', '=', attempt)
+    .returning('id')
+    .executeTakeFirst();
+  return !!row;
 }

@@ -33,7 +33,7 @@ export async function catalogAdminRoutes(app: FastifyInstance) {
   const tiles = new SwatchTileCache();
   const catalog = new CatalogAdmin(rt, tiles);
   const cuts = new CutsAdmin(rt);
-  const previews = new PreviewRenderer(rt, tiles);
+  const previews = new PreviewRenderer(rt);
   const maxUpload = rt.config.admin.uploadMaxBytes;
 
   app.get('/api/admin/families', curators, async (req) => {

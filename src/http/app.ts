@@ -12,6 +12,7 @@ import { renderRoutes } from '../renders/routes.ts';
 import type { Runtime } from '../runtime.ts';
 import { fileRoutes } from '../storage/routes.ts';
 import { swatchRoutes } from '../swatches/routes.ts';
+import { installHttpMetrics } from '../ops/metrics.ts';
 import { AppError } from './errors.ts';
 import { healthRoutes } from './health.ts';
 import { webRoutes } from './web.ts';
@@ -42,6 +43,7 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  installHttpMetrics(app as unknown as FastifyInstance, { pool: rt.pool, workerDeadAfterMs: config.worker.deadAfterMs, token: config.metrics.token });
 
   await app.register(helmet, {
     // The API is also called by a front end on another origin: images must be embeddable there.

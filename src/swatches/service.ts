@@ -72,7 +72,9 @@ export async function storeSwatchUpload(
         width_mm: widthMm,
         mean_hex: meanHex,
       })
-      .onConflict((oc) => oc.column('storage_key').doUpdateSet({ width_mm: widthMm }))
+      // Uploads are immutable: the same photo at another width is another row, never an update.
+      // A no-op update so that a concurrent twin returns the row it made.
+      .onConflict((oc) => oc.columns(['storage_key', 'width_mm']).doUpdateSet((eb) => ({ filename: eb.ref('swatch_uploads.filename') })))
       .returningAll()
       .executeTakeFirstOrThrow();
   } catch (error) {
@@ -118,5 +120,6 @@ export async function findSwatchByUrl(rt: Runtime, url: string): Promise<SwatchU
     key = match?.[1];
   }
   if (!key || !/^swatches\/[0-9a-f]{2}\/[0-9a-f]{64}\.(jpg|png|webp)$/.test(key)) return undefined;
-  return rt.db.selectFrom('swatch_uploads').selectAll().where('storage_key', '=', key).executeTakeFirst();
+  // One file may back several swatches (one per width): a bare URL means the first one made.
+  return rt.db.selectFrom('swatch_uploads').selectAll().where('storage_key', '=', key).orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
 }

@@ -13,8 +13,9 @@ import type { Runtime } from '../runtime.ts';
 import { fileRoutes } from '../storage/routes.ts';
 import { swatchRoutes } from '../swatches/routes.ts';
 import { installHttpMetrics } from '../ops/metrics.ts';
-import { AppError } from './errors.ts';
+import { AppError, requestErrorOf } from './errors.ts';
 import { healthRoutes } from './health.ts';
+import { refuseNulCharacters } from './validation.ts';
 import { webRoutes } from './web.ts';
 
 declare module 'fastify' {
@@ -44,6 +45,10 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
     reply.header('x-request-id', req.id);
   });
   installHttpMetrics(app as unknown as FastifyInstance, { pool: rt.pool, workerDeadAfterMs: config.worker.deadAfterMs, token: config.metrics.token });
+  // One guard for every route: no string we store or look up may hold U+0000 (see validation.ts).
+  app.addHook('preValidation', async (req) => {
+    refuseNulCharacters({ params: req.params, query: req.query, body: req.body });
+  });
 
   await app.register(helmet, {
     // The API is also called by a front end on another origin: images must be embeddable there.
@@ -75,6 +80,11 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((error: FastifyError | AppError, req, reply) => {
+    const caused = requestErrorOf(error);
+    if (caused) {
+      req.log.warn({ err: error }, 'request refused by the database');
+      error = caused;
+    }
     if (error instanceof AppError) {
       return reply.status(error.status).send({ error: { code: error.code, message: error.message, details: error.details } });
     }

@@ -36,9 +36,13 @@ export async function storeSwatchUpload(
       throw new AppError(422, 'validation_failed', `crop: the crop box must lie inside the ${info.width} × ${info.height} photo`);
     }
     // Keep only the cloth the associate framed; the rest of the photo (table, hands) must not tile.
+    // A fractional box (a crop made on a scaled preview) takes every pixel it touches: rounding each
+    // number on its own could reach one pixel past the photo's edge.
+    const left = Math.floor(c.left);
+    const top = Math.floor(c.top);
     data = await sharp(original, { limitInputPixels: limits.maxPixels })
       .rotate()
-      .extract({ left: Math.round(c.left), top: Math.round(c.top), width: Math.round(c.width), height: Math.round(c.height) })
+      .extract({ left, top, width: Math.ceil(c.left + c.width) - left, height: Math.ceil(c.top + c.height) - top })
       .jpeg({ quality: 92 })
       .toBuffer();
     info = await inspect(data, limits);

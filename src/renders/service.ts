@@ -5,6 +5,7 @@ import { findColorBySlug, findCutBySlugOrLegacyId, findFamilyBySlug } from '../c
 import type { FabricColorRow, FabricFamilyRow, RenderRow, SwatchUploadRow } from '../db/schema.ts';
 import type { FabricDesign } from '../engines/types.ts';
 import { AppError, unprocessable } from '../http/errors.ts';
+import { renderOrdered } from '../ops/metrics.ts';
 import {
   addBatchItem,
   createBatch,
@@ -190,6 +191,7 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
       }
       await addBatchItem(trx, batchId, render.id, position);
       renders.push({ render, reused: !inserted });
+      renderOrdered(!inserted);
     }
     return { batchId, renders };
   });

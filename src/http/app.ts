@@ -12,6 +12,7 @@ import { renderRoutes } from '../renders/routes.ts';
 import type { Runtime } from '../runtime.ts';
 import { fileRoutes } from '../storage/routes.ts';
 import { swatchRoutes } from '../swatches/routes.ts';
+import { installHttpMetrics } from '../ops/metrics.ts';
 import { AppError, requestErrorOf } from './errors.ts';
 import { healthRoutes } from './health.ts';
 import { refuseNulCharacters } from './validation.ts';
@@ -43,6 +44,7 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  installHttpMetrics(app as unknown as FastifyInstance, { pool: rt.pool, workerDeadAfterMs: config.worker.deadAfterMs, token: config.metrics.token });
   // One guard for every route: no string we store or look up may hold U+0000 (see validation.ts).
   app.addHook('preValidation', async (req) => {
     refuseNulCharacters({ params: req.params, query: req.query, body: req.body });

@@ -12,8 +12,11 @@ import { renderRoutes } from '../renders/routes.ts';
 import type { Runtime } from '../runtime.ts';
 import { fileRoutes } from '../storage/routes.ts';
 import { swatchRoutes } from '../swatches/routes.ts';
-import { AppError } from './errors.ts';
-import { healthRoutes } from './health.ts';
+import { installHttpMetrics } from '../ops/metrics.ts';
+import { installContract } from './contract.ts';
+import { AppError, requestErrorOf } from './errors.ts';
+import { healthRoutes, VERSION } from './health.ts';
+import { refuseNulCharacters } from './validation.ts';
 import { webRoutes } from './web.ts';
 
 declare module 'fastify' {
@@ -41,6 +44,11 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
+  });
+  installHttpMetrics(app as unknown as FastifyInstance, { pool: rt.pool, workerDeadAfterMs: config.worker.deadAfterMs, token: config.metrics.token });
+  // One guard for every route: no string we store or look up may hold U+0000 (see validation.ts).
+  app.addHook('preValidation', async (req) => {
+    refuseNulCharacters({ params: req.params, query: req.query, body: req.body });
   });
 
   await app.register(helmet, {
@@ -72,13 +80,25 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
     limits: { fileSize: config.uploads.maxBytes, files: 1, fields: 10, fieldSize: 10_000 },
   });
 
+  await installContract(app as unknown as FastifyInstance, { version: VERSION });
+
   app.setErrorHandler((error: FastifyError | AppError, req, reply) => {
+    const caused = requestErrorOf(error);
+    if (caused) {
+      req.log.warn({ err: error }, 'request refused by the database');
+      error = caused;
+    }
     if (error instanceof AppError) {
-      // Overload (a full render pool): tell clients when to come back.
-      if ('retryAfterS' in error && typeof error.retryAfterS === 'number') reply.header('retry-after', String(error.retryAfterS));
+      if (error.headers) reply.headers(error.headers);
       return reply.status(error.status).send({ error: { code: error.code, message: error.message, details: error.details } });
     }
     const status = (error as FastifyError).statusCode ?? 500;
+    if ((error as FastifyError).code === 'FST_ERR_RESPONSE_SERIALIZATION') {
+      // Our answer broke its own contract: a bug on our side, never sent half-checked.
+      const issues = ((error as Error).cause as { issues?: unknown } | undefined)?.issues;
+      req.log.error({ err: error, route: req.routeOptions.url, issues }, 'the answer does not match its schema');
+      return reply.status(500).send({ error: { code: 'internal', message: 'Something went wrong on our side; the error was logged' } });
+    }
     if (status >= 500) {
       req.log.error({ err: error }, 'request failed');
       return reply.status(500).send({ error: { code: 'internal', message: 'Something went wrong on our side; the error was logged' } });

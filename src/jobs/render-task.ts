@@ -1,5 +1,6 @@
 import type { JobHelpers, Task } from 'graphile-worker';
 import type { Logger } from 'pino';
+import { renderFinished } from '../ops/metrics.ts';
 import { publishRenderEvent } from '../renders/events.ts';
 import { markAttemptFailed, markRunning, markSucceeded, setProgress } from '../renders/repository.ts';
 import { renderJobFor, renderKeyPrefix } from '../rendering/jobs.ts';
@@ -66,12 +67,14 @@ export function createRenderTask(rt: Runtime, currentWorkerId: () => string): Ta
         log.warn({ renderAttempt: attempt }, 'render canceled or taken over by another attempt while running; this attempt\'s output discarded');
         return;
       }
+      renderFinished(render.engine, images.map((i) => i.size), durationMs, 'succeeded');
       await publishRenderEvent(rt.pool, { id: render.id, status: 'succeeded', progress: 1 });
       log.info({ durationMs, timings: result.timings }, 'render succeeded');
     } catch (error) {
       const final = helpers.job.attempts >= helpers.job.max_attempts;
       const message = describeFailure(error);
       log.error({ err: error, final }, 'render attempt failed');
+      renderFinished(render.engine, (render.params as { sizes?: string[] }).sizes, performance.now() - started, 'failed');
       await Promise.all(keys.map((k) => rt.storage.delete(k).catch(() => undefined)));
       const current = await markAttemptFailed(rt.db, render.id, attempt, final ? message.replace(/; it will be retried.*$/, '') : message, final);
       if (!current) {

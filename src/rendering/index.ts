@@ -82,9 +82,8 @@ export interface RenderService {
 
 /** The pool's queue is full: answered 503 with Retry-After. */
 export class RenderPoolBusyError extends AppError {
-  readonly retryAfterS = 2;
   constructor() {
-    super(503, 'busy', 'The server is busy rendering images; try again in a moment');
+    super(503, 'busy', 'The server is busy rendering images; try again in a moment', undefined, { 'retry-after': '2' });
     this.name = 'RenderPoolBusyError';
   }
 }

@@ -1,9 +1,11 @@
+import type { RenderImage } from '../contract/renders.ts';
 import { createHash } from 'node:crypto';
 import type { Runtime } from '../runtime.ts';
 import { findColorBySlug, findCutBySlugOrLegacyId, findFamilyBySlug } from '../catalog/repository.ts';
-import type { FabricColorRow, FabricFamilyRow, RenderRow, SwatchUploadRow } from '../db/schema.ts';
-import type { FabricDesign } from '../engines/types.ts';
+import type { FabricColorRow, RenderRow, SwatchUploadRow } from '../db/schema.ts';
 import { AppError, unprocessable } from '../http/errors.ts';
+import { renderOrdered } from '../ops/metrics.ts';
+import { fabricDescriptor, type FabricDescriptor } from '../rendering/fabric.ts';
 import {
   addBatchItem,
   createBatch,
@@ -35,27 +37,8 @@ export interface RenderOrderResult {
   renders: Array<{ render: RenderRow; reused: boolean }>;
 }
 
-/** What determines a render's fabric, without pixels: hashed into the cache key. */
-export interface FabricDescriptor {
-  design: FabricDesign;
-  hex: string;
-  repeatMm?: number;
-  swatch?: { uploadId: string; key: string; sha256: string; widthMm: number };
-  /** A colour whose cloth is a photographed swatch, already made into a tile by the admin console. */
-  tile?: { key: string; widthMm: number };
-}
-
-export function fabricDescriptor(family: FabricFamilyRow, color: FabricColorRow | undefined, swatch: SwatchUploadRow | undefined): FabricDescriptor {
-  const design = family.design as FabricDesign;
-  return {
-    design,
-    hex: color?.hex ?? swatch?.mean_hex ?? '#808080',
-    repeatMm: color?.repeat_mm != null ? Number(color.repeat_mm) : undefined,
-    swatch: swatch ? { uploadId: swatch.id, key: swatch.storage_key, sha256: swatch.sha256, widthMm: Number(swatch.width_mm) } : undefined,
-    // Tile keys name their content (hash and width), so the key itself identifies the pixels.
-    tile: !swatch && color?.swatch_key ? { key: color.swatch_key, widthMm: Number(color.swatch_width_mm ?? 60) } : undefined,
-  };
-}
+// Fabric resolution lives in the render service, written once.
+export { fabricDescriptor, type FabricDescriptor } from '../rendering/fabric.ts';
 
 function stableStringify(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
@@ -189,18 +172,13 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
       }
       await addBatchItem(trx, batchId, render.id, position);
       renders.push({ render, reused: !inserted });
+      renderOrdered(!inserted);
     }
     return { batchId, renders };
   });
 }
 
-export interface ApiImage {
-  size: 'full' | 'preview' | 'thumb';
-  format: string;
-  url: string;
-  width: number;
-  height: number;
-}
+export type ApiImage = RenderImage;
 
 export function apiImages(rt: Runtime, render: RenderRow): ApiImage[] {
   return render.images.map((i) => ({ size: i.size, format: i.format, url: rt.storage.url(i.key), width: i.width, height: i.height }));

@@ -4,7 +4,11 @@ import os from 'node:os';
 import { Logger as GraphileLogger, makeWorkerUtils, run, type Runner, type WorkerUtils } from 'graphile-worker';
 import { sql } from 'kysely';
 import type { Runtime } from '../runtime.ts';
+import { publishRenderEvent } from '../renders/events.ts';
+import { failStrandedRenders } from '../renders/repository.ts';
 import { createRenderTask } from './render-task.ts';
+
+const STRANDED_MESSAGE = 'The render stopped when the machine rendering it was lost, with no attempt left; order it again';
 
 export interface WorkerHandle {
   id: string;
@@ -85,6 +89,11 @@ export async function startWorker(rt: Runtime): Promise<WorkerHandle> {
       // that was in fact finished meanwhile is skipped by the next attempt.
       if (w.job_worker_ids.length) await utils.forceUnlockWorkers(w.job_worker_ids);
       logger.warn({ deadWorker: w.id }, 'worker stopped sending heartbeats; its jobs were released');
+    }
+    // Renders whose job is spent (or gone) would otherwise stay 'running' forever.
+    for (const renderId of await failStrandedRenders(db, config.worker.deadAfterMs, STRANDED_MESSAGE)) {
+      await publishRenderEvent(rt.pool, { id: renderId, status: 'failed', progress: 0, error: STRANDED_MESSAGE }).catch(() => undefined);
+      logger.warn({ renderId }, 'render had no attempt left after its worker was lost; marked failed');
     }
   }
 

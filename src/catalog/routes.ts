@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { etagMatches, type CachedResponse } from './cache.ts';
 import sharp from 'sharp';
 import type { FabricColorRow, FabricFamilyRow } from '../db/schema.ts';
 import type { FabricDesign } from '../engines/types.ts';
@@ -18,11 +19,23 @@ export function swatchUrl(rt: Runtime, family: FabricFamilyRow, color: FabricCol
   return `${rt.config.publicBaseUrl}/api/swatches/${family.slug}/${color.slug}.jpg?v=${version}`;
 }
 
+/**
+ * A cached JSON body with its ETag; 304 when the client already has it. `no-cache` makes browsers
+ * revalidate every time, so a catalogue change shows at once while unchanged reads cost a 304.
+ */
+export async function sendCached(req: FastifyRequest, reply: FastifyReply, cached: CachedResponse) {
+  const { body, etag } = await cached.get();
+  reply.header('etag', etag).header('cache-control', 'no-cache');
+  if (etagMatches(req.headers['if-none-match'], etag)) return reply.status(304).send();
+  return reply.header('content-type', 'application/json; charset=utf-8').send(body);
+}
+
 export async function catalogRoutes(app: FastifyInstance) {
   const rt = app.runtime;
 
-  app.get('/api/catalog', async () => {
-    const families = await listActiveFamiliesWithColors(rt.db);
+  const activeFamilies = rt.catalog.value('active-families', () => listActiveFamiliesWithColors(rt.db));
+  const catalogBody = rt.catalog.response('api-catalog', async () => {
+    const families = await activeFamilies();
     return {
       families: families.map(({ family, colors }) => ({
         id: family.slug,
@@ -43,8 +56,9 @@ export async function catalogRoutes(app: FastifyInstance) {
       })),
     };
   });
+  app.get('/api/catalog', (req, reply) => sendCached(req, reply, catalogBody));
 
-  app.get('/api/cuts', async () => {
+  const cutsBody = rt.catalog.response('api-cuts', async () => {
     const cuts = await listActiveCuts(rt.db);
     const templates = [...rt.engines.values()].flatMap((e) => e.views());
     return {
@@ -59,6 +73,7 @@ export async function catalogRoutes(app: FastifyInstance) {
       })),
     };
   });
+  app.get('/api/cuts', (req, reply) => sendCached(req, reply, cutsBody));
 
   // Procedural swatch cards, made on demand and kept: a small JPEG per colour.
   const cards = new Map<string, Buffer>();

@@ -131,14 +131,19 @@ export async function startWorker(rt: Runtime): Promise<WorkerHandle> {
 
   // After an outage every process's last beat is old, this one's included: give the others a full
   // WORKER_DEAD_AFTER_MS to beat again before taking any of them for dead.
-  let lastBeatAt = Date.now();
+  let lastBeatFailed = false;
   let reapNotBefore = 0;
   async function beatAndReap() {
     // A worker wrongly given up for dead (a long pause) comes back to life with its next beat.
-    await db.updateTable('workers').set({ last_heartbeat_at: sql`now()` as never, stopped_at: null }).where('id', '=', id).execute();
+    try {
+      await db.updateTable('workers').set({ last_heartbeat_at: sql`now()` as never, stopped_at: null }).where('id', '=', id).execute();
+    } catch (error) {
+      lastBeatFailed = true;
+      throw error;
+    }
     const now = Date.now();
-    if (now - lastBeatAt > config.worker.heartbeatMs * 2) reapNotBefore = now + config.worker.deadAfterMs;
-    lastBeatAt = now;
+    if (lastBeatFailed) reapNotBefore = now + config.worker.deadAfterMs;
+    lastBeatFailed = false;
     if (now < reapNotBefore) return;
     const dead = await db
       .updateTable('workers')

@@ -1,14 +1,11 @@
 /**
  * The stylist web app end to end, in real headless Chromium against the real server (embedded
  * PostgreSQL, in-process render worker, compose engine). One browser, one session, run in order:
- * the way an associate moves through the app. Screenshots go to test-results/, measurements to
- * bench/results/web.json.
+ * the way an associate moves through the app. Screenshots go to test-results/; the
+ * browser measurements are in bench/web.bench.ts (`npm run bench web`).
  */
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import os from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { build } from 'vite';
@@ -17,7 +14,6 @@ import { startTestApp, startTestDatabase, type TestApp } from '../helpers/harnes
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const RESULTS = path.join(ROOT, 'test-results');
-const BENCH_FILE = path.join(ROOT, 'bench/results/web.json');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -30,17 +26,14 @@ let t: TestApp;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-const bench: Record<string, unknown> = {};
 /** Script errors and CSP refusals seen by the main page: there must be none. */
 const pageErrors: string[] = [];
-let buildMs = 0;
 
 // In-page code runs in the browser; the project's tsconfig has no DOM types, hence `any`.
 const doc = () => (globalThis as any).document;
 
 beforeAll(async () => {
   await mkdir(RESULTS, { recursive: true });
-  const started = performance.now();
   // Vitest runs with NODE_ENV=test; the app must be built as `npm run build:web` builds it.
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
@@ -49,7 +42,6 @@ beforeAll(async () => {
   } finally {
     process.env.NODE_ENV = nodeEnv;
   }
-  buildMs = performance.now() - started;
   pg = await startTestDatabase();
   t = await startTestApp({ databaseUrl: pg.url });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
@@ -88,40 +80,6 @@ async function waitForPreview(key: string, p: Page = page, timeout = 20_000) {
     key,
     { timeout },
   );
-}
-
-/** Taps a control and measures, inside the page, until the new preview is painted. */
-async function tapAndTime(selector: string, key: string): Promise<number> {
-  return page.evaluate(
-    async ({ selector, key }: { selector: string; key: string }) => {
-      const d = (globalThis as any).document;
-      const raf = () => new Promise((r) => (globalThis as any).requestAnimationFrame(r));
-      const start = performance.now();
-      d.querySelector(selector).click();
-      for (;;) {
-        await raf();
-        const img = d.querySelector('[data-testid=preview-image]');
-        if (img && img.dataset.key === key && img.complete && img.naturalWidth > 0) break;
-        if (performance.now() - start > 20_000) throw new Error(`preview ${key} not shown`);
-      }
-      // The frame after the swap is the one the associate sees.
-      await raf();
-      return performance.now() - start;
-    },
-    { selector, key },
-  );
-}
-
-function stats(values: number[]) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const q = (p: number) => {
-    const pos = (sorted.length - 1) * p;
-    const lo = Math.floor(pos);
-    const hi = Math.ceil(pos);
-    return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-  };
-  const r = (v: number) => Math.round(v * 10) / 10;
-  return { n: values.length, median: r(q(0.5)), p95: r(q(0.95)), min: r(sorted[0]!), max: r(sorted.at(-1)!) };
 }
 
 /** A photographed check cloth: a tartan-like check with yarn noise, on a grey table, slightly lit from one side. */
@@ -644,172 +602,4 @@ describe('the stylist on a showroom tablet', () => {
     await slow.close();
     expect(pageErrors).toEqual([]);
   });
-});
-
-describe('measurements (recorded to bench/results/web.json, not asserted)', () => {
-  it('tap on a colour → new preview on screen', { timeout: 240_000 }, async () => {
-    await page.goto(t.url + '/');
-    await page.locator('[data-family]').first().waitFor();
-    await waitForPreview('super-120s-twill/navy//single-breasted/front');
-    // A cut and view no test rendered before: every colour is a fresh render.
-    await page.click('[data-cut=three-piece]');
-    await page.click('[data-view=three-quarter]');
-    const taps: Array<{ ms: number; id: string; at: number }> = [];
-    const catalog = (await (await fetch(`${t.url}/api/catalog`)).json()) as { families: Array<{ id: string; colors: Array<{ id: string }> }> };
-    const families = catalog.families;
-    for (const family of families) {
-      await page.click(`[data-family=${family.id}]`);
-      const shownColor = await page.locator('[data-color][aria-checked=true]').getAttribute('data-color');
-      await waitForPreview(`${family.id}/${shownColor}//three-piece/three-quarter`, page, 30_000);
-      for (const color of family.colors) {
-        if (color.id === shownColor) continue;
-        const at = Date.now();
-        const ms = await tapAndTime(`[data-color="${color.id}"]`, `${family.id}/${color.id}//three-piece/three-quarter`);
-        taps.push({ ms, at, id: (await page.locator('[data-testid=preview-image]').getAttribute('data-render-id'))! });
-      }
-    }
-    // Back and forth over colours already rendered: the cache answers at once.
-    const cached: number[] = [];
-    const last = families.at(-1)!;
-    for (let i = 0; i < 24; i++) {
-      const color = last.colors[i % last.colors.length]!;
-      const current = await page.locator('[data-color][aria-checked=true]').getAttribute('data-color');
-      if (color.id === current) continue;
-      cached.push(await tapAndTime(`[data-color="${color.id}"]`, `${last.id}/${color.id}//three-piece/three-quarter`));
-    }
-    // The server's share of a fresh tap: from the render row's creation to its end (queue + render + storage).
-    const fresh: number[] = [];
-    const server: number[] = [];
-    const renderOnly: number[] = [];
-    for (const tap of taps) {
-      const r = (await (await fetch(`${t.url}/api/renders/${tap.id}`)).json()) as { createdAt: string; finishedAt: string; durationMs: number };
-      // A colour an earlier test already rendered in this cut and view is not a fresh render.
-      if (new Date(r.createdAt).getTime() < tap.at - 5) continue;
-      fresh.push(tap.ms);
-      server.push(new Date(r.finishedAt).getTime() - new Date(r.createdAt).getTime());
-      renderOnly.push(r.durationMs);
-    }
-    // As an associate works: a family is chosen, looked at, then its colours tapped one by one. While
-    // the suit is on screen the app prepares the family's other colourways.
-    await page.click('[data-cut=double-breasted]');
-    await page.click('[data-view=three-quarter]');
-    const paused: number[] = [];
-    for (const family of families.filter((f) => f.id !== 'city-pinstripe').slice(0, 9)) {
-      await page.click(`[data-family=${family.id}]`);
-      const shownColor = await page.locator('[data-color][aria-checked=true]').getAttribute('data-color');
-      await waitForPreview(`${family.id}/${shownColor}//double-breasted/three-quarter`, page, 30_000);
-      await page.waitForTimeout(1500);
-      for (const color of family.colors) {
-        if (color.id === shownColor) continue;
-        paused.push(await tapAndTime(`[data-color="${color.id}"]`, `${family.id}/${color.id}//double-breasted/three-quarter`));
-        await page.waitForTimeout(800);
-      }
-    }
-
-    bench.tapColorToPreviewMs = {
-      afterAPause: {
-        ...stats(paused),
-        note: 'a family chosen and looked at for 1.5 s, then its colours tapped 0.8 s apart: the app has prepared them meanwhile',
-      },
-      fresh: {
-        ...stats(fresh),
-        note: 'colour never rendered in this cut and view: order, queue, render (all three sizes), event, image load and paint',
-        serverCreatedToFinished: stats(server),
-        workerDuration: stats(renderOnly),
-      },
-      cached: { ...stats(cached), note: 'colour rendered before: the API answers 200 from its cache' },
-    };
-    expect(fresh.length).toBeGreaterThanOrEqual(20);
-    expect(paused.length).toBeGreaterThanOrEqual(20);
-  });
-
-  it('first load of / to interactive, and the size of the JavaScript', async () => {
-    const runs: Array<{ interactive: number; firstPreview: number; domContentLoaded: number; html: number; js: any; catalog: any; cuts: any; catalogFetches: number }> = [];
-    for (let i = 0; i < 5; i++) {
-      const ctx = await browser.newContext({ viewport: LANDSCAPE, locale: 'es-ES' });
-      const p = await ctx.newPage();
-      // Interactive: the catalogue is on screen and a colour chip can be tapped. Noted by the page itself,
-      // the moment the elements appear, so the test's own polling does not count.
-      await p.addInitScript(() => {
-        const w = globalThis as any;
-        new w.MutationObserver((_: unknown, observer: any) => {
-          if (!w.__cardsAt && w.document.querySelector('[data-family]')) w.__cardsAt = w.performance.now();
-          if (!w.__interactiveAt && w.document.querySelector('[data-color]')) {
-            w.__interactiveAt = w.performance.now();
-            observer.disconnect();
-          }
-        }).observe(w.document, { subtree: true, childList: true });
-      });
-      await p.goto(t.url + '/', { waitUntil: 'commit' });
-      await p.waitForFunction(() => (globalThis as any).__interactiveAt);
-      const interactive: number = await p.evaluate(() => (globalThis as any).__interactiveAt);
-      await p.waitForFunction(() => {
-        const img = (globalThis as any).document.querySelector('[data-testid=preview-image]');
-        return img && img.complete && img.naturalWidth > 0;
-      });
-      const firstPreview = await p.evaluate(() => performance.now());
-      const timing = await p.evaluate(() => {
-        const perf = (globalThis as any).performance;
-        const nav = perf.getEntriesByType('navigation')[0];
-        const resources = perf.getEntriesByType('resource') as Array<{ name: string; startTime: number; responseEnd: number }>;
-        const find = (re: RegExp) => resources.find((r) => re.test(r.name));
-        const span = (r?: { startTime: number; responseEnd: number }) => (r ? { start: r.startTime, end: r.responseEnd } : null);
-        return { catalogFetches: resources.filter((r) => /\/api\/catalog$/.test(r.name)).length, domContentLoaded: nav.domContentLoadedEventEnd, html: nav.responseEnd, js: span(find(/\/assets\/.*\.js$/)), catalog: span(find(/\/api\/catalog$/)), cuts: span(find(/\/api\/cuts$/)) };
-      });
-      runs.push({ interactive, firstPreview, ...timing });
-      await ctx.close();
-    }
-    const dist = path.join(ROOT, 'web/dist');
-    const files = (await readdir(path.join(dist, 'assets'))).map((f) => `assets/${f}`);
-    // What the stylist's page loads: the files index.html names (lazy chunks such as the admin console are not).
-    const indexHtml = await readFile(path.join(dist, 'index.html'), 'utf8');
-    const entry = [...indexHtml.matchAll(/(?:src|href)="\/(assets\/[^"]+)"/g)].map((m) => m[1]!);
-    const size = async (ext: string, only?: string[]) => {
-      let raw = 0;
-      let gzip = 0;
-      let brotli = 0;
-      for (const f of files.filter((f) => f.endsWith(ext) && (!only || only.includes(f)))) {
-        const data = await readFile(path.join(dist, f));
-        raw += data.length;
-        gzip += gzipSync(data, { level: 9 }).length;
-        brotli += brotliCompressSync(data).length;
-      }
-      return { rawBytes: raw, gzipBytes: gzip, brotliBytes: brotli };
-    };
-    bench.firstLoadMs = {
-      toInteractive: { ...stats(runs.map((r) => r.interactive)), note: 'navigation start → catalogue cards and colour chips on screen (fresh browser context, cold cache)' },
-      toFirstPreview: stats(runs.map((r) => r.firstPreview)),
-      domContentLoaded: stats(runs.map((r) => r.domContentLoaded)),
-      // Where the time goes: when each request ended, from navigation start.
-      htmlLoaded: stats(runs.map((r) => r.html)),
-      scriptLoaded: stats(runs.map((r) => r.js?.end ?? NaN)),
-      catalogRequest: { startedAt: stats(runs.map((r) => r.catalog?.start ?? NaN)), endedAt: stats(runs.map((r) => r.catalog?.end ?? NaN)) },
-      cutsRequestEndedAt: stats(runs.map((r) => r.cuts?.end ?? NaN)),
-      // 1 when the app's request reused the <link rel=preload> of index.html.
-      catalogRequestsPerLoad: Math.max(...runs.map((r) => r.catalogFetches)),
-    };
-    bench.bundle = {
-      stylistPage: { js: await size('.js', entry), css: await size('.css', entry), note: 'what / loads (index.html’s script and stylesheet)' },
-      allChunks: { js: await size('.js'), css: await size('.css'), note: 'including lazily loaded chunks (the admin console)' },
-      buildMs: Math.round(buildMs),
-    };
-
-    const result = {
-      recordedAt: new Date().toISOString(),
-      machine: {
-        cpu: os.cpus()[0]?.model ?? 'unknown',
-        cores: os.cpus().length,
-        node: process.version,
-        browser: browser.version(),
-        // Other work on the machine (parallel test suites) slows the renders: read the numbers with it.
-        loadAverage1m: Number(os.loadavg()[0]!.toFixed(2)),
-      },
-      targets: { tapColorToPreviewP95Ms: 150, firstLoadToInteractiveMs: 1000, gzipJsBytes: 200 * 1024 },
-      ...bench,
-    };
-    await mkdir(path.dirname(BENCH_FILE), { recursive: true });
-    await writeFile(BENCH_FILE, JSON.stringify(result, null, 2) + '\n');
-    console.log(JSON.stringify(result, null, 2));
-    expect(existsSync(BENCH_FILE)).toBe(true);
-  }, 120_000);
 });

@@ -99,6 +99,18 @@ const envSchema = z.object({
   CATALOG_IMPORT_MAX_BYTES: int(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
   COMFYUI_URL: z.url().optional(),
 
+  METRICS_TOKEN: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
+  WORKER_METRICS_PORT: int(0, 65535).optional(),
+
+  RETENTION_ENABLED: bool.default(true),
+  RETENTION_CRON: z.string().regex(/^\S+ \S+ \S+ \S+ \S+$/, { message: 'expected a crontab schedule such as "17 3 * * *"' }).default('17 3 * * *'),
+  RETENTION_FAILED_RENDERS_DAYS: int(0, 3650).default(7),
+  RETENTION_UNUSED_RENDERS_DAYS: int(0, 3650).default(0),
+  RETENTION_EXPIRED_LOOKS_DAYS: int(0, 3650).default(30),
+  STUDIO_RETENTION_DAYS: int(0, 3650).default(30),
+  RETENTION_SWATCH_UPLOADS_DAYS: int(0, 3650).default(30),
+  RETENTION_ORPHAN_FILES_HOURS: int(0, 24 * 3650).default(24),
+
   GIT_COMMIT: z.string().optional(),
   BUILD_TIME: z.string().optional(),
 });
@@ -154,6 +166,20 @@ export interface Config {
   };
   admin: { uploadMaxBytes: number; importMaxBytes: number };
   comfyuiUrl?: string;
+  metrics: { token?: string; workerPort?: number };
+  /**
+   * What the retention job removes and after how long; 0 turns a rule off. See src/ops/retention.ts.
+   */
+  retention: {
+    enabled: boolean;
+    cron: string;
+    failedRendersDays: number;
+    unusedRendersDays: number;
+    expiredLooksDays: number;
+    studioPhotosDays: number;
+    swatchUploadsDays: number;
+    orphanFilesHours: number;
+  };
   build: { commit?: string; time?: string };
 }
 
@@ -258,6 +284,17 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     },
     admin: { uploadMaxBytes: e.ADMIN_UPLOAD_MAX_BYTES, importMaxBytes: e.CATALOG_IMPORT_MAX_BYTES },
     comfyuiUrl: e.COMFYUI_URL,
+    metrics: { token: e.METRICS_TOKEN, workerPort: e.WORKER_METRICS_PORT },
+    retention: {
+      enabled: e.RETENTION_ENABLED,
+      cron: e.RETENTION_CRON,
+      failedRendersDays: e.RETENTION_FAILED_RENDERS_DAYS,
+      unusedRendersDays: e.RETENTION_UNUSED_RENDERS_DAYS,
+      expiredLooksDays: e.RETENTION_EXPIRED_LOOKS_DAYS,
+      studioPhotosDays: e.STUDIO_RETENTION_DAYS,
+      swatchUploadsDays: e.RETENTION_SWATCH_UPLOADS_DAYS,
+      orphanFilesHours: e.RETENTION_ORPHAN_FILES_HOURS,
+    },
     build: { commit: e.GIT_COMMIT, time: e.BUILD_TIME },
   };
 }

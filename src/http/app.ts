@@ -13,8 +13,11 @@ import type { Runtime } from '../runtime.ts';
 import { fileRoutes } from '../storage/routes.ts';
 import { swatchRoutes } from '../swatches/routes.ts';
 import { isDatabaseUnavailable } from '../db/database.ts';
-import { AppError } from './errors.ts';
-import { healthRoutes } from './health.ts';
+import { installHttpMetrics } from '../ops/metrics.ts';
+import { installContract } from './contract.ts';
+import { AppError, requestErrorOf } from './errors.ts';
+import { healthRoutes, VERSION } from './health.ts';
+import { refuseNulCharacters } from './validation.ts';
 import { webRoutes } from './web.ts';
 
 declare module 'fastify' {
@@ -51,6 +54,11 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  installHttpMetrics(app as unknown as FastifyInstance, { pool: rt.pool, workerDeadAfterMs: config.worker.deadAfterMs, token: config.metrics.token });
+  // One guard for every route: no string we store or look up may hold U+0000 (see validation.ts).
+  app.addHook('preValidation', async (req) => {
+    refuseNulCharacters({ params: req.params, query: req.query, body: req.body });
+  });
 
   await app.register(helmet, {
     // The API is also called by a front end on another origin: images must be embeddable there.
@@ -81,8 +89,16 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
     limits: { fileSize: config.uploads.maxBytes, files: 1, fields: 10, fieldSize: 10_000 },
   });
 
+  await installContract(app as unknown as FastifyInstance, { version: VERSION });
+
   app.setErrorHandler((error: FastifyError | AppError, req, reply) => {
+    const caused = requestErrorOf(error);
+    if (caused) {
+      req.log.warn({ err: error }, 'request refused by the database');
+      error = caused;
+    }
     if (error instanceof AppError) {
+      if (error.headers) reply.headers(error.headers);
       return reply.status(error.status).send({ error: { code: error.code, message: error.message, details: error.details } });
     }
     if (isDatabaseUnavailable(error)) {
@@ -95,6 +111,12 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
         .send({ error: { code: 'database_unavailable', message: 'The service is briefly unable to reach its database; try again in a few seconds' } });
     }
     const status = (error as FastifyError).statusCode ?? 500;
+    if ((error as FastifyError).code === 'FST_ERR_RESPONSE_SERIALIZATION') {
+      // Our answer broke its own contract: a bug on our side, never sent half-checked.
+      const issues = ((error as Error).cause as { issues?: unknown } | undefined)?.issues;
+      req.log.error({ err: error, route: req.routeOptions.url, issues }, 'the answer does not match its schema');
+      return reply.status(500).send({ error: { code: 'internal', message: 'Something went wrong on our side; the error was logged' } });
+    }
     if (status >= 500) {
       req.log.error({ err: error }, 'request failed');
       return reply.status(500).send({ error: { code: 'internal', message: 'Something went wrong on our side; the error was logged' } });

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { RenderStatus } from '../db/schema.ts';
 
 export const RENDER_CHANNEL = 'atelier_render';
-/** Raised by triggers on the catalogue tables (migration 0005). */
+/** Raised by triggers on the catalogue tables (migration 0006). */
 export const CATALOG_CHANNEL = 'atelier_catalog';
 /** Emitted after the listener reconnects: notifications sent meanwhile were lost. */
 const RESYNC = Symbol('resync');

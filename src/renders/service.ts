@@ -1,9 +1,11 @@
+import type { RenderImage } from '../contract/renders.ts';
 import { createHash } from 'node:crypto';
 import type { Runtime } from '../runtime.ts';
 import { findColorBySlug, findCutBySlugOrLegacyId, findFamilyBySlug } from '../catalog/repository.ts';
 import type { FabricColorRow, FabricFamilyRow, RenderRow, SwatchUploadRow } from '../db/schema.ts';
 import type { FabricDesign } from '../engines/types.ts';
 import { AppError, unprocessable } from '../http/errors.ts';
+import { renderOrdered } from '../ops/metrics.ts';
 import {
   addBatchItem,
   createBatch,
@@ -189,18 +191,13 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
       }
       await addBatchItem(trx, batchId, render.id, position);
       renders.push({ render, reused: !inserted });
+      renderOrdered(!inserted);
     }
     return { batchId, renders };
   });
 }
 
-export interface ApiImage {
-  size: 'full' | 'preview' | 'thumb';
-  format: string;
-  url: string;
-  width: number;
-  height: number;
-}
+export type ApiImage = RenderImage;
 
 export function apiImages(rt: Runtime, render: RenderRow): ApiImage[] {
   return render.images.map((i) => ({ size: i.size, format: i.format, url: rt.storage.url(i.key), width: i.width, height: i.height }));

@@ -51,6 +51,13 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   // Node wants the headers deadline no later than the whole request's.
   app.server.headersTimeout = Math.min(app.server.headersTimeout || 60_000, config.http.requestTimeoutMs);
 
+  // A console change is visible to the very next request on this replica; the NOTIFY its triggers
+  // send reaches the other replicas (and this one again) a moment later.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && reply.statusCode < 400 && req.url.startsWith('/api/admin/')) rt.catalog.invalidate();
+    return payload;
+  });
+
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });

@@ -92,6 +92,7 @@ const envSchema = z.object({
   ADMIN_EMAIL: z.email({ message: 'expected an email address' }).transform((v) => v.toLowerCase()).default('admin@atelier.local'),
   SESSION_TTL_HOURS: num(0.01, 24 * 90).default(12),
   LOGIN_MAX_FAILURES: int(1, 1000).default(5),
+  LOGIN_IP_MAX_FAILURES: int(1, 100_000).default(30),
   LOGIN_LOCK_MINUTES: num(0.01, 24 * 60).default(15),
   LOGIN_RATE_LIMIT_MAX: int(1, 100_000).default(20),
   PASSWORD_MIN_LENGTH: int(8, 256).default(10),
@@ -157,8 +158,12 @@ export interface Config {
     /** The account ADMIN_PASSWORD keeps (created at start when missing). */
     adminEmail: string;
     sessionTtlHours: number;
-    /** Failed logins in a row that lock an account, and for how long. */
+    /**
+     * Failed sign-ins for one account from one client, and from one client over all accounts, within
+     * loginLockMinutes; past either, that client waits out the rest of the window.
+     */
     loginMaxFailures: number;
+    loginIpMaxFailures: number;
     loginLockMinutes: number;
     /** Login attempts per client IP per RATE_LIMIT_WINDOW_MS. */
     loginRateLimitMax: number;
@@ -278,6 +283,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       adminEmail: e.ADMIN_EMAIL,
       sessionTtlHours: e.SESSION_TTL_HOURS,
       loginMaxFailures: e.LOGIN_MAX_FAILURES,
+      loginIpMaxFailures: e.LOGIN_IP_MAX_FAILURES,
       loginLockMinutes: e.LOGIN_LOCK_MINUTES,
       loginRateLimitMax: e.LOGIN_RATE_LIMIT_MAX,
       passwordMinLength: e.PASSWORD_MIN_LENGTH,

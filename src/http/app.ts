@@ -86,6 +86,7 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
       error = caused;
     }
     if (error instanceof AppError) {
+      if (error.headers) reply.headers(error.headers);
       return reply.status(error.status).send({ error: { code: error.code, message: error.message, details: error.details } });
     }
     const status = (error as FastifyError).statusCode ?? 500;

@@ -8,6 +8,8 @@ export class AppError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** Response headers that go with the refusal (Retry-After, for example). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'AppError';

@@ -5,6 +5,7 @@ import { Logger as GraphileLogger, runMigrations as runGraphileMigrations } from
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { bootstrapAdminAccount } from './auth/service.ts';
+import { CatalogCache } from './catalog/cache.ts';
 import { parseCatalogDocument } from './catalog/catalog-file.ts';
 import { importCatalog } from './catalog/import.ts';
 import { countFamilies } from './catalog/repository.ts';
@@ -33,6 +34,8 @@ export interface Runtime {
   /** The one render service of this process: its thread pool starts on first use. */
   rendering: RenderService;
   events: RenderEvents;
+  /** The public catalogue's reads, kept in memory until a NOTIFY says it changed. */
+  catalog: CatalogCache;
   close(): Promise<void>;
 }
 
@@ -47,7 +50,11 @@ export async function startRuntime(config: Config, logger: Logger, options: { se
     });
     databaseUrl = embedded.url;
   }
-  const pool = createPool(databaseUrl, config.database.poolMax);
+  const pool = createPool(databaseUrl, {
+    max: config.database.poolMax,
+    acquireTimeoutMs: config.database.acquireTimeoutMs,
+    statementTimeoutMs: config.database.statementTimeoutMs,
+  });
   try {
     const db = createDb(pool);
     await migrate(pool, logger);
@@ -83,6 +90,7 @@ export async function startRuntime(config: Config, logger: Logger, options: { se
       engines,
       rendering,
       events,
+      catalog: new CatalogCache((listener) => events.onCatalogChange(listener)),
       async close() {
         await rendering.close();
         await events.stop();

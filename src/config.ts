@@ -94,6 +94,8 @@ const envSchema = z.object({
   RENDER_THREAD_QUEUE_MAX: int(1, 100_000).default(64),
   TEMPLATE_MEMORY_MB: int(16, 8192).default(256),
   SWATCH_TILE_CACHE_MB: int(4, 4096).default(64),
+  // Fast path: a preview-only POST /api/renders renders on the replica that received it.
+  PREVIEW_DIRECT: bool.default(true),
   TEMPLATE_CACHE_DIR: z.string().min(1).optional(),
   // Fault injection for tests only (ignored unless NODE_ENV=test): makes each render last this long.
   TEST_RENDER_DELAY_MS: int(0, 600_000).default(0),
@@ -196,6 +198,7 @@ export interface Config {
     maxQueue: number;
     templateCacheBytes: number;
     tileCacheBytes: number;
+    previewDirect: boolean;
   };
   shutdownTimeoutMs: number;
   watermark: { text: string; opacity: number; position: Env['WATERMARK_POSITION'] };
@@ -344,6 +347,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       maxQueue: e.RENDER_THREAD_QUEUE_MAX,
       templateCacheBytes: e.TEMPLATE_MEMORY_MB * 1024 * 1024,
       tileCacheBytes: e.SWATCH_TILE_CACHE_MB * 1024 * 1024,
+      previewDirect: e.PREVIEW_DIRECT,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     watermark: { text: e.WATERMARK_TEXT, opacity: e.WATERMARK_OPACITY, position: e.WATERMARK_POSITION },

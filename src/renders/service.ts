@@ -1,16 +1,20 @@
 import type { RenderImage } from '../contract/renders.ts';
 import { createHash } from 'node:crypto';
+import os from 'node:os';
 import type { Runtime } from '../runtime.ts';
 import { findColorBySlug, findCutBySlugOrLegacyId, findFamilyBySlug } from '../catalog/repository.ts';
 import type { FabricColorRow, RenderRow, SwatchUploadRow } from '../db/schema.ts';
 import { AppError, unprocessable } from '../http/errors.ts';
-import { renderOrdered } from '../ops/metrics.ts';
+import { renderFinished, renderOrdered } from '../ops/metrics.ts';
 import { fabricDescriptor, type FabricDescriptor } from '../rendering/fabric.ts';
+import { renderJobFor, renderKeyPrefix } from '../rendering/jobs.ts';
+import { publishRenderEvent } from './events.ts';
 import {
   addBatchItem,
   createBatch,
   enqueueRenderJob,
   findLiveRenderByCacheKey,
+  markSucceeded,
   insertRenderUnlessLive,
   type RenderView,
 } from './repository.ts';
@@ -141,7 +145,9 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
     planned.push({ cutId: cut.id, view: view.view, cacheKey });
   }
 
-  return db.transaction().execute(async (trx) => {
+  // Only the preview size, on an engine that renders on our threads: render on this replica now.
+  const direct = !!sizes && sizes.length === 1 && sizes[0] === 'preview' && engine.runsOn === 'thread' && config.rendering.previewDirect;
+  const result = await db.transaction().execute(async (trx) => {
     const batchId = await createBatch(trx, {
       source: order.source,
       requestId: order.requestId,
@@ -150,6 +156,8 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
     const renders: RenderOrderResult['renders'] = [];
     for (const [position, plan] of planned.entries()) {
       const inserted = await insertRenderUnlessLive(trx, {
+        // A live preview renders here at once (its first attempt): no job unless that fails.
+        ...(direct ? { status: 'running' as const, attempts: 1, started_at: new Date(), worker_id: DIRECT_WORKER_ID } : {}),
         cache_key: plan.cacheKey,
         engine: engine.name,
         engine_version: engine.version,
@@ -163,7 +171,7 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
       });
       let render: RenderRow;
       if (inserted) {
-        await enqueueRenderJob(trx, { renderId: inserted.id, requestId: order.requestId }, config.worker.maxAttempts);
+        if (!direct) await enqueueRenderJob(trx, { renderId: inserted.id, requestId: order.requestId }, config.worker.maxAttempts);
         render = inserted;
       } else {
         const live = await findLiveRenderByCacheKey(trx, plan.cacheKey);
@@ -176,6 +184,52 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
     }
     return { batchId, renders };
   });
+  if (direct) {
+    await Promise.all(result.renders.filter((r) => !r.reused).map((r) => renderDirectly(rt, r.render, order.requestId)));
+  }
+  return result;
+}
+
+/** worker_id of renders made on an API replica's render threads rather than by a queue worker. */
+const DIRECT_WORKER_ID = `api:${os.hostname()}:${process.pid}`;
+
+/**
+ * The live preview's fast path: the row is written as running (attempt 1) and rendered on this
+ * replica's render threads, stored under its attempt's keys and finished exactly as a worker would
+ * (events, cache key, files). If it cannot be done here (threads saturated, a failure), the render
+ * goes back to the queue for the workers: the request still gets an answer, 202 instead of 200.
+ */
+async function renderDirectly(rt: Runtime, render: RenderRow, requestId: string): Promise<void> {
+  const started = performance.now();
+  const log = rt.logger.child({ renderId: render.id, requestId });
+  let keys: string[] = [];
+  try {
+    const result = await rt.rendering.render(await renderJobFor(rt, render));
+    const images = await rt.rendering.store(result.images, renderKeyPrefix(render.id, 1));
+    keys = images.map((i) => i.key);
+    const durationMs = Math.round(performance.now() - started);
+    if (!(await markSucceeded(rt.db, render.id, 1, images, durationMs))) {
+      await Promise.all(keys.map((k) => rt.storage.delete(k).catch(() => undefined)));
+      return;
+    }
+    renderFinished(render.engine, ['preview'], durationMs, 'succeeded');
+    await publishRenderEvent(rt.pool, { id: render.id, status: 'succeeded', progress: 1 });
+    log.debug({ durationMs, timings: result.timings }, 'preview rendered directly');
+  } catch (error) {
+    log.warn({ err: error }, 'direct preview failed; handing it to the queue');
+    await Promise.all(keys.map((k) => rt.storage.delete(k).catch(() => undefined)));
+    await rt.db.transaction().execute(async (trx) => {
+      const back = await trx
+        .updateTable('renders')
+        .set({ status: 'queued', worker_id: null, progress: 0 })
+        .where('id', '=', render.id)
+        .where('status', '=', 'running')
+        .where('attempts', '=', 1)
+        .returning('id')
+        .executeTakeFirst();
+      if (back) await enqueueRenderJob(trx, { renderId: render.id, requestId }, rt.config.worker.maxAttempts);
+    });
+  }
 }
 
 export type ApiImage = RenderImage;

@@ -133,8 +133,6 @@ export interface UserTable {
   email: string;
   role: 'admin' | 'merchandiser' | 'associate';
   password_hash: string;
-  failed_logins: Generated<number>;
-  locked_until: Timestamp | null;
   disabled_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
@@ -174,6 +172,13 @@ export interface AuditLogTable {
   request_id: string | null;
 }
 
+export interface LoginFailureTable {
+  id: Generated<string>;
+  account: string;
+  client: string;
+  failed_at: CreatedAt;
+}
+
 export interface Database {
   fabric_families: FabricFamilyTable;
   fabric_colors: FabricColorTable;
@@ -187,6 +192,7 @@ export interface Database {
   workers: WorkerTable;
   user_sessions: UserSessionTable;
   audit_log: AuditLogTable;
+  login_failures: LoginFailureTable;
 }
 
 export type FabricFamilyRow = Selectable<FabricFamilyTable>;

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import sharp from 'sharp';
+import { binary, catalogAnswer, cutsAnswer, errorResponses, swatchCardParams } from '../contract/index.ts';
 import type { FabricColorRow, FabricFamilyRow } from '../db/schema.ts';
 import type { FabricDesign } from '../engines/types.ts';
 import { generateFabricTexture } from '../fabrics/index.ts';
@@ -18,10 +20,12 @@ export function swatchUrl(rt: Runtime, family: FabricFamilyRow, color: FabricCol
   return `${rt.config.publicBaseUrl}/api/swatches/${family.slug}/${color.slug}.jpg?v=${version}`;
 }
 
-export async function catalogRoutes(app: FastifyInstance) {
+export async function catalogRoutes(base: FastifyInstance) {
+  const app = base.withTypeProvider<ZodTypeProvider>();
   const rt = app.runtime;
 
-  app.get('/api/catalog', async () => {
+  const catalogSchema = { tags: ['catalog'], summary: 'Active fabric families with their colours', response: { 200: catalogAnswer, ...errorResponses } };
+  app.get('/api/catalog', { schema: catalogSchema }, async () => {
     const families = await listActiveFamiliesWithColors(rt.db);
     return {
       families: families.map(({ family, colors }) => ({
@@ -44,7 +48,8 @@ export async function catalogRoutes(app: FastifyInstance) {
     };
   });
 
-  app.get('/api/cuts', async () => {
+  const cutsSchema = { tags: ['catalog'], summary: 'Active cuts with their views, and each view\'s size', response: { 200: cutsAnswer, ...errorResponses } };
+  app.get('/api/cuts', { schema: cutsSchema }, async () => {
     const cuts = await listActiveCuts(rt.db);
     const templates = [...rt.engines.values()].flatMap((e) => e.views());
     return {
@@ -62,7 +67,13 @@ export async function catalogRoutes(app: FastifyInstance) {
 
   // Procedural swatch cards, made on demand and kept: a small JPEG per colour.
   const cards = new Map<string, Buffer>();
-  app.get<{ Params: { family: string; color: string } }>('/api/swatches/:family/:color.jpg', async (req, reply) => {
+  const cardSchema = {
+    tags: ['catalog'],
+    summary: 'A procedural swatch card of a colour (JPEG, 320×320)',
+    params: swatchCardParams,
+    response: { 200: { description: 'the card', content: { 'image/jpeg': { schema: binary('JPEG') } } }, ...errorResponses },
+  };
+  app.get('/api/swatches/:family/:color.jpg', { schema: cardSchema }, async (req, reply) => {
     const family = await findFamilyBySlug(rt.db, req.params.family);
     if (!family) throw notFound('fabric family', req.params.family);
     const color = await findColorBySlug(rt.db, family.id, req.params.color);

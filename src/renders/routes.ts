@@ -51,7 +51,7 @@ export async function renderRoutes(app: FastifyInstance) {
     { config: { rateLimit: { max: rt.config.http.rateLimitRendersMax, timeWindow: rt.config.http.rateLimitWindowMs } } },
     async (req, reply) => {
       const body = parseWith(createRenderBody, req.body);
-      const result = await orderRenders(rt, { ...body, requestId: req.id, source: 'api' });
+      const result = await orderRenders(rt, { ...body, requestId: req.id, client: req.ip, source: 'api' });
       const views = await listRenderViews(rt.db, result.renders.map((r) => r.render.id));
       const byId = new Map(views.map((v) => [v.id, v]));
       const renders = result.renders.map((r) => ({ ...toApiRender(rt, byId.get(r.render.id)!), reused: r.reused }));

@@ -40,8 +40,9 @@ function legacyStatus(renders: RenderView[]): 'pending' | 'processing' | 'comple
 export async function legacyRoutes(app: FastifyInstance) {
   const rt = app.runtime;
 
+  const activeFamilies = rt.catalog.value('active-families', () => listActiveFamiliesWithColors(rt.db));
   app.get('/catalog', async (req) => {
-    const families = await listActiveFamiliesWithColors(rt.db);
+    const families = await activeFamilies();
     return {
       families: families.map(({ family, colors }) => ({
         family_id: family.slug,

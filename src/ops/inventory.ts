@@ -98,7 +98,8 @@ export async function openDatabase(config: Config, logger: Logger, options: { mi
     ? undefined
     : await startEmbeddedPostgres({ dataDir: config.database.embeddedDir, port: config.database.embeddedPort, logger });
   const url = config.database.url ?? embedded!.url;
-  const pool = createPool(url, 4);
+  // Exports and restores run long statements (COPY of a whole table): no per-statement limit here.
+  const pool = createPool(url, { max: 4, acquireTimeoutMs: 10_000, statementTimeoutMs: 24 * 3600_000 });
   try {
     if (options.migrate) {
       await migrate(pool, logger);

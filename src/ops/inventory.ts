@@ -2,10 +2,10 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { runMigrations as runGraphileMigrations, Logger as GraphileLogger } from 'graphile-worker';
-import type pg from 'pg';
+import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import { createDb, createPool, migrate, type Db } from '../db/database.ts';
+import { createDb, migrate, type Db } from '../db/database.ts';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
 import type { StorageConfig } from '../storage/index.ts';
 import { isValidKey } from '../storage/keys.ts';
@@ -98,8 +98,11 @@ export async function openDatabase(config: Config, logger: Logger, options: { mi
     ? undefined
     : await startEmbeddedPostgres({ dataDir: config.database.embeddedDir, port: config.database.embeddedPort, logger });
   const url = config.database.url ?? embedded!.url;
-  // Exports and restores run long statements (COPY of a whole table): no per-statement limit here.
-  const pool = createPool(url, { max: 4, acquireTimeoutMs: 10_000, statementTimeoutMs: 24 * 3600_000 });
+  // Exports and restores run long statements (COPY of a whole table), so this pool has no statement
+  // timeout; and no client-side query timeout, whose timer COPY streams never clear (the process
+  // would then stay alive until it fired).
+  const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 10_000 });
+  pool.on('error', () => undefined);
   try {
     if (options.migrate) {
       await migrate(pool, logger);

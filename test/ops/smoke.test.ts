@@ -15,7 +15,7 @@ function smoke(base: string, env: Record<string, string> = {}): Promise<{ code: 
   });
 }
 
-describe('scripts/smoke.sh', () => {
+describe('scripts/smoke.sh', { timeout: 180_000 }, () => {
   let pg: Awaited<ReturnType<typeof startTestDatabase>>;
   let t: TestApp;
 

@@ -2,10 +2,10 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { runMigrations as runGraphileMigrations, Logger as GraphileLogger } from 'graphile-worker';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import { createDb, migrate, type Db } from '../db/database.ts';
+import { createDb, createPool, migrate, type Db } from '../db/database.ts';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
 import type { StorageConfig } from '../storage/index.ts';
 import { isValidKey } from '../storage/keys.ts';
@@ -98,11 +98,9 @@ export async function openDatabase(config: Config, logger: Logger, options: { mi
     ? undefined
     : await startEmbeddedPostgres({ dataDir: config.database.embeddedDir, port: config.database.embeddedPort, logger });
   const url = config.database.url ?? embedded!.url;
-  // Exports and restores run long statements (COPY of a whole table), so this pool has no statement
-  // timeout; and no client-side query timeout, whose timer COPY streams never clear (the process
-  // would then stay alive until it fired).
-  const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 10_000 });
-  pool.on('error', () => undefined);
+  // Maintenance work (backups, sweeps) may run long statements: no statement timeout here, and no
+  // client-side query timeout either (COPY streams never clear its timer: the process would hang on).
+  const pool = createPool(url, { max: 4, acquireTimeoutMs: config.database.acquireTimeoutMs, statementTimeoutMs: 0 });
   try {
     if (options.migrate) {
       await migrate(pool, logger);

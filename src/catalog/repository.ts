@@ -86,3 +86,28 @@ export function countFamilies(db: Db): Promise<number> {
     .executeTakeFirstOrThrow()
     .then((r) => r.n);
 }
+
+/** A colour by the replaced API's catalogue-wide id, with its family; only when both are in the catalogue. */
+export async function findActiveColorByLegacyId(db: Db, legacyId: string): Promise<FamilyAndColor | undefined> {
+  const color = await db
+    .selectFrom('fabric_colors')
+    .selectAll()
+    .where('legacy_id', '=', legacyId)
+    .where('active', '=', true)
+    .where('archived_at', 'is', null)
+    .executeTakeFirst();
+  if (!color) return undefined;
+  const family = await db
+    .selectFrom('fabric_families')
+    .selectAll()
+    .where('id', '=', color.family_id)
+    .where('active', '=', true)
+    .where('archived_at', 'is', null)
+    .executeTakeFirst();
+  return family ? { family, color } : undefined;
+}
+
+export interface FamilyAndColor {
+  family: FabricFamilyRow;
+  color: FabricColorRow;
+}

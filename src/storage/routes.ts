@@ -1,24 +1,38 @@
-import type { FastifyInstance } from 'fastify';
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { notFound } from '../http/errors.ts';
+import type { Runtime } from '../runtime.ts';
 import { StorageNotFoundError } from './types.ts';
+
+/** Whether a /files/ path can name a stored key at all (cheap check before any storage call). */
+export function isServableKey(key: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(key) && !key.includes('..');
+}
+
+/**
+ * Streams a stored object. Keys carry content identity (render id, content hash), so a stored file
+ * never changes: the key alone is a strong validator, and a revalidation needs no storage round trip.
+ */
+export async function sendStoredFile(rt: Runtime, key: string, req: FastifyRequest, reply: FastifyReply) {
+  const etag = `"${createHash('sha256').update(key).digest('base64url').slice(0, 27)}"`;
+  const immutable = { etag, 'cache-control': 'public, max-age=31536000, immutable' };
+  const ifNoneMatch = req.headers['if-none-match'];
+  if (ifNoneMatch?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) return reply.status(304).headers(immutable).send();
+  try {
+    const { body, contentType, size } = await rt.storage.stream(key);
+    return reply.headers(immutable).header('content-type', contentType).header('content-length', size).send(body);
+  } catch (error) {
+    if (error instanceof StorageNotFoundError) throw notFound('file', key);
+    throw error;
+  }
+}
 
 /** Serves stored objects (local storage, or S3 without a public URL) under /files/<key>. */
 export async function fileRoutes(app: FastifyInstance) {
   const rt = app.runtime;
   app.get<{ Params: { '*': string } }>('/files/*', { config: { rateLimit: false } }, async (req, reply) => {
     const key = req.params['*'];
-    if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(key) || key.includes('..')) throw notFound('file', key);
-    try {
-      const { body, contentType, size } = await rt.storage.stream(key);
-      // Keys carry content identity (render id, swatch hash), so a stored file never changes.
-      return reply
-        .header('content-type', contentType)
-        .header('content-length', size)
-        .header('cache-control', 'public, max-age=31536000, immutable')
-        .send(body);
-    } catch (error) {
-      if (error instanceof StorageNotFoundError) throw notFound('file', key);
-      throw error;
-    }
+    if (!isServableKey(key)) throw notFound('file', key);
+    return sendStoredFile(rt, key, req, reply);
   });
 }

@@ -92,12 +92,25 @@ const envSchema = z.object({
   ADMIN_EMAIL: z.email({ message: 'expected an email address' }).transform((v) => v.toLowerCase()).default('admin@atelier.local'),
   SESSION_TTL_HOURS: num(0.01, 24 * 90).default(12),
   LOGIN_MAX_FAILURES: int(1, 1000).default(5),
+  LOGIN_IP_MAX_FAILURES: int(1, 100_000).default(30),
   LOGIN_LOCK_MINUTES: num(0.01, 24 * 60).default(15),
   LOGIN_RATE_LIMIT_MAX: int(1, 100_000).default(20),
   PASSWORD_MIN_LENGTH: int(8, 256).default(10),
   ADMIN_UPLOAD_MAX_BYTES: int(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
   CATALOG_IMPORT_MAX_BYTES: int(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
   COMFYUI_URL: z.url().optional(),
+
+  METRICS_TOKEN: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
+  WORKER_METRICS_PORT: int(0, 65535).optional(),
+
+  RETENTION_ENABLED: bool.default(true),
+  RETENTION_CRON: z.string().regex(/^\S+ \S+ \S+ \S+ \S+$/, { message: 'expected a crontab schedule such as "17 3 * * *"' }).default('17 3 * * *'),
+  RETENTION_FAILED_RENDERS_DAYS: int(0, 3650).default(7),
+  RETENTION_UNUSED_RENDERS_DAYS: int(0, 3650).default(0),
+  RETENTION_EXPIRED_LOOKS_DAYS: int(0, 3650).default(30),
+  STUDIO_RETENTION_DAYS: int(0, 3650).default(30),
+  RETENTION_SWATCH_UPLOADS_DAYS: int(0, 3650).default(30),
+  RETENTION_ORPHAN_FILES_HOURS: int(0, 24 * 3650).default(24),
 
   GIT_COMMIT: z.string().optional(),
   BUILD_TIME: z.string().optional(),
@@ -145,8 +158,12 @@ export interface Config {
     /** The account ADMIN_PASSWORD keeps (created at start when missing). */
     adminEmail: string;
     sessionTtlHours: number;
-    /** Failed logins in a row that lock an account, and for how long. */
+    /**
+     * Failed sign-ins for one account from one client, and from one client over all accounts, within
+     * loginLockMinutes; past either, that client waits out the rest of the window.
+     */
     loginMaxFailures: number;
+    loginIpMaxFailures: number;
     loginLockMinutes: number;
     /** Login attempts per client IP per RATE_LIMIT_WINDOW_MS. */
     loginRateLimitMax: number;
@@ -154,6 +171,20 @@ export interface Config {
   };
   admin: { uploadMaxBytes: number; importMaxBytes: number };
   comfyuiUrl?: string;
+  metrics: { token?: string; workerPort?: number };
+  /**
+   * What the retention job removes and after how long; 0 turns a rule off. See src/ops/retention.ts.
+   */
+  retention: {
+    enabled: boolean;
+    cron: string;
+    failedRendersDays: number;
+    unusedRendersDays: number;
+    expiredLooksDays: number;
+    studioPhotosDays: number;
+    swatchUploadsDays: number;
+    orphanFilesHours: number;
+  };
   build: { commit?: string; time?: string };
 }
 
@@ -252,12 +283,24 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       adminEmail: e.ADMIN_EMAIL,
       sessionTtlHours: e.SESSION_TTL_HOURS,
       loginMaxFailures: e.LOGIN_MAX_FAILURES,
+      loginIpMaxFailures: e.LOGIN_IP_MAX_FAILURES,
       loginLockMinutes: e.LOGIN_LOCK_MINUTES,
       loginRateLimitMax: e.LOGIN_RATE_LIMIT_MAX,
       passwordMinLength: e.PASSWORD_MIN_LENGTH,
     },
     admin: { uploadMaxBytes: e.ADMIN_UPLOAD_MAX_BYTES, importMaxBytes: e.CATALOG_IMPORT_MAX_BYTES },
     comfyuiUrl: e.COMFYUI_URL,
+    metrics: { token: e.METRICS_TOKEN, workerPort: e.WORKER_METRICS_PORT },
+    retention: {
+      enabled: e.RETENTION_ENABLED,
+      cron: e.RETENTION_CRON,
+      failedRendersDays: e.RETENTION_FAILED_RENDERS_DAYS,
+      unusedRendersDays: e.RETENTION_UNUSED_RENDERS_DAYS,
+      expiredLooksDays: e.RETENTION_EXPIRED_LOOKS_DAYS,
+      studioPhotosDays: e.STUDIO_RETENTION_DAYS,
+      swatchUploadsDays: e.RETENTION_SWATCH_UPLOADS_DAYS,
+      orphanFilesHours: e.RETENTION_ORPHAN_FILES_HOURS,
+    },
     build: { commit: e.GIT_COMMIT, time: e.BUILD_TIME },
   };
 }

@@ -9,6 +9,7 @@ import { ConfigError, environmentWithDotenv, loadConfig, type Config } from './c
 import { buildApp } from './http/app.ts';
 import { startWorker, type WorkerHandle } from './jobs/worker.ts';
 import { createLogger } from './logger.ts';
+import { startMetricsServer } from './ops/metrics.ts';
 import { RenderCliError, renderFromCatalogFile } from './render-cli.ts';
 import { DEMO_CATALOG, startRuntime, type Runtime } from './runtime.ts';
 
@@ -48,10 +49,15 @@ async function workerOnly(config: Config) {
   const logger = createLogger(config);
   const rt = await startRuntime(config, logger);
   let worker: WorkerHandle | undefined;
+  let metrics: { close(): Promise<void> } | undefined;
   onShutdown(rt, async () => {
-    await worker?.stop();
+    await Promise.all([worker?.stop(), metrics?.close()]);
   });
   worker = await startWorker(rt);
+  if (config.metrics.workerPort !== undefined) {
+    metrics = await startMetricsServer({ pool: rt.pool, workerDeadAfterMs: config.worker.deadAfterMs, token: config.metrics.token, host: config.host, port: config.metrics.workerPort });
+    logger.info({ port: config.metrics.workerPort }, 'worker metrics at /metrics');
+  }
 }
 
 /** Stops accepting, lets in-flight requests finish, then cuts whatever is still open (a stalled download). */

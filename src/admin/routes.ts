@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { installAccessControl } from '../auth/guard.ts';
 import { authRoutes } from '../auth/routes.ts';
 import { createSessionTokens } from '../auth/sessions.ts';
+import { diagnosticsRoutes } from '../ops/diagnostics.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { catalogAdminRoutes } from './catalog/routes.ts';
 import { renderAdminRoutes } from './renders/routes.ts';
@@ -29,4 +30,5 @@ export async function adminRoutes(app: FastifyInstance) {
   await app.register(renderAdminRoutes);
   await app.register(auditRoutes);
   await app.register(systemRoutes);
+  await app.register(diagnosticsRoutes);
 }

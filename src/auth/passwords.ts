@@ -27,13 +27,18 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
 
 let dummyHash: Promise<string> | undefined;
 
+/** A hash of no one's password, made with today's parameters: what an unknown email is checked against. */
+export function dummyPasswordHash(): Promise<string> {
+  dummyHash ??= hashPassword(`not-a-password-of-anyone-${Math.random()}`);
+  return dummyHash;
+}
+
 /**
  * Spends the time a real verification would when the email is unknown, so the answer's timing does
  * not tell which accounts exist.
  */
 export async function verifyAgainstNobody(password: string): Promise<false> {
-  dummyHash ??= hashPassword('not-a-password-of-anyone');
-  await verifyPassword(await dummyHash, password);
+  await verifyPassword(await dummyPasswordHash(), password);
   return false;
 }
 

@@ -36,8 +36,7 @@ export function updateUser(
     .updateTable('users')
     .set({
       ...(changes.role ? { role: changes.role } : {}),
-      // A new password also clears a lock: the admin who set it has vouched for the person.
-      ...(changes.passwordHash ? { password_hash: changes.passwordHash, failed_logins: 0, locked_until: null } : {}),
+      ...(changes.passwordHash ? { password_hash: changes.passwordHash } : {}),
       ...(changes.disabled !== undefined ? { disabled_at: changes.disabled ? new Date() : null } : {}),
       updated_at: new Date(),
     })
@@ -54,27 +53,6 @@ export function countActiveAdmins(db: Db): Promise<number> {
     .where('disabled_at', 'is', null)
     .executeTakeFirstOrThrow()
     .then((r) => r.n);
-}
-
-/**
- * One more failed login; at `maxFailures` in a row the account locks for `lockSeconds` and the count
- * starts again. One statement, so parallel attempts cannot slip past the limit.
- */
-export async function recordFailedLogin(db: Db, id: string, maxFailures: number, lockSeconds: number) {
-  return db
-    .updateTable('users')
-    .set({
-      failed_logins: sql`CASE WHEN failed_logins + 1 >= ${maxFailures} THEN 0 ELSE failed_logins + 1 END`,
-      locked_until: sql`CASE WHEN failed_logins + 1 >= ${maxFailures} THEN now() + make_interval(secs => ${lockSeconds}) ELSE locked_until END`,
-      updated_at: new Date(),
-    })
-    .where('id', '=', id)
-    .returning(['failed_logins', 'locked_until'])
-    .executeTakeFirstOrThrow();
-}
-
-export async function clearFailedLogins(db: Db, id: string): Promise<void> {
-  await db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', id).execute();
 }
 
 export function insertSession(db: Db, session: { userId: string; expiresAt: Date; ip?: string; userAgent?: string }) {

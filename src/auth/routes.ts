@@ -53,7 +53,7 @@ export async function authRoutes(app: FastifyInstance, { tokens }: { tokens: Ses
 
   app.post('/api/admin/me/password', { config: { access: SIGNED_IN } }, async (req, reply) => {
     const body = parseWith(ownPasswordBody, req.body);
-    await changeOwnPassword(deps, req.account!, { ...body, requestId: req.id });
+    await changeOwnPassword(deps, req.account!, { ...body, ip: req.ip, requestId: req.id });
     return reply.status(204).send();
   });
 

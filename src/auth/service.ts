@@ -6,7 +6,6 @@ import type { UserRow } from '../db/schema.ts';
 import { AppError, notFound, unprocessable } from '../http/errors.ts';
 import { hashPassword, passwordProblem, verifyAgainstNobody, verifyPassword } from './passwords.ts';
 import {
-  clearFailedLogins,
   countActiveAdmins,
   deleteStaleSessions,
   findSessionUser,
@@ -14,13 +13,13 @@ import {
   findUserById,
   insertSession,
   insertUser,
-  recordFailedLogin,
   revokeSession,
   revokeUserSessions,
   updateUser,
 } from './repository.ts';
 import type { Account, Role } from './roles.ts';
 import type { SessionTokens } from './sessions.ts';
+import { beginAttempt, deleteStaleFailures, forgetFailures } from './throttle.ts';
 
 /** Rules about accounts: logging in and out, lockout, creating and changing users. */
 
@@ -35,7 +34,6 @@ export function publicUser(u: UserRow) {
     email: u.email,
     role: u.role,
     disabled: u.disabled_at !== null,
-    lockedUntil: u.locked_until && u.locked_until > new Date() ? u.locked_until.toISOString() : null,
     createdAt: u.created_at.toISOString(),
     updatedAt: u.updated_at.toISOString(),
   };
@@ -43,19 +41,16 @@ export function publicUser(u: UserRow) {
 
 const invalidCredentials = () => new AppError(401, 'invalid_credentials', 'The email or the password is wrong');
 
-function lockedError(until: Date) {
-  const minutes = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60_000));
-  return new AppError(423, 'account_locked', `Too many failed attempts: this account is locked for ${minutes} more minute${minutes === 1 ? '' : 's'}`, {
-    lockedUntil: until.toISOString(),
-  });
-}
-
 export interface LoginResult {
   account: Account;
   token: string;
   expiresAt: Date;
 }
 
+/**
+ * Known and unknown emails take the same steps (count the guess, read, verify a hash, write the audit
+ * line) and get the same answers, so neither the answer nor its timing tells which accounts exist.
+ */
 export async function login(
   deps: { db: Db; config: Config; tokens: SessionTokens },
   input: { email: string; password: string; ip?: string; userAgent?: string; requestId?: string },
@@ -63,29 +58,17 @@ export async function login(
   const { db, config, tokens } = deps;
   // The replaced system knew a single "admin": that word still names the bootstrapped account.
   const email = input.email.trim().toLowerCase() === 'admin' ? config.auth.adminEmail : normaliseEmail(input.email);
+  await beginAttempt(deps, { account: email, ip: input.ip });
   const user = await findUserByEmail(db, email);
   const actor: Actor = { id: user?.id ?? null, email, requestId: input.requestId };
-  if (!user) {
-    await verifyAgainstNobody(input.password);
+  const matches = user ? await verifyPassword(user.password_hash, input.password) : await verifyAgainstNobody(input.password);
+  if (!user || !matches) {
+    await recordAudit(db, actor, { action: 'auth.login_failed', entity: 'user', entityId: user?.id ?? null, after: { ip: input.ip ?? null } });
     throw invalidCredentials();
   }
-  if (user.locked_until && user.locked_until > new Date()) throw lockedError(user.locked_until);
-
-  if (!(await verifyPassword(user.password_hash, input.password))) {
-    const after = await recordFailedLogin(db, user.id, config.auth.loginMaxFailures, config.auth.loginLockMinutes * 60);
-    const lockedNow = after.locked_until !== null && after.locked_until > new Date();
-    await recordAudit(db, actor, {
-      action: lockedNow ? 'auth.locked' : 'auth.login_failed',
-      entity: 'user',
-      entityId: user.id,
-      after: lockedNow ? { lockedUntil: after.locked_until!.toISOString() } : { failedLogins: after.failed_logins },
-    });
-    if (lockedNow) throw lockedError(after.locked_until!);
-    throw invalidCredentials();
-  }
+  await forgetFailures(db, email, input.ip);
   if (user.disabled_at) throw new AppError(403, 'account_disabled', 'This account has been disabled; ask an administrator');
 
-  if (user.failed_logins || user.locked_until) await clearFailedLogins(db, user.id);
   const session = await insertSession(db, {
     userId: user.id,
     expiresAt: new Date(Date.now() + tokens.ttlMs),
@@ -94,6 +77,7 @@ export async function login(
   });
   await recordAudit(db, actor, { action: 'auth.login', entity: 'user', entityId: user.id });
   void deleteStaleSessions(db).catch(() => undefined);
+  void deleteStaleFailures(db, config.auth.loginLockMinutes * 60).catch(() => undefined);
   const token = await tokens.sign({ userId: user.id, sessionId: session.id }, session.expires_at);
   return { account: { id: user.id, email: user.email, role: user.role, sessionId: session.id }, token, expiresAt: session.expires_at };
 }
@@ -161,6 +145,8 @@ export async function changeUser(
     }
     const after = await updateUser(trx, id, { role: changes.role, disabled: changes.disabled, passwordHash });
     if (changes.disabled || passwordHash) await revokeUserSessions(trx, id, id === actor.id ? actor.sessionId : undefined);
+    // A new password set by someone else ends every client's wait: they have vouched for the person.
+    if (passwordHash) await forgetFailures(trx, before.email);
     const action = passwordHash ? 'user.password' : changes.disabled !== undefined ? (changes.disabled ? 'user.disable' : 'user.enable') : 'user.update';
     await recordAudit(trx, actor, { action, entity: 'user', entityId: id, before: publicUser(before), after: publicUser(after!) });
     return after!;
@@ -170,12 +156,16 @@ export async function changeUser(
 export async function changeOwnPassword(
   deps: { db: Db; config: Config },
   account: Account,
-  input: { current: string; next: string; requestId?: string },
+  input: { current: string; next: string; ip?: string; requestId?: string },
 ): Promise<void> {
+  // A stolen session must not become a free password-guessing oracle: these guesses count as failed
+  // sign-ins of this client for this account.
+  await beginAttempt(deps, { account: account.email, ip: input.ip });
   const user = await findUserById(deps.db, account.id);
   if (!user || !(await verifyPassword(user.password_hash, input.current))) {
     throw new AppError(422, 'wrong_password', 'current: the current password is wrong', { field: 'current' });
   }
+  await forgetFailures(deps.db, account.email, input.ip);
   checkPassword(deps.config, input.next, user.email);
   const passwordHash = await hashPassword(input.next);
   await deps.db.transaction().execute(async (trx) => {

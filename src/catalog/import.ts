@@ -65,7 +65,7 @@ export async function importCatalog(db: Db, doc: CatalogDocument): Promise<Impor
             name: c.name,
             hex: c.hex,
             repeat_mm: c.repeatMm ?? null,
-            // Assigned once at insert (see migration 0004); an update never changes it.
+            // Assigned once at insert (see migration 0006); an update never changes it.
             ...(c.legacyId ? { legacy_id: c.legacyId } : {}),
             active: c.active,
             sort: c.sort ?? i,

@@ -4,7 +4,7 @@ import type { FabricColorRow, FabricFamilyRow } from '../db/schema.ts';
 import type { FabricDesign } from '../engines/types.ts';
 import { notFound } from '../http/errors.ts';
 import type { Runtime } from '../runtime.ts';
-import { isServableKey, sendStoredFile } from '../storage/routes.ts';
+import { assertServableKey, sendStoredFile } from '../storage/routes.ts';
 import { catalogSwatchKey, swatchCards } from './swatch-cards.ts';
 import { findColorBySlug, findFamilyBySlug, listActiveCuts, listActiveFamiliesWithColors } from './repository.ts';
 
@@ -70,7 +70,7 @@ export async function catalogRoutes(app: FastifyInstance) {
   // Drawn cards are stored files; one not drawn yet is drawn when first asked for.
   app.get<{ Params: { '*': string } }>('/files/swatch-cards/*', { config: { rateLimit: false } }, async (req, reply) => {
     const key = `swatch-cards/${req.params['*']}`;
-    if (!isServableKey(key)) throw notFound('file', key);
+    assertServableKey(key);
     await swatchCards(rt).ensureKey(key);
     return sendStoredFile(rt, key, req, reply);
   });

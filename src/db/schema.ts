@@ -34,7 +34,7 @@ export interface FabricColorTable {
   repeat_mm: Numeric | null;
   swatch_key: string | null;
   swatch_width_mm: Numeric | null;
-  /** Unique across the catalogue: the replaced API's color_id (migration 0004 assigns it). */
+  /** Unique across the catalogue: the replaced API's color_id (migration 0006 assigns it). */
   legacy_id: Generated<string>;
   active: Generated<boolean>;
   archived_at: Timestamp | null;
@@ -135,8 +135,6 @@ export interface UserTable {
   email: string;
   role: 'admin' | 'merchandiser' | 'associate';
   password_hash: string;
-  failed_logins: Generated<number>;
-  locked_until: Timestamp | null;
   disabled_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
@@ -176,6 +174,13 @@ export interface AuditLogTable {
   request_id: string | null;
 }
 
+export interface LoginFailureTable {
+  id: Generated<string>;
+  account: string;
+  client: string;
+  failed_at: CreatedAt;
+}
+
 export interface Database {
   fabric_families: FabricFamilyTable;
   fabric_colors: FabricColorTable;
@@ -189,6 +194,7 @@ export interface Database {
   workers: WorkerTable;
   user_sessions: UserSessionTable;
   audit_log: AuditLogTable;
+  login_failures: LoginFailureTable;
 }
 
 export type FabricFamilyRow = Selectable<FabricFamilyTable>;

@@ -12,8 +12,10 @@ import { renderRoutes } from '../renders/routes.ts';
 import type { Runtime } from '../runtime.ts';
 import { fileRoutes } from '../storage/routes.ts';
 import { swatchRoutes } from '../swatches/routes.ts';
-import { AppError } from './errors.ts';
+import { installHttpMetrics } from '../ops/metrics.ts';
+import { AppError, requestErrorOf } from './errors.ts';
 import { healthRoutes } from './health.ts';
+import { refuseNulCharacters } from './validation.ts';
 import { webRoutes } from './web.ts';
 
 declare module 'fastify' {
@@ -41,6 +43,11 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
+  });
+  installHttpMetrics(app as unknown as FastifyInstance, { pool: rt.pool, workerDeadAfterMs: config.worker.deadAfterMs, token: config.metrics.token });
+  // One guard for every route: no string we store or look up may hold U+0000 (see validation.ts).
+  app.addHook('preValidation', async (req) => {
+    refuseNulCharacters({ params: req.params, query: req.query, body: req.body });
   });
 
   await app.register(helmet, {
@@ -75,7 +82,13 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((error: FastifyError | AppError, req, reply) => {
+    const caused = requestErrorOf(error);
+    if (caused) {
+      req.log.warn({ err: error }, 'request refused by the database');
+      error = caused;
+    }
     if (error instanceof AppError) {
+      if (error.headers) reply.headers(error.headers);
       return reply.status(error.status).send({ error: { code: error.code, message: error.message, details: error.details } });
     }
     const status = (error as FastifyError).statusCode ?? 500;

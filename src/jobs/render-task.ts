@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { StoredImage } from '../db/schema.ts';
 import type { Engine, FabricSpec, SwatchTile } from '../engines/types.ts';
 import { makeSwatchTile } from '../fabrics/index.ts';
+import { renderFinished } from '../ops/metrics.ts';
 import type { FabricDescriptor } from '../renders/service.ts';
 import { publishRenderEvent } from '../renders/events.ts';
 import { markAttemptFailed, markRunning, markSucceeded, setProgress } from '../renders/repository.ts';
@@ -129,12 +130,14 @@ export function createRenderTask(rt: Runtime, engines: Map<string, Engine>, curr
         log.info('render canceled while running; output discarded');
         return;
       }
+      renderFinished(render.engine, images.map((i) => i.size), durationMs, 'succeeded');
       await publishRenderEvent(rt.pool, { id: render.id, status: 'succeeded', progress: 1 });
       log.info({ durationMs, timings: result.timings }, 'render succeeded');
     } catch (error) {
       const final = helpers.job.attempts >= helpers.job.max_attempts;
       const message = describeFailure(error);
       log.error({ err: error, final }, 'render attempt failed');
+      renderFinished(render.engine, (render.params as { sizes?: string[] }).sizes, performance.now() - started, 'failed');
       await markAttemptFailed(rt.db, render.id, final ? message.replace(/; it will be retried.*$/, '') : message, final);
       await publishRenderEvent(rt.pool, { id: render.id, status: final ? 'failed' : 'queued', progress: 0, error: message });
       // Let graphile-worker schedule the retry; after the last attempt the render row says 'failed'.

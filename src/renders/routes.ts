@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError, notFound } from '../http/errors.ts';
+import { sseStreamOpened } from '../ops/metrics.ts';
 import { parseWith } from '../http/validation.ts';
 import { findRenderView, listRenderHistory, listRenderViews, TERMINAL_STATUSES } from './repository.ts';
 import { orderRenders, toApiRender } from './service.ts';
@@ -93,6 +94,7 @@ export async function renderRoutes(app: FastifyInstance) {
       'x-accel-buffering': 'no',
     });
     let closed = false;
+    const untrack = sseStreamOpened();
     const send = (event: string, data: unknown) => {
       if (!closed) raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     };
@@ -100,6 +102,7 @@ export async function renderRoutes(app: FastifyInstance) {
       if (closed) return;
       closed = true;
       streams.delete(finish);
+      untrack();
       unsubscribe();
       clearInterval(keepAlive);
       raw.end();

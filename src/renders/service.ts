@@ -4,6 +4,7 @@ import { findColorBySlug, findCutBySlugOrLegacyId, findFamilyBySlug } from '../c
 import type { FabricColorRow, FabricFamilyRow, RenderRow, SwatchUploadRow } from '../db/schema.ts';
 import type { FabricDesign } from '../engines/types.ts';
 import { AppError, unprocessable } from '../http/errors.ts';
+import { renderOrdered } from '../ops/metrics.ts';
 import {
   addBatchItem,
   createBatch,
@@ -189,6 +190,7 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
       }
       await addBatchItem(trx, batchId, render.id, position);
       renders.push({ render, reused: !inserted });
+      renderOrdered(!inserted);
     }
     return { batchId, renders };
   });

@@ -9,16 +9,23 @@ const MAX_KEY_BYTES = 1024;
  * content-type sidecars under such names, so they can never collide with a real key.
  */
 export function assertValidKey(key: string): void {
-  if (typeof key !== 'string' || key.length === 0) throw new InvalidStorageKeyError(String(key), 'the key is empty');
-  if (Buffer.byteLength(key) > MAX_KEY_BYTES) throw new InvalidStorageKeyError(key, `longer than ${MAX_KEY_BYTES} bytes`);
-  if (key.includes('..')) throw new InvalidStorageKeyError(key, "'..' is not allowed");
-  if (key.startsWith('/')) throw new InvalidStorageKeyError(key, 'absolute paths are not allowed; keys are relative');
-  if (key.includes('\\')) throw new InvalidStorageKeyError(key, "backslashes are not allowed; use '/' between segments");
-  if (/[\u0000-\u001f\u007f]/.test(key)) throw new InvalidStorageKeyError(key, 'control characters are not allowed');
+  const problem = keyProblem(key);
+  if (problem) throw new InvalidStorageKeyError(String(key), problem);
+}
+
+/** Why no stored object can have this key (in words), or undefined when it is a valid key. */
+export function keyProblem(key: string): string | undefined {
+  if (typeof key !== 'string' || key.length === 0) return 'the key is empty';
+  if (Buffer.byteLength(key) > MAX_KEY_BYTES) return `longer than ${MAX_KEY_BYTES} bytes`;
+  if (key.includes('..')) return "'..' is not allowed";
+  if (key.startsWith('/')) return 'absolute paths are not allowed; keys are relative';
+  if (key.includes('\\')) return "backslashes are not allowed; use '/' between segments";
+  if (/[\u0000-\u001f\u007f]/.test(key)) return 'control characters are not allowed';
   for (const segment of key.split('/')) {
-    if (segment === '') throw new InvalidStorageKeyError(key, "empty segment ('//' or a leading or trailing '/')");
-    if (segment.startsWith('.')) throw new InvalidStorageKeyError(key, `segment ${JSON.stringify(segment)} starts with '.'`);
+    if (segment === '') return "empty segment ('//' or a leading or trailing '/')";
+    if (segment.startsWith('.')) return `segment ${JSON.stringify(segment)} starts with '.'`;
   }
+  return undefined;
 }
 
 /** Percent-encodes each segment so any valid key is a valid URL path; ordinary keys come out unchanged. */
@@ -32,12 +39,7 @@ export function trimTrailingSlashes(url: string): string {
 
 /** Whether a key passes assertValidKey, without throwing. */
 export function isValidKey(key: string): boolean {
-  try {
-    assertValidKey(key);
-    return true;
-  } catch {
-    return false;
-  }
+  return keyProblem(key) === undefined;
 }
 
 /**

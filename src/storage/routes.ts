@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { notFound } from '../http/errors.ts';
+import { AppError, notFound } from '../http/errors.ts';
 import type { Runtime } from '../runtime.ts';
+import { keyProblem } from './keys.ts';
 import { StorageNotFoundError } from './types.ts';
 
-/** Whether a /files/ path can name a stored key at all (cheap check before any storage call). */
-export function isServableKey(key: string): boolean {
-  return /^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(key) && !key.includes('..');
+/** The storage's own key rule (keys.ts): a path no stored object can have is simply not found. */
+export function assertServableKey(key: string): void {
+  const problem = keyProblem(key);
+  if (problem) throw new AppError(404, 'not_found', `No file at this path: ${problem}`);
 }
 
 /**
@@ -32,7 +34,7 @@ export async function fileRoutes(app: FastifyInstance) {
   const rt = app.runtime;
   app.get<{ Params: { '*': string } }>('/files/*', { config: { rateLimit: false } }, async (req, reply) => {
     const key = req.params['*'];
-    if (!isServableKey(key)) throw notFound('file', key);
+    assertServableKey(key);
     return sendStoredFile(rt, key, req, reply);
   });
 }

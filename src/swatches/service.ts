@@ -36,9 +36,13 @@ export async function storeSwatchUpload(
       throw new AppError(422, 'validation_failed', `crop: the crop box must lie inside the ${info.width} × ${info.height} photo`);
     }
     // Keep only the cloth the associate framed; the rest of the photo (table, hands) must not tile.
+    // A fractional box (a crop made on a scaled preview) takes every pixel it touches: rounding each
+    // number on its own could reach one pixel past the photo's edge.
+    const left = Math.floor(c.left);
+    const top = Math.floor(c.top);
     data = await sharp(original, { limitInputPixels: limits.maxPixels })
       .rotate()
-      .extract({ left: Math.round(c.left), top: Math.round(c.top), width: Math.round(c.width), height: Math.round(c.height) })
+      .extract({ left, top, width: Math.ceil(c.left + c.width) - left, height: Math.ceil(c.top + c.height) - top })
       .jpeg({ quality: 92 })
       .toBuffer();
     info = await inspect(data, limits);
@@ -72,7 +76,9 @@ export async function storeSwatchUpload(
         width_mm: widthMm,
         mean_hex: meanHex,
       })
-      .onConflict((oc) => oc.column('storage_key').doUpdateSet({ width_mm: widthMm }))
+      // Uploads are immutable: the same photo at another width is another row, never an update.
+      // A no-op update so that a concurrent twin returns the row it made.
+      .onConflict((oc) => oc.columns(['storage_key', 'width_mm']).doUpdateSet((eb) => ({ filename: eb.ref('swatch_uploads.filename') })))
       .returningAll()
       .executeTakeFirstOrThrow();
   } catch (error) {
@@ -118,5 +124,6 @@ export async function findSwatchByUrl(rt: Runtime, url: string): Promise<SwatchU
     key = match?.[1];
   }
   if (!key || !/^swatches\/[0-9a-f]{2}\/[0-9a-f]{64}\.(jpg|png|webp)$/.test(key)) return undefined;
-  return rt.db.selectFrom('swatch_uploads').selectAll().where('storage_key', '=', key).executeTakeFirst();
+  // One file may back several swatches (one per width): a bare URL means the first one made.
+  return rt.db.selectFrom('swatch_uploads').selectAll().where('storage_key', '=', key).orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
 }

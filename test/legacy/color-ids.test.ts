@@ -6,10 +6,11 @@ import { migrate } from '../../src/db/database.ts';
 import { startTestDatabase } from '../helpers/harness.ts';
 
 /**
- * Migration 0004 gives every colour a catalogue-wide id for the replaced API, on a database that
+ * Migration 0006 gives every colour a catalogue-wide id for the replaced API, on a database that
  * already holds colours (written before it existed), and keeps giving one to every new colour.
  */
 const MIGRATIONS = path.resolve(import.meta.dirname, '../../src/db/migrations');
+const MIGRATION = '0006_color_legacy_ids';
 let db: Awaited<ReturnType<typeof startTestDatabase>>;
 let pool: pg.Pool;
 
@@ -37,7 +38,7 @@ beforeAll(async () => {
   pool = new pg.Pool({ connectionString: db.url, max: 2 });
   // A database as Atelier left it before colours had catalogue-wide ids.
   await pool.query('CREATE TABLE schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
-  for (const file of (await readdir(MIGRATIONS)).filter((f) => /^000[1-3]_.+\.sql$/.test(f)).sort()) {
+  for (const file of (await readdir(MIGRATIONS)).filter((f) => /^\d{4}_.+\.sql$/.test(f) && f < MIGRATION).sort()) {
     await pool.query(await readFile(path.join(MIGRATIONS, file), 'utf8'));
     await pool.query('INSERT INTO schema_migrations (version) VALUES ($1)', [file.replace(/\.sql$/, '')]);
   }
@@ -67,7 +68,7 @@ describe('colour ids for the replaced API', () => {
     const a = await family('a', null, 6);
     await color(a, 'b-c');
 
-    expect(await migrate(pool)).toContain('0004_color_legacy_ids');
+    expect(await migrate(pool)).toContain(MIGRATION);
 
     expect(await idsOf(pinstripe)).toEqual({ navy: 'city-pinstripe-navy', charcoal: 'city-pinstripe-charcoal' });
     expect(await idsOf(twill)).toEqual({ navy: 'twill-navy' });

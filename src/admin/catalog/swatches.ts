@@ -70,8 +70,9 @@ export async function uploadSwatch(
         width_mm: widthMm,
         mean_hex: tile.meanHex.toUpperCase(),
       })
-      // The same photo again: one file, one row; its measured scale is the latest one given.
-      .onConflict((oc) => oc.column('storage_key').doUpdateSet({ width_mm: widthMm, mean_hex: tile.meanHex.toUpperCase() }))
+      // The same photo at the same width is the same swatch; at another width it is another one
+      // (uploads are immutable). The no-op update makes the existing row come back.
+      .onConflict((oc) => oc.columns(['storage_key', 'width_mm']).doUpdateSet((eb) => ({ filename: eb.ref('swatch_uploads.filename') })))
       .returningAll()
       .executeTakeFirstOrThrow();
     await recordAudit(trx, actor, {

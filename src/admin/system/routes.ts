@@ -13,6 +13,7 @@ export function sanitizedConfig(config: Config) {
     storage: config.storage.driver === 's3' ? { ...config.storage, accessKeyId: '[set]', secretAccessKey: '[set]' } : config.storage,
     auth: { ...config.auth, jwtSecret: config.auth.jwtSecret ? '[set]' : '[unset: random per process]', adminPassword: config.auth.adminPassword ? '[set]' : '[unset]' },
     comfyuiUrl: redactUrl(config.comfyuiUrl),
+    metrics: { ...config.metrics, token: config.metrics.token ? '[set]' : '[unset: /metrics is open]' },
   };
 }
 

@@ -188,7 +188,7 @@ export function planImport(state: CatalogState, doc: CatalogDocument, format: Ca
       };
       const currentColor = currentColors.get(c.slug);
       if (!currentColor) {
-        // A fabrics.json colour keeps its catalogue-wide id for the replaced API (migration 0004).
+        // A fabrics.json colour keeps its catalogue-wide id for the replaced API (migration 0006).
         changes.push({ entity: 'color', op: 'create', family: family.slug, familyId: current?.row.id, slug: c.slug, values: desiredColor, ...(c.legacyId ? { legacyId: c.legacyId } : {}) });
         count('colors', 'create');
         return;

@@ -30,8 +30,8 @@ describe('console messages', () => {
 
   it('says what went wrong in the person\'s language, with the server\'s sentence as detail', () => {
     const t = (key: keyof typeof en, vars: Record<string, string | number> = {}) => es[key].replace(/\{(\w+)\}/g, (_, n) => String(vars[n]));
-    const locked = new ApiError(423, 'account_locked', 'locked', { lockedUntil: new Date(Date.now() + 9.5 * 60_000).toISOString() });
-    expect(problemOf(locked, t).message).toBe('Demasiados intentos fallidos: la cuenta está bloqueada 10 min. Vuelve a intentarlo más tarde o pide ayuda a un administrador.');
+    const locked = new ApiError(429, 'account_locked', 'locked', { lockedUntil: new Date(Date.now() + 9.5 * 60_000).toISOString() });
+    expect(problemOf(locked, t).message).toBe('Demasiados intentos fallidos desde este dispositivo: vuelve a intentarlo en 10 min o pide a un administrador una contraseña nueva.');
     expect(problemOf(new ApiError(422, 'too_many_pixels', 'file: The image is 30000 × 30000 pixels'), t)).toEqual({
       message: 'La imagen tiene demasiados píxeles (o es una bomba de descompresión).',
       detail: 'file: The image is 30000 × 30000 pixels',

@@ -7,7 +7,7 @@ const ROLES: Role[] = ['admin', 'merchandiser', 'associate'];
 
 /** Accounts (admins only): create, change the role, disable, set a new password. */
 export function UsersPage({ me }: { me: User }) {
-  const { t, tr } = useAdminText();
+  const { t } = useAdminText();
   const { passwordMinLength } = useLimits();
   const list = useLoad(() => call<{ items: AccountRow[] }>('GET', '/api/admin/users'), []);
   const [email, setEmail] = useState('');
@@ -67,7 +67,7 @@ export function UsersPage({ me }: { me: User }) {
                   </select>
                 </td>
                 <td>
-                  {u.disabled ? t('users.disabled') : u.lockedUntil ? t('users.locked', { until: tr.dateTime(u.lockedUntil) }) : t('users.enabled')}
+                  {u.disabled ? t('users.disabled') : t('users.enabled')}
                 </td>
                 <td className="actions">
                   {u.id !== me.id && (

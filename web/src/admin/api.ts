@@ -152,7 +152,6 @@ export interface AuditEntry {
 
 export interface AccountRow extends User {
   disabled: boolean;
-  lockedUntil: string | null;
   createdAt: string;
 }
 

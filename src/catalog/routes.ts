@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { binary, catalogAnswer, cutsAnswer, errorResponses, swatchCardParams } from '../contract/index.ts';
 import type { FabricColorRow, FabricFamilyRow } from '../db/schema.ts';
 import type { FabricDesign } from '../engines/types.ts';
 import { notFound } from '../http/errors.ts';
@@ -14,10 +17,12 @@ export function swatchUrl(rt: Runtime, family: FabricFamilyRow, color: FabricCol
   return `${rt.config.publicBaseUrl}/api/swatches/${family.slug}/${color.slug}.jpg?v=${version}`;
 }
 
-export async function catalogRoutes(app: FastifyInstance) {
+export async function catalogRoutes(base: FastifyInstance) {
+  const app = base.withTypeProvider<ZodTypeProvider>();
   const rt = app.runtime;
 
-  app.get('/api/catalog', async () => {
+  const catalogSchema = { tags: ['catalog'], summary: 'Active fabric families with their colours', response: { 200: catalogAnswer, ...errorResponses } };
+  app.get('/api/catalog', { schema: catalogSchema }, async () => {
     const families = await listActiveFamiliesWithColors(rt.db);
     return {
       families: families.map(({ family, colors }) => ({
@@ -40,7 +45,8 @@ export async function catalogRoutes(app: FastifyInstance) {
     };
   });
 
-  app.get('/api/cuts', async () => {
+  const cutsSchema = { tags: ['catalog'], summary: 'Active cuts with their views, and each view\'s size', response: { 200: cutsAnswer, ...errorResponses } };
+  app.get('/api/cuts', { schema: cutsSchema }, async () => {
     const cuts = await listActiveCuts(rt.db);
     const templates = [...rt.engines.values()].flatMap((e) => e.views());
     return {
@@ -57,7 +63,13 @@ export async function catalogRoutes(app: FastifyInstance) {
   });
 
   // A colour's swatch card (its stored tile, or a procedural card drawn once and stored).
-  app.get<{ Params: { family: string; color: string } }>('/api/swatches/:family/:color.jpg', async (req, reply) => {
+  const cardSchema = {
+    tags: ['catalog'],
+    summary: 'A swatch card of a colour (JPEG, 320×320)',
+    params: swatchCardParams,
+    response: { 200: { description: 'the card', content: { 'image/jpeg': { schema: binary('JPEG') } } }, ...errorResponses },
+  };
+  app.get('/api/swatches/:family/:color.jpg', { schema: cardSchema }, async (req, reply) => {
     const family = await findFamilyBySlug(rt.db, req.params.family);
     if (!family) throw notFound('fabric family', req.params.family);
     const color = await findColorBySlug(rt.db, family.id, req.params.color);
@@ -67,8 +79,15 @@ export async function catalogRoutes(app: FastifyInstance) {
     const card = await rt.storage.get(catalogSwatchKey(family, color));
     return reply.header('content-type', 'image/jpeg').header('cache-control', 'public, max-age=86400').send(card);
   });
+
   // Drawn cards are stored files; one not drawn yet is drawn when first asked for.
-  app.get<{ Params: { '*': string } }>('/files/swatch-cards/*', { config: { rateLimit: false } }, async (req, reply) => {
+  const storedCardSchema = {
+    tags: ['catalog'],
+    summary: 'A stored swatch card (immutable; drawn when first asked for)',
+    params: z.object({ '*': z.string().describe('the rest of the storage key') }),
+    response: { 200: { description: 'the card', content: { 'image/jpeg': { schema: binary('JPEG') } } }, ...errorResponses },
+  };
+  app.get('/files/swatch-cards/*', { config: { rateLimit: false }, schema: storedCardSchema }, async (req, reply) => {
     const key = `swatch-cards/${req.params['*']}`;
     assertServableKey(key);
     await swatchCards(rt).ensureKey(key);

@@ -13,8 +13,9 @@ import type { Runtime } from '../runtime.ts';
 import { fileRoutes } from '../storage/routes.ts';
 import { swatchRoutes } from '../swatches/routes.ts';
 import { installHttpMetrics } from '../ops/metrics.ts';
+import { installContract } from './contract.ts';
 import { AppError, requestErrorOf } from './errors.ts';
-import { healthRoutes } from './health.ts';
+import { healthRoutes, VERSION } from './health.ts';
 import { refuseNulCharacters } from './validation.ts';
 import { webRoutes } from './web.ts';
 
@@ -81,6 +82,8 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
     limits: { fileSize: config.uploads.maxBytes, files: 1, fields: 10, fieldSize: 10_000 },
   });
 
+  await installContract(app as unknown as FastifyInstance, { version: VERSION });
+
   app.setErrorHandler((error: FastifyError | AppError, req, reply) => {
     const caused = requestErrorOf(error);
     if (caused) {
@@ -92,6 +95,12 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
       return reply.status(error.status).send({ error: { code: error.code, message: error.message, details: error.details } });
     }
     const status = (error as FastifyError).statusCode ?? 500;
+    if ((error as FastifyError).code === 'FST_ERR_RESPONSE_SERIALIZATION') {
+      // Our answer broke its own contract: a bug on our side, never sent half-checked.
+      const issues = ((error as Error).cause as { issues?: unknown } | undefined)?.issues;
+      req.log.error({ err: error, route: req.routeOptions.url, issues }, 'the answer does not match its schema');
+      return reply.status(500).send({ error: { code: 'internal', message: 'Something went wrong on our side; the error was logged' } });
+    }
     if (status >= 500) {
       req.log.error({ err: error }, 'request failed');
       return reply.status(500).send({ error: { code: 'internal', message: 'Something went wrong on our side; the error was logged' } });

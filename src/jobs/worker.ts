@@ -7,6 +7,7 @@ import type { Runtime } from '../runtime.ts';
 import { createRenderPool } from '../engines/render-pool.ts';
 import type { Engine } from '../engines/types.ts';
 import { createRenderTask } from './render-task.ts';
+import { createRetentionTask, RETENTION_TASK, retentionCronItems } from '../ops/retention.ts';
 
 export interface WorkerHandle {
   id: string;
@@ -71,7 +72,8 @@ export async function startWorker(rt: Runtime): Promise<WorkerHandle> {
     concurrency: config.worker.concurrency,
     noHandleSignals: true,
     pollInterval: Math.min(2000, config.worker.heartbeatMs),
-    taskList: { render: renderTask },
+    taskList: { render: renderTask, [RETENTION_TASK]: createRetentionTask(rt) },
+    parsedCronItems: retentionCronItems(config),
     events,
     logger: graphileLogger,
     gracefulShutdownAbortTimeout: config.shutdownTimeoutMs,

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { listActiveFamiliesWithColors } from '../catalog/repository.ts';
+import { generateBody } from '../contract/legacy.ts';
 import { catalogSwatchKey, filesServedByUs, swatchCards } from '../catalog/swatch-cards.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { readUploadedFile } from '../http/multipart.ts';
@@ -16,15 +17,6 @@ import { replacedAdminApiRefusal, resolveNamedColor, resolveSwatchUrl } from './
  * single- and double-breasted cuts.
  */
 
-const generateBody = z.object({
-  // Optional: after a search by id its front end may send the color_id alone.
-  family_id: z.string().min(1).max(80).nullable().optional(),
-  color_id: z.string().min(1).max(200),
-  cuts: z.array(z.enum(['recto', 'cruzado'])).min(1).default(['recto', 'cruzado']),
-  seed: z.number().int().nullable().optional(),
-  quality: z.enum(['preview', 'final']).default('preview'),
-  swatch_url: z.string().max(2000).nullable().optional(),
-});
 
 /** The old front end lives on another origin: its URLs must be absolute. */
 function absolute(req: FastifyRequest, url: string): string {

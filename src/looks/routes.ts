@@ -1,19 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import { parseWith } from '../http/validation.ts';
-import { createLook, DEFAULT_LOOK_EXPIRY_DAYS, MAX_RENDERS_PER_LOOK, readLook } from './service.ts';
-
-const text = (max: number) => z.string().trim().min(1, { message: 'must not be empty' }).max(max, { message: `at most ${max} characters` });
-
-const createLookBody = z.strictObject({
-  title: text(120),
-  clientName: z.union([text(120), z.literal('').transform(() => undefined), z.null().transform(() => undefined)]).optional(),
-  renderIds: z
-    .array(z.uuid({ message: 'expected a render id (UUID)' }))
-    .min(1, { message: 'choose at least one render' })
-    .max(MAX_RENDERS_PER_LOOK, { message: `at most ${MAX_RENDERS_PER_LOOK} renders fit in a look` }),
-  expiresInDays: z.number().int().min(1).max(365).optional(),
-});
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { errorResponses, look, lookCreate, lookParams, savedLook } from '../contract/index.ts';
+import { createLook, DEFAULT_LOOK_EXPIRY_DAYS, readLook } from './service.ts';
 
 export interface LookRoutesOptions {
   /** How long a share link lives unless the request says otherwise. */
@@ -24,14 +12,15 @@ export interface LookRoutesOptions {
  * Looks: a set of finished renders saved for a client, readable by anyone holding the share link
  * (`/looks/<token>` in the web app) until it expires. There is no listing: the token is the secret.
  */
-export async function lookRoutes(app: FastifyInstance, options: LookRoutesOptions = {}) {
+export async function lookRoutes(base: FastifyInstance, options: LookRoutesOptions = {}) {
+  const app = base.withTypeProvider<ZodTypeProvider>();
   const rt = app.runtime;
   const configured = rt.config.looks.expiryDays;
   const defaultExpiryDays = options.defaultExpiryDays ?? configured ?? DEFAULT_LOOK_EXPIRY_DAYS;
 
-  app.post('/api/looks', async (req, reply) => {
-    const body = parseWith(createLookBody, req.body);
-    const { look, renderIds } = await createLook(rt, body, defaultExpiryDays);
+  const createSchema = { tags: ['looks'], summary: 'Save finished renders as a look for a client', body: lookCreate, response: { 201: savedLook, ...errorResponses } };
+  app.post('/api/looks', { schema: createSchema }, async (req, reply) => {
+    const { look, renderIds } = await createLook(rt, req.body, defaultExpiryDays);
     return reply.status(201).send({
       token: look.token,
       url: `/looks/${look.token}`,
@@ -43,7 +32,8 @@ export async function lookRoutes(app: FastifyInstance, options: LookRoutesOption
     });
   });
 
-  app.get<{ Params: { token: string } }>('/api/looks/:token', async (req, reply) => {
+  const readSchema = { tags: ['looks'], summary: 'A look by its share token (410 once expired)', params: lookParams, response: { 200: look, ...errorResponses } };
+  app.get('/api/looks/:token', { schema: readSchema }, async (req, reply) => {
     const { look, renders } = await readLook(rt, req.params.token);
     // A private page for one client: never cached by shared caches, never indexed.
     reply.header('cache-control', 'private, no-store').header('x-robots-tag', 'noindex, nofollow');

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { binary, errorResponses } from '../contract/common.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { keyProblem } from './keys.ts';
@@ -30,9 +33,16 @@ export async function sendStoredFile(rt: Runtime, key: string, req: FastifyReque
 }
 
 /** Serves stored objects (local storage, or S3 without a public URL) under /files/<key>. */
-export async function fileRoutes(app: FastifyInstance) {
+export async function fileRoutes(base: FastifyInstance) {
+  const app = base.withTypeProvider<ZodTypeProvider>();
   const rt = app.runtime;
-  app.get<{ Params: { '*': string } }>('/files/*', { config: { rateLimit: false } }, async (req, reply) => {
+  const schema = {
+    tags: ['renders'],
+    summary: 'A stored file: a render image, a swatch, a template (immutable)',
+    params: z.object({ '*': z.string().describe('the storage key') }),
+    response: { 200: { description: 'the file', content: { '*/*': { schema: binary('the stored bytes') } } }, ...errorResponses },
+  };
+  app.get('/files/*', { config: { rateLimit: false }, schema }, async (req, reply) => {
     const key = req.params['*'];
     assertServableKey(key);
     return sendStoredFile(rt, key, req, reply);

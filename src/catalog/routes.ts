@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { binary, catalogAnswer, cutsAnswer, errorResponses, swatchCardParams } from '../contract/index.ts';
@@ -8,6 +8,7 @@ import type { FabricDesign } from '../engines/types.ts';
 import { notFound } from '../http/errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { assertServableKey, sendStoredFile } from '../storage/routes.ts';
+import { etagMatches, type CachedResponse } from './cache.ts';
 import { catalogSwatchKey, swatchCards } from './swatch-cards.ts';
 import { findColorBySlug, findFamilyBySlug, listActiveCuts, listActiveFamiliesWithColors } from './repository.ts';
 
@@ -17,14 +18,27 @@ export function swatchUrl(rt: Runtime, family: FabricFamilyRow, color: FabricCol
   return `${rt.config.publicBaseUrl}/api/swatches/${family.slug}/${color.slug}.jpg?v=${version}`;
 }
 
+/**
+ * A cached JSON body with its ETag; 304 when the client already has it. `no-cache` makes browsers
+ * revalidate every time, so a catalogue change shows at once while unchanged reads cost a 304.
+ * The body is a Buffer, so Fastify sends it as it is: the contract was checked when it was made.
+ */
+export async function sendCached(req: FastifyRequest, reply: FastifyReply, cached: CachedResponse) {
+  const { body, etag } = await cached.get();
+  reply.header('etag', etag).header('cache-control', 'no-cache');
+  if (etagMatches(req.headers['if-none-match'], etag)) return reply.status(304).send();
+  return reply.header('content-type', 'application/json; charset=utf-8').send(body);
+}
+
 export async function catalogRoutes(base: FastifyInstance) {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const rt = app.runtime;
 
   const catalogSchema = { tags: ['catalog'], summary: 'Active fabric families with their colours', response: { 200: catalogAnswer, ...errorResponses } };
-  app.get('/api/catalog', { schema: catalogSchema }, async () => {
-    const families = await listActiveFamiliesWithColors(rt.db);
-    return {
+  const activeFamilies = rt.catalog.value('active-families', () => listActiveFamiliesWithColors(rt.db));
+  const catalogBody = rt.catalog.response('api-catalog', async () => {
+    const families = await activeFamilies();
+    return catalogAnswer.parse({
       families: families.map(({ family, colors }) => ({
         id: family.slug,
         name: family.name,
@@ -42,14 +56,15 @@ export async function catalogRoutes(base: FastifyInstance) {
           swatchUrl: swatchUrl(rt, family, c),
         })),
       })),
-    };
+    });
   });
+  app.get('/api/catalog', { schema: catalogSchema }, (req, reply) => sendCached(req, reply, catalogBody));
 
   const cutsSchema = { tags: ['catalog'], summary: 'Active cuts with their views, and each view\'s size', response: { 200: cutsAnswer, ...errorResponses } };
-  app.get('/api/cuts', { schema: cutsSchema }, async () => {
+  const cutsBody = rt.catalog.response('api-cuts', async () => {
     const cuts = await listActiveCuts(rt.db);
     const templates = [...rt.engines.values()].flatMap((e) => e.views());
-    return {
+    return cutsAnswer.parse({
       cuts: cuts.map(({ cut, views }) => ({
         id: cut.slug,
         name: cut.name,
@@ -59,8 +74,9 @@ export async function catalogRoutes(base: FastifyInstance) {
           return { id: v.view, kind: v.kind, width: t?.width ?? null, height: t?.height ?? null };
         }),
       })),
-    };
+    });
   });
+  app.get('/api/cuts', { schema: cutsSchema }, (req, reply) => sendCached(req, reply, cutsBody));
 
   // A colour's swatch card (its stored tile, or a procedural card drawn once and stored).
   const cardSchema = {

@@ -12,6 +12,7 @@ import { renderRoutes } from '../renders/routes.ts';
 import type { Runtime } from '../runtime.ts';
 import { fileRoutes } from '../storage/routes.ts';
 import { swatchRoutes } from '../swatches/routes.ts';
+import { isDatabaseUnavailable } from '../db/database.ts';
 import { installHttpMetrics } from '../ops/metrics.ts';
 import { installContract } from './contract.ts';
 import { AppError, requestErrorOf } from './errors.ts';
@@ -25,6 +26,7 @@ declare module 'fastify' {
   }
 }
 
+const DATABASE_RETRY_AFTER_S = 5;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
@@ -32,6 +34,11 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: rt.logger,
     bodyLimit: config.http.bodyLimitBytes,
+    // Headers and body must arrive within this: a client dripping a body byte by byte cannot hold a
+    // connection (and its memory) for minutes. Node answers 408 and closes the socket.
+    requestTimeout: config.http.requestTimeoutMs,
+    // Node checks those deadlines only this often (30 s by default, longer than a short timeout).
+    http: { connectionsCheckingInterval: Math.min(1000, config.http.requestTimeoutMs) } as never,
     trustProxy: config.trustProxy,
     // A caller's correlation id is kept when it looks like one; otherwise we make our own.
     genReqId: (req) => {
@@ -41,6 +48,15 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
     requestIdHeader: false,
   });
   app.decorate('runtime', rt);
+  // Node wants the headers deadline no later than the whole request's.
+  app.server.headersTimeout = Math.min(app.server.headersTimeout || 60_000, config.http.requestTimeoutMs);
+
+  // A console change is visible to the very next request on this replica; the NOTIFY its triggers
+  // send reaches the other replicas (and this one again) a moment later.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && reply.statusCode < 400 && req.url.startsWith('/api/admin/')) rt.catalog.invalidate();
+    return payload;
+  });
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
@@ -93,6 +109,15 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
     if (error instanceof AppError) {
       if (error.headers) reply.headers(error.headers);
       return reply.status(error.status).send({ error: { code: error.code, message: error.message, details: error.details } });
+    }
+    if (isDatabaseUnavailable(error)) {
+      // A stalled, restarting or saturated database: say so at once and when to come back, rather
+      // than hanging the caller or blaming "something" with a 500.
+      req.log.warn({ err: error }, 'database unavailable');
+      return reply
+        .status(503)
+        .header('retry-after', String(DATABASE_RETRY_AFTER_S))
+        .send({ error: { code: 'database_unavailable', message: 'The service is briefly unable to reach its database; try again in a few seconds' } });
     }
     const status = (error as FastifyError).statusCode ?? 500;
     if ((error as FastifyError).code === 'FST_ERR_RESPONSE_SERIALIZATION') {

@@ -12,8 +12,7 @@ import { validatorCompiler } from './validation.ts';
  * with its browsable page at /docs.
  */
 export async function installContract(app: FastifyInstance, options: { version: string }) {
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(createSerializerCompiler({}));
+  useZodSchemas(app);
 
   await app.register(swagger, {
     openapi: {
@@ -39,6 +38,12 @@ export async function installContract(app: FastifyInstance, options: { version: 
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: false });
+}
+
+/** Route schemas in `app` (and its children) are Zod: validated and serialized by it. */
+export function useZodSchemas(app: FastifyInstance) {
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(createSerializerCompiler({}));
 }
 
 /**

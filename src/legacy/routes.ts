@@ -34,8 +34,9 @@ function legacyStatus(renders: RenderView[]): 'pending' | 'processing' | 'comple
 export async function legacyRoutes(app: FastifyInstance) {
   const rt = app.runtime;
 
+  const activeFamilies = rt.catalog.value('active-families', () => listActiveFamiliesWithColors(rt.db));
   app.get('/catalog', async (req) => {
-    const families = await listActiveFamiliesWithColors(rt.db);
+    const families = await activeFamilies();
     // Procedural colours' cards are drawn once and stored. Through our /files route a card missing
     // yet is drawn when asked for; from a public bucket it must exist before its URL is handed out.
     const drawn = swatchCards(rt).ensure(families.flatMap(({ family, colors }) => colors.map((color) => ({ family, color }))));

@@ -35,7 +35,6 @@ export const account = z.object({
   email: z.string(),
   role,
   disabled: z.boolean(),
-  lockedUntil: timestamp.nullable(),
   createdAt: timestamp,
   updatedAt: timestamp,
 });

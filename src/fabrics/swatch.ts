@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import type { SwatchTile } from '../engines/types.ts';
 import { type Lab, linearToSrgb8, linearToHex, linearToLab, meanLinearRgb, SRGB8_TO_LINEAR } from './color.ts';
 import { resamplePeriodic } from './resample.ts';
+import { isRectifiedCloth } from './cloth-photo/store.ts';
 
 export interface SwatchCrop {
   left: number;
@@ -23,7 +24,10 @@ export interface SwatchTileOptions {
    * own widthMm follows from how much of the photo it keeps.
    */
   widthMm: number;
-  /** Region of the photo to use, in its (EXIF-rotated) pixels. Default: the central square, 80 % of the short side. */
+  /**
+   * Region of the photo to use, in its (EXIF-rotated) pixels. Default: the whole of a rectified cloth
+   * (cloth-photo/store.ts), else the central square, 80 % of the short side.
+   */
   crop?: SwatchCrop;
   /** Longest tile edge in px (default 1024); larger crops are area-averaged down in linear light. */
   maxSide?: number;
@@ -52,6 +56,10 @@ async function decode(image: Buffer, crop?: SwatchCrop): Promise<Decoded & { ful
   const oriented = sharp(image, { failOn: 'error' }).rotate();
   const { width: fullWidth, height: fullHeight } = await orientedSize(image);
   let c = crop;
+  if (!c && isRectifiedCloth((await sharp(image).metadata()).exif)) {
+    // The cloth-photo analysis already cut away everything that is not cloth: use all of it.
+    c = { left: 0, top: 0, width: fullWidth, height: fullHeight };
+  }
   if (!c) {
     const side = Math.max(1, Math.floor(Math.min(fullWidth, fullHeight) * 0.8));
     c = { left: Math.floor((fullWidth - side) / 2), top: Math.floor((fullHeight - side) / 2), width: side, height: side };
@@ -270,17 +278,31 @@ function solve(M: Float64Array[], r: Float64Array): Float64Array | null {
 /**
  * The period (px, fractional) of a woven pattern along an axis, from the autocorrelation of the mean
  * luminance profile; 0 when the cloth shows no clear repeat (solids, random texture). Only periods
- * that fit at least twice are considered.
+ * that fit at least twice are considered. A coloured line (a glen check's overcheck) can repeat at
+ * a whole multiple of the luminance period while hardly changing luminance: when the colour
+ * profile repeats at such a multiple, that is the cloth's repeat.
  */
 export function findPeriod(lin: Float32Array, w: number, h: number, axis: 'x' | 'y'): number {
   const n = axis === 'x' ? w : h;
-  const prof = new Float64Array(n);
+  const prof = new Float64Array(n), rg = new Float64Array(n), yb = new Float64Array(n);
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++) {
-      const k = (y * w + x) * 3;
-      prof[axis === 'x' ? x : y] += 0.2126729 * lin[k] + 0.7151522 * lin[k + 1] + 0.072175 * lin[k + 2];
+      const k = (y * w + x) * 3, i = axis === 'x' ? x : y;
+      prof[i] += 0.2126729 * lin[k] + 0.7151522 * lin[k + 1] + 0.072175 * lin[k + 2];
+      rg[i] += lin[k] - lin[k + 1];
+      yb[i] += 0.5 * (lin[k] + lin[k + 1]) - lin[k + 2];
     }
-  return profilePeriod(prof, 6, Math.floor(n / 2));
+  const luma = profilePeriod(prof, 6, Math.floor(n / 2));
+  const sd = (p: Float64Array) => {
+    let m = 0, m2 = 0;
+    for (const v of p) { m += v; m2 += v * v; }
+    return Math.sqrt(Math.max(0, m2 / p.length - (m / p.length) ** 2));
+  };
+  const chroma = sd(rg) >= sd(yb) ? rg : yb;
+  if (sd(chroma) < 0.15 * sd(prof)) return luma;
+  const colour = profilePeriod(chroma, 6, Math.floor(n / 2));
+  if (colour > 0 && luma > 0 && colour > 1.5 * luma && Math.abs(colour / luma - Math.round(colour / luma)) < 0.15 + 0.04 * (colour / luma)) return colour;
+  return luma;
 }
 
 /**

@@ -135,6 +135,7 @@ export async function legacyRoutes(app: FastifyInstance) {
       filename: upload.filename,
       size_bytes: upload.size_bytes,
       mean_hex: upload.mean_hex,
+      ...(upload.clothEstimate ? { cloth_estimate: upload.clothEstimate } : {}),
     });
   });
 

@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { SwatchUploadRow } from '../db/schema.ts';
+import { rectifyClothUpload, type ClothEstimate } from '../fabrics/cloth-photo/index.ts';
 import { assessSwatchPhoto, makeSwatchTile } from '../fabrics/index.ts';
 import { AppError } from '../http/errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { inspectImageUpload, UploadRejected } from '../uploads/validate.ts';
 
-/** A swatch card of about 6 cm across is what associates photograph; they can say otherwise. */
+/**
+ * Width assumed for a catalogue colour's stored tile that lacks one. Uploads never use it: without a
+ * width the photo is analysed (fabrics/cloth-photo) and its scale read from the weave.
+ */
 export const DEFAULT_SWATCH_WIDTH_MM = 60;
 
 /**
@@ -25,8 +29,9 @@ export async function storeSwatchUpload(
   original: Buffer,
   filename: string,
   options: { widthMm?: number; crop?: SwatchCrop } = {},
-): Promise<SwatchUploadRow> {
-  const widthMm = options.widthMm ?? DEFAULT_SWATCH_WIDTH_MM;
+): Promise<SwatchUploadRow & { clothEstimate?: ClothEstimate }> {
+  let widthMm = options.widthMm;
+  let clothEstimate: ClothEstimate | undefined;
   const limits = { maxBytes: rt.config.uploads.maxBytes, maxPixels: rt.config.uploads.maxPixels, minShortSide: 64 };
   let info = await inspect(original, limits);
   let data = original;
@@ -49,9 +54,19 @@ export async function storeSwatchUpload(
   }
   const problem = await assessSwatchPhoto(data).catch(() => undefined);
   if (problem) throw new AppError(422, problem.code, problem.message);
+  if (widthMm === undefined) {
+    // No width: find the cloth in the photo, straighten it and read its scale from the weave.
+    const rectified = await rectifyClothUpload(data, { maxPixels: limits.maxPixels }).catch(() => {
+      throw new AppError(422, 'corrupt_image', 'The photo could not be turned into a fabric swatch');
+    });
+    data = rectified.data;
+    clothEstimate = rectified.estimate;
+    widthMm = rectified.estimate.widthMm;
+    info = await inspect(data, limits);
+  }
   const sha256 = createHash('sha256').update(data).digest('hex');
   const existing = await rt.db.selectFrom('swatch_uploads').selectAll().where('sha256', '=', sha256).where('width_mm', '=', String(widthMm)).executeTakeFirst();
-  if (existing) return existing;
+  if (existing) return { ...existing, clothEstimate };
 
   let meanHex: string | null = null;
   try {
@@ -63,7 +78,7 @@ export async function storeSwatchUpload(
   const key = `swatches/${sha256.slice(0, 2)}/${sha256}.${info.ext}`;
   await rt.storage.put(key, data, info.mime);
   try {
-    return await rt.db
+    const row = await rt.db
       .insertInto('swatch_uploads')
       .values({
         storage_key: key,
@@ -81,6 +96,7 @@ export async function storeSwatchUpload(
       .onConflict((oc) => oc.columns(['storage_key', 'width_mm']).doUpdateSet((eb) => ({ filename: eb.ref('swatch_uploads.filename') })))
       .returningAll()
       .executeTakeFirstOrThrow();
+    return { ...row, clothEstimate };
   } catch (error) {
     // The row is what makes the file findable: without it, the file must not stay behind.
     const stillReferenced = await rt.db.selectFrom('swatch_uploads').select('id').where('storage_key', '=', key).executeTakeFirst();

@@ -38,9 +38,9 @@ export async function legacyRoutes(app: FastifyInstance) {
   app.get('/catalog', async (req) => {
     const families = await activeFamilies();
     // Procedural colours' cards are drawn once and stored. Through our /files route a card missing
-    // yet is drawn when asked for; from a public bucket it must exist before its URL is handed out.
-    const drawn = swatchCards(rt).ensure(families.flatMap(({ family, colors }) => colors.map((color) => ({ family, color }))));
-    if (!filesServedByUs(rt)) await drawn;
+    // yet is drawn when first asked for (no CPU spent on cards nobody looks at); from a public
+    // bucket it must exist before its URL is handed out.
+    if (!filesServedByUs(rt)) await swatchCards(rt).ensure(families.flatMap(({ family, colors }) => colors.map((color) => ({ family, color }))));
     return {
       families: families.map(({ family, colors }) => ({
         family_id: family.slug,

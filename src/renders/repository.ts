@@ -1,6 +1,8 @@
 import { sql, type Transaction } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Database, NewRender, RenderRow, RenderStatus, StoredImage } from '../db/schema.ts';
+import { addJob } from '../jobs/repository.ts';
+import { RENDER_TASK, type RenderJobPayload } from '../jobs/tasks.ts';
 
 export const LIVE_STATUSES: RenderStatus[] = ['queued', 'running', 'succeeded'];
 export const TERMINAL_STATUSES: RenderStatus[] = ['succeeded', 'failed', 'canceled'];
@@ -37,12 +39,8 @@ export function findLiveRenderByCacheKey(trx: Transaction<Database> | Db, cacheK
 }
 
 /** Queues the render's job in the same transaction that wrote the row: no row without a job. */
-export async function enqueueRenderJob(
-  trx: Transaction<Database>,
-  payload: { renderId: string; requestId: string },
-  maxAttempts: number,
-): Promise<void> {
-  await sql`SELECT graphile_worker.add_job('render', ${JSON.stringify(payload)}::json, max_attempts => ${maxAttempts}::int)`.execute(trx);
+export async function enqueueRenderJob(trx: Transaction<Database>, payload: RenderJobPayload, maxAttempts: number): Promise<void> {
+  await addJob(trx, RENDER_TASK, payload, { maxAttempts });
 }
 
 function renderViewQuery(db: Db) {

@@ -1,11 +1,12 @@
-import type { RenderImage } from '../contract/renders.ts';
 import { createHash } from 'node:crypto';
+import type { RenderImage } from '../contract/renders.ts';
 import type { Runtime } from '../runtime.ts';
-import { findColorBySlug, findCutBySlugOrLegacyId, findFamilyBySlug } from '../catalog/repository.ts';
+import { findColorBySlug, findCutBySlugOrLegacyId, findFamilyBySlug, listActiveCutViews } from '../catalog/repository.ts';
 import type { FabricColorRow, FabricFamilyRow, RenderRow, SwatchUploadRow } from '../db/schema.ts';
 import type { FabricDesign } from '../engines/types.ts';
 import { AppError, unprocessable } from '../http/errors.ts';
 import { renderOrdered } from '../ops/metrics.ts';
+import { findSwatchUploadById } from '../swatches/repository.ts';
 import {
   addBatchItem,
   createBatch,
@@ -123,7 +124,7 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
   }
   let swatch: SwatchUploadRow | undefined;
   if (order.swatchUploadId !== undefined) {
-    swatch = await db.selectFrom('swatch_uploads').selectAll().where('id', '=', order.swatchUploadId).executeTakeFirst();
+    swatch = await findSwatchUploadById(db, order.swatchUploadId);
     if (!swatch) throw new AppError(422, 'unknown_swatch', `Unknown swatch upload "${order.swatchUploadId}"`, { field: 'swatch' });
   }
   if (!color && !swatch) throw unprocessable('Choose a colour or a photographed cloth', { field: 'color' });
@@ -137,7 +138,7 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
   for (const cutId of order.cuts) {
     const cut = await findCutBySlugOrLegacyId(db, cutId);
     if (!cut || !cut.active) throw new AppError(422, 'unknown_cut', `Unknown cut "${cutId}"`, { field: 'cuts' });
-    const views = await db.selectFrom('cut_views').selectAll().where('cut_id', '=', cut.id).where('active', '=', true).orderBy('sort').execute();
+    const views = await listActiveCutViews(db, cut.id);
     const view = order.view ? views.find((v) => v.view === order.view) : views[0];
     if (!view) {
       throw new AppError(422, 'unknown_view', `The cut "${cut.slug}" has no view "${order.view ?? '(any)'}"`, { field: 'view' });

@@ -81,6 +81,7 @@ export async function legacyRoutes(app: FastifyInstance) {
         ...order,
         cuts: [...new Set(body.cuts)],
         requestId: req.id,
+        client: req.ip,
         source: 'legacy',
         batchParams: { seed: body.seed ?? null, quality: body.quality },
       });

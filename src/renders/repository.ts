@@ -143,3 +143,18 @@ export async function markAttemptFailed(db: Db, id: string, error: string, final
     .where('status', 'in', ['queued', 'running'])
     .execute();
 }
+
+/** Renders waiting or running: ordered by one client, and in all (the queue caps). */
+export async function countWaitingRenders(trx: Transaction<Database> | Db, client: string): Promise<{ byClient: number; total: number }> {
+  const row = await trx
+    .selectFrom('renders')
+    .select([sql<number>`count(*) FILTER (WHERE ordered_by = ${client})::int`.as('byClient'), sql<number>`count(*)::int`.as('total')])
+    .where('status', 'in', ['queued', 'running'])
+    .executeTakeFirstOrThrow();
+  return row;
+}
+
+/** Serialises one client's orders for the length of a transaction, so parallel orders cannot overshoot its cap. */
+export async function lockClientOrders(trx: Transaction<Database>, client: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${`atelier:render-orders:${client}`}))`.execute(trx);
+}

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SwatchUploadRow } from '../../db/schema.ts';
 import { ByteCache } from '../../cache.ts';
 import { RenderPoolBusyError } from '../../rendering/index.ts';
-import { assessSwatchPhoto, type SwatchTileResult } from '../../fabrics/index.ts';
+import type { SwatchTileResult } from '../../fabrics/index.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import type { Runtime } from '../../runtime.ts';
 import { recordAudit, type Actor } from '../audit/repository.ts';
@@ -38,11 +38,14 @@ export async function uploadSwatch(
   widthMm: number,
 ): Promise<MeasuredSwatch> {
   const limits = { maxBytes: rt.config.admin.uploadMaxBytes, maxPixels: rt.config.uploads.maxPixels, minShortSide: 64 };
-  const info = await inspectAdminImage(file.data, limits, 'file');
-  const assessment = await assessSwatchPhoto(file.data).catch(() => null);
+  const info = await inspectAdminImage(rt, file.data, limits, 'file');
+  const assessment = await rt.rendering.uploads.assess(file.data).catch((error) => {
+    if (error instanceof RenderPoolBusyError) throw error;
+    return null;
+  });
   let tile: SwatchTileResult;
   try {
-    tile = await rt.rendering.swatchTile(file.data, { widthMm });
+    tile = await rt.rendering.uploads.tile(file.data, { widthMm });
   } catch (error) {
     if (error instanceof RenderPoolBusyError) throw error;
     throw new AppError(422, 'corrupt_image', 'file: the photo could not be turned into a fabric swatch', { field: 'file' });

@@ -7,62 +7,22 @@
  * catalogue the app ships (no test changes it); renders, looks and uploads are each test's own.
  * Screenshots go to test-results/; the browser measurements are in bench/web.bench.ts.
  */
-import type { Locator, Page, Request } from 'playwright-core';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { BrowserContextOptions, Locator, Page, Request } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildWebApp,
-  collectPageErrors,
-  DESKTOP,
-  E2E_TIMEOUT_MS,
-  gate,
-  LANDSCAPE,
-  launchBrowser,
-  newAppContext,
-  PORTRAIT,
-  screenshot,
-  type BuiltWebApp,
-} from '../helpers/browser.ts';
-import { startTestApp, startTestDatabase, type TestApp } from '../helpers/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserSuite, DESKTOP, E2E_TIMEOUT_MS, gate, LANDSCAPE, PORTRAIT, poll, screenshot } from '../helpers/browser.ts';
+import type { TestApp } from '../helpers/harness.ts';
 
-let pg: Awaited<ReturnType<typeof startTestDatabase>>;
-let t: TestApp;
-let web: BuiltWebApp;
-let browser: Browser;
-/** What each test opened, closed after it; and the script errors its pages saw (there must be none). */
-let opened: Array<{ context: BrowserContext; errors: string[] }> = [];
-
-beforeAll(async () => {
-  [web, pg] = await Promise.all([buildWebApp(), startTestDatabase()]);
-  t = await startTestApp({ databaseUrl: pg.url });
-  browser = await launchBrowser();
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-  await pg?.stop();
-  await web?.remove();
-});
-
-afterEach(async () => {
-  const errors = opened.flatMap((o) => o.errors);
-  await Promise.all(opened.map((o) => o.context.close()));
-  opened = [];
-  expect(errors, 'script errors or CSP refusals in the page').toEqual([]);
-});
-
+const suite = browserSuite();
 /** A fresh browser profile (a Spanish tablet unless told otherwise) with one page. */
-async function newPage(options: Parameters<typeof newAppContext>[3] = {}): Promise<Page> {
-  const context = await newAppContext(browser, t.url, web.dir, options);
-  const page = await context.newPage();
-  opened.push({ context, errors: collectPageErrors(page) });
-  return page;
-}
+const newPage = (options?: BrowserContextOptions) => suite.newPage(options);
+let t: TestApp;
+beforeAll(() => {
+  t = suite.t;
+});
 
 /** The stylist app, loaded, with its first suit on screen. */
-async function openStylist(options: Parameters<typeof newAppContext>[3] = {}): Promise<Page> {
+async function openStylist(options?: BrowserContextOptions): Promise<Page> {
   const page = await newPage(options);
   await page.goto(`${t.url}/`);
   await page.locator('[data-color]').first().waitFor();
@@ -70,8 +30,6 @@ async function openStylist(options: Parameters<typeof newAppContext>[3] = {}): P
   return page;
 }
 
-/** A value read from the page, retried until it matches (the page updates when it is ready, not at once). */
-const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: E2E_TIMEOUT_MS, interval: 50 });
 const textOf = (locator: Locator) => poll(() => locator.textContent());
 const shot = (page: Page, name: string) => screenshot(page, name);
 

@@ -14,7 +14,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { browserSuite, poll, screenshot } from '../helpers/browser.ts';
+import { browserSuite, E2E_TEST_TIMEOUT_MS, poll, screenshot } from '../helpers/browser.ts';
 import { json, type TestApp } from '../helpers/harness.ts';
 import { clothPhoto, consoleClient, createAccount, PASSWORD, signIn } from './helpers.ts';
 
@@ -66,7 +66,7 @@ async function imageLoaded(page: Page, selector: string) {
   }, selector);
 }
 
-describe('admin console in Chromium', () => {
+describe('admin console in Chromium', { timeout: E2E_TEST_TIMEOUT_MS }, () => {
   it('signs in (after a wrong password) and shows the families table', async () => {
     const email = await account('merchandiser');
     const page = await newPage();
@@ -122,7 +122,7 @@ describe('admin console in Chromium', () => {
 
     const made = (await catalog()).find((f) => f.id === slug);
     expect(made?.colors).toEqual([expect.objectContaining({ id: 'arena', hex: measured, swatchUrl: expect.stringMatching(/^\/files\/swatch-tiles\//) })]);
-  }, 120_000);
+  });
 
   it('shows a new family in the stylist app', async () => {
     const { slug } = await family(await account('merchandiser'), unique('Lino Visto'));

@@ -10,7 +10,7 @@
 import type { BrowserContextOptions, Locator, Page, Request } from 'playwright-core';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { browserSuite, DESKTOP, E2E_TIMEOUT_MS, gate, LANDSCAPE, PORTRAIT, poll, screenshot } from '../helpers/browser.ts';
+import { browserSuite, E2E_TEST_TIMEOUT_MS, DESKTOP, E2E_TIMEOUT_MS, gate, LANDSCAPE, PORTRAIT, poll, screenshot } from '../helpers/browser.ts';
 import type { TestApp } from '../helpers/harness.ts';
 
 const suite = browserSuite();
@@ -154,7 +154,7 @@ async function lowContrastText(p: Page): Promise<string[]> {
   });
 }
 
-describe('the stylist on a showroom tablet', () => {
+describe('the stylist on a showroom tablet', { timeout: E2E_TEST_TIMEOUT_MS }, () => {
   it('opens in the browser’s language with the catalogue as swatch cards and the suit already on screen', async () => {
     const page = await newPage();
     await page.goto(`${t.url}/`);
@@ -279,7 +279,7 @@ describe('the stylist on a showroom tablet', () => {
     await textOf(page.locator('[data-testid=job] .job__text')).toMatch(/6 imágenes listas/);
     await poll(() => page.locator('[data-testid=session-gallery] .tile[data-status=succeeded]').count()).toBe(6);
     await shot(page, '03-gallery-landscape-1280x800');
-  }, 180_000);
+  });
 
   it('falls back to polling when the event stream breaks', async () => {
     const page = await openStylist();
@@ -291,7 +291,7 @@ describe('the stylist on a showroom tablet', () => {
     await generate(page, { allCuts: true, expected: 6 });
     await textOf(page.locator('[data-testid=job] .job__text')).toMatch(/6 imágenes listas/);
     expect(polls.length).toBeGreaterThan(0);
-  }, 180_000);
+  });
 
   it('opens a render full size: wheel and pinch zoom, drag to pan, next and previous, download', async () => {
     const page = await openStylist();
@@ -359,7 +359,7 @@ describe('the stylist on a showroom tablet', () => {
     await painted(page);
     await shot(page, '05-compare-landscape-1280x800');
     await page.keyboard.press('Escape');
-  }, 180_000);
+  });
 
   it('saves the selection as a look whose share link opens read-only without signing in', async () => {
     const page = await openStylist();
@@ -404,7 +404,7 @@ describe('the stylist on a showroom tablet', () => {
     await poll(() => page.locator('[data-testid=history] .tile').count()).toBeGreaterThanOrEqual(2);
     await shot(page, '09-history-landscape-1280x800');
     expect(await lowContrastText(page)).toEqual([]);
-  }, 120_000);
+  });
 
   it('previews a photographed check cloth on the suit, after framing it and stating its scale', async () => {
     const page = await openStylist();
@@ -448,7 +448,7 @@ describe('the stylist on a showroom tablet', () => {
     // One tap removes it; the catalogue colour is back.
     await page.click('[data-testid=remove-cloth]');
     await waitForPreview(page, 'city-pinstripe/black//double-breasted/front');
-  }, 120_000);
+  });
 
   it('says plainly when a photo cannot be used, and never falls back to a catalogue colour', async () => {
     const page = await openStylist();
@@ -484,7 +484,7 @@ describe('the stylist on a showroom tablet', () => {
     expect(sent[0]).toBeLessThan(huge.length * 0.75);
     await page.click('[data-testid=remove-cloth]');
     await poll(() => generateButton.isDisabled()).toBe(false);
-  }, 120_000);
+  });
 
   it('shows why a render failed, and Retry renders it again', async () => {
     const page = await openStylist();
@@ -531,7 +531,7 @@ describe('the stylist on a showroom tablet', () => {
     await failed.getByRole('button', { name: 'Reintentar' }).click();
     await poll(() => page.locator('[data-testid=session-gallery] .tile[data-status=failed]').count()).toBe(1);
     await shot(page, '13-failed-render-landscape-1280x800');
-  }, 120_000);
+  });
 
   it('switches language, and remembers the choice', async () => {
     const page = await openStylist();
@@ -611,7 +611,7 @@ describe('the stylist on a showroom tablet', () => {
     await page.getByTestId('crop-box').waitFor();
     await shot(page, '18-cloth-framing-portrait-800x1280');
     await page.getByRole('button', { name: 'Cancelar' }).click();
-  }, 120_000);
+  });
 
   it('shows skeletons, not a blank page, while the catalogue loads', async () => {
     const page = await newPage();

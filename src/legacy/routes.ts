@@ -73,6 +73,7 @@ export async function legacyRoutes(app: FastifyInstance) {
         swatchUploadId,
         cuts: [...new Set(body.cuts)],
         requestId: req.id,
+        client: req.ip,
         source: 'legacy',
         batchParams: { seed: body.seed ?? null, quality: body.quality },
       });

@@ -6,6 +6,7 @@ import { assessSwatchPhoto, makeSwatchTile } from '../fabrics/index.ts';
 import { AppError } from '../http/errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { inspectImageUpload, UploadRejected } from '../uploads/validate.ts';
+import { findFirstSwatchUploadByKey, findSwatchUploadByContent, insertSwatchUpload, isSwatchFileReferenced } from './repository.ts';
 
 /**
  * Width assumed for a catalogue colour's stored tile that lacks one. Uploads never use it: without a
@@ -65,7 +66,7 @@ export async function storeSwatchUpload(
     info = await inspect(data, limits);
   }
   const sha256 = createHash('sha256').update(data).digest('hex');
-  const existing = await rt.db.selectFrom('swatch_uploads').selectAll().where('sha256', '=', sha256).where('width_mm', '=', String(widthMm)).executeTakeFirst();
+  const existing = await findSwatchUploadByContent(rt.db, sha256, widthMm);
   if (existing) return { ...existing, clothEstimate };
 
   let meanHex: string | null = null;
@@ -78,29 +79,21 @@ export async function storeSwatchUpload(
   const key = `swatches/${sha256.slice(0, 2)}/${sha256}.${info.ext}`;
   await rt.storage.put(key, data, info.mime);
   try {
-    const row = await rt.db
-      .insertInto('swatch_uploads')
-      .values({
-        storage_key: key,
-        filename: filename.slice(0, 200) || `swatch.${info.ext}`,
-        content_type: info.mime,
-        size_bytes: data.length,
-        width: info.width,
-        height: info.height,
-        sha256,
-        width_mm: widthMm,
-        mean_hex: meanHex,
-      })
-      // Uploads are immutable: the same photo at another width is another row, never an update.
-      // A no-op update so that a concurrent twin returns the row it made.
-      .onConflict((oc) => oc.columns(['storage_key', 'width_mm']).doUpdateSet((eb) => ({ filename: eb.ref('swatch_uploads.filename') })))
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await insertSwatchUpload(rt.db, {
+      storage_key: key,
+      filename: filename.slice(0, 200) || `swatch.${info.ext}`,
+      content_type: info.mime,
+      size_bytes: data.length,
+      width: info.width,
+      height: info.height,
+      sha256,
+      width_mm: widthMm,
+      mean_hex: meanHex,
+    });
     return { ...row, clothEstimate };
   } catch (error) {
     // The row is what makes the file findable: without it, the file must not stay behind.
-    const stillReferenced = await rt.db.selectFrom('swatch_uploads').select('id').where('storage_key', '=', key).executeTakeFirst();
-    if (!stillReferenced) await rt.storage.delete(key).catch(() => undefined);
+    if (!(await isSwatchFileReferenced(rt.db, key))) await rt.storage.delete(key).catch(() => undefined);
     throw error;
   }
 }
@@ -141,5 +134,5 @@ export async function findSwatchByUrl(rt: Runtime, url: string): Promise<SwatchU
   }
   if (!key || !/^swatches\/[0-9a-f]{2}\/[0-9a-f]{64}\.(jpg|png|webp)$/.test(key)) return undefined;
   // One file may back several swatches (one per width): a bare URL means the first one made.
-  return rt.db.selectFrom('swatch_uploads').selectAll().where('storage_key', '=', key).orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
+  return findFirstSwatchUploadByKey(rt.db, key);
 }

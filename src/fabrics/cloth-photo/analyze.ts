@@ -14,7 +14,7 @@
  * Pure: typed arrays in, typed arrays out; safe to run in a worker thread.
  */
 import { SRGB8_TO_LINEAR, linearToSrgb8 } from '../color.ts';
-import { findPeriod } from '../swatch.ts';
+import { findPeriod, repeatNear } from '../swatch.ts';
 import { apply, fitPlane, invert, type LatticeSample, type Mat3 } from './geometry.ts';
 import { lineResidual, straighteningMap } from './lines.ts';
 import { segmentCloth } from './segment.ts';
@@ -222,8 +222,8 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
   let rx = findPeriod(lin, W, Hh, 'x'), ry = findPeriod(lin, W, Hh, 'y');
   // A check is woven square more often than not: when one axis shows a repeat the other could only
   // show a fraction of (the cloth is too short that way to hold it twice), test that repeat there.
-  if (rx > 1.5 * ry && ry > 0) ry = repeatHolds(lin, W, Hh, 'y', rx) || ry;
-  else if (ry > 1.5 * rx && rx > 0) rx = repeatHolds(lin, W, Hh, 'x', ry) || rx;
+  if (rx > 1.5 * ry && ry > 0 && rx > Hh / 2) ry = repeatNear(lin, W, Hh, 'y', rx) || ry;
+  else if (ry > 1.5 * rx && rx > 0 && ry > W / 2) rx = repeatNear(lin, W, Hh, 'x', ry) || rx;
 
   const dirU = apply(Hinv, u0c + 1, v0c);
   const rotationDeg = (Math.atan2(dirU[1] - cy, dirU[0] - cx) * 180) / Math.PI;
@@ -249,47 +249,6 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
     toPhoto,
     patches: { used: good.length, tried },
   };
-}
-
-/**
- * The repeat (px) near `lag` along an axis, or 0: where the normalised correlation of the cloth's
- * colour and luminance profiles with themselves shifted (over what overlaps, at least a third)
- * peaks above 0.6.
- */
-function repeatHolds(lin: Float32Array, w: number, h: number, axis: 'x' | 'y', lag: number): number {
-  const n = axis === 'x' ? w : h;
-  const L = Math.round(lag);
-  if (L > (n * 2) / 3) return 0;
-  const profs = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
-      const k = (y * w + x) * 3, i = axis === 'x' ? x : y;
-      profs[0][i] += 0.2126729 * lin[k] + 0.7151522 * lin[k + 1] + 0.072175 * lin[k + 2];
-      profs[1][i] += lin[k] - lin[k + 1];
-      profs[2][i] += 0.5 * (lin[k] + lin[k + 1]) - lin[k + 2];
-    }
-  for (const p of profs) {
-    // Less the straight-line trend: what is left of the light across the cloth is not pattern.
-    let si = 0, sv = 0, sii = 0, siv = 0;
-    for (let i = 0; i < n; i++) {
-      si += i; sv += p[i]; sii += i * i; siv += i * p[i];
-    }
-    const slope = (n * siv - si * sv) / (n * sii - si * si), icpt = (sv - slope * si) / n;
-    for (let i = 0; i < n; i++) p[i] -= icpt + slope * i;
-  }
-  // The other axis's repeat, give or take the 3 % the two axes' scales may differ by.
-  let best = -1, bestLag = 0;
-  for (let lg = Math.floor(L * 0.97); lg <= Math.ceil(L * 1.03) && lg < n - n / 3; lg++) {
-    let s = 0, e1 = 0, e2 = 0;
-    for (const p of profs)
-      for (let i = 0; i + lg < n; i++) {
-        s += p[i] * p[i + lg];
-        e1 += p[i] * p[i];
-        e2 += p[i + lg] * p[i + lg];
-      }
-    if (e1 > 0 && e2 > 0 && s / Math.sqrt(e1 * e2) > best) [best, bestLag] = [s / Math.sqrt(e1 * e2), lg];
-  }
-  return best > 0.6 ? bestLag : 0;
 }
 
 function lumaOf(rgb: Uint8Array, w: number, h: number): Float32Array {

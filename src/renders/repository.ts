@@ -11,6 +11,8 @@ export const TERMINAL_STATUSES: RenderStatus[] = ['succeeded', 'failed', 'cancel
 export interface RenderView extends RenderRow {
   family_slug: string;
   color_slug: string | null;
+  /** The colour's catalogue-wide id in the replaced API. */
+  color_legacy_id: string | null;
   color_hex: string | null;
   cut_slug: string;
   cut_legacy_id: string | null;
@@ -48,7 +50,7 @@ function renderViewQuery(db: Db) {
     .innerJoin('cuts as c', 'c.id', 'r.cut_id')
     .leftJoin('fabric_colors as k', 'k.id', 'r.color_id')
     .selectAll('r')
-    .select(['f.slug as family_slug', 'k.slug as color_slug', 'k.hex as color_hex', 'c.slug as cut_slug', 'c.legacy_id as cut_legacy_id']);
+    .select(['f.slug as family_slug', 'k.slug as color_slug', 'k.legacy_id as color_legacy_id', 'k.hex as color_hex', 'c.slug as cut_slug', 'c.legacy_id as cut_legacy_id']);
 }
 
 export function findRenderView(db: Db, id: string): Promise<RenderView | undefined> {

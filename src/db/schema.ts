@@ -34,6 +34,8 @@ export interface FabricColorTable {
   repeat_mm: Numeric | null;
   swatch_key: string | null;
   swatch_width_mm: Numeric | null;
+  /** Unique across the catalogue: the replaced API's color_id (migration 0006 assigns it). */
+  legacy_id: Generated<string>;
   active: Generated<boolean>;
   archived_at: Timestamp | null;
   sort: Generated<number>;
@@ -107,6 +109,8 @@ export interface RenderTable {
   error: string | null;
   images: ColumnType<StoredImage[], string | undefined, string>;
   request_id: string | null;
+  /** The client whose order created it (IP or account), for the per-client queue cap. */
+  ordered_by: ColumnType<string | null, string | null | undefined, string | null>;
   worker_id: string | null;
   created_at: CreatedAt;
   started_at: Timestamp | null;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SwatchUploadRow } from '../../db/schema.ts';
 import { ByteCache } from '../../cache.ts';
-import { rectifyClothUpload, type ClothEstimate } from '../../fabrics/cloth-photo/index.ts';
+import type { ClothEstimate } from '../../fabrics/cloth-photo/index.ts';
 import { RenderPoolBusyError } from '../../rendering/index.ts';
 import { assessSwatchPhoto, type SwatchTileResult } from '../../fabrics/index.ts';
 import { AppError, notFound } from '../../http/errors.ts';
@@ -47,7 +47,8 @@ export async function uploadSwatch(
   let estimate: ClothEstimate | undefined;
   if (widthMm === undefined) {
     // No width: the cloth is found in the photo, straightened, and measured from its weave.
-    const rectified = await rectifyClothUpload(file.data, { maxPixels: limits.maxPixels }).catch(() => {
+    const rectified = await rt.rendering.rectifyCloth(file.data, { maxPixels: limits.maxPixels }).catch((error: unknown) => {
+      if (error instanceof RenderPoolBusyError) throw error;
       throw new AppError(422, 'corrupt_image', 'file: the photo could not be turned into a fabric swatch', { field: 'file' });
     });
     file = { ...file, data: rectified.data };

@@ -15,11 +15,11 @@ import type { StoredImage } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import type { EncodedImage, EngineInfo, ImageFormat, RenderResult, WatermarkSpec } from '../engines/types.ts';
 import type { SwatchTileOptions, SwatchTileResult } from '../fabrics/index.ts';
+import type { RectifiedUpload } from '../fabrics/cloth-photo/index.ts';
 import type { Storage } from '../storage/types.ts';
 import { ENGINE_ENTRIES } from './engines.ts';
 import { threadFabric, type FabricDescriptor } from './fabric.ts';
 import type { ClothPhotoOptions } from '../fabrics/cloth-photo/analyze.ts';
-import type { RectifiedUpload } from '../fabrics/cloth-photo/index.ts';
 import { UploadRejected, type ImageUploadLimits, type InspectedImage } from '../uploads/validate.ts';
 import type { InspectAnswer, ThreadOptions, ThreadRenderAnswer, ThreadRenderTask, ThreadTemplate } from './thread.ts';
 
@@ -98,6 +98,8 @@ export interface RenderService {
     /** makeSwatchTile of an uploaded photo. */
     tile(data: Uint8Array, options: SwatchTileOptions): Promise<SwatchTileResult>;
   };
+  /** A phone photo uploaded with no width: the cloth found, straightened and measured (= uploads.rectify). */
+  rectifyCloth(image: Uint8Array, options?: { maxPixels?: number }): Promise<RectifiedUpload>;
   /** Starts the threads and loads every shipped template in them. */
   warm(): Promise<void>;
   stats(): { threads: number; queued: number; utilization: number };
@@ -248,6 +250,12 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       else uploadsRunning--;
     }
   }
+  function rectify(image: Uint8Array, rectifyOptions: ClothPhotoOptions & { maxPixels?: number }): Promise<RectifiedUpload> {
+    return uploadTask(async () => {
+      const r = await run<RectifiedUpload>({ image, options: rectifyOptions }, 'rectifyCloth');
+      return { ...r, data: Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength) };
+    });
+  }
   async function swatchTile(image: Uint8Array, tileOptions: SwatchTileOptions): Promise<SwatchTileResult> {
     const r = await run<SwatchTileResult>({ image, options: tileOptions }, 'swatchTile');
     return { ...r, png: Buffer.from(r.png.buffer, r.png.byteOffset, r.png.byteLength) };
@@ -264,11 +272,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
           return answer.image;
         }),
       assess: (data) => uploadTask(() => run({ data }, 'assessPhoto')),
-      rectify: (data, rectifyOptions) =>
-        uploadTask(async () => {
-          const r = await run<RectifiedUpload>({ data, options: rectifyOptions }, 'rectifyCloth');
-          return { ...r, data: Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength) };
-        }),
+      rectify,
       tile: (data, tileOptions) => uploadTask(() => swatchTile(data, tileOptions)),
     },
     async store(images, keyPrefix) {
@@ -284,6 +288,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       return stored.sort((a, b) => order.indexOf(a.size) - order.indexOf(b.size) || a.format.localeCompare(b.format));
     },
     swatchTile,
+    rectifyCloth: (image, clothOptions = {}) => rectify(image, clothOptions),
     async warm() {
       const p = piscina();
       // One task per thread, each loading every shipped template from the disk cache (or building it).

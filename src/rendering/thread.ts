@@ -10,9 +10,8 @@ import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import sharp from 'sharp';
 import { ByteCache } from '../cache.ts';
 import type { CutView, Engine, ImageFormat, SwatchTile, WatermarkSpec } from '../engines/types.ts';
-import { makeSwatchTile, type SwatchTileOptions, type SwatchTileResult } from '../fabrics/index.ts';
-import type { ClothPhotoOptions } from '../fabrics/cloth-photo/analyze.ts';
 import { rectifyClothUpload, type RectifiedUpload } from '../fabrics/cloth-photo/index.ts';
+import { makeSwatchTile, type SwatchTileOptions, type SwatchTileResult } from '../fabrics/index.ts';
 import { assessSwatchPhoto } from '../fabrics/index.ts';
 import { loadPhotoTemplate } from '../templates/index.ts';
 import { inspectImageUpload, UploadRejected, type ImageUploadLimits, type InspectedImage } from '../uploads/validate.ts';
@@ -164,6 +163,12 @@ export async function swatchTile(task: { image: Uint8Array; options: SwatchTileO
   return moveAll(result, [result.png.buffer, result.tile.rgb.buffer]);
 }
 
+/** A phone photo of cloth found, straightened and measured from its weave (fabrics/cloth-photo). */
+export async function rectifyCloth(task: { image: Uint8Array; options: { maxPixels?: number } }): Promise<RectifiedUpload> {
+  const result = await rectifyClothUpload(asBuffer(task.image), task.options);
+  return moveAll(result, [result.data.buffer]);
+}
+
 /** Loads every shipped template of an engine (from the disk cache when it is there). */
 export async function warm(task: { engine: string }): Promise<void> {
   const e = engine(task.engine) as Engine & { warm?: () => Promise<void> };
@@ -187,10 +192,4 @@ export async function inspectUpload(task: { data: Uint8Array; limits: ImageUploa
 export async function assessPhoto(task: { data: Uint8Array }): Promise<{ code: string; message: string; problems: Array<{ code: string; message: string }> } | null> {
   const problem = await assessSwatchPhoto(asBuffer(task.data));
   return problem ? { code: problem.code, message: problem.message, problems: problem.problems.map((p) => ({ code: p.code, message: p.message })) } : null;
-}
-
-/** A phone photo of cloth found, straightened and measured (src/fabrics/cloth-photo). */
-export async function rectifyCloth(task: { data: Uint8Array; options: ClothPhotoOptions & { maxPixels?: number } }): Promise<RectifiedUpload> {
-  const r = await rectifyClothUpload(asBuffer(task.data), task.options);
-  return moveAll(r, [r.data.buffer]);
 }

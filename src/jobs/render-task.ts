@@ -9,6 +9,7 @@ import type { FabricDescriptor } from '../renders/service.ts';
 import { publishRenderEvent } from '../renders/events.ts';
 import { markAttemptFailed, markRunning, markSucceeded, setProgress } from '../renders/repository.ts';
 import type { Runtime } from '../runtime.ts';
+import { StorageFullError } from '../storage/types.ts';
 
 export interface RenderJobPayload {
   renderId: string;
@@ -45,6 +46,7 @@ async function decodeTile(rt: Runtime, key: string, widthMm: number): Promise<Sw
 
 /** Messages shown to people: never a stack trace, never an internal path. */
 function describeFailure(error: unknown): string {
+  if (error instanceof StorageFullError) return 'The render could not be saved: the server has run out of storage space; it will be retried';
   if (error instanceof Error && error.name === 'AbortError') return 'The render was interrupted; it will be retried';
   if (error instanceof Error && /Input buffer|unsupported image|corrupt/i.test(error.message)) {
     return 'The fabric photo could not be read as an image';

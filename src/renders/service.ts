@@ -166,7 +166,10 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
     planned.push({ cutId: cut.id, view: view.view, cacheKey });
   }
 
-  return db.transaction().execute(async (trx) => {
+  // One client's orders take turns in this process before they take a database connection, so a
+  // burst from one client waits here instead of exhausting the pool; the advisory lock inside
+  // covers orders from the same client reaching other replicas.
+  return inClientTurn(order.client, () => db.transaction().execute(async (trx) => {
     if (order.client) await lockClientOrders(trx, order.client);
     const batchId = await createBatch(trx, {
       source: order.source,
@@ -205,7 +208,20 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
     if (renders.some((r) => !r.reused)) await enforceQueueCaps(trx, config, order.client);
     for (const r of renders) renderOrdered(r.reused);
     return { batchId, renders };
+  }));
+}
+
+const clientTurns = new Map<string, Promise<unknown>>();
+function inClientTurn<T>(client: string | undefined, work: () => Promise<T>): Promise<T> {
+  if (!client) return work();
+  const previous = clientTurns.get(client) ?? Promise.resolve();
+  const mine = previous.then(work, work);
+  const settled = mine.catch(() => undefined);
+  clientTurns.set(client, settled);
+  void settled.then(() => {
+    if (clientTurns.get(client) === settled) clientTurns.delete(client);
   });
+  return mine;
 }
 
 /** Seconds a refused client is told to wait: roughly the time the queue takes to move on. */

@@ -3,6 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import client from 'prom-client';
+import { binary, errorResponses } from '../contract/common.ts';
 
 /**
  * Prometheus metrics, one registry per process. Other code reports with the tiny hooks below
@@ -222,7 +223,12 @@ export function installHttpMetrics(app: FastifyInstance, options: MetricsSources
     const status = (error as { statusCode?: number; status?: number }).statusCode ?? (error as { status?: number }).status ?? reply.statusCode;
     if (status >= 400 && status < 500 && req.isMultipart()) uploadRejected(String((error as { code?: string }).code ?? 'bad_request').toLowerCase().replace(/^fst_err_/, ''));
   });
-  app.get('/metrics', { config: { rateLimit: false } }, async (req, reply) => {
+  const metricsSchema = {
+    tags: ['operations'],
+    summary: 'Prometheus metrics (Bearer METRICS_TOKEN when set)',
+    response: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: binary('metrics') } } }, ...errorResponses },
+  };
+  app.get('/metrics', { config: { rateLimit: false }, schema: metricsSchema }, async (req, reply) => {
     if (options.token && !bearerMatches(req.headers.authorization, options.token)) {
       return reply
         .status(401)
@@ -235,15 +241,20 @@ export function installHttpMetrics(app: FastifyInstance, options: MetricsSources
 }
 
 /**
- * A worker process has no HTTP server of its own: this one answers GET /metrics (and nothing else)
- * on WORKER_METRICS_PORT.
+ * A worker process has no HTTP server of its own: this one answers GET /metrics and GET /healthz
+ * (and nothing else) on WORKER_METRICS_PORT.
  */
 export async function startMetricsServer(options: MetricsSources & { port: number; host: string; token?: string }): Promise<{ port: number; close(): Promise<void> }> {
   const own = createSourceRegistry(options);
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
+    // Liveness for the container's HEALTHCHECK: a worker has no API to ask.
+    if (req.method === 'GET' && path === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      return;
+    }
     if (req.method !== 'GET' || path !== '/metrics') {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'not_found', message: 'Only GET /metrics is served here' } }));
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'not_found', message: 'Only GET /metrics and /healthz are served here' } }));
       return;
     }
     if (options.token && !bearerMatches(req.headers.authorization, options.token)) {

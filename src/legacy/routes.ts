@@ -1,10 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { errorResponses } from '../contract/common.ts';
+import { generateAnswer, generateBody, legacyCatalog, legacyJob, legacyJobParams, legacyUploadAnswer, legacyUploadForm } from '../contract/legacy.ts';
 import { listActiveFamiliesWithColors } from '../catalog/repository.ts';
 import { swatchUrl } from '../catalog/routes.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { readUploadedFile } from '../http/multipart.ts';
-import { parseWith } from '../http/validation.ts';
 import { findBatch, listRenderViews, type RenderView } from '../renders/repository.ts';
 import { orderRenders } from '../renders/service.ts';
 import { findSwatchByUrl, storeSwatchUpload } from '../swatches/service.ts';
@@ -14,15 +16,6 @@ import { findSwatchByUrl, storeSwatchUpload } from '../swatches/service.ts';
  * end keeps working against Atelier unchanged. "recto" and "cruzado" are its names for the
  * single- and double-breasted cuts.
  */
-
-const generateBody = z.object({
-  family_id: z.string().min(1).max(80),
-  color_id: z.string().min(1).max(80),
-  cuts: z.array(z.enum(['recto', 'cruzado'])).min(1).default(['recto', 'cruzado']),
-  seed: z.number().int().nullable().optional(),
-  quality: z.enum(['preview', 'final']).default('preview'),
-  swatch_url: z.string().max(2000).nullable().optional(),
-});
 
 /** The old front end lives on another origin: its URLs must be absolute. */
 function absolute(req: FastifyRequest, url: string): string {
@@ -37,17 +30,19 @@ function legacyStatus(renders: RenderView[]): 'pending' | 'processing' | 'comple
   return 'pending';
 }
 
-export async function legacyRoutes(app: FastifyInstance) {
+export async function legacyRoutes(base: FastifyInstance) {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  const tags = ['legacy'];
   const rt = app.runtime;
 
   const activeFamilies = rt.catalog.value('active-families', () => listActiveFamiliesWithColors(rt.db));
-  app.get('/catalog', async (req) => {
+  app.get('/catalog', { schema: { tags, summary: 'The catalogue in the replaced system\'s shape', response: { 200: legacyCatalog, ...errorResponses } } }, async (req) => {
     const families = await activeFamilies();
     return {
       families: families.map(({ family, colors }) => ({
         family_id: family.slug,
         display_name: family.name,
-        status: 'active',
+        status: 'active' as const,
         sort: family.sort,
         colors: colors.map((c) => ({ color_id: c.slug, name: c.name, hex: c.hex, swatch_url: absolute(req, swatchUrl(rt, family, c)) })),
       })),
@@ -56,9 +51,12 @@ export async function legacyRoutes(app: FastifyInstance) {
 
   app.post(
     '/generate',
-    { config: { rateLimit: { max: rt.config.http.rateLimitRendersMax, timeWindow: rt.config.http.rateLimitWindowMs } } },
+    {
+      config: { rateLimit: { max: rt.config.http.rateLimitRendersMax, timeWindow: rt.config.http.rateLimitWindowMs } },
+      schema: { tags, summary: 'Order the renders of a job (recto, cruzado); poll /jobs/{id}', body: generateBody, response: { 201: generateAnswer, ...errorResponses } },
+    },
     async (req, reply) => {
-      const body = parseWith(generateBody, req.body);
+      const body = req.body;
       let swatchUploadId: string | undefined;
       if (body.swatch_url) {
         const swatch = await findSwatchByUrl(rt, body.swatch_url);
@@ -88,7 +86,7 @@ export async function legacyRoutes(app: FastifyInstance) {
     },
   );
 
-  app.get<{ Params: { id: string } }>('/jobs/:id', async (req) => {
+  app.get('/jobs/:id', { schema: { tags, summary: "A job's status and its images", params: legacyJobParams, response: { 200: legacyJob, ...errorResponses } } }, async (req) => {
     const id = req.params.id;
     const found = z.uuid().safeParse(id).success ? await findBatch(rt.db, id) : undefined;
     if (!found) throw notFound('job', id);
@@ -120,7 +118,8 @@ export async function legacyRoutes(app: FastifyInstance) {
     };
   });
 
-  app.post('/upload-swatch', async (req, reply) => {
+  const uploadSchema = { tags, summary: 'Upload a photographed cloth; generate takes its swatch_url', multipart: legacyUploadForm, response: { 200: legacyUploadAnswer, ...errorResponses } };
+  app.post('/upload-swatch', { schema: uploadSchema }, async (req, reply) => {
     const file = await readUploadedFile(req, 'file', rt.config.uploads.maxBytes);
     const upload = await storeSwatchUpload(rt, file.data, file.filename);
     return reply.status(200).send({

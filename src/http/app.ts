@@ -86,6 +86,8 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   await app.register(cors, {
     origin: (origin, cb) => cb(null, !origin || config.http.corsOrigins.includes(origin) || config.http.corsOrigins.includes('*')),
     credentials: true,
+    // PATCH/PUT/DELETE too: the replaced front end's admin page must be able to read our JSON 401.
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     exposedHeaders: ['x-request-id'],
   });
   await app.register(rateLimit, {

@@ -150,6 +150,8 @@ export async function legacyRoutes(base: FastifyInstance) {
   app.route({
     method: ['POST', 'PUT', 'PATCH', 'DELETE'],
     url: '/admin',
+    // A refusal of an API we do not serve, not part of ours: left out of the OpenAPI document.
+    schema: { hide: true },
     handler: async () => {
       throw replacedAdminApiRefusal();
     },
@@ -157,6 +159,8 @@ export async function legacyRoutes(base: FastifyInstance) {
   app.route({
     method: ['POST', 'PUT', 'PATCH', 'DELETE'],
     url: '/admin/*',
+    // A refusal of an API we do not serve, not part of ours: left out of the OpenAPI document.
+    schema: { hide: true },
     handler: async () => {
       throw replacedAdminApiRefusal();
     },

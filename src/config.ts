@@ -91,6 +91,8 @@ const envSchema = z.object({
   ADMIN_PASSWORD: z.string().min(8, { message: 'expected at least 8 characters' }).optional(),
   ADMIN_EMAIL: z.email({ message: 'expected an email address' }).transform((v) => v.toLowerCase()).default('admin@atelier.local'),
   SESSION_TTL_HOURS: num(0.01, 24 * 90).default(12),
+  DEVICE_SESSION_TTL_DAYS: num(0.01, 400).default(30),
+  LEGACY_API: z.enum(['open', 'session'], { message: 'expected open or session' }).optional(),
   LOGIN_MAX_FAILURES: int(1, 1000).default(5),
   LOGIN_IP_MAX_FAILURES: int(1, 100_000).default(30),
   LOGIN_LOCK_MINUTES: num(0.01, 24 * 60).default(15),
@@ -138,6 +140,11 @@ export interface Config {
   uploads: { maxBytes: number; maxPixels: number };
   renders: { maxCuts: number };
   looks: { expiryDays: number };
+  /**
+   * The replaced front end's API (src/legacy): 'open' answers without a session, as that front end
+   * expects; 'session' wants a signed-in account like the rest. Open by default except in production.
+   */
+  legacyApi: 'open' | 'session';
   worker: {
     enabledInServe: boolean;
     engines: Array<'compose' | 'comfyui'>;
@@ -158,6 +165,8 @@ export interface Config {
     /** The account ADMIN_PASSWORD keeps (created at start when missing). */
     adminEmail: string;
     sessionTtlHours: number;
+    /** Associates' sessions: a showroom tablet stays signed in this long. */
+    deviceSessionTtlDays: number;
     /**
      * Failed sign-ins for one account from one client, and from one client over all accounts, within
      * loginLockMinutes; past either, that client waits out the rest of the window.
@@ -264,6 +273,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     uploads: { maxBytes: e.UPLOAD_MAX_BYTES, maxPixels: e.UPLOAD_MAX_PIXELS },
     renders: { maxCuts: e.RENDER_MAX_CUTS },
     looks: { expiryDays: e.LOOK_EXPIRY_DAYS },
+    legacyApi: e.LEGACY_API ?? (e.NODE_ENV === 'production' ? 'session' : 'open'),
     worker: {
       enabledInServe: e.RUN_WORKER,
       engines: e.ENGINES,
@@ -282,6 +292,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       adminPassword: e.ADMIN_PASSWORD,
       adminEmail: e.ADMIN_EMAIL,
       sessionTtlHours: e.SESSION_TTL_HOURS,
+      deviceSessionTtlDays: e.DEVICE_SESSION_TTL_DAYS,
       loginMaxFailures: e.LOGIN_MAX_FAILURES,
       loginIpMaxFailures: e.LOGIN_IP_MAX_FAILURES,
       loginLockMinutes: e.LOGIN_LOCK_MINUTES,

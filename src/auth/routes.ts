@@ -16,8 +16,9 @@ const loginBody = z.object({
 const email = z.email({ message: 'expected an email address' }).max(254);
 const password = z.string().max(PASSWORD_MAX_LENGTH);
 const role = z.enum(ROLES, { message: `expected one of ${ROLES.join(', ')}` });
-const createUserBody = z.strictObject({ email, role, password });
-const changeUserBody = z.strictObject({ role: role.optional(), disabled: z.boolean().optional(), password: password.optional() });
+const store = z.string().trim().min(1, { message: 'must not be empty' }).max(80, { message: 'at most 80 characters' }).nullable();
+const createUserBody = z.strictObject({ email, role, password, store: store.optional() });
+const changeUserBody = z.strictObject({ role: role.optional(), disabled: z.boolean().optional(), password: password.optional(), store: store.optional() });
 const ownPasswordBody = z.strictObject({ current: z.string().max(PASSWORD_MAX_LENGTH), next: password });
 const idParam = z.object({ id: z.uuid({ message: 'expected a user id' }) });
 
@@ -33,7 +34,8 @@ export async function authRoutes(app: FastifyInstance, { tokens }: { tokens: Ses
       const body = parseWith(loginBody, req.body);
       const result = await login(deps, { ...body, ip: req.ip, userAgent: req.headers['user-agent'], requestId: req.id });
       reply.setCookie(SESSION_COOKIE, result.token, tokens.cookieOptions(result.expiresAt));
-      return { user: { id: result.account.id, email: result.account.email, role: result.account.role }, expiresAt: result.expiresAt.toISOString() };
+      const { id, email, role, store } = result.account;
+      return { user: { id, email, role, store }, expiresAt: result.expiresAt.toISOString() };
     },
   );
 
@@ -47,8 +49,8 @@ export async function authRoutes(app: FastifyInstance, { tokens }: { tokens: Ses
 
   // The person, and the limits the console's forms should state (uploads are checked again on arrival).
   app.get('/api/admin/me', { config: { access: SIGNED_IN } }, async (req) => {
-    const { id, email, role } = req.account!;
-    return { user: { id, email, role }, limits: { uploadMaxBytes: rt.config.admin.uploadMaxBytes, uploadMaxPixels: rt.config.uploads.maxPixels, passwordMinLength: rt.config.auth.passwordMinLength } };
+    const { id, email, role, store } = req.account!;
+    return { user: { id, email, role, store }, limits: { uploadMaxBytes: rt.config.admin.uploadMaxBytes, uploadMaxPixels: rt.config.uploads.maxPixels, passwordMinLength: rt.config.auth.passwordMinLength } };
   });
 
   app.post('/api/admin/me/password', { config: { access: SIGNED_IN } }, async (req, reply) => {

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { adminRoutes } from '../admin/routes.ts';
+import { createSessionTokens, type SessionTokens } from '../auth/sessions.ts';
 import { catalogRoutes } from '../catalog/routes.ts';
+import { clientRoutes } from '../clients/routes.ts';
 import { legacyRoutes } from '../legacy/routes.ts';
 import { lookRoutes } from '../looks/routes.ts';
 import { renderRoutes } from '../renders/routes.ts';
@@ -21,6 +24,8 @@ import { webRoutes } from './web.ts';
 declare module 'fastify' {
   interface FastifyInstance {
     runtime: Runtime;
+    /** Signs and checks session cookies: one per app, so the console and the stylist share sessions. */
+    sessionTokens: SessionTokens;
   }
 }
 
@@ -40,6 +45,8 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
     requestIdHeader: false,
   });
   app.decorate('runtime', rt);
+  app.decorate('sessionTokens', createSessionTokens(config, rt.logger));
+  await app.register(cookie);
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
@@ -117,6 +124,7 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   await app.register(fileRoutes);
   await app.register(legacyRoutes);
   await app.register(lookRoutes);
+  await app.register(clientRoutes);
   await app.register(webRoutes);
   // Fastify types the instance by its pino logger; the rest of the code only needs the base type.
   return app as unknown as FastifyInstance;

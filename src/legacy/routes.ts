@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { listActiveFamiliesWithColors } from '../catalog/repository.ts';
 import { swatchUrl } from '../catalog/routes.ts';
+import { identifyCaller, requireSession } from '../auth/guard.ts';
+import { SIGNED_IN } from '../auth/roles.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { readUploadedFile } from '../http/multipart.ts';
 import { parseWith } from '../http/validation.ts';
@@ -39,6 +41,14 @@ function legacyStatus(renders: RenderView[]): 'pending' | 'processing' | 'comple
 
 export async function legacyRoutes(app: FastifyInstance) {
   const rt = app.runtime;
+  // Open without a session only when LEGACY_API=open (the default outside production), and said so.
+  const open = rt.config.legacyApi === 'open';
+  const gate = open ? identifyCaller(app) : requireSession(app, SIGNED_IN);
+  app.addHook('onRequest', async function legacyGate(req, reply) {
+    if (req.routeOptions.url !== '/catalog') await gate.call(this, req, reply, () => undefined);
+  });
+  if (open) rt.logger.warn('LEGACY_API=open: the replaced front end\'s API (/generate, /jobs, /upload-swatch) answers without a session');
+  else rt.logger.info('LEGACY_API=session: the replaced front end\'s API (/generate, /jobs, /upload-swatch) needs a signed-in account');
 
   app.get('/catalog', async (req) => {
     const families = await listActiveFamiliesWithColors(rt.db);
@@ -73,6 +83,7 @@ export async function legacyRoutes(app: FastifyInstance) {
         cuts: [...new Set(body.cuts)],
         requestId: req.id,
         source: 'legacy',
+        orderedBy: req.account ? { userId: req.account.id, store: req.account.store } : undefined,
         batchParams: { seed: body.seed ?? null, quality: body.quality },
       });
       return reply.status(201).send({

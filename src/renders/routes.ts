@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { identifyCaller, requireSession } from '../auth/guard.ts';
+import { SIGNED_IN } from '../auth/roles.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { sseStreamOpened } from '../ops/metrics.ts';
 import { parseWith } from '../http/validation.ts';
@@ -48,10 +50,14 @@ export async function renderRoutes(app: FastifyInstance) {
 
   app.post(
     '/api/renders',
-    { config: { rateLimit: { max: rt.config.http.rateLimitRendersMax, timeWindow: rt.config.http.rateLimitWindowMs } } },
+    {
+      config: { rateLimit: { max: rt.config.http.rateLimitRendersMax, timeWindow: rt.config.http.rateLimitWindowMs } },
+      onRequest: identifyCaller(app),
+    },
     async (req, reply) => {
       const body = parseWith(createRenderBody, req.body);
-      const result = await orderRenders(rt, { ...body, requestId: req.id, source: 'api' });
+      const orderedBy = req.account ? { userId: req.account.id, store: req.account.store } : undefined;
+      const result = await orderRenders(rt, { ...body, requestId: req.id, source: 'api', orderedBy });
       const views = await listRenderViews(rt.db, result.renders.map((r) => r.render.id));
       const byId = new Map(views.map((v) => [v.id, v]));
       const renders = result.renders.map((r) => ({ ...toApiRender(rt, byId.get(r.render.id)!), reused: r.reused }));
@@ -67,9 +73,13 @@ export async function renderRoutes(app: FastifyInstance) {
     return toApiRender(rt, render);
   });
 
-  app.get('/api/renders', async (req) => {
+  // History: an associate sees their own and their store's renders, an administrator everyone's.
+  app.get('/api/renders', { onRequest: requireSession(app, SIGNED_IN) }, async (req, reply) => {
     const q = parseWith(historyQuery, req.query, 'query');
-    const rows = await listRenderHistory(rt.db, { limit: q.limit + 1, before: q.cursor ? decodeCursor(q.cursor) : undefined });
+    const account = req.account!;
+    const scope = account.role === 'admin' ? { everyone: true as const } : { userId: account.id, store: account.store };
+    reply.header('cache-control', 'private, no-store');
+    const rows = await listRenderHistory(rt.db, { limit: q.limit + 1, before: q.cursor ? decodeCursor(q.cursor) : undefined, scope });
     const page = rows.slice(0, q.limit);
     const last = page.at(-1);
     return {

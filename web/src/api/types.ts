@@ -100,10 +100,19 @@ export interface SwatchUpload {
   height: number;
 }
 
+/** The person signed in on this tablet. */
+export interface StaffAccount {
+  id: string;
+  email: string;
+  role: 'admin' | 'merchandiser' | 'associate';
+  store: string | null;
+}
+
 export interface SavedLook {
   token: string;
   url: string;
   title: string;
+  clientId?: string | null;
   clientName: string | null;
   createdAt: string;
   expiresAt: string;

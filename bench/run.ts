@@ -10,6 +10,7 @@ const suites: Record<string, () => Promise<Record<string, unknown>>> = {
   core: async () => (await import('./core.bench.ts')).benchCore(),
   compose: async () => (await import('./compose.bench.ts')).benchCompose(),
   fabrics: async () => (await import('./fabrics.bench.ts')).benchFabrics(),
+  web: async () => (await import('./web.bench.ts')).benchWeb(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -50,6 +50,9 @@ const envSchema = z.object({
     .optional(),
   EMBEDDED_PG_PORT: int(1024, 65535).default(54329),
   DB_POOL_MAX: int(1, 200).default(10),
+  // A stalled or unreachable database must turn into a quick 503, never a hung request.
+  DB_ACQUIRE_TIMEOUT_MS: int(100, 600_000).default(3_000),
+  DB_STATEMENT_TIMEOUT_MS: int(100, 3_600_000).default(5_000),
 
   STORAGE: z.enum(['local', 's3'], { message: 'expected local or s3' }).default('local'),
   FILES_DIR: z.string().min(1).optional(),
@@ -63,6 +66,14 @@ const envSchema = z.object({
 
   CORS_ORIGINS: csv.default([]),
   BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  HTTP_REQUEST_TIMEOUT_MS: int(1000, 3_600_000).default(60_000),
+  RENDER_QUEUE_MAX_PER_CLIENT: int(1, 1_000_000).default(60),
+  RENDER_QUEUE_MAX: int(1, 10_000_000).default(2_000),
+  SSE_MAX_PER_CLIENT: int(1, 100_000).default(20),
+  SSE_MAX: int(1, 1_000_000).default(2_000),
+  STORAGE_MIN_FREE_MB: int(0, 10_000_000).default(512),
+  RENDER_STORAGE_BUDGET_MB: int(0, 100_000_000).default(0),
+  RENDER_RETENTION_DAYS: int(0, 36_500).default(0),
   UPLOAD_MAX_BYTES: int(1024, 100 * 1024 * 1024).default(5 * 1024 * 1024),
   UPLOAD_MAX_PIXELS: int(10_000, 500_000_000).default(40_000_000),
   RATE_LIMIT_MAX: int(1, 1_000_000).default(600),
@@ -128,7 +139,16 @@ export interface Config {
   trustProxy: boolean | string;
   logLevel: Env['LOG_LEVEL'];
   dataDir: string;
-  database: { url?: string; embeddedPort: number; embeddedDir: string; poolMax: number };
+  database: {
+    url?: string;
+    embeddedPort: number;
+    embeddedDir: string;
+    poolMax: number;
+    /** How long a request waits for a connection (pool slot and connect) before a 503. */
+    acquireTimeoutMs: number;
+    /** Server-side statement_timeout; the client gives up a second later (a stalled server). */
+    statementTimeoutMs: number;
+  };
   storage: StorageConfig;
   http: {
     corsOrigins: string[];
@@ -136,9 +156,25 @@ export interface Config {
     rateLimitMax: number;
     rateLimitRendersMax: number;
     rateLimitWindowMs: number;
+    /** Headers and body must arrive within this (slow-drip bodies are cut). */
+    requestTimeoutMs: number;
+    /** Open server-sent event streams per client IP, and in all. */
+    sseMaxPerClient: number;
+    sseMax: number;
   };
   uploads: { maxBytes: number; maxPixels: number };
-  renders: { maxCuts: number };
+  renders: {
+    maxCuts: number;
+    /** Renders waiting or running, ordered by one client IP, and in all. */
+    queueMaxPerClient: number;
+    queueMax: number;
+    /** Rendered images kept on storage: purge the oldest beyond this (0 = no budget). */
+    storageBudgetBytes: number;
+    /** Purge finished renders older than this (0 = keep). */
+    retentionDays: number;
+  };
+  /** Below this much free space on local storage, /readyz fails and writes are refused. */
+  storageMinFreeBytes: number;
   looks: { expiryDays: number };
   /**
    * The replaced front end's API (src/legacy): 'open' answers without a session, as that front end
@@ -261,7 +297,14 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     trustProxy: e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     dataDir,
-    database: { url: e.DATABASE_URL, embeddedPort: e.EMBEDDED_PG_PORT, embeddedDir: path.join(dataDir, 'pg'), poolMax: e.DB_POOL_MAX },
+    database: {
+      url: e.DATABASE_URL,
+      embeddedPort: e.EMBEDDED_PG_PORT,
+      embeddedDir: path.join(dataDir, 'pg'),
+      poolMax: e.DB_POOL_MAX,
+      acquireTimeoutMs: e.DB_ACQUIRE_TIMEOUT_MS,
+      statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    },
     storage,
     http: {
       corsOrigins: e.CORS_ORIGINS,
@@ -269,9 +312,19 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       rateLimitMax: e.RATE_LIMIT_MAX,
       rateLimitRendersMax: e.RATE_LIMIT_RENDERS_MAX,
       rateLimitWindowMs: e.RATE_LIMIT_WINDOW_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      sseMaxPerClient: e.SSE_MAX_PER_CLIENT,
+      sseMax: e.SSE_MAX,
     },
     uploads: { maxBytes: e.UPLOAD_MAX_BYTES, maxPixels: e.UPLOAD_MAX_PIXELS },
-    renders: { maxCuts: e.RENDER_MAX_CUTS },
+    renders: {
+      maxCuts: e.RENDER_MAX_CUTS,
+      queueMaxPerClient: e.RENDER_QUEUE_MAX_PER_CLIENT,
+      queueMax: e.RENDER_QUEUE_MAX,
+      storageBudgetBytes: e.RENDER_STORAGE_BUDGET_MB * 1024 * 1024,
+      retentionDays: e.RENDER_RETENTION_DAYS,
+    },
+    storageMinFreeBytes: e.STORAGE_MIN_FREE_MB * 1024 * 1024,
     looks: { expiryDays: e.LOOK_EXPIRY_DAYS },
     legacyApi: e.LEGACY_API ?? (e.NODE_ENV === 'production' ? 'session' : 'open'),
     worker: {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,9 +10,11 @@ import { ConfigError, environmentWithDotenv, loadConfig, type Config } from './c
 import { buildApp } from './http/app.ts';
 import { startWorker, type WorkerHandle } from './jobs/worker.ts';
 import { createLogger } from './logger.ts';
+import { BackupError, createBackup, restoreBackup, verifyArchive } from './ops/backup.ts';
 import { startMetricsServer } from './ops/metrics.ts';
+import { formatRetentionReport, runRetention } from './ops/retention.ts';
 import { RenderCliError, renderFromCatalogFile } from './render-cli.ts';
-import { DEMO_CATALOG, startRuntime, type Runtime } from './runtime.ts';
+import { DEMO_CATALOG, PROJECT_ROOT, startRuntime, type Runtime } from './runtime.ts';
 
 const USAGE = `Usage: atelier <command> [options]
 
@@ -20,6 +23,14 @@ Commands:
   worker             render workers only; start as many as you like against one database
   migrate            apply database migrations and exit
   seed FILE          import a catalog (Atelier JSON or the replaced system's fabrics.json)
+  backup [--out FILE]
+                     the database and every stored file in one .tar.gz with a manifest of
+                     counts and checksums (default name atelier-backup-<UTC time>.tar.gz)
+  restore FILE       restore a backup into an empty database and empty storage, and verify it
+  restore --check FILE
+                     verify an archive against its manifest without restoring it
+  retention [--dry-run]
+                     remove what the retention settings say has expired (see README)
   render             render one image to a file without a server:
                      --family F --color C --cut K [--view V] --out file.(jpg|webp|avif|png) [--catalog FILE]
 ${USER_USAGE}
@@ -146,6 +157,40 @@ async function main() {
     }
     case 'user':
       return userCommand(rest, config);
+    case 'backup': {
+      const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
+      const out = path.resolve(values.out ?? `atelier-backup-${new Date().toISOString().replace(/[:.]/g, '-')}.tar.gz`);
+      const m = await createBackup(config, createLogger(config), out, { version: packageVersion(), commit: config.build.commit });
+      const rows = m.database.tables.reduce((n, t) => n + t.rows, 0);
+      console.log(`backup written to ${out}: ${m.database.tables.length} tables, ${rows} rows, ${m.storage.files} files (${m.storage.bytes} bytes), all verified`);
+      return;
+    }
+    case 'restore': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { check: { type: 'boolean', default: false } } });
+      const file = positionals[0];
+      if (!file) throw new UsageError('restore: give the backup archive to restore');
+      if (values.check) {
+        const m = await verifyArchive(path.resolve(file));
+        console.log(`${file}: intact (${m.database.tables.length} tables, ${m.storage.files} files, made ${m.createdAt} by Atelier ${m.atelier.version})`);
+        return;
+      }
+      const s = await restoreBackup(config, createLogger(config), path.resolve(file));
+      console.log(`restored ${file}: ${s.tables} tables, ${s.rows} rows, ${s.files} files (${s.bytes} bytes), all verified; ${s.requeuedRenders} unfinished renders queued again`);
+      return;
+    }
+    case 'retention': {
+      const { values } = parseArgs({ args: rest, options: { 'dry-run': { type: 'boolean', default: false } } });
+      const dryRun = values['dry-run']!;
+      const logger = createLogger(config);
+      const rt = await startRuntime(config, logger);
+      try {
+        const report = await runRetention(rt, { dryRun });
+        console.log(formatRetentionReport(report, dryRun));
+      } finally {
+        await rt.close();
+      }
+      return;
+    }
     case 'seed': {
       const file = rest[0];
       if (!file) throw new UsageError('seed: give the catalog file to import');
@@ -166,9 +211,13 @@ async function main() {
 
 class UsageError extends Error {}
 
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 main().catch(async (error) => {
   // Configuration and usage mistakes are the user's to fix: one clear line, no stack.
-  if (error instanceof ConfigError || error instanceof UsageError || error instanceof UserCommandError || error instanceof CatalogFormatError || error instanceof RenderCliError) {
+  if (error instanceof ConfigError || error instanceof UsageError || error instanceof UserCommandError || error instanceof CatalogFormatError || error instanceof RenderCliError || error instanceof BackupError) {
     console.error(error.message);
   } else if (error instanceof SyntaxError) {
     console.error(`Not valid JSON: ${error.message}`);

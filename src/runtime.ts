@@ -5,6 +5,7 @@ import { Logger as GraphileLogger, runMigrations as runGraphileMigrations } from
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { bootstrapAdminAccount } from './auth/service.ts';
+import { CatalogCache } from './catalog/cache.ts';
 import { parseCatalogDocument } from './catalog/catalog-file.ts';
 import { importCatalog } from './catalog/import.ts';
 import { countFamilies } from './catalog/repository.ts';
@@ -30,6 +31,8 @@ export interface Runtime {
   storage: Storage;
   engines: Map<string, Engine>;
   events: RenderEvents;
+  /** The public catalogue's reads, kept in memory until a NOTIFY says it changed. */
+  catalog: CatalogCache;
   close(): Promise<void>;
 }
 
@@ -44,7 +47,11 @@ export async function startRuntime(config: Config, logger: Logger, options: { se
     });
     databaseUrl = embedded.url;
   }
-  const pool = createPool(databaseUrl, config.database.poolMax);
+  const pool = createPool(databaseUrl, {
+    max: config.database.poolMax,
+    acquireTimeoutMs: config.database.acquireTimeoutMs,
+    statementTimeoutMs: config.database.statementTimeoutMs,
+  });
   try {
     const db = createDb(pool);
     await migrate(pool, logger);
@@ -70,6 +77,7 @@ export async function startRuntime(config: Config, logger: Logger, options: { se
       storage,
       engines,
       events,
+      catalog: new CatalogCache((listener) => events.onCatalogChange(listener)),
       async close() {
         await events.stop();
         await db.destroy();

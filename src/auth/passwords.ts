@@ -1,4 +1,5 @@
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
+import { PASSWORD_MAX_LENGTH } from '../contract/admin/auth.ts';
 
 /**
  * Password hashing: argon2id with OWASP's recommended minimum (19 MiB, 2 passes, 1 lane). The PHC
@@ -9,8 +10,8 @@ import { hash, verify, type Algorithm } from '@node-rs/argon2';
 const ARGON2ID = 2 as Algorithm;
 const OPTIONS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
-/** Longer input only costs us hashing time; no person types this much. */
-export const PASSWORD_MAX_LENGTH = 256;
+/** Longer input only costs us hashing time; no person types this much (the API contract states it). */
+export { PASSWORD_MAX_LENGTH };
 
 export function hashPassword(password: string): Promise<string> {
   return hash(password, OPTIONS);

@@ -1,7 +1,8 @@
 /** Who may do what in the console. A route names the roles it admits (see guard.ts). */
 
-export const ROLES = ['admin', 'merchandiser', 'associate'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from '../contract/enums.ts';
+
+export { ROLES, type Role };
 
 /** Accounts, purges of stored renders. */
 export const ADMINS: Role[] = ['admin'];

@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import sharp from 'sharp';
+import { binary, catalogAnswer, cutsAnswer, errorResponses, swatchCardParams } from '../contract/index.ts';
 import type { FabricColorRow, FabricFamilyRow } from '../db/schema.ts';
 import type { FabricDesign } from '../engines/types.ts';
 import { generateFabricTexture } from '../fabrics/index.ts';
 import { notFound } from '../http/errors.ts';
 import type { Runtime } from '../runtime.ts';
+import { etagMatches, type CachedResponse } from './cache.ts';
 import { findColorBySlug, findFamilyBySlug, listActiveCuts, listActiveFamiliesWithColors } from './repository.ts';
 
 /** Close-up scale of a swatch card: thread structure visible. */
@@ -18,12 +21,27 @@ export function swatchUrl(rt: Runtime, family: FabricFamilyRow, color: FabricCol
   return `${rt.config.publicBaseUrl}/api/swatches/${family.slug}/${color.slug}.jpg?v=${version}`;
 }
 
-export async function catalogRoutes(app: FastifyInstance) {
+/**
+ * A cached JSON body with its ETag; 304 when the client already has it. `no-cache` makes browsers
+ * revalidate every time, so a catalogue change shows at once while unchanged reads cost a 304.
+ * The body is a Buffer, so Fastify sends it as it is: the contract was checked when it was made.
+ */
+export async function sendCached(req: FastifyRequest, reply: FastifyReply, cached: CachedResponse) {
+  const { body, etag } = await cached.get();
+  reply.header('etag', etag).header('cache-control', 'no-cache');
+  if (etagMatches(req.headers['if-none-match'], etag)) return reply.status(304).send();
+  return reply.header('content-type', 'application/json; charset=utf-8').send(body);
+}
+
+export async function catalogRoutes(base: FastifyInstance) {
+  const app = base.withTypeProvider<ZodTypeProvider>();
   const rt = app.runtime;
 
-  app.get('/api/catalog', async () => {
-    const families = await listActiveFamiliesWithColors(rt.db);
-    return {
+  const catalogSchema = { tags: ['catalog'], summary: 'Active fabric families with their colours', response: { 200: catalogAnswer, ...errorResponses } };
+  const activeFamilies = rt.catalog.value('active-families', () => listActiveFamiliesWithColors(rt.db));
+  const catalogBody = rt.catalog.response('api-catalog', async () => {
+    const families = await activeFamilies();
+    return catalogAnswer.parse({
       families: families.map(({ family, colors }) => ({
         id: family.slug,
         name: family.name,
@@ -41,13 +59,15 @@ export async function catalogRoutes(app: FastifyInstance) {
           swatchUrl: swatchUrl(rt, family, c),
         })),
       })),
-    };
+    });
   });
+  app.get('/api/catalog', { schema: catalogSchema }, (req, reply) => sendCached(req, reply, catalogBody));
 
-  app.get('/api/cuts', async () => {
+  const cutsSchema = { tags: ['catalog'], summary: 'Active cuts with their views, and each view\'s size', response: { 200: cutsAnswer, ...errorResponses } };
+  const cutsBody = rt.catalog.response('api-cuts', async () => {
     const cuts = await listActiveCuts(rt.db);
     const templates = [...rt.engines.values()].flatMap((e) => e.views());
-    return {
+    return cutsAnswer.parse({
       cuts: cuts.map(({ cut, views }) => ({
         id: cut.slug,
         name: cut.name,
@@ -57,12 +77,19 @@ export async function catalogRoutes(app: FastifyInstance) {
           return { id: v.view, kind: v.kind, width: t?.width ?? null, height: t?.height ?? null };
         }),
       })),
-    };
+    });
   });
+  app.get('/api/cuts', { schema: cutsSchema }, (req, reply) => sendCached(req, reply, cutsBody));
 
   // Procedural swatch cards, made on demand and kept: a small JPEG per colour.
   const cards = new Map<string, Buffer>();
-  app.get<{ Params: { family: string; color: string } }>('/api/swatches/:family/:color.jpg', async (req, reply) => {
+  const cardSchema = {
+    tags: ['catalog'],
+    summary: 'A procedural swatch card of a colour (JPEG, 320×320)',
+    params: swatchCardParams,
+    response: { 200: { description: 'the card', content: { 'image/jpeg': { schema: binary('JPEG') } } }, ...errorResponses },
+  };
+  app.get('/api/swatches/:family/:color.jpg', { schema: cardSchema }, async (req, reply) => {
     const family = await findFamilyBySlug(rt.db, req.params.family);
     if (!family) throw notFound('fabric family', req.params.family);
     const color = await findColorBySlug(rt.db, family.id, req.params.color);

@@ -15,9 +15,11 @@ import { renderRoutes } from '../renders/routes.ts';
 import type { Runtime } from '../runtime.ts';
 import { fileRoutes } from '../storage/routes.ts';
 import { swatchRoutes } from '../swatches/routes.ts';
+import { isDatabaseUnavailable } from '../db/database.ts';
 import { installHttpMetrics } from '../ops/metrics.ts';
+import { installContract } from './contract.ts';
 import { AppError, requestErrorOf } from './errors.ts';
-import { healthRoutes } from './health.ts';
+import { healthRoutes, VERSION } from './health.ts';
 import { refuseNulCharacters } from './validation.ts';
 import { webRoutes } from './web.ts';
 
@@ -29,6 +31,7 @@ declare module 'fastify' {
   }
 }
 
+const DATABASE_RETRY_AFTER_S = 5;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
@@ -36,6 +39,11 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: rt.logger,
     bodyLimit: config.http.bodyLimitBytes,
+    // Headers and body must arrive within this: a client dripping a body byte by byte cannot hold a
+    // connection (and its memory) for minutes. Node answers 408 and closes the socket.
+    requestTimeout: config.http.requestTimeoutMs,
+    // Node checks those deadlines only this often (30 s by default, longer than a short timeout).
+    http: { connectionsCheckingInterval: Math.min(1000, config.http.requestTimeoutMs) } as never,
     trustProxy: config.trustProxy,
     // A caller's correlation id is kept when it looks like one; otherwise we make our own.
     genReqId: (req) => {
@@ -47,6 +55,15 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   app.decorate('runtime', rt);
   app.decorate('sessionTokens', createSessionTokens(config, rt.logger));
   await app.register(cookie);
+  // Node wants the headers deadline no later than the whole request's.
+  app.server.headersTimeout = Math.min(app.server.headersTimeout || 60_000, config.http.requestTimeoutMs);
+
+  // A console change is visible to the very next request on this replica; the NOTIFY its triggers
+  // send reaches the other replicas (and this one again) a moment later.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && reply.statusCode < 400 && req.url.startsWith('/api/admin/')) rt.catalog.invalidate();
+    return payload;
+  });
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
@@ -86,6 +103,8 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
     limits: { fileSize: config.uploads.maxBytes, files: 1, fields: 10, fieldSize: 10_000 },
   });
 
+  await installContract(app as unknown as FastifyInstance, { version: VERSION });
+
   app.setErrorHandler((error: FastifyError | AppError, req, reply) => {
     const caused = requestErrorOf(error);
     if (caused) {
@@ -96,7 +115,22 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
       if (error.headers) reply.headers(error.headers);
       return reply.status(error.status).send({ error: { code: error.code, message: error.message, details: error.details } });
     }
+    if (isDatabaseUnavailable(error)) {
+      // A stalled, restarting or saturated database: say so at once and when to come back, rather
+      // than hanging the caller or blaming "something" with a 500.
+      req.log.warn({ err: error }, 'database unavailable');
+      return reply
+        .status(503)
+        .header('retry-after', String(DATABASE_RETRY_AFTER_S))
+        .send({ error: { code: 'database_unavailable', message: 'The service is briefly unable to reach its database; try again in a few seconds' } });
+    }
     const status = (error as FastifyError).statusCode ?? 500;
+    if ((error as FastifyError).code === 'FST_ERR_RESPONSE_SERIALIZATION') {
+      // Our answer broke its own contract: a bug on our side, never sent half-checked.
+      const issues = ((error as Error).cause as { issues?: unknown } | undefined)?.issues;
+      req.log.error({ err: error, route: req.routeOptions.url, issues }, 'the answer does not match its schema');
+      return reply.status(500).send({ error: { code: 'internal', message: 'Something went wrong on our side; the error was logged' } });
+    }
     if (status >= 500) {
       req.log.error({ err: error }, 'request failed');
       return reply.status(500).send({ error: { code: 'internal', message: 'Something went wrong on our side; the error was logged' } });

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { errorResponses, liveness as livenessAnswer, readiness, version } from '../contract/index.ts';
 import { pingDb } from '../db/database.ts';
 import { PROJECT_ROOT } from '../runtime.ts';
 
-const VERSION = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+export const VERSION = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([
@@ -13,14 +15,21 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   ]);
 }
 
-export async function healthRoutes(app: FastifyInstance) {
+export async function healthRoutes(base: FastifyInstance) {
+  const app = base.withTypeProvider<ZodTypeProvider>();
   const rt = app.runtime;
-  const liveness = async () => ({ status: 'ok' });
-  app.get('/healthz', { config: { rateLimit: false } }, liveness);
+  const liveness = async () => ({ status: 'ok' as const });
+  const live = { config: { rateLimit: false }, schema: { tags: ['operations'], summary: 'Liveness: the process answers', response: { 200: livenessAnswer } } };
+  app.get('/healthz', live, liveness);
   // The replaced system's name for the same thing.
-  app.get('/health', { config: { rateLimit: false } }, liveness);
+  app.get('/health', { ...live, schema: { ...live.schema, tags: ['operations', 'legacy'] } }, liveness);
 
-  app.get('/readyz', { config: { rateLimit: false } }, async (_req, reply) => {
+  const ready = {
+    tags: ['operations'],
+    summary: 'Readiness: database and storage answer (503 naming the failed dependency)',
+    response: { 200: readiness, 503: readiness, ...errorResponses },
+  };
+  app.get('/readyz', { config: { rateLimit: false }, schema: ready }, async (_req, reply) => {
     const checks: Record<string, string> = {};
     const results = await Promise.allSettled([
       withTimeout(pingDb(rt.db), 3000, 'the database'),
@@ -34,7 +43,7 @@ export async function healthRoutes(app: FastifyInstance) {
     return reply.status(failed.length ? 503 : 200).send({ status: failed.length ? 'unavailable' : 'ready', failed, checks });
   });
 
-  app.get('/version', async () => ({
+  app.get('/version', { schema: { tags: ['operations'], summary: 'The running build', response: { 200: version, ...errorResponses } } }, async () => ({
     name: 'atelier',
     version: VERSION,
     commit: rt.config.build.commit ?? null,

@@ -53,7 +53,8 @@ export async function webRoutes(app: FastifyInstance, options: WebRoutesOptions 
     return reply.send(cachedIndex.html);
   }
 
-  const spa = { config: { rateLimit: false } };
+  // The web app's pages, not API: left out of the OpenAPI document.
+  const spa = { config: { rateLimit: false }, schema: { hide: true } };
   app.get('/', spa, (_req, reply) => sendIndex(reply));
   app.get('/index.html', spa, (_req, reply) => sendIndex(reply));
   app.get('/looks/*', spa, (_req, reply) => sendIndex(reply));

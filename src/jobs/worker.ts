@@ -3,10 +3,14 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { Logger as GraphileLogger, makeWorkerUtils, run, type Runner, type WorkerUtils } from 'graphile-worker';
 import { sql } from 'kysely';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { isDatabaseUnavailable } from '../db/database.ts';
 import type { Runtime } from '../runtime.ts';
 import { createRenderPool } from '../engines/render-pool.ts';
 import type { Engine } from '../engines/types.ts';
 import { createRenderTask } from './render-task.ts';
+import { createRetentionTask, RETENTION_TASK, retentionCronItems } from '../ops/retention.ts';
 
 export interface WorkerHandle {
   id: string;
@@ -25,12 +29,16 @@ export async function startWorker(rt: Runtime): Promise<WorkerHandle> {
   const events = new EventEmitter();
   // Jobs are locked by the pool's id in graphile-worker 0.18 (by a worker's id in older versions):
   // remember both, so a dead process's jobs can be released whichever holds them.
+  // The ids of the pool being started now: what it may leave locked if the database drops it.
+  let startingRunIds: string[] = [];
   events.on('pool:create', ({ workerPool }: { workerPool: { id: string } }) => {
     jobWorkerIds.add(workerPool.id);
+    startingRunIds.push(workerPool.id);
     void saveWorkerIds();
   });
   events.on('worker:create', ({ worker }: { worker: { workerId: string } }) => {
     jobWorkerIds.add(worker.workerId);
+    startingRunIds.push(worker.workerId);
     void saveWorkerIds();
   });
 
@@ -66,21 +74,79 @@ export async function startWorker(rt: Runtime): Promise<WorkerHandle> {
   composePool.warm().catch((err) => logger.error({ err }, 'render threads failed to start'));
   const engines = new Map<string, Engine>([['compose', composePool]]);
   const renderTask = createRenderTask(rt, engines, () => id);
-  const runner: Runner = await run({
-    pgPool: rt.pool,
+  let stopped = false;
+  const queuePool = patientPool(rt.pool, () => stopped, logger);
+  const runnerOptions = {
+    pgPool: queuePool,
     concurrency: config.worker.concurrency,
     noHandleSignals: true,
     pollInterval: Math.min(2000, config.worker.heartbeatMs),
-    taskList: { render: renderTask },
+    taskList: { render: renderTask, [RETENTION_TASK]: createRetentionTask(rt) },
+    parsedCronItems: retentionCronItems(config),
     events,
     logger: graphileLogger,
     gracefulShutdownAbortTimeout: config.shutdownTimeoutMs,
-  });
+    // Completing or failing a job goes through graphile-worker's batcher, which reports a failure
+    // (the database went away) to its pool instead of leaving an unhandled rejection that ends the
+    // process; the pool then shuts down and the supervisor below starts a new one.
+    preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+  };
+  const startRunner = async () => {
+    startingRunIds = [];
+    const started = await run(runnerOptions);
+    superviseRunner(started, startingRunIds);
+    return started;
+  };
+  let runner: Runner = await startRunner();
+
+  /**
+   * A database outage ends graphile-worker's pool (it cannot record a job's outcome). Ride it out:
+   * wait for the database with backoff, free the jobs the ended pool still holds, start a new pool.
+   */
+  function superviseRunner(current: Runner, heldIds: string[]) {
+    const ended = (error?: unknown) => {
+      if (stopped) return;
+      logger.warn({ err: error }, 'the job queue stopped (database unreachable?); reconnecting');
+      void reconnect(heldIds);
+    };
+    current.promise.then(() => ended(), ended);
+  }
+
+  async function reconnect(heldIds: string[]) {
+    let delay = 250;
+    while (!stopped) {
+      try {
+        await sql`SELECT 1`.execute(db);
+        if (heldIds.length) await utils.forceUnlockWorkers(heldIds);
+        if (stopped) return;
+        runner = await startRunner();
+        logger.info({ workerId: id }, 'job queue reconnected; resuming');
+        return;
+      } catch (err) {
+        logger.debug({ err, retryInMs: delay }, 'database still unreachable');
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 5_000);
+      }
+    }
+  }
   await saveWorkerIds();
 
+  // After an outage every process's last beat is old, this one's included: give the others a full
+  // WORKER_DEAD_AFTER_MS to beat again before taking any of them for dead.
+  let lastBeatFailed = false;
+  let reapNotBefore = 0;
   async function beatAndReap() {
     // A worker wrongly given up for dead (a long pause) comes back to life with its next beat.
-    await db.updateTable('workers').set({ last_heartbeat_at: sql`now()` as never, stopped_at: null }).where('id', '=', id).execute();
+    try {
+      await db.updateTable('workers').set({ last_heartbeat_at: sql`now()` as never, stopped_at: null }).where('id', '=', id).execute();
+    } catch (error) {
+      lastBeatFailed = true;
+      throw error;
+    }
+    const now = Date.now();
+    if (lastBeatFailed) reapNotBefore = now + config.worker.deadAfterMs;
+    lastBeatFailed = false;
+    if (now < reapNotBefore) return;
     const dead = await db
       .updateTable('workers')
       .set({ stopped_at: sql`now()` as never })
@@ -110,7 +176,8 @@ export async function startWorker(rt: Runtime): Promise<WorkerHandle> {
     stop() {
       stopping ??= (async () => {
         clearInterval(timer);
-        await runner.stop();
+        stopped = true;
+        await runner.stop().catch((err) => logger.warn({ err }, 'job queue did not stop cleanly'));
         await composePool.close();
         await db.updateTable('workers').set({ stopped_at: sql`now()` as never }).where('id', '=', id).execute().catch(() => undefined);
         await utils.release();
@@ -119,4 +186,45 @@ export async function startWorker(rt: Runtime): Promise<WorkerHandle> {
       return stopping;
     },
   };
+}
+
+/**
+ * The pool as graphile-worker sees it: while the database cannot be reached, `connect()` waits and
+ * tries again (with backoff) instead of failing, so recording a job's outcome or fetching the next
+ * job simply resumes when the database is back. graphile-worker itself retries only a few error
+ * codes, and a refused connection while failing a job used to end the whole process.
+ */
+export function patientPool(pool: pg.Pool, stopping: () => boolean, logger: Logger): pg.Pool {
+  async function connectPatiently(): Promise<pg.PoolClient> {
+    let delay = 200;
+    let warned = false;
+    for (;;) {
+      try {
+        const client = await pool.connect();
+        if (warned) logger.info('database reachable again');
+        return client;
+      } catch (error) {
+        if (stopping() || !isDatabaseUnavailable(error)) throw error;
+        if (!warned) logger.warn({ err: error }, 'database unreachable; the job queue waits for it');
+        warned = true;
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 5_000);
+      }
+    }
+  }
+  return new Proxy(pool, {
+    get(target, prop) {
+      if (prop === 'connect') {
+        return (callback?: (err: Error | undefined, client?: pg.PoolClient, done?: () => void) => void) => {
+          if (!callback) return connectPatiently();
+          connectPatiently().then(
+            (client) => callback(undefined, client, () => client.release()),
+            (err: Error) => callback(err),
+          );
+        };
+      }
+      const value = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }

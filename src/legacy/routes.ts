@@ -50,8 +50,9 @@ export async function legacyRoutes(app: FastifyInstance) {
   if (open) rt.logger.warn('LEGACY_API=open: the replaced front end\'s API (/generate, /jobs, /upload-swatch) answers without a session');
   else rt.logger.info('LEGACY_API=session: the replaced front end\'s API (/generate, /jobs, /upload-swatch) needs a signed-in account');
 
+  const activeFamilies = rt.catalog.value('active-families', () => listActiveFamiliesWithColors(rt.db));
   app.get('/catalog', async (req) => {
-    const families = await listActiveFamiliesWithColors(rt.db);
+    const families = await activeFamilies();
     return {
       families: families.map(({ family, colors }) => ({
         family_id: family.slug,

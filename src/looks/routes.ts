@@ -1,50 +1,34 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { requireSession } from '../auth/guard.ts';
 import { SIGNED_IN } from '../auth/roles.ts';
-import { parseWith } from '../http/validation.ts';
+import { errorResponses, look, lookCreate, lookList, lookListQuery, lookParams, savedLook } from '../contract/index.ts';
 import { listLooks } from './repository.ts';
-import { createLook, DEFAULT_LOOK_EXPIRY_DAYS, MAX_RENDERS_PER_LOOK, readLook } from './service.ts';
-
-const text = (max: number) => z.string().trim().min(1, { message: 'must not be empty' }).max(max, { message: `at most ${max} characters` });
-
-const createLookBody = z.strictObject({
-  title: text(120),
-  clientId: z.uuid({ message: 'expected a client id' }).optional(),
-  clientName: z.union([text(120), z.literal('').transform(() => undefined), z.null().transform(() => undefined)]).optional(),
-  renderIds: z
-    .array(z.uuid({ message: 'expected a render id (UUID)' }))
-    .min(1, { message: 'choose at least one render' })
-    .max(MAX_RENDERS_PER_LOOK, { message: `at most ${MAX_RENDERS_PER_LOOK} renders fit in a look` }),
-  expiresInDays: z.number().int().min(1).max(365).optional(),
-});
+import { createLook, DEFAULT_LOOK_EXPIRY_DAYS, readLook } from './service.ts';
 
 export interface LookRoutesOptions {
   /** How long a share link lives unless the request says otherwise. */
   defaultExpiryDays?: number;
 }
 
-const listQuery = z.object({
-  clientId: z.uuid({ message: 'expected a client id' }).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
+const security = [{ session: [] }];
 
 /**
  * Looks: a set of finished renders saved by a signed-in associate for a client record, listed on
  * every tablet of the house, and readable by anyone holding the share link (`/looks/<token>` in the
  * web app) until it expires. The share page is the only public part.
  */
-export async function lookRoutes(app: FastifyInstance, options: LookRoutesOptions = {}) {
+export async function lookRoutes(base: FastifyInstance, options: LookRoutesOptions = {}) {
+  const app = base.withTypeProvider<ZodTypeProvider>();
   const rt = app.runtime;
   const configured = rt.config.looks.expiryDays;
   const defaultExpiryDays = options.defaultExpiryDays ?? configured ?? DEFAULT_LOOK_EXPIRY_DAYS;
+  const signedIn = requireSession(base, SIGNED_IN);
 
-  const signedIn = requireSession(app, SIGNED_IN);
-
-  app.get('/api/looks', { onRequest: signedIn }, async (req, reply) => {
-    const q = parseWith(listQuery, req.query, 'query');
+  const listSchema = { tags: ['looks'], security, summary: 'The house’s looks, newest first', querystring: lookListQuery, response: { 200: lookList, ...errorResponses } };
+  app.get('/api/looks', { schema: listSchema, onRequest: signedIn }, async (req, reply) => {
     reply.header('cache-control', 'private, no-store');
-    const looks = await listLooks(rt.db, { clientId: q.clientId, limit: q.limit });
+    const looks = await listLooks(rt.db, { clientId: req.query.clientId, limit: req.query.limit });
     return {
       items: looks.map((l) => ({
         token: l.token,
@@ -59,9 +43,9 @@ export async function lookRoutes(app: FastifyInstance, options: LookRoutesOption
     };
   });
 
-  app.post('/api/looks', { onRequest: signedIn }, async (req, reply) => {
-    const body = parseWith(createLookBody, req.body);
-    const { look, renderIds } = await createLook(rt, req.account!, body, defaultExpiryDays);
+  const createSchema = { tags: ['looks'], security, summary: 'Save finished renders as a look for a client', body: lookCreate, response: { 201: savedLook, ...errorResponses } };
+  app.post('/api/looks', { schema: createSchema, onRequest: signedIn }, async (req, reply) => {
+    const { look, renderIds } = await createLook(rt, req.account!, req.body, defaultExpiryDays);
     return reply.status(201).send({
       token: look.token,
       url: `/looks/${look.token}`,
@@ -74,7 +58,8 @@ export async function lookRoutes(app: FastifyInstance, options: LookRoutesOption
     });
   });
 
-  app.get<{ Params: { token: string } }>('/api/looks/:token', async (req, reply) => {
+  const readSchema = { tags: ['looks'], summary: 'A look by its share token (410 once expired)', params: lookParams, response: { 200: look, ...errorResponses } };
+  app.get('/api/looks/:token', { schema: readSchema }, async (req, reply) => {
     const { look, renders } = await readLook(rt, req.params.token);
     // A private page for one client: never cached by shared caches, never indexed.
     reply.header('cache-control', 'private, no-store').header('x-robots-tag', 'noindex, nofollow');

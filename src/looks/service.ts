@@ -7,7 +7,7 @@ import { toApiRender } from '../renders/service.ts';
 import type { Runtime } from '../runtime.ts';
 import { findLookByToken, findRenderStatuses, insertLook, listLookRenderIds, listRenderLabels } from './repository.ts';
 
-export const MAX_RENDERS_PER_LOOK = 24;
+export { MAX_RENDERS_PER_LOOK } from '../contract/looks.ts';
 export const DEFAULT_LOOK_EXPIRY_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
 

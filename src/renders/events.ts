@@ -4,6 +4,11 @@ import type { Logger } from 'pino';
 import type { RenderStatus } from '../db/schema.ts';
 
 export const RENDER_CHANNEL = 'atelier_render';
+/** Raised by triggers on the catalogue tables (migration 0006). */
+export const CATALOG_CHANNEL = 'atelier_catalog';
+/** Emitted after the listener reconnects: notifications sent meanwhile were lost. */
+const RESYNC = Symbol('resync');
+const CATALOG = Symbol('catalog');
 
 export interface RenderEvent {
   id: string;
@@ -14,7 +19,8 @@ export interface RenderEvent {
 
 /**
  * Render progress crosses processes through PostgreSQL LISTEN/NOTIFY: a worker anywhere notifies,
- * every API replica's listener fans the event out to its own SSE subscribers.
+ * every API replica's listener fans the event out to its own SSE subscribers. One connection per
+ * process listens, whatever the number of streams; it also carries catalogue changes.
  */
 export class RenderEvents {
   private readonly emitter = new EventEmitter();
@@ -36,6 +42,10 @@ export class RenderEvents {
   private async connect(): Promise<void> {
     const client = new pg.Client({ connectionString: this.databaseUrl });
     client.on('notification', (msg) => {
+      if (msg.channel === CATALOG_CHANNEL) {
+        this.emitter.emit(CATALOG);
+        return;
+      }
       if (msg.channel !== RENDER_CHANNEL || !msg.payload) return;
       try {
         const event = JSON.parse(msg.payload) as RenderEvent;
@@ -44,23 +54,52 @@ export class RenderEvents {
         this.logger.warn({ payload: msg.payload }, 'unreadable render event');
       }
     });
-    client.on('error', (error) => {
-      if (this.stopped) return;
+    let lost = false;
+    const onLost = (error?: Error) => {
+      if (this.stopped || lost) return;
+      lost = true;
       // A lost listener connection would silently freeze every progress bar: reconnect.
       this.logger.warn({ err: error }, 'render event listener lost its connection; reconnecting');
-      this.client = undefined;
+      if (this.client === client) this.client = undefined;
       client.end().catch(() => undefined);
       setTimeout(() => void this.reconnect(), 500);
-    });
-    await client.connect();
-    await client.query(`LISTEN ${RENDER_CHANNEL}`);
+    };
+    client.on('error', onLost);
+    client.on('end', () => onLost());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${RENDER_CHANNEL}; LISTEN ${CATALOG_CHANNEL}`);
+    } catch (error) {
+      lost = true; // the caller retries; this client must not schedule a second retry loop
+      client.end().catch(() => undefined);
+      throw error;
+    }
     this.client = client;
+    this.connections++;
   }
 
+  /** How many times the listener has connected (1 after start): for tests and metrics. */
+  connections = 0;
+
+  private reconnecting = false;
   private async reconnect(): Promise<void> {
+    if (this.reconnecting) return;
+    this.reconnecting = true;
+    try {
+      await this.reconnectLoop();
+    } finally {
+      this.reconnecting = false;
+    }
+  }
+
+  private async reconnectLoop(): Promise<void> {
     while (!this.stopped && !this.client) {
       try {
         await this.connect();
+        this.logger.info('render event listener reconnected');
+        // Whatever was notified while we were away is lost: let subscribers re-read.
+        this.emitter.emit(RESYNC);
+        this.emitter.emit(CATALOG);
       } catch {
         await new Promise((r) => setTimeout(r, 1000));
       }
@@ -70,6 +109,23 @@ export class RenderEvents {
   subscribe(renderId: string, listener: (event: RenderEvent) => void): () => void {
     this.emitter.on(renderId, listener);
     return () => this.emitter.off(renderId, listener);
+  }
+
+  /** Called after the listener lost and regained its connection (events may have been missed). */
+  onResync(listener: () => void): () => void {
+    this.emitter.on(RESYNC, listener);
+    return () => this.emitter.off(RESYNC, listener);
+  }
+
+  /** Called when any process changed the catalogue (or notifications may have been missed). */
+  onCatalogChange(listener: () => void): () => void {
+    this.emitter.on(CATALOG, listener);
+    return () => this.emitter.off(CATALOG, listener);
+  }
+
+  /** Live subscriptions to render events in this process. */
+  subscriberCount(): number {
+    return this.emitter.eventNames().reduce((n, name) => n + (typeof name === 'string' ? this.emitter.listenerCount(name) : 0), 0);
   }
 
   async stop(): Promise<void> {

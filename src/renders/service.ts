@@ -1,3 +1,4 @@
+import type { RenderImage } from '../contract/renders.ts';
 import { createHash } from 'node:crypto';
 import type { Runtime } from '../runtime.ts';
 import { findColorBySlug, findCutBySlugOrLegacyId, findFamilyBySlug } from '../catalog/repository.ts';
@@ -199,13 +200,7 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
   });
 }
 
-export interface ApiImage {
-  size: 'full' | 'preview' | 'thumb';
-  format: string;
-  url: string;
-  width: number;
-  height: number;
-}
+export type ApiImage = RenderImage;
 
 export function apiImages(rt: Runtime, render: RenderRow): ApiImage[] {
   return render.images.map((i) => ({ size: i.size, format: i.format, url: rt.storage.url(i.key), width: i.width, height: i.height }));

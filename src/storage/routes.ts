@@ -1,12 +1,22 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { binary, errorResponses } from '../contract/common.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { keyProblem } from './keys.ts';
 import { StorageNotFoundError } from './types.ts';
 
 /** Serves stored objects (local storage, or S3 without a public URL) under /files/<key>. */
-export async function fileRoutes(app: FastifyInstance) {
+export async function fileRoutes(base: FastifyInstance) {
+  const app = base.withTypeProvider<ZodTypeProvider>();
   const rt = app.runtime;
-  app.get<{ Params: { '*': string } }>('/files/*', { config: { rateLimit: false } }, async (req, reply) => {
+  const schema = {
+    tags: ['renders'],
+    summary: 'A stored file: a render image, a swatch, a template (immutable)',
+    params: z.object({ '*': z.string().describe('the storage key') }),
+    response: { 200: { description: 'the file', content: { '*/*': { schema: binary('the stored bytes') } } }, ...errorResponses },
+  };
+  app.get('/files/*', { config: { rateLimit: false }, schema }, async (req, reply) => {
     const key = req.params['*'];
     // The storage's own key rule (keys.ts): a path no stored object can have is simply not found.
     const problem = keyProblem(key);

@@ -1,31 +1,23 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { errorResponses, swatchUpload, swatchUploadFields, swatchUploadForm } from '../contract/index.ts';
 import { readUploadedFile } from '../http/multipart.ts';
 import { parseWith } from '../http/validation.ts';
 import { storeSwatchUpload } from './service.ts';
 
-const fieldsSchema = z.object({
-  widthMm: z.coerce.number().min(5, { message: 'expected at least 5 mm' }).max(1000, { message: 'expected at most 1000 mm' }).optional(),
-  crop: z
-    .string()
-    .transform((v, ctx) => {
-      try {
-        return JSON.parse(v) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'expected JSON such as {"left":0,"top":0,"width":400,"height":400}' });
-        return z.NEVER;
-      }
-    })
-    .pipe(z.object({ left: z.number().min(0), top: z.number().min(0), width: z.number().min(1), height: z.number().min(1) }))
-    .optional(),
-});
-
 /** The associate photographs a cloth the catalog lacks; it becomes a fabric to render like any colour. */
-export async function swatchRoutes(app: FastifyInstance) {
+export async function swatchRoutes(base: FastifyInstance) {
+  const app = base.withTypeProvider<ZodTypeProvider>();
   const rt = app.runtime;
-  app.post('/api/swatch-uploads', async (req, reply) => {
+  const schema = {
+    tags: ['catalog'],
+    summary: 'Upload a photographed cloth; it renders like any colour',
+    multipart: swatchUploadForm,
+    response: { 201: swatchUpload, ...errorResponses },
+  };
+  app.post('/api/swatch-uploads', { schema }, async (req, reply) => {
     const file = await readUploadedFile(req, 'file', rt.config.uploads.maxBytes);
-    const fields = parseWith(fieldsSchema, file.fields, 'fields');
+    const fields = parseWith(swatchUploadFields, file.fields, 'fields');
     const upload = await storeSwatchUpload(rt, file.data, file.filename, { widthMm: fields.widthMm, crop: fields.crop });
     return reply.status(201).send({
       id: upload.id,

@@ -2,6 +2,7 @@ import Fastify, { type RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminRoutes } from '../../src/admin/routes.ts';
 import { ROLES, type Role } from '../../src/auth/roles.ts';
+import { useZodSchemas } from '../../src/http/contract.ts';
 import { startTestApp, startTestDatabase, type TestApp } from '../helpers/harness.ts';
 import { consoleClient, createAccount, signIn } from './helpers.ts';
 
@@ -21,6 +22,7 @@ beforeAll(async () => {
   // The same plugin on a bare instance, only to read its route table.
   const probe = Fastify();
   probe.decorate('runtime', t.rt);
+  useZodSchemas(probe);
   probe.addHook('onRoute', (route: RouteOptions) => {
     if (route.method === 'HEAD') return;
     for (const method of [route.method].flat()) routes.push({ method, url: route.url, access: route.config?.access ?? 'public' });

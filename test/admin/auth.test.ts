@@ -285,5 +285,6 @@ describe('atelier user create', () => {
     const reset = await run(['user', 'set-password', '--email', 'first.admin@example.com'], 'the next password\n');
     expect(reset.code).toBe(0);
     expect((await login('first.admin@example.com', 'the next password')).status).toBe(200);
-  });
+    // Five real processes, each starting tsx and the runtime: ~20 s apiece on a loaded two-core machine.
+  }, 240_000);
 });

@@ -3,83 +3,86 @@
  * in-process worker): a merchandiser signs in, creates a family with a colour from a photographed
  * swatch, sees it in the stylist app, archives it, and sees it gone. Screenshots go to test-results/.
  *
- * The SPA is built into a private directory and handed to the browser by request interception, so
- * this file never races another test's build of web/dist; everything else (API, cookie, CSRF
- * origin check, uploads, files) is the real server's. The pages get the server's own CSP header.
+ * Each test opens its own browser context and makes its own accounts and families (through the API
+ * when they are not what the test is about), so any test runs alone and in any order; waits are on
+ * conditions only. The SPA is built into a private directory and handed to the browser by request
+ * interception (test/helpers/browser.ts), so no test races a build of web/dist; everything else (API,
+ * cookie, CSRF origin check, uploads, files) is the real server's, with its own CSP header.
  */
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildWebApp, collectPageErrors, E2E_TIMEOUT_MS, launchBrowser, newAppContext, screenshot, type BuiltWebApp } from '../helpers/browser.ts';
 import { json, startTestApp, startTestDatabase, type TestApp } from '../helpers/harness.ts';
-import { clothPhoto, createAccount, PASSWORD } from './helpers.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const RESULTS = path.join(ROOT, 'test-results');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
+import { clothPhoto, consoleClient, createAccount, PASSWORD, signIn } from './helpers.ts';
 
 let pg: Awaited<ReturnType<typeof startTestDatabase>>;
 let t: TestApp;
+let web: BuiltWebApp;
 let browser: Browser;
-let page: Page;
-let dist: string;
-let swatchFile: string;
-const pageErrors: string[] = [];
+let opened: Array<{ context: BrowserContext; errors: string[] }> = [];
 
 beforeAll(async () => {
-  await mkdir(RESULTS, { recursive: true });
-  dist = await mkdtemp(path.join(os.tmpdir(), 'atelier-web-'));
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({ configFile: path.join(ROOT, 'web/vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir: dist, emptyOutDir: true } });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
-  swatchFile = path.join(dist, 'swatch-photo.jpg');
-  await writeFile(swatchFile, (await clothPhoto('#B9A58A')).jpeg);
-
-  pg = await startTestDatabase();
+  [web, pg] = await Promise.all([buildWebApp(), startTestDatabase()]);
   t = await startTestApp({ databaseUrl: pg.url });
-  await createAccount(t, 'merch@example.com', 'merchandiser');
-  const csp = (await fetch(`${t.url}/healthz`)).headers.get('content-security-policy')!;
-
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'es-ES' });
-  // The app's files from the private build; /api and /files go to the server as they are.
-  await context.route(
-    (url) => url.origin === t.url && !url.pathname.startsWith('/api/') && !url.pathname.startsWith('/files/'),
-    async (route) => {
-      const { pathname } = new URL(route.request().url());
-      const file = path.join(dist, pathname.startsWith('/assets/') || pathname === '/favicon.svg' ? pathname : 'index.html');
-      const found = await stat(file).then((s) => s.isFile()).catch(() => false);
-      if (!found) return route.fulfill({ status: 404, body: 'not found' });
-      await route.fulfill({ status: 200, body: await readFile(file), headers: { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-security-policy': csp } });
-    },
-  );
-  page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on('pageerror', (error) => pageErrors.push(String(error)));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) pageErrors.push(message.text());
-  });
+  browser = await launchBrowser();
 }, 300_000);
 
 afterAll(async () => {
   await browser?.close();
   await t?.close();
   await pg?.stop();
-  if (dist) await rm(dist, { recursive: true, force: true });
+  await web?.remove();
 });
 
-const shot = (name: string) => page.screenshot({ path: path.join(RESULTS, `${name}.png`), fullPage: true });
-const catalog = async () => (await json(await fetch(`${t.url}/api/catalog`))).families as Array<{ id: string; colors: Array<{ id: string; hex: string; swatchUrl: string }> }>;
+afterEach(async () => {
+  const errors = opened.flatMap((o) => o.errors);
+  await Promise.all(opened.map((o) => o.context.close()));
+  opened = [];
+  expect(errors, 'script errors or CSP refusals in the page').toEqual([]);
+});
 
-async function imageLoaded(selector: string) {
+const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: E2E_TIMEOUT_MS, interval: 50 });
+const shot = (page: Page, name: string) => screenshot(page, name, { fullPage: true });
+const catalog = async () => (await json(await fetch(`${t.url}/api/catalog`))).families as Array<{ id: string; colors: Array<{ id: string; hex: string; swatchUrl: string }> }>;
+/** A name no other test uses (the tests share one server). */
+const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+/** A fresh browser profile; signed in as `email` (through the API, the session cookie set) when given. */
+async function newPage(email?: string): Promise<Page> {
+  const context = await newAppContext(browser, t.url, web.dir, { viewport: { width: 1366, height: 900 } });
+  if (email) {
+    const [name, value] = (await signIn(t, email)).split('=') as [string, string];
+    await context.addCookies([{ name, value, url: t.url, httpOnly: true, sameSite: 'Strict' }]);
+  }
+  const page = await context.newPage();
+  opened.push({ context, errors: collectPageErrors(page) });
+  return page;
+}
+
+/** A new account with `role`; its email. */
+async function account(role: 'admin' | 'merchandiser'): Promise<string> {
+  const email = `${unique(role)}@example.com`;
+  await createAccount(t, email, role);
+  return email;
+}
+
+/** A family with one colour, made through the API as a merchandiser would through the console. */
+async function family(email: string, name: string) {
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  const merch = consoleClient(t, await signIn(t, email));
+  await merch.json('POST', '/api/admin/families', {
+    slug,
+    name,
+    design: { weave: 'plain', pattern: 'solid', threadMm: 0.3 },
+    colors: [{ slug: 'arena', name: 'Arena', hex: '#B9A58A' }],
+  });
+  return { slug, merch };
+}
+
+async function imageLoaded(page: Page, selector: string) {
   await page.waitForFunction((s: string) => {
     const img = (globalThis as any).document.querySelector(s);
     return !!img && img.complete && img.naturalWidth > 0;
@@ -88,32 +91,40 @@ async function imageLoaded(selector: string) {
 
 describe('admin console in Chromium', () => {
   it('signs in (after a wrong password) and shows the families table', async () => {
+    const email = await account('merchandiser');
+    const page = await newPage();
     await page.goto(`${t.url}/admin`);
-    await page.getByLabel('Correo electrónico').fill('merch@example.com');
+    await page.getByLabel('Correo electrónico').fill(email);
     await page.getByLabel('Contraseña').fill('not the password');
     await page.getByRole('button', { name: 'Entrar' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toBe('El correo o la contraseña no son correctos.');
+    await poll(() => page.getByRole('alert').textContent()).toBe('El correo o la contraseña no son correctos.');
     await page.getByLabel('Contraseña').fill(PASSWORD);
     await page.getByRole('button', { name: 'Entrar' }).click();
     await page.locator('[data-testid=families-table] [data-family=super-120s-twill]').waitFor();
-    expect(await page.locator('[data-testid=families-table] tbody tr').count()).toBe(12);
-    await shot('admin-families');
+    await poll(() => page.locator('[data-testid=families-table] tbody tr').count()).toBeGreaterThanOrEqual(12);
+    await shot(page, 'admin-families');
     // The session is an httpOnly cookie: scripts in the page cannot read it.
     // (In-page code: the project's tsconfig has no DOM types, hence `any`.)
     expect(await page.evaluate(() => (globalThis as any).document.cookie)).toBe('');
   });
 
   it('creates a family, previews it, and adds a colour from a photographed swatch', async () => {
+    const page = await newPage(await account('merchandiser'));
+    const name = `Lino ${randomUUID().slice(0, 6)}`;
+    const slug = name.toLowerCase().replace(' ', '-');
+    const swatchFile = path.join(web.dir, `${slug}.jpg`);
+    await writeFile(swatchFile, (await clothPhoto('#B9A58A')).jpeg);
+    await page.goto(`${t.url}/admin/catalog`);
     await page.getByRole('link', { name: 'Nueva familia' }).click();
-    await page.getByLabel('Nombre', { exact: true }).fill('Lino Riviera');
-    expect(await page.getByLabel('Identificador').inputValue()).toBe('lino-riviera');
+    await page.getByLabel('Nombre', { exact: true }).fill(name);
+    await poll(() => page.getByLabel('Identificador').inputValue()).toBe(slug);
     await page.getByLabel('Composición').fill('100% linen');
     await page.getByLabel('Ligamento').selectOption('plain');
     await page.getByLabel('Gramaje (g/m²)').fill('240');
     await page.getByRole('button', { name: 'Crear familia' }).click();
     await page.waitForURL(/\/admin\/catalog\/[0-9a-f-]{36}$/);
-    await page.getByRole('heading', { name: 'Lino Riviera' }).waitFor();
-    await imageLoaded('.admin-editor [data-testid=preview-image]');
+    await page.getByRole('heading', { name }).waitFor();
+    await imageLoaded(page, '.admin-editor [data-testid=preview-image]');
 
     await page.getByRole('button', { name: 'Añadir color' }).click();
     const dialog = page.locator('dialog');
@@ -123,94 +134,105 @@ describe('admin console in Chromium', () => {
     await dialog.locator('[data-testid=swatch-result]').waitFor();
     const measured = (await dialog.locator('[data-testid=swatch-result]').textContent())!.match(/#[0-9A-F]{6}/)![0];
     // The measured colour becomes the colour's hex, and the suit is previewed in the photographed cloth.
-    expect(await dialog.locator('input[name=color-hex]').inputValue()).toBe(measured);
+    await poll(() => dialog.locator('input[name=color-hex]').inputValue()).toBe(measured);
     const swatchId = await dialog.locator('[data-testid=swatch-result]').getAttribute('data-swatch');
-    await imageLoaded(`dialog [data-testid=preview-image][data-key*="${swatchId}"]`);
-    await imageLoaded('dialog [data-testid=swatch-result] img');
-    await shot('admin-colour-with-swatch');
+    await imageLoaded(page, `dialog [data-testid=preview-image][data-key*="${swatchId}"]`);
+    await imageLoaded(page, 'dialog [data-testid=swatch-result] img');
+    await shot(page, 'admin-colour-with-swatch');
     await dialog.getByRole('button', { name: 'Crear color' }).click();
     await page.locator('[data-testid=color-list] [data-color=arena]').waitFor();
-    expect(await page.locator('dialog').count()).toBe(0);
+    await poll(() => page.locator('dialog').count()).toBe(0);
 
-    const family = (await catalog()).find((f) => f.id === 'lino-riviera');
-    expect(family?.colors).toEqual([expect.objectContaining({ id: 'arena', hex: measured, swatchUrl: expect.stringMatching(/^\/files\/swatch-tiles\//) })]);
-  });
+    const made = (await catalog()).find((f) => f.id === slug);
+    expect(made?.colors).toEqual([expect.objectContaining({ id: 'arena', hex: measured, swatchUrl: expect.stringMatching(/^\/files\/swatch-tiles\//) })]);
+  }, 120_000);
 
-  it('shows the new family in the stylist app', async () => {
+  it('shows a new family in the stylist app', async () => {
+    const { slug } = await family(await account('merchandiser'), unique('Lino Visto'));
+    const page = await newPage();
     await page.goto(`${t.url}/`);
-    await page.locator('[data-testid=family-grid] [data-family=lino-riviera]').waitFor();
-    await shot('admin-stylist-sees-family');
-    // A stylist renders it: from now on, deleting it would lose history, so the console archives it.
-    const ordered = await page.evaluate(async () => {
-      const res = await fetch('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ family: 'lino-riviera', color: 'arena', cuts: ['single-breasted'] }) });
-      return res.status;
-    });
-    expect([200, 202]).toContain(ordered);
+    await page.locator(`[data-testid=family-grid] [data-family=${slug}]`).waitFor();
+    await shot(page, 'admin-stylist-sees-family');
   });
 
-  it('archives the family from the console: the stylist app no longer offers it', async () => {
+  it('archives a family that has been rendered: the stylist app no longer offers it', async () => {
+    const email = await account('merchandiser');
+    const name = unique('Lino Archivado');
+    const { slug } = await family(email, name);
+    // A stylist renders it: from now on, deleting it would lose history, so the console archives it.
+    const ordered = await fetch(`${t.url}/api/renders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ family: slug, color: 'arena', cuts: ['single-breasted'] }) });
+    expect([200, 202]).toContain(ordered.status);
+    await ordered.arrayBuffer();
+
+    const page = await newPage(email);
     await page.goto(`${t.url}/admin/catalog`);
-    const row = page.locator('[data-testid=families-table] [data-family=lino-riviera]');
+    await page.locator('#family-search').fill(slug);
+    const row = page.locator(`[data-testid=families-table] [data-family=${slug}]`);
     await row.waitFor();
     await row.getByRole('button', { name: 'Archivar' }).click();
     await page.locator('dialog').getByRole('button', { name: 'Archivar' }).click();
-    await expect.poll(() => page.getByRole('status').first().textContent()).toBe('Lino Riviera se ha archivado.');
-    await expect.poll(() => row.count()).toBe(0);
+    await poll(() => page.getByRole('status').first().textContent()).toBe(`${name} se ha archivado.`);
+    await poll(() => row.count()).toBe(0);
     await page.getByLabel('Mostrar').selectOption('archived');
     await row.waitFor();
-    await shot('admin-archived');
+    await shot(page, 'admin-archived');
 
-    expect((await catalog()).map((f) => f.id)).not.toContain('lino-riviera');
+    expect((await catalog()).map((f) => f.id)).not.toContain(slug);
     await page.goto(`${t.url}/`);
     await page.locator('[data-testid=family-grid] [data-family=super-120s-twill]').waitFor();
-    expect(await page.locator('[data-testid=family-grid] [data-family=lino-riviera]').count()).toBe(0);
+    expect(await page.locator(`[data-testid=family-grid] [data-family=${slug}]`).count()).toBe(0);
   });
 
   it('shows an administrator every section: cuts, import with a dry run, renders with live workers, accounts', async () => {
-    await createAccount(t, 'boss@example.com', 'admin');
+    const merchandiser = await account('merchandiser');
+    const page = await newPage(await account('admin'));
     await page.goto(`${t.url}/admin/catalog`);
-    await page.locator('[data-testid=sign-out]').click();
-    await page.getByLabel('Correo electrónico').fill('boss@example.com');
-    await page.getByLabel('Contraseña').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Entrar' }).click();
     await page.locator('[data-testid=families-table]').waitFor();
 
     await page.getByRole('tab', { name: 'Cortes' }).click();
     await page.locator('[data-cut=double-breasted]').waitFor();
-    await shot('admin-cuts');
+    await shot(page, 'admin-cuts');
 
     await page.getByRole('tab', { name: 'Importar y exportar' }).click();
-    const exported = path.join(dist, 'catalog.csv');
+    const exported = path.join(web.dir, `${unique('catalog')}.csv`);
     // The export as the browser downloads it (with the session cookie), then imported back as a file.
     const csv = await page.evaluate(async () => (await fetch('/api/admin/catalog/export?format=csv')).text());
     await writeFile(exported, '\uFEFF' + csv);
     await page.locator('input[type=file]').setInputFiles(exported);
     await page.getByRole('button', { name: 'Probar' }).click();
-    await expect.poll(() => page.locator('[data-testid=import-result]').textContent()).toContain('El catálogo ya dice lo que dice el archivo');
-    await shot('admin-import-dry-run');
+    await poll(() => page.locator('[data-testid=import-result]').textContent()).toContain('El catálogo ya dice lo que dice el archivo');
+    await shot(page, 'admin-import-dry-run');
 
     await page.getByRole('tab', { name: 'Renders' }).click();
     await page.locator('[data-testid=render-figures]').waitFor();
     await page.locator('.admin-workers li').first().waitFor();
-    await page.locator('[data-testid=renders-table] tbody tr').first().waitFor();
-    await shot('admin-renders');
+    await shot(page, 'admin-renders');
 
     await page.getByRole('tab', { name: 'Cuentas' }).click();
-    await page.getByRole('cell', { name: 'merch@example.com' }).waitFor();
-    await shot('admin-users');
+    await page.getByRole('cell', { name: merchandiser }).waitFor();
+    await shot(page, 'admin-users');
   });
 
-  it('records it all in the audit log, and signs out', async () => {
+  it('records what was done in the audit log, and signs out', async () => {
+    const email = await account('admin');
+    // What a merchandiser's morning leaves in the log: a family made, a swatch photographed, an export.
+    const { slug, merch } = await family(email, unique('Lino Auditado'));
+    const form = new FormData();
+    form.append('file', new Blob([(await clothPhoto()).jpeg], { type: 'image/jpeg' }), 'swatch.jpg');
+    expect((await merch('POST', '/api/admin/swatches', form)).status).toBe(201);
+    await (await merch('GET', '/api/admin/catalog/export?format=csv')).text();
+    const id = (await merch.json('GET', `/api/admin/families?q=${slug}`)).items[0].id;
+    await merch.json('DELETE', `/api/admin/families/${id}`);
+
+    const page = await newPage(email);
     await page.goto(`${t.url}/admin/audit`);
     const list = page.locator('[data-testid=audit-list]');
     await list.locator('li').first().waitFor();
-    const text = await list.textContent();
-    for (const action of ['family.create', 'color.create', 'swatch.upload', 'family.archive', 'auth.login', 'catalog.export']) expect(text).toContain(action);
-    await shot('admin-audit');
+    for (const action of ['family.create', 'swatch.upload', 'auth.login', 'catalog.export']) await poll(() => list.textContent()).toContain(action);
+    await shot(page, 'admin-audit');
     await page.locator('[data-testid=sign-out]').click();
     await page.getByRole('button', { name: 'Entrar' }).waitFor();
     const status = await page.evaluate(async () => (await fetch('/api/admin/me')).status);
     expect(status).toBe(401);
-    expect(pageErrors).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, REFERENCE_DIR, startTestApp, startTestDatabase, type TestApp } from '../helpers/harness.ts';
+import { json, startTestApp, startTestDatabase, type TestApp } from '../helpers/harness.ts';
+import { itWithReference, referencePath } from '../helpers/reference.ts';
 import { consoleClient, createAccount, signIn, type Console } from './helpers.ts';
 
 let pg: Awaited<ReturnType<typeof startTestDatabase>>;
@@ -111,8 +111,8 @@ describe('catalog export and import', () => {
     expect(entries.items[0]).toMatchObject({ action: 'family.update', before: { slug: 'winter-flannel', name: 'Renamed Flannel' }, after: { name: 'Winter Flannel' } });
   });
 
-  it('reads the replaced system\'s fabrics.json, and writes it back in the same shape', async () => {
-    const reference = await readFile(path.join(REFERENCE_DIR, 'hf-fabrics-head.json'), 'utf8');
+  itWithReference(['hf-fabrics-head.json'], 'reads the replaced system\'s fabrics.json, and writes it back in the same shape', async () => {
+    const reference = await readFile(referencePath('hf-fabrics-head.json'), 'utf8');
     const dry = await json(await importFile(reference, 'dryRun=true'));
     expect(dry.format).toBe('fabrics');
     expect(dry.summary.families.created).toBe(5);

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deltaE2000, hexToLab } from '../../src/fabrics/index.ts';
 import { jpegDeclaringSize, makePngBomb } from '../../src/uploads/fixtures.ts';
-import { json, REFERENCE_DIR, startTestApp, startTestDatabase, type TestApp } from '../helpers/harness.ts';
+import { json, startTestApp, startTestDatabase, type TestApp } from '../helpers/harness.ts';
+import { describeWithReference, referencePath } from '../helpers/reference.ts';
 import { clothPhoto, consoleClient, createAccount, signIn, type Console } from './helpers.ts';
 
 let pg: Awaited<ReturnType<typeof startTestDatabase>>;
@@ -114,8 +114,10 @@ describe('swatch upload', () => {
   });
 });
 
-describe('photo templates', () => {
-  const reference = (name: string) => readFile(path.join(REFERENCE_DIR, 'photo-templates', name));
+const PHOTO_TEMPLATES = ['recto_reference.jpg', 'recto_mask.png', 'cruzado_reference.jpg', 'cruzado_mask.png'].map((f) => `photo-templates/${f}`);
+
+describeWithReference(PHOTO_TEMPLATES, 'photo templates', () => {
+  const reference = (name: string) => readFile(referencePath('photo-templates', name));
 
   it('previews the replaced system\'s single-breasted photo with its mask, then saves it as a view of the cut', async () => {
     const base = await reference('recto_reference.jpg');

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REFERENCE_DIR, startTestDatabase, tempDir, testEnv } from '../helpers/harness.ts';
+import { startTestDatabase, tempDir, testEnv } from '../helpers/harness.ts';
+import { itWithReference, referencePath } from '../helpers/reference.ts';
 import { startAtelier } from '../helpers/processes.ts';
 
 let pg: Awaited<ReturnType<typeof startTestDatabase>>;
@@ -43,8 +44,8 @@ describe('the atelier command', () => {
     expect(versions[0]).toBe('0001_initial');
   });
 
-  it("seed imports the replaced system's catalog, twice without duplicates", async () => {
-    const file = path.join(REFERENCE_DIR, 'hf-fabrics-head.json');
+  itWithReference(['hf-fabrics-head.json'], "seed imports the replaced system's catalog, twice without duplicates", async () => {
+    const file = referencePath('hf-fabrics-head.json');
     const first = await run(['seed', file]);
     expect(first.code).toBe(0);
     expect(JSON.parse(first.output.trim().split('\n').at(-1)!)).toMatchObject({ families: { created: 5 } });
@@ -53,7 +54,10 @@ describe('the atelier command', () => {
   });
 
   it('seed names the problem in a bad file', async () => {
-    const { code, output } = await run(['seed', path.join(REFERENCE_DIR, 'swatch_codes_list.txt')]);
+    // The kind of file that gets picked by mistake: the replaced system's list of swatch codes.
+    const file = path.join(out, 'swatch_codes_list.txt');
+    await writeFile(file, '# List of all swatch codes from R2\n# Total: 2 swatches\n\nSW-0001\nSW-0002\n');
+    const { code, output } = await run(['seed', file]);
     expect(code).toBe(1);
     expect(output).toMatch(/Not valid JSON/);
   });

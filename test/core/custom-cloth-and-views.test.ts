@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, REFERENCE_DIR, startTestApp, startTestDatabase, waitFor, type TestApp } from '../helpers/harness.ts';
+import { json, startTestApp, startTestDatabase, waitFor, type TestApp } from '../helpers/harness.ts';
+import { itWithReference, referencePath } from '../helpers/reference.ts';
 
 /** What the admin console saves — photographed colours and photo views — renders in the workers. */
 let pg: Awaited<ReturnType<typeof startTestDatabase>>;
@@ -63,10 +63,10 @@ describe('cloth and views made in the admin console', () => {
     expect(r).toBeGreaterThan(g! + 40);
   });
 
-  it('a photo view uploaded for a cut renders with the photo as its template', async () => {
+  itWithReference(['photo-templates/recto_reference.jpg', 'photo-templates/recto_mask.png'], 'a photo view uploaded for a cut renders with the photo as its template', async () => {
     const [base, mask] = await Promise.all([
-      readFile(path.join(REFERENCE_DIR, 'photo-templates/recto_reference.jpg')),
-      readFile(path.join(REFERENCE_DIR, 'photo-templates/recto_mask.png')),
+      readFile(referencePath('photo-templates/recto_reference.jpg')),
+      readFile(referencePath('photo-templates/recto_mask.png')),
     ]);
     await t.rt.storage.put('templates/test/base.jpg', base, 'image/jpeg');
     await t.rt.storage.put('templates/test/mask.png', mask, 'image/png');

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CatalogFormatError, parseCatalogDocument } from '../../src/catalog/catalog-file.ts';
 import { importCatalog } from '../../src/catalog/import.ts';
-import { json, REFERENCE_DIR, startTestApp, startTestDatabase, type TestApp } from '../helpers/harness.ts';
+import { json, startTestApp, startTestDatabase, type TestApp } from '../helpers/harness.ts';
+import { itWithReference, referencePath } from '../helpers/reference.ts';
 
 let pg: Awaited<ReturnType<typeof startTestDatabase>>;
 let t: TestApp;
@@ -17,10 +17,10 @@ afterAll(async () => {
   await pg?.stop();
 });
 
-const readReference = async (name: string) => JSON.parse(await readFile(path.join(REFERENCE_DIR, name), 'utf8'));
+const readReference = async (name: string) => JSON.parse(await readFile(referencePath(name), 'utf8'));
 
 describe('importing catalogs', () => {
-  it("imports the replaced system's last fabrics.json idempotently", async () => {
+  itWithReference(['hf-fabrics-head.json'], "imports the replaced system's last fabrics.json idempotently", async () => {
     const doc = parseCatalogDocument(await readReference('hf-fabrics-head.json'));
     expect(doc.families).toHaveLength(5);
     const first = await importCatalog(t.rt.db, doc);
@@ -42,7 +42,8 @@ describe('importing catalogs', () => {
     expect(ours.design.weave).toBe('plain');
   });
 
-  it('imports the early 2 × 2 version over the newer one without losing colours', async () => {
+  itWithReference(['hf-fabrics-head.json', 'hf-fabrics.json'], 'imports the early 2 × 2 version over the newer one without losing colours', async () => {
+    await importCatalog(t.rt.db, parseCatalogDocument(await readReference('hf-fabrics-head.json')));
     await importCatalog(t.rt.db, parseCatalogDocument(await readReference('hf-fabrics.json')));
     const { rows } = await t.rt.pool.query(`SELECT count(*)::int AS n FROM fabric_colors c JOIN fabric_families f ON f.id = c.family_id WHERE f.slug = 'lana-cachemir'`);
     expect(rows[0].n).toBe(7);

@@ -11,7 +11,7 @@ import { startWorker, type WorkerHandle } from '../../src/jobs/worker.ts';
 import { createLogger } from '../../src/logger.ts';
 import { startRuntime, type Runtime } from '../../src/runtime.ts';
 
-export const REFERENCE_DIR = path.resolve(import.meta.dirname, '../../../shared/reference');
+export { REFERENCE_DIR, referencePath } from './reference.ts';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

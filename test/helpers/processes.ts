@@ -26,7 +26,9 @@ export function startAtelier(args: string[], env: Record<string, string>): Ateli
     child,
     output: () => out,
     exited,
-    waitForOutput(pattern, timeoutMs = 30_000) {
+    // Generous by default: starting tsx and the runtime takes ~20 s on a loaded two-core machine, and a
+    // process that exits first fails the wait at once anyway.
+    waitForOutput(pattern, timeoutMs = 120_000) {
       return new Promise((resolve, reject) => {
         const deadline = setTimeout(() => {
           clearInterval(poll);

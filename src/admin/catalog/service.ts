@@ -23,7 +23,8 @@ import {
   updateFamily,
   type ColorValues,
 } from './repository.ts';
-import type { ColorChange, ColorCreate, FamilyChange, FamilyCreate } from './schemas.ts';
+import type { ColorChange, ColorCreate, FamilyChange, FamilyCreate } from '../../contract/admin/catalog.ts';
+import type { FabricDesign } from '../../contract/catalog.ts';
 import { findSwatchUpload, storeSwatchTile, swatchTile, type SwatchTileCache } from './swatches.ts';
 
 /**
@@ -41,7 +42,8 @@ export function toAdminFamily(f: FabricFamilyRow) {
     weightGsm: f.weight_gsm,
     season: f.season,
     description: f.description,
-    design: f.design,
+    // jsonb: written only through the design schema (import and console), so it has that shape.
+    design: f.design as FabricDesign,
     active: f.active,
     archivedAt: f.archived_at?.toISOString() ?? null,
     sort: f.sort,

@@ -2,10 +2,9 @@
  * Photo templates: the reference photos of the system we replace (salmon single-breasted, cream
  * double-breasted), read from ../shared/reference/photo-templates (never copied into the repo).
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { describeWithReference, referencePath } from '../../../test/helpers/reference.ts';
 import { hexToLab, labToLch } from '../../fabrics/index.ts';
 import { loadPhotoTemplate } from '../../templates/index.ts';
 import type { CutView } from '../../templates/types.ts';
@@ -14,8 +13,8 @@ import { createComposeEngine } from './index.ts';
 import { TEST_TEMPLATE_CACHE } from './test-helpers.ts';
 import { decode, deltaE2000, deshadedMeanLab, luma, meanLab, pearson } from './test-helpers.ts';
 
-const dir = resolve(__dirname, '../../../../shared/reference/photo-templates');
-const available = existsSync(`${dir}/recto_reference.jpg`);
+const dir = referencePath('photo-templates');
+const PHOTOS = ['recto', 'cruzado'].flatMap((n) => [`photo-templates/${n}_reference.jpg`, `photo-templates/${n}_mask.png`]);
 const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 const watermark = { text: 'ATELIER', opacity: 0, position: 'bottom-right' as const };
 const solid = (hex: string): FabricSpec => ({ hex, design: { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.2 } });
@@ -25,7 +24,7 @@ const hueDistance = (a: number, b: number) => {
   return d > 180 ? 360 - d : d;
 };
 
-describe.skipIf(!available)('photo templates', () => {
+describeWithReference(PHOTOS, 'photo templates', () => {
   const templates: Record<string, CutView> = {};
   const photos: Record<string, Awaited<ReturnType<typeof decode>>> = {};
   beforeAll(async () => {

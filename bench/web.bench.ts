@@ -1,0 +1,242 @@
+/**
+ * The stylist web app in headless Chromium against the real server (embedded PostgreSQL, in-process
+ * render worker): tap on a colour → new preview on screen, first load to interactive, and the size of
+ * what the browser downloads. `bench/run.ts` imports `benchWeb()` (`npm run bench web`).
+ *
+ * The app is built into web/dist and served by the server itself (as `npm start` does), so the
+ * first-load figures include the real static serving: precompressed files and cache headers.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import type { Browser, Page } from 'playwright-core';
+import { buildWebApp, LANDSCAPE, launchBrowser, ROOT } from '../test/helpers/browser.ts';
+import { startTestApp, startTestDatabase, type TestApp } from '../test/helpers/harness.ts';
+import { quantile } from './stats.ts';
+
+function stats(values: number[]) {
+  const r = (v: number) => Math.round(v * 10) / 10;
+  return { n: values.length, median: r(quantile(values, 0.5)), p95: r(quantile(values, 0.95)), min: r(Math.min(...values)), max: r(Math.max(...values)) };
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function previewShown(page: Page, key: string, timeout = 30_000) {
+  await page.waitForFunction(
+    (k: string) => {
+      const img = (globalThis as any).document.querySelector('[data-testid=preview-image]');
+      return !!img && img.dataset.key === k && img.complete && img.naturalWidth > 0;
+    },
+    key,
+    { timeout },
+  );
+}
+
+/** Taps a control and measures, inside the page, until the new preview is painted. */
+function tapAndTime(page: Page, selector: string, key: string): Promise<number> {
+  return page.evaluate(
+    async ({ selector, key }: { selector: string; key: string }) => {
+      const d = (globalThis as any).document;
+      const raf = () => new Promise((r) => (globalThis as any).requestAnimationFrame(r));
+      const start = performance.now();
+      d.querySelector(selector).click();
+      for (;;) {
+        await raf();
+        const img = d.querySelector('[data-testid=preview-image]');
+        if (img && img.dataset.key === key && img.complete && img.naturalWidth > 0) break;
+        if (performance.now() - start > 30_000) throw new Error(`preview ${key} not shown`);
+      }
+      // The frame after the swap is the one the associate sees.
+      await raf();
+      return performance.now() - start;
+    },
+    { selector, key },
+  );
+}
+
+type Family = { id: string; colors: Array<{ id: string }> };
+
+async function tapColours(browser: Browser, t: TestApp) {
+  const context = await browser.newContext({ viewport: LANDSCAPE, locale: 'es-ES', deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  try {
+    await page.goto(t.url + '/');
+    await page.locator('[data-family]').first().waitFor();
+    await previewShown(page, 'super-120s-twill/navy//single-breasted/front');
+    await page.click('[data-cut=three-piece]');
+    await page.click('[data-view=three-quarter]');
+    const families = ((await (await fetch(`${t.url}/api/catalog`)).json()) as { families: Family[] }).families;
+
+    // Every colour of every family, in a cut and view nothing rendered before: each tap is a fresh render.
+    const taps: Array<{ ms: number; id: string; at: number }> = [];
+    for (const family of families) {
+      await page.click(`[data-family=${family.id}]`);
+      const shown = await page.locator('[data-color][aria-checked=true]').getAttribute('data-color');
+      await previewShown(page, `${family.id}/${shown}//three-piece/three-quarter`);
+      for (const color of family.colors) {
+        if (color.id === shown) continue;
+        const at = Date.now();
+        const ms = await tapAndTime(page, `[data-color="${color.id}"]`, `${family.id}/${color.id}//three-piece/three-quarter`);
+        taps.push({ ms, at, id: (await page.locator('[data-testid=preview-image]').getAttribute('data-render-id'))! });
+      }
+    }
+    // Back and forth over colours already rendered: the cache answers at once.
+    const cached: number[] = [];
+    const last = families.at(-1)!;
+    for (let i = 0; i < 24; i++) {
+      const color = last.colors[i % last.colors.length]!;
+      const current = await page.locator('[data-color][aria-checked=true]').getAttribute('data-color');
+      if (color.id === current) continue;
+      cached.push(await tapAndTime(page, `[data-color="${color.id}"]`, `${last.id}/${color.id}//three-piece/three-quarter`));
+    }
+    // The server's share of a fresh tap: from the render row's creation to its end (queue + render + storage).
+    const fresh: number[] = [];
+    const server: number[] = [];
+    const renderOnly: number[] = [];
+    for (const tap of taps) {
+      const r = (await (await fetch(`${t.url}/api/renders/${tap.id}`)).json()) as { createdAt: string; finishedAt: string; durationMs: number };
+      // Prepared ahead by the app before the tap: not a fresh render.
+      if (new Date(r.createdAt).getTime() < tap.at - 5) continue;
+      fresh.push(tap.ms);
+      server.push(new Date(r.finishedAt).getTime() - new Date(r.createdAt).getTime());
+      renderOnly.push(r.durationMs);
+    }
+
+    // As an associate works: a family is chosen, looked at, then its colours tapped one by one. While
+    // the suit is on screen the app prepares the family's other colourways. (The pauses are the
+    // associate's, part of what is measured.)
+    await page.click('[data-cut=double-breasted]');
+    await page.click('[data-view=three-quarter]');
+    const paused: number[] = [];
+    for (const family of families.filter((f) => f.id !== 'city-pinstripe').slice(0, 9)) {
+      await page.click(`[data-family=${family.id}]`);
+      const shown = await page.locator('[data-color][aria-checked=true]').getAttribute('data-color');
+      await previewShown(page, `${family.id}/${shown}//double-breasted/three-quarter`);
+      await pause(1500);
+      for (const color of family.colors) {
+        if (color.id === shown) continue;
+        paused.push(await tapAndTime(page, `[data-color="${color.id}"]`, `${family.id}/${color.id}//double-breasted/three-quarter`));
+        await pause(800);
+      }
+    }
+    if (fresh.length < 20 || paused.length < 20) throw new Error(`too few taps measured: ${fresh.length} fresh, ${paused.length} after a pause`);
+    return {
+      afterAPause: {
+        ...stats(paused),
+        note: 'a family chosen and looked at for 1.5 s, then its colours tapped 0.8 s apart: the app has prepared them meanwhile',
+      },
+      fresh: {
+        ...stats(fresh),
+        note: 'colour never rendered in this cut and view: order, render, event, image load and paint',
+        serverCreatedToFinished: stats(server),
+        workerDuration: stats(renderOnly),
+      },
+      cached: { ...stats(cached), note: 'colour rendered before: the API answers 200 from its cache' },
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+async function firstLoad(browser: Browser, t: TestApp) {
+  const runs: Array<{ interactive: number; firstPreview: number; domContentLoaded: number; html: number; js: any; catalog: any; cuts: any; catalogFetches: number }> = [];
+  for (let i = 0; i < 5; i++) {
+    const ctx = await browser.newContext({ viewport: LANDSCAPE, locale: 'es-ES' });
+    const p = await ctx.newPage();
+    p.setDefaultTimeout(30_000);
+    // Interactive: the catalogue is on screen and a colour chip can be tapped. Noted by the page itself,
+    // the moment the elements appear, so the bench's own polling does not count.
+    await p.addInitScript(() => {
+      const w = globalThis as any;
+      new w.MutationObserver((_: unknown, observer: any) => {
+        if (!w.__interactiveAt && w.document.querySelector('[data-color]')) {
+          w.__interactiveAt = w.performance.now();
+          observer.disconnect();
+        }
+      }).observe(w.document, { subtree: true, childList: true });
+    });
+    await p.goto(t.url + '/', { waitUntil: 'commit' });
+    await p.waitForFunction(() => (globalThis as any).__interactiveAt);
+    const interactive: number = await p.evaluate(() => (globalThis as any).__interactiveAt);
+    await p.waitForFunction(() => {
+      const img = (globalThis as any).document.querySelector('[data-testid=preview-image]');
+      return img && img.complete && img.naturalWidth > 0;
+    });
+    const firstPreview = await p.evaluate(() => performance.now());
+    const timing = await p.evaluate(() => {
+      const perf = (globalThis as any).performance;
+      const nav = perf.getEntriesByType('navigation')[0];
+      const resources = perf.getEntriesByType('resource') as Array<{ name: string; startTime: number; responseEnd: number }>;
+      const find = (re: RegExp) => resources.find((r) => re.test(r.name));
+      const span = (r?: { startTime: number; responseEnd: number }) => (r ? { start: r.startTime, end: r.responseEnd } : null);
+      return { catalogFetches: resources.filter((r) => /\/api\/catalog$/.test(r.name)).length, domContentLoaded: nav.domContentLoadedEventEnd, html: nav.responseEnd, js: span(find(/\/assets\/.*\.js$/)), catalog: span(find(/\/api\/catalog$/)), cuts: span(find(/\/api\/cuts$/)) };
+    });
+    runs.push({ interactive, firstPreview, ...timing });
+    await ctx.close();
+  }
+  return {
+    toInteractive: { ...stats(runs.map((r) => r.interactive)), note: 'navigation start → catalogue cards and colour chips on screen (fresh browser context, cold cache)' },
+    toFirstPreview: stats(runs.map((r) => r.firstPreview)),
+    domContentLoaded: stats(runs.map((r) => r.domContentLoaded)),
+    // Where the time goes: when each request ended, from navigation start.
+    htmlLoaded: stats(runs.map((r) => r.html)),
+    scriptLoaded: stats(runs.map((r) => r.js?.end ?? NaN)),
+    catalogRequest: { startedAt: stats(runs.map((r) => r.catalog?.start ?? NaN)), endedAt: stats(runs.map((r) => r.catalog?.end ?? NaN)) },
+    cutsRequestEndedAt: stats(runs.map((r) => r.cuts?.end ?? NaN)),
+    // 1 when the app's request reused the <link rel=preload> of index.html.
+    catalogRequestsPerLoad: Math.max(...runs.map((r) => r.catalogFetches)),
+  };
+}
+
+async function bundle(dist: string, buildMs: number) {
+  const files = (await readdir(path.join(dist, 'assets'))).map((f) => `assets/${f}`);
+  // What the stylist's page loads: the files index.html names (lazy chunks such as the admin console are not).
+  const indexHtml = await readFile(path.join(dist, 'index.html'), 'utf8');
+  const entry = [...indexHtml.matchAll(/(?:src|href)="\/(assets\/[^"]+)"/g)].map((m) => m[1]!);
+  const size = async (ext: string, only?: string[]) => {
+    let raw = 0;
+    let gzip = 0;
+    let brotli = 0;
+    for (const f of files.filter((f) => f.endsWith(ext) && (!only || only.includes(f)))) {
+      const data = await readFile(path.join(dist, f));
+      raw += data.length;
+      gzip += gzipSync(data, { level: 9 }).length;
+      brotli += brotliCompressSync(data).length;
+    }
+    return { rawBytes: raw, gzipBytes: gzip, brotliBytes: brotli };
+  };
+  return {
+    stylistPage: { js: await size('.js', entry), css: await size('.css', entry), note: 'what / loads (index.html’s script and stylesheet)' },
+    allChunks: { js: await size('.js'), css: await size('.css'), note: 'including lazily loaded chunks (the admin console)' },
+    buildMs: Math.round(buildMs),
+  };
+}
+
+export async function benchWeb(): Promise<Record<string, unknown>> {
+  const dist = path.join(ROOT, 'web/dist');
+  const built = await buildWebApp(dist);
+  const pg = await startTestDatabase();
+  let t: TestApp | undefined;
+  let browser: Browser | undefined;
+  try {
+    t = await startTestApp({ databaseUrl: pg.url });
+    browser = await launchBrowser();
+    const tapColorToPreviewMs = await tapColours(browser, t);
+    const firstLoadMs = await firstLoad(browser, t);
+    return {
+      browser: browser.version(),
+      // Other work on the machine (parallel test suites) slows the renders: read the numbers with it.
+      loadAverage1m: Number(os.loadavg()[0]!.toFixed(2)),
+      targets: { tapColorToPreviewP95Ms: 60, firstLoadToInteractiveMs: 1000, gzipJsBytes: 200 * 1024 },
+      tapColorToPreviewMs,
+      firstLoadMs,
+      bundle: await bundle(dist, built.buildMs),
+    };
+  } finally {
+    await browser?.close();
+    await t?.close();
+    await pg.stop();
+  }
+}

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { timestamp } from '../common.ts';
+
+/** Detailed health for administrators. */
+
+const check = z.object({ ok: z.boolean(), ms: z.number(), error: z.string().optional() });
+
+export const systemAnswer = z.object({
+  process: z.object({ pid: z.number(), node: z.string(), uptimeSeconds: z.number(), rssBytes: z.number() }),
+  build: z.object({ commit: z.string().optional(), time: z.string().optional() }),
+  database: check.extend({ embedded: z.boolean(), migrations: z.array(z.object({ version: z.string(), appliedAt: timestamp })) }),
+  storage: check.extend({ driver: z.string() }),
+  engines: z.array(z.object({ name: z.string(), version: z.string(), views: z.number() })),
+  config: z.record(z.string(), z.unknown()).describe('every setting; secrets only as [set] / [unset]'),
+});
+export type SystemAnswer = z.infer<typeof systemAnswer>;

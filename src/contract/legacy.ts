@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { fileField } from './common.ts';
+
+/**
+ * The replaced system's HTTP API, in exactly the shapes its Next.js front end reads. "recto" and
+ * "cruzado" are its names for the single- and double-breasted cuts.
+ */
+
+export const legacyCatalog = z.object({
+  families: z.array(
+    z.object({
+      family_id: z.string(),
+      display_name: z.string(),
+      status: z.literal('active'),
+      sort: z.number(),
+      colors: z.array(z.object({ color_id: z.string(), name: z.string(), hex: z.string(), swatch_url: z.string() })),
+    }),
+  ),
+});
+
+export const generateBody = z.object({
+  family_id: z.string().min(1).max(80),
+  color_id: z.string().min(1).max(80),
+  cuts: z.array(z.enum(['recto', 'cruzado'])).min(1).default(['recto', 'cruzado']),
+  seed: z.number().int().nullable().optional(),
+  quality: z.enum(['preview', 'final']).default('preview'),
+  swatch_url: z.string().max(2000).nullable().optional(),
+});
+
+export const generateAnswer = z.object({
+  request_id: z.uuid(),
+  job_id: z.uuid(),
+  status: z.literal('pending'),
+  images: z.array(z.never()).describe('always empty: poll /jobs/{id}'),
+  duration_ms: z.null(),
+  meta: z.object({}),
+});
+
+export const legacyJobStatus = z.enum(['pending', 'processing', 'completed', 'failed']);
+
+export const legacyJob = z.object({
+  request_id: z.uuid(),
+  status: legacyJobStatus,
+  images: z.array(z.object({ cut: z.string(), url: z.string(), width: z.number(), height: z.number(), watermark: z.boolean() })),
+  result_urls: z.array(z.string()),
+  duration_ms: z.number().nullable(),
+  meta: z.object({
+    family_id: z.string().optional(),
+    color_id: z.string().nullable().optional(),
+    engine: z.string().optional(),
+    error: z.string().optional(),
+  }),
+});
+
+export const legacyJobParams = z.object({ id: z.string() });
+
+export const legacyUploadForm = z.object({ file: fileField('the photographed cloth') });
+
+export const legacyUploadAnswer = z.object({
+  swatch_url: z.string(),
+  filename: z.string(),
+  size_bytes: z.number(),
+  mean_hex: z.string(),
+});

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { timestamp } from './common.ts';
+import { IMAGE_FORMATS, IMAGE_SIZES, RENDER_STATUSES } from './enums.ts';
+
+/** Render orders, renders and their history. */
+
+export const renderStatus = z.enum(RENDER_STATUSES);
+
+const slugLike = z.string().min(1).max(80);
+
+export const renderOrder = z.strictObject({
+  family: slugLike,
+  color: slugLike.optional(),
+  swatchUploadId: z.uuid().optional(),
+  cuts: z.array(slugLike).min(1, { message: 'choose at least one cut' }),
+  view: slugLike.optional(),
+  engine: slugLike.optional(),
+  formats: z.array(z.enum(['webp', 'avif'])).max(2).optional(),
+  /** Only these sizes: a live preview asks for 'preview' alone, which renders in a few milliseconds. */
+  sizes: z.array(z.enum(IMAGE_SIZES)).min(1).max(3).optional(),
+});
+/** What a client sends (before defaults). */
+export type RenderOrder = z.input<typeof renderOrder>;
+
+export const renderImage = z.object({
+  size: z.enum(IMAGE_SIZES),
+  format: z.enum(IMAGE_FORMATS),
+  url: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+});
+export type RenderImage = z.infer<typeof renderImage>;
+
+export const render = z.object({
+  id: z.uuid(),
+  status: renderStatus,
+  progress: z.number().min(0).max(1),
+  engine: z.string(),
+  family: z.string().describe('the family slug'),
+  color: z.string().nullable(),
+  swatchUploadId: z.uuid().nullable(),
+  cut: z.string(),
+  view: z.string(),
+  attempts: z.number().int(),
+  error: z.string().nullable(),
+  images: z.array(renderImage),
+  requestId: z.string().nullable(),
+  createdAt: timestamp,
+  startedAt: timestamp.nullable(),
+  finishedAt: timestamp.nullable(),
+  durationMs: z.number().nullable(),
+});
+export type Render = z.infer<typeof render>;
+
+export const renderBatch = z.object({
+  batchId: z.uuid(),
+  renders: z.array(render.extend({ reused: z.boolean().describe('an identical render existed or was running already') })),
+});
+export type RenderBatch = z.infer<typeof renderBatch>;
+
+export const renderIdParams = z.object({ id: z.uuid({ message: 'expected a render id (UUID)' }) });
+
+export const historyQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+export type HistoryQuery = z.input<typeof historyQuery>;
+
+export const renderHistory = z.object({ items: z.array(render), nextCursor: z.string().nullable() });
+export type RenderHistory = z.infer<typeof renderHistory>;
+
+/** The server-sent events of GET /api/renders/:id/events: `status` (a whole render) and `progress`. */
+export const renderProgressEvent = z.object({ id: z.uuid(), status: renderStatus, progress: z.number(), error: z.string().nullable() });
+export type RenderProgressEvent = z.infer<typeof renderProgressEvent>;

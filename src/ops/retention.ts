@@ -1,0 +1,237 @@
+import { parseCronItems, type Task } from 'graphile-worker';
+import { sql } from 'kysely';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/database.ts';
+import type { Storage } from '../storage/types.ts';
+import { listStoredObjects } from './inventory.ts';
+
+/**
+ * Retention: what expires, after how long, removed on a schedule (graphile-worker's crontab in the
+ * workers, RETENTION_CRON) or by `atelier retention [--dry-run]`. Each rule has its own setting and 0
+ * turns it off. Rows go first, each rule in its own statement; then the files nothing refers to any
+ * more (those of the removed rows, and orphans older than RETENTION_ORPHAN_FILES_HOURS). Every removal
+ * is logged with its rule; a dry run reports the same list and removes nothing.
+ *
+ * Studio photos: the studio is not built yet. When it lands, a table `studio_photos (id uuid,
+ * storage_key text, created_at timestamptz)` is all this needs: its rows older than
+ * STUDIO_RETENTION_DAYS and their files are removed. Until the table exists the rule reports
+ * "not applicable".
+ */
+
+/**
+ * Where the rows above keep their files. An unreferenced file elsewhere is left alone: it may belong
+ * to a feature this code does not know about.
+ */
+export const ORPHAN_PREFIXES = ['renders/', 'swatches/', 'swatch-tiles/', 'templates/', 'studio/'];
+
+export interface RetentionDeps {
+  db: Db;
+  storage: Storage;
+  config: Pick<Config, 'retention' | 'storage'>;
+  logger: Logger;
+}
+
+export type RuleName = 'expired_looks' | 'failed_renders' | 'orphan_renders' | 'unused_renders' | 'studio_photos' | 'swatch_uploads' | 'files';
+
+export interface RuleResult {
+  rule: RuleName;
+  /** The setting that governs it, as written in the environment. */
+  setting: string;
+  status: 'done' | 'off' | 'not_applicable';
+  removed: number;
+  /** Ids (rows) or keys (files) removed, or that a dry run would remove. */
+  items: string[];
+  bytes?: number;
+}
+
+export interface RetentionReport {
+  dryRun: boolean;
+  startedAt: string;
+  rules: RuleResult[];
+}
+
+async function tableExists(db: Db, name: string): Promise<boolean> {
+  const { rows } = await sql<{ r: string | null }>`SELECT to_regclass(${`public.${name}`})::text AS r`.execute(db);
+  return rows[0]?.r != null;
+}
+
+async function studioTableUsable(db: Db): Promise<boolean> {
+  if (!(await tableExists(db, 'studio_photos'))) return false;
+  const { rows } = await sql<{ n: string }>`
+    SELECT count(*) AS n FROM information_schema.columns
+    WHERE table_schema = 'public' AND table_name = 'studio_photos' AND column_name IN ('id', 'storage_key', 'created_at')`.execute(db);
+  return Number(rows[0]!.n) === 3;
+}
+
+interface Excluded {
+  renders: string[];
+  uploads: string[];
+  studio: string[];
+}
+
+/** Keys that rows still refer to, ignoring the rows this run removes; prefixes cover derived swatch tiles. */
+async function referencedKeys(db: Db, excluded: Excluded): Promise<{ keys: Set<string>; prefixes: string[] }> {
+  const keys = new Set<string>();
+  const { rows: renderKeys } = await sql<{ key: string | null }>`
+    SELECT img->>'key' AS key FROM renders r, jsonb_array_elements(r.images) img WHERE NOT (r.id = ANY(${excluded.renders}::uuid[]))
+    UNION SELECT r.params #>> '{fabric,swatch,key}' FROM renders r WHERE NOT (r.id = ANY(${excluded.renders}::uuid[]))
+    UNION SELECT r.params #>> '{fabric,tile,key}' FROM renders r WHERE NOT (r.id = ANY(${excluded.renders}::uuid[]))
+    UNION SELECT swatch_key FROM fabric_colors
+    UNION SELECT base_key FROM cut_views UNION SELECT mask_key FROM cut_views
+    UNION SELECT storage_key FROM swatch_uploads WHERE NOT (id = ANY(${excluded.uploads}::uuid[]))`.execute(db);
+  for (const r of renderKeys) if (r.key) keys.add(r.key);
+  if (await studioTableUsable(db)) {
+    const { rows } = await sql<{ key: string | null }>`
+      SELECT storage_key AS key FROM studio_photos WHERE NOT (id = ANY(${excluded.studio}::uuid[]))`.execute(db);
+    for (const r of rows) if (r.key) keys.add(r.key);
+  }
+  // A swatch upload's seamless tiles are named after its photo's hash (src/admin/catalog/swatches.ts).
+  const { rows: shas } = await sql<{ sha256: string }>`
+    SELECT DISTINCT sha256 FROM swatch_uploads WHERE NOT (id = ANY(${excluded.uploads}::uuid[]))`.execute(db);
+  return { keys, prefixes: shas.map((s) => `swatch-tiles/${s.sha256.slice(0, 2)}/${s.sha256}-`) };
+}
+
+export async function runRetention(deps: RetentionDeps, options: { dryRun: boolean }): Promise<RetentionReport> {
+  const { db, storage, config, logger } = deps;
+  const r = config.retention;
+  const dryRun = options.dryRun;
+  const report: RetentionReport = { dryRun, startedAt: new Date().toISOString(), rules: [] };
+  const excluded: Excluded = { renders: [], uploads: [], studio: [] };
+  const filesOfRemovedRows = new Set<string>();
+  const log = logger.child({ component: 'retention', dryRun });
+
+  const rule = async (name: RuleName, setting: string, value: number, find: () => Promise<string[]>, remove: (ids: string[]) => Promise<void>) => {
+    if (value === 0) {
+      report.rules.push({ rule: name, setting, status: 'off', removed: 0, items: [] });
+      return [];
+    }
+    const ids = await find();
+    if (ids.length && !dryRun) await remove(ids);
+    for (const id of ids) log.info({ rule: name, id }, dryRun ? 'would remove' : 'removed');
+    report.rules.push({ rule: name, setting, status: 'done', removed: ids.length, items: ids });
+    return ids;
+  };
+
+  // Looks whose link expired more than N days ago (their renders stay; later rules decide about them).
+  await rule('expired_looks', `RETENTION_EXPIRED_LOOKS_DAYS=${r.expiredLooksDays}`, r.expiredLooksDays, async () => {
+    const { rows } = await sql<{ id: string }>`
+      SELECT id FROM looks WHERE expires_at < now() - make_interval(days => ${r.expiredLooksDays}) ORDER BY expires_at`.execute(db);
+    return rows.map((x) => x.id);
+  }, async (ids) => {
+    await sql`DELETE FROM looks WHERE id = ANY(${ids}::uuid[])`.execute(db);
+  });
+  // Looks removed in a dry run still hold their renders; a real run has deleted them by now.
+  const keptLooks = (ids: string[]) => (dryRun ? ids : []);
+  const lookIdsGone = report.rules[0]!.items;
+
+  const removeRenders = async (ids: string[]) => {
+    await sql`DELETE FROM renders WHERE id = ANY(${ids}::uuid[])`.execute(db);
+  };
+  const renderFiles = async (ids: string[]) => {
+    if (!ids.length) return;
+    const { rows } = await sql<{ key: string }>`
+      SELECT img->>'key' AS key FROM renders r, jsonb_array_elements(r.images) img WHERE r.id = ANY(${ids}::uuid[])`.execute(db);
+    for (const x of rows) filesOfRemovedRows.add(x.key);
+  };
+  const notInKeptLook = sql`NOT EXISTS (SELECT 1 FROM look_renders lr WHERE lr.render_id = r.id AND NOT (lr.look_id = ANY(${keptLooks(lookIdsGone)}::uuid[])))`;
+
+  for (const [name, setting, value, condition] of [
+    ['failed_renders', `RETENTION_FAILED_RENDERS_DAYS=${r.failedRendersDays}`, r.failedRendersDays,
+      sql`r.status IN ('failed', 'canceled') AND coalesce(r.finished_at, r.created_at) < now() - make_interval(days => ${r.failedRendersDays})`],
+    // Waiting or running with no queue job behind it: nothing will ever finish it.
+    ['orphan_renders', `RETENTION_FAILED_RENDERS_DAYS=${r.failedRendersDays}`, r.failedRendersDays,
+      sql`r.status IN ('queued', 'running') AND r.created_at < now() - make_interval(days => ${r.failedRendersDays})
+          AND NOT EXISTS (SELECT 1 FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks k ON k.id = j.task_id
+                          WHERE k.identifier = 'render' AND j.payload->>'renderId' = r.id::text)`],
+    // Finished renders no look shows and nobody ordered for N days (renders are a cache: off by default).
+    ['unused_renders', `RETENTION_UNUSED_RENDERS_DAYS=${r.unusedRendersDays}`, r.unusedRendersDays,
+      sql`r.status = 'succeeded' AND greatest(r.created_at, (SELECT max(b.created_at) FROM render_batch_items i JOIN render_batches b ON b.id = i.batch_id WHERE i.render_id = r.id))
+          < now() - make_interval(days => ${r.unusedRendersDays})`],
+  ] as const) {
+    const ids = await rule(name, setting, value, async () => {
+      const { rows } = await sql<{ id: string }>`
+        SELECT r.id FROM renders r WHERE ${condition} AND ${notInKeptLook} AND NOT (r.id = ANY(${excluded.renders}::uuid[])) ORDER BY r.created_at`.execute(db);
+      const found = rows.map((x) => x.id);
+      await renderFiles(found);
+      return found;
+    }, removeRenders);
+    excluded.renders.push(...ids);
+  }
+
+  if (r.studioPhotosDays > 0 && !(await studioTableUsable(db))) {
+    report.rules.push({ rule: 'studio_photos', setting: `STUDIO_RETENTION_DAYS=${r.studioPhotosDays}`, status: 'not_applicable', removed: 0, items: [] });
+  } else {
+    excluded.studio = await rule('studio_photos', `STUDIO_RETENTION_DAYS=${r.studioPhotosDays}`, r.studioPhotosDays, async () => {
+      const { rows } = await sql<{ id: string; key: string | null }>`
+        SELECT id::text, storage_key AS key FROM studio_photos WHERE created_at < now() - make_interval(days => ${r.studioPhotosDays})`.execute(db);
+      for (const x of rows) if (x.key) filesOfRemovedRows.add(x.key);
+      return rows.map((x) => x.id);
+    }, async (ids) => {
+      await sql`DELETE FROM studio_photos WHERE id = ANY(${ids}::uuid[])`.execute(db);
+    });
+  }
+
+  // Photos of cloth that no render and no catalogue colour uses, older than N days.
+  excluded.uploads = await rule('swatch_uploads', `RETENTION_SWATCH_UPLOADS_DAYS=${r.swatchUploadsDays}`, r.swatchUploadsDays, async () => {
+    const { rows } = await sql<{ id: string; key: string; sha256: string }>`
+      SELECT u.id, u.storage_key AS key, u.sha256 FROM swatch_uploads u
+      WHERE u.created_at < now() - make_interval(days => ${r.swatchUploadsDays})
+        AND NOT EXISTS (SELECT 1 FROM renders x WHERE x.swatch_upload_id = u.id AND NOT (x.id = ANY(${excluded.renders}::uuid[])))
+        AND NOT EXISTS (SELECT 1 FROM fabric_colors c WHERE c.swatch_key LIKE 'swatch-tiles/' || left(u.sha256, 2) || '/' || u.sha256 || '-%')
+      ORDER BY u.created_at`.execute(db);
+    for (const x of rows) filesOfRemovedRows.add(x.key);
+    return rows.map((x) => x.id);
+  }, async (ids) => {
+    await sql`DELETE FROM swatch_uploads WHERE id = ANY(${ids}::uuid[])`.execute(db);
+  });
+
+  // Files: those of removed rows, and orphans old enough not to belong to a write in flight.
+  const referenced = await referencedKeys(db, excluded);
+  const isReferenced = (key: string) => referenced.keys.has(key) || referenced.prefixes.some((p) => key.startsWith(p));
+  const objects = await listStoredObjects(config.storage);
+  const cutoff = Date.now() - r.orphanFilesHours * 3600_000;
+  const doomed = objects.filter(
+    (o) =>
+      !isReferenced(o.key) &&
+      (filesOfRemovedRows.has(o.key) || (r.orphanFilesHours > 0 && o.modifiedAt.getTime() < cutoff && ORPHAN_PREFIXES.some((p) => o.key.startsWith(p)))),
+  );
+  let bytes = 0;
+  const removedKeys: string[] = [];
+  for (const o of doomed) {
+    if (!dryRun) await storage.delete(o.key);
+    bytes += o.size;
+    removedKeys.push(o.key);
+    log.info({ rule: 'files', key: o.key, bytes: o.size, orphan: !filesOfRemovedRows.has(o.key) }, dryRun ? 'would remove' : 'removed');
+  }
+  report.rules.push({ rule: 'files', setting: `RETENTION_ORPHAN_FILES_HOURS=${r.orphanFilesHours}`, status: 'done', removed: removedKeys.length, items: removedKeys, bytes });
+
+  log.info({ removed: Object.fromEntries(report.rules.map((x) => [x.rule, x.removed])) }, dryRun ? 'retention dry run finished' : 'retention finished');
+  return report;
+}
+
+export function formatRetentionReport(report: RetentionReport, dryRun: boolean): string {
+  const lines = [dryRun ? 'Retention dry run: nothing was removed.' : 'Retention:'];
+  for (const r of report.rules) {
+    const what = r.status === 'off' ? 'off' : r.status === 'not_applicable' ? 'not applicable (no studio_photos table yet)' : `${dryRun ? 'would remove' : 'removed'} ${r.removed}${r.bytes !== undefined ? ` (${r.bytes} bytes)` : ''}`;
+    lines.push(`  ${r.rule.padEnd(16)} ${what.padEnd(40)} ${r.setting}`);
+    for (const item of r.items.slice(0, 20)) lines.push(`      ${item}`);
+    if (r.items.length > 20) lines.push(`      … and ${r.items.length - 20} more`);
+  }
+  return lines.join('\n');
+}
+
+/** The crontab job the workers run (one of them, once, at RETENTION_CRON). */
+export function createRetentionTask(deps: RetentionDeps): Task {
+  return async () => {
+    await runRetention(deps, { dryRun: false });
+  };
+}
+
+export const RETENTION_TASK = 'retention';
+
+/** graphile-worker's crontab entry: no backfill (a missed night is simply run at the next one). */
+export function retentionCronItems(config: Pick<Config, 'retention'>) {
+  if (!config.retention.enabled) return [];
+  return parseCronItems([{ task: RETENTION_TASK, match: config.retention.cron, identifier: 'atelier-retention', options: { backfillPeriod: 0, maxAttempts: 1 } }]);
+}

@@ -1,0 +1,98 @@
+/**
+ * Headless Chromium for the end-to-end tests and the web bench: the web app built into a private
+ * folder (never web/dist, which `npm run build:web` may be rewriting at the same moment), one browser
+ * per test file, a fresh context and page per test.
+ */
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+/** Screenshots (gitignored). */
+export const RESULTS_DIR = path.join(ROOT, 'test-results');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export const LANDSCAPE = { width: 1280, height: 800 };
+export const PORTRAIT = { width: 800, height: 1280 };
+export const DESKTOP = { width: 1920, height: 1080 };
+
+/**
+ * How long a locator waits for its condition. Generous: on a loaded two-core machine a render that
+ * takes 30 ms alone can take seconds, and a condition-based wait costs nothing when things are fast.
+ */
+export const E2E_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 30_000);
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+export interface BuiltWebApp {
+  dir: string;
+  buildMs: number;
+  remove(): Promise<void>;
+}
+
+/** `npm run build:web` into `outDir` (a fresh temp folder by default), as production builds it. */
+export async function buildWebApp(outDir?: string): Promise<BuiltWebApp> {
+  const { build } = await import('vite');
+  const dir = outDir ?? (await mkdtemp(path.join(os.tmpdir(), 'atelier-web-')));
+  const started = performance.now();
+  // Vitest runs with NODE_ENV=test; the app must be built as `npm run build:web` builds it.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: path.join(ROOT, 'web/vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir: dir, emptyOutDir: true } });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+  const buildMs = performance.now() - started;
+  return { dir, buildMs, remove: () => (outDir ? Promise.resolve() : rm(dir, { recursive: true, force: true })) };
+}
+
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
+
+/**
+ * A browser context on `appUrl` whose app files come from `dist` (by request interception); /api and
+ * /files go to the real server as they are. Pages get the server's own Content-Security-Policy.
+ */
+export async function newAppContext(browser: Browser, appUrl: string, dist: string, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const csp = (await fetch(`${appUrl}/healthz`)).headers.get('content-security-policy') ?? '';
+  const context = await browser.newContext({ viewport: LANDSCAPE, locale: 'es-ES', deviceScaleFactor: 1, ...options });
+  context.setDefaultTimeout(E2E_TIMEOUT_MS);
+  await context.route(
+    (url) => url.origin === appUrl && !url.pathname.startsWith('/api/') && !url.pathname.startsWith('/files/') && !/^\/(catalog|generate|jobs|upload-swatch|health)/.test(url.pathname),
+    async (route) => {
+      const { pathname } = new URL(route.request().url());
+      const file = path.join(dist, pathname.startsWith('/assets/') || pathname === '/favicon.svg' ? pathname : 'index.html');
+      const found = await stat(file).then((s) => s.isFile()).catch(() => false);
+      if (!found) return route.fulfill({ status: 404, body: 'not found' });
+      const cache = pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
+      await route.fulfill({ status: 200, body: await readFile(file), headers: { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-security-policy': csp, 'cache-control': cache } });
+    },
+  );
+  return context;
+}
+
+/** Script errors and CSP refusals seen by `page`: a test ends by expecting none. */
+export function collectPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(String(error)));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) errors.push(message.text());
+  });
+  return errors;
+}
+
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}) {
+  await mkdir(RESULTS_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(RESULTS_DIR, `${name}.png`), ...options });
+}
+
+/** A gate for a routed request: the test decides when the response may go on (instead of a sleep). */
+export function gate(): { wait: Promise<void>; open(): void } {
+  let open!: () => void;
+  const wait = new Promise<void>((resolve) => (open = resolve));
+  return { wait, open };
+}

@@ -1,0 +1,185 @@
+import { utimes } from 'node:fs/promises';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listStoredObjects } from '../../src/ops/inventory.ts';
+import { clothPhoto } from '../admin/helpers.ts';
+import { json, startTestApp, startTestDatabase, testEnv, waitFor, type TestApp } from '../helpers/harness.ts';
+import { startAtelier } from '../helpers/processes.ts';
+
+const RETENTION_ENV = {
+  RETENTION_FAILED_RENDERS_DAYS: '7',
+  RETENTION_UNUSED_RENDERS_DAYS: '90',
+  RETENTION_EXPIRED_LOOKS_DAYS: '30',
+  RETENTION_SWATCH_UPLOADS_DAYS: '30',
+  RETENTION_ORPHAN_FILES_HOURS: '24',
+  STUDIO_RETENTION_DAYS: '30',
+};
+
+describe('retention', () => {
+  let pg: Awaited<ReturnType<typeof startTestDatabase>>;
+  let t: TestApp;
+  const ids: Record<string, string> = {};
+  const filesRoot = () => (t.config.storage as { root: string }).root;
+
+  const post = async (p: string, body: unknown) =>
+    json(await fetch(t.url + p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+  const render = async (order: Record<string, unknown>) => {
+    const id = (await post('/api/renders', { family: 'city-pinstripe', cuts: ['single-breasted'], sizes: ['preview'], ...order })).renders[0].id as string;
+    await waitFor(async () => (await json(await fetch(`${t.url}/api/renders/${id}`))).status === 'succeeded', 60_000);
+    return id;
+  };
+  const upload = async (hex: string) => {
+    const form = new FormData();
+    form.append('file', new Blob([(await clothPhoto(hex)).jpeg], { type: 'image/jpeg' }), 'cloth.jpg');
+    return (await json(await fetch(`${t.url}/api/swatch-uploads`, { method: 'POST', body: form }))).id as string;
+  };
+  const exists = async (table: string, id: string) =>
+    (await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(table)} WHERE id = ${id}`.execute(t.rt.db)).rows[0]!.n === '1';
+  const keys = async () => new Set((await listStoredObjects(t.config.storage)).map((o) => o.key));
+  const imageKeys = async (id: string) =>
+    (await t.rt.db.selectFrom('renders').select('images').where('id', '=', id).executeTakeFirstOrThrow()).images.map((i) => i.key);
+  const run = async (args: string[]) => {
+    const p = startAtelier(args, testEnv({ DATABASE_URL: pg.url, FILES_DIR: filesRoot(), LOG_LEVEL: 'info', ...RETENTION_ENV }));
+    const code = await p.exited;
+    return { code, output: p.output() };
+  };
+
+  beforeAll(async () => {
+    pg = await startTestDatabase();
+    t = await startTestApp({ databaseUrl: pg.url, env: RETENTION_ENV });
+    const db = t.rt.db;
+    const daysAgo = (n: number) => sql`now() - make_interval(days => ${n})`;
+
+    ids.fresh = await render({ color: 'navy' });
+    ids.unused = await render({ color: 'charcoal' });
+    ids.inExpiredLook = await render({ color: 'black' });
+    ids.inLiveLook = await render({ family: 'winter-flannel', color: 'brown' });
+    ids.oldUpload = await upload('#5A3D2B');
+    ids.usedUpload = await upload('#2B3D5A');
+    ids.newUpload = await upload('#3D5A2B');
+    ids.renderOfUpload = await render({ swatchUploadId: ids.usedUpload });
+    for (const id of [ids.unused, ids.inExpiredLook, ids.inLiveLook, ids.renderOfUpload]) {
+      await sql`UPDATE renders SET created_at = ${daysAgo(100)} WHERE id = ${id}`.execute(db);
+      await sql`UPDATE render_batches SET created_at = ${daysAgo(100)} WHERE id IN (SELECT batch_id FROM render_batch_items WHERE render_id = ${id})`.execute(db);
+    }
+    for (const id of [ids.oldUpload, ids.usedUpload]) await sql`UPDATE swatch_uploads SET created_at = ${daysAgo(40)} WHERE id = ${id}`.execute(db);
+
+    const lookId = async (body: unknown) => {
+      const { token } = await post('/api/looks', body);
+      return (await sql<{ id: string }>`SELECT id FROM looks WHERE token = ${token}`.execute(db)).rows[0]!.id;
+    };
+    const expired = await lookId({ title: 'Expired look', renderIds: [ids.inExpiredLook] });
+    await sql`UPDATE looks SET created_at = ${daysAgo(80)}, expires_at = ${daysAgo(40)} WHERE id = ${expired}`.execute(db);
+    ids.expiredLook = expired;
+    // The render of the photographed cloth is old too, but a live look shows it: it and its photo stay.
+    ids.liveLook = await lookId({ title: 'Live look', renderIds: [ids.inLiveLook, ids.renderOfUpload] });
+
+    // A failed render from ten days ago, and one whose queue job is gone (stuck 'queued' for ten days).
+    const template = await db.selectFrom('renders').selectAll().where('id', '=', ids.fresh).executeTakeFirstOrThrow();
+    for (const [name, status] of [['failed', 'failed'], ['orphan', 'queued']] as const) {
+      const row = await db
+        .insertInto('renders')
+        .values({
+          cache_key: `${template.cache_key}:${name}`,
+          status,
+          engine: template.engine,
+          engine_version: template.engine_version,
+          family_id: template.family_id,
+          color_id: template.color_id,
+          cut_id: template.cut_id,
+          view: template.view,
+          params: JSON.stringify(template.params),
+          error: status === 'failed' ? 'The render failed' : null,
+          created_at: sql`now() - interval '10 days'` as never,
+          finished_at: status === 'failed' ? (sql`now() - interval '10 days'` as never) : null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      ids[name] = row.id;
+    }
+
+    // Files nothing refers to: one two days old, one just written (it may belong to a write in flight).
+    await t.rt.storage.put('renders/zz/forgotten/full.jpg', Buffer.from('old orphan'), 'image/jpeg');
+    const old = new Date(Date.now() - 48 * 3600_000);
+    await utimes(path.join(filesRoot(), 'renders/zz/forgotten/full.jpg'), old, old);
+    await t.rt.storage.put('renders/zz/just-written/full.jpg', Buffer.from('new orphan'), 'image/jpeg');
+  });
+  afterAll(async () => {
+    await t?.close();
+    await pg?.stop();
+  });
+
+  it('a dry run lists what would go, removes nothing, and says the studio rule does not apply yet', async () => {
+    const before = await keys();
+    const { code, output } = await run(['retention', '--dry-run']);
+    expect(code, output).toBe(0);
+    expect(output).toContain('Retention dry run: nothing was removed.');
+    expect(output).toMatch(/expired_looks\s+would remove 1 /);
+    expect(output).toMatch(/failed_renders\s+would remove 1 /);
+    expect(output).toMatch(/orphan_renders\s+would remove 1 /);
+    // The render of the expired look is free once the look goes.
+    expect(output).toMatch(/unused_renders\s+would remove 2 /);
+    expect(output).toMatch(/studio_photos\s+not applicable/);
+    expect(output).toMatch(/swatch_uploads\s+would remove 1 /);
+    expect(output).toContain(ids.oldUpload);
+    expect(output).toContain('renders/zz/forgotten/full.jpg');
+    expect(output).not.toContain('renders/zz/just-written/full.jpg');
+    for (const id of [ids.unused, ids.inExpiredLook, ids.failed, ids.orphan]) expect(await exists('renders', id!)).toBe(true);
+    expect(await exists('looks', ids.expiredLook!)).toBe(true);
+    expect(await keys()).toEqual(before);
+  });
+
+  it('removes expired rows and the files nobody refers to, logs each removal, and keeps the rest', async () => {
+    const doomedFiles = [...(await imageKeys(ids.unused!)), ...(await imageKeys(ids.inExpiredLook!))];
+    const keptFiles = [...(await imageKeys(ids.fresh!)), ...(await imageKeys(ids.inLiveLook!)), ...(await imageKeys(ids.renderOfUpload!))];
+    const oldUploadKey = (await t.rt.db.selectFrom('swatch_uploads').select('storage_key').where('id', '=', ids.oldUpload!).executeTakeFirstOrThrow()).storage_key;
+    const { code, output } = await run(['retention']);
+    expect(code).toBe(0);
+    for (const id of [ids.unused, ids.inExpiredLook, ids.failed, ids.orphan]) {
+      expect(output).toMatch(new RegExp(`"id":"${id}".*"msg":"removed"`));
+      expect(await exists('renders', id!)).toBe(false);
+    }
+    expect(await exists('looks', ids.expiredLook!)).toBe(false);
+    expect(await exists('swatch_uploads', ids.oldUpload!)).toBe(false);
+    for (const id of [ids.fresh, ids.inLiveLook, ids.renderOfUpload]) expect(await exists('renders', id!)).toBe(true);
+    expect(await exists('looks', ids.liveLook!)).toBe(true);
+    expect(await exists('swatch_uploads', ids.usedUpload!)).toBe(true);
+    expect(await exists('swatch_uploads', ids.newUpload!)).toBe(true);
+
+    const now = await keys();
+    for (const key of [...doomedFiles, oldUploadKey, 'renders/zz/forgotten/full.jpg']) expect(now.has(key), key).toBe(false);
+    for (const key of [...keptFiles, 'renders/zz/just-written/full.jpg']) expect(now.has(key), key).toBe(true);
+    // The catalogue's demo swatches and the kept renders still load.
+    expect((await fetch(`${t.url}/api/renders/${ids.inLiveLook}`)).status).toBe(200);
+
+    const again = await run(['retention']);
+    expect(again.output).toMatch(/failed_renders\s+removed 0 /);
+    expect(again.output).toMatch(/files\s+removed 0 /);
+  });
+
+  it('removes studio photos past STUDIO_RETENTION_DAYS once the studio table exists', async () => {
+    await sql`CREATE TABLE studio_photos (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), storage_key text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`.execute(t.rt.db);
+    try {
+      await t.rt.storage.put('studio/old.jpg', Buffer.from('old client photo'), 'image/jpeg');
+      await t.rt.storage.put('studio/new.jpg', Buffer.from('new client photo'), 'image/jpeg');
+      const { rows } = await sql<{ id: string }>`
+        INSERT INTO studio_photos (storage_key, created_at) VALUES ('studio/old.jpg', now() - interval '31 days'), ('studio/new.jpg', now())
+        RETURNING id`.execute(t.rt.db);
+      const { code, output } = await run(['retention']);
+      expect(code).toBe(0);
+      expect(output).toMatch(/studio_photos\s+removed 1 /);
+      expect(output).toContain(rows[0]!.id);
+      const now = await keys();
+      expect(now.has('studio/old.jpg')).toBe(false);
+      expect(now.has('studio/new.jpg')).toBe(true);
+    } finally {
+      await sql`DROP TABLE studio_photos`.execute(t.rt.db);
+    }
+  });
+
+  it('is on the workers’ schedule', async () => {
+    const { rows } = await sql<{ identifier: string }>`SELECT identifier FROM graphile_worker._private_known_crontabs`.execute(t.rt.db);
+    expect(rows.map((r) => r.identifier)).toContain('atelier-retention');
+  });
+});

@@ -14,7 +14,10 @@ export interface PoolOptions {
   max: number;
   /** Waiting for a free connection, connecting included: past this, the caller gets an error (a 503). */
   acquireTimeoutMs: number;
-  /** PostgreSQL cancels a statement after this; the client gives up a second later, when the server itself stalls. */
+  /**
+   * PostgreSQL cancels a statement after this; the client gives up a second later, when the server
+   * itself stalls. 0: no limit (maintenance commands: backup, retention sweeps).
+   */
   statementTimeoutMs: number;
 }
 
@@ -23,10 +26,14 @@ export function createPool(url: string, options: PoolOptions): pg.Pool {
     connectionString: url,
     max: options.max,
     connectionTimeoutMillis: options.acquireTimeoutMs,
-    statement_timeout: options.statementTimeoutMs,
-    query_timeout: options.statementTimeoutMs + 1000,
-    // A held transaction must not pin rows and a connection forever if its process stalls.
-    idle_in_transaction_session_timeout: Math.max(options.statementTimeoutMs * 2, 10_000),
+    ...(options.statementTimeoutMs > 0
+      ? {
+          statement_timeout: options.statementTimeoutMs,
+          query_timeout: options.statementTimeoutMs + 1000,
+          // A held transaction must not pin rows and a connection forever if its process stalls.
+          idle_in_transaction_session_timeout: Math.max(options.statementTimeoutMs * 2, 10_000),
+        }
+      : {}),
     keepAlive: true,
   });
   // An idle client losing its server (restart, failover) must not crash the process.

@@ -98,7 +98,8 @@ export async function openDatabase(config: Config, logger: Logger, options: { mi
     ? undefined
     : await startEmbeddedPostgres({ dataDir: config.database.embeddedDir, port: config.database.embeddedPort, logger });
   const url = config.database.url ?? embedded!.url;
-  const pool = createPool(url, 4);
+  // Maintenance work (backups, sweeps) may run long statements: no statement timeout here.
+  const pool = createPool(url, { max: 4, acquireTimeoutMs: config.database.acquireTimeoutMs, statementTimeoutMs: 0 });
   try {
     if (options.migrate) {
       await migrate(pool, logger);

@@ -109,6 +109,7 @@ const envSchema = z.object({
   LOGIN_LOCK_MINUTES: num(0.01, 24 * 60).default(15),
   LOGIN_RATE_LIMIT_MAX: int(1, 100_000).default(20),
   PASSWORD_MIN_LENGTH: int(8, 256).default(10),
+  PASSWORD_MIN_STRENGTH: int(0, 4).default(3),
   ADMIN_UPLOAD_MAX_BYTES: int(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
   CATALOG_IMPORT_MAX_BYTES: int(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
   COMFYUI_URL: z.url().optional(),
@@ -213,6 +214,8 @@ export interface Config {
     /** Login attempts per client IP per RATE_LIMIT_WINDOW_MS. */
     loginRateLimitMax: number;
     passwordMinLength: number;
+    /** zxcvbn score (0–4) a new password must reach; 0 turns the estimate off. */
+    passwordMinStrength: number;
   };
   admin: { uploadMaxBytes: number; importMaxBytes: number };
   comfyuiUrl?: string;
@@ -351,6 +354,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       loginLockMinutes: e.LOGIN_LOCK_MINUTES,
       loginRateLimitMax: e.LOGIN_RATE_LIMIT_MAX,
       passwordMinLength: e.PASSWORD_MIN_LENGTH,
+      passwordMinStrength: e.PASSWORD_MIN_STRENGTH,
     },
     admin: { uploadMaxBytes: e.ADMIN_UPLOAD_MAX_BYTES, importMaxBytes: e.CATALOG_IMPORT_MAX_BYTES },
     comfyuiUrl: e.COMFYUI_URL,

@@ -103,7 +103,7 @@ export async function logout(db: Db, account: Account, requestId?: string): Prom
 }
 
 function checkPassword(config: Config, password: string, email: string) {
-  const problem = passwordProblem(password, { minLength: config.auth.passwordMinLength, email });
+  const problem = passwordProblem(password, { minLength: config.auth.passwordMinLength, email, minStrength: config.auth.passwordMinStrength });
   if (problem) throw unprocessable(`password: ${problem}`, { field: 'password' });
 }
 

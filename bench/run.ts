@@ -29,7 +29,7 @@ for (const name of names) {
   try {
     const results = await suite();
     const record = { benchmark: name, date: new Date().toISOString(), machine: machine(), durationS: Math.round((Date.now() - started) / 1000), results };
-    await writeFile(path.join(dir, `${name}.json`), JSON.stringify(record, null, 2) + '\n');
+    await writeFile(path.join(dir, `${name}.json`), `${JSON.stringify(record, null, 2)}\n`);
     console.log(JSON.stringify({ [name]: results }, null, 2));
   } catch (error) {
     console.error(`benchmark ${name} failed:`, error);

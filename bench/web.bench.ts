@@ -62,7 +62,7 @@ async function tapColours(browser: Browser, t: TestApp) {
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
   try {
-    await page.goto(t.url + '/');
+    await page.goto(`${t.url}/`);
     await page.locator('[data-family]').first().waitFor();
     await previewShown(page, 'super-120s-twill/navy//single-breasted/front');
     await page.click('[data-cut=three-piece]');
@@ -157,12 +157,12 @@ async function firstLoad(browser: Browser, t: TestApp) {
         }
       }).observe(w.document, { subtree: true, childList: true });
     });
-    await p.goto(t.url + '/', { waitUntil: 'commit' });
+    await p.goto(`${t.url}/`, { waitUntil: 'commit' });
     await p.waitForFunction(() => (globalThis as any).__interactiveAt);
     const interactive: number = await p.evaluate(() => (globalThis as any).__interactiveAt);
     await p.waitForFunction(() => {
       const img = (globalThis as any).document.querySelector('[data-testid=preview-image]');
-      return img && img.complete && img.naturalWidth > 0;
+      return img?.complete && img.naturalWidth > 0;
     });
     const firstPreview = await p.evaluate(() => performance.now());
     const timing = await p.evaluate(() => {

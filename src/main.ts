@@ -23,7 +23,7 @@ Commands:
   worker             render workers only; start as many as you like against one database
   migrate            apply database migrations and exit
   seed FILE          import a catalog (Atelier JSON or the replaced system's fabrics.json)
-  backup [--out FILE]
+  backup [--out FILE | --dir DIR]
                      the database and every stored file in one .tar.gz with a manifest of
                      counts and checksums (default name atelier-backup-<UTC time>.tar.gz)
   restore FILE       restore a backup into an empty database and empty storage, and verify it
@@ -158,8 +158,9 @@ async function main() {
     case 'user':
       return userCommand(rest, config);
     case 'backup': {
-      const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
-      const out = path.resolve(values.out ?? `atelier-backup-${new Date().toISOString().replace(/[:.]/g, '-')}.tar.gz`);
+      const { values } = parseArgs({ args: rest, options: { out: { type: 'string' }, dir: { type: 'string' } } });
+      if (values.out && values.dir) throw new UsageError('backup: give --out FILE or --dir DIR, not both');
+      const out = path.resolve(values.out ?? path.join(values.dir ?? '.', `atelier-backup-${new Date().toISOString().replace(/[:.]/g, '-')}.tar.gz`));
       const m = await createBackup(config, createLogger(config), out, { version: packageVersion(), commit: config.build.commit });
       const rows = m.database.tables.reduce((n, t) => n + t.rows, 0);
       console.log(`backup written to ${out}: ${m.database.tables.length} tables, ${rows} rows, ${m.storage.files} files (${m.storage.bytes} bytes), all verified`);

@@ -30,7 +30,8 @@ function precompress(): Plugin {
 }
 
 // The stylist web app. `npm run build:web` writes web/dist, which `atelier serve` serves at `/`.
-// `npx vite --config web/vite.config.ts` runs it against an API on :8080 while developing.
+// `npm run dev` runs it on Vite's dev server against the API on PORT (default 8080), with hot reload.
+const api = `http://127.0.0.1:${process.env.PORT ?? 8080}`;
 export default defineConfig({
   root,
   base: '/',
@@ -46,8 +47,8 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      '/api': { target: 'http://127.0.0.1:8080', changeOrigin: false },
-      '/files': 'http://127.0.0.1:8080',
+      '/api': { target: api, changeOrigin: false },
+      '/files': api,
     },
   },
 });

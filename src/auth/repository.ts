@@ -97,3 +97,8 @@ export async function deleteStaleSessions(db: Db): Promise<number> {
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** Locks the admins' rows to the end of the transaction: changes to accounts are serialised. */
+export async function lockAdminAccounts(db: Db): Promise<void> {
+  await db.selectFrom('users').select('id').where('role', '=', 'admin').forUpdate().execute();
+}

@@ -5,18 +5,7 @@ import type { Db } from '../db/database.ts';
 import type { UserRow } from '../db/schema.ts';
 import { AppError, notFound, unprocessable } from '../http/errors.ts';
 import { hashPassword, passwordProblem, verifyAgainstNobody, verifyPassword } from './passwords.ts';
-import {
-  countActiveAdmins,
-  deleteStaleSessions,
-  findSessionUser,
-  findUserByEmail,
-  findUserById,
-  insertSession,
-  insertUser,
-  revokeSession,
-  revokeUserSessions,
-  updateUser,
-} from './repository.ts';
+import { countActiveAdmins, deleteStaleSessions, findSessionUser, findUserByEmail, findUserById, insertSession, insertUser, lockAdminAccounts, revokeSession, revokeUserSessions, updateUser } from './repository.ts';
 import type { Account, Role } from './roles.ts';
 import type { SessionTokens } from './sessions.ts';
 import { beginAttempt, deleteStaleFailures, forgetFailures } from './throttle.ts';
@@ -139,7 +128,7 @@ export async function changeUser(
   }
   return db.transaction().execute(async (trx) => {
     // Serialise changes to accounts, so two admins cannot demote each other to no admin at all.
-    await trx.selectFrom('users').select('id').where('role', '=', 'admin').forUpdate().execute();
+    await lockAdminAccounts(trx);
     const before = await findUserById(trx, id);
     if (!before) throw notFound('user', id);
     if (id === actor.id && (changes.disabled || (changes.role && changes.role !== 'admin'))) {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { CutRow, CutViewRow, FabricColorRow, FabricFamilyRow } from '../db/schema.ts';
+import type { CatalogDocument, CatalogFamily } from './catalog-file.ts';
 
 /** SQL for the fabric catalog and cuts. Services hold the rules; this file only reads and writes. */
 
@@ -97,4 +98,111 @@ export function countFamilies(db: Db): Promise<number> {
     .select(sql<number>`count(*)::int`.as('n'))
     .executeTakeFirstOrThrow()
     .then((r) => r.n);
+}
+
+// ---- import: upserts by slug; `inserted` tells a created row from an updated one ----
+
+// xmax = 0 only for a freshly inserted row: tells created from updated in one round trip.
+const inserted = sql<boolean>`(xmax = 0)`.as('inserted');
+
+/** A family by slug: created, or updated in place (and un-archived). */
+export function upsertFamily(db: Db, f: CatalogFamily) {
+  return db
+    .insertInto('fabric_families')
+    .values({
+      slug: f.slug,
+      name: f.name,
+      composition: f.composition,
+      weight_gsm: f.weightGsm ?? null,
+      season: f.season,
+      description: f.description,
+      design: JSON.stringify(f.design),
+      legacy: f.legacy ? JSON.stringify(f.legacy) : null,
+      active: f.active,
+      sort: f.sort,
+      updated_at: new Date(),
+    })
+    .onConflict((oc) =>
+      oc.column('slug').doUpdateSet((eb) => ({
+        name: eb.ref('excluded.name'),
+        composition: eb.ref('excluded.composition'),
+        weight_gsm: eb.ref('excluded.weight_gsm'),
+        season: eb.ref('excluded.season'),
+        description: eb.ref('excluded.description'),
+        design: eb.ref('excluded.design'),
+        legacy: eb.ref('excluded.legacy'),
+        active: eb.ref('excluded.active'),
+        sort: eb.ref('excluded.sort'),
+        archived_at: null,
+        updated_at: new Date(),
+      })),
+    )
+    .returning(['id', inserted])
+    .executeTakeFirstOrThrow();
+}
+
+/** A colour of a family by slug: created, or updated in place (and un-archived). */
+export function upsertColor(db: Db, familyId: string, c: CatalogFamily['colors'][number] & { sort: number }) {
+  return db
+    .insertInto('fabric_colors')
+    .values({
+      family_id: familyId,
+      slug: c.slug,
+      name: c.name,
+      hex: c.hex,
+      repeat_mm: c.repeatMm ?? null,
+      active: c.active,
+      sort: c.sort,
+      updated_at: new Date(),
+    })
+    .onConflict((oc) =>
+      oc.columns(['family_id', 'slug']).doUpdateSet((eb) => ({
+        name: eb.ref('excluded.name'),
+        hex: eb.ref('excluded.hex'),
+        repeat_mm: eb.ref('excluded.repeat_mm'),
+        active: eb.ref('excluded.active'),
+        sort: eb.ref('excluded.sort'),
+        archived_at: null,
+        updated_at: new Date(),
+      })),
+    )
+    .returning(inserted)
+    .executeTakeFirstOrThrow();
+}
+
+/** A cut by slug: created, or updated in place. */
+export function upsertCut(db: Db, c: CatalogDocument['cuts'][number]) {
+  return db
+    .insertInto('cuts')
+    .values({ slug: c.slug, name: c.name, legacy_id: c.legacyId ?? null, active: c.active, sort: c.sort, updated_at: new Date() })
+    .onConflict((oc) =>
+      oc.column('slug').doUpdateSet((eb) => ({
+        name: eb.ref('excluded.name'),
+        legacy_id: eb.ref('excluded.legacy_id'),
+        active: eb.ref('excluded.active'),
+        sort: eb.ref('excluded.sort'),
+        updated_at: new Date(),
+      })),
+    )
+    .returning(['id', inserted])
+    .executeTakeFirstOrThrow();
+}
+
+/** A built-in view of a cut, in this place, switched on. */
+export async function upsertBuiltinView(db: Db, cutId: string, view: string, sort: number): Promise<void> {
+  await db
+    .insertInto('cut_views')
+    .values({ cut_id: cutId, view, kind: 'builtin', sort })
+    .onConflict((oc) => oc.columns(['cut_id', 'view']).doUpdateSet({ sort, active: true }))
+    .execute();
+}
+
+/** Every view of a cut (active or not), in order. */
+export function listCutViews(db: Db, cutId: string): Promise<CutViewRow[]> {
+  return db.selectFrom('cut_views').selectAll().where('cut_id', '=', cutId).orderBy('sort').execute();
+}
+
+/** The active views of a cut, in order. */
+export function listActiveCutViews(db: Db, cutId: string): Promise<CutViewRow[]> {
+  return db.selectFrom('cut_views').selectAll().where('cut_id', '=', cutId).where('active', '=', true).orderBy('sort').execute();
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clothEstimate } from './swatches.ts';
 import { fileField } from './common.ts';
 
 /**
@@ -61,4 +62,5 @@ export const legacyUploadAnswer = z.object({
   filename: z.string(),
   size_bytes: z.number(),
   mean_hex: z.string(),
+  cloth_estimate: clothEstimate.optional(),
 });

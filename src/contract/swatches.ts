@@ -27,6 +27,22 @@ export const swatchUploadForm = z.object({
   file: fileField('the photo (JPEG, PNG or WebP)'),
 });
 
+/** How a photo uploaded with no width was read: where the cloth is, how it lay, how big it is. */
+export const clothEstimate = z
+  .object({
+    box: z.object({ left: z.number(), top: z.number(), width: z.number(), height: z.number() }).describe('the part of the photo used, in its pixels'),
+    rotationDeg: z.number().describe('turn of the weave in the photo'),
+    tiltDeg: z.number().describe('tilt of the cloth away from the camera'),
+    mmPerPx: z.number().describe('mm per pixel of the stored, straightened cloth'),
+    photoMmPerPx: z.number().describe('mm per pixel of the photo at the middle of the cloth'),
+    widthMm: z.number().describe('width of the stored cloth: the swatch width used'),
+    repeatMm: z.object({ x: z.number(), y: z.number() }).describe('pattern repeat across and along (0: none)'),
+    scaleSource: z.enum(['weave', 'framing']).describe('weave: from its thread count; framing: a typical phone framing'),
+    confidence: z.number().min(0).max(1),
+  })
+  .describe('present when no width was given');
+export type ClothEstimate = z.infer<typeof clothEstimate>;
+
 export const swatchUpload = z.object({
   id: z.uuid(),
   url: z.string(),
@@ -34,5 +50,6 @@ export const swatchUpload = z.object({
   widthMm: z.number(),
   width: z.number().int(),
   height: z.number().int(),
+  estimate: clothEstimate.optional(),
 });
 export type SwatchUpload = z.infer<typeof swatchUpload>;

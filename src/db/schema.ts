@@ -107,6 +107,8 @@ export interface RenderTable {
   error: string | null;
   images: ColumnType<StoredImage[], string | undefined, string>;
   request_id: string | null;
+  /** The client whose order created it (IP or account), for the per-client queue cap. */
+  ordered_by: ColumnType<string | null, string | null | undefined, string | null>;
   worker_id: string | null;
   created_at: CreatedAt;
   started_at: Timestamp | null;

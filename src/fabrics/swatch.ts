@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import type { SwatchTile } from '../engines/types.ts';
 import { type Lab, linearToSrgb8, linearToHex, linearToLab, meanLinearRgb, SRGB8_TO_LINEAR } from './color.ts';
 import { resamplePeriodic } from './resample.ts';
+import { isRectifiedCloth } from './cloth-photo/store.ts';
 
 export interface SwatchCrop {
   left: number;
@@ -23,7 +24,10 @@ export interface SwatchTileOptions {
    * own widthMm follows from how much of the photo it keeps.
    */
   widthMm: number;
-  /** Region of the photo to use, in its (EXIF-rotated) pixels. Default: the central square, 80 % of the short side. */
+  /**
+   * Region of the photo to use, in its (EXIF-rotated) pixels. Default: the whole of a rectified cloth
+   * (cloth-photo/store.ts), else the central square, 80 % of the short side.
+   */
   crop?: SwatchCrop;
   /** Longest tile edge in px (default 1024); larger crops are area-averaged down in linear light. */
   maxSide?: number;
@@ -52,6 +56,10 @@ async function decode(image: Buffer, crop?: SwatchCrop): Promise<Decoded & { ful
   const oriented = sharp(image, { failOn: 'error' }).rotate();
   const { width: fullWidth, height: fullHeight } = await orientedSize(image);
   let c = crop;
+  if (!c && isRectifiedCloth((await sharp(image).metadata()).exif)) {
+    // The cloth-photo analysis already cut away everything that is not cloth: use all of it.
+    c = { left: 0, top: 0, width: fullWidth, height: fullHeight };
+  }
   if (!c) {
     const side = Math.max(1, Math.floor(Math.min(fullWidth, fullHeight) * 0.8));
     c = { left: Math.floor((fullWidth - side) / 2), top: Math.floor((fullHeight - side) / 2), width: side, height: side };
@@ -108,8 +116,12 @@ export async function makeSwatchTile(image: Buffer, opts: SwatchTileOptions): Pr
   rescaleMean(lin, mean0);
 
   // Whole pattern repeats keep the tile's own period equal to the cloth's across the seam.
-  const px = findPeriod(lin, w, h, 'x');
-  const py = findPeriod(lin, w, h, 'y');
+  let px = findPeriod(lin, w, h, 'x');
+  let py = findPeriod(lin, w, h, 'y');
+  // A check is woven square more often than not: the axis too short to hold the repeat twice is
+  // tested for the other axis's repeat, so the tile holds whole repeats both ways.
+  if (px > 1.5 * py && py > 0 && px > h / 2) py = repeatNear(lin, w, h, 'y', px) || py;
+  else if (py > 1.5 * px && px > 0 && py > w / 2) px = repeatNear(lin, w, h, 'x', py) || px;
   let tw = w, th = h, ox = 0, oy = 0;
   if (px > 0) {
     tw = Math.min(w, Math.round(Math.floor(w / px) * px));
@@ -270,17 +282,72 @@ function solve(M: Float64Array[], r: Float64Array): Float64Array | null {
 /**
  * The period (px, fractional) of a woven pattern along an axis, from the autocorrelation of the mean
  * luminance profile; 0 when the cloth shows no clear repeat (solids, random texture). Only periods
- * that fit at least twice are considered.
+ * that fit at least twice are considered. A coloured line (a glen check's overcheck) can repeat at
+ * a whole multiple of the luminance period while hardly changing luminance: when the colour
+ * profile repeats at such a multiple, that is the cloth's repeat.
  */
 export function findPeriod(lin: Float32Array, w: number, h: number, axis: 'x' | 'y'): number {
   const n = axis === 'x' ? w : h;
-  const prof = new Float64Array(n);
+  const prof = new Float64Array(n), rg = new Float64Array(n), yb = new Float64Array(n);
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++) {
-      const k = (y * w + x) * 3;
-      prof[axis === 'x' ? x : y] += 0.2126729 * lin[k] + 0.7151522 * lin[k + 1] + 0.072175 * lin[k + 2];
+      const k = (y * w + x) * 3, i = axis === 'x' ? x : y;
+      prof[i] += 0.2126729 * lin[k] + 0.7151522 * lin[k + 1] + 0.072175 * lin[k + 2];
+      rg[i] += lin[k] - lin[k + 1];
+      yb[i] += 0.5 * (lin[k] + lin[k + 1]) - lin[k + 2];
     }
-  return profilePeriod(prof, 6, Math.floor(n / 2));
+  const luma = profilePeriod(prof, 6, Math.floor(n / 2));
+  const sd = (p: Float64Array) => {
+    let m = 0, m2 = 0;
+    for (const v of p) { m += v; m2 += v * v; }
+    return Math.sqrt(Math.max(0, m2 / p.length - (m / p.length) ** 2));
+  };
+  const chroma = sd(rg) >= sd(yb) ? rg : yb;
+  if (sd(chroma) < 0.15 * sd(prof)) return luma;
+  const colour = profilePeriod(chroma, 6, Math.floor(n / 2));
+  if (colour > 0 && luma > 0 && colour > 1.5 * luma && Math.abs(colour / luma - Math.round(colour / luma)) < 0.15 + 0.04 * (colour / luma)) return colour;
+  return luma;
+}
+
+/**
+ * The repeat (px) near `lag` along an axis, or 0: where the normalised correlation of the cloth's
+ * colour and luminance profiles with themselves shifted (over what overlaps, at least a third)
+ * peaks above 0.6.
+ */
+export function repeatNear(lin: Float32Array, w: number, h: number, axis: 'x' | 'y', lag: number): number {
+  const n = axis === 'x' ? w : h;
+  const L = Math.round(lag);
+  if (L > (n * 2) / 3) return 0;
+  const profs = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const k = (y * w + x) * 3, i = axis === 'x' ? x : y;
+      profs[0][i] += 0.2126729 * lin[k] + 0.7151522 * lin[k + 1] + 0.072175 * lin[k + 2];
+      profs[1][i] += lin[k] - lin[k + 1];
+      profs[2][i] += 0.5 * (lin[k] + lin[k + 1]) - lin[k + 2];
+    }
+  for (const p of profs) {
+    // Less the straight-line trend: what is left of the light across the cloth is not pattern.
+    let si = 0, sv = 0, sii = 0, siv = 0;
+    for (let i = 0; i < n; i++) {
+      si += i; sv += p[i]; sii += i * i; siv += i * p[i];
+    }
+    const slope = (n * siv - si * sv) / (n * sii - si * si), icpt = (sv - slope * si) / n;
+    for (let i = 0; i < n; i++) p[i] -= icpt + slope * i;
+  }
+  // The other axis's repeat, give or take the 3 % the two axes' scales may differ by.
+  let best = -1, bestLag = 0;
+  for (let lg = Math.floor(L * 0.97); lg <= Math.ceil(L * 1.03) && lg < n - n / 3; lg++) {
+    let s = 0, e1 = 0, e2 = 0;
+    for (const p of profs)
+      for (let i = 0; i + lg < n; i++) {
+        s += p[i] * p[i + lg];
+        e1 += p[i] * p[i];
+        e2 += p[i + lg] * p[i + lg];
+      }
+    if (e1 > 0 && e2 > 0 && s / Math.sqrt(e1 * e2) > best) [best, bestLag] = [s / Math.sqrt(e1 * e2), lg];
+  }
+  return best > 0.6 ? bestLag : 0;
 }
 
 /**
@@ -344,8 +411,28 @@ export function profilePeriod(profile: ArrayLike<number>, minLag: number, maxLag
  * meets itself across the tile border, so left meets right and top meets bottom. When the shifts are
  * whole pattern repeats, all four copies show the same pattern in the same place: no ghost images.
  * The blend keeps texture contrast (variance-preserving: deviations are summed with weights
- * normalised by their root-sum-square), so the blend zone does not look washed out.
+ * normalised by the spread the weighted sum would have), so the blend zone does not look washed
+ * out. How much the copies agree is measured, not assumed: random texture differs from copy to copy
+ * (root-sum-square weights), while stripes, whole repeats and broad shading are the same in the
+ * copies that share them (plain weights) — assuming otherwise would double them where copies meet.
  */
+/** Correlation (0..1) of the tile's luminance with itself rolled by (dx, dy), on every 3rd px. */
+function copyCorrelation(src: Float32Array, w: number, h: number, dx: number, dy: number): number {
+  let m = 0, n = 0;
+  for (let y = 0; y < h; y += 3) for (let x = 0; x < w; x += 3, n++) m += src[(y * w + x) * 3 + 1];
+  m /= n;
+  let s = 0, e = 0;
+  for (let y = 0; y < h; y += 3) {
+    const y2 = (y + dy) % h;
+    for (let x = 0; x < w; x += 3) {
+      const p = src[(y * w + x) * 3 + 1] - m, q = src[(y2 * w + ((x + dx) % w)) * 3 + 1] - m;
+      s += p * q;
+      e += p * p;
+    }
+  }
+  return e > 0 ? Math.max(0, Math.min(1, s / e)) : 0;
+}
+
 function crossBlend(src: Float32Array, w: number, h: number, shiftX: number, shiftY: number): Float32Array {
   const out = new Float32Array(src.length);
   const mean = meanOf(src);
@@ -359,12 +446,16 @@ function crossBlend(src: Float32Array, w: number, h: number, shiftX: number, shi
   const wx = new Float32Array(w), wy = new Float32Array(h);
   for (let x = 0; x < w; x++) wx[x] = ramp(x, w, bx);
   for (let y = 0; y < h; y++) wy[y] = ramp(y, h, by);
+  const rhoX = copyCorrelation(src, w, h, shiftX, 0), rhoY = copyCorrelation(src, w, h, 0, shiftY);
+  const rhoXY = copyCorrelation(src, w, h, shiftX, shiftY), rhoAnti = copyCorrelation(src, w, h, shiftX, h - shiftY);
   for (let y = 0; y < h; y++) {
     const y2 = (y + shiftY) % h;
     for (let x = 0; x < w; x++) {
       const x2 = (x + shiftX) % w;
       const a = wx[x] * wy[y], b = (1 - wx[x]) * wy[y], c = wx[x] * (1 - wy[y]), d = (1 - wx[x]) * (1 - wy[y]);
-      const norm = 1 / Math.sqrt(a * a + b * b + c * c + d * d);
+      // Copies: 0 as is, 1 rolled in x, 2 in y, 3 in both; pairs differ by those rolls.
+      const spread = a * a + b * b + c * c + d * d + 2 * (a * b * rhoX + a * c * rhoY + a * d * rhoXY + b * c * rhoAnti + b * d * rhoY + c * d * rhoX);
+      const norm = 1 / Math.sqrt(Math.max(1e-6, spread));
       const k0 = (y * w + x) * 3, k1 = (y * w + x2) * 3, k2 = (y2 * w + x) * 3, k3 = (y2 * w + x2) * 3;
       for (let ch = 0; ch < 3; ch++) {
         const m = mean[ch];

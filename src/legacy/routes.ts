@@ -83,6 +83,7 @@ export async function legacyRoutes(app: FastifyInstance) {
         swatchUploadId,
         cuts: [...new Set(body.cuts)],
         requestId: req.id,
+        client: req.ip,
         source: 'legacy',
         orderedBy: req.account ? { userId: req.account.id, store: req.account.store } : undefined,
         batchParams: { seed: body.seed ?? null, quality: body.quality },
@@ -138,6 +139,7 @@ export async function legacyRoutes(app: FastifyInstance) {
       filename: upload.filename,
       size_bytes: upload.size_bytes,
       mean_hex: upload.mean_hex,
+      ...(upload.clothEstimate ? { cloth_estimate: upload.clothEstimate } : {}),
     });
   });
 }

@@ -98,7 +98,8 @@ export async function openDatabase(config: Config, logger: Logger, options: { mi
     ? undefined
     : await startEmbeddedPostgres({ dataDir: config.database.embeddedDir, port: config.database.embeddedPort, logger });
   const url = config.database.url ?? embedded!.url;
-  // Maintenance work (backups, sweeps) may run long statements: no statement timeout here.
+  // Maintenance work (backups, sweeps) may run long statements: no statement timeout here, and no
+  // client-side query timeout either (COPY streams never clear its timer: the process would hang on).
   const pool = createPool(url, { max: 4, acquireTimeoutMs: config.database.acquireTimeoutMs, statementTimeoutMs: 0 });
   try {
     if (options.migrate) {

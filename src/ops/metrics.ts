@@ -235,15 +235,20 @@ export function installHttpMetrics(app: FastifyInstance, options: MetricsSources
 }
 
 /**
- * A worker process has no HTTP server of its own: this one answers GET /metrics (and nothing else)
- * on WORKER_METRICS_PORT.
+ * A worker process has no HTTP server of its own: this one answers GET /metrics and GET /healthz
+ * (and nothing else) on WORKER_METRICS_PORT.
  */
 export async function startMetricsServer(options: MetricsSources & { port: number; host: string; token?: string }): Promise<{ port: number; close(): Promise<void> }> {
   const own = createSourceRegistry(options);
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
+    // Liveness for the container's HEALTHCHECK: a worker has no API to ask.
+    if (req.method === 'GET' && path === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      return;
+    }
     if (req.method !== 'GET' || path !== '/metrics') {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'not_found', message: 'Only GET /metrics is served here' } }));
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'not_found', message: 'Only GET /metrics and /healthz are served here' } }));
       return;
     }
     if (options.token && !bearerMatches(req.headers.authorization, options.token)) {

@@ -141,3 +141,41 @@ export async function publishRenderEvent(pool: Pick<pg.Pool, 'query'>, event: Re
   const payload = JSON.stringify({ ...event, error: event.error ? event.error.slice(0, 500) : event.error });
   await pool.query('SELECT pg_notify($1, $2)', [RENDER_CHANNEL, payload]);
 }
+
+/**
+ * Open event streams per client and in all. A stream holds a socket and a subscription for as long
+ * as a render runs (or a client keeps it open): without a bound, one client can hold thousands.
+ */
+export class StreamLimiter {
+  private readonly byClient = new Map<string, number>();
+  private total = 0;
+
+  constructor(
+    private readonly maxPerClient: number,
+    private readonly max: number,
+  ) {}
+
+  /** A release function, or why the stream is refused. */
+  acquire(client: string): { release: () => void } | { refused: 'client' | 'total' } {
+    const mine = this.byClient.get(client) ?? 0;
+    if (mine >= this.maxPerClient) return { refused: 'client' };
+    if (this.total >= this.max) return { refused: 'total' };
+    this.byClient.set(client, mine + 1);
+    this.total++;
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        this.total--;
+        const left = (this.byClient.get(client) ?? 1) - 1;
+        if (left > 0) this.byClient.set(client, left);
+        else this.byClient.delete(client);
+      },
+    };
+  }
+
+  get open(): number {
+    return this.total;
+  }
+}

@@ -1,6 +1,8 @@
 import { sql, type Transaction } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Database, NewRender, RenderRow, RenderStatus, StoredImage } from '../db/schema.ts';
+import { addJob } from '../jobs/repository.ts';
+import { RENDER_TASK, type RenderJobPayload } from '../jobs/tasks.ts';
 
 export const LIVE_STATUSES: RenderStatus[] = ['queued', 'running', 'succeeded'];
 export const TERMINAL_STATUSES: RenderStatus[] = ['succeeded', 'failed', 'canceled'];
@@ -35,12 +37,8 @@ export function findLiveRenderByCacheKey(trx: Transaction<Database> | Db, cacheK
 }
 
 /** Queues the render's job in the same transaction that wrote the row: no row without a job. */
-export async function enqueueRenderJob(
-  trx: Transaction<Database>,
-  payload: { renderId: string; requestId: string },
-  maxAttempts: number,
-): Promise<void> {
-  await sql`SELECT graphile_worker.add_job('render', ${JSON.stringify(payload)}::json, max_attempts => ${maxAttempts}::int)`.execute(trx);
+export async function enqueueRenderJob(trx: Transaction<Database>, payload: RenderJobPayload, maxAttempts: number): Promise<void> {
+  await addJob(trx, RENDER_TASK, payload, { maxAttempts });
 }
 
 function renderViewQuery(db: Db) {
@@ -167,4 +165,19 @@ export async function markAttemptFailed(db: Db, id: string, error: string, final
     .where('id', '=', id)
     .where('status', 'in', ['queued', 'running'])
     .execute();
+}
+
+/** Renders waiting or running: ordered by one client, and in all (the queue caps). */
+export async function countWaitingRenders(trx: Transaction<Database> | Db, client: string): Promise<{ byClient: number; total: number }> {
+  const row = await trx
+    .selectFrom('renders')
+    .select([sql<number>`count(*) FILTER (WHERE ordered_by = ${client})::int`.as('byClient'), sql<number>`count(*)::int`.as('total')])
+    .where('status', 'in', ['queued', 'running'])
+    .executeTakeFirstOrThrow();
+  return row;
+}
+
+/** Serialises one client's orders for the length of a transaction, so parallel orders cannot overshoot its cap. */
+export async function lockClientOrders(trx: Transaction<Database>, client: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${`atelier:render-orders:${client}`}))`.execute(trx);
 }

@@ -5,6 +5,7 @@ import { SIGNED_IN } from '../auth/roles.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { sseStreamOpened } from '../ops/metrics.ts';
 import { parseWith } from '../http/validation.ts';
+import { StreamLimiter } from './events.ts';
 import { findRenderView, listRenderHistory, listRenderViews, TERMINAL_STATUSES } from './repository.ts';
 import { orderRenders, toApiRender } from './service.ts';
 
@@ -39,11 +40,14 @@ function decodeCursor(cursor: string) {
   return { createdAt, id };
 }
 
+const STREAM_RETRY_AFTER_S = 5;
+
 export async function renderRoutes(app: FastifyInstance) {
   const rt = app.runtime;
   // Open event streams never end by themselves: close them on shutdown so the server can stop;
   // browsers reconnect (retry: 2000) to another replica.
   const streams = new Set<() => void>();
+  const streamLimiter = new StreamLimiter(rt.config.http.sseMaxPerClient, rt.config.http.sseMax);
   app.addHook('preClose', async () => {
     for (const finish of streams) finish();
   });
@@ -57,7 +61,7 @@ export async function renderRoutes(app: FastifyInstance) {
     async (req, reply) => {
       const body = parseWith(createRenderBody, req.body);
       const orderedBy = req.account ? { userId: req.account.id, store: req.account.store } : undefined;
-      const result = await orderRenders(rt, { ...body, requestId: req.id, source: 'api', orderedBy });
+      const result = await orderRenders(rt, { ...body, requestId: req.id, client: req.ip, source: 'api', orderedBy });
       const views = await listRenderViews(rt.db, result.renders.map((r) => r.render.id));
       const byId = new Map(views.map((v) => [v.id, v]));
       const renders = result.renders.map((r) => ({ ...toApiRender(rt, byId.get(r.render.id)!), reused: r.reused }));
@@ -93,6 +97,17 @@ export async function renderRoutes(app: FastifyInstance) {
     const id = parseWith(uuid, req.params.id, 'id');
     const initial = await findRenderView(rt.db, id);
     if (!initial) throw notFound('render', id);
+    const isTerminal = (status: string) => (TERMINAL_STATUSES as string[]).includes(status);
+
+    // A finished render needs no stream and no slot: its state, then the end.
+    const slot = isTerminal(initial.status) ? { release: () => undefined } : streamLimiter.acquire(req.ip);
+    if ('refused' in slot) {
+      const headers = { 'retry-after': String(STREAM_RETRY_AFTER_S) };
+      if (slot.refused === 'client') {
+        throw new AppError(429, 'too_many_streams', `At most ${rt.config.http.sseMaxPerClient} progress streams can be open at once from one client; close some or poll GET /api/renders/${id}`, undefined, headers);
+      }
+      throw new AppError(503, 'too_many_streams', `The server has too many progress streams open; poll GET /api/renders/${id} or try again shortly`, undefined, headers);
+    }
 
     reply.hijack();
     const raw = reply.raw;
@@ -113,30 +128,37 @@ export async function renderRoutes(app: FastifyInstance) {
       closed = true;
       streams.delete(finish);
       untrack();
+      slot.release();
       unsubscribe();
+      unresync();
       clearInterval(keepAlive);
       raw.end();
     };
-    const isTerminal = (status: string) => (TERMINAL_STATUSES as string[]).includes(status);
+    /** Sends the render's current state; ends the stream when it is final. */
+    const sendCurrent = async () => {
+      try {
+        const r = await findRenderView(rt.db, id);
+        if (r) send('status', toApiRender(rt, r));
+        if (!r || isTerminal(r.status)) finish();
+      } catch (err) {
+        // The database is away: the browser reconnects (retry) and reads the state afresh.
+        req.log.warn({ err }, 'render event stream could not read its render; closing it');
+        finish();
+      }
+    };
 
     // Subscribe before re-reading so no event can slip between the read and the subscription.
     const unsubscribe = rt.events.subscribe(id, (event) => {
-      if (isTerminal(event.status)) {
-        void findRenderView(rt.db, id).then((r) => {
-          if (r) send('status', toApiRender(rt, r));
-          finish();
-        });
-      } else {
-        send('progress', { id, status: event.status, progress: event.progress, error: event.error ?? null });
-      }
+      if (isTerminal(event.status)) void sendCurrent();
+      else send('progress', { id, status: event.status, progress: event.progress, error: event.error ?? null });
     });
+    // Events sent while the listener was reconnecting are lost: read the state again.
+    const unresync = rt.events.onResync(() => void sendCurrent());
     const keepAlive = setInterval(() => !closed && raw.write(': keep-alive\n\n'), 15_000);
     req.raw.on('close', finish);
     streams.add(finish);
 
-    const current = (await findRenderView(rt.db, id)) ?? initial;
     raw.write('retry: 2000\n\n');
-    send('status', toApiRender(rt, current));
-    if (isTerminal(current.status)) finish();
+    await sendCurrent();
   });
 }

@@ -1,13 +1,17 @@
-import type { RenderImage } from '../contract/renders.ts';
 import { createHash } from 'node:crypto';
+import type { RenderImage } from '../contract/renders.ts';
 import type { Runtime } from '../runtime.ts';
-import { findColorBySlug, findCutBySlugOrLegacyId, findFamilyBySlug } from '../catalog/repository.ts';
-import type { FabricColorRow, FabricFamilyRow, RenderRow, SwatchUploadRow } from '../db/schema.ts';
+import { findColorBySlug, findCutBySlugOrLegacyId, findFamilyBySlug, listActiveCutViews } from '../catalog/repository.ts';
+import type { Transaction } from 'kysely';
+import type { Database, FabricColorRow, FabricFamilyRow, RenderRow, SwatchUploadRow } from '../db/schema.ts';
 import type { FabricDesign } from '../engines/types.ts';
 import { AppError, unprocessable } from '../http/errors.ts';
 import { renderOrdered } from '../ops/metrics.ts';
+import { findSwatchUploadById } from '../swatches/repository.ts';
 import {
   addBatchItem,
+  countWaitingRenders,
+  lockClientOrders,
   createBatch,
   enqueueRenderJob,
   findLiveRenderByCacheKey,
@@ -27,6 +31,8 @@ export interface RenderOrder {
   /** Sizes to produce; all three unless a client asks for fewer (a live preview). */
   sizes?: Array<'full' | 'preview' | 'thumb'>;
   requestId: string;
+  /** Who orders (client IP, or account): renders it creates count against its queue allowance. */
+  client?: string;
   source: 'api' | 'legacy';
   /** Extra request fields kept with the batch (the replaced API's seed, quality…). */
   batchParams?: Record<string, unknown>;
@@ -125,7 +131,7 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
   }
   let swatch: SwatchUploadRow | undefined;
   if (order.swatchUploadId !== undefined) {
-    swatch = await db.selectFrom('swatch_uploads').selectAll().where('id', '=', order.swatchUploadId).executeTakeFirst();
+    swatch = await findSwatchUploadById(db, order.swatchUploadId);
     if (!swatch) throw new AppError(422, 'unknown_swatch', `Unknown swatch upload "${order.swatchUploadId}"`, { field: 'swatch' });
   }
   if (!color && !swatch) throw unprocessable('Choose a colour or a photographed cloth', { field: 'color' });
@@ -139,7 +145,7 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
   for (const cutId of order.cuts) {
     const cut = await findCutBySlugOrLegacyId(db, cutId);
     if (!cut || !cut.active) throw new AppError(422, 'unknown_cut', `Unknown cut "${cutId}"`, { field: 'cuts' });
-    const views = await db.selectFrom('cut_views').selectAll().where('cut_id', '=', cut.id).where('active', '=', true).orderBy('sort').execute();
+    const views = await listActiveCutViews(db, cut.id);
     const view = order.view ? views.find((v) => v.view === order.view) : views[0];
     if (!view) {
       throw new AppError(422, 'unknown_view', `The cut "${cut.slug}" has no view "${order.view ?? '(any)'}"`, { field: 'view' });
@@ -163,6 +169,7 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
   }
 
   return db.transaction().execute(async (trx) => {
+    if (order.client) await lockClientOrders(trx, order.client);
     const batchId = await createBatch(trx, {
       source: order.source,
       requestId: order.requestId,
@@ -182,6 +189,7 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
         view: plan.view,
         params: JSON.stringify({ fabric, formats, sizes }),
         request_id: order.requestId,
+        ordered_by: order.client ?? null,
       });
       let render: RenderRow;
       if (inserted) {
@@ -194,10 +202,34 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
       }
       await addBatchItem(trx, batchId, render.id, position);
       renders.push({ render, reused: !inserted });
-      renderOrdered(!inserted);
     }
+    // Counted after writing, inside the transaction: a refusal rolls everything back, and renders
+    // this order joined rather than created cost nothing.
+    if (renders.some((r) => !r.reused)) await enforceQueueCaps(trx, config, order.client);
+    for (const r of renders) renderOrdered(r.reused);
     return { batchId, renders };
   });
+}
+
+/** Seconds a refused client is told to wait: roughly the time the queue takes to move on. */
+const QUEUE_RETRY_AFTER_S = 10;
+
+async function enforceQueueCaps(trx: Transaction<Database>, config: Runtime['config'], client: string | undefined): Promise<void> {
+  const { byClient, total } = await countWaitingRenders(trx, client ?? '');
+  const { queueMaxPerClient, queueMax } = config.renders;
+  const headers = { 'retry-after': String(QUEUE_RETRY_AFTER_S) };
+  if (client && byClient > queueMaxPerClient) {
+    throw new AppError(
+      429,
+      'render_quota_exceeded',
+      `This order would leave you more than ${queueMaxPerClient} renders waiting, the most one client may queue; try again when some have finished`,
+      { limit: queueMaxPerClient },
+      headers,
+    );
+  }
+  if (total > queueMax) {
+    throw new AppError(503, 'render_queue_full', 'The studio is busy: too many renders are waiting. Try again in a moment', { limit: queueMax }, headers);
+  }
 }
 
 export type ApiImage = RenderImage;

@@ -26,6 +26,8 @@ export async function swatchRoutes(base: FastifyInstance) {
       widthMm: Number(upload.width_mm),
       width: upload.width,
       height: upload.height,
+      // How the cloth was found and measured when no width was given (box, rotation, scale, repeat).
+      ...(upload.clothEstimate ? { estimate: upload.clothEstimate } : {}),
     });
   });
 }

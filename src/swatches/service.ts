@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { SwatchUploadRow } from '../db/schema.ts';
+import { rectifyClothUpload, type ClothEstimate } from '../fabrics/cloth-photo/index.ts';
 import { assessSwatchPhoto, makeSwatchTile } from '../fabrics/index.ts';
 import { AppError } from '../http/errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { inspectImageUpload, UploadRejected } from '../uploads/validate.ts';
+import { findFirstSwatchUploadByKey, findSwatchUploadByContent, insertSwatchUpload, isSwatchFileReferenced } from './repository.ts';
 
-/** A swatch card of about 6 cm across is what associates photograph; they can say otherwise. */
+/**
+ * Width assumed for a catalogue colour's stored tile that lacks one. Uploads never use it: without a
+ * width the photo is analysed (fabrics/cloth-photo) and its scale read from the weave.
+ */
 export const DEFAULT_SWATCH_WIDTH_MM = 60;
 
 /**
@@ -25,8 +30,9 @@ export async function storeSwatchUpload(
   original: Buffer,
   filename: string,
   options: { widthMm?: number; crop?: SwatchCrop } = {},
-): Promise<SwatchUploadRow> {
-  const widthMm = options.widthMm ?? DEFAULT_SWATCH_WIDTH_MM;
+): Promise<SwatchUploadRow & { clothEstimate?: ClothEstimate }> {
+  let widthMm = options.widthMm;
+  let clothEstimate: ClothEstimate | undefined;
   const limits = { maxBytes: rt.config.uploads.maxBytes, maxPixels: rt.config.uploads.maxPixels, minShortSide: 64 };
   let info = await inspect(original, limits);
   let data = original;
@@ -49,9 +55,19 @@ export async function storeSwatchUpload(
   }
   const problem = await assessSwatchPhoto(data).catch(() => undefined);
   if (problem) throw new AppError(422, problem.code, problem.message);
+  if (widthMm === undefined) {
+    // No width: find the cloth in the photo, straighten it and read its scale from the weave.
+    const rectified = await rectifyClothUpload(data, { maxPixels: limits.maxPixels }).catch(() => {
+      throw new AppError(422, 'corrupt_image', 'The photo could not be turned into a fabric swatch');
+    });
+    data = rectified.data;
+    clothEstimate = rectified.estimate;
+    widthMm = rectified.estimate.widthMm;
+    info = await inspect(data, limits);
+  }
   const sha256 = createHash('sha256').update(data).digest('hex');
-  const existing = await rt.db.selectFrom('swatch_uploads').selectAll().where('sha256', '=', sha256).where('width_mm', '=', String(widthMm)).executeTakeFirst();
-  if (existing) return existing;
+  const existing = await findSwatchUploadByContent(rt.db, sha256, widthMm);
+  if (existing) return { ...existing, clothEstimate };
 
   let meanHex: string | null = null;
   try {
@@ -63,28 +79,21 @@ export async function storeSwatchUpload(
   const key = `swatches/${sha256.slice(0, 2)}/${sha256}.${info.ext}`;
   await rt.storage.put(key, data, info.mime);
   try {
-    return await rt.db
-      .insertInto('swatch_uploads')
-      .values({
-        storage_key: key,
-        filename: filename.slice(0, 200) || `swatch.${info.ext}`,
-        content_type: info.mime,
-        size_bytes: data.length,
-        width: info.width,
-        height: info.height,
-        sha256,
-        width_mm: widthMm,
-        mean_hex: meanHex,
-      })
-      // Uploads are immutable: the same photo at another width is another row, never an update.
-      // A no-op update so that a concurrent twin returns the row it made.
-      .onConflict((oc) => oc.columns(['storage_key', 'width_mm']).doUpdateSet((eb) => ({ filename: eb.ref('swatch_uploads.filename') })))
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await insertSwatchUpload(rt.db, {
+      storage_key: key,
+      filename: filename.slice(0, 200) || `swatch.${info.ext}`,
+      content_type: info.mime,
+      size_bytes: data.length,
+      width: info.width,
+      height: info.height,
+      sha256,
+      width_mm: widthMm,
+      mean_hex: meanHex,
+    });
+    return { ...row, clothEstimate };
   } catch (error) {
     // The row is what makes the file findable: without it, the file must not stay behind.
-    const stillReferenced = await rt.db.selectFrom('swatch_uploads').select('id').where('storage_key', '=', key).executeTakeFirst();
-    if (!stillReferenced) await rt.storage.delete(key).catch(() => undefined);
+    if (!(await isSwatchFileReferenced(rt.db, key))) await rt.storage.delete(key).catch(() => undefined);
     throw error;
   }
 }
@@ -125,5 +134,5 @@ export async function findSwatchByUrl(rt: Runtime, url: string): Promise<SwatchU
   }
   if (!key || !/^swatches\/[0-9a-f]{2}\/[0-9a-f]{64}\.(jpg|png|webp)$/.test(key)) return undefined;
   // One file may back several swatches (one per width): a bare URL means the first one made.
-  return rt.db.selectFrom('swatch_uploads').selectAll().where('storage_key', '=', key).orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
+  return findFirstSwatchUploadByKey(rt.db, key);
 }

@@ -197,7 +197,7 @@ describe('admin console in Chromium', () => {
     const exported = path.join(web.dir, `${unique('catalog')}.csv`);
     // The export as the browser downloads it (with the session cookie), then imported back as a file.
     const csv = await page.evaluate(async () => (await fetch('/api/admin/catalog/export?format=csv')).text());
-    await writeFile(exported, '\uFEFF' + csv);
+    await writeFile(exported, `\uFEFF${csv}`);
     await page.locator('input[type=file]').setInputFiles(exported);
     await page.getByRole('button', { name: 'Probar' }).click();
     await poll(() => page.locator('[data-testid=import-result]').textContent()).toContain('El catálogo ya dice lo que dice el archivo');

@@ -194,6 +194,8 @@ describe('catalog export and import', () => {
       ['{"version": 1, "families": [{"slug": "a", "name": "A", "design": {"weave": "plain", "pattern": "solid", "threadMm": 0.3}, "colors": [{"slug": "x", "name": "X", "hex": "#111111"}, {"slug": "x", "name": "Y", "hex": "#222222"}]}]}', 'application/json', /"x" appears twice/],
       ['family,family_name\nx,X\n', 'text/csv', /lacks the columns weave, pattern, thread_mm/],
       ['not json and not csv', 'text/plain', /CSV file lacks/],
+      // Malformed quoting is refused with its line, never read as a merged cell (`"ab"c` is not `abc`).
+      ['family,family_name,weave,pattern,thread_mm\n"ab"c,X,plain,solid,0.3\n', 'text/csv', /^Not a valid CSV file: line 2: text follows a closing quote/],
     ];
     for (const [body, type, message] of cases) {
       const res = await importFile(body, 'dryRun=true', type);

@@ -70,7 +70,7 @@ async function newPage(options: Parameters<typeof newAppContext>[3] & { signedIn
 /** The stylist app, loaded, with its first suit on screen. */
 async function openStylist(options: Parameters<typeof newAppContext>[3] = {}): Promise<Page> {
   const page = await newPage(options);
-  await page.goto(t.url + '/');
+  await page.goto(`${t.url}/`);
   await page.locator('[data-color]').first().waitFor();
   await page.locator('[data-testid=preview-image]').waitFor();
   return page;
@@ -120,7 +120,10 @@ async function checkFabricPhoto(): Promise<Buffer> {
   const height = 1200;
   const rgb = Buffer.alloc(width * height * 3);
   let seed = 7;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = (y * width + x) * 3;
@@ -161,7 +164,10 @@ async function lowContrastText(p: Page): Promise<string[]> {
       return { r, g, b, a };
     };
     const lum = ({ r, g, b }: { r: number; g: number; b: number }) => {
-      const f = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      const f = (v8: number) => {
+        const v = v8 / 255;
+        return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+      };
       return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
     };
     const background = (el: any) => {
@@ -228,7 +234,7 @@ describe('the stylist on a showroom tablet', () => {
 
   it('opens in the browser’s language with the catalogue as swatch cards and the suit already on screen', async () => {
     const page = await newPage();
-    await page.goto(t.url + '/');
+    await page.goto(`${t.url}/`);
     await poll(() => page.locator('[data-family]').count()).toBe(12);
     expect(await page.getAttribute('html', 'lang')).toBe('es');
     await textOf(page.locator('[data-tab=fitting]')).toContain('Probador');
@@ -244,7 +250,7 @@ describe('the stylist on a showroom tablet', () => {
     expect(await page.locator('img:not([alt])').count()).toBe(0);
     await shot(page, '01-fitting-landscape-1280x800');
     // The server's Content-Security-Policy allows what the app does (no inline scripts).
-    const csp = (await fetch(t.url + '/')).headers.get('content-security-policy');
+    const csp = (await fetch(`${t.url}/`)).headers.get('content-security-policy');
     expect(csp).toContain("script-src 'self'");
   });
 
@@ -464,7 +470,7 @@ describe('the stylist on a showroom tablet', () => {
     await share.setViewportSize(DESKTOP);
     await painted(share);
     await shot(share, '07-share-page-desktop-1920x1080');
-    await share.goto(t.url + '/looks/' + 'x'.repeat(43));
+    await share.goto(`${t.url}/looks/${'x'.repeat(43)}`);
     await share.getByRole('heading', { name: 'This look does not exist' }).waitFor();
 
     // The associate's tablet remembers the look, and its history shows the renders.
@@ -691,7 +697,7 @@ describe('the stylist on a showroom tablet', () => {
       await catalog.wait;
       await route.continue();
     });
-    await page.goto(t.url + '/');
+    await page.goto(`${t.url}/`);
     await page.locator('[aria-busy=true]').first().waitFor();
     await poll(() => page.locator('.skeleton').count()).toBeGreaterThan(5);
     await shot(page, '19-loading-skeletons-landscape-1280x800');

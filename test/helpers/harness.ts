@@ -52,6 +52,8 @@ export function testEnv(extra: Record<string, string> = {}): Record<string, stri
     WORKER_DEAD_AFTER_MS: '1500',
     RATE_LIMIT_MAX: '100000',
     RATE_LIMIT_RENDERS_MAX: '100000',
+    // Suites order hundreds of renders from one address; the caps have their own fault test.
+    RENDER_QUEUE_MAX_PER_CLIENT: '100000',
     // Shared by every suite: templates are rasterised once per machine, not once per test file.
     TEMPLATE_CACHE_DIR: TEST_TEMPLATE_CACHE,
     ...extra,

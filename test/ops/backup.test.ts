@@ -30,7 +30,8 @@ async function run(args: string[], env: Record<string, string>) {
   return { code, output: p.output() };
 }
 
-describe('atelier backup and restore', () => {
+// Several real CLI processes per test: minutes on a loaded two-core machine.
+describe('atelier backup and restore', { timeout: 240_000 }, () => {
   let source: Awaited<ReturnType<typeof startTestDatabase>>;
   let t: TestApp;
   let work: string;

@@ -166,6 +166,7 @@ describe('/metrics', () => {
       const base = `http://127.0.0.1:${server.port}`;
       expect((await fetch(`${base}/metrics`)).status).toBe(401);
       expect((await fetch(`${base}/other`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
+      expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
       const m = await scrape(base);
       expect(value(m.samples, 'atelier_workers_alive')).toBe(1);
       expect(value(m.samples, 'atelier_render_duration_seconds_count', { engine: 'compose', size: 'preview', outcome: 'succeeded' })).toBe(1);

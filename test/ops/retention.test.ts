@@ -16,7 +16,7 @@ const RETENTION_ENV = {
   STUDIO_RETENTION_DAYS: '30',
 };
 
-describe('retention', () => {
+describe('retention', { timeout: 180_000 }, () => {
   let pg: Awaited<ReturnType<typeof startTestDatabase>>;
   let t: TestApp;
   const ids: Record<string, string> = {};

@@ -5,6 +5,7 @@ import { AppError, notFound } from '../../http/errors.ts';
 import type { Runtime } from '../../runtime.ts';
 import { recordAudit, type Actor } from '../audit/repository.ts';
 import { inspectAdminImage } from '../uploads.ts';
+import { findSwatchUploadById, insertSwatchUpload } from '../../swatches/repository.ts';
 
 /**
  * A merchandiser's swatch photo: refused unless it is a real JPEG, PNG or WebP within the limits,
@@ -57,24 +58,18 @@ export async function uploadSwatch(
   const key = `swatches/${sha256.slice(0, 2)}/${sha256}.${info.ext}`;
   await rt.storage.put(key, file.data, info.mime);
   const upload = await rt.db.transaction().execute(async (trx) => {
-    const row = await trx
-      .insertInto('swatch_uploads')
-      .values({
-        storage_key: key,
-        filename: file.filename.slice(0, 200) || `swatch.${info.ext}`,
-        content_type: info.mime,
-        size_bytes: file.data.length,
-        width: info.width,
-        height: info.height,
-        sha256,
-        width_mm: widthMm,
-        mean_hex: tile.meanHex.toUpperCase(),
-      })
-      // The same photo at the same width is the same swatch; at another width it is another one
-      // (uploads are immutable). The no-op update makes the existing row come back.
-      .onConflict((oc) => oc.columns(['storage_key', 'width_mm']).doUpdateSet((eb) => ({ filename: eb.ref('swatch_uploads.filename') })))
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    // The same photo at the same width is the same swatch; at another width another one (immutable).
+    const row = await insertSwatchUpload(trx, {
+      storage_key: key,
+      filename: file.filename.slice(0, 200) || `swatch.${info.ext}`,
+      content_type: info.mime,
+      size_bytes: file.data.length,
+      width: info.width,
+      height: info.height,
+      sha256,
+      width_mm: widthMm,
+      mean_hex: tile.meanHex.toUpperCase(),
+    });
     await recordAudit(trx, actor, {
       action: 'swatch.upload',
       entity: 'swatch',
@@ -89,7 +84,7 @@ export async function uploadSwatch(
 }
 
 export async function findSwatchUpload(rt: Runtime, id: string): Promise<SwatchUploadRow> {
-  const upload = await rt.db.selectFrom('swatch_uploads').selectAll().where('id', '=', id).executeTakeFirst();
+  const upload = await findSwatchUploadById(rt.db, id);
   if (!upload) throw notFound('swatch upload', id, { field: 'swatchUploadId' });
   return upload;
 }

@@ -20,6 +20,7 @@ import {
   viewHasRenders,
 } from './repository.ts';
 import { translateDbError } from './service.ts';
+import { listCutViews } from '../../catalog/repository.ts';
 
 /**
  * Cuts and their views. Views drawn by the engine ship with the product; a tailoring house adds its
@@ -108,7 +109,7 @@ export class CutsAdmin {
         translateDbError(error, 'cut (or replaced-system id)'),
       );
       await recordAudit(trx, actor, { action: 'cut.update', entity: 'cut', entityId: id, before: toAdminCut(this.rt, before, []), after: toAdminCut(this.rt, after, []) });
-      const views = await trx.selectFrom('cut_views').selectAll().where('cut_id', '=', id).orderBy('sort').execute();
+      const views = await listCutViews(trx, id);
       return { after, views };
     });
     return toAdminCut(this.rt, after, views);

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import { ADMINS } from '../../auth/roles.ts';
 import type { Config } from '../../config.ts';
 import { pingDb } from '../../db/database.ts';
+import { listAppliedMigrations } from './repository.ts';
 
 /** The configuration as an administrator may see it: every setting, no secret (only whether it is set). */
 export function sanitizedConfig(config: Config) {
@@ -34,7 +34,7 @@ export async function systemRoutes(app: FastifyInstance) {
     const [database, storage, migrations] = await Promise.all([
       timed(() => pingDb(rt.db)),
       timed(() => rt.storage.check()),
-      sql<{ version: string; applied_at: Date }>`SELECT version, applied_at FROM schema_migrations ORDER BY version`.execute(rt.db).then((r) => r.rows),
+      listAppliedMigrations(rt.db),
     ]);
     return {
       process: { pid: process.pid, node: process.version, uptimeSeconds: Math.round(process.uptime()), rssBytes: process.memoryUsage().rss },

@@ -1,7 +1,7 @@
 import { catalogDocumentSchema, CatalogFormatError, parseCatalogDocument, type CatalogDocument } from '../../catalog/catalog-file.ts';
 import type { CutRow, CutViewRow, FabricColorRow, FabricFamilyRow } from '../../db/schema.ts';
 import type { FabricDesign } from '../../engines/types.ts';
-import { CsvError, formatCsv, parseCsv } from './csv.ts';
+import { CsvError, formatCsv, readCsv, type CsvTable } from './csv.ts';
 
 /**
  * The catalog as files: Atelier's JSON (catalog/demo.json's format), the replaced system's
@@ -144,20 +144,21 @@ type Issue = { row: number; message: string };
 
 /** CSV → Atelier document. Each family's fields are read from its first row and must agree on every other. */
 export function fromCsv(text: string): CatalogDocument {
-  let table: string[][];
+  let table: CsvTable;
   try {
-    table = parseCsv(text);
+    table = readCsv(text);
   } catch (error) {
     if (error instanceof CsvError) throw new CatalogFormatError(`Not a valid CSV file: ${error.message}`);
     throw error;
   }
-  const header = (table[0] ?? []).map((h) => h.trim().toLowerCase());
+  const header = (table.rows[0] ?? []).map((h) => h.trim().toLowerCase());
   const missing = ['family', 'family_name', 'weave', 'pattern', 'thread_mm'].filter((c) => !header.includes(c));
   if (missing.length) throw new CatalogFormatError(`The CSV file lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (first row: ${CSV_COLUMNS.join(',')})`);
   const issues: Issue[] = [];
   const families = new Map<string, { first: number; cells: Record<string, string>; colors: Array<{ row: number; cells: Record<string, string> }> }>();
-  table.slice(1).forEach((cellsArray, index) => {
-    const rowNumber = index + 2;
+  table.rows.slice(1).forEach((cellsArray, index) => {
+    // Rows are named by the line they start on, as a text editor or spreadsheet numbers them.
+    const rowNumber = table.lines[index + 1]!;
     const cells: Record<string, string> = {};
     header.forEach((h, i) => (cells[h] = (cellsArray[i] ?? '').trim()));
     const slug = cells.family ?? '';

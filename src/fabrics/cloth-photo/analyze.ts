@@ -1,0 +1,415 @@
+/**
+ * A phone photo of cloth → the cloth, flat, square to its weave, at its real scale.
+ *
+ * 1. Find the cloth (segment.ts) on a copy reduced to ≤ 800 px.
+ * 2. Measure the thread lattice in full-resolution patches inside it (spectrum.ts): the 2/2 twill's
+ *    wale locates the thread peaks, which give each patch's local photo-px → threads Jacobian.
+ * 3. Fit the plane (geometry.ts): one homography whose Jacobian matches every patch's lattice holds
+ *    the rotation and the perspective of a tilted shot at once.
+ * 4. Scale: threads are a known size in worsted suiting (25–45 ends/cm; `threadMm`, default 0.28 mm,
+ *    36 ends/cm). Without a resolved weave, a typical phone framing (≈ 32 cm away, 26 mm-equivalent
+ *    lens) — never a fixed width.
+ * 5. Cut the largest rectangle of cloth (in cloth coordinates) and resample it from the full-resolution
+ *    photo, in linear light, area-averaged where it shrinks.
+ * Pure: typed arrays in, typed arrays out; safe to run in a worker thread.
+ */
+import { SRGB8_TO_LINEAR, linearToSrgb8 } from '../color.ts';
+import { findPeriod, repeatNear } from '../swatch.ts';
+import { apply, fitPlane, invert, type LatticeSample, type Mat3 } from './geometry.ts';
+import { lineResidual, straighteningMap } from './lines.ts';
+import { segmentCloth } from './segment.ts';
+import { PATCH, patchSpectrum, threadLattice, threadLatticeNear, type ThreadLattice } from './spectrum.ts';
+
+export interface ClothPhotoOptions {
+  /** Thread (end) width in mm assumed for the weave (default 0.28 mm ≈ 36 ends/cm). */
+  threadMm?: number;
+  /** Longest side of the rectified cloth in px (default 1536). */
+  maxSide?: number;
+  /** Fallback camera distance in mm when no weave is resolved (default 320). */
+  fallbackDistanceMm?: number;
+}
+
+export interface ClothBox {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+export interface ClothPhotoAnalysis {
+  /** Bounding box (photo px) of the part of the photo used. */
+  box: ClothBox;
+  /** Its four corners in the photo (top-left, top-right, bottom-right, bottom-left of the cloth). */
+  quad: Array<[number, number]>;
+  /** Rotation of the weave in the photo, degrees (positive: clockwise as seen). */
+  rotationDeg: number;
+  /** Tilt of the cloth away from the sensor plane, degrees (for a 26 mm-equivalent lens). */
+  tiltDeg: number;
+  /** Real size of one rectified px. */
+  mmPerPx: number;
+  /** Real size of one photo px at the middle of the cloth. */
+  photoMmPerPx: number;
+  /** Pattern repeat found, mm across (x) and along (y) the cloth; 0 where it shows none. */
+  repeatMm: { x: number; y: number };
+  /** Threads per cm counted at the assumed thread size (only with scaleSource 'weave'). */
+  threadPx: number | null;
+  scaleSource: 'weave' | 'framing';
+  /** 0..1: how much to trust the scale. */
+  confidence: number;
+  /** Fraction of the frame found to be the cloth. */
+  clothFraction: number;
+  /** The cloth, flat and square: interleaved sRGB. */
+  rectified: { rgb: Uint8Array; width: number; height: number; widthMm: number };
+  /** Rectified px → photo px. */
+  toPhoto: Mat3;
+  /** How many patches showed a thread lattice, of how many looked at. */
+  patches: { used: number; tried: number };
+}
+
+export const DEFAULT_THREAD_MM = 0.28;
+const FOCAL_RATIO = 0.75;
+
+export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number, opts: ClothPhotoOptions = {}): ClothPhotoAnalysis {
+  if (!(width >= 64 && height >= 64) || rgb.length < width * height * 3) throw new Error(`expected a ${width}×${height} RGB photo`);
+  const threadMm = opts.threadMm ?? DEFAULT_THREAD_MM;
+  const maxSide = opts.maxSide ?? 1536;
+
+  // 1. The cloth, on a reduced copy.
+  const k = Math.max(1, Math.ceil(Math.max(width, height) / 800));
+  const small = reduce(rgb, width, height, k);
+  const seg = segmentCloth(small.rgb, small.width, small.height);
+  const sw = small.width, sh = small.height, sm = seg.mask;
+  const setAt = (qx: number, qy: number) => qx >= 0 && qy >= 0 && qx < sw && qy < sh && sm[qy * sw + qx] === 1;
+  const inMask = (x: number, y: number, margin = 0) => {
+    const sx = Math.floor(x / k), sy = Math.floor(y / k);
+    return setAt(sx, sy) && (!margin || (setAt(sx - margin, sy) && setAt(sx + margin, sy) && setAt(sx, sy - margin) && setAt(sx, sy + margin)));
+  };
+  let mx0 = Infinity, my0 = Infinity, mx1 = -Infinity, my1 = -Infinity, mcx = 0, mcy = 0, mn = 0;
+  for (let y = 0; y < small.height; y++)
+    for (let x = 0; x < small.width; x++)
+      if (seg.mask[y * small.width + x]) {
+        mx0 = Math.min(mx0, x); mx1 = Math.max(mx1, x); my0 = Math.min(my0, y); my1 = Math.max(my1, y);
+        mcx += x; mcy += y; mn++;
+      }
+  if (!mn) throw new Error('no cloth found in the photo');
+  const cx = ((mcx / mn + 0.5) * k), cy = ((mcy / mn + 0.5) * k);
+
+  // 2. Thread lattices in full-resolution patches inside the cloth.
+  let samples: LatticeSample[] = [];
+  const spectra: Array<{ x: number; y: number; spectrum: Float64Array }> = [];
+  const G = 4;
+  const half = PATCH / 2;
+  const bx0 = mx0 * k, bx1 = (mx1 + 1) * k, by0 = my0 * k, by1 = (my1 + 1) * k;
+  let tried = 0;
+  const patch = new Float32Array(PATCH * PATCH);
+  for (let gy = 0; gy < G; gy++)
+    for (let gx = 0; gx < G; gx++) {
+      const px = Math.round(bx0 + ((gx + 0.5) / G) * (bx1 - bx0)), py = Math.round(by0 + ((gy + 0.5) / G) * (by1 - by0));
+      if (px - half < 0 || py - half < 0 || px + half > width || py + half > height) continue;
+      const m = Math.max(1, Math.round(half / k));
+      if (!inMask(px, py, m) || !inMask(px - half, py - half) || !inMask(px + half - 1, py + half - 1) || !inMask(px - half, py + half - 1) || !inMask(px + half - 1, py - half)) continue;
+      tried++;
+      for (let y = 0; y < PATCH; y++) {
+        let s = ((py - half + y) * width + px - half) * 3;
+        for (let x = 0; x < PATCH; x++, s += 3) patch[y * PATCH + x] = 0.299 * rgb[s] + 0.587 * rgb[s + 1] + 0.114 * rgb[s + 2];
+      }
+      const spectrum = patchSpectrum(patch, PATCH, 0, 0);
+      spectra.push({ x: px, y: py, spectrum });
+      const lattice = threadLattice(spectrum);
+      if (lattice) samples.push({ x: px, y: py, lattice });
+    }
+
+  // 3. The plane.
+  let H: Mat3; // photo px → cloth units (threads, or framing-derived units)
+  let scaleSource: 'weave' | 'framing' = 'weave';
+  let good = samples;
+  let unitMm = threadMm;
+  if (samples.length >= 1) {
+    // A patch whose threads are too fine for the photo can lock onto a check's harmonics instead:
+    // start from the strongest patches that agree on the scale, fit, then look again in every patch
+    // where that plane says the threads must be, and refit without the patches that disagree.
+    const scaleOf = (q: LatticeSample) => Math.sqrt(Math.abs(q.lattice.a[0] * q.lattice.b[1] - q.lattice.a[1] * q.lattice.b[0]));
+    const strong = [...samples].sort((x, y) => y.lattice.strength - x.lattice.strength).slice(0, Math.max(3, Math.ceil(samples.length / 2)));
+    const scales = strong.map(scaleOf).sort((x, y) => x - y);
+    const medScale = scales[scales.length >> 1];
+    good = samples.filter((q) => Math.abs(Math.log(scaleOf(q) / medScale)) < 0.15);
+    const spread = (qs: LatticeSample[]) => Math.hypot(Math.max(...qs.map((q) => q.x)) - Math.min(...qs.map((q) => q.x)), Math.max(...qs.map((q) => q.y)) - Math.min(...qs.map((q) => q.y)));
+    const perspectiveFor = (qs: LatticeSample[]) => qs.length >= 4 && spread(qs) > Math.max(width, height) * 0.2;
+    H = fitPlane(good, cx, cy, false);
+    for (let pass = 0; pass < 3; pass++) {
+      samples = [];
+      for (const sp of spectra) {
+        const lattice = threadLatticeNear(sp.spectrum, latticeAt(H, sp.x, sp.y), pass === 0 ? 0.05 : 0.025);
+        if (lattice) samples.push({ x: sp.x, y: sp.y, lattice });
+      }
+      if (!samples.length) break;
+      // Thread peaks give the whole local lattice; a wale alone assumes a square one, which a tilt
+      // breaks. Use the wale readings only when too few patches resolve the threads.
+      const full = samples.filter((q) => q.lattice.source !== 'wale');
+      good = full.length >= 4 && perspectiveFor(full) ? full : samples;
+      H = fitPlane(good, cx, cy, perspectiveFor(good));
+      for (let round = 0; round < 3 && good.length >= 5; round++) {
+        const err = good.map((q) => latticeError(H, q));
+        const med = [...err].sort((x, y) => x - y)[err.length >> 1];
+        const kept = good.filter((_, i) => err[i] <= Math.max(2.5 * med, 0.02));
+        if (kept.length === good.length) break;
+        good = kept;
+        H = fitPlane(good, cx, cy, perspectiveFor(good));
+      }
+    }
+  } else {
+    scaleSource = 'framing';
+    const theta = dominantAxisAngle(small.rgb, small.width, small.height, seg.mask);
+    const f = FOCAL_RATIO * Math.max(width, height);
+    unitMm = (opts.fallbackDistanceMm ?? 320) / f; // one cloth unit = one photo px at the centre
+    const c = Math.cos(theta), s = Math.sin(theta);
+    H = [c, s, -(c * cx + s * cy), -s, c, -(-s * cx + c * cy), 0, 0, 1];
+  }
+  const Hinv = invert(H);
+
+  // Photo px per cloth unit at the centre.
+  const [u0c, v0c] = apply(H, cx, cy);
+  const [u1, v1] = apply(H, cx + 1, cy), [u2, v2] = apply(H, cx, cy + 1);
+  const unitsPerPx = Math.sqrt(Math.abs((u1 - u0c) * (v2 - v0c) - (v1 - v0c) * (u2 - u0c)));
+  const pxPerUnit = 1 / unitsPerPx;
+  const photoMmPerPx = unitMm * unitsPerPx;
+
+  // 4. Largest rectangle of cloth in cloth coordinates.
+  const corners = [[bx0, by0], [bx1, by0], [bx1, by1], [bx0, by1]].map(([x, y]) => apply(H, x, y));
+  const uMin = Math.min(...corners.map((c) => c[0])), uMax = Math.max(...corners.map((c) => c[0]));
+  const vMin = Math.min(...corners.map((c) => c[1])), vMax = Math.max(...corners.map((c) => c[1]));
+  const GR = 120;
+  const occ = new Uint8Array(GR * GR);
+  const margin = Math.max(1, seg.blur);
+  for (let j = 0; j < GR; j++)
+    for (let i = 0; i < GR; i++) {
+      const u = uMin + ((i + 0.5) / GR) * (uMax - uMin), v = vMin + ((j + 0.5) / GR) * (vMax - vMin);
+      const [x, y] = apply(Hinv, u, v);
+      occ[j * GR + i] = x >= 0 && y >= 0 && x < width && y < height && inMask(x, y, margin) ? 1 : 0;
+    }
+  const cellU = (uMax - uMin) / GR, cellV = (vMax - vMin) / GR;
+  const rect = largestRectangle(occ, GR, GR, cellU, cellV, 2);
+  if (!rect) throw new Error('no cloth found in the photo');
+  const ru0 = uMin + rect.x * cellU, rv0 = vMin + rect.y * cellV;
+  const ru1 = ru0 + rect.w * cellU, rv1 = rv0 + rect.h * cellV;
+
+  // 5. Resample: output px per cloth unit close to the photo's own at the centre, capped.
+  let outPerUnit = pxPerUnit;
+  const longUnits = Math.max(ru1 - ru0, rv1 - rv0);
+  if (longUnits * outPerUnit > maxSide) outPerUnit = maxSide / longUnits;
+  const W = Math.max(8, Math.round((ru1 - ru0) * outPerUnit)), Hh = Math.max(8, Math.round((rv1 - rv0) * outPerUnit));
+  // Output px → photo px.
+  const S: Mat3 = [1 / outPerUnit, 0, ru0, 0, 1 / outPerUnit, rv0, 0, 0, 1];
+  let toPhoto = mul(Hinv, S);
+  const quad = [[0, 0], [W, 0], [W, Hh], [0, Hh]].map(([x, y]) => apply(toPhoto, x, y));
+  const bl = Math.max(0, Math.floor(Math.min(...quad.map((q) => q[0])))), bt = Math.max(0, Math.floor(Math.min(...quad.map((q) => q[1]))));
+  const br = Math.min(width, Math.ceil(Math.max(...quad.map((q) => q[0])))), bb = Math.min(height, Math.ceil(Math.max(...quad.map((q) => q[1]))));
+  const box = { left: bl, top: bt, width: br - bl, height: bb - bt };
+  const shrink = pxPerUnit / outPerUnit;
+  const m = Math.max(1, Math.floor(shrink));
+  let out = rectify(rgb, width, height, box, toPhoto, W, Hh, m);
+  // Stripes and check lines, where the cloth has them, take out what the lattice left.
+  const residual = lineResidual(lumaOf(out, W, Hh), W, Hh);
+  if (residual.vertical || residual.horizontal) {
+    toPhoto = mul(toPhoto, straighteningMap(residual, W, Hh));
+    out = rectify(rgb, width, height, box, toPhoto, W, Hh, m);
+  }
+  const mmPerPx = unitMm / outPerUnit;
+
+  // Repeat of the pattern, from the rectified cloth.
+  const lin = new Float32Array(out.length);
+  for (let i = 0; i < out.length; i++) lin[i] = SRGB8_TO_LINEAR[out[i]];
+  let rx = findPeriod(lin, W, Hh, 'x'), ry = findPeriod(lin, W, Hh, 'y');
+  // A check is woven square more often than not: when one axis shows a repeat the other could only
+  // show a fraction of (the cloth is too short that way to hold it twice), test that repeat there.
+  if (rx > 1.5 * ry && ry > 0 && rx > Hh / 2) ry = repeatNear(lin, W, Hh, 'y', rx) || ry;
+  else if (ry > 1.5 * rx && rx > 0 && ry > W / 2) rx = repeatNear(lin, W, Hh, 'x', ry) || rx;
+
+  const dirU = apply(Hinv, u0c + 1, v0c);
+  const rotationDeg = (Math.atan2(dirU[1] - cy, dirU[0] - cx) * 180) / Math.PI;
+  const f = FOCAL_RATIO * Math.max(width, height);
+  // In photo coordinates centred on the principal point, w = g·x + g0: tan(tilt) = f |g| / g0.
+  const g0 = H[8] + H[6] * (width / 2) + H[7] * (height / 2);
+  const tiltDeg = (Math.atan((f * Math.hypot(H[6], H[7])) / Math.abs(g0)) * 180) / Math.PI;
+
+  const confidence = scaleSource === 'framing' ? 0.2 : Math.min(0.9, 0.4 + 0.05 * good.length) * (good.length >= 3 ? 1 : 0.7);
+  return {
+    box,
+    quad: quad.map(([x, y]) => [Math.round(x * 10) / 10, Math.round(y * 10) / 10]),
+    rotationDeg,
+    tiltDeg,
+    mmPerPx,
+    photoMmPerPx,
+    repeatMm: { x: rx * mmPerPx, y: ry * mmPerPx },
+    threadPx: scaleSource === 'weave' ? pxPerUnit : null,
+    scaleSource,
+    confidence,
+    clothFraction: seg.fraction,
+    rectified: { rgb: out, width: W, height: Hh, widthMm: W * mmPerPx },
+    toPhoto,
+    patches: { used: good.length, tried },
+  };
+}
+
+function lumaOf(rgb: Uint8Array, w: number, h: number): Float32Array {
+  const out = new Float32Array(w * h);
+  for (let p = 0; p < w * h; p++) out[p] = 0.299 * rgb[p * 3] + 0.587 * rgb[p * 3 + 1] + 0.114 * rgb[p * 3 + 2];
+  return out;
+}
+
+function mul(A: Mat3, B: Mat3): Mat3 {
+  const o = new Array(9).fill(0);
+  for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) for (let k = 0; k < 3; k++) o[r * 3 + c] += A[r * 3 + k] * B[k * 3 + c];
+  return o as Mat3;
+}
+
+/** The thread lattice a plane predicts at (x, y): the rows of its Jacobian. */
+function latticeAt(H: Mat3, x: number, y: number): ThreadLattice {
+  const [u, v] = apply(H, x, y);
+  const [ux, vx] = apply(H, x + 1, y), [uy, vy] = apply(H, x, y + 1);
+  return { a: [ux - u, uy - u], b: [vx - v, vy - v], strength: 1 };
+}
+
+/** Relative mismatch between a patch's lattice and the plane's Jacobian there. */
+function latticeError(H: Mat3, q: LatticeSample): number {
+  const [u, v] = apply(H, q.x, q.y);
+  const [ux, vx] = apply(H, q.x + 1, q.y), [uy, vy] = apply(H, q.x, q.y + 1);
+  const J = [ux - u, uy - u, vx - v, vy - v];
+  const o = [q.lattice.a[0], q.lattice.a[1], q.lattice.b[0], q.lattice.b[1]];
+  return Math.hypot(J[0] - o[0], J[1] - o[1], J[2] - o[2], J[3] - o[3]) / Math.hypot(...o);
+}
+
+/**
+ * A reduced copy for finding the cloth: each output px averages the 2×2 photo px at the middle of
+ * its k×k block (enough to tame noise for colour statistics, and 6× cheaper than the full block).
+ */
+function reduce(rgb: Uint8Array, w: number, h: number, k: number): { rgb: Uint8Array; width: number; height: number } {
+  if (k === 1) return { rgb: rgb.subarray(0, w * h * 3), width: w, height: h };
+  const W = Math.floor(w / k), H = Math.floor(h / k);
+  const out = new Uint8Array(W * H * 3);
+  const off = Math.max(0, (k >> 1) - 1);
+  for (let Y = 0; Y < H; Y++) {
+    const r0 = (Y * k + off) * w * 3, r1 = r0 + w * 3;
+    for (let X = 0; X < W; X++) {
+      const c = (X * k + off) * 3, o = (Y * W + X) * 3;
+      out[o] = (rgb[r0 + c] + rgb[r0 + c + 3] + rgb[r1 + c] + rgb[r1 + c + 3] + 2) >> 2;
+      out[o + 1] = (rgb[r0 + c + 1] + rgb[r0 + c + 4] + rgb[r1 + c + 1] + rgb[r1 + c + 4] + 2) >> 2;
+      out[o + 2] = (rgb[r0 + c + 2] + rgb[r0 + c + 5] + rgb[r1 + c + 2] + rgb[r1 + c + 5] + 2) >> 2;
+    }
+  }
+  return { rgb: out, width: W, height: H };
+}
+
+/**
+ * Largest-area rectangle of set cells (aspect ratio in mm at most `maxAspect`), by the histogram
+ * method: for each row, heights of set cells above; for each run, the widest span at each height.
+ */
+function largestRectangle(occ: Uint8Array, w: number, h: number, cellU: number, cellV: number, maxAspect: number) {
+  const heights = new Int32Array(w);
+  let best: { x: number; y: number; w: number; h: number } | null = null, bestArea = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) heights[x] = occ[y * w + x] ? heights[x] + 1 : 0;
+    for (let x = 0; x < w; x++) {
+      let minH = Infinity;
+      for (let x2 = x; x2 < w && heights[x2] > 0; x2++) {
+        minH = Math.min(minH, heights[x2]);
+        const rw = (x2 - x + 1) * cellU;
+        // The tallest allowed height at this width.
+        const hh = Math.min(minH, Math.floor((rw * maxAspect) / cellV));
+        const rwAllowed = Math.min(rw, hh * cellV * maxAspect);
+        const area = rwAllowed * hh * cellV;
+        if (hh > 0 && area > bestArea) {
+          bestArea = area;
+          const cols = Math.max(1, Math.floor(rwAllowed / cellU));
+          best = { x, y: y - hh + 1, w: cols, h: hh };
+        }
+      }
+    }
+  }
+  return best;
+}
+
+/**
+ * The rectified cloth: each output px is the bilinear sample, in linear light, of the photo reduced
+ * by `m` (box-averaged, so a rectangle shrunk m× does not alias the weave into moiré); at m = 1
+ * straight from the photo.
+ */
+function rectify(rgb: Uint8Array, w: number, h: number, box: ClothBox, T: Mat3, W: number, H: number, m: number): Uint8Array {
+  const lut = SRGB8_TO_LINEAR;
+  let src: Float32Array | null = null;
+  let bw = w, bh = h, ox = 0, oy = 0;
+  if (m > 1) {
+    bw = Math.max(1, Math.floor(box.width / m));
+    bh = Math.max(1, Math.floor(box.height / m));
+    ox = box.left;
+    oy = box.top;
+    src = new Float32Array(bw * bh * 3);
+    const inv = 1 / (m * m);
+    for (let Y = 0; Y < bh; Y++)
+      for (let dy = 0; dy < m; dy++) {
+        const y = Math.min(h - 1, oy + Y * m + dy);
+        let s = (y * w + ox) * 3;
+        for (let X = 0; X < bw; X++) {
+          const o = (Y * bw + X) * 3;
+          let r = 0, g = 0, b = 0;
+          for (let dx = 0; dx < m; dx++, s += 3) {
+            r += lut[rgb[s]];
+            g += lut[rgb[s + 1]];
+            b += lut[rgb[s + 2]];
+          }
+          src[o] += r * inv;
+          src[o + 1] += g * inv;
+          src[o + 2] += b * inv;
+        }
+      }
+  }
+  const out = new Uint8Array(W * H * 3);
+  const [t0, t1, t2, t3, t4, t5, t6, t7, t8] = T;
+  for (let Y = 0; Y < H; Y++) {
+    const yc = Y + 0.5;
+    for (let X = 0; X < W; X++) {
+      const xc = X + 0.5;
+      const iw = 1 / (t6 * xc + t7 * yc + t8);
+      const px = (t0 * xc + t1 * yc + t2) * iw, py = (t3 * xc + t4 * yc + t5) * iw;
+      const sx = Math.min(bw - 1.001, Math.max(0, (px - ox) / m - 0.5)), sy = Math.min(bh - 1.001, Math.max(0, (py - oy) / m - 0.5));
+      const x0 = Math.floor(sx), y0 = Math.floor(sy), fx = sx - x0, fy = sy - y0;
+      const a = (y0 * bw + x0) * 3, b = a + 3, c = a + bw * 3, d = c + 3;
+      const wa = (1 - fx) * (1 - fy), wb = fx * (1 - fy), wc = (1 - fx) * fy, wd = fx * fy;
+      const o = (Y * W + X) * 3;
+      if (src) {
+        for (let ch = 0; ch < 3; ch++) out[o + ch] = linearToSrgb8(src[a + ch] * wa + src[b + ch] * wb + src[c + ch] * wc + src[d + ch] * wd);
+      } else {
+        for (let ch = 0; ch < 3; ch++) out[o + ch] = linearToSrgb8(lut[rgb[a + ch]] * wa + lut[rgb[b + ch]] * wb + lut[rgb[c + ch]] * wc + lut[rgb[d + ch]] * wd);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Fallback orientation when no weave is resolved: the dominant edge direction of the cloth (stripes,
+ * check lines) modulo 90°, from a histogram of gradient angles weighted by magnitude; radians,
+ * the rotation that brings those edges square.
+ */
+function dominantAxisAngle(rgb: Uint8Array, w: number, h: number, mask: Uint8Array): number {
+  const bins = 180;
+  const hist = new Float64Array(bins);
+  const L = (p: number) => 0.299 * rgb[p * 3] + 0.587 * rgb[p * 3 + 1] + 0.114 * rgb[p * 3 + 2];
+  for (let y = 1; y < h - 1; y++)
+    for (let x = 1; x < w - 1; x++) {
+      const p = y * w + x;
+      if (!mask[p]) continue;
+      const gx = L(p + 1) - L(p - 1), gy = L(p + w) - L(p - w);
+      const mag = gx * gx + gy * gy;
+      if (mag < 25) continue;
+      // Angle mod 90°, as 4θ on the circle so 0° and 90° are the same bin.
+      let a = Math.atan2(gy, gx) * 4;
+      a = ((a % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
+      hist[Math.floor((a / (2 * Math.PI)) * bins) % bins] += Math.sqrt(mag);
+    }
+  let best = 0;
+  for (let i = 1; i < bins; i++) if (hist[i] > hist[best]) best = i;
+  let theta = (((best + 0.5) / bins) * 2 * Math.PI) / 4; // [0, 90°)
+  if (theta > Math.PI / 4) theta -= Math.PI / 2;
+  return theta;
+}

@@ -4,7 +4,7 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { adminRoutes } from '../admin/routes.ts';
 import { createSessionTokens, type SessionTokens } from '../auth/sessions.ts';
 import { catalogRoutes } from '../catalog/routes.ts';
@@ -51,6 +51,12 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     requestIdHeader: false,
+    // Errors of the router itself (a malformed URL, a path parameter over maxParamLength) come before
+    // any route: they get the same {error: {code, message}} as every other refusal.
+    frameworkErrors: (error, _req, reply) => {
+      const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A part of the path is too long' : 'The URL is malformed';
+      void (reply as unknown as FastifyReply).code(400).send({ error: { code: error.code.replace(/^FST_ERR_/, '').toLowerCase(), message } });
+    },
   });
   app.decorate('runtime', rt);
   app.decorate('sessionTokens', createSessionTokens(config, rt.logger));

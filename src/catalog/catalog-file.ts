@@ -28,6 +28,8 @@ const colorSchema = z.object({
   name: z.string().min(1).max(120),
   hex,
   repeatMm: z.number().min(1).max(500).optional(),
+  /** The replaced API's catalogue-wide id; when absent or taken, '<family>-<colour>' is given. */
+  legacyId: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,199}$/, { message: 'expected lowercase letters, digits, "-" or "_"' }).optional(),
   active: z.boolean().default(true),
   sort: z.number().int().optional(),
 });
@@ -109,6 +111,8 @@ function fromLegacy(doc: z.infer<typeof legacyDocumentSchema>): CatalogDocument 
       legacy: { lora_id: f.lora_id, default_recipe: f.default_recipe },
       colors: f.colors.map((c, i) => ({
         slug: c.color_id,
+        // The replaced front end knows colours by this id alone: keep it.
+        legacyId: c.color_id,
         name: c.name,
         hex: c.hex,
         active: c.status === undefined || c.status === 'active',

@@ -151,6 +151,8 @@ export function upsertColor(db: Db, familyId: string, c: CatalogFamily['colors']
       name: c.name,
       hex: c.hex,
       repeat_mm: c.repeatMm ?? null,
+      // Assigned once at insert (see migration 0006); an update never changes it.
+      ...(c.legacyId ? { legacy_id: c.legacyId } : {}),
       active: c.active,
       sort: c.sort,
       updated_at: new Date(),
@@ -205,4 +207,29 @@ export function listCutViews(db: Db, cutId: string): Promise<CutViewRow[]> {
 /** The active views of a cut, in order. */
 export function listActiveCutViews(db: Db, cutId: string): Promise<CutViewRow[]> {
   return db.selectFrom('cut_views').selectAll().where('cut_id', '=', cutId).where('active', '=', true).orderBy('sort').execute();
+}
+
+/** A colour by the replaced API's catalogue-wide id, with its family; only when both are in the catalogue. */
+export async function findActiveColorByLegacyId(db: Db, legacyId: string): Promise<FamilyAndColor | undefined> {
+  const color = await db
+    .selectFrom('fabric_colors')
+    .selectAll()
+    .where('legacy_id', '=', legacyId)
+    .where('active', '=', true)
+    .where('archived_at', 'is', null)
+    .executeTakeFirst();
+  if (!color) return undefined;
+  const family = await db
+    .selectFrom('fabric_families')
+    .selectAll()
+    .where('id', '=', color.family_id)
+    .where('active', '=', true)
+    .where('archived_at', 'is', null)
+    .executeTakeFirst();
+  return family ? { family, color } : undefined;
+}
+
+export interface FamilyAndColor {
+  family: FabricFamilyRow;
+  color: FabricColorRow;
 }

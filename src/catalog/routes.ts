@@ -1,19 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import sharp from 'sharp';
+import { z } from 'zod';
 import { binary, catalogAnswer, cutsAnswer, errorResponses, swatchCardParams } from '../contract/index.ts';
 import type { FabricColorRow, FabricFamilyRow } from '../db/schema.ts';
 import type { FabricDesign } from '../engines/types.ts';
-import { generateFabricTexture } from '../fabrics/index.ts';
 import { notFound } from '../http/errors.ts';
 import type { Runtime } from '../runtime.ts';
+import { assertServableKey, sendStoredFile } from '../storage/routes.ts';
 import { etagMatches, type CachedResponse } from './cache.ts';
+import { catalogSwatchKey, swatchCards } from './swatch-cards.ts';
 import { listActiveCuts, listActiveFamiliesWithColors, listSwatchCardSources } from './repository.ts';
-
-/** Close-up scale of a swatch card: thread structure visible. */
-const SWATCH_PX_PER_MM = 8;
-const SWATCH_SIZE = 320;
 
 export function swatchUrl(rt: Runtime, family: FabricFamilyRow, color: FabricColorRow): string {
   if (color.swatch_key) return rt.storage.url(color.swatch_key);
@@ -85,11 +82,10 @@ export async function catalogRoutes(base: FastifyInstance) {
   });
   app.get('/api/cuts', { schema: cutsSchema }, (req, reply) => sendCached(req, reply, cutsBody));
 
-  // Procedural swatch cards, made on demand and kept: a small JPEG per colour.
-  const cards = new Map<string, Buffer>();
+  // A colour's swatch card (its stored tile, or a procedural card drawn once and stored).
   const cardSchema = {
     tags: ['catalog'],
-    summary: 'A procedural swatch card of a colour (JPEG, 320×320)',
+    summary: 'A swatch card of a colour (JPEG, 320×320)',
     params: swatchCardParams,
     response: { 200: { description: 'the card', content: { 'image/jpeg': { schema: binary('JPEG') } } }, ...errorResponses },
   };
@@ -104,35 +100,30 @@ export async function catalogRoutes(base: FastifyInstance) {
       throw notFound('colour', req.params.color);
     }
     const { family, color } = found;
+    if (color.swatch_key) return reply.redirect(rt.storage.url(color.swatch_key));
     const version = swatchCardVersion(family, color);
     const etag = `"${version}"`;
     // A URL carrying the current version names these exact pixels forever; any other is revalidated.
     const wanted = (req.query as { v?: unknown }).v;
     reply.header('etag', etag).header('cache-control', wanted === version ? 'public, max-age=31536000, immutable' : 'no-cache');
     if (etagMatches(req.headers['if-none-match'], etag)) return (reply as FastifyReply).status(304).send();
-    const key = JSON.stringify([family.design, color.hex, color.repeat_mm]);
-    let card = cards.get(key);
-    if (!card) {
-      const texture = generateFabricTexture(
-        { design: family.design as FabricDesign, hex: color.hex, repeatMm: color.repeat_mm != null ? Number(color.repeat_mm) : undefined },
-        SWATCH_PX_PER_MM,
-      );
-      // Tile the seamless texture to fill the card whatever its native size.
-      const rgb = Buffer.alloc(SWATCH_SIZE * SWATCH_SIZE * 3);
-      for (let y = 0; y < SWATCH_SIZE; y++) {
-        const ty = y % texture.height;
-        for (let x = 0; x < SWATCH_SIZE; x++) {
-          const s = (ty * texture.width + (x % texture.width)) * 3;
-          const d = (y * SWATCH_SIZE + x) * 3;
-          rgb[d] = texture.rgb[s]!;
-          rgb[d + 1] = texture.rgb[s + 1]!;
-          rgb[d + 2] = texture.rgb[s + 2]!;
-        }
-      }
-      card = await sharp(rgb, { raw: { width: SWATCH_SIZE, height: SWATCH_SIZE, channels: 3 } }).jpeg({ quality: 88 }).toBuffer();
-      if (cards.size > 500) cards.delete(cards.keys().next().value!);
-      cards.set(key, card);
-    }
+    await swatchCards(rt).ensure([{ family, color }]);
+    const card = await rt.storage.get(catalogSwatchKey(family, color));
     return reply.header('content-type', 'image/jpeg').send(card);
   });
+
+  // Drawn cards are stored files; one not drawn yet is drawn when first asked for.
+  const storedCardSchema = {
+    tags: ['catalog'],
+    summary: 'A stored swatch card (immutable; drawn when first asked for)',
+    params: z.object({ '*': z.string().describe('the rest of the storage key') }),
+    response: { 200: { description: 'the card', content: { 'image/jpeg': { schema: binary('JPEG') } } }, ...errorResponses },
+  };
+  app.get('/files/swatch-cards/*', { config: { rateLimit: false }, schema: storedCardSchema }, async (req, reply) => {
+    const key = `swatch-cards/${req.params['*']}`;
+    assertServableKey(key);
+    await swatchCards(rt).ensureKey(key);
+    return sendStoredFile(rt, key, req, reply);
+  });
+  app.addHook('onClose', () => swatchCards(rt).close());
 }

@@ -20,12 +20,19 @@ export const legacyCatalog = z.object({
 });
 
 export const generateBody = z.object({
-  family_id: z.string().min(1).max(80),
-  color_id: z.string().min(1).max(80),
+  // Optional: after a search by id its front end may send the color_id alone; a known color_id
+  // wins over a family_id that disagrees.
+  family_id: z.string().min(1).max(80).nullable().optional(),
+  color_id: z.string().min(1).max(200).describe("a /catalog color_id (unique across families), or a colour slug of family_id"),
   cuts: z.array(z.enum(['recto', 'cruzado'])).min(1).default(['recto', 'cruzado']),
   seed: z.number().int().nullable().optional(),
   quality: z.enum(['preview', 'final']).default('preview'),
-  swatch_url: z.string().max(2000).nullable().optional(),
+  swatch_url: z
+    .string()
+    .max(2000)
+    .nullable()
+    .optional()
+    .describe("a URL this server handed out: a colour's swatch_url from /catalog, or one returned by /upload-swatch (never fetched)"),
 });
 
 export const generateAnswer = z.object({

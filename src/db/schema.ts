@@ -34,6 +34,8 @@ export interface FabricColorTable {
   repeat_mm: Numeric | null;
   swatch_key: string | null;
   swatch_width_mm: Numeric | null;
+  /** Unique across the catalogue: the replaced API's color_id (migration 0006 assigns it). */
+  legacy_id: Generated<string>;
   active: Generated<boolean>;
   archived_at: Timestamp | null;
   sort: Generated<number>;

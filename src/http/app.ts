@@ -74,6 +74,8 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  // Before any route: the OpenAPI document is collected as routes are added.
+  await installContract(app as unknown as FastifyInstance, { version: VERSION });
   installHttpMetrics(app as unknown as FastifyInstance, { pool: rt.pool, workerDeadAfterMs: config.worker.deadAfterMs, token: config.metrics.token });
   // One guard for every route: no string we store or look up may hold U+0000 (see validation.ts).
   app.addHook('preValidation', async (req) => {
@@ -97,6 +99,8 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   await app.register(cors, {
     origin: (origin, cb) => cb(null, !origin || config.http.corsOrigins.includes(origin) || config.http.corsOrigins.includes('*')),
     credentials: true,
+    // PATCH/PUT/DELETE too: the replaced front end's admin page must be able to read our JSON 401.
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     exposedHeaders: ['x-request-id'],
   });
   await app.register(rateLimit, {
@@ -108,8 +112,6 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   await app.register(multipart, {
     limits: { fileSize: config.uploads.maxBytes, files: 1, fields: 10, fieldSize: 10_000 },
   });
-
-  await installContract(app as unknown as FastifyInstance, { version: VERSION });
 
   app.setErrorHandler((error: FastifyError | AppError, req, reply) => {
     const caused = requestErrorOf(error);

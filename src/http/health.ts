@@ -19,7 +19,7 @@ export async function healthRoutes(base: FastifyInstance) {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const rt = app.runtime;
   const liveness = async () => ({ status: 'ok' as const });
-  const live = { config: { rateLimit: false }, schema: { tags: ['operations'], summary: 'Liveness: the process answers', response: { 200: livenessAnswer } } };
+  const live = { config: { rateLimit: false }, schema: { tags: ['operations'], summary: 'Liveness: the process answers', response: { 200: livenessAnswer, ...errorResponses } } };
   app.get('/healthz', live, liveness);
   // The replaced system's name for the same thing.
   app.get('/health', { ...live, schema: { ...live.schema, tags: ['operations', 'legacy'] } }, liveness);

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isApiStyleRequest, replacedAdminApiRefusal } from '../legacy/service.ts';
 import { PROJECT_ROOT } from '../runtime.ts';
 
 export const WEB_DIST = path.join(PROJECT_ROOT, 'web', 'dist');
@@ -54,10 +55,15 @@ export async function webRoutes(app: FastifyInstance, options: WebRoutesOptions 
   }
 
   // The web app's pages, not API: left out of the OpenAPI document.
-  const spa = { config: { rateLimit: false }, schema: { hide: true } };
+  const spa = { config: { rateLimit: false as const }, schema: { hide: true } };
   app.get('/', spa, (_req, reply) => sendIndex(reply));
   app.get('/index.html', spa, (_req, reply) => sendIndex(reply));
   app.get('/looks/*', spa, (_req, reply) => sendIndex(reply));
-  app.get('/admin', spa, (_req, reply) => sendIndex(reply));
-  app.get('/admin/*', spa, (_req, reply) => sendIndex(reply));
+  // The replaced system's admin page fetched JSON from /admin/*: such calls get a JSON 401, not the page.
+  const adminPage = (req: FastifyRequest, reply: FastifyReply) => {
+    if (isApiStyleRequest(req.method, req.headers.accept)) throw replacedAdminApiRefusal();
+    return sendIndex(reply);
+  };
+  app.get('/admin', spa, adminPage);
+  app.get('/admin/*', spa, adminPage);
 }

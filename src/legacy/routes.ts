@@ -1,15 +1,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { listActiveFamiliesWithColors } from '../catalog/repository.ts';
-import { swatchUrl } from '../catalog/routes.ts';
 import { identifyCaller, requireSession } from '../auth/guard.ts';
 import { SIGNED_IN } from '../auth/roles.ts';
+import { generateBody } from '../contract/legacy.ts';
+import { catalogSwatchKey, filesServedByUs, swatchCards } from '../catalog/swatch-cards.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { readUploadedFile } from '../http/multipart.ts';
 import { parseWith } from '../http/validation.ts';
 import { findBatch, listRenderViews, type RenderView } from '../renders/repository.ts';
 import { orderRenders } from '../renders/service.ts';
-import { findSwatchByUrl, storeSwatchUpload } from '../swatches/service.ts';
+import { storeSwatchUpload } from '../swatches/service.ts';
+import { replacedAdminApiRefusal, resolveNamedColor, resolveSwatchUrl } from './service.ts';
 
 /**
  * The replaced system's HTTP API, in exactly the shapes its Next.js front end reads, so that front
@@ -17,14 +19,6 @@ import { findSwatchByUrl, storeSwatchUpload } from '../swatches/service.ts';
  * single- and double-breasted cuts.
  */
 
-const generateBody = z.object({
-  family_id: z.string().min(1).max(80),
-  color_id: z.string().min(1).max(80),
-  cuts: z.array(z.enum(['recto', 'cruzado'])).min(1).default(['recto', 'cruzado']),
-  seed: z.number().int().nullable().optional(),
-  quality: z.enum(['preview', 'final']).default('preview'),
-  swatch_url: z.string().max(2000).nullable().optional(),
-});
 
 /** The old front end lives on another origin: its URLs must be absolute. */
 function absolute(req: FastifyRequest, url: string): string {
@@ -53,13 +47,22 @@ export async function legacyRoutes(app: FastifyInstance) {
   const activeFamilies = rt.catalog.value('active-families', () => listActiveFamiliesWithColors(rt.db));
   app.get('/catalog', async (req) => {
     const families = await activeFamilies();
+    // Procedural colours' cards are drawn once and stored. Through our /files route a card missing
+    // yet is drawn when first asked for (no CPU spent on cards nobody looks at); from a public
+    // bucket it must exist before its URL is handed out.
+    if (!filesServedByUs(rt)) await swatchCards(rt).ensure(families.flatMap(({ family, colors }) => colors.map((color) => ({ family, color }))));
     return {
       families: families.map(({ family, colors }) => ({
         family_id: family.slug,
         display_name: family.name,
         status: 'active',
         sort: family.sort,
-        colors: colors.map((c) => ({ color_id: c.slug, name: c.name, hex: c.hex, swatch_url: absolute(req, swatchUrl(rt, family, c)) })),
+        colors: colors.map((c) => ({
+          color_id: c.legacy_id,
+          name: c.name,
+          hex: c.hex,
+          swatch_url: absolute(req, rt.storage.url(catalogSwatchKey(family, c))),
+        })),
       })),
     };
   });
@@ -69,18 +72,23 @@ export async function legacyRoutes(app: FastifyInstance) {
     { config: { rateLimit: { max: rt.config.http.rateLimitRendersMax, timeWindow: rt.config.http.rateLimitWindowMs } } },
     async (req, reply) => {
       const body = parseWith(generateBody, req.body);
-      let swatchUploadId: string | undefined;
+      const named = await resolveNamedColor(rt, body.family_id ?? undefined, body.color_id);
+      let order: { family: string; color?: string; swatchUploadId?: string } = named;
       if (body.swatch_url) {
-        const swatch = await findSwatchByUrl(rt, body.swatch_url);
+        const swatch = await resolveSwatchUrl(rt, body.swatch_url, { host: req.host }, { colorId: body.color_id });
         if (!swatch) {
-          throw new AppError(422, 'unknown_swatch', 'swatch_url must be a URL returned by /upload-swatch on this server', { field: 'swatch_url' });
+          throw new AppError(422, 'unknown_swatch', 'swatch_url must be a URL this server handed out: a colour\'s swatch_url from /catalog or one returned by /upload-swatch', {
+            field: 'swatch_url',
+          });
         }
-        swatchUploadId = swatch.id;
+        // A photographed cloth is rendered as itself: the selected colour is not part of it.
+        order =
+          swatch.kind === 'upload'
+            ? { family: named.family, swatchUploadId: swatch.upload.id }
+            : { family: swatch.family.slug, color: swatch.color.slug };
       }
       const result = await orderRenders(rt, {
-        family: body.family_id,
-        color: body.color_id,
-        swatchUploadId,
+        ...order,
         cuts: [...new Set(body.cuts)],
         requestId: req.id,
         client: req.ip,
@@ -124,7 +132,7 @@ export async function legacyRoutes(app: FastifyInstance) {
       duration_ms: status === 'completed' && finished ? Math.max(0, finished - found.batch.created_at.getTime()) : null,
       meta: {
         family_id: renders[0]?.family_slug,
-        color_id: renders[0]?.color_slug,
+        color_id: renders[0]?.color_legacy_id ?? null,
         engine: renders[0]?.engine,
         ...(failed ? { error: failed.error ?? (failed.status === 'canceled' ? 'The render was canceled' : 'The render failed') } : {}),
       },
@@ -142,4 +150,21 @@ export async function legacyRoutes(app: FastifyInstance) {
       ...(upload.clothEstimate ? { cloth_estimate: upload.clothEstimate } : {}),
     });
   });
+
+  // Its admin page's API calls (see replacedAdminApiRefusal); browsers' page loads are the console's.
+  app.route({
+    method: ['POST', 'PUT', 'PATCH', 'DELETE'],
+    url: '/admin',
+    handler: async () => {
+      throw replacedAdminApiRefusal();
+    },
+  });
+  app.route({
+    method: ['POST', 'PUT', 'PATCH', 'DELETE'],
+    url: '/admin/*',
+    handler: async () => {
+      throw replacedAdminApiRefusal();
+    },
+  });
 }
+

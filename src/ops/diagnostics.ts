@@ -1,10 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { configAnswer, corsDebugAnswer } from '../contract/admin/system.ts';
+import { errorResponses } from '../contract/common.ts';
 import { z } from 'zod';
 import { recordAudit } from '../admin/audit/repository.ts';
 import { sanitizedConfig } from '../admin/system/routes.ts';
 import { actorOf, originAllowed } from '../auth/guard.ts';
 import { ADMINS } from '../auth/roles.ts';
-import { parseWith } from '../http/validation.ts';
 
 const corsQuery = z.object({
   origin: z
@@ -25,16 +27,20 @@ function pickCorsHeaders(headers: Record<string, unknown>): Record<string, strin
  * Operator diagnostics under /api/admin (admins only; every look is written to the audit log):
  * the effective configuration with secrets masked, and what CORS answers a given Origin.
  */
-export async function diagnosticsRoutes(app: FastifyInstance) {
+export async function diagnosticsRoutes(base: FastifyInstance) {
+  const app = base.withTypeProvider<ZodTypeProvider>();
   const rt = app.runtime;
+  const doc = (summary: string) => ({ tags: ['admin'], security: [{ session: [] }], summary });
 
-  app.get('/api/admin/config', { config: { access: ADMINS } }, async (req) => {
+  const configSchema = { ...doc('The effective configuration, secrets masked (audited)'), response: { 200: configAnswer, ...errorResponses } };
+  app.get('/api/admin/config', { config: { access: ADMINS }, schema: configSchema }, async (req) => {
     await recordAudit(rt.db, actorOf(req), { action: 'diagnostics.config_viewed', entity: 'system' });
     return { config: sanitizedConfig(rt.config) };
   });
 
-  app.get('/api/admin/cors-debug', { config: { access: ADMINS } }, async (req) => {
-    const { origin } = parseWith(corsQuery, req.query, 'query');
+  const corsSchema = { ...doc('What CORS and the console answer an Origin (audited)'), querystring: corsQuery, response: { 200: corsDebugAnswer, ...errorResponses } };
+  app.get('/api/admin/cors-debug', { config: { access: ADMINS }, schema: corsSchema }, async (req) => {
+    const { origin } = req.query;
     await recordAudit(rt.db, actorOf(req), { action: 'diagnostics.cors_checked', entity: 'system', after: { origin } });
     // Ask the real server rather than re-deriving its rules: a preflight and a simple request from that Origin.
     const [preflight, simple] = await Promise.all([

@@ -3,6 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import client from 'prom-client';
+import { binary, errorResponses } from '../contract/common.ts';
 
 /**
  * Prometheus metrics, one registry per process. Other code reports with the tiny hooks below
@@ -222,7 +223,12 @@ export function installHttpMetrics(app: FastifyInstance, options: MetricsSources
     const status = (error as { statusCode?: number; status?: number }).statusCode ?? (error as { status?: number }).status ?? reply.statusCode;
     if (status >= 400 && status < 500 && req.isMultipart()) uploadRejected(String((error as { code?: string }).code ?? 'bad_request').toLowerCase().replace(/^fst_err_/, ''));
   });
-  app.get('/metrics', { config: { rateLimit: false } }, async (req, reply) => {
+  const metricsSchema = {
+    tags: ['operations'],
+    summary: 'Prometheus metrics (Bearer METRICS_TOKEN when set)',
+    response: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: binary('metrics') } } }, ...errorResponses },
+  };
+  app.get('/metrics', { config: { rateLimit: false }, schema: metricsSchema }, async (req, reply) => {
     if (options.token && !bearerMatches(req.headers.authorization, options.token)) {
       return reply
         .status(401)

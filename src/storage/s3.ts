@@ -81,6 +81,8 @@ export function createS3Storage(options: S3StorageOptions): Storage {
           Body: data,
           ContentType: contentType,
           ContentLength: data.length,
+          // Keys name their content (see the /files route): a public bucket or CDN may cache forever.
+          CacheControl: 'public, max-age=31536000, immutable',
         }),
       );
     },

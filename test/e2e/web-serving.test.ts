@@ -57,12 +57,19 @@ describe('serving the web app', () => {
   });
 
   it.each(['/looks/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-AbCd', '/admin', '/admin/users/42'])('falls back to the app for %s', async (url) => {
-    const res = await app.inject(url);
+    // What a browser sends when it navigates to a page.
+    const res = await app.inject({ url, headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' } });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('<title>Atelier</title>');
   });
 
-  it.each(['/api/nope', '/api/looks', '/files/renders/x.jpg', '/jobs', '/assets/missing.js', '/something-else'])('keeps the JSON 404 for %s', async (url) => {
+  it('answers an API-style call to /admin/* (no text/html in Accept) with 401, not the page', async () => {
+    const res = await app.inject({ url: '/admin/fabrics', headers: { accept: 'application/json' } });
+    expect(res.statusCode).toBe(401);
+    expect(res.body).not.toContain('<title>');
+  });
+
+  it.each(['/api/nope', '/api/looks/', '/files/renders/x.jpg', '/jobs', '/assets/missing.js', '/something-else'])('keeps the JSON 404 for %s', async (url) => {
     const res = await app.inject(url);
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ error: { code: 'not_found' } });

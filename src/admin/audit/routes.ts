@@ -1,21 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { auditPage, auditQuery } from '../../contract/admin/audit.ts';
+import { errorResponses } from '../../contract/common.ts';
 import { CURATORS } from '../../auth/roles.ts';
 import type { AuditLogRow } from '../../db/schema.ts';
-import { parseWith } from '../../http/validation.ts';
 import { listAudit } from './repository.ts';
-
-const query = z.object({
-  actor: z.string().trim().max(254).optional(),
-  action: z.string().trim().max(80).optional(),
-  entity: z.string().trim().max(40).optional(),
-  entityId: z.string().trim().max(120).optional(),
-  q: z.string().trim().max(120).optional(),
-  from: z.coerce.date({ message: 'expected a date such as 2025-01-31' }).optional(),
-  to: z.coerce.date({ message: 'expected a date such as 2025-01-31' }).optional(),
-  cursor: z.string().regex(/^\d{1,19}$/, { message: 'not a cursor returned by this API' }).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
 
 export function toApiAudit(row: AuditLogRow) {
   return {
@@ -33,10 +22,12 @@ export function toApiAudit(row: AuditLogRow) {
 }
 
 /** Who changed what and when, newest first. */
-export async function auditRoutes(app: FastifyInstance) {
+export async function auditRoutes(base: FastifyInstance) {
+  const app = base.withTypeProvider<ZodTypeProvider>();
   const rt = app.runtime;
-  app.get('/api/admin/audit', { config: { access: CURATORS } }, async (req) => {
-    const q = parseWith(query, req.query, 'query');
+  const schema = { tags: ['admin'], security: [{ session: [] }], summary: 'The audit log, newest first, filtered', querystring: auditQuery, response: { 200: auditPage, ...errorResponses } };
+  app.get('/api/admin/audit', { config: { access: CURATORS }, schema }, async (req) => {
+    const q = req.query;
     const rows = await listAudit(rt.db, { ...q, beforeId: q.cursor, limit: q.limit + 1 });
     const page = rows.slice(0, q.limit);
     return { items: page.map(toApiAudit), nextCursor: rows.length > q.limit ? page.at(-1)!.id : null };

@@ -1,39 +1,14 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { adminRenderPage, cancelAnswer, purgeAnswer, purgeBody, renderFigures, renderListQuery, renderParams, retryAnswer } from '../../contract/admin/renders.ts';
+import { errorResponses } from '../../contract/common.ts';
 import { actorOf } from '../../auth/guard.ts';
 import { ADMINS, CURATORS } from '../../auth/roles.ts';
 import { AppError } from '../../http/errors.ts';
-import { parseWith } from '../../http/validation.ts';
 import { toApiRender } from '../../renders/service.ts';
 import { listRenders } from './repository.ts';
 import { RendersAdmin } from './service.ts';
-
-const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'canceled'] as const;
-const status = z.enum(STATUSES, { message: `expected ${STATUSES.join(', ')}` });
-
-const listQuery = z.object({
-  status: z
-    .string()
-    .transform((v) => v.split(',').filter(Boolean))
-    .pipe(z.array(status))
-    .optional(),
-  engine: z.string().max(40).optional(),
-  cut: z.string().max(80).optional(),
-  family: z.string().max(80).optional(),
-  from: z.coerce.date({ message: 'expected a date such as 2025-01-31' }).optional(),
-  to: z.coerce.date({ message: 'expected a date such as 2025-01-31' }).optional(),
-  cursor: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
-const idParam = z.object({ id: z.uuid({ message: 'expected a render id (UUID)' }) });
-const purgeBody = z.strictObject({
-  olderThanDays: z.number().min(0.01).max(3650),
-  statuses: z
-    .array(z.enum(['succeeded', 'failed', 'canceled'], { message: 'only finished renders (succeeded, failed, canceled) can be purged' }))
-    .min(1)
-    .default(['failed', 'canceled']),
-  dryRun: z.boolean().default(false),
-});
 
 function encodeCursor(createdAt: Date, id: string) {
   return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
@@ -48,13 +23,16 @@ function decodeCursor(cursor: string) {
 }
 
 /** The renders monitor: list with filters, queue figures and live workers, retry, cancel, purge. */
-export async function renderAdminRoutes(app: FastifyInstance) {
+export async function renderAdminRoutes(base: FastifyInstance) {
+  const app = base.withTypeProvider<ZodTypeProvider>();
   const rt = app.runtime;
+  const doc = (summary: string) => ({ tags: ['admin'], security: [{ session: [] }], summary });
   const renders = new RendersAdmin(rt);
   app.addHook('onClose', () => renders.close());
 
-  app.get('/api/admin/renders', { config: { access: CURATORS } }, async (req) => {
-    const q = parseWith(listQuery, req.query, 'query');
+  const listSchema = { ...doc('Renders, newest first, filtered'), querystring: renderListQuery, response: { 200: adminRenderPage, ...errorResponses } };
+  app.get('/api/admin/renders', { config: { access: CURATORS }, schema: listSchema }, async (req) => {
+    const q = req.query;
     const rows = await listRenders(rt.db, { ...q, before: q.cursor ? decodeCursor(q.cursor) : undefined, limit: q.limit + 1 });
     const page = rows.slice(0, q.limit);
     const last = page.at(-1);
@@ -64,17 +42,21 @@ export async function renderAdminRoutes(app: FastifyInstance) {
     };
   });
 
-  app.get('/api/admin/renders/stats', { config: { access: CURATORS } }, async () => renders.figures());
+  const statsSchema = { ...doc('Queue figures and live workers'), response: { 200: renderFigures, ...errorResponses } };
+  app.get('/api/admin/renders/stats', { config: { access: CURATORS }, schema: statsSchema }, async () => renders.figures());
 
-  app.post('/api/admin/renders/:id/retry', { config: { access: CURATORS } }, async (req, reply) => {
-    await renders.retry(actorOf(req), parseWith(idParam, req.params, 'params').id);
-    return reply.status(202).send({ status: 'queued' });
+  const retrySchema = { ...doc('Queue a failed or canceled render again'), params: renderParams, response: { 202: retryAnswer, ...errorResponses } };
+  app.post('/api/admin/renders/:id/retry', { config: { access: CURATORS }, schema: retrySchema }, async (req, reply) => {
+    await renders.retry(actorOf(req), req.params.id);
+    return reply.status(202).send({ status: 'queued' as const });
   });
 
-  app.post('/api/admin/renders/:id/cancel', { config: { access: CURATORS } }, async (req) => {
-    await renders.cancel(actorOf(req), parseWith(idParam, req.params, 'params').id);
-    return { status: 'canceled' };
+  const cancelSchema = { ...doc('Cancel a queued or running render'), params: renderParams, response: { 200: cancelAnswer, ...errorResponses } };
+  app.post('/api/admin/renders/:id/cancel', { config: { access: CURATORS }, schema: cancelSchema }, async (req) => {
+    await renders.cancel(actorOf(req), req.params.id);
+    return { status: 'canceled' as const };
   });
 
-  app.post('/api/admin/renders/purge', { config: { access: ADMINS } }, async (req) => renders.purge(actorOf(req), parseWith(purgeBody, req.body)));
+  const purgeSchema = { ...doc('Delete finished renders older than a number of days (or count them: dryRun)'), body: purgeBody, response: { 200: purgeAnswer, ...errorResponses } };
+  app.post('/api/admin/renders/purge', { config: { access: ADMINS }, schema: purgeSchema }, async (req) => renders.purge(actorOf(req), req.body));
 }

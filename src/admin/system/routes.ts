@@ -1,4 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { systemAnswer } from '../../contract/admin/system.ts';
+import { errorResponses } from '../../contract/common.ts';
 import { ADMINS } from '../../auth/roles.ts';
 import type { Config } from '../../config.ts';
 import { pingDb } from '../../db/database.ts';
@@ -28,9 +31,11 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ok: boolean; ms: numb
 }
 
 /** Detailed health for administrators: database, storage, migrations, process, and the sanitized configuration. */
-export async function systemRoutes(app: FastifyInstance) {
+export async function systemRoutes(base: FastifyInstance) {
+  const app = base.withTypeProvider<ZodTypeProvider>();
   const rt = app.runtime;
-  app.get('/api/admin/system', { config: { access: ADMINS } }, async () => {
+  const schema = { tags: ['admin'], security: [{ session: [] }], summary: 'Detailed health: database, storage, migrations, engines, configuration', response: { 200: systemAnswer, ...errorResponses } };
+  app.get('/api/admin/system', { config: { access: ADMINS }, schema }, async () => {
     const [database, storage, migrations] = await Promise.all([
       timed(() => pingDb(rt.db)),
       timed(() => rt.storage.check()),

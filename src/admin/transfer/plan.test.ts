@@ -17,7 +17,7 @@ function family(slug: string, extra: Partial<FabricFamilyRow> = {}): FabricFamil
 function color(familySlug: string, slug: string, extra: Partial<FabricColorRow> = {}): FabricColorRow {
   return {
     id: `id-${familySlug}-${slug}`, family_id: `id-${familySlug}`, slug, name: slug, hex: '#111111', repeat_mm: null, swatch_key: null,
-    swatch_width_mm: null, active: true, archived_at: null, sort: 0, created_at: at, updated_at: at, ...extra,
+    swatch_width_mm: null, legacy_id: `${familySlug}-${slug}`, active: true, archived_at: null, sort: 0, created_at: at, updated_at: at, ...extra,
   };
 }
 const state: CatalogState = {

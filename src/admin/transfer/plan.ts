@@ -48,7 +48,7 @@ export interface CutValues {
 
 export type Change =
   | { entity: 'family'; op: Op; slug: string; id?: string; values?: Partial<FamilyValues>; changes?: FieldChanges; restore?: boolean }
-  | { entity: 'color'; op: Op; family: string; familyId?: string; slug: string; id?: string; values?: Partial<ColorValues>; changes?: FieldChanges; restore?: boolean }
+  | { entity: 'color'; op: Op; family: string; familyId?: string; slug: string; id?: string; values?: Partial<ColorValues>; changes?: FieldChanges; restore?: boolean; legacyId?: string }
   | { entity: 'cut'; op: 'create' | 'update'; slug: string; id?: string; values?: Partial<CutValues>; changes?: FieldChanges; addViews: string[] };
 
 export interface ImportPlan {
@@ -188,7 +188,8 @@ export function planImport(state: CatalogState, doc: CatalogDocument, format: Ca
       };
       const currentColor = currentColors.get(c.slug);
       if (!currentColor) {
-        changes.push({ entity: 'color', op: 'create', family: family.slug, familyId: current?.row.id, slug: c.slug, values: desiredColor });
+        // A fabrics.json colour keeps its catalogue-wide id for the replaced API (migration 0006).
+        changes.push({ entity: 'color', op: 'create', family: family.slug, familyId: current?.row.id, slug: c.slug, values: desiredColor, ...(c.legacyId ? { legacyId: c.legacyId } : {}) });
         count('colors', 'create');
         return;
       }

@@ -81,7 +81,17 @@ export async function applyChange(db: Db, change: Change, createdFamilies: Map<s
       if (!familyId) throw new Error(`import: family ${change.family} was not written before its colour ${change.slug}`);
       const row = await db
         .insertInto('fabric_colors')
-        .values({ family_id: familyId, slug: change.slug, name: v.name!, hex: v.hex!, repeat_mm: v.repeat_mm ?? null, active: v.active!, sort: v.sort!, updated_at: now })
+        .values({
+          family_id: familyId,
+          slug: change.slug,
+          ...(change.legacyId ? { legacy_id: change.legacyId } : {}),
+          name: v.name!,
+          hex: v.hex!,
+          repeat_mm: v.repeat_mm ?? null,
+          active: v.active!,
+          sort: v.sort!,
+          updated_at: now,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       return row.id;

@@ -1,37 +1,40 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { exportQuery, importFile, importQuery, importResult } from '../../contract/admin/transfer.ts';
+import { binary, errorResponses } from '../../contract/common.ts';
 import { actorOf } from '../../auth/guard.ts';
 import { CURATORS } from '../../auth/roles.ts';
 import { unprocessable } from '../../http/errors.ts';
-import { parseWith } from '../../http/validation.ts';
 import { exportCatalog, importCatalogFile } from './service.ts';
-
-const format = z.enum(['atelier', 'fabrics', 'csv'], { message: 'expected atelier, fabrics or csv' });
-const exportQuery = z.object({ format: format.default('atelier') });
-const importQuery = z.object({
-  format: format.optional(),
-  mode: z.enum(['merge', 'sync'], { message: 'expected merge or sync' }).default('merge'),
-  dryRun: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
-});
 
 /**
  * GET /api/admin/catalog/export?format=atelier|fabrics|csv — a download.
  * POST /api/admin/catalog/import?mode=merge|sync&dryRun=true — the file as the body (JSON, or CSV as
  * text/csv); the answer lists what is (or would be) created, changed and archived.
  */
-export async function transferRoutes(app: FastifyInstance) {
+export async function transferRoutes(base: FastifyInstance) {
+  const app = base.withTypeProvider<ZodTypeProvider>();
   const rt = app.runtime;
+  const doc = (summary: string) => ({ tags: ['admin'], security: [{ session: [] }], summary });
   const bodyLimit = rt.config.admin.importMaxBytes;
   app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string', bodyLimit }, (_req, body, done) => done(null, body));
 
-  app.get('/api/admin/catalog/export', { config: { access: CURATORS } }, async (req, reply) => {
-    const q = parseWith(exportQuery, req.query, 'query');
+  const download = { description: 'the catalogue file, as an attachment', content: { 'application/json': { schema: binary('Atelier JSON or fabrics.json') }, 'text/csv': { schema: binary('CSV') } } };
+  const exportSchema = { ...doc('Download the catalogue (atelier, fabrics or csv)'), querystring: exportQuery, response: { 200: download, ...errorResponses } };
+  app.get('/api/admin/catalog/export', { config: { access: CURATORS }, schema: exportSchema }, async (req, reply) => {
+    const q = req.query;
     const file = await exportCatalog(rt, q.format, actorOf(req));
     return reply.type(file.contentType).header('content-disposition', `attachment; filename="${file.filename}"`).send(file.body);
   });
 
-  app.post('/api/admin/catalog/import', { bodyLimit, config: { access: CURATORS } }, async (req) => {
-    const q = parseWith(importQuery, req.query, 'query');
+  const importSchema = {
+    ...doc('Import a catalogue file (JSON, or CSV as text/csv): merge or sync, or only see what would change'),
+    querystring: importQuery,
+    body: importFile,
+    response: { 200: importResult, ...errorResponses },
+  };
+  app.post('/api/admin/catalog/import', { bodyLimit, config: { access: CURATORS }, schema: importSchema }, async (req) => {
+    const q = req.query;
     if (req.body === undefined || req.body === null || req.body === '') {
       throw unprocessable('body: send the catalog file as the request body');
     }

@@ -14,3 +14,17 @@ export const systemAnswer = z.object({
   config: z.record(z.string(), z.unknown()).describe('every setting; secrets only as [set] / [unset]'),
 });
 export type SystemAnswer = z.infer<typeof systemAnswer>;
+
+/** GET /api/admin/config: the effective configuration, secrets masked. */
+export const configAnswer = z.object({ config: z.record(z.string(), z.unknown()) });
+
+const corsHeaders = z.record(z.string(), z.string());
+const probe = z.object({ status: z.number(), headers: corsHeaders });
+
+/** GET /api/admin/cors-debug?origin=…: what the API and the console answer that Origin. */
+export const corsDebugAnswer = z.object({
+  origin: z.string(),
+  configured: z.object({ corsOrigins: z.array(z.string()), publicBaseUrl: z.string().nullable() }),
+  api: z.object({ allowed: z.boolean(), reason: z.string(), preflight: probe, simpleRequest: probe }),
+  console: z.object({ stateChangingAllowed: z.boolean(), reason: z.string() }),
+});

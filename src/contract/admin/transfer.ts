@@ -31,7 +31,7 @@ export const importResult = z.object({
       op: z.enum(['create', 'update', 'archive']),
       slug: z.string(),
       family: z.string().optional(),
-      restore: z.literal(true).optional(),
+      restore: z.boolean().optional(),
       changes: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })).optional(),
     }),
   ),

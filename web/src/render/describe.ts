@@ -26,8 +26,11 @@ export function viewLabel(view: string, tr: Translator): string {
   return ['front', 'three-quarter', 'back', 'side'].includes(view) ? tr.t(key) : humanize(view);
 }
 
-export function describeRender(render: Render | LookRender, tr: Translator, lookup?: CatalogLookup): RenderCaption {
-  const labels = 'labels' in render ? render.labels : undefined;
+/** What a caption reads of a render: a live preview's selection has these and nothing else. */
+export type Described = Pick<Render, 'family' | 'color' | 'swatchUploadId' | 'cut' | 'view'> & { labels?: LookRender['labels'] };
+
+export function describeRender(render: Described, tr: Translator, lookup?: CatalogLookup): RenderCaption {
+  const labels = render.labels;
   const family = lookup?.families.find((f) => f.id === render.family);
   const colorway = family?.colors.find((c) => c.id === render.color);
   const cut = lookup?.cuts.find((c) => c.id === render.cut);

@@ -65,6 +65,8 @@ export interface Render {
   family: string;
   color: string | null;
   swatchUploadId: string | null;
+  /** What the suit is made of; a photographed cloth is not the family it was ordered with. */
+  cloth?: { kind: 'catalogue' } | { kind: 'photographed'; label: string; thumbnailUrl: string };
   cut: string;
   view: string;
   attempts: number;

@@ -20,7 +20,7 @@ import { useCloth } from '../swatch/useCloth.ts';
 import { AppHeader } from '../ui/AppHeader.tsx';
 import { SkeletonCards } from '../ui/Skeleton.tsx';
 import { Icon } from '../ui/icons.tsx';
-import { ClothSection, ColorPicker, CutAndView, FamilyDetails, GeneratePanel } from './FittingPanel.tsx';
+import { ClothDetails, ClothSection, ColorPicker, CutAndView, FamilyDetails, GeneratePanel } from './FittingPanel.tsx';
 
 type Tab = 'fitting' | 'history' | 'looks';
 const TABS: Tab[] = ['fitting', 'history', 'looks'];
@@ -83,12 +83,14 @@ export function Stylist() {
   );
   const preview = usePreview(selection, undefined, neighbours);
 
+  const clothThumbnailUrl = cloth.cloth?.status === 'ready' ? cloth.cloth.upload.url : undefined;
   const captionFor = (sel: PreviewSelection | undefined) =>
     sel
       ? describeRender(
           { id: '', status: 'queued', progress: 0, family: sel.family, color: sel.color ?? null, swatchUploadId: sel.swatchUploadId ?? null, cut: sel.cut, view: sel.view, attempts: 0, error: null, images: [], createdAt: '', finishedAt: null, durationMs: null },
           tr,
           lookup,
+          { clothThumbnailUrl },
         )
       : undefined;
 
@@ -229,7 +231,7 @@ export function Stylist() {
                   </div>
                 ) : (
                   <>
-                    <FamilyDetails family={family} />
+                    {clothActive ? <ClothDetails thumbnailUrl={clothThumbnailUrl} /> : <FamilyDetails family={family} />}
                     <ColorPicker
                       family={family}
                       colorId={colorId}

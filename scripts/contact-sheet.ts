@@ -9,9 +9,9 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp, { type OverlayOptions } from 'sharp';
-import { createComposeEngine, type RawImage } from '../src/engines/compose/index.ts';
-import type { FabricSpec } from '../src/engines/types.ts';
-import { loadPhotoTemplate, shippedViews } from '../src/templates/index.ts';
+import type { RawImage } from '../src/engines/compose/index.ts';
+import { createRenderService, type FabricDescriptor, type TemplateSource } from '../src/rendering/index.ts';
+import { shippedViews } from '../src/templates/index.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -29,7 +29,7 @@ const rowLabelW = 150;
 
 interface Column {
   label: string;
-  fabric: FabricSpec;
+  fabric: FabricDescriptor;
 }
 
 /** A spread of weaves and patterns from the demo catalog (literal cloths if it is missing). */
@@ -47,7 +47,7 @@ function columns(): Column[] {
   ];
   if (existsSync(file)) {
     const demo = JSON.parse(readFileSync(file, 'utf8')) as {
-      families: Array<{ slug: string; name: string; design: FabricSpec['design']; colors: Array<{ slug: string; name: string; hex: string; repeatMm?: number }> }>;
+      families: Array<{ slug: string; name: string; design: FabricDescriptor['design']; colors: Array<{ slug: string; name: string; hex: string; repeatMm?: number }> }>;
     };
     const cols: Column[] = [];
     for (const [fam, col] of picks) {
@@ -86,9 +86,10 @@ async function cell(raw: RawImage, crop: boolean): Promise<Buffer> {
 }
 
 async function main() {
-  const engine = createComposeEngine({ templateCacheDir: resolve(root, 'data/template-cache') });
+  // Through the render service, as the product renders (previews are JPEG q86, then scaled down).
+  const rendering = createRenderService({ threads: 2, textureCacheBytes: 128 * 1024 * 1024, templateCacheDir: resolve(root, 'data/template-cache') });
   const cols = columns();
-  const rows: Array<{ label: string[]; cut: string; view: string }> = shippedViews().map((v) => {
+  const rows: Array<{ label: string[]; cut: string; view: string; template?: TemplateSource }> = shippedViews().map((v) => {
     // "Single-breasted two-button" → two lines, then the view.
     const [first, ...rest] = v.name.split(' ');
     return { label: [first, rest.join(' '), v.view], cut: v.cut, view: v.view };
@@ -98,9 +99,8 @@ async function main() {
   for (const [name, label] of [['recto', 'Photo template'], ['cruzado', 'Photo template']] as const) {
     const base = `${photoDir}/${name}_reference.jpg`;
     if (!existsSync(base)) continue;
-    const tpl = await loadPhotoTemplate(await readFile(base), await readFile(`${photoDir}/${name}_mask.png`), { cut: `photo-${name}`, view: 'front' });
-    engine.addTemplate(tpl);
-    rows.push({ label: [label, `${name}_reference.jpg`, name === 'recto' ? 'single-breasted' : 'double-breasted'], cut: tpl.cut, view: tpl.view });
+    const template: TemplateSource = { kind: 'bytes', base: await readFile(base), mask: await readFile(`${photoDir}/${name}_mask.png`) };
+    rows.push({ label: [label, `${name}_reference.jpg`, name === 'recto' ? 'single-breasted' : 'double-breasted'], cut: `photo-${name}`, view: 'front', template });
   }
 
   const W = rowLabelW + cols.length * cellW;
@@ -112,7 +112,9 @@ async function main() {
     const top = labelH + 8 + r * (cellH + 6);
     composites.push({ input: textSvg(rowLabelW, 70, row.label, 12, 'start', 'bold'), left: 0, top: top + cellH / 2 - 30 });
     for (let c = 0; c < cols.length; c++) {
-      const raw = await engine.renderRaw({ cut: row.cut, view: row.view, fabric: cols[c].fabric }, 'preview');
+      const { images } = await rendering.render({ cut: row.cut, view: row.view, template: row.template, fabric: cols[c].fabric, sizes: ['preview'] });
+      const { data, info } = await sharp(images[0]!.data).raw().toBuffer({ resolveWithObject: true });
+      const raw: RawImage = { width: info.width, height: info.height, rgb: new Uint8Array(data.buffer, data.byteOffset, data.length) };
       composites.push({ input: await cell(raw, true), left: rowLabelW + c * cellW, top });
     }
     process.stdout.write(`${row.cut}/${row.view} `);
@@ -123,6 +125,7 @@ async function main() {
     .png({ palette: true, quality: 92, effort: 8, dither: 0.6 })
     .toFile(outFile);
   console.log(`\n${outFile}: ${W}×${H}, ${(img.size / 1024).toFixed(0)} KiB`);
+  await rendering.close();
 }
 
 await main();

@@ -89,6 +89,13 @@ const envSchema = z.object({
   WORKER_DEAD_AFTER_MS: int(500, 3_600_000).default(30_000),
   JOB_MAX_ATTEMPTS: int(1, 25).default(3),
   TEXTURE_CACHE_MB: int(8, 4096).default(128),
+  // The render service's threads (src/rendering): unset = WORKER_CONCURRENCY.
+  RENDER_THREADS: int(1, 64).optional(),
+  RENDER_THREAD_QUEUE_MAX: int(1, 100_000).default(64),
+  TEMPLATE_MEMORY_MB: int(16, 8192).default(256),
+  SWATCH_TILE_CACHE_MB: int(4, 4096).default(64),
+  // Fast path: a preview-only POST /api/renders renders on the replica that received it.
+  PREVIEW_DIRECT: bool.default(true),
   TEMPLATE_CACHE_DIR: z.string().min(1).optional(),
   // Fault injection for tests only (ignored unless NODE_ENV=test): makes each render last this long.
   TEST_RENDER_DELAY_MS: int(0, 600_000).default(0),
@@ -185,6 +192,13 @@ export interface Config {
     /** Rasterised garment templates, so a new process starts rendering in milliseconds. */
     templateCacheDir: string;
     testRenderDelayMs: number;
+  };
+  rendering: {
+    threads: number;
+    maxQueue: number;
+    templateCacheBytes: number;
+    tileCacheBytes: number;
+    previewDirect: boolean;
   };
   shutdownTimeoutMs: number;
   watermark: { text: string; opacity: number; position: Env['WATERMARK_POSITION'] };
@@ -327,6 +341,13 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       textureCacheBytes: e.TEXTURE_CACHE_MB * 1024 * 1024,
       templateCacheDir: path.resolve(e.TEMPLATE_CACHE_DIR ?? path.join(dataDir, 'cache', 'templates')),
       testRenderDelayMs: e.NODE_ENV === 'test' ? e.TEST_RENDER_DELAY_MS : 0,
+    },
+    rendering: {
+      threads: e.RENDER_THREADS ?? e.WORKER_CONCURRENCY,
+      maxQueue: e.RENDER_THREAD_QUEUE_MAX,
+      templateCacheBytes: e.TEMPLATE_MEMORY_MB * 1024 * 1024,
+      tileCacheBytes: e.SWATCH_TILE_CACHE_MB * 1024 * 1024,
+      previewDirect: e.PREVIEW_DIRECT,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     watermark: { text: e.WATERMARK_TEXT, opacity: e.WATERMARK_OPACITY, position: e.WATERMARK_POSITION },

@@ -12,8 +12,8 @@ import { countFamilies } from './catalog/repository.ts';
 import type { Config } from './config.ts';
 import { createDb, createPool, migrate, type Db } from './db/database.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
-import { createComposeEngine } from './engines/compose/index.ts';
-import type { Engine } from './engines/types.ts';
+import type { EngineInfo } from './engines/types.ts';
+import { createRenderService, type RenderService } from './rendering/index.ts';
 import { RenderEvents } from './renders/events.ts';
 import { createStorage } from './storage/index.ts';
 import type { Storage } from './storage/types.ts';
@@ -29,7 +29,10 @@ export interface Runtime {
   db: Db;
   databaseUrl: string;
   storage: Storage;
-  engines: Map<string, Engine>;
+  /** What each engine is and draws (rendering itself goes through `rendering`). */
+  engines: ReadonlyMap<string, EngineInfo>;
+  /** The one render service of this process: its thread pool starts on first use. */
+  rendering: RenderService;
   events: RenderEvents;
   /** The public catalogue's reads, kept in memory until a NOTIFY says it changed. */
   catalog: CatalogCache;
@@ -64,8 +67,17 @@ export async function startRuntime(config: Config, logger: Logger, options: { se
       logger.info({ summary }, 'demo catalog seeded');
     }
     const storage = createStorage(config.storage);
-    const engines = new Map<string, Engine>();
-    engines.set('compose', createComposeEngine({ textureCacheBytes: config.worker.textureCacheBytes, templateCacheDir: config.worker.templateCacheDir }));
+    const rendering = createRenderService({
+      threads: config.rendering.threads,
+      maxQueue: config.rendering.maxQueue,
+      textureCacheBytes: config.worker.textureCacheBytes,
+      templateCacheDir: config.worker.templateCacheDir,
+      templateCacheBytes: config.rendering.templateCacheBytes,
+      tileCacheBytes: config.rendering.tileCacheBytes,
+      storage,
+      logger,
+    });
+    const engines = rendering.engines;
     const events = new RenderEvents(databaseUrl, logger);
     await events.start();
     return {
@@ -76,9 +88,11 @@ export async function startRuntime(config: Config, logger: Logger, options: { se
       databaseUrl,
       storage,
       engines,
+      rendering,
       events,
       catalog: new CatalogCache((listener) => events.onCatalogChange(listener)),
       async close() {
+        await rendering.close();
         await events.stop();
         await db.destroy();
         // Kysely only ends a pool it has used; a command that never queried through it (migrate)

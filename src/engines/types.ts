@@ -1,7 +1,11 @@
 /**
- * The contract every renderer (compose on CPU, comfyui on GPU) fulfils.
- * The job handler only knows this file; engines never touch the database or storage.
+ * The contract every renderer (compose on CPU, comfyui on GPU, the studio) fulfils.
+ * Engines never touch the database or storage: the render service (src/rendering) resolves what an
+ * engine declares it needs (template, cloth pixels, a painted mask) and hands it over resolved.
  */
+import type { CutView } from '../templates/types.ts';
+
+export type { CutView };
 
 /** Weave structures a family can be woven in. */
 export type WeaveKind =
@@ -79,10 +83,10 @@ export interface RenderRequest {
   fabric: FabricSpec;
   watermark: WatermarkSpec;
   /**
-   * A photo template uploaded by an admin (a model in a light suit plus its garment mask), for a
-   * cut/view the engine does not ship; `version` changes whenever the photo or mask does.
+   * The template, already loaded, when it is not one the engine ships: an admin's photo view (a
+   * model in a light suit plus its garment mask) or a client's photo with a painted mask (studio).
    */
-  photoTemplate?: { base: Uint8Array; mask: Uint8Array; version: string };
+  template?: CutView;
   /** Sizes to produce (default all three): a live preview needs only 'preview', ten times cheaper. */
   sizes?: Array<'full' | 'preview' | 'thumb'>;
   /** Formats to encode; JPEG is always produced. */
@@ -115,12 +119,34 @@ export interface CutViewInfo {
   version: string;
 }
 
+/** What an engine needs resolved before it renders; the render service provides exactly that. */
+export interface EngineNeeds {
+  /**
+   * The garment template of the cut/view. Shipped (drawn) views the engine loads itself; photo views
+   * and studio photos reach it as `RenderRequest.template`, loaded once per version.
+   */
+  template: boolean;
+  /** The cloth's pixels: a photographed swatch as a seamless tile (`FabricSpec.swatch`). */
+  swatchTile: boolean;
+  /** A mask painted over a client's photo, part of the request (studio). */
+  paintedMask: boolean;
+}
+
 export interface Engine {
   /** 'compose', 'comfyui', ... */
   readonly name: string;
   /** Part of the render cache key: bump when output pixels change for the same input. */
   readonly version: string;
+  /**
+   * Where its work happens: 'thread' engines are CPU-bound and run inside the render pool's worker
+   * threads; 'remote' engines (a GPU server) only wait on the network, from the event loop.
+   */
+  readonly runsOn: 'thread' | 'remote';
+  readonly needs: EngineNeeds;
   /** Templates this engine can render; the catalog's cuts refer to these. */
   views(): CutViewInfo[];
   render(request: RenderRequest): Promise<RenderResult>;
 }
+
+/** What an engine is and draws, without rendering: the render service renders for it. */
+export type EngineInfo = Omit<Engine, 'render'>;

@@ -31,8 +31,8 @@ export const SRGB8_TO_LINEAR: Float32Array = (() => {
  * Linear light → 8-bit sRGB by table. 16384 steps keep the dark end (where sRGB codes are closest
  * together in linear light: code 1 ≈ 0.0003) exact to the nearest code, which matters for navy.
  */
-const LIN_LUT_SIZE = 16384;
-const LINEAR_TO_SRGB8_LUT: Uint8Array = (() => {
+export const LIN_LUT_SIZE = 16384;
+export const LINEAR_TO_SRGB8_LUT: Uint8Array = (() => {
   const t = new Uint8Array(LIN_LUT_SIZE + 1);
   // Decide each entry by the exact nearest code in linear light, not by rounding in sRGB, so that
   // averages of quantised pixels stay unbiased.

@@ -16,6 +16,7 @@
  *    the true mean of the cloth it covers, so fine stripes cannot alias into moiré and the tile mean
  *    is preserved exactly. Nap (raised fibre) is a small wrap-around blur after that.
  */
+import { ByteCache } from '../cache.ts';
 import type { FabricSpec, SwatchTile } from '../engines/types.ts';
 import {
   type Lab,
@@ -547,43 +548,11 @@ export interface TextureCache {
  * returned but not kept.
  */
 export function createTextureCache(maxBytes: number = 64 * 1024 * 1024, opts: TextureOptions = {}): TextureCache {
-  if (!(maxBytes >= 0)) throw new Error('maxBytes must be ≥ 0');
-  const map = new Map<string, FabricTexture>();
-  let bytes = 0, hits = 0, misses = 0, evictions = 0;
-  const sizeOf = (t: FabricTexture) => t.rgb.byteLength + (t.groundCoverage?.byteLength ?? 0) + 256;
+  const cache = new ByteCache<FabricTexture>({ maxBytes, sizeOf: (t) => t.rgb.byteLength + (t.groundCoverage?.byteLength ?? 0) + 256 });
   return {
-    get(spec, pxPerMm) {
-      const key = textureKey(spec, pxPerMm);
-      const found = map.get(key);
-      if (found) {
-        hits++;
-        map.delete(key);
-        map.set(key, found);
-        return found;
-      }
-      misses++;
-      const tex = generateFabricTexture(spec, pxPerMm, opts);
-      const size = sizeOf(tex);
-      if (size > maxBytes) return tex;
-      map.set(key, tex);
-      bytes += size;
-      for (const [k, v] of map) {
-        if (bytes <= maxBytes) break;
-        map.delete(k);
-        bytes -= sizeOf(v);
-        evictions++;
-      }
-      return tex;
-    },
-    has(spec, pxPerMm) {
-      return map.has(textureKey(spec, pxPerMm));
-    },
-    clear() {
-      map.clear();
-      bytes = 0;
-    },
-    stats() {
-      return { entries: map.size, bytes, maxBytes, hits, misses, evictions };
-    },
+    get: (spec, pxPerMm) => cache.getOrMake(textureKey(spec, pxPerMm), () => generateFabricTexture(spec, pxPerMm, opts)),
+    has: (spec, pxPerMm) => cache.has(textureKey(spec, pxPerMm)),
+    clear: () => cache.clear(),
+    stats: () => cache.stats(),
   };
 }

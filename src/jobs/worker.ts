@@ -7,10 +7,12 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from '../db/database.ts';
 import type { Runtime } from '../runtime.ts';
-import { createRenderPool } from '../engines/render-pool.ts';
-import type { Engine } from '../engines/types.ts';
+import { publishRenderEvent } from '../renders/events.ts';
+import { failStrandedRenders } from '../renders/repository.ts';
 import { createRenderTask } from './render-task.ts';
 import { createRetentionTask, RETENTION_TASK, retentionCronItems } from '../ops/retention.ts';
+
+const STRANDED_MESSAGE = 'The render stopped when the machine rendering it was lost, with no attempt left; order it again';
 
 export interface WorkerHandle {
   id: string;
@@ -63,17 +65,10 @@ export async function startWorker(rt: Runtime): Promise<WorkerHandle> {
     queueLog[method](meta ?? {}, message);
   });
   const utils: WorkerUtils = await makeWorkerUtils({ pgPool: rt.pool, logger: graphileLogger });
-  // Renders run on threads: the event loop stays free for heartbeats, events and HTTP.
-  const composePool = createRenderPool(rt.engines.get('compose')!, {
-    threads: config.worker.concurrency,
-    textureCacheBytes: config.worker.textureCacheBytes,
-    templateCacheDir: config.worker.templateCacheDir,
-    logger,
-  });
-  // Threads load templates in the background; a job that arrives first simply waits in its thread.
-  composePool.warm().catch((err) => logger.error({ err }, 'render threads failed to start'));
-  const engines = new Map<string, Engine>([['compose', composePool]]);
-  const renderTask = createRenderTask(rt, engines, () => id);
+  // Renders run on the render service's threads: the event loop stays free for heartbeats, events
+  // and HTTP. Threads load templates in the background; a job that arrives first simply waits.
+  rt.rendering.warm().catch((err) => logger.error({ err }, 'render threads failed to start'));
+  const renderTask = createRenderTask(rt, () => id);
   let stopped = false;
   const queuePool = patientPool(rt.pool, () => stopped, logger);
   const runnerOptions = {
@@ -161,6 +156,11 @@ export async function startWorker(rt: Runtime): Promise<WorkerHandle> {
       if (w.job_worker_ids.length) await utils.forceUnlockWorkers(w.job_worker_ids);
       logger.warn({ deadWorker: w.id }, 'worker stopped sending heartbeats; its jobs were released');
     }
+    // Renders whose job is spent (or gone) would otherwise stay 'running' forever.
+    for (const renderId of await failStrandedRenders(db, config.worker.deadAfterMs, STRANDED_MESSAGE)) {
+      await publishRenderEvent(rt.pool, { id: renderId, status: 'failed', progress: 0, error: STRANDED_MESSAGE }).catch(() => undefined);
+      logger.warn({ renderId }, 'render had no attempt left after its worker was lost; marked failed');
+    }
   }
 
   const timer = setInterval(() => {
@@ -178,7 +178,6 @@ export async function startWorker(rt: Runtime): Promise<WorkerHandle> {
         clearInterval(timer);
         stopped = true;
         await runner.stop().catch((err) => logger.warn({ err }, 'job queue did not stop cleanly'));
-        await composePool.close();
         await db.updateTable('workers').set({ stopped_at: sql`now()` as never }).where('id', '=', id).execute().catch(() => undefined);
         await utils.release();
         logger.info({ workerId: id }, 'worker stopped');

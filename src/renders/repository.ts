@@ -125,28 +125,69 @@ export function markRunning(db: Db, id: string, workerId: string) {
     .executeTakeFirst();
 }
 
-export async function setProgress(db: Db, id: string, progress: number): Promise<void> {
-  await db.updateTable('renders').set({ progress }).where('id', '=', id).where('status', '=', 'running').execute();
+/**
+ * Writes by a worker are fenced by its attempt (the `attempts` value its markRunning returned): a
+ * worker wrongly taken for dead whose render was re-run by another can no longer touch the render.
+ */
+export async function setProgress(db: Db, id: string, attempt: number, progress: number): Promise<void> {
+  await db.updateTable('renders').set({ progress }).where('id', '=', id).where('status', '=', 'running').where('attempts', '=', attempt).execute();
 }
 
-export function markSucceeded(db: Db, id: string, images: StoredImage[], durationMs: number) {
+export function markSucceeded(db: Db, id: string, attempt: number, images: StoredImage[], durationMs: number) {
   return db
     .updateTable('renders')
     .set({ status: 'succeeded', progress: 1, images: JSON.stringify(images), finished_at: new Date(), duration_ms: durationMs, error: null })
     .where('id', '=', id)
     .where('status', '=', 'running')
+    .where('attempts', '=', attempt)
     .returning('id')
     .executeTakeFirst();
 }
 
-/** A failed attempt: back to 'queued' when graphile-worker will retry, 'failed' after the last one. */
-export async function markAttemptFailed(db: Db, id: string, error: string, final: boolean): Promise<void> {
-  await db
+/**
+ * A failed attempt: back to 'queued' when graphile-worker will retry, 'failed' after the last one.
+ * Returns false when the attempt is no longer the render's current one (nothing was changed).
+ */
+export async function markAttemptFailed(db: Db, id: string, attempt: number, error: string, final: boolean): Promise<boolean> {
+  const row = await db
     .updateTable('renders')
     .set({ status: final ? 'failed' : 'queued', error, finished_at: final ? new Date() : null, progress: 0 })
     .where('id', '=', id)
     .where('status', 'in', ['queued', 'running'])
-    .execute();
+    .where('attempts', '=', attempt)
+    .returning('id')
+    .executeTakeFirst();
+  return !!row;
+}
+
+/**
+ * Renders that nothing will ever finish: queued or running, older than `graceMs`, and with no job
+ * that can still run them (none at all — a live preview whose replica died — or one whose attempts
+ * are spent and that no live worker holds: JOB_MAX_ATTEMPTS reached, or a worker lost on the last
+ * attempt). Failing them with a reason lets an identical request render afresh instead of joining
+ * a render that stays 'running' forever. graphile-worker's public view has no payload, hence its table.
+ */
+export async function failStrandedRenders(db: Db, graceMs: number, error: string): Promise<string[]> {
+  // A render without any job is a live preview rendering on an API replica: give it far longer.
+  const orphanGraceMs = Math.max(graceMs, 120_000);
+  const { rows } = await sql<{ id: string }>`
+    UPDATE renders r
+       SET status = 'failed', error = ${error}, finished_at = now(), progress = 0
+      FROM (
+        SELECT r2.id, EXISTS (SELECT 1 FROM graphile_worker._private_jobs j WHERE j.payload->>'renderId' = r2.id::text) AS has_job
+          FROM renders r2
+         WHERE r2.status IN ('queued', 'running')
+           AND coalesce(r2.started_at, r2.created_at) < now() - make_interval(secs => ${graceMs / 1000})
+           AND NOT EXISTS (
+             SELECT 1 FROM graphile_worker._private_jobs j
+              WHERE j.payload->>'renderId' = r2.id::text
+                AND (j.attempts < j.max_attempts OR j.locked_at IS NOT NULL))
+      ) s
+     WHERE r.id = s.id
+       AND r.status IN ('queued', 'running')
+       AND (s.has_job OR coalesce(r.started_at, r.created_at) < now() - make_interval(secs => ${orphanGraceMs / 1000}))
+    RETURNING r.id`.execute(db);
+  return rows.map((r) => r.id);
 }
 
 /** Renders waiting or running: ordered by one client, and in all (the queue caps). */

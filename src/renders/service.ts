@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
+import os from 'node:os';
 import type { RenderImage } from '../contract/renders.ts';
 import type { Runtime } from '../runtime.ts';
 import { findColorBySlug, findCutBySlugOrLegacyId, findFamilyBySlug, listActiveCutViews } from '../catalog/repository.ts';
 import type { Transaction } from 'kysely';
-import type { Database, FabricColorRow, FabricFamilyRow, RenderRow, SwatchUploadRow } from '../db/schema.ts';
-import type { FabricDesign } from '../engines/types.ts';
+import type { Database, FabricColorRow, RenderRow, SwatchUploadRow } from '../db/schema.ts';
 import { AppError, unprocessable } from '../http/errors.ts';
-import { renderOrdered } from '../ops/metrics.ts';
+import { renderFinished, renderOrdered } from '../ops/metrics.ts';
+import { fabricDescriptor, type FabricDescriptor } from '../rendering/fabric.ts';
+import { renderJobFor, renderKeyPrefix } from '../rendering/jobs.ts';
 import { findSwatchUploadById } from '../swatches/repository.ts';
+import { publishRenderEvent } from './events.ts';
 import {
   addBatchItem,
   countWaitingRenders,
@@ -15,6 +18,7 @@ import {
   createBatch,
   enqueueRenderJob,
   findLiveRenderByCacheKey,
+  markSucceeded,
   insertRenderUnlessLive,
   type RenderView,
 } from './repository.ts';
@@ -43,27 +47,8 @@ export interface RenderOrderResult {
   renders: Array<{ render: RenderRow; reused: boolean }>;
 }
 
-/** What determines a render's fabric, without pixels: hashed into the cache key. */
-export interface FabricDescriptor {
-  design: FabricDesign;
-  hex: string;
-  repeatMm?: number;
-  swatch?: { uploadId: string; key: string; sha256: string; widthMm: number };
-  /** A colour whose cloth is a photographed swatch, already made into a tile by the admin console. */
-  tile?: { key: string; widthMm: number };
-}
-
-export function fabricDescriptor(family: FabricFamilyRow, color: FabricColorRow | undefined, swatch: SwatchUploadRow | undefined): FabricDescriptor {
-  const design = family.design as FabricDesign;
-  return {
-    design,
-    hex: color?.hex ?? swatch?.mean_hex ?? '#808080',
-    repeatMm: color?.repeat_mm != null ? Number(color.repeat_mm) : undefined,
-    swatch: swatch ? { uploadId: swatch.id, key: swatch.storage_key, sha256: swatch.sha256, widthMm: Number(swatch.width_mm) } : undefined,
-    // Tile keys name their content (hash and width), so the key itself identifies the pixels.
-    tile: !swatch && color?.swatch_key ? { key: color.swatch_key, widthMm: Number(color.swatch_width_mm ?? 60) } : undefined,
-  };
-}
+// Fabric resolution lives in the render service, written once.
+export { fabricDescriptor, type FabricDescriptor } from '../rendering/fabric.ts';
 
 function stableStringify(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
@@ -166,7 +151,9 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
     planned.push({ cutId: cut.id, view: view.view, cacheKey });
   }
 
-  return db.transaction().execute(async (trx) => {
+  // Only the preview size, on an engine that renders on our threads: render on this replica now.
+  const direct = !!sizes && sizes.length === 1 && sizes[0] === 'preview' && engine.runsOn === 'thread' && config.rendering.previewDirect;
+  const result = await db.transaction().execute(async (trx) => {
     if (order.client) await lockClientOrders(trx, order.client);
     const batchId = await createBatch(trx, {
       source: order.source,
@@ -176,6 +163,8 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
     const renders: RenderOrderResult['renders'] = [];
     for (const [position, plan] of planned.entries()) {
       const inserted = await insertRenderUnlessLive(trx, {
+        // A live preview renders here at once (its first attempt): no job unless that fails.
+        ...(direct ? { status: 'running' as const, attempts: 1, started_at: new Date(), worker_id: DIRECT_WORKER_ID } : {}),
         cache_key: plan.cacheKey,
         engine: engine.name,
         engine_version: engine.version,
@@ -190,7 +179,7 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
       });
       let render: RenderRow;
       if (inserted) {
-        await enqueueRenderJob(trx, { renderId: inserted.id, requestId: order.requestId }, config.worker.maxAttempts);
+        if (!direct) await enqueueRenderJob(trx, { renderId: inserted.id, requestId: order.requestId }, config.worker.maxAttempts);
         render = inserted;
       } else {
         const live = await findLiveRenderByCacheKey(trx, plan.cacheKey);
@@ -206,6 +195,52 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
     for (const r of renders) renderOrdered(r.reused);
     return { batchId, renders };
   });
+  if (direct) {
+    await Promise.all(result.renders.filter((r) => !r.reused).map((r) => renderDirectly(rt, r.render, order.requestId)));
+  }
+  return result;
+}
+
+/** worker_id of renders made on an API replica's render threads rather than by a queue worker. */
+const DIRECT_WORKER_ID = `api:${os.hostname()}:${process.pid}`;
+
+/**
+ * The live preview's fast path: the row is written as running (attempt 1) and rendered on this
+ * replica's render threads, stored under its attempt's keys and finished exactly as a worker would
+ * (events, cache key, files). If it cannot be done here (threads saturated, a failure), the render
+ * goes back to the queue for the workers: the request still gets an answer, 202 instead of 200.
+ */
+async function renderDirectly(rt: Runtime, render: RenderRow, requestId: string): Promise<void> {
+  const started = performance.now();
+  const log = rt.logger.child({ renderId: render.id, requestId });
+  let keys: string[] = [];
+  try {
+    const result = await rt.rendering.render(await renderJobFor(rt, render));
+    const images = await rt.rendering.store(result.images, renderKeyPrefix(render.id, 1));
+    keys = images.map((i) => i.key);
+    const durationMs = Math.round(performance.now() - started);
+    if (!(await markSucceeded(rt.db, render.id, 1, images, durationMs))) {
+      await Promise.all(keys.map((k) => rt.storage.delete(k).catch(() => undefined)));
+      return;
+    }
+    renderFinished(render.engine, ['preview'], durationMs, 'succeeded');
+    await publishRenderEvent(rt.pool, { id: render.id, status: 'succeeded', progress: 1 });
+    log.debug({ durationMs, timings: result.timings }, 'preview rendered directly');
+  } catch (error) {
+    log.warn({ err: error }, 'direct preview failed; handing it to the queue');
+    await Promise.all(keys.map((k) => rt.storage.delete(k).catch(() => undefined)));
+    await rt.db.transaction().execute(async (trx) => {
+      const back = await trx
+        .updateTable('renders')
+        .set({ status: 'queued', worker_id: null, progress: 0 })
+        .where('id', '=', render.id)
+        .where('status', '=', 'running')
+        .where('attempts', '=', 1)
+        .returning('id')
+        .executeTakeFirst();
+      if (back) await enqueueRenderJob(trx, { renderId: render.id, requestId }, rt.config.worker.maxAttempts);
+    });
+  }
 }
 
 /** Seconds a refused client is told to wait: roughly the time the queue takes to move on. */

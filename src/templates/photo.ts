@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-import { blur, srgbToLinear } from './raster-ops.ts';
+import { SRGB8_TO_LINEAR } from '../fabrics/color.ts';
+import { blur } from './raster-ops.ts';
 import { buildLevels } from './levels.ts';
 import type { CutView } from './types.ts';
 
@@ -24,11 +25,7 @@ export interface PhotoTemplateOptions {
   foldWarp?: number;
 }
 
-const LUMA_LUT = (() => {
-  const t = new Float32Array(256);
-  for (let i = 0; i < 256; i++) t[i] = srgbToLinear(i / 255);
-  return t;
-})();
+const LUMA_LUT = SRGB8_TO_LINEAR;
 
 export async function loadPhotoTemplate(base: Buffer, mask: Buffer, opts: PhotoTemplateOptions = {}): Promise<CutView> {
   const w = opts.width ?? 1024;

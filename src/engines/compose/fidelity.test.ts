@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SRGB8_TO_LINEAR, generateFabricTexture, hexToLab } from '../../fabrics/index.ts';
+import { SRGB8_TO_LINEAR, generateFabricTexture, hexToLab, linearToSrgb8Exact } from '../../fabrics/index.ts';
 import type { FabricDesign, FabricSpec } from '../types.ts';
 import { SHADE_LEVELS } from '../../templates/index.ts';
 import { createComposeEngine } from './index.ts';
@@ -214,8 +214,7 @@ describe('filtering at figure scale', () => {
             acc += sample(uu, vv, c);
           }
         const lin = acc / 16;
-        const v = lin <= 0.0031308 ? 12.92 * lin : 1.055 * Math.pow(lin, 1 / 2.4) - 0.055;
-        ref[p * 3 + c] = Math.round(Math.max(0, Math.min(1, v)) * 255);
+        ref[p * 3 + c] = linearToSrgb8Exact(lin);
       }
     }
     const band = (px: Uint8Array): Decoded => ({ px: px.subarray(y0 * level.width * 3, y1 * level.width * 3), width: level.width, height: y1 - y0 });

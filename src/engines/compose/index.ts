@@ -11,8 +11,8 @@ import { finishFor, renderCloth, renderOverlay, type Finish } from './render.ts'
 import { TextureCache, type LinearTexture } from './texture.ts';
 import { applyStamp, stampFor } from './watermark.ts';
 
-/** Bump when output pixels change for the same template and cloth. */
-export const COMPOSE_ENGINE_VERSION = 'compose-1';
+/** Bump when output pixels change for the same template and cloth (2: the colour module's linear→sRGB table). */
+export const COMPOSE_ENGINE_VERSION = 'compose-2';
 
 export interface ComposeEngineOptions {
   /** Bytes of linearised textures kept in memory (default 96 MB). */
@@ -51,13 +51,16 @@ export interface ComposeEngine extends Engine {
   /** The template for a cut/view (built on first use). */
   template(cut: string, view: string): Promise<CutView>;
   /** Render one size to raw RGB without encoding or watermark (tests, contact sheet). */
-  renderRaw(request: Pick<RenderRequest, 'cut' | 'view' | 'fabric'>, size?: LevelName): Promise<RawImage>;
+  renderRaw(request: Pick<RenderRequest, 'cut' | 'view' | 'fabric' | 'template'>, size?: LevelName): Promise<RawImage>;
   /** The shading a fabric receives at one size. */
   shadingMaps(cut: string, view: string, design: FabricDesign, size?: LevelName): Promise<ShadingMaps>;
   /** Loads every shipped view (warm start). */
   warm(): Promise<void>;
   readonly textureCache: TextureCache;
 }
+
+/** Drawn views it loads itself; photo views and swatch tiles from the render service. */
+export const COMPOSE_NEEDS = { template: true, swatchTile: true, paintedMask: false } as const;
 
 export const OUTPUT_SIZES: Record<LevelName, 'full' | 'preview' | 'thumb'> = { full: 'full', preview: 'preview', thumb: 'thumb' };
 
@@ -115,6 +118,8 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
   const engine: ComposeEngine = {
     name: 'compose',
     version: COMPOSE_ENGINE_VERSION,
+    runsOn: 'thread',
+    needs: COMPOSE_NEEDS,
     textureCache: textures,
 
     views(): CutViewInfo[] {
@@ -134,7 +139,7 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
     },
 
     async renderRaw(request, size = 'full') {
-      const cv = await template(request.cut, request.view);
+      const cv = request.template ?? (await template(request.cut, request.view));
       const tex = textures.get(request.fabric, cv.levels[size].pxPerMm);
       return renderLevel(cv, size, tex, request.fabric.design);
     },
@@ -176,7 +181,7 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
       const { signal, onProgress } = request;
       checkAbort(signal);
       onProgress?.(0);
-      const cv = await template(request.cut, request.view);
+      const cv = request.template ?? (await template(request.cut, request.view));
       lap('template');
       checkAbort(signal);
 

@@ -2,21 +2,14 @@
  * The hot loop: one pass over a level's cloth pixels, then overlays. Everything that does not depend
  * on the cloth was precomputed when the template loaded.
  */
+import { LIN_LUT_SIZE, LINEAR_TO_SRGB8_LUT } from '../../fabrics/color.ts';
 import { SHADE_LEVELS, SHADE_ONE, type ViewLevel } from '../../templates/types.ts';
 import type { FabricDesign } from '../types.ts';
 import type { LinearTexture } from './texture.ts';
 
-/** Linear light → sRGB 8-bit, indexed by round(linear × LIN_STEPS). Fine enough for deep navies. */
-const LIN_STEPS = 16383;
-const LIN_TO_SRGB8 = (() => {
-  const t = new Uint8Array(LIN_STEPS + 1);
-  for (let i = 0; i <= LIN_STEPS; i++) {
-    const c = i / LIN_STEPS;
-    const s = c <= 0.0031308 ? 12.92 * c : 1.055 * Math.pow(c, 1 / 2.4) - 0.055;
-    t[i] = Math.max(0, Math.min(255, Math.round(s * 255)));
-  }
-  return t;
-})();
+/** Linear light → sRGB 8-bit, indexed by round(linear × LIN_STEPS): the colour module's table. */
+const LIN_STEPS = LIN_LUT_SIZE;
+const LIN_TO_SRGB8 = LINEAR_TO_SRGB8_LUT;
 
 /** The shading as a fabric sees it: a multiplier and an additive (white) lustre per shade level. */
 export interface Finish {

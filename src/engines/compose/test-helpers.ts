@@ -2,7 +2,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { SRGB8_TO_LINEAR, deltaE2000, linearToLab, type Lab } from '../../fabrics/index.ts';
+import { SRGB8_TO_LINEAR, deltaE2000, linearToLab, linearToSrgb8Exact, type Lab } from '../../fabrics/index.ts';
 import type { ShadingMaps } from './index.ts';
 
 /** Rasterised templates shared by the test files (and test runs): built once, read back after. */
@@ -101,8 +101,7 @@ export function downscale(img: Decoded, f: number): Decoded {
         let s = 0;
         for (let dy = 0; dy < f; dy++) for (let dx = 0; dx < f; dx++) s += SRGB8_TO_LINEAR[img.px[((Y * f + dy) * img.width + X * f + dx) * 3 + c]];
         s /= f * f;
-        const v = s <= 0.0031308 ? 12.92 * s : 1.055 * Math.pow(s, 1 / 2.4) - 0.055;
-        px[(Y * W + X) * 3 + c] = Math.round(Math.max(0, Math.min(1, v)) * 255);
+        px[(Y * W + X) * 3 + c] = linearToSrgb8Exact(s);
       }
   return { px, width: W, height: H };
 }
@@ -221,8 +220,7 @@ export function lowPass(img: Decoded, r: number, mask: (i: number) => boolean): 
     for (let i = 0; i < w * h; i++) {
       // Normalised by the mask so cloth is never mixed with what lies beside it.
       const lin = m[i] > 0 ? p[i] / m[i] : 0;
-      const v = lin <= 0.0031308 ? 12.92 * lin : 1.055 * Math.pow(lin, 1 / 2.4) - 0.055;
-      px[i * 3 + c] = Math.round(Math.max(0, Math.min(1, v)) * 255);
+      px[i * 3 + c] = linearToSrgb8Exact(lin);
     }
   }
   return { px, width: w, height: h };

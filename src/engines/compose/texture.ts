@@ -3,6 +3,8 @@
  * into padded linear-light Float32 once, and kept in a byte-bounded LRU so a new colour costs one
  * generation and a repeat costs nothing.
  */
+import { ByteCache } from '../../cache.ts';
+import { SRGB8_TO_LINEAR } from '../../fabrics/color.ts';
 import type { FabricSpec } from '../types.ts';
 import { clothKey, generateCloth } from './fabric-source.ts';
 
@@ -20,14 +22,6 @@ export interface LinearTexture {
   bytes: number;
 }
 
-const SRGB8_TO_LIN = (() => {
-  const t = new Float32Array(256);
-  for (let i = 0; i < 256; i++) {
-    const c = i / 255;
-    t[i] = c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
-  }
-  return t;
-})();
 
 export function linearise(width: number, height: number, rgb: Uint8Array, sx = 1, sy = 1): LinearTexture {
   const W = width + 1;
@@ -41,9 +35,9 @@ export function linearise(width: number, height: number, rgb: Uint8Array, sx = 1
       const sx = x === width ? 0 : x;
       const s = (sy * width + sx) * 3;
       const d = (y * W + x) * 3;
-      const lr = SRGB8_TO_LIN[rgb[s]];
-      const lg = SRGB8_TO_LIN[rgb[s + 1]];
-      const lb = SRGB8_TO_LIN[rgb[s + 2]];
+      const lr = SRGB8_TO_LINEAR[rgb[s]];
+      const lg = SRGB8_TO_LINEAR[rgb[s + 1]];
+      const lb = SRGB8_TO_LINEAR[rgb[s + 2]];
       data[d] = lr;
       data[d + 1] = lg;
       data[d + 2] = lb;
@@ -59,36 +53,28 @@ export function linearise(width: number, height: number, rgb: Uint8Array, sx = 1
 }
 
 export class TextureCache {
-  private readonly map = new Map<string, LinearTexture>();
-  private bytes = 0;
-  hits = 0;
-  misses = 0;
-  constructor(private readonly maxBytes: number) {}
+  private readonly cache: ByteCache<LinearTexture>;
+  constructor(maxBytes: number) {
+    this.cache = new ByteCache({ maxBytes, sizeOf: (t) => t.bytes });
+  }
 
   get(spec: FabricSpec, pxPerMm: number): LinearTexture {
-    const k = clothKey(spec, pxPerMm);
-    const hit = this.map.get(k);
-    if (hit) {
-      // Refresh recency.
-      this.map.delete(k);
-      this.map.set(k, hit);
-      this.hits++;
-      return hit;
-    }
-    this.misses++;
-    const t = generateCloth(spec, pxPerMm);
-    const lin = linearise(t.width, t.height, t.rgb, t.width / t.widthMm / pxPerMm, t.height / t.heightMm / pxPerMm);
-    this.map.set(k, lin);
-    this.bytes += lin.bytes;
-    while (this.bytes > this.maxBytes && this.map.size > 1) {
-      const [oldKey, old] = this.map.entries().next().value as [string, LinearTexture];
-      this.map.delete(oldKey);
-      this.bytes -= old.bytes;
-    }
-    return lin;
+    return this.cache.getOrMake(clothKey(spec, pxPerMm), () => {
+      const t = generateCloth(spec, pxPerMm);
+      return linearise(t.width, t.height, t.rgb, t.width / t.widthMm / pxPerMm, t.height / t.heightMm / pxPerMm);
+    });
+  }
+
+  get hits(): number {
+    return this.cache.hits;
+  }
+
+  get misses(): number {
+    return this.cache.misses;
   }
 
   get size(): { entries: number; bytes: number } {
-    return { entries: this.map.size, bytes: this.bytes };
+    const { entries, bytes } = this.cache.stats();
+    return { entries, bytes };
   }
 }

@@ -3,6 +3,7 @@
  * blended into each output in our own loop (a sharp composite would cost 20–40 ms).
  */
 import sharp from 'sharp';
+import { ByteCache } from '../../cache.ts';
 import type { WatermarkSpec } from '../types.ts';
 
 export interface Stamp {
@@ -11,7 +12,8 @@ export interface Stamp {
   rgba: Uint8Array;
 }
 
-const stamps = new Map<string, Promise<Stamp>>();
+/** A few stamps per text (one per output width); bounded, since the text is configurable. */
+const stamps = new ByteCache<Stamp>({ maxBytes: 4 * 1024 * 1024, sizeOf: (s) => s.rgba.byteLength + 64 });
 
 function escapeXml(s: string): string {
   return s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string);
@@ -33,14 +35,7 @@ async function makeStamp(text: string, imageWidth: number): Promise<Stamp> {
 }
 
 export function stampFor(text: string, imageWidth: number): Promise<Stamp> {
-  const key = `${imageWidth}\u0000${text}`;
-  let s = stamps.get(key);
-  if (!s) {
-    s = makeStamp(text, imageWidth);
-    stamps.set(key, s);
-    s.catch(() => stamps.delete(key));
-  }
-  return s;
+  return stamps.getOrMakeAsync(`${imageWidth}\u0000${text}`, () => makeStamp(text, imageWidth));
 }
 
 /** Top-left corner of the stamp for a position. */

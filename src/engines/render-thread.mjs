@@ -1,5 +1,0 @@
-// Entry of a render thread: threads do not inherit the tsx loader, so register it here.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('./render-thread.ts');

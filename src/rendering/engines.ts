@@ -1,0 +1,36 @@
+/**
+ * Every engine, in one place: adding one (the studio, a GPU refinement over comfyui) is adding an entry
+ * here. An entry says where the engine runs and what it needs (Engine.needs), and how to make it.
+ */
+import { COMPOSE_ENGINE_VERSION, COMPOSE_NEEDS, createComposeEngine } from '../engines/compose/index.ts';
+import type { Engine, EngineNeeds } from '../engines/types.ts';
+import { shippedViews, templateVersion } from '../templates/index.ts';
+import type { CutViewInfo } from '../engines/types.ts';
+
+export interface EngineEntry {
+  name: string;
+  version: string;
+  runsOn: Engine['runsOn'];
+  needs: EngineNeeds;
+  /** Templates it ships (cut/view), without loading them. */
+  views(): CutViewInfo[];
+  /** For 'thread' engines: the instance a render thread keeps. */
+  createInThread?(options: { textureCacheBytes: number; templateCacheDir?: string }): Engine;
+}
+
+export const ENGINE_ENTRIES: Record<string, EngineEntry> = {
+  compose: {
+    name: 'compose',
+    version: COMPOSE_ENGINE_VERSION,
+    runsOn: 'thread',
+    needs: COMPOSE_NEEDS,
+    views: () => shippedViews().map(({ cut, view }) => ({ cut, view, width: 1024, height: 1536, version: templateVersion(cut, view) })),
+    createInThread: (options) => createComposeEngine(options),
+  },
+};
+
+export function createThreadEngine(name: string, options: { textureCacheBytes: number; templateCacheDir?: string }): Engine {
+  const entry = ENGINE_ENTRIES[name];
+  if (!entry?.createInThread) throw new Error(`engine ${name} does not run in render threads`);
+  return entry.createInThread(options);
+}

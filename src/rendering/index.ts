@@ -1,0 +1,244 @@
+/**
+ * The render service: the one way any caller (the queue's render task, the live preview, the
+ * console's previews, the CLI, the bench, the coming studio and GPU engines) turns a cut/view and a
+ * cloth into images. It resolves what the engine needs (templates loaded once per version, swatch
+ * tiles made once), renders and encodes on a piscina worker-thread pool (buffers are transferred, not
+ * copied), and stores the results when asked. The pool is made on first use, so commands that never
+ * render (migrate, seed) start no threads.
+ */
+import { createHash } from 'node:crypto';
+import { MessageChannel, type TransferListItem } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { Logger } from 'pino';
+import type { StoredImage } from '../db/schema.ts';
+import { AppError } from '../http/errors.ts';
+import type { EncodedImage, EngineInfo, ImageFormat, RenderResult, WatermarkSpec } from '../engines/types.ts';
+import type { SwatchTileOptions, SwatchTileResult } from '../fabrics/index.ts';
+import type { Storage } from '../storage/types.ts';
+import { ENGINE_ENTRIES } from './engines.ts';
+import { threadFabric, type FabricDescriptor } from './fabric.ts';
+import type { ThreadOptions, ThreadRenderAnswer, ThreadRenderTask, ThreadTemplate } from './thread.ts';
+
+export { fabricDescriptor, type FabricDescriptor, type FabricOverrides } from './fabric.ts';
+
+export interface RenderServiceOptions {
+  /** Render threads (each renders one image at a time). */
+  threads: number;
+  /** Linearised cloth textures kept per thread. */
+  textureCacheBytes: number;
+  /** Rasterised shipped templates on disk (built once, read by every thread and process). */
+  templateCacheDir?: string;
+  /** Photo templates kept per thread (default 256 MB). */
+  templateCacheBytes?: number;
+  /** Swatch tiles kept per thread (default 64 MB). */
+  tileCacheBytes?: number;
+  /** Tasks waiting for a thread before new ones are refused with RenderPoolBusyError (default 64). */
+  maxQueue?: number;
+  /** Where swatch photos, tiles and photo templates are read from (not needed for procedural cloth). */
+  storage?: Pick<Storage, 'get' | 'put'>;
+  logger?: Logger;
+}
+
+/** Where a cut/view's template comes from. */
+export type TemplateSource =
+  /** One the engine ships (drawn): it loads it itself. */
+  | { kind: 'shipped' }
+  /** An admin's photo view in storage; `version` changes whenever its photo or mask does. */
+  | { kind: 'stored'; version: string; baseKey: string; maskKey: string }
+  /** Photo and mask in hand: an unsaved template, a client's photo with a painted mask. */
+  | { kind: 'bytes'; base: Uint8Array; mask: Uint8Array };
+
+export interface RenderJob {
+  /** Default 'compose'. */
+  engine?: string;
+  cut: string;
+  view: string;
+  template?: TemplateSource;
+  fabric: FabricDescriptor;
+  /** None when absent. */
+  watermark?: WatermarkSpec;
+  /** Default all three. */
+  sizes?: Array<'full' | 'preview' | 'thumb'>;
+  /** Beside the JPEG, which is always made. */
+  formats?: ImageFormat[];
+  onProgress?: (progress: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface RenderService {
+  /** The engines this process knows, by name (what they are and draw; rendering goes through `render`). */
+  readonly engines: ReadonlyMap<string, EngineInfo>;
+  render(job: RenderJob): Promise<RenderResult>;
+  /** Writes a render's images under `keyPrefix/<size>.<ext>`; returns what the renders table keeps. */
+  store(images: EncodedImage[], keyPrefix: string): Promise<StoredImage[]>;
+  /** makeSwatchTile on a render thread (a photo is hundreds of milliseconds of CPU). */
+  swatchTile(image: Uint8Array, options: SwatchTileOptions): Promise<SwatchTileResult>;
+  /** Starts the threads and loads every shipped template in them. */
+  warm(): Promise<void>;
+  stats(): { threads: number; queued: number; utilization: number };
+  close(): Promise<void>;
+}
+
+/** The pool's queue is full: answered 503 with Retry-After. */
+export class RenderPoolBusyError extends AppError {
+  constructor() {
+    super(503, 'busy', 'The server is busy rendering images; try again in a moment', undefined, { 'retry-after': '2' });
+    this.name = 'RenderPoolBusyError';
+  }
+}
+
+const CONTENT_TYPES = { jpeg: 'image/jpeg', webp: 'image/webp', avif: 'image/avif' } as const;
+const EXTENSIONS = { jpeg: 'jpg', webp: 'webp', avif: 'avif' } as const;
+
+function abortError(): Error {
+  const e = new Error('Render aborted');
+  e.name = 'AbortError';
+  return e;
+}
+
+/** A view of `u` whose ArrayBuffer can be transferred without taking anything else with it. */
+function ownBuffer(u: Uint8Array): Uint8Array {
+  if (u.byteOffset === 0 && u.byteLength === u.buffer.byteLength && !(u.buffer instanceof SharedArrayBuffer)) return u;
+  return new Uint8Array(u);
+}
+
+export function createRenderService(options: RenderServiceOptions): RenderService {
+  const engines = new Map<string, EngineInfo>();
+  for (const entry of Object.values(ENGINE_ENTRIES)) {
+    engines.set(entry.name, { name: entry.name, version: entry.version, runsOn: entry.runsOn, needs: entry.needs, views: entry.views });
+  }
+  const threads = Math.max(1, options.threads);
+  let pool: Piscina | undefined;
+  let closed = false;
+
+  function piscina(): Piscina {
+    if (closed) throw new Error('the render service is closed');
+    pool ??= new Piscina({
+      filename: fileURLToPath(new URL('./thread.mjs', import.meta.url)),
+      minThreads: threads,
+      maxThreads: threads,
+      idleTimeout: 60_000,
+      maxQueue: options.maxQueue ?? 64,
+      workerData: {
+        textureCacheBytes: options.textureCacheBytes,
+        templateCacheDir: options.templateCacheDir,
+        templateCacheBytes: options.templateCacheBytes ?? 256 * 1024 * 1024,
+        tileCacheBytes: options.tileCacheBytes ?? 64 * 1024 * 1024,
+      } satisfies ThreadOptions,
+    });
+    return pool;
+  }
+
+  async function run<T>(task: unknown, name: string, transferList: TransferListItem[] = []): Promise<T> {
+    try {
+      return (await piscina().run(task, { name, transferList: transferList as never })) as T;
+    } catch (error) {
+      if (error instanceof Error && /queue is at limit/i.test(error.message)) throw new RenderPoolBusyError();
+      throw error;
+    }
+  }
+
+  function storage() {
+    if (!options.storage) throw new Error('this render needs stored files, and the render service was made without storage');
+    return options.storage;
+  }
+
+  async function templateFor(job: RenderJob, withBytes: boolean): Promise<ThreadTemplate | undefined> {
+    const t = job.template;
+    if (!t || t.kind === 'shipped') return undefined;
+    if (t.kind === 'stored') {
+      const id = `${job.cut}/${job.view}@${t.version}`;
+      if (!withBytes) return { id };
+      const [base, mask] = await Promise.all([storage().get(t.baseKey), storage().get(t.maskKey)]);
+      return { id, base: ownBuffer(base), mask: ownBuffer(mask) };
+    }
+    const hash = createHash('sha256').update(t.base).update(t.mask).digest('hex').slice(0, 32);
+    return { id: `${job.cut}/${job.view}@bytes:${hash}`, base: t.base, mask: t.mask };
+  }
+
+  async function render(job: RenderJob): Promise<RenderResult> {
+    const engineName = job.engine ?? 'compose';
+    const entry = ENGINE_ENTRIES[engineName];
+    if (!entry) throw new Error(`unknown engine ${engineName}`);
+    if (entry.runsOn !== 'thread') throw new Error(`engine ${engineName} does not run on render threads`);
+    if (job.signal?.aborted) throw abortError();
+    const fabric = threadFabric(job.fabric);
+    let template = await templateFor(job, false);
+    // At most twice: the second time with the bytes a thread said it lacks.
+    for (let round = 0; round < 2; round++) {
+      const transfer: TransferListItem[] = [];
+      let port: MessageChannel | undefined;
+      if (job.onProgress || job.signal) {
+        port = new MessageChannel();
+        transfer.push(port.port2);
+        port.port1.on('message', (m: { progress?: number }) => m.progress !== undefined && job.onProgress?.(m.progress));
+      }
+      const onAbort = () => port?.port1.postMessage('abort');
+      job.signal?.addEventListener('abort', onAbort, { once: true });
+      const task: ThreadRenderTask = {
+        engine: engineName,
+        cut: job.cut,
+        view: job.view,
+        template,
+        fabric,
+        watermark: job.watermark,
+        sizes: job.sizes,
+        formats: job.formats,
+        port: port?.port2,
+      };
+      // Bytes in hand (an unsaved template) are cloned, not moved: the caller may still use them.
+      let answer: ThreadRenderAnswer;
+      try {
+        answer = await run<ThreadRenderAnswer>(task, 'render', transfer);
+      } finally {
+        job.signal?.removeEventListener('abort', onAbort);
+        port?.port1.close();
+      }
+      if ('aborted' in answer) throw abortError();
+      if ('images' in answer) {
+        const images: EncodedImage[] = answer.images.map((i) => ({ ...i, data: Buffer.from(i.data.buffer, i.data.byteOffset, i.data.byteLength) }));
+        return { images, timings: answer.timings };
+      }
+      if (answer.need.includes('template')) template = await templateFor(job, true);
+      if (answer.need.includes('swatch') && fabric.swatch) fabric.swatch = { ...fabric.swatch, bytes: ownBuffer(await storage().get(fabric.swatch.storageKey)) };
+    }
+    throw new Error('a render thread kept asking for the same template or swatch');
+  }
+
+  return {
+    engines,
+    render,
+    async store(images, keyPrefix) {
+      const stored: StoredImage[] = [];
+      await Promise.all(
+        images.map(async (image) => {
+          const key = `${keyPrefix}/${image.size}.${EXTENSIONS[image.format]}`;
+          await storage().put(key, image.data, CONTENT_TYPES[image.format]);
+          stored.push({ size: image.size, format: image.format, key, width: image.width, height: image.height, bytes: image.data.length });
+        }),
+      );
+      const order = ['full', 'preview', 'thumb'];
+      return stored.sort((a, b) => order.indexOf(a.size) - order.indexOf(b.size) || a.format.localeCompare(b.format));
+    },
+    async swatchTile(image, tileOptions) {
+      const r = await run<SwatchTileResult>({ image, options: tileOptions }, 'swatchTile');
+      return { ...r, png: Buffer.from(r.png.buffer, r.png.byteOffset, r.png.byteLength) };
+    },
+    async warm() {
+      const p = piscina();
+      // One task per thread, each loading every shipped template from the disk cache (or building it).
+      await Promise.all(
+        [...engines.values()].filter((e) => e.runsOn === 'thread').flatMap((e) => Array.from({ length: threads }, () => p.run({ engine: e.name }, { name: 'warm' }))),
+      );
+    },
+    stats() {
+      if (!pool) return { threads: 0, queued: 0, utilization: 0 };
+      return { threads: pool.threads.length, queued: pool.queueSize, utilization: pool.utilization };
+    },
+    async close() {
+      closed = true;
+      await pool?.destroy();
+    },
+  };
+}

@@ -1,0 +1,167 @@
+import { rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { mkdtemp } from 'node:fs/promises';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
+import { deltaE2000, hexToLab, makeSwatchTile, meanLab } from '../fabrics/index.ts';
+import { createLocalStorage } from '../storage/index.ts';
+import type { Storage } from '../storage/types.ts';
+import { createRenderService, RenderPoolBusyError, type FabricDescriptor, type RenderService } from './index.ts';
+
+const NAVY: FabricDescriptor = { design: { weave: 'twill', pattern: 'solid', threadMm: 0.22 }, hex: '#1C2841' };
+
+/** Local storage that counts reads by key: how often the service went back to storage. */
+function countingStorage(root: string): Storage & { reads: Map<string, number> } {
+  const inner = createLocalStorage({ root, publicBaseUrl: '' });
+  const reads = new Map<string, number>();
+  return {
+    ...inner,
+    reads,
+    async get(key) {
+      reads.set(key, (reads.get(key) ?? 0) + 1);
+      return inner.get(key);
+    },
+  };
+}
+
+/** A grey "model" photo with a lighter suit-shaped block, and its mask. */
+async function photoTemplate(shade: number) {
+  const w = 400, h = 600;
+  const base = await sharp({ create: { width: w, height: h, channels: 3, background: { r: 230, g: 228, b: 225 } } })
+    .composite([{ input: { create: { width: 240, height: 420, channels: 3, background: { r: shade, g: shade, b: shade } } }, left: 80, top: 120 }])
+    .jpeg()
+    .toBuffer();
+  const mask = await sharp({ create: { width: w, height: h, channels: 3, background: '#000000' } })
+    .composite([{ input: { create: { width: 240, height: 420, channels: 3, background: '#ffffff' } }, left: 80, top: 120 }])
+    .png()
+    .toBuffer();
+  return { base, mask };
+}
+
+/** A photographed red-and-cream check, as a phone would give it. */
+async function checkPhoto(w = 600, h = 450): Promise<Buffer> {
+  const px = Buffer.alloc(w * h * 3);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const on = (Math.floor(x / 30) + Math.floor(y / 30)) % 2 === 0;
+      px.set(on ? [150, 30, 40] : [225, 215, 190], (y * w + x) * 3);
+    }
+  return sharp(px, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
+}
+
+async function decode(data: Buffer) {
+  const { data: px, info } = await sharp(data).raw().toBuffer({ resolveWithObject: true });
+  return { px: new Uint8Array(px.buffer, px.byteOffset, px.length), width: info.width, height: info.height };
+}
+
+let dir: string;
+let storage: ReturnType<typeof countingStorage>;
+let service: RenderService;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'atelier-rendering-'));
+  storage = countingStorage(dir);
+  service = createRenderService({ threads: 2, textureCacheBytes: 32 << 20, templateCacheDir: TEST_TEMPLATE_CACHE, storage });
+  await service.warm();
+});
+
+afterAll(async () => {
+  await service?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the render service', () => {
+  it('renders a shipped view on its threads: the sizes and formats asked for, real images', async () => {
+    const { images, timings } = await service.render({ cut: 'single-breasted', view: 'front', fabric: NAVY, sizes: ['preview', 'thumb'], formats: ['webp'] });
+    expect(images.map((i) => `${i.size}.${i.format}`).sort()).toEqual(['preview.jpeg', 'preview.webp', 'thumb.jpeg', 'thumb.webp']);
+    const preview = images.find((i) => i.size === 'preview' && i.format === 'jpeg')!;
+    expect(Buffer.isBuffer(preview.data)).toBe(true);
+    const img = await decode(preview.data);
+    expect([img.width, img.height]).toEqual([preview.width, preview.height]);
+    // The chest of the jacket is navy cloth.
+    const region = { left: Math.round(img.width * 0.38), top: Math.round(img.height * 0.3), width: Math.round(img.width * 0.08), height: Math.round(img.height * 0.08) };
+    expect(deltaE2000(meanLab(img.px, img.width, img.height, { region }), hexToLab(NAVY.hex))).toBeLessThan(12);
+    expect(timings.total).toBeGreaterThan(0);
+  });
+
+  it('loads a stored photo template from storage once per version, not once per render', async () => {
+    const v1 = await photoTemplate(200);
+    await storage.put('views/a/base.jpg', v1.base, 'image/jpeg');
+    await storage.put('views/a/mask.png', v1.mask, 'image/png');
+    const template = { kind: 'stored' as const, version: 'v1', baseKey: 'views/a/base.jpg', maskKey: 'views/a/mask.png' };
+    const job = { cut: 'house-cut', view: 'front', template, fabric: NAVY, sizes: ['preview' as const] };
+    const first = await decode((await service.render(job)).images[0]!.data);
+    for (let i = 0; i < 7; i++) await service.render({ ...job, fabric: { ...NAVY, hex: i % 2 ? '#6E6F70' : '#1C2841' } });
+    // At most once per thread.
+    expect(storage.reads.get('views/a/base.jpg')).toBeLessThanOrEqual(2);
+    // The photo's own grey has become the cloth's navy inside the mask.
+    const inside = { left: Math.round(first.width * 0.4), top: Math.round(first.height * 0.45), width: 20, height: 20 };
+    expect(deltaE2000(meanLab(first.px, first.width, first.height, { region: inside }), hexToLab(NAVY.hex))).toBeLessThan(15);
+
+    // A new version (the admin replaced the photo) is read again.
+    await service.render({ ...job, template: { ...template, version: 'v2' } });
+    expect(storage.reads.get('views/a/base.jpg')).toBeGreaterThanOrEqual(2);
+  });
+
+  it('drapes a photographed swatch, made into a tile on a thread and kept there', async () => {
+    const photo = await checkPhoto();
+    await storage.put('swatches/ab/check.jpg', photo, 'image/jpeg');
+    const fabric: FabricDescriptor = { ...NAVY, swatch: { uploadId: 'u1', key: 'swatches/ab/check.jpg', sha256: 'check', widthMm: 120 } };
+    const job = { cut: 'single-breasted', view: 'front', fabric, sizes: ['preview' as const] };
+    const draped = await decode((await service.render(job)).images[0]!.data);
+    for (let i = 0; i < 5; i++) await service.render(job);
+    expect(storage.reads.get('swatches/ab/check.jpg')).toBeLessThanOrEqual(2);
+    const region = { left: Math.round(draped.width * 0.36), top: Math.round(draped.height * 0.3), width: Math.round(draped.width * 0.1), height: Math.round(draped.height * 0.1) };
+    const expected = (await makeSwatchTile(photo, { widthMm: 120 })).lab;
+    expect(deltaE2000(meanLab(draped.px, draped.width, draped.height, { region }), expected)).toBeLessThan(12);
+    expect(deltaE2000(meanLab(draped.px, draped.width, draped.height, { region }), hexToLab(NAVY.hex))).toBeGreaterThan(20);
+  });
+
+  it('makes swatch tiles on its threads, identical to making them in place', async () => {
+    const photo = await checkPhoto(800, 600);
+    const [pooled, local] = await Promise.all([service.swatchTile(photo, { widthMm: 150 }), makeSwatchTile(photo, { widthMm: 150 })]);
+    expect(pooled.meanHex).toBe(local.meanHex);
+    expect(Buffer.isBuffer(pooled.png)).toBe(true);
+    expect(Buffer.compare(pooled.png, local.png)).toBe(0);
+    expect([pooled.tile.width, pooled.tile.height]).toEqual([local.tile.width, local.tile.height]);
+  });
+
+  it('refuses work with a 503-shaped error when its queue is full, and still renders afterwards', async () => {
+    const small = createRenderService({ threads: 1, maxQueue: 1, textureCacheBytes: 8 << 20, templateCacheDir: TEST_TEMPLATE_CACHE });
+    try {
+      await small.warm();
+      const results = await Promise.allSettled(
+        Array.from({ length: 6 }, (_, i) => small.render({ cut: 'single-breasted', view: 'front', fabric: { ...NAVY, hex: `#1C28${(40 + i).toString(16)}` } })),
+      );
+      const refused = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason);
+      expect(refused.length).toBeGreaterThan(0);
+      for (const e of refused) {
+        expect(e).toBeInstanceOf(RenderPoolBusyError);
+        expect(e.status).toBe(503);
+      }
+      expect(results.some((r) => r.status === 'fulfilled')).toBe(true);
+      await expect(small.render({ cut: 'single-breasted', view: 'front', fabric: NAVY, sizes: ['thumb'] })).resolves.toBeTruthy();
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('stops a render when its signal aborts', async () => {
+    const controller = new AbortController();
+    const progress: number[] = [];
+    const p = service.render({
+      cut: 'double-breasted',
+      view: 'front',
+      fabric: { ...NAVY, hex: '#203040' },
+      signal: controller.signal,
+      onProgress: (x) => {
+        progress.push(x);
+        if (x > 0) controller.abort();
+      },
+    });
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+    expect(progress.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,8 @@
+// Entry of a render thread: threads do not inherit the tsx loader under every runner, so register it.
+import { register } from 'tsx/esm/api';
+
+register();
+const thread = await import('./thread.ts');
+export const render = thread.render;
+export const swatchTile = thread.swatchTile;
+export const warm = thread.warm;

@@ -1,0 +1,96 @@
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { json, startTestApp, startTestDatabase, waitFor, type TestApp } from '../helpers/harness.ts';
+
+/**
+ * The live preview's fast path (issue 11): a preview-only order renders on the API replica that
+ * received it and is answered with the finished render; full renders stay on the queue. The app here
+ * runs no worker at all, so anything rendered was rendered by the API itself.
+ */
+let pg: Awaited<ReturnType<typeof startTestDatabase>>;
+let t: TestApp;
+
+const post = (url: string, body: unknown, base = t.url) =>
+  fetch(`${base}${url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+async function jobsFor(renderId: string): Promise<number> {
+  const { rows } = await t.rt.pool.query(`SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE payload->>'renderId' = $1`, [renderId]);
+  return rows[0].n;
+}
+
+beforeAll(async () => {
+  pg = await startTestDatabase();
+  t = await startTestApp({ databaseUrl: pg.url, worker: false });
+});
+
+afterAll(async () => {
+  await t?.close();
+  await pg?.stop();
+});
+
+describe('live preview', () => {
+  it('renders a preview-only order at once and answers 200 with the finished render, without the queue', async () => {
+    const res = await post('/api/renders', { family: 'hopsack-travel', color: 'mid-blue', cuts: ['single-breasted'], view: 'front', sizes: ['preview'] });
+    expect(res.status).toBe(200);
+    const body = await json(res);
+    const render = body.renders[0];
+    expect(render).toMatchObject({ status: 'succeeded', progress: 1, attempts: 1, reused: false });
+    expect(render.images.map((i: any) => `${i.size}:${i.format}:${i.width}x${i.height}`)).toEqual(['preview:jpeg:512x768']);
+    const image = await fetch(new URL(render.images[0].url, t.url));
+    expect(image.status).toBe(200);
+    const meta = await sharp(Buffer.from(await image.arrayBuffer())).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 512, 768]);
+    expect(await jobsFor(render.id)).toBe(0);
+    const { rows } = await t.rt.pool.query(`SELECT worker_id, duration_ms FROM renders WHERE id = $1`, [render.id]);
+    expect(rows[0].worker_id).toMatch(/^api:/);
+
+    // GET and the event stream say the same.
+    expect(await json(await fetch(`${t.url}/api/renders/${render.id}`))).toMatchObject({ status: 'succeeded', images: render.images });
+    const sse = await (await fetch(`${t.url}/api/renders/${render.id}/events`)).text();
+    expect(sse).toMatch(/event: status\ndata: .*"status":"succeeded"/);
+  });
+
+  it('serves an identical preview from the cache, and renders concurrent identical ones once', async () => {
+    const order = { family: 'sharkskin', color: 'silver', cuts: ['double-breasted'], view: 'three-quarter', sizes: ['preview'] };
+    const answers = await Promise.all(Array.from({ length: 6 }, () => post('/api/renders', order).then(async (r) => ({ status: r.status, body: await json(r) }))));
+    const ids = new Set(answers.map((a) => a.body.renders[0].id));
+    expect(ids.size).toBe(1);
+    const [id] = [...ids];
+    // The one that rendered answered 200; any that joined it while it ran may have been told 202 'running'.
+    expect(answers.some((a) => a.status === 200 && a.body.renders[0].reused === false)).toBe(true);
+    await waitFor(async () => (await json(await fetch(`${t.url}/api/renders/${id}`))).status === 'succeeded', 20_000, 20);
+    const again = await post('/api/renders', order);
+    expect(again.status).toBe(200);
+    expect((await json(again)).renders[0]).toMatchObject({ id, status: 'succeeded', reused: true });
+    const { rows } = await t.rt.pool.query(`SELECT count(*)::int AS n FROM renders r JOIN fabric_families f ON f.id = r.family_id WHERE f.slug = 'sharkskin'`);
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('keeps full renders on the queue', async () => {
+    const res = await post('/api/renders', { family: 'hopsack-travel', color: 'mid-blue', cuts: ['single-breasted'], view: 'front' });
+    expect(res.status).toBe(202);
+    const render = (await json(res)).renders[0];
+    expect(render.status).toBe('queued');
+    expect(await jobsFor(render.id)).toBe(1);
+  });
+
+  it('hands a preview to the queue when this replica\'s render threads are saturated', async () => {
+    const busy = await startTestApp({ databaseUrl: pg.url, worker: false, seedDemo: false, env: { RENDER_THREADS: '1', RENDER_THREAD_QUEUE_MAX: '1' } });
+    try {
+      const colours = ['navy', 'mid-blue', 'stone'];
+      const answers = await Promise.all(
+        ['single-breasted', 'double-breasted', 'three-piece'].flatMap((cut) =>
+          colours.map((color) => post('/api/renders', { family: 'hopsack-travel', color, cuts: [cut], view: 'three-quarter', sizes: ['preview'] }, busy.url).then(json)),
+        ),
+      );
+      const renders = answers.map((a) => a.renders[0]);
+      // Every order was answered; what could not render here waits for a worker.
+      const queued = renders.filter((r: any) => r.status === 'queued');
+      expect(queued.length).toBeGreaterThan(0);
+      for (const r of queued) expect(await jobsFor(r.id)).toBe(1);
+      for (const r of renders.filter((r: any) => r.status === 'succeeded')) expect(await jobsFor(r.id)).toBe(0);
+    } finally {
+      await busy.close();
+    }
+  });
+});

@@ -62,9 +62,10 @@ CUT=$(field "$WORK/cuts.json" '.cuts[0].id')
 [[ -n "$CUT" ]] || fail "the catalogue has no active cut"
 ok "catalogue: $FAMILY / $COLOR, cut $CUT"
 
-# 3. A render, followed to the end, and its image.
+# 3. A render through the queue and a worker (a thumbnail: a lone preview is drawn by the API itself),
+#    followed to the end, and its image.
 s=$(call POST /api/renders "$WORK/order.json" -H 'content-type: application/json' \
-  --data "{\"family\":\"$FAMILY\",\"color\":\"$COLOR\",\"cuts\":[\"$CUT\"],\"sizes\":[\"preview\"]}")
+  --data "{\"family\":\"$FAMILY\",\"color\":\"$COLOR\",\"cuts\":[\"$CUT\"],\"sizes\":[\"thumb\"]}")
 expect_status "$s" "200 202" "POST /api/renders" "$WORK/order.json"
 RENDER=$(field "$WORK/order.json" '.renders[0].id')
 [[ -n "$RENDER" ]] || fail "POST /api/renders gave no render id"

@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorker, type WorkerHandle } from '../../src/jobs/worker.ts';
 import { startMetricsServer } from '../../src/ops/metrics.ts';
-import { json, startTestApp, startTestDatabase, waitFor, type TestApp } from '../helpers/harness.ts';
+import { freePort, json, startTestApp, startTestDatabase, testEnv, type TestApp } from '../helpers/harness.ts';
+import { startAtelier, stopAll } from '../helpers/processes.ts';
 
 const TOKEN = 'metrics-token-for-the-test-0123';
 
@@ -33,7 +34,7 @@ function value(samples: Sample[], name: string, labels: Record<string, string> =
   return samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
 }
 
-describe('/metrics', () => {
+describe('/metrics', { timeout: 120_000 }, () => {
   let db: Awaited<ReturnType<typeof startTestDatabase>>;
   let t: TestApp;
   let worker: WorkerHandle | undefined;
@@ -67,7 +68,8 @@ describe('/metrics', () => {
   });
 
   it('shows the queue, an open event stream, renders by engine and size, and the cache hit ratio', async () => {
-    const order = { family: 'city-pinstripe', color: 'navy', cuts: ['single-breasted'], sizes: ['preview'] };
+    // Thumbnails go through the queue (a lone preview is rendered by the API itself).
+    const order = { family: 'city-pinstripe', color: 'navy', cuts: ['single-breasted'], sizes: ['thumb'] };
     const first = await json(await post('/api/renders', order));
     const id = first.renders[0].id as string;
     expect(first.renders[0].status).toBe('queued');
@@ -91,8 +93,8 @@ describe('/metrics', () => {
     expect(value(m.samples, 'atelier_queue_jobs', { state: 'queued' })).toBe(0);
     expect(value(m.samples, 'atelier_queue_oldest_queued_age_seconds')).toBe(0);
     expect(value(m.samples, 'atelier_workers_alive')).toBe(1);
-    expect(value(m.samples, 'atelier_render_duration_seconds_count', { engine: 'compose', size: 'preview', outcome: 'succeeded' })).toBe(1);
-    expect(value(m.samples, 'atelier_render_duration_seconds_sum', { engine: 'compose', size: 'preview', outcome: 'succeeded' })).toBeGreaterThan(0);
+    expect(value(m.samples, 'atelier_render_duration_seconds_count', { engine: 'compose', size: 'thumb', outcome: 'succeeded' })).toBe(1);
+    expect(value(m.samples, 'atelier_render_duration_seconds_sum', { engine: 'compose', size: 'thumb', outcome: 'succeeded' })).toBeGreaterThan(0);
 
     const again = await json(await post('/api/renders', order));
     expect(again.renders[0]).toMatchObject({ id, reused: true });
@@ -160,6 +162,23 @@ describe('/metrics', () => {
     for (const state of ['in_use', 'idle', 'waiting']) expect(value(m.samples, 'atelier_db_pool_connections', { state })).toBeGreaterThanOrEqual(0);
   });
 
+  it('`atelier worker` with WORKER_METRICS_PORT answers /metrics and /healthz', async () => {
+    const port = await freePort();
+    const p = startAtelier(['worker'], testEnv({ DATABASE_URL: db.url, WORKER_METRICS_PORT: String(port), HOST: '127.0.0.1', METRICS_TOKEN: TOKEN, LOG_LEVEL: 'info' }));
+    try {
+      await p.waitForOutput(/worker metrics at \/metrics/, 60_000);
+      const base = `http://127.0.0.1:${port}`;
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      const m = await scrape(base);
+      // The test's in-process worker and this one.
+      expect(value(m.samples, 'atelier_workers_alive')).toBe(2);
+      expect(m.types.get('atelier_render_duration_seconds')).toBe('histogram');
+    } finally {
+      await stopAll([p]);
+    }
+    expect(p.child.exitCode).toBe(0);
+  });
+
   it('serves a worker process’s metrics on its own port', async () => {
     const server = await startMetricsServer({ pool: t.rt.pool, workerDeadAfterMs: t.config.worker.deadAfterMs, token: TOKEN, host: '127.0.0.1', port: 0 });
     try {
@@ -169,7 +188,7 @@ describe('/metrics', () => {
       expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
       const m = await scrape(base);
       expect(value(m.samples, 'atelier_workers_alive')).toBe(1);
-      expect(value(m.samples, 'atelier_render_duration_seconds_count', { engine: 'compose', size: 'preview', outcome: 'succeeded' })).toBe(1);
+      expect(value(m.samples, 'atelier_render_duration_seconds_count', { engine: 'compose', size: 'thumb', outcome: 'succeeded' })).toBe(1);
     } finally {
       await server.close();
     }

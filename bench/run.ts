@@ -11,6 +11,7 @@ const suites: Record<string, () => Promise<Record<string, unknown>>> = {
   compose: async () => (await import('./compose.bench.ts')).benchCompose(),
   fabrics: async () => (await import('./fabrics.bench.ts')).benchFabrics(),
   web: async () => (await import('./web.bench.ts')).benchWeb(),
+  'cloth-photo': async () => (await import('./cloth-photo.bench.ts')).benchClothPhoto(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -15,6 +15,7 @@ import type { StoredImage } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import type { EncodedImage, EngineInfo, ImageFormat, RenderResult, WatermarkSpec } from '../engines/types.ts';
 import type { SwatchTileOptions, SwatchTileResult } from '../fabrics/index.ts';
+import type { RectifiedUpload } from '../fabrics/cloth-photo/index.ts';
 import type { Storage } from '../storage/types.ts';
 import { ENGINE_ENTRIES } from './engines.ts';
 import { threadFabric, type FabricDescriptor } from './fabric.ts';
@@ -74,6 +75,8 @@ export interface RenderService {
   store(images: EncodedImage[], keyPrefix: string): Promise<StoredImage[]>;
   /** makeSwatchTile on a render thread (a photo is hundreds of milliseconds of CPU). */
   swatchTile(image: Uint8Array, options: SwatchTileOptions): Promise<SwatchTileResult>;
+  /** A phone photo uploaded with no width: the cloth found, straightened and measured, on a render thread. */
+  rectifyCloth(image: Uint8Array, options?: { maxPixels?: number }): Promise<RectifiedUpload>;
   /** Starts the threads and loads every shipped template in them. */
   warm(): Promise<void>;
   stats(): { threads: number; queued: number; utilization: number };
@@ -224,6 +227,10 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     async swatchTile(image, tileOptions) {
       const r = await run<SwatchTileResult>({ image, options: tileOptions }, 'swatchTile');
       return { ...r, png: Buffer.from(r.png.buffer, r.png.byteOffset, r.png.byteLength) };
+    },
+    async rectifyCloth(image, clothOptions = {}) {
+      const r = await run<RectifiedUpload>({ image, options: clothOptions }, 'rectifyCloth');
+      return { ...r, data: Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength) };
     },
     async warm() {
       const p = piscina();

@@ -6,3 +6,4 @@ const thread = await import('./thread.ts');
 export const render = thread.render;
 export const swatchTile = thread.swatchTile;
 export const warm = thread.warm;
+export const rectifyCloth = thread.rectifyCloth;

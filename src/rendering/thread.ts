@@ -10,6 +10,7 @@ import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import sharp from 'sharp';
 import { ByteCache } from '../cache.ts';
 import type { CutView, Engine, ImageFormat, SwatchTile, WatermarkSpec } from '../engines/types.ts';
+import { rectifyClothUpload, type RectifiedUpload } from '../fabrics/cloth-photo/index.ts';
 import { makeSwatchTile, type SwatchTileOptions, type SwatchTileResult } from '../fabrics/index.ts';
 import { loadPhotoTemplate } from '../templates/index.ts';
 import { createThreadEngine } from './engines.ts';
@@ -158,6 +159,12 @@ export async function render(task: ThreadRenderTask): Promise<ThreadRenderAnswer
 export async function swatchTile(task: { image: Uint8Array; options: SwatchTileOptions }): Promise<SwatchTileResult> {
   const result = await makeSwatchTile(asBuffer(task.image), task.options);
   return moveAll(result, [result.png.buffer, result.tile.rgb.buffer]);
+}
+
+/** A phone photo of cloth found, straightened and measured from its weave (fabrics/cloth-photo). */
+export async function rectifyCloth(task: { image: Uint8Array; options: { maxPixels?: number } }): Promise<RectifiedUpload> {
+  const result = await rectifyClothUpload(asBuffer(task.image), task.options);
+  return moveAll(result, [result.data.buffer]);
 }
 
 /** Loads every shipped template of an engine (from the disk cache when it is there). */

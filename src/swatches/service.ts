@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { SwatchUploadRow } from '../db/schema.ts';
-import { rectifyClothUpload, type ClothEstimate } from '../fabrics/cloth-photo/index.ts';
+import type { ClothEstimate } from '../fabrics/cloth-photo/index.ts';
+import { RenderPoolBusyError } from '../rendering/index.ts';
 import { assessSwatchPhoto, makeSwatchTile } from '../fabrics/index.ts';
 import { AppError } from '../http/errors.ts';
 import type { Runtime } from '../runtime.ts';
@@ -57,7 +58,9 @@ export async function storeSwatchUpload(
   if (problem) throw new AppError(422, problem.code, problem.message);
   if (widthMm === undefined) {
     // No width: find the cloth in the photo, straighten it and read its scale from the weave.
-    const rectified = await rectifyClothUpload(data, { maxPixels: limits.maxPixels }).catch(() => {
+    // On a render thread: a 12 MP photo is a second of CPU that must not stall other requests.
+    const rectified = await rt.rendering.rectifyCloth(data, { maxPixels: limits.maxPixels }).catch((error: unknown) => {
+      if (error instanceof RenderPoolBusyError) throw error;
       throw new AppError(422, 'corrupt_image', 'The photo could not be turned into a fabric swatch');
     });
     data = rectified.data;

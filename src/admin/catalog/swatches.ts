@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SwatchUploadRow } from '../../db/schema.ts';
 import { ByteCache } from '../../cache.ts';
+import type { ClothEstimate } from '../../fabrics/cloth-photo/index.ts';
 import { RenderPoolBusyError } from '../../rendering/index.ts';
 import { assessSwatchPhoto, type SwatchTileResult } from '../../fabrics/index.ts';
 import { AppError, notFound } from '../../http/errors.ts';
@@ -21,6 +22,8 @@ export interface MeasuredSwatch {
   tileKey: string;
   /** Quality hints (blurred, too dark…): shown, not enforced — the preview shows what they mean. */
   warnings: Array<{ code: string; message: string }>;
+  /** How the cloth was found and measured, when no width was given. */
+  estimate?: ClothEstimate;
 }
 
 /** Tiles are costly to make (a 40 MP photo takes a second or two of a render thread): keep some. */
@@ -35,11 +38,24 @@ export async function uploadSwatch(
   tiles: SwatchTileCache,
   actor: Actor,
   file: { data: Buffer; filename: string },
-  widthMm: number,
+  givenWidthMm: number | undefined,
 ): Promise<MeasuredSwatch> {
   const limits = { maxBytes: rt.config.admin.uploadMaxBytes, maxPixels: rt.config.uploads.maxPixels, minShortSide: 64 };
-  const info = await inspectAdminImage(file.data, limits, 'file');
+  let info = await inspectAdminImage(file.data, limits, 'file');
   const assessment = await assessSwatchPhoto(file.data).catch(() => null);
+  let widthMm = givenWidthMm;
+  let estimate: ClothEstimate | undefined;
+  if (widthMm === undefined) {
+    // No width: the cloth is found in the photo, straightened, and measured from its weave.
+    const rectified = await rt.rendering.rectifyCloth(file.data, { maxPixels: limits.maxPixels }).catch((error: unknown) => {
+      if (error instanceof RenderPoolBusyError) throw error;
+      throw new AppError(422, 'corrupt_image', 'file: the photo could not be turned into a fabric swatch', { field: 'file' });
+    });
+    file = { ...file, data: rectified.data };
+    estimate = rectified.estimate;
+    widthMm = estimate.widthMm;
+    info = await inspectAdminImage(file.data, limits, 'file');
+  }
   let tile: SwatchTileResult;
   try {
     tile = await rt.rendering.swatchTile(file.data, { widthMm });
@@ -73,7 +89,7 @@ export async function uploadSwatch(
   });
   tiles.set(`${upload.id}:${widthMm}`, tile);
   const { key: tileKey } = await storeSwatchTile(rt, upload, tile);
-  return { upload, tile, tileKey, warnings: assessment?.problems.map((p) => ({ code: p.code, message: p.message })) ?? [] };
+  return { upload, tile, tileKey, warnings: assessment?.problems.map((p) => ({ code: p.code, message: p.message })) ?? [], estimate };
 }
 
 export async function findSwatchUpload(rt: Runtime, id: string): Promise<SwatchUploadRow> {
@@ -116,5 +132,6 @@ export function toApiSwatch(rt: Runtime, s: MeasuredSwatch) {
       url: rt.storage.url(s.tileKey),
     },
     warnings: s.warnings,
+    ...(s.estimate ? { estimate: s.estimate } : {}),
   };
 }

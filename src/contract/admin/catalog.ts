@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clothEstimate } from '../swatches.ts';
 import { fabricDesign, fabricDesignOut, hex, hexOut, season } from '../catalog.ts';
 import { fileField, timestamp } from '../common.ts';
 import { VIEW_KINDS } from '../enums.ts';
@@ -94,10 +95,10 @@ export const previewBody = z
 export type PreviewRequest = z.infer<typeof previewBody>;
 
 export const swatchFields = z.object({
-  widthMm: z.coerce.number().min(5, { message: 'expected at least 5 mm' }).max(1000, { message: 'expected at most 1000 mm' }).default(60),
+  widthMm: z.coerce.number().min(5, { message: 'expected at least 5 mm' }).max(1000, { message: 'expected at most 1000 mm' }).optional(),
 });
 export const swatchForm = z.object({
-  widthMm: z.string().optional().describe('the width the photo shows, in millimetres (5–1000; 60 if not given)'),
+  widthMm: z.string().optional().describe('the width the photo shows, in millimetres (5–1000); without it the cloth is found in the photo, straightened, and its size read from the weave'),
   file: fileField('the swatch photo'),
 });
 
@@ -176,6 +177,7 @@ export const adminSwatch = z.object({
   lab: z.array(z.number()),
   tile: z.object({ width: z.number().int(), height: z.number().int(), widthMm: z.number(), repeatPx: z.object({ x: z.number(), y: z.number() }), url: z.string() }),
   warnings: z.array(z.object({ code: z.string(), message: z.string() })),
+  estimate: clothEstimate.optional(),
 });
 export type AdminSwatch = z.infer<typeof adminSwatch>;
 

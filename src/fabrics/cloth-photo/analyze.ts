@@ -207,12 +207,13 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
   const box = { left: bl, top: bt, width: br - bl, height: bb - bt };
   const shrink = pxPerUnit / outPerUnit;
   const m = Math.max(1, Math.floor(shrink));
-  let out = rectify(rgb, width, height, box, toPhoto, W, Hh, m);
+  const source = prefilter(rgb, width, height, box, m);
+  let out = rectify(source, toPhoto, W, Hh);
   // Stripes and check lines, where the cloth has them, take out what the lattice left.
   const residual = lineResidual(lumaOf(out, W, Hh), W, Hh);
   if (residual.vertical || residual.horizontal) {
     toPhoto = mul(toPhoto, straighteningMap(residual, W, Hh));
-    out = rectify(rgb, width, height, box, toPhoto, W, Hh, m);
+    out = rectify(source, toPhoto, W, Hh);
   }
   const mmPerPx = unitMm / outPerUnit;
 
@@ -329,40 +330,51 @@ function largestRectangle(occ: Uint8Array, w: number, h: number, cellU: number, 
   return best;
 }
 
+interface Source {
+  /** Linear RGB of the box reduced m× (box-averaged), or null to read the photo itself. */
+  lin: Float32Array | null;
+  rgb: Uint8Array;
+  width: number;
+  height: number;
+  ox: number;
+  oy: number;
+  m: number;
+}
+
 /**
- * The rectified cloth: each output px is the bilinear sample, in linear light, of the photo reduced
- * by `m` (box-averaged, so a rectangle shrunk m× does not alias the weave into moiré); at m = 1
- * straight from the photo.
+ * What the rectified cloth is sampled from: at m = 1 the photo itself; shrinking m× or more, the
+ * box around the cloth area-averaged m× in linear light first, so the weave cannot alias into moiré.
  */
-function rectify(rgb: Uint8Array, w: number, h: number, box: ClothBox, T: Mat3, W: number, H: number, m: number): Uint8Array {
+function prefilter(rgb: Uint8Array, w: number, h: number, box: ClothBox, m: number): Source {
+  if (m <= 1) return { lin: null, rgb, width: w, height: h, ox: 0, oy: 0, m: 1 };
   const lut = SRGB8_TO_LINEAR;
-  let src: Float32Array | null = null;
-  let bw = w, bh = h, ox = 0, oy = 0;
-  if (m > 1) {
-    bw = Math.max(1, Math.floor(box.width / m));
-    bh = Math.max(1, Math.floor(box.height / m));
-    ox = box.left;
-    oy = box.top;
-    src = new Float32Array(bw * bh * 3);
-    const inv = 1 / (m * m);
-    for (let Y = 0; Y < bh; Y++)
-      for (let dy = 0; dy < m; dy++) {
-        const y = Math.min(h - 1, oy + Y * m + dy);
-        let s = (y * w + ox) * 3;
-        for (let X = 0; X < bw; X++) {
-          const o = (Y * bw + X) * 3;
-          let r = 0, g = 0, b = 0;
-          for (let dx = 0; dx < m; dx++, s += 3) {
-            r += lut[rgb[s]];
-            g += lut[rgb[s + 1]];
-            b += lut[rgb[s + 2]];
-          }
-          src[o] += r * inv;
-          src[o + 1] += g * inv;
-          src[o + 2] += b * inv;
+  const bw = Math.max(1, Math.floor(box.width / m)), bh = Math.max(1, Math.floor(box.height / m));
+  const lin = new Float32Array(bw * bh * 3);
+  const inv = 1 / (m * m);
+  for (let Y = 0; Y < bh; Y++)
+    for (let dy = 0; dy < m; dy++) {
+      const y = Math.min(h - 1, box.top + Y * m + dy);
+      let s = (y * w + box.left) * 3;
+      for (let X = 0; X < bw; X++) {
+        let r = 0, g = 0, b = 0;
+        for (let dx = 0; dx < m; dx++, s += 3) {
+          r += lut[rgb[s]];
+          g += lut[rgb[s + 1]];
+          b += lut[rgb[s + 2]];
         }
+        const o = (Y * bw + X) * 3;
+        lin[o] += r * inv;
+        lin[o + 1] += g * inv;
+        lin[o + 2] += b * inv;
       }
-  }
+    }
+  return { lin, rgb, width: bw, height: bh, ox: box.left, oy: box.top, m };
+}
+
+/** The rectified cloth: each output px the bilinear sample, in linear light, of the source. */
+function rectify(src: Source, T: Mat3, W: number, H: number): Uint8Array {
+  const lut = SRGB8_TO_LINEAR;
+  const { lin, rgb, width: bw, height: bh, ox, oy, m } = src;
   const out = new Uint8Array(W * H * 3);
   const [t0, t1, t2, t3, t4, t5, t6, t7, t8] = T;
   for (let Y = 0; Y < H; Y++) {
@@ -376,8 +388,8 @@ function rectify(rgb: Uint8Array, w: number, h: number, box: ClothBox, T: Mat3, 
       const a = (y0 * bw + x0) * 3, b = a + 3, c = a + bw * 3, d = c + 3;
       const wa = (1 - fx) * (1 - fy), wb = fx * (1 - fy), wc = (1 - fx) * fy, wd = fx * fy;
       const o = (Y * W + X) * 3;
-      if (src) {
-        for (let ch = 0; ch < 3; ch++) out[o + ch] = linearToSrgb8(src[a + ch] * wa + src[b + ch] * wb + src[c + ch] * wc + src[d + ch] * wd);
+      if (lin) {
+        for (let ch = 0; ch < 3; ch++) out[o + ch] = linearToSrgb8(lin[a + ch] * wa + lin[b + ch] * wb + lin[c + ch] * wc + lin[d + ch] * wd);
       } else {
         for (let ch = 0; ch < 3; ch++) out[o + ch] = linearToSrgb8(lut[rgb[a + ch]] * wa + lut[rgb[b + ch]] * wb + lut[rgb[c + ch]] * wc + lut[rgb[d + ch]] * wd);
       }

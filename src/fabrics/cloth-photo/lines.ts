@@ -20,8 +20,8 @@ export interface LineResidual {
   horizontal: boolean;
 }
 
-const STEP = 0.003; // radians between trial angles (≈ 0.17°), refined by a parabola
-const SPAN = 12; // trials each way: ±2°
+const STEP = 0.005; // radians between trial angles (≈ 0.29°), refined by a parabola
+const SPAN = 7; // trials each way: ±2°
 
 /**
  * The angle (radians; positive: x grows with y) at which
@@ -40,7 +40,7 @@ function bandAngle(luma: Float32Array, w: number, h: number, x0: number, x1: num
     prof.fill(0);
     cnt.fill(0);
     if (!transpose) {
-      for (let y = y0; y < y1; y += 4) {
+      for (let y = y0; y < y1; y += 6) {
         const shift = tn * (y - yc);
         const row = y * w;
         for (let x = x0; x < x1; x++) {
@@ -50,7 +50,7 @@ function bandAngle(luma: Float32Array, w: number, h: number, x0: number, x1: num
         }
       }
     } else {
-      for (let x = x0; x < x1; x += 4) {
+      for (let x = x0; x < x1; x += 6) {
         const shift = tn * (x - yc);
         for (let y = y0; y < y1; y++) {
           const b = Math.round(y - shift) + 64;
@@ -60,7 +60,7 @@ function bandAngle(luma: Float32Array, w: number, h: number, x0: number, x1: num
       }
     }
     let s = 0, s2 = 0, n = 0;
-    const need = ((transpose ? x1 - x0 : y1 - y0) / 4) * 0.9;
+    const need = ((transpose ? x1 - x0 : y1 - y0) / 6) * 0.9;
     for (let i = 0; i < prof.length; i++) {
       if (cnt[i] < need) continue;
       const v = prof[i] / cnt[i];

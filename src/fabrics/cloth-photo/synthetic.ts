@@ -28,6 +28,8 @@ export interface PhoneShot {
   /** Foreign things in the frame. */
   intruders: Intruder[];
   seed: number;
+  /** Samples per pixel each way (default 2; 1 is faster, for large frames that only need timing). */
+  samplesPerPx?: number;
 }
 
 export type Intruder =
@@ -124,7 +126,7 @@ export async function photographCloth(texture: FabricTexture, shot: PhoneShot): 
   const phases = shot.intruders.map(() => rnd() * 6.28);
   const img = new Float64Array(W * H * 3);
   const acc = new Float64Array(3);
-  const SS = 2; // 2×2 samples per pixel: the texture is made at ≥ 2 px per photo px, so this is an area average
+  const SS = shot.samplesPerPx ?? 2; // 2×2 samples per pixel: the texture is made at ≥ 2 px per photo px, so this is an area average
   let clothPx = 0;
   // Wood: brown planks with grain streaks, in linear light.
   const wood = hexLinear('#8A6240'), woodDark = hexLinear('#5E3F26');

@@ -87,6 +87,8 @@ export interface Swatch {
   lab: number[];
   tile: { width: number; height: number; widthMm: number; url: string };
   warnings: Array<{ code: string; message: string }>;
+  /** How the cloth was found and measured when no width was given (see src/contract/swatches.ts). */
+  estimate?: { box: { left: number; top: number; width: number; height: number }; rotationDeg: number; tiltDeg: number; mmPerPx: number; widthMm: number; repeatMm: { x: number; y: number }; scaleSource: 'weave' | 'framing'; confidence: number };
 }
 
 export interface CutView {

@@ -81,13 +81,14 @@ export interface UploadHandle {
  */
 export function uploadSwatch(
   file: Blob,
-  fields: { widthMm: number; crop?: { left: number; top: number; width: number; height: number } },
+  fields: { widthMm?: number; crop?: { left: number; top: number; width: number; height: number } },
   onProgress: (fraction: number) => void,
 ): UploadHandle {
   const xhr = new XMLHttpRequest();
   const promise = new Promise<SwatchUpload>((resolve, reject) => {
     const form = new FormData();
-    form.append('widthMm', String(Math.round(fields.widthMm * 10) / 10));
+    // No width: the server reads the cloth's size from its weave (and says how, in `estimate`).
+    if (fields.widthMm !== undefined) form.append('widthMm', String(Math.round(fields.widthMm * 10) / 10));
     if (fields.crop) form.append('crop', JSON.stringify(fields.crop));
     form.append('file', file, (file as File).name || 'swatch.jpg');
     xhr.open('POST', '/api/swatch-uploads');

@@ -93,6 +93,19 @@ export interface RenderOrder {
   sizes?: Array<'full' | 'preview' | 'thumb'>;
 }
 
+/** What the server read from a photo sent with no width (see src/contract/swatches.ts). */
+export interface ClothEstimate {
+  box: { left: number; top: number; width: number; height: number };
+  rotationDeg: number;
+  tiltDeg: number;
+  mmPerPx: number;
+  photoMmPerPx: number;
+  widthMm: number;
+  repeatMm: { x: number; y: number };
+  scaleSource: 'weave' | 'framing';
+  confidence: number;
+}
+
 export interface SwatchUpload {
   id: string;
   url: string;
@@ -100,6 +113,8 @@ export interface SwatchUpload {
   widthMm: number;
   width: number;
   height: number;
+  /** How the cloth was found and measured when no width was given. */
+  estimate?: ClothEstimate;
 }
 
 export interface SavedLook {

@@ -21,7 +21,8 @@ import {
 
 export interface ClothFraming {
   crop: Rect;
-  widthMm: number;
+  /** Absent: the server reads the size from the weave. */
+  widthMm?: number;
   /** The photo's pixel size, to show the crop again later. */
   image: Size;
 }
@@ -29,8 +30,9 @@ export interface ClothFraming {
 const HANDLES: Handle[] = ['nw', 'n', 'ne', 'e', 'se', 's', 'sw', 'w'];
 
 /**
- * The associate frames the cloth in the photo and says how big it is: a swatch card's default width
- * (editable), or two taps on a known length and that length in millimetres.
+ * The associate frames the cloth in the photo and says how big it is: read from the weave by the
+ * server (the default: it finds the cloth and straightens it too), a swatch card's width, or two
+ * taps on a known length and that length in millimetres.
  */
 export function ClothDialog({ file, onCancel, onConfirm, onUnreadable }: { file: File; onCancel(): void; onConfirm(framing: ClothFraming): void; onUnreadable(): void }) {
   const tr = useI18n();
@@ -39,13 +41,13 @@ export function ClothDialog({ file, onCancel, onConfirm, onUnreadable }: { file:
   useEffect(() => () => URL.revokeObjectURL(url), [url]);
   const [image, setImage] = useState<Size>();
   const [crop, setCrop] = useState<Rect>();
-  const [mode, setMode] = useState<'card' | 'measure'>('card');
+  const [mode, setMode] = useState<'auto' | 'card' | 'measure'>('auto');
   const [cardMm, setCardMm] = useState(String(DEFAULT_WIDTH_MM));
   const [taps, setTaps] = useState<Point[]>([]);
   const [lengthMm, setLengthMm] = useState('');
   const stageRef = useRef<HTMLDivElement>(null);
   const drag = useRef<{ id: number; handle: Handle | 'move'; start: Point; rect: Rect } | undefined>(undefined);
-  const ids = { title: useId(), card: useId(), measure: useId(), cardMm: useId(), lengthMm: useId(), help: useId() };
+  const ids = { title: useId(), auto: useId(), card: useId(), measure: useId(), cardMm: useId(), lengthMm: useId(), help: useId() };
 
   const displayed = (): Size => {
     const el = stageRef.current;
@@ -59,8 +61,8 @@ export function ClothDialog({ file, onCancel, onConfirm, onUnreadable }: { file:
   const parsedCardMm = Number(cardMm.replace(',', '.'));
   const parsedLength = Number(lengthMm.replace(',', '.'));
   const measured = crop && taps.length === 2 ? widthMmFromKnownLength(taps[0]!, taps[1]!, parsedLength, crop.width) : undefined;
-  const widthMm = mode === 'card' ? parsedCardMm : measured;
-  const valid = !!crop && isValidWidthMm(widthMm);
+  const widthMm = mode === 'auto' ? undefined : mode === 'card' ? parsedCardMm : measured;
+  const valid = !!crop && (mode === 'auto' || isValidWidthMm(widthMm));
 
   let scaleMessage: string | undefined;
   if (mode === 'card' && !isValidWidthMm(parsedCardMm)) scaleMessage = t('cloth.scale.range', { min: tr.mm(MIN_WIDTH_MM), max: tr.mm(MAX_WIDTH_MM) });
@@ -117,7 +119,7 @@ export function ClothDialog({ file, onCancel, onConfirm, onUnreadable }: { file:
         method="dialog"
         onSubmit={(e) => {
           e.preventDefault();
-          if (valid && crop && image) onConfirm({ crop: toCropField(crop, image), widthMm: widthMm!, image });
+          if (valid && crop && image) onConfirm({ crop: toCropField(crop, image), widthMm, image });
         }}
       >
         <header className="dialog__head">
@@ -179,8 +181,12 @@ export function ClothDialog({ file, onCancel, onConfirm, onUnreadable }: { file:
           <div className="cloth-dialog__side">
             <fieldset className="scale">
               <legend>{t('cloth.scale.title')}</legend>
+              <label className="radio" htmlFor={ids.auto}>
+                <input id={ids.auto} type="radio" name="scale" checked={mode === 'auto'} onChange={() => setMode('auto')} data-testid="scale-auto" />
+                <span>{t('cloth.scale.auto')}</span>
+              </label>
               <label className="radio" htmlFor={ids.card}>
-                <input id={ids.card} type="radio" name="scale" checked={mode === 'card'} onChange={() => setMode('card')} />
+                <input id={ids.card} type="radio" name="scale" checked={mode === 'card'} onChange={() => setMode('card')} data-testid="scale-card" />
                 <span>{t('cloth.scale.card')}</span>
               </label>
               {mode === 'card' && (
@@ -218,7 +224,7 @@ export function ClothDialog({ file, onCancel, onConfirm, onUnreadable }: { file:
               )}
             </fieldset>
             <p className={`scale-result${scaleMessage ? ' scale-result--warn' : ''}`} aria-live="polite" data-testid="scale-result">
-              {scaleMessage ?? t('cloth.scale.result', { width: tr.mm(widthMm!) })}
+              {scaleMessage ?? (widthMm === undefined ? t('cloth.scale.autoResult') : t('cloth.scale.result', { width: tr.mm(widthMm) }))}
             </p>
             <div className="dialog__actions">
               <button type="button" className="button button--quiet" onClick={onCancel}>

@@ -1,6 +1,7 @@
-import { useRef } from 'react';
+import { useId, useRef, useState } from 'react';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Icon } from '../ui/icons.tsx';
+import { isValidWidthMm } from './cropMath.ts';
 import type { Cloth } from './useCloth.ts';
 
 /**
@@ -62,6 +63,7 @@ export function ClothPicker({
               {cloth.status === 'failed' && <span>{t('cloth.notUsable')}</span>}
             </span>
           </button>
+          {cloth.status === 'ready' && cloth.upload.estimate && <ClothEstimateNote cloth={cloth} />}
           <button type="button" className="icon-button" onClick={onRemove} aria-label={t('cloth.remove')} title={t('cloth.remove')} data-testid="remove-cloth">
             <Icon name="close" />
           </button>
@@ -82,5 +84,42 @@ export function ClothPicker({
         </div>
       )}
     </div>
+  );
+}
+
+/**
+ * What the server read from the photo (the cloth's width, the repeat, how sure it is) and a way to
+ * say otherwise: the same straightened cloth at the width typed is a new swatch.
+ */
+function ClothEstimateNote({ cloth }: { cloth: Extract<Cloth, { status: 'ready' }> }) {
+  const tr = useI18n();
+  const { t } = tr;
+  const e = cloth.upload.estimate!;
+  const [width, setWidth] = useState(String(Math.round(cloth.upload.widthMm)));
+  const id = useId();
+  const parsed = Number(width.replace(',', '.'));
+  const repeat = Math.max(e.repeatMm.x, e.repeatMm.y);
+  return (
+    <form
+      className="cloth-estimate"
+      data-testid="cloth-estimate"
+      onSubmit={(ev) => {
+        ev.preventDefault();
+        if (isValidWidthMm(parsed) && Math.abs(parsed - cloth.upload.widthMm) >= 0.5) cloth.resize(parsed);
+      }}
+    >
+      <p className="hint">
+        {t(e.scaleSource === 'weave' ? 'cloth.estimate.weave' : 'cloth.estimate.framing', { width: tr.mm(cloth.upload.widthMm), confidence: tr.percent(e.confidence) })}
+        {repeat >= 2 && <> · {t('cloth.estimate.repeat', { repeat: tr.mm(repeat) })}</>}
+      </p>
+      <div className="field field--inline">
+        <label htmlFor={id}>{t('cloth.estimate.width')}</label>
+        <input id={id} inputMode="decimal" value={width} onChange={(ev) => setWidth(ev.target.value)} size={5} data-testid="cloth-width" />
+        <span aria-hidden="true">mm</span>
+        <button type="submit" className="button button--quiet" disabled={!isValidWidthMm(parsed)} data-testid="cloth-width-apply">
+          {t('cloth.estimate.apply')}
+        </button>
+      </div>
+    </form>
   );
 }

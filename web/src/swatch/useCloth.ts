@@ -7,8 +7,9 @@ import { prepareUpload } from './onDeviceCrop.ts';
 import { clothProblem, precheckFile, type ClothProblem } from './uploadErrors.ts';
 
 export type Cloth =
-  | { status: 'uploading'; progress: number; fileName: string; widthMm: number }
-  | { status: 'ready'; upload: SwatchUpload; fileName: string }
+  | { status: 'uploading'; progress: number; fileName: string; widthMm?: number }
+  /** `resize`: the same cloth at another width (a new swatch: uploads never change). */
+  | { status: 'ready'; upload: SwatchUpload; fileName: string; resize(widthMm: number): void }
   | { status: 'failed'; problem: ClothProblem; fileName: string };
 
 /**
@@ -46,15 +47,25 @@ export function useCloth() {
     });
   }, []);
 
-  /** Sends the photo; progress, success and failure land on the chip. */
-  const start = useCallback((file: File, crop: ClothFraming['crop'] | undefined, widthMm: number, fileName: string) => {
+  /** Sends the photo (no width: the server measures the weave); progress, success and failure land on the chip. */
+  const start = useCallback((file: File, crop: ClothFraming['crop'] | undefined, widthMm: number | undefined, fileName: string): void => {
     const handle = uploadSwatch(file, { widthMm, crop }, (progress) =>
       setCloth((c) => (c?.status === 'uploading' && upload.current === handle ? { ...c, progress } : c)),
     );
     upload.current = handle;
     handle.promise.then(
       (result) => {
-        if (upload.current === handle) setCloth({ status: 'ready', upload: result, fileName });
+        if (upload.current !== handle) return;
+        const resize = (width: number) => {
+          upload.current?.abort();
+          setCloth({ status: 'uploading', progress: 0, fileName, widthMm: width });
+          // The stored cloth (already found and straightened) is sent back with the width given.
+          void fetch(result.url)
+            .then((r) => r.blob())
+            .then((blob) => start(new File([blob], fileName.replace(/\.[^.]*$/, '') + '.jpg', { type: blob.type || 'image/jpeg' }), undefined, width, fileName))
+            .catch((error: unknown) => setCloth({ status: 'failed', problem: clothProblem(error, trRef.current), fileName }));
+        };
+        setCloth({ status: 'ready', upload: result, fileName, resize });
       },
       (error) => {
         if (upload.current !== handle || (error instanceof DOMException && error.name === 'AbortError')) return;

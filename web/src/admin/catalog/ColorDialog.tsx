@@ -26,24 +26,33 @@ export function ColorDialog({ familyId, design, color, onClose, onSaved }: { fam
   const [hexTouched, setHexTouched] = useState(!!color);
   const [repeatMm, setRepeatMm] = useState(color?.repeatMm ? String(color.repeatMm) : '');
   const [active, setActive] = useState(color?.active ?? true);
-  const [widthMm, setWidthMm] = useState('60');
+  /** Empty: the server finds the cloth in the photo and reads its width from the weave. */
+  const [widthMm, setWidthMm] = useState('');
   const [swatch, setSwatch] = useState<Swatch>();
   /** undefined: keep the colour's current swatch; null: remove it. */
   const [swatchChoice, setSwatchChoice] = useState<string | null | undefined>(undefined);
   const upload = useAction();
   const save = useAction();
 
-  const sendPhoto = async (file: File | undefined) => {
+  const sendPhoto = async (file: File | Blob | undefined, name = (file as File | undefined)?.name ?? 'swatch.jpg') => {
     if (!file) return;
     const form = new FormData();
-    form.append('widthMm', widthMm || '60');
-    form.append('file', file, file.name);
+    if (widthMm.trim()) form.append('widthMm', widthMm.trim().replace(',', '.'));
+    form.append('file', file, name);
     const result = await upload.run(() => call<Swatch>('POST', '/api/admin/swatches', form));
     if (!result) return;
     setSwatch(result);
     setSwatchChoice(result.id);
+    if (result.estimate) setWidthMm(String(Math.round(result.widthMm)));
     // The measured colour becomes the colour's hex unless someone typed one.
     if (!hexTouched) setHex(result.meanHex);
+  };
+
+  /** Another width for the cloth just measured: its straightened photo again, a new swatch at that width. */
+  const resendWithWidth = async () => {
+    if (!swatch) return;
+    const blob = await fetch(swatch.url).then((r) => r.blob());
+    await sendPhoto(blob, swatch.filename);
   };
 
   const submit = async (e: FormEvent) => {
@@ -133,6 +142,23 @@ export function ColorDialog({ familyId, design, color, onClose, onSaved }: { fam
                     <p className="hint">
                       {t('swatch.tile', { width: tr.number(swatch.tile.width), height: tr.number(swatch.tile.height), mm: tr.mm(swatch.tile.widthMm) })}
                     </p>
+                    {swatch.estimate && (
+                      <p className="hint" data-testid="swatch-estimate">
+                        {t(swatch.estimate.scaleSource === 'weave' ? 'swatch.estimate.weave' : 'swatch.estimate.framing', {
+                          width: tr.mm(swatch.widthMm),
+                          rotation: tr.number(Math.round(swatch.estimate.rotationDeg * 10) / 10),
+                          tilt: tr.number(Math.round(swatch.estimate.tiltDeg)),
+                          confidence: tr.number(Math.round(swatch.estimate.confidence * 100)),
+                        })}
+                        {Math.max(swatch.estimate.repeatMm.x, swatch.estimate.repeatMm.y) >= 2 &&
+                          ' ' + t('swatch.estimate.repeat', { repeat: tr.mm(Math.max(swatch.estimate.repeatMm.x, swatch.estimate.repeatMm.y)) })}
+                      </p>
+                    )}
+                    {swatch.estimate && widthMm.trim() && Math.abs(Number(widthMm.replace(',', '.')) - swatch.widthMm) >= 0.5 && (
+                      <button type="button" className="button button--small button--quiet" onClick={() => void resendWithWidth()} disabled={upload.pending} data-testid="swatch-rewidth">
+                        {t('swatch.estimate.apply', { width: tr.mm(Number(widthMm.replace(',', '.'))) })}
+                      </button>
+                    )}
                     {swatch.warnings.map((w) => (
                       <p key={w.code} className="hint admin-warning">
                         {t('swatch.warning')} {w.message}

@@ -68,6 +68,6 @@ export const legacyUploadAnswer = z.object({
   swatch_url: z.string(),
   filename: z.string(),
   size_bytes: z.number(),
-  mean_hex: z.string(),
+  mean_hex: z.string().nullable(),
   cloth_estimate: clothEstimate.optional(),
 });

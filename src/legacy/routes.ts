@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { errorResponses } from '../contract/common.ts';
+import { generateAnswer, generateBody, legacyCatalog, legacyJob, legacyJobParams, legacyUploadAnswer, legacyUploadForm } from '../contract/legacy.ts';
 import { listActiveFamiliesWithColors } from '../catalog/repository.ts';
-import { generateBody } from '../contract/legacy.ts';
 import { catalogSwatchKey, filesServedByUs, swatchCards } from '../catalog/swatch-cards.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { readUploadedFile } from '../http/multipart.ts';
-import { parseWith } from '../http/validation.ts';
 import { findBatch, listRenderViews, type RenderView } from '../renders/repository.ts';
 import { orderRenders } from '../renders/service.ts';
 import { storeSwatchUpload } from '../swatches/service.ts';
@@ -16,7 +17,6 @@ import { replacedAdminApiRefusal, resolveNamedColor, resolveSwatchUrl } from './
  * end keeps working against Atelier unchanged. "recto" and "cruzado" are its names for the
  * single- and double-breasted cuts.
  */
-
 
 /** The old front end lives on another origin: its URLs must be absolute. */
 function absolute(req: FastifyRequest, url: string): string {
@@ -31,11 +31,13 @@ function legacyStatus(renders: RenderView[]): 'pending' | 'processing' | 'comple
   return 'pending';
 }
 
-export async function legacyRoutes(app: FastifyInstance) {
+export async function legacyRoutes(base: FastifyInstance) {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  const tags = ['legacy'];
   const rt = app.runtime;
 
   const activeFamilies = rt.catalog.value('active-families', () => listActiveFamiliesWithColors(rt.db));
-  app.get('/catalog', async (req) => {
+  app.get('/catalog', { schema: { tags, summary: 'The catalogue in the replaced system\'s shape', response: { 200: legacyCatalog, ...errorResponses } } }, async (req) => {
     const families = await activeFamilies();
     // Procedural colours' cards are drawn once and stored. Through our /files route a card missing
     // yet is drawn when first asked for (no CPU spent on cards nobody looks at); from a public
@@ -45,7 +47,7 @@ export async function legacyRoutes(app: FastifyInstance) {
       families: families.map(({ family, colors }) => ({
         family_id: family.slug,
         display_name: family.name,
-        status: 'active',
+        status: 'active' as const,
         sort: family.sort,
         colors: colors.map((c) => ({
           color_id: c.legacy_id,
@@ -59,9 +61,12 @@ export async function legacyRoutes(app: FastifyInstance) {
 
   app.post(
     '/generate',
-    { config: { rateLimit: { max: rt.config.http.rateLimitRendersMax, timeWindow: rt.config.http.rateLimitWindowMs } } },
+    {
+      config: { rateLimit: { max: rt.config.http.rateLimitRendersMax, timeWindow: rt.config.http.rateLimitWindowMs } },
+      schema: { tags, summary: 'Order the renders of a job (recto, cruzado); poll /jobs/{id}', body: generateBody, response: { 201: generateAnswer, ...errorResponses } },
+    },
     async (req, reply) => {
-      const body = parseWith(generateBody, req.body);
+      const body = req.body;
       const named = await resolveNamedColor(rt, body.family_id ?? undefined, body.color_id);
       let order: { family: string; color?: string; swatchUploadId?: string } = named;
       if (body.swatch_url) {
@@ -96,7 +101,7 @@ export async function legacyRoutes(app: FastifyInstance) {
     },
   );
 
-  app.get<{ Params: { id: string } }>('/jobs/:id', async (req) => {
+  app.get('/jobs/:id', { schema: { tags, summary: "A job's status and its images", params: legacyJobParams, response: { 200: legacyJob, ...errorResponses } } }, async (req) => {
     const id = req.params.id;
     const found = z.uuid().safeParse(id).success ? await findBatch(rt.db, id) : undefined;
     if (!found) throw notFound('job', id);
@@ -128,7 +133,8 @@ export async function legacyRoutes(app: FastifyInstance) {
     };
   });
 
-  app.post('/upload-swatch', async (req, reply) => {
+  const uploadSchema = { tags, summary: 'Upload a photographed cloth; generate takes its swatch_url', multipart: legacyUploadForm, response: { 200: legacyUploadAnswer, ...errorResponses } };
+  app.post('/upload-swatch', { schema: uploadSchema }, async (req, reply) => {
     const file = await readUploadedFile(req, 'file', rt.config.uploads.maxBytes);
     const upload = await storeSwatchUpload(rt, file.data, file.filename);
     return reply.status(200).send({
@@ -144,6 +150,8 @@ export async function legacyRoutes(app: FastifyInstance) {
   app.route({
     method: ['POST', 'PUT', 'PATCH', 'DELETE'],
     url: '/admin',
+    // A refusal of an API we do not serve, not part of ours: left out of the OpenAPI document.
+    schema: { hide: true },
     handler: async () => {
       throw replacedAdminApiRefusal();
     },
@@ -151,6 +159,8 @@ export async function legacyRoutes(app: FastifyInstance) {
   app.route({
     method: ['POST', 'PUT', 'PATCH', 'DELETE'],
     url: '/admin/*',
+    // A refusal of an API we do not serve, not part of ours: left out of the OpenAPI document.
+    schema: { hide: true },
     handler: async () => {
       throw replacedAdminApiRefusal();
     },

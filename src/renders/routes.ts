@@ -1,31 +1,15 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { binary, errorResponses } from '../contract/common.ts';
+import { historyQuery, render, renderBatch, renderHistory, renderIdParams, renderOrder } from '../contract/renders.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { sseStreamOpened } from '../ops/metrics.ts';
-import { parseWith } from '../http/validation.ts';
 import { StreamLimiter } from './events.ts';
 import { findRenderView, listRenderHistory, listRenderViews, TERMINAL_STATUSES } from './repository.ts';
 import { orderRenders, toApiRender } from './service.ts';
 
 const uuid = z.uuid({ message: 'expected a render id (UUID)' });
-const slugLike = z.string().min(1).max(80);
-
-const createRenderBody = z.strictObject({
-  family: slugLike,
-  color: slugLike.optional(),
-  swatchUploadId: z.uuid().optional(),
-  cuts: z.array(slugLike).min(1, { message: 'choose at least one cut' }),
-  view: slugLike.optional(),
-  engine: slugLike.optional(),
-  formats: z.array(z.enum(['webp', 'avif'])).max(2).optional(),
-  sizes: z.array(z.enum(['full', 'preview', 'thumb'])).min(1).max(3).optional(),
-});
-
-const historyQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
-});
-
 function encodeCursor(createdAt: Date, id: string) {
   return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
 }
@@ -40,8 +24,10 @@ function decodeCursor(cursor: string) {
 
 const STREAM_RETRY_AFTER_S = 5;
 
-export async function renderRoutes(app: FastifyInstance) {
+export async function renderRoutes(base: FastifyInstance) {
+  const app = base.withTypeProvider<ZodTypeProvider>();
   const rt = app.runtime;
+  const tags = ['renders'];
   // Open event streams never end by themselves: close them on shutdown so the server can stop;
   // browsers reconnect (retry: 2000) to another replica.
   const streams = new Set<() => void>();
@@ -52,10 +38,17 @@ export async function renderRoutes(app: FastifyInstance) {
 
   app.post(
     '/api/renders',
-    { config: { rateLimit: { max: rt.config.http.rateLimitRendersMax, timeWindow: rt.config.http.rateLimitWindowMs } } },
+    {
+      config: { rateLimit: { max: rt.config.http.rateLimitRendersMax, timeWindow: rt.config.http.rateLimitWindowMs } },
+      schema: {
+        tags,
+        summary: 'Order renders of a fabric on one or more cuts: 202, or 200 when every one is ready already',
+        body: renderOrder,
+        response: { 200: renderBatch, 202: renderBatch, ...errorResponses },
+      },
+    },
     async (req, reply) => {
-      const body = parseWith(createRenderBody, req.body);
-      const result = await orderRenders(rt, { ...body, requestId: req.id, client: req.ip, source: 'api' });
+      const result = await orderRenders(rt, { ...req.body, requestId: req.id, client: req.ip, source: 'api' });
       const views = await listRenderViews(rt.db, result.renders.map((r) => r.render.id));
       const byId = new Map(views.map((v) => [v.id, v]));
       const renders = result.renders.map((r) => ({ ...toApiRender(rt, byId.get(r.render.id)!), reused: r.reused }));
@@ -64,15 +57,17 @@ export async function renderRoutes(app: FastifyInstance) {
     },
   );
 
-  app.get<{ Params: { id: string } }>('/api/renders/:id', async (req) => {
-    const id = parseWith(uuid, req.params.id, 'id');
+  const oneSchema = { tags, summary: 'A render: status, progress, images', params: renderIdParams, response: { 200: render, ...errorResponses } };
+  app.get('/api/renders/:id', { schema: oneSchema }, async (req) => {
+    const { id } = req.params;
     const render = await findRenderView(rt.db, id);
     if (!render) throw notFound('render', id);
     return toApiRender(rt, render);
   });
 
-  app.get('/api/renders', async (req) => {
-    const q = parseWith(historyQuery, req.query, 'query');
+  const historySchema = { tags, summary: 'Render history, newest first, by cursor', querystring: historyQuery, response: { 200: renderHistory, ...errorResponses } };
+  app.get('/api/renders', { schema: historySchema }, async (req) => {
+    const q = req.query;
     const rows = await listRenderHistory(rt.db, { limit: q.limit + 1, before: q.cursor ? decodeCursor(q.cursor) : undefined });
     const page = rows.slice(0, q.limit);
     const last = page.at(-1);
@@ -83,8 +78,14 @@ export async function renderRoutes(app: FastifyInstance) {
   });
 
   // Server-sent events: the current state at once, then every change until the render ends.
-  app.get<{ Params: { id: string } }>('/api/renders/:id/events', { config: { rateLimit: false } }, async (req, reply) => {
-    const id = parseWith(uuid, req.params.id, 'id');
+  const eventsSchema = {
+    tags,
+    summary: "A render's progress as server-sent events: `status` (the whole render) and `progress`, until it ends",
+    params: renderIdParams,
+    response: { 200: { description: 'event stream', content: { 'text/event-stream': { schema: binary('events: status (a Render as JSON), progress ({id, status, progress, error})') } } }, ...errorResponses },
+  };
+  app.get('/api/renders/:id/events', { config: { rateLimit: false }, schema: eventsSchema }, async (req, reply) => {
+    const { id } = req.params;
     const initial = await findRenderView(rt.db, id);
     if (!initial) throw notFound('render', id);
     const isTerminal = (status: string) => (TERMINAL_STATUSES as string[]).includes(status);

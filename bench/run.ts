@@ -12,6 +12,7 @@ const suites: Record<string, () => Promise<Record<string, unknown>>> = {
   fabrics: async () => (await import('./fabrics.bench.ts')).benchFabrics(),
   web: async () => (await import('./web.bench.ts')).benchWeb(),
   'cloth-photo': async () => (await import('./cloth-photo.bench.ts')).benchClothPhoto(),
+  load: async () => (await import('./load.bench.ts')).benchLoad(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -72,8 +72,6 @@ const envSchema = z.object({
   SSE_MAX_PER_CLIENT: int(1, 100_000).default(20),
   SSE_MAX: int(1, 1_000_000).default(2_000),
   STORAGE_MIN_FREE_MB: int(0, 10_000_000).default(512),
-  RENDER_STORAGE_BUDGET_MB: int(0, 100_000_000).default(0),
-  RENDER_RETENTION_DAYS: int(0, 36_500).default(0),
   UPLOAD_MAX_BYTES: int(1024, 100 * 1024 * 1024).default(5 * 1024 * 1024),
   UPLOAD_MAX_PIXELS: int(10_000, 500_000_000).default(40_000_000),
   RATE_LIMIT_MAX: int(1, 1_000_000).default(600),
@@ -173,13 +171,8 @@ export interface Config {
     /** Renders waiting or running, ordered by one client IP, and in all. */
     queueMaxPerClient: number;
     queueMax: number;
-    /** Rendered images kept on storage: purge the oldest beyond this (0 = no budget). */
-    storageBudgetBytes: number;
-    /** Purge finished renders older than this (0 = keep). */
-    retentionDays: number;
   };
-  /** Below this much free space on local storage, /readyz fails and writes are refused. */
-  storageMinFreeBytes: number;
+
   looks: { expiryDays: number };
   worker: {
     enabledInServe: boolean;
@@ -291,7 +284,12 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       publicBaseUrl: e.S3_PUBLIC_BASE_URL,
     };
   } else {
-    storage = { driver: 'local', root: path.resolve(e.FILES_DIR ?? path.join(dataDir, 'files')), publicBaseUrl: e.PUBLIC_BASE_URL };
+    storage = {
+      driver: 'local',
+      root: path.resolve(e.FILES_DIR ?? path.join(dataDir, 'files')),
+      publicBaseUrl: e.PUBLIC_BASE_URL,
+      minFreeBytes: e.STORAGE_MIN_FREE_MB * 1024 * 1024,
+    };
   }
 
   return {
@@ -326,10 +324,8 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       maxCuts: e.RENDER_MAX_CUTS,
       queueMaxPerClient: e.RENDER_QUEUE_MAX_PER_CLIENT,
       queueMax: e.RENDER_QUEUE_MAX,
-      storageBudgetBytes: e.RENDER_STORAGE_BUDGET_MB * 1024 * 1024,
-      retentionDays: e.RENDER_RETENTION_DAYS,
     },
-    storageMinFreeBytes: e.STORAGE_MIN_FREE_MB * 1024 * 1024,
+
     looks: { expiryDays: e.LOOK_EXPIRY_DAYS },
     worker: {
       enabledInServe: e.RUN_WORKER,

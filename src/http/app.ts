@@ -13,6 +13,7 @@ import type { Runtime } from '../runtime.ts';
 import { fileRoutes } from '../storage/routes.ts';
 import { swatchRoutes } from '../swatches/routes.ts';
 import { isDatabaseUnavailable } from '../db/database.ts';
+import { StorageFullError } from '../storage/types.ts';
 import { installHttpMetrics } from '../ops/metrics.ts';
 import { installContract } from './contract.ts';
 import { AppError, requestErrorOf } from './errors.ts';
@@ -109,6 +110,13 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
     if (error instanceof AppError) {
       if (error.headers) reply.headers(error.headers);
       return reply.status(error.status).send({ error: { code: error.code, message: error.message, details: error.details } });
+    }
+    if (error instanceof StorageFullError) {
+      req.log.error({ err: error }, 'storage full');
+      return reply
+        .status(507)
+        .header('retry-after', '300')
+        .send({ error: { code: 'storage_full', message: 'The server has run out of space to store images; nothing was saved. Please tell the administrator and try again later' } });
     }
     if (isDatabaseUnavailable(error)) {
       // A stalled, restarting or saturated database: say so at once and when to come back, rather

@@ -5,6 +5,7 @@ import { publishRenderEvent } from '../renders/events.ts';
 import { markAttemptFailed, markRunning, markSucceeded, setProgress } from '../renders/repository.ts';
 import { renderJobFor, renderKeyPrefix } from '../rendering/jobs.ts';
 import type { Runtime } from '../runtime.ts';
+import { StorageFullError } from '../storage/types.ts';
 
 export interface RenderJobPayload {
   renderId: string;
@@ -13,6 +14,7 @@ export interface RenderJobPayload {
 
 /** Messages shown to people: never a stack trace, never an internal path. */
 export function describeFailure(error: unknown): string {
+  if (error instanceof StorageFullError) return 'The render could not be saved: the server has run out of storage space; it will be retried';
   if (error instanceof Error && error.name === 'AbortError') return 'The render was interrupted; it will be retried';
   if (error instanceof Error && /Input buffer|unsupported image|corrupt/i.test(error.message)) {
     return 'The fabric photo could not be read as an image';

@@ -153,7 +153,10 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
 
   // Only the preview size, on an engine that renders on our threads: render on this replica now.
   const direct = !!sizes && sizes.length === 1 && sizes[0] === 'preview' && engine.runsOn === 'thread' && config.rendering.previewDirect;
-  const result = await db.transaction().execute(async (trx) => {
+  // One client's orders take turns in this process before they take a database connection, so a
+  // burst from one client waits here instead of exhausting the pool; the advisory lock inside
+  // covers orders from the same client reaching other replicas.
+  const result = await inClientTurn(order.client, () => db.transaction().execute(async (trx) => {
     if (order.client) await lockClientOrders(trx, order.client);
     const batchId = await createBatch(trx, {
       source: order.source,
@@ -194,11 +197,24 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
     if (renders.some((r) => !r.reused)) await enforceQueueCaps(trx, config, order.client);
     for (const r of renders) renderOrdered(r.reused);
     return { batchId, renders };
-  });
+  }));
   if (direct) {
     await Promise.all(result.renders.filter((r) => !r.reused).map((r) => renderDirectly(rt, r.render, order.requestId)));
   }
   return result;
+}
+
+const clientTurns = new Map<string, Promise<unknown>>();
+function inClientTurn<T>(client: string | undefined, work: () => Promise<T>): Promise<T> {
+  if (!client) return work();
+  const previous = clientTurns.get(client) ?? Promise.resolve();
+  const mine = previous.then(work, work);
+  const settled = mine.catch(() => undefined);
+  clientTurns.set(client, settled);
+  void settled.then(() => {
+    if (clientTurns.get(client) === settled) clientTurns.delete(client);
+  });
+  return mine;
 }
 
 /** worker_id of renders made on an API replica's render threads rather than by a queue worker. */

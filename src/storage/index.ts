@@ -8,7 +8,7 @@ export type StorageConfig = ({ driver: 'local' } & LocalStorageOptions) | ({ dri
 export function createStorage(config: StorageConfig): Storage {
   switch (config.driver) {
     case 'local':
-      return createLocalStorage({ root: config.root, publicBaseUrl: config.publicBaseUrl });
+      return createLocalStorage({ root: config.root, publicBaseUrl: config.publicBaseUrl, minFreeBytes: config.minFreeBytes });
     case 's3':
       return createS3Storage(config);
     default: {
@@ -20,4 +20,4 @@ export function createStorage(config: StorageConfig): Storage {
 
 export { createLocalStorage, type LocalStorageOptions } from './local.ts';
 export { createS3Storage, type S3StorageOptions } from './s3.ts';
-export { InvalidStorageKeyError, StorageNotFoundError, type Storage } from './types.ts';
+export { InvalidStorageKeyError, StorageFullError, StorageNotFoundError, type Storage } from './types.ts';

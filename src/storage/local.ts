@@ -1,16 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { constants as fsConstants, type Stats } from 'node:fs';
-import { access, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { access, mkdir, open, readFile, rename, stat, statfs, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { contentTypeForKey } from './content-types.ts';
 import { assertValidKey, encodeKeyForUrl, keyFromPrefixedUrl, trimTrailingSlashes } from './keys.ts';
-import { StorageNotFoundError, type Storage } from './types.ts';
+import { isNoSpaceError, StorageFullError, StorageNotFoundError, type Storage } from './types.ts';
 
 export interface LocalStorageOptions {
   /** Directory holding the files; created on first write or check. */
   root: string;
   /** Origin (or path prefix) of our own server; '' gives relative URLs such as '/files/renders/a.jpg'. */
   publicBaseUrl: string;
+  /**
+   * Writes are refused (StorageFullError) and check() fails below this much free space, so a
+   * filling disk is reported before it breaks the database that often shares it. 0: only ENOSPC.
+   */
+  minFreeBytes?: number;
 }
 
 /** The key names something that is not a regular file (missing, or a directory prefix of other keys). */
@@ -34,6 +39,23 @@ export function createLocalStorage(options: LocalStorageOptions): Storage {
     // assertValidKey already rules out escapes; this guards against a future change to that rule.
     if (!full.startsWith(root + path.sep)) throw new Error(`Storage key ${key} resolves outside ${root}`);
     return full;
+  }
+
+  const minFreeBytes = options.minFreeBytes ?? 0;
+
+  /** Bytes an unprivileged writer can still use on the filesystem holding the root. */
+  async function freeBytes(): Promise<number> {
+    await mkdir(root, { recursive: true });
+    const fs = await statfs(root);
+    return Number(fs.bavail) * Number(fs.bsize);
+  }
+
+  async function assertRoom(): Promise<void> {
+    if (minFreeBytes <= 0) return;
+    const free = await freeBytes();
+    if (free < minFreeBytes) {
+      throw new StorageFullError(`${Math.floor(free / 2 ** 20)} MiB free, below the ${Math.floor(minFreeBytes / 2 ** 20)} MiB kept in reserve`);
+    }
   }
 
   function sidecarPath(full: string): string {
@@ -86,14 +108,25 @@ export function createLocalStorage(options: LocalStorageOptions): Storage {
 
     async put(key, data, contentType) {
       const full = filePath(key);
-      await writeAtomic(full, data);
+      await assertRoom();
+      try {
+        await writeAtomic(full, data);
+      } catch (error) {
+        // writeAtomic removed its temp file: nothing half-written is left behind.
+        if (isNoSpaceError(error)) throw new StorageFullError('no space left on the device');
+        throw error;
+      }
       const sidecar = sidecarPath(full);
       if (contentType.trim().toLowerCase() === contentTypeForKey(key).toLowerCase()) {
         await unlink(sidecar).catch((error) => {
           if (!isMissing(error)) throw error;
         });
       } else {
-        await writeAtomic(sidecar, contentType.trim());
+        await writeAtomic(sidecar, contentType.trim()).catch(async (error) => {
+          // The file without its content type would be served wrongly: take it back.
+          await unlink(full).catch(() => undefined);
+          throw isNoSpaceError(error) ? new StorageFullError('no space left on the device') : error;
+        });
       }
     },
 
@@ -160,6 +193,21 @@ export function createLocalStorage(options: LocalStorageOptions): Storage {
       if (!stats.isDirectory()) throw new Error(`Storage root ${root} is not a directory`);
       // access(2) reports EROFS for a read-only mount too, not only missing permissions.
       await access(root, fsConstants.R_OK | fsConstants.W_OK);
+      await assertRoom();
+      // A full disk still passes access(2): write, read back and remove a small probe.
+      const probe = path.join(root, `.readyz.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+      try {
+        await writeFile(probe, 'atelier readiness probe\n');
+        await unlink(probe);
+      } catch (error) {
+        await unlink(probe).catch(() => undefined);
+        if (isNoSpaceError(error)) throw new StorageFullError('no space left on the device');
+        throw error;
+      }
+    },
+
+    async freeBytes() {
+      return freeBytes();
     },
 
     async close() {},

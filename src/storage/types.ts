@@ -23,8 +23,10 @@ export interface Storage {
    * is not one of ours (e.g. a swatch_url sent back by a client). Says nothing about existence.
    */
   keyFromUrl?(url: string): string | undefined;
-  /** Throws when the backing store cannot be reached: used by /readyz. */
+  /** Throws when the backing store cannot be reached or written (full): used by /readyz. */
   check(): Promise<void>;
+  /** Free bytes where the store writes, when the driver can tell (local files). */
+  freeBytes?(): Promise<number>;
   /** Releases connections (the S3 client's keep-alive sockets); call once at shutdown. */
   close?(): Promise<void>;
 }
@@ -45,4 +47,18 @@ export class InvalidStorageKeyError extends Error {
     super(`Invalid storage key ${JSON.stringify(key)}: ${reason}`);
     this.name = 'InvalidStorageKeyError';
   }
+}
+
+/** The store has no room left (ENOSPC, a quota, or less free space than STORAGE_MIN_FREE_MB): 507 to clients. */
+export class StorageFullError extends Error {
+  constructor(readonly detail: string) {
+    super(`Storage is full: ${detail}`);
+    this.name = 'StorageFullError';
+  }
+}
+
+/** ENOSPC and EDQUOT: the filesystem (or the user's quota) has no room for the write. */
+export function isNoSpaceError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
 }

@@ -7,164 +7,23 @@ import { ApiError } from '../api/client.ts';
  * form again.
  */
 
-export type Role = 'admin' | 'merchandiser' | 'associate';
-export type Season = 'all-season' | 'spring-summer' | 'autumn-winter';
-export const WEAVES = ['plain', 'twill', 'herringbone', 'hopsack', 'sharkskin', 'birdseye', 'flannel', 'satin'] as const;
-export const PATTERNS = ['solid', 'pinstripe', 'chalkstripe', 'glencheck', 'houndstooth', 'windowpane'] as const;
-export const SEASONS: Season[] = ['all-season', 'spring-summer', 'autumn-winter'];
-export const RENDER_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'canceled'] as const;
-export type RenderStatus = (typeof RENDER_STATUSES)[number];
-
-export interface User {
-  id: string;
-  email: string;
-  role: Role;
-}
-
-/** What the server accepts, as GET /api/admin/me states it. */
-export interface Limits {
-  uploadMaxBytes: number;
-  uploadMaxPixels: number;
-  passwordMinLength: number;
-}
-
-export interface Design {
-  weave: (typeof WEAVES)[number];
-  pattern: (typeof PATTERNS)[number];
-  threadMm: number;
-  repeatMm?: number;
-  heather?: number;
-  nap?: number;
-  sheen?: number;
-  accentHex?: string;
-}
-
-export interface Family {
-  id: string;
-  slug: string;
-  name: string;
-  composition: string;
-  weightGsm: number | null;
-  season: Season;
-  description: string;
-  design: Design;
-  active: boolean;
-  archivedAt: string | null;
-  sort: number;
-  updatedAt: string;
-}
-
-export interface FamilyRow extends Family {
-  colorCount: number;
-  renderCount: number;
-}
-
-export interface Color {
-  id: string;
-  familyId: string;
-  slug: string;
-  name: string;
-  hex: string;
-  repeatMm: number | null;
-  swatch: { url: string; widthMm: number | null } | null;
-  active: boolean;
-  archivedAt: string | null;
-  sort: number;
-}
-
-export interface FamilyDetail extends Family {
-  colors: Color[];
-}
-
-export interface Swatch {
-  id: string;
-  url: string;
-  filename: string;
-  width: number;
-  height: number;
-  widthMm: number;
-  meanHex: string;
-  lab: number[];
-  tile: { width: number; height: number; widthMm: number; url: string };
-  warnings: Array<{ code: string; message: string }>;
-  /** How the cloth was found and measured when no width was given (see src/contract/swatches.ts). */
-  estimate?: { box: { left: number; top: number; width: number; height: number }; rotationDeg: number; tiltDeg: number; mmPerPx: number; widthMm: number; repeatMm: { x: number; y: number }; scaleSource: 'weave' | 'framing'; confidence: number };
-}
-
-export interface CutView {
-  id: string;
-  view: string;
-  kind: 'builtin' | 'photo';
-  active: boolean;
-  version: string;
-  baseUrl: string | null;
-  maskUrl: string | null;
-}
-
-export interface Cut {
-  id: string;
-  slug: string;
-  name: string;
-  legacyId: string | null;
-  active: boolean;
-  sort: number;
-  views: CutView[];
-}
-
-export interface AdminRender {
-  id: string;
-  status: RenderStatus;
-  progress: number;
-  engine: string;
-  family: string;
-  color: string | null;
-  cut: string;
-  view: string;
-  attempts: number;
-  error: string | null;
-  images: Array<{ size: string; url: string; width: number; height: number }>;
-  createdAt: string;
-  finishedAt: string | null;
-  durationMs: number | null;
-  workerId: string | null;
-}
-
-export interface RenderFigures {
-  queued: number;
-  running: number;
-  failedLast24h: number;
-  byStatus: Record<RenderStatus, number>;
-  medianDurationMsByEngine: Record<string, number>;
-  succeededLast24hByEngine: Record<string, number>;
-  jobs: { waiting: number; locked: number; oldestWaitingSince: string | null };
-  workers: Array<{ id: string; hostname: string; pid: number; engines: string[]; startedAt: string; lastHeartbeatAt: string }>;
-}
-
-export interface AuditEntry {
-  id: string;
-  at: string;
-  actor: string | null;
-  action: string;
-  entity: string;
-  entityId: string | null;
-  before: unknown;
-  after: unknown;
-  requestId: string | null;
-}
-
-export interface AccountRow extends User {
-  disabled: boolean;
-  createdAt: string;
-}
-
-export interface ImportResult {
-  dryRun: boolean;
-  format: 'atelier' | 'fabrics' | 'csv';
-  mode: 'merge' | 'sync';
-  summary: Record<'families' | 'colors' | 'cuts', { created: number; changed: number; archived: number; unchanged: number }>;
-  changes: Array<{ entity: 'family' | 'color' | 'cut'; op: 'create' | 'update' | 'archive'; slug: string; family?: string; restore?: boolean; changes?: Record<string, { before: unknown; after: unknown }> }>;
-  more: number;
-}
+/** The console's API types are the contract's (src/contract/admin): the same Zod schemas the server validates with. */
+export type { Role, Season, RenderStatus } from '../../../src/contract/enums.ts';
+export { WEAVES, PATTERNS, SEASONS, RENDER_STATUSES } from '../../../src/contract/enums.ts';
+export type { FabricDesign as Design } from '../../../src/contract/catalog.ts';
+export type {
+  AdminFamily as Family,
+  AdminFamilyRow as FamilyRow,
+  AdminColor as Color,
+  AdminFamilyDetail as FamilyDetail,
+  AdminSwatch as Swatch,
+  AdminCutView as CutView,
+  AdminCut as Cut,
+} from '../../../src/contract/admin/catalog.ts';
+export type { SessionUser as User, ConsoleLimits as Limits, Account as AccountRow } from '../../../src/contract/admin/auth.ts';
+export type { AdminRender, RenderFigures } from '../../../src/contract/admin/renders.ts';
+export type { AuditEntry } from '../../../src/contract/admin/audit.ts';
+export type { ImportResult } from '../../../src/contract/admin/transfer.ts';
 
 export const SIGNED_OUT_EVENT = 'atelier:console-signed-out';
 

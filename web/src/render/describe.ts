@@ -32,12 +32,15 @@ export function viewLabel(view: string, tr: Translator): string {
   return ['front', 'three-quarter', 'back', 'side'].includes(view) ? tr.t(key) : humanize(view);
 }
 
+/** What a caption reads of a render: a live preview's selection has these and nothing else. */
+export type Described = Pick<Render, 'family' | 'color' | 'swatchUploadId' | 'cut' | 'view'> & { labels?: LookRender['labels']; cloth?: Render['cloth'] };
+
 /**
  * A render's caption. A render from a photographed cloth is labelled as that cloth, never with the
  * family that happened to be selected when it was ordered (the family only lends the weave's sheen).
  */
-export function describeRender(render: Render | LookRender, tr: Translator, lookup?: CatalogLookup, options: { clothThumbnailUrl?: string } = {}): RenderCaption {
-  const labels = 'labels' in render ? render.labels : undefined;
+export function describeRender(render: Described, tr: Translator, lookup?: CatalogLookup, options: { clothThumbnailUrl?: string } = {}): RenderCaption {
+  const labels = render.labels;
   const cut = lookup?.cuts.find((c) => c.id === render.cut);
   const cutLabel = cutName(cut?.name ?? labels?.cut ?? humanize(render.cut), tr.locale);
   const view = viewLabel(render.view, tr);

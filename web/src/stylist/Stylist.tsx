@@ -87,7 +87,7 @@ export function Stylist() {
   const captionFor = (sel: PreviewSelection | undefined) =>
     sel
       ? describeRender(
-          { id: '', status: 'queued', progress: 0, family: sel.family, color: sel.color ?? null, swatchUploadId: sel.swatchUploadId ?? null, cut: sel.cut, view: sel.view, attempts: 0, error: null, images: [], createdAt: '', finishedAt: null, durationMs: null },
+          { family: sel.family, color: sel.color ?? null, swatchUploadId: sel.swatchUploadId ?? null, cut: sel.cut, view: sel.view },
           tr,
           lookup,
           { clothThumbnailUrl },

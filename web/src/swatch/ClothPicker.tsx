@@ -56,8 +56,10 @@ export function ClothPicker({
               {cloth.status === 'uploading' && <span>{t('cloth.uploading', { percent: tr.percent(cloth.progress) })}</span>}
               {cloth.status === 'ready' && (
                 <span className="cloth-chip__measured" data-testid="measured-color">
-                  <span className="dot" style={{ background: cloth.upload.meanHex }} aria-hidden="true" />
-                  {t('cloth.measured', { hex: cloth.upload.meanHex })} · {tr.mm(cloth.upload.widthMm)}
+                  {/* An upload older than its measurement has no mean colour: only its scale is shown. */}
+                  {cloth.upload.meanHex && <span className="dot" style={{ background: cloth.upload.meanHex }} aria-hidden="true" />}
+                  {cloth.upload.meanHex ? `${t('cloth.measured', { hex: cloth.upload.meanHex })} · ` : ''}
+                  {tr.mm(cloth.upload.widthMm)}
                 </span>
               )}
               {cloth.status === 'failed' && <span>{t('cloth.notUsable')}</span>}

@@ -39,13 +39,13 @@ export const CUTS: Cut[] = [
 export function render(over: Partial<Render> = {}): Render {
   const id = over.id ?? 'r1';
   return {
-    id, status: 'succeeded', progress: 1, family: 'twill', color: 'navy', swatchUploadId: null, cut: 'single-breasted', view: 'front', attempts: 1, error: null,
+    id, status: 'succeeded', progress: 1, engine: 'compose', family: 'twill', color: 'navy', swatchUploadId: null, cloth: { kind: 'catalogue' }, cut: 'single-breasted', view: 'front', attempts: 1, error: null,
     images: [
       { size: 'full', format: 'jpeg', url: `/files/renders/${id}/full.jpg`, width: 1024, height: 1536 },
       { size: 'preview', format: 'jpeg', url: `/files/renders/${id}/preview.jpg`, width: 512, height: 768 },
       { size: 'thumb', format: 'jpeg', url: `/files/renders/${id}/thumb.jpg`, width: 256, height: 384 },
     ],
-    createdAt: '2025-01-01T10:00:00.000Z', finishedAt: '2025-01-01T10:00:00.100Z', durationMs: 100,
+    requestId: null, createdAt: '2025-01-01T10:00:00.000Z', startedAt: '2025-01-01T10:00:00.000Z', finishedAt: '2025-01-01T10:00:00.100Z', durationMs: 100,
     ...over,
   };
 }

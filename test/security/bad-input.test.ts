@@ -47,6 +47,8 @@ describe('a photographed cloth cropped with fractional pixels', () => {
     const photo = await sharp((await clothPhoto()).jpeg).resize(800, 600, { fit: 'cover' }).jpeg({ quality: 92 }).toBuffer();
     const form = new FormData();
     form.append('crop', JSON.stringify({ left: 0.5, top: 0.5, width: 799.5, height: 599.5 }));
+    // A stated width keeps the crop as framed: without one, the cloth is found and straightened inside it.
+    form.append('widthMm', '80');
     form.append('file', new Blob([photo], { type: 'image/jpeg' }), 'cloth.jpg');
     const res = await fetch(`${t.url}/api/swatch-uploads`, { method: 'POST', body: form });
     const body = await json(res);

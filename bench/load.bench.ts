@@ -167,6 +167,10 @@ export async function benchLoad(): Promise<Record<string, unknown>> {
       },
     };
     return result;
+  } catch (error) {
+    // Say what the server said: a bench that fails because the server died must show why.
+    console.error(`server output (last lines):\n${server.output().slice(-4000)}`);
+    throw error;
   } finally {
     await stopAll([server]);
     await db.stop();

@@ -107,11 +107,14 @@ const envSchema = z.object({
   ADMIN_PASSWORD: z.string().min(8, { message: 'expected at least 8 characters' }).optional(),
   ADMIN_EMAIL: z.email({ message: 'expected an email address' }).transform((v) => v.toLowerCase()).default('admin@atelier.local'),
   SESSION_TTL_HOURS: num(0.01, 24 * 90).default(12),
+  DEVICE_SESSION_TTL_DAYS: num(0.01, 400).default(30),
+  LEGACY_API: z.enum(['open', 'session'], { message: 'expected open or session' }).optional(),
   LOGIN_MAX_FAILURES: int(1, 1000).default(5),
   LOGIN_IP_MAX_FAILURES: int(1, 100_000).default(30),
   LOGIN_LOCK_MINUTES: num(0.01, 24 * 60).default(15),
   LOGIN_RATE_LIMIT_MAX: int(1, 100_000).default(20),
   PASSWORD_MIN_LENGTH: int(8, 256).default(10),
+  PASSWORD_MIN_STRENGTH: int(0, 4).default(3),
   ADMIN_UPLOAD_MAX_BYTES: int(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
   CATALOG_IMPORT_MAX_BYTES: int(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
   COMFYUI_URL: z.url().optional(),
@@ -174,6 +177,11 @@ export interface Config {
   };
 
   looks: { expiryDays: number };
+  /**
+   * The replaced front end's API (src/legacy): 'open' answers without a session, as that front end
+   * expects; 'session' wants a signed-in account like the rest. Open by default except in production.
+   */
+  legacyApi: 'open' | 'session';
   worker: {
     enabledInServe: boolean;
     engines: Array<'compose' | 'comfyui'>;
@@ -201,6 +209,8 @@ export interface Config {
     /** The account ADMIN_PASSWORD keeps (created at start when missing). */
     adminEmail: string;
     sessionTtlHours: number;
+    /** Associates' sessions: a showroom tablet stays signed in this long. */
+    deviceSessionTtlDays: number;
     /**
      * Failed sign-ins for one account from one client, and from one client over all accounts, within
      * loginLockMinutes; past either, that client waits out the rest of the window.
@@ -211,6 +221,8 @@ export interface Config {
     /** Login attempts per client IP per RATE_LIMIT_WINDOW_MS. */
     loginRateLimitMax: number;
     passwordMinLength: number;
+    /** zxcvbn score (0–4) a new password must reach; 0 turns the estimate off. */
+    passwordMinStrength: number;
   };
   admin: { uploadMaxBytes: number; importMaxBytes: number };
   comfyuiUrl?: string;
@@ -327,6 +339,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     },
 
     looks: { expiryDays: e.LOOK_EXPIRY_DAYS },
+    legacyApi: e.LEGACY_API ?? (e.NODE_ENV === 'production' ? 'session' : 'open'),
     worker: {
       enabledInServe: e.RUN_WORKER,
       engines: e.ENGINES,
@@ -352,11 +365,13 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       adminPassword: e.ADMIN_PASSWORD,
       adminEmail: e.ADMIN_EMAIL,
       sessionTtlHours: e.SESSION_TTL_HOURS,
+      deviceSessionTtlDays: e.DEVICE_SESSION_TTL_DAYS,
       loginMaxFailures: e.LOGIN_MAX_FAILURES,
       loginIpMaxFailures: e.LOGIN_IP_MAX_FAILURES,
       loginLockMinutes: e.LOGIN_LOCK_MINUTES,
       loginRateLimitMax: e.LOGIN_RATE_LIMIT_MAX,
       passwordMinLength: e.PASSWORD_MIN_LENGTH,
+      passwordMinStrength: e.PASSWORD_MIN_STRENGTH,
     },
     admin: { uploadMaxBytes: e.ADMIN_UPLOAD_MAX_BYTES, importMaxBytes: e.CATALOG_IMPORT_MAX_BYTES },
     comfyuiUrl: e.COMFYUI_URL,

@@ -1,8 +1,6 @@
-import cookie from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import { installAccessControl } from '../auth/guard.ts';
 import { authRoutes } from '../auth/routes.ts';
-import { createSessionTokens } from '../auth/sessions.ts';
 import { diagnosticsRoutes } from '../ops/diagnostics.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { catalogAdminRoutes } from './catalog/routes.ts';
@@ -16,8 +14,7 @@ import { transferRoutes } from './transfer/routes.ts';
  */
 export async function adminRoutes(app: FastifyInstance) {
   const rt = app.runtime;
-  const tokens = createSessionTokens(rt.config, rt.logger);
-  await app.register(cookie);
+  const tokens = app.sessionTokens;
   installAccessControl(app, { db: rt.db, config: rt.config, tokens });
   // Console answers are about one person's view of changing data: never cached.
   app.addHook('onSend', async (_req, reply) => {

@@ -48,13 +48,29 @@ export function guard(access: Access, deps: GuardDeps): onRequestHookHandler {
   return async function accessGuard(req: FastifyRequest, _reply: FastifyReply) {
     if (access !== 'public') {
       const account = await authenticate(deps, sessionToken(req));
-      if (!account) throw new AppError(401, 'unauthenticated', 'Sign in to use the console');
+      if (!account) throw new AppError(401, 'unauthenticated', 'Sign in first: this needs a signed-in account');
       if (!access.includes(account.role)) throw new AppError(403, 'forbidden', `Your role (${account.role}) does not allow this`);
       req.account = account;
     }
     if (STATE_CHANGING.has(req.method) && !originAllowed(req, deps.config)) {
       throw new AppError(403, 'cross_origin', 'This request came from another site and was refused; use the console itself');
     }
+  };
+}
+
+/**
+ * For routes outside the console (the stylist's History, clients, looks): the same guard, with the
+ * app's session tokens. Public routes that only want to know who calls use identifyCaller.
+ */
+export function requireSession(app: FastifyInstance, access: readonly Role[]): onRequestHookHandler {
+  return guard(access, { db: app.runtime.db, config: app.runtime.config, tokens: app.sessionTokens });
+}
+
+/** Sets req.account when a valid session comes along; never refuses (and checks no origin). */
+export function identifyCaller(app: FastifyInstance): onRequestHookHandler {
+  const deps = { db: app.runtime.db, tokens: app.sessionTokens };
+  return async function identify(req: FastifyRequest) {
+    req.account = (await authenticate(deps, sessionToken(req))) ?? undefined;
   };
 }
 

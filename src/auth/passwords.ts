@@ -1,4 +1,8 @@
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import * as common from '@zxcvbn-ts/language-common';
+import * as english from '@zxcvbn-ts/language-en';
+import * as spanish from '@zxcvbn-ts/language-es-es';
 import { PASSWORD_MAX_LENGTH } from '../contract/admin/auth.ts';
 
 /**
@@ -44,10 +48,40 @@ export async function verifyAgainstNobody(password: string): Promise<false> {
 }
 
 /** Why a new password is refused, in words for the person choosing it; undefined when it is fine. */
-export function passwordProblem(password: string, options: { minLength: number; email?: string }): string | undefined {
+export function passwordProblem(password: string, options: { minLength: number; email?: string; minStrength?: number }): string | undefined {
   if (password.length < options.minLength) return `The password needs at least ${options.minLength} characters`;
   if (password.length > PASSWORD_MAX_LENGTH) return `The password can have at most ${PASSWORD_MAX_LENGTH} characters`;
   if (options.email && password.trim().toLowerCase() === options.email.toLowerCase()) return 'The password cannot be the email address';
   if (/^(.)\1*$/.test(password)) return 'The password cannot be one character repeated';
+  const minStrength = options.minStrength ?? DEFAULT_MIN_STRENGTH;
+  if (minStrength > 0) {
+    const { score, feedback } = estimateStrength(password, options.email);
+    if (score < minStrength) {
+      const why = feedback.warning ? feedback.warning.replace(/\.$/, '') : 'it would be guessed quickly';
+      const hint = feedback.suggestions[0] ?? 'Use a few unrelated words, or a longer phrase';
+      return `The password is too easy to guess (${why.charAt(0).toLowerCase()}${why.slice(1)}). ${hint.replace(/\.?$/, '.')}`;
+    }
+  }
   return undefined;
+}
+
+/** zxcvbn's score (0–4) a new password must reach by default: 3, "safely unguessable" for online attacks. */
+export const DEFAULT_MIN_STRENGTH = 3;
+
+let estimator: ZxcvbnFactory | undefined;
+
+/**
+ * zxcvbn's estimate, with the common-password list and English and Spanish words (the houses work in
+ * both) and the person's own email as known guesses. Only the first 100 characters are weighed:
+ * matching grows with length, and no guesser gets that far.
+ */
+export function estimateStrength(password: string, email?: string) {
+  estimator ??= new ZxcvbnFactory({
+    dictionary: { ...common.dictionary, ...english.dictionary, ...spanish.dictionary },
+    graphs: common.adjacencyGraphs,
+    translations: english.translations,
+  });
+  const local = email?.split('@')[0] ?? '';
+  const userInputs = email ? [email, local, local.replace(/[._+-]/g, ''), ...email.split(/[@._+-]/).filter((p) => p.length >= 3), 'atelier'] : ['atelier'];
+  return estimator.check(password.slice(0, 100), userInputs);
 }

@@ -18,10 +18,10 @@ export function listUsers(db: Db): Promise<UserRow[]> {
 }
 
 /** Inserts unless the email is taken; undefined then. */
-export function insertUser(db: Db, user: { email: string; role: Role; passwordHash: string }): Promise<UserRow | undefined> {
+export function insertUser(db: Db, user: { email: string; role: Role; passwordHash: string; store?: string | null }): Promise<UserRow | undefined> {
   return db
     .insertInto('users')
-    .values({ email: user.email, role: user.role, password_hash: user.passwordHash, updated_at: new Date() })
+    .values({ email: user.email, role: user.role, password_hash: user.passwordHash, store: user.store ?? null, updated_at: new Date() })
     .onConflict((oc) => oc.column('email').doNothing())
     .returningAll()
     .executeTakeFirst();
@@ -30,12 +30,13 @@ export function insertUser(db: Db, user: { email: string; role: Role; passwordHa
 export function updateUser(
   db: Db,
   id: string,
-  changes: { role?: Role; passwordHash?: string; disabled?: boolean },
+  changes: { role?: Role; passwordHash?: string; disabled?: boolean; store?: string | null },
 ): Promise<UserRow | undefined> {
   return db
     .updateTable('users')
     .set({
       ...(changes.role ? { role: changes.role } : {}),
+      ...(changes.store !== undefined ? { store: changes.store } : {}),
       ...(changes.passwordHash ? { password_hash: changes.passwordHash } : {}),
       ...(changes.disabled !== undefined ? { disabled_at: changes.disabled ? new Date() : null } : {}),
       updated_at: new Date(),
@@ -68,7 +69,7 @@ export function findSessionUser(db: Db, sessionId: string, userId: string) {
   return db
     .selectFrom('user_sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
-    .select(['u.id', 'u.email', 'u.role'])
+    .select(['u.id', 'u.email', 'u.role', 'u.store'])
     .where('s.id', '=', sessionId)
     .where('s.user_id', '=', userId)
     .where('s.revoked_at', 'is', null)

@@ -8,7 +8,7 @@ export { ROLES, type Role };
 export const ADMINS: Role[] = ['admin'];
 /** The catalog, imports, the renders monitor and the audit log. */
 export const CURATORS: Role[] = ['admin', 'merchandiser'];
-/** Every signed-in person: their own session and password. */
+/** Every signed-in person: their own session and password; the stylist app (renders, clients, looks). */
 export const SIGNED_IN: Role[] = [...ROLES];
 
 /** The person behind a request, as the guard found them. */
@@ -16,5 +16,7 @@ export interface Account {
   id: string;
   email: string;
   role: Role;
+  /** The shop the person works in; History shows its renders. */
+  store: string | null;
   sessionId: string;
 }

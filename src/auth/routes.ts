@@ -27,7 +27,8 @@ export async function authRoutes(base: FastifyInstance, { tokens }: { tokens: Se
     async (req, reply) => {
       const result = await login(deps, { ...req.body, ip: req.ip, userAgent: req.headers['user-agent'], requestId: req.id });
       reply.setCookie(SESSION_COOKIE, result.token, tokens.cookieOptions(result.expiresAt));
-      return { user: { id: result.account.id, email: result.account.email, role: result.account.role }, expiresAt: result.expiresAt.toISOString() };
+      const { id, email, role, store } = result.account;
+      return { user: { id, email, role, store }, expiresAt: result.expiresAt.toISOString() };
     },
   );
 
@@ -48,8 +49,8 @@ export async function authRoutes(base: FastifyInstance, { tokens }: { tokens: Se
     '/api/admin/me',
     { config: { access: SIGNED_IN }, schema: { tags, security, summary: 'The signed-in person and the limits forms should state', response: { 200: meAnswer, ...errorResponses } } },
     async (req) => {
-      const { id, email, role } = req.account!;
-      return { user: { id, email, role }, limits: { uploadMaxBytes: rt.config.admin.uploadMaxBytes, uploadMaxPixels: rt.config.uploads.maxPixels, passwordMinLength: rt.config.auth.passwordMinLength } };
+      const { id, email, role, store } = req.account!;
+      return { user: { id, email, role, store }, limits: { uploadMaxBytes: rt.config.admin.uploadMaxBytes, uploadMaxPixels: rt.config.uploads.maxPixels, passwordMinLength: rt.config.auth.passwordMinLength } };
     },
   );
 

@@ -22,6 +22,7 @@ export function publicUser(u: UserRow) {
     id: u.id,
     email: u.email,
     role: u.role,
+    store: u.store,
     disabled: u.disabled_at !== null,
     createdAt: u.created_at.toISOString(),
     updatedAt: u.updated_at.toISOString(),
@@ -60,7 +61,7 @@ export async function login(
 
   const session = await insertSession(db, {
     userId: user.id,
-    expiresAt: new Date(Date.now() + tokens.ttlMs),
+    expiresAt: new Date(Date.now() + sessionLifetimeMs(config, tokens, user.role)),
     ip: input.ip,
     userAgent: input.userAgent,
   });
@@ -68,7 +69,12 @@ export async function login(
   void deleteStaleSessions(db).catch(() => undefined);
   void deleteStaleFailures(db, config.auth.loginLockMinutes * 60).catch(() => undefined);
   const token = await tokens.sign({ userId: user.id, sessionId: session.id }, session.expires_at);
-  return { account: { id: user.id, email: user.email, role: user.role, sessionId: session.id }, token, expiresAt: session.expires_at };
+  return { account: { id: user.id, email: user.email, role: user.role, store: user.store, sessionId: session.id }, token, expiresAt: session.expires_at };
+}
+
+/** A showroom tablet stays signed in for days (DEVICE_SESSION_TTL_DAYS); console roles for hours. */
+function sessionLifetimeMs(config: Config, tokens: SessionTokens, role: Role): number {
+  return role === 'associate' ? Math.round(config.auth.deviceSessionTtlDays * 86_400_000) : tokens.ttlMs;
 }
 
 /** The account behind a session cookie, or undefined when it is missing, forged, expired or revoked. */
@@ -77,7 +83,7 @@ export async function authenticate(deps: { db: Db; tokens: SessionTokens }, toke
   const claims = await deps.tokens.verify(token);
   if (!claims) return undefined;
   const user = await findSessionUser(deps.db, claims.sessionId, claims.userId);
-  return user ? { id: user.id, email: user.email, role: user.role, sessionId: claims.sessionId } : undefined;
+  return user ? { id: user.id, email: user.email, role: user.role, store: user.store, sessionId: claims.sessionId } : undefined;
 }
 
 export async function logout(db: Db, account: Account, requestId?: string): Promise<void> {
@@ -86,20 +92,20 @@ export async function logout(db: Db, account: Account, requestId?: string): Prom
 }
 
 function checkPassword(config: Config, password: string, email: string) {
-  const problem = passwordProblem(password, { minLength: config.auth.passwordMinLength, email });
+  const problem = passwordProblem(password, { minLength: config.auth.passwordMinLength, email, minStrength: config.auth.passwordMinStrength });
   if (problem) throw unprocessable(`password: ${problem}`, { field: 'password' });
 }
 
 export async function createUser(
   deps: { db: Db; config: Config },
   actor: Actor,
-  input: { email: string; role: Role; password: string },
+  input: { email: string; role: Role; password: string; store?: string | null },
 ): Promise<UserRow> {
   const email = normaliseEmail(input.email);
   checkPassword(deps.config, input.password, email);
   const passwordHash = await hashPassword(input.password);
   return deps.db.transaction().execute(async (trx) => {
-    const user = await insertUser(trx, { email, role: input.role, passwordHash });
+    const user = await insertUser(trx, { email, role: input.role, passwordHash, store: input.store });
     if (!user) throw new AppError(409, 'email_taken', `There is already an account for ${email}`, { field: 'email' });
     await recordAudit(trx, actor, { action: 'user.create', entity: 'user', entityId: user.id, after: publicUser(user) });
     return user;
@@ -110,7 +116,7 @@ export async function changeUser(
   deps: { db: Db; config: Config },
   actor: Actor & { sessionId?: string },
   id: string,
-  changes: { role?: Role; disabled?: boolean; password?: string },
+  changes: { role?: Role; disabled?: boolean; password?: string; store?: string | null },
 ): Promise<UserRow> {
   const { db, config } = deps;
   let passwordHash: string | undefined;
@@ -132,7 +138,7 @@ export async function changeUser(
     if (removesAdmin && (await countActiveAdmins(trx)) <= 1) {
       throw new AppError(409, 'last_admin', 'This is the last active administrator; make another one first');
     }
-    const after = await updateUser(trx, id, { role: changes.role, disabled: changes.disabled, passwordHash });
+    const after = await updateUser(trx, id, { role: changes.role, disabled: changes.disabled, passwordHash, store: changes.store });
     if (changes.disabled || passwordHash) await revokeUserSessions(trx, id, id === actor.id ? actor.sessionId : undefined);
     // A new password set by someone else ends every client's wait: they have vouched for the person.
     if (passwordHash) await forgetFailures(trx, before.email);

@@ -36,6 +36,18 @@ export async function listActiveFamiliesWithColors(db: Db): Promise<FamilyWithCo
   return families.map((family) => ({ family, colors: colors.filter((c) => c.family_id === family.id) }));
 }
 
+/** Every family's colours, archived or not, by "family/colour" slug: what swatch cards are drawn from. */
+export async function listSwatchCardSources(db: Db): Promise<Map<string, { family: FabricFamilyRow; color: FabricColorRow }>> {
+  const [families, colors] = await Promise.all([db.selectFrom('fabric_families').selectAll().execute(), db.selectFrom('fabric_colors').selectAll().execute()]);
+  const byId = new Map(families.map((f) => [f.id, f]));
+  const index = new Map<string, { family: FabricFamilyRow; color: FabricColorRow }>();
+  for (const color of colors) {
+    const family = byId.get(color.family_id);
+    if (family) index.set(`${family.slug}/${color.slug}`, { family, color });
+  }
+  return index;
+}
+
 export function findFamilyBySlug(db: Db, slug: string): Promise<FabricFamilyRow | undefined> {
   return db.selectFrom('fabric_families').selectAll().where('slug', '=', slug).executeTakeFirst();
 }

@@ -10,12 +10,16 @@ import type { Runtime } from '../runtime.ts';
 import { assertServableKey, sendStoredFile } from '../storage/routes.ts';
 import { etagMatches, type CachedResponse } from './cache.ts';
 import { catalogSwatchKey, swatchCards } from './swatch-cards.ts';
-import { findColorBySlug, findFamilyBySlug, listActiveCuts, listActiveFamiliesWithColors } from './repository.ts';
+import { listActiveCuts, listActiveFamiliesWithColors, listSwatchCardSources } from './repository.ts';
 
 export function swatchUrl(rt: Runtime, family: FabricFamilyRow, color: FabricColorRow): string {
   if (color.swatch_key) return rt.storage.url(color.swatch_key);
-  const version = createHash('sha1').update(JSON.stringify([family.design, color.hex, color.repeat_mm])).digest('hex').slice(0, 10);
-  return `${rt.config.publicBaseUrl}/api/swatches/${family.slug}/${color.slug}.jpg?v=${version}`;
+  return `${rt.config.publicBaseUrl}/api/swatches/${family.slug}/${color.slug}.jpg?v=${swatchCardVersion(family, color)}`;
+}
+
+/** What a procedural card's pixels depend on, hashed: its URL's `v` and its strong ETag. */
+function swatchCardVersion(family: FabricFamilyRow, color: FabricColorRow): string {
+  return createHash('sha1').update(JSON.stringify([family.design, color.hex, color.repeat_mm])).digest('hex').slice(0, 10);
 }
 
 /**
@@ -85,15 +89,27 @@ export async function catalogRoutes(base: FastifyInstance) {
     params: swatchCardParams,
     response: { 200: { description: 'the card', content: { 'image/jpeg': { schema: binary('JPEG') } } }, ...errorResponses },
   };
+  // Which card a URL names comes from memory (dropped with the rest of the catalogue on a change), so
+  // a page of swatches costs no database reads; an unchanged card costs a 304 or nothing at all.
+  const cardSources = rt.catalog.value('swatch-card-sources', () => listSwatchCardSources(rt.db));
   app.get('/api/swatches/:family/:color.jpg', { schema: cardSchema }, async (req, reply) => {
-    const family = await findFamilyBySlug(rt.db, req.params.family);
-    if (!family) throw notFound('fabric family', req.params.family);
-    const color = await findColorBySlug(rt.db, family.id, req.params.color);
-    if (!color) throw notFound('colour', req.params.color);
+    const sources = await cardSources();
+    const found = sources.get(`${req.params.family}/${req.params.color}`);
+    if (!found) {
+      if (![...sources.keys()].some((k) => k.startsWith(`${req.params.family}/`))) throw notFound('fabric family', req.params.family);
+      throw notFound('colour', req.params.color);
+    }
+    const { family, color } = found;
     if (color.swatch_key) return reply.redirect(rt.storage.url(color.swatch_key));
+    const version = swatchCardVersion(family, color);
+    const etag = `"${version}"`;
+    // A URL carrying the current version names these exact pixels forever; any other is revalidated.
+    const wanted = (req.query as { v?: unknown }).v;
+    reply.header('etag', etag).header('cache-control', wanted === version ? 'public, max-age=31536000, immutable' : 'no-cache');
+    if (etagMatches(req.headers['if-none-match'], etag)) return (reply as FastifyReply).status(304).send();
     await swatchCards(rt).ensure([{ family, color }]);
     const card = await rt.storage.get(catalogSwatchKey(family, color));
-    return reply.header('content-type', 'image/jpeg').header('cache-control', 'public, max-age=86400').send(card);
+    return reply.header('content-type', 'image/jpeg').send(card);
   });
 
   // Drawn cards are stored files; one not drawn yet is drawn when first asked for.

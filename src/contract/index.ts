@@ -8,6 +8,7 @@ export * from './enums.ts';
 export * from './catalog.ts';
 export * from './renders.ts';
 export * from './looks.ts';
+export * from './clients.ts';
 export * from './swatches.ts';
 export * as legacy from './legacy.ts';
 export * from './health.ts';

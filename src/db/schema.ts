@@ -123,6 +123,8 @@ export interface RenderBatchTable {
   source: 'api' | 'legacy';
   request_id: string | null;
   params: Json<Record<string, unknown>>;
+  user_id: string | null;
+  store: string | null;
   created_at: CreatedAt;
 }
 
@@ -137,6 +139,7 @@ export interface UserTable {
   email: string;
   role: 'admin' | 'merchandiser' | 'associate';
   password_hash: string;
+  store: string | null;
   disabled_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
@@ -176,6 +179,15 @@ export interface AuditLogTable {
   request_id: string | null;
 }
 
+export interface ClientTable {
+  id: Generated<string>;
+  name: string;
+  notes: Generated<string>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
 export interface LoginFailureTable {
   id: Generated<string>;
   account: string;
@@ -197,6 +209,7 @@ export interface Database {
   user_sessions: UserSessionTable;
   audit_log: AuditLogTable;
   login_failures: LoginFailureTable;
+  clients: ClientTable;
 }
 
 export type FabricFamilyRow = Selectable<FabricFamilyTable>;

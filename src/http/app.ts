@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { adminRoutes } from '../admin/routes.ts';
+import { createSessionTokens, type SessionTokens } from '../auth/sessions.ts';
 import { catalogRoutes } from '../catalog/routes.ts';
+import { clientRoutes } from '../clients/routes.ts';
 import { legacyRoutes } from '../legacy/routes.ts';
 import { lookRoutes } from '../looks/routes.ts';
 import { renderRoutes } from '../renders/routes.ts';
@@ -24,6 +27,8 @@ import { webRoutes } from './web.ts';
 declare module 'fastify' {
   interface FastifyInstance {
     runtime: Runtime;
+    /** Signs and checks session cookies: one per app, so the console and the stylist share sessions. */
+    sessionTokens: SessionTokens;
   }
 }
 
@@ -47,8 +52,16 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     requestIdHeader: false,
+    // Errors of the router itself (a malformed URL, a path parameter over maxParamLength) come before
+    // any route: they get the same {error: {code, message}} as every other refusal.
+    frameworkErrors: (error, _req, reply) => {
+      const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A part of the path is too long' : 'The URL is malformed';
+      void (reply as unknown as FastifyReply).code(400).send({ error: { code: error.code.replace(/^FST_ERR_/, '').toLowerCase(), message } });
+    },
   });
   app.decorate('runtime', rt);
+  app.decorate('sessionTokens', createSessionTokens(config, rt.logger));
+  await app.register(cookie);
   // Node wants the headers deadline no later than the whole request's.
   app.server.headersTimeout = Math.min(app.server.headersTimeout || 60_000, config.http.requestTimeoutMs);
 
@@ -161,6 +174,7 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   await app.register(fileRoutes);
   await app.register(legacyRoutes);
   await app.register(lookRoutes);
+  await app.register(clientRoutes);
   await app.register(webRoutes);
   // Fastify types the instance by its pino logger; the rest of the code only needs the base type.
   return app as unknown as FastifyInstance;

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { errorResponses } from '../contract/common.ts';
 import { generateAnswer, generateBody, legacyCatalog, legacyJob, legacyJobParams, legacyUploadAnswer, legacyUploadForm } from '../contract/legacy.ts';
 import { listActiveFamiliesWithColors } from '../catalog/repository.ts';
+import { identifyCaller, requireSession } from '../auth/guard.ts';
+import { SIGNED_IN } from '../auth/roles.ts';
 import { catalogSwatchKey, filesServedByUs, swatchCards } from '../catalog/swatch-cards.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { readUploadedFile } from '../http/multipart.ts';
@@ -35,6 +37,14 @@ export async function legacyRoutes(base: FastifyInstance) {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const tags = ['legacy'];
   const rt = app.runtime;
+  // Open without a session only when LEGACY_API=open (the default outside production), and said so.
+  const open = rt.config.legacyApi === 'open';
+  const gate = open ? identifyCaller(base) : requireSession(base, SIGNED_IN);
+  app.addHook('onRequest', async function legacyGate(req, reply) {
+    if (req.routeOptions.url !== '/catalog') await gate.call(this, req, reply, () => undefined);
+  });
+  if (open) rt.logger.warn('LEGACY_API=open: the replaced front end\'s API (/generate, /jobs, /upload-swatch) answers without a session');
+  else rt.logger.info('LEGACY_API=session: the replaced front end\'s API (/generate, /jobs, /upload-swatch) needs a signed-in account');
 
   const activeFamilies = rt.catalog.value('active-families', () => listActiveFamiliesWithColors(rt.db));
   app.get('/catalog', { schema: { tags, summary: 'The catalogue in the replaced system\'s shape', response: { 200: legacyCatalog, ...errorResponses } } }, async (req) => {
@@ -88,6 +98,7 @@ export async function legacyRoutes(base: FastifyInstance) {
         requestId: req.id,
         client: req.ip,
         source: 'legacy',
+        orderedBy: req.account ? { userId: req.account.id, store: req.account.store } : undefined,
         batchParams: { seed: body.seed ?? null, quality: body.quality },
       });
       return reply.status(201).send({

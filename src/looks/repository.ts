@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Db } from '../db/database.ts';
-import type { RenderStatus } from '../db/schema.ts';
+import type { Database, RenderStatus } from '../db/schema.ts';
 
 /** A row of `looks` (src/db/migrations/0002_looks.sql). */
 export interface LookRow {
@@ -8,6 +8,7 @@ export interface LookRow {
   token: string;
   title: string;
   client_name: string | null;
+  client_id: string | null;
   created_at: Date;
   expires_at: Date;
 }
@@ -20,31 +21,44 @@ export interface LookRenderLabels {
   cut_name: string;
 }
 
-/** Writes a look and its renders, in order, in one transaction. */
+/** Writes a look and its renders, in order; call it inside a transaction (with the client it needs). */
 export async function insertLook(
-  db: Db,
-  look: { token: string; title: string; clientName: string | null; expiresAt: Date; renderIds: string[] },
+  trx: Transaction<Database>,
+  look: { token: string; title: string; clientId: string; clientName: string; createdBy: string; expiresAt: Date; renderIds: string[] },
 ): Promise<LookRow> {
-  return db.transaction().execute(async (trx) => {
+  {
     const { rows } = await sql<LookRow>`
-      INSERT INTO looks (token, title, client_name, expires_at)
-      VALUES (${look.token}, ${look.title}, ${look.clientName}, ${look.expiresAt})
-      RETURNING id, token, title, client_name, created_at, expires_at`.execute(trx);
+      INSERT INTO looks (token, title, client_id, client_name, created_by, expires_at)
+      VALUES (${look.token}, ${look.title}, ${look.clientId}, ${look.clientName}, ${look.createdBy}, ${look.expiresAt})
+      RETURNING id, token, title, client_name, client_id, created_at, expires_at`.execute(trx);
     const row = rows[0]!;
     await sql`
       INSERT INTO look_renders (look_id, render_id, position)
       SELECT ${row.id}::uuid, render_id, position - 1
       FROM unnest(${look.renderIds}::uuid[]) WITH ORDINALITY AS chosen (render_id, position)`.execute(trx);
     return row;
-  });
+  }
 }
 
 export async function findLookByToken(db: Db, token: string): Promise<LookRow | undefined> {
   const { rows } = await sql<LookRow>`
-    SELECT id, token, title, client_name, created_at, expires_at
+    SELECT id, token, title, client_name, client_id, created_at, expires_at
     FROM looks
     WHERE token = ${token}`.execute(db);
   return rows[0];
+}
+
+/** The house's looks, newest first (every tablet sees the same list); optionally one client's. */
+export async function listLooks(db: Db, options: { clientId?: string; limit: number }): Promise<Array<LookRow & { render_ids: string[] }>> {
+  const { rows } = await sql<LookRow & { render_ids: string[] }>`
+    SELECT l.id, l.token, l.title, coalesce(c.name, l.client_name) AS client_name, l.client_id, l.created_at, l.expires_at,
+           ARRAY(SELECT lr.render_id FROM look_renders lr WHERE lr.look_id = l.id ORDER BY lr.position) AS render_ids
+    FROM looks l
+    LEFT JOIN clients c ON c.id = l.client_id
+    WHERE (${options.clientId ?? null}::uuid IS NULL OR l.client_id = ${options.clientId ?? null}::uuid)
+    ORDER BY l.created_at DESC, l.id DESC
+    LIMIT ${options.limit}`.execute(db);
+  return rows;
 }
 
 /** The look's render ids in the order they were saved. */

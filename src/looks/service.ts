@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import type { Account } from '../auth/roles.ts';
+import { findClient, insertClient } from '../clients/repository.ts';
 import { AppError } from '../http/errors.ts';
 import { listRenderViews } from '../renders/repository.ts';
 import { toApiRender } from '../renders/service.ts';
@@ -18,13 +20,15 @@ export const LOOK_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 export interface NewLook {
   title: string;
+  /** The client the look is for: an existing record, or a name that makes a new one. */
+  clientId?: string;
   clientName?: string;
   renderIds: string[];
   expiresInDays?: number;
 }
 
 /** Saves a look made of finished renders; refuses unknown or unfinished ones, naming them. */
-export async function createLook(rt: Runtime, input: NewLook, defaultExpiryDays: number) {
+export async function createLook(rt: Runtime, account: Account, input: NewLook, defaultExpiryDays: number) {
   const renderIds = [...new Set(input.renderIds)];
   const found = await findRenderStatuses(rt.db, renderIds);
   const status = new Map(found.map((r) => [r.id, r.status]));
@@ -41,13 +45,24 @@ export async function createLook(rt: Runtime, input: NewLook, defaultExpiryDays:
       { field: 'renderIds', renderIds: unfinished },
     );
   }
+  const existing = input.clientId ? await findClient(rt.db, input.clientId) : undefined;
+  if (input.clientId && !existing) throw new AppError(422, 'unknown_client', `clientId: unknown client "${input.clientId}"`, { field: 'clientId' });
+  if (!existing && !input.clientName) {
+    throw new AppError(422, 'validation_failed', 'clientId: choose the client this look is for, or give a clientName', { field: 'clientId' });
+  }
   const days = input.expiresInDays ?? defaultExpiryDays;
-  const look = await insertLook(rt.db, {
-    token: newLookToken(),
-    title: input.title,
-    clientName: input.clientName || null,
-    expiresAt: new Date(Date.now() + days * DAY_MS),
-    renderIds,
+  // A new client and their first look are written together, or not at all.
+  const look = await rt.db.transaction().execute(async (trx) => {
+    const client = existing ?? (await insertClient(trx, { name: input.clientName!, notes: '', createdBy: account.id }));
+    return insertLook(trx, {
+      token: newLookToken(),
+      title: input.title,
+      clientId: client.id,
+      clientName: client.name,
+      createdBy: account.id,
+      expiresAt: new Date(Date.now() + days * DAY_MS),
+      renderIds,
+    });
   });
   return { look, renderIds };
 }

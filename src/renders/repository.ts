@@ -66,8 +66,25 @@ export async function listRenderViews(db: Db, ids: string[]): Promise<RenderView
 }
 
 /** Newest first, keyset-paginated on (created_at, id) so pages stay stable while renders arrive. */
-export function listRenderHistory(db: Db, options: { limit: number; before?: { createdAt: Date; id: string } }) {
+/** Whose renders a History shows: everyone's (admins), or a person's own and their store's. */
+export type HistoryScope = { everyone: true } | { userId: string; store: string | null };
+
+export function listRenderHistory(db: Db, options: { limit: number; before?: { createdAt: Date; id: string }; scope: HistoryScope }) {
   let q = renderViewQuery(db);
+  const scope = options.scope;
+  if (!('everyone' in scope)) {
+    // A render is shared by identical requests: it is someone's when one of their requests asked for it.
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('render_batch_items as bi')
+          .innerJoin('render_batches as b', 'b.id', 'bi.batch_id')
+          .select(sql`1`.as('one'))
+          .whereRef('bi.render_id', '=', 'r.id')
+          .where((w) => (scope.store ? w.or([w('b.user_id', '=', scope.userId), w('b.store', '=', scope.store)]) : w('b.user_id', '=', scope.userId))),
+      ),
+    );
+  }
   if (options.before) {
     const { createdAt, id } = options.before;
     q = q.where((eb) => eb.or([eb('r.created_at', '<', createdAt), eb.and([eb('r.created_at', '=', createdAt), eb('r.id', '<', id)])]));
@@ -77,11 +94,17 @@ export function listRenderHistory(db: Db, options: { limit: number; before?: { c
 
 export async function createBatch(
   trx: Transaction<Database>,
-  batch: { source: 'api' | 'legacy'; requestId: string; params: Record<string, unknown> },
+  batch: { source: 'api' | 'legacy'; requestId: string; params: Record<string, unknown>; orderedBy?: { userId: string; store: string | null } },
 ): Promise<string> {
   const row = await trx
     .insertInto('render_batches')
-    .values({ source: batch.source, request_id: batch.requestId, params: JSON.stringify(batch.params) })
+    .values({
+      source: batch.source,
+      request_id: batch.requestId,
+      params: JSON.stringify(batch.params),
+      user_id: batch.orderedBy?.userId ?? null,
+      store: batch.orderedBy?.store ?? null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;

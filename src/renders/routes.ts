@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { identifyCaller, requireSession } from '../auth/guard.ts';
+import { SIGNED_IN } from '../auth/roles.ts';
 import { binary, errorResponses } from '../contract/common.ts';
 import { historyQuery, render, renderBatch, renderHistory, renderIdParams, renderOrder } from '../contract/renders.ts';
 import { AppError, notFound } from '../http/errors.ts';
@@ -40,6 +42,7 @@ export async function renderRoutes(base: FastifyInstance) {
     '/api/renders',
     {
       config: { rateLimit: { max: rt.config.http.rateLimitRendersMax, timeWindow: rt.config.http.rateLimitWindowMs } },
+      onRequest: identifyCaller(base),
       schema: {
         tags,
         summary: 'Order renders of a fabric on one or more cuts: 202, or 200 when every one is ready already',
@@ -48,7 +51,8 @@ export async function renderRoutes(base: FastifyInstance) {
       },
     },
     async (req, reply) => {
-      const result = await orderRenders(rt, { ...req.body, requestId: req.id, client: req.ip, source: 'api' });
+      const orderedBy = req.account ? { userId: req.account.id, store: req.account.store } : undefined;
+      const result = await orderRenders(rt, { ...req.body, requestId: req.id, client: req.ip, source: 'api', orderedBy });
       const views = await listRenderViews(rt.db, result.renders.map((r) => r.render.id));
       const byId = new Map(views.map((v) => [v.id, v]));
       const renders = result.renders.map((r) => ({ ...toApiRender(rt, byId.get(r.render.id)!), reused: r.reused }));
@@ -65,10 +69,20 @@ export async function renderRoutes(base: FastifyInstance) {
     return toApiRender(rt, render);
   });
 
-  const historySchema = { tags, summary: 'Render history, newest first, by cursor', querystring: historyQuery, response: { 200: renderHistory, ...errorResponses } };
-  app.get('/api/renders', { schema: historySchema }, async (req) => {
+  // History: an associate sees their own and their store's renders, an administrator everyone's.
+  const historySchema = {
+    tags,
+    security: [{ session: [] }],
+    summary: 'Render history, newest first, by cursor: your own and your store’s renders (admins: all)',
+    querystring: historyQuery,
+    response: { 200: renderHistory, ...errorResponses },
+  };
+  app.get('/api/renders', { schema: historySchema, onRequest: requireSession(base, SIGNED_IN) }, async (req, reply) => {
     const q = req.query;
-    const rows = await listRenderHistory(rt.db, { limit: q.limit + 1, before: q.cursor ? decodeCursor(q.cursor) : undefined });
+    const account = req.account!;
+    const scope = account.role === 'admin' ? { everyone: true as const } : { userId: account.id, store: account.store };
+    reply.header('cache-control', 'private, no-store');
+    const rows = await listRenderHistory(rt.db, { limit: q.limit + 1, before: q.cursor ? decodeCursor(q.cursor) : undefined, scope });
     const page = rows.slice(0, q.limit);
     const last = page.at(-1);
     return {

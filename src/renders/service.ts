@@ -40,6 +40,8 @@ export interface RenderOrder {
   source: 'api' | 'legacy';
   /** Extra request fields kept with the batch (the replaced API's seed, quality…). */
   batchParams?: Record<string, unknown>;
+  /** The signed-in person asking, whose History (and store's) will show these renders. */
+  orderedBy?: { userId: string; store: string | null };
 }
 
 export interface RenderOrderResult {
@@ -161,6 +163,7 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
     const batchId = await createBatch(trx, {
       source: order.source,
       requestId: order.requestId,
+      orderedBy: order.orderedBy,
       params: { family: order.family, color: order.color, swatchUploadId: order.swatchUploadId, cuts: order.cuts, view: order.view, engine: engineName, ...order.batchParams },
     });
     const renders: RenderOrderResult['renders'] = [];

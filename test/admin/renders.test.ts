@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorker, type WorkerHandle } from '../../src/jobs/worker.ts';
 import { json, startTestApp, startTestDatabase, waitFor, type TestApp } from '../helpers/harness.ts';
 import { consoleClient, createAccount, signIn, type Console } from './helpers.ts';
+import { associateSession } from '../helpers/session.ts';
 
 let pg: Awaited<ReturnType<typeof startTestDatabase>>;
 let t: TestApp;
@@ -114,7 +115,8 @@ describe('renders monitor', () => {
     expect(done.length).toBeGreaterThanOrEqual(3);
     const [kept, purged, young] = done;
     await t.rt.db.updateTable('renders').set({ created_at: new Date(Date.now() - 40 * 86_400_000) } as never).where('id', 'in', [kept.id, purged.id]).execute();
-    const look = await fetch(`${t.url}/api/looks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'For Mr. Ruiz', renderIds: [kept.id] }) });
+    const associate = await associateSession(t);
+    const look = await associate.send('POST', '/api/looks', { title: 'For Mr. Ruiz', clientName: 'Mr. Ruiz', renderIds: [kept.id] });
     expect(look.status).toBe(201);
     const keys = purged.images.map((i: any) => decodeURIComponent(new URL(i.url, t.url).pathname.replace(/^\/files\//, '')));
     for (const key of keys) expect(await t.rt.storage.exists(key)).toBe(true);

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startTestApp, startTestDatabase, waitFor, type TestApp } from '../helpers/harness.ts';
+import { createStaff, signInAs } from '../helpers/session.ts';
 
 let pg: Awaited<ReturnType<typeof startTestDatabase>>;
 let t: TestApp;
@@ -128,10 +129,13 @@ describe('renders', () => {
   });
 
   it('pages through history newest first', async () => {
-    const page1 = await json(await fetch(`${t.url}/api/renders?limit=2`));
+    // An administrator's History holds every render (whose is whose: test/security/who-sees-what.test.ts).
+    const admin = await signInAs(t, (await createStaff(t, { role: 'admin' })).email);
+    const fetch = admin.fetch;
+    const page1 = await json(await fetch(`/api/renders?limit=2`));
     expect(page1.items).toHaveLength(2);
     expect(page1.nextCursor).toBeTruthy();
-    const page2 = await json(await fetch(`${t.url}/api/renders?limit=2&cursor=${page1.nextCursor}`));
+    const page2 = await json(await fetch(`/api/renders?limit=2&cursor=${page1.nextCursor}`));
     const seen = new Set([...page1.items, ...page2.items].map((r: any) => r.id));
     expect(seen.size).toBe(page1.items.length + page2.items.length);
     expect(new Date(page1.items[1].createdAt) >= new Date(page2.items[0].createdAt)).toBe(true);

@@ -12,10 +12,17 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { browserSuite, E2E_TEST_TIMEOUT_MS, DESKTOP, E2E_TIMEOUT_MS, gate, LANDSCAPE, PORTRAIT, poll, screenshot } from '../helpers/browser.ts';
 import type { TestApp } from '../helpers/harness.ts';
+import { createStaff, signInBrowser } from '../helpers/session.ts';
 
 const suite = browserSuite();
-/** A fresh browser profile (a Spanish tablet unless told otherwise) with one page. */
-const newPage = (options?: BrowserContextOptions) => suite.newPage(options);
+/**
+ * A fresh browser profile (a Spanish tablet unless told otherwise) with one page, signed in as a new
+ * associate of no store (so History holds this test's renders only) unless `signedIn: false`.
+ */
+async function newPage(options: BrowserContextOptions & { signedIn?: boolean } = {}): Promise<Page> {
+  const { signedIn = true, ...contextOptions } = options;
+  return suite.newPage(contextOptions, signedIn ? async (context) => void (await signInBrowser(context, t, { store: null })) : undefined);
+}
 let t: TestApp;
 beforeAll(() => {
   t = suite.t;
@@ -155,6 +162,35 @@ async function lowContrastText(p: Page): Promise<string[]> {
 }
 
 describe('the stylist on a showroom tablet', { timeout: E2E_TEST_TIMEOUT_MS }, () => {
+  it('asks the associate to sign in first, in the tablet’s language, and signs out again', async () => {
+    const staff = await createStaff(t, { store: 'Serrano' });
+    const page = await newPage({ signedIn: false });
+    await page.goto(t.url + '/');
+    const form = page.getByTestId('sign-in');
+    await textOf(form.locator('h1')).toBe('Inicia sesión en esta tableta');
+    expect(await page.locator('[data-color]').count()).toBe(0);
+    await form.getByLabel('Correo electrónico').fill(staff.email);
+    await form.getByLabel('Contraseña').fill('not the password');
+    await form.getByRole('button', { name: 'Entrar' }).click();
+    await textOf(form.getByRole('alert')).toMatch(/^No se pudo iniciar sesión\. /);
+    await shot(page, '00-sign-in-landscape-1280x800');
+    await form.getByLabel('Contraseña').fill(staff.password);
+    await form.getByRole('button', { name: 'Entrar' }).click();
+    await page.locator('[data-color]').first().waitFor();
+    await textOf(page.locator('.session-badge')).toContain(staff.email);
+    // The session is the tablet's, not the page's: a reload keeps it.
+    await page.reload();
+    await page.locator('[data-color]').first().waitFor();
+    await page.getByTestId('sign-out').click();
+    await form.waitFor();
+    await page.reload();
+    await form.waitFor();
+
+    const english = await newPage({ signedIn: false, locale: 'en-GB' });
+    await english.goto(t.url + '/');
+    await textOf(english.getByTestId('sign-in').locator('h1')).toBe('Sign in to this tablet');
+  });
+
   it('opens in the browser’s language with the catalogue as swatch cards and the suit already on screen', async () => {
     const page = await newPage();
     await page.goto(`${t.url}/`);

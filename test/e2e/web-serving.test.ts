@@ -69,7 +69,7 @@ describe('serving the web app', () => {
     expect(res.body).not.toContain('<title>');
   });
 
-  it.each(['/api/nope', '/api/looks', '/files/renders/x.jpg', '/jobs', '/assets/missing.js', '/something-else'])('keeps the JSON 404 for %s', async (url) => {
+  it.each(['/api/nope', '/api/looks/', '/files/renders/x.jpg', '/jobs', '/assets/missing.js', '/something-else'])('keeps the JSON 404 for %s', async (url) => {
     const res = await app.inject(url);
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ error: { code: 'not_found' } });

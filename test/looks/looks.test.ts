@@ -1,13 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startTestApp, startTestDatabase, waitFor, type TestApp } from '../helpers/harness.ts';
+import { associateSession, type Session } from '../helpers/session.ts';
 
 let pg: Awaited<ReturnType<typeof startTestDatabase>>;
 let t: TestApp;
 let finished: string[] = [];
+/** Looks are made by a signed-in associate on a tablet. */
+let associate: Session;
 
 beforeAll(async () => {
   pg = await startTestDatabase();
   t = await startTestApp({ databaseUrl: pg.url });
+  associate = await associateSession(t);
   // Two finished renders to save in looks.
   const res = await post('/api/renders', { family: 'super-120s-twill', color: 'navy', cuts: ['single-breasted', 'double-breasted'] });
   const batch = await json(res);
@@ -26,8 +30,9 @@ afterAll(async () => {
   await pg?.stop();
 });
 
-function post(path: string, body: unknown) {
-  return fetch(t.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+/** As the associate; a look is for a client, named here unless a test names one. */
+function post(path: string, body: Record<string, unknown>) {
+  return associate.send('POST', path, path === '/api/looks' && !('clientName' in body) ? { clientName: 'A client', ...body } : body);
 }
 
 describe('looks', () => {
@@ -55,12 +60,12 @@ describe('looks', () => {
     expect((await fetch(t.url + look.renders[0].images[0].url)).status).toBe(200);
   });
 
-  it('makes a different unguessable token for each look, and a title alone is enough', async () => {
+  it('makes a different unguessable token for each look; a title and the client are enough', async () => {
     const a = await json(await post('/api/looks', { title: 'A', renderIds: [finished[0]] }));
     const b = await json(await post('/api/looks', { title: 'B', renderIds: [finished[0]] }));
     expect(a.token).not.toBe(b.token);
     const look = await json(await fetch(`${t.url}/api/looks/${a.token}`));
-    expect(look.clientName).toBeNull();
+    expect(look.clientName).toBe('A client');
   });
 
   it('stores a repeated render once', async () => {

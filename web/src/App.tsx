@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { useI18n } from './i18n/i18n.tsx';
 import { SharePage } from './looks/SharePage.tsx';
+import { SignedIn } from './stylist/SignIn.tsx';
 import { Stylist } from './stylist/Stylist.tsx';
 import { AppHeader } from './ui/AppHeader.tsx';
 
@@ -24,7 +25,7 @@ export function App() {
     return () => window.removeEventListener('popstate', onPop);
   }, []);
   const r = route(path);
-  if (r.page === 'stylist') return <Stylist />;
+  if (r.page === 'stylist') return <SignedIn>{(session) => <Stylist session={session} />}</SignedIn>;
   if (r.page === 'look') return <SharePage token={r.token} />;
   if (r.page === 'admin') {
     return (

@@ -14,12 +14,14 @@ export const loginBody = z.object({
 const email = z.email({ message: 'expected an email address' }).max(254);
 const password = z.string().max(PASSWORD_MAX_LENGTH);
 export const role = z.enum(ROLES, { message: `expected one of ${ROLES.join(', ')}` });
-export const userCreate = z.strictObject({ email, role, password });
-export const userChange = z.strictObject({ role: role.optional(), disabled: z.boolean().optional(), password: password.optional() });
+/** The shop an account works in (History shows its renders); null for none. */
+const store = z.string().trim().min(1, { message: 'must not be empty' }).max(80, { message: 'at most 80 characters' }).nullable();
+export const userCreate = z.strictObject({ email, role, password, store: store.optional() });
+export const userChange = z.strictObject({ role: role.optional(), disabled: z.boolean().optional(), password: password.optional(), store: store.optional() });
 export const ownPasswordChange = z.strictObject({ current: z.string().max(PASSWORD_MAX_LENGTH), next: password });
 export const userParams = z.object({ id: z.uuid({ message: 'expected a user id' }) });
 
-export const sessionUser = z.object({ id: z.uuid(), email: z.string(), role });
+export const sessionUser = z.object({ id: z.uuid(), email: z.string(), role, store: z.string().nullable() });
 export type SessionUser = z.infer<typeof sessionUser>;
 
 export const loginAnswer = z.object({ user: sessionUser, expiresAt: timestamp });
@@ -34,6 +36,7 @@ export const account = z.object({
   id: z.uuid(),
   email: z.string(),
   role,
+  store: z.string().nullable(),
   disabled: z.boolean(),
   createdAt: timestamp,
   updatedAt: timestamp,

@@ -1,5 +1,5 @@
 import { apiStatus } from './status.ts';
-import type { FabricFamily, Cut, Look, Render, RenderBatch, RenderOrder, SavedLook, SwatchUpload } from './types.ts';
+import type { FabricFamily, Cut, Look, Render, RenderBatch, RenderOrder, SavedLook, StaffAccount, SwatchUpload } from './types.ts';
 
 /** An answer from the API that is an error: `message` is written for a person. */
 export class ApiError extends Error {
@@ -26,6 +26,12 @@ export const isAbort = (error: unknown) => error instanceof DOMException && erro
 
 const GATEWAY = new Set([502, 503, 504]);
 
+/**
+ * Told when the server answers 401: the tablet's session has ended (signed out elsewhere, disabled,
+ * expired), so the app goes back to its sign-in screen.
+ */
+export const sessionEvents = new EventTarget();
+
 async function errorFrom(res: Response): Promise<ApiError> {
   try {
     const body = (await res.json()) as { error?: { code?: string; message?: string; details?: unknown } };
@@ -50,7 +56,9 @@ export async function request<T>(path: string, init: RequestInit = {}): Promise<
     throw new UnreachableError();
   }
   apiStatus.markUp();
+  if (res.status === 401 && !path.startsWith('/api/admin/login')) sessionEvents.dispatchEvent(new Event('ended'));
   if (!res.ok) throw await errorFrom(res);
+  if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
 }
 
@@ -65,8 +73,13 @@ export const api = {
     if (options.cursor) q.set('cursor', options.cursor);
     return request<{ items: Render[]; nextCursor: string | null }>(`/api/renders?${q}`, { signal });
   },
-  saveLook: (look: { title: string; clientName?: string; renderIds: string[] }) =>
+  saveLook: (look: { title: string; clientName?: string; clientId?: string; renderIds: string[] }) =>
     request<SavedLook>('/api/looks', { method: 'POST', body: JSON.stringify(look) }),
+  looks: (signal?: AbortSignal) => request<{ items: Array<SavedLook & { renderIds: string[] }> }>('/api/looks?limit=100', { signal }),
+  me: (signal?: AbortSignal) => request<{ user: StaffAccount }>('/api/admin/me', { signal }),
+  signIn: (email: string, password: string) =>
+    request<{ user: StaffAccount; expiresAt: string }>('/api/admin/login', { method: 'POST', body: JSON.stringify({ email, password }) }),
+  signOut: () => request<void>('/api/admin/logout', { method: 'POST' }),
   look: (token: string, signal?: AbortSignal) => request<Look>(`/api/looks/${encodeURIComponent(token)}`, { signal }),
 };
 

@@ -26,10 +26,14 @@ export function SaveLookDialog({ renders, onClose, onSaved }: { renders: Render[
       setError(t('looks.titleRequired'));
       return;
     }
+    if (!client.trim()) {
+      setError(t('looks.clientRequired'));
+      return;
+    }
     setBusy(true);
     setError(undefined);
     try {
-      const look = await api.saveLook({ title: title.trim(), clientName: client.trim() || undefined, renderIds: chosen.map((r) => r.id) });
+      const look = await api.saveLook({ title: title.trim(), clientName: client.trim(), renderIds: chosen.map((r) => r.id) });
       setSaved(look);
       const thumb = chosen[0] ? imageOf(chosen[0], 'thumb')?.url : undefined;
       onSaved(rememberLook({ ...look, renderCount: chosen.length, thumbUrl: thumb }));
@@ -89,7 +93,7 @@ export function SaveLookDialog({ renders, onClose, onSaved }: { renders: Render[
           </div>
           <div className="field">
             <label htmlFor={ids.client}>{t('looks.client')}</label>
-            <input id={ids.client} value={client} onChange={(e) => setClient(e.target.value)} maxLength={120} autoComplete="off" data-testid="look-client" />
+            <input id={ids.client} value={client} onChange={(e) => setClient(e.target.value)} maxLength={120} required autoComplete="off" data-testid="look-client" />
           </div>
           {error && (
             <p id={ids.error} className="notice notice--error" role="alert">

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { UnreachableError } from '../api/client.ts';
+import { api, isAbort, UnreachableError } from '../api/client.ts';
 import type { FabricFamily, Render, RenderOrder } from '../api/types.ts';
 import { Browse } from '../catalog/Browse.tsx';
 import { EMPTY_FILTERS, type Filters } from '../catalog/filters.ts';
@@ -21,11 +21,12 @@ import { AppHeader } from '../ui/AppHeader.tsx';
 import { SkeletonCards } from '../ui/Skeleton.tsx';
 import { Icon } from '../ui/icons.tsx';
 import { ClothDetails, ClothSection, ColorPicker, CutAndView, FamilyDetails, GeneratePanel } from './FittingPanel.tsx';
+import { SessionBadge, type StaffSession } from './SignIn.tsx';
 
 type Tab = 'fitting' | 'history' | 'looks';
 const TABS: Tab[] = ['fitting', 'history', 'looks'];
 
-export function Stylist() {
+export function Stylist({ session }: { session?: StaffSession } = {}) {
   const tr = useI18n();
   const { t } = tr;
   const catalog = useCatalog();
@@ -47,6 +48,23 @@ export function Stylist() {
   const [looks, setLooks] = useState<RememberedLook[]>(() => loadLooks());
   const cloth = useCloth();
   const jobs = useRenderJobs();
+
+  // The house's looks, as every tablet sees them; this tablet's own copy (with thumbnails) until they come.
+  const looksTabOpen = tab === 'looks';
+  useEffect(() => {
+    if (!session) return;
+    const controller = new AbortController();
+    api
+      .looks(controller.signal)
+      .then(({ items }) => {
+        const remembered = new Map(loadLooks().map((l) => [l.token, l]));
+        setLooks(items.map((l) => ({ ...l, renderCount: l.renderIds.length, thumbUrl: remembered.get(l.token)?.thumbUrl })));
+      })
+      .catch((error) => {
+        if (!isAbort(error)) console.warn('looks could not be loaded', error);
+      });
+    return () => controller.abort();
+  }, [session, looksTabOpen]);
 
   // First visit: the first family, colour, cut and view, so the suit is on screen at once.
   useEffect(() => {
@@ -194,7 +212,10 @@ export function Stylist() {
 
   return (
     <>
-      <AppHeader>{tabs}</AppHeader>
+      <AppHeader>
+        {tabs}
+        {session && <SessionBadge session={session} />}
+      </AppHeader>
       <main id="main" tabIndex={-1}>
       <div id="panel-fitting" role="tabpanel" aria-labelledby="tab-fitting" hidden={tab !== 'fitting'} className="studio">
         {catalog.status === 'failed' ? (

@@ -1,6 +1,6 @@
 import { Logger, makeWorkerUtils, run } from 'graphile-worker';
 import { json, startTestApp, startTestDatabase } from '../test/helpers/harness.ts';
-import { summary } from './stats.ts';
+import { quantile, summary } from './stats.ts';
 
 const quiet = new Logger(() => () => undefined);
 
@@ -69,6 +69,33 @@ export async function benchCore(): Promise<Record<string, unknown>> {
         cached.push(performance.now() - again);
       }
 
+      // The live preview (preview size only): rendered on the API replica at once, answered 200 finished.
+      const previewFresh: number[] = [];
+      const previewCached: number[] = [];
+      const previewCachedServer: number[] = [];
+      const previewBody = (family: string, color: string, view: string) =>
+        JSON.stringify({ family, color, cuts: ['double-breasted'], view, sizes: ['preview'] });
+      for (const [k, [family, color]] of colors.slice(0, 40).entries()) {
+        const view = k % 2 ? 'front' : 'three-quarter';
+        let started = performance.now();
+        const res = await fetch(`${t.url}/api/renders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: previewBody(family, color, view) });
+        const body = await json(res);
+        if (res.status !== 200 || body.renders[0].status !== 'succeeded') throw new Error(`expected a finished preview, got ${res.status} ${body.renders?.[0]?.status}`);
+        // The image the app then loads.
+        await (await fetch(new URL(body.renders[0].images[0].url, t.url))).arrayBuffer();
+        previewFresh.push(performance.now() - started);
+
+        // Server time alone, in process (no sockets): the cache hit.
+        started = performance.now();
+        const hit = await t.app.inject({ method: 'POST', url: '/api/renders', headers: { 'content-type': 'application/json' }, payload: previewBody(family, color, view) });
+        previewCachedServer.push(performance.now() - started);
+        if (hit.statusCode !== 200) throw new Error(`expected a cache hit, got ${hit.statusCode}`);
+        started = performance.now();
+        const hit2 = await fetch(`${t.url}/api/renders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: previewBody(family, color, view) });
+        await hit2.arrayBuffer();
+        previewCached.push(performance.now() - started);
+      }
+
       // The replaced front end's flow: POST /generate (both cuts) → poll GET /jobs/:id until completed.
       const legacy: number[] = [];
       for (const [family, color] of colors.slice(30, 45)) {
@@ -91,6 +118,14 @@ export async function benchCore(): Promise<Record<string, unknown>> {
         requestToSucceededUncachedMs: summary(uncached),
         requestToSucceededCachedMs: summary(cached),
         legacyGenerateBothCutsToCompletedMs: summary(legacy),
+        livePreview: {
+          freshRequestToImageLoadedMs: summary(previewFresh),
+          freshP95Ms: Number(quantile(previewFresh, 0.95).toFixed(2)),
+          cachedRequestMs: summary(previewCached),
+          cachedServerInProcessMs: summary(previewCachedServer),
+          cachedServerP95Ms: Number(quantile(previewCachedServer, 0.95).toFixed(2)),
+          note: 'POST /api/renders sizes:[preview]: rendered on the API replica, answered 200 with the finished render; fresh includes fetching the image',
+        },
         notes: 'uncached/legacy: one in-process worker (concurrency 1) on the API process; legacy polls /jobs every 10 ms',
       };
     } finally {

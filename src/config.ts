@@ -92,6 +92,9 @@ const envSchema = z.object({
   RENDER_THREAD_QUEUE_MAX: int(1, 100_000).default(64),
   TEMPLATE_MEMORY_MB: int(16, 8192).default(256),
   SWATCH_TILE_CACHE_MB: int(4, 4096).default(64),
+  // Uploaded photos decoded at once (unset: RENDER_THREADS - 1, at least 1) and waiting; beyond, 503.
+  UPLOAD_DECODES_MAX: int(1, 64).optional(),
+  UPLOAD_DECODES_WAITING_MAX: int(0, 1000).default(4),
   // Fast path: a preview-only POST /api/renders renders on the replica that received it.
   PREVIEW_DIRECT: bool.default(true),
   TEMPLATE_CACHE_DIR: z.string().min(1).optional(),
@@ -200,6 +203,8 @@ export interface Config {
     templateCacheBytes: number;
     tileCacheBytes: number;
     previewDirect: boolean;
+    maxUploadDecodes?: number;
+    maxUploadsWaiting: number;
   };
   shutdownTimeoutMs: number;
   watermark: { text: string; opacity: number; position: Env['WATERMARK_POSITION'] };
@@ -357,6 +362,8 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       templateCacheBytes: e.TEMPLATE_MEMORY_MB * 1024 * 1024,
       tileCacheBytes: e.SWATCH_TILE_CACHE_MB * 1024 * 1024,
       previewDirect: e.PREVIEW_DIRECT,
+      maxUploadDecodes: e.UPLOAD_DECODES_MAX,
+      maxUploadsWaiting: e.UPLOAD_DECODES_WAITING_MAX,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     watermark: { text: e.WATERMARK_TEXT, opacity: e.WATERMARK_OPACITY, position: e.WATERMARK_POSITION },

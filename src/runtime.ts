@@ -74,6 +74,8 @@ export async function startRuntime(config: Config, logger: Logger, options: { se
       templateCacheDir: config.worker.templateCacheDir,
       templateCacheBytes: config.rendering.templateCacheBytes,
       tileCacheBytes: config.rendering.tileCacheBytes,
+      maxUploadDecodes: config.rendering.maxUploadDecodes,
+      maxUploadsWaiting: config.rendering.maxUploadsWaiting,
       storage,
       logger,
     });

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../http/errors.ts';
-import { inspectImageUpload, readLimited, UploadRejected, type InspectedImage } from '../uploads/validate.ts';
+import type { Runtime } from '../runtime.ts';
+import { readLimited, UploadRejected, type InspectedImage } from '../uploads/validate.ts';
 
 /**
  * Console uploads: several named files in one multipart request (a template's photo and mask), each
@@ -43,12 +44,14 @@ export async function readAdminUpload(req: FastifyRequest, fileFields: readonly 
 
 /** inspectImageUpload with the console's limits; a refusal becomes the matching HTTP answer, naming the field. */
 export async function inspectAdminImage(
+  rt: Pick<Runtime, 'rendering'>,
   data: Buffer,
   limits: { maxBytes: number; maxPixels: number; minShortSide?: number },
   field: string,
 ): Promise<InspectedImage> {
   try {
-    return await inspectImageUpload(data, limits);
+    // Decoded on a render thread, a bounded number at once (503 beyond).
+    return await rt.rendering.uploads.inspect(data, limits);
   } catch (error) {
     if (error instanceof UploadRejected) throw new AppError(error.statusCode, error.code, `${field}: ${error.message}`, { field });
     throw error;

@@ -19,7 +19,9 @@ import type { RectifiedUpload } from '../fabrics/cloth-photo/index.ts';
 import type { Storage } from '../storage/types.ts';
 import { ENGINE_ENTRIES } from './engines.ts';
 import { threadFabric, type FabricDescriptor } from './fabric.ts';
-import type { ThreadOptions, ThreadRenderAnswer, ThreadRenderTask, ThreadTemplate } from './thread.ts';
+import type { ClothPhotoOptions } from '../fabrics/cloth-photo/analyze.ts';
+import { UploadRejected, type ImageUploadLimits, type InspectedImage } from '../uploads/validate.ts';
+import type { InspectAnswer, ThreadOptions, ThreadRenderAnswer, ThreadRenderTask, ThreadTemplate } from './thread.ts';
 
 export { fabricDescriptor, type FabricDescriptor, type FabricOverrides } from './fabric.ts';
 
@@ -36,6 +38,13 @@ export interface RenderServiceOptions {
   tileCacheBytes?: number;
   /** Tasks waiting for a thread before new ones are refused with RenderPoolBusyError (default 64). */
   maxQueue?: number;
+  /**
+   * Uploaded photos decoded and measured at once (default threads - 1, at least 1, so a render
+   * thread stays free for previews); beyond it uploads are refused with RenderPoolBusyError.
+   */
+  maxUploadDecodes?: number;
+  /** Uploads waiting for a decode slot before more are refused (default 4). */
+  maxUploadsWaiting?: number;
   /** Where swatch photos, tiles and photo templates are read from (not needed for procedural cloth). */
   storage?: Pick<Storage, 'get' | 'put'>;
   logger?: Logger;
@@ -75,7 +84,21 @@ export interface RenderService {
   store(images: EncodedImage[], keyPrefix: string): Promise<StoredImage[]>;
   /** makeSwatchTile on a render thread (a photo is hundreds of milliseconds of CPU). */
   swatchTile(image: Uint8Array, options: SwatchTileOptions): Promise<SwatchTileResult>;
-  /** A phone photo uploaded with no width: the cloth found, straightened and measured, on a render thread. */
+  /**
+   * Work on uploaded photos, on the threads and bounded (maxUploadDecodes at once, else
+   * RenderPoolBusyError): a 40 MP photo costs seconds of CPU and hundreds of MB to decode.
+   */
+  readonly uploads: {
+    /** inspectImageUpload (size, type, header, full decode); rejects with its UploadRejected. */
+    inspect(data: Uint8Array, limits: ImageUploadLimits): Promise<InspectedImage>;
+    /** assessSwatchPhoto: the first problem that makes the photo unusable, or null. */
+    assess(data: Uint8Array): Promise<{ code: string; message: string; problems: Array<{ code: string; message: string }> } | null>;
+    /** rectifyClothUpload: the cloth found, straightened and measured. */
+    rectify(data: Uint8Array, options: ClothPhotoOptions & { maxPixels?: number }): Promise<RectifiedUpload>;
+    /** makeSwatchTile of an uploaded photo. */
+    tile(data: Uint8Array, options: SwatchTileOptions): Promise<SwatchTileResult>;
+  };
+  /** A phone photo uploaded with no width: the cloth found, straightened and measured (= uploads.rectify). */
   rectifyCloth(image: Uint8Array, options?: { maxPixels?: number }): Promise<RectifiedUpload>;
   /** Starts the threads and loads every shipped template in them. */
   warm(): Promise<void>;
@@ -209,9 +232,49 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     throw new Error('a render thread kept asking for the same template or swatch');
   }
 
+  const maxUploads = Math.max(1, options.maxUploadDecodes ?? threads - 1);
+  const maxUploadWaiting = options.maxUploadsWaiting ?? 4;
+  let uploadsRunning = 0;
+  const uploadWaiters: Array<() => void> = [];
+  async function uploadTask<T>(work: () => Promise<T>): Promise<T> {
+    if (uploadsRunning >= maxUploads) {
+      if (uploadWaiters.length >= maxUploadWaiting) throw new RenderPoolBusyError();
+      await new Promise<void>((resolve) => uploadWaiters.push(resolve));
+    } else uploadsRunning++;
+    try {
+      return await work();
+    } finally {
+      // Hand the slot straight to the next in line, or free it.
+      const next = uploadWaiters.shift();
+      if (next) next();
+      else uploadsRunning--;
+    }
+  }
+  function rectify(image: Uint8Array, rectifyOptions: ClothPhotoOptions & { maxPixels?: number }): Promise<RectifiedUpload> {
+    return uploadTask(async () => {
+      const r = await run<RectifiedUpload>({ image, options: rectifyOptions }, 'rectifyCloth');
+      return { ...r, data: Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength) };
+    });
+  }
+  async function swatchTile(image: Uint8Array, tileOptions: SwatchTileOptions): Promise<SwatchTileResult> {
+    const r = await run<SwatchTileResult>({ image, options: tileOptions }, 'swatchTile');
+    return { ...r, png: Buffer.from(r.png.buffer, r.png.byteOffset, r.png.byteLength) };
+  }
+
   return {
     engines,
     render,
+    uploads: {
+      inspect: (data, limits) =>
+        uploadTask(async () => {
+          const answer = await run<InspectAnswer>({ data, limits }, 'inspectUpload');
+          if ('rejected' in answer) throw new UploadRejected(answer.rejected.code, answer.rejected.message);
+          return answer.image;
+        }),
+      assess: (data) => uploadTask(() => run({ data }, 'assessPhoto')),
+      rectify,
+      tile: (data, tileOptions) => uploadTask(() => swatchTile(data, tileOptions)),
+    },
     async store(images, keyPrefix) {
       const stored: StoredImage[] = [];
       await Promise.all(
@@ -224,14 +287,8 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       const order = ['full', 'preview', 'thumb'];
       return stored.sort((a, b) => order.indexOf(a.size) - order.indexOf(b.size) || a.format.localeCompare(b.format));
     },
-    async swatchTile(image, tileOptions) {
-      const r = await run<SwatchTileResult>({ image, options: tileOptions }, 'swatchTile');
-      return { ...r, png: Buffer.from(r.png.buffer, r.png.byteOffset, r.png.byteLength) };
-    },
-    async rectifyCloth(image, clothOptions = {}) {
-      const r = await run<RectifiedUpload>({ image, options: clothOptions }, 'rectifyCloth');
-      return { ...r, data: Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength) };
-    },
+    swatchTile,
+    rectifyCloth: (image, clothOptions = {}) => rectify(image, clothOptions),
     async warm() {
       const p = piscina();
       // One task per thread, each loading every shipped template from the disk cache (or building it).

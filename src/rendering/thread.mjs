@@ -6,4 +6,6 @@ const thread = await import('./thread.ts');
 export const render = thread.render;
 export const swatchTile = thread.swatchTile;
 export const warm = thread.warm;
+export const inspectUpload = thread.inspectUpload;
+export const assessPhoto = thread.assessPhoto;
 export const rectifyCloth = thread.rectifyCloth;

@@ -12,7 +12,9 @@ import { ByteCache } from '../cache.ts';
 import type { CutView, Engine, ImageFormat, SwatchTile, WatermarkSpec } from '../engines/types.ts';
 import { rectifyClothUpload, type RectifiedUpload } from '../fabrics/cloth-photo/index.ts';
 import { makeSwatchTile, type SwatchTileOptions, type SwatchTileResult } from '../fabrics/index.ts';
+import { assessSwatchPhoto } from '../fabrics/index.ts';
 import { loadPhotoTemplate } from '../templates/index.ts';
+import { inspectImageUpload, UploadRejected, type ImageUploadLimits, type InspectedImage } from '../uploads/validate.ts';
 import { createThreadEngine } from './engines.ts';
 import type { ThreadFabric } from './fabric.ts';
 
@@ -171,4 +173,23 @@ export async function rectifyCloth(task: { image: Uint8Array; options: { maxPixe
 export async function warm(task: { engine: string }): Promise<void> {
   const e = engine(task.engine) as Engine & { warm?: () => Promise<void> };
   await e.warm?.();
+}
+
+/** Refusals cross the thread boundary as data: an Error's class and fields would not survive it. */
+export type InspectAnswer = { image: InspectedImage } | { rejected: { code: UploadRejected['code']; message: string } };
+
+/** An uploaded image checked and decoded (a 40 MP photo is seconds of CPU and hundreds of MB). */
+export async function inspectUpload(task: { data: Uint8Array; limits: ImageUploadLimits }): Promise<InspectAnswer> {
+  try {
+    return { image: await inspectImageUpload(asBuffer(task.data), task.limits) };
+  } catch (error) {
+    if (error instanceof UploadRejected) return { rejected: { code: error.code, message: error.message } };
+    throw error;
+  }
+}
+
+/** Whether a swatch photo is usable (focus, exposure, glare…): null when it is. */
+export async function assessPhoto(task: { data: Uint8Array }): Promise<{ code: string; message: string; problems: Array<{ code: string; message: string }> } | null> {
+  const problem = await assessSwatchPhoto(asBuffer(task.data));
+  return problem ? { code: problem.code, message: problem.message, problems: problem.problems.map((p) => ({ code: p.code, message: p.message })) } : null;
 }

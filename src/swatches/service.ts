@@ -3,10 +3,9 @@ import sharp from 'sharp';
 import type { SwatchUploadRow } from '../db/schema.ts';
 import type { ClothEstimate } from '../fabrics/cloth-photo/index.ts';
 import { RenderPoolBusyError } from '../rendering/index.ts';
-import { assessSwatchPhoto, makeSwatchTile } from '../fabrics/index.ts';
 import { AppError } from '../http/errors.ts';
 import type { Runtime } from '../runtime.ts';
-import { inspectImageUpload, UploadRejected } from '../uploads/validate.ts';
+import { UploadRejected } from '../uploads/validate.ts';
 import { findFirstSwatchUploadByKey, findSwatchUploadByContent, insertSwatchUpload, isSwatchFileReferenced } from './repository.ts';
 
 /**
@@ -35,7 +34,7 @@ export async function storeSwatchUpload(
   let widthMm = options.widthMm;
   let clothEstimate: ClothEstimate | undefined;
   const limits = { maxBytes: rt.config.uploads.maxBytes, maxPixels: rt.config.uploads.maxPixels, minShortSide: 64 };
-  let info = await inspect(original, limits);
+  let info = await inspect(rt, original, limits);
   let data = original;
   if (options.crop) {
     const c = options.crop;
@@ -52,21 +51,24 @@ export async function storeSwatchUpload(
       .extract({ left, top, width: Math.ceil(c.left + c.width) - left, height: Math.ceil(c.top + c.height) - top })
       .jpeg({ quality: 92 })
       .toBuffer();
-    info = await inspect(data, limits);
+    info = await inspect(rt, data, limits);
   }
-  const problem = await assessSwatchPhoto(data).catch(() => undefined);
+  // The heavy steps (decode, assess, rectify, tile) run on the render threads, a bounded number at once.
+  const problem = await rt.rendering.uploads.assess(data).catch((error) => {
+    if (error instanceof RenderPoolBusyError) throw error;
+    return undefined;
+  });
   if (problem) throw new AppError(422, problem.code, problem.message);
   if (widthMm === undefined) {
     // No width: find the cloth in the photo, straighten it and read its scale from the weave.
-    // On a render thread: a 12 MP photo is a second of CPU that must not stall other requests.
-    const rectified = await rt.rendering.rectifyCloth(data, { maxPixels: limits.maxPixels }).catch((error: unknown) => {
+    const rectified = await rt.rendering.uploads.rectify(data, { maxPixels: limits.maxPixels }).catch((error) => {
       if (error instanceof RenderPoolBusyError) throw error;
       throw new AppError(422, 'corrupt_image', 'The photo could not be turned into a fabric swatch');
     });
     data = rectified.data;
     clothEstimate = rectified.estimate;
     widthMm = rectified.estimate.widthMm;
-    info = await inspect(data, limits);
+    info = await inspect(rt, data, limits);
   }
   const sha256 = createHash('sha256').update(data).digest('hex');
   const existing = await findSwatchUploadByContent(rt.db, sha256, widthMm);
@@ -74,8 +76,9 @@ export async function storeSwatchUpload(
 
   let meanHex: string | null = null;
   try {
-    meanHex = (await makeSwatchTile(data, { widthMm })).meanHex.toUpperCase();
+    meanHex = (await rt.rendering.uploads.tile(data, { widthMm })).meanHex.toUpperCase();
   } catch (error) {
+    if (error instanceof RenderPoolBusyError) throw error;
     throw new AppError(422, 'corrupt_image', 'The photo could not be turned into a fabric swatch');
   }
 
@@ -101,9 +104,9 @@ export async function storeSwatchUpload(
   }
 }
 
-async function inspect(data: Buffer, limits: { maxBytes: number; maxPixels: number; minShortSide: number }) {
+async function inspect(rt: Runtime, data: Buffer, limits: { maxBytes: number; maxPixels: number; minShortSide: number }) {
   try {
-    return await inspectImageUpload(data, limits);
+    return await rt.rendering.uploads.inspect(data, limits);
   } catch (error) {
     if (error instanceof UploadRejected) {
       throw new AppError(error.code === 'too_large' ? 413 : error.code === 'unsupported_type' ? 415 : 422, error.code, error.message);

@@ -3,7 +3,7 @@ import type { SwatchUploadRow } from '../../db/schema.ts';
 import { ByteCache } from '../../cache.ts';
 import type { ClothEstimate } from '../../fabrics/cloth-photo/index.ts';
 import { RenderPoolBusyError } from '../../rendering/index.ts';
-import { assessSwatchPhoto, type SwatchTileResult } from '../../fabrics/index.ts';
+import type { SwatchTileResult } from '../../fabrics/index.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import type { Runtime } from '../../runtime.ts';
 import { recordAudit, type Actor } from '../audit/repository.ts';
@@ -41,8 +41,11 @@ export async function uploadSwatch(
   givenWidthMm: number | undefined,
 ): Promise<MeasuredSwatch> {
   const limits = { maxBytes: rt.config.admin.uploadMaxBytes, maxPixels: rt.config.uploads.maxPixels, minShortSide: 64 };
-  let info = await inspectAdminImage(file.data, limits, 'file');
-  const assessment = await assessSwatchPhoto(file.data).catch(() => null);
+  let info = await inspectAdminImage(rt, file.data, limits, 'file');
+  const assessment = await rt.rendering.uploads.assess(file.data).catch((error) => {
+    if (error instanceof RenderPoolBusyError) throw error;
+    return null;
+  });
   let widthMm = givenWidthMm;
   let estimate: ClothEstimate | undefined;
   if (widthMm === undefined) {
@@ -54,11 +57,11 @@ export async function uploadSwatch(
     file = { ...file, data: rectified.data };
     estimate = rectified.estimate;
     widthMm = estimate.widthMm;
-    info = await inspectAdminImage(file.data, limits, 'file');
+    info = await inspectAdminImage(rt, file.data, limits, 'file');
   }
   let tile: SwatchTileResult;
   try {
-    tile = await rt.rendering.swatchTile(file.data, { widthMm });
+    tile = await rt.rendering.uploads.tile(file.data, { widthMm });
   } catch (error) {
     if (error instanceof RenderPoolBusyError) throw error;
     throw new AppError(422, 'corrupt_image', 'file: the photo could not be turned into a fabric swatch', { field: 'file' });

@@ -62,8 +62,8 @@ export interface TemplateImages {
  */
 export async function checkTemplateImages(rt: Runtime, images: TemplateImages) {
   const limits = { maxBytes: rt.config.admin.uploadMaxBytes, maxPixels: rt.config.uploads.maxPixels, minShortSide: 256 };
-  const base = await inspectAdminImage(images.base.data, limits, 'base');
-  const mask = await inspectAdminImage(images.mask.data, limits, 'mask');
+  const base = await inspectAdminImage(rt, images.base.data, limits, 'base');
+  const mask = await inspectAdminImage(rt, images.mask.data, limits, 'mask');
   if (Math.abs(base.width / base.height / (mask.width / mask.height) - 1) > 0.02) {
     throw new AppError(
       422,

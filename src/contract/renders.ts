@@ -39,6 +39,12 @@ export const render = z.object({
   family: z.string().describe('the family slug'),
   color: z.string().nullable(),
   swatchUploadId: z.uuid().nullable(),
+  cloth: z
+    .discriminatedUnion('kind', [
+      z.object({ kind: z.literal('catalogue') }),
+      z.object({ kind: z.literal('photographed'), label: z.literal('Photographed cloth'), thumbnailUrl: z.string().describe('the photo of the cloth') }),
+    ])
+    .describe("what the suit is made of: a catalogue colour (family and color), or a photographed cloth, which is not the family's"),
   cut: z.string(),
   view: z.string(),
   attempts: z.number().int(),

@@ -84,7 +84,9 @@ export async function readLook(rt: Runtime, token: string, now = new Date()) {
     const view = viewById.get(id);
     const label = labelById.get(id);
     if (!view) return [];
-    return [{ ...toApiRender(rt, view), labels: { family: label?.family_name ?? view.family_slug, color: label?.color_name ?? null, cut: label?.cut_name ?? view.cut_slug } }];
+    // A photographed cloth is not the family it was ordered with: never show that family's name.
+    const family = view.swatch_upload_id ? 'Photographed cloth' : (label?.family_name ?? view.family_slug);
+    return [{ ...toApiRender(rt, view), labels: { family, color: view.swatch_upload_id ? null : (label?.color_name ?? null), cut: label?.cut_name ?? view.cut_slug } }];
   });
   return { look, renders };
 }

@@ -13,6 +13,8 @@ export interface RenderView extends RenderRow {
   color_slug: string | null;
   /** The colour's catalogue-wide id in the replaced API. */
   color_legacy_id: string | null;
+  /** The photographed cloth's stored photo, for a render of one. */
+  swatch_upload_key: string | null;
   color_hex: string | null;
   cut_slug: string;
   cut_legacy_id: string | null;
@@ -49,8 +51,9 @@ function renderViewQuery(db: Db) {
     .innerJoin('fabric_families as f', 'f.id', 'r.family_id')
     .innerJoin('cuts as c', 'c.id', 'r.cut_id')
     .leftJoin('fabric_colors as k', 'k.id', 'r.color_id')
+    .leftJoin('swatch_uploads as u', 'u.id', 'r.swatch_upload_id')
     .selectAll('r')
-    .select(['f.slug as family_slug', 'k.slug as color_slug', 'k.legacy_id as color_legacy_id', 'k.hex as color_hex', 'c.slug as cut_slug', 'c.legacy_id as cut_legacy_id']);
+    .select(['f.slug as family_slug', 'k.slug as color_slug', 'k.legacy_id as color_legacy_id', 'u.storage_key as swatch_upload_key', 'k.hex as color_hex', 'c.slug as cut_slug', 'c.legacy_id as cut_legacy_id']);
 }
 
 export function findRenderView(db: Db, id: string): Promise<RenderView | undefined> {

@@ -299,6 +299,11 @@ export function toApiRender(rt: Runtime, r: RenderView) {
     family: r.family_slug,
     color: r.color_slug,
     swatchUploadId: r.swatch_upload_id,
+    // A photographed cloth is itself: the family it was ordered with only lent the weave's sheen.
+    cloth:
+      r.swatch_upload_id && r.swatch_upload_key
+        ? { kind: 'photographed' as const, label: 'Photographed cloth' as const, thumbnailUrl: rt.storage.url(r.swatch_upload_key) }
+        : { kind: 'catalogue' as const },
     cut: r.cut_slug,
     view: r.view,
     attempts: r.attempts,

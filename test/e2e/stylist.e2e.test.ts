@@ -481,7 +481,10 @@ describe('the stylist on a showroom tablet', { timeout: E2E_TEST_TIMEOUT_MS }, (
       return /^city-pinstripe\/\/[0-9a-f-]{36}\/double-breasted\/front$/.test(img?.dataset.key ?? '') && img.complete && img.naturalWidth > 0;
     });
     await poll(() => page.getByTestId('generate').isDisabled()).toBe(false);
-    expect(await page.locator('[data-testid=preview-image]').getAttribute('alt')).toContain('Tu tela');
+    // Labelled as the photographed cloth, never as the family that was selected (City Pinstripe).
+    expect(await page.locator('[data-testid=preview-image]').getAttribute('alt')).toContain('tela fotografiada');
+    await textOf(page.getByTestId('family-name')).toBe('Tela fotografiada');
+    expect(await page.getByTestId('cloth-details').textContent()).not.toMatch(/City Pinstripe|Super 110s|280/);
     await shot(page, '11-cloth-on-suit-landscape-1280x800');
     // One tap removes it; the catalogue colour is back.
     await page.click('[data-testid=remove-cloth]');

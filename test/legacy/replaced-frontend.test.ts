@@ -218,8 +218,14 @@ describe('the replaced Next.js front end, unchanged, against Atelier', () => {
     expect(navyLab![2], 'navy suit: blue side of b*').toBeLessThan(-3);
     expect(brownLab![2], 'brown suit: yellow side of b*').toBeGreaterThan(8);
     expect(brownLab![1], 'brown suit: red side of a*').toBeGreaterThan(3);
-    // The render records the photographed cloth, not the colour that happened to be selected.
+    // The render records the photographed cloth, not the colour that happened to be selected, and
+    // Atelier's own API labels it so, with the photo as its thumbnail.
     expect(upJob.meta.color_id).toBeNull();
+    const history = await json(await fetch(`${t.url}/api/renders?limit=10`));
+    const photoRender = history.items.find((r: any) => r.swatchUploadId);
+    expect(photoRender).toMatchObject({ color: null, cloth: { kind: 'photographed', label: 'Photographed cloth' } });
+    expect(photoRender.cloth.thumbnailUrl).toBe(PUBLIC_BASE + new URL(upload.swatch_url).pathname);
+    expect(history.items.find((r: any) => r.color === 'navy').cloth).toEqual({ kind: 'catalogue' });
 
     // 7. Search by id: the front end finds a color_id in any family and generates with it alone,
     //    or with whatever family was selected before.

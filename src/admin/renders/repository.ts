@@ -22,8 +22,9 @@ export function listRenders(db: Db, f: RenderFilter): Promise<RenderView[]> {
     .innerJoin('fabric_families as f', 'f.id', 'r.family_id')
     .innerJoin('cuts as c', 'c.id', 'r.cut_id')
     .leftJoin('fabric_colors as k', 'k.id', 'r.color_id')
+    .leftJoin('swatch_uploads as u', 'u.id', 'r.swatch_upload_id')
     .selectAll('r')
-    .select(['f.slug as family_slug', 'k.slug as color_slug', 'k.legacy_id as color_legacy_id', 'k.hex as color_hex', 'c.slug as cut_slug', 'c.legacy_id as cut_legacy_id']);
+    .select(['f.slug as family_slug', 'k.slug as color_slug', 'k.legacy_id as color_legacy_id', 'u.storage_key as swatch_upload_key', 'k.hex as color_hex', 'c.slug as cut_slug', 'c.legacy_id as cut_legacy_id']);
   if (f.status?.length) q = q.where('r.status', 'in', f.status);
   if (f.engine) q = q.where('r.engine', '=', f.engine);
   if (f.cut) q = q.where((eb) => eb.or([eb('c.slug', '=', f.cut!), eb('c.legacy_id', '=', f.cut!)]));

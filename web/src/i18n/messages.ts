@@ -105,12 +105,15 @@ export const en = {
   'preview.waitingForCloth': 'Uploading your cloth… {percent}',
 
   'render.alt': '{cut}, {view} view, in {family}, {color}',
+  'render.altPhotographed': '{cut}, {view} view, in a photographed cloth',
   'render.retrying': 'Retrying…',
 
   'cloth.title': 'A cloth not in the catalogue',
   'cloth.take': 'Take photo',
   'cloth.choose': 'Choose photo',
   'cloth.yours': 'Your cloth',
+  'cloth.photographed': 'Photographed cloth',
+  'cloth.photographedFacts': 'Made from your photo: the catalogue family’s cloth, composition and weight do not apply.',
   'cloth.thumbAlt': 'Your photographed cloth',
   'cloth.uploading': 'Uploading… {percent}',
   'cloth.uploadProgress': 'Upload progress',
@@ -357,12 +360,15 @@ export const es: Record<MessageKey, string> = {
   'preview.waitingForCloth': 'Subiendo tu tela… {percent}',
 
   'render.alt': '{cut}, vista {view}, en {family}, {color}',
+  'render.altPhotographed': '{cut}, vista {view}, en una tela fotografiada',
   'render.retrying': 'Reintentando…',
 
   'cloth.title': 'Una tela fuera de catálogo',
   'cloth.take': 'Tomar foto',
   'cloth.choose': 'Elegir foto',
   'cloth.yours': 'Tu tela',
+  'cloth.photographed': 'Tela fotografiada',
+  'cloth.photographedFacts': 'Hecha a partir de tu foto: la tela, la composición y el peso de la familia del catálogo no se aplican.',
   'cloth.thumbAlt': 'La tela fotografiada',
   'cloth.uploading': 'Subiendo… {percent}',
   'cloth.uploadProgress': 'Progreso de la subida',

@@ -70,10 +70,11 @@ export function PreviewFigure({
       </div>
       {caption && !placeholder && (
         <figcaption className="preview__caption">
-          <span className="preview__family">{caption.family}</span>
-          <span>
-            {caption.color} · {caption.cut} · {caption.view}
+          <span className="preview__family">
+            {caption.clothThumbnailUrl && <img className="cloth-thumb" src={caption.clothThumbnailUrl} alt="" width={20} height={20} />}
+            {caption.family}
           </span>
+          <span>{caption.meta}</span>
         </figcaption>
       )}
     </figure>

@@ -58,10 +58,11 @@ export function Gallery({
               </div>
             )}
             <div className="tile__caption">
-              <span className="tile__family">{caption.family}</span>
-              <span className="tile__meta">
-                {caption.color} · {caption.cut} · {caption.view}
+              <span className="tile__family">
+                {caption.clothThumbnailUrl && <img className="cloth-thumb" src={caption.clothThumbnailUrl} alt="" width={20} height={20} loading="lazy" />}
+                {caption.family}
               </span>
+              <span className="tile__meta">{caption.meta}</span>
               {showDate && <span className="tile__meta">{dateTime(render.createdAt)}</span>}
             </div>
             {onToggle && done && (

@@ -79,9 +79,12 @@ export function Viewer({
       <div className="viewer" data-testid="viewer">
         <header className="viewer__bar">
           <div className="viewer__title">
-            <h2 id="viewer-title">{caption.family}</h2>
+            <h2 id="viewer-title">
+              {caption.clothThumbnailUrl && <img className="cloth-thumb" src={caption.clothThumbnailUrl} alt="" width={28} height={28} />}
+              {caption.family}
+            </h2>
             <p>
-              {caption.color} · {caption.cut} · {caption.view}
+              {caption.meta}
               {renders.length > 1 && <span className="viewer__count"> · {t('viewer.position', { index: index + 1, total: renders.length })}</span>}
             </p>
           </div>
@@ -142,7 +145,7 @@ export function Compare({ pair, onClose, describe }: { pair: [Render, Render]; o
               <figure key={render.id + i} className="compare__side">
                 <ZoomPane src={full.url} alt={caption.alt} natural={full} zoom={zoom} onZoom={setZoom} testId={`compare-pane-${i}`} />
                 <figcaption>
-                  <strong>{caption.family}</strong> · {caption.color} · {caption.cut} · {caption.view}
+                  <strong>{caption.family}</strong> · {caption.meta}
                 </figcaption>
               </figure>
             );

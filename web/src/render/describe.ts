@@ -9,14 +9,20 @@ export interface CatalogLookup {
 }
 
 export interface RenderCaption {
+  /** The cloth's name: the catalogue family's, or "Photographed cloth". */
   family: string;
+  /** The colourway's name; empty for a photographed cloth. */
   color: string;
   cut: string;
   view: string;
+  /** Colour (when there is one), cut and view, for the line under the cloth's name. */
+  meta: string;
   /** One line for a caption. */
   line: string;
   /** A sentence for the image's alt text. */
   alt: string;
+  /** A photographed cloth's own photo, shown beside its name. */
+  clothThumbnailUrl?: string;
 }
 
 const humanize = (slug: string) => slug.replace(/[-_]+/g, ' ').replace(/^./, (c) => c.toUpperCase());
@@ -27,25 +33,44 @@ export function viewLabel(view: string, tr: Translator): string {
 }
 
 /** What a caption reads of a render: a live preview's selection has these and nothing else. */
-export type Described = Pick<Render, 'family' | 'color' | 'swatchUploadId' | 'cut' | 'view'> & { labels?: LookRender['labels'] };
+export type Described = Pick<Render, 'family' | 'color' | 'swatchUploadId' | 'cut' | 'view'> & { labels?: LookRender['labels']; cloth?: Render['cloth'] };
 
-export function describeRender(render: Described, tr: Translator, lookup?: CatalogLookup): RenderCaption {
+/**
+ * A render's caption. A render from a photographed cloth is labelled as that cloth, never with the
+ * family that happened to be selected when it was ordered (the family only lends the weave's sheen).
+ */
+export function describeRender(render: Described, tr: Translator, lookup?: CatalogLookup, options: { clothThumbnailUrl?: string } = {}): RenderCaption {
   const labels = render.labels;
-  const family = lookup?.families.find((f) => f.id === render.family);
-  const colorway = family?.colors.find((c) => c.id === render.color);
   const cut = lookup?.cuts.find((c) => c.id === render.cut);
-  const familyName = family?.name ?? labels?.family ?? humanize(render.family);
-  const color = render.swatchUploadId
-    ? tr.t('cloth.yours')
-    : colorName(colorway?.name ?? labels?.color ?? humanize(render.color ?? ''), tr.locale);
   const cutLabel = cutName(cut?.name ?? labels?.cut ?? humanize(render.cut), tr.locale);
   const view = viewLabel(render.view, tr);
+  if (render.swatchUploadId || render.cloth?.kind === 'photographed') {
+    const family = tr.t('cloth.photographed');
+    const meta = `${cutLabel} · ${view}`;
+    const thumbnail = render.cloth?.kind === 'photographed' ? render.cloth.thumbnailUrl : options.clothThumbnailUrl;
+    return {
+      family,
+      color: '',
+      cut: cutLabel,
+      view,
+      meta,
+      line: `${family} · ${meta}`,
+      alt: tr.t('render.altPhotographed', { cut: cutLabel, view }),
+      ...(thumbnail ? { clothThumbnailUrl: thumbnail } : {}),
+    };
+  }
+  const family = lookup?.families.find((f) => f.id === render.family);
+  const colorway = family?.colors.find((c) => c.id === render.color);
+  const familyName = family?.name ?? labels?.family ?? humanize(render.family);
+  const color = colorName(colorway?.name ?? labels?.color ?? humanize(render.color ?? ''), tr.locale);
+  const meta = `${color} · ${cutLabel} · ${view}`;
   return {
     family: familyName,
     color,
     cut: cutLabel,
     view,
-    line: `${familyName} · ${color} · ${cutLabel} · ${view}`,
+    meta,
+    line: `${familyName} · ${meta}`,
     alt: tr.t('render.alt', { cut: cutLabel, view, family: familyName, color }),
   };
 }

@@ -27,6 +27,20 @@ export function FamilyDetails({ family }: { family: FabricFamily }) {
   );
 }
 
+/** In place of the family's details while a photographed cloth is on the suit: it is not that family's cloth. */
+export function ClothDetails({ thumbnailUrl }: { thumbnailUrl?: string }) {
+  const { t } = useI18n();
+  return (
+    <div className="family-details" data-testid="cloth-details">
+      <h2 className="family-details__name" data-testid="family-name">
+        {thumbnailUrl && <img className="cloth-thumb" src={thumbnailUrl} alt={t('cloth.thumbAlt')} width={32} height={32} />}
+        {t('cloth.photographed')}
+      </h2>
+      <p className="family-details__facts">{t('cloth.photographedFacts')}</p>
+    </div>
+  );
+}
+
 export function ColorPicker({
   family,
   colorId,

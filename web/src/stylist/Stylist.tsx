@@ -20,7 +20,7 @@ import { useCloth } from '../swatch/useCloth.ts';
 import { AppHeader } from '../ui/AppHeader.tsx';
 import { SkeletonCards } from '../ui/Skeleton.tsx';
 import { Icon } from '../ui/icons.tsx';
-import { ClothSection, ColorPicker, CutAndView, FamilyDetails, GeneratePanel } from './FittingPanel.tsx';
+import { ClothDetails, ClothSection, ColorPicker, CutAndView, FamilyDetails, GeneratePanel } from './FittingPanel.tsx';
 import { SessionBadge, type StaffSession } from './SignIn.tsx';
 
 type Tab = 'fitting' | 'history' | 'looks';
@@ -101,12 +101,14 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
   );
   const preview = usePreview(selection, undefined, neighbours);
 
+  const clothThumbnailUrl = cloth.cloth?.status === 'ready' ? cloth.cloth.upload.url : undefined;
   const captionFor = (sel: PreviewSelection | undefined) =>
     sel
       ? describeRender(
           { family: sel.family, color: sel.color ?? null, swatchUploadId: sel.swatchUploadId ?? null, cut: sel.cut, view: sel.view },
           tr,
           lookup,
+          { clothThumbnailUrl },
         )
       : undefined;
 
@@ -250,7 +252,7 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
                   </div>
                 ) : (
                   <>
-                    <FamilyDetails family={family} />
+                    {clothActive ? <ClothDetails thumbnailUrl={clothThumbnailUrl} /> : <FamilyDetails family={family} />}
                     <ColorPicker
                       family={family}
                       colorId={colorId}

@@ -39,7 +39,7 @@ export const CUTS: Cut[] = [
 export function render(over: Partial<Render> = {}): Render {
   const id = over.id ?? 'r1';
   return {
-    id, status: 'succeeded', progress: 1, engine: 'compose', family: 'twill', color: 'navy', swatchUploadId: null, cut: 'single-breasted', view: 'front', attempts: 1, error: null,
+    id, status: 'succeeded', progress: 1, engine: 'compose', family: 'twill', color: 'navy', swatchUploadId: null, cloth: { kind: 'catalogue' }, cut: 'single-breasted', view: 'front', attempts: 1, error: null,
     images: [
       { size: 'full', format: 'jpeg', url: `/files/renders/${id}/full.jpg`, width: 1024, height: 1536 },
       { size: 'preview', format: 'jpeg', url: `/files/renders/${id}/preview.jpg`, width: 512, height: 768 },

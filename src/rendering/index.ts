@@ -7,6 +7,7 @@
  * render (migrate, seed) start no threads.
  */
 import { createHash } from 'node:crypto';
+import * as workerThreads from 'node:worker_threads';
 import { MessageChannel, type TransferListItem } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
@@ -125,7 +126,9 @@ function abortError(): Error {
 
 /** A view of `u` whose ArrayBuffer can be transferred without taking anything else with it. */
 function ownBuffer(u: Uint8Array): Uint8Array {
-  if (u.byteOffset === 0 && u.byteLength === u.buffer.byteLength && !(u.buffer instanceof SharedArrayBuffer)) return u;
+  // Node ≥ 21 refuses to transfer buffers native code allocated (sharp's outputs): copy those too.
+  const untransferable = workerThreads.isMarkedAsUntransferable?.(u.buffer) ?? false;
+  if (!untransferable && u.byteOffset === 0 && u.byteLength === u.buffer.byteLength && !(u.buffer instanceof SharedArrayBuffer)) return u;
   return new Uint8Array(u);
 }
 

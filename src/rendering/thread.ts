@@ -5,6 +5,7 @@
  * swatch tiles here); a task that refers to something the thread lacks is answered with `need`, and
  * the service sends it again with the bytes.
  */
+import * as workerThreads from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import sharp from 'sharp';
@@ -91,6 +92,19 @@ async function decodeTile(bytes: Uint8Array, widthMm: number): Promise<SwatchTil
   return { rgb: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, widthMm };
 }
 
+/**
+ * A view of `u` that can be transferred alone. Node ≥ 21 marks buffers that native code allocated
+ * (every sharp output) as untransferable, and a pooled Buffer shares its ArrayBuffer: those are
+ * copied once here, everything else goes as it is.
+ */
+function transferable<T extends Uint8Array>(u: T): T {
+  const untransferable = workerThreads.isMarkedAsUntransferable?.(u.buffer) ?? false;
+  if (!untransferable && u.byteOffset === 0 && u.byteLength === u.buffer.byteLength && !(u.buffer instanceof SharedArrayBuffer)) return u;
+  const copy = new Uint8Array(u.byteLength);
+  copy.set(u);
+  return (Buffer.isBuffer(u) ? Buffer.from(copy.buffer) : copy) as T;
+}
+
 /** Results go back by transfer, never by copy. */
 function moveAll<T extends object>(value: T, buffers: ArrayBufferLike[]): T {
   const list = [...new Set(buffers)];
@@ -146,7 +160,7 @@ export async function render(task: ThreadRenderTask): Promise<ThreadRenderAnswer
       format: i.format,
       width: i.width,
       height: i.height,
-      data: new Uint8Array(i.data.buffer, i.data.byteOffset, i.data.byteLength),
+      data: transferable(new Uint8Array(i.data.buffer, i.data.byteOffset, i.data.byteLength)),
     }));
     return moveAll({ images, timings: result.timings }, images.map((i) => i.data.buffer));
   } catch (error) {
@@ -159,13 +173,15 @@ export async function render(task: ThreadRenderTask): Promise<ThreadRenderAnswer
 
 /** A photographed cloth made seamlessly tileable and measured (~350 ms for a 2000×1500 photo). */
 export async function swatchTile(task: { image: Uint8Array; options: SwatchTileOptions }): Promise<SwatchTileResult> {
-  const result = await makeSwatchTile(asBuffer(task.image), task.options);
+  const made = await makeSwatchTile(asBuffer(task.image), task.options);
+  const result = { ...made, png: transferable(made.png), tile: { ...made.tile, rgb: transferable(made.tile.rgb) } };
   return moveAll(result, [result.png.buffer, result.tile.rgb.buffer]);
 }
 
 /** A phone photo of cloth found, straightened and measured from its weave (fabrics/cloth-photo). */
 export async function rectifyCloth(task: { image: Uint8Array; options: { maxPixels?: number } }): Promise<RectifiedUpload> {
-  const result = await rectifyClothUpload(asBuffer(task.image), task.options);
+  const rectified = await rectifyClothUpload(asBuffer(task.image), task.options);
+  const result = { ...rectified, data: transferable(rectified.data) };
   return moveAll(result, [result.data.buffer]);
 }
 

@@ -40,7 +40,7 @@ async function newPage(email?: string): Promise<Page> {
 }
 
 /** A new account with `role`; its email. */
-async function account(role: 'admin' | 'merchandiser'): Promise<string> {
+async function account(role: 'admin' | 'merchandiser' | 'associate'): Promise<string> {
   const email = `${unique(role)}@example.com`;
   await createAccount(t, email, role);
   return email;
@@ -126,7 +126,8 @@ describe('admin console in Chromium', { timeout: E2E_TEST_TIMEOUT_MS }, () => {
 
   it('shows a new family in the stylist app', async () => {
     const { slug } = await family(await account('merchandiser'), unique('Lino Visto'));
-    const page = await newPage();
+    // The stylist app is for signed-in associates: a showroom tablet's session.
+    const page = await newPage(await account('associate'));
     await page.goto(`${t.url}/`);
     await page.locator(`[data-testid=family-grid] [data-family=${slug}]`).waitFor();
     await shot(page, 'admin-stylist-sees-family');

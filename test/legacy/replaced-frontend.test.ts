@@ -7,6 +7,7 @@ import { parseCatalogDocument } from '../../src/catalog/catalog-file.ts';
 import { importCatalog } from '../../src/catalog/import.ts';
 import { deltaE2000, hexToLab, linearToLab, srgbToLinear } from '../../src/fabrics/color.ts';
 import { json, REFERENCE_DIR, startTestApp, startTestDatabase, waitFor, type TestApp } from '../helpers/harness.ts';
+import { createStaff, signInAs } from '../helpers/session.ts';
 import { allowedByReplacedFrontEnd } from './next-image.ts';
 
 /**
@@ -221,7 +222,9 @@ describe('the replaced Next.js front end, unchanged, against Atelier', () => {
     // The render records the photographed cloth, not the colour that happened to be selected, and
     // Atelier's own API labels it so, with the photo as its thumbnail.
     expect(upJob.meta.color_id).toBeNull();
-    const history = await json(await fetch(`${t.url}/api/renders?limit=10`));
+    // History needs a session; the replaced front end's renders are anonymous, so an admin sees them.
+    const admin = await createStaff(t, { role: 'admin' });
+    const history = await json(await (await signInAs(t, admin.email, admin.password)).fetch('/api/renders?limit=10'));
     const photoRender = history.items.find((r: any) => r.swatchUploadId);
     expect(photoRender).toMatchObject({ color: null, cloth: { kind: 'photographed', label: 'Photographed cloth' } });
     expect(photoRender.cloth.thumbnailUrl).toBe(PUBLIC_BASE + new URL(upload.swatch_url).pathname);

@@ -9,6 +9,7 @@ import { listStoredObjects } from '../../src/ops/inventory.ts';
 import { createStorage } from '../../src/storage/index.ts';
 import { startS3TestServer } from '../../src/storage/s3-test-server.ts';
 import { clothPhoto, createAccount } from '../admin/helpers.ts';
+import { associateSession } from '../helpers/session.ts';
 import { freePort, json, startTestApp, startTestDatabase, tempDir, testEnv, waitFor, type TestApp } from '../helpers/harness.ts';
 import { startAtelier } from '../helpers/processes.ts';
 
@@ -69,11 +70,9 @@ describe('atelier backup and restore', { timeout: 240_000 }, () => {
       ids.push(...body.renders.map((r: any) => r.id));
     }
     for (const id of ids) await waitFor(async () => (await json(await fetch(`${t.url}/api/renders/${id}`))).status === 'succeeded', 60_000);
-    const look = await fetch(`${t.url}/api/looks`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ title: 'Mr Okafor, wedding', renderIds: ids.slice(0, 2) }),
-    });
+    // Looks are saved by a signed-in associate, for a client record.
+    const associate = await associateSession(t);
+    const look = await associate.send('POST', '/api/looks', { title: 'Mr Okafor, wedding', clientName: 'Mr Okafor', renderIds: ids.slice(0, 2) });
     expect(look.status).toBe(201);
   });
   afterAll(async () => {
@@ -111,7 +110,7 @@ describe('atelier backup and restore', { timeout: 240_000 }, () => {
       const [before, after] = await Promise.all([rowsOf(source.url), rowsOf(server.url)]);
       expect(before.renders!.length).toBe(3);
       expect(before.looks!.length).toBe(1);
-      expect(before.users!.length).toBe(2);
+      expect(before.users!.length).toBe(3);
       expect(before.fabric_families!.length).toBeGreaterThanOrEqual(12);
       for (const table of TABLES) expect(after[table], table).toEqual(before[table]);
     } finally {

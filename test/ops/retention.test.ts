@@ -6,6 +6,7 @@ import { listStoredObjects } from '../../src/ops/inventory.ts';
 import { clothPhoto } from '../admin/helpers.ts';
 import { json, startTestApp, startTestDatabase, testEnv, waitFor, type TestApp } from '../helpers/harness.ts';
 import { startAtelier } from '../helpers/processes.ts';
+import { associateSession } from '../helpers/session.ts';
 
 const RETENTION_ENV = {
   RETENTION_FAILED_RENDERS_DAYS: '7',
@@ -65,8 +66,10 @@ describe('retention', { timeout: 180_000 }, () => {
     }
     for (const id of [ids.oldUpload, ids.usedUpload]) await sql`UPDATE swatch_uploads SET created_at = ${daysAgo(40)} WHERE id = ${id}`.execute(db);
 
-    const lookId = async (body: unknown) => {
-      const { token } = await post('/api/looks', body);
+    // Looks are saved by a signed-in associate, for a client record.
+    const associate = await associateSession(t);
+    const lookId = async (body: Record<string, unknown>) => {
+      const { token } = await json(await associate.send('POST', '/api/looks', { clientName: 'Retention client', ...body }));
       return (await sql<{ id: string }>`SELECT id FROM looks WHERE token = ${token}`.execute(db)).rows[0]!.id;
     };
     const expired = await lookId({ title: 'Expired look', renderIds: [ids.inExpiredLook] });

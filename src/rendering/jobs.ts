@@ -7,12 +7,15 @@ import type { RenderRow } from '../db/schema.ts';
 import type { Db } from '../db/database.ts';
 import type { Config } from '../config.ts';
 import type { FabricDescriptor } from './fabric.ts';
+import type { WorkflowSettings } from '../engines/comfyui/workflows.ts';
 import type { RenderJob, TemplateSource } from './index.ts';
 
 export interface RenderParams {
   fabric: FabricDescriptor;
   formats?: Array<'webp' | 'avif'>;
   sizes?: Array<'full' | 'preview' | 'thumb'>;
+  /** The GPU engine's settings, resolved when the render was ordered. */
+  comfyui?: WorkflowSettings;
 }
 
 /** Where an attempt's images live: each attempt writes (and may delete) only under its own prefix. */
@@ -42,5 +45,6 @@ export async function renderJobFor(rt: { db: Db; config: Pick<Config, 'watermark
     watermark: rt.config.watermark,
     formats: params.formats?.length ? params.formats : undefined,
     sizes: params.sizes,
+    comfyui: params.comfyui,
   };
 }

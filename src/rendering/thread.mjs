@@ -9,3 +9,5 @@ export const warm = thread.warm;
 export const inspectUpload = thread.inspectUpload;
 export const assessPhoto = thread.assessPhoto;
 export const rectifyCloth = thread.rectifyCloth;
+export const refineInputs = thread.refineInputs;
+export const refineFinish = thread.refineFinish;

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, json, tempDir, testEnv, waitFor } from '../helpers/harness.ts';
+import { ADMIN_ENV, adminSessionAt, type Session } from '../helpers/session.ts';
 import { startAtelier, stopAll, type AtelierProcess } from '../helpers/processes.ts';
 import { startFaultyDatabase, type FaultyDatabase } from './helpers.ts';
 
@@ -14,6 +15,7 @@ import { startFaultyDatabase, type FaultyDatabase } from './helpers.ts';
 let pg: FaultyDatabase;
 let env: Record<string, string>;
 let api: string;
+let stylist: Session;
 const running: AtelierProcess[] = [];
 let workers: AtelierProcess[] = [];
 
@@ -30,11 +32,13 @@ beforeAll(async () => {
     // Renders last long enough that the outage hits some mid-render.
     TEST_RENDER_DELAY_MS: '600',
     WORKER_DEAD_AFTER_MS: '4000',
+    ...ADMIN_ENV,
   });
   const server = startAtelier(['serve'], { ...env, PORT: String(port), RUN_WORKER: 'false' });
   running.push(server);
   await server.waitForOutput(/Atelier is ready/);
   api = `http://127.0.0.1:${port}`;
+  stylist = await adminSessionAt(api);
   workers = [startAtelier(['worker'], env), startAtelier(['worker'], env)];
   running.push(...workers);
   await Promise.all(workers.map((w) => w.waitForOutput(/worker started/)));
@@ -55,7 +59,7 @@ async function orderMany(n: number): Promise<string[]> {
   }
   const ids: string[] = [];
   for (const body of combos.splice(0, n)) {
-    const res = await fetch(`${api}/api/renders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await stylist.fetch('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect(res.status).toBe(202);
     ids.push((await json(res)).renders[0].id);
   }
@@ -83,7 +87,7 @@ describe('a database outage under load', () => {
     try {
       const answers = await Promise.all([
         timed(`/api/renders/${ids[0]}`),
-        timed('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(combos[0]) }),
+        timed('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json', origin: api, cookie: stylist.cookie }, body: JSON.stringify(combos[0]) }),
         timed('/api/renders?limit=5'),
       ]);
       for (const a of answers) {

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, json, startTestDatabase, tempDir, testEnv, waitFor } from '../helpers/harness.ts';
+import { ADMIN_ENV, adminSessionAt } from '../helpers/session.ts';
 import { startAtelier, stopAll, type AtelierProcess } from '../helpers/processes.ts';
 
 /** SIGTERM to `atelier serve` (API + worker) while renders run and wait: nothing is lost. */
@@ -18,6 +19,7 @@ beforeAll(async () => {
     HOST: '127.0.0.1',
     TEST_RENDER_DELAY_MS: '1500',
     SHUTDOWN_TIMEOUT_MS: '8000',
+    ...ADMIN_ENV,
   });
 });
 
@@ -40,8 +42,9 @@ describe('SIGTERM with renders in flight', () => {
     const first = await serve();
     const catalog = await json(await fetch(`${first.api}/api/catalog`));
     const ids: string[] = [];
+    const stylist = await adminSessionAt(first.api);
     for (const f of catalog.families.slice(0, 6)) {
-      const res = await fetch(`${first.api}/api/renders`, {
+      const res = await stylist.fetch('/api/renders', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ family: f.id, color: f.colors[0].id, cuts: ['single-breasted'], sizes: ['preview'] }),

@@ -4,9 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, json, tempDir, testEnv, waitFor } from '../helpers/harness.ts';
-import { ADMIN_ENV, adminSessionAt, type Session } from '../helpers/session.ts';
 import { startAtelier, stopAll, type AtelierProcess } from '../helpers/processes.ts';
-import { startFaultyDatabase, type FaultyDatabase } from './helpers.ts';
+import { staffSession, startFaultyDatabase, type FaultyDatabase, type ProcessSession } from './helpers.ts';
 
 /**
  * Issue 13 items 3 and 9: an API and two worker processes, each its own OS process, against a
@@ -15,9 +14,9 @@ import { startFaultyDatabase, type FaultyDatabase } from './helpers.ts';
 let pg: FaultyDatabase;
 let env: Record<string, string>;
 let api: string;
-let stylist: Session;
 const running: AtelierProcess[] = [];
 let workers: AtelierProcess[] = [];
+let associate: ProcessSession;
 
 beforeAll(async () => {
   pg = await startFaultyDatabase();
@@ -32,13 +31,12 @@ beforeAll(async () => {
     // Renders last long enough that the outage hits some mid-render.
     TEST_RENDER_DELAY_MS: '600',
     WORKER_DEAD_AFTER_MS: '4000',
-    ...ADMIN_ENV,
   });
   const server = startAtelier(['serve'], { ...env, PORT: String(port), RUN_WORKER: 'false' });
   running.push(server);
   await server.waitForOutput(/Atelier is ready/);
   api = `http://127.0.0.1:${port}`;
-  stylist = await adminSessionAt(api);
+  associate = await staffSession(api, env);
   workers = [startAtelier(['worker'], env), startAtelier(['worker'], env)];
   running.push(...workers);
   await Promise.all(workers.map((w) => w.waitForOutput(/worker started/)));
@@ -59,7 +57,7 @@ async function orderMany(n: number): Promise<string[]> {
   }
   const ids: string[] = [];
   for (const body of combos.splice(0, n)) {
-    const res = await stylist.fetch('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await associate.send('POST', '/api/renders', body);
     expect(res.status).toBe(202);
     ids.push((await json(res)).renders[0].id);
   }
@@ -67,13 +65,13 @@ async function orderMany(n: number): Promise<string[]> {
 }
 
 async function statuses(ids: string[]): Promise<string[]> {
-  return Promise.all(ids.map(async (id) => (await json(await fetch(`${api}/api/renders/${id}`))).status as string));
+  return Promise.all(ids.map(async (id) => (await json(await associate.fetch(`/api/renders/${id}`))).status as string));
 }
 
 /** Time a request takes to be answered while the database is down, and what it says. */
 async function timed(path: string, init?: RequestInit) {
   const started = Date.now();
-  const res = await fetch(`${api}${path}`, { ...init, signal: AbortSignal.timeout(20_000) });
+  const res = await associate.fetch(path, { ...init, signal: AbortSignal.timeout(20_000) });
   const body = await json(res);
   return { status: res.status, body, ms: Date.now() - started, retryAfter: res.headers.get('retry-after') };
 }
@@ -87,7 +85,7 @@ describe('a database outage under load', () => {
     try {
       const answers = await Promise.all([
         timed(`/api/renders/${ids[0]}`),
-        timed('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json', origin: api, cookie: stylist.cookie }, body: JSON.stringify(combos[0]) }),
+        timed('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(combos[0]) }),
         timed('/api/renders?limit=5'),
       ]);
       for (const a of answers) {

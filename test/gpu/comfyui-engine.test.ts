@@ -9,11 +9,13 @@ import { deltaE2000, linearToLab, SRGB8_TO_LINEAR } from '../../src/fabrics/colo
 import { consoleClient, createAccount, signIn } from '../admin/helpers.ts';
 import { startFakeComfyUI, type FakeComfyUI } from '../helpers/fake-comfyui.ts';
 import { json, startTestApp, startTestDatabase, waitFor, type TestApp } from '../helpers/harness.ts';
+import { associateSession, type Session } from '../helpers/session.ts';
 
 let pg: Awaited<ReturnType<typeof startTestDatabase>>;
 let t: TestApp;
 let gpuA: FakeComfyUI;
 let gpuB: FakeComfyUI;
+let associate: Session;
 
 const IDLE_MS = 600;
 
@@ -37,6 +39,7 @@ beforeAll(async () => {
       JOB_MAX_ATTEMPTS: '1',
     },
   });
+  associate = await associateSession(t);
 });
 afterAll(async () => {
   await t?.close();
@@ -45,7 +48,7 @@ afterAll(async () => {
   await pg?.stop();
 });
 
-const post = (path: string, body: unknown) => fetch(t.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (path: string, body: unknown) => associate.send('POST', path, body);
 
 async function order(body: Record<string, unknown>) {
   const res = await post('/api/renders', { cuts: ['single-breasted'], engine: 'comfyui', ...body });

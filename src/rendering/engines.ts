@@ -7,6 +7,7 @@ import type { Engine, EngineNeeds } from '../engines/types.ts';
 import { COMFYUI_ENGINE_VERSION } from '../engines/comfyui/engine.ts';
 import { shippedViews, templateVersion } from '../templates/index.ts';
 import type { CutViewInfo } from '../engines/types.ts';
+import type { StyleOptions } from '../templates/options.ts';
 
 export interface EngineEntry {
   name: string;
@@ -15,6 +16,8 @@ export interface EngineEntry {
   needs: EngineNeeds;
   /** Templates it ships (cut/view), without loading them. */
   views(): CutViewInfo[];
+  /** Version of a shipped view drawn with these style options (part of the render cache key). */
+  templateVersion?(cut: string, view: string, options: StyleOptions): string;
   /** For 'thread' engines: the instance a render thread keeps. */
   createInThread?(options: { textureCacheBytes: number; templateCacheDir?: string }): Engine;
 }
@@ -26,6 +29,7 @@ export const ENGINE_ENTRIES: Record<string, EngineEntry> = {
     runsOn: 'thread',
     needs: COMPOSE_NEEDS,
     views: () => shippedViews().map(({ cut, view }) => ({ cut, view, width: 1024, height: 1536, version: templateVersion(cut, view) })),
+    templateVersion: (cut, view, options) => templateVersion(cut, view, options),
     createInThread: (options) => createComposeEngine(options),
   },
   // The compose render made photoreal on ComfyUI servers (src/engines/comfyui): it waits on the

@@ -8,12 +8,16 @@ import type { Db } from '../db/database.ts';
 import type { Config } from '../config.ts';
 import type { FabricDescriptor } from './fabric.ts';
 import type { WorkflowSettings } from '../engines/comfyui/workflows.ts';
+import type { OutputSize } from '../engines/types.ts';
+import type { StyleOptions } from '../templates/options.ts';
 import type { RenderJob, TemplateSource } from './index.ts';
 
 export interface RenderParams {
   fabric: FabricDescriptor;
   formats?: Array<'webp' | 'avif'>;
-  sizes?: Array<'full' | 'preview' | 'thumb'>;
+  sizes?: OutputSize[];
+  /** Style options of a drawn cut, resolved when ordered. */
+  options?: StyleOptions;
   /** The GPU engine's settings, resolved when the render was ordered. */
   comfyui?: WorkflowSettings;
 }
@@ -45,6 +49,7 @@ export async function renderJobFor(rt: { db: Db; config: Pick<Config, 'watermark
     watermark: rt.config.watermark,
     formats: params.formats?.length ? params.formats : undefined,
     sizes: params.sizes,
+    options: params.options,
     comfyui: params.comfyui,
   };
 }

@@ -10,7 +10,8 @@ import type { MessagePort } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import sharp from 'sharp';
 import { ByteCache } from '../cache.ts';
-import type { CutView, Engine, FabricSpec, ImageFormat, SwatchTile, WatermarkSpec } from '../engines/types.ts';
+import type { CutView, Engine, FabricSpec, ImageFormat, OutputSize, SwatchTile, WatermarkSpec } from '../engines/types.ts';
+import type { StyleOptions } from '../templates/options.ts';
 import type { ComposeEngine } from '../engines/compose/index.ts';
 import { finishFor } from '../engines/compose/render.ts';
 import { applyStamp, stampFor } from '../engines/compose/watermark.ts';
@@ -47,14 +48,15 @@ export interface ThreadRenderTask {
   template?: ThreadTemplate;
   fabric: ThreadFabric;
   watermark?: WatermarkSpec;
-  sizes?: Array<'full' | 'preview' | 'thumb'>;
+  sizes?: OutputSize[];
+  options?: StyleOptions;
   formats?: ImageFormat[];
   /** Progress out ({progress}), abort in ('abort'). Only when the caller listens or may cancel. */
   port?: MessagePort;
 }
 
 export interface ThreadImage {
-  size: 'full' | 'preview' | 'thumb';
+  size: OutputSize;
   format: ImageFormat;
   width: number;
   height: number;
@@ -163,6 +165,7 @@ export async function render(task: ThreadRenderTask): Promise<ThreadRenderAnswer
       fabric: { design: task.fabric.design, hex: task.fabric.hex, repeatMm: task.fabric.repeatMm, swatch },
       watermark: task.watermark ?? { text: '', opacity: 0, position: 'bottom-right' },
       sizes: task.sizes,
+      options: task.options,
       formats: task.formats,
       signal: controller.signal,
       onProgress: task.port ? (progress) => task.port!.postMessage({ progress }) : undefined,
@@ -267,12 +270,13 @@ export async function refineFinish(task: RefineFinishTask): Promise<RefineFinish
   const cloth = generateFabricTexture(made.spec, made.level.pxPerMm).meanLab;
   const guarded = guardFidelity({ refined: new Uint8Array(refined.buffer, refined.byteOffset, refined.byteLength), compose: made.raw.rgb }, made.maps, cloth, task.guard, linearToSrgb8);
   const tGuard = performance.now();
-  const sizes = (['full', 'preview', 'thumb'] as const).filter((s) => !task.sizes || task.sizes.includes(s));
+  const sizes = (['hd', 'full', 'preview', 'thumb'] as const).filter((s) => (task.sizes ? task.sizes.includes(s) : s !== 'hd'));
   const formats: ImageFormat[] = ['jpeg', ...(task.formats ?? []).filter((f) => f !== 'jpeg')];
   const wm = task.watermark;
   const images: ThreadImage[] = [];
   for (const size of sizes) {
-    const level = made.cv.levels[size];
+    // HD from a GPU render is the refinement enlarged: SDXL works at the full size.
+    const level = size === 'hd' ? { width: made.cv.levels.full.width * 2, height: made.cv.levels.full.height * 2 } : made.cv.levels[size];
     const rgb =
       size === 'full'
         ? new Uint8Array(guarded.rgb)
@@ -288,11 +292,11 @@ export async function refineFinish(task: RefineFinishTask): Promise<RefineFinish
   return moveAll({ images, timings, fidelity: guarded.report }, images.map((i) => i.data.buffer));
 }
 
-async function composeForRefine(task: Pick<ThreadRenderTask, 'cut' | 'view' | 'fabric'>, found: { template?: CutView; swatch?: SwatchTile }) {
+async function composeForRefine(task: Pick<ThreadRenderTask, 'cut' | 'view' | 'fabric' | 'options'>, found: { template?: CutView; swatch?: SwatchTile }) {
   const compose = engine('compose') as ComposeEngine;
-  const cv = found.template ?? (await compose.template(task.cut, task.view));
+  const cv = found.template ?? (await compose.template(task.cut, task.view, task.options));
   const spec: FabricSpec = { design: task.fabric.design, hex: task.fabric.hex, repeatMm: task.fabric.repeatMm, swatch: found.swatch };
-  const raw = await compose.renderRaw({ cut: task.cut, view: task.view, fabric: spec, template: cv }, 'full');
+  const raw = await compose.renderRaw({ cut: task.cut, view: task.view, fabric: spec, template: cv, options: task.options }, 'full');
   const level = cv.levels.full;
   const maps = garmentMaps(level, finishFor(spec.design, level.shadeHist));
   return { cv, spec, raw, level, maps };

@@ -88,7 +88,13 @@ export function createComfyEngine(config: ComfyuiConfig, logger?: Logger): Comfy
 
   async function render(helpers: ComfyEngineHelpers, options: ComfyRenderOptions) {
     const { signal } = options;
-    const progress = (p: number) => options.onProgress?.(Math.max(0, Math.min(1, p)));
+    // Never backwards, also when a retry on another server starts its sampler again.
+    let shown = 0;
+    const progress = (p: number) => {
+      if (p <= shown) return;
+      shown = Math.min(1, p);
+      options.onProgress?.(shown);
+    };
     const chosen = settings(options.settings);
     const workflow = workflows[chosen.workflow];
     const t0 = performance.now();

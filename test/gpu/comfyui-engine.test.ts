@@ -57,7 +57,7 @@ async function order(body: Record<string, unknown>) {
   if (!answer.renders) throw new Error(`order failed: ${res.status} ${JSON.stringify(answer)}`);
   return answer.renders[0] as { id: string; status: string };
 }
-async function finished(id: string, timeoutMs = 30_000) {
+async function finished(id: string, timeoutMs = 90_000) {
   return waitFor(async () => {
     const r = await json(await fetch(`${t.url}/api/renders/${id}`));
     return ['succeeded', 'failed', 'canceled'].includes(r.status) ? r : undefined;

@@ -25,9 +25,10 @@ function limiter(max: number) {
 }
 const limit = limiter(2);
 
-function svgDoc(w: number, h: number, body: string, background?: string): Buffer {
-  const bg = background ? `<rect width="${w}" height="${h}" fill="${background}"/>` : '';
-  return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}">${bg}${body}</svg>`);
+/** An SVG drawn in native units (vw×vh) rasterised at w×h. */
+function svgDocAt(w: number, h: number, body: string, background?: string, vw = w, vh = h): Buffer {
+  const bg = background ? `<rect width="${vw}" height="${vh}" fill="${background}"/>` : '';
+  return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${vw} ${vh}">${bg}${body}</svg>`);
 }
 
 async function rasterGrey(svg: Buffer): Promise<Uint8Array> {
@@ -72,10 +73,23 @@ const TORSO_ROUND_1 = 55;
 /** Height of a drawn fold at full strength, in px of the height field. */
 const FOLD_HEIGHT_1 = 9;
 
-export async function rasteriseCutView(src: CutViewSource): Promise<NativeFields> {
-  const { width: w, height: h } = src;
+/**
+ * Rasterises a view at `scale` × its native size (1 in production; tests that only need the shape of
+ * every option combination build at a quarter of the size, sixteen times faster).
+ */
+export async function rasteriseCutView(source: CutViewSource, scale = 1): Promise<NativeFields> {
+  const w = Math.round(source.width * scale);
+  const h = Math.round(source.height * scale);
+  const src: CutViewSource =
+    scale === 1
+      ? source
+      : {
+          ...source,
+          panels: source.panels.map((p) => ({ ...p, pxPerMm: p.pxPerMm * scale, anchor: [p.anchor[0] * scale, p.anchor[1] * scale] as [number, number], loft: p.loft * scale, round: p.round * scale })),
+        };
+  const svgDoc = (ww: number, hh: number, body: string, background?: string) => svgDocAt(ww, hh, body, background, source.width, source.height);
   const n = w * h;
-  const z = src.zoom ?? 1;
+  const z = (src.zoom ?? 1) * scale;
   const TORSO_LOFT = TORSO_LOFT_1 * z;
   const TORSO_ROUND = TORSO_ROUND_1 * z;
   const FOLD_HEIGHT = FOLD_HEIGHT_1 * z;
@@ -282,7 +296,7 @@ export async function rasteriseCutView(src: CutViewSource): Promise<NativeFields
   return {
     width: w,
     height: h,
-    pxPerMm: src.pxPerMm,
+    pxPerMm: src.pxPerMm * scale,
     base,
     overlay,
     coverage,
@@ -294,6 +308,6 @@ export async function rasteriseCutView(src: CutViewSource): Promise<NativeFields
   };
 }
 
-export async function buildDrawnLevels(src: CutViewSource) {
-  return buildLevels(await rasteriseCutView(src));
+export async function buildDrawnLevels(src: CutViewSource, scale = 1) {
+  return buildLevels(await rasteriseCutView(src, scale));
 }

@@ -7,6 +7,8 @@ import type { RenderRow } from '../db/schema.ts';
 import type { Db } from '../db/database.ts';
 import type { Config } from '../config.ts';
 import type { FabricDescriptor } from './fabric.ts';
+import type { OutputSize } from '../engines/types.ts';
+import type { StyleOptions } from '../templates/options.ts';
 import type { RenderJob, TemplateSource } from './index.ts';
 import { studioKeys } from '../studio/files.ts';
 
@@ -26,7 +28,9 @@ export interface RenderParams {
   fabric: FabricDescriptor;
   studio?: StudioRenderParams;
   formats?: Array<'webp' | 'avif'>;
-  sizes?: Array<'full' | 'preview' | 'thumb'>;
+  sizes?: OutputSize[];
+  /** Style options of a drawn cut, resolved when ordered. */
+  options?: StyleOptions;
 }
 
 /**
@@ -75,5 +79,6 @@ export async function renderJobFor(rt: { db: Db; config: Pick<Config, 'watermark
     watermark: rt.config.watermark,
     formats: params.formats?.length ? params.formats : undefined,
     sizes: params.sizes,
+    options: params.options,
   };
 }

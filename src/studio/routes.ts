@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { identifyCaller, requireSession } from '../auth/guard.ts';
+import { identifyCaller, orderingClient, requireSession } from '../auth/guard.ts';
 import type { Role } from '../auth/roles.ts';
 import { binary, errorResponses, noContent } from '../contract/common.ts';
 import {
@@ -112,7 +112,7 @@ export async function studioRoutes(base: FastifyInstance) {
       },
     },
     async (req, reply) => {
-      const result = await orderStudioRender(rt, req.account!, { ...req.body, requestId: req.id, client: req.ip });
+      const result = await orderStudioRender(rt, req.account!, { ...req.body, requestId: req.id, client: orderingClient(req) });
       const [view] = await listRenderViews(rt.db, [result.render.id]);
       const render = { ...toApiRender(rt, view!), reused: result.reused };
       reply.header('cache-control', 'private, no-store');

@@ -6,7 +6,7 @@ import { listStoredObjects } from '../../src/ops/inventory.ts';
 import { clothPhoto } from '../admin/helpers.ts';
 import { json, startTestApp, startTestDatabase, testEnv, waitFor, type TestApp } from '../helpers/harness.ts';
 import { startAtelier } from '../helpers/processes.ts';
-import { associateSession } from '../helpers/session.ts';
+import { associateSession, type Session } from '../helpers/session.ts';
 
 const RETENTION_ENV = {
   RETENTION_FAILED_RENDERS_DAYS: '7',
@@ -23,8 +23,8 @@ describe('retention', { timeout: 180_000 }, () => {
   const ids: Record<string, string> = {};
   const filesRoot = () => (t.config.storage as { root: string }).root;
 
-  const post = async (p: string, body: unknown) =>
-    json(await fetch(t.url + p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+  let associate: Session;
+  const post = async (p: string, body: unknown) => json(await associate.send('POST', p, body));
   const render = async (order: Record<string, unknown>) => {
     const id = (await post('/api/renders', { family: 'city-pinstripe', cuts: ['single-breasted'], sizes: ['preview'], ...order })).renders[0].id as string;
     await waitFor(async () => (await json(await fetch(`${t.url}/api/renders/${id}`))).status === 'succeeded', 60_000);
@@ -33,15 +33,15 @@ describe('retention', { timeout: 180_000 }, () => {
   const upload = async (hex: string) => {
     const form = new FormData();
     form.append('file', new Blob([(await clothPhoto(hex)).jpeg], { type: 'image/jpeg' }), 'cloth.jpg');
-    return (await json(await fetch(`${t.url}/api/swatch-uploads`, { method: 'POST', body: form }))).id as string;
+    return (await json(await associate.fetch('/api/swatch-uploads', { method: 'POST', body: form }))).id as string;
   };
   const exists = async (table: string, id: string) =>
     (await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(table)} WHERE id = ${id}`.execute(t.rt.db)).rows[0]!.n === '1';
   const keys = async () => new Set((await listStoredObjects(t.config.storage)).map((o) => o.key));
   const imageKeys = async (id: string) =>
     (await t.rt.db.selectFrom('renders').select('images').where('id', '=', id).executeTakeFirstOrThrow()).images.map((i) => i.key);
-  const run = async (args: string[]) => {
-    const p = startAtelier(args, testEnv({ DATABASE_URL: pg.url, FILES_DIR: filesRoot(), LOG_LEVEL: 'info', ...RETENTION_ENV }));
+  const run = async (args: string[], env: Record<string, string> = {}) => {
+    const p = startAtelier(args, testEnv({ DATABASE_URL: pg.url, FILES_DIR: filesRoot(), LOG_LEVEL: 'info', ...RETENTION_ENV, ...env }));
     const code = await p.exited;
     return { code, output: p.output() };
   };
@@ -49,6 +49,7 @@ describe('retention', { timeout: 180_000 }, () => {
   beforeAll(async () => {
     pg = await startTestDatabase();
     t = await startTestApp({ databaseUrl: pg.url, env: RETENTION_ENV });
+    associate = await associateSession(t);
     const db = t.rt.db;
     const daysAgo = (n: number) => sql`now() - make_interval(days => ${n})`;
 
@@ -67,7 +68,6 @@ describe('retention', { timeout: 180_000 }, () => {
     for (const id of [ids.oldUpload, ids.usedUpload]) await sql`UPDATE swatch_uploads SET created_at = ${daysAgo(40)} WHERE id = ${id}`.execute(db);
 
     // Looks are saved by a signed-in associate, for a client record.
-    const associate = await associateSession(t);
     const lookId = async (body: Record<string, unknown>) => {
       const { token } = await json(await associate.send('POST', '/api/looks', { clientName: 'Retention client', ...body }));
       return (await sql<{ id: string }>`SELECT id FROM looks WHERE token = ${token}`.execute(db)).rows[0]!.id;
@@ -162,6 +162,56 @@ describe('retention', { timeout: 180_000 }, () => {
     const again = await run(['retention']);
     expect(again.output).toMatch(/failed_renders\s+removed 0 /);
     expect(again.output).toMatch(/files\s+removed 0 /);
+  });
+
+  it('keeps renders within RETENTION_RENDERS_MAX_BYTES: the least recently used go first, never a look’s', async () => {
+    const db = t.rt.db;
+    // Three more finished renders, last ordered three, two and one day ago; the live look's renders are older still.
+    const aged: string[] = [];
+    for (const [days, color] of [[3, 'grey'], [2, 'brown'], [1, 'olive']] as const) {
+      const id = await render({ family: 'herringbone', color });
+      await sql`UPDATE renders SET created_at = now() - make_interval(days => ${days}) WHERE id = ${id}`.execute(db);
+      await sql`UPDATE render_batches SET created_at = now() - make_interval(days => ${days}) WHERE id IN (SELECT batch_id FROM render_batch_items WHERE render_id = ${id})`.execute(db);
+      aged.push(id);
+    }
+    const [oldest, older, recent] = aged as [string, string, string];
+    const sizes = new Map((await listStoredObjects(t.config.storage)).map((o) => [o.key, o.size]));
+    const bytesOf = async (id: string) => (await imageKeys(id)).reduce((n, k) => n + (sizes.get(k) ?? 0), 0);
+    const { rows } = await sql<{ id: string }>`SELECT id FROM renders`.execute(db);
+    let total = 0;
+    for (const r of rows) total += await bytesOf(r.id);
+    expect(await bytesOf(oldest)).toBeGreaterThan(0);
+    // Removing the oldest alone leaves one byte too many: the next oldest goes too, and nothing else.
+    const budget = total - (await bytesOf(oldest)) - 1;
+    const doomedFiles = [...(await imageKeys(oldest)), ...(await imageKeys(older))];
+    const keptFiles = [...(await imageKeys(recent)), ...(await imageKeys(ids.fresh!)), ...(await imageKeys(ids.inLiveLook!)), ...(await imageKeys(ids.renderOfUpload!))];
+
+    const dry = await run(['retention', '--dry-run'], { RETENTION_RENDERS_MAX_BYTES: String(budget) });
+    expect(dry.code, dry.output).toBe(0);
+    expect(dry.output).toMatch(/renders_budget\s+would remove 2 /);
+    expect(await exists('renders', oldest)).toBe(true);
+
+    const { code, output } = await run(['retention'], { RETENTION_RENDERS_MAX_BYTES: String(budget) });
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/renders_budget\s+removed 2 /);
+    for (const id of [oldest, older]) {
+      expect(output).toMatch(new RegExp(`"rule":"renders_budget","id":"${id}".*"msg":"removed"`));
+      expect(await exists('renders', id)).toBe(false);
+    }
+    // The live look's renders are the oldest of all, and stay; so do the recent ones.
+    for (const id of [recent, ids.fresh!, ids.inLiveLook!, ids.renderOfUpload!]) expect(await exists('renders', id)).toBe(true);
+    const now = await keys();
+    for (const key of doomedFiles) expect(now.has(key), key).toBe(false);
+    for (const key of keptFiles) expect(now.has(key), key).toBe(true);
+
+    // Within budget now: nothing more goes. A budget only the look's renders could meet removes every
+    // other finished render and keeps the look whole.
+    expect((await run(['retention'], { RETENTION_RENDERS_MAX_BYTES: String(budget) })).output).toMatch(/renders_budget\s+removed 0 /);
+    const tight = await run(['retention'], { RETENTION_RENDERS_MAX_BYTES: '1' });
+    expect(tight.output).toMatch(/renders_budget\s+removed 2 /);
+    for (const id of [recent, ids.fresh!]) expect(await exists('renders', id)).toBe(false);
+    for (const id of [ids.inLiveLook!, ids.renderOfUpload!]) expect(await exists('renders', id)).toBe(true);
+    expect((await fetch(`${t.url}/api/renders/${ids.inLiveLook}`)).status).toBe(200);
   });
 
   it('removes studio photos past STUDIO_RETENTION_DAYS with their files', async () => {

@@ -522,11 +522,15 @@ function draftSuit(style: SuitStyle): Draftset {
   sideOf('right');
   sideOf('left');
 
-  // Inside of the back neck, seen through the neck opening: the coat's lining and collar stand.
+  // Inside of the back neck, seen through the neck opening: the coat's collar stand, in the shade of
+  // the coat, darkest where it meets the shirt collar.
+  const neck = draft().M(-52, 1531).Q(0, 1548, 52, 1531).L(47, 1510).Q(0, 1522, -47, 1510).Z();
+  marks.push({ only: ['inside'], shape: neck, kind: 'shadow', width: 0, strength: 0.35, blur: 2, fill: true });
+  marks.push({ only: ['inside'], shape: draft().M(-47, 1512).Q(0, 1524, 47, 1512), kind: 'shadow', width: 6, strength: 0.45, blur: 3 });
   pieces.push({
     id: 'collar-back',
     kind: 'inside',
-    shape: draft().M(-52, 1531).Q(0, 1548, 52, 1531).L(47, 1510).Q(0, 1522, -47, 1510).Z(),
+    shape: neck,
     grain: [[-50, 1530], [50, 1530]],
     anchor: [0, 1530],
     loft: 2,

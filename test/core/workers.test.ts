@@ -79,6 +79,10 @@ describe('workers at scale', () => {
 
     const rescuer = startAtelier(['worker'], env);
     running.push(rescuer);
+    // Starting a Node process with tsx takes seconds on a busy machine; what is under test is how
+    // soon a running worker takes the dead one's job over, so the clock starts when it is up.
+    await rescuer.waitForOutput(/worker started/);
+    const rescuerUp = Date.now();
     const render = await waitFor(async () => {
       const r = await json(await fetch(`${api}/api/renders/${id}`));
       return r.status === 'succeeded' ? r : undefined;
@@ -88,7 +92,7 @@ describe('workers at scale', () => {
       throw new Error(`${error.message}; jobs ${JSON.stringify(jobs.rows)} renders ${JSON.stringify(renders.rows)} now ${new Date().toISOString()}; rescuer said:\n${rescuer.output().slice(-4000)}`);
     });
     expect(render.attempts).toBe(2);
-    expect(Date.now() - killedAt).toBeLessThan(15_000);
+    expect(Date.now() - Math.max(killedAt, rescuerUp)).toBeLessThan(10_000);
     await rescuer.waitForOutput(/stopped sending heartbeats/, 10_000);
     // The request's correlation id follows the job into the logs of whichever process runs it.
     // The log line may reach us a moment after the API already reports the render finished.

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, json, tempDir, testEnv, waitFor } from '../helpers/harness.ts';
 import { startAtelier, stopAll, type AtelierProcess } from '../helpers/processes.ts';
-import { startFaultyDatabase, type FaultyDatabase } from './helpers.ts';
+import { staffSession, startFaultyDatabase, type FaultyDatabase, type ProcessSession } from './helpers.ts';
 
 /**
  * Issue 13 items 3 and 9: an API and two worker processes, each its own OS process, against a
@@ -16,6 +16,7 @@ let env: Record<string, string>;
 let api: string;
 const running: AtelierProcess[] = [];
 let workers: AtelierProcess[] = [];
+let associate: ProcessSession;
 
 beforeAll(async () => {
   pg = await startFaultyDatabase();
@@ -35,6 +36,7 @@ beforeAll(async () => {
   running.push(server);
   await server.waitForOutput(/Atelier is ready/);
   api = `http://127.0.0.1:${port}`;
+  associate = await staffSession(api, env);
   workers = [startAtelier(['worker'], env), startAtelier(['worker'], env)];
   running.push(...workers);
   await Promise.all(workers.map((w) => w.waitForOutput(/worker started/)));
@@ -55,7 +57,7 @@ async function orderMany(n: number): Promise<string[]> {
   }
   const ids: string[] = [];
   for (const body of combos.splice(0, n)) {
-    const res = await fetch(`${api}/api/renders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await associate.send('POST', '/api/renders', body);
     expect(res.status).toBe(202);
     ids.push((await json(res)).renders[0].id);
   }
@@ -63,13 +65,13 @@ async function orderMany(n: number): Promise<string[]> {
 }
 
 async function statuses(ids: string[]): Promise<string[]> {
-  return Promise.all(ids.map(async (id) => (await json(await fetch(`${api}/api/renders/${id}`))).status as string));
+  return Promise.all(ids.map(async (id) => (await json(await associate.fetch(`/api/renders/${id}`))).status as string));
 }
 
 /** Time a request takes to be answered while the database is down, and what it says. */
 async function timed(path: string, init?: RequestInit) {
   const started = Date.now();
-  const res = await fetch(`${api}${path}`, { ...init, signal: AbortSignal.timeout(20_000) });
+  const res = await associate.fetch(path, { ...init, signal: AbortSignal.timeout(20_000) });
   const body = await json(res);
   return { status: res.status, body, ms: Date.now() - started, retryAfter: res.headers.get('retry-after') };
 }

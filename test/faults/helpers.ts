@@ -134,3 +134,48 @@ export function alive(pid: number): boolean {
     return false;
   }
 }
+
+export interface ProcessSession {
+  cookie: string;
+  /** `fetch` against the API as this person, from the API's own origin (as the web app does). */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** A JSON request as this person. */
+  send(method: string, path: string, body?: unknown, init?: RequestInit): Promise<Response>;
+}
+
+/**
+ * An account made the way an operator makes one (`atelier user create`, password on stdin), signed in
+ * through the API: the API under test is another OS process, so the in-process helpers cannot reach it.
+ */
+export async function staffSession(api: string, env: Record<string, string>, role: 'associate' | 'admin' = 'associate'): Promise<ProcessSession> {
+  const email = `fault-${role}-${process.pid}-${Date.now()}@example.com`;
+  const password = 'tablet in the fitting room 2026';
+  const root = path.resolve(import.meta.dirname, '../..');
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/main.ts'), 'user', 'create', '--email', email, '--role', role], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  child.stdin!.end(`${password}\n`);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`atelier user create exited ${code}:\n${out}`);
+
+  const res = await fetch(`${api}/api/admin/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: api },
+    body: JSON.stringify({ email, password }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in of ${email} failed: ${res.status} ${await res.text()}`);
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const call = (p: string, init: RequestInit = {}) =>
+    fetch(api + p, { ...init, headers: { origin: api, cookie, ...(init.headers as Record<string, string> | undefined) } });
+  return {
+    cookie,
+    fetch: call,
+    send: (method, p, body, init = {}) =>
+      call(p, { ...init, method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) }),
+  };
+}

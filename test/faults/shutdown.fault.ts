@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, json, startTestDatabase, tempDir, testEnv, waitFor } from '../helpers/harness.ts';
 import { startAtelier, stopAll, type AtelierProcess } from '../helpers/processes.ts';
+import { staffSession } from './helpers.ts';
 
 /** SIGTERM to `atelier serve` (API + worker) while renders run and wait: nothing is lost. */
 let pgServer: Awaited<ReturnType<typeof startTestDatabase>>;
@@ -38,18 +39,16 @@ async function serve(): Promise<{ proc: AtelierProcess; api: string }> {
 describe('SIGTERM with renders in flight', () => {
   it('the process stops within SHUTDOWN_TIMEOUT_MS, and every render ordered before it ends succeeded once the next process runs', async () => {
     const first = await serve();
+    const associate = await staffSession(first.api, env);
     const catalog = await json(await fetch(`${first.api}/api/catalog`));
     const ids: string[] = [];
     for (const f of catalog.families.slice(0, 6)) {
-      const res = await fetch(`${first.api}/api/renders`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ family: f.id, color: f.colors[0].id, cuts: ['single-breasted'], sizes: ['preview'] }),
-      });
+      // Full size: a lone preview renders on the API at once and would never wait in the queue.
+      const res = await associate.send('POST', '/api/renders', { family: f.id, color: f.colors[0].id, cuts: ['single-breasted'], sizes: ['full'] });
       expect(res.status).toBe(202);
       ids.push((await json(res)).renders[0].id);
     }
-    await waitFor(async () => (await json(await fetch(`${first.api}/api/renders/${ids[0]}`))).status === 'running', 30_000, 20);
+    await waitFor(async () => (await json(await associate.fetch(`/api/renders/${ids[0]}`))).status === 'running', 30_000, 20);
 
     const signalled = Date.now();
     first.proc.child.kill('SIGTERM');
@@ -71,11 +70,11 @@ describe('SIGTERM with renders in flight', () => {
 
     const second = await serve();
     const finals = await waitFor(async () => {
-      const all = await Promise.all(ids.map(async (id) => json(await fetch(`${second.api}/api/renders/${id}`))));
+      const all = await Promise.all(ids.map(async (id) => json(await fetch(`${second.api}/api/renders/${id}`, { headers: { cookie: associate.cookie } }))));
       return all.every((r) => r.status === 'succeeded') ? all : undefined;
     }, 90_000, 200);
     for (const r of finals) {
-      const image = await fetch(second.api + r.images[0].url);
+      const image = await fetch(second.api + r.images[0].url, { headers: { cookie: associate.cookie } });
       expect(image.status).toBe(200);
     }
   }, 240_000);

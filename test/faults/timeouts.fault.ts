@@ -2,11 +2,13 @@ import net from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startTestApp, startTestDatabase, type TestApp } from '../helpers/harness.ts';
+import { associateSession, type Session } from '../helpers/session.ts';
 
 /** Issue 13 item 9: slow-drip bodies, an exhausted pool and slow statements never hang a request. */
 let pgServer: Awaited<ReturnType<typeof startTestDatabase>>;
 let app: TestApp;
 let holder: pg.Client;
+let associate: Session;
 
 beforeAll(async () => {
   pgServer = await startTestDatabase();
@@ -15,6 +17,8 @@ beforeAll(async () => {
     worker: false,
     env: { HTTP_REQUEST_TIMEOUT_MS: '2000', DB_POOL_MAX: '2', DB_ACQUIRE_TIMEOUT_MS: '800', DB_STATEMENT_TIMEOUT_MS: '1500' },
   });
+  // Signed in before the pool is starved: the History listing below is an associate's.
+  associate = await associateSession(app);
   holder = new pg.Client({ connectionString: pgServer.url });
   await holder.connect();
 });
@@ -48,10 +52,10 @@ describe('timeouts', () => {
     await holder.query('BEGIN');
     await holder.query('LOCK TABLE renders IN ACCESS EXCLUSIVE MODE');
     try {
-      const slow = [0, 1].map(() => fetch(`${app.url}/api/renders?limit=1`));
+      const slow = [0, 1].map(() => associate.fetch('/api/renders?limit=1'));
       await new Promise((r) => setTimeout(r, 200));
       const started = Date.now();
-      const res = await fetch(`${app.url}/api/renders?limit=1`);
+      const res = await associate.fetch('/api/renders?limit=1');
       const ms = Date.now() - started;
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
@@ -62,6 +66,6 @@ describe('timeouts', () => {
     } finally {
       await holder.query('ROLLBACK');
     }
-    expect((await fetch(`${app.url}/api/renders?limit=1`)).status).toBe(200);
+    expect((await associate.fetch('/api/renders?limit=1')).status).toBe(200);
   });
 });

@@ -1,9 +1,10 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense } from 'react';
 import { useI18n } from './i18n/i18n.tsx';
 import { SharePage } from './looks/SharePage.tsx';
 import { SignedIn } from './stylist/SignIn.tsx';
 import { Stylist } from './stylist/Stylist.tsx';
 import { AppHeader } from './ui/AppHeader.tsx';
+import { usePath } from './router.ts';
 
 /** The admin console is its own chunk: the stylist on a tablet never downloads it. */
 const AdminApp = lazy(() => import('./admin/AdminApp.tsx'));
@@ -18,13 +19,7 @@ export function route(pathname: string): { page: 'stylist' } | { page: 'look'; t
 }
 
 export function App() {
-  const [path, setPath] = useState(() => window.location.pathname);
-  useEffect(() => {
-    const onPop = () => setPath(window.location.pathname);
-    window.addEventListener('popstate', onPop);
-    return () => window.removeEventListener('popstate', onPop);
-  }, []);
-  const r = route(path);
+  const r = route(usePath());
   if (r.page === 'stylist') return <SignedIn>{(session) => <Stylist session={session} />}</SignedIn>;
   if (r.page === 'look') return <SharePage token={r.token} />;
   if (r.page === 'admin') {

@@ -1,7 +1,9 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import { sessionEvents } from '../api/client.ts';
+import { navigate, usePath } from '../router.ts';
 import { AppHeader } from '../ui/AppHeader.tsx';
 import { Dialog } from '../ui/Dialog.tsx';
-import { call, SIGNED_OUT_EVENT, type Limits, type User } from './api.ts';
+import { call, type Limits, type User } from './api.ts';
 import { AuditPage } from './AuditPage.tsx';
 import { FamiliesPage } from './catalog/FamiliesPage.tsx';
 import { FamilyEditor } from './catalog/FamilyEditor.tsx';
@@ -29,7 +31,7 @@ export type Navigate = (path: string) => void;
 /** The admin console: the same SPA under /admin, loaded only when someone goes there. */
 export default function AdminApp() {
   const { t } = useAdminText();
-  const [path, setPath] = useState(() => window.location.pathname);
+  const path = usePath();
   const [user, setUser] = useState<User | null | undefined>(undefined);
   const [limits, setLimits] = useState<Limits>();
 
@@ -37,24 +39,15 @@ export default function AdminApp() {
     document.title = `${t('app.title')} · Atelier`;
   }, [t]);
   useEffect(() => {
-    const onPop = () => setPath(window.location.pathname);
     const onSignedOut = () => setUser(null);
-    window.addEventListener('popstate', onPop);
-    window.addEventListener(SIGNED_OUT_EVENT, onSignedOut);
+    sessionEvents.addEventListener('ended', onSignedOut);
     call<{ user: User; limits: Limits }>('GET', '/api/admin/me').then(
       (r) => (setUser(r.user), setLimits(r.limits)),
       () => setUser(null),
     );
     return () => {
-      window.removeEventListener('popstate', onPop);
-      window.removeEventListener(SIGNED_OUT_EVENT, onSignedOut);
+      sessionEvents.removeEventListener('ended', onSignedOut);
     };
-  }, []);
-
-  const navigate = useCallback<Navigate>((to) => {
-    if (to !== window.location.pathname + window.location.search) window.history.pushState({}, '', to);
-    setPath(new URL(to, window.location.origin).pathname);
-    window.scrollTo?.(0, 0);
   }, []);
 
   if (user === undefined) {

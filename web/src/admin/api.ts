@@ -1,10 +1,9 @@
-import { ApiError } from '../api/client.ts';
+import { send as sendRequest } from '../api/client.ts';
 
 /**
- * The console's calls to /api/admin. Same origin, so the session cookie goes along and the browser
- * sends Origin on every state-changing call (the server's CSRF check). Failures are the stylist
- * client's ApiError. A 401 anywhere means the session ended: the app hears it and shows the sign-in
- * form again.
+ * The console's calls to /api/admin, through the web app's one client (web/src/api/client.ts): its
+ * ApiError and UnreachableError, and its `sessionEvents` when a 401 says the session ended, which the
+ * console hears to show its sign-in form again.
  */
 
 /** The console's API types are the contract's (src/contract/admin): the same Zod schemas the server validates with. */
@@ -25,37 +24,21 @@ export type { AdminRender, RenderFigures } from '../../../src/contract/admin/ren
 export type { AuditEntry } from '../../../src/contract/admin/audit.ts';
 export type { ImportResult } from '../../../src/contract/admin/transfer.ts';
 
-export const SIGNED_OUT_EVENT = 'atelier:console-signed-out';
-
 type Body = FormData | string | Record<string, unknown> | unknown[] | undefined;
 
-async function send(method: string, path: string, body?: Body, contentType?: string): Promise<Response> {
+/** The console's calls, through the web app's one API client. */
+function send(method: string, path: string, body?: Body, contentType?: string): Promise<Response> {
   const isForm = body instanceof FormData;
   const isText = typeof body === 'string';
-  let res: Response;
-  try {
-    res = await fetch(path, {
+  return sendRequest(
+    path,
+    {
       method,
-      credentials: 'same-origin',
-      headers: {
-        accept: 'application/json',
-        ...(body !== undefined && !isForm ? { 'content-type': contentType ?? (isText ? 'text/plain' : 'application/json') } : {}),
-      },
+      headers: body !== undefined && !isForm ? { 'content-type': contentType ?? (isText ? 'text/plain' : 'application/json') } : {},
       body: body === undefined ? undefined : isForm || isText ? body : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError(0, 'unreachable', 'The server cannot be reached');
-  }
-  if (res.ok) return res;
-  let error: ApiError = new ApiError(res.status, `http_${res.status}`, res.statusText || `HTTP ${res.status}`);
-  try {
-    const parsed = (await res.json()) as { error?: { code?: string; message?: string; details?: unknown } };
-    if (parsed.error?.message) error = new ApiError(res.status, parsed.error.code ?? 'error', parsed.error.message, parsed.error.details);
-  } catch {
-    // not JSON
-  }
-  if (res.status === 401 && path !== '/api/admin/login') window.dispatchEvent(new Event(SIGNED_OUT_EVENT));
-  throw error;
+    },
+    { gatewayMessages: true },
+  );
 }
 
 export async function call<T>(method: string, path: string, body?: Body, contentType?: string): Promise<T> {

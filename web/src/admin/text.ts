@@ -1,5 +1,5 @@
 import { interpolate, useI18n, type Translator, type Vars } from '../i18n/i18n.tsx';
-import { ApiError } from '../api/client.ts';
+import { ApiError, UnreachableError } from '../api/client.ts';
 import { messages, type AdminKey, type AdminPluralKey } from './messages.ts';
 
 export interface AdminText {
@@ -58,6 +58,7 @@ const CODES: Partial<Record<string, AdminKey>> = {
 
 /** What went wrong, in the person's language; the server's sentence (English, precise) as detail. */
 export function problemOf(error: unknown, t: AdminText['t']): { message: string; detail?: string } {
+  if (error instanceof UnreachableError) return { message: t('error.unreachable') };
   if (!(error instanceof ApiError)) return { message: t('error.generic') };
   const key = CODES[error.code];
   if (!key) return { message: t('error.generic'), detail: error.message };

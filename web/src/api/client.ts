@@ -42,22 +42,50 @@ async function errorFrom(res: Response): Promise<ApiError> {
   return new ApiError(res.status, 'http_' + res.status, res.statusText || `HTTP ${res.status}`);
 }
 
-export async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+export interface SendOptions {
+  /**
+   * The console shows the server's own sentence for 502–504 answers that carry one (a busy preview
+   * pool, a database outage); the stylist app treats every gateway answer as "server unreachable".
+   */
+  gatewayMessages?: boolean;
+}
+
+/**
+ * The web app's one way to call the API (stylist app and console alike): same origin, so the session
+ * cookie goes along and the browser sends Origin on every state-changing call (the server's CSRF check).
+ * Resolves with an ok Response; otherwise throws UnreachableError or ApiError, and tells `sessionEvents`
+ * when a 401 says the session has ended.
+ */
+export async function send(path: string, init: RequestInit = {}, options: SendOptions = {}): Promise<Response> {
   let res: Response;
+  const jsonBody = typeof init.body === 'string' && !new Headers(init.headers).has('content-type');
   try {
-    res = await fetch(path, { ...init, headers: { accept: 'application/json', ...(init.body && typeof init.body === 'string' ? { 'content-type': 'application/json' } : {}), ...init.headers } });
+    res = await fetch(path, {
+      credentials: 'same-origin',
+      ...init,
+      headers: { accept: 'application/json', ...(jsonBody ? { 'content-type': 'application/json' } : {}), ...init.headers },
+    });
   } catch (error) {
     if (isAbort(error) || init.signal?.aborted) throw error;
     apiStatus.markDown();
     throw new UnreachableError();
   }
   if (GATEWAY.has(res.status)) {
-    apiStatus.markDown();
-    throw new UnreachableError();
+    const error = options.gatewayMessages ? await errorFrom(res) : undefined;
+    if (!error || error.code.startsWith('http_')) {
+      apiStatus.markDown();
+      throw new UnreachableError();
+    }
+    throw error;
   }
   apiStatus.markUp();
   if (res.status === 401 && !path.startsWith('/api/admin/login')) sessionEvents.dispatchEvent(new Event('ended'));
   if (!res.ok) throw await errorFrom(res);
+  return res;
+}
+
+export async function request<T>(path: string, init: RequestInit = {}, options?: SendOptions): Promise<T> {
+  const res = await send(path, init, options);
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
 }

@@ -44,6 +44,7 @@ export const studioEn = {
   'studio.brushSize': 'Size',
   'studio.tolerance': 'Tolerance',
   'studio.opacity': 'Mask',
+  'studio.edits': 'Edits',
   'studio.undo': 'Undo',
   'studio.redo': 'Redo',
   'studio.invert': 'Invert the outline',
@@ -88,6 +89,8 @@ export const studioEn = {
   'studio.result.afterAlt': 'The client’s photo in the chosen cloth',
   'studio.result.compare': 'Before and after',
   'studio.result.open': 'Open large',
+  'studio.result.back': 'Back to the outline',
+  'studio.result.see': 'See the result',
 
   'studio.photo.title': 'Client photo',
   'studio.photo.another': 'Another photo',
@@ -140,6 +143,7 @@ export const studioEs: Record<keyof typeof studioEn, string> = {
   'studio.brushSize': 'Tamaño',
   'studio.tolerance': 'Tolerancia',
   'studio.opacity': 'Máscara',
+  'studio.edits': 'Cambios',
   'studio.undo': 'Deshacer',
   'studio.redo': 'Rehacer',
   'studio.invert': 'Invertir el contorno',
@@ -184,6 +188,8 @@ export const studioEs: Record<keyof typeof studioEn, string> = {
   'studio.result.afterAlt': 'La foto del cliente con la tela elegida',
   'studio.result.compare': 'Antes y después',
   'studio.result.open': 'Ver en grande',
+  'studio.result.back': 'Volver al contorno',
+  'studio.result.see': 'Ver el resultado',
 
   'studio.photo.title': 'Foto del cliente',
   'studio.photo.another': 'Otra foto',

@@ -10,8 +10,8 @@ import { floodRegion } from './wand.ts';
 
 export type Tool = 'brush' | 'eraser' | 'wand' | 'pan' | 'measure';
 
-/** Overlay colours: brass for the garment, a clear red for what is to be erased. */
-export const TINTS = { garment: [201, 151, 44], fill: [214, 48, 74] } as const;
+/** Overlay colours that stand out on every cloth (navy, grey, tan, brown): rose for the garment, cyan for what is to be erased. */
+export const TINTS = { garment: [226, 44, 122], fill: [0, 178, 214] } as const;
 
 interface Props {
   photoUrl: string;

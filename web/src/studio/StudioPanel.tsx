@@ -215,7 +215,7 @@ function Workspace({
   const [tool, setTool] = useState<Tool>('brush');
   const [brushSize, setBrushSize] = useState(36);
   const [tolerance, setTolerance] = useState(12);
-  const [opacity, setOpacity] = useState(0.55);
+  const [opacity, setOpacity] = useState(0.45);
   const [busy, setBusy] = useState(false);
   const [, setVersion] = useState(0);
   // One mask for the garment, one for what to erase; both the photo's size (a fill keeps the size).
@@ -267,6 +267,13 @@ function Workspace({
 
   const [job, setJob] = useState<Job>();
   const [results, setResults] = useState<Render[]>([]);
+  /** The finished render fills the main area (before/after) until the associate goes back to the outline. */
+  const [showResult, setShowResult] = useState(false);
+  const resultRef = useRef<HTMLElement>(null);
+  useEffect(() => {
+    // On a portrait tablet Apply sits below the photo: bring the result up to where the photo was.
+    if (showResult) resultRef.current?.scrollIntoView?.({ behavior: 'smooth', block: 'nearest' });
+  }, [showResult]);
   const abort = useRef<AbortController | undefined>(undefined);
   useEffect(() => () => abort.current?.abort(), []);
 
@@ -296,6 +303,7 @@ function Workspace({
         return;
       }
       setJob({ status: 'done', render: final, beforeUrl });
+      setShowResult(true);
       setResults((list) => [final, ...list]);
       onResult(final);
     } catch (error) {
@@ -365,6 +373,7 @@ function Workspace({
                 onClick={() => {
                   setMode(m);
                   setMeasuring(undefined);
+                  setShowResult(false);
                 }}
                 data-mode={m}
               >
@@ -384,95 +393,123 @@ function Workspace({
           </p>
         </div>
 
-        <div className="pstudio__canvas">
-          <MaskEditor
-            key={photo.id}
-            photoUrl={photo.photoUrl}
-            width={photo.width}
-            height={photo.height}
-            doc={doc}
-            tool={editorTool}
-            brushSize={brushSize}
-            tolerance={tolerance}
-            opacity={opacity}
-            tint={mode === 'garment' ? TINTS.garment : TINTS.fill}
-            measure={measuring?.points}
-            onMeasure={(points) => setMeasuring((m) => (m ? { ...m, points } : m))}
-            onBusy={setBusy}
-          />
-          {busy && (
-            <div className="pstudio__busy" role="status">
-              <span className="spinner spinner--small" aria-hidden="true" /> {t('studio.wand.working')}
+        {showResult && doneJob && resultUrl && (
+          <section className="pstudio__result" aria-labelledby="pstudio-result" data-testid="studio-result" ref={resultRef}>
+            <div className="pstudio__canvas pstudio__canvas--result">
+              <BeforeAfter beforeUrl={doneJob.beforeUrl} afterUrl={resultUrl} width={photo.width} height={photo.height} />
             </div>
-          )}
-          {measuring && (
-            <div className="pstudio__measure-hint" role="status" data-testid="measure-hint">
-              {measuring.points.length === 0 ? t('cloth.measure.first') : measuring.points.length === 1 ? t('cloth.measure.second') : t('cloth.measure.again')}
+            <div className="pstudio__resultbar">
+              <div className="pstudio__result-text">
+                <h3 id="pstudio-result" className="pstudio__result-title">
+                  {t('studio.result.title')}
+                </h3>
+                <span className="hint">{clothLabel(doneJob.render, families, tr.locale, t('cloth.photographed'))}</span>
+              </div>
+              <div className="pstudio__row">
+                <button type="button" className="button button--small" onClick={() => setShowResult(false)} data-testid="studio-back">
+                  <StudioIcon name="brush" /> {t('studio.result.back')}
+                </button>
+                <button type="button" className="button button--small" onClick={() => onOpen(doneJob.render)}>
+                  {t('studio.result.open')}
+                </button>
+                <button type="button" className="button button--small button--primary" onClick={() => onSaveLook(results)} data-testid="studio-save-look">
+                  {t('looks.saveAction')}
+                </button>
+              </div>
             </div>
-          )}
-        </div>
-
-        <div className="pstudio__tools" role="toolbar" aria-label={t('studio.tools')}>
-          <div className="pstudio__toolset" role="radiogroup" aria-label={t('studio.tool.label')}>
-            {TOOLS.map(({ id, icon }) => (
-              <button
-                key={id}
-                type="button"
-                role="radio"
-                aria-checked={!measuring && tool === id}
-                className={`pstudio__tool${!measuring && tool === id ? ' pstudio__tool--on' : ''}`}
-                onClick={() => {
-                  setTool(id);
-                  setMeasuring(undefined);
-                }}
-                data-tool={id}
-              >
-                <StudioIcon name={icon} size={22} />
-                <span>{toolLabel[id]}</span>
-              </button>
-            ))}
-          </div>
-          <div className="pstudio__sliders">
-            {tool === 'wand' ? (
-              <label className="pstudio__slider" htmlFor={tolId}>
-                <span>{t('studio.tolerance')}</span>
-                <input id={tolId} type="range" min={2} max={60} step={1} value={tolerance} onChange={(e) => setTolerance(Number(e.target.value))} data-testid="tolerance" />
-                <output>{tr.number(tolerance)}</output>
-              </label>
-            ) : (
-              <label className="pstudio__slider" htmlFor={sizeId}>
-                <span>{t('studio.brushSize')}</span>
-                <input id={sizeId} type="range" min={4} max={160} step={1} value={brushSize} onChange={(e) => setBrushSize(Number(e.target.value))} data-testid="brush-size" />
-                <span className="pstudio__dot" style={{ width: Math.max(6, brushSize / 4), height: Math.max(6, brushSize / 4) }} aria-hidden="true" />
-              </label>
+          </section>
+        )}
+        <div className="pstudio__editing" hidden={showResult && !!resultUrl}>
+          <div className="pstudio__canvas">
+            <MaskEditor
+              key={photo.id}
+              photoUrl={photo.photoUrl}
+              width={photo.width}
+              height={photo.height}
+              doc={doc}
+              tool={editorTool}
+              brushSize={brushSize}
+              tolerance={tolerance}
+              opacity={opacity}
+              tint={mode === 'garment' ? TINTS.garment : TINTS.fill}
+              measure={measuring?.points}
+              onMeasure={(points) => setMeasuring((m) => (m ? { ...m, points } : m))}
+              onBusy={setBusy}
+            />
+              <div className="pstudio__actions" role="group" aria-label={t('studio.edits')}>
+                <button type="button" className="icon-button" onClick={() => doc.undo()} disabled={!doc.history.canUndo} aria-label={t('studio.undo')} title={t('studio.undo')} data-testid="undo">
+                  <StudioIcon name="undo" />
+                </button>
+                <button type="button" className="icon-button" onClick={() => doc.redo()} disabled={!doc.history.canRedo} aria-label={t('studio.redo')} title={t('studio.redo')} data-testid="redo">
+                  <StudioIcon name="redo" />
+                </button>
+                <button type="button" className="icon-button" onClick={() => doc.invert()} aria-label={t('studio.invert')} title={t('studio.invert')} data-testid="invert">
+                  <StudioIcon name="invert" />
+                </button>
+                <button type="button" className="icon-button" onClick={() => doc.clear()} disabled={doc.isEmpty()} aria-label={t('studio.clear')} title={t('studio.clear')} data-testid="clear">
+                  <StudioIcon name="clear" />
+                </button>
+              </div>
+            {busy && (
+              <div className="pstudio__busy" role="status">
+                <span className="spinner spinner--small" aria-hidden="true" /> {t('studio.wand.working')}
+              </div>
             )}
-            <label className="pstudio__slider" htmlFor={opacityId}>
-              <span>{t('studio.opacity')}</span>
-              <input id={opacityId} type="range" min={0.1} max={1} step={0.05} value={opacity} onChange={(e) => setOpacity(Number(e.target.value))} data-testid="mask-opacity" />
-              <output>{tr.percent(opacity)}</output>
-            </label>
+            {measuring && (
+              <div className="pstudio__measure-hint" role="status" data-testid="measure-hint">
+                {measuring.points.length === 0 ? t('cloth.measure.first') : measuring.points.length === 1 ? t('cloth.measure.second') : t('cloth.measure.again')}
+              </div>
+            )}
           </div>
-          <div className="pstudio__actions">
-            <button type="button" className="icon-button" onClick={() => doc.undo()} disabled={!doc.history.canUndo} aria-label={t('studio.undo')} title={t('studio.undo')} data-testid="undo">
-              <StudioIcon name="undo" />
-            </button>
-            <button type="button" className="icon-button" onClick={() => doc.redo()} disabled={!doc.history.canRedo} aria-label={t('studio.redo')} title={t('studio.redo')} data-testid="redo">
-              <StudioIcon name="redo" />
-            </button>
-            <button type="button" className="icon-button" onClick={() => doc.invert()} aria-label={t('studio.invert')} title={t('studio.invert')} data-testid="invert">
-              <StudioIcon name="invert" />
-            </button>
-            <button type="button" className="icon-button" onClick={() => doc.clear()} disabled={doc.isEmpty()} aria-label={t('studio.clear')} title={t('studio.clear')} data-testid="clear">
-              <StudioIcon name="clear" />
-            </button>
+
+          <div className="pstudio__tools" role="toolbar" aria-label={t('studio.tools')}>
+            <div className="pstudio__toolset" role="radiogroup" aria-label={t('studio.tool.label')}>
+              {TOOLS.map(({ id, icon }) => (
+                <button
+                  key={id}
+                  type="button"
+                  role="radio"
+                  aria-checked={!measuring && tool === id}
+                  className={`pstudio__tool${!measuring && tool === id ? ' pstudio__tool--on' : ''}`}
+                  onClick={() => {
+                    setTool(id);
+                    setMeasuring(undefined);
+                  }}
+                  data-tool={id}
+                >
+                  <StudioIcon name={icon} size={22} />
+                  <span>{toolLabel[id]}</span>
+                </button>
+              ))}
+            </div>
+            <div className="pstudio__sliders">
+              {tool === 'wand' ? (
+                <label className="pstudio__slider" htmlFor={tolId}>
+                  <span>{t('studio.tolerance')}</span>
+                  <input id={tolId} type="range" min={2} max={60} step={1} value={tolerance} onChange={(e) => setTolerance(Number(e.target.value))} data-testid="tolerance" />
+                  <output>{tr.number(tolerance)}</output>
+                </label>
+              ) : (
+                <label className="pstudio__slider" htmlFor={sizeId}>
+                  <span>{t('studio.brushSize')}</span>
+                  <input id={sizeId} type="range" min={4} max={160} step={1} value={brushSize} onChange={(e) => setBrushSize(Number(e.target.value))} data-testid="brush-size" />
+                  <span className="pstudio__dot" style={{ width: Math.max(6, brushSize / 4), height: Math.max(6, brushSize / 4) }} aria-hidden="true" />
+                </label>
+              )}
+              <label className="pstudio__slider" htmlFor={opacityId}>
+                <span>{t('studio.opacity')}</span>
+                <input id={opacityId} type="range" min={0.1} max={1} step={0.05} value={opacity} onChange={(e) => setOpacity(Number(e.target.value))} data-testid="mask-opacity" />
+                <output>{tr.percent(opacity)}</output>
+              </label>
+            </div>
           </div>
         </div>
       </div>
 
-      <aside className="pstudio__side" aria-label={t('studio.side')}>
+      <aside className={`pstudio__side pstudio__side--${mode}`} aria-label={t('studio.side')}>
         {mode === 'garment' ? (
           <>
-            <section className="panel-section pstudio__section">
+            <section className="panel-section pstudio__section pstudio__area--fabric">
               <h3 className="panel-title">{t('studio.fabric')}</h3>
               <div className="pstudio__families" role="radiogroup" aria-label={t('studio.family')}>
                 {families.map((f) => {
@@ -500,30 +537,34 @@ function Workspace({
               </div>
             </section>
             {family && (
-              <ColorPicker
-                family={family}
-                colorId={colorId}
-                catalogActive={source === 'catalog'}
-                onColor={(c) => {
-                  setColorId(c.id);
+              <div className="pstudio__area--colour">
+                <ColorPicker
+                  family={family}
+                  colorId={colorId}
+                  catalogActive={source === 'catalog'}
+                  onColor={(c) => {
+                    setColorId(c.id);
+                    setSource('catalog');
+                  }}
+                />
+              </div>
+            )}
+            <div className="pstudio__area--cloth">
+              <ClothSection
+                cloth={cloth.cloth}
+                active={source === 'cloth'}
+                onChoose={(file) => {
+                  cloth.choose(file);
+                  setSource('cloth');
+                }}
+                onActivate={() => setSource('cloth')}
+                onRemove={() => {
+                  cloth.remove();
                   setSource('catalog');
                 }}
               />
-            )}
-            <ClothSection
-              cloth={cloth.cloth}
-              active={source === 'cloth'}
-              onChoose={(file) => {
-                cloth.choose(file);
-                setSource('cloth');
-              }}
-              onActivate={() => setSource('cloth')}
-              onRemove={() => {
-                cloth.remove();
-                setSource('catalog');
-              }}
-            />
-            <section className="panel-section pstudio__section">
+            </div>
+            <section className="panel-section pstudio__section pstudio__area--scale">
               <h3 className="panel-title">{t('studio.scale.title')}</h3>
               <label className="checkbox">
                 <input type="checkbox" checked={scale === undefined} onChange={(e) => setScale(e.target.checked ? undefined : 0.5)} data-testid="scale-auto" />
@@ -582,6 +623,11 @@ function Workspace({
                 {job?.status === 'working' ? t('studio.apply.working') : t('studio.apply.action')}
               </button>
               {applyBlocked && job?.status !== 'working' && <p className="hint">{applyBlocked}</p>}
+              {doneJob && !showResult && (
+                <button type="button" className="button button--small" onClick={() => setShowResult(true)} data-testid="studio-see-result">
+                  {t('studio.result.see')}
+                </button>
+              )}
               {job?.status === 'working' && (
                 <div className="progress" role="progressbar" aria-label={t('studio.apply.progress')} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(job.progress * 100)} data-testid="studio-progress">
                   <span style={{ width: `${Math.max(4, job.progress * 100)}%` }} />
@@ -609,26 +655,6 @@ function Workspace({
                 {filling.problem.detail && <p className="notice__detail">{filling.problem.detail}</p>}
               </div>
             )}
-          </section>
-        )}
-
-        {doneJob && resultUrl && (
-          <section className="pstudio__result" aria-labelledby="pstudio-result" data-testid="studio-result">
-            <div className="section-head">
-              <h3 id="pstudio-result" className="section-title">
-                {t('studio.result.title')}
-              </h3>
-              <span className="hint">{clothLabel(doneJob.render, families, tr.locale, t('cloth.photographed'))}</span>
-            </div>
-            <BeforeAfter beforeUrl={doneJob.beforeUrl} afterUrl={resultUrl} width={photo.width} height={photo.height} />
-            <div className="pstudio__row">
-              <button type="button" className="button button--small" onClick={() => onOpen(doneJob.render)}>
-                {t('studio.result.open')}
-              </button>
-              <button type="button" className="button button--small" onClick={() => onSaveLook(results)} data-testid="studio-save-look">
-                {t('looks.saveAction')}
-              </button>
-            </div>
           </section>
         )}
 

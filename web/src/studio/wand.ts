@@ -25,19 +25,19 @@ export function floodRegion(rgba: ArrayLike<number>, width: number, height: numb
   const limit = tolerance * tolerance;
   // 0 unvisited, 1 rejected, 255 selected. Colours seen are memoised: photos repeat them.
   const data = new Uint8Array(width * height);
-  const seen = new Map<number, boolean>();
+  // One byte per possible 24-bit colour (16 MB, zeroed by the engine at once): 1 similar, 2 not.
+  const seen = new Uint8Array(1 << 24);
   const similar = (i: number) => {
     const p = i * 4;
     const key = (rgba[p]! << 16) | (rgba[p + 1]! << 8) | rgba[p + 2]!;
-    let ok = seen.get(key);
-    if (ok === undefined) {
-      const lab = labAt(i);
-      const dl = lab[0] - seed[0];
-      const da = lab[1] - seed[1];
-      const db = lab[2] - seed[2];
-      ok = dl * dl + da * da + db * db <= limit;
-      seen.set(key, ok);
-    }
+    const known = seen[key];
+    if (known) return known === 1;
+    const lab = labAt(i);
+    const dl = lab[0] - seed[0];
+    const da = lab[1] - seed[1];
+    const db = lab[2] - seed[2];
+    const ok = dl * dl + da * da + db * db <= limit;
+    seen[key] = ok ? 1 : 2;
     return ok;
   };
   const take = (i: number) => {

@@ -13,6 +13,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { buildWebApp, LANDSCAPE, launchBrowser, ROOT } from '../test/helpers/browser.ts';
 import { startTestApp, startTestDatabase, type TestApp } from '../test/helpers/harness.ts';
+import { signInBrowser } from '../test/helpers/session.ts';
 import { quantile } from './stats.ts';
 
 function stats(values: number[]) {
@@ -59,6 +60,8 @@ type Family = { id: string; colors: Array<{ id: string }> };
 
 async function tapColours(browser: Browser, t: TestApp) {
   const context = await browser.newContext({ viewport: LANDSCAPE, locale: 'es-ES', deviceScaleFactor: 1 });
+  // The stylist app is for a signed-in associate (a showroom tablet's long-lived session).
+  await signInBrowser(context, t, { store: null });
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
   try {
@@ -144,6 +147,7 @@ async function firstLoad(browser: Browser, t: TestApp) {
   const runs: Array<{ interactive: number; firstPreview: number; domContentLoaded: number; html: number; js: any; catalog: any; cuts: any; catalogFetches: number }> = [];
   for (let i = 0; i < 5; i++) {
     const ctx = await browser.newContext({ viewport: LANDSCAPE, locale: 'es-ES' });
+    await signInBrowser(ctx, t, { store: null });
     const p = await ctx.newPage();
     p.setDefaultTimeout(30_000);
     // Interactive: the catalogue is on screen and a colour chip can be tapped. Noted by the page itself,

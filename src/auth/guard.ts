@@ -74,6 +74,15 @@ export function identifyCaller(app: FastifyInstance): onRequestHookHandler {
   };
 }
 
+/**
+ * Whose allowance an order counts against: the signed-in account (an associate keeps one allowance
+ * whichever tablet or network they use, and colleagues behind one shop IP do not share theirs);
+ * only anonymous calls (the replaced API when LEGACY_API=open) fall back to the client's IP.
+ */
+export function orderingClient(req: FastifyRequest): string {
+  return req.account ? `account:${req.account.id}` : `ip:${req.ip}`;
+}
+
 export function sessionToken(req: FastifyRequest): string | undefined {
   const value = (req as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies?.[SESSION_COOKIE];
   return value || undefined;

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { binary, catalogAnswer, cutsAnswer, errorResponses, swatchCardParams } from '../contract/index.ts';
+import { describeOptions } from '../templates/options.ts';
 import type { FabricColorRow, FabricFamilyRow } from '../db/schema.ts';
 import type { FabricDesign } from '../engines/types.ts';
 import { notFound } from '../http/errors.ts';
@@ -64,7 +65,7 @@ export async function catalogRoutes(base: FastifyInstance) {
   });
   app.get('/api/catalog', { schema: catalogSchema }, (req, reply) => sendCached(req, reply, catalogBody));
 
-  const cutsSchema = { tags: ['catalog'], summary: 'Active cuts with their views, and each view\'s size', response: { 200: cutsAnswer, ...errorResponses } };
+  const cutsSchema = { tags: ['catalog'], summary: 'Active cuts with their views (and each view\'s size) and style options', response: { 200: cutsAnswer, ...errorResponses } };
   const cutsBody = rt.catalog.response('api-cuts', async () => {
     const cuts = await listActiveCuts(rt.db);
     const templates = [...rt.engines.values()].flatMap((e) => e.views());
@@ -77,6 +78,7 @@ export async function catalogRoutes(base: FastifyInstance) {
           const t = templates.find((t) => t.cut === cut.slug && t.view === v.view);
           return { id: v.view, kind: v.kind, width: t?.width ?? null, height: t?.height ?? null };
         }),
+        options: views.some((v) => v.kind === 'builtin') ? describeOptions(cut.slug) : [],
       })),
     });
   });

@@ -56,11 +56,20 @@ export const cutView = z.object({
 });
 export type CutView = z.infer<typeof cutView>;
 
+export const styleOption = z.object({
+  id: z.string().describe('the option: lapel, lapelWidth, fastening, pockets, …'),
+  labelKey: z.string().describe('i18n key of its label (option.<id>)'),
+  values: z.array(z.object({ id: z.string(), labelKey: z.string().describe('option.<id>.<value>') })),
+  default: z.string().describe("the cut's preset value"),
+});
+export type StyleOption = z.infer<typeof styleOption>;
+
 export const cut = z.object({
   id: z.string().describe('the cut slug'),
   name: z.string(),
   legacyId: z.string().nullable(),
   views: z.array(cutView),
+  options: z.array(styleOption).describe('style options of a drawn cut (empty for cuts with only photo views)'),
 });
 export type Cut = z.infer<typeof cut>;
 

@@ -17,7 +17,8 @@ export type RenderStatus = (typeof RENDER_STATUSES)[number];
 export const TERMINAL_STATUSES = ['succeeded', 'failed', 'canceled'] as const satisfies readonly RenderStatus[];
 export const isTerminal = (status: RenderStatus) => (TERMINAL_STATUSES as readonly RenderStatus[]).includes(status);
 
-export const IMAGE_SIZES = ['full', 'preview', 'thumb'] as const;
+/** 'hd' (2048×3072) is made only when asked for (`size: "hd"`). */
+export const IMAGE_SIZES = ['hd', 'full', 'preview', 'thumb'] as const;
 export type ImageSize = (typeof IMAGE_SIZES)[number];
 export const IMAGE_FORMATS = ['jpeg', 'webp', 'avif'] as const;
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];

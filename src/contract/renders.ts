@@ -17,7 +17,14 @@ export const renderOrder = z.strictObject({
   engine: slugLike.optional(),
   formats: z.array(z.enum(['webp', 'avif'])).max(2).optional(),
   /** Only these sizes: a live preview asks for 'preview' alone, which renders in a few milliseconds. */
-  sizes: z.array(z.enum(IMAGE_SIZES)).min(1).max(3).optional(),
+  sizes: z.array(z.enum(IMAGE_SIZES)).min(1).max(4).optional(),
+  /** 'hd' adds a 2048×3072 image (zoom and download) to the sizes made. */
+  size: z.enum(['standard', 'hd']).optional(),
+  /**
+   * Style options of the cut, over its preset: `{lapel: "peak", fastening: "db6x2"}`. GET /api/cuts lists
+   * each cut's options and allowed values; an unknown or incompatible one is refused with 422.
+   */
+  options: z.record(z.string().max(40), z.string().max(40)).optional(),
 });
 /** What a client sends (before defaults). */
 export type RenderOrder = z.input<typeof renderOrder>;
@@ -47,6 +54,7 @@ export const render = z.object({
     .describe("what the suit is made of: a catalogue colour (family and color), or a photographed cloth, which is not the family's"),
   cut: z.string(),
   view: z.string(),
+  options: z.record(z.string(), z.string()).nullable().describe("the style options the suit was drawn with (the cut's preset with any choices over it); null for a photo view"),
   attempts: z.number().int(),
   error: z.string().nullable(),
   images: z.array(renderImage),

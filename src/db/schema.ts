@@ -84,7 +84,7 @@ export interface SwatchUploadTable {
 export type RenderStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
 
 export interface StoredImage {
-  size: 'full' | 'preview' | 'thumb';
+  size: 'hd' | 'full' | 'preview' | 'thumb';
   format: 'jpeg' | 'webp' | 'avif';
   key: string;
   width: number;

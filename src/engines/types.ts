@@ -4,6 +4,10 @@
  * engine declares it needs (template, cloth pixels, a painted mask) and hands it over resolved.
  */
 import type { CutView } from '../templates/types.ts';
+import type { StyleOptions } from '../templates/options.ts';
+
+/** Output sizes: 'hd' is 2048×3072 (zoom and download), made only when asked for. */
+export type OutputSize = 'hd' | 'full' | 'preview' | 'thumb';
 
 export type { CutView };
 
@@ -82,13 +86,15 @@ export interface RenderRequest {
   view: string;
   fabric: FabricSpec;
   watermark: WatermarkSpec;
+  /** Style options of a shipped (drawn) cut, resolved; its preset when absent. */
+  options?: StyleOptions;
   /**
    * The template, already loaded, when it is not one the engine ships: an admin's photo view (a
    * model in a light suit plus its garment mask) or a client's photo with a painted mask (studio).
    */
   template?: CutView;
   /** Sizes to produce (default all three): a live preview needs only 'preview', ten times cheaper. */
-  sizes?: Array<'full' | 'preview' | 'thumb'>;
+  sizes?: OutputSize[];
   /** Formats to encode; JPEG is always produced. */
   formats?: ImageFormat[];
   /** Called with 0..1 as the render advances. */
@@ -97,7 +103,7 @@ export interface RenderRequest {
 }
 
 export interface EncodedImage {
-  size: 'full' | 'preview' | 'thumb';
+  size: OutputSize;
   format: ImageFormat;
   width: number;
   height: number;
@@ -149,4 +155,7 @@ export interface Engine {
 }
 
 /** What an engine is and draws, without rendering: the render service renders for it. */
-export type EngineInfo = Omit<Engine, 'render'>;
+export type EngineInfo = Omit<Engine, 'render'> & {
+  /** Version of a shipped view drawn with these style options (engines that draw their suits). */
+  templateVersion?(cut: string, view: string, options: StyleOptions): string;
+};

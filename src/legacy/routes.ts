@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { errorResponses } from '../contract/common.ts';
 import { generateAnswer, generateBody, legacyCatalog, legacyJob, legacyJobParams, legacyUploadAnswer, legacyUploadForm } from '../contract/legacy.ts';
 import { listActiveFamiliesWithColors } from '../catalog/repository.ts';
-import { identifyCaller, requireSession } from '../auth/guard.ts';
+import { identifyCaller, orderingClient, requireSession } from '../auth/guard.ts';
 import { SIGNED_IN } from '../auth/roles.ts';
 import { catalogSwatchKey, filesServedByUs, swatchCards } from '../catalog/swatch-cards.ts';
 import { AppError, notFound } from '../http/errors.ts';
@@ -96,7 +96,7 @@ export async function legacyRoutes(base: FastifyInstance) {
         ...order,
         cuts: [...new Set(body.cuts)],
         requestId: req.id,
-        client: req.ip,
+        client: orderingClient(req),
         source: 'legacy',
         orderedBy: req.account ? { userId: req.account.id, store: req.account.store } : undefined,
         batchParams: { seed: body.seed ?? null, quality: body.quality },

@@ -6,6 +6,7 @@ import { COMPOSE_ENGINE_VERSION, COMPOSE_NEEDS, createComposeEngine } from '../e
 import type { Engine, EngineNeeds } from '../engines/types.ts';
 import { shippedViews, templateVersion } from '../templates/index.ts';
 import type { CutViewInfo } from '../engines/types.ts';
+import type { StyleOptions } from '../templates/options.ts';
 
 export interface EngineEntry {
   name: string;
@@ -14,6 +15,8 @@ export interface EngineEntry {
   needs: EngineNeeds;
   /** Templates it ships (cut/view), without loading them. */
   views(): CutViewInfo[];
+  /** Version of a shipped view drawn with these style options (part of the render cache key). */
+  templateVersion?(cut: string, view: string, options: StyleOptions): string;
   /** For 'thread' engines: the instance a render thread keeps. */
   createInThread?(options: { textureCacheBytes: number; templateCacheDir?: string }): Engine;
 }
@@ -25,6 +28,7 @@ export const ENGINE_ENTRIES: Record<string, EngineEntry> = {
     runsOn: 'thread',
     needs: COMPOSE_NEEDS,
     views: () => shippedViews().map(({ cut, view }) => ({ cut, view, width: 1024, height: 1536, version: templateVersion(cut, view) })),
+    templateVersion: (cut, view, options) => templateVersion(cut, view, options),
     createInThread: (options) => createComposeEngine(options),
   },
 };

@@ -14,7 +14,8 @@ import { Piscina } from 'piscina';
 import type { Logger } from 'pino';
 import type { StoredImage } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
-import type { EncodedImage, EngineInfo, ImageFormat, RenderResult, WatermarkSpec } from '../engines/types.ts';
+import type { EncodedImage, EngineInfo, ImageFormat, OutputSize, RenderResult, WatermarkSpec } from '../engines/types.ts';
+import type { StyleOptions } from '../templates/options.ts';
 import type { SwatchTileOptions, SwatchTileResult } from '../fabrics/index.ts';
 import type { RectifiedUpload } from '../fabrics/cloth-photo/index.ts';
 import type { Storage } from '../storage/types.ts';
@@ -69,8 +70,10 @@ export interface RenderJob {
   fabric: FabricDescriptor;
   /** None when absent. */
   watermark?: WatermarkSpec;
-  /** Default all three. */
-  sizes?: Array<'full' | 'preview' | 'thumb'>;
+  /** Default full, preview and thumb; 'hd' (2048×3072) only when asked for. */
+  sizes?: OutputSize[];
+  /** Style options of a drawn cut (resolved); its preset when absent. */
+  options?: StyleOptions;
   /** Beside the JPEG, which is always made. */
   formats?: ImageFormat[];
   onProgress?: (progress: number) => void;
@@ -135,7 +138,7 @@ function ownBuffer(u: Uint8Array): Uint8Array {
 export function createRenderService(options: RenderServiceOptions): RenderService {
   const engines = new Map<string, EngineInfo>();
   for (const entry of Object.values(ENGINE_ENTRIES)) {
-    engines.set(entry.name, { name: entry.name, version: entry.version, runsOn: entry.runsOn, needs: entry.needs, views: entry.views });
+    engines.set(entry.name, { name: entry.name, version: entry.version, runsOn: entry.runsOn, needs: entry.needs, views: entry.views, templateVersion: entry.templateVersion });
   }
   const threads = Math.max(1, options.threads);
   let pool: Piscina | undefined;
@@ -213,6 +216,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
         fabric,
         watermark: job.watermark,
         sizes: job.sizes,
+        options: job.options,
         formats: job.formats,
         port: port?.port2,
       };
@@ -287,7 +291,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
           stored.push({ size: image.size, format: image.format, key, width: image.width, height: image.height, bytes: image.data.length });
         }),
       );
-      const order = ['full', 'preview', 'thumb'];
+      const order = ['hd', 'full', 'preview', 'thumb'];
       return stored.sort((a, b) => order.indexOf(a.size) - order.indexOf(b.size) || a.format.localeCompare(b.format));
     },
     swatchTile,

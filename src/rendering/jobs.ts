@@ -7,12 +7,16 @@ import type { RenderRow } from '../db/schema.ts';
 import type { Db } from '../db/database.ts';
 import type { Config } from '../config.ts';
 import type { FabricDescriptor } from './fabric.ts';
+import type { OutputSize } from '../engines/types.ts';
+import type { StyleOptions } from '../templates/options.ts';
 import type { RenderJob, TemplateSource } from './index.ts';
 
 export interface RenderParams {
   fabric: FabricDescriptor;
   formats?: Array<'webp' | 'avif'>;
-  sizes?: Array<'full' | 'preview' | 'thumb'>;
+  sizes?: OutputSize[];
+  /** Style options of a drawn cut, resolved when ordered. */
+  options?: StyleOptions;
 }
 
 /** Where an attempt's images live: each attempt writes (and may delete) only under its own prefix. */
@@ -42,5 +46,6 @@ export async function renderJobFor(rt: { db: Db; config: Pick<Config, 'watermark
     watermark: rt.config.watermark,
     formats: params.formats?.length ? params.formats : undefined,
     sizes: params.sizes,
+    options: params.options,
   };
 }

@@ -10,7 +10,8 @@ import type { MessagePort } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import sharp from 'sharp';
 import { ByteCache } from '../cache.ts';
-import type { CutView, Engine, ImageFormat, SwatchTile, WatermarkSpec } from '../engines/types.ts';
+import type { CutView, Engine, ImageFormat, OutputSize, SwatchTile, WatermarkSpec } from '../engines/types.ts';
+import type { StyleOptions } from '../templates/options.ts';
 import { rectifyClothUpload, type RectifiedUpload } from '../fabrics/cloth-photo/index.ts';
 import { makeSwatchTile, type SwatchTileOptions, type SwatchTileResult } from '../fabrics/index.ts';
 import { assessSwatchPhoto } from '../fabrics/index.ts';
@@ -42,14 +43,15 @@ export interface ThreadRenderTask {
   template?: ThreadTemplate;
   fabric: ThreadFabric;
   watermark?: WatermarkSpec;
-  sizes?: Array<'full' | 'preview' | 'thumb'>;
+  sizes?: OutputSize[];
+  options?: StyleOptions;
   formats?: ImageFormat[];
   /** Progress out ({progress}), abort in ('abort'). Only when the caller listens or may cancel. */
   port?: MessagePort;
 }
 
 export interface ThreadImage {
-  size: 'full' | 'preview' | 'thumb';
+  size: OutputSize;
   format: ImageFormat;
   width: number;
   height: number;
@@ -151,6 +153,7 @@ export async function render(task: ThreadRenderTask): Promise<ThreadRenderAnswer
       fabric: { design: task.fabric.design, hex: task.fabric.hex, repeatMm: task.fabric.repeatMm, swatch },
       watermark: task.watermark ?? { text: '', opacity: 0, position: 'bottom-right' },
       sizes: task.sizes,
+      options: task.options,
       formats: task.formats,
       signal: controller.signal,
       onProgress: task.port ? (progress) => task.port!.postMessage({ progress }) : undefined,

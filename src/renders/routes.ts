@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { identifyCaller, requireSession } from '../auth/guard.ts';
+import { orderingClient, requireSession } from '../auth/guard.ts';
 import { SIGNED_IN } from '../auth/roles.ts';
 import { binary, errorResponses } from '../contract/common.ts';
 import { historyQuery, render, renderBatch, renderHistory, renderIdParams, renderOrder } from '../contract/renders.ts';
@@ -42,17 +42,19 @@ export async function renderRoutes(base: FastifyInstance) {
     '/api/renders',
     {
       config: { rateLimit: { max: rt.config.http.rateLimitRendersMax, timeWindow: rt.config.http.rateLimitWindowMs } },
-      onRequest: identifyCaller(base),
+      onRequest: requireSession(base, SIGNED_IN),
       schema: {
         tags,
+        security: [{ session: [] }],
         summary: 'Order renders of a fabric on one or more cuts: 202, or 200 when every one is ready already',
         body: renderOrder,
         response: { 200: renderBatch, 202: renderBatch, ...errorResponses },
       },
     },
     async (req, reply) => {
-      const orderedBy = req.account ? { userId: req.account.id, store: req.account.store } : undefined;
-      const result = await orderRenders(rt, { ...req.body, requestId: req.id, client: req.ip, source: 'api', orderedBy });
+      const account = req.account!;
+      const orderedBy = { userId: account.id, store: account.store };
+      const result = await orderRenders(rt, { ...req.body, requestId: req.id, client: orderingClient(req), source: 'api', orderedBy });
       const views = await listRenderViews(rt.db, result.renders.map((r) => r.render.id));
       const byId = new Map(views.map((v) => [v.id, v]));
       const renders = result.renders.map((r) => ({ ...toApiRender(rt, byId.get(r.render.id)!), reused: r.reused }));

@@ -10,6 +10,7 @@ import { renderFinished, renderOrdered } from '../ops/metrics.ts';
 import { fabricDescriptor, type FabricDescriptor } from '../rendering/fabric.ts';
 import { renderJobFor, renderKeyPrefix } from '../rendering/jobs.ts';
 import { findSwatchUploadById } from '../swatches/repository.ts';
+import { CUT_PRESETS, StyleOptionError, optionChanges, resolveOptions, type StyleOptions } from '../templates/options.ts';
 import { publishRenderEvent } from './events.ts';
 import {
   addBatchItem,
@@ -32,8 +33,12 @@ export interface RenderOrder {
   engine?: string;
   /** Extra encodings beside the JPEG, for clients that ask for them. */
   formats?: Array<'webp' | 'avif'>;
-  /** Sizes to produce; all three unless a client asks for fewer (a live preview). */
-  sizes?: Array<'full' | 'preview' | 'thumb'>;
+  /** Sizes to produce; all three unless a client asks for fewer (a live preview) or for 'hd'. */
+  sizes?: Array<'hd' | 'full' | 'preview' | 'thumb'>;
+  /** 'hd' adds the 2048×3072 image. */
+  size?: 'standard' | 'hd';
+  /** Style options over each cut's preset (validated per cut). */
+  options?: Record<string, string>;
   requestId: string;
   /** Who orders (client IP, or account): renders it creates count against its queue allowance. */
   client?: string;
@@ -47,6 +52,18 @@ export interface RenderOrder {
 export interface RenderOrderResult {
   batchId: string;
   renders: Array<{ render: RenderRow; reused: boolean }>;
+}
+
+/** The cut's preset with the client's choices over it; a refusal names the option and what it allows. */
+function styleOptionsFor(cut: string, chosen: Record<string, string> | undefined): StyleOptions {
+  try {
+    return resolveOptions(cut, chosen ?? {});
+  } catch (error) {
+    if (error instanceof StyleOptionError) {
+      throw new AppError(422, 'invalid_option', error.message, { field: 'options', option: error.option, allowed: error.allowed });
+    }
+    throw error;
+  }
 }
 
 // Fabric resolution lives in the render service, written once.
@@ -74,6 +91,8 @@ export function renderCacheKey(parts: {
   watermark: unknown;
   formats?: string[];
   sizes?: string[];
+  /** Resolved style options of a drawn cut (absent for photo views: they have none). */
+  options?: Record<string, string>;
 }): string {
   const { swatch, ...fabric } = parts.fabric;
   return createHash('sha256')
@@ -123,10 +142,14 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
 
   const fabric = fabricDescriptor(family, color, swatch);
   const formats = [...new Set(order.formats ?? [])].sort();
-  const ALL_SIZES = ['full', 'preview', 'thumb'] as const;
-  const sizes = order.sizes && ALL_SIZES.some((s) => !order.sizes!.includes(s)) ? ALL_SIZES.filter((s) => order.sizes!.includes(s)) : undefined;
+  const STANDARD = ['full', 'preview', 'thumb'] as const;
+  const ALL_SIZES = ['hd', 'full', 'preview', 'thumb'] as const;
+  const asked = new Set<string>(order.sizes ?? STANDARD);
+  if (order.size === 'hd') asked.add('hd');
+  // Undefined = the standard three, so existing renders keep their cache keys.
+  const sizes = ALL_SIZES.some((s) => asked.has(s) !== (STANDARD as readonly string[]).includes(s)) ? ALL_SIZES.filter((s) => asked.has(s)) : undefined;
   const templates = engine.views();
-  const planned: Array<{ cutId: string; view: string; cacheKey: string }> = [];
+  const planned: Array<{ cutId: string; view: string; cacheKey: string; options?: StyleOptions }> = [];
   for (const cutId of order.cuts) {
     const cut = await findCutBySlugOrLegacyId(db, cutId);
     if (!cut || !cut.active) throw new AppError(422, 'unknown_cut', `Unknown cut "${cutId}"`, { field: 'cuts' });
@@ -139,18 +162,30 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
     if (view.kind === 'builtin' && !template) {
       throw new AppError(422, 'unknown_view', `No template is installed for ${cut.slug} / ${view.view}`, { field: 'view' });
     }
+    // Style options draw a shipped suit; a photographed view is what it is.
+    let options: StyleOptions | undefined;
+    let version = view.kind === 'builtin' ? template!.version : view.version;
+    if (view.kind === 'builtin' && CUT_PRESETS[cut.slug]) {
+      options = styleOptionsFor(cut.slug, order.options);
+      if (engine.templateVersion) version = engine.templateVersion(cut.slug, view.view, options);
+    } else if (order.options && Object.keys(order.options).length) {
+      const id = Object.keys(order.options)[0]!;
+      throw new AppError(422, 'invalid_option', `The ${view.view} view of "${cut.slug}" is a photograph: its style cannot be changed (option "${id}")`, { field: 'options', option: id, allowed: [] });
+    }
     const cacheKey = renderCacheKey({
       engine: engine.name,
       engineVersion: engine.version,
       cut: cut.slug,
       view: view.view,
-      templateVersion: view.kind === 'builtin' ? template!.version : view.version,
+      templateVersion: version,
       fabric,
       watermark: config.watermark,
       formats: formats.length ? formats : undefined,
       sizes,
+      // What differs from the preset: a render asked for with the preset's own values is the preset's.
+      options: options && Object.keys(optionChanges(cut.slug, options)).length ? optionChanges(cut.slug, options) : undefined,
     });
-    planned.push({ cutId: cut.id, view: view.view, cacheKey });
+    planned.push({ cutId: cut.id, view: view.view, cacheKey, options });
   }
 
   // Only the preview size, on an engine that renders on our threads: render on this replica now.
@@ -179,7 +214,7 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
         swatch_upload_id: swatch?.id ?? null,
         cut_id: plan.cutId,
         view: plan.view,
-        params: JSON.stringify({ fabric, formats, sizes }),
+        params: JSON.stringify({ fabric, formats, sizes, options: plan.options }),
         request_id: order.requestId,
         ordered_by: order.client ?? null,
       });
@@ -306,6 +341,7 @@ export function toApiRender(rt: Runtime, r: RenderView) {
         : { kind: 'catalogue' as const },
     cut: r.cut_slug,
     view: r.view,
+    options: (r.params as { options?: Record<string, string> } | null)?.options ?? null,
     attempts: r.attempts,
     error: r.error,
     images: apiImages(rt, r),

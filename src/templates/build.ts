@@ -67,14 +67,18 @@ const LIGHT = (() => {
 })();
 const AMBIENT = 0.42;
 /** The torso's depth and the width over which it turns away at the sides, in native px. */
-const TORSO_LOFT = 30;
-const TORSO_ROUND = 55;
+const TORSO_LOFT_1 = 30;
+const TORSO_ROUND_1 = 55;
 /** Height of a drawn fold at full strength, in px of the height field. */
-const FOLD_HEIGHT = 9;
+const FOLD_HEIGHT_1 = 9;
 
 export async function rasteriseCutView(src: CutViewSource): Promise<NativeFields> {
   const { width: w, height: h } = src;
   const n = w * h;
+  const z = src.zoom ?? 1;
+  const TORSO_LOFT = TORSO_LOFT_1 * z;
+  const TORSO_ROUND = TORSO_ROUND_1 * z;
+  const FOLD_HEIGHT = FOLD_HEIGHT_1 * z;
   const filters = blurFilters(src.marks);
 
   const maskJobs = src.panels.map((p) => rasterGrey(svgDoc(w, h, `<path d="${p.path}" fill="#fff"/>`, '#000')));
@@ -83,7 +87,7 @@ export async function rasteriseCutView(src: CutViewSource): Promise<NativeFields
   // and a highlight layer.
   const groups = new Map<string, ShadeMark[]>();
   for (const m of src.marks) {
-    const key = m.only ? [...m.only].sort().join(',') : '*';
+    const key = `${m.only ? [...m.only].sort().join(',') : '*'}|${m.onPanels ? [...m.onPanels].sort().join(',') : '*'}`;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = []));
     g.push(m);
@@ -101,8 +105,11 @@ export async function rasteriseCutView(src: CutViewSource): Promise<NativeFields
       has(['seam', 'shadow']) ? rasterGrey(svgDoc(w, h, pick(['seam', 'shadow'], () => '#000'), '#fff')) : undefined,
       has(['highlight']) ? rasterGrey(svgDoc(w, h, pick(['highlight'], () => '#fff'), '#000')) : undefined,
     ]);
-    const kinds = key === '*' ? undefined : new Set(key.split(','));
-    return { kinds, height, occlusion, highlight };
+    const [kindKey, panelKey] = key.split('|');
+    const kinds = kindKey === '*' ? undefined : new Set(kindKey.split(','));
+    const ids = panelKey === '*' ? undefined : new Set(panelKey.split(','));
+    const panels = ids ? new Set(src.panels.flatMap((p, i) => (ids.has(p.id) ? [i] : []))) : undefined;
+    return { kinds, panels, height, occlusion, highlight };
   });
   const [masks, layers, base, overlay] = await Promise.all([
     Promise.all(maskJobs),
@@ -225,6 +232,7 @@ export async function rasteriseCutView(src: CutViewSource): Promise<NativeFields
       const top = panelOf[i];
       if (top === 255) continue;
       if (layer.kinds && !layer.kinds.has(kindOf[top])) continue;
+      if (layer.panels && !layer.panels.has(top)) continue;
       if (layer.height) {
         const f = ((layer.height[i] - 128) / 127) * FOLD_HEIGHT;
         height[i] += f;
@@ -234,8 +242,8 @@ export async function rasteriseCutView(src: CutViewSource): Promise<NativeFields
       if (layer.highlight) highlight[i] += layer.highlight[i] / 255;
     }
   }
-  const hs = blur(height, w, h, 1.2);
-  const cavityRef = blur(hs, w, h, 14);
+  const hs = blur(height, w, h, 1.2 * z);
+  const cavityRef = blur(hs, w, h, 14 * z);
 
   const shade = new Float32Array(n);
   const flat = AMBIENT + (1 - AMBIENT) * LIGHT[2];
@@ -249,7 +257,7 @@ export async function rasteriseCutView(src: CutViewSource): Promise<NativeFields
       const ndl = (-gx * LIGHT[0] - gy * LIGHT[1] + LIGHT[2]) * nl;
       let s = (AMBIENT + (1 - AMBIENT) * Math.max(0, ndl)) / flat;
       const cav = cavityRef[i] - hs[i];
-      if (cav > 0) s *= 1 / (1 + cav * 0.045);
+      if (cav > 0) s *= 1 / (1 + (cav / z) * 0.045);
       s *= occlusion[i];
       s *= 1 + highlight[i] * 0.6;
       shade[i] = s;
@@ -258,7 +266,7 @@ export async function rasteriseCutView(src: CutViewSource): Promise<NativeFields
 
   // Fold warp: the weave follows the cloth, so stripes bend across folds and compress where a
   // panel turns away (sleeves, trouser legs).
-  const warp = blur(drape, w, h, 3);
+  const warp = blur(drape, w, h, 3 * z);
   const dispX = new Float32Array(n);
   const dispY = new Float32Array(n);
   const WARP = 0.6;

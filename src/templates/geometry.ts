@@ -35,41 +35,65 @@ export function frontProjection(): Projection {
 }
 
 /**
- * A figure turned by `turnDeg` toward the image's left (its left shoulder comes forward).
- * The torso is treated as an elliptic cylinder: points on its front surface slide toward the far side
- * and the far half compresses, which is what the eye reads as a turn. Arms are separate cylinders; the
- * far arm tucks behind the torso.
+ * A figure turned by `turnDeg` so it faces toward the image's right: the image-left half comes toward
+ * the camera, the far half recedes. The torso is an elliptic cylinder whose width follows the figure
+ * (chest, waist, hips): a front-surface point at x lies at depth z = d·√(1 − (x/a)²) and projects to
+ * x·cos φ + z·sin φ. Past the far horizon the surface turns away and is hidden: those points fold onto
+ * the silhouette, which therefore follows the body's curve instead of a straight edge. Arms are separate
+ * cylinders; the far arm hangs behind the torso and shows only past its silhouette.
  */
 export function turnedProjection(turnDeg: number): Projection {
   const phi = (turnDeg * Math.PI) / 180;
   const cos = Math.cos(phi);
   const sin = Math.sin(phi);
-  // Half-width and depth of the torso cross-section by height (chest, waist, hips, legs).
-  const halfWidth = (y: number) => (y > 1300 ? 215 : y > 1000 ? 190 + ((y - 1000) / 300) * 25 : 200);
-  const depthRatio = 0.62;
-  const shiftPx = (x: number, y: number) => {
-    const a = halfWidth(y);
-    const t = Math.max(-1, Math.min(1, x / a));
-    // Parabolic bulge instead of a true ellipse keeps the warp smooth at the silhouette.
-    return a * depthRatio * sin * (1 - t * t);
+  // Half-width of the torso by height (smooth: a kink here would show as a kink in the outline).
+  const smooth = (t: number) => (t <= 0 ? 0 : t >= 1 ? 1 : t * t * (3 - 2 * t));
+  const halfWidth = (y: number) => {
+    // The drafted side seams: the body's sides, where the surface turns from front to back.
+    const chest = 228;
+    const waist = 182;
+    const hips = 194;
+    if (y > 1090) return waist + (chest - waist) * smooth((y - 1090) / 200);
+    if (y > 900) return hips + (waist - hips) * smooth((y - 900) / 190);
+    return hips;
   };
-  const cx = NATIVE_WIDTH / 2 - 10;
+  const depthRatio = 0.6;
+  // Horizon of the far side: the x where the projected surface stops advancing.
+  const horizon = (a: number) => {
+    const d = a * depthRatio;
+    const th = Math.atan2(a * cos, d * sin);
+    return { x: a * Math.sin(th), X: Math.hypot(a * cos, d * sin) };
+  };
+  const torsoX = (x: number, y: number) => {
+    const a = halfWidth(y);
+    const d = a * depthRatio;
+    const hz = horizon(a);
+    if (x >= hz.x) return hz.X + (x - hz.x) * 0.04;
+    const t = Math.max(-1, x / a);
+    const z = d * Math.sqrt(Math.max(0, 1 - t * t));
+    // The near side beyond the body's width (a sleeve seam drawn on the torso) keeps on turning.
+    const extra = x < -a ? (x + a) * cos : 0;
+    return Math.max(-a, x) * cos + z * sin + extra;
+  };
+  // Centre the figure: the middle of its silhouette at the waist on the image centre.
+  const mid = (torsoX(-halfWidth(1000), 1000) + horizon(halfWidth(1000)).X) / 2;
+  const cx = NATIVE_WIDTH / 2 - mid * PX_PER_MM;
   return {
     pxPerMm: PX_PER_MM,
     project: (x, y, layer = 'torso') => {
       let X: number;
-      if (layer === 'torso') X = x * cos + shiftPx(x, y);
-      else if (layer === 'near-arm') X = x * cos - Math.sign(x) * 16;
-      else X = x * cos - Math.sign(x) * 58;
+      if (layer === 'torso') X = torsoX(x, y);
+      // The near arm swings forward with the turn; the far one tucks behind the body.
+      else if (layer === 'near-arm') X = x * cos + 22;
+      else X = x * cos - 30;
       // The far shoulder sits lower in the turn: its sleeve crown hides behind the shoulder line.
       const Y = layer === 'far-arm' ? y - 14 : y;
       return [cx + X * PX_PER_MM, FLOOR_PX - Y * PX_PER_MM];
     },
     squeeze: (x, y, layer = 'torso') => {
       if (layer !== 'torso') return cos;
-      const a = halfWidth(y);
-      const t = Math.max(-1, Math.min(1, x / a));
-      return Math.max(0.15, cos - 2 * depthRatio * sin * t);
+      const e = 0.5;
+      return Math.max(0.15, (torsoX(x + e, y) - torsoX(x - e, y)) / (2 * e));
     },
   };
 }

@@ -4,16 +4,19 @@ import { threadId } from 'node:worker_threads';
  * (and optionally cached on disk by version), and rendered many times.
  */
 import { createHash } from 'node:crypto';
-import { access, mkdir, readFile, readdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildDrawnLevels } from './build.ts';
 import { CUT_STYLES, VIEWS, draftCutView } from './suits.ts';
+import { optionsKey, resolveOptions, type StyleOptions } from './options.ts';
 import type { CutView, CutViewSource, LevelName, ViewLevel } from './types.ts';
 
 export type { CutView, CutViewSource, LevelName, ViewLevel, PanelSpec, PanelKind } from './types.ts';
 export { SHADE_ONE, SHADE_LEVELS } from './types.ts';
 export { loadPhotoTemplate, type PhotoTemplateOptions } from './photo.ts';
-export { CUT_STYLES, VIEWS } from './suits.ts';
+export { CUT_STYLES, VIEWS, DETAIL_PX_PER_MM } from './suits.ts';
+export * from './options.ts';
+export { hdLevel } from './levels.ts';
 
 /** Bump when the rasteriser or shading model changes: part of every template version. */
 const BUILD_REVISION = 'b9';
@@ -28,21 +31,31 @@ export function shippedViews(): ShippedView[] {
   return Object.entries(CUT_STYLES).flatMap(([cut, e]) => VIEWS.map((view) => ({ cut, name: e.name, view })));
 }
 
-const sources = new Map<string, CutViewSource>();
-export function cutViewSource(cut: string, view: string): CutViewSource {
-  const key = `${cut}/${view}`;
+/** Drafts are cheap (a millisecond) but asked for on every order: keep the recent ones. */
+const sources = new Map<string, { src: CutViewSource; version: string }>();
+const MAX_SOURCES = 256;
+
+function drafted(cut: string, view: string, options?: StyleOptions): { src: CutViewSource; version: string } {
+  const opts = options ?? resolveOptions(cut);
+  const key = `${cut}/${view}/${optionsKey(opts)}`;
   let s = sources.get(key);
   if (!s) {
-    s = draftCutView(cut, view);
+    const src = draftCutView(cut, view, opts);
+    const version = createHash('sha256').update(BUILD_REVISION).update(JSON.stringify(src)).digest('hex').slice(0, 16);
+    s = { src, version };
+    if (sources.size >= MAX_SOURCES) sources.delete(sources.keys().next().value!);
     sources.set(key, s);
   }
   return s;
 }
 
-/** Hash of everything that determines the template's pixels. */
-export function templateVersion(cut: string, view: string): string {
-  const src = cutViewSource(cut, view);
-  return createHash('sha256').update(BUILD_REVISION).update(JSON.stringify(src)).digest('hex').slice(0, 16);
+export function cutViewSource(cut: string, view: string, options?: StyleOptions): CutViewSource {
+  return drafted(cut, view, options).src;
+}
+
+/** Hash of everything that determines the template's pixels (style options included). */
+export function templateVersion(cut: string, view: string, options?: StyleOptions): string {
+  return drafted(cut, view, options).version;
 }
 
 const ARRAY_FIELDS = ['base', 'pix', 'cov', 'panel', 'u', 'v', 'shadeQ', 'shadeHist', 'overlayPix', 'overlayRgba'] as const;
@@ -106,16 +119,27 @@ function deserialise(buf: Buffer): CutView {
 export interface LoadOptions {
   /** Directory for rasterised templates, keyed by version (created when missing). */
   cacheDir?: string;
+  /** Style options (the cut's preset when absent). */
+  options?: StyleOptions;
+  /** Built views kept in memory per process or thread (default 8, ~16 MB each). */
+  keep?: number;
 }
 
+/** Built views, least recently used first. */
 const loaded = new Map<string, Promise<CutView>>();
+/** Rasterised views kept on disk per cache directory: each is ~16 MB, and option combinations are many. */
+const MAX_DISK_VIEWS = 96;
 
-function cacheFile(cacheDir: string, cut: string, view: string, version: string): string {
-  return join(cacheDir, `${cut}.${view}.${version}.bin`);
+function optionsTag(cut: string, options?: StyleOptions): string {
+  return createHash('sha256').update(optionsKey(options ?? resolveOptions(cut))).digest('hex').slice(0, 8);
 }
 
-async function persist(cv: CutView, cacheDir: string): Promise<void> {
-  const file = cacheFile(cacheDir, cv.cut, cv.view, cv.version);
+function cacheFile(cacheDir: string, cut: string, view: string, version: string, options?: StyleOptions): string {
+  return join(cacheDir, `${cut}.${view}.${optionsTag(cut, options)}.${version}.bin`);
+}
+
+async function persist(cv: CutView, cacheDir: string, options?: StyleOptions): Promise<void> {
+  const file = cacheFile(cacheDir, cv.cut, cv.view, cv.version, options);
   try {
     await access(file);
     return;
@@ -128,12 +152,19 @@ async function persist(cv: CutView, cacheDir: string): Promise<void> {
     const tmp = `${file}.${process.pid}.${threadId}.${Math.random().toString(36).slice(2)}.tmp`;
     await writeFile(tmp, serialise(cv));
     await rename(tmp, file);
-    // Older versions of this view are dead weight (16 MB each).
-    const prefix = `${cv.cut}.${cv.view}.`;
-    for (const f of await readdir(cacheDir)) {
-      if (f.startsWith(prefix) && f.endsWith('.bin') && f !== `${prefix}${cv.version}.bin` && /^[0-9a-f]{16}\.bin$/.test(f.slice(prefix.length))) {
+    // Older versions of this view and options are dead weight (16 MB each), and so are the least
+    // recently written beyond the directory's allowance.
+    const prefix = `${cv.cut}.${cv.view}.${optionsTag(cv.cut, options)}.`;
+    const files = (await readdir(cacheDir)).filter((f) => f.endsWith('.bin'));
+    for (const f of files) {
+      if (f.startsWith(prefix) && f !== `${prefix}${cv.version}.bin` && /^[0-9a-f]{16}\.bin$/.test(f.slice(prefix.length))) {
         await unlink(join(cacheDir, f)).catch(() => undefined);
       }
+    }
+    if (files.length > MAX_DISK_VIEWS) {
+      const dated = await Promise.all(files.map(async (f) => ({ f, t: (await stat(join(cacheDir, f)).catch(() => undefined))?.mtimeMs ?? 0 })));
+      dated.sort((a, b) => a.t - b.t);
+      for (const { f } of dated.slice(0, files.length - MAX_DISK_VIEWS)) await unlink(join(cacheDir, f)).catch(() => undefined);
     }
   } catch {
     // A read-only cache directory only costs the next process a rebuild.
@@ -141,19 +172,19 @@ async function persist(cv: CutView, cacheDir: string): Promise<void> {
 }
 
 /** The view as cached on disk for its current version, or undefined when it is not there. */
-export async function readCachedCutView(cacheDir: string, cut: string, view: string): Promise<CutView | undefined> {
+export async function readCachedCutView(cacheDir: string, cut: string, view: string, options?: StyleOptions): Promise<CutView | undefined> {
   try {
-    return deserialise(await readFile(cacheFile(cacheDir, cut, view, templateVersion(cut, view))));
+    return deserialise(await readFile(cacheFile(cacheDir, cut, view, templateVersion(cut, view, options), options)));
   } catch {
     return undefined;
   }
 }
 
 async function buildView(cut: string, view: string, opts: LoadOptions): Promise<CutView> {
-  const src = cutViewSource(cut, view);
-  const version = templateVersion(cut, view);
+  const src = cutViewSource(cut, view, opts.options);
+  const version = templateVersion(cut, view, opts.options);
   if (opts.cacheDir) {
-    const cached = await readCachedCutView(opts.cacheDir, cut, view);
+    const cached = await readCachedCutView(opts.cacheDir, cut, view, opts.options);
     if (cached) return cached;
   }
   const levels = await buildDrawnLevels(src);
@@ -171,15 +202,21 @@ async function buildView(cut: string, view: string, opts: LoadOptions): Promise<
 
 /** The ready-to-render view; built once per process (concurrent callers share the build). */
 export function loadCutView(cut: string, view: string, opts: LoadOptions = {}): Promise<CutView> {
-  const key = `${cut}/${view}`;
+  const key = `${cut}/${view}/${templateVersion(cut, view, opts.options)}`;
   let p = loaded.get(key);
-  if (!p) {
+  if (p) {
+    // Most recently used last.
+    loaded.delete(key);
+    loaded.set(key, p);
+  } else {
     p = buildView(cut, view, opts);
     loaded.set(key, p);
     p.catch(() => loaded.delete(key));
+    const keep = Math.max(1, opts.keep ?? 8);
+    while (loaded.size > keep) loaded.delete(loaded.keys().next().value!);
   }
   // Whoever asks with a cache directory gets the view written there (once), even if it was built
   // earlier in this process without one.
   const dir = opts.cacheDir;
-  return dir ? p.then(async (cv) => (await persist(cv, dir), cv)) : p;
+  return dir ? p.then(async (cv) => (await persist(cv, dir, opts.options), cv)) : p;
 }

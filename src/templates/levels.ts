@@ -199,3 +199,114 @@ export async function buildLevels(f: NativeFields): Promise<Record<LevelName, Vi
   ]);
   return { full, preview, thumb };
 }
+
+/**
+ * The HD level (twice the full level each way), made on demand from the full level: texture
+ * coordinates and shading are smooth, so interpolating them and sampling the cloth at twice the
+ * scale gives a sharp weave at 2048×3072 without rasterising the garment again. Coordinates are only
+ * interpolated within one panel, so stripes stay matched at seams.
+ */
+export async function hdLevel(full: ViewLevel): Promise<ViewLevel> {
+  const { width: w, height: h } = full;
+  const W = w * 2;
+  const H = h * 2;
+  const idx = new Int32Array(w * h).fill(-1);
+  for (let k = 0; k < full.pix.length; k++) idx[full.pix[k]] = k;
+  // Upper bound on cloth pixels: four per source cloth pixel plus a fringe.
+  const cap = full.pix.length * 4 + (w + h) * 16;
+  let pix = new Int32Array(cap);
+  let cov = new Uint8Array(cap);
+  let panel = new Uint8Array(cap);
+  let u = new Float32Array(cap);
+  let v = new Float32Array(cap);
+  let shadeQ = new Uint16Array(cap);
+  const shadeHist = new Float64Array(SHADE_LEVELS);
+  const nb = new Int32Array(4);
+  const wt = new Float32Array(4);
+  let m = 0;
+  for (let Y = 0; Y < H; Y++) {
+    const sy = (Y + 0.5) / 2 - 0.5;
+    const y0 = Math.floor(sy);
+    const fy = sy - y0;
+    for (let X = 0; X < W; X++) {
+      const sx = (X + 0.5) / 2 - 0.5;
+      const x0 = Math.floor(sx);
+      const fx = sx - x0;
+      let c = 0;
+      let any = false;
+      for (let t = 0; t < 4; t++) {
+        const xx = x0 + (t & 1);
+        const yy = y0 + (t >> 1);
+        const k = xx >= 0 && yy >= 0 && xx < w && yy < h ? idx[yy * w + xx] : -1;
+        nb[t] = k;
+        const bw = ((t & 1) ? fx : 1 - fx) * ((t >> 1) ? fy : 1 - fy);
+        wt[t] = bw;
+        if (k >= 0) {
+          c += bw * full.cov[k];
+          any = true;
+        }
+      }
+      if (!any || c < 0.5) continue;
+      // The panel with most weight here; coordinates from its pixels only.
+      let best = -1;
+      let bestW = -1;
+      for (let t = 0; t < 4; t++) {
+        const k = nb[t];
+        if (k < 0) continue;
+        const p = full.panel[k];
+        let s = 0;
+        for (let q = 0; q < 4; q++) if (nb[q] >= 0 && full.panel[nb[q]] === p) s += wt[q] * full.cov[nb[q]];
+        if (s > bestW) {
+          bestW = s;
+          best = p;
+        }
+      }
+      let su = 0;
+      let sv = 0;
+      let ss = 0;
+      let sw = 0;
+      for (let t = 0; t < 4; t++) {
+        const k = nb[t];
+        if (k < 0 || full.panel[k] !== best) continue;
+        const q = wt[t] + 1e-6;
+        su += full.u[k] * q;
+        sv += full.v[k] * q;
+        ss += full.shadeQ[k] * q;
+        sw += q;
+      }
+      pix[m] = Y * W + X;
+      const cc = Math.max(1, Math.min(255, Math.round(c)));
+      cov[m] = cc;
+      panel[m] = best;
+      u[m] = (su / sw + 0.5) * 2 - 0.5;
+      v[m] = (sv / sw + 0.5) * 2 - 0.5;
+      const q = Math.round(ss / sw);
+      shadeQ[m] = q;
+      shadeHist[q] += cc / 255;
+      m++;
+    }
+  }
+  pix = pix.slice(0, m);
+  cov = cov.slice(0, m);
+  panel = panel.slice(0, m);
+  u = u.slice(0, m);
+  v = v.slice(0, m);
+  shadeQ = shadeQ.slice(0, m);
+  const base = await resizeRaw(full.base, w, h, 3, W, H);
+  // Overlays (buttons, thread) back to a dense RGBA plane, enlarged, and sparse again.
+  const dense = new Uint8Array(w * h * 4);
+  for (let k = 0; k < full.overlayPix.length; k++) dense.set(full.overlayRgba.subarray(k * 4, k * 4 + 4), full.overlayPix[k] * 4);
+  const ov = await resizeRaw(dense, w, h, 4, W, H);
+  let count = 0;
+  for (let j = 0; j < W * H; j++) if (ov[j * 4 + 3]) count++;
+  const overlayPix = new Int32Array(count);
+  const overlayRgba = new Uint8Array(count * 4);
+  count = 0;
+  for (let j = 0; j < W * H; j++) {
+    if (!ov[j * 4 + 3]) continue;
+    overlayPix[count] = j;
+    overlayRgba.set(ov.subarray(j * 4, j * 4 + 4), count * 4);
+    count++;
+  }
+  return { width: W, height: H, pxPerMm: full.pxPerMm * 2, base, pix, cov, panel, u, v, shadeQ, shadeHist, overlayPix, overlayRgba };
+}

@@ -17,35 +17,27 @@ import {
   type Pt,
 } from './geometry.ts';
 import type { CutViewSource, PanelKind, PanelSpec, ShadeMark } from './types.ts';
+import { CUT_PRESETS, resolveOptions, type StyleOptions } from './options.ts';
 
 export interface SuitStyle {
-  closure: 'single' | 'double';
-  lapel: 'notch' | 'peak';
-  /** Jacket worn open (three-piece shows its waistcoat). */
+  /** Every style option resolved (the cut's preset with the client's choices over it). */
+  o: StyleOptions;
+  /** Jacket worn open (the three-piece shows its waistcoat). */
   open: boolean;
-  waistcoat: boolean;
 }
 
-export const CUT_STYLES: Record<string, { name: string; style: SuitStyle }> = {
-  'single-breasted': {
-    name: 'Single-breasted two-button',
-    style: { closure: 'single', lapel: 'notch', open: false, waistcoat: false },
-  },
-  'double-breasted': {
-    name: 'Double-breasted six-on-two',
-    style: { closure: 'double', lapel: 'peak', open: false, waistcoat: false },
-  },
-  'three-piece': {
-    name: 'Three-piece with waistcoat',
-    style: { closure: 'single', lapel: 'notch', open: true, waistcoat: true },
-  },
-};
+/** The cuts we ship: presets of the style options. */
+export const CUT_STYLES: Record<string, { name: string; style: SuitStyle }> = Object.fromEntries(
+  Object.entries(CUT_PRESETS).map(([cut, p]) => [cut, { name: p.name, style: { o: p.defaults, open: p.open } }]),
+);
 
-export const VIEWS = ['front', 'three-quarter'] as const;
+export const VIEWS = ['front', 'three-quarter', 'back', 'detail'] as const;
+export type ViewName = (typeof VIEWS)[number];
 
 // Key heights on the figure (mm from the floor).
 const NECK_Y = 1500;
 const SHOULDER_Y = 1455;
+const TOP_BUTTON_Y = 1185;
 const WAIST_BUTTON_Y = 1085;
 const LOWER_BUTTON_Y = 985;
 const FLAP_TOP_Y = 945;
@@ -53,6 +45,7 @@ const HEM_Y = 782;
 const CUFF_Y = 842;
 const TROUSER_WAIST_Y = 1025;
 const TROUSER_HEM_Y = 32;
+const TURNUP_MM = 42;
 
 interface Piece {
   id: string;
@@ -77,8 +70,11 @@ interface Mark {
   strength: number;
   blur: number;
   fill?: boolean;
+  dash?: string;
   /** Drawn only on these kinds of panel (a fly seam must not show through the coat). */
   only?: PanelKind[];
+  /** Drawn only on these panels (the under lapel's edge must not show through the wrap). */
+  onPanels?: string[];
 }
 
 interface Button {
@@ -109,16 +105,18 @@ function atY(a: Pt, b: Pt, y: number): Pt {
   return lerpPt(a, b, t);
 }
 
+const isDouble = (o: StyleOptions) => o.fastening.startsWith('db');
+
 /** Forepart for the image's left; its front edge and quarter depend on the closure. */
 function forepart(style: SuitStyle, side: SideGeometry, under: boolean): Draft {
   const d = draft()
     .M(-78, NECK_Y)
-    // The shoulder ends just under the sleeve crown, so no corner of it peeps out in a turned view.
-    .Q(-150, SHOULDER_Y + 28, -222, SHOULDER_Y - 1)
+    // The shoulder runs on under the sleeve crown, so no gap opens between sleeve and body.
+    .Q(-150, SHOULDER_Y + 28, -232, SHOULDER_Y - 4)
     .through([
-      [-227, 1400],
-      [-214, 1330],
-      [-196, 1286],
+      [-238, 1400],
+      [-222, 1330],
+      [-200, 1286],
     ])
     .through([
       [-180, 1180],
@@ -129,17 +127,17 @@ function forepart(style: SuitStyle, side: SideGeometry, under: boolean): Draft {
     ])
     .Q(-140, HEM_Y - 4, -100, HEM_Y - 5);
   const ex = side.edgeX;
-  if (style.closure === 'double' && !under) {
+  if (isDouble(style.o) && !under) {
     // Square DB quarters with a small round at the corner.
     d.L(ex + 14, HEM_Y - 5)
       .Q(ex, HEM_Y - 4, ex, HEM_Y + 12)
       .L(ex, side.breakY);
-  } else if (style.closure === 'double') {
+  } else if (isDouble(style.o)) {
     // The under forepart reaches well past centre front, hidden beneath the wrap.
     d.L(60, HEM_Y - 5).L(60, side.breakY - 60).L(side.edgeX, side.breakY);
   } else {
-    // Single-breasted: open quarters curving away below the lower button.
-    const quarterTop = style.open ? side.breakY - 90 : LOWER_BUTTON_Y - 12;
+    // Single-breasted: open quarters curving away below the lowest button.
+    const quarterTop = style.open ? side.breakY - 90 : Math.min(side.breakY, LOWER_BUTTON_Y) - 12;
     d.C(ex - 70, HEM_Y - 4, ex - 2, HEM_Y + 60, ex, quarterTop).L(ex, side.breakY);
   }
   d.L(side.rollTop[0], side.rollTop[1]).Q(-80, NECK_Y - 12, -78, NECK_Y).Z();
@@ -148,21 +146,45 @@ function forepart(style: SuitStyle, side: SideGeometry, under: boolean): Draft {
 
 interface LapelParts {
   lapel: Draft;
-  collar: Draft;
+  /** Undefined for a shawl: the lapel is its own collar. */
+  collar?: Draft;
   gorge: Pt;
   notch: Pt;
   point: Pt;
   outerEdge: Pt[];
 }
 
+const LAPEL_WIDTH = { slim: 0.78, classic: 1, wide: 1.2 } as const;
+
 /** Lapel and collar of the image's left side. */
-function lapelAndCollar(style: SuitStyle, side: SideGeometry, widthScale = 1): LapelParts {
+function lapelAndCollar(style: SuitStyle, side: SideGeometry): LapelParts {
   const B: Pt = [side.edgeX, side.breakY];
   const T = side.rollTop;
   const G = atY(B, T, 1436);
-  const peak = style.lapel === 'peak';
-  const P: Pt = peak ? [-190 * widthScale + (1 - widthScale) * 20, 1452] : [-150, 1392];
-  const N: Pt = peak ? [-132, 1410] : [-113, 1401];
+  const ws = LAPEL_WIDTH[style.o.lapelWidth];
+  // Width is measured square from the roll line: scale each point's distance from it.
+  const widen = (p: Pt): Pt => {
+    const r = atY(B, T, p[1]);
+    return [r[0] + (p[0] - r[0]) * ws, p[1]];
+  };
+  if (style.o.lapel === 'shawl') {
+    // One rolled piece from the break round the neck: no notch, no gorge.
+    const outerEdge: Pt[] = [B, widen(lerpPt(B, [-150, 1330], 0.5)), widen([-150, 1340]), widen([-128, 1440]), [-96, 1500], [-62, 1528]];
+    const lapel = draft()
+      .M(B[0], B[1])
+      .through(outerEdge.slice(1))
+      .L(-46, 1532)
+      .through([
+        [-50, 1505],
+        [T[0] + 4, T[1] + 6],
+      ])
+      .L(B[0], B[1])
+      .Z();
+    return { lapel, gorge: [T[0], T[1]], notch: outerEdge[3], point: outerEdge[3], outerEdge };
+  }
+  const peak = style.o.lapel === 'peak';
+  const P: Pt = widen(peak ? [-190, 1452] : [-150, 1392]);
+  const N: Pt = widen(peak ? [-132, 1410] : [-113, 1401]);
   // Lapel belly: the outer edge swells a little past the straight line from break to point.
   const mid = lerpPt(B, P, 0.55);
   const bellyOut: Pt = [mid[0] - 9, mid[1] - 4];
@@ -223,9 +245,11 @@ function sleeve(): Draft {
     .Z();
 }
 
-function trouserLeg(): Draft {
-  return draft()
-    .M(-182, TROUSER_WAIST_Y)
+function trouserLeg(o: StyleOptions): Draft {
+  // Pleats ask for room through the thigh; turn-ups hang straight and square at the hem.
+  const full = o.trouserFront === 'pleated' ? 7 : 0;
+  const d = draft()
+    .M(-182 - full, TROUSER_WAIST_Y)
     .L(2, TROUSER_WAIST_Y)
     .L(2, 850)
     .Q(2, 815, -14, 808)
@@ -234,23 +258,18 @@ function trouserLeg(): Draft {
       [-14, 500],
       [-24, 250],
       [-32, TROUSER_HEM_Y + 4],
-    ])
-    .Q(-106, TROUSER_HEM_Y - 6, -180, TROUSER_HEM_Y + 5)
+    ]);
+  if (o.trouserHem === 'turnups') d.L(-180, TROUSER_HEM_Y + 4);
+  else d.Q(-106, TROUSER_HEM_Y - 6, -180, TROUSER_HEM_Y + 5);
+  return d
     .through([
       [-186, 260],
-      [-190, 500],
-      [-193, 740],
-      [-192, 900],
-      [-182, TROUSER_WAIST_Y],
+      [-190 - full * 0.4, 500],
+      [-193 - full, 740],
+      [-192 - full, 900],
+      [-182 - full, TROUSER_WAIST_Y],
     ])
     .Z();
-}
-
-/** Where the flap pockets sit across the image-left forepart (mirrored for the other side). */
-function flapSpan(style: SuitStyle, left: SideGeometry): [number, number] {
-  if (style.closure === 'double') return [-186, -114];
-  if (style.open) return [-180, left.edgeX - 24];
-  return [-178, -30];
 }
 
 function rect(x0: number, y0: number, x1: number, y1: number, layer: Layer = 'torso'): Draft {
@@ -263,8 +282,7 @@ function line(points: Pt[], layer: Layer = 'torso'): Draft {
 }
 
 /** A flap pocket: slightly tapered flap, rounded front corners. */
-function flap(x0: number, x1: number, top: number): Draft {
-  const depth = 56;
+function flap(x0: number, x1: number, top: number, depth = 56): Draft {
   return draft()
     .M(x0, top)
     .L(x1, top + 2)
@@ -275,151 +293,300 @@ function flap(x0: number, x1: number, top: number): Draft {
     .Z();
 }
 
+/** A patch pocket: a bag of cloth sewn on, its lower corners rounded. */
+function patch(x0: number, x1: number, top: number): Draft {
+  const depth = 175;
+  return draft()
+    .M(x0, top)
+    .L(x1, top + 2)
+    .L(x1 + 2, top - depth + 22)
+    .Q(x1 + 2, top - depth, x1 - 20, top - depth)
+    .L(x0 + 20, top - depth - 2)
+    .Q(x0 - 2, top - depth - 2, x0 - 2, top - depth + 20)
+    .Z();
+}
+
 interface Draftset {
   pieces: Piece[];
   marks: Mark[];
   buttons: Button[];
   /** Thread details drawn over the cloth (buttonholes, pick stitching) as SVG-ready drafts. */
-  threads: Array<{ shape: Draft; width: number; dash?: string; opacity: number }>;
-  sides: { left: SideGeometry; right: SideGeometry };
+  threads: Array<{ shape: Draft; width: number; dash?: string; opacity: number; onPanels?: string[] }>;
 }
 
-function draftSuit(style: SuitStyle): Draftset {
-  const pieces: Piece[] = [];
-  const marks: Mark[] = [];
-  const buttons: Button[] = [];
-  const threads: Draftset['threads'] = [];
-
-  // Sides: "left" = image left = the wearer's right forepart (the under one).
-  let left: SideGeometry;
-  let right: SideGeometry; // drafted for image-left, mirrored when drawn
-  if (style.closure === 'double') {
-    left = { edgeX: 95, breakY: WAIST_BUTTON_Y, rollTop: [-72, 1468] };
-    right = { edgeX: 95, breakY: WAIST_BUTTON_Y, rollTop: [-72, 1468] };
-  } else if (style.open) {
-    left = { edgeX: -50, breakY: WAIST_BUTTON_Y - 5, rollTop: [-72, 1468] };
-    right = left;
-  } else {
-    left = { edgeX: 18, breakY: WAIST_BUTTON_Y, rollTop: [-72, 1468] };
-    right = left;
+/** Front-edge geometry of each side for a fastening. */
+function sidesFor(style: SuitStyle): { left: SideGeometry; right: SideGeometry } {
+  const o = style.o;
+  const rollTop: Pt = [-72, 1468];
+  if (isDouble(o)) {
+    const s = { edgeX: 95, breakY: WAIST_BUTTON_Y, rollTop };
+    return { left: s, right: s };
   }
+  if (style.open) {
+    const s = { edgeX: -50, breakY: WAIST_BUTTON_Y - 5, rollTop };
+    return { left: s, right: s };
+  }
+  // A three-button coat rolls to its top button; one and two roll to the waist button.
+  const breakY = o.fastening === 'sb3' ? TOP_BUTTON_Y : WAIST_BUTTON_Y;
+  const s = { edgeX: 18, breakY, rollTop };
+  return { left: s, right: s };
+}
 
-  // --- trousers (back-most cloth) ---
-  const legL = trouserLeg();
+function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
+  const { pieces, marks } = set;
+  const legL = trouserLeg(o);
   pieces.push({ id: 'trouser-right', kind: 'trouser', shape: legL, grain: [[-100, 900], [-106, 40]], anchor: [-102, 500], loft: 14, round: 40 });
   pieces.push({ id: 'trouser-left', kind: 'trouser', shape: legL.mirrored(), grain: [[100, 900], [106, 40]], anchor: [102, 500], loft: 14, round: 40 });
+  if (o.trouserHem === 'turnups') {
+    const band = draft()
+      .M(-34, TROUSER_HEM_Y + TURNUP_MM + 2)
+      .L(-183, TROUSER_HEM_Y + TURNUP_MM + 2)
+      .L(-182, TROUSER_HEM_Y + 2)
+      .L(-31, TROUSER_HEM_Y + 2)
+      .Z();
+    pieces.push({ id: 'turnup-right', kind: 'trouser', shape: band, grain: [[-100, 900], [-106, 40]], anchor: [-102, 500], loft: 4, round: 6, restsOn: 'trouser-right' });
+    pieces.push({ id: 'turnup-left', kind: 'trouser', shape: band.mirrored(), grain: [[100, 900], [106, 40]], anchor: [102, 500], loft: 4, round: 6, restsOn: 'trouser-left' });
+  }
   for (const s of [1, -1]) {
-    // Pressed crease: a sharp ridge with its shadow side.
+    // Pressed crease: a sharp ridge with its shadow side (none at the back of a pleated leg).
     marks.push({ only: ['trouser'], shape: line([[s * -100, 905], [s * -102, 600], [s * -106, 60]]), kind: 'ridge', width: 3, strength: 0.6, blur: 1.5 });
     marks.push({ only: ['trouser'], shape: line([[s * -95, 900], [s * -97, 600], [s * -101, 70]]), kind: 'shadow', width: 5, strength: 0.12, blur: 4 });
-    // Knee: soft horizontal drag lines.
-    marks.push({ only: ['trouser'], shape: line([[s * -60, 540], [s * -110, 528], [s * -170, 536]]), kind: 'crease', width: 10, strength: 0.35, blur: 9 });
+    // Knee: soft horizontal drag lines (behind the knee from the back).
+    marks.push({ only: ['trouser'], shape: line([[s * -60, 540], [s * -110, 528], [s * -170, 536]]), kind: 'crease', width: 10, strength: back ? 0.5 : 0.35, blur: 9 });
     marks.push({ only: ['trouser'], shape: line([[s * -45, 470], [s * -100, 462], [s * -160, 472]]), kind: 'ridge', width: 12, strength: 0.25, blur: 10 });
-    // Break over the shoe.
-    marks.push({ only: ['trouser'], shape: line([[s * -40, 110], [s * -115, 92], [s * -200, 112]]), kind: 'crease', width: 8, strength: 0.6, blur: 5 });
-    marks.push({ only: ['trouser'], shape: line([[s * -45, 80], [s * -115, 66], [s * -195, 84]]), kind: 'ridge', width: 9, strength: 0.45, blur: 6 });
+    if (o.trouserHem === 'turnups') {
+      // A turn-up hangs straight: one soft break above it, and the band's fold and its shadow.
+      marks.push({ only: ['trouser'], shape: line([[s * -40, 130], [s * -115, 118], [s * -190, 128]]), kind: 'crease', width: 8, strength: 0.35, blur: 6 });
+      marks.push({ only: ['trouser'], shape: line([[s * -33, TROUSER_HEM_Y + TURNUP_MM + 1], [s * -183, TROUSER_HEM_Y + TURNUP_MM + 1]]), kind: 'seam', width: 2, strength: 0.55, blur: 0.8 });
+      marks.push({ only: ['trouser'], shape: line([[s * -33, TROUSER_HEM_Y + TURNUP_MM - 3], [s * -183, TROUSER_HEM_Y + TURNUP_MM - 3]]), kind: 'shadow', width: 5, strength: 0.35, blur: 3 });
+    } else {
+      // Break over the shoe.
+      marks.push({ only: ['trouser'], shape: line([[s * -40, 110], [s * -115, 92], [s * -200, 112]]), kind: 'crease', width: 8, strength: 0.6, blur: 5 });
+      marks.push({ only: ['trouser'], shape: line([[s * -45, 80], [s * -115, 66], [s * -195, 84]]), kind: 'ridge', width: 9, strength: 0.45, blur: 6 });
+    }
     // Thigh: a drag toward the crotch.
     marks.push({ only: ['trouser'], shape: line([[s * -30, 790], [s * -80, 700]]), kind: 'crease', width: 8, strength: 0.3, blur: 8 });
     // Inside-leg shadow where the legs meet.
     marks.push({ only: ['trouser'], shape: line([[s * -6, 800], [s * -24, 600], [s * -28, 420], [s * -20, 60]]), kind: 'shadow', width: 16, strength: 0.35, blur: 12 });
-  }
-  // Waistband seam and fly.
-  marks.push({ only: ['trouser'], shape: line([[-180, 985], [180, 985]]), kind: 'seam', width: 1.6, strength: 0.5, blur: 0.6 });
-  marks.push({ only: ['trouser'], shape: draft().M(-2, 985).L(-2, 860).Q(-2, 835, 20, 840), kind: 'seam', width: 1.5, strength: 0.35, blur: 0.6 });
-  marks.push({ only: ['trouser'], shape: line([[2, 1025], [2, 830]]), kind: 'shadow', width: 3, strength: 0.4, blur: 1.5 });
-
-  // --- waistcoat ---
-  if (style.waistcoat) {
-    const vest = draft()
-      .M(-70, 1470)
-      .L(0, 1232)
-      .L(0, 990)
-      .L(-52, 946)
-      .Q(-120, 975, -185, 1000)
-      .L(-190, 1300)
-      .L(-110, 1470)
-      .Z();
-    pieces.push({ id: 'waistcoat-right', kind: 'waistcoat', shape: vest, grain: [[0, 1400], [0, 1000]], anchor: [0, 1100], loft: 6, round: 8 });
-    pieces.push({ id: 'waistcoat-left', kind: 'waistcoat', shape: vest.mirrored(), grain: [[0, 1400], [0, 1000]], anchor: [0, 1100], loft: 6, round: 8 });
-    for (let i = 0; i < 6; i++) buttons.push({ at: [0, 1208 - i * 43], d: 15 });
-    for (const s of [1, -1]) {
-      // Welt pockets and the waistcoat's lower edge shadow on the trousers.
-      marks.push({ only: ['waistcoat'], shape: line([[s * -40, 1030], [s * -105, 1040]]), kind: 'seam', width: 3, strength: 0.55, blur: 0.8 });
-      marks.push({ only: ['waistcoat'], shape: line([[s * -40, 1026], [s * -105, 1036]]), kind: 'highlight', width: 2, strength: 0.2, blur: 1 });
-      marks.push({ only: ['waistcoat'], shape: line([[s * -4, 990], [s * -52, 942], [s * -120, 968]]), kind: 'shadow', width: 6, strength: 0.5, blur: 5 });
-      // Pull lines from the buttons.
-      marks.push({ only: ['waistcoat'], shape: line([[s * -6, 1165], [s * -60, 1185]]), kind: 'crease', width: 5, strength: 0.3, blur: 5 });
-      marks.push({ only: ['waistcoat'], shape: line([[s * -6, 1080], [s * -60, 1095]]), kind: 'crease', width: 5, strength: 0.3, blur: 5 });
+    if (o.trouserFront === 'pleated' && !back) {
+      // Forward pleats: folds from the waistband that open toward the thigh and fade out.
+      for (const [x, len] of [[-100, 170], [-62, 120]] as const) {
+        marks.push({ only: ['trouser'], shape: line([[s * x, TROUSER_WAIST_Y - 40], [s * (x - 2), TROUSER_WAIST_Y - 40 - len]]), kind: 'crease', width: 4, strength: 0.55, blur: 2.5 });
+        marks.push({ only: ['trouser'], shape: line([[s * (x - 6), TROUSER_WAIST_Y - 40], [s * (x - 9), TROUSER_WAIST_Y - 40 - len * 0.8]]), kind: 'ridge', width: 7, strength: 0.45, blur: 4 });
+      }
     }
+  }
+  // Waistband seam and fly (or the centre back seam).
+  marks.push({ only: ['trouser'], shape: line([[-180, 985], [180, 985]]), kind: 'seam', width: 1.6, strength: 0.5, blur: 0.6 });
+  if (!back) marks.push({ only: ['trouser'], shape: draft().M(-2, 985).L(-2, 860).Q(-2, 835, 20, 840), kind: 'seam', width: 1.5, strength: 0.35, blur: 0.6 });
+  marks.push({ only: ['trouser'], shape: line([[2, 1025], [2, 830]]), kind: 'shadow', width: 3, strength: 0.4, blur: 1.5 });
+}
+
+function waistcoat(set: Draftset, o: StyleOptions): void {
+  if (o.waistcoat === 'none') return;
+  const { pieces, marks, buttons } = set;
+  const db = o.waistcoat === 'db';
+  // A DB waistcoat wraps past centre front with a straight hem; an SB one closes on centre with points.
+  const vest = db
+    ? draft().M(-70, 1470).L(-8, 1300).L(42, 1230).L(42, 990).L(-185, 1000).L(-190, 1300).L(-110, 1470).Z()
+    : draft().M(-70, 1470).L(0, 1232).L(0, 990).L(-52, 946).Q(-120, 975, -185, 1000).L(-190, 1300).L(-110, 1470).Z();
+  pieces.push({ id: 'waistcoat-right', kind: 'waistcoat', shape: vest, grain: [[0, 1400], [0, 1000]], anchor: [0, 1100], loft: 6, round: 8 });
+  pieces.push({ id: 'waistcoat-left', kind: 'waistcoat', shape: vest.mirrored(), grain: [[0, 1400], [0, 1000]], anchor: [0, 1100], loft: 6, round: 8 });
+  if (db) {
+    for (const x of [-28, 28]) for (const y of [1195, 1125, 1055]) buttons.push({ at: [x, y], d: 14 });
+    marks.push({ only: ['waistcoat'], shape: line([[-42, 1230], [-42, 992]]), kind: 'shadow', width: 5, strength: 0.45, blur: 3 });
+  } else {
+    for (let i = 0; i < 6; i++) buttons.push({ at: [0, 1208 - i * 43], d: 15 });
     marks.push({ only: ['waistcoat'], shape: line([[0, 1232], [0, 990]]), kind: 'seam', width: 1.8, strength: 0.55, blur: 0.7 });
   }
+  for (const s of [1, -1]) {
+    // Welt pockets and the waistcoat's lower edge shadow on the trousers.
+    marks.push({ only: ['waistcoat'], shape: line([[s * -40, 1030], [s * -105, 1040]]), kind: 'seam', width: 3, strength: 0.55, blur: 0.8 });
+    marks.push({ only: ['waistcoat'], shape: line([[s * -40, 1026], [s * -105, 1036]]), kind: 'highlight', width: 2, strength: 0.2, blur: 1 });
+    marks.push({ only: ['trouser'], shape: line(db ? [[s * -4, 990], [s * -120, 994]] : [[s * -4, 990], [s * -52, 942], [s * -120, 968]]), kind: 'shadow', width: 8, strength: 0.5, blur: 5 });
+    // Pull lines from the buttons.
+    marks.push({ only: ['waistcoat'], shape: line([[s * -6, 1165], [s * -60, 1185]]), kind: 'crease', width: 5, strength: 0.3, blur: 5 });
+    marks.push({ only: ['waistcoat'], shape: line([[s * -6, 1080], [s * -60, 1095]]), kind: 'crease', width: 5, strength: 0.3, blur: 5 });
+  }
+}
 
-  // --- foreparts, back to front: the wearer's right (image left) lies under the left ---
-  const fpLeft = forepart(style, left, style.closure === 'double');
-  const fpRightDraft = forepart(style, right, false);
-  const fpRight = fpRightDraft.mirrored();
-  pieces.push({ id: 'forepart-right', kind: 'forepart', shape: fpLeft, grain: [[0, 1400], [0, 900]], anchor: [0, 1100], loft: 8, round: 10 });
+/** Pockets of one forepart (image-left geometry, mirrored for the other side). */
+function pockets(set: Draftset, style: SuitStyle, side: SideGeometry, fpId: string, mirror: boolean, ticket: boolean): void {
+  const o = style.o;
+  const mm = (d: Draft) => (mirror ? d.mirrored() : d);
+  const mx = (p: Pt): Pt => (mirror ? [-p[0], p[1]] : p);
+  const sfx = mirror ? 'left' : 'right';
+  // Pockets end a good inch short of the visible front edge; on a double-breasted beyond the wrap.
+  const [x0, x1] = isDouble(o) ? [-186, -114] : style.open ? [-180, side.edgeX - 24] : [-178, -30];
+  const grain: [Pt, Pt] = [[0, 1400], [0, 900]];
+  const only: PanelKind[] = ['forepart', 'flap'];
+  const onPanels = [fpId, `pocket-${sfx}`, `ticket-${sfx}`];
+  if (o.pockets === 'flap') {
+    const f = flap(x0, x1, FLAP_TOP_Y);
+    set.pieces.push({ id: `pocket-${sfx}`, kind: 'flap', shape: mm(f), grain, anchor: [0, 1100], loft: 8, round: 3, restsOn: fpId });
+    set.marks.push({ only, onPanels, shape: mm(f), kind: 'seam', width: 1.4, strength: 0.35, blur: 0.7 });
+    set.marks.push({ only, onPanels, shape: mm(line([[x0 + 2, FLAP_TOP_Y - 60], [(x0 + x1) / 2, FLAP_TOP_Y - 60], [x1, FLAP_TOP_Y - 58]])), kind: 'shadow', width: 4, strength: 0.55, blur: 3 });
+    set.marks.push({ only, onPanels, shape: mm(line([[x0, FLAP_TOP_Y + 1], [x1, FLAP_TOP_Y + 3]])), kind: 'seam', width: 2.2, strength: 0.7, blur: 0.6 });
+  } else if (o.pockets === 'jetted') {
+    // Two narrow jets either side of the mouth: a dark line with lit lips.
+    const w = draft().M(x0, FLAP_TOP_Y - 2).L(x1, FLAP_TOP_Y).L(x1, FLAP_TOP_Y - 10).L(x0, FLAP_TOP_Y - 12).Z();
+    set.pieces.push({ id: `pocket-${sfx}`, kind: 'welt', shape: mm(w), grain, anchor: [0, 1100], loft: 2, round: 2, restsOn: fpId });
+    set.marks.push({ only, onPanels, shape: mm(line([[x0, FLAP_TOP_Y - 6], [x1, FLAP_TOP_Y - 4]])), kind: 'seam', width: 2, strength: 0.8, blur: 0.5 });
+    set.marks.push({ only, onPanels, shape: mm(line([[x0, FLAP_TOP_Y - 13], [x1, FLAP_TOP_Y - 11]])), kind: 'shadow', width: 3, strength: 0.3, blur: 2 });
+  } else {
+    const p = patch(x0 + 4, x1 + 6, FLAP_TOP_Y + 20);
+    set.pieces.push({ id: `pocket-${sfx}`, kind: 'flap', shape: mm(p), grain, anchor: [0, 1100], loft: 6, round: 6, restsOn: fpId });
+    // Its edge casts a thin shadow; the mouth is topstitched.
+    set.marks.push({ only, onPanels, shape: mm(patch(x0 + 5, x1 + 7, FLAP_TOP_Y + 18)), kind: 'shadow', width: 4, strength: 0.35, blur: 3 });
+    set.threads.push({ shape: mm(line([[x0 + 8, FLAP_TOP_Y + 10], [x1 + 2, FLAP_TOP_Y + 12]])), width: 0.9, dash: '1.6 2.6', opacity: 0.35, onPanels });
+  }
+  if (ticket) {
+    const tx0 = x0 + 6;
+    const tx1 = x0 + 6 + Math.min(115, (x1 - x0) * 0.7);
+    const top = FLAP_TOP_Y + 62;
+    const f = o.pockets === 'flap' ? flap(tx0, tx1, top, 42) : draft().M(tx0, top - 2).L(tx1, top).L(tx1, top - 9).L(tx0, top - 11).Z();
+    set.pieces.push({ id: `ticket-${sfx}`, kind: o.pockets === 'flap' ? 'flap' : 'welt', shape: mm(f), grain, anchor: [0, 1100], loft: o.pockets === 'flap' ? 7 : 2, round: 3, restsOn: fpId });
+    set.marks.push({ only, onPanels, shape: mm(line([[tx0 + 2, top - (o.pockets === 'flap' ? 46 : 14)], [tx1, top - (o.pockets === 'flap' ? 44 : 12)]])), kind: 'shadow', width: 4, strength: 0.5, blur: 3 });
+  }
+  void mx;
+}
+
+function draftSuit(style: SuitStyle): Draftset {
+  const o = style.o;
+  const set: Draftset = { pieces: [], marks: [], buttons: [], threads: [] };
+  const { pieces, marks, buttons, threads } = set;
+  const { left, right } = sidesFor(style);
+  const double = isDouble(o);
+
+  trousers(set, o, false);
+  waistcoat(set, o);
+
+  // --- foreparts, back to front: the wearer's right (image left) lies under the left. Each side is
+  // forepart, then its pockets, then its lapel and collar, so nothing of one side floats over another.
   const lcL = lapelAndCollar(style, left);
   const lcR = lapelAndCollar(style, right);
-  const underLapelId = 'lapel-right';
-  const pushLapel = (id: string, lc: LapelParts, side: SideGeometry, mirror: boolean, restsOn: string) => {
-    const B: Pt = [side.edgeX, side.breakY];
-    const T = side.rollTop;
+  const sideOf = (id: 'right' | 'left') => {
+    const mirror = id === 'left';
+    const geo = mirror ? right : left;
+    const lc = mirror ? lcR : lcL;
+    const fpId = `forepart-${id}`;
+    const fp = forepart(style, geo, !mirror && double);
+    pieces.push({ id: fpId, kind: 'forepart', shape: mirror ? fp.mirrored() : fp, grain: [[0, 1400], [0, 900]], anchor: [0, 1100], loft: 8, round: 10 });
+    pockets(set, style, geo, fpId, mirror, !mirror && o.ticketPocket === 'yes');
+    if (mirror && o.breastPocket === 'yes') {
+      // Breast welt on the wearer's left, tilted up toward the arm.
+      const welt = draft().M(100, 1283).L(196, 1295).L(196, 1317).L(100, 1305).Z();
+      pieces.push({ id: 'breast-welt', kind: 'welt', shape: welt, grain: [[0, 1400], [0, 900]], anchor: [0, 1100], loft: 3, round: 2, restsOn: fpId });
+      marks.push({ onPanels: [fpId], shape: line([[101, 1281], [196, 1293]]), kind: 'shadow', width: 3, strength: 0.4, blur: 2 });
+    }
+    const B: Pt = [geo.edgeX, geo.breakY];
     const m = (p: Pt): Pt => (mirror ? [-p[0], p[1]] : p);
     pieces.push({
-      id,
+      id: `lapel-${id}`,
       kind: 'lapel',
       shape: mirror ? lc.lapel.mirrored() : lc.lapel,
       grain: [[0, 1400], [0, 1000]],
       anchor: m(lc.gorge),
       loft: 8,
       round: 10,
-      mirrorGrainAbout: [m(B), m(T)],
-      restsOn,
+      mirrorGrainAbout: [m(B), m(geo.rollTop)],
+      restsOn: fpId,
     });
+    if (lc.collar) {
+      pieces.push({
+        id: `collar-${id}`,
+        kind: 'collar',
+        shape: mirror ? lc.collar.mirrored() : lc.collar,
+        grain: mirror ? [[60, 1530], [130, 1420]] : [[-60, 1530], [-130, 1420]],
+        anchor: m([-60, 1500]),
+        loft: 6,
+        round: 5,
+        restsOn: fpId,
+      });
+    }
+    // This side's lapel: its edge throws a soft shadow on its own forepart; pick stitching; gorge.
+    const own = [fpId, `lapel-${id}`, `collar-${id}`, `pocket-${id}`];
+    const edge = lc.outerEdge.map((p) => m([p[0] - 4, p[1] - 3]));
+    marks.push({ onPanels: [fpId], shape: line(edge), kind: 'shadow', width: 7, strength: 0.55, blur: 5 });
+    threads.push({ shape: line(lc.outerEdge.map((p) => m([p[0] + 5, p[1] + 1]))), width: 0.9, dash: '1.2 3', opacity: 0.22, onPanels: own });
+    if (lc.collar) {
+      marks.push({ onPanels: own, shape: line([m(lc.notch), m(lc.gorge)]), kind: 'seam', width: 1.8, strength: 0.55, blur: 0.6 });
+      marks.push({ onPanels: own, shape: line([m([lc.gorge[0] - 12, lc.gorge[1] + 10]), m([lc.notch[0] - 4, lc.notch[1] + 30])]), kind: 'shadow', width: 8, strength: 0.3, blur: 6 });
+    }
+    // The roll: a rounded ridge just inside the roll line.
+    const T = geo.rollTop;
+    marks.push({ onPanels: own, shape: line([m(lerpPt(B, T, 0.2)), m(lerpPt(B, T, 0.95))].map((p) => [p[0] - (mirror ? -6 : 6), p[1]] as Pt)), kind: 'ridge', width: 12, strength: 0.35, blur: 7 });
+    marks.push({ onPanels: own, shape: line([m(lerpPt(B, T, 0.1)), m(T)]), kind: 'seam', width: 1.2, strength: 0.25, blur: 1 });
   };
+  sideOf('right');
+  sideOf('left');
 
-  if (style.closure === 'double') {
-    // The under side first, completely, then the wrap on top of it.
-    pushLapel(underLapelId, lcL, left, false, 'forepart-right');
-    pieces.push({ id: 'collar-right', kind: 'collar', shape: lcL.collar, grain: [[-60, 1530], [-130, 1420]], anchor: [-60, 1500], loft: 6, round: 5, restsOn: 'forepart-right' });
-    pieces.push({ id: 'forepart-left', kind: 'forepart', shape: fpRight, grain: [[0, 1400], [0, 900]], anchor: [0, 1100], loft: 8, round: 10 });
-    pushLapel('lapel-left', lcR, right, true, 'forepart-left');
-    pieces.push({ id: 'collar-left', kind: 'collar', shape: lcR.collar.mirrored(), grain: [[60, 1530], [130, 1420]], anchor: [60, 1500], loft: 6, round: 5, restsOn: 'forepart-left' });
-  } else {
-    pushLapel(underLapelId, lcL, left, false, 'forepart-right');
-    pieces.push({ id: 'forepart-left', kind: 'forepart', shape: fpRight, grain: [[0, 1400], [0, 900]], anchor: [0, 1100], loft: 8, round: 10 });
-    pushLapel('lapel-left', lcR, right, true, 'forepart-left');
-    pieces.push({ id: 'collar-right', kind: 'collar', shape: lcL.collar, grain: [[-60, 1530], [-130, 1420]], anchor: [-60, 1500], loft: 6, round: 5, restsOn: 'forepart-right' });
-    pieces.push({ id: 'collar-left', kind: 'collar', shape: lcR.collar.mirrored(), grain: [[60, 1530], [130, 1420]], anchor: [60, 1500], loft: 6, round: 5, restsOn: 'forepart-left' });
-  }
-  // Inside of the back neck, seen through the neck opening.
+  // Inside of the back neck, seen through the neck opening: the coat's lining and collar stand.
   pieces.push({
     id: 'collar-back',
     kind: 'inside',
-    shape: draft().M(-50, 1530).Q(0, 1546, 50, 1530).L(46, 1514).Q(0, 1524, -46, 1514).Z(),
+    shape: draft().M(-52, 1531).Q(0, 1548, 52, 1531).L(47, 1510).Q(0, 1522, -47, 1510).Z(),
     grain: [[-50, 1530], [50, 1530]],
     anchor: [0, 1530],
     loft: 2,
     round: 4,
   });
 
-  // Flap pockets and breast welt, pattern-matched to the forepart (same grain and anchor). A flap
-  // ends a good inch short of the visible front edge; on a double-breasted it sits beyond the wrap.
-  const [flapX0, flapX1] = flapSpan(style, left);
-  const flapL = flap(flapX0, flapX1, FLAP_TOP_Y);
-  pieces.push({ id: 'flap-right', kind: 'flap', shape: flapL, grain: [[0, 1400], [0, 900]], anchor: [0, 1100], loft: 8, round: 3, restsOn: 'forepart-right' });
-  for (const f of [flapL, flapL.mirrored()]) marks.push({ only: ['flap', 'forepart'], shape: f, kind: 'seam', width: 1.4, strength: 0.35, blur: 0.7 });
-  pieces.push({ id: 'flap-left', kind: 'flap', shape: flapL.mirrored(), grain: [[0, 1400], [0, 900]], anchor: [0, 1100], loft: 8, round: 3, restsOn: 'forepart-left' });
-  const welt = draft().M(96, 1283).L(200, 1296).L(200, 1318).L(96, 1305).Z();
-  pieces.push({ id: 'breast-welt', kind: 'welt', shape: welt, grain: [[0, 1400], [0, 900]], anchor: [0, 1100], loft: 3, round: 2, restsOn: 'forepart-left' });
-
   // Sleeves last: they hang in front of the body.
   const sl = sleeve();
   pieces.push({ id: 'sleeve-right', kind: 'sleeve', shape: sl, grain: [[-240, 1440], [-243, 850]], anchor: [-240, 1440], loft: 60, round: 30 });
   pieces.push({ id: 'sleeve-left', kind: 'sleeve', shape: sl.mirrored(), grain: [[240, 1440], [243, 850]], anchor: [240, 1440], loft: 60, round: 30 });
 
-  // --- shading marks on the jacket ---
+  jacketMarks(set, style, false);
+
+  // Closure: buttons, buttonholes, the wrap's shadow and the pull of the fastening.
+  if (double) {
+    const rows = o.fastening === 'db6x2' ? [LOWER_BUTTON_Y, WAIST_BUTTON_Y] : [LOWER_BUTTON_Y, WAIST_BUTTON_Y];
+    for (const x of [-62, 62]) for (const y of rows) buttons.push({ at: [x, y], d: 21 });
+    if (o.fastening === 'db6x2') for (const x of [-80, 80]) buttons.push({ at: [x, WAIST_BUTTON_Y + 110], d: 21 });
+    const holes = o.fastening === 'db6x2' ? rows : [WAIST_BUTTON_Y];
+    for (const y of holes) threads.push({ shape: line([[-62, y], [-86, y]]), width: 2.2, opacity: 0.5 });
+    marks.push({ onPanels: ['forepart-right', 'pocket-right', 'ticket-right'], shape: line([[-97, WAIST_BUTTON_Y + 10], [-97, HEM_Y + 10]]), kind: 'shadow', width: 6, strength: 0.5, blur: 4 });
+    marks.push({ only: ['forepart', 'flap'], shape: line([[-60, WAIST_BUTTON_Y + 6], [40, 1140], [140, 1175]]), kind: 'crease', width: 8, strength: 0.25, blur: 9 });
+    marks.push({ only: ['forepart', 'flap'], shape: line([[-60, WAIST_BUTTON_Y - 6], [40, 1030], [140, 1000]]), kind: 'crease', width: 8, strength: 0.2, blur: 9 });
+  } else if (!style.open) {
+    const ys = o.fastening === 'sb1' ? [WAIST_BUTTON_Y] : o.fastening === 'sb2' ? [LOWER_BUTTON_Y, WAIST_BUTTON_Y] : [LOWER_BUTTON_Y, WAIST_BUTTON_Y, TOP_BUTTON_Y];
+    for (const y of ys) {
+      buttons.push({ at: [0, y], d: 21 });
+      threads.push({ shape: line([[0, y], [-14, y]]), width: 2.2, opacity: 0.5 });
+    }
+    const low = Math.min(...ys);
+    marks.push({ only: ['forepart', 'flap'], shape: line([[-20, left.breakY + 20], [-20, low - 12], [10, HEM_Y + 60], [60, HEM_Y]]), kind: 'shadow', width: 6, strength: 0.45, blur: 4 });
+    // X-shaped pull lines from the fastened waist button.
+    marks.push({ only: ['forepart', 'flap'], shape: line([[-6, WAIST_BUTTON_Y + 8], [-70, 1125], [-140, 1150]]), kind: 'crease', width: 7, strength: 0.25, blur: 8 });
+    marks.push({ only: ['forepart', 'flap'], shape: line([[6, WAIST_BUTTON_Y + 8], [70, 1125], [140, 1150]]), kind: 'crease', width: 7, strength: 0.25, blur: 8 });
+  } else {
+    // Open coat: buttons on the wearer's right, buttonholes on the left.
+    const ys = o.fastening === 'sb1' ? [WAIST_BUTTON_Y] : o.fastening === 'sb2' ? [LOWER_BUTTON_Y, WAIST_BUTTON_Y] : [LOWER_BUTTON_Y, WAIST_BUTTON_Y, TOP_BUTTON_Y - 40];
+    for (const y of ys) {
+      buttons.push({ at: [-78, y], d: 21 });
+      threads.push({ shape: line([[80, y], [62, y]]), width: 2.2, opacity: 0.5, onPanels: ['forepart-left'] });
+    }
+    for (const s of [1, -1]) marks.push({ only: ['forepart', 'flap'], shape: line([[s * -60, WAIST_BUTTON_Y], [s * -64, 900], [s * -110, HEM_Y]]), kind: 'shadow', width: 8, strength: 0.5, blur: 6 });
+  }
+  // Boutonnière on the wearer's left lapel.
+  if (o.lapel !== 'shawl') {
+    const p = lerpPt([-lcR.point[0], lcR.point[1]], [-lcR.gorge[0], lcR.gorge[1]], 0.45);
+    threads.push({ shape: line([[p[0] - 6, p[1] - 28], [p[0] - 16, p[1] - 50]]), width: 2, opacity: 0.45, onPanels: ['lapel-left'] });
+  }
+  cuffButtons(set);
+  return set;
+}
+
+/** Four kissing cuff buttons on the back edge of each sleeve, seen edge-on. */
+function cuffButtons(set: Draftset): void {
+  for (const s of [1, -1]) for (let i = 0; i < 4; i++) set.buttons.push({ at: [s * -284, CUFF_Y + 38 + i * 15], d: 14, squash: 0.45, layer: s === 1 ? 'near-arm' : 'far-arm' });
+}
+
+/** Seams, drape and sleeve folds of the jacket body, front or back. */
+function jacketMarks(set: Draftset, style: SuitStyle, back: boolean): void {
+  const { marks } = set;
+  const body: PanelKind[] = back ? ['forepart'] : ['forepart'];
   for (const s of [1, -1]) {
     const mx = (p: Pt): Pt => [s * p[0], p[1]];
     const L = (pts: Pt[]) => line(pts.map(mx));
@@ -428,92 +595,116 @@ function draftSuit(style: SuitStyle): Draftset {
       marks.push({ only, shape: L(pts), kind: 'crease', width: 2.5, strength: 0.45 * strength, blur: 1.2 });
       marks.push({ only, shape: L(pts), kind: 'seam', width: 1.2, strength: 0.22 * strength, blur: 0.7 });
     };
-    // Front dart from the pocket to the chest, and the side-body seam.
-    seam([[-98, FLAP_TOP_Y + 2], [-101, 1080], [-104, 1215]], ['forepart'], 0.8);
-    seam([[-172, 1262], [-164, 1100], [-166, FLAP_TOP_Y + 2]], ['forepart']);
+    if (back) {
+      // Side-body seam curving into the waist, and the shoulder blade's fullness.
+      seam([[-150, 1330], [-138, 1150], [-150, 980], [-160, HEM_Y + 2]], body);
+      marks.push({ only: body, shape: L([[-90, 1420], [-100, 1330]]), kind: 'ridge', width: 60, strength: 0.3, blur: 30 });
+      marks.push({ only: body, shape: L([[-70, 1180], [-80, 1060]]), kind: 'crease', width: 30, strength: 0.3, blur: 20 });
+    } else {
+      // Front dart from the pocket to the chest, and the side-body seam.
+      seam([[-98, FLAP_TOP_Y + 2], [-101, 1080], [-104, 1215]], body, 0.8);
+      seam([[-172, 1262], [-164, 1100], [-166, FLAP_TOP_Y + 2]], body);
+      // Forepart: chest fullness and a gentle drape line from the shoulder.
+      marks.push({ only: ['forepart', 'flap'], shape: L([[-120, 1380], [-125, 1300], [-135, 1200]]), kind: 'ridge', width: 40, strength: 0.25, blur: 25 });
+      // Jacket hem shadow on the trousers.
+      marks.push({ only: ['trouser', 'waistcoat'], shape: L([[-188, HEM_Y - 8], [-100, HEM_Y - 12], [-40, HEM_Y - 10]]), kind: 'shadow', width: 12, strength: 0.5, blur: 7 });
+    }
     // Shoulder seam.
-    seam([[-80, NECK_Y - 2], [-150, SHOULDER_Y + 26], [-222, SHOULDER_Y + 3]], ['forepart'], 0.7);
+    seam([[-80, NECK_Y - 2], [-150, SHOULDER_Y + 26], [-222, SHOULDER_Y + 3]], body, 0.7);
     // Sleeve-head seam and the shadow under the sleeve head.
-    seam([[-222, SHOULDER_Y + 2], [-226, 1405], [-214, 1345], [-203, 1283]], ['forepart', 'sleeve'], 1.2);
-    marks.push({ only: ['forepart'], shape: L([[-222, 1395], [-206, 1320], [-194, 1270], [-185, 1200]]), kind: 'shadow', width: 10, strength: 0.35, blur: 8 });
+    seam([[-222, SHOULDER_Y + 2], [-226, 1405], [-214, 1345], [-203, 1283]], [...body, 'sleeve'], 1.2);
+    marks.push({ only: body, shape: L([[-222, 1395], [-206, 1320], [-194, 1270], [-185, 1200]]), kind: 'shadow', width: 10, strength: 0.35, blur: 8 });
     // Under-arm: sleeve shadow cast on the side of the body.
-    marks.push({ only: ['forepart'], shape: L([[-196, 1270], [-194, 1100], [-192, 900]]), kind: 'shadow', width: 14, strength: 0.45, blur: 9 });
-    // Elbow: creases fanning from the inside of the elbow.
-    marks.push({ only: ['sleeve'], shape: L([[-209, 1090], [-240, 1070], [-262, 1072]]), kind: 'crease', width: 7, strength: 0.55, blur: 5 });
-    marks.push({ only: ['sleeve'], shape: L([[-208, 1055], [-236, 1040], [-255, 1044]]), kind: 'crease', width: 6, strength: 0.45, blur: 5 });
+    marks.push({ only: body, shape: L([[-196, 1270], [-194, 1100], [-192, 900]]), kind: 'shadow', width: 14, strength: 0.45, blur: 9 });
+    // Elbow: creases fanning from the inside of the elbow (its point from behind).
+    marks.push({ only: ['sleeve'], shape: L([[-209, 1090], [-240, 1070], [-262, 1072]]), kind: 'crease', width: 7, strength: back ? 0.3 : 0.55, blur: 5 });
+    marks.push({ only: ['sleeve'], shape: L([[-208, 1055], [-236, 1040], [-255, 1044]]), kind: 'crease', width: 6, strength: back ? 0.25 : 0.45, blur: 5 });
     marks.push({ only: ['sleeve'], shape: L([[-207, 1020], [-232, 1012]]), kind: 'crease', width: 5, strength: 0.35, blur: 4 });
     marks.push({ only: ['sleeve'], shape: L([[-210, 1072], [-245, 1056], [-266, 1058]]), kind: 'ridge', width: 8, strength: 0.35, blur: 6 });
-    // Sleeve: a long soft fall line down the front of the sleeve, and the cuff.
+    // Sleeve: a long soft fall line down the sleeve, and the cuff.
     marks.push({ only: ['sleeve'], shape: L([[-250, 1400], [-262, 1200], [-268, 1000], [-265, 880]]), kind: 'ridge', width: 14, strength: 0.3, blur: 10 });
     marks.push({ only: ['sleeve'], shape: L([[-196, CUFF_Y + 8], [-290, CUFF_Y + 2]]), kind: 'shadow', width: 3, strength: 0.3, blur: 2 });
-    // Forepart: chest fullness and a gentle drape line from the shoulder.
-    marks.push({ only: ['forepart', 'flap'], shape: L([[-120, 1380], [-125, 1300], [-135, 1200]]), kind: 'ridge', width: 40, strength: 0.25, blur: 25 });
-    // Flap: shadow cast under the flap, and the pocket's jet line.
-    marks.push({ only: ['forepart', 'flap'], shape: L([[flapX0 + 2, FLAP_TOP_Y - 60], [(flapX0 + flapX1) / 2, FLAP_TOP_Y - 60], [flapX1, FLAP_TOP_Y - 58]]), kind: 'shadow', width: 4, strength: 0.55, blur: 3 });
-    marks.push({ only: ['forepart', 'flap'], shape: L([[flapX0, FLAP_TOP_Y + 1], [flapX1, FLAP_TOP_Y + 3]]), kind: 'seam', width: 2.2, strength: 0.7, blur: 0.6 });
-    // Jacket hem shadow on the trousers.
-    marks.push({ only: ['trouser', 'waistcoat'], shape: L([[-188, HEM_Y - 8], [-100, HEM_Y - 12], [-40, HEM_Y - 10]]), kind: 'shadow', width: 12, strength: 0.5, blur: 7 });
+    // Hem: the jacket's edge turns under, a soft darkening along it.
+    marks.push({ only: body, shape: L([[-188, HEM_Y + 4], [-100, HEM_Y - 3]]), kind: 'shadow', width: 5, strength: 0.25, blur: 3 });
   }
-  // Lapel roll: the lapel's edge throws a soft shadow on the forepart; its roll catches the light.
-  for (const [lc, mirror] of [[lcL, false], [lcR, true]] as const) {
-    const m = (p: Pt): Pt => (mirror ? [-p[0], p[1]] : p);
-    const edge = lc.outerEdge.map((p) => m([p[0] - 4, p[1] - 3]));
-    marks.push({ only: ['forepart'], shape: line(edge), kind: 'shadow', width: 7, strength: 0.55, blur: 5 });
-    const stitch = lc.outerEdge.map((p) => m([p[0] + 5, p[1] + 1]));
-    threads.push({ shape: line(stitch), width: 0.9, dash: '1.2 3', opacity: 0.22 });
-    // Gorge seam and the notch.
-    marks.push({ only: ['forepart', 'lapel', 'collar'], shape: line([m(lc.notch), m(lc.gorge)]), kind: 'seam', width: 1.8, strength: 0.55, blur: 0.6 });
-    marks.push({ only: ['forepart', 'lapel', 'collar'], shape: line([m([lc.gorge[0] - 12, lc.gorge[1] + 10]), m([lc.notch[0] - 4, lc.notch[1] + 30])]), kind: 'shadow', width: 8, strength: 0.3, blur: 6 });
-  }
-  for (const side of [left, right]) {
-    const mirror = side === right;
-    const m = (p: Pt): Pt => (mirror ? [-p[0], p[1]] : p);
-    const B: Pt = [side.edgeX, side.breakY];
-    const T = side.rollTop;
-    // The roll itself: a rounded ridge just inside the roll line.
-    marks.push({ only: ['lapel', 'forepart'], shape: line([m(lerpPt(B, T, 0.2)), m(lerpPt(B, T, 0.95))].map((p) => [p[0] - (mirror ? -6 : 6), p[1]] as Pt)), kind: 'ridge', width: 12, strength: 0.35, blur: 7 });
-    marks.push({ only: ['lapel', 'forepart'], shape: line([m(lerpPt(B, T, 0.1)), m(T)]), kind: 'seam', width: 1.2, strength: 0.25, blur: 1 });
-  }
+  void style;
+}
 
-  // Closure: buttons, buttonholes, the wrap's shadow.
-  if (style.closure === 'double') {
-    for (const x of [-62, 62]) for (const y of [LOWER_BUTTON_Y, WAIST_BUTTON_Y]) buttons.push({ at: [x, y], d: 21 });
-    for (const x of [-80, 80]) buttons.push({ at: [x, WAIST_BUTTON_Y + 110], d: 21 });
-    for (const y of [LOWER_BUTTON_Y, WAIST_BUTTON_Y]) threads.push({ shape: line([[-62, y], [-86, y]]), width: 2.2, opacity: 0.5 });
-    marks.push({ only: ['forepart', 'flap'], shape: line([[-97, WAIST_BUTTON_Y + 10], [-97, HEM_Y + 10]]), kind: 'shadow', width: 6, strength: 0.5, blur: 4 });
-    // Pull of the fastening toward the far side.
-    marks.push({ only: ['forepart', 'flap'], shape: line([[-60, WAIST_BUTTON_Y + 6], [40, 1140], [140, 1175]]), kind: 'crease', width: 8, strength: 0.25, blur: 9 });
-    marks.push({ only: ['forepart', 'flap'], shape: line([[-60, WAIST_BUTTON_Y - 6], [40, 1030], [140, 1000]]), kind: 'crease', width: 8, strength: 0.2, blur: 9 });
-  } else if (!style.open) {
-    for (const y of [LOWER_BUTTON_Y, WAIST_BUTTON_Y]) {
-      buttons.push({ at: [0, y], d: 21 });
-      threads.push({ shape: line([[0, y], [-14, y]]), width: 2.2, opacity: 0.5 });
-    }
-    marks.push({ only: ['forepart', 'flap'], shape: line([[-20, WAIST_BUTTON_Y + 20], [-20, LOWER_BUTTON_Y - 12], [10, HEM_Y + 60], [60, HEM_Y]]), kind: 'shadow', width: 6, strength: 0.45, blur: 4 });
-    // X-shaped pull lines from the fastened waist button.
-    marks.push({ only: ['forepart', 'flap'], shape: line([[-6, WAIST_BUTTON_Y + 8], [-70, 1125], [-140, 1150]]), kind: 'crease', width: 7, strength: 0.25, blur: 8 });
-    marks.push({ only: ['forepart', 'flap'], shape: line([[6, WAIST_BUTTON_Y + 8], [70, 1125], [140, 1150]]), kind: 'crease', width: 7, strength: 0.25, blur: 8 });
-  } else {
-    // Open coat: buttons on the wearer's right, buttonholes on the left.
-    for (const y of [LOWER_BUTTON_Y, WAIST_BUTTON_Y]) {
-      buttons.push({ at: [-78, y], d: 21 });
-      threads.push({ shape: line([[80, y], [62, y]]), width: 2.2, opacity: 0.5 });
-    }
-    for (const s of [1, -1]) marks.push({ only: ['forepart', 'flap'], shape: line([[s * -60, WAIST_BUTTON_Y], [s * -64, 900], [s * -110, HEM_Y]]), kind: 'shadow', width: 8, strength: 0.5, blur: 6 });
-  }
-  // Boutonnière on the wearer's left lapel.
-  {
-    const p = lerpPt([-lcR.point[0], lcR.point[1]], [-lcR.gorge[0], lcR.gorge[1]], 0.45);
-    threads.push({ shape: line([[p[0] - 6, p[1] - 28], [p[0] - 16, p[1] - 50]]), width: 2, opacity: 0.45 });
-  }
-  // Four kissing cuff buttons on the back edge of each sleeve, seen edge-on.
-  for (const s of [1, -1]) for (let i = 0; i < 4; i++) buttons.push({ at: [s * -284, CUFF_Y + 38 + i * 15], d: 14, squash: 0.45, layer: s === 1 ? 'near-arm' : 'far-arm' });
-
-  return { pieces, marks, buttons, threads, sides: { left, right } };
+/** The coat from behind: back panels with the centre seam, vents, collar, sleeves, trousers. */
+function draftBack(style: SuitStyle): Draftset {
+  const o = style.o;
+  const set: Draftset = { pieces: [], marks: [], buttons: [], threads: [] };
+  const { pieces, marks } = set;
+  trousers(set, o, true);
+  const half = draft()
+    .M(0, 1510)
+    .Q(-40, 1508, -80, NECK_Y)
+    .Q(-150, SHOULDER_Y + 28, -232, SHOULDER_Y - 4)
+    .through([
+      [-238, 1400],
+      [-222, 1330],
+      [-200, 1286],
+    ])
+    .through([
+      [-180, 1180],
+      [-172, 1092],
+      [-180, 980],
+      [-188, 860],
+      [-190, HEM_Y + 2],
+    ])
+    .L(0, HEM_Y - 2)
+    .Z();
+  pieces.push({ id: 'back-right', kind: 'forepart', shape: half, grain: [[0, 1400], [0, 900]], anchor: [0, 1100], loft: 8, round: 10 });
+  pieces.push({ id: 'back-left', kind: 'forepart', shape: half.mirrored(), grain: [[0, 1400], [0, 900]], anchor: [0, 1100], loft: 8, round: 10 });
+  // The collar from behind: a band standing round the neck, its fall over the stand.
+  const collar = draft().M(-84, 1498).Q(-70, 1530, -56, 1536).Q(0, 1546, 56, 1536).Q(70, 1530, 84, 1498).Q(0, 1512, -84, 1498).Z();
+  pieces.push({ id: 'collar-back', kind: 'collar', shape: collar, grain: [[-80, 1520], [80, 1520]], anchor: [0, 1520], loft: 6, round: 5, restsOn: 'back-right' });
+  marks.push({ only: ['forepart'], shape: draft().M(-84, 1494).Q(0, 1508, 84, 1494), kind: 'shadow', width: 6, strength: 0.45, blur: 4 });
+  const sl = sleeve();
+  pieces.push({ id: 'sleeve-right', kind: 'sleeve', shape: sl, grain: [[-240, 1440], [-243, 850]], anchor: [-240, 1440], loft: 60, round: 30 });
+  pieces.push({ id: 'sleeve-left', kind: 'sleeve', shape: sl.mirrored(), grain: [[240, 1440], [243, 850]], anchor: [240, 1440], loft: 60, round: 30 });
+  jacketMarks(set, style, true);
+  // Centre back seam, down to the vent or the hem.
+  const ventTop = HEM_Y + 235;
+  const seamEnd = o.vents === 'single' ? ventTop : HEM_Y;
+  marks.push({ only: ['forepart'], shape: line([[0, 1508], [0, 1300], [0, seamEnd]]), kind: 'crease', width: 2.5, strength: 0.45, blur: 1.2 });
+  marks.push({ only: ['forepart'], shape: line([[0, 1508], [0, seamEnd]]), kind: 'seam', width: 1.3, strength: 0.3, blur: 0.7 });
+  const vent = (x: number, dir: number) => {
+    // The overlapping edge: a fine dark line with the shadow it casts, and its top bar.
+    marks.push({ only: ['forepart'], shape: line([[x, ventTop], [x + dir * 1, HEM_Y]]), kind: 'seam', width: 2, strength: 0.75, blur: 0.6 });
+    marks.push({ only: ['forepart'], shape: line([[x + dir * 4, ventTop - 10], [x + dir * 5, HEM_Y + 2]]), kind: 'shadow', width: 7, strength: 0.45, blur: 4 });
+    marks.push({ only: ['forepart'], shape: line([[x - dir * 3, ventTop - 6], [x - dir * 4, HEM_Y + 2]]), kind: 'ridge', width: 6, strength: 0.4, blur: 3 });
+    marks.push({ only: ['forepart'], shape: line([[x - dir * 22, ventTop + 4], [x, ventTop]]), kind: 'seam', width: 1.2, strength: 0.35, blur: 0.6 });
+  };
+  if (o.vents === 'single') vent(0, 1);
+  else if (o.vents === 'double') for (const s of [1, -1]) vent(s * -168, s);
+  // Hem shadow on the trousers.
+  marks.push({ only: ['trouser'], shape: line([[-188, HEM_Y - 8], [0, HEM_Y - 14], [188, HEM_Y - 8]]), kind: 'shadow', width: 12, strength: 0.5, blur: 7 });
+  cuffButtons(set);
+  return set;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Layout: body millimetres → native pixels, SVG fragments for what is not cloth.
+
+/** Detail view: chest, lapel and breast pocket of the wearer's left at 4 px/mm. */
+export const DETAIL_PX_PER_MM = 4;
+const DETAIL_ORIGIN: Pt = [-40, 1445];
+
+function detailProjection(): Projection {
+  const k = DETAIL_PX_PER_MM;
+  return {
+    pxPerMm: k,
+    project: (x, y) => [(x - DETAIL_ORIGIN[0]) * k, (DETAIL_ORIGIN[1] - y) * k],
+    squeeze: () => 1,
+  };
+}
+
+function projectionFor(view: ViewName): Projection {
+  if (view === 'three-quarter') return turnedProjection(28);
+  if (view === 'detail') return detailProjection();
+  return frontProjection();
+}
 
 function layerOf(id: string, turned: boolean): Layer {
   if (!turned) return 'torso';
@@ -528,63 +719,121 @@ function withLayer(d: Draft, layer: Layer): Draft {
   return d.mirrored(layer).mirrored(layer);
 }
 
-function underlaySvg(style: SuitStyle, proj: Projection): string {
+const SHIRTS = {
+  white: ['#dfe3e8', '#f6f7f9', '#dde1e6', '#cfd4da', '#f7f8fa', '#f2f4f6', '#c3c9d0'],
+  'light-blue': ['#b9cbe0', '#d8e4f1', '#b4c6dc', '#a9bcd3', '#dce7f3', '#d3e0ee', '#9fb3cb'],
+} as const;
+const TIES = {
+  burgundy: ['#2a1d2b', '#4a2f44', '#24182a', '#6d5a3a'],
+  navy: ['#141c33', '#27355e', '#10172b', '#8a93b0'],
+  silver: ['#8e9297', '#c4c7cb', '#7f8388', '#6a6e73'],
+  forest: ['#14281e', '#2a4a37', '#10211a', '#8a7a4a'],
+} as const;
+const SHOES = {
+  black: ['#3a2a22', '#1d1410', '#0e0a08'],
+  brown: ['#7a4a2a', '#4e2c17', '#2a170b'],
+} as const;
+
+function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string {
+  const o = style.o;
   const P = (x: number, y: number) => proj.project(x, y).map((v) => v.toFixed(1)).join(',');
   const d = (dr: Draft) => dr.toSvg(proj);
+  const k = proj.pxPerMm / 0.9;
+  const sh = SHIRTS[o.shirt];
+  const shoeC = SHOES[o.shoes];
+  const shoe = (s: number) =>
+    view === 'back'
+      ? draft()
+          .M(s * -62, 6)
+          .Q(s * -62, 58, s * -90, 62)
+          .L(s * -146, 62)
+          .Q(s * -172, 58, s * -172, 6)
+          .Q(s * -117, -6, s * -62, 6)
+          .Z()
+      : draft()
+          .M(s * -58, 6)
+          .Q(s * -60, 62, s * -100, 66)
+          .L(s * -135, 66)
+          .Q(s * -175, 62, s * -176, 6)
+          .Q(s * -117, -10, s * -58, 6)
+          .Z();
+  const cuff = (s: number) => draft(s === 1 ? 'near-arm' : 'far-arm').M(s * -196, CUFF_Y + 12).L(s * -291, CUFF_Y + 6).L(s * -290, CUFF_Y - 14).L(s * -199, CUFF_Y - 8).Z();
+  const [fx, fy] = proj.project(0, 0);
+  const defs = `
+  <defs>
+    <linearGradient id="bg" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#f1efec"/><stop offset="0.72" stop-color="#e8e5e1"/><stop offset="1" stop-color="#dcd8d2"/></linearGradient>
+    <radialGradient id="floor" cx="0.5" cy="0.5" r="0.5"><stop offset="0" stop-color="#000" stop-opacity="0.3"/><stop offset="0.6" stop-color="#000" stop-opacity="0.1"/><stop offset="1" stop-color="#000" stop-opacity="0"/></radialGradient>
+    <linearGradient id="shirt" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="${sh[0]}"/><stop offset="0.5" stop-color="${sh[1]}"/><stop offset="1" stop-color="${sh[2]}"/></linearGradient>
+    <linearGradient id="shoe" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${shoeC[0]}"/><stop offset="0.5" stop-color="${shoeC[1]}"/><stop offset="1" stop-color="${shoeC[2]}"/></linearGradient>
+    <filter id="soft" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="${(3 * k).toFixed(1)}"/></filter>
+    <filter id="soft8" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="${(8 * k).toFixed(1)}"/></filter>
+  </defs>
+  <rect width="${NATIVE_WIDTH}" height="${NATIVE_HEIGHT}" fill="url(#bg)"/>`;
+  // A soft contact shadow where the figure stands, and a wider, fainter one around it.
+  const floor = `
+  <ellipse cx="${fx}" cy="${fy + 2}" rx="${320 * proj.pxPerMm}" ry="${34 * proj.pxPerMm}" fill="url(#floor)" opacity="0.7"/>
+  <ellipse cx="${fx}" cy="${fy + 1}" rx="${210 * proj.pxPerMm}" ry="${14 * proj.pxPerMm}" fill="#000" opacity="0.35" filter="url(#soft8)"/>
+  <path d="${d(shoe(1))}" fill="url(#shoe)"/><path d="${d(shoe(-1))}" fill="url(#shoe)"/>
+  <path d="M${P(-150, 50)} Q${P(-117, 60)} ${P(-84, 50)}" stroke="#fff" stroke-width="${2 * k}" fill="none" opacity="0.25" filter="url(#soft)"/>
+  <path d="M${P(150, 50)} Q${P(117, 60)} ${P(84, 50)}" stroke="#fff" stroke-width="${2 * k}" fill="none" opacity="0.25" filter="url(#soft)"/>`;
+  const cuffs = `
+  <path d="${d(cuff(1))}" fill="${sh[5]}" stroke="${sh[6]}" stroke-width="${k}"/>
+  <path d="${d(withLayer(cuff(-1), proj.squeeze(0, 0) < 1 ? 'far-arm' : 'torso'))}" fill="${sh[4]}" stroke="${sh[6]}" stroke-width="${k}"/>`;
+  if (view === 'back') {
+    // From behind only the shirt collar shows above the coat's.
+    const band = draft().M(-58, 1520).Q(0, 1560, 58, 1520).L(52, 1498).Q(0, 1512, -52, 1498).Z();
+    return `${defs}${floor}<path d="${d(band)}" fill="url(#shirt)" stroke="${sh[6]}" stroke-width="${k}"/>${cuffs}`;
+  }
   const shirt = draft().M(-80, 1497).L(-50, 1516).L(50, 1516).L(80, 1497).L(125, 1440).L(125, 930).L(-125, 930).L(-125, 1440).Z();
   const band = draft().M(-52, 1516).Q(0, 1528, 52, 1516).L(50, 1490).Q(0, 1482, -50, 1490).Z();
   const leaf = draft().M(-8, 1474).L(-50, 1514).Q(-62, 1470, -76, 1428).Q(-40, 1438, -8, 1474).Z();
   const knot = draft().M(-17, 1486).L(17, 1486).L(12, 1446).L(-12, 1446).Z();
   const blade = draft().M(-12, 1446).L(12, 1446).L(40, 1080).L(0, 1040).L(-40, 1080).Z();
-  const shoe = (s: number) =>
-    draft()
-      .M(s * -58, 6)
-      .Q(s * -60, 62, s * -100, 66)
-      .L(s * -135, 66)
-      .Q(s * -175, 62, s * -176, 6)
-      .Q(s * -117, -10, s * -58, 6)
-      .Z();
-  const cuff = (s: number) => draft(s === 1 ? 'near-arm' : 'far-arm').M(s * -196, CUFF_Y + 12).L(s * -291, CUFF_Y + 6).L(s * -290, CUFF_Y - 14).L(s * -199, CUFF_Y - 8).Z();
-  const [fx, fy] = proj.project(0, 0);
-  const tieStripes = Array.from({ length: 14 }, (_, i) => {
-    const y = 1480 - i * 32;
-    return `<path d="M${P(-60, y)} L${P(60, y - 40)}" stroke="#6d5a3a" stroke-width="3" opacity="0.55"/>`;
-  }).join('');
-  return `
-  <defs>
-    <linearGradient id="bg" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#efedea"/><stop offset="0.7" stop-color="#e6e3df"/><stop offset="1" stop-color="#d9d5cf"/></linearGradient>
-    <radialGradient id="floor" cx="0.5" cy="0.5" r="0.5"><stop offset="0" stop-color="#000" stop-opacity="0.28"/><stop offset="1" stop-color="#000" stop-opacity="0"/></radialGradient>
-    <linearGradient id="shirt" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="#dfe3e8"/><stop offset="0.5" stop-color="#f6f7f9"/><stop offset="1" stop-color="#dde1e6"/></linearGradient>
-    <linearGradient id="tie" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="#2a1d2b"/><stop offset="0.45" stop-color="#4a2f44"/><stop offset="1" stop-color="#24182a"/></linearGradient>
-    <linearGradient id="shoe" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#3a2a22"/><stop offset="0.5" stop-color="#1d1410"/><stop offset="1" stop-color="#0e0a08"/></linearGradient>
-    <filter id="soft"><feGaussianBlur stdDeviation="3"/></filter>
-    <filter id="soft8"><feGaussianBlur stdDeviation="8"/></filter>
-    <clipPath id="tieclip"><path d="${d(knot)} ${d(blade)}"/></clipPath>
-  </defs>
-  <rect width="${NATIVE_WIDTH}" height="${NATIVE_HEIGHT}" fill="url(#bg)"/>
-  <ellipse cx="${fx}" cy="${fy + 2}" rx="${260 * proj.pxPerMm}" ry="${26 * proj.pxPerMm}" fill="url(#floor)"/>
-  <path d="${d(shoe(1))}" fill="url(#shoe)"/><path d="${d(shoe(-1))}" fill="url(#shoe)"/>
-  <path d="M${P(-150, 50)} Q${P(-117, 60)} ${P(-84, 50)}" stroke="#8a7466" stroke-width="2" fill="none" opacity="0.6" filter="url(#soft)"/>
-  <path d="M${P(150, 50)} Q${P(117, 60)} ${P(84, 50)}" stroke="#8a7466" stroke-width="2" fill="none" opacity="0.6" filter="url(#soft)"/>
+  let tie = '';
+  if (o.tie !== 'none') {
+    const tc = TIES[o.tie];
+    const stripes = Array.from({ length: 14 }, (_, i) => {
+      const y = 1480 - i * 32;
+      return `<path d="M${P(-60, y)} L${P(60, y - 40)}" stroke="${tc[3]}" stroke-width="${3 * k}" opacity="0.45"/>`;
+    }).join('');
+    tie = `
+  <defs><linearGradient id="tie" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="${tc[0]}"/><stop offset="0.45" stop-color="${tc[1]}"/><stop offset="1" stop-color="${tc[2]}"/></linearGradient>
+  <clipPath id="tieclip"><path d="${d(knot)} ${d(blade)}"/></clipPath></defs>
+  <g clip-path="url(#tieclip)"><path d="${d(knot)} ${d(blade)}" fill="url(#tie)"/>${stripes}</g>
+  <path d="${d(knot)}" fill="none" stroke="#000" stroke-opacity="0.35" stroke-width="${1.5 * k}"/>
+  <path d="M${P(-12, 1446)} L${P(12, 1446)}" stroke="#000" stroke-opacity="0.45" stroke-width="${2.5 * k}" filter="url(#soft)"/>`;
+  } else {
+    // No tie: the collar is left open at the neck, the placket runs down with its buttons.
+    const open = draft().M(-22, 1500).L(0, 1440).L(22, 1500).Z();
+    tie = `<path d="${d(open)}" fill="#000" opacity="0.12" filter="url(#soft)"/>
+  ${[1395, 1320, 1245, 1170].map((y) => `<circle cx="${proj.project(0, y)[0].toFixed(1)}" cy="${proj.project(0, y)[1].toFixed(1)}" r="${(4.5 * proj.pxPerMm).toFixed(1)}" fill="${sh[1]}" stroke="${sh[6]}" stroke-width="${0.8 * k}"/>`).join('')}`;
+  }
+  return `${defs}${floor}
   <path d="${d(shirt)}" fill="url(#shirt)"/>
-  <path d="${d(band)}" fill="#cfd4da"/>
-  <path d="M${P(-8, 1474)} L${P(-8, 1300)} M${P(8, 1474)} L${P(8, 1300)}" stroke="#b9c0c8" stroke-width="1.2"/>
-  <g clip-path="url(#tieclip)">
-    <path d="${d(knot)} ${d(blade)}" fill="url(#tie)"/>
-    ${tieStripes}
-  </g>
-  <path d="${d(knot)}" fill="none" stroke="#000" stroke-opacity="0.35" stroke-width="1.5"/>
-  <path d="M${P(-12, 1446)} L${P(12, 1446)}" stroke="#000" stroke-opacity="0.45" stroke-width="2.5" filter="url(#soft)"/>
-  <path d="${d(leaf)}" fill="#f7f8fa" stroke="#c3c9d0" stroke-width="1.4"/>
-  <path d="${d(leaf.mirrored())}" fill="#f2f4f6" stroke="#c3c9d0" stroke-width="1.4"/>
-  <path d="M${P(-70, 1434)} Q${P(-40, 1444)} ${P(-12, 1472)}" stroke="#9aa3ad" stroke-width="5" fill="none" opacity="0.5" filter="url(#soft)"/>
-  <path d="M${P(70, 1434)} Q${P(40, 1444)} ${P(12, 1472)}" stroke="#9aa3ad" stroke-width="5" fill="none" opacity="0.5" filter="url(#soft)"/>
-  <path d="${d(cuff(1))}" fill="#f2f4f6" stroke="#c3c9d0" stroke-width="1"/>
-  <path d="${d(withLayer(cuff(-1), proj.squeeze(0, 0) < 1 ? 'far-arm' : 'torso'))}" fill="#eef0f3" stroke="#c3c9d0" stroke-width="1"/>
-  ${style.waistcoat ? '' : ''}`;
+  <path d="${d(band)}" fill="${sh[3]}"/>
+  <path d="M${P(-8, 1474)} L${P(-8, 1100)} M${P(8, 1474)} L${P(8, 1100)}" stroke="${sh[6]}" stroke-width="${1.2 * k}"/>
+  ${tie}
+  <path d="${d(leaf)}" fill="${sh[4]}" stroke="${sh[6]}" stroke-width="${1.4 * k}"/>
+  <path d="${d(leaf.mirrored())}" fill="${sh[5]}" stroke="${sh[6]}" stroke-width="${1.4 * k}"/>
+  <path d="M${P(-70, 1434)} Q${P(-40, 1444)} ${P(-12, 1472)}" stroke="#7d8793" stroke-width="${5 * k}" fill="none" opacity="0.45" filter="url(#soft)"/>
+  <path d="M${P(70, 1434)} Q${P(40, 1444)} ${P(12, 1472)}" stroke="#7d8793" stroke-width="${5 * k}" fill="none" opacity="0.45" filter="url(#soft)"/>
+  ${cuffs}`;
 }
 
-function buttonSvg(b: Button, proj: Projection, i: number): string {
+const HORN = {
+  'horn-dark': [
+    ['#6a4e3a', '#3b2a1f', '#1d140f'],
+    ['#62493a', '#35261c', '#1a120d'],
+    ['#705341', '#3e2d22', '#1f1611'],
+  ],
+  'horn-light': [
+    ['#c9a57a', '#9a744c', '#6b4a2c'],
+    ['#d2b089', '#a27d55', '#704f31'],
+    ['#c29e72', '#936d46', '#654528'],
+  ],
+} as const;
+
+function buttonSvg(b: Button, proj: Projection, i: number, matching: boolean): string {
   const [cx, cy] = proj.project(b.at[0], b.at[1], b.layer ?? 'torso');
   const squeeze = proj.squeeze(b.at[0], b.at[1], b.layer ?? 'torso');
   const r = (b.d / 2) * proj.pxPerMm;
@@ -592,54 +841,80 @@ function buttonSvg(b: Button, proj: Projection, i: number): string {
   const holes =
     b.squash === undefined
       ? [[-1, -1], [1, -1], [-1, 1], [1, 1]]
-          .map(([dx, dy]) => `<circle cx="${(cx + dx * r * 0.22 * squeeze).toFixed(2)}" cy="${(cy + dy * r * 0.22).toFixed(2)}" r="${(r * 0.1).toFixed(2)}" fill="#0b0706"/>`)
+          .map(([dx, dy]) => `<circle cx="${(cx + dx * r * 0.22 * squeeze).toFixed(2)}" cy="${(cy + dy * r * 0.22).toFixed(2)}" r="${(r * 0.1).toFixed(2)}" fill="#0b0706" opacity="${matching ? 0.7 : 1}"/>`)
           .join('')
       : '';
-  return `
-  <ellipse cx="${cx.toFixed(2)}" cy="${(cy + r * 0.25).toFixed(2)}" rx="${(rx * 1.05).toFixed(2)}" ry="${(r * 1.05).toFixed(2)}" fill="#000" opacity="0.35" filter="url(#bshadow)"/>
-  <ellipse cx="${cx.toFixed(2)}" cy="${cy.toFixed(2)}" rx="${rx.toFixed(2)}" ry="${r.toFixed(2)}" fill="url(#horn${i % 3})"/>
-  <ellipse cx="${cx.toFixed(2)}" cy="${cy.toFixed(2)}" rx="${(rx * 0.72).toFixed(2)}" ry="${(r * 0.72).toFixed(2)}" fill="none" stroke="#000" stroke-opacity="0.35" stroke-width="${(r * 0.12).toFixed(2)}"/>
+  // Matching buttons are cloth-coloured (drawn as cloth beneath): here only their rim and holes.
+  const face = matching
+    ? `<ellipse cx="${cx.toFixed(2)}" cy="${cy.toFixed(2)}" rx="${rx.toFixed(2)}" ry="${r.toFixed(2)}" fill="url(#sheen)"/>`
+    : `<ellipse cx="${cx.toFixed(2)}" cy="${(cy + r * 0.25).toFixed(2)}" rx="${(rx * 1.05).toFixed(2)}" ry="${(r * 1.05).toFixed(2)}" fill="#000" opacity="0.35" filter="url(#bshadow)"/>
+  <ellipse cx="${cx.toFixed(2)}" cy="${cy.toFixed(2)}" rx="${rx.toFixed(2)}" ry="${r.toFixed(2)}" fill="url(#horn${i % 3})"/>`;
+  return `${face}
+  <ellipse cx="${cx.toFixed(2)}" cy="${cy.toFixed(2)}" rx="${(rx * 0.72).toFixed(2)}" ry="${(r * 0.72).toFixed(2)}" fill="none" stroke="#000" stroke-opacity="${matching ? 0.28 : 0.35}" stroke-width="${(r * 0.12).toFixed(2)}"/>
   ${holes}`;
 }
 
-function overlaySvg(set: Draftset, proj: Projection): string {
+function overlaySvg(set: Draftset, proj: Projection, o: StyleOptions): string {
+  const matching = o.buttons === 'matching';
+  const horn = HORN[o.buttons === 'matching' ? 'horn-dark' : o.buttons];
   return `
   <defs>
-    <radialGradient id="horn0" cx="0.38" cy="0.32" r="0.75"><stop offset="0" stop-color="#6a4e3a"/><stop offset="0.55" stop-color="#3b2a1f"/><stop offset="1" stop-color="#1d140f"/></radialGradient>
-    <radialGradient id="horn1" cx="0.4" cy="0.3" r="0.75"><stop offset="0" stop-color="#62493a"/><stop offset="0.6" stop-color="#35261c"/><stop offset="1" stop-color="#1a120d"/></radialGradient>
-    <radialGradient id="horn2" cx="0.36" cy="0.34" r="0.75"><stop offset="0" stop-color="#705341"/><stop offset="0.5" stop-color="#3e2d22"/><stop offset="1" stop-color="#1f1611"/></radialGradient>
-    <filter id="bshadow"><feGaussianBlur stdDeviation="1.6"/></filter>
+    ${horn.map((c, i) => `<radialGradient id="horn${i}" cx="0.38" cy="0.32" r="0.75"><stop offset="0" stop-color="${c[0]}"/><stop offset="0.55" stop-color="${c[1]}"/><stop offset="1" stop-color="${c[2]}"/></radialGradient>`).join('')}
+    <radialGradient id="sheen" cx="0.35" cy="0.3" r="0.8"><stop offset="0" stop-color="#fff" stop-opacity="0.22"/><stop offset="0.5" stop-color="#fff" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="0.25"/></radialGradient>
+    <filter id="bshadow"><feGaussianBlur stdDeviation="${(1.6 * proj.pxPerMm / 0.9).toFixed(2)}"/></filter>
   </defs>
-  ${set.buttons.map((b, i) => buttonSvg(b, proj, i)).join('')}`;
+  ${set.buttons.map((b, i) => buttonSvg(b, proj, i, matching)).join('')}`;
 }
 
-function markToShade(m: Mark, proj: Projection): ShadeMark {
-  return { path: m.shape.toSvg(proj), kind: m.kind, width: m.width, strength: m.strength, blur: m.blur, fill: m.fill, only: m.only };
+/** Matching buttons are cloth: one panel per body volume, domed by the shading like any panel. */
+function matchingButtonPieces(set: Draftset): void {
+  const byLayer = new Map<Layer, Button[]>();
+  for (const b of set.buttons) {
+    const l = b.layer ?? 'torso';
+    if (!byLayer.has(l)) byLayer.set(l, []);
+    byLayer.get(l)!.push(b);
+  }
+  for (const [layer, bs] of byLayer) {
+    const d = draft(layer);
+    for (const b of bs) {
+      // An ellipse as four quarter curves (the drafting has no arc).
+      const r = b.d / 2;
+      const rx = r * (b.squash ?? 1);
+      const [x, y] = b.at;
+      const c = 0.5523;
+      d.M(x + rx, y).C(x + rx, y + r * c, x + rx * c, y + r, x, y + r).C(x - rx * c, y + r, x - rx, y + r * c, x - rx, y).C(x - rx, y - r * c, x - rx * c, y - r, x, y - r).C(x + rx * c, y - r, x + rx, y - r * c, x + rx, y).Z();
+    }
+    set.pieces.push({ id: `buttons-${layer}`, kind: 'button', shape: d, grain: [[0, 1400], [0, 900]], anchor: [0, 1100], loft: 4, round: 4 });
+  }
 }
 
-/** The drafted source of one view; rasterised by `build.ts`. */
-export function draftCutView(cut: string, view: string): CutViewSource {
+function markToShade(m: Mark, proj: Projection, k: number): ShadeMark {
+  return { path: m.shape.toSvg(proj), kind: m.kind, width: m.width * k, strength: m.strength, blur: m.blur * k, fill: m.fill, only: m.only, onPanels: m.onPanels, dash: m.dash };
+}
+
+/** The drafted source of one view with these style options (the cut's preset when none are given). */
+export function draftCutView(cut: string, view: string, options?: StyleOptions): CutViewSource {
   const entry = CUT_STYLES[cut];
   if (!entry) throw new Error(`Unknown cut "${cut}"`);
   if (!(VIEWS as readonly string[]).includes(view)) throw new Error(`Unknown view "${view}" for cut "${cut}"`);
-  const turned = view === 'three-quarter';
-  const proj = turned ? turnedProjection(28) : frontProjection();
-  const set = draftSuit(entry.style);
+  const v = view as ViewName;
+  const style: SuitStyle = { o: options ?? resolveOptions(cut), open: entry.style.open };
+  const turned = v === 'three-quarter';
+  const proj = projectionFor(v);
+  // Widths, blurs and volumes are drafted for the standard 0.9 px/mm layout.
+  const k = proj.pxPerMm / 0.9;
+  const set = v === 'back' ? draftBack(style) : draftSuit(style);
+  if (style.o.buttons === 'matching') matchingButtonPieces(set);
 
-  // A pocket lies on its own forepart: the wrap of a double-breasted covers the under side's flap.
-  for (const [flapId, fpId] of [['flap-right', 'forepart-right'], ['flap-left', 'forepart-left']]) {
-    const fi = set.pieces.findIndex((p) => p.id === flapId);
-    const [flapPiece] = set.pieces.splice(fi, 1);
-    set.pieces.splice(set.pieces.findIndex((p) => p.id === fpId) + 1, 0, flapPiece);
-  }
   if (turned) {
     // The far arm hangs behind the torso and the far leg behind the near one.
-    const rank = (id: string) => (id === 'sleeve-left' ? 0 : id === 'trouser-left' ? 1 : id === 'trouser-right' ? 2 : 3);
+    const rank = (id: string) => (id === 'sleeve-left' ? 0 : id.endsWith('-left') && (id.startsWith('trouser') || id.startsWith('turnup')) ? 1 : id.startsWith('trouser') || id.startsWith('turnup') ? 2 : 3);
     set.pieces.sort((a, b) => rank(a.id) - rank(b.id));
     set.buttons = set.buttons.filter((b) => b.layer !== 'far-arm');
+    set.pieces = set.pieces.filter((p) => p.id !== 'buttons-far-arm');
   }
   const panels: PanelSpec[] = set.pieces.map((p) => {
-    const layer = layerOf(p.id, turned);
+    const layer = p.id === 'buttons-near-arm' ? 'near-arm' : layerOf(p.id, turned);
     const shape = withLayer(p.shape, layer);
     let grainAngle = projectedAngle(proj, p.grain[0], p.grain[1], layer);
     if (p.mirrorGrainAbout) {
@@ -654,8 +929,8 @@ export function draftCutView(cut: string, view: string): CutViewSource {
       grainAngle,
       pxPerMm: proj.pxPerMm,
       anchor: [ax, ay],
-      loft: p.loft,
-      round: p.round,
+      loft: p.loft * k,
+      round: p.round * k,
       squeeze: proj.squeeze(p.anchor[0], p.anchor[1], layer),
       restsOn: p.restsOn,
       profile: p.profile ?? (p.kind === 'sleeve' || p.kind === 'trouser' ? 'cylinder' : 'canvas'),
@@ -663,8 +938,8 @@ export function draftCutView(cut: string, view: string): CutViewSource {
   });
   // Thread is cloth-matched, so buttonholes and pick stitching are drawn into the shading.
   const marks = [
-    ...set.marks.map((m) => markToShade(m, proj)),
-    ...set.threads.map((t) => ({ path: t.shape.toSvg(proj), kind: 'seam' as const, width: t.width, strength: t.opacity, blur: 0, dash: t.dash })),
+    ...set.marks.map((m) => markToShade(m, proj, k)),
+    ...set.threads.map((t) => ({ path: t.shape.toSvg(proj), kind: 'seam' as const, width: t.width * k, strength: t.opacity, blur: 0, dash: t.dash?.split(' ').map((x) => String(Number(x) * k)).join(' '), onPanels: t.onPanels })),
   ];
   return {
     cut,
@@ -672,9 +947,10 @@ export function draftCutView(cut: string, view: string): CutViewSource {
     width: NATIVE_WIDTH,
     height: NATIVE_HEIGHT,
     pxPerMm: proj.pxPerMm,
+    zoom: k,
     panels,
     marks,
-    underlay: underlaySvg(entry.style, proj),
-    overlay: overlaySvg(set, proj),
+    underlay: underlaySvg(style, proj, v),
+    overlay: overlaySvg(set, proj, style.o),
   };
 }

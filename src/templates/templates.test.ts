@@ -7,10 +7,10 @@ import { SHADE_ONE, loadCutView, readCachedCutView, shippedViews, templateVersio
 const views = shippedViews();
 
 describe('shipped templates', () => {
-  it('cover three cuts, each with a front and a three-quarter view', () => {
+  it('cover three cuts, each with a front, three-quarter, back and detail view', () => {
     expect(new Set(views.map((v) => v.cut))).toEqual(new Set(['single-breasted', 'double-breasted', 'three-piece']));
     for (const cut of ['single-breasted', 'double-breasted', 'three-piece'])
-      expect(views.filter((v) => v.cut === cut).map((v) => v.view).sort()).toEqual(['front', 'three-quarter']);
+      expect(views.filter((v) => v.cut === cut).map((v) => v.view).sort()).toEqual(['back', 'detail', 'front', 'three-quarter']);
   });
 
   describe.each(views.map((v) => [`${v.cut}/${v.view}`, v.cut, v.view]))('%s', (_label, cut, view) => {
@@ -36,9 +36,9 @@ describe('shipped templates', () => {
         else e.partial++;
         perPanel.set(lv.panel[k], e);
       }
-      // Every panel owns pixels (except those a turned view hides entirely).
+      // Every panel owns pixels (except those a turned view hides entirely, or a detail crops away).
       const visible = t.panels.filter((_, i) => (perPanel.get(i)?.full ?? 0) > 0);
-      expect(visible.length).toBeGreaterThanOrEqual(t.panels.length - 2);
+      if (view !== 'detail') expect(visible.length).toBeGreaterThanOrEqual(t.panels.length - 2);
       // Edges carry intermediate coverage: a garment silhouette of this size has thousands of them.
       const partial = [...perPanel.values()].reduce((a, e) => a + e.partial, 0);
       expect(partial).toBeGreaterThan(2000);
@@ -52,8 +52,17 @@ describe('shipped templates', () => {
     it('has the panels a tailor expects, with their own grain and a real-world scale', async () => {
       const t = await load();
       const ids = new Set(t.panels.map((p) => p.id));
-      for (const id of ['forepart-left', 'forepart-right', 'sleeve-left', 'sleeve-right', 'lapel-left', 'lapel-right', 'collar-left', 'collar-right', 'flap-left', 'flap-right', 'breast-welt', 'trouser-left', 'trouser-right'])
+      if (view === 'back') {
+        for (const id of ['back-left', 'back-right', 'collar-back', 'sleeve-left', 'sleeve-right', 'trouser-left', 'trouser-right']) expect(ids, id).toContain(id);
+        return;
+      }
+      for (const id of ['forepart-left', 'forepart-right', 'sleeve-left', 'sleeve-right', 'lapel-left', 'lapel-right', 'collar-left', 'collar-right', 'pocket-left', 'pocket-right', 'breast-welt', 'trouser-left', 'trouser-right'])
         expect(ids, id).toContain(id);
+      if (view === 'detail') {
+        // Close up: the weave at 4 px/mm.
+        for (const p of t.panels) expect(p.pxPerMm).toBe(4);
+        return;
+      }
       if (cut === 'three-piece') expect(ids).toContain('waistcoat-left');
       const grain = (id: string) => t.panels.find((p) => p.id === id)!.grainAngle;
       // Lapels are the forepart turned back over the roll line: their stripes run at an angle.
@@ -106,7 +115,7 @@ describe('template disk cache', () => {
     dirs.push(dir);
     const a = await loadCutView('single-breasted', 'front', { cacheDir: dir });
     const files = await readdir(dir);
-    expect(files).toEqual([`single-breasted.front.${a.version}.bin`]);
+    expect(files).toEqual([expect.stringMatching(new RegExp(`^single-breasted\\.front\\.[0-9a-f]{8}\\.${a.version}\\.bin$`))]);
     const t = performance.now();
     const b = (await readCachedCutView(dir, 'single-breasted', 'front'))!;
     expect(performance.now() - t).toBeLessThan(1000);

@@ -13,6 +13,7 @@ export type PanelKind =
   | 'trouser'
   | 'waistband'
   | 'waistcoat'
+  | 'button'
   | 'inside';
 
 /** A piece of cloth as drawn in a view. */
@@ -58,6 +59,8 @@ export interface ShadeMark {
   dash?: string;
   /** Drawn only where the topmost panel is of one of these kinds. */
   only?: PanelKind[];
+  /** Drawn only where the topmost panel is one of these (by id): one side's marks never show on the other. */
+  onPanels?: string[];
 }
 
 /** Everything a drawn view is made from, in native pixels; its hash is the template version. */
@@ -68,6 +71,8 @@ export interface CutViewSource {
   height: number;
   /** The view's nominal scale: the texture is generated at this px/mm. */
   pxPerMm: number;
+  /** Image px per px of the standard 0.9 px/mm layout (a detail view is zoomed): volumes and blurs scale by it. */
+  zoom?: number;
   /** Back to front. */
   panels: PanelSpec[];
   marks: ShadeMark[];

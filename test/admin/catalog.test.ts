@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startTestApp, startTestDatabase, waitFor, type TestApp } from '../helpers/harness.ts';
+import { stylistFor } from '../helpers/session.ts';
 import { consoleClient, createAccount, signIn, type Console } from './helpers.ts';
 
 let pg: Awaited<ReturnType<typeof startTestDatabase>>;
@@ -128,7 +129,7 @@ describe('families and colours', () => {
     const black = colors.find((c: any) => c.slug === 'black');
     expect(await merch.json('DELETE', `/api/admin/colors/${black.id}`)).toEqual({ outcome: 'deleted' });
 
-    const ordered = await json(await fetch(`${t.url}/api/renders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ family: 'test-pinstripe', color: 'navy', cuts: ['single-breasted'] }) }));
+    const ordered = await json(await (await stylistFor(t)).fetch('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ family: 'test-pinstripe', color: 'navy', cuts: ['single-breasted'] }) }));
     await waitFor(async () => (await json(await fetch(`${t.url}/api/renders/${ordered.renders[0].id}`))).status === 'succeeded');
 
     const navy = colors.find((c: any) => c.slug === 'navy');
@@ -143,7 +144,7 @@ describe('families and colours', () => {
     expect((await stylistCatalog()).map((f) => f.id)).not.toContain('test-pinstripe');
     expect((await merch.json('GET', '/api/admin/families?status=archived')).items.map((f: any) => f.slug)).toEqual(['test-pinstripe']);
     // An archived family cannot be ordered any more.
-    const refused = await fetch(`${t.url}/api/renders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ family: 'test-pinstripe', color: 'grey', cuts: ['single-breasted'] }) });
+    const refused = await (await stylistFor(t)).fetch('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ family: 'test-pinstripe', color: 'grey', cuts: ['single-breasted'] }) });
     expect(refused.status).toBe(422);
 
     const unused = await merch.json('POST', '/api/admin/families', { slug: 'short-lived', name: 'Short Lived', design, colors: [{ slug: 'a', name: 'A', hex: '#123456' }] });

@@ -16,6 +16,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { browserSuite, E2E_TEST_TIMEOUT_MS, poll, screenshot } from '../helpers/browser.ts';
 import { json, type TestApp } from '../helpers/harness.ts';
+import { stylistFor } from '../helpers/session.ts';
 import { clothPhoto, consoleClient, createAccount, PASSWORD, signIn } from './helpers.ts';
 
 const suite = browserSuite();
@@ -138,7 +139,7 @@ describe('admin console in Chromium', { timeout: E2E_TEST_TIMEOUT_MS }, () => {
     const name = unique('Lino Archivado');
     const { slug } = await family(email, name);
     // A stylist renders it: from now on, deleting it would lose history, so the console archives it.
-    const ordered = await fetch(`${t.url}/api/renders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ family: slug, color: 'arena', cuts: ['single-breasted'] }) });
+    const ordered = await (await stylistFor(t)).fetch('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ family: slug, color: 'arena', cuts: ['single-breasted'] }) });
     expect([200, 202]).toContain(ordered.status);
     await ordered.arrayBuffer();
 

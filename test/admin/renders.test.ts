@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorker, type WorkerHandle } from '../../src/jobs/worker.ts';
 import { json, startTestApp, startTestDatabase, waitFor, type TestApp } from '../helpers/harness.ts';
 import { consoleClient, createAccount, signIn, type Console } from './helpers.ts';
-import { associateSession } from '../helpers/session.ts';
+import { associateSession, stylistFor } from '../helpers/session.ts';
 
 let pg: Awaited<ReturnType<typeof startTestDatabase>>;
 let t: TestApp;
@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 async function order(family: string, color: string, cuts = ['single-breasted']) {
-  const res = await fetch(`${t.url}/api/renders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ family, color, cuts }) });
+  const res = await (await stylistFor(t)).fetch('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ family, color, cuts }) });
   const body = await json(res);
   if (!body.renders) throw new Error(`order failed: ${res.status} ${JSON.stringify(body)}`);
   return body.renders as Array<{ id: string; status: string }>;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateFabricTexture } from '../../src/fabrics/index.ts';
 import { photographCloth } from '../../src/fabrics/cloth-photo/synthetic.ts';
 import { json, startTestApp, startTestDatabase, type TestApp } from '../helpers/harness.ts';
+import { stylistFor } from '../helpers/session.ts';
 
 /**
  * Issue 12 part 2: an associate uploads a whole phone photo of cloth, with no width and no crop. The
@@ -34,7 +35,7 @@ function form(data: Buffer, fields: Record<string, string> = {}) {
 
 describe('a phone photo uploaded with no width', () => {
   it('the stylist app gets the cloth found, straightened and measured; overriding the width makes another swatch', async () => {
-    const res = await fetch(`${t.url}/api/swatch-uploads`, { method: 'POST', body: form(photo) });
+    const res = await (await stylistFor(t)).fetch('/api/swatch-uploads', { method: 'POST', body: form(photo) });
     expect(res.status).toBe(201);
     const up = await json(res);
     const e = up.estimate;
@@ -52,7 +53,7 @@ describe('a phone photo uploaded with no width', () => {
     expect(up.width * e.mmPerPx).toBeCloseTo(up.widthMm, 0);
 
     // The associate measures it otherwise: the same cloth at another width is another swatch.
-    const other = await fetch(`${t.url}/api/swatch-uploads`, { method: 'POST', body: form(Buffer.from(stored), { widthMm: String(Math.round(e.widthMm * 2)) }) }).then((r) => json(r));
+    const other = await (await stylistFor(t)).fetch('/api/swatch-uploads', { method: 'POST', body: form(Buffer.from(stored), { widthMm: String(Math.round(e.widthMm * 2)) }) }).then((r) => json(r));
     expect(other.id).not.toBe(up.id);
     expect(other.widthMm).toBe(Math.round(e.widthMm * 2));
     expect(other.estimate).toBeUndefined();

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startTestApp, startTestDatabase, waitFor, type TestApp } from '../helpers/harness.ts';
+import { stylistFor } from '../helpers/session.ts';
 import { itWithReference, referencePath } from '../helpers/reference.ts';
 
 /** What the admin console saves — photographed colours and photo views — renders in the workers. */
@@ -18,7 +19,7 @@ afterAll(async () => {
 });
 
 async function render(body: unknown) {
-  const res = await json(await fetch(`${t.url}/api/renders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+  const res = await json(await (await stylistFor(t)).fetch('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
   expect(res.renders, JSON.stringify(res)).toBeDefined();
   const done = await waitFor(async () => {
     const r = await json(await fetch(`${t.url}/api/renders/${res.renders[0].id}`));

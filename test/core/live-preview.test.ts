@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startTestApp, startTestDatabase, waitFor, type TestApp } from '../helpers/harness.ts';
+import { associateSession, type Session } from '../helpers/session.ts';
 
 /**
  * The live preview's fast path (issue 11): a preview-only order renders on the API replica that
@@ -10,8 +11,9 @@ import { json, startTestApp, startTestDatabase, waitFor, type TestApp } from '..
 let pg: Awaited<ReturnType<typeof startTestDatabase>>;
 let t: TestApp;
 
-const post = (url: string, body: unknown, base = t.url) =>
-  fetch(`${base}${url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+/** Previews are ordered by a signed-in associate (on another replica, signed in there). */
+let associate: Session;
+const post = (url: string, body: unknown, who = associate) => who.send('POST', url, body);
 
 async function jobsFor(renderId: string): Promise<number> {
   const { rows } = await t.rt.pool.query(`SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE payload->>'renderId' = $1`, [renderId]);
@@ -21,6 +23,7 @@ async function jobsFor(renderId: string): Promise<number> {
 beforeAll(async () => {
   pg = await startTestDatabase();
   t = await startTestApp({ databaseUrl: pg.url, worker: false });
+  associate = await associateSession(t);
 });
 
 afterAll(async () => {
@@ -77,10 +80,11 @@ describe('live preview', () => {
   it('hands a preview to the queue when this replica\'s render threads are saturated', async () => {
     const busy = await startTestApp({ databaseUrl: pg.url, worker: false, seedDemo: false, env: { RENDER_THREADS: '1', RENDER_THREAD_QUEUE_MAX: '1' } });
     try {
+      const there = await associateSession(busy);
       const colours = ['navy', 'mid-blue', 'stone'];
       const answers = await Promise.all(
         ['single-breasted', 'double-breasted', 'three-piece'].flatMap((cut) =>
-          colours.map((color) => post('/api/renders', { family: 'hopsack-travel', color, cuts: [cut], view: 'three-quarter', sizes: ['preview'] }, busy.url).then(json)),
+          colours.map((color) => post('/api/renders', { family: 'hopsack-travel', color, cuts: [cut], view: 'three-quarter', sizes: ['preview'] }, there).then(json)),
         ),
       );
       const renders = answers.map((a) => a.renders[0]);

@@ -1,6 +1,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startTestApp, startTestDatabase, type TestApp } from '../helpers/harness.ts';
+import { stylistFor } from '../helpers/session.ts';
 
 /**
  * The contract as a client sees it: /docs/json from a running app is a valid OpenAPI 3 document that
@@ -189,7 +190,7 @@ describe('answers are checked against their schema', () => {
   });
 
   it('keeps the 422 with the field path for a request that breaks it', async () => {
-    const res = await fetch(`${t.url}/api/renders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ family: 'x', cuts: [] }) });
+    const res = await (await stylistFor(t)).fetch('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ family: 'x', cuts: [] }) });
     expect(res.status).toBe(422);
     const body = await json(res);
     expect(body.error).toMatchObject({ code: 'validation_failed', message: 'cuts: choose at least one cut' });

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startTestApp, startTestDatabase, waitFor, type TestApp } from '../helpers/harness.ts';
-import { createStaff, signInAs } from '../helpers/session.ts';
+import { associateSession, createStaff, signInAs, type Session } from '../helpers/session.ts';
 
 let pg: Awaited<ReturnType<typeof startTestDatabase>>;
 let t: TestApp;
@@ -9,14 +9,17 @@ let t: TestApp;
 beforeAll(async () => {
   pg = await startTestDatabase();
   t = await startTestApp({ databaseUrl: pg.url });
+  associate = await associateSession(t);
 });
 afterAll(async () => {
   await t?.close();
   await pg?.stop();
 });
 
+/** Renders are ordered by a signed-in associate, from the app's own origin. */
+let associate: Session;
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(t.url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  associate.fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
 async function waitSucceeded(id: string) {
   return waitFor(async () => {

@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startS3TestServer, type S3TestServer } from '../../src/storage/s3-test-server.ts';
 import { json, startTestApp, startTestDatabase, waitFor, type TestApp } from '../helpers/harness.ts';
+import { stylistFor } from '../helpers/session.ts';
 
 /** The whole server with STORAGE=s3 against an S3-compatible server started by the test. */
 let pg: Awaited<ReturnType<typeof startTestDatabase>>;
@@ -32,7 +33,7 @@ afterAll(async () => {
 
 describe('renders stored in S3', () => {
   it('writes the images to the bucket and serves them back', async () => {
-    const res = await json(await fetch(`${t.url}/api/renders`, {
+    const res = await json(await (await stylistFor(t)).fetch('/api/renders', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ family: 'sharkskin', color: 'silver', cuts: ['double-breasted'] }),

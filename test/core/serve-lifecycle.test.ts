@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, json, tempDir, testEnv, waitFor } from '../helpers/harness.ts';
 import { startAtelier, stopAll, type AtelierProcess } from '../helpers/processes.ts';
+import { ADMIN_ENV, adminSessionAt } from '../helpers/session.ts';
 
 /** `atelier serve` as a user runs it: embedded PostgreSQL, local files, demo catalog, worker. */
 const running: AtelierProcess[] = [];
@@ -37,14 +38,15 @@ describe('atelier serve on a laptop', () => {
     dataDir = await tempDir('atelier-data-');
     await chmod(dataDir, 0o755);
     const port = await freePort();
-    const env = { NODE_ENV: 'development', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', EMBEDDED_PG_PORT: String(await freePort()), LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '4000', TEMPLATE_CACHE_DIR: testEnv().TEMPLATE_CACHE_DIR! };
+    const env = { NODE_ENV: 'development', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', EMBEDDED_PG_PORT: String(await freePort()), LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '4000', TEMPLATE_CACHE_DIR: testEnv().TEMPLATE_CACHE_DIR!, ...ADMIN_ENV };
     const api = `http://127.0.0.1:${port}`;
 
     const first = startAtelier(['serve'], env);
     running.push(first);
     await first.waitForOutput(/Atelier is ready/, 60_000);
     expect(first.output()).toMatch(/demo catalog seeded/);
-    const res = await fetch(`${api}/api/renders`, {
+    const admin = await adminSessionAt(api);
+    const res = await admin.fetch('/api/renders', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ family: 'herringbone', color: 'grey', cuts: ['single-breasted'] }),

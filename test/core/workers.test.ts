@@ -2,21 +2,25 @@ import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, json, startTestDatabase, tempDir, testEnv, waitFor } from '../helpers/harness.ts';
 import { startAtelier, stopAll, type AtelierProcess } from '../helpers/processes.ts';
+import { ADMIN_ENV, adminSessionAt, type Session } from '../helpers/session.ts';
 
 /** Real processes against one database: an API with no worker, and separate worker processes. */
 let pg: Awaited<ReturnType<typeof startTestDatabase>>;
 let env: Record<string, string>;
 const running: AtelierProcess[] = [];
 let api: string;
+/** Renders are ordered by a signed-in person: here the administrator the server creates at start. */
+let stylist: Session;
 
 beforeAll(async () => {
   pg = await startTestDatabase();
   const port = await freePort();
-  env = testEnv({ DATABASE_URL: pg.url, FILES_DIR: await tempDir('atelier-files-'), LOG_LEVEL: 'info', HOST: '127.0.0.1' });
+  env = testEnv({ DATABASE_URL: pg.url, FILES_DIR: await tempDir('atelier-files-'), LOG_LEVEL: 'info', HOST: '127.0.0.1', ...ADMIN_ENV });
   const server = startAtelier(['serve'], { ...env, PORT: String(port), RUN_WORKER: 'false' });
   running.push(server);
   await server.waitForOutput(/Atelier is ready/);
   api = `http://127.0.0.1:${port}`;
+  stylist = await adminSessionAt(api);
 });
 
 afterAll(async () => {
@@ -26,7 +30,7 @@ afterAll(async () => {
 });
 
 async function order(family: string, color: string, cut: string, view: string, requestId?: string) {
-  const res = await fetch(`${api}/api/renders`, {
+  const res = await stylist.fetch('/api/renders', {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(requestId ? { 'x-request-id': requestId } : {}) },
     body: JSON.stringify({ family, color, cuts: [cut], view }),

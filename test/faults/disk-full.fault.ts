@@ -5,6 +5,7 @@ import pg from 'pg';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startTestApp, startTestDatabase, tempDir, waitFor, type TestApp } from '../helpers/harness.ts';
+import { stylistFor } from '../helpers/session.ts';
 
 /**
  * Issue 13 item 11: a full disk under the files directory. A real 4 MiB tmpfs when we may mount one
@@ -47,11 +48,11 @@ afterAll(async () => {
   await rm(mountDir, { recursive: true, force: true });
 });
 
-function upload() {
+async function upload() {
   const body = new FormData();
   body.append('widthMm', '60');
   body.append('file', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'cloth.jpg');
-  return fetch(`${app.url}/api/swatch-uploads`, { method: 'POST', body });
+  return (await stylistFor(app)).fetch('/api/swatch-uploads', { method: 'POST', body });
 }
 
 /** Fills the filesystem to the last byte with one file. */
@@ -97,7 +98,7 @@ describe('a full disk', () => {
     expect(ready.status).toBe(503);
     expect((await json(ready)).failed).toContain('storage');
 
-    const ordered = await fetch(`${app.url}/api/renders`, {
+    const ordered = await (await stylistFor(app)).fetch('/api/renders', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ family: 'herringbone', color: 'grey', cuts: ['single-breasted'], sizes: ['preview'] }),
@@ -115,7 +116,7 @@ describe('a full disk', () => {
     await rm(filler);
     expect((await fetch(`${app.url}/readyz`)).status).toBe(200);
     expect((await upload()).status).toBe(201);
-    const again = await fetch(`${app.url}/api/renders`, {
+    const again = await (await stylistFor(app)).fetch('/api/renders', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ family: 'herringbone', color: 'grey', cuts: ['single-breasted'], sizes: ['preview'] }),

@@ -2,6 +2,7 @@ import http from 'node:http';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startTestApp, startTestDatabase, waitFor, type TestApp } from '../helpers/harness.ts';
+import { stylistFor } from '../helpers/session.ts';
 
 /**
  * Issue 13 item 6: progress streams are bounded per client and in all, and however many are open,
@@ -18,7 +19,7 @@ beforeAll(async () => {
   app = await startTestApp({ databaseUrl: pgServer.url, worker: false, env: { TRUST_PROXY: 'true', SSE_MAX_PER_CLIENT: '3', SSE_MAX: '5' } });
   sqlClient = new pg.Client({ connectionString: pgServer.url });
   await sqlClient.connect();
-  const res = await fetch(`${app.url}/api/renders`, {
+  const res = await (await stylistFor(app)).fetch('/api/renders', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ family: 'herringbone', color: 'grey', cuts: ['single-breasted', 'double-breasted'] }),

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, startTestDatabase, type TestApp } from '../helpers/harness.ts';
+import { stylistFor } from '../helpers/session.ts';
 
 /**
  * Issue 13 item 2: a small PNG declaring a huge image (just under UPLOAD_MAX_PIXELS) used to be
@@ -54,7 +55,7 @@ describe('uploads of huge photos', () => {
         const form = new FormData();
         form.set('file', new Blob([new Uint8Array(bomb)], { type: 'image/png' }), 'cloth.png');
         form.set('widthMm', '300');
-        const res = await fetch(`${t.url}/api/swatch-uploads`, { method: 'POST', body: form });
+        const res = await (await stylistFor(t)).fetch('/api/swatch-uploads', { method: 'POST', body: form });
         return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as { error: { code: string; message: string } } };
       }),
     );

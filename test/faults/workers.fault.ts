@@ -2,6 +2,7 @@ import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, json, startTestDatabase, tempDir, testEnv, waitFor } from '../helpers/harness.ts';
+import { ADMIN_ENV, adminSessionAt, type Session } from '../helpers/session.ts';
 import { startAtelier, stopAll, type AtelierProcess } from '../helpers/processes.ts';
 
 /**
@@ -26,8 +27,11 @@ function startWorker(extra: Record<string, string> = {}): AtelierProcess {
   return w;
 }
 
+const stylists: Record<string, Session> = {};
 async function order(api: string, body: Record<string, unknown>): Promise<{ status: number; render: any }> {
-  const res = await fetch(`${api}/api/renders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  // Each API process has its own session secret unless JWT_SECRET is set: sign in to the one asked.
+  stylists[api] ??= await adminSessionAt(api);
+  const res = await stylists[api].fetch('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const payload = await json(res);
   return { status: res.status, render: payload.renders?.[0] ?? payload };
 }
@@ -44,7 +48,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 
 beforeAll(async () => {
   pg = await startTestDatabase();
-  env = testEnv({ DATABASE_URL: pg.url, FILES_DIR: await tempDir('atelier-files-'), LOG_LEVEL: 'info', HOST: '127.0.0.1' });
+  env = testEnv({ DATABASE_URL: pg.url, FILES_DIR: await tempDir('atelier-files-'), LOG_LEVEL: 'info', HOST: '127.0.0.1', ...ADMIN_ENV });
 });
 
 afterAll(async () => {

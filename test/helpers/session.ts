@@ -32,22 +32,38 @@ export interface Session {
 }
 
 /** Signs in through the API, as the stylist app's sign-in screen does. */
-export async function signInAs(t: TestApp, email: string, password = TEST_PASSWORD): Promise<Session> {
-  const res = await fetch(`${t.url}/api/admin/login`, {
+export function signInAs(t: TestApp, email: string, password = TEST_PASSWORD): Promise<Session> {
+  return signInAt(t.url, email, password);
+}
+
+/**
+ * Signs in to a server at `url` (one started as a process, whose accounts come from ADMIN_EMAIL /
+ * ADMIN_PASSWORD — see adminEnv).
+ */
+export async function signInAt(url: string, email: string, password = TEST_PASSWORD): Promise<Session> {
+  const res = await fetch(`${url}/api/admin/login`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', origin: t.url },
+    headers: { 'content-type': 'application/json', origin: url },
     body: JSON.stringify({ email, password }),
   });
   if (res.status !== 200) throw new Error(`sign-in of ${email} failed: ${res.status} ${await res.text()}`);
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
   const call = (path: string, init: RequestInit = {}) =>
-    fetch(t.url + path, { ...init, headers: { origin: t.url, cookie, ...(init.headers as Record<string, string> | undefined) } });
+    fetch(url + path, { ...init, headers: { origin: url, cookie, ...(init.headers as Record<string, string> | undefined) } });
   return {
     cookie,
     fetch: call,
     send: (method, path, body) =>
       call(path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) }),
   };
+}
+
+/** Env for a server started as a process: the administrator it creates at start, to sign in as. */
+export const ADMIN_ENV = { ADMIN_EMAIL: 'admin@atelier.test', ADMIN_PASSWORD: TEST_PASSWORD } as const;
+
+/** Signs in to a process-started server as the administrator of ADMIN_ENV. */
+export function adminSessionAt(url: string): Promise<Session> {
+  return signInAt(url, ADMIN_ENV.ADMIN_EMAIL, ADMIN_ENV.ADMIN_PASSWORD);
 }
 
 /** A new associate, signed in: what most stylist tests need first. */
@@ -64,5 +80,13 @@ export async function signInBrowser(context: BrowserContext, t: TestApp, options
   const session = await associateSession(t, options);
   const value = session.cookie.slice(SESSION_COOKIE.length + 1);
   await context.addCookies([{ name: SESSION_COOKIE, value, url: t.url, httpOnly: true, sameSite: 'Strict' }]);
+  return session;
+}
+
+const stylists = new WeakMap<TestApp, Promise<Session & { email: string; id: string }>>();
+/** One signed-in associate per test app, for tests that order renders or upload cloth but test something else. */
+export function stylistFor(t: TestApp): Promise<Session & { email: string; id: string }> {
+  let session = stylists.get(t);
+  if (!session) stylists.set(t, (session = associateSession(t)));
   return session;
 }

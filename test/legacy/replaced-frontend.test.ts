@@ -7,7 +7,7 @@ import { parseCatalogDocument } from '../../src/catalog/catalog-file.ts';
 import { importCatalog } from '../../src/catalog/import.ts';
 import { deltaE2000, hexToLab, linearToLab, srgbToLinear } from '../../src/fabrics/color.ts';
 import { json, REFERENCE_DIR, startTestApp, startTestDatabase, waitFor, type TestApp } from '../helpers/harness.ts';
-import { createStaff, signInAs } from '../helpers/session.ts';
+import { createStaff, signInAs, stylistFor } from '../helpers/session.ts';
 import { allowedByReplacedFrontEnd } from './next-image.ts';
 
 /**
@@ -189,7 +189,7 @@ describe('the replaced Next.js front end, unchanged, against Atelier', () => {
     }
     // The swatch_url resolved to the colour itself, not to a photographed cloth: the very render
     // Atelier's own app gets for that colour.
-    const direct = await json(await fetch(`${t.url}/api/renders`, {
+    const direct = await json(await (await stylistFor(t)).fetch('/api/renders', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ family: 'super-120s-twill', color: 'navy', cuts: ['recto'] }),

@@ -59,19 +59,20 @@ describe('atelier backup and restore', { timeout: 240_000 }, () => {
     await createAccount(t, 'associate@example.com', 'associate');
     const form = new FormData();
     form.append('file', new Blob([(await clothPhoto('#35506B')).jpeg], { type: 'image/jpeg' }), 'cloth.jpg');
-    const upload = await json(await fetch(`${t.url}/api/swatch-uploads`, { method: 'POST', body: form }));
+    // Cloth is photographed, renders ordered and looks saved by a signed-in associate.
+    const associate = await associateSession(t);
+    const upload = await json(await associate.fetch('/api/swatch-uploads', { method: 'POST', body: form }));
     const orders = [
       { family: 'city-pinstripe', color: 'navy', cuts: ['single-breasted', 'double-breasted'] },
       { family: 'city-pinstripe', swatchUploadId: upload.id, cuts: ['single-breasted'], sizes: ['preview'] },
     ];
     const ids: string[] = [];
     for (const order of orders) {
-      const body = await json(await fetch(`${t.url}/api/renders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(order) }));
+      const body = await json(await associate.fetch('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(order) }));
       ids.push(...body.renders.map((r: any) => r.id));
     }
     for (const id of ids) await waitFor(async () => (await json(await fetch(`${t.url}/api/renders/${id}`))).status === 'succeeded', 60_000);
-    // Looks are saved by a signed-in associate, for a client record.
-    const associate = await associateSession(t);
+    // A look is saved for a client record.
     const look = await associate.send('POST', '/api/looks', { title: 'Mr Okafor, wedding', clientName: 'Mr Okafor', renderIds: ids.slice(0, 2) });
     expect(look.status).toBe(201);
   });

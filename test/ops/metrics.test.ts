@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorker, type WorkerHandle } from '../../src/jobs/worker.ts';
 import { startMetricsServer } from '../../src/ops/metrics.ts';
 import { freePort, json, startTestApp, startTestDatabase, testEnv, type TestApp } from '../helpers/harness.ts';
+import { associateSession, type Session } from '../helpers/session.ts';
 import { startAtelier, stopAll } from '../helpers/processes.ts';
 
 const TOKEN = 'metrics-token-for-the-test-0123';
@@ -45,13 +46,14 @@ describe('/metrics', { timeout: 120_000 }, () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     return parseExposition(await res.text());
   };
-  const post = (path: string, body: unknown) =>
-    fetch(t.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  let associate: Session;
+  const post = (path: string, body: unknown) => associate.send('POST', path, body);
 
   beforeAll(async () => {
     db = await startTestDatabase();
     // No worker at first: a render stays queued, so the queue gauges and an open event stream can be seen.
     t = await startTestApp({ databaseUrl: db.url, worker: false, env: { METRICS_TOKEN: TOKEN } });
+    associate = await associateSession(t);
   });
   afterAll(async () => {
     await worker?.stop();
@@ -107,7 +109,7 @@ describe('/metrics', { timeout: 120_000 }, () => {
   it('counts rejected uploads by reason', async () => {
     const form = new FormData();
     form.append('file', new Blob([Buffer.from('these are not the pixels of a cloth')], { type: 'image/jpeg' }), 'cloth.jpg');
-    const res = await fetch(`${t.url}/api/swatch-uploads`, { method: 'POST', body: form });
+    const res = await associate.fetch('/api/swatch-uploads', { method: 'POST', body: form });
     expect(res.status).toBe(415);
     const { code } = (await json(res)).error;
     const m = await scrape();

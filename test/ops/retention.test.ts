@@ -6,7 +6,7 @@ import { listStoredObjects } from '../../src/ops/inventory.ts';
 import { clothPhoto } from '../admin/helpers.ts';
 import { json, startTestApp, startTestDatabase, testEnv, waitFor, type TestApp } from '../helpers/harness.ts';
 import { startAtelier } from '../helpers/processes.ts';
-import { associateSession } from '../helpers/session.ts';
+import { associateSession, type Session } from '../helpers/session.ts';
 
 const RETENTION_ENV = {
   RETENTION_FAILED_RENDERS_DAYS: '7',
@@ -23,8 +23,8 @@ describe('retention', { timeout: 180_000 }, () => {
   const ids: Record<string, string> = {};
   const filesRoot = () => (t.config.storage as { root: string }).root;
 
-  const post = async (p: string, body: unknown) =>
-    json(await fetch(t.url + p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+  let associate: Session;
+  const post = async (p: string, body: unknown) => json(await associate.send('POST', p, body));
   const render = async (order: Record<string, unknown>) => {
     const id = (await post('/api/renders', { family: 'city-pinstripe', cuts: ['single-breasted'], sizes: ['preview'], ...order })).renders[0].id as string;
     await waitFor(async () => (await json(await fetch(`${t.url}/api/renders/${id}`))).status === 'succeeded', 60_000);
@@ -33,7 +33,7 @@ describe('retention', { timeout: 180_000 }, () => {
   const upload = async (hex: string) => {
     const form = new FormData();
     form.append('file', new Blob([(await clothPhoto(hex)).jpeg], { type: 'image/jpeg' }), 'cloth.jpg');
-    return (await json(await fetch(`${t.url}/api/swatch-uploads`, { method: 'POST', body: form }))).id as string;
+    return (await json(await associate.fetch('/api/swatch-uploads', { method: 'POST', body: form }))).id as string;
   };
   const exists = async (table: string, id: string) =>
     (await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(table)} WHERE id = ${id}`.execute(t.rt.db)).rows[0]!.n === '1';
@@ -49,6 +49,7 @@ describe('retention', { timeout: 180_000 }, () => {
   beforeAll(async () => {
     pg = await startTestDatabase();
     t = await startTestApp({ databaseUrl: pg.url, env: RETENTION_ENV });
+    associate = await associateSession(t);
     const db = t.rt.db;
     const daysAgo = (n: number) => sql`now() - make_interval(days => ${n})`;
 
@@ -67,7 +68,6 @@ describe('retention', { timeout: 180_000 }, () => {
     for (const id of [ids.oldUpload, ids.usedUpload]) await sql`UPDATE swatch_uploads SET created_at = ${daysAgo(40)} WHERE id = ${id}`.execute(db);
 
     // Looks are saved by a signed-in associate, for a client record.
-    const associate = await associateSession(t);
     const lookId = async (body: Record<string, unknown>) => {
       const { token } = await json(await associate.send('POST', '/api/looks', { clientName: 'Retention client', ...body }));
       return (await sql<{ id: string }>`SELECT id FROM looks WHERE token = ${token}`.execute(db)).rows[0]!.id;

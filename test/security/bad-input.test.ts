@@ -33,10 +33,10 @@ async function expectRefusal(res: Response, status: number | RegExp, message: Re
 describe('a NUL character in any string', () => {
   it('is refused on the replaced API, renders, login and swatch cards, before the database sees it', async () => {
     await expectRefusal(await post('/generate', { family_id: 'a\u0000b', color_id: 'navy' }), 400, /NUL|control character/i);
-    await expectRefusal(await post('/api/renders', { family: 'a\u0000b', cuts: ['single-breasted'] }), 400, /family_id|family/);
+    const associate = await associateSession(t);
+    await expectRefusal(await associate.send('POST', '/api/renders', { family: 'a\u0000b', cuts: ['single-breasted'] }), 400, /family_id|family/);
     await expectRefusal(await post('/api/admin/login', { email: 'a\u0000b@example.com', password: 'x' }), 400, /email/);
     await expectRefusal(await fetch(`${t.url}/api/swatches/%00/%00.jpg`), 400, /family/);
-    const associate = await associateSession(t);
     await expectRefusal(await associate.fetch('/api/renders?cursor=%00'), 400, /cursor/);
     await expectRefusal(await associate.send('POST', '/api/looks', { title: 'x', clientName: 'x\u0000', renderIds: [] }), 400, /^clientName: /);
     await expectRefusal(await associate.send('POST', '/api/clients', { name: 'Ana', notes: '\u0000' }), 400, /^notes: /);
@@ -53,7 +53,8 @@ describe('a photographed cloth cropped with fractional pixels', () => {
     // A stated width keeps the crop as framed: without one, the cloth is found and straightened inside it.
     form.append('widthMm', '80');
     form.append('file', new Blob([photo], { type: 'image/jpeg' }), 'cloth.jpg');
-    const res = await fetch(`${t.url}/api/swatch-uploads`, { method: 'POST', body: form });
+    const associate = await associateSession(t);
+    const res = await associate.fetch('/api/swatch-uploads', { method: 'POST', body: form });
     const body = await json(res);
     expect(res.status, JSON.stringify(body)).toBe(201);
     // (The cloth is then found and straightened within the framed box: it is at most the box.)
@@ -63,7 +64,7 @@ describe('a photographed cloth cropped with fractional pixels', () => {
     const outside = new FormData();
     outside.append('crop', JSON.stringify({ left: 0.5, top: 0, width: 800, height: 600 }));
     outside.append('file', new Blob([photo], { type: 'image/jpeg' }), 'cloth.jpg');
-    await expectRefusal(await fetch(`${t.url}/api/swatch-uploads`, { method: 'POST', body: outside }), 422, /inside the 800 × 600 photo/);
+    await expectRefusal(await associate.fetch('/api/swatch-uploads', { method: 'POST', body: outside }), 422, /inside the 800 × 600 photo/);
   });
 });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clothPhoto, consoleClient, createAccount, signIn } from '../admin/helpers.ts';
+import { associateSession } from '../helpers/session.ts';
 import { json, startTestApp, startTestDatabase, type TestApp } from '../helpers/harness.ts';
 
 /** Issue 13 item 10: an upload never changes once made; another width is another swatch. */
@@ -31,7 +32,8 @@ async function widthOf(id: string): Promise<number> {
 
 describe('swatch uploads are immutable', () => {
   it('the stylist re-uploading a photo with another width gets a new swatch; the first keeps its scale', async () => {
-    const post = (w: string) => fetch(`${t.url}/api/swatch-uploads`, { method: 'POST', body: form(w) }).then((r) => json(r));
+    const stylist = await associateSession(t);
+    const post = (w: string) => stylist.fetch('/api/swatch-uploads', { method: 'POST', body: form(w) }).then((r) => json(r));
     const first = await post('60');
     const second = await post('100');
     expect(first.id).toBeDefined();

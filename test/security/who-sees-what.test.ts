@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clothPhoto } from '../admin/helpers.ts';
 import { loadConfig } from '../../src/config.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { startRuntime } from '../../src/runtime.ts';
@@ -18,6 +19,10 @@ afterAll(async () => {
   await t?.close();
   await pg?.stop();
 });
+
+async function clothJpeg() {
+  return (await clothPhoto('#3A4F6B')).jpeg;
+}
 
 async function order(s: Session, color: string): Promise<string[]> {
   const res = await s.send('POST', '/api/renders', { family: 'super-120s-twill', color, cuts: ['single-breasted'] });
@@ -76,6 +81,43 @@ describe('History', () => {
     const days = (new Date(expiresAt).getTime() - Date.now()) / 86_400_000;
     expect(days).toBeGreaterThan(44.9);
     expect(days).toBeLessThan(45.1);
+  });
+});
+
+describe('ordering renders and uploading cloth photos', () => {
+  const renderCount = async () => (await t.rt.pool.query(`SELECT count(*)::int AS n FROM renders`)).rows[0].n as number;
+  const uploadCount = async () => (await t.rt.pool.query(`SELECT count(*)::int AS n FROM swatch_uploads`)).rows[0].n as number;
+
+  it('need a signed-in account on the Atelier API; refused calls write nothing', async () => {
+    const renders = await renderCount();
+    const uploads = await uploadCount();
+    const ordered = await fetch(`${t.url}/api/renders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: t.url },
+      body: JSON.stringify({ family: 'super-120s-twill', color: 'navy', cuts: ['single-breasted'], sizes: ['preview'] }),
+    });
+    expect(ordered.status).toBe(401);
+    expect((await json(ordered)).error.code).toBe('unauthenticated');
+    const form = new FormData();
+    form.set('file', new Blob([new Uint8Array(await clothJpeg())], { type: 'image/jpeg' }), 'cloth.jpg');
+    form.set('widthMm', '80');
+    const uploaded = await fetch(`${t.url}/api/swatch-uploads`, { method: 'POST', body: form, headers: { origin: t.url } });
+    expect(uploaded.status).toBe(401);
+    expect((await json(uploaded)).error.code).toBe('unauthenticated');
+    expect(await renderCount()).toBe(renders);
+    expect(await uploadCount()).toBe(uploads);
+
+    // Signed in, both work (and the upload renders like any colour).
+    const s = await signInAs(t, (await createStaff(t)).email);
+    form.set('file', new Blob([new Uint8Array(await clothJpeg())], { type: 'image/jpeg' }), 'cloth.jpg');
+    const upload = await s.fetch('/api/swatch-uploads', { method: 'POST', body: form });
+    const body = await json(upload);
+    expect(upload.status, JSON.stringify(body)).toBe(201);
+    const res = await s.send('POST', '/api/renders', { family: 'super-120s-twill', swatchUploadId: body.id, cuts: ['single-breasted'] });
+    expect(res.status).toBe(202);
+    // Reading a render stays public: share pages and image URLs carry no session.
+    const id = (await json(res)).renders[0].id;
+    expect((await fetch(`${t.url}/api/renders/${id}`)).status).toBe(200);
   });
 });
 

@@ -4,9 +4,9 @@
  * → watermark → one encode per output.
  */
 import sharp from 'sharp';
-import { loadCutView, shippedViews, templateVersion, SHADE_ONE } from '../../templates/index.ts';
-import type { CutView, LevelName } from '../../templates/types.ts';
-import type { CutViewInfo, EncodedImage, Engine, FabricDesign, ImageFormat, RenderRequest, RenderResult } from '../types.ts';
+import { hdLevel, loadCutView, shippedViews, templateVersion, SHADE_ONE, type StyleOptions } from '../../templates/index.ts';
+import type { CutView, LevelName, ViewLevel } from '../../templates/types.ts';
+import type { CutViewInfo, EncodedImage, Engine, FabricDesign, ImageFormat, OutputSize, RenderRequest, RenderResult } from '../types.ts';
 import { finishFor, renderCloth, renderOverlay, type Finish } from './render.ts';
 import { TextureCache, type LinearTexture } from './texture.ts';
 import { applyStamp, stampFor } from './watermark.ts';
@@ -48,12 +48,12 @@ export interface ComposeEngine extends Engine {
   readonly name: 'compose';
   /** Adds a view (a photo template, an admin's upload) that `render` can then address by cut/view. */
   addTemplate(view: CutView): void;
-  /** The template for a cut/view (built on first use). */
-  template(cut: string, view: string): Promise<CutView>;
+  /** The template for a cut/view with its style options (built on first use). */
+  template(cut: string, view: string, options?: StyleOptions): Promise<CutView>;
   /** Render one size to raw RGB without encoding or watermark (tests, contact sheet). */
-  renderRaw(request: Pick<RenderRequest, 'cut' | 'view' | 'fabric' | 'template'>, size?: LevelName): Promise<RawImage>;
+  renderRaw(request: Pick<RenderRequest, 'cut' | 'view' | 'fabric' | 'template' | 'options'>, size?: OutputSize): Promise<RawImage>;
   /** The shading a fabric receives at one size. */
-  shadingMaps(cut: string, view: string, design: FabricDesign, size?: LevelName): Promise<ShadingMaps>;
+  shadingMaps(cut: string, view: string, design: FabricDesign, size?: OutputSize, options?: StyleOptions): Promise<ShadingMaps>;
   /** Loads every shipped view (warm start). */
   warm(): Promise<void>;
   readonly textureCache: TextureCache;
@@ -89,28 +89,42 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
   const finishes = new Map<string, Finish>();
   const quality = options.jpegQuality ?? 86;
 
-  async function template(cut: string, view: string): Promise<CutView> {
+  async function template(cut: string, view: string, styleOptions?: StyleOptions): Promise<CutView> {
     const custom = extra.get(`${cut}/${view}`);
     if (custom) return custom;
-    return loadCutView(cut, view, { cacheDir: options.templateCacheDir });
+    return loadCutView(cut, view, { cacheDir: options.templateCacheDir, options: styleOptions });
   }
 
-  function finish(cv: CutView, size: LevelName, design: FabricDesign): Finish {
+  // HD levels are made from the full level on first use (~60 MB each): only the latest few are kept.
+  const hdLevels = new Map<string, Promise<ViewLevel>>();
+  async function levelOf(cv: CutView, size: OutputSize): Promise<ViewLevel> {
+    if (size !== 'hd') return cv.levels[size];
+    const key = `${cv.cut}/${cv.view}/${cv.version}`;
+    let p = hdLevels.get(key);
+    if (!p) {
+      p = hdLevel(cv.levels.full);
+      hdLevels.set(key, p);
+      p.catch(() => hdLevels.delete(key));
+      while (hdLevels.size > 2) hdLevels.delete(hdLevels.keys().next().value!);
+    }
+    return p;
+  }
+
+  function finish(cv: CutView, size: OutputSize, design: FabricDesign, level: ViewLevel): Finish {
     const key = `${cv.cut}/${cv.view}/${cv.version}/${size}/${design.sheen ?? ''}/${design.nap ?? ''}`;
     let f = finishes.get(key);
     if (!f) {
-      f = finishFor(design, cv.levels[size].shadeHist);
+      f = finishFor(design, level.shadeHist);
       if (finishes.size > 256) finishes.clear();
       finishes.set(key, f);
     }
     return f;
   }
 
-  function renderLevel(cv: CutView, size: LevelName, tex: LinearTexture, design: FabricDesign): RawImage {
-    const level = cv.levels[size];
+  function renderLevel(cv: CutView, size: OutputSize, level: ViewLevel, tex: LinearTexture, design: FabricDesign): RawImage {
     const rgb = new Uint8Array(level.base.length);
     rgb.set(level.base);
-    renderCloth(level, tex, finish(cv, size, design), rgb);
+    renderCloth(level, tex, finish(cv, size, design, level), rgb);
     renderOverlay(level, rgb);
     return { width: level.width, height: level.height, rgb };
   }
@@ -135,19 +149,26 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
     template,
 
     async warm() {
-      await Promise.all(shippedViews().map(({ cut, view }) => template(cut, view)));
+      // Every shipped preset view is built (or read) into the disk cache; the ones asked for most,
+      // front and three-quarter, are loaded last so they are the ones kept in memory.
+      const rank = (v: string) => (v === 'front' || v === 'three-quarter' ? 1 : 0);
+      const views = shippedViews().sort((a, b) => rank(a.view) - rank(b.view));
+      for (const group of [views.filter((v) => !rank(v.view)), views.filter((v) => rank(v.view))]) {
+        await Promise.all(group.map(({ cut, view }) => template(cut, view)));
+      }
     },
 
     async renderRaw(request, size = 'full') {
-      const cv = request.template ?? (await template(request.cut, request.view));
-      const tex = textures.get(request.fabric, cv.levels[size].pxPerMm);
-      return renderLevel(cv, size, tex, request.fabric.design);
+      const cv = request.template ?? (await template(request.cut, request.view, request.options));
+      const level = await levelOf(cv, size);
+      const tex = textures.get(request.fabric, level.pxPerMm);
+      return renderLevel(cv, size, level, tex, request.fabric.design);
     },
 
-    async shadingMaps(cut, view, design, size = 'full') {
-      const cv = await template(cut, view);
-      const level = cv.levels[size];
-      const f = finish(cv, size, design);
+    async shadingMaps(cut, view, design, size = 'full', styleOptions) {
+      const cv = await template(cut, view, styleOptions);
+      const level = await levelOf(cv, size);
+      const f = finish(cv, size, design, level);
       const n = level.width * level.height;
       const maps: ShadingMaps = {
         width: level.width,
@@ -181,24 +202,25 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
       const { signal, onProgress } = request;
       checkAbort(signal);
       onProgress?.(0);
-      const cv = request.template ?? (await template(request.cut, request.view));
+      const cv = request.template ?? (await template(request.cut, request.view, request.options));
+      const sizes: OutputSize[] = (['hd', 'full', 'preview', 'thumb'] as const).filter((s) => (request.sizes ? request.sizes.includes(s) : s !== 'hd'));
+      const levels = await Promise.all(sizes.map((s) => levelOf(cv, s)));
       lap('template');
       checkAbort(signal);
 
-      const sizes: LevelName[] = (['full', 'preview', 'thumb'] as const).filter((s) => !request.sizes || request.sizes.includes(s));
-      const texs = sizes.map((s) => textures.get(request.fabric, cv.levels[s].pxPerMm));
+      const texs = levels.map((l) => textures.get(request.fabric, l.pxPerMm));
       lap('texture');
       onProgress?.(0.15);
       checkAbort(signal);
 
       const wm = request.watermark;
-      const stamps = wm && wm.text && wm.opacity > 0 ? await Promise.all(sizes.map((s) => stampFor(wm.text, cv.levels[s].width))) : undefined;
+      const stamps = wm && wm.text && wm.opacity > 0 ? await Promise.all(levels.map((l) => stampFor(wm.text, l.width))) : undefined;
       const formats: ImageFormat[] = ['jpeg', ...(request.formats ?? []).filter((f) => f !== 'jpeg')];
       const jobs: Array<Promise<EncodedImage>> = [];
       let encodeStart = 0;
       for (let i = 0; i < sizes.length; i++) {
         const size = sizes[i];
-        const raw = renderLevel(cv, size, texs[i], request.fabric.design);
+        const raw = renderLevel(cv, size, levels[i], texs[i], request.fabric.design);
         if (stamps) applyStamp(raw.rgb, raw.width, raw.height, stamps[i], wm);
         lap(`render_${size}`);
         if (!encodeStart) encodeStart = performance.now();
@@ -208,7 +230,7 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
             encode(raw, format, quality).then((data) => ({ size, format, width: raw.width, height: raw.height, data })),
           );
         }
-        onProgress?.(0.15 + 0.25 * (i + 1));
+        onProgress?.(0.15 + (0.75 * (i + 1)) / sizes.length);
         checkAbort(signal);
       }
       const images = await Promise.all(jobs);

@@ -32,14 +32,14 @@ export const FAMILIES: FabricFamily[] = [
 ];
 
 export const CUTS: Cut[] = [
-  { id: 'single-breasted', name: 'Single-breasted two-button', legacyId: 'recto', views: [{ id: 'front', kind: 'builtin', width: 1024, height: 1536 }, { id: 'three-quarter', kind: 'builtin', width: 1024, height: 1536 }] },
-  { id: 'double-breasted', name: 'Double-breasted six-on-two', legacyId: 'cruzado', views: [{ id: 'front', kind: 'builtin', width: 1024, height: 1536 }] },
+  { id: 'single-breasted', name: 'Single-breasted two-button', legacyId: 'recto', views: [{ id: 'front', kind: 'builtin', width: 1024, height: 1536 }, { id: 'three-quarter', kind: 'builtin', width: 1024, height: 1536 }], options: [] },
+  { id: 'double-breasted', name: 'Double-breasted six-on-two', legacyId: 'cruzado', views: [{ id: 'front', kind: 'builtin', width: 1024, height: 1536 }], options: [] },
 ];
 
 export function render(over: Partial<Render> = {}): Render {
   const id = over.id ?? 'r1';
   return {
-    id, status: 'succeeded', progress: 1, engine: 'compose', family: 'twill', color: 'navy', swatchUploadId: null, cloth: { kind: 'catalogue' }, cut: 'single-breasted', view: 'front', attempts: 1, error: null,
+    id, status: 'succeeded', progress: 1, engine: 'compose', family: 'twill', color: 'navy', swatchUploadId: null, cloth: { kind: 'catalogue' }, cut: 'single-breasted', view: 'front', options: null, attempts: 1, error: null,
     images: [
       { size: 'full', format: 'jpeg', url: `/files/renders/${id}/full.jpg`, width: 1024, height: 1536 },
       { size: 'preview', format: 'jpeg', url: `/files/renders/${id}/preview.jpg`, width: 512, height: 768 },

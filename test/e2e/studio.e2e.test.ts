@@ -196,6 +196,35 @@ describe('client photo studio', () => {
   );
 
   it(
+    'selects the wall with the magic wand, inverts and clears the outline, each undoable',
+    async () => {
+      const page = await openStudioWithPhoto();
+      const suggested = await maskCount(page);
+      await page.click('[data-tool=wand]');
+      const wall = await screenPoint(page, ...at(0.06, 0.1));
+      await page.mouse.click(wall.x, wall.y);
+      await poll(() => maskAt(page, ...at(0.06, 0.1))).toBe(true);
+      // The whole wall, down to the floor on the other side, but not the suit's shirt.
+      expect(await maskAt(page, ...at(0.94, 0.9))).toBe(true);
+      expect(await maskCount(page)).toBeGreaterThan(suggested + 0.3 * photo.width * photo.height);
+      await page.click('[data-testid=undo]');
+      await poll(() => maskCount(page)).toBe(suggested);
+
+      await page.click('[data-testid=invert]');
+      await poll(() => maskAt(page, ...at(0.06, 0.1))).toBe(true);
+      expect(await maskAt(page, ...at(0.4, 0.43))).toBe(false);
+      expect(await maskCount(page)).toBe(photo.width * photo.height - suggested);
+      await page.click('[data-testid=clear]');
+      await poll(() => maskCount(page)).toBe(0);
+      await page.click('[data-testid=undo]');
+      await page.click('[data-testid=undo]');
+      await poll(() => maskCount(page)).toBe(suggested);
+      expect(await maskAt(page, ...at(0.4, 0.43))).toBe(true);
+    },
+    E2E_TEST_TIMEOUT_MS,
+  );
+
+  it(
     'refuses a HEIC photo with a message saying what to do',
     async () => {
       const page = await newPage();

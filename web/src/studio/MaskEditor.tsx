@@ -3,7 +3,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { Icon } from '../ui/icons.tsx';
 import type { MaskDoc } from './doc.ts';
 import type { Rect } from './mask.ts';
-import { imagePixels } from './pixels.ts';
+import { imagePixels, loadImage } from './pixels.ts';
 import { StudioIcon } from './StudioIcons.tsx';
 import { fitView, pan, pinch, toImage, zoomAt, type Point, type Size, type View } from './view.ts';
 import { floodRegion } from './wand.ts';
@@ -105,14 +105,15 @@ export function MaskEditor({ photoUrl, width, height, doc, tool, brushSize, tole
     return doc.subscribe(draw);
   }, [doc, draw]);
 
-  // The photo's pixels, read once, when the wand is first used.
-  const pixels = useRef<{ url: string; data: Uint8ClampedArray } | undefined>(undefined);
-  const photoRef = useRef<HTMLImageElement>(null);
+  // The photo's pixels, read once, when the wand is first used. Loaded apart from the <img> shown,
+  // with CORS, so a photo from another origin (object storage) still shows if its pixels cannot be read.
+  const pixels = useRef<{ url: string; data: Promise<Uint8ClampedArray> } | undefined>(undefined);
   const photoPixels = useCallback(() => {
-    if (pixels.current?.url !== photoUrl && photoRef.current?.complete) {
-      pixels.current = { url: photoUrl, data: imagePixels(photoRef.current, width, height) };
+    if (pixels.current?.url !== photoUrl) {
+      pixels.current = { url: photoUrl, data: loadImage(photoUrl).then((img) => imagePixels(img, width, height)) };
+      pixels.current.data.catch(() => (pixels.current = undefined));
     }
-    return pixels.current?.url === photoUrl ? pixels.current.data : undefined;
+    return pixels.current.data;
   }, [photoUrl, width, height]);
   const photoPixelsRef = useRef(photoPixels);
   photoPixelsRef.current = photoPixels;
@@ -221,19 +222,16 @@ export function MaskEditor({ photoUrl, width, height, doc, tool, brushSize, tole
     const runWand = (q: Point) => {
       const { tolerance: tol, doc: d, onBusy: busy } = live.current;
       busy?.(true);
-      // Let the "working" state paint before the fill takes the main thread.
-      requestAnimationFrame(() =>
-        setTimeout(() => {
-          try {
-            const data = photoPixelsRef.current();
-            if (!data) return;
-            const region = floodRegion(data, width, height, q.x, q.y, tol);
-            if (region) d.addRegion(region.data, region.bounds, 255);
-          } finally {
-            busy?.(false);
-          }
-        }, 0),
-      );
+      photoPixelsRef
+        .current()
+        // A frame for the "selecting" note to paint before the fill takes the main thread.
+        .then((data) => new Promise<Uint8ClampedArray>((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(data), 0))))
+        .then((data) => {
+          const region = floodRegion(data, width, height, q.x, q.y, tol);
+          if (region) d.addRegion(region.data, region.bounds, 255);
+        })
+        .catch((error: unknown) => console.warn('the magic wand could not read the photo', error))
+        .finally(() => busy?.(false));
     };
 
     const onWheel = (e: WheelEvent) => {
@@ -279,7 +277,7 @@ export function MaskEditor({ photoUrl, width, height, doc, tool, brushSize, tole
           className="mask-editor__stage"
           style={{ width, height, transform: `translate(${view.x}px, ${view.y}px) scale(${view.scale})` }}
         >
-          <img ref={photoRef} src={photoUrl} alt={t('studio.photoAlt')} width={width} height={height} crossOrigin="anonymous" draggable={false} data-testid="studio-photo" />
+          <img src={photoUrl} alt={t('studio.photoAlt')} width={width} height={height} draggable={false} data-testid="studio-photo" />
           <canvas ref={overlayRef} width={width} height={height} style={{ opacity }} data-testid="mask-canvas" />
           {measure && measure.length > 0 && (
             <svg className="mask-editor__measure" viewBox={`0 0 ${width} ${height}`} aria-hidden="true">

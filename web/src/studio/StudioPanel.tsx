@@ -232,6 +232,31 @@ function Workspace({
     };
   }, [garment, fill]);
 
+  const rootRef = useRef<HTMLDivElement>(null);
+  // A keyboard beside the tablet (or a desktop): ⌘/Ctrl+Z undo, with Shift redo; B E W M tools; [ ] brush size.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (target?.closest('input, textarea, select, dialog')) return;
+      // Mounted but out of sight (another tab): the keys are not ours.
+      if (!rootRef.current || rootRef.current.closest('[hidden]')) return;
+      const key = e.key.toLowerCase();
+      if ((e.metaKey || e.ctrlKey) && key === 'z') {
+        e.preventDefault();
+        if (e.shiftKey) doc.redo();
+        else doc.undo();
+        return;
+      }
+      if (e.metaKey || e.ctrlKey || e.altKey) return;
+      const tools: Record<string, Tool> = { b: 'brush', e: 'eraser', w: 'wand', m: 'pan' };
+      if (tools[key]) setTool(tools[key]);
+      else if (e.key === '[') setBrushSize((v) => Math.max(4, Math.round(v / 1.25)));
+      else if (e.key === ']') setBrushSize((v) => Math.min(160, Math.round(v * 1.25)));
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [doc]);
+
   // The suggested mask, at once: the associate corrects it rather than starting from nothing.
   const [suggestion, setSuggestion] = useState<'loading' | 'ready' | 'failed'>('loading');
   const firstPhoto = useRef(photo.id);
@@ -358,7 +383,7 @@ function Workspace({
   const editorTool: Tool = measuring ? 'measure' : tool;
 
   return (
-    <div className="pstudio" data-testid="photo-studio" data-photo={photo.id}>
+    <div className="pstudio" data-testid="photo-studio" data-photo={photo.id} ref={rootRef}>
       <div className="pstudio__main">
         <div className="pstudio__bar">
           <div className="pstudio__modes" role="radiogroup" aria-label={t('studio.mode.label')}>

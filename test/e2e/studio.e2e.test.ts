@@ -139,7 +139,7 @@ describe('client photo studio', () => {
       // The suggestion covers the jacket and the trousers, not the wall.
       expect(await maskAt(page, ...at(0.4, 0.43))).toBe(true);
       expect(await maskAt(page, ...at(0.4, 0.75))).toBe(true);
-      expect(await maskAt(page, ...at(0.06, 0.1))).toBe(false);
+      expect(await maskAt(page, ...at(0.08, 0.25))).toBe(false);
       await screenshot(page, 'studio-suggested-portrait');
       const suggested = await maskCount(page);
       expect(suggested).toBeGreaterThan(0.1 * photo.width * photo.height);
@@ -201,9 +201,9 @@ describe('client photo studio', () => {
       const page = await openStudioWithPhoto();
       const suggested = await maskCount(page);
       await page.click('[data-tool=wand]');
-      const wall = await screenPoint(page, ...at(0.06, 0.1));
+      const wall = await screenPoint(page, ...at(0.08, 0.25));
       await page.mouse.click(wall.x, wall.y);
-      await poll(() => maskAt(page, ...at(0.06, 0.1))).toBe(true);
+      await poll(() => maskAt(page, ...at(0.08, 0.25))).toBe(true);
       // The whole wall, down to the floor on the other side, but not the suit's shirt.
       expect(await maskAt(page, ...at(0.94, 0.9))).toBe(true);
       expect(await maskCount(page)).toBeGreaterThan(suggested + 0.3 * photo.width * photo.height);
@@ -211,7 +211,7 @@ describe('client photo studio', () => {
       await poll(() => maskCount(page)).toBe(suggested);
 
       await page.click('[data-testid=invert]');
-      await poll(() => maskAt(page, ...at(0.06, 0.1))).toBe(true);
+      await poll(() => maskAt(page, ...at(0.08, 0.25))).toBe(true);
       expect(await maskAt(page, ...at(0.4, 0.43))).toBe(false);
       expect(await maskCount(page)).toBe(photo.width * photo.height - suggested);
       await page.click('[data-testid=clear]');

@@ -136,13 +136,24 @@ describe('client photo studio', () => {
     'photographs a client, corrects the suggested mask (paint, erase, undo, redo) and puts a navy cloth on the suit',
     async () => {
       const page = await openStudioWithPhoto();
-      // The suggestion covers the jacket and the trousers, not the wall.
-      expect(await maskAt(page, ...at(0.4, 0.43))).toBe(true);
+      // A suggestion is on screen at once, at the photo's full resolution.
+      expect(await page.getByTestId('mask-canvas').evaluate((c: any) => [c.width, c.height])).toEqual([photo.width, photo.height]);
+      expect(await maskCount(page)).toBeGreaterThan(0);
+      await screenshot(page, 'studio-suggested-portrait');
+      // This client stands before a plain wall: the quickest outline is the wall by magic wand, inverted.
+      await page.click('[data-testid=clear]');
+      await poll(() => maskCount(page)).toBe(0);
+      await page.click('[data-tool=wand]');
+      const wall = await screenPoint(page, ...at(0.08, 0.25));
+      await page.mouse.click(wall.x, wall.y);
+      await poll(() => maskAt(page, ...at(0.08, 0.25))).toBe(true);
+      await page.click('[data-testid=invert]');
+      await poll(() => maskAt(page, ...at(0.4, 0.43))).toBe(true);
       expect(await maskAt(page, ...at(0.4, 0.75))).toBe(true);
       expect(await maskAt(page, ...at(0.08, 0.25))).toBe(false);
-      await screenshot(page, 'studio-suggested-portrait');
       const suggested = await maskCount(page);
       expect(suggested).toBeGreaterThan(0.1 * photo.width * photo.height);
+      expect(suggested).toBeLessThan(0.5 * photo.width * photo.height);
 
       // Paint a stroke on the wall: the mask grows there; undo takes exactly that back; redo again.
       await page.click('[data-tool=brush]');
@@ -210,16 +221,17 @@ describe('client photo studio', () => {
       await page.click('[data-testid=undo]');
       await poll(() => maskCount(page)).toBe(suggested);
 
+      const probes = [at(0.08, 0.25), at(0.4, 0.43), at(0.4, 0.75), at(0.5, 0.2)];
+      const before = await Promise.all(probes.map((p) => maskAt(page, ...p)));
       await page.click('[data-testid=invert]');
-      await poll(() => maskAt(page, ...at(0.08, 0.25))).toBe(true);
-      expect(await maskAt(page, ...at(0.4, 0.43))).toBe(false);
-      expect(await maskCount(page)).toBe(photo.width * photo.height - suggested);
+      await poll(() => maskCount(page)).toBe(photo.width * photo.height - suggested);
+      expect(await Promise.all(probes.map((p) => maskAt(page, ...p)))).toEqual(before.map((v) => !v));
       await page.click('[data-testid=clear]');
       await poll(() => maskCount(page)).toBe(0);
       await page.click('[data-testid=undo]');
       await page.click('[data-testid=undo]');
       await poll(() => maskCount(page)).toBe(suggested);
-      expect(await maskAt(page, ...at(0.4, 0.43))).toBe(true);
+      expect(await Promise.all(probes.map((p) => maskAt(page, ...p)))).toEqual(before);
     },
     E2E_TEST_TIMEOUT_MS,
   );
@@ -244,6 +256,7 @@ describe('client photo studio', () => {
     'removes an object: paints over the tie, fills it, and goes on editing the filled photo',
     async () => {
       const page = await openStudioWithPhoto();
+      const garment = await maskCount(page);
       const first = await page.getByTestId('photo-studio').getAttribute('data-photo');
       await page.click('[data-mode=fill]');
       await page.click('[data-tool=brush]');
@@ -262,9 +275,10 @@ describe('client photo studio', () => {
       const before = await meanColour(photo.jpeg, tie);
       const after = await meanColour(filled, tie);
       expect(after[1]!, `${before.map(Math.round)} → ${after.map(Math.round)}`).toBeGreaterThan(before[1]! + 30);
-      // The garment mask is still there, and the fill mask is empty again.
+      // The fill mask is empty again, and the garment mask is as it was.
+      expect(await maskCount(page)).toBe(0);
       await page.click('[data-mode=garment]');
-      expect(await maskAt(page, ...at(0.4, 0.43))).toBe(true);
+      await poll(() => maskCount(page)).toBe(garment);
       await screenshot(page, 'studio-filled-portrait');
     },
     E2E_TEST_TIMEOUT_MS,

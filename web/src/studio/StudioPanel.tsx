@@ -297,7 +297,7 @@ function Workspace({
   const resultRef = useRef<HTMLElement>(null);
   useEffect(() => {
     // On a portrait tablet Apply sits below the photo: bring the result up to where the photo was.
-    if (showResult) resultRef.current?.scrollIntoView?.({ behavior: 'smooth', block: 'nearest' });
+    if (showResult) resultRef.current?.scrollIntoView?.({ behavior: 'smooth', block: 'start' });
   }, [showResult]);
   const abort = useRef<AbortController | undefined>(undefined);
   useEffect(() => () => abort.current?.abort(), []);

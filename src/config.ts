@@ -129,6 +129,8 @@ const envSchema = z.object({
   RETENTION_CRON: z.string().regex(/^\S+ \S+ \S+ \S+ \S+$/, { message: 'expected a crontab schedule such as "17 3 * * *"' }).default('17 3 * * *'),
   RETENTION_FAILED_RENDERS_DAYS: int(0, 3650).default(7),
   RETENTION_UNUSED_RENDERS_DAYS: int(0, 3650).default(0),
+  // 20 GiB of stored render images by default: renders are a cache, the disk is not.
+  RETENTION_RENDERS_MAX_BYTES: int(0, Number.MAX_SAFE_INTEGER).default(20 * 1024 ** 3),
   RETENTION_EXPIRED_LOOKS_DAYS: int(0, 3650).default(30),
   STUDIO_RETENTION_DAYS: int(0, 3650).default(30),
   RETENTION_SWATCH_UPLOADS_DAYS: int(0, 3650).default(30),
@@ -240,6 +242,8 @@ export interface Config {
     cron: string;
     failedRendersDays: number;
     unusedRendersDays: number;
+    /** Bytes of render images kept at most; beyond it the least recently used renders no look shows go. */
+    rendersMaxBytes: number;
     expiredLooksDays: number;
     studioPhotosDays: number;
     swatchUploadsDays: number;
@@ -388,6 +392,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       cron: e.RETENTION_CRON,
       failedRendersDays: e.RETENTION_FAILED_RENDERS_DAYS,
       unusedRendersDays: e.RETENTION_UNUSED_RENDERS_DAYS,
+      rendersMaxBytes: e.RETENTION_RENDERS_MAX_BYTES,
       expiredLooksDays: e.RETENTION_EXPIRED_LOOKS_DAYS,
       studioPhotosDays: e.STUDIO_RETENTION_DAYS,
       swatchUploadsDays: e.RETENTION_SWATCH_UPLOADS_DAYS,

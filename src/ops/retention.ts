@@ -32,7 +32,7 @@ export interface RetentionDeps {
   logger: Logger;
 }
 
-export type RuleName = 'expired_looks' | 'failed_renders' | 'orphan_renders' | 'unused_renders' | 'studio_photos' | 'swatch_uploads' | 'files';
+export type RuleName = 'expired_looks' | 'failed_renders' | 'orphan_renders' | 'unused_renders' | 'renders_budget' | 'studio_photos' | 'swatch_uploads' | 'files';
 
 export interface RuleResult {
   rule: RuleName;
@@ -158,6 +158,35 @@ export async function runRetention(deps: RetentionDeps, options: { dryRun: boole
     }, removeRenders);
     excluded.renders.push(...ids);
   }
+
+  // The disk budget: while the images of the renders that remain weigh more than
+  // RETENTION_RENDERS_MAX_BYTES, the least recently used finished render no (kept) look shows goes.
+  // Looks' renders count towards the total but are never removed; renders in flight are left alone.
+  let budgetFreed = 0;
+  const overBudget = await rule('renders_budget', `RETENTION_RENDERS_MAX_BYTES=${r.rendersMaxBytes}`, r.rendersMaxBytes, async () => {
+    const sizes = new Map((await listStoredObjects(config.storage)).map((o) => [o.key, o.size]));
+    const { rows } = await sql<{ id: string; keys: string[]; removable: boolean }>`
+      SELECT r.id,
+             coalesce((SELECT array_agg(img->>'key') FROM jsonb_array_elements(r.images) img), '{}') AS keys,
+             (r.status IN ('succeeded', 'failed', 'canceled') AND ${notInKeptLook}) AS removable
+      FROM renders r
+      WHERE NOT (r.id = ANY(${excluded.renders}::uuid[]))
+      ORDER BY greatest(r.created_at, (SELECT max(b.created_at) FROM render_batch_items i JOIN render_batches b ON b.id = i.batch_id WHERE i.render_id = r.id)), r.id`.execute(db);
+    const bytesOf = (keys: string[]) => keys.reduce((n, k) => n + (sizes.get(k) ?? 0), 0);
+    let total = rows.reduce((n, row) => n + bytesOf(row.keys), 0);
+    const found: string[] = [];
+    for (const row of rows) {
+      if (total <= r.rendersMaxBytes) break;
+      if (!row.removable) continue;
+      found.push(row.id);
+      total -= bytesOf(row.keys);
+      budgetFreed += bytesOf(row.keys);
+    }
+    await renderFiles(found);
+    return found;
+  }, removeRenders);
+  excluded.renders.push(...overBudget);
+  if (r.rendersMaxBytes > 0) report.rules.at(-1)!.bytes = budgetFreed;
 
   if (r.studioPhotosDays > 0 && !(await studioTableUsable(db))) {
     report.rules.push({ rule: 'studio_photos', setting: `STUDIO_RETENTION_DAYS=${r.studioPhotosDays}`, status: 'not_applicable', removed: 0, items: [] });

@@ -60,6 +60,12 @@ export function findRenderView(db: Db, id: string): Promise<RenderView | undefin
   return renderViewQuery(db).where('r.id', '=', id).executeTakeFirst();
 }
 
+/** The finished renders with these cache keys (the live-preview cache's one read). */
+export async function findSucceededRenderViews(db: Db, cacheKeys: string[]): Promise<RenderView[]> {
+  if (cacheKeys.length === 0) return [];
+  return renderViewQuery(db).where('r.cache_key', 'in', cacheKeys).where('r.status', '=', 'succeeded').execute();
+}
+
 export async function listRenderViews(db: Db, ids: string[]): Promise<RenderView[]> {
   if (ids.length === 0) return [];
   return renderViewQuery(db).where('r.id', 'in', ids).execute();
@@ -92,13 +98,20 @@ export function listRenderHistory(db: Db, options: { limit: number; before?: { c
   return q.orderBy('r.created_at', 'desc').orderBy('r.id', 'desc').limit(options.limit).execute();
 }
 
-export async function createBatch(
-  trx: Transaction<Database>,
-  batch: { source: 'api' | 'legacy'; requestId: string; params: Record<string, unknown>; orderedBy?: { userId: string; store: string | null } },
-): Promise<string> {
+export interface NewBatch {
+  /** Chosen by the caller when the batch is answered before it is written. */
+  id?: string;
+  source: 'api' | 'legacy';
+  requestId: string;
+  params: Record<string, unknown>;
+  orderedBy?: { userId: string; store: string | null };
+}
+
+export async function createBatch(trx: Transaction<Database>, batch: NewBatch): Promise<string> {
   const row = await trx
     .insertInto('render_batches')
     .values({
+      ...(batch.id ? { id: batch.id } : {}),
       source: batch.source,
       request_id: batch.requestId,
       params: JSON.stringify(batch.params),
@@ -116,6 +129,14 @@ export async function addBatchItem(trx: Transaction<Database>, batchId: string, 
     .values({ batch_id: batchId, render_id: renderId, position })
     .onConflict((oc) => oc.doNothing())
     .execute();
+}
+
+/** A batch of renders that exist already, with its items, in one transaction. */
+export async function recordBatch(db: Db, batch: NewBatch, renderIds: string[]): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const batchId = await createBatch(trx, batch);
+    for (const [position, renderId] of renderIds.entries()) await addBatchItem(trx, batchId, renderId, position);
+  });
 }
 
 export async function findBatch(db: Db, id: string) {

@@ -55,7 +55,7 @@ export async function renderRoutes(base: FastifyInstance) {
       const account = req.account!;
       const orderedBy = { userId: account.id, store: account.store };
       const result = await orderRenders(rt, { ...req.body, requestId: req.id, client: orderingClient(req), source: 'api', orderedBy });
-      const views = await listRenderViews(rt.db, result.renders.map((r) => r.render.id));
+      const views = result.views ?? (await listRenderViews(rt.db, result.renders.map((r) => r.render.id)));
       const byId = new Map(views.map((v) => [v.id, v]));
       const renders = result.renders.map((r) => ({ ...toApiRender(rt, byId.get(r.render.id)!), reused: r.reused }));
       const allDone = renders.every((r) => r.status === 'succeeded');

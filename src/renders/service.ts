@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import os from 'node:os';
 import type { RenderImage } from '../contract/renders.ts';
 import type { Runtime } from '../runtime.ts';
@@ -19,7 +20,9 @@ import {
   createBatch,
   enqueueRenderJob,
   findLiveRenderByCacheKey,
+  findSucceededRenderViews,
   markSucceeded,
+  recordBatch,
   insertRenderUnlessLive,
   type RenderView,
 } from './repository.ts';
@@ -52,6 +55,8 @@ export interface RenderOrder {
 export interface RenderOrderResult {
   batchId: string;
   renders: Array<{ render: RenderRow; reused: boolean }>;
+  /** The renders as answered, when the order was served from the preview cache (no need to re-read them). */
+  views?: RenderView[];
 }
 
 /** The cut's preset with the client's choices over it; a refusal names the option and what it allows. */
@@ -111,6 +116,67 @@ export function renderCacheKey(parts: {
  * render with the same cache key, otherwise writes the row and its job in one transaction.
  */
 export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<RenderOrderResult> {
+  const previewOnly = order.sizes?.length === 1 && order.sizes[0] === 'preview';
+  const signature = previewOnly ? orderSignature(order) : undefined;
+  if (signature) {
+    const cached = await answerFromPreviewCache(rt, order, signature);
+    if (cached) return cached;
+  }
+  const result = await orderAfresh(rt, order);
+  if (signature) previewPlans(rt).set(signature, result.cacheKeys);
+  return result;
+}
+
+/** What decides an order's cache keys, given the catalogue as it is (its changes clear the memo). */
+function orderSignature(order: RenderOrder): string {
+  const { family, color, swatchUploadId, cuts, view, engine, formats, sizes } = order;
+  return stableStringify({ family, color, swatchUploadId, cuts, view, engine: engine ?? 'compose', formats: [...new Set(formats ?? [])].sort(), sizes });
+}
+
+const PREVIEW_PLAN_ENTRIES = 5000;
+const plansByRuntime = new WeakMap<Runtime, LRUCache<string, string[]>>();
+/**
+ * An order's cache keys, by its signature: resolving an order takes four catalogue reads, and a tap on
+ * a colour already rendered should cost one read. Dropped whenever any replica changes the catalogue
+ * (the same NOTIFY the catalogue cache listens to); uploads are immutable, so their ids stay true.
+ */
+function previewPlans(rt: Runtime): LRUCache<string, string[]> {
+  let plans = plansByRuntime.get(rt);
+  if (!plans) {
+    const created = new LRUCache<string, string[]>({ max: PREVIEW_PLAN_ENTRIES });
+    rt.events.onCatalogChange(() => created.clear());
+    plansByRuntime.set(rt, (plans = created));
+  }
+  return plans;
+}
+
+/**
+ * The live preview's cache: a tap on something already rendered is answered from its cache key with
+ * one read and no write. The order is still recorded (History shows the render to whoever asked),
+ * after the answer has gone, so the tap never waits on a write or a lock.
+ */
+async function answerFromPreviewCache(rt: Runtime, order: RenderOrder, signature: string): Promise<RenderOrderResult | undefined> {
+  const cacheKeys = previewPlans(rt).get(signature);
+  if (!cacheKeys) return undefined;
+  const views = await findSucceededRenderViews(rt.db, cacheKeys);
+  const byKey = new Map(views.map((v) => [v.cache_key, v]));
+  if (!cacheKeys.every((k) => byKey.has(k))) return undefined;
+  const ordered = cacheKeys.map((k) => byKey.get(k)!);
+  const batch = {
+    id: randomUUID(),
+    source: order.source,
+    requestId: order.requestId,
+    orderedBy: order.orderedBy,
+    params: { family: order.family, color: order.color, swatchUploadId: order.swatchUploadId, cuts: order.cuts, view: order.view, engine: order.engine ?? 'compose', ...order.batchParams },
+  };
+  setImmediate(() => {
+    recordBatch(rt.db, batch, ordered.map((v) => v.id)).catch((err) => rt.logger.warn({ err, requestId: order.requestId }, 'a preview served from the cache could not be recorded in History'));
+  });
+  for (let i = 0; i < ordered.length; i++) renderOrdered(true);
+  return { batchId: batch.id, renders: ordered.map((render) => ({ render, reused: true })), views: ordered };
+}
+
+async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrderResult & { cacheKeys: string[] }> {
   const { db, config } = rt;
   if (order.cuts.length === 0) throw unprocessable('Choose at least one cut', { field: 'cuts' });
   if (order.cuts.length > config.renders.maxCuts) {
@@ -239,7 +305,7 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
   if (direct) {
     await Promise.all(result.renders.filter((r) => !r.reused).map((r) => renderDirectly(rt, r.render, order.requestId)));
   }
-  return result;
+  return { ...result, cacheKeys: planned.map((p) => p.cacheKey) };
 }
 
 const clientTurns = new Map<string, Promise<unknown>>();

@@ -40,8 +40,8 @@ describe('retention', { timeout: 180_000 }, () => {
   const keys = async () => new Set((await listStoredObjects(t.config.storage)).map((o) => o.key));
   const imageKeys = async (id: string) =>
     (await t.rt.db.selectFrom('renders').select('images').where('id', '=', id).executeTakeFirstOrThrow()).images.map((i) => i.key);
-  const run = async (args: string[]) => {
-    const p = startAtelier(args, testEnv({ DATABASE_URL: pg.url, FILES_DIR: filesRoot(), LOG_LEVEL: 'info', ...RETENTION_ENV }));
+  const run = async (args: string[], env: Record<string, string> = {}) => {
+    const p = startAtelier(args, testEnv({ DATABASE_URL: pg.url, FILES_DIR: filesRoot(), LOG_LEVEL: 'info', ...RETENTION_ENV, ...env }));
     const code = await p.exited;
     return { code, output: p.output() };
   };
@@ -162,6 +162,56 @@ describe('retention', { timeout: 180_000 }, () => {
     const again = await run(['retention']);
     expect(again.output).toMatch(/failed_renders\s+removed 0 /);
     expect(again.output).toMatch(/files\s+removed 0 /);
+  });
+
+  it('keeps renders within RETENTION_RENDERS_MAX_BYTES: the least recently used go first, never a look’s', async () => {
+    const db = t.rt.db;
+    // Three more finished renders, last ordered three, two and one day ago; the live look's renders are older still.
+    const aged: string[] = [];
+    for (const [days, color] of [[3, 'grey'], [2, 'brown'], [1, 'olive']] as const) {
+      const id = await render({ family: 'herringbone', color });
+      await sql`UPDATE renders SET created_at = now() - make_interval(days => ${days}) WHERE id = ${id}`.execute(db);
+      await sql`UPDATE render_batches SET created_at = now() - make_interval(days => ${days}) WHERE id IN (SELECT batch_id FROM render_batch_items WHERE render_id = ${id})`.execute(db);
+      aged.push(id);
+    }
+    const [oldest, older, recent] = aged as [string, string, string];
+    const sizes = new Map((await listStoredObjects(t.config.storage)).map((o) => [o.key, o.size]));
+    const bytesOf = async (id: string) => (await imageKeys(id)).reduce((n, k) => n + (sizes.get(k) ?? 0), 0);
+    const { rows } = await sql<{ id: string }>`SELECT id FROM renders`.execute(db);
+    let total = 0;
+    for (const r of rows) total += await bytesOf(r.id);
+    expect(await bytesOf(oldest)).toBeGreaterThan(0);
+    // Removing the oldest alone leaves one byte too many: the next oldest goes too, and nothing else.
+    const budget = total - (await bytesOf(oldest)) - 1;
+    const doomedFiles = [...(await imageKeys(oldest)), ...(await imageKeys(older))];
+    const keptFiles = [...(await imageKeys(recent)), ...(await imageKeys(ids.fresh!)), ...(await imageKeys(ids.inLiveLook!)), ...(await imageKeys(ids.renderOfUpload!))];
+
+    const dry = await run(['retention', '--dry-run'], { RETENTION_RENDERS_MAX_BYTES: String(budget) });
+    expect(dry.code, dry.output).toBe(0);
+    expect(dry.output).toMatch(/renders_budget\s+would remove 2 /);
+    expect(await exists('renders', oldest)).toBe(true);
+
+    const { code, output } = await run(['retention'], { RETENTION_RENDERS_MAX_BYTES: String(budget) });
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/renders_budget\s+removed 2 /);
+    for (const id of [oldest, older]) {
+      expect(output).toMatch(new RegExp(`"rule":"renders_budget","id":"${id}".*"msg":"removed"`));
+      expect(await exists('renders', id)).toBe(false);
+    }
+    // The live look's renders are the oldest of all, and stay; so do the recent ones.
+    for (const id of [recent, ids.fresh!, ids.inLiveLook!, ids.renderOfUpload!]) expect(await exists('renders', id)).toBe(true);
+    const now = await keys();
+    for (const key of doomedFiles) expect(now.has(key), key).toBe(false);
+    for (const key of keptFiles) expect(now.has(key), key).toBe(true);
+
+    // Within budget now: nothing more goes. A budget only the look's renders could meet removes every
+    // other finished render and keeps the look whole.
+    expect((await run(['retention'], { RETENTION_RENDERS_MAX_BYTES: String(budget) })).output).toMatch(/renders_budget\s+removed 0 /);
+    const tight = await run(['retention'], { RETENTION_RENDERS_MAX_BYTES: '1' });
+    expect(tight.output).toMatch(/renders_budget\s+removed 2 /);
+    for (const id of [recent, ids.fresh!]) expect(await exists('renders', id)).toBe(false);
+    for (const id of [ids.inLiveLook!, ids.renderOfUpload!]) expect(await exists('renders', id)).toBe(true);
+    expect((await fetch(`${t.url}/api/renders/${ids.inLiveLook}`)).status).toBe(200);
   });
 
   it('removes studio photos past STUDIO_RETENTION_DAYS once the studio table exists', async () => {

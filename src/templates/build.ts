@@ -249,7 +249,8 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
   const canvas = src.panels.map((p) => p.profile === 'canvas');
   const torso = new Float32Array(n);
   for (let p = 0; p < masks.length; p++) {
-    if (!canvas[p]) continue;
+    // Buttons sit on the body; cuff buttons on a sleeve would widen the torso's rows.
+    if (!canvas[p] || src.panels[p].kind === 'button') continue;
     const m = masks[p];
     for (let i = 0; i < n; i++) if (m[i]) torso[i] = Math.min(1, torso[i] + m[i] / 255);
   }

@@ -157,8 +157,15 @@ const envSchema = z.object({
   RETENTION_CRON: z.string().regex(/^\S+ \S+ \S+ \S+ \S+$/, { message: 'expected a crontab schedule such as "17 3 * * *"' }).default('17 3 * * *'),
   RETENTION_FAILED_RENDERS_DAYS: int(0, 3650).default(7),
   RETENTION_UNUSED_RENDERS_DAYS: int(0, 3650).default(0),
+  // 20 GiB of stored render images by default: renders are a cache, the disk is not.
+  RETENTION_RENDERS_MAX_BYTES: int(0, Number.MAX_SAFE_INTEGER).default(20 * 1024 ** 3),
   RETENTION_EXPIRED_LOOKS_DAYS: int(0, 3650).default(30),
   STUDIO_RETENTION_DAYS: int(0, 3650).default(30),
+  STUDIO_PHOTO_MAX_PIXELS: int(100_000, 100_000_000).default(12_600_000),
+  STUDIO_MASK_MAX_BYTES: int(1024, 100 * 1024 * 1024).default(8 * 1024 * 1024),
+  STUDIO_MASK_WORK_SIDE: int(64, 2048).default(256),
+  STUDIO_INPAINT_RADIUS: int(1, 20).default(3),
+  STUDIO_ASSUMED_HEIGHT_MM: int(300, 5000).default(1800),
   RETENTION_SWATCH_UPLOADS_DAYS: int(0, 3650).default(30),
   RETENTION_ORPHAN_FILES_HOURS: int(0, 24 * 3650).default(24),
 
@@ -208,6 +215,19 @@ export interface Config {
   };
 
   looks: { expiryDays: number };
+  /** The client photo studio (src/studio). Uploads also obey `uploads` (bytes, pixels). */
+  studio: {
+    /** Photos with more pixels are scaled down to this when stored: a render's memory and time stay bounded. */
+    photoMaxPixels: number;
+    /** Decoded bytes of a painted mask (base64 in JSON bodies, or a multipart file). */
+    maskMaxBytes: number;
+    /** Long side of the working copy the suggested mask is computed on. */
+    maskWorkSide: number;
+    /** Telea's neighbourhood radius, px. */
+    inpaintRadius: number;
+    /** Without a scale, a photo is taken to show this many mm from top to bottom. */
+    assumedHeightMm: number;
+  };
   /**
    * The replaced front end's API (src/legacy): 'open' answers without a session, as that front end
    * expects; 'session' wants a signed-in account like the rest. Open by default except in production.
@@ -271,6 +291,8 @@ export interface Config {
     cron: string;
     failedRendersDays: number;
     unusedRendersDays: number;
+    /** Bytes of render images kept at most; beyond it the least recently used renders no look shows go. */
+    rendersMaxBytes: number;
     expiredLooksDays: number;
     studioPhotosDays: number;
     swatchUploadsDays: number;
@@ -447,6 +469,13 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     },
 
     looks: { expiryDays: e.LOOK_EXPIRY_DAYS },
+    studio: {
+      photoMaxPixels: e.STUDIO_PHOTO_MAX_PIXELS,
+      maskMaxBytes: e.STUDIO_MASK_MAX_BYTES,
+      maskWorkSide: e.STUDIO_MASK_WORK_SIDE,
+      inpaintRadius: e.STUDIO_INPAINT_RADIUS,
+      assumedHeightMm: e.STUDIO_ASSUMED_HEIGHT_MM,
+    },
     legacyApi: e.LEGACY_API ?? (e.NODE_ENV === 'production' ? 'session' : 'open'),
     worker: {
       enabledInServe: e.RUN_WORKER,
@@ -492,6 +521,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       cron: e.RETENTION_CRON,
       failedRendersDays: e.RETENTION_FAILED_RENDERS_DAYS,
       unusedRendersDays: e.RETENTION_UNUSED_RENDERS_DAYS,
+      rendersMaxBytes: e.RETENTION_RENDERS_MAX_BYTES,
       expiredLooksDays: e.RETENTION_EXPIRED_LOOKS_DAYS,
       studioPhotosDays: e.STUDIO_RETENTION_DAYS,
       swatchUploadsDays: e.RETENTION_SWATCH_UPLOADS_DAYS,

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { Storage } from '../storage/types.ts';
+import { deleteStudioPhotos, findExpiredStudioPhotos, listStudioPhotoFiles } from '../studio/repository.ts';
 import { listStoredObjects } from './inventory.ts';
 
 /**
@@ -13,10 +14,9 @@ import { listStoredObjects } from './inventory.ts';
  * more (those of the removed rows, and orphans older than RETENTION_ORPHAN_FILES_HOURS). Every removal
  * is logged with its rule; a dry run reports the same list and removes nothing.
  *
- * Studio photos: the studio is not built yet. When it lands, a table `studio_photos (id uuid,
- * storage_key text, created_at timestamptz)` is all this needs: its rows older than
- * STUDIO_RETENTION_DAYS and their files are removed. Until the table exists the rule reports
- * "not applicable".
+ * Studio photos (clients' own photos, src/studio): rows older than STUDIO_RETENTION_DAYS go with
+ * every file made from them (suggested and painted masks, the renders made on them, out of any look
+ * that held them). On a database without the studio's table the rule reports "not applicable".
  */
 
 /**
@@ -32,7 +32,7 @@ export interface RetentionDeps {
   logger: Logger;
 }
 
-export type RuleName = 'expired_looks' | 'failed_renders' | 'orphan_renders' | 'unused_renders' | 'studio_photos' | 'swatch_uploads' | 'files';
+export type RuleName = 'expired_looks' | 'failed_renders' | 'orphan_renders' | 'unused_renders' | 'renders_budget' | 'studio_photos' | 'swatch_uploads' | 'files';
 
 export interface RuleResult {
   rule: RuleName;
@@ -83,7 +83,10 @@ async function referencedKeys(db: Db, excluded: Excluded): Promise<{ keys: Set<s
   for (const r of renderKeys) if (r.key) keys.add(r.key);
   if (await studioTableUsable(db)) {
     const { rows } = await sql<{ key: string | null }>`
-      SELECT storage_key AS key FROM studio_photos WHERE NOT (id = ANY(${excluded.studio}::uuid[]))`.execute(db);
+      SELECT storage_key AS key FROM studio_photos WHERE NOT (id = ANY(${excluded.studio}::uuid[]))
+      UNION SELECT suggested_mask_key FROM studio_photos WHERE NOT (id = ANY(${excluded.studio}::uuid[]))
+      UNION SELECT r.params #>> '{studio,maskKey}' FROM renders r
+             WHERE r.studio_photo_id IS NOT NULL AND NOT (r.studio_photo_id = ANY(${excluded.studio}::uuid[]))`.execute(db);
     for (const r of rows) if (r.key) keys.add(r.key);
   }
   // A swatch upload's seamless tiles are named after its photo's hash (src/admin/catalog/swatches.ts).
@@ -159,16 +162,44 @@ export async function runRetention(deps: RetentionDeps, options: { dryRun: boole
     excluded.renders.push(...ids);
   }
 
+  // The disk budget: while the images of the renders that remain weigh more than
+  // RETENTION_RENDERS_MAX_BYTES, the least recently used finished render no (kept) look shows goes.
+  // Looks' renders count towards the total but are never removed; renders in flight are left alone.
+  let budgetFreed = 0;
+  const overBudget = await rule('renders_budget', `RETENTION_RENDERS_MAX_BYTES=${r.rendersMaxBytes}`, r.rendersMaxBytes, async () => {
+    const sizes = new Map((await listStoredObjects(config.storage)).map((o) => [o.key, o.size]));
+    const { rows } = await sql<{ id: string; keys: string[]; removable: boolean }>`
+      SELECT r.id,
+             coalesce((SELECT array_agg(img->>'key') FROM jsonb_array_elements(r.images) img), '{}') AS keys,
+             (r.status IN ('succeeded', 'failed', 'canceled') AND ${notInKeptLook}) AS removable
+      FROM renders r
+      WHERE NOT (r.id = ANY(${excluded.renders}::uuid[]))
+      ORDER BY greatest(r.created_at, (SELECT max(b.created_at) FROM render_batch_items i JOIN render_batches b ON b.id = i.batch_id WHERE i.render_id = r.id)), r.id`.execute(db);
+    const bytesOf = (keys: string[]) => keys.reduce((n, k) => n + (sizes.get(k) ?? 0), 0);
+    let total = rows.reduce((n, row) => n + bytesOf(row.keys), 0);
+    const found: string[] = [];
+    for (const row of rows) {
+      if (total <= r.rendersMaxBytes) break;
+      if (!row.removable) continue;
+      found.push(row.id);
+      total -= bytesOf(row.keys);
+      budgetFreed += bytesOf(row.keys);
+    }
+    await renderFiles(found);
+    return found;
+  }, removeRenders);
+  excluded.renders.push(...overBudget);
+  if (r.rendersMaxBytes > 0) report.rules.at(-1)!.bytes = budgetFreed;
+
   if (r.studioPhotosDays > 0 && !(await studioTableUsable(db))) {
     report.rules.push({ rule: 'studio_photos', setting: `STUDIO_RETENTION_DAYS=${r.studioPhotosDays}`, status: 'not_applicable', removed: 0, items: [] });
   } else {
     excluded.studio = await rule('studio_photos', `STUDIO_RETENTION_DAYS=${r.studioPhotosDays}`, r.studioPhotosDays, async () => {
-      const { rows } = await sql<{ id: string; key: string | null }>`
-        SELECT id::text, storage_key AS key FROM studio_photos WHERE created_at < now() - make_interval(days => ${r.studioPhotosDays})`.execute(db);
-      for (const x of rows) if (x.key) filesOfRemovedRows.add(x.key);
-      return rows.map((x) => x.id);
+      const ids = await findExpiredStudioPhotos(db, r.studioPhotosDays);
+      for (const key of await listStudioPhotoFiles(db, ids)) filesOfRemovedRows.add(key);
+      return ids;
     }, async (ids) => {
-      await sql`DELETE FROM studio_photos WHERE id = ANY(${ids}::uuid[])`.execute(db);
+      await db.transaction().execute((trx) => deleteStudioPhotos(trx, ids));
     });
   }
 

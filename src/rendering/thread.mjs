@@ -11,3 +11,6 @@ export const assessPhoto = thread.assessPhoto;
 export const rectifyCloth = thread.rectifyCloth;
 export const refineInputs = thread.refineInputs;
 export const refineFinish = thread.refineFinish;
+export const studioPhoto = thread.studioPhoto;
+export const studioMask = thread.studioMask;
+export const studioFill = thread.studioFill;

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import os from 'node:os';
 import type { RenderImage } from '../contract/renders.ts';
 import type { Runtime } from '../runtime.ts';
@@ -13,6 +14,7 @@ import { findSwatchUploadById } from '../swatches/repository.ts';
 import type { WorkflowSettings } from '../engines/comfyui/workflows.ts';
 import type { ComfyRenderDetails } from '../engines/comfyui/engine.ts';
 import { CUT_PRESETS, StyleOptionError, optionChanges, resolveOptions, type StyleOptions } from '../templates/options.ts';
+import { studioFileUrl } from '../studio/files.ts';
 import { publishRenderEvent } from './events.ts';
 import {
   addBatchItem,
@@ -21,7 +23,9 @@ import {
   createBatch,
   enqueueRenderJob,
   findLiveRenderByCacheKey,
+  findSucceededRenderViews,
   markSucceeded,
+  recordBatch,
   insertRenderUnlessLive,
   type RenderView,
 } from './repository.ts';
@@ -56,6 +60,8 @@ export interface RenderOrder {
 export interface RenderOrderResult {
   batchId: string;
   renders: Array<{ render: RenderRow; reused: boolean }>;
+  /** The renders as answered, when the order was served from the preview cache (no need to re-read them). */
+  views?: RenderView[];
 }
 
 /** The cut's preset with the client's choices over it; a refusal names the option and what it allows. */
@@ -117,6 +123,90 @@ export function renderCacheKey(parts: {
  * render with the same cache key, otherwise writes the row and its job in one transaction.
  */
 export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<RenderOrderResult> {
+  const previewOnly = order.sizes?.length === 1 && order.sizes[0] === 'preview';
+  const signature = previewOnly ? orderSignature(order) : undefined;
+  if (signature) {
+    const cached = await answerFromPreviewCache(rt, order, signature);
+    if (cached) return cached;
+  }
+  const result = await orderAfresh(rt, order);
+  if (signature) previewPlans(rt).set(signature, result.cacheKeys);
+  return result;
+}
+
+/** What decides an order's cache keys, given the catalogue as it is (its changes clear the memo). */
+function orderSignature(order: RenderOrder): string {
+  const { family, color, swatchUploadId, cuts, view, engine, formats, sizes, comfyui } = order;
+  return stableStringify({ family, color, swatchUploadId, cuts, view, engine: engine ?? 'compose', formats: [...new Set(formats ?? [])].sort(), sizes, comfyui });
+}
+
+const PREVIEW_PLAN_ENTRIES = 5000;
+const plansByRuntime = new WeakMap<Runtime, LRUCache<string, string[]>>();
+/**
+ * An order's cache keys, by its signature: resolving an order takes four catalogue reads, and a tap on
+ * a colour already rendered should cost one read. Dropped whenever any replica changes the catalogue
+ * (the same NOTIFY the catalogue cache listens to); uploads are immutable, so their ids stay true.
+ */
+function previewPlans(rt: Runtime): LRUCache<string, string[]> {
+  let plans = plansByRuntime.get(rt);
+  if (!plans) {
+    const created = new LRUCache<string, string[]>({ max: PREVIEW_PLAN_ENTRIES });
+    rt.events.onCatalogChange(() => created.clear());
+    plansByRuntime.set(rt, (plans = created));
+  }
+  return plans;
+}
+
+/**
+ * The live preview's cache: a tap on something already rendered is answered from its cache key with
+ * one read and no write. The order is still recorded (History shows the render to whoever asked),
+ * after the answer has gone, so the tap never waits on a write or a lock.
+ */
+async function answerFromPreviewCache(rt: Runtime, order: RenderOrder, signature: string): Promise<RenderOrderResult | undefined> {
+  const cacheKeys = previewPlans(rt).get(signature);
+  if (!cacheKeys) return undefined;
+  const views = await findSucceededRenderViews(rt.db, cacheKeys);
+  const byKey = new Map(views.map((v) => [v.cache_key, v]));
+  if (!cacheKeys.every((k) => byKey.has(k))) return undefined;
+  const ordered = cacheKeys.map((k) => byKey.get(k)!);
+  const batch = {
+    id: randomUUID(),
+    source: order.source,
+    requestId: order.requestId,
+    orderedBy: order.orderedBy,
+    params: { family: order.family, color: order.color, swatchUploadId: order.swatchUploadId, cuts: order.cuts, view: order.view, engine: order.engine ?? 'compose', ...order.batchParams },
+  };
+  setImmediate(() => {
+    recordBatch(rt.db, batch, ordered.map((v) => v.id)).catch((err) => rt.logger.warn({ err, requestId: order.requestId }, 'a preview served from the cache could not be recorded in History'));
+  });
+  for (let i = 0; i < ordered.length; i++) renderOrdered(true);
+  return { batchId: batch.id, renders: ordered.map((render) => ({ render, reused: true })), views: ordered };
+}
+
+/** The cloth of an order: an active family with one of its colours, or a photographed cloth. */
+export async function resolveCloth(db: Runtime['db'], order: Pick<RenderOrder, 'family' | 'color' | 'swatchUploadId'>) {
+  const family = await findFamilyBySlug(db, order.family);
+  if (!family || !family.active || family.archived_at) {
+    throw new AppError(422, 'unknown_family', `Unknown fabric family "${order.family}"`, { field: 'family' });
+  }
+  let color: FabricColorRow | undefined;
+  if (order.color !== undefined) {
+    color = await findColorBySlug(db, family.id, order.color);
+    if (!color || !color.active || color.archived_at) {
+      throw new AppError(422, 'unknown_color', `Unknown colour "${order.color}" in fabric family "${order.family}"`, { field: 'color' });
+    }
+  }
+  let swatch: SwatchUploadRow | undefined;
+  if (order.swatchUploadId !== undefined) {
+    swatch = await findSwatchUploadById(db, order.swatchUploadId);
+    if (!swatch) throw new AppError(422, 'unknown_swatch', `Unknown swatch upload "${order.swatchUploadId}"`, { field: 'swatch' });
+  }
+  if (!color && !swatch) throw unprocessable('Choose a colour or a photographed cloth', { field: 'color' });
+
+  return { family, color, swatch, fabric: fabricDescriptor(family, color, swatch) };
+}
+
+async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrderResult & { cacheKeys: string[] }> {
   const { db, config } = rt;
   if (order.cuts.length === 0) throw unprocessable('Choose at least one cut', { field: 'cuts' });
   if (order.cuts.length > config.renders.maxCuts) {
@@ -138,25 +228,7 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
   }
   if (order.comfyui && !comfyui) throw unprocessable('comfyui settings apply only to engine "comfyui"', { field: 'comfyui' });
 
-  const family = await findFamilyBySlug(db, order.family);
-  if (!family || !family.active || family.archived_at) {
-    throw new AppError(422, 'unknown_family', `Unknown fabric family "${order.family}"`, { field: 'family' });
-  }
-  let color: FabricColorRow | undefined;
-  if (order.color !== undefined) {
-    color = await findColorBySlug(db, family.id, order.color);
-    if (!color || !color.active || color.archived_at) {
-      throw new AppError(422, 'unknown_color', `Unknown colour "${order.color}" in fabric family "${order.family}"`, { field: 'color' });
-    }
-  }
-  let swatch: SwatchUploadRow | undefined;
-  if (order.swatchUploadId !== undefined) {
-    swatch = await findSwatchUploadById(db, order.swatchUploadId);
-    if (!swatch) throw new AppError(422, 'unknown_swatch', `Unknown swatch upload "${order.swatchUploadId}"`, { field: 'swatch' });
-  }
-  if (!color && !swatch) throw unprocessable('Choose a colour or a photographed cloth', { field: 'color' });
-
-  const fabric = fabricDescriptor(family, color, swatch);
+  const { family, color, swatch, fabric } = await resolveCloth(db, order);
   const formats = [...new Set(order.formats ?? [])].sort();
   const STANDARD = ['full', 'preview', 'thumb'] as const;
   const ALL_SIZES = ['hd', 'full', 'preview', 'thumb'] as const;
@@ -256,11 +328,11 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
   if (direct) {
     await Promise.all(result.renders.filter((r) => !r.reused).map((r) => renderDirectly(rt, r.render, order.requestId)));
   }
-  return result;
+  return { ...result, cacheKeys: planned.map((p) => p.cacheKey) };
 }
 
 const clientTurns = new Map<string, Promise<unknown>>();
-function inClientTurn<T>(client: string | undefined, work: () => Promise<T>): Promise<T> {
+export function inClientTurn<T>(client: string | undefined, work: () => Promise<T>): Promise<T> {
   if (!client) return work();
   const previous = clientTurns.get(client) ?? Promise.resolve();
   const mine = previous.then(work, work);
@@ -287,7 +359,7 @@ async function renderDirectly(rt: Runtime, render: RenderRow, requestId: string)
   let keys: string[] = [];
   try {
     const result = await rt.rendering.render(await renderJobFor(rt, render));
-    const images = await rt.rendering.store(result.images, renderKeyPrefix(render.id, 1));
+    const images = await rt.rendering.store(result.images, renderKeyPrefix(render, 1));
     keys = images.map((i) => i.key);
     const durationMs = Math.round(performance.now() - started);
     if (!(await markSucceeded(rt.db, render.id, 1, images, durationMs))) {
@@ -317,7 +389,7 @@ async function renderDirectly(rt: Runtime, render: RenderRow, requestId: string)
 /** Seconds a refused client is told to wait: roughly the time the queue takes to move on. */
 const QUEUE_RETRY_AFTER_S = 10;
 
-async function enforceQueueCaps(trx: Transaction<Database>, config: Runtime['config'], client: string | undefined): Promise<void> {
+export async function enforceQueueCaps(trx: Transaction<Database>, config: Runtime['config'], client: string | undefined): Promise<void> {
   const { byClient, total } = await countWaitingRenders(trx, client ?? '');
   const { queueMaxPerClient, queueMax } = config.renders;
   const headers = { 'retry-after': String(QUEUE_RETRY_AFTER_S) };
@@ -337,8 +409,11 @@ async function enforceQueueCaps(trx: Transaction<Database>, config: Runtime['con
 
 export type ApiImage = RenderImage;
 
-export function apiImages(rt: Runtime, render: RenderRow): ApiImage[] {
-  return render.images.map((i) => ({ size: i.size, format: i.format, url: rt.storage.url(i.key), width: i.width, height: i.height }));
+export function apiImages(rt: Runtime, render: RenderRow & { studio_url_token?: string | null }): ApiImage[] {
+  // A studio render's images are a client's photo: only ever through its photo's unguessable URLs.
+  const urlOf = (key: string) =>
+    render.studio_photo_id ? studioFileUrl({ id: render.studio_photo_id, url_token: render.studio_url_token ?? '' }, key) : rt.storage.url(key);
+  return render.images.map((i) => ({ size: i.size, format: i.format, url: urlOf(i.key), width: i.width, height: i.height }));
 }
 
 /** The public JSON of a render. */
@@ -358,6 +433,9 @@ export function toApiRender(rt: Runtime, r: RenderView) {
         : { kind: 'catalogue' as const },
     cut: r.cut_slug,
     view: r.view,
+    kind: r.studio_photo_id ? ('studio' as const) : ('catalogue' as const),
+    private: !!r.studio_photo_id,
+    studioPhotoId: r.studio_photo_id,
     options: (r.params as { options?: Record<string, string> } | null)?.options ?? null,
     attempts: r.attempts,
     error: r.error,

@@ -19,7 +19,7 @@ export * from './options.ts';
 export { hdLevel } from './levels.ts';
 
 /** Bump when the rasteriser or shading model changes: part of every template version. */
-const BUILD_REVISION = 'b9';
+const BUILD_REVISION = 'b11';
 
 export interface ShippedView {
   cut: string;

@@ -137,7 +137,7 @@ function forepart(style: SuitStyle, side: SideGeometry, under: boolean): Draft {
     d.L(60, HEM_Y - 5).L(60, side.breakY - 60).L(side.edgeX, side.breakY);
   } else {
     // Single-breasted: open quarters curving away below the lowest button.
-    const quarterTop = style.open ? side.breakY - 90 : Math.min(side.breakY, LOWER_BUTTON_Y) - 12;
+    const quarterTop = style.open ? side.breakY - 90 : style.o.fastening === 'sb1' ? side.breakY - 8 : Math.min(side.breakY, LOWER_BUTTON_Y) - 12;
     d.C(ex - 70, HEM_Y - 4, ex - 2, HEM_Y + 60, ex, quarterTop).L(ex, side.breakY);
   }
   d.L(side.rollTop[0], side.rollTop[1]).Q(-80, NECK_Y - 12, -78, NECK_Y).Z();
@@ -259,7 +259,7 @@ function trouserLeg(o: StyleOptions): Draft {
       [-24, 250],
       [-32, TROUSER_HEM_Y + 4],
     ]);
-  if (o.trouserHem === 'turnups') d.L(-180, TROUSER_HEM_Y + 4);
+  if (o.trouserHem === 'turnups') d.L(-180, TROUSER_HEM_Y + 5);
   else d.Q(-106, TROUSER_HEM_Y - 6, -180, TROUSER_HEM_Y + 5);
   return d
     .through([
@@ -326,8 +326,9 @@ function sidesFor(style: SuitStyle): { left: SideGeometry; right: SideGeometry }
     const s = { edgeX: -50, breakY: WAIST_BUTTON_Y - 5, rollTop };
     return { left: s, right: s };
   }
-  // A three-button coat rolls to its top button; one and two roll to the waist button.
-  const breakY = o.fastening === 'sb3' ? TOP_BUTTON_Y : WAIST_BUTTON_Y;
+  // A three-button coat rolls to its top button, two to the waist button; a one-button coat rolls a
+  // little lower still and is cut away from its button.
+  const breakY = o.fastening === 'sb3' ? TOP_BUTTON_Y : o.fastening === 'sb1' ? WAIST_BUTTON_Y - 20 : WAIST_BUTTON_Y;
   const s = { edgeX: 18, breakY, rollTop };
   return { left: s, right: s };
 }
@@ -436,8 +437,10 @@ function pockets(set: Draftset, style: SuitStyle, side: SideGeometry, fpId: stri
   } else {
     const p = patch(x0 + 4, x1 + 6, FLAP_TOP_Y + 20);
     set.pieces.push({ id: `pocket-${sfx}`, kind: 'flap', shape: mm(p), grain, anchor: [0, 1100], loft: 6, round: 6, restsOn: fpId });
-    // Its edge casts a thin shadow; the mouth is topstitched.
-    set.marks.push({ only, onPanels, shape: mm(patch(x0 + 5, x1 + 7, FLAP_TOP_Y + 18)), kind: 'shadow', width: 4, strength: 0.35, blur: 3 });
+    // Its edge casts a shadow on the forepart; its own edge is topstitched; the mouth gapes a little.
+    set.marks.push({ only, onPanels, shape: mm(patch(x0 + 5, x1 + 7, FLAP_TOP_Y + 18)), kind: 'shadow', width: 6, strength: 0.55, blur: 3 });
+    set.threads.push({ shape: mm(patch(x0 + 10, x1, FLAP_TOP_Y + 14)), width: 0.9, dash: '1.6 2.6', opacity: 0.3, onPanels });
+    set.marks.push({ only, onPanels, shape: mm(line([[x0 + 6, FLAP_TOP_Y + 17], [x1 + 4, FLAP_TOP_Y + 19]])), kind: 'shadow', width: 4, strength: 0.5, blur: 1.5 });
     set.threads.push({ shape: mm(line([[x0 + 8, FLAP_TOP_Y + 10], [x1 + 2, FLAP_TOP_Y + 12]])), width: 0.9, dash: '1.6 2.6', opacity: 0.35, onPanels });
   }
   if (ticket) {
@@ -521,11 +524,15 @@ function draftSuit(style: SuitStyle): Draftset {
   sideOf('right');
   sideOf('left');
 
-  // Inside of the back neck, seen through the neck opening: the coat's lining and collar stand.
+  // Inside of the back neck, seen through the neck opening: the coat's collar stand, in the shade of
+  // the coat, darkest where it meets the shirt collar.
+  const neck = draft().M(-52, 1531).Q(0, 1548, 52, 1531).L(47, 1510).Q(0, 1522, -47, 1510).Z();
+  marks.push({ only: ['inside'], shape: neck, kind: 'shadow', width: 0, strength: 0.35, blur: 2, fill: true });
+  marks.push({ only: ['inside'], shape: draft().M(-47, 1512).Q(0, 1524, 47, 1512), kind: 'shadow', width: 6, strength: 0.45, blur: 3 });
   pieces.push({
     id: 'collar-back',
     kind: 'inside',
-    shape: draft().M(-52, 1531).Q(0, 1548, 52, 1531).L(47, 1510).Q(0, 1522, -47, 1510).Z(),
+    shape: neck,
     grain: [[-50, 1530], [50, 1530]],
     anchor: [0, 1530],
     loft: 2,
@@ -550,7 +557,7 @@ function draftSuit(style: SuitStyle): Draftset {
     marks.push({ only: ['forepart', 'flap'], shape: line([[-60, WAIST_BUTTON_Y + 6], [40, 1140], [140, 1175]]), kind: 'crease', width: 8, strength: 0.25, blur: 9 });
     marks.push({ only: ['forepart', 'flap'], shape: line([[-60, WAIST_BUTTON_Y - 6], [40, 1030], [140, 1000]]), kind: 'crease', width: 8, strength: 0.2, blur: 9 });
   } else if (!style.open) {
-    const ys = o.fastening === 'sb1' ? [WAIST_BUTTON_Y] : o.fastening === 'sb2' ? [LOWER_BUTTON_Y, WAIST_BUTTON_Y] : [LOWER_BUTTON_Y, WAIST_BUTTON_Y, TOP_BUTTON_Y];
+    const ys = o.fastening === 'sb1' ? [WAIST_BUTTON_Y - 20] : o.fastening === 'sb2' ? [LOWER_BUTTON_Y, WAIST_BUTTON_Y] : [LOWER_BUTTON_Y, WAIST_BUTTON_Y, TOP_BUTTON_Y];
     for (const y of ys) {
       buttons.push({ at: [0, y], d: 21 });
       threads.push({ shape: line([[0, y], [-14, y]]), width: 2.2, opacity: 0.5 });
@@ -670,11 +677,12 @@ function draftBack(style: SuitStyle): Draftset {
   marks.push({ only: ['forepart'], shape: line([[0, 1508], [0, 1300], [0, seamEnd]]), kind: 'crease', width: 2.5, strength: 0.45, blur: 1.2 });
   marks.push({ only: ['forepart'], shape: line([[0, 1508], [0, seamEnd]]), kind: 'seam', width: 1.3, strength: 0.3, blur: 0.7 });
   const vent = (x: number, dir: number) => {
-    // The overlapping edge: a fine dark line with the shadow it casts, and its top bar.
-    marks.push({ only: ['forepart'], shape: line([[x, ventTop], [x + dir * 1, HEM_Y]]), kind: 'seam', width: 2, strength: 0.75, blur: 0.6 });
-    marks.push({ only: ['forepart'], shape: line([[x + dir * 4, ventTop - 10], [x + dir * 5, HEM_Y + 2]]), kind: 'shadow', width: 7, strength: 0.45, blur: 4 });
-    marks.push({ only: ['forepart'], shape: line([[x - dir * 3, ventTop - 6], [x - dir * 4, HEM_Y + 2]]), kind: 'ridge', width: 6, strength: 0.4, blur: 3 });
-    marks.push({ only: ['forepart'], shape: line([[x - dir * 22, ventTop + 4], [x, ventTop]]), kind: 'seam', width: 1.2, strength: 0.35, blur: 0.6 });
+    // The overlapping edge stands proud of the underlap: a lit ridge, a fine dark line and the
+    // shadow it casts, opening a little toward the hem; its top bar is stitched across.
+    marks.push({ only: ['forepart'], shape: line([[x, ventTop], [x + dir * 3, HEM_Y]]), kind: 'seam', width: 2.4, strength: 0.9, blur: 0.6 });
+    marks.push({ only: ['forepart'], shape: draft().M(x + dir * 1, ventTop - 6).L(x + dir * 9, HEM_Y).L(x + dir * 2, HEM_Y).Z(), kind: 'shadow', width: 0, strength: 0.55, blur: 3, fill: true });
+    marks.push({ only: ['forepart'], shape: line([[x - dir * 4, ventTop - 6], [x - dir * 5, HEM_Y + 2]]), kind: 'ridge', width: 8, strength: 0.6, blur: 3 });
+    marks.push({ only: ['forepart'], shape: line([[x - dir * 22, ventTop + 4], [x, ventTop]]), kind: 'seam', width: 1.4, strength: 0.5, blur: 0.6 });
   };
   if (o.vents === 'single') vent(0, 1);
   else if (o.vents === 'double') for (const s of [1, -1]) vent(s * -168, s);
@@ -701,7 +709,7 @@ function detailProjection(): Projection {
 }
 
 function projectionFor(view: ViewName): Projection {
-  if (view === 'three-quarter') return turnedProjection(28);
+  if (view === 'three-quarter') return turnedProjection(34);
   if (view === 'detail') return detailProjection();
   return frontProjection();
 }

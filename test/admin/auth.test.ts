@@ -220,6 +220,24 @@ describe('accounts', () => {
     expect(list.items.every((u: any) => !('password_hash' in u) && !('passwordHash' in u))).toBe(true);
   });
 
+  it('lets admins set an associate’s store when creating the account and change or clear it later', async () => {
+    const admin = consoleClient(t, await signIn(t, 'admin@atelier.local', ADMIN_PASSWORD));
+    const user = await admin.json('POST', '/api/admin/users', { email: 'store@example.com', role: 'associate', password: PASSWORD, store: ' Serrano ' });
+    expect(user.store).toBe('Serrano');
+    const listed = async () => (await admin.json('GET', '/api/admin/users')).items.find((u: any) => u.id === user.id).store;
+    expect(await listed()).toBe('Serrano');
+    expect((await admin.json('PATCH', `/api/admin/users/${user.id}`, { store: 'Diagonal' })).store).toBe('Diagonal');
+    // The associate's own session sees the new store at once (History follows it).
+    const own = consoleClient(t, await signIn(t, 'store@example.com'));
+    expect((await own.json('GET', '/api/admin/me')).user.store).toBe('Diagonal');
+    const blank = await admin('PATCH', `/api/admin/users/${user.id}`, { store: '   ' });
+    expect(blank.status).toBe(422);
+    expect((await json(blank)).error.message).toMatch(/^store: /);
+    expect((await admin.json('PATCH', `/api/admin/users/${user.id}`, { store: null })).store).toBeNull();
+    expect(await listed()).toBeNull();
+    expect((await own.json('GET', '/api/admin/me')).user.store).toBeNull();
+  });
+
   it('changes one\'s own password: other sessions end, this one stays', async () => {
     await createAccount(t, 'self@example.com', 'associate');
     const a = consoleClient(t, await signIn(t, 'self@example.com'));

@@ -53,6 +53,41 @@ describe('live preview', () => {
     expect(sse).toMatch(/event: status\ndata: .*"status":"succeeded"/);
   });
 
+  it('answers a preview already rendered from its cache key before writing anything, then files it in the asker’s History', async () => {
+    const order = { family: 'birdseye', color: 'blue', cuts: ['single-breasted'], view: 'front', sizes: ['preview'] };
+    const first = await json(await post('/api/renders', order));
+    expect(first.renders[0]).toMatchObject({ status: 'succeeded', reused: false });
+    const id = first.renders[0].id;
+
+    // Another associate taps the same colour while nothing can be written to the orders' tables.
+    const other = await associateSession(t, { store: 'Elsewhere' });
+    const locker = await t.rt.pool.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE render_batches, render_batch_items IN EXCLUSIVE MODE');
+      const res = await other.fetch('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(order), signal: AbortSignal.timeout(10_000) });
+      expect(res.status).toBe(200);
+      expect((await json(res)).renders[0]).toMatchObject({ id, status: 'succeeded', reused: true, images: first.renders[0].images });
+    } finally {
+      await locker.query('COMMIT');
+      locker.release();
+    }
+    // The order is recorded once it could be: the render is in the other associate's History too.
+    await waitFor(async () => (await json(await other.fetch('/api/renders?limit=20'))).items.some((r: { id: string }) => r.id === id), 10_000);
+  });
+
+  it('does not answer from the cache with a picture the catalogue has since changed', async () => {
+    const order = { family: 'hopsack-travel', color: 'stone', cuts: ['three-piece'], view: 'front', sizes: ['preview'] };
+    const first = (await json(await post('/api/renders', order))).renders[0];
+    expect((await json(await post('/api/renders', order))).renders[0]).toMatchObject({ id: first.id, reused: true });
+    await t.rt.pool.query(`UPDATE fabric_colors SET hex = '#8A7F6A' WHERE slug = 'stone' AND family_id = (SELECT id FROM fabric_families WHERE slug = 'hopsack-travel')`);
+    const changed = await waitFor(async () => {
+      const r = (await json(await post('/api/renders', order))).renders[0];
+      return r.id !== first.id ? r : undefined;
+    }, 10_000);
+    expect(changed).toMatchObject({ status: 'succeeded', reused: false });
+  });
+
   it('serves an identical preview from the cache, and renders concurrent identical ones once', async () => {
     const order = { family: 'sharkskin', color: 'silver', cuts: ['double-breasted'], view: 'three-quarter', sizes: ['preview'] };
     const answers = await Promise.all(Array.from({ length: 6 }, () => post('/api/renders', order).then(async (r) => ({ status: r.status, body: await json(r) }))));

@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cutsAnswer } from '../../src/contract/catalog.ts';
 import { json, startTestApp, startTestDatabase, waitFor, type TestApp } from '../helpers/harness.ts';
+import { associateSession, type Session } from '../helpers/session.ts';
 
 /** A client choosing the make of a suit: options listed per cut, ordered, refused when they make no sense. */
 
@@ -11,13 +12,16 @@ let t: TestApp;
 beforeAll(async () => {
   pg = await startTestDatabase();
   t = await startTestApp({ databaseUrl: pg.url });
+  associate = await associateSession(t);
 });
 afterAll(async () => {
   await t?.close();
   await pg?.stop();
 });
 
-const post = (path: string, body: unknown) => fetch(t.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+/** Renders are ordered by a signed-in associate. */
+let associate: Session;
+const post = (path: string, body: unknown) => associate.fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 async function waitSucceeded(id: string) {
   return waitFor(async () => {

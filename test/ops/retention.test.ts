@@ -40,8 +40,8 @@ describe('retention', { timeout: 180_000 }, () => {
   const keys = async () => new Set((await listStoredObjects(t.config.storage)).map((o) => o.key));
   const imageKeys = async (id: string) =>
     (await t.rt.db.selectFrom('renders').select('images').where('id', '=', id).executeTakeFirstOrThrow()).images.map((i) => i.key);
-  const run = async (args: string[]) => {
-    const p = startAtelier(args, testEnv({ DATABASE_URL: pg.url, FILES_DIR: filesRoot(), LOG_LEVEL: 'info', ...RETENTION_ENV }));
+  const run = async (args: string[], env: Record<string, string> = {}) => {
+    const p = startAtelier(args, testEnv({ DATABASE_URL: pg.url, FILES_DIR: filesRoot(), LOG_LEVEL: 'info', ...RETENTION_ENV, ...env }));
     const code = await p.exited;
     return { code, output: p.output() };
   };
@@ -116,7 +116,7 @@ describe('retention', { timeout: 180_000 }, () => {
     await pg?.stop();
   });
 
-  it('a dry run lists what would go, removes nothing, and says the studio rule does not apply yet', async () => {
+  it('a dry run lists what would go and removes nothing', async () => {
     const before = await keys();
     const { code, output } = await run(['retention', '--dry-run']);
     expect(code, output).toBe(0);
@@ -126,7 +126,7 @@ describe('retention', { timeout: 180_000 }, () => {
     expect(output).toMatch(/orphan_renders\s+would remove 1 /);
     // The render of the expired look is free once the look goes.
     expect(output).toMatch(/unused_renders\s+would remove 2 /);
-    expect(output).toMatch(/studio_photos\s+not applicable/);
+    expect(output).toMatch(/studio_photos\s+would remove 0 /);
     expect(output).toMatch(/swatch_uploads\s+would remove 1 /);
     expect(output).toContain(ids.oldUpload);
     expect(output).toContain('renders/zz/forgotten/full.jpg');
@@ -164,24 +164,78 @@ describe('retention', { timeout: 180_000 }, () => {
     expect(again.output).toMatch(/files\s+removed 0 /);
   });
 
-  it('removes studio photos past STUDIO_RETENTION_DAYS once the studio table exists', async () => {
-    await sql`CREATE TABLE studio_photos (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), storage_key text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`.execute(t.rt.db);
-    try {
-      await t.rt.storage.put('studio/old.jpg', Buffer.from('old client photo'), 'image/jpeg');
-      await t.rt.storage.put('studio/new.jpg', Buffer.from('new client photo'), 'image/jpeg');
-      const { rows } = await sql<{ id: string }>`
-        INSERT INTO studio_photos (storage_key, created_at) VALUES ('studio/old.jpg', now() - interval '31 days'), ('studio/new.jpg', now())
-        RETURNING id`.execute(t.rt.db);
-      const { code, output } = await run(['retention']);
-      expect(code).toBe(0);
-      expect(output).toMatch(/studio_photos\s+removed 1 /);
-      expect(output).toContain(rows[0]!.id);
-      const now = await keys();
-      expect(now.has('studio/old.jpg')).toBe(false);
-      expect(now.has('studio/new.jpg')).toBe(true);
-    } finally {
-      await sql`DROP TABLE studio_photos`.execute(t.rt.db);
+  it('keeps renders within RETENTION_RENDERS_MAX_BYTES: the least recently used go first, never a look’s', async () => {
+    const db = t.rt.db;
+    // Three more finished renders, last ordered three, two and one day ago; the live look's renders are older still.
+    const aged: string[] = [];
+    for (const [days, color] of [[3, 'grey'], [2, 'brown'], [1, 'olive']] as const) {
+      const id = await render({ family: 'herringbone', color });
+      await sql`UPDATE renders SET created_at = now() - make_interval(days => ${days}) WHERE id = ${id}`.execute(db);
+      await sql`UPDATE render_batches SET created_at = now() - make_interval(days => ${days}) WHERE id IN (SELECT batch_id FROM render_batch_items WHERE render_id = ${id})`.execute(db);
+      aged.push(id);
     }
+    const [oldest, older, recent] = aged as [string, string, string];
+    const sizes = new Map((await listStoredObjects(t.config.storage)).map((o) => [o.key, o.size]));
+    const bytesOf = async (id: string) => (await imageKeys(id)).reduce((n, k) => n + (sizes.get(k) ?? 0), 0);
+    const { rows } = await sql<{ id: string }>`SELECT id FROM renders`.execute(db);
+    let total = 0;
+    for (const r of rows) total += await bytesOf(r.id);
+    expect(await bytesOf(oldest)).toBeGreaterThan(0);
+    // Removing the oldest alone leaves one byte too many: the next oldest goes too, and nothing else.
+    const budget = total - (await bytesOf(oldest)) - 1;
+    const doomedFiles = [...(await imageKeys(oldest)), ...(await imageKeys(older))];
+    const keptFiles = [...(await imageKeys(recent)), ...(await imageKeys(ids.fresh!)), ...(await imageKeys(ids.inLiveLook!)), ...(await imageKeys(ids.renderOfUpload!))];
+
+    const dry = await run(['retention', '--dry-run'], { RETENTION_RENDERS_MAX_BYTES: String(budget) });
+    expect(dry.code, dry.output).toBe(0);
+    expect(dry.output).toMatch(/renders_budget\s+would remove 2 /);
+    expect(await exists('renders', oldest)).toBe(true);
+
+    const { code, output } = await run(['retention'], { RETENTION_RENDERS_MAX_BYTES: String(budget) });
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/renders_budget\s+removed 2 /);
+    for (const id of [oldest, older]) {
+      expect(output).toMatch(new RegExp(`"rule":"renders_budget","id":"${id}".*"msg":"removed"`));
+      expect(await exists('renders', id)).toBe(false);
+    }
+    // The live look's renders are the oldest of all, and stay; so do the recent ones.
+    for (const id of [recent, ids.fresh!, ids.inLiveLook!, ids.renderOfUpload!]) expect(await exists('renders', id)).toBe(true);
+    const now = await keys();
+    for (const key of doomedFiles) expect(now.has(key), key).toBe(false);
+    for (const key of keptFiles) expect(now.has(key), key).toBe(true);
+
+    // Within budget now: nothing more goes. A budget only the look's renders could meet removes every
+    // other finished render and keeps the look whole.
+    expect((await run(['retention'], { RETENTION_RENDERS_MAX_BYTES: String(budget) })).output).toMatch(/renders_budget\s+removed 0 /);
+    const tight = await run(['retention'], { RETENTION_RENDERS_MAX_BYTES: '1' });
+    expect(tight.output).toMatch(/renders_budget\s+removed 2 /);
+    for (const id of [recent, ids.fresh!]) expect(await exists('renders', id)).toBe(false);
+    for (const id of [ids.inLiveLook!, ids.renderOfUpload!]) expect(await exists('renders', id)).toBe(true);
+    expect((await fetch(`${t.url}/api/renders/${ids.inLiveLook}`)).status).toBe(200);
+  });
+
+  it('removes studio photos past STUDIO_RETENTION_DAYS with their files', async () => {
+    // The whole studio path (masks, renders) is in test/studio; here the rule as the CLI runs it.
+    const owner = await associateSession(t);
+    const { rows } = await sql<{ id: string }>`
+      INSERT INTO studio_photos (owner_id, storage_key, suggested_mask_key, width, height, sha256, url_token, created_at)
+      VALUES (${owner.id}, 'studio/tmp-old/photo.jpg', 'studio/tmp-old/suggested-mask.png', 10, 10, 'x', ${'o'.repeat(43)}, now() - interval '31 days'),
+             (${owner.id}, 'studio/tmp-new/photo.jpg', 'studio/tmp-new/suggested-mask.png', 10, 10, 'y', ${'n'.repeat(43)}, now())
+      RETURNING id::text`.execute(t.rt.db);
+    for (const k of ['studio/tmp-old/photo.jpg', 'studio/tmp-old/suggested-mask.png', 'studio/tmp-new/photo.jpg', 'studio/tmp-new/suggested-mask.png']) {
+      await t.rt.storage.put(k, Buffer.from(`client photo ${k}`), 'image/jpeg');
+    }
+    const { code, output } = await run(['retention']);
+    expect(code).toBe(0);
+    expect(output).toMatch(/studio_photos\s+removed 1 /);
+    expect(output).toContain(rows[0]!.id);
+    const now = await keys();
+    expect(now.has('studio/tmp-old/photo.jpg')).toBe(false);
+    expect(now.has('studio/tmp-old/suggested-mask.png')).toBe(false);
+    expect(now.has('studio/tmp-new/photo.jpg')).toBe(true);
+    expect(now.has('studio/tmp-new/suggested-mask.png')).toBe(true);
+    expect(await exists('studio_photos', rows[0]!.id)).toBe(false);
+    expect(await exists('studio_photos', rows[1]!.id)).toBe(true);
   });
 
   it('is on the workers’ schedule', async () => {

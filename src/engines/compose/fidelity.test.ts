@@ -254,3 +254,86 @@ describe('filtering at figure scale', () => {
     expect(meanDeltaE({ px: preview.rgb, width: preview.width, height: preview.height }, ref, interior)).toBeLessThan(2);
   });
 });
+
+describe('colour and pattern scale on every view', () => {
+  const pinstripe: FabricDesign = { weave: 'twill', pattern: 'pinstripe', threadMm: 0.22, repeatMm: 12, heather: 0.05, sheen: 0.2 };
+
+  it.each([
+    ['single-breasted', 'three-quarter'],
+    ['double-breasted', 'back'],
+    ['three-piece', 'detail'],
+    ['double-breasted', 'detail'],
+  ])('%s %s keeps the cloth colour (ΔE2000 < 2, de-shaded)', async (cut, view) => {
+    for (const hex of ['#0A1D3A', '#C19A6B', '#6D0D2B']) {
+      const fabric: FabricSpec = { hex, design: twill };
+      const img = await renderFull(cut, view, fabric);
+      const maps = await engine.shadingMaps(cut, view, fabric.design);
+      expect(deltaE2000(deshadedMeanLab(img, maps), hexToLab(hex)), hex).toBeLessThan(2);
+    }
+  });
+
+  /** Period of a vertical pinstripe across a panel, measured on the decoded render, against 12 mm. */
+  async function stripePeriod(cut: string, view: string, panelId: string, rowsFrom: number, rowsTo: number) {
+    const fabric: FabricSpec = { hex: '#1A2236', design: pinstripe };
+    const img = await renderFull(cut, view, fabric);
+    const maps = await engine.shadingMaps(cut, view, pinstripe);
+    const tpl = await engine.template(cut, view);
+    const fp = tpl.panels.findIndex((p) => p.id === panelId);
+    const rows: Float64Array[] = [];
+    for (let y = rowsFrom; y < rowsTo; y += 4) {
+      let bestStart = 0;
+      let bestLen = 0;
+      let start = -1;
+      for (let x = 0; x <= img.width; x++) {
+        const i = y * img.width + x;
+        const ok = x < img.width && maps.panel[i] === fp && maps.coverage[i] === 255 && !maps.overlay[i];
+        if (ok && start < 0) start = x;
+        if (!ok && start >= 0) {
+          if (x - start > bestLen) {
+            bestLen = x - start;
+            bestStart = start;
+          }
+          start = -1;
+        }
+      }
+      if (bestLen < 100) continue;
+      const r = new Float64Array(bestLen - 8);
+      let mean = 0;
+      for (let x = 0; x < r.length; x++) {
+        const i = y * img.width + bestStart + 4 + x;
+        r[x] = SRGB8_TO_LINEAR[img.px[i * 3 + 1]] / maps.mul[i];
+        mean += r[x];
+      }
+      mean /= r.length;
+      for (let x = 0; x < r.length; x++) r[x] -= mean;
+      rows.push(r);
+    }
+    const panel = tpl.panels[fp];
+    // Foreshortened panels (the far side of a turned figure) show the weft compressed by their squeeze.
+    const expected = 12 * panel.pxPerMm * (panel.squeeze ?? 1);
+    return { rows: rows.length, period: dominantPeriod(rows, expected * 0.8, expected * 1.2), expected };
+  }
+
+  it.each([
+    ['single-breasted', 'back', 'back-left', 520, 640],
+    ['single-breasted', 'detail', 'forepart-left', 900, 1100],
+    ['single-breasted', 'three-quarter', 'forepart-right', 500, 640],
+  ])('%s %s: a 12 mm pinstripe repeats at its true scale on %s (within 3 %)', async (cut, view, panelId, y0, y1) => {
+    const { rows, period, expected } = await stripePeriod(cut, view, panelId, y0, y1);
+    expect(rows).toBeGreaterThan(10);
+    expect(Math.abs(period / expected - 1)).toBeLessThan(0.03);
+  });
+
+  it('the detail view shows the cloth at 4 px/mm or more', async () => {
+    const tpl = await engine.template('single-breasted', 'detail');
+    expect(tpl.levels.full.pxPerMm).toBeGreaterThanOrEqual(4);
+  });
+
+  it('the HD size samples the cloth at twice the full scale, colour unchanged', async () => {
+    const fabric: FabricSpec = { hex: '#6D0D2B', design: twill };
+    const hd = await engine.renderRaw({ cut: 'single-breasted', view: 'front', fabric }, 'hd');
+    expect([hd.width, hd.height]).toEqual([2048, 3072]);
+    const maps = await engine.shadingMaps('single-breasted', 'front', fabric.design, 'hd');
+    expect(deltaE2000(deshadedMeanLab({ px: hd.rgb, width: hd.width, height: hd.height }, maps), hexToLab('#6D0D2B'))).toBeLessThan(2);
+  });
+});

@@ -53,8 +53,11 @@ describe('GPU render routing', () => {
     const waiting = await renderOf(gpuId);
     expect(waiting).toMatchObject({ status: 'queued', attempts: 0, error: null });
     expect(gpu.prompts).toHaveLength(0);
+    // graphile-worker's public view has no payload: its tables, as the reaper reads them.
     const job = await sql<{ task_identifier: string; attempts: number; locked_at: Date | null }>`
-      SELECT task_identifier, attempts, locked_at FROM graphile_worker.jobs WHERE payload->>'renderId' = ${gpuId}`.execute(cpu.rt.db);
+      SELECT t.identifier AS task_identifier, j.attempts, j.locked_at
+        FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+       WHERE j.payload->>'renderId' = ${gpuId}`.execute(cpu.rt.db);
     expect(job.rows).toEqual([{ task_identifier: 'render_gpu', attempts: 0, locked_at: null }]);
   });
 
@@ -62,7 +65,8 @@ describe('GPU render routing', () => {
     const queued = (await sql<{ id: string }>`SELECT id FROM renders WHERE engine = 'comfyui' AND status = 'queued'`.execute(cpu.rt.db)).rows;
     expect(queued).toHaveLength(1);
     others.push(await startTestApp({ databaseUrl: pg.url, seedDemo: false, env: { ENGINES: 'comfyui', ...comfyEnv() } }));
-    await waitFor(async () => (await renderOf(queued[0]!.id)).status === 'succeeded', 90_000);
+    // A new process: its threads load the templates before the render's compose step can run.
+    await waitFor(async () => (await renderOf(queued[0]!.id)).status === 'succeeded', 180_000);
     expect(gpu.prompts).toHaveLength(1);
     const done = await renderOf(queued[0]!.id);
     expect(done.refinement.fidelity.action).toBe('refined');

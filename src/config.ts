@@ -136,6 +136,11 @@ const envSchema = z.object({
   RETENTION_RENDERS_MAX_BYTES: int(0, Number.MAX_SAFE_INTEGER).default(20 * 1024 ** 3),
   RETENTION_EXPIRED_LOOKS_DAYS: int(0, 3650).default(30),
   STUDIO_RETENTION_DAYS: int(0, 3650).default(30),
+  STUDIO_PHOTO_MAX_PIXELS: int(100_000, 100_000_000).default(12_600_000),
+  STUDIO_MASK_MAX_BYTES: int(1024, 100 * 1024 * 1024).default(8 * 1024 * 1024),
+  STUDIO_MASK_WORK_SIDE: int(64, 2048).default(256),
+  STUDIO_INPAINT_RADIUS: int(1, 20).default(3),
+  STUDIO_ASSUMED_HEIGHT_MM: int(300, 5000).default(1800),
   RETENTION_SWATCH_UPLOADS_DAYS: int(0, 3650).default(30),
   RETENTION_ORPHAN_FILES_HOURS: int(0, 24 * 3650).default(24),
 
@@ -185,6 +190,19 @@ export interface Config {
   };
 
   looks: { expiryDays: number };
+  /** The client photo studio (src/studio). Uploads also obey `uploads` (bytes, pixels). */
+  studio: {
+    /** Photos with more pixels are scaled down to this when stored: a render's memory and time stay bounded. */
+    photoMaxPixels: number;
+    /** Decoded bytes of a painted mask (base64 in JSON bodies, or a multipart file). */
+    maskMaxBytes: number;
+    /** Long side of the working copy the suggested mask is computed on. */
+    maskWorkSide: number;
+    /** Telea's neighbourhood radius, px. */
+    inpaintRadius: number;
+    /** Without a scale, a photo is taken to show this many mm from top to bottom. */
+    assumedHeightMm: number;
+  };
   /**
    * The replaced front end's API (src/legacy): 'open' answers without a session, as that front end
    * expects; 'session' wants a signed-in account like the rest. Open by default except in production.
@@ -354,6 +372,13 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     },
 
     looks: { expiryDays: e.LOOK_EXPIRY_DAYS },
+    studio: {
+      photoMaxPixels: e.STUDIO_PHOTO_MAX_PIXELS,
+      maskMaxBytes: e.STUDIO_MASK_MAX_BYTES,
+      maskWorkSide: e.STUDIO_MASK_WORK_SIDE,
+      inpaintRadius: e.STUDIO_INPAINT_RADIUS,
+      assumedHeightMm: e.STUDIO_ASSUMED_HEIGHT_MM,
+    },
     legacyApi: e.LEGACY_API ?? (e.NODE_ENV === 'production' ? 'session' : 'open'),
     worker: {
       enabledInServe: e.RUN_WORKER,

@@ -52,8 +52,11 @@ export const render = z.object({
       z.object({ kind: z.literal('photographed'), label: z.literal('Photographed cloth'), thumbnailUrl: z.string().describe('the photo of the cloth') }),
     ])
     .describe("what the suit is made of: a catalogue colour (family and color), or a photographed cloth, which is not the family's"),
-  cut: z.string(),
+  cut: z.string().describe("the cut's slug; 'studio' for a client's photo"),
   view: z.string(),
+  kind: z.enum(['catalogue', 'studio']).optional().describe("'studio': the cloth on a client's own photo (POST /api/studio/renders)"),
+  private: z.boolean().optional().describe('a studio render: never in History or /api/renders listings; its image URLs are signed and expire'),
+  studioPhotoId: z.uuid().nullable().optional().describe('the studio photo a studio render re-clothes'),
   options: z.record(z.string(), z.string()).nullable().describe("the style options the suit was drawn with (the cut's preset with any choices over it); null for a photo view"),
   attempts: z.number().int(),
   error: z.string().nullable(),

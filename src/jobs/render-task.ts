@@ -59,7 +59,7 @@ export function createRenderTask(rt: Runtime, currentWorkerId: () => string): Ta
             .catch(() => undefined);
         },
       });
-      const images = await rt.rendering.store(result.images, renderKeyPrefix(render.id, attempt));
+      const images = await rt.rendering.store(result.images, renderKeyPrefix(render, attempt));
       keys = images.map((i) => i.key);
       const durationMs = Math.round(performance.now() - started);
       const done = await markSucceeded(rt.db, render.id, attempt, images, durationMs);

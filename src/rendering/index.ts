@@ -24,6 +24,22 @@ import { threadFabric, type FabricDescriptor } from './fabric.ts';
 import type { ClothPhotoOptions } from '../fabrics/cloth-photo/analyze.ts';
 import { UploadRejected, type ImageUploadLimits, type InspectedImage } from '../uploads/validate.ts';
 import type { InspectAnswer, ThreadOptions, ThreadRenderAnswer, ThreadRenderTask, ThreadTemplate } from './thread.ts';
+import type { FillResult, MaskCheck, PreparedPhoto, StudioPhotoLimits, StudioRejection } from '../studio/images.ts';
+
+export interface FillOptions {
+  markedIs: 'white' | 'black';
+  limits: ImageUploadLimits;
+  radius: number;
+  /** Also compute a suggested garment mask of the result, on a working copy this long. */
+  suggestMaskSide?: number;
+}
+export type FillAnswer = FillResult & { suggestedMask?: Uint8Array; sha256: string };
+
+/** A refusal made on a render thread, as the HTTP error it becomes. */
+function studioRefusal(answer: StudioRejection): AppError {
+  return new AppError(answer.rejected.status, answer.rejected.code, answer.rejected.message);
+}
+const asBuf = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
 export { fabricDescriptor, type FabricDescriptor, type FabricOverrides } from './fabric.ts';
 
@@ -59,9 +75,16 @@ export type TemplateSource =
   /** One the engine ships (drawn): it loads it itself. */
   | { kind: 'shipped' }
   /** An admin's photo view in storage; `version` changes whenever its photo or mask does. */
-  | { kind: 'stored'; version: string; baseKey: string; maskKey: string }
+  | { kind: 'stored'; version: string; baseKey: string; maskKey: string; options?: PhotoTemplateSize }
   /** Photo and mask in hand: an unsaved template, a client's photo with a painted mask. */
-  | { kind: 'bytes'; base: Uint8Array; mask: Uint8Array };
+  | { kind: 'bytes'; base: Uint8Array; mask: Uint8Array; options?: PhotoTemplateSize };
+
+/** A studio photo is its own template at its own size and scale (default: 1024×1536 at 1.35 px/mm). */
+export interface PhotoTemplateSize {
+  width?: number;
+  height?: number;
+  pxPerMm?: number;
+}
 
 export interface RenderJob {
   /** Default 'compose'. */
@@ -103,6 +126,12 @@ export interface RenderService {
     rectify(data: Uint8Array, options: ClothPhotoOptions & { maxPixels?: number }): Promise<RectifiedUpload>;
     /** makeSwatchTile of an uploaded photo. */
     tile(data: Uint8Array, options: SwatchTileOptions): Promise<SwatchTileResult>;
+    /** A client photo for the studio: checked, upright, metadata stripped, with its suggested mask. */
+    studioPhoto(data: Uint8Array, limits: StudioPhotoLimits): Promise<PreparedPhoto>;
+    /** A painted studio mask checked against its photo (white = garment), as a 0/255 PNG. */
+    studioMask(data: Uint8Array, photo: { width: number; height: number }, limits: ImageUploadLimits): Promise<MaskCheck>;
+    /** Telea inpainting of the marked area (OpenCV in WebAssembly). */
+    fill(image: Uint8Array, mask: Uint8Array, options: FillOptions): Promise<FillAnswer>;
   };
   /** A phone photo uploaded with no width: the cloth found, straightened and measured (= uploads.rectify). */
   rectifyCloth(image: Uint8Array, options?: { maxPixels?: number }): Promise<RectifiedUpload>;
@@ -182,14 +211,15 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
   async function templateFor(job: RenderJob, withBytes: boolean): Promise<ThreadTemplate | undefined> {
     const t = job.template;
     if (!t || t.kind === 'shipped') return undefined;
+    const size = t.options ? `:${t.options.width ?? ''}x${t.options.height ?? ''}@${t.options.pxPerMm ?? ''}` : '';
     if (t.kind === 'stored') {
-      const id = `${job.cut}/${job.view}@${t.version}`;
-      if (!withBytes) return { id };
+      const id = `${job.cut}/${job.view}@${t.version}${size}`;
+      if (!withBytes) return { id, options: t.options };
       const [base, mask] = await Promise.all([storage().get(t.baseKey), storage().get(t.maskKey)]);
-      return { id, base: ownBuffer(base), mask: ownBuffer(mask) };
+      return { id, base: ownBuffer(base), mask: ownBuffer(mask), options: t.options };
     }
     const hash = createHash('sha256').update(t.base).update(t.mask).digest('hex').slice(0, 32);
-    return { id: `${job.cut}/${job.view}@bytes:${hash}`, base: t.base, mask: t.mask };
+    return { id: `${job.cut}/${job.view}@bytes:${hash}${size}`, base: t.base, mask: t.mask, options: t.options };
   }
 
   async function render(job: RenderJob): Promise<RenderResult> {
@@ -284,6 +314,24 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       assess: (data) => uploadTask(() => run({ data }, 'assessPhoto')),
       rectify,
       tile: (data, tileOptions) => uploadTask(() => swatchTile(data, tileOptions)),
+      studioPhoto: (data, limits) =>
+        uploadTask(async () => {
+          const answer = await run<PreparedPhoto | StudioRejection>({ data, limits }, 'studioPhoto');
+          if ('rejected' in answer) throw studioRefusal(answer);
+          return { ...answer, data: asBuf(answer.data), suggestedMask: asBuf(answer.suggestedMask) };
+        }),
+      studioMask: (data, photo, limits) =>
+        uploadTask(async () => {
+          const answer = await run<MaskCheck | StudioRejection>({ data, photo, limits }, 'studioMask');
+          if ('rejected' in answer) throw studioRefusal(answer);
+          return { ...answer, png: asBuf(answer.png) };
+        }),
+      fill: (image, mask, fillOptions) =>
+        uploadTask(async () => {
+          const answer = await run<FillAnswer | StudioRejection>({ image, mask, options: fillOptions }, 'studioFill');
+          if ('rejected' in answer) throw studioRefusal(answer);
+          return { ...answer, png: asBuf(answer.png), suggestedMask: answer.suggestedMask ? asBuf(answer.suggestedMask) : undefined };
+        }),
     },
     async store(images, keyPrefix) {
       const stored: StoredImage[] = [];

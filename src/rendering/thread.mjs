@@ -9,3 +9,6 @@ export const warm = thread.warm;
 export const inspectUpload = thread.inspectUpload;
 export const assessPhoto = thread.assessPhoto;
 export const rectifyCloth = thread.rectifyCloth;
+export const studioPhoto = thread.studioPhoto;
+export const studioMask = thread.studioMask;
+export const studioFill = thread.studioFill;

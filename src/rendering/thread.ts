@@ -17,6 +17,7 @@ import { makeSwatchTile, type SwatchTileOptions, type SwatchTileResult } from '.
 import { assessSwatchPhoto } from '../fabrics/index.ts';
 import { loadPhotoTemplate } from '../templates/index.ts';
 import { inspectImageUpload, UploadRejected, type ImageUploadLimits, type InspectedImage } from '../uploads/validate.ts';
+import { checkStudioMask, fillImage, prepareStudioPhoto, type MaskCheck, type PreparedPhoto, type StudioPhotoLimits, type StudioRejection } from '../studio/images.ts';
 import { createThreadEngine } from './engines.ts';
 import type { ThreadFabric } from './fabric.ts';
 
@@ -35,6 +36,8 @@ export interface ThreadTemplate {
   id: string;
   base?: Uint8Array;
   mask?: Uint8Array;
+  /** How the photo becomes a template: its own size and scale for a studio photo (default 1024×1536, 1.35 px/mm). */
+  options?: { width?: number; height?: number; pxPerMm?: number };
 }
 
 export interface ThreadRenderTask {
@@ -128,7 +131,7 @@ export async function render(task: ThreadRenderTask): Promise<ThreadRenderAnswer
     const t = task.template;
     template = templates.get(t.id);
     if (!template && t.base && t.mask) {
-      template = templates.set(t.id, await loadPhotoTemplate(asBuffer(t.base), asBuffer(t.mask), { cut: task.cut, view: task.view }));
+      template = templates.set(t.id, await loadPhotoTemplate(asBuffer(t.base), asBuffer(t.mask), { cut: task.cut, view: task.view, ...t.options }));
     } else if (!template) need.push('template');
   }
   let swatch: SwatchTile | undefined;
@@ -212,4 +215,32 @@ export async function inspectUpload(task: { data: Uint8Array; limits: ImageUploa
 export async function assessPhoto(task: { data: Uint8Array }): Promise<{ code: string; message: string; problems: Array<{ code: string; message: string }> } | null> {
   const problem = await assessSwatchPhoto(asBuffer(task.data));
   return problem ? { code: problem.code, message: problem.message, problems: problem.problems.map((p) => ({ code: p.code, message: p.message })) } : null;
+}
+
+/** A client photo for the studio: checked, upright, metadata stripped, with its suggested mask. */
+export async function studioPhoto(task: { data: Uint8Array; limits: StudioPhotoLimits }): Promise<PreparedPhoto | StudioRejection> {
+  const answer = await prepareStudioPhoto(task.data, task.limits);
+  if ('rejected' in answer) return answer;
+  const result = { ...answer, data: transferable(answer.data), suggestedMask: transferable(answer.suggestedMask) };
+  return moveAll(result, [result.data.buffer, result.suggestedMask.buffer]);
+}
+
+/** A painted studio mask checked against its photo's size and normalised (white = garment). */
+export async function studioMask(task: { data: Uint8Array; photo: { width: number; height: number }; limits: ImageUploadLimits }): Promise<MaskCheck | StudioRejection> {
+  const answer = await checkStudioMask(task.data, task.photo, task.limits);
+  if ('rejected' in answer) return answer;
+  const result = { ...answer, png: transferable(answer.png) };
+  return moveAll(result, [result.png.buffer]);
+}
+
+/** Remove/fill: Telea inpainting of the marked area (OpenCV in WebAssembly, loaded once per thread). */
+export async function studioFill(task: {
+  image: Uint8Array;
+  mask: Uint8Array;
+  options: { markedIs: 'white' | 'black'; limits: ImageUploadLimits; radius: number; suggestMaskSide?: number };
+}): Promise<Awaited<ReturnType<typeof fillImage>>> {
+  const answer = await fillImage(task.image, task.mask, task.options);
+  if ('rejected' in answer) return answer;
+  const result = { ...answer, png: transferable(answer.png), suggestedMask: answer.suggestedMask ? transferable(answer.suggestedMask) : undefined };
+  return moveAll(result, [result.png.buffer, ...(result.suggestedMask ? [result.suggestedMask.buffer] : [])]);
 }

@@ -16,8 +16,12 @@ export interface RenderView extends RenderRow {
   /** The photographed cloth's stored photo, for a render of one. */
   swatch_upload_key: string | null;
   color_hex: string | null;
+  /** 'studio' for a studio render (it has no cut). */
   cut_slug: string;
   cut_legacy_id: string | null;
+  /** A studio render's photo's URL token: its images are reached only through it. */
+  studio_url_token: string | null;
+  studio_owner_id: string | null;
 }
 
 /** Inserts the render unless a live one with the same cache key exists; returns null then. */
@@ -49,11 +53,22 @@ function renderViewQuery(db: Db) {
   return db
     .selectFrom('renders as r')
     .innerJoin('fabric_families as f', 'f.id', 'r.family_id')
-    .innerJoin('cuts as c', 'c.id', 'r.cut_id')
+    .leftJoin('cuts as c', 'c.id', 'r.cut_id')
     .leftJoin('fabric_colors as k', 'k.id', 'r.color_id')
     .leftJoin('swatch_uploads as u', 'u.id', 'r.swatch_upload_id')
+    .leftJoin('studio_photos as sp', 'sp.id', 'r.studio_photo_id')
     .selectAll('r')
-    .select(['f.slug as family_slug', 'k.slug as color_slug', 'k.legacy_id as color_legacy_id', 'u.storage_key as swatch_upload_key', 'k.hex as color_hex', 'c.slug as cut_slug', 'c.legacy_id as cut_legacy_id']);
+    .select((eb) => [
+      'f.slug as family_slug',
+      'k.slug as color_slug',
+      'k.legacy_id as color_legacy_id',
+      'u.storage_key as swatch_upload_key',
+      'k.hex as color_hex',
+      eb.fn.coalesce('c.slug', sql<string>`'studio'`).as('cut_slug'),
+      'c.legacy_id as cut_legacy_id',
+      'sp.url_token as studio_url_token',
+      'sp.owner_id as studio_owner_id',
+    ]);
 }
 
 export function findRenderView(db: Db, id: string): Promise<RenderView | undefined> {
@@ -76,7 +91,8 @@ export async function listRenderViews(db: Db, ids: string[]): Promise<RenderView
 export type HistoryScope = { everyone: true } | { userId: string; store: string | null };
 
 export function listRenderHistory(db: Db, options: { limit: number; before?: { createdAt: Date; id: string }; scope: HistoryScope }) {
-  let q = renderViewQuery(db);
+  // Studio renders (a client's own photo) are private: never in any History.
+  let q = renderViewQuery(db).where('r.studio_photo_id', 'is', null);
   const scope = options.scope;
   if (!('everyone' in scope)) {
     // A render is shared by identical requests: it is someone's when one of their requests asked for it.

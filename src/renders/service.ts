@@ -12,6 +12,7 @@ import { fabricDescriptor, type FabricDescriptor } from '../rendering/fabric.ts'
 import { renderJobFor, renderKeyPrefix } from '../rendering/jobs.ts';
 import { findSwatchUploadById } from '../swatches/repository.ts';
 import { CUT_PRESETS, StyleOptionError, optionChanges, resolveOptions, type StyleOptions } from '../templates/options.ts';
+import { studioFileUrl } from '../studio/files.ts';
 import { publishRenderEvent } from './events.ts';
 import {
   addBatchItem,
@@ -176,18 +177,8 @@ async function answerFromPreviewCache(rt: Runtime, order: RenderOrder, signature
   return { batchId: batch.id, renders: ordered.map((render) => ({ render, reused: true })), views: ordered };
 }
 
-async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrderResult & { cacheKeys: string[] }> {
-  const { db, config } = rt;
-  if (order.cuts.length === 0) throw unprocessable('Choose at least one cut', { field: 'cuts' });
-  if (order.cuts.length > config.renders.maxCuts) {
-    throw unprocessable(`At most ${config.renders.maxCuts} cuts can be rendered at once`, { field: 'cuts' });
-  }
-  const engineName = order.engine ?? 'compose';
-  const engine = rt.engines.get(engineName);
-  if (!engine || !config.worker.engines.includes(engineName as 'compose')) {
-    throw unprocessable(`Unknown or disabled engine "${engineName}"`, { field: 'engine' });
-  }
-
+/** The cloth of an order: an active family with one of its colours, or a photographed cloth. */
+export async function resolveCloth(db: Runtime['db'], order: Pick<RenderOrder, 'family' | 'color' | 'swatchUploadId'>) {
   const family = await findFamilyBySlug(db, order.family);
   if (!family || !family.active || family.archived_at) {
     throw new AppError(422, 'unknown_family', `Unknown fabric family "${order.family}"`, { field: 'family' });
@@ -206,7 +197,22 @@ async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrder
   }
   if (!color && !swatch) throw unprocessable('Choose a colour or a photographed cloth', { field: 'color' });
 
-  const fabric = fabricDescriptor(family, color, swatch);
+  return { family, color, swatch, fabric: fabricDescriptor(family, color, swatch) };
+}
+
+async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrderResult & { cacheKeys: string[] }> {
+  const { db, config } = rt;
+  if (order.cuts.length === 0) throw unprocessable('Choose at least one cut', { field: 'cuts' });
+  if (order.cuts.length > config.renders.maxCuts) {
+    throw unprocessable(`At most ${config.renders.maxCuts} cuts can be rendered at once`, { field: 'cuts' });
+  }
+  const engineName = order.engine ?? 'compose';
+  const engine = rt.engines.get(engineName);
+  if (!engine || !config.worker.engines.includes(engineName as 'compose')) {
+    throw unprocessable(`Unknown or disabled engine "${engineName}"`, { field: 'engine' });
+  }
+
+  const { family, color, swatch, fabric } = await resolveCloth(db, order);
   const formats = [...new Set(order.formats ?? [])].sort();
   const STANDARD = ['full', 'preview', 'thumb'] as const;
   const ALL_SIZES = ['hd', 'full', 'preview', 'thumb'] as const;
@@ -309,7 +315,7 @@ async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrder
 }
 
 const clientTurns = new Map<string, Promise<unknown>>();
-function inClientTurn<T>(client: string | undefined, work: () => Promise<T>): Promise<T> {
+export function inClientTurn<T>(client: string | undefined, work: () => Promise<T>): Promise<T> {
   if (!client) return work();
   const previous = clientTurns.get(client) ?? Promise.resolve();
   const mine = previous.then(work, work);
@@ -336,7 +342,7 @@ async function renderDirectly(rt: Runtime, render: RenderRow, requestId: string)
   let keys: string[] = [];
   try {
     const result = await rt.rendering.render(await renderJobFor(rt, render));
-    const images = await rt.rendering.store(result.images, renderKeyPrefix(render.id, 1));
+    const images = await rt.rendering.store(result.images, renderKeyPrefix(render, 1));
     keys = images.map((i) => i.key);
     const durationMs = Math.round(performance.now() - started);
     if (!(await markSucceeded(rt.db, render.id, 1, images, durationMs))) {
@@ -366,7 +372,7 @@ async function renderDirectly(rt: Runtime, render: RenderRow, requestId: string)
 /** Seconds a refused client is told to wait: roughly the time the queue takes to move on. */
 const QUEUE_RETRY_AFTER_S = 10;
 
-async function enforceQueueCaps(trx: Transaction<Database>, config: Runtime['config'], client: string | undefined): Promise<void> {
+export async function enforceQueueCaps(trx: Transaction<Database>, config: Runtime['config'], client: string | undefined): Promise<void> {
   const { byClient, total } = await countWaitingRenders(trx, client ?? '');
   const { queueMaxPerClient, queueMax } = config.renders;
   const headers = { 'retry-after': String(QUEUE_RETRY_AFTER_S) };
@@ -386,8 +392,11 @@ async function enforceQueueCaps(trx: Transaction<Database>, config: Runtime['con
 
 export type ApiImage = RenderImage;
 
-export function apiImages(rt: Runtime, render: RenderRow): ApiImage[] {
-  return render.images.map((i) => ({ size: i.size, format: i.format, url: rt.storage.url(i.key), width: i.width, height: i.height }));
+export function apiImages(rt: Runtime, render: RenderRow & { studio_url_token?: string | null }): ApiImage[] {
+  // A studio render's images are a client's photo: only ever through its photo's unguessable URLs.
+  const urlOf = (key: string) =>
+    render.studio_photo_id ? studioFileUrl({ id: render.studio_photo_id, url_token: render.studio_url_token ?? '' }, key) : rt.storage.url(key);
+  return render.images.map((i) => ({ size: i.size, format: i.format, url: urlOf(i.key), width: i.width, height: i.height }));
 }
 
 /** The public JSON of a render. */
@@ -407,6 +416,9 @@ export function toApiRender(rt: Runtime, r: RenderView) {
         : { kind: 'catalogue' as const },
     cut: r.cut_slug,
     view: r.view,
+    kind: r.studio_photo_id ? ('studio' as const) : ('catalogue' as const),
+    private: !!r.studio_photo_id,
+    studioPhotoId: r.studio_photo_id,
     options: (r.params as { options?: Record<string, string> } | null)?.options ?? null,
     attempts: r.attempts,
     error: r.error,

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, isAbort, UnreachableError } from '../api/client.ts';
 import type { FabricFamily, Render, RenderOrder } from '../api/types.ts';
 import { Browse } from '../catalog/Browse.tsx';
@@ -23,8 +23,11 @@ import { Icon } from '../ui/icons.tsx';
 import { ClothDetails, ClothSection, ColorPicker, CutAndView, FamilyDetails, GeneratePanel } from './FittingPanel.tsx';
 import { SessionBadge, type StaffSession } from './SignIn.tsx';
 
-type Tab = 'fitting' | 'history' | 'looks';
-const TABS: Tab[] = ['fitting', 'history', 'looks'];
+type Tab = 'fitting' | 'studio' | 'history' | 'looks';
+const TABS: Tab[] = ['fitting', 'studio', 'history', 'looks'];
+
+/** The client photo studio is its own chunk, loaded when the associate first opens it. */
+const StudioPanel = lazy(() => import('../studio/StudioPanel.tsx').then((m) => ({ default: m.StudioPanel })));
 
 export function Stylist({ session }: { session?: StaffSession } = {}) {
   const tr = useI18n();
@@ -165,7 +168,12 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
   const openFrom = (list: Render[], r: Render) => setViewer({ list, index: Math.max(0, list.findIndex((x) => x.id === r.id)) });
 
   // The tabs live in the app's header.
-  const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ fitting: null, history: null, looks: null });
+  const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ fitting: null, studio: null, history: null, looks: null });
+  // Once opened, the studio stays mounted: its photo and mask survive a look at another tab.
+  const [studioOpened, setStudioOpened] = useState(false);
+  useEffect(() => {
+    if (tab === 'studio') setStudioOpened(true);
+  }, [tab]);
   const onTabKey = (event: React.KeyboardEvent) => {
     const i = TABS.indexOf(tab);
     const next = event.key === 'ArrowRight' ? TABS[(i + 1) % TABS.length] : event.key === 'ArrowLeft' ? TABS[(i + TABS.length - 1) % TABS.length] : undefined;
@@ -315,6 +323,13 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
               )}
             </div>
           </>
+        )}
+      </div>
+      <div id="panel-studio" role="tabpanel" aria-labelledby="tab-studio" hidden={tab !== 'studio'}>
+        {studioOpened && (
+          <Suspense fallback={<div className="skeleton skeleton--block" role="status" aria-label={t('preview.loading')} />}>
+            <StudioPanel families={families} onResult={(r) => jobs.add(r)} onOpen={(r) => setViewer({ list: [r], index: 0 })} onSaveLook={setLookRenders} />
+          </Suspense>
         )}
       </div>
       <div id="panel-history" role="tabpanel" aria-labelledby="tab-history" hidden={tab !== 'history'}>

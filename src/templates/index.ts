@@ -123,6 +123,8 @@ export interface LoadOptions {
   options?: StyleOptions;
   /** Built views kept in memory per process or thread (default 8, ~16 MB each). */
   keep?: number;
+  /** Views kept in the cache directory (default 96): the least recently written beyond go. */
+  keepOnDisk?: number;
 }
 
 /** Built views, least recently used first. */
@@ -138,7 +140,7 @@ function cacheFile(cacheDir: string, cut: string, view: string, version: string,
   return join(cacheDir, `${cut}.${view}.${optionsTag(cut, options)}.${version}.bin`);
 }
 
-async function persist(cv: CutView, cacheDir: string, options?: StyleOptions): Promise<void> {
+async function persist(cv: CutView, cacheDir: string, options?: StyleOptions, maxViews = MAX_DISK_VIEWS): Promise<void> {
   const file = cacheFile(cacheDir, cv.cut, cv.view, cv.version, options);
   try {
     await access(file);
@@ -161,10 +163,10 @@ async function persist(cv: CutView, cacheDir: string, options?: StyleOptions): P
         await unlink(join(cacheDir, f)).catch(() => undefined);
       }
     }
-    if (files.length > MAX_DISK_VIEWS) {
+    if (files.length > maxViews) {
       const dated = await Promise.all(files.map(async (f) => ({ f, t: (await stat(join(cacheDir, f)).catch(() => undefined))?.mtimeMs ?? 0 })));
       dated.sort((a, b) => a.t - b.t);
-      for (const { f } of dated.slice(0, files.length - MAX_DISK_VIEWS)) await unlink(join(cacheDir, f)).catch(() => undefined);
+      for (const { f } of dated.slice(0, files.length - maxViews)) await unlink(join(cacheDir, f)).catch(() => undefined);
     }
   } catch {
     // A read-only cache directory only costs the next process a rebuild.
@@ -218,5 +220,5 @@ export function loadCutView(cut: string, view: string, opts: LoadOptions = {}): 
   // Whoever asks with a cache directory gets the view written there (once), even if it was built
   // earlier in this process without one.
   const dir = opts.cacheDir;
-  return dir ? p.then(async (cv) => (await persist(cv, dir, opts.options), cv)) : p;
+  return dir ? p.then(async (cv) => (await persist(cv, dir, opts.options, opts.keepOnDisk), cv)) : p;
 }

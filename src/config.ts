@@ -98,6 +98,9 @@ const envSchema = z.object({
   // Fast path: a preview-only POST /api/renders renders on the replica that received it.
   PREVIEW_DIRECT: bool.default(true),
   TEMPLATE_CACHE_DIR: z.string().min(1).optional(),
+  // Drawn templates (one per cut, view and style options) kept in memory per render thread, and on disk.
+  TEMPLATE_MEMORY_VIEWS: int(1, 256).default(8),
+  TEMPLATE_DISK_VIEWS: int(1, 100_000).default(96),
   // Fault injection for tests only (ignored unless NODE_ENV=test): makes each render last this long.
   TEST_RENDER_DELAY_MS: int(0, 600_000).default(0),
   SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(20_000),
@@ -243,6 +246,9 @@ export interface Config {
     textureCacheBytes: number;
     /** Rasterised garment templates, so a new process starts rendering in milliseconds. */
     templateCacheDir: string;
+    /** Drawn templates kept in memory per render thread (~16 MB each) and on disk (the least recently written go). */
+    templateMemoryViews: number;
+    templateDiskViews: number;
     testRenderDelayMs: number;
   };
   rendering: {
@@ -486,6 +492,8 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       maxAttempts: e.JOB_MAX_ATTEMPTS,
       textureCacheBytes: e.TEXTURE_CACHE_MB * 1024 * 1024,
       templateCacheDir: path.resolve(e.TEMPLATE_CACHE_DIR ?? path.join(dataDir, 'cache', 'templates')),
+      templateMemoryViews: e.TEMPLATE_MEMORY_VIEWS,
+      templateDiskViews: e.TEMPLATE_DISK_VIEWS,
       testRenderDelayMs: e.NODE_ENV === 'test' ? e.TEST_RENDER_DELAY_MS : 0,
     },
     rendering: {

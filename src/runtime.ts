@@ -72,6 +72,7 @@ export async function startRuntime(config: Config, logger: Logger, options: { se
       maxQueue: config.rendering.maxQueue,
       textureCacheBytes: config.worker.textureCacheBytes,
       templateCacheDir: config.worker.templateCacheDir,
+      templateViews: { memory: config.worker.templateMemoryViews, disk: config.worker.templateDiskViews },
       templateCacheBytes: config.rendering.templateCacheBytes,
       tileCacheBytes: config.rendering.tileCacheBytes,
       maxUploadDecodes: config.rendering.maxUploadDecodes,

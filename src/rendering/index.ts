@@ -53,6 +53,8 @@ export interface RenderServiceOptions {
   textureCacheBytes: number;
   /** Rasterised shipped templates on disk (built once, read by every thread and process). */
   templateCacheDir?: string;
+  /** Drawn templates kept in memory per thread and on disk (defaults 8 and 96). */
+  templateViews?: { memory: number; disk: number };
   /** Photo templates kept per thread (default 256 MB). */
   templateCacheBytes?: number;
   /** Swatch tiles kept per thread (default 64 MB). */
@@ -193,6 +195,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       workerData: {
         textureCacheBytes: options.textureCacheBytes,
         templateCacheDir: options.templateCacheDir,
+        templateViews: options.templateViews,
         templateCacheBytes: options.templateCacheBytes ?? 256 * 1024 * 1024,
         tileCacheBytes: options.tileCacheBytes ?? 64 * 1024 * 1024,
       } satisfies ThreadOptions,

@@ -29,6 +29,7 @@ import type { ThreadFabric } from './fabric.ts';
 export interface ThreadOptions {
   textureCacheBytes: number;
   templateCacheDir?: string;
+  templateViews?: { memory: number; disk: number };
   /** Photo templates (and unsaved ones) kept per thread. */
   templateCacheBytes: number;
   /** Swatch tiles kept per thread. */
@@ -80,7 +81,7 @@ const tiles = new ByteCache<SwatchTile>({ maxBytes: options.tileCacheBytes, size
 function engine(name: string): Engine {
   let e = engines.get(name);
   if (!e) {
-    e = createThreadEngine(name, { textureCacheBytes: options.textureCacheBytes, templateCacheDir: options.templateCacheDir });
+    e = createThreadEngine(name, { textureCacheBytes: options.textureCacheBytes, templateCacheDir: options.templateCacheDir, templateViews: options.templateViews });
     engines.set(name, e);
   }
   return e;

@@ -126,3 +126,22 @@ describe('template disk cache', () => {
         expect(Buffer.compare(Buffer.from(b.levels[size][f].buffer, b.levels[size][f].byteOffset, b.levels[size][f].byteLength), Buffer.from(a.levels[size][f].buffer, a.levels[size][f].byteOffset, a.levels[size][f].byteLength)), `${size}.${f}`).toBe(0);
   });
 });
+
+describe('trims on a suit already built', () => {
+  it('redraws only the surroundings, identical to a build from scratch', async () => {
+    const { buildDrawnLevels } = await import('./build.ts');
+    const { cutViewSource, resolveOptions } = await import('./index.ts');
+    const cacheDir = join(tmpdir(), 'atelier-test-template-cache');
+    await loadCutView('single-breasted', 'front', { cacheDir });
+    const options = resolveOptions('single-breasted', { tie: 'forest', shirt: 'light-blue', shoes: 'brown', buttons: 'horn-light' });
+    const restyled = await loadCutView('single-breasted', 'front', { options });
+    const scratch = await buildDrawnLevels(cutViewSource('single-breasted', 'front', options));
+    for (const size of ['full', 'preview', 'thumb'] as const) {
+      for (const f of ['pix', 'cov', 'panel', 'u', 'v', 'shadeQ', 'base', 'overlayPix', 'overlayRgba'] as const) {
+        const a = restyled.levels[size][f];
+        const b = scratch[size][f];
+        expect(Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)), `${size}.${f}`).toBe(0);
+      }
+    }
+  });
+});

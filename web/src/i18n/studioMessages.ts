@@ -93,6 +93,9 @@ export const studioEn = {
   'studio.result.see': 'See the result',
 
   'studio.photo.title': 'Client photo',
+  'studio.caption': 'Client’s photo',
+  'studio.captionAlt': 'The client’s photo, in {family}, {color}',
+  'studio.captionAltPhotographed': 'The client’s photo, in a photographed cloth',
   'studio.photo.another': 'Another photo',
   'studio.delete.action': 'Delete client photo',
   'studio.delete.title': 'Delete the client’s photo?',
@@ -192,6 +195,9 @@ export const studioEs: Record<keyof typeof studioEn, string> = {
   'studio.result.see': 'Ver el resultado',
 
   'studio.photo.title': 'Foto del cliente',
+  'studio.caption': 'Foto del cliente',
+  'studio.captionAlt': 'La foto del cliente, en {family}, {color}',
+  'studio.captionAltPhotographed': 'La foto del cliente, en una tela fotografiada',
   'studio.photo.another': 'Otra foto',
   'studio.delete.action': 'Borrar la foto del cliente',
   'studio.delete.title': '¿Borrar la foto del cliente?',

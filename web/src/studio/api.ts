@@ -1,26 +1,8 @@
 import { ApiError, request, UnreachableError } from '../api/client.ts';
 import { apiStatus } from '../api/status.ts';
-import type { Render } from '../api/types.ts';
+import type { Render, RenderBatch, StudioPhoto, StudioRenderOrder } from '../api/types.ts';
 
-/** A client photo on the server (private: its URLs are unguessable). */
-export interface StudioPhoto {
-  id: string;
-  width: number;
-  height: number;
-  photoUrl: string;
-  suggestedMaskUrl: string;
-}
-
-export interface StudioRenderOrder {
-  photoId: string;
-  /** A PNG data URL, the photo's size, white = garment. */
-  mask: string;
-  family: string;
-  color?: string;
-  swatchUploadId?: string;
-  /** Millimetres of cloth per photo pixel. */
-  scale?: number;
-}
+export type { StudioPhoto, StudioRenderOrder } from '../api/types.ts';
 
 export interface PhotoUpload {
   promise: Promise<StudioPhoto>;
@@ -72,8 +54,8 @@ export function uploadStudioPhoto(file: Blob, onProgress: (fraction: number) => 
 export const studioApi = {
   /** The cloth on the photo: a render like any other (queue, events, cache), private to the house. */
   render: async (order: StudioRenderOrder): Promise<Render> => {
-    const answer = await request<Render | { renders: Render[] }>('/api/studio/renders', { method: 'POST', body: JSON.stringify(order) });
-    return 'renders' in answer ? answer.renders[0]! : answer;
+    const batch = await request<RenderBatch>('/api/studio/renders', { method: 'POST', body: JSON.stringify(order) });
+    return batch.renders[0]!;
   },
   /** Paints over what the mask covers: a new photo to go on editing. */
   fill: (photoId: string, mask: string) => request<StudioPhoto>('/api/studio/fill', { method: 'POST', body: JSON.stringify({ photoId, mask }) }),

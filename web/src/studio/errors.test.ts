@@ -27,3 +27,19 @@ describe('studio photo problems', () => {
     expect(studioProblem(new Error('boom'), en).message).toBe(en.t('studio.error.failed'));
   });
 });
+
+describe('a studio render’s caption', () => {
+  it('reads as the client’s photo in the cloth, never as a cut called “studio”', async () => {
+    const { describeRender } = await import('../render/describe.ts');
+    const { FAMILIES, CUTS, render } = await import('../test/fixtures.ts');
+    const es = createTranslator('es');
+    const studio = render({ id: 'r-studio', family: 'twill', color: 'navy', cut: 'studio', view: 'photo' });
+    const caption = describeRender(studio, es, { families: FAMILIES, cuts: CUTS });
+    expect(caption.line).toBe('Super 120s Twill · Azul marino · Foto del cliente');
+    expect(caption.alt).toBe('La foto del cliente, en Super 120s Twill, Azul marino');
+    const en = createTranslator('en');
+    const cloth = describeRender({ ...studio, swatchUploadId: '6f1c1f7e-0000-4000-8000-000000000001' }, en);
+    expect(cloth.line).toBe('Photographed cloth · Client’s photo');
+    expect(cloth.alt).not.toMatch(/studio|view/i);
+  });
+});

@@ -46,7 +46,7 @@ describe('GPU render routing', () => {
     // The CPU worker is alive and polling: a compose render ordered after it finishes.
     const composeOrder = await order({ color: 'charcoal' });
     // (The first render of a process waits for its threads to load the templates: generous on a busy machine.)
-    await waitFor(async () => (await renderOf(composeOrder.body.renders[0].id)).status === 'succeeded', 90_000);
+    await waitFor(async () => (await renderOf(composeOrder.body.renders[0].id)).status === 'succeeded', 180_000);
     // Another poll round or two of the CPU worker: the GPU render is still queued, untouched.
     const next = (await order({ color: 'black' })).body.renders[0].id;
     await waitFor(async () => (await renderOf(next)).status === 'succeeded', 30_000);

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
 import { SHADE_ONE, loadCutView, readCachedCutView, shippedViews, templateVersion, type CutView } from './index.ts';
 
 const views = shippedViews();
@@ -15,7 +16,7 @@ describe('shipped templates', () => {
 
   describe.each(views.map((v) => [`${v.cut}/${v.view}`, v.cut, v.view]))('%s', (_label, cut, view) => {
     let cv: CutView;
-    const load = async () => (cv ??= await loadCutView(cut, view, { cacheDir: join(tmpdir(), 'atelier-test-template-cache') }));
+    const load = async () => (cv ??= await loadCutView(cut, view, { cacheDir: TEST_TEMPLATE_CACHE }));
 
     it('is 1024×1536 native with half and quarter levels', async () => {
       const t = await load();
@@ -131,7 +132,7 @@ describe('trims on a suit already built', () => {
   it('redraws only the surroundings, identical to a build from scratch', async () => {
     const { buildDrawnLevels } = await import('./build.ts');
     const { cutViewSource, resolveOptions } = await import('./index.ts');
-    const cacheDir = join(tmpdir(), 'atelier-test-template-cache');
+    const cacheDir = TEST_TEMPLATE_CACHE;
     await loadCutView('single-breasted', 'front', { cacheDir });
     const options = resolveOptions('single-breasted', { tie: 'forest', shirt: 'light-blue', shoes: 'brown', buttons: 'horn-light' });
     const restyled = await loadCutView('single-breasted', 'front', { options });

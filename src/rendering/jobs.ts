@@ -10,6 +10,7 @@ import type { FabricDescriptor } from './fabric.ts';
 import type { OutputSize } from '../engines/types.ts';
 import type { StyleOptions } from '../templates/options.ts';
 import type { RenderJob, TemplateSource } from './index.ts';
+import { findCutAndView } from '../catalog/repository.ts';
 
 export interface RenderParams {
   fabric: FabricDescriptor;
@@ -30,12 +31,7 @@ export function templateSource(view: { kind: string; version: string; base_key: 
 }
 
 export async function renderJobFor(rt: { db: Db; config: Pick<Config, 'watermark'> }, render: Pick<RenderRow, 'cut_id' | 'view' | 'engine' | 'params'>): Promise<RenderJob> {
-  const row = await rt.db
-    .selectFrom('cuts as c')
-    .leftJoin('cut_views as v', (j) => j.onRef('v.cut_id', '=', 'c.id').on('v.view', '=', render.view))
-    .select(['c.slug', 'v.kind', 'v.version', 'v.base_key', 'v.mask_key'])
-    .where('c.id', '=', render.cut_id)
-    .executeTakeFirstOrThrow();
+  const row = await findCutAndView(rt.db, render.cut_id, render.view);
   const params = render.params as unknown as RenderParams;
   return {
     engine: render.engine,

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { FabricDescriptor } from '../src/rendering/index.ts';
 import { createRenderService, type RenderJob, type RenderService } from '../src/rendering/index.ts';
 import { createComposeEngine } from '../src/engines/compose/index.ts';
+import { resolveOptions } from '../src/templates/options.ts';
 import { median } from './stats.ts';
 
 const CUT = 'single-breasted';
@@ -116,6 +117,21 @@ export async function benchCompose(): Promise<Record<string, unknown>> {
     const newColour = await timeIt(20, () => service.render({ ...job, watermark, fabric: { ...fabric, hex: randomHex(k++) } }));
     const newColourPreview = await timeIt(20, () => service.render({ ...job, sizes: ['preview'], watermark, fabric: { ...fabric, hex: randomHex(k++) } }));
     const stage = (name: string) => round(median(timings.map((t) => t[name] ?? 0)));
+    // HD (2048×3072, made from the full level once per thread) and the detail view (4 px/mm).
+    for (let i = 0; i < 4; i++) await service.render({ ...job, sizes: ['hd'] });
+    const hdTimings: Array<Record<string, number>> = [];
+    const hd = await timeIt(20, async () => hdTimings.push((await service.render({ ...job, sizes: ['hd'] })).timings));
+    const detailJob: RenderJob = { ...job, view: 'detail' };
+    for (let i = 0; i < 4; i++) await service.render({ ...detailJob, sizes: ['full'] });
+    const detailTimings: Array<Record<string, number>> = [];
+    const detail = await timeIt(N, async () => detailTimings.push((await service.render({ ...detailJob, sizes: ['full'] })).timings));
+    // A style option never asked for before: its template is drafted and built on first use.
+    let optionChangeFirstPreviewMs = 0;
+    {
+      const t = performance.now();
+      await service.render({ ...job, sizes: ['preview'], options: resolveOptions(CUT, { lapel: 'peak', pockets: 'patch', tie: 'forest' }) });
+      optionChangeFirstPreviewMs = performance.now() - t;
+    }
     const rps2 = await rendersPerSecond(service, 2, 4000);
     const rss = await peakRssChild(cacheDir, 4000);
     return {
@@ -135,6 +151,11 @@ export async function benchCompose(): Promise<Record<string, unknown>> {
         encode: stage('encode'),
         inThreadTotal: stage('total'),
       },
+      hdRenderJpegMedianMs: round(median(hd)),
+      hdRenderStageMedianMs: round(median(hdTimings.map((t) => t.render_hd ?? 0))),
+      detailRenderJpegMedianMs: round(median(detail)),
+      detailRenderStageMedianMs: round(median(detailTimings.map((t) => t.render_full ?? 0))),
+      optionChangeFirstPreviewMs: round(optionChangeFirstPreviewMs),
       newColourFirstRenderAllSizesMedianMs: round(median(newColour)),
       newColourFirstPreviewMedianMs: round(median(newColourPreview)),
       rendersPerSecond2Threads: round(rps2),

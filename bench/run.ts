@@ -13,6 +13,7 @@ const suites: Record<string, () => Promise<Record<string, unknown>>> = {
   web: async () => (await import('./web.bench.ts')).benchWeb(),
   'cloth-photo': async () => (await import('./cloth-photo.bench.ts')).benchClothPhoto(),
   load: async () => (await import('./load.bench.ts')).benchLoad(),
+  studio: async () => (await import('./studio.bench.ts')).benchStudio(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

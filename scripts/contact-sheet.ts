@@ -3,6 +3,7 @@
  * plus the two reference photo templates, labelled, for a person to look at.
  *
  *   npm run contact-sheet            (options: --out FILE, --cell WIDTH)
+ *   npm run contact-sheet -- --options   docs/contact-sheet-options.png: style options × views
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
@@ -11,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import sharp, { type OverlayOptions } from 'sharp';
 import type { RawImage } from '../src/engines/compose/index.ts';
 import { createRenderService, type FabricDescriptor, type TemplateSource } from '../src/rendering/index.ts';
-import { shippedViews } from '../src/templates/index.ts';
+import { VIEWS, resolveOptions, shippedViews } from '../src/templates/index.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -128,4 +129,49 @@ async function main() {
   await rendering.close();
 }
 
-await main();
+/** Style options × views: one cloth, each row a make of suit, each column a view. */
+async function mainOptions() {
+  const out = resolve(root, arg('out', 'docs/contact-sheet-options.png'));
+  const rendering = createRenderService({ threads: 2, textureCacheBytes: 128 * 1024 * 1024, templateCacheDir: resolve(root, 'data/template-cache') });
+  const fabric: FabricDescriptor = { hex: '#2B3A55', design: { weave: 'twill', pattern: 'pinstripe', threadMm: 0.22, repeatMm: 12, heather: 0.05, sheen: 0.2 } };
+  const rows: Array<{ label: string[]; cut: string; options: Record<string, string> }> = [
+    { label: ['Single-breasted', 'preset (recto)'], cut: 'single-breasted', options: {} },
+    { label: ['SB one button', 'peak, wide lapel', 'patch pockets'], cut: 'single-breasted', options: { fastening: 'sb1', lapel: 'peak', lapelWidth: 'wide', pockets: 'patch', vents: 'single' } },
+    { label: ['SB three button', 'slim lapel, ticket', 'jetted, no vents'], cut: 'single-breasted', options: { fastening: 'sb3', lapelWidth: 'slim', ticketPocket: 'yes', pockets: 'jetted', vents: 'none', tie: 'forest' } },
+    { label: ['Shawl collar', 'no tie, light horn', 'brown shoes'], cut: 'single-breasted', options: { lapel: 'shawl', fastening: 'sb1', tie: 'none', buttons: 'horn-light', shoes: 'brown', shirt: 'light-blue' } },
+    { label: ['Double-breasted', 'preset (cruzado)'], cut: 'double-breasted', options: {} },
+    { label: ['DB four on one', 'matching buttons', 'turn-ups'], cut: 'double-breasted', options: { fastening: 'db4x1', buttons: 'matching', trouserHem: 'turnups', tie: 'silver' } },
+    { label: ['Three-piece', 'preset'], cut: 'three-piece', options: {} },
+    { label: ['Three-piece', 'DB waistcoat', 'pleated, peak'], cut: 'three-piece', options: { waistcoat: 'db', trouserFront: 'pleated', lapel: 'peak', fastening: 'sb1' } },
+  ];
+  const views = [...VIEWS];
+  const W = rowLabelW + views.length * cellW;
+  const H = labelH + 8 + rows.length * (cellH + 6);
+  const composites: OverlayOptions[] = [];
+  views.forEach((v, i) => composites.push({ input: textSvg(cellW, labelH + 8, [v], 12, 'middle', 'bold'), left: rowLabelW + i * cellW, top: 6 }));
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    const top = labelH + 8 + r * (cellH + 6);
+    composites.push({ input: textSvg(rowLabelW, 70, row.label, 12, 'start', 'bold'), left: 0, top: top + cellH / 2 - 30 });
+    const options = resolveOptions(row.cut, row.options);
+    const cells = await Promise.all(
+      views.map(async (view) => {
+        const { images } = await rendering.render({ cut: row.cut, view, fabric, options, sizes: ['preview'] });
+        const { data, info } = await sharp(images[0]!.data).raw().toBuffer({ resolveWithObject: true });
+        return cell({ width: info.width, height: info.height, rgb: new Uint8Array(data.buffer, data.byteOffset, data.length) }, true);
+      }),
+    );
+    cells.forEach((input, c) => composites.push({ input, left: rowLabelW + c * cellW, top }));
+    process.stdout.write(`${row.label.join(' ')} · `);
+  }
+  await mkdir(dirname(out), { recursive: true });
+  const img = await sharp({ create: { width: W, height: H, channels: 3, background: '#fbfaf8' } })
+    .composite(composites)
+    .png({ palette: true, quality: 92, effort: 8, dither: 0.6 })
+    .toFile(out);
+  console.log(`\n${out}: ${W}×${H}, ${(img.size / 1024).toFixed(0)} KiB`);
+  await rendering.close();
+}
+
+if (args.includes('--options')) await mainOptions();
+else await main();

@@ -72,12 +72,14 @@ export async function startRuntime(config: Config, logger: Logger, options: { se
       maxQueue: config.rendering.maxQueue,
       textureCacheBytes: config.worker.textureCacheBytes,
       templateCacheDir: config.worker.templateCacheDir,
+      templateViews: { memory: config.worker.templateMemoryViews, disk: config.worker.templateDiskViews },
       templateCacheBytes: config.rendering.templateCacheBytes,
       tileCacheBytes: config.rendering.tileCacheBytes,
       maxUploadDecodes: config.rendering.maxUploadDecodes,
       maxUploadsWaiting: config.rendering.maxUploadsWaiting,
       storage,
       logger,
+      comfyui: config.comfyui,
     });
     const engines = rendering.engines;
     const events = new RenderEvents(databaseUrl, logger);

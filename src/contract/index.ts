@@ -13,3 +13,4 @@ export * from './swatches.ts';
 export * as legacy from './legacy.ts';
 export * from './health.ts';
 export * as admin from './admin/index.ts';
+export * from './studio.ts';

@@ -102,9 +102,12 @@ export interface RenderTable {
   family_id: string;
   color_id: string | null;
   swatch_upload_id: string | null;
-  cut_id: string;
+  /** Null for a studio render (a client's photo re-clothed: studio_photo_id). */
+  cut_id: string | null;
   view: string;
   params: Json<Record<string, unknown>>;
+  /** A studio render: private to the photo's owner, deleted with the photo. */
+  studio_photo_id: ColumnType<string | null, string | null | undefined, string | null>;
   attempts: Generated<number>;
   error: string | null;
   images: ColumnType<StoredImage[], string | undefined, string>;
@@ -116,6 +119,8 @@ export interface RenderTable {
   started_at: Timestamp | null;
   finished_at: Timestamp | null;
   duration_ms: number | null;
+  /** How it was made beyond its images (the GPU engine's server, settings and fidelity verdict). */
+  details: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
 }
 
 export interface RenderBatchTable {
@@ -195,6 +200,21 @@ export interface LoginFailureTable {
   failed_at: CreatedAt;
 }
 
+/** A client's own photo in the studio (personal data: private, retained STUDIO_RETENTION_DAYS). */
+export interface StudioPhotoTable {
+  id: Generated<string>;
+  owner_id: string;
+  store: string | null;
+  storage_key: string;
+  suggested_mask_key: string;
+  width: number;
+  height: number;
+  sha256: string;
+  url_token: string;
+  parent_id: string | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   fabric_families: FabricFamilyTable;
   fabric_colors: FabricColorTable;
@@ -210,6 +230,7 @@ export interface Database {
   audit_log: AuditLogTable;
   login_failures: LoginFailureTable;
   clients: ClientTable;
+  studio_photos: StudioPhotoTable;
 }
 
 export type FabricFamilyRow = Selectable<FabricFamilyTable>;
@@ -221,5 +242,6 @@ export type NewRender = Insertable<RenderTable>;
 export type RenderUpdate = Updateable<RenderTable>;
 export type SwatchUploadRow = Selectable<SwatchUploadTable>;
 export type UserRow = Selectable<UserTable>;
+export type StudioPhotoRow = Selectable<StudioPhotoTable>;
 export type UserSessionRow = Selectable<UserSessionTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;

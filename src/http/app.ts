@@ -10,6 +10,7 @@ import { createSessionTokens, type SessionTokens } from '../auth/sessions.ts';
 import { catalogRoutes } from '../catalog/routes.ts';
 import { clientRoutes } from '../clients/routes.ts';
 import { legacyRoutes } from '../legacy/routes.ts';
+import { studioRoutes } from '../studio/routes.ts';
 import { lookRoutes } from '../looks/routes.ts';
 import { renderRoutes } from '../renders/routes.ts';
 import type { Runtime } from '../runtime.ts';
@@ -173,6 +174,7 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   await app.register(swatchRoutes);
   await app.register(fileRoutes);
   await app.register(legacyRoutes);
+  await app.register(studioRoutes);
   await app.register(lookRoutes);
   await app.register(clientRoutes);
   await app.register(webRoutes);

@@ -28,6 +28,7 @@ export async function installContract(app: FastifyInstance, options: { version: 
         { name: 'catalog', description: 'fabric families, colours and cuts' },
         { name: 'renders', description: 'ordering renders and following them' },
         { name: 'looks', description: 'renders saved for a client, shared by link' },
+        { name: 'studio', description: "the client photo studio: a client's photo re-clothed, remove/fill (private)" },
         { name: 'legacy', description: "the replaced system's API, in the shapes its front end reads" },
         { name: 'operations', description: 'health, readiness, version' },
         { name: 'admin', description: 'the console (session cookie, roles)' },

@@ -79,10 +79,10 @@ export async function findRenderStatuses(db: Db, ids: string[]): Promise<Array<{
 export async function listRenderLabels(db: Db, ids: string[]): Promise<LookRenderLabels[]> {
   if (ids.length === 0) return [];
   const { rows } = await sql<LookRenderLabels>`
-    SELECT r.id AS render_id, f.name AS family_name, k.name AS color_name, c.name AS cut_name
+    SELECT r.id AS render_id, f.name AS family_name, k.name AS color_name, coalesce(c.name, 'Client photo') AS cut_name
     FROM renders r
     JOIN fabric_families f ON f.id = r.family_id
-    JOIN cuts c ON c.id = r.cut_id
+    LEFT JOIN cuts c ON c.id = r.cut_id
     LEFT JOIN fabric_colors k ON k.id = r.color_id
     WHERE r.id = ANY(${ids}::uuid[])`.execute(db);
   return rows;

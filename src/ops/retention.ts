@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { Storage } from '../storage/types.ts';
+import { deleteStudioPhotos, findExpiredStudioPhotos, listStudioPhotoFiles } from '../studio/repository.ts';
 import { listStoredObjects } from './inventory.ts';
 
 /**
@@ -13,10 +14,9 @@ import { listStoredObjects } from './inventory.ts';
  * more (those of the removed rows, and orphans older than RETENTION_ORPHAN_FILES_HOURS). Every removal
  * is logged with its rule; a dry run reports the same list and removes nothing.
  *
- * Studio photos: the studio is not built yet. When it lands, a table `studio_photos (id uuid,
- * storage_key text, created_at timestamptz)` is all this needs: its rows older than
- * STUDIO_RETENTION_DAYS and their files are removed. Until the table exists the rule reports
- * "not applicable".
+ * Studio photos (clients' own photos, src/studio): rows older than STUDIO_RETENTION_DAYS go with
+ * every file made from them (suggested and painted masks, the renders made on them, out of any look
+ * that held them). On a database without the studio's table the rule reports "not applicable".
  */
 
 /**
@@ -83,7 +83,10 @@ async function referencedKeys(db: Db, excluded: Excluded): Promise<{ keys: Set<s
   for (const r of renderKeys) if (r.key) keys.add(r.key);
   if (await studioTableUsable(db)) {
     const { rows } = await sql<{ key: string | null }>`
-      SELECT storage_key AS key FROM studio_photos WHERE NOT (id = ANY(${excluded.studio}::uuid[]))`.execute(db);
+      SELECT storage_key AS key FROM studio_photos WHERE NOT (id = ANY(${excluded.studio}::uuid[]))
+      UNION SELECT suggested_mask_key FROM studio_photos WHERE NOT (id = ANY(${excluded.studio}::uuid[]))
+      UNION SELECT r.params #>> '{studio,maskKey}' FROM renders r
+             WHERE r.studio_photo_id IS NOT NULL AND NOT (r.studio_photo_id = ANY(${excluded.studio}::uuid[]))`.execute(db);
     for (const r of rows) if (r.key) keys.add(r.key);
   }
   // A swatch upload's seamless tiles are named after its photo's hash (src/admin/catalog/swatches.ts).
@@ -192,12 +195,11 @@ export async function runRetention(deps: RetentionDeps, options: { dryRun: boole
     report.rules.push({ rule: 'studio_photos', setting: `STUDIO_RETENTION_DAYS=${r.studioPhotosDays}`, status: 'not_applicable', removed: 0, items: [] });
   } else {
     excluded.studio = await rule('studio_photos', `STUDIO_RETENTION_DAYS=${r.studioPhotosDays}`, r.studioPhotosDays, async () => {
-      const { rows } = await sql<{ id: string; key: string | null }>`
-        SELECT id::text, storage_key AS key FROM studio_photos WHERE created_at < now() - make_interval(days => ${r.studioPhotosDays})`.execute(db);
-      for (const x of rows) if (x.key) filesOfRemovedRows.add(x.key);
-      return rows.map((x) => x.id);
+      const ids = await findExpiredStudioPhotos(db, r.studioPhotosDays);
+      for (const key of await listStudioPhotoFiles(db, ids)) filesOfRemovedRows.add(key);
+      return ids;
     }, async (ids) => {
-      await sql`DELETE FROM studio_photos WHERE id = ANY(${ids}::uuid[])`.execute(db);
+      await db.transaction().execute((trx) => deleteStudioPhotos(trx, ids));
     });
   }
 

@@ -23,7 +23,26 @@ import { ENGINE_ENTRIES } from './engines.ts';
 import { threadFabric, type FabricDescriptor } from './fabric.ts';
 import type { ClothPhotoOptions } from '../fabrics/cloth-photo/analyze.ts';
 import { UploadRejected, type ImageUploadLimits, type InspectedImage } from '../uploads/validate.ts';
-import type { InspectAnswer, ThreadOptions, ThreadRenderAnswer, ThreadRenderTask, ThreadTemplate } from './thread.ts';
+import type { InspectAnswer, RefineFinishAnswer, RefineInputsAnswer, ThreadOptions, ThreadRenderAnswer, ThreadRenderTask, ThreadTemplate } from './thread.ts';
+import type { ComfyuiConfig } from '../config.ts';
+import { createComfyEngine, type ComfyEngine } from '../engines/comfyui/engine.ts';
+import type { WorkflowSettings } from '../engines/comfyui/workflows.ts';
+import type { FillResult, MaskCheck, PreparedPhoto, StudioPhotoLimits, StudioRejection } from '../studio/images.ts';
+
+export interface FillOptions {
+  markedIs: 'white' | 'black';
+  limits: ImageUploadLimits;
+  radius: number;
+  /** Also compute a suggested garment mask of the result, on a working copy this long. */
+  suggestMaskSide?: number;
+}
+export type FillAnswer = FillResult & { suggestedMask?: Uint8Array; sha256: string };
+
+/** A refusal made on a render thread, as the HTTP error it becomes. */
+function studioRefusal(answer: StudioRejection): AppError {
+  return new AppError(answer.rejected.status, answer.rejected.code, answer.rejected.message);
+}
+const asBuf = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
 export { fabricDescriptor, type FabricDescriptor, type FabricOverrides } from './fabric.ts';
 
@@ -34,6 +53,8 @@ export interface RenderServiceOptions {
   textureCacheBytes: number;
   /** Rasterised shipped templates on disk (built once, read by every thread and process). */
   templateCacheDir?: string;
+  /** Drawn templates kept in memory per thread and on disk (defaults 8 and 96). */
+  templateViews?: { memory: number; disk: number };
   /** Photo templates kept per thread (default 256 MB). */
   templateCacheBytes?: number;
   /** Swatch tiles kept per thread (default 64 MB). */
@@ -50,6 +71,8 @@ export interface RenderServiceOptions {
   /** Where swatch photos, tiles and photo templates are read from (not needed for procedural cloth). */
   storage?: Pick<Storage, 'get' | 'put'>;
   logger?: Logger;
+  /** The GPU engine's servers and settings; without them `comfyui` renders are refused. */
+  comfyui?: ComfyuiConfig;
 }
 
 /** Where a cut/view's template comes from. */
@@ -57,9 +80,16 @@ export type TemplateSource =
   /** One the engine ships (drawn): it loads it itself. */
   | { kind: 'shipped' }
   /** An admin's photo view in storage; `version` changes whenever its photo or mask does. */
-  | { kind: 'stored'; version: string; baseKey: string; maskKey: string }
+  | { kind: 'stored'; version: string; baseKey: string; maskKey: string; options?: PhotoTemplateSize }
   /** Photo and mask in hand: an unsaved template, a client's photo with a painted mask. */
-  | { kind: 'bytes'; base: Uint8Array; mask: Uint8Array };
+  | { kind: 'bytes'; base: Uint8Array; mask: Uint8Array; options?: PhotoTemplateSize };
+
+/** A studio photo is its own template at its own size and scale (default: 1024×1536 at 1.35 px/mm). */
+export interface PhotoTemplateSize {
+  width?: number;
+  height?: number;
+  pxPerMm?: number;
+}
 
 export interface RenderJob {
   /** Default 'compose'. */
@@ -78,11 +108,15 @@ export interface RenderJob {
   formats?: ImageFormat[];
   onProgress?: (progress: number) => void;
   signal?: AbortSignal;
+  /** The comfyui engine's per-request settings (workflow, steps, cfg, denoise, seed). */
+  comfyui?: Partial<WorkflowSettings>;
 }
 
 export interface RenderService {
   /** The engines this process knows, by name (what they are and draw; rendering goes through `render`). */
   readonly engines: ReadonlyMap<string, EngineInfo>;
+  /** The GPU engine (its servers, workflows and settings), when COMFYUI_URLS is configured. */
+  readonly comfyui?: ComfyEngine;
   render(job: RenderJob): Promise<RenderResult>;
   /** Writes a render's images under `keyPrefix/<size>.<ext>`; returns what the renders table keeps. */
   store(images: EncodedImage[], keyPrefix: string): Promise<StoredImage[]>;
@@ -101,6 +135,12 @@ export interface RenderService {
     rectify(data: Uint8Array, options: ClothPhotoOptions & { maxPixels?: number }): Promise<RectifiedUpload>;
     /** makeSwatchTile of an uploaded photo. */
     tile(data: Uint8Array, options: SwatchTileOptions): Promise<SwatchTileResult>;
+    /** A client photo for the studio: checked, upright, metadata stripped, with its suggested mask. */
+    studioPhoto(data: Uint8Array, limits: StudioPhotoLimits): Promise<PreparedPhoto>;
+    /** A painted studio mask checked against its photo (white = garment), as a 0/255 PNG. */
+    studioMask(data: Uint8Array, photo: { width: number; height: number }, limits: ImageUploadLimits): Promise<MaskCheck>;
+    /** Telea inpainting of the marked area (OpenCV in WebAssembly). */
+    fill(image: Uint8Array, mask: Uint8Array, options: FillOptions): Promise<FillAnswer>;
   };
   /** A phone photo uploaded with no width: the cloth found, straightened and measured (= uploads.rectify). */
   rectifyCloth(image: Uint8Array, options?: { maxPixels?: number }): Promise<RectifiedUpload>;
@@ -155,6 +195,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       workerData: {
         textureCacheBytes: options.textureCacheBytes,
         templateCacheDir: options.templateCacheDir,
+        templateViews: options.templateViews,
         templateCacheBytes: options.templateCacheBytes ?? 256 * 1024 * 1024,
         tileCacheBytes: options.tileCacheBytes ?? 64 * 1024 * 1024,
       } satisfies ThreadOptions,
@@ -179,20 +220,55 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
   async function templateFor(job: RenderJob, withBytes: boolean): Promise<ThreadTemplate | undefined> {
     const t = job.template;
     if (!t || t.kind === 'shipped') return undefined;
+    const size = t.options ? `:${t.options.width ?? ''}x${t.options.height ?? ''}@${t.options.pxPerMm ?? ''}` : '';
     if (t.kind === 'stored') {
-      const id = `${job.cut}/${job.view}@${t.version}`;
-      if (!withBytes) return { id };
+      const id = `${job.cut}/${job.view}@${t.version}${size}`;
+      if (!withBytes) return { id, options: t.options };
       const [base, mask] = await Promise.all([storage().get(t.baseKey), storage().get(t.maskKey)]);
-      return { id, base: ownBuffer(base), mask: ownBuffer(mask) };
+      return { id, base: ownBuffer(base), mask: ownBuffer(mask), options: t.options };
     }
     const hash = createHash('sha256').update(t.base).update(t.mask).digest('hex').slice(0, 32);
-    return { id: `${job.cut}/${job.view}@bytes:${hash}`, base: t.base, mask: t.mask };
+    return { id: `${job.cut}/${job.view}@bytes:${hash}${size}`, base: t.base, mask: t.mask, options: t.options };
+  }
+
+  // Made (and its workflow files checked) at start: a broken workflow stops the process, not a render.
+  const comfyui = options.comfyui ? createComfyEngine(options.comfyui, options.logger) : undefined;
+
+  /** A task about a cut/view and a cloth on a render thread, sending the template or swatch bytes if it lacks them. */
+  async function threadTask<T extends object>(name: string, job: RenderJob, extra: Record<string, unknown> = {}): Promise<Exclude<T, { need: unknown }>> {
+    const fabric = threadFabric(job.fabric);
+    let template = await templateFor(job, false);
+    for (let round = 0; round < 2; round++) {
+      const task = { engine: 'compose', cut: job.cut, view: job.view, template, fabric, watermark: job.watermark, sizes: job.sizes, formats: job.formats, options: job.options, ...extra };
+      const answer = await run<T | { need: Array<'template' | 'swatch'> }>(task, name);
+      if (!('need' in answer)) return answer as Exclude<T, { need: unknown }>;
+      if (answer.need.includes('template')) template = await templateFor(job, true);
+      if (answer.need.includes('swatch') && fabric.swatch) fabric.swatch = { ...fabric.swatch, bytes: ownBuffer(await storage().get(fabric.swatch.storageKey)) };
+    }
+    throw new Error('a render thread kept asking for the same template or swatch');
+  }
+
+  async function renderRemote(job: RenderJob): Promise<RenderResult> {
+    if (!comfyui) throw new Error('the comfyui engine is not configured here (set COMFYUI_URLS)');
+    const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+    const result = await comfyui.render(
+      {
+        inputs: () => threadTask<RefineInputsAnswer>('refineInputs', job),
+        finish: async (refined, guard) => {
+          const answer = await threadTask<RefineFinishAnswer>('refineFinish', job, { refined: ownBuffer(refined), guard });
+          return { ...answer, images: answer.images.map((i) => ({ ...i, data: asBuffer(i.data) })) };
+        },
+      },
+      { settings: job.comfyui, onProgress: job.onProgress, signal: job.signal },
+    );
+    return { images: result.images, timings: result.timings, details: result.details as unknown as Record<string, unknown> };
   }
 
   async function render(job: RenderJob): Promise<RenderResult> {
     const engineName = job.engine ?? 'compose';
     const entry = ENGINE_ENTRIES[engineName];
     if (!entry) throw new Error(`unknown engine ${engineName}`);
+    if (entry.runsOn === 'remote') return renderRemote(job);
     if (entry.runsOn !== 'thread') throw new Error(`engine ${engineName} does not run on render threads`);
     if (job.signal?.aborted) throw abortError();
     const fabric = threadFabric(job.fabric);
@@ -270,6 +346,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
 
   return {
     engines,
+    comfyui,
     render,
     uploads: {
       inspect: (data, limits) =>
@@ -281,6 +358,24 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       assess: (data) => uploadTask(() => run({ data }, 'assessPhoto')),
       rectify,
       tile: (data, tileOptions) => uploadTask(() => swatchTile(data, tileOptions)),
+      studioPhoto: (data, limits) =>
+        uploadTask(async () => {
+          const answer = await run<PreparedPhoto | StudioRejection>({ data, limits }, 'studioPhoto');
+          if ('rejected' in answer) throw studioRefusal(answer);
+          return { ...answer, data: asBuf(answer.data), suggestedMask: asBuf(answer.suggestedMask) };
+        }),
+      studioMask: (data, photo, limits) =>
+        uploadTask(async () => {
+          const answer = await run<MaskCheck | StudioRejection>({ data, photo, limits }, 'studioMask');
+          if ('rejected' in answer) throw studioRefusal(answer);
+          return { ...answer, png: asBuf(answer.png) };
+        }),
+      fill: (image, mask, fillOptions) =>
+        uploadTask(async () => {
+          const answer = await run<FillAnswer | StudioRejection>({ image, mask, options: fillOptions }, 'studioFill');
+          if ('rejected' in answer) throw studioRefusal(answer);
+          return { ...answer, png: asBuf(answer.png), suggestedMask: answer.suggestedMask ? asBuf(answer.suggestedMask) : undefined };
+        }),
     },
     async store(images, keyPrefix) {
       const stored: StoredImage[] = [];

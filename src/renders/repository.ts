@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Database, NewRender, RenderRow, RenderStatus, StoredImage } from '../db/schema.ts';
 import { addJob } from '../jobs/repository.ts';
-import { RENDER_TASK, type RenderJobPayload } from '../jobs/tasks.ts';
+import { GPU_RENDER_TASK, RENDER_TASK, type RenderJobPayload } from '../jobs/tasks.ts';
 
 export const LIVE_STATUSES: RenderStatus[] = ['queued', 'running', 'succeeded'];
 export const TERMINAL_STATUSES: RenderStatus[] = ['succeeded', 'failed', 'canceled'];
@@ -16,8 +16,12 @@ export interface RenderView extends RenderRow {
   /** The photographed cloth's stored photo, for a render of one. */
   swatch_upload_key: string | null;
   color_hex: string | null;
+  /** 'studio' for a studio render (it has no cut). */
   cut_slug: string;
   cut_legacy_id: string | null;
+  /** A studio render's photo's URL token: its images are reached only through it. */
+  studio_url_token: string | null;
+  studio_owner_id: string | null;
 }
 
 /** Inserts the render unless a live one with the same cache key exists; returns null then. */
@@ -40,20 +44,35 @@ export function findLiveRenderByCacheKey(trx: Transaction<Database> | Db, cacheK
     .executeTakeFirst();
 }
 
-/** Queues the render's job in the same transaction that wrote the row: no row without a job. */
-export async function enqueueRenderJob(trx: Transaction<Database>, payload: RenderJobPayload, maxAttempts: number): Promise<void> {
-  await addJob(trx, RENDER_TASK, payload, { maxAttempts });
+/**
+ * Queues the render's job in the same transaction that wrote the row: no row without a job. A GPU
+ * engine's render goes under its own task, which only workers listing that engine (ENGINES) run: a
+ * CPU-only worker never fetches it, and it waits while no GPU worker runs.
+ */
+export async function enqueueRenderJob(trx: Transaction<Database>, payload: RenderJobPayload, maxAttempts: number, engine = 'compose'): Promise<void> {
+  await addJob(trx, engine === 'comfyui' ? GPU_RENDER_TASK : RENDER_TASK, payload, { maxAttempts });
 }
 
 function renderViewQuery(db: Db) {
   return db
     .selectFrom('renders as r')
     .innerJoin('fabric_families as f', 'f.id', 'r.family_id')
-    .innerJoin('cuts as c', 'c.id', 'r.cut_id')
+    .leftJoin('cuts as c', 'c.id', 'r.cut_id')
     .leftJoin('fabric_colors as k', 'k.id', 'r.color_id')
     .leftJoin('swatch_uploads as u', 'u.id', 'r.swatch_upload_id')
+    .leftJoin('studio_photos as sp', 'sp.id', 'r.studio_photo_id')
     .selectAll('r')
-    .select(['f.slug as family_slug', 'k.slug as color_slug', 'k.legacy_id as color_legacy_id', 'u.storage_key as swatch_upload_key', 'k.hex as color_hex', 'c.slug as cut_slug', 'c.legacy_id as cut_legacy_id']);
+    .select((eb) => [
+      'f.slug as family_slug',
+      'k.slug as color_slug',
+      'k.legacy_id as color_legacy_id',
+      'u.storage_key as swatch_upload_key',
+      'k.hex as color_hex',
+      eb.fn.coalesce('c.slug', sql<string>`'studio'`).as('cut_slug'),
+      'c.legacy_id as cut_legacy_id',
+      'sp.url_token as studio_url_token',
+      'sp.owner_id as studio_owner_id',
+    ]);
 }
 
 export function findRenderView(db: Db, id: string): Promise<RenderView | undefined> {
@@ -76,7 +95,8 @@ export async function listRenderViews(db: Db, ids: string[]): Promise<RenderView
 export type HistoryScope = { everyone: true } | { userId: string; store: string | null };
 
 export function listRenderHistory(db: Db, options: { limit: number; before?: { createdAt: Date; id: string }; scope: HistoryScope }) {
-  let q = renderViewQuery(db);
+  // Studio renders (a client's own photo) are private: never in any History.
+  let q = renderViewQuery(db).where('r.studio_photo_id', 'is', null);
   const scope = options.scope;
   if (!('everyone' in scope)) {
     // A render is shared by identical requests: it is someone's when one of their requests asked for it.
@@ -155,7 +175,7 @@ export async function findBatch(db: Db, id: string) {
  * A live preview that could not be rendered on the API goes back to the queue: only if it is still
  * the direct attempt (1, running), and with its job in the same transaction.
  */
-export async function requeueDirectRender(db: Db, renderId: string, requestId: string, maxAttempts: number): Promise<void> {
+export async function requeueDirectRender(db: Db, renderId: string, requestId: string, maxAttempts: number, engine: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const back = await trx
       .updateTable('renders')
@@ -165,7 +185,7 @@ export async function requeueDirectRender(db: Db, renderId: string, requestId: s
       .where('attempts', '=', 1)
       .returning('id')
       .executeTakeFirst();
-    if (back) await enqueueRenderJob(trx, { renderId, requestId }, maxAttempts);
+    if (back) await enqueueRenderJob(trx, { renderId, requestId }, maxAttempts, engine);
   });
 }
 
@@ -195,10 +215,10 @@ export async function setProgress(db: Db, id: string, attempt: number, progress:
   await db.updateTable('renders').set({ progress }).where('id', '=', id).where('status', '=', 'running').where('attempts', '=', attempt).execute();
 }
 
-export function markSucceeded(db: Db, id: string, attempt: number, images: StoredImage[], durationMs: number) {
+export function markSucceeded(db: Db, id: string, attempt: number, images: StoredImage[], durationMs: number, details?: Record<string, unknown>) {
   return db
     .updateTable('renders')
-    .set({ status: 'succeeded', progress: 1, images: JSON.stringify(images), finished_at: new Date(), duration_ms: durationMs, error: null })
+    .set({ status: 'succeeded', progress: 1, images: JSON.stringify(images), finished_at: new Date(), duration_ms: durationMs, error: null, details: details ? JSON.stringify(details) : null })
     .where('id', '=', id)
     .where('status', '=', 'running')
     .where('attempts', '=', attempt)

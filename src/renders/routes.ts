@@ -1,14 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { orderingClient, requireSession } from '../auth/guard.ts';
+import { identifyCaller, orderingClient, requireSession } from '../auth/guard.ts';
 import { SIGNED_IN } from '../auth/roles.ts';
 import { binary, errorResponses } from '../contract/common.ts';
 import { historyQuery, render, renderBatch, renderHistory, renderIdParams, renderOrder } from '../contract/renders.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { sseStreamOpened } from '../ops/metrics.ts';
 import { StreamLimiter } from './events.ts';
-import { findRenderView, listRenderHistory, listRenderViews, TERMINAL_STATUSES } from './repository.ts';
+import type { Account } from '../auth/roles.ts';
+import { findRenderView, listRenderHistory, listRenderViews, TERMINAL_STATUSES, type RenderView } from './repository.ts';
 import { orderRenders, toApiRender } from './service.ts';
 
 const uuid = z.uuid({ message: 'expected a render id (UUID)' });
@@ -25,6 +26,15 @@ function decodeCursor(cursor: string) {
 }
 
 const STREAM_RETRY_AFTER_S = 5;
+
+/**
+ * Catalogue renders are anyone's to read by id. A studio render shows a client's own photo: only the
+ * photo's owner (or an administrator) reads it; anyone else is told it does not exist.
+ */
+function mayRead(render: RenderView, account: Account | undefined): boolean {
+  if (!render.studio_photo_id) return true;
+  return !!account && (account.role === 'admin' || account.id === render.studio_owner_id);
+}
 
 export async function renderRoutes(base: FastifyInstance) {
   const app = base.withTypeProvider<ZodTypeProvider>();
@@ -64,10 +74,11 @@ export async function renderRoutes(base: FastifyInstance) {
   );
 
   const oneSchema = { tags, summary: 'A render: status, progress, images', params: renderIdParams, response: { 200: render, ...errorResponses } };
-  app.get('/api/renders/:id', { schema: oneSchema }, async (req) => {
+  app.get('/api/renders/:id', { schema: oneSchema, onRequest: identifyCaller(base) }, async (req, reply) => {
     const { id } = req.params;
     const render = await findRenderView(rt.db, id);
-    if (!render) throw notFound('render', id);
+    if (!render || !mayRead(render, req.account)) throw notFound('render', id);
+    if (render.studio_photo_id) reply.header('cache-control', 'private, no-store');
     return toApiRender(rt, render);
   });
 
@@ -100,10 +111,10 @@ export async function renderRoutes(base: FastifyInstance) {
     params: renderIdParams,
     response: { 200: { description: 'event stream', content: { 'text/event-stream': { schema: binary('events: status (a Render as JSON), progress ({id, status, progress, error})') } } }, ...errorResponses },
   };
-  app.get('/api/renders/:id/events', { config: { rateLimit: false }, schema: eventsSchema }, async (req, reply) => {
+  app.get('/api/renders/:id/events', { config: { rateLimit: false }, schema: eventsSchema, onRequest: identifyCaller(base) }, async (req, reply) => {
     const { id } = req.params;
     const initial = await findRenderView(rt.db, id);
-    if (!initial) throw notFound('render', id);
+    if (!initial || !mayRead(initial, req.account)) throw notFound('render', id);
     const isTerminal = (status: string) => (TERMINAL_STATUSES as string[]).includes(status);
 
     // A finished render needs no stream and no slot: its state, then the end.

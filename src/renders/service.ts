@@ -11,7 +11,10 @@ import { renderFinished, renderOrdered } from '../ops/metrics.ts';
 import { fabricDescriptor, type FabricDescriptor } from '../rendering/fabric.ts';
 import { renderJobFor, renderKeyPrefix } from '../rendering/jobs.ts';
 import { findSwatchUploadById } from '../swatches/repository.ts';
+import type { WorkflowSettings } from '../engines/comfyui/workflows.ts';
+import type { ComfyRenderDetails } from '../engines/comfyui/engine.ts';
 import { CUT_PRESETS, StyleOptionError, optionChanges, resolveOptions, type StyleOptions } from '../templates/options.ts';
+import { studioFileUrl } from '../studio/files.ts';
 import { publishRenderEvent } from './events.ts';
 import {
   addBatchItem,
@@ -51,6 +54,8 @@ export interface RenderOrder {
   batchParams?: Record<string, unknown>;
   /** The signed-in person asking, whose History (and store's) will show these renders. */
   orderedBy?: { userId: string; store: string | null };
+  /** The photoreal engine's settings (engine "comfyui" only). */
+  comfyui?: Partial<WorkflowSettings>;
 }
 
 export interface RenderOrderResult {
@@ -99,6 +104,8 @@ export function renderCacheKey(parts: {
   sizes?: string[];
   /** Resolved style options of a drawn cut (absent for photo views: they have none). */
   options?: Record<string, string>;
+  /** What else decides an engine's pixels (the GPU engine's settings and workflow fingerprint). */
+  engineParams?: unknown;
 }): string {
   const { swatch, ...fabric } = parts.fabric;
   return createHash('sha256')
@@ -130,8 +137,8 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
 
 /** What decides an order's cache keys, given the catalogue as it is (its changes clear the memo). */
 function orderSignature(order: RenderOrder): string {
-  const { family, color, swatchUploadId, cuts, view, engine, formats, sizes } = order;
-  return stableStringify({ family, color, swatchUploadId, cuts, view, engine: engine ?? 'compose', formats: [...new Set(formats ?? [])].sort(), sizes });
+  const { family, color, swatchUploadId, cuts, view, engine, formats, sizes, comfyui } = order;
+  return stableStringify({ family, color, swatchUploadId, cuts, view, engine: engine ?? 'compose', formats: [...new Set(formats ?? [])].sort(), sizes, comfyui });
 }
 
 const PREVIEW_PLAN_ENTRIES = 5000;
@@ -177,18 +184,8 @@ async function answerFromPreviewCache(rt: Runtime, order: RenderOrder, signature
   return { batchId: batch.id, renders: ordered.map((render) => ({ render, reused: true })), views: ordered };
 }
 
-async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrderResult & { cacheKeys: string[] }> {
-  const { db, config } = rt;
-  if (order.cuts.length === 0) throw unprocessable('Choose at least one cut', { field: 'cuts' });
-  if (order.cuts.length > config.renders.maxCuts) {
-    throw unprocessable(`At most ${config.renders.maxCuts} cuts can be rendered at once`, { field: 'cuts' });
-  }
-  const engineName = order.engine ?? 'compose';
-  const engine = rt.engines.get(engineName);
-  if (!engine || !config.worker.engines.includes(engineName as 'compose')) {
-    throw unprocessable(`Unknown or disabled engine "${engineName}"`, { field: 'engine' });
-  }
-
+/** The cloth of an order: an active family with one of its colours, or a photographed cloth. */
+export async function resolveCloth(db: Runtime['db'], order: Pick<RenderOrder, 'family' | 'color' | 'swatchUploadId'>) {
   const family = await findFamilyBySlug(db, order.family);
   if (!family || !family.active || family.archived_at) {
     throw new AppError(422, 'unknown_family', `Unknown fabric family "${order.family}"`, { field: 'family' });
@@ -207,7 +204,32 @@ async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrder
   }
   if (!color && !swatch) throw unprocessable('Choose a colour or a photographed cloth', { field: 'color' });
 
-  const fabric = fabricDescriptor(family, color, swatch);
+  return { family, color, swatch, fabric: fabricDescriptor(family, color, swatch) };
+}
+
+async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrderResult & { cacheKeys: string[] }> {
+  const { db, config } = rt;
+  if (order.cuts.length === 0) throw unprocessable('Choose at least one cut', { field: 'cuts' });
+  if (order.cuts.length > config.renders.maxCuts) {
+    throw unprocessable(`At most ${config.renders.maxCuts} cuts can be rendered at once`, { field: 'cuts' });
+  }
+  const engineName = order.engine ?? 'compose';
+  const engine = rt.engines.get(engineName);
+  let comfyui: { settings: WorkflowSettings; fingerprint: string } | undefined;
+  if (engine?.runsOn === 'remote') {
+    // GPU renders run on GPU workers, not here: what matters is that a GPU server is configured.
+    const gpu = rt.rendering.comfyui;
+    if (!gpu) {
+      throw new AppError(422, 'engine_unavailable', 'Photoreal rendering is not available: no GPU (ComfyUI) server is configured here (COMFYUI_URLS)', { field: 'engine' });
+    }
+    const settings = gpu.settings(order.comfyui);
+    comfyui = { settings, fingerprint: gpu.fingerprint(settings.workflow) };
+  } else if (!engine || !config.worker.engines.includes(engineName as 'compose')) {
+    throw unprocessable(`Unknown or disabled engine "${engineName}"`, { field: 'engine' });
+  }
+  if (order.comfyui && !comfyui) throw unprocessable('comfyui settings apply only to engine "comfyui"', { field: 'comfyui' });
+
+  const { family, color, swatch, fabric } = await resolveCloth(db, order);
   const formats = [...new Set(order.formats ?? [])].sort();
   const STANDARD = ['full', 'preview', 'thumb'] as const;
   const ALL_SIZES = ['hd', 'full', 'preview', 'thumb'] as const;
@@ -251,6 +273,7 @@ async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrder
       sizes,
       // What differs from the preset: a render asked for with the preset's own values is the preset's.
       options: options && Object.keys(optionChanges(cut.slug, options)).length ? optionChanges(cut.slug, options) : undefined,
+      engineParams: comfyui,
     });
     planned.push({ cutId: cut.id, view: view.view, cacheKey, options });
   }
@@ -281,13 +304,13 @@ async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrder
         swatch_upload_id: swatch?.id ?? null,
         cut_id: plan.cutId,
         view: plan.view,
-        params: JSON.stringify({ fabric, formats, sizes, options: plan.options }),
+        params: JSON.stringify({ fabric, formats, sizes, options: plan.options, ...(comfyui ? { comfyui: comfyui.settings } : {}) }),
         request_id: order.requestId,
         ordered_by: order.client ?? null,
       });
       let render: RenderRow;
       if (inserted) {
-        if (!direct) await enqueueRenderJob(trx, { renderId: inserted.id, requestId: order.requestId }, config.worker.maxAttempts);
+        if (!direct) await enqueueRenderJob(trx, { renderId: inserted.id, requestId: order.requestId }, config.worker.maxAttempts, engine.name);
         render = inserted;
       } else {
         const live = await findLiveRenderByCacheKey(trx, plan.cacheKey);
@@ -310,7 +333,7 @@ async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrder
 }
 
 const clientTurns = new Map<string, Promise<unknown>>();
-function inClientTurn<T>(client: string | undefined, work: () => Promise<T>): Promise<T> {
+export function inClientTurn<T>(client: string | undefined, work: () => Promise<T>): Promise<T> {
   if (!client) return work();
   const previous = clientTurns.get(client) ?? Promise.resolve();
   const mine = previous.then(work, work);
@@ -337,7 +360,7 @@ async function renderDirectly(rt: Runtime, render: RenderRow, requestId: string)
   let keys: string[] = [];
   try {
     const result = await rt.rendering.render(await renderJobFor(rt, render));
-    const images = await rt.rendering.store(result.images, renderKeyPrefix(render.id, 1));
+    const images = await rt.rendering.store(result.images, renderKeyPrefix(render, 1));
     keys = images.map((i) => i.key);
     const durationMs = Math.round(performance.now() - started);
     if (!(await markSucceeded(rt.db, render.id, 1, images, durationMs))) {
@@ -350,14 +373,14 @@ async function renderDirectly(rt: Runtime, render: RenderRow, requestId: string)
   } catch (error) {
     log.warn({ err: error }, 'direct preview failed; handing it to the queue');
     await Promise.all(keys.map((k) => rt.storage.delete(k).catch(() => undefined)));
-    await requeueDirectRender(rt.db, render.id, requestId, rt.config.worker.maxAttempts);
+    await requeueDirectRender(rt.db, render.id, requestId, rt.config.worker.maxAttempts, render.engine);
   }
 }
 
 /** Seconds a refused client is told to wait: roughly the time the queue takes to move on. */
 const QUEUE_RETRY_AFTER_S = 10;
 
-async function enforceQueueCaps(trx: Transaction<Database>, config: Runtime['config'], client: string | undefined): Promise<void> {
+export async function enforceQueueCaps(trx: Transaction<Database>, config: Runtime['config'], client: string | undefined): Promise<void> {
   const { byClient, total } = await countWaitingRenders(trx, client ?? '');
   const { queueMaxPerClient, queueMax } = config.renders;
   const headers = { 'retry-after': String(QUEUE_RETRY_AFTER_S) };
@@ -377,8 +400,11 @@ async function enforceQueueCaps(trx: Transaction<Database>, config: Runtime['con
 
 export type ApiImage = RenderImage;
 
-export function apiImages(rt: Runtime, render: RenderRow): ApiImage[] {
-  return render.images.map((i) => ({ size: i.size, format: i.format, url: rt.storage.url(i.key), width: i.width, height: i.height }));
+export function apiImages(rt: Runtime, render: RenderRow & { studio_url_token?: string | null }): ApiImage[] {
+  // A studio render's images are a client's photo: only ever through its photo's unguessable URLs.
+  const urlOf = (key: string) =>
+    render.studio_photo_id ? studioFileUrl({ id: render.studio_photo_id, url_token: render.studio_url_token ?? '' }, key) : rt.storage.url(key);
+  return render.images.map((i) => ({ size: i.size, format: i.format, url: urlOf(i.key), width: i.width, height: i.height }));
 }
 
 /** The public JSON of a render. */
@@ -398,6 +424,9 @@ export function toApiRender(rt: Runtime, r: RenderView) {
         : { kind: 'catalogue' as const },
     cut: r.cut_slug,
     view: r.view,
+    kind: r.studio_photo_id ? ('studio' as const) : ('catalogue' as const),
+    private: !!r.studio_photo_id,
+    studioPhotoId: r.studio_photo_id,
     options: (r.params as { options?: Record<string, string> } | null)?.options ?? null,
     attempts: r.attempts,
     error: r.error,
@@ -407,5 +436,20 @@ export function toApiRender(rt: Runtime, r: RenderView) {
     startedAt: r.started_at?.toISOString() ?? null,
     finishedAt: r.finished_at?.toISOString() ?? null,
     durationMs: r.duration_ms,
+    refinement: apiRefinement(r.details),
+  };
+}
+
+/** The public part of a GPU render's details (its server's address stays in the admin's view). */
+function apiRefinement(details: Record<string, unknown> | null) {
+  if (details?.engine !== 'comfyui') return null;
+  const d = details as unknown as ComfyRenderDetails;
+  const f = d.fidelity;
+  return {
+    workflow: d.workflow,
+    settings: { steps: d.settings.steps, cfg: d.settings.cfg, denoise: d.settings.denoise, seed: d.settings.seed },
+    fidelity: { action: f.action, deltaE: f.deltaE, period: f.period, maxDeltaE: f.maxDeltaE, reason: f.reason },
+    timings: d.timings,
+    serverRetries: d.retries.length,
   };
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { binary, errorResponses } from '../contract/common.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import type { Runtime } from '../runtime.ts';
+import { isStudioKey } from '../studio/files.ts';
 import { keyProblem } from './keys.ts';
 import { StorageNotFoundError } from './types.ts';
 
@@ -45,6 +46,8 @@ export async function fileRoutes(base: FastifyInstance) {
   app.get('/files/*', { config: { rateLimit: false }, schema }, async (req, reply) => {
     const key = req.params['*'];
     assertServableKey(key);
+    // Clients' photos and everything made from them are served only through their private links.
+    if (isStudioKey(key)) throw new AppError(404, 'not_found', 'No file at this path');
     return sendStoredFile(rt, key, req, reply);
   });
 }

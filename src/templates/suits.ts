@@ -437,8 +437,10 @@ function pockets(set: Draftset, style: SuitStyle, side: SideGeometry, fpId: stri
   } else {
     const p = patch(x0 + 4, x1 + 6, FLAP_TOP_Y + 20);
     set.pieces.push({ id: `pocket-${sfx}`, kind: 'flap', shape: mm(p), grain, anchor: [0, 1100], loft: 6, round: 6, restsOn: fpId });
-    // Its edge casts a thin shadow; the mouth is topstitched.
-    set.marks.push({ only, onPanels, shape: mm(patch(x0 + 5, x1 + 7, FLAP_TOP_Y + 18)), kind: 'shadow', width: 4, strength: 0.35, blur: 3 });
+    // Its edge casts a shadow on the forepart; its own edge is topstitched; the mouth gapes a little.
+    set.marks.push({ only, onPanels, shape: mm(patch(x0 + 5, x1 + 7, FLAP_TOP_Y + 18)), kind: 'shadow', width: 6, strength: 0.55, blur: 3 });
+    set.threads.push({ shape: mm(patch(x0 + 10, x1, FLAP_TOP_Y + 14)), width: 0.9, dash: '1.6 2.6', opacity: 0.3, onPanels });
+    set.marks.push({ only, onPanels, shape: mm(line([[x0 + 6, FLAP_TOP_Y + 17], [x1 + 4, FLAP_TOP_Y + 19]])), kind: 'shadow', width: 4, strength: 0.5, blur: 1.5 });
     set.threads.push({ shape: mm(line([[x0 + 8, FLAP_TOP_Y + 10], [x1 + 2, FLAP_TOP_Y + 12]])), width: 0.9, dash: '1.6 2.6', opacity: 0.35, onPanels });
   }
   if (ticket) {
@@ -675,11 +677,12 @@ function draftBack(style: SuitStyle): Draftset {
   marks.push({ only: ['forepart'], shape: line([[0, 1508], [0, 1300], [0, seamEnd]]), kind: 'crease', width: 2.5, strength: 0.45, blur: 1.2 });
   marks.push({ only: ['forepart'], shape: line([[0, 1508], [0, seamEnd]]), kind: 'seam', width: 1.3, strength: 0.3, blur: 0.7 });
   const vent = (x: number, dir: number) => {
-    // The overlapping edge: a fine dark line with the shadow it casts, and its top bar.
-    marks.push({ only: ['forepart'], shape: line([[x, ventTop], [x + dir * 1, HEM_Y]]), kind: 'seam', width: 2, strength: 0.75, blur: 0.6 });
-    marks.push({ only: ['forepart'], shape: line([[x + dir * 4, ventTop - 10], [x + dir * 5, HEM_Y + 2]]), kind: 'shadow', width: 7, strength: 0.45, blur: 4 });
-    marks.push({ only: ['forepart'], shape: line([[x - dir * 3, ventTop - 6], [x - dir * 4, HEM_Y + 2]]), kind: 'ridge', width: 6, strength: 0.4, blur: 3 });
-    marks.push({ only: ['forepart'], shape: line([[x - dir * 22, ventTop + 4], [x, ventTop]]), kind: 'seam', width: 1.2, strength: 0.35, blur: 0.6 });
+    // The overlapping edge stands proud of the underlap: a lit ridge, a fine dark line and the
+    // shadow it casts, opening a little toward the hem; its top bar is stitched across.
+    marks.push({ only: ['forepart'], shape: line([[x, ventTop], [x + dir * 3, HEM_Y]]), kind: 'seam', width: 2.4, strength: 0.9, blur: 0.6 });
+    marks.push({ only: ['forepart'], shape: draft().M(x + dir * 1, ventTop - 6).L(x + dir * 9, HEM_Y).L(x + dir * 2, HEM_Y).Z(), kind: 'shadow', width: 0, strength: 0.55, blur: 3, fill: true });
+    marks.push({ only: ['forepart'], shape: line([[x - dir * 4, ventTop - 6], [x - dir * 5, HEM_Y + 2]]), kind: 'ridge', width: 8, strength: 0.6, blur: 3 });
+    marks.push({ only: ['forepart'], shape: line([[x - dir * 22, ventTop + 4], [x, ventTop]]), kind: 'seam', width: 1.4, strength: 0.5, blur: 0.6 });
   };
   if (o.vents === 'single') vent(0, 1);
   else if (o.vents === 'double') for (const s of [1, -1]) vent(s * -168, s);
@@ -706,7 +709,7 @@ function detailProjection(): Projection {
 }
 
 function projectionFor(view: ViewName): Projection {
-  if (view === 'three-quarter') return turnedProjection(28);
+  if (view === 'three-quarter') return turnedProjection(34);
   if (view === 'detail') return detailProjection();
   return frontProjection();
 }

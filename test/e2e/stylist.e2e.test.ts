@@ -612,7 +612,7 @@ describe('the stylist on a showroom tablet', { timeout: E2E_TEST_TIMEOUT_MS }, (
     // Tabs move with the arrow keys.
     await page.focus('[data-tab=fitting]');
     await page.keyboard.press('ArrowRight');
-    await poll(() => page.evaluate(() => (globalThis as any).document.activeElement?.dataset.tab)).toBe('history');
+    await poll(() => page.evaluate(() => (globalThis as any).document.activeElement?.dataset.tab)).toBe('studio');
     await page.keyboard.press('ArrowLeft');
     // A colour chip reached by keyboard shows a focus outline.
     await page.focus('[data-color=charcoal]');

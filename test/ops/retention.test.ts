@@ -116,7 +116,7 @@ describe('retention', { timeout: 180_000 }, () => {
     await pg?.stop();
   });
 
-  it('a dry run lists what would go, removes nothing, and says the studio rule does not apply yet', async () => {
+  it('a dry run lists what would go and removes nothing', async () => {
     const before = await keys();
     const { code, output } = await run(['retention', '--dry-run']);
     expect(code, output).toBe(0);
@@ -126,7 +126,7 @@ describe('retention', { timeout: 180_000 }, () => {
     expect(output).toMatch(/orphan_renders\s+would remove 1 /);
     // The render of the expired look is free once the look goes.
     expect(output).toMatch(/unused_renders\s+would remove 2 /);
-    expect(output).toMatch(/studio_photos\s+not applicable/);
+    expect(output).toMatch(/studio_photos\s+would remove 0 /);
     expect(output).toMatch(/swatch_uploads\s+would remove 1 /);
     expect(output).toContain(ids.oldUpload);
     expect(output).toContain('renders/zz/forgotten/full.jpg');
@@ -214,24 +214,28 @@ describe('retention', { timeout: 180_000 }, () => {
     expect((await fetch(`${t.url}/api/renders/${ids.inLiveLook}`)).status).toBe(200);
   });
 
-  it('removes studio photos past STUDIO_RETENTION_DAYS once the studio table exists', async () => {
-    await sql`CREATE TABLE studio_photos (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), storage_key text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`.execute(t.rt.db);
-    try {
-      await t.rt.storage.put('studio/old.jpg', Buffer.from('old client photo'), 'image/jpeg');
-      await t.rt.storage.put('studio/new.jpg', Buffer.from('new client photo'), 'image/jpeg');
-      const { rows } = await sql<{ id: string }>`
-        INSERT INTO studio_photos (storage_key, created_at) VALUES ('studio/old.jpg', now() - interval '31 days'), ('studio/new.jpg', now())
-        RETURNING id`.execute(t.rt.db);
-      const { code, output } = await run(['retention']);
-      expect(code).toBe(0);
-      expect(output).toMatch(/studio_photos\s+removed 1 /);
-      expect(output).toContain(rows[0]!.id);
-      const now = await keys();
-      expect(now.has('studio/old.jpg')).toBe(false);
-      expect(now.has('studio/new.jpg')).toBe(true);
-    } finally {
-      await sql`DROP TABLE studio_photos`.execute(t.rt.db);
+  it('removes studio photos past STUDIO_RETENTION_DAYS with their files', async () => {
+    // The whole studio path (masks, renders) is in test/studio; here the rule as the CLI runs it.
+    const owner = await associateSession(t);
+    const { rows } = await sql<{ id: string }>`
+      INSERT INTO studio_photos (owner_id, storage_key, suggested_mask_key, width, height, sha256, url_token, created_at)
+      VALUES (${owner.id}, 'studio/tmp-old/photo.jpg', 'studio/tmp-old/suggested-mask.png', 10, 10, 'x', ${'o'.repeat(43)}, now() - interval '31 days'),
+             (${owner.id}, 'studio/tmp-new/photo.jpg', 'studio/tmp-new/suggested-mask.png', 10, 10, 'y', ${'n'.repeat(43)}, now())
+      RETURNING id::text`.execute(t.rt.db);
+    for (const k of ['studio/tmp-old/photo.jpg', 'studio/tmp-old/suggested-mask.png', 'studio/tmp-new/photo.jpg', 'studio/tmp-new/suggested-mask.png']) {
+      await t.rt.storage.put(k, Buffer.from(`client photo ${k}`), 'image/jpeg');
     }
+    const { code, output } = await run(['retention']);
+    expect(code).toBe(0);
+    expect(output).toMatch(/studio_photos\s+removed 1 /);
+    expect(output).toContain(rows[0]!.id);
+    const now = await keys();
+    expect(now.has('studio/tmp-old/photo.jpg')).toBe(false);
+    expect(now.has('studio/tmp-old/suggested-mask.png')).toBe(false);
+    expect(now.has('studio/tmp-new/photo.jpg')).toBe(true);
+    expect(now.has('studio/tmp-new/suggested-mask.png')).toBe(true);
+    expect(await exists('studio_photos', rows[0]!.id)).toBe(false);
+    expect(await exists('studio_photos', rows[1]!.id)).toBe(true);
   });
 
   it('is on the workers’ schedule', async () => {

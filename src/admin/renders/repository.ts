@@ -24,7 +24,10 @@ export function listRenders(db: Db, f: RenderFilter): Promise<RenderView[]> {
     .leftJoin('fabric_colors as k', 'k.id', 'r.color_id')
     .leftJoin('swatch_uploads as u', 'u.id', 'r.swatch_upload_id')
     .selectAll('r')
-    .select(['f.slug as family_slug', 'k.slug as color_slug', 'k.legacy_id as color_legacy_id', 'u.storage_key as swatch_upload_key', 'k.hex as color_hex', 'c.slug as cut_slug', 'c.legacy_id as cut_legacy_id']);
+    .select(['f.slug as family_slug', 'k.slug as color_slug', 'k.legacy_id as color_legacy_id', 'u.storage_key as swatch_upload_key', 'k.hex as color_hex', 'c.slug as cut_slug', 'c.legacy_id as cut_legacy_id'])
+    .select([sql<string | null>`null`.as('studio_url_token'), sql<string | null>`null`.as('studio_owner_id')])
+    // Studio renders show a client's own photo: not in the monitor's lists either (they have no cut).
+    .where('r.studio_photo_id', 'is', null);
   if (f.status?.length) q = q.where('r.status', 'in', f.status);
   if (f.engine) q = q.where('r.engine', '=', f.engine);
   if (f.cut) q = q.where((eb) => eb.or([eb('c.slug', '=', f.cut!), eb('c.legacy_id', '=', f.cut!)]));

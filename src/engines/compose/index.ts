@@ -19,6 +19,8 @@ export interface ComposeEngineOptions {
   textureCacheBytes?: number;
   /** Directory for rasterised templates; without it templates are built in memory once per process. */
   templateCacheDir?: string;
+  /** Drawn templates kept in memory and on disk (defaults 8 and 96). */
+  templateViews?: { memory: number; disk: number };
   /** JPEG quality (default 86). */
   jpegQuality?: number;
 }
@@ -92,7 +94,7 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
   async function template(cut: string, view: string, styleOptions?: StyleOptions): Promise<CutView> {
     const custom = extra.get(`${cut}/${view}`);
     if (custom) return custom;
-    return loadCutView(cut, view, { cacheDir: options.templateCacheDir, options: styleOptions });
+    return loadCutView(cut, view, { cacheDir: options.templateCacheDir, options: styleOptions, keep: options.templateViews?.memory, keepOnDisk: options.templateViews?.disk });
   }
 
   // HD levels are made from the full level on first use (~60 MB each): only the latest few are kept.

@@ -3,6 +3,8 @@
  * same ones (the type says so, and a test checks placeholders too). `{name}` is a variable; keys
  * ending in `_one` / `_other` are plural forms chosen with Intl.PluralRules.
  */
+import { studioEn, studioEs } from './studioMessages.ts';
+
 export const en = {
   'app.tagline': 'Virtual stylist',
   'app.skip': 'Skip to content',
@@ -161,6 +163,7 @@ export const en = {
 
   'generate.title': 'Full renders',
   'generate.allCuts': 'Include every cut',
+  'generate.photoreal': 'Photoreal',
   'generate.button_one': 'Render {count} image in full',
   'generate.button_other': 'Render {count} images in full',
   'generate.running': 'Rendering…',
@@ -252,6 +255,7 @@ export const en = {
   'missing.title': 'Page not found',
   'missing.body': 'There is nothing at this address.',
   'missing.home': 'Go to the fitting room',
+  ...studioEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -416,6 +420,7 @@ export const es: Record<MessageKey, string> = {
 
   'generate.title': 'Imágenes finales',
   'generate.allCuts': 'Incluir todos los cortes',
+  'generate.photoreal': 'Fotorrealista',
   'generate.button_one': 'Generar {count} imagen final',
   'generate.button_other': 'Generar {count} imágenes finales',
   'generate.running': 'Generando…',
@@ -507,6 +512,7 @@ export const es: Record<MessageKey, string> = {
   'missing.title': 'Página no encontrada',
   'missing.body': 'No hay nada en esta dirección.',
   'missing.home': 'Ir al probador',
+  ...studioEs,
 };
 
 export const messages: Record<Locale, Record<MessageKey, string>> = { en, es };

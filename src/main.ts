@@ -33,6 +33,8 @@ Commands:
                      remove what the retention settings say has expired (see README)
   render             render one image to a file without a server:
                      --family F --color C --cut K [--view V] --out file.(jpg|webp|avif|png) [--catalog FILE]
+  gpu-check [URL]    verify a ComfyUI host (default: the first of COMFYUI_URLS): device, custom
+                     nodes, then each workflow rendered once with its timings and ΔE; exit 1 if not ready
 ${USER_USAGE}
 
 Configuration comes from the environment and an optional .env file; see README.md.`;
@@ -142,6 +144,16 @@ async function main() {
     });
     console.log(`${values.out}: ${result.width}×${result.height} ${result.format}, ${result.bytes} bytes in ${result.ms} ms`);
     return;
+  }
+
+  if (command === 'gpu-check') {
+    // The URL given wins over COMFYUI_URLS; the rest of the ComfyUI settings come from the environment.
+    const env = environmentWithDotenv(process.env);
+    const config = loadConfig(rest[0] ? { ...env, COMFYUI_URLS: rest[0], COMFYUI_URL: undefined } : env);
+    const { gpuCheck } = await import('./ops/gpu-check.ts');
+    const result = await gpuCheck(config);
+    // Explicitly: exit hooks that dependencies install would otherwise end the process with 0.
+    process.exit(result.ok ? 0 : 1);
   }
 
   const config = loadConfig(environmentWithDotenv(process.env));

@@ -79,6 +79,7 @@ export async function startRuntime(config: Config, logger: Logger, options: { se
       maxUploadsWaiting: config.rendering.maxUploadsWaiting,
       storage,
       logger,
+      comfyui: config.comfyui,
     });
     const engines = rendering.engines;
     const events = new RenderEvents(databaseUrl, logger);

@@ -25,6 +25,16 @@ export const renderOrder = z.strictObject({
    * each cut's options and allowed values; an unknown or incompatible one is refused with 422.
    */
   options: z.record(z.string().max(40), z.string().max(40)).optional(),
+  comfyui: z
+    .strictObject({
+      workflow: z.enum(['refine', 'generate']).optional().describe('refine (default): the compose render made photoreal; generate: the replaced system\'s full generation, for comparison'),
+      steps: z.number().int().min(1).max(150).optional(),
+      cfg: z.number().min(1).max(30).optional(),
+      denoise: z.number().min(0.05).max(1).optional().describe('how much the refinement may change (default COMFYUI_DENOISE, 0.35)'),
+      seed: z.number().int().min(0).max(4_294_967_295).optional(),
+    })
+    .optional()
+    .describe('settings of the photoreal engine (engine "comfyui" only); unset ones take the server\'s defaults'),
 });
 /** What a client sends (before defaults). */
 export type RenderOrder = z.input<typeof renderOrder>;
@@ -37,6 +47,25 @@ export const renderImage = z.object({
   height: z.number().int(),
 });
 export type RenderImage = z.infer<typeof renderImage>;
+
+/** How a photoreal (comfyui) render was made, and what the fidelity guard decided. */
+export const renderRefinement = z.object({
+  workflow: z.enum(['refine', 'generate']),
+  settings: z.object({ steps: z.number(), cfg: z.number(), denoise: z.number(), seed: z.number() }),
+  fidelity: z.object({
+    action: z.enum(['refined', 'blended', 'compose', 'measured']).describe('refined: delivered as the GPU made it; blended: its colour replaced by the compose render\'s; compose: the compose image kept; measured: generate workflow, not corrected'),
+    deltaE: z.object({ refined: z.number(), compose: z.number(), delivered: z.number() }).describe('ΔE2000 of the garment\'s de-shaded colour against the cloth'),
+    period: z
+      .object({ compose: z.number().nullable(), refined: z.number().nullable(), similarity: z.number() })
+      .describe('pattern period in pixels (null: no clear repeat) and how alike the two patterns are (1 = the same)'),
+    maxDeltaE: z.number(),
+    reason: z.string().nullable(),
+  }),
+  timings: z.record(z.string(), z.number()),
+  /** How many servers were left for another before this one made it. */
+  serverRetries: z.number().int(),
+});
+export type RenderRefinement = z.infer<typeof renderRefinement>;
 
 export const render = z.object({
   id: z.uuid(),
@@ -66,6 +95,7 @@ export const render = z.object({
   startedAt: timestamp.nullable(),
   finishedAt: timestamp.nullable(),
   durationMs: z.number().nullable(),
+  refinement: renderRefinement.nullable().describe('photoreal renders (engine comfyui): workflow, settings and the fidelity guard\'s verdict'),
 });
 export type Render = z.infer<typeof render>;
 

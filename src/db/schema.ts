@@ -119,6 +119,8 @@ export interface RenderTable {
   started_at: Timestamp | null;
   finished_at: Timestamp | null;
   duration_ms: number | null;
+  /** How it was made beyond its images (the GPU engine's server, settings and fidelity verdict). */
+  details: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
 }
 
 export interface RenderBatchTable {

@@ -114,6 +114,8 @@ export interface RenderResult {
   images: EncodedImage[];
   /** Milliseconds spent, by stage, for logs and benchmarks. */
   timings: Record<string, number>;
+  /** What the render row keeps about how it was made (the GPU engine: server, settings, fidelity). */
+  details?: Record<string, unknown>;
 }
 
 export interface CutViewInfo {

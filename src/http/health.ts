@@ -42,7 +42,10 @@ export async function healthRoutes(base: FastifyInstance) {
       if (r.status === 'rejected') req.log.warn({ check: names[i], err: r.reason }, 'readiness check failed');
     });
     const failed = names.filter((n) => checks[n] !== 'ok');
-    return reply.status(failed.length ? 503 : 200).send({ status: failed.length ? 'unavailable' : 'ready', failed, checks });
+    // The stylist app offers "Photoreal" only when this is true; which server answers (or why none
+    // does) is for the admin health, not for the public.
+    const gpu = rt.rendering.comfyui ? await withTimeout(rt.rendering.comfyui.pool.anyReachable(), 3000, 'the GPU servers').catch(() => false) : false;
+    return reply.status(failed.length ? 503 : 200).send({ status: failed.length ? 'unavailable' : 'ready', failed, checks, gpu });
   });
 
   app.get('/version', { schema: { tags: ['operations'], summary: 'The running build', response: { 200: version, ...errorResponses } } }, async () => ({

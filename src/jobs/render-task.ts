@@ -6,6 +6,7 @@ import { markAttemptFailed, markRunning, markSucceeded, setProgress } from '../r
 import { renderJobFor, renderKeyPrefix } from '../rendering/jobs.ts';
 import type { Runtime } from '../runtime.ts';
 import { StorageFullError } from '../storage/types.ts';
+import { ComfyError } from '../engines/comfyui/client.ts';
 
 export interface RenderJobPayload {
   renderId: string;
@@ -14,6 +15,11 @@ export interface RenderJobPayload {
 
 /** Messages shown to people: never a stack trace, never an internal path. */
 export function describeFailure(error: unknown): string {
+  if (error instanceof ComfyError) {
+    // The server's address is ours to know (logs, admin health), not the stylist's.
+    const what = error.message.replace(/ at https?:\/\/\S+/g, '');
+    return `Photoreal rendering failed: ${what}${error.retryElsewhere ? '; it will be retried' : ''}`;
+  }
   if (error instanceof StorageFullError) return 'The render could not be saved: the server has run out of storage space; it will be retried';
   if (error instanceof Error && error.name === 'AbortError') return 'The render was interrupted; it will be retried';
   if (error instanceof Error && /Input buffer|unsupported image|corrupt/i.test(error.message)) {
@@ -43,13 +49,19 @@ export function createRenderTask(rt: Runtime, currentWorkerId: () => string): Ta
     await publishRenderEvent(rt.pool, { id: render.id, status: 'running', progress: 0 });
 
     let keys: string[] = [];
+    // Canceled by an admin while it runs: stop the work (a GPU server interrupts and drops the prompt).
+    const canceled = new AbortController();
+    const unsubscribe = rt.events.subscribe(render.id, (event) => {
+      if (event.status === 'canceled') canceled.abort();
+    });
+    const signal = helpers.abortSignal ? AbortSignal.any([helpers.abortSignal, canceled.signal]) : canceled.signal;
     try {
       const job = await renderJobFor(rt, render);
       if (rt.config.worker.testRenderDelayMs) await new Promise((r) => setTimeout(r, rt.config.worker.testRenderDelayMs));
       let lastProgressAt = 0;
       const result = await rt.rendering.render({
         ...job,
-        signal: helpers.abortSignal,
+        signal,
         onProgress: (progress) => {
           const now = performance.now();
           if (now - lastProgressAt < 100 || progress >= 1) return;
@@ -62,7 +74,7 @@ export function createRenderTask(rt: Runtime, currentWorkerId: () => string): Ta
       const images = await rt.rendering.store(result.images, renderKeyPrefix(render, attempt));
       keys = images.map((i) => i.key);
       const durationMs = Math.round(performance.now() - started);
-      const done = await markSucceeded(rt.db, render.id, attempt, images, durationMs);
+      const done = await markSucceeded(rt.db, render.id, attempt, images, durationMs, result.details);
       if (!done) {
         // Canceled, or finished by a newer attempt meanwhile: these keys are this attempt's alone.
         await Promise.all(keys.map((k) => rt.storage.delete(k).catch(() => undefined)));
@@ -73,7 +85,8 @@ export function createRenderTask(rt: Runtime, currentWorkerId: () => string): Ta
       await publishRenderEvent(rt.pool, { id: render.id, status: 'succeeded', progress: 1 });
       log.info({ durationMs, timings: result.timings }, 'render succeeded');
     } catch (error) {
-      const final = helpers.job.attempts >= helpers.job.max_attempts;
+      // A workflow the GPU server refused or failed fails the same way every time: no retry.
+      const final = helpers.job.attempts >= helpers.job.max_attempts || (error instanceof ComfyError && !error.retryElsewhere);
       const message = describeFailure(error);
       log.error({ err: error, final }, 'render attempt failed');
       renderFinished(render.engine, (render.params as { sizes?: string[] }).sizes, performance.now() - started, 'failed');
@@ -86,6 +99,8 @@ export function createRenderTask(rt: Runtime, currentWorkerId: () => string): Ta
       await publishRenderEvent(rt.pool, { id: render.id, status: final ? 'failed' : 'queued', progress: 0, error: message });
       // Let graphile-worker schedule the retry; after the last attempt the render row says 'failed'.
       if (!final) throw error;
+    } finally {
+      unsubscribe();
     }
   };
 }

@@ -20,6 +20,8 @@ declare global {
   namespace GraphileWorker {
     interface Tasks {
       render: RenderJobPayload;
+      /** A render by the GPU engine (comfyui): only workers whose ENGINES list it take these. */
+      render_gpu: RenderJobPayload;
       /** Nightly clean-up of old renders, looks and orphan files (ops/retention.ts). */
       retention: CronPayload;
     }
@@ -28,3 +30,4 @@ declare global {
 
 export type TaskName = keyof GraphileWorker.Tasks;
 export const RENDER_TASK = 'render' satisfies TaskName;
+export const GPU_RENDER_TASK = 'render_gpu' satisfies TaskName;

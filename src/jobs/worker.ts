@@ -10,6 +10,7 @@ import type { Runtime } from '../runtime.ts';
 import { publishRenderEvent } from '../renders/events.ts';
 import { failStrandedRenders } from '../renders/repository.ts';
 import { createRenderTask } from './render-task.ts';
+import { GPU_RENDER_TASK, RENDER_TASK } from './tasks.ts';
 import { createRetentionTask, RETENTION_TASK, retentionCronItems } from '../ops/retention.ts';
 
 const STRANDED_MESSAGE = 'The render stopped when the machine rendering it was lost, with no attempt left; order it again';
@@ -76,7 +77,13 @@ export async function startWorker(rt: Runtime): Promise<WorkerHandle> {
     concurrency: config.worker.concurrency,
     noHandleSignals: true,
     pollInterval: Math.min(2000, config.worker.heartbeatMs),
-    taskList: { render: renderTask, [RETENTION_TASK]: createRetentionTask(rt) },
+    // A worker takes only the renders of the engines it lists: GPU renders have their own task, so a
+    // CPU-only worker never fetches one, and they wait in the queue until a GPU worker runs.
+    taskList: {
+      ...(config.worker.engines.includes('compose') ? { [RENDER_TASK]: renderTask } : {}),
+      ...(config.worker.engines.includes('comfyui') ? { [GPU_RENDER_TASK]: renderTask } : {}),
+      [RETENTION_TASK]: createRetentionTask(rt),
+    },
     parsedCronItems: retentionCronItems(config),
     events,
     logger: graphileLogger,

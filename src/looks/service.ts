@@ -5,6 +5,7 @@ import { AppError } from '../http/errors.ts';
 import { listRenderViews } from '../renders/repository.ts';
 import { toApiRender } from '../renders/service.ts';
 import type { Runtime } from '../runtime.ts';
+import { findStudioRenderOwners } from '../studio/repository.ts';
 import { findLookByToken, findRenderStatuses, insertLook, listLookRenderIds, listRenderLabels } from './repository.ts';
 
 export { MAX_RENDERS_PER_LOOK } from '../contract/looks.ts';
@@ -31,7 +32,11 @@ export interface NewLook {
 export async function createLook(rt: Runtime, account: Account, input: NewLook, defaultExpiryDays: number) {
   const renderIds = [...new Set(input.renderIds)];
   const found = await findRenderStatuses(rt.db, renderIds);
-  const status = new Map(found.map((r) => [r.id, r.status]));
+  // A studio render shows a client's own photo: only its photo's owner (or an admin) may share it.
+  const studioOwners = await findStudioRenderOwners(rt.db, renderIds);
+  const status = new Map(
+    found.filter((r) => account.role === 'admin' || (studioOwners.get(r.id) ?? account.id) === account.id).map((r) => [r.id, r.status]),
+  );
   const unknown = renderIds.filter((id) => !status.has(id));
   if (unknown.length) {
     throw new AppError(422, 'unknown_render', `Unknown render${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, { field: 'renderIds', renderIds: unknown });

@@ -4,6 +4,7 @@
  */
 import { COMPOSE_ENGINE_VERSION, COMPOSE_NEEDS, createComposeEngine } from '../engines/compose/index.ts';
 import type { Engine, EngineNeeds } from '../engines/types.ts';
+import { COMFYUI_ENGINE_VERSION } from '../engines/comfyui/engine.ts';
 import { shippedViews, templateVersion } from '../templates/index.ts';
 import type { CutViewInfo } from '../engines/types.ts';
 import type { StyleOptions } from '../templates/options.ts';
@@ -30,6 +31,15 @@ export const ENGINE_ENTRIES: Record<string, EngineEntry> = {
     views: () => shippedViews().map(({ cut, view }) => ({ cut, view, width: 1024, height: 1536, version: templateVersion(cut, view) })),
     templateVersion: (cut, view, options) => templateVersion(cut, view, options),
     createInThread: (options) => createComposeEngine(options),
+  },
+  // The compose render made photoreal on ComfyUI servers (src/engines/comfyui): it waits on the
+  // network, so it runs from the event loop; compose and the fidelity guard run on render threads.
+  comfyui: {
+    name: 'comfyui',
+    version: COMFYUI_ENGINE_VERSION,
+    runsOn: 'remote',
+    needs: COMPOSE_NEEDS,
+    views: () => shippedViews().map(({ cut, view }) => ({ cut, view, width: 1024, height: 1536, version: templateVersion(cut, view) })),
   },
 };
 

@@ -23,7 +23,10 @@ import { ENGINE_ENTRIES } from './engines.ts';
 import { threadFabric, type FabricDescriptor } from './fabric.ts';
 import type { ClothPhotoOptions } from '../fabrics/cloth-photo/analyze.ts';
 import { UploadRejected, type ImageUploadLimits, type InspectedImage } from '../uploads/validate.ts';
-import type { InspectAnswer, ThreadOptions, ThreadRenderAnswer, ThreadRenderTask, ThreadTemplate } from './thread.ts';
+import type { InspectAnswer, RefineFinishAnswer, RefineInputsAnswer, ThreadOptions, ThreadRenderAnswer, ThreadRenderTask, ThreadTemplate } from './thread.ts';
+import type { ComfyuiConfig } from '../config.ts';
+import { createComfyEngine, type ComfyEngine } from '../engines/comfyui/engine.ts';
+import type { WorkflowSettings } from '../engines/comfyui/workflows.ts';
 import type { FillResult, MaskCheck, PreparedPhoto, StudioPhotoLimits, StudioRejection } from '../studio/images.ts';
 
 export interface FillOptions {
@@ -68,6 +71,8 @@ export interface RenderServiceOptions {
   /** Where swatch photos, tiles and photo templates are read from (not needed for procedural cloth). */
   storage?: Pick<Storage, 'get' | 'put'>;
   logger?: Logger;
+  /** The GPU engine's servers and settings; without them `comfyui` renders are refused. */
+  comfyui?: ComfyuiConfig;
 }
 
 /** Where a cut/view's template comes from. */
@@ -103,11 +108,15 @@ export interface RenderJob {
   formats?: ImageFormat[];
   onProgress?: (progress: number) => void;
   signal?: AbortSignal;
+  /** The comfyui engine's per-request settings (workflow, steps, cfg, denoise, seed). */
+  comfyui?: Partial<WorkflowSettings>;
 }
 
 export interface RenderService {
   /** The engines this process knows, by name (what they are and draw; rendering goes through `render`). */
   readonly engines: ReadonlyMap<string, EngineInfo>;
+  /** The GPU engine (its servers, workflows and settings), when COMFYUI_URLS is configured. */
+  readonly comfyui?: ComfyEngine;
   render(job: RenderJob): Promise<RenderResult>;
   /** Writes a render's images under `keyPrefix/<size>.<ext>`; returns what the renders table keeps. */
   store(images: EncodedImage[], keyPrefix: string): Promise<StoredImage[]>;
@@ -222,10 +231,44 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     return { id: `${job.cut}/${job.view}@bytes:${hash}${size}`, base: t.base, mask: t.mask, options: t.options };
   }
 
+  // Made (and its workflow files checked) at start: a broken workflow stops the process, not a render.
+  const comfyui = options.comfyui ? createComfyEngine(options.comfyui, options.logger) : undefined;
+
+  /** A task about a cut/view and a cloth on a render thread, sending the template or swatch bytes if it lacks them. */
+  async function threadTask<T extends object>(name: string, job: RenderJob, extra: Record<string, unknown> = {}): Promise<Exclude<T, { need: unknown }>> {
+    const fabric = threadFabric(job.fabric);
+    let template = await templateFor(job, false);
+    for (let round = 0; round < 2; round++) {
+      const task = { engine: 'compose', cut: job.cut, view: job.view, template, fabric, watermark: job.watermark, sizes: job.sizes, formats: job.formats, options: job.options, ...extra };
+      const answer = await run<T | { need: Array<'template' | 'swatch'> }>(task, name);
+      if (!('need' in answer)) return answer as Exclude<T, { need: unknown }>;
+      if (answer.need.includes('template')) template = await templateFor(job, true);
+      if (answer.need.includes('swatch') && fabric.swatch) fabric.swatch = { ...fabric.swatch, bytes: ownBuffer(await storage().get(fabric.swatch.storageKey)) };
+    }
+    throw new Error('a render thread kept asking for the same template or swatch');
+  }
+
+  async function renderRemote(job: RenderJob): Promise<RenderResult> {
+    if (!comfyui) throw new Error('the comfyui engine is not configured here (set COMFYUI_URLS)');
+    const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+    const result = await comfyui.render(
+      {
+        inputs: () => threadTask<RefineInputsAnswer>('refineInputs', job),
+        finish: async (refined, guard) => {
+          const answer = await threadTask<RefineFinishAnswer>('refineFinish', job, { refined: ownBuffer(refined), guard });
+          return { ...answer, images: answer.images.map((i) => ({ ...i, data: asBuffer(i.data) })) };
+        },
+      },
+      { settings: job.comfyui, onProgress: job.onProgress, signal: job.signal },
+    );
+    return { images: result.images, timings: result.timings, details: result.details as unknown as Record<string, unknown> };
+  }
+
   async function render(job: RenderJob): Promise<RenderResult> {
     const engineName = job.engine ?? 'compose';
     const entry = ENGINE_ENTRIES[engineName];
     if (!entry) throw new Error(`unknown engine ${engineName}`);
+    if (entry.runsOn === 'remote') return renderRemote(job);
     if (entry.runsOn !== 'thread') throw new Error(`engine ${engineName} does not run on render threads`);
     if (job.signal?.aborted) throw abortError();
     const fabric = threadFabric(job.fabric);
@@ -303,6 +346,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
 
   return {
     engines,
+    comfyui,
     render,
     uploads: {
       inspect: (data, limits) =>

@@ -7,6 +7,7 @@ import type { RenderRow } from '../db/schema.ts';
 import type { Db } from '../db/database.ts';
 import type { Config } from '../config.ts';
 import type { FabricDescriptor } from './fabric.ts';
+import type { WorkflowSettings } from '../engines/comfyui/workflows.ts';
 import type { OutputSize } from '../engines/types.ts';
 import type { StyleOptions } from '../templates/options.ts';
 import type { RenderJob, TemplateSource } from './index.ts';
@@ -31,6 +32,8 @@ export interface RenderParams {
   sizes?: OutputSize[];
   /** Style options of a drawn cut, resolved when ordered. */
   options?: StyleOptions;
+  /** The GPU engine's settings, resolved when the render was ordered. */
+  comfyui?: WorkflowSettings;
 }
 
 /**
@@ -80,5 +83,6 @@ export async function renderJobFor(rt: { db: Db; config: Pick<Config, 'watermark
     formats: params.formats?.length ? params.formats : undefined,
     sizes: params.sizes,
     options: params.options,
+    comfyui: params.comfyui,
   };
 }

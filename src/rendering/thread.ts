@@ -10,8 +10,13 @@ import type { MessagePort } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import sharp from 'sharp';
 import { ByteCache } from '../cache.ts';
-import type { CutView, Engine, ImageFormat, OutputSize, SwatchTile, WatermarkSpec } from '../engines/types.ts';
+import type { CutView, Engine, FabricSpec, ImageFormat, OutputSize, SwatchTile, WatermarkSpec } from '../engines/types.ts';
 import type { StyleOptions } from '../templates/options.ts';
+import type { ComposeEngine } from '../engines/compose/index.ts';
+import { finishFor } from '../engines/compose/render.ts';
+import { applyStamp, stampFor } from '../engines/compose/watermark.ts';
+import { garmentMaps, guardFidelity, type FidelityReport, type GuardOptions } from '../engines/comfyui/fidelity.ts';
+import { generateFabricTexture, linearToSrgb8 } from '../fabrics/index.ts';
 import { rectifyClothUpload, type RectifiedUpload } from '../fabrics/cloth-photo/index.ts';
 import { makeSwatchTile, type SwatchTileOptions, type SwatchTileResult } from '../fabrics/index.ts';
 import { assessSwatchPhoto } from '../fabrics/index.ts';
@@ -124,7 +129,8 @@ function moveAll<T extends object>(value: T, buffers: ArrayBufferLike[]): T {
   } as never) as unknown as T;
 }
 
-export async function render(task: ThreadRenderTask): Promise<ThreadRenderAnswer> {
+/** The template and cloth a task refers to, from this thread's caches or the bytes it carries; or what it lacks. */
+async function resources(task: Pick<ThreadRenderTask, 'cut' | 'view' | 'template' | 'fabric'>): Promise<{ template?: CutView; swatch?: SwatchTile } | { need: Array<'template' | 'swatch'> }> {
   const need: Array<'template' | 'swatch'> = [];
   let template: CutView | undefined;
   if (task.template) {
@@ -142,10 +148,16 @@ export async function render(task: ThreadRenderTask): Promise<ThreadRenderAnswer
       swatch = tiles.set(sw.id, sw.kind === 'photo' ? (await makeSwatchTile(asBuffer(sw.bytes), { widthMm: sw.widthMm })).tile : await decodeTile(sw.bytes, sw.widthMm));
     } else if (!swatch) need.push('swatch');
   }
-  if (need.length) {
+  return need.length ? { need } : { template, swatch };
+}
+
+export async function render(task: ThreadRenderTask): Promise<ThreadRenderAnswer> {
+  const found = await resources(task);
+  if ('need' in found) {
     task.port?.close();
-    return { need };
+    return found;
   }
+  const { template, swatch } = found;
 
   const controller = new AbortController();
   task.port?.on('message', (m) => m === 'abort' && controller.abort());
@@ -215,6 +227,90 @@ export async function inspectUpload(task: { data: Uint8Array; limits: ImageUploa
 export async function assessPhoto(task: { data: Uint8Array }): Promise<{ code: string; message: string; problems: Array<{ code: string; message: string }> } | null> {
   const problem = await assessSwatchPhoto(asBuffer(task.data));
   return problem ? { code: problem.code, message: problem.message, problems: problem.problems.map((p) => ({ code: p.code, message: p.message })) } : null;
+}
+
+/** What the GPU engine sends to ComfyUI: the compose render (no watermark), the garment mask, the cloth. */
+export type RefineInputsAnswer =
+  | { init: Uint8Array; mask: Uint8Array; swatch: Uint8Array; width: number; height: number; timings: Record<string, number> }
+  | { need: Array<'template' | 'swatch'> };
+
+export async function refineInputs(task: Omit<ThreadRenderTask, 'port'>): Promise<RefineInputsAnswer> {
+  const found = await resources(task);
+  if ('need' in found) return found;
+  const t0 = performance.now();
+  const made = await composeForRefine(task, found);
+  const [init, mask, swatch] = await Promise.all([
+    sharp(made.raw.rgb, { raw: { width: made.raw.width, height: made.raw.height, channels: 3 } }).png({ compressionLevel: 2 }).toBuffer(),
+    sharp(made.maps.coverage, { raw: { width: made.maps.width, height: made.maps.height, channels: 1 } }).toColourspace('b-w').png({ compressionLevel: 2 }).toBuffer(),
+    clothTile(made.spec, made.level.pxPerMm),
+  ]);
+  const answer = {
+    init: transferable(new Uint8Array(init.buffer, init.byteOffset, init.byteLength)),
+    mask: transferable(new Uint8Array(mask.buffer, mask.byteOffset, mask.byteLength)),
+    swatch: transferable(new Uint8Array(swatch.buffer, swatch.byteOffset, swatch.byteLength)),
+    width: made.raw.width,
+    height: made.raw.height,
+    timings: { compose: Math.round(performance.now() - t0) },
+  };
+  return moveAll(answer, [answer.init.buffer, answer.mask.buffer, answer.swatch.buffer]);
+}
+
+export interface RefineFinishTask extends Omit<ThreadRenderTask, 'port'> {
+  /** The image ComfyUI made (PNG or JPEG). */
+  refined: Uint8Array;
+  guard: GuardOptions;
+}
+
+export type RefineFinishAnswer = { images: ThreadImage[]; timings: Record<string, number>; fidelity: FidelityReport } | { need: Array<'template' | 'swatch'> };
+
+/** The fidelity guard, then sizes, watermark and encodings, exactly as a compose render is delivered. */
+export async function refineFinish(task: RefineFinishTask): Promise<RefineFinishAnswer> {
+  const found = await resources(task);
+  if ('need' in found) return found;
+  const t0 = performance.now();
+  const made = await composeForRefine(task, found);
+  const { width, height } = made.raw;
+  const refined = await sharp(asBuffer(task.refined)).removeAlpha().toColourspace('srgb').resize(width, height, { fit: 'fill' }).raw().toBuffer();
+  const cloth = generateFabricTexture(made.spec, made.level.pxPerMm).meanLab;
+  const guarded = guardFidelity({ refined: new Uint8Array(refined.buffer, refined.byteOffset, refined.byteLength), compose: made.raw.rgb }, made.maps, cloth, task.guard, linearToSrgb8);
+  const tGuard = performance.now();
+  const sizes = (['hd', 'full', 'preview', 'thumb'] as const).filter((s) => (task.sizes ? task.sizes.includes(s) : s !== 'hd'));
+  const formats: ImageFormat[] = ['jpeg', ...(task.formats ?? []).filter((f) => f !== 'jpeg')];
+  const wm = task.watermark;
+  const images: ThreadImage[] = [];
+  for (const size of sizes) {
+    // HD from a GPU render is the refinement enlarged: SDXL works at the full size.
+    const level = size === 'hd' ? { width: made.cv.levels.full.width * 2, height: made.cv.levels.full.height * 2 } : made.cv.levels[size];
+    const rgb =
+      size === 'full'
+        ? new Uint8Array(guarded.rgb)
+        : new Uint8Array(await sharp(guarded.rgb, { raw: { width, height, channels: 3 } }).resize(level.width, level.height, { fit: 'fill', kernel: 'lanczos3' }).raw().toBuffer());
+    if (wm?.text && wm.opacity > 0) applyStamp(rgb, level.width, level.height, await stampFor(wm.text, level.width), wm);
+    for (const format of formats) {
+      const img = sharp(rgb, { raw: { width: level.width, height: level.height, channels: 3 } });
+      const data = await (format === 'jpeg' ? img.jpeg({ quality: 86 }) : format === 'webp' ? img.webp({ quality: 82, effort: 2 }) : img.avif({ quality: 56, effort: 0 })).toBuffer();
+      images.push({ size, format, width: level.width, height: level.height, data: transferable(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)) });
+    }
+  }
+  const timings = { guard: Math.round(tGuard - t0), encode: Math.round(performance.now() - tGuard) };
+  return moveAll({ images, timings, fidelity: guarded.report }, images.map((i) => i.data.buffer));
+}
+
+async function composeForRefine(task: Pick<ThreadRenderTask, 'cut' | 'view' | 'fabric' | 'options'>, found: { template?: CutView; swatch?: SwatchTile }) {
+  const compose = engine('compose') as ComposeEngine;
+  const cv = found.template ?? (await compose.template(task.cut, task.view, task.options));
+  const spec: FabricSpec = { design: task.fabric.design, hex: task.fabric.hex, repeatMm: task.fabric.repeatMm, swatch: found.swatch };
+  const raw = await compose.renderRaw({ cut: task.cut, view: task.view, fabric: spec, template: cv, options: task.options }, 'full');
+  const level = cv.levels.full;
+  const maps = garmentMaps(level, finishFor(spec.design, level.shadeHist));
+  return { cv, spec, raw, level, maps };
+}
+
+/** The cloth, flat, as IP-Adapter sees it: a 512 px square of its texture at the view's scale. */
+async function clothTile(spec: FabricSpec, pxPerMm: number): Promise<Buffer> {
+  const tex = generateFabricTexture(spec, pxPerMm);
+  const tile = await sharp(tex.rgb, { raw: { width: tex.width, height: tex.height, channels: 3 } }).png().toBuffer();
+  return sharp({ create: { width: 512, height: 512, channels: 3, background: '#000000' } }).composite([{ input: tile, tile: true, top: 0, left: 0 }]).png().toBuffer();
 }
 
 /** A client photo for the studio: checked, upright, metadata stripped, with its suggested mask. */

@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Database, NewRender, RenderRow, RenderStatus, StoredImage } from '../db/schema.ts';
 import { addJob } from '../jobs/repository.ts';
-import { RENDER_TASK, type RenderJobPayload } from '../jobs/tasks.ts';
+import { GPU_RENDER_TASK, RENDER_TASK, type RenderJobPayload } from '../jobs/tasks.ts';
 
 export const LIVE_STATUSES: RenderStatus[] = ['queued', 'running', 'succeeded'];
 export const TERMINAL_STATUSES: RenderStatus[] = ['succeeded', 'failed', 'canceled'];
@@ -44,9 +44,13 @@ export function findLiveRenderByCacheKey(trx: Transaction<Database> | Db, cacheK
     .executeTakeFirst();
 }
 
-/** Queues the render's job in the same transaction that wrote the row: no row without a job. */
-export async function enqueueRenderJob(trx: Transaction<Database>, payload: RenderJobPayload, maxAttempts: number): Promise<void> {
-  await addJob(trx, RENDER_TASK, payload, { maxAttempts });
+/**
+ * Queues the render's job in the same transaction that wrote the row: no row without a job. A GPU
+ * engine's render goes under its own task, which only workers listing that engine (ENGINES) run: a
+ * CPU-only worker never fetches it, and it waits while no GPU worker runs.
+ */
+export async function enqueueRenderJob(trx: Transaction<Database>, payload: RenderJobPayload, maxAttempts: number, engine = 'compose'): Promise<void> {
+  await addJob(trx, engine === 'comfyui' ? GPU_RENDER_TASK : RENDER_TASK, payload, { maxAttempts });
 }
 
 function renderViewQuery(db: Db) {
@@ -193,10 +197,10 @@ export async function setProgress(db: Db, id: string, attempt: number, progress:
   await db.updateTable('renders').set({ progress }).where('id', '=', id).where('status', '=', 'running').where('attempts', '=', attempt).execute();
 }
 
-export function markSucceeded(db: Db, id: string, attempt: number, images: StoredImage[], durationMs: number) {
+export function markSucceeded(db: Db, id: string, attempt: number, images: StoredImage[], durationMs: number, details?: Record<string, unknown>) {
   return db
     .updateTable('renders')
-    .set({ status: 'succeeded', progress: 1, images: JSON.stringify(images), finished_at: new Date(), duration_ms: durationMs, error: null })
+    .set({ status: 'succeeded', progress: 1, images: JSON.stringify(images), finished_at: new Date(), duration_ms: durationMs, error: null, details: details ? JSON.stringify(details) : null })
     .where('id', '=', id)
     .where('status', '=', 'running')
     .where('attempts', '=', attempt)

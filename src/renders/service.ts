@@ -11,6 +11,8 @@ import { renderFinished, renderOrdered } from '../ops/metrics.ts';
 import { fabricDescriptor, type FabricDescriptor } from '../rendering/fabric.ts';
 import { renderJobFor, renderKeyPrefix } from '../rendering/jobs.ts';
 import { findSwatchUploadById } from '../swatches/repository.ts';
+import type { WorkflowSettings } from '../engines/comfyui/workflows.ts';
+import type { ComfyRenderDetails } from '../engines/comfyui/engine.ts';
 import { CUT_PRESETS, StyleOptionError, optionChanges, resolveOptions, type StyleOptions } from '../templates/options.ts';
 import { studioFileUrl } from '../studio/files.ts';
 import { publishRenderEvent } from './events.ts';
@@ -51,6 +53,8 @@ export interface RenderOrder {
   batchParams?: Record<string, unknown>;
   /** The signed-in person asking, whose History (and store's) will show these renders. */
   orderedBy?: { userId: string; store: string | null };
+  /** The photoreal engine's settings (engine "comfyui" only). */
+  comfyui?: Partial<WorkflowSettings>;
 }
 
 export interface RenderOrderResult {
@@ -99,6 +103,8 @@ export function renderCacheKey(parts: {
   sizes?: string[];
   /** Resolved style options of a drawn cut (absent for photo views: they have none). */
   options?: Record<string, string>;
+  /** What else decides an engine's pixels (the GPU engine's settings and workflow fingerprint). */
+  engineParams?: unknown;
 }): string {
   const { swatch, ...fabric } = parts.fabric;
   return createHash('sha256')
@@ -130,8 +136,8 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
 
 /** What decides an order's cache keys, given the catalogue as it is (its changes clear the memo). */
 function orderSignature(order: RenderOrder): string {
-  const { family, color, swatchUploadId, cuts, view, engine, formats, sizes } = order;
-  return stableStringify({ family, color, swatchUploadId, cuts, view, engine: engine ?? 'compose', formats: [...new Set(formats ?? [])].sort(), sizes });
+  const { family, color, swatchUploadId, cuts, view, engine, formats, sizes, comfyui } = order;
+  return stableStringify({ family, color, swatchUploadId, cuts, view, engine: engine ?? 'compose', formats: [...new Set(formats ?? [])].sort(), sizes, comfyui });
 }
 
 const PREVIEW_PLAN_ENTRIES = 5000;
@@ -208,9 +214,19 @@ async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrder
   }
   const engineName = order.engine ?? 'compose';
   const engine = rt.engines.get(engineName);
-  if (!engine || !config.worker.engines.includes(engineName as 'compose')) {
+  let comfyui: { settings: WorkflowSettings; fingerprint: string } | undefined;
+  if (engine?.runsOn === 'remote') {
+    // GPU renders run on GPU workers, not here: what matters is that a GPU server is configured.
+    const gpu = rt.rendering.comfyui;
+    if (!gpu) {
+      throw new AppError(422, 'engine_unavailable', 'Photoreal rendering is not available: no GPU (ComfyUI) server is configured here (COMFYUI_URLS)', { field: 'engine' });
+    }
+    const settings = gpu.settings(order.comfyui);
+    comfyui = { settings, fingerprint: gpu.fingerprint(settings.workflow) };
+  } else if (!engine || !config.worker.engines.includes(engineName as 'compose')) {
     throw unprocessable(`Unknown or disabled engine "${engineName}"`, { field: 'engine' });
   }
+  if (order.comfyui && !comfyui) throw unprocessable('comfyui settings apply only to engine "comfyui"', { field: 'comfyui' });
 
   const { family, color, swatch, fabric } = await resolveCloth(db, order);
   const formats = [...new Set(order.formats ?? [])].sort();
@@ -256,6 +272,7 @@ async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrder
       sizes,
       // What differs from the preset: a render asked for with the preset's own values is the preset's.
       options: options && Object.keys(optionChanges(cut.slug, options)).length ? optionChanges(cut.slug, options) : undefined,
+      engineParams: comfyui,
     });
     planned.push({ cutId: cut.id, view: view.view, cacheKey, options });
   }
@@ -286,13 +303,13 @@ async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrder
         swatch_upload_id: swatch?.id ?? null,
         cut_id: plan.cutId,
         view: plan.view,
-        params: JSON.stringify({ fabric, formats, sizes, options: plan.options }),
+        params: JSON.stringify({ fabric, formats, sizes, options: plan.options, ...(comfyui ? { comfyui: comfyui.settings } : {}) }),
         request_id: order.requestId,
         ordered_by: order.client ?? null,
       });
       let render: RenderRow;
       if (inserted) {
-        if (!direct) await enqueueRenderJob(trx, { renderId: inserted.id, requestId: order.requestId }, config.worker.maxAttempts);
+        if (!direct) await enqueueRenderJob(trx, { renderId: inserted.id, requestId: order.requestId }, config.worker.maxAttempts, engine.name);
         render = inserted;
       } else {
         const live = await findLiveRenderByCacheKey(trx, plan.cacheKey);
@@ -364,7 +381,7 @@ async function renderDirectly(rt: Runtime, render: RenderRow, requestId: string)
         .where('attempts', '=', 1)
         .returning('id')
         .executeTakeFirst();
-      if (back) await enqueueRenderJob(trx, { renderId: render.id, requestId }, rt.config.worker.maxAttempts);
+      if (back) await enqueueRenderJob(trx, { renderId: render.id, requestId }, rt.config.worker.maxAttempts, render.engine);
     });
   }
 }
@@ -428,5 +445,20 @@ export function toApiRender(rt: Runtime, r: RenderView) {
     startedAt: r.started_at?.toISOString() ?? null,
     finishedAt: r.finished_at?.toISOString() ?? null,
     durationMs: r.duration_ms,
+    refinement: apiRefinement(r.details),
+  };
+}
+
+/** The public part of a GPU render's details (its server's address stays in the admin's view). */
+function apiRefinement(details: Record<string, unknown> | null) {
+  if (details?.engine !== 'comfyui') return null;
+  const d = details as unknown as ComfyRenderDetails;
+  const f = d.fidelity;
+  return {
+    workflow: d.workflow,
+    settings: { steps: d.settings.steps, cfg: d.settings.cfg, denoise: d.settings.denoise, seed: d.settings.seed },
+    fidelity: { action: f.action, deltaE: f.deltaE, period: f.period, maxDeltaE: f.maxDeltaE, reason: f.reason },
+    timings: d.timings,
+    serverRetries: d.retries.length,
   };
 }

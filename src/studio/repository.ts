@@ -48,3 +48,12 @@ export async function isStudioMaskReferenced(db: Db, key: string): Promise<boole
   const { rows } = await sql<{ one: number }>`SELECT 1 AS one FROM renders WHERE params #>> '{studio,maskKey}' = ${key} LIMIT 1`.execute(db);
   return rows.length > 0;
 }
+
+/** The owner of each studio render among `renderIds` (catalogue renders are not in the map). */
+export async function findStudioRenderOwners(db: Db, renderIds: string[]): Promise<Map<string, string>> {
+  if (renderIds.length === 0) return new Map();
+  const { rows } = await sql<{ id: string; owner_id: string }>`
+    SELECT r.id::text, p.owner_id::text FROM renders r JOIN studio_photos p ON p.id = r.studio_photo_id
+     WHERE r.id = ANY(${renderIds}::uuid[])`.execute(db);
+  return new Map(rows.map((r) => [r.id, r.owner_id]));
+}

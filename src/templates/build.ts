@@ -5,8 +5,8 @@
  */
 import sharp from 'sharp';
 import { blur, boundingRect } from './raster-ops.ts';
-import { buildLevels, type NativeFields } from './levels.ts';
-import type { CutViewSource, ShadeMark } from './types.ts';
+import { LEVEL_FACTORS, buildLevels, surroundingsLevel, type NativeFields } from './levels.ts';
+import type { CutViewSource, LevelName, ShadeMark, ViewLevel } from './types.ts';
 
 /** librsvg surfaces are 6 MB each at native size: rasterise a few at a time, not all at once. */
 function limiter(max: number) {
@@ -352,6 +352,22 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
     dispY,
     panels: src.panels,
   };
+}
+
+/**
+ * A view whose cloth is drawn exactly as `built`'s (same panels and marks) but with other
+ * surroundings (shirt, tie, shoes, button colour): only the base and overlay are rasterised again,
+ * a few hundred milliseconds instead of a whole build.
+ */
+export async function restyleLevels(built: Record<LevelName, ViewLevel>, src: CutViewSource): Promise<Record<LevelName, ViewLevel>> {
+  const [base, overlay] = await Promise.all([rasterRgb(svgDocAt(src.width, src.height, src.underlay)), rasterRgba(svgDocAt(src.width, src.height, src.overlay))]);
+  const out = {} as Record<LevelName, ViewLevel>;
+  await Promise.all(
+    (Object.keys(built) as LevelName[]).map(async (name) => {
+      out[name] = { ...built[name], ...(await surroundingsLevel(base, overlay, src.width, src.height, LEVEL_FACTORS[name])) };
+    }),
+  );
+  return out;
 }
 
 export async function buildDrawnLevels(src: CutViewSource, scale = 1) {

@@ -6,7 +6,7 @@ import { threadId } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
 import { access, mkdir, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildDrawnLevels } from './build.ts';
+import { buildDrawnLevels, restyleLevels } from './build.ts';
 import { CUT_STYLES, VIEWS, draftCutView } from './suits.ts';
 import { optionsKey, resolveOptions, type StyleOptions } from './options.ts';
 import type { CutView, CutViewSource, LevelName, ViewLevel } from './types.ts';
@@ -129,6 +129,12 @@ export interface LoadOptions {
 
 /** Built views, least recently used first. */
 const loaded = new Map<string, Promise<CutView>>();
+/** Which cloth drawing (panels, marks) each loaded view has: views that differ only in trims share it. */
+const clothOf = new Map<string, string>();
+
+function clothKey(src: CutViewSource): string {
+  return createHash('sha256').update(BUILD_REVISION).update(JSON.stringify({ ...src, underlay: '', overlay: '' })).digest('hex').slice(0, 16);
+}
 /** Rasterised views kept on disk per cache directory: each is ~16 MB, and option combinations are many. */
 const MAX_DISK_VIEWS = 96;
 
@@ -189,7 +195,12 @@ async function buildView(cut: string, view: string, opts: LoadOptions): Promise<
     const cached = await readCachedCutView(opts.cacheDir, cut, view, opts.options);
     if (cached) return cached;
   }
-  const levels = await buildDrawnLevels(src);
+  // Another shirt, tie, shoes or button colour on a suit already built: redraw only its surroundings.
+  const cloth = clothKey(src);
+  let sibling: Promise<CutView> | undefined;
+  for (const [key, p] of loaded) if (clothOf.get(key) === cloth && !key.endsWith(`/${version}`)) sibling = p;
+  const from = sibling ? await sibling.catch(() => undefined) : undefined;
+  const levels = from ? await restyleLevels(from.levels, src) : await buildDrawnLevels(src);
   return {
     cut,
     view,
@@ -211,11 +222,16 @@ export function loadCutView(cut: string, view: string, opts: LoadOptions = {}): 
     loaded.delete(key);
     loaded.set(key, p);
   } else {
+    clothOf.set(key, clothKey(cutViewSource(cut, view, opts.options)));
     p = buildView(cut, view, opts);
     loaded.set(key, p);
     p.catch(() => loaded.delete(key));
     const keep = Math.max(1, opts.keep ?? 8);
-    while (loaded.size > keep) loaded.delete(loaded.keys().next().value!);
+    while (loaded.size > keep) {
+      const oldest = loaded.keys().next().value!;
+      loaded.delete(oldest);
+      clothOf.delete(oldest);
+    }
   }
   // Whoever asks with a cache directory gets the view written there (once), even if it was built
   // earlier in this process without one.

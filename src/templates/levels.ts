@@ -156,23 +156,7 @@ async function buildLevel(f: NativeFields, uv: { u: Float32Array; v: Float32Arra
     shadeHist[q] += c / 255;
     k++;
   }
-  const base = await resizeRaw(f.base, w, h, 3, W, H);
-  let overlayPix = new Int32Array(0);
-  let overlayRgba = new Uint8Array(0);
-  if (f.overlay) {
-    const ov = await resizeRaw(f.overlay, w, h, 4, W, H);
-    let m = 0;
-    for (let j = 0; j < n; j++) if (ov[j * 4 + 3]) m++;
-    overlayPix = new Int32Array(m);
-    overlayRgba = new Uint8Array(m * 4);
-    m = 0;
-    for (let j = 0; j < n; j++) {
-      if (!ov[j * 4 + 3]) continue;
-      overlayPix[m] = j;
-      overlayRgba.set(ov.subarray(j * 4, j * 4 + 4), m * 4);
-      m++;
-    }
-  }
+  const { base, overlayPix, overlayRgba } = await surroundingsLevel(f.base, f.overlay, w, h, factor);
   return {
     width: W,
     height: H,
@@ -188,6 +172,31 @@ async function buildLevel(f: NativeFields, uv: { u: Float32Array; v: Float32Arra
     overlayPix,
     overlayRgba,
   };
+}
+
+/** What is not cloth at one level: the base image beneath, and the overlay (buttons, thread) as sparse RGBA. */
+export async function surroundingsLevel(baseNative: Uint8Array, overlayNative: Uint8Array | undefined, w: number, h: number, factor: number): Promise<Pick<ViewLevel, 'base' | 'overlayPix' | 'overlayRgba'>> {
+  const W = Math.floor(w / factor);
+  const H = Math.floor(h / factor);
+  const n = W * H;
+  const base = await resizeRaw(baseNative, w, h, 3, W, H);
+  let overlayPix = new Int32Array(0);
+  let overlayRgba = new Uint8Array(0);
+  if (overlayNative) {
+    const ov = await resizeRaw(overlayNative, w, h, 4, W, H);
+    let m = 0;
+    for (let j = 0; j < n; j++) if (ov[j * 4 + 3]) m++;
+    overlayPix = new Int32Array(m);
+    overlayRgba = new Uint8Array(m * 4);
+    m = 0;
+    for (let j = 0; j < n; j++) {
+      if (!ov[j * 4 + 3]) continue;
+      overlayPix[m] = j;
+      overlayRgba.set(ov.subarray(j * 4, j * 4 + 4), m * 4);
+      m++;
+    }
+  }
+  return { base, overlayPix, overlayRgba };
 }
 
 export async function buildLevels(f: NativeFields): Promise<Record<LevelName, ViewLevel>> {

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
 import { SHADE_ONE, loadCutView, readCachedCutView, shippedViews, templateVersion, type CutView } from './index.ts';
 
 const views = shippedViews();
@@ -15,7 +16,7 @@ describe('shipped templates', () => {
 
   describe.each(views.map((v) => [`${v.cut}/${v.view}`, v.cut, v.view]))('%s', (_label, cut, view) => {
     let cv: CutView;
-    const load = async () => (cv ??= await loadCutView(cut, view, { cacheDir: join(tmpdir(), 'atelier-test-template-cache') }));
+    const load = async () => (cv ??= await loadCutView(cut, view, { cacheDir: TEST_TEMPLATE_CACHE }));
 
     it('is 1024×1536 native with half and quarter levels', async () => {
       const t = await load();
@@ -124,5 +125,24 @@ describe('template disk cache', () => {
     for (const size of ['full', 'preview', 'thumb'] as const)
       for (const f of ['pix', 'cov', 'panel', 'u', 'v', 'shadeQ', 'base', 'overlayRgba'] as const)
         expect(Buffer.compare(Buffer.from(b.levels[size][f].buffer, b.levels[size][f].byteOffset, b.levels[size][f].byteLength), Buffer.from(a.levels[size][f].buffer, a.levels[size][f].byteOffset, a.levels[size][f].byteLength)), `${size}.${f}`).toBe(0);
+  });
+});
+
+describe('trims on a suit already built', () => {
+  it('redraws only the surroundings, identical to a build from scratch', async () => {
+    const { buildDrawnLevels } = await import('./build.ts');
+    const { cutViewSource, resolveOptions } = await import('./index.ts');
+    const cacheDir = TEST_TEMPLATE_CACHE;
+    await loadCutView('single-breasted', 'front', { cacheDir });
+    const options = resolveOptions('single-breasted', { tie: 'forest', shirt: 'light-blue', shoes: 'brown', buttons: 'horn-light' });
+    const restyled = await loadCutView('single-breasted', 'front', { options });
+    const scratch = await buildDrawnLevels(cutViewSource('single-breasted', 'front', options));
+    for (const size of ['full', 'preview', 'thumb'] as const) {
+      for (const f of ['pix', 'cov', 'panel', 'u', 'v', 'shadeQ', 'base', 'overlayPix', 'overlayRgba'] as const) {
+        const a = restyled.levels[size][f];
+        const b = scratch[size][f];
+        expect(Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)), `${size}.${f}`).toBe(0);
+      }
+    }
   });
 });

@@ -45,6 +45,8 @@ export interface FakeComfyOptions {
   /** Delay between progress steps (slow progress: raise it). */
   stepMs?: number;
   port?: number;
+  /** Node classes /object_info lists (default: every one the shipped workflows use). */
+  nodeClasses?: string[];
 }
 
 interface QueueItem {
@@ -187,7 +189,7 @@ export async function startFakeComfyUI(options: FakeComfyOptions = {}): Promise<
       });
     }
     if (route === 'GET /object_info') {
-      const names = ['CheckpointLoaderSimple', 'LoadImage', 'LoadImageMask', 'CLIPTextEncode', 'VAEEncodeForInpaint', 'VAEEncode', 'SetLatentNoiseMask', 'VAEDecode', 'KSampler', 'SaveImage', 'EmptyLatentImage', 'ControlNetLoader', 'ControlNetApplyAdvanced', 'Canny', 'DepthAnythingV2Preprocessor', 'IPAdapterUnifiedLoader', 'IPAdapterAdvanced', 'LoraLoader'];
+      const names = options.nodeClasses ?? ['CheckpointLoaderSimple', 'LoadImage', 'LoadImageMask', 'CLIPTextEncode', 'VAEEncodeForInpaint', 'VAEEncode', 'SetLatentNoiseMask', 'VAEDecode', 'KSampler', 'SaveImage', 'EmptyLatentImage', 'ControlNetLoader', 'ControlNetApplyAdvanced', 'Canny', 'DepthAnythingV2Preprocessor', 'IPAdapterUnifiedLoader', 'IPAdapterAdvanced', 'LoraLoader'];
       return jsonReply(res, 200, Object.fromEntries(names.map((n) => [n, { name: n, display_name: n, input: { required: {} }, output: [], category: 'fake' }])));
     }
     if (route === 'POST /upload/image') {

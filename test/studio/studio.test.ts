@@ -213,6 +213,20 @@ describe('client photo studio', () => {
     expect(admin.map((r) => r.id)).toContain(render.id);
   });
 
+  it("goes into its owner's looks like any render, and its share page shows it; nobody else can share it", async () => {
+    const saved = await me.send('POST', '/api/looks', { title: 'On the client', clientName: 'Client in the studio', renderIds: [render.id] });
+    const look = await json(saved);
+    expect(saved.status, JSON.stringify(look)).toBe(201);
+    const shared = await json(await fetch(`${t.url}/api/looks/${look.token}`));
+    expect(shared.renders.map((r: any) => r.id)).toEqual([render.id]);
+    const thumb = shared.renders[0].images.find((i: any) => i.size === 'thumb');
+    expect(thumb.url).toMatch(/^\/api\/studio\/files\//);
+    expect((await fetch(new URL(thumb.url, t.url))).status).toBe(200);
+    const theirs = await other.send('POST', '/api/looks', { title: 'Not mine', clientName: 'Someone', renderIds: [render.id] });
+    expect(theirs.status).toBe(422);
+    expect((await json(theirs)).error.code).toBe('unknown_render');
+  });
+
   it('remove/fill makes a new photo: the hole filled from around it, every other pixel identical', async () => {
     const w = client.width;
     const h = client.height;

@@ -67,7 +67,7 @@ export class RendersAdmin {
         if (!before) throw notFound('render', id);
         const row = await requeueRender(trx, id);
         if (!row) throw new AppError(409, 'not_retryable', `Only failed or canceled renders can be retried; this one is ${before.status}`);
-        await enqueueRenderJob(trx, { renderId: id, requestId: actor.requestId ?? id }, this.rt.config.worker.maxAttempts);
+        await enqueueRenderJob(trx, { renderId: id, requestId: actor.requestId ?? id }, this.rt.config.worker.maxAttempts, before.engine);
         await recordAudit(trx, actor, { action: 'render.retry', entity: 'render', entityId: id, before: { status: before.status, error: before.error }, after: { status: 'queued' } });
       })
       .catch((error) => {

@@ -8,14 +8,16 @@ import { pingDb } from '../../db/database.ts';
 import { listAppliedMigrations } from './repository.ts';
 
 /** The configuration as an administrator may see it: every setting, no secret (only whether it is set). */
+const redactUrl = (url?: string) => url?.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:[redacted]@');
+
 export function sanitizedConfig(config: Config) {
-  const redactUrl = (url?: string) => url?.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:[redacted]@');
   return {
     ...config,
     database: { ...config.database, url: redactUrl(config.database.url) },
     storage: config.storage.driver === 's3' ? { ...config.storage, accessKeyId: '[set]', secretAccessKey: '[set]' } : config.storage,
     auth: { ...config.auth, jwtSecret: config.auth.jwtSecret ? '[set]' : '[unset: random per process]', adminPassword: config.auth.adminPassword ? '[set]' : '[unset]' },
     comfyuiUrl: redactUrl(config.comfyuiUrl),
+    comfyui: config.comfyui ? { ...config.comfyui, urls: config.comfyui.urls.map((u) => redactUrl(u)!) } : undefined,
     metrics: { ...config.metrics, token: config.metrics.token ? '[set]' : '[unset: /metrics is open]' },
   };
 }
@@ -47,6 +49,12 @@ export async function systemRoutes(base: FastifyInstance) {
       database: { ...database, embedded: !rt.config.database.url, migrations: migrations.map((m) => ({ version: m.version, appliedAt: m.applied_at.toISOString() })) },
       storage: { ...storage, driver: rt.storage.driver },
       engines: [...rt.engines.values()].map((e) => ({ name: e.name, version: e.version, views: e.views().length })),
+      gpu: rt.rendering.comfyui
+        ? {
+            servers: (await rt.rendering.comfyui.pool.status(true)).map((h) => ({ ...h, url: redactUrl(h.url)!, error: h.error && h.error.replaceAll(h.url, redactUrl(h.url)!) })),
+            workflows: Object.values(rt.rendering.comfyui.workflows).map((w) => ({ name: w.name, file: w.file, nodeClasses: [...w.nodeClasses].sort() })),
+          }
+        : null,
       config: sanitizedConfig(rt.config),
     };
   });

@@ -11,6 +11,23 @@ export const systemAnswer = z.object({
   database: check.extend({ embedded: z.boolean(), migrations: z.array(z.object({ version: z.string(), appliedAt: timestamp })) }),
   storage: check.extend({ driver: z.string() }),
   engines: z.array(z.object({ name: z.string(), version: z.string(), views: z.number() })),
+  gpu: z
+    .object({
+      servers: z.array(
+        z.object({
+          url: z.string(),
+          reachable: z.boolean(),
+          checkedAt: timestamp,
+          device: z.string().nullable(),
+          vramFreeBytes: z.number().nullable(),
+          comfyuiVersion: z.string().nullable(),
+          error: z.string().nullable(),
+        }),
+      ),
+      workflows: z.array(z.object({ name: z.string(), file: z.string(), nodeClasses: z.array(z.string()) })),
+    })
+    .nullable()
+    .describe('the photoreal engine\'s ComfyUI servers (asked afresh) and workflows; null when COMFYUI_URLS is unset'),
   config: z.record(z.string(), z.unknown()).describe('every setting; secrets only as [set] / [unset]'),
 });
 export type SystemAnswer = z.infer<typeof systemAnswer>;

@@ -109,6 +109,15 @@ export const api = {
     request<{ user: StaffAccount; expiresAt: string }>('/api/admin/login', { method: 'POST', body: JSON.stringify({ email, password }) }),
   signOut: () => request<void>('/api/admin/logout', { method: 'POST' }),
   look: (token: string, signal?: AbortSignal) => request<Look>(`/api/looks/${encodeURIComponent(token)}`, { signal }),
+  /** Whether a photoreal (GPU) engine answers, from /readyz; false when it cannot be asked. */
+  gpuAvailable: async (signal?: AbortSignal) => {
+    try {
+      const res = await fetch('/readyz', { signal, credentials: 'same-origin' });
+      return ((await res.json()) as { gpu?: boolean }).gpu === true;
+    } catch {
+      return false;
+    }
+  },
 };
 
 export interface UploadHandle {

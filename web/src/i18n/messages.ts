@@ -163,6 +163,7 @@ export const en = {
 
   'generate.title': 'Full renders',
   'generate.allCuts': 'Include every cut',
+  'generate.photoreal': 'Photoreal',
   'generate.button_one': 'Render {count} image in full',
   'generate.button_other': 'Render {count} images in full',
   'generate.running': 'Rendering…',
@@ -419,6 +420,7 @@ export const es: Record<MessageKey, string> = {
 
   'generate.title': 'Imágenes finales',
   'generate.allCuts': 'Incluir todos los cortes',
+  'generate.photoreal': 'Fotorrealista',
   'generate.button_one': 'Generar {count} imagen final',
   'generate.button_other': 'Generar {count} imágenes finales',
   'generate.running': 'Generando…',

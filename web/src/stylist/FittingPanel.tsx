@@ -162,10 +162,15 @@ export function GeneratePanel({
   onGenerate,
   job,
   count,
+  photoreal,
+  onPhotoreal,
 }: {
   disabledReason?: string;
   allCuts: boolean;
   onAllCuts(v: boolean): void;
+  /** Offered only when a GPU engine answers (/readyz): undefined hides the choice. */
+  photoreal?: boolean;
+  onPhotoreal?(v: boolean): void;
   onGenerate(): void;
   job?: JobProgress;
   count: number;
@@ -187,6 +192,12 @@ export function GeneratePanel({
         <input type="checkbox" checked={allCuts} onChange={(e) => onAllCuts(e.target.checked)} />
         <span>{t('generate.allCuts')}</span>
       </label>
+      {photoreal !== undefined && onPhotoreal && (
+        <label className="checkbox">
+          <input type="checkbox" checked={photoreal} onChange={(e) => onPhotoreal(e.target.checked)} data-testid="photoreal" />
+          <span>{t('generate.photoreal')}</span>
+        </label>
+      )}
       <button
         type="button"
         className="button button--primary button--wide"

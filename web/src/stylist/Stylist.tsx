@@ -44,6 +44,14 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
   const [viewId, setViewId] = useState<string>();
   const [source, setSource] = useState<'catalog' | 'cloth'>('catalog');
   const [allCuts, setAllCuts] = useState(false);
+  // "Photoreal" (the GPU engine) is offered only while /readyz says one answers.
+  const [gpu, setGpu] = useState(false);
+  const [photoreal, setPhotoreal] = useState(false);
+  useEffect(() => {
+    const controller = new AbortController();
+    void api.gpuAvailable(controller.signal).then(setGpu);
+    return () => controller.abort();
+  }, []);
   const [selected, setSelected] = useState<Map<string, Render>>(new Map());
   const [viewer, setViewer] = useState<{ list: Render[]; index: number }>();
   const [compare, setCompare] = useState<[Render, Render]>();
@@ -142,7 +150,7 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
     const viewIds = [...new Set(chosenCuts.flatMap((c) => c.views.map((v) => v.id)))];
     for (const view of viewIds) {
       const withView = chosenCuts.filter((c) => c.views.some((v) => v.id === view)).map((c) => c.id);
-      if (withView.length) orders.push({ family: family.id, ...fabric, cuts: withView, view });
+      if (withView.length) orders.push({ family: family.id, ...fabric, cuts: withView, view, ...(gpu && photoreal ? { engine: 'comfyui' } : {}) });
     }
   }
   const renderCount = orders.reduce((n, o) => n + o.cuts.length, 0);
@@ -284,7 +292,16 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
                       }}
                     />
                     {cut && viewId && <CutAndView cuts={cuts} cutId={cut.id} viewId={viewId} onCut={selectCut} onView={setViewId} />}
-                    <GeneratePanel disabledReason={generateBlocked} allCuts={allCuts} onAllCuts={setAllCuts} onGenerate={generate} job={jobs.job} count={renderCount} />
+                    <GeneratePanel
+                      disabledReason={generateBlocked}
+                      allCuts={allCuts}
+                      onAllCuts={setAllCuts}
+                      onGenerate={generate}
+                      job={jobs.job}
+                      count={renderCount}
+                      photoreal={gpu ? photoreal : undefined}
+                      onPhotoreal={setPhotoreal}
+                    />
                   </>
                 )}
               </div>

@@ -45,7 +45,7 @@ export function render(over: Partial<Render> = {}): Render {
       { size: 'preview', format: 'jpeg', url: `/files/renders/${id}/preview.jpg`, width: 512, height: 768 },
       { size: 'thumb', format: 'jpeg', url: `/files/renders/${id}/thumb.jpg`, width: 256, height: 384 },
     ],
-    requestId: null, createdAt: '2025-01-01T10:00:00.000Z', startedAt: '2025-01-01T10:00:00.000Z', finishedAt: '2025-01-01T10:00:00.100Z', durationMs: 100,
+    requestId: null, createdAt: '2025-01-01T10:00:00.000Z', startedAt: '2025-01-01T10:00:00.000Z', finishedAt: '2025-01-01T10:00:00.100Z', durationMs: 100, refinement: null,
     ...over,
   };
 }

@@ -102,3 +102,61 @@ export async function deleteStaleSessions(db: Db): Promise<number> {
 export async function lockAdminAccounts(db: Db): Promise<void> {
   await db.selectFrom('users').select('id').where('role', '=', 'admin').forUpdate().execute();
 }
+
+/* Password guesses (login_failures), counted per (account, client) and per client: see throttle.ts. */
+
+/** Serialises one client's guesses, for the rest of the transaction. */
+export async function lockLoginClient(trx: Db, client: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${`atelier:login:${client}`}))`.execute(trx);
+}
+
+export async function recordLoginFailure(db: Db, account: string, client: string): Promise<void> {
+  await db.insertInto('login_failures').values({ account, client }).execute();
+}
+
+/** Forgets an account's failures: from one client, or from all. */
+export async function deleteLoginFailures(db: Db, account: string, client?: string): Promise<void> {
+  let q = db.deleteFrom('login_failures').where('account', '=', account);
+  if (client !== undefined) q = q.where('client', '=', client);
+  await q.execute();
+}
+
+/** Failures older than the window no longer count; kept at most a day for the audit-minded. */
+export async function deleteStaleFailures(db: Db, windowSeconds: number): Promise<void> {
+  await db
+    .deleteFrom('login_failures')
+    .where('failed_at', '<', sql<Date>`now() - make_interval(secs => ${Math.max(windowSeconds, 86_400)})`)
+    .execute();
+}
+
+/**
+ * The failure whose expiry ends the client's wait: the max-th most recent one for the pair, or the
+ * ipMax-th most recent one of the client, whichever is later; undefined while neither is reached.
+ */
+export async function lastBlockingFailure(db: Db, account: string, client: string, windowSeconds: number, max: number, ipMax: number): Promise<Date | undefined> {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom('login_failures')
+        .select('failed_at')
+        .where('client', '=', client)
+        .where('account', '=', account)
+        .where('failed_at', '>', sql<Date>`now() - make_interval(secs => ${windowSeconds})`)
+        .orderBy('failed_at', 'desc')
+        .offset(max - 1)
+        .limit(1)
+        .as('pair'),
+      eb
+        .selectFrom('login_failures')
+        .select('failed_at')
+        .where('client', '=', client)
+        .where('failed_at', '>', sql<Date>`now() - make_interval(secs => ${windowSeconds})`)
+        .orderBy('failed_at', 'desc')
+        .offset(ipMax - 1)
+        .limit(1)
+        .as('overall'),
+    ])
+    .executeTakeFirst();
+  const times = [row?.pair, row?.overall].filter((d): d is Date => d instanceof Date);
+  return times.length ? new Date(Math.max(...times.map((d) => d.getTime()))) : undefined;
+}

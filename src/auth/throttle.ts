@@ -1,8 +1,8 @@
 import { isIPv4, isIPv6 } from 'node:net';
-import { sql } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../http/errors.ts';
+import { deleteLoginFailures, lastBlockingFailure, lockLoginClient, recordLoginFailure } from './repository.ts';
 
 /**
  * Password guesses are throttled per (account, client) and per client over all accounts, within a
@@ -58,9 +58,9 @@ export async function beginAttempt(deps: { db: Db; config: Config }, attempt: At
   const client = clientOf(attempt.ip);
   const windowSeconds = config.auth.loginLockMinutes * 60;
   const blockedSince = await deps.db.transaction().execute(async (trx) => {
-    await sql`SELECT pg_advisory_xact_lock(hashtext(${`atelier:login:${client}`}))`.execute(trx);
+    await lockLoginClient(trx, client);
     const since = await lastBlockingFailure(trx, attempt.account, client, windowSeconds, config.auth.loginMaxFailures, config.auth.loginIpMaxFailures);
-    if (!since) await trx.insertInto('login_failures').values({ account: attempt.account, client }).execute();
+    if (!since) await recordLoginFailure(trx, attempt.account, client);
     return since;
   });
   if (blockedSince) throw throttledError(new Date(blockedSince.getTime() + windowSeconds * 1000));
@@ -68,47 +68,7 @@ export async function beginAttempt(deps: { db: Db; config: Config }, attempt: At
 
 /** A success (or an administrator's new password) clears this client's failures for the account. */
 export async function forgetFailures(db: Db, account: string, ip?: string): Promise<void> {
-  let q = db.deleteFrom('login_failures').where('account', '=', account);
-  if (ip !== undefined) q = q.where('client', '=', clientOf(ip));
-  await q.execute();
+  await deleteLoginFailures(db, account, ip === undefined ? undefined : clientOf(ip));
 }
 
-/** Failures older than the window no longer count; kept at most a day for the audit-minded. */
-export async function deleteStaleFailures(db: Db, windowSeconds: number): Promise<void> {
-  await db
-    .deleteFrom('login_failures')
-    .where('failed_at', '<', sql<Date>`now() - make_interval(secs => ${Math.max(windowSeconds, 86_400)})`)
-    .execute();
-}
-
-/**
- * The failure whose expiry ends the client's wait: the max-th most recent one for the pair, or the
- * ipMax-th most recent one of the client, whichever is later; undefined while neither is reached.
- */
-async function lastBlockingFailure(db: Db, account: string, client: string, windowSeconds: number, max: number, ipMax: number): Promise<Date | undefined> {
-  const row = await db
-    .selectNoFrom((eb) => [
-      eb
-        .selectFrom('login_failures')
-        .select('failed_at')
-        .where('client', '=', client)
-        .where('account', '=', account)
-        .where('failed_at', '>', sql<Date>`now() - make_interval(secs => ${windowSeconds})`)
-        .orderBy('failed_at', 'desc')
-        .offset(max - 1)
-        .limit(1)
-        .as('pair'),
-      eb
-        .selectFrom('login_failures')
-        .select('failed_at')
-        .where('client', '=', client)
-        .where('failed_at', '>', sql<Date>`now() - make_interval(secs => ${windowSeconds})`)
-        .orderBy('failed_at', 'desc')
-        .offset(ipMax - 1)
-        .limit(1)
-        .as('overall'),
-    ])
-    .executeTakeFirst();
-  const times = [row?.pair, row?.overall].filter((d): d is Date => d instanceof Date);
-  return times.length ? new Date(Math.max(...times.map((d) => d.getTime()))) : undefined;
-}
+export { deleteStaleFailures } from './repository.ts';

@@ -233,3 +233,13 @@ export interface FamilyAndColor {
   family: FabricFamilyRow;
   color: FabricColorRow;
 }
+
+/** A cut's slug and, when it has one by that name, its view's template source fields (render jobs). */
+export function findCutAndView(db: Db, cutId: string, view: string) {
+  return db
+    .selectFrom('cuts as c')
+    .leftJoin('cut_views as v', (j) => j.onRef('v.cut_id', '=', 'c.id').on('v.view', '=', view))
+    .select(['c.slug', 'v.kind', 'v.version', 'v.base_key', 'v.mask_key'])
+    .where('c.id', '=', cutId)
+    .executeTakeFirstOrThrow();
+}

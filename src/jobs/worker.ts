@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { Logger as GraphileLogger, makeWorkerUtils, run, type Runner, type WorkerUtils } from 'graphile-worker';
-import { sql } from 'kysely';
+import { beatWorker, markSilentWorkersDead, markWorkerStopped, pingDatabase, registerWorker, saveWorkerJobIds } from './repository.ts';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from '../db/database.ts';
@@ -45,18 +45,10 @@ export async function startWorker(rt: Runtime): Promise<WorkerHandle> {
     void saveWorkerIds();
   });
 
-  await db
-    .insertInto('workers')
-    .values({ id, hostname: os.hostname(), pid: process.pid, engines: config.worker.engines, job_worker_ids: [] })
-    .execute();
+  await registerWorker(db, { id, hostname: os.hostname(), pid: process.pid, engines: config.worker.engines });
 
   async function saveWorkerIds() {
-    await db
-      .updateTable('workers')
-      .set({ job_worker_ids: [...jobWorkerIds], last_heartbeat_at: sql`now()` as never })
-      .where('id', '=', id)
-      .execute()
-      .catch((err) => logger.warn({ err }, 'could not record worker ids'));
+    await saveWorkerJobIds(db, id, [...jobWorkerIds]).catch((err) => logger.warn({ err }, 'could not record worker ids'));
   }
 
   // graphile-worker logs through pino too, so its lines carry the same JSON shape as ours.
@@ -118,7 +110,7 @@ export async function startWorker(rt: Runtime): Promise<WorkerHandle> {
     let delay = 250;
     while (!stopped) {
       try {
-        await sql`SELECT 1`.execute(db);
+        await pingDatabase(db);
         if (heldIds.length) await utils.forceUnlockWorkers(heldIds);
         if (stopped) return;
         runner = await startRunner();
@@ -140,7 +132,7 @@ export async function startWorker(rt: Runtime): Promise<WorkerHandle> {
   async function beatAndReap() {
     // A worker wrongly given up for dead (a long pause) comes back to life with its next beat.
     try {
-      await db.updateTable('workers').set({ last_heartbeat_at: sql`now()` as never, stopped_at: null }).where('id', '=', id).execute();
+      await beatWorker(db, id);
     } catch (error) {
       lastBeatFailed = true;
       throw error;
@@ -149,14 +141,7 @@ export async function startWorker(rt: Runtime): Promise<WorkerHandle> {
     if (lastBeatFailed) reapNotBefore = now + config.worker.deadAfterMs;
     lastBeatFailed = false;
     if (now < reapNotBefore) return;
-    const dead = await db
-      .updateTable('workers')
-      .set({ stopped_at: sql`now()` as never })
-      .where('stopped_at', 'is', null)
-      .where('id', '!=', id)
-      .where(sql<boolean>`last_heartbeat_at < now() - make_interval(secs => ${config.worker.deadAfterMs / 1000})`)
-      .returning(['id', 'job_worker_ids'])
-      .execute();
+    const dead = await markSilentWorkersDead(db, id, config.worker.deadAfterMs);
     for (const w of dead) {
       // The freed jobs run again elsewhere; their renders stay 'running' until then, and a render
       // that was in fact finished meanwhile is skipped by the next attempt.
@@ -185,7 +170,7 @@ export async function startWorker(rt: Runtime): Promise<WorkerHandle> {
         clearInterval(timer);
         stopped = true;
         await runner.stop().catch((err) => logger.warn({ err }, 'job queue did not stop cleanly'));
-        await db.updateTable('workers').set({ stopped_at: sql`now()` as never }).where('id', '=', id).execute().catch(() => undefined);
+        await markWorkerStopped(db, id).catch(() => undefined);
         await utils.release();
         logger.info({ workerId: id }, 'worker stopped');
       })();

@@ -3,6 +3,7 @@ import { catalogSwatchKey } from '../catalog/swatch-cards.ts';
 import type { SwatchUploadRow } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import type { Runtime } from '../runtime.ts';
+import { findSwatchUploadByKey } from '../swatches/repository.ts';
 
 /**
  * Rules of the replaced system's API: which colour an id names, and which of our own stored
@@ -45,7 +46,7 @@ export async function resolveSwatchUrl(
 ): Promise<ResolvedSwatch | undefined> {
   const key = ourStorageKey(rt, url, request.host);
   if (!key) return undefined;
-  const upload = await rt.db.selectFrom('swatch_uploads').selectAll().where('storage_key', '=', key).executeTakeFirst();
+  const upload = await findSwatchUploadByKey(rt.db, key);
   if (upload) return { kind: 'upload', upload };
   // Catalogue swatches: a drawn card or a photographed tile, which several colours may share.
   const matches: FamilyAndColor[] = [];

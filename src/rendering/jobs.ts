@@ -11,6 +11,7 @@ import type { WorkflowSettings } from '../engines/comfyui/workflows.ts';
 import type { OutputSize } from '../engines/types.ts';
 import type { StyleOptions } from '../templates/options.ts';
 import type { RenderJob, TemplateSource } from './index.ts';
+import { findCutAndView } from '../catalog/repository.ts';
 import { studioKeys } from '../studio/files.ts';
 
 /** What a studio render keeps in its params: the photo and painted mask it re-clothes, at what scale. */
@@ -67,12 +68,7 @@ export async function renderJobFor(rt: { db: Db; config: Pick<Config, 'watermark
     };
   }
   if (!render.cut_id) throw new Error('a render without a cut must be a studio render');
-  const row = await rt.db
-    .selectFrom('cuts as c')
-    .leftJoin('cut_views as v', (j) => j.onRef('v.cut_id', '=', 'c.id').on('v.view', '=', render.view))
-    .select(['c.slug', 'v.kind', 'v.version', 'v.base_key', 'v.mask_key'])
-    .where('c.id', '=', render.cut_id)
-    .executeTakeFirstOrThrow();
+  const row = await findCutAndView(rt.db, render.cut_id, render.view);
   return {
     engine: render.engine,
     cut: row.slug,

@@ -171,6 +171,24 @@ export async function findBatch(db: Db, id: string) {
   return { batch, renderIds: items.map((i) => i.render_id) };
 }
 
+/**
+ * A live preview that could not be rendered on the API goes back to the queue: only if it is still
+ * the direct attempt (1, running), and with its job in the same transaction.
+ */
+export async function requeueDirectRender(db: Db, renderId: string, requestId: string, maxAttempts: number, engine: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const back = await trx
+      .updateTable('renders')
+      .set({ status: 'queued', worker_id: null, progress: 0 })
+      .where('id', '=', renderId)
+      .where('status', '=', 'running')
+      .where('attempts', '=', 1)
+      .returning('id')
+      .executeTakeFirst();
+    if (back) await enqueueRenderJob(trx, { renderId, requestId }, maxAttempts, engine);
+  });
+}
+
 /** Worker side: claim a render for an attempt. Returns undefined when it was canceled meanwhile. */
 export function markRunning(db: Db, id: string, workerId: string) {
   return db

@@ -26,6 +26,7 @@ import {
   findSucceededRenderViews,
   markSucceeded,
   recordBatch,
+  requeueDirectRender,
   insertRenderUnlessLive,
   type RenderView,
 } from './repository.ts';
@@ -375,17 +376,7 @@ async function renderDirectly(rt: Runtime, render: RenderRow, requestId: string)
   } catch (error) {
     log.warn({ err: error }, 'direct preview failed; handing it to the queue');
     await Promise.all(keys.map((k) => rt.storage.delete(k).catch(() => undefined)));
-    await rt.db.transaction().execute(async (trx) => {
-      const back = await trx
-        .updateTable('renders')
-        .set({ status: 'queued', worker_id: null, progress: 0 })
-        .where('id', '=', render.id)
-        .where('status', '=', 'running')
-        .where('attempts', '=', 1)
-        .returning('id')
-        .executeTakeFirst();
-      if (back) await enqueueRenderJob(trx, { renderId: render.id, requestId }, rt.config.worker.maxAttempts, render.engine);
-    });
+    await requeueDirectRender(rt.db, render.id, requestId, rt.config.worker.maxAttempts, render.engine);
   }
 }
 

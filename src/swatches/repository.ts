@@ -46,3 +46,8 @@ export function findFirstSwatchUploadByKey(db: Db, key: string): Promise<SwatchU
 export async function isSwatchFileReferenced(db: Db, key: string): Promise<boolean> {
   return !!(await db.selectFrom('swatch_uploads').select('id').where('storage_key', '=', key).executeTakeFirst());
 }
+
+/** The upload stored under this key (the photo's URL names it), at any width. */
+export function findSwatchUploadByKey(db: Db, storageKey: string): Promise<SwatchUploadRow | undefined> {
+  return db.selectFrom('swatch_uploads').selectAll().where('storage_key', '=', storageKey).executeTakeFirst();
+}

@@ -4,7 +4,7 @@ import { AppError, notFound } from '../../http/errors.ts';
 import { fabricDescriptor, type FabricDescriptor, type RenderJob } from '../../rendering/index.ts';
 import { templateSource } from '../../rendering/jobs.ts';
 import type { Runtime } from '../../runtime.ts';
-import { findColor, findCutBySlug, findFamily } from './repository.ts';
+import { findColor, findCutBySlug, findCutViewOrFirst, findFamily } from './repository.ts';
 import type { PreviewRequest } from './schemas.ts';
 import { findSwatchUpload } from './swatches.ts';
 
@@ -64,9 +64,7 @@ export class PreviewRenderer {
     const { db } = this.rt;
     const cut = await findCutBySlug(db, cutSlug);
     if (!cut) throw new AppError(422, 'unknown_cut', `Unknown cut "${cutSlug}"`, { field: 'cut' });
-    let q = db.selectFrom('cut_views').selectAll().where('cut_id', '=', cut.id);
-    q = viewName ? q.where('view', '=', viewName) : q.where('active', '=', true).orderBy('sort');
-    const view = await q.executeTakeFirst();
+    const view = await findCutViewOrFirst(db, cut.id, viewName);
     if (!view) throw new AppError(422, 'unknown_view', `The cut "${cutSlug}" has no view "${viewName ?? '(any)'}"`, { field: 'view' });
     return { cut: cut.slug, view: view.view, template: templateSource(view) };
   }

@@ -307,3 +307,10 @@ export function photoViewsUsingKey(db: Db, key: string): Promise<{ id: string }[
     .where((eb) => eb.or([eb('base_key', '=', key), eb('mask_key', '=', key)]))
     .execute();
 }
+
+/** A cut's view by name, or its first active view (what a preview shows by default). */
+export function findCutViewOrFirst(db: Db, cutId: string, viewName?: string): Promise<CutViewRow | undefined> {
+  let q = db.selectFrom('cut_views').selectAll().where('cut_id', '=', cutId);
+  q = viewName ? q.where('view', '=', viewName) : q.where('active', '=', true).orderBy('sort');
+  return q.executeTakeFirst();
+}

@@ -151,13 +151,11 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
     template,
 
     async warm() {
-      // Every shipped preset view is built (or read) into the disk cache; the ones asked for most,
-      // front and three-quarter, are loaded last so they are the ones kept in memory.
-      const rank = (v: string) => (v === 'front' || v === 'three-quarter' ? 1 : 0);
-      const views = shippedViews().sort((a, b) => rank(a.view) - rank(b.view));
-      for (const group of [views.filter((v) => !rank(v.view)), views.filter((v) => rank(v.view))]) {
-        await Promise.all(group.map(({ cut, view }) => template(cut, view)));
-      }
+      // The views asked for first (each preset's front and three-quarter) are loaded before the
+      // thread takes renders; back and detail are built on first use (then cached on disk), so a
+      // render never queues behind them.
+      const main = shippedViews().filter((v) => v.view === 'front' || v.view === 'three-quarter');
+      await Promise.all(main.map(({ cut, view }) => template(cut, view)));
     },
 
     async renderRaw(request, size = 'full') {

@@ -29,38 +29,27 @@ const SPAN = 7; // trials each way: ±2°
  * summed along the lines. Returns null when the profile is no sharper along the best angle than
  * across the trials (no lines there).
  */
-function bandAngle(luma: Float32Array, w: number, h: number, x0: number, x1: number, y0: number, y1: number, transpose: boolean): number | null {
-  const len = transpose ? h : w;
-  const prof = new Float64Array(len + 2 * 64);
-  const cnt = new Float64Array(len + 2 * 64);
+function bandAngle(luma: Float32Array, w: number, x0: number, x1: number, y0: number, y1: number): number | null {
+  const prof = new Float64Array(w + 2 * 64);
+  const cnt = new Float64Array(w + 2 * 64);
   const vars: number[] = [];
-  const yc = transpose ? (x0 + x1) / 2 : (y0 + y1) / 2;
+  const yc = (y0 + y1) / 2;
+  const need = ((y1 - y0) / 6) * 0.9;
   for (let t = -SPAN; t <= SPAN; t++) {
     const tn = Math.tan(t * STEP);
     prof.fill(0);
     cnt.fill(0);
-    if (!transpose) {
-      for (let y = y0; y < y1; y += 6) {
-        const shift = tn * (y - yc);
-        const row = y * w;
-        for (let x = x0; x < x1; x++) {
-          const b = Math.round(x - shift) + 64;
-          prof[b] += luma[row + x];
-          cnt[b]++;
-        }
-      }
-    } else {
-      for (let x = x0; x < x1; x += 6) {
-        const shift = tn * (x - yc);
-        for (let y = y0; y < y1; y++) {
-          const b = Math.round(y - shift) + 64;
-          prof[b] += luma[y * w + x];
-          cnt[b]++;
-        }
+    for (let y = y0; y < y1; y += 6) {
+      const shift = tn * (y - yc);
+      // Math.round(x − shift) + 64 for every x of the row: the fraction is the same along it.
+      const base = Math.round(x0 - shift) - x0 + 64;
+      const row = y * w;
+      for (let x = x0; x < x1; x++) {
+        prof[x + base] += luma[row + x];
+        cnt[x + base]++;
       }
     }
     let s = 0, s2 = 0, n = 0;
-    const need = ((transpose ? x1 - x0 : y1 - y0) / 6) * 0.9;
     for (let i = 0; i < prof.length; i++) {
       if (cnt[i] < need) continue;
       const v = prof[i] / cnt[i];
@@ -81,14 +70,17 @@ function bandAngle(luma: Float32Array, w: number, h: number, x0: number, x1: num
 /** `luma` of the rectified cloth, w × h. */
 export function lineResidual(luma: Float32Array, w: number, h: number): LineResidual {
   const half = Math.max(w, h) / 2;
+  // Horizontal lines are read as the vertical lines of the transposed cloth (rows stay contiguous).
+  const lumaT = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) lumaT[x * h + y] = luma[y * w + x];
   // Vertical lines: three column bands; the angle is how far x moves per y (a turn of the line).
   const v: Array<[number, number]> = [], hz: Array<[number, number]> = [];
   for (let b = 0; b < 3; b++) {
     const x0 = Math.floor((b * w) / 3), x1 = Math.floor(((b + 1) * w) / 3);
-    const a = bandAngle(luma, w, h, x0, x1, 0, h, false);
+    const a = bandAngle(luma, w, x0, x1, 0, h);
     if (a !== null) v.push([((x0 + x1) / 2 - w / 2) / half, a]);
     const y0 = Math.floor((b * h) / 3), y1 = Math.floor(((b + 1) * h) / 3);
-    const ah = bandAngle(luma, w, h, 0, w, y0, y1, true);
+    const ah = bandAngle(lumaT, h, y0, y1, 0, w);
     if (ah !== null) hz.push([((y0 + y1) / 2 - h / 2) / half, ah]);
   }
   const fit = (pts: Array<[number, number]>) => {

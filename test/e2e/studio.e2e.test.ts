@@ -34,7 +34,8 @@ async function clientPhoto(app: TestApp) {
       const r = await json<{ status: string; images: Array<{ size: string; format: string; url: string }> }>(await session.fetch(`/api/renders/${id}`));
       return r.status === 'succeeded' ? r : r.status === 'failed' ? Promise.reject(new Error('the suit render failed')) : undefined;
     },
-    2 * E2E_TIMEOUT_MS,
+    // The first render of a cold server draws its templates: slow on a busy machine.
+    5 * E2E_TIMEOUT_MS,
   );
   const full = done.images.find((i) => i.size === 'full' && i.format === 'jpeg')!;
   const suit = Buffer.from(await (await session.fetch(full.url)).arrayBuffer());
@@ -232,6 +233,36 @@ describe('client photo studio', () => {
       await page.click('[data-testid=undo]');
       await poll(() => maskCount(page)).toBe(suggested);
       expect(await Promise.all(probes.map((p) => maskAt(page, ...p)))).toEqual(before);
+    },
+    E2E_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'sets the pattern scale from two taps on a known length',
+    async () => {
+      const page = await openStudioWithPhoto();
+      expect(await page.getByTestId('scale-auto').isChecked()).toBe(true);
+      await page.click('[data-testid=measure]');
+      // The trouser leg from the jacket's hem to the shoe: 600 photo pixels, said to be 60 cm.
+      for (const p of [at(0.4, 0.5), at(0.4, 0.5 + 600 / photo.height)]) {
+        const s = await screenPoint(page, ...p);
+        await page.mouse.click(s.x, s.y);
+      }
+      await poll(() => page.getByTestId('measure-hint').textContent()).toContain('de nuevo');
+      await page.fill('[data-testid=measure-length]', '60');
+      await page.click('[data-testid=measure-use]');
+      // 600 mm over 600 px (within a pixel of tapping on the screen's scale).
+      await poll(() => page.getByTestId('scale').getAttribute('aria-valuetext')).toMatch(/^1(,0\d*)? mm por píxel$|^0,9\d* mm por píxel$/);
+      expect(await page.getByTestId('scale-auto').isChecked()).toBe(false);
+      // Taps closer than the measure can trust are refused, not used.
+      await page.click('[data-testid=measure]');
+      const near = await screenPoint(page, ...at(0.4, 0.5));
+      await page.mouse.click(near.x, near.y);
+      await page.mouse.click(near.x + 2, near.y);
+      await page.fill('[data-testid=measure-length]', '60');
+      expect(await page.getByTestId('measure-use').isDisabled()).toBe(true);
+      // No painting happened while measuring.
+      expect(await page.getByTestId('undo').isDisabled()).toBe(true);
     },
     E2E_TEST_TIMEOUT_MS,
   );

@@ -295,6 +295,7 @@ function Workspace({
   /** The finished render fills the main area (before/after) until the associate goes back to the outline. */
   const [showResult, setShowResult] = useState(false);
   const resultRef = useRef<HTMLElement>(null);
+  const canvasRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     // On a portrait tablet Apply sits below the photo: bring the result up to where the photo was.
     if (showResult) resultRef.current?.scrollIntoView?.({ behavior: 'smooth', block: 'start' });
@@ -445,7 +446,7 @@ function Workspace({
           </section>
         )}
         <div className="pstudio__editing" hidden={showResult && !!resultUrl}>
-          <div className="pstudio__canvas">
+          <div className="pstudio__canvas" ref={canvasRef}>
             <MaskEditor
               key={photo.id}
               photoUrl={photo.photoUrl}
@@ -638,7 +639,16 @@ function Workspace({
                   {measuring.points.length === 2 && measuring.lengthCm && !measuredScale && <p className="hint hint--error">{t('studio.scale.unusable')}</p>}
                 </div>
               ) : (
-                <button type="button" className="button button--small" onClick={() => setMeasuring({ points: [], lengthCm: '' })} data-testid="measure">
+                <button
+                  type="button"
+                  className="button button--small"
+                  onClick={() => {
+                    setMeasuring({ points: [], lengthCm: '' });
+                    // The taps are on the photo: on a portrait tablet it is above, maybe scrolled away.
+                    canvasRef.current?.scrollIntoView?.({ block: 'nearest' });
+                  }}
+                  data-testid="measure"
+                >
                   <StudioIcon name="ruler" /> {t('studio.scale.measure')}
                 </button>
               )}

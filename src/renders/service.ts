@@ -135,10 +135,13 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
   return result;
 }
 
-/** What decides an order's cache keys, given the catalogue as it is (its changes clear the memo). */
+/**
+ * What decides an order's cache keys, given the catalogue as it is (its changes clear the memo): every
+ * field of the order but its bookkeeping, so a field added later (style options were) is in it unasked.
+ */
 function orderSignature(order: RenderOrder): string {
-  const { family, color, swatchUploadId, cuts, view, engine, formats, sizes, comfyui } = order;
-  return stableStringify({ family, color, swatchUploadId, cuts, view, engine: engine ?? 'compose', formats: [...new Set(formats ?? [])].sort(), sizes, comfyui });
+  const { requestId: _request, client: _client, source: _source, batchParams: _batch, orderedBy: _by, engine, formats, ...draws } = order;
+  return stableStringify({ ...draws, engine: engine ?? 'compose', formats: [...new Set(formats ?? [])].sort() });
 }
 
 const PREVIEW_PLAN_ENTRIES = 5000;

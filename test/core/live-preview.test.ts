@@ -76,6 +76,19 @@ describe('live preview', () => {
     await waitFor(async () => (await json(await other.fetch('/api/renders?limit=20'))).items.some((r: { id: string }) => r.id === id), 10_000);
   });
 
+  it('never answers a styled preview with the cached preset: every field that draws the suit is in the cache’s key', async () => {
+    const order = { family: 'birdseye', color: 'grey', cuts: ['single-breasted'], view: 'front', sizes: ['preview'] };
+    const preset = (await json(await post('/api/renders', order))).renders[0];
+    expect((await json(await post('/api/renders', order))).renders[0]).toMatchObject({ id: preset.id, reused: true });
+    const peak = (await json(await post('/api/renders', { ...order, options: { lapel: 'peak' } }))).renders[0];
+    expect(peak.id).not.toBe(preset.id);
+    expect(peak.options).toMatchObject({ lapel: 'peak' });
+    const wide = (await json(await post('/api/renders', { ...order, options: { lapel: 'peak', lapelWidth: 'wide' } }))).renders[0];
+    expect(new Set([preset.id, peak.id, wide.id]).size).toBe(3);
+    // Asked again, each is its own cached picture.
+    expect((await json(await post('/api/renders', { ...order, options: { lapel: 'peak' } }))).renders[0]).toMatchObject({ id: peak.id, reused: true });
+  });
+
   it('does not answer from the cache with a picture the catalogue has since changed', async () => {
     const order = { family: 'hopsack-travel', color: 'stone', cuts: ['three-piece'], view: 'front', sizes: ['preview'] };
     const first = (await json(await post('/api/renders', order))).renders[0];

@@ -12,9 +12,23 @@ export interface PreviewSelection {
   swatchUploadId?: string;
   cut: string;
   view: string;
+  /** Style choices over the cut's preset (drawn views only). */
+  options?: Record<string, string>;
 }
 
-export const selectionKey = (s: PreviewSelection) => [s.family, s.color ?? '', s.swatchUploadId ?? '', s.cut, s.view].join('/');
+const optionsText = (options?: Record<string, string>) =>
+  options
+    ? Object.keys(options)
+        .sort()
+        .map((k) => `${k}=${options[k]}`)
+        .join(',')
+    : '';
+
+export const selectionKey = (s: PreviewSelection) => {
+  const base = [s.family, s.color ?? '', s.swatchUploadId ?? '', s.cut, s.view].join('/');
+  const style = optionsText(s.options);
+  return style ? `${base}/${style}` : base;
+};
 
 export interface PreviewState {
   /** The newest selection asked for. */
@@ -58,7 +72,14 @@ const defaultDeps: PreviewDeps = {
 /** Orders the preview of one selection and waits until its image can be painted. */
 async function fetchPreview(s: PreviewSelection, signal: AbortSignal, deps: PreviewDeps): Promise<{ render: Render; url?: string }> {
   const batch = await deps.order(
-    { family: s.family, ...(s.swatchUploadId ? { swatchUploadId: s.swatchUploadId } : { color: s.color }), cuts: [s.cut], view: s.view, sizes: ['preview'] },
+    {
+      family: s.family,
+      ...(s.swatchUploadId ? { swatchUploadId: s.swatchUploadId } : { color: s.color }),
+      cuts: [s.cut],
+      view: s.view,
+      ...(s.options && Object.keys(s.options).length ? { options: s.options } : {}),
+      sizes: ['preview'],
+    },
     signal,
   );
   let render = batch.renders[0]!;

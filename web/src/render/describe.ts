@@ -2,6 +2,7 @@ import type { Cut, FabricFamily, LookRender, Render } from '../api/types.ts';
 import { colorName, cutName } from '../i18n/glossary.ts';
 import type { Translator } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
+import { styleSummary } from '../stylist/styleOptions.ts';
 
 export interface CatalogLookup {
   families: FabricFamily[];
@@ -15,7 +16,9 @@ export interface RenderCaption {
   color: string;
   cut: string;
   view: string;
-  /** Colour (when there is one), cut and view, for the line under the cloth's name. */
+  /** The style chosen over the cut's preset, in words ("Lapel: peak · Turn-ups"); empty for the preset. */
+  style: string;
+  /** Colour (when there is one), cut, view and style, for the line under the cloth's name. */
   meta: string;
   /** One line for a caption. */
   line: string;
@@ -29,11 +32,15 @@ const humanize = (slug: string) => slug.replace(/[-_]+/g, ' ').replace(/^./, (c)
 
 export function viewLabel(view: string, tr: Translator): string {
   const key = `view.${view}` as MessageKey;
-  return ['front', 'three-quarter', 'back', 'side'].includes(view) ? tr.t(key) : humanize(view);
+  return ['front', 'three-quarter', 'back', 'side', 'detail'].includes(view) ? tr.t(key) : humanize(view);
 }
 
 /** What a caption reads of a render: a live preview's selection has these and nothing else. */
-export type Described = Pick<Render, 'family' | 'color' | 'swatchUploadId' | 'cut' | 'view'> & { labels?: LookRender['labels']; cloth?: Render['cloth'] };
+export type Described = Pick<Render, 'family' | 'color' | 'swatchUploadId' | 'cut' | 'view'> & {
+  labels?: LookRender['labels'];
+  cloth?: Render['cloth'];
+  options?: Render['options'];
+};
 
 /**
  * A render's caption. A render from a photographed cloth is labelled as that cloth, never with the
@@ -46,7 +53,9 @@ export function describeRender(render: Described, tr: Translator, lookup?: Catal
   const cut = lookup?.cuts.find((c) => c.id === render.cut);
   const cutLabel = studio ? tr.t('studio.caption') : cutName(cut?.name ?? labels?.cut ?? humanize(render.cut), tr.locale);
   const view = studio ? '' : viewLabel(render.view, tr);
-  const cutAndView = studio ? cutLabel : `${cutLabel} · ${view}`;
+  const style = studio ? '' : styleSummary(render.cut, render.options, tr);
+  const withStyle = (text: string) => (style ? `${text} · ${style}` : text);
+  const cutAndView = studio ? cutLabel : withStyle(`${cutLabel} · ${view}`);
   if (render.swatchUploadId || render.cloth?.kind === 'photographed') {
     const family = tr.t('cloth.photographed');
     const meta = cutAndView;
@@ -56,9 +65,10 @@ export function describeRender(render: Described, tr: Translator, lookup?: Catal
       color: '',
       cut: cutLabel,
       view,
+      style,
       meta,
       line: `${family} · ${meta}`,
-      alt: studio ? tr.t('studio.captionAltPhotographed') : tr.t('render.altPhotographed', { cut: cutLabel, view }),
+      alt: studio ? tr.t('studio.captionAltPhotographed') : withStyle(tr.t('render.altPhotographed', { cut: cutLabel, view })),
       ...(thumbnail ? { clothThumbnailUrl: thumbnail } : {}),
     };
   }
@@ -72,9 +82,10 @@ export function describeRender(render: Described, tr: Translator, lookup?: Catal
     color,
     cut: cutLabel,
     view,
+    style,
     meta,
     line: `${familyName} · ${meta}`,
-    alt: studio ? tr.t('studio.captionAlt', { family: familyName, color }) : tr.t('render.alt', { cut: cutLabel, view, family: familyName, color }),
+    alt: studio ? tr.t('studio.captionAlt', { family: familyName, color }) : withStyle(tr.t('render.alt', { cut: cutLabel, view, family: familyName, color })),
   };
 }
 

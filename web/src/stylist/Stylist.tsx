@@ -22,6 +22,10 @@ import { SkeletonCards } from '../ui/Skeleton.tsx';
 import { Icon } from '../ui/icons.tsx';
 import { ClothDetails, ClothSection, ColorPicker, CutAndView, FamilyDetails, GeneratePanel } from './FittingPanel.tsx';
 import { SessionBadge, type StaffSession } from './SignIn.tsx';
+import { StylePanel } from './StylePanel.tsx';
+import { choicesKey, type StyleChoices } from './styleOptions.ts';
+
+const NO_CHOICES: StyleChoices = {};
 
 type Tab = 'fitting' | 'studio' | 'history' | 'looks';
 const TABS: Tab[] = ['fitting', 'studio', 'history', 'looks'];
@@ -42,6 +46,8 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
   const [colorId, setColorId] = useState<string>();
   const [cutId, setCutId] = useState<string>();
   const [viewId, setViewId] = useState<string>();
+  // Each cut keeps its own style choices while the associate moves between cuts.
+  const [styleByCut, setStyleByCut] = useState<Record<string, StyleChoices>>({});
   const [source, setSource] = useState<'catalog' | 'cloth'>('catalog');
   const [allCuts, setAllCuts] = useState(false);
   // "Photoreal" (the GPU engine) is offered only while /readyz says one answers.
@@ -92,6 +98,13 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
 
   const family = families.find((f) => f.id === familyId);
   const cut = cuts.find((c) => c.id === cutId);
+  const colorway = family?.colors.find((c) => c.id === colorId);
+  // Style options draw a suit; a photographed view is the photo as it was taken.
+  const drawnView = !!cut && cut.views.find((v) => v.id === viewId)?.kind === 'builtin';
+  const style = (cut && styleByCut[cut.id]) ?? NO_CHOICES;
+  const styleFor = (c: { id: string; views: Array<{ id: string; kind: string }> }, view: string) =>
+    c.views.find((v) => v.id === view)?.kind === 'builtin' && styleByCut[c.id] && Object.keys(styleByCut[c.id]!).length ? styleByCut[c.id] : undefined;
+  const previewStyle = drawnView && Object.keys(style).length ? style : undefined;
   const lookup = useMemo(() => ({ families, cuts }), [families, cuts]);
   const describe = useCallback((r: Render) => describeRender(r, tr, lookup), [tr, lookup]);
 
@@ -99,16 +112,16 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
   let selection: PreviewSelection | undefined;
   if (family && cut && viewId) {
     if (clothActive) {
-      if (cloth.cloth?.status === 'ready') selection = { family: family.id, swatchUploadId: cloth.cloth.upload.id, cut: cut.id, view: viewId };
-    } else if (colorId) selection = { family: family.id, color: colorId, cut: cut.id, view: viewId };
+      if (cloth.cloth?.status === 'ready') selection = { family: family.id, swatchUploadId: cloth.cloth.upload.id, cut: cut.id, view: viewId, options: previewStyle };
+    } else if (colorId) selection = { family: family.id, color: colorId, cut: cut.id, view: viewId, options: previewStyle };
   }
   // The colourways the associate is likely to tap next: the family's others, in this cut and view.
   const neighbours = useMemo(
     () =>
       family && cut && viewId && !clothActive
-        ? family.colors.filter((c) => c.id !== colorId).map((c) => ({ family: family.id, color: c.id, cut: cut.id, view: viewId }))
+        ? family.colors.filter((c) => c.id !== colorId).map((c) => ({ family: family.id, color: c.id, cut: cut.id, view: viewId, options: previewStyle }))
         : [],
-    [family, cut, viewId, colorId, clothActive],
+    [family, cut, viewId, colorId, clothActive, previewStyle],
   );
   const preview = usePreview(selection, undefined, neighbours);
 
@@ -116,7 +129,7 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
   const captionFor = (sel: PreviewSelection | undefined) =>
     sel
       ? describeRender(
-          { family: sel.family, color: sel.color ?? null, swatchUploadId: sel.swatchUploadId ?? null, cut: sel.cut, view: sel.view },
+          { family: sel.family, color: sel.color ?? null, swatchUploadId: sel.swatchUploadId ?? null, cut: sel.cut, view: sel.view, options: sel.options ?? null },
           tr,
           lookup,
           { clothThumbnailUrl },
@@ -149,8 +162,18 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
     const fabric = clothActive && cloth.cloth?.status === 'ready' ? { swatchUploadId: cloth.cloth.upload.id } : { color: colorId };
     const viewIds = [...new Set(chosenCuts.flatMap((c) => c.views.map((v) => v.id)))];
     for (const view of viewIds) {
-      const withView = chosenCuts.filter((c) => c.views.some((v) => v.id === view)).map((c) => c.id);
-      if (withView.length) orders.push({ family: family.id, ...fabric, cuts: withView, view, ...(gpu && photoreal ? { engine: 'comfyui' } : {}) });
+      // One order per view and style: cuts drawn as their preset share one, a styled cut has its own.
+      const groups = new Map<string, { cuts: string[]; options?: StyleChoices }>();
+      for (const c of chosenCuts.filter((c) => c.views.some((v) => v.id === view))) {
+        const options = styleFor(c, view);
+        const key = options ? `${c.id}:${choicesKey(options)}` : '';
+        const group = groups.get(key) ?? { cuts: [], ...(options ? { options } : {}) };
+        group.cuts.push(c.id);
+        groups.set(key, group);
+      }
+      for (const g of groups.values()) {
+        orders.push({ family: family.id, ...fabric, cuts: g.cuts, view, ...(g.options ? { options: g.options } : {}), ...(gpu && photoreal ? { engine: 'comfyui' } : {}) });
+      }
     }
   }
   const renderCount = orders.reduce((n, o) => n + o.cuts.length, 0);
@@ -245,6 +268,7 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
           <>
             <div className="studio__side">
             <div className="studio__fitting" id="fitting">
+              <div className="studio__pair">
               <div className="studio__preview">
                 {catalog.status === 'loading' ? (
                   <div className="skeleton skeleton--suit" role="status" aria-label={t('preview.loading')} />
@@ -292,6 +316,9 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
                       }}
                     />
                     {cut && viewId && <CutAndView cuts={cuts} cutId={cut.id} viewId={viewId} onCut={selectCut} onView={setViewId} />}
+                    {cut && drawnView && (
+                      <StylePanel cut={cut} choices={style} clothHex={clothActive ? undefined : colorway?.hex} onChange={(next) => setStyleByCut((m) => ({ ...m, [cut.id]: next }))} />
+                    )}
                     <GeneratePanel
                       disabledReason={generateBlocked}
                       allCuts={allCuts}
@@ -304,6 +331,7 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
                     />
                   </>
                 )}
+              </div>
               </div>
             <section className="studio__renders" aria-labelledby="renders-title" ref={rendersRef} hidden={catalog.status !== 'ready'}>
               <div className="section-head">

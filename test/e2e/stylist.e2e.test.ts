@@ -309,13 +309,13 @@ describe('the stylist on a showroom tablet', { timeout: E2E_TEST_TIMEOUT_MS }, (
         if (bar) w.__progress.push(Number(bar.getAttribute('aria-valuenow')));
       }).observe(w.document.body, { subtree: true, attributes: true, childList: true });
     });
-    await generate(page, { allCuts: true, expected: 6 });
+    await generate(page, { allCuts: true, expected: 12 });
     const progress: number[] = await page.evaluate(() => (globalThis as any).__progress);
     expect(progress.at(-1)).toBe(100);
     expect(progress.some((p) => p > 0 && p < 100)).toBe(true);
     expect(streams.length).toBeGreaterThan(0);
-    await textOf(page.locator('[data-testid=job] .job__text')).toMatch(/6 imágenes listas/);
-    await poll(() => page.locator('[data-testid=session-gallery] .tile[data-status=succeeded]').count()).toBe(6);
+    await textOf(page.locator('[data-testid=job] .job__text')).toMatch(/12 imágenes listas/);
+    await poll(() => page.locator('[data-testid=session-gallery] .tile[data-status=succeeded]').count()).toBe(12);
     await shot(page, '03-gallery-landscape-1280x800');
   });
 
@@ -326,14 +326,14 @@ describe('the stylist on a showroom tablet', { timeout: E2E_TEST_TIMEOUT_MS }, (
     await page.route('**/api/renders/*/events', (route) => route.abort());
     const polls: string[] = [];
     page.on('request', (r) => /\/api\/renders\/[0-9a-f-]{36}$/.test(r.url()) && polls.push(r.url()));
-    await generate(page, { allCuts: true, expected: 6 });
-    await textOf(page.locator('[data-testid=job] .job__text')).toMatch(/6 imágenes listas/);
+    await generate(page, { allCuts: true, expected: 12 });
+    await textOf(page.locator('[data-testid=job] .job__text')).toMatch(/12 imágenes listas/);
     expect(polls.length).toBeGreaterThan(0);
   });
 
   it('opens a render full size: wheel and pinch zoom, drag to pan, next and previous, download', async () => {
     const page = await openStylist();
-    await generate(page, { expected: 2 });
+    await generate(page, { expected: 4 });
     await page.locator('[data-testid=session-gallery] .tile[data-status=succeeded] .tile__open').first().click();
     const viewer = page.getByTestId('viewer');
     await viewer.waitFor();
@@ -380,9 +380,9 @@ describe('the stylist on a showroom tablet', { timeout: E2E_TEST_TIMEOUT_MS }, (
 
   it('compares two renders side by side, zooming both together', async () => {
     const page = await openStylist();
-    await generate(page, { allCuts: true, expected: 6 });
+    await generate(page, { allCuts: true, expected: 12 });
     const selects = page.locator('[data-testid=session-gallery] .tile[data-status=succeeded] .tile__select');
-    await poll(() => selects.count()).toBe(6);
+    await poll(() => selects.count()).toBe(12);
     await selects.nth(0).click();
     await selects.nth(2).click();
     await page.getByTestId('selection-bar').waitFor();
@@ -401,9 +401,9 @@ describe('the stylist on a showroom tablet', { timeout: E2E_TEST_TIMEOUT_MS }, (
 
   it('saves the selection as a look whose share link opens read-only without signing in', async () => {
     const page = await openStylist();
-    await generate(page, { expected: 2 });
+    await generate(page, { expected: 4 });
     const selects = page.locator('[data-testid=session-gallery] .tile[data-status=succeeded] .tile__select');
-    await poll(() => selects.count()).toBe(2);
+    await poll(() => selects.count()).toBe(4);
     await selects.nth(0).click();
     await selects.nth(1).click();
     await page.click('[data-testid=save-look]');
@@ -563,14 +563,15 @@ describe('the stylist on a showroom tablet', { timeout: E2E_TEST_TIMEOUT_MS }, (
     await page.getByTestId('preview-failure').getByRole('button', { name: 'Reintentar' }).click();
     await waitForPreview(page, 'city-pinstripe/black//three-piece/front');
     // Full renders in the gallery.
-    failuresLeft = 2;
+    // Every view of the cut (front, three-quarter, back, detail): four orders, each refused.
+    failuresLeft = 4;
     await page.click('[data-testid=generate]');
     await page.locator('[data-testid=job][data-done=true]').waitFor();
-    await textOf(page.locator('[data-testid=job] .job__text')).toMatch(/0 listas, 2 con error/);
+    await textOf(page.locator('[data-testid=job] .job__text')).toMatch(/0 listas, 4 con error/);
     const failed = page.locator('[data-testid=session-gallery] .tile[data-status=failed]').first();
     await textOf(failed).toContain(reason);
     await failed.getByRole('button', { name: 'Reintentar' }).click();
-    await poll(() => page.locator('[data-testid=session-gallery] .tile[data-status=failed]').count()).toBe(1);
+    await poll(() => page.locator('[data-testid=session-gallery] .tile[data-status=failed]').count()).toBe(3);
     await shot(page, '13-failed-render-landscape-1280x800');
   });
 
@@ -624,8 +625,8 @@ describe('the stylist on a showroom tablet', { timeout: E2E_TEST_TIMEOUT_MS }, (
 
   it('lays out for a tablet in both orientations and for a desktop', async () => {
     const page = await openStylist();
-    // A gallery to see: both views of the cut on screen.
-    await generate(page, { expected: 2 });
+    // A gallery to see: every view of the cut on screen.
+    await generate(page, { expected: 4 });
     await imagesLoaded(page);
     for (const [name, viewport] of [
       ['portrait-800x1280', PORTRAIT],

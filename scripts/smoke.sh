@@ -5,7 +5,9 @@
 #   scripts/smoke.sh https://atelier.example.com
 #
 # Needs curl, and jq or node (to read JSON). SMOKE_TIMEOUT (seconds, default 120) bounds each render.
-# It creates one render (cached after the first run), one swatch upload and one replaced-API job.
+# Ordering renders and uploading cloth need a signed-in account: SMOKE_EMAIL and SMOKE_PASSWORD (an
+# associate made for the purpose). It creates one render (cached after the first run), one swatch
+# upload and one replaced-API job.
 set -euo pipefail
 
 BASE="${1:-}"
@@ -36,7 +38,17 @@ field() {
 call() {
   local method="$1" path="$2" out="$3"
   shift 3
-  curl -sS -o "$out" -w '%{http_code}' -X "$method" --max-time 30 "$@" "$BASE$path" || echo "000"
+  # The session cookie goes along, and Origin as a browser sends it (the server's CSRF check).
+  curl -sS -o "$out" -w '%{http_code}' -X "$method" --max-time 30 -b "$WORK/cookies" -c "$WORK/cookies" -H "origin: $BASE" "$@" "$BASE$path" || echo "000"
+}
+
+# json_login EMAIL PASSWORD: the sign-in body, with both values JSON-escaped.
+json_login() {
+  if command -v jq >/dev/null; then
+    jq -nc --arg email "$1" --arg password "$2" '{email: $email, password: $password}'
+  else
+    node -e 'console.log(JSON.stringify({ email: process.argv[1], password: process.argv[2] }))' "$1" "$2"
+  fi
 }
 
 expect_status() {
@@ -62,7 +74,13 @@ CUT=$(field "$WORK/cuts.json" '.cuts[0].id')
 [[ -n "$CUT" ]] || fail "the catalogue has no active cut"
 ok "catalogue: $FAMILY / $COLOR, cut $CUT"
 
-# 3. A render through the queue and a worker (a thumbnail: a lone preview is drawn by the API itself),
+# 3. Signed in as the smoke test's account: ordering and uploading need one.
+[[ -n "${SMOKE_EMAIL:-}" && -n "${SMOKE_PASSWORD:-}" ]] || fail "set SMOKE_EMAIL and SMOKE_PASSWORD (an associate account) to order a render"
+s=$(call POST /api/admin/login "$WORK/login.json" -H 'content-type: application/json' --data "$(json_login "$SMOKE_EMAIL" "$SMOKE_PASSWORD")")
+expect_status "$s" 200 "POST /api/admin/login as $SMOKE_EMAIL" "$WORK/login.json"
+ok "signed in as $SMOKE_EMAIL"
+
+# 4. A render through the queue and a worker (a thumbnail: a lone preview is drawn by the API itself),
 #    followed to the end, and its image.
 s=$(call POST /api/renders "$WORK/order.json" -H 'content-type: application/json' \
   --data "{\"family\":\"$FAMILY\",\"color\":\"$COLOR\",\"cuts\":[\"$CUT\"],\"sizes\":[\"thumb\"]}")
@@ -83,7 +101,7 @@ type=$(curl -sS -o "$WORK/render.img" -w '%{http_code} %{content_type}' --max-ti
 [[ "$type" == "200 image/"* ]] || fail "the render's image $IMAGE answered $type"
 ok "render $RENDER succeeded; image $(wc -c <"$WORK/render.img") bytes"
 
-# 4. An upload: the catalogue's own swatch photo, sent back as a photographed cloth.
+# 5. An upload: the catalogue's own swatch photo, sent back as a photographed cloth.
 [[ -n "$SWATCH" ]] || fail "the catalogue colour has no swatch URL"
 s=$(curl -sS -o "$WORK/swatch.jpg" -w '%{http_code}' --max-time 30 "$(absolute "$SWATCH")" || echo 000)
 expect_status "$s" 200 "the swatch image" "$WORK/swatch.jpg"
@@ -91,7 +109,7 @@ s=$(call POST /api/swatch-uploads "$WORK/upload.json" -F "file=@$WORK/swatch.jpg
 expect_status "$s" 201 "POST /api/swatch-uploads" "$WORK/upload.json"
 ok "upload $(field "$WORK/upload.json" .id) (mean colour $(field "$WORK/upload.json" .meanHex))"
 
-# 5. The replaced system's API, as its front end calls it.
+# 6. The replaced system's API, as its front end calls it.
 s=$(call GET /health "$WORK/health.json"); expect_status "$s" 200 "GET /health" "$WORK/health.json"
 s=$(call GET /catalog "$WORK/legacy-catalog.json"); expect_status "$s" 200 "GET /catalog" "$WORK/legacy-catalog.json"
 LFAMILY=$(field "$WORK/legacy-catalog.json" '.families[0].family_id')

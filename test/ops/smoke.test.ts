@@ -1,3 +1,4 @@
+import { createStaff } from '../helpers/session.ts';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +30,9 @@ describe('scripts/smoke.sh', { timeout: 180_000 }, () => {
   });
 
   it('passes against a running instance: catalogue, a render, an upload and the replaced API', async () => {
-    const { code, output } = await smoke(t.url);
+    const account = await createStaff(t);
+    const { code, output } = await smoke(t.url, { SMOKE_EMAIL: account.email, SMOKE_PASSWORD: account.password });
+    expect(output).toContain(`ok   signed in as ${account.email}`);
     expect(output).toMatch(/ok {3}ready; version \d+\.\d+\.\d+/);
     expect(output).toMatch(/ok {3}render [0-9a-f-]{36} succeeded; image \d+ bytes/);
     expect(output).toMatch(/ok {3}upload [0-9a-f-]{36} \(mean colour #[0-9A-F]{6}\)/);
@@ -39,6 +42,12 @@ describe('scripts/smoke.sh', { timeout: 180_000 }, () => {
     // It really did the work: one upload and a legacy batch exist.
     expect((await t.rt.db.selectFrom('swatch_uploads').select('id').execute()).length).toBe(1);
     expect((await t.rt.db.selectFrom('render_batches').select('source').where('source', '=', 'legacy').execute()).length).toBe(1);
+  });
+
+  it('says what it needs when it has no account to order with', async () => {
+    const { code, output } = await smoke(t.url, { SMOKE_EMAIL: '', SMOKE_PASSWORD: '' });
+    expect(output).toMatch(/FAIL: set SMOKE_EMAIL and SMOKE_PASSWORD/);
+    expect(code).toBe(1);
   });
 
   it('fails, saying what, when the server is not there', async () => {
@@ -52,7 +61,8 @@ describe('scripts/smoke.sh', { timeout: 180_000 }, () => {
     const lonely = await startTestDatabase();
     const idle = await startTestApp({ databaseUrl: lonely.url, worker: false });
     try {
-      const { code, output } = await smoke(idle.url, { SMOKE_TIMEOUT: '2' });
+      const account = await createStaff(idle);
+      const { code, output } = await smoke(idle.url, { SMOKE_TIMEOUT: '2', SMOKE_EMAIL: account.email, SMOKE_PASSWORD: account.password });
       expect(output).toMatch(/FAIL: render [0-9a-f-]{36} still queued after 2 s \(are workers running\?\)/);
       expect(code).toBe(1);
     } finally {

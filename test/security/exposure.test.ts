@@ -40,7 +40,7 @@ describe('/readyz', () => {
       const res = await fetch(`${t.url}/readyz`);
       expect(res.status).toBe(503);
       const text = await res.text();
-      expect(JSON.parse(text)).toEqual({ status: 'unavailable', failed: ['storage'], checks: { database: 'ok', storage: 'failed' } });
+      expect(JSON.parse(text)).toEqual({ status: 'unavailable', failed: ['storage'], checks: { database: 'ok', storage: 'failed' }, gpu: false });
       expect(text).not.toMatch(/srv|10\.0\.4\.7|EACCES/);
       // The reason is in the log for the operator.
       const line = logLines.find((l) => l.includes('readiness check failed'));

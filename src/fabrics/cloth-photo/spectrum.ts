@@ -30,19 +30,26 @@ for (let i = 0; i < PATCH; i++) hann[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * (i
 
 const scratch = new Float64Array(PATCH * PATCH);
 
-/** Power spectrum (log) of a PATCH² luminance patch, zero mean, Hann-windowed. */
-export function patchSpectrum(luma: Float32Array, w: number, x0: number, y0: number): Float64Array {
+/**
+ * Power spectrum (log) of the luminance of the PATCH² patch at (x0, y0) of an interleaved 8-bit RGB
+ * photo `width` px wide: zero mean, Hann-windowed. Read straight from the photo, with no copy of it.
+ */
+export function patchSpectrum(rgb: Uint8Array, width: number, x0: number, y0: number): Float64Array {
   const N = PATCH;
   const re = scratch;
   let m = 0;
   for (let y = 0; y < N; y++) {
-    const row = (y0 + y) * w + x0;
-    for (let x = 0; x < N; x++) m += luma[row + x];
+    let s = ((y0 + y) * width + x0) * 3;
+    for (let x = 0, o = y * N; x < N; x++, o++, s += 3) {
+      const v = Math.fround(0.299 * rgb[s] + 0.587 * rgb[s + 1] + 0.114 * rgb[s + 2]);
+      re[o] = v;
+      m += v;
+    }
   }
   m /= N * N;
   for (let y = 0; y < N; y++) {
-    const row = (y0 + y) * w + x0, wy = hann[y];
-    for (let x = 0; x < N; x++) re[y * N + x] = (luma[row + x] - m) * wy * hann[x];
+    const wy = hann[y];
+    for (let x = 0, o = y * N; x < N; x++, o++) re[o] = (re[o] - m) * wy * hann[x];
   }
   const p = new Float64Array(N * N);
   logPowerSpectrumReal(re, N, p);

@@ -1,7 +1,8 @@
 /**
  * A phone photo of cloth → the cloth, flat, square to its weave, at its real scale.
  *
- * 1. Find the cloth (segment.ts) on a copy reduced to ≤ 800 px.
+ * 1. Find the cloth (segment.ts) on a copy reduced to ≤ 500 px: its colour and texture statistics,
+ *    pooled over a twentieth of the frame, need no more.
  * 2. Measure the thread lattice in full-resolution patches inside it (spectrum.ts): the 2/2 twill's
  *    wale locates the thread peaks, which give each patch's local photo-px → threads Jacobian.
  * 3. Fit the plane (geometry.ts): one homography whose Jacobian matches every patch's lattice holds
@@ -87,7 +88,7 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
   };
 
   // 1. The cloth, on a reduced copy.
-  const k = Math.max(1, Math.ceil(Math.max(width, height) / 800));
+  const k = Math.max(1, Math.ceil(Math.max(width, height) / 500));
   const small = reduce(rgb, width, height, k);
   const seg = segmentCloth(small.rgb, small.width, small.height);
   const sw = small.width, sh = small.height, sm = seg.mask;

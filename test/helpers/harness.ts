@@ -103,6 +103,15 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | false>, timeo
   }
 }
 
+/** A render of `t` once it has succeeded (its JSON); throws at once with its error if it failed. */
+export async function waitForRender(t: { url: string }, id: string, timeoutMs = 60_000): Promise<any> {
+  return waitFor(async () => {
+    const r = await json(await fetch(`${t.url}/api/renders/${id}`));
+    if (r.status === 'failed') throw new Error(`render failed: ${r.error}`);
+    return r.status === 'succeeded' ? r : undefined;
+  }, timeoutMs);
+}
+
 export async function json<T = any>(res: Response): Promise<T> {
   const text = await res.text();
   try {

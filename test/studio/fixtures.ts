@@ -145,3 +145,13 @@ export function iou(a: Uint8Array, b: Uint8Array): number {
   }
   return union ? inter / union : 1;
 }
+
+/** Test photos for the suggested mask (its unit test and the bench quote IoU on these). */
+export const MASK_SCENES: PhotoScene[] = [
+  { cut: 'single-breasted', view: 'front', suit: { hex: '#7A7468', design: { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.2 } } },
+  { cut: 'double-breasted', view: 'front', suit: { hex: '#1F2A44', design: { weave: 'twill', pattern: 'pinstripe', threadMm: 0.22, repeatMm: 12 } }, wall: [[230, 220, 200], [180, 170, 150]] },
+  { cut: 'three-piece', view: 'three-quarter', suit: { hex: '#5A5F66', design: { weave: 'twill', pattern: 'glencheck', threadMm: 0.25 } }, skin: [141, 85, 36] },
+  { cut: 'single-breasted', view: 'three-quarter', suit: { hex: '#C8B89A', design: { weave: 'plain', pattern: 'solid', threadMm: 0.25 } }, wall: [[90, 100, 110], [60, 64, 70]] },
+  // The studio e2e's client: a tan windowpane suit in front of a teal wall.
+  { cut: 'single-breasted', view: 'front', suit: { hex: '#A48763', design: { weave: 'plain', pattern: 'windowpane', threadMm: 0.3, repeatMm: 70, heather: 0.12, sheen: 0.05 } }, wall: [[38, 110, 118], [30, 88, 95]] },
+];

@@ -19,7 +19,7 @@ import type { FabricSpec } from '../src/engines/types.ts';
 import { fillImage, suggestedMaskPng } from '../src/studio/images.ts';
 import { inpaintTelea, loadOpenCv } from '../src/studio/inpaint.ts';
 import { loadPhotoTemplate } from '../src/templates/index.ts';
-import { iou, makeClientPhoto, MASK_SCENES, maskPng, type PhotoScene } from '../test/studio/fixtures.ts';
+import { iou, makeClientPhoto, makeTealWallClient, MASK_SCENES, maskPng, type ClientPhoto } from '../test/studio/fixtures.ts';
 import { summary } from './stats.ts';
 
 const cloth: FabricSpec = { hex: '#1C2841', design: { weave: 'twill', pattern: 'pinstripe', threadMm: 0.22, repeatMm: 12, sheen: 0.2 } };
@@ -127,14 +127,17 @@ export async function benchStudio(runs = 7): Promise<Record<string, unknown>> {
 /** IoU of the suggested mask against each scene's true garment mask. */
 export async function maskIoU(scenes = MASK_SCENES): Promise<{ scenes: Record<string, number>; mean: number }> {
   const ious: Record<string, number> = {};
-  for (const scene of scenes) {
-    const p = await makeClientPhoto({ ...scene, size: 'full' });
+  const score = async (p: ClientPhoto) => {
     const png = await suggestedMaskPng({ width: p.width, height: p.height, rgb: p.rgb }, 256);
     const grey = await sharp(png).greyscale().raw().toBuffer();
     const got = new Uint8Array(grey.length);
     for (let i = 0; i < grey.length; i++) got[i] = grey[i]! > 127 ? 1 : 0;
-    ious[`${scene.cut}/${scene.view} ${scene.suit?.hex} ${scene.suit?.design.pattern}`] = Number(iou(got, p.truth).toFixed(3));
+    return Number(iou(got, p.truth).toFixed(3));
+  };
+  for (const scene of scenes) {
+    ious[`${scene.cut}/${scene.view} ${scene.suit?.hex} ${scene.suit?.design.pattern}`] = await score(await makeClientPhoto({ ...scene, size: 'full' }));
   }
+  ious['e2e client: tan windowpane before a teal wall, no head'] = await score(await makeTealWallClient());
   const values = Object.values(ious);
   return { scenes: ious, mean: Number((values.reduce((a, b) => a + b, 0) / values.length).toFixed(3)) };
 }

@@ -14,7 +14,7 @@
  *     enclosed, and a glen check that averages to the wall's grey is stopped by its texture); lines
  *     a pixel or two thick left between wall and floor join the background;
  *  2. skin (face, neck, hands): a YCbCr skin rule, removed — except a skin-coloured region as large
- *     as a body (a tan suit), of which only what looks like the head above its shoulders stays skin;
+ *     as a body (a tan suit), of which only blobs of another chroma (a face, hands) stay skin;
  *  3. the suit: the dominant chroma cluster of the person's body, with a lightness range wide
  *     enough for folds and shadow but not for a white shirt, and a chroma range from the suit's own
  *     pixels; the shirt-and-tie V and anything light or of another hue drop out;
@@ -254,9 +254,8 @@ function tidy(m: Uint8Array, w: number, h: number, minArea: number, maxHole: num
 
 /**
  * Removes from `skin` what is cloth: a skin-coloured region as large as a body (more than a tenth of
- * the person, its middle below the top third) is a tan or camel suit. The head it may be joined to is
- * found by the body's shape: the rows above where the region first widens to its shoulders. What in
- * the region looks more like that head than like the rest of it (the face, the hands) stays skin.
+ * the person, its middle below the top third) is a tan or camel suit. Its colour is learnt from its
+ * lower two thirds; what in it stands well apart from that colour (a face, hands) stays skin.
  */
 function dropClothFromSkin(skin: Uint8Array, background: Uint8Array, lab: Float32Array, w: number, h: number): void {
   let personArea = 0;
@@ -270,12 +269,16 @@ function dropClothFromSkin(skin: Uint8Array, background: Uint8Array, lab: Float3
     bottom = y;
   }
   if (!personArea) return;
+  // A patterned or heathered tan suit passes the skin rule only here and there: its speckles are joined
+  // into the one region they are before regions are measured.
+  const r = Math.max(1, Math.round(Math.max(w, h) / 128));
+  const joined = morph(morph(skin, w, h, r, true), w, h, r, false);
+  for (let i = 0; i < w * h; i++) if (background[i]) joined[i] = 0;
   const seen = new Uint8Array(w * h);
   const stack = new Int32Array(w * h);
   const region: number[] = [];
-  const rowCount = new Int32Array(h);
   for (let s = 0; s < w * h; s++) {
-    if (!skin[s] || seen[s]) continue;
+    if (!joined[s] || seen[s]) continue;
     region.length = 0;
     let sp = 0;
     let ySum = 0;
@@ -287,50 +290,53 @@ function dropClothFromSkin(skin: Uint8Array, background: Uint8Array, lab: Float3
       const x = i % w;
       const y = (i - x) / w;
       ySum += y;
-      if (x > 0 && skin[i - 1] && !seen[i - 1]) (seen[i - 1] = 1), (stack[sp++] = i - 1);
-      if (x < w - 1 && skin[i + 1] && !seen[i + 1]) (seen[i + 1] = 1), (stack[sp++] = i + 1);
-      if (y > 0 && skin[i - w] && !seen[i - w]) (seen[i - w] = 1), (stack[sp++] = i - w);
-      if (y < h - 1 && skin[i + w] && !seen[i + w]) (seen[i + w] = 1), (stack[sp++] = i + w);
+      if (x > 0 && joined[i - 1] && !seen[i - 1]) (seen[i - 1] = 1), (stack[sp++] = i - 1);
+      if (x < w - 1 && joined[i + 1] && !seen[i + 1]) (seen[i + 1] = 1), (stack[sp++] = i + 1);
+      if (y > 0 && joined[i - w] && !seen[i - w]) (seen[i - w] = 1), (stack[sp++] = i - w);
+      if (y < h - 1 && joined[i + w] && !seen[i + w]) (seen[i + w] = 1), (stack[sp++] = i + w);
     }
     if (region.length <= 0.1 * personArea || ySum / region.length <= top + (bottom - top) / 3) continue;
 
-    // The shoulders: the first row at least 55 % as wide as the region's widest.
-    rowCount.fill(0);
+    // The cloth's colour and spread, from the region below its top third (where there is no face);
+    // what in the region stands well apart from it (the face, the hands) stays skin.
     let rTop = h;
+    let rBottom = 0;
     for (const i of region) {
       const y = (i / w) | 0;
-      rowCount[y]++;
       if (y < rTop) rTop = y;
+      if (y > rBottom) rBottom = y;
     }
-    let widest = 0;
-    for (let y = 0; y < h; y++) widest = Math.max(widest, rowCount[y]);
-    let shoulders = rTop;
-    while (shoulders < h && rowCount[shoulders] < 0.55 * widest) shoulders++;
-    const head = new Float64Array(4);
-    const body = new Float64Array(4);
+    const below = rTop + (rBottom - rTop) / 3;
+    const sum = new Float64Array(3);
+    const sum2 = new Float64Array(3);
+    let count = 0;
     for (const i of region) {
-      const y = (i / w) | 0;
-      const acc = y < shoulders ? head : y > shoulders + (bottom - shoulders) * 0.15 ? body : undefined;
-      if (!acc) continue;
-      acc[0] += lab[i * 3];
-      acc[1] += lab[i * 3 + 1];
-      acc[2] += lab[i * 3 + 2];
-      acc[3]++;
+      if (!skin[i] || ((i / w) | 0) < below) continue;
+      for (let c = 0; c < 3; c++) {
+        sum[c] += lab[i * 3 + c];
+        sum2[c] += lab[i * 3 + c] ** 2;
+      }
+      count++;
     }
-    const headArea = head[3];
-    // Without a head of a plausible size above the shoulders, the whole region is cloth.
-    if (headArea < 0.005 * personArea || !body[3]) {
+    if (!count) {
       for (const i of region) skin[i] = 0;
       continue;
     }
-    for (let c = 0; c < 3; c++) {
-      head[c] /= head[3];
-      body[c] /= body[3];
-    }
+    const mean = Array.from(sum, (v) => v / count);
+    // Spreads have floors: a flat, evenly lit cloth must not make every shade of it an outlier.
+    const floors = [4, 1.5, 1.5];
+    const sd = mean.map((m, c) => Math.max(floors[c]!, Math.sqrt(Math.max(0, sum2[c]! / count - m * m))));
+    // Chroma only: a fold is the cloth darker; a face or a hand is redder or yellower. And skin comes
+    // in blobs: what stands apart only as lines a pixel or two thick (seams, an overcheck) is cloth.
+    const apart = new Uint8Array(w * h);
     for (const i of region) {
-      const d = (m: Float64Array) => 0.5 * (lab[i * 3] - m[0]) ** 2 + (lab[i * 3 + 1] - m[1]) ** 2 + (lab[i * 3 + 2] - m[2]) ** 2;
-      if (d(head) >= d(body)) skin[i] = 0;
+      if (!skin[i]) continue;
+      let d2 = 0;
+      for (let c = 1; c < 3; c++) d2 += ((lab[i * 3 + c] - mean[c]!) / sd[c]!) ** 2;
+      if (d2 >= 3.5 * 3.5) apart[i] = 1;
     }
+    const blobs = morph(morph(apart, w, h, 1, false), w, h, 1, true);
+    for (const i of region) if (!blobs[i]) skin[i] = 0;
   }
 }
 

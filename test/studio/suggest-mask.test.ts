@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { suggestedMaskPng } from '../../src/studio/images.ts';
-import { iou, makeClientPhoto, MASK_SCENES, type PhotoScene } from './fixtures.ts';
+import { iou, makeClientPhoto, makeTealWallClient, MASK_SCENES, type PhotoScene } from './fixtures.ts';
 
 /**
  * The suggested garment mask (colour/edge grab-cut assist) on test photos: drawn suits rendered on
@@ -9,8 +9,8 @@ import { iou, makeClientPhoto, MASK_SCENES, type PhotoScene } from './fixtures.t
  * a glen check as grey as the wall behind it, a tan suit the colour of skin before a teal wall — and
  * leave out the face and hands.
  */
-async function suggestion(scene: PhotoScene) {
-  const p = await makeClientPhoto({ ...scene, size: 'full' });
+async function suggestion(scene: PhotoScene | 'teal-wall') {
+  const p = scene === 'teal-wall' ? await makeTealWallClient() : await makeClientPhoto({ ...scene, size: 'full' });
   const png = await suggestedMaskPng({ width: p.width, height: p.height, rgb: p.rgb }, 256);
   const grey = await sharp(png).greyscale().raw().toBuffer();
   const got = new Uint8Array(grey.length);
@@ -54,4 +54,11 @@ describe('suggested garment mask', () => {
     },
     60_000,
   );
+
+  it("the e2e's client (a tan windowpane before a teal wall, JPEG, no head): the whole suit", async () => {
+    const { p, got } = await suggestion('teal-wall');
+    const score = iou(got, p.truth);
+    console.log(`tan windowpane before a teal wall (e2e photo): IoU ${score.toFixed(3)}`);
+    expect(score).toBeGreaterThan(0.88);
+  }, 60_000);
 });

@@ -56,6 +56,12 @@ export function testEnv(extra: Record<string, string> = {}): Record<string, stri
     RENDER_QUEUE_MAX_PER_CLIENT: '100000',
     // Shared by every suite: templates are rasterised once per machine, not once per test file.
     TEMPLATE_CACHE_DIR: TEST_TEMPLATE_CACHE,
+    // Shipped defaults (3 s to get a connection, 5 s per statement) are for a healthy server; a test
+    // machine running two suites with their own PostgreSQL beside other builds is not one, and a
+    // render whose job failed on a slow connect waits out graphile-worker's backoff. The fault suite
+    // sets short ones where timeouts are what it tests.
+    DB_ACQUIRE_TIMEOUT_MS: '30000',
+    DB_STATEMENT_TIMEOUT_MS: '60000',
     ...extra,
   };
 }

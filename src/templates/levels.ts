@@ -129,10 +129,14 @@ function clothAtFactor(f: NativeFields, uv: { u: Float32Array; v: Float32Array }
   const acc = new Float32Array(npanels);
   const inv = 1 / (factor * factor);
   let count = 0;
+  const onePanel = npanels === 1;
   for (let Y = Y0; Y < Y1; Y++) {
     for (let X = X0; X < X1; X++) {
       let covSum = 0;
       let shadeSum = 0;
+      let su = 0;
+      let sv = 0;
+      let sn = 0;
       acc.fill(0);
       const bx = X * factor - ox;
       const by = Y * factor - oy;
@@ -145,22 +149,27 @@ function clothAtFactor(f: NativeFields, uv: { u: Float32Array; v: Float32Array }
           covSum += c;
           shadeSum += f.shade[i] * c;
           acc[f.panelOf[i]] += c;
+          // One panel (a photo's garment): it is the best, so its coordinates are summed in this pass.
+          if (onePanel && f.panelOf[i] === 0) {
+            su += uv.u[i];
+            sv += uv.v[i];
+            sn++;
+          }
         }
       }
       if (covSum === 0) continue;
       let best = 0;
-      for (let p = 1; p < npanels; p++) if (acc[p] > acc[best]) best = p;
-      let su = 0;
-      let sv = 0;
-      let sn = 0;
-      for (let dy = 0; dy < factor; dy++) {
-        const row = (by + dy) * w + bx;
-        for (let dx = 0; dx < factor; dx++) {
-          const i = row + dx;
-          if (f.coverage[i] && f.panelOf[i] === best) {
-            su += uv.u[i];
-            sv += uv.v[i];
-            sn++;
+      if (!onePanel) {
+        for (let p = 1; p < npanels; p++) if (acc[p] > acc[best]) best = p;
+        for (let dy = 0; dy < factor; dy++) {
+          const row = (by + dy) * w + bx;
+          for (let dx = 0; dx < factor; dx++) {
+            const i = row + dx;
+            if (f.coverage[i] && f.panelOf[i] === best) {
+              su += uv.u[i];
+              sv += uv.v[i];
+              sn++;
+            }
           }
         }
       }

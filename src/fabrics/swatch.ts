@@ -116,12 +116,13 @@ export async function makeSwatchTile(image: Buffer, opts: SwatchTileOptions): Pr
   rescaleMean(lin, mean0);
 
   // Whole pattern repeats keep the tile's own period equal to the cloth's across the seam.
-  let px = findPeriod(lin, w, h, 'x');
-  let py = findPeriod(lin, w, h, 'y');
+  const profiles = axisProfiles(lin, w, h);
+  let px = periodOf(profiles.x);
+  let py = periodOf(profiles.y);
   // A check is woven square more often than not: the axis too short to hold the repeat twice is
   // tested for the other axis's repeat, so the tile holds whole repeats both ways.
-  if (px > 1.5 * py && py > 0 && px > h / 2) py = repeatNear(lin, w, h, 'y', px) || py;
-  else if (py > 1.5 * px && px > 0 && py > w / 2) px = repeatNear(lin, w, h, 'x', py) || px;
+  if (px > 1.5 * py && py > 0 && px > h / 2) py = repeatNearOf(profiles.y, px) || py;
+  else if (py > 1.5 * px && px > 0 && py > w / 2) px = repeatNearOf(profiles.x, py) || px;
   let tw = w, th = h, ox = 0, oy = 0;
   if (px > 0) {
     tw = Math.min(w, Math.round(Math.floor(w / px) * px));
@@ -280,6 +281,56 @@ function solve(M: Float64Array[], r: Float64Array): Float64Array | null {
 }
 
 /**
+ * A cloth's mean profiles along one axis (each position summed across the other axis), in linear
+ * light: luminance, red − green and yellow − blue.
+ */
+export interface AxisProfiles {
+  luma: Float64Array;
+  rg: Float64Array;
+  yb: Float64Array;
+}
+
+function profilesFor(w: number, h: number) {
+  const make = (n: number): AxisProfiles => ({ luma: new Float64Array(n), rg: new Float64Array(n), yb: new Float64Array(n) });
+  return { x: make(w), y: make(h) };
+}
+
+/** Both axes' profiles of a linear RGB image (interleaved), in one pass over it. */
+export function axisProfiles(lin: Float32Array, w: number, h: number): { x: AxisProfiles; y: AxisProfiles } {
+  const p = profilesFor(w, h);
+  const xl = p.x.luma, xr = p.x.rg, xb = p.x.yb;
+  for (let y = 0; y < h; y++) {
+    let sl = 0, sr = 0, sb = 0;
+    for (let x = 0, k = y * w * 3; x < w; x++, k += 3) {
+      const r = lin[k], g = lin[k + 1], b = lin[k + 2];
+      const l = 0.2126729 * r + 0.7151522 * g + 0.072175 * b, d = r - g, e = 0.5 * (r + g) - b;
+      xl[x] += l; xr[x] += d; xb[x] += e;
+      sl += l; sr += d; sb += e;
+    }
+    p.y.luma[y] = sl; p.y.rg[y] = sr; p.y.yb[y] = sb;
+  }
+  return p;
+}
+
+/** The same profiles of an 8-bit sRGB image, read through the linear-light table (no linear copy). */
+export function axisProfilesSrgb8(rgb: Uint8Array, w: number, h: number): { x: AxisProfiles; y: AxisProfiles } {
+  const p = profilesFor(w, h);
+  const lut = SRGB8_TO_LINEAR;
+  const xl = p.x.luma, xr = p.x.rg, xb = p.x.yb;
+  for (let y = 0; y < h; y++) {
+    let sl = 0, sr = 0, sb = 0;
+    for (let x = 0, k = y * w * 3; x < w; x++, k += 3) {
+      const r = lut[rgb[k]], g = lut[rgb[k + 1]], b = lut[rgb[k + 2]];
+      const l = 0.2126729 * r + 0.7151522 * g + 0.072175 * b, d = r - g, e = 0.5 * (r + g) - b;
+      xl[x] += l; xr[x] += d; xb[x] += e;
+      sl += l; sr += d; sb += e;
+    }
+    p.y.luma[y] = sl; p.y.rg[y] = sr; p.y.yb[y] = sb;
+  }
+  return p;
+}
+
+/**
  * The period (px, fractional) of a woven pattern along an axis, from the autocorrelation of the mean
  * luminance profile; 0 when the cloth shows no clear repeat (solids, random texture). Only periods
  * that fit at least twice are considered. A coloured line (a glen check's overcheck) can repeat at
@@ -287,15 +338,13 @@ function solve(M: Float64Array[], r: Float64Array): Float64Array | null {
  * profile repeats at such a multiple, that is the cloth's repeat.
  */
 export function findPeriod(lin: Float32Array, w: number, h: number, axis: 'x' | 'y'): number {
-  const n = axis === 'x' ? w : h;
-  const prof = new Float64Array(n), rg = new Float64Array(n), yb = new Float64Array(n);
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
-      const k = (y * w + x) * 3, i = axis === 'x' ? x : y;
-      prof[i] += 0.2126729 * lin[k] + 0.7151522 * lin[k + 1] + 0.072175 * lin[k + 2];
-      rg[i] += lin[k] - lin[k + 1];
-      yb[i] += 0.5 * (lin[k] + lin[k + 1]) - lin[k + 2];
-    }
+  return periodOf(axisProfiles(lin, w, h)[axis]);
+}
+
+/** findPeriod from an axis's profiles. */
+export function periodOf(p: AxisProfiles): number {
+  const { luma: prof, rg, yb } = p;
+  const n = prof.length;
   const luma = profilePeriod(prof, 6, Math.floor(n / 2));
   const sd = (p: Float64Array) => {
     let m = 0, m2 = 0;
@@ -314,18 +363,11 @@ export function findPeriod(lin: Float32Array, w: number, h: number, axis: 'x' | 
  * colour and luminance profiles with themselves shifted (over what overlaps, at least a third)
  * peaks above 0.6.
  */
-export function repeatNear(lin: Float32Array, w: number, h: number, axis: 'x' | 'y', lag: number): number {
-  const n = axis === 'x' ? w : h;
+export function repeatNearOf(axis: AxisProfiles, lag: number): number {
+  const n = axis.luma.length;
   const L = Math.round(lag);
   if (L > (n * 2) / 3) return 0;
-  const profs = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
-      const k = (y * w + x) * 3, i = axis === 'x' ? x : y;
-      profs[0][i] += 0.2126729 * lin[k] + 0.7151522 * lin[k + 1] + 0.072175 * lin[k + 2];
-      profs[1][i] += lin[k] - lin[k + 1];
-      profs[2][i] += 0.5 * (lin[k] + lin[k + 1]) - lin[k + 2];
-    }
+  const profs = [Float64Array.from(axis.luma), Float64Array.from(axis.rg), Float64Array.from(axis.yb)];
   for (const p of profs) {
     // Less the straight-line trend: what is left of the light across the cloth is not pattern.
     let si = 0, sv = 0, sii = 0, siv = 0;

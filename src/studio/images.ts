@@ -213,7 +213,8 @@ export async function fillImage(
   const pixels = new Uint8Array(decoded.data.buffer, decoded.data.byteOffset, decoded.data.length);
   const filled = await inpaintTelea({ width, height, pixels, channels, hole: read.marked, radius: options.radius });
   const t2 = performance.now();
-  const png = await sharp(filled, { raw: { width, height, channels: channels as 3 | 4 } }).png({ compressionLevel: 6 }).toBuffer();
+  // zlib level 3: a 1024² photo encodes in ~35 ms instead of ~80 ms at level 6, for ~6 % more bytes.
+  const png = await sharp(filled, { raw: { width, height, channels: channels as 3 | 4 } }).png({ compressionLevel: 3 }).toBuffer();
   const t3 = performance.now();
   let suggestedMask: Uint8Array | undefined;
   if (options.suggestMaskSide) {

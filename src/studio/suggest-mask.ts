@@ -7,12 +7,17 @@
  * ships ONNX weights under a non-permissive licence; body-pix downloads its weights at run time.
  * See README "Client photo studio".
  *
- * The assist works on a small copy of the photo (STUDIO_MASK_WORK_SIDE px on the long side):
- *  1. background: colours of the frame's border (k-means), grown inwards through pixels that look like
- *     them (a flood fill, so a suit the colour of the wall behind is still kept where it is enclosed);
- *  2. skin (face, neck, hands): a YCbCr skin rule, removed;
+ * The assist works on a small copy of the photo (STUDIO_MASK_WORK_SIDE px on the long side), which
+ * keeps how busy each averaged block was (weave, pattern) beside its mean colour:
+ *  1. background: colours of the frame's border (k-means), grown inwards through smooth pixels that
+ *     look like them (a flood fill, so a suit the colour of the wall behind is still kept where it is
+ *     enclosed, and a glen check that averages to the wall's grey is stopped by its texture); lines
+ *     a pixel or two thick left between wall and floor join the background;
+ *  2. skin (face, neck, hands): a YCbCr skin rule, removed — except a skin-coloured region as large
+ *     as a body (a tan suit), of which only blobs of another chroma (a face, hands) stay skin;
  *  3. the suit: the dominant chroma cluster of the person's body, with a lightness range wide
- *     enough for folds and shadow; the shirt-and-tie V and anything light or of another hue drop out;
+ *     enough for folds and shadow but not for a white shirt, and a chroma range from the suit's own
+ *     pixels; the shirt-and-tie V and anything light or of another hue drop out;
  *  4. clean-up: a closing, holes filled, only large components kept; then scaled up to the photo.
  */
 
@@ -57,33 +62,51 @@ function labOf(r: number, g: number, b: number, out: Float32Array, o: number) {
   out[o + 2] = 200 * (y - z);
 }
 
-/** Area-average downscale to at most `side` on the long side (patterns and noise average out). */
-export function shrink(img: RgbImage, side: number): RgbImage {
+/** A working copy: the photo area-averaged down, with how textured each block of it was. */
+export interface SmallImage extends RgbImage {
+  /** Standard deviation of the luma within each averaged block (0..255 units): weave, pattern, grain. */
+  texture: Float32Array;
+}
+
+/**
+ * Area-average downscale to at most `side` on the long side (patterns and noise average out), keeping
+ * each block's luma spread: a patterned cloth that averages to the wall's colour is still not a wall.
+ */
+export function shrink(img: RgbImage, side: number): SmallImage {
   const f = Math.max(1, Math.ceil(Math.max(img.width, img.height) / side));
   const W = Math.max(1, Math.floor(img.width / f));
   const H = Math.max(1, Math.floor(img.height / f));
   const out = new Uint8Array(W * H * 3);
+  const texture = new Float32Array(W * H);
   const inv = 1 / (f * f);
   for (let Y = 0; Y < H; Y++) {
     for (let X = 0; X < W; X++) {
       let r = 0;
       let g = 0;
       let b = 0;
+      let y2 = 0;
       for (let dy = 0; dy < f; dy++) {
         let p = ((Y * f + dy) * img.width + X * f) * 3;
         for (let dx = 0; dx < f; dx++, p += 3) {
-          r += img.rgb[p];
-          g += img.rgb[p + 1];
-          b += img.rgb[p + 2];
+          const R = img.rgb[p];
+          const G = img.rgb[p + 1];
+          const B = img.rgb[p + 2];
+          r += R;
+          g += G;
+          b += B;
+          const y = 0.299 * R + 0.587 * G + 0.114 * B;
+          y2 += y * y;
         }
       }
       const o = (Y * W + X) * 3;
       out[o] = r * inv;
       out[o + 1] = g * inv;
       out[o + 2] = b * inv;
+      const mean = (0.299 * r + 0.587 * g + 0.114 * b) * inv;
+      texture[Y * W + X] = Math.sqrt(Math.max(0, y2 * inv - mean * mean));
     }
   }
-  return { width: W, height: H, rgb: out };
+  return { width: W, height: H, rgb: out, texture };
 }
 
 function kmeans(points: Float32Array, k: number, iterations = 8): Float32Array {
@@ -229,9 +252,97 @@ function tidy(m: Uint8Array, w: number, h: number, minArea: number, maxHole: num
   return out;
 }
 
+/**
+ * Removes from `skin` what is cloth: a skin-coloured region as large as a body (more than a tenth of
+ * the person, its middle below the top third) is a tan or camel suit. Its colour is learnt from its
+ * lower two thirds; what in it stands well apart from that colour (a face, hands) stays skin.
+ */
+function dropClothFromSkin(skin: Uint8Array, background: Uint8Array, lab: Float32Array, w: number, h: number): void {
+  let personArea = 0;
+  let top = h;
+  let bottom = -1;
+  for (let i = 0; i < w * h; i++) {
+    if (background[i]) continue;
+    personArea++;
+    const y = (i / w) | 0;
+    if (y < top) top = y;
+    bottom = y;
+  }
+  if (!personArea) return;
+  // A patterned or heathered tan suit passes the skin rule only here and there: its speckles are joined
+  // into the one region they are before regions are measured.
+  const r = Math.max(1, Math.round(Math.max(w, h) / 128));
+  const joined = morph(morph(skin, w, h, r, true), w, h, r, false);
+  for (let i = 0; i < w * h; i++) if (background[i]) joined[i] = 0;
+  const seen = new Uint8Array(w * h);
+  const stack = new Int32Array(w * h);
+  const region: number[] = [];
+  for (let s = 0; s < w * h; s++) {
+    if (!joined[s] || seen[s]) continue;
+    region.length = 0;
+    let sp = 0;
+    let ySum = 0;
+    stack[sp++] = s;
+    seen[s] = 1;
+    while (sp) {
+      const i = stack[--sp];
+      region.push(i);
+      const x = i % w;
+      const y = (i - x) / w;
+      ySum += y;
+      if (x > 0 && joined[i - 1] && !seen[i - 1]) (seen[i - 1] = 1), (stack[sp++] = i - 1);
+      if (x < w - 1 && joined[i + 1] && !seen[i + 1]) (seen[i + 1] = 1), (stack[sp++] = i + 1);
+      if (y > 0 && joined[i - w] && !seen[i - w]) (seen[i - w] = 1), (stack[sp++] = i - w);
+      if (y < h - 1 && joined[i + w] && !seen[i + w]) (seen[i + w] = 1), (stack[sp++] = i + w);
+    }
+    if (region.length <= 0.1 * personArea || ySum / region.length <= top + (bottom - top) / 3) continue;
+
+    // The cloth's colour and spread, from the region below its top third (where there is no face);
+    // what in the region stands well apart from it (the face, the hands) stays skin.
+    let rTop = h;
+    let rBottom = 0;
+    for (const i of region) {
+      const y = (i / w) | 0;
+      if (y < rTop) rTop = y;
+      if (y > rBottom) rBottom = y;
+    }
+    const below = rTop + (rBottom - rTop) / 3;
+    const sum = new Float64Array(3);
+    const sum2 = new Float64Array(3);
+    let count = 0;
+    for (const i of region) {
+      if (!skin[i] || ((i / w) | 0) < below) continue;
+      for (let c = 0; c < 3; c++) {
+        sum[c] += lab[i * 3 + c];
+        sum2[c] += lab[i * 3 + c] ** 2;
+      }
+      count++;
+    }
+    if (!count) {
+      for (const i of region) skin[i] = 0;
+      continue;
+    }
+    const mean = Array.from(sum, (v) => v / count);
+    // Spreads have floors: a flat, evenly lit cloth must not make every shade of it an outlier.
+    const floors = [4, 1.5, 1.5];
+    const sd = mean.map((m, c) => Math.max(floors[c]!, Math.sqrt(Math.max(0, sum2[c]! / count - m * m))));
+    // Chroma only: a fold is the cloth darker; a face or a hand is redder or yellower. And skin comes
+    // in blobs: what stands apart only as lines a pixel or two thick (seams, an overcheck) is cloth.
+    const apart = new Uint8Array(w * h);
+    for (const i of region) {
+      if (!skin[i]) continue;
+      let d2 = 0;
+      for (let c = 1; c < 3; c++) d2 += ((lab[i * 3 + c] - mean[c]!) / sd[c]!) ** 2;
+      if (d2 >= 3.5 * 3.5) apart[i] = 1;
+    }
+    const blobs = morph(morph(apart, w, h, 1, false), w, h, 1, true);
+    for (const i of region) if (!blobs[i]) skin[i] = 0;
+  }
+}
+
 /** The garment (jacket and trousers) as a 0/1 mask over the working copy. */
-export function suggestGarmentMaskSmall(img: RgbImage, debug?: Record<string, Uint8Array>): Uint8Array {
-  const { width: w, height: h, rgb } = img;
+export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array }, debug?: Record<string, Uint8Array>): Uint8Array {
+  const { width: w, height: h, rgb, texture: blockTexture } = img;
   const n = w * h;
   const lab = new Float32Array(n * 3);
   for (let i = 0; i < n; i++) labOf(rgb[i * 3], rgb[i * 3 + 1], rgb[i * 3 + 2], lab, i * 3);
@@ -263,20 +374,39 @@ export function suggestGarmentMaskSmall(img: RgbImage, debug?: Record<string, Ui
     tol2[c] = t * t;
   }
   // Walls and backdrops are smooth; cloth has weave, pattern and folds: a textured pixel is not
-  // background even in the wall's colour (a grey suit before a grey wall).
+  // background even in the wall's colour (a grey suit before a grey wall). Texture is seen twice: as
+  // steps between working pixels, and as the spread within each block the working copy averaged
+  // (a glen check averages to a flat grey, but its blocks are far busier than the wall's).
+  let textureCap = Infinity;
+  if (blockTexture) {
+    const t = border.map((p) => blockTexture[p]).sort((a, b) => a - b);
+    textureCap = 2 * t[Math.floor(0.9 * (t.length - 1))] + 2;
+  }
   const bgLike = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const x = i % w;
     const L = lab[i * 3];
-    let texture = 0;
-    if (x > 0) texture = Math.max(texture, Math.abs(L - lab[(i - 1) * 3]));
-    if (x < w - 1) texture = Math.max(texture, Math.abs(L - lab[(i + 1) * 3]));
-    if (i >= w) texture = Math.max(texture, Math.abs(L - lab[(i - w) * 3]));
-    if (i < n - w) texture = Math.max(texture, Math.abs(L - lab[(i + w) * 3]));
+    // Steps across and along: texture is busy both ways; one straight edge (where a wall meets the
+    // floor) is busy one way only, and the pixels beside it are still the wall's or the floor's.
+    let across = 0;
+    let along = 0;
+    if (x > 0) across = Math.max(across, Math.abs(L - lab[(i - 1) * 3]));
+    if (x < w - 1) across = Math.max(across, Math.abs(L - lab[(i + 1) * 3]));
+    if (i >= w) along = Math.max(along, Math.abs(L - lab[(i - w) * 3]));
+    if (i < n - w) along = Math.max(along, Math.abs(L - lab[(i + w) * 3]));
+    const texture = Math.min(across, along);
     const { index, d2 } = nearest(bc, K, L, lab[i * 3 + 1], lab[i * 3 + 2]);
-    bgLike[i] = d2 <= tol2[index] && texture < 4 ? 1 : 0;
+    bgLike[i] = d2 <= tol2[index] && texture < 4 && !(blockTexture && blockTexture[i] > textureCap) ? 1 : 0;
   }
   const background = flood(w, h, border, bgLike, lab, 5);
+  // What the flood could not enter but is only a line or two thick (where a wall meets the floor) is
+  // background too: the person is opened by a pixel, and what that removes joins the background.
+  {
+    const rest = new Uint8Array(n);
+    for (let i = 0; i < n; i++) rest[i] = background[i] ? 0 : 1;
+    const opened = morph(morph(rest, w, h, 1, false), w, h, 1, true);
+    for (let i = 0; i < n; i++) if (!opened[i]) background[i] = 1;
+  }
 
   // 2. Skin: face, neck and hands (YCbCr box rule, robust across skin tones under even light).
   const skin = new Uint8Array(n);
@@ -289,6 +419,8 @@ export function suggestGarmentMaskSmall(img: RgbImage, debug?: Record<string, Ui
     // Beige and camel cloth pass the box rule too: skin is also clearly redder than green and blue.
     skin[i] = cb >= 77 && cb <= 127 && cr >= 137 && cr <= 173 && r > 60 && r - g > 0.14 * r && r - b > 0.25 * r ? 1 : 0;
   }
+  // A skin-coloured region as large as a body, below the head, is cloth (a tan or camel suit), not skin.
+  dropClothFromSkin(skin, background, lab, w, h);
   const skinGrown = morph(skin, w, h, 1, true);
   if (debug) Object.assign(debug, { background, skin });
 
@@ -334,6 +466,22 @@ export function suggestGarmentMaskSmall(img: RgbImage, debug?: Record<string, Ui
     }
   }
   const suitTol = Math.max(9, Math.min(22, 2.2 * Math.sqrt(s2 / Math.max(1, sn)) + 5));
+  // Where the suit's own pixels lie in lightness and chroma: a white shirt is neutral like a grey
+  // suit but far lighter than any of its folds; a navy tie is as dark but of another chroma. (No
+  // lower bound on lightness: seams and the outline's shadow are the suit, darker.)
+  const memberL: number[] = [];
+  const memberAb: number[] = [];
+  for (let j = 0; j < samples.length; j++) {
+    if (nearest(sc, SK, spts[j * 3], spts[j * 3 + 1], spts[j * 3 + 2]).index !== suit) continue;
+    const p = samples[j];
+    memberL.push(lab[p * 3]);
+    memberAb.push(Math.hypot(lab[p * 3 + 1] - sc[suit * 3 + 1], lab[p * 3 + 2] - sc[suit * 3 + 2]));
+  }
+  memberL.sort((a, b) => a - b);
+  memberAb.sort((a, b) => a - b);
+  const pick = (a: number[], q: number) => a[Math.floor(q * (a.length - 1))] ?? 0;
+  const lightest = pick(memberL, 0.98) + 10;
+  const chromaTol = Math.max(8, pick(memberAb, 0.9) + 5);
   const garment = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     if (!person[i]) continue;
@@ -343,7 +491,8 @@ export function suggestGarmentMaskSmall(img: RgbImage, debug?: Record<string, Ui
     const da = lab[i * 3 + 1] - sc[suit * 3 + 1];
     const db = lab[i * 3 + 2] - sc[suit * 3 + 2];
     const d = Math.sqrt(dl * dl + da * da + db * db);
-    if (hit.index === suit || d <= suitTol) garment[i] = 1;
+    const inRange = lab[i * 3] <= lightest && Math.hypot(da, db) <= chromaTol;
+    if ((hit.index === suit || d <= suitTol) && inRange) garment[i] = 1;
   }
 
   if (debug) Object.assign(debug, { person, garment });

@@ -8,13 +8,14 @@ import { SHADE_LEVELS, SHADE_ONE, type LevelName, type PanelSpec, type ViewLevel
 export type PanelGrain = Pick<PanelSpec, 'grainAngle' | 'pxPerMm' | 'anchor' | 'squeeze'>;
 
 export interface NativeFields {
+  /** Size of the fields: the whole image, or the window they cover (see `window`). */
   width: number;
   height: number;
   /** Nominal px/mm at native size. */
   pxPerMm: number;
-  /** RGB beneath the cloth. */
+  /** RGB beneath the cloth, always the whole image. */
   base: Uint8Array;
-  /** RGBA over the cloth, or undefined. */
+  /** RGBA over the cloth, or undefined (the whole image). */
   overlay?: Uint8Array;
   /** Union cloth coverage 0..255. */
   coverage: Uint8Array;
@@ -26,6 +27,13 @@ export interface NativeFields {
   dispX: Float32Array;
   dispY: Float32Array;
   panels: PanelGrain[];
+  /**
+   * When the cloth fields cover only a window of the image (a client's photo: its garment and a
+   * margin), where that window lies in an image of `fullWidth` × `fullHeight`. `x` and `y` must be
+   * multiples of 4 (the coarsest level's factor) so every level's pixel blocks line up, and the
+   * window must reach past the garment by a few pixels (nothing is cut off at its edges).
+   */
+  window?: { x: number; y: number; fullWidth: number; fullHeight: number };
 }
 
 export const LEVEL_FACTORS: Record<LevelName, number> = { full: 1, preview: 2, thumb: 4 };
@@ -33,6 +41,8 @@ export const LEVEL_FACTORS: Record<LevelName, number> = { full: 1, preview: 2, t
 /** Native texture coordinates (in texture px at the view's nominal px/mm) for every cloth pixel. */
 function nativeUV(f: NativeFields): { u: Float32Array; v: Float32Array } {
   const { width: w, height: h } = f;
+  const ox = f.window?.x ?? 0;
+  const oy = f.window?.y ?? 0;
   const u = new Float32Array(w * h);
   const v = new Float32Array(w * h);
   const rot = f.panels.map((p) => {
@@ -48,8 +58,8 @@ function nativeUV(f: NativeFields): { u: Float32Array; v: Float32Array } {
       const pid = f.panelOf[i];
       if (pid === 255) continue;
       const r = rot[pid];
-      const qx = x + 0.5 + f.dispX[i] - r.ax;
-      const qy = y + 0.5 + f.dispY[i] - r.ay;
+      const qx = ox + x + 0.5 + f.dispX[i] - r.ax;
+      const qy = oy + y + 0.5 + f.dispY[i] - r.ay;
       // Texture v runs along the grain (warp); u across it (weft). The body turning away compresses weft.
       u[i] = ((qx * r.c - qy * r.s) * r.k) / r.sq;
       v[i] = (qx * r.s + qy * r.c) * r.k;
@@ -67,27 +77,71 @@ async function resizeRaw(data: Uint8Array, w: number, h: number, channels: 3 | 4
   return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }
 
-async function buildLevel(f: NativeFields, uv: { u: Float32Array; v: Float32Array }, factor: number): Promise<ViewLevel> {
+/** The cloth of one level as sparse arrays, before shading is normalised. */
+interface LevelCloth {
+  pix: Int32Array;
+  cov: Float32Array;
+  panel: Uint8Array;
+  u: Float32Array;
+  v: Float32Array;
+  shade: Float32Array;
+  count: number;
+}
+
+/** Full level: one native pixel per level pixel, no averaging. */
+function clothAtFactor1(f: NativeFields, uv: { u: Float32Array; v: Float32Array }, W: number, H: number, ox: number, oy: number): LevelCloth {
   const { width: w, height: h } = f;
-  const W = Math.floor(w / factor);
-  const H = Math.floor(h / factor);
-  const n = W * H;
+  let count = 0;
+  for (let i = 0; i < w * h; i++) if (f.coverage[i]) count++;
+  const out: LevelCloth = { pix: new Int32Array(count), cov: new Float32Array(count), panel: new Uint8Array(count), u: new Float32Array(count), v: new Float32Array(count), shade: new Float32Array(count), count };
+  let k = 0;
+  const yEnd = Math.min(h, H - oy);
+  const xEnd = Math.min(w, W - ox);
+  for (let y = 0; y < yEnd; y++) {
+    for (let x = 0; x < xEnd; x++) {
+      const i = y * w + x;
+      const c = f.coverage[i];
+      if (!c) continue;
+      out.pix[k] = (y + oy) * W + (x + ox);
+      out.cov[k] = c;
+      out.panel[k] = f.panelOf[i];
+      out.shade[k] = f.shade[i];
+      out.u[k] = uv.u[i] - 0.5;
+      out.v[k] = uv.v[i] - 0.5;
+      k++;
+    }
+  }
+  out.count = k;
+  return out;
+}
+
+/** A coarser level: each level pixel averages a factor × factor block of native pixels. */
+function clothAtFactor(f: NativeFields, uv: { u: Float32Array; v: Float32Array }, factor: number, W: number, H: number, ox: number, oy: number): LevelCloth {
+  const { width: w, height: h } = f;
+  // Level pixels whose blocks lie in the window (its origin is a multiple of the factor).
+  const X0 = ox / factor;
+  const Y0 = oy / factor;
+  const X1 = Math.min(W, Math.floor((ox + w) / factor));
+  const Y1 = Math.min(H, Math.floor((oy + h) / factor));
+  const cap = Math.max(0, (X1 - X0) * (Y1 - Y0));
+  const out: LevelCloth = { pix: new Int32Array(cap), cov: new Float32Array(cap), panel: new Uint8Array(cap), u: new Float32Array(cap), v: new Float32Array(cap), shade: new Float32Array(cap), count: 0 };
   const npanels = f.panels.length;
-  const covL = new Float32Array(n);
-  const panelL = new Uint8Array(n).fill(255);
-  const shadeL = new Float32Array(n);
-  const uL = new Float32Array(n);
-  const vL = new Float32Array(n);
   const acc = new Float32Array(npanels);
   const inv = 1 / (factor * factor);
   let count = 0;
-  for (let Y = 0; Y < H; Y++) {
-    for (let X = 0; X < W; X++) {
+  const onePanel = npanels === 1;
+  for (let Y = Y0; Y < Y1; Y++) {
+    for (let X = X0; X < X1; X++) {
       let covSum = 0;
       let shadeSum = 0;
+      let su = 0;
+      let sv = 0;
+      let sn = 0;
       acc.fill(0);
+      const bx = X * factor - ox;
+      const by = Y * factor - oy;
       for (let dy = 0; dy < factor; dy++) {
-        const row = (Y * factor + dy) * w + X * factor;
+        const row = (by + dy) * w + bx;
         for (let dx = 0; dx < factor; dx++) {
           const i = row + dx;
           const c = f.coverage[i];
@@ -95,68 +149,78 @@ async function buildLevel(f: NativeFields, uv: { u: Float32Array; v: Float32Arra
           covSum += c;
           shadeSum += f.shade[i] * c;
           acc[f.panelOf[i]] += c;
-        }
-      }
-      if (covSum === 0) continue;
-      let best = 0;
-      for (let p = 1; p < npanels; p++) if (acc[p] > acc[best]) best = p;
-      let su = 0;
-      let sv = 0;
-      let sn = 0;
-      for (let dy = 0; dy < factor; dy++) {
-        const row = (Y * factor + dy) * w + X * factor;
-        for (let dx = 0; dx < factor; dx++) {
-          const i = row + dx;
-          if (f.coverage[i] && f.panelOf[i] === best) {
+          // One panel (a photo's garment): it is the best, so its coordinates are summed in this pass.
+          if (onePanel && f.panelOf[i] === 0) {
             su += uv.u[i];
             sv += uv.v[i];
             sn++;
           }
         }
       }
-      const j = Y * W + X;
-      covL[j] = covSum * inv;
-      shadeL[j] = shadeSum / covSum;
-      panelL[j] = best;
+      if (covSum === 0) continue;
+      let best = 0;
+      if (!onePanel) {
+        for (let p = 1; p < npanels; p++) if (acc[p] > acc[best]) best = p;
+        for (let dy = 0; dy < factor; dy++) {
+          const row = (by + dy) * w + bx;
+          for (let dx = 0; dx < factor; dx++) {
+            const i = row + dx;
+            if (f.coverage[i] && f.panelOf[i] === best) {
+              su += uv.u[i];
+              sv += uv.v[i];
+              sn++;
+            }
+          }
+        }
+      }
+      out.pix[count] = Y * W + X;
+      out.cov[count] = covSum * inv;
+      out.shade[count] = shadeSum / covSum;
+      out.panel[count] = best;
       // Texel i holds the cloth over [i, i+1): its centre is i + 0.5, where bilinear weights it fully.
-      uL[j] = su / sn / factor - 0.5;
-      vL[j] = sv / sn / factor - 0.5;
+      out.u[count] = su / sn / factor - 0.5;
+      out.v[count] = sv / sn / factor - 0.5;
       count++;
     }
   }
+  out.count = count;
+  return out;
+}
+
+async function buildLevel(f: NativeFields, uv: { u: Float32Array; v: Float32Array }, factor: number): Promise<ViewLevel> {
+  const fullW = f.window?.fullWidth ?? f.width;
+  const fullH = f.window?.fullHeight ?? f.height;
+  const ox = f.window?.x ?? 0;
+  const oy = f.window?.y ?? 0;
+  if (ox % 4 || oy % 4) throw new Error('a template window must start at multiples of 4');
+  const W = Math.floor(fullW / factor);
+  const H = Math.floor(fullH / factor);
+  const cloth = factor === 1 ? clothAtFactor1(f, uv, W, H, ox, oy) : clothAtFactor(f, uv, factor, W, H, ox, oy);
+  const count = cloth.count;
   // Normalise: coverage-weighted mean of the shading over the whole garment is exactly 1 in linear light,
   // so the rendered garment's mean colour is the cloth's mean colour.
   let wsum = 0;
   let ssum = 0;
-  for (let j = 0; j < n; j++) {
-    if (covL[j] > 0) {
-      wsum += covL[j];
-      ssum += covL[j] * shadeL[j];
-    }
+  for (let j = 0; j < count; j++) {
+    wsum += cloth.cov[j];
+    ssum += cloth.cov[j] * cloth.shade[j];
   }
   const norm = wsum > 0 ? wsum / ssum : 1;
-  const pix = new Int32Array(count);
+  const pix = cloth.pix.length === count ? cloth.pix : cloth.pix.slice(0, count);
   const cov = new Uint8Array(count);
-  const panel = new Uint8Array(count);
-  const u = new Float32Array(count);
-  const v = new Float32Array(count);
+  const panel = cloth.panel.length === count ? cloth.panel : cloth.panel.slice(0, count);
+  const u = cloth.u.length === count ? cloth.u : cloth.u.slice(0, count);
+  const v = cloth.v.length === count ? cloth.v : cloth.v.slice(0, count);
   const shadeQ = new Uint16Array(count);
   const shadeHist = new Float64Array(SHADE_LEVELS);
-  let k = 0;
-  for (let j = 0; j < n; j++) {
-    if (!(covL[j] > 0)) continue;
-    const c = Math.max(1, Math.min(255, Math.round(covL[j])));
-    const q = Math.max(0, Math.min(SHADE_LEVELS - 1, Math.round(shadeL[j] * norm * SHADE_ONE)));
-    pix[k] = j;
+  for (let k = 0; k < count; k++) {
+    const c = Math.max(1, Math.min(255, Math.round(cloth.cov[k])));
+    const q = Math.max(0, Math.min(SHADE_LEVELS - 1, Math.round(cloth.shade[k] * norm * SHADE_ONE)));
     cov[k] = c;
-    panel[k] = panelL[j];
-    u[k] = uL[j];
-    v[k] = vL[j];
     shadeQ[k] = q;
     shadeHist[q] += c / 255;
-    k++;
   }
-  const { base, overlayPix, overlayRgba } = await surroundingsLevel(f.base, f.overlay, w, h, factor);
+  const { base, overlayPix, overlayRgba } = await surroundingsLevel(f.base, f.overlay, fullW, fullH, factor);
   return {
     width: W,
     height: H,

@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { createComposeEngine } from '../../src/engines/compose/index.ts';
 import { TEST_TEMPLATE_CACHE } from '../../src/engines/compose/test-helpers.ts';
 import type { FabricSpec } from '../../src/engines/types.ts';
+import { floodRegion } from '../../web/src/studio/wand.ts';
 
 export interface ClientPhoto {
   width: number;
@@ -144,4 +145,48 @@ export function iou(a: Uint8Array, b: Uint8Array): number {
     union += x | y;
   }
   return union ? inter / union : 1;
+}
+
+/** Test photos for the suggested mask (its unit test and the bench quote IoU on these). */
+export const MASK_SCENES: PhotoScene[] = [
+  { cut: 'single-breasted', view: 'front', suit: { hex: '#7A7468', design: { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.2 } } },
+  { cut: 'double-breasted', view: 'front', suit: { hex: '#1F2A44', design: { weave: 'twill', pattern: 'pinstripe', threadMm: 0.22, repeatMm: 12 } }, wall: [[230, 220, 200], [180, 170, 150]] },
+  { cut: 'three-piece', view: 'three-quarter', suit: { hex: '#5A5F66', design: { weave: 'twill', pattern: 'glencheck', threadMm: 0.25 } }, skin: [141, 85, 36] },
+  { cut: 'single-breasted', view: 'three-quarter', suit: { hex: '#C8B89A', design: { weave: 'plain', pattern: 'solid', threadMm: 0.25 } }, wall: [[90, 100, 110], [60, 64, 70]] },
+  // The studio e2e's client: a tan windowpane suit in front of a teal wall.
+  { cut: 'single-breasted', view: 'front', suit: { hex: '#A48763', design: { weave: 'plain', pattern: 'windowpane', threadMm: 0.3, repeatMm: 70, heather: 0.12, sheen: 0.05 } }, wall: [[38, 110, 118], [30, 88, 95]] },
+];
+
+/**
+ * The studio e2e's client, made the same way (test/e2e/studio.e2e.test.ts): the catalogue's tan
+ * windowpane on the single-breasted front, its light-grey backdrop (what the wand takes from the four
+ * corners) recoloured to a teal wall with the backdrop's own shading. No head or hands: the collar and
+ * the shirt stand against the wall. JPEG, as uploaded.
+ */
+export async function makeTealWallClient(): Promise<ClientPhoto> {
+  const suit: FabricSpec = { hex: '#A48763', design: { weave: 'plain', pattern: 'windowpane', threadMm: 0.3, repeatMm: 70, heather: 0.12, sheen: 0.05 } };
+  const raw = await engine.renderRaw({ cut: 'single-breasted', view: 'front', fabric: suit }, 'full');
+  const maps = await engine.shadingMaps('single-breasted', 'front', suit.design, 'full');
+  const { width, height } = raw;
+  const n = width * height;
+  const rgba = new Uint8ClampedArray(n * 4);
+  for (let i = 0; i < n; i++) rgba.set([raw.rgb[i * 3]!, raw.rgb[i * 3 + 1]!, raw.rgb[i * 3 + 2]!, 255], i * 4);
+  const wall = new Uint8Array(n);
+  for (const [x, y] of [[2, 2], [width - 3, 2], [2, height - 3], [width - 3, height - 3]] as const) {
+    const region = floodRegion(rgba, width, height, x, y, 9);
+    if (region) for (let i = 0; i < n; i++) if (region.data[i]) wall[i] = 1;
+  }
+  const teal = [38, 110, 118];
+  const out = Buffer.from(raw.rgb);
+  for (let i = 0; i < n; i++) {
+    if (!wall[i]) continue;
+    const shade = raw.rgb[i * 3 + 1]! / 236;
+    for (let c = 0; c < 3; c++) out[i * 3 + c] = Math.min(255, Math.round(teal[c]! * shade));
+  }
+  const jpeg = await sharp(out, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
+  const rgb = new Uint8Array(await sharp(jpeg).raw().toBuffer());
+  const truth = new Uint8Array(n);
+  for (let i = 0; i < n; i++) truth[i] = maps.coverage[i]! >= 128 ? 1 : 0;
+  const png = await sharp(rgb, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return { width, height, rgb, truth, png, jpeg };
 }

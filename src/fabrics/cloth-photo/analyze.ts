@@ -14,9 +14,9 @@
  * Pure: typed arrays in, typed arrays out; safe to run in a worker thread.
  */
 import { SRGB8_TO_LINEAR, linearToSrgb8 } from '../color.ts';
-import { findPeriod, repeatNear } from '../swatch.ts';
+import { axisProfilesSrgb8, periodOf, repeatNearOf } from '../swatch.ts';
 import { apply, fitPlane, invert, type LatticeSample, type Mat3 } from './geometry.ts';
-import { lineResidual, straighteningMap } from './lines.ts';
+import { LINE_EVERY, lineResidual, lineSampleBuffers, straighteningMap, type LineSamples } from './lines.ts';
 import { segmentCloth } from './segment.ts';
 import { PATCH, patchSpectrum, threadLattice, threadLatticeNear, type ThreadLattice } from './spectrum.ts';
 
@@ -64,7 +64,11 @@ export interface ClothPhotoAnalysis {
   toPhoto: Mat3;
   /** How many patches showed a thread lattice, of how many looked at. */
   patches: { used: number; tried: number };
+  /** Wall time of each stage, ms (for the bench: where the time goes). */
+  stageMs: Record<ClothPhotoStage, number>;
 }
+
+export type ClothPhotoStage = 'segment' | 'lattice' | 'plane' | 'crop' | 'straighten' | 'resample' | 'repeat';
 
 export const DEFAULT_THREAD_MM = 0.28;
 const FOCAL_RATIO = 0.75;
@@ -73,6 +77,14 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
   if (!(width >= 64 && height >= 64) || rgb.length < width * height * 3) throw new Error(`expected a ${width}×${height} RGB photo`);
   const threadMm = opts.threadMm ?? DEFAULT_THREAD_MM;
   const maxSide = opts.maxSide ?? 1536;
+
+  const stageMs = {} as Record<ClothPhotoStage, number>;
+  let lap = performance.now();
+  const done = (stage: ClothPhotoStage) => {
+    const now = performance.now();
+    stageMs[stage] = Math.round((now - lap) * 10) / 10;
+    lap = now;
+  };
 
   // 1. The cloth, on a reduced copy.
   const k = Math.max(1, Math.ceil(Math.max(width, height) / 800));
@@ -94,7 +106,10 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
   if (!mn) throw new Error('no cloth found in the photo');
   const cx = ((mcx / mn + 0.5) * k), cy = ((mcy / mn + 0.5) * k);
 
-  // 2. Thread lattices in full-resolution patches inside the cloth.
+  done('segment');
+
+  // 2. Thread lattices in full-resolution patches inside the cloth. (Full resolution: a thread is
+  // 2–4 photo px, so any reduced copy would alias the weave away; 16 patches are 9 % of 12 MP.)
   let samples: LatticeSample[] = [];
   const spectra: Array<{ x: number; y: number; spectrum: Float64Array }> = [];
   const G = 4;
@@ -118,6 +133,8 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
       const lattice = threadLattice(spectrum);
       if (lattice) samples.push({ x: px, y: py, lattice });
     }
+
+  done('lattice');
 
   // 3. The plane.
   let H: Mat3; // photo px → cloth units (threads, or framing-derived units)
@@ -174,6 +191,8 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
   const pxPerUnit = 1 / unitsPerPx;
   const photoMmPerPx = unitMm * unitsPerPx;
 
+  done('plane');
+
   // 4. Largest rectangle of cloth in cloth coordinates.
   const corners = [[bx0, by0], [bx1, by0], [bx1, by1], [bx0, by1]].map(([x, y]) => apply(H, x, y));
   const uMin = Math.min(...corners.map((c) => c[0])), uMax = Math.max(...corners.map((c) => c[0]));
@@ -208,25 +227,27 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
   const shrink = pxPerUnit / outPerUnit;
   const m = Math.max(1, Math.floor(shrink));
   const source = prefilter(rgb, width, height, box, m);
-  let out = rectify(source, toPhoto, W, Hh);
-  // Stripes and check lines, where the cloth has them, take out what the lattice left. (Measured at
-  // full size: on a half-size copy a herringbone's fine diagonals alias and its lines read 10× less
-  // straight.)
-  const residual = lineResidual(lumaOf(out, W, Hh), W, Hh);
-  if (residual.vertical || residual.horizontal) {
-    toPhoto = mul(toPhoto, straighteningMap(residual, W, Hh));
-    out = rectify(source, toPhoto, W, Hh);
-  }
+  done('crop');
+  // Stripes and check lines, where the cloth has them, take out what the lattice left. Measured at
+  // full output size (on a half-size copy a herringbone's fine diagonals alias and its lines read
+  // 10× less straight), but only along the rows and columns the measure reads.
+  const lines = lineSampleBuffers(W, Hh);
+  sampleLines(source, toPhoto, lines);
+  const residual = lineResidual(lines);
+  if (residual.vertical || residual.horizontal) toPhoto = mul(toPhoto, straighteningMap(residual, W, Hh));
+  done('straighten');
+  const out = rectify(source, toPhoto, W, Hh);
+  done('resample');
   const mmPerPx = unitMm / outPerUnit;
 
-  // Repeat of the pattern, from the rectified cloth.
-  const lin = new Float32Array(out.length);
-  for (let i = 0; i < out.length; i++) lin[i] = SRGB8_TO_LINEAR[out[i]];
-  let rx = findPeriod(lin, W, Hh, 'x'), ry = findPeriod(lin, W, Hh, 'y');
+  // Repeat of the pattern, from the rectified cloth (its profiles, summed in linear light).
+  const profiles = axisProfilesSrgb8(out, W, Hh);
+  let rx = periodOf(profiles.x), ry = periodOf(profiles.y);
   // A check is woven square more often than not: when one axis shows a repeat the other could only
   // show a fraction of (the cloth is too short that way to hold it twice), test that repeat there.
-  if (rx > 1.5 * ry && ry > 0 && rx > Hh / 2) ry = repeatNear(lin, W, Hh, 'y', rx) || ry;
-  else if (ry > 1.5 * rx && rx > 0 && ry > W / 2) rx = repeatNear(lin, W, Hh, 'x', ry) || rx;
+  if (rx > 1.5 * ry && ry > 0 && rx > Hh / 2) ry = repeatNearOf(profiles.y, rx) || ry;
+  else if (ry > 1.5 * rx && rx > 0 && ry > W / 2) rx = repeatNearOf(profiles.x, ry) || rx;
+  done('repeat');
 
   const dirU = apply(Hinv, u0c + 1, v0c);
   const rotationDeg = (Math.atan2(dirU[1] - cy, dirU[0] - cx) * 180) / Math.PI;
@@ -251,13 +272,8 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
     rectified: { rgb: out, width: W, height: Hh, widthMm: W * mmPerPx },
     toPhoto,
     patches: { used: good.length, tried },
+    stageMs,
   };
-}
-
-function lumaOf(rgb: Uint8Array, w: number, h: number): Float32Array {
-  const out = new Float32Array(w * h);
-  for (let p = 0; p < w * h; p++) out[p] = 0.299 * rgb[p * 3] + 0.587 * rgb[p * 3 + 1] + 0.114 * rgb[p * 3 + 2];
-  return out;
 }
 
 function mul(A: Mat3, B: Mat3): Mat3 {
@@ -373,42 +389,76 @@ function prefilter(rgb: Uint8Array, w: number, h: number, box: ClothBox, m: numb
   return { lin, rgb, width: bw, height: bh, ox: box.left, oy: box.top, m };
 }
 
-/** The rectified cloth: each output px the bilinear sample, in linear light, of the source. */
-function rectify(src: Source, T: Mat3, W: number, H: number): Uint8Array {
-  const { width: bw, height: bh, ox, oy, m } = src;
-  // Linear light to sample from: the prefiltered box, or the photo's bytes through the table.
-  const lin: ArrayLike<number> = src.lin ?? src.rgb;
-  const lut = src.lin ? IDENTITY : SRGB8_TO_LINEAR;
-  const out = new Uint8Array(W * H * 3);
-  const [t0, t1, t2, t3, t4, t5, t6, t7, t8] = T;
-  const im = 1 / m, xMax = bw - 1.001, yMax = bh - 1.001, row = bw * 3;
-  let o = 0;
-  for (let Y = 0; Y < H; Y++) {
-    const yc = Y + 0.5;
-    // Numerators and denominator are linear in x along a row: step them instead of recomputing.
-    let nx = t0 * 0.5 + t1 * yc + t2, ny = t3 * 0.5 + t4 * yc + t5, dn = t6 * 0.5 + t7 * yc + t8;
-    for (let X = 0; X < W; X++, nx += t0, ny += t3, dn += t6, o += 3) {
-      const iw = 1 / dn;
-      let sx = (nx * iw - ox) * im - 0.5, sy = (ny * iw - oy) * im - 0.5;
+/**
+ * Output px X0, X0 + step, … < X1 of row Y, through T (output px → photo px), as 8-bit sRGB at
+ * out[o…]: each the bilinear sample, in linear light, of the source. One loop per kind of source,
+ * so each stays monomorphic (the photo's bytes through the table, or the prefiltered linear box).
+ */
+function sampleSpan(src: Source, T: Mat3, Y: number, X0: number, X1: number, step: number, out: Uint8Array, o: number): void {
+  const yc = Y + 0.5;
+  const nx0 = T[1] * yc + T[2], ny0 = T[4] * yc + T[5], dn0 = T[7] * yc + T[8];
+  const t0 = T[0], t3 = T[3], t6 = T[6];
+  const xMax = src.width - 1.001, yMax = src.height - 1.001, row = src.width * 3;
+  if (src.lin) {
+    const lin = src.lin, ox = src.ox, oy = src.oy, im = 1 / src.m;
+    for (let X = X0; X < X1; X += step, o += 3) {
+      const xc = X + 0.5;
+      const iw = 1 / (t6 * xc + dn0);
+      let sx = ((t0 * xc + nx0) * iw - ox) * im - 0.5, sy = ((t3 * xc + ny0) * iw - oy) * im - 0.5;
       sx = sx < 0 ? 0 : sx > xMax ? xMax : sx;
       sy = sy < 0 ? 0 : sy > yMax ? yMax : sy;
       const x0 = sx | 0, y0 = sy | 0, fx = sx - x0, fy = sy - y0;
       const a = y0 * row + x0 * 3, c = a + row;
       const wa = (1 - fx) * (1 - fy), wb = fx * (1 - fy), wc = (1 - fx) * fy, wd = fx * fy;
-      if (lut === IDENTITY) {
-        out[o] = linearToSrgb8(lin[a] * wa + lin[a + 3] * wb + lin[c] * wc + lin[c + 3] * wd);
-        out[o + 1] = linearToSrgb8(lin[a + 1] * wa + lin[a + 4] * wb + lin[c + 1] * wc + lin[c + 4] * wd);
-        out[o + 2] = linearToSrgb8(lin[a + 2] * wa + lin[a + 5] * wb + lin[c + 2] * wc + lin[c + 5] * wd);
-      } else {
-        for (let ch = 0; ch < 3; ch++) out[o + ch] = linearToSrgb8(lut[lin[a + ch]] * wa + lut[lin[a + 3 + ch]] * wb + lut[lin[c + ch]] * wc + lut[lin[c + 3 + ch]] * wd);
-      }
+      out[o] = linearToSrgb8(lin[a] * wa + lin[a + 3] * wb + lin[c] * wc + lin[c + 3] * wd);
+      out[o + 1] = linearToSrgb8(lin[a + 1] * wa + lin[a + 4] * wb + lin[c + 1] * wc + lin[c + 4] * wd);
+      out[o + 2] = linearToSrgb8(lin[a + 2] * wa + lin[a + 5] * wb + lin[c + 2] * wc + lin[c + 5] * wd);
+    }
+  } else {
+    const rgb = src.rgb, lut = SRGB8_TO_LINEAR;
+    for (let X = X0; X < X1; X += step, o += 3) {
+      const xc = X + 0.5;
+      const iw = 1 / (t6 * xc + dn0);
+      let sx = (t0 * xc + nx0) * iw - 0.5, sy = (t3 * xc + ny0) * iw - 0.5;
+      sx = sx < 0 ? 0 : sx > xMax ? xMax : sx;
+      sy = sy < 0 ? 0 : sy > yMax ? yMax : sy;
+      const x0 = sx | 0, y0 = sy | 0, fx = sx - x0, fy = sy - y0;
+      const a = y0 * row + x0 * 3, c = a + row;
+      const wa = (1 - fx) * (1 - fy), wb = fx * (1 - fy), wc = (1 - fx) * fy, wd = fx * fy;
+      out[o] = linearToSrgb8(lut[rgb[a]] * wa + lut[rgb[a + 3]] * wb + lut[rgb[c]] * wc + lut[rgb[c + 3]] * wd);
+      out[o + 1] = linearToSrgb8(lut[rgb[a + 1]] * wa + lut[rgb[a + 4]] * wb + lut[rgb[c + 1]] * wc + lut[rgb[c + 4]] * wd);
+      out[o + 2] = linearToSrgb8(lut[rgb[a + 2]] * wa + lut[rgb[a + 5]] * wb + lut[rgb[c + 2]] * wc + lut[rgb[c + 5]] * wd);
     }
   }
+}
+
+/** The rectified cloth, W × H, interleaved sRGB. */
+function rectify(src: Source, T: Mat3, W: number, H: number): Uint8Array {
+  const out = new Uint8Array(W * H * 3);
+  for (let Y = 0; Y < H; Y++) sampleSpan(src, T, Y, 0, W, 1, out, Y * W * 3);
   return out;
 }
 
-/** Marks a source already in linear light (no table to go through). */
-const IDENTITY = new Float32Array(0);
+/**
+ * What lineResidual reads of the cloth rectified through T (its luma, as the rectified bytes would
+ * give it): every LINE_EVERY-th row whole, and every LINE_EVERY-th px of the other rows — a third
+ * of the resampling a whole rectified copy would take.
+ */
+function sampleLines(src: Source, T: Mat3, lines: LineSamples): void {
+  const { w: W, h: H, rows, cols } = lines;
+  const buf = new Uint8Array(W * 3);
+  for (let Y = 0; Y < H; Y++) {
+    const whole = Y % LINE_EVERY === 0;
+    sampleSpan(src, T, Y, 0, W, whole ? 1 : LINE_EVERY, buf, 0);
+    if (whole) {
+      const r = (Y / LINE_EVERY) * W;
+      for (let X = 0; X < W; X++) rows[r + X] = 0.299 * buf[X * 3] + 0.587 * buf[X * 3 + 1] + 0.114 * buf[X * 3 + 2];
+      for (let i = 0, X = 0; X < W; i++, X += LINE_EVERY) cols[i * H + Y] = rows[r + X];
+    } else {
+      for (let i = 0, o = 0; i * LINE_EVERY < W; i++, o += 3) cols[i * H + Y] = 0.299 * buf[o] + 0.587 * buf[o + 1] + 0.114 * buf[o + 2];
+    }
+  }
+}
 
 /**
  * Fallback orientation when no weave is resolved: the dominant edge direction of the cloth (stripes,

@@ -22,37 +22,57 @@ export interface LineResidual {
 
 const STEP = 0.005; // radians between trial angles (≈ 0.29°), refined by a parabola
 const SPAN = 7; // trials each way: ±2°
+/** Every LINE_EVERY-th row (and column) is read: lines run across many, so that is plenty. */
+export const LINE_EVERY = 6;
 
 /**
- * The angle (radians; positive: x grows with y) at which
- * the columns of a band line up best: the column-mean profile is sharpest (largest variance) when
- * summed along the lines. Returns null when the profile is no sharper along the best angle than
- * across the trials (no lines there).
+ * The luminance the residual reads, and only that: every LINE_EVERY-th row of the rectified cloth
+ * (`rows`, row j is row j·LINE_EVERY, w long) and every LINE_EVERY-th column (`cols`, column i is
+ * column i·LINE_EVERY, h long, contiguous).
  */
-function bandAngle(luma: Float32Array, w: number, x0: number, x1: number, y0: number, y1: number): number | null {
+export interface LineSamples {
+  rows: Float32Array;
+  cols: Float32Array;
+  w: number;
+  h: number;
+}
+
+export function lineSampleBuffers(w: number, h: number): LineSamples {
+  return { rows: new Float32Array(Math.ceil(h / LINE_EVERY) * w), cols: new Float32Array(Math.ceil(w / LINE_EVERY) * h), w, h };
+}
+
+/**
+ * The angle (radians; positive: x grows with y) at which the columns of a band line up best: the
+ * column-mean profile is sharpest (largest variance) when summed along the lines. `lines` holds the
+ * sampled rows (row j at y = j·LINE_EVERY of an image `len` tall), each `w` long; the band is
+ * x0..x1. Returns null when the profile is no sharper along the best angle than across the trials
+ * (no lines there).
+ */
+function bandAngle(lines: Float32Array, w: number, x0: number, x1: number, len: number): number | null {
   const prof = new Float64Array(w + 2 * 64);
-  const cnt = new Float64Array(w + 2 * 64);
+  const cnt = new Float64Array(w + 2 * 64 + 1);
   const vars: number[] = [];
-  const yc = (y0 + y1) / 2;
-  const need = ((y1 - y0) / 6) * 0.9;
+  const yc = len / 2;
+  const need = (len / LINE_EVERY) * 0.9;
   for (let t = -SPAN; t <= SPAN; t++) {
     const tn = Math.tan(t * STEP);
     prof.fill(0);
     cnt.fill(0);
-    for (let y = y0; y < y1; y += 6) {
+    for (let y = 0, j = 0; y < len; y += LINE_EVERY, j++) {
       const shift = tn * (y - yc);
       // Math.round(x − shift) + 64 for every x of the row: the fraction is the same along it.
       const base = Math.round(x0 - shift) - x0 + 64;
-      const row = y * w;
-      for (let x = x0; x < x1; x++) {
-        prof[x + base] += luma[row + x];
-        cnt[x + base]++;
-      }
+      const row = j * w;
+      for (let x = x0; x < x1; x++) prof[x + base] += lines[row + x];
+      // Each row covers x0 + base .. x1 + base once: counted as a step up and down, summed below.
+      cnt[x0 + base]++;
+      cnt[x1 + base]--;
     }
-    let s = 0, s2 = 0, n = 0;
+    let s = 0, s2 = 0, n = 0, c = 0;
     for (let i = 0; i < prof.length; i++) {
-      if (cnt[i] < need) continue;
-      const v = prof[i] / cnt[i];
+      c += cnt[i];
+      if (c < need) continue;
+      const v = prof[i] / c;
       s += v; s2 += v * v; n++;
     }
     vars.push(n ? s2 / n - (s / n) ** 2 : 0);
@@ -67,20 +87,19 @@ function bandAngle(luma: Float32Array, w: number, x0: number, x1: number, y0: nu
   return (best - SPAN + off) * STEP;
 }
 
-/** `luma` of the rectified cloth, w × h. */
-export function lineResidual(luma: Float32Array, w: number, h: number): LineResidual {
+/** The residual turn of the lines of the rectified cloth, from its sampled luminance. */
+export function lineResidual(samples: LineSamples): LineResidual {
+  const { rows, cols, w, h } = samples;
   const half = Math.max(w, h) / 2;
-  // Horizontal lines are read as the vertical lines of the transposed cloth (rows stay contiguous).
-  const lumaT = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) lumaT[x * h + y] = luma[y * w + x];
   // Vertical lines: three column bands; the angle is how far x moves per y (a turn of the line).
+  // Horizontal lines are read the same way from the columns (the transposed cloth).
   const v: Array<[number, number]> = [], hz: Array<[number, number]> = [];
   for (let b = 0; b < 3; b++) {
     const x0 = Math.floor((b * w) / 3), x1 = Math.floor(((b + 1) * w) / 3);
-    const a = bandAngle(luma, w, x0, x1, 0, h);
+    const a = bandAngle(rows, w, x0, x1, h);
     if (a !== null) v.push([((x0 + x1) / 2 - w / 2) / half, a]);
     const y0 = Math.floor((b * h) / 3), y1 = Math.floor(((b + 1) * h) / 3);
-    const ah = bandAngle(lumaT, h, y0, y1, 0, w);
+    const ah = bandAngle(cols, h, y0, y1, w);
     if (ah !== null) hz.push([((y0 + y1) / 2 - h / 2) / half, ah]);
   }
   const fit = (pts: Array<[number, number]>) => {

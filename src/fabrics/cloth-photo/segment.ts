@@ -53,9 +53,10 @@ export function segmentCloth(rgb: Uint8Array, w: number, h: number): ClothMask {
   // are carried by the common ones around them.
   const r = Math.max(2, Math.round(Math.min(w, h) / 24));
   const smooth = boxBlur(score, w, h, r);
-  const ref: number[] = [];
-  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) ref.push(smooth[y * w + x]);
-  ref.sort((a, b) => a - b);
+  const ref = new Float32Array((y1 - y0) * (x1 - x0));
+  let q = 0;
+  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) ref[q++] = smooth[y * w + x];
+  ref.sort();
   const threshold = 0.25 * ref[Math.floor(ref.length * 0.1)];
   const mask = new Uint8Array(n);
   for (let p = 0; p < n; p++) mask[p] = smooth[p] >= threshold ? 1 : 0;

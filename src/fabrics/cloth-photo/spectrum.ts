@@ -5,7 +5,7 @@
  * the thread peaks must be, and look for them there: found, they give the local thread lattice (a
  * 2×2 Jacobian from photo px to threads) to a fraction of a percent.
  */
-import { fft2 } from './fft.ts';
+import { logPowerSpectrumReal } from './fft.ts';
 
 export interface ThreadLattice {
   /** Thread frequency across the warp ends (cycles per px), the more horizontal of the two. */
@@ -19,6 +19,7 @@ export interface ThreadLattice {
 }
 
 export const PATCH = 256;
+const LOG2_PATCH = 8;
 /** Power ratios over the ring's median that a thread peak (searched over a disc) and a wale peak
  * (searched over a few bins) must reach to be believed rather than noise. */
 const THREAD_MIN = 150;
@@ -27,13 +28,12 @@ const WALE_MIN = 40;
 const hann = new Float64Array(PATCH);
 for (let i = 0; i < PATCH; i++) hann[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / PATCH);
 
-const scratchRe = new Float64Array(PATCH * PATCH), scratchIm = new Float64Array(PATCH * PATCH);
+const scratch = new Float64Array(PATCH * PATCH);
 
 /** Power spectrum (log) of a PATCH² luminance patch, zero mean, Hann-windowed. */
 export function patchSpectrum(luma: Float32Array, w: number, x0: number, y0: number): Float64Array {
   const N = PATCH;
-  const re = scratchRe, im = scratchIm;
-  im.fill(0);
+  const re = scratch;
   let m = 0;
   for (let y = 0; y < N; y++) {
     const row = (y0 + y) * w + x0;
@@ -44,13 +44,14 @@ export function patchSpectrum(luma: Float32Array, w: number, x0: number, y0: num
     const row = (y0 + y) * w + x0, wy = hann[y];
     for (let x = 0; x < N; x++) re[y * N + x] = (luma[row + x] - m) * wy * hann[x];
   }
-  fft2(re, im, N);
   const p = new Float64Array(N * N);
-  for (let i = 0; i < N * N; i++) p[i] = Math.log(1e-9 + re[i] * re[i] + im[i] * im[i]);
+  logPowerSpectrumReal(re, N, p);
   return p;
 }
 
-const at = (p: Float64Array, fx: number, fy: number) => p[(((fy % PATCH) + PATCH) % PATCH) * PATCH + (((fx % PATCH) + PATCH) % PATCH)];
+// Bins wrap (negative frequencies at the top end); PATCH is a power of two, so & is the modulo.
+const WRAP = PATCH - 1;
+const at = (p: Float64Array, fx: number, fy: number) => p[((fy & WRAP) << LOG2_PATCH) + (fx & WRAP)];
 
 /** Sub-bin peak position by parabolas through the log-power on each axis. */
 function refine(p: Float64Array, fx: number, fy: number): [number, number] {
@@ -81,15 +82,18 @@ function localMax(p: Float64Array, fx: number, fy: number, radius: number): [num
 
 /** Median log-power of the ring of radius r (±2 bins): the floor a peak must rise above. */
 function ringFloor(p: Float64Array, r: number): number {
-  const vals: number[] = [];
-  const N = PATCH;
-  for (let k = 0; k < 180; k++) {
-    const t = (k / 180) * Math.PI;
-    vals.push(at(p, Math.round(r * Math.cos(t)), Math.round(r * Math.sin(t))));
-  }
-  vals.sort((x, y) => x - y);
-  return vals[vals.length >> 1] + 0 * N;
+  const vals = ringScratch;
+  for (let k = 0; k < RING; k++) vals[k] = at(p, Math.round(r * RING_COS[k]), Math.round(r * RING_SIN[k]));
+  vals.sort();
+  return vals[RING >> 1];
 }
+const RING = 180;
+const RING_COS = new Float64Array(RING), RING_SIN = new Float64Array(RING);
+for (let k = 0; k < RING; k++) {
+  RING_COS[k] = Math.cos((k / RING) * Math.PI);
+  RING_SIN[k] = Math.sin((k / RING) * Math.PI);
+}
+const ringScratch = new Float64Array(RING);
 
 /**
  * The thread lattice of one patch, or null when the weave is not resolved there. `minPeriod` is the

@@ -1,0 +1,66 @@
+/**
+ * Photo templates work their cloth fields out over the garment's bounding box only (a client's 12 MP
+ * photo would otherwise cost seconds): the template must be exactly the one made over the whole image,
+ * wherever the garment is — in the middle, against an edge, in a corner.
+ */
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { loadPhotoTemplate } from './photo.ts';
+import type { ViewLevel } from './types.ts';
+
+const W = 622;
+const H = 481;
+
+/** A photo with light and folds, and a mask made of the given ellipses (cx, cy, rx, ry). */
+async function scene(blobs: Array<[number, number, number, number]>) {
+  const rgb = Buffer.alloc(W * H * 3);
+  const grey = Buffer.alloc(W * H);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const i = y * W + x;
+      const fold = 0.75 + 0.25 * Math.sin(x / 9 + Math.sin(y / 23) * 2) * Math.cos(y / 17);
+      rgb[i * 3] = Math.round(200 * fold);
+      rgb[i * 3 + 1] = Math.round(170 * fold);
+      rgb[i * 3 + 2] = Math.round(150 * fold + (x % 7));
+      for (const [cx, cy, rx, ry] of blobs) if (((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1) grey[i] = 255;
+    }
+  }
+  const photo = await sharp(rgb, { raw: { width: W, height: H, channels: 3 } }).png().toBuffer();
+  const mask = await sharp(grey, { raw: { width: W, height: H, channels: 1 } }).png().toBuffer();
+  return { photo, mask };
+}
+
+function expectSameLevel(a: ViewLevel, b: ViewLevel) {
+  expect([a.width, a.height, a.pxPerMm]).toEqual([b.width, b.height, b.pxPerMm]);
+  for (const key of ['pix', 'cov', 'panel', 'u', 'v', 'shadeQ', 'shadeHist', 'base'] as const) {
+    const x = a[key];
+    const y = b[key];
+    expect(x.length, key).toBe(y.length);
+    let differ = 0;
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) differ++;
+    expect(differ, `${key}: elements that differ`).toBe(0);
+  }
+}
+
+describe('photo templates over the garment only', () => {
+  it.each([
+    ['in the middle', [[311, 240, 120, 150]]],
+    ['against the right and bottom edges, and a second piece in the top-left corner', [[590, 430, 90, 120], [30, 20, 45, 40]]],
+    ['a thin sliver one pixel from the left edge', [[1.5, 240, 3, 200]]],
+  ] as Array<[string, Array<[number, number, number, number]>]>)('are the whole image’s template, the garment %s', async (_name, blobs) => {
+    const { photo, mask } = await scene(blobs);
+    const opts = { cut: 'c', view: 'v', width: W, height: H, pxPerMm: 0.8, foldWarp: 30 };
+    const windowed = await loadPhotoTemplate(photo, mask, opts);
+    const whole = await loadPhotoTemplate(photo, mask, { ...opts, fieldsOver: 'whole' });
+    expect(windowed.levels.full.pix.length).toBeGreaterThan(1000);
+    expect(windowed.panels).toEqual(whole.panels);
+    for (const level of ['full', 'preview', 'thumb'] as const) expectSameLevel(windowed.levels[level], whole.levels[level]);
+  });
+
+  it('an empty mask is a template without cloth', async () => {
+    const { photo, mask } = await scene([]);
+    const cv = await loadPhotoTemplate(photo, mask, { width: W, height: H });
+    expect(cv.levels.full.pix.length).toBe(0);
+    expect(cv.levels.thumb.pix.length).toBe(0);
+  });
+});

@@ -97,6 +97,8 @@ const envSchema = z.object({
   UPLOAD_DECODES_WAITING_MAX: int(0, 1000).default(4),
   // Fast path: a preview-only POST /api/renders renders on the replica that received it.
   PREVIEW_DIRECT: bool.default(true),
+  // The live preview's memory of orders → finished renders (answered without a database read).
+  PREVIEW_MEMORY_MB: num(0, 1024).default(8),
   TEMPLATE_CACHE_DIR: z.string().min(1).optional(),
   // Drawn templates (one per cut, view and style options) kept in memory per render thread, and on disk.
   TEMPLATE_MEMORY_VIEWS: int(1, 256).default(8),
@@ -114,6 +116,10 @@ const envSchema = z.object({
   ADMIN_EMAIL: z.email({ message: 'expected an email address' }).transform((v) => v.toLowerCase()).default('admin@atelier.local'),
   SESSION_TTL_HOURS: num(0.01, 24 * 90).default(12),
   DEVICE_SESSION_TTL_DAYS: num(0.01, 400).default(30),
+  // A verified session is trusted this long without reading the database (0 = never); revocations
+  // reach it at once through NOTIFY, this is the bound when notifications are lost.
+  SESSION_CACHE_MS: int(0, 60_000).default(5000),
+  SESSION_CACHE_ENTRIES: int(0, 1_000_000).default(10_000),
   LEGACY_API: z.enum(['open', 'session'], { message: 'expected open or session' }).optional(),
   LOGIN_MAX_FAILURES: int(1, 1000).default(5),
   LOGIN_IP_MAX_FAILURES: int(1, 100_000).default(30),
@@ -257,6 +263,8 @@ export interface Config {
     templateCacheBytes: number;
     tileCacheBytes: number;
     previewDirect: boolean;
+    /** Bytes of the live preview's memory (order → cache keys → finished renders); 0 = off. */
+    previewMemoryBytes: number;
     maxUploadDecodes?: number;
     maxUploadsWaiting: number;
   };
@@ -270,6 +278,9 @@ export interface Config {
     sessionTtlHours: number;
     /** Associates' sessions: a showroom tablet stays signed in this long. */
     deviceSessionTtlDays: number;
+    /** How long a verified session is trusted without a database read (0 = never), and how many are kept. */
+    sessionCacheMs: number;
+    sessionCacheEntries: number;
     /**
      * Failed sign-ins for one account from one client, and from one client over all accounts, within
      * loginLockMinutes; past either, that client waits out the rest of the window.
@@ -502,6 +513,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       templateCacheBytes: e.TEMPLATE_MEMORY_MB * 1024 * 1024,
       tileCacheBytes: e.SWATCH_TILE_CACHE_MB * 1024 * 1024,
       previewDirect: e.PREVIEW_DIRECT,
+      previewMemoryBytes: Math.round(e.PREVIEW_MEMORY_MB * 1024 * 1024),
       maxUploadDecodes: e.UPLOAD_DECODES_MAX,
       maxUploadsWaiting: e.UPLOAD_DECODES_WAITING_MAX,
     },
@@ -513,6 +525,8 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       adminEmail: e.ADMIN_EMAIL,
       sessionTtlHours: e.SESSION_TTL_HOURS,
       deviceSessionTtlDays: e.DEVICE_SESSION_TTL_DAYS,
+      sessionCacheMs: e.SESSION_CACHE_MS,
+      sessionCacheEntries: e.SESSION_CACHE_ENTRIES,
       loginMaxFailures: e.LOGIN_MAX_FAILURES,
       loginIpMaxFailures: e.LOGIN_IP_MAX_FAILURES,
       loginLockMinutes: e.LOGIN_LOCK_MINUTES,

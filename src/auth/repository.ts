@@ -69,7 +69,7 @@ export function findSessionUser(db: Db, sessionId: string, userId: string) {
   return db
     .selectFrom('user_sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
-    .select(['u.id', 'u.email', 'u.role', 'u.store'])
+    .select(['u.id', 'u.email', 'u.role', 'u.store', 's.expires_at'])
     .where('s.id', '=', sessionId)
     .where('s.user_id', '=', userId)
     .where('s.revoked_at', 'is', null)

@@ -7,6 +7,7 @@ import { AppError, notFound, unprocessable } from '../http/errors.ts';
 import { hashPassword, passwordProblem, verifyAgainstNobody, verifyPassword } from './passwords.ts';
 import { countActiveAdmins, deleteStaleSessions, findSessionUser, findUserByEmail, findUserById, insertSession, insertUser, lockAdminAccounts, revokeSession, revokeUserSessions, updateUser } from './repository.ts';
 import type { Account, Role } from './roles.ts';
+import { sessionCacheOf } from './session-cache.ts';
 import type { SessionTokens } from './sessions.ts';
 import { beginAttempt, deleteStaleFailures, forgetFailures } from './throttle.ts';
 
@@ -80,14 +81,28 @@ function sessionLifetimeMs(config: Config, tokens: SessionTokens, role: Role): n
 /** The account behind a session cookie, or undefined when it is missing, forged, expired or revoked. */
 export async function authenticate(deps: { db: Db; tokens: SessionTokens }, token: string | undefined): Promise<Account | undefined> {
   if (!token) return undefined;
+  // A tablet's taps come seconds apart: its session, verified a moment ago, is remembered (session-cache.ts).
+  const cache = sessionCacheOf(deps.db);
+  const remembered = cache?.get(token);
+  if (remembered) return remembered;
+  const ticket = cache?.ticket() ?? 0;
   const claims = await deps.tokens.verify(token);
   if (!claims) return undefined;
   const user = await findSessionUser(deps.db, claims.sessionId, claims.userId);
-  return user ? { id: user.id, email: user.email, role: user.role, store: user.store, sessionId: claims.sessionId } : undefined;
+  if (!user) return undefined;
+  const account: Account = { id: user.id, email: user.email, role: user.role, store: user.store, sessionId: claims.sessionId };
+  cache?.set(ticket, token, account, Math.min(claims.expiresAt, user.expires_at.getTime()));
+  return account;
+}
+
+/** Every remembered session of this person ends on this replica now (other replicas: NOTIFY). */
+function forgetUserSessions(db: Db, userId: string): void {
+  sessionCacheOf(db)?.forgetUser(userId);
 }
 
 export async function logout(db: Db, account: Account, requestId?: string): Promise<void> {
   await revokeSession(db, account.sessionId);
+  sessionCacheOf(db)?.forgetSession(account.sessionId);
   await recordAudit(db, { id: account.id, email: account.email, requestId }, { action: 'auth.logout', entity: 'user', entityId: account.id });
 }
 
@@ -126,7 +141,7 @@ export async function changeUser(
     checkPassword(config, changes.password, user.email);
     passwordHash = await hashPassword(changes.password);
   }
-  return db.transaction().execute(async (trx) => {
+  const changed = await db.transaction().execute(async (trx) => {
     // Serialise changes to accounts, so two admins cannot demote each other to no admin at all.
     await lockAdminAccounts(trx);
     const before = await findUserById(trx, id);
@@ -146,6 +161,9 @@ export async function changeUser(
     await recordAudit(trx, actor, { action, entity: 'user', entityId: id, before: publicUser(before), after: publicUser(after!) });
     return after!;
   });
+  // A new role, store or password, or a disabled account, applies to the very next request.
+  forgetUserSessions(db, id);
+  return changed;
 }
 
 export async function changeOwnPassword(
@@ -169,6 +187,7 @@ export async function changeOwnPassword(
     await revokeUserSessions(trx, user.id, account.sessionId);
     await recordAudit(trx, { id: account.id, email: account.email, requestId: input.requestId }, { action: 'user.password', entity: 'user', entityId: user.id });
   });
+  forgetUserSessions(deps.db, user.id);
 }
 
 /**
@@ -200,6 +219,7 @@ export async function bootstrapAdminAccount(db: Db, config: Config, logger: Logg
     if (!passwordMatches) await revokeUserSessions(trx, existing.id);
     await recordAudit(trx, SYSTEM_ACTOR, { action: 'user.bootstrap', entity: 'user', entityId: existing.id, before: publicUser(existing), after: publicUser(after!) });
   });
+  forgetUserSessions(db, existing.id);
   // ADMIN_PASSWORD wins over a password changed in the console: unset it once real accounts exist.
   logger.warn({ email }, 'admin account reset from ADMIN_PASSWORD (unset ADMIN_PASSWORD to manage this account in the console)');
 }

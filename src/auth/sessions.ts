@@ -18,11 +18,16 @@ export interface SessionClaims {
   sessionId: string;
 }
 
+export interface VerifiedClaims extends SessionClaims {
+  /** Epoch ms at which the token (and its session) expires. */
+  expiresAt: number;
+}
+
 export interface SessionTokens {
   ttlMs: number;
   sign(claims: SessionClaims, expiresAt: Date): Promise<string>;
   /** The claims of a valid, unexpired token of ours; undefined for anything else. */
-  verify(token: string): Promise<SessionClaims | undefined>;
+  verify(token: string): Promise<VerifiedClaims | undefined>;
   cookieOptions(expiresAt?: Date): { path: string; httpOnly: true; sameSite: 'strict'; secure: boolean; expires?: Date };
 }
 
@@ -63,8 +68,8 @@ export function createSessionTokens(config: Config, logger: Logger): SessionToke
     async verify(token) {
       try {
         const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
-        if (typeof payload.sub !== 'string' || typeof payload.jti !== 'string') return undefined;
-        return { userId: payload.sub, sessionId: payload.jti };
+        if (typeof payload.sub !== 'string' || typeof payload.jti !== 'string' || typeof payload.exp !== 'number') return undefined;
+        return { userId: payload.sub, sessionId: payload.jti, expiresAt: payload.exp * 1000 };
       } catch (error) {
         if (error instanceof errors.JOSEError) return undefined;
         throw error;

@@ -6,6 +6,8 @@ import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { adminRoutes } from '../admin/routes.ts';
+import { forgetPreviewPlans } from '../renders/preview-memo.ts';
+import { installSessionCache, SessionCache } from '../auth/session-cache.ts';
 import { createSessionTokens, type SessionTokens } from '../auth/sessions.ts';
 import { catalogRoutes } from '../catalog/routes.ts';
 import { clientRoutes } from '../clients/routes.ts';
@@ -36,6 +38,9 @@ declare module 'fastify' {
 const DATABASE_RETRY_AFTER_S = 5;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
+/** Console routes that change what a preview draws (families, colours, cuts and their views, imports, swatches). */
+const CATALOG_WRITES = /^\/api\/admin\/(families|colors|cuts|cut-views|catalog\/import|swatches)(\/|\?|$)/;
+
 export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   const { config } = rt;
   const app = Fastify({
@@ -62,6 +67,16 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   });
   app.decorate('runtime', rt);
   app.decorate('sessionTokens', createSessionTokens(config, rt.logger));
+  // Sessions remembered for SESSION_CACHE_MS, forgotten at once on a change (see session-cache.ts).
+  const sessions = installSessionCache(
+    rt.db,
+    new SessionCache({ ttlMs: config.auth.sessionCacheMs, maxEntries: config.auth.sessionCacheEntries, listening: () => rt.events.listening }),
+  );
+  const unlistenSessions = rt.events.onSessionChange((what) => sessions.onNotification(what));
+  app.addHook('onClose', async () => {
+    unlistenSessions();
+    sessions.clear();
+  });
   await app.register(cookie);
   // Node wants the headers deadline no later than the whole request's.
   app.server.headersTimeout = Math.min(app.server.headersTimeout || 60_000, config.http.requestTimeoutMs);
@@ -69,7 +84,11 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   // A console change is visible to the very next request on this replica; the NOTIFY its triggers
   // send reaches the other replicas (and this one again) a moment later.
   app.addHook('onSend', async (req, reply, payload) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD' && reply.statusCode < 400 && req.url.startsWith('/api/admin/')) rt.catalog.invalidate();
+    if (req.method !== 'GET' && req.method !== 'HEAD' && reply.statusCode < 400 && req.url.startsWith('/api/admin/')) {
+      rt.catalog.invalidate();
+      // Not on a sign-in or a render's retry: the live preview's memory is worth keeping then.
+      if (CATALOG_WRITES.test(req.url)) forgetPreviewPlans(rt.db);
+    }
     return payload;
   });
 

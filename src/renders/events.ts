@@ -6,9 +6,15 @@ import type { RenderStatus } from '../db/schema.ts';
 export const RENDER_CHANNEL = 'atelier_render';
 /** Raised by triggers on the catalogue tables (migration 0006). */
 export const CATALOG_CHANNEL = 'atelier_catalog';
+/** Raised by triggers when a session ends or its person changes (migration 0013): `session:<id>`, `user:<id>`, `all`. */
+export const SESSION_CHANNEL = 'atelier_session';
+/** Raised by triggers when finished renders are removed (migration 0013). */
+export const RENDERS_REMOVED_CHANNEL = 'atelier_renders_removed';
 /** Emitted after the listener reconnects: notifications sent meanwhile were lost. */
 const RESYNC = Symbol('resync');
 const CATALOG = Symbol('catalog');
+const SESSION = Symbol('session');
+const RENDERS_REMOVED = Symbol('renders-removed');
 
 export interface RenderEvent {
   id: string;
@@ -46,6 +52,14 @@ export class RenderEvents {
         this.emitter.emit(CATALOG);
         return;
       }
+      if (msg.channel === SESSION_CHANNEL) {
+        this.emitter.emit(SESSION, msg.payload ?? 'all');
+        return;
+      }
+      if (msg.channel === RENDERS_REMOVED_CHANNEL) {
+        this.emitter.emit(RENDERS_REMOVED);
+        return;
+      }
       if (msg.channel !== RENDER_CHANNEL || !msg.payload) return;
       try {
         const event = JSON.parse(msg.payload) as RenderEvent;
@@ -68,7 +82,7 @@ export class RenderEvents {
     client.on('end', () => onLost());
     try {
       await client.connect();
-      await client.query(`LISTEN ${RENDER_CHANNEL}; LISTEN ${CATALOG_CHANNEL}`);
+      await client.query(`LISTEN ${RENDER_CHANNEL}; LISTEN ${CATALOG_CHANNEL}; LISTEN ${SESSION_CHANNEL}; LISTEN ${RENDERS_REMOVED_CHANNEL}`);
     } catch (error) {
       lost = true; // the caller retries; this client must not schedule a second retry loop
       client.end().catch(() => undefined);
@@ -100,6 +114,8 @@ export class RenderEvents {
         // Whatever was notified while we were away is lost: let subscribers re-read.
         this.emitter.emit(RESYNC);
         this.emitter.emit(CATALOG);
+        this.emitter.emit(SESSION, 'all');
+        this.emitter.emit(RENDERS_REMOVED);
       } catch {
         await new Promise((r) => setTimeout(r, 1000));
       }
@@ -121,6 +137,29 @@ export class RenderEvents {
   onCatalogChange(listener: () => void): () => void {
     this.emitter.on(CATALOG, listener);
     return () => this.emitter.off(CATALOG, listener);
+  }
+
+  /**
+   * Called when a session ended or its person changed anywhere (`session:<id>`, `user:<id>`), or with
+   * `all` when notifications may have been missed (the listener reconnected).
+   */
+  onSessionChange(listener: (what: string) => void): () => void {
+    this.emitter.on(SESSION, listener);
+    return () => this.emitter.off(SESSION, listener);
+  }
+
+  /** Called when finished renders were removed anywhere (or notifications may have been missed). */
+  onRendersRemoved(listener: () => void): () => void {
+    this.emitter.on(RENDERS_REMOVED, listener);
+    return () => this.emitter.off(RENDERS_REMOVED, listener);
+  }
+
+  /**
+   * Whether notifications are reaching this process now. Memories that rely on them for their
+   * invalidation (sessions, finished previews) are bypassed while they are not.
+   */
+  get listening(): boolean {
+    return !!this.client && !this.stopped;
   }
 
   /** Live subscriptions to render events in this process. */

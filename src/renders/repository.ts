@@ -159,6 +159,28 @@ export async function recordBatch(db: Db, batch: NewBatch, renderIds: string[]):
   });
 }
 
+/** Several such batches in one transaction (cached previews filed together). */
+export async function recordBatches(db: Db, filings: Array<{ batch: NewBatch & { id: string }; renderIds: string[] }>): Promise<void> {
+  if (filings.length === 0) return;
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('render_batches')
+      .values(
+        filings.map(({ batch }) => ({
+          id: batch.id,
+          source: batch.source,
+          request_id: batch.requestId,
+          params: JSON.stringify(batch.params),
+          user_id: batch.orderedBy?.userId ?? null,
+          store: batch.orderedBy?.store ?? null,
+        })),
+      )
+      .execute();
+    const items = filings.flatMap(({ batch, renderIds }) => renderIds.map((renderId, position) => ({ batch_id: batch.id, render_id: renderId, position })));
+    if (items.length) await trx.insertInto('render_batch_items').values(items).onConflict((oc) => oc.doNothing()).execute();
+  });
+}
+
 export async function findBatch(db: Db, id: string) {
   const batch = await db.selectFrom('render_batches').selectAll().where('id', '=', id).executeTakeFirst();
   if (!batch) return undefined;

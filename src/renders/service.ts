@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
 import os from 'node:os';
 import type { RenderImage } from '../contract/renders.ts';
 import type { Runtime } from '../runtime.ts';
@@ -16,6 +15,7 @@ import type { ComfyRenderDetails } from '../engines/comfyui/engine.ts';
 import { CUT_PRESETS, StyleOptionError, optionChanges, resolveOptions, type StyleOptions } from '../templates/options.ts';
 import { studioFileUrl } from '../studio/files.ts';
 import { publishRenderEvent } from './events.ts';
+import { previewMemo, type PreviewMemo } from './preview-memo.ts';
 import {
   addBatchItem,
   countWaitingRenders,
@@ -25,9 +25,12 @@ import {
   findLiveRenderByCacheKey,
   findSucceededRenderViews,
   markSucceeded,
+  listRenderViews,
   recordBatch,
+  recordBatches,
   requeueDirectRender,
   insertRenderUnlessLive,
+  type NewBatch,
   type RenderView,
 } from './repository.ts';
 
@@ -126,13 +129,19 @@ export function renderCacheKey(parts: {
 export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<RenderOrderResult> {
   const previewOnly = order.sizes?.length === 1 && order.sizes[0] === 'preview';
   const signature = previewOnly ? orderSignature(order) : undefined;
-  if (signature) {
-    const cached = await answerFromPreviewCache(rt, order, signature);
-    if (cached) return cached;
-  }
+  if (!signature) return orderAfresh(rt, order);
+  const memo = previewMemo(rt);
+  const cached = await answerFromPreviewCache(rt, memo, order, signature);
+  if (cached) return cached;
+  const ticket = memo.ticket();
   const result = await orderAfresh(rt, order);
-  if (signature) previewPlans(rt).set(signature, result.cacheKeys);
-  return result;
+  memo.rememberPlan(ticket, signature, result.cacheKeys);
+  // The answer is read here (the route needs it anyway) so that the next identical tap needs no read.
+  const views = await listRenderViews(rt.db, result.renders.map((r) => r.render.id));
+  const byId = new Map(views.map((v) => [v.id, v]));
+  const ordered = result.renders.map((r) => byId.get(r.render.id)).filter((v): v is RenderView => !!v);
+  if (ordered.length === result.renders.length) memo.rememberAnswer(ticket, signature, ordered);
+  return { ...result, views };
 }
 
 /**
@@ -144,35 +153,24 @@ function orderSignature(order: RenderOrder): string {
   return stableStringify({ ...draws, engine: engine ?? 'compose', formats: [...new Set(formats ?? [])].sort() });
 }
 
-const PREVIEW_PLAN_ENTRIES = 5000;
-const plansByRuntime = new WeakMap<Runtime, LRUCache<string, string[]>>();
 /**
- * An order's cache keys, by its signature: resolving an order takes four catalogue reads, and a tap on
- * a colour already rendered should cost one read. Dropped whenever any replica changes the catalogue
- * (the same NOTIFY the catalogue cache listens to); uploads are immutable, so their ids stay true.
+ * The live preview's cache: a tap on something already rendered is answered from memory (a colour
+ * tapped again) or from its cache keys with one read, and no write. The order is still recorded
+ * (History shows the render to whoever asked), after the answer has gone, so the tap never waits on a
+ * write or a lock.
  */
-function previewPlans(rt: Runtime): LRUCache<string, string[]> {
-  let plans = plansByRuntime.get(rt);
-  if (!plans) {
-    const created = new LRUCache<string, string[]>({ max: PREVIEW_PLAN_ENTRIES });
-    rt.events.onCatalogChange(() => created.clear());
-    plansByRuntime.set(rt, (plans = created));
+async function answerFromPreviewCache(rt: Runtime, memo: PreviewMemo, order: RenderOrder, signature: string): Promise<RenderOrderResult | undefined> {
+  let ordered = memo.answer(signature);
+  if (!ordered) {
+    const cacheKeys = memo.plan(signature);
+    if (!cacheKeys) return undefined;
+    const ticket = memo.ticket();
+    const views = await findSucceededRenderViews(rt.db, cacheKeys);
+    const byKey = new Map(views.map((v) => [v.cache_key, v]));
+    if (!cacheKeys.every((k) => byKey.has(k))) return undefined;
+    ordered = cacheKeys.map((k) => byKey.get(k)!);
+    memo.rememberAnswer(ticket, signature, ordered);
   }
-  return plans;
-}
-
-/**
- * The live preview's cache: a tap on something already rendered is answered from its cache key with
- * one read and no write. The order is still recorded (History shows the render to whoever asked),
- * after the answer has gone, so the tap never waits on a write or a lock.
- */
-async function answerFromPreviewCache(rt: Runtime, order: RenderOrder, signature: string): Promise<RenderOrderResult | undefined> {
-  const cacheKeys = previewPlans(rt).get(signature);
-  if (!cacheKeys) return undefined;
-  const views = await findSucceededRenderViews(rt.db, cacheKeys);
-  const byKey = new Map(views.map((v) => [v.cache_key, v]));
-  if (!cacheKeys.every((k) => byKey.has(k))) return undefined;
-  const ordered = cacheKeys.map((k) => byKey.get(k)!);
   const batch = {
     id: randomUUID(),
     source: order.source,
@@ -180,11 +178,38 @@ async function answerFromPreviewCache(rt: Runtime, order: RenderOrder, signature
     orderedBy: order.orderedBy,
     params: { family: order.family, color: order.color, swatchUploadId: order.swatchUploadId, cuts: order.cuts, view: order.view, engine: order.engine ?? 'compose', ...order.batchParams },
   };
-  setImmediate(() => {
-    recordBatch(rt.db, batch, ordered.map((v) => v.id)).catch((err) => rt.logger.warn({ err, requestId: order.requestId }, 'a preview served from the cache could not be recorded in History'));
-  });
+  fileInHistory(rt, batch, ordered.map((v) => v.id));
   for (let i = 0; i < ordered.length; i++) renderOrdered(true);
   return { batchId: batch.id, renders: ordered.map((render) => ({ render, reused: true })), views: ordered };
+}
+
+type Filing = { batch: NewBatch & { id: string }; renderIds: string[] };
+const pendingFilings = new WeakMap<Runtime, Filing[]>();
+
+/**
+ * Files a cached answer in History after the response has gone. Taps answered in the same turn of
+ * the event loop are written together, one transaction for all; if that fails (a render removed
+ * meanwhile), each is tried on its own so that one cannot lose the others.
+ */
+function fileInHistory(rt: Runtime, batch: NewBatch & { id: string }, renderIds: string[]): void {
+  let pending = pendingFilings.get(rt);
+  if (pending) {
+    pending.push({ batch, renderIds });
+    return;
+  }
+  pending = [{ batch, renderIds }];
+  pendingFilings.set(rt, pending);
+  setImmediate(() => {
+    const filings = pendingFilings.get(rt) ?? [];
+    pendingFilings.delete(rt);
+    recordBatches(rt.db, filings).catch(async () => {
+      for (const f of filings) {
+        await recordBatch(rt.db, f.batch, f.renderIds).catch((err) =>
+          rt.logger.warn({ err, requestId: f.batch.requestId }, 'a preview served from the cache could not be recorded in History'),
+        );
+      }
+    });
+  });
 }
 
 /** The cloth of an order: an active family with one of its colours, or a photographed cloth. */

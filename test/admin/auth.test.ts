@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, startTestApp, startTestDatabase, type TestApp } from '../helpers/harness.ts';
+import { json, startTestApp, startTestDatabase, waitFor, type TestApp } from '../helpers/harness.ts';
 import { consoleClient, createAccount, PASSWORD, signIn } from './helpers.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -98,9 +98,12 @@ describe('signing in', () => {
     const now = Math.floor(Date.now() / 1000);
     expect((await consoleClient(t, `atelier_session=${await sign(now + 600)}`)('GET', '/api/admin/me')).status).toBe(200);
     expect((await consoleClient(t, `atelier_session=${await sign(now - 1)}`)('GET', '/api/admin/me')).status).toBe(401);
-    // …and a session row past its expiry is dead whatever the token says.
+    // …and a session row past its expiry is dead whatever the token says. Written straight into the
+    // database, the change reaches the replica's session memory through NOTIFY (SESSION_CACHE_MS is
+    // longer than this wait: only the notification can end it in time).
     await t.rt.db.updateTable('user_sessions').set({ expires_at: new Date(Date.now() - 1000), created_at: new Date(Date.now() - 5000) } as never).where('id', '=', session.id).execute();
-    expect((await consoleClient(t, `atelier_session=${await sign(now + 600)}`)('GET', '/api/admin/me')).status).toBe(401);
+    const token = await sign(now + 600);
+    await waitFor(async () => (await consoleClient(t, `atelier_session=${token}`)('GET', '/api/admin/me')).status === 401, 3000, 10);
   });
 
   it('refuses a token signed with another key', async () => {

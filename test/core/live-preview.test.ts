@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startTestApp, startTestDatabase, waitFor, type TestApp } from '../helpers/harness.ts';
-import { associateSession, type Session } from '../helpers/session.ts';
+import { associateSession, createStaff, signInAs, type Session } from '../helpers/session.ts';
 
 /**
  * The live preview's fast path (issue 11): a preview-only order renders on the API replica that
@@ -74,6 +74,54 @@ describe('live preview', () => {
     }
     // The order is recorded once it could be: the render is in the other associate's History too.
     await waitFor(async () => (await json(await other.fetch('/api/renders?limit=20'))).items.some((r: { id: string }) => r.id === id), 10_000);
+  });
+
+  it('answers a colour tapped again from memory: neither the session nor the render is read from the database', async () => {
+    const order = { family: 'birdseye', color: 'blue', cuts: ['double-breasted'], view: 'three-quarter', sizes: ['preview'] };
+    const first = (await json(await post('/api/renders', order))).renders[0];
+    expect(first).toMatchObject({ status: 'succeeded', reused: false });
+    // Nothing can read the renders, sessions or accounts while this transaction holds them.
+    const locker = await t.rt.pool.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE renders, user_sessions, users IN ACCESS EXCLUSIVE MODE');
+      const res = await associate.fetch('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(order), signal: AbortSignal.timeout(5000) });
+      expect(res.status).toBe(200);
+      expect((await json(res)).renders[0]).toMatchObject({ id: first.id, status: 'succeeded', reused: true, images: first.images });
+    } finally {
+      await locker.query('COMMIT');
+      locker.release();
+    }
+  });
+
+  it('never serves from memory a render an administrator purged', async () => {
+    const admin = await signInAs(t, (await createStaff(t, { role: 'admin', store: null })).email);
+    const order = { family: 'herringbone', color: 'olive', cuts: ['three-piece'], view: 'three-quarter', sizes: ['preview'] };
+    const first = (await json(await post('/api/renders', order))).renders[0];
+    expect((await json(await post('/api/renders', order))).renders[0]).toMatchObject({ id: first.id, reused: true });
+    await t.rt.pool.query(`UPDATE renders SET created_at = now() - interval '40 days' WHERE id = $1`, [first.id]);
+    const purged = await json(await admin.send('POST', '/api/admin/renders/purge', { olderThanDays: 30, statuses: ['succeeded'] }));
+    expect(purged.renders).toBeGreaterThanOrEqual(1);
+    // The very next tap: the purged render (and its deleted file) is not offered.
+    const again = (await json(await post('/api/renders', order))).renders[0];
+    expect(again.id).not.toBe(first.id);
+    expect(again).toMatchObject({ status: 'succeeded', reused: false });
+    expect((await fetch(new URL(again.images[0].url, t.url))).status).toBe(200);
+  });
+
+  it('forgets a finished preview removed by another process within moments', async () => {
+    const order = { family: 'birdseye', color: 'grey', cuts: ['three-piece'], view: 'front', sizes: ['preview'] };
+    const first = (await json(await post('/api/renders', order))).renders[0];
+    expect((await json(await post('/api/renders', order))).renders[0]).toMatchObject({ id: first.id, reused: true });
+    // As retention on a worker, or a hand-written DELETE, would.
+    await t.rt.pool.query(`DELETE FROM renders WHERE id = $1`, [first.id]);
+    const started = Date.now();
+    const again = await waitFor(async () => {
+      const r = (await json(await post('/api/renders', order))).renders[0];
+      return r.id !== first.id ? r : undefined;
+    }, 3000, 5);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(again).toMatchObject({ status: 'succeeded', reused: false });
   });
 
   it('never answers a styled preview with the cached preset: every field that draws the suit is in the cache’s key', async () => {

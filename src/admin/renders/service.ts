@@ -2,6 +2,7 @@ import { makeWorkerUtils, type WorkerUtils } from 'graphile-worker';
 import type { RenderStatus } from '../../db/schema.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { publishRenderEvent } from '../../renders/events.ts';
+import { forgetFinishedPreviews } from '../../renders/preview-memo.ts';
 import { enqueueRenderJob, findRenderView } from '../../renders/repository.ts';
 import type { Runtime } from '../../runtime.ts';
 import { recordAudit, type Actor } from '../audit/repository.ts';
@@ -110,6 +111,8 @@ export class RendersAdmin {
         }
         return rows;
       });
+      // Not served from this replica's memory any more, before their files go (others: NOTIFY).
+      if (deleted.length) forgetFinishedPreviews(this.rt.db);
       for (const r of deleted) {
         for (const image of r.images) {
           await this.rt.storage.delete(image.key).catch((err) => this.rt.logger.warn({ err, key: image.key }, 'could not delete a render file'));

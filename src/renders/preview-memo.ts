@@ -1,0 +1,98 @@
+import { ByteCache } from '../cache.ts';
+import type { Db } from '../db/database.ts';
+import type { Runtime } from '../runtime.ts';
+import type { RenderView } from './repository.ts';
+
+/**
+ * The live preview's memory, per process: an order's signature → its cache keys (resolving an order
+ * takes four catalogue reads), and → the finished renders that answer it (so a colour tapped again
+ * is answered without touching the database). Both are bounded by bytes (PREVIEW_MEMORY_MB) and
+ * forgotten:
+ * - whenever the catalogue changes (the catalogue triggers' NOTIFY; the console's own changes at once);
+ * - whenever finished renders are removed (migration 0013's trigger; a purge on this replica at once);
+ * - while notifications cannot arrive (the memory is not used), and when they resume (emptied).
+ * Finished renders never change otherwise: their cache key is the hash of what their pixels are.
+ */
+export class PreviewMemo {
+  private readonly plans: ByteCache<string[]>;
+  private readonly answers: ByteCache<RenderView[]>;
+  /** Bumped by every invalidation: an answer read before one must not be kept. */
+  private generation = 0;
+
+  constructor(
+    maxBytes: number,
+    private readonly listening: () => boolean,
+  ) {
+    // Plans are small and cheap to keep; answers (rows with their images' keys) take the most.
+    this.plans = new ByteCache<string[]>({ maxBytes: maxBytes / 4, sizeOf: (keys) => 64 + keys.length * 80 });
+    this.answers = new ByteCache<RenderView[]>({ maxBytes: (maxBytes * 3) / 4, sizeOf: (views) => 256 + views.reduce((n, v) => n + JSON.stringify(v).length, 0) });
+  }
+
+  plan(signature: string): string[] | undefined {
+    return this.listening() ? this.plans.get(signature) : undefined;
+  }
+
+  answer(signature: string): RenderView[] | undefined {
+    return this.listening() ? this.answers.get(signature) : undefined;
+  }
+
+  /** Call before reading from the database; pass the ticket to `remember`. */
+  ticket(): number {
+    return this.generation;
+  }
+
+  rememberPlan(ticket: number, signature: string, cacheKeys: string[]): void {
+    if (ticket === this.generation && this.listening()) this.plans.set(signature, cacheKeys);
+  }
+
+  /** Keeps the answer of a signature when every render in it is finished. */
+  rememberAnswer(ticket: number, signature: string, views: RenderView[]): void {
+    if (ticket !== this.generation || !this.listening()) return;
+    if (views.length && views.every((v) => v.status === 'succeeded')) this.answers.set(signature, views);
+  }
+
+  /** The catalogue changed: both plans and answers may be wrong. */
+  clear(): void {
+    this.generation++;
+    this.plans.clear();
+    this.answers.clear();
+  }
+
+  /** Renders were removed: the plans (cache keys) are still right, the answers may not be. */
+  forgetAnswers(): void {
+    this.generation++;
+    this.answers.clear();
+  }
+
+  stats() {
+    return { plans: this.plans.stats(), answers: this.answers.stats() };
+  }
+}
+
+const memos = new WeakMap<Db, PreviewMemo>();
+
+/** The preview memory of this runtime's process, made (and subscribed to its notifications) on first use. */
+export function previewMemo(rt: Pick<Runtime, 'db' | 'events' | 'config'>): PreviewMemo {
+  let memo = memos.get(rt.db);
+  if (!memo) {
+    const made = new PreviewMemo(rt.config.rendering.previewMemoryBytes, () => rt.events.listening);
+    rt.events.onCatalogChange(() => made.clear());
+    rt.events.onRendersRemoved(() => made.forgetAnswers());
+    memos.set(rt.db, made);
+    memo = made;
+  }
+  return memo;
+}
+
+/**
+ * Renders were removed through `db` (a purge): this process forgets its finished previews now, before
+ * the NOTIFY that tells every process comes back.
+ */
+export function forgetFinishedPreviews(db: Db): void {
+  memos.get(db)?.forgetAnswers();
+}
+
+/** The catalogue changed through this process (the console): forget plans and answers now. */
+export function forgetPreviewPlans(db: Db): void {
+  memos.get(db)?.clear();
+}

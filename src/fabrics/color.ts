@@ -45,6 +45,17 @@ export const LINEAR_TO_SRGB8_LUT: Uint8Array = (() => {
   return t;
 })();
 
+/**
+ * The same table run on past 1.0 (to LIN_LUT_OVER × 1.0, all 255): a hot loop indexes it with
+ * round(linear × LIN_LUT_SIZE) for shaded highlights without clamping each channel.
+ */
+export const LIN_LUT_OVER = 8;
+export const LINEAR_TO_SRGB8_LUT_OVER: Uint8Array = (() => {
+  const t = new Uint8Array(LIN_LUT_SIZE * LIN_LUT_OVER + 1).fill(255);
+  t.set(LINEAR_TO_SRGB8_LUT);
+  return t;
+})();
+
 /** Linear light 0..1 → nearest 8-bit sRGB code (table-driven, for per-pixel loops). */
 export function linearToSrgb8(v: number): number {
   if (!(v > 0)) return 0;

@@ -144,7 +144,10 @@ export interface RenderService {
   };
   /** A phone photo uploaded with no width: the cloth found, straightened and measured (= uploads.rectify). */
   rectifyCloth(image: Uint8Array, options?: { maxPixels?: number }): Promise<RectifiedUpload>;
-  /** Starts the threads and loads every shipped template in them. */
+  /**
+   * Starts the threads and has every shipped template built (or read from the template cache), the
+   * first-asked ones loaded in each thread. Called again, it answers the same promise.
+   */
   warm(): Promise<void>;
   stats(): { threads: number; queued: number; utilization: number };
   close(): Promise<void>;
@@ -183,6 +186,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
   const threads = Math.max(1, options.threads);
   let pool: Piscina | undefined;
   let closed = false;
+  let warming: Promise<void> | undefined;
 
   function piscina(): Piscina {
     if (closed) throw new Error('the render service is closed');
@@ -391,12 +395,27 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     },
     swatchTile,
     rectifyCloth: (image, clothOptions = {}) => rectify(image, clothOptions),
-    async warm() {
-      const p = piscina();
-      // One task per thread, each loading every shipped template from the disk cache (or building it).
-      await Promise.all(
-        [...engines.values()].filter((e) => e.runsOn === 'thread').flatMap((e) => Array.from({ length: threads }, () => p.run({ engine: e.name }, { name: 'warm' }))),
-      );
+    warm() {
+      warming ??= (async () => {
+        const p = piscina();
+        const threaded = [...engines.values()].filter((e) => e.runsOn === 'thread');
+        // Every shipped view built once (and written to the template cache), spread over the threads:
+        // a thread that finds one on disk just reads it. Without a cache directory each thread must
+        // build its own, so this step would only be done twice.
+        if (options.templateCacheDir) {
+          // As many in flight as there are threads: the pool's queue stays free for renders.
+          const todo = threaded.flatMap((e) => e.views().map(({ cut, view }) => ({ engine: e.name, views: [{ cut, view }] })));
+          await Promise.all(
+            Array.from({ length: threads }, async () => {
+              for (let task = todo.shift(); task; task = todo.shift()) await p.run(task, { name: 'warm' });
+            }),
+          );
+        }
+        // Then one task per thread: each loads the views asked for first into its memory.
+        await Promise.all(threaded.flatMap((e) => Array.from({ length: threads }, () => p.run({ engine: e.name }, { name: 'warm' }))));
+      })();
+      warming.catch(() => (warming = undefined));
+      return warming;
     },
     stats() {
       if (!pool) return { threads: 0, queued: 0, utilization: 0 };

@@ -8,6 +8,7 @@ import { TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
 import { deltaE2000, hexToLab, makeSwatchTile, meanLab } from '../fabrics/index.ts';
 import { createLocalStorage } from '../storage/index.ts';
 import type { Storage } from '../storage/types.ts';
+import { readCachedCutView, shippedViews } from '../templates/index.ts';
 import { createRenderService, RenderPoolBusyError, type FabricDescriptor, type RenderService } from './index.ts';
 
 const NAVY: FabricDescriptor = { design: { weave: 'twill', pattern: 'solid', threadMm: 0.22 }, hex: '#1C2841' };
@@ -127,6 +128,24 @@ describe('the render service', () => {
     expect(Buffer.compare(pooled.png, local.png)).toBe(0);
     expect([pooled.tile.width, pooled.tile.height]).toEqual([local.tile.width, local.tile.height]);
   });
+
+  it('warm start: every shipped view is built once into an empty template cache before warm() resolves, with a queue of one', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'atelier-warm-'));
+    const fresh = createRenderService({ threads: 2, maxQueue: 1, textureCacheBytes: 8 << 20, templateCacheDir: dir });
+    try {
+      const warming = fresh.warm();
+      // Asked again (the worker starts after serve did), it is the same start.
+      expect(fresh.warm()).toBe(warming);
+      await warming;
+      for (const { cut, view } of shippedViews()) expect(await readCachedCutView(dir, cut, view), `${cut}/${view}`).toBeDefined();
+      const res = await fresh.render({ cut: 'three-piece', view: 'back', fabric: NAVY, sizes: ['thumb'] });
+      expect(res.images).toHaveLength(1);
+    } finally {
+      await fresh.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+    // Twelve views built from nothing: a minute on a loaded two-core machine.
+  }, 300_000);
 
   it('refuses work with a 503-shaped error when its queue is full, and still renders afterwards', async () => {
     const small = createRenderService({ threads: 1, maxQueue: 1, textureCacheBytes: 8 << 20, templateCacheDir: TEST_TEMPLATE_CACHE });

@@ -204,10 +204,10 @@ export async function rectifyCloth(task: { image: Uint8Array; options: { maxPixe
   return moveAll(result, [result.data.buffer]);
 }
 
-/** Loads every shipped template of an engine (from the disk cache when it is there). */
-export async function warm(task: { engine: string }): Promise<void> {
-  const e = engine(task.engine) as Engine & { warm?: () => Promise<void> };
-  await e.warm?.();
+/** Loads an engine's templates (`views`, or the ones it wants at hand), from the disk cache when they are there. */
+export async function warm(task: { engine: string; views?: Array<{ cut: string; view: string }> }): Promise<void> {
+  const e = engine(task.engine) as Engine & { warm?: (views?: Array<{ cut: string; view: string }>) => Promise<void> };
+  await e.warm?.(task.views);
 }
 
 /** Refusals cross the thread boundary as data: an Error's class and fields would not survive it. */

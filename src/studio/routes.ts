@@ -97,12 +97,17 @@ export async function studioRoutes(base: FastifyInstance) {
   // A mask of a large photo is a few hundred kB of PNG, a third more as base64.
   const maskBodyLimit = Math.ceil((rt.config.studio.maskMaxBytes * 4) / 3) + 64 * 1024;
 
+  // Orders carrying a mask: a session, room for the mask, and the renders' rate allowance.
+  const maskOrder = {
+    bodyLimit: maskBodyLimit,
+    onRequest: signedIn,
+    config: { rateLimit: { max: rt.config.http.rateLimitRendersMax, timeWindow: rt.config.http.rateLimitWindowMs } },
+  };
+
   app.post(
     '/api/studio/renders',
     {
-      bodyLimit: maskBodyLimit,
-      onRequest: signedIn,
-      config: { rateLimit: { max: rt.config.http.rateLimitRendersMax, timeWindow: rt.config.http.rateLimitWindowMs } },
+      ...maskOrder,
       schema: {
         tags,
         security,
@@ -123,9 +128,7 @@ export async function studioRoutes(base: FastifyInstance) {
   app.post(
     '/api/studio/fill',
     {
-      bodyLimit: maskBodyLimit,
-      onRequest: signedIn,
-      config: { rateLimit: { max: rt.config.http.rateLimitRendersMax, timeWindow: rt.config.http.rateLimitWindowMs } },
+      ...maskOrder,
       schema: {
         tags,
         security,

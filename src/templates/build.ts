@@ -4,7 +4,7 @@
  * left, with ambient occlusion in the crevices, seams and cast shadows multiplied in.
  */
 import sharp from 'sharp';
-import { blur, boundingRect } from './raster-ops.ts';
+import { blur, boundingRect, boxRadius as blurReach, type Rect } from './raster-ops.ts';
 import { LEVEL_FACTORS, buildLevels, surroundingsLevel, type NativeFields } from './levels.ts';
 import type { CutViewSource, LevelName, ShadeMark, ViewLevel } from './types.ts';
 
@@ -46,18 +46,113 @@ async function rasterRgba(svg: Buffer): Promise<Uint8Array> {
   return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }
 
-function blurFilters(marks: ShadeMark[]): { defs: string; id: (b: number) => string } {
-  const values = [...new Set(marks.map((m) => m.blur))];
-  const id = (b: number) => `b${String(b).replace('.', '_')}`;
-  const defs = values.map((b) => `<filter id="${id(b)}" x="-20%" y="-20%" width="140%" height="140%"><feGaussianBlur stdDeviation="${b}"/></filter>`).join('');
-  return { defs: `<defs>${defs}</defs>`, id };
+/** A mark in white (its coverage × strength), softened by its own Gaussian as librsvg draws it. */
+function markSvg(m: ShadeMark): string {
+  const filtered = m.blur > 0.3;
+  const defs = filtered ? `<defs><filter id="f" x="-20%" y="-20%" width="140%" height="140%"><feGaussianBlur stdDeviation="${m.blur}"/></filter></defs>` : '';
+  const filter = filtered ? ' filter="url(#f)"' : '';
+  if (m.fill) return `${defs}<path d="${m.path}" fill="#fff" fill-opacity="${m.strength}"${filter}/>`;
+  const dash = m.dash ? ` stroke-dasharray="${m.dash}"` : '';
+  return `${defs}<path d="${m.path}" fill="none" stroke="#fff" stroke-opacity="${m.strength}" stroke-width="${m.width}" stroke-linecap="round" stroke-linejoin="round"${dash}${filter}/>`;
 }
 
-function markSvg(m: ShadeMark, color: string, id: (b: number) => string): string {
-  const filter = m.blur > 0.3 ? ` filter="url(#${id(m.blur)})"` : '';
-  if (m.fill) return `<path d="${m.path}" fill="${color}" fill-opacity="${m.strength}"${filter}/>`;
-  const dash = m.dash ? ` stroke-dasharray="${m.dash}"` : '';
-  return `<path d="${m.path}" fill="none" stroke="${color}" stroke-opacity="${m.strength}" stroke-width="${m.width}" stroke-linecap="round" stroke-linejoin="round"${dash}${filter}/>`;
+/** A raster covering only part of the frame: pixel (x, y) of the frame is data[(y − y0)·w + x − x0]. */
+interface Tile {
+  x0: number;
+  y0: number;
+  w: number;
+  h: number;
+  data: Uint8Array;
+}
+
+const EMPTY: Rect = { x0: 0, y0: 0, x1: 0, y1: 0 };
+
+function union(a: Rect, b: Rect): Rect {
+  if (a.x1 <= a.x0 || a.y1 <= a.y0) return b;
+  if (b.x1 <= b.x0 || b.y1 <= b.y0) return a;
+  return { x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) };
+}
+
+function tileAt(t: Tile, x: number, y: number): number {
+  const tx = x - t.x0;
+  const ty = y - t.y0;
+  return tx >= 0 && ty >= 0 && tx < t.w && ty < t.h ? t.data[ty * t.w + tx] : 0;
+}
+
+/** Frame rectangle of a tile's non-zero pixels, padded by `pad` and clamped to the frame (w×h). */
+function tileBounds(t: Tile, pad: number, w = Infinity, h = Infinity): Rect | undefined {
+  const r = boundingRect(t.data, t.w, t.h, 0);
+  if (!r) return undefined;
+  return { x0: Math.max(0, r.x0 + t.x0 - pad), y0: Math.max(0, r.y0 + t.y0 - pad), x1: Math.min(w, r.x1 + t.x0 + pad), y1: Math.min(h, r.y1 + t.y0 + pad) };
+}
+
+/**
+ * An SVG fragment (native units, vw×vh) rasterised as grey on the frame's pixel grid (w×h), but only
+ * within `box` (native) grown by `pad` px; the whole frame when there is no box.
+ */
+async function rasterTile(body: string, box: Rect | undefined, pad: number, vw: number, vh: number, w: number, h: number): Promise<Tile> {
+  const scale = w / vw;
+  const b = box ?? { x0: 0, y0: 0, x1: vw, y1: vh };
+  const x0 = Math.max(0, Math.floor(b.x0 * scale) - pad);
+  const y0 = Math.max(0, Math.floor(b.y0 * scale) - pad);
+  const x1 = Math.min(w, Math.ceil(b.x1 * scale) + pad);
+  const y1 = Math.min(h, Math.ceil(b.y1 * scale) + pad);
+  if (x1 <= x0 || y1 <= y0) return { x0: 0, y0: 0, w: 0, h: 0, data: new Uint8Array(0) };
+  const tw = x1 - x0;
+  const th = y1 - y0;
+  const [vx, vy, vbw, vbh] = [x0 / scale, y0 / scale, tw / scale, th / scale];
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${tw}" height="${th}" viewBox="${vx} ${vy} ${vbw} ${vbh}"><rect x="${vx}" y="${vy}" width="${vbw}" height="${vbh}" fill="#000"/>${body}</svg>`;
+  return { x0, y0, w: tw, h: th, data: await rasterGrey(Buffer.from(svg)) };
+}
+
+/** Bounding box of a drafted path's points (its curves lie within their control points), native px. */
+function pathBounds(d: string): Rect | undefined {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const m of d.matchAll(/(-?[\d.]+),(-?[\d.]+)/g)) {
+    const x = Number(m[1]);
+    const y = Number(m[2]);
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+  }
+  return x1 >= x0 && y1 >= y0 ? { x0, y0, x1, y1 } : undefined;
+}
+
+/**
+ * Marks painted in `colour` (0..255) over `background`, in order, each softened by its Gaussian.
+ * librsvg gives every filtered element a surface the size of the canvas, which made marks cost
+ * seconds a view: each mark is rasterised alone on a canvas cropped to its reach (the same pixels,
+ * a fraction of the work) and composited here, source-over as librsvg would.
+ */
+async function markLayer(marks: ShadeMark[], colour: (m: ShadeMark) => number, background: number, vw: number, vh: number, w: number, h: number): Promise<{ plane: Float32Array; rect: Rect }> {
+  const tiles = await Promise.all(
+    marks.map((m) => {
+      const bb = pathBounds(m.path);
+      // How far ink reaches beyond the path's points, native px: half the stroke and the blur's tails.
+      const reach = (m.fill ? 0 : m.width / 2) + (m.blur > 0.3 ? 3 * m.blur : 0) + 2;
+      const box = bb ? { x0: bb.x0 - reach, y0: bb.y0 - reach, x1: bb.x1 + reach, y1: bb.y1 + reach } : undefined;
+      return rasterTile(markSvg(m), box, 1, vw, vh, w, h);
+    }),
+  );
+  const out = new Float32Array(w * h).fill(background);
+  let rect = EMPTY;
+  for (let k = 0; k < tiles.length; k++) {
+    const t = tiles[k];
+    const c = colour(marks[k]);
+    rect = union(rect, { x0: t.x0, y0: t.y0, x1: t.x0 + t.w, y1: t.y0 + t.h });
+    for (let y = 0; y < t.h; y++) {
+      const row = (t.y0 + y) * w + t.x0;
+      for (let x = 0; x < t.w; x++) {
+        const a = t.data[y * t.w + x];
+        if (a) out[row + x] += (c - out[row + x]) * (a / 255);
+      }
+    }
+  }
+  return { plane: out, rect };
 }
 
 /** Light from the upper left and in front, as in a studio with a key light at 45°. */
@@ -129,9 +224,10 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
   const n = w * h;
   const z = (src.zoom ?? 1) * scale;
   const FOLD_HEIGHT = FOLD_HEIGHT_1 * z;
-  const filters = blurFilters(src.marks);
 
-  const maskJobs = src.panels.map((p) => rasterGrey(svgDoc(w, h, `<path d="${p.path}" fill="#fff"/>`, '#000')));
+  // Each panel is rasterised within its own bounding box: full-frame masks would cost a 6 MB surface
+  // and a full-frame pass apiece.
+  const maskJobs = src.panels.map((p) => rasterTile(`<path d="${p.path}" fill="#fff"/>`, pathBounds(p.path), 2, source.width, source.height, w, h));
   // Marks are grouped by the panel kinds they may land on; each group is rasterised into a height
   // layer (ridges light, creases dark on mid-grey), an occlusion layer (seams and shadows on white)
   // and a highlight layer.
@@ -143,23 +239,23 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
     g.push(m);
   }
   const layerJobs = [...groups.entries()].map(async ([key, marks]) => {
-    const pick = (kinds: ShadeMark['kind'][], color: (m: ShadeMark) => string) =>
-      filters.defs +
-      marks
-        .filter((m) => kinds.includes(m.kind))
-        .map((m) => markSvg(m, color(m), filters.id))
-        .join('');
-    const has = (kinds: ShadeMark['kind'][]) => marks.some((m) => kinds.includes(m.kind));
+    const pick = (kinds: ShadeMark['kind'][]) => marks.filter((m) => kinds.includes(m.kind));
+    const layer = (kinds: ShadeMark['kind'][], colour: (m: ShadeMark) => number, background: number) => {
+      const ms = pick(kinds);
+      return ms.length ? markLayer(ms, colour, background, source.width, source.height, w, h) : undefined;
+    };
     const [height, occlusion, highlight] = await Promise.all([
-      has(['ridge', 'crease']) ? rasterGrey(svgDoc(w, h, pick(['ridge', 'crease'], (m) => (m.kind === 'ridge' ? '#fff' : '#000')), '#808080')) : undefined,
-      has(['seam', 'shadow']) ? rasterGrey(svgDoc(w, h, pick(['seam', 'shadow'], () => '#000'), '#fff')) : undefined,
-      has(['highlight']) ? rasterGrey(svgDoc(w, h, pick(['highlight'], () => '#fff'), '#000')) : undefined,
+      layer(['ridge', 'crease'], (m) => (m.kind === 'ridge' ? 255 : 0), 128),
+      layer(['seam', 'shadow'], () => 0, 255),
+      layer(['highlight'], () => 255, 0),
     ]);
     const [kindKey, panelKey] = key.split('|');
     const kinds = kindKey === '*' ? undefined : new Set(kindKey.split(','));
     const ids = panelKey === '*' ? undefined : new Set(panelKey.split(','));
-    const panels = ids ? new Set(src.panels.flatMap((p, i) => (ids.has(p.id) ? [i] : []))) : undefined;
-    return { kinds, panels, height, occlusion, highlight };
+    // Which topmost panels the layer applies to, as a table (a Set lookup per pixel is slow).
+    const applies = new Uint8Array(256);
+    src.panels.forEach((p, i) => (applies[i] = (!kinds || kinds.has(p.kind)) && (!ids || ids.has(p.id)) ? 1 : 0));
+    return { applies, height, occlusion, highlight };
   });
   const [masks, layers, base, overlay] = await Promise.all([
     Promise.all(maskJobs),
@@ -176,7 +272,14 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
     if (s < 0) continue;
     const m = masks[p];
     const under = masks[s];
-    for (let i = 0; i < n; i++) if (m[i] > under[i]) m[i] = under[i];
+    for (let y = 0; y < m.h; y++) {
+      for (let x = 0; x < m.w; x++) {
+        const j = y * m.w + x;
+        if (!m.data[j]) continue;
+        const u = tileAt(under, m.x0 + x, m.y0 + y);
+        if (m.data[j] > u) m.data[j] = u;
+      }
+    }
   }
 
   // Union coverage and topmost panel. Panels are drawn back to front; a panel owns a pixel once it
@@ -184,26 +287,33 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
   const coverage = new Uint8Array(n);
   const panelOf = new Uint8Array(n).fill(255);
   const covSum = new Uint16Array(n);
+  let garment: Rect | undefined;
   for (let p = 0; p < masks.length; p++) {
     const m = masks[p];
-    for (let i = 0; i < n; i++) {
-      const c = m[i];
-      if (!c) continue;
-      covSum[i] += c;
-      if (c >= 128 || panelOf[i] === 255) panelOf[i] = p;
+    for (let y = 0; y < m.h; y++) {
+      const row = (m.y0 + y) * w + m.x0;
+      for (let x = 0; x < m.w; x++) {
+        const c = m.data[y * m.w + x];
+        if (!c) continue;
+        const i = row + x;
+        covSum[i] += c;
+        if (c >= 128 || panelOf[i] === 255) panelOf[i] = p;
+      }
     }
+    const r = tileBounds(m, 0);
+    if (r) garment = garment ? union(garment, r) : r;
   }
-  for (let i = 0; i < n; i++) coverage[i] = covSum[i] > 255 ? 255 : covSum[i];
+  if (garment) for (let y = garment.y0; y < garment.y1; y++) for (let i = y * w + garment.x0, e = y * w + garment.x1; i < e; i++) coverage[i] = covSum[i] > 255 ? 255 : covSum[i];
 
   // Height field: each panel a soft pillow (cloth turning away at its edges). A pixel sees the volume
   // of its topmost panel plus the panel that one rests on (a lapel on its forepart); cloth hidden
   // beneath (the under forepart of a double-breasted, trousers under the coat) does not show through.
   const byId = new Map(src.panels.map((p, i) => [p.id, i]));
-  const contrib: Array<{ rect: { x0: number; y0: number; x1: number; y1: number }; h: Float32Array; d: Float32Array } | undefined> = [];
+  const contrib: Array<{ x0: number; y0: number; x1: number; y1: number; rw: number; h: Float32Array; d: Float32Array } | undefined> = [];
   for (let p = 0; p < masks.length; p++) {
     const spec = src.panels[p];
     const m = masks[p];
-    const rect = boundingRect(m, w, h, Math.ceil(spec.round * 2.5));
+    const rect = tileBounds(m, Math.ceil(spec.round * 2.5), w, h);
     if (!rect) {
       contrib.push(undefined);
       continue;
@@ -212,7 +322,10 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
     const rw = rect.x1 - rect.x0;
     const rh = rect.y1 - rect.y0;
     const plane = new Float32Array(rw * rh);
-    for (let y = 0; y < rh; y++) for (let x = 0; x < rw; x++) plane[y * rw + x] = m[(y + rect.y0) * w + x + rect.x0] / 255;
+    // The tile holds every non-zero pixel of the rect: copy the overlap, the rest stays 0.
+    for (let y = Math.max(rect.y0, m.y0); y < Math.min(rect.y1, m.y0 + m.h); y++) {
+      for (let x = Math.max(rect.x0, m.x0); x < Math.min(rect.x1, m.x0 + m.w); x++) plane[(y - rect.y0) * rw + x - rect.x0] = m.data[(y - m.y0) * m.w + x - m.x0] / 255;
+    }
     const hArr = new Float32Array(rw * rh);
     const dArr = new Float32Array(hArr.length);
     if (spec.profile !== 'canvas') {
@@ -235,74 +348,116 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
         dArr[j] = spec.loft * plane[j] * 0.88 * dome;
       }
     }
-    contrib.push({ rect, h: hArr, d: dArr });
+    contrib.push({ ...rect, rw, h: hArr, d: dArr });
   }
-  const sample = (p: number, x: number, y: number, which: 'h' | 'd') => {
-    const c = contrib[p];
-    if (!c || x < c.rect.x0 || x >= c.rect.x1 || y < c.rect.y0 || y >= c.rect.y1) return 0;
-    return c[which][(y - c.rect.y0) * (c.rect.x1 - c.rect.x0) + (x - c.rect.x0)];
-  };
   const support = src.panels.map((p) => (p.restsOn !== undefined ? (byId.get(p.restsOn) ?? -1) : -1));
 
   // The torso: fronts, lapels, collar, pockets and waistcoat are one body volume. It turns away at the
   // side seams, not at a front edge or a cutaway quarter, which the canvas holds flat and crisp.
   const canvas = src.panels.map((p) => p.profile === 'canvas');
-  const torso = new Float32Array(n);
+  let torsoRect: Rect | undefined;
   for (let p = 0; p < masks.length; p++) {
     // Buttons sit on the body; cuff buttons on a sleeve would widen the torso's rows.
     if (!canvas[p] || src.panels[p].kind === 'button') continue;
-    const m = masks[p];
-    for (let i = 0; i < n; i++) if (m[i]) torso[i] = Math.min(1, torso[i] + m[i] / 255);
+    const r = tileBounds(masks[p], 0);
+    if (r) torsoRect = torsoRect ? union(torsoRect, r) : r;
   }
   // The torso is an elliptic cylinder fitted row by row to the coat's outline (front edges and
-  // cutaway quarters lie inside it, so they stay flat).
-  const torsoMask = new Uint8Array(n);
-  for (let i = 0; i < n; i++) torsoMask[i] = torso[i] > 0 ? 1 : 0;
-  const torsoDepth = crossSection(torso, w, h, TORSO_DEPTH, 6 * z, true);
+  // cutaway quarters lie inside it, so they stay flat). Computed on its bounding box, with enough
+  // empty rows above and below that the vertical smoothing sees the same zeros as on the full frame.
+  const torsoDepth = new Float32Array(n);
+  const torso = new Float32Array(n);
+  if (torsoRect) {
+    const padY = 3 * blurReach(6 * z) + 2;
+    const T = { x0: torsoRect.x0, x1: torsoRect.x1, y0: Math.max(0, torsoRect.y0 - padY), y1: Math.min(h, torsoRect.y1 + padY) };
+    const tw = T.x1 - T.x0;
+    const th = T.y1 - T.y0;
+    const local = new Float32Array(tw * th);
+    for (let p = 0; p < masks.length; p++) {
+      if (!canvas[p] || src.panels[p].kind === 'button') continue;
+      const m = masks[p];
+      for (let y = 0; y < m.h; y++) {
+        for (let x = 0; x < m.w; x++) {
+          const c = m.data[y * m.w + x];
+          if (!c) continue;
+          const j = (m.y0 + y - T.y0) * tw + (m.x0 + x - T.x0);
+          local[j] = Math.min(1, local[j] + c / 255);
+        }
+      }
+    }
+    const depth = crossSection(local, tw, th, TORSO_DEPTH, 6 * z, true);
+    for (let y = 0; y < th; y++) {
+      const row = (y + T.y0) * w + T.x0;
+      for (let x = 0; x < tw; x++) {
+        torso[row + x] = local[y * tw + x];
+        torsoDepth[row + x] = depth[y * tw + x];
+      }
+    }
+  }
   const height = new Float32Array(n);
   // The same without the edge steps: what the weave follows (steps would tear stripes at hems).
   const drape = new Float32Array(n);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
+  const G = garment ?? { x0: 0, y0: 0, x1: 0, y1: 0 };
+  for (let y = G.y0; y < G.y1; y++) {
+    for (let x = G.x0; x < G.x1; x++) {
       const i = y * w + x;
       const top = panelOf[i];
       if (top === 255) continue;
-      let hv = sample(top, x, y, 'h');
-      let dv = sample(top, x, y, 'd');
+      let hv = 0;
+      let dv = 0;
+      const c = contrib[top];
+      if (c && x >= c.x0 && x < c.x1 && y >= c.y0 && y < c.y1) {
+        const j = (y - c.y0) * c.rw + (x - c.x0);
+        hv += c.h[j];
+        dv += c.d[j];
+      }
       const s = support[top];
-      if (s >= 0) {
-        hv += sample(s, x, y, 'h');
-        dv += sample(s, x, y, 'd');
+      const cs = s >= 0 ? contrib[s] : undefined;
+      if (cs && x >= cs.x0 && x < cs.x1 && y >= cs.y0 && y < cs.y1) {
+        const j = (y - cs.y0) * cs.rw + (x - cs.x0);
+        hv += cs.h[j];
+        dv += cs.d[j];
       }
       if (canvas[top]) {
-        hv += torsoDepth[i] * Math.min(1, torso[i]);
-        dv += torsoDepth[i] * Math.min(1, torso[i]);
+        const t = torsoDepth[i] * Math.min(1, torso[i]);
+        hv += t;
+        dv += t;
       }
       height[i] = hv;
       drape[i] = dv;
     }
   }
-  // Which layers apply to a pixel depends on the kind of its topmost panel.
-  const kindOf = src.panels.map((p) => p.kind);
+  // Which layers apply to a pixel depends on its topmost panel.
   const occlusion = new Float32Array(n).fill(1);
   const highlight = new Float32Array(n);
   for (const layer of layers) {
-    for (let i = 0; i < n; i++) {
-      const top = panelOf[i];
-      if (top === 255) continue;
-      if (layer.kinds && !layer.kinds.has(kindOf[top])) continue;
-      if (layer.panels && !layer.panels.has(top)) continue;
-      if (layer.height) {
-        const f = ((layer.height[i] - 128) / 127) * FOLD_HEIGHT;
-        height[i] += f;
-        drape[i] += f;
+    const { applies, height: lh, occlusion: lo, highlight: lhi } = layer;
+    const R = union(union(lh?.rect ?? EMPTY, lo?.rect ?? EMPTY), lhi?.rect ?? EMPTY);
+    const y0 = Math.max(R.y0, G.y0);
+    const y1 = Math.min(R.y1, G.y1);
+    const x0 = Math.max(R.x0, G.x0);
+    const x1 = Math.min(R.x1, G.x1);
+    for (let y = y0; y < y1; y++) {
+      for (let i = y * w + x0, e = y * w + x1; i < e; i++) {
+        const top = panelOf[i];
+        if (top === 255 || !applies[top]) continue;
+        if (lh) {
+          const f = ((lh.plane[i] - 128) / 127) * FOLD_HEIGHT;
+          height[i] += f;
+          drape[i] += f;
+        }
+        if (lo) occlusion[i] *= lo.plane[i] / 255;
+        if (lhi) highlight[i] += lhi.plane[i] / 255;
       }
-      if (layer.occlusion) occlusion[i] *= layer.occlusion[i] / 255;
-      if (layer.highlight) highlight[i] += layer.highlight[i] / 255;
     }
   }
-  const hs = blur(height, w, h, 1.2 * z);
-  const cavityRef = blur(hs, w, h, 14 * z);
+  // The big blurs only where there is garment (plus their reach): the rest of the frame is zeros.
+  const around = (sigma: number) => {
+    const p = 3 * blurReach(sigma) + 2;
+    return { x0: Math.max(0, G.x0 - p), y0: Math.max(0, G.y0 - p), x1: Math.min(w, G.x1 + p), y1: Math.min(h, G.y1 + p) };
+  };
+  const hs = blur(height, w, h, 1.2 * z, around(1.2 * z));
+  const cavityRef = blur(hs, w, h, 14 * z, around(14 * z));
 
   const shade = new Float32Array(n);
   const flat = AMBIENT + (1 - AMBIENT) * ((LIGHT[2] + WRAP) / (1 + WRAP));
@@ -326,7 +481,7 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
 
   // Fold warp: the weave follows the cloth, so stripes bend across folds and compress where a
   // panel turns away (sleeves, trouser legs).
-  const warp = blur(drape, w, h, 3 * z);
+  const warp = blur(drape, w, h, 3 * z, around(3 * z));
   const dispX = new Float32Array(n);
   const dispY = new Float32Array(n);
   const WARP = 0.6;

@@ -1,6 +1,10 @@
 /** Small image operations on Float32 planes, used once per template load (never per render). */
 
-/** One horizontal + vertical box pass of radius r, within the rectangle [x0,x1)×[y0,y1). */
+/**
+ * One horizontal + vertical box pass of radius r (ry vertically), within the rectangle [x0,x1)×[y0,y1),
+ * edges clamped. Both passes walk memory in raster order (the vertical one keeps a row of running
+ * sums), with no per-pixel clamping: a full frame costs a few milliseconds whatever the radius.
+ */
 function boxPass(
   src: Float32Array,
   dst: Float32Array,
@@ -12,47 +16,46 @@ function boxPass(
   x1: number,
   y1: number,
   tmp: Float32Array,
+  pad: Float64Array,
+  acc: Float64Array,
 ): void {
+  const L = x1 - x0;
   const inv = 1 / (2 * r + 1);
-  // Horizontal into tmp (edge pixels clamp).
-  for (let y = y0; y < y1; y++) {
-    const row = y * w;
-    let acc = 0;
-    for (let k = -r; k <= r; k++) acc += src[row + Math.min(x1 - 1, Math.max(x0, x0 + k))];
-    // The same running sum in three stretches, so that the long middle one needs no clamping.
-    const a = Math.min(x1, x0 + r);
-    const b = Math.max(a, x1 - r - 1);
-    let x = x0;
-    for (; x < a; x++) {
-      tmp[row + x] = acc * inv;
-      acc += src[row + Math.min(x1 - 1, x + r + 1)] - src[row + Math.max(x0, x - r)];
-    }
-    for (; x < b; x++) {
-      tmp[row + x] = acc * inv;
-      acc += src[row + x + r + 1] - src[row + x - r];
-    }
-    for (; x < x1; x++) {
-      tmp[row + x] = acc * inv;
-      acc += src[row + Math.min(x1 - 1, x + r + 1)] - src[row + Math.max(x0, x - r)];
+  const span = 2 * r + 1;
+  if (r === 0) {
+    for (let y = y0; y < y1; y++) tmp.set(src.subarray(y * w + x0, y * w + x1), y * w + x0);
+  } else for (let y = y0; y < y1; y++) {
+    const row = y * w + x0;
+    // The row with r clamped pixels either side, so the running sum needs no bounds.
+    const first = src[row];
+    const last = src[row + L - 1];
+    for (let j = 0; j < r; j++) pad[j] = first;
+    for (let x = 0; x < L; x++) pad[r + x] = src[row + x];
+    for (let j = 0; j <= r; j++) pad[r + L + j] = last;
+    let a = 0;
+    for (let j = 0; j < span; j++) a += pad[j];
+    for (let x = 0; x < L; x++) {
+      tmp[row + x] = a * inv;
+      a += pad[x + span] - pad[x];
     }
   }
-  // Vertical into dst, row by row: one running sum per column, so memory is read in order (a
-  // column-at-a-time walk strides a whole row per step and is several times slower on large planes).
-  // Each column's sum sees the same additions in the same order as a column walk: identical results.
+  if (ry === 0) {
+    for (let y = y0; y < y1; y++) dst.set(tmp.subarray(y * w + x0, y * w + x1), y * w + x0);
+    return;
+  }
   const invY = 1 / (2 * ry + 1);
-  const acc = new Float64Array(x1 - x0);
+  acc.fill(0, 0, L);
   for (let k = -ry; k <= ry; k++) {
-    const row = Math.min(y1 - 1, Math.max(y0, y0 + k)) * w;
-    for (let x = x0; x < x1; x++) acc[x - x0] += tmp[row + x];
+    const row = Math.min(y1 - 1, Math.max(y0, y0 + k)) * w + x0;
+    for (let x = 0; x < L; x++) acc[x] += tmp[row + x];
   }
   for (let y = y0; y < y1; y++) {
-    const row = y * w;
-    const add = Math.min(y1 - 1, y + ry + 1) * w;
-    const sub = Math.max(y0, y - ry) * w;
-    for (let x = x0; x < x1; x++) {
-      const a = acc[x - x0];
-      dst[row + x] = a * invY;
-      acc[x - x0] = a + (tmp[add + x] - tmp[sub + x]);
+    const out = y * w + x0;
+    const add = Math.min(y1 - 1, y + ry + 1) * w + x0;
+    const sub = Math.max(y0, y - ry) * w + x0;
+    for (let x = 0; x < L; x++) {
+      dst[out + x] = acc[x] * invY;
+      acc[x] += tmp[add + x] - tmp[sub + x];
     }
   }
 }
@@ -64,14 +67,15 @@ export interface Rect {
   y1: number;
 }
 
-function boxRadius(sigma: number): number {
+/** Radius of each of the three box passes that approximate a Gaussian of `sigma` (0: no blur). */
+export function boxRadius(sigma: number): number {
   if (sigma <= 0.3) return 0;
   return Math.max(1, Math.round(Math.sqrt((12 * sigma * sigma) / 3 + 1) / 2 - 0.5));
 }
 
 /**
- * Approximate Gaussian blur (three box passes) of a plane, optionally restricted to a rectangle;
- * `sigmaY` makes it anisotropic.
+ * Approximate Gaussian blur (three box passes) of a plane, optionally restricted to a rectangle (pixels
+ * outside it are copied); `sigmaY` makes it anisotropic.
  */
 export function blur(src: Float32Array, w: number, h: number, sigma: number, rect?: Rect, sigmaY = sigma): Float32Array {
   const out = new Float32Array(src);
@@ -79,12 +83,14 @@ export function blur(src: Float32Array, w: number, h: number, sigma: number, rec
   const r = boxRadius(sigma);
   const ry = boxRadius(sigmaY);
   const R = rect ?? { x0: 0, y0: 0, x1: w, y1: h };
+  if (R.x1 <= R.x0 || R.y1 <= R.y0) return out;
   const tmp = new Float32Array(src.length);
-  const a = out;
-  const b = new Float32Array(src.length);
-  boxPass(a, b, w, r, ry, R.x0, R.y0, R.x1, R.y1, tmp);
-  boxPass(b, a, w, r, ry, R.x0, R.y0, R.x1, R.y1, tmp);
-  boxPass(a, b, w, r, ry, R.x0, R.y0, R.x1, R.y1, tmp);
+  const b = new Float32Array(src);
+  const pad = new Float64Array(R.x1 - R.x0 + 2 * r + 2);
+  const acc = new Float64Array(R.x1 - R.x0);
+  boxPass(out, b, w, r, ry, R.x0, R.y0, R.x1, R.y1, tmp, pad, acc);
+  boxPass(b, out, w, r, ry, R.x0, R.y0, R.x1, R.y1, tmp, pad, acc);
+  boxPass(out, b, w, r, ry, R.x0, R.y0, R.x1, R.y1, tmp, pad, acc);
   return b;
 }
 

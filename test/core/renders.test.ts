@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, startTestApp, startTestDatabase, waitFor, type TestApp } from '../helpers/harness.ts';
+import { json, startTestApp, startTestDatabase, waitForRender, type TestApp } from '../helpers/harness.ts';
 import { associateSession, createStaff, signInAs, type Session } from '../helpers/session.ts';
 
 let pg: Awaited<ReturnType<typeof startTestDatabase>>;
@@ -21,13 +21,7 @@ let associate: Session;
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   associate.fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
-async function waitSucceeded(id: string) {
-  return waitFor(async () => {
-    const r = await json(await fetch(`${t.url}/api/renders/${id}`));
-    if (r.status === 'failed') throw new Error(`render failed: ${r.error}`);
-    return r.status === 'succeeded' ? r : undefined;
-  });
-}
+const waitSucceeded = (id: string) => waitForRender(t, id);
 
 describe('catalog', () => {
   it('lists the demo catalog: active families with their colours and swatch URLs', async () => {

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cutsAnswer } from '../../src/contract/catalog.ts';
-import { json, startTestApp, startTestDatabase, waitFor, type TestApp } from '../helpers/harness.ts';
+import { json, startTestApp, startTestDatabase, waitForRender, type TestApp } from '../helpers/harness.ts';
 import { associateSession, type Session } from '../helpers/session.ts';
 
 /** A client choosing the make of a suit: options listed per cut, ordered, refused when they make no sense. */
@@ -21,15 +21,9 @@ afterAll(async () => {
 
 /** Renders are ordered by a signed-in associate. */
 let associate: Session;
-const post = (path: string, body: unknown) => associate.fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (path: string, body: unknown) => associate.send('POST', path, body);
 
-async function waitSucceeded(id: string) {
-  return waitFor(async () => {
-    const r = await json(await fetch(`${t.url}/api/renders/${id}`));
-    if (r.status === 'failed') throw new Error(`render failed: ${r.error}`);
-    return r.status === 'succeeded' ? r : undefined;
-  }, 120_000);
-}
+const waitSucceeded = (id: string) => waitForRender(t, id, 120_000);
 
 async function pixels(url: string) {
   const { data, info } = await sharp(Buffer.from(await (await fetch(t.url + url)).arrayBuffer())).raw().toBuffer({ resolveWithObject: true });

@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deltaE2000, linearToLab, SRGB8_TO_LINEAR } from '../../src/fabrics/color.ts';
 import { consoleClient, createAccount, signIn } from '../admin/helpers.ts';
-import { startFakeComfyUI, type FakeComfyUI } from '../helpers/fake-comfyui.ts';
+import { startFakeComfyUI, type FakeComfyMode, type FakeComfyUI } from '../helpers/fake-comfyui.ts';
 import { json, startTestApp, startTestDatabase, waitFor, type TestApp } from '../helpers/harness.ts';
 import { associateSession, type Session } from '../helpers/session.ts';
 
@@ -169,73 +169,63 @@ describe('comfyui engine: a render\'s life', () => {
   });
 });
 
+/** Both fake servers behave as `mode` while `fn` runs, and are healthy again after, whatever happens. */
+async function bothServersIn(mode: FakeComfyMode, fn: () => Promise<void>) {
+  gpuA.mode = mode;
+  gpuB.mode = mode;
+  try {
+    await fn();
+  } finally {
+    gpuA.mode = 'success';
+    gpuB.mode = 'success';
+  }
+}
+
 describe('comfyui engine: failures end in a clear state', () => {
   it('execution_error: failed with the server\'s message, not retried', async () => {
-    gpuA.mode = 'error';
-    gpuB.mode = 'error';
-    try {
-      const done = await finished((await order({ family: 'city-pinstripe', color: 'navy', comfyui: { seed: 201 } })).id);
-      expect(done.status).toBe('failed');
-      expect(done.error).toMatch(/^Photoreal rendering failed: .*KSampler.*CUDA out of memory/);
-      expect(done.error).not.toMatch(/http:\/\//);
-      expect(done.attempts).toBe(1);
-    } finally {
-      gpuA.mode = 'success';
-      gpuB.mode = 'success';
-    }
+    await bothServersIn('error', async () => {
+        const done = await finished((await order({ family: 'city-pinstripe', color: 'navy', comfyui: { seed: 201 } })).id);
+        expect(done.status).toBe('failed');
+        expect(done.error).toMatch(/^Photoreal rendering failed: .*KSampler.*CUDA out of memory/);
+        expect(done.error).not.toMatch(/http:\/\//);
+        expect(done.attempts).toBe(1);
+    });
   });
 
   it('a hang: failed within the idle timeout on each server tried, and both servers freed', async () => {
-    gpuA.mode = 'hang';
-    gpuB.mode = 'hang';
-    try {
-      const started = Date.now();
-      const done = await finished((await order({ family: 'city-pinstripe', color: 'navy', comfyui: { seed: 202 } })).id);
-      expect(done.status).toBe('failed');
-      expect(done.error).toMatch(/stopped reporting progress for 4000 ms/);
-      // Three tries over the two servers (COMFYUI_SERVER_TRIES=3), each given up after IDLE_MS of silence.
-      expect(Date.now() - started).toBeLessThan(3 * IDLE_MS + 15_000);
-      await waitFor(async () => gpuA.busy() === 0 && gpuB.busy() === 0, 5000);
-    } finally {
-      gpuA.mode = 'success';
-      gpuB.mode = 'success';
-    }
+    await bothServersIn('hang', async () => {
+        const started = Date.now();
+        const done = await finished((await order({ family: 'city-pinstripe', color: 'navy', comfyui: { seed: 202 } })).id);
+        expect(done.status).toBe('failed');
+        expect(done.error).toMatch(/stopped reporting progress for 4000 ms/);
+        // Three tries over the two servers (COMFYUI_SERVER_TRIES=3), each given up after IDLE_MS of silence.
+        expect(Date.now() - started).toBeLessThan(3 * IDLE_MS + 15_000);
+        await waitFor(async () => gpuA.busy() === 0 && gpuB.busy() === 0, 5000);
+    });
   });
 
   it('a dropped progress socket: reconnected, the render succeeds', async () => {
-    gpuA.mode = 'disconnect';
-    gpuB.mode = 'disconnect';
-    try {
-      const done = await finished((await order({ family: 'city-pinstripe', color: 'navy', comfyui: { seed: 203 } })).id);
-      expect(done.status).toBe('succeeded');
-    } finally {
-      gpuA.mode = 'success';
-      gpuB.mode = 'success';
-    }
+    await bothServersIn('disconnect', async () => {
+        const done = await finished((await order({ family: 'city-pinstripe', color: 'navy', comfyui: { seed: 203 } })).id);
+        expect(done.status).toBe('succeeded');
+    });
   });
 
   it('a server restarting mid-job: the render is retried on the next server and succeeds', async () => {
-    gpuA.mode = 'restart';
-    gpuB.mode = 'restart';
-    const done = await finished((await order({ family: 'city-pinstripe', color: 'navy', comfyui: { seed: 204 } })).id);
-    // Each server restarted under it once (and came back healthy); the third try made the image.
-    expect(done.status, done.error).toBe('succeeded');
-    expect(done.refinement.serverRetries).toBe(2);
-    gpuA.mode = 'success';
-    gpuB.mode = 'success';
+    await bothServersIn('restart', async () => {
+      const done = await finished((await order({ family: 'city-pinstripe', color: 'navy', comfyui: { seed: 204 } })).id);
+      // Each server restarted under it once (and came back healthy); the third try made the image.
+      expect(done.status, done.error).toBe('succeeded');
+      expect(done.refinement.serverRetries).toBe(2);
+    });
   });
 
   it('a prompt deleted from the server\'s queue: failed clearly, not waited on', async () => {
-    gpuA.mode = 'queueDelete';
-    gpuB.mode = 'queueDelete';
-    try {
-      const done = await finished((await order({ family: 'city-pinstripe', color: 'navy', comfyui: { seed: 205 } })).id, 10_000);
-      expect(done.status).toBe('failed');
-      expect(done.error).toMatch(/lost the workflow/);
-    } finally {
-      gpuA.mode = 'success';
-      gpuB.mode = 'success';
-    }
+    await bothServersIn('queueDelete', async () => {
+        const done = await finished((await order({ family: 'city-pinstripe', color: 'navy', comfyui: { seed: 205 } })).id, 10_000);
+        expect(done.status).toBe('failed');
+        expect(done.error).toMatch(/lost the workflow/);
+    });
   });
 
   it('cancel while sampling: the server is interrupted, the prompt deleted, the render canceled', async () => {
@@ -265,22 +255,17 @@ describe('comfyui engine: failures end in a clear state', () => {
 
 describe('comfyui engine: the fidelity guard', () => {
   it('a server that repaints the cloth: its colour is replaced by the cloth\'s, and the render says so', async () => {
-    gpuA.mode = 'colorShift';
-    gpuB.mode = 'colorShift';
-    try {
-      const done = await finished((await order({ family: 'city-pinstripe', color: 'charcoal', comfyui: { seed: 301 } })).id);
-      expect(done.status, done.error).toBe('succeeded');
-      const f = done.refinement.fidelity;
-      expect(f.deltaE.refined).toBeGreaterThan(3);
-      expect(['blended', 'compose']).toContain(f.action);
-      expect(f.deltaE.delivered).toBeLessThan(3);
-      expect(f.reason).toMatch(/colour drifted/);
-      const compose = await json(await post('/api/renders', { family: 'city-pinstripe', color: 'charcoal', cuts: ['single-breasted'] }));
-      const composeRender = await finished(compose.renders[0].id);
-      expect(deltaE2000(jacketLab(await image(full(done))), jacketLab(await image(full(composeRender))))).toBeLessThan(3);
-    } finally {
-      gpuA.mode = 'success';
-      gpuB.mode = 'success';
-    }
+    await bothServersIn('colorShift', async () => {
+        const done = await finished((await order({ family: 'city-pinstripe', color: 'charcoal', comfyui: { seed: 301 } })).id);
+        expect(done.status, done.error).toBe('succeeded');
+        const f = done.refinement.fidelity;
+        expect(f.deltaE.refined).toBeGreaterThan(3);
+        expect(['blended', 'compose']).toContain(f.action);
+        expect(f.deltaE.delivered).toBeLessThan(3);
+        expect(f.reason).toMatch(/colour drifted/);
+        const compose = await json(await post('/api/renders', { family: 'city-pinstripe', color: 'charcoal', cuts: ['single-breasted'] }));
+        const composeRender = await finished(compose.renders[0].id);
+        expect(deltaE2000(jacketLab(await image(full(done))), jacketLab(await image(full(composeRender))))).toBeLessThan(3);
+    });
   });
 });

@@ -56,6 +56,12 @@ export function testEnv(extra: Record<string, string> = {}): Record<string, stri
     RENDER_QUEUE_MAX_PER_CLIENT: '100000',
     // Shared by every suite: templates are rasterised once per machine, not once per test file.
     TEMPLATE_CACHE_DIR: TEST_TEMPLATE_CACHE,
+    // Shipped defaults (3 s to get a connection, 5 s per statement) are for a healthy server; a test
+    // machine running two suites with their own PostgreSQL beside other builds is not one, and a
+    // render whose job failed on a slow connect waits out graphile-worker's backoff. The fault suite
+    // sets short ones where timeouts are what it tests.
+    DB_ACQUIRE_TIMEOUT_MS: '30000',
+    DB_STATEMENT_TIMEOUT_MS: '60000',
     ...extra,
   };
 }
@@ -101,6 +107,15 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | false>, timeo
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/** A render of `t` once it has succeeded (its JSON); throws at once with its error if it failed. */
+export async function waitForRender(t: { url: string }, id: string, timeoutMs = 60_000): Promise<any> {
+  return waitFor(async () => {
+    const r = await json(await fetch(`${t.url}/api/renders/${id}`));
+    if (r.status === 'failed') throw new Error(`render failed: ${r.error}`);
+    return r.status === 'succeeded' ? r : undefined;
+  }, timeoutMs);
 }
 
 export async function json<T = any>(res: Response): Promise<T> {

@@ -2,14 +2,14 @@
  * The hot loop: one pass over a level's cloth pixels, then overlays. Everything that does not depend
  * on the cloth was precomputed when the template loaded.
  */
-import { LIN_LUT_SIZE, LINEAR_TO_SRGB8_LUT } from '../../fabrics/color.ts';
+import { LIN_LUT_OVER, LIN_LUT_SIZE, LINEAR_TO_SRGB8_LUT_OVER } from '../../fabrics/color.ts';
 import { SHADE_LEVELS, SHADE_ONE, type ViewLevel } from '../../templates/types.ts';
 import type { FabricDesign } from '../types.ts';
 import type { LinearTexture } from './texture.ts';
 
-/** Linear light → sRGB 8-bit, indexed by round(linear × LIN_STEPS): the colour module's table. */
+/** Linear light → sRGB 8-bit, indexed by round(linear × LIN_STEPS): the colour module's table, run on past white. */
 const LIN_STEPS = LIN_LUT_SIZE;
-const LIN_TO_SRGB8 = LINEAR_TO_SRGB8_LUT;
+const LIN_TO_SRGB8 = LINEAR_TO_SRGB8_LUT_OVER;
 
 /** The shading as a fabric sees it: a multiplier and an additive (white) lustre per shade level. */
 export interface Finish {
@@ -41,27 +41,36 @@ export function finishFor(design: FabricDesign, hist: Float64Array): Finish {
   }
   const norm = msum > 0 ? wsum / msum : 1;
   for (let q = 0; q < SHADE_LEVELS; q++) {
-    mul[q] *= norm;
     const s = q / SHADE_ONE;
     const t = Math.max(0, Math.min(1, (s - 1.02) / 0.35));
     add[q] = sheen * 0.09 * t * t * (3 - 2 * t);
+    // White cloth at the brightest shade stays within the render loop's table (anything ≥ 1 is
+    // white anyway): the loop then needs no clamp.
+    mul[q] = Math.min(mul[q] * norm, LIN_LUT_OVER - 1 - add[q]);
   }
   return { mul, add };
 }
 
-/** Cloth pixels into `out` (which already holds the level's base image). */
+/**
+ * Cloth pixels into `out` (which already holds the level's base image): per cloth pixel a bilinear tap
+ * of the tile (wrapped), × the shading multiplier, + lustre, → sRGB by table, blended by coverage at
+ * the edges. The loop touches only the level's cloth pixels, allocates nothing, and works in the
+ * colour table's units (the texture is pre-scaled; the lustre carries the rounding half) so each
+ * channel is two lerps, a multiply-add and one table read.
+ */
 export function renderCloth(level: ViewLevel, tex: LinearTexture, finish: Finish, out: Uint8Array): void {
   const { pix, cov, u, v, shadeQ } = level;
   const tw = tex.width;
   const th = tex.height;
-  const W = tw + 1;
+  const W3 = (tw + 1) * 3;
   const invTw = 1 / tw;
   const invTh = 1 / th;
   const sx = tex.sx;
   const sy = tex.sy;
-  const data = tex.data;
+  const data = tex.scaled;
   const mul = finish.mul;
-  const add = finish.add;
+  const add = new Float64Array(finish.add.length);
+  for (let q = 0; q < add.length; q++) add[q] = finish.add[q] * LIN_STEPS + 0.5;
   const lut = LIN_TO_SRGB8;
   const n = pix.length;
   for (let k = 0; k < n; k++) {
@@ -73,35 +82,33 @@ export function renderCloth(level: ViewLevel, tex: LinearTexture, finish: Finish
     const y0 = y | 0;
     const fx = x - x0;
     const fy = y - y0;
-    const i00 = (y0 * W + x0) * 3;
-    const i10 = i00 + 3;
-    const i01 = i00 + W * 3;
-    const i11 = i01 + 3;
-    const w00 = (1 - fx) * (1 - fy);
-    const w10 = fx * (1 - fy);
-    const w01 = (1 - fx) * fy;
-    const w11 = fx * fy;
+    const i00 = y0 * W3 + x0 * 3;
+    const i01 = i00 + W3;
     const q = shadeQ[k];
     const m = mul[q];
     const a = add[q];
-    let r = (data[i00] * w00 + data[i10] * w10 + data[i01] * w01 + data[i11] * w11) * m + a;
-    let g = (data[i00 + 1] * w00 + data[i10 + 1] * w10 + data[i01 + 1] * w01 + data[i11 + 1] * w11) * m + a;
-    let b = (data[i00 + 2] * w00 + data[i10 + 2] * w10 + data[i01 + 2] * w01 + data[i11 + 2] * w11) * m + a;
-    r = r >= 1 ? LIN_STEPS : (r * LIN_STEPS + 0.5) | 0;
-    g = g >= 1 ? LIN_STEPS : (g * LIN_STEPS + 0.5) | 0;
-    b = b >= 1 ? LIN_STEPS : (b * LIN_STEPS + 0.5) | 0;
+    const r0 = data[i00] + (data[i00 + 3] - data[i00]) * fx;
+    const r1 = data[i01] + (data[i01 + 3] - data[i01]) * fx;
+    const g0 = data[i00 + 1] + (data[i00 + 4] - data[i00 + 1]) * fx;
+    const g1 = data[i01 + 1] + (data[i01 + 4] - data[i01 + 1]) * fx;
+    const b0 = data[i00 + 2] + (data[i00 + 5] - data[i00 + 2]) * fx;
+    const b1 = data[i01 + 2] + (data[i01 + 5] - data[i01 + 2]) * fx;
+    // Shading never reaches LIN_LUT_OVER × white (finishFor keeps it there), so no clamp.
+    const r = lut[((r0 + (r1 - r0) * fy) * m + a) | 0];
+    const g = lut[((g0 + (g1 - g0) * fy) * m + a) | 0];
+    const b = lut[((b0 + (b1 - b0) * fy) * m + a) | 0];
     const o = pix[k] * 3;
     const c = cov[k];
     if (c === 255) {
-      out[o] = lut[r];
-      out[o + 1] = lut[g];
-      out[o + 2] = lut[b];
+      out[o] = r;
+      out[o + 1] = g;
+      out[o + 2] = b;
     } else {
       // Anti-aliased edge: coverage blend over whatever lies beneath.
       const t = c / 255;
-      out[o] = out[o] + (lut[r] - out[o]) * t + 0.5;
-      out[o + 1] = out[o + 1] + (lut[g] - out[o + 1]) * t + 0.5;
-      out[o + 2] = out[o + 2] + (lut[b] - out[o + 2]) * t + 0.5;
+      out[o] = out[o] + (r - out[o]) * t + 0.5;
+      out[o + 1] = out[o + 1] + (g - out[o + 1]) * t + 0.5;
+      out[o + 2] = out[o + 2] + (b - out[o + 2]) * t + 0.5;
     }
   }
 }

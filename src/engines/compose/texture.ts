@@ -4,7 +4,7 @@
  * generation and a repeat costs nothing.
  */
 import { ByteCache } from '../../cache.ts';
-import { SRGB8_TO_LINEAR } from '../../fabrics/color.ts';
+import { LIN_LUT_SIZE, SRGB8_TO_LINEAR } from '../../fabrics/color.ts';
 import type { FabricSpec } from '../types.ts';
 import { clothKey, generateCloth } from './fabric-source.ts';
 
@@ -14,6 +14,11 @@ export interface LinearTexture {
   width: number;
   height: number;
   data: Float32Array;
+  /**
+   * The same texels × LIN_LUT_SIZE as doubles, for the render loop: already in the colour table's
+   * units, and read without a float→double conversion per tap.
+   */
+  scaled: Float64Array;
   /** Mean linear colour of the tile. */
   mean: [number, number, number];
   /** Texture px per nominal px across and along: corrects the tile's pixel rounding so repeats are exact. */
@@ -49,7 +54,9 @@ export function linearise(width: number, height: number, rgb: Uint8Array, sx = 1
     }
   }
   const n = width * height;
-  return { width, height, data, mean: [r / n, g / n, b / n], sx, sy, bytes: data.byteLength };
+  const scaled = new Float64Array(data.length);
+  for (let i = 0; i < data.length; i++) scaled[i] = data[i] * LIN_LUT_SIZE;
+  return { width, height, data, scaled, mean: [r / n, g / n, b / n], sx, sy, bytes: data.byteLength + scaled.byteLength };
 }
 
 export class TextureCache {

@@ -120,28 +120,19 @@ export const api = {
   },
 };
 
-export interface UploadHandle {
-  promise: Promise<SwatchUpload>;
+export interface UploadHandle<T = SwatchUpload> {
+  promise: Promise<T>;
   abort(): void;
 }
 
 /**
- * Sends a photographed cloth with upload progress (fetch cannot report it; XMLHttpRequest can).
- * The crop and the scale go first, the file last, so the server reads them before the bytes.
+ * POSTs a form with upload progress (fetch cannot report it; XMLHttpRequest can), answering like
+ * `request`: the parsed body, an ApiError with the server's message, or UnreachableError.
  */
-export function uploadSwatch(
-  file: Blob,
-  fields: { widthMm?: number; crop?: { left: number; top: number; width: number; height: number } },
-  onProgress: (fraction: number) => void,
-): UploadHandle {
+export function uploadWithProgress<T>(url: string, form: FormData, onProgress: (fraction: number) => void): UploadHandle<T> {
   const xhr = new XMLHttpRequest();
-  const promise = new Promise<SwatchUpload>((resolve, reject) => {
-    const form = new FormData();
-    // No width: the server reads the cloth's size from its weave (and says how, in `estimate`).
-    if (fields.widthMm !== undefined) form.append('widthMm', String(Math.round(fields.widthMm * 10) / 10));
-    if (fields.crop) form.append('crop', JSON.stringify(fields.crop));
-    form.append('file', file, (file as File).name || 'swatch.jpg');
-    xhr.open('POST', '/api/swatch-uploads');
+  const promise = new Promise<T>((resolve, reject) => {
+    xhr.open('POST', url);
     xhr.setRequestHeader('accept', 'application/json');
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(Math.min(1, e.loaded / e.total));
@@ -161,7 +152,7 @@ export function uploadSwatch(
       }
       if (xhr.status >= 200 && xhr.status < 300 && body) {
         onProgress(1);
-        resolve(body as SwatchUpload);
+        resolve(body as T);
       } else {
         const err = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
         reject(new ApiError(xhr.status, err?.code ?? `http_${xhr.status}`, err?.message ?? `HTTP ${xhr.status}`));
@@ -175,4 +166,18 @@ export function uploadSwatch(
     xhr.send(form);
   });
   return { promise, abort: () => xhr.abort() };
+}
+
+/** Sends a photographed cloth; the crop and the scale go first, the file last, so the server reads them before the bytes. */
+export function uploadSwatch(
+  file: Blob,
+  fields: { widthMm?: number; crop?: { left: number; top: number; width: number; height: number } },
+  onProgress: (fraction: number) => void,
+): UploadHandle {
+  const form = new FormData();
+  // No width: the server reads the cloth's size from its weave (and says how, in `estimate`).
+  if (fields.widthMm !== undefined) form.append('widthMm', String(Math.round(fields.widthMm * 10) / 10));
+  if (fields.crop) form.append('crop', JSON.stringify(fields.crop));
+  form.append('file', file, (file as File).name || 'swatch.jpg');
+  return uploadWithProgress<SwatchUpload>('/api/swatch-uploads', form, onProgress);
 }

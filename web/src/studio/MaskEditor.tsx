@@ -4,7 +4,6 @@ import { Icon } from '../ui/icons.tsx';
 import type { MaskDoc } from './doc.ts';
 import type { Rect } from './mask.ts';
 import { imagePixels, loadImage } from './pixels.ts';
-import { StudioIcon } from './StudioIcons.tsx';
 import { fitView, pan, pinch, toImage, zoomAt, type Point, type Size, type View } from './view.ts';
 import { floodRegion } from './wand.ts';
 
@@ -300,7 +299,7 @@ export function MaskEditor({ photoUrl, width, height, doc, tool, brushSize, tole
           <Icon name="minus" />
         </button>
         <button type="button" className="icon-button" onClick={() => setView(fitView(viewport, image))} aria-label={t('studio.zoomFit')} title={t('studio.zoomFit')} data-testid="zoom-fit">
-          <StudioIcon name="fit" />
+          <Icon name="fit" />
         </button>
       </div>
     </div>

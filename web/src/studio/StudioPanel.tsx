@@ -8,7 +8,8 @@ import { ClothSection, ColorPicker } from '../stylist/FittingPanel.tsx';
 import { ClothDialog } from '../swatch/ClothDialog.tsx';
 import { useCloth } from '../swatch/useCloth.ts';
 import { Dialog } from '../ui/Dialog.tsx';
-import { Icon } from '../ui/icons.tsx';
+import { Icon, type IconName } from '../ui/icons.tsx';
+import { PhotoButtons } from '../ui/PhotoButtons.tsx';
 import { studioApi, uploadStudioPhoto, type PhotoUpload, type StudioPhoto } from './api.ts';
 import { BeforeAfter } from './BeforeAfter.tsx';
 import { MaskDoc } from './doc.ts';
@@ -16,7 +17,6 @@ import { studioProblem, type StudioProblem } from './errors.ts';
 import { MaskEditor, TINTS, type Tool } from './MaskEditor.tsx';
 import { loadMask, maskToPngDataUrl } from './pixels.ts';
 import { scaleFromLength, scaleToSlider, sliderToScale } from './scale.ts';
-import { StudioIcon, type StudioIconName } from './StudioIcons.tsx';
 import type { Point } from './view.ts';
 import './studio.css';
 
@@ -102,23 +102,15 @@ export function StudioPanel({
 
 function PhotoPickers({ onChoose, quiet }: { onChoose(file: File): void; quiet?: boolean }) {
   const { t } = useI18n();
-  const camera = useRef<HTMLInputElement>(null);
-  const library = useRef<HTMLInputElement>(null);
-  const picked = (event: React.ChangeEvent<HTMLInputElement>) => {
-    const file = event.target.files?.[0];
-    event.target.value = '';
-    if (file) onChoose(file);
-  };
   return (
     <div className="pstudio__pickers">
-      <button type="button" className={quiet ? 'button' : 'button button--primary pstudio__big'} onClick={() => camera.current?.click()}>
-        <Icon name="camera" /> {t('studio.take')}
-      </button>
-      <button type="button" className={quiet ? 'button' : 'button pstudio__big'} onClick={() => library.current?.click()}>
-        <Icon name="image" /> {t('studio.choose')}
-      </button>
-      <input ref={camera} type="file" accept="image/jpeg,image/png,image/webp,image/heic,image/heif,image/*" capture="environment" hidden onChange={picked} data-testid="studio-take" tabIndex={-1} />
-      <input ref={library} type="file" accept="image/jpeg,image/png,image/webp,image/heic,image/heif,image/*" hidden onChange={picked} data-testid="studio-choose" tabIndex={-1} />
+      <PhotoButtons
+        onChoose={onChoose}
+        labels={{ take: t('studio.take'), choose: t('studio.choose') }}
+        accept="image/jpeg,image/png,image/webp,image/heic,image/heif,image/*"
+        testIds={{ take: 'studio-take', choose: 'studio-choose' }}
+        classNames={quiet ? { take: 'button', choose: 'button' } : { take: 'button button--primary pstudio__big', choose: 'button pstudio__big' }}
+      />
     </div>
   );
 }
@@ -145,7 +137,7 @@ function PhotoStep({ upload, onChoose, onCancel }: { upload?: Upload; onChoose(f
       }}
     >
       <div className="pstudio-start__art" aria-hidden="true">
-        <StudioIcon name="garment" size={56} />
+        <Icon name="garment" size={56} />
       </div>
       <p className="pstudio-start__eyebrow">{t('studio.eyebrow')}</p>
       <h2 id="pstudio-title" className="pstudio-start__title">
@@ -177,13 +169,13 @@ function PhotoStep({ upload, onChoose, onCancel }: { upload?: Upload; onChoose(f
         </div>
       )}
       <p className="pstudio-start__privacy">
-        <StudioIcon name="lock" size={16} /> {t('studio.privacy')}
+        <Icon name="lock" size={16} /> {t('studio.privacy')}
       </p>
     </section>
   );
 }
 
-const TOOLS: Array<{ id: Tool; icon: StudioIconName }> = [
+const TOOLS: Array<{ id: Tool; icon: IconName }> = [
   { id: 'brush', icon: 'brush' },
   { id: 'eraser', icon: 'eraser' },
   { id: 'wand', icon: 'wand' },
@@ -403,7 +395,7 @@ function Workspace({
                 }}
                 data-mode={m}
               >
-                <StudioIcon name={m === 'garment' ? 'garment' : 'sparkle'} />
+                <Icon name={m === 'garment' ? 'garment' : 'sparkle'} />
                 {t(m === 'garment' ? 'studio.mode.garment' : 'studio.mode.fill')}
               </button>
             ))}
@@ -433,7 +425,7 @@ function Workspace({
               </div>
               <div className="pstudio__row">
                 <button type="button" className="button button--small" onClick={() => setShowResult(false)} data-testid="studio-back">
-                  <StudioIcon name="brush" /> {t('studio.result.back')}
+                  <Icon name="brush" /> {t('studio.result.back')}
                 </button>
                 <button type="button" className="button button--small" onClick={() => onOpen(doneJob.render)}>
                   {t('studio.result.open')}
@@ -464,16 +456,16 @@ function Workspace({
             />
               <div className="pstudio__actions" role="group" aria-label={t('studio.edits')}>
                 <button type="button" className="icon-button" onClick={() => doc.undo()} disabled={!doc.history.canUndo} aria-label={t('studio.undo')} title={t('studio.undo')} data-testid="undo">
-                  <StudioIcon name="undo" />
+                  <Icon name="undo" />
                 </button>
                 <button type="button" className="icon-button" onClick={() => doc.redo()} disabled={!doc.history.canRedo} aria-label={t('studio.redo')} title={t('studio.redo')} data-testid="redo">
-                  <StudioIcon name="redo" />
+                  <Icon name="redo" />
                 </button>
                 <button type="button" className="icon-button" onClick={() => doc.invert()} aria-label={t('studio.invert')} title={t('studio.invert')} data-testid="invert">
-                  <StudioIcon name="invert" />
+                  <Icon name="invert" />
                 </button>
                 <button type="button" className="icon-button" onClick={() => doc.clear()} disabled={doc.isEmpty()} aria-label={t('studio.clear')} title={t('studio.clear')} data-testid="clear">
-                  <StudioIcon name="clear" />
+                  <Icon name="clear" />
                 </button>
               </div>
             {busy && (
@@ -503,7 +495,7 @@ function Workspace({
                   }}
                   data-tool={id}
                 >
-                  <StudioIcon name={icon} size={22} />
+                  <Icon name={icon} size={22} />
                   <span>{toolLabel[id]}</span>
                 </button>
               ))}
@@ -649,7 +641,7 @@ function Workspace({
                   }}
                   data-testid="measure"
                 >
-                  <StudioIcon name="ruler" /> {t('studio.scale.measure')}
+                  <Icon name="ruler" /> {t('studio.scale.measure')}
                 </button>
               )}
             </section>

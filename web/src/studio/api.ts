@@ -1,54 +1,15 @@
-import { ApiError, request, UnreachableError } from '../api/client.ts';
-import { apiStatus } from '../api/status.ts';
+import { request, type UploadHandle, uploadWithProgress } from '../api/client.ts';
 import type { Render, RenderBatch, StudioPhoto, StudioRenderOrder } from '../api/types.ts';
 
 export type { StudioPhoto, StudioRenderOrder } from '../api/types.ts';
 
-export interface PhotoUpload {
-  promise: Promise<StudioPhoto>;
-  abort(): void;
-}
+export type PhotoUpload = UploadHandle<StudioPhoto>;
 
-/** Sends the client's photo with upload progress (XMLHttpRequest: fetch cannot report it). */
+/** Sends the client's photo with upload progress. */
 export function uploadStudioPhoto(file: Blob, onProgress: (fraction: number) => void): PhotoUpload {
-  const xhr = new XMLHttpRequest();
-  const promise = new Promise<StudioPhoto>((resolve, reject) => {
-    const form = new FormData();
-    form.append('photo', file, (file as File).name || 'photo.jpg');
-    xhr.open('POST', '/api/studio/photos');
-    xhr.setRequestHeader('accept', 'application/json');
-    xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable) onProgress(Math.min(1, e.loaded / e.total));
-    };
-    xhr.onload = () => {
-      if (xhr.status === 502 || xhr.status === 503 || xhr.status === 504) {
-        apiStatus.markDown();
-        reject(new UnreachableError());
-        return;
-      }
-      apiStatus.markUp();
-      let body: unknown;
-      try {
-        body = JSON.parse(xhr.responseText);
-      } catch {
-        body = undefined;
-      }
-      if (xhr.status >= 200 && xhr.status < 300 && body) {
-        onProgress(1);
-        resolve(body as StudioPhoto);
-      } else {
-        const err = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-        reject(new ApiError(xhr.status, err?.code ?? `http_${xhr.status}`, err?.message ?? `HTTP ${xhr.status}`));
-      }
-    };
-    xhr.onerror = () => {
-      apiStatus.markDown();
-      reject(new UnreachableError());
-    };
-    xhr.onabort = () => reject(new DOMException('Upload canceled', 'AbortError'));
-    xhr.send(form);
-  });
-  return { promise, abort: () => xhr.abort() };
+  const form = new FormData();
+  form.append('photo', file, (file as File).name || 'photo.jpg');
+  return uploadWithProgress<StudioPhoto>('/api/studio/photos', form, onProgress);
 }
 
 export const studioApi = {

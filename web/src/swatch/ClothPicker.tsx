@@ -1,6 +1,7 @@
 import { useId, useRef, useState } from 'react';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Icon } from '../ui/icons.tsx';
+import { PhotoButtons } from '../ui/PhotoButtons.tsx';
 import { isValidWidthMm } from './cropMath.ts';
 import type { Cloth } from './useCloth.ts';
 
@@ -23,25 +24,11 @@ export function ClothPicker({
 }) {
   const tr = useI18n();
   const { t } = tr;
-  const camera = useRef<HTMLInputElement>(null);
   const library = useRef<HTMLInputElement>(null);
-  const picked = (event: React.ChangeEvent<HTMLInputElement>) => {
-    const file = event.target.files?.[0];
-    event.target.value = '';
-    if (file) onChoose(file);
-  };
-
   return (
     <div className="cloth">
       <div className="cloth__buttons">
-        <button type="button" className="button" onClick={() => camera.current?.click()}>
-          <Icon name="camera" /> {t('cloth.take')}
-        </button>
-        <button type="button" className="button" onClick={() => library.current?.click()}>
-          <Icon name="image" /> {t('cloth.choose')}
-        </button>
-        <input ref={camera} type="file" accept="image/*" capture="environment" hidden onChange={picked} data-testid="take-photo" tabIndex={-1} />
-        <input ref={library} type="file" accept="image/*" hidden onChange={picked} data-testid="choose-photo" tabIndex={-1} />
+        <PhotoButtons onChoose={onChoose} labels={{ take: t('cloth.take'), choose: t('cloth.choose') }} testIds={{ take: 'take-photo', choose: 'choose-photo' }} libraryRef={library} />
       </div>
       {cloth && (
         <div className={`cloth-chip cloth-chip--${cloth.status}${active ? ' cloth-chip--active' : ''}`} data-testid="cloth-chip" data-status={cloth.status}>

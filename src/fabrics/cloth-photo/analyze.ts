@@ -1,7 +1,8 @@
 /**
  * A phone photo of cloth → the cloth, flat, square to its weave, at its real scale.
  *
- * 1. Find the cloth (segment.ts) on a copy reduced to ≤ 800 px.
+ * 1. Find the cloth (segment.ts) on a copy reduced to ≤ 500 px: its colour and texture statistics,
+ *    pooled over a twentieth of the frame, need no more.
  * 2. Measure the thread lattice in full-resolution patches inside it (spectrum.ts): the 2/2 twill's
  *    wale locates the thread peaks, which give each patch's local photo-px → threads Jacobian.
  * 3. Fit the plane (geometry.ts): one homography whose Jacobian matches every patch's lattice holds
@@ -87,7 +88,7 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
   };
 
   // 1. The cloth, on a reduced copy.
-  const k = Math.max(1, Math.ceil(Math.max(width, height) / 800));
+  const k = Math.max(1, Math.ceil(Math.max(width, height) / 500));
   const small = reduce(rgb, width, height, k);
   const seg = segmentCloth(small.rgb, small.width, small.height);
   const sw = small.width, sh = small.height, sm = seg.mask;
@@ -96,13 +97,7 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
     const sx = Math.floor(x / k), sy = Math.floor(y / k);
     return setAt(sx, sy) && (!margin || (setAt(sx - margin, sy) && setAt(sx + margin, sy) && setAt(sx, sy - margin) && setAt(sx, sy + margin)));
   };
-  let mx0 = Infinity, my0 = Infinity, mx1 = -Infinity, my1 = -Infinity, mcx = 0, mcy = 0, mn = 0;
-  for (let y = 0; y < small.height; y++)
-    for (let x = 0; x < small.width; x++)
-      if (seg.mask[y * small.width + x]) {
-        mx0 = Math.min(mx0, x); mx1 = Math.max(mx1, x); my0 = Math.min(my0, y); my1 = Math.max(my1, y);
-        mcx += x; mcy += y; mn++;
-      }
+  const { x0: mx0, y0: my0, x1: mx1, y1: my1, sx: mcx, sy: mcy, n: mn } = maskBounds(seg.mask, sw, sh);
   if (!mn) throw new Error('no cloth found in the photo');
   const cx = ((mcx / mn + 0.5) * k), cy = ((mcy / mn + 0.5) * k);
 
@@ -116,7 +111,6 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
   const half = PATCH / 2;
   const bx0 = mx0 * k, bx1 = (mx1 + 1) * k, by0 = my0 * k, by1 = (my1 + 1) * k;
   let tried = 0;
-  const patch = new Float32Array(PATCH * PATCH);
   for (let gy = 0; gy < G; gy++)
     for (let gx = 0; gx < G; gx++) {
       const px = Math.round(bx0 + ((gx + 0.5) / G) * (bx1 - bx0)), py = Math.round(by0 + ((gy + 0.5) / G) * (by1 - by0));
@@ -124,11 +118,7 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
       const m = Math.max(1, Math.round(half / k));
       if (!inMask(px, py, m) || !inMask(px - half, py - half) || !inMask(px + half - 1, py + half - 1) || !inMask(px - half, py + half - 1) || !inMask(px + half - 1, py - half)) continue;
       tried++;
-      for (let y = 0; y < PATCH; y++) {
-        let s = ((py - half + y) * width + px - half) * 3;
-        for (let x = 0; x < PATCH; x++, s += 3) patch[y * PATCH + x] = 0.299 * rgb[s] + 0.587 * rgb[s + 1] + 0.114 * rgb[s + 2];
-      }
-      const spectrum = patchSpectrum(patch, PATCH, 0, 0);
+      const spectrum = patchSpectrum(rgb, width, px - half, py - half);
       spectra.push({ x: px, y: py, spectrum });
       const lattice = threadLattice(spectrum);
       if (lattice) samples.push({ x: px, y: py, lattice });
@@ -274,6 +264,21 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
     patches: { used: good.length, tried },
     stageMs,
   };
+}
+
+/** Bounding box, coordinate sums and count of the set px of a mask (loops out of the long function, so they are compiled on their own). */
+function maskBounds(mask: Uint8Array, w: number, h: number) {
+  let x0 = w, y0 = h, x1 = -1, y1 = -1, sx = 0, sy = 0, n = 0;
+  for (let y = 0; y < h; y++)
+    for (let x = 0, p = y * w; x < w; x++, p++)
+      if (mask[p]) {
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        if (y > y1) y1 = y;
+        sx += x; sy += y; n++;
+      }
+  return { x0, y0, x1, y1, sx, sy, n };
 }
 
 function mul(A: Mat3, B: Mat3): Mat3 {
@@ -432,10 +437,21 @@ function sampleSpan(src: Source, T: Mat3, Y: number, X0: number, X1: number, ste
   }
 }
 
+/**
+ * Output columns are resampled a block at a time, down the whole height: along a rotated or tilted
+ * row the photo px sampled climb the photo's rows (a new row, and a new memory page, every few px),
+ * while down a block's narrow column they stay within a few dozen rows the cache already holds.
+ * A multiple of LINE_EVERY, so the sampled columns fall the same in every block.
+ */
+const BLOCK = 16 * LINE_EVERY;
+
 /** The rectified cloth, W × H, interleaved sRGB. */
 function rectify(src: Source, T: Mat3, W: number, H: number): Uint8Array {
   const out = new Uint8Array(W * H * 3);
-  for (let Y = 0; Y < H; Y++) sampleSpan(src, T, Y, 0, W, 1, out, Y * W * 3);
+  for (let X0 = 0; X0 < W; X0 += BLOCK) {
+    const X1 = Math.min(W, X0 + BLOCK);
+    for (let Y = 0; Y < H; Y++) sampleSpan(src, T, Y, X0, X1, 1, out, (Y * W + X0) * 3);
+  }
   return out;
 }
 
@@ -446,16 +462,19 @@ function rectify(src: Source, T: Mat3, W: number, H: number): Uint8Array {
  */
 function sampleLines(src: Source, T: Mat3, lines: LineSamples): void {
   const { w: W, h: H, rows, cols } = lines;
-  const buf = new Uint8Array(W * 3);
-  for (let Y = 0; Y < H; Y++) {
-    const whole = Y % LINE_EVERY === 0;
-    sampleSpan(src, T, Y, 0, W, whole ? 1 : LINE_EVERY, buf, 0);
-    if (whole) {
-      const r = (Y / LINE_EVERY) * W;
-      for (let X = 0; X < W; X++) rows[r + X] = 0.299 * buf[X * 3] + 0.587 * buf[X * 3 + 1] + 0.114 * buf[X * 3 + 2];
-      for (let i = 0, X = 0; X < W; i++, X += LINE_EVERY) cols[i * H + Y] = rows[r + X];
-    } else {
-      for (let i = 0, o = 0; i * LINE_EVERY < W; i++, o += 3) cols[i * H + Y] = 0.299 * buf[o] + 0.587 * buf[o + 1] + 0.114 * buf[o + 2];
+  const buf = new Uint8Array(BLOCK * 3);
+  for (let X0 = 0; X0 < W; X0 += BLOCK) {
+    const X1 = Math.min(W, X0 + BLOCK);
+    for (let Y = 0; Y < H; Y++) {
+      if (Y % LINE_EVERY === 0) {
+        sampleSpan(src, T, Y, X0, X1, 1, buf, 0);
+        const r = (Y / LINE_EVERY) * W;
+        for (let X = X0, o = 0; X < X1; X++, o += 3) rows[r + X] = 0.299 * buf[o] + 0.587 * buf[o + 1] + 0.114 * buf[o + 2];
+        for (let X = X0; X < X1; X += LINE_EVERY) cols[(X / LINE_EVERY) * H + Y] = rows[r + X];
+      } else {
+        sampleSpan(src, T, Y, X0, X1, LINE_EVERY, buf, 0);
+        for (let X = X0, o = 0; X < X1; X += LINE_EVERY, o += 3) cols[(X / LINE_EVERY) * H + Y] = 0.299 * buf[o] + 0.587 * buf[o + 1] + 0.114 * buf[o + 2];
+      }
     }
   }
 }

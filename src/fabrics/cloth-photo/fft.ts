@@ -65,10 +65,11 @@ export function fft2(re: Float64Array, im: Float64Array, n: number): void {
 const scratch = new Map<number, { rowRe: Float64Array; rowIm: Float64Array; colRe: Float64Array; colIm: Float64Array }>();
 
 /**
- * log(floor + |F|²) of the 2-D spectrum of a real n×n image (row-major), written row-major into
- * `out` (bin (fx, fy) at fy·n + fx, negative frequencies wrapped, as fft2 lays them out).
+ * floor + |F|² of the 2-D spectrum of a real n×n image (row-major), written row-major into `out`
+ * (bin (fx, fy) at fy·n + fx, negative frequencies wrapped, as fft2 lays them out). The floor keeps
+ * its logarithm finite.
  */
-export function logPowerSpectrumReal(src: Float64Array, n: number, out: Float64Array, floor = 1e-9): void {
+export function powerSpectrumReal(src: Float64Array, n: number, out: Float64Array, floor = 1e-9): void {
   tablesFor(n);
   const half = n >> 1, cols = half + 1;
   let s = scratch.get(n);
@@ -98,7 +99,7 @@ export function logPowerSpectrumReal(src: Float64Array, n: number, out: Float64A
     const c = k * n;
     for (let fy = 0; fy < n; fy++) {
       const re = colRe[c + fy], im = colIm[c + fy];
-      out[fy * n + k] = Math.log(floor + re * re + im * im);
+      out[fy * n + k] = floor + re * re + im * im;
     }
   }
   // F(−fx, −fy) = F*(fx, fy): the other half is the mirror.

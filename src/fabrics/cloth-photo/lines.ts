@@ -42,31 +42,49 @@ export function lineSampleBuffers(w: number, h: number): LineSamples {
 }
 
 /**
- * The angle (radians; positive: x grows with y) at which the columns of a band line up best: the
- * column-mean profile is sharpest (largest variance) when summed along the lines. `lines` holds the
- * sampled rows (row j at y = j·LINE_EVERY of an image `len` tall), each `w` long; the band is
- * x0..x1. Returns null when the profile is no sharper along the best angle than across the trials
- * (no lines there).
+ * Running sums down the sampled rows: row j of the result is the sum of rows 0..j−1 of `lines`
+ * (nRows rows, w long). Rows that a trial angle shifts alike are then summed in one subtraction.
  */
-function bandAngle(lines: Float32Array, w: number, x0: number, x1: number, len: number): number | null {
+function rowSums(lines: Float32Array, w: number, nRows: number): Float64Array {
+  const P = new Float64Array((nRows + 1) * w);
+  for (let j = 0; j < nRows; j++) {
+    const a = j * w, b = a + w;
+    for (let x = 0; x < w; x++) P[b + x] = P[a + x] + lines[a + x];
+  }
+  return P;
+}
+
+/**
+ * The angle (radians; positive: x grows with y) at which the columns of a band line up best: the
+ * column-mean profile is sharpest (largest variance) when summed along the lines. `P` holds the
+ * running sums (rowSums) of the sampled rows (row j at y = j·LINE_EVERY of an image `len` tall),
+ * each `w` long; the band is x0..x1. Returns null when the profile is no sharper along the best
+ * angle than across the trials (no lines there).
+ */
+function bandAngle(P: Float64Array, w: number, x0: number, x1: number, len: number): number | null {
   const prof = new Float64Array(w + 2 * 64);
   const cnt = new Float64Array(w + 2 * 64 + 1);
   const vars: number[] = [];
   const yc = len / 2;
   const need = (len / LINE_EVERY) * 0.9;
+  const nRows = Math.ceil(len / LINE_EVERY);
   for (let t = -SPAN; t <= SPAN; t++) {
     const tn = Math.tan(t * STEP);
     prof.fill(0);
     cnt.fill(0);
-    for (let y = 0, j = 0; y < len; y += LINE_EVERY, j++) {
-      const shift = tn * (y - yc);
-      // Math.round(x − shift) + 64 for every x of the row: the fraction is the same along it.
-      const base = Math.round(x0 - shift) - x0 + 64;
-      const row = j * w;
-      for (let x = x0; x < x1; x++) prof[x + base] += lines[row + x];
-      // Each row covers x0 + base .. x1 + base once: counted as a step up and down, summed below.
-      cnt[x0 + base]++;
-      cnt[x1 + base]--;
+    // Each row moves by round(shift): x + base for every x of it (the fraction is the same along
+    // it). Consecutive rows moved alike are one run, added at once from the running sums.
+    const baseOf = (j: number) => Math.round(x0 - tn * (j * LINE_EVERY - yc)) - x0 + 64;
+    for (let ja = 0; ja < nRows; ) {
+      const base = baseOf(ja);
+      let jb = ja + 1;
+      while (jb < nRows && baseOf(jb) === base) jb++;
+      const A = ja * w, B = jb * w;
+      for (let x = x0; x < x1; x++) prof[x + base] += P[B + x] - P[A + x];
+      // The run covers x0 + base .. x1 + base, once per row: counted as steps, summed below.
+      cnt[x0 + base] += jb - ja;
+      cnt[x1 + base] -= jb - ja;
+      ja = jb;
     }
     let s = 0, s2 = 0, n = 0, c = 0;
     for (let i = 0; i < prof.length; i++) {
@@ -91,15 +109,16 @@ function bandAngle(lines: Float32Array, w: number, x0: number, x1: number, len: 
 export function lineResidual(samples: LineSamples): LineResidual {
   const { rows, cols, w, h } = samples;
   const half = Math.max(w, h) / 2;
+  const rowP = rowSums(rows, w, Math.ceil(h / LINE_EVERY)), colP = rowSums(cols, h, Math.ceil(w / LINE_EVERY));
   // Vertical lines: three column bands; the angle is how far x moves per y (a turn of the line).
   // Horizontal lines are read the same way from the columns (the transposed cloth).
   const v: Array<[number, number]> = [], hz: Array<[number, number]> = [];
   for (let b = 0; b < 3; b++) {
     const x0 = Math.floor((b * w) / 3), x1 = Math.floor(((b + 1) * w) / 3);
-    const a = bandAngle(rows, w, x0, x1, h);
+    const a = bandAngle(rowP, w, x0, x1, h);
     if (a !== null) v.push([((x0 + x1) / 2 - w / 2) / half, a]);
     const y0 = Math.floor((b * h) / 3), y1 = Math.floor(((b + 1) * h) / 3);
-    const ah = bandAngle(cols, h, y0, y1, w);
+    const ah = bandAngle(colP, h, y0, y1, w);
     if (ah !== null) hz.push([((y0 + y1) / 2 - h / 2) / half, ah]);
   }
   const fit = (pts: Array<[number, number]>) => {

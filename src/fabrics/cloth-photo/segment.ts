@@ -25,17 +25,19 @@ export function segmentCloth(rgb: Uint8Array, w: number, h: number): ClothMask {
   // Fine texture: |Laplacian| of luma, in four log steps.
   const luma = new Float32Array(n);
   for (let p = 0; p < n; p++) luma[p] = 0.299 * rgb[p * 3] + 0.587 * rgb[p * 3 + 1] + 0.114 * rgb[p * 3 + 2];
+  // The bin, in integers: lightness in 16 steps, red−green in 16, and yellow−blue in quarter steps
+  // of 16 (clamped at 15) that share the texture step's two low bits — the packing the thresholds
+  // below were tuned with, kept exactly: (((L·16 + a)·16 + yb/16)·4 + t) truncated.
   for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
-      const p = y * w + x;
+    for (let x = 0, p = y * w; x < w; x++, p++) {
       const r = rgb[p * 3], g = rgb[p * 3 + 1], b = rgb[p * 3 + 2];
       const L = Math.min(LB - 1, (luma[p] * LB) >> 8);
-      const a = Math.min(AB - 1, Math.max(0, Math.floor(((r - g) / 2 + 128) * AB / 256)));
-      const bb = Math.min(BB - 1, Math.max(0, Math.floor(((r + g) / 2 - b) / 2 + 128) * BB / 256));
+      const a = (r - g + 256) >> 5;
+      const yb = Math.min(60, (((r + g - 2 * b) >> 2) + 128) >> 2);
       let lap = 0;
       if (x > 0 && y > 0 && x < w - 1 && y < h - 1) lap = Math.abs(4 * luma[p] - luma[p - 1] - luma[p + 1] - luma[p - w] - luma[p + w]);
       const t = lap < 3 ? 0 : lap < 9 ? 1 : lap < 27 ? 2 : 3;
-      bins[p] = ((L * AB + a) * BB + bb) * TB + t;
+      bins[p] = (L * AB + a) * BB * TB + yb + t;
     }
   // The middle 40 % × 40 % of the frame is taken to be cloth: that is where a person points the phone.
   const hist = new Float64Array(LB * AB * BB * TB);
@@ -56,8 +58,7 @@ export function segmentCloth(rgb: Uint8Array, w: number, h: number): ClothMask {
   const ref = new Float32Array((y1 - y0) * (x1 - x0));
   let q = 0;
   for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) ref[q++] = smooth[y * w + x];
-  ref.sort();
-  const threshold = 0.25 * ref[Math.floor(ref.length * 0.1)];
+  const threshold = 0.25 * kthSmallest(ref, Math.floor(ref.length * 0.1));
   const mask = new Uint8Array(n);
   for (let p = 0; p < n; p++) mask[p] = smooth[p] >= threshold ? 1 : 0;
   const kept = componentAt(mask, w, h, w >> 1, h >> 1);
@@ -88,7 +89,34 @@ function boxBlur(src: Float32Array, w: number, h: number, r: number): Float32Arr
   return out;
 }
 
-/** The 4-connected component of set pixels containing (sx, sy) (or the nearest set pixel to it). */
+/** The k-th smallest value (0-based) of `a`, which is reordered (Hoare's selection). */
+function kthSmallest(a: Float32Array, k: number): number {
+  let lo = 0, hi = a.length - 1;
+  while (lo < hi) {
+    // Median of three as the pivot keeps already-ordered runs from the quadratic case.
+    const mid = (lo + hi) >> 1;
+    const x = a[lo], y = a[mid], z = a[hi];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i]; a[i] = a[j]; a[j] = t;
+        i++; j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
+}
+
+/**
+ * The 4-connected component of set pixels containing (sx, sy) (or the nearest set pixel to it), by
+ * scanline fill: each run of a row is filled at once, and seeds the runs touching it above and below.
+ */
 function componentAt(mask: Uint8Array, w: number, h: number, sx: number, sy: number): Uint8Array {
   const out = new Uint8Array(w * h);
   let seed = sy * w + sx;
@@ -101,17 +129,28 @@ function componentAt(mask: Uint8Array, w: number, h: number, sx: number, sy: num
       }
     if (best === Infinity) return out;
   }
-  const stack = new Int32Array(w * h);
+  // A px is pushed at most once from the row above and once from below.
+  const stack = new Int32Array(2 * w * h + 2);
   let top = 0;
   stack[top++] = seed;
-  out[seed] = 1;
   while (top) {
     const p = stack[--top];
-    const x = p % w, y = (p - x) / w;
-    if (x > 0 && mask[p - 1] && !out[p - 1]) { out[p - 1] = 1; stack[top++] = p - 1; }
-    if (x < w - 1 && mask[p + 1] && !out[p + 1]) { out[p + 1] = 1; stack[top++] = p + 1; }
-    if (y > 0 && mask[p - w] && !out[p - w]) { out[p - w] = 1; stack[top++] = p - w; }
-    if (y < h - 1 && mask[p + w] && !out[p + w]) { out[p + w] = 1; stack[top++] = p + w; }
+    if (out[p]) continue;
+    const y = (p / w) | 0, row = y * w;
+    let l = p, r = p;
+    while (l > row && mask[l - 1] && !out[l - 1]) l--;
+    while (r < row + w - 1 && mask[r + 1] && !out[r + 1]) r++;
+    out.fill(1, l, r + 1);
+    // One seed per run of unfilled set px in the rows above and below, over l..r.
+    for (const q0 of [y > 0 ? l - w : -1, y < h - 1 ? l + w : -1]) {
+      if (q0 < 0) continue;
+      let inRun = false;
+      for (let q = q0; q <= q0 + (r - l); q++) {
+        const open = mask[q] === 1 && !out[q];
+        if (open && !inRun) stack[top++] = q;
+        inRun = open;
+      }
+    }
   }
   return out;
 }

@@ -5,7 +5,7 @@
  * the thread peaks must be, and look for them there: found, they give the local thread lattice (a
  * 2×2 Jacobian from photo px to threads) to a fraction of a percent.
  */
-import { logPowerSpectrumReal } from './fft.ts';
+import { powerSpectrumReal } from './fft.ts';
 
 export interface ThreadLattice {
   /** Thread frequency across the warp ends (cycles per px), the more horizontal of the two. */
@@ -30,44 +30,55 @@ for (let i = 0; i < PATCH; i++) hann[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * (i
 
 const scratch = new Float64Array(PATCH * PATCH);
 
-/** Power spectrum (log) of a PATCH² luminance patch, zero mean, Hann-windowed. */
-export function patchSpectrum(luma: Float32Array, w: number, x0: number, y0: number): Float64Array {
+/**
+ * Power spectrum (plus a floor; see `at`) of the luminance of the PATCH² patch at (x0, y0) of an
+ * interleaved 8-bit RGB photo `width` px wide: zero mean, Hann-windowed. Read straight from the
+ * photo, with no copy of it.
+ */
+export function patchSpectrum(rgb: Uint8Array, width: number, x0: number, y0: number): Float64Array {
   const N = PATCH;
   const re = scratch;
   let m = 0;
   for (let y = 0; y < N; y++) {
-    const row = (y0 + y) * w + x0;
-    for (let x = 0; x < N; x++) m += luma[row + x];
+    let s = ((y0 + y) * width + x0) * 3;
+    for (let x = 0, o = y * N; x < N; x++, o++, s += 3) {
+      const v = Math.fround(0.299 * rgb[s] + 0.587 * rgb[s + 1] + 0.114 * rgb[s + 2]);
+      re[o] = v;
+      m += v;
+    }
   }
   m /= N * N;
   for (let y = 0; y < N; y++) {
-    const row = (y0 + y) * w + x0, wy = hann[y];
-    for (let x = 0; x < N; x++) re[y * N + x] = (luma[row + x] - m) * wy * hann[x];
+    const wy = hann[y];
+    for (let x = 0, o = y * N; x < N; x++, o++) re[o] = (re[o] - m) * wy * hann[x];
   }
   const p = new Float64Array(N * N);
-  logPowerSpectrumReal(re, N, p);
+  powerSpectrumReal(re, N, p);
   return p;
 }
 
 // Bins wrap (negative frequencies at the top end); PATCH is a power of two, so & is the modulo.
+// A spectrum holds power (plus a floor); peaks are compared on it, and its logarithm taken only
+// where a value is used — a few hundred bins of a patch's 65 536.
 const WRAP = PATCH - 1;
 const at = (p: Float64Array, fx: number, fy: number) => p[((fy & WRAP) << LOG2_PATCH) + (fx & WRAP)];
+const logAt = (p: Float64Array, fx: number, fy: number) => Math.log(at(p, fx, fy));
 
 /** Sub-bin peak position by parabolas through the log-power on each axis. */
 function refine(p: Float64Array, fx: number, fy: number): [number, number] {
-  const c = at(p, fx, fy);
+  const c = logAt(p, fx, fy);
   const dx = (() => {
-    const l = at(p, fx - 1, fy), r = at(p, fx + 1, fy), den = l - 2 * c + r;
+    const l = logAt(p, fx - 1, fy), r = logAt(p, fx + 1, fy), den = l - 2 * c + r;
     return den < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (l - r)) / den)) : 0;
   })();
   const dy = (() => {
-    const l = at(p, fx, fy - 1), r = at(p, fx, fy + 1), den = l - 2 * c + r;
+    const l = logAt(p, fx, fy - 1), r = logAt(p, fx, fy + 1), den = l - 2 * c + r;
     return den < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (l - r)) / den)) : 0;
   })();
   return [fx + dx, fy + dy];
 }
 
-/** Strongest bin within `radius` bins of (fx, fy). */
+/** Strongest bin within `radius` bins of (fx, fy), and its log-power. */
 function localMax(p: Float64Array, fx: number, fy: number, radius: number): [number, number, number] {
   let best = -Infinity, bx = 0, by = 0;
   const cx = Math.round(fx), cy = Math.round(fy);
@@ -77,15 +88,35 @@ function localMax(p: Float64Array, fx: number, fy: number, radius: number): [num
       const v = at(p, cx + dx, cy + dy);
       if (v > best) [best, bx, by] = [v, cx + dx, cy + dy];
     }
-  return [bx, by, best];
+  return [bx, by, Math.log(best)];
 }
 
 /** Median log-power of the ring of radius r (±2 bins): the floor a peak must rise above. */
 function ringFloor(p: Float64Array, r: number): number {
   const vals = ringScratch;
   for (let k = 0; k < RING; k++) vals[k] = at(p, Math.round(r * RING_COS[k]), Math.round(r * RING_SIN[k]));
-  vals.sort();
-  return vals[RING >> 1];
+  return Math.log(kthSmallest(vals, RING >> 1));
+}
+
+/** The k-th smallest value (0-based) of `a`, which is reordered (Hoare's selection). */
+function kthSmallest(a: Float64Array, k: number): number {
+  let lo = 0, hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i]; a[i] = a[j]; a[j] = t;
+        i++; j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
 }
 const RING = 180;
 const RING_COS = new Float64Array(RING), RING_SIN = new Float64Array(RING);
@@ -94,6 +125,21 @@ for (let k = 0; k < RING; k++) {
   RING_SIN[k] = Math.sin((k / RING) * Math.PI);
 }
 const ringScratch = new Float64Array(RING);
+
+/** Where a wale may stand: periods of 5–16 px, within 20° of a diagonal, the upper half-plane. */
+const WALE_BINS: Int16Array = (() => {
+  const N = PATCH, rMin = N / 16, rMax = N / 5;
+  const bins: number[] = [];
+  for (let fy = 0; fy <= rMax; fy++)
+    for (let fx = -Math.floor(rMax); fx <= rMax; fx++) {
+      const r2 = fx * fx + fy * fy;
+      if (r2 < rMin * rMin || r2 > rMax * rMax || (fy === 0 && fx < 0)) continue;
+      const ang = Math.abs(((Math.atan2(fy, fx) * 180) / Math.PI) % 90);
+      if (ang < 25 || ang > 65) continue;
+      bins.push(fx, fy);
+    }
+  return Int16Array.from(bins);
+})();
 
 /**
  * The thread lattice of one patch, or null when the weave is not resolved there. `minPeriod` is the
@@ -104,24 +150,19 @@ export function threadLattice(p: Float64Array, minPeriod = 2.2): ThreadLattice |
   // Wale candidates: local maxima with a period of 5–16 px (threads of 1.8–5.7 px) near a diagonal
   // (stripes and checks put their harmonics on the axes). A check has many harmonics there too, so
   // each candidate is judged by whether thread peaks stand where it predicts them.
-  const rMin = N / 16, rMax = N / 5;
   const cands: Array<[number, number, number]> = [];
-  for (let fy = 0; fy <= rMax; fy++)
-    for (let fx = -Math.floor(rMax); fx <= rMax; fx++) {
-      const r2 = fx * fx + fy * fy;
-      if (r2 < rMin * rMin || r2 > rMax * rMax || (fy === 0 && fx < 0)) continue;
-      const ang = Math.abs(((Math.atan2(fy, fx) * 180) / Math.PI) % 90);
-      if (ang < 25 || ang > 65) continue;
-      const v = at(p, fx, fy);
-      let isMax = true;
-      for (let dy = -1; dy <= 1 && isMax; dy++) for (let dx = -1; dx <= 1; dx++) if ((dx || dy) && at(p, fx + dx, fy + dy) > v) { isMax = false; break; }
-      if (isMax) cands.push([v, fx, fy]);
-    }
+  for (let i = 0; i < WALE_BINS.length; i += 2) {
+    const fx = WALE_BINS[i], fy = WALE_BINS[i + 1];
+    const v = at(p, fx, fy);
+    let isMax = true;
+    for (let dy = -1; dy <= 1 && isMax; dy++) for (let dx = -1; dx <= 1; dx++) if ((dx || dy) && at(p, fx + dx, fy + dy) > v) { isMax = false; break; }
+    if (isMax) cands.push([v, fx, fy]);
+  }
   cands.sort((a, b) => b[0] - a[0]);
   let best: { score: number; A: [number, number, number]; B: [number, number, number] } | null = null;
   for (const [v, wx, wy] of cands.slice(0, 12)) {
     const wr = Math.hypot(wx, wy);
-    const walePeak = v - ringFloor(p, wr);
+    const walePeak = Math.log(v) - ringFloor(p, wr);
     if (walePeak < Math.log(4)) continue;
     const [rwx, rwy] = refine(p, wx, wy);
     // Thread peaks: a, b = 2 (w ± w⊥), the two lattice vectors whose sum or difference is 4 w.

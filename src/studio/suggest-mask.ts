@@ -18,7 +18,9 @@
  *  3. the suit: the dominant chroma cluster of the person's body, with a lightness range wide
  *     enough for folds and shadow but not for a white shirt, and a chroma range from the suit's own
  *     pixels; the shirt-and-tie V and anything light or of another hue drop out;
- *  4. clean-up: a closing, holes filled, only large components kept; then scaled up to the photo.
+ *  4. clean-up: a closing, holes filled, only large components kept;
+ *  5. the outline redrawn on a copy three times finer (each pixel near it goes to the side whose
+ *     colour it clearly has), then scaled up to the photo.
  */
 
 export interface SuggestMaskOptions {
@@ -72,12 +74,14 @@ export interface SmallImage extends RgbImage {
  * Area-average downscale to at most `side` on the long side (patterns and noise average out), keeping
  * each block's luma spread: a patterned cloth that averages to the wall's colour is still not a wall.
  */
-export function shrink(img: RgbImage, side: number): SmallImage {
+export function shrink(img: RgbImage, side: number): SmallImage;
+export function shrink(img: RgbImage, side: number, withTexture: false): RgbImage;
+export function shrink(img: RgbImage, side: number, withTexture = true): RgbImage {
   const f = Math.max(1, Math.ceil(Math.max(img.width, img.height) / side));
   const W = Math.max(1, Math.floor(img.width / f));
   const H = Math.max(1, Math.floor(img.height / f));
   const out = new Uint8Array(W * H * 3);
-  const texture = new Float32Array(W * H);
+  const texture = withTexture ? new Float32Array(W * H) : undefined;
   const inv = 1 / (f * f);
   for (let Y = 0; Y < H; Y++) {
     for (let X = 0; X < W; X++) {
@@ -87,26 +91,36 @@ export function shrink(img: RgbImage, side: number): SmallImage {
       let y2 = 0;
       for (let dy = 0; dy < f; dy++) {
         let p = ((Y * f + dy) * img.width + X * f) * 3;
-        for (let dx = 0; dx < f; dx++, p += 3) {
-          const R = img.rgb[p];
-          const G = img.rgb[p + 1];
-          const B = img.rgb[p + 2];
-          r += R;
-          g += G;
-          b += B;
-          const y = 0.299 * R + 0.587 * G + 0.114 * B;
-          y2 += y * y;
+        if (texture) {
+          for (let dx = 0; dx < f; dx++, p += 3) {
+            const R = img.rgb[p];
+            const G = img.rgb[p + 1];
+            const B = img.rgb[p + 2];
+            r += R;
+            g += G;
+            b += B;
+            const y = 0.299 * R + 0.587 * G + 0.114 * B;
+            y2 += y * y;
+          }
+        } else {
+          for (let dx = 0; dx < f; dx++, p += 3) {
+            r += img.rgb[p];
+            g += img.rgb[p + 1];
+            b += img.rgb[p + 2];
+          }
         }
       }
       const o = (Y * W + X) * 3;
       out[o] = r * inv;
       out[o + 1] = g * inv;
       out[o + 2] = b * inv;
-      const mean = (0.299 * r + 0.587 * g + 0.114 * b) * inv;
-      texture[Y * W + X] = Math.sqrt(Math.max(0, y2 * inv - mean * mean));
+      if (texture) {
+        const mean = (0.299 * r + 0.587 * g + 0.114 * b) * inv;
+        texture[Y * W + X] = Math.sqrt(Math.max(0, y2 * inv - mean * mean));
+      }
     }
   }
-  return { width: W, height: H, rgb: out, texture };
+  return texture ? ({ width: W, height: H, rgb: out, texture } as SmallImage) : { width: W, height: H, rgb: out };
 }
 
 function kmeans(points: Float32Array, k: number, iterations = 8): Float32Array {
@@ -340,8 +354,11 @@ function dropClothFromSkin(skin: Uint8Array, background: Uint8Array, lab: Float3
   }
 }
 
-/** The garment (jacket and trousers) as a 0/1 mask over the working copy. */
-export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array }, debug?: Record<string, Uint8Array>): Uint8Array {
+/**
+ * The garment (jacket and trousers) as a 0/1 mask over the working copy. `layers`, when given,
+ * receives the intermediate masks (background, skin, person, garment) for refinement and inspection.
+ */
+export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array }, layers?: Record<string, Uint8Array>): Uint8Array {
   const { width: w, height: h, rgb, texture: blockTexture } = img;
   const n = w * h;
   const lab = new Float32Array(n * 3);
@@ -422,7 +439,7 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
   // A skin-coloured region as large as a body, below the head, is cloth (a tan or camel suit), not skin.
   dropClothFromSkin(skin, background, lab, w, h);
   const skinGrown = morph(skin, w, h, 1, true);
-  if (debug) Object.assign(debug, { background, skin });
+  if (layers) Object.assign(layers, { background, skin });
 
   // 3. The suit: the person's dominant colour, sampled on the body's middle band.
   const person = new Uint8Array(n);
@@ -495,11 +512,93 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
     if ((hit.index === suit || d <= suitTol) && inRange) garment[i] = 1;
   }
 
-  if (debug) Object.assign(debug, { person, garment });
+  if (layers) Object.assign(layers, { person, garment });
   // 4. Clean-up: close small gaps (seams, buttons, stripes), fill holes, drop specks.
   const r = Math.max(1, Math.round(Math.max(w, h) / 200));
   let m = morph(morph(garment, w, h, r, true), w, h, r, false);
   for (let i = 0; i < n; i++) if (skin[i] || background[i]) m[i] = 0;
   m = tidy(m, w, h, Math.round(n * 0.004), Math.round(n * 0.002));
   return m;
+}
+
+/**
+ * The mask's outline, redrawn on a finer copy of the photo (`fine`, a few times the working copy's
+ * size): the coarse mask is scaled up, and each fine pixel near its outline goes to whichever side
+ * has a pixel of its colour clearly closer — the nearest clean (not itself on the outline) working
+ * pixel in Lab, within two working pixels. The working copy's outline is a few photo pixels coarse; this one
+ * follows the suit's edge.
+ */
+export function refineEdges(small: RgbImage, mask: Uint8Array, fine: RgbImage): Uint8Array {
+  const { width: w, height: h } = small;
+  const { width: W, height: H } = fine;
+  const out = new Uint8Array(W * H);
+  const labS = new Float32Array(w * h * 3);
+  for (let i = 0; i < w * h; i++) labOf(small.rgb[i * 3], small.rgb[i * 3 + 1], small.rgb[i * 3 + 2], labS, i * 3);
+  // Working pixels whose 3×3 neighbourhood is all one side: their colour is that side's, unmixed.
+  const clean = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const v = mask[y * w + x];
+      let same = true;
+      for (let dy = -1; dy <= 1 && same; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = Math.min(w - 1, Math.max(0, x + dx));
+          const yy = Math.min(h - 1, Math.max(0, y + dy));
+          if (mask[yy * w + xx] !== v) {
+            same = false;
+            break;
+          }
+        }
+      }
+      clean[y * w + x] = same ? 1 : 0;
+    }
+  }
+  const sx = w / W;
+  const sy = h / H;
+  const lab = new Float32Array(3);
+  for (let Y = 0; Y < H; Y++) {
+    const ys = (Y + 0.5) * sy - 0.5;
+    const y0 = Math.max(0, Math.min(h - 1, Math.floor(ys)));
+    const y1 = Math.min(h - 1, y0 + 1);
+    const fy = Math.max(0, Math.min(1, ys - y0));
+    for (let X = 0; X < W; X++) {
+      const xs = (X + 0.5) * sx - 0.5;
+      const x0 = Math.max(0, Math.min(w - 1, Math.floor(xs)));
+      const x1 = Math.min(w - 1, x0 + 1);
+      const fx = Math.max(0, Math.min(1, xs - x0));
+      const a = mask[y0 * w + x0];
+      const b = mask[y0 * w + x1];
+      const c = mask[y1 * w + x0];
+      const d = mask[y1 * w + x1];
+      const o = Y * W + X;
+      if (a === b && a === c && a === d) {
+        out[o] = a;
+        continue;
+      }
+      const bil = (a * (1 - fx) + b * fx) * (1 - fy) + (c * (1 - fx) + d * fx) * fy >= 0.5 ? 1 : 0;
+      // On the outline: the nearest clean colour on either side decides.
+      labOf(fine.rgb[o * 3], fine.rgb[o * 3 + 1], fine.rgb[o * 3 + 2], lab, 0);
+      let bestIn = Infinity;
+      let bestOut = Infinity;
+      const cx = Math.round(xs);
+      const cy = Math.round(ys);
+      for (let yy = Math.max(0, cy - 2); yy <= Math.min(h - 1, cy + 2); yy++) {
+        for (let xx = Math.max(0, cx - 2); xx <= Math.min(w - 1, cx + 2); xx++) {
+          const j = yy * w + xx;
+          if (!clean[j]) continue;
+          const dl = lab[0] - labS[j * 3];
+          const da = lab[1] - labS[j * 3 + 1];
+          const db = lab[2] - labS[j * 3 + 2];
+          const dist = dl * dl + da * da + db * db;
+          if (mask[j]) bestIn = Math.min(bestIn, dist);
+          else bestOut = Math.min(bestOut, dist);
+        }
+      }
+      // Between two near colours the scaled-up outline stands.
+      if (bestIn < 0.5 * bestOut) out[o] = 1;
+      else if (bestOut < 0.5 * bestIn) out[o] = 0;
+      else out[o] = bil;
+    }
+  }
+  return out;
 }

@@ -35,7 +35,7 @@ function skinPixels(p: Awaited<ReturnType<typeof makeClientPhoto>>, skin: [numbe
 
 describe('suggested garment mask', () => {
   it.each(MASK_SCENES.map((s) => [`${s.cut}/${s.view} ${s.suit?.hex} ${s.suit?.design.pattern}`, s] as const))(
-    '%s: the jacket and trousers (IoU > 0.88), without face or hands',
+    '%s: the jacket and trousers (IoU > 0.9), without face or hands',
     async (_name, scene) => {
       const { p, got } = await suggestion(scene);
       const score = iou(got, p.truth);
@@ -49,7 +49,7 @@ describe('suggested garment mask', () => {
       }
       console.log(`${_name}: IoU ${score.toFixed(3)}; skin marked ${skinMarked} of ${skinCount} px`);
       expect(skinCount).toBeGreaterThan(500);
-      expect(score).toBeGreaterThan(0.88);
+      expect(score).toBeGreaterThan(0.9);
       expect(skinMarked / skinCount).toBeLessThan(0.1);
     },
     60_000,
@@ -59,6 +59,6 @@ describe('suggested garment mask', () => {
     const { p, got } = await suggestion('teal-wall');
     const score = iou(got, p.truth);
     console.log(`tan windowpane before a teal wall (e2e photo): IoU ${score.toFixed(3)}`);
-    expect(score).toBeGreaterThan(0.88);
+    expect(score).toBeGreaterThan(0.9);
   }, 60_000);
 });

@@ -528,3 +528,13 @@ export async function restyleLevels(built: Record<LevelName, ViewLevel>, src: Cu
 export async function buildDrawnLevels(src: CutViewSource, scale = 1) {
   return buildLevels(await rasteriseCutView(src, scale));
 }
+
+/**
+ * A view's preview (512×768) and thumbnail levels drawn at half the native size: the same drafting,
+ * shading and grain, rasterised on a quarter of the pixels. Not a downsampled full build (edges are
+ * anti-aliased at this size rather than averaged), so it is only used until the full build exists.
+ */
+export async function quickPreviewLevels(src: CutViewSource): Promise<Pick<Record<LevelName, ViewLevel>, 'preview' | 'thumb'>> {
+  const half = await buildLevels(await rasteriseCutView(src, 0.5));
+  return { preview: half.full, thumb: half.preview };
+}

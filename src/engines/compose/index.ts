@@ -4,7 +4,7 @@
  * → watermark → one encode per output.
  */
 import sharp from 'sharp';
-import { hdLevel, loadCutView, shippedViews, templateVersion, SHADE_ONE, type StyleOptions } from '../../templates/index.ts';
+import { cutViewAtHand, hdLevel, loadCutView, loadQuickView, shippedViews, templateVersion, SHADE_ONE, type StyleOptions } from '../../templates/index.ts';
 import type { CutView, LevelName, ViewLevel } from '../../templates/types.ts';
 import type { CutViewInfo, EncodedImage, Engine, FabricDesign, ImageFormat, OutputSize, RenderRequest, RenderResult } from '../types.ts';
 import { finishFor, renderCloth, renderOverlay, type Finish } from './render.ts';
@@ -121,8 +121,8 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
     return p;
   }
 
-  function finish(cv: CutView, size: OutputSize, design: FabricDesign, level: ViewLevel): Finish {
-    const key = `${cv.cut}/${cv.view}/${cv.version}/${size}/${design.sheen ?? ''}/${design.nap ?? ''}`;
+  function finish(cv: Pick<CutView, 'cut' | 'view' | 'version'> & { quick?: boolean }, size: OutputSize, design: FabricDesign, level: ViewLevel): Finish {
+    const key = `${cv.cut}/${cv.view}/${cv.version}${cv.quick ? '/quick' : ''}/${size}/${design.sheen ?? ''}/${design.nap ?? ''}`;
     let f = finishes.get(key);
     if (!f) {
       f = finishFor(design, level.shadeHist);
@@ -132,11 +132,23 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
     return f;
   }
 
-  function renderLevel(cv: CutView, size: OutputSize, level: ViewLevel, tex: LinearTexture, design: FabricDesign): RawImage {
+  function renderLevel(cv: Pick<CutView, 'cut' | 'view' | 'version'> & { quick?: boolean }, size: OutputSize, level: ViewLevel, tex: LinearTexture, design: FabricDesign): RawImage {
     const rgb = level.base.slice();
     renderCloth(level, tex, finish(cv, size, design, level), rgb);
     renderOverlay(level, rgb);
     return { width: level.width, height: level.height, rgb };
+  }
+
+  /**
+   * A preview or thumbnail of a drawn view that is not built yet (a shape option just tapped) is drawn
+   * from half-size levels, a quarter of a full build's work; anything larger builds the view.
+   */
+  async function quickLevels(request: RenderRequest, sizes: OutputSize[]): Promise<{ version: string; levels: ViewLevel[] } | undefined> {
+    if (request.template || extra.has(`${request.cut}/${request.view}`)) return undefined;
+    if (!sizes.length || !sizes.every((s) => s === 'preview' || s === 'thumb')) return undefined;
+    if (await cutViewAtHand(request.cut, request.view, { cacheDir: options.templateCacheDir, options: request.options })) return undefined;
+    const q = await loadQuickView(request.cut, request.view, request.options);
+    return { version: q.version, levels: sizes.map((s) => q.levels[s as 'preview' | 'thumb']) };
   }
 
   const engine: ComposeEngine = {
@@ -210,9 +222,11 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
       const { signal, onProgress } = request;
       checkAbort(signal);
       onProgress?.(0);
-      const cv = request.template ?? (await template(request.cut, request.view, request.options));
       const sizes: OutputSize[] = (['hd', 'full', 'preview', 'thumb'] as const).filter((s) => (request.sizes ? request.sizes.includes(s) : s !== 'hd'));
-      const levels = await Promise.all(sizes.map((s) => levelOf(cv, s)));
+      const quick = await quickLevels(request, sizes);
+      const cv = quick ? { cut: request.cut, view: request.view, version: quick.version, quick: true } : (request.template ?? (await template(request.cut, request.view, request.options)));
+      const levels = quick ? quick.levels : await Promise.all(sizes.map((s) => levelOf(cv as CutView, s)));
+      if (quick) timings.quickTemplate = 1;
       lap('template');
       checkAbort(signal);
 

@@ -334,9 +334,12 @@ function largestRectangle(occ: Uint8Array, w: number, h: number, cellU: number, 
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) heights[x] = occ[y * w + x] ? heights[x] + 1 : 0;
     for (let x = 0; x < w; x++) {
-      let minH = Infinity;
+      let minH = h + 1;
       for (let x2 = x; x2 < w && heights[x2] > 0; x2++) {
-        minH = Math.min(minH, heights[x2]);
+        if (heights[x2] < minH) minH = heights[x2];
+        // Wider spans from x only lower the height: none can beat the best once the whole
+        // remaining width at this height does not.
+        if ((w - x) * cellU * minH * cellV <= bestArea) break;
         const rw = (x2 - x + 1) * cellU;
         // The tallest allowed height at this width.
         const hh = Math.min(minH, Math.floor((rw * maxAspect) / cellV));
@@ -438,20 +441,48 @@ function sampleSpan(src: Source, T: Mat3, Y: number, X0: number, X1: number, ste
 }
 
 /**
- * Output columns are resampled a block at a time, down the whole height: along a rotated or tilted
- * row the photo px sampled climb the photo's rows (a new row, and a new memory page, every few px),
- * while down a block's narrow column they stay within a few dozen rows the cache already holds.
- * A multiple of LINE_EVERY, so the sampled columns fall the same in every block.
+ * The output is resampled a tile at a time (BLOCK columns × TILE_ROWS rows). Along a rotated or
+ * tilted row the photo px sampled climb the photo's rows — a new row, a new memory page, every few
+ * px — in an order no prefetcher follows; a tile's photo px are a compact patch, read first row by
+ * row (warmTile) so that the resampling finds them in the cache. BLOCK is a multiple of
+ * LINE_EVERY, so the sampled columns fall the same in every tile.
  */
 const BLOCK = 16 * LINE_EVERY;
+const TILE_ROWS = 48;
+let warmSink = 0;
+
+/** Reads one byte in every cache line of the photo rows and columns output px X0..X1 × Y0..Y1 sample. */
+function warmTile(src: Source, T: Mat3, X0: number, X1: number, Y0: number, Y1: number): void {
+  if (src.lin) return;
+  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  // A homography maps the tile's edges to straight lines: its corners bound it.
+  for (let c = 0; c < 4; c++) {
+    const X = c & 1 ? X1 : X0, Y = c & 2 ? Y1 : Y0;
+    const d = T[6] * X + T[7] * Y + T[8];
+    const x = (T[0] * X + T[1] * Y + T[2]) / d, y = (T[3] * X + T[4] * Y + T[5]) / d;
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+  }
+  const rgb = src.rgb, row = src.width * 3;
+  const ya = Math.max(0, Math.floor(y0) - 1), yb = Math.min(src.height - 1, Math.ceil(y1) + 1);
+  const xa = Math.max(0, Math.floor(x0) - 1) * 3, xb = Math.min(src.width - 1, Math.ceil(x1) + 1) * 3;
+  if (!(yb >= ya && xb >= xa)) return;
+  let acc = 0;
+  for (let y = ya; y <= yb; y++) for (let i = y * row + xa, e = y * row + xb; i <= e; i += 64) acc += rgb[i];
+  warmSink = (warmSink + acc) | 0;
+}
 
 /** The rectified cloth, W × H, interleaved sRGB. */
 function rectify(src: Source, T: Mat3, W: number, H: number): Uint8Array {
   const out = new Uint8Array(W * H * 3);
-  for (let X0 = 0; X0 < W; X0 += BLOCK) {
-    const X1 = Math.min(W, X0 + BLOCK);
-    for (let Y = 0; Y < H; Y++) sampleSpan(src, T, Y, X0, X1, 1, out, (Y * W + X0) * 3);
-  }
+  for (let Y0 = 0; Y0 < H; Y0 += TILE_ROWS)
+    for (let X0 = 0; X0 < W; X0 += BLOCK) {
+      const X1 = Math.min(W, X0 + BLOCK), Y1 = Math.min(H, Y0 + TILE_ROWS);
+      warmTile(src, T, X0, X1, Y0, Y1);
+      for (let Y = Y0; Y < Y1; Y++) sampleSpan(src, T, Y, X0, X1, 1, out, (Y * W + X0) * 3);
+    }
   return out;
 }
 
@@ -463,20 +494,22 @@ function rectify(src: Source, T: Mat3, W: number, H: number): Uint8Array {
 function sampleLines(src: Source, T: Mat3, lines: LineSamples): void {
   const { w: W, h: H, rows, cols } = lines;
   const buf = new Uint8Array(BLOCK * 3);
-  for (let X0 = 0; X0 < W; X0 += BLOCK) {
-    const X1 = Math.min(W, X0 + BLOCK);
-    for (let Y = 0; Y < H; Y++) {
-      if (Y % LINE_EVERY === 0) {
-        sampleSpan(src, T, Y, X0, X1, 1, buf, 0);
-        const r = (Y / LINE_EVERY) * W;
-        for (let X = X0, o = 0; X < X1; X++, o += 3) rows[r + X] = 0.299 * buf[o] + 0.587 * buf[o + 1] + 0.114 * buf[o + 2];
-        for (let X = X0; X < X1; X += LINE_EVERY) cols[(X / LINE_EVERY) * H + Y] = rows[r + X];
-      } else {
-        sampleSpan(src, T, Y, X0, X1, LINE_EVERY, buf, 0);
-        for (let X = X0, o = 0; X < X1; X += LINE_EVERY, o += 3) cols[(X / LINE_EVERY) * H + Y] = 0.299 * buf[o] + 0.587 * buf[o + 1] + 0.114 * buf[o + 2];
+  for (let Y0 = 0; Y0 < H; Y0 += TILE_ROWS)
+    for (let X0 = 0; X0 < W; X0 += BLOCK) {
+      const X1 = Math.min(W, X0 + BLOCK), Y1 = Math.min(H, Y0 + TILE_ROWS);
+      warmTile(src, T, X0, X1, Y0, Y1);
+      for (let Y = Y0; Y < Y1; Y++) {
+        if (Y % LINE_EVERY === 0) {
+          sampleSpan(src, T, Y, X0, X1, 1, buf, 0);
+          const r = (Y / LINE_EVERY) * W;
+          for (let X = X0, o = 0; X < X1; X++, o += 3) rows[r + X] = 0.299 * buf[o] + 0.587 * buf[o + 1] + 0.114 * buf[o + 2];
+          for (let X = X0; X < X1; X += LINE_EVERY) cols[(X / LINE_EVERY) * H + Y] = rows[r + X];
+        } else {
+          sampleSpan(src, T, Y, X0, X1, LINE_EVERY, buf, 0);
+          for (let X = X0, o = 0; X < X1; X += LINE_EVERY, o += 3) cols[(X / LINE_EVERY) * H + Y] = 0.299 * buf[o] + 0.587 * buf[o + 1] + 0.114 * buf[o + 2];
+        }
       }
     }
-  }
 }
 
 /**

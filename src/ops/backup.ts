@@ -6,12 +6,28 @@ import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Logger } from 'pino';
 import * as tar from 'tar';
 import type { Config } from '../config.ts';
 import { createStorage } from '../storage/index.ts';
 import { listStoredObjects, openDatabase } from './inventory.ts';
+import {
+  appliedMigrations,
+  begin,
+  beginSnapshot,
+  commit,
+  copyTableIn,
+  copyTableOut,
+  countRows,
+  listColumns,
+  listForeignKeys,
+  listTables,
+  requeueInterruptedRenders,
+  resetSequences,
+  rollback,
+  serverVersion,
+  tableExists,
+} from './repository.ts';
 
 /**
  * `atelier backup` / `atelier restore`: one .tar.gz holding the database and every stored file,
@@ -63,8 +79,6 @@ export class BackupError extends Error {
   }
 }
 
-const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
 /** SHA-256, byte count and line count of what flows through. */
 function measuring() {
   const hash = createHash('sha256');
@@ -84,43 +98,10 @@ function measuring() {
   return { stream, stats };
 }
 
-async function tablesOf(client: pg.PoolClient): Promise<string[]> {
-  const { rows } = await client.query<{ name: string }>(
-    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY c.relname`,
-  );
-  return rows.map((r) => r.name).filter((n) => !SKIPPED_TABLES.has(n));
-}
-
-async function columnsOf(client: pg.PoolClient, table: string): Promise<string[]> {
-  const { rows } = await client.query<{ name: string }>(
-    `SELECT attname AS name FROM pg_attribute
-     WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped AND attgenerated = '' ORDER BY attnum`,
-    [`public.${quoteIdent(table)}`],
-  );
-  return rows.map((r) => r.name);
-}
-
-/** A stable order for the export, so the same rows always give the same checksum. */
-async function orderOf(client: pg.PoolClient, table: string, columns: string[]): Promise<string[]> {
-  const { rows } = await client.query<{ name: string }>(
-    `SELECT a.attname AS name FROM pg_index i
-     JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
-     WHERE i.indrelid = $1::regclass AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)`,
-    [`public.${quoteIdent(table)}`],
-  );
-  return rows.length ? rows.map((r) => r.name) : columns;
-}
-
-function copyOutSql(table: string, columns: string[], order: string[]): string {
-  return `COPY (SELECT ${columns.map(quoteIdent).join(', ')} FROM public.${quoteIdent(table)} ORDER BY ${order.map(quoteIdent).join(', ')}) TO STDOUT`;
-}
-
 /** Streams one table's rows (COPY text format) into `sink`, measuring them on the way. */
 async function exportTable(client: pg.PoolClient, table: string, columns: string[], sink: NodeJS.WritableStream) {
-  const order = await orderOf(client, table, columns);
   const m = measuring();
-  await pipeline(client.query(copyTo(copyOutSql(table, columns, order))), m.stream, sink);
+  await pipeline(await copyTableOut(client, table, columns), m.stream, sink);
   return m.stats;
 }
 
@@ -157,22 +138,22 @@ export async function createBackup(config: Config, logger: Logger, outFile: stri
       const client = await database.pool.connect();
       try {
         // One snapshot for every table: rows that refer to each other are exported together.
-        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-        server = (await client.query<{ v: string }>('SHOW server_version')).rows[0]!.v;
-        migrations = (await client.query<{ version: string }>('SELECT version FROM schema_migrations ORDER BY version').catch(() => {
+        await beginSnapshot(client);
+        server = await serverVersion(client);
+        migrations = await appliedMigrations(client).catch(() => {
           throw new BackupError('The database has no schema_migrations table: it is not an Atelier database, or was never migrated');
-        })).rows.map((r) => r.version);
+        });
         tables = [];
-        for (const name of await tablesOf(client)) {
-          const columns = await columnsOf(client, name);
+        for (const name of (await listTables(client)).filter((n) => !SKIPPED_TABLES.has(n))) {
+          const columns = await listColumns(client, name);
           const stats = await exportTable(client, name, columns, createWriteStream(path.join(staging, 'db', `${name}.copy`)));
-          const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM public.${quoteIdent(name)}`);
-          if (Number(rows[0]!.n) !== stats.lines) {
-            throw new BackupError(`Table ${name}: exported ${stats.lines} rows but the table holds ${rows[0]!.n}`);
+          const n = await countRows(client, name);
+          if (n !== stats.lines) {
+            throw new BackupError(`Table ${name}: exported ${stats.lines} rows but the table holds ${n}`);
           }
           tables.push({ name, columns, rows: stats.lines, bytes: stats.bytes, sha256: stats.sha256 });
         }
-        await client.query('COMMIT');
+        await commit(client);
       } finally {
         client.release();
       }
@@ -274,11 +255,7 @@ export async function verifyArchive(archive: string): Promise<BackupManifest> {
 
 /** Tables in an order that satisfies their foreign keys (parents first). */
 async function loadOrder(client: pg.PoolClient, tables: string[]): Promise<string[]> {
-  const { rows } = await client.query<{ child: string; parent: string }>(
-    `SELECT c.conrelid::regclass::text AS child, c.confrelid::regclass::text AS parent
-     FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
-     WHERE c.contype = 'f' AND n.nspname = 'public'`,
-  );
+  const rows = await listForeignKeys(client);
   const parents = new Map<string, Set<string>>(tables.map((t) => [t, new Set()]));
   for (const r of rows) {
     const child = r.child.replace(/^public\./, '').replace(/"/g, '');
@@ -321,7 +298,7 @@ export async function restoreBackup(config: Config, logger: Logger, archive: str
     const database = await openDatabase(config, logger, { migrate: true });
     const storage = createStorage(config.storage);
     try {
-      const current = new Set((await database.pool.query<{ version: string }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+      const current = new Set(await appliedMigrations(database.pool));
       const newer = manifest.database.migrations.filter((m) => !current.has(m));
       if (newer.length) {
         throw new BackupError(`The backup comes from a newer Atelier (migrations ${newer.join(', ')} are unknown here); restore it with version ${manifest.atelier.version} or later`);
@@ -329,10 +306,9 @@ export async function restoreBackup(config: Config, logger: Logger, archive: str
       const tables = manifest.database.tables.filter((t) => t.name !== 'schema_migrations');
       const occupied: string[] = [];
       for (const t of tables) {
-        const exists = await database.pool.query('SELECT to_regclass($1) AS r', [`public.${quoteIdent(t.name)}`]);
-        if (!exists.rows[0].r) throw new BackupError(`Table ${t.name} of the backup does not exist in this version's schema`);
-        const { rows } = await database.pool.query<{ n: string }>(`SELECT count(*) AS n FROM public.${quoteIdent(t.name)}`);
-        if (Number(rows[0]!.n) > 0) occupied.push(`${t.name}: ${rows[0]!.n} rows`);
+        if (!(await tableExists(database.pool, t.name))) throw new BackupError(`Table ${t.name} of the backup does not exist in this version's schema`);
+        const n = await countRows(database.pool, t.name);
+        if (n > 0) occupied.push(`${t.name}: ${n} rows`);
       }
       if (occupied.length) {
         throw new BackupError(`The target database is not empty (${occupied.slice(0, 4).join(', ')}); restore into a new DATA_DIR or an empty database`);
@@ -346,23 +322,14 @@ export async function restoreBackup(config: Config, logger: Logger, archive: str
       const client = await database.pool.connect();
       let requeuedRenders = 0;
       try {
-        await client.query('BEGIN');
+        await begin(client);
         for (const name of await loadOrder(client, tables.map((t) => t.name))) {
           const t = tables.find((x) => x.name === name)!;
           if (t.rows === 0) continue;
-          const sql = `COPY public.${quoteIdent(name)} (${t.columns.map(quoteIdent).join(', ')}) FROM STDIN`;
-          await pipeline(createReadStream(path.join(dir, 'db', `${name}.copy`)), client.query(copyFrom(sql)));
+          await pipeline(createReadStream(path.join(dir, 'db', `${name}.copy`)), copyTableIn(client, name, t.columns));
         }
         // Identity and serial columns continue after the restored rows.
-        await client.query(`
-          DO $$ DECLARE r record; BEGIN
-            FOR r IN SELECT a.attrelid::regclass::text AS tbl, a.attname AS col, pg_get_serial_sequence(a.attrelid::regclass::text, a.attname) AS seq
-                     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-                     WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
-                       AND pg_get_serial_sequence(a.attrelid::regclass::text, a.attname) IS NOT NULL LOOP
-              EXECUTE format('SELECT setval(%L, COALESCE((SELECT max(%I) FROM %s), 1), (SELECT max(%I) IS NOT NULL FROM %s))', r.seq, r.col, r.tbl, r.col, r.tbl);
-            END LOOP;
-          END $$`);
+        await resetSequences(client);
         // Every table reads back exactly as it was exported, before anything is committed.
         for (const t of tables) {
           const stats = await exportTable(client, t.name, t.columns, discard());
@@ -371,20 +338,10 @@ export async function restoreBackup(config: Config, logger: Logger, archive: str
           }
         }
         // Queue jobs are not in the archive: renders that were waiting or running are queued again.
-        const waiting = await client.query<{ id: string; request_id: string | null }>(
-          `UPDATE renders SET status = 'queued', progress = 0, worker_id = NULL, started_at = NULL
-           WHERE status IN ('queued', 'running') RETURNING id, request_id`,
-        );
-        for (const r of waiting.rows) {
-          await client.query(`SELECT graphile_worker.add_job('render', $1::json, max_attempts => $2::int)`, [
-            JSON.stringify({ renderId: r.id, requestId: r.request_id ?? 'restore' }),
-            config.worker.maxAttempts,
-          ]);
-        }
-        requeuedRenders = waiting.rowCount ?? 0;
-        await client.query('COMMIT');
+        requeuedRenders = await requeueInterruptedRenders(client, config.worker.maxAttempts);
+        await commit(client);
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        await rollback(client).catch(() => undefined);
         throw error;
       } finally {
         client.release();

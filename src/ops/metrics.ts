@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import client from 'prom-client';
 import { binary, errorResponses } from '../contract/common.ts';
+import { queueFigures, type QueueFigures } from './repository.ts';
 
 /**
  * Prometheus metrics, one registry per process. Other code reports with the tiny hooks below
@@ -163,28 +164,11 @@ export function createSourceRegistry(sources: MetricsSources): client.Registry {
   return own;
 }
 
-interface QueueState {
-  queued: number;
-  running: number;
-  retrying: number;
-  oldestQueuedSeconds: number;
-  workersAlive: number;
-}
+type QueueState = QueueFigures;
 
 async function queueState(pool: pg.Pool, deadAfterMs: number): Promise<QueueState> {
   try {
-    const { rows } = await pool.query<{ queued: string; running: string; retrying: string; oldest: number | null; alive: string }>(
-      `SELECT
-         count(*) FILTER (WHERE locked_at IS NULL AND attempts < max_attempts AND run_at <= now() AND attempts = 0) AS queued,
-         count(*) FILTER (WHERE locked_at IS NOT NULL) AS running,
-         count(*) FILTER (WHERE locked_at IS NULL AND attempts < max_attempts AND attempts > 0) AS retrying,
-         extract(epoch FROM now() - min(run_at) FILTER (WHERE locked_at IS NULL AND attempts < max_attempts AND run_at <= now()))::float8 AS oldest,
-         (SELECT count(*) FROM workers WHERE stopped_at IS NULL AND last_heartbeat_at > now() - make_interval(secs => $1)) AS alive
-       FROM graphile_worker.jobs`,
-      [deadAfterMs / 1000],
-    );
-    const r = rows[0]!;
-    return { queued: Number(r.queued), running: Number(r.running), retrying: Number(r.retrying), oldestQueuedSeconds: Math.max(0, r.oldest ?? 0), workersAlive: Number(r.alive) };
+    return await queueFigures(pool, deadAfterMs);
   } catch {
     return { queued: -1, running: -1, retrying: -1, oldestQueuedSeconds: -1, workersAlive: -1 };
   }

@@ -1,11 +1,23 @@
 import { parseCronItems, type Task } from 'graphile-worker';
-import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { Storage } from '../storage/types.ts';
 import { deleteStudioPhotos, findExpiredStudioPhotos, listStudioPhotoFiles } from '../studio/repository.ts';
 import { listStoredObjects } from './inventory.ts';
+import {
+  deleteLooks,
+  deleteRenders,
+  deleteSwatchUploads,
+  findExpiredLooks,
+  findRetiredRenders,
+  findUnusedSwatchUploads,
+  listReferencedKeys,
+  listRenderImageKeys,
+  listRendersByLastUse,
+  studioTableUsable,
+  type RetentionExclusions,
+} from './repository.ts';
 
 /**
  * Retention: what expires, after how long, removed on a schedule (graphile-worker's crontab in the
@@ -51,48 +63,13 @@ export interface RetentionReport {
   rules: RuleResult[];
 }
 
-async function tableExists(db: Db, name: string): Promise<boolean> {
-  const { rows } = await sql<{ r: string | null }>`SELECT to_regclass(${`public.${name}`})::text AS r`.execute(db);
-  return rows[0]?.r != null;
-}
-
-async function studioTableUsable(db: Db): Promise<boolean> {
-  if (!(await tableExists(db, 'studio_photos'))) return false;
-  const { rows } = await sql<{ n: string }>`
-    SELECT count(*) AS n FROM information_schema.columns
-    WHERE table_schema = 'public' AND table_name = 'studio_photos' AND column_name IN ('id', 'storage_key', 'created_at')`.execute(db);
-  return Number(rows[0]!.n) === 3;
-}
-
-interface Excluded {
-  renders: string[];
-  uploads: string[];
-  studio: string[];
-}
+type Excluded = RetentionExclusions;
 
 /** Keys that rows still refer to, ignoring the rows this run removes; prefixes cover derived swatch tiles. */
 async function referencedKeys(db: Db, excluded: Excluded): Promise<{ keys: Set<string>; prefixes: string[] }> {
-  const keys = new Set<string>();
-  const { rows: renderKeys } = await sql<{ key: string | null }>`
-    SELECT img->>'key' AS key FROM renders r, jsonb_array_elements(r.images) img WHERE NOT (r.id = ANY(${excluded.renders}::uuid[]))
-    UNION SELECT r.params #>> '{fabric,swatch,key}' FROM renders r WHERE NOT (r.id = ANY(${excluded.renders}::uuid[]))
-    UNION SELECT r.params #>> '{fabric,tile,key}' FROM renders r WHERE NOT (r.id = ANY(${excluded.renders}::uuid[]))
-    UNION SELECT swatch_key FROM fabric_colors
-    UNION SELECT base_key FROM cut_views UNION SELECT mask_key FROM cut_views
-    UNION SELECT storage_key FROM swatch_uploads WHERE NOT (id = ANY(${excluded.uploads}::uuid[]))`.execute(db);
-  for (const r of renderKeys) if (r.key) keys.add(r.key);
-  if (await studioTableUsable(db)) {
-    const { rows } = await sql<{ key: string | null }>`
-      SELECT storage_key AS key FROM studio_photos WHERE NOT (id = ANY(${excluded.studio}::uuid[]))
-      UNION SELECT suggested_mask_key FROM studio_photos WHERE NOT (id = ANY(${excluded.studio}::uuid[]))
-      UNION SELECT r.params #>> '{studio,maskKey}' FROM renders r
-             WHERE r.studio_photo_id IS NOT NULL AND NOT (r.studio_photo_id = ANY(${excluded.studio}::uuid[]))`.execute(db);
-    for (const r of rows) if (r.key) keys.add(r.key);
-  }
+  const { keys, swatchHashes } = await listReferencedKeys(db, excluded);
   // A swatch upload's seamless tiles are named after its photo's hash (src/admin/catalog/swatches.ts).
-  const { rows: shas } = await sql<{ sha256: string }>`
-    SELECT DISTINCT sha256 FROM swatch_uploads WHERE NOT (id = ANY(${excluded.uploads}::uuid[]))`.execute(db);
-  return { keys, prefixes: shas.map((s) => `swatch-tiles/${s.sha256.slice(0, 2)}/${s.sha256}-`) };
+  return { keys: new Set(keys), prefixes: swatchHashes.map((sha) => `swatch-tiles/${sha.slice(0, 2)}/${sha}-`) };
 }
 
 export async function runRetention(deps: RetentionDeps, options: { dryRun: boolean }): Promise<RetentionReport> {
@@ -117,45 +94,25 @@ export async function runRetention(deps: RetentionDeps, options: { dryRun: boole
   };
 
   // Looks whose link expired more than N days ago (their renders stay; later rules decide about them).
-  await rule('expired_looks', `RETENTION_EXPIRED_LOOKS_DAYS=${r.expiredLooksDays}`, r.expiredLooksDays, async () => {
-    const { rows } = await sql<{ id: string }>`
-      SELECT id FROM looks WHERE expires_at < now() - make_interval(days => ${r.expiredLooksDays}) ORDER BY expires_at`.execute(db);
-    return rows.map((x) => x.id);
-  }, async (ids) => {
-    await sql`DELETE FROM looks WHERE id = ANY(${ids}::uuid[])`.execute(db);
-  });
+  await rule('expired_looks', `RETENTION_EXPIRED_LOOKS_DAYS=${r.expiredLooksDays}`, r.expiredLooksDays, () => findExpiredLooks(db, r.expiredLooksDays), (ids) => deleteLooks(db, ids));
   // Looks removed in a dry run still hold their renders; a real run has deleted them by now.
   const keptLooks = (ids: string[]) => (dryRun ? ids : []);
   const lookIdsGone = report.rules[0]!.items;
 
-  const removeRenders = async (ids: string[]) => {
-    await sql`DELETE FROM renders WHERE id = ANY(${ids}::uuid[])`.execute(db);
-  };
+  const removeRenders = (ids: string[]) => deleteRenders(db, ids);
   const renderFiles = async (ids: string[]) => {
-    if (!ids.length) return;
-    const { rows } = await sql<{ key: string }>`
-      SELECT img->>'key' AS key FROM renders r, jsonb_array_elements(r.images) img WHERE r.id = ANY(${ids}::uuid[])`.execute(db);
-    for (const x of rows) filesOfRemovedRows.add(x.key);
+    for (const key of await listRenderImageKeys(db, ids)) filesOfRemovedRows.add(key);
   };
-  const notInKeptLook = sql`NOT EXISTS (SELECT 1 FROM look_renders lr WHERE lr.render_id = r.id AND NOT (lr.look_id = ANY(${keptLooks(lookIdsGone)}::uuid[])))`;
 
-  for (const [name, setting, value, condition] of [
-    ['failed_renders', `RETENTION_FAILED_RENDERS_DAYS=${r.failedRendersDays}`, r.failedRendersDays,
-      sql`r.status IN ('failed', 'canceled') AND coalesce(r.finished_at, r.created_at) < now() - make_interval(days => ${r.failedRendersDays})`],
+  for (const [name, setting, value] of [
+    ['failed_renders', `RETENTION_FAILED_RENDERS_DAYS=${r.failedRendersDays}`, r.failedRendersDays],
     // Waiting or running with no queue job behind it: nothing will ever finish it.
-    ['orphan_renders', `RETENTION_FAILED_RENDERS_DAYS=${r.failedRendersDays}`, r.failedRendersDays,
-      sql`r.status IN ('queued', 'running') AND r.created_at < now() - make_interval(days => ${r.failedRendersDays})
-          AND NOT EXISTS (SELECT 1 FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks k ON k.id = j.task_id
-                          WHERE k.identifier = 'render' AND j.payload->>'renderId' = r.id::text)`],
+    ['orphan_renders', `RETENTION_FAILED_RENDERS_DAYS=${r.failedRendersDays}`, r.failedRendersDays],
     // Finished renders no look shows and nobody ordered for N days (renders are a cache: off by default).
-    ['unused_renders', `RETENTION_UNUSED_RENDERS_DAYS=${r.unusedRendersDays}`, r.unusedRendersDays,
-      sql`r.status = 'succeeded' AND greatest(r.created_at, (SELECT max(b.created_at) FROM render_batch_items i JOIN render_batches b ON b.id = i.batch_id WHERE i.render_id = r.id))
-          < now() - make_interval(days => ${r.unusedRendersDays})`],
+    ['unused_renders', `RETENTION_UNUSED_RENDERS_DAYS=${r.unusedRendersDays}`, r.unusedRendersDays],
   ] as const) {
     const ids = await rule(name, setting, value, async () => {
-      const { rows } = await sql<{ id: string }>`
-        SELECT r.id FROM renders r WHERE ${condition} AND ${notInKeptLook} AND NOT (r.id = ANY(${excluded.renders}::uuid[])) ORDER BY r.created_at`.execute(db);
-      const found = rows.map((x) => x.id);
+      const found = await findRetiredRenders(db, name, value, keptLooks(lookIdsGone), excluded.renders);
       await renderFiles(found);
       return found;
     }, removeRenders);
@@ -168,13 +125,7 @@ export async function runRetention(deps: RetentionDeps, options: { dryRun: boole
   let budgetFreed = 0;
   const overBudget = await rule('renders_budget', `RETENTION_RENDERS_MAX_BYTES=${r.rendersMaxBytes}`, r.rendersMaxBytes, async () => {
     const sizes = new Map((await listStoredObjects(config.storage)).map((o) => [o.key, o.size]));
-    const { rows } = await sql<{ id: string; keys: string[]; removable: boolean }>`
-      SELECT r.id,
-             coalesce((SELECT array_agg(img->>'key') FROM jsonb_array_elements(r.images) img), '{}') AS keys,
-             (r.status IN ('succeeded', 'failed', 'canceled') AND ${notInKeptLook}) AS removable
-      FROM renders r
-      WHERE NOT (r.id = ANY(${excluded.renders}::uuid[]))
-      ORDER BY greatest(r.created_at, (SELECT max(b.created_at) FROM render_batch_items i JOIN render_batches b ON b.id = i.batch_id WHERE i.render_id = r.id)), r.id`.execute(db);
+    const rows = await listRendersByLastUse(db, keptLooks(lookIdsGone), excluded.renders);
     const bytesOf = (keys: string[]) => keys.reduce((n, k) => n + (sizes.get(k) ?? 0), 0);
     let total = rows.reduce((n, row) => n + bytesOf(row.keys), 0);
     const found: string[] = [];
@@ -205,17 +156,10 @@ export async function runRetention(deps: RetentionDeps, options: { dryRun: boole
 
   // Photos of cloth that no render and no catalogue colour uses, older than N days.
   excluded.uploads = await rule('swatch_uploads', `RETENTION_SWATCH_UPLOADS_DAYS=${r.swatchUploadsDays}`, r.swatchUploadsDays, async () => {
-    const { rows } = await sql<{ id: string; key: string; sha256: string }>`
-      SELECT u.id, u.storage_key AS key, u.sha256 FROM swatch_uploads u
-      WHERE u.created_at < now() - make_interval(days => ${r.swatchUploadsDays})
-        AND NOT EXISTS (SELECT 1 FROM renders x WHERE x.swatch_upload_id = u.id AND NOT (x.id = ANY(${excluded.renders}::uuid[])))
-        AND NOT EXISTS (SELECT 1 FROM fabric_colors c WHERE c.swatch_key LIKE 'swatch-tiles/' || left(u.sha256, 2) || '/' || u.sha256 || '-%')
-      ORDER BY u.created_at`.execute(db);
+    const rows = await findUnusedSwatchUploads(db, r.swatchUploadsDays, excluded.renders);
     for (const x of rows) filesOfRemovedRows.add(x.key);
     return rows.map((x) => x.id);
-  }, async (ids) => {
-    await sql`DELETE FROM swatch_uploads WHERE id = ANY(${ids}::uuid[])`.execute(db);
-  });
+  }, (ids) => deleteSwatchUploads(db, ids));
 
   // Files: those of removed rows, and orphans old enough not to belong to a write in flight.
   const referenced = await referencedKeys(db, excluded);

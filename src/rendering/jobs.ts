@@ -51,7 +51,14 @@ export function templateSource(view: { kind: string; version: string; base_key: 
   return { kind: 'shipped' };
 }
 
-export async function renderJobFor(rt: { db: Db; config: Pick<Config, 'watermark'> }, render: Pick<RenderRow, 'cut_id' | 'view' | 'engine' | 'params'>): Promise<RenderJob> {
+/** The cut's slug and its view's row, when the caller has just read them (the live preview has). */
+export type KnownCutView = { slug: string; kind: string | null; version: string | null; base_key: string | null; mask_key: string | null };
+
+export async function renderJobFor(
+  rt: { db: Db; config: Pick<Config, 'watermark'> },
+  render: Pick<RenderRow, 'cut_id' | 'view' | 'engine' | 'params'>,
+  known?: KnownCutView,
+): Promise<RenderJob> {
   const params = render.params as unknown as RenderParams;
   if (params.studio) {
     // The client's photo is the template, at its own size and scale. No watermark: the photo is the
@@ -68,7 +75,7 @@ export async function renderJobFor(rt: { db: Db; config: Pick<Config, 'watermark
     };
   }
   if (!render.cut_id) throw new Error('a render without a cut must be a studio render');
-  const row = await findCutAndView(rt.db, render.cut_id, render.view);
+  const row = known ?? (await findCutAndView(rt.db, render.cut_id, render.view));
   return {
     engine: render.engine,
     cut: row.slug,

@@ -16,6 +16,8 @@ import type { RenderView } from './repository.ts';
 export class PreviewMemo {
   private readonly plans: ByteCache<string[]>;
   private readonly answers: ByteCache<RenderView[]>;
+  /** Catalogue rows an order is resolved with (a family and colour, a cut and its views). */
+  private readonly lookups: ByteCache<{ value: unknown }>;
   /** Bumped by every invalidation: an answer read before one must not be kept. */
   private generation = 0;
 
@@ -25,7 +27,8 @@ export class PreviewMemo {
   ) {
     // Plans are small and cheap to keep; answers (rows with their images' keys) take the most.
     this.plans = new ByteCache<string[]>({ maxBytes: maxBytes / 4, sizeOf: (keys) => 64 + keys.length * 80 });
-    this.answers = new ByteCache<RenderView[]>({ maxBytes: (maxBytes * 3) / 4, sizeOf: (views) => 256 + views.reduce((n, v) => n + JSON.stringify(v).length, 0) });
+    this.answers = new ByteCache<RenderView[]>({ maxBytes: maxBytes / 2, sizeOf: (views) => 256 + views.reduce((n, v) => n + JSON.stringify(v).length, 0) });
+    this.lookups = new ByteCache<{ value: unknown }>({ maxBytes: maxBytes / 4, sizeOf: () => 4096 });
   }
 
   plan(signature: string): string[] | undefined {
@@ -51,11 +54,26 @@ export class PreviewMemo {
     if (views.length && views.every((v) => v.status === 'succeeded')) this.answers.set(signature, views);
   }
 
-  /** The catalogue changed: both plans and answers may be wrong. */
+  /**
+   * Catalogue rows read once and kept until the catalogue changes: a fresh colour on a cut already
+   * shown needs neither the cut nor its views read again. A failed or empty read is not kept.
+   */
+  async lookup<T>(key: string, read: () => Promise<T>): Promise<T> {
+    if (!this.listening()) return read();
+    const hit = this.lookups.get(key);
+    if (hit) return hit.value as T;
+    const ticket = this.generation;
+    const value = await read();
+    if (value !== undefined && ticket === this.generation && this.listening()) this.lookups.set(key, { value });
+    return value;
+  }
+
+  /** The catalogue changed: plans, answers and catalogue rows may all be wrong. */
   clear(): void {
     this.generation++;
     this.plans.clear();
     this.answers.clear();
+    this.lookups.clear();
   }
 
   /** Renders were removed: the plans (cache keys) are still right, the answers may not be. */

@@ -8,7 +8,7 @@ import type { Database, FabricColorRow, RenderRow, SwatchUploadRow } from '../db
 import { AppError, unprocessable } from '../http/errors.ts';
 import { renderFinished, renderOrdered } from '../ops/metrics.ts';
 import { fabricDescriptor, type FabricDescriptor } from '../rendering/fabric.ts';
-import { renderJobFor, renderKeyPrefix } from '../rendering/jobs.ts';
+import { renderJobFor, renderKeyPrefix, type KnownCutView } from '../rendering/jobs.ts';
 import { findSwatchUploadById } from '../swatches/repository.ts';
 import type { WorkflowSettings } from '../engines/comfyui/workflows.ts';
 import type { ComfyRenderDetails } from '../engines/comfyui/engine.ts';
@@ -257,7 +257,12 @@ async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrder
   }
   if (order.comfyui && !comfyui) throw unprocessable('comfyui settings apply only to engine "comfyui"', { field: 'comfyui' });
 
-  const { family, color, swatch, fabric } = await resolveCloth(db, order);
+  // Catalogue rows come from the preview memory when this replica read them before (catalogue changes clear it).
+  const memo = previewMemo(rt);
+  // (A photographed cloth is read each time: retention may remove an upload nothing uses.)
+  const { family, color, swatch, fabric } = order.swatchUploadId
+    ? await resolveCloth(db, order)
+    : await memo.lookup(`cloth:${order.family}|${order.color ?? ''}`, () => resolveCloth(db, order));
   const formats = [...new Set(order.formats ?? [])].sort();
   const STANDARD = ['full', 'preview', 'thumb'] as const;
   const ALL_SIZES = ['hd', 'full', 'preview', 'thumb'] as const;
@@ -266,11 +271,14 @@ async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrder
   // Undefined = the standard three, so existing renders keep their cache keys.
   const sizes = ALL_SIZES.some((s) => asked.has(s) !== (STANDARD as readonly string[]).includes(s)) ? ALL_SIZES.filter((s) => asked.has(s)) : undefined;
   const templates = engine.views();
-  const planned: Array<{ cutId: string; view: string; cacheKey: string; options?: StyleOptions }> = [];
+  const planned: Array<{ cutId: string; view: string; cacheKey: string; options?: StyleOptions; known: KnownCutView }> = [];
   for (const cutId of order.cuts) {
-    const cut = await findCutBySlugOrLegacyId(db, cutId);
-    if (!cut || !cut.active) throw new AppError(422, 'unknown_cut', `Unknown cut "${cutId}"`, { field: 'cuts' });
-    const views = await listActiveCutViews(db, cut.id);
+    const found = await memo.lookup(`cut:${cutId}`, async () => {
+      const row = await findCutBySlugOrLegacyId(db, cutId);
+      return row?.active ? { cut: row, views: await listActiveCutViews(db, row.id) } : undefined;
+    });
+    if (!found) throw new AppError(422, 'unknown_cut', `Unknown cut "${cutId}"`, { field: 'cuts' });
+    const { cut, views } = found;
     const view = order.view ? views.find((v) => v.view === order.view) : views[0];
     if (!view) {
       throw new AppError(422, 'unknown_view', `The cut "${cut.slug}" has no view "${order.view ?? '(any)'}"`, { field: 'view' });
@@ -303,7 +311,7 @@ async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrder
       options: options && Object.keys(optionChanges(cut.slug, options)).length ? optionChanges(cut.slug, options) : undefined,
       engineParams: comfyui,
     });
-    planned.push({ cutId: cut.id, view: view.view, cacheKey, options });
+    planned.push({ cutId: cut.id, view: view.view, cacheKey, options, known: { slug: cut.slug, kind: view.kind, version: view.version, base_key: view.base_key, mask_key: view.mask_key } });
   }
 
   // Only the preview size, on an engine that renders on our threads: render on this replica now.
@@ -355,7 +363,8 @@ async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrder
     return { batchId, renders };
   }));
   if (direct) {
-    await Promise.all(result.renders.filter((r) => !r.reused).map((r) => renderDirectly(rt, r.render, order.requestId)));
+    const knownOf = new Map(planned.map((p) => [p.cacheKey, p.known]));
+    await Promise.all(result.renders.filter((r) => !r.reused).map((r) => renderDirectly(rt, r.render, order.requestId, knownOf.get(r.render.cache_key))));
   }
   return { ...result, cacheKeys: planned.map((p) => p.cacheKey) };
 }
@@ -382,12 +391,12 @@ const DIRECT_WORKER_ID = `api:${os.hostname()}:${process.pid}`;
  * (events, cache key, files). If it cannot be done here (threads saturated, a failure), the render
  * goes back to the queue for the workers: the request still gets an answer, 202 instead of 200.
  */
-async function renderDirectly(rt: Runtime, render: RenderRow, requestId: string): Promise<void> {
+async function renderDirectly(rt: Runtime, render: RenderRow, requestId: string, known?: KnownCutView): Promise<void> {
   const started = performance.now();
   const log = rt.logger.child({ renderId: render.id, requestId });
   let keys: string[] = [];
   try {
-    const result = await rt.rendering.render(await renderJobFor(rt, render));
+    const result = await rt.rendering.render(await renderJobFor(rt, render, known));
     const images = await rt.rendering.store(result.images, renderKeyPrefix(render, 1));
     keys = images.map((i) => i.key);
     const durationMs = Math.round(performance.now() - started);
@@ -396,7 +405,8 @@ async function renderDirectly(rt: Runtime, render: RenderRow, requestId: string)
       return;
     }
     renderFinished(render.engine, ['preview'], durationMs, 'succeeded');
-    await publishRenderEvent(rt.pool, { id: render.id, status: 'succeeded', progress: 1 });
+    // The asker gets the finished render in the answer; only those who joined it wait for this event.
+    publishRenderEvent(rt.pool, { id: render.id, status: 'succeeded', progress: 1 }).catch((err) => log.warn({ err }, 'could not announce a finished preview'));
     log.debug({ durationMs, timings: result.timings }, 'preview rendered directly');
   } catch (error) {
     log.warn({ err: error }, 'direct preview failed; handing it to the queue');

@@ -22,7 +22,7 @@ async function jobsFor(renderId: string): Promise<number> {
 
 beforeAll(async () => {
   pg = await startTestDatabase();
-  t = await startTestApp({ databaseUrl: pg.url, worker: false });
+  t = await startTestApp({ databaseUrl: pg.url, worker: false, env: { SESSION_CACHE_MS: '60000' } });
   associate = await associateSession(t);
 });
 
@@ -80,6 +80,8 @@ describe('live preview', () => {
     const order = { family: 'birdseye', color: 'blue', cuts: ['double-breasted'], view: 'three-quarter', sizes: ['preview'] };
     const first = (await json(await post('/api/renders', order))).renders[0];
     expect(first).toMatchObject({ status: 'succeeded', reused: false });
+    // The session is remembered for SESSION_CACHE_MS from its last read (this app: a minute).
+    expect((await associate.fetch('/api/admin/me')).status).toBe(200);
     // Nothing can read the renders, sessions or accounts while this transaction holds them.
     const locker = await t.rt.pool.connect();
     try {

@@ -143,10 +143,16 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
     const spread = (qs: LatticeSample[]) => Math.hypot(Math.max(...qs.map((q) => q.x)) - Math.min(...qs.map((q) => q.x)), Math.max(...qs.map((q) => q.y)) - Math.min(...qs.map((q) => q.y)));
     const perspectiveFor = (qs: LatticeSample[]) => qs.length >= 4 && spread(qs) > Math.max(width, height) * 0.2;
     H = fitPlane(good, cx, cy, false);
-    for (let pass = 0; pass < 3; pass++) {
+    // The first plane is flat (affine), often from a few patches in one column: a tilt of 20° makes
+    // the thread pitch at the frame's far patches differ from its prediction by 10 % or more. A search
+    // that tight there finds a wrong peak at its rim, and the refits then keep the wrong plane (a
+    // 12 MP frame read 8° of an 18° tilt, its stripes 5° off). So the reach narrows over the passes,
+    // as the plane gains its perspective.
+    const reaches = [0.08, 0.04, 0.025, 0.025];
+    for (let pass = 0; pass < reaches.length; pass++) {
       samples = [];
       for (const sp of spectra) {
-        const lattice = threadLatticeNear(sp.spectrum, latticeAt(H, sp.x, sp.y), pass === 0 ? 0.05 : 0.025);
+        const lattice = threadLatticeNear(sp.spectrum, latticeAt(H, sp.x, sp.y), reaches[pass]);
         if (lattice) samples.push({ x: sp.x, y: sp.y, lattice });
       }
       if (!samples.length) break;

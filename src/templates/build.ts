@@ -254,7 +254,7 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
     const ids = panelKey === '*' ? undefined : new Set(panelKey.split(','));
     // Which topmost panels the layer applies to, as a table (a Set lookup per pixel is slow).
     const applies = new Uint8Array(256);
-    src.panels.forEach((p, i) => (applies[i] = (!kinds || kinds.has(p.kind)) && (!ids || ids.has(p.id)) ? 1 : 0));
+    for (const [i, p] of src.panels.entries()) applies[i] = (!kinds || kinds.has(p.kind)) && (!ids || ids.has(p.id)) ? 1 : 0;
     return { applies, height, occlusion, highlight };
   });
   const [masks, layers, base, overlay] = await Promise.all([
@@ -303,7 +303,7 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
     const r = tileBounds(m, 0);
     if (r) garment = garment ? union(garment, r) : r;
   }
-  if (garment) for (let y = garment.y0; y < garment.y1; y++) for (let i = y * w + garment.x0, e = y * w + garment.x1; i < e; i++) coverage[i] = covSum[i] > 255 ? 255 : covSum[i];
+  if (garment) for (let y = garment.y0; y < garment.y1; y++) for (let i = y * w + garment.x0, e = y * w + garment.x1; i < e; i++) coverage[i] = Math.min(covSum[i], 255);
 
   // Height field: each panel a soft pillow (cloth turning away at its edges). A pixel sees the volume
   // of its topmost panel plus the panel that one rests on (a lapel on its forepart); cloth hidden

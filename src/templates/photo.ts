@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { SRGB8_TO_LINEAR } from '../fabrics/color.ts';
-import { blur } from './raster-ops.ts';
+import { blur, blurWhereNeeded } from './raster-ops.ts';
 import { buildLevels } from './levels.ts';
 import type { CutView } from './types.ts';
 
@@ -94,7 +94,7 @@ export async function loadPhotoTemplate(base: Buffer, mask: Buffer, opts: PhotoT
     const dst = y * cw;
     for (let x = 0; x < cw; x++) m[dst + x] = maskBuf[src + x] / 255;
   }
-  const ms = blur(m, cw, ch, 0.8);
+  const ms = blurWhereNeeded(m, cw, ch, 0.8);
   const coverage = new Uint8Array(n);
   const panelOf = new Uint8Array(n).fill(255);
   for (let i = 0; i < n; i++) {

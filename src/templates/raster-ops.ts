@@ -94,6 +94,87 @@ export function blur(src: Float32Array, w: number, h: number, sigma: number, rec
   return b;
 }
 
+/**
+ * `blur`, computed only where the plane is not uniform: tile by tile, each with the margin the three
+ * passes reach, and uniform neighbourhoods (a mask's inside and outside) given their blurred value at
+ * once. The same numbers as `blur` for planes whose box sums are exact in double precision (so that
+ * a running sum has no history: 8-bit masks and photo values over 255 are), as every pixel's value
+ * then depends only on its neighbourhood. Much faster on a mask: only its edges are worked.
+ */
+export function blurWhereNeeded(src: Float32Array, w: number, h: number, sigma: number, tileCells = 16): Float32Array {
+  const r = boxRadius(sigma);
+  if (r === 0) return new Float32Array(src);
+  const margin = 3 * r;
+  // Statistics per cell as wide as the margin: a tile's neighbourhood is its cells and one ring more.
+  const cell = Math.max(4, margin);
+  const tile = cell * tileCells;
+  const cw = Math.ceil(w / cell);
+  const ch = Math.ceil(h / cell);
+  const lo = new Float32Array(cw * ch).fill(Infinity);
+  const hi = new Float32Array(cw * ch).fill(-Infinity);
+  for (let y = 0; y < h; y++) {
+    const crow = ((y / cell) | 0) * cw;
+    for (let cx = 0; cx < cw; cx++) {
+      let a = lo[crow + cx];
+      let b = hi[crow + cx];
+      const end = y * w + Math.min(w, (cx + 1) * cell);
+      for (let i = y * w + cx * cell; i < end; i++) {
+        const v = src[i];
+        if (v < a) a = v;
+        if (v > b) b = v;
+      }
+      lo[crow + cx] = a;
+      hi[crow + cx] = b;
+    }
+  }
+  const out = new Float32Array(w * h);
+  const constants = new Map<number, number>();
+  const tw = Math.ceil(w / tile);
+  const th = Math.ceil(h / tile);
+  for (let ty = 0; ty < th; ty++) {
+    for (let tx = 0; tx < tw; tx++) {
+      const x0 = tx * tile;
+      const y0 = ty * tile;
+      const x1 = Math.min(w, x0 + tile);
+      const y1 = Math.min(h, y0 + tile);
+      let nlo = Infinity;
+      let nhi = -Infinity;
+      const cx0 = Math.max(0, x0 / cell - 1);
+      const cy0 = Math.max(0, y0 / cell - 1);
+      const cx1 = Math.min(cw - 1, Math.ceil(x1 / cell));
+      const cy1 = Math.min(ch - 1, Math.ceil(y1 / cell));
+      for (let j = cy0; j <= cy1; j++) {
+        for (let i = cx0; i <= cx1; i++) {
+          if (lo[j * cw + i] < nlo) nlo = lo[j * cw + i];
+          if (hi[j * cw + i] > nhi) nhi = hi[j * cw + i];
+        }
+      }
+      if (nlo === nhi) {
+        let v = constants.get(nlo);
+        if (v === undefined) {
+          const k = 2 * margin + 1;
+          v = blur(new Float32Array(k * k).fill(nlo), k, k, sigma)[margin * k + margin];
+          constants.set(nlo, v);
+        }
+        if (v !== 0) for (let y = y0; y < y1; y++) out.fill(v, y * w + x0, y * w + x1);
+        continue;
+      }
+      // The tile and its margin (clamped where the plane ends, as `blur` clamps), blurred alone.
+      const bx0 = Math.max(0, x0 - margin);
+      const by0 = Math.max(0, y0 - margin);
+      const bx1 = Math.min(w, x1 + margin);
+      const by1 = Math.min(h, y1 + margin);
+      const bw = bx1 - bx0;
+      const bh = by1 - by0;
+      const local = new Float32Array(bw * bh);
+      for (let y = by0; y < by1; y++) local.set(src.subarray(y * w + bx0, y * w + bx1), (y - by0) * bw);
+      const blurred = blur(local, bw, bh, sigma);
+      for (let y = y0; y < y1; y++) out.set(blurred.subarray((y - by0) * bw + (x0 - bx0), (y - by0) * bw + (x1 - bx0)), y * w + x0);
+    }
+  }
+  return out;
+}
+
 /** Bounding box of the non-zero pixels, padded and clamped. */
 export function boundingRect(mask: Uint8Array, w: number, h: number, pad: number): Rect | undefined {
   let x0 = w;

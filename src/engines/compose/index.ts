@@ -171,11 +171,23 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
     template,
 
     async warm(views) {
-      // Without a list: the views asked for first (each preset's front and three-quarter). The
-      // render service first has every shipped view built once across its threads (a list per task),
-      // then each thread loads these.
-      const list = views ?? shippedViews().filter((v) => v.view === 'front' || v.view === 'three-quarter');
+      if (views) {
+        // The render service's first step: each view built and written to the template cache,
+        // unless it is there already (a restart then reads nothing it will not keep).
+        for (const { cut, view } of views) {
+          if (!(await cutViewAtHand(cut, view, { cacheDir: options.templateCacheDir }))) await template(cut, view);
+        }
+        return;
+      }
+      // Each thread: the views asked for first (each preset's front and three-quarter) in memory, and
+      // one small render so the first client's render finds the render loop compiled, the texture
+      // generator and the encoder started.
+      const list = shippedViews().filter((v) => v.view === 'front' || v.view === 'three-quarter');
       await Promise.all(list.map(({ cut, view }) => template(cut, view)));
+      if (list[0]) {
+        const fabric = { hex: '#808080', design: { weave: 'twill' as const, pattern: 'pinstripe' as const, threadMm: 0.22, repeatMm: 10 } };
+        await engine.render({ cut: list[0].cut, view: list[0].view, fabric, sizes: ['thumb'], watermark: { text: '', opacity: 0, position: 'bottom-right' } });
+      }
     },
 
     async renderRaw(request, size = 'full') {

@@ -249,7 +249,7 @@ function trouserLeg(o: StyleOptions): Draft {
   // Pleats ask for room through the thigh; turn-ups hang straight and square at the hem.
   const full = o.trouserFront === 'pleated' ? 7 : 0;
   const d = draft()
-    .M(-182 - full, TROUSER_WAIST_Y)
+    .M(-171 - full * 0.15, TROUSER_WAIST_Y)
     .L(2, TROUSER_WAIST_Y)
     .L(2, 850)
     .Q(2, 815, -14, 808)
@@ -265,9 +265,11 @@ function trouserLeg(o: StyleOptions): Draft {
     .through([
       [-186, 260],
       [-190 - full * 0.4, 500],
-      [-193 - full, 740],
-      [-192 - full, 900],
-      [-182 - full, TROUSER_WAIST_Y],
+      [-192 - full, 720],
+      // Above the coat's hem the hip stays inside the coat (-187 mm at 860): wider, the trousers
+      // showed as a strip of cloth with its own edge between coat and sleeve.
+      [-183 - full * 0.15, 900],
+      [-171 - full * 0.15, TROUSER_WAIST_Y],
     ])
     .Z();
 }
@@ -387,10 +389,12 @@ function waistcoat(set: Draftset, o: StyleOptions): void {
   if (o.waistcoat === 'none') return;
   const { pieces, marks, buttons } = set;
   const db = o.waistcoat === 'db';
+  // Its sides lie inside the coat's (the coat is suppressed to -170 mm at the waist): a waistcoat
+  // wider than the coat peeked out between coat and sleeve as a second, doubled side edge.
   // A DB waistcoat wraps past centre front with a straight hem; an SB one closes on centre with points.
   const vest = db
-    ? draft().M(-70, 1470).L(-8, 1300).L(42, 1230).L(42, 990).L(-185, 1000).L(-190, 1300).L(-110, 1470).Z()
-    : draft().M(-70, 1470).L(0, 1232).L(0, 990).L(-52, 946).Q(-120, 975, -185, 1000).L(-190, 1300).L(-110, 1470).Z();
+    ? draft().M(-70, 1470).L(-8, 1300).L(42, 1230).L(42, 990).L(-160, 998).L(-158, 1100).L(-172, 1300).L(-110, 1470).Z()
+    : draft().M(-70, 1470).L(0, 1232).L(0, 990).L(-52, 946).Q(-115, 972, -160, 994).L(-158, 1100).L(-172, 1300).L(-110, 1470).Z();
   pieces.push({ id: 'waistcoat-right', kind: 'waistcoat', shape: vest, grain: [[0, 1400], [0, 1000]], anchor: [0, 1100], loft: 6, round: 8 });
   pieces.push({ id: 'waistcoat-left', kind: 'waistcoat', shape: vest.mirrored(), grain: [[0, 1400], [0, 1000]], anchor: [0, 1100], loft: 6, round: 8 });
   if (db) {
@@ -574,7 +578,10 @@ function draftSuit(style: SuitStyle): Draftset {
       buttons.push({ at: [-78, y], d: 21 });
       threads.push({ shape: line([[80, y], [62, y]]), width: 2.2, opacity: 0.5, onPanels: ['forepart-left'] });
     }
-    for (const s of [1, -1]) marks.push({ only: ['forepart', 'flap'], shape: line([[s * -60, WAIST_BUTTON_Y], [s * -64, 900], [s * -110, HEM_Y]]), kind: 'shadow', width: 8, strength: 0.5, blur: 6 });
+    // Each front edge casts a soft shadow on the waistcoat and trousers beneath it. Drawn on the
+    // coat itself a centimetre inside the edge, it read as a second, doubled front edge.
+    for (const s of [1, -1])
+      marks.push({ only: ['waistcoat', 'trouser'], shape: line([[s * -68, 1462], [s * -45, WAIST_BUTTON_Y], [s * -45, 990], [s * -54, 880], [s * -84, 800], [s * -104, HEM_Y - 8]]), kind: 'shadow', width: 9, strength: 0.5, blur: 5 });
   }
   // Boutonnière on the wearer's left lapel.
   if (o.lapel !== 'shawl') {

@@ -69,7 +69,10 @@ export async function benchClothPhoto(runs = 7): Promise<Record<string, unknown>
       wall[p].push(w[p]);
       cpu[p].push(c[p]);
     }
-    for (const [k, v] of Object.entries(last.stageMs)) (stages[k] ??= []).push(v);
+    for (const [k, v] of Object.entries(last.stageMs)) {
+      stages[k] ??= [];
+      stages[k].push(v);
+    }
   }
   // Wall times mean little on a loaded machine (CPU times a little more): say how loaded it was.
   const loadAverage = { before: loadBefore, after: os.loadavg()[0], cores: os.cpus().length };

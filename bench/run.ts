@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { machine } from './stats.ts';
 
@@ -29,9 +30,12 @@ for (const name of names) {
     continue;
   }
   const started = Date.now();
+  // Figures from a busy machine are not figures of this code: each result says how busy it was.
+  const loadBefore = Math.round(loadavg()[0]! * 100) / 100;
   try {
     const results = await suite();
-    const record = { benchmark: name, date: new Date().toISOString(), machine: machine(), durationS: Math.round((Date.now() - started) / 1000), results };
+    const loadAverage1m = { before: loadBefore, after: Math.round(loadavg()[0]! * 100) / 100 };
+    const record = { benchmark: name, date: new Date().toISOString(), machine: { ...machine(), loadAverage1m }, durationS: Math.round((Date.now() - started) / 1000), results };
     await writeFile(path.join(dir, `${name}.json`), `${JSON.stringify(record, null, 2)}\n`);
     console.log(JSON.stringify({ [name]: results }, null, 2));
   } catch (error) {

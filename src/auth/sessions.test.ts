@@ -17,8 +17,10 @@ describe('session tokens', () => {
     const a = createSessionTokens(config, logger);
     const b = createSessionTokens(config, logger);
     expect(lines.join('')).toMatch(/JWT_SECRET is not set/);
-    const token = await a.sign({ userId: 'u', sessionId: 's' }, new Date(Date.now() + 60_000));
-    expect(await a.verify(token)).toEqual({ userId: 'u', sessionId: 's' });
+    const expires = new Date(Date.now() + 60_000);
+    const token = await a.sign({ userId: 'u', sessionId: 's' }, expires);
+    // The token's own expiry comes back too (to the second): a cached session never outlives it.
+    expect(await a.verify(token)).toEqual({ userId: 'u', sessionId: 's', expiresAt: Math.floor(expires.getTime() / 1000) * 1000 });
     expect(await b.verify(token)).toBeUndefined();
   });
 
@@ -27,8 +29,9 @@ describe('session tokens', () => {
     const { logger, lines } = capture();
     const tokens = createSessionTokens(config, logger);
     expect(lines).toEqual([]);
-    const token = await tokens.sign({ userId: 'u', sessionId: 's' }, new Date(Date.now() + 60_000));
-    expect(await createSessionTokens(config, logger).verify(token)).toEqual({ userId: 'u', sessionId: 's' });
+    const expires = new Date(Date.now() + 60_000);
+    const token = await tokens.sign({ userId: 'u', sessionId: 's' }, expires);
+    expect(await createSessionTokens(config, logger).verify(token)).toEqual({ userId: 'u', sessionId: 's', expiresAt: Math.floor(expires.getTime() / 1000) * 1000 });
     expect(await tokens.verify(await tokens.sign({ userId: 'u', sessionId: 's' }, new Date(Date.now() - 1000)))).toBeUndefined();
     const [header, payload, signature] = token.split('.');
     const other = Buffer.from(JSON.stringify({ sub: 'admin', jti: 's', iss: 'atelier', aud: 'atelier-console', exp: 9e9 })).toString('base64url');

@@ -125,7 +125,10 @@ export function powerSpectrumReal(src: Float64Array, n: number, out: Float64Arra
   tablesFor(n);
   const half = n >> 1, cols = half + 1;
   let s = scratch.get(n);
-  if (!s) scratch.set(n, (s = { rowRe: new Float64Array(n), rowIm: new Float64Array(n), colRe: new Float64Array(cols * n), colIm: new Float64Array(cols * n) }));
+  if (!s) {
+    s = { rowRe: new Float64Array(n), rowIm: new Float64Array(n), colRe: new Float64Array(cols * n), colIm: new Float64Array(cols * n) };
+    scratch.set(n, s);
+  }
   const { rowRe, rowIm, colRe, colIm } = s;
   // Rows two at a time: z = a + i·b, then A(k) = (Z(k) + Z*(n−k))/2, B(k) = (Z(k) − Z*(n−k))/2i.
   // Stored column-major (column k holds every row's bin k), so the column pass is contiguous.

@@ -18,7 +18,7 @@ const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
 /** A fresh colour each call, so nothing is cached anywhere. */
 function colourAt(n: number): string {
   const h = (n * 0x9e3779b1) >>> 8;
-  return '#' + (h & 0xffffff).toString(16).padStart(6, '0').toUpperCase();
+  return `#${(h & 0xffffff).toString(16).padStart(6, '0').toUpperCase()}`;
 }
 
 const FAMILIES: Array<{ name: string; design: FabricSpec['design'] }> = [
@@ -44,7 +44,7 @@ function timeNewColour(design: FabricSpec['design'], pxPerMm: number, runs: numb
 export async function benchFabrics(): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   // The very first texture of a process pays for JIT compilation: reported, not mixed into medians.
-  out['texture_first_call_cold_ms'] = round(timeNewColour(FAMILIES[4].design, 1.2, 1, 998)[0]);
+  out.texture_first_call_cold_ms = round(timeNewColour(FAMILIES[4].design, 1.2, 1, 998)[0]);
   // Warm every code path (weaves, patterns, both sampling regimes) before measuring.
   for (const f of FAMILIES) for (const px of [1.0, 1.37, 8]) timeNewColour(f.design, px, px > 2 ? 1 : 3, 999);
 
@@ -58,8 +58,8 @@ export async function benchFabrics(): Promise<Record<string, unknown>> {
   });
   out['texture_new_colour_figure_1.0pxmm_median_ms'] = figure;
   out['texture_new_colour_figure_1.37pxmm_median_ms'] = figure137;
-  out['texture_new_colour_swatch_8pxmm_median_ms'] = swatch;
-  out['texture_new_colour_figure_worst_median_ms'] = round(Math.max(...Object.values(figure), ...Object.values(figure137)));
+  out.texture_new_colour_swatch_8pxmm_median_ms = swatch;
+  out.texture_new_colour_figure_worst_median_ms = round(Math.max(...Object.values(figure), ...Object.values(figure137)));
 
   const cache = createTextureCache(64 * 1024 * 1024);
   const spec: FabricSpec = { design: FAMILIES[1].design, hex: '#0A1D3A' };
@@ -70,7 +70,7 @@ export async function benchFabrics(): Promise<Record<string, unknown>> {
     cache.get({ design: { ...FAMILIES[1].design }, hex: '#0A1D3A' }, 1.2);
     hits.push(performance.now() - t0);
   }
-  out['texture_cached_lookup_median_us'] = round(median(hits) * 1000, 1);
+  out.texture_cached_lookup_median_us = round(median(hits) * 1000, 1);
 
   // A 2000×1500 "photo": a glen check at 8 px/mm with a lighting ramp, as a phone JPEG.
   const tex = generateFabricTexture({ design: FAMILIES[4].design, hex: '#6B6F78' }, 8);
@@ -95,7 +95,7 @@ export async function benchFabrics(): Promise<Record<string, unknown>> {
     tiling.push(performance.now() - t0);
     tileInfo = `${res.tile.width}×${res.tile.height}, ${round(res.tile.widthMm, 1)} mm`;
   }
-  out['swatch_tile_2000x1500_median_ms'] = round(median(tiling), 1);
-  out['swatch_tile_result'] = tileInfo;
+  out.swatch_tile_2000x1500_median_ms = round(median(tiling), 1);
+  out.swatch_tile_result = tileInfo;
   return out;
 }

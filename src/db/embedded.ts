@@ -51,7 +51,7 @@ export async function startEmbeddedPostgres(options: {
     })).trim();
   } else {
     password = randomBytes(18).toString('base64url');
-    await writeFile(passwordFile, password + '\n', { mode: 0o600 });
+    await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
   }
 
   const server = new EmbeddedPostgres({

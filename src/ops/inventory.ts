@@ -41,7 +41,7 @@ async function listLocal(root: string): Promise<StoredObject[]> {
       if (entry.name.startsWith('.')) continue;
       const key = prefix + entry.name;
       const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) await walk(full, key + '/');
+      if (entry.isDirectory()) await walk(full, `${key}/`);
       else if (entry.isFile() && isValidKey(key)) {
         const s = await stat(full);
         found.push({ key, size: s.size, modifiedAt: s.mtime });

@@ -215,13 +215,13 @@ function fileInHistory(rt: Runtime, batch: NewBatch & { id: string }, renderIds:
 /** The cloth of an order: an active family with one of its colours, or a photographed cloth. */
 export async function resolveCloth(db: Runtime['db'], order: Pick<RenderOrder, 'family' | 'color' | 'swatchUploadId'>) {
   const family = await findFamilyBySlug(db, order.family);
-  if (!family || !family.active || family.archived_at) {
+  if (!family?.active || family.archived_at) {
     throw new AppError(422, 'unknown_family', `Unknown fabric family "${order.family}"`, { field: 'family' });
   }
   let color: FabricColorRow | undefined;
   if (order.color !== undefined) {
     color = await findColorBySlug(db, family.id, order.color);
-    if (!color || !color.active || color.archived_at) {
+    if (!color?.active || color.archived_at) {
       throw new AppError(422, 'unknown_color', `Unknown colour "${order.color}" in fabric family "${order.family}"`, { field: 'color' });
     }
   }

@@ -55,7 +55,7 @@ export function createS3Storage(options: S3StorageOptions): Storage {
     requestHandler: { connectionTimeout: options.connectionTimeoutMs ?? 5000 },
   });
   const bucket = options.bucket;
-  const publicBase = options.publicBaseUrl ? trimTrailingSlashes(options.publicBaseUrl) + '/' : undefined;
+  const publicBase = options.publicBaseUrl ? `${trimTrailingSlashes(options.publicBaseUrl)}/` : undefined;
   const checkTimeoutMs = options.checkTimeoutMs ?? 5000;
 
   async function getObject(key: string): Promise<GetObjectCommandOutput> {

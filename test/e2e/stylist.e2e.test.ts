@@ -165,7 +165,7 @@ describe('the stylist on a showroom tablet', { timeout: E2E_TEST_TIMEOUT_MS }, (
   it('asks the associate to sign in first, in the tablet’s language, and signs out again', async () => {
     const staff = await createStaff(t, { store: 'Serrano' });
     const page = await newPage({ signedIn: false });
-    await page.goto(t.url + '/');
+    await page.goto(`${t.url}/`);
     const form = page.getByTestId('sign-in');
     await textOf(form.locator('h1')).toBe('Inicia sesión en esta tableta');
     expect(await page.locator('[data-color]').count()).toBe(0);
@@ -187,7 +187,7 @@ describe('the stylist on a showroom tablet', { timeout: E2E_TEST_TIMEOUT_MS }, (
     await form.waitFor();
 
     const english = await newPage({ signedIn: false, locale: 'en-GB' });
-    await english.goto(t.url + '/');
+    await english.goto(`${t.url}/`);
     await textOf(english.getByTestId('sign-in').locator('h1')).toBe('Sign in to this tablet');
   });
 

@@ -25,7 +25,7 @@ interface Route {
   query: string[];
   bodyKeys: string[] | undefined;
 }
-let routes: Route[] = [];
+const routes: Route[] = [];
 
 /** Routes that would end the fuzzer's own session, or stream forever, are left out (named here). */
 const SKIPPED = [/\/logout$/, /\/events$/, /^\/docs/, /^\/files\//, /^\/metrics/];

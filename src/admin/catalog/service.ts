@@ -8,7 +8,6 @@ import {
   deleteColor,
   deleteFamilyWithColors,
   familyHasRenders,
-  findColor,
   findFamily,
   insertColor,
   insertFamily,

@@ -16,7 +16,7 @@ export async function exportCatalog(rt: Runtime, format: CatalogFormat, actor: A
   if (format === 'csv') return { body: toCsv(state), contentType: 'text/csv; charset=utf-8', filename: `atelier-catalog-${date}.csv` };
   const doc = format === 'fabrics' ? toLegacyDocument(state) : toAtelierDocument(state);
   return {
-    body: JSON.stringify(doc, null, 2) + '\n',
+    body: `${JSON.stringify(doc, null, 2)}\n`,
     contentType: 'application/json; charset=utf-8',
     filename: format === 'fabrics' ? 'fabrics.json' : `atelier-catalog-${date}.json`,
   };

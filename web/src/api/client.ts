@@ -39,7 +39,7 @@ async function errorFrom(res: Response): Promise<ApiError> {
   } catch {
     // not JSON: fall through
   }
-  return new ApiError(res.status, 'http_' + res.status, res.statusText || `HTTP ${res.status}`);
+  return new ApiError(res.status, `http_${res.status}`, res.statusText || `HTTP ${res.status}`);
 }
 
 export interface SendOptions {

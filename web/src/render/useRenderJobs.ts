@@ -94,7 +94,7 @@ export function useRenderJobs() {
       });
       const onUpdate = (u: RenderUpdate) =>
         setJob((j) => {
-          if (!j || !j.ids.includes(u.id)) return j;
+          if (!j?.ids.includes(u.id)) return j;
           const status = { ...j.status, [u.id]: u.status };
           return { ...j, progress: { ...j.progress, [u.id]: u.progress }, status, done: j.ids.every((id) => isTerminal(status[id] ?? 'queued')) };
         });

@@ -15,5 +15,5 @@ export function scaleFromLength(a: Point, b: Point, lengthMm: number): number | 
 }
 
 /** The slider moves on a log scale: equal steps feel like equal changes of pattern size. */
-export const sliderToScale = (v: number) => MIN_SCALE_MM * Math.pow(MAX_SCALE_MM / MIN_SCALE_MM, v / 100);
+export const sliderToScale = (v: number) => MIN_SCALE_MM * (MAX_SCALE_MM / MIN_SCALE_MM) ** (v / 100);
 export const scaleToSlider = (mm: number) => (100 * Math.log(mm / MIN_SCALE_MM)) / Math.log(MAX_SCALE_MM / MIN_SCALE_MM);

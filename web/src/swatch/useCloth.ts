@@ -62,7 +62,7 @@ export function useCloth() {
           // The stored cloth (already found and straightened) is sent back with the width given.
           void fetch(result.url)
             .then((r) => r.blob())
-            .then((blob) => start(new File([blob], fileName.replace(/\.[^.]*$/, '') + '.jpg', { type: blob.type || 'image/jpeg' }), undefined, width, fileName))
+            .then((blob) => start(new File([blob], `${fileName.replace(/\.[^.]*$/, '')}.jpg`, { type: blob.type || 'image/jpeg' }), undefined, width, fileName))
             .catch((error: unknown) => setCloth({ status: 'failed', problem: clothProblem(error, trRef.current), fileName }));
         };
         setCloth({ status: 'ready', upload: result, fileName, resize });
@@ -86,7 +86,7 @@ export function useCloth() {
       void prepareUpload(file, framing.crop).then((prepared) => {
         // Removed, or replaced by another photo, while it was being cut out.
         if (pendingToken.current !== token) return;
-        const named = prepared.file instanceof File ? prepared.file : new File([prepared.file], file.name.replace(/\.[^.]*$/, '') + '.jpg', { type: 'image/jpeg' });
+        const named = prepared.file instanceof File ? prepared.file : new File([prepared.file], `${file.name.replace(/\.[^.]*$/, '')}.jpg`, { type: 'image/jpeg' });
         start(named, prepared.crop, framing.widthMm, file.name);
       });
     },

@@ -7,7 +7,7 @@ import { slugify } from './FamilyEditor.tsx';
 import { Preview } from './Preview.tsx';
 
 const HEX = /^#?[0-9a-fA-F]{6}$/;
-const normHex = (v: string) => ('#' + v.replace('#', '')).toUpperCase();
+const normHex = (v: string) => (`#${v.replace('#', '')}`).toUpperCase();
 
 /**
  * A colour of a family: name, hex, repeat, and optionally a photographed swatch. The photo is sent
@@ -151,7 +151,7 @@ export function ColorDialog({ familyId, design, color, onClose, onSaved }: { fam
                           confidence: tr.number(Math.round(swatch.estimate.confidence * 100)),
                         })}
                         {Math.max(swatch.estimate.repeatMm.x, swatch.estimate.repeatMm.y) >= 2 &&
-                          ' ' + t('swatch.estimate.repeat', { repeat: tr.mm(Math.max(swatch.estimate.repeatMm.x, swatch.estimate.repeatMm.y)) })}
+                          ` ${t('swatch.estimate.repeat', { repeat: tr.mm(Math.max(swatch.estimate.repeatMm.x, swatch.estimate.repeatMm.y)) })}`}
                       </p>
                     )}
                     {swatch.estimate && widthMm.trim() && Math.abs(Number(widthMm.replace(',', '.')) - swatch.widthMm) >= 0.5 && (

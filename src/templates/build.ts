@@ -167,6 +167,8 @@ const WRAP = 0.35;
 /** Depth of the torso and of a sleeve or leg as a fraction of their half-width (a chest is flatter than an arm). */
 const TORSO_DEPTH = 0.5;
 const TUBE_DEPTH = 0.85;
+/** How much of a pressed leg's cross-section is the crease's tent rather than the round tube. */
+const PRESSED = 0.5;
 
 /**
  * Height of an elliptic cylinder whose width is the mask's in each row: z = depth·r·√(1 − t²), t the
@@ -174,7 +176,7 @@ const TUBE_DEPTH = 0.85;
  * with a gap between its quarters is still one body), otherwise each run is its own tube. Rows are
  * then smoothed vertically so the outline's steps do not ripple the light.
  */
-function crossSection(plane: Float32Array, w: number, h: number, depth: number, sigmaY: number, span: boolean): Float32Array {
+function crossSection(plane: Float32Array, w: number, h: number, depth: number, sigmaY: number, span: boolean, pressed = 0): Float32Array {
   const out = new Float32Array(plane.length);
   for (let y = 0; y < h; y++) {
     const row = y * w;
@@ -193,7 +195,10 @@ function crossSection(plane: Float32Array, w: number, h: number, depth: number, 
       const r = Math.max(1, (x1 + 1 - x) / 2);
       for (let k = x; k <= x1; k++) {
         const t = (k + 0.5 - c) / r;
-        out[row + k] = depth * r * Math.sqrt(Math.max(0, 1 - t * t));
+        // A pressed leg blends the round tube with a tent peaking at the crease (the run's middle):
+        // two planes, one turned to the key light and one away, as a pressed trouser photographs.
+        const round = Math.sqrt(Math.max(0, 1 - t * t));
+        out[row + k] = depth * r * (pressed ? (1 - pressed) * round + pressed * Math.max(0, 1 - Math.abs(t)) : round);
       }
       x = x1 + 1;
     }
@@ -331,7 +336,7 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
     if (spec.profile !== 'canvas') {
       // A sleeve or trouser leg is a tube: its height is the true cross-section of a cylinder as wide
       // as the panel is in each row, not an inflated outline.
-      const tube = crossSection(plane, rw, rh, TUBE_DEPTH, 3 * z, false);
+      const tube = crossSection(plane, rw, rh, TUBE_DEPTH, 3 * z, false, spec.profile === 'pressed' ? PRESSED : 0);
       for (let j = 0; j < plane.length; j++) {
         if (!plane[j]) continue;
         hArr[j] = tube[j] + spec.loft * 0.1 * plane[j];

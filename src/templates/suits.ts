@@ -58,7 +58,7 @@ interface Piece {
   loft: number;
   round: number;
   restsOn?: string;
-  profile?: 'cylinder' | 'canvas';
+  profile?: 'cylinder' | 'pressed' | 'canvas';
   /** Reflect the grain about this line (a lapel is the forepart turned back over its roll line). */
   mirrorGrainAbout?: [Pt, Pt];
 }
@@ -249,7 +249,7 @@ function trouserLeg(o: StyleOptions): Draft {
   // Pleats ask for room through the thigh; turn-ups hang straight and square at the hem.
   const full = o.trouserFront === 'pleated' ? 7 : 0;
   const d = draft()
-    .M(-182 - full, TROUSER_WAIST_Y)
+    .M(-171 - full * 0.15, TROUSER_WAIST_Y)
     .L(2, TROUSER_WAIST_Y)
     .L(2, 850)
     .Q(2, 815, -14, 808)
@@ -265,9 +265,11 @@ function trouserLeg(o: StyleOptions): Draft {
     .through([
       [-186, 260],
       [-190 - full * 0.4, 500],
-      [-193 - full, 740],
-      [-192 - full, 900],
-      [-182 - full, TROUSER_WAIST_Y],
+      [-192 - full, 720],
+      // Above the coat's hem the hip stays inside the coat (-187 mm at 860): wider, the trousers
+      // showed as a strip of cloth with its own edge between coat and sleeve.
+      [-183 - full * 0.15, 900],
+      [-171 - full * 0.15, TROUSER_WAIST_Y],
     ])
     .Z();
 }
@@ -352,18 +354,24 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
     // Pressed crease: a sharp ridge with its shadow side (none at the back of a pleated leg).
     marks.push({ only: ['trouser'], shape: line([[s * -100, 905], [s * -102, 600], [s * -106, 60]]), kind: 'ridge', width: 3, strength: 0.6, blur: 1.5 });
     marks.push({ only: ['trouser'], shape: line([[s * -95, 900], [s * -97, 600], [s * -101, 70]]), kind: 'shadow', width: 5, strength: 0.12, blur: 4 });
-    // Knee: soft horizontal drag lines (behind the knee from the back).
-    marks.push({ only: ['trouser'], shape: line([[s * -60, 540], [s * -110, 528], [s * -170, 536]]), kind: 'crease', width: 10, strength: back ? 0.5 : 0.35, blur: 9 });
-    marks.push({ only: ['trouser'], shape: line([[s * -45, 470], [s * -100, 462], [s * -160, 472]]), kind: 'ridge', width: 12, strength: 0.25, blur: 10 });
+    // Knee: the cloth drapes from the knee cap; shallow drag lines just above and below it, the
+    // upper ones pulled a little toward the inside leg (behind the knee from the back).
+    marks.push({ only: ['trouser'], shape: line([[s * -60, 540], [s * -110, 528], [s * -170, 536]]), kind: 'crease', width: 9, strength: back ? 0.55 : 0.5, blur: 6 });
+    marks.push({ only: ['trouser'], shape: line([[s * -55, 585], [s * -105, 570], [s * -165, 582]]), kind: 'crease', width: 7, strength: back ? 0.4 : 0.3, blur: 5 });
+    marks.push({ only: ['trouser'], shape: line([[s * -45, 470], [s * -100, 462], [s * -160, 472]]), kind: 'ridge', width: 12, strength: 0.4, blur: 8 });
+    marks.push({ only: ['trouser'], shape: line([[s * -50, 505], [s * -100, 496], [s * -150, 504]]), kind: 'crease', width: 6, strength: 0.25, blur: 5 });
     if (o.trouserHem === 'turnups') {
       // A turn-up hangs straight: one soft break above it, and the band's fold and its shadow.
-      marks.push({ only: ['trouser'], shape: line([[s * -40, 130], [s * -115, 118], [s * -190, 128]]), kind: 'crease', width: 8, strength: 0.35, blur: 6 });
+      marks.push({ only: ['trouser'], shape: line([[s * -40, 130], [s * -108, 114], [s * -190, 128]]), kind: 'crease', width: 8, strength: 0.55, blur: 5 });
+      marks.push({ only: ['trouser'], shape: line([[s * -42, 104], [s * -108, 92], [s * -186, 104]]), kind: 'ridge', width: 10, strength: 0.45, blur: 6 });
       marks.push({ only: ['trouser'], shape: line([[s * -33, TROUSER_HEM_Y + TURNUP_MM + 1], [s * -183, TROUSER_HEM_Y + TURNUP_MM + 1]]), kind: 'seam', width: 2, strength: 0.55, blur: 0.8 });
       marks.push({ only: ['trouser'], shape: line([[s * -33, TROUSER_HEM_Y + TURNUP_MM - 3], [s * -183, TROUSER_HEM_Y + TURNUP_MM - 3]]), kind: 'shadow', width: 5, strength: 0.35, blur: 3 });
     } else {
       // Break over the shoe.
-      marks.push({ only: ['trouser'], shape: line([[s * -40, 110], [s * -115, 92], [s * -200, 112]]), kind: 'crease', width: 8, strength: 0.6, blur: 5 });
-      marks.push({ only: ['trouser'], shape: line([[s * -45, 80], [s * -115, 66], [s * -195, 84]]), kind: 'ridge', width: 9, strength: 0.45, blur: 6 });
+      // Break over the shoe: the hem rests on the vamp, so the leg folds once, deepest at the crease.
+      marks.push({ only: ['trouser'], shape: line([[s * -40, 112], [s * -108, 88], [s * -200, 112]]), kind: 'crease', width: 9, strength: 0.75, blur: 4 });
+      marks.push({ only: ['trouser'], shape: line([[s * -45, 78], [s * -108, 60], [s * -195, 82]]), kind: 'ridge', width: 10, strength: 0.6, blur: 5 });
+      marks.push({ only: ['trouser'], shape: line([[s * -48, 150], [s * -108, 136], [s * -190, 150]]), kind: 'crease', width: 7, strength: 0.3, blur: 6 });
     }
     // Thigh: a drag toward the crotch.
     marks.push({ only: ['trouser'], shape: line([[s * -30, 790], [s * -80, 700]]), kind: 'crease', width: 8, strength: 0.3, blur: 8 });
@@ -387,10 +395,12 @@ function waistcoat(set: Draftset, o: StyleOptions): void {
   if (o.waistcoat === 'none') return;
   const { pieces, marks, buttons } = set;
   const db = o.waistcoat === 'db';
+  // Its sides lie inside the coat's (the coat is suppressed to -170 mm at the waist): a waistcoat
+  // wider than the coat peeked out between coat and sleeve as a second, doubled side edge.
   // A DB waistcoat wraps past centre front with a straight hem; an SB one closes on centre with points.
   const vest = db
-    ? draft().M(-70, 1470).L(-8, 1300).L(42, 1230).L(42, 990).L(-185, 1000).L(-190, 1300).L(-110, 1470).Z()
-    : draft().M(-70, 1470).L(0, 1232).L(0, 990).L(-52, 946).Q(-120, 975, -185, 1000).L(-190, 1300).L(-110, 1470).Z();
+    ? draft().M(-70, 1470).L(-8, 1300).L(42, 1230).L(42, 990).L(-160, 998).L(-158, 1100).L(-172, 1300).L(-110, 1470).Z()
+    : draft().M(-70, 1470).L(0, 1232).L(0, 990).L(-52, 946).Q(-115, 972, -160, 994).L(-158, 1100).L(-172, 1300).L(-110, 1470).Z();
   pieces.push({ id: 'waistcoat-right', kind: 'waistcoat', shape: vest, grain: [[0, 1400], [0, 1000]], anchor: [0, 1100], loft: 6, round: 8 });
   pieces.push({ id: 'waistcoat-left', kind: 'waistcoat', shape: vest.mirrored(), grain: [[0, 1400], [0, 1000]], anchor: [0, 1100], loft: 6, round: 8 });
   if (db) {
@@ -574,7 +584,10 @@ function draftSuit(style: SuitStyle): Draftset {
       buttons.push({ at: [-78, y], d: 21 });
       threads.push({ shape: line([[80, y], [62, y]]), width: 2.2, opacity: 0.5, onPanels: ['forepart-left'] });
     }
-    for (const s of [1, -1]) marks.push({ only: ['forepart', 'flap'], shape: line([[s * -60, WAIST_BUTTON_Y], [s * -64, 900], [s * -110, HEM_Y]]), kind: 'shadow', width: 8, strength: 0.5, blur: 6 });
+    // Each front edge casts a soft shadow on the waistcoat and trousers beneath it. Drawn on the
+    // coat itself a centimetre inside the edge, it read as a second, doubled front edge.
+    for (const s of [1, -1])
+      marks.push({ only: ['waistcoat', 'trouser'], shape: line([[s * -68, 1462], [s * -45, WAIST_BUTTON_Y], [s * -45, 990], [s * -54, 880], [s * -84, 800], [s * -104, HEM_Y - 8]]), kind: 'shadow', width: 9, strength: 0.5, blur: 5 });
   }
   // Boutonnière on the wearer's left lapel.
   if (o.lapel !== 'shawl') {
@@ -612,7 +625,10 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean): void {
       seam([[-98, FLAP_TOP_Y + 2], [-101, 1080], [-104, 1215]], body, 0.8);
       seam([[-172, 1262], [-164, 1100], [-166, FLAP_TOP_Y + 2]], body);
       // Forepart: chest fullness and a gentle drape line from the shoulder.
-      marks.push({ only: ['forepart', 'flap'], shape: L([[-120, 1380], [-125, 1300], [-135, 1200]]), kind: 'ridge', width: 40, strength: 0.25, blur: 25 });
+      // The canvas rolls the chest forward: a broad swell over the chest, turning away toward the
+      // armhole and falling into the hollow under it.
+      marks.push({ only: ['forepart', 'flap'], shape: L([[-120, 1380], [-125, 1300], [-135, 1200]]), kind: 'ridge', width: 46, strength: 0.55, blur: 22 });
+      marks.push({ only: ['forepart'], shape: L([[-176, 1250], [-168, 1160]]), kind: 'crease', width: 16, strength: 0.3, blur: 12 });
       // Jacket hem shadow on the trousers.
       marks.push({ only: ['trouser', 'waistcoat'], shape: L([[-188, HEM_Y - 8], [-100, HEM_Y - 12], [-40, HEM_Y - 10]]), kind: 'shadow', width: 12, strength: 0.5, blur: 7 });
     }
@@ -624,10 +640,14 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean): void {
     // Under-arm: sleeve shadow cast on the side of the body.
     marks.push({ only: body, shape: L([[-196, 1270], [-194, 1100], [-192, 900]]), kind: 'shadow', width: 14, strength: 0.45, blur: 9 });
     // Elbow: creases fanning from the inside of the elbow (its point from behind).
-    marks.push({ only: ['sleeve'], shape: L([[-209, 1090], [-240, 1070], [-262, 1072]]), kind: 'crease', width: 7, strength: back ? 0.3 : 0.55, blur: 5 });
-    marks.push({ only: ['sleeve'], shape: L([[-208, 1055], [-236, 1040], [-255, 1044]]), kind: 'crease', width: 6, strength: back ? 0.25 : 0.45, blur: 5 });
-    marks.push({ only: ['sleeve'], shape: L([[-207, 1020], [-232, 1012]]), kind: 'crease', width: 5, strength: 0.35, blur: 4 });
-    marks.push({ only: ['sleeve'], shape: L([[-210, 1072], [-245, 1056], [-266, 1058]]), kind: 'ridge', width: 8, strength: 0.35, blur: 6 });
+    // The arm hangs slightly bent, so the inside of the elbow gathers in a fan of short folds that
+    // die out before the sleeve's outer edge: each a crease with the lit ridge just above it.
+    marks.push({ only: ['sleeve'], shape: L([[-209, 1090], [-240, 1070], [-262, 1072]]), kind: 'crease', width: 7, strength: back ? 0.35 : 0.7, blur: 4 });
+    marks.push({ only: ['sleeve'], shape: L([[-208, 1055], [-236, 1040], [-255, 1044]]), kind: 'crease', width: 6, strength: back ? 0.3 : 0.6, blur: 4 });
+    marks.push({ only: ['sleeve'], shape: L([[-207, 1020], [-232, 1012]]), kind: 'crease', width: 5, strength: 0.45, blur: 3.5 });
+    marks.push({ only: ['sleeve'], shape: L([[-207, 1125], [-232, 1112], [-250, 1114]]), kind: 'crease', width: 5, strength: back ? 0.2 : 0.4, blur: 4 });
+    marks.push({ only: ['sleeve'], shape: L([[-210, 1072], [-245, 1056], [-266, 1058]]), kind: 'ridge', width: 8, strength: 0.5, blur: 5 });
+    marks.push({ only: ['sleeve'], shape: L([[-209, 1036], [-236, 1025], [-252, 1028]]), kind: 'ridge', width: 7, strength: 0.4, blur: 5 });
     // Sleeve: a long soft fall line down the sleeve, and the cuff.
     marks.push({ only: ['sleeve'], shape: L([[-250, 1400], [-262, 1200], [-268, 1000], [-265, 880]]), kind: 'ridge', width: 14, strength: 0.3, blur: 10 });
     marks.push({ only: ['sleeve'], shape: L([[-196, CUFF_Y + 8], [-290, CUFF_Y + 2]]), kind: 'shadow', width: 3, strength: 0.3, blur: 2 });
@@ -767,6 +787,13 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
           .Z();
   const cuff = (s: number) => draft(s === 1 ? 'near-arm' : 'far-arm').M(s * -196, CUFF_Y + 12).L(s * -291, CUFF_Y + 6).L(s * -290, CUFF_Y - 14).L(s * -199, CUFF_Y - 8).Z();
   const [fx, fy] = proj.project(0, 0);
+  // Where each sole meets the floor the light is shut out almost entirely: a tight, dark occlusion
+  // under the shoe, without which the shoes float on the wide floor shadow.
+  const contact = (s: number) => {
+    const [xa, cy] = proj.project(s * -54, 2);
+    const [xb] = proj.project(s * -180, 2);
+    return `<ellipse cx="${((xa + xb) / 2).toFixed(1)}" cy="${cy.toFixed(1)}" rx="${(Math.abs(xb - xa) / 2).toFixed(1)}" ry="${(7 * proj.pxPerMm).toFixed(1)}" fill="#000" opacity="0.5" filter="url(#soft)"/>`;
+  };
   const defs = `
   <defs>
     <linearGradient id="bg" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#f1efec"/><stop offset="0.72" stop-color="#e8e5e1"/><stop offset="1" stop-color="#dcd8d2"/></linearGradient>
@@ -781,6 +808,7 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   const floor = `
   <ellipse cx="${fx}" cy="${fy + 2}" rx="${320 * proj.pxPerMm}" ry="${34 * proj.pxPerMm}" fill="url(#floor)" opacity="0.7"/>
   <ellipse cx="${fx}" cy="${fy + 1}" rx="${210 * proj.pxPerMm}" ry="${14 * proj.pxPerMm}" fill="#000" opacity="0.35" filter="url(#soft8)"/>
+  ${[1, -1].map(contact).join('')}
   <path d="${d(shoe(1))}" fill="url(#shoe)"/><path d="${d(shoe(-1))}" fill="url(#shoe)"/>
   <path d="M${P(-150, 50)} Q${P(-117, 60)} ${P(-84, 50)}" stroke="#fff" stroke-width="${2 * k}" fill="none" opacity="0.25" filter="url(#soft)"/>
   <path d="M${P(150, 50)} Q${P(117, 60)} ${P(84, 50)}" stroke="#fff" stroke-width="${2 * k}" fill="none" opacity="0.25" filter="url(#soft)"/>`;
@@ -941,7 +969,7 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
       round: p.round * k,
       squeeze: proj.squeeze(p.anchor[0], p.anchor[1], layer),
       restsOn: p.restsOn,
-      profile: p.profile ?? (p.kind === 'sleeve' || p.kind === 'trouser' ? 'cylinder' : 'canvas'),
+      profile: p.profile ?? (p.kind === 'sleeve' ? 'cylinder' : p.kind === 'trouser' ? 'pressed' : 'canvas'),
     };
   });
   // Thread is cloth-matched, so buttonholes and pick stitching are drawn into the shading.

@@ -33,10 +33,11 @@ export interface PanelSpec {
   /** Roundness radius in native px: how the cloth turns away at the panel's edges. */
   round: number;
   /**
-   * Cross-section: 'cylinder' for sleeves and trouser legs (a tube seen from the side), 'canvas' for
-   * fronts held flat by their canvas, turning away only gently at the edges.
+   * Cross-section: 'cylinder' for sleeves (a tube seen from the side), 'pressed' for trouser legs (a
+   * tube pressed to a crease down its middle: two planes meeting at it, rounded at the sides),
+   * 'canvas' for fronts held flat by their canvas, turning away only gently at the edges.
    */
-  profile?: 'cylinder' | 'canvas';
+  profile?: 'cylinder' | 'pressed' | 'canvas';
   /** The panel this one lies on (a lapel on its forepart): its volume continues beneath. */
   restsOn?: string;
   /** Horizontal pattern squeeze where the body turns away (three-quarter views), 1 = none. */

@@ -72,6 +72,8 @@ export interface ClothPhotoAnalysis {
 export type ClothPhotoStage = 'segment' | 'lattice' | 'plane' | 'crop' | 'straighten' | 'resample' | 'repeat';
 
 export const DEFAULT_THREAD_MM = 0.28;
+/** Shrink (photo px per output px) from which the photo is area-averaged before resampling. */
+const PREFILTER_FROM = 1.25;
 const FOCAL_RATIO = 0.75;
 
 export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number, opts: ClothPhotoOptions = {}): ClothPhotoAnalysis {
@@ -143,10 +145,16 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
     const spread = (qs: LatticeSample[]) => Math.hypot(Math.max(...qs.map((q) => q.x)) - Math.min(...qs.map((q) => q.x)), Math.max(...qs.map((q) => q.y)) - Math.min(...qs.map((q) => q.y)));
     const perspectiveFor = (qs: LatticeSample[]) => qs.length >= 4 && spread(qs) > Math.max(width, height) * 0.2;
     H = fitPlane(good, cx, cy, false);
-    for (let pass = 0; pass < 3; pass++) {
+    // The first plane is flat (affine), often from a few patches in one column: a tilt of 20° makes
+    // the thread pitch at the frame's far patches differ from its prediction by 10 % or more. A search
+    // that tight there finds a wrong peak at its rim, and the refits then keep the wrong plane (a
+    // 12 MP frame read 8° of an 18° tilt, its stripes 5° off). So the reach narrows over the passes,
+    // as the plane gains its perspective.
+    const reaches = [0.08, 0.04, 0.025, 0.025];
+    for (let pass = 0; pass < reaches.length; pass++) {
       samples = [];
       for (const sp of spectra) {
-        const lattice = threadLatticeNear(sp.spectrum, latticeAt(H, sp.x, sp.y), pass === 0 ? 0.05 : 0.025);
+        const lattice = threadLatticeNear(sp.spectrum, latticeAt(H, sp.x, sp.y), reaches[pass]);
         if (lattice) samples.push({ x: sp.x, y: sp.y, lattice });
       }
       if (!samples.length) break;
@@ -215,7 +223,11 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
   const br = Math.min(width, Math.ceil(Math.max(...quad.map((q) => q[0])))), bb = Math.min(height, Math.ceil(Math.max(...quad.map((q) => q[1]))));
   const box = { left: bl, top: bt, width: br - bl, height: bb - bt };
   const shrink = pxPerUnit / outPerUnit;
-  const m = Math.max(1, Math.floor(shrink));
+  // Anti-aliasing: once an output px spans well over a photo px (a 12 MP photo capped at maxSide
+  // shrinks ~1.9×, and its 0.28 mm threads would fall at 1.5 output px, past Nyquist, as moiré), the
+  // photo is area-averaged to the nearest whole factor first. Under 1.25× the bilinear tap's own
+  // footprint (2 photo px) already covers an output px.
+  const m = shrink < PREFILTER_FROM ? 1 : Math.max(2, Math.round(shrink));
   const source = prefilter(rgb, width, height, box, m);
   done('crop');
   // Stripes and check lines, where the cloth has them, take out what the lattice left. Measured at
@@ -376,6 +388,10 @@ function prefilter(rgb: Uint8Array, w: number, h: number, box: ClothBox, m: numb
   const lut = SRGB8_TO_LINEAR;
   const bw = Math.max(1, Math.floor(box.width / m)), bh = Math.max(1, Math.floor(box.height / m));
   const lin = new Float32Array(bw * bh * 3);
+  if (m === 2) {
+    halve(rgb, w, h, box, bw, bh, lin);
+    return { lin, rgb, width: bw, height: bh, ox: box.left, oy: box.top, m };
+  }
   const inv = 1 / (m * m);
   for (let Y = 0; Y < bh; Y++)
     for (let dy = 0; dy < m; dy++) {
@@ -395,6 +411,20 @@ function prefilter(rgb: Uint8Array, w: number, h: number, box: ClothBox, m: numb
       }
     }
   return { lin, rgb, width: bw, height: bh, ox: box.left, oy: box.top, m };
+}
+
+/** prefilter's m = 2 (the common case, a 12 MP photo): two rows at a time, the four px summed at once. */
+function halve(rgb: Uint8Array, w: number, h: number, box: ClothBox, bw: number, bh: number, lin: Float32Array): void {
+  const lut = SRGB8_TO_LINEAR;
+  for (let Y = 0; Y < bh; Y++) {
+    const y0 = Math.min(h - 1, box.top + 2 * Y), y1 = Math.min(h - 1, y0 + 1);
+    let a = (y0 * w + box.left) * 3, b = (y1 * w + box.left) * 3, o = Y * bw * 3;
+    for (let X = 0; X < bw; X++, a += 6, b += 6, o += 3) {
+      lin[o] = 0.25 * (lut[rgb[a]] + lut[rgb[a + 3]] + lut[rgb[b]] + lut[rgb[b + 3]]);
+      lin[o + 1] = 0.25 * (lut[rgb[a + 1]] + lut[rgb[a + 4]] + lut[rgb[b + 1]] + lut[rgb[b + 4]]);
+      lin[o + 2] = 0.25 * (lut[rgb[a + 2]] + lut[rgb[a + 5]] + lut[rgb[b + 2]] + lut[rgb[b + 5]]);
+    }
+  }
 }
 
 /**

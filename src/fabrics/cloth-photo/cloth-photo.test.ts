@@ -35,3 +35,27 @@ describe('cloth photos of known truth', () => {
     expect(rows.length).toBeGreaterThan(0);
   });
 });
+
+// A phone's own frame: 12 MP (4000 × 3000) at the same 0.1 mm per px, so the cloth fills a frame
+// twice as wide in px. The rectified cloth is then capped at 1536 px and shrinks ~1.9× from the photo.
+// Once read a glen check's repeat as 4.4 mm (truth 54) and its tilt as 8° (truth 18°): the result must
+// not depend on the photo's pixel count. No suit renders here (the table above has them).
+describe('12 MP phone photos of known truth', () => {
+  const cases = ACCEPTANCE_CASES.filter((c) => c.name === 'glen check, red overcheck' || c.name === 'chalk stripe');
+  it.each(cases.map((c) => [c.name, c] as const))(
+    '%s at 4000 × 3000: scale and repeat within 10 %, straight within 1°, ΔE2000 < 3',
+    async (_name, c) => {
+      const row = await runAcceptanceCase(c, engine, { width: 4000, height: 3000, suit: false });
+      const { analysis: _a, ...shown } = row;
+      console.log(JSON.stringify({ ...shown, tiltDeg: Math.round(row.analysis.tiltDeg * 10) / 10, truthTiltDeg: c.shot.tiltDeg }));
+      expect(row.foreignPct, 'the photo must hold foreign things').toBeGreaterThan(10);
+      expect(row.analysis.scaleSource).toBe('weave');
+      expect(row.scaleErrPct).toBeLessThan(10);
+      expect(row.repeatErrPct).toBeLessThan(10);
+      expect(row.straightnessDeg).toBeLessThan(1);
+      expect(row.deltaE).toBeLessThan(3);
+      expect(Math.abs(row.analysis.tiltDeg - c.shot.tiltDeg)).toBeLessThan(2);
+    },
+    300_000,
+  );
+});

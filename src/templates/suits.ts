@@ -522,6 +522,9 @@ function draftSuit(style: SuitStyle): Draftset {
     const edge = lc.outerEdge.map((p) => m([p[0] - 4, p[1] - 3]));
     marks.push({ onPanels: [fpId], shape: line(edge), kind: 'shadow', width: 7, strength: 0.55, blur: 5 });
     threads.push({ shape: line(lc.outerEdge.map((p) => m([p[0] + 5, p[1] + 1]))), width: 0.9, dash: '1.2 3', opacity: 0.22, onPanels: own });
+    // A pressed lapel edge is cloth folded over itself: its rounded lip catches the key light as a
+    // fine bright line (fainter on the side turned away from the light).
+    marks.push({ onPanels: [`lapel-${id}`], shape: line(lc.outerEdge.map((p) => m([p[0] + 1.6, p[1] + 0.4]))), kind: 'highlight', width: 1.8, strength: mirror ? 0.12 : 0.24, blur: 0.8 });
     if (lc.collar) {
       marks.push({ onPanels: own, shape: line([m(lc.notch), m(lc.gorge)]), kind: 'seam', width: 1.8, strength: 0.55, blur: 0.6 });
       marks.push({ onPanels: own, shape: line([m([lc.gorge[0] - 12, lc.gorge[1] + 10]), m([lc.notch[0] - 4, lc.notch[1] + 30])]), kind: 'shadow', width: 8, strength: 0.3, blur: 6 });

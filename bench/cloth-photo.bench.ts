@@ -52,13 +52,17 @@ export async function benchClothPhoto(runs = 7): Promise<Record<string, unknown>
   // One untimed run first: a render thread compiles the analysis once and then serves every photo
   // (that first run's cost is reported apart, as firstRun).
   for (let r = -1; r < runs; r++) {
-    const t0 = performance.now(), c0 = cpuMs();
+    const t0 = performance.now(),
+      c0 = cpuMs();
     const { data, info } = await sharp(jpeg).rotate().removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    const t1 = performance.now(), c1 = cpuMs();
+    const t1 = performance.now(),
+      c1 = cpuMs();
     last = analyzeClothPhoto(new Uint8Array(data.buffer, data.byteOffset, data.length), info.width, info.height);
-    const t2 = performance.now(), c2 = cpuMs();
+    const t2 = performance.now(),
+      c2 = cpuMs();
     await encodeRectifiedCloth(last.rectified);
-    const t3 = performance.now(), c3 = cpuMs();
+    const t3 = performance.now(),
+      c3 = cpuMs();
     const w = { decode: t1 - t0, analysis: t2 - t1, encode: t3 - t2, total: t3 - t0 };
     const c = { decode: c1 - c0, analysis: c2 - c1, encode: c3 - c2, total: c3 - c0 };
     if (r < 0) {
@@ -77,7 +81,8 @@ export async function benchClothPhoto(runs = 7): Promise<Record<string, unknown>
   // Wall times mean little on a loaded machine (CPU times a little more): say how loaded it was.
   const loadAverage = { before: loadBefore, after: os.loadavg()[0], cores: os.cpus().length };
   const median = (v: number[]) => summary(v).median;
-  const totalMs = summary(wall.total), totalCpuMs = summary(cpu.total);
+  const totalMs = summary(wall.total),
+    totalCpuMs = summary(cpu.total);
   const engine = createComposeEngine();
   const table = [];
   for (const c of ACCEPTANCE_CASES) {
@@ -98,7 +103,16 @@ export async function benchClothPhoto(runs = 7): Promise<Record<string, unknown>
     firstRun,
     loadAverage,
     analysisStagesMedianMs: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, median(v)])),
-    estimate: last && { box: last.box, photoMmPerPx: last.photoMmPerPx, rotationDeg: last.rotationDeg, tiltDeg: last.tiltDeg, mmPerPx: last.mmPerPx, repeatMm: last.repeatMm, patches: last.patches, rectified: [last.rectified.width, last.rectified.height] },
+    estimate: last && {
+      box: last.box,
+      photoMmPerPx: last.photoMmPerPx,
+      rotationDeg: last.rotationDeg,
+      tiltDeg: last.tiltDeg,
+      mmPerPx: last.mmPerPx,
+      repeatMm: last.repeatMm,
+      patches: last.patches,
+      rectified: [last.rectified.width, last.rectified.height],
+    },
     acceptance: table,
   };
 }

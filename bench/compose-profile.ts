@@ -23,7 +23,12 @@ const r1 = (x: number) => Math.round(x * 10) / 10;
 
 const cacheDir = process.env.TEMPLATE_CACHE_DIR ?? (await mkdtemp(join(tmpdir(), 'atelier-profile-')));
 const engine = createComposeEngine({ templateCacheDir: cacheDir });
-const job = { cut: 'single-breasted', view: 'front', fabric: { ...fabric, design: { ...fabric.design } }, watermark: { text: '', opacity: 0, position: 'bottom-right' as const } };
+const job = {
+  cut: 'single-breasted',
+  view: 'front',
+  fabric: { ...fabric, design: { ...fabric.design } },
+  watermark: { text: '', opacity: 0, position: 'bottom-right' as const },
+};
 
 let t = performance.now();
 let c = cpuMs();

@@ -197,7 +197,12 @@ export async function benchCompose(): Promise<Record<string, unknown>> {
       note: 'wall-clock medians; on a machine whose load average exceeds its cores they are inflated',
       targets,
       renderStageMedianMs: renderStage,
-      encodeMedianMs: { full: med(fullTimings, 'encode'), preview: med(previewTimings, 'encode'), hd: med(hdTimings, 'encode'), detail: med(detailTimings, 'encode') },
+      encodeMedianMs: {
+        full: med(fullTimings, 'encode'),
+        preview: med(previewTimings, 'encode'),
+        hd: med(hdTimings, 'encode'),
+        detail: med(detailTimings, 'encode'),
+      },
       meetsTargets: {
         full: renderStage.full <= targets.full,
         preview: renderStage.preview <= targets.preview,

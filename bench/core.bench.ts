@@ -52,11 +52,13 @@ export async function benchCore(): Promise<Record<string, unknown>> {
       const cached: number[] = [];
       for (const [family, color] of colors.slice(0, 30)) {
         const started = performance.now();
-        const res = await json(await stylist.fetch('/api/renders', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ family, color, cuts: ['single-breasted'] }),
-        }));
+        const res = await json(
+          await stylist.fetch('/api/renders', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ family, color, cuts: ['single-breasted'] }),
+          }),
+        );
         const events = await (await fetch(`${t.url}/api/renders/${res.renders[0].id}/events`)).text();
         if (!events.includes('"status":"succeeded"')) throw new Error(`render did not succeed: ${events.slice(-300)}`);
         uncached.push(performance.now() - started);
@@ -81,20 +83,34 @@ export async function benchCore(): Promise<Record<string, unknown>> {
       for (const [k, [family, color]] of colors.slice(0, 40).entries()) {
         const view = k % 2 ? 'front' : 'three-quarter';
         let started = performance.now();
-        const res = await stylist.fetch('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: previewBody(family, color, view) });
+        const res = await stylist.fetch('/api/renders', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: previewBody(family, color, view),
+        });
         const body = await json(res);
-        if (res.status !== 200 || body.renders[0].status !== 'succeeded') throw new Error(`expected a finished preview, got ${res.status} ${body.renders?.[0]?.status}`);
+        if (res.status !== 200 || body.renders[0].status !== 'succeeded')
+          throw new Error(`expected a finished preview, got ${res.status} ${body.renders?.[0]?.status}`);
         // The image the app then loads.
         await (await fetch(new URL(body.renders[0].images[0].url, t.url))).arrayBuffer();
         previewFresh.push(performance.now() - started);
 
         // Server time alone, in process (no sockets): the cache hit.
         started = performance.now();
-        const hit = await t.app.inject({ method: 'POST', url: '/api/renders', headers: { 'content-type': 'application/json', host: new URL(t.url).host, origin: t.url, cookie: stylist.cookie }, payload: previewBody(family, color, view) });
+        const hit = await t.app.inject({
+          method: 'POST',
+          url: '/api/renders',
+          headers: { 'content-type': 'application/json', host: new URL(t.url).host, origin: t.url, cookie: stylist.cookie },
+          payload: previewBody(family, color, view),
+        });
         previewCachedServer.push(performance.now() - started);
         if (hit.statusCode !== 200) throw new Error(`expected a cache hit, got ${hit.statusCode}`);
         started = performance.now();
-        const hit2 = await stylist.fetch('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: previewBody(family, color, view) });
+        const hit2 = await stylist.fetch('/api/renders', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: previewBody(family, color, view),
+        });
         await hit2.arrayBuffer();
         previewCached.push(performance.now() - started);
       }
@@ -103,11 +119,13 @@ export async function benchCore(): Promise<Record<string, unknown>> {
       const legacy: number[] = [];
       for (const [family, color] of colors.slice(30, 45)) {
         const started = performance.now();
-        const job = await json(await fetch(`${t.url}/generate`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ family_id: family, color_id: color }),
-        }));
+        const job = await json(
+          await fetch(`${t.url}/generate`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ family_id: family, color_id: color }),
+          }),
+        );
         for (;;) {
           const status = await json(await fetch(`${t.url}/jobs/${job.job_id}`));
           if (status.status === 'completed') break;

@@ -74,7 +74,8 @@ export async function benchFabrics(): Promise<Record<string, unknown>> {
 
   // A 2000×1500 "photo": a glen check at 8 px/mm with a lighting ramp, as a phone JPEG.
   const tex = generateFabricTexture({ design: FAMILIES[4].design, hex: '#6B6F78' }, 8);
-  const W = 2000, H = 1500;
+  const W = 2000,
+    H = 1500;
   const rgb = Buffer.alloc(W * H * 3);
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
@@ -86,7 +87,9 @@ export async function benchFabrics(): Promise<Record<string, unknown>> {
       rgb[d + 2] = Math.min(255, tex.rgb[s + 2] * g);
     }
   }
-  const jpeg = await sharp(rgb, { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+  const jpeg = await sharp(rgb, { raw: { width: W, height: H, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
   const tiling: number[] = [];
   let tileInfo = '';
   for (let r = 0; r < 5; r++) {

@@ -65,7 +65,10 @@ export async function benchLoad(): Promise<Record<string, unknown>> {
     const readyBy = Date.now() + 120_000;
     for (;;) {
       if (server.child.exitCode !== null) throw new Error(`the server exited: ${server.output().slice(-2000)}`);
-      const ok = await fetch(`${api}/readyz`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${api}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (Date.now() > readyBy) throw new Error(`the server did not get ready: ${server.output().slice(-2000)}`);
       await new Promise((r) => setTimeout(r, 250));
@@ -96,24 +99,24 @@ export async function benchLoad(): Promise<Record<string, unknown>> {
         const t = performance.now();
         // A well-behaved client: on 429/503 it waits as told by Retry-After and asks again.
         for (let attempt = 1; ; attempt++) {
-        const res = legacy
-          ? await fetch(`${api}/generate`, {
-              method: 'POST',
-              headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({ family_id: combo.family, color_id: combo.color, cuts: [combo.legacyCut] }),
-            })
-          : await stylist.fetch('/api/renders', {
-              method: 'POST',
-              headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({ family: combo.family, color: combo.color, cuts: [combo.cut] }),
-            });
-        const body = (await res.json()) as Record<string, any>;
-        if ((res.status === 429 || res.status === 503) && attempt < 20) {
-          retries++;
-          await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
-          continue;
-        }
-        return { status: res.status, ms: performance.now() - t, body };
+          const res = legacy
+            ? await fetch(`${api}/generate`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({ family_id: combo.family, color_id: combo.color, cuts: [combo.legacyCut] }),
+              })
+            : await stylist.fetch('/api/renders', {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({ family: combo.family, color: combo.color, cuts: [combo.cut] }),
+              });
+          const body = (await res.json()) as Record<string, any>;
+          if ((res.status === 429 || res.status === 503) && attempt < 20) {
+            retries++;
+            await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
+            continue;
+          }
+          return { status: res.status, ms: performance.now() - t, body };
         }
       }),
     );
@@ -167,7 +170,12 @@ export async function benchLoad(): Promise<Record<string, unknown>> {
         renderedMoreThanOnce: drained!.multiAttempt,
         duplicateRenders: drained!.duplicateKeys,
         jobsLeft: drained!.jobs,
-        allOk: statuses['202'] !== undefined && Object.keys(statuses).every((s) => s === '200' || s === '201' || s === '202') && drained!.renders === distinct.length && drained!.succeeded === distinct.length && drained!.multiAttempt === 0,
+        allOk:
+          statuses['202'] !== undefined &&
+          Object.keys(statuses).every((s) => s === '200' || s === '201' || s === '202') &&
+          drained!.renders === distinct.length &&
+          drained!.succeeded === distinct.length &&
+          drained!.multiAttempt === 0,
       },
     };
     return result;

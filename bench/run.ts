@@ -35,7 +35,13 @@ for (const name of names) {
   try {
     const results = await suite();
     const loadAverage1m = { before: loadBefore, after: Math.round(loadavg()[0]! * 100) / 100 };
-    const record = { benchmark: name, date: new Date().toISOString(), machine: { ...machine(), loadAverage1m }, durationS: Math.round((Date.now() - started) / 1000), results };
+    const record = {
+      benchmark: name,
+      date: new Date().toISOString(),
+      machine: { ...machine(), loadAverage1m },
+      durationS: Math.round((Date.now() - started) / 1000),
+      results,
+    };
     await writeFile(path.join(dir, `${name}.json`), `${JSON.stringify(record, null, 2)}\n`);
     console.log(JSON.stringify({ [name]: results }, null, 2));
   } catch (error) {

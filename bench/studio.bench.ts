@@ -110,7 +110,9 @@ export async function benchStudio(runs = 7): Promise<Record<string, unknown>> {
       keepMask[y * 1024 + x] = 0;
     }
   }
-  const blackIsHole = await sharp(keepMask, { raw: { width: 1024, height: 1024, channels: 1 } }).png().toBuffer();
+  const blackIsHole = await sharp(keepMask, { raw: { width: 1024, height: 1024, channels: 1 } })
+    .png()
+    .toBuffer();
   const telea: Array<{ wall: number; cpu: number }> = [];
   const upload: Array<{ wall: number; cpu: number }> = [];
   const limits = { maxBytes: 50 * 1024 * 1024, maxPixels: 50_000_000 };

@@ -225,7 +225,16 @@ async function tapColours(browser: Browser, t: TestApp) {
 }
 
 async function firstLoad(browser: Browser, t: TestApp) {
-  const runs: Array<{ interactive: number; firstPreview: number; domContentLoaded: number; html: number; js: any; catalog: any; cuts: any; catalogFetches: number }> = [];
+  const runs: Array<{
+    interactive: number;
+    firstPreview: number;
+    domContentLoaded: number;
+    html: number;
+    js: any;
+    catalog: any;
+    cuts: any;
+    catalogFetches: number;
+  }> = [];
   for (let i = 0; i < 5; i++) {
     const ctx = await browser.newContext({ viewport: LANDSCAPE, locale: 'es-ES' });
     await signInBrowser(ctx, t, { store: null });
@@ -257,13 +266,23 @@ async function firstLoad(browser: Browser, t: TestApp) {
       const resources = perf.getEntriesByType('resource') as Array<{ name: string; startTime: number; responseEnd: number }>;
       const find = (re: RegExp) => resources.find((r) => re.test(r.name));
       const span = (r?: { startTime: number; responseEnd: number }) => (r ? { start: r.startTime, end: r.responseEnd } : null);
-      return { catalogFetches: resources.filter((r) => /\/api\/catalog$/.test(r.name)).length, domContentLoaded: nav.domContentLoadedEventEnd, html: nav.responseEnd, js: span(find(/\/assets\/.*\.js$/)), catalog: span(find(/\/api\/catalog$/)), cuts: span(find(/\/api\/cuts$/)) };
+      return {
+        catalogFetches: resources.filter((r) => /\/api\/catalog$/.test(r.name)).length,
+        domContentLoaded: nav.domContentLoadedEventEnd,
+        html: nav.responseEnd,
+        js: span(find(/\/assets\/.*\.js$/)),
+        catalog: span(find(/\/api\/catalog$/)),
+        cuts: span(find(/\/api\/cuts$/)),
+      };
     });
     runs.push({ interactive, firstPreview, ...timing });
     await ctx.close();
   }
   return {
-    toInteractive: { ...stats(runs.map((r) => r.interactive)), note: 'navigation start → catalogue cards and colour chips on screen (fresh browser context, cold cache)' },
+    toInteractive: {
+      ...stats(runs.map((r) => r.interactive)),
+      note: 'navigation start → catalogue cards and colour chips on screen (fresh browser context, cold cache)',
+    },
     toFirstPreview: stats(runs.map((r) => r.firstPreview)),
     domContentLoaded: stats(runs.map((r) => r.domContentLoaded)),
     // Where the time goes: when each request ended, from navigation start.

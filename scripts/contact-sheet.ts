@@ -48,7 +48,12 @@ function columns(): Column[] {
   ];
   if (existsSync(file)) {
     const demo = JSON.parse(readFileSync(file, 'utf8')) as {
-      families: Array<{ slug: string; name: string; design: FabricDescriptor['design']; colors: Array<{ slug: string; name: string; hex: string; repeatMm?: number }> }>;
+      families: Array<{
+        slug: string;
+        name: string;
+        design: FabricDescriptor['design'];
+        colors: Array<{ slug: string; name: string; hex: string; repeatMm?: number }>;
+      }>;
     };
     const cols: Column[] = [];
     for (const [fam, col] of picks) {
@@ -72,7 +77,10 @@ function esc(s: string) {
 function textSvg(w: number, h: number, lines: string[], size: number, anchor: 'middle' | 'start' = 'middle', weight = 'normal'): Buffer {
   const x = anchor === 'middle' ? w / 2 : 8;
   const t = lines
-    .map((l, i) => `<text x="${x}" y="${size + 4 + i * (size + 3)}" text-anchor="${anchor}" font-family="DejaVu Sans, sans-serif" font-size="${size}" font-weight="${i === 0 ? weight : 'normal'}" fill="#2b2b2b">${esc(l)}</text>`)
+    .map(
+      (l, i) =>
+        `<text x="${x}" y="${size + 4 + i * (size + 3)}" text-anchor="${anchor}" font-family="DejaVu Sans, sans-serif" font-size="${size}" font-weight="${i === 0 ? weight : 'normal'}" fill="#2b2b2b">${esc(l)}</text>`,
+    )
     .join('');
   return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">${t}</svg>`);
 }
@@ -83,7 +91,10 @@ async function cell(raw: RawImage, crop: boolean): Promise<Buffer> {
     const left = Math.round(raw.width * CROP_X);
     img.extract({ left, top: 0, width: raw.width - 2 * left, height: raw.height });
   }
-  return img.resize(cellW, cellH, { kernel: 'lanczos3', fit: crop ? 'cover' : 'contain', background: '#fbfaf8' }).png().toBuffer();
+  return img
+    .resize(cellW, cellH, { kernel: 'lanczos3', fit: crop ? 'cover' : 'contain', background: '#fbfaf8' })
+    .png()
+    .toBuffer();
 }
 
 async function main() {
@@ -97,17 +108,27 @@ async function main() {
   });
 
   const photoDir = resolve(root, '../shared/reference/photo-templates');
-  for (const [name, label] of [['recto', 'Photo template'], ['cruzado', 'Photo template']] as const) {
+  for (const [name, label] of [
+    ['recto', 'Photo template'],
+    ['cruzado', 'Photo template'],
+  ] as const) {
     const base = `${photoDir}/${name}_reference.jpg`;
     if (!existsSync(base)) continue;
     const template: TemplateSource = { kind: 'bytes', base: await readFile(base), mask: await readFile(`${photoDir}/${name}_mask.png`) };
-    rows.push({ label: [label, `${name}_reference.jpg`, name === 'recto' ? 'single-breasted' : 'double-breasted'], cut: `photo-${name}`, view: 'front', template });
+    rows.push({
+      label: [label, `${name}_reference.jpg`, name === 'recto' ? 'single-breasted' : 'double-breasted'],
+      cut: `photo-${name}`,
+      view: 'front',
+      template,
+    });
   }
 
   const W = rowLabelW + cols.length * cellW;
   const H = labelH + 8 + rows.length * (cellH + 6);
   const composites: OverlayOptions[] = [];
-  cols.forEach((c, i) => composites.push({ input: textSvg(cellW, labelH + 8, c.label.split('\n'), 11, 'middle', 'bold'), left: rowLabelW + i * cellW, top: 2 }));
+  cols.forEach((c, i) =>
+    composites.push({ input: textSvg(cellW, labelH + 8, c.label.split('\n'), 11, 'middle', 'bold'), left: rowLabelW + i * cellW, top: 2 }),
+  );
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r];
     const top = labelH + 8 + r * (cellH + 6);
@@ -133,16 +154,39 @@ async function main() {
 async function mainOptions() {
   const out = resolve(root, arg('out', 'docs/contact-sheet-options.png'));
   const rendering = createRenderService({ threads: 2, textureCacheBytes: 128 * 1024 * 1024, templateCacheDir: resolve(root, 'data/template-cache') });
-  const fabric: FabricDescriptor = { hex: '#2B3A55', design: { weave: 'twill', pattern: 'pinstripe', threadMm: 0.22, repeatMm: 12, heather: 0.05, sheen: 0.2 } };
+  const fabric: FabricDescriptor = {
+    hex: '#2B3A55',
+    design: { weave: 'twill', pattern: 'pinstripe', threadMm: 0.22, repeatMm: 12, heather: 0.05, sheen: 0.2 },
+  };
   const rows: Array<{ label: string[]; cut: string; options: Record<string, string> }> = [
     { label: ['Single-breasted', 'preset (recto)'], cut: 'single-breasted', options: {} },
-    { label: ['SB one button', 'peak, wide lapel', 'patch pockets'], cut: 'single-breasted', options: { fastening: 'sb1', lapel: 'peak', lapelWidth: 'wide', pockets: 'patch', vents: 'single' } },
-    { label: ['SB three button', 'slim lapel, ticket', 'jetted, no vents'], cut: 'single-breasted', options: { fastening: 'sb3', lapelWidth: 'slim', ticketPocket: 'yes', pockets: 'jetted', vents: 'none', tie: 'forest' } },
-    { label: ['Shawl collar', 'no tie, light horn', 'brown shoes'], cut: 'single-breasted', options: { lapel: 'shawl', fastening: 'sb1', tie: 'none', buttons: 'horn-light', shoes: 'brown', shirt: 'light-blue' } },
+    {
+      label: ['SB one button', 'peak, wide lapel', 'patch pockets'],
+      cut: 'single-breasted',
+      options: { fastening: 'sb1', lapel: 'peak', lapelWidth: 'wide', pockets: 'patch', vents: 'single' },
+    },
+    {
+      label: ['SB three button', 'slim lapel, ticket', 'jetted, no vents'],
+      cut: 'single-breasted',
+      options: { fastening: 'sb3', lapelWidth: 'slim', ticketPocket: 'yes', pockets: 'jetted', vents: 'none', tie: 'forest' },
+    },
+    {
+      label: ['Shawl collar', 'no tie, light horn', 'brown shoes'],
+      cut: 'single-breasted',
+      options: { lapel: 'shawl', fastening: 'sb1', tie: 'none', buttons: 'horn-light', shoes: 'brown', shirt: 'light-blue' },
+    },
     { label: ['Double-breasted', 'preset (cruzado)'], cut: 'double-breasted', options: {} },
-    { label: ['DB four on one', 'matching buttons', 'turn-ups'], cut: 'double-breasted', options: { fastening: 'db4x1', buttons: 'matching', trouserHem: 'turnups', tie: 'silver' } },
+    {
+      label: ['DB four on one', 'matching buttons', 'turn-ups'],
+      cut: 'double-breasted',
+      options: { fastening: 'db4x1', buttons: 'matching', trouserHem: 'turnups', tie: 'silver' },
+    },
     { label: ['Three-piece', 'preset'], cut: 'three-piece', options: {} },
-    { label: ['Three-piece', 'DB waistcoat', 'pleated, peak'], cut: 'three-piece', options: { waistcoat: 'db', trouserFront: 'pleated', lapel: 'peak', fastening: 'sb1' } },
+    {
+      label: ['Three-piece', 'DB waistcoat', 'pleated, peak'],
+      cut: 'three-piece',
+      options: { waistcoat: 'db', trouserFront: 'pleated', lapel: 'peak', fastening: 'sb1' },
+    },
   ];
   const views = [...VIEWS];
   const W = rowLabelW + views.length * cellW;

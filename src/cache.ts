@@ -89,6 +89,13 @@ export class ByteCache<V extends {}> {
   }
 
   stats(): ByteCacheStats {
-    return { entries: this.lru.size, bytes: this.lru.calculatedSize, maxBytes: this.options.maxBytes, hits: this.hits, misses: this.misses, evictions: this.evictions };
+    return {
+      entries: this.lru.size,
+      bytes: this.lru.calculatedSize,
+      maxBytes: this.options.maxBytes,
+      hits: this.hits,
+      misses: this.misses,
+      evictions: this.evictions,
+    };
   }
 }

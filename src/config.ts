@@ -9,23 +9,31 @@ import type { StorageConfig } from './storage/index.ts';
  * around as a value. No other module reads process.env.
  */
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' }).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const int = (min: number, max: number) =>
   z
     .string()
     .regex(/^-?\d+$/, { message: `expected a whole number between ${min} and ${max}` })
     .transform(Number)
-    .pipe(z.number().min(min, { message: `expected at least ${min}` }).max(max, { message: `expected at most ${max}` }));
+    .pipe(
+      z
+        .number()
+        .min(min, { message: `expected at least ${min}` })
+        .max(max, { message: `expected at most ${max}` }),
+    );
 
 const num = (min: number, max: number) =>
   z
     .string()
     .regex(/^-?\d+(\.\d+)?$/, { message: `expected a number between ${min} and ${max}` })
     .transform(Number)
-    .pipe(z.number().min(min, { message: `expected at least ${min}` }).max(max, { message: `expected at most ${max}` }));
+    .pipe(
+      z
+        .number()
+        .min(min, { message: `expected at least ${min}` })
+        .max(max, { message: `expected at most ${max}` }),
+    );
 
 const csv = z.string().transform((v) =>
   v
@@ -113,7 +121,10 @@ const envSchema = z.object({
 
   JWT_SECRET: z.string().optional(),
   ADMIN_PASSWORD: z.string().min(8, { message: 'expected at least 8 characters' }).optional(),
-  ADMIN_EMAIL: z.email({ message: 'expected an email address' }).transform((v) => v.toLowerCase()).default('admin@atelier.local'),
+  ADMIN_EMAIL: z
+    .email({ message: 'expected an email address' })
+    .transform((v) => v.toLowerCase())
+    .default('admin@atelier.local'),
   SESSION_TTL_HOURS: num(0.01, 24 * 90).default(12),
   DEVICE_SESSION_TTL_DAYS: num(0.01, 400).default(30),
   // A verified session is trusted this long without reading the database (0 = never); revocations
@@ -163,7 +174,10 @@ const envSchema = z.object({
   WORKER_METRICS_PORT: int(0, 65535).optional(),
 
   RETENTION_ENABLED: bool.default(true),
-  RETENTION_CRON: z.string().regex(/^\S+ \S+ \S+ \S+ \S+$/, { message: 'expected a crontab schedule such as "17 3 * * *"' }).default('17 3 * * *'),
+  RETENTION_CRON: z
+    .string()
+    .regex(/^\S+ \S+ \S+ \S+ \S+$/, { message: 'expected a crontab schedule such as "17 3 * * *"' })
+    .default('17 3 * * *'),
   RETENTION_FAILED_RENDERS_DAYS: int(0, 3650).default(7),
   RETENTION_UNUSED_RENDERS_DAYS: int(0, 3650).default(0),
   // 20 GiB of stored render images by default: renders are a cache, the disk is not.
@@ -395,7 +409,12 @@ function comfyuiConfig(e: Env): ComfyuiConfig | undefined {
       prompt: e.COMFYUI_PROMPT,
       negativePrompt: e.COMFYUI_NEGATIVE_PROMPT,
     },
-    timeouts: { requestMs: e.COMFYUI_REQUEST_TIMEOUT_MS, queueMs: e.COMFYUI_QUEUE_TIMEOUT_MS, idleMs: e.COMFYUI_IDLE_TIMEOUT_MS, runMs: e.COMFYUI_RUN_TIMEOUT_MS },
+    timeouts: {
+      requestMs: e.COMFYUI_REQUEST_TIMEOUT_MS,
+      queueMs: e.COMFYUI_QUEUE_TIMEOUT_MS,
+      idleMs: e.COMFYUI_IDLE_TIMEOUT_MS,
+      runMs: e.COMFYUI_RUN_TIMEOUT_MS,
+    },
     retries: e.COMFYUI_RETRIES,
     backoffMs: e.COMFYUI_RETRY_BACKOFF_MS,
     serverTries: e.COMFYUI_SERVER_TRIES,

@@ -19,26 +19,35 @@ interface LoggedRequest {
 
 /** JSON logs; secrets are redacted wherever they might appear. */
 export function createLogger(config: Pick<Config, 'logLevel'>, name = 'atelier', destination?: pino.DestinationStream): Logger {
-  return pino({
-    name,
-    level: config.logLevel,
-    serializers: {
-      // Fastify's request fields, with the URL's secrets taken out.
-      req: (req: LoggedRequest) => ({ method: req.method, url: redactUrl(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort }),
+  return pino(
+    {
+      name,
+      level: config.logLevel,
+      serializers: {
+        // Fastify's request fields, with the URL's secrets taken out.
+        req: (req: LoggedRequest) => ({
+          method: req.method,
+          url: redactUrl(req.url),
+          host: req.host,
+          remoteAddress: req.ip,
+          remotePort: req.socket?.remotePort,
+        }),
+      },
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'res.headers["set-cookie"]',
+          '*.password',
+          '*.password_hash',
+          '*.secretAccessKey',
+          '*.jwtSecret',
+          'config.auth',
+          'databaseUrl',
+        ],
+        censor: '[redacted]',
+      },
     },
-    redact: {
-      paths: [
-        'req.headers.authorization',
-        'req.headers.cookie',
-        'res.headers["set-cookie"]',
-        '*.password',
-        '*.password_hash',
-        '*.secretAccessKey',
-        '*.jwtSecret',
-        'config.auth',
-        'databaseUrl',
-      ],
-      censor: '[redacted]',
-    },
-  }, destination as pino.DestinationStream);
+    destination as pino.DestinationStream,
+  );
 }

@@ -79,7 +79,13 @@ async function workerOnly(config: Config) {
   });
   worker = await startWorker(rt);
   if (config.metrics.workerPort !== undefined) {
-    metrics = await startMetricsServer({ pool: rt.pool, workerDeadAfterMs: config.worker.deadAfterMs, token: config.metrics.token, host: config.host, port: config.metrics.workerPort });
+    metrics = await startMetricsServer({
+      pool: rt.pool,
+      workerDeadAfterMs: config.worker.deadAfterMs,
+      token: config.metrics.token,
+      host: config.host,
+      port: config.metrics.workerPort,
+    });
     logger.info({ port: config.metrics.workerPort }, 'worker metrics at /metrics');
   }
 }
@@ -186,7 +192,9 @@ async function main() {
       const out = path.resolve(values.out ?? path.join(values.dir ?? '.', `atelier-backup-${new Date().toISOString().replace(/[:.]/g, '-')}.tar.gz`));
       const m = await createBackup(config, createLogger(config), out, { version: packageVersion(), commit: config.build.commit });
       const rows = m.database.tables.reduce((n, t) => n + t.rows, 0);
-      console.log(`backup written to ${out}: ${m.database.tables.length} tables, ${rows} rows, ${m.storage.files} files (${m.storage.bytes} bytes), all verified`);
+      console.log(
+        `backup written to ${out}: ${m.database.tables.length} tables, ${rows} rows, ${m.storage.files} files (${m.storage.bytes} bytes), all verified`,
+      );
       return;
     }
     case 'restore': {
@@ -199,7 +207,9 @@ async function main() {
         return;
       }
       const s = await restoreBackup(config, createLogger(config), path.resolve(file));
-      console.log(`restored ${file}: ${s.tables} tables, ${s.rows} rows, ${s.files} files (${s.bytes} bytes), all verified; ${s.requeuedRenders} unfinished renders queued again`);
+      console.log(
+        `restored ${file}: ${s.tables} tables, ${s.rows} rows, ${s.files} files (${s.bytes} bytes), all verified; ${s.requeuedRenders} unfinished renders queued again`,
+      );
       return;
     }
     case 'retention': {
@@ -241,7 +251,14 @@ function packageVersion(): string {
 
 main().catch(async (error) => {
   // Configuration and usage mistakes are the user's to fix: one clear line, no stack.
-  if (error instanceof ConfigError || error instanceof UsageError || error instanceof UserCommandError || error instanceof CatalogFormatError || error instanceof RenderCliError || error instanceof BackupError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof UsageError ||
+    error instanceof UserCommandError ||
+    error instanceof CatalogFormatError ||
+    error instanceof RenderCliError ||
+    error instanceof BackupError
+  ) {
     console.error(error.message);
   } else if (error instanceof SyntaxError) {
     console.error(`Not valid JSON: ${error.message}`);

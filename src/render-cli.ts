@@ -30,13 +30,22 @@ export async function renderFromCatalogFile(options: {
       throw new RenderCliError(`Unknown cut "${options.cut}"; known: ${[...new Set(engine.views().map((v) => v.cut))].join(', ')}`);
     }
     const view = options.view ?? views[0]!.view;
-    if (!views.some((v) => v.view === view)) throw new RenderCliError(`The cut "${options.cut}" has no view "${view}"; known: ${views.map((v) => v.view).join(', ')}`);
+    if (!views.some((v) => v.view === view))
+      throw new RenderCliError(`The cut "${options.cut}" has no view "${view}"; known: ${views.map((v) => v.view).join(', ')}`);
 
     const ext = path.extname(options.out).toLowerCase().replace('.', '');
     const format: ImageFormat | 'png' =
-      ext === 'jpg' || ext === 'jpeg' ? 'jpeg' : ext === 'webp' ? 'webp' : ext === 'avif' ? 'avif' : ext === 'png' ? 'png' : (() => {
-        throw new RenderCliError(`--out must end in .jpg, .webp, .avif or .png`);
-      })();
+      ext === 'jpg' || ext === 'jpeg'
+        ? 'jpeg'
+        : ext === 'webp'
+          ? 'webp'
+          : ext === 'avif'
+            ? 'avif'
+            : ext === 'png'
+              ? 'png'
+              : (() => {
+                  throw new RenderCliError(`--out must end in .jpg, .webp, .avif or .png`);
+                })();
 
     const started = performance.now();
     const result = await rendering.render({

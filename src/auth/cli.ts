@@ -46,7 +46,10 @@ export async function userCommand(args: string[], config: Config): Promise<void>
   if (!password) throw new UserCommandError(`user ${sub}: no password given`);
 
   // Quiet: the runtime's start-up lines would bury the one line this command prints.
-  const rt = await startRuntime({ ...config, logLevel: 'warn', database: { ...config.database, url: await runningDatabaseUrl(config) } }, createLogger({ logLevel: 'warn' }));
+  const rt = await startRuntime(
+    { ...config, logLevel: 'warn', database: { ...config.database, url: await runningDatabaseUrl(config) } },
+    createLogger({ logLevel: 'warn' }),
+  );
   try {
     const deps = { db: rt.db, config: rt.config };
     const actor = { ...SYSTEM_ACTOR, email: 'cli' };
@@ -92,7 +95,9 @@ async function readPassword(): Promise<string> {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     // One trailing line break is the shell's, not the password's.
-    return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+    return Buffer.concat(chunks)
+      .toString('utf8')
+      .replace(/\r?\n$/, '');
   }
   const first = await promptHidden('Password: ');
   const second = await promptHidden('Repeat the password: ');

@@ -133,7 +133,14 @@ export async function deleteStaleFailures(db: Db, windowSeconds: number): Promis
  * The failure whose expiry ends the client's wait: the max-th most recent one for the pair, or the
  * ipMax-th most recent one of the client, whichever is later; undefined while neither is reached.
  */
-export async function lastBlockingFailure(db: Db, account: string, client: string, windowSeconds: number, max: number, ipMax: number): Promise<Date | undefined> {
+export async function lastBlockingFailure(
+  db: Db,
+  account: string,
+  client: string,
+  windowSeconds: number,
+  max: number,
+  ipMax: number,
+): Promise<Date | undefined> {
   const row = await db
     .selectNoFrom((eb) => [
       eb

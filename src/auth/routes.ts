@@ -35,7 +35,10 @@ export async function authRoutes(base: FastifyInstance, { tokens }: { tokens: Se
   // Public, so that a browser whose session already ended can still clear its cookie.
   app.post(
     '/api/admin/logout',
-    { config: { access: 'public' }, schema: { tags, summary: 'Sign out: ends the session and clears its cookie', response: { 204: noContent, ...errorResponses } } },
+    {
+      config: { access: 'public' },
+      schema: { tags, summary: 'Sign out: ends the session and clears its cookie', response: { 204: noContent, ...errorResponses } },
+    },
     async (req, reply) => {
       const account = await authenticate(deps, sessionToken(req));
       if (account) await logout(rt.db, account, req.id);
@@ -47,16 +50,29 @@ export async function authRoutes(base: FastifyInstance, { tokens }: { tokens: Se
   // The person, and the limits the console's forms should state (uploads are checked again on arrival).
   app.get(
     '/api/admin/me',
-    { config: { access: SIGNED_IN }, schema: { tags, security, summary: 'The signed-in person and the limits forms should state', response: { 200: meAnswer, ...errorResponses } } },
+    {
+      config: { access: SIGNED_IN },
+      schema: { tags, security, summary: 'The signed-in person and the limits forms should state', response: { 200: meAnswer, ...errorResponses } },
+    },
     async (req) => {
       const { id, email, role, store } = req.account!;
-      return { user: { id, email, role, store }, limits: { uploadMaxBytes: rt.config.admin.uploadMaxBytes, uploadMaxPixels: rt.config.uploads.maxPixels, passwordMinLength: rt.config.auth.passwordMinLength } };
+      return {
+        user: { id, email, role, store },
+        limits: {
+          uploadMaxBytes: rt.config.admin.uploadMaxBytes,
+          uploadMaxPixels: rt.config.uploads.maxPixels,
+          passwordMinLength: rt.config.auth.passwordMinLength,
+        },
+      };
     },
   );
 
   app.post(
     '/api/admin/me/password',
-    { config: { access: SIGNED_IN }, schema: { tags, security, summary: 'Change your own password', body: ownPasswordChange, response: { 204: noContent, ...errorResponses } } },
+    {
+      config: { access: SIGNED_IN },
+      schema: { tags, security, summary: 'Change your own password', body: ownPasswordChange, response: { 204: noContent, ...errorResponses } },
+    },
     async (req, reply) => {
       await changeOwnPassword(deps, req.account!, { ...req.body, ip: req.ip, requestId: req.id });
       return reply.status(204).send();
@@ -80,7 +96,17 @@ export async function authRoutes(base: FastifyInstance, { tokens }: { tokens: Se
 
   app.patch(
     '/api/admin/users/:id',
-    { config: { access: ADMINS }, schema: { tags, security, summary: 'Change a role, disable or enable, set a password', params: userParams, body: userChange, response: { 200: account, ...errorResponses } } },
+    {
+      config: { access: ADMINS },
+      schema: {
+        tags,
+        security,
+        summary: 'Change a role, disable or enable, set a password',
+        params: userParams,
+        body: userChange,
+        response: { 200: account, ...errorResponses },
+      },
+    },
     async (req) => publicUser(await changeUser(deps, actorOf(req), req.params.id, req.body)),
   );
 }

@@ -5,7 +5,19 @@ import type { Db } from '../db/database.ts';
 import type { UserRow } from '../db/schema.ts';
 import { AppError, notFound, unprocessable } from '../http/errors.ts';
 import { hashPassword, passwordProblem, verifyAgainstNobody, verifyPassword } from './passwords.ts';
-import { countActiveAdmins, deleteStaleSessions, findSessionUser, findUserByEmail, findUserById, insertSession, insertUser, lockAdminAccounts, revokeSession, revokeUserSessions, updateUser } from './repository.ts';
+import {
+  countActiveAdmins,
+  deleteStaleSessions,
+  findSessionUser,
+  findUserByEmail,
+  findUserById,
+  insertSession,
+  insertUser,
+  lockAdminAccounts,
+  revokeSession,
+  revokeUserSessions,
+  updateUser,
+} from './repository.ts';
 import type { Account, Role } from './roles.ts';
 import { sessionCacheOf } from './session-cache.ts';
 import type { SessionTokens } from './sessions.ts';
@@ -185,7 +197,11 @@ export async function changeOwnPassword(
     await updateUser(trx, user.id, { passwordHash });
     // Every other session ends: a password change is what people do when they fear a stolen one.
     await revokeUserSessions(trx, user.id, account.sessionId);
-    await recordAudit(trx, { id: account.id, email: account.email, requestId: input.requestId }, { action: 'user.password', entity: 'user', entityId: user.id });
+    await recordAudit(
+      trx,
+      { id: account.id, email: account.email, requestId: input.requestId },
+      { action: 'user.password', entity: 'user', entityId: user.id },
+    );
   });
   forgetUserSessions(deps.db, user.id);
 }
@@ -217,7 +233,13 @@ export async function bootstrapAdminAccount(db: Db, config: Config, logger: Logg
       ...(passwordMatches ? {} : { passwordHash: await hashPassword(password) }),
     });
     if (!passwordMatches) await revokeUserSessions(trx, existing.id);
-    await recordAudit(trx, SYSTEM_ACTOR, { action: 'user.bootstrap', entity: 'user', entityId: existing.id, before: publicUser(existing), after: publicUser(after!) });
+    await recordAudit(trx, SYSTEM_ACTOR, {
+      action: 'user.bootstrap',
+      entity: 'user',
+      entityId: existing.id,
+      before: publicUser(existing),
+      after: publicUser(after!),
+    });
   });
   forgetUserSessions(db, existing.id);
   // ADMIN_PASSWORD wins over a password changed in the console: unset it once real accounts exist.

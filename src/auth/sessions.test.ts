@@ -31,7 +31,11 @@ describe('session tokens', () => {
     expect(lines).toEqual([]);
     const expires = new Date(Date.now() + 60_000);
     const token = await tokens.sign({ userId: 'u', sessionId: 's' }, expires);
-    expect(await createSessionTokens(config, logger).verify(token)).toEqual({ userId: 'u', sessionId: 's', expiresAt: Math.floor(expires.getTime() / 1000) * 1000 });
+    expect(await createSessionTokens(config, logger).verify(token)).toEqual({
+      userId: 'u',
+      sessionId: 's',
+      expiresAt: Math.floor(expires.getTime() / 1000) * 1000,
+    });
     expect(await tokens.verify(await tokens.sign({ userId: 'u', sessionId: 's' }, new Date(Date.now() - 1000)))).toBeUndefined();
     const [header, payload, signature] = token.split('.');
     const other = Buffer.from(JSON.stringify({ sub: 'admin', jti: 's', iss: 'atelier', aud: 'atelier-console', exp: 9e9 })).toString('base64url');

@@ -77,12 +77,18 @@ describe('the catalogue cache', () => {
     expect(legacy.families.find((f: { family_id: string }) => f.family_id === 'herringbone').display_name).toBe('Herringbone Tweed (new)');
 
     // A colour hidden from the catalogue disappears as well.
-    await sqlClient.query(`UPDATE fabric_colors SET active = false WHERE slug = 'grey' AND family_id = (SELECT id FROM fabric_families WHERE slug = 'herringbone')`);
-    await waitFor(async () => {
-      const catalog = await json(await fetch(`${a.url}/api/catalog`));
-      const family = catalog.families.find((f: { id: string }) => f.id === 'herringbone');
-      return !family.colors.some((c: { id: string }) => c.id === 'grey');
-    }, 5_000, 20);
+    await sqlClient.query(
+      `UPDATE fabric_colors SET active = false WHERE slug = 'grey' AND family_id = (SELECT id FROM fabric_families WHERE slug = 'herringbone')`,
+    );
+    await waitFor(
+      async () => {
+        const catalog = await json(await fetch(`${a.url}/api/catalog`));
+        const family = catalog.families.find((f: { id: string }) => f.id === 'herringbone');
+        return !family.colors.some((c: { id: string }) => c.id === 'grey');
+      },
+      5_000,
+      20,
+    );
   });
 
   it('one LISTEN connection per process, whatever the number of streams', async () => {

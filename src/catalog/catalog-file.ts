@@ -10,7 +10,7 @@ const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,79}$/, { message: 'expected
 const hex = z
   .string()
   .regex(/^#?[0-9a-fA-F]{6}$/, { message: 'expected a colour such as #1C2841' })
-  .transform((v) => (`#${v.replace('#', '')}`).toUpperCase());
+  .transform((v) => `#${v.replace('#', '')}`.toUpperCase());
 
 export const fabricDesignSchema = z.object({
   weave: z.enum(['plain', 'twill', 'herringbone', 'hopsack', 'sharkskin', 'birdseye', 'flannel', 'satin']),
@@ -29,7 +29,10 @@ const colorSchema = z.object({
   hex,
   repeatMm: z.number().min(1).max(500).optional(),
   /** The replaced API's catalogue-wide id; when absent or taken, '<family>-<colour>' is given. */
-  legacyId: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,199}$/, { message: 'expected lowercase letters, digits, "-" or "_"' }).optional(),
+  legacyId: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,199}$/, { message: 'expected lowercase letters, digits, "-" or "_"' })
+    .optional(),
   active: z.boolean().default(true),
   sort: z.number().int().optional(),
 });

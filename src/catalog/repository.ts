@@ -53,12 +53,7 @@ export function findFamilyBySlug(db: Db, slug: string): Promise<FabricFamilyRow 
 }
 
 export function findColorBySlug(db: Db, familyId: string, slug: string): Promise<FabricColorRow | undefined> {
-  return db
-    .selectFrom('fabric_colors')
-    .selectAll()
-    .where('family_id', '=', familyId)
-    .where('slug', '=', slug)
-    .executeTakeFirst();
+  return db.selectFrom('fabric_colors').selectAll().where('family_id', '=', familyId).where('slug', '=', slug).executeTakeFirst();
 }
 
 export interface CutWithViews {

@@ -20,7 +20,10 @@ export function swatchUrl(rt: Runtime, family: FabricFamilyRow, color: FabricCol
 
 /** What a procedural card's pixels depend on, hashed: its URL's `v` and its strong ETag. */
 function swatchCardVersion(family: FabricFamilyRow, color: FabricColorRow): string {
-  return createHash('sha1').update(JSON.stringify([family.design, color.hex, color.repeat_mm])).digest('hex').slice(0, 10);
+  return createHash('sha1')
+    .update(JSON.stringify([family.design, color.hex, color.repeat_mm]))
+    .digest('hex')
+    .slice(0, 10);
 }
 
 /**
@@ -65,7 +68,11 @@ export async function catalogRoutes(base: FastifyInstance) {
   });
   app.get('/api/catalog', { schema: catalogSchema }, (req, reply) => sendCached(req, reply, catalogBody));
 
-  const cutsSchema = { tags: ['catalog'], summary: 'Active cuts with their views (and each view\'s size) and style options', response: { 200: cutsAnswer, ...errorResponses } };
+  const cutsSchema = {
+    tags: ['catalog'],
+    summary: "Active cuts with their views (and each view's size) and style options",
+    response: { 200: cutsAnswer, ...errorResponses },
+  };
   const cutsBody = rt.catalog.response('api-cuts', async () => {
     const cuts = await listActiveCuts(rt.db);
     const templates = [...rt.engines.values()].flatMap((e) => e.views());

@@ -172,7 +172,9 @@ function createSwatchCards(rt: Runtime): SwatchCards {
   async function make(key: string, spec: CardSpec): Promise<void> {
     if (!(await rt.storage.exists(key))) {
       const rgb = await draw(key, spec);
-      const jpeg = await sharp(rgb, { raw: { width: SWATCH_CARD_SIZE, height: SWATCH_CARD_SIZE, channels: 3 } }).jpeg({ quality: 88 }).toBuffer();
+      const jpeg = await sharp(rgb, { raw: { width: SWATCH_CARD_SIZE, height: SWATCH_CARD_SIZE, channels: 3 } })
+        .jpeg({ quality: 88 })
+        .toBuffer();
       await rt.storage.put(key, jpeg, 'image/jpeg');
     }
     stored.add(key);

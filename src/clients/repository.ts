@@ -8,10 +8,7 @@ import type { Selectable } from 'kysely';
 export type ClientRow = Selectable<ClientTable> & { look_count: number };
 
 const withLookCount = (db: Db) =>
-  db
-    .selectFrom('clients as c')
-    .selectAll('c')
-    .select(sql<number>`(SELECT count(*)::int FROM looks l WHERE l.client_id = c.id)`.as('look_count'));
+  db.selectFrom('clients as c').selectAll('c').select(sql<number>`(SELECT count(*)::int FROM looks l WHERE l.client_id = c.id)`.as('look_count'));
 
 /** Newest first; `search` matches anywhere in the name, ignoring case. */
 export function listClients(db: Db, options: { search?: string; limit: number }): Promise<ClientRow[]> {

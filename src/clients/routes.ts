@@ -25,24 +25,57 @@ export async function clientRoutes(base: FastifyInstance) {
     reply.header('cache-control', 'private, no-store');
   });
 
-  app.get('/api/clients', { schema: { tags, security, summary: 'Find clients by name, most recently changed first', querystring: clientListQuery, response: { 200: clientList, ...errorResponses } } }, async (req) => ({
-    items: (await listClients(rt.db, { search: req.query.q || undefined, limit: req.query.limit })).map(toApiClient),
-  }));
+  app.get(
+    '/api/clients',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Find clients by name, most recently changed first',
+        querystring: clientListQuery,
+        response: { 200: clientList, ...errorResponses },
+      },
+    },
+    async (req) => ({
+      items: (await listClients(rt.db, { search: req.query.q || undefined, limit: req.query.limit })).map(toApiClient),
+    }),
+  );
 
-  app.post('/api/clients', { schema: { tags, security, summary: 'Add a client', body: clientCreate, response: { 201: client, ...errorResponses } } }, async (req, reply) => {
-    const created = await insertClient(rt.db, { name: req.body.name, notes: req.body.notes ?? '', createdBy: req.account!.id });
-    return reply.status(201).send(toApiClient(created));
-  });
+  app.post(
+    '/api/clients',
+    { schema: { tags, security, summary: 'Add a client', body: clientCreate, response: { 201: client, ...errorResponses } } },
+    async (req, reply) => {
+      const created = await insertClient(rt.db, { name: req.body.name, notes: req.body.notes ?? '', createdBy: req.account!.id });
+      return reply.status(201).send(toApiClient(created));
+    },
+  );
 
-  app.get('/api/clients/:id', { schema: { tags, security, summary: 'One client', params: clientParams, response: { 200: client, ...errorResponses } } }, async (req) => {
-    const found = await findClient(rt.db, req.params.id);
-    if (!found) throw notFound('client', req.params.id);
-    return toApiClient(found);
-  });
+  app.get(
+    '/api/clients/:id',
+    { schema: { tags, security, summary: 'One client', params: clientParams, response: { 200: client, ...errorResponses } } },
+    async (req) => {
+      const found = await findClient(rt.db, req.params.id);
+      if (!found) throw notFound('client', req.params.id);
+      return toApiClient(found);
+    },
+  );
 
-  app.patch('/api/clients/:id', { schema: { tags, security, summary: 'Change a client’s name or notes', params: clientParams, body: clientChange, response: { 200: client, ...errorResponses } } }, async (req) => {
-    const changed = await updateClient(rt.db, req.params.id, req.body);
-    if (!changed) throw notFound('client', req.params.id);
-    return toApiClient(changed);
-  });
+  app.patch(
+    '/api/clients/:id',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Change a client’s name or notes',
+        params: clientParams,
+        body: clientChange,
+        response: { 200: client, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const changed = await updateClient(rt.db, req.params.id, req.body);
+      if (!changed) throw notFound('client', req.params.id);
+      return toApiClient(changed);
+    },
+  );
 }

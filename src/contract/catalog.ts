@@ -7,7 +7,7 @@ export const season = z.enum(SEASONS);
 export const hex = z
   .string()
   .regex(/^#?[0-9a-fA-F]{6}$/, { message: 'expected a colour such as #1C2841' })
-  .transform((v) => (`#${v.replace('#', '')}`).toUpperCase());
+  .transform((v) => `#${v.replace('#', '')}`.toUpperCase());
 /** A colour as the API writes it: `#RRGGBB`, upper case. */
 export const hexOut = z.string().regex(/^#[0-9A-Fa-f]{6}$/);
 

@@ -30,7 +30,9 @@ export type BinaryBody = Uint8Array | string | { pipe: unknown };
 
 /** A binary answer (an image, a download): documented as bytes, never serialized as JSON. */
 export const binary = (description: string) =>
-  z.custom<BinaryBody>((v) => typeof v === 'string' || v instanceof Uint8Array || (typeof v === 'object' && v !== null && 'pipe' in v)).meta({ type: 'string', format: 'binary', description });
+  z
+    .custom<BinaryBody>((v) => typeof v === 'string' || v instanceof Uint8Array || (typeof v === 'object' && v !== null && 'pipe' in v))
+    .meta({ type: 'string', format: 'binary', description });
 
 /** A multipart file field, as OpenAPI names it. */
 export const fileField = (description: string) => z.string().meta({ format: 'binary', description });

@@ -23,8 +23,11 @@ export const generateBody = z.object({
   // Optional: after a search by id its front end may send the color_id alone; a known color_id
   // wins over a family_id that disagrees.
   family_id: z.string().min(1).max(80).nullable().optional(),
-  color_id: z.string().min(1).max(200).describe("a /catalog color_id (unique across families), or a colour slug of family_id"),
-  cuts: z.array(z.enum(['recto', 'cruzado'])).min(1).default(['recto', 'cruzado']),
+  color_id: z.string().min(1).max(200).describe('a /catalog color_id (unique across families), or a colour slug of family_id'),
+  cuts: z
+    .array(z.enum(['recto', 'cruzado']))
+    .min(1)
+    .default(['recto', 'cruzado']),
   seed: z.number().int().nullable().optional(),
   quality: z.enum(['preview', 'final']).default('preview'),
   swatch_url: z

@@ -7,7 +7,12 @@ import { render } from './renders.ts';
 /** The most renders one look holds. */
 export const MAX_RENDERS_PER_LOOK = 24;
 
-const text = (max: number) => z.string().trim().min(1, { message: 'must not be empty' }).max(max, { message: `at most ${max} characters` });
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, { message: 'must not be empty' })
+    .max(max, { message: `at most ${max} characters` });
 
 export const lookCreate = z.strictObject({
   title: text(120),

@@ -15,7 +15,10 @@ export const renderOrder = z.strictObject({
   cuts: z.array(slugLike).min(1, { message: 'choose at least one cut' }),
   view: slugLike.optional(),
   engine: slugLike.optional(),
-  formats: z.array(z.enum(['webp', 'avif'])).max(2).optional(),
+  formats: z
+    .array(z.enum(['webp', 'avif']))
+    .max(2)
+    .optional(),
   /** Only these sizes: a live preview asks for 'preview' alone, which renders in a few milliseconds. */
   sizes: z.array(z.enum(IMAGE_SIZES)).min(1).max(4).optional(),
   /** 'hd' adds a 2048×3072 image (zoom and download) to the sizes made. */
@@ -27,7 +30,10 @@ export const renderOrder = z.strictObject({
   options: z.record(z.string().max(40), z.string().max(40)).optional(),
   comfyui: z
     .strictObject({
-      workflow: z.enum(['refine', 'generate']).optional().describe('refine (default): the compose render made photoreal; generate: the replaced system\'s full generation, for comparison'),
+      workflow: z
+        .enum(['refine', 'generate'])
+        .optional()
+        .describe("refine (default): the compose render made photoreal; generate: the replaced system's full generation, for comparison"),
       steps: z.number().int().min(1).max(150).optional(),
       cfg: z.number().min(1).max(30).optional(),
       denoise: z.number().min(0.05).max(1).optional().describe('how much the refinement may change (default COMFYUI_DENOISE, 0.35)'),
@@ -53,8 +59,14 @@ export const renderRefinement = z.object({
   workflow: z.enum(['refine', 'generate']),
   settings: z.object({ steps: z.number(), cfg: z.number(), denoise: z.number(), seed: z.number() }),
   fidelity: z.object({
-    action: z.enum(['refined', 'blended', 'compose', 'measured']).describe('refined: delivered as the GPU made it; blended: its colour replaced by the compose render\'s; compose: the compose image kept; measured: generate workflow, not corrected'),
-    deltaE: z.object({ refined: z.number(), compose: z.number(), delivered: z.number() }).describe('ΔE2000 of the garment\'s de-shaded colour against the cloth'),
+    action: z
+      .enum(['refined', 'blended', 'compose', 'measured'])
+      .describe(
+        "refined: delivered as the GPU made it; blended: its colour replaced by the compose render's; compose: the compose image kept; measured: generate workflow, not corrected",
+      ),
+    deltaE: z
+      .object({ refined: z.number(), compose: z.number(), delivered: z.number() })
+      .describe("ΔE2000 of the garment's de-shaded colour against the cloth"),
     period: z
       .object({ compose: z.number().nullable(), refined: z.number().nullable(), similarity: z.number() })
       .describe('pattern period in pixels (null: no clear repeat) and how alike the two patterns are (1 = the same)'),
@@ -86,7 +98,10 @@ export const render = z.object({
   kind: z.enum(['catalogue', 'studio']).optional().describe("'studio': the cloth on a client's own photo (POST /api/studio/renders)"),
   private: z.boolean().optional().describe('a studio render: never in History or /api/renders listings; its image URLs are signed and expire'),
   studioPhotoId: z.uuid().nullable().optional().describe('the studio photo a studio render re-clothes'),
-  options: z.record(z.string(), z.string()).nullable().describe("the style options the suit was drawn with (the cut's preset with any choices over it); null for a photo view"),
+  options: z
+    .record(z.string(), z.string())
+    .nullable()
+    .describe("the style options the suit was drawn with (the cut's preset with any choices over it); null for a photo view"),
   attempts: z.number().int(),
   error: z.string().nullable(),
   images: z.array(renderImage),
@@ -95,7 +110,7 @@ export const render = z.object({
   startedAt: timestamp.nullable(),
   finishedAt: timestamp.nullable(),
   durationMs: z.number().nullable(),
-  refinement: renderRefinement.nullable().describe('photoreal renders (engine comfyui): workflow, settings and the fidelity guard\'s verdict'),
+  refinement: renderRefinement.nullable().describe("photoreal renders (engine comfyui): workflow, settings and the fidelity guard's verdict"),
 });
 export type Render = z.infer<typeof render>;
 

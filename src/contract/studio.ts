@@ -30,10 +30,7 @@ export type StudioPhoto = z.infer<typeof studioPhoto>;
 export const studioPhotoParams = z.object({ id: z.uuid({ message: 'expected a studio photo id (UUID)' }) });
 
 /** A base64 PNG, bare or as a data: URL (what canvas.toDataURL() gives). */
-const base64Png = z
-  .string()
-  .min(1, { message: 'expected a PNG as base64 (or a data: URL)' })
-  .describe('PNG bytes as base64, or a data:image/png;base64,… URL');
+const base64Png = z.string().min(1, { message: 'expected a PNG as base64 (or a data: URL)' }).describe('PNG bytes as base64, or a data:image/png;base64,… URL');
 
 export const studioRenderOrder = z.strictObject({
   photoId: z.uuid({ message: 'expected a studio photo id (UUID)' }),

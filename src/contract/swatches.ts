@@ -46,7 +46,7 @@ export type ClothEstimate = z.infer<typeof clothEstimate>;
 export const swatchUpload = z.object({
   id: z.uuid(),
   url: z.string(),
-  meanHex: hexOut.nullable().describe('the cloth\'s mean colour (null only for uploads older than its measurement)'),
+  meanHex: hexOut.nullable().describe("the cloth's mean colour (null only for uploads older than its measurement)"),
   widthMm: z.number(),
   width: z.number().int(),
   height: z.number().int(),

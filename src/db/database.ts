@@ -58,9 +58,7 @@ export async function migrate(pool: pg.Pool, logger?: Logger): Promise<string[]>
     // Migrations may rewrite big tables and wait for the lock: no statement timeout here.
     await client.query('SET statement_timeout = 0');
     await client.query(`SELECT pg_advisory_lock(hashtext('atelier:migrations'))`);
-    await client.query(
-      `CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
-    );
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
     const { rows } = await client.query<{ version: string }>('SELECT version FROM schema_migrations');
     const done = new Set(rows.map((r) => r.version));
     for (const file of files) {

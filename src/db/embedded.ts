@@ -19,11 +19,7 @@ export interface EmbeddedDatabase {
 const DATABASE_NAME = 'atelier';
 const USER = 'postgres';
 
-export async function startEmbeddedPostgres(options: {
-  dataDir: string;
-  port: number;
-  logger?: Logger;
-}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(options: { dataDir: string; port: number; logger?: Logger }): Promise<EmbeddedDatabase> {
   const { dataDir, port, logger } = options;
   const parent = path.dirname(dataDir);
   await mkdir(parent, { recursive: true });
@@ -44,11 +40,13 @@ export async function startEmbeddedPostgres(options: {
   const initialised = existsSync(path.join(dataDir, 'PG_VERSION'));
   let password: string;
   if (initialised) {
-    password = (await readFile(passwordFile, 'utf8').catch(() => {
-      throw new Error(
-        `The embedded database in ${dataDir} exists but its password file ${passwordFile} is missing; restore it or move the data directory away`,
-      );
-    })).trim();
+    password = (
+      await readFile(passwordFile, 'utf8').catch(() => {
+        throw new Error(
+          `The embedded database in ${dataDir} exists but its password file ${passwordFile} is missing; restore it or move the data directory away`,
+        );
+      })
+    ).trim();
   } else {
     password = randomBytes(18).toString('base64url');
     await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
@@ -63,10 +61,13 @@ export async function startEmbeddedPostgres(options: {
     persistent: true,
     createPostgresUser: true,
     postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
+      '-c',
+      'listen_addresses=127.0.0.1',
       // No unix socket: several test servers may run side by side and /tmp must stay clean.
-      '-c', 'unix_socket_directories=',
-      '-c', 'max_connections=200',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
     ],
     onLog: (message) => logger?.trace({ postgres: message.trim() }, 'postgres'),
     onError: (error) => logger?.debug({ postgres: String(error).trim() }, 'postgres stderr'),
@@ -149,9 +150,7 @@ export async function stopOrphanedServer(dataDir: string, logger?: Logger): Prom
 function assertPortFree(port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
-    probe.once('error', () =>
-      reject(new Error(`Port ${port} is already in use by another program; set EMBEDDED_PG_PORT to a free port`)),
-    );
+    probe.once('error', () => reject(new Error(`Port ${port} is already in use by another program; set EMBEDDED_PG_PORT to a free port`)));
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
   });
 }

@@ -12,24 +12,10 @@ export type OutputSize = 'hd' | 'full' | 'preview' | 'thumb';
 export type { CutView };
 
 /** Weave structures a family can be woven in. */
-export type WeaveKind =
-  | 'plain'
-  | 'twill'
-  | 'herringbone'
-  | 'hopsack'
-  | 'sharkskin'
-  | 'birdseye'
-  | 'flannel'
-  | 'satin';
+export type WeaveKind = 'plain' | 'twill' | 'herringbone' | 'hopsack' | 'sharkskin' | 'birdseye' | 'flannel' | 'satin';
 
 /** Patterns laid over the weave by coloured yarns. */
-export type PatternKind =
-  | 'solid'
-  | 'pinstripe'
-  | 'chalkstripe'
-  | 'glencheck'
-  | 'houndstooth'
-  | 'windowpane';
+export type PatternKind = 'solid' | 'pinstripe' | 'chalkstripe' | 'glencheck' | 'houndstooth' | 'windowpane';
 
 /** How a fabric family is woven: stored as JSON on the family row. */
 export interface FabricDesign {

@@ -96,21 +96,17 @@ export function linearToHex(lin: ArrayLike<number>): string {
 
 // sRGB primaries, D65 white (IEC 61966-2-1).
 export function linearToXyz(lin: ArrayLike<number>): Xyz {
-  const r = lin[0], g = lin[1], b = lin[2];
-  return [
-    0.4124564 * r + 0.3575761 * g + 0.1804375 * b,
-    0.2126729 * r + 0.7151522 * g + 0.072175 * b,
-    0.0193339 * r + 0.119192 * g + 0.9503041 * b,
-  ];
+  const r = lin[0],
+    g = lin[1],
+    b = lin[2];
+  return [0.4124564 * r + 0.3575761 * g + 0.1804375 * b, 0.2126729 * r + 0.7151522 * g + 0.072175 * b, 0.0193339 * r + 0.119192 * g + 0.9503041 * b];
 }
 
 export function xyzToLinear(xyz: ArrayLike<number>): Rgb {
-  const x = xyz[0], y = xyz[1], z = xyz[2];
-  return [
-    3.2404542 * x - 1.5371385 * y - 0.4985314 * z,
-    -0.969266 * x + 1.8760108 * y + 0.041556 * z,
-    0.0556434 * x - 0.2040259 * y + 1.0572252 * z,
-  ];
+  const x = xyz[0],
+    y = xyz[1],
+    z = xyz[2];
+  return [3.2404542 * x - 1.5371385 * y - 0.4985314 * z, -0.969266 * x + 1.8760108 * y + 0.041556 * z, 0.0556434 * x - 0.2040259 * y + 1.0572252 * z];
 }
 
 /** D65 reference white, Y = 1. */
@@ -177,8 +173,12 @@ const POW25_7 = 6103515625; // 25^7
  * their notes on hue averaging when one chroma is zero.
  */
 export function deltaE2000(lab1: ArrayLike<number>, lab2: ArrayLike<number>): number {
-  const L1 = lab1[0], a1 = lab1[1], b1 = lab1[2];
-  const L2 = lab2[0], a2 = lab2[1], b2 = lab2[2];
+  const L1 = lab1[0],
+    a1 = lab1[1],
+    b1 = lab1[2];
+  const L2 = lab2[0],
+    a2 = lab2[1],
+    b2 = lab2[2];
   const C1ab = Math.hypot(a1, b1);
   const C2ab = Math.hypot(a2, b2);
   const Cab = (C1ab + C2ab) / 2;
@@ -208,12 +208,7 @@ export function deltaE2000(lab1: ArrayLike<number>, lab2: ArrayLike<number>): nu
     if (Math.abs(h1 - h2) > 180) hm = hm < 360 ? hm + 360 : hm - 360;
     hm /= 2;
   }
-  const T =
-    1 -
-    0.17 * Math.cos((hm - 30) * DEG) +
-    0.24 * Math.cos(2 * hm * DEG) +
-    0.32 * Math.cos((3 * hm + 6) * DEG) -
-    0.2 * Math.cos((4 * hm - 63) * DEG);
+  const T = 1 - 0.17 * Math.cos((hm - 30) * DEG) + 0.24 * Math.cos(2 * hm * DEG) + 0.32 * Math.cos((3 * hm + 6) * DEG) - 0.2 * Math.cos((4 * hm - 63) * DEG);
   const dTheta = 30 * Math.exp(-(((hm - 275) / 25) ** 2));
   const Cm7 = Math.pow(Cm, 7);
   const RC = 2 * Math.sqrt(Cm7 / (Cm7 + POW25_7));
@@ -222,7 +217,9 @@ export function deltaE2000(lab1: ArrayLike<number>, lab2: ArrayLike<number>): nu
   const SC = 1 + 0.045 * Cm;
   const SH = 1 + 0.015 * Cm * T;
   const RT = -Math.sin(2 * dTheta * DEG) * RC;
-  const tL = dL / SL, tC = dC / SC, tH = dH / SH;
+  const tL = dL / SL,
+    tC = dC / SC,
+    tH = dH / SH;
   return Math.sqrt(tL * tL + tC * tC + tH * tH + RT * tC * tH);
 }
 
@@ -251,10 +248,15 @@ export function meanLinearRgb(
 ): Rgb {
   const ch = opts.channels ?? 3;
   const r = opts.region ?? { left: 0, top: 0, width, height };
-  const x0 = Math.max(0, r.left | 0), y0 = Math.max(0, r.top | 0);
-  const x1 = Math.min(width, x0 + r.width), y1 = Math.min(height, y0 + r.height);
+  const x0 = Math.max(0, r.left | 0),
+    y0 = Math.max(0, r.top | 0);
+  const x1 = Math.min(width, x0 + r.width),
+    y1 = Math.min(height, y0 + r.height);
   const w = opts.weights;
-  let sr = 0, sg = 0, sb = 0, sw = 0;
+  let sr = 0,
+    sg = 0,
+    sb = 0,
+    sw = 0;
   const lut = SRGB8_TO_LINEAR;
   for (let y = y0; y < y1; y++) {
     let i = (y * width + x0) * ch;

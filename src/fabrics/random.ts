@@ -44,7 +44,6 @@ export function rand01(a: number, b: number, seed: number): number {
  * generator know the brightest yarn in advance and avoid clipping when it keeps colour exact.
  */
 export function randNormal(a: number, b: number, seed: number): number {
-  const s =
-    rand01(a, b, seed) + rand01(a, b, seed ^ 0x5bd1e995) + rand01(a, b, seed ^ 0x27d4eb2f) + rand01(a, b, seed ^ 0x165667b1);
+  const s = rand01(a, b, seed) + rand01(a, b, seed ^ 0x5bd1e995) + rand01(a, b, seed ^ 0x27d4eb2f) + rand01(a, b, seed ^ 0x165667b1);
   return (s - 2) * Math.sqrt(3);
 }

@@ -20,8 +20,10 @@ export interface AreaWeights {
 export function areaWeights(srcLen: number, dstLen: number): AreaWeights {
   if (dstLen > srcLen) throw new Error(`areaWeights: cannot upsample ${srcLen} → ${dstLen}`);
   const r = srcLen / dstLen;
-  const a = new Int32Array(srcLen), b = new Int32Array(srcLen);
-  const wa = new Float32Array(srcLen), wb = new Float32Array(srcLen);
+  const a = new Int32Array(srcLen),
+    b = new Int32Array(srcLen);
+  const wa = new Float32Array(srcLen),
+    wb = new Float32Array(srcLen);
   for (let s = 0; s < srcLen; s++) {
     const x0 = Math.floor(s / r);
     const boundary = (x0 + 1) * r; // end of pixel x0 in source units
@@ -40,14 +42,7 @@ export function areaWeights(srcLen: number, dstLen: number): AreaWeights {
 }
 
 /** Box-downsample or bilinear-upsample one axis of a periodic image, per axis as needed. */
-export function resamplePeriodic(
-  src: Float32Array,
-  sw: number,
-  sh: number,
-  ch: number,
-  dw: number,
-  dh: number,
-): Float32Array {
+export function resamplePeriodic(src: Float32Array, sw: number, sh: number, ch: number, dw: number, dh: number): Float32Array {
   const horiz = resampleRows(src, sw, sh, ch, dw);
   // Transpose-free vertical pass: treat columns through a strided helper.
   return resampleCols(horiz, dw, sh, ch, dh);
@@ -60,18 +55,23 @@ function resampleRows(src: Float32Array, sw: number, sh: number, ch: number, dw:
     const wt = areaWeights(sw, dw);
     const { a, wa, b, wb } = wt;
     for (let y = 0; y < sh; y++) {
-      const so = y * sw * ch, oo = y * dw * ch;
+      const so = y * sw * ch,
+        oo = y * dw * ch;
       if (ch === 3) {
         // The common case (RGB), unrolled: this loop is most of a swatch's downscale.
         for (let x = 0, s = so; x < sw; x++, s += 3) {
-          const r = src[s], g = src[s + 1], bl = src[s + 2];
-          const ia = oo + a[x] * 3, w1 = wa[x];
+          const r = src[s],
+            g = src[s + 1],
+            bl = src[s + 2];
+          const ia = oo + a[x] * 3,
+            w1 = wa[x];
           out[ia] += r * w1;
           out[ia + 1] += g * w1;
           out[ia + 2] += bl * w1;
           const xb = b[x];
           if (xb >= 0) {
-            const ib = oo + xb * 3, w2 = wb[x];
+            const ib = oo + xb * 3,
+              w2 = wb[x];
             out[ib] += r * w2;
             out[ib + 1] += g * w2;
             out[ib + 2] += bl * w2;
@@ -81,10 +81,12 @@ function resampleRows(src: Float32Array, sw: number, sh: number, ch: number, dw:
       }
       for (let x = 0; x < sw; x++) {
         const s = so + x * ch;
-        const ia = oo + a[x] * ch, w1 = wa[x];
+        const ia = oo + a[x] * ch,
+          w1 = wa[x];
         for (let k = 0; k < ch; k++) out[ia + k] += src[s + k] * w1;
         if (b[x] >= 0) {
-          const ib = oo + b[x] * ch, w2 = wb[x];
+          const ib = oo + b[x] * ch,
+            w2 = wb[x];
           for (let k = 0; k < ch; k++) out[ib + k] += src[s + k] * w2;
         }
       }
@@ -93,10 +95,13 @@ function resampleRows(src: Float32Array, sw: number, sh: number, ch: number, dw:
     const r = sw / dw;
     for (let x = 0; x < dw; x++) {
       const fx = (x + 0.5) * r - 0.5;
-      const x0 = Math.floor(fx), t = fx - x0;
-      const xa = ((x0 % sw) + sw) % sw, xb = (xa + 1) % sw;
+      const x0 = Math.floor(fx),
+        t = fx - x0;
+      const xa = ((x0 % sw) + sw) % sw,
+        xb = (xa + 1) % sw;
       for (let y = 0; y < sh; y++) {
-        const so = y * sw * ch, o = (y * dw + x) * ch;
+        const so = y * sw * ch,
+          o = (y * dw + x) * ch;
         for (let k = 0; k < ch; k++) out[o + k] = src[so + xa * ch + k] * (1 - t) + src[so + xb * ch + k] * t;
       }
     }
@@ -112,10 +117,12 @@ function resampleCols(src: Float32Array, w: number, sh: number, ch: number, dh: 
     const wt = areaWeights(sh, dh);
     for (let y = 0; y < sh; y++) {
       const so = y * row;
-      const oa = wt.a[y] * row, w1 = wt.wa[y];
+      const oa = wt.a[y] * row,
+        w1 = wt.wa[y];
       for (let k = 0; k < row; k++) out[oa + k] += src[so + k] * w1;
       if (wt.b[y] >= 0) {
-        const ob = wt.b[y] * row, w2 = wt.wb[y];
+        const ob = wt.b[y] * row,
+          w2 = wt.wb[y];
         for (let k = 0; k < row; k++) out[ob + k] += src[so + k] * w2;
       }
     }
@@ -123,9 +130,13 @@ function resampleCols(src: Float32Array, w: number, sh: number, ch: number, dh: 
     const r = sh / dh;
     for (let y = 0; y < dh; y++) {
       const fy = (y + 0.5) * r - 0.5;
-      const y0 = Math.floor(fy), t = fy - y0;
-      const ya = ((y0 % sh) + sh) % sh, yb = (ya + 1) % sh;
-      const oa = ya * row, ob = yb * row, o = y * row;
+      const y0 = Math.floor(fy),
+        t = fy - y0;
+      const ya = ((y0 % sh) + sh) % sh,
+        yb = (ya + 1) % sh;
+      const oa = ya * row,
+        ob = yb * row,
+        o = y * row;
       for (let k = 0; k < row; k++) out[o + k] = src[oa + k] * (1 - t) + src[ob + k] * t;
     }
   }
@@ -147,16 +158,10 @@ export function gaussianKernel(sigma: number): Float32Array {
 }
 
 /** Separable Gaussian blur with wrap-around (in place). `sigmaY` defaults to `sigmaX`. */
-export function blurPeriodic(
-  buf: Float32Array,
-  w: number,
-  h: number,
-  ch: number,
-  sigmaX: number,
-  sigmaY: number = sigmaX,
-): void {
+export function blurPeriodic(buf: Float32Array, w: number, h: number, ch: number, sigmaX: number, sigmaY: number = sigmaX): void {
   if (sigmaX > 0.05) {
-    const k = gaussianKernel(sigmaX), r = (k.length - 1) >> 1;
+    const k = gaussianKernel(sigmaX),
+      r = (k.length - 1) >> 1;
     const line = new Float32Array(w * ch);
     for (let y = 0; y < h; y++) {
       const o = y * w * ch;
@@ -175,7 +180,8 @@ export function blurPeriodic(
     }
   }
   if (sigmaY > 0.05) {
-    const k = gaussianKernel(sigmaY), r = (k.length - 1) >> 1;
+    const k = gaussianKernel(sigmaY),
+      r = (k.length - 1) >> 1;
     const row = w * ch;
     const copy = buf.slice();
     for (let y = 0; y < h; y++) {
@@ -184,7 +190,8 @@ export function blurPeriodic(
       for (let t = -r; t <= r; t++) {
         let yy = (y + t) % h;
         if (yy < 0) yy += h;
-        const so = yy * row, kv = k[t + r];
+        const so = yy * row,
+          kv = k[t + r];
         for (let i = 0; i < row; i++) buf[o + i] += copy[so + i] * kv;
       }
     }

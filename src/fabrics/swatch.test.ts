@@ -5,7 +5,8 @@ import { assessSwatchPhoto, generateFabricTexture, inspectSwatchPhoto, makeSwatc
 import { lumaOf, seamSteps, stepProfile } from './testing.ts';
 
 const PX_PER_MM = 8;
-const W = 1200, H = 900; // 150 × 112.5 mm of cloth
+const W = 1200,
+  H = 900; // 150 × 112.5 mm of cloth
 
 /**
  * A "phone photo" of cloth: the texture tiled over W×H at 8 px/mm, lit unevenly (a ramp of ±15 %
@@ -22,7 +23,9 @@ async function photograph(tex: FabricTexture, quality = 90): Promise<Buffer> {
       for (let c = 0; c < 3; c++) rgb[d + c] = linearToSrgb8(SRGB8_TO_LINEAR[tex.rgb[s + c]] * g);
     }
   }
-  return sharp(rgb, { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality }).toBuffer();
+  return sharp(rgb, { raw: { width: W, height: H, channels: 3 } })
+    .jpeg({ quality })
+    .toBuffer();
 }
 
 /** Mean linear luminance of a column band [x0, x1). */
@@ -36,7 +39,9 @@ function bandLuma(rgb: Uint8Array, w: number, h: number, x0: number, x1: number)
 /** Variance of the Laplacian of linear luminance over a column band: how crisp the weave is there. */
 function bandCrispness(rgb: Uint8Array, w: number, h: number, x0: number, x1: number): number {
   const l = lumaOf(rgb, w, h);
-  let s = 0, s2 = 0, n = 0;
+  let s = 0,
+    s2 = 0,
+    n = 0;
   for (let y = 1; y < h - 1; y++)
     for (let x = Math.max(1, x0); x < Math.min(w - 1, x1); x++) {
       const k = y * w + x;
@@ -57,9 +62,7 @@ function seamIsContinuous(rgb: Uint8Array, w: number, h: number, periodPx: { x: 
   const luma = lumaOf(rgb, w, h);
   return (['x', 'y'] as const).map((axis) => {
     const { seam, all, samePhase } = seamSteps(stepProfile(luma, w, h, axis), periodPx[axis]);
-    const ok =
-      seam <= all.mean + 4 * all.sd + 0.002 ||
-      (samePhase !== null && seam <= samePhase.mean + 4 * samePhase.sd + 0.15 * samePhase.mean + 0.002);
+    const ok = seam <= all.mean + 4 * all.sd + 0.002 || (samePhase !== null && seam <= samePhase.mean + 4 * samePhase.sd + 0.15 * samePhase.mean + 0.002);
     return { axis, ok, seam, interior: all.mean };
   });
 }
@@ -73,9 +76,13 @@ function seamIsContinuous(rgb: Uint8Array, w: number, h: number, periodPx: { x: 
  */
 function seamPeriodicity(rgb: Uint8Array, w: number, h: number, p: number, axis: 'x' | 'y'): { across: number; inside: number } {
   const l = lumaOf(rgb, w, h);
-  const n = axis === 'x' ? w : h, m = axis === 'x' ? h : w;
+  const n = axis === 'x' ? w : h,
+    m = axis === 'x' ? h : w;
   const at = (i: number, k: number) => (axis === 'x' ? l[k * w + i] : l[i * w + k]);
-  let across = 0, inside = 0, na = 0, ni = 0;
+  let across = 0,
+    inside = 0,
+    na = 0,
+    ni = 0;
   for (let i = 0; i < n; i++) {
     const j = (i - p + n) % n;
     let e = 0;
@@ -146,7 +153,8 @@ describe('makeSwatchTile on a photographed glen check', () => {
 
   it('does not smear the pattern: the blended border bands stay as crisp as the untouched centre (≥ 75 %)', () => {
     const { tile } = result;
-    const w = tile.width, band = Math.round(w * 0.1);
+    const w = tile.width,
+      band = Math.round(w * 0.1);
     const centre = bandCrispness(tile.rgb, w, tile.height, (w >> 1) - band, (w >> 1) + band);
     const edge = (bandCrispness(tile.rgb, w, tile.height, 0, band) + bandCrispness(tile.rgb, w, tile.height, w - band, w)) / 2;
     expect(edge / centre).toBeGreaterThan(0.75);
@@ -181,10 +189,7 @@ describe('makeSwatchTile on a plain (unpatterned) flannel', () => {
 describe('assessSwatchPhoto', () => {
   let photo: Buffer;
   beforeAll(async () => {
-    const cloth = generateFabricTexture(
-      { design: { weave: 'twill', pattern: 'glencheck', threadMm: 0.25, repeatMm: 20 }, hex: '#6B6F78' },
-      PX_PER_MM,
-    );
+    const cloth = generateFabricTexture({ design: { weave: 'twill', pattern: 'glencheck', threadMm: 0.25, repeatMm: 20 }, hex: '#6B6F78' }, PX_PER_MM);
     photo = await photograph(cloth);
   });
 

@@ -64,16 +64,14 @@ async function decode(image: Buffer, crop?: SwatchCrop): Promise<Decoded & { ful
     const side = Math.max(1, Math.floor(Math.min(fullWidth, fullHeight) * 0.8));
     c = { left: Math.floor((fullWidth - side) / 2), top: Math.floor((fullHeight - side) / 2), width: side, height: side };
   }
-  const left = Math.round(c.left), top = Math.round(c.top), width = Math.round(c.width), height = Math.round(c.height);
+  const left = Math.round(c.left),
+    top = Math.round(c.top),
+    width = Math.round(c.width),
+    height = Math.round(c.height);
   if (left < 0 || top < 0 || width < 8 || height < 8 || left + width > fullWidth || top + height > fullHeight) {
     throw new Error(`crop ${width}×${height}+${left}+${top} does not fit the ${fullWidth}×${fullHeight} photo`);
   }
-  const { data, info } = await oriented
-    .extract({ left, top, width, height })
-    .removeAlpha()
-    .toColourspace('srgb')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  const { data, info } = await oriented.extract({ left, top, width, height }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   return { rgb: data, width: info.width, height: info.height, channels: info.channels, fullWidth, fullHeight };
 }
 
@@ -89,11 +87,13 @@ export async function makeSwatchTile(image: Buffer, opts: SwatchTileOptions): Pr
   if (!(opts.widthMm > 0)) throw new Error(`widthMm must be positive, got ${opts.widthMm}`);
   const d = await decode(image, opts.crop);
   const ch = d.channels;
-  let w = d.width, h = d.height;
+  let w = d.width,
+    h = d.height;
   let lin = new Float32Array(w * h * 3);
   const src = new Uint8Array(d.rgb.buffer, d.rgb.byteOffset, d.rgb.length);
   const lut = SRGB8_TO_LINEAR;
-  const o1 = ch < 3 ? 0 : 1, o2 = ch < 3 ? 0 : 2;
+  const o1 = ch < 3 ? 0 : 1,
+    o2 = ch < 3 ? 0 : 2;
   for (let p = 0, s = 0, q = 0; p < w * h; p++, s += ch, q += 3) {
     lin[q] = lut[src[s]];
     lin[q + 1] = lut[src[s + o1]];
@@ -104,7 +104,8 @@ export async function makeSwatchTile(image: Buffer, opts: SwatchTileOptions): Pr
   const maxSide = opts.maxSide ?? 1024;
   if (Math.max(w, h) > maxSide) {
     const k = maxSide / Math.max(w, h);
-    const nw = Math.max(8, Math.round(w * k)), nh = Math.max(8, Math.round(h * k));
+    const nw = Math.max(8, Math.round(w * k)),
+      nh = Math.max(8, Math.round(h * k));
     lin = resamplePeriodic(lin, w, h, 3, nw, nh) as Float32Array<ArrayBuffer>;
     mmPerPx *= w / nw;
     w = nw;
@@ -123,7 +124,10 @@ export async function makeSwatchTile(image: Buffer, opts: SwatchTileOptions): Pr
   // tested for the other axis's repeat, so the tile holds whole repeats both ways.
   if (px > 1.5 * py && py > 0 && px > h / 2) py = repeatNearOf(profiles.y, px) || py;
   else if (py > 1.5 * px && px > 0 && py > w / 2) px = repeatNearOf(profiles.x, py) || px;
-  let tw = w, th = h, ox = 0, oy = 0;
+  let tw = w,
+    th = h,
+    ox = 0,
+    oy = 0;
   if (px > 0) {
     tw = Math.min(w, Math.round(Math.floor(w / px) * px));
     ox = Math.floor((w - tw) / 2);
@@ -146,7 +150,9 @@ export async function makeSwatchTile(image: Buffer, opts: SwatchTileOptions): Pr
   for (let k = 0; k < rgb.length; k++) rgb[k] = linearToSrgb8(tiled[k]);
   const meanLin = meanLinearRgb(rgb, tw, th);
   const lab = linearToLab(meanLin) as Lab;
-  const png = await sharp(rgb, { raw: { width: tw, height: th, channels: 3 } }).png().toBuffer();
+  const png = await sharp(rgb, { raw: { width: tw, height: th, channels: 3 } })
+    .png()
+    .toBuffer();
   return {
     tile: { rgb, width: tw, height: th, widthMm: tw * mmPerPx },
     meanHex: linearToHex(meanLin),
@@ -157,7 +163,9 @@ export async function makeSwatchTile(image: Buffer, opts: SwatchTileOptions): Pr
 }
 
 function meanOf(lin: Float32Array): [number, number, number] {
-  let r = 0, g = 0, b = 0;
+  let r = 0,
+    g = 0,
+    b = 0;
   for (let k = 0; k < lin.length; k += 3) {
     r += lin[k];
     g += lin[k + 1];
@@ -174,7 +182,8 @@ function meanOf(lin: Float32Array): [number, number, number] {
  */
 function rescaleMean(lin: Float32Array, target: [number, number, number]): void {
   for (let c = 0; c < 3; c++) {
-    let sum = 0, max = 0;
+    let sum = 0,
+      max = 0;
     for (let k = c; k < lin.length; k += 3) {
       sum += lin[k];
       if (lin[k] > max) max = lin[k];
@@ -201,8 +210,10 @@ function rescaleMean(lin: Float32Array, target: [number, number, number]): void 
  */
 function removeLighting(lin: Float32Array, w: number, h: number): void {
   const G = 32;
-  const gx = Math.min(G, w), gy = Math.min(G, h);
-  const grid = new Float64Array(gx * gy), cnt = new Float64Array(gx * gy);
+  const gx = Math.min(G, w),
+    gy = Math.min(G, h);
+  const grid = new Float64Array(gx * gy),
+    cnt = new Float64Array(gx * gy);
   for (let y = 0; y < h; y++) {
     const cy = Math.min(gy - 1, Math.floor((y * gy) / h));
     for (let x = 0; x < w; x++) {
@@ -232,7 +243,8 @@ function removeLighting(lin: Float32Array, w: number, h: number): void {
   if (!c) return;
   // Divide by the surface relative to its own mean, so overall exposure is kept.
   const rowGain = new Float32Array(w);
-  let meanLog = 0, nLog = 0;
+  let meanLog = 0,
+    nLog = 0;
   for (let cy = 0; cy < gy; cy++)
     for (let cx = 0; cx < gx; cx++) {
       const f = basis(((cx + 0.5) / gx) * 2 - 1, ((cy + 0.5) / gy) * 2 - 1);
@@ -298,16 +310,30 @@ function profilesFor(w: number, h: number) {
 /** Both axes' profiles of a linear RGB image (interleaved), in one pass over it. */
 export function axisProfiles(lin: Float32Array, w: number, h: number): { x: AxisProfiles; y: AxisProfiles } {
   const p = profilesFor(w, h);
-  const xl = p.x.luma, xr = p.x.rg, xb = p.x.yb;
+  const xl = p.x.luma,
+    xr = p.x.rg,
+    xb = p.x.yb;
   for (let y = 0; y < h; y++) {
-    let sl = 0, sr = 0, sb = 0;
+    let sl = 0,
+      sr = 0,
+      sb = 0;
     for (let x = 0, k = y * w * 3; x < w; x++, k += 3) {
-      const r = lin[k], g = lin[k + 1], b = lin[k + 2];
-      const l = 0.2126729 * r + 0.7151522 * g + 0.072175 * b, d = r - g, e = 0.5 * (r + g) - b;
-      xl[x] += l; xr[x] += d; xb[x] += e;
-      sl += l; sr += d; sb += e;
+      const r = lin[k],
+        g = lin[k + 1],
+        b = lin[k + 2];
+      const l = 0.2126729 * r + 0.7151522 * g + 0.072175 * b,
+        d = r - g,
+        e = 0.5 * (r + g) - b;
+      xl[x] += l;
+      xr[x] += d;
+      xb[x] += e;
+      sl += l;
+      sr += d;
+      sb += e;
     }
-    p.y.luma[y] = sl; p.y.rg[y] = sr; p.y.yb[y] = sb;
+    p.y.luma[y] = sl;
+    p.y.rg[y] = sr;
+    p.y.yb[y] = sb;
   }
   return p;
 }
@@ -316,16 +342,30 @@ export function axisProfiles(lin: Float32Array, w: number, h: number): { x: Axis
 export function axisProfilesSrgb8(rgb: Uint8Array, w: number, h: number): { x: AxisProfiles; y: AxisProfiles } {
   const p = profilesFor(w, h);
   const lut = SRGB8_TO_LINEAR;
-  const xl = p.x.luma, xr = p.x.rg, xb = p.x.yb;
+  const xl = p.x.luma,
+    xr = p.x.rg,
+    xb = p.x.yb;
   for (let y = 0; y < h; y++) {
-    let sl = 0, sr = 0, sb = 0;
+    let sl = 0,
+      sr = 0,
+      sb = 0;
     for (let x = 0, k = y * w * 3; x < w; x++, k += 3) {
-      const r = lut[rgb[k]], g = lut[rgb[k + 1]], b = lut[rgb[k + 2]];
-      const l = 0.2126729 * r + 0.7151522 * g + 0.072175 * b, d = r - g, e = 0.5 * (r + g) - b;
-      xl[x] += l; xr[x] += d; xb[x] += e;
-      sl += l; sr += d; sb += e;
+      const r = lut[rgb[k]],
+        g = lut[rgb[k + 1]],
+        b = lut[rgb[k + 2]];
+      const l = 0.2126729 * r + 0.7151522 * g + 0.072175 * b,
+        d = r - g,
+        e = 0.5 * (r + g) - b;
+      xl[x] += l;
+      xr[x] += d;
+      xb[x] += e;
+      sl += l;
+      sr += d;
+      sb += e;
     }
-    p.y.luma[y] = sl; p.y.rg[y] = sr; p.y.yb[y] = sb;
+    p.y.luma[y] = sl;
+    p.y.rg[y] = sr;
+    p.y.yb[y] = sb;
   }
   return p;
 }
@@ -347,8 +387,12 @@ export function periodOf(p: AxisProfiles): number {
   const n = prof.length;
   const luma = profilePeriod(prof, 6, Math.floor(n / 2));
   const sd = (p: Float64Array) => {
-    let m = 0, m2 = 0;
-    for (const v of p) { m += v; m2 += v * v; }
+    let m = 0,
+      m2 = 0;
+    for (const v of p) {
+      m += v;
+      m2 += v * v;
+    }
     return Math.sqrt(Math.max(0, m2 / p.length - (m / p.length) ** 2));
   };
   const chroma = sd(rg) >= sd(yb) ? rg : yb;
@@ -370,17 +414,27 @@ export function repeatNearOf(axis: AxisProfiles, lag: number): number {
   const profs = [Float64Array.from(axis.luma), Float64Array.from(axis.rg), Float64Array.from(axis.yb)];
   for (const p of profs) {
     // Less the straight-line trend: what is left of the light across the cloth is not pattern.
-    let si = 0, sv = 0, sii = 0, siv = 0;
+    let si = 0,
+      sv = 0,
+      sii = 0,
+      siv = 0;
     for (let i = 0; i < n; i++) {
-      si += i; sv += p[i]; sii += i * i; siv += i * p[i];
+      si += i;
+      sv += p[i];
+      sii += i * i;
+      siv += i * p[i];
     }
-    const slope = (n * siv - si * sv) / (n * sii - si * si), icpt = (sv - slope * si) / n;
+    const slope = (n * siv - si * sv) / (n * sii - si * si),
+      icpt = (sv - slope * si) / n;
     for (let i = 0; i < n; i++) p[i] -= icpt + slope * i;
   }
   // The other axis's repeat, give or take the 3 % the two axes' scales may differ by.
-  let best = -1, bestLag = 0;
+  let best = -1,
+    bestLag = 0;
   for (let lg = Math.floor(L * 0.97); lg <= Math.ceil(L * 1.03) && lg < n - n / 3; lg++) {
-    let s = 0, e1 = 0, e2 = 0;
+    let s = 0,
+      e1 = 0,
+      e2 = 0;
     for (const p of profs)
       for (let i = 0; i + lg < n; i++) {
         s += p[i] * p[i + lg];
@@ -416,7 +470,9 @@ export function profilePeriod(profile: ArrayLike<number>, minLag: number, maxLag
   if (v0 <= 1e-12 * n) return 0;
   const ac = new Float64Array(hi + 2);
   for (let lag = Math.max(1, lo - 1); lag <= hi + 1; lag++) {
-    let s = 0, e1 = 0, e2 = 0;
+    let s = 0,
+      e1 = 0,
+      e2 = 0;
     for (let i = 0; i + lag < n; i++) {
       s += p[i] * p[i + lag];
       e1 += p[i] * p[i];
@@ -428,7 +484,9 @@ export function profilePeriod(profile: ArrayLike<number>, minLag: number, maxLag
   for (let lag = lo; lag <= hi; lag++) if (ac[lag] > 0.5 && (!best || ac[lag] > ac[best])) best = lag;
   if (!best) return 0;
   const refine = (l: number) => {
-    const a = ac[l - 1], b = ac[l], c = ac[l + 1];
+    const a = ac[l - 1],
+      b = ac[l],
+      c = ac[l + 1];
     const den = a - 2 * b + c;
     return l + (den < 0 ? (0.5 * (a - c)) / den : 0);
   };
@@ -460,14 +518,17 @@ export function profilePeriod(profile: ArrayLike<number>, minLag: number, maxLag
  */
 /** Correlation (0..1) of the tile's luminance with itself rolled by (dx, dy), on every 3rd px. */
 function copyCorrelation(src: Float32Array, w: number, h: number, dx: number, dy: number): number {
-  let m = 0, n = 0;
+  let m = 0,
+    n = 0;
   for (let y = 0; y < h; y += 3) for (let x = 0; x < w; x += 3, n++) m += src[(y * w + x) * 3 + 1];
   m /= n;
-  let s = 0, e = 0;
+  let s = 0,
+    e = 0;
   for (let y = 0; y < h; y += 3) {
     const y2 = (y + dy) % h;
     for (let x = 0; x < w; x += 3) {
-      const p = src[(y * w + x) * 3 + 1] - m, q = src[(y2 * w + ((x + dx) % w)) * 3 + 1] - m;
+      const p = src[(y * w + x) * 3 + 1] - m,
+        q = src[(y2 * w + ((x + dx) % w)) * 3 + 1] - m;
       s += p * q;
       e += p * p;
     }
@@ -479,26 +540,36 @@ function crossBlend(src: Float32Array, w: number, h: number, shiftX: number, shi
   const out = new Float32Array(src.length);
   const mean = meanOf(src);
   const band = (n: number) => Math.max(2, Math.round(n * 0.22));
-  const bx = band(w), by = band(h);
+  const bx = band(w),
+    by = band(h);
   const ramp = (i: number, n: number, b: number) => {
     const d = Math.min(i + 0.5, n - i - 0.5) / b;
     const t = d >= 1 ? 1 : d;
     return t * t * (3 - 2 * t);
   };
-  const wx = new Float32Array(w), wy = new Float32Array(h);
+  const wx = new Float32Array(w),
+    wy = new Float32Array(h);
   for (let x = 0; x < w; x++) wx[x] = ramp(x, w, bx);
   for (let y = 0; y < h; y++) wy[y] = ramp(y, h, by);
-  const rhoX = copyCorrelation(src, w, h, shiftX, 0), rhoY = copyCorrelation(src, w, h, 0, shiftY);
-  const rhoXY = copyCorrelation(src, w, h, shiftX, shiftY), rhoAnti = copyCorrelation(src, w, h, shiftX, h - shiftY);
+  const rhoX = copyCorrelation(src, w, h, shiftX, 0),
+    rhoY = copyCorrelation(src, w, h, 0, shiftY);
+  const rhoXY = copyCorrelation(src, w, h, shiftX, shiftY),
+    rhoAnti = copyCorrelation(src, w, h, shiftX, h - shiftY);
   for (let y = 0; y < h; y++) {
     const y2 = (y + shiftY) % h;
     for (let x = 0; x < w; x++) {
       const x2 = (x + shiftX) % w;
-      const a = wx[x] * wy[y], b = (1 - wx[x]) * wy[y], c = wx[x] * (1 - wy[y]), d = (1 - wx[x]) * (1 - wy[y]);
+      const a = wx[x] * wy[y],
+        b = (1 - wx[x]) * wy[y],
+        c = wx[x] * (1 - wy[y]),
+        d = (1 - wx[x]) * (1 - wy[y]);
       // Copies: 0 as is, 1 rolled in x, 2 in y, 3 in both; pairs differ by those rolls.
       const spread = a * a + b * b + c * c + d * d + 2 * (a * b * rhoX + a * c * rhoY + a * d * rhoXY + b * c * rhoAnti + b * d * rhoY + c * d * rhoX);
       const norm = 1 / Math.sqrt(Math.max(1e-6, spread));
-      const k0 = (y * w + x) * 3, k1 = (y * w + x2) * 3, k2 = (y2 * w + x) * 3, k3 = (y2 * w + x2) * 3;
+      const k0 = (y * w + x) * 3,
+        k1 = (y * w + x2) * 3,
+        k2 = (y2 * w + x) * 3,
+        k3 = (y2 * w + x2) * 3;
       for (let ch = 0; ch < 3; ch++) {
         const m = mean[ch];
         const v = m + (a * (src[k0 + ch] - m) + b * (src[k1 + ch] - m) + c * (src[k2 + ch] - m) + d * (src[k3 + ch] - m)) * norm;
@@ -553,11 +624,14 @@ export async function inspectSwatchPhoto(image: Buffer, opts: SwatchAssessOption
     .raw()
     .toBuffer({ resolveWithObject: true });
   const { width, height } = await orientedSize(image);
-  const w = info.width, h = info.height, ch = info.channels;
+  const w = info.width,
+    h = info.height,
+    ch = info.channels;
   // Contrast-normalise first (1st–99th percentile → 0..255): a dark navy worsted in focus has far
   // less raw Laplacian energy than a camel one out of focus; focus is about edges, not exposure.
   const hist = new Uint32Array(256);
-  let bright = 0, clipped = 0;
+  let bright = 0,
+    clipped = 0;
   for (let p = 0; p < w * h; p++) {
     const v = data[p * ch];
     hist[v]++;
@@ -570,7 +644,9 @@ export async function inspectSwatchPhoto(image: Buffer, opts: SwatchAssessOption
     return 255;
   };
   const gain = 255 / Math.max(8, pct(0.99) - pct(0.01));
-  let sum = 0, sum2 = 0, n = 0;
+  let sum = 0,
+    sum2 = 0,
+    n = 0;
   for (let y = 1; y < h - 1; y++) {
     for (let x = 1; x < w - 1; x++) {
       const k = (y * w + x) * ch;

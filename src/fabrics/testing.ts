@@ -20,8 +20,7 @@ export function stepProfile(luma: Float64Array, w: number, h: number, axis: 'x' 
   const n = axis === 'x' ? w : h;
   const out = new Float64Array(n);
   if (axis === 'x') {
-    for (let y = 0; y < h; y++)
-      for (let x = 0; x < w; x++) out[x] += Math.abs(luma[y * w + x] - luma[y * w + ((x - 1 + w) % w)]);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[x] += Math.abs(luma[y * w + x] - luma[y * w + ((x - 1 + w) % w)]);
     for (let x = 0; x < w; x++) out[x] /= h;
   } else {
     for (let y = 0; y < h; y++) {
@@ -68,8 +67,7 @@ export function seamSteps(steps: Float64Array, periodPx: number): { seam: number
 /** Mean over rows of each column (axis 'x') or over columns of each row (axis 'y'). */
 export function meanProfile(luma: Float64Array, w: number, h: number, axis: 'x' | 'y'): Float64Array {
   const out = new Float64Array(axis === 'x' ? w : h);
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) out[axis === 'x' ? x : y] += luma[y * w + x];
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[axis === 'x' ? x : y] += luma[y * w + x];
   const k = axis === 'x' ? h : w;
   for (let i = 0; i < out.length; i++) out[i] /= k;
   return out;
@@ -78,7 +76,8 @@ export function meanProfile(luma: Float64Array, w: number, h: number, axis: 'x' 
 /** Power of a periodic 1-D signal at integer frequency m (cycles per signal length). */
 export function powerAt(signal: ArrayLike<number>, m: number): number {
   const n = signal.length;
-  let re = 0, im = 0;
+  let re = 0,
+    im = 0;
   for (let x = 0; x < n; x++) {
     const a = (2 * Math.PI * m * x) / n;
     re += signal[x] * Math.cos(a);

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FabricSpec, PatternKind, WeaveKind } from '../engines/types.ts';
 import { deltaE2000, hexToLab, meanLab } from './color.ts';
-import {
-  createTextureCache,
-  generateFabricTexture,
-  profilePeriod,
-  textureKey,
-  textureLinear,
-  textureLuma,
-  type FabricTexture,
-} from './index.ts';
+import { createTextureCache, generateFabricTexture, profilePeriod, textureKey, textureLinear, textureLuma, type FabricTexture } from './index.ts';
 import { resamplePeriodic } from './resample.ts';
 import { lumaOf, meanProfile, powerAt, repeatProfile, seamSteps, stepProfile } from './testing.ts';
 
@@ -54,7 +46,9 @@ function expectSeamless(tex: FabricTexture, label: string): void {
       seam <= all.mean + 4 * all.sd + 0.002 ||
       (samePhase !== null && seam <= samePhase.mean + 4 * samePhase.sd + 0.15 * samePhase.mean + 0.002) ||
       (samePhase === null && seam <= 1.05 * all.max + 0.002);
-    expect(ok, `${label} seam ${axis}: ${seam.toFixed(4)} vs interior mean ${all.mean.toFixed(4)} sd ${all.sd.toFixed(4)} max ${all.max.toFixed(4)}`).toBe(true);
+    expect(ok, `${label} seam ${axis}: ${seam.toFixed(4)} vs interior mean ${all.mean.toFixed(4)} sd ${all.sd.toFixed(4)} max ${all.max.toFixed(4)}`).toBe(
+      true,
+    );
   }
 }
 
@@ -170,7 +164,8 @@ describe('filtering', () => {
     const s = spec('twill', 'solid', '#8A8D91');
     const contrast = (tex: FabricTexture) => {
       const l = textureLuma(tex);
-      let m = 0, v = 0;
+      let m = 0,
+        v = 0;
       for (const x of l) m += x;
       m /= l.length;
       for (const x of l) v += (x - m) ** 2;

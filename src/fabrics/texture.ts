@@ -18,17 +18,7 @@
  */
 import { ByteCache } from '../cache.ts';
 import type { FabricSpec, SwatchTile } from '../engines/types.ts';
-import {
-  type Lab,
-  type Rgb,
-  hexToLinear,
-  linearToHex,
-  linearToLab,
-  linearToSrgb8,
-  luminance,
-  meanLinearRgb,
-  SRGB8_TO_LINEAR,
-} from './color.ts';
+import { type Lab, type Rgb, hexToLinear, linearToHex, linearToLab, linearToSrgb8, luminance, meanLinearRgb, SRGB8_TO_LINEAR } from './color.ts';
 import { ACCENT, CLASS_COUNT, GROUND, TONE, planPattern, resolveFabric, type ResolvedFabric } from './pattern.ts';
 import { fnv1a, fnv1aBytes, rand01, randNormal } from './random.ts';
 import { areaWeights, blurPeriodic, resamplePeriodic } from './resample.ts';
@@ -115,7 +105,10 @@ function weaveTexture(fab: ResolvedFabric, pxPerMm: number, key: string, seed: n
   const yBase = plan.weftRepeat ? lcm(plan.weftRepeat, weave.picks) : weave.picks;
   const ax = planAxis(xBase, t, pxPerMm, minTileMm);
   const ay = planAxis(yBase, t, pxPerMm, minTileMm);
-  const Nx = ax.threads, Ny = ay.threads, W = ax.px, H = ay.px;
+  const Nx = ax.threads,
+    Ny = ay.threads,
+    W = ax.px,
+    H = ay.px;
 
   // Samples per thread per axis: ≥ 2 per output pixel (each sample is already the area average of
   // the yarn model over itself), the whole crossing as one sample when a thread is well under a pixel.
@@ -123,7 +116,8 @@ function weaveTexture(fab: ResolvedFabric, pxPerMm: number, key: string, seed: n
   let S = threadPx <= 0.6 ? 1 : Math.ceil(2 * threadPx);
   const budget = Math.floor(Math.sqrt(MAX_SAMPLES / (Nx * Ny)));
   S = Math.max(Math.ceil(threadPx), Math.min(S, budget), 1);
-  const SW = Nx * S, SH = Ny * S;
+  const SW = Nx * S,
+    SH = Ny * S;
 
   const light = { sheen: fab.sheen, nap: fab.nap };
   const table = weaveShadeTable(weave, S, light);
@@ -151,13 +145,17 @@ function weaveTexture(fab: ResolvedFabric, pxPerMm: number, key: string, seed: n
   const cnt = new Float64Array(CLASS_COUNT);
   const max = new Float64Array(CLASS_COUNT);
 
-  const warpAcc = plan.warpAccent, weftAcc = plan.weftAccent;
-  const wr = plan.warpRepeat, fr = plan.weftRepeat;
+  const warpAcc = plan.warpAccent,
+    weftAcc = plan.weftAccent;
+  const wr = plan.warpRepeat,
+    fr = plan.weftRepeat;
   const check = plan.check;
   const accSeed = seed ^ 0x2545f491;
   const crossSeed = seed ^ 0x68e31da4;
   const fibreSeed = seed ^ 0x1b873593;
-  const up = weave.up, we = weave.ends, wp = weave.picks;
+  const up = weave.up,
+    we = weave.ends,
+    wp = weave.picks;
 
   for (let j = 0; j < Ny; j++) {
     const jw = j % wp;
@@ -188,7 +186,8 @@ function weaveTexture(fab: ResolvedFabric, pxPerMm: number, key: string, seed: n
       const srcW = forced ? S : tableW;
       const srcX = forced ? 0 : (i % we) * S;
       const srcY = forced ? 0 : jw * S;
-      let s0 = 0, m0 = 0;
+      let s0 = 0,
+        m0 = 0;
       for (let sv = 0; sv < S; sv++) {
         const row = (j * S + sv) * SW + i * S;
         const tr = (srcY + sv) * srcW + srcX;
@@ -209,7 +208,8 @@ function weaveTexture(fab: ResolvedFabric, pxPerMm: number, key: string, seed: n
 
   // Per class: linear target × (B + A·shade) has mean exactly the target and never exceeds CEILING.
   const target: Rgb[] = fab.colors.map((h) => (h ? hexToLinear(h) : [0, 0, 0]) as Rgb);
-  const A = new Float64Array(CLASS_COUNT), B = new Float64Array(CLASS_COUNT);
+  const A = new Float64Array(CLASS_COUNT),
+    B = new Float64Array(CLASS_COUNT);
   for (let c = 0; c < CLASS_COUNT; c++) {
     if (cnt[c] === 0) continue;
     const m = sum[c] / cnt[c];
@@ -221,13 +221,13 @@ function weaveTexture(fab: ResolvedFabric, pxPerMm: number, key: string, seed: n
     A[c] = a / m;
     B[c] = 1 - a;
   }
-  const tr = new Float64Array(CLASS_COUNT), tg = new Float64Array(CLASS_COUNT), tb = new Float64Array(CLASS_COUNT);
+  const tr = new Float64Array(CLASS_COUNT),
+    tg = new Float64Array(CLASS_COUNT),
+    tb = new Float64Array(CLASS_COUNT);
   for (let c = 0; c < CLASS_COUNT; c++) [tr[c], tg[c], tb[c]] = target[c];
 
   const NC = opts.groundCoverage ? 4 : 3;
-  const out = opts.filter === 'point'
-    ? pointSample(shade, cls, SW, SH, W, H, NC, A, B, tr, tg, tb)
-    : boxFilter(shade, cls, SW, SH, W, H, NC, A, B, tr, tg, tb);
+  const out = opts.filter === 'point' ? pointSample(shade, cls, SW, SH, W, H, NC, A, B, tr, tg, tb) : boxFilter(shade, cls, SW, SH, W, H, NC, A, B, tr, tg, tb);
 
   // Chalk: the stripe yarn's fibres are brushed into the ground, so the stripe (only) is softened.
   if (fab.pattern === 'chalkstripe' && plan.warpAccent && threadPx > 0.35) {
@@ -293,7 +293,8 @@ function boxFilter(
   tg: Float64Array,
   tb: Float64Array,
 ): Float32Array {
-  const wx = areaWeights(SW, W), wy = areaWeights(SH, H);
+  const wx = areaWeights(SW, W),
+    wy = areaWeights(SH, H);
   const out = new Float32Array(W * H * NC);
   const rowAcc = new Float32Array(W * NC);
   const rowLen = W * NC;
@@ -303,25 +304,31 @@ function boxFilter(
     for (let x = 0; x < SW; x++) {
       const c = cls[base + x];
       const g = B[c] + A[c] * shade[base + x];
-      const r = tr[c] * g, gg = tg[c] * g, b = tb[c] * g;
-      const ia = wx.a[x] * NC, w1 = wx.wa[x];
+      const r = tr[c] * g,
+        gg = tg[c] * g,
+        b = tb[c] * g;
+      const ia = wx.a[x] * NC,
+        w1 = wx.wa[x];
       rowAcc[ia] += r * w1;
       rowAcc[ia + 1] += gg * w1;
       rowAcc[ia + 2] += b * w1;
       if (NC === 4 && c === GROUND) rowAcc[ia + 3] += w1;
       const xb = wx.b[x];
       if (xb >= 0) {
-        const ib = xb * NC, w2 = wx.wb[x];
+        const ib = xb * NC,
+          w2 = wx.wb[x];
         rowAcc[ib] += r * w2;
         rowAcc[ib + 1] += gg * w2;
         rowAcc[ib + 2] += b * w2;
         if (NC === 4 && c === GROUND) rowAcc[ib + 3] += w2;
       }
     }
-    const oa = wy.a[y] * rowLen, v1 = wy.wa[y];
+    const oa = wy.a[y] * rowLen,
+      v1 = wy.wa[y];
     for (let k = 0; k < rowLen; k++) out[oa + k] += rowAcc[k] * v1;
     if (wy.b[y] >= 0) {
-      const ob = wy.b[y] * rowLen, v2 = wy.wb[y];
+      const ob = wy.b[y] * rowLen,
+        v2 = wy.wb[y];
       for (let k = 0; k < rowLen; k++) out[ob + k] += rowAcc[k] * v2;
     }
   }
@@ -347,7 +354,8 @@ function pointSample(
     const sy = Math.min(SH - 1, Math.floor(((y + 0.5) * SH) / H));
     for (let x = 0; x < W; x++) {
       const sx = Math.min(SW - 1, Math.floor(((x + 0.5) * SW) / W));
-      const k = sy * SW + sx, c = cls[k];
+      const k = sy * SW + sx,
+        c = cls[k];
       const g = B[c] + A[c] * shade[k];
       const o = (y * W + x) * NC;
       out[o] = tr[c] * g;
@@ -446,7 +454,8 @@ function makeCloud(Nx: number, Ny: number, t: number, amp: number, seed: number)
   const grid = new Float32Array(gx * gy);
   for (let y = 0; y < gy; y++) for (let x = 0; x < gx; x++) grid[y * gx + x] = amp * randNormal(x, y, seed ^ 0x3c6ef372);
   // Per end: lattice cell and eased fraction.
-  const xi = new Int32Array(Nx), xf = new Float32Array(Nx);
+  const xi = new Int32Array(Nx),
+    xf = new Float32Array(Nx);
   for (let i = 0; i < Nx; i++) {
     const p = ((i + 0.5) / Nx) * gx;
     const i0 = Math.floor(p);
@@ -454,7 +463,8 @@ function makeCloud(Nx: number, Ny: number, t: number, amp: number, seed: number)
     xi[i] = i0 % gx;
     xf[i] = f * f * (3 - 2 * f);
   }
-  const rowA = new Float32Array(gx), rowB = new Float32Array(gx);
+  const rowA = new Float32Array(gx),
+    rowB = new Float32Array(gx);
   let cachedRow = -1;
   return {
     /** Prepare the lattice rows for pick j; returns the eased vertical fraction. */
@@ -462,7 +472,8 @@ function makeCloud(Nx: number, Ny: number, t: number, amp: number, seed: number)
       const p = ((j + 0.5) / Ny) * gy;
       const j0 = Math.floor(p);
       const f = p - j0;
-      const ja = j0 % gy, jb = (j0 + 1) % gy;
+      const ja = j0 % gy,
+        jb = (j0 + 1) % gy;
       if (cachedRow !== ja) {
         for (let x = 0; x < gx; x++) {
           rowA[x] = grid[ja * gx + x];
@@ -473,7 +484,9 @@ function makeCloud(Nx: number, Ny: number, t: number, amp: number, seed: number)
       return f * f * (3 - 2 * f);
     },
     at(i: number, fy: number): number {
-      const a = xi[i], b = (a + 1) % gx, fx = xf[i];
+      const a = xi[i],
+        b = (a + 1) % gx,
+        fx = xf[i];
       const top = rowA[a] + (rowA[b] - rowA[a]) * fx;
       const bot = rowB[a] + (rowB[b] - rowB[a]) * fx;
       return Math.exp(top + (bot - top) * fy);

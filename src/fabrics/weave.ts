@@ -42,7 +42,7 @@ export const HERRINGBONE_STRIPE_MM = 6;
 export function weaveMatrix(kind: WeaveKind, threadMm: number): WeaveMatrix {
   switch (kind) {
     case 'plain':
-      return fromFn(kind, 2, 2, (i, j) => (i + j) & 1 ? 0 : 1);
+      return fromFn(kind, 2, 2, (i, j) => ((i + j) & 1 ? 0 : 1));
     case 'twill':
     case 'flannel': // flannel is a 2/2 twill whose character comes from mélange yarn and raised nap
       return fromFn(kind, 4, 4, twillUp);
@@ -55,7 +55,7 @@ export function weaveMatrix(kind: WeaveKind, threadMm: number): WeaveMatrix {
     }
     case 'hopsack':
       // 2/2 basket: pairs of ends and picks interlace as one.
-      return fromFn(kind, 4, 4, (i, j) => ((i >> 1) + (j >> 1)) & 1 ? 0 : 1);
+      return fromFn(kind, 4, 4, (i, j) => (((i >> 1) + (j >> 1)) & 1 ? 0 : 1));
     case 'sharkskin': {
       // 2/2 twill woven with alternating light and dark yarns in warp and weft (1-and-1): the
       // visible yarn at each crossing decides the tone, giving sharkskin's stepped two-tone texture.

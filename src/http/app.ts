@@ -127,8 +127,7 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   await app.register(rateLimit, {
     max: config.http.rateLimitMax,
     timeWindow: config.http.rateLimitWindowMs,
-    errorResponseBuilder: (_req, ctx) =>
-      new AppError(429, 'rate_limited', `Too many requests; try again in ${Math.ceil(ctx.ttl / 1000)} s`),
+    errorResponseBuilder: (_req, ctx) => new AppError(429, 'rate_limited', `Too many requests; try again in ${Math.ceil(ctx.ttl / 1000)} s`),
   });
   await app.register(multipart, {
     limits: { fileSize: config.uploads.maxBytes, files: 1, fields: 10, fieldSize: 10_000 },
@@ -149,7 +148,12 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
       return reply
         .status(507)
         .header('retry-after', '300')
-        .send({ error: { code: 'storage_full', message: 'The server has run out of space to store images; nothing was saved. Please tell the administrator and try again later' } });
+        .send({
+          error: {
+            code: 'storage_full',
+            message: 'The server has run out of space to store images; nothing was saved. Please tell the administrator and try again later',
+          },
+        });
     }
     if (isDatabaseUnavailable(error)) {
       // A stalled, restarting or saturated database: say so at once and when to come back, rather
@@ -182,9 +186,7 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
             : error.message;
     return reply.status(status).send({ error: { code: code ? code.replace(/^FST_ERR_/, '').toLowerCase() : 'bad_request', message } });
   });
-  app.setNotFoundHandler((req, reply) =>
-    reply.status(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` } }),
-  );
+  app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` } }));
 
   await app.register(adminRoutes);
   await app.register(healthRoutes);

@@ -22,7 +22,7 @@ export async function installContract(app: FastifyInstance, options: { version: 
         version: options.version,
         description:
           'The virtual stylist\'s HTTP API. Errors always look like {"error": {"code", "message"}}; `message` is a sentence for a person. ' +
-          'The console\'s routes (/api/admin) need a session cookie from POST /api/admin/login.',
+          "The console's routes (/api/admin) need a session cookie from POST /api/admin/login.",
       },
       tags: [
         { name: 'catalog', description: 'fabric families, colours and cuts' },

@@ -16,8 +16,7 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what: string, id: string, details?: unknown) =>
-  new AppError(404, 'not_found', `Unknown ${what} "${id}"`, details);
+export const notFound = (what: string, id: string, details?: unknown) => new AppError(404, 'not_found', `Unknown ${what} "${id}"`, details);
 
 export const unprocessable = (message: string, details?: unknown) => new AppError(422, 'validation_failed', message, details);
 
@@ -32,7 +31,8 @@ export function requestErrorOf(error: unknown): AppError | undefined {
   const sqlState = databaseErrorCode(error);
   if (!sqlState) return undefined;
   // 22021: a NUL byte or invalid UTF-8; 22P05: a character the database encoding cannot hold.
-  if (sqlState === '22021' || sqlState === '22P05') return new AppError(400, 'invalid_text', 'The request holds a character that cannot be stored (such as \\u0000)');
+  if (sqlState === '22021' || sqlState === '22P05')
+    return new AppError(400, 'invalid_text', 'The request holds a character that cannot be stored (such as \\u0000)');
   // Class 22, "data exception": out-of-range numbers, malformed dates or ids, over-long values.
   if (sqlState.startsWith('22')) return new AppError(422, 'invalid_value', 'A value in the request is malformed or out of range');
   // 54000 "program limit exceeded": e.g. a value too long to index.

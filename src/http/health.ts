@@ -9,17 +9,17 @@ import { PROJECT_ROOT } from '../runtime.ts';
 export const VERSION = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms).unref()),
-  ]);
+  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms).unref())]);
 }
 
 export async function healthRoutes(base: FastifyInstance) {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const rt = app.runtime;
   const liveness = async () => ({ status: 'ok' as const });
-  const live = { config: { rateLimit: false }, schema: { tags: ['operations'], summary: 'Liveness: the process answers', response: { 200: livenessAnswer, ...errorResponses } } };
+  const live = {
+    config: { rateLimit: false },
+    schema: { tags: ['operations'], summary: 'Liveness: the process answers', response: { 200: livenessAnswer, ...errorResponses } },
+  };
   app.get('/healthz', live, liveness);
   // The replaced system's name for the same thing.
   app.get('/health', { ...live, schema: { ...live.schema, tags: ['operations', 'legacy'] } }, liveness);
@@ -31,10 +31,7 @@ export async function healthRoutes(base: FastifyInstance) {
   };
   app.get('/readyz', { config: { rateLimit: false }, schema: ready }, async (req, reply) => {
     const checks: Record<string, string> = {};
-    const results = await Promise.allSettled([
-      withTimeout(pingDb(rt.db), 3000, 'the database'),
-      withTimeout(rt.storage.check(), 3000, 'the storage'),
-    ]);
+    const results = await Promise.allSettled([withTimeout(pingDb(rt.db), 3000, 'the database'), withTimeout(rt.storage.check(), 3000, 'the storage')]);
     const names = ['database', 'storage'];
     results.forEach((r, i) => {
       // Public: the reason (addresses, paths) goes to the log and the admin health, never here.

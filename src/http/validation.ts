@@ -58,7 +58,12 @@ export function refuseNulCharacters(parts: Record<string, unknown>): void {
     const path = findNulCharacter(value);
     if (!path) continue;
     // A wildcard route's parameter is named '*' by Fastify: to a person it is the path.
-    const field = path.length ? path.map((p) => (p === '*' ? 'path' : p)).join('.').replace(/\u0000/g, '\\u0000') : where;
+    const field = path.length
+      ? path
+          .map((p) => (p === '*' ? 'path' : p))
+          .join('.')
+          .replace(/\u0000/g, '\\u0000')
+      : where;
     throw new AppError(400, 'nul_character', `${field}: contains a NUL character (\\u0000), which no text here may hold`, { field, in: where });
   }
 }

@@ -78,10 +78,15 @@ export function createRenderTask(rt: Runtime, currentWorkerId: () => string): Ta
       if (!done) {
         // Canceled, or finished by a newer attempt meanwhile: these keys are this attempt's alone.
         await Promise.all(keys.map((k) => rt.storage.delete(k).catch(() => undefined)));
-        log.warn({ renderAttempt: attempt }, 'render canceled or taken over by another attempt while running; this attempt\'s output discarded');
+        log.warn({ renderAttempt: attempt }, "render canceled or taken over by another attempt while running; this attempt's output discarded");
         return;
       }
-      renderFinished(render.engine, images.map((i) => i.size), durationMs, 'succeeded');
+      renderFinished(
+        render.engine,
+        images.map((i) => i.size),
+        durationMs,
+        'succeeded',
+      );
       await publishRenderEvent(rt.pool, { id: render.id, status: 'succeeded', progress: 1 });
       log.info({ durationMs, timings: result.timings }, 'render succeeded');
     } catch (error) {
@@ -93,7 +98,7 @@ export function createRenderTask(rt: Runtime, currentWorkerId: () => string): Ta
       await Promise.all(keys.map((k) => rt.storage.delete(k).catch(() => undefined)));
       const current = await markAttemptFailed(rt.db, render.id, attempt, final ? message.replace(/; it will be retried.*$/, '') : message, final);
       if (!current) {
-        log.warn({ renderAttempt: attempt }, 'render taken over by another attempt; this attempt\'s failure is not recorded');
+        log.warn({ renderAttempt: attempt }, "render taken over by another attempt; this attempt's failure is not recorded");
         return;
       }
       await publishRenderEvent(rt.pool, { id: render.id, status: final ? 'failed' : 'queued', progress: 0, error: message });

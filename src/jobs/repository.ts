@@ -12,17 +12,28 @@ export async function addJob<K extends TaskName>(db: Db, task: K, payload: Graph
 
 /** Worker processes (the workers table): registration, heartbeats, and who is taken for dead. */
 export async function registerWorker(db: Db, worker: { id: string; hostname: string; pid: number; engines: string[] }): Promise<void> {
-  await db.insertInto('workers').values({ ...worker, job_worker_ids: [] }).execute();
+  await db
+    .insertInto('workers')
+    .values({ ...worker, job_worker_ids: [] })
+    .execute();
 }
 
 /** graphile-worker's own ids for this process's runners, so another process can unlock them. */
 export async function saveWorkerJobIds(db: Db, id: string, jobWorkerIds: string[]): Promise<void> {
-  await db.updateTable('workers').set({ job_worker_ids: jobWorkerIds, last_heartbeat_at: sql`now()` as never }).where('id', '=', id).execute();
+  await db
+    .updateTable('workers')
+    .set({ job_worker_ids: jobWorkerIds, last_heartbeat_at: sql`now()` as never })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** A beat; a worker wrongly given up for dead comes back to life with it. */
 export async function beatWorker(db: Db, id: string): Promise<void> {
-  await db.updateTable('workers').set({ last_heartbeat_at: sql`now()` as never, stopped_at: null }).where('id', '=', id).execute();
+  await db
+    .updateTable('workers')
+    .set({ last_heartbeat_at: sql`now()` as never, stopped_at: null })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Marks stopped every other worker silent for longer than deadAfterMs; returns them with their runners' ids. */
@@ -38,7 +49,11 @@ export function markSilentWorkersDead(db: Db, exceptId: string, deadAfterMs: num
 }
 
 export async function markWorkerStopped(db: Db, id: string): Promise<void> {
-  await db.updateTable('workers').set({ stopped_at: sql`now()` as never }).where('id', '=', id).execute();
+  await db
+    .updateTable('workers')
+    .set({ stopped_at: sql`now()` as never })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Whether the database answers at all (a reconnecting worker's probe). */

@@ -43,37 +43,46 @@ export async function legacyRoutes(base: FastifyInstance) {
   app.addHook('onRequest', async function legacyGate(req, reply) {
     if (req.routeOptions.url !== '/catalog') await gate.call(this, req, reply, () => undefined);
   });
-  if (open) rt.logger.warn('LEGACY_API=open: the replaced front end\'s API (/generate, /jobs, /upload-swatch) answers without a session');
-  else rt.logger.info('LEGACY_API=session: the replaced front end\'s API (/generate, /jobs, /upload-swatch) needs a signed-in account');
+  if (open) rt.logger.warn("LEGACY_API=open: the replaced front end's API (/generate, /jobs, /upload-swatch) answers without a session");
+  else rt.logger.info("LEGACY_API=session: the replaced front end's API (/generate, /jobs, /upload-swatch) needs a signed-in account");
 
   const activeFamilies = rt.catalog.value('active-families', () => listActiveFamiliesWithColors(rt.db));
-  app.get('/catalog', { schema: { tags, summary: 'The catalogue in the replaced system\'s shape', response: { 200: legacyCatalog, ...errorResponses } } }, async (req) => {
-    const families = await activeFamilies();
-    // Procedural colours' cards are drawn once and stored. Through our /files route a card missing
-    // yet is drawn when first asked for (no CPU spent on cards nobody looks at); from a public
-    // bucket it must exist before its URL is handed out.
-    if (!filesServedByUs(rt)) await swatchCards(rt).ensure(families.flatMap(({ family, colors }) => colors.map((color) => ({ family, color }))));
-    return {
-      families: families.map(({ family, colors }) => ({
-        family_id: family.slug,
-        display_name: family.name,
-        status: 'active' as const,
-        sort: family.sort,
-        colors: colors.map((c) => ({
-          color_id: c.legacy_id,
-          name: c.name,
-          hex: c.hex,
-          swatch_url: absolute(req, rt.storage.url(catalogSwatchKey(family, c))),
+  app.get(
+    '/catalog',
+    { schema: { tags, summary: "The catalogue in the replaced system's shape", response: { 200: legacyCatalog, ...errorResponses } } },
+    async (req) => {
+      const families = await activeFamilies();
+      // Procedural colours' cards are drawn once and stored. Through our /files route a card missing
+      // yet is drawn when first asked for (no CPU spent on cards nobody looks at); from a public
+      // bucket it must exist before its URL is handed out.
+      if (!filesServedByUs(rt)) await swatchCards(rt).ensure(families.flatMap(({ family, colors }) => colors.map((color) => ({ family, color }))));
+      return {
+        families: families.map(({ family, colors }) => ({
+          family_id: family.slug,
+          display_name: family.name,
+          status: 'active' as const,
+          sort: family.sort,
+          colors: colors.map((c) => ({
+            color_id: c.legacy_id,
+            name: c.name,
+            hex: c.hex,
+            swatch_url: absolute(req, rt.storage.url(catalogSwatchKey(family, c))),
+          })),
         })),
-      })),
-    };
-  });
+      };
+    },
+  );
 
   app.post(
     '/generate',
     {
       config: { rateLimit: { max: rt.config.http.rateLimitRendersMax, timeWindow: rt.config.http.rateLimitWindowMs } },
-      schema: { tags, summary: 'Order the renders of a job (recto, cruzado); poll /jobs/{id}', body: generateBody, response: { 201: generateAnswer, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Order the renders of a job (recto, cruzado); poll /jobs/{id}',
+        body: generateBody,
+        response: { 201: generateAnswer, ...errorResponses },
+      },
     },
     async (req, reply) => {
       const body = req.body;
@@ -82,15 +91,18 @@ export async function legacyRoutes(base: FastifyInstance) {
       if (body.swatch_url) {
         const swatch = await resolveSwatchUrl(rt, body.swatch_url, { host: req.host }, { colorId: body.color_id });
         if (!swatch) {
-          throw new AppError(422, 'unknown_swatch', 'swatch_url must be a URL this server handed out: a colour\'s swatch_url from /catalog or one returned by /upload-swatch', {
-            field: 'swatch_url',
-          });
+          throw new AppError(
+            422,
+            'unknown_swatch',
+            "swatch_url must be a URL this server handed out: a colour's swatch_url from /catalog or one returned by /upload-swatch",
+            {
+              field: 'swatch_url',
+            },
+          );
         }
         // A photographed cloth is rendered as itself: the selected colour is not part of it.
         order =
-          swatch.kind === 'upload'
-            ? { family: named.family, swatchUploadId: swatch.upload.id }
-            : { family: swatch.family.slug, color: swatch.color.slug };
+          swatch.kind === 'upload' ? { family: named.family, swatchUploadId: swatch.upload.id } : { family: swatch.family.slug, color: swatch.color.slug };
       }
       const result = await orderRenders(rt, {
         ...order,
@@ -112,39 +124,48 @@ export async function legacyRoutes(base: FastifyInstance) {
     },
   );
 
-  app.get('/jobs/:id', { schema: { tags, summary: "A job's status and its images", params: legacyJobParams, response: { 200: legacyJob, ...errorResponses } } }, async (req) => {
-    const id = req.params.id;
-    const found = z.uuid().safeParse(id).success ? await findBatch(rt.db, id) : undefined;
-    if (!found) throw notFound('job', id);
-    const views = await listRenderViews(rt.db, found.renderIds);
-    const renders = found.renderIds.map((rid) => views.find((v) => v.id === rid)!);
-    const status = legacyStatus(renders);
-    const images = renders
-      .filter((r) => r.status === 'succeeded')
-      .flatMap((r) => {
-        const full = r.images.find((i) => i.size === 'full' && i.format === 'jpeg');
-        return full
-          ? [{ cut: r.cut_legacy_id ?? r.cut_slug, url: absolute(req, rt.storage.url(full.key)), width: full.width, height: full.height, watermark: true }]
-          : [];
-      });
-    const finished = renders.every((r) => r.finished_at) ? Math.max(...renders.map((r) => r.finished_at!.getTime())) : null;
-    const failed = renders.find((r) => r.status === 'failed' || r.status === 'canceled');
-    return {
-      request_id: found.batch.id,
-      status,
-      images,
-      result_urls: images.map((i) => i.url),
-      duration_ms: status === 'completed' && finished ? Math.max(0, finished - found.batch.created_at.getTime()) : null,
-      meta: {
-        family_id: renders[0]?.family_slug,
-        color_id: renders[0]?.color_legacy_id ?? null,
-        engine: renders[0]?.engine,
-        ...(failed ? { error: failed.error ?? (failed.status === 'canceled' ? 'The render was canceled' : 'The render failed') } : {}),
-      },
-    };
-  });
+  app.get(
+    '/jobs/:id',
+    { schema: { tags, summary: "A job's status and its images", params: legacyJobParams, response: { 200: legacyJob, ...errorResponses } } },
+    async (req) => {
+      const id = req.params.id;
+      const found = z.uuid().safeParse(id).success ? await findBatch(rt.db, id) : undefined;
+      if (!found) throw notFound('job', id);
+      const views = await listRenderViews(rt.db, found.renderIds);
+      const renders = found.renderIds.map((rid) => views.find((v) => v.id === rid)!);
+      const status = legacyStatus(renders);
+      const images = renders
+        .filter((r) => r.status === 'succeeded')
+        .flatMap((r) => {
+          const full = r.images.find((i) => i.size === 'full' && i.format === 'jpeg');
+          return full
+            ? [{ cut: r.cut_legacy_id ?? r.cut_slug, url: absolute(req, rt.storage.url(full.key)), width: full.width, height: full.height, watermark: true }]
+            : [];
+        });
+      const finished = renders.every((r) => r.finished_at) ? Math.max(...renders.map((r) => r.finished_at!.getTime())) : null;
+      const failed = renders.find((r) => r.status === 'failed' || r.status === 'canceled');
+      return {
+        request_id: found.batch.id,
+        status,
+        images,
+        result_urls: images.map((i) => i.url),
+        duration_ms: status === 'completed' && finished ? Math.max(0, finished - found.batch.created_at.getTime()) : null,
+        meta: {
+          family_id: renders[0]?.family_slug,
+          color_id: renders[0]?.color_legacy_id ?? null,
+          engine: renders[0]?.engine,
+          ...(failed ? { error: failed.error ?? (failed.status === 'canceled' ? 'The render was canceled' : 'The render failed') } : {}),
+        },
+      };
+    },
+  );
 
-  const uploadSchema = { tags, summary: 'Upload a photographed cloth; generate takes its swatch_url', multipart: legacyUploadForm, response: { 200: legacyUploadAnswer, ...errorResponses } };
+  const uploadSchema = {
+    tags,
+    summary: 'Upload a photographed cloth; generate takes its swatch_url',
+    multipart: legacyUploadForm,
+    response: { 200: legacyUploadAnswer, ...errorResponses },
+  };
   app.post('/upload-swatch', { schema: uploadSchema }, async (req, reply) => {
     const file = await readUploadedFile(req, 'file', rt.config.uploads.maxBytes);
     const upload = await storeSwatchUpload(rt, file.data, file.filename);
@@ -177,4 +198,3 @@ export async function legacyRoutes(base: FastifyInstance) {
     },
   });
 }
-

@@ -25,7 +25,13 @@ export async function lookRoutes(base: FastifyInstance, options: LookRoutesOptio
   const defaultExpiryDays = options.defaultExpiryDays ?? configured ?? DEFAULT_LOOK_EXPIRY_DAYS;
   const signedIn = requireSession(base, SIGNED_IN);
 
-  const listSchema = { tags: ['looks'], security, summary: 'The house’s looks, newest first', querystring: lookListQuery, response: { 200: lookList, ...errorResponses } };
+  const listSchema = {
+    tags: ['looks'],
+    security,
+    summary: 'The house’s looks, newest first',
+    querystring: lookListQuery,
+    response: { 200: lookList, ...errorResponses },
+  };
   app.get('/api/looks', { schema: listSchema, onRequest: signedIn }, async (req, reply) => {
     reply.header('cache-control', 'private, no-store');
     const looks = await listLooks(rt.db, { clientId: req.query.clientId, limit: req.query.limit });
@@ -43,7 +49,13 @@ export async function lookRoutes(base: FastifyInstance, options: LookRoutesOptio
     };
   });
 
-  const createSchema = { tags: ['looks'], security, summary: 'Save finished renders as a look for a client', body: lookCreate, response: { 201: savedLook, ...errorResponses } };
+  const createSchema = {
+    tags: ['looks'],
+    security,
+    summary: 'Save finished renders as a look for a client',
+    body: lookCreate,
+    response: { 201: savedLook, ...errorResponses },
+  };
   app.post('/api/looks', { schema: createSchema, onRequest: signedIn }, async (req, reply) => {
     const { look, renderIds } = await createLook(rt, req.account!, req.body, defaultExpiryDays);
     return reply.status(201).send({
@@ -58,7 +70,12 @@ export async function lookRoutes(base: FastifyInstance, options: LookRoutesOptio
     });
   });
 
-  const readSchema = { tags: ['looks'], summary: 'A look by its share token (410 once expired)', params: lookParams, response: { 200: look, ...errorResponses } };
+  const readSchema = {
+    tags: ['looks'],
+    summary: 'A look by its share token (410 once expired)',
+    params: lookParams,
+    response: { 200: look, ...errorResponses },
+  };
   app.get('/api/looks/:token', { schema: readSchema }, async (req, reply) => {
     const { look, renders } = await readLook(rt, req.params.token);
     // A private page for one client: never cached by shared caches, never indexed.

@@ -34,21 +34,20 @@ export async function createLook(rt: Runtime, account: Account, input: NewLook, 
   const found = await findRenderStatuses(rt.db, renderIds);
   // A studio render shows a client's own photo: only its photo's owner (or an admin) may share it.
   const studioOwners = await findStudioRenderOwners(rt.db, renderIds);
-  const status = new Map(
-    found.filter((r) => account.role === 'admin' || (studioOwners.get(r.id) ?? account.id) === account.id).map((r) => [r.id, r.status]),
-  );
+  const status = new Map(found.filter((r) => account.role === 'admin' || (studioOwners.get(r.id) ?? account.id) === account.id).map((r) => [r.id, r.status]));
   const unknown = renderIds.filter((id) => !status.has(id));
   if (unknown.length) {
-    throw new AppError(422, 'unknown_render', `Unknown render${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, { field: 'renderIds', renderIds: unknown });
+    throw new AppError(422, 'unknown_render', `Unknown render${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, {
+      field: 'renderIds',
+      renderIds: unknown,
+    });
   }
   const unfinished = renderIds.filter((id) => status.get(id) !== 'succeeded');
   if (unfinished.length) {
-    throw new AppError(
-      422,
-      'render_not_ready',
-      `Only finished renders can be saved in a look; not finished: ${unfinished.join(', ')}`,
-      { field: 'renderIds', renderIds: unfinished },
-    );
+    throw new AppError(422, 'render_not_ready', `Only finished renders can be saved in a look; not finished: ${unfinished.join(', ')}`, {
+      field: 'renderIds',
+      renderIds: unfinished,
+    });
   }
   const existing = input.clientId ? await findClient(rt.db, input.clientId) : undefined;
   if (input.clientId && !existing) throw new AppError(422, 'unknown_client', `clientId: unknown client "${input.clientId}"`, { field: 'clientId' });
@@ -91,7 +90,12 @@ export async function readLook(rt: Runtime, token: string, now = new Date()) {
     if (!view) return [];
     // A photographed cloth is not the family it was ordered with: never show that family's name.
     const family = view.swatch_upload_id ? 'Photographed cloth' : (label?.family_name ?? view.family_slug);
-    return [{ ...toApiRender(rt, view), labels: { family, color: view.swatch_upload_id ? null : (label?.color_name ?? null), cut: label?.cut_name ?? view.cut_slug } }];
+    return [
+      {
+        ...toApiRender(rt, view),
+        labels: { family, color: view.swatch_upload_id ? null : (label?.color_name ?? null), cut: label?.cut_name ?? view.cut_slug },
+      },
+    ];
   });
   return { look, renders };
 }

@@ -124,7 +124,12 @@ function packageVersion(): string {
 }
 
 /** Writes the archive to `outFile` (via a temp name: a failed backup leaves no archive behind). */
-export async function createBackup(config: Config, logger: Logger, outFile: string, atelier: { version: string; commit?: string } = { version: packageVersion() }): Promise<BackupManifest> {
+export async function createBackup(
+  config: Config,
+  logger: Logger,
+  outFile: string,
+  atelier: { version: string; commit?: string } = { version: packageVersion() },
+): Promise<BackupManifest> {
   const staging = await mkdtemp(path.join(os.tmpdir(), 'atelier-backup-'));
   const partial = `${outFile}.partial`;
   try {
@@ -184,7 +189,9 @@ export async function createBackup(config: Config, logger: Logger, outFile: stri
       await storage.close?.();
     }
     if (problems.length) {
-      throw new BackupError(`${problems.length} stored file(s) could not be backed up, so there is no backup: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? '; …' : ''}`);
+      throw new BackupError(
+        `${problems.length} stored file(s) could not be backed up, so there is no backup: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? '; …' : ''}`,
+      );
     }
 
     const manifest: BackupManifest = {
@@ -301,7 +308,9 @@ export async function restoreBackup(config: Config, logger: Logger, archive: str
       const current = new Set(await appliedMigrations(database.pool));
       const newer = manifest.database.migrations.filter((m) => !current.has(m));
       if (newer.length) {
-        throw new BackupError(`The backup comes from a newer Atelier (migrations ${newer.join(', ')} are unknown here); restore it with version ${manifest.atelier.version} or later`);
+        throw new BackupError(
+          `The backup comes from a newer Atelier (migrations ${newer.join(', ')} are unknown here); restore it with version ${manifest.atelier.version} or later`,
+        );
       }
       const tables = manifest.database.tables.filter((t) => t.name !== 'schema_migrations');
       const occupied: string[] = [];
@@ -323,7 +332,10 @@ export async function restoreBackup(config: Config, logger: Logger, archive: str
       let requeuedRenders = 0;
       try {
         await begin(client);
-        for (const name of await loadOrder(client, tables.map((t) => t.name))) {
+        for (const name of await loadOrder(
+          client,
+          tables.map((t) => t.name),
+        )) {
           const t = tables.find((x) => x.name === name)!;
           if (t.rows === 0) continue;
           await pipeline(createReadStream(path.join(dir, 'db', `${name}.copy`)), copyTableIn(client, name, t.columns));

@@ -17,7 +17,14 @@ const corsQuery = z.object({
     }),
 });
 
-const CORS_HEADERS = ['access-control-allow-origin', 'access-control-allow-credentials', 'access-control-allow-methods', 'access-control-allow-headers', 'access-control-expose-headers', 'vary'];
+const CORS_HEADERS = [
+  'access-control-allow-origin',
+  'access-control-allow-credentials',
+  'access-control-allow-methods',
+  'access-control-allow-headers',
+  'access-control-expose-headers',
+  'vary',
+];
 
 function pickCorsHeaders(headers: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(CORS_HEADERS.filter((h) => headers[h] !== undefined).map((h) => [h, String(headers[h])]));
@@ -38,13 +45,21 @@ export async function diagnosticsRoutes(base: FastifyInstance) {
     return { config: sanitizedConfig(rt.config) };
   });
 
-  const corsSchema = { ...doc('What CORS and the console answer an Origin (audited)'), querystring: corsQuery, response: { 200: corsDebugAnswer, ...errorResponses } };
+  const corsSchema = {
+    ...doc('What CORS and the console answer an Origin (audited)'),
+    querystring: corsQuery,
+    response: { 200: corsDebugAnswer, ...errorResponses },
+  };
   app.get('/api/admin/cors-debug', { config: { access: ADMINS }, schema: corsSchema }, async (req) => {
     const { origin } = req.query;
     await recordAudit(rt.db, actorOf(req), { action: 'diagnostics.cors_checked', entity: 'system', after: { origin } });
     // Ask the real server rather than re-deriving its rules: a preflight and a simple request from that Origin.
     const [preflight, simple] = await Promise.all([
-      app.inject({ method: 'OPTIONS', url: '/api/catalog', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } }),
+      app.inject({
+        method: 'OPTIONS',
+        url: '/api/catalog',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      }),
       app.inject({ method: 'GET', url: '/version', headers: { origin } }),
     ]);
     const apiAllowed = simple.headers['access-control-allow-origin'] === origin || simple.headers['access-control-allow-origin'] === '*';
@@ -66,7 +81,9 @@ export async function diagnosticsRoutes(base: FastifyInstance) {
       console: {
         // The console's state-changing requests check Origin themselves (CSRF); '*' never admits one.
         stateChangingAllowed: consoleAllowed,
-        reason: consoleAllowed ? 'the server itself, PUBLIC_BASE_URL or listed in CORS_ORIGINS' : 'not this server, PUBLIC_BASE_URL or an origin listed in CORS_ORIGINS',
+        reason: consoleAllowed
+          ? 'the server itself, PUBLIC_BASE_URL or listed in CORS_ORIGINS'
+          : 'not this server, PUBLIC_BASE_URL or an origin listed in CORS_ORIGINS',
       },
     };
   });

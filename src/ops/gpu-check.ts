@@ -29,7 +29,7 @@ export async function gpuCheck(config: Config, print: (line: string) => void = c
     lines.push(line);
     print(line);
   };
-  if (!config.comfyui) throw new Error('gpu-check: give the ComfyUI server\'s URL (atelier gpu-check http://gpu-1:8188) or set COMFYUI_URLS');
+  if (!config.comfyui) throw new Error("gpu-check: give the ComfyUI server's URL (atelier gpu-check http://gpu-1:8188) or set COMFYUI_URLS");
   const comfy: ComfyuiConfig = { ...config.comfyui, urls: [config.comfyui.urls[0]!], serverTries: 1 };
   let ok = true;
   const client = new ComfyClient(comfy.urls[0]!, { timeouts: comfy.timeouts, retries: comfy.retries, backoffMs: comfy.backoffMs });
@@ -39,7 +39,9 @@ export async function gpuCheck(config: Config, print: (line: string) => void = c
     const stats = await client.systemStats();
     const device = stats.devices[0];
     const gb = (b?: number) => (b === undefined ? '?' : `${(b / 1024 ** 3).toFixed(1)} GB`);
-    say(`  version ${String(stats.system.comfyui_version ?? '?')}, python ${String(stats.system.python_version ?? '?')}, pytorch ${String(stats.system.pytorch_version ?? '?')}`);
+    say(
+      `  version ${String(stats.system.comfyui_version ?? '?')}, python ${String(stats.system.python_version ?? '?')}, pytorch ${String(stats.system.pytorch_version ?? '?')}`,
+    );
     say(`  device ${device ? `${device.name} (${device.type}), VRAM ${gb(device.vram_free)} free of ${gb(device.vram_total)}` : 'none reported'}`);
   } catch (error) {
     say(`  FAILED: ${(error as Error).message}`);

@@ -205,7 +205,12 @@ export function installHttpMetrics(app: FastifyInstance, options: MetricsSources
   });
   app.addHook('onError', async (req, reply, error) => {
     const status = (error as { statusCode?: number; status?: number }).statusCode ?? (error as { status?: number }).status ?? reply.statusCode;
-    if (status >= 400 && status < 500 && req.isMultipart()) uploadRejected(String((error as { code?: string }).code ?? 'bad_request').toLowerCase().replace(/^fst_err_/, ''));
+    if (status >= 400 && status < 500 && req.isMultipart())
+      uploadRejected(
+        String((error as { code?: string }).code ?? 'bad_request')
+          .toLowerCase()
+          .replace(/^fst_err_/, ''),
+      );
   });
   const metricsSchema = {
     tags: ['operations'],
@@ -228,7 +233,9 @@ export function installHttpMetrics(app: FastifyInstance, options: MetricsSources
  * A worker process has no HTTP server of its own: this one answers GET /metrics and GET /healthz
  * (and nothing else) on WORKER_METRICS_PORT.
  */
-export async function startMetricsServer(options: MetricsSources & { port: number; host: string; token?: string }): Promise<{ port: number; close(): Promise<void> }> {
+export async function startMetricsServer(
+  options: MetricsSources & { port: number; host: string; token?: string },
+): Promise<{ port: number; close(): Promise<void> }> {
   const own = createSourceRegistry(options);
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -238,13 +245,15 @@ export async function startMetricsServer(options: MetricsSources & { port: numbe
       return;
     }
     if (req.method !== 'GET' || path !== '/metrics') {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'not_found', message: 'Only GET /metrics and /healthz are served here' } }));
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { code: 'not_found', message: 'Only GET /metrics and /healthz are served here' } }));
       return;
     }
     if (options.token && !bearerMatches(req.headers.authorization, options.token)) {
-      res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="metrics"' }).end(
-        JSON.stringify({ error: { code: 'unauthenticated', message: 'Send the metrics token as "Authorization: Bearer <METRICS_TOKEN>"' } }),
-      );
+      res
+        .writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="metrics"' })
+        .end(JSON.stringify({ error: { code: 'unauthenticated', message: 'Send the metrics token as "Authorization: Bearer <METRICS_TOKEN>"' } }));
       return;
     }
     scrape(own).then(

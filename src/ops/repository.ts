@@ -220,7 +220,13 @@ export type RenderRetentionRule = 'failed_renders' | 'orphan_renders' | 'unused_
  * - orphan_renders: waiting or running for more than `days` with no queue job behind them (nothing will finish them);
  * - unused_renders: finished, and nobody asked for them for `days`.
  */
-export async function findRetiredRenders(db: Db, rule: RenderRetentionRule, days: number, lookIdsGoing: string[], excludedRenders: string[]): Promise<string[]> {
+export async function findRetiredRenders(
+  db: Db,
+  rule: RenderRetentionRule,
+  days: number,
+  lookIdsGoing: string[],
+  excludedRenders: string[],
+): Promise<string[]> {
   const condition = {
     failed_renders: sql`r.status IN ('failed', 'canceled') AND coalesce(r.finished_at, r.created_at) < now() - make_interval(days => ${days})`,
     orphan_renders: sql`r.status IN ('queued', 'running') AND r.created_at < now() - make_interval(days => ${days})
@@ -229,12 +235,18 @@ export async function findRetiredRenders(db: Db, rule: RenderRetentionRule, days
     unused_renders: sql`r.status = 'succeeded' AND ${lastUsed} < now() - make_interval(days => ${days})`,
   }[rule];
   const { rows } = await sql<{ id: string }>`
-    SELECT r.id FROM renders r WHERE ${condition} AND ${notInKeptLook(lookIdsGoing)} AND NOT (r.id = ANY(${excludedRenders}::uuid[])) ORDER BY r.created_at`.execute(db);
+    SELECT r.id FROM renders r WHERE ${condition} AND ${notInKeptLook(lookIdsGoing)} AND NOT (r.id = ANY(${excludedRenders}::uuid[])) ORDER BY r.created_at`.execute(
+    db,
+  );
   return rows.map((x) => x.id);
 }
 
 /** Every render not excluded, least recently used first, with its images' keys and whether retention may remove it. */
-export async function listRendersByLastUse(db: Db, lookIdsGoing: string[], excludedRenders: string[]): Promise<Array<{ id: string; keys: string[]; removable: boolean }>> {
+export async function listRendersByLastUse(
+  db: Db,
+  lookIdsGoing: string[],
+  excludedRenders: string[],
+): Promise<Array<{ id: string; keys: string[]; removable: boolean }>> {
   const { rows } = await sql<{ id: string; keys: string[]; removable: boolean }>`
     SELECT r.id,
            coalesce((SELECT array_agg(img->>'key') FROM jsonb_array_elements(r.images) img), '{}') AS keys,
@@ -282,5 +294,11 @@ export async function queueFigures(pool: Queryable, deadAfterMs: number): Promis
     [deadAfterMs / 1000],
   );
   const r = rows[0]!;
-  return { queued: Number(r.queued), running: Number(r.running), retrying: Number(r.retrying), oldestQueuedSeconds: Math.max(0, r.oldest ?? 0), workersAlive: Number(r.alive) };
+  return {
+    queued: Number(r.queued),
+    running: Number(r.running),
+    retrying: Number(r.retrying),
+    oldestQueuedSeconds: Math.max(0, r.oldest ?? 0),
+    workersAlive: Number(r.alive),
+  };
 }

@@ -44,7 +44,15 @@ export interface RetentionDeps {
   logger: Logger;
 }
 
-export type RuleName = 'expired_looks' | 'failed_renders' | 'orphan_renders' | 'unused_renders' | 'renders_budget' | 'studio_photos' | 'swatch_uploads' | 'files';
+export type RuleName =
+  | 'expired_looks'
+  | 'failed_renders'
+  | 'orphan_renders'
+  | 'unused_renders'
+  | 'renders_budget'
+  | 'studio_photos'
+  | 'swatch_uploads'
+  | 'files';
 
 export interface RuleResult {
   rule: RuleName;
@@ -94,7 +102,13 @@ export async function runRetention(deps: RetentionDeps, options: { dryRun: boole
   };
 
   // Looks whose link expired more than N days ago (their renders stay; later rules decide about them).
-  await rule('expired_looks', `RETENTION_EXPIRED_LOOKS_DAYS=${r.expiredLooksDays}`, r.expiredLooksDays, () => findExpiredLooks(db, r.expiredLooksDays), (ids) => deleteLooks(db, ids));
+  await rule(
+    'expired_looks',
+    `RETENTION_EXPIRED_LOOKS_DAYS=${r.expiredLooksDays}`,
+    r.expiredLooksDays,
+    () => findExpiredLooks(db, r.expiredLooksDays),
+    (ids) => deleteLooks(db, ids),
+  );
   // Looks removed in a dry run still hold their renders; a real run has deleted them by now.
   const keptLooks = (ids: string[]) => (dryRun ? ids : []);
   const lookIdsGone = report.rules[0]!.items;
@@ -111,11 +125,17 @@ export async function runRetention(deps: RetentionDeps, options: { dryRun: boole
     // Finished renders no look shows and nobody ordered for N days (renders are a cache: off by default).
     ['unused_renders', `RETENTION_UNUSED_RENDERS_DAYS=${r.unusedRendersDays}`, r.unusedRendersDays],
   ] as const) {
-    const ids = await rule(name, setting, value, async () => {
-      const found = await findRetiredRenders(db, name, value, keptLooks(lookIdsGone), excluded.renders);
-      await renderFiles(found);
-      return found;
-    }, removeRenders);
+    const ids = await rule(
+      name,
+      setting,
+      value,
+      async () => {
+        const found = await findRetiredRenders(db, name, value, keptLooks(lookIdsGone), excluded.renders);
+        await renderFiles(found);
+        return found;
+      },
+      removeRenders,
+    );
     excluded.renders.push(...ids);
   }
 
@@ -123,43 +143,61 @@ export async function runRetention(deps: RetentionDeps, options: { dryRun: boole
   // RETENTION_RENDERS_MAX_BYTES, the least recently used finished render no (kept) look shows goes.
   // Looks' renders count towards the total but are never removed; renders in flight are left alone.
   let budgetFreed = 0;
-  const overBudget = await rule('renders_budget', `RETENTION_RENDERS_MAX_BYTES=${r.rendersMaxBytes}`, r.rendersMaxBytes, async () => {
-    const sizes = new Map((await listStoredObjects(config.storage)).map((o) => [o.key, o.size]));
-    const rows = await listRendersByLastUse(db, keptLooks(lookIdsGone), excluded.renders);
-    const bytesOf = (keys: string[]) => keys.reduce((n, k) => n + (sizes.get(k) ?? 0), 0);
-    let total = rows.reduce((n, row) => n + bytesOf(row.keys), 0);
-    const found: string[] = [];
-    for (const row of rows) {
-      if (total <= r.rendersMaxBytes) break;
-      if (!row.removable) continue;
-      found.push(row.id);
-      total -= bytesOf(row.keys);
-      budgetFreed += bytesOf(row.keys);
-    }
-    await renderFiles(found);
-    return found;
-  }, removeRenders);
+  const overBudget = await rule(
+    'renders_budget',
+    `RETENTION_RENDERS_MAX_BYTES=${r.rendersMaxBytes}`,
+    r.rendersMaxBytes,
+    async () => {
+      const sizes = new Map((await listStoredObjects(config.storage)).map((o) => [o.key, o.size]));
+      const rows = await listRendersByLastUse(db, keptLooks(lookIdsGone), excluded.renders);
+      const bytesOf = (keys: string[]) => keys.reduce((n, k) => n + (sizes.get(k) ?? 0), 0);
+      let total = rows.reduce((n, row) => n + bytesOf(row.keys), 0);
+      const found: string[] = [];
+      for (const row of rows) {
+        if (total <= r.rendersMaxBytes) break;
+        if (!row.removable) continue;
+        found.push(row.id);
+        total -= bytesOf(row.keys);
+        budgetFreed += bytesOf(row.keys);
+      }
+      await renderFiles(found);
+      return found;
+    },
+    removeRenders,
+  );
   excluded.renders.push(...overBudget);
   if (r.rendersMaxBytes > 0) report.rules.at(-1)!.bytes = budgetFreed;
 
   if (r.studioPhotosDays > 0 && !(await studioTableUsable(db))) {
     report.rules.push({ rule: 'studio_photos', setting: `STUDIO_RETENTION_DAYS=${r.studioPhotosDays}`, status: 'not_applicable', removed: 0, items: [] });
   } else {
-    excluded.studio = await rule('studio_photos', `STUDIO_RETENTION_DAYS=${r.studioPhotosDays}`, r.studioPhotosDays, async () => {
-      const ids = await findExpiredStudioPhotos(db, r.studioPhotosDays);
-      for (const key of await listStudioPhotoFiles(db, ids)) filesOfRemovedRows.add(key);
-      return ids;
-    }, async (ids) => {
-      await db.transaction().execute((trx) => deleteStudioPhotos(trx, ids));
-    });
+    excluded.studio = await rule(
+      'studio_photos',
+      `STUDIO_RETENTION_DAYS=${r.studioPhotosDays}`,
+      r.studioPhotosDays,
+      async () => {
+        const ids = await findExpiredStudioPhotos(db, r.studioPhotosDays);
+        for (const key of await listStudioPhotoFiles(db, ids)) filesOfRemovedRows.add(key);
+        return ids;
+      },
+      async (ids) => {
+        await db.transaction().execute((trx) => deleteStudioPhotos(trx, ids));
+      },
+    );
   }
 
   // Photos of cloth that no render and no catalogue colour uses, older than N days.
-  excluded.uploads = await rule('swatch_uploads', `RETENTION_SWATCH_UPLOADS_DAYS=${r.swatchUploadsDays}`, r.swatchUploadsDays, async () => {
-    const rows = await findUnusedSwatchUploads(db, r.swatchUploadsDays, excluded.renders);
-    for (const x of rows) filesOfRemovedRows.add(x.key);
-    return rows.map((x) => x.id);
-  }, (ids) => deleteSwatchUploads(db, ids));
+  excluded.uploads = await rule(
+    'swatch_uploads',
+    `RETENTION_SWATCH_UPLOADS_DAYS=${r.swatchUploadsDays}`,
+    r.swatchUploadsDays,
+    async () => {
+      const rows = await findUnusedSwatchUploads(db, r.swatchUploadsDays, excluded.renders);
+      for (const x of rows) filesOfRemovedRows.add(x.key);
+      return rows.map((x) => x.id);
+    },
+    (ids) => deleteSwatchUploads(db, ids),
+  );
 
   // Files: those of removed rows, and orphans old enough not to belong to a write in flight.
   const referenced = await referencedKeys(db, excluded);
@@ -179,7 +217,14 @@ export async function runRetention(deps: RetentionDeps, options: { dryRun: boole
     removedKeys.push(o.key);
     log.info({ rule: 'files', key: o.key, bytes: o.size, orphan: !filesOfRemovedRows.has(o.key) }, dryRun ? 'would remove' : 'removed');
   }
-  report.rules.push({ rule: 'files', setting: `RETENTION_ORPHAN_FILES_HOURS=${r.orphanFilesHours}`, status: 'done', removed: removedKeys.length, items: removedKeys, bytes });
+  report.rules.push({
+    rule: 'files',
+    setting: `RETENTION_ORPHAN_FILES_HOURS=${r.orphanFilesHours}`,
+    status: 'done',
+    removed: removedKeys.length,
+    items: removedKeys,
+    bytes,
+  });
 
   log.info({ removed: Object.fromEntries(report.rules.map((x) => [x.rule, x.removed])) }, dryRun ? 'retention dry run finished' : 'retention finished');
   return report;
@@ -188,7 +233,12 @@ export async function runRetention(deps: RetentionDeps, options: { dryRun: boole
 export function formatRetentionReport(report: RetentionReport, dryRun: boolean): string {
   const lines = [dryRun ? 'Retention dry run: nothing was removed.' : 'Retention:'];
   for (const r of report.rules) {
-    const what = r.status === 'off' ? 'off' : r.status === 'not_applicable' ? 'not applicable (no studio_photos table yet)' : `${dryRun ? 'would remove' : 'removed'} ${r.removed}${r.bytes !== undefined ? ` (${r.bytes} bytes)` : ''}`;
+    const what =
+      r.status === 'off'
+        ? 'off'
+        : r.status === 'not_applicable'
+          ? 'not applicable (no studio_photos table yet)'
+          : `${dryRun ? 'would remove' : 'removed'} ${r.removed}${r.bytes !== undefined ? ` (${r.bytes} bytes)` : ''}`;
     lines.push(`  ${r.rule.padEnd(16)} ${what.padEnd(40)} ${r.setting}`);
     for (const item of r.items.slice(0, 20)) lines.push(`      ${item}`);
     if (r.items.length > 20) lines.push(`      … and ${r.items.length - 20} more`);
@@ -208,5 +258,7 @@ export const RETENTION_TASK = 'retention';
 /** graphile-worker's crontab entry: no backfill (a missed night is simply run at the next one). */
 export function retentionCronItems(config: Pick<Config, 'retention'>) {
   if (!config.retention.enabled) return [];
-  return parseCronItems([{ task: RETENTION_TASK, match: config.retention.cron, identifier: 'atelier-retention', options: { backfillPeriod: 0, maxAttempts: 1 } }]);
+  return parseCronItems([
+    { task: RETENTION_TASK, match: config.retention.cron, identifier: 'atelier-retention', options: { backfillPeriod: 0, maxAttempts: 1 } },
+  ]);
 }

@@ -29,7 +29,11 @@ export async function webSourceHash(root: string): Promise<string> {
   const lock = path.join(root, 'package-lock.json');
   if (existsSync(lock)) files.push(lock);
   for (const file of files.sort()) {
-    hash.update(path.relative(root, file)).update('\0').update(await readFile(file)).update('\0');
+    hash
+      .update(path.relative(root, file))
+      .update('\0')
+      .update(await readFile(file))
+      .update('\0');
   }
   return hash.digest('hex');
 }

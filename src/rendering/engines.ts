@@ -43,7 +43,10 @@ export const ENGINE_ENTRIES: Record<string, EngineEntry> = {
   },
 };
 
-export function createThreadEngine(name: string, options: { textureCacheBytes: number; templateCacheDir?: string; templateViews?: { memory: number; disk: number } }): Engine {
+export function createThreadEngine(
+  name: string,
+  options: { textureCacheBytes: number; templateCacheDir?: string; templateViews?: { memory: number; disk: number } },
+): Engine {
   const entry = ENGINE_ENTRIES[name];
   if (!entry?.createInThread) throw new Error(`engine ${name} does not run in render threads`);
   return entry.createInThread(options);

@@ -38,8 +38,7 @@ export function fabricDescriptor(
     repeatMm: repeat,
     swatch: swatch ? { uploadId: swatch.id, key: swatch.storage_key, sha256: swatch.sha256, widthMm: Number(swatch.width_mm) } : undefined,
     // Tile keys name their content (hash and width), so the key itself identifies the pixels.
-    tile:
-      !swatch && overrides.tile !== null && color?.swatch_key ? { key: color.swatch_key, widthMm: Number(color.swatch_width_mm ?? 60) } : undefined,
+    tile: !swatch && overrides.tile !== null && color?.swatch_key ? { key: color.swatch_key, widthMm: Number(color.swatch_width_mm ?? 60) } : undefined,
   };
 }
 

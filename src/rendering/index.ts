@@ -181,7 +181,14 @@ function ownBuffer(u: Uint8Array): Uint8Array {
 export function createRenderService(options: RenderServiceOptions): RenderService {
   const engines = new Map<string, EngineInfo>();
   for (const entry of Object.values(ENGINE_ENTRIES)) {
-    engines.set(entry.name, { name: entry.name, version: entry.version, runsOn: entry.runsOn, needs: entry.needs, views: entry.views, templateVersion: entry.templateVersion });
+    engines.set(entry.name, {
+      name: entry.name,
+      version: entry.version,
+      runsOn: entry.runsOn,
+      needs: entry.needs,
+      views: entry.views,
+      templateVersion: entry.templateVersion,
+    });
   }
   const threads = Math.max(1, options.threads);
   let pool: Piscina | undefined;
@@ -243,11 +250,23 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     const fabric = threadFabric(job.fabric);
     let template = await templateFor(job, false);
     for (let round = 0; round < 2; round++) {
-      const task = { engine: 'compose', cut: job.cut, view: job.view, template, fabric, watermark: job.watermark, sizes: job.sizes, formats: job.formats, options: job.options, ...extra };
+      const task = {
+        engine: 'compose',
+        cut: job.cut,
+        view: job.view,
+        template,
+        fabric,
+        watermark: job.watermark,
+        sizes: job.sizes,
+        formats: job.formats,
+        options: job.options,
+        ...extra,
+      };
       const answer = await run<T | { need: Array<'template' | 'swatch'> }>(task, name);
       if (!('need' in answer)) return answer as Exclude<T, { need: unknown }>;
       if (answer.need.includes('template')) template = await templateFor(job, true);
-      if (answer.need.includes('swatch') && fabric.swatch) fabric.swatch = { ...fabric.swatch, bytes: ownBuffer(await storage().get(fabric.swatch.storageKey)) };
+      if (answer.need.includes('swatch') && fabric.swatch)
+        fabric.swatch = { ...fabric.swatch, bytes: ownBuffer(await storage().get(fabric.swatch.storageKey)) };
     }
     throw new Error('a render thread kept asking for the same template or swatch');
   }
@@ -314,7 +333,8 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
         return { images, timings: answer.timings };
       }
       if (answer.need.includes('template')) template = await templateFor(job, true);
-      if (answer.need.includes('swatch') && fabric.swatch) fabric.swatch = { ...fabric.swatch, bytes: ownBuffer(await storage().get(fabric.swatch.storageKey)) };
+      if (answer.need.includes('swatch') && fabric.swatch)
+        fabric.swatch = { ...fabric.swatch, bytes: ownBuffer(await storage().get(fabric.swatch.storageKey)) };
     }
     throw new Error('a render thread kept asking for the same template or swatch');
   }

@@ -47,7 +47,8 @@ export function renderKeyPrefix(render: Pick<RenderRow, 'id' | 'studio_photo_id'
 }
 
 export function templateSource(view: { kind: string; version: string; base_key: string | null; mask_key: string | null } | undefined): TemplateSource {
-  if (view?.kind === 'photo' && view.base_key && view.mask_key) return { kind: 'stored', version: view.version, baseKey: view.base_key, maskKey: view.mask_key };
+  if (view?.kind === 'photo' && view.base_key && view.mask_key)
+    return { kind: 'stored', version: view.version, baseKey: view.base_key, maskKey: view.mask_key };
   return { kind: 'shipped' };
 }
 
@@ -68,7 +69,13 @@ export async function renderJobFor(
       engine: render.engine,
       cut: 'studio',
       view: s.photoId,
-      template: { kind: 'stored', version: s.version, baseKey: s.photoKey, maskKey: s.maskKey, options: { width: s.width, height: s.height, pxPerMm: s.pxPerMm } },
+      template: {
+        kind: 'stored',
+        version: s.version,
+        baseKey: s.photoKey,
+        maskKey: s.maskKey,
+        options: { width: s.width, height: s.height, pxPerMm: s.pxPerMm },
+      },
       fabric: params.fabric,
       formats: params.formats?.length ? params.formats : undefined,
       sizes: params.sizes,

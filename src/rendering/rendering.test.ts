@@ -29,7 +29,8 @@ function countingStorage(root: string): Storage & { reads: Map<string, number> }
 
 /** A grey "model" photo with a lighter suit-shaped block, and its mask. */
 async function photoTemplate(shade: number) {
-  const w = 400, h = 600;
+  const w = 400,
+    h = 600;
   const base = await sharp({ create: { width: w, height: h, channels: 3, background: { r: 230, g: 228, b: 225 } } })
     .composite([{ input: { create: { width: 240, height: 420, channels: 3, background: { r: shade, g: shade, b: shade } } }, left: 80, top: 120 }])
     .jpeg()
@@ -49,7 +50,9 @@ async function checkPhoto(w = 600, h = 450): Promise<Buffer> {
       const on = (Math.floor(x / 30) + Math.floor(y / 30)) % 2 === 0;
       px.set(on ? [150, 30, 40] : [225, 215, 190], (y * w + x) * 3);
     }
-  return sharp(px, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
+  return sharp(px, { raw: { width: w, height: h, channels: 3 } })
+    .jpeg({ quality: 92 })
+    .toBuffer();
 }
 
 async function decode(data: Buffer) {
@@ -82,7 +85,12 @@ describe('the render service', () => {
     const img = await decode(preview.data);
     expect([img.width, img.height]).toEqual([preview.width, preview.height]);
     // The chest of the jacket is navy cloth.
-    const region = { left: Math.round(img.width * 0.38), top: Math.round(img.height * 0.3), width: Math.round(img.width * 0.08), height: Math.round(img.height * 0.08) };
+    const region = {
+      left: Math.round(img.width * 0.38),
+      top: Math.round(img.height * 0.3),
+      width: Math.round(img.width * 0.08),
+      height: Math.round(img.height * 0.08),
+    };
     expect(deltaE2000(meanLab(img.px, img.width, img.height, { region }), hexToLab(NAVY.hex))).toBeLessThan(12);
     expect(timings.total).toBeGreaterThan(0);
   });
@@ -114,7 +122,12 @@ describe('the render service', () => {
     const draped = await decode((await service.render(job)).images[0]!.data);
     for (let i = 0; i < 5; i++) await service.render(job);
     expect(storage.reads.get('swatches/ab/check.jpg')).toBeLessThanOrEqual(2);
-    const region = { left: Math.round(draped.width * 0.36), top: Math.round(draped.height * 0.3), width: Math.round(draped.width * 0.1), height: Math.round(draped.height * 0.1) };
+    const region = {
+      left: Math.round(draped.width * 0.36),
+      top: Math.round(draped.height * 0.3),
+      width: Math.round(draped.width * 0.1),
+      height: Math.round(draped.height * 0.1),
+    };
     const expected = (await makeSwatchTile(photo, { widthMm: 120 })).lab;
     expect(deltaE2000(meanLab(draped.px, draped.width, draped.height, { region }), expected)).toBeLessThan(12);
     expect(deltaE2000(meanLab(draped.px, draped.width, draped.height, { region }), hexToLab(NAVY.hex))).toBeGreaterThan(20);

@@ -22,7 +22,15 @@ import { makeSwatchTile, type SwatchTileOptions, type SwatchTileResult } from '.
 import { assessSwatchPhoto } from '../fabrics/index.ts';
 import { loadPhotoTemplate } from '../templates/index.ts';
 import { inspectImageUpload, UploadRejected, type ImageUploadLimits, type InspectedImage } from '../uploads/validate.ts';
-import { checkStudioMask, fillImage, prepareStudioPhoto, type MaskCheck, type PreparedPhoto, type StudioPhotoLimits, type StudioRejection } from '../studio/images.ts';
+import {
+  checkStudioMask,
+  fillImage,
+  prepareStudioPhoto,
+  type MaskCheck,
+  type PreparedPhoto,
+  type StudioPhotoLimits,
+  type StudioRejection,
+} from '../studio/images.ts';
 import { createThreadEngine } from './engines.ts';
 import type { ThreadFabric } from './fabric.ts';
 
@@ -81,7 +89,11 @@ const tiles = new ByteCache<SwatchTile>({ maxBytes: options.tileCacheBytes, size
 function engine(name: string): Engine {
   let e = engines.get(name);
   if (!e) {
-    e = createThreadEngine(name, { textureCacheBytes: options.textureCacheBytes, templateCacheDir: options.templateCacheDir, templateViews: options.templateViews });
+    e = createThreadEngine(name, {
+      textureCacheBytes: options.textureCacheBytes,
+      templateCacheDir: options.templateCacheDir,
+      templateViews: options.templateViews,
+    });
     engines.set(name, e);
   }
   return e;
@@ -130,7 +142,9 @@ function moveAll<T extends object>(value: T, buffers: ArrayBufferLike[]): T {
 }
 
 /** The template and cloth a task refers to, from this thread's caches or the bytes it carries; or what it lacks. */
-async function resources(task: Pick<ThreadRenderTask, 'cut' | 'view' | 'template' | 'fabric'>): Promise<{ template?: CutView; swatch?: SwatchTile } | { need: Array<'template' | 'swatch'> }> {
+async function resources(
+  task: Pick<ThreadRenderTask, 'cut' | 'view' | 'template' | 'fabric'>,
+): Promise<{ template?: CutView; swatch?: SwatchTile } | { need: Array<'template' | 'swatch'> }> {
   const need: Array<'template' | 'swatch'> = [];
   let template: CutView | undefined;
   if (task.template) {
@@ -145,7 +159,10 @@ async function resources(task: Pick<ThreadRenderTask, 'cut' | 'view' | 'template
   if (sw) {
     swatch = tiles.get(sw.id);
     if (!swatch && sw.bytes) {
-      swatch = tiles.set(sw.id, sw.kind === 'photo' ? (await makeSwatchTile(asBuffer(sw.bytes), { widthMm: sw.widthMm })).tile : await decodeTile(sw.bytes, sw.widthMm));
+      swatch = tiles.set(
+        sw.id,
+        sw.kind === 'photo' ? (await makeSwatchTile(asBuffer(sw.bytes), { widthMm: sw.widthMm })).tile : await decodeTile(sw.bytes, sw.widthMm),
+      );
     } else if (!swatch) need.push('swatch');
   }
   return need.length ? { need } : { template, swatch };
@@ -181,7 +198,10 @@ export async function render(task: ThreadRenderTask): Promise<ThreadRenderAnswer
       height: i.height,
       data: transferable(new Uint8Array(i.data.buffer, i.data.byteOffset, i.data.byteLength)),
     }));
-    return moveAll({ images, timings: result.timings }, images.map((i) => i.data.buffer));
+    return moveAll(
+      { images, timings: result.timings },
+      images.map((i) => i.data.buffer),
+    );
   } catch (error) {
     if (error instanceof Error && error.name === 'AbortError') return { aborted: true };
     throw error;
@@ -224,7 +244,9 @@ export async function inspectUpload(task: { data: Uint8Array; limits: ImageUploa
 }
 
 /** Whether a swatch photo is usable (focus, exposure, glare…): null when it is. */
-export async function assessPhoto(task: { data: Uint8Array }): Promise<{ code: string; message: string; problems: Array<{ code: string; message: string }> } | null> {
+export async function assessPhoto(task: {
+  data: Uint8Array;
+}): Promise<{ code: string; message: string; problems: Array<{ code: string; message: string }> } | null> {
   const problem = await assessSwatchPhoto(asBuffer(task.data));
   return problem ? { code: problem.code, message: problem.message, problems: problem.problems.map((p) => ({ code: p.code, message: p.message })) } : null;
 }
@@ -240,8 +262,13 @@ export async function refineInputs(task: Omit<ThreadRenderTask, 'port'>): Promis
   const t0 = performance.now();
   const made = await composeForRefine(task, found);
   const [init, mask, swatch] = await Promise.all([
-    sharp(made.raw.rgb, { raw: { width: made.raw.width, height: made.raw.height, channels: 3 } }).png({ compressionLevel: 2 }).toBuffer(),
-    sharp(made.maps.coverage, { raw: { width: made.maps.width, height: made.maps.height, channels: 1 } }).toColourspace('b-w').png({ compressionLevel: 2 }).toBuffer(),
+    sharp(made.raw.rgb, { raw: { width: made.raw.width, height: made.raw.height, channels: 3 } })
+      .png({ compressionLevel: 2 })
+      .toBuffer(),
+    sharp(made.maps.coverage, { raw: { width: made.maps.width, height: made.maps.height, channels: 1 } })
+      .toColourspace('b-w')
+      .png({ compressionLevel: 2 })
+      .toBuffer(),
     clothTile(made.spec, made.level.pxPerMm),
   ]);
   const answer = {
@@ -272,7 +299,13 @@ export async function refineFinish(task: RefineFinishTask): Promise<RefineFinish
   const { width, height } = made.raw;
   const refined = await sharp(asBuffer(task.refined)).removeAlpha().toColourspace('srgb').resize(width, height, { fit: 'fill' }).raw().toBuffer();
   const cloth = generateFabricTexture(made.spec, made.level.pxPerMm).meanLab;
-  const guarded = guardFidelity({ refined: new Uint8Array(refined.buffer, refined.byteOffset, refined.byteLength), compose: made.raw.rgb }, made.maps, cloth, task.guard, linearToSrgb8);
+  const guarded = guardFidelity(
+    { refined: new Uint8Array(refined.buffer, refined.byteOffset, refined.byteLength), compose: made.raw.rgb },
+    made.maps,
+    cloth,
+    task.guard,
+    linearToSrgb8,
+  );
   const tGuard = performance.now();
   const sizes = (['hd', 'full', 'preview', 'thumb'] as const).filter((s) => (task.sizes ? task.sizes.includes(s) : s !== 'hd'));
   const formats: ImageFormat[] = ['jpeg', ...(task.formats ?? []).filter((f) => f !== 'jpeg')];
@@ -284,16 +317,35 @@ export async function refineFinish(task: RefineFinishTask): Promise<RefineFinish
     const rgb =
       size === 'full'
         ? new Uint8Array(guarded.rgb)
-        : new Uint8Array(await sharp(guarded.rgb, { raw: { width, height, channels: 3 } }).resize(level.width, level.height, { fit: 'fill', kernel: 'lanczos3' }).raw().toBuffer());
+        : new Uint8Array(
+            await sharp(guarded.rgb, { raw: { width, height, channels: 3 } })
+              .resize(level.width, level.height, { fit: 'fill', kernel: 'lanczos3' })
+              .raw()
+              .toBuffer(),
+          );
     if (wm?.text && wm.opacity > 0) applyStamp(rgb, level.width, level.height, await stampFor(wm.text, level.width), wm);
     for (const format of formats) {
       const img = sharp(rgb, { raw: { width: level.width, height: level.height, channels: 3 } });
-      const data = await (format === 'jpeg' ? img.jpeg({ quality: 86 }) : format === 'webp' ? img.webp({ quality: 82, effort: 2 }) : img.avif({ quality: 56, effort: 0 })).toBuffer();
-      images.push({ size, format, width: level.width, height: level.height, data: transferable(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)) });
+      const data = await (format === 'jpeg'
+        ? img.jpeg({ quality: 86 })
+        : format === 'webp'
+          ? img.webp({ quality: 82, effort: 2 })
+          : img.avif({ quality: 56, effort: 0 })
+      ).toBuffer();
+      images.push({
+        size,
+        format,
+        width: level.width,
+        height: level.height,
+        data: transferable(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)),
+      });
     }
   }
   const timings = { guard: Math.round(tGuard - t0), encode: Math.round(performance.now() - tGuard) };
-  return moveAll({ images, timings, fidelity: guarded.report }, images.map((i) => i.data.buffer));
+  return moveAll(
+    { images, timings, fidelity: guarded.report },
+    images.map((i) => i.data.buffer),
+  );
 }
 
 async function composeForRefine(task: Pick<ThreadRenderTask, 'cut' | 'view' | 'fabric' | 'options'>, found: { template?: CutView; swatch?: SwatchTile }) {
@@ -309,8 +361,13 @@ async function composeForRefine(task: Pick<ThreadRenderTask, 'cut' | 'view' | 'f
 /** The cloth, flat, as IP-Adapter sees it: a 512 px square of its texture at the view's scale. */
 async function clothTile(spec: FabricSpec, pxPerMm: number): Promise<Buffer> {
   const tex = generateFabricTexture(spec, pxPerMm);
-  const tile = await sharp(tex.rgb, { raw: { width: tex.width, height: tex.height, channels: 3 } }).png().toBuffer();
-  return sharp({ create: { width: 512, height: 512, channels: 3, background: '#000000' } }).composite([{ input: tile, tile: true, top: 0, left: 0 }]).png().toBuffer();
+  const tile = await sharp(tex.rgb, { raw: { width: tex.width, height: tex.height, channels: 3 } })
+    .png()
+    .toBuffer();
+  return sharp({ create: { width: 512, height: 512, channels: 3, background: '#000000' } })
+    .composite([{ input: tile, tile: true, top: 0, left: 0 }])
+    .png()
+    .toBuffer();
 }
 
 /** A client photo for the studio: checked, upright, metadata stripped, with its suggested mask. */
@@ -322,7 +379,11 @@ export async function studioPhoto(task: { data: Uint8Array; limits: StudioPhotoL
 }
 
 /** A painted studio mask checked against its photo's size and normalised (white = garment). */
-export async function studioMask(task: { data: Uint8Array; photo: { width: number; height: number }; limits: ImageUploadLimits }): Promise<MaskCheck | StudioRejection> {
+export async function studioMask(task: {
+  data: Uint8Array;
+  photo: { width: number; height: number };
+  limits: ImageUploadLimits;
+}): Promise<MaskCheck | StudioRejection> {
   const answer = await checkStudioMask(task.data, task.photo, task.limits);
   if ('rejected' in answer) return answer;
   const result = { ...answer, png: transferable(answer.png) };

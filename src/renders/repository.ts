@@ -36,12 +36,7 @@ export async function insertRenderUnlessLive(trx: Transaction<Database>, render:
 }
 
 export function findLiveRenderByCacheKey(trx: Transaction<Database> | Db, cacheKey: string): Promise<RenderRow | undefined> {
-  return trx
-    .selectFrom('renders')
-    .selectAll()
-    .where('cache_key', '=', cacheKey)
-    .where('status', 'in', LIVE_STATUSES)
-    .executeTakeFirst();
+  return trx.selectFrom('renders').selectAll().where('cache_key', '=', cacheKey).where('status', 'in', LIVE_STATUSES).executeTakeFirst();
 }
 
 /**
@@ -177,19 +172,19 @@ export async function recordBatches(db: Db, filings: Array<{ batch: NewBatch & {
       )
       .execute();
     const items = filings.flatMap(({ batch, renderIds }) => renderIds.map((renderId, position) => ({ batch_id: batch.id, render_id: renderId, position })));
-    if (items.length) await trx.insertInto('render_batch_items').values(items).onConflict((oc) => oc.doNothing()).execute();
+    if (items.length)
+      await trx
+        .insertInto('render_batch_items')
+        .values(items)
+        .onConflict((oc) => oc.doNothing())
+        .execute();
   });
 }
 
 export async function findBatch(db: Db, id: string) {
   const batch = await db.selectFrom('render_batches').selectAll().where('id', '=', id).executeTakeFirst();
   if (!batch) return undefined;
-  const items = await db
-    .selectFrom('render_batch_items')
-    .select(['render_id', 'position'])
-    .where('batch_id', '=', id)
-    .orderBy('position')
-    .execute();
+  const items = await db.selectFrom('render_batch_items').select(['render_id', 'position']).where('batch_id', '=', id).orderBy('position').execute();
   return { batch, renderIds: items.map((i) => i.render_id) };
 }
 
@@ -240,7 +235,15 @@ export async function setProgress(db: Db, id: string, attempt: number, progress:
 export function markSucceeded(db: Db, id: string, attempt: number, images: StoredImage[], durationMs: number, details?: Record<string, unknown>) {
   return db
     .updateTable('renders')
-    .set({ status: 'succeeded', progress: 1, images: JSON.stringify(images), finished_at: new Date(), duration_ms: durationMs, error: null, details: details ? JSON.stringify(details) : null })
+    .set({
+      status: 'succeeded',
+      progress: 1,
+      images: JSON.stringify(images),
+      finished_at: new Date(),
+      duration_ms: durationMs,
+      error: null,
+      details: details ? JSON.stringify(details) : null,
+    })
     .where('id', '=', id)
     .where('status', '=', 'running')
     .where('attempts', '=', attempt)

@@ -65,7 +65,12 @@ export async function renderRoutes(base: FastifyInstance) {
       const account = req.account!;
       const orderedBy = { userId: account.id, store: account.store };
       const result = await orderRenders(rt, { ...req.body, requestId: req.id, client: orderingClient(req), source: 'api', orderedBy });
-      const views = result.views ?? (await listRenderViews(rt.db, result.renders.map((r) => r.render.id)));
+      const views =
+        result.views ??
+        (await listRenderViews(
+          rt.db,
+          result.renders.map((r) => r.render.id),
+        ));
       const byId = new Map(views.map((v) => [v.id, v]));
       const renders = result.renders.map((r) => ({ ...toApiRender(rt, byId.get(r.render.id)!), reused: r.reused }));
       const allDone = renders.every((r) => r.status === 'succeeded');
@@ -109,7 +114,13 @@ export async function renderRoutes(base: FastifyInstance) {
     tags,
     summary: "A render's progress as server-sent events: `status` (the whole render) and `progress`, until it ends",
     params: renderIdParams,
-    response: { 200: { description: 'event stream', content: { 'text/event-stream': { schema: binary('events: status (a Render as JSON), progress ({id, status, progress, error})') } } }, ...errorResponses },
+    response: {
+      200: {
+        description: 'event stream',
+        content: { 'text/event-stream': { schema: binary('events: status (a Render as JSON), progress ({id, status, progress, error})') } },
+      },
+      ...errorResponses,
+    },
   };
   app.get('/api/renders/:id/events', { config: { rateLimit: false }, schema: eventsSchema, onRequest: identifyCaller(base) }, async (req, reply) => {
     const { id } = req.params;
@@ -122,9 +133,21 @@ export async function renderRoutes(base: FastifyInstance) {
     if ('refused' in slot) {
       const headers = { 'retry-after': String(STREAM_RETRY_AFTER_S) };
       if (slot.refused === 'client') {
-        throw new AppError(429, 'too_many_streams', `At most ${rt.config.http.sseMaxPerClient} progress streams can be open at once from one client; close some or poll GET /api/renders/${id}`, undefined, headers);
+        throw new AppError(
+          429,
+          'too_many_streams',
+          `At most ${rt.config.http.sseMaxPerClient} progress streams can be open at once from one client; close some or poll GET /api/renders/${id}`,
+          undefined,
+          headers,
+        );
       }
-      throw new AppError(503, 'too_many_streams', `The server has too many progress streams open; poll GET /api/renders/${id} or try again shortly`, undefined, headers);
+      throw new AppError(
+        503,
+        'too_many_streams',
+        `The server has too many progress streams open; poll GET /api/renders/${id} or try again shortly`,
+        undefined,
+        headers,
+      );
     }
 
     reply.hijack();

@@ -137,7 +137,10 @@ export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<Ren
   const result = await orderAfresh(rt, order);
   memo.rememberPlan(ticket, signature, result.cacheKeys);
   // The answer is read here (the route needs it anyway) so that the next identical tap needs no read.
-  const views = await listRenderViews(rt.db, result.renders.map((r) => r.render.id));
+  const views = await listRenderViews(
+    rt.db,
+    result.renders.map((r) => r.render.id),
+  );
   const byId = new Map(views.map((v) => [v.id, v]));
   const ordered = result.renders.map((r) => byId.get(r.render.id)).filter((v): v is RenderView => !!v);
   if (ordered.length === result.renders.length) memo.rememberAnswer(ticket, signature, ordered);
@@ -176,9 +179,21 @@ async function answerFromPreviewCache(rt: Runtime, memo: PreviewMemo, order: Ren
     source: order.source,
     requestId: order.requestId,
     orderedBy: order.orderedBy,
-    params: { family: order.family, color: order.color, swatchUploadId: order.swatchUploadId, cuts: order.cuts, view: order.view, engine: order.engine ?? 'compose', ...order.batchParams },
+    params: {
+      family: order.family,
+      color: order.color,
+      swatchUploadId: order.swatchUploadId,
+      cuts: order.cuts,
+      view: order.view,
+      engine: order.engine ?? 'compose',
+      ...order.batchParams,
+    },
   };
-  fileInHistory(rt, batch, ordered.map((v) => v.id));
+  fileInHistory(
+    rt,
+    batch,
+    ordered.map((v) => v.id),
+  );
   for (let i = 0; i < ordered.length; i++) renderOrdered(true);
   return { batchId: batch.id, renders: ordered.map((render) => ({ render, reused: true })), views: ordered };
 }
@@ -248,7 +263,9 @@ async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrder
     // GPU renders run on GPU workers, not here: what matters is that a GPU server is configured.
     const gpu = rt.rendering.comfyui;
     if (!gpu) {
-      throw new AppError(422, 'engine_unavailable', 'Photoreal rendering is not available: no GPU (ComfyUI) server is configured here (COMFYUI_URLS)', { field: 'engine' });
+      throw new AppError(422, 'engine_unavailable', 'Photoreal rendering is not available: no GPU (ComfyUI) server is configured here (COMFYUI_URLS)', {
+        field: 'engine',
+      });
     }
     const settings = gpu.settings(order.comfyui);
     comfyui = { settings, fingerprint: gpu.fingerprint(settings.workflow) };
@@ -295,7 +312,11 @@ async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrder
       if (engine.templateVersion) version = engine.templateVersion(cut.slug, view.view, options);
     } else if (order.options && Object.keys(order.options).length) {
       const id = Object.keys(order.options)[0]!;
-      throw new AppError(422, 'invalid_option', `The ${view.view} view of "${cut.slug}" is a photograph: its style cannot be changed (option "${id}")`, { field: 'options', option: id, allowed: [] });
+      throw new AppError(422, 'invalid_option', `The ${view.view} view of "${cut.slug}" is a photograph: its style cannot be changed (option "${id}")`, {
+        field: 'options',
+        option: id,
+        allowed: [],
+      });
     }
     const cacheKey = renderCacheKey({
       engine: engine.name,
@@ -311,7 +332,13 @@ async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrder
       options: options && Object.keys(optionChanges(cut.slug, options)).length ? optionChanges(cut.slug, options) : undefined,
       engineParams: comfyui,
     });
-    planned.push({ cutId: cut.id, view: view.view, cacheKey, options, known: { slug: cut.slug, kind: view.kind, version: view.version, base_key: view.base_key, mask_key: view.mask_key } });
+    planned.push({
+      cutId: cut.id,
+      view: view.view,
+      cacheKey,
+      options,
+      known: { slug: cut.slug, kind: view.kind, version: view.version, base_key: view.base_key, mask_key: view.mask_key },
+    });
   }
 
   // Only the preview size, on an engine that renders on our threads: render on this replica now.
@@ -319,49 +346,59 @@ async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrder
   // One client's orders take turns in this process before they take a database connection, so a
   // burst from one client waits here instead of exhausting the pool; the advisory lock inside
   // covers orders from the same client reaching other replicas.
-  const result = await inClientTurn(order.client, () => db.transaction().execute(async (trx) => {
-    if (order.client) await lockClientOrders(trx, order.client);
-    const batchId = await createBatch(trx, {
-      source: order.source,
-      requestId: order.requestId,
-      orderedBy: order.orderedBy,
-      params: { family: order.family, color: order.color, swatchUploadId: order.swatchUploadId, cuts: order.cuts, view: order.view, engine: engineName, ...order.batchParams },
-    });
-    const renders: RenderOrderResult['renders'] = [];
-    for (const [position, plan] of planned.entries()) {
-      const inserted = await insertRenderUnlessLive(trx, {
-        // A live preview renders here at once (its first attempt): no job unless that fails.
-        ...(direct ? { status: 'running' as const, attempts: 1, started_at: new Date(), worker_id: DIRECT_WORKER_ID } : {}),
-        cache_key: plan.cacheKey,
-        engine: engine.name,
-        engine_version: engine.version,
-        family_id: family.id,
-        color_id: color?.id ?? null,
-        swatch_upload_id: swatch?.id ?? null,
-        cut_id: plan.cutId,
-        view: plan.view,
-        params: JSON.stringify({ fabric, formats, sizes, options: plan.options, ...(comfyui ? { comfyui: comfyui.settings } : {}) }),
-        request_id: order.requestId,
-        ordered_by: order.client ?? null,
+  const result = await inClientTurn(order.client, () =>
+    db.transaction().execute(async (trx) => {
+      if (order.client) await lockClientOrders(trx, order.client);
+      const batchId = await createBatch(trx, {
+        source: order.source,
+        requestId: order.requestId,
+        orderedBy: order.orderedBy,
+        params: {
+          family: order.family,
+          color: order.color,
+          swatchUploadId: order.swatchUploadId,
+          cuts: order.cuts,
+          view: order.view,
+          engine: engineName,
+          ...order.batchParams,
+        },
       });
-      let render: RenderRow;
-      if (inserted) {
-        if (!direct) await enqueueRenderJob(trx, { renderId: inserted.id, requestId: order.requestId }, config.worker.maxAttempts, engine.name);
-        render = inserted;
-      } else {
-        const live = await findLiveRenderByCacheKey(trx, plan.cacheKey);
-        if (!live) throw new AppError(409, 'conflict', 'The render changed while it was being ordered; try again');
-        render = live;
+      const renders: RenderOrderResult['renders'] = [];
+      for (const [position, plan] of planned.entries()) {
+        const inserted = await insertRenderUnlessLive(trx, {
+          // A live preview renders here at once (its first attempt): no job unless that fails.
+          ...(direct ? { status: 'running' as const, attempts: 1, started_at: new Date(), worker_id: DIRECT_WORKER_ID } : {}),
+          cache_key: plan.cacheKey,
+          engine: engine.name,
+          engine_version: engine.version,
+          family_id: family.id,
+          color_id: color?.id ?? null,
+          swatch_upload_id: swatch?.id ?? null,
+          cut_id: plan.cutId,
+          view: plan.view,
+          params: JSON.stringify({ fabric, formats, sizes, options: plan.options, ...(comfyui ? { comfyui: comfyui.settings } : {}) }),
+          request_id: order.requestId,
+          ordered_by: order.client ?? null,
+        });
+        let render: RenderRow;
+        if (inserted) {
+          if (!direct) await enqueueRenderJob(trx, { renderId: inserted.id, requestId: order.requestId }, config.worker.maxAttempts, engine.name);
+          render = inserted;
+        } else {
+          const live = await findLiveRenderByCacheKey(trx, plan.cacheKey);
+          if (!live) throw new AppError(409, 'conflict', 'The render changed while it was being ordered; try again');
+          render = live;
+        }
+        await addBatchItem(trx, batchId, render.id, position);
+        renders.push({ render, reused: !inserted });
       }
-      await addBatchItem(trx, batchId, render.id, position);
-      renders.push({ render, reused: !inserted });
-    }
-    // Counted after writing, inside the transaction: a refusal rolls everything back, and renders
-    // this order joined rather than created cost nothing.
-    if (renders.some((r) => !r.reused)) await enforceQueueCaps(trx, config, order.client);
-    for (const r of renders) renderOrdered(r.reused);
-    return { batchId, renders };
-  }));
+      // Counted after writing, inside the transaction: a refusal rolls everything back, and renders
+      // this order joined rather than created cost nothing.
+      if (renders.some((r) => !r.reused)) await enforceQueueCaps(trx, config, order.client);
+      for (const r of renders) renderOrdered(r.reused);
+      return { batchId, renders };
+    }),
+  );
   if (direct) {
     const knownOf = new Map(planned.map((p) => [p.cacheKey, p.known]));
     await Promise.all(result.renders.filter((r) => !r.reused).map((r) => renderDirectly(rt, r.render, order.requestId, knownOf.get(r.render.cache_key))));

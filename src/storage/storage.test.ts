@@ -103,7 +103,7 @@ function describeStorageContract(name: string, setup: () => Promise<ContractSubj
     });
 
     it('ends concurrent writes to one key with exactly one of them', async (ctx) => {
-      if (!subject.atomicWrites) return ctx.skip('s3rver writes objects in place; atomic PUTs are S3\'s guarantee');
+      if (!subject.atomicWrites) return ctx.skip("s3rver writes objects in place; atomic PUTs are S3's guarantee");
       const versions = Array.from({ length: 6 }, (_, i) => Buffer.alloc(256 * 1024, i + 1));
       await Promise.all(versions.map((v) => storage.put('renders/race.bin', v, 'application/octet-stream')));
       const got = await storage.get('renders/race.bin');
@@ -158,7 +158,7 @@ function describeStorageContract(name: string, setup: () => Promise<ContractSubj
       expect(storage.url('renders/ab/abcdef.jpg')).toBe(subject.expectedUrl('renders/ab/abcdef.jpg'));
     });
 
-    it('maps its own URLs back to keys, and nobody else\'s', () => {
+    it("maps its own URLs back to keys, and nobody else's", () => {
       for (const key of ['renders/ab/abcdef.jpg', 'swatches/Café crème 120s.png']) {
         expect(storage.keyFromUrl!(storage.url(key))).toBe(key);
         expect(storage.keyFromUrl!(`${storage.url(key)}?v=2#top`)).toBe(key);
@@ -285,9 +285,7 @@ describe('local driver', () => {
     expect(relative.url('renders/a.jpg')).toBe('/files/renders/a.jpg');
     expect(relative.keyFromUrl!('/files/renders/a.jpg')).toBe('renders/a.jpg');
     expect(relative.keyFromUrl!('https://atelier.example/files/renders/a.jpg')).toBeUndefined();
-    expect(createStorage({ driver: 'local', root, publicBaseUrl: 'https://x.example/' }).url('renders/a.jpg')).toBe(
-      'https://x.example/files/renders/a.jpg',
-    );
+    expect(createStorage({ driver: 'local', root, publicBaseUrl: 'https://x.example/' }).url('renders/a.jpg')).toBe('https://x.example/files/renders/a.jpg');
   });
 
   it('creates a missing root on check() and fails check() when root is not a directory', async () => {
@@ -341,9 +339,7 @@ describe('s3 driver', () => {
   });
 
   it('uses the public base URL (CDN or R2 public bucket) when one is configured', () => {
-    expect(open({ publicBaseUrl: 'https://cdn.example.com/atelier' }).url('renders/ab/c.jpg')).toBe(
-      'https://cdn.example.com/atelier/renders/ab/c.jpg',
-    );
+    expect(open({ publicBaseUrl: 'https://cdn.example.com/atelier' }).url('renders/ab/c.jpg')).toBe('https://cdn.example.com/atelier/renders/ab/c.jpg');
     expect(open({ publicBaseUrl: 'https://pub-123.r2.dev/' }).url('renders/ab/c.jpg')).toBe('https://pub-123.r2.dev/renders/ab/c.jpg');
     expect(open().url('renders/ab/c.jpg')).toBe('/files/renders/ab/c.jpg');
     const cdn = open({ publicBaseUrl: 'https://cdn.example.com/atelier' });

@@ -46,12 +46,14 @@ async function readFiles(req: FastifyRequest, names: string[], maxBytes: number)
       if (part.file.truncated) throw new UploadRejected('too_large', '');
       files[part.fieldname] = data;
     } catch (error) {
-      if (error instanceof UploadRejected) throw new AppError(413, 'too_large', `${part.fieldname}: the file is larger than ${(maxBytes / 1024 / 1024).toFixed(0)} MB`);
+      if (error instanceof UploadRejected)
+        throw new AppError(413, 'too_large', `${part.fieldname}: the file is larger than ${(maxBytes / 1024 / 1024).toFixed(0)} MB`);
       throw error;
     }
   }
   const missing = names.filter((n) => !files[n]);
-  if (missing.length) throw new AppError(422, 'validation_failed', `${missing.join(', ')}: send ${missing.map((n) => `the file "${n}"`).join(' and ')} in the multipart form`);
+  if (missing.length)
+    throw new AppError(422, 'validation_failed', `${missing.join(', ')}: send ${missing.map((n) => `the file "${n}"`).join(' and ')} in the multipart form`);
   return files;
 }
 
@@ -86,7 +88,13 @@ export async function studioRoutes(base: FastifyInstance) {
     '/api/studio/photos/:id',
     {
       onRequest: signedIn,
-      schema: { tags, security, summary: 'Delete a client photo now, with its masks, its renders and their files', params: studioPhotoParams, response: { 204: noContent, ...errorResponses } },
+      schema: {
+        tags,
+        security,
+        summary: 'Delete a client photo now, with its masks, its renders and their files',
+        params: studioPhotoParams,
+        response: { 204: noContent, ...errorResponses },
+      },
     },
     async (req, reply) => {
       await deleteStudioPhoto(rt, req.account!, req.params.id);
@@ -111,7 +119,8 @@ export async function studioRoutes(base: FastifyInstance) {
       schema: {
         tags,
         security,
-        summary: "The chosen cloth on the client's photo, within the painted mask: a private render, followed like any other (202, or 200 when it exists already)",
+        summary:
+          "The chosen cloth on the client's photo, within the painted mask: a private render, followed like any other (202, or 200 when it exists already)",
         body: studioRenderOrder,
         response: { 200: studioRenderBatch, 202: studioRenderBatch, ...errorResponses },
       },

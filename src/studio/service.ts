@@ -40,7 +40,13 @@ export function toApiStudioPhoto(photo: StudioPhotoRow): StudioPhoto {
 
 function photoLimits(rt: Runtime) {
   const { uploads, studio } = rt.config;
-  return { maxBytes: uploads.maxBytes, maxPixels: uploads.maxPixels, minShortSide: 64, storeMaxPixels: studio.photoMaxPixels, maskWorkSide: studio.maskWorkSide };
+  return {
+    maxBytes: uploads.maxBytes,
+    maxPixels: uploads.maxPixels,
+    minShortSide: 64,
+    storeMaxPixels: studio.photoMaxPixels,
+    maskWorkSide: studio.maskWorkSide,
+  };
 }
 
 function maskLimits(rt: Runtime) {
@@ -121,7 +127,10 @@ export async function orderStudioRender(rt: Runtime, account: Account, order: St
   if (maskIsNew) await rt.storage.put(maskKey, asBuffer(mask.png), 'image/png');
 
   const pxPerMm = order.scale ? 1 / order.scale : photo.height / config.studio.assumedHeightMm;
-  const version = createHash('sha256').update(`studio-1:${photo.sha256}:${mask.sha256}:${pxPerMm.toPrecision(8)}`).digest('hex').slice(0, 24);
+  const version = createHash('sha256')
+    .update(`studio-1:${photo.sha256}:${mask.sha256}:${pxPerMm.toPrecision(8)}`)
+    .digest('hex')
+    .slice(0, 24);
   const studio: StudioRenderParams = { photoId: photo.id, photoKey: photo.storage_key, maskKey, version, width: photo.width, height: photo.height, pxPerMm };
   const cacheKey = renderCacheKey({
     engine: engine.name,
@@ -187,7 +196,15 @@ export async function fillStudioPhoto(rt: Runtime, account: Account, request: { 
   return savePhoto(
     rt,
     account,
-    { data: asBuffer(filled.png), ext: 'png', mime: 'image/png', width: filled.width, height: filled.height, sha256: filled.sha256, suggestedMask: asBuffer(filled.suggestedMask!) },
+    {
+      data: asBuffer(filled.png),
+      ext: 'png',
+      mime: 'image/png',
+      width: filled.width,
+      height: filled.height,
+      sha256: filled.sha256,
+      suggestedMask: asBuffer(filled.suggestedMask!),
+    },
     photo.id,
   );
 }

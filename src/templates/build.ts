@@ -128,7 +128,15 @@ function pathBounds(d: string): Rect | undefined {
  * seconds a view: each mark is rasterised alone on a canvas cropped to its reach (the same pixels,
  * a fraction of the work) and composited here, source-over as librsvg would.
  */
-async function markLayer(marks: ShadeMark[], colour: (m: ShadeMark) => number, background: number, vw: number, vh: number, w: number, h: number): Promise<{ plane: Float32Array; rect: Rect }> {
+async function markLayer(
+  marks: ShadeMark[],
+  colour: (m: ShadeMark) => number,
+  background: number,
+  vw: number,
+  vh: number,
+  w: number,
+  h: number,
+): Promise<{ plane: Float32Array; rect: Rect }> {
   const tiles = await Promise.all(
     marks.map((m) => {
       const bb = pathBounds(m.path);
@@ -223,7 +231,13 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
       ? source
       : {
           ...source,
-          panels: source.panels.map((p) => ({ ...p, pxPerMm: p.pxPerMm * scale, anchor: [p.anchor[0] * scale, p.anchor[1] * scale] as [number, number], loft: p.loft * scale, round: p.round * scale })),
+          panels: source.panels.map((p) => ({
+            ...p,
+            pxPerMm: p.pxPerMm * scale,
+            anchor: [p.anchor[0] * scale, p.anchor[1] * scale] as [number, number],
+            loft: p.loft * scale,
+            round: p.round * scale,
+          })),
         };
   const svgDoc = (ww: number, hh: number, body: string, background?: string) => svgDocAt(ww, hh, body, background, source.width, source.height);
   const n = w * h;
@@ -308,7 +322,8 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
     const r = tileBounds(m, 0);
     if (r) garment = garment ? union(garment, r) : r;
   }
-  if (garment) for (let y = garment.y0; y < garment.y1; y++) for (let i = y * w + garment.x0, e = y * w + garment.x1; i < e; i++) coverage[i] = Math.min(covSum[i], 255);
+  if (garment)
+    for (let y = garment.y0; y < garment.y1; y++) for (let i = y * w + garment.x0, e = y * w + garment.x1; i < e; i++) coverage[i] = Math.min(covSum[i], 255);
 
   // Height field: each panel a soft pillow (cloth turning away at its edges). A pixel sees the volume
   // of its topmost panel plus the panel that one rests on (a lapel on its forepart); cloth hidden
@@ -329,7 +344,8 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
     const plane = new Float32Array(rw * rh);
     // The tile holds every non-zero pixel of the rect: copy the overlap, the rest stays 0.
     for (let y = Math.max(rect.y0, m.y0); y < Math.min(rect.y1, m.y0 + m.h); y++) {
-      for (let x = Math.max(rect.x0, m.x0); x < Math.min(rect.x1, m.x0 + m.w); x++) plane[(y - rect.y0) * rw + x - rect.x0] = m.data[(y - m.y0) * m.w + x - m.x0] / 255;
+      for (let x = Math.max(rect.x0, m.x0); x < Math.min(rect.x1, m.x0 + m.w); x++)
+        plane[(y - rect.y0) * rw + x - rect.x0] = m.data[(y - m.y0) * m.w + x - m.x0] / 255;
     }
     const hArr = new Float32Array(rw * rh);
     const dArr = new Float32Array(hArr.length);
@@ -520,7 +536,10 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
  * a few hundred milliseconds instead of a whole build.
  */
 export async function restyleLevels(built: Record<LevelName, ViewLevel>, src: CutViewSource): Promise<Record<LevelName, ViewLevel>> {
-  const [base, overlay] = await Promise.all([rasterRgb(svgDocAt(src.width, src.height, src.underlay)), rasterRgba(svgDocAt(src.width, src.height, src.overlay))]);
+  const [base, overlay] = await Promise.all([
+    rasterRgb(svgDocAt(src.width, src.height, src.underlay)),
+    rasterRgba(svgDocAt(src.width, src.height, src.overlay)),
+  ]);
   const out = {} as Record<LevelName, ViewLevel>;
   await Promise.all(
     (Object.keys(built) as LevelName[]).map(async (name) => {

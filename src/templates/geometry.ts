@@ -112,11 +112,24 @@ export class Draft {
     return this;
   }
   Q(cx: number, cy: number, x: number, y: number): this {
-    this.cmds.push({ op: 'Q', pts: [[cx, cy], [x, y]] });
+    this.cmds.push({
+      op: 'Q',
+      pts: [
+        [cx, cy],
+        [x, y],
+      ],
+    });
     return this;
   }
   C(c1x: number, c1y: number, c2x: number, c2y: number, x: number, y: number): this {
-    this.cmds.push({ op: 'C', pts: [[c1x, c1y], [c2x, c2y], [x, y]] });
+    this.cmds.push({
+      op: 'C',
+      pts: [
+        [c1x, c1y],
+        [c2x, c2y],
+        [x, y],
+      ],
+    });
     return this;
   }
   /** A smooth curve through the points (Catmull-Rom, as a cutter's French curve would give). */
@@ -129,14 +142,7 @@ export class Draft {
       const p2 = all[i];
       const p3 = all[Math.min(all.length - 1, i + 1)];
       if (i === 1 && !last) continue;
-      this.C(
-        p1[0] + (p2[0] - p0[0]) / 6,
-        p1[1] + (p2[1] - p0[1]) / 6,
-        p2[0] - (p3[0] - p1[0]) / 6,
-        p2[1] - (p3[1] - p1[1]) / 6,
-        p2[0],
-        p2[1],
-      );
+      this.C(p1[0] + (p2[0] - p0[0]) / 6, p1[1] + (p2[1] - p0[1]) / 6, p2[0] - (p3[0] - p1[0]) / 6, p2[1] - (p3[1] - p1[1]) / 6, p2[0], p2[1]);
     }
     return this;
   }

@@ -106,7 +106,9 @@ function deserialise(buf: Buffer): CutView {
   const body = new Uint8Array(buf.length - start);
   body.set(buf.subarray(start));
   const levels = {} as Record<LevelName, ViewLevel>;
-  for (const [name, lv] of Object.entries(header.levels) as Array<[LevelName, { width: number; height: number; pxPerMm: number; arrays: Record<ArrayField, [number, number, keyof typeof CTORS]> }]>) {
+  for (const [name, lv] of Object.entries(header.levels) as Array<
+    [LevelName, { width: number; height: number; pxPerMm: number; arrays: Record<ArrayField, [number, number, keyof typeof CTORS]> }]
+  >) {
     const out: Record<string, unknown> = { width: lv.width, height: lv.height, pxPerMm: lv.pxPerMm };
     for (const f of ARRAY_FIELDS) {
       const [off, length, ctor] = lv.arrays[f];
@@ -134,13 +136,20 @@ const loaded = new Map<string, Promise<CutView>>();
 const clothOf = new Map<string, string>();
 
 function clothKey(src: CutViewSource): string {
-  return createHash('sha256').update(BUILD_REVISION).update(JSON.stringify({ ...src, underlay: '', overlay: '' })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(BUILD_REVISION)
+    .update(JSON.stringify({ ...src, underlay: '', overlay: '' }))
+    .digest('hex')
+    .slice(0, 16);
 }
 /** Rasterised views kept on disk per cache directory: each is ~16 MB, and option combinations are many. */
 const MAX_DISK_VIEWS = 96;
 
 function optionsTag(cut: string, options?: StyleOptions): string {
-  return createHash('sha256').update(optionsKey(options ?? resolveOptions(cut))).digest('hex').slice(0, 8);
+  return createHash('sha256')
+    .update(optionsKey(options ?? resolveOptions(cut)))
+    .digest('hex')
+    .slice(0, 8);
 }
 
 function cacheFile(cacheDir: string, cut: string, view: string, version: string, options?: StyleOptions): string {

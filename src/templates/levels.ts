@@ -93,7 +93,15 @@ function clothAtFactor1(f: NativeFields, uv: { u: Float32Array; v: Float32Array 
   const { width: w, height: h } = f;
   let count = 0;
   for (let i = 0; i < w * h; i++) if (f.coverage[i]) count++;
-  const out: LevelCloth = { pix: new Int32Array(count), cov: new Float32Array(count), panel: new Uint8Array(count), u: new Float32Array(count), v: new Float32Array(count), shade: new Float32Array(count), count };
+  const out: LevelCloth = {
+    pix: new Int32Array(count),
+    cov: new Float32Array(count),
+    panel: new Uint8Array(count),
+    u: new Float32Array(count),
+    v: new Float32Array(count),
+    shade: new Float32Array(count),
+    count,
+  };
   let k = 0;
   const yEnd = Math.min(h, H - oy);
   const xEnd = Math.min(w, W - ox);
@@ -124,7 +132,15 @@ function clothAtFactor(f: NativeFields, uv: { u: Float32Array; v: Float32Array }
   const X1 = Math.min(W, Math.floor((ox + w) / factor));
   const Y1 = Math.min(H, Math.floor((oy + h) / factor));
   const cap = Math.max(0, (X1 - X0) * (Y1 - Y0));
-  const out: LevelCloth = { pix: new Int32Array(cap), cov: new Float32Array(cap), panel: new Uint8Array(cap), u: new Float32Array(cap), v: new Float32Array(cap), shade: new Float32Array(cap), count: 0 };
+  const out: LevelCloth = {
+    pix: new Int32Array(cap),
+    cov: new Float32Array(cap),
+    panel: new Uint8Array(cap),
+    u: new Float32Array(cap),
+    v: new Float32Array(cap),
+    shade: new Float32Array(cap),
+    count: 0,
+  };
   const npanels = f.panels.length;
   const acc = new Float32Array(npanels);
   const inv = 1 / (factor * factor);
@@ -239,7 +255,13 @@ async function buildLevel(f: NativeFields, uv: { u: Float32Array; v: Float32Arra
 }
 
 /** What is not cloth at one level: the base image beneath, and the overlay (buttons, thread) as sparse RGBA. */
-export async function surroundingsLevel(baseNative: Uint8Array, overlayNative: Uint8Array | undefined, w: number, h: number, factor: number): Promise<Pick<ViewLevel, 'base' | 'overlayPix' | 'overlayRgba'>> {
+export async function surroundingsLevel(
+  baseNative: Uint8Array,
+  overlayNative: Uint8Array | undefined,
+  w: number,
+  h: number,
+  factor: number,
+): Promise<Pick<ViewLevel, 'base' | 'overlayPix' | 'overlayRgba'>> {
   const W = Math.floor(w / factor);
   const H = Math.floor(h / factor);
   const n = W * H;
@@ -312,7 +334,7 @@ export async function hdLevel(full: ViewLevel): Promise<ViewLevel> {
         const yy = y0 + (t >> 1);
         const k = xx >= 0 && yy >= 0 && xx < w && yy < h ? idx[yy * w + xx] : -1;
         nb[t] = k;
-        const bw = ((t & 1) ? fx : 1 - fx) * ((t >> 1) ? fy : 1 - fy);
+        const bw = (t & 1 ? fx : 1 - fx) * (t >> 1 ? fy : 1 - fy);
         wt[t] = bw;
         if (k >= 0) {
           c += bw * full.cov[k];

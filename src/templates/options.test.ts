@@ -15,7 +15,16 @@ import { finishFor, renderCloth } from '../engines/compose/render.ts';
 import { TextureCache } from '../engines/compose/texture.ts';
 import { buildDrawnLevels } from './build.ts';
 import { frontProjection } from './geometry.ts';
-import { CUT_PRESETS, STYLE_OPTION_IDS, STYLE_OPTIONS, StyleOptionError, describeOptions, resolveOptions, type StyleOptionId, type StyleOptions } from './options.ts';
+import {
+  CUT_PRESETS,
+  STYLE_OPTION_IDS,
+  STYLE_OPTIONS,
+  StyleOptionError,
+  describeOptions,
+  resolveOptions,
+  type StyleOptionId,
+  type StyleOptions,
+} from './options.ts';
 import { SHADE_ONE } from './types.ts';
 import { draftCutView } from './suits.ts';
 import type { CutViewSource } from './types.ts';
@@ -65,7 +74,10 @@ function diff(a: Uint8Array, b: Uint8Array): Array<[number, number]> {
   return out;
 }
 
-const inside = (rects: Rect[]) => ([x, y]: [number, number]) => rects.some((r) => x >= r.x0 && x <= r.x1 && y >= r.y0 && y <= r.y1);
+const inside =
+  (rects: Rect[]) =>
+  ([x, y]: [number, number]) =>
+    rects.some((r) => x >= r.x0 && x <= r.x1 && y >= r.y0 && y <= r.y1);
 
 const sb = (over: Partial<StyleOptions>) => resolveOptions('single-breasted', over as Record<string, string>);
 
@@ -174,7 +186,12 @@ describe('every option combination of every cut drafts and renders', () => {
   const fabric = { hex: '#2A3148', design: { weave: 'twill' as const, pattern: 'pinstripe' as const, threadMm: 0.22, repeatMm: 12 } };
   for (const cut of Object.keys(CUT_PRESETS)) {
     it(`${cut}: any options are drawn, or refused naming the option`, async () => {
-      const arb = fc.record(Object.fromEntries(STYLE_OPTION_IDS.map((id) => [id, fc.constantFrom(...(STYLE_OPTIONS[id] as readonly string[]))])) as Record<StyleOptionId, fc.Arbitrary<string>>);
+      const arb = fc.record(
+        Object.fromEntries(STYLE_OPTION_IDS.map((id) => [id, fc.constantFrom(...(STYLE_OPTIONS[id] as readonly string[]))])) as Record<
+          StyleOptionId,
+          fc.Arbitrary<string>
+        >,
+      );
       await fc.assert(
         fc.asyncProperty(arb, fc.constantFrom('front', 'three-quarter', 'back'), async (chosen, view) => {
           let options: StyleOptions;
@@ -216,7 +233,9 @@ describe('every option combination of every cut drafts and renders', () => {
               const x = i % W;
               const y = (i / W) | 0;
               let near = false;
-              for (let dy = -1; dy <= 1 && !near; dy++) for (let dx = -1; dx <= 1 && !near; dx++) near = (sil[Math.min(H - 1, Math.max(0, y + dy)) * W + Math.min(W - 1, Math.max(0, x + dx))] ?? 0) > 0;
+              for (let dy = -1; dy <= 1 && !near; dy++)
+                for (let dx = -1; dx <= 1 && !near; dx++)
+                  near = (sil[Math.min(H - 1, Math.max(0, y + dy)) * W + Math.min(W - 1, Math.max(0, x + dx))] ?? 0) > 0;
               expect(near).toBe(true);
             }
           }

@@ -143,7 +143,11 @@ export function resolveOptions(cut: string, chosen: Record<string, string> = {})
       // Name the option the client chose when only one side was theirs.
       const blame = rule.option in chosen || !(k in chosen) ? rule.option : k;
       const allowed = blame === rule.option ? [...rule.allowed] : (STYLE_OPTIONS[k as StyleOptionId] as readonly string[]).filter((x) => x !== v);
-      throw new StyleOptionError(`${k} "${v}" does not go with ${rule.option} "${out[rule.option]}" (${rule.why}); ${blame} may be ${allowed.join(', ')}`, blame, allowed);
+      throw new StyleOptionError(
+        `${k} "${v}" does not go with ${rule.option} "${out[rule.option]}" (${rule.why}); ${blame} may be ${allowed.join(', ')}`,
+        blame,
+        allowed,
+      );
     }
   }
   return out;

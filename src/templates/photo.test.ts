@@ -26,8 +26,12 @@ async function scene(blobs: Array<[number, number, number, number]>) {
       for (const [cx, cy, rx, ry] of blobs) if (((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1) grey[i] = 255;
     }
   }
-  const photo = await sharp(rgb, { raw: { width: W, height: H, channels: 3 } }).png().toBuffer();
-  const mask = await sharp(grey, { raw: { width: W, height: H, channels: 1 } }).png().toBuffer();
+  const photo = await sharp(rgb, { raw: { width: W, height: H, channels: 3 } })
+    .png()
+    .toBuffer();
+  const mask = await sharp(grey, { raw: { width: W, height: H, channels: 1 } })
+    .png()
+    .toBuffer();
   return { photo, mask };
 }
 
@@ -46,7 +50,13 @@ function expectSameLevel(a: ViewLevel, b: ViewLevel) {
 describe('photo templates over the garment only', () => {
   it.each([
     ['in the middle', [[311, 240, 120, 150]]],
-    ['against the right and bottom edges, and a second piece in the top-left corner', [[590, 430, 90, 120], [30, 20, 45, 40]]],
+    [
+      'against the right and bottom edges, and a second piece in the top-left corner',
+      [
+        [590, 430, 90, 120],
+        [30, 20, 45, 40],
+      ],
+    ],
     ['a thin sliver one pixel from the left edge', [[1.5, 240, 3, 200]]],
   ] as Array<[string, Array<[number, number, number, number]>]>)('are the whole image’s template, the garment %s', async (_name, blobs) => {
     const { photo, mask } = await scene(blobs);

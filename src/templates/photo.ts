@@ -168,13 +168,7 @@ export async function loadPhotoTemplate(base: Buffer, mask: Buffer, opts: PhotoT
     dispY,
     panels: [panel],
   });
-  const version = createHash('sha256')
-    .update('photo-1')
-    .update(base)
-    .update(mask)
-    .update(JSON.stringify(opts))
-    .digest('hex')
-    .slice(0, 16);
+  const version = createHash('sha256').update('photo-1').update(base).update(mask).update(JSON.stringify(opts)).digest('hex').slice(0, 16);
   return {
     cut: opts.cut ?? 'photo',
     view: opts.view ?? 'front',

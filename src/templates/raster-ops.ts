@@ -24,21 +24,22 @@ function boxPass(
   const span = 2 * r + 1;
   if (r === 0) {
     for (let y = y0; y < y1; y++) tmp.set(src.subarray(y * w + x0, y * w + x1), y * w + x0);
-  } else for (let y = y0; y < y1; y++) {
-    const row = y * w + x0;
-    // The row with r clamped pixels either side, so the running sum needs no bounds.
-    const first = src[row];
-    const last = src[row + L - 1];
-    for (let j = 0; j < r; j++) pad[j] = first;
-    for (let x = 0; x < L; x++) pad[r + x] = src[row + x];
-    for (let j = 0; j <= r; j++) pad[r + L + j] = last;
-    let a = 0;
-    for (let j = 0; j < span; j++) a += pad[j];
-    for (let x = 0; x < L; x++) {
-      tmp[row + x] = a * inv;
-      a += pad[x + span] - pad[x];
+  } else
+    for (let y = y0; y < y1; y++) {
+      const row = y * w + x0;
+      // The row with r clamped pixels either side, so the running sum needs no bounds.
+      const first = src[row];
+      const last = src[row + L - 1];
+      for (let j = 0; j < r; j++) pad[j] = first;
+      for (let x = 0; x < L; x++) pad[r + x] = src[row + x];
+      for (let j = 0; j <= r; j++) pad[r + L + j] = last;
+      let a = 0;
+      for (let j = 0; j < span; j++) a += pad[j];
+      for (let x = 0; x < L; x++) {
+        tmp[row + x] = a * inv;
+        a += pad[x + span] - pad[x];
+      }
     }
-  }
   if (ry === 0) {
     for (let y = y0; y < y1; y++) dst.set(tmp.subarray(y * w + x0, y * w + x1), y * w + x0);
     return;

@@ -134,13 +134,17 @@ function forepart(style: SuitStyle, side: SideGeometry, under: boolean): Draft {
       .L(ex, side.breakY);
   } else if (isDouble(style.o)) {
     // The under forepart reaches well past centre front, hidden beneath the wrap.
-    d.L(60, HEM_Y - 5).L(60, side.breakY - 60).L(side.edgeX, side.breakY);
+    d.L(60, HEM_Y - 5)
+      .L(60, side.breakY - 60)
+      .L(side.edgeX, side.breakY);
   } else {
     // Single-breasted: open quarters curving away below the lowest button.
     const quarterTop = style.open ? side.breakY - 90 : style.o.fastening === 'sb1' ? side.breakY - 8 : Math.min(side.breakY, LOWER_BUTTON_Y) - 12;
     d.C(ex - 70, HEM_Y - 4, ex - 2, HEM_Y + 60, ex, quarterTop).L(ex, side.breakY);
   }
-  d.L(side.rollTop[0], side.rollTop[1]).Q(-80, NECK_Y - 12, -78, NECK_Y).Z();
+  d.L(side.rollTop[0], side.rollTop[1])
+    .Q(-80, NECK_Y - 12, -78, NECK_Y)
+    .Z();
   return d;
 }
 
@@ -190,13 +194,7 @@ function lapelAndCollar(style: SuitStyle, side: SideGeometry): LapelParts {
   const bellyOut: Pt = [mid[0] - 9, mid[1] - 4];
   const upper = lerpPt(B, P, 0.85);
   const outerEdge: Pt[] = [B, lerpPt(B, bellyOut, 0.5), bellyOut, [upper[0] - 4, upper[1]], P];
-  const lapel = draft()
-    .M(B[0], B[1])
-    .through(outerEdge.slice(1))
-    .L(N[0], N[1])
-    .L(G[0], G[1])
-    .L(B[0], B[1])
-    .Z();
+  const lapel = draft().M(B[0], B[1]).through(outerEdge.slice(1)).L(N[0], N[1]).L(G[0], G[1]).L(B[0], B[1]).Z();
   // Collar: notch gap on a notch lapel; closed under the peak on a peak lapel.
   const CP: Pt = peak ? [N[0] + 4, N[1] + 6] : [N[0] - 11, N[1] + 17];
   const gorgeIn = lerpPt(N, G, 0.12);
@@ -219,30 +217,32 @@ function lapelAndCollar(style: SuitStyle, side: SideGeometry): LapelParts {
 }
 
 function sleeve(): Draft {
-  return draft()
-    .M(-222, SHOULDER_Y + 2)
-    // A roped sleeve head: the crown rises a little above the shoulder point and rolls over.
-    .C(-238, SHOULDER_Y + 7, -257, SHOULDER_Y - 4, -265, 1416)
-    .through([
-      [-272, 1340],
-      [-281, 1200],
-      [-287, 1060],
-      [-289, 950],
-      [-290, CUFF_Y + 2],
-    ])
-    .L(-196, CUFF_Y + 8)
-    .through([
-      [-203, 960],
-      [-210, 1070],
-      [-209, 1200],
-      [-203, 1283],
-    ])
-    .through([
-      [-214, 1345],
-      [-226, 1405],
-      [-228, SHOULDER_Y],
-    ])
-    .Z();
+  return (
+    draft()
+      .M(-222, SHOULDER_Y + 2)
+      // A roped sleeve head: the crown rises a little above the shoulder point and rolls over.
+      .C(-238, SHOULDER_Y + 7, -257, SHOULDER_Y - 4, -265, 1416)
+      .through([
+        [-272, 1340],
+        [-281, 1200],
+        [-287, 1060],
+        [-289, 950],
+        [-290, CUFF_Y + 2],
+      ])
+      .L(-196, CUFF_Y + 8)
+      .through([
+        [-203, 960],
+        [-210, 1070],
+        [-209, 1200],
+        [-203, 1283],
+      ])
+      .through([
+        [-214, 1345],
+        [-226, 1405],
+        [-228, SHOULDER_Y],
+      ])
+      .Z()
+  );
 }
 
 function trouserLeg(o: StyleOptions): Draft {
@@ -338,8 +338,30 @@ function sidesFor(style: SuitStyle): { left: SideGeometry; right: SideGeometry }
 function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
   const { pieces, marks } = set;
   const legL = trouserLeg(o);
-  pieces.push({ id: 'trouser-right', kind: 'trouser', shape: legL, grain: [[-100, 900], [-106, 40]], anchor: [-102, 500], loft: 14, round: 40 });
-  pieces.push({ id: 'trouser-left', kind: 'trouser', shape: legL.mirrored(), grain: [[100, 900], [106, 40]], anchor: [102, 500], loft: 14, round: 40 });
+  pieces.push({
+    id: 'trouser-right',
+    kind: 'trouser',
+    shape: legL,
+    grain: [
+      [-100, 900],
+      [-106, 40],
+    ],
+    anchor: [-102, 500],
+    loft: 14,
+    round: 40,
+  });
+  pieces.push({
+    id: 'trouser-left',
+    kind: 'trouser',
+    shape: legL.mirrored(),
+    grain: [
+      [100, 900],
+      [106, 40],
+    ],
+    anchor: [102, 500],
+    loft: 14,
+    round: 40,
+  });
   if (o.trouserHem === 'turnups') {
     const band = draft()
       .M(-34, TROUSER_HEM_Y + TURNUP_MM + 2)
@@ -347,48 +369,278 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
       .L(-182, TROUSER_HEM_Y + 2)
       .L(-31, TROUSER_HEM_Y + 2)
       .Z();
-    pieces.push({ id: 'turnup-right', kind: 'trouser', shape: band, grain: [[-100, 900], [-106, 40]], anchor: [-102, 500], loft: 4, round: 6, restsOn: 'trouser-right' });
-    pieces.push({ id: 'turnup-left', kind: 'trouser', shape: band.mirrored(), grain: [[100, 900], [106, 40]], anchor: [102, 500], loft: 4, round: 6, restsOn: 'trouser-left' });
+    pieces.push({
+      id: 'turnup-right',
+      kind: 'trouser',
+      shape: band,
+      grain: [
+        [-100, 900],
+        [-106, 40],
+      ],
+      anchor: [-102, 500],
+      loft: 4,
+      round: 6,
+      restsOn: 'trouser-right',
+    });
+    pieces.push({
+      id: 'turnup-left',
+      kind: 'trouser',
+      shape: band.mirrored(),
+      grain: [
+        [100, 900],
+        [106, 40],
+      ],
+      anchor: [102, 500],
+      loft: 4,
+      round: 6,
+      restsOn: 'trouser-left',
+    });
   }
   for (const s of [1, -1]) {
     // Pressed crease: a sharp ridge with its shadow side (none at the back of a pleated leg).
-    marks.push({ only: ['trouser'], shape: line([[s * -100, 905], [s * -102, 600], [s * -106, 60]]), kind: 'ridge', width: 3, strength: 0.6, blur: 1.5 });
-    marks.push({ only: ['trouser'], shape: line([[s * -95, 900], [s * -97, 600], [s * -101, 70]]), kind: 'shadow', width: 5, strength: 0.12, blur: 4 });
+    marks.push({
+      only: ['trouser'],
+      shape: line([
+        [s * -100, 905],
+        [s * -102, 600],
+        [s * -106, 60],
+      ]),
+      kind: 'ridge',
+      width: 3,
+      strength: 0.6,
+      blur: 1.5,
+    });
+    marks.push({
+      only: ['trouser'],
+      shape: line([
+        [s * -95, 900],
+        [s * -97, 600],
+        [s * -101, 70],
+      ]),
+      kind: 'shadow',
+      width: 5,
+      strength: 0.12,
+      blur: 4,
+    });
     // Knee: the cloth drapes from the knee cap; shallow drag lines just above and below it, the
     // upper ones pulled a little toward the inside leg (behind the knee from the back).
-    marks.push({ only: ['trouser'], shape: line([[s * -60, 540], [s * -110, 528], [s * -170, 536]]), kind: 'crease', width: 9, strength: back ? 0.55 : 0.5, blur: 6 });
-    marks.push({ only: ['trouser'], shape: line([[s * -55, 585], [s * -105, 570], [s * -165, 582]]), kind: 'crease', width: 7, strength: back ? 0.4 : 0.3, blur: 5 });
-    marks.push({ only: ['trouser'], shape: line([[s * -45, 470], [s * -100, 462], [s * -160, 472]]), kind: 'ridge', width: 12, strength: 0.4, blur: 8 });
-    marks.push({ only: ['trouser'], shape: line([[s * -50, 505], [s * -100, 496], [s * -150, 504]]), kind: 'crease', width: 6, strength: 0.25, blur: 5 });
+    marks.push({
+      only: ['trouser'],
+      shape: line([
+        [s * -60, 540],
+        [s * -110, 528],
+        [s * -170, 536],
+      ]),
+      kind: 'crease',
+      width: 9,
+      strength: back ? 0.55 : 0.5,
+      blur: 6,
+    });
+    marks.push({
+      only: ['trouser'],
+      shape: line([
+        [s * -55, 585],
+        [s * -105, 570],
+        [s * -165, 582],
+      ]),
+      kind: 'crease',
+      width: 7,
+      strength: back ? 0.4 : 0.3,
+      blur: 5,
+    });
+    marks.push({
+      only: ['trouser'],
+      shape: line([
+        [s * -45, 470],
+        [s * -100, 462],
+        [s * -160, 472],
+      ]),
+      kind: 'ridge',
+      width: 12,
+      strength: 0.4,
+      blur: 8,
+    });
+    marks.push({
+      only: ['trouser'],
+      shape: line([
+        [s * -50, 505],
+        [s * -100, 496],
+        [s * -150, 504],
+      ]),
+      kind: 'crease',
+      width: 6,
+      strength: 0.25,
+      blur: 5,
+    });
     if (o.trouserHem === 'turnups') {
       // A turn-up hangs straight: one soft break above it, and the band's fold and its shadow.
-      marks.push({ only: ['trouser'], shape: line([[s * -40, 130], [s * -108, 114], [s * -190, 128]]), kind: 'crease', width: 8, strength: 0.55, blur: 5 });
-      marks.push({ only: ['trouser'], shape: line([[s * -42, 104], [s * -108, 92], [s * -186, 104]]), kind: 'ridge', width: 10, strength: 0.45, blur: 6 });
-      marks.push({ only: ['trouser'], shape: line([[s * -33, TROUSER_HEM_Y + TURNUP_MM + 1], [s * -183, TROUSER_HEM_Y + TURNUP_MM + 1]]), kind: 'seam', width: 2, strength: 0.55, blur: 0.8 });
-      marks.push({ only: ['trouser'], shape: line([[s * -33, TROUSER_HEM_Y + TURNUP_MM - 3], [s * -183, TROUSER_HEM_Y + TURNUP_MM - 3]]), kind: 'shadow', width: 5, strength: 0.35, blur: 3 });
+      marks.push({
+        only: ['trouser'],
+        shape: line([
+          [s * -40, 130],
+          [s * -108, 114],
+          [s * -190, 128],
+        ]),
+        kind: 'crease',
+        width: 8,
+        strength: 0.55,
+        blur: 5,
+      });
+      marks.push({
+        only: ['trouser'],
+        shape: line([
+          [s * -42, 104],
+          [s * -108, 92],
+          [s * -186, 104],
+        ]),
+        kind: 'ridge',
+        width: 10,
+        strength: 0.45,
+        blur: 6,
+      });
+      marks.push({
+        only: ['trouser'],
+        shape: line([
+          [s * -33, TROUSER_HEM_Y + TURNUP_MM + 1],
+          [s * -183, TROUSER_HEM_Y + TURNUP_MM + 1],
+        ]),
+        kind: 'seam',
+        width: 2,
+        strength: 0.55,
+        blur: 0.8,
+      });
+      marks.push({
+        only: ['trouser'],
+        shape: line([
+          [s * -33, TROUSER_HEM_Y + TURNUP_MM - 3],
+          [s * -183, TROUSER_HEM_Y + TURNUP_MM - 3],
+        ]),
+        kind: 'shadow',
+        width: 5,
+        strength: 0.35,
+        blur: 3,
+      });
     } else {
       // Break over the shoe.
       // Break over the shoe: the hem rests on the vamp, so the leg folds once, deepest at the crease.
-      marks.push({ only: ['trouser'], shape: line([[s * -40, 112], [s * -108, 88], [s * -200, 112]]), kind: 'crease', width: 9, strength: 0.75, blur: 4 });
-      marks.push({ only: ['trouser'], shape: line([[s * -45, 78], [s * -108, 60], [s * -195, 82]]), kind: 'ridge', width: 10, strength: 0.6, blur: 5 });
-      marks.push({ only: ['trouser'], shape: line([[s * -48, 150], [s * -108, 136], [s * -190, 150]]), kind: 'crease', width: 7, strength: 0.3, blur: 6 });
+      marks.push({
+        only: ['trouser'],
+        shape: line([
+          [s * -40, 112],
+          [s * -108, 88],
+          [s * -200, 112],
+        ]),
+        kind: 'crease',
+        width: 9,
+        strength: 0.75,
+        blur: 4,
+      });
+      marks.push({
+        only: ['trouser'],
+        shape: line([
+          [s * -45, 78],
+          [s * -108, 60],
+          [s * -195, 82],
+        ]),
+        kind: 'ridge',
+        width: 10,
+        strength: 0.6,
+        blur: 5,
+      });
+      marks.push({
+        only: ['trouser'],
+        shape: line([
+          [s * -48, 150],
+          [s * -108, 136],
+          [s * -190, 150],
+        ]),
+        kind: 'crease',
+        width: 7,
+        strength: 0.3,
+        blur: 6,
+      });
     }
     // Thigh: a drag toward the crotch.
-    marks.push({ only: ['trouser'], shape: line([[s * -30, 790], [s * -80, 700]]), kind: 'crease', width: 8, strength: 0.3, blur: 8 });
+    marks.push({
+      only: ['trouser'],
+      shape: line([
+        [s * -30, 790],
+        [s * -80, 700],
+      ]),
+      kind: 'crease',
+      width: 8,
+      strength: 0.3,
+      blur: 8,
+    });
     // Inside-leg shadow where the legs meet.
-    marks.push({ only: ['trouser'], shape: line([[s * -6, 800], [s * -24, 600], [s * -28, 420], [s * -20, 60]]), kind: 'shadow', width: 16, strength: 0.35, blur: 12 });
+    marks.push({
+      only: ['trouser'],
+      shape: line([
+        [s * -6, 800],
+        [s * -24, 600],
+        [s * -28, 420],
+        [s * -20, 60],
+      ]),
+      kind: 'shadow',
+      width: 16,
+      strength: 0.35,
+      blur: 12,
+    });
     if (o.trouserFront === 'pleated' && !back) {
       // Forward pleats: folds from the waistband that open toward the thigh and fade out.
-      for (const [x, len] of [[-100, 170], [-62, 120]] as const) {
-        marks.push({ only: ['trouser'], shape: line([[s * x, TROUSER_WAIST_Y - 40], [s * (x - 2), TROUSER_WAIST_Y - 40 - len]]), kind: 'crease', width: 4, strength: 0.55, blur: 2.5 });
-        marks.push({ only: ['trouser'], shape: line([[s * (x - 6), TROUSER_WAIST_Y - 40], [s * (x - 9), TROUSER_WAIST_Y - 40 - len * 0.8]]), kind: 'ridge', width: 7, strength: 0.45, blur: 4 });
+      for (const [x, len] of [
+        [-100, 170],
+        [-62, 120],
+      ] as const) {
+        marks.push({
+          only: ['trouser'],
+          shape: line([
+            [s * x, TROUSER_WAIST_Y - 40],
+            [s * (x - 2), TROUSER_WAIST_Y - 40 - len],
+          ]),
+          kind: 'crease',
+          width: 4,
+          strength: 0.55,
+          blur: 2.5,
+        });
+        marks.push({
+          only: ['trouser'],
+          shape: line([
+            [s * (x - 6), TROUSER_WAIST_Y - 40],
+            [s * (x - 9), TROUSER_WAIST_Y - 40 - len * 0.8],
+          ]),
+          kind: 'ridge',
+          width: 7,
+          strength: 0.45,
+          blur: 4,
+        });
       }
     }
   }
   // Waistband seam and fly (or the centre back seam).
-  marks.push({ only: ['trouser'], shape: line([[-180, 985], [180, 985]]), kind: 'seam', width: 1.6, strength: 0.5, blur: 0.6 });
+  marks.push({
+    only: ['trouser'],
+    shape: line([
+      [-180, 985],
+      [180, 985],
+    ]),
+    kind: 'seam',
+    width: 1.6,
+    strength: 0.5,
+    blur: 0.6,
+  });
   if (!back) marks.push({ only: ['trouser'], shape: draft().M(-2, 985).L(-2, 860).Q(-2, 835, 20, 840), kind: 'seam', width: 1.5, strength: 0.35, blur: 0.6 });
-  marks.push({ only: ['trouser'], shape: line([[2, 1025], [2, 830]]), kind: 'shadow', width: 3, strength: 0.4, blur: 1.5 });
+  marks.push({
+    only: ['trouser'],
+    shape: line([
+      [2, 1025],
+      [2, 830],
+    ]),
+    kind: 'shadow',
+    width: 3,
+    strength: 0.4,
+    blur: 1.5,
+  });
 }
 
 function waistcoat(set: Draftset, o: StyleOptions): void {
@@ -401,23 +653,123 @@ function waistcoat(set: Draftset, o: StyleOptions): void {
   const vest = db
     ? draft().M(-70, 1470).L(-8, 1300).L(42, 1230).L(42, 990).L(-160, 998).L(-158, 1100).L(-172, 1300).L(-110, 1470).Z()
     : draft().M(-70, 1470).L(0, 1232).L(0, 990).L(-52, 946).Q(-115, 972, -160, 994).L(-158, 1100).L(-172, 1300).L(-110, 1470).Z();
-  pieces.push({ id: 'waistcoat-right', kind: 'waistcoat', shape: vest, grain: [[0, 1400], [0, 1000]], anchor: [0, 1100], loft: 6, round: 8 });
-  pieces.push({ id: 'waistcoat-left', kind: 'waistcoat', shape: vest.mirrored(), grain: [[0, 1400], [0, 1000]], anchor: [0, 1100], loft: 6, round: 8 });
+  pieces.push({
+    id: 'waistcoat-right',
+    kind: 'waistcoat',
+    shape: vest,
+    grain: [
+      [0, 1400],
+      [0, 1000],
+    ],
+    anchor: [0, 1100],
+    loft: 6,
+    round: 8,
+  });
+  pieces.push({
+    id: 'waistcoat-left',
+    kind: 'waistcoat',
+    shape: vest.mirrored(),
+    grain: [
+      [0, 1400],
+      [0, 1000],
+    ],
+    anchor: [0, 1100],
+    loft: 6,
+    round: 8,
+  });
   if (db) {
     for (const x of [-28, 28]) for (const y of [1195, 1125, 1055]) buttons.push({ at: [x, y], d: 14 });
-    marks.push({ only: ['waistcoat'], shape: line([[-42, 1230], [-42, 992]]), kind: 'shadow', width: 5, strength: 0.45, blur: 3 });
+    marks.push({
+      only: ['waistcoat'],
+      shape: line([
+        [-42, 1230],
+        [-42, 992],
+      ]),
+      kind: 'shadow',
+      width: 5,
+      strength: 0.45,
+      blur: 3,
+    });
   } else {
     for (let i = 0; i < 6; i++) buttons.push({ at: [0, 1208 - i * 43], d: 15 });
-    marks.push({ only: ['waistcoat'], shape: line([[0, 1232], [0, 990]]), kind: 'seam', width: 1.8, strength: 0.55, blur: 0.7 });
+    marks.push({
+      only: ['waistcoat'],
+      shape: line([
+        [0, 1232],
+        [0, 990],
+      ]),
+      kind: 'seam',
+      width: 1.8,
+      strength: 0.55,
+      blur: 0.7,
+    });
   }
   for (const s of [1, -1]) {
     // Welt pockets and the waistcoat's lower edge shadow on the trousers.
-    marks.push({ only: ['waistcoat'], shape: line([[s * -40, 1030], [s * -105, 1040]]), kind: 'seam', width: 3, strength: 0.55, blur: 0.8 });
-    marks.push({ only: ['waistcoat'], shape: line([[s * -40, 1026], [s * -105, 1036]]), kind: 'highlight', width: 2, strength: 0.2, blur: 1 });
-    marks.push({ only: ['trouser'], shape: line(db ? [[s * -4, 990], [s * -120, 994]] : [[s * -4, 990], [s * -52, 942], [s * -120, 968]]), kind: 'shadow', width: 8, strength: 0.5, blur: 5 });
+    marks.push({
+      only: ['waistcoat'],
+      shape: line([
+        [s * -40, 1030],
+        [s * -105, 1040],
+      ]),
+      kind: 'seam',
+      width: 3,
+      strength: 0.55,
+      blur: 0.8,
+    });
+    marks.push({
+      only: ['waistcoat'],
+      shape: line([
+        [s * -40, 1026],
+        [s * -105, 1036],
+      ]),
+      kind: 'highlight',
+      width: 2,
+      strength: 0.2,
+      blur: 1,
+    });
+    marks.push({
+      only: ['trouser'],
+      shape: line(
+        db
+          ? [
+              [s * -4, 990],
+              [s * -120, 994],
+            ]
+          : [
+              [s * -4, 990],
+              [s * -52, 942],
+              [s * -120, 968],
+            ],
+      ),
+      kind: 'shadow',
+      width: 8,
+      strength: 0.5,
+      blur: 5,
+    });
     // Pull lines from the buttons.
-    marks.push({ only: ['waistcoat'], shape: line([[s * -6, 1165], [s * -60, 1185]]), kind: 'crease', width: 5, strength: 0.3, blur: 5 });
-    marks.push({ only: ['waistcoat'], shape: line([[s * -6, 1080], [s * -60, 1095]]), kind: 'crease', width: 5, strength: 0.3, blur: 5 });
+    marks.push({
+      only: ['waistcoat'],
+      shape: line([
+        [s * -6, 1165],
+        [s * -60, 1185],
+      ]),
+      kind: 'crease',
+      width: 5,
+      strength: 0.3,
+      blur: 5,
+    });
+    marks.push({
+      only: ['waistcoat'],
+      shape: line([
+        [s * -6, 1080],
+        [s * -60, 1095],
+      ]),
+      kind: 'crease',
+      width: 5,
+      strength: 0.3,
+      blur: 5,
+    });
   }
 }
 
@@ -429,37 +781,152 @@ function pockets(set: Draftset, style: SuitStyle, side: SideGeometry, fpId: stri
   const sfx = mirror ? 'left' : 'right';
   // Pockets end a good inch short of the visible front edge; on a double-breasted beyond the wrap.
   const [x0, x1] = isDouble(o) ? [-186, -114] : style.open ? [-180, side.edgeX - 24] : [-178, -30];
-  const grain: [Pt, Pt] = [[0, 1400], [0, 900]];
+  const grain: [Pt, Pt] = [
+    [0, 1400],
+    [0, 900],
+  ];
   const only: PanelKind[] = ['forepart', 'flap'];
   const onPanels = [fpId, `pocket-${sfx}`, `ticket-${sfx}`];
   if (o.pockets === 'flap') {
     const f = flap(x0, x1, FLAP_TOP_Y);
     set.pieces.push({ id: `pocket-${sfx}`, kind: 'flap', shape: mm(f), grain, anchor: [0, 1100], loft: 8, round: 3, restsOn: fpId });
     set.marks.push({ only, onPanels, shape: mm(f), kind: 'seam', width: 1.4, strength: 0.35, blur: 0.7 });
-    set.marks.push({ only, onPanels, shape: mm(line([[x0 + 2, FLAP_TOP_Y - 60], [(x0 + x1) / 2, FLAP_TOP_Y - 60], [x1, FLAP_TOP_Y - 58]])), kind: 'shadow', width: 4, strength: 0.55, blur: 3 });
-    set.marks.push({ only, onPanels, shape: mm(line([[x0, FLAP_TOP_Y + 1], [x1, FLAP_TOP_Y + 3]])), kind: 'seam', width: 2.2, strength: 0.7, blur: 0.6 });
+    set.marks.push({
+      only,
+      onPanels,
+      shape: mm(
+        line([
+          [x0 + 2, FLAP_TOP_Y - 60],
+          [(x0 + x1) / 2, FLAP_TOP_Y - 60],
+          [x1, FLAP_TOP_Y - 58],
+        ]),
+      ),
+      kind: 'shadow',
+      width: 4,
+      strength: 0.55,
+      blur: 3,
+    });
+    set.marks.push({
+      only,
+      onPanels,
+      shape: mm(
+        line([
+          [x0, FLAP_TOP_Y + 1],
+          [x1, FLAP_TOP_Y + 3],
+        ]),
+      ),
+      kind: 'seam',
+      width: 2.2,
+      strength: 0.7,
+      blur: 0.6,
+    });
   } else if (o.pockets === 'jetted') {
     // Two narrow jets either side of the mouth: a dark line with lit lips.
-    const w = draft().M(x0, FLAP_TOP_Y - 2).L(x1, FLAP_TOP_Y).L(x1, FLAP_TOP_Y - 10).L(x0, FLAP_TOP_Y - 12).Z();
+    const w = draft()
+      .M(x0, FLAP_TOP_Y - 2)
+      .L(x1, FLAP_TOP_Y)
+      .L(x1, FLAP_TOP_Y - 10)
+      .L(x0, FLAP_TOP_Y - 12)
+      .Z();
     set.pieces.push({ id: `pocket-${sfx}`, kind: 'welt', shape: mm(w), grain, anchor: [0, 1100], loft: 2, round: 2, restsOn: fpId });
-    set.marks.push({ only, onPanels, shape: mm(line([[x0, FLAP_TOP_Y - 6], [x1, FLAP_TOP_Y - 4]])), kind: 'seam', width: 2, strength: 0.8, blur: 0.5 });
-    set.marks.push({ only, onPanels, shape: mm(line([[x0, FLAP_TOP_Y - 13], [x1, FLAP_TOP_Y - 11]])), kind: 'shadow', width: 3, strength: 0.3, blur: 2 });
+    set.marks.push({
+      only,
+      onPanels,
+      shape: mm(
+        line([
+          [x0, FLAP_TOP_Y - 6],
+          [x1, FLAP_TOP_Y - 4],
+        ]),
+      ),
+      kind: 'seam',
+      width: 2,
+      strength: 0.8,
+      blur: 0.5,
+    });
+    set.marks.push({
+      only,
+      onPanels,
+      shape: mm(
+        line([
+          [x0, FLAP_TOP_Y - 13],
+          [x1, FLAP_TOP_Y - 11],
+        ]),
+      ),
+      kind: 'shadow',
+      width: 3,
+      strength: 0.3,
+      blur: 2,
+    });
   } else {
     const p = patch(x0 + 4, x1 + 6, FLAP_TOP_Y + 20);
     set.pieces.push({ id: `pocket-${sfx}`, kind: 'flap', shape: mm(p), grain, anchor: [0, 1100], loft: 6, round: 6, restsOn: fpId });
     // Its edge casts a shadow on the forepart; its own edge is topstitched; the mouth gapes a little.
     set.marks.push({ only, onPanels, shape: mm(patch(x0 + 5, x1 + 7, FLAP_TOP_Y + 18)), kind: 'shadow', width: 6, strength: 0.55, blur: 3 });
     set.threads.push({ shape: mm(patch(x0 + 10, x1, FLAP_TOP_Y + 14)), width: 0.9, dash: '1.6 2.6', opacity: 0.3, onPanels });
-    set.marks.push({ only, onPanels, shape: mm(line([[x0 + 6, FLAP_TOP_Y + 17], [x1 + 4, FLAP_TOP_Y + 19]])), kind: 'shadow', width: 4, strength: 0.5, blur: 1.5 });
-    set.threads.push({ shape: mm(line([[x0 + 8, FLAP_TOP_Y + 10], [x1 + 2, FLAP_TOP_Y + 12]])), width: 0.9, dash: '1.6 2.6', opacity: 0.35, onPanels });
+    set.marks.push({
+      only,
+      onPanels,
+      shape: mm(
+        line([
+          [x0 + 6, FLAP_TOP_Y + 17],
+          [x1 + 4, FLAP_TOP_Y + 19],
+        ]),
+      ),
+      kind: 'shadow',
+      width: 4,
+      strength: 0.5,
+      blur: 1.5,
+    });
+    set.threads.push({
+      shape: mm(
+        line([
+          [x0 + 8, FLAP_TOP_Y + 10],
+          [x1 + 2, FLAP_TOP_Y + 12],
+        ]),
+      ),
+      width: 0.9,
+      dash: '1.6 2.6',
+      opacity: 0.35,
+      onPanels,
+    });
   }
   if (ticket) {
     const tx0 = x0 + 6;
     const tx1 = x0 + 6 + Math.min(115, (x1 - x0) * 0.7);
     const top = FLAP_TOP_Y + 62;
-    const f = o.pockets === 'flap' ? flap(tx0, tx1, top, 42) : draft().M(tx0, top - 2).L(tx1, top).L(tx1, top - 9).L(tx0, top - 11).Z();
-    set.pieces.push({ id: `ticket-${sfx}`, kind: o.pockets === 'flap' ? 'flap' : 'welt', shape: mm(f), grain, anchor: [0, 1100], loft: o.pockets === 'flap' ? 7 : 2, round: 3, restsOn: fpId });
-    set.marks.push({ only, onPanels, shape: mm(line([[tx0 + 2, top - (o.pockets === 'flap' ? 46 : 14)], [tx1, top - (o.pockets === 'flap' ? 44 : 12)]])), kind: 'shadow', width: 4, strength: 0.5, blur: 3 });
+    const f =
+      o.pockets === 'flap'
+        ? flap(tx0, tx1, top, 42)
+        : draft()
+            .M(tx0, top - 2)
+            .L(tx1, top)
+            .L(tx1, top - 9)
+            .L(tx0, top - 11)
+            .Z();
+    set.pieces.push({
+      id: `ticket-${sfx}`,
+      kind: o.pockets === 'flap' ? 'flap' : 'welt',
+      shape: mm(f),
+      grain,
+      anchor: [0, 1100],
+      loft: o.pockets === 'flap' ? 7 : 2,
+      round: 3,
+      restsOn: fpId,
+    });
+    set.marks.push({
+      only,
+      onPanels,
+      shape: mm(
+        line([
+          [tx0 + 2, top - (o.pockets === 'flap' ? 46 : 14)],
+          [tx1, top - (o.pockets === 'flap' ? 44 : 12)],
+        ]),
+      ),
+      kind: 'shadow',
+      width: 4,
+      strength: 0.5,
+      blur: 3,
+    });
   }
   void mx;
 }
@@ -484,13 +951,46 @@ function draftSuit(style: SuitStyle): Draftset {
     const lc = mirror ? lcR : lcL;
     const fpId = `forepart-${id}`;
     const fp = forepart(style, geo, !mirror && double);
-    pieces.push({ id: fpId, kind: 'forepart', shape: mirror ? fp.mirrored() : fp, grain: [[0, 1400], [0, 900]], anchor: [0, 1100], loft: 8, round: 10 });
+    pieces.push({
+      id: fpId,
+      kind: 'forepart',
+      shape: mirror ? fp.mirrored() : fp,
+      grain: [
+        [0, 1400],
+        [0, 900],
+      ],
+      anchor: [0, 1100],
+      loft: 8,
+      round: 10,
+    });
     pockets(set, style, geo, fpId, mirror, !mirror && o.ticketPocket === 'yes');
     if (mirror && o.breastPocket === 'yes') {
       // Breast welt on the wearer's left, tilted up toward the arm.
       const welt = draft().M(100, 1283).L(196, 1295).L(196, 1317).L(100, 1305).Z();
-      pieces.push({ id: 'breast-welt', kind: 'welt', shape: welt, grain: [[0, 1400], [0, 900]], anchor: [0, 1100], loft: 3, round: 2, restsOn: fpId });
-      marks.push({ onPanels: [fpId], shape: line([[101, 1281], [196, 1293]]), kind: 'shadow', width: 3, strength: 0.4, blur: 2 });
+      pieces.push({
+        id: 'breast-welt',
+        kind: 'welt',
+        shape: welt,
+        grain: [
+          [0, 1400],
+          [0, 900],
+        ],
+        anchor: [0, 1100],
+        loft: 3,
+        round: 2,
+        restsOn: fpId,
+      });
+      marks.push({
+        onPanels: [fpId],
+        shape: line([
+          [101, 1281],
+          [196, 1293],
+        ]),
+        kind: 'shadow',
+        width: 3,
+        strength: 0.4,
+        blur: 2,
+      });
     }
     const B: Pt = [geo.edgeX, geo.breakY];
     const m = (p: Pt): Pt => (mirror ? [-p[0], p[1]] : p);
@@ -498,7 +998,10 @@ function draftSuit(style: SuitStyle): Draftset {
       id: `lapel-${id}`,
       kind: 'lapel',
       shape: mirror ? lc.lapel.mirrored() : lc.lapel,
-      grain: [[0, 1400], [0, 1000]],
+      grain: [
+        [0, 1400],
+        [0, 1000],
+      ],
       anchor: m(lc.gorge),
       loft: 8,
       round: 10,
@@ -510,7 +1013,15 @@ function draftSuit(style: SuitStyle): Draftset {
         id: `collar-${id}`,
         kind: 'collar',
         shape: mirror ? lc.collar.mirrored() : lc.collar,
-        grain: mirror ? [[60, 1530], [130, 1420]] : [[-60, 1530], [-130, 1420]],
+        grain: mirror
+          ? [
+              [60, 1530],
+              [130, 1420],
+            ]
+          : [
+              [-60, 1530],
+              [-130, 1420],
+            ],
         anchor: m([-60, 1500]),
         loft: 6,
         round: 5,
@@ -524,14 +1035,35 @@ function draftSuit(style: SuitStyle): Draftset {
     threads.push({ shape: line(lc.outerEdge.map((p) => m([p[0] + 5, p[1] + 1]))), width: 0.9, dash: '1.2 3', opacity: 0.22, onPanels: own });
     // A pressed lapel edge is cloth folded over itself: its rounded lip catches the key light as a
     // fine bright line (fainter on the side turned away from the light).
-    marks.push({ onPanels: [`lapel-${id}`], shape: line(lc.outerEdge.map((p) => m([p[0] + 1.6, p[1] + 0.4]))), kind: 'highlight', width: 1.8, strength: mirror ? 0.12 : 0.24, blur: 0.8 });
+    marks.push({
+      onPanels: [`lapel-${id}`],
+      shape: line(lc.outerEdge.map((p) => m([p[0] + 1.6, p[1] + 0.4]))),
+      kind: 'highlight',
+      width: 1.8,
+      strength: mirror ? 0.12 : 0.24,
+      blur: 0.8,
+    });
     if (lc.collar) {
       marks.push({ onPanels: own, shape: line([m(lc.notch), m(lc.gorge)]), kind: 'seam', width: 1.8, strength: 0.55, blur: 0.6 });
-      marks.push({ onPanels: own, shape: line([m([lc.gorge[0] - 12, lc.gorge[1] + 10]), m([lc.notch[0] - 4, lc.notch[1] + 30])]), kind: 'shadow', width: 8, strength: 0.3, blur: 6 });
+      marks.push({
+        onPanels: own,
+        shape: line([m([lc.gorge[0] - 12, lc.gorge[1] + 10]), m([lc.notch[0] - 4, lc.notch[1] + 30])]),
+        kind: 'shadow',
+        width: 8,
+        strength: 0.3,
+        blur: 6,
+      });
     }
     // The roll: a rounded ridge just inside the roll line.
     const T = geo.rollTop;
-    marks.push({ onPanels: own, shape: line([m(lerpPt(B, T, 0.2)), m(lerpPt(B, T, 0.95))].map((p) => [p[0] - (mirror ? -6 : 6), p[1]] as Pt)), kind: 'ridge', width: 12, strength: 0.35, blur: 7 });
+    marks.push({
+      onPanels: own,
+      shape: line([m(lerpPt(B, T, 0.2)), m(lerpPt(B, T, 0.95))].map((p) => [p[0] - (mirror ? -6 : 6), p[1]] as Pt)),
+      kind: 'ridge',
+      width: 12,
+      strength: 0.35,
+      blur: 7,
+    });
     marks.push({ onPanels: own, shape: line([m(lerpPt(B, T, 0.1)), m(T)]), kind: 'seam', width: 1.2, strength: 0.25, blur: 1 });
   };
   sideOf('right');
@@ -546,7 +1078,10 @@ function draftSuit(style: SuitStyle): Draftset {
     id: 'collar-back',
     kind: 'inside',
     shape: neck,
-    grain: [[-50, 1530], [50, 1530]],
+    grain: [
+      [-50, 1530],
+      [50, 1530],
+    ],
     anchor: [0, 1530],
     loft: 2,
     round: 4,
@@ -554,8 +1089,30 @@ function draftSuit(style: SuitStyle): Draftset {
 
   // Sleeves last: they hang in front of the body.
   const sl = sleeve();
-  pieces.push({ id: 'sleeve-right', kind: 'sleeve', shape: sl, grain: [[-240, 1440], [-243, 850]], anchor: [-240, 1440], loft: 60, round: 30 });
-  pieces.push({ id: 'sleeve-left', kind: 'sleeve', shape: sl.mirrored(), grain: [[240, 1440], [243, 850]], anchor: [240, 1440], loft: 60, round: 30 });
+  pieces.push({
+    id: 'sleeve-right',
+    kind: 'sleeve',
+    shape: sl,
+    grain: [
+      [-240, 1440],
+      [-243, 850],
+    ],
+    anchor: [-240, 1440],
+    loft: 60,
+    round: 30,
+  });
+  pieces.push({
+    id: 'sleeve-left',
+    kind: 'sleeve',
+    shape: sl.mirrored(),
+    grain: [
+      [240, 1440],
+      [243, 850],
+    ],
+    anchor: [240, 1440],
+    loft: 60,
+    round: 30,
+  });
 
   jacketMarks(set, style, false);
 
@@ -565,37 +1122,150 @@ function draftSuit(style: SuitStyle): Draftset {
     for (const x of [-62, 62]) for (const y of rows) buttons.push({ at: [x, y], d: 21 });
     if (o.fastening === 'db6x2') for (const x of [-80, 80]) buttons.push({ at: [x, WAIST_BUTTON_Y + 110], d: 21 });
     const holes = o.fastening === 'db6x2' ? rows : [WAIST_BUTTON_Y];
-    for (const y of holes) threads.push({ shape: line([[-62, y], [-86, y]]), width: 2.2, opacity: 0.5 });
-    marks.push({ onPanels: ['forepart-right', 'pocket-right', 'ticket-right'], shape: line([[-97, WAIST_BUTTON_Y + 10], [-97, HEM_Y + 10]]), kind: 'shadow', width: 6, strength: 0.5, blur: 4 });
-    marks.push({ only: ['forepart', 'flap'], shape: line([[-60, WAIST_BUTTON_Y + 6], [40, 1140], [140, 1175]]), kind: 'crease', width: 8, strength: 0.25, blur: 9 });
-    marks.push({ only: ['forepart', 'flap'], shape: line([[-60, WAIST_BUTTON_Y - 6], [40, 1030], [140, 1000]]), kind: 'crease', width: 8, strength: 0.2, blur: 9 });
+    for (const y of holes)
+      threads.push({
+        shape: line([
+          [-62, y],
+          [-86, y],
+        ]),
+        width: 2.2,
+        opacity: 0.5,
+      });
+    marks.push({
+      onPanels: ['forepart-right', 'pocket-right', 'ticket-right'],
+      shape: line([
+        [-97, WAIST_BUTTON_Y + 10],
+        [-97, HEM_Y + 10],
+      ]),
+      kind: 'shadow',
+      width: 6,
+      strength: 0.5,
+      blur: 4,
+    });
+    marks.push({
+      only: ['forepart', 'flap'],
+      shape: line([
+        [-60, WAIST_BUTTON_Y + 6],
+        [40, 1140],
+        [140, 1175],
+      ]),
+      kind: 'crease',
+      width: 8,
+      strength: 0.25,
+      blur: 9,
+    });
+    marks.push({
+      only: ['forepart', 'flap'],
+      shape: line([
+        [-60, WAIST_BUTTON_Y - 6],
+        [40, 1030],
+        [140, 1000],
+      ]),
+      kind: 'crease',
+      width: 8,
+      strength: 0.2,
+      blur: 9,
+    });
   } else if (!style.open) {
-    const ys = o.fastening === 'sb1' ? [WAIST_BUTTON_Y - 20] : o.fastening === 'sb2' ? [LOWER_BUTTON_Y, WAIST_BUTTON_Y] : [LOWER_BUTTON_Y, WAIST_BUTTON_Y, TOP_BUTTON_Y];
+    const ys =
+      o.fastening === 'sb1' ? [WAIST_BUTTON_Y - 20] : o.fastening === 'sb2' ? [LOWER_BUTTON_Y, WAIST_BUTTON_Y] : [LOWER_BUTTON_Y, WAIST_BUTTON_Y, TOP_BUTTON_Y];
     for (const y of ys) {
       buttons.push({ at: [0, y], d: 21 });
-      threads.push({ shape: line([[0, y], [-14, y]]), width: 2.2, opacity: 0.5 });
+      threads.push({
+        shape: line([
+          [0, y],
+          [-14, y],
+        ]),
+        width: 2.2,
+        opacity: 0.5,
+      });
     }
     const low = Math.min(...ys);
-    marks.push({ only: ['forepart', 'flap'], shape: line([[-20, left.breakY + 20], [-20, low - 12], [10, HEM_Y + 60], [60, HEM_Y]]), kind: 'shadow', width: 6, strength: 0.45, blur: 4 });
+    marks.push({
+      only: ['forepart', 'flap'],
+      shape: line([
+        [-20, left.breakY + 20],
+        [-20, low - 12],
+        [10, HEM_Y + 60],
+        [60, HEM_Y],
+      ]),
+      kind: 'shadow',
+      width: 6,
+      strength: 0.45,
+      blur: 4,
+    });
     // X-shaped pull lines from the fastened waist button.
-    marks.push({ only: ['forepart', 'flap'], shape: line([[-6, WAIST_BUTTON_Y + 8], [-70, 1125], [-140, 1150]]), kind: 'crease', width: 7, strength: 0.25, blur: 8 });
-    marks.push({ only: ['forepart', 'flap'], shape: line([[6, WAIST_BUTTON_Y + 8], [70, 1125], [140, 1150]]), kind: 'crease', width: 7, strength: 0.25, blur: 8 });
+    marks.push({
+      only: ['forepart', 'flap'],
+      shape: line([
+        [-6, WAIST_BUTTON_Y + 8],
+        [-70, 1125],
+        [-140, 1150],
+      ]),
+      kind: 'crease',
+      width: 7,
+      strength: 0.25,
+      blur: 8,
+    });
+    marks.push({
+      only: ['forepart', 'flap'],
+      shape: line([
+        [6, WAIST_BUTTON_Y + 8],
+        [70, 1125],
+        [140, 1150],
+      ]),
+      kind: 'crease',
+      width: 7,
+      strength: 0.25,
+      blur: 8,
+    });
   } else {
     // Open coat: buttons on the wearer's right, buttonholes on the left.
-    const ys = o.fastening === 'sb1' ? [WAIST_BUTTON_Y] : o.fastening === 'sb2' ? [LOWER_BUTTON_Y, WAIST_BUTTON_Y] : [LOWER_BUTTON_Y, WAIST_BUTTON_Y, TOP_BUTTON_Y - 40];
+    const ys =
+      o.fastening === 'sb1' ? [WAIST_BUTTON_Y] : o.fastening === 'sb2' ? [LOWER_BUTTON_Y, WAIST_BUTTON_Y] : [LOWER_BUTTON_Y, WAIST_BUTTON_Y, TOP_BUTTON_Y - 40];
     for (const y of ys) {
       buttons.push({ at: [-78, y], d: 21 });
-      threads.push({ shape: line([[80, y], [62, y]]), width: 2.2, opacity: 0.5, onPanels: ['forepart-left'] });
+      threads.push({
+        shape: line([
+          [80, y],
+          [62, y],
+        ]),
+        width: 2.2,
+        opacity: 0.5,
+        onPanels: ['forepart-left'],
+      });
     }
     // Each front edge casts a soft shadow on the waistcoat and trousers beneath it. Drawn on the
     // coat itself a centimetre inside the edge, it read as a second, doubled front edge.
     for (const s of [1, -1])
-      marks.push({ only: ['waistcoat', 'trouser'], shape: line([[s * -68, 1462], [s * -45, WAIST_BUTTON_Y], [s * -45, 990], [s * -54, 880], [s * -84, 800], [s * -104, HEM_Y - 8]]), kind: 'shadow', width: 9, strength: 0.5, blur: 5 });
+      marks.push({
+        only: ['waistcoat', 'trouser'],
+        shape: line([
+          [s * -68, 1462],
+          [s * -45, WAIST_BUTTON_Y],
+          [s * -45, 990],
+          [s * -54, 880],
+          [s * -84, 800],
+          [s * -104, HEM_Y - 8],
+        ]),
+        kind: 'shadow',
+        width: 9,
+        strength: 0.5,
+        blur: 5,
+      });
   }
   // Boutonnière on the wearer's left lapel.
   if (o.lapel !== 'shawl') {
     const p = lerpPt([-lcR.point[0], lcR.point[1]], [-lcR.gorge[0], lcR.gorge[1]], 0.45);
-    threads.push({ shape: line([[p[0] - 6, p[1] - 28], [p[0] - 16, p[1] - 50]]), width: 2, opacity: 0.45, onPanels: ['lapel-left'] });
+    threads.push({
+      shape: line([
+        [p[0] - 6, p[1] - 28],
+        [p[0] - 16, p[1] - 50],
+      ]),
+      width: 2,
+      opacity: 0.45,
+      onPanels: ['lapel-left'],
+    });
   }
   cuffButtons(set);
   return set;
@@ -603,7 +1273,8 @@ function draftSuit(style: SuitStyle): Draftset {
 
 /** Four kissing cuff buttons on the back edge of each sleeve, seen edge-on. */
 function cuffButtons(set: Draftset): void {
-  for (const s of [1, -1]) for (let i = 0; i < 4; i++) set.buttons.push({ at: [s * -284, CUFF_Y + 38 + i * 15], d: 14, squash: 0.45, layer: s === 1 ? 'near-arm' : 'far-arm' });
+  for (const s of [1, -1])
+    for (let i = 0; i < 4; i++) set.buttons.push({ at: [s * -284, CUFF_Y + 38 + i * 15], d: 14, squash: 0.45, layer: s === 1 ? 'near-arm' : 'far-arm' });
 }
 
 /** Seams, drape and sleeve folds of the jacket body, front or back. */
@@ -620,42 +1291,254 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean): void {
     };
     if (back) {
       // Side-body seam curving into the waist, and the shoulder blade's fullness.
-      seam([[-150, 1330], [-138, 1150], [-150, 980], [-160, HEM_Y + 2]], body);
-      marks.push({ only: body, shape: L([[-90, 1420], [-100, 1330]]), kind: 'ridge', width: 60, strength: 0.3, blur: 30 });
-      marks.push({ only: body, shape: L([[-70, 1180], [-80, 1060]]), kind: 'crease', width: 30, strength: 0.3, blur: 20 });
+      seam(
+        [
+          [-150, 1330],
+          [-138, 1150],
+          [-150, 980],
+          [-160, HEM_Y + 2],
+        ],
+        body,
+      );
+      marks.push({
+        only: body,
+        shape: L([
+          [-90, 1420],
+          [-100, 1330],
+        ]),
+        kind: 'ridge',
+        width: 60,
+        strength: 0.3,
+        blur: 30,
+      });
+      marks.push({
+        only: body,
+        shape: L([
+          [-70, 1180],
+          [-80, 1060],
+        ]),
+        kind: 'crease',
+        width: 30,
+        strength: 0.3,
+        blur: 20,
+      });
     } else {
       // Front dart from the pocket to the chest, and the side-body seam.
-      seam([[-98, FLAP_TOP_Y + 2], [-101, 1080], [-104, 1215]], body, 0.8);
-      seam([[-172, 1262], [-164, 1100], [-166, FLAP_TOP_Y + 2]], body);
+      seam(
+        [
+          [-98, FLAP_TOP_Y + 2],
+          [-101, 1080],
+          [-104, 1215],
+        ],
+        body,
+        0.8,
+      );
+      seam(
+        [
+          [-172, 1262],
+          [-164, 1100],
+          [-166, FLAP_TOP_Y + 2],
+        ],
+        body,
+      );
       // Forepart: chest fullness and a gentle drape line from the shoulder.
       // The canvas rolls the chest forward: a broad swell over the chest, turning away toward the
       // armhole and falling into the hollow under it.
-      marks.push({ only: ['forepart', 'flap'], shape: L([[-120, 1380], [-125, 1300], [-135, 1200]]), kind: 'ridge', width: 46, strength: 0.55, blur: 22 });
-      marks.push({ only: ['forepart'], shape: L([[-176, 1250], [-168, 1160]]), kind: 'crease', width: 16, strength: 0.3, blur: 12 });
+      marks.push({
+        only: ['forepart', 'flap'],
+        shape: L([
+          [-120, 1380],
+          [-125, 1300],
+          [-135, 1200],
+        ]),
+        kind: 'ridge',
+        width: 46,
+        strength: 0.55,
+        blur: 22,
+      });
+      marks.push({
+        only: ['forepart'],
+        shape: L([
+          [-176, 1250],
+          [-168, 1160],
+        ]),
+        kind: 'crease',
+        width: 16,
+        strength: 0.3,
+        blur: 12,
+      });
       // Jacket hem shadow on the trousers.
-      marks.push({ only: ['trouser', 'waistcoat'], shape: L([[-188, HEM_Y - 8], [-100, HEM_Y - 12], [-40, HEM_Y - 10]]), kind: 'shadow', width: 12, strength: 0.5, blur: 7 });
+      marks.push({
+        only: ['trouser', 'waistcoat'],
+        shape: L([
+          [-188, HEM_Y - 8],
+          [-100, HEM_Y - 12],
+          [-40, HEM_Y - 10],
+        ]),
+        kind: 'shadow',
+        width: 12,
+        strength: 0.5,
+        blur: 7,
+      });
     }
     // Shoulder seam.
-    seam([[-80, NECK_Y - 2], [-150, SHOULDER_Y + 26], [-222, SHOULDER_Y + 3]], body, 0.7);
+    seam(
+      [
+        [-80, NECK_Y - 2],
+        [-150, SHOULDER_Y + 26],
+        [-222, SHOULDER_Y + 3],
+      ],
+      body,
+      0.7,
+    );
     // Sleeve-head seam and the shadow under the sleeve head.
-    seam([[-222, SHOULDER_Y + 2], [-226, 1405], [-214, 1345], [-203, 1283]], [...body, 'sleeve'], 1.2);
-    marks.push({ only: body, shape: L([[-222, 1395], [-206, 1320], [-194, 1270], [-185, 1200]]), kind: 'shadow', width: 10, strength: 0.35, blur: 8 });
+    seam(
+      [
+        [-222, SHOULDER_Y + 2],
+        [-226, 1405],
+        [-214, 1345],
+        [-203, 1283],
+      ],
+      [...body, 'sleeve'],
+      1.2,
+    );
+    marks.push({
+      only: body,
+      shape: L([
+        [-222, 1395],
+        [-206, 1320],
+        [-194, 1270],
+        [-185, 1200],
+      ]),
+      kind: 'shadow',
+      width: 10,
+      strength: 0.35,
+      blur: 8,
+    });
     // Under-arm: sleeve shadow cast on the side of the body.
-    marks.push({ only: body, shape: L([[-196, 1270], [-194, 1100], [-192, 900]]), kind: 'shadow', width: 14, strength: 0.45, blur: 9 });
+    marks.push({
+      only: body,
+      shape: L([
+        [-196, 1270],
+        [-194, 1100],
+        [-192, 900],
+      ]),
+      kind: 'shadow',
+      width: 14,
+      strength: 0.45,
+      blur: 9,
+    });
     // Elbow: creases fanning from the inside of the elbow (its point from behind).
     // The arm hangs slightly bent, so the inside of the elbow gathers in a fan of short folds that
     // die out before the sleeve's outer edge: each a crease with the lit ridge just above it.
-    marks.push({ only: ['sleeve'], shape: L([[-209, 1090], [-240, 1070], [-262, 1072]]), kind: 'crease', width: 7, strength: back ? 0.35 : 0.7, blur: 4 });
-    marks.push({ only: ['sleeve'], shape: L([[-208, 1055], [-236, 1040], [-255, 1044]]), kind: 'crease', width: 6, strength: back ? 0.3 : 0.6, blur: 4 });
-    marks.push({ only: ['sleeve'], shape: L([[-207, 1020], [-232, 1012]]), kind: 'crease', width: 5, strength: 0.45, blur: 3.5 });
-    marks.push({ only: ['sleeve'], shape: L([[-207, 1125], [-232, 1112], [-250, 1114]]), kind: 'crease', width: 5, strength: back ? 0.2 : 0.4, blur: 4 });
-    marks.push({ only: ['sleeve'], shape: L([[-210, 1072], [-245, 1056], [-266, 1058]]), kind: 'ridge', width: 8, strength: 0.5, blur: 5 });
-    marks.push({ only: ['sleeve'], shape: L([[-209, 1036], [-236, 1025], [-252, 1028]]), kind: 'ridge', width: 7, strength: 0.4, blur: 5 });
+    marks.push({
+      only: ['sleeve'],
+      shape: L([
+        [-209, 1090],
+        [-240, 1070],
+        [-262, 1072],
+      ]),
+      kind: 'crease',
+      width: 7,
+      strength: back ? 0.35 : 0.7,
+      blur: 4,
+    });
+    marks.push({
+      only: ['sleeve'],
+      shape: L([
+        [-208, 1055],
+        [-236, 1040],
+        [-255, 1044],
+      ]),
+      kind: 'crease',
+      width: 6,
+      strength: back ? 0.3 : 0.6,
+      blur: 4,
+    });
+    marks.push({
+      only: ['sleeve'],
+      shape: L([
+        [-207, 1020],
+        [-232, 1012],
+      ]),
+      kind: 'crease',
+      width: 5,
+      strength: 0.45,
+      blur: 3.5,
+    });
+    marks.push({
+      only: ['sleeve'],
+      shape: L([
+        [-207, 1125],
+        [-232, 1112],
+        [-250, 1114],
+      ]),
+      kind: 'crease',
+      width: 5,
+      strength: back ? 0.2 : 0.4,
+      blur: 4,
+    });
+    marks.push({
+      only: ['sleeve'],
+      shape: L([
+        [-210, 1072],
+        [-245, 1056],
+        [-266, 1058],
+      ]),
+      kind: 'ridge',
+      width: 8,
+      strength: 0.5,
+      blur: 5,
+    });
+    marks.push({
+      only: ['sleeve'],
+      shape: L([
+        [-209, 1036],
+        [-236, 1025],
+        [-252, 1028],
+      ]),
+      kind: 'ridge',
+      width: 7,
+      strength: 0.4,
+      blur: 5,
+    });
     // Sleeve: a long soft fall line down the sleeve, and the cuff.
-    marks.push({ only: ['sleeve'], shape: L([[-250, 1400], [-262, 1200], [-268, 1000], [-265, 880]]), kind: 'ridge', width: 14, strength: 0.3, blur: 10 });
-    marks.push({ only: ['sleeve'], shape: L([[-196, CUFF_Y + 8], [-290, CUFF_Y + 2]]), kind: 'shadow', width: 3, strength: 0.3, blur: 2 });
+    marks.push({
+      only: ['sleeve'],
+      shape: L([
+        [-250, 1400],
+        [-262, 1200],
+        [-268, 1000],
+        [-265, 880],
+      ]),
+      kind: 'ridge',
+      width: 14,
+      strength: 0.3,
+      blur: 10,
+    });
+    marks.push({
+      only: ['sleeve'],
+      shape: L([
+        [-196, CUFF_Y + 8],
+        [-290, CUFF_Y + 2],
+      ]),
+      kind: 'shadow',
+      width: 3,
+      strength: 0.3,
+      blur: 2,
+    });
     // Hem: the jacket's edge turns under, a soft darkening along it.
-    marks.push({ only: body, shape: L([[-188, HEM_Y + 4], [-100, HEM_Y - 3]]), kind: 'shadow', width: 5, strength: 0.25, blur: 3 });
+    marks.push({
+      only: body,
+      shape: L([
+        [-188, HEM_Y + 4],
+        [-100, HEM_Y - 3],
+      ]),
+      kind: 'shadow',
+      width: 5,
+      strength: 0.25,
+      blur: 3,
+    });
   }
   void style;
 }
@@ -684,33 +1567,163 @@ function draftBack(style: SuitStyle): Draftset {
     ])
     .L(0, HEM_Y - 2)
     .Z();
-  pieces.push({ id: 'back-right', kind: 'forepart', shape: half, grain: [[0, 1400], [0, 900]], anchor: [0, 1100], loft: 8, round: 10 });
-  pieces.push({ id: 'back-left', kind: 'forepart', shape: half.mirrored(), grain: [[0, 1400], [0, 900]], anchor: [0, 1100], loft: 8, round: 10 });
+  pieces.push({
+    id: 'back-right',
+    kind: 'forepart',
+    shape: half,
+    grain: [
+      [0, 1400],
+      [0, 900],
+    ],
+    anchor: [0, 1100],
+    loft: 8,
+    round: 10,
+  });
+  pieces.push({
+    id: 'back-left',
+    kind: 'forepart',
+    shape: half.mirrored(),
+    grain: [
+      [0, 1400],
+      [0, 900],
+    ],
+    anchor: [0, 1100],
+    loft: 8,
+    round: 10,
+  });
   // The collar from behind: a band standing round the neck, its fall over the stand.
   const collar = draft().M(-84, 1498).Q(-70, 1530, -56, 1536).Q(0, 1546, 56, 1536).Q(70, 1530, 84, 1498).Q(0, 1512, -84, 1498).Z();
-  pieces.push({ id: 'collar-back', kind: 'collar', shape: collar, grain: [[-80, 1520], [80, 1520]], anchor: [0, 1520], loft: 6, round: 5, restsOn: 'back-right' });
+  pieces.push({
+    id: 'collar-back',
+    kind: 'collar',
+    shape: collar,
+    grain: [
+      [-80, 1520],
+      [80, 1520],
+    ],
+    anchor: [0, 1520],
+    loft: 6,
+    round: 5,
+    restsOn: 'back-right',
+  });
   marks.push({ only: ['forepart'], shape: draft().M(-84, 1494).Q(0, 1508, 84, 1494), kind: 'shadow', width: 6, strength: 0.45, blur: 4 });
   const sl = sleeve();
-  pieces.push({ id: 'sleeve-right', kind: 'sleeve', shape: sl, grain: [[-240, 1440], [-243, 850]], anchor: [-240, 1440], loft: 60, round: 30 });
-  pieces.push({ id: 'sleeve-left', kind: 'sleeve', shape: sl.mirrored(), grain: [[240, 1440], [243, 850]], anchor: [240, 1440], loft: 60, round: 30 });
+  pieces.push({
+    id: 'sleeve-right',
+    kind: 'sleeve',
+    shape: sl,
+    grain: [
+      [-240, 1440],
+      [-243, 850],
+    ],
+    anchor: [-240, 1440],
+    loft: 60,
+    round: 30,
+  });
+  pieces.push({
+    id: 'sleeve-left',
+    kind: 'sleeve',
+    shape: sl.mirrored(),
+    grain: [
+      [240, 1440],
+      [243, 850],
+    ],
+    anchor: [240, 1440],
+    loft: 60,
+    round: 30,
+  });
   jacketMarks(set, style, true);
   // Centre back seam, down to the vent or the hem.
   const ventTop = HEM_Y + 235;
   const seamEnd = o.vents === 'single' ? ventTop : HEM_Y;
-  marks.push({ only: ['forepart'], shape: line([[0, 1508], [0, 1300], [0, seamEnd]]), kind: 'crease', width: 2.5, strength: 0.45, blur: 1.2 });
-  marks.push({ only: ['forepart'], shape: line([[0, 1508], [0, seamEnd]]), kind: 'seam', width: 1.3, strength: 0.3, blur: 0.7 });
+  marks.push({
+    only: ['forepart'],
+    shape: line([
+      [0, 1508],
+      [0, 1300],
+      [0, seamEnd],
+    ]),
+    kind: 'crease',
+    width: 2.5,
+    strength: 0.45,
+    blur: 1.2,
+  });
+  marks.push({
+    only: ['forepart'],
+    shape: line([
+      [0, 1508],
+      [0, seamEnd],
+    ]),
+    kind: 'seam',
+    width: 1.3,
+    strength: 0.3,
+    blur: 0.7,
+  });
   const vent = (x: number, dir: number) => {
     // The overlapping edge stands proud of the underlap: a lit ridge, a fine dark line and the
     // shadow it casts, opening a little toward the hem; its top bar is stitched across.
-    marks.push({ only: ['forepart'], shape: line([[x, ventTop], [x + dir * 3, HEM_Y]]), kind: 'seam', width: 2.4, strength: 0.9, blur: 0.6 });
-    marks.push({ only: ['forepart'], shape: draft().M(x + dir * 1, ventTop - 6).L(x + dir * 9, HEM_Y).L(x + dir * 2, HEM_Y).Z(), kind: 'shadow', width: 0, strength: 0.55, blur: 3, fill: true });
-    marks.push({ only: ['forepart'], shape: line([[x - dir * 4, ventTop - 6], [x - dir * 5, HEM_Y + 2]]), kind: 'ridge', width: 8, strength: 0.6, blur: 3 });
-    marks.push({ only: ['forepart'], shape: line([[x - dir * 22, ventTop + 4], [x, ventTop]]), kind: 'seam', width: 1.4, strength: 0.5, blur: 0.6 });
+    marks.push({
+      only: ['forepart'],
+      shape: line([
+        [x, ventTop],
+        [x + dir * 3, HEM_Y],
+      ]),
+      kind: 'seam',
+      width: 2.4,
+      strength: 0.9,
+      blur: 0.6,
+    });
+    marks.push({
+      only: ['forepart'],
+      shape: draft()
+        .M(x + dir * 1, ventTop - 6)
+        .L(x + dir * 9, HEM_Y)
+        .L(x + dir * 2, HEM_Y)
+        .Z(),
+      kind: 'shadow',
+      width: 0,
+      strength: 0.55,
+      blur: 3,
+      fill: true,
+    });
+    marks.push({
+      only: ['forepart'],
+      shape: line([
+        [x - dir * 4, ventTop - 6],
+        [x - dir * 5, HEM_Y + 2],
+      ]),
+      kind: 'ridge',
+      width: 8,
+      strength: 0.6,
+      blur: 3,
+    });
+    marks.push({
+      only: ['forepart'],
+      shape: line([
+        [x - dir * 22, ventTop + 4],
+        [x, ventTop],
+      ]),
+      kind: 'seam',
+      width: 1.4,
+      strength: 0.5,
+      blur: 0.6,
+    });
   };
   if (o.vents === 'single') vent(0, 1);
   else if (o.vents === 'double') for (const s of [1, -1]) vent(s * -168, s);
   // Hem shadow on the trousers.
-  marks.push({ only: ['trouser'], shape: line([[-188, HEM_Y - 8], [0, HEM_Y - 14], [188, HEM_Y - 8]]), kind: 'shadow', width: 12, strength: 0.5, blur: 7 });
+  marks.push({
+    only: ['trouser'],
+    shape: line([
+      [-188, HEM_Y - 8],
+      [0, HEM_Y - 14],
+      [188, HEM_Y - 8],
+    ]),
+    kind: 'shadow',
+    width: 12,
+    strength: 0.5,
+    blur: 7,
+  });
   cuffButtons(set);
   return set;
 }
@@ -767,7 +1780,11 @@ const SHOES = {
 
 function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string {
   const o = style.o;
-  const P = (x: number, y: number) => proj.project(x, y).map((v) => v.toFixed(1)).join(',');
+  const P = (x: number, y: number) =>
+    proj
+      .project(x, y)
+      .map((v) => v.toFixed(1))
+      .join(',');
   const d = (dr: Draft) => dr.toSvg(proj);
   const k = proj.pxPerMm / 0.9;
   const sh = SHIRTS[o.shirt];
@@ -788,7 +1805,13 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
           .Q(s * -175, 62, s * -176, 6)
           .Q(s * -117, -10, s * -58, 6)
           .Z();
-  const cuff = (s: number) => draft(s === 1 ? 'near-arm' : 'far-arm').M(s * -196, CUFF_Y + 12).L(s * -291, CUFF_Y + 6).L(s * -290, CUFF_Y - 14).L(s * -199, CUFF_Y - 8).Z();
+  const cuff = (s: number) =>
+    draft(s === 1 ? 'near-arm' : 'far-arm')
+      .M(s * -196, CUFF_Y + 12)
+      .L(s * -291, CUFF_Y + 6)
+      .L(s * -290, CUFF_Y - 14)
+      .L(s * -199, CUFF_Y - 8)
+      .Z();
   const [fx, fy] = proj.project(0, 0);
   // Where each sole meets the floor the light is shut out almost entirely: a tight, dark occlusion
   // under the shoe, without which the shoes float on the wide floor shadow.
@@ -879,8 +1902,16 @@ function buttonSvg(b: Button, proj: Projection, i: number, matching: boolean): s
   const rx = r * (b.squash ?? 1) * squeeze;
   const holes =
     b.squash === undefined
-      ? [[-1, -1], [1, -1], [-1, 1], [1, 1]]
-          .map(([dx, dy]) => `<circle cx="${(cx + dx * r * 0.22 * squeeze).toFixed(2)}" cy="${(cy + dy * r * 0.22).toFixed(2)}" r="${(r * 0.1).toFixed(2)}" fill="#0b0706" opacity="${matching ? 0.7 : 1}"/>`)
+      ? [
+          [-1, -1],
+          [1, -1],
+          [-1, 1],
+          [1, 1],
+        ]
+          .map(
+            ([dx, dy]) =>
+              `<circle cx="${(cx + dx * r * 0.22 * squeeze).toFixed(2)}" cy="${(cy + dy * r * 0.22).toFixed(2)}" r="${(r * 0.1).toFixed(2)}" fill="#0b0706" opacity="${matching ? 0.7 : 1}"/>`,
+          )
           .join('')
       : '';
   // Matching buttons are cloth-coloured (drawn as cloth beneath): here only their rim and holes.
@@ -900,7 +1931,7 @@ function overlaySvg(set: Draftset, proj: Projection, o: StyleOptions): string {
   <defs>
     ${horn.map((c, i) => `<radialGradient id="horn${i}" cx="0.38" cy="0.32" r="0.75"><stop offset="0" stop-color="${c[0]}"/><stop offset="0.55" stop-color="${c[1]}"/><stop offset="1" stop-color="${c[2]}"/></radialGradient>`).join('')}
     <radialGradient id="sheen" cx="0.35" cy="0.3" r="0.8"><stop offset="0" stop-color="#fff" stop-opacity="0.22"/><stop offset="0.5" stop-color="#fff" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="0.25"/></radialGradient>
-    <filter id="bshadow"><feGaussianBlur stdDeviation="${(1.6 * proj.pxPerMm / 0.9).toFixed(2)}"/></filter>
+    <filter id="bshadow"><feGaussianBlur stdDeviation="${((1.6 * proj.pxPerMm) / 0.9).toFixed(2)}"/></filter>
   </defs>
   ${set.buttons.map((b, i) => buttonSvg(b, proj, i, matching)).join('')}`;
 }
@@ -921,14 +1952,40 @@ function matchingButtonPieces(set: Draftset): void {
       const rx = r * (b.squash ?? 1);
       const [x, y] = b.at;
       const c = 0.5523;
-      d.M(x + rx, y).C(x + rx, y + r * c, x + rx * c, y + r, x, y + r).C(x - rx * c, y + r, x - rx, y + r * c, x - rx, y).C(x - rx, y - r * c, x - rx * c, y - r, x, y - r).C(x + rx * c, y - r, x + rx, y - r * c, x + rx, y).Z();
+      d.M(x + rx, y)
+        .C(x + rx, y + r * c, x + rx * c, y + r, x, y + r)
+        .C(x - rx * c, y + r, x - rx, y + r * c, x - rx, y)
+        .C(x - rx, y - r * c, x - rx * c, y - r, x, y - r)
+        .C(x + rx * c, y - r, x + rx, y - r * c, x + rx, y)
+        .Z();
     }
-    set.pieces.push({ id: `buttons-${layer}`, kind: 'button', shape: d, grain: [[0, 1400], [0, 900]], anchor: [0, 1100], loft: 4, round: 4 });
+    set.pieces.push({
+      id: `buttons-${layer}`,
+      kind: 'button',
+      shape: d,
+      grain: [
+        [0, 1400],
+        [0, 900],
+      ],
+      anchor: [0, 1100],
+      loft: 4,
+      round: 4,
+    });
   }
 }
 
 function markToShade(m: Mark, proj: Projection, k: number): ShadeMark {
-  return { path: m.shape.toSvg(proj), kind: m.kind, width: m.width * k, strength: m.strength, blur: m.blur * k, fill: m.fill, only: m.only, onPanels: m.onPanels, dash: m.dash };
+  return {
+    path: m.shape.toSvg(proj),
+    kind: m.kind,
+    width: m.width * k,
+    strength: m.strength,
+    blur: m.blur * k,
+    fill: m.fill,
+    only: m.only,
+    onPanels: m.onPanels,
+    dash: m.dash,
+  };
 }
 
 /** The drafted source of one view with these style options (the cut's preset when none are given). */
@@ -947,7 +2004,14 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
 
   if (turned) {
     // The far arm hangs behind the torso and the far leg behind the near one.
-    const rank = (id: string) => (id === 'sleeve-left' ? 0 : id.endsWith('-left') && (id.startsWith('trouser') || id.startsWith('turnup')) ? 1 : id.startsWith('trouser') || id.startsWith('turnup') ? 2 : 3);
+    const rank = (id: string) =>
+      id === 'sleeve-left'
+        ? 0
+        : id.endsWith('-left') && (id.startsWith('trouser') || id.startsWith('turnup'))
+          ? 1
+          : id.startsWith('trouser') || id.startsWith('turnup')
+            ? 2
+            : 3;
     set.pieces.sort((a, b) => rank(a.id) - rank(b.id));
     set.buttons = set.buttons.filter((b) => b.layer !== 'far-arm');
     set.pieces = set.pieces.filter((p) => p.id !== 'buttons-far-arm');
@@ -978,7 +2042,18 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
   // Thread is cloth-matched, so buttonholes and pick stitching are drawn into the shading.
   const marks = [
     ...set.marks.map((m) => markToShade(m, proj, k)),
-    ...set.threads.map((t) => ({ path: t.shape.toSvg(proj), kind: 'seam' as const, width: t.width * k, strength: t.opacity, blur: 0, dash: t.dash?.split(' ').map((x) => String(Number(x) * k)).join(' '), onPanels: t.onPanels })),
+    ...set.threads.map((t) => ({
+      path: t.shape.toSvg(proj),
+      kind: 'seam' as const,
+      width: t.width * k,
+      strength: t.opacity,
+      blur: 0,
+      dash: t.dash
+        ?.split(' ')
+        .map((x) => String(Number(x) * k))
+        .join(' '),
+      onPanels: t.onPanels,
+    })),
   ];
   return {
     cut,

@@ -11,7 +11,12 @@ describe('shipped templates', () => {
   it('cover three cuts, each with a front, three-quarter, back and detail view', () => {
     expect(new Set(views.map((v) => v.cut))).toEqual(new Set(['single-breasted', 'double-breasted', 'three-piece']));
     for (const cut of ['single-breasted', 'double-breasted', 'three-piece'])
-      expect(views.filter((v) => v.cut === cut).map((v) => v.view).sort()).toEqual(['back', 'detail', 'front', 'three-quarter']);
+      expect(
+        views
+          .filter((v) => v.cut === cut)
+          .map((v) => v.view)
+          .sort(),
+      ).toEqual(['back', 'detail', 'front', 'three-quarter']);
   });
 
   describe.each(views.map((v) => [`${v.cut}/${v.view}`, v.cut, v.view]))('%s', (_label, cut, view) => {
@@ -54,10 +59,25 @@ describe('shipped templates', () => {
       const t = await load();
       const ids = new Set(t.panels.map((p) => p.id));
       if (view === 'back') {
-        for (const id of ['back-left', 'back-right', 'collar-back', 'sleeve-left', 'sleeve-right', 'trouser-left', 'trouser-right']) expect(ids, id).toContain(id);
+        for (const id of ['back-left', 'back-right', 'collar-back', 'sleeve-left', 'sleeve-right', 'trouser-left', 'trouser-right'])
+          expect(ids, id).toContain(id);
         return;
       }
-      for (const id of ['forepart-left', 'forepart-right', 'sleeve-left', 'sleeve-right', 'lapel-left', 'lapel-right', 'collar-left', 'collar-right', 'pocket-left', 'pocket-right', 'breast-welt', 'trouser-left', 'trouser-right'])
+      for (const id of [
+        'forepart-left',
+        'forepart-right',
+        'sleeve-left',
+        'sleeve-right',
+        'lapel-left',
+        'lapel-right',
+        'collar-left',
+        'collar-right',
+        'pocket-left',
+        'pocket-right',
+        'breast-welt',
+        'trouser-left',
+        'trouser-right',
+      ])
         expect(ids, id).toContain(id);
       if (view === 'detail') {
         // Close up: the weave at 4 px/mm.
@@ -124,7 +144,13 @@ describe('template disk cache', () => {
     expect(b.panels).toEqual(a.panels);
     for (const size of ['full', 'preview', 'thumb'] as const)
       for (const f of ['pix', 'cov', 'panel', 'u', 'v', 'shadeQ', 'base', 'overlayRgba'] as const)
-        expect(Buffer.compare(Buffer.from(b.levels[size][f].buffer, b.levels[size][f].byteOffset, b.levels[size][f].byteLength), Buffer.from(a.levels[size][f].buffer, a.levels[size][f].byteOffset, a.levels[size][f].byteLength)), `${size}.${f}`).toBe(0);
+        expect(
+          Buffer.compare(
+            Buffer.from(b.levels[size][f].buffer, b.levels[size][f].byteOffset, b.levels[size][f].byteLength),
+            Buffer.from(a.levels[size][f].buffer, a.levels[size][f].byteOffset, a.levels[size][f].byteLength),
+          ),
+          `${size}.${f}`,
+        ).toBe(0);
   });
 });
 

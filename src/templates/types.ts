@@ -3,18 +3,7 @@
  * Tailoring terms: a Panel is a piece of cloth as cut (forepart, sleeve, lapel, collar, flap...).
  */
 
-export type PanelKind =
-  | 'forepart'
-  | 'sleeve'
-  | 'lapel'
-  | 'collar'
-  | 'flap'
-  | 'welt'
-  | 'trouser'
-  | 'waistband'
-  | 'waistcoat'
-  | 'button'
-  | 'inside';
+export type PanelKind = 'forepart' | 'sleeve' | 'lapel' | 'collar' | 'flap' | 'welt' | 'trouser' | 'waistband' | 'waistcoat' | 'button' | 'inside';
 
 /** A piece of cloth as drawn in a view. */
 export interface PanelSpec {

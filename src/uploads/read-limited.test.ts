@@ -153,7 +153,9 @@ describe('readLimited with @fastify/multipart over real HTTP', () => {
     tight = await build(1_000_000);
     const noise = Buffer.alloc(400 * 300 * 3);
     for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
-    jpeg = await sharp(noise, { raw: { width: 400, height: 300, channels: 3 } }).jpeg().toBuffer();
+    jpeg = await sharp(noise, { raw: { width: 400, height: 300, channels: 3 } })
+      .jpeg()
+      .toBuffer();
   });
 
   afterAll(async () => {

@@ -104,7 +104,9 @@ describe('inspectImageUpload: not an image we take', () => {
   });
 
   it('refuses a real GIF', async () => {
-    const gif = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#445566' } }).gif().toBuffer();
+    const gif = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#445566' } })
+      .gif()
+      .toBuffer();
     expect((await rejection(inspectImageUpload(gif, LIMITS))).code).toBe('unsupported_type');
   });
 

@@ -128,8 +128,7 @@ export async function inspectImageUpload(data: Buffer, limits: ImageUploadLimits
     throw new UploadRejected('unsupported_type', `The file is not a JPEG, PNG or WebP image${what ? ` (${what})` : ''}`);
   }
   const { mime, ext, name } = FORMATS[format];
-  const corrupt = () =>
-    new UploadRejected('corrupt_image', `The file looks like a ${name} image but is damaged or incomplete, so it cannot be read`);
+  const corrupt = () => new UploadRejected('corrupt_image', `The file looks like a ${name} image but is damaged or incomplete, so it cannot be read`);
 
   // Header only: a decompression bomb (a few kB declaring 30000 × 30000) is refused here, before
   // any pixel is decoded.

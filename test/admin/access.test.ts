@@ -47,11 +47,22 @@ describe('console access control', () => {
   it('finds the whole console in the route table', () => {
     const paths = routes.map((r) => `${r.method} ${r.url}`);
     expect(paths.length).toBeGreaterThanOrEqual(30);
-    for (const expected of ['POST /api/admin/login', 'GET /api/admin/families', 'POST /api/admin/catalog/import', 'POST /api/admin/renders/purge', 'GET /api/admin/audit']) {
+    for (const expected of [
+      'POST /api/admin/login',
+      'GET /api/admin/families',
+      'POST /api/admin/catalog/import',
+      'POST /api/admin/renders/purge',
+      'GET /api/admin/audit',
+    ]) {
       expect(paths).toContain(expected);
     }
     // Only login and logout are open; every other route names its roles.
-    expect(routes.filter((r) => r.access === 'public').map((r) => r.url).sort()).toEqual(['/api/admin/login', '/api/admin/logout']);
+    expect(
+      routes
+        .filter((r) => r.access === 'public')
+        .map((r) => r.url)
+        .sort(),
+    ).toEqual(['/api/admin/login', '/api/admin/logout']);
   });
 
   it('has no /api/admin route outside the admin plugin', () => {
@@ -93,7 +104,11 @@ describe('console access control', () => {
     let checked = 0;
     for (const route of routes.filter((r) => r.access !== 'public')) {
       for (const role of ROLES) {
-        const res = await consoleClient(t, cookies[role])(route.method, concrete(route.url), route.method === 'GET' || route.method === 'DELETE' ? undefined : {});
+        const res = await consoleClient(t, cookies[role])(
+          route.method,
+          concrete(route.url),
+          route.method === 'GET' || route.method === 'DELETE' ? undefined : {},
+        );
         const admitted = (route.access as readonly Role[]).includes(role);
         if (!admitted && res.status !== 403) failures.push(`${role}: ${route.method} ${route.url} → ${res.status}, expected 403`);
         if (admitted && (res.status === 401 || res.status === 403 || res.status >= 500)) failures.push(`${role}: ${route.method} ${route.url} → ${res.status}`);
@@ -105,7 +120,9 @@ describe('console access control', () => {
   });
 
   it('keeps associates out of everything but their own session', () => {
-    const associateRoutes = routes.filter((r) => r.access !== 'public' && (r.access as readonly Role[]).includes('associate')).map((r) => `${r.method} ${r.url}`);
+    const associateRoutes = routes
+      .filter((r) => r.access !== 'public' && (r.access as readonly Role[]).includes('associate'))
+      .map((r) => `${r.method} ${r.url}`);
     expect(associateRoutes.sort()).toEqual(['GET /api/admin/me', 'POST /api/admin/me/password']);
   });
 });

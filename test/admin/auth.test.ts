@@ -101,7 +101,11 @@ describe('signing in', () => {
     // …and a session row past its expiry is dead whatever the token says. Written straight into the
     // database, the change reaches the replica's session memory through NOTIFY (SESSION_CACHE_MS is
     // longer than this wait: only the notification can end it in time).
-    await t.rt.db.updateTable('user_sessions').set({ expires_at: new Date(Date.now() - 1000), created_at: new Date(Date.now() - 5000) } as never).where('id', '=', session.id).execute();
+    await t.rt.db
+      .updateTable('user_sessions')
+      .set({ expires_at: new Date(Date.now() - 1000), created_at: new Date(Date.now() - 5000) } as never)
+      .where('id', '=', session.id)
+      .execute();
     const token = await sign(now + 600);
     await waitFor(async () => (await consoleClient(t, `atelier_session=${token}`)('GET', '/api/admin/me')).status === 401, 3000, 10);
   });
@@ -189,7 +193,12 @@ describe('accounts', () => {
   });
 
   it('takes a changed ADMIN_PASSWORD at the next start, as the replaced system did', async () => {
-    const restarted = await startTestApp({ databaseUrl: pg.url, worker: false, seedDemo: false, env: { JWT_SECRET: SECRET, ADMIN_PASSWORD: 'the rotated password' } });
+    const restarted = await startTestApp({
+      databaseUrl: pg.url,
+      worker: false,
+      seedDemo: false,
+      env: { JWT_SECRET: SECRET, ADMIN_PASSWORD: 'the rotated password' },
+    });
     try {
       expect((await login('admin', ADMIN_PASSWORD)).status).toBe(401);
       expect((await login('admin', 'the rotated password')).status).toBe(200);
@@ -241,7 +250,7 @@ describe('accounts', () => {
     expect((await own.json('GET', '/api/admin/me')).user.store).toBeNull();
   });
 
-  it('changes one\'s own password: other sessions end, this one stays', async () => {
+  it("changes one's own password: other sessions end, this one stays", async () => {
     await createAccount(t, 'self@example.com', 'associate');
     const a = consoleClient(t, await signIn(t, 'self@example.com'));
     const b = consoleClient(t, await signIn(t, 'self@example.com'));

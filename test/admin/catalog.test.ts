@@ -83,7 +83,14 @@ describe('families and colours', () => {
         { slug: 'grey', name: 'Grey', hex: '747778', repeatMm: 15 },
       ],
     });
-    expect(family).toMatchObject({ slug: 'test-pinstripe', active: true, colors: [{ slug: 'navy', hex: '#1C2841' }, { slug: 'grey', hex: '#747778', repeatMm: 15 }] });
+    expect(family).toMatchObject({
+      slug: 'test-pinstripe',
+      active: true,
+      colors: [
+        { slug: 'navy', hex: '#1C2841' },
+        { slug: 'grey', hex: '#747778', repeatMm: 15 },
+      ],
+    });
     const dup = await merch('POST', '/api/admin/families', { slug: 'test-pinstripe', name: 'Again', design, colors: [] });
     expect(dup.status).toBe(409);
     expect((await json(dup)).error.code).toBe('slug_taken');
@@ -91,7 +98,11 @@ describe('families and colours', () => {
     expect(bad.status).toBe(422);
     expect((await json(bad)).error.message).toMatch(/^design\.weave:/);
 
-    const edited = await merch.json('PATCH', `/api/admin/families/${family.id}`, { name: 'Test Pinstripe II', weightGsm: null, design: { ...design, repeatMm: 16 } });
+    const edited = await merch.json('PATCH', `/api/admin/families/${family.id}`, {
+      name: 'Test Pinstripe II',
+      weightGsm: null,
+      design: { ...design, repeatMm: 16 },
+    });
     expect(edited).toMatchObject({ name: 'Test Pinstripe II', weightGsm: null, design: { repeatMm: 16 } });
     const colour = await merch.json('POST', `/api/admin/families/${family.id}/colors`, { slug: 'black', name: 'Black', hex: '#161616' });
     expect(colour.sort).toBeGreaterThan(family.colors[1].sort);
@@ -129,7 +140,13 @@ describe('families and colours', () => {
     const black = colors.find((c: any) => c.slug === 'black');
     expect(await merch.json('DELETE', `/api/admin/colors/${black.id}`)).toEqual({ outcome: 'deleted' });
 
-    const ordered = await json(await (await stylistFor(t)).fetch('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ family: 'test-pinstripe', color: 'navy', cuts: ['single-breasted'] }) }));
+    const ordered = await json(
+      await (await stylistFor(t)).fetch('/api/renders', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ family: 'test-pinstripe', color: 'navy', cuts: ['single-breasted'] }),
+      }),
+    );
     await waitFor(async () => (await json(await fetch(`${t.url}/api/renders/${ordered.renders[0].id}`))).status === 'succeeded');
 
     const navy = colors.find((c: any) => c.slug === 'navy');
@@ -144,10 +161,19 @@ describe('families and colours', () => {
     expect((await stylistCatalog()).map((f) => f.id)).not.toContain('test-pinstripe');
     expect((await merch.json('GET', '/api/admin/families?status=archived')).items.map((f: any) => f.slug)).toEqual(['test-pinstripe']);
     // An archived family cannot be ordered any more.
-    const refused = await (await stylistFor(t)).fetch('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ family: 'test-pinstripe', color: 'grey', cuts: ['single-breasted'] }) });
+    const refused = await (await stylistFor(t)).fetch('/api/renders', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ family: 'test-pinstripe', color: 'grey', cuts: ['single-breasted'] }),
+    });
     expect(refused.status).toBe(422);
 
-    const unused = await merch.json('POST', '/api/admin/families', { slug: 'short-lived', name: 'Short Lived', design, colors: [{ slug: 'a', name: 'A', hex: '#123456' }] });
+    const unused = await merch.json('POST', '/api/admin/families', {
+      slug: 'short-lived',
+      name: 'Short Lived',
+      design,
+      colors: [{ slug: 'a', name: 'A', hex: '#123456' }],
+    });
     expect(await merch.json('DELETE', `/api/admin/families/${unused.id}`)).toEqual({ outcome: 'deleted' });
     expect((await merch('GET', `/api/admin/families/${unused.id}`)).status).toBe(404);
   });
@@ -170,12 +196,18 @@ describe('audit log', () => {
     const actions = log.items.map((e: any) => e.action).reverse();
     expect(actions).toEqual(['family.create', 'family.update', 'color.reorder', 'family.archive']);
     const update = log.items.find((e: any) => e.action === 'family.update');
-    expect(update).toMatchObject({ actor: 'merch@example.com', before: { name: 'Test Pinstripe', weightGsm: 250 }, after: { name: 'Test Pinstripe II', weightGsm: null } });
+    expect(update).toMatchObject({
+      actor: 'merch@example.com',
+      before: { name: 'Test Pinstripe', weightGsm: 250 },
+      after: { name: 'Test Pinstripe II', weightGsm: null },
+    });
     expect(update.requestId).toBeTruthy();
 
     const colours = await merch.json('GET', '/api/admin/audit?action=color.');
     expect(colours.items.every((e: any) => e.action.startsWith('color.'))).toBe(true);
-    expect(colours.items.map((e: any) => e.action)).toEqual(expect.arrayContaining(['color.create', 'color.delete', 'color.archive', 'color.restore', 'color.reorder']));
+    expect(colours.items.map((e: any) => e.action)).toEqual(
+      expect.arrayContaining(['color.create', 'color.delete', 'color.archive', 'color.restore', 'color.reorder']),
+    );
     const mine = await merch.json('GET', '/api/admin/audit?actor=merch@&limit=3');
     expect(mine.items).toHaveLength(3);
     expect(mine.nextCursor).toBeTruthy();

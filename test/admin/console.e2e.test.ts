@@ -26,7 +26,8 @@ beforeAll(() => {
 });
 
 const shot = (page: Page, name: string) => screenshot(page, name, { fullPage: true });
-const catalog = async () => (await json(await fetch(`${t.url}/api/catalog`))).families as Array<{ id: string; colors: Array<{ id: string; hex: string; swatchUrl: string }> }>;
+const catalog = async () =>
+  (await json(await fetch(`${t.url}/api/catalog`))).families as Array<{ id: string; colors: Array<{ id: string; hex: string; swatchUrl: string }> }>;
 /** A name no other test uses (the tests share one server). */
 const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
@@ -139,7 +140,11 @@ describe('admin console in Chromium', { timeout: E2E_TEST_TIMEOUT_MS }, () => {
     const name = unique('Lino Archivado');
     const { slug } = await family(email, name);
     // A stylist renders it: from now on, deleting it would lose history, so the console archives it.
-    const ordered = await (await stylistFor(t)).fetch('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ family: slug, color: 'arena', cuts: ['single-breasted'] }) });
+    const ordered = await (await stylistFor(t)).fetch('/api/renders', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ family: slug, color: 'arena', cuts: ['single-breasted'] }),
+    });
     expect([200, 202]).toContain(ordered.status);
     await ordered.arrayBuffer();
 

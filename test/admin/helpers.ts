@@ -38,7 +38,7 @@ export function consoleClient(t: TestApp, cookie: string | undefined): Console {
         ...(body !== undefined && !isRaw ? { 'content-type': 'application/json' } : {}),
         ...headers,
       },
-      body: body === undefined ? undefined : isRaw ? (body as RequestInit["body"]) : JSON.stringify(body),
+      body: body === undefined ? undefined : isRaw ? (body as RequestInit['body']) : JSON.stringify(body),
     });
   }) as Console;
   call.json = async (method, path, body) => {
@@ -58,10 +58,19 @@ export async function clothPhoto(hex = '#6B4F3A'): Promise<{ jpeg: Buffer; meanL
   const sharp = (await import('sharp')).default;
   const { generateFabricTexture, linearToLab, meanLinearRgb } = await import('../../src/fabrics/index.ts');
   const texture = generateFabricTexture({ design: { weave: 'herringbone', pattern: 'solid', threadMm: 0.3, heather: 0.1 }, hex }, 12);
-  const tilePng = await sharp(Buffer.from(texture.rgb), { raw: { width: texture.width, height: texture.height, channels: 3 } }).png().toBuffer();
+  const tilePng = await sharp(Buffer.from(texture.rgb), { raw: { width: texture.width, height: texture.height, channels: 3 } })
+    .png()
+    .toBuffer();
   const reps = Math.ceil(1200 / Math.min(texture.width, texture.height));
-  const composite = Array.from({ length: reps * reps }, (_, i) => ({ input: tilePng, left: (i % reps) * texture.width, top: Math.floor(i / reps) * texture.height }));
-  const big = await sharp({ create: { width: reps * texture.width, height: reps * texture.height, channels: 3, background: '#000' } }).composite(composite).png().toBuffer();
+  const composite = Array.from({ length: reps * reps }, (_, i) => ({
+    input: tilePng,
+    left: (i % reps) * texture.width,
+    top: Math.floor(i / reps) * texture.height,
+  }));
+  const big = await sharp({ create: { width: reps * texture.width, height: reps * texture.height, channels: 3, background: '#000' } })
+    .composite(composite)
+    .png()
+    .toBuffer();
   const jpeg = await sharp(big).extract({ left: 0, top: 0, width: 1200, height: 1200 }).jpeg({ quality: 92 }).toBuffer();
   const raw = await sharp(jpeg).raw().toBuffer();
   return { jpeg, meanLab: linearToLab(meanLinearRgb(raw, 1200, 1200)) };

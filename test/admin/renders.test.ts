@@ -29,7 +29,11 @@ afterAll(async () => {
 });
 
 async function order(family: string, color: string, cuts = ['single-breasted']) {
-  const res = await (await stylistFor(t)).fetch('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ family, color, cuts }) });
+  const res = await (await stylistFor(t)).fetch('/api/renders', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ family, color, cuts }),
+  });
   const body = await json(res);
   if (!body.renders) throw new Error(`order failed: ${res.status} ${JSON.stringify(body)}`);
   return body.renders as Array<{ id: string; status: string }>;
@@ -59,7 +63,14 @@ describe('renders monitor', () => {
     expect((await merch('GET', '/api/admin/renders?status=lost')).status).toBe(422);
 
     const stats = await merch.json('GET', '/api/admin/renders/stats');
-    expect(stats).toMatchObject({ queued: 3, running: 0, failedLast24h: 0, byStatus: { queued: 3, succeeded: 0 }, jobs: { waiting: 3, locked: 0 }, workers: [] });
+    expect(stats).toMatchObject({
+      queued: 3,
+      running: 0,
+      failedLast24h: 0,
+      byStatus: { queued: 3, succeeded: 0 },
+      jobs: { waiting: 3, locked: 0 },
+      workers: [],
+    });
   });
 
   it('cancels a queued render: its job leaves the queue and no worker will touch it', async () => {
@@ -77,7 +88,11 @@ describe('renders monitor', () => {
     const { items } = await merch.json('GET', '/api/admin/renders?status=queued');
     // One of the queued renders failed for good, as after its last attempt.
     const failed = items[0];
-    await t.rt.db.updateTable('renders').set({ status: 'failed', error: 'The render failed because of an internal error' }).where('id', '=', failed.id).execute();
+    await t.rt.db
+      .updateTable('renders')
+      .set({ status: 'failed', error: 'The render failed because of an internal error' })
+      .where('id', '=', failed.id)
+      .execute();
     await sql`DELETE FROM graphile_worker._private_jobs WHERE (payload->>'renderId') = ${failed.id}`.execute(t.rt.db);
     expect((await merch.json('GET', '/api/admin/renders/stats')).failedLast24h).toBe(1);
     expect((await merch('POST', `/api/admin/renders/${items[1].id}/retry`)).status).toBe(409);
@@ -114,7 +129,11 @@ describe('renders monitor', () => {
     const done = (await merch.json('GET', '/api/admin/renders?status=succeeded')).items;
     expect(done.length).toBeGreaterThanOrEqual(3);
     const [kept, purged, young] = done;
-    await t.rt.db.updateTable('renders').set({ created_at: new Date(Date.now() - 40 * 86_400_000) } as never).where('id', 'in', [kept.id, purged.id]).execute();
+    await t.rt.db
+      .updateTable('renders')
+      .set({ created_at: new Date(Date.now() - 40 * 86_400_000) } as never)
+      .where('id', 'in', [kept.id, purged.id])
+      .execute();
     const associate = await associateSession(t);
     const look = await associate.send('POST', '/api/looks', { title: 'For Mr. Ruiz', clientName: 'Mr. Ruiz', renderIds: [kept.id] });
     expect(look.status).toBe(201);

@@ -85,15 +85,30 @@ describe('catalog export and import', () => {
     await merch.json('PATCH', `/api/admin/families/${family.id}`, { name: 'Renamed Flannel', description: 'changed', active: false });
     await merch.json('PATCH', `/api/admin/colors/${detail.colors[0].id}`, { hex: '#FF0000' });
     await merch.json('DELETE', `/api/admin/colors/${detail.colors[1].id}`);
-    await merch.json('POST', '/api/admin/families', { slug: 'extra', name: 'Extra', design: { weave: 'plain', pattern: 'solid', threadMm: 0.3 }, colors: [{ slug: 'x', name: 'X', hex: '#111111' }] });
+    await merch.json('POST', '/api/admin/families', {
+      slug: 'extra',
+      name: 'Extra',
+      design: { weave: 'plain', pattern: 'solid', threadMm: 0.3 },
+      colors: [{ slug: 'x', name: 'X', hex: '#111111' }],
+    });
 
     const dry = await json(await importFile(file, 'mode=sync&dryRun=true'));
     expect(dry.summary.families).toMatchObject({ created: 0, changed: 1, archived: 1 });
     expect(dry.summary.colors).toMatchObject({ created: 1, changed: 1, archived: 0 });
     const change = dry.changes.find((c: any) => c.entity === 'family' && c.op === 'update');
-    expect(change).toMatchObject({ slug: 'winter-flannel', changes: { name: { before: 'Renamed Flannel', after: 'Winter Flannel' }, active: { before: false, after: true } } });
+    expect(change).toMatchObject({
+      slug: 'winter-flannel',
+      changes: { name: { before: 'Renamed Flannel', after: 'Winter Flannel' }, active: { before: false, after: true } },
+    });
     expect(dry.changes).toContainEqual(expect.objectContaining({ entity: 'family', op: 'archive', slug: 'extra' }));
-    expect(dry.changes).toContainEqual(expect.objectContaining({ entity: 'color', op: 'update', family: 'winter-flannel', changes: { hex: { before: '#FF0000', after: detail.colors[0].hex } } }));
+    expect(dry.changes).toContainEqual(
+      expect.objectContaining({
+        entity: 'color',
+        op: 'update',
+        family: 'winter-flannel',
+        changes: { hex: { before: '#FF0000', after: detail.colors[0].hex } },
+      }),
+    );
     // A dry run writes nothing.
     expect((await merch.json('GET', '/api/admin/families?q=winter-flannel')).items[0].name).toBe('Renamed Flannel');
 
@@ -108,10 +123,14 @@ describe('catalog export and import', () => {
     const audit = await merch.json('GET', '/api/admin/audit?action=catalog.import');
     expect(audit.items[0]).toMatchObject({ actor: 'merch@example.com', after: { format: 'atelier', mode: 'sync', summary: applied.summary } });
     const entries = await merch.json('GET', `/api/admin/audit?entity=family&entityId=${family.id}`);
-    expect(entries.items[0]).toMatchObject({ action: 'family.update', before: { slug: 'winter-flannel', name: 'Renamed Flannel' }, after: { name: 'Winter Flannel' } });
+    expect(entries.items[0]).toMatchObject({
+      action: 'family.update',
+      before: { slug: 'winter-flannel', name: 'Renamed Flannel' },
+      after: { name: 'Winter Flannel' },
+    });
   });
 
-  itWithReference(['hf-fabrics-head.json'], 'reads the replaced system\'s fabrics.json, and writes it back in the same shape', async () => {
+  itWithReference(['hf-fabrics-head.json'], "reads the replaced system's fabrics.json, and writes it back in the same shape", async () => {
     const reference = await readFile(referencePath('hf-fabrics-head.json'), 'utf8');
     const dry = await json(await importFile(reference, 'dryRun=true'));
     expect(dry.format).toBe('fabrics');
@@ -124,12 +143,21 @@ describe('catalog export and import', () => {
     const original = JSON.parse(reference);
     for (const family of original.families) {
       const mine = exported.families.find((f: any) => f.family_id === family.family_id);
-      expect(mine).toMatchObject({ display_name: family.display_name, lora_id: family.lora_id, default_recipe: family.default_recipe, status: family.status, sort: family.sort });
+      expect(mine).toMatchObject({
+        display_name: family.display_name,
+        lora_id: family.lora_id,
+        default_recipe: family.default_recipe,
+        status: family.status,
+        sort: family.sort,
+      });
       expect(mine.colors.map((c: any) => [c.color_id, c.name, c.hex])).toEqual(family.colors.map((c: any) => [c.color_id, c.name, c.hex.toUpperCase()]));
     }
     // Importing that export changes nothing, and never touches what fabrics.json cannot say (weaves, composition).
     const family = (await merch.json('GET', `/api/admin/families?q=${original.families[0].family_id}`)).items[0];
-    await merch.json('PATCH', `/api/admin/families/${family.id}`, { composition: 'set in Atelier', design: { weave: 'hopsack', pattern: 'solid', threadMm: 0.4 } });
+    await merch.json('PATCH', `/api/admin/families/${family.id}`, {
+      composition: 'set in Atelier',
+      design: { weave: 'hopsack', pattern: 'solid', threadMm: 0.4 },
+    });
     const again = await json(await importFile(JSON.stringify(exported), 'dryRun=true'));
     expect(again.summary.families).toMatchObject({ created: 0, changed: 0 });
     expect(again.summary.colors).toMatchObject({ created: 0, changed: 0 });
@@ -152,7 +180,13 @@ describe('catalog export and import', () => {
     const edited = lines.join('\r\n');
     const plan = await json(await importFile(edited, 'dryRun=true', 'text/csv'));
     expect(plan.summary.colors).toMatchObject({ created: 1, changed: 1 });
-    expect(plan.changes).toContainEqual({ entity: 'color', op: 'update', slug: 'navy', family: 'super-120s-twill', changes: { hex: { before: '#1C2841', after: '#1D2A44' } } });
+    expect(plan.changes).toContainEqual({
+      entity: 'color',
+      op: 'update',
+      slug: 'navy',
+      family: 'super-120s-twill',
+      changes: { hex: { before: '#1C2841', after: '#1D2A44' } },
+    });
 
     const broken = edited.replace('#1D2A44', 'navy-ish');
     const res = await importFile(broken, '', 'text/csv');
@@ -190,8 +224,16 @@ describe('catalog export and import', () => {
   it('refuses what it cannot read, saying why', async () => {
     const cases: Array<[string, string, RegExp]> = [
       ['{"version": 1, "families": [{"slug": "Bad Slug"}]}', 'application/json', /families\.0\.slug/],
-      ['{"families": [{"family_id": "a", "display_name": "A", "colors": [{"color_id": "x", "name": "X", "hex": "#12"}]}]}', 'application/json', /fabrics\.json.*hex/],
-      ['{"version": 1, "families": [{"slug": "a", "name": "A", "design": {"weave": "plain", "pattern": "solid", "threadMm": 0.3}, "colors": [{"slug": "x", "name": "X", "hex": "#111111"}, {"slug": "x", "name": "Y", "hex": "#222222"}]}]}', 'application/json', /"x" appears twice/],
+      [
+        '{"families": [{"family_id": "a", "display_name": "A", "colors": [{"color_id": "x", "name": "X", "hex": "#12"}]}]}',
+        'application/json',
+        /fabrics\.json.*hex/,
+      ],
+      [
+        '{"version": 1, "families": [{"slug": "a", "name": "A", "design": {"weave": "plain", "pattern": "solid", "threadMm": 0.3}, "colors": [{"slug": "x", "name": "X", "hex": "#111111"}, {"slug": "x", "name": "Y", "hex": "#222222"}]}]}',
+        'application/json',
+        /"x" appears twice/,
+      ],
       ['family,family_name\nx,X\n', 'text/csv', /lacks the columns weave, pattern, thread_mm/],
       ['not json and not csv', 'text/plain', /CSV file lacks/],
       // Malformed quoting is refused with its line, never read as a merged cell (`"ab"c` is not `abc`).

@@ -34,12 +34,18 @@ function form(files: Record<string, { data: Buffer; name: string; type?: string 
 async function noise(width: number, height: number): Promise<Buffer> {
   const pixels = Buffer.alloc(width * height * 3);
   for (let i = 0; i < pixels.length; i += 4) pixels.writeUInt32LE((Math.random() * 0xffffffff) >>> 0, i);
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .png({ compressionLevel: 0 })
+    .toBuffer();
 }
 
 describe('swatch upload', () => {
   it('tiles and measures a real cloth photo, previews it on a suit, and gives it to a new colour', async () => {
-    const res = await merch('POST', '/api/admin/swatches', form({ file: { data: cloth.jpeg, name: 'herringbone.jpg', type: 'image/jpeg' } }, { widthMm: '100' }));
+    const res = await merch(
+      'POST',
+      '/api/admin/swatches',
+      form({ file: { data: cloth.jpeg, name: 'herringbone.jpg', type: 'image/jpeg' } }, { widthMm: '100' }),
+    );
     expect(res.status).toBe(201);
     const swatch = await json(res);
     expect(swatch).toMatchObject({ width: 1200, height: 1200, widthMm: 100, filename: 'herringbone.jpg' });
@@ -49,11 +55,18 @@ describe('swatch upload', () => {
     // The tile is seamless by construction; here: it is stored and a PNG of the announced size.
     const tile = await fetch(t.url + swatch.tile.url);
     expect(tile.status).toBe(200);
-    expect(await sharp(Buffer.from(await tile.arrayBuffer())).metadata()).toMatchObject({ format: 'png', width: swatch.tile.width, height: swatch.tile.height });
+    expect(await sharp(Buffer.from(await tile.arrayBuffer())).metadata()).toMatchObject({
+      format: 'png',
+      width: swatch.tile.width,
+      height: swatch.tile.height,
+    });
     expect(swatch.tile.widthMm).toBeGreaterThan(50);
     expect(swatch.tile.widthMm).toBeLessThanOrEqual(100);
 
-    const preview = await merch('POST', '/api/admin/previews', { design: { weave: 'herringbone', pattern: 'solid', threadMm: 0.3 }, swatchUploadId: swatch.id });
+    const preview = await merch('POST', '/api/admin/previews', {
+      design: { weave: 'herringbone', pattern: 'solid', threadMm: 0.3 },
+      swatchUploadId: swatch.id,
+    });
     expect(preview.status).toBe(200);
     expect((await sharp(Buffer.from(await preview.arrayBuffer())).metadata()).format).toBe('jpeg');
 
@@ -72,7 +85,7 @@ describe('swatch upload', () => {
     expect((await fetch(t.url + swatch.tile.url)).status).toBe(404);
   });
 
-  it('accepts up to ADMIN_UPLOAD_MAX_BYTES (10 MB), beyond the stylist app\'s 5 MB', async () => {
+  it("accepts up to ADMIN_UPLOAD_MAX_BYTES (10 MB), beyond the stylist app's 5 MB", async () => {
     const png = await noise(1700, 1700);
     expect(png.length).toBeGreaterThan(5 * 1024 * 1024);
     expect(png.length).toBeLessThan(10 * 1024 * 1024);
@@ -83,11 +96,35 @@ describe('swatch upload', () => {
   it.each([
     ['an oversized photo (> 10 MB)', async () => noise(2000, 1800), 413, 'too_large'],
     ['a truncated JPEG', async () => cloth.jpeg.subarray(0, Math.floor(cloth.jpeg.length / 2)), 422, 'corrupt_image'],
-    ['a truncated PNG', async () => { const png = await sharp(cloth.jpeg).png().toBuffer(); return png.subarray(0, Math.floor(png.length * 0.6)); }, 422, 'corrupt_image'],
-    ['a genuine 41-megapixel image', async () => sharp({ create: { width: 8000, height: 5125, channels: 3, background: '#556677' } }).png().toBuffer(), 422, 'too_many_pixels'],
+    [
+      'a truncated PNG',
+      async () => {
+        const png = await sharp(cloth.jpeg).png().toBuffer();
+        return png.subarray(0, Math.floor(png.length * 0.6));
+      },
+      422,
+      'corrupt_image',
+    ],
+    [
+      'a genuine 41-megapixel image',
+      async () =>
+        sharp({ create: { width: 8000, height: 5125, channels: 3, background: '#556677' } })
+          .png()
+          .toBuffer(),
+      422,
+      'too_many_pixels',
+    ],
     ['a JPEG declaring 48 megapixels', async () => jpegDeclaringSize(cloth.jpeg, 8000, 6000), 422, 'too_many_pixels'],
     ['a PNG decompression bomb (30000 × 30000 in 110 kB)', async () => makePngBomb(), 422, 'too_many_pixels'],
-    ['a GIF', async () => sharp({ create: { width: 64, height: 64, channels: 3, background: '#123456' } }).gif().toBuffer(), 415, 'unsupported_type'],
+    [
+      'a GIF',
+      async () =>
+        sharp({ create: { width: 64, height: 64, channels: 3, background: '#123456' } })
+          .gif()
+          .toBuffer(),
+      415,
+      'unsupported_type',
+    ],
     ['a PDF named .jpg', async () => Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\n'), 415, 'unsupported_type'],
   ])('refuses %s', async (_what, make, status, code) => {
     const data = await make();
@@ -99,7 +136,11 @@ describe('swatch upload', () => {
     expect(body.error.message).toMatch(/^file: /);
     // Refusals are cheap: nothing is decoded past the header of a bomb.
     if (code === 'too_many_pixels') expect(performance.now() - started).toBeLessThan(3000);
-    const count = await t.rt.db.selectFrom('swatch_uploads').select((eb) => eb.fn.countAll<number>().as('n')).where('filename', '=', 'swatch.jpg').executeTakeFirstOrThrow();
+    const count = await t.rt.db
+      .selectFrom('swatch_uploads')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('filename', '=', 'swatch.jpg')
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(0);
   });
 
@@ -119,16 +160,25 @@ const PHOTO_TEMPLATES = ['recto_reference.jpg', 'recto_mask.png', 'cruzado_refer
 describeWithReference(PHOTO_TEMPLATES, 'photo templates', () => {
   const reference = (name: string) => readFile(referencePath('photo-templates', name));
 
-  it('previews the replaced system\'s single-breasted photo with its mask, then saves it as a view of the cut', async () => {
+  it("previews the replaced system's single-breasted photo with its mask, then saves it as a view of the cut", async () => {
     const base = await reference('recto_reference.jpg');
     const mask = await reference('recto_mask.png');
-    const preview = await merch('POST', '/api/admin/templates/preview', form({ base: { data: base, name: 'recto.jpg' }, mask: { data: mask, name: 'recto_mask.png' } }));
+    const preview = await merch(
+      'POST',
+      '/api/admin/templates/preview',
+      form({ base: { data: base, name: 'recto.jpg' }, mask: { data: mask, name: 'recto_mask.png' } }),
+    );
     expect(preview.status).toBe(200);
-    const image = await sharp(Buffer.from(await preview.arrayBuffer())).raw().toBuffer({ resolveWithObject: true });
+    const image = await sharp(Buffer.from(await preview.arrayBuffer()))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     expect(image.info).toMatchObject({ width: 512, height: 768 });
     // The salmon of the photo is gone from the suit: the chest, in the mask, is now the navy stripe.
     const maskRaw = await sharp(mask).resize(512, 768, { fit: 'cover' }).greyscale().raw().toBuffer();
-    let r = 0, g = 0, b = 0, n = 0;
+    let r = 0,
+      g = 0,
+      b = 0,
+      n = 0;
     for (let i = 0; i < maskRaw.length; i++) {
       if (maskRaw[i]! < 250) continue;
       r += image.data[i * 3]!;
@@ -141,7 +191,11 @@ describeWithReference(PHOTO_TEMPLATES, 'photo templates', () => {
 
     const cuts = await merch.json('GET', '/api/admin/cuts');
     const sb = cuts.items.find((c: any) => c.slug === 'single-breasted');
-    const saved = await merch('POST', `/api/admin/cuts/${sb.id}/views`, form({ base: { data: base, name: 'recto.jpg' }, mask: { data: mask, name: 'recto_mask.png' } }, { view: 'studio' }));
+    const saved = await merch(
+      'POST',
+      `/api/admin/cuts/${sb.id}/views`,
+      form({ base: { data: base, name: 'recto.jpg' }, mask: { data: mask, name: 'recto_mask.png' } }, { view: 'studio' }),
+    );
     expect(saved.status).toBe(201);
     const view = await json(saved);
     expect(view).toMatchObject({ view: 'studio', kind: 'photo', active: true, version: expect.stringMatching(/^photo-[0-9a-f]{16}$/) });
@@ -152,10 +206,19 @@ describeWithReference(PHOTO_TEMPLATES, 'photo templates', () => {
       expect((await file.arrayBuffer()).byteLength).toBeGreaterThan(10_000);
     }
     // A preview of a family on the saved photo view.
-    const onPhoto = await merch('POST', '/api/admin/previews', { design: { weave: 'twill', pattern: 'glencheck', threadMm: 0.25 }, hex: '#5A5F66', cut: 'single-breasted', view: 'studio' });
+    const onPhoto = await merch('POST', '/api/admin/previews', {
+      design: { weave: 'twill', pattern: 'glencheck', threadMm: 0.25 },
+      hex: '#5A5F66',
+      cut: 'single-breasted',
+      view: 'studio',
+    });
     expect(onPhoto.status).toBe(200);
     // A drawn view cannot be replaced by a photo.
-    const clash = await merch('POST', `/api/admin/cuts/${sb.id}/views`, form({ base: { data: base, name: 'a.jpg' }, mask: { data: mask, name: 'b.png' } }, { view: 'front' }));
+    const clash = await merch(
+      'POST',
+      `/api/admin/cuts/${sb.id}/views`,
+      form({ base: { data: base, name: 'a.jpg' }, mask: { data: mask, name: 'b.png' } }, { view: 'front' }),
+    );
     expect(clash.status).toBe(409);
     // Nothing rendered it yet: deleting removes the row and its files.
     expect(await merch.json('DELETE', `/api/admin/cut-views/${view.id}`)).toEqual({ outcome: 'deleted' });
@@ -164,8 +227,13 @@ describeWithReference(PHOTO_TEMPLATES, 'photo templates', () => {
 
   it('refuses a mask of other proportions, an empty mask, and a bomb for a mask', async () => {
     const base = await reference('cruzado_reference.jpg');
-    const square = await sharp(await reference('cruzado_mask.png')).resize(800, 800, { fit: 'fill' }).png().toBuffer();
-    const black = await sharp({ create: { width: 1066, height: 1600, channels: 3, background: '#000' } }).png().toBuffer();
+    const square = await sharp(await reference('cruzado_mask.png'))
+      .resize(800, 800, { fit: 'fill' })
+      .png()
+      .toBuffer();
+    const black = await sharp({ create: { width: 1066, height: 1600, channels: 3, background: '#000' } })
+      .png()
+      .toBuffer();
     const cases: Array<[Buffer, number, string]> = [
       [square, 422, 'mask_mismatch'],
       [black, 422, 'mask_empty'],

@@ -64,7 +64,19 @@ describe('the atelier command', () => {
 
   it('render writes an image file from the demo catalogue without a server', async () => {
     const file = path.join(out, 'suit.webp');
-    const { code, output } = await run(['render', '--family', 'prince-of-wales', '--color', 'grey', '--cut', 'double-breasted', '--view', 'front', '--out', file]);
+    const { code, output } = await run([
+      'render',
+      '--family',
+      'prince-of-wales',
+      '--color',
+      'grey',
+      '--cut',
+      'double-breasted',
+      '--view',
+      'front',
+      '--out',
+      file,
+    ]);
     expect(code, output).toBe(0);
     expect(existsSync(file)).toBe(true);
     const meta = await sharp(file).metadata();
@@ -72,7 +84,17 @@ describe('the atelier command', () => {
   });
 
   it('render explains an unknown colour', async () => {
-    const { code, output } = await run(['render', '--family', 'prince-of-wales', '--color', 'pink', '--cut', 'double-breasted', '--out', path.join(out, 'x.jpg')]);
+    const { code, output } = await run([
+      'render',
+      '--family',
+      'prince-of-wales',
+      '--color',
+      'pink',
+      '--cut',
+      'double-breasted',
+      '--out',
+      path.join(out, 'x.jpg'),
+    ]);
     expect(code).toBe(1);
     expect(output).toMatch(/Unknown colour "pink" in prince-of-wales; known: grey/);
   });

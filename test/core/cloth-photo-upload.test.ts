@@ -19,7 +19,21 @@ beforeAll(async () => {
   t = await startTestApp({ databaseUrl: pg.url, worker: false });
   const cloth = generateFabricTexture({ hex: '#8A8A86', design: { weave: 'twill', pattern: 'houndstooth', threadMm: 0.28, repeatMm: 9, heather: 0.1 } }, 20);
   const floor = { kind: 'floor' as const, side: 'bottom' as const, fraction: 0.2 };
-  photo = (await photographCloth(cloth, { width: 1400, height: 1050, mmPerPx: 0.1, rotationDeg: 6, tiltDeg: 10, tiltAxisDeg: 30, light: { gx: 0.2, gy: 0.1 }, noise: 2, jpegQuality: 88, seed: 3, intruders: [floor] })).jpeg;
+  photo = (
+    await photographCloth(cloth, {
+      width: 1400,
+      height: 1050,
+      mmPerPx: 0.1,
+      rotationDeg: 6,
+      tiltDeg: 10,
+      tiltAxisDeg: 30,
+      light: { gx: 0.2, gy: 0.1 },
+      noise: 2,
+      jpegQuality: 88,
+      seed: 3,
+      intruders: [floor],
+    })
+  ).jpeg;
 }, 120_000);
 afterAll(async () => {
   await t?.close();
@@ -53,7 +67,9 @@ describe('a phone photo uploaded with no width', () => {
     expect(up.width * e.mmPerPx).toBeCloseTo(up.widthMm, 0);
 
     // The associate measures it otherwise: the same cloth at another width is another swatch.
-    const other = await (await stylistFor(t)).fetch('/api/swatch-uploads', { method: 'POST', body: form(Buffer.from(stored), { widthMm: String(Math.round(e.widthMm * 2)) }) }).then((r) => json(r));
+    const other = await (await stylistFor(t))
+      .fetch('/api/swatch-uploads', { method: 'POST', body: form(Buffer.from(stored), { widthMm: String(Math.round(e.widthMm * 2)) }) })
+      .then((r) => json(r));
     expect(other.id).not.toBe(up.id);
     expect(other.widthMm).toBe(Math.round(e.widthMm * 2));
     expect(other.estimate).toBeUndefined();

@@ -19,7 +19,9 @@ afterAll(async () => {
 });
 
 async function render(body: unknown) {
-  const res = await json(await (await stylistFor(t)).fetch('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+  const res = await json(
+    await (await stylistFor(t)).fetch('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  );
   expect(res.renders, JSON.stringify(res)).toBeDefined();
   const done = await waitFor(async () => {
     const r = await json(await fetch(`${t.url}/api/renders/${res.renders[0].id}`));
@@ -27,7 +29,9 @@ async function render(body: unknown) {
     return r.status === 'succeeded' ? r : undefined;
   }, 60_000);
   const full = done.images.find((i: any) => i.size === 'full' && i.format === 'jpeg');
-  return sharp(Buffer.from(await (await fetch(t.url + full.url)).arrayBuffer())).raw().toBuffer({ resolveWithObject: true });
+  return sharp(Buffer.from(await (await fetch(t.url + full.url)).arrayBuffer()))
+    .raw()
+    .toBuffer({ resolveWithObject: true });
 }
 
 /** Mean RGB of a central box on the jacket front. */
@@ -53,7 +57,13 @@ describe('cloth and views made in the admin console', () => {
         rgb.set(red ? [170, 30, 40] : [200, 60, 70], (y * w + x) * 3);
       }
     const key = 'swatch-tiles/ab/test-check-40mm.png';
-    await t.rt.storage.put(key, await sharp(rgb, { raw: { width: w, height: w, channels: 3 } }).png().toBuffer(), 'image/png');
+    await t.rt.storage.put(
+      key,
+      await sharp(rgb, { raw: { width: w, height: w, channels: 3 } })
+        .png()
+        .toBuffer(),
+      'image/png',
+    );
     await t.rt.pool.query(
       `UPDATE fabric_colors SET swatch_key = $1, swatch_width_mm = 40 WHERE slug = 'navy' AND family_id = (SELECT id FROM fabric_families WHERE slug = 'super-120s-twill')`,
       [key],
@@ -64,30 +74,35 @@ describe('cloth and views made in the admin console', () => {
     expect(r).toBeGreaterThan(g! + 40);
   });
 
-  itWithReference(['photo-templates/recto_reference.jpg', 'photo-templates/recto_mask.png'], 'a photo view uploaded for a cut renders with the photo as its template', async () => {
-    const [base, mask] = await Promise.all([
-      readFile(referencePath('photo-templates/recto_reference.jpg')),
-      readFile(referencePath('photo-templates/recto_mask.png')),
-    ]);
-    await t.rt.storage.put('templates/test/base.jpg', base, 'image/jpeg');
-    await t.rt.storage.put('templates/test/mask.png', mask, 'image/png');
-    await t.rt.pool.query(
-      `INSERT INTO cut_views (cut_id, view, kind, base_key, mask_key, version, sort)
+  itWithReference(
+    ['photo-templates/recto_reference.jpg', 'photo-templates/recto_mask.png'],
+    'a photo view uploaded for a cut renders with the photo as its template',
+    async () => {
+      const [base, mask] = await Promise.all([
+        readFile(referencePath('photo-templates/recto_reference.jpg')),
+        readFile(referencePath('photo-templates/recto_mask.png')),
+      ]);
+      await t.rt.storage.put('templates/test/base.jpg', base, 'image/jpeg');
+      await t.rt.storage.put('templates/test/mask.png', mask, 'image/png');
+      await t.rt.pool.query(
+        `INSERT INTO cut_views (cut_id, view, kind, base_key, mask_key, version, sort)
        SELECT id, 'photo', 'photo', 'templates/test/base.jpg', 'templates/test/mask.png', 'v1', 9 FROM cuts WHERE slug = 'single-breasted'`,
-    );
-    const image = await render({ family: 'super-120s-twill', color: 'charcoal', cuts: ['single-breasted'], view: 'photo' });
-    expect([image.info.width, image.info.height]).toEqual([1024, 1536]);
-    // The photo's salmon suit is gone: the garment reads as charcoal, a near-neutral grey.
-    const maskPx = await sharp(mask).resize(1024, 1536, { fit: 'cover' }).greyscale().raw().toBuffer();
-    let sum = [0, 0, 0], n = 0;
-    for (let p = 0; p < 1024 * 1536; p++) {
-      if (maskPx[p]! < 250) continue;
-      for (let c = 0; c < 3; c++) sum[c]! += image.data[p * image.info.channels + c]!;
-      n++;
-    }
-    const [r, g, b] = sum.map((v) => v / n);
-    expect(n).toBeGreaterThan(100_000);
-    expect(Math.abs(r! - b!)).toBeLessThan(20);
-    expect(r).toBeLessThan(110);
-  });
+      );
+      const image = await render({ family: 'super-120s-twill', color: 'charcoal', cuts: ['single-breasted'], view: 'photo' });
+      expect([image.info.width, image.info.height]).toEqual([1024, 1536]);
+      // The photo's salmon suit is gone: the garment reads as charcoal, a near-neutral grey.
+      const maskPx = await sharp(mask).resize(1024, 1536, { fit: 'cover' }).greyscale().raw().toBuffer();
+      let sum = [0, 0, 0],
+        n = 0;
+      for (let p = 0; p < 1024 * 1536; p++) {
+        if (maskPx[p]! < 250) continue;
+        for (let c = 0; c < 3; c++) sum[c]! += image.data[p * image.info.channels + c]!;
+        n++;
+      }
+      const [r, g, b] = sum.map((v) => v / n);
+      expect(n).toBeGreaterThan(100_000);
+      expect(Math.abs(r! - b!)).toBeLessThan(20);
+      expect(r).toBeLessThan(110);
+    },
+  );
 });

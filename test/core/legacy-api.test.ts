@@ -21,7 +21,8 @@ afterAll(async () => {
 
 async function checkPhoto(): Promise<Buffer> {
   // A photographed glen-check-like cloth: crossing bars on a brown ground, with uneven light.
-  const w = 800, h = 600;
+  const w = 800,
+    h = 600;
   const rgb = Buffer.alloc(w * h * 3);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
@@ -33,7 +34,9 @@ async function checkPhoto(): Promise<Buffer> {
       rgb[i + 2] = Math.min(255, (60 + bar) * light);
     }
   }
-  return sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+  return sharp(rgb, { raw: { width: w, height: h, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }
 
 function upload(data: Buffer, name: string, type: string) {
@@ -100,7 +103,12 @@ describe('the replaced front end keeps working', () => {
   });
 
   it('refuses a swatch_url this server did not store, and never fetches it', async () => {
-    for (const swatch_url of ['http://169.254.169.254/latest/meta-data', 'file:///etc/passwd', '/etc/passwd', `${t.url}/files/swatches/00/${'0'.repeat(64)}.jpg`]) {
+    for (const swatch_url of [
+      'http://169.254.169.254/latest/meta-data',
+      'file:///etc/passwd',
+      '/etc/passwd',
+      `${t.url}/files/swatches/00/${'0'.repeat(64)}.jpg`,
+    ]) {
       const res = await fetch(`${t.url}/generate`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -65,7 +65,12 @@ describe('live preview', () => {
     try {
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE render_batches, render_batch_items IN EXCLUSIVE MODE');
-      const res = await other.fetch('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(order), signal: AbortSignal.timeout(10_000) });
+      const res = await other.fetch('/api/renders', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(order),
+        signal: AbortSignal.timeout(10_000),
+      });
       expect(res.status).toBe(200);
       expect((await json(res)).renders[0]).toMatchObject({ id, status: 'succeeded', reused: true, images: first.renders[0].images });
     } finally {
@@ -87,7 +92,12 @@ describe('live preview', () => {
     try {
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE renders, user_sessions, users IN ACCESS EXCLUSIVE MODE');
-      const res = await associate.fetch('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(order), signal: AbortSignal.timeout(5000) });
+      const res = await associate.fetch('/api/renders', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(order),
+        signal: AbortSignal.timeout(5000),
+      });
       expect(res.status).toBe(200);
       expect((await json(res)).renders[0]).toMatchObject({ id: first.id, status: 'succeeded', reused: true, images: first.images });
     } finally {
@@ -118,10 +128,14 @@ describe('live preview', () => {
     // As retention on a worker, or a hand-written DELETE, would.
     await t.rt.pool.query(`DELETE FROM renders WHERE id = $1`, [first.id]);
     const started = Date.now();
-    const again = await waitFor(async () => {
-      const r = (await json(await post('/api/renders', order))).renders[0];
-      return r.id !== first.id ? r : undefined;
-    }, 3000, 5);
+    const again = await waitFor(
+      async () => {
+        const r = (await json(await post('/api/renders', order))).renders[0];
+        return r.id !== first.id ? r : undefined;
+      },
+      3000,
+      5,
+    );
     expect(Date.now() - started).toBeLessThan(3000);
     expect(again).toMatchObject({ status: 'succeeded', reused: false });
   });
@@ -143,7 +157,9 @@ describe('live preview', () => {
     const order = { family: 'hopsack-travel', color: 'stone', cuts: ['three-piece'], view: 'front', sizes: ['preview'] };
     const first = (await json(await post('/api/renders', order))).renders[0];
     expect((await json(await post('/api/renders', order))).renders[0]).toMatchObject({ id: first.id, reused: true });
-    await t.rt.pool.query(`UPDATE fabric_colors SET hex = '#8A7F6A' WHERE slug = 'stone' AND family_id = (SELECT id FROM fabric_families WHERE slug = 'hopsack-travel')`);
+    await t.rt.pool.query(
+      `UPDATE fabric_colors SET hex = '#8A7F6A' WHERE slug = 'stone' AND family_id = (SELECT id FROM fabric_families WHERE slug = 'hopsack-travel')`,
+    );
     const changed = await waitFor(async () => {
       const r = (await json(await post('/api/renders', order))).renders[0];
       return r.id !== first.id ? r : undefined;
@@ -153,7 +169,9 @@ describe('live preview', () => {
 
   it('serves an identical preview from the cache, and renders concurrent identical ones once', async () => {
     const order = { family: 'sharkskin', color: 'silver', cuts: ['double-breasted'], view: 'three-quarter', sizes: ['preview'] };
-    const answers = await Promise.all(Array.from({ length: 6 }, () => post('/api/renders', order).then(async (r) => ({ status: r.status, body: await json(r) }))));
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => post('/api/renders', order).then(async (r) => ({ status: r.status, body: await json(r) }))),
+    );
     const ids = new Set(answers.map((a) => a.body.renders[0].id));
     expect(ids.size).toBe(1);
     const [id] = [...ids];
@@ -175,14 +193,16 @@ describe('live preview', () => {
     expect(await jobsFor(render.id)).toBe(1);
   });
 
-  it('hands a preview to the queue when this replica\'s render threads are saturated', async () => {
+  it("hands a preview to the queue when this replica's render threads are saturated", async () => {
     const busy = await startTestApp({ databaseUrl: pg.url, worker: false, seedDemo: false, env: { RENDER_THREADS: '1', RENDER_THREAD_QUEUE_MAX: '1' } });
     try {
       const there = await associateSession(busy);
       const colours = ['navy', 'mid-blue', 'stone'];
       const answers = await Promise.all(
         ['single-breasted', 'double-breasted', 'three-piece'].flatMap((cut) =>
-          colours.map((color) => post('/api/renders', { family: 'hopsack-travel', color, cuts: [cut], view: 'three-quarter', sizes: ['preview'] }, there).then(json)),
+          colours.map((color) =>
+            post('/api/renders', { family: 'hopsack-travel', color, cuts: [cut], view: 'three-quarter', sizes: ['preview'] }, there).then(json),
+          ),
         ),
       );
       const renders = answers.map((a) => a.renders[0]);

@@ -193,7 +193,11 @@ describe('answers are checked against their schema', () => {
   });
 
   it('keeps the 422 with the field path for a request that breaks it', async () => {
-    const res = await (await stylistFor(t)).fetch('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ family: 'x', cuts: [] }) });
+    const res = await (await stylistFor(t)).fetch('/api/renders', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ family: 'x', cuts: [] }),
+    });
     expect(res.status).toBe(422);
     const body = await json(res);
     expect(body.error).toMatchObject({ code: 'validation_failed', message: 'cuts: choose at least one cut' });

@@ -19,7 +19,11 @@ afterAll(async () => {
 /** Renders are ordered by a signed-in associate, from the app's own origin. */
 let associate: Session;
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  associate.fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  associate.fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
 const waitSucceeded = (id: string) => waitForRender(t, id);
 
@@ -116,12 +120,16 @@ describe('renders', () => {
 
   it('renders concurrent identical requests once', async () => {
     const responses = await Promise.all(
-      Array.from({ length: 8 }, () => post('/api/renders', { family: 'winter-flannel', color: 'brown', cuts: ['single-breasted', 'double-breasted'] }).then(json)),
+      Array.from({ length: 8 }, () =>
+        post('/api/renders', { family: 'winter-flannel', color: 'brown', cuts: ['single-breasted', 'double-breasted'] }).then(json),
+      ),
     );
     const ids = new Set(responses.flatMap((r) => r.renders.map((x: any) => x.id)));
     expect(ids.size).toBe(2);
     for (const id of ids) await waitSucceeded(id);
-    const { rows } = await t.rt.pool.query(`SELECT count(*)::int AS n FROM renders r JOIN fabric_families f ON f.id = r.family_id WHERE f.slug = 'winter-flannel'`);
+    const { rows } = await t.rt.pool.query(
+      `SELECT count(*)::int AS n FROM renders r JOIN fabric_families f ON f.id = r.family_id WHERE f.slug = 'winter-flannel'`,
+    );
     expect(rows[0].n).toBe(2);
   });
 

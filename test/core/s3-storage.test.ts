@@ -33,16 +33,23 @@ afterAll(async () => {
 
 describe('renders stored in S3', () => {
   it('writes the images to the bucket and serves them back', async () => {
-    const res = await json(await (await stylistFor(t)).fetch('/api/renders', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ family: 'sharkskin', color: 'silver', cuts: ['double-breasted'] }),
-    }));
+    const res = await json(
+      await (await stylistFor(t)).fetch('/api/renders', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ family: 'sharkskin', color: 'silver', cuts: ['double-breasted'] }),
+      }),
+    );
     const render = await waitFor(async () => {
       const r = await json(await fetch(`${t.url}/api/renders/${res.renders[0].id}`));
       return r.status === 'succeeded' ? r : undefined;
     });
-    const client = new S3Client({ endpoint: s3.endpoint, region: s3.config.region, forcePathStyle: true, credentials: { accessKeyId: s3.config.accessKeyId, secretAccessKey: s3.config.secretAccessKey } });
+    const client = new S3Client({
+      endpoint: s3.endpoint,
+      region: s3.config.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: s3.config.accessKeyId, secretAccessKey: s3.config.secretAccessKey },
+    });
     const listed = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: 'renders/' }));
     client.destroy();
     expect(listed.Contents?.filter((o) => o.Key!.includes(render.id))).toHaveLength(render.images.length);

@@ -27,7 +27,11 @@ describe('importing catalogs', () => {
     expect(first.families).toEqual({ created: 5, updated: 0 });
     expect(first.colors).toEqual({ created: 25, updated: 0 });
     const snapshot = async () =>
-      (await t.rt.pool.query(`SELECT f.slug, f.name, f.design, c.slug AS color, c.hex FROM fabric_families f JOIN fabric_colors c ON c.family_id = f.id ORDER BY 1, 4`)).rows;
+      (
+        await t.rt.pool.query(
+          `SELECT f.slug, f.name, f.design, c.slug AS color, c.hex FROM fabric_families f JOIN fabric_colors c ON c.family_id = f.id ORDER BY 1, 4`,
+        )
+      ).rows;
     const before = await snapshot();
     const second = await importCatalog(t.rt.db, doc);
     expect(second.families).toEqual({ created: 0, updated: 5 });
@@ -45,7 +49,9 @@ describe('importing catalogs', () => {
   itWithReference(['hf-fabrics-head.json', 'hf-fabrics.json'], 'imports the early 2 × 2 version over the newer one without losing colours', async () => {
     await importCatalog(t.rt.db, parseCatalogDocument(await readReference('hf-fabrics-head.json')));
     await importCatalog(t.rt.db, parseCatalogDocument(await readReference('hf-fabrics.json')));
-    const { rows } = await t.rt.pool.query(`SELECT count(*)::int AS n FROM fabric_colors c JOIN fabric_families f ON f.id = c.family_id WHERE f.slug = 'lana-cachemir'`);
+    const { rows } = await t.rt.pool.query(
+      `SELECT count(*)::int AS n FROM fabric_colors c JOIN fabric_families f ON f.id = c.family_id WHERE f.slug = 'lana-cachemir'`,
+    );
     expect(rows[0].n).toBe(7);
   });
 

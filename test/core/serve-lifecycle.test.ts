@@ -38,7 +38,17 @@ describe('atelier serve on a laptop', () => {
     dataDir = await tempDir('atelier-data-');
     await chmod(dataDir, 0o755);
     const port = await freePort();
-    const env = { NODE_ENV: 'development', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', EMBEDDED_PG_PORT: String(await freePort()), LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '4000', TEMPLATE_CACHE_DIR: testEnv().TEMPLATE_CACHE_DIR!, ...ADMIN_ENV };
+    const env = {
+      NODE_ENV: 'development',
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      EMBEDDED_PG_PORT: String(await freePort()),
+      LOG_LEVEL: 'info',
+      SHUTDOWN_TIMEOUT_MS: '4000',
+      TEMPLATE_CACHE_DIR: testEnv().TEMPLATE_CACHE_DIR!,
+      ...ADMIN_ENV,
+    };
     const api = `http://127.0.0.1:${port}`;
 
     const first = startAtelier(['serve'], env);

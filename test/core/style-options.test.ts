@@ -26,7 +26,9 @@ const post = (path: string, body: unknown) => associate.send('POST', path, body)
 const waitSucceeded = (id: string) => waitForRender(t, id, 120_000);
 
 async function pixels(url: string) {
-  const { data, info } = await sharp(Buffer.from(await (await fetch(t.url + url)).arrayBuffer())).raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(Buffer.from(await (await fetch(t.url + url)).arrayBuffer()))
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
 }
 
@@ -36,7 +38,24 @@ describe('style options', () => {
     for (const cut of body.cuts) {
       expect(cut.views.map((v) => v.id)).toEqual(['front', 'three-quarter', 'back', 'detail']);
       const ids = cut.options.map((o) => o.id);
-      expect(ids).toEqual(expect.arrayContaining(['lapel', 'lapelWidth', 'fastening', 'pockets', 'ticketPocket', 'breastPocket', 'vents', 'trouserFront', 'trouserHem', 'waistcoat', 'buttons', 'shirt', 'tie', 'shoes']));
+      expect(ids).toEqual(
+        expect.arrayContaining([
+          'lapel',
+          'lapelWidth',
+          'fastening',
+          'pockets',
+          'ticketPocket',
+          'breastPocket',
+          'vents',
+          'trouserFront',
+          'trouserHem',
+          'waistcoat',
+          'buttons',
+          'shirt',
+          'tie',
+          'shoes',
+        ]),
+      );
       for (const o of cut.options) {
         expect(o.labelKey).toBe(`option.${o.id}`);
         expect(o.values.map((v) => v.id)).toContain(o.default);
@@ -95,7 +114,8 @@ describe('style options', () => {
     const [pa, pb] = await Promise.all([pixels(a.images[0].url), pixels(b.images[0].url)]);
     expect([pb.width, pb.height]).toEqual([512, 768]);
     let changed = 0;
-    for (let i = 0; i < pa.data.length; i += 3) if (Math.abs(pa.data[i]! - pb.data[i]!) + Math.abs(pa.data[i + 1]! - pb.data[i + 1]!) + Math.abs(pa.data[i + 2]! - pb.data[i + 2]!) > 30) changed++;
+    for (let i = 0; i < pa.data.length; i += 3)
+      if (Math.abs(pa.data[i]! - pb.data[i]!) + Math.abs(pa.data[i + 1]! - pb.data[i + 1]!) + Math.abs(pa.data[i + 2]! - pb.data[i + 2]!) > 30) changed++;
     expect(changed).toBeGreaterThan(500);
     // Asking for the preset's own values is the preset: the same render.
     const same = await post('/api/renders', { ...base, options: { lapel: 'notch' } });

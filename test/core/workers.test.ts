@@ -48,18 +48,20 @@ describe('workers at scale', () => {
     const catalog = await json(await fetch(`${api}/api/catalog`));
     const cuts = await json(await fetch(`${api}/api/cuts`));
     const combos: Array<[string, string, string, string]> = [];
-    for (const f of catalog.families)
-      for (const c of f.colors)
-        for (const cut of cuts.cuts) for (const v of cut.views) combos.push([f.id, c.id, cut.id, v.id]);
+    for (const f of catalog.families) for (const c of f.colors) for (const cut of cuts.cuts) for (const v of cut.views) combos.push([f.id, c.id, cut.id, v.id]);
     expect(combos.length).toBeGreaterThanOrEqual(200);
     const ids: string[] = [];
     for (const combo of combos.slice(0, 200)) ids.push(await order(...combo));
     expect(new Set(ids).size).toBe(200);
 
-    await waitFor(async () => {
-      const { rows } = await pg_query(`SELECT count(*)::int AS n FROM renders WHERE status = 'succeeded'`);
-      return rows[0].n === 200;
-    }, 240_000, 250);
+    await waitFor(
+      async () => {
+        const { rows } = await pg_query(`SELECT count(*)::int AS n FROM renders WHERE status = 'succeeded'`);
+        return rows[0].n === 200;
+      },
+      240_000,
+      250,
+    );
 
     const { rows } = await pg_query(`SELECT attempts, worker_id FROM renders`);
     expect(rows.every((r: any) => r.attempts === 1)).toBe(true);
@@ -87,13 +89,19 @@ describe('workers at scale', () => {
     // soon a running worker takes the dead one's job over, so the clock starts when it is up.
     await rescuer.waitForOutput(/worker started/);
     const rescuerUp = Date.now();
-    const render = await waitFor(async () => {
-      const r = await json(await fetch(`${api}/api/renders/${id}`));
-      return r.status === 'succeeded' ? r : undefined;
-    }, 30_000, 50).catch(async (error) => {
+    const render = await waitFor(
+      async () => {
+        const r = await json(await fetch(`${api}/api/renders/${id}`));
+        return r.status === 'succeeded' ? r : undefined;
+      },
+      30_000,
+      50,
+    ).catch(async (error) => {
       const jobs = await pg_query(`SELECT id, run_at, attempts, max_attempts, locked_at, locked_by, last_error, task_identifier FROM graphile_worker.jobs`);
       const renders = await pg_query(`SELECT status, attempts, worker_id FROM renders WHERE id = '${id}'`);
-      throw new Error(`${error.message}; jobs ${JSON.stringify(jobs.rows)} renders ${JSON.stringify(renders.rows)} now ${new Date().toISOString()}; rescuer said:\n${rescuer.output().slice(-4000)}`);
+      throw new Error(
+        `${error.message}; jobs ${JSON.stringify(jobs.rows)} renders ${JSON.stringify(renders.rows)} now ${new Date().toISOString()}; rescuer said:\n${rescuer.output().slice(-4000)}`,
+      );
     });
     expect(render.attempts).toBe(2);
     expect(Date.now() - Math.max(killedAt, rescuerUp)).toBeLessThan(10_000);

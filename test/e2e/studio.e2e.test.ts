@@ -45,7 +45,12 @@ async function clientPhoto(app: TestApp) {
   for (let i = 0, p = 0; i < width * height; i++, p += 4) rgba.set([data[i * 3]!, data[i * 3 + 1]!, data[i * 3 + 2]!, 255], p);
   // The backdrop: what is connected to the four corners and close to their colour.
   const wall = new Uint8Array(width * height);
-  for (const [x, y] of [[2, 2], [width - 3, 2], [2, height - 3], [width - 3, height - 3]] as const) {
+  for (const [x, y] of [
+    [2, 2],
+    [width - 3, 2],
+    [2, height - 3],
+    [width - 3, height - 3],
+  ] as const) {
     const region = floodRegion(rgba, width, height, x, y, 9);
     if (region) for (let i = 0; i < wall.length; i++) if (region.data[i]) wall[i] = 1;
   }
@@ -55,7 +60,9 @@ async function clientPhoto(app: TestApp) {
     const shade = data[i * 3 + 1]! / 236;
     for (let c = 0; c < 3; c++) out[i * 3 + c] = Math.min(255, Math.round(TEAL[c]! * shade));
   }
-  const jpeg = await sharp(out, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
+  const jpeg = await sharp(out, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 92 })
+    .toBuffer();
   return { jpeg, width, height };
 }
 
@@ -120,7 +127,12 @@ async function stroke(page: Page, from: [number, number], to: [number, number]) 
 /** Mean RGB of a rectangle of an image (fractions of its width and height). */
 async function meanColour(image: Buffer, box: { left: number; top: number; width: number; height: number }) {
   const meta = await sharp(image).metadata();
-  const region = { left: Math.round(box.left * meta.width!), top: Math.round(box.top * meta.height!), width: Math.round(box.width * meta.width!), height: Math.round(box.height * meta.height!) };
+  const region = {
+    left: Math.round(box.left * meta.width!),
+    top: Math.round(box.top * meta.height!),
+    width: Math.round(box.width * meta.width!),
+    height: Math.round(box.height * meta.height!),
+  };
   const { data } = await sharp(image).removeAlpha().extract(region).raw().toBuffer({ resolveWithObject: true });
   const sum = [0, 0, 0];
   for (let i = 0; i < data.length; i += 3) for (let c = 0; c < 3; c++) sum[c]! += data[i + c]!;
@@ -346,8 +358,15 @@ describe('client photo studio', () => {
       const cdp = await page.context().newCDPSession(page);
       const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', points: Array<[number, number]>) =>
         cdp.send('Input.dispatchTouchEvent', { type, touchPoints: points.map(([x, y], id) => ({ x, y, id })) });
-      await touch('touchStart', [[cx - 40, cy], [cx + 40, cy]]);
-      for (let k = 1; k <= 10; k++) await touch('touchMove', [[cx - 40 - 12 * k, cy], [cx + 40 + 12 * k, cy]]);
+      await touch('touchStart', [
+        [cx - 40, cy],
+        [cx + 40, cy],
+      ]);
+      for (let k = 1; k <= 10; k++)
+        await touch('touchMove', [
+          [cx - 40 - 12 * k, cy],
+          [cx + 40 + 12 * k, cy],
+        ]);
       await touch('touchEnd', []);
       await poll(async () => Number(await viewport.getAttribute('data-scale'))).toBeGreaterThan(scale0 * 2);
       expect(await maskCount(page)).toBe(before);

@@ -28,20 +28,27 @@ async function openStylist(viewport = { width: 1280, height: 800 }): Promise<Pag
 }
 
 async function waitForPreview(page: Page, key: string) {
-  await page.waitForFunction(
-    (k: string) => {
-      const img = (globalThis as any).document.querySelector('[data-testid=preview-image]');
-      return !!img && img.dataset.key === k && img.complete && img.naturalWidth > 0;
-    },
-    key,
-    { timeout: E2E_TIMEOUT_MS },
-  ).catch(async (error) => {
-    const shown = await page.evaluate(() => {
-      const img = (globalThis as any).document.querySelector('[data-testid=preview-image]');
-      return { key: img?.dataset.key, complete: img?.complete, width: img?.naturalWidth, failure: (globalThis as any).document.querySelector('[data-testid=preview-failure]')?.textContent };
+  await page
+    .waitForFunction(
+      (k: string) => {
+        const img = (globalThis as any).document.querySelector('[data-testid=preview-image]');
+        return !!img && img.dataset.key === k && img.complete && img.naturalWidth > 0;
+      },
+      key,
+      { timeout: E2E_TIMEOUT_MS },
+    )
+    .catch(async (error) => {
+      const shown = await page.evaluate(() => {
+        const img = (globalThis as any).document.querySelector('[data-testid=preview-image]');
+        return {
+          key: img?.dataset.key,
+          complete: img?.complete,
+          width: img?.naturalWidth,
+          failure: (globalThis as any).document.querySelector('[data-testid=preview-failure]')?.textContent,
+        };
+      });
+      throw new Error(`the suit for ${key} never came: on screen ${JSON.stringify(shown)} (${error.message})`);
     });
-    throw new Error(`the suit for ${key} never came: on screen ${JSON.stringify(shown)} (${error.message})`);
-  });
 }
 
 /** The suit on screen, decoded: its pixels, as the browser received them. */
@@ -49,62 +56,74 @@ async function previewPixels(page: Page) {
   const src = await page.getAttribute('[data-testid=preview-image]', 'src');
   const res = await page.request.get(new URL(src!, t.url).toString());
   expect(res.status()).toBe(200);
-  return sharp(await res.body()).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return sharp(await res.body())
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
 }
 
 describe('style options in the stylist app', () => {
-  it('a style choice is a new live preview of that suit, named in the caption and kept by the full renders', async () => {
-    const page = await openStylist();
-    const notch = await previewPixels(page);
-    await page.getByTestId('style-panel').waitFor();
+  it(
+    'a style choice is a new live preview of that suit, named in the caption and kept by the full renders',
+    async () => {
+      const page = await openStylist();
+      const notch = await previewPixels(page);
+      await page.getByTestId('style-panel').waitFor();
 
-    const ordered = page.waitForRequest((r) => r.url().endsWith('/api/renders') && r.method() === 'POST' && (r.postDataJSON()?.options?.lapel === 'peak'));
-    await page.click('[data-option=lapel][data-value=peak]');
-    expect((await ordered).postDataJSON()).toMatchObject({ cuts: ['single-breasted'], view: 'front', options: { lapel: 'peak' }, sizes: ['preview'] });
-    await waitForPreview(page, 'super-120s-twill/navy//single-breasted/front/lapel=peak');
-    await poll(() => page.getByTestId('preview').textContent()).toContain('Solapa: de pico');
-    expect(await page.getAttribute('[data-option=lapel][data-value=peak]', 'aria-checked')).toBe('true');
+      const ordered = page.waitForRequest((r) => r.url().endsWith('/api/renders') && r.method() === 'POST' && r.postDataJSON()?.options?.lapel === 'peak');
+      await page.click('[data-option=lapel][data-value=peak]');
+      expect((await ordered).postDataJSON()).toMatchObject({ cuts: ['single-breasted'], view: 'front', options: { lapel: 'peak' }, sizes: ['preview'] });
+      await waitForPreview(page, 'super-120s-twill/navy//single-breasted/front/lapel=peak');
+      await poll(() => page.getByTestId('preview').textContent()).toContain('Solapa: de pico');
+      expect(await page.getAttribute('[data-option=lapel][data-value=peak]', 'aria-checked')).toBe('true');
 
-    // A different suit: the lapel region changed, and most of the picture (trousers, background) did not.
-    const peak = await previewPixels(page);
-    expect(peak.info.width).toBe(notch.info.width);
-    let changed = 0;
-    for (let i = 0; i < peak.data.length; i += 3) if (Math.abs(peak.data[i]! - notch.data[i]!) + Math.abs(peak.data[i + 1]! - notch.data[i + 1]!) > 24) changed++;
-    // A lapel is a small part of a preview-sized suit: tens of pixels, not a whole new picture.
-    expect(changed).toBeGreaterThan(40);
-    expect(changed / (peak.info.width * peak.info.height)).toBeLessThan(0.1);
+      // A different suit: the lapel region changed, and most of the picture (trousers, background) did not.
+      const peak = await previewPixels(page);
+      expect(peak.info.width).toBe(notch.info.width);
+      let changed = 0;
+      for (let i = 0; i < peak.data.length; i += 3)
+        if (Math.abs(peak.data[i]! - notch.data[i]!) + Math.abs(peak.data[i + 1]! - notch.data[i + 1]!) > 24) changed++;
+      // A lapel is a small part of a preview-sized suit: tens of pixels, not a whole new picture.
+      expect(changed).toBeGreaterThan(40);
+      expect(changed / (peak.info.width * peak.info.height)).toBeLessThan(0.1);
 
-    // A shawl collar is cut single-breasted: choosing it moves a double-breasted fastening back, and says so.
-    await page.click('[data-option=fastening][data-value=db6x2]');
-    await waitForPreview(page, 'super-120s-twill/navy//single-breasted/front/fastening=db6x2,lapel=peak');
-    await page.click('[data-option=lapel][data-value=shawl]');
-    await poll(() => page.getByTestId('style-note').textContent()).toContain('Abotonadura');
-    await waitForPreview(page, 'super-120s-twill/navy//single-breasted/front/lapel=shawl');
-    expect(await page.isDisabled('[data-option=fastening][data-value=db6x2]')).toBe(true);
-    await screenshot(page, 'style-01-options-landscape-1280x800');
+      // A shawl collar is cut single-breasted: choosing it moves a double-breasted fastening back, and says so.
+      await page.click('[data-option=fastening][data-value=db6x2]');
+      await waitForPreview(page, 'super-120s-twill/navy//single-breasted/front/fastening=db6x2,lapel=peak');
+      await page.click('[data-option=lapel][data-value=shawl]');
+      await poll(() => page.getByTestId('style-note').textContent()).toContain('Abotonadura');
+      await waitForPreview(page, 'super-120s-twill/navy//single-breasted/front/lapel=shawl');
+      expect(await page.isDisabled('[data-option=fastening][data-value=db6x2]')).toBe(true);
+      await screenshot(page, 'style-01-options-landscape-1280x800');
 
-    // The full renders are drawn with the style, and their captions say so.
-    await page.click('[data-testid=generate]');
-    await page.locator('[data-testid=job][data-done=true]').waitFor({ timeout: 2 * E2E_TIMEOUT_MS });
-    const tiles = page.locator('[data-testid=session-gallery] .tile__meta');
-    await poll(() => tiles.allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('Solapa: chal')]));
+      // The full renders are drawn with the style, and their captions say so.
+      await page.click('[data-testid=generate]');
+      await page.locator('[data-testid=job][data-done=true]').waitFor({ timeout: 2 * E2E_TIMEOUT_MS });
+      const tiles = page.locator('[data-testid=session-gallery] .tile__meta');
+      await poll(() => tiles.allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('Solapa: chal')]));
 
-    // Back to the cut's own style: the preset's suit again.
-    await page.click('[data-testid=style-reset]');
-    await waitForPreview(page, 'super-120s-twill/navy//single-breasted/front');
-  }, E2E_TEST_TIMEOUT_MS);
+      // Back to the cut's own style: the preset's suit again.
+      await page.click('[data-testid=style-reset]');
+      await waitForPreview(page, 'super-120s-twill/navy//single-breasted/front');
+    },
+    E2E_TEST_TIMEOUT_MS,
+  );
 
-  it('on a portrait tablet the suit scrolls away with the controls and never covers the renders', async () => {
-    const page = await openStylist(PORTRAIT);
-    await page.click('[data-testid=generate]');
-    await page.locator('[data-testid=job][data-done=true]').waitFor({ timeout: 2 * E2E_TIMEOUT_MS });
-    for (const block of ['start', 'center', 'end'] as const) {
-      await page.evaluate((b) => (globalThis as any).document.querySelector('.studio__renders').scrollIntoView({ block: b }), block);
-      await page.evaluate(() => new Promise((r) => (globalThis as any).requestAnimationFrame(() => (globalThis as any).requestAnimationFrame(r))));
-      const [suit, renders] = await Promise.all([page.locator('.studio__preview').boundingBox(), page.locator('.studio__renders').boundingBox()]);
-      const overlap = Math.min(suit!.y + suit!.height, renders!.y + renders!.height) - Math.max(suit!.y, renders!.y);
-      expect(overlap, `suit and renders overlap by ${overlap.toFixed(0)} px when the renders are scrolled to ${block}`).toBeLessThanOrEqual(0);
-    }
-    await screenshot(page, 'style-02-renders-portrait-800x1280');
-  }, E2E_TEST_TIMEOUT_MS);
+  it(
+    'on a portrait tablet the suit scrolls away with the controls and never covers the renders',
+    async () => {
+      const page = await openStylist(PORTRAIT);
+      await page.click('[data-testid=generate]');
+      await page.locator('[data-testid=job][data-done=true]').waitFor({ timeout: 2 * E2E_TIMEOUT_MS });
+      for (const block of ['start', 'center', 'end'] as const) {
+        await page.evaluate((b) => (globalThis as any).document.querySelector('.studio__renders').scrollIntoView({ block: b }), block);
+        await page.evaluate(() => new Promise((r) => (globalThis as any).requestAnimationFrame(() => (globalThis as any).requestAnimationFrame(r))));
+        const [suit, renders] = await Promise.all([page.locator('.studio__preview').boundingBox(), page.locator('.studio__renders').boundingBox()]);
+        const overlap = Math.min(suit!.y + suit!.height, renders!.y + renders!.height) - Math.max(suit!.y, renders!.y);
+        expect(overlap, `suit and renders overlap by ${overlap.toFixed(0)} px when the renders are scrolled to ${block}`).toBeLessThanOrEqual(0);
+      }
+      await screenshot(page, 'style-02-renders-portrait-800x1280');
+    },
+    E2E_TEST_TIMEOUT_MS,
+  );
 });

@@ -50,11 +50,15 @@ async function waitForPreview(page: Page, key: string) {
 
 /** Every image in `scope` loaded (for screenshots worth looking at). */
 async function imagesLoaded(page: Page, selector = 'img') {
-  await page.waitForFunction((s: string) => [...(globalThis as any).document.querySelectorAll(s)].every((i: any) => i.complete && i.naturalWidth > 0), selector);
+  await page.waitForFunction(
+    (s: string) => [...(globalThis as any).document.querySelectorAll(s)].every((i: any) => i.complete && i.naturalWidth > 0),
+    selector,
+  );
 }
 
 /** Two frames painted: the layout after a resize or a state change has been applied. */
-const painted = (page: Page) => page.evaluate(() => new Promise((r) => (globalThis as any).requestAnimationFrame(() => (globalThis as any).requestAnimationFrame(r))));
+const painted = (page: Page) =>
+  page.evaluate(() => new Promise((r) => (globalThis as any).requestAnimationFrame(() => (globalThis as any).requestAnimationFrame(r))));
 
 /** Selects a family, a colour and a cut (front view), and waits for that suit on screen. */
 async function choose(page: Page, family: string, color: string, cut = 'single-breasted') {
@@ -108,9 +112,10 @@ async function checkFabricPhoto(): Promise<Buffer> {
       rgb[i + 2] = Math.max(0, Math.min(255, c[2] * light + noise));
     }
   }
-  return sharp(rgb, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+  return sharp(rgb, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }
-
 
 /** Text whose contrast with its background is below WCAG AA (4.5:1, or 3:1 for large text). */
 async function lowContrastText(p: Page): Promise<string[]> {
@@ -204,7 +209,9 @@ describe('the stylist on a showroom tablet', { timeout: E2E_TEST_TIMEOUT_MS }, (
     expect(await card.textContent()).toMatch(/100\s%\slana cardada/);
     // The first family, colour, cut and view are previewed at once.
     await waitForPreview(page, 'super-120s-twill/navy//single-breasted/front');
-    expect(await page.locator('[data-testid=preview-image]').getAttribute('alt')).toMatch(/Recto de dos botones, vista Frente, en Super 120s Twill, Azul marino/);
+    expect(await page.locator('[data-testid=preview-image]').getAttribute('alt')).toMatch(
+      /Recto de dos botones, vista Frente, en Super 120s Twill, Azul marino/,
+    );
     // Every image has a text alternative.
     expect(await page.locator('img:not([alt])').count()).toBe(0);
     await shot(page, '01-fitting-landscape-1280x800');
@@ -355,15 +362,20 @@ describe('the stylist on a showroom tablet', { timeout: E2E_TEST_TIMEOUT_MS }, (
     // Pinch with two touch pointers spreading apart.
     await page.click('[aria-label="Ajustar a la pantalla"]');
     await poll(async () => Number(await pane.getAttribute('data-scale'))).toBe(1);
-    await pane.evaluate((el: any, { cx, cy }: { cx: number; cy: number }) => {
-      const fire = (type: string, id: number, x: number) =>
-        el.dispatchEvent(new (globalThis as any).PointerEvent(type, { pointerId: id, pointerType: 'touch', clientX: x, clientY: cy, bubbles: true, isPrimary: id === 1 }));
-      fire('pointerdown', 1, cx - 40);
-      fire('pointerdown', 2, cx + 40);
-      for (let i = 1; i <= 5; i++) fire('pointermove', 2, cx + 40 + i * 24);
-      fire('pointerup', 2, cx + 160);
-      fire('pointerup', 1, cx - 40);
-    }, { cx, cy });
+    await pane.evaluate(
+      (el: any, { cx, cy }: { cx: number; cy: number }) => {
+        const fire = (type: string, id: number, x: number) =>
+          el.dispatchEvent(
+            new (globalThis as any).PointerEvent(type, { pointerId: id, pointerType: 'touch', clientX: x, clientY: cy, bubbles: true, isPrimary: id === 1 }),
+          );
+        fire('pointerdown', 1, cx - 40);
+        fire('pointerdown', 2, cx + 40);
+        for (let i = 1; i <= 5; i++) fire('pointermove', 2, cx + 40 + i * 24);
+        fire('pointerup', 2, cx + 160);
+        fire('pointerup', 1, cx - 40);
+      },
+      { cx, cy },
+    );
     await poll(async () => Number(await pane.getAttribute('data-scale'))).toBeGreaterThan(1.8);
     // Keyboard: next and previous.
     const title = page.locator('#viewer-title + p');
@@ -499,7 +511,9 @@ describe('the stylist on a showroom tablet', { timeout: E2E_TEST_TIMEOUT_MS }, (
     expect(await generateButton.isDisabled()).toBe(true);
     await page.click('[data-testid=remove-cloth]');
 
-    const tiny = await sharp({ create: { width: 40, height: 40, channels: 3, background: '#334455' } }).png().toBuffer();
+    const tiny = await sharp({ create: { width: 40, height: 40, channels: 3, background: '#334455' } })
+      .png()
+      .toBuffer();
     await page.setInputFiles('[data-testid=choose-photo]', { name: 'tiny.png', mimeType: 'image/png', buffer: tiny });
     await page.click('[data-testid=use-cloth]');
     await page.locator('[data-testid=cloth-chip][data-status=failed]').waitFor();
@@ -511,7 +525,9 @@ describe('the stylist on a showroom tablet', { timeout: E2E_TEST_TIMEOUT_MS }, (
 
     // Larger than the server takes (5 MB by default) even once the framed part is cut out on the
     // tablet: refused with a message, not a network error.
-    const huge = await sharp({ create: { width: 4000, height: 4000, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).jpeg({ quality: 98 }).toBuffer();
+    const huge = await sharp({ create: { width: 4000, height: 4000, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
+      .jpeg({ quality: 98 })
+      .toBuffer();
     expect(huge.length).toBeGreaterThan(5 * 1024 * 1024);
     const sent: number[] = [];
     page.on('request', (r) => r.url().endsWith('/api/swatch-uploads') && sent.push(r.postDataBuffer()?.length ?? 0));
@@ -550,8 +566,21 @@ describe('the stylist on a showroom tablet', { timeout: E2E_TEST_TIMEOUT_MS }, (
         body: JSON.stringify({
           batchId: '00000000-0000-4000-8000-000000000001',
           renders: order.cuts.map((cut: string) => ({
-            id: `00000000-0000-4000-8000-000000000${fakeId++}`, status: 'failed', progress: 0, family: order.family, color: order.color ?? null,
-            swatchUploadId: null, cut, view: order.view, attempts: 3, error: reason, images: [], createdAt: now, finishedAt: now, durationMs: null, reused: false,
+            id: `00000000-0000-4000-8000-000000000${fakeId++}`,
+            status: 'failed',
+            progress: 0,
+            family: order.family,
+            color: order.color ?? null,
+            swatchUploadId: null,
+            cut,
+            view: order.view,
+            attempts: 3,
+            error: reason,
+            images: [],
+            createdAt: now,
+            finishedAt: now,
+            durationMs: null,
+            reused: false,
           })),
         }),
       });

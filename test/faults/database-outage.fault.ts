@@ -53,7 +53,8 @@ const combos: Array<{ family: string; color: string; cuts: string[]; view: strin
 async function orderMany(n: number): Promise<string[]> {
   if (!combos.length) {
     const catalog = await json(await fetch(`${api}/api/catalog`));
-    for (const f of catalog.families) for (const c of f.colors) for (const view of ['front', 'three-quarter']) combos.push({ family: f.id, color: c.id, cuts: ['single-breasted'], view });
+    for (const f of catalog.families)
+      for (const c of f.colors) for (const view of ['front', 'three-quarter']) combos.push({ family: f.id, color: c.id, cuts: ['single-breasted'], view });
   }
   const ids: string[] = [];
   for (const body of combos.splice(0, n)) {
@@ -122,10 +123,14 @@ describe('a database outage under load', () => {
     await new Promise((r) => setTimeout(r, 3_000));
     await pg.start();
 
-    await waitFor(async () => {
-      const s = await statuses(ids).catch(() => []);
-      return s.length === ids.length && s.every((x) => x === 'succeeded');
-    }, 120_000, 250).catch(async (error) => {
+    await waitFor(
+      async () => {
+        const s = await statuses(ids).catch(() => []);
+        return s.length === ids.length && s.every((x) => x === 'succeeded');
+      },
+      120_000,
+      250,
+    ).catch(async (error) => {
       const logs = workers.map((w, i) => {
         const file = path.join(os.tmpdir(), `atelier-fault-worker-${i}.log`);
         writeFileSync(file, w.output());

@@ -37,7 +37,9 @@ beforeAll(async () => {
   // A cloth-like photo: fine noise over a mid-blue, 600 × 600 px, well under the upload limits.
   const noise = Buffer.alloc(600 * 600 * 3);
   for (let i = 0; i < noise.length; i++) noise[i] = [40, 60, 120][i % 3]! + ((i * 2654435761) >>> 28);
-  photo = await sharp(noise, { raw: { width: 600, height: 600, channels: 3 } }).jpeg({ quality: 95 }).toBuffer();
+  photo = await sharp(noise, { raw: { width: 600, height: 600, channels: 3 } })
+    .jpeg({ quality: 95 })
+    .toBuffer();
 }, 120_000);
 
 afterAll(async () => {
@@ -104,10 +106,14 @@ describe('a full disk', () => {
       body: JSON.stringify({ family: 'herringbone', color: 'grey', cuts: ['single-breasted'], sizes: ['preview'] }),
     });
     const id = (await json(ordered)).renders[0].id;
-    const failed = await waitFor(async () => {
-      const r = await json(await fetch(`${app.url}/api/renders/${id}`));
-      return r.status === 'failed' ? r : undefined;
-    }, 60_000, 100);
+    const failed = await waitFor(
+      async () => {
+        const r = await json(await fetch(`${app.url}/api/renders/${id}`));
+        return r.status === 'failed' ? r : undefined;
+      },
+      60_000,
+      100,
+    );
     expect(failed.error).toMatch(/run out of storage space/);
     // No half-written file is left behind.
     expect(execFileSync('find', [path.join(mountDir, 'files'), '-name', '*.tmp']).toString()).toBe('');

@@ -84,7 +84,10 @@ async function snapshot(ignored: string[] = []) {
 
 async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
 }
 
 /** A path segment for `value`; a lone surrogate becomes bytes that are not UTF-8 at all, as a raw client could send. */
@@ -124,9 +127,7 @@ const value: fc.Arbitrary<unknown> = fc.oneof(
 
 function bodyFor(route: Route): fc.Arbitrary<unknown> {
   const keys = route.bodyKeys ?? [];
-  const shaped = keys.length
-    ? fc.record(Object.fromEntries(keys.map((k) => [k, value])), { requiredKeys: [] })
-    : fc.constant({});
+  const shaped = keys.length ? fc.record(Object.fromEntries(keys.map((k) => [k, value])), { requiredKeys: [] }) : fc.constant({});
   return fc.oneof({ weight: 6, arbitrary: shaped }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) }, { weight: 1, arbitrary: fc.constant(undefined) });
 }
 
@@ -151,7 +152,9 @@ describe('fuzzing every JSON route', () => {
           route.params.forEach((name, i) => {
             url = url.replace(`{${name}}`, pathSegment(params[i] as string));
           });
-          const qs = Object.entries(query as Record<string, string>).map(([k, v]) => `${pathSegment(k)}=${pathSegment(v)}`).join('&');
+          const qs = Object.entries(query as Record<string, string>)
+            .map(([k, v]) => `${pathSegment(k)}=${pathSegment(v)}`)
+            .join('&');
           const session = sessions[caller];
           const before = await snapshot(ignored);
           const init: RequestInit = {

@@ -69,10 +69,14 @@ describe('SIGTERM with renders in flight', () => {
     }
 
     const second = await serve();
-    const finals = await waitFor(async () => {
-      const all = await Promise.all(ids.map(async (id) => json(await fetch(`${second.api}/api/renders/${id}`, { headers: { cookie: associate.cookie } }))));
-      return all.every((r) => r.status === 'succeeded') ? all : undefined;
-    }, 90_000, 200);
+    const finals = await waitFor(
+      async () => {
+        const all = await Promise.all(ids.map(async (id) => json(await fetch(`${second.api}/api/renders/${id}`, { headers: { cookie: associate.cookie } }))));
+        return all.every((r) => r.status === 'succeeded') ? all : undefined;
+      },
+      90_000,
+      200,
+    );
     for (const r of finals) {
       const image = await fetch(second.api + r.images[0].url, { headers: { cookie: associate.cookie } });
       expect(image.status).toBe(200);

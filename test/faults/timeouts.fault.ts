@@ -36,7 +36,9 @@ describe('timeouts', () => {
     await new Promise((r) => socket.once('connect', r));
     const started = Date.now();
     // Signed in, from the app's origin: ordering needs both, and both are checked before the body is read.
-    socket.write(`POST /api/renders HTTP/1.1\r\nHost: ${new URL(app.url).host}\r\nOrigin: ${app.url}\r\nCookie: ${associate.cookie}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`);
+    socket.write(
+      `POST /api/renders HTTP/1.1\r\nHost: ${new URL(app.url).host}\r\nOrigin: ${app.url}\r\nCookie: ${associate.cookie}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`,
+    );
     let answer = '';
     socket.on('data', (d) => (answer += d));
     const drip = setInterval(() => socket.writable && socket.write(' '), 200);

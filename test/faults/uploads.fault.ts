@@ -77,7 +77,9 @@ describe('uploads of huge photos', () => {
     expect(latencies.length).toBeGreaterThan(3);
     const sorted = [...latencies].sort((a, b) => a - b);
     const p95 = sorted[Math.floor(sorted.length * 0.95)]!;
-    console.log(`/healthz during the uploads: n=${sorted.length} median=${sorted[sorted.length >> 1]!.toFixed(1)} p95=${p95.toFixed(1)} max=${sorted.at(-1)!.toFixed(1)} ms`);
+    console.log(
+      `/healthz during the uploads: n=${sorted.length} median=${sorted[sorted.length >> 1]!.toFixed(1)} p95=${p95.toFixed(1)} max=${sorted.at(-1)!.toFixed(1)} ms`,
+    );
     // Before: 14 s. The bound is generous because this machine is shared; a blocked event loop
     // (one decode on it is ~3 s) would exceed it by far.
     expect(p95).toBeLessThan(500);

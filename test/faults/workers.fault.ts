@@ -60,7 +60,7 @@ afterAll(async () => {
 });
 
 describe('a worker wrongly taken for dead', () => {
-  it('paused past WORKER_DEAD_AFTER_MS while another re-ran its job: on waking it neither deletes nor overwrites the other\'s images, nor finishes the render', async () => {
+  it("paused past WORKER_DEAD_AFTER_MS while another re-ran its job: on waking it neither deletes nor overwrites the other's images, nor finishes the render", async () => {
     const api = await startApi();
     // A pauses during its (test-only) render delay, after claiming the render.
     const a = startWorker({ TEST_RENDER_DELAY_MS: '3000' });
@@ -70,10 +70,14 @@ describe('a worker wrongly taken for dead', () => {
     a.child.kill('SIGSTOP');
 
     const b = startWorker();
-    const done = await waitFor(async () => {
-      const r = await getRender(api, ordered.id);
-      return r.status === 'succeeded' ? r : undefined;
-    }, 60_000, 50);
+    const done = await waitFor(
+      async () => {
+        const r = await getRender(api, ordered.id);
+        return r.status === 'succeeded' ? r : undefined;
+      },
+      60_000,
+      50,
+    );
     expect(done.attempts).toBe(2);
     // B wrote under its own attempt's keys.
     expect(done.images.length).toBe(3);
@@ -121,10 +125,14 @@ describe('a render whose job is exhausted', () => {
     await doomed.exited;
 
     const rescuer = startWorker({ JOB_MAX_ATTEMPTS: '1' });
-    const failed = await waitFor(async () => {
-      const r = await getRender(api, ordered.id);
-      return r.status === 'failed' ? r : undefined;
-    }, 60_000, 50);
+    const failed = await waitFor(
+      async () => {
+        const r = await getRender(api, ordered.id);
+        return r.status === 'failed' ? r : undefined;
+      },
+      60_000,
+      50,
+    );
     expect(failed.error).toMatch(/order it again/);
     await rescuer.waitForOutput(/no attempt left/, 10_000);
 
@@ -132,10 +140,14 @@ describe('a render whose job is exhausted', () => {
     const again = await order(api, body);
     expect(again.status).toBe(202);
     expect(again.render.id).not.toBe(ordered.id);
-    const fresh = await waitFor(async () => {
-      const r = await getRender(api, again.render.id);
-      return r.status === 'succeeded' ? r : undefined;
-    }, 60_000, 50);
+    const fresh = await waitFor(
+      async () => {
+        const r = await getRender(api, again.render.id);
+        return r.status === 'succeeded' ? r : undefined;
+      },
+      60_000,
+      50,
+    );
     expect(fresh.attempts).toBe(1);
     await stopAll([rescuer]);
   }, 240_000);

@@ -25,7 +25,9 @@ let init: Buffer;
 beforeAll(async () => {
   fake = await startFakeComfyUI({ stepMs: 5 });
   client = new ComfyClient(fake.url, { timeouts, retries: 3, backoffMs: 30 });
-  init = await sharp({ create: { width: 64, height: 96, channels: 3, background: '#1f3a6b' } }).png().toBuffer();
+  init = await sharp({ create: { width: 64, height: 96, channels: 3, background: '#1f3a6b' } })
+    .png()
+    .toBuffer();
 });
 afterAll(async () => {
   await fake.stop();
@@ -62,7 +64,7 @@ describe('ComfyUI client against the fake server', () => {
     expect((error as Error).message).toMatch(/node 1 \(LoadImage\).*Invalid image file: missing\.png/);
   });
 
-  it('execution_error fails with the server\'s message', async () => {
+  it("execution_error fails with the server's message", async () => {
     fake.mode = 'error';
     const error = (await client.run(await prepared()).catch((e: unknown) => e)) as ComfyError;
     expect(error.kind).toBe('execution');

@@ -64,12 +64,18 @@ async function finished(id: string, timeoutMs = 90_000) {
   }, timeoutMs);
 }
 async function image(url: string) {
-  const { data, info } = await sharp(Buffer.from(await (await fetch(t.url + url)).arrayBuffer())).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(Buffer.from(await (await fetch(t.url + url)).arrayBuffer()))
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return { px: data, width: info.width, height: info.height };
 }
 /** Mean colour (Lab) of a rectangle of the jacket's front, well inside the garment. */
 function jacketLab(img: { px: Buffer; width: number }) {
-  let r = 0, g = 0, b = 0, n = 0;
+  let r = 0,
+    g = 0,
+    b = 0,
+    n = 0;
   for (let y = 900; y < 1000; y++) {
     for (let x = 380; x < 460; x++) {
       const i = (y * img.width + x) * 3;
@@ -81,9 +87,10 @@ function jacketLab(img: { px: Buffer; width: number }) {
   }
   return linearToLab([r / n, g / n, b / n]);
 }
-const full = (render: { images: Array<{ size: string; format: string; url: string }> }) => render.images.find((i) => i.size === 'full' && i.format === 'jpeg')!.url;
+const full = (render: { images: Array<{ size: string; format: string; url: string }> }) =>
+  render.images.find((i) => i.size === 'full' && i.format === 'jpeg')!.url;
 
-describe('comfyui engine: a render\'s life', () => {
+describe("comfyui engine: a render's life", () => {
   it('orders, streams sampler progress over SSE, refines on a GPU server and stores three sizes like any render', async () => {
     // Slow enough sampling for the stream to carry several steps (progress is sent at most every 100 ms).
     gpuA.stepMs = 60;
@@ -182,32 +189,32 @@ async function bothServersIn(mode: FakeComfyMode, fn: () => Promise<void>) {
 }
 
 describe('comfyui engine: failures end in a clear state', () => {
-  it('execution_error: failed with the server\'s message, not retried', async () => {
+  it("execution_error: failed with the server's message, not retried", async () => {
     await bothServersIn('error', async () => {
-        const done = await finished((await order({ family: 'city-pinstripe', color: 'navy', comfyui: { seed: 201 } })).id);
-        expect(done.status).toBe('failed');
-        expect(done.error).toMatch(/^Photoreal rendering failed: .*KSampler.*CUDA out of memory/);
-        expect(done.error).not.toMatch(/http:\/\//);
-        expect(done.attempts).toBe(1);
+      const done = await finished((await order({ family: 'city-pinstripe', color: 'navy', comfyui: { seed: 201 } })).id);
+      expect(done.status).toBe('failed');
+      expect(done.error).toMatch(/^Photoreal rendering failed: .*KSampler.*CUDA out of memory/);
+      expect(done.error).not.toMatch(/http:\/\//);
+      expect(done.attempts).toBe(1);
     });
   });
 
   it('a hang: failed within the idle timeout on each server tried, and both servers freed', async () => {
     await bothServersIn('hang', async () => {
-        const started = Date.now();
-        const done = await finished((await order({ family: 'city-pinstripe', color: 'navy', comfyui: { seed: 202 } })).id);
-        expect(done.status).toBe('failed');
-        expect(done.error).toMatch(/stopped reporting progress for 4000 ms/);
-        // Three tries over the two servers (COMFYUI_SERVER_TRIES=3), each given up after IDLE_MS of silence.
-        expect(Date.now() - started).toBeLessThan(3 * IDLE_MS + 15_000);
-        await waitFor(async () => gpuA.busy() === 0 && gpuB.busy() === 0, 5000);
+      const started = Date.now();
+      const done = await finished((await order({ family: 'city-pinstripe', color: 'navy', comfyui: { seed: 202 } })).id);
+      expect(done.status).toBe('failed');
+      expect(done.error).toMatch(/stopped reporting progress for 4000 ms/);
+      // Three tries over the two servers (COMFYUI_SERVER_TRIES=3), each given up after IDLE_MS of silence.
+      expect(Date.now() - started).toBeLessThan(3 * IDLE_MS + 15_000);
+      await waitFor(async () => gpuA.busy() === 0 && gpuB.busy() === 0, 5000);
     });
   });
 
   it('a dropped progress socket: reconnected, the render succeeds', async () => {
     await bothServersIn('disconnect', async () => {
-        const done = await finished((await order({ family: 'city-pinstripe', color: 'navy', comfyui: { seed: 203 } })).id);
-        expect(done.status).toBe('succeeded');
+      const done = await finished((await order({ family: 'city-pinstripe', color: 'navy', comfyui: { seed: 203 } })).id);
+      expect(done.status).toBe('succeeded');
     });
   });
 
@@ -220,11 +227,11 @@ describe('comfyui engine: failures end in a clear state', () => {
     });
   });
 
-  it('a prompt deleted from the server\'s queue: failed clearly, not waited on', async () => {
+  it("a prompt deleted from the server's queue: failed clearly, not waited on", async () => {
     await bothServersIn('queueDelete', async () => {
-        const done = await finished((await order({ family: 'city-pinstripe', color: 'navy', comfyui: { seed: 205 } })).id, 10_000);
-        expect(done.status).toBe('failed');
-        expect(done.error).toMatch(/lost the workflow/);
+      const done = await finished((await order({ family: 'city-pinstripe', color: 'navy', comfyui: { seed: 205 } })).id, 10_000);
+      expect(done.status).toBe('failed');
+      expect(done.error).toMatch(/lost the workflow/);
     });
   });
 
@@ -254,18 +261,18 @@ describe('comfyui engine: failures end in a clear state', () => {
 });
 
 describe('comfyui engine: the fidelity guard', () => {
-  it('a server that repaints the cloth: its colour is replaced by the cloth\'s, and the render says so', async () => {
+  it("a server that repaints the cloth: its colour is replaced by the cloth's, and the render says so", async () => {
     await bothServersIn('colorShift', async () => {
-        const done = await finished((await order({ family: 'city-pinstripe', color: 'charcoal', comfyui: { seed: 301 } })).id);
-        expect(done.status, done.error).toBe('succeeded');
-        const f = done.refinement.fidelity;
-        expect(f.deltaE.refined).toBeGreaterThan(3);
-        expect(['blended', 'compose']).toContain(f.action);
-        expect(f.deltaE.delivered).toBeLessThan(3);
-        expect(f.reason).toMatch(/colour drifted/);
-        const compose = await json(await post('/api/renders', { family: 'city-pinstripe', color: 'charcoal', cuts: ['single-breasted'] }));
-        const composeRender = await finished(compose.renders[0].id);
-        expect(deltaE2000(jacketLab(await image(full(done))), jacketLab(await image(full(composeRender))))).toBeLessThan(3);
+      const done = await finished((await order({ family: 'city-pinstripe', color: 'charcoal', comfyui: { seed: 301 } })).id);
+      expect(done.status, done.error).toBe('succeeded');
+      const f = done.refinement.fidelity;
+      expect(f.deltaE.refined).toBeGreaterThan(3);
+      expect(['blended', 'compose']).toContain(f.action);
+      expect(f.deltaE.delivered).toBeLessThan(3);
+      expect(f.reason).toMatch(/colour drifted/);
+      const compose = await json(await post('/api/renders', { family: 'city-pinstripe', color: 'charcoal', cuts: ['single-breasted'] }));
+      const composeRender = await finished(compose.renders[0].id);
+      expect(deltaE2000(jacketLab(await image(full(done))), jacketLab(await image(full(composeRender))))).toBeLessThan(3);
     });
   });
 });

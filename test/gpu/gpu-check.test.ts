@@ -13,7 +13,15 @@ const SCRIPT = path.resolve(__dirname, '../../scripts/gpu-check.sh');
 function run(url: string): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     const child = spawn(SCRIPT, [url], {
-      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', TEMPLATE_CACHE_DIR: TEST_TEMPLATE_CACHE, COMFYUI_STEPS: '4', COMFYUI_URLS: '', DATABASE_URL: '' },
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        TEMPLATE_CACHE_DIR: TEST_TEMPLATE_CACHE,
+        COMFYUI_STEPS: '4',
+        COMFYUI_URLS: '',
+        DATABASE_URL: '',
+      },
     });
     let out = '';
     child.stdout.on('data', (d) => (out += d));

@@ -16,7 +16,13 @@ let cpu: TestApp;
 let associate: Session;
 const others: TestApp[] = [];
 
-const comfyEnv = () => ({ COMFYUI_URLS: gpu.url, COMFYUI_STEPS: '4', COMFYUI_REQUEST_TIMEOUT_MS: '8000', COMFYUI_RETRY_BACKOFF_MS: '20', JOB_MAX_ATTEMPTS: '1' });
+const comfyEnv = () => ({
+  COMFYUI_URLS: gpu.url,
+  COMFYUI_STEPS: '4',
+  COMFYUI_REQUEST_TIMEOUT_MS: '8000',
+  COMFYUI_RETRY_BACKOFF_MS: '20',
+  JOB_MAX_ATTEMPTS: '1',
+});
 
 beforeAll(async () => {
   pg = await startTestDatabase();

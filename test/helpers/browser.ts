@@ -14,7 +14,16 @@ export const ROOT = path.resolve(import.meta.dirname, '../..');
 /** Screenshots (gitignored). */
 export const RESULTS_DIR = path.join(ROOT, 'test-results');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export const LANDSCAPE = { width: 1280, height: 800 };
 export const PORTRAIT = { width: 800, height: 1280 };
@@ -67,14 +76,24 @@ export async function newAppContext(browser: Browser, appUrl: string, dist: stri
   const context = await browser.newContext({ viewport: LANDSCAPE, locale: 'es-ES', deviceScaleFactor: 1, ...options });
   context.setDefaultTimeout(E2E_TIMEOUT_MS);
   await context.route(
-    (url) => url.origin === appUrl && !url.pathname.startsWith('/api/') && !url.pathname.startsWith('/files/') && !/^\/(catalog|generate|jobs|upload-swatch|health)/.test(url.pathname),
+    (url) =>
+      url.origin === appUrl &&
+      !url.pathname.startsWith('/api/') &&
+      !url.pathname.startsWith('/files/') &&
+      !/^\/(catalog|generate|jobs|upload-swatch|health)/.test(url.pathname),
     async (route) => {
       const { pathname } = new URL(route.request().url());
       const file = path.join(dist, pathname.startsWith('/assets/') || pathname === '/favicon.svg' ? pathname : 'index.html');
-      const found = await stat(file).then((s) => s.isFile()).catch(() => false);
+      const found = await stat(file)
+        .then((s) => s.isFile())
+        .catch(() => false);
       if (!found) return route.fulfill({ status: 404, body: 'not found' });
       const cache = pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
-      await route.fulfill({ status: 200, body: await readFile(file), headers: { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-security-policy': csp, 'cache-control': cache } });
+      await route.fulfill({
+        status: 200,
+        body: await readFile(file),
+        headers: { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-security-policy': csp, 'cache-control': cache },
+      });
     },
   );
   return context;

@@ -157,25 +157,52 @@ export async function startFakeComfyUI(options: FakeComfyOptions = {}): Promise<
     const outputs: string[] = [];
     for (const [id, node] of Object.entries(prompt)) {
       if (!node || typeof node.class_type !== 'string' || typeof node.inputs !== 'object') {
-        return { error: { type: 'invalid_prompt', message: `Cannot execute because a node is missing the class_type property.: Node ID '#${id}'`, details: '', extra_info: {} }, node_errors: {} };
+        return {
+          error: {
+            type: 'invalid_prompt',
+            message: `Cannot execute because a node is missing the class_type property.: Node ID '#${id}'`,
+            details: '',
+            extra_info: {},
+          },
+          node_errors: {},
+        };
       }
       const errors: Array<Record<string, unknown>> = [];
       for (const [name, value] of Object.entries(node.inputs)) {
         if (typeof value === 'string' && value.includes('{{')) {
-          errors.push({ type: 'value_not_valid', message: 'Value not valid', details: `${name}: unfilled placeholder ${value}`, extra_info: { input_name: name } });
+          errors.push({
+            type: 'value_not_valid',
+            message: 'Value not valid',
+            details: `${name}: unfilled placeholder ${value}`,
+            extra_info: { input_name: name },
+          });
         }
         if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && !(value[0] in prompt)) {
-          errors.push({ type: 'exception_during_inner_validation', message: 'Linked node missing', details: `${name} → #${value[0]}`, extra_info: { input_name: name } });
+          errors.push({
+            type: 'exception_during_inner_validation',
+            message: 'Linked node missing',
+            details: `${name} → #${value[0]}`,
+            extra_info: { input_name: name },
+          });
         }
       }
       if (LOAD_IMAGE.has(node.class_type) && !uploads.has(String(node.inputs.image))) {
-        errors.push({ type: 'custom_validation_failed', message: 'Custom validation failed for node', details: `image - Invalid image file: ${String(node.inputs.image)}`, extra_info: {} });
+        errors.push({
+          type: 'custom_validation_failed',
+          message: 'Custom validation failed for node',
+          details: `image - Invalid image file: ${String(node.inputs.image)}`,
+          extra_info: {},
+        });
       }
       if (errors.length) nodeErrors[id] = { errors, dependent_outputs: [], class_type: node.class_type };
       if (node.class_type === 'SaveImage') outputs.push(id);
     }
     if (!outputs.length) return { error: { type: 'prompt_no_outputs', message: 'Prompt has no outputs', details: '', extra_info: {} }, node_errors: {} };
-    if (Object.keys(nodeErrors).length) return { error: { type: 'prompt_outputs_failed_validation', message: 'Prompt outputs failed validation', details: '', extra_info: {} }, node_errors: nodeErrors };
+    if (Object.keys(nodeErrors).length)
+      return {
+        error: { type: 'prompt_outputs_failed_validation', message: 'Prompt outputs failed validation', details: '', extra_info: {} },
+        node_errors: nodeErrors,
+      };
     return { outputs };
   }
 
@@ -184,13 +211,55 @@ export async function startFakeComfyUI(options: FakeComfyOptions = {}): Promise<
     const route = `${req.method} ${url.pathname}`;
     if (route === 'GET /system_stats') {
       return jsonReply(res, 200, {
-        system: { os: 'posix', ram_total: 67_000_000_000, ram_free: 50_000_000_000, comfyui_version: '0.3.66', python_version: '3.12.3', pytorch_version: '2.8.0+cu128', embedded_python: false, argv: ['main.py', '--listen'] },
-        devices: [{ name: 'cuda:0 NVIDIA GeForce RTX 4090 : cudaMallocAsync', type: 'cuda', index: 0, vram_total: 25_393_692_672, vram_free: 23_000_000_000, torch_vram_total: 0, torch_vram_free: 0 }],
+        system: {
+          os: 'posix',
+          ram_total: 67_000_000_000,
+          ram_free: 50_000_000_000,
+          comfyui_version: '0.3.66',
+          python_version: '3.12.3',
+          pytorch_version: '2.8.0+cu128',
+          embedded_python: false,
+          argv: ['main.py', '--listen'],
+        },
+        devices: [
+          {
+            name: 'cuda:0 NVIDIA GeForce RTX 4090 : cudaMallocAsync',
+            type: 'cuda',
+            index: 0,
+            vram_total: 25_393_692_672,
+            vram_free: 23_000_000_000,
+            torch_vram_total: 0,
+            torch_vram_free: 0,
+          },
+        ],
       });
     }
     if (route === 'GET /object_info') {
-      const names = options.nodeClasses ?? ['CheckpointLoaderSimple', 'LoadImage', 'LoadImageMask', 'CLIPTextEncode', 'VAEEncodeForInpaint', 'VAEEncode', 'SetLatentNoiseMask', 'VAEDecode', 'KSampler', 'SaveImage', 'EmptyLatentImage', 'ControlNetLoader', 'ControlNetApplyAdvanced', 'Canny', 'DepthAnythingV2Preprocessor', 'IPAdapterUnifiedLoader', 'IPAdapterAdvanced', 'LoraLoader'];
-      return jsonReply(res, 200, Object.fromEntries(names.map((n) => [n, { name: n, display_name: n, input: { required: {} }, output: [], category: 'fake' }])));
+      const names = options.nodeClasses ?? [
+        'CheckpointLoaderSimple',
+        'LoadImage',
+        'LoadImageMask',
+        'CLIPTextEncode',
+        'VAEEncodeForInpaint',
+        'VAEEncode',
+        'SetLatentNoiseMask',
+        'VAEDecode',
+        'KSampler',
+        'SaveImage',
+        'EmptyLatentImage',
+        'ControlNetLoader',
+        'ControlNetApplyAdvanced',
+        'Canny',
+        'DepthAnythingV2Preprocessor',
+        'IPAdapterUnifiedLoader',
+        'IPAdapterAdvanced',
+        'LoraLoader',
+      ];
+      return jsonReply(
+        res,
+        200,
+        Object.fromEntries(names.map((n) => [n, { name: n, display_name: n, input: { required: {} }, output: [], category: 'fake' }])),
+      );
     }
     if (route === 'POST /upload/image') {
       const body = await readBody(req);
@@ -216,7 +285,10 @@ export async function startFakeComfyUI(options: FakeComfyOptions = {}): Promise<
         return jsonReply(res, 400, { error: { type: 'invalid_prompt', message: 'invalid prompt: bad JSON', details: '', extra_info: {} }, node_errors: {} });
       }
       if (!body.prompt || typeof body.prompt !== 'object') {
-        return jsonReply(res, 400, { error: { type: 'no_prompt', message: 'No prompt provided', details: 'No prompt provided', extra_info: {} }, node_errors: {} });
+        return jsonReply(res, 400, {
+          error: { type: 'no_prompt', message: 'No prompt provided', details: 'No prompt provided', extra_info: {} },
+          node_errors: {},
+        });
       }
       const checked = validate(body.prompt);
       if ('error' in checked) return jsonReply(res, 400, checked);
@@ -324,7 +396,9 @@ export async function startFakeComfyUI(options: FakeComfyOptions = {}): Promise<
     });
 
   async function outputImage(item: QueueItem): Promise<Buffer> {
-    const loads = Object.values(item.prompt).filter((n) => n.class_type === 'LoadImage').map((n) => uploads.get(String(n.inputs.image))!);
+    const loads = Object.values(item.prompt)
+      .filter((n) => n.class_type === 'LoadImage')
+      .map((n) => uploads.get(String(n.inputs.image))!);
     const sized = await Promise.all(loads.map(async (b) => ({ b, m: await sharp(b).metadata() })));
     sized.sort((a, b) => b.m.width! * b.m.height! - a.m.width! * a.m.height!);
     const latent = Object.values(item.prompt).find((n) => n.class_type === 'EmptyLatentImage');
@@ -336,7 +410,9 @@ export async function startFakeComfyUI(options: FakeComfyOptions = {}): Promise<
       height = Number(latent?.inputs.height ?? 768);
       const tile = sized.at(-1)?.b;
       base = tile
-        ? sharp({ create: { width, height, channels: 3, background: '#808080' } }).composite([{ input: await sharp(tile).resize(128, 128).toBuffer(), tile: true }])
+        ? sharp({ create: { width, height, channels: 3, background: '#808080' } }).composite([
+            { input: await sharp(tile).resize(128, 128).toBuffer(), tile: true },
+          ])
         : sharp({ create: { width, height, channels: 3, background: '#808080' } });
       base = sharp(await base.png().toBuffer());
     } else {
@@ -352,13 +428,20 @@ export async function startFakeComfyUI(options: FakeComfyOptions = {}): Promise<
       raw[i] = Math.max(0, Math.min(255, raw[i]! + ((seed >>> 16) % 7) - 3));
     }
     if (mode === 'colorShift') {
-      raw = await sharp(raw, { raw: { width, height, channels: 3 } }).modulate({ hue: 50, saturation: 1.4, brightness: 1.1 }).raw().toBuffer();
+      raw = await sharp(raw, { raw: { width, height, channels: 3 } })
+        .modulate({ hue: 50, saturation: 1.4, brightness: 1.1 })
+        .raw()
+        .toBuffer();
     }
-    return sharp(raw, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer();
+    return sharp(raw, { raw: { width, height, channels: 3 } })
+      .png({ compressionLevel: 1 })
+      .toBuffer();
   }
 
   async function preview(): Promise<Buffer> {
-    const jpeg = await sharp({ create: { width: 32, height: 48, channels: 3, background: '#777777' } }).jpeg().toBuffer();
+    const jpeg = await sharp({ create: { width: 32, height: 48, channels: 3, background: '#777777' } })
+      .jpeg()
+      .toBuffer();
     const header = Buffer.alloc(8);
     header.writeUInt32BE(1, 0); // BinaryEventTypes.PREVIEW_IMAGE
     header.writeUInt32BE(1, 4); // JPEG
@@ -380,7 +463,9 @@ export async function startFakeComfyUI(options: FakeComfyOptions = {}): Promise<
     let status: 'success' | 'error' = 'success';
     message('execution_start', { prompt_id: item.id, timestamp: Date.now() });
     message('execution_cached', { nodes: [], prompt_id: item.id, timestamp: Date.now() });
-    const order = Object.keys(item.prompt).sort((a, b) => Number(item.prompt[a]!.class_type === 'SaveImage') - Number(item.prompt[b]!.class_type === 'SaveImage'));
+    const order = Object.keys(item.prompt).sort(
+      (a, b) => Number(item.prompt[a]!.class_type === 'SaveImage') - Number(item.prompt[b]!.class_type === 'SaveImage'),
+    );
     let dropped = false;
     outer: for (const nodeId of order) {
       const node = item.prompt[nodeId]!;

@@ -92,6 +92,8 @@ describe('colour ids for the replaced API', () => {
     // Renaming a family later does not change its colours' ids: links stay valid.
     await pool.query(`UPDATE fabric_families SET slug = 'super-twill' WHERE id = $1`, [twill]);
     expect((await idsOf(twill)).olive).toBe('twill-olive');
-    await expect(pool.query(`UPDATE fabric_colors SET legacy_id = 'lc-navy-001' WHERE legacy_id = 'twill-olive'`)).rejects.toThrow(/fabric_colors_legacy_id_key/);
+    await expect(pool.query(`UPDATE fabric_colors SET legacy_id = 'lc-navy-001' WHERE legacy_id = 'twill-olive'`)).rejects.toThrow(
+      /fabric_colors_legacy_id_key/,
+    );
   });
 });

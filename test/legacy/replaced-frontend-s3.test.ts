@@ -84,7 +84,13 @@ describe('the replaced front end with an R2 public bucket', () => {
     expect((await sharp(bytes).metadata()).width).toBe(job.images[0].width);
 
     const photo = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#7a4a2a' } })
-      .composite([{ input: Buffer.from('<svg width="400" height="300"><path d="M0 0h400v300H0z" fill="none" stroke="#caa070" stroke-width="6" stroke-dasharray="4 20"/><path d="M20 0v300M60 0v300M100 0v300M140 0v300M180 0v300M220 0v300M260 0v300M300 0v300M340 0v300M380 0v300" stroke="#caa070" stroke-width="3"/></svg>') }])
+      .composite([
+        {
+          input: Buffer.from(
+            '<svg width="400" height="300"><path d="M0 0h400v300H0z" fill="none" stroke="#caa070" stroke-width="6" stroke-dasharray="4 20"/><path d="M20 0v300M60 0v300M100 0v300M140 0v300M180 0v300M220 0v300M260 0v300M300 0v300M340 0v300M380 0v300" stroke="#caa070" stroke-width="3"/></svg>',
+          ),
+        },
+      ])
       .jpeg()
       .toBuffer();
     const form = new FormData();

@@ -117,7 +117,8 @@ async function garmentMeans(a: Buffer, b: Buffer) {
 
 async function checkPhoto(): Promise<Buffer> {
   // A photographed cloth: a warm brown with crossing bars, under slightly uneven light.
-  const w = 640, h = 480;
+  const w = 640,
+    h = 480;
   const rgb = Buffer.alloc(w * h * 3);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
@@ -129,7 +130,9 @@ async function checkPhoto(): Promise<Buffer> {
       rgb[i + 2] = Math.min(255, (50 + bar) * light);
     }
   }
-  return sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+  return sharp(rgb, { raw: { width: w, height: h, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }
 
 describe('the replaced Next.js front end, unchanged, against Atelier', () => {
@@ -189,11 +192,13 @@ describe('the replaced Next.js front end, unchanged, against Atelier', () => {
     }
     // The swatch_url resolved to the colour itself, not to a photographed cloth: the very render
     // Atelier's own app gets for that colour.
-    const direct = await json(await (await stylistFor(t)).fetch('/api/renders', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ family: 'super-120s-twill', color: 'navy', cuts: ['recto'] }),
-    }));
+    const direct = await json(
+      await (await stylistFor(t)).fetch('/api/renders', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ family: 'super-120s-twill', color: 'navy', cuts: ['recto'] }),
+      }),
+    );
     expect(direct.renders[0]).toMatchObject({ reused: true, color: 'navy', swatchUploadId: null });
 
     // 6. A cloth the catalogue lacks: the associate uploads a photo (multipart: no preflight) ...
@@ -207,10 +212,12 @@ describe('the replaced Next.js front end, unchanged, against Atelier', () => {
     expect((await fetchImage(upload.swatch_url)).res.headers.get('content-type')).toBe('image/jpeg');
 
     // ... and generates with its URL, the catalogue colour still selected.
-    const upGen = await json(await api('/generate', {
-      method: 'POST',
-      body: { family_id: navy.family_id, color_id: navy.color_id, cuts: ['recto'], seed: 42, quality: 'preview', swatch_url: upload.swatch_url },
-    }));
+    const upGen = await json(
+      await api('/generate', {
+        method: 'POST',
+        body: { family_id: navy.family_id, color_id: navy.color_id, cuts: ['recto'], seed: 42, quality: 'preview', swatch_url: upload.swatch_url },
+      }),
+    );
     const upJob = await pollJob(upGen.job_id);
     expect(upJob.images).toHaveLength(1);
     const uploadImage = (await fetchImage(upJob.images[0].url)).bytes;

@@ -14,7 +14,21 @@ import { freePort, json, startTestApp, startTestDatabase, tempDir, testEnv, wait
 import { startAtelier } from '../helpers/processes.ts';
 
 /** What a house cannot lose: compared row by row between the original and the restored instance. */
-const TABLES = ['fabric_families', 'fabric_colors', 'cuts', 'cut_views', 'swatch_uploads', 'renders', 'render_batches', 'render_batch_items', 'looks', 'look_renders', 'users', 'user_sessions', 'audit_log'];
+const TABLES = [
+  'fabric_families',
+  'fabric_colors',
+  'cuts',
+  'cut_views',
+  'swatch_uploads',
+  'renders',
+  'render_batches',
+  'render_batch_items',
+  'looks',
+  'look_renders',
+  'users',
+  'user_sessions',
+  'audit_log',
+];
 
 async function rowsOf(url: string): Promise<Record<string, unknown[]>> {
   const client = new pg.Client({ connectionString: url });
@@ -68,7 +82,9 @@ describe('atelier backup and restore', { timeout: 240_000 }, () => {
     ];
     const ids: string[] = [];
     for (const order of orders) {
-      const body = await json(await associate.fetch('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(order) }));
+      const body = await json(
+        await associate.fetch('/api/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(order) }),
+      );
       ids.push(...body.renders.map((r: any) => r.id));
     }
     for (const id of ids) await waitFor(async () => (await json(await fetch(`${t.url}/api/renders/${id}`))).status === 'succeeded', 60_000);
@@ -216,7 +232,10 @@ describe('atelier backup and restore', { timeout: 240_000 }, () => {
 
   it('reports failure, and leaves no archive, when a part cannot be backed up', async () => {
     const out = path.join(work, 'unreachable.tar.gz');
-    const { code, output } = await run(['backup', '--out', out], { DATABASE_URL: `postgres://nobody:x@127.0.0.1:${await freePort()}/atelier`, FILES_DIR: work });
+    const { code, output } = await run(['backup', '--out', out], {
+      DATABASE_URL: `postgres://nobody:x@127.0.0.1:${await freePort()}/atelier`,
+      FILES_DIR: work,
+    });
     expect(code).not.toBe(0);
     expect(output).not.toMatch(/backup written/);
     await expect(stat(out)).rejects.toThrow();

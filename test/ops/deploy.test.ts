@@ -21,14 +21,17 @@ const SECRETS = { POSTGRES_PASSWORD: 'pg-password', MINIO_ROOT_PASSWORD: 'minio-
 
 /** Compose's interpolation: ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error}, $$. */
 function interpolate(text: string, env: Record<string, string>): string {
-  return text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])((?:[^}]|\}(?=[^\n]*\}))*?))?\}/g, (whole, name: string, op: string | undefined, arg: string | undefined) => {
-    if (whole === '$$') return '$';
-    const value = env[name];
-    const unset = op?.startsWith(':') ? !value : value === undefined;
-    if (op?.endsWith('?') && unset) throw new Error(`required variable ${name} is missing a value: ${arg}`);
-    if (op?.endsWith('-') && unset) return arg ?? '';
-    return value ?? '';
-  });
+  return text.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])((?:[^}]|\}(?=[^\n]*\}))*?))?\}/g,
+    (whole, name: string, op: string | undefined, arg: string | undefined) => {
+      if (whole === '$$') return '$';
+      const value = env[name];
+      const unset = op?.startsWith(':') ? !value : value === undefined;
+      if (op?.endsWith('?') && unset) throw new Error(`required variable ${name} is missing a value: ${arg}`);
+      if (op?.endsWith('-') && unset) return arg ?? '';
+      return value ?? '';
+    },
+  );
 }
 
 function composeValidator() {
@@ -98,12 +101,17 @@ describe('Dockerfile', () => {
   });
 
   it('copies only what exists in the build context and .dockerignore lets through', () => {
-    const ignored = read('.dockerignore').split('\n').filter((l) => l && !l.startsWith('#') && !l.startsWith('!'));
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#') && !l.startsWith('!'));
     const sources = [...runtime.matchAll(/^COPY (?!--from)(?:--\S+ )*(.+) \S+$/gm)].flatMap((m) => m[1]!.split(/\s+/));
     expect(sources.length).toBeGreaterThan(3);
     for (const source of sources) {
       expect(existsSync(path.join(ROOT, source)), source).toBe(true);
-      expect(ignored.some((p) => source === p || source.startsWith(`${p}/`)), `${source} is excluded by .dockerignore`).toBe(false);
+      expect(
+        ignored.some((p) => source === p || source.startsWith(`${p}/`)),
+        `${source} is excluded by .dockerignore`,
+      ).toBe(false);
     }
     for (const needed of ['node_modules', '.env', 'data', '.git']) expect(ignored).toContain(needed);
   });
@@ -165,9 +173,22 @@ describe('deploy/docker-compose.prod.yml', () => {
 
 describe('Prometheus rules and scrape configuration', () => {
   const alerts = YAML.parse(read('deploy/prometheus/alerts.yml'));
-  const rules = alerts.groups.flatMap((g: any) => g.rules) as Array<{ alert: string; expr: string; labels: Record<string, string>; annotations: Record<string, string> }>;
+  const rules = alerts.groups.flatMap((g: any) => g.rules) as Array<{
+    alert: string;
+    expr: string;
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+  }>;
   const operations = read('OPERATIONS.md');
-  const anchors = new Set([...operations.matchAll(/^#+\s+(.+)$/gm)].map((m) => m[1]!.toLowerCase().replace(/[^a-z0-9 -]/g, '').trim().replace(/\s+/g, '-')));
+  const anchors = new Set(
+    [...operations.matchAll(/^#+\s+(.+)$/gm)].map((m) =>
+      m[1]!
+        .toLowerCase()
+        .replace(/[^a-z0-9 -]/g, '')
+        .trim()
+        .replace(/\s+/g, '-'),
+    ),
+  );
 
   it('alert only on metrics the code exports', () => {
     const exported = exportedMetricNames();
@@ -238,7 +259,9 @@ describe('Kubernetes example (deploy/k8s)', () => {
     const secret = docs.find((d) => d.doc.kind === 'Secret')!;
     expect(secret.file).toBe('secret.example.yaml');
     for (const value of Object.values(secret.doc.stringData as Record<string, string>)) expect(value).toContain('CHANGE-ME');
-    expect(() => loadConfig({ ...config, S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 's', JWT_SECRET: 'x'.repeat(40), DATABASE_URL: 'postgres://a:b@db/atelier' })).not.toThrow();
+    expect(() =>
+      loadConfig({ ...config, S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 's', JWT_SECRET: 'x'.repeat(40), DATABASE_URL: 'postgres://a:b@db/atelier' }),
+    ).not.toThrow();
   });
 });
 

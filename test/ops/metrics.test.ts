@@ -166,7 +166,10 @@ describe('/metrics', { timeout: 120_000 }, () => {
 
   it('`atelier worker` with WORKER_METRICS_PORT answers /metrics and /healthz', async () => {
     const port = await freePort();
-    const p = startAtelier(['worker'], testEnv({ DATABASE_URL: db.url, WORKER_METRICS_PORT: String(port), HOST: '127.0.0.1', METRICS_TOKEN: TOKEN, LOG_LEVEL: 'info' }));
+    const p = startAtelier(
+      ['worker'],
+      testEnv({ DATABASE_URL: db.url, WORKER_METRICS_PORT: String(port), HOST: '127.0.0.1', METRICS_TOKEN: TOKEN, LOG_LEVEL: 'info' }),
+    );
     try {
       await p.waitForOutput(/worker metrics at \/metrics/, 60_000);
       const base = `http://127.0.0.1:${port}`;

@@ -63,7 +63,9 @@ describe('retention', { timeout: 180_000 }, () => {
     ids.renderOfUpload = await render({ swatchUploadId: ids.usedUpload });
     for (const id of [ids.unused, ids.inExpiredLook, ids.inLiveLook, ids.renderOfUpload]) {
       await sql`UPDATE renders SET created_at = ${daysAgo(100)} WHERE id = ${id}`.execute(db);
-      await sql`UPDATE render_batches SET created_at = ${daysAgo(100)} WHERE id IN (SELECT batch_id FROM render_batch_items WHERE render_id = ${id})`.execute(db);
+      await sql`UPDATE render_batches SET created_at = ${daysAgo(100)} WHERE id IN (SELECT batch_id FROM render_batch_items WHERE render_id = ${id})`.execute(
+        db,
+      );
     }
     for (const id of [ids.oldUpload, ids.usedUpload]) await sql`UPDATE swatch_uploads SET created_at = ${daysAgo(40)} WHERE id = ${id}`.execute(db);
 
@@ -83,7 +85,10 @@ describe('retention', { timeout: 180_000 }, () => {
     await t.worker?.stop();
     // A failed render from ten days ago, and one whose queue job is gone (stuck 'queued' for ten days).
     const template = await db.selectFrom('renders').selectAll().where('id', '=', ids.fresh).executeTakeFirstOrThrow();
-    for (const [name, status] of [['failed', 'failed'], ['orphan', 'queued']] as const) {
+    for (const [name, status] of [
+      ['failed', 'failed'],
+      ['orphan', 'queued'],
+    ] as const) {
       const row = await db
         .insertInto('renders')
         .values({
@@ -139,7 +144,8 @@ describe('retention', { timeout: 180_000 }, () => {
   it('removes expired rows and the files nobody refers to, logs each removal, and keeps the rest', async () => {
     const doomedFiles = [...(await imageKeys(ids.unused!)), ...(await imageKeys(ids.inExpiredLook!))];
     const keptFiles = [...(await imageKeys(ids.fresh!)), ...(await imageKeys(ids.inLiveLook!)), ...(await imageKeys(ids.renderOfUpload!))];
-    const oldUploadKey = (await t.rt.db.selectFrom('swatch_uploads').select('storage_key').where('id', '=', ids.oldUpload!).executeTakeFirstOrThrow()).storage_key;
+    const oldUploadKey = (await t.rt.db.selectFrom('swatch_uploads').select('storage_key').where('id', '=', ids.oldUpload!).executeTakeFirstOrThrow())
+      .storage_key;
     const { code, output } = await run(['retention']);
     expect(code).toBe(0);
     for (const id of [ids.unused, ids.inExpiredLook, ids.failed, ids.orphan]) {
@@ -168,10 +174,16 @@ describe('retention', { timeout: 180_000 }, () => {
     const db = t.rt.db;
     // Three more finished renders, last ordered three, two and one day ago; the live look's renders are older still.
     const aged: string[] = [];
-    for (const [days, color] of [[3, 'grey'], [2, 'brown'], [1, 'olive']] as const) {
+    for (const [days, color] of [
+      [3, 'grey'],
+      [2, 'brown'],
+      [1, 'olive'],
+    ] as const) {
       const id = await render({ family: 'herringbone', color });
       await sql`UPDATE renders SET created_at = now() - make_interval(days => ${days}) WHERE id = ${id}`.execute(db);
-      await sql`UPDATE render_batches SET created_at = now() - make_interval(days => ${days}) WHERE id IN (SELECT batch_id FROM render_batch_items WHERE render_id = ${id})`.execute(db);
+      await sql`UPDATE render_batches SET created_at = now() - make_interval(days => ${days}) WHERE id IN (SELECT batch_id FROM render_batch_items WHERE render_id = ${id})`.execute(
+        db,
+      );
       aged.push(id);
     }
     const [oldest, older, recent] = aged as [string, string, string];
@@ -184,7 +196,12 @@ describe('retention', { timeout: 180_000 }, () => {
     // Removing the oldest alone leaves one byte too many: the next oldest goes too, and nothing else.
     const budget = total - (await bytesOf(oldest)) - 1;
     const doomedFiles = [...(await imageKeys(oldest)), ...(await imageKeys(older))];
-    const keptFiles = [...(await imageKeys(recent)), ...(await imageKeys(ids.fresh!)), ...(await imageKeys(ids.inLiveLook!)), ...(await imageKeys(ids.renderOfUpload!))];
+    const keptFiles = [
+      ...(await imageKeys(recent)),
+      ...(await imageKeys(ids.fresh!)),
+      ...(await imageKeys(ids.inLiveLook!)),
+      ...(await imageKeys(ids.renderOfUpload!)),
+    ];
 
     const dry = await run(['retention', '--dry-run'], { RETENTION_RENDERS_MAX_BYTES: String(budget) });
     expect(dry.code, dry.output).toBe(0);

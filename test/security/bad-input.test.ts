@@ -47,7 +47,10 @@ describe('a NUL character in any string', () => {
 
 describe('a photographed cloth cropped with fractional pixels', () => {
   it('is cropped to the pixels the box covers, not refused with a 500', async () => {
-    const photo = await sharp((await clothPhoto()).jpeg).resize(800, 600, { fit: 'cover' }).jpeg({ quality: 92 }).toBuffer();
+    const photo = await sharp((await clothPhoto()).jpeg)
+      .resize(800, 600, { fit: 'cover' })
+      .jpeg({ quality: 92 })
+      .toBuffer();
     const form = new FormData();
     form.append('crop', JSON.stringify({ left: 0.5, top: 0.5, width: 799.5, height: 599.5 }));
     // A stated width keeps the crop as framed: without one, the cloth is found and straightened inside it.
@@ -69,15 +72,12 @@ describe('a photographed cloth cropped with fractional pixels', () => {
 });
 
 describe('file paths that no stored file can have', () => {
-  it.each([
-    ['/files/swatches/.hidden'],
-    ['/files/a//b'],
-    ['/files/renders/'],
-    ['/files/a%5Cb'],
-    [`/files/renders/${'a'.repeat(1100)}.jpg`],
-  ])('%.40s → 404 with a reason', async (path) => {
-    await expectRefusal(await fetch(t.url + path), 404, /file/i);
-  });
+  it.each([['/files/swatches/.hidden'], ['/files/a//b'], ['/files/renders/'], ['/files/a%5Cb'], [`/files/renders/${'a'.repeat(1100)}.jpg`]])(
+    '%.40s → 404 with a reason',
+    async (path) => {
+      await expectRefusal(await fetch(t.url + path), 404, /file/i);
+    },
+  );
 
   it('/files/%00 → 400 naming the path', async () => {
     await expectRefusal(await fetch(`${t.url}/files/%00`), 400, /^path: contains a NUL/);

@@ -22,7 +22,8 @@ function on(t: TestApp, session: Session): Session {
   return {
     cookie: session.cookie,
     fetch: call,
-    send: (method, path, body) => call(path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) }),
+    send: (method, path, body) =>
+      call(path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) }),
   };
 }
 

@@ -125,7 +125,11 @@ describe('clients and looks', () => {
   it('need a session; the share link alone stays public', async () => {
     expect((await fetch(`${t.url}/api/clients`)).status).toBe(401);
     expect((await fetch(`${t.url}/api/looks`)).status).toBe(401);
-    const post = await fetch(`${t.url}/api/looks`, { method: 'POST', headers: { 'content-type': 'application/json', origin: t.url }, body: JSON.stringify({ title: 'x', clientName: 'y', renderIds: [] }) });
+    const post = await fetch(`${t.url}/api/looks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: t.url },
+      body: JSON.stringify({ title: 'x', clientName: 'y', renderIds: [] }),
+    });
     expect(post.status).toBe(401);
   });
 

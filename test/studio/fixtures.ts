@@ -75,7 +75,10 @@ export async function makeClientPhoto(scene: PhotoScene = {}): Promise<ClientPho
     if (i >= w) stack.push(i - w);
     if (i < n - w) stack.push(i + w);
   }
-  const [top, bottom] = scene.wall ?? [[176, 190, 200], [120, 132, 140]];
+  const [top, bottom] = scene.wall ?? [
+    [176, 190, 200],
+    [120, 132, 140],
+  ];
   const r = rand(scene.seed ?? 7);
   const floorY = Math.round(h * 0.9);
   for (let y = 0; y < h; y++) {
@@ -123,8 +126,12 @@ export async function makeClientPhoto(scene: PhotoScene = {}): Promise<ClientPho
   ellipse(minX + (maxX - minX) * 0.04, hemY, headR * 0.35, headR * 0.5);
   ellipse(maxX - (maxX - minX) * 0.04, hemY, headR * 0.35, headR * 0.5);
 
-  const png = await sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).png().toBuffer();
-  const jpeg = await sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
+  const png = await sharp(rgb, { raw: { width: w, height: h, channels: 3 } })
+    .png()
+    .toBuffer();
+  const jpeg = await sharp(rgb, { raw: { width: w, height: h, channels: 3 } })
+    .jpeg({ quality: 92 })
+    .toBuffer();
   return { width: w, height: h, rgb, truth, png, jpeg };
 }
 
@@ -132,7 +139,9 @@ export async function makeClientPhoto(scene: PhotoScene = {}): Promise<ClientPho
 export function maskPng(mask: Uint8Array, width: number, height: number): Promise<Buffer> {
   const grey = Buffer.alloc(mask.length);
   for (let i = 0; i < mask.length; i++) grey[i] = mask[i] ? 255 : 0;
-  return sharp(grey, { raw: { width, height, channels: 1 } }).png().toBuffer();
+  return sharp(grey, { raw: { width, height, channels: 1 } })
+    .png()
+    .toBuffer();
 }
 
 export function iou(a: Uint8Array, b: Uint8Array): number {
@@ -150,11 +159,40 @@ export function iou(a: Uint8Array, b: Uint8Array): number {
 /** Test photos for the suggested mask (its unit test and the bench quote IoU on these). */
 export const MASK_SCENES: PhotoScene[] = [
   { cut: 'single-breasted', view: 'front', suit: { hex: '#7A7468', design: { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.2 } } },
-  { cut: 'double-breasted', view: 'front', suit: { hex: '#1F2A44', design: { weave: 'twill', pattern: 'pinstripe', threadMm: 0.22, repeatMm: 12 } }, wall: [[230, 220, 200], [180, 170, 150]] },
-  { cut: 'three-piece', view: 'three-quarter', suit: { hex: '#5A5F66', design: { weave: 'twill', pattern: 'glencheck', threadMm: 0.25 } }, skin: [141, 85, 36] },
-  { cut: 'single-breasted', view: 'three-quarter', suit: { hex: '#C8B89A', design: { weave: 'plain', pattern: 'solid', threadMm: 0.25 } }, wall: [[90, 100, 110], [60, 64, 70]] },
+  {
+    cut: 'double-breasted',
+    view: 'front',
+    suit: { hex: '#1F2A44', design: { weave: 'twill', pattern: 'pinstripe', threadMm: 0.22, repeatMm: 12 } },
+    wall: [
+      [230, 220, 200],
+      [180, 170, 150],
+    ],
+  },
+  {
+    cut: 'three-piece',
+    view: 'three-quarter',
+    suit: { hex: '#5A5F66', design: { weave: 'twill', pattern: 'glencheck', threadMm: 0.25 } },
+    skin: [141, 85, 36],
+  },
+  {
+    cut: 'single-breasted',
+    view: 'three-quarter',
+    suit: { hex: '#C8B89A', design: { weave: 'plain', pattern: 'solid', threadMm: 0.25 } },
+    wall: [
+      [90, 100, 110],
+      [60, 64, 70],
+    ],
+  },
   // The studio e2e's client: a tan windowpane suit in front of a teal wall.
-  { cut: 'single-breasted', view: 'front', suit: { hex: '#A48763', design: { weave: 'plain', pattern: 'windowpane', threadMm: 0.3, repeatMm: 70, heather: 0.12, sheen: 0.05 } }, wall: [[38, 110, 118], [30, 88, 95]] },
+  {
+    cut: 'single-breasted',
+    view: 'front',
+    suit: { hex: '#A48763', design: { weave: 'plain', pattern: 'windowpane', threadMm: 0.3, repeatMm: 70, heather: 0.12, sheen: 0.05 } },
+    wall: [
+      [38, 110, 118],
+      [30, 88, 95],
+    ],
+  },
 ];
 
 /**
@@ -172,7 +210,12 @@ export async function makeTealWallClient(): Promise<ClientPhoto> {
   const rgba = new Uint8ClampedArray(n * 4);
   for (let i = 0; i < n; i++) rgba.set([raw.rgb[i * 3]!, raw.rgb[i * 3 + 1]!, raw.rgb[i * 3 + 2]!, 255], i * 4);
   const wall = new Uint8Array(n);
-  for (const [x, y] of [[2, 2], [width - 3, 2], [2, height - 3], [width - 3, height - 3]] as const) {
+  for (const [x, y] of [
+    [2, 2],
+    [width - 3, 2],
+    [2, height - 3],
+    [width - 3, height - 3],
+  ] as const) {
     const region = floodRegion(rgba, width, height, x, y, 9);
     if (region) for (let i = 0; i < n; i++) if (region.data[i]) wall[i] = 1;
   }
@@ -183,10 +226,14 @@ export async function makeTealWallClient(): Promise<ClientPhoto> {
     const shade = raw.rgb[i * 3 + 1]! / 236;
     for (let c = 0; c < 3; c++) out[i * 3 + c] = Math.min(255, Math.round(teal[c]! * shade));
   }
-  const jpeg = await sharp(out, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
+  const jpeg = await sharp(out, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 92 })
+    .toBuffer();
   const rgb = new Uint8Array(await sharp(jpeg).raw().toBuffer());
   const truth = new Uint8Array(n);
   for (let i = 0; i < n; i++) truth[i] = maps.coverage[i]! >= 128 ? 1 : 0;
-  const png = await sharp(rgb, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  const png = await sharp(rgb, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
   return { width, height, rgb, truth, png, jpeg };
 }

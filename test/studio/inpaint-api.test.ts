@@ -34,7 +34,9 @@ function form(image: Buffer, mask: Buffer | undefined, imageType = 'image/png') 
 function oldMask(w: number, h: number, paint: (x: number, y: number) => boolean): Promise<Buffer> {
   const grey = Buffer.alloc(w * h, 255);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (paint(x, y)) grey[y * w + x] = 0;
-  return sharp(grey, { raw: { width: w, height: h, channels: 1 } }).png().toBuffer();
+  return sharp(grey, { raw: { width: w, height: h, channels: 1 } })
+    .png()
+    .toBuffer();
 }
 
 describe('the replaced inpainting app’s contract', () => {

@@ -64,11 +64,12 @@ function farFrom(mask: Uint8Array, w: number, h: number, r: number): Uint8Array 
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       if (!mask[y * w + x]) continue;
-      for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) {
-        const yy = y + dy;
-        const xx = x + dx;
-        if (yy >= 0 && yy < h && xx >= 0 && xx < w) out[yy * w + xx] = 0;
-      }
+      for (let dy = -r; dy <= r; dy++)
+        for (let dx = -r; dx <= r; dx++) {
+          const yy = y + dy;
+          const xx = x + dx;
+          if (yy >= 0 && yy < h && xx >= 0 && xx < w) out[yy * w + xx] = 0;
+        }
     }
   }
   return out;
@@ -126,7 +127,11 @@ describe('client photo studio', () => {
     // The top-left corner is the wall, the middle bottom is trouser: as in the original.
     const original: Decoded = { px: client.rgb, width: client.width, height: client.height };
     const at = (d: Decoded, x: number, y: number) => Array.from(d.px.subarray((y * d.width + x) * 3, (y * d.width + x) * 3 + 3));
-    for (const [x, y] of [[10, 10], [Math.round(client.width / 2), Math.round(client.height * 0.6)], [client.width - 10, client.height - 10]] as const) {
+    for (const [x, y] of [
+      [10, 10],
+      [Math.round(client.width / 2), Math.round(client.height * 0.6)],
+      [client.width - 10, client.height - 10],
+    ] as const) {
       const a = at(upright, x, y);
       const b = at(original, x, y);
       expect(Math.max(...a.map((v, i) => Math.abs(v - b[i]!)))).toBeLessThan(24);
@@ -172,7 +177,13 @@ describe('client photo studio', () => {
 
     // Inside: the cloth's colour with the photo's light taken out, as the engine applied it.
     const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
-    const cv = await loadPhotoTemplate(storedPhoto, mask, { cut: 'studio-check', view: 'front', width: client.width, height: client.height, pxPerMm: client.height / 1800 });
+    const cv = await loadPhotoTemplate(storedPhoto, mask, {
+      cut: 'studio-check',
+      view: 'front',
+      width: client.width,
+      height: client.height,
+      pxPerMm: client.height / 1800,
+    });
     engine.addTemplate(cv);
     const maps = await engine.shadingMaps('studio-check', 'front', family.design);
     const dE = deltaE2000(deshadedMeanLab(img, maps), hexToLab(color.hex));
@@ -199,7 +210,12 @@ describe('client photo studio', () => {
     expect((await fetch(`${t.url}/api/renders/${render.id}`)).status).toBe(404);
     expect((await other.fetch(`/api/renders/${render.id}/events`)).status).toBe(404);
     const mask = await maskPng(client.truth, client.width, client.height);
-    const theirs = await other.send('POST', '/api/studio/renders', { photoId: photo.id, mask: mask.toString('base64'), family: family.id, color: render.color });
+    const theirs = await other.send('POST', '/api/studio/renders', {
+      photoId: photo.id,
+      mask: mask.toString('base64'),
+      family: family.id,
+      color: render.color,
+    });
     expect(theirs.status).toBe(404);
     expect((await other.send('POST', '/api/studio/fill', { photoId: photo.id, mask: mask.toString('base64') })).status).toBe(404);
     expect((await other.fetch(`/api/studio/photos/${photo.id}`, { method: 'DELETE' })).status).toBe(404);
@@ -251,7 +267,12 @@ describe('client photo studio', () => {
     const inside = after.px.subarray((60 * w + 50) * 3, (60 * w + 50) * 3 + 3);
     for (let c = 0; c < 3; c++) expect(Math.abs(inside[c]! - around[c]!)).toBeLessThan(20);
     // Fill and re-clothe chain: the filled photo takes a render like any.
-    const order = await me.send('POST', '/api/studio/renders', { photoId: filled.id, mask: dataUrl(await maskPng(client.truth, w, h)), family: family.id, color: render.color });
+    const order = await me.send('POST', '/api/studio/renders', {
+      photoId: filled.id,
+      mask: dataUrl(await maskPng(client.truth, w, h)),
+      family: family.id,
+      color: render.color,
+    });
     expect(order.status).toBe(202);
     await waitForRender(me, (await json(order)).renders[0].id);
   }, 120_000);
@@ -274,7 +295,12 @@ describe('client photo studio', () => {
     expect((await json(r2)).error.code).toBe('empty_mask');
     const r3 = await me.send('POST', '/api/studio/renders', { photoId: photo.id, mask: 'this is not base64!', family: family.id, color: render.color });
     expect(r3.status).toBe(422);
-    const r4 = await me.send('POST', '/api/studio/renders', { photoId: photo.id, mask: Buffer.from('not a png').toString('base64'), family: family.id, color: render.color });
+    const r4 = await me.send('POST', '/api/studio/renders', {
+      photoId: photo.id,
+      mask: Buffer.from('not a png').toString('base64'),
+      family: family.id,
+      color: render.color,
+    });
     expect([415, 422]).toContain(r4.status);
     expect((await json(r4)).error.message).toMatch(/^mask:/);
     const full = await maskPng(client.truth, client.width, client.height);
@@ -288,7 +314,12 @@ describe('client photo studio', () => {
 
   it('DELETE removes the photo, its masks, its renders and their files at once', async () => {
     const { body: p } = await upload(me);
-    const order = await me.send('POST', '/api/studio/renders', { photoId: p.id, mask: dataUrl(await maskPng(client.truth, client.width, client.height)), family: family.id, color: render.color });
+    const order = await me.send('POST', '/api/studio/renders', {
+      photoId: p.id,
+      mask: dataUrl(await maskPng(client.truth, client.width, client.height)),
+      family: family.id,
+      color: render.color,
+    });
     const r = await waitForRender(me, (await json(order)).renders[0].id);
     const keysBefore = (await listKeys()).filter((k) => k.startsWith(`studio/${p.id}/`));
     expect(keysBefore.length).toBeGreaterThanOrEqual(6); // photo, suggested mask, painted mask, 3 images
@@ -303,9 +334,18 @@ describe('client photo studio', () => {
 
   it(`retention deletes photos older than STUDIO_RETENTION_DAYS with their renders' rows and files`, async () => {
     const { body: old } = await upload(me);
-    const order = await me.send('POST', '/api/studio/renders', { photoId: old.id, mask: dataUrl(await maskPng(client.truth, client.width, client.height)), family: family.id, color: render.color });
+    const order = await me.send('POST', '/api/studio/renders', {
+      photoId: old.id,
+      mask: dataUrl(await maskPng(client.truth, client.width, client.height)),
+      family: family.id,
+      color: render.color,
+    });
     const r = await waitForRender(me, (await json(order)).renders[0].id);
-    await t.rt.db.updateTable('studio_photos').set({ created_at: new Date(Date.now() - 31 * 86_400_000) } as never).where('id', '=', old.id).execute();
+    await t.rt.db
+      .updateTable('studio_photos')
+      .set({ created_at: new Date(Date.now() - 31 * 86_400_000) } as never)
+      .where('id', '=', old.id)
+      .execute();
     const report = await runRetention({ db: t.rt.db, storage: t.rt.storage, config: t.config, logger: createLogger(t.config) }, { dryRun: false });
     const rule = report.rules.find((x) => x.rule === 'studio_photos')!;
     expect(rule.items).toContain(old.id);

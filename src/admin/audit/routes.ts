@@ -25,7 +25,13 @@ export function toApiAudit(row: AuditLogRow) {
 export async function auditRoutes(base: FastifyInstance) {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const rt = app.runtime;
-  const schema = { tags: ['admin'], security: [{ session: [] }], summary: 'The audit log, newest first, filtered', querystring: auditQuery, response: { 200: auditPage, ...errorResponses } };
+  const schema = {
+    tags: ['admin'],
+    security: [{ session: [] }],
+    summary: 'The audit log, newest first, filtered',
+    querystring: auditQuery,
+    response: { 200: auditPage, ...errorResponses },
+  };
   app.get('/api/admin/audit', { config: { access: CURATORS }, schema }, async (req) => {
     const q = req.query;
     const rows = await listAudit(rt.db, { ...q, beforeId: q.cursor, limit: q.limit + 1 });

@@ -125,11 +125,7 @@ export function insertFamily(db: Db, v: FamilyValues): Promise<FabricFamilyRow> 
     .executeTakeFirstOrThrow();
 }
 
-export function updateFamily(
-  db: Db,
-  id: string,
-  v: Partial<Omit<FamilyValues, 'slug'>> & { archived_at?: Date | null },
-): Promise<FabricFamilyRow> {
+export function updateFamily(db: Db, id: string, v: Partial<Omit<FamilyValues, 'slug'>> & { archived_at?: Date | null }): Promise<FabricFamilyRow> {
   const { design, legacy, ...rest } = v;
   return db
     .updateTable('fabric_families')
@@ -251,7 +247,19 @@ export interface CutWithAllViews {
 
 export async function listCutsWithViews(db: Db): Promise<CutWithAllViews[]> {
   const cuts = await db.selectFrom('cuts').selectAll().orderBy('sort').orderBy('name').execute();
-  const views = cuts.length ? await db.selectFrom('cut_views').selectAll().where('cut_id', 'in', cuts.map((c) => c.id)).orderBy('sort').orderBy('view').execute() : [];
+  const views = cuts.length
+    ? await db
+        .selectFrom('cut_views')
+        .selectAll()
+        .where(
+          'cut_id',
+          'in',
+          cuts.map((c) => c.id),
+        )
+        .orderBy('sort')
+        .orderBy('view')
+        .execute()
+    : [];
   return cuts.map((cut) => ({ cut, views: views.filter((v) => v.cut_id === cut.id) }));
 }
 
@@ -264,11 +272,20 @@ export function findCutBySlug(db: Db, slug: string): Promise<CutRow | undefined>
 }
 
 export function insertCut(db: Db, v: { slug: string; name: string; legacy_id: string | null; sort: number }): Promise<CutRow> {
-  return db.insertInto('cuts').values({ ...v, updated_at: new Date() }).returningAll().executeTakeFirstOrThrow();
+  return db
+    .insertInto('cuts')
+    .values({ ...v, updated_at: new Date() })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export function updateCut(db: Db, id: string, v: { name?: string; legacy_id?: string | null; active?: boolean }): Promise<CutRow> {
-  return db.updateTable('cuts').set({ ...v, updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  return db
+    .updateTable('cuts')
+    .set({ ...v, updated_at: new Date() })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export function findCutView(db: Db, id: string): Promise<CutViewRow | undefined> {
@@ -279,7 +296,10 @@ export function findCutViewByName(db: Db, cutId: string, view: string): Promise<
   return db.selectFrom('cut_views').selectAll().where('cut_id', '=', cutId).where('view', '=', view).forUpdate().executeTakeFirst();
 }
 
-export function upsertPhotoView(db: Db, v: { cutId: string; view: string; baseKey: string; maskKey: string; version: string; sort: number }): Promise<CutViewRow> {
+export function upsertPhotoView(
+  db: Db,
+  v: { cutId: string; view: string; baseKey: string; maskKey: string; version: string; sort: number },
+): Promise<CutViewRow> {
   return db
     .insertInto('cut_views')
     .values({ cut_id: v.cutId, view: v.view, kind: 'photo', base_key: v.baseKey, mask_key: v.maskKey, version: v.version, sort: v.sort })

@@ -57,7 +57,10 @@ export async function catalogAdminRoutes(base: FastifyInstance) {
 
   app.get(
     '/api/admin/families',
-    { config: curators, schema: { ...doc('Families, filtered, sorted and paged'), querystring: familyQuery, response: { 200: familyPage, ...errorResponses } } },
+    {
+      config: curators,
+      schema: { ...doc('Families, filtered, sorted and paged'), querystring: familyQuery, response: { 200: familyPage, ...errorResponses } },
+    },
     async (req) => {
       const q = req.query;
       const descending = q.sort.startsWith('-');
@@ -85,19 +88,33 @@ export async function catalogAdminRoutes(base: FastifyInstance) {
 
   app.post(
     '/api/admin/families',
-    { config: curators, schema: { ...doc('Create a family, with colours if given'), body: familyCreate, response: { 201: adminFamilyDetail, ...errorResponses } } },
+    {
+      config: curators,
+      schema: { ...doc('Create a family, with colours if given'), body: familyCreate, response: { 201: adminFamilyDetail, ...errorResponses } },
+    },
     async (req, reply) => reply.status(201).send(await catalog.createFamily(actorOf(req), req.body)),
   );
 
   app.patch(
     '/api/admin/families/:id',
-    { config: curators, schema: { ...doc('Change a family (archived: false restores it)'), params: idParams, body: familyChange, response: { 200: adminFamilyDetail, ...errorResponses } } },
+    {
+      config: curators,
+      schema: {
+        ...doc('Change a family (archived: false restores it)'),
+        params: idParams,
+        body: familyChange,
+        response: { 200: adminFamilyDetail, ...errorResponses },
+      },
+    },
     async (req) => catalog.changeFamily(actorOf(req), req.params.id, req.body),
   );
 
   app.delete(
     '/api/admin/families/:id',
-    { config: curators, schema: { ...doc('Delete a family, or archive it when renders use it'), params: idParams, response: { 200: removal, ...errorResponses } } },
+    {
+      config: curators,
+      schema: { ...doc('Delete a family, or archive it when renders use it'), params: idParams, response: { 200: removal, ...errorResponses } },
+    },
     async (req) => catalog.removeFamily(actorOf(req), req.params.id),
   );
 
@@ -118,26 +135,43 @@ export async function catalogAdminRoutes(base: FastifyInstance) {
 
   app.post(
     '/api/admin/families/:id/colors/reorder',
-    { config: curators, schema: { ...doc("Put a family's colours in this order"), params: idParams, body: reorderBody, response: { 200: adminFamilyDetail, ...errorResponses } } },
+    {
+      config: curators,
+      schema: { ...doc("Put a family's colours in this order"), params: idParams, body: reorderBody, response: { 200: adminFamilyDetail, ...errorResponses } },
+    },
     async (req) => catalog.reorderColors(actorOf(req), req.params.id, req.body.ids),
   );
 
   app.patch(
     '/api/admin/colors/:id',
-    { config: curators, schema: { ...doc('Change a colour (archived: false restores it)'), params: idParams, body: colorChange, response: { 200: adminColor, ...errorResponses } } },
+    {
+      config: curators,
+      schema: {
+        ...doc('Change a colour (archived: false restores it)'),
+        params: idParams,
+        body: colorChange,
+        response: { 200: adminColor, ...errorResponses },
+      },
+    },
     async (req) => catalog.changeColor(actorOf(req), req.params.id, req.body),
   );
 
   app.delete(
     '/api/admin/colors/:id',
-    { config: curators, schema: { ...doc('Delete a colour, or archive it when renders use it'), params: idParams, response: { 200: removal, ...errorResponses } } },
+    {
+      config: curators,
+      schema: { ...doc('Delete a colour, or archive it when renders use it'), params: idParams, response: { 200: removal, ...errorResponses } },
+    },
     async (req) => catalog.removeColor(actorOf(req), req.params.id),
   );
 
   // A swatch photo: validated, tiled and measured; a colour takes it by its id.
   app.post(
     '/api/admin/swatches',
-    { config: curators, schema: { ...doc('Upload a swatch photo: tiled, measured, checked'), multipart: swatchForm, response: { 201: adminSwatch, ...errorResponses } } },
+    {
+      config: curators,
+      schema: { ...doc('Upload a swatch photo: tiled, measured, checked'), multipart: swatchForm, response: { 201: adminSwatch, ...errorResponses } },
+    },
     async (req, reply) => {
       const upload = await readAdminUpload(req, ['file'], maxUpload);
       const fields = parseWith(swatchFields, upload.fields, 'fields');
@@ -149,7 +183,14 @@ export async function catalogAdminRoutes(base: FastifyInstance) {
   // What a family / colour / swatch looks like on a suit, before anything is saved.
   app.post(
     '/api/admin/previews',
-    { config: curators, schema: { ...doc('A family, colour or swatch on a suit, before it is saved'), body: previewBody, response: { 200: jpeg('the preview'), ...errorResponses } } },
+    {
+      config: curators,
+      schema: {
+        ...doc('A family, colour or swatch on a suit, before it is saved'),
+        body: previewBody,
+        response: { 200: jpeg('the preview'), ...errorResponses },
+      },
+    },
     async (req, reply) => {
       const image = await previews.render(req.body);
       return reply.type('image/jpeg').send(image);
@@ -188,7 +229,15 @@ export async function catalogAdminRoutes(base: FastifyInstance) {
   // A photo template: multipart `base` (the photo), `mask` (white = cloth) and `view` (its name).
   app.post(
     '/api/admin/cuts/:id/views',
-    { config: curators, schema: { ...doc('Add or replace a photo view of a cut'), params: idParams, multipart: photoViewForm, response: { 201: adminCutView, ...errorResponses } } },
+    {
+      config: curators,
+      schema: {
+        ...doc('Add or replace a photo view of a cut'),
+        params: idParams,
+        multipart: photoViewForm,
+        response: { 201: adminCutView, ...errorResponses },
+      },
+    },
     async (req, reply) => {
       const upload = await readAdminUpload(req, ['base', 'mask'], maxUpload);
       const view = parseWith(viewName, upload.fields.view, 'view');
@@ -199,7 +248,14 @@ export async function catalogAdminRoutes(base: FastifyInstance) {
   // The same upload, rendered in a striped cloth (or a given family/colour) without saving anything.
   app.post(
     '/api/admin/templates/preview',
-    { config: curators, schema: { ...doc('A photo template rendered in cloth, without saving it'), multipart: templatePreviewForm, response: { 200: jpeg('the preview'), ...errorResponses } } },
+    {
+      config: curators,
+      schema: {
+        ...doc('A photo template rendered in cloth, without saving it'),
+        multipart: templatePreviewForm,
+        response: { 200: jpeg('the preview'), ...errorResponses },
+      },
+    },
     async (req, reply) => {
       const upload = await readAdminUpload(req, ['base', 'mask'], maxUpload);
       const fields = parseWith(templateFields, upload.fields, 'fields');
@@ -218,7 +274,10 @@ export async function catalogAdminRoutes(base: FastifyInstance) {
 
   app.delete(
     '/api/admin/cut-views/:id',
-    { config: curators, schema: { ...doc('Delete a photo view, or switch it off when renders use it'), params: idParams, response: { 200: viewRemoval, ...errorResponses } } },
+    {
+      config: curators,
+      schema: { ...doc('Delete a photo view, or switch it off when renders use it'), params: idParams, response: { 200: viewRemoval, ...errorResponses } },
+    },
     async (req) => cuts.removeView(actorOf(req), req.params.id),
   );
 }

@@ -69,7 +69,11 @@ export function toAdminColor(rt: Runtime, c: FabricColorRow) {
 /** What audit entries keep of a colour: its fields without the URL's host. */
 function auditColor(c: FabricColorRow) {
   const { created_at: _c, updated_at: _u, ...rest } = c;
-  return { ...rest, repeat_mm: rest.repeat_mm != null ? Number(rest.repeat_mm) : null, swatch_width_mm: rest.swatch_width_mm != null ? Number(rest.swatch_width_mm) : null };
+  return {
+    ...rest,
+    repeat_mm: rest.repeat_mm != null ? Number(rest.repeat_mm) : null,
+    swatch_width_mm: rest.swatch_width_mm != null ? Number(rest.swatch_width_mm) : null,
+  };
 }
 
 /** Unique and check violations are the merchandiser's to fix: say which. */
@@ -180,7 +184,11 @@ export class CatalogAdmin {
       .transaction()
       .execute(async (trx) => {
         if (!(await lockFamily(trx, familyId))) throw notFound('fabric family', familyId);
-        const row = await insertColor(trx, familyId, this.colorValues(input, swatch, await nextSort(trx, 'fabric_colors', { column: 'family_id', id: familyId })));
+        const row = await insertColor(
+          trx,
+          familyId,
+          this.colorValues(input, swatch, await nextSort(trx, 'fabric_colors', { column: 'family_id', id: familyId })),
+        );
         await recordAudit(trx, actor, { action: 'color.create', entity: 'color', entityId: row.id, after: auditColor(row) });
         return row;
       })
@@ -273,4 +281,3 @@ function reorderError(error: unknown): never {
   if (error instanceof ReorderError) throw new AppError(422, 'validation_failed', `ids: ${error.message}`, { field: 'ids' });
   throw error;
 }
-

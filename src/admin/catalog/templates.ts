@@ -108,7 +108,13 @@ export class CutsAdmin {
       const after = await updateCut(trx, id, { name: input.name, legacy_id: input.legacyId, active: input.active }).catch((error) =>
         translateDbError(error, 'cut (or replaced-system id)'),
       );
-      await recordAudit(trx, actor, { action: 'cut.update', entity: 'cut', entityId: id, before: toAdminCut(this.rt, before, []), after: toAdminCut(this.rt, after, []) });
+      await recordAudit(trx, actor, {
+        action: 'cut.update',
+        entity: 'cut',
+        entityId: id,
+        before: toAdminCut(this.rt, before, []),
+        after: toAdminCut(this.rt, after, []),
+      });
       const views = await listCutViews(trx, id);
       return { after, views };
     });
@@ -160,7 +166,13 @@ export class CutsAdmin {
       const before = await findCutView(trx, id);
       if (!before) throw notFound('view', id);
       const after = await updateCutView(trx, id, input);
-      await recordAudit(trx, actor, { action: 'cut_view.update', entity: 'cut_view', entityId: id, before: toAdminView(this.rt, before), after: toAdminView(this.rt, after) });
+      await recordAudit(trx, actor, {
+        action: 'cut_view.update',
+        entity: 'cut_view',
+        entityId: id,
+        before: toAdminView(this.rt, before),
+        after: toAdminView(this.rt, after),
+      });
       return after;
     });
     return toAdminView(this.rt, after);
@@ -174,7 +186,13 @@ export class CutsAdmin {
       if (before.kind === 'builtin') throw new AppError(409, 'builtin_view', 'Views drawn by the engine cannot be deleted; switch them off instead');
       if (await viewHasRenders(trx, before.cut_id, before.view)) {
         const after = await updateCutView(trx, id, { active: false });
-        await recordAudit(trx, actor, { action: 'cut_view.deactivate', entity: 'cut_view', entityId: id, before: toAdminView(this.rt, before), after: toAdminView(this.rt, after) });
+        await recordAudit(trx, actor, {
+          action: 'cut_view.deactivate',
+          entity: 'cut_view',
+          entityId: id,
+          before: toAdminView(this.rt, before),
+          after: toAdminView(this.rt, after),
+        });
         return { outcome: 'deactivated' as const, keys: [] };
       }
       await deleteCutView(trx, id);

@@ -24,7 +24,15 @@ export function listRenders(db: Db, f: RenderFilter): Promise<RenderView[]> {
     .leftJoin('fabric_colors as k', 'k.id', 'r.color_id')
     .leftJoin('swatch_uploads as u', 'u.id', 'r.swatch_upload_id')
     .selectAll('r')
-    .select(['f.slug as family_slug', 'k.slug as color_slug', 'k.legacy_id as color_legacy_id', 'u.storage_key as swatch_upload_key', 'k.hex as color_hex', 'c.slug as cut_slug', 'c.legacy_id as cut_legacy_id'])
+    .select([
+      'f.slug as family_slug',
+      'k.slug as color_slug',
+      'k.legacy_id as color_legacy_id',
+      'u.storage_key as swatch_upload_key',
+      'k.hex as color_hex',
+      'c.slug as cut_slug',
+      'c.legacy_id as cut_legacy_id',
+    ])
     .select([sql<string | null>`null`.as('studio_url_token'), sql<string | null>`null`.as('studio_owner_id')])
     // Studio renders show a client's own photo: not in the monitor's lists either (they have no cut).
     .where('r.studio_photo_id', 'is', null);
@@ -44,7 +52,9 @@ export function listRenders(db: Db, f: RenderFilter): Promise<RenderView[]> {
 export async function renderFigures(db: Db) {
   const [byStatus, failed24h, medians, queue] = await Promise.all([
     sql<{ status: RenderStatus; n: number }>`SELECT status, count(*)::int AS n FROM renders GROUP BY status`.execute(db),
-    sql<{ n: number }>`SELECT count(*)::int AS n FROM renders WHERE status = 'failed' AND coalesce(finished_at, created_at) > now() - interval '24 hours'`.execute(db),
+    sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM renders WHERE status = 'failed' AND coalesce(finished_at, created_at) > now() - interval '24 hours'`.execute(db),
     sql<{ engine: string; median_ms: number; n: number }>`
       SELECT engine, percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms)::float8 AS median_ms, count(*)::int AS n
       FROM renders WHERE status = 'succeeded' AND duration_ms IS NOT NULL AND finished_at > now() - interval '24 hours'

@@ -1,7 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { adminRenderPage, cancelAnswer, purgeAnswer, purgeBody, renderFigures, renderListQuery, renderParams, retryAnswer } from '../../contract/admin/renders.ts';
+import {
+  adminRenderPage,
+  cancelAnswer,
+  purgeAnswer,
+  purgeBody,
+  renderFigures,
+  renderListQuery,
+  renderParams,
+  retryAnswer,
+} from '../../contract/admin/renders.ts';
 import { errorResponses } from '../../contract/common.ts';
 import { actorOf } from '../../auth/guard.ts';
 import { ADMINS, CURATORS } from '../../auth/roles.ts';
@@ -57,6 +66,10 @@ export async function renderAdminRoutes(base: FastifyInstance) {
     return { status: 'canceled' as const };
   });
 
-  const purgeSchema = { ...doc('Delete finished renders older than a number of days (or count them: dryRun)'), body: purgeBody, response: { 200: purgeAnswer, ...errorResponses } };
+  const purgeSchema = {
+    ...doc('Delete finished renders older than a number of days (or count them: dryRun)'),
+    body: purgeBody,
+    response: { 200: purgeAnswer, ...errorResponses },
+  };
   app.post('/api/admin/renders/purge', { config: { access: ADMINS }, schema: purgeSchema }, async (req) => renders.purge(actorOf(req), req.body));
 }

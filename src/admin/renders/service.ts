@@ -38,7 +38,10 @@ export class RendersAdmin {
   async figures() {
     await this.workerUtils();
     const [figures, workers] = await Promise.all([renderFigures(this.rt.db), liveWorkers(this.rt.db, this.rt.config.worker.deadAfterMs)]);
-    const byStatus = Object.fromEntries((['queued', 'running', 'succeeded', 'failed', 'canceled'] as RenderStatus[]).map((s) => [s, 0])) as Record<RenderStatus, number>;
+    const byStatus = Object.fromEntries((['queued', 'running', 'succeeded', 'failed', 'canceled'] as RenderStatus[]).map((s) => [s, 0])) as Record<
+      RenderStatus,
+      number
+    >;
     for (const row of figures.byStatus) byStatus[row.status] = row.n;
     return {
       queued: byStatus.queued,
@@ -69,7 +72,13 @@ export class RendersAdmin {
         const row = await requeueRender(trx, id);
         if (!row) throw new AppError(409, 'not_retryable', `Only failed or canceled renders can be retried; this one is ${before.status}`);
         await enqueueRenderJob(trx, { renderId: id, requestId: actor.requestId ?? id }, this.rt.config.worker.maxAttempts, before.engine);
-        await recordAudit(trx, actor, { action: 'render.retry', entity: 'render', entityId: id, before: { status: before.status, error: before.error }, after: { status: 'queued' } });
+        await recordAudit(trx, actor, {
+          action: 'render.retry',
+          entity: 'render',
+          entityId: id,
+          before: { status: before.status, error: before.error },
+          after: { status: 'queued' },
+        });
       })
       .catch((error) => {
         // The same picture was asked for again meanwhile and is live: that one is the answer.
@@ -87,7 +96,13 @@ export class RendersAdmin {
       if (!before) throw notFound('render', id);
       const row = await cancelRender(trx, id);
       if (!row) throw new AppError(409, 'not_cancelable', `Only queued or running renders can be canceled; this one is ${before.status}`);
-      await recordAudit(trx, actor, { action: 'render.cancel', entity: 'render', entityId: id, before: { status: before.status }, after: { status: 'canceled' } });
+      await recordAudit(trx, actor, {
+        action: 'render.cancel',
+        entity: 'render',
+        entityId: id,
+        before: { status: before.status },
+        after: { status: 'canceled' },
+      });
     });
     // Waiting jobs go; a job a worker holds finishes on its own and finds the render canceled.
     const jobIds = await renderJobIds(this.rt.db, id);
@@ -107,7 +122,12 @@ export class RendersAdmin {
       const deleted = await this.rt.db.transaction().execute(async (trx) => {
         const rows = await deletePurgeable(trx, filter, PURGE_BATCH);
         if (rows.length) {
-          await recordAudit(trx, actor, { action: 'render.purge', entity: 'render', before: { ids: rows.map((r) => r.id) }, after: { olderThanDays: request.olderThanDays, statuses: request.statuses } });
+          await recordAudit(trx, actor, {
+            action: 'render.purge',
+            entity: 'render',
+            before: { ids: rows.map((r) => r.id) },
+            after: { olderThanDays: request.olderThanDays, statuses: request.statuses },
+          });
         }
         return rows;
       });

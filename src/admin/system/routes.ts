@@ -15,7 +15,11 @@ export function sanitizedConfig(config: Config) {
     ...config,
     database: { ...config.database, url: redactUrl(config.database.url) },
     storage: config.storage.driver === 's3' ? { ...config.storage, accessKeyId: '[set]', secretAccessKey: '[set]' } : config.storage,
-    auth: { ...config.auth, jwtSecret: config.auth.jwtSecret ? '[set]' : '[unset: random per process]', adminPassword: config.auth.adminPassword ? '[set]' : '[unset]' },
+    auth: {
+      ...config.auth,
+      jwtSecret: config.auth.jwtSecret ? '[set]' : '[unset: random per process]',
+      adminPassword: config.auth.adminPassword ? '[set]' : '[unset]',
+    },
     comfyuiUrl: redactUrl(config.comfyuiUrl),
     comfyui: config.comfyui ? { ...config.comfyui, urls: config.comfyui.urls.map((u) => redactUrl(u)!) } : undefined,
     metrics: { ...config.metrics, token: config.metrics.token ? '[set]' : '[unset: /metrics is open]' },
@@ -36,22 +40,31 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ok: boolean; ms: numb
 export async function systemRoutes(base: FastifyInstance) {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const rt = app.runtime;
-  const schema = { tags: ['admin'], security: [{ session: [] }], summary: 'Detailed health: database, storage, migrations, engines, configuration', response: { 200: systemAnswer, ...errorResponses } };
+  const schema = {
+    tags: ['admin'],
+    security: [{ session: [] }],
+    summary: 'Detailed health: database, storage, migrations, engines, configuration',
+    response: { 200: systemAnswer, ...errorResponses },
+  };
   app.get('/api/admin/system', { config: { access: ADMINS }, schema }, async () => {
-    const [database, storage, migrations] = await Promise.all([
-      timed(() => pingDb(rt.db)),
-      timed(() => rt.storage.check()),
-      listAppliedMigrations(rt.db),
-    ]);
+    const [database, storage, migrations] = await Promise.all([timed(() => pingDb(rt.db)), timed(() => rt.storage.check()), listAppliedMigrations(rt.db)]);
     return {
       process: { pid: process.pid, node: process.version, uptimeSeconds: Math.round(process.uptime()), rssBytes: process.memoryUsage().rss },
       build: rt.config.build,
-      database: { ...database, embedded: !rt.config.database.url, migrations: migrations.map((m) => ({ version: m.version, appliedAt: m.applied_at.toISOString() })) },
+      database: {
+        ...database,
+        embedded: !rt.config.database.url,
+        migrations: migrations.map((m) => ({ version: m.version, appliedAt: m.applied_at.toISOString() })),
+      },
       storage: { ...storage, driver: rt.storage.driver },
       engines: [...rt.engines.values()].map((e) => ({ name: e.name, version: e.version, views: e.views().length })),
       gpu: rt.rendering.comfyui
         ? {
-            servers: (await rt.rendering.comfyui.pool.status(true)).map((h) => ({ ...h, url: redactUrl(h.url)!, error: h.error && h.error.replaceAll(h.url, redactUrl(h.url)!) })),
+            servers: (await rt.rendering.comfyui.pool.status(true)).map((h) => ({
+              ...h,
+              url: redactUrl(h.url)!,
+              error: h.error && h.error.replaceAll(h.url, redactUrl(h.url)!),
+            })),
             workflows: Object.values(rt.rendering.comfyui.workflows).map((w) => ({ name: w.name, file: w.file, nodeClasses: [...w.nodeClasses].sort() })),
           }
         : null,

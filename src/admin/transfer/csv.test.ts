@@ -70,7 +70,30 @@ describe('CSV', () => {
 describe('the catalogue as CSV', () => {
   const header = CSV_COLUMNS.join(';');
   const row = (family: string, color: string, hex: string) =>
-    ['lino-riviera', 'Lino Riviera', 'lino 100 %, sin forro', '240', 'spring-summer', '', 'plain', 'solid', '0.3', '', '', '', '', '', 'true', '1', color, family, hex, '', 'true', '1'].join(';');
+    [
+      'lino-riviera',
+      'Lino Riviera',
+      'lino 100 %, sin forro',
+      '240',
+      'spring-summer',
+      '',
+      'plain',
+      'solid',
+      '0.3',
+      '',
+      '',
+      '',
+      '',
+      '',
+      'true',
+      '1',
+      color,
+      family,
+      hex,
+      '',
+      'true',
+      '1',
+    ].join(';');
 
   it('reads the semicolon file a Spanish Excel saves, with its byte-order mark', () => {
     const doc = fromCsv(`\uFEFF${header}\r\n${row('Arena', 'arena', '#B9A58A')}\r\n${row('Azul', 'azul', '#1C2841').replace(';1\r', ';2\r')}\r\n`);

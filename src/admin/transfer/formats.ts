@@ -153,7 +153,8 @@ export function fromCsv(text: string): CatalogDocument {
   }
   const header = (table.rows[0] ?? []).map((h) => h.trim().toLowerCase());
   const missing = ['family', 'family_name', 'weave', 'pattern', 'thread_mm'].filter((c) => !header.includes(c));
-  if (missing.length) throw new CatalogFormatError(`The CSV file lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (first row: ${CSV_COLUMNS.join(',')})`);
+  if (missing.length)
+    throw new CatalogFormatError(`The CSV file lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (first row: ${CSV_COLUMNS.join(',')})`);
   const issues: Issue[] = [];
   const families = new Map<string, { first: number; cells: Record<string, string>; colors: Array<{ row: number; cells: Record<string, string> }> }>();
   table.rows.slice(1).forEach((cellsArray, index) => {
@@ -238,7 +239,9 @@ export function fromCsv(text: string): CatalogDocument {
   if (issues.length) {
     issues.sort((a, b) => a.row - b.row);
     const shown = issues.slice(0, 10).map((i) => `row ${i.row}: ${i.message}`);
-    throw new CatalogFormatError(`The CSV file has ${issues.length} problem${issues.length > 1 ? 's' : ''}: ${shown.join('; ')}${issues.length > 10 ? '; …' : ''}`);
+    throw new CatalogFormatError(
+      `The CSV file has ${issues.length} problem${issues.length > 1 ? 's' : ''}: ${shown.join('; ')}${issues.length > 10 ? '; …' : ''}`,
+    );
   }
   return parsed.data!;
 }
@@ -253,7 +256,13 @@ const FIELD_COLUMNS: Record<string, string> = {
   sort: 'family_sort',
   slug: 'family',
 };
-const COLOR_FIELD_COLUMNS: Record<string, string> = { slug: 'color', name: 'color_name', repeatMm: 'color_repeat_mm', active: 'color_active', sort: 'color_sort' };
+const COLOR_FIELD_COLUMNS: Record<string, string> = {
+  slug: 'color',
+  name: 'color_name',
+  repeatMm: 'color_repeat_mm',
+  active: 'color_active',
+  sort: 'color_sort',
+};
 
 function csvColumnOf(level: 'family' | 'color', field: string): string {
   return (level === 'color' ? COLOR_FIELD_COLUMNS[field] : FIELD_COLUMNS[field]) ?? field;
@@ -284,7 +293,6 @@ export function readCatalogFile(content: string | object, format?: CatalogFormat
   const isOurs = 'version' in content;
   if (format === 'csv') throw new CatalogFormatError('Expected a CSV file, got JSON');
   if (format === 'atelier' && !isOurs) throw new CatalogFormatError('Expected an Atelier catalog (with "version": 1)');
-  if (format === 'fabrics' && isOurs) throw new CatalogFormatError('Expected the replaced system\'s fabrics.json, got an Atelier catalog');
+  if (format === 'fabrics' && isOurs) throw new CatalogFormatError("Expected the replaced system's fabrics.json, got an Atelier catalog");
   return { format: isOurs ? 'atelier' : 'fabrics', doc: parseCatalogDocument(content) };
 }
-

@@ -9,15 +9,41 @@ const design = { weave: 'twill', pattern: 'solid', threadMm: 0.25 } as const;
 
 function family(slug: string, extra: Partial<FabricFamilyRow> = {}): FabricFamilyRow {
   return {
-    id: `id-${slug}`, slug, name: slug.toUpperCase(), composition: 'wool', weight_gsm: 260, season: 'all-season', description: '',
+    id: `id-${slug}`,
+    slug,
+    name: slug.toUpperCase(),
+    composition: 'wool',
+    weight_gsm: 260,
+    season: 'all-season',
+    description: '',
     // jsonb hands keys back in its own order: the plan must not see that as a change.
-    design: { threadMm: 0.25, pattern: 'solid', weave: 'twill' }, legacy: null, active: true, archived_at: null, sort: 1, created_at: at, updated_at: at, ...extra,
+    design: { threadMm: 0.25, pattern: 'solid', weave: 'twill' },
+    legacy: null,
+    active: true,
+    archived_at: null,
+    sort: 1,
+    created_at: at,
+    updated_at: at,
+    ...extra,
   };
 }
 function color(familySlug: string, slug: string, extra: Partial<FabricColorRow> = {}): FabricColorRow {
   return {
-    id: `id-${familySlug}-${slug}`, family_id: `id-${familySlug}`, slug, name: slug, hex: '#111111', repeat_mm: null, swatch_key: null,
-    swatch_width_mm: null, legacy_id: `${familySlug}-${slug}`, active: true, archived_at: null, sort: 0, created_at: at, updated_at: at, ...extra,
+    id: `id-${familySlug}-${slug}`,
+    family_id: `id-${familySlug}`,
+    slug,
+    name: slug,
+    hex: '#111111',
+    repeat_mm: null,
+    swatch_key: null,
+    swatch_width_mm: null,
+    legacy_id: `${familySlug}-${slug}`,
+    active: true,
+    archived_at: null,
+    sort: 0,
+    created_at: at,
+    updated_at: at,
+    ...extra,
   };
 }
 const state: CatalogState = {
@@ -30,13 +56,28 @@ const state: CatalogState = {
 };
 const doc = (families: CatalogDocument['families']): CatalogDocument => ({ version: 1, families, cuts: [] });
 const fam = (slug: string, colors: CatalogDocument['families'][number]['colors'] = [], extra = {}) => ({
-  slug, name: slug.toUpperCase(), composition: 'wool', weightGsm: 260, season: 'all-season' as const, description: '', design, active: true, sort: 1, colors, ...extra,
+  slug,
+  name: slug.toUpperCase(),
+  composition: 'wool',
+  weightGsm: 260,
+  season: 'all-season' as const,
+  description: '',
+  design,
+  active: true,
+  sort: 1,
+  colors,
+  ...extra,
 });
 const col = (slug: string, extra = {}) => ({ slug, name: slug, hex: '#111111', active: true, ...extra });
 
 describe('import plans', () => {
   it('sees nothing to do when the file says what the catalog says (key order, numeric strings aside)', () => {
-    const plan = planImport(state, doc([fam('a', [col('x', { sort: 0 }), col('y', { sort: 1, repeatMm: 12 })]), fam('c', [col('z', { sort: 0 })])]), 'atelier', 'merge');
+    const plan = planImport(
+      state,
+      doc([fam('a', [col('x', { sort: 0 }), col('y', { sort: 1, repeatMm: 12 })]), fam('c', [col('z', { sort: 0 })])]),
+      'atelier',
+      'merge',
+    );
     expect(plan.changes).toEqual([]);
     expect(plan.summary.families).toEqual({ created: 0, changed: 0, archived: 0, unchanged: 2 });
   });
@@ -47,7 +88,13 @@ describe('import plans', () => {
     expect(merge.changes.filter((c) => c.op === 'archive')).toEqual([]);
     const sync = planImport(state, file, 'atelier', 'sync');
     expect(sync.changes.map((c) => `${c.entity}:${c.op}:${c.slug}`)).toEqual([
-      'family:update:a', 'color:update:x', 'color:create:new', 'color:archive:y', 'family:update:b', 'family:create:d', 'family:archive:c',
+      'family:update:a',
+      'color:update:x',
+      'color:create:new',
+      'color:archive:y',
+      'family:update:b',
+      'family:create:d',
+      'family:archive:c',
     ]);
     expect(sync.changes[0]).toMatchObject({ changes: { name: { before: 'A', after: 'Renamed' } }, values: { name: 'Renamed' } });
     expect(sync.changes[4]).toMatchObject({ restore: true, changes: { archived: { before: true, after: false } } });

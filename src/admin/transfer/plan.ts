@@ -48,7 +48,18 @@ export interface CutValues {
 
 export type Change =
   | { entity: 'family'; op: Op; slug: string; id?: string; values?: Partial<FamilyValues>; changes?: FieldChanges; restore?: boolean }
-  | { entity: 'color'; op: Op; family: string; familyId?: string; slug: string; id?: string; values?: Partial<ColorValues>; changes?: FieldChanges; restore?: boolean; legacyId?: string }
+  | {
+      entity: 'color';
+      op: Op;
+      family: string;
+      familyId?: string;
+      slug: string;
+      id?: string;
+      values?: Partial<ColorValues>;
+      changes?: FieldChanges;
+      restore?: boolean;
+      legacyId?: string;
+    }
   | { entity: 'cut'; op: 'create' | 'update'; slug: string; id?: string; values?: Partial<CutValues>; changes?: FieldChanges; addViews: string[] };
 
 export interface ImportPlan {
@@ -169,7 +180,11 @@ export function planImport(state: CatalogState, doc: CatalogDocument, format: Ca
       if (restore) fieldChanges.archived = { before: true, after: false };
       const changed = Object.keys(fieldChanges).length > 0;
       if (changed) {
-        const values = Object.fromEntries(Object.keys(fieldChanges).filter((k) => k !== 'archived').map((k) => [k, desired[k as keyof FamilyValues]]));
+        const values = Object.fromEntries(
+          Object.keys(fieldChanges)
+            .filter((k) => k !== 'archived')
+            .map((k) => [k, desired[k as keyof FamilyValues]]),
+        );
         changes.push({ entity: 'family', op: 'update', slug: family.slug, id: current.row.id, values, changes: fieldChanges, restore });
       }
       count('families', changed ? 'update' : 'unchanged');
@@ -189,7 +204,15 @@ export function planImport(state: CatalogState, doc: CatalogDocument, format: Ca
       const currentColor = currentColors.get(c.slug);
       if (!currentColor) {
         // A fabrics.json colour keeps its catalogue-wide id for the replaced API (migration 0006).
-        changes.push({ entity: 'color', op: 'create', family: family.slug, familyId: current?.row.id, slug: c.slug, values: desiredColor, ...(c.legacyId ? { legacyId: c.legacyId } : {}) });
+        changes.push({
+          entity: 'color',
+          op: 'create',
+          family: family.slug,
+          familyId: current?.row.id,
+          slug: c.slug,
+          values: desiredColor,
+          ...(c.legacyId ? { legacyId: c.legacyId } : {}),
+        });
         count('colors', 'create');
         return;
       }
@@ -198,7 +221,11 @@ export function planImport(state: CatalogState, doc: CatalogDocument, format: Ca
       if (restore) fieldChanges.archived = { before: true, after: false };
       const changed = Object.keys(fieldChanges).length > 0;
       if (changed) {
-        const values = Object.fromEntries(Object.keys(fieldChanges).filter((k) => k !== 'archived').map((k) => [k, desiredColor[k as keyof ColorValues]]));
+        const values = Object.fromEntries(
+          Object.keys(fieldChanges)
+            .filter((k) => k !== 'archived')
+            .map((k) => [k, desiredColor[k as keyof ColorValues]]),
+        );
         changes.push({ entity: 'color', op: 'update', family: family.slug, slug: c.slug, id: currentColor.id, values, changes: fieldChanges, restore });
       }
       count('colors', changed ? 'update' : 'unchanged');
@@ -234,7 +261,11 @@ export function planImport(state: CatalogState, doc: CatalogDocument, format: Ca
     if (addViews.length) fieldChanges.views = { before: [...have], after: [...have, ...addViews] };
     const changed = Object.keys(fieldChanges).length > 0;
     if (changed) {
-      const values = Object.fromEntries(Object.keys(fieldChanges).filter((k) => k !== 'views').map((k) => [k, desired[k as keyof CutValues]]));
+      const values = Object.fromEntries(
+        Object.keys(fieldChanges)
+          .filter((k) => k !== 'views')
+          .map((k) => [k, desired[k as keyof CutValues]]),
+      );
       changes.push({ entity: 'cut', op: 'update', slug: cut.slug, id: current.row.id, values, changes: fieldChanges, addViews });
     }
     count('cuts', changed ? 'update' : 'unchanged');

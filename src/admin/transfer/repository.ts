@@ -117,7 +117,11 @@ export async function applyChange(db: Db, change: Change, createdFamilies: Map<s
       .executeTakeFirstOrThrow();
     cutId = row.id;
   } else if (change.values && Object.keys(change.values).length) {
-    await db.updateTable('cuts').set({ ...change.values, updated_at: now }).where('id', '=', cutId!).execute();
+    await db
+      .updateTable('cuts')
+      .set({ ...change.values, updated_at: now })
+      .where('id', '=', cutId!)
+      .execute();
   }
   if (change.addViews.length) {
     const { rows } = await sql<{ n: number }>`SELECT coalesce(max(sort), -1)::int + 1 AS n FROM cut_views WHERE cut_id = ${cutId}`.execute(db);

@@ -19,7 +19,10 @@ export async function transferRoutes(base: FastifyInstance) {
   const bodyLimit = rt.config.admin.importMaxBytes;
   app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string', bodyLimit }, (_req, body, done) => done(null, body));
 
-  const download = { description: 'the catalogue file, as an attachment', content: { 'application/json': { schema: binary('Atelier JSON or fabrics.json') }, 'text/csv': { schema: binary('CSV') } } };
+  const download = {
+    description: 'the catalogue file, as an attachment',
+    content: { 'application/json': { schema: binary('Atelier JSON or fabrics.json') }, 'text/csv': { schema: binary('CSV') } },
+  };
   const exportSchema = { ...doc('Download the catalogue (atelier, fabrics or csv)'), querystring: exportQuery, response: { 200: download, ...errorResponses } };
   app.get('/api/admin/catalog/export', { config: { access: CURATORS }, schema: exportSchema }, async (req, reply) => {
     const q = req.query;

@@ -71,7 +71,8 @@ function auditEntryOf(change: Change, id: string): AuditEntry {
   const action = `${change.entity}.${change.op === 'update' && 'restore' in change && change.restore ? 'restore' : change.op}`;
   const label = change.entity === 'color' ? { family: change.family, slug: change.slug } : { slug: change.slug };
   if (change.op === 'create') return { action, entity: change.entity, entityId: id, after: { ...label, ...change.values } };
-  if (change.op === 'archive') return { action, entity: change.entity, entityId: id, before: { ...label, archived: false }, after: { ...label, archived: true } };
+  if (change.op === 'archive')
+    return { action, entity: change.entity, entityId: id, before: { ...label, archived: false }, after: { ...label, archived: true } };
   const before = Object.fromEntries(Object.entries(change.changes ?? {}).map(([k, v]) => [k, v.before]));
   const after = Object.fromEntries(Object.entries(change.changes ?? {}).map(([k, v]) => [k, v.after]));
   return { action, entity: change.entity, entityId: id, before: { ...label, ...before }, after: { ...label, ...after } };

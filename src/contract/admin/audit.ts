@@ -11,7 +11,10 @@ export const auditQuery = z.object({
   q: z.string().trim().max(120).optional(),
   from: z.coerce.date({ message: 'expected a date such as 2025-01-31' }).optional(),
   to: z.coerce.date({ message: 'expected a date such as 2025-01-31' }).optional(),
-  cursor: z.string().regex(/^\d{1,19}$/, { message: 'not a cursor returned by this API' }).optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,19}$/, { message: 'not a cursor returned by this API' })
+    .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type AuditQuery = { [K in keyof z.input<typeof auditQuery>]?: string | number };

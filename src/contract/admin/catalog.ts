@@ -98,12 +98,19 @@ export const swatchFields = z.object({
   widthMm: z.coerce.number().min(5, { message: 'expected at least 5 mm' }).max(1000, { message: 'expected at most 1000 mm' }).optional(),
 });
 export const swatchForm = z.object({
-  widthMm: z.string().optional().describe('the width the photo shows, in millimetres (5–1000); without it the cloth is found in the photo, straightened, and its size read from the weave'),
+  widthMm: z
+    .string()
+    .optional()
+    .describe('the width the photo shows, in millimetres (5–1000); without it the cloth is found in the photo, straightened, and its size read from the weave'),
   file: fileField('the swatch photo'),
 });
 
 export const cutCreate = z.strictObject({ slug, name, legacyId: z.string().trim().min(1).max(40).nullable().optional() });
-export const cutChange = z.strictObject({ name: name.optional(), legacyId: z.string().trim().min(1).max(40).nullable().optional(), active: z.boolean().optional() });
+export const cutChange = z.strictObject({
+  name: name.optional(),
+  legacyId: z.string().trim().min(1).max(40).nullable().optional(),
+  active: z.boolean().optional(),
+});
 export const viewChange = z.strictObject({ active: z.boolean() });
 export const templateFields = z.object({
   view: viewName.optional(),
@@ -175,7 +182,13 @@ export const adminSwatch = z.object({
   widthMm: z.number(),
   meanHex: hexOut,
   lab: z.array(z.number()),
-  tile: z.object({ width: z.number().int(), height: z.number().int(), widthMm: z.number(), repeatPx: z.object({ x: z.number(), y: z.number() }), url: z.string() }),
+  tile: z.object({
+    width: z.number().int(),
+    height: z.number().int(),
+    widthMm: z.number(),
+    repeatPx: z.object({ x: z.number(), y: z.number() }),
+    url: z.string(),
+  }),
   warnings: z.array(z.object({ code: z.string(), message: z.string() })),
   estimate: clothEstimate.optional(),
 });

@@ -51,7 +51,9 @@ export const renderFigures = z.object({
   medianDurationMsByEngine: z.record(z.string(), z.number()),
   succeededLast24hByEngine: z.record(z.string(), z.number()),
   jobs: z.object({ waiting: z.number(), locked: z.number(), oldestWaitingSince: timestamp.nullable() }),
-  workers: z.array(z.object({ id: z.string(), hostname: z.string(), pid: z.number(), engines: z.array(z.string()), startedAt: timestamp, lastHeartbeatAt: timestamp })),
+  workers: z.array(
+    z.object({ id: z.string(), hostname: z.string(), pid: z.number(), engines: z.array(z.string()), startedAt: timestamp, lastHeartbeatAt: timestamp }),
+  ),
 });
 export type RenderFigures = z.infer<typeof renderFigures>;
 

@@ -27,7 +27,7 @@ export const systemAnswer = z.object({
       workflows: z.array(z.object({ name: z.string(), file: z.string(), nodeClasses: z.array(z.string()) })),
     })
     .nullable()
-    .describe('the photoreal engine\'s ComfyUI servers (asked afresh) and workflows; null when COMFYUI_URLS is unset'),
+    .describe("the photoreal engine's ComfyUI servers (asked afresh) and workflows; null when COMFYUI_URLS is unset"),
   config: z.record(z.string(), z.unknown()).describe('every setting; secrets only as [set] / [unset]'),
 });
 export type SystemAnswer = z.infer<typeof systemAnswer>;

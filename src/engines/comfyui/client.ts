@@ -70,7 +70,9 @@ function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: string }).code ?? (error.cause as { code?: string } | undefined)?.code;
   return (
     error.name === 'TypeError' ||
-    ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT'].includes(code ?? '')
+    ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT'].includes(
+      code ?? '',
+    )
   );
 }
 
@@ -123,7 +125,9 @@ export class ComfyClient {
         if (attempt >= this.options.retries) {
           throw new ComfyError(
             timedOut ? 'timeout' : 'connection',
-            timedOut ? `the ComfyUI server at ${this.url} did not answer ${path} within ${timeoutMs} ms` : `the ComfyUI server at ${this.url} could not be reached (${describe(error)})`,
+            timedOut
+              ? `the ComfyUI server at ${this.url} did not answer ${path} within ${timeoutMs} ms`
+              : `the ComfyUI server at ${this.url} could not be reached (${describe(error)})`,
             true,
           );
         }
@@ -142,7 +146,8 @@ export class ComfyClient {
       throw new ComfyError('protocol', `the ComfyUI server at ${this.url} answered ${what} with ${res.status} and no JSON: ${text.slice(0, 200)}`, true);
     }
     const parsed = schema.safeParse(body);
-    if (!parsed.success) throw new ComfyError('protocol', `the ComfyUI server at ${this.url} answered ${what} in an unexpected shape: ${parsed.error.issues[0]?.message}`, true);
+    if (!parsed.success)
+      throw new ComfyError('protocol', `the ComfyUI server at ${this.url} answered ${what} in an unexpected shape: ${parsed.error.issues[0]?.message}`, true);
     return parsed.data;
   }
 
@@ -193,7 +198,12 @@ export class ComfyClient {
   /** Stops the prompt if it runs and takes it out of the queue if it waits; best effort. */
   async cancel(promptId: string): Promise<void> {
     const post = (path: string, body: unknown) =>
-      fetch(`${this.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(this.options.timeouts.requestMs) })
+      fetch(`${this.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.options.timeouts.requestMs),
+      })
         .then((r) => r.body?.cancel())
         .catch(() => undefined);
     await Promise.all([post('/interrupt', { prompt_id: promptId }), post('/queue', { delete: [promptId] })]);
@@ -231,7 +241,11 @@ export class ComfyClient {
       } catch (error) {
         if (signal?.aborted) throw abortError();
         if (attempt >= this.options.retries) {
-          throw new ComfyError('connection', `the ComfyUI server at ${this.url} closed its progress socket and could not be reached again (${describe(error)})`, true);
+          throw new ComfyError(
+            'connection',
+            `the ComfyUI server at ${this.url} closed its progress socket and could not be reached again (${describe(error)})`,
+            true,
+          );
         }
         await sleep(delay, signal);
         delay *= 2;
@@ -251,8 +265,18 @@ export class ComfyClient {
     const queuedAt = performance.now();
     let promptId: string;
     try {
-      const res = await this.request('/prompt', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt, client_id: clientId }), signal });
-      if (res.status === 400) throw new ComfyError('refused', `the ComfyUI server at ${this.url} refused the workflow: ${describeRefusal(await res.json().catch(() => ({})))}`, false);
+      const res = await this.request('/prompt', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ prompt, client_id: clientId }),
+        signal,
+      });
+      if (res.status === 400)
+        throw new ComfyError(
+          'refused',
+          `the ComfyUI server at ${this.url} refused the workflow: ${describeRefusal(await res.json().catch(() => ({})))}`,
+          false,
+        );
       if (!res.ok) throw new ComfyError('refused', `the ComfyUI server at ${this.url} answered /prompt with ${res.status}`, true);
       promptId = (await this.json(res, promptAnswer, '/prompt')).prompt_id;
     } catch (error) {
@@ -294,16 +318,27 @@ export class ComfyClient {
         timers.idle = setTimeout(() => {
           // A missed "done" (a socket hiccup) is not silence: look the prompt up before giving up.
           void lookUp().then((state) => {
-            if (state === 'present' && !settled) abandon(new ComfyError('timeout', `the ComfyUI server at ${this.url} stopped reporting progress for ${this.options.timeouts.idleMs} ms`, true));
+            if (state === 'present' && !settled)
+              abandon(new ComfyError('timeout', `the ComfyUI server at ${this.url} stopped reporting progress for ${this.options.timeouts.idleMs} ms`, true));
             else if (state === 'busy') armIdle();
           });
         }, this.options.timeouts.idleMs);
       };
       timers.queue = setTimeout(
-        () => abandon(new ComfyError('timeout', `the workflow waited more than ${this.options.timeouts.queueMs} ms in the queue of the ComfyUI server at ${this.url}`, true)),
+        () =>
+          abandon(
+            new ComfyError(
+              'timeout',
+              `the workflow waited more than ${this.options.timeouts.queueMs} ms in the queue of the ComfyUI server at ${this.url}`,
+              true,
+            ),
+          ),
         this.options.timeouts.queueMs,
       );
-      timers.run = setTimeout(() => abandon(new ComfyError('timeout', `the ComfyUI server at ${this.url} took more than ${this.options.timeouts.runMs} ms`, true)), this.options.timeouts.runMs);
+      timers.run = setTimeout(
+        () => abandon(new ComfyError('timeout', `the ComfyUI server at ${this.url} took more than ${this.options.timeouts.runMs} ms`, true)),
+        this.options.timeouts.runMs,
+      );
 
       const done = async () => {
         try {
@@ -318,9 +353,13 @@ export class ComfyClient {
         const error = entry.status?.messages.find(([type]) => type === 'execution_error');
         if (entry.status?.status_str === 'error' || error) {
           const data = (error?.[1] ?? {}) as { node_id?: string; node_type?: string; exception_message?: string };
-          return finish(error ? executionError(this.url, data) : new ComfyError('interrupted', `the workflow was interrupted on the ComfyUI server at ${this.url}`, true));
+          return finish(
+            error ? executionError(this.url, data) : new ComfyError('interrupted', `the workflow was interrupted on the ComfyUI server at ${this.url}`, true),
+          );
         }
-        const images = Object.values(entry.outputs).flatMap((o) => o.images ?? []).filter((i) => i.type === 'output');
+        const images = Object.values(entry.outputs)
+          .flatMap((o) => o.images ?? [])
+          .filter((i) => i.type === 'output');
         if (!images.length) return finish(new ComfyError('execution', `the workflow ran on the ComfyUI server at ${this.url} but saved no image`, false));
         const end = performance.now();
         finish(undefined, {
@@ -417,7 +456,13 @@ export class ComfyClient {
               finish(executionError(this.url, m.data));
               break;
             case 'execution_interrupted':
-              finish(new ComfyError('interrupted', `the workflow was interrupted on the ComfyUI server at ${this.url}${m.data.node_type ? ` at ${m.data.node_type}` : ''}`, true));
+              finish(
+                new ComfyError(
+                  'interrupted',
+                  `the workflow was interrupted on the ComfyUI server at ${this.url}${m.data.node_type ? ` at ${m.data.node_type}` : ''}`,
+                  true,
+                ),
+              );
               break;
             default:
               break;

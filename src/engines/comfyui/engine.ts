@@ -61,7 +61,10 @@ export interface ComfyEngine {
   settings(overrides?: Partial<WorkflowSettings>): WorkflowSettings;
   /** Model names and the workflow's own hash: what, beside the settings, decides the pixels. */
   fingerprint(workflow: WorkflowName): string;
-  render(helpers: ComfyEngineHelpers, options: ComfyRenderOptions): Promise<{ images: EncodedImage[]; timings: Record<string, number>; details: ComfyRenderDetails }>;
+  render(
+    helpers: ComfyEngineHelpers,
+    options: ComfyRenderOptions,
+  ): Promise<{ images: EncodedImage[]; timings: Record<string, number>; details: ComfyRenderDetails }>;
 }
 
 function abortError(): Error {
@@ -82,7 +85,20 @@ export function createComfyEngine(config: ComfyuiConfig, logger?: Logger): Comfy
 
   const fingerprint = (name: WorkflowName) =>
     createHash('sha256')
-      .update(JSON.stringify([workflows[name].graph, d.checkpoint, d.ipadapterPreset, d.ipadapterWeight, d.controlnet, d.controlnetStrength, d.sampler, d.scheduler, d.prompt, d.negativePrompt]))
+      .update(
+        JSON.stringify([
+          workflows[name].graph,
+          d.checkpoint,
+          d.ipadapterPreset,
+          d.ipadapterWeight,
+          d.controlnet,
+          d.controlnetStrength,
+          d.sampler,
+          d.scheduler,
+          d.prompt,
+          d.negativePrompt,
+        ]),
+      )
       .digest('hex')
       .slice(0, 16);
 
@@ -155,11 +171,23 @@ export function createComfyEngine(config: ComfyuiConfig, logger?: Logger): Comfy
         const finished = await helpers.finish(refined, { ...config.fidelity, measureOnly: chosen.workflow === 'generate' });
         lap('finish', t);
         timings.total = Math.round(performance.now() - t0);
-        logger?.info({ server: client.url, promptId: run.promptId, fidelity: finished.fidelity.action, deltaE: finished.fidelity.deltaE, timings }, 'comfyui render finished');
+        logger?.info(
+          { server: client.url, promptId: run.promptId, fidelity: finished.fidelity.action, deltaE: finished.fidelity.deltaE, timings },
+          'comfyui render finished',
+        );
         return {
           images: finished.images,
           timings: { ...timings, ...Object.fromEntries(Object.entries(finished.timings).map(([k, v]) => [`finish_${k}`, v])) },
-          details: { engine: 'comfyui' as const, workflow: chosen.workflow, server: client.url, promptId: run.promptId, settings: chosen, retries, timings, fidelity: finished.fidelity },
+          details: {
+            engine: 'comfyui' as const,
+            workflow: chosen.workflow,
+            server: client.url,
+            promptId: run.promptId,
+            settings: chosen,
+            retries,
+            timings,
+            fidelity: finished.fidelity,
+          },
         };
       } catch (error) {
         if (signal?.aborted) throw abortError();

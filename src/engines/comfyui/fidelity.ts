@@ -130,7 +130,9 @@ export function profileSimilarity(a: Float64Array, b: Float64Array): number {
   const n = pa.length;
   const ma = pa.reduce((s, v) => s + v, 0) / n;
   const mb = pb.reduce((s, v) => s + v, 0) / n;
-  let cov = 0, va = 0, vb = 0;
+  let cov = 0,
+    va = 0,
+    vb = 0;
   for (let i = 0; i < n; i++) {
     cov += (pa[i]! - ma) * (pb[i]! - mb);
     va += (pa[i]! - ma) ** 2;
@@ -192,8 +194,12 @@ export function blendComposeChroma(refined: Uint8Array, compose: Uint8Array, map
     const c = maps.coverage[i]!;
     if (!c) continue;
     const o = i * 3;
-    const rr = lut[refined[o]!]!, rg = lut[refined[o + 1]!]!, rb = lut[refined[o + 2]!]!;
-    const cr = lut[compose[o]!]!, cg = lut[compose[o + 1]!]!, cb = lut[compose[o + 2]!]!;
+    const rr = lut[refined[o]!]!,
+      rg = lut[refined[o + 1]!]!,
+      rb = lut[refined[o + 2]!]!;
+    const cr = lut[compose[o]!]!,
+      cg = lut[compose[o + 1]!]!,
+      cb = lut[compose[o + 2]!]!;
     const yr = 0.2126 * rr + 0.7152 * rg + 0.0722 * rb;
     const yc = 0.2126 * cr + 0.7152 * cg + 0.0722 * cb;
     const k = yc > 1e-5 ? yr / yc : 1;
@@ -266,4 +272,3 @@ export function guardFidelity(
   }
   return { rgb: images.compose, report: report('compose', dCompose, `the colour drifted ΔE ${round2(dRefined)} and blending left ΔE ${round2(dBlended)}`) };
 }
-

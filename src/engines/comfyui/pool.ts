@@ -33,7 +33,11 @@ export class ComfyPool {
     if (cached?.pending) return cached.pending;
     if (cached && !fresh && Date.now() - cached.at < this.config.healthTtlMs) return cached.health;
     // A health probe is one quick request, never the retries a render's requests get.
-    const probe = new ComfyClient(client.url, { timeouts: { ...this.config.timeouts, requestMs: Math.min(this.config.timeouts.requestMs, 3000) }, retries: 0, backoffMs: 0 });
+    const probe = new ComfyClient(client.url, {
+      timeouts: { ...this.config.timeouts, requestMs: Math.min(this.config.timeouts.requestMs, 3000) },
+      retries: 0,
+      backoffMs: 0,
+    });
     const pending = probe.systemStats().then(
       (stats: SystemStats): ServerHealth => ({
         url: client.url,
@@ -64,7 +68,15 @@ export class ComfyPool {
   markDown(client: ComfyClient, error: unknown) {
     this.health.set(client.url, {
       at: Date.now(),
-      health: { url: client.url, reachable: false, checkedAt: new Date().toISOString(), device: null, vramFreeBytes: null, comfyuiVersion: null, error: error instanceof Error ? error.message : String(error) },
+      health: {
+        url: client.url,
+        reachable: false,
+        checkedAt: new Date().toISOString(),
+        device: null,
+        vramFreeBytes: null,
+        comfyuiVersion: null,
+        error: error instanceof Error ? error.message : String(error),
+      },
     });
   }
 

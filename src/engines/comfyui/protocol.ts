@@ -15,7 +15,12 @@ export const promptRefusal = z.object({
   node_errors: z
     .record(
       z.string(),
-      z.object({ class_type: z.string().optional(), errors: z.array(z.object({ message: z.string().optional(), details: z.string().optional() }).passthrough()).default([]) }).passthrough(),
+      z
+        .object({
+          class_type: z.string().optional(),
+          errors: z.array(z.object({ message: z.string().optional(), details: z.string().optional() }).passthrough()).default([]),
+        })
+        .passthrough(),
     )
     .default({}),
 });
@@ -39,27 +44,62 @@ export const queueAnswer = z.object({
 });
 
 export const systemStats = z.object({
-  system: z.object({ os: z.string().optional(), comfyui_version: z.string().optional(), python_version: z.string().optional(), pytorch_version: z.string().optional() }).passthrough(),
-  devices: z.array(z.object({ name: z.string(), type: z.string(), vram_total: z.number().optional(), vram_free: z.number().optional() }).passthrough()).default([]),
+  system: z
+    .object({
+      os: z.string().optional(),
+      comfyui_version: z.string().optional(),
+      python_version: z.string().optional(),
+      pytorch_version: z.string().optional(),
+    })
+    .passthrough(),
+  devices: z
+    .array(z.object({ name: z.string(), type: z.string(), vram_total: z.number().optional(), vram_free: z.number().optional() }).passthrough())
+    .default([]),
 });
 export type SystemStats = z.infer<typeof systemStats>;
 
 /** The WebSocket's JSON messages this client acts on (others are ignored). */
 export const wsMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('status'), data: z.object({ status: z.object({ exec_info: z.object({ queue_remaining: z.number() }) }).passthrough().optional(), sid: z.string().optional() }).passthrough() }),
+  z.object({
+    type: z.literal('status'),
+    data: z
+      .object({
+        status: z
+          .object({ exec_info: z.object({ queue_remaining: z.number() }) })
+          .passthrough()
+          .optional(),
+        sid: z.string().optional(),
+      })
+      .passthrough(),
+  }),
   z.object({ type: z.literal('execution_start'), data: z.object({ prompt_id: z.string() }).passthrough() }),
   z.object({ type: z.literal('execution_cached'), data: z.object({ prompt_id: z.string(), nodes: z.array(z.string()).default([]) }).passthrough() }),
   z.object({ type: z.literal('executing'), data: z.object({ prompt_id: z.string().optional(), node: z.string().nullable() }).passthrough() }),
-  z.object({ type: z.literal('progress'), data: z.object({ prompt_id: z.string().optional(), value: z.number(), max: z.number(), node: z.string().nullable().optional() }).passthrough() }),
-  z.object({ type: z.literal('executed'), data: z.object({ prompt_id: z.string(), node: z.string(), output: z.record(z.string(), z.unknown()).nullable().optional() }).passthrough() }),
+  z.object({
+    type: z.literal('progress'),
+    data: z.object({ prompt_id: z.string().optional(), value: z.number(), max: z.number(), node: z.string().nullable().optional() }).passthrough(),
+  }),
+  z.object({
+    type: z.literal('executed'),
+    data: z.object({ prompt_id: z.string(), node: z.string(), output: z.record(z.string(), z.unknown()).nullable().optional() }).passthrough(),
+  }),
   z.object({ type: z.literal('execution_success'), data: z.object({ prompt_id: z.string() }).passthrough() }),
   z.object({
     type: z.literal('execution_error'),
     data: z
-      .object({ prompt_id: z.string(), node_id: z.string().optional(), node_type: z.string().optional(), exception_message: z.string().default(''), exception_type: z.string().optional() })
+      .object({
+        prompt_id: z.string(),
+        node_id: z.string().optional(),
+        node_type: z.string().optional(),
+        exception_message: z.string().default(''),
+        exception_type: z.string().optional(),
+      })
       .passthrough(),
   }),
-  z.object({ type: z.literal('execution_interrupted'), data: z.object({ prompt_id: z.string(), node_id: z.string().optional(), node_type: z.string().optional() }).passthrough() }),
+  z.object({
+    type: z.literal('execution_interrupted'),
+    data: z.object({ prompt_id: z.string(), node_id: z.string().optional(), node_type: z.string().optional() }).passthrough(),
+  }),
 ]);
 export type WsMessage = z.infer<typeof wsMessage>;
 

@@ -83,7 +83,9 @@ export function parseWorkflow(name: WorkflowName, text: string, file = `${name}.
   const parsed = apiWorkflow.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new WorkflowError(`ComfyUI workflow ${file}: not in ComfyUI's API format at ${issue.path.join('.') || '(top)'}: ${issue.message} (export it with "Save (API format)")`);
+    throw new WorkflowError(
+      `ComfyUI workflow ${file}: not in ComfyUI's API format at ${issue.path.join('.') || '(top)'}: ${issue.message} (export it with "Save (API format)")`,
+    );
   }
   const graph = parsed.data;
   const placeholders = new Set<PlaceholderName>();
@@ -92,13 +94,17 @@ export function parseWorkflow(name: WorkflowName, text: string, file = `${name}.
     if (node.class_type === 'SaveImage') saves++;
     for (const [input, value] of Object.entries(node.inputs)) {
       if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'number' && !(value[0] in graph)) {
-        throw new WorkflowError(`ComfyUI workflow ${file}: node ${id} (${node.class_type}) input ${input} links to node ${value[0]}, which the file does not have`);
+        throw new WorkflowError(
+          `ComfyUI workflow ${file}: node ${id} (${node.class_type}) input ${input} links to node ${value[0]}, which the file does not have`,
+        );
       }
       if (typeof value !== 'string') continue;
       for (const m of value.matchAll(PLACEHOLDER)) {
         const p = m[1] as PlaceholderName;
         if (!(p in PLACEHOLDERS)) {
-          throw new WorkflowError(`ComfyUI workflow ${file}: node ${id} input ${input} has an unknown placeholder {{${m[1]}}} (known: ${Object.keys(PLACEHOLDERS).join(', ')})`);
+          throw new WorkflowError(
+            `ComfyUI workflow ${file}: node ${id} input ${input} has an unknown placeholder {{${m[1]}}} (known: ${Object.keys(PLACEHOLDERS).join(', ')})`,
+          );
         }
         if (PLACEHOLDERS[p] === 'number' && value.trim() !== m[0]) {
           throw new WorkflowError(`ComfyUI workflow ${file}: node ${id} input ${input}: the number {{${p}}} must be the whole value`);

@@ -33,7 +33,11 @@ describe('compose engine', () => {
     const res = await engine.render({ cut, view: 'front', fabric: navyTwill, watermark, onProgress: (p) => progress.push(p) });
     const sizes = Object.fromEntries(res.images.map((i) => [i.size, i]));
     expect(Object.keys(sizes).sort()).toEqual(['full', 'preview', 'thumb']);
-    for (const [size, w, h] of [['full', 1024, 1536], ['preview', 512, 768], ['thumb', 256, 384]] as const) {
+    for (const [size, w, h] of [
+      ['full', 1024, 1536],
+      ['preview', 512, 768],
+      ['thumb', 256, 384],
+    ] as const) {
       const img = sizes[size];
       expect(img.format).toBe('jpeg');
       const d = await decode(img.data);
@@ -77,7 +81,11 @@ describe('compose engine', () => {
     expect(new Set(plain.images.map((i) => i.format))).toEqual(new Set(['jpeg']));
     const all = await engine.render({ ...base, formats: ['webp', 'avif'] });
     for (const format of ['jpeg', 'webp', 'avif'] as const) {
-      for (const [size, w, h] of [['full', 1024, 1536], ['preview', 512, 768], ['thumb', 256, 384]] as const) {
+      for (const [size, w, h] of [
+        ['full', 1024, 1536],
+        ['preview', 512, 768],
+        ['thumb', 256, 384],
+      ] as const) {
         const img = all.images.find((i) => i.format === format && i.size === size);
         expect(img, `${format} ${size}`).toBeDefined();
         const meta = await sharp(img!.data).metadata();
@@ -90,7 +98,9 @@ describe('compose engine', () => {
   it('honours an aborted signal', async () => {
     const ac = new AbortController();
     ac.abort();
-    await expect(engine.render({ cut: 'single-breasted', view: 'front', fabric: navyTwill, watermark, signal: ac.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(engine.render({ cut: 'single-breasted', view: 'front', fabric: navyTwill, watermark, signal: ac.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
   });
 
   it('stamps the watermark at the configured position', async () => {

@@ -229,7 +229,10 @@ describe('filtering at figure scale', () => {
   }
 
   it('the metric has teeth: a point-sampled 6 mm pinstripe fails it', async () => {
-    const { pointSampled } = await versusSupersampled({ hex: '#2A3148', design: { weave: 'twill', pattern: 'pinstripe', threadMm: 0.2, repeatMm: 6, sheen: 0.1 } });
+    const { pointSampled } = await versusSupersampled({
+      hex: '#2A3148',
+      design: { weave: 'twill', pattern: 'pinstripe', threadMm: 0.2, repeatMm: 6, sheen: 0.1 },
+    });
     expect(pointSampled).toBeGreaterThan(2);
   });
 

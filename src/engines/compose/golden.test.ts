@@ -18,11 +18,41 @@ const update = process.env.UPDATE_GOLDEN === '1';
 const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 
 const cases: Array<{ name: string; cut: string; view: string; hex: string; design: FabricDesign; repeatMm?: number }> = [
-  { name: 'single-breasted-front-navy-twill', cut: 'single-breasted', view: 'front', hex: '#1C2841', design: { weave: 'twill', pattern: 'solid', threadMm: 0.22, heather: 0.08, sheen: 0.25 } },
-  { name: 'double-breasted-front-charcoal-pinstripe', cut: 'double-breasted', view: 'front', hex: '#333538', design: { weave: 'twill', pattern: 'pinstripe', threadMm: 0.22, repeatMm: 10, heather: 0.05, sheen: 0.2 } },
-  { name: 'three-piece-front-grey-glencheck', cut: 'three-piece', view: 'front', hex: '#6E6F70', design: { weave: 'twill', pattern: 'glencheck', threadMm: 0.25, repeatMm: 60, heather: 0.1, sheen: 0.1 } },
-  { name: 'single-breasted-three-quarter-flannel', cut: 'single-breasted', view: 'three-quarter', hex: '#9A9C9E', design: { weave: 'flannel', pattern: 'solid', threadMm: 0.35, heather: 0.45, nap: 0.7, sheen: 0 } },
-  { name: 'double-breasted-three-quarter-cream-mohair', cut: 'double-breasted', view: 'three-quarter', hex: '#E8E1CF', design: { weave: 'plain', pattern: 'solid', threadMm: 0.25, heather: 0.04, sheen: 0.8 } },
+  {
+    name: 'single-breasted-front-navy-twill',
+    cut: 'single-breasted',
+    view: 'front',
+    hex: '#1C2841',
+    design: { weave: 'twill', pattern: 'solid', threadMm: 0.22, heather: 0.08, sheen: 0.25 },
+  },
+  {
+    name: 'double-breasted-front-charcoal-pinstripe',
+    cut: 'double-breasted',
+    view: 'front',
+    hex: '#333538',
+    design: { weave: 'twill', pattern: 'pinstripe', threadMm: 0.22, repeatMm: 10, heather: 0.05, sheen: 0.2 },
+  },
+  {
+    name: 'three-piece-front-grey-glencheck',
+    cut: 'three-piece',
+    view: 'front',
+    hex: '#6E6F70',
+    design: { weave: 'twill', pattern: 'glencheck', threadMm: 0.25, repeatMm: 60, heather: 0.1, sheen: 0.1 },
+  },
+  {
+    name: 'single-breasted-three-quarter-flannel',
+    cut: 'single-breasted',
+    view: 'three-quarter',
+    hex: '#9A9C9E',
+    design: { weave: 'flannel', pattern: 'solid', threadMm: 0.35, heather: 0.45, nap: 0.7, sheen: 0 },
+  },
+  {
+    name: 'double-breasted-three-quarter-cream-mohair',
+    cut: 'double-breasted',
+    view: 'three-quarter',
+    hex: '#E8E1CF',
+    design: { weave: 'plain', pattern: 'solid', threadMm: 0.25, heather: 0.04, sheen: 0.8 },
+  },
 ];
 
 describe('golden renders', () => {

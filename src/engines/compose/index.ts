@@ -103,7 +103,12 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
   async function template(cut: string, view: string, styleOptions?: StyleOptions): Promise<CutView> {
     const custom = extra.get(`${cut}/${view}`);
     if (custom) return custom;
-    return loadCutView(cut, view, { cacheDir: options.templateCacheDir, options: styleOptions, keep: options.templateViews?.memory, keepOnDisk: options.templateViews?.disk });
+    return loadCutView(cut, view, {
+      cacheDir: options.templateCacheDir,
+      options: styleOptions,
+      keep: options.templateViews?.memory,
+      keepOnDisk: options.templateViews?.disk,
+    });
   }
 
   // HD levels are made from the full level on first use (~60 MB each): only the latest few are kept.
@@ -132,7 +137,13 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
     return f;
   }
 
-  function renderLevel(cv: Pick<CutView, 'cut' | 'view' | 'version'> & { quick?: boolean }, size: OutputSize, level: ViewLevel, tex: LinearTexture, design: FabricDesign): RawImage {
+  function renderLevel(
+    cv: Pick<CutView, 'cut' | 'view' | 'version'> & { quick?: boolean },
+    size: OutputSize,
+    level: ViewLevel,
+    tex: LinearTexture,
+    design: FabricDesign,
+  ): RawImage {
     const rgb = level.base.slice();
     renderCloth(level, tex, finish(cv, size, design, level), rgb);
     renderOverlay(level, rgb);
@@ -236,7 +247,9 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
       onProgress?.(0);
       const sizes: OutputSize[] = (['hd', 'full', 'preview', 'thumb'] as const).filter((s) => (request.sizes ? request.sizes.includes(s) : s !== 'hd'));
       const quick = await quickLevels(request, sizes);
-      const cv = quick ? { cut: request.cut, view: request.view, version: quick.version, quick: true } : (request.template ?? (await template(request.cut, request.view, request.options)));
+      const cv = quick
+        ? { cut: request.cut, view: request.view, version: quick.version, quick: true }
+        : (request.template ?? (await template(request.cut, request.view, request.options)));
       const levels = quick ? quick.levels : await Promise.all(sizes.map((s) => levelOf(cv as CutView, s)));
       if (quick) timings.quickTemplate = 1;
       lap('template');
@@ -260,9 +273,7 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
         if (!encodeStart) encodeStart = performance.now();
         // Encodes run on libuv threads while the next size renders on this one.
         for (const format of formats) {
-          jobs.push(
-            encode(raw, size, format, quality).then((data) => ({ size, format, width: raw.width, height: raw.height, data })),
-          );
+          jobs.push(encode(raw, size, format, quality).then((data) => ({ size, format, width: raw.width, height: raw.height, data })));
         }
         onProgress?.(0.15 + (0.75 * (i + 1)) / sizes.length);
         checkAbort(signal);

@@ -17,12 +17,20 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 const charcoal: FabricSpec = { hex: '#333538', design: { weave: 'twill', pattern: 'pinstripe', threadMm: 0.22, repeatMm: 10, heather: 0.05, sheen: 0.2 } };
 // A combination nothing else in the suite draws, in an empty cache directory: it is not built anywhere.
 const watermark = { text: '', opacity: 0, position: 'bottom-right' as const };
-const options = resolveOptions('double-breasted', { lapel: 'peak', lapelWidth: 'wide', pockets: 'patch', vents: 'single', trouserHem: 'turnups', tie: 'none', shoes: 'brown' });
+const options = resolveOptions('double-breasted', {
+  lapel: 'peak',
+  lapelWidth: 'wide',
+  pockets: 'patch',
+  vents: 'single',
+  trouserHem: 'turnups',
+  tie: 'none',
+  shoes: 'brown',
+});
 
 describe('first preview of a style not built yet', () => {
   const engine = createComposeEngine({ templateCacheDir: dir });
 
-  it('is drawn from half-size levels, matches the full build\'s preview, and the full build waits for a full-size render', async () => {
+  it("is drawn from half-size levels, matches the full build's preview, and the full build waits for a full-size render", async () => {
     const first = await engine.render({ cut: 'double-breasted', view: 'front', fabric: charcoal, watermark, sizes: ['preview'], options });
     expect(first.timings.quickTemplate).toBe(1);
     const quick = await decode(first.images[0]!.data);

@@ -24,7 +24,9 @@ function reference(level: ViewLevel, tex: LinearTexture, f: Finish, out: Uint8Ar
     for (let c = 0; c < 3; c++) {
       const i = (y0 * W + x0) * 3 + c;
       const d = tex.data;
-      const lin = (d[i] * (1 - fx) * (1 - fy) + d[i + 3] * fx * (1 - fy) + d[i + W * 3] * (1 - fx) * fy + d[i + W * 3 + 3] * fx * fy) * f.mul[level.shadeQ[k]] + f.add[level.shadeQ[k]];
+      const lin =
+        (d[i] * (1 - fx) * (1 - fy) + d[i + 3] * fx * (1 - fy) + d[i + W * 3] * (1 - fx) * fy + d[i + W * 3 + 3] * fx * fy) * f.mul[level.shadeQ[k]] +
+        f.add[level.shadeQ[k]];
       const code = LINEAR_TO_SRGB8_LUT[Math.min(LIN_LUT_SIZE, Math.round(lin * LIN_LUT_SIZE))];
       const t = level.cov[k] / 255;
       out[o + c] = t === 1 ? code : Math.round(out[o + c] + (code - out[o + c]) * t);
@@ -35,7 +37,10 @@ function reference(level: ViewLevel, tex: LinearTexture, f: Finish, out: Uint8Ar
 describe('the render loop', () => {
   it.each([
     ['navy pinstripe', { hex: '#1A2236', design: { weave: 'twill', pattern: 'pinstripe', threadMm: 0.22, repeatMm: 10, heather: 0.05, sheen: 0.2 } }],
-    ['cream mohair (bright, lustrous: highlights past white)', { hex: '#F4EFE2', design: { weave: 'plain', pattern: 'solid', threadMm: 0.25, heather: 0.04, sheen: 1 } }],
+    [
+      'cream mohair (bright, lustrous: highlights past white)',
+      { hex: '#F4EFE2', design: { weave: 'plain', pattern: 'solid', threadMm: 0.25, heather: 0.04, sheen: 1 } },
+    ],
   ] as const)('draws exactly the plain formula: %s', async (_name, fabric) => {
     const cv = await engine.template('single-breasted', 'front');
     for (const level of [cv.levels.full, cv.levels.preview]) {

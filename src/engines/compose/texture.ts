@@ -27,7 +27,6 @@ export interface LinearTexture {
   bytes: number;
 }
 
-
 export function linearise(width: number, height: number, rgb: Uint8Array, sx = 1, sy = 1): LinearTexture {
   const W = width + 1;
   const data = new Float32Array(W * (height + 1) * 3);

@@ -100,7 +100,12 @@ export interface AcceptanceRow {
 
 export interface SuitRenderer {
   renderRaw(req: { cut: string; view: string; fabric: FabricSpec }, size?: 'full'): Promise<{ width: number; height: number; rgb: Uint8Array }>;
-  shadingMaps(cut: string, view: string, design: FabricDesign, size?: 'full'): Promise<{ coverage: Uint8Array; overlay: Uint8Array; mul: Float32Array; add: Float32Array }>;
+  shadingMaps(
+    cut: string,
+    view: string,
+    design: FabricDesign,
+    size?: 'full',
+  ): Promise<{ coverage: Uint8Array; overlay: Uint8Array; mul: Float32Array; add: Float32Array }>;
 }
 
 /**
@@ -110,7 +115,9 @@ export interface SuitRenderer {
 export async function suitContrast(engine: SuitRenderer, fabric: FabricSpec): Promise<{ contrast: number; rgb: Uint8Array; width: number; height: number }> {
   const raw = await engine.renderRaw({ cut: 'single-breasted', view: 'front', fabric }, 'full');
   const maps = await engine.shadingMaps('single-breasted', 'front', fabric.design, 'full');
-  let s = 0, s2 = 0, n = 0;
+  let s = 0,
+    s2 = 0,
+    n = 0;
   for (let i = 0; i < maps.coverage.length; i++) {
     if (maps.coverage[i] !== 255 || maps.overlay[i] || maps.mul[i] < 0.05) continue;
     const L = SRGB8_TO_LINEAR;
@@ -129,8 +136,13 @@ export async function suitContrast(engine: SuitRenderer, fabric: FabricSpec): Pr
  * 0.1 mm per photo px in the middle whatever its size: a 12 MP phone at 30-odd cm sees its cloth so, and
  * a 3 MP photo is the same shot cropped (or from half as far). `suit: false` skips the two suit renders.
  */
-export async function runAcceptanceCase(c: AcceptanceCase, engine: SuitRenderer, opts: { width?: number; height?: number; seed?: number; dump?: string; suit?: boolean } = {}): Promise<AcceptanceRow> {
-  const width = opts.width ?? 2000, height = opts.height ?? 1500;
+export async function runAcceptanceCase(
+  c: AcceptanceCase,
+  engine: SuitRenderer,
+  opts: { width?: number; height?: number; seed?: number; dump?: string; suit?: boolean } = {},
+): Promise<AcceptanceRow> {
+  const width = opts.width ?? 2000,
+    height = opts.height ?? 1500;
   const texture = generateFabricTexture(c.spec, 2 / MM_PER_PX);
   const photo = await photographCloth(texture, {
     ...c.shot,
@@ -153,7 +165,9 @@ export async function runAcceptanceCase(c: AcceptanceCase, engine: SuitRenderer,
     const [x, y] = apply(a.toPhoto, X, Y);
     return photo.clothAt(x, y);
   };
-  const c0 = cloth(R.width / 2, R.height / 2), cxp = cloth(R.width / 2 + 10, R.height / 2), cyp = cloth(R.width / 2, R.height / 2 + 10);
+  const c0 = cloth(R.width / 2, R.height / 2),
+    cxp = cloth(R.width / 2 + 10, R.height / 2),
+    cyp = cloth(R.width / 2, R.height / 2 + 10);
   const truthMmPerPx = (Math.hypot(cxp[0] - c0[0], cxp[1] - c0[1]) + Math.hypot(cyp[0] - c0[0], cyp[1] - c0[1])) / 20;
   // Straightness: over the part the tile is made from (the central 80 % square), how far the
   // rectified rows and columns turn from the cloth's weft and warp.
@@ -161,8 +175,11 @@ export async function runAcceptanceCase(c: AcceptanceCase, engine: SuitRenderer,
   const side = Math.min(R.width, R.height) * 0.8;
   for (const fy of [0, 0.5, 1])
     for (const fx of [0, 0.5, 1]) {
-      const X = (R.width - side) / 2 + fx * side, Y = (R.height - side) / 2 + fy * side;
-      const p = cloth(X, Y), px = cloth(X + 5, Y), py = cloth(X, Y + 5);
+      const X = (R.width - side) / 2 + fx * side,
+        Y = (R.height - side) / 2 + fy * side;
+      const p = cloth(X, Y),
+        px = cloth(X + 5, Y),
+        py = cloth(X, Y + 5);
       const ax = (Math.atan2(px[1] - p[1], px[0] - p[0]) * 180) / Math.PI;
       const ay = (Math.atan2(-(py[0] - p[0]), py[1] - p[1]) * 180) / Math.PI;
       straightnessDeg = Math.max(straightnessDeg, Math.abs(ax), Math.abs(ay));
@@ -173,7 +190,10 @@ export async function runAcceptanceCase(c: AcceptanceCase, engine: SuitRenderer,
   const procedural = generateFabricTexture(c.spec, 4);
   const deltaE = deltaE2000(tile.lab as Lab, procedural.meanLab);
 
-  const suits = opts.suit === false ? null : { fromPhoto: await suitContrast(engine, { ...c.spec, swatch: tile.tile }), fromDefinition: await suitContrast(engine, c.spec) };
+  const suits =
+    opts.suit === false
+      ? null
+      : { fromPhoto: await suitContrast(engine, { ...c.spec, swatch: tile.tile }), fromDefinition: await suitContrast(engine, c.spec) };
   const contrastRatio = suits && suits.fromPhoto.contrast / suits.fromDefinition.contrast;
 
   const errs: number[] = [];
@@ -181,10 +201,20 @@ export async function runAcceptanceCase(c: AcceptanceCase, engine: SuitRenderer,
   if (opts.dump) {
     const slug = c.name.replace(/[^a-z]+/gi, '-');
     await sharp(photo.jpeg).resize(1000).png().toFile(`${opts.dump}/${slug}-photo.png`);
-    await sharp(R.rgb, { raw: { width: R.width, height: R.height, channels: 3 } }).resize(900).png().toFile(`${opts.dump}/${slug}-rectified.png`);
+    await sharp(R.rgb, { raw: { width: R.width, height: R.height, channels: 3 } })
+      .resize(900)
+      .png()
+      .toFile(`${opts.dump}/${slug}-rectified.png`);
     await sharp(tile.png).toFile(`${opts.dump}/${slug}-tile.png`);
-    for (const [k, r] of suits ? ([['suit-photo', suits.fromPhoto], ['suit-definition', suits.fromDefinition]] as const) : []) {
-      await sharp(r.rgb, { raw: { width: r.width, height: r.height, channels: 3 } }).png().toFile(`${opts.dump}/${slug}-${k}.png`);
+    for (const [k, r] of suits
+      ? ([
+          ['suit-photo', suits.fromPhoto],
+          ['suit-definition', suits.fromDefinition],
+        ] as const)
+      : []) {
+      await sharp(r.rgb, { raw: { width: r.width, height: r.height, channels: 3 } })
+        .png()
+        .toFile(`${opts.dump}/${slug}-${k}.png`);
     }
   }
   const { rectified: _r, toPhoto: _t, ...analysis } = a;

@@ -93,15 +93,19 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
   const k = Math.max(1, Math.ceil(Math.max(width, height) / 500));
   const small = reduce(rgb, width, height, k);
   const seg = segmentCloth(small.rgb, small.width, small.height);
-  const sw = small.width, sh = small.height, sm = seg.mask;
+  const sw = small.width,
+    sh = small.height,
+    sm = seg.mask;
   const setAt = (qx: number, qy: number) => qx >= 0 && qy >= 0 && qx < sw && qy < sh && sm[qy * sw + qx] === 1;
   const inMask = (x: number, y: number, margin = 0) => {
-    const sx = Math.floor(x / k), sy = Math.floor(y / k);
+    const sx = Math.floor(x / k),
+      sy = Math.floor(y / k);
     return setAt(sx, sy) && (!margin || (setAt(sx - margin, sy) && setAt(sx + margin, sy) && setAt(sx, sy - margin) && setAt(sx, sy + margin)));
   };
   const { x0: mx0, y0: my0, x1: mx1, y1: my1, sx: mcx, sy: mcy, n: mn } = maskBounds(seg.mask, sw, sh);
   if (!mn) throw new Error('no cloth found in the photo');
-  const cx = ((mcx / mn + 0.5) * k), cy = ((mcy / mn + 0.5) * k);
+  const cx = (mcx / mn + 0.5) * k,
+    cy = (mcy / mn + 0.5) * k;
 
   done('segment');
 
@@ -111,14 +115,25 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
   const spectra: Array<{ x: number; y: number; spectrum: Float64Array }> = [];
   const G = 4;
   const half = PATCH / 2;
-  const bx0 = mx0 * k, bx1 = (mx1 + 1) * k, by0 = my0 * k, by1 = (my1 + 1) * k;
+  const bx0 = mx0 * k,
+    bx1 = (mx1 + 1) * k,
+    by0 = my0 * k,
+    by1 = (my1 + 1) * k;
   let tried = 0;
   for (let gy = 0; gy < G; gy++)
     for (let gx = 0; gx < G; gx++) {
-      const px = Math.round(bx0 + ((gx + 0.5) / G) * (bx1 - bx0)), py = Math.round(by0 + ((gy + 0.5) / G) * (by1 - by0));
+      const px = Math.round(bx0 + ((gx + 0.5) / G) * (bx1 - bx0)),
+        py = Math.round(by0 + ((gy + 0.5) / G) * (by1 - by0));
       if (px - half < 0 || py - half < 0 || px + half > width || py + half > height) continue;
       const m = Math.max(1, Math.round(half / k));
-      if (!inMask(px, py, m) || !inMask(px - half, py - half) || !inMask(px + half - 1, py + half - 1) || !inMask(px - half, py + half - 1) || !inMask(px + half - 1, py - half)) continue;
+      if (
+        !inMask(px, py, m) ||
+        !inMask(px - half, py - half) ||
+        !inMask(px + half - 1, py + half - 1) ||
+        !inMask(px - half, py + half - 1) ||
+        !inMask(px + half - 1, py - half)
+      )
+        continue;
       tried++;
       const spectrum = patchSpectrum(rgb, width, px - half, py - half);
       spectra.push({ x: px, y: py, spectrum });
@@ -142,7 +157,8 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
     const scales = strong.map(scaleOf).sort((x, y) => x - y);
     const medScale = scales[scales.length >> 1];
     good = samples.filter((q) => Math.abs(Math.log(scaleOf(q) / medScale)) < 0.15);
-    const spread = (qs: LatticeSample[]) => Math.hypot(Math.max(...qs.map((q) => q.x)) - Math.min(...qs.map((q) => q.x)), Math.max(...qs.map((q) => q.y)) - Math.min(...qs.map((q) => q.y)));
+    const spread = (qs: LatticeSample[]) =>
+      Math.hypot(Math.max(...qs.map((q) => q.x)) - Math.min(...qs.map((q) => q.x)), Math.max(...qs.map((q) => q.y)) - Math.min(...qs.map((q) => q.y)));
     const perspectiveFor = (qs: LatticeSample[]) => qs.length >= 4 && spread(qs) > Math.max(width, height) * 0.2;
     H = fitPlane(good, cx, cy, false);
     // The first plane is flat (affine), often from a few patches in one column: a tilt of 20° makes
@@ -177,14 +193,16 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
     const theta = dominantAxisAngle(small.rgb, small.width, small.height, seg.mask);
     const f = FOCAL_RATIO * Math.max(width, height);
     unitMm = (opts.fallbackDistanceMm ?? 320) / f; // one cloth unit = one photo px at the centre
-    const c = Math.cos(theta), s = Math.sin(theta);
+    const c = Math.cos(theta),
+      s = Math.sin(theta);
     H = [c, s, -(c * cx + s * cy), -s, c, -(-s * cx + c * cy), 0, 0, 1];
   }
   const Hinv = invert(H);
 
   // Photo px per cloth unit at the centre.
   const [u0c, v0c] = apply(H, cx, cy);
-  const [u1, v1] = apply(H, cx + 1, cy), [u2, v2] = apply(H, cx, cy + 1);
+  const [u1, v1] = apply(H, cx + 1, cy),
+    [u2, v2] = apply(H, cx, cy + 1);
   const unitsPerPx = Math.sqrt(Math.abs((u1 - u0c) * (v2 - v0c) - (v1 - v0c) * (u2 - u0c)));
   const pxPerUnit = 1 / unitsPerPx;
   const photoMmPerPx = unitMm * unitsPerPx;
@@ -192,35 +210,54 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
   done('plane');
 
   // 4. Largest rectangle of cloth in cloth coordinates.
-  const corners = [[bx0, by0], [bx1, by0], [bx1, by1], [bx0, by1]].map(([x, y]) => apply(H, x, y));
-  const uMin = Math.min(...corners.map((c) => c[0])), uMax = Math.max(...corners.map((c) => c[0]));
-  const vMin = Math.min(...corners.map((c) => c[1])), vMax = Math.max(...corners.map((c) => c[1]));
+  const corners = [
+    [bx0, by0],
+    [bx1, by0],
+    [bx1, by1],
+    [bx0, by1],
+  ].map(([x, y]) => apply(H, x, y));
+  const uMin = Math.min(...corners.map((c) => c[0])),
+    uMax = Math.max(...corners.map((c) => c[0]));
+  const vMin = Math.min(...corners.map((c) => c[1])),
+    vMax = Math.max(...corners.map((c) => c[1]));
   const GR = 120;
   const occ = new Uint8Array(GR * GR);
   const margin = Math.max(1, seg.blur);
   for (let j = 0; j < GR; j++)
     for (let i = 0; i < GR; i++) {
-      const u = uMin + ((i + 0.5) / GR) * (uMax - uMin), v = vMin + ((j + 0.5) / GR) * (vMax - vMin);
+      const u = uMin + ((i + 0.5) / GR) * (uMax - uMin),
+        v = vMin + ((j + 0.5) / GR) * (vMax - vMin);
       const [x, y] = apply(Hinv, u, v);
       occ[j * GR + i] = x >= 0 && y >= 0 && x < width && y < height && inMask(x, y, margin) ? 1 : 0;
     }
-  const cellU = (uMax - uMin) / GR, cellV = (vMax - vMin) / GR;
+  const cellU = (uMax - uMin) / GR,
+    cellV = (vMax - vMin) / GR;
   const rect = largestRectangle(occ, GR, GR, cellU, cellV, 2);
   if (!rect) throw new Error('no cloth found in the photo');
-  const ru0 = uMin + rect.x * cellU, rv0 = vMin + rect.y * cellV;
-  const ru1 = ru0 + rect.w * cellU, rv1 = rv0 + rect.h * cellV;
+  const ru0 = uMin + rect.x * cellU,
+    rv0 = vMin + rect.y * cellV;
+  const ru1 = ru0 + rect.w * cellU,
+    rv1 = rv0 + rect.h * cellV;
 
   // 5. Resample: output px per cloth unit close to the photo's own at the centre, capped.
   let outPerUnit = pxPerUnit;
   const longUnits = Math.max(ru1 - ru0, rv1 - rv0);
   if (longUnits * outPerUnit > maxSide) outPerUnit = maxSide / longUnits;
-  const W = Math.max(8, Math.round((ru1 - ru0) * outPerUnit)), Hh = Math.max(8, Math.round((rv1 - rv0) * outPerUnit));
+  const W = Math.max(8, Math.round((ru1 - ru0) * outPerUnit)),
+    Hh = Math.max(8, Math.round((rv1 - rv0) * outPerUnit));
   // Output px → photo px.
   const S: Mat3 = [1 / outPerUnit, 0, ru0, 0, 1 / outPerUnit, rv0, 0, 0, 1];
   let toPhoto = mul(Hinv, S);
-  const quad = [[0, 0], [W, 0], [W, Hh], [0, Hh]].map(([x, y]) => apply(toPhoto, x, y));
-  const bl = Math.max(0, Math.floor(Math.min(...quad.map((q) => q[0])))), bt = Math.max(0, Math.floor(Math.min(...quad.map((q) => q[1]))));
-  const br = Math.min(width, Math.ceil(Math.max(...quad.map((q) => q[0])))), bb = Math.min(height, Math.ceil(Math.max(...quad.map((q) => q[1]))));
+  const quad = [
+    [0, 0],
+    [W, 0],
+    [W, Hh],
+    [0, Hh],
+  ].map(([x, y]) => apply(toPhoto, x, y));
+  const bl = Math.max(0, Math.floor(Math.min(...quad.map((q) => q[0])))),
+    bt = Math.max(0, Math.floor(Math.min(...quad.map((q) => q[1]))));
+  const br = Math.min(width, Math.ceil(Math.max(...quad.map((q) => q[0])))),
+    bb = Math.min(height, Math.ceil(Math.max(...quad.map((q) => q[1]))));
   const box = { left: bl, top: bt, width: br - bl, height: bb - bt };
   const shrink = pxPerUnit / outPerUnit;
   // Anti-aliasing: once an output px spans well over a photo px (a 12 MP photo capped at maxSide
@@ -244,7 +281,8 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
 
   // Repeat of the pattern, from the rectified cloth (its profiles, summed in linear light).
   const profiles = axisProfilesSrgb8(out, W, Hh);
-  let rx = periodOf(profiles.x), ry = periodOf(profiles.y);
+  let rx = periodOf(profiles.x),
+    ry = periodOf(profiles.y);
   // A check is woven square more often than not: when one axis shows a repeat the other could only
   // show a fraction of (the cloth is too short that way to hold it twice), test that repeat there.
   if (rx > 1.5 * ry && ry > 0 && rx > Hh / 2) ry = repeatNearOf(profiles.y, rx) || ry;
@@ -280,7 +318,13 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
 
 /** Bounding box, coordinate sums and count of the set px of a mask (loops out of the long function, so they are compiled on their own). */
 function maskBounds(mask: Uint8Array, w: number, h: number) {
-  let x0 = w, y0 = h, x1 = -1, y1 = -1, sx = 0, sy = 0, n = 0;
+  let x0 = w,
+    y0 = h,
+    x1 = -1,
+    y1 = -1,
+    sx = 0,
+    sy = 0,
+    n = 0;
   for (let y = 0; y < h; y++)
     for (let x = 0, p = y * w; x < w; x++, p++)
       if (mask[p]) {
@@ -288,7 +332,9 @@ function maskBounds(mask: Uint8Array, w: number, h: number) {
         if (x > x1) x1 = x;
         if (y < y0) y0 = y;
         if (y > y1) y1 = y;
-        sx += x; sy += y; n++;
+        sx += x;
+        sy += y;
+        n++;
       }
   return { x0, y0, x1, y1, sx, sy, n };
 }
@@ -302,14 +348,16 @@ function mul(A: Mat3, B: Mat3): Mat3 {
 /** The thread lattice a plane predicts at (x, y): the rows of its Jacobian. */
 function latticeAt(H: Mat3, x: number, y: number): ThreadLattice {
   const [u, v] = apply(H, x, y);
-  const [ux, vx] = apply(H, x + 1, y), [uy, vy] = apply(H, x, y + 1);
+  const [ux, vx] = apply(H, x + 1, y),
+    [uy, vy] = apply(H, x, y + 1);
   return { a: [ux - u, uy - u], b: [vx - v, vy - v], strength: 1 };
 }
 
 /** Relative mismatch between a patch's lattice and the plane's Jacobian there. */
 function latticeError(H: Mat3, q: LatticeSample): number {
   const [u, v] = apply(H, q.x, q.y);
-  const [ux, vx] = apply(H, q.x + 1, q.y), [uy, vy] = apply(H, q.x, q.y + 1);
+  const [ux, vx] = apply(H, q.x + 1, q.y),
+    [uy, vy] = apply(H, q.x, q.y + 1);
   const J = [ux - u, uy - u, vx - v, vy - v];
   const o = [q.lattice.a[0], q.lattice.a[1], q.lattice.b[0], q.lattice.b[1]];
   return Math.hypot(J[0] - o[0], J[1] - o[1], J[2] - o[2], J[3] - o[3]) / Math.hypot(...o);
@@ -321,13 +369,16 @@ function latticeError(H: Mat3, q: LatticeSample): number {
  */
 function reduce(rgb: Uint8Array, w: number, h: number, k: number): { rgb: Uint8Array; width: number; height: number } {
   if (k === 1) return { rgb: rgb.subarray(0, w * h * 3), width: w, height: h };
-  const W = Math.floor(w / k), H = Math.floor(h / k);
+  const W = Math.floor(w / k),
+    H = Math.floor(h / k);
   const out = new Uint8Array(W * H * 3);
   const off = Math.max(0, (k >> 1) - 1);
   for (let Y = 0; Y < H; Y++) {
-    const r0 = (Y * k + off) * w * 3, r1 = r0 + w * 3;
+    const r0 = (Y * k + off) * w * 3,
+      r1 = r0 + w * 3;
     for (let X = 0; X < W; X++) {
-      const c = (X * k + off) * 3, o = (Y * W + X) * 3;
+      const c = (X * k + off) * 3,
+        o = (Y * W + X) * 3;
       out[o] = (rgb[r0 + c] + rgb[r0 + c + 3] + rgb[r1 + c] + rgb[r1 + c + 3] + 2) >> 2;
       out[o + 1] = (rgb[r0 + c + 1] + rgb[r0 + c + 4] + rgb[r1 + c + 1] + rgb[r1 + c + 4] + 2) >> 2;
       out[o + 2] = (rgb[r0 + c + 2] + rgb[r0 + c + 5] + rgb[r1 + c + 2] + rgb[r1 + c + 5] + 2) >> 2;
@@ -342,7 +393,8 @@ function reduce(rgb: Uint8Array, w: number, h: number, k: number): { rgb: Uint8A
  */
 function largestRectangle(occ: Uint8Array, w: number, h: number, cellU: number, cellV: number, maxAspect: number) {
   const heights = new Int32Array(w);
-  let best: { x: number; y: number; w: number; h: number } | null = null, bestArea = 0;
+  let best: { x: number; y: number; w: number; h: number } | null = null,
+    bestArea = 0;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) heights[x] = occ[y * w + x] ? heights[x] + 1 : 0;
     for (let x = 0; x < w; x++) {
@@ -386,7 +438,8 @@ interface Source {
 function prefilter(rgb: Uint8Array, w: number, h: number, box: ClothBox, m: number): Source {
   if (m <= 1) return { lin: null, rgb, width: w, height: h, ox: 0, oy: 0, m: 1 };
   const lut = SRGB8_TO_LINEAR;
-  const bw = Math.max(1, Math.floor(box.width / m)), bh = Math.max(1, Math.floor(box.height / m));
+  const bw = Math.max(1, Math.floor(box.width / m)),
+    bh = Math.max(1, Math.floor(box.height / m));
   const lin = new Float32Array(bw * bh * 3);
   if (m === 2) {
     halve(rgb, w, h, box, bw, bh, lin);
@@ -398,7 +451,9 @@ function prefilter(rgb: Uint8Array, w: number, h: number, box: ClothBox, m: numb
       const y = Math.min(h - 1, box.top + Y * m + dy);
       let s = (y * w + box.left) * 3;
       for (let X = 0; X < bw; X++) {
-        let r = 0, g = 0, b = 0;
+        let r = 0,
+          g = 0,
+          b = 0;
         for (let dx = 0; dx < m; dx++, s += 3) {
           r += lut[rgb[s]];
           g += lut[rgb[s + 1]];
@@ -417,8 +472,11 @@ function prefilter(rgb: Uint8Array, w: number, h: number, box: ClothBox, m: numb
 function halve(rgb: Uint8Array, w: number, h: number, box: ClothBox, bw: number, bh: number, lin: Float32Array): void {
   const lut = SRGB8_TO_LINEAR;
   for (let Y = 0; Y < bh; Y++) {
-    const y0 = Math.min(h - 1, box.top + 2 * Y), y1 = Math.min(h - 1, y0 + 1);
-    let a = (y0 * w + box.left) * 3, b = (y1 * w + box.left) * 3, o = Y * bw * 3;
+    const y0 = Math.min(h - 1, box.top + 2 * Y),
+      y1 = Math.min(h - 1, y0 + 1);
+    let a = (y0 * w + box.left) * 3,
+      b = (y1 * w + box.left) * 3,
+      o = Y * bw * 3;
     for (let X = 0; X < bw; X++, a += 6, b += 6, o += 3) {
       lin[o] = 0.25 * (lut[rgb[a]] + lut[rgb[a + 3]] + lut[rgb[b]] + lut[rgb[b + 3]]);
       lin[o + 1] = 0.25 * (lut[rgb[a + 1]] + lut[rgb[a + 4]] + lut[rgb[b + 1]] + lut[rgb[b + 4]]);
@@ -434,35 +492,61 @@ function halve(rgb: Uint8Array, w: number, h: number, box: ClothBox, bw: number,
  */
 function sampleSpan(src: Source, T: Mat3, Y: number, X0: number, X1: number, step: number, out: Uint8Array, o: number): void {
   const yc = Y + 0.5;
-  const nx0 = T[1] * yc + T[2], ny0 = T[4] * yc + T[5], dn0 = T[7] * yc + T[8];
-  const t0 = T[0], t3 = T[3], t6 = T[6];
-  const xMax = src.width - 1.001, yMax = src.height - 1.001, row = src.width * 3;
+  const nx0 = T[1] * yc + T[2],
+    ny0 = T[4] * yc + T[5],
+    dn0 = T[7] * yc + T[8];
+  const t0 = T[0],
+    t3 = T[3],
+    t6 = T[6];
+  const xMax = src.width - 1.001,
+    yMax = src.height - 1.001,
+    row = src.width * 3;
   if (src.lin) {
-    const lin = src.lin, ox = src.ox, oy = src.oy, im = 1 / src.m;
+    const lin = src.lin,
+      ox = src.ox,
+      oy = src.oy,
+      im = 1 / src.m;
     for (let X = X0; X < X1; X += step, o += 3) {
       const xc = X + 0.5;
       const iw = 1 / (t6 * xc + dn0);
-      let sx = ((t0 * xc + nx0) * iw - ox) * im - 0.5, sy = ((t3 * xc + ny0) * iw - oy) * im - 0.5;
+      let sx = ((t0 * xc + nx0) * iw - ox) * im - 0.5,
+        sy = ((t3 * xc + ny0) * iw - oy) * im - 0.5;
       sx = sx < 0 ? 0 : sx > xMax ? xMax : sx;
       sy = sy < 0 ? 0 : sy > yMax ? yMax : sy;
-      const x0 = sx | 0, y0 = sy | 0, fx = sx - x0, fy = sy - y0;
-      const a = y0 * row + x0 * 3, c = a + row;
-      const wa = (1 - fx) * (1 - fy), wb = fx * (1 - fy), wc = (1 - fx) * fy, wd = fx * fy;
+      const x0 = sx | 0,
+        y0 = sy | 0,
+        fx = sx - x0,
+        fy = sy - y0;
+      const a = y0 * row + x0 * 3,
+        c = a + row;
+      const wa = (1 - fx) * (1 - fy),
+        wb = fx * (1 - fy),
+        wc = (1 - fx) * fy,
+        wd = fx * fy;
       out[o] = linearToSrgb8(lin[a] * wa + lin[a + 3] * wb + lin[c] * wc + lin[c + 3] * wd);
       out[o + 1] = linearToSrgb8(lin[a + 1] * wa + lin[a + 4] * wb + lin[c + 1] * wc + lin[c + 4] * wd);
       out[o + 2] = linearToSrgb8(lin[a + 2] * wa + lin[a + 5] * wb + lin[c + 2] * wc + lin[c + 5] * wd);
     }
   } else {
-    const rgb = src.rgb, lut = SRGB8_TO_LINEAR;
+    const rgb = src.rgb,
+      lut = SRGB8_TO_LINEAR;
     for (let X = X0; X < X1; X += step, o += 3) {
       const xc = X + 0.5;
       const iw = 1 / (t6 * xc + dn0);
-      let sx = (t0 * xc + nx0) * iw - 0.5, sy = (t3 * xc + ny0) * iw - 0.5;
+      let sx = (t0 * xc + nx0) * iw - 0.5,
+        sy = (t3 * xc + ny0) * iw - 0.5;
       sx = sx < 0 ? 0 : sx > xMax ? xMax : sx;
       sy = sy < 0 ? 0 : sy > yMax ? yMax : sy;
-      const x0 = sx | 0, y0 = sy | 0, fx = sx - x0, fy = sy - y0;
-      const a = y0 * row + x0 * 3, c = a + row;
-      const wa = (1 - fx) * (1 - fy), wb = fx * (1 - fy), wc = (1 - fx) * fy, wd = fx * fy;
+      const x0 = sx | 0,
+        y0 = sy | 0,
+        fx = sx - x0,
+        fy = sy - y0;
+      const a = y0 * row + x0 * 3,
+        c = a + row;
+      const wa = (1 - fx) * (1 - fy),
+        wb = fx * (1 - fy),
+        wc = (1 - fx) * fy,
+        wd = fx * fy;
       out[o] = linearToSrgb8(lut[rgb[a]] * wa + lut[rgb[a + 3]] * wb + lut[rgb[c]] * wc + lut[rgb[c + 3]] * wd);
       out[o + 1] = linearToSrgb8(lut[rgb[a + 1]] * wa + lut[rgb[a + 4]] * wb + lut[rgb[c + 1]] * wc + lut[rgb[c + 4]] * wd);
       out[o + 2] = linearToSrgb8(lut[rgb[a + 2]] * wa + lut[rgb[a + 5]] * wb + lut[rgb[c + 2]] * wc + lut[rgb[c + 5]] * wd);
@@ -484,20 +568,28 @@ let warmSink = 0;
 /** Reads one byte in every cache line of the photo rows and columns output px X0..X1 × Y0..Y1 sample. */
 function warmTile(src: Source, T: Mat3, X0: number, X1: number, Y0: number, Y1: number): void {
   if (src.lin) return;
-  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    x1 = -Infinity,
+    y0 = Infinity,
+    y1 = -Infinity;
   // A homography maps the tile's edges to straight lines: its corners bound it.
   for (let c = 0; c < 4; c++) {
-    const X = c & 1 ? X1 : X0, Y = c & 2 ? Y1 : Y0;
+    const X = c & 1 ? X1 : X0,
+      Y = c & 2 ? Y1 : Y0;
     const d = T[6] * X + T[7] * Y + T[8];
-    const x = (T[0] * X + T[1] * Y + T[2]) / d, y = (T[3] * X + T[4] * Y + T[5]) / d;
+    const x = (T[0] * X + T[1] * Y + T[2]) / d,
+      y = (T[3] * X + T[4] * Y + T[5]) / d;
     if (x < x0) x0 = x;
     if (x > x1) x1 = x;
     if (y < y0) y0 = y;
     if (y > y1) y1 = y;
   }
-  const rgb = src.rgb, row = src.width * 3;
-  const ya = Math.max(0, Math.floor(y0) - 1), yb = Math.min(src.height - 1, Math.ceil(y1) + 1);
-  const xa = Math.max(0, Math.floor(x0) - 1) * 3, xb = Math.min(src.width - 1, Math.ceil(x1) + 1) * 3;
+  const rgb = src.rgb,
+    row = src.width * 3;
+  const ya = Math.max(0, Math.floor(y0) - 1),
+    yb = Math.min(src.height - 1, Math.ceil(y1) + 1);
+  const xa = Math.max(0, Math.floor(x0) - 1) * 3,
+    xb = Math.min(src.width - 1, Math.ceil(x1) + 1) * 3;
   if (!(yb >= ya && xb >= xa)) return;
   let acc = 0;
   for (let y = ya; y <= yb; y++) for (let i = y * row + xa, e = y * row + xb; i <= e; i += 64) acc += rgb[i];
@@ -509,7 +601,8 @@ function rectify(src: Source, T: Mat3, W: number, H: number): Uint8Array {
   const out = new Uint8Array(W * H * 3);
   for (let Y0 = 0; Y0 < H; Y0 += TILE_ROWS)
     for (let X0 = 0; X0 < W; X0 += BLOCK) {
-      const X1 = Math.min(W, X0 + BLOCK), Y1 = Math.min(H, Y0 + TILE_ROWS);
+      const X1 = Math.min(W, X0 + BLOCK),
+        Y1 = Math.min(H, Y0 + TILE_ROWS);
       warmTile(src, T, X0, X1, Y0, Y1);
       for (let Y = Y0; Y < Y1; Y++) sampleSpan(src, T, Y, X0, X1, 1, out, (Y * W + X0) * 3);
     }
@@ -526,7 +619,8 @@ function sampleLines(src: Source, T: Mat3, lines: LineSamples): void {
   const buf = new Uint8Array(BLOCK * 3);
   for (let Y0 = 0; Y0 < H; Y0 += TILE_ROWS)
     for (let X0 = 0; X0 < W; X0 += BLOCK) {
-      const X1 = Math.min(W, X0 + BLOCK), Y1 = Math.min(H, Y0 + TILE_ROWS);
+      const X1 = Math.min(W, X0 + BLOCK),
+        Y1 = Math.min(H, Y0 + TILE_ROWS);
       warmTile(src, T, X0, X1, Y0, Y1);
       for (let Y = Y0; Y < Y1; Y++) {
         if (Y % LINE_EVERY === 0) {
@@ -555,7 +649,8 @@ function dominantAxisAngle(rgb: Uint8Array, w: number, h: number, mask: Uint8Arr
     for (let x = 1; x < w - 1; x++) {
       const p = y * w + x;
       if (!mask[p]) continue;
-      const gx = L(p + 1) - L(p - 1), gy = L(p + w) - L(p - w);
+      const gx = L(p + 1) - L(p - 1),
+        gy = L(p + w) - L(p - w);
       const mag = gx * gx + gy * gy;
       if (mag < 25) continue;
       // Angle mod 90°, as 4θ on the circle so 0° and 90° are the same bin.

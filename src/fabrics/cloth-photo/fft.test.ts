@@ -8,7 +8,8 @@ describe('real 2-D power spectrum', () => {
     const img = new Float64Array(n * n);
     // Noise plus a tilted grating, so the spectrum has a peak off the axes and is not symmetric in fx alone.
     for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) img[y * n + x] = rnd() - 0.5 + Math.cos((2 * Math.PI * (3 * x + 5 * y)) / n);
-    const re = Float64Array.from(img), im = new Float64Array(n * n);
+    const re = Float64Array.from(img),
+      im = new Float64Array(n * n);
     fft2(re, im, n);
     const out = new Float64Array(n * n);
     powerSpectrumReal(img, n, out);
@@ -22,8 +23,10 @@ describe('real 2-D power spectrum', () => {
 describe('contiguous FFT (two stages a pass)', () => {
   it.each([2, 4, 8, 32, 256, 512])('matches the radix-2 FFT for n = %i', (n) => {
     const rnd = mulberry32(100 + n);
-    const re = Float64Array.from({ length: n }, () => rnd() - 0.5), im = Float64Array.from({ length: n }, () => rnd() - 0.5);
-    const re2 = Float64Array.from(re), im2 = Float64Array.from(im);
+    const re = Float64Array.from({ length: n }, () => rnd() - 0.5),
+      im = Float64Array.from({ length: n }, () => rnd() - 0.5);
+    const re2 = Float64Array.from(re),
+      im2 = Float64Array.from(im);
     fft1(re, im, 0, 1, n);
     fftContiguous(re2, im2, 0, n);
     let worst = 0;

@@ -12,7 +12,8 @@ function tablesFor(n: number) {
   let t = twiddles.get(n);
   if (t) return t;
   if (n < 2 || (n & (n - 1)) !== 0) throw new Error(`FFT size must be a power of two, got ${n}`);
-  const cos = new Float64Array(n / 2), sin = new Float64Array(n / 2);
+  const cos = new Float64Array(n / 2),
+    sin = new Float64Array(n / 2);
   for (let i = 0; i < n / 2; i++) {
     cos[i] = Math.cos((2 * Math.PI * i) / n);
     sin[i] = -Math.sin((2 * Math.PI * i) / n);
@@ -35,18 +36,27 @@ export function fft1(re: Float64Array, im: Float64Array, offset: number, stride:
   for (let i = 0; i < n; i++) {
     const j = rev[i];
     if (j > i) {
-      const a = offset + i * stride, b = offset + j * stride;
-      let t = re[a]; re[a] = re[b]; re[b] = t;
-      t = im[a]; im[a] = im[b]; im[b] = t;
+      const a = offset + i * stride,
+        b = offset + j * stride;
+      let t = re[a];
+      re[a] = re[b];
+      re[b] = t;
+      t = im[a];
+      im[a] = im[b];
+      im[b] = t;
     }
   }
   for (let size = 2; size <= n; size <<= 1) {
-    const half = size >> 1, step = n / size;
+    const half = size >> 1,
+      step = n / size;
     for (let start = 0; start < n; start += size) {
       for (let k = 0; k < half; k++) {
-        const c = cos[k * step], s = sin[k * step];
-        const a = offset + (start + k) * stride, b = a + half * stride;
-        const xr = re[b] * c - im[b] * s, xi = re[b] * s + im[b] * c;
+        const c = cos[k * step],
+          s = sin[k * step];
+        const a = offset + (start + k) * stride,
+          b = a + half * stride;
+        const xr = re[b] * c - im[b] * s,
+          xi = re[b] * s + im[b] * c;
         re[b] = re[a] - xr;
         im[b] = im[a] - xi;
         re[a] += xr;
@@ -71,32 +81,57 @@ export function fftContiguous(re: Float64Array, im: Float64Array, offset: number
   for (let i = 0; i < n; i++) {
     const j = rev[i];
     if (j > i) {
-      const a = offset + i, b = offset + j;
-      let t = re[a]; re[a] = re[b]; re[b] = t;
-      t = im[a]; im[a] = im[b]; im[b] = t;
+      const a = offset + i,
+        b = offset + j;
+      let t = re[a];
+      re[a] = re[b];
+      re[b] = t;
+      t = im[a];
+      im[a] = im[b];
+      im[b] = t;
     }
   }
   let s = 1; // half-size of the first stage of the pair
   for (; 4 * s <= n; s *= 4) {
-    const step2 = n / (2 * s), step4 = n / (4 * s);
+    const step2 = n / (2 * s),
+      step4 = n / (4 * s);
     for (let start = 0; start < n; start += 4 * s) {
       for (let k = 0; k < s; k++) {
-        const a = offset + start + k, b = a + s, c = b + s, d = c + s;
+        const a = offset + start + k,
+          b = a + s,
+          c = b + s,
+          d = c + s;
         // Stage of size 2s: (a, b) and (c, d), twiddle w_2s^k.
-        const c2 = cos[k * step2], s2 = sin[k * step2];
-        const br = re[b] * c2 - im[b] * s2, bi = re[b] * s2 + im[b] * c2;
-        const dr = re[d] * c2 - im[d] * s2, di = re[d] * s2 + im[d] * c2;
-        const a1r = re[a] + br, a1i = im[a] + bi, b1r = re[a] - br, b1i = im[a] - bi;
-        const c1r = re[c] + dr, c1i = im[c] + di, d1r = re[c] - dr, d1i = im[c] - di;
+        const c2 = cos[k * step2],
+          s2 = sin[k * step2];
+        const br = re[b] * c2 - im[b] * s2,
+          bi = re[b] * s2 + im[b] * c2;
+        const dr = re[d] * c2 - im[d] * s2,
+          di = re[d] * s2 + im[d] * c2;
+        const a1r = re[a] + br,
+          a1i = im[a] + bi,
+          b1r = re[a] - br,
+          b1i = im[a] - bi;
+        const c1r = re[c] + dr,
+          c1i = im[c] + di,
+          d1r = re[c] - dr,
+          d1i = im[c] - di;
         // Stage of size 4s: (a, c) with w_4s^k, (b, d) with w_4s^(k+s) = −i·w_4s^k.
-        const c4 = cos[k * step4], s4 = sin[k * step4];
-        const xr = c1r * c4 - c1i * s4, xi = c1r * s4 + c1i * c4;
-        const yr = d1r * c4 - d1i * s4, yi = d1r * s4 + d1i * c4;
-        re[a] = a1r + xr; im[a] = a1i + xi;
-        re[c] = a1r - xr; im[c] = a1i - xi;
+        const c4 = cos[k * step4],
+          s4 = sin[k * step4];
+        const xr = c1r * c4 - c1i * s4,
+          xi = c1r * s4 + c1i * c4;
+        const yr = d1r * c4 - d1i * s4,
+          yi = d1r * s4 + d1i * c4;
+        re[a] = a1r + xr;
+        im[a] = a1i + xi;
+        re[c] = a1r - xr;
+        im[c] = a1i - xi;
         // −i·(yr + i·yi) = yi − i·yr
-        re[b] = b1r + yi; im[b] = b1i - yr;
-        re[d] = b1r - yi; im[d] = b1i + yr;
+        re[b] = b1r + yi;
+        im[b] = b1i - yr;
+        re[d] = b1r - yi;
+        im[d] = b1i + yr;
       }
     }
   }
@@ -105,11 +140,16 @@ export function fftContiguous(re: Float64Array, im: Float64Array, offset: number
     const step = n / (2 * s);
     for (let start = 0; start < n; start += 2 * s)
       for (let k = 0; k < s; k++) {
-        const a = offset + start + k, b = a + s;
-        const c = cos[k * step], sn = sin[k * step];
-        const xr = re[b] * c - im[b] * sn, xi = re[b] * sn + im[b] * c;
-        re[b] = re[a] - xr; im[b] = im[a] - xi;
-        re[a] += xr; im[a] += xi;
+        const a = offset + start + k,
+          b = a + s;
+        const c = cos[k * step],
+          sn = sin[k * step];
+        const xr = re[b] * c - im[b] * sn,
+          xi = re[b] * sn + im[b] * c;
+        re[b] = re[a] - xr;
+        im[b] = im[a] - xi;
+        re[a] += xr;
+        im[a] += xi;
       }
   }
 }
@@ -123,7 +163,8 @@ const scratch = new Map<number, { rowRe: Float64Array; rowIm: Float64Array; colR
  */
 export function powerSpectrumReal(src: Float64Array, n: number, out: Float64Array, floor = 1e-9): void {
   tablesFor(n);
-  const half = n >> 1, cols = half + 1;
+  const half = n >> 1,
+    cols = half + 1;
   let s = scratch.get(n);
   if (!s) {
     s = { rowRe: new Float64Array(n), rowIm: new Float64Array(n), colRe: new Float64Array(cols * n), colIm: new Float64Array(cols * n) };
@@ -133,7 +174,8 @@ export function powerSpectrumReal(src: Float64Array, n: number, out: Float64Arra
   // Rows two at a time: z = a + i·b, then A(k) = (Z(k) + Z*(n−k))/2, B(k) = (Z(k) − Z*(n−k))/2i.
   // Stored column-major (column k holds every row's bin k), so the column pass is contiguous.
   for (let y = 0; y < n; y += 2) {
-    const r0 = y * n, r1 = r0 + n;
+    const r0 = y * n,
+      r1 = r0 + n;
     for (let x = 0; x < n; x++) {
       rowRe[x] = src[r0 + x];
       rowIm[x] = src[r1 + x];
@@ -141,7 +183,10 @@ export function powerSpectrumReal(src: Float64Array, n: number, out: Float64Arra
     fftContiguous(rowRe, rowIm, 0, n);
     for (let k = 0; k < cols; k++) {
       const nk = (n - k) & (n - 1);
-      const zr = rowRe[k], zi = rowIm[k], wr = rowRe[nk], wi = rowIm[nk];
+      const zr = rowRe[k],
+        zi = rowIm[k],
+        wr = rowRe[nk],
+        wi = rowIm[nk];
       const c = k * n + y;
       colRe[c] = 0.5 * (zr + wr);
       colIm[c] = 0.5 * (zi - wi);
@@ -153,13 +198,15 @@ export function powerSpectrumReal(src: Float64Array, n: number, out: Float64Arra
   for (let k = 0; k < cols; k++) {
     const c = k * n;
     for (let fy = 0; fy < n; fy++) {
-      const re = colRe[c + fy], im = colIm[c + fy];
+      const re = colRe[c + fy],
+        im = colIm[c + fy];
       out[fy * n + k] = floor + re * re + im * im;
     }
   }
   // F(−fx, −fy) = F*(fx, fy): the other half is the mirror.
   for (let fy = 0; fy < n; fy++) {
-    const row = fy * n, mirror = ((n - fy) & (n - 1)) * n;
+    const row = fy * n,
+      mirror = ((n - fy) & (n - 1)) * n;
     for (let fx = cols; fx < n; fx++) out[row + fx] = out[mirror + n - fx];
   }
 }

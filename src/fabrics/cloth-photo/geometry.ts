@@ -16,7 +16,9 @@ export function apply(H: Mat3, x: number, y: number): [number, number] {
 
 export function invert(H: Mat3): Mat3 {
   const [a, b, c, d, e, f, g, h, i] = H;
-  const A = e * i - f * h, B = -(d * i - f * g), C = d * h - e * g;
+  const A = e * i - f * h,
+    B = -(d * i - f * g),
+    C = d * h - e * g;
   const det = a * A + b * B + c * C;
   const inv: Mat3 = [A, -(b * i - c * h), b * f - c * e, B, a * i - c * g, -(a * f - c * d), C, -(a * h - b * g), a * e - b * d];
   return inv.map((v) => v / det) as Mat3;
@@ -37,11 +39,17 @@ export function fitPlane(samples: LatticeSample[], cx: number, cy: number, persp
   const jac = (p: number[], x: number, y: number) => {
     // u = (h11 x + h12 y) / w, v = (h21 x + h22 y) / w, w = 1 + g1 x + g2 y (x, y centred and scaled).
     const w = 1 + p[4] * x + p[5] * y;
-    const u = (p[0] * x + p[1] * y) / w, v = (p[2] * x + p[3] * y) / w;
+    const u = (p[0] * x + p[1] * y) / w,
+      v = (p[2] * x + p[3] * y) / w;
     return [(p[0] - u * p[4]) / w, (p[1] - u * p[5]) / w, (p[2] - v * p[4]) / w, (p[3] - v * p[5]) / w];
   };
   // Observed Jacobians in threads per scaled unit.
-  const obs = samples.map((q) => ({ x: (q.x - cx) * s, y: (q.y - cy) * s, J: [q.lattice.a[0] / s, q.lattice.a[1] / s, q.lattice.b[0] / s, q.lattice.b[1] / s], wt: Math.sqrt(q.lattice.strength) }));
+  const obs = samples.map((q) => ({
+    x: (q.x - cx) * s,
+    y: (q.y - cy) * s,
+    J: [q.lattice.a[0] / s, q.lattice.a[1] / s, q.lattice.b[0] / s, q.lattice.b[1] / s],
+    wt: Math.sqrt(q.lattice.strength),
+  }));
   const mean = [0, 0, 0, 0];
   let wsum = 0;
   for (const o of obs) {
@@ -53,7 +61,9 @@ export function fitPlane(samples: LatticeSample[], cx: number, cy: number, persp
   const scaleJ = Math.hypot(p[0], p[1], p[2], p[3]);
   for (let iter = 0; iter < 12; iter++) {
     // Gauss-Newton with numeric derivatives; residuals relative to the lattice's size.
-    const rows: number[][] = [], res: number[] = [], wts: number[] = [];
+    const rows: number[][] = [],
+      res: number[] = [],
+      wts: number[] = [];
     for (const o of obs) {
       const J0 = jac(p, o.x, o.y);
       const d: number[][] = [];
@@ -89,11 +99,7 @@ export function fitPlane(samples: LatticeSample[], cx: number, cy: number, persp
   }
   // Back to photo px: x' = (X − cx) s.
   const [h11, h12, h21, h22, g1, g2] = p;
-  return [
-    h11 * s, h12 * s, -(h11 * cx + h12 * cy) * s,
-    h21 * s, h22 * s, -(h21 * cx + h22 * cy) * s,
-    g1 * s, g2 * s, 1 - (g1 * cx + g2 * cy) * s,
-  ];
+  return [h11 * s, h12 * s, -(h11 * cx + h12 * cy) * s, h21 * s, h22 * s, -(h21 * cx + h22 * cy) * s, g1 * s, g2 * s, 1 - (g1 * cx + g2 * cy) * s];
 }
 
 export function solve(M: ArrayLike<number>[] | Float64Array[], r: ArrayLike<number>): Float64Array | null {

@@ -48,7 +48,8 @@ export function lineSampleBuffers(w: number, h: number): LineSamples {
 function rowSums(lines: Float32Array, w: number, nRows: number): Float64Array {
   const P = new Float64Array((nRows + 1) * w);
   for (let j = 0; j < nRows; j++) {
-    const a = j * w, b = a + w;
+    const a = j * w,
+      b = a + w;
     for (let x = 0; x < w; x++) P[b + x] = P[a + x] + lines[a + x];
   }
   return P;
@@ -79,19 +80,25 @@ function bandAngle(P: Float64Array, w: number, x0: number, x1: number, len: numb
       const base = baseOf(ja);
       let jb = ja + 1;
       while (jb < nRows && baseOf(jb) === base) jb++;
-      const A = ja * w, B = jb * w;
+      const A = ja * w,
+        B = jb * w;
       for (let x = x0; x < x1; x++) prof[x + base] += P[B + x] - P[A + x];
       // The run covers x0 + base .. x1 + base, once per row: counted as steps, summed below.
       cnt[x0 + base] += jb - ja;
       cnt[x1 + base] -= jb - ja;
       ja = jb;
     }
-    let s = 0, s2 = 0, n = 0, c = 0;
+    let s = 0,
+      s2 = 0,
+      n = 0,
+      c = 0;
     for (let i = 0; i < prof.length; i++) {
       c += cnt[i];
       if (c < need) continue;
       const v = prof[i] / c;
-      s += v; s2 += v * v; n++;
+      s += v;
+      s2 += v * v;
+      n++;
     }
     vars.push(n ? s2 / n - (s / n) ** 2 : 0);
   }
@@ -99,7 +106,9 @@ function bandAngle(P: Float64Array, w: number, x0: number, x1: number, len: numb
   for (let i = 1; i < vars.length; i++) if (vars[i] > vars[best]) best = i;
   const lo = Math.min(...vars);
   if (!(vars[best] > 1.15 * lo) || best === 0 || best === vars.length - 1) return null;
-  const a = vars[best - 1], b = vars[best], c = vars[best + 1];
+  const a = vars[best - 1],
+    b = vars[best],
+    c = vars[best + 1];
   const den = a - 2 * b + c;
   const off = den < 0 ? (0.5 * (a - c)) / den : 0;
   return (best - SPAN + off) * STEP;
@@ -109,26 +118,34 @@ function bandAngle(P: Float64Array, w: number, x0: number, x1: number, len: numb
 export function lineResidual(samples: LineSamples): LineResidual {
   const { rows, cols, w, h } = samples;
   const half = Math.max(w, h) / 2;
-  const rowP = rowSums(rows, w, Math.ceil(h / LINE_EVERY)), colP = rowSums(cols, h, Math.ceil(w / LINE_EVERY));
+  const rowP = rowSums(rows, w, Math.ceil(h / LINE_EVERY)),
+    colP = rowSums(cols, h, Math.ceil(w / LINE_EVERY));
   // Vertical lines: three column bands; the angle is how far x moves per y (a turn of the line).
   // Horizontal lines are read the same way from the columns (the transposed cloth).
-  const v: Array<[number, number]> = [], hz: Array<[number, number]> = [];
+  const v: Array<[number, number]> = [],
+    hz: Array<[number, number]> = [];
   for (let b = 0; b < 3; b++) {
-    const x0 = Math.floor((b * w) / 3), x1 = Math.floor(((b + 1) * w) / 3);
+    const x0 = Math.floor((b * w) / 3),
+      x1 = Math.floor(((b + 1) * w) / 3);
     const a = bandAngle(rowP, w, x0, x1, h);
     if (a !== null) v.push([((x0 + x1) / 2 - w / 2) / half, a]);
-    const y0 = Math.floor((b * h) / 3), y1 = Math.floor(((b + 1) * h) / 3);
+    const y0 = Math.floor((b * h) / 3),
+      y1 = Math.floor(((b + 1) * h) / 3);
     const ah = bandAngle(colP, h, y0, y1, w);
     if (ah !== null) hz.push([((y0 + y1) / 2 - h / 2) / half, ah]);
   }
   const fit = (pts: Array<[number, number]>) => {
     if (pts.length < 3) return null;
-    const n = pts.length, sx = pts.reduce((s, p) => s + p[0], 0), sy = pts.reduce((s, p) => s + p[1], 0);
-    const sxx = pts.reduce((s, p) => s + p[0] * p[0], 0), sxy = pts.reduce((s, p) => s + p[0] * p[1], 0);
+    const n = pts.length,
+      sx = pts.reduce((s, p) => s + p[0], 0),
+      sy = pts.reduce((s, p) => s + p[1], 0);
+    const sxx = pts.reduce((s, p) => s + p[0] * p[0], 0),
+      sxy = pts.reduce((s, p) => s + p[0] * p[1], 0);
     const slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
     return { at0: (sy - slope * sx) / n, slope };
   };
-  const fv = fit(v), fh = fit(hz);
+  const fv = fit(v),
+    fh = fit(hz);
   // A vertical line whose x grows with y is turned by −angle in the convention of straighteningMap.
   return { rv: fv ? -fv.at0 : 0, gv: fv ? -fv.slope : 0, rh: fh ? fh.at0 : 0, gh: fh ? fh.slope : 0, vertical: !!fv, horizontal: !!fh };
 }
@@ -138,10 +155,14 @@ export function lineResidual(samples: LineSamples): LineResidual {
  * rv + gv·x (vertical) and rh + gh·y (horizontal) in coordinates centred on the image.
  */
 export function straighteningMap(r: LineResidual, w: number, h: number): Mat3 {
-  const half = Math.max(w, h) / 2, cx = w / 2, cy = h / 2;
+  const half = Math.max(w, h) / 2,
+    cx = w / 2,
+    cy = h / 2;
   // Only what was seen is corrected; a family not seen borrows the other's turn (a pure rotation).
-  const rv = r.vertical ? r.rv : r.rh, rh = r.horizontal ? r.rh : r.rv;
-  const g2 = r.vertical ? r.gv : 0, g1 = r.horizontal ? -r.gh : 0;
+  const rv = r.vertical ? r.rv : r.rh,
+    rh = r.horizontal ? r.rh : r.rv;
+  const g2 = r.vertical ? r.gv : 0,
+    g1 = r.horizontal ? -r.gh : 0;
   // In centred, half-width units: x = (u − rv v)/(1 + g1 u + g2 v), y = (rh u + v)/(…).
   const D: Mat3 = [1, -rv, 0, rh, 1, 0, g1, g2, 1];
   const N: Mat3 = [1 / half, 0, -cx / half, 0, 1 / half, -cy / half, 0, 0, 1];

@@ -16,7 +16,10 @@ export interface ClothMask {
   blur: number;
 }
 
-const LB = 16, AB = 16, BB = 16, TB = 4;
+const LB = 16,
+  AB = 16,
+  BB = 16,
+  TB = 4;
 
 /** `rgb` is interleaved 8-bit sRGB at the reduced (detection) size. */
 export function segmentCloth(rgb: Uint8Array, w: number, h: number): ClothMask {
@@ -30,7 +33,9 @@ export function segmentCloth(rgb: Uint8Array, w: number, h: number): ClothMask {
   // below were tuned with, kept exactly: (((L·16 + a)·16 + yb/16)·4 + t) truncated.
   for (let y = 0; y < h; y++)
     for (let x = 0, p = y * w; x < w; x++, p++) {
-      const r = rgb[p * 3], g = rgb[p * 3 + 1], b = rgb[p * 3 + 2];
+      const r = rgb[p * 3],
+        g = rgb[p * 3 + 1],
+        b = rgb[p * 3 + 2];
       const L = Math.min(LB - 1, (luma[p] * LB) >> 8);
       const a = (r - g + 256) >> 5;
       const yb = Math.min(60, (((r + g - 2 * b) >> 2) + 128) >> 2);
@@ -41,7 +46,10 @@ export function segmentCloth(rgb: Uint8Array, w: number, h: number): ClothMask {
     }
   // The middle 40 % × 40 % of the frame is taken to be cloth: that is where a person points the phone.
   const hist = new Float64Array(LB * AB * BB * TB);
-  const x0 = Math.floor(w * 0.3), x1 = Math.ceil(w * 0.7), y0 = Math.floor(h * 0.3), y1 = Math.ceil(h * 0.7);
+  const x0 = Math.floor(w * 0.3),
+    x1 = Math.ceil(w * 0.7),
+    y0 = Math.floor(h * 0.3),
+    y1 = Math.ceil(h * 0.7);
   let cnt = 0;
   for (let y = y0; y < y1; y++)
     for (let x = x0; x < x1; x++) {
@@ -68,7 +76,8 @@ export function segmentCloth(rgb: Uint8Array, w: number, h: number): ClothMask {
 }
 
 function boxBlur(src: Float32Array, w: number, h: number, r: number): Float32Array {
-  const tmp = new Float32Array(w * h), out = new Float32Array(w * h);
+  const tmp = new Float32Array(w * h),
+    out = new Float32Array(w * h);
   for (let y = 0; y < h; y++) {
     let acc = 0;
     const row = y * w;
@@ -91,19 +100,26 @@ function boxBlur(src: Float32Array, w: number, h: number, r: number): Float32Arr
 
 /** The k-th smallest value (0-based) of `a`, which is reordered (Hoare's selection). */
 function kthSmallest(a: Float32Array, k: number): number {
-  let lo = 0, hi = a.length - 1;
+  let lo = 0,
+    hi = a.length - 1;
   while (lo < hi) {
     // Median of three as the pivot keeps already-ordered runs from the quadratic case.
     const mid = (lo + hi) >> 1;
-    const x = a[lo], y = a[mid], z = a[hi];
+    const x = a[lo],
+      y = a[mid],
+      z = a[hi];
     const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
-    let i = lo, j = hi;
+    let i = lo,
+      j = hi;
     while (i <= j) {
       while (a[i] < pivot) i++;
       while (a[j] > pivot) j--;
       if (i <= j) {
-        const t = a[i]; a[i] = a[j]; a[j] = t;
-        i++; j--;
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
       }
     }
     if (k <= j) hi = j;
@@ -136,8 +152,10 @@ function componentAt(mask: Uint8Array, w: number, h: number, sx: number, sy: num
   while (top) {
     const p = stack[--top];
     if (out[p]) continue;
-    const y = (p / w) | 0, row = y * w;
-    let l = p, r = p;
+    const y = (p / w) | 0,
+      row = y * w;
+    let l = p,
+      r = p;
     while (l > row && mask[l - 1] && !out[l - 1]) l--;
     while (r < row + w - 1 && mask[r + 1] && !out[r + 1]) r++;
     out.fill(1, l, r + 1);

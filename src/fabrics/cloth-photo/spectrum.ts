@@ -68,11 +68,15 @@ const logAt = (p: Float64Array, fx: number, fy: number) => Math.log(at(p, fx, fy
 function refine(p: Float64Array, fx: number, fy: number): [number, number] {
   const c = logAt(p, fx, fy);
   const dx = (() => {
-    const l = logAt(p, fx - 1, fy), r = logAt(p, fx + 1, fy), den = l - 2 * c + r;
+    const l = logAt(p, fx - 1, fy),
+      r = logAt(p, fx + 1, fy),
+      den = l - 2 * c + r;
     return den < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (l - r)) / den)) : 0;
   })();
   const dy = (() => {
-    const l = logAt(p, fx, fy - 1), r = logAt(p, fx, fy + 1), den = l - 2 * c + r;
+    const l = logAt(p, fx, fy - 1),
+      r = logAt(p, fx, fy + 1),
+      den = l - 2 * c + r;
     return den < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (l - r)) / den)) : 0;
   })();
   return [fx + dx, fy + dy];
@@ -80,8 +84,11 @@ function refine(p: Float64Array, fx: number, fy: number): [number, number] {
 
 /** Strongest bin within `radius` bins of (fx, fy), and its log-power. */
 function localMax(p: Float64Array, fx: number, fy: number, radius: number): [number, number, number] {
-  let best = -Infinity, bx = 0, by = 0;
-  const cx = Math.round(fx), cy = Math.round(fy);
+  let best = -Infinity,
+    bx = 0,
+    by = 0;
+  const cx = Math.round(fx),
+    cy = Math.round(fy);
   for (let dy = -radius; dy <= radius; dy++)
     for (let dx = -radius; dx <= radius; dx++) {
       if (dx * dx + dy * dy > radius * radius) continue;
@@ -100,16 +107,21 @@ function ringFloor(p: Float64Array, r: number): number {
 
 /** The k-th smallest value (0-based) of `a`, which is reordered (Hoare's selection). */
 function kthSmallest(a: Float64Array, k: number): number {
-  let lo = 0, hi = a.length - 1;
+  let lo = 0,
+    hi = a.length - 1;
   while (lo < hi) {
     const pivot = a[(lo + hi) >> 1];
-    let i = lo, j = hi;
+    let i = lo,
+      j = hi;
     while (i <= j) {
       while (a[i] < pivot) i++;
       while (a[j] > pivot) j--;
       if (i <= j) {
-        const t = a[i]; a[i] = a[j]; a[j] = t;
-        i++; j--;
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
       }
     }
     if (k <= j) hi = j;
@@ -119,7 +131,8 @@ function kthSmallest(a: Float64Array, k: number): number {
   return a[k];
 }
 const RING = 180;
-const RING_COS = new Float64Array(RING), RING_SIN = new Float64Array(RING);
+const RING_COS = new Float64Array(RING),
+  RING_SIN = new Float64Array(RING);
 for (let k = 0; k < RING; k++) {
   RING_COS[k] = Math.cos((k / RING) * Math.PI);
   RING_SIN[k] = Math.sin((k / RING) * Math.PI);
@@ -128,7 +141,9 @@ const ringScratch = new Float64Array(RING);
 
 /** Where a wale may stand: periods of 5–16 px, within 20° of a diagonal, the upper half-plane. */
 const WALE_BINS: Int16Array = (() => {
-  const N = PATCH, rMin = N / 16, rMax = N / 5;
+  const N = PATCH,
+    rMin = N / 16,
+    rMax = N / 5;
   const bins: number[] = [];
   for (let fy = 0; fy <= rMax; fy++)
     for (let fx = -Math.floor(rMax); fx <= rMax; fx++) {
@@ -152,10 +167,16 @@ export function threadLattice(p: Float64Array, minPeriod = 2.2): ThreadLattice |
   // each candidate is judged by whether thread peaks stand where it predicts them.
   const cands: Array<[number, number, number]> = [];
   for (let i = 0; i < WALE_BINS.length; i += 2) {
-    const fx = WALE_BINS[i], fy = WALE_BINS[i + 1];
+    const fx = WALE_BINS[i],
+      fy = WALE_BINS[i + 1];
     const v = at(p, fx, fy);
     let isMax = true;
-    for (let dy = -1; dy <= 1 && isMax; dy++) for (let dx = -1; dx <= 1; dx++) if ((dx || dy) && at(p, fx + dx, fy + dy) > v) { isMax = false; break; }
+    for (let dy = -1; dy <= 1 && isMax; dy++)
+      for (let dx = -1; dx <= 1; dx++)
+        if ((dx || dy) && at(p, fx + dx, fy + dy) > v) {
+          isMax = false;
+          break;
+        }
     if (isMax) cands.push([v, fx, fy]);
   }
   cands.sort((a, b) => b[0] - a[0]);
@@ -167,7 +188,10 @@ export function threadLattice(p: Float64Array, minPeriod = 2.2): ThreadLattice |
     const [rwx, rwy] = refine(p, wx, wy);
     // Thread peaks: a, b = 2 (w ± w⊥), the two lattice vectors whose sum or difference is 4 w.
     const found: Array<[number, number, number]> = [];
-    for (const [cx, cy] of [[2 * (rwx - rwy), 2 * (rwy + rwx)], [2 * (rwx + rwy), 2 * (rwy - rwx)]]) {
+    for (const [cx, cy] of [
+      [2 * (rwx - rwy), 2 * (rwy + rwx)],
+      [2 * (rwx + rwy), 2 * (rwy - rwx)],
+    ]) {
       if (Math.hypot(cx, cy) > N / minPeriod) break;
       const [mx, my, pv] = localMax(p, cx, cy, 3);
       const prominence = pv - ringFloor(p, Math.hypot(cx, cy));
@@ -184,7 +208,8 @@ export function threadLattice(p: Float64Array, minPeriod = 2.2): ThreadLattice |
   // Orient: a is the more horizontal (pointing +x), b the more vertical (pointing +y).
   let { A, B } = best;
   if (Math.abs(A[0]) < Math.abs(B[0])) [A, B] = [B, A];
-  const sgnA = A[0] < 0 ? -1 : 1, sgnB = B[1] < 0 ? -1 : 1;
+  const sgnA = A[0] < 0 ? -1 : 1,
+    sgnB = B[1] < 0 ? -1 : 1;
   return {
     a: [(sgnA * A[0]) / N, (sgnA * A[1]) / N],
     b: [(sgnB * B[0]) / N, (sgnB * B[1]) / N],
@@ -199,9 +224,16 @@ export function threadLattice(p: Float64Array, minPeriod = 2.2): ThreadLattice |
  * The wale's neighbours (periods ≈ 1.25 threads) survive JPEG better than the threads (1 thread).
  */
 const TWILL_PEAKS: Array<[number, number]> = [
-  [0.25, 0.25], [-0.75, 0.25], [0.25, -0.75], [0.5, 0.5],
-  [0.25, -0.25], [-0.75, -0.25], [0.25, 0.75], [0.5, -0.5],
-  [1, 0], [0, 1],
+  [0.25, 0.25],
+  [-0.75, 0.25],
+  [0.25, -0.75],
+  [0.5, 0.5],
+  [0.25, -0.25],
+  [-0.75, -0.25],
+  [0.25, 0.75],
+  [0.5, -0.5],
+  [1, 0],
+  [0, 1],
 ];
 
 /**
@@ -211,10 +243,12 @@ const TWILL_PEAKS: Array<[number, number]> = [
  */
 export function threadLatticeNear(p: Float64Array, predicted: ThreadLattice, reach = 0.05, minPeriod = 2.1): ThreadLattice | null {
   const N = PATCH;
-  const A0 = [predicted.a[0] * N, predicted.a[1] * N], B0 = [predicted.b[0] * N, predicted.b[1] * N];
+  const A0 = [predicted.a[0] * N, predicted.a[1] * N],
+    B0 = [predicted.b[0] * N, predicted.b[1] * N];
   const found: Array<{ ma: number; mb: number; x: number; y: number; w: number }> = [];
   for (const [ma, mb] of TWILL_PEAKS) {
-    const fx = ma * A0[0] + mb * B0[0], fy = ma * A0[1] + mb * B0[1];
+    const fx = ma * A0[0] + mb * B0[0],
+      fy = ma * A0[1] + mb * B0[1];
     const r = Math.hypot(fx, fy);
     if (r > N / minPeriod || r < 8) continue;
     const radius = Math.max(2, Math.round(reach * r));
@@ -228,16 +262,29 @@ export function threadLatticeNear(p: Float64Array, predicted: ThreadLattice, rea
   }
   if (found.length < 2) return null;
   // Weighted least squares: [ma mb] · [a b]ᵀ = f, for x and y separately.
-  let s11 = 0, s12 = 0, s22 = 0, tx1 = 0, tx2 = 0, ty1 = 0, ty2 = 0, wsum = 0;
+  let s11 = 0,
+    s12 = 0,
+    s22 = 0,
+    tx1 = 0,
+    tx2 = 0,
+    ty1 = 0,
+    ty2 = 0,
+    wsum = 0;
   for (const f of found) {
-    s11 += f.w * f.ma * f.ma; s12 += f.w * f.ma * f.mb; s22 += f.w * f.mb * f.mb;
-    tx1 += f.w * f.ma * f.x; tx2 += f.w * f.mb * f.x;
-    ty1 += f.w * f.ma * f.y; ty2 += f.w * f.mb * f.y;
+    s11 += f.w * f.ma * f.ma;
+    s12 += f.w * f.ma * f.mb;
+    s22 += f.w * f.mb * f.mb;
+    tx1 += f.w * f.ma * f.x;
+    tx2 += f.w * f.mb * f.x;
+    ty1 += f.w * f.ma * f.y;
+    ty2 += f.w * f.mb * f.y;
     wsum += f.w;
   }
   const det = s11 * s22 - s12 * s12;
   if (det < 1e-3 * (s11 + s22) ** 2) return null; // all found peaks along one direction
-  const ax = (tx1 * s22 - tx2 * s12) / det, bx = (s11 * tx2 - s12 * tx1) / det;
-  const ay = (ty1 * s22 - ty2 * s12) / det, by = (s11 * ty2 - s12 * ty1) / det;
+  const ax = (tx1 * s22 - tx2 * s12) / det,
+    bx = (s11 * tx2 - s12 * tx1) / det;
+  const ay = (ty1 * s22 - ty2 * s12) / det,
+    by = (s11 * ty2 - s12 * ty1) / det;
   return { a: [ax / N, ay / N], b: [bx / N, by / N], strength: Math.exp(wsum / found.length) * found.length, source: 'threads' };
 }

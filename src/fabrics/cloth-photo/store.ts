@@ -7,12 +7,14 @@ import sharp from 'sharp';
 export const RECTIFIED_CLOTH_TAG = 'Atelier rectified cloth';
 
 export async function encodeRectifiedCloth(r: { rgb: Uint8Array; width: number; height: number }): Promise<Buffer> {
-  return sharp(r.rgb, { raw: { width: r.width, height: r.height, channels: 3 } })
-    .withExif({ IFD0: { ImageDescription: RECTIFIED_CLOTH_TAG } })
-    // Huffman tables left standard: optimising them is lossless (the same pixels) but a second pass
-    // over the image, half the encoding time, for files about a tenth smaller.
-    .jpeg({ quality: 92, chromaSubsampling: '4:4:4', optimiseCoding: false })
-    .toBuffer();
+  return (
+    sharp(r.rgb, { raw: { width: r.width, height: r.height, channels: 3 } })
+      .withExif({ IFD0: { ImageDescription: RECTIFIED_CLOTH_TAG } })
+      // Huffman tables left standard: optimising them is lossless (the same pixels) but a second pass
+      // over the image, half the encoding time, for files about a tenth smaller.
+      .jpeg({ quality: 92, chromaSubsampling: '4:4:4', optimiseCoding: false })
+      .toBuffer()
+  );
 }
 
 /** Whether a stored photo is a rectified cloth (from its EXIF description). */

@@ -28,10 +28,12 @@ describe('console messages', () => {
     }
   });
 
-  it('says what went wrong in the person\'s language, with the server\'s sentence as detail', () => {
+  it("says what went wrong in the person's language, with the server's sentence as detail", () => {
     const t = (key: keyof typeof en, vars: Record<string, string | number> = {}) => es[key].replace(/\{(\w+)\}/g, (_, n) => String(vars[n]));
     const locked = new ApiError(429, 'account_locked', 'locked', { lockedUntil: new Date(Date.now() + 9.5 * 60_000).toISOString() });
-    expect(problemOf(locked, t).message).toBe('Demasiados intentos fallidos desde este dispositivo: vuelve a intentarlo en 10 min o pide a un administrador una contraseña nueva.');
+    expect(problemOf(locked, t).message).toBe(
+      'Demasiados intentos fallidos desde este dispositivo: vuelve a intentarlo en 10 min o pide a un administrador una contraseña nueva.',
+    );
     expect(problemOf(new ApiError(422, 'too_many_pixels', 'file: The image is 30000 × 30000 pixels'), t)).toEqual({
       message: 'La imagen tiene demasiados píxeles (o es una bomba de descompresión).',
       detail: 'file: The image is 30000 × 30000 pixels',
@@ -88,7 +90,13 @@ describe('<AdminApp>', () => {
       const method = init.method ?? 'GET';
       calls.push({ method, url, body: typeof init.body === 'string' ? JSON.parse(init.body) : undefined });
       const reply = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-      if (url === '/api/admin/me') return signedIn ? reply(200, { user: { id: 'u1', email: 'ana@example.com', role: 'merchandiser' }, limits: { uploadMaxBytes: 10485760, uploadMaxPixels: 40000000, passwordMinLength: 10 } }) : reply(401, { error: { code: 'unauthenticated', message: 'Sign in' } });
+      if (url === '/api/admin/me')
+        return signedIn
+          ? reply(200, {
+              user: { id: 'u1', email: 'ana@example.com', role: 'merchandiser' },
+              limits: { uploadMaxBytes: 10485760, uploadMaxPixels: 40000000, passwordMinLength: 10 },
+            })
+          : reply(401, { error: { code: 'unauthenticated', message: 'Sign in' } });
       if (url === '/api/admin/login') {
         const body = JSON.parse(String(init.body));
         if (body.password !== 'right password') return reply(401, { error: { code: 'invalid_credentials', message: 'The email or the password is wrong' } });
@@ -100,7 +108,24 @@ describe('<AdminApp>', () => {
           total: 1,
           page: 1,
           pageSize: 25,
-          items: [{ id: 'f1', slug: 'winter-flannel', name: 'Winter Flannel', composition: '', weightGsm: 370, season: 'autumn-winter', description: '', design: { weave: 'flannel', pattern: 'solid', threadMm: 0.35 }, active: true, archivedAt: null, sort: 1, updatedAt: '', colorCount: 4, renderCount: 2 }],
+          items: [
+            {
+              id: 'f1',
+              slug: 'winter-flannel',
+              name: 'Winter Flannel',
+              composition: '',
+              weightGsm: 370,
+              season: 'autumn-winter',
+              description: '',
+              design: { weave: 'flannel', pattern: 'solid', threadMm: 0.35 },
+              active: true,
+              archivedAt: null,
+              sort: 1,
+              updatedAt: '',
+              colorCount: 4,
+              renderCount: 2,
+            },
+          ],
         });
       }
       if (url === '/api/admin/logout') return new Response(null, { status: 204 });

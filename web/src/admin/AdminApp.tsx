@@ -83,7 +83,15 @@ function SignIn({ onSignedIn }: { onSignedIn(user: User, limits?: Limits): void 
           <h1 id="signin-title">{t('signin.title')}</h1>
           <p className="hint">{t('signin.body')}</p>
           <TextField label={t('signin.email')} value={email} onChange={setEmail} name="email" autoComplete="username" required />
-          <TextField label={t('signin.password')} value={password} onChange={setPassword} type="password" name="password" autoComplete="current-password" required />
+          <TextField
+            label={t('signin.password')}
+            value={password}
+            onChange={setPassword}
+            type="password"
+            name="password"
+            autoComplete="current-password"
+            required
+          />
           <ErrorNotice error={action.error} />
           <button type="submit" className="button button--primary" disabled={action.pending}>
             {action.pending ? t('signin.pending') : t('signin.submit')}
@@ -190,7 +198,15 @@ function PasswordDialog({ open, onClose }: { open: boolean; onClose(): void }) {
         ) : (
           <>
             <TextField label={t('account.current')} value={current} onChange={setCurrent} type="password" autoComplete="current-password" required />
-            <TextField label={t('account.next')} value={next} onChange={setNext} type="password" autoComplete="new-password" hint={t('account.nextHint', { min: passwordMinLength })} required />
+            <TextField
+              label={t('account.next')}
+              value={next}
+              onChange={setNext}
+              type="password"
+              autoComplete="new-password"
+              hint={t('account.nextHint', { min: passwordMinLength })}
+              required
+            />
             <ErrorNotice error={action.error} />
           </>
         )}

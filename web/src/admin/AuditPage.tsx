@@ -33,11 +33,12 @@ export function AuditPage() {
     setCursor(page.nextCursor);
     return page.items;
   }, [actor, action, entity, text, from, to]);
-  const loadMore = () => more.run(async () => {
-    const page = await call<{ items: AuditEntry[]; nextCursor: string | null }>('GET', `/api/admin/audit${query({ ...filters, limit: 50, cursor })}`);
-    setExtra((e) => [...e, ...page.items]);
-    setCursor(page.nextCursor);
-  });
+  const loadMore = () =>
+    more.run(async () => {
+      const page = await call<{ items: AuditEntry[]; nextCursor: string | null }>('GET', `/api/admin/audit${query({ ...filters, limit: 50, cursor })}`);
+      setExtra((e) => [...e, ...page.items]);
+      setCursor(page.nextCursor);
+    });
   const items = [...(list.data ?? []), ...extra];
 
   return (
@@ -70,7 +71,8 @@ export function AuditPage() {
           return (
             <li key={e.id}>
               <div>
-                <time dateTime={e.at}>{tr.dateTime(e.at)}</time> · <strong>{e.actor ?? t('audit.system')}</strong> · <code>{e.action}</code> · {t(`entity.${e.entity}` as never) || e.entity}
+                <time dateTime={e.at}>{tr.dateTime(e.at)}</time> · <strong>{e.actor ?? t('audit.system')}</strong> · <code>{e.action}</code> ·{' '}
+                {t(`entity.${e.entity}` as never) || e.entity}
                 {e.entityId && <span className="hint"> {e.entityId}</span>}
               </div>
               {changes.length > 0 && (

@@ -11,18 +11,21 @@ export function CutsPage() {
   const action = useAction();
   const [uploadFor, setUploadFor] = useState<Cut>();
 
-  const toggleCut = (c: Cut) => action.run(async () => {
-    await call('PATCH', `/api/admin/cuts/${c.id}`, { active: !c.active });
-    list.reload();
-  });
-  const toggleView = (id: string, active: boolean) => action.run(async () => {
-    await call('PATCH', `/api/admin/cut-views/${id}`, { active });
-    list.reload();
-  });
-  const removeView = (id: string) => action.run(async () => {
-    await call('DELETE', `/api/admin/cut-views/${id}`);
-    list.reload();
-  });
+  const toggleCut = (c: Cut) =>
+    action.run(async () => {
+      await call('PATCH', `/api/admin/cuts/${c.id}`, { active: !c.active });
+      list.reload();
+    });
+  const toggleView = (id: string, active: boolean) =>
+    action.run(async () => {
+      await call('PATCH', `/api/admin/cut-views/${id}`, { active });
+      list.reload();
+    });
+  const removeView = (id: string) =>
+    action.run(async () => {
+      await call('DELETE', `/api/admin/cut-views/${id}`);
+      list.reload();
+    });
 
   return (
     <section className="admin-page" aria-labelledby="cuts-title">
@@ -36,7 +39,11 @@ export function CutsPage() {
           <li key={c.id} className="admin-card" data-cut={c.slug}>
             <div className="section-head">
               <h2>
-                {cutName(c.name, locale)} <span className="hint">{c.slug}{c.legacyId ? ` · ${c.legacyId}` : ''}</span>
+                {cutName(c.name, locale)}{' '}
+                <span className="hint">
+                  {c.slug}
+                  {c.legacyId ? ` · ${c.legacyId}` : ''}
+                </span>
               </h2>
               <label className="switch">
                 <input type="checkbox" role="switch" checked={c.active} onChange={() => toggleCut(c)} aria-label={t('cuts.activeLabel', { name: c.name })} />
@@ -75,7 +82,13 @@ export function CutsPage() {
                     </td>
                     <td>
                       <label className="switch">
-                        <input type="checkbox" role="switch" checked={v.active} onChange={() => toggleView(v.id, !v.active)} aria-label={t('cuts.viewActiveLabel', { name: v.view })} />
+                        <input
+                          type="checkbox"
+                          role="switch"
+                          checked={v.active}
+                          onChange={() => toggleView(v.id, !v.active)}
+                          aria-label={t('cuts.viewActiveLabel', { name: v.view })}
+                        />
                         <span>{v.active ? t('state.on') : t('state.off')}</span>
                       </label>
                     </td>
@@ -141,11 +154,23 @@ function TemplateUpload({ cut, onDone, onCancel }: { cut: Cut; onDone(): void; o
       <div className="admin-row">
         <div className="field">
           <label htmlFor={`${id}-base`}>{t('cuts.basePhoto')}</label>
-          <input id={`${id}-base`} type="file" accept="image/jpeg,image/png,image/webp" onChange={(e) => (setBase(e.target.files?.[0]), setPreview(undefined))} required />
+          <input
+            id={`${id}-base`}
+            type="file"
+            accept="image/jpeg,image/png,image/webp"
+            onChange={(e) => (setBase(e.target.files?.[0]), setPreview(undefined))}
+            required
+          />
         </div>
         <div className="field">
           <label htmlFor={`${id}-mask`}>{t('cuts.maskImage')}</label>
-          <input id={`${id}-mask`} type="file" accept="image/png,image/jpeg,image/webp" onChange={(e) => (setMask(e.target.files?.[0]), setPreview(undefined))} required />
+          <input
+            id={`${id}-mask`}
+            type="file"
+            accept="image/png,image/jpeg,image/webp"
+            onChange={(e) => (setMask(e.target.files?.[0]), setPreview(undefined))}
+            required
+          />
         </div>
       </div>
       <ErrorNotice error={action.error} />

@@ -37,15 +37,17 @@ export function RendersPage({ user }: { user: User }) {
     setCursor(page.nextCursor);
     return page.items;
   }, [status, engine, cut, family, from, to, listTick]);
-  const more = () => action.run(async () => {
-    const page = await call<{ items: AdminRender[]; nextCursor: string | null }>('GET', `/api/admin/renders${query({ ...filters, limit: 50, cursor })}`);
-    setExtra((e) => [...e, ...page.items]);
-    setCursor(page.nextCursor);
-  });
-  const act = (r: AdminRender, what: 'retry' | 'cancel') => action.run(async () => {
-    await call('POST', `/api/admin/renders/${r.id}/${what}`);
-    setTick((n) => n + 1);
-  });
+  const more = () =>
+    action.run(async () => {
+      const page = await call<{ items: AdminRender[]; nextCursor: string | null }>('GET', `/api/admin/renders${query({ ...filters, limit: 50, cursor })}`);
+      setExtra((e) => [...e, ...page.items]);
+      setCursor(page.nextCursor);
+    });
+  const act = (r: AdminRender, what: 'retry' | 'cancel') =>
+    action.run(async () => {
+      await call('POST', `/api/admin/renders/${r.id}/${what}`);
+      setTick((n) => n + 1);
+    });
   const f = figures.data;
   const items = [...(list.data ?? []), ...extra];
 
@@ -81,9 +83,7 @@ export function RendersPage({ user }: { user: User }) {
               </div>
             ))}
           </dl>
-          <p className="hint">
-            {RENDER_STATUSES.map((s) => `${t(`renderStatus.${s}`)}: ${tr.number(f.byStatus[s])}`).join(' · ')}
-          </p>
+          <p className="hint">{RENDER_STATUSES.map((s) => `${t(`renderStatus.${s}`)}: ${tr.number(f.byStatus[s])}`).join(' · ')}</p>
           <h2>{t('renders.workers', { count: tr.number(f.workers.length) })}</h2>
           {f.workers.length === 0 ? (
             <p className="notice notice--error">{t('renders.noWorkers')}</p>
@@ -100,7 +100,12 @@ export function RendersPage({ user }: { user: User }) {
       )}
 
       <div className="admin-filters">
-        <SelectField label={t('renders.status')} value={status} onChange={setStatus} options={[{ value: '', label: t('filter.any') }, ...RENDER_STATUSES.map((s) => ({ value: s, label: t(`renderStatus.${s}`) }))]} />
+        <SelectField
+          label={t('renders.status')}
+          value={status}
+          onChange={setStatus}
+          options={[{ value: '', label: t('filter.any') }, ...RENDER_STATUSES.map((s) => ({ value: s, label: t(`renderStatus.${s}`) }))]}
+        />
         <TextField label={t('renders.engine')} value={engine} onChange={setEngine} placeholder="compose" />
         <TextField label={t('renders.cut')} value={cut} onChange={setCut} placeholder="single-breasted" />
         <TextField label={t('renders.family')} value={family} onChange={setFamily} />
@@ -116,7 +121,9 @@ export function RendersPage({ user }: { user: User }) {
               <th scope="col">{t('renders.status')}</th>
               <th scope="col">{t('renders.what')}</th>
               <th scope="col">{t('renders.created')}</th>
-              <th scope="col" className="num">{t('renders.duration')}</th>
+              <th scope="col" className="num">
+                {t('renders.duration')}
+              </th>
               <th scope="col">
                 <span className="visually-hidden">{t('field.actions')}</span>
               </th>
@@ -200,7 +207,11 @@ function Purge({ onDone }: { onDone(): void }) {
         <legend>{t('purge.statuses')}</legend>
         {(['failed', 'canceled', 'succeeded'] as const).map((s) => (
           <label key={s} className="checkbox">
-            <input type="checkbox" checked={statuses.includes(s)} onChange={(e) => setStatuses(e.target.checked ? [...statuses, s] : statuses.filter((x) => x !== s))} />
+            <input
+              type="checkbox"
+              checked={statuses.includes(s)}
+              onChange={(e) => setStatuses(e.target.checked ? [...statuses, s] : statuses.filter((x) => x !== s))}
+            />
             {t(`renderStatus.${s}`)}
           </label>
         ))}

@@ -50,7 +50,12 @@ export function TransferPage() {
         <p className="hint">{t('transfer.importHint')}</p>
         <div className="field">
           <label htmlFor={`${id}-file`}>{t('transfer.file')}</label>
-          <input id={`${id}-file`} type="file" accept=".json,.csv,application/json,text/csv" onChange={(e) => (setFile(e.target.files?.[0]), setResult(undefined))} />
+          <input
+            id={`${id}-file`}
+            type="file"
+            accept=".json,.csv,application/json,text/csv"
+            onChange={(e) => (setFile(e.target.files?.[0]), setResult(undefined))}
+          />
         </div>
         <fieldset>
           <legend>{t('transfer.mode')}</legend>
@@ -67,7 +72,12 @@ export function TransferPage() {
           <button type="button" className="button" disabled={!file || action.pending} onClick={() => run(true)}>
             {t('transfer.dryRun')}
           </button>
-          <button type="button" className="button button--primary" disabled={!file || !result?.dryRun || total === 0 || action.pending} onClick={() => run(false)}>
+          <button
+            type="button"
+            className="button button--primary"
+            disabled={!file || !result?.dryRun || total === 0 || action.pending}
+            onClick={() => run(false)}
+          >
             {t('transfer.apply')}
           </button>
         </div>
@@ -80,10 +90,18 @@ export function TransferPage() {
               <thead>
                 <tr>
                   <th scope="col" />
-                  <th scope="col" className="num">{t('transfer.created')}</th>
-                  <th scope="col" className="num">{t('transfer.changed')}</th>
-                  <th scope="col" className="num">{t('transfer.archived')}</th>
-                  <th scope="col" className="num">{t('transfer.unchanged')}</th>
+                  <th scope="col" className="num">
+                    {t('transfer.created')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('transfer.changed')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('transfer.archived')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('transfer.unchanged')}
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -102,7 +120,8 @@ export function TransferPage() {
             <ul className="admin-changes">
               {result.changes.map((c, i) => (
                 <li key={i}>
-                  <span className={`badge badge--${c.op}`}>{t(`op.${c.op}`)}</span> {t(`entity.${c.entity}`)} <code>{c.family ? `${c.family}/${c.slug}` : c.slug}</code>
+                  <span className={`badge badge--${c.op}`}>{t(`op.${c.op}`)}</span> {t(`entity.${c.entity}`)}{' '}
+                  <code>{c.family ? `${c.family}/${c.slug}` : c.slug}</code>
                   {c.changes && (
                     <span className="hint">
                       {' '}

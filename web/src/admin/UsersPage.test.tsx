@@ -65,7 +65,11 @@ describe('<UsersPage>', () => {
     fireEvent.change(store, { target: { value: '  Diagonal ' } });
     fireEvent.blur(store);
     await waitFor(() => expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ store: 'Diagonal' }));
-    await waitFor(() => expect((within((screen.getByText('ana@example.com')).closest('tr')!).getByLabelText('Tienda de ana@example.com') as HTMLInputElement).value).toBe('Diagonal'));
+    await waitFor(() =>
+      expect((within(screen.getByText('ana@example.com').closest('tr')!).getByLabelText('Tienda de ana@example.com') as HTMLInputElement).value).toBe(
+        'Diagonal',
+      ),
+    );
 
     // Emptied: the account belongs to no store (its History holds its own renders only).
     const again = within(screen.getByText('ana@example.com').closest('tr')!).getByLabelText('Tienda de ana@example.com');
@@ -87,7 +91,14 @@ describe('<UsersPage>', () => {
     fireEvent.change(within(form).getByLabelText('Tienda'), { target: { value: 'Serrano' } });
     fireEvent.change(within(form).getByLabelText('Contraseña'), { target: { value: 'tablet in the fitting room 2026' } });
     fireEvent.click(within(form).getByRole('button', { name: 'Crear cuenta' }));
-    await waitFor(() => expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ email: 'bea@example.com', role: 'associate', password: 'tablet in the fitting room 2026', store: 'Serrano' }));
+    await waitFor(() =>
+      expect(calls.find((c) => c.method === 'POST')?.body).toEqual({
+        email: 'bea@example.com',
+        role: 'associate',
+        password: 'tablet in the fitting room 2026',
+        store: 'Serrano',
+      }),
+    );
     const bea = (await screen.findByText('bea@example.com')).closest('tr')!;
     expect((within(bea).getByLabelText('Tienda de bea@example.com') as HTMLInputElement).value).toBe('Serrano');
   });

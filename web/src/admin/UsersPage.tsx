@@ -58,12 +58,13 @@ export function UsersPage({ me }: { me: User }) {
     setStore('');
     list.reload();
   };
-  const change = (u: AccountRow, body: Record<string, unknown>) => action.run(async () => {
-    await call('PATCH', `/api/admin/users/${u.id}`, body);
-    setResetFor(undefined);
-    setNewPassword('');
-    list.reload();
-  });
+  const change = (u: AccountRow, body: Record<string, unknown>) =>
+    action.run(async () => {
+      await call('PATCH', `/api/admin/users/${u.id}`, body);
+      setResetFor(undefined);
+      setNewPassword('');
+      list.reload();
+    });
 
   return (
     <section className="admin-page" aria-labelledby="users-title">
@@ -92,7 +93,12 @@ export function UsersPage({ me }: { me: User }) {
                   {u.id === me.id && <span className="hint"> ({t('users.you')})</span>}
                 </td>
                 <td>
-                  <select value={u.role} disabled={u.id === me.id} onChange={(e) => change(u, { role: e.target.value })} aria-label={t('users.roleOf', { email: u.email })}>
+                  <select
+                    value={u.role}
+                    disabled={u.id === me.id}
+                    onChange={(e) => change(u, { role: e.target.value })}
+                    aria-label={t('users.roleOf', { email: u.email })}
+                  >
                     {ROLES.map((r) => (
                       <option key={r} value={r}>
                         {t(`role.${r}`)}
@@ -103,9 +109,7 @@ export function UsersPage({ me }: { me: User }) {
                 <td>
                   <StoreCell key={`${u.id}:${u.store ?? ''}`} account={u} onSave={(s) => change(u, { store: s })} />
                 </td>
-                <td>
-                  {u.disabled ? t('users.disabled') : t('users.enabled')}
-                </td>
+                <td>{u.disabled ? t('users.disabled') : t('users.enabled')}</td>
                 <td className="actions">
                   {u.id !== me.id && (
                     <button type="button" className="button button--small button--quiet" onClick={() => change(u, { disabled: !u.disabled })}>
@@ -114,7 +118,14 @@ export function UsersPage({ me }: { me: User }) {
                   )}
                   {resetFor === u.id ? (
                     <form className="admin-inline" onSubmit={(e) => (e.preventDefault(), change(u, { password: newPassword }))}>
-                      <input type="password" value={newPassword} onChange={(e) => setNewPassword(e.target.value)} aria-label={t('users.newPasswordFor', { email: u.email })} autoComplete="new-password" required />
+                      <input
+                        type="password"
+                        value={newPassword}
+                        onChange={(e) => setNewPassword(e.target.value)}
+                        aria-label={t('users.newPasswordFor', { email: u.email })}
+                        autoComplete="new-password"
+                        required
+                      />
                       <button type="submit" className="button button--small">
                         {t('action.save')}
                       </button>
@@ -138,7 +149,15 @@ export function UsersPage({ me }: { me: User }) {
           <SelectField<Role> label={t('users.role')} value={role} onChange={setRole} options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
           <TextField label={t('users.store')} value={store} onChange={setStore} autoComplete="off" hint={t('users.storeHint')} />
         </div>
-        <TextField label={t('signin.password')} type="password" value={password} onChange={setPassword} autoComplete="new-password" hint={t('account.nextHint', { min: passwordMinLength })} required />
+        <TextField
+          label={t('signin.password')}
+          type="password"
+          value={password}
+          onChange={setPassword}
+          autoComplete="new-password"
+          hint={t('account.nextHint', { min: passwordMinLength })}
+          required
+        />
         <button type="submit" className="button button--primary" disabled={action.pending}>
           {t('users.create')}
         </button>

@@ -71,8 +71,10 @@ export const en = {
   'families.deleteTitle': 'Delete {name}?',
   'families.deleteBody': 'No render uses this family, so it and its colours are deleted for good.',
   'families.archiveTitle': 'Archive {name}?',
-  'families.archiveBody_one': 'A render uses this family, so it is archived rather than deleted: stylists no longer see it and history keeps its name. You can restore it.',
-  'families.archiveBody_other': '{count} renders use this family, so it is archived rather than deleted: stylists no longer see it and history keeps its name. You can restore it.',
+  'families.archiveBody_one':
+    'A render uses this family, so it is archived rather than deleted: stylists no longer see it and history keeps its name. You can restore it.',
+  'families.archiveBody_other':
+    '{count} renders use this family, so it is archived rather than deleted: stylists no longer see it and history keeps its name. You can restore it.',
   'families.deleted': '{name} was deleted.',
   'families.archived': '{name} was archived.',
   'families.restored': '{name} was restored.',
@@ -152,7 +154,8 @@ export const en = {
   'swatch.title': 'Photographed swatch (optional)',
   'swatch.hint': 'JPEG, PNG or WebP up to {max} and {megapixels} megapixels, taken straight on in even light. It is made seamless and its colour measured.',
   'swatch.widthMm': 'Width of the photo (mm)',
-  'swatch.widthHint': 'How much cloth the photo shows across: this sets the pattern’s scale. Leave it empty to have the cloth found in the photo and its size read from the weave.',
+  'swatch.widthHint':
+    'How much cloth the photo shows across: this sets the pattern’s scale. Leave it empty to have the cloth found in the photo and its size read from the weave.',
   'swatch.estimate.weave': 'Found and straightened (turned {rotation}°, tilted {tilt}°); {width} across, read from the weave ({confidence} % sure).',
   'swatch.estimate.framing': 'No weave could be read: {width} across, from a typical phone framing. Type the real width.',
   'swatch.estimate.repeat': 'Pattern repeat {repeat}.',
@@ -401,8 +404,10 @@ export const es: Record<AdminKey, string> = {
   'families.deleteTitle': '¿Borrar {name}?',
   'families.deleteBody': 'Ningún render usa esta familia: se borra, con sus colores, para siempre.',
   'families.archiveTitle': '¿Archivar {name}?',
-  'families.archiveBody_one': 'Un render usa esta familia, así que se archiva en vez de borrarse: los estilistas dejan de verla y el historial conserva su nombre. Puedes recuperarla.',
-  'families.archiveBody_other': '{count} renders usan esta familia, así que se archiva en vez de borrarse: los estilistas dejan de verla y el historial conserva su nombre. Puedes recuperarla.',
+  'families.archiveBody_one':
+    'Un render usa esta familia, así que se archiva en vez de borrarse: los estilistas dejan de verla y el historial conserva su nombre. Puedes recuperarla.',
+  'families.archiveBody_other':
+    '{count} renders usan esta familia, así que se archiva en vez de borrarse: los estilistas dejan de verla y el historial conserva su nombre. Puedes recuperarla.',
   'families.deleted': '{name} se ha borrado.',
   'families.archived': '{name} se ha archivado.',
   'families.restored': '{name} se ha recuperado.',
@@ -482,7 +487,8 @@ export const es: Record<AdminKey, string> = {
   'swatch.title': 'Muestra fotografiada (opcional)',
   'swatch.hint': 'JPEG, PNG o WebP de hasta {max} y {megapixels} megapíxeles, de frente y con luz uniforme. Se hace continua y se mide su color.',
   'swatch.widthMm': 'Ancho de la foto (mm)',
-  'swatch.widthHint': 'Cuánto tejido muestra la foto de lado a lado: fija la escala del dibujo. Déjelo vacío para que se encuentre la tela en la foto y su tamaño se lea del tejido.',
+  'swatch.widthHint':
+    'Cuánto tejido muestra la foto de lado a lado: fija la escala del dibujo. Déjelo vacío para que se encuentre la tela en la foto y su tamaño se lea del tejido.',
   'swatch.estimate.weave': 'Encontrada y enderezada (girada {rotation}°, inclinada {tilt}°); {width} de ancho, leído del tejido ({confidence} % de seguridad).',
   'swatch.estimate.framing': 'No se pudo leer el tejido: {width} de ancho, según un encuadre típico de móvil. Escriba el ancho real.',
   'swatch.estimate.repeat': 'Repetición del dibujo {repeat}.',

@@ -125,7 +125,16 @@ export function TextField({
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} type={type} value={value} onChange={(e) => onChange(e.target.value)} required={required} disabled={disabled} aria-describedby={hint ? `${id}-hint` : undefined} {...rest} />
+      <input
+        id={id}
+        type={type}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        required={required}
+        disabled={disabled}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        {...rest}
+      />
       {hint && (
         <span id={`${id}-hint`} className="hint">
           {hint}

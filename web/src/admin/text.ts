@@ -18,7 +18,8 @@ export function useAdminText(): AdminText {
   const plural = new Intl.PluralRules(tr.locale);
   return {
     t: (key, vars) => interpolate(table[key], vars),
-    tp: (key, count, vars) => interpolate(table[`${key}_${plural.select(count) === 'one' ? 'one' : 'other'}` as AdminKey], { count: tr.number(count), ...vars }),
+    tp: (key, count, vars) =>
+      interpolate(table[`${key}_${plural.select(count) === 'one' ? 'one' : 'other'}` as AdminKey], { count: tr.number(count), ...vars }),
     tr,
     locale: tr.locale,
   };

@@ -93,8 +93,7 @@ export async function request<T>(path: string, init: RequestInit = {}, options?:
 export const api = {
   catalog: (signal?: AbortSignal) => request<{ families: FabricFamily[] }>('/api/catalog', { signal }),
   cuts: (signal?: AbortSignal) => request<{ cuts: Cut[] }>('/api/cuts', { signal }),
-  orderRenders: (order: RenderOrder, signal?: AbortSignal) =>
-    request<RenderBatch>('/api/renders', { method: 'POST', body: JSON.stringify(order), signal }),
+  orderRenders: (order: RenderOrder, signal?: AbortSignal) => request<RenderBatch>('/api/renders', { method: 'POST', body: JSON.stringify(order), signal }),
   render: (id: string, signal?: AbortSignal) => request<Render>(`/api/renders/${encodeURIComponent(id)}`, { signal }),
   history: (options: { limit?: number; cursor?: string | null } = {}, signal?: AbortSignal) => {
     const q = new URLSearchParams({ limit: String(options.limit ?? 24) });

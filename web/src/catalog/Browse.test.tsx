@@ -19,7 +19,10 @@ function Harness({ locale = 'en', onSelect = () => undefined }: { locale?: Local
   );
 }
 
-const cards = () => within(screen.getByTestId('family-grid')).getAllByRole('button').map((b) => b.getAttribute('data-family'));
+const cards = () =>
+  within(screen.getByTestId('family-grid'))
+    .getAllByRole('button')
+    .map((b) => b.getAttribute('data-family'));
 const chip = (facet: string, value: string) => document.querySelector(`[data-facet="${facet}"] [data-value="${value}"]`) as HTMLButtonElement;
 const count = (facet: string, value: string) => chip(facet, value).querySelector('.chip__count')!.textContent;
 

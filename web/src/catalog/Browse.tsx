@@ -5,7 +5,18 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { Icon } from '../ui/icons.tsx';
 import { showPlainColour } from '../ui/swatchFallback.ts';
 import { COLOR_FAMILY_DOT, type ColorFamily } from './colorFamily.ts';
-import { activeFilterCount, allValues, applyFilters, EMPTY_FILTERS, facetCounts, FACETS, featuredColor, toggleValue, type Facet, type Filters } from './filters.ts';
+import {
+  activeFilterCount,
+  allValues,
+  applyFilters,
+  EMPTY_FILTERS,
+  facetCounts,
+  FACETS,
+  featuredColor,
+  toggleValue,
+  type Facet,
+  type Filters,
+} from './filters.ts';
 import { facetLabel, searchTextOf, weightRange } from './labels.ts';
 
 /** Search, faceted filters with counts, and the grid of fabric families as swatch cards. */
@@ -58,7 +69,14 @@ export function Browse({
             enterKeyHint="search"
           />
         </div>
-        <button type="button" className={`button${open ? ' button--pressed' : ''}`} aria-expanded={open} aria-controls={panelId} onClick={() => setOpen((o) => !o)} data-testid="filters-toggle">
+        <button
+          type="button"
+          className={`button${open ? ' button--pressed' : ''}`}
+          aria-expanded={open}
+          aria-controls={panelId}
+          onClick={() => setOpen((o) => !o)}
+          data-testid="filters-toggle"
+        >
           <Icon name="filter" /> {active ? t('browse.filtersActive', { count: tr.number(active) }) : t('browse.filters')}
         </button>
         {(active > 0 || filters.query) && (
@@ -71,7 +89,13 @@ export function Browse({
         <div className="active-filters" data-testid="active-filters">
           {FACETS.flatMap((facet) =>
             filters[facet].map((value) => (
-              <button key={`${facet}:${value}`} type="button" className="chip chip--on" onClick={() => onFilters(toggleValue(filters, facet, value))} aria-label={t('browse.removeFilter', { filter: facetLabel(facet, value, tr) })}>
+              <button
+                key={`${facet}:${value}`}
+                type="button"
+                className="chip chip--on"
+                onClick={() => onFilters(toggleValue(filters, facet, value))}
+                aria-label={t('browse.removeFilter', { filter: facetLabel(facet, value, tr) })}
+              >
                 <span>{facetLabel(facet, value, tr)}</span>
                 <span aria-hidden="true">×</span>
               </button>

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { FAMILIES } from '../test/fixtures.ts';
-import { activeFilterCount, applyFilters, EMPTY_FILTERS, facetCounts, featuredColor, matchesQuery, toggleValue, weightBandOf, type Filters } from './filters.ts';
+import {
+  activeFilterCount,
+  applyFilters,
+  EMPTY_FILTERS,
+  facetCounts,
+  featuredColor,
+  matchesQuery,
+  toggleValue,
+  weightBandOf,
+  type Filters,
+} from './filters.ts';
 
 const ids = (list: { id: string }[]) => list.map((f) => f.id);
 const with_ = (over: Partial<Filters>): Filters => ({ ...EMPTY_FILTERS, ...over });

@@ -71,7 +71,15 @@ export function matchesQuery(searchText: string, query: string): boolean {
 
 /** Default search text: names and facts of the family; the UI adds their translations. */
 export function defaultSearchText(family: FabricFamily): string {
-  return [family.name, family.composition, family.description, family.design.weave, family.design.pattern, family.season, ...family.colors.map((c) => c.name)].join(' ');
+  return [
+    family.name,
+    family.composition,
+    family.description,
+    family.design.weave,
+    family.design.pattern,
+    family.season,
+    ...family.colors.map((c) => c.name),
+  ].join(' ');
 }
 
 export type SearchText = (family: FabricFamily) => string;
@@ -106,8 +114,7 @@ export function facetCounts(families: FabricFamily[], filters: Filters, facet: F
 /** The values a facet offers, in a stable, sensible order. */
 export function allValues(families: FabricFamily[], facet: Facet): string[] {
   const present = new Set(families.flatMap((f) => facetValues(f, facet)));
-  const order: readonly string[] =
-    facet === 'season' ? SEASONS : facet === 'weight' ? WEIGHT_BANDS.map((b) => b.id) : facet === 'colour' ? COLOR_FAMILIES : [];
+  const order: readonly string[] = facet === 'season' ? SEASONS : facet === 'weight' ? WEIGHT_BANDS.map((b) => b.id) : facet === 'colour' ? COLOR_FAMILIES : [];
   const known = order.filter((v) => present.has(v));
   const rest = [...present].filter((v) => !order.includes(v)).sort();
   return [...known, ...rest];

@@ -3,10 +3,7 @@ import { api, isAbort } from '../api/client.ts';
 import { apiStatus } from '../api/status.ts';
 import type { Cut, FabricFamily } from '../api/types.ts';
 
-export type CatalogState =
-  | { status: 'loading' }
-  | { status: 'ready'; families: FabricFamily[]; cuts: Cut[] }
-  | { status: 'failed'; error: unknown };
+export type CatalogState = { status: 'loading' } | { status: 'ready'; families: FabricFamily[]; cuts: Cut[] } | { status: 'failed'; error: unknown };
 
 /** The catalogue and the cuts, loaded together; Retry (or the banner's) loads them again. */
 export function useCatalog(): CatalogState & { reload(): void } {

@@ -75,8 +75,7 @@ describe('no untranslated text in components', () => {
       // The admin console (web/src/admin) keeps its own message catalogue and checks.
       if (statSync(file).isDirectory()) {
         if (path.relative(root, file) !== 'admin') walk(file);
-      }
-      else if (file.endsWith('.tsx') && !file.endsWith('.test.tsx')) files.push(file);
+      } else if (file.endsWith('.tsx') && !file.endsWith('.test.tsx')) files.push(file);
     }
   };
   walk(root);
@@ -92,7 +91,13 @@ describe('no untranslated text in components', () => {
         const text = node.getText().trim();
         if (text && !allowedText.test(text)) problems.push(`text "${text}"`);
       }
-      if (ts.isJsxAttribute(node) && readAttributes.has(node.name.getText()) && node.initializer && ts.isStringLiteral(node.initializer) && node.initializer.text.trim()) {
+      if (
+        ts.isJsxAttribute(node) &&
+        readAttributes.has(node.name.getText()) &&
+        node.initializer &&
+        ts.isStringLiteral(node.initializer) &&
+        node.initializer.text.trim()
+      ) {
         problems.push(`${node.name.getText()}="${node.initializer.text}"`);
       }
       ts.forEachChild(node, visit);

@@ -68,8 +68,7 @@ export function createTranslator(locale: Locale): Translator {
         ? number(value / 1e6, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 })
         : number(value / 1e3, { style: 'unit', unit: 'kilobyte', maximumFractionDigits: 0 }),
     date: (value) => cached(`d:${locale}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'long' })).format(new Date(value)),
-    dateTime: (value) =>
-      cached(`dt:${locale}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' })).format(new Date(value)),
+    dateTime: (value) => cached(`dt:${locale}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' })).format(new Date(value)),
   };
 }
 
@@ -89,7 +88,8 @@ function readSaved(): string | null {
 
 export function I18nProvider({ children, initial }: { children: ReactNode; initial?: Locale }) {
   const [locale, setLocaleState] = useState<Locale>(
-    () => initial ?? detectLocale(readSaved(), typeof navigator !== 'undefined' ? (navigator.languages?.length ? navigator.languages : [navigator.language]) : []),
+    () =>
+      initial ?? detectLocale(readSaved(), typeof navigator !== 'undefined' ? (navigator.languages?.length ? navigator.languages : [navigator.language]) : []),
   );
   const setLocale = useCallback((next: Locale) => {
     setLocaleState(next);

@@ -186,7 +186,8 @@ export const en = {
   'cloth.remove': 'Remove the photographed cloth',
   'cloth.another': 'Choose another photo',
   'cloth.dialogTitle': 'Frame the cloth',
-  'cloth.frameHelp': 'Drag the frame over the cloth only: no table, fingers or labels. Drag its corners to resize; with the keyboard, arrows move it and Shift + arrows resize it.',
+  'cloth.frameHelp':
+    'Drag the frame over the cloth only: no table, fingers or labels. Drag its corners to resize; with the keyboard, arrows move it and Shift + arrows resize it.',
   'cloth.photoAlt': 'The photo of the cloth',
   'cloth.cropRole': 'crop frame',
   'cloth.cropLabel': 'Crop frame, {width} × {height} pixels',
@@ -505,7 +506,8 @@ export const es: Record<MessageKey, string> = {
   'cloth.remove': 'Quitar la tela fotografiada',
   'cloth.another': 'Elegir otra foto',
   'cloth.dialogTitle': 'Encuadra la tela',
-  'cloth.frameHelp': 'Ajusta el marco solo sobre la tela: sin mesa, dedos ni etiquetas. Arrastra sus esquinas para cambiar el tamaño; con el teclado, las flechas lo mueven y Mayús + flechas lo redimensionan.',
+  'cloth.frameHelp':
+    'Ajusta el marco solo sobre la tela: sin mesa, dedos ni etiquetas. Arrastra sus esquinas para cambiar el tamaño; con el teclado, las flechas lo mueven y Mayús + flechas lo redimensionan.',
   'cloth.photoAlt': 'La foto de la tela',
   'cloth.cropRole': 'marco de recorte',
   'cloth.cropLabel': 'Marco de recorte, {width} × {height} píxeles',

@@ -6,7 +6,8 @@ export const studioEn = {
   'tab.studio': 'Studio',
   'studio.eyebrow': 'Client photo studio',
   'studio.title': 'The cloth on the client, not on a mannequin',
-  'studio.lead': 'Photograph the client standing, facing you, full length or from the knees up. Atelier marks the jacket and trousers for you; correct the outline, choose the cloth, and show the client.',
+  'studio.lead':
+    'Photograph the client standing, facing you, full length or from the knees up. Atelier marks the jacket and trousers for you; correct the outline, choose the cloth, and show the client.',
   'studio.step1': 'Take or choose the client’s photo (JPEG, PNG or WebP).',
   'studio.step2': 'Check the garment outline: paint what is missing, erase what is not cloth.',
   'studio.step3': 'Choose the cloth and apply it: folds and shadows stay.',
@@ -14,11 +15,13 @@ export const studioEn = {
   'studio.choose': 'Choose a photo',
   'studio.uploading': 'Sending the photo… {percent}',
   'studio.uploadProgress': 'Photo upload',
-  'studio.privacy': 'Client photos are private: reached only through this app, deleted automatically after the retention period (30 days unless your house set another), or at once with “Delete client photo”.',
+  'studio.privacy':
+    'Client photos are private: reached only through this app, deleted automatically after the retention period (30 days unless your house set another), or at once with “Delete client photo”.',
   'studio.photoAlt': 'The client’s photo',
 
   'studio.error.notImage': 'That file is not a photo. Choose a JPEG, PNG or WebP image.',
-  'studio.error.heic': 'This is a HEIC photo, which cannot be read here. Set the camera to “Most compatible” (JPEG), or export the photo as JPEG, and choose it again.',
+  'studio.error.heic':
+    'This is a HEIC photo, which cannot be read here. Set the camera to “Most compatible” (JPEG), or export the photo as JPEG, and choose it again.',
   'studio.error.tooBig': 'The photo is too large to send. Take it at a lower resolution and try again.',
   'studio.error.tooManyPixels': 'The photo has too many pixels. Take it at a lower resolution and try again.',
   'studio.error.tooSmall': 'The photo is too small to work on. Take it closer or at a higher resolution.',
@@ -75,7 +78,8 @@ export const studioEn = {
   'studio.apply.failed': 'The cloth could not be applied to this photo.',
 
   'studio.fill.title': 'Remove an object',
-  'studio.fill.body': 'Paint over what should not be there (a logo, a bag strap, a badge); Atelier fills it from what surrounds it. You then go on editing the filled photo.',
+  'studio.fill.body':
+    'Paint over what should not be there (a logo, a bag strap, a badge); Atelier fills it from what surrounds it. You then go on editing the filled photo.',
   'studio.fill.hint': 'Paint over what to remove.',
   'studio.fill.action': 'Remove from the photo',
   'studio.fill.working': 'Removing…',
@@ -108,7 +112,8 @@ export const studioEs: Record<keyof typeof studioEn, string> = {
   'tab.studio': 'Estudio',
   'studio.eyebrow': 'Estudio de fotos del cliente',
   'studio.title': 'La tela sobre el cliente, no sobre un maniquí',
-  'studio.lead': 'Fotografía al cliente de pie, de frente, de cuerpo entero o desde las rodillas. Atelier marca la chaqueta y el pantalón por ti; corrige el contorno, elige la tela y enséñaselo al cliente.',
+  'studio.lead':
+    'Fotografía al cliente de pie, de frente, de cuerpo entero o desde las rodillas. Atelier marca la chaqueta y el pantalón por ti; corrige el contorno, elige la tela y enséñaselo al cliente.',
   'studio.step1': 'Toma o elige la foto del cliente (JPEG, PNG o WebP).',
   'studio.step2': 'Revisa el contorno de la prenda: pinta lo que falte, borra lo que no sea tela.',
   'studio.step3': 'Elige la tela y aplícala: los pliegues y las sombras se conservan.',
@@ -116,11 +121,13 @@ export const studioEs: Record<keyof typeof studioEn, string> = {
   'studio.choose': 'Elegir una foto',
   'studio.uploading': 'Enviando la foto… {percent}',
   'studio.uploadProgress': 'Envío de la foto',
-  'studio.privacy': 'Las fotos de clientes son privadas: solo se ven desde esta aplicación y se borran solas al cabo del plazo de conservación (30 días, salvo que tu casa fije otro), o al momento con «Borrar la foto del cliente».',
+  'studio.privacy':
+    'Las fotos de clientes son privadas: solo se ven desde esta aplicación y se borran solas al cabo del plazo de conservación (30 días, salvo que tu casa fije otro), o al momento con «Borrar la foto del cliente».',
   'studio.photoAlt': 'La foto del cliente',
 
   'studio.error.notImage': 'Ese archivo no es una foto. Elige una imagen JPEG, PNG o WebP.',
-  'studio.error.heic': 'Es una foto HEIC, que aquí no se puede leer. Configura la cámara en «Más compatible» (JPEG), o exporta la foto como JPEG, y vuelve a elegirla.',
+  'studio.error.heic':
+    'Es una foto HEIC, que aquí no se puede leer. Configura la cámara en «Más compatible» (JPEG), o exporta la foto como JPEG, y vuelve a elegirla.',
   'studio.error.tooBig': 'La foto es demasiado grande para enviarla. Tómala con menos resolución y vuelve a intentarlo.',
   'studio.error.tooManyPixels': 'La foto tiene demasiados píxeles. Tómala con menos resolución y vuelve a intentarlo.',
   'studio.error.tooSmall': 'La foto es demasiado pequeña para trabajar con ella. Tómala más cerca o con más resolución.',
@@ -177,7 +184,8 @@ export const studioEs: Record<keyof typeof studioEn, string> = {
   'studio.apply.failed': 'No se pudo aplicar la tela a esta foto.',
 
   'studio.fill.title': 'Quitar un objeto',
-  'studio.fill.body': 'Pinta encima de lo que no debería estar (un logotipo, la correa de un bolso, una insignia); Atelier lo rellena con lo que lo rodea. Después sigues editando la foto rellenada.',
+  'studio.fill.body':
+    'Pinta encima de lo que no debería estar (un logotipo, la correa de un bolso, una insignia); Atelier lo rellena con lo que lo rodea. Después sigues editando la foto rellenada.',
   'studio.fill.hint': 'Pinta encima de lo que quieras quitar.',
   'studio.fill.action': 'Quitar de la foto',
   'studio.fill.working': 'Quitando…',

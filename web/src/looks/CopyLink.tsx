@@ -16,7 +16,8 @@ export function CopyLink({ url, className }: { url: string; className?: string }
   };
   return (
     <button type="button" className={className ?? 'button button--small'} onClick={copy}>
-      <Icon name="link" size={18} /> <span aria-live="polite">{copied === true ? t('looks.copied') : copied === 'failed' ? t('looks.copyFailed') : t('looks.copy')}</span>
+      <Icon name="link" size={18} />{' '}
+      <span aria-live="polite">{copied === true ? t('looks.copied') : copied === 'failed' ? t('looks.copyFailed') : t('looks.copy')}</span>
     </button>
   );
 }

@@ -38,7 +38,13 @@ export function SaveLookDialog({ renders, onClose, onSaved }: { renders: Render[
       const thumb = chosen[0] ? imageOf(chosen[0], 'thumb')?.url : undefined;
       onSaved(rememberLook({ ...look, renderCount: chosen.length, thumbUrl: thumb }));
     } catch (e) {
-      setError(e instanceof UnreachableError ? t('preview.unreachable') : e instanceof ApiError ? t('looks.saveFailed', { reason: e.message }) : t('looks.saveFailed', { reason: '' }));
+      setError(
+        e instanceof UnreachableError
+          ? t('preview.unreachable')
+          : e instanceof ApiError
+            ? t('looks.saveFailed', { reason: e.message })
+            : t('looks.saveFailed', { reason: '' }),
+      );
     } finally {
       setBusy(false);
     }
@@ -93,7 +99,15 @@ export function SaveLookDialog({ renders, onClose, onSaved }: { renders: Render[
           </div>
           <div className="field">
             <label htmlFor={ids.client}>{t('looks.client')}</label>
-            <input id={ids.client} value={client} onChange={(e) => setClient(e.target.value)} maxLength={120} required autoComplete="off" data-testid="look-client" />
+            <input
+              id={ids.client}
+              value={client}
+              onChange={(e) => setClient(e.target.value)}
+              maxLength={120}
+              required
+              autoComplete="off"
+              data-testid="look-client"
+            />
           </div>
           {error && (
             <p id={ids.error} className="notice notice--error" role="alert">

@@ -68,12 +68,17 @@ export function SharePage({ token }: { token: string }) {
             <header className="share__head">
               <p className="share__eyebrow">{state.look.clientName ? t('share.for', { client: state.look.clientName }) : t('share.eyebrow')}</p>
               <h1 data-testid="look-title">{state.look.title}</h1>
-              <p className="share__dates">
-                {t('share.dates', { created: tr.date(state.look.createdAt), expires: tr.date(state.look.expiresAt) })}
-              </p>
+              <p className="share__dates">{t('share.dates', { created: tr.date(state.look.createdAt), expires: tr.date(state.look.expiresAt) })}</p>
             </header>
-            <Gallery renders={state.look.renders} describe={describe} onOpen={(r) => setViewer(state.look.renders.findIndex((x) => x.id === r.id))} testId="look-gallery" />
-            {viewer !== undefined && <Viewer renders={state.look.renders} index={viewer} onIndex={setViewer} onClose={() => setViewer(undefined)} describe={describe} />}
+            <Gallery
+              renders={state.look.renders}
+              describe={describe}
+              onOpen={(r) => setViewer(state.look.renders.findIndex((x) => x.id === r.id))}
+              testId="look-gallery"
+            />
+            {viewer !== undefined && (
+              <Viewer renders={state.look.renders} index={viewer} onIndex={setViewer} onClose={() => setViewer(undefined)} describe={describe} />
+            )}
           </>
         )}
       </main>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LatestOnly, runLatest } from './latest.ts';
 
-const deferred = <T,>() => {
+const deferred = <T>() => {
   let resolve!: (v: T) => void;
   let reject!: (e: unknown) => void;
   const promise = new Promise<T>((res, rej) => {
@@ -28,8 +28,16 @@ describe('LatestOnly', () => {
     const first = deferred<string>();
     const second = deferred<string>();
     // The work ignores the abort signal on purpose: a response that was already on its way.
-    const p1 = runLatest(guard, () => first.promise, (v) => shown.push(v));
-    const p2 = runLatest(guard, () => second.promise, (v) => shown.push(v));
+    const p1 = runLatest(
+      guard,
+      () => first.promise,
+      (v) => shown.push(v),
+    );
+    const p2 = runLatest(
+      guard,
+      () => second.promise,
+      (v) => shown.push(v),
+    );
     second.resolve('navy');
     first.resolve('charcoal');
     expect(await p2).toBe(true);
@@ -40,8 +48,16 @@ describe('LatestOnly', () => {
   it('swallows the errors of superseded requests and passes on the current one’s', async () => {
     const guard = new LatestOnly();
     const old = deferred<string>();
-    const p1 = runLatest(guard, () => old.promise, () => undefined);
-    const p2 = runLatest(guard, () => Promise.reject(new Error('render failed')), () => undefined);
+    const p1 = runLatest(
+      guard,
+      () => old.promise,
+      () => undefined,
+    );
+    const p2 = runLatest(
+      guard,
+      () => Promise.reject(new Error('render failed')),
+      () => undefined,
+    );
     old.reject(new DOMException('aborted', 'AbortError'));
     expect(await p1).toBe(false);
     await expect(p2).rejects.toThrow('render failed');
@@ -51,7 +67,11 @@ describe('LatestOnly', () => {
     const guard = new LatestOnly();
     const d = deferred<string>();
     const shown: string[] = [];
-    const p = runLatest(guard, () => d.promise, (v) => shown.push(v));
+    const p = runLatest(
+      guard,
+      () => d.promise,
+      (v) => shown.push(v),
+    );
     guard.cancel();
     d.resolve('late');
     expect(await p).toBe(false);

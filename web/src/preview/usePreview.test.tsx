@@ -70,7 +70,9 @@ describe('live preview', () => {
   it('reports a failed render with its reason, and Retry orders it again', async () => {
     const { deps, orders, pending } = controlled();
     const { result } = renderHook(() => usePreview(sel('navy'), deps));
-    await act(async () => pending.get('navy')!.resolve(makeRender({ id: 'bad', status: 'failed', error: 'The fabric photo could not be read as an image', images: [] })));
+    await act(async () =>
+      pending.get('navy')!.resolve(makeRender({ id: 'bad', status: 'failed', error: 'The fabric photo could not be read as an image', images: [] })),
+    );
     await waitFor(() => expect(result.current.failure?.render?.error).toMatch(/could not be read/));
     act(() => result.current.retry());
     expect(orders).toHaveLength(2);

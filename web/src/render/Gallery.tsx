@@ -35,7 +35,12 @@ export function Gallery({
         const isSelected = selected?.has(render.id) ?? false;
         const done = render.status === 'succeeded';
         return (
-          <li key={render.id} className={`tile tile--${render.status}${isSelected ? ' tile--selected' : ''}`} data-render-id={render.id} data-status={render.status}>
+          <li
+            key={render.id}
+            className={`tile tile--${render.status}${isSelected ? ' tile--selected' : ''}`}
+            data-render-id={render.id}
+            data-status={render.status}
+          >
             {done && thumb ? (
               <button type="button" className="tile__open" onClick={() => onOpen(render)} aria-label={t('gallery.open', { what: caption.line })}>
                 <img src={thumb.url} alt={caption.alt} width={thumb.width} height={thumb.height} loading="lazy" decoding="async" />

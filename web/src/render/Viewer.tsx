@@ -17,16 +17,37 @@ function ZoomControls({ zoom, setZoom }: { zoom: ZoomState; setZoom(z: ZoomState
   const { t, percent } = useI18n();
   return (
     <div className="viewer__zoom" role="group" aria-label={t('viewer.zoom')}>
-      <button type="button" className="icon-button" onClick={() => setZoom(step(zoom, 1 / 1.5))} disabled={zoom.scale <= MIN_SCALE} aria-label={t('viewer.zoomOut')} title={t('viewer.zoomOut')}>
+      <button
+        type="button"
+        className="icon-button"
+        onClick={() => setZoom(step(zoom, 1 / 1.5))}
+        disabled={zoom.scale <= MIN_SCALE}
+        aria-label={t('viewer.zoomOut')}
+        title={t('viewer.zoomOut')}
+      >
         <Icon name="minus" />
       </button>
       <output className="viewer__scale" aria-live="polite" data-testid="zoom-level">
         {percent(zoom.scale)}
       </output>
-      <button type="button" className="icon-button" onClick={() => setZoom(step(zoom, 1.5))} disabled={zoom.scale >= MAX_SCALE} aria-label={t('viewer.zoomIn')} title={t('viewer.zoomIn')}>
+      <button
+        type="button"
+        className="icon-button"
+        onClick={() => setZoom(step(zoom, 1.5))}
+        disabled={zoom.scale >= MAX_SCALE}
+        aria-label={t('viewer.zoomIn')}
+        title={t('viewer.zoomIn')}
+      >
         <Icon name="plus" />
       </button>
-      <button type="button" className="icon-button" onClick={() => setZoom(IDENTITY)} disabled={zoom.scale === 1} aria-label={t('viewer.reset')} title={t('viewer.reset')}>
+      <button
+        type="button"
+        className="icon-button"
+        onClick={() => setZoom(IDENTITY)}
+        disabled={zoom.scale === 1}
+        aria-label={t('viewer.reset')}
+        title={t('viewer.reset')}
+      >
         <Icon name="reset" />
       </button>
     </div>
@@ -100,7 +121,13 @@ export function Viewer({
         </header>
         <div className="viewer__stage">
           {renders.length > 1 && (
-            <button type="button" className="viewer__nav viewer__nav--prev" onClick={() => go(-1)} aria-label={t('viewer.previous')} title={t('viewer.previous')}>
+            <button
+              type="button"
+              className="viewer__nav viewer__nav--prev"
+              onClick={() => go(-1)}
+              aria-label={t('viewer.previous')}
+              title={t('viewer.previous')}
+            >
               <Icon name="prev" size={28} />
             </button>
           )}

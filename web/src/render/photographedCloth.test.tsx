@@ -23,7 +23,13 @@ afterEach(() => {
 const PHOTO = '/files/swatches/ab/abcdef.jpg';
 /** As GET /api/renders/:id answers for a photographed cloth ordered while the twill was selected. */
 const photographed = (id: string): Render =>
-  render({ id, family: 'twill', color: null, swatchUploadId: '6f1c1f7e-0000-4000-8000-000000000001', cloth: { kind: 'photographed', label: 'Photographed cloth', thumbnailUrl: PHOTO } });
+  render({
+    id,
+    family: 'twill',
+    color: null,
+    swatchUploadId: '6f1c1f7e-0000-4000-8000-000000000001',
+    cloth: { kind: 'photographed', label: 'Photographed cloth', thumbnailUrl: PHOTO },
+  });
 const catalogue = render({ id: 'r-cat', family: 'twill', color: 'navy', cloth: { kind: 'catalogue' } });
 
 function expectNoTwill(root: HTMLElement) {
@@ -61,7 +67,13 @@ describe('a render from a photographed cloth', () => {
     const tr = createTranslator('en');
     mount(
       <I18nProvider initial="en">
-        <History describe={(r) => describeRender(r, tr, { families: FAMILIES, cuts: CUTS })} selected={new Set()} onToggle={() => undefined} onOpen={() => undefined} onRetry={async () => undefined} />
+        <History
+          describe={(r) => describeRender(r, tr, { families: FAMILIES, cuts: CUTS })}
+          selected={new Set()}
+          onToggle={() => undefined}
+          onOpen={() => undefined}
+          onRetry={async () => undefined}
+        />
       </I18nProvider>,
     );
     const tiles = await waitFor(() => {

@@ -110,7 +110,11 @@ export function useRenderJobs() {
       const batch = await api.orderRenders(orderFor(failed));
       const fresh = batch.renders[0]!;
       upsert(fresh, failed.id);
-      await follow(fresh, () => undefined, () => undefined);
+      await follow(
+        fresh,
+        () => undefined,
+        () => undefined,
+      );
     },
     [follow, upsert],
   );

@@ -32,7 +32,13 @@ export function BeforeAfter({ beforeUrl, afterUrl, width, height }: { beforeUrl:
         onPointerCancel={() => (dragging.current = false)}
       >
         <img src={afterUrl} alt={t('studio.result.afterAlt')} draggable={false} data-testid="studio-result-image" />
-        <img className="before-after__before" src={beforeUrl} alt={t('studio.result.beforeAlt')} draggable={false} style={{ clipPath: `inset(0 ${(1 - split) * 100}% 0 0)` }} />
+        <img
+          className="before-after__before"
+          src={beforeUrl}
+          alt={t('studio.result.beforeAlt')}
+          draggable={false}
+          style={{ clipPath: `inset(0 ${(1 - split) * 100}% 0 0)` }}
+        />
         <span className="before-after__handle" style={{ left: `${split * 100}%` }} aria-hidden="true" />
         <span className="before-after__tag before-after__tag--before" aria-hidden="true">
           {t('studio.result.before')}

@@ -272,10 +272,7 @@ export function MaskEditor({ photoUrl, width, height, doc, tool, brushSize, tole
         aria-label={t('studio.editor.label')}
         aria-roledescription={t('studio.editor.role')}
       >
-        <div
-          className="mask-editor__stage"
-          style={{ width, height, transform: `translate(${view.x}px, ${view.y}px) scale(${view.scale})` }}
-        >
+        <div className="mask-editor__stage" style={{ width, height, transform: `translate(${view.x}px, ${view.y}px) scale(${view.scale})` }}>
           <img src={photoUrl} alt={t('studio.photoAlt')} width={width} height={height} draggable={false} data-testid="studio-photo" />
           <canvas ref={overlayRef} width={width} height={height} style={{ opacity }} data-testid="mask-canvas" />
           {measure && measure.length > 0 && (
@@ -288,7 +285,11 @@ export function MaskEditor({ photoUrl, width, height, doc, tool, brushSize, tole
           )}
         </div>
         {painting && cursor && (
-          <span className="mask-editor__cursor" style={{ width: brushSize, height: brushSize, transform: `translate(${cursor.x - brushSize / 2}px, ${cursor.y - brushSize / 2}px)` }} aria-hidden="true" />
+          <span
+            className="mask-editor__cursor"
+            style={{ width: brushSize, height: brushSize, transform: `translate(${cursor.x - brushSize / 2}px, ${cursor.y - brushSize / 2}px)` }}
+            aria-hidden="true"
+          />
         )}
       </div>
       <div className="mask-editor__zoom">
@@ -298,7 +299,14 @@ export function MaskEditor({ photoUrl, width, height, doc, tool, brushSize, tole
         <button type="button" className="icon-button" onClick={() => zoomBy(1 / 1.4)} aria-label={t('studio.zoomOut')} title={t('studio.zoomOut')}>
           <Icon name="minus" />
         </button>
-        <button type="button" className="icon-button" onClick={() => setView(fitView(viewport, image))} aria-label={t('studio.zoomFit')} title={t('studio.zoomFit')} data-testid="zoom-fit">
+        <button
+          type="button"
+          className="icon-button"
+          onClick={() => setView(fitView(viewport, image))}
+          aria-label={t('studio.zoomFit')}
+          title={t('studio.zoomFit')}
+          data-testid="zoom-fit"
+        >
           <Icon name="fit" />
         </button>
       </div>

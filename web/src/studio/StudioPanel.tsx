@@ -24,10 +24,7 @@ type Mode = 'garment' | 'fill';
 
 type Upload = { status: 'uploading'; progress: number } | { status: 'failed'; problem: StudioProblem };
 
-type Job =
-  | { status: 'working'; progress: number }
-  | { status: 'done'; render: Render; beforeUrl: string }
-  | { status: 'failed'; problem: StudioProblem };
+type Job = { status: 'working'; progress: number } | { status: 'done'; render: Render; beforeUrl: string } | { status: 'failed'; problem: StudioProblem };
 
 /**
  * The client photo studio: the associate photographs the client, corrects the suggested garment
@@ -62,7 +59,9 @@ export function StudioPanel({
       return;
     }
     setUpload({ status: 'uploading', progress: 0 });
-    const h = uploadStudioPhoto(file, (progress) => setUpload((u) => (u?.status === 'uploading' && handle.current === h ? { status: 'uploading', progress } : u)));
+    const h = uploadStudioPhoto(file, (progress) =>
+      setUpload((u) => (u?.status === 'uploading' && handle.current === h ? { status: 'uploading', progress } : u)),
+    );
     handle.current = h;
     h.promise.then(
       (result) => {
@@ -152,7 +151,14 @@ function PhotoStep({ upload, onChoose, onCancel }: { upload?: Upload; onChoose(f
       {upload?.status === 'uploading' ? (
         <div className="pstudio-start__upload" role="status" data-testid="studio-uploading">
           <span>{t('studio.uploading', { percent: tr.percent(upload.progress) })}</span>
-          <div className="progress" role="progressbar" aria-label={t('studio.uploadProgress')} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(upload.progress * 100)}>
+          <div
+            className="progress"
+            role="progressbar"
+            aria-label={t('studio.uploadProgress')}
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={Math.round(upload.progress * 100)}
+          >
             <span style={{ width: `${upload.progress * 100}%` }} />
           </div>
           <button type="button" className="button button--quiet" onClick={onCancel}>
@@ -280,7 +286,10 @@ function Workspace({
 
   const [scale, setScale] = useState<number | undefined>(undefined);
   const [measuring, setMeasuring] = useState<{ points: Point[]; lengthCm: string } | undefined>(undefined);
-  const measuredScale = measuring && measuring.points.length === 2 ? scaleFromLength(measuring.points[0]!, measuring.points[1]!, Number(measuring.lengthCm.replace(',', '.')) * 10) : undefined;
+  const measuredScale =
+    measuring && measuring.points.length === 2
+      ? scaleFromLength(measuring.points[0]!, measuring.points[1]!, Number(measuring.lengthCm.replace(',', '.')) * 10)
+      : undefined;
 
   const [job, setJob] = useState<Job>();
   const [results, setResults] = useState<Render[]>([]);
@@ -372,7 +381,13 @@ function Workspace({
   const doneJob = job?.status === 'done' ? job : undefined;
   const resultUrl = doneJob ? (imageOf(doneJob.render, 'full')?.url ?? imageOf(doneJob.render, 'preview')?.url) : undefined;
 
-  const toolLabel: Record<Tool, string> = { brush: t('studio.tool.brush'), eraser: t('studio.tool.eraser'), wand: t('studio.tool.wand'), pan: t('studio.tool.pan'), measure: t('studio.scale.measure') };
+  const toolLabel: Record<Tool, string> = {
+    brush: t('studio.tool.brush'),
+    eraser: t('studio.tool.eraser'),
+    wand: t('studio.tool.wand'),
+    pan: t('studio.tool.pan'),
+    measure: t('studio.scale.measure'),
+  };
   const editorTool: Tool = measuring ? 'measure' : tool;
 
   return (
@@ -454,20 +469,51 @@ function Workspace({
               onMeasure={(points) => setMeasuring((m) => (m ? { ...m, points } : m))}
               onBusy={setBusy}
             />
-              <div className="pstudio__actions" role="group" aria-label={t('studio.edits')}>
-                <button type="button" className="icon-button" onClick={() => doc.undo()} disabled={!doc.history.canUndo} aria-label={t('studio.undo')} title={t('studio.undo')} data-testid="undo">
-                  <Icon name="undo" />
-                </button>
-                <button type="button" className="icon-button" onClick={() => doc.redo()} disabled={!doc.history.canRedo} aria-label={t('studio.redo')} title={t('studio.redo')} data-testid="redo">
-                  <Icon name="redo" />
-                </button>
-                <button type="button" className="icon-button" onClick={() => doc.invert()} aria-label={t('studio.invert')} title={t('studio.invert')} data-testid="invert">
-                  <Icon name="invert" />
-                </button>
-                <button type="button" className="icon-button" onClick={() => doc.clear()} disabled={doc.isEmpty()} aria-label={t('studio.clear')} title={t('studio.clear')} data-testid="clear">
-                  <Icon name="clear" />
-                </button>
-              </div>
+            <div className="pstudio__actions" role="group" aria-label={t('studio.edits')}>
+              <button
+                type="button"
+                className="icon-button"
+                onClick={() => doc.undo()}
+                disabled={!doc.history.canUndo}
+                aria-label={t('studio.undo')}
+                title={t('studio.undo')}
+                data-testid="undo"
+              >
+                <Icon name="undo" />
+              </button>
+              <button
+                type="button"
+                className="icon-button"
+                onClick={() => doc.redo()}
+                disabled={!doc.history.canRedo}
+                aria-label={t('studio.redo')}
+                title={t('studio.redo')}
+                data-testid="redo"
+              >
+                <Icon name="redo" />
+              </button>
+              <button
+                type="button"
+                className="icon-button"
+                onClick={() => doc.invert()}
+                aria-label={t('studio.invert')}
+                title={t('studio.invert')}
+                data-testid="invert"
+              >
+                <Icon name="invert" />
+              </button>
+              <button
+                type="button"
+                className="icon-button"
+                onClick={() => doc.clear()}
+                disabled={doc.isEmpty()}
+                aria-label={t('studio.clear')}
+                title={t('studio.clear')}
+                data-testid="clear"
+              >
+                <Icon name="clear" />
+              </button>
+            </div>
             {busy && (
               <div className="pstudio__busy" role="status">
                 <span className="spinner spinner--small" aria-hidden="true" /> {t('studio.wand.working')}
@@ -475,7 +521,11 @@ function Workspace({
             )}
             {measuring && (
               <div className="pstudio__measure-hint" role="status" data-testid="measure-hint">
-                {measuring.points.length === 0 ? t('cloth.measure.first') : measuring.points.length === 1 ? t('cloth.measure.second') : t('cloth.measure.again')}
+                {measuring.points.length === 0
+                  ? t('cloth.measure.first')
+                  : measuring.points.length === 1
+                    ? t('cloth.measure.second')
+                    : t('cloth.measure.again')}
               </div>
             )}
           </div>
@@ -504,19 +554,46 @@ function Workspace({
               {tool === 'wand' ? (
                 <label className="pstudio__slider" htmlFor={tolId}>
                   <span>{t('studio.tolerance')}</span>
-                  <input id={tolId} type="range" min={2} max={60} step={1} value={tolerance} onChange={(e) => setTolerance(Number(e.target.value))} data-testid="tolerance" />
+                  <input
+                    id={tolId}
+                    type="range"
+                    min={2}
+                    max={60}
+                    step={1}
+                    value={tolerance}
+                    onChange={(e) => setTolerance(Number(e.target.value))}
+                    data-testid="tolerance"
+                  />
                   <output>{tr.number(tolerance)}</output>
                 </label>
               ) : (
                 <label className="pstudio__slider" htmlFor={sizeId}>
                   <span>{t('studio.brushSize')}</span>
-                  <input id={sizeId} type="range" min={4} max={160} step={1} value={brushSize} onChange={(e) => setBrushSize(Number(e.target.value))} data-testid="brush-size" />
+                  <input
+                    id={sizeId}
+                    type="range"
+                    min={4}
+                    max={160}
+                    step={1}
+                    value={brushSize}
+                    onChange={(e) => setBrushSize(Number(e.target.value))}
+                    data-testid="brush-size"
+                  />
                   <span className="pstudio__dot" style={{ width: Math.max(6, brushSize / 4), height: Math.max(6, brushSize / 4) }} aria-hidden="true" />
                 </label>
               )}
               <label className="pstudio__slider" htmlFor={opacityId}>
                 <span>{t('studio.opacity')}</span>
-                <input id={opacityId} type="range" min={0.1} max={1} step={0.05} value={opacity} onChange={(e) => setOpacity(Number(e.target.value))} data-testid="mask-opacity" />
+                <input
+                  id={opacityId}
+                  type="range"
+                  min={0.1}
+                  max={1}
+                  step={0.05}
+                  value={opacity}
+                  onChange={(e) => setOpacity(Number(e.target.value))}
+                  data-testid="mask-opacity"
+                />
                 <output>{tr.percent(opacity)}</output>
               </label>
             </div>
@@ -547,7 +624,13 @@ function Workspace({
                       }}
                       data-studio-family={f.id}
                     >
-                      {first && <span className="pstudio__family-swatch" style={{ backgroundImage: `url("${first.swatchUrl}")`, backgroundColor: first.hex }} aria-hidden="true" />}
+                      {first && (
+                        <span
+                          className="pstudio__family-swatch"
+                          style={{ backgroundImage: `url("${first.swatchUrl}")`, backgroundColor: first.hex }}
+                          aria-hidden="true"
+                        />
+                      )}
                       <span>{f.name}</span>
                     </button>
                   );
@@ -609,7 +692,13 @@ function Workspace({
                   <p className="hint">{t('studio.scale.measureHelp')}</p>
                   <label className="field field--row">
                     <span>{t('studio.scale.length')}</span>
-                    <input type="text" inputMode="decimal" value={measuring.lengthCm} onChange={(e) => setMeasuring({ ...measuring, lengthCm: e.target.value })} data-testid="measure-length" />
+                    <input
+                      type="text"
+                      inputMode="decimal"
+                      value={measuring.lengthCm}
+                      onChange={(e) => setMeasuring({ ...measuring, lengthCm: e.target.value })}
+                      data-testid="measure-length"
+                    />
                   </label>
                   <div className="pstudio__row">
                     <button
@@ -646,7 +735,13 @@ function Workspace({
               )}
             </section>
             <section className="pstudio__apply">
-              <button type="button" className="button button--primary button--wide" onClick={() => void apply()} disabled={!!applyBlocked || job?.status === 'working'} data-testid="studio-apply">
+              <button
+                type="button"
+                className="button button--primary button--wide"
+                onClick={() => void apply()}
+                disabled={!!applyBlocked || job?.status === 'working'}
+                data-testid="studio-apply"
+              >
                 {job?.status === 'working' ? t('studio.apply.working') : t('studio.apply.action')}
               </button>
               {applyBlocked && job?.status !== 'working' && <p className="hint">{applyBlocked}</p>}
@@ -656,7 +751,15 @@ function Workspace({
                 </button>
               )}
               {job?.status === 'working' && (
-                <div className="progress" role="progressbar" aria-label={t('studio.apply.progress')} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(job.progress * 100)} data-testid="studio-progress">
+                <div
+                  className="progress"
+                  role="progressbar"
+                  aria-label={t('studio.apply.progress')}
+                  aria-valuemin={0}
+                  aria-valuemax={100}
+                  aria-valuenow={Math.round(job.progress * 100)}
+                  data-testid="studio-progress"
+                >
                   <span style={{ width: `${Math.max(4, job.progress * 100)}%` }} />
                 </div>
               )}
@@ -672,7 +775,13 @@ function Workspace({
           <section className="panel-section pstudio__section pstudio__fill">
             <h3 className="panel-title">{t('studio.fill.title')}</h3>
             <p>{t('studio.fill.body')}</p>
-            <button type="button" className="button button--primary button--wide" onClick={() => void erase()} disabled={fill.isEmpty() || filling?.status === 'working'} data-testid="studio-fill">
+            <button
+              type="button"
+              className="button button--primary button--wide"
+              onClick={() => void erase()}
+              disabled={fill.isEmpty() || filling?.status === 'working'}
+              data-testid="studio-fill"
+            >
               {filling?.status === 'working' ? t('studio.fill.working') : t('studio.fill.action')}
             </button>
             {fill.isEmpty() && <p className="hint">{t('studio.fill.paintFirst')}</p>}
@@ -711,7 +820,13 @@ function Workspace({
           <button type="button" className="button" onClick={() => setConfirmDelete(false)}>
             {t('action.cancel')}
           </button>
-          <button type="button" className="button pstudio__danger pstudio__danger--solid" onClick={() => void deletePhoto()} disabled={deleting?.status === 'working'} data-testid="studio-delete-confirm">
+          <button
+            type="button"
+            className="button pstudio__danger pstudio__danger--solid"
+            onClick={() => void deletePhoto()}
+            disabled={deleting?.status === 'working'}
+            data-testid="studio-delete-confirm"
+          >
             {t('studio.delete.confirm')}
           </button>
         </div>
@@ -727,4 +842,3 @@ function clothLabel(render: Render, families: FabricFamily[], locale: 'es' | 'en
   const color = family?.colors.find((c) => c.id === render.color);
   return [family?.name ?? render.family, color ? colorName(color.name, locale) : render.color].filter(Boolean).join(' · ');
 }
-

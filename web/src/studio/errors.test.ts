@@ -13,7 +13,10 @@ describe('studio photo problems', () => {
     expect(heic.message).toMatch(/HEIC.*JPEG/);
     expect(heic.detail).toContain('HEIC');
     expect(studioProblem(new ApiError(415, 'unsupported_media_type', 'Expected a JPEG, PNG or WebP image'), en).message).toBe(en.t('studio.error.notImage'));
-    expect(studioProblem(new ApiError(413, 'too_large', 'The file is larger than 20 MB'), en)).toEqual({ message: en.t('studio.error.tooBig'), detail: 'The file is larger than 20 MB' });
+    expect(studioProblem(new ApiError(413, 'too_large', 'The file is larger than 20 MB'), en)).toEqual({
+      message: en.t('studio.error.tooBig'),
+      detail: 'The file is larger than 20 MB',
+    });
     expect(studioProblem(new ApiError(422, 'too_many_pixels', 'More than 40 megapixels'), en).message).toBe(en.t('studio.error.tooManyPixels'));
     expect(studioProblem(new ApiError(404, 'not_found', 'No such studio photo'), es).message).toBe(es.t('studio.error.gone'));
   });

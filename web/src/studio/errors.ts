@@ -13,7 +13,8 @@ export function studioProblem(error: unknown, tr: Translator, fallback: MessageK
   if (error instanceof UnreachableError) return { message: tr.t('studio.error.unreachable') };
   if (!(error instanceof ApiError)) return { message: tr.t(fallback) };
   let key: MessageKey;
-  if (error.status === 415 || error.code === 'unsupported_type' || error.code === 'unsupported_media_type') key = /HEI[CF]/i.test(error.message) ? 'studio.error.heic' : 'studio.error.notImage';
+  if (error.status === 415 || error.code === 'unsupported_type' || error.code === 'unsupported_media_type')
+    key = /HEI[CF]/i.test(error.message) ? 'studio.error.heic' : 'studio.error.notImage';
   else if (error.status === 413 || error.code === 'too_large') key = 'studio.error.tooBig';
   else if (error.code === 'too_many_pixels') key = 'studio.error.tooManyPixels';
   else if (error.code === 'too_small') key = 'studio.error.tooSmall';

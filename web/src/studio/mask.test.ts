@@ -161,7 +161,19 @@ describe('zoom and pan', () => {
   it('keeps the photo point under the fingers while pinching and under the cursor while zooming', () => {
     const start = fitView(viewport, image);
     const under = toImage(start, { x: 400, y: 300 });
-    const v = pinch(start, [{ x: 350, y: 300 }, { x: 450, y: 300 }], [{ x: 300, y: 320 }, { x: 500, y: 320 }], viewport, image);
+    const v = pinch(
+      start,
+      [
+        { x: 350, y: 300 },
+        { x: 450, y: 300 },
+      ],
+      [
+        { x: 300, y: 320 },
+        { x: 500, y: 320 },
+      ],
+      viewport,
+      image,
+    );
     expect(v.scale).toBeCloseTo(0.2);
     const now = toImage(v, { x: 400, y: 320 });
     expect(now.x).toBeCloseTo(under.x);

@@ -10,7 +10,6 @@ import type { Cloth } from '../swatch/useCloth.ts';
 import { luminance } from '../catalog/colorFamily.ts';
 import { showPlainColour } from '../ui/swatchFallback.ts';
 
-
 export function FamilyDetails({ family }: { family: FabricFamily }) {
   const tr = useI18n();
   return (
@@ -76,7 +75,11 @@ export function ColorPicker({
                 data-color={c.id}
                 title={colorName(c.name, tr.locale)}
               >
-                <span className="color-chip__swatch" style={{ backgroundImage: `url("${c.swatchUrl}")`, backgroundColor: c.hex, color: luminance(c.hex) > 0.35 ? '#23211e' : '#faf7f0' }} aria-hidden="true" />
+                <span
+                  className="color-chip__swatch"
+                  style={{ backgroundImage: `url("${c.swatchUrl}")`, backgroundColor: c.hex, color: luminance(c.hex) > 0.35 ? '#23211e' : '#faf7f0' }}
+                  aria-hidden="true"
+                />
                 <span className="color-chip__name">{colorName(c.name, tr.locale)}</span>
               </button>
             );
@@ -117,7 +120,19 @@ export function ClothSection(props: { cloth?: Cloth; active: boolean; onChoose(f
   );
 }
 
-export function CutAndView({ cuts, cutId, viewId, onCut, onView }: { cuts: Cut[]; cutId: string; viewId: string; onCut(id: string): void; onView(id: string): void }) {
+export function CutAndView({
+  cuts,
+  cutId,
+  viewId,
+  onCut,
+  onView,
+}: {
+  cuts: Cut[];
+  cutId: string;
+  viewId: string;
+  onCut(id: string): void;
+  onView(id: string): void;
+}) {
   const tr = useI18n();
   const { t } = tr;
   const cutLabel = useId();
@@ -131,7 +146,15 @@ export function CutAndView({ cuts, cutId, viewId, onCut, onView }: { cuts: Cut[]
         </h3>
         <div className="segmented segmented--stack" role="radiogroup" aria-labelledby={cutLabel}>
           {cuts.map((c) => (
-            <button key={c.id} type="button" role="radio" aria-checked={c.id === cutId} className="segmented__option" onClick={() => onCut(c.id)} data-cut={c.id}>
+            <button
+              key={c.id}
+              type="button"
+              role="radio"
+              aria-checked={c.id === cutId}
+              className="segmented__option"
+              onClick={() => onCut(c.id)}
+              data-cut={c.id}
+            >
               {cutName(c.name, tr.locale)}
             </button>
           ))}
@@ -144,7 +167,15 @@ export function CutAndView({ cuts, cutId, viewId, onCut, onView }: { cuts: Cut[]
           </h3>
           <div className="segmented" role="radiogroup" aria-labelledby={viewLabelId}>
             {cut.views.map((v) => (
-              <button key={v.id} type="button" role="radio" aria-checked={v.id === viewId} className="segmented__option" onClick={() => onView(v.id)} data-view={v.id}>
+              <button
+                key={v.id}
+                type="button"
+                role="radio"
+                aria-checked={v.id === viewId}
+                className="segmented__option"
+                onClick={() => onView(v.id)}
+                data-view={v.id}
+              >
                 {viewLabel(v.id, tr)}
               </button>
             ))}

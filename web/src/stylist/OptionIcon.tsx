@@ -25,10 +25,33 @@ function drawing(option: string, value: string, clothHex?: string) {
       return <path d={`M16 29L${16 - w} 10l-1-5 ${w / 2 + 2} 3 M16 29l${w / 2} -20`} />;
     }
     case 'fastening': {
-      const sb = { sb1: [[16, 18]], sb2: [[16, 14], [16, 21]], sb3: [[16, 11], [16, 17], [16, 23]] } as Record<string, Array<[number, number]>>;
+      const sb = {
+        sb1: [[16, 18]],
+        sb2: [
+          [16, 14],
+          [16, 21],
+        ],
+        sb3: [
+          [16, 11],
+          [16, 17],
+          [16, 23],
+        ],
+      } as Record<string, Array<[number, number]>>;
       const db = {
-        db6x2: [[12, 11], [20, 11], [12, 17], [20, 17], [12, 23], [20, 23]],
-        db4x1: [[12, 14], [20, 14], [12, 21], [20, 21]],
+        db6x2: [
+          [12, 11],
+          [20, 11],
+          [12, 17],
+          [20, 17],
+          [12, 23],
+          [20, 23],
+        ],
+        db4x1: [
+          [12, 14],
+          [20, 14],
+          [12, 21],
+          [20, 21],
+        ],
       } as Record<string, Array<[number, number]>>;
       return (
         <>
@@ -82,7 +105,20 @@ function drawing(option: string, value: string, clothHex?: string) {
       return (
         <>
           <path d="M8 5l8 10 8-10v22l-8 2-8-2z" />
-          {dots(value === 'db' ? [[13, 18], [19, 18], [13, 23], [19, 23]] : [[16, 18], [16, 22], [16, 26]])}
+          {dots(
+            value === 'db'
+              ? [
+                  [13, 18],
+                  [19, 18],
+                  [13, 23],
+                  [19, 23],
+                ]
+              : [
+                  [16, 18],
+                  [16, 22],
+                  [16, 26],
+                ],
+          )}
         </>
       );
     default: {

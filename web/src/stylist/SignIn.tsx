@@ -15,7 +15,9 @@ export interface StaffSession {
  * Until then, and whenever the server says the session has ended, this shows the sign-in screen.
  */
 export function SignedIn({ children }: { children: (session: StaffSession) => ReactNode }) {
-  const [state, setState] = useState<{ status: 'checking' } | { status: 'out'; ended?: boolean } | { status: 'in'; account: StaffAccount }>({ status: 'checking' });
+  const [state, setState] = useState<{ status: 'checking' } | { status: 'out'; ended?: boolean } | { status: 'in'; account: StaffAccount }>({
+    status: 'checking',
+  });
 
   useEffect(() => {
     const controller = new AbortController();

@@ -9,7 +9,17 @@ import { blockedValues, chooseStyle, optionLabel, resolvedStyle, STYLE_GROUPS, v
  * The configurator: the cut's style options in groups (jacket open, the rest folded), each value a
  * drawing with its name. Every choice is a new live preview, as fast as a colour tap.
  */
-export function StylePanel({ cut, choices, clothHex, onChange }: { cut: Cut; choices: StyleChoices; clothHex?: string; onChange(choices: StyleChoices): void }) {
+export function StylePanel({
+  cut,
+  choices,
+  clothHex,
+  onChange,
+}: {
+  cut: Cut;
+  choices: StyleChoices;
+  clothHex?: string;
+  onChange(choices: StyleChoices): void;
+}) {
   const tr = useI18n();
   const { t } = tr;
   const titleId = useId();

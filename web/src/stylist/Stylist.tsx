@@ -112,7 +112,8 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
   let selection: PreviewSelection | undefined;
   if (family && cut && viewId) {
     if (clothActive) {
-      if (cloth.cloth?.status === 'ready') selection = { family: family.id, swatchUploadId: cloth.cloth.upload.id, cut: cut.id, view: viewId, options: previewStyle };
+      if (cloth.cloth?.status === 'ready')
+        selection = { family: family.id, swatchUploadId: cloth.cloth.upload.id, cut: cut.id, view: viewId, options: previewStyle };
     } else if (colorId) selection = { family: family.id, color: colorId, cut: cut.id, view: viewId, options: previewStyle };
   }
   // The colourways the associate is likely to tap next: the family's others, in this cut and view.
@@ -129,7 +130,14 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
   const captionFor = (sel: PreviewSelection | undefined) =>
     sel
       ? describeRender(
-          { family: sel.family, color: sel.color ?? null, swatchUploadId: sel.swatchUploadId ?? null, cut: sel.cut, view: sel.view, options: sel.options ?? null },
+          {
+            family: sel.family,
+            color: sel.color ?? null,
+            swatchUploadId: sel.swatchUploadId ?? null,
+            cut: sel.cut,
+            view: sel.view,
+            options: sel.options ?? null,
+          },
           tr,
           lookup,
           { clothThumbnailUrl },
@@ -172,7 +180,14 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
         groups.set(key, group);
       }
       for (const g of groups.values()) {
-        orders.push({ family: family.id, ...fabric, cuts: g.cuts, view, ...(g.options ? { options: g.options } : {}), ...(gpu && photoreal ? { engine: 'comfyui' } : {}) });
+        orders.push({
+          family: family.id,
+          ...fabric,
+          cuts: g.cuts,
+          view,
+          ...(g.options ? { options: g.options } : {}),
+          ...(gpu && photoreal ? { engine: 'comfyui' } : {}),
+        });
       }
     }
   }
@@ -196,7 +211,14 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
   const selectedList = [...selected.values()];
   const sessionFinished = jobs.items.filter((r) => r.status === 'succeeded');
 
-  const openFrom = (list: Render[], r: Render) => setViewer({ list, index: Math.max(0, list.findIndex((x) => x.id === r.id)) });
+  const openFrom = (list: Render[], r: Render) =>
+    setViewer({
+      list,
+      index: Math.max(
+        0,
+        list.findIndex((x) => x.id === r.id),
+      ),
+    });
 
   // The tabs live in the app's header.
   const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ fitting: null, studio: null, history: null, looks: null });
@@ -256,143 +278,155 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
         {session && <SessionBadge session={session} />}
       </AppHeader>
       <main id="main" tabIndex={-1}>
-      <div id="panel-fitting" role="tabpanel" aria-labelledby="tab-fitting" hidden={tab !== 'fitting'} className="studio">
-        {catalog.status === 'failed' ? (
-          <div className="notice notice--error studio__error" role="alert">
-            <p>{catalog.error instanceof UnreachableError ? t('catalog.unreachable') : t('catalog.failed')}</p>
-            <button type="button" className="button" onClick={catalog.reload}>
-              {t('action.retry')}
-            </button>
-          </div>
-        ) : (
-          <>
-            <div className="studio__side">
-            <div className="studio__fitting" id="fitting">
-              <div className="studio__pair">
-              <div className="studio__preview">
-                {catalog.status === 'loading' ? (
-                  <div className="skeleton skeleton--suit" role="status" aria-label={t('preview.loading')} />
-                ) : (
-                  <PreviewFigure
-                    preview={preview}
-                    caption={captionFor(selection ?? (family && cut && viewId ? { family: family.id, color: colorId, cut: cut.id, view: viewId } : undefined))}
-                    placeholder={clothPlaceholder ?? (!family ? <p>{t('preview.choose')}</p> : undefined)}
-                    onRetry={preview.retry}
-                    onOpen={(r) => setViewer({ list: [r], index: 0 })}
-                    altFor={(r) => describe(r).alt}
-                  />
-                )}
-              </div>
-              <div className="studio__controls">
-                {catalog.status === 'loading' || !family ? (
-                  <div className="controls-skeleton" aria-hidden="true">
-                    <div className="skeleton skeleton--line" style={{ width: '60%', height: 28 }} />
-                    <div className="skeleton skeleton--line" style={{ width: '80%' }} />
-                    <div className="skeleton skeleton--block" />
+        <div id="panel-fitting" role="tabpanel" aria-labelledby="tab-fitting" hidden={tab !== 'fitting'} className="studio">
+          {catalog.status === 'failed' ? (
+            <div className="notice notice--error studio__error" role="alert">
+              <p>{catalog.error instanceof UnreachableError ? t('catalog.unreachable') : t('catalog.failed')}</p>
+              <button type="button" className="button" onClick={catalog.reload}>
+                {t('action.retry')}
+              </button>
+            </div>
+          ) : (
+            <>
+              <div className="studio__side">
+                <div className="studio__fitting" id="fitting">
+                  <div className="studio__pair">
+                    <div className="studio__preview">
+                      {catalog.status === 'loading' ? (
+                        <div className="skeleton skeleton--suit" role="status" aria-label={t('preview.loading')} />
+                      ) : (
+                        <PreviewFigure
+                          preview={preview}
+                          caption={captionFor(
+                            selection ?? (family && cut && viewId ? { family: family.id, color: colorId, cut: cut.id, view: viewId } : undefined),
+                          )}
+                          placeholder={clothPlaceholder ?? (!family ? <p>{t('preview.choose')}</p> : undefined)}
+                          onRetry={preview.retry}
+                          onOpen={(r) => setViewer({ list: [r], index: 0 })}
+                          altFor={(r) => describe(r).alt}
+                        />
+                      )}
+                    </div>
+                    <div className="studio__controls">
+                      {catalog.status === 'loading' || !family ? (
+                        <div className="controls-skeleton" aria-hidden="true">
+                          <div className="skeleton skeleton--line" style={{ width: '60%', height: 28 }} />
+                          <div className="skeleton skeleton--line" style={{ width: '80%' }} />
+                          <div className="skeleton skeleton--block" />
+                        </div>
+                      ) : (
+                        <>
+                          {clothActive ? <ClothDetails thumbnailUrl={clothThumbnailUrl} /> : <FamilyDetails family={family} />}
+                          <ColorPicker
+                            family={family}
+                            colorId={colorId}
+                            catalogActive={!clothActive}
+                            onColor={(c) => {
+                              setColorId(c.id);
+                              setSource('catalog');
+                            }}
+                          />
+                          <ClothSection
+                            cloth={cloth.cloth}
+                            active={clothActive}
+                            onChoose={(file) => {
+                              cloth.choose(file);
+                              setSource('cloth');
+                            }}
+                            onActivate={() => setSource('cloth')}
+                            onRemove={() => {
+                              cloth.remove();
+                              setSource('catalog');
+                            }}
+                          />
+                          {cut && viewId && <CutAndView cuts={cuts} cutId={cut.id} viewId={viewId} onCut={selectCut} onView={setViewId} />}
+                          {cut && drawnView && (
+                            <StylePanel
+                              cut={cut}
+                              choices={style}
+                              clothHex={clothActive ? undefined : colorway?.hex}
+                              onChange={(next) => setStyleByCut((m) => ({ ...m, [cut.id]: next }))}
+                            />
+                          )}
+                          <GeneratePanel
+                            disabledReason={generateBlocked}
+                            allCuts={allCuts}
+                            onAllCuts={setAllCuts}
+                            onGenerate={generate}
+                            job={jobs.job}
+                            count={renderCount}
+                            photoreal={gpu ? photoreal : undefined}
+                            onPhotoreal={setPhotoreal}
+                          />
+                        </>
+                      )}
+                    </div>
                   </div>
-                ) : (
-                  <>
-                    {clothActive ? <ClothDetails thumbnailUrl={clothThumbnailUrl} /> : <FamilyDetails family={family} />}
-                    <ColorPicker
-                      family={family}
-                      colorId={colorId}
-                      catalogActive={!clothActive}
-                      onColor={(c) => {
-                        setColorId(c.id);
-                        setSource('catalog');
-                      }}
-                    />
-                    <ClothSection
-                      cloth={cloth.cloth}
-                      active={clothActive}
-                      onChoose={(file) => {
-                        cloth.choose(file);
-                        setSource('cloth');
-                      }}
-                      onActivate={() => setSource('cloth')}
-                      onRemove={() => {
-                        cloth.remove();
-                        setSource('catalog');
-                      }}
-                    />
-                    {cut && viewId && <CutAndView cuts={cuts} cutId={cut.id} viewId={viewId} onCut={selectCut} onView={setViewId} />}
-                    {cut && drawnView && (
-                      <StylePanel cut={cut} choices={style} clothHex={clothActive ? undefined : colorway?.hex} onChange={(next) => setStyleByCut((m) => ({ ...m, [cut.id]: next }))} />
+                  <section className="studio__renders" aria-labelledby="renders-title" ref={rendersRef} hidden={catalog.status !== 'ready'}>
+                    <div className="section-head">
+                      <h2 id="renders-title" className="section-title">
+                        {t('gallery.title')}
+                      </h2>
+                      {sessionFinished.length > 0 && (
+                        <button
+                          type="button"
+                          className="button button--quiet"
+                          onClick={() => setLookRenders(selectedList.length ? selectedList : sessionFinished)}
+                          data-testid="save-look-session"
+                        >
+                          {t('looks.saveAction')}
+                        </button>
+                      )}
+                    </div>
+                    {jobs.items.length === 0 ? (
+                      <p className="empty empty--small">{t('gallery.empty')}</p>
+                    ) : (
+                      <Gallery
+                        renders={jobs.items}
+                        describe={describe}
+                        onOpen={(r) => openFrom(sessionFinished, r)}
+                        selected={new Set(selected.keys())}
+                        onToggle={toggle}
+                        onRetry={(r) => void jobs.retry(r).catch(() => undefined)}
+                        testId="session-gallery"
+                      />
                     )}
-                    <GeneratePanel
-                      disabledReason={generateBlocked}
-                      allCuts={allCuts}
-                      onAllCuts={setAllCuts}
-                      onGenerate={generate}
-                      job={jobs.job}
-                      count={renderCount}
-                      photoreal={gpu ? photoreal : undefined}
-                      onPhotoreal={setPhotoreal}
-                    />
-                  </>
+                  </section>
+                </div>
+              </div>
+              <div className="studio__browse">
+                {catalog.status === 'loading' ? (
+                  <SkeletonCards count={6} label={t('browse.loading')} />
+                ) : (
+                  <Browse families={families} filters={filters} onFilters={setFilters} selectedFamily={familyId} onSelect={selectFamily} />
                 )}
               </div>
-              </div>
-            <section className="studio__renders" aria-labelledby="renders-title" ref={rendersRef} hidden={catalog.status !== 'ready'}>
-              <div className="section-head">
-                <h2 id="renders-title" className="section-title">
-                  {t('gallery.title')}
-                </h2>
-                {sessionFinished.length > 0 && (
-                  <button type="button" className="button button--quiet" onClick={() => setLookRenders(selectedList.length ? selectedList : sessionFinished)} data-testid="save-look-session">
-                    {t('looks.saveAction')}
-                  </button>
-                )}
-              </div>
-              {jobs.items.length === 0 ? (
-                <p className="empty empty--small">{t('gallery.empty')}</p>
-              ) : (
-                <Gallery
-                  renders={jobs.items}
-                  describe={describe}
-                  onOpen={(r) => openFrom(sessionFinished, r)}
-                  selected={new Set(selected.keys())}
-                  onToggle={toggle}
-                  onRetry={(r) => void jobs.retry(r).catch(() => undefined)}
-                  testId="session-gallery"
-                />
-              )}
-            </section>
-            </div>
-            </div>
-            <div className="studio__browse">
-              {catalog.status === 'loading' ? (
-                <SkeletonCards count={6} label={t('browse.loading')} />
-              ) : (
-                <Browse families={families} filters={filters} onFilters={setFilters} selectedFamily={familyId} onSelect={selectFamily} />
-              )}
-            </div>
-          </>
-        )}
-      </div>
-      <div id="panel-studio" role="tabpanel" aria-labelledby="tab-studio" hidden={tab !== 'studio'}>
-        {studioOpened && (
-          <Suspense fallback={<div className="skeleton skeleton--block" role="status" aria-label={t('preview.loading')} />}>
-            <StudioPanel families={families} onResult={(r) => jobs.add(r)} onOpen={(r) => setViewer({ list: [r], index: 0 })} onSaveLook={setLookRenders} />
-          </Suspense>
-        )}
-      </div>
-      <div id="panel-history" role="tabpanel" aria-labelledby="tab-history" hidden={tab !== 'history'}>
-        {tab === 'history' && (
-          <History
-            describe={describe}
-            selected={new Set(selected.keys())}
-            onToggle={toggle}
-            onOpen={openFrom}
-            onRetry={async (r) => {
-              await jobs.retry(r);
-            }}
-          />
-        )}
-      </div>
-      <div id="panel-looks" role="tabpanel" aria-labelledby="tab-looks" hidden={tab !== 'looks'}>
-        {tab === 'looks' && <LooksList looks={looks} />}
-      </div>
+            </>
+          )}
+        </div>
+        <div id="panel-studio" role="tabpanel" aria-labelledby="tab-studio" hidden={tab !== 'studio'}>
+          {studioOpened && (
+            <Suspense fallback={<div className="skeleton skeleton--block" role="status" aria-label={t('preview.loading')} />}>
+              <StudioPanel families={families} onResult={(r) => jobs.add(r)} onOpen={(r) => setViewer({ list: [r], index: 0 })} onSaveLook={setLookRenders} />
+            </Suspense>
+          )}
+        </div>
+        <div id="panel-history" role="tabpanel" aria-labelledby="tab-history" hidden={tab !== 'history'}>
+          {tab === 'history' && (
+            <History
+              describe={describe}
+              selected={new Set(selected.keys())}
+              onToggle={toggle}
+              onOpen={openFrom}
+              onRetry={async (r) => {
+                await jobs.retry(r);
+              }}
+            />
+          )}
+        </div>
+        <div id="panel-looks" role="tabpanel" aria-labelledby="tab-looks" hidden={tab !== 'looks'}>
+          {tab === 'looks' && <LooksList looks={looks} />}
+        </div>
       </main>
 
       {selected.size > 0 && (
@@ -417,7 +451,15 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
         </div>
       )}
 
-      {viewer && <Viewer renders={viewer.list} index={viewer.index} onIndex={(index) => setViewer({ ...viewer, index })} onClose={() => setViewer(undefined)} describe={describe} />}
+      {viewer && (
+        <Viewer
+          renders={viewer.list}
+          index={viewer.index}
+          onIndex={(index) => setViewer({ ...viewer, index })}
+          onClose={() => setViewer(undefined)}
+          describe={describe}
+        />
+      )}
       {compare && <Compare pair={compare} onClose={() => setCompare(undefined)} describe={describe} />}
       {lookRenders && (
         <SaveLookDialog

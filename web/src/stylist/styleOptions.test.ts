@@ -26,7 +26,9 @@ describe('style choices in the stylist app', () => {
   });
 
   it('never offers what a cut excludes (an open three-piece is not double-breasted)', () => {
-    const fastenings = describeOptions('three-piece').find((o) => o.id === 'fastening')!.values.map((v) => v.id);
+    const fastenings = describeOptions('three-piece')
+      .find((o) => o.id === 'fastening')!
+      .values.map((v) => v.id);
     expect(fastenings).not.toContain('db6x2');
   });
 

@@ -34,7 +34,17 @@ const HANDLES: Handle[] = ['nw', 'n', 'ne', 'e', 'se', 's', 'sw', 'w'];
  * server (the default: it finds the cloth and straightens it too), a swatch card's width, or two
  * taps on a known length and that length in millimetres.
  */
-export function ClothDialog({ file, onCancel, onConfirm, onUnreadable }: { file: File; onCancel(): void; onConfirm(framing: ClothFraming): void; onUnreadable(): void }) {
+export function ClothDialog({
+  file,
+  onCancel,
+  onConfirm,
+  onUnreadable,
+}: {
+  file: File;
+  onCancel(): void;
+  onConfirm(framing: ClothFraming): void;
+  onUnreadable(): void;
+}) {
   const tr = useI18n();
   const { t } = tr;
   const [url] = useState(() => URL.createObjectURL(file));
@@ -131,7 +141,11 @@ export function ClothDialog({ file, onCancel, onConfirm, onUnreadable }: { file:
             <div
               ref={stageRef}
               className={`cloth-stage${mode === 'measure' ? ' cloth-stage--measure' : ''}`}
-              style={image ? { aspectRatio: `${image.width} / ${image.height}`, width: `min(100%, calc(64vh * ${(image.width / image.height).toFixed(4)}))` } : undefined}
+              style={
+                image
+                  ? { aspectRatio: `${image.width} / ${image.height}`, width: `min(100%, calc(64vh * ${(image.width / image.height).toFixed(4)}))` }
+                  : undefined
+              }
               onPointerDown={onStageTap}
               onPointerMove={onPointerMove}
               onPointerUp={onPointerUp}
@@ -153,7 +167,12 @@ export function ClothDialog({ file, onCancel, onConfirm, onUnreadable }: { file:
               {image && crop && (
                 <div
                   className="crop-box"
-                  style={{ left: pct(crop.left, image.width), top: pct(crop.top, image.height), width: pct(crop.width, image.width), height: pct(crop.height, image.height) }}
+                  style={{
+                    left: pct(crop.left, image.width),
+                    top: pct(crop.top, image.height),
+                    width: pct(crop.width, image.width),
+                    height: pct(crop.height, image.height),
+                  }}
                   onPointerDown={onPointerDown('move')}
                   tabIndex={0}
                   role="group"
@@ -217,7 +236,14 @@ export function ClothDialog({ file, onCancel, onConfirm, onUnreadable }: { file:
                   </p>
                   <div className="field field--inline">
                     <label htmlFor={ids.lengthMm}>{t('cloth.measure.length')}</label>
-                    <input id={ids.lengthMm} inputMode="decimal" value={lengthMm} onChange={(e) => setLengthMm(e.target.value)} size={5} data-testid="length-mm" />
+                    <input
+                      id={ids.lengthMm}
+                      inputMode="decimal"
+                      value={lengthMm}
+                      onChange={(e) => setLengthMm(e.target.value)}
+                      size={5}
+                      data-testid="length-mm"
+                    />
                     <span aria-hidden="true">mm</span>
                   </div>
                 </>

@@ -28,7 +28,12 @@ export function ClothPicker({
   return (
     <div className="cloth">
       <div className="cloth__buttons">
-        <PhotoButtons onChoose={onChoose} labels={{ take: t('cloth.take'), choose: t('cloth.choose') }} testIds={{ take: 'take-photo', choose: 'choose-photo' }} libraryRef={library} />
+        <PhotoButtons
+          onChoose={onChoose}
+          labels={{ take: t('cloth.take'), choose: t('cloth.choose') }}
+          testIds={{ take: 'take-photo', choose: 'choose-photo' }}
+          libraryRef={library}
+        />
       </div>
       {cloth && (
         <div className={`cloth-chip cloth-chip--${cloth.status}${active ? ' cloth-chip--active' : ''}`} data-testid="cloth-chip" data-status={cloth.status}>
@@ -57,7 +62,14 @@ export function ClothPicker({
             <Icon name="close" />
           </button>
           {cloth.status === 'uploading' && (
-            <div className="progress progress--thin" role="progressbar" aria-label={t('cloth.uploadProgress')} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(cloth.progress * 100)}>
+            <div
+              className="progress progress--thin"
+              role="progressbar"
+              aria-label={t('cloth.uploadProgress')}
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={Math.round(cloth.progress * 100)}
+            >
               <span style={{ width: `${cloth.progress * 100}%` }} />
             </div>
           )}
@@ -66,7 +78,9 @@ export function ClothPicker({
       {cloth?.status === 'failed' && (
         <div className="notice notice--error" role="alert" data-testid="cloth-error">
           <p>{cloth.problem.message}</p>
-          {cloth.problem.detail && tr.locale === 'en' && cloth.problem.detail !== cloth.problem.message && <p className="notice__detail">{cloth.problem.detail}</p>}
+          {cloth.problem.detail && tr.locale === 'en' && cloth.problem.detail !== cloth.problem.message && (
+            <p className="notice__detail">{cloth.problem.detail}</p>
+          )}
           <button type="button" className="button button--small" onClick={() => library.current?.click()}>
             {t('cloth.another')}
           </button>
@@ -98,7 +112,10 @@ function ClothEstimateNote({ cloth }: { cloth: Extract<Cloth, { status: 'ready' 
       }}
     >
       <p className="hint">
-        {t(e.scaleSource === 'weave' ? 'cloth.estimate.weave' : 'cloth.estimate.framing', { width: tr.mm(cloth.upload.widthMm), confidence: tr.percent(e.confidence) })}
+        {t(e.scaleSource === 'weave' ? 'cloth.estimate.weave' : 'cloth.estimate.framing', {
+          width: tr.mm(cloth.upload.widthMm),
+          confidence: tr.percent(e.confidence),
+        })}
         {repeat >= 2 && <> · {t('cloth.estimate.repeat', { repeat: tr.mm(repeat) })}</>}
       </p>
       <div className="field field--inline">

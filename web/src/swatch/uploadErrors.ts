@@ -15,7 +15,8 @@ export function clothProblem(error: unknown, tr: Translator): ClothProblem {
   if (!(error instanceof ApiError)) return { message: tr.t('cloth.error.failed') };
   const code = error.code;
   let key: MessageKey;
-  if (code === 'unsupported_type' || code === 'unsupported_media_type' || error.status === 415) key = /HEIC/i.test(error.message) ? 'cloth.error.heic' : 'cloth.error.notImage';
+  if (code === 'unsupported_type' || code === 'unsupported_media_type' || error.status === 415)
+    key = /HEIC/i.test(error.message) ? 'cloth.error.heic' : 'cloth.error.notImage';
   else if (code === 'too_large' || error.status === 413) key = 'cloth.error.tooBig';
   else if (code === 'too_many_pixels') key = 'cloth.error.tooManyPixels';
   else if (code === 'too_small') key = 'cloth.error.tooSmall';

@@ -86,7 +86,8 @@ export function useCloth() {
       void prepareUpload(file, framing.crop).then((prepared) => {
         // Removed, or replaced by another photo, while it was being cut out.
         if (pendingToken.current !== token) return;
-        const named = prepared.file instanceof File ? prepared.file : new File([prepared.file], `${file.name.replace(/\.[^.]*$/, '')}.jpg`, { type: 'image/jpeg' });
+        const named =
+          prepared.file instanceof File ? prepared.file : new File([prepared.file], `${file.name.replace(/\.[^.]*$/, '')}.jpg`, { type: 'image/jpeg' });
         start(named, prepared.crop, framing.widthMm, file.name);
       });
     },

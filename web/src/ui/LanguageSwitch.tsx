@@ -5,7 +5,16 @@ export function LanguageSwitch() {
   return (
     <div className="lang" role="radiogroup" aria-label={t('app.language')}>
       {LOCALES.map((l) => (
-        <button key={l} type="button" role="radio" aria-checked={l === locale} lang={l} aria-label={LOCALE_NAMES[l]} onClick={() => setLocale(l)} data-locale={l}>
+        <button
+          key={l}
+          type="button"
+          role="radio"
+          aria-checked={l === locale}
+          lang={l}
+          aria-label={LOCALE_NAMES[l]}
+          onClick={() => setLocale(l)}
+          data-locale={l}
+        >
           {l.toUpperCase()}
         </button>
       ))}

@@ -7,14 +7,26 @@ import { slugify } from './FamilyEditor.tsx';
 import { Preview } from './Preview.tsx';
 
 const HEX = /^#?[0-9a-fA-F]{6}$/;
-const normHex = (v: string) => (`#${v.replace('#', '')}`).toUpperCase();
+const normHex = (v: string) => `#${v.replace('#', '')}`.toUpperCase();
 
 /**
  * A colour of a family: name, hex, repeat, and optionally a photographed swatch. The photo is sent
  * first; the server checks it, makes it tileable and measures its colour, and the preview shows the
  * suit in it before the colour is saved.
  */
-export function ColorDialog({ familyId, design, color, onClose, onSaved }: { familyId: string; design: Design; color?: Color; onClose(): void; onSaved(): void }) {
+export function ColorDialog({
+  familyId,
+  design,
+  color,
+  onClose,
+  onSaved,
+}: {
+  familyId: string;
+  design: Design;
+  color?: Color;
+  onClose(): void;
+  onSaved(): void;
+}) {
   const { t, tr } = useAdminText();
   const limits = useLimits();
   const titleId = useId();
@@ -64,7 +76,9 @@ export function ColorDialog({ familyId, design, color, onClose, onSaved }: { fam
       active,
       ...(swatchChoice !== undefined ? { swatchUploadId: swatchChoice } : {}),
     };
-    const ok = await save.run(() => (color ? call('PATCH', `/api/admin/colors/${color.id}`, body) : call('POST', `/api/admin/families/${familyId}/colors`, { ...body, slug })));
+    const ok = await save.run(() =>
+      color ? call('PATCH', `/api/admin/colors/${color.id}`, body) : call('POST', `/api/admin/families/${familyId}/colors`, { ...body, slug }),
+    );
     if (ok !== undefined) onSaved();
   };
 
@@ -111,11 +125,32 @@ export function ColorDialog({ familyId, design, color, onClose, onSaved }: { fam
               <div className="field">
                 <label htmlFor={`${fileId}-hex`}>{t('field.hex')}</label>
                 <span className="admin-hex">
-                  <input type="color" value={validHex ? normHex(hex).toLowerCase() : '#000000'} onChange={(e) => (setHexTouched(true), setHex(e.target.value.toUpperCase()))} aria-label={t('field.hexPicker')} />
-                  <input id={`${fileId}-hex`} name="color-hex" value={hex} onChange={(e) => (setHexTouched(true), setHex(e.target.value))} pattern="#?[0-9A-Fa-f]{6}" required />
+                  <input
+                    type="color"
+                    value={validHex ? normHex(hex).toLowerCase() : '#000000'}
+                    onChange={(e) => (setHexTouched(true), setHex(e.target.value.toUpperCase()))}
+                    aria-label={t('field.hexPicker')}
+                  />
+                  <input
+                    id={`${fileId}-hex`}
+                    name="color-hex"
+                    value={hex}
+                    onChange={(e) => (setHexTouched(true), setHex(e.target.value))}
+                    pattern="#?[0-9A-Fa-f]{6}"
+                    required
+                  />
                 </span>
               </div>
-              <TextField label={t('field.repeatMm')} type="number" step="0.5" min="1" max="500" value={repeatMm} onChange={setRepeatMm} hint={t('field.colorRepeatHint')} />
+              <TextField
+                label={t('field.repeatMm')}
+                type="number"
+                step="0.5"
+                min="1"
+                max="500"
+                value={repeatMm}
+                onChange={setRepeatMm}
+                hint={t('field.colorRepeatHint')}
+              />
             </div>
             <label className="checkbox">
               <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} />
@@ -129,7 +164,14 @@ export function ColorDialog({ familyId, design, color, onClose, onSaved }: { fam
                 <TextField label={t('swatch.widthMm')} type="number" min="5" max="1000" value={widthMm} onChange={setWidthMm} hint={t('swatch.widthHint')} />
                 <div className="field">
                   <label htmlFor={fileId}>{t('swatch.file')}</label>
-                  <input id={fileId} name="swatch-file" type="file" accept="image/jpeg,image/png,image/webp" onChange={(e) => sendPhoto(e.target.files?.[0])} disabled={upload.pending} />
+                  <input
+                    id={fileId}
+                    name="swatch-file"
+                    type="file"
+                    accept="image/jpeg,image/png,image/webp"
+                    onChange={(e) => sendPhoto(e.target.files?.[0])}
+                    disabled={upload.pending}
+                  />
                 </div>
               </div>
               {upload.pending && <p className="hint">{t('swatch.uploading')}</p>}
@@ -155,7 +197,13 @@ export function ColorDialog({ familyId, design, color, onClose, onSaved }: { fam
                       </p>
                     )}
                     {swatch.estimate && widthMm.trim() && Math.abs(Number(widthMm.replace(',', '.')) - swatch.widthMm) >= 0.5 && (
-                      <button type="button" className="button button--small button--quiet" onClick={() => void resendWithWidth()} disabled={upload.pending} data-testid="swatch-rewidth">
+                      <button
+                        type="button"
+                        className="button button--small button--quiet"
+                        onClick={() => void resendWithWidth()}
+                        disabled={upload.pending}
+                        data-testid="swatch-rewidth"
+                      >
                         {t('swatch.estimate.apply', { width: tr.mm(Number(widthMm.replace(',', '.'))) })}
                       </button>
                     )}

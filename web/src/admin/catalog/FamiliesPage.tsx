@@ -33,7 +33,8 @@ export function FamiliesPage({ navigate }: { navigate: Navigate }) {
   }, [search]);
 
   const list = useLoad(
-    () => call<{ items: FamilyRow[]; total: number }>('GET', `/api/admin/families${query({ q, season, weave, pattern, status, sort, page, pageSize: PAGE_SIZE })}`),
+    () =>
+      call<{ items: FamilyRow[]; total: number }>('GET', `/api/admin/families${query({ q, season, weave, pattern, status, sort, page, pageSize: PAGE_SIZE })}`),
     [q, season, weave, pattern, status, sort, page],
   );
   const items = list.data?.items ?? [];
@@ -41,32 +42,38 @@ export function FamiliesPage({ navigate }: { navigate: Navigate }) {
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const canReorder = sort === 'sort' && !q && !season && !weave && !pattern;
 
-  const toggle = (f: FamilyRow) => action.run(async () => {
-    await call('PATCH', `/api/admin/families/${f.id}`, { active: !f.active });
-    list.reload();
-  });
-  const move = (index: number, delta: number) => action.run(async () => {
-    const ids = items.map((f) => f.id);
-    const [moved] = ids.splice(index, 1);
-    ids.splice(index + delta, 0, moved!);
-    await call('POST', '/api/admin/families/reorder', { ids });
-    list.reload();
-  });
-  const remove = (f: FamilyRow) => action.run(async () => {
-    setRemoving(undefined);
-    const r = await call<{ outcome: 'deleted' | 'archived' }>('DELETE', `/api/admin/families/${f.id}`);
-    setNotice(t(r.outcome === 'deleted' ? 'families.deleted' : 'families.archived', { name: f.name }));
-    list.reload();
-  });
-  const restore = (f: FamilyRow) => action.run(async () => {
-    await call('PATCH', `/api/admin/families/${f.id}`, { archived: false });
-    setNotice(t('families.restored', { name: f.name }));
-    list.reload();
-  });
-  const filter = <T,>(set: (v: T) => void) => (v: T) => {
-    set(v);
-    setPage(1);
-  };
+  const toggle = (f: FamilyRow) =>
+    action.run(async () => {
+      await call('PATCH', `/api/admin/families/${f.id}`, { active: !f.active });
+      list.reload();
+    });
+  const move = (index: number, delta: number) =>
+    action.run(async () => {
+      const ids = items.map((f) => f.id);
+      const [moved] = ids.splice(index, 1);
+      ids.splice(index + delta, 0, moved!);
+      await call('POST', '/api/admin/families/reorder', { ids });
+      list.reload();
+    });
+  const remove = (f: FamilyRow) =>
+    action.run(async () => {
+      setRemoving(undefined);
+      const r = await call<{ outcome: 'deleted' | 'archived' }>('DELETE', `/api/admin/families/${f.id}`);
+      setNotice(t(r.outcome === 'deleted' ? 'families.deleted' : 'families.archived', { name: f.name }));
+      list.reload();
+    });
+  const restore = (f: FamilyRow) =>
+    action.run(async () => {
+      await call('PATCH', `/api/admin/families/${f.id}`, { archived: false });
+      setNotice(t('families.restored', { name: f.name }));
+      list.reload();
+    });
+  const filter =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      setPage(1);
+    };
 
   return (
     <section className="admin-page" aria-labelledby="families-title">
@@ -84,9 +91,24 @@ export function FamiliesPage({ navigate }: { navigate: Navigate }) {
           <label htmlFor="family-search">{t('families.search')}</label>
           <input id="family-search" type="search" value={search} placeholder={t('families.searchPlaceholder')} onChange={(e) => setSearch(e.target.value)} />
         </div>
-        <SelectField label={t('field.season')} value={season} onChange={filter(setSeason)} options={[{ value: '', label: t('filter.any') }, ...SEASONS.map((s) => ({ value: s, label: facetLabel('season', s, tr) }))]} />
-        <SelectField label={t('field.weave')} value={weave} onChange={filter(setWeave)} options={[{ value: '', label: t('filter.any') }, ...WEAVES.map((w) => ({ value: w, label: facetLabel('weave', w, tr) }))]} />
-        <SelectField label={t('field.pattern')} value={pattern} onChange={filter(setPattern)} options={[{ value: '', label: t('filter.any') }, ...PATTERNS.map((p) => ({ value: p, label: facetLabel('pattern', p, tr) }))]} />
+        <SelectField
+          label={t('field.season')}
+          value={season}
+          onChange={filter(setSeason)}
+          options={[{ value: '', label: t('filter.any') }, ...SEASONS.map((s) => ({ value: s, label: facetLabel('season', s, tr) }))]}
+        />
+        <SelectField
+          label={t('field.weave')}
+          value={weave}
+          onChange={filter(setWeave)}
+          options={[{ value: '', label: t('filter.any') }, ...WEAVES.map((w) => ({ value: w, label: facetLabel('weave', w, tr) }))]}
+        />
+        <SelectField
+          label={t('field.pattern')}
+          value={pattern}
+          onChange={filter(setPattern)}
+          options={[{ value: '', label: t('filter.any') }, ...PATTERNS.map((p) => ({ value: p, label: facetLabel('pattern', p, tr) }))]}
+        />
         <SelectField<Status>
           label={t('families.status')}
           value={status}
@@ -135,10 +157,22 @@ export function FamiliesPage({ navigate }: { navigate: Navigate }) {
             {items.map((f, i) => (
               <tr key={f.id} data-family={f.slug} className={f.archivedAt ? 'is-archived' : undefined}>
                 <td className="order">
-                  <button type="button" className="icon-button" disabled={!canReorder || i === 0 || action.pending} onClick={() => move(i, -1)} aria-label={t('action.moveUp', { name: f.name })}>
+                  <button
+                    type="button"
+                    className="icon-button"
+                    disabled={!canReorder || i === 0 || action.pending}
+                    onClick={() => move(i, -1)}
+                    aria-label={t('action.moveUp', { name: f.name })}
+                  >
                     ↑
                   </button>
-                  <button type="button" className="icon-button" disabled={!canReorder || i === items.length - 1 || action.pending} onClick={() => move(i, 1)} aria-label={t('action.moveDown', { name: f.name })}>
+                  <button
+                    type="button"
+                    className="icon-button"
+                    disabled={!canReorder || i === items.length - 1 || action.pending}
+                    onClick={() => move(i, 1)}
+                    aria-label={t('action.moveDown', { name: f.name })}
+                  >
                     ↓
                   </button>
                 </td>
@@ -159,7 +193,14 @@ export function FamiliesPage({ navigate }: { navigate: Navigate }) {
                     <span className="badge">{t('status.archived')}</span>
                   ) : (
                     <label className="switch">
-                      <input type="checkbox" role="switch" checked={f.active} disabled={action.pending} onChange={() => toggle(f)} aria-label={t('families.activeLabel', { name: f.name })} />
+                      <input
+                        type="checkbox"
+                        role="switch"
+                        checked={f.active}
+                        disabled={action.pending}
+                        onChange={() => toggle(f)}
+                        aria-label={t('families.activeLabel', { name: f.name })}
+                      />
                       <span>{f.active ? t('state.on') : t('state.off')}</span>
                     </label>
                   )}
@@ -195,7 +236,9 @@ export function FamiliesPage({ navigate }: { navigate: Navigate }) {
 
       <Confirm
         open={!!removing}
-        title={removing && removing.renderCount > 0 ? t('families.archiveTitle', { name: removing.name }) : t('families.deleteTitle', { name: removing?.name ?? '' })}
+        title={
+          removing && removing.renderCount > 0 ? t('families.archiveTitle', { name: removing.name }) : t('families.deleteTitle', { name: removing?.name ?? '' })
+        }
         body={removing && removing.renderCount > 0 ? tp('families.archiveBody', removing.renderCount) : t('families.deleteBody')}
         confirm={removing && removing.renderCount > 0 ? t('action.archive') : t('action.delete')}
         danger

@@ -104,10 +104,12 @@ export function FamilyEditor({ id, navigate }: { id?: string; navigate: Navigate
     if (family) setDraft(draftOf(family));
   }, [family]);
 
-  const set = <K extends keyof Draft>(key: K) => (value: Draft[K]) => {
-    setSaved(false);
-    setDraft((d) => ({ ...d, [key]: value, ...(key === 'name' && !id && !slugTouched ? { slug: slugify(String(value)) } : {}) }));
-  };
+  const set =
+    <K extends keyof Draft>(key: K) =>
+    (value: Draft[K]) => {
+      setSaved(false);
+      setDraft((d) => ({ ...d, [key]: value, ...(key === 'name' && !id && !slugTouched ? { slug: slugify(String(value)) } : {}) }));
+    };
   const design = useMemo(() => designOf(draft), [draft]);
   const colors = family?.colors ?? [];
   const shown = colors.find((c) => c.id === previewColor) ?? colors.find((c) => !c.archivedAt);
@@ -132,30 +134,35 @@ export function FamilyEditor({ id, navigate }: { id?: string; navigate: Navigate
     else loaded.reload();
   };
 
-  const moveColor = (index: number, delta: number) => action.run(async () => {
-    const ids = colors.map((c) => c.id);
-    const [moved] = ids.splice(index, 1);
-    ids.splice(index + delta, 0, moved!);
-    await call('POST', `/api/admin/families/${id}/colors/reorder`, { ids });
-    loaded.reload();
-  });
-  const toggleColor = (c: Color) => action.run(async () => {
-    await call('PATCH', `/api/admin/colors/${c.id}`, { active: !c.active });
-    loaded.reload();
-  });
-  const removeColor = (c: Color) => action.run(async () => {
-    setRemoving(undefined);
-    await call('DELETE', `/api/admin/colors/${c.id}`);
-    loaded.reload();
-  });
-  const restoreColor = (c: Color) => action.run(async () => {
-    await call('PATCH', `/api/admin/colors/${c.id}`, { archived: false });
-    loaded.reload();
-  });
-  const restoreFamily = () => action.run(async () => {
-    await call('PATCH', `/api/admin/families/${id}`, { archived: false });
-    loaded.reload();
-  });
+  const moveColor = (index: number, delta: number) =>
+    action.run(async () => {
+      const ids = colors.map((c) => c.id);
+      const [moved] = ids.splice(index, 1);
+      ids.splice(index + delta, 0, moved!);
+      await call('POST', `/api/admin/families/${id}/colors/reorder`, { ids });
+      loaded.reload();
+    });
+  const toggleColor = (c: Color) =>
+    action.run(async () => {
+      await call('PATCH', `/api/admin/colors/${c.id}`, { active: !c.active });
+      loaded.reload();
+    });
+  const removeColor = (c: Color) =>
+    action.run(async () => {
+      setRemoving(undefined);
+      await call('DELETE', `/api/admin/colors/${c.id}`);
+      loaded.reload();
+    });
+  const restoreColor = (c: Color) =>
+    action.run(async () => {
+      await call('PATCH', `/api/admin/colors/${c.id}`, { archived: false });
+      loaded.reload();
+    });
+  const restoreFamily = () =>
+    action.run(async () => {
+      await call('PATCH', `/api/admin/families/${id}`, { archived: false });
+      loaded.reload();
+    });
 
   if (id && !family) {
     return (
@@ -203,10 +210,21 @@ export function FamilyEditor({ id, navigate }: { id?: string; navigate: Navigate
               pattern="[a-z0-9][a-z0-9_-]{0,79}"
               required
             />
-            <TextField label={t('field.composition')} name="composition" value={draft.composition} onChange={set('composition')} placeholder={t('field.compositionExample')} />
+            <TextField
+              label={t('field.composition')}
+              name="composition"
+              value={draft.composition}
+              onChange={set('composition')}
+              placeholder={t('field.compositionExample')}
+            />
             <div className="admin-row">
               <TextField label={t('field.weight')} name="weightGsm" type="number" min="50" max="1500" value={draft.weightGsm} onChange={set('weightGsm')} />
-              <SelectField label={t('field.season')} value={draft.season} onChange={set('season')} options={SEASONS.map((s) => ({ value: s, label: facetLabel('season', s, tr) }))} />
+              <SelectField
+                label={t('field.season')}
+                value={draft.season}
+                onChange={set('season')}
+                options={SEASONS.map((s) => ({ value: s, label: facetLabel('season', s, tr) }))}
+              />
             </div>
             <div className="field">
               <label htmlFor="family-description">{t('field.description')}</label>
@@ -221,19 +239,58 @@ export function FamilyEditor({ id, navigate }: { id?: string; navigate: Navigate
           <fieldset>
             <legend>{t('family.cloth')}</legend>
             <div className="admin-row">
-              <SelectField label={t('field.weave')} name="weave" value={draft.weave} onChange={set('weave')} options={WEAVES.map((w) => ({ value: w, label: facetLabel('weave', w, tr) }))} />
-              <SelectField label={t('field.pattern')} name="pattern" value={draft.pattern} onChange={set('pattern')} options={PATTERNS.map((p) => ({ value: p, label: facetLabel('pattern', p, tr) }))} />
+              <SelectField
+                label={t('field.weave')}
+                name="weave"
+                value={draft.weave}
+                onChange={set('weave')}
+                options={WEAVES.map((w) => ({ value: w, label: facetLabel('weave', w, tr) }))}
+              />
+              <SelectField
+                label={t('field.pattern')}
+                name="pattern"
+                value={draft.pattern}
+                onChange={set('pattern')}
+                options={PATTERNS.map((p) => ({ value: p, label: facetLabel('pattern', p, tr) }))}
+              />
             </div>
             <div className="admin-row">
-              <TextField label={t('field.threadMm')} name="threadMm" type="number" step="0.01" min="0.05" max="3" value={draft.threadMm} onChange={set('threadMm')} required />
-              <TextField label={t('field.repeatMm')} name="repeatMm" type="number" step="0.5" min="1" max="500" value={draft.repeatMm} onChange={set('repeatMm')} hint={t('field.repeatHint')} />
+              <TextField
+                label={t('field.threadMm')}
+                name="threadMm"
+                type="number"
+                step="0.01"
+                min="0.05"
+                max="3"
+                value={draft.threadMm}
+                onChange={set('threadMm')}
+                required
+              />
+              <TextField
+                label={t('field.repeatMm')}
+                name="repeatMm"
+                type="number"
+                step="0.5"
+                min="1"
+                max="500"
+                value={draft.repeatMm}
+                onChange={set('repeatMm')}
+                hint={t('field.repeatHint')}
+              />
             </div>
             <div className="admin-row">
               <TextField label={t('field.heather')} type="number" step="0.05" min="0" max="1" value={draft.heather} onChange={set('heather')} />
               <TextField label={t('field.nap')} type="number" step="0.05" min="0" max="1" value={draft.nap} onChange={set('nap')} />
               <TextField label={t('field.sheen')} type="number" step="0.05" min="0" max="1" value={draft.sheen} onChange={set('sheen')} />
             </div>
-            <TextField label={t('field.accent')} value={draft.accentHex} onChange={set('accentHex')} placeholder="#D8D4CA" hint={t('field.accentHint')} pattern="#?[0-9A-Fa-f]{6}" />
+            <TextField
+              label={t('field.accent')}
+              value={draft.accentHex}
+              onChange={set('accentHex')}
+              placeholder="#D8D4CA"
+              hint={t('field.accentHint')}
+              pattern="#?[0-9A-Fa-f]{6}"
+            />
           </fieldset>
 
           <ErrorNotice error={action.error} />
@@ -267,7 +324,14 @@ export function FamilyEditor({ id, navigate }: { id?: string; navigate: Navigate
           <ul className="admin-color-list" data-testid="color-list">
             {colors.map((c, i) => (
               <li key={c.id} className={c.archivedAt ? 'is-archived' : undefined} data-color={c.slug}>
-                <button type="button" className="admin-color__chip" style={{ background: c.swatch ? `url(${c.swatch.url}) center/cover` : c.hex }} onClick={() => setPreviewColor(c.id)} aria-label={t('colors.previewWith', { name: c.name })} aria-pressed={shown?.id === c.id} />
+                <button
+                  type="button"
+                  className="admin-color__chip"
+                  style={{ background: c.swatch ? `url(${c.swatch.url}) center/cover` : c.hex }}
+                  onClick={() => setPreviewColor(c.id)}
+                  aria-label={t('colors.previewWith', { name: c.name })}
+                  aria-pressed={shown?.id === c.id}
+                />
                 <span className="admin-color__name">
                   <strong>{colorName(c.name, locale)}</strong>
                   <span className="hint">
@@ -286,14 +350,32 @@ export function FamilyEditor({ id, navigate }: { id?: string; navigate: Navigate
                     </>
                   ) : (
                     <>
-                      <button type="button" className="icon-button" disabled={i === 0 || action.pending} onClick={() => moveColor(i, -1)} aria-label={t('action.moveUp', { name: c.name })}>
+                      <button
+                        type="button"
+                        className="icon-button"
+                        disabled={i === 0 || action.pending}
+                        onClick={() => moveColor(i, -1)}
+                        aria-label={t('action.moveUp', { name: c.name })}
+                      >
                         ↑
                       </button>
-                      <button type="button" className="icon-button" disabled={i === colors.length - 1 || action.pending} onClick={() => moveColor(i, 1)} aria-label={t('action.moveDown', { name: c.name })}>
+                      <button
+                        type="button"
+                        className="icon-button"
+                        disabled={i === colors.length - 1 || action.pending}
+                        onClick={() => moveColor(i, 1)}
+                        aria-label={t('action.moveDown', { name: c.name })}
+                      >
                         ↓
                       </button>
                       <label className="switch">
-                        <input type="checkbox" role="switch" checked={c.active} onChange={() => toggleColor(c)} aria-label={t('colors.activeLabel', { name: c.name })} />
+                        <input
+                          type="checkbox"
+                          role="switch"
+                          checked={c.active}
+                          onChange={() => toggleColor(c)}
+                          aria-label={t('colors.activeLabel', { name: c.name })}
+                        />
                         <span>{c.active ? t('state.on') : t('state.off')}</span>
                       </label>
                       <button type="button" className="button button--small" onClick={() => setEditing(c)}>

@@ -65,7 +65,11 @@ export function Preview({ spec, label }: { spec: PreviewSpec | undefined; label:
   return (
     <figure className="admin-preview" aria-busy={pending}>
       <div className="admin-preview__frame">
-        {url ? <img src={url} alt={label} data-testid="preview-image" data-key={shown?.key} className={pending ? 'is-stale' : undefined} /> : <span className="hint">{spec ? t('preview.rendering') : t('preview.none')}</span>}
+        {url ? (
+          <img src={url} alt={label} data-testid="preview-image" data-key={shown?.key} className={pending ? 'is-stale' : undefined} />
+        ) : (
+          <span className="hint">{spec ? t('preview.rendering') : t('preview.none')}</span>
+        )}
       </div>
       <figcaption>
         <label className="hint" htmlFor={selectId}>

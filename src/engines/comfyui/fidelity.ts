@@ -97,17 +97,27 @@ export function patternProfile(rgb: Uint8Array, maps: GarmentMaps, maxLag = 48):
   return r;
 }
 
-/** The lag of the profile's strongest peak (the pattern's period in pixels), or null without a clear one (a solid). */
+/**
+ * The lag of the profile's most prominent peak (the pattern's period in pixels), or null without a
+ * clear one (a solid). Prominence is the peak's height over its neighbourhood's mean: every profile
+ * falls off with distance, so on raw heights a small bump at a short lag (grain, a pressed edge)
+ * would beat the pattern's true repeat further out.
+ */
 export function dominantPeriod(r: Float64Array): number | null {
-  let best = -1;
+  let best = 0;
   let bestLag = 0;
   for (let lag = 3; lag < r.length - 1; lag++) {
-    if (r[lag]! > r[lag - 1]! && r[lag]! >= r[lag + 1]! && r[lag]! > best) {
-      best = r[lag]!;
+    if (!(r[lag]! > r[lag - 1]! && r[lag]! >= r[lag + 1]! && r[lag]! > 0.15)) continue;
+    let sum = 0;
+    let n = 0;
+    for (let k = Math.max(1, lag - 3); k <= Math.min(r.length - 1, lag + 3); k++, n++) sum += r[k]!;
+    const prominence = r[lag]! - sum / n;
+    if (prominence > best) {
+      best = prominence;
       bestLag = lag;
     }
   }
-  return best > 0.15 ? bestLag : null;
+  return bestLag || null;
 }
 
 /**

@@ -245,6 +245,25 @@ function sleeve(): Draft {
   );
 }
 
+/** Both sleeves, seen from the front or the back alike: they hang over the body, so they go last. */
+function pushSleeves(pieces: Piece[]): void {
+  const sl = sleeve();
+  for (const side of [-1, 1] as const) {
+    pieces.push({
+      id: side < 0 ? 'sleeve-right' : 'sleeve-left',
+      kind: 'sleeve',
+      shape: side < 0 ? sl : sl.mirrored(),
+      grain: [
+        [side * 240, 1440],
+        [side * 243, 850],
+      ],
+      anchor: [side * 240, 1440],
+      loft: 60,
+      round: 30,
+    });
+  }
+}
+
 function trouserLeg(o: StyleOptions): Draft {
   // Pleats ask for room through the thigh; turn-ups hang straight and square at the hem.
   const full = o.trouserFront === 'pleated' ? 7 : 0;
@@ -1088,31 +1107,7 @@ function draftSuit(style: SuitStyle): Draftset {
   });
 
   // Sleeves last: they hang in front of the body.
-  const sl = sleeve();
-  pieces.push({
-    id: 'sleeve-right',
-    kind: 'sleeve',
-    shape: sl,
-    grain: [
-      [-240, 1440],
-      [-243, 850],
-    ],
-    anchor: [-240, 1440],
-    loft: 60,
-    round: 30,
-  });
-  pieces.push({
-    id: 'sleeve-left',
-    kind: 'sleeve',
-    shape: sl.mirrored(),
-    grain: [
-      [240, 1440],
-      [243, 850],
-    ],
-    anchor: [240, 1440],
-    loft: 60,
-    round: 30,
-  });
+  pushSleeves(pieces);
 
   jacketMarks(set, style, false);
 
@@ -1607,31 +1602,7 @@ function draftBack(style: SuitStyle): Draftset {
     restsOn: 'back-right',
   });
   marks.push({ only: ['forepart'], shape: draft().M(-84, 1494).Q(0, 1508, 84, 1494), kind: 'shadow', width: 6, strength: 0.45, blur: 4 });
-  const sl = sleeve();
-  pieces.push({
-    id: 'sleeve-right',
-    kind: 'sleeve',
-    shape: sl,
-    grain: [
-      [-240, 1440],
-      [-243, 850],
-    ],
-    anchor: [-240, 1440],
-    loft: 60,
-    round: 30,
-  });
-  pieces.push({
-    id: 'sleeve-left',
-    kind: 'sleeve',
-    shape: sl.mirrored(),
-    grain: [
-      [240, 1440],
-      [243, 850],
-    ],
-    anchor: [240, 1440],
-    loft: 60,
-    round: 30,
-  });
+  pushSleeves(pieces);
   jacketMarks(set, style, true);
   // Centre back seam, down to the vent or the hem.
   const ventTop = HEM_Y + 235;

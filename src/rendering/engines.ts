@@ -19,7 +19,12 @@ export interface EngineEntry {
   /** Version of a shipped view drawn with these style options (part of the render cache key). */
   templateVersion?(cut: string, view: string, options: StyleOptions): string;
   /** For 'thread' engines: the instance a render thread keeps. */
-  createInThread?(options: { textureCacheBytes: number; templateCacheDir?: string; templateViews?: { memory: number; disk: number } }): Engine;
+  createInThread?(options: {
+    textureCacheBytes: number;
+    templateCacheDir?: string;
+    templateViews?: { memory: number; disk: number };
+    clothLoopBytes?: number;
+  }): Engine;
 }
 
 export const ENGINE_ENTRIES: Record<string, EngineEntry> = {
@@ -45,7 +50,7 @@ export const ENGINE_ENTRIES: Record<string, EngineEntry> = {
 
 export function createThreadEngine(
   name: string,
-  options: { textureCacheBytes: number; templateCacheDir?: string; templateViews?: { memory: number; disk: number } },
+  options: { textureCacheBytes: number; templateCacheDir?: string; templateViews?: { memory: number; disk: number }; clothLoopBytes?: number },
 ): Engine {
   const entry = ENGINE_ENTRIES[name];
   if (!entry?.createInThread) throw new Error(`engine ${name} does not run in render threads`);

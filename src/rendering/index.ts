@@ -57,6 +57,8 @@ export interface RenderServiceOptions {
   templateViews?: { memory: number; disk: number };
   /** Photo templates kept per thread (default 256 MB). */
   templateCacheBytes?: number;
+  /** The WebAssembly cloth loop's resident memory per thread (default 128 MB; 0 = the JavaScript loop). */
+  clothLoopBytes?: number;
   /** Swatch tiles kept per thread (default 64 MB). */
   tileCacheBytes?: number;
   /** Tasks waiting for a thread before new ones are refused with RenderPoolBusyError (default 64). */
@@ -209,6 +211,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
         templateViews: options.templateViews,
         templateCacheBytes: options.templateCacheBytes ?? 256 * 1024 * 1024,
         tileCacheBytes: options.tileCacheBytes ?? 64 * 1024 * 1024,
+        clothLoopBytes: options.clothLoopBytes,
       } satisfies ThreadOptions,
     });
     return pool;

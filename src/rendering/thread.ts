@@ -42,6 +42,7 @@ export interface ThreadOptions {
   templateCacheBytes: number;
   /** Swatch tiles kept per thread. */
   tileCacheBytes: number;
+  clothLoopBytes?: number;
 }
 
 export interface ThreadTemplate {
@@ -93,6 +94,7 @@ function engine(name: string): Engine {
       textureCacheBytes: options.textureCacheBytes,
       templateCacheDir: options.templateCacheDir,
       templateViews: options.templateViews,
+      clothLoopBytes: options.clothLoopBytes,
     });
     engines.set(name, e);
   }

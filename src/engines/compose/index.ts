@@ -9,6 +9,7 @@ import type { CutView, LevelName, ViewLevel } from '../../templates/types.ts';
 import type { CutViewInfo, EncodedImage, Engine, FabricDesign, ImageFormat, OutputSize, RenderRequest, RenderResult } from '../types.ts';
 import { finishFor, renderCloth, renderOverlay, type Finish } from './render.ts';
 import { TextureCache, type LinearTexture } from './texture.ts';
+import { WasmCloth } from './wasm/cloth.ts';
 import { applyStamp, stampFor } from './watermark.ts';
 
 /** Bump when output pixels change for the same template and cloth (2: the colour module's linear→sRGB table). */
@@ -23,6 +24,8 @@ export interface ComposeEngineOptions {
   templateViews?: { memory: number; disk: number };
   /** JPEG quality (default 86). */
   jpegQuality?: number;
+  /** Memory of the WebAssembly cloth loop (levels and tiles kept there; default 128 MB); 0 = the JavaScript loop. */
+  clothLoopBytes?: number;
 }
 
 export interface RawImage {
@@ -99,6 +102,13 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
   const extra = new Map<string, CutView>();
   const finishes = new Map<string, Finish>();
   const quality = options.jpegQuality ?? 86;
+  const clothLoopBytes = options.clothLoopBytes ?? 128 * 1024 * 1024;
+  // The WebAssembly loop where the platform has SIMD (every Node this project supports); else JavaScript's.
+  let wasmLoop: Promise<WasmCloth | undefined> | undefined;
+  const clothLoop = () => {
+    wasmLoop ??= clothLoopBytes > 0 ? WasmCloth.create(clothLoopBytes).catch(() => undefined) : Promise.resolve(undefined);
+    return wasmLoop;
+  };
 
   async function template(cut: string, view: string, styleOptions?: StyleOptions): Promise<CutView> {
     const custom = extra.get(`${cut}/${view}`);
@@ -143,9 +153,11 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
     level: ViewLevel,
     tex: LinearTexture,
     design: FabricDesign,
+    loop: WasmCloth | undefined,
   ): RawImage {
     const rgb = level.base.slice();
-    renderCloth(level, tex, finish(cv, size, design, level), rgb);
+    const f = finish(cv, size, design, level);
+    if (!loop?.render(level, tex, f, rgb)) renderCloth(level, tex, f, rgb);
     renderOverlay(level, rgb);
     return { width: level.width, height: level.height, rgb };
   }
@@ -205,7 +217,7 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
       const cv = request.template ?? (await template(request.cut, request.view, request.options));
       const level = await levelOf(cv, size);
       const tex = textures.get(request.fabric, level.pxPerMm);
-      return renderLevel(cv, size, level, tex, request.fabric.design);
+      return renderLevel(cv, size, level, tex, request.fabric.design, await clothLoop());
     },
 
     async shadingMaps(cut, view, design, size = 'full', styleOptions) {
@@ -256,6 +268,7 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
       checkAbort(signal);
 
       const texs = levels.map((l) => textures.get(request.fabric, l.pxPerMm));
+      const loop = await clothLoop();
       lap('texture');
       onProgress?.(0.15);
       checkAbort(signal);
@@ -267,7 +280,7 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
       let encodeStart = 0;
       for (let i = 0; i < sizes.length; i++) {
         const size = sizes[i];
-        const raw = renderLevel(cv, size, levels[i], texs[i], request.fabric.design);
+        const raw = renderLevel(cv, size, levels[i], texs[i], request.fabric.design, loop);
         if (stamps) applyStamp(raw.rgb, raw.width, raw.height, stamps[i], wm);
         lap(`render_${size}`);
         if (!encodeStart) encodeStart = performance.now();

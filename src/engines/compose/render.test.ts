@@ -5,6 +5,7 @@ import { createComposeEngine } from './index.ts';
 import { finishFor, renderCloth, type Finish } from './render.ts';
 import { TEST_TEMPLATE_CACHE } from './test-helpers.ts';
 import type { LinearTexture } from './texture.ts';
+import { WasmCloth } from './wasm/cloth.ts';
 
 const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 
@@ -33,6 +34,81 @@ function reference(level: ViewLevel, tex: LinearTexture, f: Finish, out: Uint8Ar
     }
   }
 }
+
+function compare(got: Uint8Array, want: Uint8Array) {
+  let off = 0;
+  let worst = 0;
+  for (let i = 0; i < got.length; i++) {
+    const d = Math.abs(got[i] - want[i]);
+    if (d) off++;
+    worst = Math.max(worst, d);
+  }
+  return { worst, share: off / got.length };
+}
+
+const PINSTRIPE = { hex: '#1A2236', design: { weave: 'twill', pattern: 'pinstripe', threadMm: 0.22, repeatMm: 10, heather: 0.05, sheen: 0.2 } } as const;
+const GLEN = { hex: '#7D7F80', design: { weave: 'twill', pattern: 'glencheck', threadMm: 0.25, repeatMm: 60, heather: 0.06, sheen: 0.15 } } as const;
+const MOHAIR = { hex: '#F4EFE2', design: { weave: 'plain', pattern: 'solid', threadMm: 0.25, heather: 0.04, sheen: 1 } } as const;
+
+describe('the WebAssembly cloth loop', () => {
+  it.each([
+    ['single-breasted', 'front', PINSTRIPE],
+    ['single-breasted', 'detail', GLEN],
+    ['three-piece', 'three-quarter', MOHAIR],
+    ['double-breasted', 'back', PINSTRIPE],
+  ] as const)('draws the plain formula on %s %s, every level', async (cut, view, fabric) => {
+    const loop = await WasmCloth.create();
+    const cv = await engine.template(cut, view);
+    for (const level of [cv.levels.full, cv.levels.preview, cv.levels.thumb]) {
+      const tex = engine.textureCache.get(fabric, level.pxPerMm);
+      const f = finishFor(fabric.design, level.shadeHist);
+      const got = level.base.slice();
+      expect(loop.render(level, tex, f, got)).toBe(true);
+      const want = level.base.slice();
+      reference(level, tex, f, want);
+      const { worst, share } = compare(got, want);
+      expect(worst).toBeLessThanOrEqual(1);
+      expect(share).toBeLessThan(1e-3);
+      expect(got).not.toEqual(level.base);
+    }
+  });
+
+  it('keeps drawing right when its memory fills and starts over, and leaves a level too large for it to JavaScript', async () => {
+    const front = await engine.template('single-breasted', 'front');
+    const back = await engine.template('single-breasted', 'detail');
+    const levels = [front.levels.full, back.levels.full];
+    const bytes = (l: ViewLevel) => l.pix.length * 15 + 4096;
+    // Room for one level at a time: every other render evicts the previous one.
+    const loop = await WasmCloth.create(2 * Math.max(...levels.map(bytes)) + 2 * 1024 * 1024);
+    for (const round of [0, 1]) {
+      for (const [i, level] of levels.entries()) {
+        const fabric = i === round ? PINSTRIPE : GLEN;
+        const tex = engine.textureCache.get(fabric, level.pxPerMm);
+        const f = finishFor(fabric.design, level.shadeHist);
+        const got = level.base.slice();
+        expect(loop.render(level, tex, f, got)).toBe(true);
+        const want = level.base.slice();
+        renderCloth(level, tex, f, want);
+        expect(compare(got, want).worst).toBeLessThanOrEqual(1);
+      }
+    }
+    const tiny = await WasmCloth.create(1024 * 1024);
+    const level = front.levels.full;
+    const untouched = level.base.slice();
+    expect(tiny.render(level, engine.textureCache.get(PINSTRIPE, level.pxPerMm), finishFor(PINSTRIPE.design, level.shadeHist), untouched)).toBe(false);
+    // (Buffer.equals: vitest's deep equality walks 4.7 M elements one by one.)
+    expect(Buffer.from(untouched).equals(Buffer.from(level.base))).toBe(true);
+  });
+
+  it('is what the engine renders with, and the JavaScript loop when turned off', async () => {
+    const request = { cut: 'single-breasted', view: 'front', fabric: PINSTRIPE };
+    const wasm = await engine.renderRaw(request, 'full');
+    const js = await createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE, clothLoopBytes: 0 }).renderRaw(request, 'full');
+    const { worst, share } = compare(wasm.rgb, js.rgb);
+    expect(worst).toBeLessThanOrEqual(1);
+    expect(share).toBeLessThan(1e-3);
+  });
+});
 
 describe('the render loop', () => {
   it.each([

@@ -15,7 +15,7 @@
  * Pure: typed arrays in, typed arrays out; safe to run in a worker thread.
  */
 import { SRGB8_TO_LINEAR, linearToSrgb8 } from '../color.ts';
-import { axisProfilesSrgb8, periodOf, repeatNearOf } from '../swatch.ts';
+import { type AxisProfiles, axisProfilesSrgb8, periodOf, repeatNearOf } from '../swatch.ts';
 import { apply, fitPlane, invert, type LatticeSample, type Mat3 } from './geometry.ts';
 import { LINE_EVERY, lineResidual, lineSampleBuffers, straighteningMap, type LineSamples } from './lines.ts';
 import { segmentCloth } from './segment.ts';
@@ -24,7 +24,10 @@ import { PATCH, patchSpectrum, threadLattice, threadLatticeNear, type ThreadLatt
 export interface ClothPhotoOptions {
   /** Thread (end) width in mm assumed for the weave (default 0.28 mm ≈ 36 ends/cm). */
   threadMm?: number;
-  /** Longest side of the rectified cloth in px (default 1536). */
+  /**
+   * Longest side of the rectified cloth in px (default 1024: the swatch tile every render drapes is
+   * cut at 1024 px whatever it is made from, so more is resampling nobody sees).
+   */
   maxSide?: number;
   /** Fallback camera distance in mm when no weave is resolved (default 320). */
   fallbackDistanceMm?: number;
@@ -77,11 +80,19 @@ export const DEFAULT_THREAD_MM = 0.28;
 /** Shrink (photo px per output px) from which the photo is area-averaged before resampling. */
 const PREFILTER_FROM = 1.25;
 const FOCAL_RATIO = 0.75;
+/**
+ * Least variation of an axis's profile (its standard deviation over the mean luminance, in luminance
+ * or either colour difference) that is a pattern, and least share of the other axis's. Patterns run
+ * 0.17–1.2 (a glen check's lines, a chalk stripe across); solids 0.01–0.02, a chalk stripe along its
+ * stripes 0.03–0.04 (its chalk's breaks), 3 % of its variation across.
+ */
+const MIN_PATTERN_CONTRAST = 0.05;
+const MIN_PATTERN_SHARE = 0.15;
 
 export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number, opts: ClothPhotoOptions = {}): ClothPhotoAnalysis {
   if (!(width >= 64 && height >= 64) || rgb.length < width * height * 3) throw new Error(`expected a ${width}×${height} RGB photo`);
   const threadMm = opts.threadMm ?? DEFAULT_THREAD_MM;
-  const maxSide = opts.maxSide ?? 1536;
+  const maxSide = opts.maxSide ?? 1024;
 
   const stageMs = {} as Record<ClothPhotoStage, number>;
   const stageCpuMs = {} as Record<ClothPhotoStage, number>;
@@ -264,7 +275,7 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
   const box = { left: bl, top: bt, width: br - bl, height: bb - bt };
   const shrink = pxPerUnit / outPerUnit;
   // Anti-aliasing: once an output px spans well over a photo px (a 12 MP photo capped at maxSide
-  // shrinks ~1.9×, and its 0.28 mm threads would fall at 1.5 output px, past Nyquist, as moiré), the
+  // shrinks ~2.9×, and its 0.28 mm threads would fall at 1 output px, past Nyquist, as moiré), the
   // photo is area-averaged to the nearest whole factor first. Under 1.25× the bilinear tap's own
   // footprint (2 photo px) already covers an output px.
   const m = shrink < PREFILTER_FROM ? 1 : Math.max(2, Math.round(shrink));
@@ -285,9 +296,15 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
   const mmPerPx = unitMm / outPerUnit;
 
   // Repeat of the pattern, from the rectified cloth (its profiles, summed in linear light).
-  const profiles = axisProfilesSrgb8(out, W, Hh);
-  let rx = periodOf(profiles.x),
-    ry = periodOf(profiles.y);
+  const raw = axisProfilesSrgb8(out, W, Hh);
+  const profiles = { x: patternOnly(raw.x), y: patternOnly(raw.y) };
+  // An axis the cloth hardly varies along has no repeat (a chalk stripe along its stripes, a solid):
+  // what periodicity is left there is the light, the heather, the JPEG's blocks.
+  const kx = patternContrast(profiles.x, raw.x.luma),
+    ky = patternContrast(profiles.y, raw.y.luma);
+  const shows = (c: number, other: number) => c >= MIN_PATTERN_CONTRAST && c >= MIN_PATTERN_SHARE * other;
+  let rx = shows(kx, ky) ? periodOf(profiles.x) : 0,
+    ry = shows(ky, kx) ? periodOf(profiles.y) : 0;
   // A check is woven square more often than not: when one axis shows a repeat the other could only
   // show a fraction of (the cloth is too short that way to hold it twice), test that repeat there.
   if (rx > 1.5 * ry && ry > 0 && rx > Hh / 2) ry = repeatNearOf(profiles.y, rx) || ry;
@@ -320,6 +337,73 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
     stageMs,
     stageCpuMs,
   };
+}
+
+/**
+ * An axis's profiles with what is not pattern taken out, for the repeat search. The light across the
+ * cloth (a slow curve: a quadratic's worth) made every short lag look like a repeat, so a solid read
+ * a "repeat" of 6 px and a chalk stripe one along its stripes. A light blur (5 taps) keeps a repeat
+ * that falls between two whole px (186.5 px: a fine line half a px off at 186 and 187) from
+ * correlating better at twice its length.
+ */
+function patternOnly(p: AxisProfiles): AxisProfiles {
+  return { luma: detrendBlur(p.luma), rg: detrendBlur(p.rg), yb: detrendBlur(p.yb) };
+}
+
+/** How much an axis's pattern profiles vary: the largest standard deviation over the mean luminance. */
+function patternContrast(p: AxisProfiles, luma: Float64Array): number {
+  let mean = 0;
+  for (let i = 0; i < luma.length; i++) mean += luma[i];
+  mean /= luma.length;
+  if (!(mean > 0)) return 0;
+  const sd = (v: Float64Array) => {
+    let s2 = 0;
+    for (let i = 0; i < v.length; i++) s2 += v[i] * v[i];
+    return Math.sqrt(s2 / v.length); // the profiles are detrended: their mean is 0
+  };
+  return Math.max(sd(p.luma), sd(p.rg), sd(p.yb)) / mean;
+}
+
+function detrendBlur(v: Float64Array): Float64Array {
+  const n = v.length;
+  // Least-squares quadratic in t = −1..1 (Legendre basis: the three fits are independent).
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    n1 = 0,
+    n2 = 0;
+  const t = (i: number) => (n > 1 ? (2 * i) / (n - 1) - 1 : 0);
+  for (let i = 0; i < n; i++) {
+    const x = t(i),
+      q = 1.5 * x * x - 0.5;
+    s0 += v[i];
+    s1 += v[i] * x;
+    s2 += v[i] * q;
+    n1 += x * x;
+    n2 += q * q;
+  }
+  const c0 = s0 / n,
+    c1 = n1 ? s1 / n1 : 0,
+    c2 = n2 ? s2 / n2 : 0;
+  const d = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = t(i);
+    d[i] = v[i] - c0 - c1 * x - c2 * (1.5 * x * x - 0.5);
+  }
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0,
+      w = 0;
+    for (let k = -2; k <= 2; k++) {
+      const j = i + k;
+      if (j < 0 || j >= n) continue;
+      const wk = 3 - Math.abs(k);
+      s += d[j] * wk;
+      w += wk;
+    }
+    out[i] = s / w;
+  }
+  return out;
 }
 
 /** Bounding box, coordinate sums and count of the set px of a mask (loops out of the long function, so they are compiled on their own). */
@@ -585,6 +669,43 @@ function boxRow(src: Source, Y: number, X0: number, X1: number): void {
       lin[o] = 0.25 * (lut[rgb[a]] + lut[rgb[a + 3]] + lut[rgb[b]] + lut[rgb[b + 3]]);
       lin[o + 1] = 0.25 * (lut[rgb[a + 1]] + lut[rgb[a + 4]] + lut[rgb[b + 1]] + lut[rgb[b + 4]]);
       lin[o + 2] = 0.25 * (lut[rgb[a + 2]] + lut[rgb[a + 5]] + lut[rgb[b + 2]] + lut[rgb[b + 5]]);
+    }
+    return;
+  }
+  if (m === 3) {
+    // A 12 MP photo's cloth, capped at 1024 px: the 9 px summed in one expression, one store each.
+    const y0 = Math.min(ph - 1, src.oy + 3 * Y),
+      y1 = Math.min(ph - 1, y0 + 1),
+      y2 = Math.min(ph - 1, y0 + 2);
+    let a = (y0 * pw + src.ox + X0 * 3) * 3,
+      b = (y1 * pw + src.ox + X0 * 3) * 3,
+      c = (y2 * pw + src.ox + X0 * 3) * 3;
+    for (let X = X0, o = o0; X < X1; X++, a += 9, b += 9, c += 9, o += 3) {
+      lin[o] =
+        inv *
+        (lut[rgb[a]] + lut[rgb[a + 3]] + lut[rgb[a + 6]] + lut[rgb[b]] + lut[rgb[b + 3]] + lut[rgb[b + 6]] + lut[rgb[c]] + lut[rgb[c + 3]] + lut[rgb[c + 6]]);
+      lin[o + 1] =
+        inv *
+        (lut[rgb[a + 1]] +
+          lut[rgb[a + 4]] +
+          lut[rgb[a + 7]] +
+          lut[rgb[b + 1]] +
+          lut[rgb[b + 4]] +
+          lut[rgb[b + 7]] +
+          lut[rgb[c + 1]] +
+          lut[rgb[c + 4]] +
+          lut[rgb[c + 7]]);
+      lin[o + 2] =
+        inv *
+        (lut[rgb[a + 2]] +
+          lut[rgb[a + 5]] +
+          lut[rgb[a + 8]] +
+          lut[rgb[b + 2]] +
+          lut[rgb[b + 5]] +
+          lut[rgb[b + 8]] +
+          lut[rgb[c + 2]] +
+          lut[rgb[c + 5]] +
+          lut[rgb[c + 8]]);
     }
     return;
   }

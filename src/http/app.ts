@@ -81,13 +81,13 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   // Node wants the headers deadline no later than the whole request's.
   app.server.headersTimeout = Math.min(app.server.headersTimeout || 60_000, config.http.requestTimeoutMs);
 
-  // A console change is visible to the very next request on this replica; the NOTIFY its triggers
-  // send reaches the other replicas (and this one again) a moment later.
+  // A catalogue change is visible to the very next request on this replica; the NOTIFY its triggers
+  // send reaches the other replicas (and this one again) a moment later. Other console writes (a
+  // sign-in, a render's retry, a user) leave the catalogue's and the live preview's memory alone.
   app.addHook('onSend', async (req, reply, payload) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD' && reply.statusCode < 400 && req.url.startsWith('/api/admin/')) {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && reply.statusCode < 400 && CATALOG_WRITES.test(req.url)) {
       rt.catalog.invalidate();
-      // Not on a sign-in or a render's retry: the live preview's memory is worth keeping then.
-      if (CATALOG_WRITES.test(req.url)) forgetPreviewPlans(rt.db);
+      forgetPreviewPlans(rt.db);
     }
     return payload;
   });

@@ -218,6 +218,73 @@ function crossSection(plane: Float32Array, w: number, h: number, depth: number, 
 }
 /** Height of a drawn fold at full strength, in px of the height field. */
 const FOLD_HEIGHT_1 = 9;
+/** How far down from the sleeve's crown its head rolls over, native px at 0.9 px/mm. */
+const CROWN_RADIUS = 30;
+/** The rolled lip of a pressed edge: its reach (Gaussian sigma) and depth, native px at 0.9 px/mm. */
+const EDGE_ROLL_SIGMA = 1.6;
+const EDGE_ROLL_HEIGHT = 3;
+/**
+ * Cast shadows: how far a layer's shadow is followed toward the light (px at 0.9 px/mm), the height
+ * excess over which it is full (a soft box gives soft shadows), and how dark a full one is.
+ */
+const SHADOW_REACH = 22;
+const SHADOW_SOFT = 3;
+const SHADOW_STRENGTH = 0.5;
+
+/**
+ * Shadows cast by one panel onto another under the key light, from the height field itself: a pixel
+ * is in shade where some other panel's cloth, looking toward the light, stands above the light's ray
+ * (a lapel on the chest, a flap on its forepart, the coat's hem on the trousers, a sleeve on the
+ * body). The light is soft, so a shadow fades with the distance to what casts it. A panel never
+ * shadows itself: its own turning away is the diffuse term's business.
+ */
+function castShadows(height: Float32Array, panelOf: Uint8Array, coverage: Uint8Array, w: number, h: number, G: Rect, z: number): Float32Array {
+  const dark = new Float32Array(w * h);
+  const lx = -LIGHT[0];
+  const ly = -LIGHT[1];
+  const lxy = Math.hypot(lx, ly);
+  // Toward the light in the image (up and left), and the light's rise per px travelled.
+  const dx = -lx / lxy;
+  const dy = -ly / lxy;
+  const rise = LIGHT[2] / lxy;
+  const step = Math.max(1, z);
+  const steps = Math.ceil((SHADOW_REACH * z) / step);
+  const offX = new Int32Array(steps);
+  const offY = new Int32Array(steps);
+  const drop = new Float32Array(steps);
+  const fade = new Float32Array(steps);
+  for (let s = 0; s < steps; s++) {
+    const t = (s + 1) * step;
+    offX[s] = Math.round(t * dx);
+    offY[s] = Math.round(t * dy);
+    drop[s] = t * rise;
+    fade[s] = 1 - (s + 1) / (steps + 1);
+  }
+  const soft = 1 / (SHADOW_SOFT * z);
+  for (let y = G.y0; y < G.y1; y++) {
+    for (let x = G.x0; x < G.x1; x++) {
+      const i = y * w + x;
+      if (!coverage[i]) continue;
+      const own = panelOf[i];
+      const hp = height[i];
+      let best = 0;
+      for (let s = 0; s < steps; s++) {
+        const qx = x + offX[s];
+        const qy = y + offY[s];
+        if (qx < 0 || qy < 0) break;
+        const q = qy * w + qx;
+        const pq = panelOf[q];
+        if (pq === 255 || pq === own) continue;
+        const ex = (height[q] - hp - drop[s]) * soft;
+        if (ex <= 0) continue;
+        const d = Math.min(1, ex) * fade[s];
+        if (d > best) best = d;
+      }
+      dark[i] = best;
+    }
+  }
+  return dark;
+}
 
 /**
  * Rasterises a view at `scale` × its native size (1 in production; tests that only need the shape of
@@ -353,6 +420,19 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
       // A sleeve or trouser leg is a tube: its height is the true cross-section of a cylinder as wide
       // as the panel is in each row, not an inflated outline.
       const tube = crossSection(plane, rw, rh, TUBE_DEPTH, 3 * z, false, spec.profile === 'pressed' ? PRESSED : 0);
+      // A sleeve head is the top of a rounded cap, not a tube cut off square: down from the crown
+      // each column rises as a quarter circle, so the head rolls over toward the shoulder.
+      if (spec.profile === 'cylinder') {
+        const R = CROWN_RADIUS * z;
+        for (let x = 0; x < rw; x++) {
+          let y = 0;
+          while (y < rh && plane[y * rw + x] < 0.5) y++;
+          for (let d = 0; d < R && y + d < rh; d++) {
+            const e = 1 - (d + 0.5) / R;
+            tube[(y + d) * rw + x] *= Math.sqrt(1 - e * e);
+          }
+        }
+      }
       for (let j = 0; j < plane.length; j++) {
         if (!plane[j]) continue;
         hArr[j] = tube[j] + spec.loft * 0.1 * plane[j];
@@ -361,11 +441,22 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
     } else {
       // Canvas-held cloth: flat, turning away only within its own edges (a step where layers meet).
       const pillow = blur(plane, rw, rh, spec.round, undefined, spec.round * 0.2);
+      // A pressed edge is the cloth folded over itself: within a couple of millimetres of the edge it
+      // turns over a tight round (a quarter circle), which catches the key light on edges facing it
+      // and falls into shade on the others. Not in the weave's drape: it would tear stripes at hems.
+      const rolled = spec.kind !== 'button' && spec.kind !== 'inside';
+      const lip = rolled ? blur(plane, rw, rh, EDGE_ROLL_SIGMA * z) : undefined;
+      const lipH = EDGE_ROLL_HEIGHT * z;
       for (let j = 0; j < plane.length; j++) {
         if (!plane[j]) continue;
         const t = Math.min(1, Math.max(0, 2 * pillow[j] - 1));
         const dome = t * (2 - t);
-        hArr[j] = spec.loft * plane[j] * (0.12 + 0.88 * dome);
+        let roll = 0;
+        if (lip) {
+          const e = 1 - Math.min(1, Math.max(0, 2 * lip[j] - 1));
+          roll = lipH * (Math.sqrt(Math.max(0, 1 - e * e)) - 1);
+        }
+        hArr[j] = spec.loft * plane[j] * (0.12 + 0.88 * dome) + roll * plane[j];
         dArr[j] = spec.loft * plane[j] * 0.88 * dome;
       }
     }
@@ -478,6 +569,8 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
     return { x0: Math.max(0, G.x0 - p), y0: Math.max(0, G.y0 - p), x1: Math.min(w, G.x1 + p), y1: Math.min(h, G.y1 + p) };
   };
   const hs = blur(height, w, h, 1.2 * z, around(1.2 * z));
+  // The penumbra: a soft box's shadows have no hard edge.
+  const shadowed = blur(castShadows(height, panelOf, coverage, w, h, G, z), w, h, 1.5 * z, around(1.5 * z));
   const cavityRef = blur(hs, w, h, 14 * z, around(14 * z));
 
   const shade = new Float32Array(n);
@@ -495,6 +588,7 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
       const cav = cavityRef[i] - hs[i];
       if (cav > 0) s *= 1 / (1 + (cav / z) * 0.045);
       s *= occlusion[i];
+      s *= 1 - SHADOW_STRENGTH * shadowed[i];
       s *= 1 + highlight[i] * 0.6;
       shade[i] = s;
     }

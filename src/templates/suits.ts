@@ -216,31 +216,41 @@ function lapelAndCollar(style: SuitStyle, side: SideGeometry): LapelParts {
   return { lapel, collar, gorge: G, notch: N, point: P, outerEdge };
 }
 
+/**
+ * The sleeve's front edge, shoulder to cuff: the front armhole seam (the sleeve head set into the
+ * coat), then the inside of the arm hanging beside the body.
+ */
+const SLEEVE_INNER: Pt[] = [
+  [-222, SHOULDER_Y + 2],
+  [-226, 1405],
+  [-212, 1345],
+  [-196, 1283],
+  [-197, 1200],
+  [-203, 1070],
+  [-202, 960],
+  [-199, CUFF_Y + 8],
+];
+
 function sleeve(): Draft {
+  const inner = [...SLEEVE_INNER].reverse();
   return (
     draft()
-      .M(-222, SHOULDER_Y + 2)
-      // A roped sleeve head: the crown rises a little above the shoulder point and rolls over.
-      .C(-238, SHOULDER_Y + 7, -257, SHOULDER_Y - 4, -265, 1416)
+      .M(SLEEVE_INNER[0][0], SLEEVE_INNER[0][1])
+      // A natural shoulder: the sleeve head carries the shoulder's slope on past the shoulder point,
+      // sitting only a touch proud of it (a light roping), then rolls over into the arm.
+      .C(-240, SHOULDER_Y - 2.5, -258, SHOULDER_Y - 11, -268, 1424)
+      // Widest over the deltoid and bicep, tapering a little to the cuff, as a sleeve hangs.
       .through([
-        [-272, 1340],
-        [-281, 1200],
-        [-287, 1060],
-        [-289, 950],
+        [-277, 1380],
+        [-281, 1300],
+        [-284, 1200],
+        [-287, 1080],
+        [-289, 960],
         [-290, CUFF_Y + 2],
       ])
-      .L(-196, CUFF_Y + 8)
-      .through([
-        [-203, 960],
-        [-210, 1070],
-        [-209, 1200],
-        [-203, 1283],
-      ])
-      .through([
-        [-214, 1345],
-        [-226, 1405],
-        [-228, SHOULDER_Y],
-      ])
+      .L(inner[0][0], inner[0][1])
+      .through(inner.slice(1, 5))
+      .through(inner.slice(5))
       .Z()
   );
 }
@@ -1387,16 +1397,7 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean): void {
       0.7,
     );
     // Sleeve-head seam and the shadow under the sleeve head.
-    seam(
-      [
-        [-222, SHOULDER_Y + 2],
-        [-226, 1405],
-        [-214, 1345],
-        [-203, 1283],
-      ],
-      [...body, 'sleeve'],
-      1.2,
-    );
+    seam(SLEEVE_INNER.slice(0, 4), [...body, 'sleeve'], 1.2);
     marks.push({
       only: body,
       shape: L([

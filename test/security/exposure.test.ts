@@ -114,6 +114,32 @@ describe('catalogue swatch cards', () => {
   });
 });
 
+describe('the catalogue in memory', () => {
+  it('survives a console sign-in and sign-out, and is dropped by a catalogue change', async () => {
+    await fetch(`${t.url}/api/catalog`);
+    const staff = await createStaff(t, { role: 'admin' });
+    const session = await signInAs(t, staff.email, staff.password);
+    await session.fetch('/api/admin/logout', { method: 'POST' });
+    let queries = countQueries();
+    try {
+      expect((await fetch(`${t.url}/api/catalog`)).status).toBe(200);
+    } finally {
+      expect(queries.stop()).toBe(0);
+    }
+
+    const admin = await signInAs(t, staff.email, staff.password);
+    const listed = await json(await admin.fetch('/api/admin/families'));
+    const family = listed.items[0];
+    const renamed = `${family.name} (renamed)`;
+    const res = await admin.send('PATCH', `/api/admin/families/${family.id}`, { name: renamed });
+    expect(res.status, await res.clone().text()).toBe(200);
+    queries = countQueries();
+    const after = await json(await fetch(`${t.url}/api/catalog`));
+    expect(queries.stop()).toBeGreaterThan(0);
+    expect(after.families.map((f: { name: string }) => f.name)).toContain(renamed);
+  });
+});
+
 /** Counts statements sent to PostgreSQL by this process until stop(). */
 function countQueries() {
   let n = 0;

@@ -1946,12 +1946,31 @@ function matchingButtonPieces(set: Draftset): void {
   }
 }
 
+/** Mean horizontal foreshortening along a drafted path (1 in a front view). */
+function meanSqueeze(d: Draft, proj: Projection): number {
+  const pts = d.points();
+  if (!pts.length) return 1;
+  let s = 0;
+  for (const [x, y] of pts) s += proj.squeeze(x, y, d.layer);
+  return s / pts.length;
+}
+
+function foreshortenFade(sq: number): number {
+  if (sq >= 0.999) return 1;
+  const t = Math.min(1, Math.max(0, (sq - 0.3) / 0.45));
+  return t * t * (3 - 2 * t);
+}
+
 function markToShade(m: Mark, proj: Projection, k: number): ShadeMark {
+  // Where the body turns away a seam or fold is seen edge-on: it narrows with the surface, and its
+  // light and shade merge into the turning cloth until, past the horizon, it is hidden altogether.
+  const sq = meanSqueeze(m.shape, proj);
+  const fade = foreshortenFade(sq);
   return {
     path: m.shape.toSvg(proj),
     kind: m.kind,
-    width: m.width * k,
-    strength: m.strength,
+    width: m.width * k * (m.fill ? 1 : Math.max(0.4, Math.min(1, sq))),
+    strength: m.strength * fade,
     blur: m.blur * k,
     fill: m.fill,
     only: m.only,
@@ -2018,7 +2037,7 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
       path: t.shape.toSvg(proj),
       kind: 'seam' as const,
       width: t.width * k,
-      strength: t.opacity,
+      strength: t.opacity * foreshortenFade(meanSqueeze(t.shape, proj)),
       blur: 0,
       dash: t.dash
         ?.split(' ')

@@ -53,7 +53,7 @@ export default function AdminApp() {
   if (user === undefined) {
     return (
       <main id="main" className="admin admin--center" aria-busy="true">
-        <span className="spinner" aria-label={t('app.loading')} />
+        <span className="spinner" role="status" aria-label={t('app.loading')} />
       </main>
     );
   }

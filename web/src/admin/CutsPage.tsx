@@ -46,7 +46,14 @@ export function CutsPage() {
                 </span>
               </h2>
               <label className="switch">
-                <input type="checkbox" role="switch" checked={c.active} onChange={() => toggleCut(c)} aria-label={t('cuts.activeLabel', { name: c.name })} />
+                <input
+                  type="checkbox"
+                  role="switch"
+                  checked={c.active}
+                  aria-checked={c.active}
+                  onChange={() => toggleCut(c)}
+                  aria-label={t('cuts.activeLabel', { name: c.name })}
+                />
                 <span>{c.active ? t('state.on') : t('state.off')}</span>
               </label>
             </div>
@@ -86,6 +93,7 @@ export function CutsPage() {
                           type="checkbox"
                           role="switch"
                           checked={v.active}
+                          aria-checked={v.active}
                           onChange={() => toggleView(v.id, !v.active)}
                           aria-label={t('cuts.viewActiveLabel', { name: v.view })}
                         />

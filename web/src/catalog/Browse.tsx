@@ -149,11 +149,12 @@ export function Browse({
                       {family.weightGsm != null && <span>{tr.gsm(family.weightGsm)}</span>}
                       <span>{facetLabel('season', family.season, tr)}</span>
                     </span>
-                    <span className="family-card__colors" aria-label={tp('family.colors', family.colors.length)}>
+                    <span className="family-card__colors" aria-hidden="true">
                       {family.colors.map((c) => (
                         <span key={c.id} className="dot" style={{ background: c.hex }} title={colorName(c.name, tr.locale)} />
                       ))}
                     </span>
+                    <span className="visually-hidden">{tp('family.colors', family.colors.length)}</span>
                   </span>
                 </button>
               </li>
@@ -204,9 +205,10 @@ function FacetGroup({
               {facet === 'colour' && <span className="dot" style={{ background: COLOR_FAMILY_DOT[value as ColorFamily] ?? '#888' }} aria-hidden="true" />}
               <span>{label}</span>
               {facet === 'weight' && <span className="chip__sub">{weightRange(value, tr)}</span>}
-              <span className="chip__count" aria-label={tr.tp('facet.count', count)}>
+              <span className="chip__count" aria-hidden="true">
                 {tr.number(count)}
               </span>
+              <span className="visually-hidden">{tr.tp('facet.count', count)}</span>
             </button>
           );
         })}

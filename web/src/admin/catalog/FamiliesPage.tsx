@@ -197,6 +197,7 @@ export function FamiliesPage({ navigate }: { navigate: Navigate }) {
                         type="checkbox"
                         role="switch"
                         checked={f.active}
+                        aria-checked={f.active}
                         disabled={action.pending}
                         onChange={() => toggle(f)}
                         aria-label={t('families.activeLabel', { name: f.name })}

@@ -373,6 +373,7 @@ export function FamilyEditor({ id, navigate }: { id?: string; navigate: Navigate
                           type="checkbox"
                           role="switch"
                           checked={c.active}
+                          aria-checked={c.active}
                           onChange={() => toggleColor(c)}
                           aria-label={t('colors.activeLabel', { name: c.name })}
                         />

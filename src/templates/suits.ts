@@ -224,7 +224,7 @@ function lapelAndCollar(style: SuitStyle, side: SideGeometry): LapelParts {
  * coat), then the inside of the arm hanging beside the body.
  */
 const SLEEVE_INNER: Pt[] = [
-  [-222, SHOULDER_Y + 2],
+  [-222, SHOULDER_Y - 1],
   [-226, 1405],
   [-212, 1345],
   [-196, 1283],
@@ -241,7 +241,7 @@ function sleeve(): Draft {
       .M(SLEEVE_INNER[0][0], SLEEVE_INNER[0][1])
       // A natural shoulder: the sleeve head carries the shoulder's slope on past the shoulder point,
       // sitting only a touch proud of it (a light roping), then rolls over into the arm.
-      .C(-240, SHOULDER_Y - 2.5, -258, SHOULDER_Y - 11, -268, 1424)
+      .C(-240, SHOULDER_Y - 5, -258, SHOULDER_Y - 13, -268, 1424)
       // Widest over the deltoid and bicep, tapering a little to the cuff, as a sleeve hangs.
       .through([
         [-277, 1380],
@@ -459,50 +459,50 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
     marks.push({
       only: ['trouser'],
       shape: line([
-        [s * -60, 540],
-        [s * -110, 528],
-        [s * -170, 536],
+        [s * -62, 548],
+        [s * -110, 530],
+        [s * -152, 530],
       ]),
       kind: 'crease',
-      width: 9,
-      strength: back ? 0.55 : 0.5,
+      width: 8,
+      strength: back ? 0.4 : 0.3,
+      blur: 7,
+    });
+    marks.push({
+      only: ['trouser'],
+      shape: line([
+        [s * -58, 592],
+        [s * -105, 574],
+        [s * -140, 576],
+      ]),
+      kind: 'crease',
+      width: 6,
+      strength: back ? 0.3 : 0.18,
       blur: 6,
     });
     marks.push({
       only: ['trouser'],
       shape: line([
-        [s * -55, 585],
-        [s * -105, 570],
-        [s * -165, 582],
-      ]),
-      kind: 'crease',
-      width: 7,
-      strength: back ? 0.4 : 0.3,
-      blur: 5,
-    });
-    marks.push({
-      only: ['trouser'],
-      shape: line([
-        [s * -45, 470],
-        [s * -100, 462],
-        [s * -160, 472],
+        [s * -55, 478],
+        [s * -102, 464],
+        [s * -150, 470],
       ]),
       kind: 'ridge',
-      width: 12,
-      strength: 0.4,
-      blur: 8,
+      width: 14,
+      strength: 0.25,
+      blur: 10,
     });
     marks.push({
       only: ['trouser'],
       shape: line([
-        [s * -50, 505],
-        [s * -100, 496],
-        [s * -150, 504],
+        [s * -60, 510],
+        [s * -102, 498],
+        [s * -138, 502],
       ]),
       kind: 'crease',
       width: 6,
-      strength: 0.25,
-      blur: 5,
+      strength: 0.15,
+      blur: 6,
     });
     if (o.trouserHem === 'turnups') {
       // A turn-up hangs straight: one soft break above it, and the band's fold and its shadow.
@@ -1644,9 +1644,9 @@ function draftBack(style: SuitStyle): Draftset {
         [x + dir * 3, HEM_Y],
       ]),
       kind: 'seam',
-      width: 2.4,
-      strength: 0.9,
-      blur: 0.6,
+      width: 1.8,
+      strength: 0.55,
+      blur: 0.8,
     });
     marks.push({
       only: ['forepart'],

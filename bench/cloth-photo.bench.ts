@@ -45,7 +45,8 @@ export async function benchClothPhoto(runs = 7): Promise<Record<string, unknown>
   const parts = ['decode', 'analysis', 'encode', 'total'] as const;
   const wall = Object.fromEntries(parts.map((p) => [p, [] as number[]])) as Record<(typeof parts)[number], number[]>;
   const cpu = Object.fromEntries(parts.map((p) => [p, [] as number[]])) as Record<(typeof parts)[number], number[]>;
-  const stages: Record<string, number[]> = {};
+  const stages: Record<string, number[]> = {},
+    stagesCpu: Record<string, number[]> = {};
   let last: ReturnType<typeof analyzeClothPhoto> | undefined;
   let firstRun: Record<string, number> | undefined;
   const loadBefore = os.loadavg()[0];
@@ -77,6 +78,10 @@ export async function benchClothPhoto(runs = 7): Promise<Record<string, unknown>
       stages[k] ??= [];
       stages[k].push(v);
     }
+    for (const [k, v] of Object.entries(last.stageCpuMs)) {
+      stagesCpu[k] ??= [];
+      stagesCpu[k].push(v);
+    }
   }
   // Wall times mean little on a loaded machine (CPU times a little more): say how loaded it was.
   const loadAverage = { before: loadBefore, after: os.loadavg()[0], cores: os.cpus().length };
@@ -103,6 +108,7 @@ export async function benchClothPhoto(runs = 7): Promise<Record<string, unknown>
     firstRun,
     loadAverage,
     analysisStagesMedianMs: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, median(v)])),
+    analysisStagesCpuMedianMs: Object.fromEntries(Object.entries(stagesCpu).map(([k, v]) => [k, median(v)])),
     estimate: last && {
       box: last.box,
       photoMmPerPx: last.photoMmPerPx,

@@ -48,8 +48,12 @@ interface Tap {
   ms: number;
   /** Tap → the order's answer fully received (the browser's Resource Timing), when one was sent. */
   answeredMs?: number;
-  /** Tap → the preview image fully received, when it was fetched. */
+  /** Tap → the preview image fully received, when it was fetched (not when it came inside the answer). */
   imageMs?: number;
+  /** The order's Server-Timing stages (ms), as the browser received them. */
+  server?: Record<string, number>;
+  /** Tap → the answer's first byte (the browser's request start and the server's work). */
+  firstByteMs?: number;
 }
 
 /** Taps a control and measures, inside the page, until the new preview is painted. */
@@ -71,11 +75,25 @@ function tapAndTime(page: Page, selector: string, key: string): Promise<Tap> {
       // The frame after the swap is the one the associate sees.
       await raf();
       const ms = performance.now() - start;
-      const entries = perf.getEntriesByType('resource') as Array<{ name: string; initiatorType: string; startTime: number; responseEnd: number }>;
+      const entries = perf.getEntriesByType('resource') as Array<{
+        name: string;
+        initiatorType: string;
+        startTime: number;
+        responseStart: number;
+        responseEnd: number;
+        serverTiming?: Array<{ name: string; duration: number }>;
+      }>;
       const after = entries.filter((e) => e.startTime >= start);
       const answer = after.find((e) => /\/api\/renders$/.test(new URL(e.name).pathname));
       const image = after.find((e) => new URL(e.name).pathname.startsWith('/files/'));
-      return { ms, answeredMs: answer ? answer.responseEnd - start : undefined, imageMs: image ? image.responseEnd - start : undefined };
+      const server = answer?.serverTiming?.length ? Object.fromEntries(answer.serverTiming.map((t) => [t.name, t.duration])) : undefined;
+      return {
+        ms,
+        answeredMs: answer ? answer.responseEnd - start : undefined,
+        firstByteMs: answer ? answer.responseStart - start : undefined,
+        imageMs: image ? image.responseEnd - start : undefined,
+        server,
+      };
     },
     { selector, key },
   );
@@ -161,6 +179,8 @@ async function tapColours(browser: Browser, t: TestApp) {
     const freshImage: number[] = [];
     const server: number[] = [];
     const renderOnly: number[] = [];
+    const firstByte: number[] = [];
+    const stages = new Map<string, number[]>();
     for (const tap of taps) {
       const r = (await (await fetch(`${t.url}/api/renders/${tap.id}`)).json()) as { createdAt: string; finishedAt: string; durationMs: number };
       // Prepared ahead by the app before the tap: not a fresh render.
@@ -168,6 +188,8 @@ async function tapColours(browser: Browser, t: TestApp) {
       fresh.push(tap.ms);
       if (tap.answeredMs !== undefined) freshAnswered.push(tap.answeredMs);
       if (tap.imageMs !== undefined) freshImage.push(tap.imageMs);
+      if (tap.firstByteMs !== undefined) firstByte.push(tap.firstByteMs);
+      for (const [stage, ms] of Object.entries(tap.server ?? {})) stages.set(stage, [...(stages.get(stage) ?? []), ms]);
       server.push(new Date(r.finishedAt).getTime() - new Date(r.createdAt).getTime());
       renderOnly.push(r.durationMs);
     }
@@ -202,9 +224,14 @@ async function tapColours(browser: Browser, t: TestApp) {
         meetsGoal: quantile(fresh, 0.95) <= GOAL_P95_MS,
         note: 'colour never rendered in this cut and view: the order (rendered at once on the API, answered finished), the image’s load and decode, paint',
         tapToAnswer: stats(freshAnswered),
-        tapToImageReceived: stats(freshImage),
+        tapToAnswerFirstByte: stats(firstByte),
+        // Absent when every preview came inside its answer (PREVIEW_INLINE_MAX_KB).
+        tapToImageReceived: freshImage.length ? stats(freshImage) : { n: 0, note: 'every preview came inside its answer: no image request' },
         serverCreatedToFinished: stats(server),
         renderDuration: stats(renderOnly),
+        // The order's own Server-Timing, stage by stage (thread-*: the render thread's figures; pool:
+        // waiting for a thread and the hand-over; wait: a drawing finished before its row was written, waiting for it).
+        serverStages: Object.fromEntries([...stages].map(([stage, values]) => [stage, stats(values)])),
       },
       cached: {
         ...stats(serverCached),

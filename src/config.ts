@@ -109,6 +109,7 @@ const envSchema = z.object({
   PREVIEW_DIRECT: bool.default(true),
   // The live preview's memory of orders → finished renders (answered without a database read).
   PREVIEW_MEMORY_MB: num(0, 1024).default(8),
+  PREVIEW_INLINE_MAX_KB: num(0, 4096).default(192),
   TEMPLATE_CACHE_DIR: z.string().min(1).optional(),
   // Drawn templates (one per cut, view and style options) kept in memory per render thread, and on disk.
   TEMPLATE_MEMORY_VIEWS: int(1, 256).default(8),
@@ -283,6 +284,8 @@ export interface Config {
     previewDirect: boolean;
     /** Bytes of the live preview's memory (order → cache keys → finished renders); 0 = off. */
     previewMemoryBytes: number;
+    /** A preview drawn for the request that asked for it, up to this size, travels inside the answer; 0 = never. */
+    previewInlineMaxBytes: number;
     maxUploadDecodes?: number;
     maxUploadsWaiting: number;
   };
@@ -538,6 +541,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       clothLoopBytes: e.RENDER_LOOP_MEMORY_MB * 1024 * 1024,
       previewDirect: e.PREVIEW_DIRECT,
       previewMemoryBytes: Math.round(e.PREVIEW_MEMORY_MB * 1024 * 1024),
+      previewInlineMaxBytes: Math.round(e.PREVIEW_INLINE_MAX_KB * 1024),
       maxUploadDecodes: e.UPLOAD_DECODES_MAX,
       maxUploadsWaiting: e.UPLOAD_DECODES_WAITING_MAX,
     },

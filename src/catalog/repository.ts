@@ -56,6 +56,11 @@ export function findColorBySlug(db: Db, familyId: string, slug: string): Promise
   return db.selectFrom('fabric_colors').selectAll().where('family_id', '=', familyId).where('slug', '=', slug).executeTakeFirst();
 }
 
+/** A family's colours, every one (active or not: the caller decides what it may use). */
+export function listColorsOfFamily(db: Db, familyId: string): Promise<FabricColorRow[]> {
+  return db.selectFrom('fabric_colors').selectAll().where('family_id', '=', familyId).execute();
+}
+
 export interface CutWithViews {
   cut: CutRow;
   views: CutViewRow[];

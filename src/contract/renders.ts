@@ -51,6 +51,12 @@ export const renderImage = z.object({
   url: z.string(),
   width: z.number().int(),
   height: z.number().int(),
+  dataUrl: z
+    .string()
+    .optional()
+    .describe(
+      'the image itself as a data: URL, the same bytes as `url`: only in the answer to the POST that drew a live preview (PREVIEW_INLINE_MAX_KB), so it can be shown without a second request',
+    ),
 });
 export type RenderImage = z.infer<typeof renderImage>;
 

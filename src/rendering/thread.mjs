@@ -14,3 +14,5 @@ export const refineFinish = thread.refineFinish;
 export const studioPhoto = thread.studioPhoto;
 export const studioMask = thread.studioMask;
 export const studioFill = thread.studioFill;
+export const preparePhotoTask = thread.preparePhotoTask;
+export const prepareTemplate = thread.prepareTemplate;

@@ -247,7 +247,7 @@ export function markSucceeded(db: Db, id: string, attempt: number, images: Store
     .where('id', '=', id)
     .where('status', '=', 'running')
     .where('attempts', '=', attempt)
-    .returning('id')
+    .returningAll()
     .executeTakeFirst();
 }
 

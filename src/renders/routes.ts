@@ -6,11 +6,12 @@ import { SIGNED_IN } from '../auth/roles.ts';
 import { binary, errorResponses } from '../contract/common.ts';
 import { historyQuery, render, renderBatch, renderHistory, renderIdParams, renderOrder } from '../contract/renders.ts';
 import { AppError, notFound } from '../http/errors.ts';
+import { StageClock } from '../http/server-timing.ts';
 import { sseStreamOpened } from '../ops/metrics.ts';
 import { StreamLimiter } from './events.ts';
 import type { Account } from '../auth/roles.ts';
 import { findRenderView, listRenderHistory, listRenderViews, TERMINAL_STATUSES, type RenderView } from './repository.ts';
-import { orderRenders, toApiRender } from './service.ts';
+import { orderRenders, toApiRender, withInlineImages } from './service.ts';
 
 const uuid = z.uuid({ message: 'expected a render id (UUID)' });
 function encodeCursor(createdAt: Date, id: string) {
@@ -64,16 +65,27 @@ export async function renderRoutes(base: FastifyInstance) {
     async (req, reply) => {
       const account = req.account!;
       const orderedBy = { userId: account.id, store: account.store };
-      const result = await orderRenders(rt, { ...req.body, requestId: req.id, client: orderingClient(req), source: 'api', orderedBy });
+      const clock = new StageClock();
+      // Before this handler: reading the request, the session, validation.
+      clock.add('pre', reply.elapsedTime);
+      const result = await orderRenders(rt, { ...req.body, requestId: req.id, client: orderingClient(req), source: 'api', orderedBy }, clock);
       const views =
         result.views ??
         (await listRenderViews(
           rt.db,
           result.renders.map((r) => r.render.id),
         ));
+      clock.lap('read');
       const byId = new Map(views.map((v) => [v.id, v]));
-      const renders = result.renders.map((r) => ({ ...toApiRender(rt, byId.get(r.render.id)!), reused: r.reused }));
+      const renders = result.renders.map((r) => {
+        const answer = toApiRender(rt, byId.get(r.render.id)!);
+        const images = withInlineImages(answer.images, result.drawn?.get(r.render.id), rt.config.rendering.previewInlineMaxBytes);
+        return { ...answer, images, reused: r.reused };
+      });
       const allDone = renders.every((r) => r.status === 'succeeded');
+      // Where the order's time went, for the browser's Resource Timing (what a slow tap waited on).
+      clock.add('total', reply.elapsedTime);
+      reply.header('server-timing', clock.header());
       return reply.status(allDone ? 200 : 202).send({ batchId: result.batchId, renders });
     },
   );

@@ -2,13 +2,15 @@ import { createHash, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { RenderImage } from '../contract/renders.ts';
 import type { Runtime } from '../runtime.ts';
-import { findColorBySlug, findCutBySlugOrLegacyId, findFamilyBySlug, listActiveCutViews } from '../catalog/repository.ts';
+import { findColorBySlug, findCutBySlugOrLegacyId, findFamilyBySlug, listActiveCutViews, listColorsOfFamily } from '../catalog/repository.ts';
 import type { Transaction } from 'kysely';
-import type { Database, FabricColorRow, RenderRow, SwatchUploadRow } from '../db/schema.ts';
+import type { CutRow, Database, FabricColorRow, FabricFamilyRow, RenderRow, SwatchUploadRow } from '../db/schema.ts';
 import { AppError, unprocessable } from '../http/errors.ts';
+import type { StageClock } from '../http/server-timing.ts';
 import { renderFinished, renderOrdered } from '../ops/metrics.ts';
 import { fabricDescriptor, type FabricDescriptor } from '../rendering/fabric.ts';
 import { renderJobFor, renderKeyPrefix, type KnownCutView } from '../rendering/jobs.ts';
+import type { EncodedImage, RenderResult } from '../engines/types.ts';
 import { findSwatchUploadById } from '../swatches/repository.ts';
 import type { WorkflowSettings } from '../engines/comfyui/workflows.ts';
 import type { ComfyRenderDetails } from '../engines/comfyui/engine.ts';
@@ -66,6 +68,8 @@ export interface RenderOrderResult {
   renders: Array<{ render: RenderRow; reused: boolean }>;
   /** The renders as answered, when the order was served from the preview cache (no need to re-read them). */
   views?: RenderView[];
+  /** Images drawn for this very order, by render id: small ones may travel inside the answer. */
+  drawn?: Map<string, EncodedImage[]>;
 }
 
 /** The cut's preset with the client's choices over it; a refusal names the option and what it allows. */
@@ -126,21 +130,26 @@ export function renderCacheKey(parts: {
  * Turns an order (a family, a colour or a photographed cloth, and cuts) into renders: reuses a live
  * render with the same cache key, otherwise writes the row and its job in one transaction.
  */
-export async function orderRenders(rt: Runtime, order: RenderOrder): Promise<RenderOrderResult> {
+export async function orderRenders(rt: Runtime, order: RenderOrder, clock?: StageClock): Promise<RenderOrderResult> {
   const previewOnly = order.sizes?.length === 1 && order.sizes[0] === 'preview';
   const signature = previewOnly ? orderSignature(order) : undefined;
-  if (!signature) return orderAfresh(rt, order);
+  if (!signature) return orderAfresh(rt, order, clock);
   const memo = previewMemo(rt);
   const cached = await answerFromPreviewCache(rt, memo, order, signature);
+  clock?.lap('memo');
   if (cached) return cached;
   const ticket = memo.ticket();
-  const result = await orderAfresh(rt, order);
+  const result = await orderAfresh(rt, order, clock);
   memo.rememberPlan(ticket, signature, result.cacheKeys);
-  // The answer is read here (the route needs it anyway) so that the next identical tap needs no read.
-  const views = await listRenderViews(
-    rt.db,
-    result.renders.map((r) => r.render.id),
-  );
+  // The answer is read here (the route needs it anyway) so that the next identical tap needs no read;
+  // a preview drawn here is known already.
+  const views =
+    result.views ??
+    (await listRenderViews(
+      rt.db,
+      result.renders.map((r) => r.render.id),
+    ));
+  clock?.lap('read');
   const byId = new Map(views.map((v) => [v.id, v]));
   const ordered = result.renders.map((r) => byId.get(r.render.id)).filter((v): v is RenderView => !!v);
   if (ordered.length === result.renders.length) memo.rememberAnswer(ticket, signature, ordered);
@@ -227,15 +236,24 @@ function fileInHistory(rt: Runtime, batch: NewBatch & { id: string }, renderIds:
   });
 }
 
+/** A family and its colours, as one order resolves them (kept by the preview memory per family). */
+type FamilyColors = { family: FabricFamilyRow | undefined; colors?: FabricColorRow[] };
+
 /** The cloth of an order: an active family with one of its colours, or a photographed cloth. */
-export async function resolveCloth(db: Runtime['db'], order: Pick<RenderOrder, 'family' | 'color' | 'swatchUploadId'>) {
-  const family = await findFamilyBySlug(db, order.family);
+export async function resolveCloth(
+  db: Runtime['db'],
+  order: Pick<RenderOrder, 'family' | 'color' | 'swatchUploadId'>,
+  /** The family with all its colours, read once (a fresh colour of a family shown before needs no read). */
+  familyColors?: (slug: string) => Promise<FamilyColors>,
+) {
+  const known = familyColors ? await familyColors(order.family) : undefined;
+  const family = known ? known.family : await findFamilyBySlug(db, order.family);
   if (!family?.active || family.archived_at) {
     throw new AppError(422, 'unknown_family', `Unknown fabric family "${order.family}"`, { field: 'family' });
   }
   let color: FabricColorRow | undefined;
   if (order.color !== undefined) {
-    color = await findColorBySlug(db, family.id, order.color);
+    color = known?.colors ? known.colors.find((c) => c.slug === order.color) : await findColorBySlug(db, family.id, order.color);
     if (!color?.active || color.archived_at) {
       throw new AppError(422, 'unknown_color', `Unknown colour "${order.color}" in fabric family "${order.family}"`, { field: 'color' });
     }
@@ -250,7 +268,7 @@ export async function resolveCloth(db: Runtime['db'], order: Pick<RenderOrder, '
   return { family, color, swatch, fabric: fabricDescriptor(family, color, swatch) };
 }
 
-async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrderResult & { cacheKeys: string[] }> {
+async function orderAfresh(rt: Runtime, order: RenderOrder, clock?: StageClock): Promise<RenderOrderResult & { cacheKeys: string[] }> {
   const { db, config } = rt;
   if (order.cuts.length === 0) throw unprocessable('Choose at least one cut', { field: 'cuts' });
   if (order.cuts.length > config.renders.maxCuts) {
@@ -277,9 +295,14 @@ async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrder
   // Catalogue rows come from the preview memory when this replica read them before (catalogue changes clear it).
   const memo = previewMemo(rt);
   // (A photographed cloth is read each time: retention may remove an upload nothing uses.)
+  const familyColors = (slug: string) =>
+    memo.lookup(`family:${slug}`, async (): Promise<FamilyColors> => {
+      const family = await findFamilyBySlug(db, slug);
+      return { family, colors: family ? await listColorsOfFamily(db, family.id) : undefined };
+    });
   const { family, color, swatch, fabric } = order.swatchUploadId
     ? await resolveCloth(db, order)
-    : await memo.lookup(`cloth:${order.family}|${order.color ?? ''}`, () => resolveCloth(db, order));
+    : await memo.lookup(`cloth:${order.family}|${order.color ?? ''}`, () => resolveCloth(db, order, familyColors));
   const formats = [...new Set(order.formats ?? [])].sort();
   const STANDARD = ['full', 'preview', 'thumb'] as const;
   const ALL_SIZES = ['hd', 'full', 'preview', 'thumb'] as const;
@@ -288,7 +311,7 @@ async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrder
   // Undefined = the standard three, so existing renders keep their cache keys.
   const sizes = ALL_SIZES.some((s) => asked.has(s) !== (STANDARD as readonly string[]).includes(s)) ? ALL_SIZES.filter((s) => asked.has(s)) : undefined;
   const templates = engine.views();
-  const planned: Array<{ cutId: string; view: string; cacheKey: string; options?: StyleOptions; known: KnownCutView }> = [];
+  const planned: Array<{ cutId: string; cut: CutRow; view: string; cacheKey: string; options?: StyleOptions; known: KnownCutView }> = [];
   for (const cutId of order.cuts) {
     const found = await memo.lookup(`cut:${cutId}`, async () => {
       const row = await findCutBySlugOrLegacyId(db, cutId);
@@ -334,6 +357,7 @@ async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrder
     });
     planned.push({
       cutId: cut.id,
+      cut,
       view: view.view,
       cacheKey,
       options,
@@ -341,12 +365,31 @@ async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrder
     });
   }
 
+  clock?.lap('resolve');
   // Only the preview size, on an engine that renders on our threads: render on this replica now.
   const direct = !!sizes && sizes.length === 1 && sizes[0] === 'preview' && engine.runsOn === 'thread' && config.rendering.previewDirect;
+  const renderParams = (plan: (typeof planned)[number]) => ({
+    fabric,
+    formats,
+    sizes,
+    options: plan.options,
+    ...(comfyui ? { comfyui: comfyui.settings } : {}),
+  });
+  // A live preview starts rendering now, while its row is written: the thread and the database work at
+  // once. What it draws is decided by the plan alone, exactly as the row's params will say; if the
+  // order is refused or joins a render that exists, the drawing is stopped and dropped.
+  const early = direct
+    ? new Map(
+        planned.map((plan) => [
+          plan.cacheKey,
+          startDirectRender(rt, { cut_id: plan.cutId, view: plan.view, engine: engine.name, params: renderParams(plan) as never }, plan.known),
+        ]),
+      )
+    : undefined;
   // One client's orders take turns in this process before they take a database connection, so a
   // burst from one client waits here instead of exhausting the pool; the advisory lock inside
   // covers orders from the same client reaching other replicas.
-  const result = await inClientTurn(order.client, () =>
+  const ordering = inClientTurn(order.client, () =>
     db.transaction().execute(async (trx) => {
       if (order.client) await lockClientOrders(trx, order.client);
       const batchId = await createBatch(trx, {
@@ -376,7 +419,7 @@ async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrder
           swatch_upload_id: swatch?.id ?? null,
           cut_id: plan.cutId,
           view: plan.view,
-          params: JSON.stringify({ fabric, formats, sizes, options: plan.options, ...(comfyui ? { comfyui: comfyui.settings } : {}) }),
+          params: JSON.stringify(renderParams(plan)),
           request_id: order.requestId,
           ordered_by: order.client ?? null,
         });
@@ -399,11 +442,28 @@ async function orderAfresh(rt: Runtime, order: RenderOrder): Promise<RenderOrder
       return { batchId, renders };
     }),
   );
-  if (direct) {
-    const knownOf = new Map(planned.map((p) => [p.cacheKey, p.known]));
-    await Promise.all(result.renders.filter((r) => !r.reused).map((r) => renderDirectly(rt, r.render, order.requestId, knownOf.get(r.render.cache_key))));
+  const result = await ordering.catch((error) => {
+    for (const drawing of early?.values() ?? []) drawing.drop();
+    throw error;
+  });
+  clock?.lap('order');
+  let views: RenderView[] | undefined;
+  let drawn: Map<string, EncodedImage[]> | undefined;
+  if (early) {
+    const mine = new Set(result.renders.filter((r) => !r.reused).map((r) => r.render.cache_key));
+    for (const [cacheKey, drawing] of early) if (!mine.has(cacheKey)) drawing.drop();
+    const planOf = new Map(planned.map((p) => [p.cacheKey, p]));
+    const finished = await Promise.all(
+      result.renders.map((r) => (r.reused ? undefined : finishDirectRender(rt, r.render, early.get(r.render.cache_key)!, order.requestId, clock))),
+    );
+    clock?.skip();
+    drawn = new Map(finished.flatMap((f) => (f ? [[f.row.id, f.images] as const] : [])));
+    // Every render of the order was drawn here and recorded: its answer is known without reading it back.
+    if (finished.every((f) => f)) {
+      views = finished.map((f) => renderViewOf(f!.row, { family, color, swatch, cut: planOf.get(f!.row.cache_key)!.cut }));
+    }
   }
-  return { ...result, cacheKeys: planned.map((p) => p.cacheKey) };
+  return { ...result, views, drawn, cacheKeys: planned.map((p) => p.cacheKey) };
 }
 
 const clientTurns = new Map<string, Promise<unknown>>();
@@ -422,34 +482,98 @@ export function inClientTurn<T>(client: string | undefined, work: () => Promise<
 /** worker_id of renders made on an API replica's render threads rather than by a queue worker. */
 const DIRECT_WORKER_ID = `api:${os.hostname()}:${process.pid}`;
 
-/**
- * The live preview's fast path: the row is written as running (attempt 1) and rendered on this
- * replica's render threads, stored under its attempt's keys and finished exactly as a worker would
- * (events, cache key, files). If it cannot be done here (threads saturated, a failure), the render
- * goes back to the queue for the workers: the request still gets an answer, 202 instead of 200.
- */
-async function renderDirectly(rt: Runtime, render: RenderRow, requestId: string, known?: KnownCutView): Promise<void> {
+/** A live preview being drawn on this replica's render threads, before (and while) its row is written. */
+interface DirectRender {
+  started: number;
+  /** The job's images and timings, or why it could not be drawn; never rejects. */
+  outcome: Promise<{ result: RenderResult; jobMs: number; renderMs: number } | { error: unknown }>;
+  /** Not wanted after all (the order was refused, or joined a render that exists): stop and forget it. */
+  drop(): void;
+}
+
+function startDirectRender(rt: Runtime, render: Pick<RenderRow, 'cut_id' | 'view' | 'engine' | 'params'>, known: KnownCutView): DirectRender {
   const started = performance.now();
+  const controller = new AbortController();
+  const outcome = (async () => {
+    try {
+      const job = await renderJobFor(rt, render, known);
+      const t1 = performance.now();
+      const result = await rt.rendering.render({ ...job, signal: controller.signal });
+      return { result, jobMs: t1 - started, renderMs: performance.now() - t1 };
+    } catch (error) {
+      return { error };
+    }
+  })();
+  return { started, outcome, drop: () => controller.abort() };
+}
+
+/**
+ * The live preview's fast path: the row was written as running (attempt 1) while it was drawn on this
+ * replica's render threads; it is stored under its attempt's keys and finished exactly as a worker
+ * would (events, cache key, files). If it cannot be done here (threads saturated, a failure), the
+ * render goes back to the queue for the workers: the request still gets an answer, 202 instead of 200.
+ * Returns the finished row and its images, or nothing when it was not finished here.
+ */
+async function finishDirectRender(
+  rt: Runtime,
+  render: RenderRow,
+  drawing: DirectRender,
+  requestId: string,
+  clock?: StageClock,
+): Promise<{ row: RenderRow; images: EncodedImage[] } | undefined> {
   const log = rt.logger.child({ renderId: render.id, requestId });
   let keys: string[] = [];
   try {
-    const result = await rt.rendering.render(await renderJobFor(rt, render, known));
+    const drawn = await drawing.outcome;
+    if ('error' in drawn) throw drawn.error;
+    const { result } = drawn;
+    const t2 = performance.now();
     const images = await rt.rendering.store(result.images, renderKeyPrefix(render, 1));
+    const t3 = performance.now();
     keys = images.map((i) => i.key);
-    const durationMs = Math.round(performance.now() - started);
-    if (!(await markSucceeded(rt.db, render.id, 1, images, durationMs))) {
+    const durationMs = Math.round(performance.now() - drawing.started);
+    const finished = await markSucceeded(rt.db, render.id, 1, images, durationMs);
+    if (clock) {
+      const t = result.timings;
+      // The thread's own figures; what is left of the pool's round trip is waiting for a thread and the hand-over.
+      clock.add('job', drawn.jobMs);
+      clock.add('pool', drawn.renderMs - (t.total ?? 0));
+      for (const [stage, ms] of Object.entries(t)) if (stage !== 'total' && stage !== 'quickTemplate') clock.add(`thread-${stage.replace(/_.*/, '')}`, ms);
+      clock.add('wait', Math.max(0, t2 - drawing.started - drawn.jobMs - drawn.renderMs));
+      clock.add('store', t3 - t2);
+      clock.add('finish', performance.now() - t3);
+    }
+    if (!finished) {
       await Promise.all(keys.map((k) => rt.storage.delete(k).catch(() => undefined)));
-      return;
+      return undefined;
     }
     renderFinished(render.engine, ['preview'], durationMs, 'succeeded');
     // The asker gets the finished render in the answer; only those who joined it wait for this event.
     publishRenderEvent(rt.pool, { id: render.id, status: 'succeeded', progress: 1 }).catch((err) => log.warn({ err }, 'could not announce a finished preview'));
     log.debug({ durationMs, timings: result.timings }, 'preview rendered directly');
+    return { row: finished, images: result.images };
   } catch (error) {
     log.warn({ err: error }, 'direct preview failed; handing it to the queue');
     await Promise.all(keys.map((k) => rt.storage.delete(k).catch(() => undefined)));
     await requeueDirectRender(rt.db, render.id, requestId, rt.config.worker.maxAttempts, render.engine);
+    return undefined;
   }
+}
+
+/** A render row with the slugs it is known by, from the catalogue rows the order was resolved with. */
+function renderViewOf(row: RenderRow, known: { family: FabricFamilyRow; color?: FabricColorRow; swatch?: SwatchUploadRow; cut: CutRow }): RenderView {
+  return {
+    ...row,
+    family_slug: known.family.slug,
+    color_slug: known.color?.slug ?? null,
+    color_legacy_id: known.color?.legacy_id ?? null,
+    swatch_upload_key: known.swatch?.storage_key ?? null,
+    color_hex: known.color?.hex ?? null,
+    cut_slug: known.cut.slug,
+    cut_legacy_id: known.cut.legacy_id ?? null,
+    studio_url_token: null,
+    studio_owner_id: null,
+  };
 }
 
 /** Seconds a refused client is told to wait: roughly the time the queue takes to move on. */
@@ -474,6 +598,20 @@ export async function enforceQueueCaps(trx: Transaction<Database>, config: Runti
 }
 
 export type ApiImage = RenderImage;
+
+const MEDIA_TYPES = { jpeg: 'image/jpeg', webp: 'image/webp', avif: 'image/avif' } as const;
+
+/**
+ * The images of a render drawn for this request, with those at most `maxBytes` carried inline as
+ * data: URLs: the browser shows the preview without asking for it again.
+ */
+export function withInlineImages(images: ApiImage[], drawn: EncodedImage[] | undefined, maxBytes: number): ApiImage[] {
+  if (!drawn || maxBytes <= 0) return images;
+  return images.map((image) => {
+    const bytes = drawn.find((d) => d.size === image.size && d.format === image.format)?.data;
+    return bytes && bytes.length <= maxBytes ? { ...image, dataUrl: `data:${MEDIA_TYPES[image.format]};base64,${bytes.toString('base64')}` } : image;
+  });
+}
 
 export function apiImages(rt: Runtime, render: RenderRow & { studio_url_token?: string | null }): ApiImage[] {
   // A studio render's images are a client's photo: only ever through its photo's unguessable URLs.

@@ -42,32 +42,39 @@ export function frontProjection(): Projection {
  * the silhouette, which therefore follows the body's curve instead of a straight edge. Arms are separate
  * cylinders; the far arm hangs behind the torso and shows only past its silhouette.
  */
+const smooth = (t: number) => (t <= 0 ? 0 : t >= 1 ? 1 : t * t * (3 - 2 * t));
+
+/** Half-width of the torso (mm) by height (smooth: a kink here would show as a kink in the outline). */
+export function torsoHalfWidth(y: number): number {
+  // The drafted side seams: the body's sides, where the surface turns from front to back.
+  const chest = 228;
+  const waist = 182;
+  const hips = 194;
+  if (y > 1090) return waist + (chest - waist) * smooth((y - 1090) / 200);
+  if (y > 900) return hips + (waist - hips) * smooth((y - 900) / 190);
+  return hips;
+}
+
 export function turnedProjection(turnDeg: number): Projection {
   const phi = (turnDeg * Math.PI) / 180;
   const cos = Math.cos(phi);
   const sin = Math.sin(phi);
-  // Half-width of the torso by height (smooth: a kink here would show as a kink in the outline).
-  const smooth = (t: number) => (t <= 0 ? 0 : t >= 1 ? 1 : t * t * (3 - 2 * t));
-  const halfWidth = (y: number) => {
-    // The drafted side seams: the body's sides, where the surface turns from front to back.
-    const chest = 228;
-    const waist = 182;
-    const hips = 194;
-    if (y > 1090) return waist + (chest - waist) * smooth((y - 1090) / 200);
-    if (y > 900) return hips + (waist - hips) * smooth((y - 900) / 190);
-    return hips;
-  };
+  const halfWidth = torsoHalfWidth;
   const depthRatio = 0.6;
   // Horizon of the far side: the x where the projected surface stops advancing.
-  const horizon = (a: number) => {
-    const d = a * depthRatio;
+  const horizon = (a: number, y = 1000) => {
+    const d = a * depthRatio * shoulderBack(y);
     const th = Math.atan2(a * cos, d * sin);
     return { x: a * Math.sin(th), X: Math.hypot(a * cos, d * sin) };
   };
+  // The chest stands forward of the shoulders: the top of the shoulder and the neck point lie about
+  // mid-depth of the body, not on the chest's front surface. Without this the near shoulder of a
+  // turned figure came out far too long and flat (a shelf) and the far one too short.
+  const shoulderBack = (y: number) => 1 - 0.8 * smooth((y - 1330) / 170);
   const torsoX = (x: number, y: number) => {
     const a = halfWidth(y);
-    const d = a * depthRatio;
-    const hz = horizon(a);
+    const d = a * depthRatio * shoulderBack(y);
+    const hz = horizon(a, y);
     if (x >= hz.x) return hz.X + (x - hz.x) * 0.04;
     const t = Math.max(-1, x / a);
     const z = d * Math.sqrt(Math.max(0, 1 - t * t));
@@ -75,6 +82,8 @@ export function turnedProjection(turnDeg: number): Projection {
     const extra = x < -a ? (x + a) * cos : 0;
     return Math.max(-a, x) * cos + z * sin + extra;
   };
+  // Where the near sleeve's head must sit: on the torso's shoulder point.
+  const nearArmAt = torsoX(-232, 1451) - -232 * cos;
   // Centre the figure: the middle of its silhouette at the waist on the image centre.
   const mid = (torsoX(-halfWidth(1000), 1000) + horizon(halfWidth(1000)).X) / 2;
   const cx = NATIVE_WIDTH / 2 - mid * PX_PER_MM;
@@ -84,8 +93,11 @@ export function turnedProjection(turnDeg: number): Projection {
       let X: number;
       if (layer === 'torso') X = torsoX(x, y);
       // The near arm swings forward with the turn; the far one tucks behind the body.
-      else if (layer === 'near-arm') X = x * cos + 22;
-      else X = x * cos - 30;
+      // It hangs from the shoulder point, so it meets the shoulder there and leans forward below it.
+      else if (layer === 'near-arm') X = x * cos + nearArmAt + 22 * smooth((1455 - y) / 320);
+      // Its head is hidden behind the far shoulder, which rounds over on the torso's own horizon;
+      // the sleeve shows beyond the body only where the waist narrows.
+      else X = x * cos - 44;
       // The far shoulder sits lower in the turn: its sleeve crown hides behind the shoulder line.
       const Y = layer === 'far-arm' ? y - 14 : y;
       return [cx + X * PX_PER_MM, FLOOR_PX - Y * PX_PER_MM];
@@ -149,6 +161,11 @@ export class Draft {
   Z(): this {
     this.cmds.push({ op: 'Z', pts: [] });
     return this;
+  }
+
+  /** Every end point of the path (control points excluded). */
+  points(): Pt[] {
+    return this.cmds.filter((c) => c.pts.length).map((c) => c.pts[c.pts.length - 1]);
   }
 
   private lastPoint(): Pt | undefined {

@@ -8,6 +8,7 @@ import {
   draft,
   Draft,
   frontProjection,
+  torsoHalfWidth,
   turnedProjection,
   projectedAngle,
   NATIVE_HEIGHT,
@@ -59,6 +60,8 @@ interface Piece {
   round: number;
   restsOn?: string;
   profile?: 'cylinder' | 'pressed' | 'canvas';
+  /** The image side where the panel's edge is a soft roll (a lapel's roll line), not a pressed edge. */
+  rollEdge?: 'left' | 'right';
   /** Reflect the grain about this line (a lapel is the forepart turned back over its roll line). */
   mirrorGrainAbout?: [Pt, Pt];
 }
@@ -221,7 +224,7 @@ function lapelAndCollar(style: SuitStyle, side: SideGeometry): LapelParts {
  * coat), then the inside of the arm hanging beside the body.
  */
 const SLEEVE_INNER: Pt[] = [
-  [-222, SHOULDER_Y + 2],
+  [-222, SHOULDER_Y - 1],
   [-226, 1405],
   [-212, 1345],
   [-196, 1283],
@@ -238,7 +241,7 @@ function sleeve(): Draft {
       .M(SLEEVE_INNER[0][0], SLEEVE_INNER[0][1])
       // A natural shoulder: the sleeve head carries the shoulder's slope on past the shoulder point,
       // sitting only a touch proud of it (a light roping), then rolls over into the arm.
-      .C(-240, SHOULDER_Y - 2.5, -258, SHOULDER_Y - 11, -268, 1424)
+      .C(-240, SHOULDER_Y - 5, -258, SHOULDER_Y - 13, -268, 1424)
       // Widest over the deltoid and bicep, tapering a little to the cuff, as a sleeve hangs.
       .through([
         [-277, 1380],
@@ -456,50 +459,50 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
     marks.push({
       only: ['trouser'],
       shape: line([
-        [s * -60, 540],
-        [s * -110, 528],
-        [s * -170, 536],
+        [s * -62, 548],
+        [s * -110, 530],
+        [s * -152, 530],
       ]),
       kind: 'crease',
-      width: 9,
-      strength: back ? 0.55 : 0.5,
+      width: 8,
+      strength: back ? 0.4 : 0.3,
+      blur: 7,
+    });
+    marks.push({
+      only: ['trouser'],
+      shape: line([
+        [s * -58, 592],
+        [s * -105, 574],
+        [s * -140, 576],
+      ]),
+      kind: 'crease',
+      width: 6,
+      strength: back ? 0.3 : 0.18,
       blur: 6,
     });
     marks.push({
       only: ['trouser'],
       shape: line([
-        [s * -55, 585],
-        [s * -105, 570],
-        [s * -165, 582],
-      ]),
-      kind: 'crease',
-      width: 7,
-      strength: back ? 0.4 : 0.3,
-      blur: 5,
-    });
-    marks.push({
-      only: ['trouser'],
-      shape: line([
-        [s * -45, 470],
-        [s * -100, 462],
-        [s * -160, 472],
+        [s * -55, 478],
+        [s * -102, 464],
+        [s * -150, 470],
       ]),
       kind: 'ridge',
-      width: 12,
-      strength: 0.4,
-      blur: 8,
+      width: 14,
+      strength: 0.25,
+      blur: 10,
     });
     marks.push({
       only: ['trouser'],
       shape: line([
-        [s * -50, 505],
-        [s * -100, 496],
-        [s * -150, 504],
+        [s * -60, 510],
+        [s * -102, 498],
+        [s * -138, 502],
       ]),
       kind: 'crease',
       width: 6,
-      strength: 0.25,
-      blur: 5,
+      strength: 0.15,
+      blur: 6,
     });
     if (o.trouserHem === 'turnups') {
       // A turn-up hangs straight: one soft break above it, and the band's fold and its shadow.
@@ -1036,6 +1039,7 @@ function draftSuit(style: SuitStyle): Draftset {
       round: 10,
       mirrorGrainAbout: [m(B), m(geo.rollTop)],
       restsOn: fpId,
+      rollEdge: mirror ? 'left' : 'right',
     });
     if (lc.collar) {
       pieces.push({
@@ -1093,7 +1097,6 @@ function draftSuit(style: SuitStyle): Draftset {
       strength: 0.35,
       blur: 7,
     });
-    marks.push({ onPanels: own, shape: line([m(lerpPt(B, T, 0.1)), m(T)]), kind: 'seam', width: 1.2, strength: 0.25, blur: 1 });
   };
   sideOf('right');
   sideOf('left');
@@ -1430,73 +1433,73 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean): void {
     marks.push({
       only: ['sleeve'],
       shape: L([
-        [-209, 1090],
-        [-240, 1070],
-        [-262, 1072],
+        [-205, 1094],
+        [-236, 1074],
+        [-254, 1072],
       ]),
       kind: 'crease',
       width: 7,
-      strength: back ? 0.35 : 0.7,
-      blur: 4,
+      strength: back ? 0.25 : 0.42,
+      blur: 5,
     });
     marks.push({
       only: ['sleeve'],
       shape: L([
-        [-208, 1055],
-        [-236, 1040],
-        [-255, 1044],
+        [-206, 1058],
+        [-232, 1043],
+        [-246, 1042],
       ]),
       kind: 'crease',
       width: 6,
-      strength: back ? 0.3 : 0.6,
+      strength: back ? 0.2 : 0.34,
+      blur: 5,
+    });
+    marks.push({
+      only: ['sleeve'],
+      shape: L([
+        [-206, 1022],
+        [-226, 1014],
+      ]),
+      kind: 'crease',
+      width: 5,
+      strength: 0.25,
       blur: 4,
     });
     marks.push({
       only: ['sleeve'],
       shape: L([
-        [-207, 1020],
-        [-232, 1012],
+        [-206, 1128],
+        [-230, 1115],
+        [-242, 1114],
       ]),
       kind: 'crease',
       width: 5,
-      strength: 0.45,
-      blur: 3.5,
+      strength: back ? 0.15 : 0.22,
+      blur: 5,
     });
     marks.push({
       only: ['sleeve'],
       shape: L([
-        [-207, 1125],
-        [-232, 1112],
-        [-250, 1114],
-      ]),
-      kind: 'crease',
-      width: 5,
-      strength: back ? 0.2 : 0.4,
-      blur: 4,
-    });
-    marks.push({
-      only: ['sleeve'],
-      shape: L([
-        [-210, 1072],
-        [-245, 1056],
-        [-266, 1058],
+        [-207, 1076],
+        [-240, 1059],
+        [-258, 1058],
       ]),
       kind: 'ridge',
       width: 8,
-      strength: 0.5,
-      blur: 5,
+      strength: 0.32,
+      blur: 6,
     });
     marks.push({
       only: ['sleeve'],
       shape: L([
-        [-209, 1036],
-        [-236, 1025],
-        [-252, 1028],
+        [-207, 1039],
+        [-232, 1028],
+        [-244, 1028],
       ]),
       kind: 'ridge',
       width: 7,
-      strength: 0.4,
-      blur: 5,
+      strength: 0.25,
+      blur: 6,
     });
     // Sleeve: a long soft fall line down the sleeve, and the cuff.
     marks.push({
@@ -1641,9 +1644,9 @@ function draftBack(style: SuitStyle): Draftset {
         [x + dir * 3, HEM_Y],
       ]),
       kind: 'seam',
-      width: 2.4,
-      strength: 0.9,
-      blur: 0.6,
+      width: 1.8,
+      strength: 0.55,
+      blur: 0.8,
     });
     marks.push({
       only: ['forepart'],
@@ -1714,6 +1717,18 @@ function detailProjection(): Projection {
     project: (x, y) => [(x - DETAIL_ORIGIN[0]) * k, (DETAIL_ORIGIN[1] - y) * k],
     squeeze: () => 1,
   };
+}
+
+/** The body's sides by image row in the detail view, which crops them off. */
+function detailTorsoExtent(): Array<[number, number, number]> {
+  const proj = detailProjection();
+  const out: Array<[number, number, number]> = [];
+  for (let row = 0; row <= NATIVE_HEIGHT; row += 16) {
+    const y = DETAIL_ORIGIN[1] - row / DETAIL_PX_PER_MM;
+    const hw = torsoHalfWidth(y);
+    out.push([row, Math.round(proj.project(-hw, y)[0]), Math.round(proj.project(hw, y)[0])]);
+  }
+  return out;
 }
 
 function projectionFor(view: ViewName): Projection {
@@ -1842,6 +1857,17 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
     tie = `<path d="${d(open)}" fill="#000" opacity="0.12" filter="url(#soft)"/>
   ${[1395, 1320, 1245, 1170].map((y) => `<circle cx="${proj.project(0, y)[0].toFixed(1)}" cy="${proj.project(0, y)[1].toFixed(1)}" r="${(4.5 * proj.pxPerMm).toFixed(1)}" fill="${sh[1]}" stroke="${sh[6]}" stroke-width="${0.8 * k}"/>`).join('')}`;
   }
+  // The coat's fronts stand off the shirt: the image-left front, toward the key light, throws a soft
+  // shadow across the shirt and tie beside its roll line; the other side only darkens its crevice.
+  const { left: sideL } = sidesFor(style);
+  const roll = (s: 1 | -1, dx: number, dy: number) =>
+    draft()
+      .M(s * (sideL.rollTop[0] + dx) - 0, sideL.rollTop[1] + 30 + dy)
+      .L(s * (sideL.rollTop[0] + dx), sideL.rollTop[1] + dy)
+      .L(s * (sideL.edgeX + dx), sideL.breakY + 40 + dy);
+  const coatShadow = `
+  <path d="${d(roll(1, 7, -5))}" stroke="#0b1020" stroke-width="${14 * k}" fill="none" opacity="0.3" filter="url(#soft)" stroke-linejoin="round"/>
+  <path d="${d(roll(-1, 3, -2))}" stroke="#0b1020" stroke-width="${6 * k}" fill="none" opacity="0.16" filter="url(#soft)" stroke-linejoin="round"/>`;
   return `${defs}${floor}
   <path d="${d(shirt)}" fill="url(#shirt)"/>
   <path d="${d(band)}" fill="${sh[3]}"/>
@@ -1851,6 +1877,7 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   <path d="${d(leaf.mirrored())}" fill="${sh[5]}" stroke="${sh[6]}" stroke-width="${1.4 * k}"/>
   <path d="M${P(-70, 1434)} Q${P(-40, 1444)} ${P(-12, 1472)}" stroke="#7d8793" stroke-width="${5 * k}" fill="none" opacity="0.45" filter="url(#soft)"/>
   <path d="M${P(70, 1434)} Q${P(40, 1444)} ${P(12, 1472)}" stroke="#7d8793" stroke-width="${5 * k}" fill="none" opacity="0.45" filter="url(#soft)"/>
+  ${coatShadow}
   ${cuffs}`;
 }
 
@@ -1946,12 +1973,31 @@ function matchingButtonPieces(set: Draftset): void {
   }
 }
 
+/** Mean horizontal foreshortening along a drafted path (1 in a front view). */
+function meanSqueeze(d: Draft, proj: Projection): number {
+  const pts = d.points();
+  if (!pts.length) return 1;
+  let s = 0;
+  for (const [x, y] of pts) s += proj.squeeze(x, y, d.layer);
+  return s / pts.length;
+}
+
+function foreshortenFade(sq: number): number {
+  if (sq >= 0.999) return 1;
+  const t = Math.min(1, Math.max(0, (sq - 0.3) / 0.45));
+  return t * t * (3 - 2 * t);
+}
+
 function markToShade(m: Mark, proj: Projection, k: number): ShadeMark {
+  // Where the body turns away a seam or fold is seen edge-on: it narrows with the surface, and its
+  // light and shade merge into the turning cloth until, past the horizon, it is hidden altogether.
+  const sq = meanSqueeze(m.shape, proj);
+  const fade = foreshortenFade(sq);
   return {
     path: m.shape.toSvg(proj),
     kind: m.kind,
-    width: m.width * k,
-    strength: m.strength,
+    width: m.width * k * (m.fill ? 1 : Math.max(0.4, Math.min(1, sq))),
+    strength: m.strength * fade,
     blur: m.blur * k,
     fill: m.fill,
     only: m.only,
@@ -2008,6 +2054,7 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
       round: p.round * k,
       squeeze: proj.squeeze(p.anchor[0], p.anchor[1], layer),
       restsOn: p.restsOn,
+      ...(p.rollEdge ? { rollEdge: p.rollEdge } : {}),
       profile: p.profile ?? (p.kind === 'sleeve' ? 'cylinder' : p.kind === 'trouser' ? 'pressed' : 'canvas'),
     };
   });
@@ -2018,7 +2065,7 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
       path: t.shape.toSvg(proj),
       kind: 'seam' as const,
       width: t.width * k,
-      strength: t.opacity,
+      strength: t.opacity * foreshortenFade(meanSqueeze(t.shape, proj)),
       blur: 0,
       dash: t.dash
         ?.split(' ')
@@ -2036,6 +2083,7 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
     zoom: k,
     panels,
     marks,
+    ...(v === 'detail' ? { torsoExtent: detailTorsoExtent() } : {}),
     underlay: underlaySvg(style, proj, v),
     overlay: overlaySvg(set, proj, style.o),
   };

@@ -14,8 +14,8 @@
  *    photo, in linear light, area-averaged where it shrinks.
  * Pure: typed arrays in, typed arrays out; safe to run in a worker thread.
  */
-import { SRGB8_TO_LINEAR, linearToSrgb8 } from '../color.ts';
-import { axisProfilesSrgb8, periodOf, repeatNearOf } from '../swatch.ts';
+import { LIN_LUT_SIZE, LINEAR_TO_SRGB8_LUT_OVER, SRGB8_TO_LINEAR } from '../color.ts';
+import { type AxisProfiles, axisProfilesSrgb8, periodOf, repeatNearOf } from '../swatch.ts';
 import { apply, fitPlane, invert, type LatticeSample, type Mat3 } from './geometry.ts';
 import { LINE_EVERY, lineResidual, lineSampleBuffers, straighteningMap, type LineSamples } from './lines.ts';
 import { segmentCloth } from './segment.ts';
@@ -24,7 +24,10 @@ import { PATCH, patchSpectrum, threadLattice, threadLatticeNear, type ThreadLatt
 export interface ClothPhotoOptions {
   /** Thread (end) width in mm assumed for the weave (default 0.28 mm ≈ 36 ends/cm). */
   threadMm?: number;
-  /** Longest side of the rectified cloth in px (default 1536). */
+  /**
+   * Longest side of the rectified cloth in px (default 1024: the swatch tile every render drapes is
+   * cut at 1024 px whatever it is made from, so more is resampling nobody sees).
+   */
   maxSide?: number;
   /** Fallback camera distance in mm when no weave is resolved (default 320). */
   fallbackDistanceMm?: number;
@@ -67,6 +70,8 @@ export interface ClothPhotoAnalysis {
   patches: { used: number; tried: number };
   /** Wall time of each stage, ms (for the bench: where the time goes). */
   stageMs: Record<ClothPhotoStage, number>;
+  /** CPU time of each stage, ms: the whole process's (its other threads too), so a bench's figure. */
+  stageCpuMs: Record<ClothPhotoStage, number>;
 }
 
 export type ClothPhotoStage = 'segment' | 'lattice' | 'plane' | 'crop' | 'straighten' | 'resample' | 'repeat';
@@ -75,18 +80,35 @@ export const DEFAULT_THREAD_MM = 0.28;
 /** Shrink (photo px per output px) from which the photo is area-averaged before resampling. */
 const PREFILTER_FROM = 1.25;
 const FOCAL_RATIO = 0.75;
+/**
+ * Least variation of an axis's profile (its standard deviation over the mean luminance, in luminance
+ * or either colour difference) that is a pattern, and least share of the other axis's. Patterns run
+ * 0.17–1.2 (a glen check's lines, a chalk stripe across); solids 0.01–0.02, a chalk stripe along its
+ * stripes 0.03–0.04 (its chalk's breaks), 3 % of its variation across.
+ */
+const MIN_PATTERN_CONTRAST = 0.05;
+const MIN_PATTERN_SHARE = 0.15;
 
 export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number, opts: ClothPhotoOptions = {}): ClothPhotoAnalysis {
   if (!(width >= 64 && height >= 64) || rgb.length < width * height * 3) throw new Error(`expected a ${width}×${height} RGB photo`);
   const threadMm = opts.threadMm ?? DEFAULT_THREAD_MM;
-  const maxSide = opts.maxSide ?? 1536;
+  const maxSide = opts.maxSide ?? 1024;
 
   const stageMs = {} as Record<ClothPhotoStage, number>;
-  let lap = performance.now();
+  const stageCpuMs = {} as Record<ClothPhotoStage, number>;
+  const cpuNow = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  let lap = performance.now(),
+    cpuLap = cpuNow();
   const done = (stage: ClothPhotoStage) => {
-    const now = performance.now();
+    const now = performance.now(),
+      cpu = cpuNow();
     stageMs[stage] = Math.round((now - lap) * 10) / 10;
+    stageCpuMs[stage] = Math.round((cpu - cpuLap) * 10) / 10;
     lap = now;
+    cpuLap = cpu;
   };
 
   // 1. The cloth, on a reduced copy.
@@ -221,15 +243,7 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
   const vMin = Math.min(...corners.map((c) => c[1])),
     vMax = Math.max(...corners.map((c) => c[1]));
   const GR = 120;
-  const occ = new Uint8Array(GR * GR);
-  const margin = Math.max(1, seg.blur);
-  for (let j = 0; j < GR; j++)
-    for (let i = 0; i < GR; i++) {
-      const u = uMin + ((i + 0.5) / GR) * (uMax - uMin),
-        v = vMin + ((j + 0.5) / GR) * (vMax - vMin);
-      const [x, y] = apply(Hinv, u, v);
-      occ[j * GR + i] = x >= 0 && y >= 0 && x < width && y < height && inMask(x, y, margin) ? 1 : 0;
-    }
+  const occ = occupancy(Hinv, uMin, uMax, vMin, vMax, GR, width, height, sm, sw, sh, k, Math.max(1, seg.blur));
   const cellU = (uMax - uMin) / GR,
     cellV = (vMax - vMin) / GR;
   const rect = largestRectangle(occ, GR, GR, cellU, cellV, 2);
@@ -261,7 +275,7 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
   const box = { left: bl, top: bt, width: br - bl, height: bb - bt };
   const shrink = pxPerUnit / outPerUnit;
   // Anti-aliasing: once an output px spans well over a photo px (a 12 MP photo capped at maxSide
-  // shrinks ~1.9×, and its 0.28 mm threads would fall at 1.5 output px, past Nyquist, as moiré), the
+  // shrinks ~2.9×, and its 0.28 mm threads would fall at 1 output px, past Nyquist, as moiré), the
   // photo is area-averaged to the nearest whole factor first. Under 1.25× the bilinear tap's own
   // footprint (2 photo px) already covers an output px.
   const m = shrink < PREFILTER_FROM ? 1 : Math.max(2, Math.round(shrink));
@@ -271,18 +285,26 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
   // full output size (on a half-size copy a herringbone's fine diagonals alias and its lines read
   // 10× less straight), but only along the rows and columns the measure reads.
   const lines = lineSampleBuffers(W, Hh);
+  cover(source, toPhoto, W, Hh);
   sampleLines(source, toPhoto, lines);
   const residual = lineResidual(lines);
   if (residual.vertical || residual.horizontal) toPhoto = mul(toPhoto, straighteningMap(residual, W, Hh));
   done('straighten');
+  cover(source, toPhoto, W, Hh);
   const out = rectify(source, toPhoto, W, Hh);
   done('resample');
   const mmPerPx = unitMm / outPerUnit;
 
   // Repeat of the pattern, from the rectified cloth (its profiles, summed in linear light).
-  const profiles = axisProfilesSrgb8(out, W, Hh);
-  let rx = periodOf(profiles.x),
-    ry = periodOf(profiles.y);
+  const raw = axisProfilesSrgb8(out, W, Hh);
+  const profiles = { x: patternOnly(raw.x), y: patternOnly(raw.y) };
+  // An axis the cloth hardly varies along has no repeat (a chalk stripe along its stripes, a solid):
+  // what periodicity is left there is the light, the heather, the JPEG's blocks.
+  const kx = patternContrast(profiles.x, raw.x.luma),
+    ky = patternContrast(profiles.y, raw.y.luma);
+  const shows = (c: number, other: number) => c >= MIN_PATTERN_CONTRAST && c >= MIN_PATTERN_SHARE * other;
+  let rx = shows(kx, ky) ? periodOf(profiles.x) : 0,
+    ry = shows(ky, kx) ? periodOf(profiles.y) : 0;
   // A check is woven square more often than not: when one axis shows a repeat the other could only
   // show a fraction of (the cloth is too short that way to hold it twice), test that repeat there.
   if (rx > 1.5 * ry && ry > 0 && rx > Hh / 2) ry = repeatNearOf(profiles.y, rx) || ry;
@@ -313,7 +335,75 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
     toPhoto,
     patches: { used: good.length, tried },
     stageMs,
+    stageCpuMs,
   };
+}
+
+/**
+ * An axis's profiles with what is not pattern taken out, for the repeat search. The light across the
+ * cloth (a slow curve: a quadratic's worth) made every short lag look like a repeat, so a solid read
+ * a "repeat" of 6 px and a chalk stripe one along its stripes. A light blur (5 taps) keeps a repeat
+ * that falls between two whole px (186.5 px: a fine line half a px off at 186 and 187) from
+ * correlating better at twice its length.
+ */
+function patternOnly(p: AxisProfiles): AxisProfiles {
+  return { luma: detrendBlur(p.luma), rg: detrendBlur(p.rg), yb: detrendBlur(p.yb) };
+}
+
+/** How much an axis's pattern profiles vary: the largest standard deviation over the mean luminance. */
+function patternContrast(p: AxisProfiles, luma: Float64Array): number {
+  let mean = 0;
+  for (let i = 0; i < luma.length; i++) mean += luma[i];
+  mean /= luma.length;
+  if (!(mean > 0)) return 0;
+  const sd = (v: Float64Array) => {
+    let s2 = 0;
+    for (let i = 0; i < v.length; i++) s2 += v[i] * v[i];
+    return Math.sqrt(s2 / v.length); // the profiles are detrended: their mean is 0
+  };
+  return Math.max(sd(p.luma), sd(p.rg), sd(p.yb)) / mean;
+}
+
+function detrendBlur(v: Float64Array): Float64Array {
+  const n = v.length;
+  // Least-squares quadratic in t = −1..1 (Legendre basis: the three fits are independent).
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    n1 = 0,
+    n2 = 0;
+  const t = (i: number) => (n > 1 ? (2 * i) / (n - 1) - 1 : 0);
+  for (let i = 0; i < n; i++) {
+    const x = t(i),
+      q = 1.5 * x * x - 0.5;
+    s0 += v[i];
+    s1 += v[i] * x;
+    s2 += v[i] * q;
+    n1 += x * x;
+    n2 += q * q;
+  }
+  const c0 = s0 / n,
+    c1 = n1 ? s1 / n1 : 0,
+    c2 = n2 ? s2 / n2 : 0;
+  const d = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = t(i);
+    d[i] = v[i] - c0 - c1 * x - c2 * (1.5 * x * x - 0.5);
+  }
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0,
+      w = 0;
+    for (let k = -2; k <= 2; k++) {
+      const j = i + k;
+      if (j < 0 || j >= n) continue;
+      const wk = 3 - Math.abs(k);
+      s += d[j] * wk;
+      w += wk;
+    }
+    out[i] = s / w;
+  }
+  return out;
 }
 
 /** Bounding box, coordinate sums and count of the set px of a mask (loops out of the long function, so they are compiled on their own). */
@@ -339,6 +429,42 @@ function maskBounds(mask: Uint8Array, w: number, h: number) {
   return { x0, y0, x1, y1, sx, sy, n };
 }
 
+/**
+ * Which cells of a GR × GR grid over the cloth-coordinate box u0..u1 × v0..v1 fall on cloth: inside
+ * the photo and inside the mask (reduced k×, sw × sh) with `margin` reduced px of mask on every side.
+ */
+function occupancy(
+  Hinv: Mat3,
+  u0: number,
+  u1: number,
+  v0: number,
+  v1: number,
+  GR: number,
+  width: number,
+  height: number,
+  mask: Uint8Array,
+  sw: number,
+  sh: number,
+  k: number,
+  margin: number,
+): Uint8Array {
+  const occ = new Uint8Array(GR * GR);
+  const set = (qx: number, qy: number) => qx >= 0 && qy >= 0 && qx < sw && qy < sh && mask[qy * sw + qx] === 1;
+  for (let j = 0; j < GR; j++)
+    for (let i = 0; i < GR; i++) {
+      const u = u0 + ((i + 0.5) / GR) * (u1 - u0),
+        v = v0 + ((j + 0.5) / GR) * (v1 - v0);
+      const d = Hinv[6] * u + Hinv[7] * v + Hinv[8];
+      const x = (Hinv[0] * u + Hinv[1] * v + Hinv[2]) / d,
+        y = (Hinv[3] * u + Hinv[4] * v + Hinv[5]) / d;
+      if (!(x >= 0 && y >= 0 && x < width && y < height)) continue;
+      const sx = Math.floor(x / k),
+        sy = Math.floor(y / k);
+      occ[j * GR + i] = set(sx, sy) && set(sx - margin, sy) && set(sx + margin, sy) && set(sx, sy - margin) && set(sx, sy + margin) ? 1 : 0;
+    }
+  return occ;
+}
+
 function mul(A: Mat3, B: Mat3): Mat3 {
   const o = new Array(9).fill(0);
   for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) for (let k = 0; k < 3; k++) o[r * 3 + c] += A[r * 3 + k] * B[k * 3 + c];
@@ -350,7 +476,7 @@ function latticeAt(H: Mat3, x: number, y: number): ThreadLattice {
   const [u, v] = apply(H, x, y);
   const [ux, vx] = apply(H, x + 1, y),
     [uy, vy] = apply(H, x, y + 1);
-  return { a: [ux - u, uy - u], b: [vx - v, vy - v], strength: 1 };
+  return { a: [ux - u, uy - u], b: [vx - v, vy - v], strength: 1, source: 'threads' };
 }
 
 /** Relative mismatch between a patch's lattice and the plane's Jacobian there. */
@@ -429,58 +555,176 @@ interface Source {
   ox: number;
   oy: number;
   m: number;
+  photoWidth: number;
+  photoHeight: number;
+  /** Which columns of each reduced row are filled so far: xa[Y] ≤ X < xb[Y]. */
+  xa: Int32Array;
+  xb: Int32Array;
 }
 
 /**
  * What the rectified cloth is sampled from: at m = 1 the photo itself; shrinking m× or more, the
  * box around the cloth area-averaged m× in linear light first, so the weave cannot alias into moiré.
+ * Only the part a transform samples is averaged, when it asks for it (`cover`): the box holds the
+ * turned, tilted cloth, and a quarter of it or more lies outside the cloth's outline.
  */
 function prefilter(rgb: Uint8Array, w: number, h: number, box: ClothBox, m: number): Source {
-  if (m <= 1) return { lin: null, rgb, width: w, height: h, ox: 0, oy: 0, m: 1 };
-  const lut = SRGB8_TO_LINEAR;
+  if (m <= 1) return { lin: null, rgb, width: w, height: h, ox: 0, oy: 0, m: 1, photoWidth: w, photoHeight: h, xa: new Int32Array(0), xb: new Int32Array(0) };
   const bw = Math.max(1, Math.floor(box.width / m)),
     bh = Math.max(1, Math.floor(box.height / m));
-  const lin = new Float32Array(bw * bh * 3);
-  if (m === 2) {
-    halve(rgb, w, h, box, bw, bh, lin);
-    return { lin, rgb, width: bw, height: bh, ox: box.left, oy: box.top, m };
-  }
-  const inv = 1 / (m * m);
-  for (let Y = 0; Y < bh; Y++)
-    for (let dy = 0; dy < m; dy++) {
-      const y = Math.min(h - 1, box.top + Y * m + dy);
-      let s = (y * w + box.left) * 3;
-      for (let X = 0; X < bw; X++) {
-        let r = 0,
-          g = 0,
-          b = 0;
-        for (let dx = 0; dx < m; dx++, s += 3) {
-          r += lut[rgb[s]];
-          g += lut[rgb[s + 1]];
-          b += lut[rgb[s + 2]];
-        }
-        const o = (Y * bw + X) * 3;
-        lin[o] += r * inv;
-        lin[o + 1] += g * inv;
-        lin[o + 2] += b * inv;
-      }
-    }
-  return { lin, rgb, width: bw, height: bh, ox: box.left, oy: box.top, m };
+  const xa = new Int32Array(bh).fill(bw);
+  return {
+    lin: new Float32Array(bw * bh * 3),
+    rgb,
+    width: bw,
+    height: bh,
+    ox: box.left,
+    oy: box.top,
+    m,
+    photoWidth: w,
+    photoHeight: h,
+    xa,
+    xb: new Int32Array(bh),
+  };
 }
 
-/** prefilter's m = 2 (the common case, a 12 MP photo): two rows at a time, the four px summed at once. */
-function halve(rgb: Uint8Array, w: number, h: number, box: ClothBox, bw: number, bh: number, lin: Float32Array): void {
-  const lut = SRGB8_TO_LINEAR;
-  for (let Y = 0; Y < bh; Y++) {
-    const y0 = Math.min(h - 1, box.top + 2 * Y),
-      y1 = Math.min(h - 1, y0 + 1);
-    let a = (y0 * w + box.left) * 3,
-      b = (y1 * w + box.left) * 3,
-      o = Y * bw * 3;
-    for (let X = 0; X < bw; X++, a += 6, b += 6, o += 3) {
+/**
+ * Makes sure every reduced px that bilinear sampling of output px 0..W × 0..H through T (output px
+ * → photo px) reads is averaged: row by row, the span of the quad the output maps to (a convex
+ * quad: the image of a rectangle under a homography), widened by the taps' reach.
+ */
+function cover(src: Source, T: Mat3, W: number, H: number): void {
+  const lin = src.lin;
+  if (!lin) return;
+  const m = src.m;
+  const cx: number[] = [],
+    cy: number[] = [];
+  for (const [X, Y] of [
+    [0, 0],
+    [W, 0],
+    [W, H],
+    [0, H],
+  ]) {
+    const [x, y] = apply(T, X, Y);
+    cx.push((x - src.ox) / m - 0.5);
+    cy.push((y - src.oy) / m - 0.5);
+  }
+  const top = Math.max(0, Math.floor(Math.min(...cy)) - 1),
+    bottom = Math.min(src.height - 1, Math.ceil(Math.max(...cy)) + 1);
+  for (let Y = top; Y <= bottom; Y++) {
+    // Row Y is read by samples whose y lies in (Y − 1, Y + 1): the quad's x-extent over that band.
+    let lo = Infinity,
+      hi = -Infinity;
+    for (let e = 0; e < 4; e++) {
+      const x0 = cx[e],
+        y0 = cy[e],
+        x1 = cx[(e + 1) & 3],
+        y1 = cy[(e + 1) & 3];
+      let t0 = 0,
+        t1 = 1;
+      if (y1 !== y0) {
+        const ta = (Y - 1 - y0) / (y1 - y0),
+          tb = (Y + 1 - y0) / (y1 - y0);
+        t0 = Math.max(0, Math.min(ta, tb));
+        t1 = Math.min(1, Math.max(ta, tb));
+      } else if (y0 < Y - 1 || y0 > Y + 1) continue;
+      if (t0 > t1) continue;
+      const xa = x0 + t0 * (x1 - x0),
+        xb = x0 + t1 * (x1 - x0);
+      lo = Math.min(lo, xa, xb);
+      hi = Math.max(hi, xa, xb);
+    }
+    if (!(lo <= hi)) continue;
+    const a = Math.max(0, Math.floor(lo) - 1),
+      b = Math.min(src.width, Math.ceil(hi) + 2);
+    const ca = src.xa[Y],
+      cb = src.xb[Y];
+    if (ca >= cb) boxRow(src, Y, a, b);
+    else {
+      if (a < ca) boxRow(src, Y, a, ca);
+      if (b > cb) boxRow(src, Y, cb, b);
+    }
+    src.xa[Y] = Math.min(a, ca);
+    src.xb[Y] = Math.max(b, cb);
+  }
+}
+
+/** Reduced px X0..X1 of row Y: each the mean, in linear light, of its m × m photo px. */
+function boxRow(src: Source, Y: number, X0: number, X1: number): void {
+  if (X1 <= X0) return;
+  const m = src.m,
+    lin = src.lin as Float32Array,
+    rgb = src.rgb,
+    lut = SRGB8_TO_LINEAR;
+  const pw = src.photoWidth,
+    ph = src.photoHeight;
+  const inv = 1 / (m * m);
+  const o0 = (Y * src.width + X0) * 3;
+  if (m === 2) {
+    const y0 = Math.min(ph - 1, src.oy + 2 * Y),
+      y1 = Math.min(ph - 1, y0 + 1);
+    let a = (y0 * pw + src.ox + X0 * 2) * 3,
+      b = (y1 * pw + src.ox + X0 * 2) * 3;
+    for (let X = X0, o = o0; X < X1; X++, a += 6, b += 6, o += 3) {
       lin[o] = 0.25 * (lut[rgb[a]] + lut[rgb[a + 3]] + lut[rgb[b]] + lut[rgb[b + 3]]);
       lin[o + 1] = 0.25 * (lut[rgb[a + 1]] + lut[rgb[a + 4]] + lut[rgb[b + 1]] + lut[rgb[b + 4]]);
       lin[o + 2] = 0.25 * (lut[rgb[a + 2]] + lut[rgb[a + 5]] + lut[rgb[b + 2]] + lut[rgb[b + 5]]);
+    }
+    return;
+  }
+  if (m === 3) {
+    // A 12 MP photo's cloth, capped at 1024 px: the 9 px summed in one expression, one store each.
+    const y0 = Math.min(ph - 1, src.oy + 3 * Y),
+      y1 = Math.min(ph - 1, y0 + 1),
+      y2 = Math.min(ph - 1, y0 + 2);
+    let a = (y0 * pw + src.ox + X0 * 3) * 3,
+      b = (y1 * pw + src.ox + X0 * 3) * 3,
+      c = (y2 * pw + src.ox + X0 * 3) * 3;
+    for (let X = X0, o = o0; X < X1; X++, a += 9, b += 9, c += 9, o += 3) {
+      lin[o] =
+        inv *
+        (lut[rgb[a]] + lut[rgb[a + 3]] + lut[rgb[a + 6]] + lut[rgb[b]] + lut[rgb[b + 3]] + lut[rgb[b + 6]] + lut[rgb[c]] + lut[rgb[c + 3]] + lut[rgb[c + 6]]);
+      lin[o + 1] =
+        inv *
+        (lut[rgb[a + 1]] +
+          lut[rgb[a + 4]] +
+          lut[rgb[a + 7]] +
+          lut[rgb[b + 1]] +
+          lut[rgb[b + 4]] +
+          lut[rgb[b + 7]] +
+          lut[rgb[c + 1]] +
+          lut[rgb[c + 4]] +
+          lut[rgb[c + 7]]);
+      lin[o + 2] =
+        inv *
+        (lut[rgb[a + 2]] +
+          lut[rgb[a + 5]] +
+          lut[rgb[a + 8]] +
+          lut[rgb[b + 2]] +
+          lut[rgb[b + 5]] +
+          lut[rgb[b + 8]] +
+          lut[rgb[c + 2]] +
+          lut[rgb[c + 5]] +
+          lut[rgb[c + 8]]);
+    }
+    return;
+  }
+  lin.fill(0, o0, o0 + (X1 - X0) * 3);
+  for (let dy = 0; dy < m; dy++) {
+    const y = Math.min(ph - 1, src.oy + Y * m + dy);
+    let s = (y * pw + src.ox + X0 * m) * 3;
+    for (let X = X0, o = o0; X < X1; X++, o += 3) {
+      let r = 0,
+        g = 0,
+        b = 0;
+      for (let dx = 0; dx < m; dx++, s += 3) {
+        r += lut[rgb[s]];
+        g += lut[rgb[s + 1]];
+        b += lut[rgb[s + 2]];
+      }
+      lin[o] += r * inv;
+      lin[o + 1] += g * inv;
+      lin[o + 2] += b * inv;
     }
   }
 }
@@ -501,6 +745,9 @@ function sampleSpan(src: Source, T: Mat3, Y: number, X0: number, X1: number, ste
   const xMax = src.width - 1.001,
     yMax = src.height - 1.001,
     row = src.width * 3;
+  // A bilinear mix of values in 0..1 stays in 0..1 (give or take a rounding): the table needs no
+  // clamp, and the one running on past 1.0 takes the rounding.
+  const toSrgb = LINEAR_TO_SRGB8_LUT_OVER;
   if (src.lin) {
     const lin = src.lin,
       ox = src.ox,
@@ -523,9 +770,9 @@ function sampleSpan(src: Source, T: Mat3, Y: number, X0: number, X1: number, ste
         wb = fx * (1 - fy),
         wc = (1 - fx) * fy,
         wd = fx * fy;
-      out[o] = linearToSrgb8(lin[a] * wa + lin[a + 3] * wb + lin[c] * wc + lin[c + 3] * wd);
-      out[o + 1] = linearToSrgb8(lin[a + 1] * wa + lin[a + 4] * wb + lin[c + 1] * wc + lin[c + 4] * wd);
-      out[o + 2] = linearToSrgb8(lin[a + 2] * wa + lin[a + 5] * wb + lin[c + 2] * wc + lin[c + 5] * wd);
+      out[o] = toSrgb[((lin[a] * wa + lin[a + 3] * wb + lin[c] * wc + lin[c + 3] * wd) * LIN_LUT_SIZE + 0.5) | 0];
+      out[o + 1] = toSrgb[((lin[a + 1] * wa + lin[a + 4] * wb + lin[c + 1] * wc + lin[c + 4] * wd) * LIN_LUT_SIZE + 0.5) | 0];
+      out[o + 2] = toSrgb[((lin[a + 2] * wa + lin[a + 5] * wb + lin[c + 2] * wc + lin[c + 5] * wd) * LIN_LUT_SIZE + 0.5) | 0];
     }
   } else {
     const rgb = src.rgb,
@@ -547,9 +794,9 @@ function sampleSpan(src: Source, T: Mat3, Y: number, X0: number, X1: number, ste
         wb = fx * (1 - fy),
         wc = (1 - fx) * fy,
         wd = fx * fy;
-      out[o] = linearToSrgb8(lut[rgb[a]] * wa + lut[rgb[a + 3]] * wb + lut[rgb[c]] * wc + lut[rgb[c + 3]] * wd);
-      out[o + 1] = linearToSrgb8(lut[rgb[a + 1]] * wa + lut[rgb[a + 4]] * wb + lut[rgb[c + 1]] * wc + lut[rgb[c + 4]] * wd);
-      out[o + 2] = linearToSrgb8(lut[rgb[a + 2]] * wa + lut[rgb[a + 5]] * wb + lut[rgb[c + 2]] * wc + lut[rgb[c + 5]] * wd);
+      out[o] = toSrgb[((lut[rgb[a]] * wa + lut[rgb[a + 3]] * wb + lut[rgb[c]] * wc + lut[rgb[c + 3]] * wd) * LIN_LUT_SIZE + 0.5) | 0];
+      out[o + 1] = toSrgb[((lut[rgb[a + 1]] * wa + lut[rgb[a + 4]] * wb + lut[rgb[c + 1]] * wc + lut[rgb[c + 4]] * wd) * LIN_LUT_SIZE + 0.5) | 0];
+      out[o + 2] = toSrgb[((lut[rgb[a + 2]] * wa + lut[rgb[a + 5]] * wb + lut[rgb[c + 2]] * wc + lut[rgb[c + 5]] * wd) * LIN_LUT_SIZE + 0.5) | 0];
     }
   }
 }

@@ -24,13 +24,39 @@ const LB = 16,
 /** `rgb` is interleaved 8-bit sRGB at the reduced (detection) size. */
 export function segmentCloth(rgb: Uint8Array, w: number, h: number): ClothMask {
   const n = w * h;
+  // Each pass is a function of its own: V8 compiles a loop when it grows hot, and a long function
+  // of many loops is compiled and thrown away again at each next loop (each is new to it).
+  const bins = colourTextureBins(rgb, w, h);
+  // The middle 40 % × 40 % of the frame is taken to be cloth: that is where a person points the phone.
+  const x0 = Math.floor(w * 0.3),
+    x1 = Math.ceil(w * 0.7),
+    y0 = Math.floor(h * 0.3),
+    y1 = Math.ceil(h * 0.7);
+  const score = middleLikeness(bins, w, x0, x1, y0, y1);
+  // Average over a window about a twentieth of the frame: a pattern's rarer yarn colours (an overcheck)
+  // are carried by the common ones around them.
+  const r = Math.max(2, Math.round(Math.min(w, h) / 24));
+  const smooth = boxBlur(score, w, h, r);
+  const ref = new Float32Array((y1 - y0) * (x1 - x0));
+  for (let y = y0, q = 0; y < y1; y++, q += x1 - x0) ref.set(smooth.subarray(y * w + x0, y * w + x1), q);
+  const threshold = 0.25 * kthSmallest(ref, Math.floor(ref.length * 0.1));
+  const mask = atLeast(smooth, threshold);
+  const kept = componentAt(mask, w, h, w >> 1, h >> 1);
+  let on = 0;
+  for (let p = 0; p < n; p++) on += kept[p];
+  return { mask: kept, width: w, height: h, fraction: on / n, blur: r };
+}
+
+/**
+ * Each px's bin: lightness in 16 steps, red−green in 16, and yellow−blue in quarter steps of 16
+ * (clamped at 15) that share the texture step's two low bits — the packing the thresholds were
+ * tuned with, kept exactly: (((L·16 + a)·16 + yb/16)·4 + t) truncated. Texture is the |Laplacian|
+ * of luma, in four log steps.
+ */
+function colourTextureBins(rgb: Uint8Array, w: number, h: number): Uint32Array {
+  const n = w * h;
   const bins = new Uint32Array(n);
-  // Fine texture: |Laplacian| of luma, in four log steps.
-  const luma = new Float32Array(n);
-  for (let p = 0; p < n; p++) luma[p] = 0.299 * rgb[p * 3] + 0.587 * rgb[p * 3 + 1] + 0.114 * rgb[p * 3 + 2];
-  // The bin, in integers: lightness in 16 steps, red−green in 16, and yellow−blue in quarter steps
-  // of 16 (clamped at 15) that share the texture step's two low bits — the packing the thresholds
-  // below were tuned with, kept exactly: (((L·16 + a)·16 + yb/16)·4 + t) truncated.
+  const luma = lumaOf(rgb, n);
   for (let y = 0; y < h; y++)
     for (let x = 0, p = y * w; x < w; x++, p++) {
       const r = rgb[p * 3],
@@ -44,40 +70,45 @@ export function segmentCloth(rgb: Uint8Array, w: number, h: number): ClothMask {
       const t = lap < 3 ? 0 : lap < 9 ? 1 : lap < 27 ? 2 : 3;
       bins[p] = (L * AB + a) * BB * TB + yb + t;
     }
-  // The middle 40 % × 40 % of the frame is taken to be cloth: that is where a person points the phone.
+  return bins;
+}
+
+function lumaOf(rgb: Uint8Array, n: number): Float32Array {
+  const luma = new Float32Array(n);
+  for (let p = 0, s = 0; p < n; p++, s += 3) luma[p] = 0.299 * rgb[s] + 0.587 * rgb[s + 1] + 0.114 * rgb[s + 2];
+  return luma;
+}
+
+/** How common each px's bin is in the middle box x0..x1 × y0..y1 (the fraction of it in that bin). */
+function middleLikeness(bins: Uint32Array, w: number, x0: number, x1: number, y0: number, y1: number): Float32Array {
   const hist = new Float64Array(LB * AB * BB * TB);
-  const x0 = Math.floor(w * 0.3),
-    x1 = Math.ceil(w * 0.7),
-    y0 = Math.floor(h * 0.3),
-    y1 = Math.ceil(h * 0.7);
   let cnt = 0;
   for (let y = y0; y < y1; y++)
     for (let x = x0; x < x1; x++) {
       hist[bins[y * w + x]]++;
       cnt++;
     }
-  // Blur the histogram lightly along colour so near-identical shades count (lighting, noise).
+  const n = bins.length;
   const score = new Float32Array(n);
   for (let p = 0; p < n; p++) score[p] = hist[bins[p]] / cnt;
-  // Average over a window about a twentieth of the frame: a pattern's rarer yarn colours (an overcheck)
-  // are carried by the common ones around them.
-  const r = Math.max(2, Math.round(Math.min(w, h) / 24));
-  const smooth = boxBlur(score, w, h, r);
-  const ref = new Float32Array((y1 - y0) * (x1 - x0));
-  let q = 0;
-  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) ref[q++] = smooth[y * w + x];
-  const threshold = 0.25 * kthSmallest(ref, Math.floor(ref.length * 0.1));
-  const mask = new Uint8Array(n);
-  for (let p = 0; p < n; p++) mask[p] = smooth[p] >= threshold ? 1 : 0;
-  const kept = componentAt(mask, w, h, w >> 1, h >> 1);
-  let on = 0;
-  for (let p = 0; p < n; p++) on += kept[p];
-  return { mask: kept, width: w, height: h, fraction: on / n, blur: r };
+  return score;
+}
+
+function atLeast(v: Float32Array, threshold: number): Uint8Array {
+  const mask = new Uint8Array(v.length);
+  for (let p = 0; p < v.length; p++) mask[p] = v[p] >= threshold ? 1 : 0;
+  return mask;
 }
 
 function boxBlur(src: Float32Array, w: number, h: number, r: number): Float32Array {
   const tmp = new Float32Array(w * h),
     out = new Float32Array(w * h);
+  boxRows(src, tmp, w, h, r);
+  boxColumns(tmp, out, w, h, r);
+  return out;
+}
+
+function boxRows(src: Float32Array, tmp: Float32Array, w: number, h: number, r: number): void {
   for (let y = 0; y < h; y++) {
     let acc = 0;
     const row = y * w;
@@ -87,6 +118,9 @@ function boxBlur(src: Float32Array, w: number, h: number, r: number): Float32Arr
       acc += src[row + Math.min(w - 1, x + r + 1)] - src[row + Math.max(0, x - r)];
     }
   }
+}
+
+function boxColumns(tmp: Float32Array, out: Float32Array, w: number, h: number, r: number): void {
   for (let x = 0; x < w; x++) {
     let acc = 0;
     for (let y = -r; y <= r; y++) acc += tmp[Math.min(h - 1, Math.max(0, y)) * w + x];
@@ -95,7 +129,6 @@ function boxBlur(src: Float32Array, w: number, h: number, r: number): Float32Arr
       acc += tmp[Math.min(h - 1, y + r + 1) * w + x] - tmp[Math.max(0, y - r) * w + x];
     }
   }
-  return out;
 }
 
 /** The k-th smallest value (0-based) of `a`, which is reordered (Hoare's selection). */

@@ -93,6 +93,22 @@ describe('live preview', () => {
     expect(orders.map((o) => o.color)).toEqual(['navy', 'charcoal']);
   });
 
+  it('shows a preview that came inside the answer from its bytes, without fetching its URL', async () => {
+    const { deps, pending } = controlled();
+    const preloaded: string[] = [];
+    deps.preload = async (url) => {
+      preloaded.push(url);
+    };
+    const { result } = renderHook(() => usePreview(sel('navy'), deps));
+    const drawn = makeRender({ id: 'r-navy' });
+    const dataUrl = 'data:image/jpeg;base64,/9j/4AAQSkZJRg==';
+    drawn.images = drawn.images.map((i) => (i.size === 'preview' ? { ...i, dataUrl } : i));
+    await act(async () => pending.get('navy')!.resolve(drawn));
+    await waitFor(() => expect(result.current.shown?.render.id).toBe('r-navy'));
+    expect(result.current.shown?.url).toBe(dataUrl);
+    expect(preloaded).toEqual([dataUrl]);
+  });
+
   it('orders the photographed cloth by its upload id', () => {
     const { deps, orders } = controlled();
     renderHook(() => usePreview({ family: 'twill', swatchUploadId: 'u-1', cut: 'double-breasted', view: 'front' }, deps));

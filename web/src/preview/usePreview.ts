@@ -85,7 +85,9 @@ async function fetchPreview(s: PreviewSelection, signal: AbortSignal, deps: Prev
   let render = batch.renders[0]!;
   if (!isTerminal(render.status)) render = await deps.watch(render.id, signal);
   if (render.status !== 'succeeded') return { render };
-  const url = imageOf(render, 'preview')!.url;
+  const image = imageOf(render, 'preview')!;
+  // A preview drawn for this very tap comes inside the answer: no second request for its bytes.
+  const url = image.dataUrl ?? image.url;
   await deps.preload(url, signal);
   return { render, url };
 }

@@ -14,3 +14,4 @@ export const refineFinish = thread.refineFinish;
 export const studioPhoto = thread.studioPhoto;
 export const studioMask = thread.studioMask;
 export const studioFill = thread.studioFill;
+export const prepareTextures = thread.prepareTextures;

@@ -137,6 +137,8 @@ export async function orderRenders(rt: Runtime, order: RenderOrder, clock?: Stag
   const memo = previewMemo(rt);
   const cached = await answerFromPreviewCache(rt, memo, order, signature);
   clock?.lap('memo');
+  // The family is on screen: its other colourways' cloth is made while the associate looks.
+  setImmediate(() => prepareFamilyCloth(rt, memo, order));
   if (cached) return cached;
   const ticket = memo.ticket();
   const result = await orderAfresh(rt, order, clock);
@@ -205,6 +207,39 @@ async function answerFromPreviewCache(rt: Runtime, memo: PreviewMemo, order: Ren
   );
   for (let i = 0; i < ordered.length; i++) renderOrdered(true);
   return { batchId: batch.id, renders: ordered.map((render) => ({ render, reused: true })), views: ordered };
+}
+
+/**
+ * A live preview of a catalogue colour on a shipped view: the render threads make the cloth of the
+ * family's other colours at that view's preview scale, behind every render, so the next colour tapped
+ * is drawn without generating its cloth. Catalogue rows come from the preview memory (read once).
+ */
+async function prepareFamilyCloth(rt: Runtime, memo: PreviewMemo, order: RenderOrder): Promise<void> {
+  try {
+    if (!order.color || order.swatchUploadId || (order.engine ?? 'compose') !== 'compose') return;
+    if (order.options && Object.keys(order.options).length) return;
+    const { family, colors } = await memo.lookup(`family:${order.family}`, async (): Promise<FamilyColors> => {
+      const family = await findFamilyBySlug(rt.db, order.family);
+      return { family, colors: family ? await listColorsOfFamily(rt.db, family.id) : undefined };
+    });
+    if (!family?.active || family.archived_at || !colors) return;
+    const others = colors.filter((c) => c.active && !c.archived_at && c.slug !== order.color);
+    if (!others.length) return;
+    for (const cutId of order.cuts) {
+      const found = await memo.lookup(`cut:${cutId}`, async () => {
+        const row = await findCutBySlugOrLegacyId(rt.db, cutId);
+        return row?.active ? { cut: row, views: await listActiveCutViews(rt.db, row.id) } : undefined;
+      });
+      const view = found && (order.view ? found.views.find((v) => v.view === order.view) : found.views[0]);
+      if (!found || view?.kind !== 'builtin') continue;
+      void rt.rendering.prepareCloth(
+        { cut: found.cut.slug, view: view.view, sizes: ['preview'] },
+        others.map((c) => fabricDescriptor(family, c, undefined)),
+      );
+    }
+  } catch (err) {
+    rt.logger.debug({ err }, 'could not prepare the family’s other colourways');
+  }
 }
 
 type Filing = { batch: NewBatch & { id: string }; renderIds: string[] };
@@ -538,7 +573,8 @@ async function finishDirectRender(
       // The thread's own figures; what is left of the pool's round trip is waiting for a thread and the hand-over.
       clock.add('job', drawn.jobMs);
       clock.add('pool', drawn.renderMs - (t.total ?? 0));
-      for (const [stage, ms] of Object.entries(t)) if (stage !== 'total' && stage !== 'quickTemplate') clock.add(`thread-${stage.replace(/_.*/, '')}`, ms);
+      for (const [stage, ms] of Object.entries(t))
+        if (stage !== 'total' && stage !== 'quickTemplate' && stage !== 'clothMade') clock.add(`thread-${stage.replace(/_.*/, '')}`, ms);
       clock.add('wait', Math.max(0, t2 - drawing.started - drawn.jobMs - drawn.renderMs));
       clock.add('store', t3 - t2);
       clock.add('finish', performance.now() - t3);

@@ -71,6 +71,27 @@ describe('live preview', () => {
     expect(sse).toMatch(/event: status\ndata: .*"status":"succeeded"/);
   });
 
+  it('has the cloth of the family’s other colourways made ahead while one is on screen', async () => {
+    const asked: Array<{ view: unknown; hexes: string[] }> = [];
+    const rendering = t.rt.rendering;
+    const original = rendering.prepareCloth;
+    rendering.prepareCloth = (view, fabrics) => {
+      asked.push({ view, hexes: fabrics.map((f) => f.hex.toUpperCase()) });
+      return original.call(rendering, view, fabrics);
+    };
+    try {
+      const res = await post('/api/renders', { family: 'herringbone', color: 'navy', cuts: ['three-piece'], view: 'front', sizes: ['preview'] });
+      expect(res.status).toBe(200);
+      await waitFor(async () => asked.length > 0, 10_000);
+      const family = (await json(await fetch(`${t.url}/api/catalog`))).families.find((f: { id: string }) => f.id === 'herringbone');
+      const others = family.colors.filter((c: { id: string }) => c.id !== 'navy').map((c: { hex: string }) => c.hex.toUpperCase());
+      expect(others.length).toBeGreaterThan(0);
+      expect(asked).toEqual([{ view: { cut: 'three-piece', view: 'front', sizes: ['preview'] }, hexes: others }]);
+    } finally {
+      rendering.prepareCloth = original;
+    }
+  });
+
   it('answers a preview already rendered from its cache key before writing anything, then files it in the asker’s History', async () => {
     const order = { family: 'birdseye', color: 'blue', cuts: ['single-breasted'], view: 'front', sizes: ['preview'] };
     const first = await json(await post('/api/renders', order));

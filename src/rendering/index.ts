@@ -25,10 +25,12 @@ import type { ClothPhotoOptions } from '../fabrics/cloth-photo/analyze.ts';
 import { UploadRejected, type ImageUploadLimits, type InspectedImage } from '../uploads/validate.ts';
 import type { InspectAnswer, RefineFinishAnswer, RefineInputsAnswer, ThreadOptions, ThreadRenderAnswer, ThreadRenderTask, ThreadTemplate } from './thread.ts';
 import type { KeyedTexture } from '../engines/compose/texture.ts';
-import { ByteCache } from '../cache.ts';
 import type { ComfyuiConfig } from '../config.ts';
 import { createComfyEngine, type ComfyEngine } from '../engines/comfyui/engine.ts';
 import type { WorkflowSettings } from '../engines/comfyui/workflows.ts';
+import { ByteCache, type ByteCacheStats } from '../cache.ts';
+import type { CutView } from '../templates/types.ts';
+import { photoFieldsBytes, type PhotoFields } from '../templates/photo.ts';
 import type { FillResult, MaskCheck, PreparedPhoto, StudioPhotoLimits, StudioRejection } from '../studio/images.ts';
 
 export interface FillOptions {
@@ -44,6 +46,17 @@ export type FillAnswer = FillResult & { suggestedMask?: Uint8Array; sha256: stri
 function studioRefusal(answer: StudioRejection): AppError {
   return new AppError(answer.rejected.status, answer.rejected.code, answer.rejected.message);
 }
+type Prepared = CutView | PhotoFields;
+
+/** Bytes a prepared template holds (its levels' arrays). */
+export function cutViewBytes(cv: CutView): number {
+  let n = 1024;
+  for (const level of Object.values(cv.levels)) {
+    for (const v of Object.values(level)) if (ArrayBuffer.isView(v)) n += v.byteLength;
+  }
+  return n;
+}
+
 const asBuf = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
 export { fabricDescriptor, type FabricDescriptor, type FabricOverrides } from './fabric.ts';
@@ -124,6 +137,14 @@ export interface RenderService {
   render(job: RenderJob): Promise<RenderResult>;
   /** Writes a render's images under `keyPrefix/<size>.<ext>`; returns what the renders table keeps. */
   store(images: EncodedImage[], keyPrefix: string): Promise<StoredImage[]>;
+  /**
+   * A studio photo prepared ahead of its first mask (decoded, its luminance blurred, its smaller
+   * bases made) into the shared template cache: called when the photo is uploaded, so that "mask sent
+   * → cloth applied" then costs only the mask's own pass. `bytes` spares reading the photo back.
+   */
+  preparePhoto(photo: { baseKey: string; width: number; height: number; bytes?: Uint8Array }): Promise<void>;
+  /** Photo templates and prepared photos held for all threads. */
+  preparedStats(): ByteCacheStats;
   /** makeSwatchTile on a render thread (a photo is hundreds of milliseconds of CPU). */
   swatchTile(image: Uint8Array, options: SwatchTileOptions): Promise<SwatchTileResult>;
   /**
@@ -238,18 +259,47 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     return options.storage;
   }
 
-  async function templateFor(job: RenderJob, withBytes: boolean): Promise<ThreadTemplate | undefined> {
+  /**
+   * Photo templates and the photos they are made from, prepared once in shared memory and handed to
+   * every thread (a 12 MP photo's fields are ~100 MB, its template ~80 MB: one copy, not one per
+   * thread). One byte budget for both.
+   */
+  const prepared = new ByteCache<Prepared>({
+    maxBytes: options.templateCacheBytes ?? 256 * 1024 * 1024,
+    sizeOf: (p) => ('levels' in p ? cutViewBytes(p) : photoFieldsBytes(p)),
+  });
+
+  /** Where a photo's prepared fields are kept: the photo (by storage key or bytes) at one size. */
+  function photoKey(t: Exclude<TemplateSource, { kind: 'shipped' }>): string {
+    const size = `${t.options?.width ?? ''}x${t.options?.height ?? ''}`;
+    if (t.kind === 'stored') return `photo:${t.baseKey}:${size}`;
+    return `photo:bytes:${createHash('sha256').update(t.base).digest('hex').slice(0, 32)}:${size}`;
+  }
+
+  function photoBytes(t: Exclude<TemplateSource, { kind: 'shipped' }>): Promise<Uint8Array> {
+    return t.kind === 'stored' ? storage().get(t.baseKey).then(ownBuffer) : Promise.resolve(t.base);
+  }
+
+  function preparePhotoOf(t: Exclude<TemplateSource, { kind: 'shipped' }>, bytes?: Uint8Array): Promise<PhotoFields> {
+    return prepared.getOrMakeAsync(photoKey(t), async () =>
+      run<PhotoFields>({ base: bytes ?? (await photoBytes(t)), options: { width: t.options?.width, height: t.options?.height } }, 'preparePhotoTask'),
+    ) as Promise<PhotoFields>;
+  }
+
+  async function templateFor(job: RenderJob): Promise<ThreadTemplate | undefined> {
     const t = job.template;
     if (!t || t.kind === 'shipped') return undefined;
     const size = t.options ? `:${t.options.width ?? ''}x${t.options.height ?? ''}@${t.options.pxPerMm ?? ''}` : '';
-    if (t.kind === 'stored') {
-      const id = `${job.cut}/${job.view}@${t.version}${size}`;
-      if (!withBytes) return { id, options: t.options };
-      const [base, mask] = await Promise.all([storage().get(t.baseKey), storage().get(t.maskKey)]);
-      return { id, base: ownBuffer(base), mask: ownBuffer(mask), options: t.options };
-    }
-    const hash = createHash('sha256').update(t.base).update(t.mask).digest('hex').slice(0, 32);
-    return { id: `${job.cut}/${job.view}@bytes:${hash}${size}`, base: t.base, mask: t.mask, options: t.options };
+    const id =
+      t.kind === 'stored'
+        ? `${job.cut}/${job.view}@${t.version}${size}`
+        : `${job.cut}/${job.view}@bytes:${createHash('sha256').update(t.base).update(t.mask).digest('hex').slice(0, 32)}${size}`;
+    const cv = (await prepared.getOrMakeAsync(id, async () => {
+      const [mask, photo] = await Promise.all([t.kind === 'stored' ? storage().get(t.maskKey).then(ownBuffer) : Promise.resolve(t.mask), preparePhotoOf(t)]);
+      const made = await run<{ template: CutView }>({ cut: job.cut, view: job.view, mask, photo, options: t.options }, 'prepareTemplate');
+      return made.template;
+    })) as CutView;
+    return { id, prepared: cv, options: t.options };
   }
 
   /**
@@ -271,7 +321,8 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
   /** Cloth being made ahead, by fabric: a render of it waits for that rather than making it again. */
   const preparing = new Map<string, Promise<unknown>>();
   const prepareQueue: Array<{ key: string; task: object; done: () => void }> = [];
-  const prepared = new ByteCache<{}>({ maxBytes: 4096 * 64, sizeOf: () => 64 });
+  /** Fabric × view × sizes made ahead lately: not asked for again. */
+  const clothPrepared = new ByteCache<{}>({ maxBytes: 4096 * 64, sizeOf: () => 64 });
   let prepareRunning = false;
   async function drainPrepareQueue() {
     if (prepareRunning) return;
@@ -302,7 +353,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
   /** A task about a cut/view and a cloth on a render thread, sending the template or swatch bytes if it lacks them. */
   async function threadTask<T extends object>(name: string, job: RenderJob, extra: Record<string, unknown> = {}): Promise<Exclude<T, { need: unknown }>> {
     const fabric = threadFabric(job.fabric);
-    let template = await templateFor(job, false);
+    const template = await templateFor(job);
     for (let round = 0; round < 2; round++) {
       const task = {
         engine: 'compose',
@@ -318,7 +369,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       };
       const answer = await run<T | { need: Array<'template' | 'swatch'> }>(task, name);
       if (!('need' in answer)) return answer as Exclude<T, { need: unknown }>;
-      if (answer.need.includes('template')) template = await templateFor(job, true);
+      if (answer.need.includes('template')) throw new Error('a render thread was not given its template');
       if (answer.need.includes('swatch') && fabric.swatch)
         fabric.swatch = { ...fabric.swatch, bytes: ownBuffer(await storage().get(fabric.swatch.storageKey)) };
     }
@@ -358,7 +409,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       const queued = prepareQueue.findIndex((p) => p.key === clothKey);
       if (queued >= 0) prepareQueue.splice(queued, 1)[0]!.done();
     }
-    let template = await templateFor(job, false);
+    const template = await templateFor(job);
     // At most twice: the second time with the bytes a thread said it lacks.
     for (let round = 0; round < 2; round++) {
       const transfer: TransferListItem[] = [];
@@ -397,7 +448,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
         const images: EncodedImage[] = answer.images.map((i) => ({ ...i, data: Buffer.from(i.data.buffer, i.data.byteOffset, i.data.byteLength) }));
         return { images, timings: answer.timings };
       }
-      if (answer.need.includes('template')) template = await templateFor(job, true);
+      if (answer.need.includes('template')) throw new Error('a render thread was not given its template');
       if (answer.need.includes('swatch') && fabric.swatch)
         fabric.swatch = { ...fabric.swatch, bytes: ownBuffer(await storage().get(fabric.swatch.storageKey)) };
     }
@@ -437,6 +488,13 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     engines,
     comfyui,
     render,
+    preparePhoto: async (photo) => {
+      await preparePhotoOf(
+        { kind: 'stored', version: '', baseKey: photo.baseKey, maskKey: '', options: { width: photo.width, height: photo.height } },
+        photo.bytes,
+      );
+    },
+    preparedStats: () => prepared.stats(),
     uploads: {
       inspect: (data, limits) =>
         uploadTask(async () => {
@@ -512,8 +570,8 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
         const mark = `${key}@${view.cut}/${view.view}/${JSON.stringify(view.options ?? null)}/${view.sizes.join(',')}`;
         const pending = preparing.get(key);
         if (pending) waits.push(pending);
-        if (prepared.has(mark) || pending || prepareQueue.some((p) => p.key === key)) continue;
-        prepared.set(mark, {});
+        if (clothPrepared.has(mark) || pending || prepareQueue.some((p) => p.key === key)) continue;
+        clothPrepared.set(mark, {});
         waits.push(
           new Promise<void>((done) =>
             prepareQueue.push({ key, done, task: { engine: 'compose', cut: view.cut, view: view.view, options: view.options, sizes: view.sizes, fabric } }),

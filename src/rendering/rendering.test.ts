@@ -9,6 +9,8 @@ import { deltaE2000, hexToLab, makeSwatchTile, meanLab } from '../fabrics/index.
 import { createLocalStorage } from '../storage/index.ts';
 import type { Storage } from '../storage/types.ts';
 import { readCachedCutView, shippedViews } from '../templates/index.ts';
+import { referencePhotoTemplate } from '../templates/photo.ts';
+import { createComposeEngine } from '../engines/compose/index.ts';
 import { createRenderService, RenderPoolBusyError, type FabricDescriptor, type RenderService } from './index.ts';
 
 const NAVY: FabricDescriptor = { design: { weave: 'twill', pattern: 'solid', threadMm: 0.22 }, hex: '#1C2841' };
@@ -134,15 +136,73 @@ describe('the render service', () => {
     const job = { cut: 'house-cut', view: 'front', template, fabric: NAVY, sizes: ['preview' as const] };
     const first = await decode((await service.render(job)).images[0]!.data);
     for (let i = 0; i < 7; i++) await service.render({ ...job, fabric: { ...NAVY, hex: i % 2 ? '#6E6F70' : '#1C2841' } });
-    // At most once per thread.
-    expect(storage.reads.get('views/a/base.jpg')).toBeLessThanOrEqual(2);
+    // Once: the template is prepared on one thread and shared with the other.
+    expect(storage.reads.get('views/a/base.jpg')).toBe(1);
+    expect(storage.reads.get('views/a/mask.png')).toBe(1);
     // The photo's own grey has become the cloth's navy inside the mask.
     const inside = { left: Math.round(first.width * 0.4), top: Math.round(first.height * 0.45), width: 20, height: 20 };
     expect(deltaE2000(meanLab(first.px, first.width, first.height, { region: inside }), hexToLab(NAVY.hex))).toBeLessThan(15);
 
-    // A new version (the admin replaced the photo) is read again.
-    await service.render({ ...job, template: { ...template, version: 'v2' } });
-    expect(storage.reads.get('views/a/base.jpg')).toBeGreaterThanOrEqual(2);
+    // A new version (the admin replaced the photo: stored files are never overwritten, a new one has
+    // a new key) is read.
+    const v2 = await photoTemplate(120);
+    await storage.put('views/a/base-2.jpg', v2.base, 'image/jpeg');
+    await service.render({ ...job, template: { ...template, version: 'v2', baseKey: 'views/a/base-2.jpg' } });
+    expect(storage.reads.get('views/a/base-2.jpg')).toBe(1);
+  });
+
+  it('a photo template is prepared once and shared: both threads render it, pixel for pixel the template made in place', async () => {
+    const scene = await photoTemplate(180);
+    await storage.put('views/b/base.jpg', scene.base, 'image/jpeg');
+    await storage.put('views/b/mask.png', scene.mask, 'image/png');
+    const template = { kind: 'stored' as const, version: 'b1', baseKey: 'views/b/base.jpg', maskKey: 'views/b/mask.png' };
+    const job = { cut: 'house-cut', view: 'back', template, fabric: NAVY, sizes: ['full' as const] };
+    const before = service.preparedStats();
+    // Eight at once on two threads: both get the template, neither makes its own.
+    const renders = await Promise.all(Array.from({ length: 8 }, () => service.render(job)));
+    expect(storage.reads.get('views/b/base.jpg')).toBe(1);
+    const after = service.preparedStats();
+    expect(after.entries - before.entries).toBe(2); // the photo's fields and its template
+    const images = renders.map((r) => r.images[0]!.data);
+    for (const img of images) expect(img.equals(images[0]!)).toBe(true);
+
+    // The same template made in place, the reference way, renders the same pixels.
+    const engine = createComposeEngine();
+    const cv = await referencePhotoTemplate(scene.base, scene.mask, { cut: 'house-cut', view: 'back' });
+    const local = await engine.render({
+      cut: 'house-cut',
+      view: 'back',
+      template: cv,
+      fabric: { design: NAVY.design, hex: NAVY.hex },
+      sizes: ['full'],
+      watermark: { text: '', opacity: 0, position: 'bottom-right' },
+    });
+    const a = await decode(images[0]!);
+    const b = await decode(local.images[0]!.data);
+    let differ = 0;
+    for (let i = 0; i < a.px.length; i++) if (a.px[i] !== b.px[i]) differ++;
+    expect(differ / a.px.length).toBeLessThan(0.001);
+  });
+
+  it('a studio photo prepared ahead: its first mask reads only the mask, and renders what a cold start renders', async () => {
+    const scene = await photoTemplate(150);
+    await storage.put('studio/p1/photo.jpg', scene.base, 'image/jpeg');
+    await storage.put('studio/p1/mask-a.png', scene.mask, 'image/png');
+    const options = { width: 400, height: 600, pxPerMm: 0.3 };
+    await service.preparePhoto({ baseKey: 'studio/p1/photo.jpg', width: 400, height: 600, bytes: scene.base });
+    expect(storage.reads.get('studio/p1/photo.jpg')).toBeUndefined();
+    const template = { kind: 'stored' as const, version: 'm-a', baseKey: 'studio/p1/photo.jpg', maskKey: 'studio/p1/mask-a.png', options };
+    const warm = await service.render({ cut: 'studio', view: 'p1', template, fabric: NAVY, sizes: ['full'] });
+    expect(storage.reads.get('studio/p1/photo.jpg')).toBeUndefined();
+    expect(storage.reads.get('studio/p1/mask-a.png')).toBe(1);
+    // The same photo and mask through a service that never saw the photo.
+    const cold = createRenderService({ threads: 1, textureCacheBytes: 32 << 20, storage });
+    try {
+      const again = await cold.render({ cut: 'studio', view: 'p1', template, fabric: NAVY, sizes: ['full'] });
+      expect(again.images[0]!.data.equals(warm.images[0]!.data)).toBe(true);
+    } finally {
+      await cold.close();
+    }
   });
 
   it('drapes a photographed swatch, made into a tile on a thread and kept there', async () => {

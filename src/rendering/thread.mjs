@@ -15,3 +15,5 @@ export const studioPhoto = thread.studioPhoto;
 export const studioMask = thread.studioMask;
 export const studioFill = thread.studioFill;
 export const prepareTextures = thread.prepareTextures;
+export const preparePhotoTask = thread.preparePhotoTask;
+export const prepareTemplate = thread.prepareTemplate;

@@ -20,7 +20,7 @@ import { generateFabricTexture, linearToSrgb8 } from '../fabrics/index.ts';
 import { rectifyClothUpload, type RectifiedUpload } from '../fabrics/cloth-photo/index.ts';
 import { makeSwatchTile, type SwatchTileOptions, type SwatchTileResult } from '../fabrics/index.ts';
 import { assessSwatchPhoto } from '../fabrics/index.ts';
-import { loadPhotoTemplate } from '../templates/index.ts';
+import { photoTemplateFrom, preparePhoto, type PhotoFields } from '../templates/photo.ts';
 import { inspectImageUpload, UploadRejected, type ImageUploadLimits, type InspectedImage } from '../uploads/validate.ts';
 import {
   checkStudioMask,
@@ -40,7 +40,7 @@ export interface ThreadOptions {
   textureCacheBytes: number;
   templateCacheDir?: string;
   templateViews?: { memory: number; disk: number };
-  /** Photo templates (and unsaved ones) kept per thread. */
+  /** Photo templates kept by the render service for all threads (bytes, see RenderServiceOptions). */
   templateCacheBytes: number;
   /** Swatch tiles kept per thread. */
   tileCacheBytes: number;
@@ -49,6 +49,11 @@ export interface ThreadOptions {
 export interface ThreadTemplate {
   /** Cache key: cut/view@version. */
   id: string;
+  /**
+   * The template made once (on whichever thread first needed it) in shared memory, kept by the
+   * render service and handed to every thread: none of them copies or rebuilds it.
+   */
+  prepared?: CutView;
   base?: Uint8Array;
   mask?: Uint8Array;
   /** How the photo becomes a template: its own size and scale for a studio photo (default 1024×1536, 1.35 px/mm). */
@@ -88,7 +93,6 @@ export type ThreadRenderAnswer =
 
 const options = workerData as ThreadOptions;
 const engines = new Map<string, Engine>();
-const templates = new ByteCache<CutView>({ maxBytes: options.templateCacheBytes, sizeOf: cutViewBytes });
 const tiles = new ByteCache<SwatchTile>({ maxBytes: options.tileCacheBytes, sizeOf: (t) => t.rgb.byteLength + 64 });
 
 function engine(name: string): Engine {
@@ -102,14 +106,6 @@ function engine(name: string): Engine {
     engines.set(name, e);
   }
   return e;
-}
-
-function cutViewBytes(cv: CutView): number {
-  let n = 1024;
-  for (const level of Object.values(cv.levels)) {
-    for (const v of Object.values(level)) if (ArrayBuffer.isView(v)) n += v.byteLength;
-  }
-  return n;
 }
 
 const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
@@ -153,11 +149,10 @@ async function resources(
   const need: Array<'template' | 'swatch'> = [];
   let template: CutView | undefined;
   if (task.template) {
-    const t = task.template;
-    template = templates.get(t.id);
-    if (!template && t.base && t.mask) {
-      template = templates.set(t.id, await loadPhotoTemplate(asBuffer(t.base), asBuffer(t.mask), { cut: task.cut, view: task.view, ...t.options }));
-    } else if (!template) need.push('template');
+    // Photo templates are prepared once (prepareTemplate) and kept by the render service, which
+    // hands them to every thread; this thread keeps none of its own.
+    template = task.template.prepared;
+    if (!template) need.push('template');
   }
   let swatch: SwatchTile | undefined;
   const sw = task.fabric.swatch;
@@ -264,6 +259,28 @@ export async function rectifyCloth(task: { image: Uint8Array; options: { maxPixe
   const rectified = await rectifyClothUpload(asBuffer(task.image), task.options);
   const result = { ...rectified, data: transferable(rectified.data) };
   return moveAll(result, [result.data.buffer]);
+}
+
+/** A photo's mask-independent fields (decoded, luminance blurred, smaller bases), in shared memory. */
+export async function preparePhotoTask(task: { base: Uint8Array; options?: { width?: number; height?: number } }): Promise<PhotoFields> {
+  return preparePhoto(asBuffer(task.base), task.options);
+}
+
+/**
+ * A photo template for one mask, in shared memory: from the photo's prepared fields when the service
+ * has them, else the photo is prepared here too and handed back for the next mask.
+ */
+export async function prepareTemplate(task: {
+  cut: string;
+  view: string;
+  mask: Uint8Array;
+  photo?: PhotoFields;
+  base?: Uint8Array;
+  options?: ThreadTemplate['options'];
+}): Promise<{ template: CutView; photo: PhotoFields }> {
+  const photo = task.photo ?? (await preparePhoto(asBuffer(task.base!), task.options));
+  const template = await photoTemplateFrom(photo, asBuffer(task.mask), { cut: task.cut, view: task.view, ...task.options });
+  return { template, photo };
 }
 
 /** Loads an engine's templates (`views`, or the ones it wants at hand), from the disk cache when they are there. */

@@ -66,7 +66,7 @@ async function savePhoto(
   try {
     await rt.storage.put(photoKey, photo.data, photo.mime);
     await rt.storage.put(maskKey, photo.suggestedMask, 'image/png');
-    return await insertStudioPhoto(rt.db, {
+    const row = await insertStudioPhoto(rt.db, {
       id,
       owner_id: account.id,
       store: account.store,
@@ -78,6 +78,13 @@ async function savePhoto(
       url_token: newUrlToken(),
       parent_id: parentId,
     });
+    // The photo's own share of every template made from it is worked out now, while the associate
+    // paints the mask: the first "apply cloth" then only works the mask. Best effort: a render does
+    // it itself if this has not finished (or failed).
+    rt.rendering
+      .preparePhoto({ baseKey: photoKey, width: photo.width, height: photo.height, bytes: photo.data })
+      .catch((error) => rt.logger.debug({ err: error, photoId: id }, 'studio photo not prepared ahead'));
+    return row;
   } catch (error) {
     await Promise.all([photoKey, maskKey].map((k) => rt.storage.delete(k).catch(() => undefined)));
     throw error;

@@ -8,6 +8,7 @@ import {
   draft,
   Draft,
   frontProjection,
+  torsoHalfWidth,
   turnedProjection,
   projectedAngle,
   NATIVE_HEIGHT,
@@ -59,6 +60,8 @@ interface Piece {
   round: number;
   restsOn?: string;
   profile?: 'cylinder' | 'pressed' | 'canvas';
+  /** The image side where the panel's edge is a soft roll (a lapel's roll line), not a pressed edge. */
+  rollEdge?: 'left' | 'right';
   /** Reflect the grain about this line (a lapel is the forepart turned back over its roll line). */
   mirrorGrainAbout?: [Pt, Pt];
 }
@@ -1036,6 +1039,7 @@ function draftSuit(style: SuitStyle): Draftset {
       round: 10,
       mirrorGrainAbout: [m(B), m(geo.rollTop)],
       restsOn: fpId,
+      rollEdge: mirror ? 'left' : 'right',
     });
     if (lc.collar) {
       pieces.push({
@@ -1093,7 +1097,6 @@ function draftSuit(style: SuitStyle): Draftset {
       strength: 0.35,
       blur: 7,
     });
-    marks.push({ onPanels: own, shape: line([m(lerpPt(B, T, 0.1)), m(T)]), kind: 'seam', width: 1.2, strength: 0.25, blur: 1 });
   };
   sideOf('right');
   sideOf('left');
@@ -1716,6 +1719,18 @@ function detailProjection(): Projection {
   };
 }
 
+/** The body's sides by image row in the detail view, which crops them off. */
+function detailTorsoExtent(): Array<[number, number, number]> {
+  const proj = detailProjection();
+  const out: Array<[number, number, number]> = [];
+  for (let row = 0; row <= NATIVE_HEIGHT; row += 16) {
+    const y = DETAIL_ORIGIN[1] - row / DETAIL_PX_PER_MM;
+    const hw = torsoHalfWidth(y);
+    out.push([row, Math.round(proj.project(-hw, y)[0]), Math.round(proj.project(hw, y)[0])]);
+  }
+  return out;
+}
+
 function projectionFor(view: ViewName): Projection {
   if (view === 'three-quarter') return turnedProjection(34);
   if (view === 'detail') return detailProjection();
@@ -1842,6 +1857,17 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
     tie = `<path d="${d(open)}" fill="#000" opacity="0.12" filter="url(#soft)"/>
   ${[1395, 1320, 1245, 1170].map((y) => `<circle cx="${proj.project(0, y)[0].toFixed(1)}" cy="${proj.project(0, y)[1].toFixed(1)}" r="${(4.5 * proj.pxPerMm).toFixed(1)}" fill="${sh[1]}" stroke="${sh[6]}" stroke-width="${0.8 * k}"/>`).join('')}`;
   }
+  // The coat's fronts stand off the shirt: the image-left front, toward the key light, throws a soft
+  // shadow across the shirt and tie beside its roll line; the other side only darkens its crevice.
+  const { left: sideL } = sidesFor(style);
+  const roll = (s: 1 | -1, dx: number, dy: number) =>
+    draft()
+      .M(s * (sideL.rollTop[0] + dx) - 0, sideL.rollTop[1] + 30 + dy)
+      .L(s * (sideL.rollTop[0] + dx), sideL.rollTop[1] + dy)
+      .L(s * (sideL.edgeX + dx), sideL.breakY + 40 + dy);
+  const coatShadow = `
+  <path d="${d(roll(1, 7, -5))}" stroke="#0b1020" stroke-width="${14 * k}" fill="none" opacity="0.3" filter="url(#soft)" stroke-linejoin="round"/>
+  <path d="${d(roll(-1, 3, -2))}" stroke="#0b1020" stroke-width="${6 * k}" fill="none" opacity="0.16" filter="url(#soft)" stroke-linejoin="round"/>`;
   return `${defs}${floor}
   <path d="${d(shirt)}" fill="url(#shirt)"/>
   <path d="${d(band)}" fill="${sh[3]}"/>
@@ -1851,6 +1877,7 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   <path d="${d(leaf.mirrored())}" fill="${sh[5]}" stroke="${sh[6]}" stroke-width="${1.4 * k}"/>
   <path d="M${P(-70, 1434)} Q${P(-40, 1444)} ${P(-12, 1472)}" stroke="#7d8793" stroke-width="${5 * k}" fill="none" opacity="0.45" filter="url(#soft)"/>
   <path d="M${P(70, 1434)} Q${P(40, 1444)} ${P(12, 1472)}" stroke="#7d8793" stroke-width="${5 * k}" fill="none" opacity="0.45" filter="url(#soft)"/>
+  ${coatShadow}
   ${cuffs}`;
 }
 
@@ -2027,6 +2054,7 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
       round: p.round * k,
       squeeze: proj.squeeze(p.anchor[0], p.anchor[1], layer),
       restsOn: p.restsOn,
+      ...(p.rollEdge ? { rollEdge: p.rollEdge } : {}),
       profile: p.profile ?? (p.kind === 'sleeve' ? 'cylinder' : p.kind === 'trouser' ? 'pressed' : 'canvas'),
     };
   });
@@ -2055,6 +2083,7 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
     zoom: k,
     panels,
     marks,
+    ...(v === 'detail' ? { torsoExtent: detailTorsoExtent() } : {}),
     underlay: underlaySvg(style, proj, v),
     overlay: overlaySvg(set, proj, style.o),
   };

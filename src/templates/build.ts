@@ -176,7 +176,7 @@ const WRAP = 0.35;
 const TORSO_DEPTH = 0.5;
 const TUBE_DEPTH = 0.85;
 /** How much of a pressed leg's cross-section is the crease's tent rather than the round tube. */
-const PRESSED = 0.5;
+const PRESSED = 0.3;
 
 /**
  * Height of an elliptic cylinder whose width is the mask's in each row: z = depth·r·√(1 − t²), t the

@@ -224,7 +224,7 @@ function lapelAndCollar(style: SuitStyle, side: SideGeometry): LapelParts {
  * coat), then the inside of the arm hanging beside the body.
  */
 const SLEEVE_INNER: Pt[] = [
-  [-222, SHOULDER_Y + 2],
+  [-222, SHOULDER_Y - 1],
   [-226, 1405],
   [-212, 1345],
   [-196, 1283],
@@ -241,7 +241,7 @@ function sleeve(): Draft {
       .M(SLEEVE_INNER[0][0], SLEEVE_INNER[0][1])
       // A natural shoulder: the sleeve head carries the shoulder's slope on past the shoulder point,
       // sitting only a touch proud of it (a light roping), then rolls over into the arm.
-      .C(-240, SHOULDER_Y - 2.5, -258, SHOULDER_Y - 11, -268, 1424)
+      .C(-240, SHOULDER_Y - 5, -258, SHOULDER_Y - 13, -268, 1424)
       // Widest over the deltoid and bicep, tapering a little to the cuff, as a sleeve hangs.
       .through([
         [-277, 1380],
@@ -459,50 +459,50 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
     marks.push({
       only: ['trouser'],
       shape: line([
-        [s * -60, 540],
-        [s * -110, 528],
-        [s * -170, 536],
+        [s * -62, 548],
+        [s * -110, 530],
+        [s * -152, 530],
       ]),
       kind: 'crease',
-      width: 9,
-      strength: back ? 0.55 : 0.5,
+      width: 8,
+      strength: back ? 0.4 : 0.3,
+      blur: 7,
+    });
+    marks.push({
+      only: ['trouser'],
+      shape: line([
+        [s * -58, 592],
+        [s * -105, 574],
+        [s * -140, 576],
+      ]),
+      kind: 'crease',
+      width: 6,
+      strength: back ? 0.3 : 0.18,
       blur: 6,
     });
     marks.push({
       only: ['trouser'],
       shape: line([
-        [s * -55, 585],
-        [s * -105, 570],
-        [s * -165, 582],
-      ]),
-      kind: 'crease',
-      width: 7,
-      strength: back ? 0.4 : 0.3,
-      blur: 5,
-    });
-    marks.push({
-      only: ['trouser'],
-      shape: line([
-        [s * -45, 470],
-        [s * -100, 462],
-        [s * -160, 472],
+        [s * -55, 478],
+        [s * -102, 464],
+        [s * -150, 470],
       ]),
       kind: 'ridge',
-      width: 12,
-      strength: 0.4,
-      blur: 8,
+      width: 14,
+      strength: 0.25,
+      blur: 10,
     });
     marks.push({
       only: ['trouser'],
       shape: line([
-        [s * -50, 505],
-        [s * -100, 496],
-        [s * -150, 504],
+        [s * -60, 510],
+        [s * -102, 498],
+        [s * -138, 502],
       ]),
       kind: 'crease',
       width: 6,
-      strength: 0.25,
-      blur: 5,
+      strength: 0.15,
+      blur: 6,
     });
     if (o.trouserHem === 'turnups') {
       // A turn-up hangs straight: one soft break above it, and the band's fold and its shadow.
@@ -1433,73 +1433,73 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean): void {
     marks.push({
       only: ['sleeve'],
       shape: L([
-        [-209, 1090],
-        [-240, 1070],
-        [-262, 1072],
+        [-205, 1094],
+        [-236, 1074],
+        [-254, 1072],
       ]),
       kind: 'crease',
       width: 7,
-      strength: back ? 0.35 : 0.7,
-      blur: 4,
+      strength: back ? 0.25 : 0.42,
+      blur: 5,
     });
     marks.push({
       only: ['sleeve'],
       shape: L([
-        [-208, 1055],
-        [-236, 1040],
-        [-255, 1044],
+        [-206, 1058],
+        [-232, 1043],
+        [-246, 1042],
       ]),
       kind: 'crease',
       width: 6,
-      strength: back ? 0.3 : 0.6,
+      strength: back ? 0.2 : 0.34,
+      blur: 5,
+    });
+    marks.push({
+      only: ['sleeve'],
+      shape: L([
+        [-206, 1022],
+        [-226, 1014],
+      ]),
+      kind: 'crease',
+      width: 5,
+      strength: 0.25,
       blur: 4,
     });
     marks.push({
       only: ['sleeve'],
       shape: L([
-        [-207, 1020],
-        [-232, 1012],
+        [-206, 1128],
+        [-230, 1115],
+        [-242, 1114],
       ]),
       kind: 'crease',
       width: 5,
-      strength: 0.45,
-      blur: 3.5,
+      strength: back ? 0.15 : 0.22,
+      blur: 5,
     });
     marks.push({
       only: ['sleeve'],
       shape: L([
-        [-207, 1125],
-        [-232, 1112],
-        [-250, 1114],
-      ]),
-      kind: 'crease',
-      width: 5,
-      strength: back ? 0.2 : 0.4,
-      blur: 4,
-    });
-    marks.push({
-      only: ['sleeve'],
-      shape: L([
-        [-210, 1072],
-        [-245, 1056],
-        [-266, 1058],
+        [-207, 1076],
+        [-240, 1059],
+        [-258, 1058],
       ]),
       kind: 'ridge',
       width: 8,
-      strength: 0.5,
-      blur: 5,
+      strength: 0.32,
+      blur: 6,
     });
     marks.push({
       only: ['sleeve'],
       shape: L([
-        [-209, 1036],
-        [-236, 1025],
-        [-252, 1028],
+        [-207, 1039],
+        [-232, 1028],
+        [-244, 1028],
       ]),
       kind: 'ridge',
       width: 7,
-      strength: 0.4,
-      blur: 5,
+      strength: 0.25,
+      blur: 6,
     });
     // Sleeve: a long soft fall line down the sleeve, and the cuff.
     marks.push({
@@ -1644,9 +1644,9 @@ function draftBack(style: SuitStyle): Draftset {
         [x + dir * 3, HEM_Y],
       ]),
       kind: 'seam',
-      width: 2.4,
-      strength: 0.9,
-      blur: 0.6,
+      width: 1.8,
+      strength: 0.55,
+      blur: 0.8,
     });
     marks.push({
       only: ['forepart'],

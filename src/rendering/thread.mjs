@@ -16,3 +16,4 @@ export const studioMask = thread.studioMask;
 export const studioFill = thread.studioFill;
 export const preparePhotoTask = thread.preparePhotoTask;
 export const prepareTemplate = thread.prepareTemplate;
+export const prepareDrawn = thread.prepareDrawn;

@@ -241,6 +241,11 @@ export async function prepareTemplate(task: {
   return { template, photo };
 }
 
+/** A drawn view (read from the template cache, or built) in shared memory: the render service hands it to every thread. */
+export async function prepareDrawn(task: { engine: string; cut: string; view: string; options?: StyleOptions }): Promise<CutView> {
+  return (engine(task.engine) as ComposeEngine).template(task.cut, task.view, task.options);
+}
+
 /** Loads an engine's templates (`views`, or the ones it wants at hand), from the disk cache when they are there. */
 export async function warm(task: { engine: string; views?: Array<{ cut: string; view: string }> }): Promise<void> {
   const e = engine(task.engine) as Engine & { warm?: (views?: Array<{ cut: string; view: string }>) => Promise<void> };

@@ -176,7 +176,7 @@ const WRAP = 0.35;
 const TORSO_DEPTH = 0.5;
 const TUBE_DEPTH = 0.85;
 /** How much of a pressed leg's cross-section is the crease's tent rather than the round tube. */
-const PRESSED = 0.5;
+const PRESSED = 0.3;
 
 /**
  * Height of an elliptic cylinder whose width is the mask's in each row: z = depth·r·√(1 − t²), t the
@@ -184,10 +184,20 @@ const PRESSED = 0.5;
  * with a gap between its quarters is still one body), otherwise each run is its own tube. Rows are
  * then smoothed vertically so the outline's steps do not ripple the light.
  */
-function crossSection(plane: Float32Array, w: number, h: number, depth: number, sigmaY: number, span: boolean, pressed = 0): Float32Array {
+function crossSection(
+  plane: Float32Array,
+  w: number,
+  h: number,
+  depth: number,
+  sigmaY: number,
+  span: boolean,
+  pressed = 0,
+  extent?: (y: number) => [number, number] | undefined,
+): Float32Array {
   const out = new Float32Array(plane.length);
   for (let y = 0; y < h; y++) {
     const row = y * w;
+    const known = extent?.(y);
     let x = 0;
     while (x < w) {
       while (x < w && plane[row + x] < 0.5) x++;
@@ -199,8 +209,9 @@ function crossSection(plane: Float32Array, w: number, h: number, depth: number, 
       } else {
         while (x1 + 1 < w && plane[row + x1 + 1] >= 0.5) x1++;
       }
-      const c = (x + x1 + 1) / 2;
-      const r = Math.max(1, (x1 + 1 - x) / 2);
+      // The body's true width where the frame cuts it off (a detail view): its cloth is only part of it.
+      const c = known ? (known[0] + known[1]) / 2 : (x + x1 + 1) / 2;
+      const r = Math.max(1, known ? (known[1] - known[0]) / 2 : (x1 + 1 - x) / 2);
       for (let k = x; k <= x1; k++) {
         const t = (k + 0.5 - c) / r;
         // A pressed leg blends the round tube with a tent peaking at the crease (the run's middle):
@@ -220,6 +231,9 @@ function crossSection(plane: Float32Array, w: number, h: number, depth: number, 
 const FOLD_HEIGHT_1 = 9;
 /** How far down from the sleeve's crown its head rolls over, native px at 0.9 px/mm. */
 const CROWN_RADIUS = 30;
+/** A lapel's roll line: the radius and depth of its soft round, native px at 0.9 px/mm. */
+const SOFT_ROLL_RADIUS = 7;
+const SOFT_ROLL_HEIGHT = 6;
 /** The rolled lip of a pressed edge: its reach (Gaussian sigma) and depth, native px at 0.9 px/mm. */
 const EDGE_ROLL_SIGMA = 1.6;
 const EDGE_ROLL_HEIGHT = 3;
@@ -447,17 +461,36 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
       const rolled = spec.kind !== 'button' && spec.kind !== 'inside';
       const lip = rolled ? blur(plane, rw, rh, EDGE_ROLL_SIGMA * z) : undefined;
       const lipH = EDGE_ROLL_HEIGHT * z;
-      for (let j = 0; j < plane.length; j++) {
-        if (!plane[j]) continue;
-        const t = Math.min(1, Math.max(0, 2 * pillow[j] - 1));
-        const dome = t * (2 - t);
-        let roll = 0;
-        if (lip) {
-          const e = 1 - Math.min(1, Math.max(0, 2 * lip[j] - 1));
-          roll = lipH * (Math.sqrt(Math.max(0, 1 - e * e)) - 1);
+      // A roll line is not pressed: the lapel turns over it on a broad round, so it reads as a soft
+      // fold instead of a crease. Measured along each row from the panel's edge on that side.
+      const softR = SOFT_ROLL_RADIUS * z;
+      const softH = SOFT_ROLL_HEIGHT * z;
+      for (let y = 0; y < rh; y++) {
+        const row = y * rw;
+        let xa = 0;
+        let xb = rw - 1;
+        if (spec.rollEdge) {
+          while (xa < rw && plane[row + xa] < 0.5) xa++;
+          while (xb > xa && plane[row + xb] < 0.5) xb--;
         }
-        hArr[j] = spec.loft * plane[j] * (0.12 + 0.88 * dome) + roll * plane[j];
-        dArr[j] = spec.loft * plane[j] * 0.88 * dome;
+        for (let x = 0; x < rw; x++) {
+          const j = row + x;
+          if (!plane[j]) continue;
+          const t = Math.min(1, Math.max(0, 2 * pillow[j] - 1));
+          const dome = t * (2 - t);
+          let roll = 0;
+          const dr = spec.rollEdge === 'right' ? xb - x : spec.rollEdge === 'left' ? x - xa : Infinity;
+          const dOther = spec.rollEdge === 'right' ? x - xa : xb - x;
+          if (dr < softR && dr <= dOther) {
+            const e = 1 - (dr + 0.5) / softR;
+            roll = softH * (Math.sqrt(Math.max(0, 1 - e * e)) - 1);
+          } else if (lip) {
+            const e = 1 - Math.min(1, Math.max(0, 2 * lip[j] - 1));
+            roll = lipH * (Math.sqrt(Math.max(0, 1 - e * e)) - 1);
+          }
+          hArr[j] = spec.loft * plane[j] * (0.12 + 0.88 * dome) + roll * plane[j];
+          dArr[j] = spec.loft * plane[j] * 0.88 * dome;
+        }
       }
     }
     contrib.push({ ...rect, rw, h: hArr, d: dArr });
@@ -497,7 +530,20 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
         }
       }
     }
-    const depth = crossSection(local, tw, th, TORSO_DEPTH, 6 * z, true);
+    // Where the view knows the body's width (a detail view crops it), the torso is fitted to that.
+    const te = src.torsoExtent;
+    const extent = te?.length
+      ? (ly: number): [number, number] | undefined => {
+          const y = (ly + T.y0 + 0.5) / scale;
+          let k = 0;
+          while (k < te.length - 2 && te[k + 1][0] < y) k++;
+          const [ya, la, ra] = te[k];
+          const [yb, lb, rb] = te[k + 1] ?? te[k];
+          const f = yb > ya ? Math.min(1, Math.max(0, (y - ya) / (yb - ya))) : 0;
+          return [(la + (lb - la) * f) * scale - T.x0, (ra + (rb - ra) * f) * scale - T.x0];
+        }
+      : undefined;
+    const depth = crossSection(local, tw, th, TORSO_DEPTH, 6 * z, true, 0, extent);
     for (let y = 0; y < th; y++) {
       const row = (y + T.y0) * w + T.x0;
       for (let x = 0; x < tw; x++) {

@@ -42,21 +42,24 @@ export function frontProjection(): Projection {
  * the silhouette, which therefore follows the body's curve instead of a straight edge. Arms are separate
  * cylinders; the far arm hangs behind the torso and shows only past its silhouette.
  */
+const smooth = (t: number) => (t <= 0 ? 0 : t >= 1 ? 1 : t * t * (3 - 2 * t));
+
+/** Half-width of the torso (mm) by height (smooth: a kink here would show as a kink in the outline). */
+export function torsoHalfWidth(y: number): number {
+  // The drafted side seams: the body's sides, where the surface turns from front to back.
+  const chest = 228;
+  const waist = 182;
+  const hips = 194;
+  if (y > 1090) return waist + (chest - waist) * smooth((y - 1090) / 200);
+  if (y > 900) return hips + (waist - hips) * smooth((y - 900) / 190);
+  return hips;
+}
+
 export function turnedProjection(turnDeg: number): Projection {
   const phi = (turnDeg * Math.PI) / 180;
   const cos = Math.cos(phi);
   const sin = Math.sin(phi);
-  // Half-width of the torso by height (smooth: a kink here would show as a kink in the outline).
-  const smooth = (t: number) => (t <= 0 ? 0 : t >= 1 ? 1 : t * t * (3 - 2 * t));
-  const halfWidth = (y: number) => {
-    // The drafted side seams: the body's sides, where the surface turns from front to back.
-    const chest = 228;
-    const waist = 182;
-    const hips = 194;
-    if (y > 1090) return waist + (chest - waist) * smooth((y - 1090) / 200);
-    if (y > 900) return hips + (waist - hips) * smooth((y - 900) / 190);
-    return hips;
-  };
+  const halfWidth = torsoHalfWidth;
   const depthRatio = 0.6;
   // Horizon of the far side: the x where the projected surface stops advancing.
   const horizon = (a: number, y = 1000) => {

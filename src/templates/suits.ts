@@ -8,6 +8,7 @@ import {
   draft,
   Draft,
   frontProjection,
+  torsoHalfWidth,
   turnedProjection,
   projectedAngle,
   NATIVE_HEIGHT,
@@ -59,6 +60,8 @@ interface Piece {
   round: number;
   restsOn?: string;
   profile?: 'cylinder' | 'pressed' | 'canvas';
+  /** The image side where the panel's edge is a soft roll (a lapel's roll line), not a pressed edge. */
+  rollEdge?: 'left' | 'right';
   /** Reflect the grain about this line (a lapel is the forepart turned back over its roll line). */
   mirrorGrainAbout?: [Pt, Pt];
 }
@@ -221,7 +224,7 @@ function lapelAndCollar(style: SuitStyle, side: SideGeometry): LapelParts {
  * coat), then the inside of the arm hanging beside the body.
  */
 const SLEEVE_INNER: Pt[] = [
-  [-222, SHOULDER_Y + 2],
+  [-222, SHOULDER_Y - 1],
   [-226, 1405],
   [-212, 1345],
   [-196, 1283],
@@ -238,7 +241,7 @@ function sleeve(): Draft {
       .M(SLEEVE_INNER[0][0], SLEEVE_INNER[0][1])
       // A natural shoulder: the sleeve head carries the shoulder's slope on past the shoulder point,
       // sitting only a touch proud of it (a light roping), then rolls over into the arm.
-      .C(-240, SHOULDER_Y - 2.5, -258, SHOULDER_Y - 11, -268, 1424)
+      .C(-240, SHOULDER_Y - 5, -258, SHOULDER_Y - 13, -268, 1424)
       // Widest over the deltoid and bicep, tapering a little to the cuff, as a sleeve hangs.
       .through([
         [-277, 1380],
@@ -456,50 +459,50 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
     marks.push({
       only: ['trouser'],
       shape: line([
-        [s * -60, 540],
-        [s * -110, 528],
-        [s * -170, 536],
+        [s * -62, 548],
+        [s * -110, 530],
+        [s * -152, 530],
       ]),
       kind: 'crease',
-      width: 9,
-      strength: back ? 0.55 : 0.5,
+      width: 8,
+      strength: back ? 0.4 : 0.3,
+      blur: 7,
+    });
+    marks.push({
+      only: ['trouser'],
+      shape: line([
+        [s * -58, 592],
+        [s * -105, 574],
+        [s * -140, 576],
+      ]),
+      kind: 'crease',
+      width: 6,
+      strength: back ? 0.3 : 0.18,
       blur: 6,
     });
     marks.push({
       only: ['trouser'],
       shape: line([
-        [s * -55, 585],
-        [s * -105, 570],
-        [s * -165, 582],
-      ]),
-      kind: 'crease',
-      width: 7,
-      strength: back ? 0.4 : 0.3,
-      blur: 5,
-    });
-    marks.push({
-      only: ['trouser'],
-      shape: line([
-        [s * -45, 470],
-        [s * -100, 462],
-        [s * -160, 472],
+        [s * -55, 478],
+        [s * -102, 464],
+        [s * -150, 470],
       ]),
       kind: 'ridge',
-      width: 12,
-      strength: 0.4,
-      blur: 8,
+      width: 14,
+      strength: 0.25,
+      blur: 10,
     });
     marks.push({
       only: ['trouser'],
       shape: line([
-        [s * -50, 505],
-        [s * -100, 496],
-        [s * -150, 504],
+        [s * -60, 510],
+        [s * -102, 498],
+        [s * -138, 502],
       ]),
       kind: 'crease',
       width: 6,
-      strength: 0.25,
-      blur: 5,
+      strength: 0.15,
+      blur: 6,
     });
     if (o.trouserHem === 'turnups') {
       // A turn-up hangs straight: one soft break above it, and the band's fold and its shadow.
@@ -1036,6 +1039,7 @@ function draftSuit(style: SuitStyle): Draftset {
       round: 10,
       mirrorGrainAbout: [m(B), m(geo.rollTop)],
       restsOn: fpId,
+      rollEdge: mirror ? 'left' : 'right',
     });
     if (lc.collar) {
       pieces.push({
@@ -1093,7 +1097,6 @@ function draftSuit(style: SuitStyle): Draftset {
       strength: 0.35,
       blur: 7,
     });
-    marks.push({ onPanels: own, shape: line([m(lerpPt(B, T, 0.1)), m(T)]), kind: 'seam', width: 1.2, strength: 0.25, blur: 1 });
   };
   sideOf('right');
   sideOf('left');
@@ -1641,9 +1644,9 @@ function draftBack(style: SuitStyle): Draftset {
         [x + dir * 3, HEM_Y],
       ]),
       kind: 'seam',
-      width: 2.4,
-      strength: 0.9,
-      blur: 0.6,
+      width: 1.8,
+      strength: 0.55,
+      blur: 0.8,
     });
     marks.push({
       only: ['forepart'],
@@ -1714,6 +1717,18 @@ function detailProjection(): Projection {
     project: (x, y) => [(x - DETAIL_ORIGIN[0]) * k, (DETAIL_ORIGIN[1] - y) * k],
     squeeze: () => 1,
   };
+}
+
+/** The body's sides by image row in the detail view, which crops them off. */
+function detailTorsoExtent(): Array<[number, number, number]> {
+  const proj = detailProjection();
+  const out: Array<[number, number, number]> = [];
+  for (let row = 0; row <= NATIVE_HEIGHT; row += 16) {
+    const y = DETAIL_ORIGIN[1] - row / DETAIL_PX_PER_MM;
+    const hw = torsoHalfWidth(y);
+    out.push([row, Math.round(proj.project(-hw, y)[0]), Math.round(proj.project(hw, y)[0])]);
+  }
+  return out;
 }
 
 function projectionFor(view: ViewName): Projection {
@@ -1842,6 +1857,17 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
     tie = `<path d="${d(open)}" fill="#000" opacity="0.12" filter="url(#soft)"/>
   ${[1395, 1320, 1245, 1170].map((y) => `<circle cx="${proj.project(0, y)[0].toFixed(1)}" cy="${proj.project(0, y)[1].toFixed(1)}" r="${(4.5 * proj.pxPerMm).toFixed(1)}" fill="${sh[1]}" stroke="${sh[6]}" stroke-width="${0.8 * k}"/>`).join('')}`;
   }
+  // The coat's fronts stand off the shirt: the image-left front, toward the key light, throws a soft
+  // shadow across the shirt and tie beside its roll line; the other side only darkens its crevice.
+  const { left: sideL } = sidesFor(style);
+  const roll = (s: 1 | -1, dx: number, dy: number) =>
+    draft()
+      .M(s * (sideL.rollTop[0] + dx) - 0, sideL.rollTop[1] + 30 + dy)
+      .L(s * (sideL.rollTop[0] + dx), sideL.rollTop[1] + dy)
+      .L(s * (sideL.edgeX + dx), sideL.breakY + 40 + dy);
+  const coatShadow = `
+  <path d="${d(roll(1, 7, -5))}" stroke="#0b1020" stroke-width="${14 * k}" fill="none" opacity="0.3" filter="url(#soft)" stroke-linejoin="round"/>
+  <path d="${d(roll(-1, 3, -2))}" stroke="#0b1020" stroke-width="${6 * k}" fill="none" opacity="0.16" filter="url(#soft)" stroke-linejoin="round"/>`;
   return `${defs}${floor}
   <path d="${d(shirt)}" fill="url(#shirt)"/>
   <path d="${d(band)}" fill="${sh[3]}"/>
@@ -1851,6 +1877,7 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   <path d="${d(leaf.mirrored())}" fill="${sh[5]}" stroke="${sh[6]}" stroke-width="${1.4 * k}"/>
   <path d="M${P(-70, 1434)} Q${P(-40, 1444)} ${P(-12, 1472)}" stroke="#7d8793" stroke-width="${5 * k}" fill="none" opacity="0.45" filter="url(#soft)"/>
   <path d="M${P(70, 1434)} Q${P(40, 1444)} ${P(12, 1472)}" stroke="#7d8793" stroke-width="${5 * k}" fill="none" opacity="0.45" filter="url(#soft)"/>
+  ${coatShadow}
   ${cuffs}`;
 }
 
@@ -2027,6 +2054,7 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
       round: p.round * k,
       squeeze: proj.squeeze(p.anchor[0], p.anchor[1], layer),
       restsOn: p.restsOn,
+      ...(p.rollEdge ? { rollEdge: p.rollEdge } : {}),
       profile: p.profile ?? (p.kind === 'sleeve' ? 'cylinder' : p.kind === 'trouser' ? 'pressed' : 'canvas'),
     };
   });
@@ -2055,6 +2083,7 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
     zoom: k,
     panels,
     marks,
+    ...(v === 'detail' ? { torsoExtent: detailTorsoExtent() } : {}),
     underlay: underlaySvg(style, proj, v),
     overlay: overlaySvg(set, proj, style.o),
   };

@@ -29,6 +29,11 @@ export interface PanelSpec {
   profile?: 'cylinder' | 'pressed' | 'canvas';
   /** The panel this one lies on (a lapel on its forepart): its volume continues beneath. */
   restsOn?: string;
+  /**
+   * The side of the image where this panel's edge is a soft fold rather than a pressed edge (a
+   * lapel's roll line): there the cloth turns over a broad round instead of a tight lip.
+   */
+  rollEdge?: 'left' | 'right';
   /** Horizontal pattern squeeze where the body turns away (three-quarter views), 1 = none. */
   squeeze?: number;
 }
@@ -63,6 +68,11 @@ export interface CutViewSource {
   pxPerMm: number;
   /** Image px per px of the standard 0.9 px/mm layout (a detail view is zoomed): volumes and blurs scale by it. */
   zoom?: number;
+  /**
+   * The body's width by image row where the frame crops it (a detail view): [row, left, right] in
+   * native px, rows increasing; the torso's volume is fitted to it rather than to the cloth in frame.
+   */
+  torsoExtent?: Array<[number, number, number]>;
   /** Back to front. */
   panels: PanelSpec[];
   marks: ShadeMark[];

@@ -14,7 +14,7 @@
  *    photo, in linear light, area-averaged where it shrinks.
  * Pure: typed arrays in, typed arrays out; safe to run in a worker thread.
  */
-import { SRGB8_TO_LINEAR, linearToSrgb8 } from '../color.ts';
+import { LIN_LUT_SIZE, LINEAR_TO_SRGB8_LUT_OVER, SRGB8_TO_LINEAR } from '../color.ts';
 import { type AxisProfiles, axisProfilesSrgb8, periodOf, repeatNearOf } from '../swatch.ts';
 import { apply, fitPlane, invert, type LatticeSample, type Mat3 } from './geometry.ts';
 import { LINE_EVERY, lineResidual, lineSampleBuffers, straighteningMap, type LineSamples } from './lines.ts';
@@ -745,6 +745,9 @@ function sampleSpan(src: Source, T: Mat3, Y: number, X0: number, X1: number, ste
   const xMax = src.width - 1.001,
     yMax = src.height - 1.001,
     row = src.width * 3;
+  // A bilinear mix of values in 0..1 stays in 0..1 (give or take a rounding): the table needs no
+  // clamp, and the one running on past 1.0 takes the rounding.
+  const toSrgb = LINEAR_TO_SRGB8_LUT_OVER;
   if (src.lin) {
     const lin = src.lin,
       ox = src.ox,
@@ -767,9 +770,9 @@ function sampleSpan(src: Source, T: Mat3, Y: number, X0: number, X1: number, ste
         wb = fx * (1 - fy),
         wc = (1 - fx) * fy,
         wd = fx * fy;
-      out[o] = linearToSrgb8(lin[a] * wa + lin[a + 3] * wb + lin[c] * wc + lin[c + 3] * wd);
-      out[o + 1] = linearToSrgb8(lin[a + 1] * wa + lin[a + 4] * wb + lin[c + 1] * wc + lin[c + 4] * wd);
-      out[o + 2] = linearToSrgb8(lin[a + 2] * wa + lin[a + 5] * wb + lin[c + 2] * wc + lin[c + 5] * wd);
+      out[o] = toSrgb[((lin[a] * wa + lin[a + 3] * wb + lin[c] * wc + lin[c + 3] * wd) * LIN_LUT_SIZE + 0.5) | 0];
+      out[o + 1] = toSrgb[((lin[a + 1] * wa + lin[a + 4] * wb + lin[c + 1] * wc + lin[c + 4] * wd) * LIN_LUT_SIZE + 0.5) | 0];
+      out[o + 2] = toSrgb[((lin[a + 2] * wa + lin[a + 5] * wb + lin[c + 2] * wc + lin[c + 5] * wd) * LIN_LUT_SIZE + 0.5) | 0];
     }
   } else {
     const rgb = src.rgb,
@@ -791,9 +794,9 @@ function sampleSpan(src: Source, T: Mat3, Y: number, X0: number, X1: number, ste
         wb = fx * (1 - fy),
         wc = (1 - fx) * fy,
         wd = fx * fy;
-      out[o] = linearToSrgb8(lut[rgb[a]] * wa + lut[rgb[a + 3]] * wb + lut[rgb[c]] * wc + lut[rgb[c + 3]] * wd);
-      out[o + 1] = linearToSrgb8(lut[rgb[a + 1]] * wa + lut[rgb[a + 4]] * wb + lut[rgb[c + 1]] * wc + lut[rgb[c + 4]] * wd);
-      out[o + 2] = linearToSrgb8(lut[rgb[a + 2]] * wa + lut[rgb[a + 5]] * wb + lut[rgb[c + 2]] * wc + lut[rgb[c + 5]] * wd);
+      out[o] = toSrgb[((lut[rgb[a]] * wa + lut[rgb[a + 3]] * wb + lut[rgb[c]] * wc + lut[rgb[c + 3]] * wd) * LIN_LUT_SIZE + 0.5) | 0];
+      out[o + 1] = toSrgb[((lut[rgb[a + 1]] * wa + lut[rgb[a + 4]] * wb + lut[rgb[c + 1]] * wc + lut[rgb[c + 4]] * wd) * LIN_LUT_SIZE + 0.5) | 0];
+      out[o + 2] = toSrgb[((lut[rgb[a + 2]] * wa + lut[rgb[a + 5]] * wb + lut[rgb[c + 2]] * wc + lut[rgb[c + 5]] * wd) * LIN_LUT_SIZE + 0.5) | 0];
     }
   }
 }

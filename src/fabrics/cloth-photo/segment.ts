@@ -56,8 +56,7 @@ export function segmentCloth(rgb: Uint8Array, w: number, h: number): ClothMask {
 function colourTextureBins(rgb: Uint8Array, w: number, h: number): Uint32Array {
   const n = w * h;
   const bins = new Uint32Array(n);
-  const luma = new Float32Array(n);
-  for (let p = 0, s = 0; p < n; p++, s += 3) luma[p] = 0.299 * rgb[s] + 0.587 * rgb[s + 1] + 0.114 * rgb[s + 2];
+  const luma = lumaOf(rgb, n);
   for (let y = 0; y < h; y++)
     for (let x = 0, p = y * w; x < w; x++, p++) {
       const r = rgb[p * 3],
@@ -72,6 +71,12 @@ function colourTextureBins(rgb: Uint8Array, w: number, h: number): Uint32Array {
       bins[p] = (L * AB + a) * BB * TB + yb + t;
     }
   return bins;
+}
+
+function lumaOf(rgb: Uint8Array, n: number): Float32Array {
+  const luma = new Float32Array(n);
+  for (let p = 0, s = 0; p < n; p++, s += 3) luma[p] = 0.299 * rgb[s] + 0.587 * rgb[s + 1] + 0.114 * rgb[s + 2];
+  return luma;
 }
 
 /** How common each px's bin is in the middle box x0..x1 × y0..y1 (the fraction of it in that bin). */
@@ -98,6 +103,12 @@ function atLeast(v: Float32Array, threshold: number): Uint8Array {
 function boxBlur(src: Float32Array, w: number, h: number, r: number): Float32Array {
   const tmp = new Float32Array(w * h),
     out = new Float32Array(w * h);
+  boxRows(src, tmp, w, h, r);
+  boxColumns(tmp, out, w, h, r);
+  return out;
+}
+
+function boxRows(src: Float32Array, tmp: Float32Array, w: number, h: number, r: number): void {
   for (let y = 0; y < h; y++) {
     let acc = 0;
     const row = y * w;
@@ -107,6 +118,9 @@ function boxBlur(src: Float32Array, w: number, h: number, r: number): Float32Arr
       acc += src[row + Math.min(w - 1, x + r + 1)] - src[row + Math.max(0, x - r)];
     }
   }
+}
+
+function boxColumns(tmp: Float32Array, out: Float32Array, w: number, h: number, r: number): void {
   for (let x = 0; x < w; x++) {
     let acc = 0;
     for (let y = -r; y <= r; y++) acc += tmp[Math.min(h - 1, Math.max(0, y)) * w + x];
@@ -115,7 +129,6 @@ function boxBlur(src: Float32Array, w: number, h: number, r: number): Float32Arr
       acc += tmp[Math.min(h - 1, y + r + 1) * w + x] - tmp[Math.max(0, y - r) * w + x];
     }
   }
-  return out;
 }
 
 /** The k-th smallest value (0-based) of `a`, which is reordered (Hoare's selection). */

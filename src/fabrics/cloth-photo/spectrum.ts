@@ -36,8 +36,15 @@ const scratch = new Float64Array(PATCH * PATCH);
  * photo, with no copy of it.
  */
 export function patchSpectrum(rgb: Uint8Array, width: number, x0: number, y0: number): Float64Array {
+  windowedLuma(rgb, width, x0, y0, scratch);
+  const p = new Float64Array(PATCH * PATCH);
+  powerSpectrumReal(scratch, PATCH, p);
+  return p;
+}
+
+/** The patch's luminance into `re`, less its mean, Hann-windowed (each pass a function of its own, compiled once). */
+function windowedLuma(rgb: Uint8Array, width: number, x0: number, y0: number, re: Float64Array): void {
   const N = PATCH;
-  const re = scratch;
   let m = 0;
   for (let y = 0; y < N; y++) {
     let s = ((y0 + y) * width + x0) * 3;
@@ -47,14 +54,15 @@ export function patchSpectrum(rgb: Uint8Array, width: number, x0: number, y0: nu
       m += v;
     }
   }
-  m /= N * N;
+  windowAround(re, m / (N * N));
+}
+
+function windowAround(re: Float64Array, m: number): void {
+  const N = PATCH;
   for (let y = 0; y < N; y++) {
     const wy = hann[y];
     for (let x = 0, o = y * N; x < N; x++, o++) re[o] = (re[o] - m) * wy * hann[x];
   }
-  const p = new Float64Array(N * N);
-  powerSpectrumReal(re, N, p);
-  return p;
 }
 
 // Bins wrap (negative frequencies at the top end); PATCH is a power of two, so & is the modulo.

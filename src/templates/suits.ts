@@ -1433,73 +1433,73 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean): void {
     marks.push({
       only: ['sleeve'],
       shape: L([
-        [-209, 1090],
-        [-240, 1070],
-        [-262, 1072],
+        [-205, 1094],
+        [-236, 1074],
+        [-254, 1072],
       ]),
       kind: 'crease',
       width: 7,
-      strength: back ? 0.35 : 0.7,
-      blur: 4,
+      strength: back ? 0.25 : 0.42,
+      blur: 5,
     });
     marks.push({
       only: ['sleeve'],
       shape: L([
-        [-208, 1055],
-        [-236, 1040],
-        [-255, 1044],
+        [-206, 1058],
+        [-232, 1043],
+        [-246, 1042],
       ]),
       kind: 'crease',
       width: 6,
-      strength: back ? 0.3 : 0.6,
+      strength: back ? 0.2 : 0.34,
+      blur: 5,
+    });
+    marks.push({
+      only: ['sleeve'],
+      shape: L([
+        [-206, 1022],
+        [-226, 1014],
+      ]),
+      kind: 'crease',
+      width: 5,
+      strength: 0.25,
       blur: 4,
     });
     marks.push({
       only: ['sleeve'],
       shape: L([
-        [-207, 1020],
-        [-232, 1012],
+        [-206, 1128],
+        [-230, 1115],
+        [-242, 1114],
       ]),
       kind: 'crease',
       width: 5,
-      strength: 0.45,
-      blur: 3.5,
+      strength: back ? 0.15 : 0.22,
+      blur: 5,
     });
     marks.push({
       only: ['sleeve'],
       shape: L([
-        [-207, 1125],
-        [-232, 1112],
-        [-250, 1114],
-      ]),
-      kind: 'crease',
-      width: 5,
-      strength: back ? 0.2 : 0.4,
-      blur: 4,
-    });
-    marks.push({
-      only: ['sleeve'],
-      shape: L([
-        [-210, 1072],
-        [-245, 1056],
-        [-266, 1058],
+        [-207, 1076],
+        [-240, 1059],
+        [-258, 1058],
       ]),
       kind: 'ridge',
       width: 8,
-      strength: 0.5,
-      blur: 5,
+      strength: 0.32,
+      blur: 6,
     });
     marks.push({
       only: ['sleeve'],
       shape: L([
-        [-209, 1036],
-        [-236, 1025],
-        [-252, 1028],
+        [-207, 1039],
+        [-232, 1028],
+        [-244, 1028],
       ]),
       kind: 'ridge',
       width: 7,
-      strength: 0.4,
-      blur: 5,
+      strength: 0.25,
+      blur: 6,
     });
     // Sleeve: a long soft fall line down the sleeve, and the cuff.
     marks.push({

@@ -100,6 +100,7 @@ const envSchema = z.object({
   RENDER_THREAD_QUEUE_MAX: int(1, 100_000).default(64),
   TEMPLATE_MEMORY_MB: int(16, 8192).default(256),
   SWATCH_TILE_CACHE_MB: int(4, 4096).default(64),
+  SHARED_TEXTURE_MB: int(1, 4096).default(32),
   // Uploaded photos decoded at once (unset: RENDER_THREADS - 1, at least 1) and waiting; beyond, 503.
   UPLOAD_DECODES_MAX: int(1, 64).optional(),
   UPLOAD_DECODES_WAITING_MAX: int(0, 1000).default(4),
@@ -277,6 +278,8 @@ export interface Config {
     maxQueue: number;
     templateCacheBytes: number;
     tileCacheBytes: number;
+    /** Cloth textures a render thread made, kept to hand to the others (shared memory). */
+    sharedTextureBytes: number;
     previewDirect: boolean;
     /** Bytes of the live preview's memory (order → cache keys → finished renders); 0 = off. */
     previewMemoryBytes: number;
@@ -534,6 +537,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       maxQueue: e.RENDER_THREAD_QUEUE_MAX,
       templateCacheBytes: e.TEMPLATE_MEMORY_MB * 1024 * 1024,
       tileCacheBytes: e.SWATCH_TILE_CACHE_MB * 1024 * 1024,
+      sharedTextureBytes: e.SHARED_TEXTURE_MB * 1024 * 1024,
       previewDirect: e.PREVIEW_DIRECT,
       previewMemoryBytes: Math.round(e.PREVIEW_MEMORY_MB * 1024 * 1024),
       previewInlineMaxBytes: Math.round(e.PREVIEW_INLINE_MAX_KB * 1024),

@@ -75,6 +75,7 @@ export async function startRuntime(config: Config, logger: Logger, options: { se
       templateViews: { memory: config.worker.templateMemoryViews, disk: config.worker.templateDiskViews },
       templateCacheBytes: config.rendering.templateCacheBytes,
       tileCacheBytes: config.rendering.tileCacheBytes,
+      sharedTextureBytes: config.rendering.sharedTextureBytes,
       maxUploadDecodes: config.rendering.maxUploadDecodes,
       maxUploadsWaiting: config.rendering.maxUploadsWaiting,
       storage,

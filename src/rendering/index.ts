@@ -20,10 +20,11 @@ import type { SwatchTileOptions, SwatchTileResult } from '../fabrics/index.ts';
 import type { RectifiedUpload } from '../fabrics/cloth-photo/index.ts';
 import type { Storage } from '../storage/types.ts';
 import { ENGINE_ENTRIES } from './engines.ts';
-import { threadFabric, type FabricDescriptor } from './fabric.ts';
+import { threadFabric, type FabricDescriptor, type ThreadFabric } from './fabric.ts';
 import type { ClothPhotoOptions } from '../fabrics/cloth-photo/analyze.ts';
 import { UploadRejected, type ImageUploadLimits, type InspectedImage } from '../uploads/validate.ts';
 import type { InspectAnswer, RefineFinishAnswer, RefineInputsAnswer, ThreadOptions, ThreadRenderAnswer, ThreadRenderTask, ThreadTemplate } from './thread.ts';
+import type { KeyedTexture } from '../engines/compose/texture.ts';
 import type { ComfyuiConfig } from '../config.ts';
 import { createComfyEngine, type ComfyEngine } from '../engines/comfyui/engine.ts';
 import type { WorkflowSettings } from '../engines/comfyui/workflows.ts';
@@ -73,6 +74,8 @@ export interface RenderServiceOptions {
   templateCacheBytes?: number;
   /** Swatch tiles kept per thread (default 64 MB). */
   tileCacheBytes?: number;
+  /** Cloth textures the threads made, kept to hand to the other threads (default 32 MB, shared memory). */
+  sharedTextureBytes?: number;
   /** Tasks waiting for a thread before new ones are refused with RenderPoolBusyError (default 64). */
   maxQueue?: number;
   /**
@@ -171,6 +174,12 @@ export interface RenderService {
    * first-asked ones loaded in each thread. Called again, it answers the same promise.
    */
   warm(): Promise<void>;
+  /**
+   * Makes the cloth of these colourways ahead, one at a time and behind every render, at the scales
+   * a cut/view's sizes draw it (a family is on screen: its other colours are likely next). Skips what
+   * is made or being made already; photographed cloth and views not built yet are left alone.
+   */
+  prepareCloth(view: { cut: string; view: string; options?: StyleOptions; sizes: OutputSize[] }, fabrics: FabricDescriptor[]): Promise<void>;
   stats(): { threads: number; queued: number; utilization: number };
   close(): Promise<void>;
 }
@@ -293,6 +302,51 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     return { id, prepared: cv, options: t.options };
   }
 
+  /**
+   * Cloth textures the threads made, by fabric (shared memory): every render of that fabric carries
+   * them, so a colour's cloth is generated once per process rather than once per thread.
+   */
+  const sharedTextures = new ByteCache<KeyedTexture[]>({
+    maxBytes: options.sharedTextureBytes ?? 32 * 1024 * 1024,
+    sizeOf: (list) => list.reduce((n, t) => n + t.texture.bytes, 64),
+  });
+  const fabricKey = (f: ThreadFabric) => (f.swatch ? undefined : JSON.stringify([f.design, f.hex.toUpperCase(), f.repeatMm ?? null]));
+  function keepTextures(key: string | undefined, made: KeyedTexture[] | undefined) {
+    if (!key || !made?.length) return;
+    const known = sharedTextures.get(key) ?? [];
+    const fresh = made.filter((m) => !known.some((k) => k.key === m.key));
+    // A fabric is drawn at a few scales (each view's sizes); the newest few are kept.
+    if (fresh.length) sharedTextures.set(key, [...known, ...fresh].slice(-8));
+  }
+  /** Cloth being made ahead, by fabric: a render of it waits for that rather than making it again. */
+  const preparing = new Map<string, Promise<unknown>>();
+  const prepareQueue: Array<{ key: string; task: object; done: () => void }> = [];
+  /** Fabric × view × sizes made ahead lately: not asked for again. */
+  const clothPrepared = new ByteCache<{}>({ maxBytes: 4096 * 64, sizeOf: () => 64 });
+  let prepareRunning = false;
+  async function drainPrepareQueue() {
+    if (prepareRunning) return;
+    prepareRunning = true;
+    try {
+      for (let next = prepareQueue.shift(); next && !closed; next = prepareQueue.shift()) {
+        // Behind every render: a tap waiting for a thread goes first.
+        while (pool && pool.queueSize > 0 && !closed) await new Promise((r) => setTimeout(r, 5));
+        const { key, task } = next;
+        const done = run<{ made: KeyedTexture[] }>({ ...task, textures: sharedTextures.get(key) }, 'prepareTextures')
+          .then((answer) => keepTextures(key, answer.made))
+          .catch((err) => options.logger?.debug({ err }, 'cloth could not be made ahead'));
+        preparing.set(key, done);
+        await done;
+        preparing.delete(key);
+        next.done();
+      }
+    } finally {
+      prepareRunning = false;
+      // Closed meanwhile: nothing left will be made.
+      for (const left of prepareQueue.splice(0)) left.done();
+    }
+  }
+
   // Made (and its workflow files checked) at start: a broken workflow stops the process, not a render.
   const comfyui = options.comfyui ? createComfyEngine(options.comfyui, options.logger) : undefined;
 
@@ -346,6 +400,15 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     if (entry.runsOn !== 'thread') throw new Error(`engine ${engineName} does not run on render threads`);
     if (job.signal?.aborted) throw abortError();
     const fabric = threadFabric(job.fabric);
+    const clothKey = fabricKey(fabric);
+    if (clothKey) {
+      // Its cloth is being made ahead right now: that is sooner than making it again.
+      const inFlight = preparing.get(clothKey);
+      if (inFlight) await inFlight;
+      // Still waiting to be made ahead: this render makes it now instead.
+      const queued = prepareQueue.findIndex((p) => p.key === clothKey);
+      if (queued >= 0) prepareQueue.splice(queued, 1)[0]!.done();
+    }
     const template = await templateFor(job);
     // At most twice: the second time with the bytes a thread said it lacks.
     for (let round = 0; round < 2; round++) {
@@ -369,6 +432,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
         options: job.options,
         formats: job.formats,
         port: port?.port2,
+        textures: clothKey ? sharedTextures.get(clothKey) : undefined,
       };
       // Bytes in hand (an unsaved template) are cloned, not moved: the caller may still use them.
       let answer: ThreadRenderAnswer;
@@ -380,6 +444,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       }
       if ('aborted' in answer) throw abortError();
       if ('images' in answer) {
+        keepTextures(clothKey, answer.made);
         const images: EncodedImage[] = answer.images.map((i) => ({ ...i, data: Buffer.from(i.data.buffer, i.data.byteOffset, i.data.byteLength) }));
         return { images, timings: answer.timings };
       }
@@ -494,6 +559,27 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       })();
       warming.catch(() => (warming = undefined));
       return warming;
+    },
+    async prepareCloth(view, fabrics) {
+      if (closed) return;
+      const waits: Array<Promise<unknown>> = [];
+      for (const descriptor of fabrics) {
+        const fabric = threadFabric(descriptor);
+        const key = fabricKey(fabric);
+        if (!key) continue;
+        const mark = `${key}@${view.cut}/${view.view}/${JSON.stringify(view.options ?? null)}/${view.sizes.join(',')}`;
+        const pending = preparing.get(key);
+        if (pending) waits.push(pending);
+        if (clothPrepared.has(mark) || pending || prepareQueue.some((p) => p.key === key)) continue;
+        clothPrepared.set(mark, {});
+        waits.push(
+          new Promise<void>((done) =>
+            prepareQueue.push({ key, done, task: { engine: 'compose', cut: view.cut, view: view.view, options: view.options, sizes: view.sizes, fabric } }),
+          ),
+        );
+      }
+      void drainPrepareQueue();
+      await Promise.all(waits);
     },
     stats() {
       if (!pool) return { threads: 0, queued: 0, utilization: 0 };

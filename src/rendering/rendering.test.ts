@@ -97,6 +97,37 @@ describe('the render service', () => {
     expect(timings.total).toBeGreaterThan(0);
   });
 
+  it('makes a colourway’s cloth once per process: made ahead, or by one thread, it is handed to the others, pixel for pixel', async () => {
+    const design = { weave: 'twill', pattern: 'glencheck', threadMm: 0.24, heather: 0.1 } as const;
+    const [ahead1, ahead2, later] = ['#5A2E2E', '#2E5A3C', '#6B5B3A'].map((hex): FabricDescriptor => ({ design, hex, repeatMm: 70 }));
+    const job = (fabric: FabricDescriptor) => service.render({ cut: 'three-piece', view: 'three-quarter', fabric, sizes: ['preview'] });
+
+    await service.prepareCloth({ cut: 'three-piece', view: 'three-quarter', sizes: ['preview'] }, [ahead1, ahead2]);
+    // Both threads at once: neither generates the cloth made ahead.
+    const prepared = await Promise.all([job(ahead1), job(ahead1), job(ahead2), job(ahead2)]);
+    expect(prepared.map((r) => r.timings.clothMade)).toEqual([undefined, undefined, undefined, undefined]);
+
+    // Not made ahead: the first render makes it, and it is handed on; no thread makes it again.
+    expect((await job(later)).timings.clothMade).toBe(1);
+    const again = await Promise.all([job(later), job(later)]);
+    expect(again.map((r) => r.timings.clothMade)).toEqual([undefined, undefined]);
+
+    // The same pixels as a thread that made everything itself.
+    const plain = createRenderService({ threads: 1, textureCacheBytes: 32 << 20, templateCacheDir: TEST_TEMPLATE_CACHE });
+    try {
+      for (const [fabric, shared] of [
+        [ahead1, prepared[1]!],
+        [later, again[1]!],
+      ] as const) {
+        const own = await plain.render({ cut: 'three-piece', view: 'three-quarter', fabric, sizes: ['preview'] });
+        expect(own.timings.clothMade).toBe(1);
+        expect(Buffer.compare(own.images[0]!.data, shared.images[0]!.data)).toBe(0);
+      }
+    } finally {
+      await plain.close();
+    }
+  });
+
   it('loads a stored photo template from storage once per version, not once per render', async () => {
     const v1 = await photoTemplate(200);
     await storage.put('views/a/base.jpg', v1.base, 'image/jpeg');

@@ -476,7 +476,7 @@ function latticeAt(H: Mat3, x: number, y: number): ThreadLattice {
   const [u, v] = apply(H, x, y);
   const [ux, vx] = apply(H, x + 1, y),
     [uy, vy] = apply(H, x, y + 1);
-  return { a: [ux - u, uy - u], b: [vx - v, vy - v], strength: 1 };
+  return { a: [ux - u, uy - u], b: [vx - v, vy - v], strength: 1, source: 'threads' };
 }
 
 /** Relative mismatch between a patch's lattice and the plane's Jacobian there. */

@@ -36,13 +36,6 @@ export interface LatticeSample {
  */
 export function fitPlane(samples: LatticeSample[], cx: number, cy: number, perspective: boolean): Mat3 {
   const s = 1 / 1000;
-  const jac = (p: number[], x: number, y: number) => {
-    // u = (h11 x + h12 y) / w, v = (h21 x + h22 y) / w, w = 1 + g1 x + g2 y (x, y centred and scaled).
-    const w = 1 + p[4] * x + p[5] * y;
-    const u = (p[0] * x + p[1] * y) / w,
-      v = (p[2] * x + p[3] * y) / w;
-    return [(p[0] - u * p[4]) / w, (p[1] - u * p[5]) / w, (p[2] - v * p[4]) / w, (p[3] - v * p[5]) / w];
-  };
   // Observed Jacobians in threads per scaled unit.
   const obs = samples.map((q) => ({
     x: (q.x - cx) * s,
@@ -56,37 +49,38 @@ export function fitPlane(samples: LatticeSample[], cx: number, cy: number, persp
     for (let k = 0; k < 4; k++) mean[k] += o.J[k] * o.wt;
     wsum += o.wt;
   }
-  const p = [...mean.map((v) => v / wsum), 0, 0];
+  const p = Float64Array.of(...mean.map((v) => v / wsum), 0, 0);
   const nPar = perspective ? 6 : 4;
   const scaleJ = Math.hypot(p[0], p[1], p[2], p[3]);
+  // Gauss-Newton with numeric derivatives; residuals relative to the lattice's size. The normal
+  // equations are summed as each sample's four rows come (no arrays made per sample: this runs a
+  // few thousand times a photo, mostly before V8 has compiled it).
+  const J0 = new Float64Array(4),
+    J1 = new Float64Array(4),
+    pk = new Float64Array(6),
+    d = new Float64Array(6 * 4),
+    row = new Float64Array(6);
   for (let iter = 0; iter < 12; iter++) {
-    // Gauss-Newton with numeric derivatives; residuals relative to the lattice's size.
-    const rows: number[][] = [],
-      res: number[] = [],
-      wts: number[] = [];
-    for (const o of obs) {
-      const J0 = jac(p, o.x, o.y);
-      const d: number[][] = [];
-      for (let k = 0; k < nPar; k++) {
-        const h = k < 4 ? 1e-6 * scaleJ : 1e-6;
-        const pk = [...p];
-        pk[k] += h;
-        const J1 = jac(pk, o.x, o.y);
-        d.push(J1.map((v, i) => (v - J0[i]) / h));
-      }
-      for (let i = 0; i < 4; i++) {
-        rows.push(d.map((col) => col[i] / scaleJ));
-        res.push((o.J[i] - J0[i]) / scaleJ);
-        wts.push(o.wt);
-      }
-    }
     const M = Array.from({ length: nPar }, () => new Float64Array(nPar));
     const r = new Float64Array(nPar);
-    for (let n = 0; n < rows.length; n++)
-      for (let a = 0; a < nPar; a++) {
-        r[a] += rows[n][a] * res[n] * wts[n];
-        for (let b = 0; b < nPar; b++) M[a][b] += rows[n][a] * rows[n][b] * wts[n];
+    for (const o of obs) {
+      planeJacobian(p, o.x, o.y, J0);
+      for (let k = 0; k < nPar; k++) {
+        const h = k < 4 ? 1e-6 * scaleJ : 1e-6;
+        pk.set(p);
+        pk[k] += h;
+        planeJacobian(pk, o.x, o.y, J1);
+        for (let i = 0; i < 4; i++) d[k * 4 + i] = (J1[i] - J0[i]) / h;
       }
+      for (let i = 0; i < 4; i++) {
+        for (let k = 0; k < nPar; k++) row[k] = d[k * 4 + i] / scaleJ;
+        const res = (o.J[i] - J0[i]) / scaleJ;
+        for (let a = 0; a < nPar; a++) {
+          r[a] += row[a] * res * o.wt;
+          for (let b = 0; b < nPar; b++) M[a][b] += row[a] * row[b] * o.wt;
+        }
+      }
+    }
     for (let a = 0; a < nPar; a++) M[a][a] *= 1 + 1e-6;
     const step = solve(M, r);
     if (!step) break;
@@ -100,6 +94,20 @@ export function fitPlane(samples: LatticeSample[], cx: number, cy: number, persp
   // Back to photo px: x' = (X − cx) s.
   const [h11, h12, h21, h22, g1, g2] = p;
   return [h11 * s, h12 * s, -(h11 * cx + h12 * cy) * s, h21 * s, h22 * s, -(h21 * cx + h22 * cy) * s, g1 * s, g2 * s, 1 - (g1 * cx + g2 * cy) * s];
+}
+
+/**
+ * The Jacobian of (u, v) = ((h11 x + h12 y) / w, (h21 x + h22 y) / w), w = 1 + g1 x + g2 y, at (x, y)
+ * (centred, scaled coordinates), for p = [h11 h12 h21 h22 g1 g2]: into out, row-major.
+ */
+function planeJacobian(p: Float64Array, x: number, y: number, out: Float64Array): void {
+  const w = 1 + p[4] * x + p[5] * y;
+  const u = (p[0] * x + p[1] * y) / w,
+    v = (p[2] * x + p[3] * y) / w;
+  out[0] = (p[0] - u * p[4]) / w;
+  out[1] = (p[1] - u * p[5]) / w;
+  out[2] = (p[2] - v * p[4]) / w;
+  out[3] = (p[3] - v * p[5]) / w;
 }
 
 export function solve(M: ArrayLike<number>[] | Float64Array[], r: ArrayLike<number>): Float64Array | null {

@@ -222,6 +222,8 @@ export function threadLattice(p: Float64Array, minPeriod = 2.2): ThreadLattice |
     a: [(sgnA * A[0]) / N, (sgnA * A[1]) / N],
     b: [(sgnB * B[0]) / N, (sgnB * B[1]) / N],
     strength: Math.exp(Math.min(A[2], B[2])),
+    // Every lattice has the same fields (the plane fit reads them all alike: one object shape).
+    source: 'threads',
   };
 }
 

@@ -30,6 +30,7 @@ import { createComfyEngine, type ComfyEngine } from '../engines/comfyui/engine.t
 import type { WorkflowSettings } from '../engines/comfyui/workflows.ts';
 import { ByteCache, type ByteCacheStats } from '../cache.ts';
 import type { CutView } from '../templates/types.ts';
+import { cutViewAtHand, shippedViews, templateVersion } from '../templates/index.ts';
 import { photoFieldsBytes, type PhotoFields } from '../templates/photo.ts';
 import type { FillResult, MaskCheck, PreparedPhoto, StudioPhotoLimits, StudioRejection } from '../studio/images.ts';
 
@@ -286,6 +287,35 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     ) as Promise<PhotoFields>;
   }
 
+  /** A drawn view in the shared cache, read or built on one thread the first time. */
+  function drawnView(engineName: string, cut: string, view: string, styleOptions?: StyleOptions): Promise<{ id: string; cv: CutView }> {
+    const id = `drawn:${engineName}:${cut}/${view}/${templateVersion(cut, view, styleOptions)}`;
+    return prepared
+      .getOrMakeAsync(id, () => run<CutView>({ engine: engineName, cut, view, options: styleOptions }, 'prepareDrawn'))
+      .then((cv) => ({ id, cv: cv as CutView }));
+  }
+
+  /**
+   * A drawn view for a compose render, shared by every thread: from the shared cache, or read or built
+   * once for it. A preview of a view that is neither there nor on disk (a shape option just tapped) is
+   * left to the thread, which draws it at half size without building the view.
+   */
+  async function drawnFor(job: RenderJob, engineName: string): Promise<ThreadTemplate | undefined> {
+    if (engineName !== 'compose' || (job.template && job.template.kind !== 'shipped')) return undefined;
+    const id = `drawn:${engineName}:${job.cut}/${job.view}/${templateVersion(job.cut, job.view, job.options)}`;
+    if (prepared.has(id)) return { id, prepared: prepared.get(id) as CutView };
+    const previewOnly = !!job.sizes?.length && job.sizes.every((s) => s === 'preview' || s === 'thumb');
+    if (previewOnly && !(await cutViewAtHand(job.cut, job.view, { cacheDir: options.templateCacheDir, options: job.options }))) return undefined;
+    const { cv } = await drawnView(engineName, job.cut, job.view, job.options);
+    return { id, prepared: cv };
+  }
+
+  /** A drawn view the shared cache holds already (nothing is read or built for it). */
+  function sharedDrawn(view: { cut: string; view: string; options?: StyleOptions }): CutView | undefined {
+    const id = `drawn:compose:${view.cut}/${view.view}/${templateVersion(view.cut, view.view, view.options)}`;
+    return prepared.has(id) ? (prepared.get(id) as CutView) : undefined;
+  }
+
   async function templateFor(job: RenderJob): Promise<ThreadTemplate | undefined> {
     const t = job.template;
     if (!t || t.kind === 'shipped') return undefined;
@@ -409,7 +439,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       const queued = prepareQueue.findIndex((p) => p.key === clothKey);
       if (queued >= 0) prepareQueue.splice(queued, 1)[0]!.done();
     }
-    const template = await templateFor(job);
+    const template = (await templateFor(job)) ?? (await drawnFor(job, engineName));
     // At most twice: the second time with the bytes a thread said it lacks.
     for (let round = 0; round < 2; round++) {
       const transfer: TransferListItem[] = [];
@@ -554,8 +584,29 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
             }),
           );
         }
-        // Then one task per thread: each loads the views asked for first into its memory.
-        await Promise.all(threaded.flatMap((e) => Array.from({ length: threads }, () => p.run({ engine: e.name }, { name: 'warm' }))));
+        // Then the views asked for first (each preset's front and three-quarter) into the shared
+        // cache, once for all threads, and one small render per thread so that the first client's
+        // render finds the render loop compiled, the texture generator and the encoder started.
+        const first = shippedViews().filter((v) => v.view === 'front' || v.view === 'three-quarter');
+        const views: Array<{ id: string; cv: CutView }> = [];
+        const queue = [...first];
+        await Promise.all(
+          Array.from({ length: threads }, async () => {
+            for (let v = queue.shift(); v; v = queue.shift()) views[first.indexOf(v)] = await drawnView('compose', v.cut, v.view);
+          }),
+        );
+        if (views[0]) {
+          const fabric = threadFabric({ hex: '#808080', design: { weave: 'twill', pattern: 'pinstripe', threadMm: 0.22, repeatMm: 10 } });
+          const task = (i: number): ThreadRenderTask => ({
+            engine: 'compose',
+            cut: first[i]!.cut,
+            view: first[i]!.view,
+            template: { id: views[i]!.id, prepared: views[i]!.cv },
+            fabric,
+            sizes: ['thumb'],
+          });
+          await Promise.all(Array.from({ length: threads }, (_, i) => p.run(task(i % views.length), { name: 'render' })));
+        }
       })();
       warming.catch(() => (warming = undefined));
       return warming;
@@ -574,7 +625,12 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
         clothPrepared.set(mark, {});
         waits.push(
           new Promise<void>((done) =>
-            prepareQueue.push({ key, done, task: { engine: 'compose', cut: view.cut, view: view.view, options: view.options, sizes: view.sizes, fabric } }),
+            prepareQueue.push({
+              key,
+              done,
+              // The shared view when the service holds it: the thread then needs no copy of its own.
+              task: { engine: 'compose', cut: view.cut, view: view.view, options: view.options, sizes: view.sizes, fabric, template: sharedDrawn(view) },
+            }),
           ),
         );
       }

@@ -184,6 +184,17 @@ describe('the render service', () => {
     expect(differ / a.px.length).toBeLessThan(0.001);
   });
 
+  it('a drawn view is read or built once and shared: renders on both threads are byte for byte the same', async () => {
+    const job = { cut: 'double-breasted', view: 'back', fabric: NAVY, sizes: ['full' as const] };
+    const before = service.preparedStats();
+    const renders = await Promise.all(Array.from({ length: 6 }, (_, i) => service.render({ ...job, fabric: { ...NAVY, hex: i % 2 ? '#1C2841' : '#6E6F70' } })));
+    const after = service.preparedStats();
+    expect(after.entries - before.entries).toBe(1);
+    expect(after.misses - before.misses).toBe(1);
+    for (let i = 2; i < renders.length; i++) expect(renders[i]!.images[0]!.data.equals(renders[i % 2]!.images[0]!.data)).toBe(true);
+    expect(renders[0]!.images[0]!.data.equals(renders[1]!.images[0]!.data)).toBe(false);
+  });
+
   it('a studio photo prepared ahead: its first mask reads only the mask, and renders what a cold start renders', async () => {
     const scene = await photoTemplate(150);
     await storage.put('studio/p1/photo.jpg', scene.base, 'image/jpeg');

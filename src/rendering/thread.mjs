@@ -17,3 +17,4 @@ export const studioFill = thread.studioFill;
 export const prepareTextures = thread.prepareTextures;
 export const preparePhotoTask = thread.preparePhotoTask;
 export const prepareTemplate = thread.prepareTemplate;
+export const prepareDrawn = thread.prepareDrawn;

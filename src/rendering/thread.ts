@@ -229,6 +229,8 @@ export interface PrepareTexturesTask {
   sizes: OutputSize[];
   fabric: ThreadFabric;
   textures?: KeyedTexture[];
+  /** The view, shared by the render service, when it holds it. */
+  template?: CutView;
 }
 
 /**
@@ -240,8 +242,8 @@ export async function prepareTextures(task: PrepareTexturesTask): Promise<{ made
   const compose = engine(task.engine) as Partial<ComposeEngine>;
   if (!compose.textureCache || !compose.template || task.fabric.swatch) return { made: [] };
   compose.textureCache.adopt(task.textures);
-  if (!(await cutViewAtHand(task.cut, task.view, { cacheDir: options.templateCacheDir, options: task.options }))) return { made: [] };
-  const cv = await compose.template(task.cut, task.view, task.options);
+  if (!task.template && !(await cutViewAtHand(task.cut, task.view, { cacheDir: options.templateCacheDir, options: task.options }))) return { made: [] };
+  const cv = task.template ?? (await compose.template(task.cut, task.view, task.options));
   const spec: FabricSpec = { design: task.fabric.design, hex: task.fabric.hex, repeatMm: task.fabric.repeatMm };
   for (const size of task.sizes) if (size !== 'hd') compose.textureCache.get(spec, cv.levels[size].pxPerMm);
   return { made: compose.textureCache.takeMade() };
@@ -281,6 +283,11 @@ export async function prepareTemplate(task: {
   const photo = task.photo ?? (await preparePhoto(asBuffer(task.base!), task.options));
   const template = await photoTemplateFrom(photo, asBuffer(task.mask), { cut: task.cut, view: task.view, ...task.options });
   return { template, photo };
+}
+
+/** A drawn view (read from the template cache, or built) in shared memory: the render service hands it to every thread. */
+export async function prepareDrawn(task: { engine: string; cut: string; view: string; options?: StyleOptions }): Promise<CutView> {
+  return (engine(task.engine) as ComposeEngine).template(task.cut, task.view, task.options);
 }
 
 /** Loads an engine's templates (`views`, or the ones it wants at hand), from the disk cache when they are there. */

@@ -102,6 +102,7 @@ const envSchema = z.object({
   SWATCH_TILE_CACHE_MB: int(4, 4096).default(64),
   // Memory of the WebAssembly cloth loop per render thread (view levels and tiles kept there); 0 = the JavaScript loop.
   RENDER_LOOP_MEMORY_MB: int(0, 4096).default(128),
+  SHARED_TEXTURE_MB: int(1, 4096).default(32),
   // Uploaded photos decoded at once (unset: RENDER_THREADS - 1, at least 1) and waiting; beyond, 503.
   UPLOAD_DECODES_MAX: int(1, 64).optional(),
   UPLOAD_DECODES_WAITING_MAX: int(0, 1000).default(4),
@@ -281,6 +282,8 @@ export interface Config {
     tileCacheBytes: number;
     /** The WebAssembly cloth loop's resident memory per thread; 0 = the JavaScript loop. */
     clothLoopBytes: number;
+    /** Cloth textures a render thread made, kept to hand to the others (shared memory). */
+    sharedTextureBytes: number;
     previewDirect: boolean;
     /** Bytes of the live preview's memory (order → cache keys → finished renders); 0 = off. */
     previewMemoryBytes: number;
@@ -539,6 +542,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       templateCacheBytes: e.TEMPLATE_MEMORY_MB * 1024 * 1024,
       tileCacheBytes: e.SWATCH_TILE_CACHE_MB * 1024 * 1024,
       clothLoopBytes: e.RENDER_LOOP_MEMORY_MB * 1024 * 1024,
+      sharedTextureBytes: e.SHARED_TEXTURE_MB * 1024 * 1024,
       previewDirect: e.PREVIEW_DIRECT,
       previewMemoryBytes: Math.round(e.PREVIEW_MEMORY_MB * 1024 * 1024),
       previewInlineMaxBytes: Math.round(e.PREVIEW_INLINE_MAX_KB * 1024),

@@ -58,7 +58,7 @@ export function findColorBySlug(db: Db, familyId: string, slug: string): Promise
 
 /** A family's colours, every one (active or not: the caller decides what it may use). */
 export function listColorsOfFamily(db: Db, familyId: string): Promise<FabricColorRow[]> {
-  return db.selectFrom('fabric_colors').selectAll().where('family_id', '=', familyId).execute();
+  return db.selectFrom('fabric_colors').selectAll().where('family_id', '=', familyId).orderBy('sort').orderBy('name').execute();
 }
 
 export interface CutWithViews {

@@ -20,15 +20,17 @@ import type { SwatchTileOptions, SwatchTileResult } from '../fabrics/index.ts';
 import type { RectifiedUpload } from '../fabrics/cloth-photo/index.ts';
 import type { Storage } from '../storage/types.ts';
 import { ENGINE_ENTRIES } from './engines.ts';
-import { threadFabric, type FabricDescriptor } from './fabric.ts';
+import { threadFabric, type FabricDescriptor, type ThreadFabric } from './fabric.ts';
 import type { ClothPhotoOptions } from '../fabrics/cloth-photo/analyze.ts';
 import { UploadRejected, type ImageUploadLimits, type InspectedImage } from '../uploads/validate.ts';
 import type { InspectAnswer, RefineFinishAnswer, RefineInputsAnswer, ThreadOptions, ThreadRenderAnswer, ThreadRenderTask, ThreadTemplate } from './thread.ts';
+import type { KeyedTexture } from '../engines/compose/texture.ts';
 import type { ComfyuiConfig } from '../config.ts';
 import { createComfyEngine, type ComfyEngine } from '../engines/comfyui/engine.ts';
 import type { WorkflowSettings } from '../engines/comfyui/workflows.ts';
 import { ByteCache, type ByteCacheStats } from '../cache.ts';
 import type { CutView } from '../templates/types.ts';
+import { cutViewAtHand, shippedViews, templateVersion } from '../templates/index.ts';
 import { photoFieldsBytes, type PhotoFields } from '../templates/photo.ts';
 import type { FillResult, MaskCheck, PreparedPhoto, StudioPhotoLimits, StudioRejection } from '../studio/images.ts';
 
@@ -75,6 +77,8 @@ export interface RenderServiceOptions {
   clothLoopBytes?: number;
   /** Swatch tiles kept per thread (default 64 MB). */
   tileCacheBytes?: number;
+  /** Cloth textures the threads made, kept to hand to the other threads (default 32 MB, shared memory). */
+  sharedTextureBytes?: number;
   /** Tasks waiting for a thread before new ones are refused with RenderPoolBusyError (default 64). */
   maxQueue?: number;
   /**
@@ -173,6 +177,12 @@ export interface RenderService {
    * first-asked ones loaded in each thread. Called again, it answers the same promise.
    */
   warm(): Promise<void>;
+  /**
+   * Makes the cloth of these colourways ahead, one at a time and only on an idle thread, at the scales
+   * a cut/view's sizes draw it (a family is on screen: its other colours are likely next). Skips what
+   * is made or being made already; photographed cloth and views not built yet are left alone.
+   */
+  prepareCloth(view: { cut: string; view: string; options?: StyleOptions; sizes: OutputSize[] }, fabrics: FabricDescriptor[]): Promise<void>;
   stats(): { threads: number; queued: number; utilization: number };
   close(): Promise<void>;
 }
@@ -239,9 +249,20 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     return pool;
   }
 
+  /** Tasks handed to the pool and not answered yet (running or waiting for a thread). */
+  let tasksOut = 0;
+  async function counted<T>(work: Promise<T>): Promise<T> {
+    tasksOut++;
+    try {
+      return await work;
+    } finally {
+      tasksOut--;
+    }
+  }
+
   async function run<T>(task: unknown, name: string, transferList: TransferListItem[] = []): Promise<T> {
     try {
-      return (await piscina().run(task, { name, transferList: transferList as never })) as T;
+      return (await counted(piscina().run(task, { name, transferList: transferList as never }))) as T;
     } catch (error) {
       if (error instanceof Error && /queue is at limit/i.test(error.message)) throw new RenderPoolBusyError();
       throw error;
@@ -280,6 +301,35 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     ) as Promise<PhotoFields>;
   }
 
+  /** A drawn view in the shared cache, read or built on one thread the first time. */
+  function drawnView(engineName: string, cut: string, view: string, styleOptions?: StyleOptions): Promise<{ id: string; cv: CutView }> {
+    const id = `drawn:${engineName}:${cut}/${view}/${templateVersion(cut, view, styleOptions)}`;
+    return prepared
+      .getOrMakeAsync(id, () => run<CutView>({ engine: engineName, cut, view, options: styleOptions }, 'prepareDrawn'))
+      .then((cv) => ({ id, cv: cv as CutView }));
+  }
+
+  /**
+   * A drawn view for a compose render, shared by every thread: from the shared cache, or read or built
+   * once for it. A preview of a view that is neither there nor on disk (a shape option just tapped) is
+   * left to the thread, which draws it at half size without building the view.
+   */
+  async function drawnFor(job: RenderJob, engineName: string): Promise<ThreadTemplate | undefined> {
+    if (engineName !== 'compose' || (job.template && job.template.kind !== 'shipped')) return undefined;
+    const id = `drawn:${engineName}:${job.cut}/${job.view}/${templateVersion(job.cut, job.view, job.options)}`;
+    if (prepared.has(id)) return { id, prepared: prepared.get(id) as CutView };
+    const previewOnly = !!job.sizes?.length && job.sizes.every((s) => s === 'preview' || s === 'thumb');
+    if (previewOnly && !(await cutViewAtHand(job.cut, job.view, { cacheDir: options.templateCacheDir, options: job.options }))) return undefined;
+    const { cv } = await drawnView(engineName, job.cut, job.view, job.options);
+    return { id, prepared: cv };
+  }
+
+  /** A drawn view the shared cache holds already (nothing is read or built for it). */
+  function sharedDrawn(view: { cut: string; view: string; options?: StyleOptions }): CutView | undefined {
+    const id = `drawn:compose:${view.cut}/${view.view}/${templateVersion(view.cut, view.view, view.options)}`;
+    return prepared.has(id) ? (prepared.get(id) as CutView) : undefined;
+  }
+
   async function templateFor(job: RenderJob): Promise<ThreadTemplate | undefined> {
     const t = job.template;
     if (!t || t.kind === 'shipped') return undefined;
@@ -294,6 +344,56 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       return made.template;
     })) as CutView;
     return { id, prepared: cv, options: t.options };
+  }
+
+  /**
+   * Cloth textures the threads made, by fabric (shared memory): every render of that fabric carries
+   * them, so a colour's cloth is generated once per process rather than once per thread.
+   */
+  const sharedTextures = new ByteCache<KeyedTexture[]>({
+    maxBytes: options.sharedTextureBytes ?? 32 * 1024 * 1024,
+    sizeOf: (list) => list.reduce((n, t) => n + t.texture.bytes, 64),
+  });
+  const fabricKey = (f: ThreadFabric) => (f.swatch ? undefined : JSON.stringify([f.design, f.hex.toUpperCase(), f.repeatMm ?? null]));
+  function keepTextures(key: string | undefined, made: KeyedTexture[] | undefined) {
+    if (!key || !made?.length) return;
+    const known = sharedTextures.get(key) ?? [];
+    const fresh = made.filter((m) => !known.some((k) => k.key === m.key));
+    // A fabric is drawn at a few scales (each view's sizes); the newest few are kept.
+    if (fresh.length) sharedTextures.set(key, [...known, ...fresh].slice(-8));
+  }
+  /** Cloth being made ahead, by fabric: a render of it waits for that rather than making it again. */
+  const preparing = new Map<string, Promise<unknown>>();
+  const prepareQueue: Array<{ key: string; task: object; done: () => void }> = [];
+  /** Fabric × view × sizes made ahead lately: not asked for again. */
+  const clothPrepared = new ByteCache<{}>({ maxBytes: 4096 * 64, sizeOf: () => 64 });
+  let prepareRunning = false;
+  async function drainPrepareQueue() {
+    if (prepareRunning) return;
+    prepareRunning = true;
+    try {
+      for (let next = prepareQueue.shift(); next && !closed; next = prepareQueue.shift()) {
+        // Only on a thread nothing else is using: it never waits in the pool's queue ahead of a render,
+        // and a render arriving meanwhile waits at most for this one small task.
+        while (tasksOut >= threads && !closed) await new Promise((r) => setTimeout(r, 5));
+        if (closed) {
+          next.done();
+          break;
+        }
+        const { key, task } = next;
+        const done = run<{ made: KeyedTexture[] }>({ ...task, textures: sharedTextures.get(key) }, 'prepareTextures')
+          .then((answer) => keepTextures(key, answer.made))
+          .catch((err) => options.logger?.debug({ err }, 'cloth could not be made ahead'));
+        preparing.set(key, done);
+        await done;
+        preparing.delete(key);
+        next.done();
+      }
+    } finally {
+      prepareRunning = false;
+      // Closed meanwhile: nothing left will be made.
+      for (const left of prepareQueue.splice(0)) left.done();
+    }
   }
 
   // Made (and its workflow files checked) at start: a broken workflow stops the process, not a render.
@@ -349,7 +449,16 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     if (entry.runsOn !== 'thread') throw new Error(`engine ${engineName} does not run on render threads`);
     if (job.signal?.aborted) throw abortError();
     const fabric = threadFabric(job.fabric);
-    const template = await templateFor(job);
+    const clothKey = fabricKey(fabric);
+    if (clothKey) {
+      // Its cloth is being made ahead right now: that is sooner than making it again.
+      const inFlight = preparing.get(clothKey);
+      if (inFlight) await inFlight;
+      // Still waiting to be made ahead: this render makes it now instead.
+      const queued = prepareQueue.findIndex((p) => p.key === clothKey);
+      if (queued >= 0) prepareQueue.splice(queued, 1)[0]!.done();
+    }
+    const template = (await templateFor(job)) ?? (await drawnFor(job, engineName));
     // At most twice: the second time with the bytes a thread said it lacks.
     for (let round = 0; round < 2; round++) {
       const transfer: TransferListItem[] = [];
@@ -372,6 +481,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
         options: job.options,
         formats: job.formats,
         port: port?.port2,
+        textures: clothKey ? sharedTextures.get(clothKey) : undefined,
       };
       // Bytes in hand (an unsaved template) are cloned, not moved: the caller may still use them.
       let answer: ThreadRenderAnswer;
@@ -383,6 +493,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       }
       if ('aborted' in answer) throw abortError();
       if ('images' in answer) {
+        keepTextures(clothKey, answer.made);
         const images: EncodedImage[] = answer.images.map((i) => ({ ...i, data: Buffer.from(i.data.buffer, i.data.byteOffset, i.data.byteLength) }));
         return { images, timings: answer.timings };
       }
@@ -488,15 +599,62 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
           const todo = threaded.flatMap((e) => e.views().map(({ cut, view }) => ({ engine: e.name, views: [{ cut, view }] })));
           await Promise.all(
             Array.from({ length: threads }, async () => {
-              for (let task = todo.shift(); task; task = todo.shift()) await p.run(task, { name: 'warm' });
+              for (let task = todo.shift(); task; task = todo.shift()) await counted(p.run(task, { name: 'warm' }));
             }),
           );
         }
-        // Then one task per thread: each loads the views asked for first into its memory.
-        await Promise.all(threaded.flatMap((e) => Array.from({ length: threads }, () => p.run({ engine: e.name }, { name: 'warm' }))));
+        // Then the views asked for first (each preset's front and three-quarter) into the shared
+        // cache, once for all threads, and one small render per thread so that the first client's
+        // render finds the render loop compiled, the texture generator and the encoder started.
+        const first = shippedViews().filter((v) => v.view === 'front' || v.view === 'three-quarter');
+        const views: Array<{ id: string; cv: CutView }> = [];
+        const queue = [...first];
+        await Promise.all(
+          Array.from({ length: threads }, async () => {
+            for (let v = queue.shift(); v; v = queue.shift()) views[first.indexOf(v)] = await drawnView('compose', v.cut, v.view);
+          }),
+        );
+        if (views[0]) {
+          const fabric = threadFabric({ hex: '#808080', design: { weave: 'twill', pattern: 'pinstripe', threadMm: 0.22, repeatMm: 10 } });
+          const task = (i: number): ThreadRenderTask => ({
+            engine: 'compose',
+            cut: first[i]!.cut,
+            view: first[i]!.view,
+            template: { id: views[i]!.id, prepared: views[i]!.cv },
+            fabric,
+            sizes: ['thumb'],
+          });
+          await Promise.all(Array.from({ length: threads }, (_, i) => counted(p.run(task(i % views.length), { name: 'render' }))));
+        }
       })();
       warming.catch(() => (warming = undefined));
       return warming;
+    },
+    async prepareCloth(view, fabrics) {
+      if (closed) return;
+      const waits: Array<Promise<unknown>> = [];
+      for (const descriptor of fabrics) {
+        const fabric = threadFabric(descriptor);
+        const key = fabricKey(fabric);
+        if (!key) continue;
+        const mark = `${key}@${view.cut}/${view.view}/${JSON.stringify(view.options ?? null)}/${view.sizes.join(',')}`;
+        const pending = preparing.get(key);
+        if (pending) waits.push(pending);
+        if (clothPrepared.has(mark) || pending || prepareQueue.some((p) => p.key === key)) continue;
+        clothPrepared.set(mark, {});
+        waits.push(
+          new Promise<void>((done) =>
+            prepareQueue.push({
+              key,
+              done,
+              // The shared view when the service holds it: the thread then needs no copy of its own.
+              task: { engine: 'compose', cut: view.cut, view: view.view, options: view.options, sizes: view.sizes, fabric, template: sharedDrawn(view) },
+            }),
+          ),
+        );
+      }
+      void drainPrepareQueue();
+      await Promise.all(waits);
     },
     stats() {
       if (!pool) return { threads: 0, queued: 0, utilization: 0 };

@@ -97,6 +97,37 @@ describe('the render service', () => {
     expect(timings.total).toBeGreaterThan(0);
   });
 
+  it('makes a colourway’s cloth once per process: made ahead, or by one thread, it is handed to the others, pixel for pixel', async () => {
+    const design = { weave: 'twill', pattern: 'glencheck', threadMm: 0.24, heather: 0.1 } as const;
+    const [ahead1, ahead2, later] = ['#5A2E2E', '#2E5A3C', '#6B5B3A'].map((hex): FabricDescriptor => ({ design, hex, repeatMm: 70 }));
+    const job = (fabric: FabricDescriptor) => service.render({ cut: 'three-piece', view: 'three-quarter', fabric, sizes: ['preview'] });
+
+    await service.prepareCloth({ cut: 'three-piece', view: 'three-quarter', sizes: ['preview'] }, [ahead1, ahead2]);
+    // Both threads at once: neither generates the cloth made ahead.
+    const prepared = await Promise.all([job(ahead1), job(ahead1), job(ahead2), job(ahead2)]);
+    expect(prepared.map((r) => r.timings.clothMade)).toEqual([undefined, undefined, undefined, undefined]);
+
+    // Not made ahead: the first render makes it, and it is handed on; no thread makes it again.
+    expect((await job(later)).timings.clothMade).toBe(1);
+    const again = await Promise.all([job(later), job(later)]);
+    expect(again.map((r) => r.timings.clothMade)).toEqual([undefined, undefined]);
+
+    // The same pixels as a thread that made everything itself.
+    const plain = createRenderService({ threads: 1, textureCacheBytes: 32 << 20, templateCacheDir: TEST_TEMPLATE_CACHE });
+    try {
+      for (const [fabric, shared] of [
+        [ahead1, prepared[1]!],
+        [later, again[1]!],
+      ] as const) {
+        const own = await plain.render({ cut: 'three-piece', view: 'three-quarter', fabric, sizes: ['preview'] });
+        expect(own.timings.clothMade).toBe(1);
+        expect(Buffer.compare(own.images[0]!.data, shared.images[0]!.data)).toBe(0);
+      }
+    } finally {
+      await plain.close();
+    }
+  });
+
   it('loads a stored photo template from storage once per version, not once per render', async () => {
     const v1 = await photoTemplate(200);
     await storage.put('views/a/base.jpg', v1.base, 'image/jpeg');
@@ -151,6 +182,17 @@ describe('the render service', () => {
     let differ = 0;
     for (let i = 0; i < a.px.length; i++) if (a.px[i] !== b.px[i]) differ++;
     expect(differ / a.px.length).toBeLessThan(0.001);
+  });
+
+  it('a drawn view is read or built once and shared: renders on both threads are byte for byte the same', async () => {
+    const job = { cut: 'double-breasted', view: 'back', fabric: NAVY, sizes: ['full' as const] };
+    const before = service.preparedStats();
+    const renders = await Promise.all(Array.from({ length: 6 }, (_, i) => service.render({ ...job, fabric: { ...NAVY, hex: i % 2 ? '#1C2841' : '#6E6F70' } })));
+    const after = service.preparedStats();
+    expect(after.entries - before.entries).toBe(1);
+    expect(after.misses - before.misses).toBe(1);
+    for (let i = 2; i < renders.length; i++) expect(renders[i]!.images[0]!.data.equals(renders[i % 2]!.images[0]!.data)).toBe(true);
+    expect(renders[0]!.images[0]!.data.equals(renders[1]!.images[0]!.data)).toBe(false);
   });
 
   it('a studio photo prepared ahead: its first mask reads only the mask, and renders what a cold start renders', async () => {

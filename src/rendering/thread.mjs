@@ -14,5 +14,7 @@ export const refineFinish = thread.refineFinish;
 export const studioPhoto = thread.studioPhoto;
 export const studioMask = thread.studioMask;
 export const studioFill = thread.studioFill;
+export const prepareTextures = thread.prepareTextures;
 export const preparePhotoTask = thread.preparePhotoTask;
 export const prepareTemplate = thread.prepareTemplate;
+export const prepareDrawn = thread.prepareDrawn;

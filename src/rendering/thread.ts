@@ -32,6 +32,8 @@ import {
   type StudioRejection,
 } from '../studio/images.ts';
 import { createThreadEngine } from './engines.ts';
+import type { KeyedTexture, TextureCache } from '../engines/compose/texture.ts';
+import { cutViewAtHand } from '../templates/index.ts';
 import type { ThreadFabric } from './fabric.ts';
 
 export interface ThreadOptions {
@@ -71,6 +73,8 @@ export interface ThreadRenderTask {
   formats?: ImageFormat[];
   /** Progress out ({progress}), abort in ('abort'). Only when the caller listens or may cancel. */
   port?: MessagePort;
+  /** Cloth textures other threads made for this fabric (shared memory, not copied). */
+  textures?: KeyedTexture[];
 }
 
 export interface ThreadImage {
@@ -82,7 +86,8 @@ export interface ThreadImage {
 }
 
 export type ThreadRenderAnswer =
-  | { images: ThreadImage[]; timings: Record<string, number> }
+  /** `made`: cloth textures this thread made meanwhile, for the other threads. */
+  | { images: ThreadImage[]; timings: Record<string, number>; made?: KeyedTexture[] }
   | { need: Array<'template' | 'swatch'> }
   /** Errors lose their name crossing threads: an abort is said in so many words. */
   | { aborted: true };
@@ -175,6 +180,8 @@ export async function render(task: ThreadRenderTask): Promise<ThreadRenderAnswer
 
   const controller = new AbortController();
   task.port?.on('message', (m) => m === 'abort' && controller.abort());
+  const textures = textureCacheOf(task.engine);
+  textures?.adopt(task.textures);
   try {
     const result = await engine(task.engine).render({
       cut: task.cut,
@@ -195,8 +202,11 @@ export async function render(task: ThreadRenderTask): Promise<ThreadRenderAnswer
       height: i.height,
       data: transferable(new Uint8Array(i.data.buffer, i.data.byteOffset, i.data.byteLength)),
     }));
+    const made = textures?.takeMade();
+    // clothMade: how many cloth textures this render had to generate (0 when it was at hand).
+    const timings = made?.length ? { ...result.timings, clothMade: made.length } : result.timings;
     return moveAll(
-      { images, timings: result.timings },
+      { images, timings, ...(made?.length ? { made } : {}) },
       images.map((i) => i.data.buffer),
     );
   } catch (error) {
@@ -205,6 +215,40 @@ export async function render(task: ThreadRenderTask): Promise<ThreadRenderAnswer
   } finally {
     task.port?.close();
   }
+}
+
+/** The texture cache of an engine that keeps one (compose), for handing textures between threads. */
+function textureCacheOf(name: string): TextureCache | undefined {
+  const e = engine(name) as Partial<ComposeEngine>;
+  return e.textureCache;
+}
+
+export interface PrepareTexturesTask {
+  engine: string;
+  cut: string;
+  view: string;
+  options?: StyleOptions;
+  sizes: OutputSize[];
+  fabric: ThreadFabric;
+  textures?: KeyedTexture[];
+  /** The view, shared by the render service, when it holds it. */
+  template?: CutView;
+}
+
+/**
+ * A colourway's cloth made ahead, at the scales a shipped view's sizes draw it: the associate is
+ * looking at the family and is likely to tap it next. Only for views this thread holds already (a
+ * view is never built for this), and never for photographed cloth. Answers what it made.
+ */
+export async function prepareTextures(task: PrepareTexturesTask): Promise<{ made: KeyedTexture[] }> {
+  const compose = engine(task.engine) as Partial<ComposeEngine>;
+  if (!compose.textureCache || !compose.template || task.fabric.swatch) return { made: [] };
+  compose.textureCache.adopt(task.textures);
+  if (!task.template && !(await cutViewAtHand(task.cut, task.view, { cacheDir: options.templateCacheDir, options: task.options }))) return { made: [] };
+  const cv = task.template ?? (await compose.template(task.cut, task.view, task.options));
+  const spec: FabricSpec = { design: task.fabric.design, hex: task.fabric.hex, repeatMm: task.fabric.repeatMm };
+  for (const size of task.sizes) if (size !== 'hd') compose.textureCache.get(spec, cv.levels[size].pxPerMm);
+  return { made: compose.textureCache.takeMade() };
 }
 
 /** A photographed cloth made seamlessly tileable and measured (~350 ms for a 2000×1500 photo). */
@@ -243,10 +287,17 @@ export async function prepareTemplate(task: {
   return { template, photo };
 }
 
+/** A drawn view (read from the template cache, or built) in shared memory: the render service hands it to every thread. */
+export async function prepareDrawn(task: { engine: string; cut: string; view: string; options?: StyleOptions }): Promise<CutView> {
+  return (engine(task.engine) as ComposeEngine).template(task.cut, task.view, task.options);
+}
+
 /** Loads an engine's templates (`views`, or the ones it wants at hand), from the disk cache when they are there. */
 export async function warm(task: { engine: string; views?: Array<{ cut: string; view: string }> }): Promise<void> {
   const e = engine(task.engine) as Engine & { warm?: (views?: Array<{ cut: string; view: string }>) => Promise<void> };
   await e.warm?.(task.views);
+  // The warm-up's own cloth is nobody's to share.
+  textureCacheOf(task.engine)?.takeMade();
 }
 
 /** Refusals cross the thread boundary as data: an Error's class and fields would not survive it. */

@@ -4,7 +4,7 @@ import type { RenderImage } from '../contract/renders.ts';
 import type { Runtime } from '../runtime.ts';
 import { findColorBySlug, findCutBySlugOrLegacyId, findFamilyBySlug, listActiveCutViews, listColorsOfFamily } from '../catalog/repository.ts';
 import type { Transaction } from 'kysely';
-import type { CutRow, Database, FabricColorRow, FabricFamilyRow, RenderRow, SwatchUploadRow } from '../db/schema.ts';
+import type { CutRow, Database, FabricColorRow, FabricFamilyRow, RenderRow, StoredImage, SwatchUploadRow } from '../db/schema.ts';
 import { AppError, unprocessable } from '../http/errors.ts';
 import type { StageClock } from '../http/server-timing.ts';
 import { renderFinished, renderOrdered } from '../ops/metrics.ts';
@@ -137,6 +137,8 @@ export async function orderRenders(rt: Runtime, order: RenderOrder, clock?: Stag
   const memo = previewMemo(rt);
   const cached = await answerFromPreviewCache(rt, memo, order, signature);
   clock?.lap('memo');
+  // The family is on screen: its other colourways' cloth is made while the associate looks.
+  setImmediate(() => prepareFamilyCloth(rt, memo, order));
   if (cached) return cached;
   const ticket = memo.ticket();
   const result = await orderAfresh(rt, order, clock);
@@ -205,6 +207,39 @@ async function answerFromPreviewCache(rt: Runtime, memo: PreviewMemo, order: Ren
   );
   for (let i = 0; i < ordered.length; i++) renderOrdered(true);
   return { batchId: batch.id, renders: ordered.map((render) => ({ render, reused: true })), views: ordered };
+}
+
+/**
+ * A live preview of a catalogue colour on a shipped view: the render threads make the cloth of the
+ * family's other colours at that view's preview scale, on an idle render thread, so the next colour tapped
+ * is drawn without generating its cloth. Catalogue rows come from the preview memory (read once).
+ */
+async function prepareFamilyCloth(rt: Runtime, memo: PreviewMemo, order: RenderOrder): Promise<void> {
+  try {
+    if (!order.color || order.swatchUploadId || (order.engine ?? 'compose') !== 'compose') return;
+    if (order.options && Object.keys(order.options).length) return;
+    const { family, colors } = await memo.lookup(`family:${order.family}`, async (): Promise<FamilyColors> => {
+      const family = await findFamilyBySlug(rt.db, order.family);
+      return { family, colors: family ? await listColorsOfFamily(rt.db, family.id) : undefined };
+    });
+    if (!family?.active || family.archived_at || !colors) return;
+    const others = colors.filter((c) => c.active && !c.archived_at && c.slug !== order.color);
+    if (!others.length) return;
+    for (const cutId of order.cuts) {
+      const found = await memo.lookup(`cut:${cutId}`, async () => {
+        const row = await findCutBySlugOrLegacyId(rt.db, cutId);
+        return row?.active ? { cut: row, views: await listActiveCutViews(rt.db, row.id) } : undefined;
+      });
+      const view = found && (order.view ? found.views.find((v) => v.view === order.view) : found.views[0]);
+      if (!found || view?.kind !== 'builtin') continue;
+      void rt.rendering.prepareCloth(
+        { cut: found.cut.slug, view: view.view, sizes: ['preview'] },
+        others.map((c) => fabricDescriptor(family, c, undefined)),
+      );
+    }
+  } catch (err) {
+    rt.logger.debug({ err }, 'could not prepare the family’s other colourways');
+  }
 }
 
 type Filing = { batch: NewBatch & { id: string }; renderIds: string[] };
@@ -378,11 +413,16 @@ async function orderAfresh(rt: Runtime, order: RenderOrder, clock?: StageClock):
   // A live preview starts rendering now, while its row is written: the thread and the database work at
   // once. What it draws is decided by the plan alone, exactly as the row's params will say; if the
   // order is refused or joins a render that exists, the drawing is stopped and dropped.
+  // Its row's id is chosen here, so that its images are stored under it while the row is written.
   const early = direct
     ? new Map(
         planned.map((plan) => [
           plan.cacheKey,
-          startDirectRender(rt, { cut_id: plan.cutId, view: plan.view, engine: engine.name, params: renderParams(plan) as never }, plan.known),
+          startDirectRender(
+            rt,
+            { id: randomUUID(), cut_id: plan.cutId, view: plan.view, engine: engine.name, params: renderParams(plan) as never },
+            plan.known,
+          ),
         ]),
       )
     : undefined;
@@ -410,7 +450,7 @@ async function orderAfresh(rt: Runtime, order: RenderOrder, clock?: StageClock):
       for (const [position, plan] of planned.entries()) {
         const inserted = await insertRenderUnlessLive(trx, {
           // A live preview renders here at once (its first attempt): no job unless that fails.
-          ...(direct ? { status: 'running' as const, attempts: 1, started_at: new Date(), worker_id: DIRECT_WORKER_ID } : {}),
+          ...(early ? { id: early.get(plan.cacheKey)!.id, status: 'running' as const, attempts: 1, started_at: new Date(), worker_id: DIRECT_WORKER_ID } : {}),
           cache_key: plan.cacheKey,
           engine: engine.name,
           engine_version: engine.version,
@@ -482,16 +522,18 @@ export function inClientTurn<T>(client: string | undefined, work: () => Promise<
 /** worker_id of renders made on an API replica's render threads rather than by a queue worker. */
 const DIRECT_WORKER_ID = `api:${os.hostname()}:${process.pid}`;
 
-/** A live preview being drawn on this replica's render threads, before (and while) its row is written. */
+/** A live preview being drawn and stored on this replica, before (and while) its row is written. */
 interface DirectRender {
+  /** The row's id, chosen ahead: the images are stored under its first attempt's keys. */
+  id: string;
   started: number;
-  /** The job's images and timings, or why it could not be drawn; never rejects. */
-  outcome: Promise<{ result: RenderResult; jobMs: number; renderMs: number } | { error: unknown }>;
-  /** Not wanted after all (the order was refused, or joined a render that exists): stop and forget it. */
+  /** The images as stored, the drawing's timings, or why it could not be done; never rejects. */
+  outcome: Promise<{ result: RenderResult; stored: StoredImage[]; jobMs: number; renderMs: number; storeMs: number } | { error: unknown }>;
+  /** Not wanted after all (the order was refused, or joined a render that exists): stop it and remove what it stored. */
   drop(): void;
 }
 
-function startDirectRender(rt: Runtime, render: Pick<RenderRow, 'cut_id' | 'view' | 'engine' | 'params'>, known: KnownCutView): DirectRender {
+function startDirectRender(rt: Runtime, render: Pick<RenderRow, 'id' | 'cut_id' | 'view' | 'engine' | 'params'>, known: KnownCutView): DirectRender {
   const started = performance.now();
   const controller = new AbortController();
   const outcome = (async () => {
@@ -499,17 +541,38 @@ function startDirectRender(rt: Runtime, render: Pick<RenderRow, 'cut_id' | 'view
       const job = await renderJobFor(rt, render, known);
       const t1 = performance.now();
       const result = await rt.rendering.render({ ...job, signal: controller.signal });
-      return { result, jobMs: t1 - started, renderMs: performance.now() - t1 };
+      const t2 = performance.now();
+      const stored = await rt.rendering.store(result.images, renderKeyPrefix({ id: render.id, studio_photo_id: null }, 1));
+      return { result, stored, jobMs: t1 - started, renderMs: t2 - t1, storeMs: performance.now() - t2 };
     } catch (error) {
       return { error };
     }
   })();
-  return { started, outcome, drop: () => controller.abort() };
+  return {
+    id: render.id,
+    started,
+    outcome,
+    drop: () => {
+      controller.abort();
+      void outcome.then((o) =>
+        'error' in o
+          ? undefined
+          : removeStored(
+              rt,
+              o.stored.map((i) => i.key),
+            ),
+      );
+    },
+  };
+}
+
+function removeStored(rt: Runtime, keys: string[]): Promise<unknown> {
+  return Promise.all(keys.map((k) => rt.storage.delete(k).catch(() => undefined)));
 }
 
 /**
  * The live preview's fast path: the row was written as running (attempt 1) while it was drawn on this
- * replica's render threads; it is stored under its attempt's keys and finished exactly as a worker
+ * replica's render threads and stored under its attempt's keys; it is finished exactly as a worker
  * would (events, cache key, files). If it cannot be done here (threads saturated, a failure), the
  * render goes back to the queue for the workers: the request still gets an answer, 202 instead of 200.
  * Returns the finished row and its images, or nothing when it was not finished here.
@@ -526,25 +589,25 @@ async function finishDirectRender(
   try {
     const drawn = await drawing.outcome;
     if ('error' in drawn) throw drawn.error;
-    const { result } = drawn;
-    const t2 = performance.now();
-    const images = await rt.rendering.store(result.images, renderKeyPrefix(render, 1));
+    const { result, stored } = drawn;
+    keys = stored.map((i) => i.key);
     const t3 = performance.now();
-    keys = images.map((i) => i.key);
     const durationMs = Math.round(performance.now() - drawing.started);
-    const finished = await markSucceeded(rt.db, render.id, 1, images, durationMs);
+    const finished = await markSucceeded(rt.db, render.id, 1, stored, durationMs);
     if (clock) {
       const t = result.timings;
       // The thread's own figures; what is left of the pool's round trip is waiting for a thread and the hand-over.
       clock.add('job', drawn.jobMs);
       clock.add('pool', drawn.renderMs - (t.total ?? 0));
-      for (const [stage, ms] of Object.entries(t)) if (stage !== 'total' && stage !== 'quickTemplate') clock.add(`thread-${stage.replace(/_.*/, '')}`, ms);
-      clock.add('wait', Math.max(0, t2 - drawing.started - drawn.jobMs - drawn.renderMs));
-      clock.add('store', t3 - t2);
+      for (const [stage, ms] of Object.entries(t))
+        if (stage !== 'total' && stage !== 'quickTemplate' && stage !== 'clothMade') clock.add(`thread-${stage.replace(/_.*/, '')}`, ms);
+      clock.add('store', drawn.storeMs);
+      // Drawn and stored before its row was written: how long it waited for it.
+      clock.add('wait', Math.max(0, t3 - drawing.started - drawn.jobMs - drawn.renderMs - drawn.storeMs));
       clock.add('finish', performance.now() - t3);
     }
     if (!finished) {
-      await Promise.all(keys.map((k) => rt.storage.delete(k).catch(() => undefined)));
+      await removeStored(rt, keys);
       return undefined;
     }
     renderFinished(render.engine, ['preview'], durationMs, 'succeeded');
@@ -554,7 +617,7 @@ async function finishDirectRender(
     return { row: finished, images: result.images };
   } catch (error) {
     log.warn({ err: error }, 'direct preview failed; handing it to the queue');
-    await Promise.all(keys.map((k) => rt.storage.delete(k).catch(() => undefined)));
+    await removeStored(rt, keys);
     await requeueDirectRender(rt.db, render.id, requestId, rt.config.worker.maxAttempts, render.engine);
     return undefined;
   }

@@ -20,7 +20,7 @@ export * from './options.ts';
 export { hdLevel } from './levels.ts';
 
 /** Bump when the rasteriser or shading model changes: part of every template version. */
-const BUILD_REVISION = 'b15';
+const BUILD_REVISION = 'b16';
 
 export interface ShippedView {
   cut: string;
@@ -102,8 +102,9 @@ function deserialise(buf: Buffer): CutView {
   const hlen = buf.readUInt32LE(0);
   const header = JSON.parse(buf.subarray(8, 8 + hlen).toString('utf8'));
   const start = 8 + hlen + ((8 - ((8 + hlen) % 8)) % 8);
-  // Copy into a fresh, aligned ArrayBuffer: Buffer pools are not 8-byte aligned.
-  const body = new Uint8Array(buf.length - start);
+  // Copy into fresh, aligned memory (Buffer pools are not 8-byte aligned), shared: the view is read
+  // once and handed to every render thread.
+  const body = new Uint8Array(new SharedArrayBuffer(Math.max(1, buf.length - start)), 0, buf.length - start);
   body.set(buf.subarray(start));
   const levels = {} as Record<LevelName, ViewLevel>;
   for (const [name, lv] of Object.entries(header.levels) as Array<
@@ -112,7 +113,7 @@ function deserialise(buf: Buffer): CutView {
     const out: Record<string, unknown> = { width: lv.width, height: lv.height, pxPerMm: lv.pxPerMm };
     for (const f of ARRAY_FIELDS) {
       const [off, length, ctor] = lv.arrays[f];
-      out[f] = new CTORS[ctor](body.buffer, off, length);
+      out[f] = new (CTORS[ctor] as new (b: ArrayBufferLike, o: number, l: number) => ArrayBufferView)(body.buffer, off, length);
     }
     levels[name] = out as unknown as ViewLevel;
   }
@@ -198,6 +199,27 @@ export async function readCachedCutView(cacheDir: string, cut: string, view: str
   }
 }
 
+/**
+ * A built view's arrays moved into shared memory (one copy, once), so the render service can hand the
+ * view to every thread. Arrays already shared (a restyle keeps its sibling's cloth) stay as they are.
+ */
+function shareLevels(levels: Record<LevelName, ViewLevel>): Record<LevelName, ViewLevel> {
+  const out = {} as Record<LevelName, ViewLevel>;
+  for (const [name, level] of Object.entries(levels) as Array<[LevelName, ViewLevel]>) {
+    const copy: Record<string, unknown> = { ...level };
+    for (const [k, v] of Object.entries(level)) {
+      if (!ArrayBuffer.isView(v) || v.buffer instanceof SharedArrayBuffer) continue;
+      const a = v as unknown as { length: number; constructor: new (b: ArrayBufferLike, o: number, l: number) => Uint8Array };
+      const bytes = (v as Uint8Array).byteLength;
+      const shared = new a.constructor(new SharedArrayBuffer(Math.max(8, bytes)), 0, a.length);
+      shared.set(v as unknown as Uint8Array);
+      copy[k] = shared;
+    }
+    out[name] = copy as unknown as ViewLevel;
+  }
+  return out;
+}
+
 async function buildView(cut: string, view: string, opts: LoadOptions): Promise<CutView> {
   const src = cutViewSource(cut, view, opts.options);
   const version = templateVersion(cut, view, opts.options);
@@ -210,7 +232,7 @@ async function buildView(cut: string, view: string, opts: LoadOptions): Promise<
   let sibling: Promise<CutView> | undefined;
   for (const [key, p] of loaded) if (clothOf.get(key) === cloth && !key.endsWith(`/${version}`)) sibling = p;
   const from = sibling ? await sibling.catch(() => undefined) : undefined;
-  const levels = from ? await restyleLevels(from.levels, src) : await buildDrawnLevels(src);
+  const levels = shareLevels(from ? await restyleLevels(from.levels, src) : await buildDrawnLevels(src));
   return {
     cut,
     view,

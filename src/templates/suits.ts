@@ -1846,10 +1846,13 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
       return `<path d="M${P(-60, y)} L${P(60, y - 40)}" stroke="${tc[3]}" stroke-width="${3 * k}" opacity="0.45"/>`;
     }).join('');
     tie = `
-  <defs><linearGradient id="tie" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="${tc[0]}"/><stop offset="0.45" stop-color="${tc[1]}"/><stop offset="1" stop-color="${tc[2]}"/></linearGradient>
+  <defs><radialGradient id="knotShade" cx="0.4" cy="0.3" r="0.75"><stop offset="0" stop-color="#fff" stop-opacity="0.16"/><stop offset="0.55" stop-color="#000" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="0.4"/></radialGradient>
+  <linearGradient id="tie" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="${tc[0]}"/><stop offset="0.45" stop-color="${tc[1]}"/><stop offset="1" stop-color="${tc[2]}"/></linearGradient>
   <clipPath id="tieclip"><path d="${d(knot)} ${d(blade)}"/></clipPath></defs>
   <g clip-path="url(#tieclip)"><path d="${d(knot)} ${d(blade)}" fill="url(#tie)"/>${stripes}</g>
-  <path d="${d(knot)}" fill="none" stroke="#000" stroke-opacity="0.35" stroke-width="${1.5 * k}"/>
+  <path d="${d(knot)}" fill="url(#knotShade)"/>
+  <path d="M${P(-3, 1452)} Q${P(0, 1440)} ${P(3, 1430)}" stroke="#000" stroke-opacity="0.4" stroke-width="${3 * k}" fill="none" filter="url(#soft)"/>
+  <path d="${d(knot)}" fill="none" stroke="#000" stroke-opacity="0.3" stroke-width="${1.2 * k}"/>
   <path d="M${P(-12, 1446)} L${P(12, 1446)}" stroke="#000" stroke-opacity="0.45" stroke-width="${2.5 * k}" filter="url(#soft)"/>`;
   } else {
     // No tie: the collar is left open at the neck, the placket runs down with its buttons.

@@ -27,9 +27,16 @@ export interface LinearTexture {
   bytes: number;
 }
 
+/**
+ * Texels live in shared memory: a texture one render thread made is handed to the others (through
+ * the render service) without a copy, so a colour costs one generation per process, not per thread.
+ */
+const sharedFloats = <T extends Float32Array | Float64Array>(Kind: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, n: number): T =>
+  new Kind(new SharedArrayBuffer(n * Kind.BYTES_PER_ELEMENT));
+
 export function linearise(width: number, height: number, rgb: Uint8Array, sx = 1, sy = 1): LinearTexture {
   const W = width + 1;
-  const data = new Float32Array(W * (height + 1) * 3);
+  const data = sharedFloats(Float32Array, W * (height + 1) * 3);
   let r = 0;
   let g = 0;
   let b = 0;
@@ -53,22 +60,47 @@ export function linearise(width: number, height: number, rgb: Uint8Array, sx = 1
     }
   }
   const n = width * height;
-  const scaled = new Float64Array(data.length);
+  const scaled = sharedFloats(Float64Array, data.length);
   for (let i = 0; i < data.length; i++) scaled[i] = data[i] * LIN_LUT_SIZE;
   return { width, height, data, scaled, mean: [r / n, g / n, b / n], sx, sy, bytes: data.byteLength + scaled.byteLength };
 }
 
+/** A texture with its key (same key, same texels), as it travels between render threads. */
+export interface KeyedTexture {
+  key: string;
+  texture: LinearTexture;
+}
+
 export class TextureCache {
   private readonly cache: ByteCache<LinearTexture>;
+  /** Made here since the last `takeMade()`: what this thread can offer the others. */
+  private made: KeyedTexture[] = [];
   constructor(maxBytes: number) {
     this.cache = new ByteCache({ maxBytes, sizeOf: (t) => t.bytes });
   }
 
   get(spec: FabricSpec, pxPerMm: number): LinearTexture {
-    return this.cache.getOrMake(clothKey(spec, pxPerMm), () => {
+    const key = clothKey(spec, pxPerMm);
+    return this.cache.getOrMake(key, () => {
       const t = generateCloth(spec, pxPerMm);
-      return linearise(t.width, t.height, t.rgb, t.width / t.widthMm / pxPerMm, t.height / t.heightMm / pxPerMm);
+      const texture = linearise(t.width, t.height, t.rgb, t.width / t.widthMm / pxPerMm, t.height / t.heightMm / pxPerMm);
+      // A photographed cloth's texture stays with the thread that holds its tile.
+      // (Bounded: an engine used outside the render service is never asked for them.)
+      if (!spec.swatch) this.made = [...this.made.slice(-15), { key, texture }];
+      return texture;
     });
+  }
+
+  /** Textures another thread made (by key): kept unless this cache has its own already. */
+  adopt(textures: KeyedTexture[] | undefined): void {
+    for (const { key, texture } of textures ?? []) if (!this.cache.has(key)) this.cache.set(key, texture);
+  }
+
+  /** The textures made since the last call. */
+  takeMade(): KeyedTexture[] {
+    const made = this.made;
+    this.made = [];
+    return made;
   }
 
   get hits(): number {

@@ -104,7 +104,10 @@ describe('workers at scale', () => {
       );
     });
     expect(render.attempts).toBe(2);
-    expect(Date.now() - Math.max(killedAt, rescuerUp)).toBeLessThan(10_000);
+    // Taken over within seconds (dead after 1.5 s here), not after graphile-worker's 4-hour lock. On a
+    // machine loaded nine times over its cores (a bare-clone run beside other builds) the rescue and its
+    // render took 10.5 s, so the bound leaves that room; a lost job would take hours.
+    expect(Date.now() - Math.max(killedAt, rescuerUp)).toBeLessThan(20_000);
     await rescuer.waitForOutput(/stopped sending heartbeats/, 10_000);
     // The request's correlation id follows the job into the logs of whichever process runs it.
     // The log line may reach us a moment after the API already reports the render finished.

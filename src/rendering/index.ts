@@ -176,7 +176,7 @@ export interface RenderService {
    */
   warm(): Promise<void>;
   /**
-   * Makes the cloth of these colourways ahead, one at a time and behind every render, at the scales
+   * Makes the cloth of these colourways ahead, one at a time and only on an idle thread, at the scales
    * a cut/view's sizes draw it (a family is on screen: its other colours are likely next). Skips what
    * is made or being made already; photographed cloth and views not built yet are left alone.
    */
@@ -246,9 +246,20 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     return pool;
   }
 
+  /** Tasks handed to the pool and not answered yet (running or waiting for a thread). */
+  let tasksOut = 0;
+  async function counted<T>(work: Promise<T>): Promise<T> {
+    tasksOut++;
+    try {
+      return await work;
+    } finally {
+      tasksOut--;
+    }
+  }
+
   async function run<T>(task: unknown, name: string, transferList: TransferListItem[] = []): Promise<T> {
     try {
-      return (await piscina().run(task, { name, transferList: transferList as never })) as T;
+      return (await counted(piscina().run(task, { name, transferList: transferList as never }))) as T;
     } catch (error) {
       if (error instanceof Error && /queue is at limit/i.test(error.message)) throw new RenderPoolBusyError();
       throw error;
@@ -359,8 +370,13 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     prepareRunning = true;
     try {
       for (let next = prepareQueue.shift(); next && !closed; next = prepareQueue.shift()) {
-        // Behind every render: a tap waiting for a thread goes first.
-        while (pool && pool.queueSize > 0 && !closed) await new Promise((r) => setTimeout(r, 5));
+        // Only on a thread nothing else is using: it never waits in the pool's queue ahead of a render,
+        // and a render arriving meanwhile waits at most for this one small task.
+        while (tasksOut >= threads && !closed) await new Promise((r) => setTimeout(r, 5));
+        if (closed) {
+          next.done();
+          break;
+        }
         const { key, task } = next;
         const done = run<{ made: KeyedTexture[] }>({ ...task, textures: sharedTextures.get(key) }, 'prepareTextures')
           .then((answer) => keepTextures(key, answer.made))
@@ -580,7 +596,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
           const todo = threaded.flatMap((e) => e.views().map(({ cut, view }) => ({ engine: e.name, views: [{ cut, view }] })));
           await Promise.all(
             Array.from({ length: threads }, async () => {
-              for (let task = todo.shift(); task; task = todo.shift()) await p.run(task, { name: 'warm' });
+              for (let task = todo.shift(); task; task = todo.shift()) await counted(p.run(task, { name: 'warm' }));
             }),
           );
         }
@@ -605,7 +621,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
             fabric,
             sizes: ['thumb'],
           });
-          await Promise.all(Array.from({ length: threads }, (_, i) => p.run(task(i % views.length), { name: 'render' })));
+          await Promise.all(Array.from({ length: threads }, (_, i) => counted(p.run(task(i % views.length), { name: 'render' }))));
         }
       })();
       warming.catch(() => (warming = undefined));

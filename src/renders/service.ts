@@ -211,7 +211,7 @@ async function answerFromPreviewCache(rt: Runtime, memo: PreviewMemo, order: Ren
 
 /**
  * A live preview of a catalogue colour on a shipped view: the render threads make the cloth of the
- * family's other colours at that view's preview scale, behind every render, so the next colour tapped
+ * family's other colours at that view's preview scale, on an idle render thread, so the next colour tapped
  * is drawn without generating its cloth. Catalogue rows come from the preview memory (read once).
  */
 async function prepareFamilyCloth(rt: Runtime, memo: PreviewMemo, order: RenderOrder): Promise<void> {

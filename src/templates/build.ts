@@ -229,6 +229,8 @@ function crossSection(
 }
 /** Height of a drawn fold at full strength, in px of the height field. */
 const FOLD_HEIGHT_1 = 9;
+/** Light falloff from the top of a full-figure frame to its foot (the key light is above). */
+const FALLOFF = 0.1;
 /** How far down from the sleeve's crown its head rolls over, native px at 0.9 px/mm. */
 const CROWN_RADIUS = 30;
 /** A lapel's roll line: the radius and depth of its soft round, native px at 0.9 px/mm. */
@@ -635,6 +637,8 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
       if (cav > 0) s *= 1 / (1 + (cav / z) * 0.045);
       s *= occlusion[i];
       s *= 1 - SHADOW_STRENGTH * shadowed[i];
+      // The key light hangs above the figure: the cloth falls off a little toward the floor.
+      s *= 1 + FALLOFF * (0.5 - (y + 0.5) / h / (src.zoom && src.zoom > 1.5 ? src.zoom : 1));
       s *= 1 + highlight[i] * 0.6;
       shade[i] = s;
     }

@@ -20,7 +20,7 @@ export * from './options.ts';
 export { hdLevel } from './levels.ts';
 
 /** Bump when the rasteriser or shading model changes: part of every template version. */
-const BUILD_REVISION = 'b15';
+const BUILD_REVISION = 'b16';
 
 export interface ShippedView {
   cut: string;

@@ -71,7 +71,7 @@ export interface RenderServiceOptions {
   templateCacheDir?: string;
   /** Drawn templates kept in memory per thread and on disk (defaults 8 and 96). */
   templateViews?: { memory: number; disk: number };
-  /** Photo templates kept per thread (default 256 MB). */
+  /** Prepared templates (photo, studio, drawn) kept in shared memory for all threads (default 256 MB). */
   templateCacheBytes?: number;
   /** Swatch tiles kept per thread (default 64 MB). */
   tileCacheBytes?: number;

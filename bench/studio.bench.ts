@@ -3,9 +3,11 @@
  * system time, libvips threads included: the figure to trust on a shared machine; wall is what a
  * client waits on a quiet one):
  * - apply cloth on a 12 MP photo (3000 × 4000) and on 2048², the photo and its painted mask already a
- *   template (targets 400 ms and 150 ms); the template preparation apart (done once per photo and
- *   mask, on the render thread that first renders them, then kept in its byte-bounded cache), and a
- *   first apply (preparation + render) as an associate sees it after painting a new mask;
+ *   template (targets 400 ms and 150 ms);
+ * - the first apply after a new mask (targets the same): a measured line, from the mask's PNG bytes to
+ *   the applied image, the photo prepared when it was uploaded (preparePhoto, reported apart as
+ *   photoPrepOnUpload); firstApplyColdPhoto is the same for a photo nobody prepared ahead, and
+ *   referenceTemplatePrep the old pass-by-pass preparation (photo and mask) it replaced;
  * - Telea fill of a 10 % hole in 1024² (target 150 ms), and the whole fill as /api/upload runs it
  *   (decode, read the mask, fill, encode the PNG);
  * - the suggested mask at 1.5 MP and 12 MP (target 1 s), and its IoU against the true garment masks
@@ -16,9 +18,14 @@
  * process.cpuUsage, November 2026):
  * - template preparation, ~4.9 s before: box blurs 1.6 s (full-resolution float planes, the vertical
  *   pass walking columns), three levels built over all 12 M pixels 1.0 s, the photo pass 0.4 s, decode
- *   0.2 s. Now ~1.26 s: decode 0.17, mask box + plane 0.06, mask softening ~0.08 (edges only), light and
- *   shade 0.12, fold smoothing 0.17, displacement 0.03, texture coordinates 0.07, full / preview / thumb
- *   levels 0.17 / 0.17 / 0.11, their base images 0.07 — all over the garment's bounding box.
+ *   0.2 s. Then ~1.26 s over the garment's bounding box (~2 s of CPU at load 15). Now split: the photo's
+ *   share once per photo at upload (decode, luminance blurred as the fold smoothing blurs it, half and
+ *   quarter bases: ~1.2 s of CPU at load 15), and per mask (CPU minima at load ~20, November 2026):
+ *   mask PNG decode 0.10, softening in 8 px edge cells 0.08, luminance and mean 0.06-0.10, fold
+ *   smoothing 0.22 (the photo's blur inside the garment, blurred afresh only in runs of 32 px tiles
+ *   within 18 px of the mask's edge — a third of the window on the test suit, whose outline is long),
+ *   one garment pass writing the full level quantised and the preview and thumbnail blocks 0.16-0.22,
+ *   the coarse levels 0.03: ~0.8 s loaded, about half that on a quiet machine.
  * - applying cloth to a prepared template: the one loop over garment pixels ~0.15 s (40 ns a pixel on a
  *   loaded machine), copying the photo beneath 0.01–0.03 s; a 12 MP JPEG ~0.12 s more.
  * - Telea fill, 1024², 10 % hole: OpenCV loads once per thread (0.2–0.5 s, first fill only); then

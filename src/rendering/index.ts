@@ -71,7 +71,7 @@ export interface RenderServiceOptions {
   templateCacheDir?: string;
   /** Drawn templates kept in memory per thread and on disk (defaults 8 and 96). */
   templateViews?: { memory: number; disk: number };
-  /** Photo templates kept per thread (default 256 MB). */
+  /** Prepared templates (photo, studio, drawn) kept in shared memory for all threads (default 256 MB). */
   templateCacheBytes?: number;
   /** The WebAssembly cloth loop's resident memory per thread (default 128 MB; 0 = the JavaScript loop). */
   clothLoopBytes?: number;

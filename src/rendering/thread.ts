@@ -144,6 +144,21 @@ function moveAll<T extends object>(value: T, buffers: ArrayBufferLike[]): T {
   } as never) as unknown as T;
 }
 
+/**
+ * Each task brings its drawn view as a new object over the same shared memory. The last few are
+ * answered with the object this thread saw first, so what is keyed by it (the WebAssembly cloth
+ * loop's copy of the level arrays) is found again. Ids name content (view and drafting version).
+ */
+const drawnSeen = new Map<string, CutView>();
+function sameDrawnView(id: string, view: CutView | undefined): CutView | undefined {
+  if (!view || !id.startsWith('drawn:')) return view;
+  const seen = drawnSeen.get(id);
+  drawnSeen.delete(id);
+  drawnSeen.set(id, seen ?? view);
+  if (drawnSeen.size > 8) drawnSeen.delete(drawnSeen.keys().next().value!);
+  return seen ?? view;
+}
+
 /** The template and cloth a task refers to, from this thread's caches or the bytes it carries; or what it lacks. */
 async function resources(
   task: Pick<ThreadRenderTask, 'cut' | 'view' | 'template' | 'fabric'>,
@@ -153,7 +168,7 @@ async function resources(
   if (task.template) {
     // Photo templates are prepared once (prepareTemplate) and kept by the render service, which
     // hands them to every thread; this thread keeps none of its own.
-    template = task.template.prepared;
+    template = sameDrawnView(task.template.id, task.template.prepared);
     if (!template) need.push('template');
   }
   let swatch: SwatchTile | undefined;

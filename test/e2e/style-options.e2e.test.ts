@@ -53,10 +53,16 @@ async function waitForPreview(page: Page, key: string) {
 
 /** The suit on screen, decoded: its pixels, as the browser received them. */
 async function previewPixels(page: Page) {
-  const src = await page.getAttribute('[data-testid=preview-image]', 'src');
-  const res = await page.request.get(new URL(src!, t.url).toString());
-  expect(res.status()).toBe(200);
-  return sharp(await res.body())
+  const src = (await page.getAttribute('[data-testid=preview-image]', 'src'))!;
+  // A preview drawn for the tap comes inside the order's answer (a data: URL); a remembered one by URL.
+  let bytes: Buffer;
+  if (src.startsWith('data:')) bytes = Buffer.from(src.slice(src.indexOf(',') + 1), 'base64');
+  else {
+    const res = await page.request.get(new URL(src, t.url).toString());
+    expect(res.status()).toBe(200);
+    bytes = await res.body();
+  }
+  return sharp(bytes)
     .removeAlpha()
     .raw()
     .toBuffer({ resolveWithObject: true });

@@ -62,10 +62,7 @@ async function previewPixels(page: Page) {
     expect(res.status()).toBe(200);
     bytes = await res.body();
   }
-  return sharp(bytes)
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  return sharp(bytes).removeAlpha().raw().toBuffer({ resolveWithObject: true });
 }
 
 describe('style options in the stylist app', () => {

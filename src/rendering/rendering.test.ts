@@ -285,10 +285,14 @@ describe('the render service', () => {
   it('stops a render when its signal aborts', async () => {
     const controller = new AbortController();
     const progress: number[] = [];
+    // Long enough that the abort, sent when the first progress reaches this thread, arrives while the
+    // render thread still works: a full render alone (~30 ms with the WebAssembly loop) can finish first.
     const p = service.render({
       cut: 'double-breasted',
       view: 'front',
       fabric: { ...NAVY, hex: '#203040' },
+      sizes: ['hd', 'full', 'preview', 'thumb'],
+      formats: ['avif'],
       signal: controller.signal,
       onProgress: (x) => {
         progress.push(x);

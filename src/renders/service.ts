@@ -190,15 +190,7 @@ async function answerFromPreviewCache(rt: Runtime, memo: PreviewMemo, order: Ren
     source: order.source,
     requestId: order.requestId,
     orderedBy: order.orderedBy,
-    params: {
-      family: order.family,
-      color: order.color,
-      swatchUploadId: order.swatchUploadId,
-      cuts: order.cuts,
-      view: order.view,
-      engine: order.engine ?? 'compose',
-      ...order.batchParams,
-    },
+    params: batchParams(order, order.engine ?? 'compose'),
   };
   fileInHistory(
     rt,
@@ -436,15 +428,7 @@ async function orderAfresh(rt: Runtime, order: RenderOrder, clock?: StageClock):
         source: order.source,
         requestId: order.requestId,
         orderedBy: order.orderedBy,
-        params: {
-          family: order.family,
-          color: order.color,
-          swatchUploadId: order.swatchUploadId,
-          cuts: order.cuts,
-          view: order.view,
-          engine: engineName,
-          ...order.batchParams,
-        },
+        params: batchParams(order, engineName),
       });
       const renders: RenderOrderResult['renders'] = [];
       for (const [position, plan] of planned.entries()) {
@@ -727,5 +711,18 @@ function apiRefinement(details: Record<string, unknown> | null) {
     fidelity: { action: f.action, deltaE: f.deltaE, period: f.period, maxDeltaE: f.maxDeltaE, reason: f.reason },
     timings: d.timings,
     serverRetries: d.retries.length,
+  };
+}
+
+/** What a batch records of its order (History shows it; the replaced API's jobs read it back). */
+function batchParams(order: RenderOrder, engine: string): Record<string, unknown> {
+  return {
+    family: order.family,
+    color: order.color,
+    swatchUploadId: order.swatchUploadId,
+    cuts: order.cuts,
+    view: order.view,
+    engine,
+    ...order.batchParams,
   };
 }

@@ -10,14 +10,14 @@ export type Xyz = [number, number, number];
 
 /** sRGB component 0..1 → linear light 0..1. */
 export function srgbToLinear(v: number): number {
-  return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+  return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
 }
 
 /** Linear light 0..1 → sRGB component 0..1 (clamped). */
 export function linearToSrgb(v: number): number {
   if (v <= 0) return 0;
   if (v >= 1) return 1;
-  return v <= 0.0031308 ? v * 12.92 : 1.055 * Math.pow(v, 1 / 2.4) - 0.055;
+  return v <= 0.0031308 ? v * 12.92 : 1.055 * v ** (1 / 2.4) - 0.055;
 }
 
 /** 8-bit sRGB code → linear light; index with the byte. */
@@ -162,7 +162,7 @@ export function luminance(lin: ArrayLike<number>): number {
 }
 
 export function clamp01(v: number): number {
-  return v < 0 ? 0 : v > 1 ? 1 : v;
+  return v < 0 ? 0 : Math.min(v, 1);
 }
 
 const DEG = Math.PI / 180;
@@ -182,7 +182,7 @@ export function deltaE2000(lab1: ArrayLike<number>, lab2: ArrayLike<number>): nu
   const C1ab = Math.hypot(a1, b1);
   const C2ab = Math.hypot(a2, b2);
   const Cab = (C1ab + C2ab) / 2;
-  const Cab7 = Math.pow(Cab, 7);
+  const Cab7 = Cab ** 7;
   const G = 0.5 * (1 - Math.sqrt(Cab7 / (Cab7 + POW25_7)));
   const a1p = (1 + G) * a1;
   const a2p = (1 + G) * a2;
@@ -210,7 +210,7 @@ export function deltaE2000(lab1: ArrayLike<number>, lab2: ArrayLike<number>): nu
   }
   const T = 1 - 0.17 * Math.cos((hm - 30) * DEG) + 0.24 * Math.cos(2 * hm * DEG) + 0.32 * Math.cos((3 * hm + 6) * DEG) - 0.2 * Math.cos((4 * hm - 63) * DEG);
   const dTheta = 30 * Math.exp(-(((hm - 275) / 25) ** 2));
-  const Cm7 = Math.pow(Cm, 7);
+  const Cm7 = Cm ** 7;
   const RC = 2 * Math.sqrt(Cm7 / (Cm7 + POW25_7));
   const Lm50 = (Lm - 50) ** 2;
   const SL = 1 + (0.015 * Lm50) / Math.sqrt(20 + Lm50);

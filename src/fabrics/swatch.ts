@@ -544,7 +544,7 @@ function crossBlend(src: Float32Array, w: number, h: number, shiftX: number, shi
     by = band(h);
   const ramp = (i: number, n: number, b: number) => {
     const d = Math.min(i + 0.5, n - i - 0.5) / b;
-    const t = d >= 1 ? 1 : d;
+    const t = Math.min(d, 1);
     return t * t * (3 - 2 * t);
   };
   const wx = new Float32Array(w),
@@ -573,7 +573,7 @@ function crossBlend(src: Float32Array, w: number, h: number, shiftX: number, shi
       for (let ch = 0; ch < 3; ch++) {
         const m = mean[ch];
         const v = m + (a * (src[k0 + ch] - m) + b * (src[k1 + ch] - m) + c * (src[k2 + ch] - m) + d * (src[k3 + ch] - m)) * norm;
-        out[k0 + ch] = v < 0 ? 0 : v;
+        out[k0 + ch] = Math.max(v, 0);
       }
     }
   }

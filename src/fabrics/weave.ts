@@ -121,7 +121,7 @@ function yarnPoint(across: number, along: number, diveStart: number, diveEnd: nu
     s = 0.5 + 0.5 * crown;
     // Spun yarn twist shows as fine slanted striations on the crown.
     s *= 1 + 0.08 * Math.sin(2 * Math.PI * (2 * along + 0.6 * d));
-    s += light.sheen * 0.55 * Math.pow(crown, 8);
+    s += light.sheen * 0.55 * crown ** 8;
   }
   // Where a float dives under a crossing yarn it turns away from the light and sits in shadow;
   // these notches are what draw a twill's diagonal and a herringbone's chevrons.
@@ -140,7 +140,7 @@ function yarnPoint(across: number, along: number, diveStart: number, diveEnd: nu
 const WEFT_LIGHT = 0.84;
 
 function smooth(t: number): number {
-  const x = t < 0 ? 0 : t > 1 ? 1 : t;
+  const x = t < 0 ? 0 : Math.min(t, 1);
   return x * x * (3 - 2 * x);
 }
 

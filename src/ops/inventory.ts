@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
@@ -30,7 +31,7 @@ export async function listStoredObjects(config: StorageConfig): Promise<StoredOb
 async function listLocal(root: string): Promise<StoredObject[]> {
   const found: StoredObject[] = [];
   const walk = async (dir: string, prefix: string) => {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (error) {

@@ -393,7 +393,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
   const preparing = new Map<string, Promise<unknown>>();
   const prepareQueue: Array<{ key: string; task: object; done: () => void }> = [];
   /** Fabric × view × sizes made ahead lately: not asked for again. */
-  const clothPrepared = new ByteCache<{}>({ maxBytes: 4096 * 64, sizeOf: () => 64 });
+  const clothPrepared = new ByteCache<true>({ maxBytes: 4096 * 64, sizeOf: () => 64 });
   let prepareRunning = false;
   async function drainPrepareQueue() {
     if (prepareRunning) return;
@@ -669,7 +669,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
         const pending = preparing.get(key);
         if (pending) waits.push(pending);
         if (clothPrepared.has(mark) || pending || prepareQueue.some((p) => p.key === key)) continue;
-        clothPrepared.set(mark, {});
+        clothPrepared.set(mark, true);
         waits.push(
           new Promise<void>((done) =>
             prepareQueue.push({

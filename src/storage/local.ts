@@ -142,7 +142,7 @@ export function createLocalStorage(options: LocalStorageOptions): Storage {
 
     async stream(key) {
       const full = filePath(key);
-      let handle;
+      let handle: Awaited<ReturnType<typeof open>>;
       try {
         handle = await open(full, 'r');
       } catch (error) {

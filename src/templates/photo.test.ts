@@ -92,9 +92,15 @@ describe('photo templates over the garment only', () => {
     const opts = { cut: 'c', view: 'v', width: W, height: H, pxPerMm: 0.8 };
     // A brush's soft edge, as a canvas paints it: grey levels across the border.
     const soft = await sharp(second).blur(2.5).png().toBuffer();
+    // As the studio stores a mask: a one-channel greyscale PNG (decoded straight to its bytes).
+    const greyPng = await sharp(await sharp(soft).extractChannel(0).raw().toBuffer(), { raw: { width: W, height: H, channels: 1 } })
+      .toColourspace('b-w')
+      .png()
+      .toBuffer();
+    expect([greyPng[25], (await sharp(greyPng).metadata()).channels]).toEqual([0, 1]);
     const prepared = await preparePhoto(photo, opts);
     expect(prepared.rgb.buffer).toBeInstanceOf(SharedArrayBuffer);
-    for (const mask of [first, second, soft, first]) {
+    for (const mask of [first, second, soft, greyPng, first]) {
       const cv = await photoTemplateFrom(prepared, mask, opts);
       const ref = await referencePhotoTemplate(photo, mask, { ...opts, fieldsOver: 'whole' });
       expect(cv.panels).toEqual(ref.panels);

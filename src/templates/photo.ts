@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { SRGB8_TO_LINEAR } from '../fabrics/color.ts';
+import { foldSmoothingBand, softenMaskWindow } from './band-blur.ts';
 import { blur, blurWhereNeeded, boxRadius } from './raster-ops.ts';
 import { buildLevels, LEVEL_FACTORS, surroundingsLevel } from './levels.ts';
 import { SHADE_LEVELS, SHADE_ONE, type CutView, type ViewLevel } from './types.ts';
@@ -28,8 +29,6 @@ export interface PhotoTemplateOptions {
    * over the whole image. The template is the same either way; 'whole' is there to show it.
    */
   fieldsOver?: 'garment' | 'whole';
-  /** Tile side of the fold smoothing's edge work (tests vary it). */
-  smoothTile?: number;
 }
 
 const LUMA_LUT = SRGB8_TO_LINEAR;
@@ -207,6 +206,9 @@ function sharedCopy<T extends Uint8Array | Uint16Array | Int32Array | Float32Arr
   return out;
 }
 
+/** c / 255 for every byte (the histogram adds it for every garment pixel). */
+const INV255 = Float64Array.from({ length: 256 }, (_, c) => c / 255);
+
 /** Fold smoothing of the shading (σ in px): the displacement follows this blur's gradient. */
 const FOLD_SIGMA = 6;
 
@@ -258,12 +260,19 @@ export async function loadPhotoTemplate(base: Buffer, mask: Buffer, opts: PhotoT
 
 /**
  * Decoded mask at the photo's size, as the reference decodes it. A stored mask is already the photo's
- * size, upright and grey (R = G = B): its first channel is then exactly what libvips' greyscale gives
- * (checked for every grey level), at a third of the cost; anything else takes the reference's way.
+ * size and upright: a greyscale PNG (what the studio stores) decodes straight to its bytes, which are
+ * what libvips' greyscale gives (checked for every grey level), a fifth of the cost of the RGB way;
+ * an RGB one whose channels agree (R = G = B) gives its first channel; anything else takes the
+ * reference's way.
  */
 async function decodeMask(mask: Buffer, w: number, h: number): Promise<Uint8Array> {
   const meta = await sharp(mask).metadata();
-  if (meta.width === w && meta.height === h && !(meta.orientation && meta.orientation > 1) && !meta.hasAlpha && meta.channels === 3) {
+  const upright = meta.width === w && meta.height === h && !(meta.orientation && meta.orientation > 1) && !meta.hasAlpha && !meta.hasProfile;
+  if (upright && meta.channels === 1 && meta.depth === 'uchar') {
+    const grey = await sharp(mask).toColourspace('b-w').raw().toBuffer();
+    if (grey.length === w * h) return new Uint8Array(grey.buffer, grey.byteOffset, grey.length);
+  }
+  if (upright && meta.channels === 3) {
     const rgb = await sharp(mask).raw().toBuffer();
     if (rgb.length === w * h * 3) {
       const grey = new Uint8Array(w * h);
@@ -332,10 +341,25 @@ class CoarseLevel {
     this.v = new Float32Array(cap);
   }
 
-  /** The level row Y is complete: its blocks with cloth become entries (as levels.ts's clothAtFactor makes them). */
-  flush(Y: number): void {
+  /**
+   * The level row Y is complete: its blocks with cloth become entries (as levels.ts's clothAtFactor
+   * makes them), and its sums are added into the next coarser level's row when there is one.
+   */
+  flush(Y: number, coarser?: CoarseLevel): void {
     const { factor, covSum, shadeSum, su, sv, sn } = this;
     const inv = 1 / (factor * factor);
+    if (coarser) {
+      const cLen = coarser.covSum.length;
+      for (let j = 0; j < covSum.length; j++) {
+        const b = j >> 1;
+        if (b >= cLen || sn[j] === 0) continue;
+        coarser.covSum[b] += covSum[j];
+        coarser.shadeSum[b] += shadeSum[j];
+        coarser.su[b] += su[j];
+        coarser.sv[b] += sv[j];
+        coarser.sn[b] += sn[j];
+      }
+    }
     for (let j = 0; j < covSum.length; j++) {
       const c = covSum[j];
       if (c === 0) continue;
@@ -423,43 +447,56 @@ export async function photoTemplateFrom(photo: PhotoFields, mask: Buffer, opts: 
   const n = cw * ch;
 
   // Coverage: the mask softened by a pixel (only its edges are worked).
-  const coverage = softenMask(maskBuf, w, x0, y0, cw, ch);
+  const coverage = softenMaskWindow(maskBuf, w, x0, y0, cw, ch);
 
-  // Linear luminance of the garment and its mean over the fully covered pixels.
+  // The garment's pixels (the full level's entries) in raster order, row by row, with their linear
+  // luminance and its mean over the fully covered pixels: then every later loop walks the garment
+  // alone, not the window around it.
   const rgb = photo.rgb;
+  let count = 0;
+  for (let i = 0; i < n; i++) if (coverage[i]) count++;
+  const at = new Int32Array(count);
+  const rowStart = new Int32Array(ch + 1);
   const shade = new Float32Array(n);
   let sum = 0;
   let wsum = 0;
   let minX = w;
   let minY = h;
   let maxX = 0;
-  let count = 0;
+  let e = 0;
   for (let y = 0; y < ch; y++) {
-    for (let x = 0; x < cw; x++) {
-      const i = y * cw + x;
-      const c = coverage[i];
+    rowStart[y] = e;
+    const row = y * cw;
+    let first = -1;
+    let last = -1;
+    for (let x = 0, p = ((y + y0) * w + x0) * 3; x < cw; x++, p += 3) {
+      const c = coverage[row + x];
       if (!c) continue;
-      count++;
-      const p = ((y + y0) * w + x + x0) * 3;
       const l = 0.2126 * LUMA_LUT[rgb[p]] + 0.7152 * LUMA_LUT[rgb[p + 1]] + 0.0722 * LUMA_LUT[rgb[p + 2]];
-      shade[i] = l;
+      shade[row + x] = l;
+      at[e++] = row + x;
       if (c === 255) {
         sum += l;
         wsum++;
-        if (x + x0 < minX) minX = x + x0;
-        if (x + x0 > maxX) maxX = x + x0;
-        if (y + y0 < minY) minY = y + y0;
+        if (first < 0) first = x;
+        last = x;
       }
     }
+    if (first >= 0) {
+      if (first + x0 < minX) minX = first + x0;
+      if (last + x0 > maxX) maxX = last + x0;
+      if (y + y0 < minY) minY = y + y0;
+    }
   }
+  rowStart[ch] = e;
   const mean = wsum ? sum / wsum : 1;
   // The full level's shading normalisation (its entries are these pixels in this order), so that the
   // garment pass can quantise at once.
   let covSum = 0;
   let covShade = 0;
-  for (let i = 0; i < n; i++) {
+  for (let k = 0; k < count; k++) {
+    const i = at[k];
     const c = coverage[i];
-    if (!c) continue;
     const s = Math.fround(shade[i] / mean);
     shade[i] = s;
     covSum += c;
@@ -467,7 +504,7 @@ export async function photoTemplateFrom(photo: PhotoFields, mask: Buffer, opts: 
   }
   const norm = covSum > 0 ? covSum / covShade : 1;
 
-  const smooth = foldSmoothing(shade, coverage, cw, ch, x0, y0, w, photo.lumBlur, mean, opts.smoothTile);
+  const smooth = foldSmoothingBand(shade, coverage, cw, ch, x0, y0, w, photo.lumBlur, mean, boxRadius(FOLD_SIGMA));
 
   const pxPerMm = opts.pxPerMm ?? 1.35;
   const panel = {
@@ -481,7 +518,9 @@ export async function photoTemplateFrom(photo: PhotoFields, mask: Buffer, opts: 
   };
 
   // One pass over the garment: displacement, texture coordinates, the full level's entries, and the
-  // preview and thumbnail blocks (as levels.ts's nativeUV, clothAtFactor1 and clothAtFactor make them).
+  // preview's blocks, each finished row of which is added into the thumbnail's (as levels.ts's
+  // nativeUV, clothAtFactor1 and clothAtFactor make them: a block's sums are of 8-bit coverages and
+  // float32 values of one neighbourhood, exact in double whatever the order of adding).
   const t = (panel.grainAngle * Math.PI) / 180;
   const rc = Math.cos(t);
   const rs = Math.sin(t);
@@ -498,22 +537,30 @@ export async function photoTemplateFrom(photo: PhotoFields, mask: Buffer, opts: 
   const fhist = sharedArray(Float64Array, SHADE_LEVELS);
   const preview = new CoarseLevel(LEVEL_FACTORS.preview, w, h, x0, y0, cw, ch);
   const thumb = new CoarseLevel(LEVEL_FACTORS.thumb, w, h, x0, y0, cw, ch);
+  if (LEVEL_FACTORS.thumb !== 2 * LEVEL_FACTORS.preview) throw new Error('the thumbnail level must be half the preview');
+  const pcov = preview.covSum;
+  const pshade = preview.shadeSum;
+  const psu = preview.su;
+  const psv = preview.sv;
+  const psn = preview.sn;
+  const pX0 = preview.X0;
+  const pLen = pcov.length;
+  const qMax = SHADE_LEVELS - 1;
+  const qScale = norm * SHADE_ONE;
   const yd0 = Math.max(1, 1 - y0);
   const yd1 = Math.min(ch - 1, h - 1 - y0);
   const xd0 = Math.max(1, 1 - x0);
   const xd1 = Math.min(cw - 1, w - 1 - x0);
-  let j = 0;
   for (let y = 0; y < ch; y++) {
     const gy = y + y0;
-    const py = (gy >> 1) - preview.Y0;
-    const ty = (gy >> 2) - thumb.Y0;
     const inPreview = gy >> 1 < preview.Y1;
-    const inThumb = gy >> 2 < thumb.Y1;
     const dispRow = y >= yd0 && y < yd1;
-    for (let x = 0; x < cw; x++) {
-      const i = y * cw + x;
+    const row = y * cw;
+    const end = rowStart[y + 1];
+    for (let j = rowStart[y]; j < end; j++) {
+      const i = at[j];
+      const x = i - row;
       const c = coverage[i];
-      if (!c) continue;
       let dx = 0;
       let dy = 0;
       if (dispRow && x >= xd0 && x < xd1) {
@@ -528,35 +575,26 @@ export async function photoTemplateFrom(photo: PhotoFields, mask: Buffer, opts: 
       const s = shade[i];
       pix[j] = gy * w + gx;
       fcov[j] = c;
-      const q = Math.max(0, Math.min(SHADE_LEVELS - 1, Math.round(s * norm * SHADE_ONE)));
+      let q = Math.round(s * qScale);
+      if (q > qMax) q = qMax;
+      if (!(q >= 0)) q = 0;
       fq[j] = q;
-      fhist[q] += c / 255;
+      fhist[q] += INV255[c];
       fu[j] = u - 0.5;
       fv[j] = v - 0.5;
-      j++;
       if (inPreview) {
-        const b = (gx >> 1) - preview.X0;
-        if (b < preview.covSum.length) {
-          preview.covSum[b] += c;
-          preview.shadeSum[b] += s * c;
-          preview.su[b] += u;
-          preview.sv[b] += v;
-          preview.sn[b]++;
-        }
-      }
-      if (inThumb) {
-        const b = (gx >> 2) - thumb.X0;
-        if (b < thumb.covSum.length) {
-          thumb.covSum[b] += c;
-          thumb.shadeSum[b] += s * c;
-          thumb.su[b] += u;
-          thumb.sv[b] += v;
-          thumb.sn[b]++;
+        const b = (gx >> 1) - pX0;
+        if (b < pLen) {
+          pcov[b] += c;
+          pshade[b] += s * c;
+          psu[b] += u;
+          psv[b] += v;
+          psn[b]++;
         }
       }
     }
-    if ((gy & 1) === 1 && inPreview && py >= 0) preview.flush(gy >> 1);
-    if ((gy & 3) === 3 && inThumb && ty >= 0) thumb.flush(gy >> 2);
+    if ((gy & 1) === 1 && inPreview) preview.flush(gy >> 1, gy >> 2 < thumb.Y1 ? thumb : undefined);
+    if ((gy & 3) === 3 && gy >> 2 < thumb.Y1) thumb.flush(gy >> 2);
   }
 
   const levels = {
@@ -580,202 +618,4 @@ export async function photoTemplateFrom(photo: PhotoFields, mask: Buffer, opts: 
   };
   const version = createHash('sha256').update(photo.digest).update(mask).update(JSON.stringify(opts)).digest('hex').slice(0, 16);
   return { cut: opts.cut ?? 'photo', view: opts.view ?? 'front', width: w, height: h, version, pxPerMm, panels: [panel], levels };
-}
-
-/**
- * The shading blurred for the fold displacement, over the window. Where a tile and the blur's reach
- * around it are all garment, the blur of the photo's luminance (made once per photo) divided by the
- * mean is the answer; where they hold no garment it is zero; only tiles near the mask's edge are
- * blurred here, runs of them at once, each run with its margin (clamped where the window ends, as
- * the reference clamps).
- */
-function foldSmoothing(
-  shade: Float32Array,
-  coverage: Uint8Array,
-  cw: number,
-  ch: number,
-  x0: number,
-  y0: number,
-  w: number,
-  lumBlur: Float32Array,
-  mean: number,
-  tile = SMOOTH_TILE,
-): Float32Array {
-  const out = new Float32Array(cw * ch);
-  if (!cw || !ch) return out;
-  const h = lumBlur.length / w;
-  const margin = 3 * boxRadius(FOLD_SIGMA);
-  // Garment pixels per small cell; a tile's reach (its margin rounded out to whole cells) is all
-  // garment when the cells it spans are.
-  const cell = 8;
-  const gw = Math.ceil(cw / cell);
-  const gh = Math.ceil(ch / cell);
-  const cells = new Int32Array(gw * gh);
-  for (let y = 0; y < ch; y++) {
-    const row = (y >> 3) * gw;
-    const base = y * cw;
-    for (let x = 0; x < cw; x++) if (coverage[base + x]) cells[row + (x >> 3)]++;
-  }
-  const cellArea = (i: number, j: number) => (Math.min(cw, (i + 1) * cell) - i * cell) * (Math.min(ch, (j + 1) * cell) - j * cell);
-  const inv = 1 / mean;
-  const tw = Math.ceil(cw / tile);
-  const th = Math.ceil(ch / tile);
-  const kind = new Uint8Array(tw); // 0 nothing, 1 from the photo's blur, 2 blurred here
-  for (let ty = 0; ty < th; ty++) {
-    const ty0 = ty * tile;
-    const ty1 = Math.min(ch, ty0 + tile);
-    const by0 = Math.max(0, ty0 - margin);
-    const by1 = Math.min(ch, ty1 + margin);
-    for (let tx = 0; tx < tw; tx++) {
-      const tx0 = tx * tile;
-      const tx1 = Math.min(cw, tx0 + tile);
-      const bx0 = Math.max(0, tx0 - margin);
-      const bx1 = Math.min(cw, tx1 + margin);
-      let covered = 0;
-      let area = 0;
-      for (let j = by0 >> 3; j <= (by1 - 1) >> 3; j++) {
-        for (let i = bx0 >> 3; i <= (bx1 - 1) >> 3; i++) {
-          const c = cells[j * gw + i];
-          covered += c;
-          area += cellArea(i, j);
-        }
-      }
-      if (covered === 0) kind[tx] = 0;
-      else if (covered === area && reachIsImage(bx0, by0, bx1, by1, tx0, ty0, tx1, ty1, margin, x0, y0, w, h)) kind[tx] = 1;
-      else kind[tx] = 2;
-      if (kind[tx] === 1) {
-        for (let y = ty0; y < ty1; y++) {
-          const src = (y + y0) * w + x0;
-          for (let x = tx0; x < tx1; x++) out[y * cw + x] = lumBlur[src + x] * inv;
-        }
-      }
-    }
-    // Runs of tiles to blur here, each with its margin.
-    for (let tx = 0; tx < tw; ) {
-      if (kind[tx] !== 2) {
-        tx++;
-        continue;
-      }
-      let end = tx + 1;
-      while (end < tw && kind[end] === 2) end++;
-      const rx0 = tx * tile;
-      const rx1 = Math.min(cw, end * tile);
-      const bx0 = Math.max(0, rx0 - margin);
-      const bx1 = Math.min(cw, rx1 + margin);
-      const bw = bx1 - bx0;
-      const bh = by1 - by0;
-      const local = new Float32Array(bw * bh);
-      for (let y = by0; y < by1; y++) local.set(shade.subarray(y * cw + bx0, y * cw + bx1), (y - by0) * bw);
-      const blurred = blur(local, bw, bh, FOLD_SIGMA);
-      for (let y = ty0; y < ty1; y++) out.set(blurred.subarray((y - by0) * bw + (rx0 - bx0), (y - by0) * bw + (rx1 - bx0)), y * cw + rx0);
-      tx = end;
-    }
-  }
-  return out;
-}
-
-/**
- * The mask over the window softened as the reference softens it (a σ 0.8 blur of mask / 255, rounded
- * back to bytes), worked only in 8 px cells whose neighbourhood is not uniform: elsewhere the blur of
- * a constant rounds back to it, so the mask's own bytes are the answer.
- */
-function softenMask(mask: Uint8Array, w: number, x0: number, y0: number, cw: number, ch: number): Uint8Array {
-  const coverage = new Uint8Array(cw * ch);
-  for (let y = 0; y < ch; y++) coverage.set(mask.subarray((y + y0) * w + x0, (y + y0) * w + x0 + cw), y * cw);
-  const r = boxRadius(0.8);
-  const margin = 3 * r;
-  const C = 8;
-  const gw = Math.ceil(cw / C);
-  const gh = Math.ceil(ch / C);
-  const lo = new Uint8Array(gw * gh).fill(255);
-  const hi = new Uint8Array(gw * gh);
-  for (let y = 0; y < ch; y++) {
-    const row = (y >> 3) * gw;
-    const base = y * cw;
-    for (let g = 0; g < gw; g++) {
-      let a = lo[row + g];
-      let b = hi[row + g];
-      const end = base + Math.min(cw, (g + 1) * C);
-      for (let i = base + g * C; i < end; i++) {
-        const v = coverage[i];
-        if (v < a) a = v;
-        if (v > b) b = v;
-      }
-      lo[row + g] = a;
-      hi[row + g] = b;
-    }
-  }
-  const edge = new Uint8Array(gw);
-  for (let gy = 0; gy < gh; gy++) {
-    for (let gx = 0; gx < gw; gx++) {
-      let a = 255;
-      let b = 0;
-      for (let j = Math.max(0, gy - 1); j <= Math.min(gh - 1, gy + 1); j++) {
-        for (let i = Math.max(0, gx - 1); i <= Math.min(gw - 1, gx + 1); i++) {
-          if (lo[j * gw + i] < a) a = lo[j * gw + i];
-          if (hi[j * gw + i] > b) b = hi[j * gw + i];
-        }
-      }
-      edge[gx] = a === b ? 0 : 1;
-    }
-    const ry0 = gy * C;
-    const ry1 = Math.min(ch, ry0 + C);
-    const by0 = Math.max(0, ry0 - margin);
-    const by1 = Math.min(ch, ry1 + margin);
-    for (let gx = 0; gx < gw; ) {
-      if (!edge[gx]) {
-        gx++;
-        continue;
-      }
-      let end = gx + 1;
-      while (end < gw && edge[end]) end++;
-      const rx0 = gx * C;
-      const rx1 = Math.min(cw, end * C);
-      const bx0 = Math.max(0, rx0 - margin);
-      const bx1 = Math.min(cw, rx1 + margin);
-      const bw = bx1 - bx0;
-      const local = new Float32Array(bw * (by1 - by0));
-      for (let y = by0; y < by1; y++) {
-        const src = (y + y0) * w + x0;
-        const dst = (y - by0) * bw - bx0;
-        for (let x = bx0; x < bx1; x++) local[dst + x] = mask[src + x] / 255;
-      }
-      const blurred = blur(local, bw, by1 - by0, 0.8);
-      for (let y = ry0; y < ry1; y++) {
-        const src = (y - by0) * bw - bx0;
-        for (let x = rx0; x < rx1; x++) coverage[y * cw + x] = Math.round(Math.min(1, Math.max(0, blurred[src + x])) * 255);
-      }
-      gx = end;
-    }
-  }
-  return coverage;
-}
-
-/** Tile height and width of the fold smoothing's edge work. */
-const SMOOTH_TILE = 32;
-
-/**
- * Whether a tile's reach is cut only where the image itself ends (so the whole image's blur, clamped at
- * the image's edges, is this tile's blur): a reach cut by the window inside the image is not.
- */
-function reachIsImage(
-  bx0: number,
-  by0: number,
-  bx1: number,
-  by1: number,
-  tx0: number,
-  ty0: number,
-  tx1: number,
-  ty1: number,
-  margin: number,
-  x0: number,
-  y0: number,
-  w: number,
-  h: number,
-): boolean {
-  if (bx0 > tx0 - margin && x0 + bx0 !== 0) return false;
-  if (by0 > ty0 - margin && y0 + by0 !== 0) return false;
-  if (bx1 < tx1 + margin && x0 + bx1 !== w) return false;
-  if (by1 < ty1 + margin && y0 + by1 !== h) return false;
-  return true;
 }

@@ -176,13 +176,11 @@ describeWithReference(PHOTO_TEMPLATES, 'photo templates', () => {
     // The salmon of the photo is gone from the suit: the chest, in the mask, is now the navy stripe.
     const maskRaw = await sharp(mask).resize(512, 768, { fit: 'cover' }).greyscale().raw().toBuffer();
     let r = 0,
-      g = 0,
       b = 0,
       n = 0;
     for (let i = 0; i < maskRaw.length; i++) {
       if (maskRaw[i]! < 250) continue;
       r += image.data[i * 3]!;
-      g += image.data[i * 3 + 1]!;
       b += image.data[i * 3 + 2]!;
       n++;
     }

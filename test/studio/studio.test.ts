@@ -202,6 +202,54 @@ describe('client photo studio', () => {
     expect(body.renders[0]).toMatchObject({ id: render.id, reused: true });
   });
 
+  it('a corrected mask is applied as painted: the erased part back as photographed, the rest re-clothed', async () => {
+    // The associate erases the right half of the suit from the mask and applies again.
+    const w = client.width;
+    const h = client.height;
+    const corrected = new Uint8Array(client.truth);
+    for (let y = 0; y < h; y++) for (let x = Math.floor(w / 2); x < w; x++) corrected[y * w + x] = 0;
+    const erased = new Uint8Array(w * h);
+    for (let i = 0; i < erased.length; i++) erased[i] = client.truth[i] && !corrected[i] ? 1 : 0;
+    const mask = await maskPng(corrected, w, h);
+    const res = await me.send('POST', '/api/studio/renders', { photoId: photo.id, mask: dataUrl(mask), family: family.id, color: render.color });
+    const body = await json(res);
+    expect(res.status, JSON.stringify(body)).toBe(202);
+    expect(body.renders[0].id).not.toBe(render.id);
+    const again = await waitForRender(me, body.renders[0].id);
+    const full = again.images.find((i: any) => i.size === 'full' && i.format === 'jpeg');
+    const img = await decode(Buffer.from(await (await getBytes(full.url)).arrayBuffer()));
+    const storedPhoto = Buffer.from(await (await getBytes(photo.photoUrl)).arrayBuffer());
+    const before = await decode(storedPhoto);
+    const meanDiff = (where: Uint8Array) => {
+      let diff = 0;
+      let count = 0;
+      for (let i = 0; i < where.length; i++) {
+        if (!where[i]) continue;
+        for (let c = 0; c < 3; c++) diff += Math.abs(img.px[i * 3 + c]! - before.px[i * 3 + c]!);
+        count += 3;
+      }
+      return { mean: diff / count, count };
+    };
+    // Everything away from the corrected mask, the erased half of the suit included: as photographed.
+    const away = farFrom(corrected, w, h, 3);
+    const outside = meanDiff(away);
+    const erasedPart = meanDiff(erased.map((v, i) => (v && away[i] ? 1 : 0)));
+    expect(erasedPart.count).toBeGreaterThan(3 * 10_000);
+    console.log(`corrected mask: outside mean |Δ| ${outside.mean.toFixed(2)}, on the erased half ${erasedPart.mean.toFixed(2)}`);
+    expect(outside.mean).toBeLessThan(1.5);
+    expect(erasedPart.mean).toBeLessThan(1.5);
+    // The kept half: the cloth's colour (de-shaded ΔE2000 < 2), not the photo's.
+    const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
+    const cv = await loadPhotoTemplate(storedPhoto, mask, { cut: 'studio-corrected', view: 'front', width: w, height: h, pxPerMm: h / 1800 });
+    engine.addTemplate(cv);
+    const maps = await engine.shadingMaps('studio-corrected', 'front', family.design);
+    const color = family.colors.find((c) => c.id === render.color)!;
+    const dE = deltaE2000(deshadedMeanLab(img, maps), hexToLab(color.hex));
+    console.log(`corrected mask: de-shaded ΔE2000 ${dE.toFixed(2)} to ${color.hex} on the kept half`);
+    expect(dE).toBeLessThan(2);
+    expect(deltaE2000(deshadedMeanLab(before, maps), hexToLab(color.hex))).toBeGreaterThan(5);
+  }, 200_000);
+
   it('is private: in no History or listing, unreadable by another associate or by guessing', async () => {
     const history = await json(await me.fetch('/api/renders?limit=100'));
     expect(history.items.map((r: any) => r.id)).not.toContain(render.id);

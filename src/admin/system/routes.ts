@@ -63,7 +63,7 @@ export async function systemRoutes(base: FastifyInstance) {
             servers: (await rt.rendering.comfyui.pool.status(true)).map((h) => ({
               ...h,
               url: redactUrl(h.url)!,
-              error: h.error && h.error.replaceAll(h.url, redactUrl(h.url)!),
+              error: h.error === null ? null : h.error.replaceAll(h.url, redactUrl(h.url)!),
             })),
             workflows: Object.values(rt.rendering.comfyui.workflows).map((w) => ({ name: w.name, file: w.file, nodeClasses: [...w.nodeClasses].sort() })),
           }

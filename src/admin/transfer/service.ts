@@ -34,7 +34,7 @@ export interface ImportRequest {
  * run, applies the plan in one transaction that also writes the audit entries: all or nothing.
  */
 export async function importCatalogFile(rt: Runtime, actor: Actor, request: ImportRequest) {
-  let read;
+  let read: ReturnType<typeof readCatalogFile>;
   try {
     read = readCatalogFile(request.content, request.format);
   } catch (error) {

@@ -301,7 +301,7 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
       checkAbort(signal);
 
       const wm = request.watermark;
-      const stamps = wm && wm.text && wm.opacity > 0 ? await Promise.all(levels.map((l) => stampFor(wm.text, l.width))) : undefined;
+      const stamps = wm?.text && wm.opacity > 0 ? await Promise.all(levels.map((l) => stampFor(wm.text, l.width))) : undefined;
       const formats: ImageFormat[] = ['jpeg', ...(request.formats ?? []).filter((f) => f !== 'jpeg')];
       const jobs: Array<Promise<EncodedImage>> = [];
       let encodeStart = 0;

@@ -32,7 +32,7 @@ export function finishFor(design: FabricDesign, hist: Float64Array): Finish {
   let msum = 0;
   for (let q = 0; q < SHADE_LEVELS; q++) {
     const s = q / SHADE_ONE;
-    const m = Math.pow(s, gamma);
+    const m = s ** gamma;
     mul[q] = m;
     if (hist[q]) {
       wsum += hist[q];

@@ -1,21 +1,15 @@
 /** Measurements on decoded renders, shared by the compose engine's tests. */
-import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import sharp from 'sharp';
 import { SRGB8_TO_LINEAR, deltaE2000, linearToLab, linearToSrgb8Exact, type Lab } from '../../fabrics/index.ts';
 import type { ShadingMaps } from './index.ts';
 
 /**
- * Rasterised templates shared by the test files (and test runs): built once, read back after. One
- * folder per checkout: two checkouts with different drafting would otherwise replace each other's
- * templates on every run and leave each waiting minutes for rebuilds.
+ * Rasterised templates shared by the test files (and test runs): built once, read back after. Kept in
+ * the checkout's own node_modules cache: two checkouts with different drafting never replace each
+ * other's templates, `npm ci` starts it afresh, and removing the checkout removes it.
  */
-const CHECKOUT = createHash('sha256')
-  .update(resolve(import.meta.dirname, '../../..'))
-  .digest('hex')
-  .slice(0, 12);
-export const TEST_TEMPLATE_CACHE = join(tmpdir(), `atelier-test-template-cache-${CHECKOUT}`);
+export const TEST_TEMPLATE_CACHE = resolve(import.meta.dirname, '../../../node_modules/.cache/atelier-test-templates');
 
 export interface Decoded {
   px: Uint8Array;

@@ -50,7 +50,6 @@ export function stampOrigin(spec: WatermarkSpec, stamp: Stamp, width: number, he
       return [m, height - stamp.height - m];
     case 'center':
       return [Math.round((width - stamp.width) / 2), Math.round((height - stamp.height) / 2)];
-    case 'bottom-right':
     default:
       return [width - stamp.width - m, height - stamp.height - m];
   }

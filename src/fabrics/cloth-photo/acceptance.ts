@@ -13,6 +13,7 @@ import { analyzeClothPhoto, type ClothPhotoAnalysis } from './analyze.ts';
 import { apply } from './geometry.ts';
 import { encodeRectifiedCloth } from './store.ts';
 import { photographCloth, type Intruder, type PhoneShot } from './synthetic.ts';
+import { loadResampleKernel } from './wasm/resample.ts';
 
 export interface AcceptanceCase {
   name: string;
@@ -155,6 +156,8 @@ export async function runAcceptanceCase(
     intruders: c.intruders(MM_PER_PX),
   });
   const { data, info } = await sharp(photo.jpeg).raw().toBuffer({ resolveWithObject: true });
+  // As the upload path runs it: with the WebAssembly resampling once its module is assembled.
+  await loadResampleKernel();
   const t0 = performance.now();
   const a = analyzeClothPhoto(new Uint8Array(data.buffer, data.byteOffset, data.length), info.width, info.height);
   const analysisMs = performance.now() - t0;

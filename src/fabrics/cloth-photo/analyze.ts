@@ -20,6 +20,7 @@ import { apply, fitPlane, invert, type LatticeSample, type Mat3 } from './geomet
 import { LINE_EVERY, lineResidual, lineSampleBuffers, straighteningMap, type LineSamples } from './lines.ts';
 import { segmentCloth } from './segment.ts';
 import { PATCH, patchSpectrum, threadLattice, threadLatticeNear, type ThreadLattice } from './spectrum.ts';
+import { type ResampleMemory, resampleMemory } from './wasm/resample.ts';
 
 export interface ClothPhotoOptions {
   /** Thread (end) width in mm assumed for the weave (default 0.28 mm ≈ 36 ends/cm). */
@@ -74,7 +75,7 @@ export interface ClothPhotoAnalysis {
   stageCpuMs: Record<ClothPhotoStage, number>;
 }
 
-export type ClothPhotoStage = 'segment' | 'lattice' | 'plane' | 'crop' | 'straighten' | 'resample' | 'repeat';
+export type ClothPhotoStage = 'segment' | 'lattice' | 'plane' | 'crop' | 'prefilter' | 'straighten' | 'resample' | 'repeat';
 
 export const DEFAULT_THREAD_MM = 0.28;
 /** Shrink (photo px per output px) from which the photo is area-averaged before resampling. */
@@ -279,13 +280,14 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
   // photo is area-averaged to the nearest whole factor first. Under 1.25× the bilinear tap's own
   // footprint (2 photo px) already covers an output px.
   const m = shrink < PREFILTER_FROM ? 1 : Math.max(2, Math.round(shrink));
-  const source = prefilter(rgb, width, height, box, m);
+  const source = prefilter(rgb, width, height, box, m, W * Hh * 3);
   done('crop');
   // Stripes and check lines, where the cloth has them, take out what the lattice left. Measured at
   // full output size (on a half-size copy a herringbone's fine diagonals alias and its lines read
   // 10× less straight), but only along the rows and columns the measure reads.
   const lines = lineSampleBuffers(W, Hh);
   cover(source, toPhoto, W, Hh);
+  done('prefilter');
   sampleLines(source, toPhoto, lines);
   const residual = lineResidual(lines);
   if (residual.vertical || residual.horizontal) toPhoto = mul(toPhoto, straighteningMap(residual, W, Hh));
@@ -549,6 +551,8 @@ function largestRectangle(occ: Uint8Array, w: number, h: number, cellU: number, 
 interface Source {
   /** Linear RGB of the box reduced m× (box-averaged), or null to read the photo itself. */
   lin: Float32Array | null;
+  /** The WebAssembly resampling, when its module is assembled (`lin` then lives in its memory). */
+  k: ResampleMemory | null;
   rgb: Uint8Array;
   width: number;
   height: number;
@@ -568,13 +572,16 @@ interface Source {
  * Only the part a transform samples is averaged, when it asks for it (`cover`): the box holds the
  * turned, tilted cloth, and a quarter of it or more lies outside the cloth's outline.
  */
-function prefilter(rgb: Uint8Array, w: number, h: number, box: ClothBox, m: number): Source {
-  if (m <= 1) return { lin: null, rgb, width: w, height: h, ox: 0, oy: 0, m: 1, photoWidth: w, photoHeight: h, xa: new Int32Array(0), xb: new Int32Array(0) };
+function prefilter(rgb: Uint8Array, w: number, h: number, box: ClothBox, m: number, outBytes: number): Source {
+  if (m <= 1)
+    return { lin: null, k: null, rgb, width: w, height: h, ox: 0, oy: 0, m: 1, photoWidth: w, photoHeight: h, xa: new Int32Array(0), xb: new Int32Array(0) };
   const bw = Math.max(1, Math.floor(box.width / m)),
     bh = Math.max(1, Math.floor(box.height / m));
   const xa = new Int32Array(bh).fill(bw);
+  const k = bw >= 2 && bh >= 2 ? resampleMemory(bw, bh, outBytes) : null;
   return {
-    lin: new Float32Array(bw * bh * 3),
+    lin: k ? k.lin : new Float32Array(bw * bh * 3),
+    k,
     rgb,
     width: bw,
     height: bh,
@@ -845,6 +852,16 @@ function warmTile(src: Source, T: Mat3, X0: number, X1: number, Y0: number, Y1: 
 
 /** The rectified cloth, W × H, interleaved sRGB. */
 function rectify(src: Source, T: Mat3, W: number, H: number): Uint8Array {
+  const k = src.k;
+  if (k) {
+    for (let Y0 = 0; Y0 < H; Y0 += TILE_ROWS)
+      for (let X0 = 0; X0 < W; X0 += BLOCK) {
+        const X1 = Math.min(W, X0 + BLOCK),
+          Y1 = Math.min(H, Y0 + TILE_ROWS);
+        for (let Y = Y0; Y < Y1; Y++) k.sample(T, src.ox, src.oy, src.m, Y, X0, X1, 1, k.outAt + (Y * W + X0) * 3);
+      }
+    return k.heap.slice(k.outAt, k.outAt + W * H * 3);
+  }
   const out = new Uint8Array(W * H * 3);
   for (let Y0 = 0; Y0 < H; Y0 += TILE_ROWS)
     for (let X0 = 0; X0 < W; X0 += BLOCK) {
@@ -863,6 +880,10 @@ function rectify(src: Source, T: Mat3, W: number, H: number): Uint8Array {
  */
 function sampleLines(src: Source, T: Mat3, lines: LineSamples): void {
   const { w: W, h: H, rows, cols } = lines;
+  if (src.k) {
+    sampleLinesWasm(src, src.k, T, lines);
+    return;
+  }
   const buf = new Uint8Array(BLOCK * 3);
   for (let Y0 = 0; Y0 < H; Y0 += TILE_ROWS)
     for (let X0 = 0; X0 < W; X0 += BLOCK) {
@@ -881,6 +902,24 @@ function sampleLines(src: Source, T: Mat3, lines: LineSamples): void {
         }
       }
     }
+}
+
+/** sampleLines through the WebAssembly module: the same rows and columns, a row per call. */
+function sampleLinesWasm(src: Source, k: ResampleMemory, T: Mat3, lines: LineSamples): void {
+  const { w: W, h: H, rows, cols } = lines;
+  const heap = k.heap,
+    at = k.outAt;
+  for (let Y = 0; Y < H; Y++) {
+    if (Y % LINE_EVERY === 0) {
+      k.sample(T, src.ox, src.oy, src.m, Y, 0, W, 1, at);
+      const r = (Y / LINE_EVERY) * W;
+      for (let X = 0, o = at; X < W; X++, o += 3) rows[r + X] = 0.299 * heap[o] + 0.587 * heap[o + 1] + 0.114 * heap[o + 2];
+      for (let X = 0; X < W; X += LINE_EVERY) cols[(X / LINE_EVERY) * H + Y] = rows[r + X];
+    } else {
+      k.sample(T, src.ox, src.oy, src.m, Y, 0, W, LINE_EVERY, at);
+      for (let X = 0, o = at; X < W; X += LINE_EVERY, o += 3) cols[(X / LINE_EVERY) * H + Y] = 0.299 * heap[o] + 0.587 * heap[o + 1] + 0.114 * heap[o + 2];
+    }
+  }
 }
 
 /**

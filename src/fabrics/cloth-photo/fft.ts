@@ -77,7 +77,7 @@ export function fft2(re: Float64Array, im: Float64Array, n: number): void {
  * group of four points goes through both in registers): half the loads and stores.
  */
 export function fftContiguous(re: Float64Array, im: Float64Array, offset: number, n: number): void {
-  const { cos, sin, rev } = tablesFor(n);
+  const { rev } = tablesFor(n);
   for (let i = 0; i < n; i++) {
     const j = rev[i];
     if (j > i) {
@@ -91,7 +91,41 @@ export function fftContiguous(re: Float64Array, im: Float64Array, offset: number
       im[b] = t;
     }
   }
+  butterflies(re, im, offset, n);
+}
+
+/**
+ * The butterflies of fftContiguous, for samples already in bit-reversed order (powerSpectrumReal
+ * writes them so as it copies them in, and saves the reordering pass).
+ */
+function butterflies(re: Float64Array, im: Float64Array, offset: number, n: number): void {
+  const { cos, sin } = tablesFor(n);
   let s = 1; // half-size of the first stage of the pair
+  if (n >= 4) {
+    // The first pair of stages has only the trivial twiddles (1 and −i): sums and differences.
+    for (let a = offset, end = offset + n; a < end; a += 4) {
+      const b = a + 1,
+        c = a + 2,
+        d = a + 3;
+      const a1r = re[a] + re[b],
+        a1i = im[a] + im[b],
+        b1r = re[a] - re[b],
+        b1i = im[a] - im[b];
+      const c1r = re[c] + re[d],
+        c1i = im[c] + im[d],
+        d1r = re[c] - re[d],
+        d1i = im[c] - im[d];
+      re[a] = a1r + c1r;
+      im[a] = a1i + c1i;
+      re[c] = a1r - c1r;
+      im[c] = a1i - c1i;
+      re[b] = b1r + d1i;
+      im[b] = b1i - d1r;
+      re[d] = b1r - d1i;
+      im[d] = b1i + d1r;
+    }
+    s = 4;
+  }
   for (; 4 * s <= n; s *= 4) {
     const step2 = n / (2 * s),
       step4 = n / (4 * s);
@@ -171,36 +205,43 @@ export function powerSpectrumReal(src: Float64Array, n: number, out: Float64Arra
     scratch.set(n, s);
   }
   const { rowRe, rowIm, colRe, colIm } = s;
+  const { rev } = tablesFor(n);
   // Rows two at a time: z = a + i·b, then A(k) = (Z(k) + Z*(n−k))/2, B(k) = (Z(k) − Z*(n−k))/2i.
-  // Stored column-major (column k holds every row's bin k), so the column pass is contiguous.
+  // Stored column-major (column k holds every row's bin k), so the column pass is contiguous. Both
+  // passes take their samples in bit-reversed order: each row is copied in so, and each row's bins
+  // go to its bit-reversed place down the columns (the same numbers as reordering after).
   for (let y = 0; y < n; y += 2) {
     const r0 = y * n,
       r1 = r0 + n;
     for (let x = 0; x < n; x++) {
-      rowRe[x] = src[r0 + x];
-      rowIm[x] = src[r1 + x];
+      const j = rev[x];
+      rowRe[j] = src[r0 + x];
+      rowIm[j] = src[r1 + x];
     }
-    fftContiguous(rowRe, rowIm, 0, n);
+    butterflies(rowRe, rowIm, 0, n);
+    const ya = rev[y],
+      yb = rev[y + 1];
     for (let k = 0; k < cols; k++) {
       const nk = (n - k) & (n - 1);
       const zr = rowRe[k],
         zi = rowIm[k],
         wr = rowRe[nk],
         wi = rowIm[nk];
-      const c = k * n + y;
-      colRe[c] = 0.5 * (zr + wr);
-      colIm[c] = 0.5 * (zi - wi);
-      colRe[c + 1] = 0.5 * (zi + wi);
-      colIm[c + 1] = -0.5 * (zr - wr);
+      const c = k * n;
+      colRe[c + ya] = 0.5 * (zr + wr);
+      colIm[c + ya] = 0.5 * (zi - wi);
+      colRe[c + yb] = 0.5 * (zi + wi);
+      colIm[c + yb] = -0.5 * (zr - wr);
     }
   }
-  for (let k = 0; k < cols; k++) fftContiguous(colRe, colIm, k * n, n);
-  for (let k = 0; k < cols; k++) {
-    const c = k * n;
-    for (let fy = 0; fy < n; fy++) {
-      const re = colRe[c + fy],
-        im = colIm[c + fy];
-      out[fy * n + k] = floor + re * re + im * im;
+  for (let k = 0; k < cols; k++) butterflies(colRe, colIm, k * n, n);
+  // Row by row of the output (its writes in order; the reads stride down the columns).
+  for (let fy = 0; fy < n; fy++) {
+    const row = fy * n;
+    for (let k = 0, c = fy; k < cols; k++, c += n) {
+      const re = colRe[c],
+        im = colIm[c];
+      out[row + k] = floor + re * re + im * im;
     }
   }
   // F(−fx, −fy) = F*(fx, fy): the other half is the mirror.

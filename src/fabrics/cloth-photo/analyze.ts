@@ -14,7 +14,7 @@
  *    photo, in linear light, area-averaged where it shrinks.
  * Pure: typed arrays in, typed arrays out; safe to run in a worker thread.
  */
-import { LIN_LUT_SIZE, LINEAR_TO_SRGB8_LUT_OVER, SRGB8_TO_LINEAR } from '../color.ts';
+import { LIN_LUT_SIZE, LINEAR_TO_SRGB8_LUT_OVER, SRGB8_TO_LINEAR_F64 } from '../color.ts';
 import { type AxisProfiles, axisProfilesSrgb8, periodOf, repeatNearOf } from '../swatch.ts';
 import { apply, fitPlane, invert, type LatticeSample, type Mat3 } from './geometry.ts';
 import { LINE_EVERY, lineResidual, lineSampleBuffers, straighteningMap, type LineSamples } from './lines.ts';
@@ -662,7 +662,7 @@ function boxRow(src: Source, Y: number, X0: number, X1: number): void {
   const m = src.m,
     lin = src.lin as Float32Array,
     rgb = src.rgb,
-    lut = SRGB8_TO_LINEAR;
+    lut = SRGB8_TO_LINEAR_F64;
   const pw = src.photoWidth,
     ph = src.photoHeight;
   const inv = 1 / (m * m);
@@ -783,7 +783,7 @@ function sampleSpan(src: Source, T: Mat3, Y: number, X0: number, X1: number, ste
     }
   } else {
     const rgb = src.rgb,
-      lut = SRGB8_TO_LINEAR;
+      lut = SRGB8_TO_LINEAR_F64;
     for (let X = X0; X < X1; X += step, o += 3) {
       const xc = X + 0.5;
       const iw = 1 / (t6 * xc + dn0);

@@ -78,6 +78,11 @@ export interface ClothPhotoAnalysis {
 export type ClothPhotoStage = 'segment' | 'lattice' | 'plane' | 'crop' | 'prefilter' | 'straighten' | 'resample' | 'repeat';
 
 export const DEFAULT_THREAD_MM = 0.28;
+/**
+ * The patches' spectra (16 of 512 KB), kept for the next photo in this thread: fresh, each analysis
+ * paid ~4 ms to map and zero them. Only the analysis (synchronous) reads them; none leaves it.
+ */
+const spectrumPool: Float64Array<ArrayBuffer>[] = [];
 /** Shrink (photo px per output px) from which the photo is area-averaged before resampling. */
 const PREFILTER_FROM = 1.25;
 const FOCAL_RATIO = 0.75;
@@ -158,7 +163,8 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
       )
         continue;
       tried++;
-      const spectrum = patchSpectrum(rgb, width, px - half, py - half);
+      spectrumPool[tried - 1] ??= new Float64Array(PATCH * PATCH);
+      const spectrum = patchSpectrum(rgb, width, px - half, py - half, spectrumPool[tried - 1]);
       spectra.push({ x: px, y: py, spectrum });
       const lattice = threadLattice(spectrum);
       if (lattice) samples.push({ x: px, y: py, lattice });

@@ -54,6 +54,8 @@ interface Tap {
   server?: Record<string, number>;
   /** Tap → the answer's first byte (the browser's request start and the server's work). */
   firstByteMs?: number;
+  /** Tap → each step the app marks (preview:order, answer, decoded, swapped), when it marked it during this tap. */
+  marks?: Record<string, number>;
 }
 
 /** Taps a control and measures, inside the page, until the new preview is painted. */
@@ -87,7 +89,13 @@ function tapAndTime(page: Page, selector: string, key: string): Promise<Tap> {
       const answer = after.find((e) => /\/api\/renders$/.test(new URL(e.name).pathname));
       const image = after.find((e) => new URL(e.name).pathname.startsWith('/files/'));
       const server = answer?.serverTiming?.length ? Object.fromEntries(answer.serverTiming.map((t) => [t.name, t.duration])) : undefined;
+      const marks = Object.fromEntries(
+        (perf.getEntriesByType('mark') as Array<{ name: string; startTime: number }>)
+          .filter((m) => m.name.startsWith('preview:') && m.startTime >= start)
+          .map((m) => [m.name.slice('preview:'.length), m.startTime - start]),
+      );
       return {
+        marks,
         ms,
         answeredMs: answer ? answer.responseEnd - start : undefined,
         firstByteMs: answer ? answer.responseStart - start : undefined,
@@ -181,6 +189,9 @@ async function tapColours(browser: Browser, t: TestApp) {
     const renderOnly: number[] = [];
     const firstByte: number[] = [];
     const stages = new Map<string, number[]>();
+    // The page's own steps, each from the previous one (what the browser and the app did around the request).
+    const steps = new Map<string, number[]>();
+    const step = (name: string, ms: number | undefined) => ms !== undefined && ms >= 0 && steps.set(name, [...(steps.get(name) ?? []), ms]);
     for (const tap of taps) {
       const r = (await (await fetch(`${t.url}/api/renders/${tap.id}`)).json()) as { createdAt: string; finishedAt: string; durationMs: number };
       // Prepared ahead by the app before the tap: not a fresh render.
@@ -189,6 +200,16 @@ async function tapColours(browser: Browser, t: TestApp) {
       if (tap.answeredMs !== undefined) freshAnswered.push(tap.answeredMs);
       if (tap.imageMs !== undefined) freshImage.push(tap.imageMs);
       if (tap.firstByteMs !== undefined) firstByte.push(tap.firstByteMs);
+      const m = tap.marks ?? {};
+      const serverTotal = tap.server?.total;
+      step('tapToRequest', m.order);
+      // Request sent → first byte, less the server's own total: the connection, the queueing and the event loop around the handler.
+      if (m.order !== undefined && tap.firstByteMs !== undefined && serverTotal !== undefined)
+        step('requestAroundServer', tap.firstByteMs - m.order - serverTotal);
+      if (m.answer !== undefined && tap.answeredMs !== undefined) step('answerToParsed', m.answer - tap.answeredMs);
+      if (m.decoded !== undefined && m.answer !== undefined) step('parsedToDecoded', m.decoded - m.answer);
+      if (m.swapped !== undefined && m.decoded !== undefined) step('decodedToSwapped', m.swapped - m.decoded);
+      if (m.swapped !== undefined) step('swappedToPainted', tap.ms - m.swapped);
       for (const [stage, ms] of Object.entries(tap.server ?? {})) stages.set(stage, [...(stages.get(stage) ?? []), ms]);
       server.push(new Date(r.finishedAt).getTime() - new Date(r.createdAt).getTime());
       renderOnly.push(r.durationMs);
@@ -232,6 +253,9 @@ async function tapColours(browser: Browser, t: TestApp) {
         // The order's own Server-Timing, stage by stage (thread-*: the render thread's figures; pool:
         // waiting for a thread and the hand-over; wait: a drawing finished before its row was written, waiting for it).
         serverStages: Object.fromEntries([...stages].map(([stage, values]) => [stage, stats(values)])),
+        // The page's steps (app's User Timing marks): tap → request sent (React, the effect), around the
+        // server (connection, queueing), answer → parsed, → image decoded, → swapped in, → painted (next frames).
+        pageSteps: Object.fromEntries([...steps].map(([name, values]) => [name, stats(values)])),
       },
       cached: {
         ...stats(serverCached),

@@ -188,22 +188,92 @@ export async function findBatch(db: Db, id: string) {
   return { batch, renderIds: items.map((i) => i.render_id) };
 }
 
+/** A render drawn before its row was written: the row is written finished, in the order's one statement. */
+export interface FinishedRender {
+  id: string;
+  cache_key: string;
+  engine: string;
+  engine_version: string;
+  family_id: string;
+  color_id: string | null;
+  swatch_upload_id: string | null;
+  cut_id: string;
+  view: string;
+  /** JSON. */
+  params: string;
+  /** JSON: the stored images. */
+  images: string;
+  request_id: string;
+  ordered_by: string | null;
+  worker_id: string;
+  /** When it was ordered, when its drawing started, when it was stored. */
+  created_at: Date;
+  started_at: Date;
+  finished_at: Date;
+  duration_ms: number;
+}
+
 /**
- * A live preview that could not be rendered on the API goes back to the queue: only if it is still
- * the direct attempt (1, running), and with its job in the same transaction.
+ * A live preview's whole write, in ONE statement (its own transaction, one round trip): the renders
+ * drawn for it inserted finished unless a live render with the same cache key exists (which the order
+ * joins instead), and its batch with one item per cache key, in the order's positions. The batch is
+ * written only when every cache key has its render; `batchId` is null otherwise (a render with the same
+ * key was being written by another transaction at that very moment: the caller looks again). Returns
+ * the renders written here and the live ones found, by cache key.
  */
-export async function requeueDirectRender(db: Db, renderId: string, requestId: string, maxAttempts: number, engine: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const back = await trx
-      .updateTable('renders')
-      .set({ status: 'queued', worker_id: null, progress: 0 })
-      .where('id', '=', renderId)
-      .where('status', '=', 'running')
-      .where('attempts', '=', 1)
-      .returning('id')
-      .executeTakeFirst();
-    if (back) await enqueueRenderJob(trx, { renderId, requestId }, maxAttempts, engine);
-  });
+export async function insertFinishedRenders(
+  db: Db,
+  batch: NewBatch & { id: string },
+  renders: FinishedRender[],
+  /** Every cache key of the order, by position (those not in `renders` must name a live render). */
+  cacheKeys: string[],
+): Promise<{ batchId: string | null; inserted: RenderRow[]; live: RenderRow[] }> {
+  const live = sql.join(LIVE_STATUSES.map((s) => sql.lit(s)));
+  const inserting = renders.length
+    ? sql`INSERT INTO renders (id, cache_key, status, progress, engine, engine_version, family_id, color_id, swatch_upload_id, cut_id, view,
+                               params, attempts, images, request_id, ordered_by, worker_id, created_at, started_at, finished_at, duration_ms)
+          VALUES ${sql.join(
+            renders.map(
+              (r) => sql`(${r.id}::uuid, ${r.cache_key}, 'succeeded', 1, ${r.engine}, ${r.engine_version},
+                          ${r.family_id}::uuid, ${r.color_id}::uuid, ${r.swatch_upload_id}::uuid, ${r.cut_id}::uuid, ${r.view},
+                          ${r.params}::jsonb, 1, ${r.images}::jsonb, ${r.request_id}, ${r.ordered_by},
+                          ${r.worker_id}, ${r.created_at}::timestamptz, ${r.started_at}::timestamptz, ${r.finished_at}::timestamptz, ${r.duration_ms}::int)`,
+            ),
+          )}
+          ON CONFLICT (cache_key) WHERE status IN (${live}) DO NOTHING
+          RETURNING *`
+    : sql`SELECT * FROM renders WHERE false`;
+  const { rows } = await sql<RenderRow & { inserted: boolean; batch_id: string | null }>`
+    WITH ins AS (${inserting}),
+    found AS (
+      SELECT p.position - 1 AS position, coalesce(i.id, l.id) AS render_id
+        FROM unnest(${cacheKeys}::text[]) WITH ORDINALITY AS p(cache_key, position)
+        LEFT JOIN ins i ON i.cache_key = p.cache_key
+        LEFT JOIN renders l ON l.cache_key = p.cache_key AND l.status IN (${live})
+    ),
+    batch AS (
+      INSERT INTO render_batches (id, source, request_id, params, user_id, store)
+      SELECT ${batch.id}::uuid, ${batch.source}, ${batch.requestId}, ${JSON.stringify(batch.params)}::jsonb, ${batch.orderedBy?.userId ?? null}::uuid,
+             ${batch.orderedBy?.store ?? null}
+       WHERE NOT EXISTS (SELECT 1 FROM found WHERE render_id IS NULL)
+      RETURNING id
+    ),
+    items AS (
+      INSERT INTO render_batch_items (batch_id, render_id, position)
+      SELECT b.id, f.render_id, f.position FROM batch b CROSS JOIN found f
+      ON CONFLICT DO NOTHING
+    )
+    SELECT i.*, true AS inserted, (SELECT id FROM batch) AS batch_id FROM ins i
+    UNION ALL
+    SELECT l.*, false AS inserted, (SELECT id FROM batch) AS batch_id FROM renders l
+     WHERE l.cache_key = ANY(${cacheKeys}::text[]) AND l.status IN (${live})
+`.execute(db);
+  const strip = ({ inserted: _i, batch_id: _b, ...row }: RenderRow & { inserted: boolean; batch_id: string | null }) => row as RenderRow;
+  return {
+    batchId: rows[0]?.batch_id ?? null,
+    inserted: rows.filter((r) => r.inserted).map(strip),
+    live: rows.filter((r) => !r.inserted).map(strip),
+  };
 }
 
 /** Worker side: claim a render for an attempt. Returns undefined when it was canceled meanwhile. */

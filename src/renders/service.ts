@@ -16,7 +16,6 @@ import type { WorkflowSettings } from '../engines/comfyui/workflows.ts';
 import type { ComfyRenderDetails } from '../engines/comfyui/engine.ts';
 import { CUT_PRESETS, StyleOptionError, optionChanges, resolveOptions, type StyleOptions } from '../templates/options.ts';
 import { studioFileUrl } from '../studio/files.ts';
-import { publishRenderEvent } from './events.ts';
 import { previewMemo, type PreviewMemo } from './preview-memo.ts';
 import {
   addBatchItem,
@@ -26,12 +25,12 @@ import {
   enqueueRenderJob,
   findLiveRenderByCacheKey,
   findSucceededRenderViews,
-  markSucceeded,
   listRenderViews,
   recordBatch,
   recordBatches,
-  requeueDirectRender,
+  insertFinishedRenders,
   insertRenderUnlessLive,
+  type FinishedRender,
   type NewBatch,
   type RenderView,
 } from './repository.ts';
@@ -402,92 +401,122 @@ async function orderAfresh(rt: Runtime, order: RenderOrder, clock?: StageClock):
     options: plan.options,
     ...(comfyui ? { comfyui: comfyui.settings } : {}),
   });
-  // A live preview starts rendering now, while its row is written: the thread and the database work at
-  // once. What it draws is decided by the plan alone, exactly as the row's params will say; if the
-  // order is refused or joins a render that exists, the drawing is stopped and dropped.
-  // Its row's id is chosen here, so that its images are stored under it while the row is written.
-  const early = direct
-    ? new Map(
-        planned.map((plan) => [
-          plan.cacheKey,
-          startDirectRender(
-            rt,
-            { id: randomUUID(), cut_id: plan.cutId, view: plan.view, engine: engine.name, params: renderParams(plan) as never },
-            plan.known,
-          ),
-        ]),
-      )
-    : undefined;
-  // One client's orders take turns in this process before they take a database connection, so a
-  // burst from one client waits here instead of exhausting the pool; the advisory lock inside
-  // covers orders from the same client reaching other replicas.
-  const ordering = inClientTurn(order.client, () =>
-    db.transaction().execute(async (trx) => {
-      if (order.client) await lockClientOrders(trx, order.client);
-      const batchId = await createBatch(trx, {
-        source: order.source,
-        requestId: order.requestId,
-        orderedBy: order.orderedBy,
-        params: batchParams(order, engineName),
-      });
-      const renders: RenderOrderResult['renders'] = [];
-      for (const [position, plan] of planned.entries()) {
-        const inserted = await insertRenderUnlessLive(trx, {
-          // A live preview renders here at once (its first attempt): no job unless that fails.
-          ...(early ? { id: early.get(plan.cacheKey)!.id, status: 'running' as const, attempts: 1, started_at: new Date(), worker_id: DIRECT_WORKER_ID } : {}),
-          cache_key: plan.cacheKey,
-          engine: engine.name,
-          engine_version: engine.version,
-          family_id: family.id,
-          color_id: color?.id ?? null,
-          swatch_upload_id: swatch?.id ?? null,
-          cut_id: plan.cutId,
-          view: plan.view,
-          params: JSON.stringify(renderParams(plan)),
-          request_id: order.requestId,
-          ordered_by: order.client ?? null,
-        });
-        let render: RenderRow;
-        if (inserted) {
-          if (!direct) await enqueueRenderJob(trx, { renderId: inserted.id, requestId: order.requestId }, config.worker.maxAttempts, engine.name);
-          render = inserted;
-        } else {
-          const live = await findLiveRenderByCacheKey(trx, plan.cacheKey);
-          if (!live) throw new AppError(409, 'conflict', 'The render changed while it was being ordered; try again');
-          render = live;
-        }
-        await addBatchItem(trx, batchId, render.id, position);
-        renders.push({ render, reused: !inserted });
-      }
-      // Counted after writing, inside the transaction: a refusal rolls everything back, and renders
-      // this order joined rather than created cost nothing.
-      if (renders.some((r) => !r.reused)) await enforceQueueCaps(trx, config, order.client);
-      for (const r of renders) renderOrdered(r.reused);
-      return { batchId, renders };
-    }),
-  );
-  const result = await ordering.catch((error) => {
-    for (const drawing of early?.values() ?? []) drawing.drop();
-    throw error;
+  const batch = { id: randomUUID(), source: order.source, requestId: order.requestId, orderedBy: order.orderedBy, params: batchParams(order, engineName) };
+  const rowOf = (plan: (typeof planned)[number]) => ({
+    cache_key: plan.cacheKey,
+    engine: engine.name,
+    engine_version: engine.version,
+    family_id: family.id,
+    color_id: color?.id ?? null,
+    swatch_upload_id: swatch?.id ?? null,
+    cut_id: plan.cutId,
+    view: plan.view,
+    params: JSON.stringify(renderParams(plan)),
+    request_id: order.requestId,
+    ordered_by: order.client ?? null,
   });
-  clock?.lap('order');
-  let views: RenderView[] | undefined;
-  let drawn: Map<string, EncodedImage[]> | undefined;
-  if (early) {
-    const mine = new Set(result.renders.filter((r) => !r.reused).map((r) => r.render.cache_key));
-    for (const [cacheKey, drawing] of early) if (!mine.has(cacheKey)) drawing.drop();
-    const planOf = new Map(planned.map((p) => [p.cacheKey, p]));
-    const finished = await Promise.all(
-      result.renders.map((r) => (r.reused ? undefined : finishDirectRender(rt, r.render, early.get(r.render.cache_key)!, order.requestId, clock))),
-    );
-    clock?.skip();
-    drawn = new Map(finished.flatMap((f) => (f ? [[f.row.id, f.images] as const] : [])));
-    // Every render of the order was drawn here and recorded: its answer is known without reading it back.
-    if (finished.every((f) => f)) {
-      views = finished.map((f) => renderViewOf(f!.row, { family, color, swatch, cut: planOf.get(f!.row.cache_key)!.cut }));
+  const planOf = new Map(planned.map((p) => [p.cacheKey, p]));
+  const viewOf = (row: RenderRow) => renderViewOf(row, { family, color, swatch, cut: planOf.get(row.cache_key)!.cut });
+
+  // A live preview is drawn and stored on this replica's render threads first, then written finished
+  // in one statement: the tap waits for no transaction, no lock and no second write. Identical
+  // previews being drawn here already are waited for rather than drawn twice.
+  let drawing: DirectDrawing | undefined;
+  /** Renders the one statement wrote before the order fell back to the transaction: they keep their images. */
+  let written: string[] = [];
+  try {
+    if (direct) {
+      drawing = await drawDirect(
+        rt,
+        planned.map((plan) => ({
+          cacheKey: plan.cacheKey,
+          render: { cut_id: plan.cutId, view: plan.view, engine: engine.name, params: renderParams(plan) as never },
+          known: plan.known,
+        })),
+        clock,
+      );
+      const finished = drawing.finishedRows((k) => rowOf(planOf.get(k)!));
+      if (finished) {
+        const answer = await insertFinishedRenders(
+          db,
+          batch,
+          finished,
+          planned.map((p) => p.cacheKey),
+        );
+        clock?.lap('order');
+        written = answer.inserted.map((r) => r.id);
+        if (answer.batchId) {
+          const byKey = new Map([...answer.live, ...answer.inserted].map((r) => [r.cache_key, r]));
+          const renders = planned.map((p) => {
+            const render = byKey.get(p.cacheKey)!;
+            return { render, reused: !drawing!.drew(render) };
+          });
+          drawing.dropUnused(renders.map((r) => r.render.id));
+          for (const r of renders) {
+            renderOrdered(r.reused);
+            if (!r.reused) renderFinished(engine.name, ['preview'], r.render.duration_ms ?? 0, 'succeeded');
+          }
+          const fresh = renders.every((r) => !r.reused);
+          return {
+            batchId: batch.id,
+            renders,
+            views: fresh ? renders.map((r) => viewOf(r.render)) : undefined,
+            drawn: drawing.images(renders.map((r) => r.render)),
+            cacheKeys: planned.map((p) => p.cacheKey),
+          };
+        }
+        // A render with one of these keys was being written elsewhere at that very moment: the
+        // transaction below sees it now (the rows written here already are recognised as ours).
+      }
     }
+
+    // One client's orders take turns in this process before they take a database connection, so a
+    // burst from one client waits here instead of exhausting the pool; the advisory lock inside
+    // covers orders from the same client reaching other replicas.
+    const result = await inClientTurn(order.client, () =>
+      db.transaction().execute(async (trx) => {
+        if (order.client) await lockClientOrders(trx, order.client);
+        const batchId = await createBatch(trx, batch);
+        const renders: RenderOrderResult['renders'] = [];
+        for (const [position, plan] of planned.entries()) {
+          // A preview drawn here already is written finished; anything else waits for a worker.
+          const finished = drawing?.finishedRow(plan.cacheKey, rowOf(plan));
+          const inserted = await insertRenderUnlessLive(trx, finished ? { ...finished, status: 'succeeded', progress: 1, attempts: 1 } : rowOf(plan));
+          let render: RenderRow;
+          if (inserted) {
+            if (!finished) await enqueueRenderJob(trx, { renderId: inserted.id, requestId: order.requestId }, config.worker.maxAttempts, engine.name);
+            render = inserted;
+          } else {
+            const live = await findLiveRenderByCacheKey(trx, plan.cacheKey);
+            if (!live) throw new AppError(409, 'conflict', 'The render changed while it was being ordered; try again');
+            render = live;
+          }
+          await addBatchItem(trx, batchId, render.id, position);
+          renders.push({ render, reused: !(inserted || drawing?.drew(render)) });
+        }
+        // Counted after writing, inside the transaction: a refusal rolls everything back, and renders
+        // this order joined rather than created cost nothing; nor does a preview written finished.
+        if (renders.some((r) => !r.reused && r.render.status !== 'succeeded')) await enforceQueueCaps(trx, config, order.client);
+        return { batchId, renders };
+      }),
+    );
+    clock?.lap('order');
+    for (const r of result.renders) {
+      renderOrdered(r.reused);
+      if (!r.reused && r.render.status === 'succeeded') renderFinished(engine.name, ['preview'], r.render.duration_ms ?? 0, 'succeeded');
+    }
+    drawing?.dropUnused(result.renders.map((r) => r.render.id));
+    const drawn = drawing?.images(result.renders.map((r) => r.render));
+    const views = drawing && result.renders.every((r) => drawing!.drew(r.render)) ? result.renders.map((r) => viewOf(r.render)) : undefined;
+    return { ...result, views, drawn, cacheKeys: planned.map((p) => p.cacheKey) };
+  } catch (error) {
+    // Refused, or the database failed: nothing was written that uses what was drawn (or, when the one
+    // statement wrote a render and the transaction then failed, that render keeps its images).
+    drawing?.dropUnused(written);
+    throw error;
+  } finally {
+    drawing?.release();
   }
-  return { ...result, views, drawn, cacheKeys: planned.map((p) => p.cacheKey) };
 }
 
 const clientTurns = new Map<string, Promise<unknown>>();
@@ -506,105 +535,156 @@ export function inClientTurn<T>(client: string | undefined, work: () => Promise<
 /** worker_id of renders made on an API replica's render threads rather than by a queue worker. */
 const DIRECT_WORKER_ID = `api:${os.hostname()}:${process.pid}`;
 
-/** A live preview being drawn and stored on this replica, before (and while) its row is written. */
-interface DirectRender {
-  /** The row's id, chosen ahead: the images are stored under its first attempt's keys. */
-  id: string;
-  started: number;
-  /** The images as stored, the drawing's timings, or why it could not be done; never rejects. */
-  outcome: Promise<{ result: RenderResult; stored: StoredImage[]; jobMs: number; renderMs: number; storeMs: number } | { error: unknown }>;
-  /** Not wanted after all (the order was refused, or joined a render that exists): stop it and remove what it stored. */
-  drop(): void;
+type DrawOutcome = { id: string; started: Date; result: RenderResult; stored: StoredImage[]; durationMs: number } | { error: unknown };
+
+/** The live previews of an order drawn on this replica before any row is written. */
+interface DirectDrawing {
+  /** The rows to write finished, when every preview this order drew succeeded (else the transaction writes them). */
+  finishedRows(
+    common: (cacheKey: string) => Omit<FinishedRender, 'id' | 'images' | 'worker_id' | 'created_at' | 'started_at' | 'finished_at' | 'duration_ms'>,
+  ): FinishedRender[] | undefined;
+  /** The finished row of one cache key, when this order drew it successfully. */
+  finishedRow(
+    cacheKey: string,
+    row: Omit<FinishedRender, 'id' | 'images' | 'worker_id' | 'created_at' | 'started_at' | 'finished_at' | 'duration_ms'>,
+  ): FinishedRender | undefined;
+  /** Whether this row is one this order drew (its images are ours). */
+  drew(row: RenderRow): boolean;
+  /** The images drawn for these rows (those this order drew), by render id. */
+  images(rows: RenderRow[]): Map<string, EncodedImage[]>;
+  /** Removes the stored images of every drawing no row in `used` took (joined another render, refused). */
+  dropUnused(used: string[]): void;
+  /** Lets identical previews waiting for this order go on (after its write, whatever its outcome). */
+  release(): void;
 }
 
-function startDirectRender(rt: Runtime, render: Pick<RenderRow, 'id' | 'cut_id' | 'view' | 'engine' | 'params'>, known: KnownCutView): DirectRender {
+/**
+ * Cache keys being drawn and written on this replica, and the promise that settles when that is over,
+ * with the images drawn by render id (an order that joins one answers them inline too).
+ */
+const drawingNow = new WeakMap<Runtime, Map<string, Promise<Map<string, EncodedImage[]>>>>();
+
+/**
+ * Draws and stores the previews of an order on this replica's render threads, under row ids chosen
+ * now. A cache key another order of this process is drawing is not drawn again: this order waits
+ * until that one is written and then joins its render. An order only takes keys when none of its keys
+ * is taken (waiting, it holds none), so two orders can never wait for each other.
+ */
+async function drawDirect(
+  rt: Runtime,
+  plans: Array<{ cacheKey: string; render: Pick<RenderRow, 'cut_id' | 'view' | 'engine' | 'params'>; known: KnownCutView }>,
+  clock?: StageClock,
+): Promise<DirectDrawing> {
+  const taken = drawingNow.get(rt) ?? new Map<string, Promise<Map<string, EncodedImage[]>>>();
+  drawingNow.set(rt, taken);
+  const joined = new Set<string>();
+  const joinedImages = new Map<string, EncodedImage[]>();
+  let keys = [...new Set(plans.map((p) => p.cacheKey))];
+  for (;;) {
+    const busy = keys.filter((k) => taken.has(k));
+    if (!busy.length) break;
+    for (const k of busy) joined.add(k);
+    for (const images of await Promise.all(busy.map((k) => taken.get(k)!))) for (const [id, i] of images) joinedImages.set(id, i);
+    keys = keys.filter((k) => !joined.has(k));
+    clock?.lap('joined');
+  }
+  // Waited for: those keys are written now (or failed: the transaction then queues them); draw the rest.
+  let release!: (images: Map<string, EncodedImage[]>) => void;
+  const over = new Promise<Map<string, EncodedImage[]>>((r) => (release = r));
+  for (const k of keys) taken.set(k, over);
+  const orderedAt = new Date();
   const started = performance.now();
   const controller = new AbortController();
-  const outcome = (async () => {
-    try {
-      const job = await renderJobFor(rt, render, known);
-      const t1 = performance.now();
-      const result = await rt.rendering.render({ ...job, signal: controller.signal });
-      const t2 = performance.now();
-      const stored = await rt.rendering.store(result.images, renderKeyPrefix({ id: render.id, studio_photo_id: null }, 1));
-      return { result, stored, jobMs: t1 - started, renderMs: t2 - t1, storeMs: performance.now() - t2 };
-    } catch (error) {
-      return { error };
-    }
-  })();
+  const outcomes = new Map<string, Promise<DrawOutcome>>();
+  for (const plan of plans) {
+    if (outcomes.has(plan.cacheKey) || joined.has(plan.cacheKey)) continue;
+    const id = randomUUID();
+    // The order's Server-Timing shows its first drawing's stages.
+    const timed = outcomes.size === 0;
+    outcomes.set(
+      plan.cacheKey,
+      (async (): Promise<DrawOutcome> => {
+        try {
+          const t0 = performance.now();
+          const job = await renderJobFor(rt, plan.render, plan.known);
+          const t1 = performance.now();
+          const result = await rt.rendering.render({ ...job, signal: controller.signal });
+          const t2 = performance.now();
+          const stored = await rt.rendering.store(result.images, renderKeyPrefix({ id, studio_photo_id: null }, 1));
+          const t3 = performance.now();
+          if (clock && timed) {
+            const t = result.timings;
+            // The thread's own figures; what is left of the pool's round trip is waiting for a thread and the hand-over.
+            clock.add('job', t1 - t0);
+            clock.add('pool', t2 - t1 - (t.total ?? 0));
+            for (const [stage, ms] of Object.entries(t))
+              if (stage !== 'total' && stage !== 'quickTemplate' && stage !== 'clothMade') clock.add(`thread-${stage.replace(/_.*/, '')}`, ms);
+            clock.add('store', t3 - t2);
+          }
+          return { id, started: new Date(orderedAt.getTime() + (t0 - started)), result, stored, durationMs: Math.round(t3 - t0) };
+        } catch (error) {
+          return { error };
+        }
+      })(),
+    );
+  }
+  const drawn = new Map<string, DrawOutcome>();
+  await Promise.all([...outcomes].map(async ([k, o]) => drawn.set(k, await o)));
+  clock?.skip();
+  const failed = [...drawn.values()].filter((o): o is { error: unknown } => 'error' in o);
+  for (const { error } of failed) rt.logger.warn({ err: error }, 'a preview could not be drawn on this replica; it goes to the queue');
+  const ok = new Map([...drawn].flatMap(([k, o]) => ('error' in o ? [] : [[k, o] as const])));
+  const ids = new Set([...ok.values()].map((o) => o.id));
+  const finishedRow: DirectDrawing['finishedRow'] = (cacheKey, row) => {
+    const o = ok.get(cacheKey);
+    if (!o) return undefined;
+    return {
+      ...row,
+      id: o.id,
+      images: JSON.stringify(o.stored),
+      worker_id: DIRECT_WORKER_ID,
+      created_at: orderedAt,
+      started_at: o.started,
+      finished_at: new Date(),
+      duration_ms: o.durationMs,
+    };
+  };
+  let dropped = false;
   return {
-    id: render.id,
-    started,
-    outcome,
-    drop: () => {
-      controller.abort();
-      void outcome.then((o) =>
-        'error' in o
-          ? undefined
-          : removeStored(
-              rt,
-              o.stored.map((i) => i.key),
-            ),
+    finishedRows: (common) => {
+      // Every key this order drew succeeded: the one statement writes them (joined keys need no row).
+      if (failed.length) return undefined;
+      return [...ok.keys()].map((k) => finishedRow(k, common(k))!);
+    },
+    finishedRow,
+    drew: (row) => ids.has(row.id),
+    images: (rows) => {
+      const mine = new Map([...ok.values()].map((o) => [o.id, o.result.images]));
+      return new Map(
+        rows.flatMap((r) => (mine.has(r.id) ? [[r.id, mine.get(r.id)!] as const] : joinedImages.has(r.id) ? [[r.id, joinedImages.get(r.id)!] as const] : [])),
       );
+    },
+    dropUnused: (used) => {
+      if (dropped) return;
+      dropped = true;
+      controller.abort();
+      const keep = new Set(used);
+      for (const o of ok.values())
+        if (!keep.has(o.id))
+          void removeStored(
+            rt,
+            o.stored.map((i) => i.key),
+          );
+    },
+    release: () => {
+      for (const k of keys) if (taken.get(k) === over) taken.delete(k);
+      release(new Map([...ok.values()].map((o) => [o.id, o.result.images])));
     },
   };
 }
 
 function removeStored(rt: Runtime, keys: string[]): Promise<unknown> {
   return Promise.all(keys.map((k) => rt.storage.delete(k).catch(() => undefined)));
-}
-
-/**
- * The live preview's fast path: the row was written as running (attempt 1) while it was drawn on this
- * replica's render threads and stored under its attempt's keys; it is finished exactly as a worker
- * would (events, cache key, files). If it cannot be done here (threads saturated, a failure), the
- * render goes back to the queue for the workers: the request still gets an answer, 202 instead of 200.
- * Returns the finished row and its images, or nothing when it was not finished here.
- */
-async function finishDirectRender(
-  rt: Runtime,
-  render: RenderRow,
-  drawing: DirectRender,
-  requestId: string,
-  clock?: StageClock,
-): Promise<{ row: RenderRow; images: EncodedImage[] } | undefined> {
-  const log = rt.logger.child({ renderId: render.id, requestId });
-  let keys: string[] = [];
-  try {
-    const drawn = await drawing.outcome;
-    if ('error' in drawn) throw drawn.error;
-    const { result, stored } = drawn;
-    keys = stored.map((i) => i.key);
-    const t3 = performance.now();
-    const durationMs = Math.round(performance.now() - drawing.started);
-    const finished = await markSucceeded(rt.db, render.id, 1, stored, durationMs);
-    if (clock) {
-      const t = result.timings;
-      // The thread's own figures; what is left of the pool's round trip is waiting for a thread and the hand-over.
-      clock.add('job', drawn.jobMs);
-      clock.add('pool', drawn.renderMs - (t.total ?? 0));
-      for (const [stage, ms] of Object.entries(t))
-        if (stage !== 'total' && stage !== 'quickTemplate' && stage !== 'clothMade') clock.add(`thread-${stage.replace(/_.*/, '')}`, ms);
-      clock.add('store', drawn.storeMs);
-      // Drawn and stored before its row was written: how long it waited for it.
-      clock.add('wait', Math.max(0, t3 - drawing.started - drawn.jobMs - drawn.renderMs - drawn.storeMs));
-      clock.add('finish', performance.now() - t3);
-    }
-    if (!finished) {
-      await removeStored(rt, keys);
-      return undefined;
-    }
-    renderFinished(render.engine, ['preview'], durationMs, 'succeeded');
-    // The asker gets the finished render in the answer; only those who joined it wait for this event.
-    publishRenderEvent(rt.pool, { id: render.id, status: 'succeeded', progress: 1 }).catch((err) => log.warn({ err }, 'could not announce a finished preview'));
-    log.debug({ durationMs, timings: result.timings }, 'preview rendered directly');
-    return { row: finished, images: result.images };
-  } catch (error) {
-    log.warn({ err: error }, 'direct preview failed; handing it to the queue');
-    await removeStored(rt, keys);
-    await requeueDirectRender(rt.db, render.id, requestId, rt.config.worker.maxAttempts, render.engine);
-    return undefined;
-  }
 }
 
 /** A render row with the slugs it is known by, from the catalogue rows the order was resolved with. */

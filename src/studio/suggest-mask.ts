@@ -19,7 +19,10 @@
  *     enough for folds and shadow but not for a white shirt, and a chroma range from the suit's own
  *     pixels; the shirt-and-tie V and anything light or of another hue drop out;
  *  4. clean-up: a closing, holes filled, only large components kept;
- *  5. the outline redrawn on a copy three times finer (each pixel near it goes to the side whose
+ *  5. the shirt-and-tie V: the convex hull of the regions between the lapels that are not the suit
+ *     (shirt, a tie of another colour), when V-like, is removed whole — a tie of the suit's own
+ *     colour with it, which step 3 took for cloth;
+ *  6. the outline redrawn on a copy three times finer (each pixel near it goes to the side whose
  *     colour it clearly has), then scaled up to the photo.
  */
 
@@ -518,7 +521,162 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
   let m = morph(morph(garment, w, h, r, true), w, h, r, false);
   for (let i = 0; i < n; i++) if (skin[i] || background[i]) m[i] = 0;
   m = tidy(m, w, h, Math.round(n * 0.004), Math.round(n * 0.002));
+  // 5. The shirt-and-tie V between the lapels leaves the mask, a tie of the suit's own colour too.
+  const shirtV = shirtAndTieV(garment, person, w, h);
+  if (shirtV) for (let i = 0; i < n; i++) if (shirtV[i]) m[i] = 0;
+  if (layers && shirtV) layers.shirtV = shirtV;
   return m;
+}
+
+/**
+ * The shirt-and-tie V: between the lapels, from the collar down to the top button, what is not the
+ * suit's colour (a white shirt, a tie of another colour) makes one or two regions (either side of
+ * a tie of the suit's own colour, which colour alone takes for cloth: a grey tie on a grey suit).
+ * The V is their convex hull, provided it looks like one: it starts near the top of the body, it
+ * narrows downward, it is narrow beside the body (under a third of its width), and its regions fill
+ * a fair share of it; a second region counts only if it starts beside the first at the collar (the
+ * gap between an arm and the body, a pocket square, make a hull mostly of jacket). A shirt of the
+ * suit's own colour gives no region, and nothing is removed.
+ */
+export function shirtAndTieV(garment: Uint8Array, person: Uint8Array, w: number, h: number): Uint8Array | undefined {
+  const n = w * h;
+  let top = h;
+  let bottom = -1;
+  let left = w;
+  let right = -1;
+  let personArea = 0;
+  for (let i = 0; i < n; i++) {
+    if (!person[i]) continue;
+    personArea++;
+    const y = (i / w) | 0;
+    const x = i - y * w;
+    if (y < top) top = y;
+    bottom = y;
+    if (x < left) left = x;
+    if (x > right) right = x;
+  }
+  if (bottom - top < 16) return undefined;
+  const height = bottom - top;
+  const upper = Math.round(top + 0.5 * height);
+  // Regions of the upper body that are not the suit's colour, and start near its top.
+  const label = new Int32Array(n).fill(-1);
+  const stack = new Int32Array(n);
+  const regions: Array<{ pixels: number[]; top: number }> = [];
+  for (let s = top * w; s < upper * w; s++) {
+    if (!person[s] || garment[s] || label[s] !== -1) continue;
+    const pixels: number[] = [];
+    let rTop = h;
+    let sp = 0;
+    stack[sp++] = s;
+    label[s] = regions.length;
+    while (sp) {
+      const i = stack[--sp];
+      pixels.push(i);
+      const y = (i / w) | 0;
+      const x = i - y * w;
+      if (y < rTop) rTop = y;
+      const next = [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, y > top ? i - w : -1, y < upper - 1 ? i + w : -1];
+      for (const j of next) {
+        if (j >= 0 && person[j] && !garment[j] && label[j] === -1) {
+          label[j] = regions.length;
+          stack[sp++] = j;
+        }
+      }
+    }
+    regions.push({ pixels, top: rTop });
+  }
+  const candidates = regions
+    .filter((r) => r.pixels.length >= Math.max(6, 0.002 * personArea) && r.top <= top + 0.3 * height)
+    .sort((a, b) => b.pixels.length - a.pixels.length);
+  if (!candidates.length) return undefined;
+  // The largest region, then the others that start beside it at the collar and keep the hull V-like.
+  let chosen: number[][] = [];
+  let hull: Uint8Array | undefined;
+  const first = candidates[0]!;
+  for (const r of candidates) {
+    if (r !== first && Math.abs(r.top - first.top) > 0.06 * height) continue;
+    const tryChosen = [...chosen, r.pixels];
+    const made = vHull(tryChosen, w, h, right - left + 1);
+    if (made) {
+      chosen = tryChosen;
+      hull = made;
+    }
+  }
+  return hull;
+}
+
+/** The convex hull of the regions' pixels as a mask, if it is V-like (see shirtAndTieV); else undefined. */
+function vHull(regions: number[][], w: number, h: number, bodyWidth: number): Uint8Array | undefined {
+  const lo = new Int32Array(h).fill(w);
+  const hi = new Int32Array(h).fill(-1);
+  let area = 0;
+  for (const pixels of regions) {
+    area += pixels.length;
+    for (const i of pixels) {
+      const y = (i / w) | 0;
+      const x = i - y * w;
+      if (x < lo[y]) lo[y] = x;
+      if (x > hi[y]) hi[y] = x;
+    }
+  }
+  const points: Array<[number, number]> = [];
+  for (let y = 0; y < h; y++) if (hi[y] >= 0) points.push([lo[y], y], [hi[y], y]);
+  if (points.length < 6) return undefined;
+  // Monotone chain, by y then x: the hull's left and right chains from its top row to its bottom row.
+  points.sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+  const cross = (o: [number, number], a: [number, number], b: [number, number]) => (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+  const chain = (pts: Array<[number, number]>) => {
+    const out: Array<[number, number]> = [];
+    for (const p of pts) {
+      while (out.length >= 2 && cross(out[out.length - 2]!, out[out.length - 1]!, p) <= 0) out.pop();
+      out.push(p);
+    }
+    return out;
+  };
+  const a = chain(points);
+  const b = chain([...points].reverse());
+  const polygon = [...a.slice(0, -1), ...b.slice(0, -1)];
+  const y0 = points[0]![1];
+  const y1 = points[points.length - 1]![1];
+  const out = new Uint8Array(w * h);
+  const widths: number[] = [];
+  let hullArea = 0;
+  for (let y = y0; y <= y1; y++) {
+    // The polygon's x-range on this row.
+    let xl = Infinity;
+    let xr = -Infinity;
+    for (let k = 0; k < polygon.length; k++) {
+      const p = polygon[k]!;
+      const q = polygon[(k + 1) % polygon.length]!;
+      if ((p[1] - y) * (q[1] - y) > 0) continue;
+      if (p[1] === q[1]) {
+        xl = Math.min(xl, p[0], q[0]);
+        xr = Math.max(xr, p[0], q[0]);
+        continue;
+      }
+      const x = p[0] + ((y - p[1]) * (q[0] - p[0])) / (q[1] - p[1]);
+      xl = Math.min(xl, x);
+      xr = Math.max(xr, x);
+    }
+    if (xr < xl) {
+      widths.push(0);
+      continue;
+    }
+    const from = Math.ceil(xl - 1e-6);
+    const to = Math.floor(xr + 1e-6);
+    widths.push(Math.max(0, to - from + 1));
+    for (let x = from; x <= to; x++) out[y * w + x] = 1;
+    hullArea += Math.max(0, to - from + 1);
+  }
+  // V-like: a fair share of it is the regions, it is narrow beside the body, and it narrows downward.
+  const third = Math.max(1, Math.floor(widths.length / 3));
+  const mean = (list: number[]) => list.reduce((s, v) => s + v, 0) / Math.max(1, list.length);
+  const upperWidth = mean(widths.slice(0, third));
+  const lowerWidth = mean(widths.slice(-third));
+  if (area < 0.4 * hullArea) return undefined;
+  if (Math.max(...widths) > 0.3 * bodyWidth) return undefined;
+  if (!(lowerWidth < upperWidth)) return undefined;
+  return out;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startTestApp, startTestDatabase, waitFor, type TestApp } from '../helpers/harness.ts';
@@ -56,7 +58,7 @@ describe('live preview', () => {
     expect(rows[0].worker_id).toMatch(/^api:/);
     // Where the time went, for the browser: the order's stages, the thread's drawing among them.
     const timing = res.headers.get('server-timing') ?? '';
-    for (const stage of ['order', 'thread-texture', 'thread-render', 'thread-encode', 'store', 'finish', 'total'])
+    for (const stage of ['order', 'thread-texture', 'thread-render', 'thread-encode', 'store', 'total'])
       expect(timing).toMatch(new RegExp(`(^|, )${stage};dur=\\d`));
 
     // GET and the event stream say the same (with the image by its URL only).
@@ -217,14 +219,45 @@ describe('live preview', () => {
     const ids = new Set(answers.map((a) => a.body.renders[0].id));
     expect(ids.size).toBe(1);
     const [id] = [...ids];
-    // The one that rendered answered 200; any that joined it while it ran may have been told 202 'running'.
-    expect(answers.some((a) => a.status === 200 && a.body.renders[0].reused === false)).toBe(true);
+    // One drew it; the others waited for that drawing on this replica and were answered the finished render.
+    expect(answers.filter((a) => a.body.renders[0].reused === false)).toHaveLength(1);
+    expect(answers.map((a) => [a.status, a.body.renders[0].status])).toEqual(answers.map(() => [200, 'succeeded']));
     await waitFor(async () => (await json(await fetch(`${t.url}/api/renders/${id}`))).status === 'succeeded', 20_000, 20);
     const again = await post('/api/renders', order);
     expect(again.status).toBe(200);
     expect((await json(again)).renders[0]).toMatchObject({ id, status: 'succeeded', reused: true });
     const { rows } = await t.rt.pool.query(`SELECT count(*)::int AS n FROM renders r JOIN fabric_families f ON f.id = r.family_id WHERE f.slug = 'sharkskin'`);
     expect(rows[0].n).toBe(1);
+  });
+
+  it('joins a render another replica is drawing, and removes the images it drew itself', async () => {
+    const order = { family: 'sharkskin', color: 'charcoal', cuts: ['single-breasted'], view: 'three-quarter', sizes: ['preview'] };
+    const first = (await json(await post('/api/renders', order))).renders[0];
+    // As if another replica were drawing this very preview again right now (its row live and running).
+    await t.rt.pool.query(`UPDATE renders SET status = 'running', finished_at = NULL WHERE id = $1`, [first.id]);
+    const other = await startTestApp({ databaseUrl: pg.url, worker: false, seedDemo: false });
+    try {
+      const there = await associateSession(other);
+      const res = await post('/api/renders', order, there);
+      expect(res.status).toBe(202);
+      const answer = (await json(res)).renders[0];
+      expect(answer).toMatchObject({ id: first.id, status: 'running', reused: true });
+      // It drew the preview too (nothing told it not to), then found the live render: nothing it
+      // stored is left behind, and no second row was written.
+      const files = async (dir: string): Promise<string[]> => {
+        const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+        const nested = await Promise.all(entries.map((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)])));
+        return nested.flat();
+      };
+      await waitFor(async () => (await files((other.config.storage as { root: string }).root)).filter((f) => f.includes('/renders/')).length === 0, 5_000);
+      const { rows } = await t.rt.pool.query(`SELECT count(*)::int AS n FROM renders WHERE cache_key = (SELECT cache_key FROM renders WHERE id = $1)`, [
+        first.id,
+      ]);
+      expect(rows[0].n).toBe(1);
+    } finally {
+      await other.close();
+      await t.rt.pool.query(`UPDATE renders SET status = 'succeeded', finished_at = now() WHERE id = $1`, [first.id]);
+    }
   });
 
   it('keeps full renders on the queue', async () => {

@@ -17,6 +17,11 @@ export interface ClientPhoto {
   rgb: Uint8Array;
   /** 1 = garment (truth). */
   truth: Uint8Array;
+  /**
+   * 1 = the shirt-and-tie V and collar: neither garment, wall nor skin, above the hands (drawn
+   * scenes only). A suggested mask should leave it out.
+   */
+  shirtV?: Uint8Array;
   png: Buffer;
   jpeg: Buffer;
 }
@@ -43,6 +48,8 @@ export interface PhotoScene {
   skin?: [number, number, number];
   size?: 'full' | 'preview';
   seed?: number;
+  /** The suit is about the shirt's colour: its shirt-and-tie V cannot be told from it by colour. */
+  shirtLikeSuit?: boolean;
 }
 
 export async function makeClientPhoto(scene: PhotoScene = {}): Promise<ClientPhoto> {
@@ -126,13 +133,24 @@ export async function makeClientPhoto(scene: PhotoScene = {}): Promise<ClientPho
   ellipse(minX + (maxX - minX) * 0.04, hemY, headR * 0.35, headR * 0.5);
   ellipse(maxX - (maxX - minX) * 0.04, hemY, headR * 0.35, headR * 0.5);
 
+  const shirtV = new Uint8Array(n);
+  const vBottom = hemY - headR;
+  for (let i = 0; i < n; i++) {
+    const y = (i / w) | 0;
+    if (y < minY || y >= vBottom || truth[i] || bg[i]) continue;
+    // Not drawn skin: the head and hands are the only pixels of exactly a shade of the skin colour.
+    const k = rgb[i * 3] / skin[0];
+    const isSkin = k >= 0.7 && k <= 1.01 && Math.abs(rgb[i * 3 + 1] - skin[1] * k) <= 3 && Math.abs(rgb[i * 3 + 2] - skin[2] * k) <= 3;
+    if (!isSkin) shirtV[i] = 1;
+  }
+
   const png = await sharp(rgb, { raw: { width: w, height: h, channels: 3 } })
     .png()
     .toBuffer();
   const jpeg = await sharp(rgb, { raw: { width: w, height: h, channels: 3 } })
     .jpeg({ quality: 92 })
     .toBuffer();
-  return { width: w, height: h, rgb, truth, png, jpeg };
+  return { width: w, height: h, rgb, truth, shirtV, png, jpeg };
 }
 
 /** A 0/255 PNG of a 0/1 mask. */
@@ -182,6 +200,19 @@ export const MASK_SCENES: PhotoScene[] = [
       [90, 100, 110],
       [60, 64, 70],
     ],
+  },
+  // A pale blue-grey suit, close in colour to the shirt beneath it, before a dark wall: the
+  // shirt-and-tie V rule must not take the jacket for a shirt.
+  {
+    cut: 'single-breasted',
+    view: 'front',
+    suit: { hex: '#C4CCD8', design: { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.2 } },
+    wall: [
+      [74, 62, 54],
+      [52, 44, 38],
+    ],
+    seed: 11,
+    shirtLikeSuit: true,
   },
   // The studio e2e's client: a tan windowpane suit in front of a teal wall.
   {

@@ -7,7 +7,8 @@ import { iou, makeClientPhoto, makeTealWallClient, MASK_SCENES, type PhotoScene 
  * The suggested garment mask (colour/edge grab-cut assist) on test photos: drawn suits rendered on
  * walls with a head and hands. It must find the jacket and trousers whatever the suit and wall are —
  * a glen check as grey as the wall behind it, a tan suit the colour of skin before a teal wall — and
- * leave out the face and hands.
+ * leave out the face, the hands and the shirt-and-tie V (a grey tie on a grey glen check included),
+ * without taking the jacket for a shirt when the shirt is the suit's colour.
  */
 async function suggestion(scene: PhotoScene | 'teal-wall') {
   const p = scene === 'teal-wall' ? await makeTealWallClient() : await makeClientPhoto({ ...scene, size: 'full' });
@@ -47,10 +48,39 @@ describe('suggested garment mask', () => {
         skinCount++;
         skinMarked += got[i]!;
       }
-      console.log(`${_name}: IoU ${score.toFixed(3)}; skin marked ${skinMarked} of ${skinCount} px`);
+      // The shirt-and-tie V (a tie of the suit's own colour included) is left out; the jacket around
+      // it is kept, also when the shirt is the suit's colour and no V can be seen.
+      let vCount = 0;
+      let vMarked = 0;
+      for (let i = 0; i < skin.length; i++) {
+        if (!p.shirtV![i]) continue;
+        vCount++;
+        vMarked += got[i]!;
+      }
+      let top = p.height;
+      let bottom = 0;
+      for (let i = 0; i < p.truth.length; i++) {
+        if (!p.truth[i]) continue;
+        const y = (i / p.width) | 0;
+        top = Math.min(top, y);
+        bottom = y;
+      }
+      let jacket = 0;
+      let jacketMarked = 0;
+      for (let i = 0; i < (top + 0.45 * (bottom - top)) * p.width; i++) {
+        if (!p.truth[i]) continue;
+        jacket++;
+        jacketMarked += got[i]!;
+      }
+      console.log(
+        `${_name}: IoU ${score.toFixed(3)}; skin marked ${skinMarked} of ${skinCount} px; shirt-and-tie V marked ${(vMarked / vCount).toFixed(3)}; jacket kept ${(jacketMarked / jacket).toFixed(3)}`,
+      );
       expect(skinCount).toBeGreaterThan(500);
       expect(score).toBeGreaterThan(0.9);
       expect(skinMarked / skinCount).toBeLessThan(0.1);
+      expect(vCount).toBeGreaterThan(5000);
+      if (!scene.shirtLikeSuit) expect(vMarked / vCount).toBeLessThan(0.2);
+      expect(jacketMarked / jacket).toBeGreaterThan(0.97);
     },
     60_000,
   );

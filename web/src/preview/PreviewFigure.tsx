@@ -2,7 +2,8 @@ import { ApiError, UnreachableError } from '../api/client.ts';
 import type { Render } from '../api/types.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { RenderCaption } from '../render/describe.ts';
-import type { PreviewState } from './usePreview.ts';
+import { useLayoutEffect } from 'react';
+import { markPreview, type PreviewState } from './usePreview.ts';
 
 /** The suit as it looks now. The previous image stays while the next one loads, dimmed, never blank. */
 export function PreviewFigure({
@@ -23,6 +24,10 @@ export function PreviewFigure({
 }) {
   const { t } = useI18n();
   const { shown, loading, failure } = preview;
+  const shownKey = shown?.key;
+  useLayoutEffect(() => {
+    if (shownKey) markPreview('swapped');
+  }, [shownKey]);
   const stale = shown && shown.key !== preview.wanted;
   let failureText: string | undefined;
   if (failure) {

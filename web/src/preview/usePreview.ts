@@ -69,8 +69,21 @@ const defaultDeps: PreviewDeps = {
   preload: preloadImage,
 };
 
+/**
+ * The newest tap's steps as User Timing marks (one of each kept), so a slow tap can be split in
+ * devtools or by the web bench: `preview:order` (request sent), `preview:answer` (answer parsed),
+ * `preview:decoded` (image ready to paint), `preview:swapped` (the new image in the page).
+ */
+export function markPreview(step: 'order' | 'answer' | 'decoded' | 'swapped'): void {
+  const perf = globalThis.performance;
+  if (typeof perf?.mark !== 'function') return;
+  perf.clearMarks(`preview:${step}`);
+  perf.mark(`preview:${step}`);
+}
+
 /** Orders the preview of one selection and waits until its image can be painted. */
-async function fetchPreview(s: PreviewSelection, signal: AbortSignal, deps: PreviewDeps): Promise<{ render: Render; url?: string }> {
+async function fetchPreview(s: PreviewSelection, signal: AbortSignal, deps: PreviewDeps, tapped = false): Promise<{ render: Render; url?: string }> {
+  if (tapped) markPreview('order');
   const batch = await deps.order(
     {
       family: s.family,
@@ -82,6 +95,7 @@ async function fetchPreview(s: PreviewSelection, signal: AbortSignal, deps: Prev
     },
     signal,
   );
+  if (tapped) markPreview('answer');
   let render = batch.renders[0]!;
   if (!isTerminal(render.status)) render = await deps.watch(render.id, signal);
   if (render.status !== 'succeeded') return { render };
@@ -89,6 +103,7 @@ async function fetchPreview(s: PreviewSelection, signal: AbortSignal, deps: Prev
   // A preview drawn for this very tap comes inside the answer: no second request for its bytes.
   const url = image.dataUrl ?? image.url;
   await deps.preload(url, signal);
+  if (tapped) markPreview('decoded');
   return { render, url };
 }
 
@@ -141,7 +156,7 @@ export function usePreview(selection: PreviewSelection | undefined, deps: Previe
     }
     attemptRef.current = attempt;
     setState((prev) => ({ ...prev, wanted: key, loading: true, failure: undefined }));
-    fetchPreview(s, ticket.signal, depsRef.current)
+    fetchPreview(s, ticket.signal, depsRef.current, true)
       .then(({ render, url }) => {
         if (!ticket.isCurrent()) return;
         if (!url) {

@@ -102,6 +102,10 @@ const envSchema = z.object({
   SWATCH_TILE_CACHE_MB: int(4, 4096).default(64),
   // Memory of the WebAssembly cloth loop per render thread (view levels and tiles kept there); 0 = the JavaScript loop.
   RENDER_LOOP_MEMORY_MB: int(0, 4096).default(128),
+  // Rasterised template pieces (panels, marks, shading layers) kept per render thread and frame size, so a
+  // style option's first preview redraws only what it changes; and whether threads draft the presets ahead.
+  DRAFT_MEMORY_MB: int(0, 4096).default(48),
+  DRAFT_AHEAD: bool.default(true),
   SHARED_TEXTURE_MB: int(1, 4096).default(32),
   // Uploaded photos decoded at once (unset: RENDER_THREADS - 1, at least 1) and waiting; beyond, 503.
   UPLOAD_DECODES_MAX: int(1, 64).optional(),
@@ -282,6 +286,8 @@ export interface Config {
     tileCacheBytes: number;
     /** The WebAssembly cloth loop's resident memory per thread; 0 = the JavaScript loop. */
     clothLoopBytes: number;
+    draftMemoBytes: number;
+    draftAhead: boolean;
     /** Cloth textures a render thread made, kept to hand to the others (shared memory). */
     sharedTextureBytes: number;
     previewDirect: boolean;
@@ -542,6 +548,8 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       templateCacheBytes: e.TEMPLATE_MEMORY_MB * 1024 * 1024,
       tileCacheBytes: e.SWATCH_TILE_CACHE_MB * 1024 * 1024,
       clothLoopBytes: e.RENDER_LOOP_MEMORY_MB * 1024 * 1024,
+      draftMemoBytes: e.DRAFT_MEMORY_MB * 1024 * 1024,
+      draftAhead: e.DRAFT_AHEAD,
       sharedTextureBytes: e.SHARED_TEXTURE_MB * 1024 * 1024,
       previewDirect: e.PREVIEW_DIRECT,
       previewMemoryBytes: Math.round(e.PREVIEW_MEMORY_MB * 1024 * 1024),

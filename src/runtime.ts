@@ -76,6 +76,8 @@ export async function startRuntime(config: Config, logger: Logger, options: { se
       templateCacheBytes: config.rendering.templateCacheBytes,
       tileCacheBytes: config.rendering.tileCacheBytes,
       clothLoopBytes: config.rendering.clothLoopBytes,
+      draftMemoBytes: config.rendering.draftMemoBytes,
+      draftAhead: config.rendering.draftAhead,
       sharedTextureBytes: config.rendering.sharedTextureBytes,
       maxUploadDecodes: config.rendering.maxUploadDecodes,
       maxUploadsWaiting: config.rendering.maxUploadsWaiting,

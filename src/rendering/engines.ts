@@ -24,6 +24,7 @@ export interface EngineEntry {
     templateCacheDir?: string;
     templateViews?: { memory: number; disk: number };
     clothLoopBytes?: number;
+    draftMemoBytes?: number;
   }): Engine;
 }
 
@@ -50,7 +51,13 @@ export const ENGINE_ENTRIES: Record<string, EngineEntry> = {
 
 export function createThreadEngine(
   name: string,
-  options: { textureCacheBytes: number; templateCacheDir?: string; templateViews?: { memory: number; disk: number }; clothLoopBytes?: number },
+  options: {
+    textureCacheBytes: number;
+    templateCacheDir?: string;
+    templateViews?: { memory: number; disk: number };
+    clothLoopBytes?: number;
+    draftMemoBytes?: number;
+  },
 ): Engine {
   const entry = ENGINE_ENTRIES[name];
   if (!entry?.createInThread) throw new Error(`engine ${name} does not run in render threads`);

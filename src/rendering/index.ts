@@ -75,6 +75,13 @@ export interface RenderServiceOptions {
   templateCacheBytes?: number;
   /** The WebAssembly cloth loop's resident memory per thread (default 128 MB; 0 = the JavaScript loop). */
   clothLoopBytes?: number;
+  /** Rasterised template pieces kept per thread and frame size between builds (default 48 MB). */
+  draftMemoBytes?: number;
+  /**
+   * Once warm, every thread drafts the presets' front and three-quarter at preview size in the
+   * background, so the first preview of a style option redraws only what the option changes.
+   */
+  draftAhead?: boolean;
   /** Swatch tiles kept per thread (default 64 MB). */
   tileCacheBytes?: number;
   /** Cloth textures the threads made, kept to hand to the other threads (default 32 MB, shared memory). */
@@ -237,6 +244,9 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       maxThreads: threads,
       idleTimeout: 60_000,
       maxQueue: options.maxQueue ?? 64,
+      // An idle thread keeps running its event loop (the default blocks it until the next task): what
+      // a thread drafts ahead in its background goes on between renders.
+      atomics: 'async',
       workerData: {
         textureCacheBytes: options.textureCacheBytes,
         templateCacheDir: options.templateCacheDir,
@@ -244,9 +254,26 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
         templateCacheBytes: options.templateCacheBytes ?? 256 * 1024 * 1024,
         tileCacheBytes: options.tileCacheBytes ?? 64 * 1024 * 1024,
         clothLoopBytes: options.clothLoopBytes,
+        draftMemoBytes: options.draftMemoBytes,
       } satisfies ThreadOptions,
     });
     return pool;
+  }
+
+  /**
+   * Every thread starts drafting the presets at preview size in its background (the task answers at
+   * once). Tasks sent together go to distinct idle threads; a thread missed is asked again.
+   */
+  async function draftAhead(): Promise<void> {
+    const asked = new Set<number>();
+    for (let round = 0; round < 3 && asked.size < threads && !closed; round++) {
+      const answers = await Promise.all(
+        Array.from({ length: threads }, () =>
+          run<{ thread: number }>({ engine: 'compose' }, 'primeDrafts').catch((err) => options.logger?.debug({ err }, 'drafting ahead failed')),
+        ),
+      );
+      for (const a of answers) if (a) asked.add(a.thread);
+    }
   }
 
   /** Tasks handed to the pool and not answered yet (running or waiting for a thread). */
@@ -626,6 +653,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
           });
           await Promise.all(Array.from({ length: threads }, (_, i) => counted(p.run(task(i % views.length), { name: 'render' }))));
         }
+        if (options.draftAhead) void draftAhead();
       })();
       warming.catch(() => (warming = undefined));
       return warming;

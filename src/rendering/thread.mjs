@@ -18,3 +18,4 @@ export const prepareTextures = thread.prepareTextures;
 export const preparePhotoTask = thread.preparePhotoTask;
 export const prepareTemplate = thread.prepareTemplate;
 export const prepareDrawn = thread.prepareDrawn;
+export const primeDrafts = thread.primeDrafts;

@@ -45,6 +45,7 @@ export interface ThreadOptions {
   /** Swatch tiles kept per thread. */
   tileCacheBytes: number;
   clothLoopBytes?: number;
+  draftMemoBytes?: number;
 }
 
 export interface ThreadTemplate {
@@ -104,6 +105,7 @@ function engine(name: string): Engine {
       templateCacheDir: options.templateCacheDir,
       templateViews: options.templateViews,
       clothLoopBytes: options.clothLoopBytes,
+      draftMemoBytes: options.draftMemoBytes,
     });
     engines.set(name, e);
   }
@@ -305,6 +307,16 @@ export async function prepareTemplate(task: {
 /** A drawn view (read from the template cache, or built) in shared memory: the render service hands it to every thread. */
 export async function prepareDrawn(task: { engine: string; cut: string; view: string; options?: StyleOptions }): Promise<CutView> {
   return (engine(task.engine) as ComposeEngine).template(task.cut, task.view, task.options);
+}
+
+/**
+ * Starts drafting the presets at preview size in this thread's background (see
+ * ComposeEngine.primeDrafts) and answers at once: renders arriving meanwhile are not queued behind it.
+ */
+export function primeDrafts(task: { engine: string }): { thread: number } {
+  const e = engine(task.engine) as ComposeEngine;
+  e.primeDrafts().catch(() => undefined);
+  return { thread: workerThreads.threadId };
 }
 
 /** Loads an engine's templates (`views`, or the ones it wants at hand), from the disk cache when they are there. */

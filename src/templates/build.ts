@@ -5,8 +5,8 @@
  */
 import sharp from 'sharp';
 import { blur, boundingRect, boxRadius as blurReach, type Rect } from './raster-ops.ts';
-import { LEVEL_FACTORS, buildLevels, surroundingsLevel, type NativeFields } from './levels.ts';
-import type { CutViewSource, LevelName, ShadeMark, ViewLevel } from './types.ts';
+import { LEVEL_FACTORS, buildLevels, buildLevelsAt, surroundingsLevel, type NativeFields } from './levels.ts';
+import type { CutViewSource, LevelName, PanelSpec, ShadeMark, ViewLevel } from './types.ts';
 
 /** librsvg surfaces are 6 MB each at native size: rasterise a few at a time, not all at once. */
 function limiter(max: number) {
@@ -24,6 +24,96 @@ function limiter(max: number) {
   };
 }
 const limit = limiter(2);
+
+/**
+ * What a build rasterises and derives per piece (a panel's mask and volume, a mark's tile, a mark
+ * layer, the surroundings) is kept by what it was drawn from: a style option changes a few panels and
+ * marks of a view (a lapel, its collar and their stitching), so the next build of that view redraws
+ * only those, and gives the same pixels. Kept per frame size (a full build does not push out what
+ * the preview-size drafts keep), least recently used first; entries are never written to.
+ */
+interface Memo {
+  entries: Map<string, { value: unknown; bytes: number }>;
+  bytes: number;
+}
+const memos = new Map<string, Memo>();
+let memoMaxBytes = 48 * 1024 * 1024;
+
+/** Bytes of rasterised pieces kept between builds in this thread, per frame size (0: none kept). */
+export function setDraftMemoBytes(bytes: number): void {
+  memoMaxBytes = Math.max(0, bytes);
+  for (const m of memos.values()) trimMemo(m);
+}
+
+/** Pieces and bytes kept, per frame size (for tests and tools). */
+export function draftMemoStats(): Record<string, { entries: number; bytes: number; byKind: Record<string, number> }> {
+  return Object.fromEntries(
+    [...memos].map(([frame, m]) => {
+      const byKind: Record<string, number> = {};
+      for (const [k, e] of m.entries) byKind[k.slice(0, k.indexOf('|'))] = (byKind[k.slice(0, k.indexOf('|'))] ?? 0) + e.bytes;
+      return [frame, { entries: m.entries.size, bytes: m.bytes, byKind }];
+    }),
+  );
+}
+
+function trimMemo(m: Memo): void {
+  while (m.bytes > memoMaxBytes && m.entries.size) {
+    const [key, e] = m.entries.entries().next().value!;
+    m.entries.delete(key);
+    m.bytes -= e.bytes;
+  }
+}
+
+function memoOf(frame: string): Memo {
+  let m = memos.get(frame);
+  if (!m) memos.set(frame, (m = { entries: new Map(), bytes: 0 }));
+  return m;
+}
+
+function memoHit<T>(m: Memo, key: string): { value: T } | undefined {
+  const hit = m.entries.get(key);
+  if (!hit) return undefined;
+  m.entries.delete(key);
+  m.entries.set(key, hit);
+  return hit as { value: T };
+}
+
+/** A piece of a `frame`-sized build, made once while it is kept. */
+function memoised<T>(frame: string, key: string, make: () => Promise<T>, sizeOf: (v: T) => number): Promise<T> {
+  const m = memoOf(frame);
+  const hit = memoHit<Promise<T>>(m, key);
+  if (hit) return hit.value;
+  const value = make();
+  if (memoMaxBytes <= 0) return value;
+  const entry = { value: value as unknown, bytes: 0 };
+  m.entries.set(key, entry);
+  value.then(
+    (v) => {
+      if (m.entries.get(key) !== entry) return;
+      entry.bytes = sizeOf(v) + key.length * 2 + 64;
+      m.bytes += entry.bytes;
+      trimMemo(m);
+    },
+    () => {
+      if (m.entries.get(key) === entry) m.entries.delete(key);
+    },
+  );
+  return value;
+}
+
+/** `memoised` for a value made at once. */
+function memoisedNow<T>(frame: string, key: string, make: () => T, sizeOf: (v: T) => number): T {
+  const m = memoOf(frame);
+  const hit = memoHit<T>(m, key);
+  if (hit) return hit.value;
+  const value = make();
+  if (memoMaxBytes <= 0) return value;
+  const bytes = sizeOf(value) + key.length * 2 + 64;
+  m.entries.set(key, { value, bytes });
+  m.bytes += bytes;
+  trimMemo(m);
+  return value;
+}
 
 /** An SVG drawn in native units (vw×vh) rasterised at w×h. */
 function svgDocAt(w: number, h: number, body: string, background?: string, vw = w, vh = h): Buffer {
@@ -105,6 +195,17 @@ async function rasterTile(body: string, box: Rect | undefined, pad: number, vw: 
   return { x0, y0, w: tw, h: th, data: await rasterGrey(Buffer.from(svg)) };
 }
 
+/** `rasterTile`, kept between builds: its pixels depend only on its arguments. Read only. */
+function tileOf(body: string, box: Rect | undefined, pad: number, vw: number, vh: number, w: number, h: number): Promise<Tile> {
+  const b = box ? `${box.x0},${box.y0},${box.x1},${box.y1}` : '-';
+  return memoised(
+    `${w}x${h}`,
+    `tile|${vw}x${vh}|${b}|${pad}|${body}`,
+    () => rasterTile(body, box, pad, vw, vh, w, h),
+    (t) => t.data.byteLength,
+  );
+}
+
 /** Bounding box of a drafted path's points (its curves lie within their control points), native px. */
 function pathBounds(d: string): Rect | undefined {
   let x0 = Infinity;
@@ -122,11 +223,17 @@ function pathBounds(d: string): Rect | undefined {
   return x1 >= x0 && y1 >= y0 ? { x0, y0, x1, y1 } : undefined;
 }
 
+/** A mark layer: `plane` covers `rect` of the frame (row stride rect.x1 − rect.x0); outside it, the background. */
+interface MarkLayer {
+  plane: Float32Array;
+  rect: Rect;
+}
+
 /**
  * Marks painted in `colour` (0..255) over `background`, in order, each softened by its Gaussian.
  * librsvg gives every filtered element a surface the size of the canvas, which made marks cost
  * seconds a view: each mark is rasterised alone on a canvas cropped to its reach (the same pixels,
- * a fraction of the work) and composited here, source-over as librsvg would.
+ * a fraction of the work) and composited here, source-over as librsvg would, on the marks' extent only.
  */
 async function markLayer(
   marks: ShadeMark[],
@@ -136,31 +243,34 @@ async function markLayer(
   vh: number,
   w: number,
   h: number,
-): Promise<{ plane: Float32Array; rect: Rect }> {
+): Promise<MarkLayer> {
   const tiles = await Promise.all(
     marks.map((m) => {
       const bb = pathBounds(m.path);
       // How far ink reaches beyond the path's points, native px: half the stroke and the blur's tails.
       const reach = (m.fill ? 0 : m.width / 2) + (m.blur > 0.3 ? 3 * m.blur : 0) + 2;
       const box = bb ? { x0: bb.x0 - reach, y0: bb.y0 - reach, x1: bb.x1 + reach, y1: bb.y1 + reach } : undefined;
-      return rasterTile(markSvg(m), box, 1, vw, vh, w, h);
+      return tileOf(markSvg(m), box, 1, vw, vh, w, h);
     }),
   );
-  const out = new Float32Array(w * h).fill(background);
   let rect = EMPTY;
-  for (let k = 0; k < tiles.length; k++) {
-    const t = tiles[k];
-    const c = colour(marks[k]);
-    rect = union(rect, { x0: t.x0, y0: t.y0, x1: t.x0 + t.w, y1: t.y0 + t.h });
-    for (let y = 0; y < t.h; y++) {
-      const row = (t.y0 + y) * w + t.x0;
-      for (let x = 0; x < t.w; x++) {
-        const a = t.data[y * t.w + x];
-        if (a) out[row + x] += (c - out[row + x]) * (a / 255);
-      }
+  for (const t of tiles) rect = union(rect, { x0: t.x0, y0: t.y0, x1: t.x0 + t.w, y1: t.y0 + t.h });
+  const rw = Math.max(0, rect.x1 - rect.x0);
+  const out = new Float32Array(rw * Math.max(0, rect.y1 - rect.y0)).fill(background);
+  for (let k = 0; k < tiles.length; k++) composite(out, rw, rect, tiles[k], colour(marks[k]));
+  return { plane: out, rect };
+}
+
+function composite(out: Float32Array, rw: number, rect: Rect, t: Tile, c: number): void {
+  const data = t.data;
+  for (let y = 0; y < t.h; y++) {
+    const row = (t.y0 + y - rect.y0) * rw + t.x0 - rect.x0;
+    const trow = y * t.w;
+    for (let x = 0; x < t.w; x++) {
+      const a = data[trow + x];
+      if (a) out[row + x] += (c - out[row + x]) * (a / 255);
     }
   }
-  return { plane: out, rect };
 }
 
 /** Light from the upper left and in front, as in a studio with a key light at 45°. */
@@ -302,6 +412,388 @@ function castShadows(height: Float32Array, panelOf: Uint8Array, coverage: Uint8A
   return dark;
 }
 
+/** A pocket's mask cut to the panel it lies on, as a new tile. */
+function clipTile(m: Tile, under: Tile): Tile {
+  const data = new Uint8Array(m.data);
+  for (let y = 0; y < m.h; y++) {
+    for (let x = 0; x < m.w; x++) {
+      const j = y * m.w + x;
+      if (!data[j]) continue;
+      const u = tileAt(under, m.x0 + x, m.y0 + y);
+      if (data[j] > u) data[j] = u;
+    }
+  }
+  return { ...m, data };
+}
+
+/**
+ * Union coverage and topmost panel. Panels are drawn back to front; a panel owns a pixel once it
+ * covers at least half of it, so abutting anti-aliased edges hand over cleanly.
+ */
+function unionCoverage(masks: Tile[], w: number, h: number): { coverage: Uint8Array; panelOf: Uint8Array; garment: Rect | undefined } {
+  const n = w * h;
+  const coverage = new Uint8Array(n);
+  const panelOf = new Uint8Array(n).fill(255);
+  const covSum = new Uint16Array(n);
+  let garment: Rect | undefined;
+  for (let p = 0; p < masks.length; p++) {
+    const m = masks[p];
+    const data = m.data;
+    for (let y = 0; y < m.h; y++) {
+      const row = (m.y0 + y) * w + m.x0;
+      const trow = y * m.w;
+      for (let x = 0; x < m.w; x++) {
+        const c = data[trow + x];
+        if (!c) continue;
+        const i = row + x;
+        covSum[i] += c;
+        if (c >= 128 || panelOf[i] === 255) panelOf[i] = p;
+      }
+    }
+    const r = tileBounds(m, 0);
+    if (r) garment = garment ? union(garment, r) : r;
+  }
+  if (garment)
+    for (let y = garment.y0; y < garment.y1; y++) for (let i = y * w + garment.x0, e = y * w + garment.x1; i < e; i++) coverage[i] = Math.min(covSum[i], 255);
+  return { coverage, panelOf, garment };
+}
+
+/** One panel's own volume on its bounding box: `h` its height, `d` the same without the edge roll. */
+interface PanelVolume {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  rw: number;
+  h: Float32Array;
+  d: Float32Array;
+}
+
+function panelVolume(spec: PanelSpec, m: Tile, w: number, h: number, z: number): PanelVolume | undefined {
+  const rect = tileBounds(m, Math.ceil(spec.round * 2.5), w, h);
+  if (!rect) return undefined;
+  // Work on the panel's bounding box only: full-frame planes per panel would be 6 MB apiece.
+  const rw = rect.x1 - rect.x0;
+  const rh = rect.y1 - rect.y0;
+  const plane = new Float32Array(rw * rh);
+  // The tile holds every non-zero pixel of the rect: copy the overlap, the rest stays 0.
+  for (let y = Math.max(rect.y0, m.y0); y < Math.min(rect.y1, m.y0 + m.h); y++) {
+    for (let x = Math.max(rect.x0, m.x0); x < Math.min(rect.x1, m.x0 + m.w); x++)
+      plane[(y - rect.y0) * rw + x - rect.x0] = m.data[(y - m.y0) * m.w + x - m.x0] / 255;
+  }
+  const hArr = new Float32Array(rw * rh);
+  const dArr = new Float32Array(hArr.length);
+  if (spec.profile !== 'canvas') {
+    // A sleeve or trouser leg is a tube: its height is the true cross-section of a cylinder as wide
+    // as the panel is in each row, not an inflated outline.
+    const tube = crossSection(plane, rw, rh, TUBE_DEPTH, 3 * z, false, spec.profile === 'pressed' ? PRESSED : 0);
+    // A sleeve head is the top of a rounded cap, not a tube cut off square: down from the crown
+    // each column rises as a quarter circle, so the head rolls over toward the shoulder.
+    if (spec.profile === 'cylinder') {
+      const R = CROWN_RADIUS * z;
+      for (let x = 0; x < rw; x++) {
+        let y = 0;
+        while (y < rh && plane[y * rw + x] < 0.5) y++;
+        for (let d = 0; d < R && y + d < rh; d++) {
+          const e = 1 - (d + 0.5) / R;
+          tube[(y + d) * rw + x] *= Math.sqrt(1 - e * e);
+        }
+      }
+    }
+    const lift = spec.loft * 0.1;
+    for (let j = 0; j < plane.length; j++) {
+      if (!plane[j]) continue;
+      hArr[j] = tube[j] + lift * plane[j];
+      dArr[j] = tube[j];
+    }
+  } else canvasVolume(spec, plane, rw, rh, z, hArr, dArr);
+  return { ...rect, rw, h: hArr, d: dArr };
+}
+
+/** Canvas-held cloth: flat, turning away only within its own edges (a step where layers meet). */
+function canvasVolume(spec: PanelSpec, plane: Float32Array, rw: number, rh: number, z: number, hArr: Float32Array, dArr: Float32Array): void {
+  const pillow = blur(plane, rw, rh, spec.round, undefined, spec.round * 0.2);
+  // A pressed edge is the cloth folded over itself: within a couple of millimetres of the edge it
+  // turns over a tight round (a quarter circle), which catches the key light on edges facing it
+  // and falls into shade on the others. Not in the weave's drape: it would tear stripes at hems.
+  const rolled = spec.kind !== 'button' && spec.kind !== 'inside';
+  const lip = rolled ? blur(plane, rw, rh, EDGE_ROLL_SIGMA * z) : undefined;
+  const lipH = EDGE_ROLL_HEIGHT * z;
+  // A roll line is not pressed: the lapel turns over it on a broad round, so it reads as a soft
+  // fold instead of a crease. Measured along each row from the panel's edge on that side.
+  const softR = SOFT_ROLL_RADIUS * z;
+  const softH = SOFT_ROLL_HEIGHT * z;
+  const rollEdge = spec.rollEdge;
+  const loft = spec.loft;
+  for (let y = 0; y < rh; y++) {
+    const row = y * rw;
+    let xa = 0;
+    let xb = rw - 1;
+    if (rollEdge) {
+      while (xa < rw && plane[row + xa] < 0.5) xa++;
+      while (xb > xa && plane[row + xb] < 0.5) xb--;
+    }
+    for (let x = 0; x < rw; x++) {
+      const j = row + x;
+      const c = plane[j];
+      if (!c) continue;
+      const t = Math.min(1, Math.max(0, 2 * pillow[j] - 1));
+      const dome = t * (2 - t);
+      let roll = 0;
+      const dr = rollEdge === 'right' ? xb - x : rollEdge === 'left' ? x - xa : Infinity;
+      const dOther = rollEdge === 'right' ? x - xa : xb - x;
+      if (dr < softR && dr <= dOther) {
+        const e = 1 - (dr + 0.5) / softR;
+        roll = softH * (Math.sqrt(Math.max(0, 1 - e * e)) - 1);
+      } else if (lip) {
+        const e = 1 - Math.min(1, Math.max(0, 2 * lip[j] - 1));
+        roll = lipH * (Math.sqrt(Math.max(0, 1 - e * e)) - 1);
+      }
+      hArr[j] = loft * c * (0.12 + 0.88 * dome) + roll * c;
+      dArr[j] = loft * c * 0.88 * dome;
+    }
+  }
+}
+
+/** The torso's depth and cover on its rectangle (rows `x1 − x0` wide). */
+interface TorsoVolume {
+  rect: Rect;
+  cover: Float32Array;
+  depth: Float32Array;
+}
+
+/**
+ * The torso is an elliptic cylinder fitted row by row to the coat's outline (front edges and cutaway
+ * quarters lie inside it, so they stay flat). Computed on its bounding box, with enough empty rows
+ * above and below that the vertical smoothing sees the same zeros as on the full frame.
+ */
+function torsoVolume(
+  masks: Tile[],
+  inTorso: boolean[],
+  w: number,
+  h: number,
+  z: number,
+  scale: number,
+  te: CutViewSource['torsoExtent'],
+): TorsoVolume | undefined {
+  let torsoRect: Rect | undefined;
+  for (let p = 0; p < masks.length; p++) {
+    // Buttons sit on the body; cuff buttons on a sleeve would widen the torso's rows.
+    if (!inTorso[p]) continue;
+    const r = tileBounds(masks[p], 0);
+    if (r) torsoRect = torsoRect ? union(torsoRect, r) : r;
+  }
+  if (!torsoRect) return undefined;
+  const padY = 3 * blurReach(6 * z) + 2;
+  const T = { x0: torsoRect.x0, x1: torsoRect.x1, y0: Math.max(0, torsoRect.y0 - padY), y1: Math.min(h, torsoRect.y1 + padY) };
+  const tw = T.x1 - T.x0;
+  const th = T.y1 - T.y0;
+  const local = new Float32Array(tw * th);
+  for (let p = 0; p < masks.length; p++) {
+    if (!inTorso[p]) continue;
+    const m = masks[p];
+    const data = m.data;
+    for (let y = 0; y < m.h; y++) {
+      const row = (m.y0 + y - T.y0) * tw + (m.x0 - T.x0);
+      for (let x = 0; x < m.w; x++) {
+        const c = data[y * m.w + x];
+        if (!c) continue;
+        const j = row + x;
+        local[j] = Math.min(1, local[j] + c / 255);
+      }
+    }
+  }
+  // Where the view knows the body's width (a detail view crops it), the torso is fitted to that.
+  const extent = te?.length
+    ? (ly: number): [number, number] | undefined => {
+        const y = (ly + T.y0 + 0.5) / scale;
+        let k = 0;
+        while (k < te.length - 2 && te[k + 1][0] < y) k++;
+        const [ya, la, ra] = te[k];
+        const [yb, lb, rb] = te[k + 1] ?? te[k];
+        const f = yb > ya ? Math.min(1, Math.max(0, (y - ya) / (yb - ya))) : 0;
+        return [(la + (lb - la) * f) * scale - T.x0, (ra + (rb - ra) * f) * scale - T.x0];
+      }
+    : undefined;
+  return { rect: T, cover: local, depth: crossSection(local, tw, th, TORSO_DEPTH, 6 * z, true, 0, extent) };
+}
+
+/**
+ * Height field and drape: each pixel the volume of its topmost panel, of the panel that one rests on
+ * (a lapel on its forepart) and, on canvas-held cloth, of the torso.
+ */
+function heightField(
+  height: Float32Array,
+  drape: Float32Array,
+  panelOf: Uint8Array,
+  G: Rect,
+  w: number,
+  contrib: Array<PanelVolume | undefined>,
+  support: number[],
+  canvas: Uint8Array,
+  torso: TorsoVolume | undefined,
+): void {
+  const T = torso?.rect ?? EMPTY;
+  const tw = T.x1 - T.x0;
+  const cover = torso?.cover;
+  const depth = torso?.depth;
+  for (let y = G.y0; y < G.y1; y++) {
+    const inT = y >= T.y0 && y < T.y1;
+    for (let x = G.x0; x < G.x1; x++) {
+      const i = y * w + x;
+      const top = panelOf[i];
+      if (top === 255) continue;
+      let hv = 0;
+      let dv = 0;
+      const c = contrib[top];
+      if (c && x >= c.x0 && x < c.x1 && y >= c.y0 && y < c.y1) {
+        const j = (y - c.y0) * c.rw + (x - c.x0);
+        hv += c.h[j];
+        dv += c.d[j];
+      }
+      const s = support[top];
+      const cs = s >= 0 ? contrib[s] : undefined;
+      if (cs && x >= cs.x0 && x < cs.x1 && y >= cs.y0 && y < cs.y1) {
+        const j = (y - cs.y0) * cs.rw + (x - cs.x0);
+        hv += cs.h[j];
+        dv += cs.d[j];
+      }
+      if (canvas[top]) {
+        let t = 0;
+        if (inT && x >= T.x0 && x < T.x1 && cover && depth) {
+          const j = (y - T.y0) * tw + (x - T.x0);
+          t = depth[j] * Math.min(1, cover[j]);
+        }
+        hv += t;
+        dv += t;
+      }
+      height[i] = hv;
+      drape[i] = dv;
+    }
+  }
+}
+
+/** A group of marks and the topmost panels they apply to. */
+interface AppliedLayer {
+  applies: Uint8Array;
+  height?: MarkLayer;
+  occlusion?: MarkLayer;
+  highlight?: MarkLayer;
+}
+
+/** A group's folds into the height field and drape, its seams into occlusion, its highlights. */
+function applyLayer(
+  layer: AppliedLayer,
+  panelOf: Uint8Array,
+  G: Rect,
+  w: number,
+  height: Float32Array,
+  drape: Float32Array,
+  occlusion: Float32Array,
+  highlight: Float32Array,
+  foldHeight: number,
+): void {
+  if (layer.height) applyPlane(0, layer.height, layer.applies, panelOf, G, w, height, drape, foldHeight);
+  if (layer.occlusion) applyPlane(1, layer.occlusion, layer.applies, panelOf, G, w, occlusion, occlusion, 0);
+  if (layer.highlight) applyPlane(2, layer.highlight, layer.applies, panelOf, G, w, highlight, highlight, 0);
+}
+
+/** One mark layer over the garment where it applies: 0 folds (into a and b), 1 occlusion, 2 highlight. */
+function applyPlane(
+  kind: 0 | 1 | 2,
+  l: MarkLayer,
+  applies: Uint8Array,
+  panelOf: Uint8Array,
+  G: Rect,
+  w: number,
+  a: Float32Array,
+  b: Float32Array,
+  foldHeight: number,
+): void {
+  const R = l.rect;
+  const rw = R.x1 - R.x0;
+  const y0 = Math.max(R.y0, G.y0);
+  const y1 = Math.min(R.y1, G.y1);
+  const x0 = Math.max(R.x0, G.x0);
+  const x1 = Math.min(R.x1, G.x1);
+  const plane = l.plane;
+  for (let y = y0; y < y1; y++) {
+    const lrow = (y - R.y0) * rw - R.x0;
+    const row = y * w;
+    for (let x = x0; x < x1; x++) {
+      const i = row + x;
+      const top = panelOf[i];
+      if (top === 255 || !applies[top]) continue;
+      const v = plane[lrow + x];
+      if (kind === 0) {
+        const f = ((v - 128) / 127) * foldHeight;
+        a[i] += f;
+        b[i] += f;
+      } else if (kind === 1) a[i] *= v / 255;
+      else a[i] += v / 255;
+    }
+  }
+}
+
+/**
+ * Linear-light shading from the smoothed height field: a large soft box from the upper left (light
+ * wraps a little past the terminator), cavities darkened, seams, cast shadows and a fall-off toward
+ * the floor multiplied in. Only garment pixels are worked (the rest stays 0).
+ */
+function shading(
+  hs: Float32Array,
+  cavityRef: Float32Array,
+  occlusion: Float32Array,
+  shadowed: Float32Array,
+  highlight: Float32Array,
+  coverage: Uint8Array,
+  w: number,
+  h: number,
+  G: Rect,
+  z: number,
+  falloffZoom: number,
+): Float32Array {
+  const shade = new Float32Array(w * h);
+  const flat = AMBIENT + (1 - AMBIENT) * ((LIGHT[2] + WRAP) / (1 + WRAP));
+  const [L0, L1, L2] = LIGHT;
+  for (let y = G.y0; y < G.y1; y++) {
+    // The key light hangs above the figure: the cloth falls off a little toward the floor.
+    const fall = 1 + FALLOFF * (0.5 - (y + 0.5) / h / falloffZoom);
+    const up = y > 0 ? w : 0;
+    const down = y < h - 1 ? w : 0;
+    for (let x = G.x0; x < G.x1; x++) {
+      const i = y * w + x;
+      if (!coverage[i]) continue;
+      const gx = (hs[i + (x < w - 1 ? 1 : 0)] - hs[i - (x > 0 ? 1 : 0)]) * 0.5;
+      const gy = (hs[i + down] - hs[i - up]) * 0.5;
+      const nl = 1 / Math.sqrt(gx * gx + gy * gy + 1);
+      const ndl = (-gx * L0 - gy * L1 + L2) * nl;
+      let s = (AMBIENT + (1 - AMBIENT) * Math.max(0, (ndl + WRAP) / (1 + WRAP))) / flat;
+      const cav = cavityRef[i] - hs[i];
+      if (cav > 0) s *= 1 / (1 + (cav / z) * 0.045);
+      s *= occlusion[i];
+      s *= 1 - SHADOW_STRENGTH * shadowed[i];
+      s *= fall;
+      s *= 1 + highlight[i] * 0.6;
+      shade[i] = s;
+    }
+  }
+  return shade;
+}
+
+/** Where each garment pixel samples the cloth from: the gradient of the smoothed drape. */
+function foldWarp(warp: Float32Array, coverage: Uint8Array, w: number, h: number, G: Rect, dispX: Float32Array, dispY: Float32Array): void {
+  const WARP = 0.6;
+  for (let y = Math.max(1, G.y0); y < Math.min(h - 1, G.y1); y++) {
+    for (let x = Math.max(1, G.x0); x < Math.min(w - 1, G.x1); x++) {
+      const i = y * w + x;
+      if (!coverage[i]) continue;
+      dispX[i] = (warp[i + 1] - warp[i - 1]) * 0.5 * WARP;
+      dispY[i] = (warp[i + w] - warp[i - w]) * 0.5 * WARP;
+    }
+  }
+}
+
 /**
  * Rasterises a view at `scale` × its native size (1 in production; tests that only need the shape of
  * every option combination build at a quarter of the size, sixteen times faster).
@@ -327,9 +819,11 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
   const z = (src.zoom ?? 1) * scale;
   const FOLD_HEIGHT = FOLD_HEIGHT_1 * z;
 
+  const vw = source.width;
+  const vh = source.height;
   // Each panel is rasterised within its own bounding box: full-frame masks would cost a 6 MB surface
   // and a full-frame pass apiece.
-  const maskJobs = src.panels.map((p) => rasterTile(`<path d="${p.path}" fill="#fff"/>`, pathBounds(p.path), 2, source.width, source.height, w, h));
+  const maskJobs = src.panels.map((p) => tileOf(`<path d="${p.path}" fill="#fff"/>`, pathBounds(p.path), 2, vw, vh, w, h));
   // Marks are grouped by the panel kinds they may land on; each group is rasterised into a height
   // layer (ridges light, creases dark on mid-grey), an occlusion layer (seams and shadows on white)
   // and a highlight layer.
@@ -340,16 +834,23 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
     if (!g) groups.set(key, (g = []));
     g.push(m);
   }
-  const layerJobs = [...groups.entries()].map(async ([key, marks]) => {
+  const layerJobs = [...groups.entries()].map(async ([key, marks]): Promise<AppliedLayer> => {
     const pick = (kinds: ShadeMark['kind'][]) => marks.filter((m) => kinds.includes(m.kind));
-    const layer = (kinds: ShadeMark['kind'][], colour: (m: ShadeMark) => number, background: number) => {
+    const layer = (tag: string, kinds: ShadeMark['kind'][], colour: (m: ShadeMark) => number, background: number) => {
       const ms = pick(kinds);
-      return ms.length ? markLayer(ms, colour, background, source.width, source.height, w, h) : undefined;
+      if (!ms.length) return undefined;
+      const memoKey = `layer|${tag}|${vw}x${vh}|${JSON.stringify(ms)}`;
+      return memoised(
+        `${w}x${h}`,
+        memoKey,
+        () => markLayer(ms, colour, background, vw, vh, w, h),
+        (l) => l.plane.byteLength,
+      );
     };
     const [height, occlusion, highlight] = await Promise.all([
-      layer(['ridge', 'crease'], (m) => (m.kind === 'ridge' ? 255 : 0), 128),
-      layer(['seam', 'shadow'], () => 0, 255),
-      layer(['highlight'], () => 255, 0),
+      layer('height', ['ridge', 'crease'], (m) => (m.kind === 'ridge' ? 255 : 0), 128),
+      layer('occlusion', ['seam', 'shadow'], () => 0, 255),
+      layer('highlight', ['highlight'], () => 255, 0),
     ]);
     const [kindKey, panelKey] = key.split('|');
     const kinds = kindKey === '*' ? undefined : new Set(kindKey.split(','));
@@ -362,255 +863,69 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
   const [masks, layers, base, overlay] = await Promise.all([
     Promise.all(maskJobs),
     Promise.all(layerJobs),
-    rasterRgb(svgDoc(w, h, src.underlay)),
-    rasterRgba(svgDoc(w, h, src.overlay)),
+    memoised(
+      `${w}x${h}`,
+      `rgb|${vw}x${vh}|${src.underlay}`,
+      () => rasterRgb(svgDoc(w, h, src.underlay)),
+      (a) => a.byteLength,
+    ),
+    memoised(
+      `${w}x${h}`,
+      `rgba|${vw}x${vh}|${src.overlay}`,
+      () => rasterRgba(svgDoc(w, h, src.overlay)),
+      (a) => a.byteLength,
+    ),
   ]);
 
-  // Pockets are cut into their forepart: never beyond its edges.
-  for (let p = 0; p < masks.length; p++) {
-    const spec = src.panels[p];
-    if ((spec.kind !== 'flap' && spec.kind !== 'welt') || !spec.restsOn) continue;
-    const s = src.panels.findIndex((q) => q.id === spec.restsOn);
-    if (s < 0) continue;
-    const m = masks[p];
-    const under = masks[s];
-    for (let y = 0; y < m.h; y++) {
-      for (let x = 0; x < m.w; x++) {
-        const j = y * m.w + x;
-        if (!m.data[j]) continue;
-        const u = tileAt(under, m.x0 + x, m.y0 + y);
-        if (m.data[j] > u) m.data[j] = u;
-      }
-    }
-  }
+  // Pockets are cut into their forepart: never beyond its edges (on a copy: tiles are shared).
+  const under = src.panels.map((spec) =>
+    (spec.kind === 'flap' || spec.kind === 'welt') && spec.restsOn ? src.panels.findIndex((q) => q.id === spec.restsOn) : -1,
+  );
+  for (let p = 0; p < masks.length; p++) if (under[p] >= 0) masks[p] = clipTile(masks[p], masks[under[p]]);
 
-  // Union coverage and topmost panel. Panels are drawn back to front; a panel owns a pixel once it
-  // covers at least half of it, so abutting anti-aliased edges hand over cleanly.
-  const coverage = new Uint8Array(n);
-  const panelOf = new Uint8Array(n).fill(255);
-  const covSum = new Uint16Array(n);
-  let garment: Rect | undefined;
-  for (let p = 0; p < masks.length; p++) {
-    const m = masks[p];
-    for (let y = 0; y < m.h; y++) {
-      const row = (m.y0 + y) * w + m.x0;
-      for (let x = 0; x < m.w; x++) {
-        const c = m.data[y * m.w + x];
-        if (!c) continue;
-        const i = row + x;
-        covSum[i] += c;
-        if (c >= 128 || panelOf[i] === 255) panelOf[i] = p;
-      }
-    }
-    const r = tileBounds(m, 0);
-    if (r) garment = garment ? union(garment, r) : r;
-  }
-  if (garment)
-    for (let y = garment.y0; y < garment.y1; y++) for (let i = y * w + garment.x0, e = y * w + garment.x1; i < e; i++) coverage[i] = Math.min(covSum[i], 255);
+  const { coverage, panelOf, garment } = unionCoverage(masks, w, h);
 
   // Height field: each panel a soft pillow (cloth turning away at its edges). A pixel sees the volume
   // of its topmost panel plus the panel that one rests on (a lapel on its forepart); cloth hidden
   // beneath (the under forepart of a double-breasted, trousers under the coat) does not show through.
   const byId = new Map(src.panels.map((p, i) => [p.id, i]));
-  const contrib: Array<{ x0: number; y0: number; x1: number; y1: number; rw: number; h: Float32Array; d: Float32Array } | undefined> = [];
-  for (let p = 0; p < masks.length; p++) {
-    const spec = src.panels[p];
-    const m = masks[p];
-    const rect = tileBounds(m, Math.ceil(spec.round * 2.5), w, h);
-    if (!rect) {
-      contrib.push(undefined);
-      continue;
-    }
-    // Work on the panel's bounding box only: full-frame planes per panel would be 6 MB apiece.
-    const rw = rect.x1 - rect.x0;
-    const rh = rect.y1 - rect.y0;
-    const plane = new Float32Array(rw * rh);
-    // The tile holds every non-zero pixel of the rect: copy the overlap, the rest stays 0.
-    for (let y = Math.max(rect.y0, m.y0); y < Math.min(rect.y1, m.y0 + m.h); y++) {
-      for (let x = Math.max(rect.x0, m.x0); x < Math.min(rect.x1, m.x0 + m.w); x++)
-        plane[(y - rect.y0) * rw + x - rect.x0] = m.data[(y - m.y0) * m.w + x - m.x0] / 255;
-    }
-    const hArr = new Float32Array(rw * rh);
-    const dArr = new Float32Array(hArr.length);
-    if (spec.profile !== 'canvas') {
-      // A sleeve or trouser leg is a tube: its height is the true cross-section of a cylinder as wide
-      // as the panel is in each row, not an inflated outline.
-      const tube = crossSection(plane, rw, rh, TUBE_DEPTH, 3 * z, false, spec.profile === 'pressed' ? PRESSED : 0);
-      // A sleeve head is the top of a rounded cap, not a tube cut off square: down from the crown
-      // each column rises as a quarter circle, so the head rolls over toward the shoulder.
-      if (spec.profile === 'cylinder') {
-        const R = CROWN_RADIUS * z;
-        for (let x = 0; x < rw; x++) {
-          let y = 0;
-          while (y < rh && plane[y * rw + x] < 0.5) y++;
-          for (let d = 0; d < R && y + d < rh; d++) {
-            const e = 1 - (d + 0.5) / R;
-            tube[(y + d) * rw + x] *= Math.sqrt(1 - e * e);
-          }
-        }
-      }
-      for (let j = 0; j < plane.length; j++) {
-        if (!plane[j]) continue;
-        hArr[j] = tube[j] + spec.loft * 0.1 * plane[j];
-        dArr[j] = tube[j];
-      }
-    } else {
-      // Canvas-held cloth: flat, turning away only within its own edges (a step where layers meet).
-      const pillow = blur(plane, rw, rh, spec.round, undefined, spec.round * 0.2);
-      // A pressed edge is the cloth folded over itself: within a couple of millimetres of the edge it
-      // turns over a tight round (a quarter circle), which catches the key light on edges facing it
-      // and falls into shade on the others. Not in the weave's drape: it would tear stripes at hems.
-      const rolled = spec.kind !== 'button' && spec.kind !== 'inside';
-      const lip = rolled ? blur(plane, rw, rh, EDGE_ROLL_SIGMA * z) : undefined;
-      const lipH = EDGE_ROLL_HEIGHT * z;
-      // A roll line is not pressed: the lapel turns over it on a broad round, so it reads as a soft
-      // fold instead of a crease. Measured along each row from the panel's edge on that side.
-      const softR = SOFT_ROLL_RADIUS * z;
-      const softH = SOFT_ROLL_HEIGHT * z;
-      for (let y = 0; y < rh; y++) {
-        const row = y * rw;
-        let xa = 0;
-        let xb = rw - 1;
-        if (spec.rollEdge) {
-          while (xa < rw && plane[row + xa] < 0.5) xa++;
-          while (xb > xa && plane[row + xb] < 0.5) xb--;
-        }
-        for (let x = 0; x < rw; x++) {
-          const j = row + x;
-          if (!plane[j]) continue;
-          const t = Math.min(1, Math.max(0, 2 * pillow[j] - 1));
-          const dome = t * (2 - t);
-          let roll = 0;
-          const dr = spec.rollEdge === 'right' ? xb - x : spec.rollEdge === 'left' ? x - xa : Infinity;
-          const dOther = spec.rollEdge === 'right' ? x - xa : xb - x;
-          if (dr < softR && dr <= dOther) {
-            const e = 1 - (dr + 0.5) / softR;
-            roll = softH * (Math.sqrt(Math.max(0, 1 - e * e)) - 1);
-          } else if (lip) {
-            const e = 1 - Math.min(1, Math.max(0, 2 * lip[j] - 1));
-            roll = lipH * (Math.sqrt(Math.max(0, 1 - e * e)) - 1);
-          }
-          hArr[j] = spec.loft * plane[j] * (0.12 + 0.88 * dome) + roll * plane[j];
-          dArr[j] = spec.loft * plane[j] * 0.88 * dome;
-        }
-      }
-    }
-    contrib.push({ ...rect, rw, h: hArr, d: dArr });
-  }
+  const contrib = src.panels.map((spec, p) => {
+    const clip = under[p] >= 0 ? src.panels[under[p]].path : '';
+    const key = `volume|${vw}x${vh}|${z}|${JSON.stringify(spec)}|${clip}`;
+    return (
+      memoisedNow(
+        `${w}x${h}`,
+        key,
+        () => panelVolume(spec, masks[p], w, h, z) ?? null,
+        (c) => (c ? c.h.byteLength * 2 : 0),
+      ) ?? undefined
+    );
+  });
   const support = src.panels.map((p) => (p.restsOn !== undefined ? (byId.get(p.restsOn) ?? -1) : -1));
 
   // The torso: fronts, lapels, collar, pockets and waistcoat are one body volume. It turns away at the
   // side seams, not at a front edge or a cutaway quarter, which the canvas holds flat and crisp.
-  const canvas = src.panels.map((p) => p.profile === 'canvas');
-  let torsoRect: Rect | undefined;
-  for (let p = 0; p < masks.length; p++) {
-    // Buttons sit on the body; cuff buttons on a sleeve would widen the torso's rows.
-    if (!canvas[p] || src.panels[p].kind === 'button') continue;
-    const r = tileBounds(masks[p], 0);
-    if (r) torsoRect = torsoRect ? union(torsoRect, r) : r;
-  }
-  // The torso is an elliptic cylinder fitted row by row to the coat's outline (front edges and
-  // cutaway quarters lie inside it, so they stay flat). Computed on its bounding box, with enough
-  // empty rows above and below that the vertical smoothing sees the same zeros as on the full frame.
-  const torsoDepth = new Float32Array(n);
-  const torso = new Float32Array(n);
-  if (torsoRect) {
-    const padY = 3 * blurReach(6 * z) + 2;
-    const T = { x0: torsoRect.x0, x1: torsoRect.x1, y0: Math.max(0, torsoRect.y0 - padY), y1: Math.min(h, torsoRect.y1 + padY) };
-    const tw = T.x1 - T.x0;
-    const th = T.y1 - T.y0;
-    const local = new Float32Array(tw * th);
-    for (let p = 0; p < masks.length; p++) {
-      if (!canvas[p] || src.panels[p].kind === 'button') continue;
-      const m = masks[p];
-      for (let y = 0; y < m.h; y++) {
-        for (let x = 0; x < m.w; x++) {
-          const c = m.data[y * m.w + x];
-          if (!c) continue;
-          const j = (m.y0 + y - T.y0) * tw + (m.x0 + x - T.x0);
-          local[j] = Math.min(1, local[j] + c / 255);
-        }
-      }
-    }
-    // Where the view knows the body's width (a detail view crops it), the torso is fitted to that.
-    const te = src.torsoExtent;
-    const extent = te?.length
-      ? (ly: number): [number, number] | undefined => {
-          const y = (ly + T.y0 + 0.5) / scale;
-          let k = 0;
-          while (k < te.length - 2 && te[k + 1][0] < y) k++;
-          const [ya, la, ra] = te[k];
-          const [yb, lb, rb] = te[k + 1] ?? te[k];
-          const f = yb > ya ? Math.min(1, Math.max(0, (y - ya) / (yb - ya))) : 0;
-          return [(la + (lb - la) * f) * scale - T.x0, (ra + (rb - ra) * f) * scale - T.x0];
-        }
-      : undefined;
-    const depth = crossSection(local, tw, th, TORSO_DEPTH, 6 * z, true, 0, extent);
-    for (let y = 0; y < th; y++) {
-      const row = (y + T.y0) * w + T.x0;
-      for (let x = 0; x < tw; x++) {
-        torso[row + x] = local[y * tw + x];
-        torsoDepth[row + x] = depth[y * tw + x];
-      }
-    }
-  }
+  const canvas = src.panels.map((p) => p.profile === 'canvas' && p.kind !== 'button');
+  const torso = torsoVolume(masks, canvas, w, h, z, scale, src.torsoExtent);
   const height = new Float32Array(n);
   // The same without the edge steps: what the weave follows (steps would tear stripes at hems).
   const drape = new Float32Array(n);
   const G = garment ?? { x0: 0, y0: 0, x1: 0, y1: 0 };
-  for (let y = G.y0; y < G.y1; y++) {
-    for (let x = G.x0; x < G.x1; x++) {
-      const i = y * w + x;
-      const top = panelOf[i];
-      if (top === 255) continue;
-      let hv = 0;
-      let dv = 0;
-      const c = contrib[top];
-      if (c && x >= c.x0 && x < c.x1 && y >= c.y0 && y < c.y1) {
-        const j = (y - c.y0) * c.rw + (x - c.x0);
-        hv += c.h[j];
-        dv += c.d[j];
-      }
-      const s = support[top];
-      const cs = s >= 0 ? contrib[s] : undefined;
-      if (cs && x >= cs.x0 && x < cs.x1 && y >= cs.y0 && y < cs.y1) {
-        const j = (y - cs.y0) * cs.rw + (x - cs.x0);
-        hv += cs.h[j];
-        dv += cs.d[j];
-      }
-      if (canvas[top]) {
-        const t = torsoDepth[i] * Math.min(1, torso[i]);
-        hv += t;
-        dv += t;
-      }
-      height[i] = hv;
-      drape[i] = dv;
-    }
-  }
+  heightField(
+    height,
+    drape,
+    panelOf,
+    G,
+    w,
+    contrib,
+    support,
+    Uint8Array.from(src.panels, (p) => (p.profile === 'canvas' ? 1 : 0)),
+    torso,
+  );
   // Which layers apply to a pixel depends on its topmost panel.
   const occlusion = new Float32Array(n).fill(1);
   const highlight = new Float32Array(n);
-  for (const layer of layers) {
-    const { applies, height: lh, occlusion: lo, highlight: lhi } = layer;
-    const R = union(union(lh?.rect ?? EMPTY, lo?.rect ?? EMPTY), lhi?.rect ?? EMPTY);
-    const y0 = Math.max(R.y0, G.y0);
-    const y1 = Math.min(R.y1, G.y1);
-    const x0 = Math.max(R.x0, G.x0);
-    const x1 = Math.min(R.x1, G.x1);
-    for (let y = y0; y < y1; y++) {
-      for (let i = y * w + x0, e = y * w + x1; i < e; i++) {
-        const top = panelOf[i];
-        if (top === 255 || !applies[top]) continue;
-        if (lh) {
-          const f = ((lh.plane[i] - 128) / 127) * FOLD_HEIGHT;
-          height[i] += f;
-          drape[i] += f;
-        }
-        if (lo) occlusion[i] *= lo.plane[i] / 255;
-        if (lhi) highlight[i] += lhi.plane[i] / 255;
-      }
-    }
-  }
+  for (const layer of layers) applyLayer(layer, panelOf, G, w, height, drape, occlusion, highlight, FOLD_HEIGHT);
   // The big blurs only where there is garment (plus their reach): the rest of the frame is zeros.
   const around = (sigma: number) => {
     const p = 3 * blurReach(sigma) + 2;
@@ -621,43 +936,14 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
   const shadowed = blur(castShadows(height, panelOf, coverage, w, h, G, z), w, h, 1.5 * z, around(1.5 * z));
   const cavityRef = blur(hs, w, h, 14 * z, around(14 * z));
 
-  const shade = new Float32Array(n);
-  const flat = AMBIENT + (1 - AMBIENT) * ((LIGHT[2] + WRAP) / (1 + WRAP));
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      if (!coverage[i]) continue;
-      const gx = (hs[i + (x < w - 1 ? 1 : 0)] - hs[i - (x > 0 ? 1 : 0)]) * 0.5;
-      const gy = (hs[i + (y < h - 1 ? w : 0)] - hs[i - (y > 0 ? w : 0)]) * 0.5;
-      const nl = 1 / Math.sqrt(gx * gx + gy * gy + 1);
-      const ndl = (-gx * LIGHT[0] - gy * LIGHT[1] + LIGHT[2]) * nl;
-      // A large soft box: light wraps a little past the terminator instead of cutting off.
-      let s = (AMBIENT + (1 - AMBIENT) * Math.max(0, (ndl + WRAP) / (1 + WRAP))) / flat;
-      const cav = cavityRef[i] - hs[i];
-      if (cav > 0) s *= 1 / (1 + (cav / z) * 0.045);
-      s *= occlusion[i];
-      s *= 1 - SHADOW_STRENGTH * shadowed[i];
-      // The key light hangs above the figure: the cloth falls off a little toward the floor.
-      s *= 1 + FALLOFF * (0.5 - (y + 0.5) / h / (src.zoom && src.zoom > 1.5 ? src.zoom : 1));
-      s *= 1 + highlight[i] * 0.6;
-      shade[i] = s;
-    }
-  }
+  const shade = shading(hs, cavityRef, occlusion, shadowed, highlight, coverage, w, h, G, z, src.zoom && src.zoom > 1.5 ? src.zoom : 1);
 
   // Fold warp: the weave follows the cloth, so stripes bend across folds and compress where a
   // panel turns away (sleeves, trouser legs).
   const warp = blur(drape, w, h, 3 * z, around(3 * z));
   const dispX = new Float32Array(n);
   const dispY = new Float32Array(n);
-  const WARP = 0.6;
-  for (let y = 1; y < h - 1; y++) {
-    for (let x = 1; x < w - 1; x++) {
-      const i = y * w + x;
-      if (!coverage[i]) continue;
-      dispX[i] = (warp[i + 1] - warp[i - 1]) * 0.5 * WARP;
-      dispY[i] = (warp[i + w] - warp[i - w]) * 0.5 * WARP;
-    }
-  }
+  foldWarp(warp, coverage, w, h, G, dispX, dispY);
 
   return {
     width: w,
@@ -701,8 +987,12 @@ export async function buildDrawnLevels(src: CutViewSource, scale = 1) {
  * A view's preview (512×768) and thumbnail levels drawn at half the native size: the same drafting,
  * shading and grain, rasterised on a quarter of the pixels. Not a downsampled full build (edges are
  * anti-aliased at this size rather than averaged), so it is only used until the full build exists.
+ * Only the levels asked for are made (a live preview needs no thumbnail).
  */
-export async function quickPreviewLevels(src: CutViewSource): Promise<Pick<Record<LevelName, ViewLevel>, 'preview' | 'thumb'>> {
-  const half = await buildLevels(await rasteriseCutView(src, 0.5));
-  return { preview: half.full, thumb: half.preview };
+export async function quickPreviewLevels(
+  src: CutViewSource,
+  sizes: ReadonlyArray<'preview' | 'thumb'> = ['preview', 'thumb'],
+): Promise<Partial<Pick<Record<LevelName, ViewLevel>, 'preview' | 'thumb'>>> {
+  const half = { preview: LEVEL_FACTORS.full, thumb: LEVEL_FACTORS.preview };
+  return buildLevelsAt(await rasteriseCutView(src, 0.5), Object.fromEntries(sizes.map((s) => [s, half[s]])) as Partial<Record<'preview' | 'thumb', number>>);
 }

@@ -6,8 +6,7 @@ import { threadId } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
 import { access, mkdir, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildDrawnLevels, restyleLevels } from './build.ts';
-import { quickPreviewLevels } from './build.ts';
+import { buildDrawnLevels, quickPreviewLevels, rasteriseCutView, restyleLevels } from './build.ts';
 import { CUT_STYLES, VIEWS, draftCutView } from './suits.ts';
 import { optionsKey, resolveOptions, type StyleOptions } from './options.ts';
 import type { CutView, CutViewSource, LevelName, ViewLevel } from './types.ts';
@@ -18,6 +17,7 @@ export { loadPhotoTemplate, type PhotoTemplateOptions } from './photo.ts';
 export { CUT_STYLES, VIEWS, DETAIL_PX_PER_MM } from './suits.ts';
 export * from './options.ts';
 export { hdLevel } from './levels.ts';
+export { setDraftMemoBytes } from './build.ts';
 
 /** Bump when the rasteriser or shading model changes: part of every template version. */
 const BUILD_REVISION = 'b16';
@@ -268,29 +268,49 @@ export interface QuickView {
   cut: string;
   view: string;
   version: string;
-  levels: Pick<Record<LevelName, ViewLevel>, 'preview' | 'thumb'>;
+  levels: Partial<Pick<Record<LevelName, ViewLevel>, 'preview' | 'thumb'>>;
 }
 
-const quick = new Map<string, Promise<QuickView>>();
+type QuickSize = 'preview' | 'thumb';
+const quick = new Map<string, Partial<Record<QuickSize, Promise<ViewLevel>>>>();
 
 /**
- * The first preview of a style whose view is not built yet (a shape option just tapped): its preview
- * and thumbnail levels drawn at half size, in a quarter of the time of a full build, kept for the
- * next taps. The full build happens when a full-size or HD render asks for it.
+ * The first preview of a style whose view is not built yet (a shape option just tapped): the levels
+ * asked for drawn at half size, in a fraction of the time of a full build, kept for the next taps.
+ * The full build happens when a full-size or HD render asks for it.
  */
-export function loadQuickView(cut: string, view: string, options?: StyleOptions): Promise<QuickView> {
+export async function loadQuickView(
+  cut: string,
+  view: string,
+  options?: StyleOptions,
+  sizes: ReadonlyArray<QuickSize> = ['preview', 'thumb'],
+): Promise<QuickView> {
   const version = templateVersion(cut, view, options);
   const key = `${cut}/${view}/${version}`;
-  let p = quick.get(key);
-  if (p) {
-    quick.delete(key);
-  } else {
-    p = quickPreviewLevels(cutViewSource(cut, view, options)).then((levels) => ({ cut, view, version, levels }));
-    p.catch(() => quick.delete(key));
-  }
-  quick.set(key, p);
+  const entry = quick.get(key) ?? {};
+  quick.delete(key);
+  quick.set(key, entry);
   while (quick.size > 8) quick.delete(quick.keys().next().value!);
-  return p;
+  const missing = sizes.filter((s) => !entry[s]);
+  if (missing.length) {
+    const made = quickPreviewLevels(cutViewSource(cut, view, options), missing);
+    for (const s of missing) {
+      const p = made.then((l) => l[s]!);
+      entry[s] = p;
+      p.catch(() => entry[s] === p && delete entry[s]);
+    }
+  }
+  const levels = await Promise.all(sizes.map((s) => entry[s]!));
+  return { cut, view, version, levels: Object.fromEntries(sizes.map((s, i) => [s, levels[i]])) };
+}
+
+/**
+ * Drafts these views at preview size once, keeping their rasterised pieces (panels, marks, shading
+ * layers) in this thread's memory: a style option changes a few of them, so the first preview of a
+ * new option combination then redraws only those.
+ */
+export async function primeQuickDrafts(views: Array<{ cut: string; view: string }>): Promise<void> {
+  for (const { cut, view } of views) await rasteriseCutView(cutViewSource(cut, view), 0.5);
 }
 
 /** The ready-to-render view; built once per process (concurrent callers share the build). */

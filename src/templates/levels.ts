@@ -286,13 +286,15 @@ export async function surroundingsLevel(
 }
 
 export async function buildLevels(f: NativeFields): Promise<Record<LevelName, ViewLevel>> {
+  return buildLevelsAt(f, LEVEL_FACTORS) as Promise<Record<LevelName, ViewLevel>>;
+}
+
+/** Only the levels named, each `factor` times smaller than the fields. */
+export async function buildLevelsAt<K extends string>(f: NativeFields, factors: Partial<Record<K, number>>): Promise<Partial<Record<K, ViewLevel>>> {
   const uv = nativeUV(f);
-  const [full, preview, thumb] = await Promise.all([
-    buildLevel(f, uv, LEVEL_FACTORS.full),
-    buildLevel(f, uv, LEVEL_FACTORS.preview),
-    buildLevel(f, uv, LEVEL_FACTORS.thumb),
-  ]);
-  return { full, preview, thumb };
+  const names = Object.keys(factors) as K[];
+  const built = await Promise.all(names.map((k) => buildLevel(f, uv, factors[k]!)));
+  return Object.fromEntries(names.map((k, i) => [k, built[i]])) as Partial<Record<K, ViewLevel>>;
 }
 
 /**

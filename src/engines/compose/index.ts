@@ -4,7 +4,18 @@
  * → watermark → one encode per output.
  */
 import sharp from 'sharp';
-import { cutViewAtHand, hdLevel, loadCutView, loadQuickView, shippedViews, templateVersion, SHADE_ONE, type StyleOptions } from '../../templates/index.ts';
+import {
+  cutViewAtHand,
+  hdLevel,
+  loadCutView,
+  loadQuickView,
+  primeQuickDrafts,
+  setDraftMemoBytes,
+  shippedViews,
+  templateVersion,
+  SHADE_ONE,
+  type StyleOptions,
+} from '../../templates/index.ts';
 import type { CutView, LevelName, ViewLevel } from '../../templates/types.ts';
 import type { CutViewInfo, EncodedImage, Engine, FabricDesign, ImageFormat, OutputSize, RenderRequest, RenderResult } from '../types.ts';
 import { finishFor, renderCloth, renderOverlay, type Finish } from './render.ts';
@@ -26,6 +37,8 @@ export interface ComposeEngineOptions {
   jpegQuality?: number;
   /** Memory of the WebAssembly cloth loop (levels and tiles kept there; default 128 MB); 0 = the JavaScript loop. */
   clothLoopBytes?: number;
+  /** Rasterised template pieces kept between builds, per frame size (default 48 MB; see primeDrafts). */
+  draftMemoBytes?: number;
 }
 
 export interface RawImage {
@@ -59,6 +72,11 @@ export interface ComposeEngine extends Engine {
   renderRaw(request: Pick<RenderRequest, 'cut' | 'view' | 'fabric' | 'template' | 'options'>, size?: OutputSize): Promise<RawImage>;
   /** The shading a fabric receives at one size. */
   shadingMaps(cut: string, view: string, design: FabricDesign, size?: OutputSize, options?: StyleOptions): Promise<ShadingMaps>;
+  /**
+   * Drafts each preset's front and three-quarter at preview size once in this thread, so that the
+   * first preview of a new style option redraws only what the option changes. False when done before.
+   */
+  primeDrafts(): Promise<boolean>;
   /**
    * Warm start: loads `views` (built and written to the template cache when missing), or else the
    * views asked for first (each preset's front and three-quarter), into this thread's memory.
@@ -103,6 +121,8 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
   const finishes = new Map<string, Finish>();
   const quality = options.jpegQuality ?? 86;
   const clothLoopBytes = options.clothLoopBytes ?? 128 * 1024 * 1024;
+  if (options.draftMemoBytes !== undefined) setDraftMemoBytes(options.draftMemoBytes);
+  let primed: Promise<boolean> | undefined;
   // The WebAssembly loop where the platform has SIMD (every Node this project supports); else JavaScript's.
   let wasmLoop: Promise<WasmCloth | undefined> | undefined;
   const clothLoop = () => {
@@ -170,8 +190,8 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
     if (request.template || extra.has(`${request.cut}/${request.view}`)) return undefined;
     if (!sizes.length || !sizes.every((s) => s === 'preview' || s === 'thumb')) return undefined;
     if (await cutViewAtHand(request.cut, request.view, { cacheDir: options.templateCacheDir, options: request.options })) return undefined;
-    const q = await loadQuickView(request.cut, request.view, request.options);
-    return { version: q.version, levels: sizes.map((s) => q.levels[s as 'preview' | 'thumb']) };
+    const q = await loadQuickView(request.cut, request.view, request.options, sizes as Array<'preview' | 'thumb'>);
+    return { version: q.version, levels: sizes.map((s) => q.levels[s as 'preview' | 'thumb']!) };
   }
 
   const engine: ComposeEngine = {
@@ -211,6 +231,13 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
         const fabric = { hex: '#808080', design: { weave: 'twill' as const, pattern: 'pinstripe' as const, threadMm: 0.22, repeatMm: 10 } };
         await engine.render({ cut: list[0].cut, view: list[0].view, fabric, sizes: ['thumb'], watermark: { text: '', opacity: 0, position: 'bottom-right' } });
       }
+    },
+
+    primeDrafts() {
+      if (primed) return primed.then(() => false);
+      primed = primeQuickDrafts(shippedViews().filter((v) => v.view === 'front' || v.view === 'three-quarter')).then(() => true);
+      primed.catch(() => (primed = undefined));
+      return primed;
     },
 
     async renderRaw(request, size = 'full') {

@@ -20,12 +20,13 @@
  *   pass walking columns), three levels built over all 12 M pixels 1.0 s, the photo pass 0.4 s, decode
  *   0.2 s. Then ~1.26 s over the garment's bounding box (~2 s of CPU at load 15). Now split: the photo's
  *   share once per photo at upload (decode, luminance blurred as the fold smoothing blurs it, half and
- *   quarter bases: ~1.2 s of CPU at load 15), and per mask (CPU minima at load ~20, November 2026):
- *   mask PNG decode 0.10, softening in 8 px edge cells 0.08, luminance and mean 0.06-0.10, fold
- *   smoothing 0.22 (the photo's blur inside the garment, blurred afresh only in runs of 32 px tiles
- *   within 18 px of the mask's edge — a third of the window on the test suit, whose outline is long),
- *   one garment pass writing the full level quantised and the preview and thumbnail blocks 0.16-0.22,
- *   the coarse levels 0.03: ~0.8 s loaded, about half that on a quiet machine.
+ *   quarter bases: ~1.2 s of CPU at load 15), and per mask. Per mask, CPU minima at load 20-25 (Nov.
+ *   2026), before -> now: mask PNG decode 0.12-0.15 -> 0.01 (stored as a greyscale PNG, decoded straight
+ *   to its bytes), window 0.01, softening 0.14 -> 0.05 (integer 3-tap passes in 8 px edge cells),
+ *   luminance, mean and normalisation 0.08 (over a list of the garment's pixels), fold smoothing
+ *   0.27 -> 0.10 (32 px tiles with an 18 px margin blurred 4.1 M px on the test suit; now separable
+ *   passes over 8 px cells within reach of the edge), the garment pass 0.26 -> 0.17 (the thumbnail's
+ *   blocks summed from the preview's rows), the coarse levels 0.04: ~0.95 -> ~0.5 s loaded.
  * - applying cloth to a prepared template: the one loop over garment pixels ~0.15 s (40 ns a pixel on a
  *   loaded machine), copying the photo beneath 0.01–0.03 s; a 12 MP JPEG ~0.12 s more.
  * - Telea fill, 1024², 10 % hole: OpenCV loads once per thread (0.2–0.5 s, first fill only); then

@@ -28,6 +28,12 @@ export const SRGB8_TO_LINEAR: Float32Array = (() => {
 })();
 
 /**
+ * The same table as doubles (each entry exactly SRGB8_TO_LINEAR's float): hot loops that sum many
+ * entries read it without widening each one (the cloth photo's prefilter: ~15 % less time).
+ */
+export const SRGB8_TO_LINEAR_F64: Float64Array = Float64Array.from(SRGB8_TO_LINEAR);
+
+/**
  * Linear light → 8-bit sRGB by table. 16384 steps keep the dark end (where sRGB codes are closest
  * together in linear light: code 1 ≈ 0.0003) exact to the nearest code, which matters for navy.
  */

@@ -7,7 +7,7 @@
  */
 import sharp from 'sharp';
 import type { SwatchTile } from '../engines/types.ts';
-import { type Lab, linearToSrgb8, linearToHex, linearToLab, meanLinearRgb, SRGB8_TO_LINEAR } from './color.ts';
+import { type Lab, linearToSrgb8, linearToHex, linearToLab, meanLinearRgb, SRGB8_TO_LINEAR, SRGB8_TO_LINEAR_F64 } from './color.ts';
 import { resamplePeriodic } from './resample.ts';
 import { isRectifiedCloth } from './cloth-photo/store.ts';
 
@@ -341,7 +341,7 @@ export function axisProfiles(lin: Float32Array, w: number, h: number): { x: Axis
 /** The same profiles of an 8-bit sRGB image, read through the linear-light table (no linear copy). */
 export function axisProfilesSrgb8(rgb: Uint8Array, w: number, h: number): { x: AxisProfiles; y: AxisProfiles } {
   const p = profilesFor(w, h);
-  const lut = SRGB8_TO_LINEAR;
+  const lut = SRGB8_TO_LINEAR_F64;
   const xl = p.x.luma,
     xr = p.x.rg,
     xb = p.x.yb;

@@ -14,7 +14,7 @@
  *    photo, in linear light, area-averaged where it shrinks.
  * Pure: typed arrays in, typed arrays out; safe to run in a worker thread.
  */
-import { LIN_LUT_SIZE, LINEAR_TO_SRGB8_LUT_OVER, SRGB8_TO_LINEAR } from '../color.ts';
+import { LIN_LUT_SIZE, LINEAR_TO_SRGB8_LUT_OVER, SRGB8_TO_LINEAR_F64 } from '../color.ts';
 import { type AxisProfiles, axisProfilesSrgb8, periodOf, repeatNearOf } from '../swatch.ts';
 import { apply, fitPlane, invert, type LatticeSample, type Mat3 } from './geometry.ts';
 import { LINE_EVERY, lineResidual, lineSampleBuffers, straighteningMap, type LineSamples } from './lines.ts';
@@ -78,6 +78,11 @@ export interface ClothPhotoAnalysis {
 export type ClothPhotoStage = 'segment' | 'lattice' | 'plane' | 'crop' | 'prefilter' | 'straighten' | 'resample' | 'repeat';
 
 export const DEFAULT_THREAD_MM = 0.28;
+/**
+ * The patches' spectra (16 of 512 KB), kept for the next photo in this thread: fresh, each analysis
+ * paid ~4 ms to map and zero them. Only the analysis (synchronous) reads them; none leaves it.
+ */
+const spectrumPool: Float64Array<ArrayBuffer>[] = [];
 /** Shrink (photo px per output px) from which the photo is area-averaged before resampling. */
 const PREFILTER_FROM = 1.25;
 const FOCAL_RATIO = 0.75;
@@ -158,7 +163,8 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
       )
         continue;
       tried++;
-      const spectrum = patchSpectrum(rgb, width, px - half, py - half);
+      spectrumPool[tried - 1] ??= new Float64Array(PATCH * PATCH);
+      const spectrum = patchSpectrum(rgb, width, px - half, py - half, spectrumPool[tried - 1]);
       spectra.push({ x: px, y: py, spectrum });
       const lattice = threadLattice(spectrum);
       if (lattice) samples.push({ x: px, y: py, lattice });
@@ -662,7 +668,7 @@ function boxRow(src: Source, Y: number, X0: number, X1: number): void {
   const m = src.m,
     lin = src.lin as Float32Array,
     rgb = src.rgb,
-    lut = SRGB8_TO_LINEAR;
+    lut = SRGB8_TO_LINEAR_F64;
   const pw = src.photoWidth,
     ph = src.photoHeight;
   const inv = 1 / (m * m);
@@ -783,7 +789,7 @@ function sampleSpan(src: Source, T: Mat3, Y: number, X0: number, X1: number, ste
     }
   } else {
     const rgb = src.rgb,
-      lut = SRGB8_TO_LINEAR;
+      lut = SRGB8_TO_LINEAR_F64;
     for (let X = X0; X < X1; X += step, o += 3) {
       const xc = X + 0.5;
       const iw = 1 / (t6 * xc + dn0);

@@ -33,13 +33,12 @@ const scratch = new Float64Array(PATCH * PATCH);
 /**
  * Power spectrum (plus a floor; see `at`) of the luminance of the PATCH² patch at (x0, y0) of an
  * interleaved 8-bit RGB photo `width` px wide: zero mean, Hann-windowed. Read straight from the
- * photo, with no copy of it.
+ * photo, with no copy of it; written into `out` (every bin) when given.
  */
-export function patchSpectrum(rgb: Uint8Array, width: number, x0: number, y0: number): Float64Array {
+export function patchSpectrum(rgb: Uint8Array, width: number, x0: number, y0: number, out = new Float64Array(PATCH * PATCH)): Float64Array {
   windowedLuma(rgb, width, x0, y0, scratch);
-  const p = new Float64Array(PATCH * PATCH);
-  powerSpectrumReal(scratch, PATCH, p);
-  return p;
+  powerSpectrumReal(scratch, PATCH, out);
+  return out;
 }
 
 /** The patch's luminance into `re`, less its mean, Hann-windowed (each pass a function of its own, compiled once). */

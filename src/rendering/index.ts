@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import type { StoredImage } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import type { EncodedImage, EngineInfo, ImageFormat, OutputSize, RenderResult, WatermarkSpec } from '../engines/types.ts';
-import type { StyleOptions } from '../templates/options.ts';
+import { STYLE_OPTION_IDS, STYLE_OPTIONS, resolveOptions, type StyleOptions } from '../templates/options.ts';
 import type { SwatchTileOptions, SwatchTileResult } from '../fabrics/index.ts';
 import type { RectifiedUpload } from '../fabrics/cloth-photo/index.ts';
 import type { Storage } from '../storage/types.ts';
@@ -257,6 +257,9 @@ function ownBuffer(u: Uint8Array): Uint8Array {
   return new Uint8Array(u);
 }
 
+/** Styles drafted ahead after an option change (each the other value of an option just changed). */
+const MAX_DRAFTED_NEXT = 6;
+
 export function createRenderService(options: RenderServiceOptions): RenderService {
   const engines = new Map<string, EngineInfo>();
   for (const entry of Object.values(ENGINE_ENTRIES)) {
@@ -328,6 +331,35 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       );
       for (const a of answers) if (a) asked.add(a.thread);
     }
+  }
+
+  /** The style last previewed per cut: what an associate changed is what they are likely to change again. */
+  const lastStyle = new Map<string, StyleOptions>();
+
+  /**
+   * After the first preview of a new style: the other values of the option just changed (a lapel:
+   * peak tapped, notch and shawl are likely next) are drafted ahead on every thread, in the background.
+   */
+  function draftNextValues(job: RenderJob): void {
+    const now = job.options;
+    if (!now) return;
+    const before = lastStyle.get(job.cut);
+    lastStyle.set(job.cut, now);
+    if (!before || !options.draftAhead) return;
+    const list: Array<{ cut: string; view: string; options: StyleOptions }> = [];
+    for (const id of STYLE_OPTION_IDS) {
+      if (before[id] === now[id]) continue;
+      for (const value of STYLE_OPTIONS[id] as readonly string[]) {
+        if (value === now[id] || list.length >= MAX_DRAFTED_NEXT) continue;
+        try {
+          list.push({ cut: job.cut, view: job.view, options: resolveOptions(job.cut, { ...now, [id]: value }) });
+        } catch {
+          // Not offered with the rest of this style (a shawl collar double-breasted).
+        }
+      }
+    }
+    if (!list.length) return;
+    for (let i = 0; i < threads; i++) run({ engine: 'compose', list }, 'draftNext').catch((err) => options.logger?.debug({ err }, 'drafting ahead failed'));
   }
 
   /** Tasks handed to the pool and not answered yet (running or waiting for a thread). */
@@ -604,6 +636,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       if ('aborted' in answer) throw abortError();
       if ('images' in answer) {
         keepTextures(clothKey, answer.made);
+        if (engineName === 'compose' && !job.template && job.sizes?.length && job.sizes.every((s) => s === 'preview' || s === 'thumb')) draftNextValues(job);
         const images: EncodedImage[] = answer.images.map((i) => ({ ...i, data: Buffer.from(i.data.buffer, i.data.byteOffset, i.data.byteLength) }));
         return { images, timings: answer.timings };
       }

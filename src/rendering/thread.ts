@@ -337,6 +337,12 @@ export function primeDrafts(task: { engine: string }): { thread: number } {
   return { thread: workerThreads.threadId };
 }
 
+/** Drafts these styles' previews ahead in this thread's background (see ComposeEngine.draftNext); answers at once. */
+export function draftNext(task: { engine: string; list: Array<{ cut: string; view: string; options: StyleOptions }> }): { thread: number } {
+  (engine(task.engine) as ComposeEngine).draftNext(task.list).catch(() => undefined);
+  return { thread: workerThreads.threadId };
+}
+
 /** Loads an engine's templates (`views`, or the ones it wants at hand), from the disk cache when they are there. */
 export async function warm(task: { engine: string; views?: Array<{ cut: string; view: string }> }): Promise<void> {
   const e = engine(task.engine) as Engine & { warm?: (views?: Array<{ cut: string; view: string }>) => Promise<void> };

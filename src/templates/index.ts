@@ -290,7 +290,7 @@ export async function loadQuickView(
   const entry = quick.get(key) ?? {};
   quick.delete(key);
   quick.set(key, entry);
-  while (quick.size > 8) quick.delete(quick.keys().next().value!);
+  while (quick.size > 12) quick.delete(quick.keys().next().value!);
   const missing = sizes.filter((s) => !entry[s]);
   if (missing.length) {
     const made = quickPreviewLevels(cutViewSource(cut, view, options), missing);
@@ -302,6 +302,11 @@ export async function loadQuickView(
   }
   const levels = await Promise.all(sizes.map((s) => entry[s]!));
   return { cut, view, version, levels: Object.fromEntries(sizes.map((s, i) => [s, levels[i]])) };
+}
+
+/** Whether the quick level `size` of this style is drafted (or being drafted) in this thread. */
+export function quickViewAtHand(cut: string, view: string, options: StyleOptions | undefined, size: QuickSize): boolean {
+  return !!quick.get(`${cut}/${view}/${templateVersion(cut, view, options)}`)?.[size];
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   loadCutView,
   loadQuickView,
   primeQuickDrafts,
+  quickViewAtHand,
   setDraftMemoBytes,
   shippedViews,
   templateVersion,
@@ -78,6 +79,12 @@ export interface ComposeEngine extends Engine {
    */
   primeDrafts(): Promise<boolean>;
   /**
+   * Drafts these styles' previews ahead, one after another, in this thread's memory (the values an
+   * associate is likely to tap next). A newer list replaces the rest of an older one; views already
+   * at hand are skipped. Resolves when the list is done or replaced.
+   */
+  draftNext(list: Array<{ cut: string; view: string; options: StyleOptions }>): Promise<void>;
+  /**
    * Warm start: loads `views` (built and written to the template cache when missing), or else the
    * views asked for first (each preset's front and three-quarter), into this thread's memory.
    */
@@ -123,6 +130,7 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
   const clothLoopBytes = options.clothLoopBytes ?? 128 * 1024 * 1024;
   if (options.draftMemoBytes !== undefined) setDraftMemoBytes(options.draftMemoBytes);
   let primed: Promise<boolean> | undefined;
+  let nextList = 0;
   // The WebAssembly loop where the platform has SIMD (every Node this project supports); else JavaScript's.
   let wasmLoop: Promise<WasmCloth | undefined> | undefined;
   const clothLoop = () => {
@@ -238,6 +246,16 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
       primed = primeQuickDrafts(shippedViews().filter((v) => v.view === 'front' || v.view === 'three-quarter')).then(() => true);
       primed.catch(() => (primed = undefined));
       return primed;
+    },
+
+    async draftNext(list) {
+      const mine = ++nextList;
+      for (const { cut, view, options: o } of list) {
+        if (mine !== nextList) return;
+        if (quickViewAtHand(cut, view, o, 'preview')) continue;
+        if (await cutViewAtHand(cut, view, { cacheDir: options.templateCacheDir, options: o })) continue;
+        await loadQuickView(cut, view, o, ['preview']).catch(() => undefined);
+      }
     },
 
     async renderRaw(request, size = 'full') {

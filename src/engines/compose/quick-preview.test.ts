@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveOptions } from '../../templates/index.ts';
+import { quickViewAtHand, resolveOptions } from '../../templates/index.ts';
 import type { FabricSpec } from '../types.ts';
 import { createComposeEngine } from './index.ts';
 import { decode, meanDeltaE, ssim } from './test-helpers.ts';
@@ -54,5 +54,16 @@ describe('first preview of a style not built yet', () => {
       if (dark(quick) !== dark(built)) disagree++;
     }
     expect(disagree / cloth).toBeLessThan(0.01);
+  });
+
+  it('drafts the values likely next ahead: their first preview finds its levels drafted', async () => {
+    const next = resolveOptions('double-breasted', { ...options, lapel: 'notch', vents: 'double' });
+    expect(quickViewAtHand('double-breasted', 'front', next, 'preview')).toBe(false);
+    await engine.draftNext([{ cut: 'double-breasted', view: 'front', options: next }]);
+    expect(quickViewAtHand('double-breasted', 'front', next, 'preview')).toBe(true);
+    const r = await engine.render({ cut: 'double-breasted', view: 'front', fabric: charcoal, watermark, sizes: ['preview'], options: next });
+    expect(r.timings.quickTemplate).toBe(1);
+    const img = await decode(r.images[0]!.data);
+    expect([img.width, img.height]).toEqual([512, 768]);
   });
 });

@@ -111,7 +111,13 @@ export function resampleMemory(lw: number, lh: number, outBytes: number): Resamp
   // One float past the last px: its f32x4 reads the red of a px that is not there.
   const outAt = align(linAt + (lw * lh * 3 + 4) * 4);
   const top = outAt + outBytes;
-  if (top > memory.buffer.byteLength) memory.grow(Math.ceil((top - memory.buffer.byteLength) / PAGE));
+  if (top > memory.buffer.byteLength) {
+    try {
+      memory.grow(Math.ceil((top - memory.buffer.byteLength) / PAGE));
+    } catch {
+      return null; // no room for it: the JavaScript loop, in memory of its own
+    }
+  }
   const heap = new Uint8Array(memory.buffer);
   if (heap[LUT_AT + LINEAR_TO_SRGB8_LUT_OVER.length - 1] !== 255) heap.set(LINEAR_TO_SRGB8_LUT_OVER, LUT_AT);
   const lin = new Float32Array(memory.buffer, linAt, lw * lh * 3 + 4);

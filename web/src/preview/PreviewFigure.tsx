@@ -47,6 +47,7 @@ export function PreviewFigure({
             <img
               className={`preview__image${loading || stale ? ' preview__image--stale' : ''}`}
               src={shown.url}
+              decoding="sync"
               alt={altFor(shown.render)}
               data-key={shown.key}
               data-render-id={shown.render.id}

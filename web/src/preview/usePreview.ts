@@ -100,9 +100,12 @@ async function fetchPreview(s: PreviewSelection, signal: AbortSignal, deps: Prev
   if (!isTerminal(render.status)) render = await deps.watch(render.id, signal);
   if (render.status !== 'succeeded') return { render };
   const image = imageOf(render, 'preview')!;
-  // A preview drawn for this very tap comes inside the answer: no second request for its bytes.
+  // A preview drawn for this very tap comes inside the answer: no second request for its bytes, and
+  // for the tap itself no separate load and decode either: the <img> swaps to it at once and the
+  // browser keeps painting the previous picture until this one is decoded (decoding="sync": in the
+  // very frame it appears, never a blank one). Prepared ahead (a neighbour), it is decoded now.
   const url = image.dataUrl ?? image.url;
-  await deps.preload(url, signal);
+  if (!(tapped && image.dataUrl)) await deps.preload(url, signal);
   if (tapped) markPreview('decoded');
   return { render, url };
 }

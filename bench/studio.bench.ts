@@ -39,7 +39,8 @@ import { createComposeEngine } from '../src/engines/compose/index.ts';
 import type { FabricSpec } from '../src/engines/types.ts';
 import { checkStudioMask, fillImage, suggestedMaskPng } from '../src/studio/images.ts';
 import { inpaintTelea, loadOpenCv } from '../src/studio/inpaint.ts';
-import { photoTemplateFrom, preparePhoto, referencePhotoTemplate } from '../src/templates/photo.ts';
+import { createRenderService, type RenderJob } from '../src/rendering/index.ts';
+import { photoTemplateAtScale, photoTemplateFrom, preparePhoto, referencePhotoTemplate } from '../src/templates/photo.ts';
 import { iou, makeClientPhoto, makeTealWallClient, MASK_SCENES, maskPng, type ClientPhoto } from '../test/studio/fixtures.ts';
 import { summary } from './stats.ts';
 
@@ -109,6 +110,19 @@ async function applyCloth(photoPng: Buffer, mask: Buffer, w: number, h: number, 
   // Before: the reference preparation (dense planes, pass by pass), photo and mask together.
   const reference: Array<{ wall: number; cpu: number }> = [];
   for (let r = 0; r < Math.min(2, prepRuns); r++) reference.push(await timed(() => referencePhotoTemplate(photo, mask, opts)));
+  // The mask sent ahead while the associate paints (PUT /api/studio/photos/:id/mask): its template is
+  // made in the app's idle time, at whatever scale, and the apply finds it made (photoTemplateAtScale
+  // is all that is left of it). Measured: from "apply" to the applied image, as firstApplyAfterNewMask.
+  const ahead: Array<{ wall: number; cpu: number }> = [];
+  for (let r = 0; r < runs; r++) {
+    const madeAhead = await photoTemplateFrom(fields, mask, { ...opts, pxPerMm: undefined });
+    ahead.push(
+      await timed(async () => {
+        const made = photoTemplateAtScale(madeAhead, opts.pxPerMm);
+        return engine.renderRaw({ cut: made.cut, view: made.view, fabric: cloth, template: made }, 'full');
+      }),
+    );
+  }
   const raw: Array<{ wall: number; cpu: number }> = [];
   const withJpeg: Array<{ wall: number; cpu: number }> = [];
   for (let r = 0; r < runs; r++) {
@@ -120,11 +134,74 @@ async function applyCloth(photoPng: Buffer, mask: Buffer, w: number, h: number, 
     applyCloth: summarise(raw),
     applyClothAndJpeg: summarise(withJpeg),
     firstApplyAfterNewMask: summarise(first),
+    applyAfterMaskSentAhead: summarise(ahead),
     firstApplyColdPhoto: summarise(cold),
     photoPrepOnUpload: summarise(photoPrep),
     maskPrep: summarise(maskPrep),
     referenceTemplatePrep: summarise(reference),
   };
+}
+
+/**
+ * The same two cases as the app runs them, through the render service (two render threads, the
+ * shared template cache, the full-size JPEG encoded): the apply with a mask never seen, and the apply
+ * after the mask was sent ahead and its preparation finished in the associate's pause.
+ */
+async function applyThroughService(photoPng: Buffer, mask: Buffer, w: number, h: number, runs: number) {
+  const photo = await sharp(photoPng).jpeg({ quality: 92, chromaSubsampling: '4:4:4' }).toBuffer();
+  const files = new Map<string, Buffer>([
+    ['bench/photo.jpg', photo],
+    ['bench/mask.png', mask],
+  ]);
+  const storage = {
+    get: async (key: string) => {
+      const f = files.get(key);
+      if (!f) throw new Error(`no ${key}`);
+      return Buffer.from(f);
+    },
+    put: async (key: string, data: Buffer) => void files.set(key, data),
+  };
+  const svc = createRenderService({ threads: 2, textureCacheBytes: 64 << 20, templateCacheBytes: 1 << 30, storage: storage as never });
+  const pxPerMm = h / 1800;
+  const job = (maskVersion: string): RenderJob => ({
+    cut: 'studio',
+    view: `bench${w}`,
+    template: {
+      kind: 'stored',
+      version: maskVersion,
+      maskVersion,
+      baseKey: 'bench/photo.jpg',
+      maskKey: 'bench/mask.png',
+      options: { width: w, height: h, pxPerMm },
+    },
+    fabric: { hex: cloth.hex, design: cloth.design },
+    sizes: ['full'],
+  });
+  try {
+    await svc.preparePhoto({ baseKey: 'bench/photo.jpg', width: w, height: h, bytes: photo });
+    await svc.render(job('warm'));
+    const first: Array<{ wall: number; cpu: number }> = [];
+    const ahead: Array<{ wall: number; cpu: number }> = [];
+    for (let r = 0; r < runs; r++) {
+      // A mask never seen (a new version: the same pixels cost the same).
+      first.push(await timed(() => svc.render(job(`new-${r}`))));
+      // Sent ahead; the app's idle time lets its preparation finish before "apply".
+      await svc.prepareMask({
+        slot: 'bench',
+        cut: 'studio',
+        view: `bench${w}`,
+        baseKey: 'bench/photo.jpg',
+        maskVersion: `ahead-${r}`,
+        mask,
+        width: w,
+        height: h,
+      });
+      ahead.push(await timed(() => svc.render(job(`ahead-${r}`))));
+    }
+    return { firstApplyAfterNewMask: summarise(first), applyAfterMaskSentAhead: summarise(ahead), templatesMade: svc.preparedStats().templatesMade };
+  } finally {
+    await svc.close();
+  }
 }
 
 export async function benchStudio(runs = 7): Promise<Record<string, unknown>> {
@@ -141,6 +218,10 @@ export async function benchStudio(runs = 7): Promise<Record<string, unknown>> {
   };
   results.twelveMegapixel = await applyCloth(await scaled(base.png, 3000, 4000), await stored(3000, 4000), 3000, 4000, runs, 3);
   results.square2048 = await applyCloth(await scaled(base.png, 2048, 2048), await stored(2048, 2048), 2048, 2048, runs, 5);
+  results.renderService = {
+    twelveMegapixel: await applyThroughService(await scaled(base.png, 3000, 4000), await stored(3000, 4000), 3000, 4000, runs),
+    square2048: await applyThroughService(await scaled(base.png, 2048, 2048), await stored(2048, 2048), 2048, 2048, runs),
+  };
 
   // Telea, 1024², a 10 % hole (a 324 px square) on a photo.
   await loadOpenCv();
@@ -183,6 +264,8 @@ export async function benchStudio(runs = 7): Promise<Record<string, unknown>> {
     applyCloth2048Ms: 150,
     firstApplyAfterNewMask12MPMs: 400,
     firstApplyAfterNewMask2048Ms: 150,
+    applyAfterMaskSentAhead12MPMs: 400,
+    applyAfterMaskSentAhead2048Ms: 150,
     teleaFill1024Ms: 150,
     suggestMaskMs: 1000,
   };

@@ -47,6 +47,23 @@ export const studioRenderOrder = z.strictObject({
 });
 export type StudioRenderOrder = z.input<typeof studioRenderOrder>;
 
+/**
+ * PUT /api/studio/photos/:id/mask: the mask as painted so far, sent while the associate pauses, so
+ * that its template is prepared before "apply cloth" (which must still carry the same mask).
+ */
+export const studioMaskAhead = z.strictObject({
+  mask: base64Png.describe('PNG the size of the photo, white = garment; base64 or a data: URL (as for POST /api/studio/renders)'),
+});
+export type StudioMaskAhead = z.input<typeof studioMaskAhead>;
+
+export const studioMaskAheadAnswer = z.object({
+  photoId: z.uuid(),
+  maskSha256: z.string().describe('digest of the mask as checked and stored (white = garment, 0/255)'),
+  coverage: z.number().min(0).max(1).describe('share of the photo the mask covers'),
+  preparing: z.boolean().describe('true: its template is being prepared in the background; an apply with the same mask waits for it'),
+});
+export type StudioMaskAheadAnswer = z.infer<typeof studioMaskAheadAnswer>;
+
 /** Same shape as POST /api/renders: the render is followed at /api/renders/:id and its events. */
 export const studioRenderBatch = renderBatch;
 export type StudioRenderBatch = z.infer<typeof studioRenderBatch>;

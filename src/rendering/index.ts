@@ -31,7 +31,7 @@ import type { WorkflowSettings } from '../engines/comfyui/workflows.ts';
 import { ByteCache, type ByteCacheStats } from '../cache.ts';
 import type { CutView } from '../templates/types.ts';
 import { cutViewAtHand, shippedViews, templateVersion } from '../templates/index.ts';
-import { photoFieldsBytes, type PhotoFields } from '../templates/photo.ts';
+import { photoFieldsBytes, photoTemplateAtScale, type PhotoFields } from '../templates/photo.ts';
 import type { FillResult, MaskCheck, PreparedPhoto, StudioPhotoLimits, StudioRejection } from '../studio/images.ts';
 
 export interface FillOptions {
@@ -114,7 +114,18 @@ export type TemplateSource =
   /** One the engine ships (drawn): it loads it itself. */
   | { kind: 'shipped' }
   /** An admin's photo view in storage; `version` changes whenever its photo or mask does. */
-  | { kind: 'stored'; version: string; baseKey: string; maskKey: string; options?: PhotoTemplateSize }
+  | {
+      kind: 'stored';
+      version: string;
+      baseKey: string;
+      maskKey: string;
+      options?: PhotoTemplateSize;
+      /**
+       * Version of photo and mask alone (a studio render's): templates that differ only in scale then
+       * share one preparation, and a mask prepared ahead (prepareMask) under it is found.
+       */
+      maskVersion?: string;
+    }
   /** Photo and mask in hand: an unsaved template, a client's photo with a painted mask. */
   | { kind: 'bytes'; base: Uint8Array; mask: Uint8Array; options?: PhotoTemplateSize };
 
@@ -160,8 +171,16 @@ export interface RenderService {
    * → cloth applied" then costs only the mask's own pass. `bytes` spares reading the photo back.
    */
   preparePhoto(photo: { baseKey: string; width: number; height: number; bytes?: Uint8Array }): Promise<void>;
-  /** Photo templates and prepared photos held for all threads. */
-  preparedStats(): ByteCacheStats;
+  /**
+   * A studio mask's template made ahead, while the associate is still painting, into the shared
+   * template cache under its `maskVersion`: a render of that photo and mask then finds it made (or
+   * waits for this same preparation, never making it twice). Only the latest mask of a `slot` (a
+   * photo) is kept: a newer one skips an older one not started yet and drops an older one made.
+   * Answers when it is made, skipped or failed (true: made or found made).
+   */
+  prepareMask(mask: PreparedMaskSource): Promise<boolean>;
+  /** Photo templates and prepared photos held for all threads; `templatesMade`: photo templates made since start. */
+  preparedStats(): ByteCacheStats & { templatesMade: number };
   /** makeSwatchTile on a render thread (a photo is hundreds of milliseconds of CPU). */
   swatchTile(image: Uint8Array, options: SwatchTileOptions): Promise<SwatchTileResult>;
   /**
@@ -199,6 +218,19 @@ export interface RenderService {
   prepareCloth(view: { cut: string; view: string; options?: StyleOptions; sizes: OutputSize[] }, fabrics: FabricDescriptor[]): Promise<void>;
   stats(): { threads: number; queued: number; utilization: number };
   close(): Promise<void>;
+}
+
+/** A studio mask to prepare ahead: the stored photo, the checked mask's bytes, at the photo's size. */
+export interface PreparedMaskSource {
+  /** Only the latest mask of a slot is kept (a studio photo's id). */
+  slot: string;
+  cut: string;
+  view: string;
+  baseKey: string;
+  maskVersion: string;
+  mask: Uint8Array;
+  width: number;
+  height: number;
 }
 
 /** The pool's queue is full: answered 503 with Retry-After. */
@@ -412,9 +444,34 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     return prepared.has(id) ? (prepared.get(id) as CutView) : undefined;
   }
 
+  let templatesMade = 0;
+
+  /** Where a photo-and-mask template made at any scale is kept (see photoTemplateAtScale). */
+  const maskTemplateId = (cut: string, view: string, maskVersion: string, width?: number, height?: number) =>
+    `${cut}/${view}@mask:${maskVersion}:${width ?? ''}x${height ?? ''}`;
+
+  function makeMaskTemplate(id: string, cut: string, view: string, t: Exclude<TemplateSource, { kind: 'shipped' }>, mask: () => Promise<Uint8Array>) {
+    return prepared.getOrMakeAsync(id, async () => {
+      const [maskBytes, photo] = await Promise.all([mask(), preparePhotoOf(t)]);
+      templatesMade++;
+      const made = await run<{ template: CutView }>(
+        { cut, view, mask: maskBytes, photo, options: { width: t.options?.width, height: t.options?.height } },
+        'prepareTemplate',
+      );
+      return made.template;
+    }) as Promise<CutView>;
+  }
+
   async function templateFor(job: RenderJob): Promise<ThreadTemplate | undefined> {
     const t = job.template;
     if (!t || t.kind === 'shipped') return undefined;
+    if (t.kind === 'stored' && t.maskVersion && t.options?.pxPerMm) {
+      const made = await makeMaskTemplate(maskTemplateId(job.cut, job.view, t.maskVersion, t.options.width, t.options.height), job.cut, job.view, t, () =>
+        storage().get(t.maskKey).then(ownBuffer),
+      );
+      const id = `${job.cut}/${job.view}@${t.version}:${t.options.width ?? ''}x${t.options.height ?? ''}@${t.options.pxPerMm}`;
+      return { id, prepared: photoTemplateAtScale(made, t.options.pxPerMm), options: t.options };
+    }
     const size = t.options ? `:${t.options.width ?? ''}x${t.options.height ?? ''}@${t.options.pxPerMm ?? ''}` : '';
     const id =
       t.kind === 'stored'
@@ -422,6 +479,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
         : `${job.cut}/${job.view}@bytes:${createHash('sha256').update(t.base).update(t.mask).digest('hex').slice(0, 32)}${size}`;
     const cv = (await prepared.getOrMakeAsync(id, async () => {
       const [mask, photo] = await Promise.all([t.kind === 'stored' ? storage().get(t.maskKey).then(ownBuffer) : Promise.resolve(t.mask), preparePhotoOf(t)]);
+      templatesMade++;
       const made = await run<{ template: CutView }>({ cut: job.cut, view: job.view, mask, photo, options: t.options }, 'prepareTemplate');
       return made.template;
     })) as CutView;
@@ -590,6 +648,66 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     throw new Error('a render thread kept asking for the same template or swatch');
   }
 
+  /**
+   * Masks made ahead, by slot (photo): the one being made and the latest asked for. One at a time per
+   * slot; one asked for while another is made waits, and is replaced by any newer one meanwhile.
+   */
+  const maskSlots = new Map<
+    string,
+    { running?: { id: string; done: Promise<boolean> }; next?: { source: PreparedMaskSource; done: (ok: boolean) => void }; kept?: string }
+  >();
+  async function prepareMask(source: PreparedMaskSource): Promise<boolean> {
+    const id = maskTemplateId(source.cut, source.view, source.maskVersion, source.width, source.height);
+    let slot = maskSlots.get(source.slot);
+    if (!slot) {
+      // Bounded: photos long idle are forgotten (their templates stay in the cache's own bounds).
+      for (const [name, idle] of maskSlots) {
+        if (maskSlots.size < 512) break;
+        if (!idle.running && !idle.next) maskSlots.delete(name);
+      }
+      slot = {};
+      maskSlots.set(source.slot, slot);
+    }
+    if (slot.kept === id && prepared.has(id)) return true;
+    // Being made: the same preparation is answered.
+    if (slot.running?.id === id) return slot.running.done;
+    // Superseded before it started: skipped.
+    slot.next?.done(false);
+    const mine = new Promise<boolean>((done) => {
+      slot.next = { source, done };
+    });
+    if (!slot.running) void drainMaskSlot(source.slot, slot);
+    return mine;
+  }
+  async function drainMaskSlot(name: string, slot: NonNullable<ReturnType<typeof maskSlots.get>>) {
+    while (slot.next && !closed) {
+      const { source, done } = slot.next;
+      slot.next = undefined;
+      const id = maskTemplateId(source.cut, source.view, source.maskVersion, source.width, source.height);
+      let finished!: (ok: boolean) => void;
+      slot.running = { id, done: new Promise<boolean>((r) => (finished = r)) };
+      const t = { kind: 'stored' as const, version: '', baseKey: source.baseKey, maskKey: '', options: { width: source.width, height: source.height } };
+      let ok = false;
+      try {
+        await makeMaskTemplate(id, source.cut, source.view, t, async () => ownBuffer(source.mask));
+        ok = true;
+        // Only the latest mask of a photo is kept: the one it replaces goes (a render holding it keeps its own reference).
+        if (slot.kept && slot.kept !== id) prepared.delete(slot.kept);
+        slot.kept = id;
+      } catch (err) {
+        options.logger?.debug({ err, slot: name }, 'studio mask not prepared ahead');
+      } finally {
+        slot.running = undefined;
+        finished(ok);
+        done(ok);
+      }
+    }
+    slot.next?.done(false);
+    slot.next = undefined;
+    // Nothing more is asked of it: forgotten unless it holds the kept template.
+    if (!slot.kept || !prepared.has(slot.kept)) maskSlots.delete(name);
+  }
+
   const maxUploads = Math.max(1, options.maxUploadDecodes ?? threads - 1);
   const maxUploadWaiting = options.maxUploadsWaiting ?? 4;
   let uploadsRunning = 0;
@@ -629,7 +747,8 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
         photo.bytes,
       );
     },
-    preparedStats: () => prepared.stats(),
+    prepareMask,
+    preparedStats: () => ({ ...prepared.stats(), templatesMade }),
     uploads: {
       inspect: (data, limits) =>
         uploadTask(async () => {

@@ -21,6 +21,8 @@ export interface StudioRenderParams {
   maskKey: string;
   /** Hash of photo and mask bytes: the template's version. */
   version: string;
+  /** Hash of photo and mask without the scale (older renders lack it): a mask prepared ahead is found under it. */
+  maskVersion?: string;
   width: number;
   height: number;
   pxPerMm: number;
@@ -74,6 +76,7 @@ export async function renderJobFor(
         version: s.version,
         baseKey: s.photoKey,
         maskKey: s.maskKey,
+        maskVersion: s.maskVersion,
         options: { width: s.width, height: s.height, pxPerMm: s.pxPerMm },
       },
       fabric: params.fabric,

@@ -9,6 +9,8 @@ import {
   inpaintUploadAnswer,
   inpaintUploadForm,
   studioFillRequest,
+  studioMaskAhead,
+  studioMaskAheadAnswer,
   studioPhoto,
   studioPhotoForm,
   studioPhotoParams,
@@ -24,7 +26,7 @@ import { readLimited, UploadRejected } from '../uploads/validate.ts';
 import { STUDIO_PREFIX, tokensMatch } from './files.ts';
 import { findStudioPhoto } from './repository.ts';
 import { INPAINT_MODEL } from './inpaint.ts';
-import { deleteStudioPhoto, fillStudioPhoto, inpaintUpload, orderStudioRender, toApiStudioPhoto, uploadStudioPhoto } from './service.ts';
+import { deleteStudioPhoto, fillStudioPhoto, inpaintUpload, orderStudioRender, sendMaskAhead, toApiStudioPhoto, uploadStudioPhoto } from './service.ts';
 
 /** The studio is the stylist app's: associates and administrators. */
 const STUDIO_ROLES: readonly Role[] = ['associate', 'admin'];
@@ -131,6 +133,29 @@ export async function studioRoutes(base: FastifyInstance) {
       const render = { ...toApiRender(rt, view!), reused: result.reused };
       reply.header('cache-control', 'private, no-store');
       return reply.status(render.status === 'succeeded' ? 200 : 202).send({ batchId: result.batchId, renders: [render] });
+    },
+  );
+
+  app.put(
+    '/api/studio/photos/:id/mask',
+    {
+      ...maskOrder,
+      schema: {
+        tags,
+        security,
+        summary:
+          'The mask as painted so far, sent while the associate pauses: checked, and its template prepared in the background, so that "apply cloth" with the same mask costs only the cloth (202)',
+        params: studioPhotoParams,
+        body: studioMaskAhead,
+        response: { 202: studioMaskAheadAnswer, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const sent = await sendMaskAhead(rt, req.account!, req.params.id, req.body.mask);
+      // Made already (the same mask sent again) or not: either way nothing waits for it here.
+      const made = await Promise.race([sent.prepared, Promise.resolve(undefined)]);
+      reply.header('cache-control', 'private, no-store');
+      return reply.status(202).send({ photoId: sent.photo.id, maskSha256: sent.maskSha256, coverage: sent.coverage, preparing: made === undefined });
     },
   );
 

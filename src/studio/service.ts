@@ -14,6 +14,7 @@ import { addBatchItem, createBatch, enqueueRenderJob, findLiveRenderByCacheKey, 
 import { enforceQueueCaps, inClientTurn, renderCacheKey, resolveCloth } from '../renders/service.ts';
 import type { Runtime } from '../runtime.ts';
 import type { StudioPhoto } from '../contract/studio.ts';
+import type { MaskCheck } from './images.ts';
 import { newUrlToken, studioFileUrl, studioKeys } from './files.ts';
 import { deleteStudioPhotos, findStudioPhoto, insertStudioPhoto, isStudioMaskReferenced, listStudioPhotoFiles } from './repository.ts';
 
@@ -109,6 +110,58 @@ export function decodeMask(rt: Runtime, value: string): Buffer {
   return bytes;
 }
 
+/**
+ * The latest mask each photo was sent ahead with, as checked: an apply with the same bytes skips
+ * checking them again. Bounded (oldest photos forgotten first).
+ */
+const masksAhead = new Map<string, { rawSha256: string; check: MaskCheck }>();
+const MASKS_AHEAD_KEPT = 256;
+
+/** A painted mask checked against its photo (size, not empty) and normalised; the same bytes as the last sent ahead are not checked twice. */
+async function checkedMask(rt: Runtime, photo: StudioPhotoRow, bytes: Buffer): Promise<MaskCheck> {
+  const rawSha256 = createHash('sha256').update(bytes).digest('hex');
+  const known = masksAhead.get(photo.id);
+  if (known?.rawSha256 === rawSha256) return known.check;
+  const check = await rt.rendering.uploads.studioMask(bytes, photo, maskLimits(rt));
+  return check;
+}
+
+/** Version of a photo and a mask, whatever the scale: the prepared template's key in the render service. */
+function studioMaskVersion(photo: StudioPhotoRow, maskSha256: string): string {
+  return createHash('sha256').update(`studio-mask-1:${photo.sha256}:${maskSha256}`).digest('hex').slice(0, 24);
+}
+
+/**
+ * A mask sent ahead while the associate paints: checked like a render's, and its template prepared on
+ * a render thread in the background (only the photo's latest mask; older ones skipped or dropped).
+ * Nothing is written: the apply that follows with the same mask stores it and finds its template
+ * made, or waits for this same preparation. `prepared` settles when it is made (true) or skipped.
+ */
+export async function sendMaskAhead(rt: Runtime, account: Account, photoId: string, maskValue: string) {
+  const photo = await ownedPhoto(rt, account, photoId);
+  const bytes = decodeMask(rt, maskValue);
+  const check = await checkedMask(rt, photo, bytes);
+  masksAhead.delete(photo.id);
+  masksAhead.set(photo.id, { rawSha256: createHash('sha256').update(bytes).digest('hex'), check });
+  if (masksAhead.size > MASKS_AHEAD_KEPT) masksAhead.delete(masksAhead.keys().next().value!);
+  const prepared = rt.rendering
+    .prepareMask({
+      slot: photo.id,
+      cut: 'studio',
+      view: photo.id,
+      baseKey: photo.storage_key,
+      maskVersion: studioMaskVersion(photo, check.sha256),
+      mask: check.png,
+      width: photo.width,
+      height: photo.height,
+    })
+    .catch((error) => {
+      rt.logger.debug({ err: error, photoId: photo.id }, 'studio mask not prepared ahead');
+      return false;
+    });
+  return { photo, maskSha256: check.sha256, coverage: check.coverage, prepared };
+}
+
 export interface StudioRenderOrder {
   photoId: string;
   mask: string;
@@ -127,8 +180,7 @@ export async function orderStudioRender(rt: Runtime, account: Account, order: St
   const engine = rt.engines.get('compose');
   if (!engine || !config.worker.engines.includes('compose')) throw new AppError(503, 'engine_unavailable', 'The compose engine is not enabled on this server');
   const { family, color, swatch, fabric } = await resolveCloth(db, order);
-  const maskBytes = decodeMask(rt, order.mask);
-  const mask = await rt.rendering.uploads.studioMask(maskBytes, photo, maskLimits(rt));
+  const mask = await checkedMask(rt, photo, decodeMask(rt, order.mask));
   const maskKey = studioKeys.mask(photo.id, mask.sha256);
   const maskIsNew = !(await rt.storage.exists(maskKey));
   if (maskIsNew) await rt.storage.put(maskKey, asBuffer(mask.png), 'image/png');
@@ -138,7 +190,16 @@ export async function orderStudioRender(rt: Runtime, account: Account, order: St
     .update(`studio-1:${photo.sha256}:${mask.sha256}:${pxPerMm.toPrecision(8)}`)
     .digest('hex')
     .slice(0, 24);
-  const studio: StudioRenderParams = { photoId: photo.id, photoKey: photo.storage_key, maskKey, version, width: photo.width, height: photo.height, pxPerMm };
+  const studio: StudioRenderParams = {
+    photoId: photo.id,
+    photoKey: photo.storage_key,
+    maskKey,
+    version,
+    maskVersion: studioMaskVersion(photo, mask.sha256),
+    width: photo.width,
+    height: photo.height,
+    pxPerMm,
+  };
   const cacheKey = renderCacheKey({
     engine: engine.name,
     engineVersion: engine.version,
@@ -223,6 +284,7 @@ export async function deleteStudioPhotosNow(rt: Runtime, ids: string[]): Promise
     return { deleted: await deleteStudioPhotos(trx, ids), keys };
   });
   await Promise.all(keys.map((k) => rt.storage.delete(k)));
+  for (const id of ids) masksAhead.delete(id);
   return deleted;
 }
 

@@ -8,7 +8,7 @@
  */
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { loadPhotoTemplate, photoTemplateFrom, preparePhoto, referencePhotoTemplate } from './photo.ts';
+import { loadPhotoTemplate, photoTemplateAtScale, photoTemplateFrom, preparePhoto, referencePhotoTemplate } from './photo.ts';
 import { blur, blurWhereNeeded } from './raster-ops.ts';
 import type { ViewLevel } from './types.ts';
 
@@ -110,6 +110,23 @@ describe('photo templates over the garment only', () => {
       }
     }
     await expect(photoTemplateFrom(prepared, first, { ...opts, width: W + 1 })).rejects.toThrow(/another size/);
+  });
+
+  it('one mask prepared at one scale is the template at any other: same arrays, only the weave scale differs', async () => {
+    const { photo, mask } = await scene([[311, 240, 120, 150]]);
+    const prepared = await preparePhoto(photo, { width: W, height: H });
+    const atOne = await photoTemplateFrom(prepared, mask, { cut: 'c', view: 'v', width: W, height: H, pxPerMm: 0.8 });
+    const direct = await photoTemplateFrom(prepared, mask, { cut: 'c', view: 'v', width: W, height: H, pxPerMm: 2.3 });
+    const rescaled = photoTemplateAtScale(atOne, 2.3);
+    expect(rescaled.pxPerMm).toBe(2.3);
+    expect(rescaled.panels).toEqual(direct.panels);
+    expect(rescaled.version).not.toBe(atOne.version);
+    for (const level of ['full', 'preview', 'thumb'] as const) {
+      expectSameLevel(rescaled.levels[level], direct.levels[level]);
+      // Shared, not copied.
+      expect(rescaled.levels[level].u).toBe(atOne.levels[level].u);
+    }
+    expect(atOne.pxPerMm).toBe(0.8);
   });
 
   it('an empty mask is a template without cloth', async () => {

@@ -619,3 +619,23 @@ export async function photoTemplateFrom(photo: PhotoFields, mask: Buffer, opts: 
   const version = createHash('sha256').update(photo.digest).update(mask).update(JSON.stringify(opts)).digest('hex').slice(0, 16);
   return { cut: opts.cut ?? 'photo', view: opts.view ?? 'front', width: w, height: h, version, pxPerMm, panels: [panel], levels };
 }
+
+/**
+ * A photo template at another scale (px/mm): the same arrays, shared, not copied. Scale only chooses
+ * at what px/mm the cloth is woven (each level's texture); the per-pixel fields are in pixels (the
+ * garment pass works at rk = 1 whatever the scale), so one mask's preparation serves every position
+ * of the scale slider.
+ */
+export function photoTemplateAtScale(cv: CutView, pxPerMm: number): CutView {
+  if (cv.pxPerMm === pxPerMm) return cv;
+  const r = pxPerMm / cv.pxPerMm;
+  const levels = { ...cv.levels };
+  for (const k of Object.keys(levels) as Array<keyof typeof levels>) levels[k] = { ...levels[k], pxPerMm: levels[k].pxPerMm * r };
+  return {
+    ...cv,
+    version: `${cv.version}@${pxPerMm.toPrecision(8)}`,
+    pxPerMm,
+    panels: cv.panels.map((p) => ({ ...p, pxPerMm: p.pxPerMm * r })),
+    levels,
+  };
+}

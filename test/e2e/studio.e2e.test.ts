@@ -192,8 +192,13 @@ describe('client photo studio', () => {
       // The cloth: the navy twill. Apply, follow the progress, see the result.
       await page.click('[data-studio-family=super-120s-twill]');
       await page.click('.pstudio__side [data-color=navy]');
+      // A pause in the editing: the mask has gone ahead, and its template is made (or being made) on
+      // the server; the apply renders from it, preparing nothing more.
+      await page.locator('[data-testid=photo-studio][data-mask-ahead=sent]').waitFor();
+      const templatesMade = t.rt.rendering.preparedStats().templatesMade;
       await page.click('[data-testid=studio-apply]');
       await page.locator('[data-testid=studio-result-image]').waitFor({ timeout: 2 * E2E_TIMEOUT_MS });
+      expect(t.rt.rendering.preparedStats().templatesMade).toBe(templatesMade);
       await page.waitForFunction(() => {
         const img = (globalThis as any).document.querySelector('[data-testid=studio-result-image]');
         return !!img && img.complete && img.naturalWidth > 0;

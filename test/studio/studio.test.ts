@@ -250,6 +250,115 @@ describe('client photo studio', () => {
     expect(deltaE2000(deshadedMeanLab(before, maps), hexToLab(color.hex))).toBeGreaterThan(5);
   }, 200_000);
 
+  /** A render's full JPEG checked as applied with `marked`: the photo as it was away from it, the cloth's colour on it. */
+  async function expectApplied(done: any, marked: Uint8Array, maskBytes: Buffer, label: string) {
+    const w = client.width;
+    const h = client.height;
+    const full = done.images.find((i: any) => i.size === 'full' && i.format === 'jpeg');
+    const img = await decode(Buffer.from(await (await getBytes(full.url)).arrayBuffer()));
+    const storedPhoto = Buffer.from(await (await getBytes(photo.photoUrl)).arrayBuffer());
+    const before = await decode(storedPhoto);
+    const away = farFrom(marked, w, h, 3);
+    let diff = 0;
+    let count = 0;
+    for (let i = 0; i < away.length; i++) {
+      if (!away[i]) continue;
+      for (let c = 0; c < 3; c++) diff += Math.abs(img.px[i * 3 + c]! - before.px[i * 3 + c]!);
+      count += 3;
+    }
+    const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
+    const cv = await loadPhotoTemplate(storedPhoto, maskBytes, { cut: `studio-${label}`, view: 'front', width: w, height: h, pxPerMm: h / 1800 });
+    engine.addTemplate(cv);
+    const maps = await engine.shadingMaps(`studio-${label}`, 'front', family.design);
+    const color = family.colors.find((c) => c.id === done.color)!;
+    const dE = deltaE2000(deshadedMeanLab(img, maps), hexToLab(color.hex));
+    console.log(`${label}: outside mean |Δ| ${(diff / count).toFixed(2)}, de-shaded ΔE2000 ${dE.toFixed(2)} to ${color.hex}`);
+    expect(diff / count).toBeLessThan(1.5);
+    expect(dE).toBeLessThan(2);
+  }
+
+  /** The suit's mask with the columns `from`..`to` (fractions of the width) erased. */
+  function erasedColumns(from: number, to: number): Uint8Array {
+    const w = client.width;
+    const m = new Uint8Array(client.truth);
+    for (let y = 0; y < client.height; y++) for (let x = Math.floor(w * from); x < Math.floor(w * to); x++) m[y * w + x] = 0;
+    return m;
+  }
+
+  it('a mask sent ahead while the associate paints is prepared once, in the background; the apply with it is rendered from it', async () => {
+    const stats = () => t.rt.rendering.preparedStats().templatesMade;
+    const marked = erasedColumns(0, 0.3);
+    const mask = await maskPng(marked, client.width, client.height);
+    const before = stats();
+    const sent = await me.send('PUT', `/api/studio/photos/${photo.id}/mask`, { mask: dataUrl(mask) });
+    const body = await json(sent);
+    expect(sent.status, JSON.stringify(body)).toBe(202);
+    expect(body).toMatchObject({ photoId: photo.id, preparing: true });
+    expect(body.maskSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(sent.headers.get('cache-control')).toMatch(/private/);
+    // The app's idle time: the same mask sent again answers "prepared" once it is made (and is not made again).
+    await waitFor(async () => {
+      const again = await json(await me.send('PUT', `/api/studio/photos/${photo.id}/mask`, { mask: dataUrl(mask) }));
+      return again.preparing === false ? again : undefined;
+    }, 60_000);
+    expect(stats() - before).toBe(1);
+    const color = family.colors.find((c) => c.id !== render.color) ?? family.colors[0]!;
+    const res = await me.send('POST', '/api/studio/renders', { photoId: photo.id, mask: dataUrl(mask), family: family.id, color: color.id });
+    const order = await json(res);
+    expect(res.status, JSON.stringify(order)).toBe(202);
+    const done = await waitForRender(me, order.renders[0].id);
+    // Rendered from the template made ahead: nothing prepared for the apply.
+    expect(stats() - before).toBe(1);
+    await expectApplied(done, marked, mask, 'ahead');
+  }, 200_000);
+
+  it('an apply arriving while its mask is still being prepared waits for that preparation, never makes it twice', async () => {
+    const stats = () => t.rt.rendering.preparedStats().templatesMade;
+    const marked = erasedColumns(0.6, 1);
+    const mask = await maskPng(marked, client.width, client.height);
+    const before = stats();
+    const sent = await me.send('PUT', `/api/studio/photos/${photo.id}/mask`, { mask: mask.toString('base64') });
+    expect(sent.status).toBe(202);
+    // At once, as an associate tapping "apply" right after the last stroke; at another scale, too.
+    const res = await me.send('POST', '/api/studio/renders', {
+      photoId: photo.id,
+      mask: mask.toString('base64'),
+      family: family.id,
+      color: render.color,
+      scale: 1.5,
+    });
+    const order = await json(res);
+    expect(res.status, JSON.stringify(order)).toBe(202);
+    const done = await waitForRender(me, order.renders[0].id);
+    expect(stats() - before).toBe(1);
+    const full = done.images.find((i: any) => i.size === 'full' && i.format === 'jpeg');
+    expect([full.width, full.height]).toEqual([client.width, client.height]);
+    // Another scale of the same mask is the same preparation too.
+    const other = await me.send('POST', '/api/studio/renders', { photoId: photo.id, mask: mask.toString('base64'), family: family.id, color: render.color });
+    const otherDone = await waitForRender(me, (await json(other)).renders[0].id);
+    expect(stats() - before).toBe(1);
+    await expectApplied(otherDone, marked, mask, 'joined');
+  }, 200_000);
+
+  it('a mask sent ahead is refused with a message when it does not fit the photo, or is not the caller’s photo', async () => {
+    const small = await maskPng(new Uint8Array(100 * 100).fill(1), 100, 100);
+    const wrong = await me.send('PUT', `/api/studio/photos/${photo.id}/mask`, { mask: small.toString('base64') });
+    expect(wrong.status).toBe(422);
+    expect((await json(wrong)).error).toMatchObject({ code: 'mask_size_mismatch', message: expect.stringMatching(/100 × 100/) });
+    const empty = await maskPng(new Uint8Array(client.width * client.height), client.width, client.height);
+    const none = await me.send('PUT', `/api/studio/photos/${photo.id}/mask`, { mask: empty.toString('base64') });
+    expect(none.status).toBe(422);
+    expect((await json(none)).error.code).toBe('empty_mask');
+    const full = await maskPng(client.truth, client.width, client.height);
+    expect((await other.send('PUT', `/api/studio/photos/${photo.id}/mask`, { mask: full.toString('base64') })).status).toBe(404);
+    const anon = await fetch(`${t.url}/api/studio/photos/${photo.id}/mask`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ mask: full.toString('base64') }),
+    });
+    expect(anon.status).toBe(401);
+  });
+
   it('is private: in no History or listing, unreadable by another associate or by guessing', async () => {
     const history = await json(await me.fetch('/api/renders?limit=100'));
     expect(history.items.map((r: any) => r.id)).not.toContain(render.id);

@@ -22,6 +22,9 @@ import './studio.css';
 
 type Mode = 'garment' | 'fill';
 
+/** Pause in the garment mask's editing after which it is sent ahead (its template prepared meanwhile). */
+const MASK_AHEAD_IDLE_MS = 500;
+
 type Upload = { status: 'uploading'; progress: number } | { status: 'failed'; problem: StudioProblem };
 
 type Job = { status: 'working'; progress: number } | { status: 'done'; render: Render; beforeUrl: string } | { status: 'failed'; problem: StudioProblem };
@@ -230,6 +233,49 @@ function Workspace({
     };
   }, [garment, fill]);
 
+  // The garment mask is sent ahead when the associate pauses (MASK_AHEAD_IDLE_MS after the last
+  // stroke, undo, invert or clear): the server prepares its template meanwhile, and "apply" with
+  // the same mask then costs only the cloth. Apply reuses the PNG sent if nothing changed since.
+  const edits = useRef(0);
+  const ahead = useRef<{ edits: number; mask: Promise<string>; photoId: string } | undefined>(undefined);
+  const [aheadState, setAheadState] = useState<'idle' | 'waiting' | 'sending' | 'sent' | 'failed'>('idle');
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const controller = new AbortController();
+    const send = () => {
+      timer = undefined;
+      // Still painting: wait for the stroke to end.
+      if (garment.painting) {
+        timer = setTimeout(send, MASK_AHEAD_IDLE_MS);
+        return;
+      }
+      if (garment.isEmpty()) return setAheadState('idle');
+      const at = edits.current;
+      const mask = maskToPngDataUrl(garment.mask);
+      ahead.current = { edits: at, mask, photoId: photo.id };
+      setAheadState('sending');
+      mask
+        .then((png) => studioApi.sendMaskAhead(photo.id, png, controller.signal))
+        .then(
+          () => edits.current === at && setAheadState('sent'),
+          // Best effort: apply sends the mask anyway.
+          (error) => !isAbort(error) && edits.current === at && setAheadState('failed'),
+        );
+    };
+    const changed = () => {
+      edits.current++;
+      setAheadState('waiting');
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(send, MASK_AHEAD_IDLE_MS);
+    };
+    const off = garment.subscribe(changed);
+    return () => {
+      off();
+      if (timer) clearTimeout(timer);
+      controller.abort();
+    };
+  }, [garment, photo.id]);
+
   const rootRef = useRef<HTMLDivElement>(null);
   // A keyboard beside the tablet (or a desktop): ⌘/Ctrl+Z undo, with Shift redo; B E W M tools; [ ] brush size.
   useEffect(() => {
@@ -318,7 +364,11 @@ function Workspace({
     setJob({ status: 'working', progress: 0 });
     const beforeUrl = photo.photoUrl;
     try {
-      const mask = await maskToPngDataUrl(garment.mask);
+      const sent = ahead.current;
+      const mask =
+        sent && sent.edits === edits.current && sent.photoId === photo.id
+          ? await sent.mask.catch(() => maskToPngDataUrl(garment.mask))
+          : await maskToPngDataUrl(garment.mask);
       const fabric = clothActive && cloth.cloth?.status === 'ready' ? { swatchUploadId: cloth.cloth.upload.id } : { color: colorId };
       const render = await studioApi.render({ photoId: photo.id, mask, family: family.id, ...fabric, ...(scale ? { scale } : {}) });
       const final = await watchRender(render.id, {
@@ -391,7 +441,7 @@ function Workspace({
   const editorTool: Tool = measuring ? 'measure' : tool;
 
   return (
-    <div className="pstudio" data-testid="photo-studio" data-photo={photo.id} ref={rootRef}>
+    <div className="pstudio" data-testid="photo-studio" data-photo={photo.id} data-mask-ahead={aheadState} ref={rootRef}>
       <div className="pstudio__main">
         <div className="pstudio__bar">
           <div className="pstudio__modes" role="radiogroup" aria-label={t('studio.mode.label')}>

@@ -55,6 +55,9 @@ export function torsoHalfWidth(y: number): number {
   return hips;
 }
 
+/** How far (mm) the far arm sits behind the side plane in a turned view. */
+const FAR_ARM_TUCK = 70;
+
 export function turnedProjection(turnDeg: number): Projection {
   const phi = (turnDeg * Math.PI) / 180;
   const cos = Math.cos(phi);
@@ -95,9 +98,11 @@ export function turnedProjection(turnDeg: number): Projection {
       // The near arm swings forward with the turn; the far one tucks behind the body.
       // It hangs from the shoulder point, so it meets the shoulder there and leans forward below it.
       else if (layer === 'near-arm') X = x * cos + nearArmAt + 22 * smooth((1455 - y) / 320);
-      // Its head is hidden behind the far shoulder, which rounds over on the torso's own horizon;
-      // the sleeve shows beyond the body only where the waist narrows.
-      else X = x * cos - 44;
+      // Its head is hidden behind the far shoulder, which rounds over on the torso's own horizon.
+      // It hangs at the side plane, behind the front's horizon, so only a sliver of it shows where
+      // the waist narrows: the coat's own curve (chest, waist, hip flare) is the far silhouette. Set
+      // further out, its straight outer seam ran from armpit to cuff as a ruler edge.
+      else X = x * cos - FAR_ARM_TUCK;
       // The far shoulder sits lower in the turn: its sleeve crown hides behind the shoulder line.
       const Y = layer === 'far-arm' ? y - 14 : y;
       return [cx + X * PX_PER_MM, FLOOR_PX - Y * PX_PER_MM];

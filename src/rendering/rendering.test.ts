@@ -281,8 +281,8 @@ describe('the render service', () => {
       await fresh.close();
       await rm(dir, { recursive: true, force: true });
     }
-    // Twelve views built from nothing: a minute on a loaded two-core machine.
-  }, 300_000);
+    // Twelve views built from nothing: a minute on a loaded two-core machine, over five at load 20.
+  }, 900_000);
 
   it('refuses work with a 503-shaped error when its queue is full, and still renders afterwards', async () => {
     const small = createRenderService({ threads: 1, maxQueue: 1, textureCacheBytes: 8 << 20, templateCacheDir: TEST_TEMPLATE_CACHE });

@@ -112,7 +112,7 @@ const envSchema = z.object({
   UPLOAD_DECODES_WAITING_MAX: int(0, 1000).default(4),
   // Fast path: a preview-only POST /api/renders renders on the replica that received it.
   PREVIEW_DIRECT: bool.default(true),
-  RENDER_PREPARE_LANE: bool.default(true),
+  RENDER_PREPARE_LANE: bool.default(false),
   // The live preview's memory of orders → finished renders (answered without a database read).
   PREVIEW_MEMORY_MB: num(0, 1024).default(8),
   PREVIEW_INLINE_MAX_KB: num(0, 4096).default(192),

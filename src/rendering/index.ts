@@ -89,9 +89,10 @@ export interface RenderServiceOptions {
   /** Tasks waiting for a thread before new ones are refused with RenderPoolBusyError (default 64). */
   maxQueue?: number;
   /**
-   * Cloth made ahead (prepareCloth) on a thread of its own at the operating system's lowest priority
-   * (default true): it then only takes CPU nothing else wants, never a tap's. False: on the render
-   * threads, when one is idle.
+   * Cloth made ahead (prepareCloth) on a thread of its own at the operating system's lowest priority:
+   * it then only takes CPU nothing else wants, never a tap's, but on a machine busy with other work
+   * it may be late (a glen check's cloth is ~350 ms of CPU: a tap that finds it not made waits for
+   * that). Default false: on a render thread when one is idle, at normal priority.
    */
   prepareLane?: boolean;
   /**
@@ -277,7 +278,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
   const threads = Math.max(1, options.threads);
   let pool: Piscina | undefined;
   let lane: Piscina | undefined;
-  const useLane = options.prepareLane ?? true;
+  const useLane = options.prepareLane ?? false;
   let closed = false;
   let warming: Promise<void> | undefined;
 

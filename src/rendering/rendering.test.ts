@@ -129,20 +129,25 @@ describe('the render service', () => {
     }
   });
 
-  it('makes cloth ahead on a thread of its own at the lowest priority, never the render threads or the event loop', async (ctx) => {
+  it('with RENDER_PREPARE_LANE, makes cloth ahead on a thread of its own at the lowest priority, never the render threads or the event loop', async (ctx) => {
     if (!existsSync('/proc/thread-self')) {
       console.log('skipped: per-thread priorities are read from /proc (Linux only)');
       ctx.skip();
     }
     const niceOf = (stat: string) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
     const threadNices = () => readdirSync('/proc/self/task').map((tid) => niceOf(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')));
-    const before = threadNices().filter((n) => n === 19).length;
-    const fabric: FabricDescriptor = { design: { weave: 'twill', pattern: 'pinstripe', threadMm: 0.22 }, hex: '#3A4A5A', repeatMm: 12 };
-    await service.prepareCloth({ cut: 'single-breasted', view: 'front', sizes: ['preview'] }, [fabric]);
-    expect(threadNices().filter((n) => n === 19).length).toBe(before + (before ? 0 : 1));
-    expect(niceOf(readFileSync('/proc/self/stat', 'utf8'))).toBe(0);
-    // What it made is what a render uses: the render makes no cloth.
-    expect((await service.render({ cut: 'single-breasted', view: 'front', fabric, sizes: ['preview'] })).timings.clothMade).toBeUndefined();
+    const laned = createRenderService({ threads: 1, textureCacheBytes: 32 << 20, templateCacheDir: TEST_TEMPLATE_CACHE, prepareLane: true });
+    try {
+      const before = threadNices().filter((n) => n === 19).length;
+      const fabric: FabricDescriptor = { design: { weave: 'twill', pattern: 'pinstripe', threadMm: 0.22 }, hex: '#3A4A5A', repeatMm: 12 };
+      await laned.prepareCloth({ cut: 'single-breasted', view: 'front', sizes: ['preview'] }, [fabric]);
+      expect(threadNices().filter((n) => n === 19).length).toBe(before + 1);
+      expect(niceOf(readFileSync('/proc/self/stat', 'utf8'))).toBe(0);
+      // What it made is what a render uses: the render makes no cloth.
+      expect((await laned.render({ cut: 'single-breasted', view: 'front', fabric, sizes: ['preview'] })).timings.clothMade).toBeUndefined();
+    } finally {
+      await laned.close();
+    }
   });
 
   it('loads a stored photo template from storage once per version, not once per render', async () => {
@@ -322,8 +327,8 @@ describe('the render service', () => {
       await fresh.close();
       await rm(dir, { recursive: true, force: true });
     }
-    // Twelve views built from nothing: a minute on a loaded two-core machine.
-  }, 300_000);
+    // Twelve views built from nothing: a minute on a loaded two-core machine, over five at load 20.
+  }, 900_000);
 
   it('refuses work with a 503-shaped error when its queue is full, and still renders afterwards', async () => {
     const small = createRenderService({ threads: 1, maxQueue: 1, textureCacheBytes: 8 << 20, templateCacheDir: TEST_TEMPLATE_CACHE });

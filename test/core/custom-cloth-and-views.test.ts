@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
+import { forgetPreviewPlans } from '../../src/renders/preview-memo.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startTestApp, startTestDatabase, waitFor, type TestApp } from '../helpers/harness.ts';
 import { stylistFor } from '../helpers/session.ts';
@@ -88,6 +89,10 @@ describe('cloth and views made in the admin console', () => {
         `INSERT INTO cut_views (cut_id, view, kind, base_key, mask_key, version, sort)
        SELECT id, 'photo', 'photo', 'templates/test/base.jpg', 'templates/test/mask.png', 'v1', 9 FROM cuts WHERE slug = 'single-breasted'`,
       );
+      // Written behind the API's back: its catalogue memory hears of it by NOTIFY a moment later (the
+      // console's own writes drop it at once), so drop it here as the console would.
+      t.rt.catalog.invalidate();
+      forgetPreviewPlans(t.rt.db);
       const image = await render({ family: 'super-120s-twill', color: 'charcoal', cuts: ['single-breasted'], view: 'photo' });
       expect([image.info.width, image.info.height]).toEqual([1024, 1536]);
       // The photo's salmon suit is gone: the garment reads as charcoal, a near-neutral grey.

@@ -553,11 +553,16 @@ describe('the stylist on a showroom tablet', { timeout: E2E_TEST_TIMEOUT_MS }, (
 
     const reason = 'The render failed because of an internal error; it will be retried or you can try again';
     let fakeId = 100;
-    // Fails the next `n` orders for the three-piece cut (the app may be preparing other colourways meanwhile).
+    // Fails the next `n` orders of the chosen cloth on the three-piece: previews while `failing` is
+    // 'preview', full renders while it is 'full'. The app prepares other colourways meanwhile, and on a
+    // busy machine those orders can arrive at any moment: they must not use the failures up.
     let failuresLeft = 0;
+    let failing: 'preview' | 'full' = 'preview';
     await page.route('**/api/renders', async (route) => {
       const order = route.request().method() === 'POST' ? route.request().postDataJSON() : undefined;
-      if (!order || failuresLeft <= 0 || !order.cuts.includes('three-piece')) return route.continue();
+      const chosen = order && order.family === 'city-pinstripe' && order.color === 'black' && order.cuts.includes('three-piece');
+      const isPreview = order?.sizes?.length === 1 && order.sizes[0] === 'preview';
+      if (!chosen || failuresLeft <= 0 || isPreview !== (failing === 'preview')) return route.continue();
       failuresLeft--;
       const now = new Date().toISOString();
       await route.fulfill({
@@ -593,6 +598,7 @@ describe('the stylist on a showroom tablet', { timeout: E2E_TEST_TIMEOUT_MS }, (
     await waitForPreview(page, 'city-pinstripe/black//three-piece/front');
     // Full renders in the gallery.
     // Every view of the cut (front, three-quarter, back, detail): four orders, each refused.
+    failing = 'full';
     failuresLeft = 4;
     await page.click('[data-testid=generate]');
     await page.locator('[data-testid=job][data-done=true]').waitFor();
@@ -623,14 +629,16 @@ describe('the stylist on a showroom tablet', { timeout: E2E_TEST_TIMEOUT_MS }, (
     const page = await openStylist();
     await waitForPreview(page, 'super-120s-twill/navy//single-breasted/front');
     await page.route('**/api/**', (route) => route.abort('connectionrefused'));
-    await page.click('[data-color=charcoal]');
+    // Another cut, not another colour: the family's colourways may already have been prepared (the
+    // app does so once the suit has been still for a moment) and would show without asking the API.
+    await page.click('[data-cut=three-piece]');
     await textOf(page.getByTestId('api-banner')).toMatch(/No se puede conectar/);
     await textOf(page.getByTestId('preview-failure')).toMatch(/Reintentar/);
     await shot(page, '14-api-down-landscape-1280x800');
     expect(await lowContrastText(page)).toEqual([]);
     await page.unroute('**/api/**');
     await page.getByTestId('api-banner').getByRole('button', { name: 'Reintentar' }).click();
-    await waitForPreview(page, 'super-120s-twill/charcoal//single-breasted/front');
+    await waitForPreview(page, 'super-120s-twill/navy//three-piece/front');
     await page.getByTestId('api-banner').waitFor({ state: 'detached' });
   });
 

@@ -17,7 +17,8 @@ const RETENTION_ENV = {
   STUDIO_RETENTION_DAYS: '30',
 };
 
-describe('retention', { timeout: 180_000 }, () => {
+// Each CLI run is a process of its own (tsx start-up included): minutes on a loaded machine.
+describe('retention', { timeout: 600_000 }, () => {
   let pg: Awaited<ReturnType<typeof startTestDatabase>>;
   let t: TestApp;
   const ids: Record<string, string> = {};

@@ -179,6 +179,8 @@ export interface RenderService {
    * Answers when it is made, skipped or failed (true: made or found made).
    */
   prepareMask(mask: PreparedMaskSource): Promise<boolean>;
+  /** Forgets a slot's masks made ahead (its photo was deleted): one waiting is skipped, the one kept dropped. */
+  forgetMasks(slot: string): void;
   /** Photo templates and prepared photos held for all threads; `templatesMade`: photo templates made since start. */
   preparedStats(): ByteCacheStats & { templatesMade: number };
   /** makeSwatchTile on a render thread (a photo is hundreds of milliseconds of CPU). */
@@ -694,6 +696,8 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
         // Only the latest mask of a photo is kept: the one it replaces goes (a render holding it keeps its own reference).
         if (slot.kept && slot.kept !== id) prepared.delete(slot.kept);
         slot.kept = id;
+        // Its photo was deleted meanwhile: not kept either.
+        if (maskSlots.get(name) !== slot) prepared.delete(id);
       } catch (err) {
         options.logger?.debug({ err, slot: name }, 'studio mask not prepared ahead');
       } finally {
@@ -705,7 +709,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     slot.next?.done(false);
     slot.next = undefined;
     // Nothing more is asked of it: forgotten unless it holds the kept template.
-    if (!slot.kept || !prepared.has(slot.kept)) maskSlots.delete(name);
+    if ((!slot.kept || !prepared.has(slot.kept)) && maskSlots.get(name) === slot) maskSlots.delete(name);
   }
 
   const maxUploads = Math.max(1, options.maxUploadDecodes ?? threads - 1);
@@ -748,6 +752,15 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       );
     },
     prepareMask,
+    forgetMasks(name) {
+      const slot = maskSlots.get(name);
+      if (!slot) return;
+      slot.next?.done(false);
+      slot.next = undefined;
+      if (slot.kept) prepared.delete(slot.kept);
+      slot.kept = undefined;
+      maskSlots.delete(name);
+    },
     preparedStats: () => ({ ...prepared.stats(), templatesMade }),
     uploads: {
       inspect: (data, limits) =>

@@ -238,6 +238,52 @@ describe('the render service', () => {
     }
   });
 
+  it('masks sent ahead: only a photo’s latest is made, and its render reads no mask and is what the plain path renders', async () => {
+    const scene = await photoTemplate(150);
+    await storage.put('studio/p2/photo.jpg', scene.base, 'image/jpeg');
+    await service.preparePhoto({ baseKey: 'studio/p2/photo.jpg', width: 400, height: 600, bytes: scene.base });
+    const masks = {
+      a: scene.mask,
+      b: await sharp(scene.mask).flop().png().toBuffer(),
+      c: await sharp(scene.mask).flip().png().toBuffer(),
+    };
+    await storage.put('studio/p2/mask-c.png', masks.c, 'image/png');
+    const ahead = (name: 'a' | 'b' | 'c') =>
+      service.prepareMask({
+        slot: 'p2',
+        cut: 'studio',
+        view: 'p2',
+        baseKey: 'studio/p2/photo.jpg',
+        maskVersion: name,
+        mask: masks[name],
+        width: 400,
+        height: 600,
+      });
+    const made = service.preparedStats().templatesMade;
+    // Three pauses in a row: the first is being made, the second is replaced by the third before it starts.
+    const [a, b, c] = [ahead('a'), ahead('b'), ahead('c')];
+    expect(await b).toBe(false);
+    expect([await a, await c]).toEqual([true, true]);
+    expect(service.preparedStats().templatesMade - made).toBe(2);
+    // Sent again: found made.
+    expect(await ahead('c')).toBe(true);
+    expect(service.preparedStats().templatesMade - made).toBe(2);
+    // The apply with it, at a scale of its own: nothing read, nothing made.
+    const options = { width: 400, height: 600, pxPerMm: 0.3 };
+    const template = { kind: 'stored' as const, version: 'c@0.3', maskVersion: 'c', baseKey: 'studio/p2/photo.jpg', maskKey: 'studio/p2/mask-c.png', options };
+    const fromAhead = await service.render({ cut: 'studio', view: 'p2', template, fabric: NAVY, sizes: ['full'] });
+    expect(storage.reads.get('studio/p2/mask-c.png')).toBeUndefined();
+    expect(service.preparedStats().templatesMade - made).toBe(2);
+    // The same photo and mask made the plain way, at that scale: the same image.
+    const cold = createRenderService({ threads: 1, textureCacheBytes: 32 << 20, storage });
+    try {
+      const plain = await cold.render({ cut: 'studio', view: 'p2', template: { ...template, maskVersion: undefined }, fabric: NAVY, sizes: ['full'] });
+      expect(plain.images[0]!.data.equals(fromAhead.images[0]!.data)).toBe(true);
+    } finally {
+      await cold.close();
+    }
+  });
+
   it('drapes a photographed swatch, made into a tile on a thread and kept there', async () => {
     const photo = await checkPhoto();
     await storage.put('swatches/ab/check.jpg', photo, 'image/jpeg');

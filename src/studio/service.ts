@@ -284,7 +284,10 @@ export async function deleteStudioPhotosNow(rt: Runtime, ids: string[]): Promise
     return { deleted: await deleteStudioPhotos(trx, ids), keys };
   });
   await Promise.all(keys.map((k) => rt.storage.delete(k)));
-  for (const id of ids) masksAhead.delete(id);
+  for (const id of ids) {
+    masksAhead.delete(id);
+    rt.rendering.forgetMasks(id);
+  }
   return deleted;
 }
 

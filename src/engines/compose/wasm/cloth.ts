@@ -8,7 +8,7 @@
  * renders repeat the same few levels and tiles, so the steady state copies only the image in and out.
  * A level too large for half the region (a 12 MP client photo) is left to the JavaScript loop.
  */
-import { readFileSync } from 'node:fs';
+import { assembleWat } from '../../../wasm/assemble.ts';
 import { LIN_LUT_SIZE, LINEAR_TO_SRGB8_LUT_OVER } from '../../../fabrics/color.ts';
 import type { ViewLevel } from '../../../templates/types.ts';
 import type { Finish } from '../render.ts';
@@ -36,15 +36,7 @@ const WebAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssem
 let compiled: Promise<object> | undefined;
 /** Assembled once per thread: wabt turns the text into bytes in a few milliseconds. */
 function module(): Promise<object> {
-  compiled ??= (async () => {
-    const wabt = await (await import('wabt')).default();
-    const parsed = wabt.parseWat('cloth.wat', readFileSync(new URL('./cloth.wat', import.meta.url), 'utf8'), { simd: true });
-    try {
-      return await WebAssembly.compile(parsed.toBinary({}).buffer);
-    } finally {
-      parsed.destroy();
-    }
-  })();
+  compiled ??= assembleWat(new URL('./cloth.wat', import.meta.url)).then((bytes) => WebAssembly.compile(bytes));
   return compiled;
 }
 

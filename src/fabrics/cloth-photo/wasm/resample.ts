@@ -10,7 +10,7 @@
  * capped at 1024 px: ~11 MB), whatever the photo's size, so one memory per thread, grown as needed,
  * is kept and reused — the next photo finds its pages already mapped.
  */
-import { readFileSync } from 'node:fs';
+import { assembleWat } from '../../../wasm/assemble.ts';
 import { LINEAR_TO_SRGB8_LUT_OVER } from '../../color.ts';
 
 const PAGE = 65536;
@@ -63,15 +63,9 @@ let disabled = false;
 export function loadResampleKernel(): Promise<boolean> {
   loading ??= (async () => {
     try {
-      const wabt = await (await import('wabt')).default();
-      const parsed = wabt.parseWat('resample.wat', readFileSync(new URL('./resample.wat', import.meta.url), 'utf8'), { simd: true });
-      try {
-        const module = new WebAssembly.Module(parsed.toBinary({}).buffer);
-        const memory = new WebAssembly.Memory({ initial: 1 });
-        kernel = { memory, k: new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports };
-      } finally {
-        parsed.destroy();
-      }
+      const module = new WebAssembly.Module(await assembleWat(new URL('./resample.wat', import.meta.url)));
+      const memory = new WebAssembly.Memory({ initial: 1 });
+      kernel = { memory, k: new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports };
       return true;
     } catch {
       // No SIMD here (or no wabt): the JavaScript loop does the same work.

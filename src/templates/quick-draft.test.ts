@@ -14,7 +14,6 @@ import type { CutView, ViewLevel } from './types.ts';
 const DEFAULT_BYTES = 48 * 1024 * 1024;
 // A pinstripe: its stripes show any error in the texture coordinates, its folds any in the shading.
 const fabric: FabricSpec = { hex: '#2B3550', design: { weave: 'twill', pattern: 'pinstripe', threadMm: 0.22, repeatMm: 10, heather: 0.05, sheen: 0.2 } };
-const watermark = { text: '', opacity: 0, position: 'bottom-right' as const };
 
 /** One option changed from the cut's preset, per kind of change (a few of each keep the file quick). */
 const CHANGES: Array<{ cut: string; view: string; change: Partial<StyleOptions> }> = [
@@ -30,7 +29,7 @@ const CHANGES: Array<{ cut: string; view: string; change: Partial<StyleOptions> 
 
 function render(engine: ReturnType<typeof createComposeEngine>, cut: string, view: string, level: ViewLevel) {
   const template = { cut, view, version: 'test', width: 1024, height: 1536, pxPerMm: 0.9, panels: [], levels: { preview: level } } as unknown as CutView;
-  return engine.renderRaw({ cut, view, fabric, watermark, template }, 'preview');
+  return engine.renderRaw({ cut, view, fabric, template }, 'preview');
 }
 
 describe('first preview after an option change, drafted from the last preview', () => {

@@ -75,6 +75,7 @@ const envSchema = z.object({
   CORS_ORIGINS: csv.default([]),
   BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
   HTTP_REQUEST_TIMEOUT_MS: int(1000, 3_600_000).default(60_000),
+  READY_CHECK_TIMEOUT_MS: int(100, 600_000).default(3_000),
   RENDER_QUEUE_MAX_PER_CLIENT: int(1, 1_000_000).default(60),
   RENDER_QUEUE_MAX: int(1, 10_000_000).default(2_000),
   SSE_MAX_PER_CLIENT: int(1, 100_000).default(20),
@@ -234,6 +235,8 @@ export interface Config {
     rateLimitWindowMs: number;
     /** Headers and body must arrive within this (slow-drip bodies are cut). */
     requestTimeoutMs: number;
+    /** Each /readyz check (database, storage, GPU servers) must answer within this. */
+    readyCheckTimeoutMs: number;
     /** Open server-sent event streams per client IP, and in all. */
     sseMaxPerClient: number;
     sseMax: number;
@@ -513,6 +516,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       rateLimitRendersMax: e.RATE_LIMIT_RENDERS_MAX,
       rateLimitWindowMs: e.RATE_LIMIT_WINDOW_MS,
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      readyCheckTimeoutMs: e.READY_CHECK_TIMEOUT_MS,
       sseMaxPerClient: e.SSE_MAX_PER_CLIENT,
       sseMax: e.SSE_MAX,
     },

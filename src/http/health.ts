@@ -29,9 +29,10 @@ export async function healthRoutes(base: FastifyInstance) {
     summary: 'Readiness: database and storage answer (503 naming the failed dependency)',
     response: { 200: readiness, 503: readiness, ...errorResponses },
   };
+  const within = rt.config.http.readyCheckTimeoutMs;
   app.get('/readyz', { config: { rateLimit: false }, schema: ready }, async (req, reply) => {
     const checks: Record<string, string> = {};
-    const results = await Promise.allSettled([withTimeout(pingDb(rt.db), 3000, 'the database'), withTimeout(rt.storage.check(), 3000, 'the storage')]);
+    const results = await Promise.allSettled([withTimeout(pingDb(rt.db), within, 'the database'), withTimeout(rt.storage.check(), within, 'the storage')]);
     const names = ['database', 'storage'];
     results.forEach((r, i) => {
       // Public: the reason (addresses, paths) goes to the log and the admin health, never here.
@@ -41,7 +42,7 @@ export async function healthRoutes(base: FastifyInstance) {
     const failed = names.filter((n) => checks[n] !== 'ok');
     // The stylist app offers "Photoreal" only when this is true; which server answers (or why none
     // does) is for the admin health, not for the public.
-    const gpu = rt.rendering.comfyui ? await withTimeout(rt.rendering.comfyui.pool.anyReachable(), 3000, 'the GPU servers').catch(() => false) : false;
+    const gpu = rt.rendering.comfyui ? await withTimeout(rt.rendering.comfyui.pool.anyReachable(), within, 'the GPU servers').catch(() => false) : false;
     return reply.status(failed.length ? 503 : 200).send({ status: failed.length ? 'unavailable' : 'ready', failed, checks, gpu });
   });
 

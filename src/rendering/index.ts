@@ -181,8 +181,11 @@ export interface RenderService {
   prepareMask(mask: PreparedMaskSource): Promise<boolean>;
   /** Forgets a slot's masks made ahead (its photo was deleted): one waiting is skipped, the one kept dropped. */
   forgetMasks(slot: string): void;
-  /** Photo templates and prepared photos held for all threads; `templatesMade`: photo templates made since start. */
-  preparedStats(): ByteCacheStats & { templatesMade: number };
+  /**
+   * Photo templates and prepared photos held for all threads; `templatesMade`: photo templates begun
+   * since start; `masksPreparing`: photos whose mask sent ahead is being prepared or waits its turn.
+   */
+  preparedStats(): ByteCacheStats & { templatesMade: number; masksPreparing: number };
   /** makeSwatchTile on a render thread (a photo is hundreds of milliseconds of CPU). */
   swatchTile(image: Uint8Array, options: SwatchTileOptions): Promise<SwatchTileResult>;
   /**
@@ -454,8 +457,9 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
 
   function makeMaskTemplate(id: string, cut: string, view: string, t: Exclude<TemplateSource, { kind: 'shipped' }>, mask: () => Promise<Uint8Array>) {
     return prepared.getOrMakeAsync(id, async () => {
-      const [maskBytes, photo] = await Promise.all([mask(), preparePhotoOf(t)]);
+      // Counted when begun, not when the photo is read: a mask sent ahead is "being made" from the moment it is answered.
       templatesMade++;
+      const [maskBytes, photo] = await Promise.all([mask(), preparePhotoOf(t)]);
       const made = await run<{ template: CutView }>(
         { cut, view, mask: maskBytes, photo, options: { width: t.options?.width, height: t.options?.height } },
         'prepareTemplate',
@@ -480,8 +484,8 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
         ? `${job.cut}/${job.view}@${t.version}${size}`
         : `${job.cut}/${job.view}@bytes:${createHash('sha256').update(t.base).update(t.mask).digest('hex').slice(0, 32)}${size}`;
     const cv = (await prepared.getOrMakeAsync(id, async () => {
-      const [mask, photo] = await Promise.all([t.kind === 'stored' ? storage().get(t.maskKey).then(ownBuffer) : Promise.resolve(t.mask), preparePhotoOf(t)]);
       templatesMade++;
+      const [mask, photo] = await Promise.all([t.kind === 'stored' ? storage().get(t.maskKey).then(ownBuffer) : Promise.resolve(t.mask), preparePhotoOf(t)]);
       const made = await run<{ template: CutView }>({ cut: job.cut, view: job.view, mask, photo, options: t.options }, 'prepareTemplate');
       return made.template;
     })) as CutView;
@@ -761,7 +765,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       slot.kept = undefined;
       maskSlots.delete(name);
     },
-    preparedStats: () => ({ ...prepared.stats(), templatesMade }),
+    preparedStats: () => ({ ...prepared.stats(), templatesMade, masksPreparing: [...maskSlots.values()].filter((s) => s.running || s.next).length }),
     uploads: {
       inspect: (data, limits) =>
         uploadTask(async () => {

@@ -262,9 +262,11 @@ describe('the render service', () => {
     const made = service.preparedStats().templatesMade;
     // Three pauses in a row: the first is being made, the second is replaced by the third before it starts.
     const [a, b, c] = [ahead('a'), ahead('b'), ahead('c')];
+    // The first is begun (counted) at once; the third waits its turn.
+    expect(service.preparedStats()).toMatchObject({ templatesMade: made + 1, masksPreparing: 1 });
     expect(await b).toBe(false);
     expect([await a, await c]).toEqual([true, true]);
-    expect(service.preparedStats().templatesMade - made).toBe(2);
+    expect(service.preparedStats()).toMatchObject({ templatesMade: made + 2, masksPreparing: 0 });
     // Sent again: found made.
     expect(await ahead('c')).toBe(true);
     expect(service.preparedStats().templatesMade - made).toBe(2);

@@ -62,6 +62,8 @@ export function testEnv(extra: Record<string, string> = {}): Record<string, stri
     // sets short ones where timeouts are what it tests.
     DB_ACQUIRE_TIMEOUT_MS: '30000',
     DB_STATEMENT_TIMEOUT_MS: '60000',
+    // /readyz once called a healthy store unreachable when a probe write took over 3 s at load 25.
+    READY_CHECK_TIMEOUT_MS: '20000',
     ...extra,
   };
 }

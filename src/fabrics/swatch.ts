@@ -640,7 +640,10 @@ export async function inspectSwatchPhoto(image: Buffer, opts: SwatchAssessOption
   }
   const pct = (q: number) => {
     let acc = 0;
-    for (let v = 0; v < 256; v++) if ((acc += hist[v]) >= q * w * h) return v;
+    for (let v = 0; v < 256; v++) {
+      acc += hist[v];
+      if (acc >= q * w * h) return v;
+    }
     return 255;
   };
   const gain = 255 / Math.max(8, pct(0.99) - pct(0.01));

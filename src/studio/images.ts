@@ -67,7 +67,7 @@ export async function suggestedMaskPng(photo: RgbImage, workSide: number): Promi
 
 export async function prepareStudioPhoto(data: Uint8Array, limits: StudioPhotoLimits): Promise<PreparedPhoto | StudioRejection> {
   const t0 = performance.now();
-  let info;
+  let info: Awaited<ReturnType<typeof inspectImageUpload>>;
   try {
     info = await inspectImageUpload(asBuffer(data), limits);
   } catch (error) {
@@ -131,7 +131,7 @@ async function readMask(
   limits: ImageUploadLimits,
   markedIs: 'white' | 'black',
 ): Promise<{ marked: Uint8Array } | StudioRejection> {
-  let info;
+  let info: Awaited<ReturnType<typeof inspectImageUpload>>;
   try {
     info = await inspectImageUpload(asBuffer(data), { ...limits, minShortSide: 1 });
   } catch (error) {
@@ -211,7 +211,7 @@ export async function fillImage(
   options: { markedIs: 'white' | 'black'; limits: ImageUploadLimits; radius: number; suggestMaskSide?: number },
 ): Promise<(FillResult & { suggestedMask?: Uint8Array; sha256: string }) | StudioRejection> {
   const t0 = performance.now();
-  let info;
+  let info: Awaited<ReturnType<typeof inspectImageUpload>>;
   try {
     info = await inspectImageUpload(asBuffer(image), options.limits);
   } catch (error) {

@@ -14,6 +14,12 @@ export interface Projection {
   project(x: number, y: number, layer?: Layer): [number, number];
   /** Horizontal foreshortening at a body point: 1 in a front view, < 1 where the body turns away. */
   squeeze(x: number, y: number, layer?: Layer): number;
+  /**
+   * A turned view only: the drafted x (mm, negative) that lands on the torso's near silhouette at
+   * height y. The front draft's side seam lies well inside it: the side and a little of the back
+   * show there, so whatever is drawn out to here is what a turned figure shows on its near side.
+   */
+  nearEdgeX?(y: number): number;
 }
 
 /** Which body volume a point belongs to: arms swing independently of the torso when the figure turns. */
@@ -54,6 +60,10 @@ export function torsoHalfWidth(y: number): number {
   if (y > 900) return hips + (waist - hips) * smooth((y - 900) / 190);
   return hips;
 }
+
+/** Heights (mm) between which a turned near sleeve goes from lying on the torso to hanging free. */
+const SHOULDER_TOP = 1440;
+const NEAR_HEAD_FREE = 1300;
 
 /** How far (mm) the far arm sits behind the side plane in a turned view. */
 const FAR_ARM_TUCK = 70;
@@ -97,7 +107,14 @@ export function turnedProjection(turnDeg: number): Projection {
       if (layer === 'torso') X = torsoX(x, y);
       // The near arm swings forward with the turn; the far one tucks behind the body.
       // It hangs from the shoulder point, so it meets the shoulder there and leans forward below it.
-      else if (layer === 'near-arm') X = x * cos + nearArmAt + 22 * smooth((1455 - y) / 320);
+      else if (layer === 'near-arm') {
+        const hanging = x * cos + nearArmAt + 22 * smooth((1455 - y) / 320);
+        // The sleeve head is set into the armhole: down to the armpit it lies on the torso and turns
+        // with it, so its seam meets the shoulder on the body's own curve. Squeezed evenly instead,
+        // it stepped off the shoulder, which the turn stretches toward the near edge.
+        const w = smooth((y - NEAR_HEAD_FREE) / (SHOULDER_TOP - NEAR_HEAD_FREE));
+        X = w * torsoX(x, y) + (1 - w) * hanging;
+      }
       // Its head is hidden behind the far shoulder, which rounds over on the torso's own horizon.
       // It hangs at the side plane, behind the front's horizon, so only a sliver of it shows where
       // the waist narrows: the coat's own curve (chest, waist, hip flare) is the far silhouette. Set
@@ -107,6 +124,8 @@ export function turnedProjection(turnDeg: number): Projection {
       const Y = layer === 'far-arm' ? y - 14 : y;
       return [cx + X * PX_PER_MM, FLOOR_PX - Y * PX_PER_MM];
     },
+    // Beyond the body's width the torso map is x·cos φ, so the near horizon's drafted x is its image x / cos φ.
+    nearEdgeX: (y) => -horizon(halfWidth(y), y).X / cos,
     squeeze: (x, y, layer = 'torso') => {
       if (layer !== 'torso') return cos;
       const e = 0.5;

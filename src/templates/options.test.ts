@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { finishFor, renderCloth } from '../engines/compose/render.ts';
 import { TextureCache } from '../engines/compose/texture.ts';
 import { buildDrawnLevels } from './build.ts';
-import { frontProjection } from './geometry.ts';
+import { frontProjection, type Projection, turnedProjection } from './geometry.ts';
 import {
   CUT_PRESETS,
   STYLE_OPTION_IDS,
@@ -57,13 +57,16 @@ async function silhouette(src: CutViewSource): Promise<Uint8Array> {
 
 type Rect = { x0: number; x1: number; y0: number; y1: number };
 /** A region of the figure in body millimetres (x from centre front, y up from the floor), as pixels. */
-function region(x0: number, x1: number, y0: number, y1: number): Rect {
-  const p = frontProjection();
-  const [ax, ay] = p.project(x0, y1);
-  const [bx, by] = p.project(x1, y0);
+function region(x0: number, x1: number, y0: number, y1: number, p: Projection = frontProjection()): Rect {
+  const corners = [p.project(x0, y0), p.project(x0, y1), p.project(x1, y0), p.project(x1, y1)];
+  const xs = corners.map((c) => c[0]);
+  const ys = corners.map((c) => c[1]);
   // Two pixels of slack for anti-aliasing at the quarter size.
-  return { x0: ax * SCALE - 2, x1: bx * SCALE + 2, y0: ay * SCALE - 2, y1: by * SCALE + 2 };
+  return { x0: Math.min(...xs) * SCALE - 2, x1: Math.max(...xs) * SCALE + 2, y0: Math.min(...ys) * SCALE - 2, y1: Math.max(...ys) * SCALE + 2 };
 }
+const turned = turnedProjection(34);
+/** In the three-quarter view: the back hem of the near side, where the coat's back edge turns away. */
+const nearBackHem = () => region(-235, -180, 770, 1030, turned);
 
 function diff(a: Uint8Array, b: Uint8Array): Array<[number, number]> {
   const out: Array<[number, number]> = [];
@@ -136,6 +139,11 @@ describe('each option changes the drawing where it should and nowhere else', () 
     ['vents', 'none', 'single-breasted', 'back', [region(-200, 200, 770, 1030)]],
     ['vents', 'single', 'single-breasted', 'back', [region(-200, 200, 770, 1030)]],
     ['trouserHem', 'turnups', 'double-breasted', 'back', [region(-215, 215, 0, 140)]],
+    // Turned, the near side shows the coat's side and the edge of its back: the vents show there.
+    ['vents', 'none', 'single-breasted', 'three-quarter', [nearBackHem()]],
+    ['vents', 'single', 'single-breasted', 'three-quarter', [nearBackHem()]],
+    ['vents', 'none', 'double-breasted', 'three-quarter', [nearBackHem()]],
+    ['vents', 'single', 'three-piece', 'three-quarter', [nearBackHem()]],
   ];
   it.each(cases)('%s: %s on the %s %s view', async (id, value, cut, view, regions) => {
     const preset = resolveOptions(cut);

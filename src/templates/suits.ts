@@ -1292,10 +1292,13 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean): void {
   for (const s of [1, -1]) {
     const mx = (p: Pt): Pt => [s * p[0], p[1]];
     const L = (pts: Pt[]) => line(pts.map(mx));
+    // Marks on a sleeve move with that arm when the figure turns (the near arm swings forward).
+    const arm: Layer = s === 1 ? 'near-arm' : 'far-arm';
+    const A = (pts: Pt[]) => line(pts.map(mx), arm);
     // A pressed seam: a fine groove the light catches on one side, not an ink line.
-    const seam = (pts: Pt[], only: PanelKind[], strength = 1) => {
-      marks.push({ only, shape: L(pts), kind: 'crease', width: 2.5, strength: 0.45 * strength, blur: 1.2 });
-      marks.push({ only, shape: L(pts), kind: 'seam', width: 1.2, strength: 0.22 * strength, blur: 0.7 });
+    const seam = (pts: Pt[], only: PanelKind[], strength = 1, layer: Layer = 'torso') => {
+      marks.push({ only, shape: line(pts.map(mx), layer), kind: 'crease', width: 2.5, strength: 0.45 * strength, blur: 1.2 });
+      marks.push({ only, shape: line(pts.map(mx), layer), kind: 'seam', width: 1.2, strength: 0.22 * strength, blur: 0.7 });
     };
     if (back) {
       // Side-body seam curving into the waist, and the shoulder blade's fullness.
@@ -1400,7 +1403,7 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean): void {
       0.7,
     );
     // Sleeve-head seam and the shadow under the sleeve head.
-    seam(SLEEVE_INNER.slice(0, 4), [...body, 'sleeve'], 1.2);
+    seam(SLEEVE_INNER.slice(0, 4), [...body, 'sleeve'], 1.2, arm);
     marks.push({
       only: body,
       shape: L([
@@ -1432,7 +1435,7 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean): void {
     // die out before the sleeve's outer edge: each a crease with the lit ridge just above it.
     marks.push({
       only: ['sleeve'],
-      shape: L([
+      shape: A([
         [-205, 1094],
         [-236, 1074],
         [-254, 1072],
@@ -1444,7 +1447,7 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean): void {
     });
     marks.push({
       only: ['sleeve'],
-      shape: L([
+      shape: A([
         [-206, 1058],
         [-232, 1043],
         [-246, 1042],
@@ -1456,7 +1459,7 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean): void {
     });
     marks.push({
       only: ['sleeve'],
-      shape: L([
+      shape: A([
         [-206, 1022],
         [-226, 1014],
       ]),
@@ -1467,7 +1470,7 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean): void {
     });
     marks.push({
       only: ['sleeve'],
-      shape: L([
+      shape: A([
         [-206, 1128],
         [-230, 1115],
         [-242, 1114],
@@ -1479,7 +1482,7 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean): void {
     });
     marks.push({
       only: ['sleeve'],
-      shape: L([
+      shape: A([
         [-207, 1076],
         [-240, 1059],
         [-258, 1058],
@@ -1491,7 +1494,7 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean): void {
     });
     marks.push({
       only: ['sleeve'],
-      shape: L([
+      shape: A([
         [-207, 1039],
         [-232, 1028],
         [-244, 1028],
@@ -1504,7 +1507,7 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean): void {
     // Sleeve: a long soft fall line down the sleeve, and the cuff.
     marks.push({
       only: ['sleeve'],
-      shape: L([
+      shape: A([
         [-250, 1400],
         [-262, 1200],
         [-268, 1000],
@@ -1517,7 +1520,7 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean): void {
     });
     marks.push({
       only: ['sleeve'],
-      shape: L([
+      shape: A([
         [-196, CUFF_Y + 8],
         [-290, CUFF_Y + 2],
       ]),
@@ -1701,6 +1704,105 @@ function draftBack(style: SuitStyle): Draftset {
   });
   cuffButtons(set);
   return set;
+}
+
+/**
+ * A turned coat's near side: the side body under the arm and the edge of the back, which the front
+ * draft's side seam stops short of. Drawn beneath the near forepart out to the torso's near
+ * silhouette, so the coat is whole from armpit to hem instead of showing the background through a
+ * wedge under the arm. The vents open at its back edge, which is where a tailor sees them in a
+ * three-quarter view.
+ */
+function turnedNearSide(set: Draftset, style: SuitStyle, nearEdgeX: (y: number) => number): void {
+  const o = style.o;
+  const inner = -160;
+  const top = 1380;
+  const hem = HEM_Y + 3;
+  const outer: Pt[] = [];
+  for (let y = top; y > HEM_Y + 40; y -= 30) outer.push([nearEdgeX(y), y]);
+  // Where the vents show: a side vent a little inside the back edge, opening at the hem; a centre
+  // vent is round the back, seen only as the skirt's back corner lifting where the vent parts it.
+  const ventX = (y: number) => nearEdgeX(y) + 12;
+  const ventTop = HEM_Y + 235;
+  const xHem = nearEdgeX(hem);
+  const shape = draft().M(inner, top).L(outer[0][0], top);
+  if (o.vents === 'single') shape.through([...outer.slice(1), [xHem, hem + 16]]).L(xHem + 5, hem);
+  else shape.through([...outer.slice(1), [xHem, hem]]);
+  if (o.vents === 'double') {
+    const xv = ventX(hem);
+    shape
+      .L(xv - 3, hem)
+      .L(xv, hem + 14)
+      .L(xv + 2, hem);
+  }
+  shape.L(inner, hem - 2).Z();
+  const at = set.pieces.findIndex((p) => p.id === 'forepart-right');
+  set.pieces.splice(Math.max(0, at), 0, {
+    id: 'side-right',
+    kind: 'forepart',
+    shape,
+    grain: [
+      [-190, 1300],
+      [-190, 900],
+    ],
+    anchor: [-190, 1100],
+    loft: 8,
+    round: 10,
+  });
+  const { marks } = set;
+  // The side seam where the forepart meets it (the forepart's edge casts a faint line on it).
+  marks.push({
+    onPanels: ['side-right'],
+    shape: line([
+      [-200, 1286],
+      [-180, 1180],
+      [-170, 1092],
+      [-178, 980],
+      [-187, 860],
+      [-189, HEM_Y + 4],
+    ]),
+    kind: 'shadow',
+    width: 5,
+    strength: 0.3,
+    blur: 4,
+  });
+  const on = ['side-right'];
+  if (o.vents === 'single') {
+    // The lifted corner throws a short shadow up the back edge.
+    marks.push({
+      onPanels: on,
+      shape: line([
+        [xHem + 4, hem + 60],
+        [xHem + 3, hem + 14],
+      ]),
+      kind: 'shadow',
+      width: 5,
+      strength: 0.5,
+      blur: 3,
+    });
+    return;
+  }
+  if (o.vents !== 'double') return;
+  const edge: Pt[] = [];
+  for (let y = ventTop; y > hem + 14; y -= 40) edge.push([ventX(y), y]);
+  edge.push([ventX(hem), hem + 14]);
+  // The overlap stands proud: a fine dark edge, the lit ridge beside it and the shadow it casts
+  // back toward the opening; the top bar is stitched across.
+  marks.push({ onPanels: on, shape: line(edge), kind: 'shadow', width: 2.2, strength: 0.75, blur: 0.8 });
+  marks.push({ onPanels: on, shape: line(edge.map(([x, y]) => [x + 4, y])), kind: 'ridge', width: 6, strength: 0.55, blur: 2.5 });
+  marks.push({ onPanels: on, shape: line(edge.map(([x, y]) => [x - 3, y])), kind: 'shadow', width: 6, strength: 0.4, blur: 3 });
+  const x0 = ventX(ventTop);
+  marks.push({
+    onPanels: on,
+    shape: line([
+      [x0 - 14, ventTop + 3],
+      [x0, ventTop],
+    ]),
+    kind: 'seam',
+    width: 1.6,
+    strength: 0.6,
+    blur: 0.6,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2023,6 +2125,7 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
   const set = v === 'back' ? draftBack(style) : draftSuit(style);
   if (style.o.buttons === 'matching') matchingButtonPieces(set);
 
+  if (turned && proj.nearEdgeX) turnedNearSide(set, style, proj.nearEdgeX);
   if (turned) {
     // The far arm hangs behind the torso and the far leg behind the near one.
     const rank = (id: string) =>

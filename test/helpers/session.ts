@@ -87,6 +87,9 @@ const stylists = new WeakMap<TestApp, Promise<Session & { email: string; id: str
 /** One signed-in associate per test app, for tests that order renders or upload cloth but test something else. */
 export function stylistFor(t: TestApp): Promise<Session & { email: string; id: string }> {
   let session = stylists.get(t);
-  if (!session) stylists.set(t, (session = associateSession(t)));
+  if (!session) {
+    session = associateSession(t);
+    stylists.set(t, session);
+  }
   return session;
 }

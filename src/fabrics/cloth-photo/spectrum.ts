@@ -20,10 +20,9 @@ export interface ThreadLattice {
 
 export const PATCH = 256;
 const LOG2_PATCH = 8;
-/** Power ratios over the ring's median that a thread peak (searched over a disc) and a wale peak
- * (searched over a few bins) must reach to be believed rather than noise. */
+/** Power ratio over the ring's median that a thread peak (searched over a disc) must reach to be
+ * believed rather than noise. */
 const THREAD_MIN = 150;
-const WALE_MIN = 40;
 
 const hann = new Float64Array(PATCH);
 for (let i = 0; i < PATCH; i++) hann[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / PATCH);

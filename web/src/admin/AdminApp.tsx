@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { sessionEvents } from '../api/client.ts';
 import { navigate, usePath } from '../router.ts';
 import { AppHeader } from '../ui/AppHeader.tsx';
@@ -117,7 +117,7 @@ function Console({ user, path, navigate, onSignedOut }: { user: User; path: stri
     onSignedOut();
   };
 
-  let page;
+  let page: ReactNode;
   if (!sections.length) page = <p className="notice">{t('console.noAccess', { role: t(`role.${user.role}`) })}</p>;
   else if (!section) page = <p className="notice">{t('console.missing')}</p>;
   else if (section.id === 'catalog' && rest[0]) page = <FamilyEditor id={rest[0] === 'new' ? undefined : rest[0]} navigate={navigate} />;

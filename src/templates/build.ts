@@ -6,7 +6,7 @@
 import sharp from 'sharp';
 import { blur, boundingRect, boxRadius as blurReach, type Rect } from './raster-ops.ts';
 import { LEVEL_FACTORS, buildLevels, buildLevelsAt, surroundingsLevel, type NativeFields } from './levels.ts';
-import type { CutViewSource, LevelName, PanelSpec, ShadeMark, ViewLevel } from './types.ts';
+import { SHADE_LEVELS, SHADE_ONE, type CutViewSource, type LevelName, type PanelSpec, type ShadeMark, type ViewLevel } from './types.ts';
 
 /** librsvg surfaces are 6 MB each at native size: rasterise a few at a time, not all at once. */
 function limiter(max: number) {
@@ -412,8 +412,17 @@ function castShadows(height: Float32Array, panelOf: Uint8Array, coverage: Uint8A
   return dark;
 }
 
-/** A pocket's mask cut to the panel it lies on, as a new tile. */
+const clipped = new WeakMap<Tile, WeakMap<Tile, Tile>>();
+/** A pocket's mask cut to the panel it lies on, as a new tile (one per pair of tiles). */
 function clipTile(m: Tile, under: Tile): Tile {
+  let byUnder = clipped.get(m);
+  if (!byUnder) clipped.set(m, (byUnder = new WeakMap()));
+  let t = byUnder.get(under);
+  if (!t) byUnder.set(under, (t = clipTileNow(m, under)));
+  return t;
+}
+
+function clipTileNow(m: Tile, under: Tile): Tile {
   const data = new Uint8Array(m.data);
   for (let y = 0; y < m.h; y++) {
     for (let x = 0; x < m.w; x++) {
@@ -426,23 +435,36 @@ function clipTile(m: Tile, under: Tile): Tile {
   return { ...m, data };
 }
 
+/** Frame rectangle of a tile's non-zero pixels (tiles are never written to: found once per tile). */
+const boundsOf = new WeakMap<Tile, Rect | null>();
+function tileExtent(t: Tile): Rect | undefined {
+  let r = boundsOf.get(t);
+  if (r === undefined) boundsOf.set(t, (r = tileBounds(t, 0) ?? null));
+  return r ?? undefined;
+}
+
 /**
- * Union coverage and topmost panel. Panels are drawn back to front; a panel owns a pixel once it
- * covers at least half of it, so abutting anti-aliased edges hand over cleanly.
+ * Union coverage and topmost panel on the window `W` of the frame (planes W-sized, row stride
+ * W.x1 − W.x0). Panels are drawn back to front; a panel owns a pixel once it covers at least half of
+ * it, so abutting anti-aliased edges hand over cleanly.
  */
-function unionCoverage(masks: Tile[], w: number, h: number): { coverage: Uint8Array; panelOf: Uint8Array; garment: Rect | undefined } {
-  const n = w * h;
+function unionCoverage(masks: Tile[], W: Rect): { coverage: Uint8Array; panelOf: Uint8Array } {
+  const ww = W.x1 - W.x0;
+  const n = ww * (W.y1 - W.y0);
   const coverage = new Uint8Array(n);
   const panelOf = new Uint8Array(n).fill(255);
   const covSum = new Uint16Array(n);
-  let garment: Rect | undefined;
   for (let p = 0; p < masks.length; p++) {
     const m = masks[p];
     const data = m.data;
-    for (let y = 0; y < m.h; y++) {
-      const row = (m.y0 + y) * w + m.x0;
-      const trow = y * m.w;
-      for (let x = 0; x < m.w; x++) {
+    const ya = Math.max(m.y0, W.y0);
+    const yb = Math.min(m.y0 + m.h, W.y1);
+    const xa = Math.max(m.x0, W.x0);
+    const xb = Math.min(m.x0 + m.w, W.x1);
+    for (let y = ya; y < yb; y++) {
+      const row = (y - W.y0) * ww - W.x0;
+      const trow = (y - m.y0) * m.w - m.x0;
+      for (let x = xa; x < xb; x++) {
         const c = data[trow + x];
         if (!c) continue;
         const i = row + x;
@@ -450,12 +472,9 @@ function unionCoverage(masks: Tile[], w: number, h: number): { coverage: Uint8Ar
         if (c >= 128 || panelOf[i] === 255) panelOf[i] = p;
       }
     }
-    const r = tileBounds(m, 0);
-    if (r) garment = garment ? union(garment, r) : r;
   }
-  if (garment)
-    for (let y = garment.y0; y < garment.y1; y++) for (let i = y * w + garment.x0, e = y * w + garment.x1; i < e; i++) coverage[i] = Math.min(covSum[i], 255);
-  return { coverage, panelOf, garment };
+  for (let i = 0; i < n; i++) coverage[i] = Math.min(covSum[i], 255);
+  return { coverage, panelOf };
 }
 
 /** One panel's own volume on its bounding box: `h` its height, `d` the same without the edge roll. */
@@ -580,7 +599,7 @@ function torsoVolume(
   for (let p = 0; p < masks.length; p++) {
     // Buttons sit on the body; cuff buttons on a sleeve would widen the torso's rows.
     if (!inTorso[p]) continue;
-    const r = tileBounds(masks[p], 0);
+    const r = tileExtent(masks[p]);
     if (r) torsoRect = torsoRect ? union(torsoRect, r) : r;
   }
   if (!torsoRect) return undefined;
@@ -752,13 +771,15 @@ function shading(
   G: Rect,
   z: number,
   falloffZoom: number,
+  yOff = 0,
+  frameH = h,
 ): Float32Array {
   const shade = new Float32Array(w * h);
   const flat = AMBIENT + (1 - AMBIENT) * ((LIGHT[2] + WRAP) / (1 + WRAP));
   const [L0, L1, L2] = LIGHT;
   for (let y = G.y0; y < G.y1; y++) {
     // The key light hangs above the figure: the cloth falls off a little toward the floor.
-    const fall = 1 + FALLOFF * (0.5 - (y + 0.5) / h / falloffZoom);
+    const fall = 1 + FALLOFF * (0.5 - (y + yOff + 0.5) / frameH / falloffZoom);
     const up = y > 0 ? w : 0;
     const down = y < h - 1 ? w : 0;
     for (let x = G.x0; x < G.x1; x++) {
@@ -794,11 +815,40 @@ function foldWarp(warp: Float32Array, coverage: Uint8Array, w: number, h: number
   }
 }
 
-/**
- * Rasterises a view at `scale` × its native size (1 in production; tests that only need the shape of
- * every option combination build at a quarter of the size, sixteen times faster).
- */
-export async function rasteriseCutView(source: CutViewSource, scale = 1): Promise<NativeFields> {
+/** Everything a view's shading fields are computed from, at one frame size (each piece memoised). */
+interface Pieces {
+  w: number;
+  h: number;
+  scale: number;
+  z: number;
+  /** The source with its panels scaled to the frame. */
+  src: CutViewSource;
+  masks: Tile[];
+  contrib: Array<PanelVolume | undefined>;
+  support: number[];
+  canvas: Uint8Array;
+  torso: TorsoVolume | undefined;
+  layers: AppliedLayer[];
+  layerKeys: string[];
+  base: Uint8Array;
+  overlay: Uint8Array;
+  /** The garment's bounding box on the frame. */
+  G: Rect;
+  falloffZoom: number;
+}
+
+/** A number per object, for keys made of pieces (a memoised piece is the same object while kept). */
+const ids = new WeakMap<object, number>();
+let nextId = 1;
+function idOf(o: object | null | undefined): number {
+  if (!o) return 0;
+  let i = ids.get(o);
+  if (i === undefined) ids.set(o, (i = nextId++));
+  return i;
+}
+
+/** The pieces of a view at `scale` × its native size: panel masks and volumes, mark layers, surroundings. */
+async function draftPieces(source: CutViewSource, scale: number): Promise<Pieces> {
   const w = Math.round(source.width * scale);
   const h = Math.round(source.height * scale);
   const src: CutViewSource =
@@ -815,9 +865,8 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
           })),
         };
   const svgDoc = (ww: number, hh: number, body: string, background?: string) => svgDocAt(ww, hh, body, background, source.width, source.height);
-  const n = w * h;
   const z = (src.zoom ?? 1) * scale;
-  const FOLD_HEIGHT = FOLD_HEIGHT_1 * z;
+  const frame = `${w}x${h}`;
 
   const vw = source.width;
   const vh = source.height;
@@ -841,7 +890,7 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
       if (!ms.length) return undefined;
       const memoKey = `layer|${tag}|${vw}x${vh}|${JSON.stringify(ms)}`;
       return memoised(
-        `${w}x${h}`,
+        frame,
         memoKey,
         () => markLayer(ms, colour, background, vw, vh, w, h),
         (l) => l.plane.byteLength,
@@ -864,13 +913,13 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
     Promise.all(maskJobs),
     Promise.all(layerJobs),
     memoised(
-      `${w}x${h}`,
+      frame,
       `rgb|${vw}x${vh}|${src.underlay}`,
       () => rasterRgb(svgDoc(w, h, src.underlay)),
       (a) => a.byteLength,
     ),
     memoised(
-      `${w}x${h}`,
+      frame,
       `rgba|${vw}x${vh}|${src.overlay}`,
       () => rasterRgba(svgDoc(w, h, src.overlay)),
       (a) => a.byteLength,
@@ -883,7 +932,11 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
   );
   for (let p = 0; p < masks.length; p++) if (under[p] >= 0) masks[p] = clipTile(masks[p], masks[under[p]]);
 
-  const { coverage, panelOf, garment } = unionCoverage(masks, w, h);
+  let G: Rect | undefined;
+  for (const m of masks) {
+    const r = tileExtent(m);
+    if (r) G = G ? union(G, r) : r;
+  }
 
   // Height field: each panel a soft pillow (cloth turning away at its edges). A pixel sees the volume
   // of its topmost panel plus the panel that one rests on (a lapel on its forepart); cloth hidden
@@ -894,7 +947,7 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
     const key = `volume|${vw}x${vh}|${z}|${JSON.stringify(spec)}|${clip}`;
     return (
       memoisedNow(
-        `${w}x${h}`,
+        frame,
         key,
         () => panelVolume(spec, masks[p], w, h, z) ?? null,
         (c) => (c ? c.h.byteLength * 2 : 0),
@@ -905,58 +958,129 @@ export async function rasteriseCutView(source: CutViewSource, scale = 1): Promis
 
   // The torso: fronts, lapels, collar, pockets and waistcoat are one body volume. It turns away at the
   // side seams, not at a front edge or a cutaway quarter, which the canvas holds flat and crisp.
-  const canvas = src.panels.map((p) => p.profile === 'canvas' && p.kind !== 'button');
-  const torso = torsoVolume(masks, canvas, w, h, z, scale, src.torsoExtent);
+  const inTorso = src.panels.map((p) => p.profile === 'canvas' && p.kind !== 'button');
+  const torsoKey = `torso|${z}|${scale}|${masks.map((m, p) => (inTorso[p] ? idOf(m) : '')).join(',')}|${JSON.stringify(src.torsoExtent ?? null)}`;
+  const torso =
+    memoisedNow(
+      frame,
+      torsoKey,
+      () => torsoVolume(masks, inTorso, w, h, z, scale, src.torsoExtent) ?? null,
+      (t) => (t ? t.cover.byteLength * 2 : 0),
+    ) ?? undefined;
+  return {
+    w,
+    h,
+    scale,
+    z,
+    src,
+    masks,
+    contrib,
+    support,
+    canvas: Uint8Array.from(src.panels, (p) => (p.profile === 'canvas' ? 1 : 0)),
+    torso,
+    layers,
+    layerKeys: [...groups.keys()],
+    base,
+    overlay,
+    G: G ?? { x0: 0, y0: 0, x1: 0, y1: 0 },
+    falloffZoom: src.zoom && src.zoom > 1.5 ? src.zoom : 1,
+  };
+}
+
+/** The fields a level is made of, on a window of the frame (planes window-sized). */
+interface WindowFields {
+  coverage: Uint8Array;
+  panelOf: Uint8Array;
+  shade: Float32Array;
+  dispX: Float32Array;
+  dispY: Float32Array;
+}
+
+function shiftRect<T extends Rect>(r: T, W: Rect): T {
+  return { ...r, x0: r.x0 - W.x0, x1: r.x1 - W.x0, y0: r.y0 - W.y0, y1: r.y1 - W.y0 };
+}
+
+function intersect(a: Rect, b: Rect): Rect {
+  return { x0: Math.max(a.x0, b.x0), y0: Math.max(a.y0, b.y0), x1: Math.min(a.x1, b.x1), y1: Math.min(a.y1, b.y1) };
+}
+
+/**
+ * Coverage, topmost panel, shading and fold warp on the window `W` of the frame. Every stage is a
+ * local operation (blurs, cast shadows, gradients), so within `W` shrunk by `fieldReach` the values
+ * are those of the whole frame's (the margin's are not: blurs clamp at the window's edges). On the
+ * whole frame, the reference.
+ */
+function fieldsOn(P: Pieces, W: Rect): WindowFields {
+  const { w, h, z } = P;
+  const ww = W.x1 - W.x0;
+  const wh = W.y1 - W.y0;
+  const n = ww * wh;
+  const { coverage, panelOf } = unionCoverage(P.masks, W);
+  const G = shiftRect(intersect(P.G, W), W);
+  const contrib = P.contrib.map((c) => c && shiftRect(c, W));
+  const torso = P.torso && { ...P.torso, rect: shiftRect(P.torso.rect, W) };
   const height = new Float32Array(n);
   // The same without the edge steps: what the weave follows (steps would tear stripes at hems).
   const drape = new Float32Array(n);
-  const G = garment ?? { x0: 0, y0: 0, x1: 0, y1: 0 };
-  heightField(
-    height,
-    drape,
-    panelOf,
-    G,
-    w,
-    contrib,
-    support,
-    Uint8Array.from(src.panels, (p) => (p.profile === 'canvas' ? 1 : 0)),
-    torso,
-  );
+  heightField(height, drape, panelOf, G, ww, contrib, P.support, P.canvas, torso);
   // Which layers apply to a pixel depends on its topmost panel.
   const occlusion = new Float32Array(n).fill(1);
   const highlight = new Float32Array(n);
-  for (const layer of layers) applyLayer(layer, panelOf, G, w, height, drape, occlusion, highlight, FOLD_HEIGHT);
+  const shiftLayer = (l: MarkLayer | undefined) => l && { plane: l.plane, rect: shiftRect(l.rect, W) };
+  for (const l of P.layers) {
+    const layer = { applies: l.applies, height: shiftLayer(l.height), occlusion: shiftLayer(l.occlusion), highlight: shiftLayer(l.highlight) };
+    applyLayer(layer, panelOf, G, ww, height, drape, occlusion, highlight, FOLD_HEIGHT_1 * z);
+  }
   // The big blurs only where there is garment (plus their reach): the rest of the frame is zeros.
   const around = (sigma: number) => {
     const p = 3 * blurReach(sigma) + 2;
-    return { x0: Math.max(0, G.x0 - p), y0: Math.max(0, G.y0 - p), x1: Math.min(w, G.x1 + p), y1: Math.min(h, G.y1 + p) };
+    const frame = { x0: Math.max(0, P.G.x0 - p), y0: Math.max(0, P.G.y0 - p), x1: Math.min(w, P.G.x1 + p), y1: Math.min(h, P.G.y1 + p) };
+    return shiftRect(intersect(frame, W), W);
   };
-  const hs = blur(height, w, h, 1.2 * z, around(1.2 * z));
+  const hs = blur(height, ww, wh, 1.2 * z, around(1.2 * z));
   // The penumbra: a soft box's shadows have no hard edge.
-  const shadowed = blur(castShadows(height, panelOf, coverage, w, h, G, z), w, h, 1.5 * z, around(1.5 * z));
-  const cavityRef = blur(hs, w, h, 14 * z, around(14 * z));
-
-  const shade = shading(hs, cavityRef, occlusion, shadowed, highlight, coverage, w, h, G, z, src.zoom && src.zoom > 1.5 ? src.zoom : 1);
-
+  const shadowed = blur(castShadows(height, panelOf, coverage, ww, wh, G, z), ww, wh, 1.5 * z, around(1.5 * z));
+  const cavityRef = blur(hs, ww, wh, 14 * z, around(14 * z));
+  const shade = shading(hs, cavityRef, occlusion, shadowed, highlight, coverage, ww, wh, G, z, P.falloffZoom, W.y0, h);
   // Fold warp: the weave follows the cloth, so stripes bend across folds and compress where a
   // panel turns away (sleeves, trouser legs).
-  const warp = blur(drape, w, h, 3 * z, around(3 * z));
+  const warp = blur(drape, ww, wh, 3 * z, around(3 * z));
   const dispX = new Float32Array(n);
   const dispY = new Float32Array(n);
-  foldWarp(warp, coverage, w, h, G, dispX, dispY);
+  foldWarp(warp, coverage, ww, wh, G, dispX, dispY);
+  return { coverage, panelOf, shade, dispX, dispY };
+}
 
+/** How far (px) a change of the pieces reaches into the fields: the longest chain of blurs and shadows. */
+function fieldReach(z: number): number {
+  const cavity = 1 + 3 * blurReach(1.2 * z) + 3 * blurReach(14 * z);
+  const shadows = 3 * blurReach(1.5 * z) + Math.ceil(SHADOW_REACH * z) + Math.max(1, z) + 1;
+  const warp = 1 + 3 * blurReach(3 * z);
+  return Math.max(cavity, shadows, warp) + 2;
+}
+
+/**
+ * Rasterises a view at `scale` × its native size (1 in production; tests that only need the shape of
+ * every option combination build at a quarter of the size, sixteen times faster).
+ */
+export async function rasteriseCutView(source: CutViewSource, scale = 1): Promise<NativeFields> {
+  const P = await draftPieces(source, scale);
+  return nativeFields(P, fieldsOn(P, { x0: 0, y0: 0, x1: P.w, y1: P.h }));
+}
+
+function nativeFields(P: Pieces, f: WindowFields): NativeFields {
   return {
-    width: w,
-    height: h,
-    pxPerMm: src.pxPerMm * scale,
-    base,
-    overlay,
-    coverage,
-    panelOf,
-    shade,
-    dispX,
-    dispY,
-    panels: src.panels,
+    width: P.w,
+    height: P.h,
+    pxPerMm: P.src.pxPerMm * P.scale,
+    base: P.base,
+    overlay: P.overlay,
+    coverage: f.coverage,
+    panelOf: f.panelOf,
+    shade: f.shade,
+    dispX: f.dispX,
+    dispY: f.dispY,
+    panels: P.src.panels,
   };
 }
 
@@ -988,11 +1112,395 @@ export async function buildDrawnLevels(src: CutViewSource, scale = 1) {
  * shading and grain, rasterised on a quarter of the pixels. Not a downsampled full build (edges are
  * anti-aliased at this size rather than averaged), so it is only used until the full build exists.
  * Only the levels asked for are made (a live preview needs no thumbnail).
+ *
+ * A style option changes a few pieces of a view (a lapel and its collar, the pockets): the preview is
+ * then the last preview drafted of that view with the fields redrawn only around those pieces (see
+ * `QuickDraft`), and gives the pixels of a draft from nothing (up to float rounding, see the test).
  */
 export async function quickPreviewLevels(
   src: CutViewSource,
   sizes: ReadonlyArray<'preview' | 'thumb'> = ['preview', 'thumb'],
 ): Promise<Partial<Pick<Record<LevelName, ViewLevel>, 'preview' | 'thumb'>>> {
-  const half = { preview: LEVEL_FACTORS.full, thumb: LEVEL_FACTORS.preview };
-  return buildLevelsAt(await rasteriseCutView(src, 0.5), Object.fromEntries(sizes.map((s) => [s, half[s]])) as Partial<Record<'preview' | 'thumb', number>>);
+  const P = await draftPieces(src, 0.5);
+  const out: Partial<Pick<Record<LevelName, ViewLevel>, 'preview' | 'thumb'>> = {};
+  let fields: WindowFields | undefined;
+  if (sizes.includes('preview')) {
+    const made = await quickDraft(P);
+    out.preview = made.level;
+    fields = made.fields;
+  }
+  if (sizes.includes('thumb')) {
+    fields ??= fieldsOn(P, { x0: 0, y0: 0, x1: P.w, y1: P.h });
+    out.thumb = (await buildLevelsAt(nativeFields(P, fields), { thumb: LEVEL_FACTORS.preview })).thumb;
+  }
+  return out;
+}
+
+/** A preview level's cloth in raster order, its shading not yet normalised over the garment. */
+interface QuickCloth {
+  pix: Int32Array;
+  cov: Uint8Array;
+  panel: Uint8Array;
+  u: Float32Array;
+  v: Float32Array;
+  shade: Float32Array;
+}
+
+/**
+ * A preview drafted of a view, kept (in the draft memory, within its budget) as the starting point of
+ * the next: what each of its pieces was (by identity: a memoised piece is the same object while it is
+ * kept), where it lay, and the level's cloth.
+ */
+interface QuickDraft {
+  view: string;
+  panels: string[];
+  panelRects: Array<Rect | undefined>;
+  layers: Map<string, LayerSig>;
+  torso: TorsoVolume | undefined;
+  surroundings: { base: Uint8Array; overlay: Uint8Array; level: Pick<ViewLevel, 'base' | 'overlayPix' | 'overlayRgba'> };
+  cloth: QuickCloth;
+}
+
+/** Drafts kept per view: the last few (the threads also draft values ahead; the nearest is used). */
+const DRAFTS_PER_VIEW = 3;
+
+function panelSigs(P: Pieces): string[] {
+  return P.src.panels.map(
+    (s, p) => `${idOf(P.masks[p])}|${idOf(P.contrib[p])}|${P.canvas[p]}|${P.support[p] >= 0 ? P.src.panels[P.support[p]].id : ''}|${s.kind}|${s.id}`,
+  );
+}
+
+/** A group of marks as drafted: its layers, the panels it applies to, and where it lies. */
+interface LayerSig {
+  layer: AppliedLayer;
+  applies: string;
+  rect: Rect;
+}
+
+function layerSigs(P: Pieces): Map<string, LayerSig> {
+  const out = new Map<string, LayerSig>();
+  P.layers.forEach((l, k) => {
+    let rect = EMPTY;
+    for (const m of [l.height, l.occlusion, l.highlight]) if (m) rect = union(rect, m.rect);
+    out.set(P.layerKeys[k], { layer: l, applies: l.applies.join(''), rect });
+  });
+  return out;
+}
+
+/** A plane over `rect` (row stride its width) spread over `R`, `background` elsewhere. */
+function onRect(R: Rect, rect: Rect | undefined, plane: ArrayLike<number> | undefined, background: number): Float32Array {
+  const rw = R.x1 - R.x0;
+  const out = new Float32Array(rw * (R.y1 - R.y0)).fill(background);
+  if (!rect || !plane) return out;
+  const sw = rect.x1 - rect.x0;
+  const x0 = Math.max(R.x0, rect.x0);
+  const x1 = Math.min(R.x1, rect.x1);
+  for (let y = Math.max(R.y0, rect.y0); y < Math.min(R.y1, rect.y1); y++) {
+    const s = (y - rect.y0) * sw - rect.x0;
+    const o = (y - R.y0) * rw - R.x0;
+    for (let x = x0; x < x1; x++) out[o + x] = plane[s + x];
+  }
+  return out;
+}
+
+/** Bounding box of the pixels of `R` where two planes spread over it differ. */
+function diffRect(R: Rect, a: Float32Array, b: Float32Array): Rect {
+  const rw = R.x1 - R.x0;
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < R.y1 - R.y0; y++) {
+    const row = y * rw;
+    for (let x = 0; x < rw; x++) {
+      if (a[row + x] === b[row + x]) continue;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      y1 = y;
+    }
+  }
+  return x1 < 0 ? EMPTY : { x0: x0 + R.x0, y0: y0 + R.y0, x1: x1 + 1 + R.x0, y1: y1 + 1 + R.y0 };
+}
+
+/** Where two torso volumes give different heights (empty when they agree). */
+function torsoDiff(a: TorsoVolume | undefined, b: TorsoVolume | undefined): Rect {
+  if (a === b) return EMPTY;
+  const R = union(a?.rect ?? EMPTY, b?.rect ?? EMPTY);
+  const height = (t: TorsoVolume | undefined) => {
+    if (!t) return onRect(R, undefined, undefined, 0);
+    const v = new Float32Array(t.depth.length);
+    for (let j = 0; j < v.length; j++) v[j] = t.depth[j] * Math.min(1, t.cover[j]);
+    return onRect(R, t.rect, v, 0);
+  };
+  return diffRect(R, height(a), height(b));
+}
+
+/** Where two mark layers of one kind differ (`background` where a layer has no marks). */
+function layerDiff(a: MarkLayer | undefined, b: MarkLayer | undefined, background: number): Rect {
+  if (a === b) return EMPTY;
+  const R = union(a?.rect ?? EMPTY, b?.rect ?? EMPTY);
+  return diffRect(R, onRect(R, a?.rect, a?.plane, background), onRect(R, b?.rect, b?.plane, background));
+}
+
+/**
+ * What changed between a kept draft and the pieces of a new one: the frame rectangle whose pieces
+ * differ, and the old panel indices as new ones (a ticket pocket added shifts the panels after it).
+ * Panels are matched in order by what they are; those unmatched on either side are redrawn.
+ */
+function draftChange(d: QuickDraft, P: Pieces, sigs: string[], layers: Map<string, LayerSig>): { rect: Rect; remap: Uint8Array } {
+  let rect = EMPTY;
+  const remap = new Uint8Array(256).fill(255);
+  let k = 0;
+  for (let p = 0; p < sigs.length; p++) {
+    let j = k;
+    while (j < d.panels.length && d.panels[j] !== sigs[p]) j++;
+    if (j < d.panels.length) {
+      for (; k < j; k++) rect = union(rect, d.panelRects[k] ?? EMPTY);
+      remap[j] = p;
+      k = j + 1;
+    } else rect = union(rect, tileExtent(P.masks[p]) ?? EMPTY);
+  }
+  for (; k < d.panels.length; k++) rect = union(rect, d.panelRects[k] ?? EMPTY);
+  // A group's marks: only where its layers' pixels differ (a group spans the whole coat).
+  for (const [key, l] of layers) {
+    const o = d.layers.get(key);
+    if (!o || o.applies !== l.applies) rect = union(rect, union(l.rect, o?.rect ?? EMPTY));
+    else {
+      rect = union(rect, layerDiff(o.layer.height, l.layer.height, 128));
+      rect = union(rect, layerDiff(o.layer.occlusion, l.layer.occlusion, 255));
+      rect = union(rect, layerDiff(o.layer.highlight, l.layer.highlight, 0));
+    }
+  }
+  for (const [key, o] of d.layers) if (!layers.has(key)) rect = union(rect, o.rect);
+  rect = union(rect, torsoDiff(d.torso, P.torso));
+  return { rect, remap };
+}
+
+function area(r: Rect): number {
+  return Math.max(0, r.x1 - r.x0) * Math.max(0, r.y1 - r.y0);
+}
+
+/** The cloth of `f` (fields on the window `W`) within `D`, in raster order. */
+function clothWithin(P: Pieces, f: WindowFields, W: Rect, D: Rect): QuickCloth {
+  const ww = W.x1 - W.x0;
+  let count = 0;
+  for (let y = D.y0; y < D.y1; y++) for (let i = (y - W.y0) * ww + D.x0 - W.x0, e = i + D.x1 - D.x0; i < e; i++) if (f.coverage[i]) count++;
+  const out: QuickCloth = {
+    pix: new Int32Array(count),
+    cov: new Uint8Array(count),
+    panel: new Uint8Array(count),
+    u: new Float32Array(count),
+    v: new Float32Array(count),
+    shade: new Float32Array(count),
+  };
+  // Texture coordinates as `levels.ts` makes them (nativeUV, then the level's half-texel shift).
+  const nominal = P.src.pxPerMm * P.scale;
+  const rot = P.src.panels.map((p) => {
+    const t = (p.grainAngle * Math.PI) / 180;
+    return { c: Math.cos(t), s: Math.sin(t), k: nominal / p.pxPerMm, sq: p.squeeze ?? 1, ax: p.anchor[0], ay: p.anchor[1] };
+  });
+  let k = 0;
+  for (let y = D.y0; y < D.y1; y++) {
+    for (let x = D.x0; x < D.x1; x++) {
+      const i = (y - W.y0) * ww + x - W.x0;
+      const c = f.coverage[i];
+      if (!c) continue;
+      const pid = f.panelOf[i];
+      const r = rot[pid];
+      const qx = x + 0.5 + f.dispX[i] - r.ax;
+      const qy = y + 0.5 + f.dispY[i] - r.ay;
+      out.pix[k] = y * P.w + x;
+      out.cov[k] = c;
+      out.panel[k] = pid;
+      out.shade[k] = f.shade[i];
+      out.u[k] = Math.fround(((qx * r.c - qy * r.s) * r.k) / r.sq) - 0.5;
+      out.v[k] = Math.fround((qx * r.s + qy * r.c) * r.k) - 0.5;
+      k++;
+    }
+  }
+  return out;
+}
+
+/** First index whose pixel is at least `p`. */
+function lowerBound(a: Int32Array, p: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (a[m] < p) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
+}
+
+/** `old` with its cloth within `D` replaced by `fresh` (which lies within `D`), panels renumbered. */
+function spliceCloth(old: QuickCloth, fresh: QuickCloth, D: Rect, w: number, remap: Uint8Array): QuickCloth {
+  const a = lowerBound(old.pix, D.y0 * w);
+  const b = lowerBound(old.pix, D.y1 * w);
+  let dropped = 0;
+  for (let k = a; k < b; k++) {
+    const x = old.pix[k] % w;
+    if (x >= D.x0 && x < D.x1) dropped++;
+  }
+  const n = old.pix.length - dropped + fresh.pix.length;
+  const out: QuickCloth = {
+    pix: new Int32Array(n),
+    cov: new Uint8Array(n),
+    panel: new Uint8Array(n),
+    u: new Float32Array(n),
+    v: new Float32Array(n),
+    shade: new Float32Array(n),
+  };
+  let o = 0;
+  const copy = (from: QuickCloth, s: number, e: number, renumber: boolean) => {
+    if (e <= s) return;
+    out.pix.set(from.pix.subarray(s, e), o);
+    out.cov.set(from.cov.subarray(s, e), o);
+    out.u.set(from.u.subarray(s, e), o);
+    out.v.set(from.v.subarray(s, e), o);
+    out.shade.set(from.shade.subarray(s, e), o);
+    if (renumber) for (let k = s; k < e; k++) out.panel[o + k - s] = remap[from.panel[k]];
+    else out.panel.set(from.panel.subarray(s, e), o);
+    o += e - s;
+  };
+  copy(old, 0, a, true);
+  let k = a;
+  let f = 0;
+  for (let y = D.y0; y < D.y1; y++) {
+    const row = y * w;
+    let e = k;
+    while (e < b && old.pix[e] < row + D.x0) e++;
+    copy(old, k, e, true);
+    k = e;
+    while (k < b && old.pix[k] < row + D.x1) k++;
+    e = f;
+    while (e < fresh.pix.length && fresh.pix[e] < row + w) e++;
+    copy(fresh, f, e, false);
+    f = e;
+    e = k;
+    while (e < b && old.pix[e] < row + w) e++;
+    copy(old, k, e, true);
+    k = e;
+  }
+  copy(old, b, old.pix.length, true);
+  return out;
+}
+
+/** The preview level of a cloth: shading normalised over the garment (as `levels.ts` does). */
+function clothLevel(P: Pieces, cloth: QuickCloth, s: Pick<ViewLevel, 'base' | 'overlayPix' | 'overlayRgba'>): ViewLevel {
+  const count = cloth.pix.length;
+  let wsum = 0;
+  let ssum = 0;
+  for (let j = 0; j < count; j++) {
+    wsum += cloth.cov[j];
+    ssum += cloth.cov[j] * cloth.shade[j];
+  }
+  const norm = wsum > 0 ? wsum / ssum : 1;
+  const shadeQ = new Uint16Array(count);
+  const shadeHist = new Float64Array(SHADE_LEVELS);
+  for (let k = 0; k < count; k++) {
+    const q = Math.max(0, Math.min(SHADE_LEVELS - 1, Math.round(cloth.shade[k] * norm * SHADE_ONE)));
+    shadeQ[k] = q;
+    shadeHist[q] += cloth.cov[k] / 255;
+  }
+  return {
+    width: P.w,
+    height: P.h,
+    pxPerMm: P.src.pxPerMm * P.scale,
+    base: s.base,
+    pix: cloth.pix,
+    cov: cloth.cov,
+    panel: cloth.panel,
+    u: cloth.u,
+    v: cloth.v,
+    shadeQ,
+    shadeHist,
+    overlayPix: s.overlayPix,
+    overlayRgba: s.overlayRgba,
+  };
+}
+
+function draftBytes(d: QuickDraft): number {
+  const c = d.cloth;
+  return (
+    c.pix.byteLength +
+    c.cov.byteLength +
+    c.panel.byteLength +
+    c.u.byteLength +
+    c.v.byteLength +
+    c.shade.byteLength +
+    d.surroundings.level.overlayRgba.byteLength * 2 +
+    4096
+  );
+}
+
+/**
+ * The preview level of these pieces: from the kept draft of the view whose pieces differ least, the
+ * fields recomputed only within reach of what differs; from nothing when none is kept. Also returns
+ * the whole frame's fields when it computed them.
+ */
+async function quickDraft(P: Pieces): Promise<{ level: ViewLevel; fields?: WindowFields }> {
+  const view = `${P.src.cut}/${P.src.view}`;
+  const frame = `${P.w}x${P.h}`;
+  const memo = memoOf(frame);
+  const prefix = `draft|${view}|`;
+  const sigs = panelSigs(P);
+  const layers = layerSigs(P);
+  let best: { key: string; d: QuickDraft; rect: Rect; remap: Uint8Array } | undefined;
+  for (const [key, e] of memo.entries) {
+    if (!key.startsWith(prefix)) continue;
+    const d = e.value as QuickDraft;
+    const c = draftChange(d, P, sigs, layers);
+    if (!best || area(c.rect) < area(best.rect)) best = { key, d, ...c };
+  }
+  const surroundings =
+    best && best.d.surroundings.base === P.base && best.d.surroundings.overlay === P.overlay
+      ? best.d.surroundings
+      : { base: P.base, overlay: P.overlay, level: await surroundingsLevel(P.base, P.overlay, P.w, P.h, 1) };
+  const frameRect = { x0: 0, y0: 0, x1: P.w, y1: P.h };
+  let cloth: QuickCloth;
+  let fields: WindowFields | undefined;
+  if (!best) {
+    fields = fieldsOn(P, frameRect);
+    cloth = clothWithin(P, fields, frameRect, frameRect);
+  } else if (area(best.rect) === 0) {
+    const old = best.d.cloth;
+    let same = true;
+    for (let k = 0; k < best.d.panels.length && same; k++) same = best.remap[k] === k;
+    cloth = same ? old : { ...old, panel: old.panel.map((p) => best.remap[p]) };
+  } else {
+    const R = fieldReach(P.z);
+    const grow = (r: Rect, by: number) => intersect({ x0: r.x0 - by, y0: r.y0 - by, x1: r.x1 + by, y1: r.y1 + by }, frameRect);
+    const D = grow(best.rect, R);
+    const W = grow(D, R);
+    cloth = spliceCloth(best.d.cloth, clothWithin(P, fieldsOn(P, W), W, D), D, P.w, best.remap);
+  }
+  const level = clothLevel(P, cloth, surroundings.level);
+  if (memoMaxBytes > 0) {
+    const d: QuickDraft = {
+      view,
+      panels: sigs,
+      panelRects: P.masks.map((m) => tileExtent(m)),
+      layers,
+      torso: P.torso,
+      surroundings,
+      cloth,
+    };
+    // The same pieces as the draft started from: keep that one (now most recent) rather than a copy.
+    if (best && area(best.rect) === 0 && surroundings === best.d.surroundings && cloth === best.d.cloth) memoHit(memo, best.key);
+    else {
+      const key = `${prefix}${nextId++}`;
+      const bytes = draftBytes(d) + key.length * 2 + 64;
+      memo.entries.set(key, { value: d, bytes });
+      memo.bytes += bytes;
+      const mine = [...memo.entries.keys()].filter((k) => k.startsWith(prefix));
+      for (const k of mine.slice(0, Math.max(0, mine.length - DRAFTS_PER_VIEW))) {
+        memo.bytes -= memo.entries.get(k)!.bytes;
+        memo.entries.delete(k);
+      }
+      trimMemo(memo);
+    }
+  }
+  return { level, fields };
 }

@@ -6,7 +6,7 @@ import { threadId } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
 import { access, mkdir, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildDrawnLevels, quickPreviewLevels, rasteriseCutView, restyleLevels } from './build.ts';
+import { buildDrawnLevels, quickPreviewLevels, restyleLevels } from './build.ts';
 import { CUT_STYLES, VIEWS, draftCutView } from './suits.ts';
 import { optionsKey, resolveOptions, type StyleOptions } from './options.ts';
 import type { CutView, CutViewSource, LevelName, ViewLevel } from './types.ts';
@@ -315,7 +315,7 @@ export function quickViewAtHand(cut: string, view: string, options: StyleOptions
  * new option combination then redraws only those.
  */
 export async function primeQuickDrafts(views: Array<{ cut: string; view: string }>): Promise<void> {
-  for (const { cut, view } of views) await rasteriseCutView(cutViewSource(cut, view), 0.5);
+  for (const { cut, view } of views) await quickPreviewLevels(cutViewSource(cut, view), ['preview']);
 }
 
 /** The ready-to-render view; built once per process (concurrent callers share the build). */

@@ -1101,11 +1101,33 @@ function draftSuit(style: SuitStyle): Draftset {
   sideOf('right');
   sideOf('left');
 
-  // Inside of the back neck, seen through the neck opening: the coat's collar stand, in the shade of
-  // the coat, darkest where it meets the shirt collar.
-  const neck = draft().M(-52, 1531).Q(0, 1548, 52, 1531).L(47, 1510).Q(0, 1522, -47, 1510).Z();
-  marks.push({ only: ['inside'], shape: neck, kind: 'shadow', width: 0, strength: 0.35, blur: 2, fill: true });
-  marks.push({ only: ['inside'], shape: draft().M(-47, 1512).Q(0, 1524, 47, 1512), kind: 'shadow', width: 6, strength: 0.45, blur: 3 });
+  // Inside of the back neck, seen through the neck opening: the hollow of the coat's collar and back
+  // neck, a curved inside surface. Its folded top edge (the collar's roll) catches a line of light;
+  // below it the surface falls away into the hollow, deepest where it meets the shirt collar; its
+  // image-left wall faces away from the key light and stays darker than the right one.
+  const neck = draft().M(-52, 1531).Q(0, 1554, 52, 1531).L(47, 1510).Q(0, 1522, -47, 1510).Z();
+  marks.push({ only: ['inside'], shape: neck, kind: 'shadow', width: 0, strength: 0.32, blur: 2, fill: true });
+  marks.push({
+    only: ['inside'],
+    shape: draft().M(-44, 1526).Q(0, 1542, 44, 1526).L(40, 1513).Q(0, 1524, -40, 1513).Z(),
+    kind: 'crease',
+    width: 0,
+    strength: 0.8,
+    blur: 4,
+    fill: true,
+  });
+  marks.push({
+    only: ['inside'],
+    shape: draft().M(-56, 1534).L(-18, 1548).L(-16, 1510).L(-50, 1506).Z(),
+    kind: 'shadow',
+    width: 0,
+    strength: 0.4,
+    blur: 6,
+    fill: true,
+  });
+  marks.push({ only: ['inside'], shape: draft().M(-48, 1527).Q(0, 1548, 48, 1527), kind: 'highlight', width: 2.6, strength: 0.6, blur: 0.9 });
+  marks.push({ only: ['inside'], shape: draft().M(-48, 1526).Q(0, 1546, 48, 1526), kind: 'ridge', width: 5, strength: 0.6, blur: 1.5 });
+  marks.push({ only: ['inside'], shape: draft().M(-47, 1513).Q(0, 1525, 47, 1513), kind: 'shadow', width: 10, strength: 0.65, blur: 3.5 });
   pieces.push({
     id: 'collar-back',
     kind: 'inside',
@@ -1593,8 +1615,10 @@ function draftBack(style: SuitStyle): Draftset {
     loft: 8,
     round: 10,
   });
-  // The collar from behind: a band standing round the neck, its fall over the stand.
-  const collar = draft().M(-84, 1498).Q(-70, 1530, -56, 1536).Q(0, 1546, 56, 1536).Q(70, 1530, 84, 1498).Q(0, 1512, -84, 1498).Z();
+  // The collar from behind: its fall turned down over the stand. The roll along its top is a soft
+  // rounded fold that catches the light, its ends sweep down round the neck onto the shoulders, and its
+  // lower edge lies on the back, below the neck seam, with a shadow under it.
+  const collar = draft().M(-100, 1493).C(-94, 1514, -80, 1530, -52, 1538).Q(0, 1546, 52, 1538).C(80, 1530, 94, 1514, 100, 1493).Q(0, 1497, -100, 1493).Z();
   pieces.push({
     id: 'collar-back',
     kind: 'collar',
@@ -1606,9 +1630,46 @@ function draftBack(style: SuitStyle): Draftset {
     anchor: [0, 1520],
     loft: 6,
     round: 5,
-    restsOn: 'back-right',
   });
-  marks.push({ only: ['forepart'], shape: draft().M(-84, 1494).Q(0, 1508, 84, 1494), kind: 'shadow', width: 6, strength: 0.45, blur: 4 });
+  // The roll: a broad rounded ridge just under the top edge, lit along its crown; below it the fall
+  // curls under toward its edge, and its ends turn forward round the neck, away from the light.
+  const crown = (dy: number) =>
+    draft()
+      .M(-90, 1507 + dy)
+      .C(-82, 1524 + dy, -72, 1530 + dy, -50, 1534 + dy)
+      .Q(0, 1541 + dy, 50, 1534 + dy)
+      .C(72, 1530 + dy, 82, 1524 + dy, 90, 1507 + dy);
+  marks.push({ only: ['collar'], shape: crown(-1), kind: 'ridge', width: 14, strength: 0.9, blur: 4 });
+  marks.push({ only: ['collar'], shape: crown(1), kind: 'highlight', width: 5, strength: 0.55, blur: 2 });
+  marks.push({
+    only: ['collar'],
+    shape: draft().M(-100, 1490).C(-94, 1508, -82, 1520, -50, 1524).Q(0, 1530, 50, 1524).C(82, 1520, 94, 1508, 100, 1490).Z(),
+    kind: 'shadow',
+    width: 0,
+    strength: 0.22,
+    blur: 5,
+    fill: true,
+  });
+  marks.push({ only: ['collar'], shape: draft().M(-96, 1496).Q(0, 1501, 96, 1496), kind: 'shadow', width: 6, strength: 0.35, blur: 2.5 });
+  for (const [x, k] of [
+    [-1, 0.32],
+    [1, 0.2],
+  ] as const)
+    marks.push({
+      only: ['collar'],
+      shape: draft()
+        .M(x * 100, 1492)
+        .L(x * 86, 1522)
+        .L(x * 74, 1500)
+        .Z(),
+      kind: 'shadow',
+      width: 0,
+      strength: k,
+      blur: 6,
+      fill: true,
+    });
+  marks.push({ only: ['forepart'], shape: draft().M(-98, 1490).Q(0, 1493, 98, 1490), kind: 'shadow', width: 9, strength: 0.5, blur: 4 });
+  marks.push({ only: ['forepart'], shape: draft().M(-96, 1491).Q(0, 1495, 96, 1491), kind: 'seam', width: 1.6, strength: 0.45, blur: 0.6 });
   pushSleeves(pieces);
   jacketMarks(set, style, true);
   // Centre back seam, down to the vent or the hem.
@@ -1617,7 +1678,7 @@ function draftBack(style: SuitStyle): Draftset {
   marks.push({
     only: ['forepart'],
     shape: line([
-      [0, 1508],
+      [0, 1492],
       [0, 1300],
       [0, seamEnd],
     ]),
@@ -1629,7 +1690,7 @@ function draftBack(style: SuitStyle): Draftset {
   marks.push({
     only: ['forepart'],
     shape: line([
-      [0, 1508],
+      [0, 1492],
       [0, seamEnd],
     ]),
     kind: 'seam',
@@ -1862,6 +1923,11 @@ const TIES = {
   silver: ['#8e9297', '#c4c7cb', '#7f8388', '#6a6e73'],
   forest: ['#14281e', '#2a4a37', '#10211a', '#8a7a4a'],
 } as const;
+/** The colour each shirt and tie is chosen by: the colour of its lit parts (its shaded parts are darker). */
+export const TRIM_LIT = {
+  shirt: Object.fromEntries(Object.entries(SHIRTS).map(([id, c]) => [id, c[1]])) as Record<keyof typeof SHIRTS, string>,
+  tie: Object.fromEntries(Object.entries(TIES).map(([id, c]) => [id, c[1]])) as Record<keyof typeof TIES, string>,
+};
 const SHOES = {
   black: ['#3a2a22', '#1d1410', '#0e0a08'],
   brown: ['#7a4a2a', '#4e2c17', '#2a170b'],
@@ -1930,16 +1996,83 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   const cuffs = `
   <path d="${d(cuff(1))}" fill="${sh[5]}" stroke="${sh[6]}" stroke-width="${k}"/>
   <path d="${d(withLayer(cuff(-1), proj.squeeze(0, 0) < 1 ? 'far-arm' : 'torso'))}" fill="${sh[4]}" stroke="${sh[6]}" stroke-width="${k}"/>`;
+  // The shirt, its collar and the tie are filled with their chosen colour, which is the colour of
+  // their lit parts; form is only ever shade laid over it (black at an opacity), never a lighter or
+  // tinted fill, so a white shirt stays that white and a navy tie that navy wherever the light is full.
+  const lit = sh[1];
+  const shade = (path: string, opacity: number, blur = '', extra = '') =>
+    `<path d="${path}" fill="#000" opacity="${opacity}"${blur ? ` filter="url(#${blur})"` : ''}${extra}/>`;
+  const stroke = (path: string, width: number, opacity: number, blur = 'soft', colour = '#000') =>
+    `<path d="${path}" stroke="${colour}" stroke-width="${(width * k).toFixed(2)}" fill="none" opacity="${opacity}"${blur ? ` filter="url(#${blur})"` : ''} stroke-linecap="round"/>`;
   if (view === 'back') {
-    // From behind only the shirt collar shows above the coat's.
-    const band = draft().M(-58, 1520).Q(0, 1560, 58, 1520).L(52, 1498).Q(0, 1512, -52, 1498).Z();
-    return `${defs}${floor}<path d="${d(band)}" fill="url(#shirt)" stroke="${sh[6]}" stroke-width="${k}"/>${cuffs}`;
+    // From behind only the shirt collar shows above the coat's: its folded top edge lit, the band
+    // darkening down into the coat collar's shadow.
+    const band = draft().M(-60, 1525).Q(0, 1580, 60, 1525).L(54, 1500).Q(0, 1514, -54, 1500).Z();
+    return `${defs}${floor}
+  <defs><linearGradient id="bandBack" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#000" stop-opacity="0"/><stop offset="0.3" stop-color="#000" stop-opacity="0.04"/><stop offset="0.55" stop-color="#000" stop-opacity="0.22"/></linearGradient></defs>
+  <path d="${d(band)}" fill="${sh[1]}"/><path d="${d(band)}" fill="url(#bandBack)"/>
+  <path d="M${P(-58, 1528)} Q${P(0, 1579)} ${P(58, 1528)}" stroke="${sh[6]}" stroke-width="${(1.2 * k).toFixed(2)}" fill="none" opacity="0.6"/>${cuffs}`;
   }
   const shirt = draft().M(-80, 1497).L(-50, 1516).L(50, 1516).L(80, 1497).L(125, 1440).L(125, 930).L(-125, 930).L(-125, 1440).Z();
+  // The back of the collar band, seen from the front between the collar points: its inside face, in
+  // the shade of the neck, with the band's folded top edge catching a line of light.
   const band = draft().M(-52, 1516).Q(0, 1528, 52, 1516).L(50, 1490).Q(0, 1482, -50, 1490).Z();
   const leaf = draft().M(-8, 1474).L(-50, 1514).Q(-62, 1470, -76, 1428).Q(-40, 1438, -8, 1474).Z();
-  const knot = draft().M(-17, 1486).L(17, 1486).L(12, 1446).L(-12, 1446).Z();
+  // The collar leaf's folded lower edge: the cloth's thickness seen where it turns under.
+  const leafEdge = draft().M(-76, 1428).Q(-40, 1438, -8, 1474);
+  const knot = draft().M(-18, 1488).Q(-21, 1466, -12, 1446).Q(0, 1442, 12, 1446).Q(21, 1466, 18, 1488).Q(0, 1492, -18, 1488).Z();
   const blade = draft().M(-12, 1446).L(12, 1446).L(40, 1080).L(0, 1040).L(-40, 1080).Z();
+  const gradients = `
+  <defs>
+    <filter id="soft2" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="${(1.4 * k).toFixed(2)}"/></filter>
+    <filter id="soft5" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="${(5 * k).toFixed(2)}"/></filter>
+    <linearGradient id="shirtForm" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="#000" stop-opacity="0.1"/><stop offset="0.3" stop-color="#000" stop-opacity="0"/><stop offset="0.62" stop-color="#000" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="0.16"/></linearGradient>
+    <linearGradient id="bandInside" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#000" stop-opacity="0.06"/><stop offset="0.25" stop-color="#000" stop-opacity="0.2"/><stop offset="1" stop-color="#000" stop-opacity="0.34"/></linearGradient>
+    <linearGradient id="leafL" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="#000" stop-opacity="0.12"/><stop offset="0.45" stop-color="#000" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="0.03"/></linearGradient>
+    <linearGradient id="leafR" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="#000" stop-opacity="0.05"/><stop offset="0.55" stop-color="#000" stop-opacity="0.07"/><stop offset="1" stop-color="#000" stop-opacity="0.2"/></linearGradient>
+  </defs>`;
+  // Shirt: lit where it faces the light, turning into shade toward the coat's fronts (more on the
+  // side away from the key light); a few soft folds where its fullness is gathered into the trousers;
+  // the placket stands a little proud of the front, its edge a fine shadow.
+  const shirtFolds = [
+    [
+      [-34, 1400],
+      [-50, 1250],
+      [-56, 1100],
+    ],
+    [
+      [-70, 1330],
+      [-88, 1180],
+      [-92, 1040],
+    ],
+    [
+      [38, 1390],
+      [54, 1240],
+      [60, 1100],
+    ],
+    [
+      [76, 1320],
+      [92, 1170],
+      [96, 1040],
+    ],
+  ] as Pt[][];
+  const placket = (s: number) =>
+    line([
+      [s * 17, 1470],
+      [s * 17, 1000],
+    ]);
+  const shirtSvg = `
+  <path d="${d(shirt)}" fill="${lit}"/>
+  <path d="${d(shirt)}" fill="url(#shirtForm)"/>
+  ${shirtFolds.map((f, i) => stroke(d(line(f)), 10, i % 2 ? 0.07 : 0.1, 'soft5')).join('')}
+  ${stroke(d(placket(1).translated(1.5, 0)), 2.2, 0.2, 'soft2')}
+  ${stroke(d(placket(-1).translated(-1, 0)), 1.4, 0.1, 'soft2')}
+  ${stroke(d(placket(1).translated(-3, 0)), 0.6, 0.22, '', sh[6])}
+  ${stroke(d(placket(-1).translated(3, 0)), 0.6, 0.18, '', sh[6])}
+  <path d="${d(band)}" fill="${lit}"/>
+  <path d="${d(band)}" fill="url(#bandInside)"/>
+  ${stroke(`M${P(-52, 1515)} Q${P(0, 1527)} ${P(52, 1515)}`, 1.6, 0.25, '')}
+  ${stroke(`M${P(-50, 1491)} Q${P(0, 1483)} ${P(50, 1491)}`, 4, 0.3, 'soft2')}`;
   let tie = '';
   if (o.tie !== 'none') {
     const tc = TIES[o.tie];
@@ -1947,21 +2080,52 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
       const y = 1480 - i * 32;
       return `<path d="M${P(-60, y)} L${P(60, y - 40)}" stroke="${tc[3]}" stroke-width="${3 * k}" opacity="0.45"/>`;
     }).join('');
+    // Where the fronts cross, the blade runs into the coat's shade.
+    const { left: sideT } = sidesFor(style);
+    const under = sideT.breakY;
     tie = `
-  <defs><radialGradient id="knotShade" cx="0.4" cy="0.3" r="0.75"><stop offset="0" stop-color="#fff" stop-opacity="0.16"/><stop offset="0.55" stop-color="#000" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="0.4"/></radialGradient>
-  <linearGradient id="tie" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="${tc[0]}"/><stop offset="0.45" stop-color="${tc[1]}"/><stop offset="1" stop-color="${tc[2]}"/></linearGradient>
-  <clipPath id="tieclip"><path d="${d(knot)} ${d(blade)}"/></clipPath></defs>
-  <g clip-path="url(#tieclip)"><path d="${d(knot)} ${d(blade)}" fill="url(#tie)"/>${stripes}</g>
-  <path d="${d(knot)}" fill="url(#knotShade)"/>
-  <path d="M${P(-3, 1452)} Q${P(0, 1440)} ${P(3, 1430)}" stroke="#000" stroke-opacity="0.4" stroke-width="${3 * k}" fill="none" filter="url(#soft)"/>
-  <path d="${d(knot)}" fill="none" stroke="#000" stroke-opacity="0.3" stroke-width="${1.2 * k}"/>
-  <path d="M${P(-12, 1446)} L${P(12, 1446)}" stroke="#000" stroke-opacity="0.45" stroke-width="${2.5 * k}" filter="url(#soft)"/>`;
+  <defs>
+    <radialGradient id="knotForm" cx="0.36" cy="0.34" r="0.78"><stop offset="0" stop-color="#000" stop-opacity="0"/><stop offset="0.45" stop-color="#000" stop-opacity="0.06"/><stop offset="1" stop-color="#000" stop-opacity="0.5"/></radialGradient>
+    <linearGradient id="bladeForm" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="#000" stop-opacity="0.22"/><stop offset="0.16" stop-color="#000" stop-opacity="0.04"/><stop offset="0.3" stop-color="#000" stop-opacity="0"/><stop offset="0.49" stop-color="#000" stop-opacity="0"/><stop offset="0.52" stop-color="#000" stop-opacity="0.16"/><stop offset="0.8" stop-color="#000" stop-opacity="0.2"/><stop offset="1" stop-color="#000" stop-opacity="0.38"/></linearGradient>
+    <linearGradient id="bladeUnder" gradientUnits="userSpaceOnUse" x1="0" y1="${proj.project(0, under + 110)[1].toFixed(1)}" x2="0" y2="${proj.project(0, under)[1].toFixed(1)}"><stop offset="0" stop-color="#000" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="0.42"/></linearGradient>
+    <clipPath id="tieclip"><path d="${d(knot)} ${d(blade)}"/></clipPath>
+    <clipPath id="bladeclip"><path d="${d(blade)}"/></clipPath>
+  </defs>
+  ${shade(d(blade.translated(4, -4)), 0.28, 'soft')}
+  ${shade(d(knot.translated(3, -4)), 0.3, 'soft')}
+  <g clip-path="url(#tieclip)"><path d="${d(knot)} ${d(blade)}" fill="${tc[1]}"/>${stripes}</g>
+  <g clip-path="url(#bladeclip)">
+    <path d="${d(blade)}" fill="url(#bladeForm)"/>
+    <path d="${d(blade)}" fill="url(#bladeUnder)"/>
+    ${stroke(`M${P(2, 1446)} L${P(1, 1040)}`, 2, 0.14, 'soft2')}
+    <path d="M${P(-18, 1449)} Q${P(0, 1441)} ${P(18, 1449)}" stroke="#000" stroke-width="${(9 * k).toFixed(2)}" fill="none" opacity="0.4" filter="url(#soft)"/>
+    ${shade(d(draft().M(-3.5, 1446).Q(-1.5, 1428, 0, 1412).Q(1.8, 1428, 4.5, 1446).Z()), 0.55, 'soft2')}
+  </g>
+  <path d="${d(knot)}" fill="url(#knotForm)"/>
+  ${stroke(`M${P(-15, 1452)} Q${P(-2, 1470)} ${P(14, 1484)}`, 2.4, 0.3, 'soft2')}
+  ${stroke(d(draft().M(-18, 1488).Q(-21, 1466, -12, 1446)), 1.6, 0.35, 'soft2')}
+  ${stroke(d(draft().M(18, 1488).Q(21, 1466, 12, 1446)), 2.6, 0.45, 'soft2')}`;
   } else {
     // No tie: the collar is left open at the neck, the placket runs down with its buttons.
     const open = draft().M(-22, 1500).L(0, 1440).L(22, 1500).Z();
-    tie = `<path d="${d(open)}" fill="#000" opacity="0.12" filter="url(#soft)"/>
-  ${[1395, 1320, 1245, 1170].map((y) => `<circle cx="${proj.project(0, y)[0].toFixed(1)}" cy="${proj.project(0, y)[1].toFixed(1)}" r="${(4.5 * proj.pxPerMm).toFixed(1)}" fill="${sh[1]}" stroke="${sh[6]}" stroke-width="${0.8 * k}"/>`).join('')}`;
+    tie = `${shade(d(open), 0.14, 'soft')}
+  ${[1395, 1320, 1245, 1170]
+    .map((y) => {
+      const [bx, by] = proj.project(0, y);
+      const r = 4.5 * proj.pxPerMm;
+      return `<circle cx="${bx.toFixed(1)}" cy="${(by + r * 0.3).toFixed(1)}" r="${r.toFixed(1)}" fill="#000" opacity="0.22" filter="url(#soft2)"/><circle cx="${bx.toFixed(1)}" cy="${by.toFixed(1)}" r="${r.toFixed(1)}" fill="${lit}" stroke="${sh[6]}" stroke-width="${0.8 * k}"/>`;
+    })
+    .join('')}`;
   }
+  // Collar points: each leaf throws a soft shadow down onto the shirt and tie, shows its folded
+  // thickness along its lower edge, and turns a little away from the light toward the coat.
+  const leafSvg = (l: Draft, edge: Draft, form: string) => `
+  ${shade(d(l.translated(3, -6)), 0.32, 'soft')}
+  ${shade(d(l.translated(1, -2)), 0.22, 'soft2')}
+  <path d="${d(l)}" fill="${lit}"/>
+  <path d="${d(l)}" fill="url(#${form})"/>
+  ${stroke(d(edge.translated(0, -0.6)), 1.8, 0.32, '', sh[6])}
+  ${stroke(d(edge), 0.7, 0.5, '', '#fff')}`;
   // The coat's fronts stand off the shirt: the image-left front, toward the key light, throws a soft
   // shadow across the shirt and tie beside its roll line; the other side only darkens its crevice.
   const { left: sideL } = sidesFor(style);
@@ -1973,15 +2137,11 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   const coatShadow = `
   <path d="${d(roll(1, 7, -5))}" stroke="#0b1020" stroke-width="${14 * k}" fill="none" opacity="0.3" filter="url(#soft)" stroke-linejoin="round"/>
   <path d="${d(roll(-1, 3, -2))}" stroke="#0b1020" stroke-width="${6 * k}" fill="none" opacity="0.16" filter="url(#soft)" stroke-linejoin="round"/>`;
-  return `${defs}${floor}
-  <path d="${d(shirt)}" fill="url(#shirt)"/>
-  <path d="${d(band)}" fill="${sh[3]}"/>
-  <path d="M${P(-8, 1474)} L${P(-8, 1100)} M${P(8, 1474)} L${P(8, 1100)}" stroke="${sh[6]}" stroke-width="${1.2 * k}"/>
+  return `${defs}${gradients}${floor}
+  ${shirtSvg}
   ${tie}
-  <path d="${d(leaf)}" fill="${sh[4]}" stroke="${sh[6]}" stroke-width="${1.4 * k}"/>
-  <path d="${d(leaf.mirrored())}" fill="${sh[5]}" stroke="${sh[6]}" stroke-width="${1.4 * k}"/>
-  <path d="M${P(-70, 1434)} Q${P(-40, 1444)} ${P(-12, 1472)}" stroke="#7d8793" stroke-width="${5 * k}" fill="none" opacity="0.45" filter="url(#soft)"/>
-  <path d="M${P(70, 1434)} Q${P(40, 1444)} ${P(12, 1472)}" stroke="#7d8793" stroke-width="${5 * k}" fill="none" opacity="0.45" filter="url(#soft)"/>
+  ${leafSvg(leaf, leafEdge, 'leafL')}
+  ${leafSvg(leaf.mirrored(), leafEdge.mirrored(), 'leafR')}
   ${coatShadow}
   ${cuffs}`;
 }

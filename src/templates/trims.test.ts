@@ -1,0 +1,75 @@
+/**
+ * Shirt and tie have form (collar points, knot, blade, placket drawn in light and shade) and are still
+ * exactly the chosen colour where the light is full: rendered through the compose engine, the lit
+ * parts of the shirt front and of the tie's blade match the chosen colour (ΔE2000 < 2), and each shows
+ * a range of shade, not a flat fill.
+ */
+import { describe, expect, it } from 'vitest';
+import { createComposeEngine } from '../engines/compose/index.ts';
+import { TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
+import { deltaE2000, hexToLab, linearToLab, srgbToLinear } from '../fabrics/color.ts';
+import { frontProjection } from './geometry.ts';
+import { resolveOptions } from './options.ts';
+import { TRIM_LIT } from './suits.ts';
+
+const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
+// A dark cloth, so nothing of the coat is as light as a shirt.
+const fabric = { hex: '#1C2841', design: { weave: 'twill' as const, pattern: 'solid' as const, threadMm: 0.22 } };
+
+/** Lab of every pixel in a body-mm box of the front view. */
+function labsIn(raw: { width: number; rgb: Uint8Array }, x0: number, x1: number, y0: number, y1: number): number[][] {
+  const p = frontProjection();
+  const [ax, ay] = p.project(x0, y1);
+  const [bx, by] = p.project(x1, y0);
+  const out: number[][] = [];
+  for (let y = Math.ceil(ay); y < by; y++)
+    for (let x = Math.ceil(ax); x < bx; x++) {
+      const i = (y * raw.width + x) * 3;
+      out.push(linearToLab([srgbToLinear(raw.rgb[i]! / 255), srgbToLinear(raw.rgb[i + 1]! / 255), srgbToLinear(raw.rgb[i + 2]! / 255)]));
+    }
+  return out;
+}
+
+/** The most frequent colour (quantised to 1 L unit), as a Lab mean of its members. */
+function mode(labs: number[][]): number[] {
+  const bins = new Map<string, number[][]>();
+  for (const l of labs) {
+    const key = l.map((v) => Math.round(v)).join(',');
+    if (!bins.has(key)) bins.set(key, []);
+    bins.get(key)!.push(l);
+  }
+  const best = [...bins.values()].sort((a, b) => b.length - a.length)[0]!;
+  return [0, 1, 2].map((c) => best.reduce((s, l) => s + l[c]!, 0) / best.length);
+}
+
+describe('shirt and tie: form in shade, the chosen colour in the light', () => {
+  const combos = [
+    ['white', 'burgundy'],
+    ['light-blue', 'navy'],
+    ['white', 'silver'],
+    ['light-blue', 'forest'],
+  ] as const;
+  it.each(combos)('%s shirt, %s tie', async (shirt, tie) => {
+    const options = resolveOptions('single-breasted', { shirt, tie });
+    const raw = await engine.renderRaw({ cut: 'single-breasted', view: 'front', fabric, options }, 'full');
+
+    // The shirt in the coat's V (tie and coat are darker): its lightest parts are the chosen colour...
+    const want = hexToLab(TRIM_LIT.shirt[shirt]);
+    const shirtPx = labsIn(raw, -60, 60, 1260, 1420).filter((l) => deltaE2000(l, want) < 30);
+    expect(shirtPx.length).toBeGreaterThan(200);
+    shirtPx.sort((a, b) => a[0]! - b[0]!);
+    const lit = shirtPx[Math.floor(shirtPx.length * 0.995)]!;
+    expect(deltaE2000(lit, want), `lit shirt ${lit.map((v) => v.toFixed(1))}`).toBeLessThan(2);
+    // ...and it is not a flat fill: it turns into shade toward the coat and under the collar.
+    expect(lit[0]! - shirtPx[Math.floor(shirtPx.length * 0.1)]![0]!).toBeGreaterThan(4);
+
+    // The blade left of its centre crease, between the stripes, is the chosen colour...
+    const tieWant = hexToLab(TRIM_LIT.tie[tie]);
+    const blade = labsIn(raw, -13, -4, 1250, 1400);
+    const m = mode(blade);
+    expect(deltaE2000(m, tieWant), `tie ${m.map((v) => v.toFixed(1))}`).toBeLessThan(2);
+    // ...and the blade's far half is in shade: the blade is folded, not flat.
+    const far = mode(labsIn(raw, 5, 13, 1250, 1400));
+    expect(m[0]! - far[0]!).toBeGreaterThan(1.5);
+  });
+});

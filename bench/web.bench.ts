@@ -6,6 +6,7 @@
  * The app is built into web/dist and served by the server itself (as `npm start` does), so the
  * first-load figures include the real static serving: precompressed files and cache headers.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +32,50 @@ const NAME_SHIM = 'globalThis.__name = globalThis.__name || ((f) => f);';
 const GOAL_P95_MS = 60;
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * CPU time (ms) used so far by this process (the API, its render threads and the bench) and by its
+ * descendants by kind (Chromium, PostgreSQL), read from /proc (Linux; elsewhere empty). On a machine
+ * shared with other work, CPU time says what a change costs better than wall time.
+ */
+function cpuNow(): Record<string, number> {
+  const own = process.cpuUsage();
+  const out: Record<string, number> = { node: (own.user + own.system) / 1000 };
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return out;
+  }
+  const tick = 1000 / 100;
+  const parent = new Map<number, { ppid: number; comm: string; ms: number }>();
+  for (const pid of entries) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const comm = stat.slice(stat.indexOf('(') + 1, close);
+      const f = stat.slice(close + 2).split(' ');
+      parent.set(Number(pid), { ppid: Number(f[1]), comm, ms: (Number(f[11]) + Number(f[12])) * tick });
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const mine = (pid: number): boolean => {
+    for (let p = parent.get(pid)?.ppid; p; p = parent.get(p)?.ppid) if (p === process.pid) return true;
+    return false;
+  };
+  for (const [pid, { comm, ms }] of parent) {
+    if (!mine(pid)) continue;
+    const kind = /chrom|headless/i.test(comm) ? 'chromium' : /postgres/i.test(comm) ? 'postgres' : 'other';
+    out[kind] = (out[kind] ?? 0) + ms;
+  }
+  return out;
+}
+
+/** CPU ms used between two cpuNow() readings, per tap. */
+function cpuPerTap(before: Record<string, number>, after: Record<string, number>, taps: number): Record<string, number> {
+  return Object.fromEntries(Object.keys(after).map((k) => [k, Math.round(((after[k]! - (before[k] ?? 0)) / Math.max(1, taps)) * 10) / 10]));
+}
 
 async function previewShown(page: Page, key: string, timeout = 30_000) {
   await page.waitForFunction(
@@ -126,6 +171,7 @@ async function tapColours(browser: Browser, t: TestApp) {
 
     // Every colour of every family, in a cut and view nothing rendered before: each tap is a fresh render.
     const taps: Array<Tap & { id: string; at: number }> = [];
+    const cpuBefore = cpuNow();
     for (const family of families) {
       await page.click(`[data-family=${family.id}]`);
       const shown = await page.locator('[data-color][aria-checked=true]').getAttribute('data-color');
@@ -137,6 +183,7 @@ async function tapColours(browser: Browser, t: TestApp) {
         taps.push({ ...tap, at, id: (await page.locator('[data-testid=preview-image]').getAttribute('data-render-id'))! });
       }
     }
+    const freshCpu = cpuPerTap(cpuBefore, cpuNow(), taps.length);
     // Back and forth over colours already rendered: the cache answers at once.
     const cached: number[] = [];
     const cachedAnswered: number[] = [];
@@ -245,6 +292,9 @@ async function tapColours(browser: Browser, t: TestApp) {
         meetsGoal: quantile(fresh, 0.95) <= GOAL_P95_MS,
         note: 'colour never rendered in this cut and view: the order (rendered at once on the API, answered finished), the image’s load and decode, paint',
         tapToAnswer: stats(freshAnswered),
+        // CPU time per tap of this series (each family chosen, then its colours tapped one after another),
+        // by process: this one (API, render threads, bench), Chromium's, PostgreSQL's.
+        cpuMsPerTap: freshCpu,
         tapToAnswerFirstByte: stats(firstByte),
         // Absent when every preview came inside its answer (PREVIEW_INLINE_MAX_KB).
         tapToImageReceived: freshImage.length ? stats(freshImage) : { n: 0, note: 'every preview came inside its answer: no image request' },

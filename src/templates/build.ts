@@ -5,6 +5,7 @@
  */
 import sharp from 'sharp';
 import { blur, boundingRect, boxRadius as blurReach, type Rect } from './raster-ops.ts';
+import { largestBlur, svgChange } from './svg-patch.ts';
 import { LEVEL_FACTORS, buildLevels, buildLevelsAt, surroundingsLevel, type NativeFields } from './levels.ts';
 import { SHADE_LEVELS, SHADE_ONE, type CutViewSource, type LevelName, type PanelSpec, type ShadeMark, type ViewLevel } from './types.ts';
 
@@ -134,6 +135,83 @@ async function rasterRgb(svg: Buffer): Promise<Uint8Array> {
 async function rasterRgba(svg: Buffer): Promise<Uint8Array> {
   const out = await limit(() => sharp(svg).ensureAlpha().raw().toBuffer());
   return new Uint8Array(out.buffer, out.byteOffset, out.length);
+}
+
+/**
+ * A view's underlay (RGB on white) or overlay (RGBA) at w×h, kept between builds like every piece.
+ * When the view's last one at this size differs only around a few elements (another tie, shoes,
+ * buttons), it is copied and only the changed rectangle is rasterised again, on a canvas cropped to it
+ * with a margin where blurred elements crossing the crop's edge are not yet exact: the same pixels
+ * (librsvg draws a cropped viewBox on the same pixel grid), a fraction of the work.
+ */
+function surroundingRaster(kind: 'rgb' | 'rgba', view: string, body: string, vw: number, vh: number, w: number, h: number): Promise<Uint8Array> {
+  const frame = `${w}x${h}`;
+  const lastKey = `last|${kind}|${view}`;
+  const made = memoised(
+    frame,
+    `${kind}|${vw}x${vh}|${body}`,
+    async () => {
+      const last = memoHit<{ body: string; data: Uint8Array }>(memoOf(frame), lastKey)?.value;
+      return (last && (await patchRaster(kind, last, body, vw, vh, w, h))) ?? (await fullRaster(kind, svgDocAt(w, h, body, undefined, vw, vh)));
+    },
+    (a) => a.byteLength,
+  );
+  return made.then((data) => {
+    // The starting point of the next change of this view: the latest drawn (a reference, no copy).
+    if (memoMaxBytes > 0) {
+      const m = memoOf(frame);
+      const old = m.entries.get(lastKey);
+      if (old) m.bytes -= old.bytes;
+      m.entries.delete(lastKey);
+      const bytes = data.byteLength + body.length * 2 + 64;
+      m.entries.set(lastKey, { value: { body, data }, bytes });
+      m.bytes += bytes;
+      trimMemo(m);
+    }
+    return data;
+  });
+}
+
+function fullRaster(kind: 'rgb' | 'rgba', svg: Buffer): Promise<Uint8Array> {
+  return kind === 'rgb' ? rasterRgb(svg) : rasterRgba(svg);
+}
+
+async function patchRaster(
+  kind: 'rgb' | 'rgba',
+  last: { body: string; data: Uint8Array },
+  body: string,
+  vw: number,
+  vh: number,
+  w: number,
+  h: number,
+): Promise<Uint8Array | undefined> {
+  const change = svgChange(last.body, body);
+  if (!change) return undefined;
+  const out = new Uint8Array(last.data);
+  if (change.x1 <= change.x0 || change.y1 <= change.y0) return out;
+  const s = w / vw;
+  const margin = Math.ceil(3 * Math.max(largestBlur(last.body), largestBlur(body)) * s) + 2;
+  // What must be exact (the change, on whole pixels), and the canvas drawn around it.
+  const ix0 = Math.max(0, Math.floor(change.x0 * s) - 1);
+  const iy0 = Math.max(0, Math.floor(change.y0 * s) - 1);
+  const ix1 = Math.min(w, Math.ceil(change.x1 * s) + 1);
+  const iy1 = Math.min(h, Math.ceil(change.y1 * s) + 1);
+  if (ix1 <= ix0 || iy1 <= iy0) return out;
+  const cx0 = Math.max(0, ix0 - margin);
+  const cy0 = Math.max(0, iy0 - margin);
+  const cx1 = Math.min(w, ix1 + margin);
+  const cy1 = Math.min(h, iy1 + margin);
+  const cw = cx1 - cx0;
+  const ch = cy1 - cy0;
+  // Most of the frame changed: one whole raster is cheaper than a crop and a copy.
+  if (cw * ch > 0.6 * w * h) return undefined;
+  const svg = Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${cw}" height="${ch}" viewBox="${cx0 / s} ${cy0 / s} ${cw / s} ${ch / s}">${body}</svg>`,
+  );
+  const crop = await fullRaster(kind, svg);
+  const c = kind === 'rgb' ? 3 : 4;
+  for (let y = iy0; y < iy1; y++) out.set(crop.subarray(((y - cy0) * cw + ix0 - cx0) * c, ((y - cy0) * cw + ix1 - cx0) * c), (y * w + ix0) * c);
+  return out;
 }
 
 /** A mark in white (its coverage × strength), softened by its own Gaussian as librsvg draws it. */
@@ -864,7 +942,6 @@ async function draftPieces(source: CutViewSource, scale: number): Promise<Pieces
             round: p.round * scale,
           })),
         };
-  const svgDoc = (ww: number, hh: number, body: string, background?: string) => svgDocAt(ww, hh, body, background, source.width, source.height);
   const z = (src.zoom ?? 1) * scale;
   const frame = `${w}x${h}`;
 
@@ -912,18 +989,8 @@ async function draftPieces(source: CutViewSource, scale: number): Promise<Pieces
   const [masks, layers, base, overlay] = await Promise.all([
     Promise.all(maskJobs),
     Promise.all(layerJobs),
-    memoised(
-      frame,
-      `rgb|${vw}x${vh}|${src.underlay}`,
-      () => rasterRgb(svgDoc(w, h, src.underlay)),
-      (a) => a.byteLength,
-    ),
-    memoised(
-      frame,
-      `rgba|${vw}x${vh}|${src.overlay}`,
-      () => rasterRgba(svgDoc(w, h, src.overlay)),
-      (a) => a.byteLength,
-    ),
+    surroundingRaster('rgb', `${src.cut}/${src.view}`, src.underlay, vw, vh, w, h),
+    surroundingRaster('rgba', `${src.cut}/${src.view}`, src.overlay, vw, vh, w, h),
   ]);
 
   // Pockets are cut into their forepart: never beyond its edges (on a copy: tiles are shared).
@@ -1091,8 +1158,8 @@ function nativeFields(P: Pieces, f: WindowFields): NativeFields {
  */
 export async function restyleLevels(built: Record<LevelName, ViewLevel>, src: CutViewSource): Promise<Record<LevelName, ViewLevel>> {
   const [base, overlay] = await Promise.all([
-    rasterRgb(svgDocAt(src.width, src.height, src.underlay)),
-    rasterRgba(svgDocAt(src.width, src.height, src.overlay)),
+    surroundingRaster('rgb', `${src.cut}/${src.view}`, src.underlay, src.width, src.height, src.width, src.height),
+    surroundingRaster('rgba', `${src.cut}/${src.view}`, src.overlay, src.width, src.height, src.width, src.height),
   ]);
   const out = {} as Record<LevelName, ViewLevel>;
   await Promise.all(

@@ -15,7 +15,13 @@ function expectSameLevel(a: ViewLevel, b: ViewLevel) {
   for (const k of Object.keys(a) as Array<keyof ViewLevel>) {
     const x = a[k];
     const y = b[k];
-    if (ArrayBuffer.isView(x))
+    if (k === 'base') {
+      // The underlay (another tie) is redrawn on a canvas cropped to the tie, where librsvg rounds
+      // gradients and blurs by up to one level differently from a whole canvas.
+      let worst = 0;
+      for (let i = 0; i < a.base.length; i++) worst = Math.max(worst, Math.abs(a.base[i] - b.base[i]));
+      expect(worst, k).toBeLessThanOrEqual(1);
+    } else if (ArrayBuffer.isView(x))
       expect(
         Buffer.compare(
           Buffer.from(x.buffer, x.byteOffset, x.byteLength),

@@ -65,6 +65,10 @@ export function torsoHalfWidth(y: number): number {
 const SHOULDER_TOP = 1440;
 const NEAR_HEAD_FREE = 1300;
 
+/** How far (mm) a turned figure's far shoulder falls away over its last FAR_SHOULDER_ROUND mm. */
+const FAR_SHOULDER_FALL = 24;
+const FAR_SHOULDER_ROUND = 65;
+
 /** How far (mm) the far arm sits behind the side plane in a turned view. */
 const FAR_ARM_TUCK = 70;
 
@@ -95,6 +99,15 @@ export function turnedProjection(turnDeg: number): Projection {
     const extra = x < -a ? (x + a) * cos : 0;
     return Math.max(-a, x) * cos + z * sin + extra;
   };
+  // The far shoulder seen past its horizon: the shoulder line reached the horizon and stopped in a
+  // square corner, like a built-up pad. A natural shoulder rounds over the deltoid into the arm, so
+  // its last few centimetres before the horizon fall away, only at the top of the shoulder.
+  const farShoulderDrop = (x: number, y: number) => {
+    if (x < 150 || y < 1360) return 0;
+    const hz = horizon(halfWidth(y), y).x;
+    const t = smooth((x - (hz - FAR_SHOULDER_ROUND)) / FAR_SHOULDER_ROUND);
+    return FAR_SHOULDER_FALL * t * t * smooth((y - 1360) / 80);
+  };
   // Where the near sleeve's head must sit: on the torso's shoulder point.
   const nearArmAt = torsoX(-232, 1451) - -232 * cos;
   // Centre the figure: the middle of its silhouette at the waist on the image centre.
@@ -121,7 +134,7 @@ export function turnedProjection(turnDeg: number): Projection {
       // further out, its straight outer seam ran from armpit to cuff as a ruler edge.
       else X = x * cos - FAR_ARM_TUCK;
       // The far shoulder sits lower in the turn: its sleeve crown hides behind the shoulder line.
-      const Y = layer === 'far-arm' ? y - 14 : y;
+      const Y = layer === 'far-arm' ? y - 14 : layer === 'torso' ? y - farShoulderDrop(x, y) : y;
       return [cx + X * PX_PER_MM, FLOOR_PX - Y * PX_PER_MM];
     },
     // Beyond the body's width the torso map is x·cos φ, so the near horizon's drafted x is its image x / cos φ.

@@ -277,24 +277,92 @@ function pushSleeves(pieces: Piece[]): void {
   }
 }
 
+type Cubic = [Pt, Pt, Pt, Pt];
+
+/** A cubic split at t (de Casteljau): the two halves trace the same curve. */
+function splitCubic([p0, c1, c2, p3]: Cubic, t: number): [Cubic, Cubic] {
+  const a = lerpPt(p0, c1, t);
+  const b = lerpPt(c1, c2, t);
+  const c = lerpPt(c2, p3, t);
+  const ab = lerpPt(a, b, t);
+  const bc = lerpPt(b, c, t);
+  const m = lerpPt(ab, bc, t);
+  return [
+    [p0, a, ab, m],
+    [m, bc, c, p3],
+  ];
+}
+
+/** Where a cubic whose ends straddle height y crosses it (bisection on t). */
+function cubicTAtY(q: Cubic, y: number): number {
+  const at = (t: number) => {
+    const u = 1 - t;
+    return u * u * u * q[0][1] + 3 * u * u * t * q[1][1] + 3 * u * t * t * q[2][1] + t * t * t * q[3][1];
+  };
+  let lo = 0;
+  let hi = 1;
+  const rising = at(1) > at(0);
+  for (let k = 0; k < 40; k++) {
+    const mid = (lo + hi) / 2;
+    if (at(mid) < y === rising) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/**
+ * A French curve through the points as Draft.through draws it, with a hook to redraw one segment as
+ * several cubics: a plain hem's break bulges the leg just above it without moving the rest of the line.
+ */
+function curveThrough(d: Draft, from: Pt, points: Pt[], redraw?: (i: number, seg: Cubic) => Cubic[]): Draft {
+  const all: Pt[] = [from, ...points];
+  for (let i = 1; i < all.length; i++) {
+    const p0 = all[Math.max(0, i - 2)];
+    const p1 = all[i - 1];
+    const p2 = all[i];
+    const p3 = all[Math.min(all.length - 1, i + 1)];
+    const seg: Cubic = [p1, [p1[0] + (p2[0] - p0[0]) / 6, p1[1] + (p2[1] - p0[1]) / 6], [p2[0] - (p3[0] - p1[0]) / 6, p2[1] - (p3[1] - p1[1]) / 6], p2];
+    for (const [, c1, c2, e] of redraw ? redraw(i, seg) : [seg]) d.C(c1[0], c1[1], c2[0], c2[1], e[0], e[1]);
+  }
+  return d;
+}
+
+/** Height below which a plain hem's break reshapes the leg (the turn-up option changes nothing above). */
+const BREAK_TOP_Y = 122;
+
 function trouserLeg(o: StyleOptions): Draft {
   // Pleats ask for room through the thigh; turn-ups hang straight and square at the hem.
   const full = o.trouserFront === 'pleated' ? 7 : 0;
+  // A plain hem breaks over the shoe: the fold pushes the leg out a little just above the hem.
+  const plain = o.trouserHem !== 'turnups';
   const d = draft()
     .M(-171 - full * 0.15, TROUSER_WAIST_Y)
     .L(2, TROUSER_WAIST_Y)
     .L(2, 850)
-    .Q(2, 815, -14, 808)
-    .through([
+    .Q(2, 815, -14, 808);
+  curveThrough(
+    d,
+    [-14, 808],
+    [
       [-18, 640],
       [-14, 500],
       [-24, 250],
       [-32, TROUSER_HEM_Y + 4],
-    ]);
-  if (o.trouserHem === 'turnups') d.L(-180, TROUSER_HEM_Y + 5);
-  else d.Q(-106, TROUSER_HEM_Y - 6, -180, TROUSER_HEM_Y + 5);
-  return d
-    .through([
+    ],
+    (i, seg) => {
+      if (i !== 4) return [seg];
+      // Split with or without the break, so that the line above it is drawn from the same curves.
+      const [upper, lower] = splitCubic(seg, cubicTAtY(seg, BREAK_TOP_Y));
+      return [upper, plain ? [lower[0], lower[1], [-41, 98], lower[3]] : lower];
+    },
+  );
+  if (!plain) d.L(-180, TROUSER_HEM_Y + 5);
+  // The front of a plain hem sits on the shoe's vamp, lifted a little at the crease.
+  else d.Q(-106, TROUSER_HEM_Y + 10, -180, TROUSER_HEM_Y + 5);
+  curveThrough(
+    d,
+    [-180, TROUSER_HEM_Y + 5],
+    [
       [-186, 260],
       [-190 - full * 0.4, 500],
       [-192 - full, 720],
@@ -302,8 +370,14 @@ function trouserLeg(o: StyleOptions): Draft {
       // showed as a strip of cloth with its own edge between coat and sleeve.
       [-183 - full * 0.15, 900],
       [-171 - full * 0.15, TROUSER_WAIST_Y],
-    ])
-    .Z();
+    ],
+    (i, seg) => {
+      if (i !== 1) return [seg];
+      const [lower, upper] = splitCubic(seg, cubicTAtY(seg, BREAK_TOP_Y));
+      return [plain ? [lower[0], [-192, 96], lower[2], lower[3]] : lower, upper];
+    },
+  );
+  return d.Z();
 }
 
 function rect(x0: number, y0: number, x1: number, y1: number, layer: Layer = 'torso'): Draft {
@@ -435,7 +509,8 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
       shape: line([
         [s * -100, 905],
         [s * -102, 600],
-        [s * -106, 60],
+        // Into a plain hem's break the crease is lost in the fold.
+        [s * -106, o.trouserHem === 'turnups' ? 60 : 96],
       ]),
       kind: 'ridge',
       width: 3,
@@ -553,44 +628,137 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
         blur: 3,
       });
     } else {
-      // Break over the shoe.
-      // Break over the shoe: the hem rests on the vamp, so the leg folds once, deepest at the crease.
+      // Break over the shoe: the hem rests on the vamp, so the leg folds once across its front,
+      // deepest at the crease. The fold's crown catches the light, its underside and the valley above
+      // it fall into shade, and the hem's lip is lit where it sits on the shoe.
+      const across = (y: number, dip: number): Pt[] => [
+        [s * -36, y + dip * 0.9],
+        [s * -70, y + dip * 0.35],
+        [s * -106, y],
+        [s * -150, y + dip * 0.45],
+        [s * -200, y + dip],
+      ];
+      // From behind the hem hangs longer and only slackens over the heel: the same fold, softer.
+      const b = back ? 0.45 : 1;
+      marks.push({ only: ['trouser'], shape: line(across(90, 22)), kind: 'crease', width: 10, strength: 0.85 * b, blur: 4 });
+      marks.push({ only: ['trouser'], shape: line(across(90, 22)), kind: 'shadow', width: 7, strength: 0.38 * b, blur: 3.5 });
+      marks.push({ only: ['trouser'], shape: line(across(64, 18)), kind: 'ridge', width: 14, strength: 0.75 * b, blur: 5 });
+      if (!back) marks.push({ only: ['trouser'], shape: line(across(68, 18)), kind: 'highlight', width: 5, strength: 0.28, blur: 3 });
+      marks.push({ only: ['trouser'], shape: line(across(50, 14)), kind: 'shadow', width: 8, strength: 0.3 * b, blur: 4 });
+      marks.push({ only: ['trouser'], shape: line(across(134, 14)), kind: 'crease', width: 8, strength: 0.4 * b, blur: 6 });
+      marks.push({ only: ['trouser'], shape: line(across(134, 14)), kind: 'shadow', width: 8, strength: 0.12 * b, blur: 6 });
+      marks.push({ only: ['trouser'], shape: line(across(112, 16)), kind: 'ridge', width: 12, strength: 0.3 * b, blur: 6 });
       marks.push({
         only: ['trouser'],
         shape: line([
-          [s * -40, 112],
-          [s * -108, 88],
-          [s * -200, 112],
+          [s * -34, TROUSER_HEM_Y + 8],
+          [s * -106, TROUSER_HEM_Y + 2],
+          [s * -182, TROUSER_HEM_Y + 9],
         ]),
-        kind: 'crease',
-        width: 9,
-        strength: 0.75,
-        blur: 4,
+        kind: 'shadow',
+        width: 6,
+        strength: 0.4,
+        blur: 2.5,
       });
-      marks.push({
-        only: ['trouser'],
-        shape: line([
-          [s * -45, 78],
-          [s * -108, 60],
-          [s * -195, 82],
-        ]),
-        kind: 'ridge',
-        width: 10,
-        strength: 0.6,
-        blur: 5,
-      });
-      marks.push({
-        only: ['trouser'],
-        shape: line([
-          [s * -48, 150],
-          [s * -108, 136],
-          [s * -190, 150],
-        ]),
-        kind: 'crease',
-        width: 7,
-        strength: 0.3,
-        blur: 6,
-      });
+    }
+    // The pressed crease divides the leg into two planes: the one facing the key light (left of the
+    // crease) lit along the crease, the other a step darker, so the leg reads as a folded tube.
+    const creaseX = (y: number) => s * (-100 - ((905 - y) / 845) * 6);
+    marks.push({
+      only: ['trouser'],
+      shape: draft()
+        .M(creaseX(1030) + 1.5, 1030)
+        .L(creaseX(905) + 1.5, 905)
+        .L(creaseX(60) + 1.5, 60)
+        .L(s === 1 ? -10 : 210, 20)
+        .L(s === 1 ? 4 : 210, 1030)
+        .Z(),
+      kind: 'shadow',
+      width: 0,
+      strength: 0.13,
+      blur: 3,
+      fill: true,
+    });
+    marks.push({
+      only: ['trouser'],
+      shape: line([
+        [creaseX(900) - 5, 900],
+        [creaseX(600) - 5, 600],
+        [creaseX(150) - 5, 150],
+      ]),
+      kind: 'highlight',
+      width: 10,
+      strength: 0.1,
+      blur: 5,
+    });
+    // The knee: soft folds in shade where the cloth hangs from the knee cap.
+    marks.push({
+      only: ['trouser'],
+      shape: line([
+        [s * -62, 548],
+        [s * -110, 530],
+        [s * -152, 530],
+      ]),
+      kind: 'shadow',
+      width: 9,
+      strength: back ? 0.16 : 0.12,
+      blur: 6,
+    });
+    marks.push({
+      only: ['trouser'],
+      shape: line([
+        [s * -60, 510],
+        [s * -102, 498],
+        [s * -138, 502],
+      ]),
+      kind: 'shadow',
+      width: 6,
+      strength: 0.08,
+      blur: 5,
+    });
+    marks.push({
+      only: ['trouser'],
+      shape: line([
+        [s * -55, 480],
+        [s * -102, 467],
+        [s * -150, 473],
+      ]),
+      kind: 'highlight',
+      width: 10,
+      strength: 0.08,
+      blur: 6,
+    });
+    if (back) {
+      // Below the seat: drag lines from the inside leg up toward the hip, where the coat's hem ends.
+      for (const [y, st] of [
+        [740, 0.35],
+        [690, 0.22],
+      ] as const) {
+        marks.push({
+          only: ['trouser'],
+          shape: line([
+            [s * -24, y + 30],
+            [s * -70, y + 4],
+            [s * -130, y],
+          ]),
+          kind: 'crease',
+          width: 9,
+          strength: st,
+          blur: 7,
+        });
+        marks.push({
+          only: ['trouser'],
+          shape: line([
+            [s * -24, y + 30],
+            [s * -70, y + 4],
+            [s * -130, y],
+          ]),
+          kind: 'shadow',
+          width: 8,
+          strength: st * 0.3,
+          blur: 6,
+        });
+      }
     }
     // Thigh: a drag toward the crotch.
     marks.push({
@@ -1991,6 +2159,7 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   <ellipse cx="${fx}" cy="${fy + 1}" rx="${210 * proj.pxPerMm}" ry="${14 * proj.pxPerMm}" fill="#000" opacity="0.35" filter="url(#soft8)"/>
   ${[1, -1].map(contact).join('')}
   <path d="${d(shoe(1))}" fill="url(#shoe)"/><path d="${d(shoe(-1))}" fill="url(#shoe)"/>
+  ${[1, -1].map((s) => `<path d="M${P(s * -40, TROUSER_HEM_Y + 2)} L${P(s * -180, TROUSER_HEM_Y + 3)}" stroke="#000" stroke-width="${(10 * k).toFixed(1)}" fill="none" opacity="0.45" filter="url(#soft)"/>`).join('')}
   <path d="M${P(-150, 50)} Q${P(-117, 60)} ${P(-84, 50)}" stroke="#fff" stroke-width="${2 * k}" fill="none" opacity="0.25" filter="url(#soft)"/>
   <path d="M${P(150, 50)} Q${P(117, 60)} ${P(84, 50)}" stroke="#fff" stroke-width="${2 * k}" fill="none" opacity="0.25" filter="url(#soft)"/>`;
   const cuffs = `

@@ -1,8 +1,8 @@
 /**
  * The three-quarter view as a tailor reads it: the near sleeve set into the armhole (its head on the
  * shoulder's own curve, no step where the turn stretches the body), the coat whole from the armpit to
- * the hem on the near side (its side and the edge of its back show there, not the background), and
- * the vents where the near side's back edge turns away.
+ * the hem on the near side (its side and the edge of its back show there, not the background), the
+ * far shoulder rounding into the arm, and the vents where the near side's back edge turns away.
  */
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -48,6 +48,33 @@ describe('three-quarter: the near sleeve head', () => {
       prev = p;
     }
     expect(worst).toBeLessThan(1.4);
+  });
+});
+
+describe('three-quarter: the far shoulder', () => {
+  it('rounds over into the arm instead of meeting the far horizon in a square corner', () => {
+    // The forepart's far shoulder as drafted (neck point to shoulder point), then on down the armhole.
+    const q = (t: number): [number, number] => [
+      (1 - t) ** 2 * 78 + 2 * (1 - t) * t * 150 + t * t * 232,
+      (1 - t) ** 2 * 1500 + 2 * (1 - t) * t * 1483 + t * t * 1451,
+    ];
+    const pts: Array<[number, number]> = [];
+    for (let i = 0; i <= 50; i++) pts.push(q(i / 50));
+    for (let y = 1445; y >= 1380; y -= 5) pts.push([232 + ((1451 - y) / 51) * 6, y]);
+    const P = pts.map(([x, y]) => proj.project(x, y));
+    const dir = (i: number) => (Math.atan2(P[i + 1]![1] - P[i]![1], P[i + 1]![0] - P[i]![0]) * 180) / Math.PI;
+    const from = Math.floor(P.length * 0.3);
+    const slope = dir(from);
+    let start = -1;
+    let end = -1;
+    for (let i = from; i < P.length - 1; i++) {
+      if (start < 0 && Math.abs(dir(i) - slope) > 10) start = i;
+      if (end < 0 && Math.abs(dir(i) - 90) < 10) end = i;
+    }
+    expect(start, 'the outline turns').toBeGreaterThan(0);
+    expect(end, 'the outline turns down into the arm').toBeGreaterThan(start);
+    // From the shoulder's slope to the arm's vertical over a deltoid's height, not in a few pixels.
+    expect(P[end]![1] - P[start]![1]).toBeGreaterThan(20);
   });
 });
 

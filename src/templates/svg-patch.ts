@@ -1,0 +1,224 @@
+/**
+ * Where two versions of a drafted SVG fragment (a view's underlay or overlay) draw differently, from
+ * their source alone: so a style option that changes the tie, the shoes or the buttons re-rasterises
+ * only around them instead of the whole frame (librsvg gives every blurred element a canvas-sized
+ * surface: a whole underlay costs ~50 ms at preview size, ~400 ms at full size).
+ *
+ * The fragments are our own drafting's output, so the reading is deliberately narrow: top-level
+ * elements are compared as text together with the definitions they use (gradients, clip paths,
+ * filters); a changed element's extent is read from its geometry (absolute path commands, ellipses,
+ * circles, rects, lines), grown by its stroke and by its filter's region. Anything else (a transform,
+ * text, an image, a relative or arc path command) answers "everything", and the caller redraws all.
+ */
+
+export interface SvgRect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+interface Element {
+  tag: string;
+  text: string;
+}
+
+const TAG = /<(\/?)([A-Za-z][\w:.-]*)((?:"[^"]*"|'[^']*'|[^'">])*?)(\/?)>/g;
+/** Elements that draw nothing themselves: referenced by id. */
+const DEFINITION = new Set(['defs', 'linearGradient', 'radialGradient', 'clipPath', 'filter', 'mask', 'pattern', 'symbol', 'marker', 'stop']);
+
+/** Top-level elements of a fragment, each with its whole text (comments and text nodes are skipped). */
+function topLevel(body: string): Element[] | undefined {
+  const out: Element[] = [];
+  let depth = 0;
+  let start = 0;
+  let tag = '';
+  TAG.lastIndex = 0;
+  for (let m = TAG.exec(body); m; m = TAG.exec(body)) {
+    const [all, closing, name, , selfClosing] = m;
+    if (closing) {
+      depth--;
+      if (depth < 0) return undefined;
+      if (depth === 0) out.push({ tag, text: body.slice(start, m.index + all.length) });
+    } else {
+      if (depth === 0) {
+        start = m.index;
+        tag = name;
+      }
+      if (selfClosing) {
+        if (depth === 0) out.push({ tag, text: all });
+      } else depth++;
+    }
+  }
+  return depth === 0 ? out : undefined;
+}
+
+/** Every element with an id inside definitions, by id (the text of all of them, should ids repeat). */
+function definitions(elements: Element[]): Map<string, string> {
+  const defs = new Map<string, string>();
+  for (const e of elements) {
+    if (!DEFINITION.has(e.tag)) continue;
+    // Each element opening with an id, up to its end (nested tags counted).
+    TAG.lastIndex = 0;
+    const stack: Array<{ id?: string; start: number }> = [];
+    for (let m = TAG.exec(e.text); m; m = TAG.exec(e.text)) {
+      const [all, closing, , attrs, selfClosing] = m;
+      if (closing) {
+        const open = stack.pop();
+        if (open?.id) defs.set(open.id, (defs.get(open.id) ?? '') + e.text.slice(open.start, m.index + all.length));
+        continue;
+      }
+      const id = /\sid="([^"]+)"/.exec(attrs)?.[1];
+      if (selfClosing) {
+        if (id) defs.set(id, (defs.get(id) ?? '') + all);
+      } else stack.push({ id, start: m.index });
+    }
+  }
+  return defs;
+}
+
+function references(text: string): string[] {
+  return [...text.matchAll(/url\(#([^)]+)\)|href="#([^"]+)"/g)].map((m) => m[1] ?? m[2]);
+}
+
+/** An element's text with every definition it uses, followed through definitions that use others. */
+function identity(e: Element, defs: Map<string, string>): string {
+  const seen = new Set<string>();
+  const queue = references(e.text);
+  let out = e.text;
+  while (queue.length) {
+    const id = queue.shift()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const d = defs.get(id) ?? `<missing ${id}>`;
+    out += `\u0000${d}`;
+    queue.push(...references(d));
+  }
+  return out;
+}
+
+const num = (attrs: string, name: string): number | undefined => {
+  const m = new RegExp(`\\s${name}="(-?[\\d.]+(?:e-?\\d+)?)"`).exec(attrs);
+  return m ? Number(m[1]) : undefined;
+};
+
+/** Extent of an element's ink in user units, or undefined when it cannot be read from its source. */
+function extent(e: Element, defs: Map<string, string>): SvgRect | undefined {
+  if (/transform=|<(text|image|use|foreignObject|pattern|mask|marker|svg)\b/.test(e.text)) return undefined;
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  const add = (xa: number, ya: number, xb = xa, yb = ya) => {
+    x0 = Math.min(x0, xa, xb);
+    y0 = Math.min(y0, ya, yb);
+    x1 = Math.max(x1, xa, xb);
+    y1 = Math.max(y1, ya, yb);
+  };
+  let stroke = 0;
+  TAG.lastIndex = 0;
+  for (let m = TAG.exec(e.text); m; m = TAG.exec(e.text)) {
+    const [, closing, tag, attrs] = m;
+    if (closing) continue;
+    const sw = num(attrs, 'stroke-width');
+    if (sw !== undefined) stroke = Math.max(stroke, sw);
+    else if (/\sstroke="(?!none)/.test(attrs)) stroke = Math.max(stroke, 1);
+    if (tag === 'path') {
+      const d = /\sd="([^"]*)"/.exec(attrs)?.[1];
+      if (d === undefined) return undefined;
+      // Absolute moves, lines, quadratic and cubic curves only: their curves lie within their points.
+      if (/[^MLQCZ\d\s,.eE-]/.test(d)) return undefined;
+      const coords = d.match(/-?[\d.]+(?:e-?\d+)?/g) ?? [];
+      const pairs = [...d.matchAll(/(-?[\d.]+(?:e-?\d+)?),(-?[\d.]+(?:e-?\d+)?)/g)];
+      if (pairs.length * 2 !== coords.length) return undefined;
+      for (const p of pairs) add(Number(p[1]), Number(p[2]));
+    } else if (tag === 'ellipse' || tag === 'circle') {
+      const cx = num(attrs, 'cx') ?? 0;
+      const cy = num(attrs, 'cy') ?? 0;
+      const rx = tag === 'circle' ? num(attrs, 'r') : num(attrs, 'rx');
+      const ry = tag === 'circle' ? rx : num(attrs, 'ry');
+      if (rx === undefined || ry === undefined) return undefined;
+      add(cx - rx, cy - ry, cx + rx, cy + ry);
+    } else if (tag === 'rect') {
+      const x = num(attrs, 'x') ?? 0;
+      const y = num(attrs, 'y') ?? 0;
+      const w = num(attrs, 'width');
+      const h = num(attrs, 'height');
+      if (w === undefined || h === undefined) return undefined;
+      add(x, y, x + w, y + h);
+    } else if (tag === 'line') {
+      add(num(attrs, 'x1') ?? 0, num(attrs, 'y1') ?? 0, num(attrs, 'x2') ?? 0, num(attrs, 'y2') ?? 0);
+    } else if (tag === 'polygon' || tag === 'polyline') {
+      const pts = /\spoints="([^"]*)"/.exec(attrs)?.[1]?.match(/-?[\d.]+(?:e-?\d+)?/g);
+      if (!pts || pts.length % 2) return undefined;
+      for (let i = 0; i < pts.length; i += 2) add(Number(pts[i]), Number(pts[i + 1]));
+    } else if (tag !== 'g' && tag !== 'title' && tag !== 'desc' && !DEFINITION.has(tag)) return undefined;
+  }
+  if (x1 < x0) return { x0: 0, y0: 0, x1: 0, y1: 0 };
+  // A miter join reaches at most twice the stroke width beyond the outline (miter limit 4).
+  let px = 2 * stroke;
+  let py = 2 * stroke;
+  // A filter draws within its region: by default 10 % of the element's box beyond it on each side.
+  for (const id of references(e.text)) {
+    const f = defs.get(id);
+    if (!f?.startsWith('<filter')) continue;
+    const open = /^<filter((?:"[^"]*"|[^">])*)>/.exec(f)?.[1] ?? '';
+    const frac = (name: string, fallback: number) => {
+      const v = new RegExp(`\\s${name}="(-?[\\d.]+)%"`).exec(open);
+      return v ? Number(v[1]) / 100 : new RegExp(`\\s${name}=`).test(open) ? undefined : fallback;
+    };
+    const fx = frac('x', -0.1);
+    const fy = frac('y', -0.1);
+    const fw = frac('width', 1.2);
+    const fh = frac('height', 1.2);
+    if (fx === undefined || fy === undefined || fw === undefined || fh === undefined) return undefined;
+    const bw = x1 - x0 + 2 * stroke;
+    const bh = y1 - y0 + 2 * stroke;
+    px += Math.max(-fx, fx + fw - 1) * bw;
+    py += Math.max(-fy, fy + fh - 1) * bh;
+  }
+  return { x0: x0 - px, y0: y0 - py, x1: x1 + px, y1: y1 + py };
+}
+
+/** The largest Gaussian in a fragment (user units): how far a blurred element's edge is felt. */
+export function largestBlur(body: string): number {
+  let s = 0;
+  for (const m of body.matchAll(/stdDeviation="([\d.]+)(?:[\s,]+([\d.]+))?"/g)) s = Math.max(s, Number(m[1]), Number(m[2] ?? 0));
+  return s;
+}
+
+/**
+ * The user-space rectangle outside which `a` and `b` draw the same pixels; empty when they are the
+ * same drawing, undefined when that cannot be told from the source (redraw everything).
+ */
+export function svgChange(a: string, b: string): SvgRect | undefined {
+  if (a === b) return { x0: 0, y0: 0, x1: 0, y1: 0 };
+  const ea = topLevel(a);
+  const eb = topLevel(b);
+  if (!ea || !eb) return undefined;
+  const da = definitions(ea);
+  const db = definitions(eb);
+  const ia = ea.filter((e) => !DEFINITION.has(e.tag)).map((e) => ({ e, id: identity(e, da) }));
+  const ib = eb.filter((e) => !DEFINITION.has(e.tag)).map((e) => ({ e, id: identity(e, db) }));
+  // Matched in order (what is painted later covers what is painted earlier): the unmatched of either
+  // side are the change.
+  const changed: Array<{ e: Element; defs: Map<string, string> }> = [];
+  let k = 0;
+  for (const x of ib) {
+    let j = k;
+    while (j < ia.length && ia[j].id !== x.id) j++;
+    if (j < ia.length) {
+      for (; k < j; k++) changed.push({ e: ia[k].e, defs: da });
+      k = j + 1;
+    } else changed.push({ e: x.e, defs: db });
+  }
+  for (; k < ia.length; k++) changed.push({ e: ia[k].e, defs: da });
+  let r: SvgRect = { x0: 0, y0: 0, x1: 0, y1: 0 };
+  for (const { e, defs } of changed) {
+    const x = extent(e, defs);
+    if (!x) return undefined;
+    if (x.x1 <= x.x0 || x.y1 <= x.y0) continue;
+    r = r.x1 <= r.x0 ? x : { x0: Math.min(r.x0, x.x0), y0: Math.min(r.y0, x.y0), x1: Math.max(r.x1, x.x1), y1: Math.max(r.y1, x.y1) };
+  }
+  return r;
+}

@@ -99,10 +99,10 @@ export interface RenderServiceOptions {
   /** Tasks waiting for a thread before new ones are refused with RenderPoolBusyError (default 64). */
   maxQueue?: number;
   /**
-   * Drafting ahead (a view is ~0.5 s of CPU) runs one view at a time, on a render thread at
-   * `backgroundNice`, only once the threads have had no render for this long (default 120 ms), so that
-   * the next tap of a quick series never finds a thread taken by it. (Cloth made ahead goes on a free
-   * thread beside renders.)
+   * Work made ahead runs one task at a time, only while no render is, on a render thread at
+   * `backgroundNice`: the cloth of the colours likely tapped next in any gap between renders, drafting
+   * ahead (a view is ~0.5 s of CPU) only once the threads have had no render for this long (default
+   * 120 ms), so that the next tap of a quick series never finds a thread taken by it.
    */
   backgroundQuietMs?: number;
   /** The nice value work made ahead runs at (default 19, the lowest priority; Linux, when allowed). */
@@ -438,9 +438,16 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
   let wake: (() => void) | undefined;
   const busy = () => tasksOut > 0 || rendersOut > 0;
 
-  /** Resolves once nothing has rendered for `quietMs` (drafting ahead: ~0.5 s of CPU a view, at nice 19). */
+  /**
+   * Resolves when the next task made ahead may start. Cloth of a colour likely tapped next: as soon as
+   * a thread is free, beside renders and at normal priority (the next tap wants it, a glen check's is
+   * tens of ms of CPU at preview scale; at nice 19 it was late for the next tap of a quick series).
+   * Drafting ahead (~0.5 s of CPU a view): once nothing has rendered for `quietMs`, at nice 19.
+   */
   async function quiet(): Promise<void> {
     while (!closed) {
+      // Cloth likely tapped next: on a thread no render is using, beside the renders.
+      if (prepareQueue.length && tasksOut < threads) return;
       if (busy()) {
         await new Promise<void>((r) => (wake = r));
         wake = undefined;
@@ -455,8 +462,24 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
   type BackgroundTask = { name: string; task: object; threads?: ReadonlySet<number>; done: (answer: unknown) => void };
   const threadIds = () => (pool ? pool.threads.map((t) => t.threadId) : []);
 
-  /** The next drafting task made ahead: the other values of an option just changed, then the presets. */
+  /** The next task made ahead: cloth first (a colour likely tapped next), then drafting ahead. */
   function nextBackground(): BackgroundTask | undefined {
+    const cloth = prepareQueue.shift();
+    if (cloth) {
+      const { key, task } = cloth;
+      let settle!: () => void;
+      preparing.set(key, new Promise<void>((r) => (settle = r)));
+      return {
+        name: 'prepareTextures',
+        task: { ...task, textures: sharedTextures.get(key) },
+        done: (answer) => {
+          if (answer) keepTextures(key, (answer as { made: KeyedTexture[] }).made);
+          preparing.delete(key);
+          settle();
+          cloth.done();
+        },
+      };
+    }
     const next = draftingNext;
     if (next) {
       const want = new Set(threadIds().filter((id) => !next.done.has(id)));
@@ -533,38 +556,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       }
     } finally {
       pumping = false;
-    }
-  }
-
-  /**
-   * Cloth of the colours likely tapped next, one at a time, on a thread no render or drafting uses,
-   * beside the renders and at normal priority: the next tap of a quick series wants it (a glen check's
-   * is tens of ms of CPU at preview scale), and at nice 19, or waiting for quiet threads, it came late.
-   */
-  let clothRunning = false;
-  async function drainPrepareQueue() {
-    if (clothRunning) return;
-    clothRunning = true;
-    try {
-      for (let next = prepareQueue.shift(); next && !closed; next = prepareQueue.shift()) {
-        while (tasksOut + (backgroundRunning ? 1 : 0) >= threads && !closed) await new Promise((r) => setTimeout(r, 5));
-        if (closed) {
-          next.done();
-          break;
-        }
-        const { key, task } = next;
-        const done = run<BackgroundAnswer>({ name: 'prepareTextures', task: { ...task, textures: sharedTextures.get(key) } }, 'background')
-          .then((r) => keepTextures(key, (r.answer as { made: KeyedTexture[] }).made))
-          .catch((err) => options.logger?.debug({ err }, 'cloth could not be made ahead'));
-        preparing.set(key, done);
-        await done;
-        preparing.delete(key);
-        backgroundDone++;
-        next.done();
-      }
-    } finally {
-      clothRunning = false;
-      for (const left of prepareQueue.splice(0)) left.done();
+      if (closed) for (const left of prepareQueue.splice(0)) left.done();
     }
   }
 
@@ -1065,13 +1057,14 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
           ),
         );
       }
-      void drainPrepareQueue();
+      wake?.();
+      void pumpBackground();
       await Promise.all(waits);
     },
     stats() {
       const background: BackgroundStats = {
         queued: backgroundQueued(),
-        running: backgroundRunning || clothRunning,
+        running: backgroundRunning,
         done: backgroundDone,
         primed: primedThreads.size,
         lowPriority: backgroundLow,

@@ -417,7 +417,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     } finally {
       tasksOut--;
       lastActive = performance.now();
-      wake?.();
+      if (!busy()) wake?.();
     }
   }
 
@@ -439,20 +439,18 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
   const busy = () => tasksOut > 0 || rendersOut > 0;
 
   /**
-   * Resolves when the next task made ahead may start. Cloth of a colour likely tapped next: as soon as
-   * a thread is free, beside renders and at normal priority (the next tap wants it, a glen check's is
-   * tens of ms of CPU at preview scale; at nice 19 it was late for the next tap of a quick series).
-   * Drafting ahead (~0.5 s of CPU a view): once nothing has rendered for `quietMs`, at nice 19.
+   * Resolves once nothing is rendering and, for drafting ahead, nothing has for `quietMs`. Cloth of a
+   * colour likely tapped next goes into any gap between renders: the next tap wants it (a glen check's
+   * is tens of ms of CPU at preview scale), and at nice 19 it takes only the CPU nothing else wants.
    */
   async function quiet(): Promise<void> {
     while (!closed) {
-      // Cloth likely tapped next: on a thread no render is using, beside the renders.
-      if (prepareQueue.length && tasksOut < threads) return;
       if (busy()) {
         await new Promise<void>((r) => (wake = r));
         wake = undefined;
         continue;
       }
+      if (prepareQueue.length) return;
       const left = lastActive + quietMs - performance.now();
       if (left <= 0) return;
       await new Promise((r) => setTimeout(r, Math.ceil(left)));
@@ -766,7 +764,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     } finally {
       rendersOut--;
       lastActive = performance.now();
-      wake?.();
+      if (!busy()) wake?.();
     }
   }
 
@@ -1057,7 +1055,6 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
           ),
         );
       }
-      wake?.();
       void pumpBackground();
       await Promise.all(waits);
     },

@@ -138,8 +138,7 @@ export interface BackgroundAnswer {
  */
 export async function background(task: { name: 'prepareTextures' | 'primeDraftStep' | 'draftNextStep'; task: never }): Promise<BackgroundAnswer> {
   const nice = options.backgroundNice ?? 19;
-  // Cloth made ahead is for the very next tap: at normal priority (see RenderService's quiet()).
-  const low = reniceable !== undefined && nice > reniceable.base && task.name !== 'prepareTextures';
+  const low = reniceable !== undefined && nice > reniceable.base;
   if (low) {
     setPriority(reniceable.tid, nice);
     if (options.activity) Atomics.store(options.activity, 0, reniceable.tid);

@@ -11,7 +11,7 @@ import * as workerThreads from 'node:worker_threads';
 import { MessageChannel, type TransferListItem } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { getPriority, setPriority } from 'node:os';
+import { setPriority } from 'node:os';
 import type { Logger } from 'pino';
 import type { StoredImage } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
@@ -563,8 +563,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     const tid = Atomics.load(activity, 0);
     if (!tid) return;
     try {
-      // The process's own priority (its main thread's), which the render threads started with.
-      setPriority(tid, getPriority());
+      setPriority(tid, 0);
     } catch {
       // Not allowed here: it comes back by itself when its task ends.
     }

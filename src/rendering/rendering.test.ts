@@ -166,7 +166,7 @@ describe('the render service', () => {
       if (existsSync('/proc/thread-self') && process.getuid?.() === 0) {
         // Lowered while it ran, back to normal priority after: renders never run at nice 19.
         expect(one.stats().background.lowPriority).toBe(true);
-        expect(threadNices().every((n) => n === niceOf(readFileSync('/proc/self/stat', 'utf8')))).toBe(true);
+        expect(threadNices().every((n) => n === 0)).toBe(true);
       } else {
         console.log('priority not checked: per-thread nice values need Linux and the right to raise a thread back (root here)');
       }

@@ -6,7 +6,7 @@
  * the service sends it again with the bytes.
  */
 import { readlinkSync } from 'node:fs';
-import { getPriority, setPriority } from 'node:os';
+import { setPriority } from 'node:os';
 import * as workerThreads from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
@@ -102,24 +102,22 @@ export type ThreadRenderAnswer =
 const options = workerData as ThreadOptions;
 
 /**
- * This thread's operating-system id and starting nice value, when Linux lets it go down to nice 19 for
- * work made ahead and come back after (root, CAP_SYS_NICE or RLIMIT_NICE): each thread has its own
- * nice value there. Elsewhere work made ahead runs at normal priority (it still waits for quiet threads).
+ * This thread's operating-system id, when Linux lets it go down to nice 19 for work made ahead and
+ * come back to 0 after (root, CAP_SYS_NICE or RLIMIT_NICE): each thread has its own nice value there.
+ * Elsewhere work made ahead runs at normal priority (it already waits for quiet threads).
  */
-const reniceable: { tid: number; base: number } | undefined = (() => {
+const reniceable: number | undefined = (() => {
   try {
     const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
     if (!(tid > 0)) return undefined;
-    const base = getPriority(tid);
-    if (base >= 19) return undefined;
-    setPriority(tid, base + 1);
+    setPriority(tid, 1);
     try {
-      setPriority(tid, base);
+      setPriority(tid, 0);
     } catch {
-      // Down is always allowed, up is not: this thread stays one step lower and never goes lower.
+      // Down is always allowed, up is not: this thread stays at nice 1 and never goes lower.
       return undefined;
     }
-    return { tid, base };
+    return tid;
   } catch {
     return undefined;
   }
@@ -132,16 +130,16 @@ export interface BackgroundAnswer {
 }
 
 /**
- * Work made ahead (the render service sends one at a time, only to quiet threads): at nice 19 (or
- * RENDER_BACKGROUND_NICE) while it runs, back to the process's own priority after, so that whatever else wants a core meanwhile (a tap's render on another thread, the event
+ * Work made ahead (the render service sends one at a time, only to quiet threads): at nice 19 while it
+ * runs, so that whatever else wants a core meanwhile (a tap's render on another thread, the event
  * loop, the browser on the same machine) gets it first. A render waiting for it raises it back.
  */
 export async function background(task: { name: 'prepareTextures' | 'primeDraftStep' | 'draftNextStep'; task: never }): Promise<BackgroundAnswer> {
   const nice = options.backgroundNice ?? 19;
-  const low = reniceable !== undefined && nice > reniceable.base;
+  const low = reniceable !== undefined && nice > 0;
   if (low) {
-    setPriority(reniceable.tid, nice);
-    if (options.activity) Atomics.store(options.activity, 0, reniceable.tid);
+    setPriority(reniceable, nice);
+    if (options.activity) Atomics.store(options.activity, 0, reniceable);
   }
   try {
     const run = { prepareTextures, primeDraftStep, draftNextStep }[task.name] as (t: never) => Promise<unknown>;
@@ -149,7 +147,7 @@ export async function background(task: { name: 'prepareTextures' | 'primeDraftSt
   } finally {
     if (low) {
       if (options.activity) Atomics.store(options.activity, 0, 0);
-      setPriority(reniceable.tid, reniceable.base);
+      setPriority(reniceable, 0);
     }
   }
 }

@@ -113,7 +113,7 @@ const envSchema = z.object({
   UPLOAD_DECODES_WAITING_MAX: int(0, 1000).default(4),
   // Fast path: a preview-only POST /api/renders renders on the replica that received it.
   PREVIEW_DIRECT: bool.default(true),
-  // Work made ahead runs between renders at RENDER_BACKGROUND_NICE; drafting ahead only after no render for this long.
+  // Work made ahead (cloth of the colours likely next, drafting ahead) waits until no render for this long.
   RENDER_BACKGROUND_QUIET_MS: int(0, 60_000).default(120),
   RENDER_BACKGROUND_NICE: int(0, 19).default(19),
   // The live preview's memory of orders → finished renders (answered without a database read).
@@ -297,7 +297,7 @@ export interface Config {
     /** Cloth textures a render thread made, kept to hand to the others (shared memory). */
     sharedTextureBytes: number;
     previewDirect: boolean;
-    /** Drafting ahead waits until no render for this long (ms); cloth made ahead goes into any gap between renders. */
+    /** Work made ahead (cloth likely tapped next, drafting ahead) waits until no render for this long (ms). */
     backgroundQuietMs: number;
     /** The nice value work made ahead runs at on its render thread (Linux; 0 = normal priority). */
     backgroundNice: number;

@@ -99,10 +99,10 @@ export interface RenderServiceOptions {
   /** Tasks waiting for a thread before new ones are refused with RenderPoolBusyError (default 64). */
   maxQueue?: number;
   /**
-   * Work made ahead runs one task at a time, only while no render is, on a render thread at
-   * `backgroundNice`: the cloth of the colours likely tapped next in any gap between renders, drafting
-   * ahead (a view is ~0.5 s of CPU) only once the threads have had no render for this long (default
-   * 120 ms), so that the next tap of a quick series never finds a thread taken by it.
+   * Work made ahead (cloth of the colours likely tapped next, drafting ahead) starts only after the
+   * threads have had no render for this long (default 120 ms): a tap, or the next tap of a quick
+   * series, never finds a thread or a core taken by it. One such task at a time, on a render thread
+   * at the lowest priority where the operating system lets the thread come back from it.
    */
   backgroundQuietMs?: number;
   /** The nice value work made ahead runs at (default 19, the lowest priority; Linux, when allowed). */
@@ -421,9 +421,8 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     }
   }
 
-  // Work made ahead (cloth likely tapped next, drafting ahead): one task at a time, only between renders
-  // (drafting: once the threads have been quiet for a while), so a tap never waits behind it for a thread
-  // or a core.
+  // Work made ahead (cloth likely tapped next, drafting ahead): one task at a time, and only once the
+  // threads have been quiet for a while, so a tap never waits behind it for a thread or a core.
   const quietMs = options.backgroundQuietMs ?? 120;
   /** Threads that drafted every preset ahead, and the steps sent (bounded: an idle thread may be missed). */
   const primedThreads = new Set<number>();
@@ -438,11 +437,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
   let wake: (() => void) | undefined;
   const busy = () => tasksOut > 0 || rendersOut > 0;
 
-  /**
-   * Resolves once nothing is rendering and, for drafting ahead, nothing has for `quietMs`. Cloth of a
-   * colour likely tapped next goes into any gap between renders: the next tap wants it (a glen check's
-   * is tens of ms of CPU at preview scale), and at nice 19 it takes only the CPU nothing else wants.
-   */
+  /** Resolves once nothing has been rendering for `quietMs`. */
   async function quiet(): Promise<void> {
     while (!closed) {
       if (busy()) {
@@ -450,7 +445,6 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
         wake = undefined;
         continue;
       }
-      if (prepareQueue.length) return;
       const left = lastActive + quietMs - performance.now();
       if (left <= 0) return;
       await new Promise((r) => setTimeout(r, Math.ceil(left)));

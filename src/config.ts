@@ -113,9 +113,7 @@ const envSchema = z.object({
   UPLOAD_DECODES_WAITING_MAX: int(0, 1000).default(4),
   // Fast path: a preview-only POST /api/renders renders on the replica that received it.
   PREVIEW_DIRECT: bool.default(true),
-  // Work made ahead (cloth of the colours likely next, drafting ahead) waits until no render for this long.
-  RENDER_BACKGROUND_QUIET_MS: int(0, 60_000).default(120),
-  RENDER_BACKGROUND_NICE: int(0, 19).default(19),
+  RENDER_PREPARE_LANE: bool.default(false),
   // The live preview's memory of orders → finished renders (answered without a database read).
   PREVIEW_MEMORY_MB: num(0, 1024).default(8),
   PREVIEW_INLINE_MAX_KB: num(0, 4096).default(192),
@@ -297,10 +295,8 @@ export interface Config {
     /** Cloth textures a render thread made, kept to hand to the others (shared memory). */
     sharedTextureBytes: number;
     previewDirect: boolean;
-    /** Work made ahead (cloth likely tapped next, drafting ahead) waits until no render for this long (ms). */
-    backgroundQuietMs: number;
-    /** The nice value work made ahead runs at on its render thread (Linux; 0 = normal priority). */
-    backgroundNice: number;
+    /** Cloth made ahead on a thread of its own at the lowest OS priority (else on an idle render thread). */
+    prepareLane: boolean;
     /** Bytes of the live preview's memory (order → cache keys → finished renders); 0 = off. */
     previewMemoryBytes: number;
     /** A preview drawn for the request that asked for it, up to this size, travels inside the answer; 0 = never. */
@@ -563,8 +559,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       draftAhead: e.DRAFT_AHEAD,
       sharedTextureBytes: e.SHARED_TEXTURE_MB * 1024 * 1024,
       previewDirect: e.PREVIEW_DIRECT,
-      backgroundQuietMs: e.RENDER_BACKGROUND_QUIET_MS,
-      backgroundNice: e.RENDER_BACKGROUND_NICE,
+      prepareLane: e.RENDER_PREPARE_LANE,
       previewMemoryBytes: Math.round(e.PREVIEW_MEMORY_MB * 1024 * 1024),
       previewInlineMaxBytes: Math.round(e.PREVIEW_INLINE_MAX_KB * 1024),
       maxUploadDecodes: e.UPLOAD_DECODES_MAX,

@@ -11,7 +11,6 @@ import * as workerThreads from 'node:worker_threads';
 import { MessageChannel, type TransferListItem } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { setPriority } from 'node:os';
 import type { Logger } from 'pino';
 import type { StoredImage } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
@@ -24,16 +23,7 @@ import { ENGINE_ENTRIES } from './engines.ts';
 import { threadFabric, type FabricDescriptor, type ThreadFabric } from './fabric.ts';
 import type { ClothPhotoOptions } from '../fabrics/cloth-photo/analyze.ts';
 import { UploadRejected, type ImageUploadLimits, type InspectedImage } from '../uploads/validate.ts';
-import type {
-  BackgroundAnswer,
-  InspectAnswer,
-  RefineFinishAnswer,
-  RefineInputsAnswer,
-  ThreadOptions,
-  ThreadRenderAnswer,
-  ThreadRenderTask,
-  ThreadTemplate,
-} from './thread.ts';
+import type { InspectAnswer, RefineFinishAnswer, RefineInputsAnswer, ThreadOptions, ThreadRenderAnswer, ThreadRenderTask, ThreadTemplate } from './thread.ts';
 import type { KeyedTexture } from '../engines/compose/texture.ts';
 import type { ComfyuiConfig } from '../config.ts';
 import { createComfyEngine, type ComfyEngine } from '../engines/comfyui/engine.ts';
@@ -99,14 +89,12 @@ export interface RenderServiceOptions {
   /** Tasks waiting for a thread before new ones are refused with RenderPoolBusyError (default 64). */
   maxQueue?: number;
   /**
-   * Work made ahead (cloth of the colours likely tapped next, drafting ahead) starts only after the
-   * threads have had no render for this long (default 120 ms): a tap, or the next tap of a quick
-   * series, never finds a thread or a core taken by it. One such task at a time, on a render thread
-   * at the lowest priority where the operating system lets the thread come back from it.
+   * Cloth made ahead (prepareCloth) on a thread of its own at the operating system's lowest priority:
+   * it then only takes CPU nothing else wants, never a tap's, but on a machine busy with other work
+   * it may be late (a glen check's cloth is ~350 ms of CPU: a tap that finds it not made waits for
+   * that). Default false: on a render thread when one is idle, at normal priority.
    */
-  backgroundQuietMs?: number;
-  /** The nice value work made ahead runs at (default 19, the lowest priority; Linux, when allowed). */
-  backgroundNice?: number;
+  prepareLane?: boolean;
   /**
    * Uploaded photos decoded and measured at once (default threads - 1, at least 1, so a render
    * thread stays free for previews); beyond it uploads are refused with RenderPoolBusyError.
@@ -233,22 +221,8 @@ export interface RenderService {
    * is made or being made already; photographed cloth and views not built yet are left alone.
    */
   prepareCloth(view: { cut: string; view: string; options?: StyleOptions; sizes: OutputSize[] }, fabrics: FabricDescriptor[]): Promise<void>;
-  stats(): { threads: number; queued: number; utilization: number; background: BackgroundStats };
+  stats(): { threads: number; queued: number; utilization: number };
   close(): Promise<void>;
-}
-
-/** Work made ahead, as the render service schedules it. */
-export interface BackgroundStats {
-  /** Tasks waiting (cloth to make, threads still to draft ahead). */
-  queued: number;
-  /** Whether one is on a thread now. */
-  running: boolean;
-  /** Tasks finished since start. */
-  done: number;
-  /** Threads that have drafted every preset ahead (DRAFT_AHEAD). */
-  primed: number;
-  /** Whether the last one ran at the lowest priority (nice 19; Linux, when the thread could come back). */
-  lowPriority: boolean;
 }
 
 /** A studio mask to prepare ahead: the stored photo, the checked mask's bytes, at the photo's size. */
@@ -271,10 +245,6 @@ export class RenderPoolBusyError extends AppError {
     this.name = 'RenderPoolBusyError';
   }
 }
-
-type LoadBalancer = NonNullable<NonNullable<ConstructorParameters<typeof Piscina>[0]>['loadBalancer']>;
-type BalancedTask = Parameters<LoadBalancer>[0];
-type BalancedWorker = Parameters<LoadBalancer>[1][number];
 
 const CONTENT_TYPES = { jpeg: 'image/jpeg', webp: 'image/webp', avif: 'image/avif' } as const;
 const EXTENSIONS = { jpeg: 'jpg', webp: 'webp', avif: 'avif' } as const;
@@ -310,11 +280,8 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
   }
   const threads = Math.max(1, options.threads);
   let pool: Piscina | undefined;
-  /**
-   * [0]: the operating-system id of the thread running work made ahead at the lowest priority (0: none),
-   * so that a render waiting for that work can raise it back.
-   */
-  const activity = new Int32Array(new SharedArrayBuffer(4));
+  let lane: Piscina | undefined;
+  const useLane = options.prepareLane ?? false;
   let closed = false;
   let warming: Promise<void> | undefined;
 
@@ -326,8 +293,6 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     tileCacheBytes: options.tileCacheBytes ?? 64 * 1024 * 1024,
     clothLoopBytes: options.clothLoopBytes,
     draftMemoBytes: options.draftMemoBytes,
-    activity,
-    backgroundNice: options.backgroundNice ?? 19,
   };
   function piscina(): Piscina {
     if (closed) throw new Error('the render service is closed');
@@ -341,33 +306,37 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       // a thread drafts ahead in its background goes on between renders.
       atomics: 'async',
       workerData: threadOptions,
-      loadBalancer: balance,
     });
     return pool;
   }
 
+  /** The made-ahead lane: one thread at the lowest priority, made on first use. */
+  function background(): Piscina {
+    if (closed) throw new Error('the render service is closed');
+    lane ??= new Piscina({
+      filename: fileURLToPath(new URL('./thread.mjs', import.meta.url)),
+      minThreads: 1,
+      maxThreads: 1,
+      idleTimeout: 60_000,
+      workerData: { ...threadOptions, background: true } satisfies ThreadOptions,
+    });
+    return lane;
+  }
+
   /**
-   * Piscina's own choice (the first idle thread, else the least busy one that runs nothing abortable),
-   * except for work made ahead meant for particular threads (drafting lives in each thread's memory):
-   * an idle one of those.
+   * Every thread starts drafting the presets at preview size in its background (the task answers at
+   * once). Tasks sent together go to distinct idle threads; a thread missed is asked again.
    */
-  let wantedThreads: ReadonlySet<number> | undefined;
-  function balance(task: BalancedTask, workers: BalancedWorker[]): BalancedWorker | null {
-    if (task.name === 'background' && wantedThreads) {
-      const wanted = workers.find((w) => w.currentUsage === 0 && wantedThreads!.has(w.id));
-      if (wanted) return wanted;
+  async function draftAhead(): Promise<void> {
+    const asked = new Set<number>();
+    for (let round = 0; round < 3 && asked.size < threads && !closed; round++) {
+      const answers = await Promise.all(
+        Array.from({ length: threads }, () =>
+          run<{ thread: number }>({ engine: 'compose' }, 'primeDrafts').catch((err) => options.logger?.debug({ err }, 'drafting ahead failed')),
+        ),
+      );
+      for (const a of answers) if (a) asked.add(a.thread);
     }
-    let candidate: BalancedWorker | null = null;
-    let least = 1;
-    for (const w of workers) {
-      if (w.currentUsage === 0) return w;
-      if (w.isRunningAbortableTask) continue;
-      if (!task.isAbortable && w.currentUsage < least) {
-        candidate = w;
-        least = w.currentUsage;
-      }
-    }
-    return candidate;
   }
 
   /** The style last previewed per cut: what an associate changed is what they are likely to change again. */
@@ -375,7 +344,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
 
   /**
    * After the first preview of a new style: the other values of the option just changed (a lapel:
-   * peak tapped, notch and shawl are likely next) are drafted ahead on every thread, as work made ahead.
+   * peak tapped, notch and shawl are likely next) are drafted ahead on every thread, in the background.
    */
   function draftNextValues(job: RenderJob): void {
     const now = job.options;
@@ -396,170 +365,17 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       }
     }
     if (!list.length) return;
-    // A newer list replaces the rest of an older one.
-    draftingNext = { list, done: new Set(), steps: 0 };
-    void pumpBackground();
+    for (let i = 0; i < threads; i++) run({ engine: 'compose', list }, 'draftNext').catch((err) => options.logger?.debug({ err }, 'drafting ahead failed'));
   }
 
-  /** Tasks handed to the pool and not answered yet (running or waiting for a thread), work made ahead aside. */
+  /** Tasks handed to the pool and not answered yet (running or waiting for a thread). */
   let tasksOut = 0;
-  /** Renders asked for and not answered yet (they may be resolving their template before any task). */
-  let rendersOut = 0;
-  /** When the last task or render began or ended: work made ahead waits until the threads have been quiet a while. */
-  let lastActive = 0;
   async function counted<T>(work: Promise<T>): Promise<T> {
     tasksOut++;
-    lastActive = performance.now();
-    // No thread is left beside the work made ahead: this task waits for it, so it runs at normal priority.
-    if (backgroundRunning && tasksOut >= threads) raiseBackground();
     try {
       return await work;
     } finally {
       tasksOut--;
-      lastActive = performance.now();
-      if (!busy()) wake?.();
-    }
-  }
-
-  // Work made ahead (cloth likely tapped next, drafting ahead): one task at a time, and only once the
-  // threads have been quiet for a while, so a tap never waits behind it for a thread or a core.
-  const quietMs = options.backgroundQuietMs ?? 120;
-  /** Threads that drafted every preset ahead, and the steps sent (bounded: an idle thread may be missed). */
-  const primedThreads = new Set<number>();
-  let primeSteps = 0;
-  let priming = false;
-  /** The other values of the option just changed, drafted ahead by each thread in turn (the latest list only). */
-  let draftingNext: { list: Array<{ cut: string; view: string; options: StyleOptions }>; done: Set<number>; steps: number } | undefined;
-  let backgroundRunning = false;
-  let backgroundDone = 0;
-  let backgroundLow = false;
-  let pumping = false;
-  let wake: (() => void) | undefined;
-  const busy = () => tasksOut > 0 || rendersOut > 0;
-
-  /** Resolves once nothing has been rendering for `quietMs`. */
-  async function quiet(): Promise<void> {
-    while (!closed) {
-      if (busy()) {
-        await new Promise<void>((r) => (wake = r));
-        wake = undefined;
-        continue;
-      }
-      const left = lastActive + quietMs - performance.now();
-      if (left <= 0) return;
-      await new Promise((r) => setTimeout(r, Math.ceil(left)));
-    }
-  }
-
-  type BackgroundTask = { name: string; task: object; threads?: ReadonlySet<number>; done: (answer: unknown) => void };
-  const threadIds = () => (pool ? pool.threads.map((t) => t.threadId) : []);
-
-  /** The next task made ahead: cloth first (a colour likely tapped next), then drafting ahead. */
-  function nextBackground(): BackgroundTask | undefined {
-    const cloth = prepareQueue.shift();
-    if (cloth) {
-      const { key, task } = cloth;
-      let settle!: () => void;
-      preparing.set(key, new Promise<void>((r) => (settle = r)));
-      return {
-        name: 'prepareTextures',
-        task: { ...task, textures: sharedTextures.get(key) },
-        done: (answer) => {
-          if (answer) keepTextures(key, (answer as { made: KeyedTexture[] }).made);
-          preparing.delete(key);
-          settle();
-          cloth.done();
-        },
-      };
-    }
-    const next = draftingNext;
-    if (next) {
-      const want = new Set(threadIds().filter((id) => !next.done.has(id)));
-      if (want.size && next.steps < (next.list.length + 1) * threads * 2) {
-        next.steps++;
-        return {
-          name: 'draftNextStep',
-          task: { engine: 'compose', list: next.list },
-          threads: want,
-          done: (answer) => {
-            const a = answer as { thread: number; left: number } | undefined;
-            if (a?.left === 0) next.done.add(a.thread);
-          },
-        };
-      }
-      draftingNext = undefined;
-    }
-    if (priming) {
-      const want = new Set(threadIds().filter((id) => !primedThreads.has(id)));
-      if (want.size && primeSteps < threads * 32) {
-        primeSteps++;
-        return {
-          name: 'primeDraftStep',
-          task: { engine: 'compose' },
-          threads: want,
-          done: (answer) => {
-            const a = answer as { thread: number; left: number } | undefined;
-            if (a?.left === 0) primedThreads.add(a.thread);
-          },
-        };
-      }
-      priming = false;
-    }
-    return undefined;
-  }
-
-  function backgroundQueued(): number {
-    const ids = threadIds();
-    const drafting = draftingNext;
-    return (
-      prepareQueue.length +
-      (drafting ? ids.filter((id) => !drafting.done.has(id)).length : 0) +
-      (priming ? ids.filter((id) => !primedThreads.has(id)).length : 0)
-    );
-  }
-
-  /** Runs the work made ahead, one task at a time, each once the threads are quiet. */
-  async function pumpBackground(): Promise<void> {
-    if (pumping || closed) return;
-    pumping = true;
-    try {
-      for (;;) {
-        await quiet();
-        if (closed) break;
-        const next = nextBackground();
-        if (!next) break;
-        backgroundRunning = true;
-        let answer: unknown;
-        try {
-          wantedThreads = next.threads;
-          const ran = piscina().run({ name: next.name, task: next.task }, { name: 'background' }) as Promise<BackgroundAnswer>;
-          wantedThreads = undefined;
-          const r = await ran;
-          answer = r.answer;
-          backgroundLow = r.low;
-        } catch (err) {
-          options.logger?.debug({ err, task: next.name }, 'work made ahead failed');
-        } finally {
-          wantedThreads = undefined;
-          backgroundRunning = false;
-          backgroundDone++;
-          next.done(answer);
-        }
-      }
-    } finally {
-      pumping = false;
-      if (closed) for (const left of prepareQueue.splice(0)) left.done();
-    }
-  }
-
-  /** A render waits for work made ahead: the thread doing it is raised back to normal priority. */
-  function raiseBackground() {
-    const tid = Atomics.load(activity, 0);
-    if (!tid) return;
-    try {
-      setPriority(tid, 0);
-    } catch {
-      // Not allowed here: it comes back by itself when its task ends.
     }
   }
 
@@ -697,6 +513,36 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
   const prepareQueue: Array<{ key: string; task: object; done: () => void }> = [];
   /** Fabric × view × sizes made ahead lately: not asked for again. */
   const clothPrepared = new ByteCache<true>({ maxBytes: 4096 * 64, sizeOf: () => 64 });
+  let prepareRunning = false;
+  async function drainPrepareQueue() {
+    if (prepareRunning) return;
+    prepareRunning = true;
+    try {
+      for (let next = prepareQueue.shift(); next && !closed; next = prepareQueue.shift()) {
+        // On the render threads, only on one nothing else is using: it never waits in the pool's queue
+        // ahead of a render, and a render arriving meanwhile waits at most for this one small task.
+        // (The lane needs no such care: the operating system gives it only what nothing else wants.)
+        while (!useLane && tasksOut >= threads && !closed) await new Promise((r) => setTimeout(r, 5));
+        if (closed) {
+          next.done();
+          break;
+        }
+        const { key, task } = next;
+        const made = useLane
+          ? (background().run({ ...task, textures: sharedTextures.get(key) }, { name: 'prepareTextures' }) as Promise<{ made: KeyedTexture[] }>)
+          : run<{ made: KeyedTexture[] }>({ ...task, textures: sharedTextures.get(key) }, 'prepareTextures');
+        const done = made.then((answer) => keepTextures(key, answer.made)).catch((err) => options.logger?.debug({ err }, 'cloth could not be made ahead'));
+        preparing.set(key, done);
+        await done;
+        preparing.delete(key);
+        next.done();
+      }
+    } finally {
+      prepareRunning = false;
+      // Closed meanwhile: nothing left will be made.
+      for (const left of prepareQueue.splice(0)) left.done();
+    }
+  }
 
   // Made (and its workflow files checked) at start: a broken workflow stops the process, not a render.
   const comfyui = options.comfyui ? createComfyEngine(options.comfyui, options.logger) : undefined;
@@ -750,28 +596,13 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     if (entry.runsOn === 'remote') return renderRemote(job);
     if (entry.runsOn !== 'thread') throw new Error(`engine ${engineName} does not run on render threads`);
     if (job.signal?.aborted) throw abortError();
-    rendersOut++;
-    lastActive = performance.now();
-    try {
-      return await renderOnThread(job, engineName);
-    } finally {
-      rendersOut--;
-      lastActive = performance.now();
-      if (!busy()) wake?.();
-    }
-  }
-
-  async function renderOnThread(job: RenderJob, engineName: string): Promise<RenderResult> {
     const fabric = threadFabric(job.fabric);
     const clothKey = fabricKey(fabric);
     if (clothKey) {
-      // Its cloth is being made ahead right now: that is sooner than making it again, once that
-      // thread is back at normal priority.
-      const inFlight = preparing.get(clothKey);
-      if (inFlight) {
-        raiseBackground();
-        await inFlight;
-      }
+      // Its cloth is being made ahead right now on a render thread: that is sooner than making it again.
+      // (Not on the lane: at the lowest priority on a busy machine it may be the slowest way.)
+      const inFlight = useLane ? undefined : preparing.get(clothKey);
+      if (inFlight) await inFlight;
       // Still waiting to be made ahead: this render makes it now instead.
       const queued = prepareQueue.findIndex((p) => p.key === clothKey);
       if (queued >= 0) prepareQueue.splice(queued, 1)[0]!.done();
@@ -1017,10 +848,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
           });
           await Promise.all(Array.from({ length: threads }, (_, i) => counted(p.run(task(i % views.length), { name: 'render' }))));
         }
-        if (options.draftAhead) {
-          priming = true;
-          void pumpBackground();
-        }
+        if (options.draftAhead) void draftAhead();
       })();
       warming.catch(() => (warming = undefined));
       return warming;
@@ -1048,25 +876,16 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
           ),
         );
       }
-      void pumpBackground();
+      void drainPrepareQueue();
       await Promise.all(waits);
     },
     stats() {
-      const background: BackgroundStats = {
-        queued: backgroundQueued(),
-        running: backgroundRunning,
-        done: backgroundDone,
-        primed: primedThreads.size,
-        lowPriority: backgroundLow,
-      };
-      if (!pool) return { threads: 0, queued: 0, utilization: 0, background };
-      return { threads: pool.threads.length, queued: pool.queueSize, utilization: pool.utilization, background };
+      if (!pool) return { threads: 0, queued: 0, utilization: 0 };
+      return { threads: pool.threads.length, queued: pool.queueSize, utilization: pool.utilization };
     },
     async close() {
       closed = true;
-      wake?.();
-      for (const left of prepareQueue.splice(0)) left.done();
-      await pool?.destroy();
+      await Promise.all([pool?.destroy(), lane?.destroy()]);
     },
   };
 }

@@ -63,15 +63,6 @@ async function decode(data: Buffer) {
   return { px: new Uint8Array(px.buffer, px.byteOffset, px.length), width: info.width, height: info.height };
 }
 
-/** Waits (polling, no fixed sleep) until `ok` holds. */
-async function waitUntil(ok: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 let dir: string;
 let storage: ReturnType<typeof countingStorage>;
 let service: RenderService;
@@ -138,69 +129,26 @@ describe('the render service', () => {
     }
   });
 
-  it('a tap arriving while work made ahead is busy is answered before the work still queued; that work runs at the lowest priority and the thread comes back', async () => {
+  it('with RENDER_PREPARE_LANE, makes cloth ahead on a thread of its own at the lowest priority, never the render threads or the event loop', async (ctx) => {
+    if (!existsSync('/proc/thread-self')) {
+      console.log('skipped: per-thread priorities are read from /proc (Linux only)');
+      ctx.skip();
+    }
     const niceOf = (stat: string) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
     const threadNices = () => readdirSync('/proc/self/task').map((tid) => niceOf(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')));
-    // One thread: the tap cannot go around the work made ahead, it can only go before what is queued.
-    const one = createRenderService({ threads: 1, textureCacheBytes: 32 << 20, templateCacheDir: TEST_TEMPLATE_CACHE, backgroundQuietMs: 30 });
+    const laned = createRenderService({ threads: 1, textureCacheBytes: 32 << 20, templateCacheDir: TEST_TEMPLATE_CACHE, prepareLane: true });
     try {
-      await one.warm();
-      const view = { cut: 'three-piece', view: 'three-quarter', sizes: ['preview' as const] };
-      const check = { weave: 'twill', pattern: 'glencheck', threadMm: 0.24, heather: 0.1 } as const;
-      const ahead: FabricDescriptor[] = ['#4A3B2C', '#2C3B4A', '#3B4A2C', '#4A2C3B'].map((hex) => ({ design: check, hex, repeatMm: 70 }));
-      const finished: string[] = [];
-      const made = ahead.map((f, i) => one.prepareCloth(view, [f]).then(() => finished.push(`ahead${i}`)));
-      // Nothing rendering: after the quiet time the first is made, one at a time.
-      await waitUntil(() => one.stats().background.running);
-      expect(one.stats().background.queued).toBe(3);
-      const tap = one.render({ ...view, fabric: { ...NAVY, hex: '#5B6C7D' } }).then((r) => (finished.push('tap'), r));
-      await Promise.all([tap, ...made]);
-      const tapAt = finished.indexOf('tap');
-      // At most the one already on the thread went first.
-      expect(tapAt).toBeLessThanOrEqual(1);
-      expect(finished.slice(tapAt + 1)).toEqual(expect.arrayContaining(['ahead1', 'ahead2', 'ahead3']));
-      expect((await tap).images[0]!.data.length).toBeGreaterThan(1000);
-      expect(one.stats().background).toMatchObject({ queued: 0, running: false, done: 4 });
-      // What was made ahead is what a render uses: it makes no cloth.
-      expect((await one.render({ ...view, fabric: ahead[3]! })).timings.clothMade).toBeUndefined();
-      if (existsSync('/proc/thread-self') && process.getuid?.() === 0) {
-        // Lowered while it ran, back to normal priority after: renders never run at nice 19.
-        expect(one.stats().background.lowPriority).toBe(true);
-        expect(threadNices().every((n) => n === 0)).toBe(true);
-      } else {
-        console.log('priority not checked: per-thread nice values need Linux and the right to raise a thread back (root here)');
-      }
+      const before = threadNices().filter((n) => n === 19).length;
+      const fabric: FabricDescriptor = { design: { weave: 'twill', pattern: 'pinstripe', threadMm: 0.22 }, hex: '#3A4A5A', repeatMm: 12 };
+      await laned.prepareCloth({ cut: 'single-breasted', view: 'front', sizes: ['preview'] }, [fabric]);
+      expect(threadNices().filter((n) => n === 19).length).toBe(before + 1);
+      expect(niceOf(readFileSync('/proc/self/stat', 'utf8'))).toBe(0);
+      // What it made is what a render uses: the render makes no cloth.
+      expect((await laned.render({ cut: 'single-breasted', view: 'front', fabric, sizes: ['preview'] })).timings.clothMade).toBeUndefined();
     } finally {
-      await one.close();
+      await laned.close();
     }
   });
-
-  it('drafts every preset ahead on every thread, one view at a time and never while renders go on', async () => {
-    const two = createRenderService({
-      threads: 2,
-      textureCacheBytes: 32 << 20,
-      templateCacheDir: TEST_TEMPLATE_CACHE,
-      draftAhead: true,
-      backgroundQuietMs: 200,
-      // Normal priority: on a machine busy with other work nice 19 could take minutes.
-      backgroundNice: 0,
-    });
-    try {
-      await two.warm();
-      expect(two.stats().background).toMatchObject({ running: false, done: 0, primed: 0 });
-      // A series of taps, each within the quiet time of the one before: nothing is drafted meanwhile.
-      for (const hex of ['#223344', '#334455', '#445566', '#556677']) {
-        await two.render({ cut: 'single-breasted', view: 'front', fabric: { ...NAVY, hex }, sizes: ['preview'] });
-        expect(two.stats().background.done).toBe(0);
-      }
-      await waitUntil(() => two.stats().background.primed === 2, 240_000);
-      // Six preset views per thread, one task each (and a few that found their thread done).
-      expect(two.stats().background.done).toBeGreaterThanOrEqual(12);
-      expect(two.stats().background).toMatchObject({ queued: 0, running: false });
-    } finally {
-      await two.close();
-    }
-  }, 300_000);
 
   it('loads a stored photo template from storage once per version, not once per render', async () => {
     const v1 = await photoTemplate(200);

@@ -35,7 +35,7 @@ import {
 } from '../studio/images.ts';
 import { createThreadEngine } from './engines.ts';
 import type { KeyedTexture, TextureCache } from '../engines/compose/texture.ts';
-import { cutViewAtHand, primeQuickDrafts, quickViewAtHand, shippedViews } from '../templates/index.ts';
+import { cutViewAtHand } from '../templates/index.ts';
 import type { ThreadFabric } from './fabric.ts';
 
 export interface ThreadOptions {
@@ -48,10 +48,8 @@ export interface ThreadOptions {
   tileCacheBytes: number;
   clothLoopBytes?: number;
   draftMemoBytes?: number;
-  /** [0]: the id of the thread running work made ahead at the lowest priority (see RenderService's background). */
-  activity?: Int32Array;
-  /** The nice value work made ahead runs at (see RenderServiceOptions.backgroundNice). */
-  backgroundNice?: number;
+  /** The made-ahead lane's thread: it runs at the operating system's lowest priority. */
+  background?: boolean;
 }
 
 export interface ThreadTemplate {
@@ -100,58 +98,20 @@ export type ThreadRenderAnswer =
   | { aborted: true };
 
 const options = workerData as ThreadOptions;
+if (options.background) lowestPriority();
 
 /**
- * This thread's operating-system id, when Linux lets it go down to nice 19 for work made ahead and
- * come back to 0 after (root, CAP_SYS_NICE or RLIMIT_NICE): each thread has its own nice value there.
- * Elsewhere work made ahead runs at normal priority (it already waits for quiet threads).
+ * This thread (only: Linux gives each thread its own nice value) at nice 19, so that work made ahead
+ * takes only the CPU that renders, the event loop and the database leave. Elsewhere it stays as it is.
  */
-const reniceable: number | undefined = (() => {
+function lowestPriority(): void {
   try {
     const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (!(tid > 0)) return undefined;
-    setPriority(tid, 1);
-    try {
-      setPriority(tid, 0);
-    } catch {
-      // Down is always allowed, up is not: this thread stays at nice 1 and never goes lower.
-      return undefined;
-    }
-    return tid;
+    if (tid > 0) setPriority(tid, 19);
   } catch {
-    return undefined;
-  }
-})();
-
-/** Work made ahead's answer, and whether it ran at a lowered priority. */
-export interface BackgroundAnswer {
-  answer: unknown;
-  low: boolean;
-}
-
-/**
- * Work made ahead (the render service sends one at a time, only to quiet threads): at nice 19 while it
- * runs, so that whatever else wants a core meanwhile (a tap's render on another thread, the event
- * loop, the browser on the same machine) gets it first. A render waiting for it raises it back.
- */
-export async function background(task: { name: 'prepareTextures' | 'primeDraftStep' | 'draftNextStep'; task: never }): Promise<BackgroundAnswer> {
-  const nice = options.backgroundNice ?? 19;
-  const low = reniceable !== undefined && nice > 0;
-  if (low) {
-    setPriority(reniceable, nice);
-    if (options.activity) Atomics.store(options.activity, 0, reniceable);
-  }
-  try {
-    const run = { prepareTextures, primeDraftStep, draftNextStep }[task.name] as (t: never) => Promise<unknown>;
-    return { answer: await run(task.task), low };
-  } finally {
-    if (low) {
-      if (options.activity) Atomics.store(options.activity, 0, 0);
-      setPriority(reniceable, 0);
-    }
+    // Not Linux (no /proc/thread-self): the lane runs at normal priority.
   }
 }
-
 const engines = new Map<string, Engine>();
 const tiles = new ByteCache<SwatchTile>({ maxBytes: options.tileCacheBytes, sizeOf: (t) => t.rgb.byteLength + 64 });
 
@@ -367,47 +327,20 @@ export async function prepareDrawn(task: { engine: string; cut: string; view: st
   return (engine(task.engine) as ComposeEngine).template(task.cut, task.view, task.options);
 }
 
-/** The views drafted ahead once per thread: each preset's front and three-quarter. */
-const PRIMED_VIEWS = () => shippedViews().filter((v) => v.view === 'front' || v.view === 'three-quarter');
-const primedHere = new Set<string>();
-
 /**
- * Drafts the next preset view this thread has not drafted at preview size (see primeQuickDrafts), one
- * view per task so that a tap never waits long for a thread. Answers how many are left here.
+ * Starts drafting the presets at preview size in this thread's background (see
+ * ComposeEngine.primeDrafts) and answers at once: renders arriving meanwhile are not queued behind it.
  */
-export async function primeDraftStep(): Promise<{ thread: number; left: number }> {
-  const views = PRIMED_VIEWS();
-  const next = views.find((v) => !primedHere.has(`${v.cut}/${v.view}`));
-  if (next) {
-    primedHere.add(`${next.cut}/${next.view}`);
-    await primeQuickDrafts([next]);
-  }
-  return { thread: workerThreads.threadId, left: views.filter((v) => !primedHere.has(`${v.cut}/${v.view}`)).length };
+export function primeDrafts(task: { engine: string }): { thread: number } {
+  const e = engine(task.engine) as ComposeEngine;
+  e.primeDrafts().catch(() => undefined);
+  return { thread: workerThreads.threadId };
 }
 
-/**
- * Drafts the first of these styles' previews this thread does not hold yet (the values an associate is
- * likely to tap next; see ComposeEngine.draftNext), one per task. Answers how many are left here.
- */
-export async function draftNextStep(task: { engine: string; list: Array<{ cut: string; view: string; options: StyleOptions }> }): Promise<{
-  thread: number;
-  left: number;
-}> {
-  const atHand = async (s: { cut: string; view: string; options: StyleOptions }) =>
-    quickViewAtHand(s.cut, s.view, s.options, 'preview') || !!(await cutViewAtHand(s.cut, s.view, { cacheDir: options.templateCacheDir, options: s.options }));
-  let left = 0;
-  let drafted = false;
-  for (const s of task.list) {
-    if (await atHand(s)) continue;
-    if (drafted) {
-      left++;
-      continue;
-    }
-    drafted = true;
-    await (engine(task.engine) as ComposeEngine).draftNext([s]);
-    if (!(await atHand(s))) left++;
-  }
-  return { thread: workerThreads.threadId, left };
+/** Drafts these styles' previews ahead in this thread's background (see ComposeEngine.draftNext); answers at once. */
+export function draftNext(task: { engine: string; list: Array<{ cut: string; view: string; options: StyleOptions }> }): { thread: number } {
+  (engine(task.engine) as ComposeEngine).draftNext(task.list).catch(() => undefined);
+  return { thread: workerThreads.threadId };
 }
 
 /** Loads an engine's templates (`views`, or the ones it wants at hand), from the disk cache when they are there. */

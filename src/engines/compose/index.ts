@@ -9,6 +9,7 @@ import {
   hdLevel,
   loadCutView,
   loadQuickView,
+  primeQuickDrafts,
   quickViewAtHand,
   setDraftMemoBytes,
   shippedViews,
@@ -37,7 +38,7 @@ export interface ComposeEngineOptions {
   jpegQuality?: number;
   /** Memory of the WebAssembly cloth loop (levels and tiles kept there; default 128 MB); 0 = the JavaScript loop. */
   clothLoopBytes?: number;
-  /** Rasterised template pieces kept between builds, per frame size (default 48 MB; see primeQuickDrafts). */
+  /** Rasterised template pieces kept between builds, per frame size (default 48 MB; see primeDrafts). */
   draftMemoBytes?: number;
 }
 
@@ -72,6 +73,11 @@ export interface ComposeEngine extends Engine {
   renderRaw(request: Pick<RenderRequest, 'cut' | 'view' | 'fabric' | 'template' | 'options'>, size?: OutputSize): Promise<RawImage>;
   /** The shading a fabric receives at one size. */
   shadingMaps(cut: string, view: string, design: FabricDesign, size?: OutputSize, options?: StyleOptions): Promise<ShadingMaps>;
+  /**
+   * Drafts each preset's front and three-quarter at preview size once in this thread, so that the
+   * first preview of a new style option redraws only what the option changes. False when done before.
+   */
+  primeDrafts(): Promise<boolean>;
   /**
    * Drafts these styles' previews ahead, one after another, in this thread's memory (the values an
    * associate is likely to tap next). A newer list replaces the rest of an older one; views already
@@ -123,6 +129,7 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
   const quality = options.jpegQuality ?? 86;
   const clothLoopBytes = options.clothLoopBytes ?? 128 * 1024 * 1024;
   if (options.draftMemoBytes !== undefined) setDraftMemoBytes(options.draftMemoBytes);
+  let primed: Promise<boolean> | undefined;
   let nextList = 0;
   // The WebAssembly loop where the platform has SIMD (every Node this project supports); else JavaScript's.
   let wasmLoop: Promise<WasmCloth | undefined> | undefined;
@@ -232,6 +239,13 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
         const fabric = { hex: '#808080', design: { weave: 'twill' as const, pattern: 'pinstripe' as const, threadMm: 0.22, repeatMm: 10 } };
         await engine.render({ cut: list[0].cut, view: list[0].view, fabric, sizes: ['thumb'], watermark: { text: '', opacity: 0, position: 'bottom-right' } });
       }
+    },
+
+    primeDrafts() {
+      if (primed) return primed.then(() => false);
+      primed = primeQuickDrafts(shippedViews().filter((v) => v.view === 'front' || v.view === 'three-quarter')).then(() => true);
+      primed.catch(() => (primed = undefined));
+      return primed;
     },
 
     async draftNext(list) {

@@ -113,7 +113,6 @@ const envSchema = z.object({
   UPLOAD_DECODES_WAITING_MAX: int(0, 1000).default(4),
   // Fast path: a preview-only POST /api/renders renders on the replica that received it.
   PREVIEW_DIRECT: bool.default(true),
-  RENDER_PREPARE_LANE: bool.default(false),
   // The live preview's memory of orders → finished renders (answered without a database read).
   PREVIEW_MEMORY_MB: num(0, 1024).default(8),
   PREVIEW_INLINE_MAX_KB: num(0, 4096).default(192),
@@ -295,8 +294,6 @@ export interface Config {
     /** Cloth textures a render thread made, kept to hand to the others (shared memory). */
     sharedTextureBytes: number;
     previewDirect: boolean;
-    /** Cloth made ahead on a thread of its own at the lowest OS priority (else on an idle render thread). */
-    prepareLane: boolean;
     /** Bytes of the live preview's memory (order → cache keys → finished renders); 0 = off. */
     previewMemoryBytes: number;
     /** A preview drawn for the request that asked for it, up to this size, travels inside the answer; 0 = never. */
@@ -559,7 +556,6 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       draftAhead: e.DRAFT_AHEAD,
       sharedTextureBytes: e.SHARED_TEXTURE_MB * 1024 * 1024,
       previewDirect: e.PREVIEW_DIRECT,
-      prepareLane: e.RENDER_PREPARE_LANE,
       previewMemoryBytes: Math.round(e.PREVIEW_MEMORY_MB * 1024 * 1024),
       previewInlineMaxBytes: Math.round(e.PREVIEW_INLINE_MAX_KB * 1024),
       maxUploadDecodes: e.UPLOAD_DECODES_MAX,

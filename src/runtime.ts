@@ -70,7 +70,6 @@ export async function startRuntime(config: Config, logger: Logger, options: { se
     const rendering = createRenderService({
       threads: config.rendering.threads,
       maxQueue: config.rendering.maxQueue,
-      prepareLane: config.rendering.prepareLane,
       textureCacheBytes: config.worker.textureCacheBytes,
       templateCacheDir: config.worker.templateCacheDir,
       templateViews: { memory: config.worker.templateMemoryViews, disk: config.worker.templateDiskViews },

@@ -89,13 +89,6 @@ export interface RenderServiceOptions {
   /** Tasks waiting for a thread before new ones are refused with RenderPoolBusyError (default 64). */
   maxQueue?: number;
   /**
-   * Cloth made ahead (prepareCloth) on a thread of its own at the operating system's lowest priority:
-   * it then only takes CPU nothing else wants, never a tap's, but on a machine busy with other work
-   * it may be late (a glen check's cloth is ~350 ms of CPU: a tap that finds it not made waits for
-   * that). Default false: on a render thread when one is idle, at normal priority.
-   */
-  prepareLane?: boolean;
-  /**
    * Uploaded photos decoded and measured at once (default threads - 1, at least 1, so a render
    * thread stays free for previews); beyond it uploads are refused with RenderPoolBusyError.
    */
@@ -280,8 +273,6 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
   }
   const threads = Math.max(1, options.threads);
   let pool: Piscina | undefined;
-  let lane: Piscina | undefined;
-  const useLane = options.prepareLane ?? false;
   let closed = false;
   let warming: Promise<void> | undefined;
 
@@ -308,19 +299,6 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       workerData: threadOptions,
     });
     return pool;
-  }
-
-  /** The made-ahead lane: one thread at the lowest priority, made on first use. */
-  function background(): Piscina {
-    if (closed) throw new Error('the render service is closed');
-    lane ??= new Piscina({
-      filename: fileURLToPath(new URL('./thread.mjs', import.meta.url)),
-      minThreads: 1,
-      maxThreads: 1,
-      idleTimeout: 60_000,
-      workerData: { ...threadOptions, background: true } satisfies ThreadOptions,
-    });
-    return lane;
   }
 
   /**
@@ -519,18 +497,15 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     prepareRunning = true;
     try {
       for (let next = prepareQueue.shift(); next && !closed; next = prepareQueue.shift()) {
-        // On the render threads, only on one nothing else is using: it never waits in the pool's queue
-        // ahead of a render, and a render arriving meanwhile waits at most for this one small task.
-        // (The lane needs no such care: the operating system gives it only what nothing else wants.)
-        while (!useLane && tasksOut >= threads && !closed) await new Promise((r) => setTimeout(r, 5));
+        // Only on a thread nothing else is using: it never waits in the pool's queue ahead of a render,
+        // and a render arriving meanwhile waits at most for this one small task.
+        while (tasksOut >= threads && !closed) await new Promise((r) => setTimeout(r, 5));
         if (closed) {
           next.done();
           break;
         }
         const { key, task } = next;
-        const made = useLane
-          ? (background().run({ ...task, textures: sharedTextures.get(key) }, { name: 'prepareTextures' }) as Promise<{ made: KeyedTexture[] }>)
-          : run<{ made: KeyedTexture[] }>({ ...task, textures: sharedTextures.get(key) }, 'prepareTextures');
+        const made = run<{ made: KeyedTexture[] }>({ ...task, textures: sharedTextures.get(key) }, 'prepareTextures');
         const done = made.then((answer) => keepTextures(key, answer.made)).catch((err) => options.logger?.debug({ err }, 'cloth could not be made ahead'));
         preparing.set(key, done);
         await done;
@@ -600,8 +575,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     const clothKey = fabricKey(fabric);
     if (clothKey) {
       // Its cloth is being made ahead right now on a render thread: that is sooner than making it again.
-      // (Not on the lane: at the lowest priority on a busy machine it may be the slowest way.)
-      const inFlight = useLane ? undefined : preparing.get(clothKey);
+      const inFlight = preparing.get(clothKey);
       if (inFlight) await inFlight;
       // Still waiting to be made ahead: this render makes it now instead.
       const queued = prepareQueue.findIndex((p) => p.key === clothKey);
@@ -885,7 +859,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     },
     async close() {
       closed = true;
-      await Promise.all([pool?.destroy(), lane?.destroy()]);
+      await pool?.destroy();
     },
   };
 }

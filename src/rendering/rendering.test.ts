@@ -1,4 +1,3 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -126,27 +125,6 @@ describe('the render service', () => {
       }
     } finally {
       await plain.close();
-    }
-  });
-
-  it('with RENDER_PREPARE_LANE, makes cloth ahead on a thread of its own at the lowest priority, never the render threads or the event loop', async (ctx) => {
-    if (!existsSync('/proc/thread-self')) {
-      console.log('skipped: per-thread priorities are read from /proc (Linux only)');
-      ctx.skip();
-    }
-    const niceOf = (stat: string) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-    const threadNices = () => readdirSync('/proc/self/task').map((tid) => niceOf(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')));
-    const laned = createRenderService({ threads: 1, textureCacheBytes: 32 << 20, templateCacheDir: TEST_TEMPLATE_CACHE, prepareLane: true });
-    try {
-      const before = threadNices().filter((n) => n === 19).length;
-      const fabric: FabricDescriptor = { design: { weave: 'twill', pattern: 'pinstripe', threadMm: 0.22 }, hex: '#3A4A5A', repeatMm: 12 };
-      await laned.prepareCloth({ cut: 'single-breasted', view: 'front', sizes: ['preview'] }, [fabric]);
-      expect(threadNices().filter((n) => n === 19).length).toBe(before + 1);
-      expect(niceOf(readFileSync('/proc/self/stat', 'utf8'))).toBe(0);
-      // What it made is what a render uses: the render makes no cloth.
-      expect((await laned.render({ cut: 'single-breasted', view: 'front', fabric, sizes: ['preview'] })).timings.clothMade).toBeUndefined();
-    } finally {
-      await laned.close();
     }
   });
 

@@ -5,8 +5,6 @@
  * swatch tiles here); a task that refers to something the thread lacks is answered with `need`, and
  * the service sends it again with the bytes.
  */
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import * as workerThreads from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
@@ -48,8 +46,6 @@ export interface ThreadOptions {
   tileCacheBytes: number;
   clothLoopBytes?: number;
   draftMemoBytes?: number;
-  /** The made-ahead lane's thread: it runs at the operating system's lowest priority. */
-  background?: boolean;
 }
 
 export interface ThreadTemplate {
@@ -98,20 +94,7 @@ export type ThreadRenderAnswer =
   | { aborted: true };
 
 const options = workerData as ThreadOptions;
-if (options.background) lowestPriority();
 
-/**
- * This thread (only: Linux gives each thread its own nice value) at nice 19, so that work made ahead
- * takes only the CPU that renders, the event loop and the database leave. Elsewhere it stays as it is.
- */
-function lowestPriority(): void {
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (tid > 0) setPriority(tid, 19);
-  } catch {
-    // Not Linux (no /proc/thread-self): the lane runs at normal priority.
-  }
-}
 const engines = new Map<string, Engine>();
 const tiles = new ByteCache<SwatchTile>({ maxBytes: options.tileCacheBytes, sizeOf: (t) => t.rgb.byteLength + 64 });
 

@@ -6,7 +6,7 @@
 import sharp from 'sharp';
 import { blur, boundingRect, boxRadius as blurReach, type Rect } from './raster-ops.ts';
 import { largestBlur, svgChange } from './svg-patch.ts';
-import { LEVEL_FACTORS, buildLevels, buildLevelsAt, surroundingsLevel, type NativeFields } from './levels.ts';
+import { LEVEL_FACTORS, buildLevels, buildLevelsAt, shadeNorm, surroundingsLevel, type NativeFields } from './levels.ts';
 import { SHADE_LEVELS, SHADE_ONE, type CutViewSource, type LevelName, type PanelSpec, type ShadeMark, type ViewLevel } from './types.ts';
 
 /** librsvg surfaces are 6 MB each at native size: rasterise a few at a time, not all at once. */
@@ -1457,13 +1457,7 @@ function spliceCloth(old: QuickCloth, fresh: QuickCloth, D: Rect, w: number, rem
 /** The preview level of a cloth: shading normalised over the garment (as `levels.ts` does). */
 function clothLevel(P: Pieces, cloth: QuickCloth, s: Pick<ViewLevel, 'base' | 'overlayPix' | 'overlayRgba'>): ViewLevel {
   const count = cloth.pix.length;
-  let wsum = 0;
-  let ssum = 0;
-  for (let j = 0; j < count; j++) {
-    wsum += cloth.cov[j];
-    ssum += cloth.cov[j] * cloth.shade[j];
-  }
-  const norm = wsum > 0 ? wsum / ssum : 1;
+  const norm = shadeNorm(cloth.cov, cloth.shade, count);
   const shadeQ = new Uint16Array(count);
   const shadeHist = new Float64Array(SHADE_LEVELS);
   for (let k = 0; k < count; k++) {

@@ -39,6 +39,17 @@ export interface NativeFields {
 export const LEVEL_FACTORS: Record<LevelName, number> = { full: 1, preview: 2, thumb: 4 };
 
 /** Native texture coordinates (in texture px at the view's nominal px/mm) for every cloth pixel. */
+/** The factor that makes the coverage-weighted mean of the shading over the first `count` pixels 1. */
+export function shadeNorm(cov: ArrayLike<number>, shade: ArrayLike<number>, count: number): number {
+  let wsum = 0;
+  let ssum = 0;
+  for (let j = 0; j < count; j++) {
+    wsum += cov[j];
+    ssum += cov[j] * shade[j];
+  }
+  return wsum > 0 ? wsum / ssum : 1;
+}
+
 function nativeUV(f: NativeFields): { u: Float32Array; v: Float32Array } {
   const { width: w, height: h } = f;
   const ox = f.window?.x ?? 0;
@@ -215,13 +226,7 @@ async function buildLevel(f: NativeFields, uv: { u: Float32Array; v: Float32Arra
   const count = cloth.count;
   // Normalise: coverage-weighted mean of the shading over the whole garment is exactly 1 in linear light,
   // so the rendered garment's mean colour is the cloth's mean colour.
-  let wsum = 0;
-  let ssum = 0;
-  for (let j = 0; j < count; j++) {
-    wsum += cloth.cov[j];
-    ssum += cloth.cov[j] * cloth.shade[j];
-  }
-  const norm = wsum > 0 ? wsum / ssum : 1;
+  const norm = shadeNorm(cloth.cov, cloth.shade, count);
   const pix = cloth.pix.length === count ? cloth.pix : cloth.pix.slice(0, count);
   const cov = new Uint8Array(count);
   const panel = cloth.panel.length === count ? cloth.panel : cloth.panel.slice(0, count);

@@ -6,7 +6,7 @@
  */
 import {
   draft,
-  Draft,
+  type Draft,
   frontProjection,
   torsoHalfWidth,
   turnedProjection,
@@ -441,6 +441,15 @@ function sidesFor(style: SuitStyle): { left: SideGeometry; right: SideGeometry }
   return { left: s, right: s };
 }
 
+/** The fold where the cloth hangs from the knee cap (s = 1 left leg, -1 right): a crease and its shadow follow it. */
+function kneeFold(s: number): Draft {
+  return line([
+    [s * -62, 548],
+    [s * -110, 530],
+    [s * -152, 530],
+  ]);
+}
+
 function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
   const { pieces, marks } = set;
   const legL = trouserLeg(o);
@@ -533,11 +542,7 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
     // upper ones pulled a little toward the inside leg (behind the knee from the back).
     marks.push({
       only: ['trouser'],
-      shape: line([
-        [s * -62, 548],
-        [s * -110, 530],
-        [s * -152, 530],
-      ]),
+      shape: kneeFold(s),
       kind: 'crease',
       width: 8,
       strength: back ? 0.4 : 0.3,
@@ -694,11 +699,7 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
     // The knee: soft folds in shade where the cloth hangs from the knee cap.
     marks.push({
       only: ['trouser'],
-      shape: line([
-        [s * -62, 548],
-        [s * -110, 530],
-        [s * -152, 530],
-      ]),
+      shape: kneeFold(s),
       kind: 'shadow',
       width: 9,
       strength: back ? 0.16 : 0.12,

@@ -106,7 +106,7 @@ async function previewShown(page: Page, key: string, timeout = 30_000) {
 }
 
 interface Tap {
-  /** Tap → the new preview painted (the frame after the swap). */
+  /** Tap → the new preview painted (the task after the paint of the first frame that shows it). */
   ms: number;
   /** Tap → the order's answer fully received (the browser's Resource Timing), when one was sent. */
   answeredMs?: number;
@@ -136,8 +136,13 @@ function tapAndTime(page: Page, selector: string, key: string): Promise<Tap> {
         if (img && img.dataset.key === key && img.complete && img.naturalWidth > 0) break;
         if (performance.now() - start > 30_000) throw new Error(`preview ${key} not shown`);
       }
-      // The frame after the swap is the one the associate sees.
-      await raf();
+      // Seen in a frame's animation callback: that frame paints it. A message posted now is handled
+      // after that frame's paint (the usual "after paint" probe), not a whole frame later.
+      await new Promise<void>((r) => {
+        const channel = new (globalThis as any).MessageChannel();
+        channel.port1.onmessage = () => r();
+        channel.port2.postMessage(0);
+      });
       const ms = performance.now() - start;
       const entries = perf.getEntriesByType('resource') as Array<{
         name: string;

@@ -329,11 +329,63 @@ function curveThrough(d: Draft, from: Pt, points: Pt[], redraw?: (i: number, seg
 
 /** Height below which a plain hem's break reshapes the leg (the turn-up option changes nothing above). */
 const BREAK_TOP_Y = 122;
+/** How far (mm) a plain hem's break sweeps the leg outward at its fullest, and how much it settles back at the hem. */
+const BREAK_SWAY = 6;
+const BREAK_SETTLE = 0.35;
+/**
+ * The outer edge sweeps half as far: in the turned view it lies near the hip's silhouette, where the
+ * turn stretches every millimetre across, and a full sweep bent it as sharply as the old kink.
+ */
+const OUTER_SWAY = 0.5;
+
+/**
+ * The break's outward sweep at height y: nothing at BREAK_TOP_Y, where it starts with neither slope nor
+ * curvature (no corner in the edge, however close one looks), easing out and settling a little at the hem.
+ */
+function breakSway(y: number): number {
+  const u = Math.min(1, Math.max(0, (BREAK_TOP_Y - y) / (BREAK_TOP_Y - TROUSER_HEM_Y - 4)));
+  return BREAK_SWAY * u * u * u * (10 - 15 * u + 6 * u * u) * (1 - BREAK_SETTLE * u * u);
+}
+
+/**
+ * A leg edge below the break redrawn as the pressed line swept outward by breakSway: Hermite cubics
+ * through samples of the swept line, so the sweep starts tangent to the line above and bends over the
+ * whole break. (One cubic pulled out by a control point bent within a few millimetres and read as a
+ * kink in the leg's edge.)
+ */
+function swept(seg: Cubic, amount: number, pieces = 6): Cubic[] {
+  const xAt = (y: number) => {
+    const t = cubicTAtY(seg, y);
+    const u = 1 - t;
+    return u * u * u * seg[0][0] + 3 * u * u * t * seg[1][0] + 3 * u * t * t * seg[2][0] + t * t * t * seg[3][0] - amount * breakSway(y);
+  };
+  const slope = (y: number) => (xAt(y + 0.05) - xAt(y - 0.05)) / 0.1;
+  const y0 = seg[0][1];
+  const y1 = seg[3][1];
+  const out: Cubic[] = [];
+  for (let i = 0; i < pieces; i++) {
+    const a = y0 + ((y1 - y0) * i) / pieces;
+    const b = y0 + ((y1 - y0) * (i + 1)) / pieces;
+    const h = (b - a) / 3;
+    // The ends are exact (slopes taken just inside them), so neighbouring curves still meet.
+    const sa = slope(i === 0 ? a + Math.sign(b - a) * 0.05 : a);
+    const sb = slope(i === pieces - 1 ? b - Math.sign(b - a) * 0.05 : b);
+    const xa = i === 0 ? seg[0][0] - amount * breakSway(a) : xAt(a);
+    const xb = i === pieces - 1 ? seg[3][0] - amount * breakSway(b) : xAt(b);
+    out.push([
+      [xa, a],
+      [xa + sa * h, a + h],
+      [xb - sb * h, b - h],
+      [xb, b],
+    ]);
+  }
+  return out;
+}
 
 function trouserLeg(o: StyleOptions): Draft {
   // Pleats ask for room through the thigh; turn-ups hang straight and square at the hem.
   const full = o.trouserFront === 'pleated' ? 7 : 0;
-  // A plain hem breaks over the shoe: the fold pushes the leg out a little just above the hem.
+  // A plain hem breaks over the shoe: the fold sweeps the bottom of the leg out a little.
   const plain = o.trouserHem !== 'turnups';
   const d = draft()
     .M(-171 - full * 0.15, TROUSER_WAIST_Y)
@@ -353,12 +405,13 @@ function trouserLeg(o: StyleOptions): Draft {
       if (i !== 4) return [seg];
       // Split with or without the break, so that the line above it is drawn from the same curves.
       const [upper, lower] = splitCubic(seg, cubicTAtY(seg, BREAK_TOP_Y));
-      return [upper, plain ? [lower[0], lower[1], [-41, 98], lower[3]] : lower];
+      return [upper, ...(plain ? swept(lower, 1) : [lower])];
     },
   );
   if (!plain) d.L(-180, TROUSER_HEM_Y + 5);
   // The front of a plain hem sits on the shoe's vamp, lifted a little at the crease.
-  else d.Q(-106, TROUSER_HEM_Y + 10, -180, TROUSER_HEM_Y + 5);
+  else
+    d.Q(-106 - breakSway(TROUSER_HEM_Y + 7) * (1 + OUTER_SWAY) * 0.5, TROUSER_HEM_Y + 10, -180 - OUTER_SWAY * breakSway(TROUSER_HEM_Y + 5), TROUSER_HEM_Y + 5);
   curveThrough(
     d,
     [-180, TROUSER_HEM_Y + 5],
@@ -374,7 +427,7 @@ function trouserLeg(o: StyleOptions): Draft {
     (i, seg) => {
       if (i !== 1) return [seg];
       const [lower, upper] = splitCubic(seg, cubicTAtY(seg, BREAK_TOP_Y));
-      return [plain ? [lower[0], [-192, 96], lower[2], lower[3]] : lower, upper];
+      return [...(plain ? swept(lower, OUTER_SWAY) : [lower]), upper];
     },
   );
   return d.Z();

@@ -1,0 +1,75 @@
+/**
+ * A plain hem's break, as a tailor looks at it in the HD render: the leg's edges sweep out over the shoe
+ * in one easy curve, with no kink where the break begins. Measured on the cloth coverage of the HD
+ * render: each edge's position per row, and how tightly it bends over a few millimetres of height.
+ */
+import { describe, expect, it } from 'vitest';
+import { createComposeEngine } from '../engines/compose/index.ts';
+import { TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
+import { frontProjection, type Projection, turnedProjection } from './geometry.ts';
+import { resolveOptions } from './options.ts';
+
+const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
+const design = { weave: 'twill' as const, pattern: 'solid' as const, threadMm: 0.22 };
+const HD = 2;
+
+/**
+ * The edge's x (HD px, sub-pixel from coverage) per row, in a band of columns holding only that edge:
+ * from body x `from` (inside the leg) to `to` (the gap between the legs).
+ */
+function edgeXs(maps: { width: number; coverage: Uint8Array }, proj: Projection, from: number, to: number, y0: number, y1: number): Array<[number, number]> {
+  const [a] = proj.project(from, 0);
+  const [b] = proj.project(to, 0);
+  const lo = Math.round(Math.min(a, b) * HD);
+  const hi = Math.round(Math.max(a, b) * HD);
+  const rowTop = Math.round(proj.project(0, y1)[1] * HD);
+  const rowBottom = Math.round(proj.project(0, y0)[1] * HD);
+  const out: Array<[number, number]> = [];
+  for (let r = rowTop; r <= rowBottom; r++) {
+    let covered = 0;
+    for (let x = lo; x < hi; x++) covered += maps.coverage[r * maps.width + x]! / 255;
+    // The leg fills the band from its inside up to the edge.
+    out.push([r, a < b ? lo + covered : hi - covered]);
+  }
+  return out;
+}
+
+/** The tightest bend (radius, mm) of an edge over strides of `k` rows. */
+function tightestBend(xs: Array<[number, number]>, k: number, pxPerMm: number): { radius: number; row: number } {
+  let worst = { radius: Number.POSITIVE_INFINITY, row: -1 };
+  for (let i = k; i + k < xs.length; i++) {
+    const d2 = Math.abs(xs[i + k]![1] - 2 * xs[i]![1] + xs[i - k]![1]);
+    const radius = (k * k) / Math.max(d2, 1e-9) / pxPerMm;
+    if (radius < worst.radius) worst = { radius, row: xs[i]![0] };
+  }
+  return worst;
+}
+
+describe('plain hem: the leg sweeps over the shoe without a kink', () => {
+  const views: Array<[string, Projection]> = [
+    ['front', frontProjection()],
+    ['three-quarter', turnedProjection(34)],
+  ];
+  it.each(views)('%s, HD: both legs, inner and outer edges', async (view, proj) => {
+    const options = resolveOptions('single-breasted', { trouserHem: 'plain' });
+    const maps = await engine.shadingMaps('single-breasted', view, design, 'hd', options);
+    const pxPerMm = proj.pxPerMm * HD;
+    // From below the knee's folds to just above the hem's corner (the hem sits at 36-42 mm).
+    for (const s of [1, -1]) {
+      const edges = {
+        inner: edgeXs(maps, proj, s * -60, s * -8, 46, 300),
+        outer: edgeXs(maps, proj, s * -150, s * -215, 46, 300),
+      };
+      for (const [name, xs] of Object.entries(edges)) {
+        // The edge is there: every row's band holds both cloth and background.
+        const [a] = proj.project(s * (name === 'inner' ? -60 : -150), 0);
+        const [b] = proj.project(s * (name === 'inner' ? -8 : -215), 0);
+        for (const [, x] of xs) expect(Math.min(Math.abs(x - a * HD), Math.abs(x - b * HD)), `${view} ${s} ${name} edge in its band`).toBeGreaterThan(2);
+        // A kink is a bend far tighter than the cloth's: over 4.4 mm of height (8 HD rows) no stretch of
+        // the edge may curve tighter than a 120 mm radius (the old break's bent at 68-77 mm).
+        const bend = tightestBend(xs, 16, pxPerMm);
+        expect(bend.radius, `${view} leg ${s} ${name} edge bends at row ${bend.row}`).toBeGreaterThan(120);
+      }
+    }
+  });
+});

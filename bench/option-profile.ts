@@ -1,7 +1,8 @@
 /**
  * First preview after a single style option change, drafted at preview size in this thread (no pool,
- * no render): each option's other values in turn, after the cut's preset views were primed as the
- * render threads prime them, each followed by the preset again (the next tap starts from it).
+ * no render): each option's other values in turn, after the presets were primed as the render
+ * threads prime them (every cut's front and three-quarter; PRIME=views primes only the views
+ * measured), each followed by the preset again (the next tap starts from it).
  * Process CPU (all threads: sharp's rasterisation runs on libuv's) and wall per draft, min and median
  * over the rounds; CPU is the number to compare on a loaded machine.
  *   node --import tsx bench/option-profile.ts [rounds]
@@ -13,7 +14,9 @@ import { median } from './stats.ts';
 
 const dir = resolve(process.env.TEMPLATES ?? resolve(import.meta.dirname, '../src/templates'));
 const { quickPreviewLevels } = (await import(`${dir}/build.ts`)) as typeof import('../src/templates/build.ts');
-const { cutViewSource, primeQuickDrafts, resolveOptions, STYLE_OPTIONS } = (await import(`${dir}/index.ts`)) as typeof import('../src/templates/index.ts');
+const { cutViewSource, primeQuickDrafts, resolveOptions, shippedViews, STYLE_OPTIONS } = (await import(
+  `${dir}/index.ts`
+)) as typeof import('../src/templates/index.ts');
 type StyleOptionId = keyof typeof STYLE_OPTIONS;
 
 const cpuMs = () => {
@@ -24,7 +27,9 @@ const r1 = (x: number) => Math.round(x * 10) / 10;
 const rounds = Number(process.argv[2] ?? 3);
 const cut = process.env.CUT ?? 'single-breasted';
 const views = (process.env.VIEWS ?? 'front,three-quarter').split(',');
-await primeQuickDrafts(views.map((view) => ({ cut, view })));
+await primeQuickDrafts(
+  process.env.PRIME === 'views' ? views.map((view) => ({ cut, view })) : shippedViews().filter((v) => v.view === 'front' || v.view === 'three-quarter'),
+);
 const preset = resolveOptions(cut);
 const changes: Array<{ view: string; name: string; options: ReturnType<typeof resolveOptions> }> = [];
 for (const view of views) {
@@ -60,6 +65,16 @@ for (const view of views) {
       .filter(Boolean)
       .join(' | ')}`,
   );
+}
+// Per option (every value other than the preset's), the median of those best-of-rounds.
+for (const view of views) {
+  const byOption = new Map<string, number[]>();
+  for (const [k, c] of changes.entries()) {
+    if (c.view !== view) continue;
+    const id = c.name.slice(0, c.name.indexOf('='));
+    byOption.set(id, [...(byOption.get(id) ?? []), mins[k]]);
+  }
+  console.log(`${view} per option (median): ${[...byOption].map(([id, v]) => `${id} ${r1(median(v))}`).join(' | ')}`);
 }
 const firstRound = cpu.map((c) => c[0]);
 console.log(

@@ -105,7 +105,7 @@ const envSchema = z.object({
   RENDER_LOOP_MEMORY_MB: int(0, 4096).default(128),
   // Rasterised template pieces (panels, marks, shading layers) kept per render thread and frame size, so a
   // style option's first preview redraws only what it changes; and whether threads draft the presets ahead.
-  DRAFT_MEMORY_MB: int(0, 4096).default(48),
+  DRAFT_MEMORY_MB: int(0, 4096).default(64),
   DRAFT_AHEAD: bool.default(true),
   SHARED_TEXTURE_MB: int(1, 4096).default(32),
   // Uploaded photos decoded at once (unset: RENDER_THREADS - 1, at least 1) and waiting; beyond, 503.

@@ -75,7 +75,7 @@ export interface RenderServiceOptions {
   templateCacheBytes?: number;
   /** The WebAssembly cloth loop's resident memory per thread (default 128 MB; 0 = the JavaScript loop). */
   clothLoopBytes?: number;
-  /** Rasterised template pieces kept per thread and frame size between builds (default 48 MB). */
+  /** Rasterised template pieces kept per thread and frame size between builds (default 64 MB). */
   draftMemoBytes?: number;
   /**
    * Once warm, every thread drafts the presets' front and three-quarter at preview size in the

@@ -31,14 +31,28 @@ const limit = limiter(2);
  * layer, the surroundings) is kept by what it was drawn from: a style option changes a few panels and
  * marks of a view (a lapel, its collar and their stitching), so the next build of that view redraws
  * only those, and gives the same pixels. Kept per frame size (a full build does not push out what
- * the preview-size drafts keep), least recently used first; entries are never written to.
+ * the preview-size drafts keep); entries are never written to.
+ *
+ * What goes first when the budget is short, least recently used first within each tier: pieces no
+ * kept draft uses (an option tapped away from, a value drafted ahead and not taken); then what only
+ * older drafts of a view use; only then the pieces and drafts a view's latest draft is made of. The
+ * render threads prime six views: taps on one must not push out another's pieces, which a draft of
+ * that view starts from (its pieces are matched by identity: one drawn again is another piece, and
+ * the draft redraws everything around it).
  */
 interface Memo {
-  entries: Map<string, { value: unknown; bytes: number }>;
+  entries: Map<string, { value: unknown; bytes: number; pins?: string[] }>;
   bytes: number;
+  /** How many kept drafts use each key. */
+  pinned: Map<string, number>;
+  /** How many views' latest drafts use each key, and each view's latest draft. */
+  held: Map<string, number>;
+  latest: Map<string, string>;
+  /** Rasterisations made at this frame size (for tests and tools). */
+  rasterised: number;
 }
 const memos = new Map<string, Memo>();
-let memoMaxBytes = 48 * 1024 * 1024;
+let memoMaxBytes = 64 * 1024 * 1024;
 
 /** Bytes of rasterised pieces kept between builds in this thread, per frame size (0: none kept). */
 export function setDraftMemoBytes(bytes: number): void {
@@ -47,27 +61,75 @@ export function setDraftMemoBytes(bytes: number): void {
 }
 
 /** Pieces and bytes kept, per frame size (for tests and tools). */
-export function draftMemoStats(): Record<string, { entries: number; bytes: number; byKind: Record<string, number> }> {
+export function draftMemoStats(): Record<string, { entries: number; bytes: number; pinned: number; rasterised: number; byKind: Record<string, number> }> {
   return Object.fromEntries(
     [...memos].map(([frame, m]) => {
       const byKind: Record<string, number> = {};
-      for (const [k, e] of m.entries) byKind[k.slice(0, k.indexOf('|'))] = (byKind[k.slice(0, k.indexOf('|'))] ?? 0) + e.bytes;
-      return [frame, { entries: m.entries.size, bytes: m.bytes, byKind }];
+      let pinned = 0;
+      for (const [k, e] of m.entries) {
+        byKind[k.slice(0, k.indexOf('|'))] = (byKind[k.slice(0, k.indexOf('|'))] ?? 0) + e.bytes;
+        if (m.held.has(k)) pinned += e.bytes;
+      }
+      return [frame, { entries: m.entries.size, bytes: m.bytes, pinned, rasterised: m.rasterised, byKind }];
     }),
   );
 }
 
-function trimMemo(m: Memo): void {
-  while (m.bytes > memoMaxBytes && m.entries.size) {
-    const [key, e] = m.entries.entries().next().value!;
-    m.entries.delete(key);
-    m.bytes -= e.bytes;
+function count(counts: Map<string, number>, keys: string[] | undefined, by: 1 | -1): void {
+  for (const k of keys ?? []) {
+    const n = (counts.get(k) ?? 0) + by;
+    if (n > 0) counts.set(k, n);
+    else counts.delete(k);
   }
+}
+
+/** Keeps `value` under `key` (most recent), `pins` the keys it uses (a draft's pieces, itself included). */
+function memoSet(m: Memo, key: string, value: unknown, bytes: number, pins?: string[]): void {
+  memoDrop(m, key);
+  m.entries.set(key, { value, bytes, pins });
+  m.bytes += bytes;
+  count(m.pinned, pins, 1);
+}
+
+/** Makes the draft `key` its view's latest: what it is made of is kept the longest. */
+function memoHold(m: Memo, view: string, key: string): void {
+  const was = m.latest.get(view);
+  if (was === key) return;
+  if (was !== undefined) count(m.held, m.entries.get(was)?.pins, -1);
+  m.latest.set(view, key);
+  count(m.held, m.entries.get(key)?.pins, 1);
+}
+
+function memoDrop(m: Memo, key: string): void {
+  const e = m.entries.get(key);
+  if (!e) return;
+  m.entries.delete(key);
+  m.bytes -= e.bytes;
+  count(m.pinned, e.pins, -1);
+  if (e.pins) {
+    for (const [view, k] of m.latest) {
+      if (k !== key) continue;
+      count(m.held, e.pins, -1);
+      m.latest.delete(view);
+    }
+  }
+}
+
+function trimMemo(m: Memo): void {
+  if (m.bytes <= memoMaxBytes) return;
+  // Deleting while iterating a Map is safe: the walk goes on from the next entry.
+  for (const kept of [m.pinned, m.held]) {
+    for (const key of m.entries.keys()) {
+      if (m.bytes <= memoMaxBytes) return;
+      if (!kept.has(key)) memoDrop(m, key);
+    }
+  }
+  while (m.bytes > memoMaxBytes && m.entries.size) memoDrop(m, m.entries.keys().next().value!);
 }
 
 function memoOf(frame: string): Memo {
   let m = memos.get(frame);
-  if (!m) memos.set(frame, (m = { entries: new Map(), bytes: 0 }));
+  if (!m) memos.set(frame, (m = { entries: new Map(), bytes: 0, pinned: new Map(), held: new Map(), latest: new Map(), rasterised: 0 }));
   return m;
 }
 
@@ -79,8 +141,9 @@ function memoHit<T>(m: Memo, key: string): { value: T } | undefined {
   return hit as { value: T };
 }
 
-/** A piece of a `frame`-sized build, made once while it is kept. */
-function memoised<T>(frame: string, key: string, make: () => Promise<T>, sizeOf: (v: T) => number): Promise<T> {
+/** A piece of a `frame`-sized build, made once while it is kept; its key added to `used`. */
+function memoised<T>(frame: string, key: string, make: () => Promise<T>, sizeOf: (v: T) => number, used?: Set<string>): Promise<T> {
+  used?.add(key);
   const m = memoOf(frame);
   const hit = memoHit<Promise<T>>(m, key);
   if (hit) return hit.value;
@@ -96,22 +159,21 @@ function memoised<T>(frame: string, key: string, make: () => Promise<T>, sizeOf:
       trimMemo(m);
     },
     () => {
-      if (m.entries.get(key) === entry) m.entries.delete(key);
+      if (m.entries.get(key) === entry) memoDrop(m, key);
     },
   );
   return value;
 }
 
 /** `memoised` for a value made at once. */
-function memoisedNow<T>(frame: string, key: string, make: () => T, sizeOf: (v: T) => number): T {
+function memoisedNow<T>(frame: string, key: string, make: () => T, sizeOf: (v: T) => number, used?: Set<string>): T {
+  used?.add(key);
   const m = memoOf(frame);
   const hit = memoHit<T>(m, key);
   if (hit) return hit.value;
   const value = make();
   if (memoMaxBytes <= 0) return value;
-  const bytes = sizeOf(value) + key.length * 2 + 64;
-  m.entries.set(key, { value, bytes });
-  m.bytes += bytes;
+  memoSet(m, key, value, sizeOf(value) + key.length * 2 + 64);
   trimMemo(m);
   return value;
 }
@@ -137,37 +199,88 @@ async function rasterRgba(svg: Buffer): Promise<Uint8Array> {
   return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }
 
+/** A raster that is mostly transparent (an overlay: buttons and their thread), as its pixels with any alpha. */
+interface SparseRgba {
+  /** Frame indices (y·w + x), in raster order. */
+  pix: Int32Array;
+  rgba: Uint8Array;
+}
+
+function sparseOf(data: Uint8Array): SparseRgba {
+  let m = 0;
+  for (let j = 3; j < data.length; j += 4) if (data[j]) m++;
+  const pix = new Int32Array(m);
+  const rgba = new Uint8Array(m * 4);
+  m = 0;
+  for (let j = 0; j * 4 < data.length; j++) {
+    if (!data[j * 4 + 3]) continue;
+    pix[m] = j;
+    rgba.set(data.subarray(j * 4, j * 4 + 4), m * 4);
+    m++;
+  }
+  return { pix, rgba };
+}
+
+function denseOf(s: SparseRgba, w: number, h: number): Uint8Array {
+  const out = new Uint8Array(w * h * 4);
+  for (let k = 0; k < s.pix.length; k++) out.set(s.rgba.subarray(k * 4, k * 4 + 4), s.pix[k] * 4);
+  return out;
+}
+
+/** Per frame, kind and view: the key of the latest surroundings drawn (the memo keeps the pixels). */
+const lastDrawn = new Map<string, { key: string; body: string }>();
+
 /**
- * A view's underlay (RGB on white) or overlay (RGBA) at w×h, kept between builds like every piece.
+ * A view's underlay (RGB on white) or overlay (RGBA, kept sparse: a few hundred pixels of buttons and
+ * thread in a frame) at w×h, kept between builds like every piece.
  * When the view's last one at this size differs only around a few elements (another tie, shoes,
  * buttons), it is copied and only the changed rectangle is rasterised again, on a canvas cropped to it
  * with a margin where blurred elements crossing the crop's edge are not yet exact: the same pixels
  * (librsvg draws a cropped viewBox on the same pixel grid), a fraction of the work.
  */
-function surroundingRaster(kind: 'rgb' | 'rgba', view: string, body: string, vw: number, vh: number, w: number, h: number): Promise<Uint8Array> {
+function underlayRaster(view: string, body: string, vw: number, vh: number, w: number, h: number, used?: Set<string>): Promise<Uint8Array> {
+  return surroundingRaster('rgb', view, body, vw, vh, w, h, used) as Promise<Uint8Array>;
+}
+
+function overlayRaster(view: string, body: string, vw: number, vh: number, w: number, h: number, used?: Set<string>): Promise<SparseRgba> {
+  return surroundingRaster('rgba', view, body, vw, vh, w, h, used) as Promise<SparseRgba>;
+}
+
+function surroundingRaster(
+  kind: 'rgb' | 'rgba',
+  view: string,
+  body: string,
+  vw: number,
+  vh: number,
+  w: number,
+  h: number,
+  used?: Set<string>,
+): Promise<Uint8Array | SparseRgba> {
   const frame = `${w}x${h}`;
-  const lastKey = `last|${kind}|${view}`;
-  const made = memoised(
+  const lastId = `${frame}|${kind}|${view}`;
+  const key = `${kind}|${vw}x${vh}|${body}`;
+  const made = memoised<Uint8Array | SparseRgba>(
     frame,
-    `${kind}|${vw}x${vh}|${body}`,
+    key,
     async () => {
-      const last = memoHit<{ body: string; data: Uint8Array }>(memoOf(frame), lastKey)?.value;
-      return (last && (await patchRaster(kind, last, body, vw, vh, w, h))) ?? (await fullRaster(kind, svgDocAt(w, h, body, undefined, vw, vh)));
-    },
-    (a) => a.byteLength,
-  );
-  return made.then((data) => {
-    // The starting point of the next change of this view: the latest drawn (a reference, no copy).
-    if (memoMaxBytes > 0) {
       const m = memoOf(frame);
-      const old = m.entries.get(lastKey);
-      if (old) m.bytes -= old.bytes;
-      m.entries.delete(lastKey);
-      const bytes = data.byteLength + body.length * 2 + 64;
-      m.entries.set(lastKey, { value: { body, data }, bytes });
-      m.bytes += bytes;
-      trimMemo(m);
-    }
+      const was = lastDrawn.get(lastId);
+      const kept = was && was.key !== key ? m.entries.get(was.key) : undefined;
+      let last: { body: string; data: Uint8Array } | undefined;
+      if (was && kept) {
+        const v = await (kept.value as Promise<Uint8Array | SparseRgba>);
+        last = { body: was.body, data: v instanceof Uint8Array ? v : denseOf(v, w, h) };
+      }
+      m.rasterised++;
+      const data = (last && (await patchRaster(kind, last, body, vw, vh, w, h))) ?? (await fullRaster(kind, svgDocAt(w, h, body, undefined, vw, vh)));
+      return kind === 'rgba' ? sparseOf(data) : data;
+    },
+    (a) => (a instanceof Uint8Array ? a.byteLength : a.pix.byteLength + a.rgba.byteLength),
+    used,
+  );
+  // The starting point of the next change of this view: the latest drawn.
+  return made.then((data) => {
+    lastDrawn.set(lastId, { key, body });
     return data;
   });
 }
@@ -270,17 +383,19 @@ async function rasterTile(body: string, box: Rect | undefined, pad: number, vw: 
   const th = y1 - y0;
   const [vx, vy, vbw, vbh] = [x0 / scale, y0 / scale, tw / scale, th / scale];
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${tw}" height="${th}" viewBox="${vx} ${vy} ${vbw} ${vbh}"><rect x="${vx}" y="${vy}" width="${vbw}" height="${vbh}" fill="#000"/>${body}</svg>`;
+  memoOf(`${w}x${h}`).rasterised++;
   return { x0, y0, w: tw, h: th, data: await rasterGrey(Buffer.from(svg)) };
 }
 
 /** `rasterTile`, kept between builds: its pixels depend only on its arguments. Read only. */
-function tileOf(body: string, box: Rect | undefined, pad: number, vw: number, vh: number, w: number, h: number): Promise<Tile> {
+function tileOf(body: string, box: Rect | undefined, pad: number, vw: number, vh: number, w: number, h: number, used?: Set<string>): Promise<Tile> {
   const b = box ? `${box.x0},${box.y0},${box.x1},${box.y1}` : '-';
   return memoised(
     `${w}x${h}`,
     `tile|${vw}x${vh}|${b}|${pad}|${body}`,
     () => rasterTile(body, box, pad, vw, vh, w, h),
     (t) => t.data.byteLength,
+    used,
   );
 }
 
@@ -305,6 +420,8 @@ function pathBounds(d: string): Rect | undefined {
 interface MarkLayer {
   plane: Float32Array;
   rect: Rect;
+  /** The memo keys of its marks' tiles (a change of one mark recomposites from the others). */
+  keys?: string[];
 }
 
 /**
@@ -322,13 +439,14 @@ async function markLayer(
   w: number,
   h: number,
 ): Promise<MarkLayer> {
+  const used = new Set<string>();
   const tiles = await Promise.all(
     marks.map((m) => {
       const bb = pathBounds(m.path);
       // How far ink reaches beyond the path's points, native px: half the stroke and the blur's tails.
       const reach = (m.fill ? 0 : m.width / 2) + (m.blur > 0.3 ? 3 * m.blur : 0) + 2;
       const box = bb ? { x0: bb.x0 - reach, y0: bb.y0 - reach, x1: bb.x1 + reach, y1: bb.y1 + reach } : undefined;
-      return tileOf(markSvg(m), box, 1, vw, vh, w, h);
+      return tileOf(markSvg(m), box, 1, vw, vh, w, h, used);
     }),
   );
   let rect = EMPTY;
@@ -336,7 +454,7 @@ async function markLayer(
   const rw = Math.max(0, rect.x1 - rect.x0);
   const out = new Float32Array(rw * Math.max(0, rect.y1 - rect.y0)).fill(background);
   for (let k = 0; k < tiles.length; k++) composite(out, rw, rect, tiles[k], colour(marks[k]));
-  return { plane: out, rect };
+  return { plane: out, rect, keys: [...used] };
 }
 
 function composite(out: Float32Array, rw: number, rect: Rect, t: Tile, c: number): void {
@@ -363,6 +481,10 @@ const WRAP = 0.35;
 /** Depth of the torso and of a sleeve or leg as a fraction of their half-width (a chest is flatter than an arm). */
 const TORSO_DEPTH = 0.5;
 const TUBE_DEPTH = 0.85;
+/** How far (native px of height) a panel behind the torso sits below the torso's edge. */
+const BEHIND_GAP = 6;
+/** How far (native px) a panel behind the torso carries its edge heights out over the background. */
+const BEHIND_REACH = 5;
 /** How much of a pressed leg's cross-section is the crease's tent rather than the round tube. */
 const PRESSED = 0.3;
 
@@ -584,6 +706,17 @@ function panelVolume(spec: PanelSpec, m: Tile, w: number, h: number, z: number):
     // A sleeve or trouser leg is a tube: its height is the true cross-section of a cylinder as wide
     // as the panel is in each row, not an inflated outline.
     const tube = crossSection(plane, rw, rh, TUBE_DEPTH, 3 * z, false, spec.profile === 'pressed' ? PRESSED : 0);
+    // Behind the torso: each row's tube lowered so its top lies a little below the torso's edge
+    // (height about 0 there), measured before the crown rounds the head over.
+    let sink: Float32Array | undefined;
+    if (spec.behind) {
+      sink = new Float32Array(rh);
+      for (let y = 0; y < rh; y++) {
+        let top = 0;
+        for (let x = 0, j = y * rw; x < rw; x++, j++) if (tube[j] > top) top = tube[j];
+        sink[y] = top + BEHIND_GAP * z;
+      }
+    }
     // A sleeve head is the top of a rounded cap, not a tube cut off square: down from the crown
     // each column rises as a quarter circle, so the head rolls over toward the shoulder.
     if (spec.profile === 'cylinder') {
@@ -597,14 +730,27 @@ function panelVolume(spec: PanelSpec, m: Tile, w: number, h: number, z: number):
         }
       }
     }
-    const lift = spec.loft * 0.1;
+    const lift = spec.behind ? 0 : spec.loft * 0.1;
     for (let j = 0; j < plane.length; j++) {
       if (!plane[j]) continue;
-      hArr[j] = tube[j] + lift * plane[j];
+      hArr[j] = tube[j] - (sink ? sink[(j / rw) | 0] : 0) + lift * plane[j];
       dArr[j] = tube[j];
     }
   } else canvasVolume(spec, plane, rw, rh, z, hArr, dArr);
-  return { ...rect, rw, h: hArr, d: dArr };
+  // Kept on the panel's own pixels only (the margin was room for the blurs; its heights are 0),
+  // which halves what a kept volume costs.
+  const own = tileBounds(m, 0, w, h)!;
+  const ow = own.x1 - own.x0;
+  const oh = own.y1 - own.y0;
+  if (ow === rw && oh === rh) return { ...rect, rw, h: hArr, d: dArr };
+  const hOwn = new Float32Array(ow * oh);
+  const dOwn = new Float32Array(ow * oh);
+  for (let y = 0; y < oh; y++) {
+    const from = (y + own.y0 - rect.y0) * rw + own.x0 - rect.x0;
+    hOwn.set(hArr.subarray(from, from + ow), y * ow);
+    dOwn.set(dArr.subarray(from, from + ow), y * ow);
+  }
+  return { ...own, rw: ow, h: hOwn, d: dOwn };
 }
 
 /** Canvas-held cloth: flat, turning away only within its own edges (a step where layers meet). */
@@ -909,7 +1055,9 @@ interface Pieces {
   layers: AppliedLayer[];
   layerKeys: string[];
   base: Uint8Array;
-  overlay: Uint8Array;
+  overlay: SparseRgba;
+  /** The memo keys of every piece used (what a draft made of these pieces keeps from eviction). */
+  used: Set<string>;
   /** The garment's bounding box on the frame. */
   G: Rect;
   falloffZoom: number;
@@ -944,12 +1092,13 @@ async function draftPieces(source: CutViewSource, scale: number): Promise<Pieces
         };
   const z = (src.zoom ?? 1) * scale;
   const frame = `${w}x${h}`;
+  const used = new Set<string>();
 
   const vw = source.width;
   const vh = source.height;
   // Each panel is rasterised within its own bounding box: full-frame masks would cost a 6 MB surface
   // and a full-frame pass apiece.
-  const maskJobs = src.panels.map((p) => tileOf(`<path d="${p.path}" fill="#fff"/>`, pathBounds(p.path), 2, vw, vh, w, h));
+  const maskJobs = src.panels.map((p) => tileOf(`<path d="${p.path}" fill="#fff"/>`, pathBounds(p.path), 2, vw, vh, w, h, used));
   // Marks are grouped by the panel kinds they may land on; each group is rasterised into a height
   // layer (ridges light, creases dark on mid-grey), an occlusion layer (seams and shadows on white)
   // and a highlight layer.
@@ -971,7 +1120,11 @@ async function draftPieces(source: CutViewSource, scale: number): Promise<Pieces
         memoKey,
         () => markLayer(ms, colour, background, vw, vh, w, h),
         (l) => l.plane.byteLength,
-      );
+        used,
+      ).then((l) => {
+        for (const k of l.keys ?? []) used.add(k);
+        return l;
+      });
     };
     const [height, occlusion, highlight] = await Promise.all([
       layer('height', ['ridge', 'crease'], (m) => (m.kind === 'ridge' ? 255 : 0), 128),
@@ -989,8 +1142,8 @@ async function draftPieces(source: CutViewSource, scale: number): Promise<Pieces
   const [masks, layers, base, overlay] = await Promise.all([
     Promise.all(maskJobs),
     Promise.all(layerJobs),
-    surroundingRaster('rgb', `${src.cut}/${src.view}`, src.underlay, vw, vh, w, h),
-    surroundingRaster('rgba', `${src.cut}/${src.view}`, src.overlay, vw, vh, w, h),
+    underlayRaster(`${src.cut}/${src.view}`, src.underlay, vw, vh, w, h, used),
+    overlayRaster(`${src.cut}/${src.view}`, src.overlay, vw, vh, w, h, used),
   ]);
 
   // Pockets are cut into their forepart: never beyond its edges (on a copy: tiles are shared).
@@ -1018,6 +1171,7 @@ async function draftPieces(source: CutViewSource, scale: number): Promise<Pieces
         key,
         () => panelVolume(spec, masks[p], w, h, z) ?? null,
         (c) => (c ? c.h.byteLength * 2 : 0),
+        used,
       ) ?? undefined
     );
   });
@@ -1033,6 +1187,7 @@ async function draftPieces(source: CutViewSource, scale: number): Promise<Pieces
       torsoKey,
       () => torsoVolume(masks, inTorso, w, h, z, scale, src.torsoExtent) ?? null,
       (t) => (t ? t.cover.byteLength * 2 : 0),
+      used,
     ) ?? undefined;
   return {
     w,
@@ -1049,6 +1204,7 @@ async function draftPieces(source: CutViewSource, scale: number): Promise<Pieces
     layerKeys: [...groups.keys()],
     base,
     overlay,
+    used,
     G: G ?? { x0: 0, y0: 0, x1: 0, y1: 0 },
     falloffZoom: src.zoom && src.zoom > 1.5 ? src.zoom : 1,
   };
@@ -1090,6 +1246,10 @@ function fieldsOn(P: Pieces, W: Rect): WindowFields {
   // The same without the edge steps: what the weave follows (steps would tear stripes at hems).
   const drape = new Float32Array(n);
   heightField(height, drape, panelOf, G, ww, contrib, P.support, P.canvas, torso);
+  for (const [p, spec] of P.src.panels.entries()) {
+    const c = contrib[p];
+    if (spec.behind && c) extendBehind(height, panelOf, ww, wh, p, c, BEHIND_REACH * z);
+  }
   // Which layers apply to a pixel depends on its topmost panel.
   const occlusion = new Float32Array(n).fill(1);
   const highlight = new Float32Array(n);
@@ -1118,10 +1278,52 @@ function fieldsOn(P: Pieces, W: Rect): WindowFields {
   return { coverage, panelOf, shade, dispX, dispY };
 }
 
+/**
+ * A panel behind the torso lies below the background's height 0, so its outline would read as a wall
+ * rising to the background, lit along the sleeve's far edge and crown. Its edge heights are carried
+ * out a few px over the background beside it (each px the mean of its set neighbours, ring by ring),
+ * so the smoothed field sees the sleeve turn away at its outline as a tube does.
+ */
+function extendBehind(height: Float32Array, panelOf: Uint8Array, w: number, h: number, p: number, r: Rect, reach: number): void {
+  const steps = Math.ceil(reach);
+  const x0 = Math.max(1, r.x0 - steps);
+  const y0 = Math.max(1, r.y0 - steps);
+  const x1 = Math.min(w - 1, r.x1 + steps);
+  const y1 = Math.min(h - 1, r.y1 + steps);
+  if (x1 <= x0 || y1 <= y0) return;
+  const rw = x1 - x0;
+  // 1: the panel's own px, 2: filled; 0: not yet (background only is ever filled).
+  const set = new Uint8Array(rw * (y1 - y0));
+  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (panelOf[y * w + x] === p) set[(y - y0) * rw + x - x0] = 1;
+  const fill: number[] = [];
+  for (let s = 0; s < steps; s++) {
+    fill.length = 0;
+    for (let y = y0; y < y1; y++) {
+      for (let x = x0; x < x1; x++) {
+        const i = y * w + x;
+        const j = (y - y0) * rw + x - x0;
+        if (set[j] || panelOf[i] !== 255) continue;
+        let sum = 0;
+        let n = 0;
+        if (x > x0 && set[j - 1]) (sum += height[i - 1]), n++;
+        if (x < x1 - 1 && set[j + 1]) (sum += height[i + 1]), n++;
+        if (y > y0 && set[j - rw]) (sum += height[i - w]), n++;
+        if (y < y1 - 1 && set[j + rw]) (sum += height[i + w]), n++;
+        if (n) fill.push(i, j, sum / n);
+      }
+    }
+    if (!fill.length) break;
+    for (let k = 0; k < fill.length; k += 3) {
+      height[fill[k]] = fill[k + 2];
+      set[fill[k + 1]] = 2;
+    }
+  }
+}
+
 /** How far (px) a change of the pieces reaches into the fields: the longest chain of blurs and shadows. */
 function fieldReach(z: number): number {
-  const cavity = 1 + 3 * blurReach(1.2 * z) + 3 * blurReach(14 * z);
-  const shadows = 3 * blurReach(1.5 * z) + Math.ceil(SHADOW_REACH * z) + Math.max(1, z) + 1;
+  const cavity = 1 + Math.ceil(BEHIND_REACH * z) + 3 * blurReach(1.2 * z) + 3 * blurReach(14 * z);
+  const shadows = Math.ceil(BEHIND_REACH * z) + 3 * blurReach(1.5 * z) + Math.ceil(SHADOW_REACH * z) + Math.max(1, z) + 1;
   const warp = 1 + 3 * blurReach(3 * z);
   return Math.max(cavity, shadows, warp) + 2;
 }
@@ -1141,7 +1343,7 @@ function nativeFields(P: Pieces, f: WindowFields): NativeFields {
     height: P.h,
     pxPerMm: P.src.pxPerMm * P.scale,
     base: P.base,
-    overlay: P.overlay,
+    overlay: denseOf(P.overlay, P.w, P.h),
     coverage: f.coverage,
     panelOf: f.panelOf,
     shade: f.shade,
@@ -1157,10 +1359,11 @@ function nativeFields(P: Pieces, f: WindowFields): NativeFields {
  * a few hundred milliseconds instead of a whole build.
  */
 export async function restyleLevels(built: Record<LevelName, ViewLevel>, src: CutViewSource): Promise<Record<LevelName, ViewLevel>> {
-  const [base, overlay] = await Promise.all([
-    surroundingRaster('rgb', `${src.cut}/${src.view}`, src.underlay, src.width, src.height, src.width, src.height),
-    surroundingRaster('rgba', `${src.cut}/${src.view}`, src.overlay, src.width, src.height, src.width, src.height),
+  const [base, sparse] = await Promise.all([
+    underlayRaster(`${src.cut}/${src.view}`, src.underlay, src.width, src.height, src.width, src.height),
+    overlayRaster(`${src.cut}/${src.view}`, src.overlay, src.width, src.height, src.width, src.height),
   ]);
+  const overlay = denseOf(sparse, src.width, src.height);
   const out = {} as Record<LevelName, ViewLevel>;
   await Promise.all(
     (Object.keys(built) as LevelName[]).map(async (name) => {
@@ -1224,7 +1427,7 @@ interface QuickDraft {
   panelRects: Array<Rect | undefined>;
   layers: Map<string, LayerSig>;
   torso: TorsoVolume | undefined;
-  surroundings: { base: Uint8Array; overlay: Uint8Array; level: Pick<ViewLevel, 'base' | 'overlayPix' | 'overlayRgba'> };
+  surroundings: { base: Uint8Array; overlay: SparseRgba; level: Pick<ViewLevel, 'base' | 'overlayPix' | 'overlayRgba'> };
   cloth: QuickCloth;
 }
 
@@ -1484,16 +1687,7 @@ function clothLevel(P: Pieces, cloth: QuickCloth, s: Pick<ViewLevel, 'base' | 'o
 
 function draftBytes(d: QuickDraft): number {
   const c = d.cloth;
-  return (
-    c.pix.byteLength +
-    c.cov.byteLength +
-    c.panel.byteLength +
-    c.u.byteLength +
-    c.v.byteLength +
-    c.shade.byteLength +
-    d.surroundings.level.overlayRgba.byteLength * 2 +
-    4096
-  );
+  return c.pix.byteLength + c.cov.byteLength + c.panel.byteLength + c.u.byteLength + c.v.byteLength + c.shade.byteLength + 4096;
 }
 
 /**
@@ -1518,7 +1712,8 @@ async function quickDraft(P: Pieces): Promise<{ level: ViewLevel; fields?: Windo
   const surroundings =
     best && best.d.surroundings.base === P.base && best.d.surroundings.overlay === P.overlay
       ? best.d.surroundings
-      : { base: P.base, overlay: P.overlay, level: await surroundingsLevel(P.base, P.overlay, P.w, P.h, 1) };
+      : // At the frame's own size the level's overlay is the kept sparse one (as surroundingsLevel makes it).
+        { base: P.base, overlay: P.overlay, level: { base: P.base, overlayPix: P.overlay.pix, overlayRgba: P.overlay.rgba } };
   const frameRect = { x0: 0, y0: 0, x1: P.w, y1: P.h };
   let cloth: QuickCloth;
   let fields: WindowFields | undefined;
@@ -1549,17 +1744,16 @@ async function quickDraft(P: Pieces): Promise<{ level: ViewLevel; fields?: Windo
       cloth,
     };
     // The same pieces as the draft started from: keep that one (now most recent) rather than a copy.
-    if (best && area(best.rect) === 0 && surroundings === best.d.surroundings && cloth === best.d.cloth) memoHit(memo, best.key);
-    else {
+    if (best && area(best.rect) === 0 && surroundings === best.d.surroundings && cloth === best.d.cloth) {
+      memoHit(memo, best.key);
+      memoHold(memo, view, best.key);
+    } else {
       const key = `${prefix}${nextId++}`;
-      const bytes = draftBytes(d) + key.length * 2 + 64;
-      memo.entries.set(key, { value: d, bytes });
-      memo.bytes += bytes;
+      // The draft and the pieces it is made of are kept ahead of pieces no draft uses.
+      memoSet(memo, key, d, draftBytes(d) + key.length * 2 + 64, [key, ...P.used]);
+      memoHold(memo, view, key);
       const mine = [...memo.entries.keys()].filter((k) => k.startsWith(prefix));
-      for (const k of mine.slice(0, Math.max(0, mine.length - DRAFTS_PER_VIEW))) {
-        memo.bytes -= memo.entries.get(k)!.bytes;
-        memo.entries.delete(k);
-      }
+      for (const k of mine.slice(0, Math.max(0, mine.length - DRAFTS_PER_VIEW))) memoDrop(memo, k);
       trimMemo(memo);
     }
   }

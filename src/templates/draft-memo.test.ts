@@ -5,11 +5,11 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { draftMemoStats, quickPreviewLevels, setDraftMemoBytes } from './build.ts';
-import { cutViewSource, primeQuickDrafts, resolveOptions } from './index.ts';
+import { cutViewSource, primeQuickDrafts, resolveOptions, shippedViews, type StyleOptions } from './index.ts';
 import type { ViewLevel } from './types.ts';
 
 const FRAME = '512x768';
-const DEFAULT_BYTES = 48 * 1024 * 1024;
+const DEFAULT_BYTES = 64 * 1024 * 1024;
 
 function expectSameLevel(a: ViewLevel, b: ViewLevel) {
   for (const k of Object.keys(a) as Array<keyof ViewLevel>) {
@@ -55,6 +55,45 @@ describe('drafting a style option after its view was drafted', () => {
     expect(redrawn).toBeLessThan(primed.entries / 3);
     expectSameLevel(scratch.preview!, again.preview!);
   });
+
+  it('keeps the pieces of all six views the render threads prime, within the default budget', async () => {
+    setDraftMemoBytes(0);
+    setDraftMemoBytes(DEFAULT_BYTES);
+    const six = shippedViews().filter((v) => v.view === 'front' || v.view === 'three-quarter');
+    expect(six).toHaveLength(6);
+    await primeQuickDrafts(six);
+    const primed = draftMemoStats()[FRAME]!;
+    expect(primed.bytes).toBeLessThanOrEqual(DEFAULT_BYTES);
+    // The first view primed is drafted again from what was kept: nothing is rasterised.
+    await quickPreviewLevels(cutViewSource(six[0].cut, six[0].view), ['preview']);
+    expect(draftMemoStats()[FRAME]!.rasterised).toBe(primed.rasterised);
+    // Taps on one view (each a new lapel, fastening or waistcoat, back to the preset between them)
+    // make pieces no other view uses: those go before any view's kept pieces.
+    const taps: Array<Partial<StyleOptions>> = [
+      { lapel: 'peak' },
+      { lapel: 'shawl' },
+      { fastening: 'sb1' },
+      { fastening: 'db6x2' },
+      { waistcoat: 'sb' },
+      { waistcoat: 'db' },
+      { lapelWidth: 'wide' },
+      { pockets: 'patch' },
+    ];
+    for (const change of taps) {
+      await quickPreviewLevels(cutViewSource('single-breasted', 'three-quarter', resolveOptions('single-breasted', change)), ['preview']);
+      await quickPreviewLevels(cutViewSource('single-breasted', 'three-quarter'), ['preview']);
+    }
+    expect(draftMemoStats()[FRAME]!.bytes).toBeLessThanOrEqual(DEFAULT_BYTES);
+    for (const { cut, view } of six) {
+      const before = draftMemoStats()[FRAME]!.rasterised;
+      await quickPreviewLevels(cutViewSource(cut, view), ['preview']);
+      expect(draftMemoStats()[FRAME]!.rasterised - before, `${cut}/${view}`).toBe(0);
+    }
+    // A peak lapel on the first view primed redraws its lapels, collars and their marks, not the view.
+    const before = draftMemoStats()[FRAME]!.rasterised;
+    await quickPreviewLevels(cutViewSource(six[0].cut, six[0].view, resolveOptions(six[0].cut, { lapel: 'peak' })), ['preview']);
+    expect(draftMemoStats()[FRAME]!.rasterised - before).toBeLessThan(30);
+  }, 120_000);
 
   it('keeps within its byte budget, least recently used out first', async () => {
     setDraftMemoBytes(2 * 1024 * 1024);

@@ -11,7 +11,7 @@ import { quickPreviewLevels, setDraftMemoBytes } from './build.ts';
 import { cutViewSource, primeQuickDrafts, resolveOptions, type StyleOptions } from './index.ts';
 import type { CutView, ViewLevel } from './types.ts';
 
-const DEFAULT_BYTES = 48 * 1024 * 1024;
+const DEFAULT_BYTES = 64 * 1024 * 1024;
 // A pinstripe: its stripes show any error in the texture coordinates, its folds any in the shading.
 const fabric: FabricSpec = { hex: '#2B3550', design: { weave: 'twill', pattern: 'pinstripe', threadMm: 0.22, repeatMm: 10, heather: 0.05, sheen: 0.2 } };
 

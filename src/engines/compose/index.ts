@@ -38,7 +38,7 @@ export interface ComposeEngineOptions {
   jpegQuality?: number;
   /** Memory of the WebAssembly cloth loop (levels and tiles kept there; default 128 MB); 0 = the JavaScript loop. */
   clothLoopBytes?: number;
-  /** Rasterised template pieces kept between builds, per frame size (default 48 MB; see primeDrafts). */
+  /** Rasterised template pieces kept between builds, per frame size (default 64 MB; see primeDrafts). */
   draftMemoBytes?: number;
 }
 

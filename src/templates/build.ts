@@ -1452,7 +1452,13 @@ function layerDiff(a: MarkLayer | undefined, b: MarkLayer | undefined, backgroun
  * differ, and the old panel indices as new ones (a ticket pocket added shifts the panels after it).
  * Panels are matched in order by what they are; those unmatched on either side are redrawn.
  */
-function draftChange(d: QuickDraft, P: Pieces, sigs: string[], layers: Map<string, LayerSig>): { rect: Rect; remap: Uint8Array } {
+function draftChange(
+  d: QuickDraft,
+  P: Pieces,
+  sigs: string[],
+  layers: Map<string, LayerSig>,
+  bound = Number.POSITIVE_INFINITY,
+): { rect: Rect; remap: Uint8Array } | undefined {
   let rect = EMPTY;
   const remap = new Uint8Array(256).fill(255);
   let k = 0;
@@ -1466,6 +1472,9 @@ function draftChange(d: QuickDraft, P: Pieces, sigs: string[], layers: Map<strin
     } else rect = union(rect, tileExtent(P.masks[p]) ?? EMPTY);
   }
   for (; k < d.panels.length; k++) rect = union(rect, d.panelRects[k] ?? EMPTY);
+  // Not a better start than one found already (the rest only grows the rectangle): the pixel
+  // comparisons of layers and torso are skipped.
+  if (area(rect) >= bound) return undefined;
   // A group's marks: only where its layers' pixels differ (a group spans the whole coat).
   for (const [key, l] of layers) {
     const o = d.layers.get(key);
@@ -1477,8 +1486,9 @@ function draftChange(d: QuickDraft, P: Pieces, sigs: string[], layers: Map<strin
     }
   }
   for (const [key, o] of d.layers) if (!layers.has(key)) rect = union(rect, o.rect);
+  if (area(rect) >= bound) return undefined;
   rect = union(rect, torsoDiff(d.torso, P.torso));
-  return { rect, remap };
+  return area(rect) < bound ? { rect, remap } : undefined;
 }
 
 function area(r: Rect): number {
@@ -1640,11 +1650,12 @@ async function quickDraft(P: Pieces): Promise<{ level: ViewLevel; fields?: Windo
   const sigs = panelSigs(P);
   const layers = layerSigs(P);
   let best: { key: string; d: QuickDraft; rect: Rect; remap: Uint8Array } | undefined;
-  for (const [key, e] of memo.entries) {
-    if (!key.startsWith(prefix)) continue;
+  // The latest drafts first: most often the nearest, so the others' comparisons stop early.
+  const kept = [...memo.entries].filter(([key]) => key.startsWith(prefix)).reverse();
+  for (const [key, e] of kept) {
     const d = e.value as QuickDraft;
-    const c = draftChange(d, P, sigs, layers);
-    if (!best || area(c.rect) < area(best.rect)) best = { key, d, ...c };
+    const c = draftChange(d, P, sigs, layers, best ? area(best.rect) : undefined);
+    if (c) best = { key, d, ...c };
   }
   const surroundings =
     best && best.d.surroundings.base === P.base && best.d.surroundings.overlay === P.overlay

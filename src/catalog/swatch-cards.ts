@@ -69,6 +69,8 @@ export interface SwatchCards {
   ensure(items: Array<{ family: FabricFamilyRow; color: FabricColorRow }>): Promise<void>;
   /** Draws and stores the card behind a key if a catalogue colour has it and it is missing. */
   ensureKey(key: string): Promise<void>;
+  /** Makes sure every active catalogue colour's card is stored (a server just started, the catalogue seeded). */
+  ensureAll(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -217,6 +219,10 @@ function createSwatchCards(rt: Runtime): SwatchCards {
         jobs.push(job);
       }
       await Promise.all(jobs);
+    },
+    async ensureAll() {
+      const families = await listActiveFamiliesWithColors(rt.db);
+      await cards.ensure(families.flatMap(({ family, colors }) => colors.map((color) => ({ family, color }))));
     },
     async close() {
       if (idleTimer) clearTimeout(idleTimer);

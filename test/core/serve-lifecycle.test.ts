@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chmod, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -65,6 +65,18 @@ describe('atelier serve on a laptop', () => {
     await waitFor(async () => (await json(await fetch(`${api}/api/renders/${id}`))).status === 'succeeded', 60_000);
     expect(existsSync(path.join(dataDir, 'files', 'renders'))).toBe(true);
 
+    // The catalogue's swatch cards are drawn after start, unasked: a tablet's first look at a family
+    // does not wait for them, nor share the CPU with them while the associate taps.
+    const catalog = await json(await fetch(`${api}/api/catalog`));
+    const colours = catalog.families
+      .flatMap((f: { colors: Array<{ swatchUrl: string }> }) => f.colors)
+      .filter((c: { swatchUrl: string }) => c.swatchUrl.includes('/api/swatches/')).length;
+    expect(colours).toBeGreaterThan(20);
+    const cardsDir = path.join(dataDir, 'files', 'swatch-cards');
+    const cards = () => (existsSync(cardsDir) ? readdirSync(cardsDir, { recursive: true }).filter((f) => String(f).endsWith('.jpg')).length : 0);
+    await waitFor(async () => cards() >= colours, 240_000);
+    expect(cards()).toBe(colours);
+
     // SIGKILL leaves PostgreSQL running and holding its port.
     const pid = Number(readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
     first.child.kill('SIGKILL');
@@ -94,7 +106,7 @@ describe('atelier serve on a laptop', () => {
     expect(await second.exited).toBe(0);
     expect(second.output()).toMatch(/"stopped"/);
     expect(alive(newPid)).toBe(false);
-  }, 180_000);
+  }, 420_000);
 
   it('refuses to start on a bad setting with one line naming it', async () => {
     const p = startAtelier(['serve'], { PORT: 'eighty', NODE_ENV: 'development' });

@@ -2,10 +2,32 @@ import { ApiError, UnreachableError } from '../api/client.ts';
 import type { Render } from '../api/types.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { RenderCaption } from '../render/describe.ts';
-import { useLayoutEffect } from 'react';
+import { useEffect, useLayoutEffect, useState } from 'react';
 import { markPreview, type PreviewState } from './usePreview.ts';
 
-/** The suit as it looks now. The previous image stays while the next one loads, dimmed, never blank. */
+/**
+ * How long a new preview may take before the old one is dimmed and "updating" shown. Most colour taps
+ * are answered well within it: marking them would flash a dim and a spinner for a few frames, which
+ * reads as flicker and, on a tablet's CPU, costs more than the render itself (each animated frame of
+ * the large image is composited again).
+ */
+export const SLOW_PREVIEW_MS = 200;
+
+/** True once `on` has stayed true for `ms`; false again as soon as it turns false. */
+function useAfter(on: boolean, ms: number): boolean {
+  const [late, setLate] = useState(false);
+  useEffect(() => {
+    if (!on) {
+      setLate(false);
+      return;
+    }
+    const timer = setTimeout(() => setLate(true), ms);
+    return () => clearTimeout(timer);
+  }, [on, ms]);
+  return on && late;
+}
+
+/** The suit as it looks now. The previous image stays while the next one loads (dimmed if that is slow), never blank. */
 export function PreviewFigure({
   preview,
   caption,
@@ -29,6 +51,7 @@ export function PreviewFigure({
     if (shownKey) markPreview('swapped');
   }, [shownKey]);
   const stale = shown && shown.key !== preview.wanted;
+  const slow = useAfter(!!(loading || stale), SLOW_PREVIEW_MS);
   let failureText: string | undefined;
   if (failure) {
     if (failure.render) failureText = failure.render.error ?? t('preview.failedNoReason');
@@ -45,7 +68,7 @@ export function PreviewFigure({
         ) : shown ? (
           <button type="button" className="preview__open" onClick={() => onOpen(shown.render)} aria-label={t('preview.open')}>
             <img
-              className={`preview__image${loading || stale ? ' preview__image--stale' : ''}`}
+              className={`preview__image${slow ? ' preview__image--stale' : ''}`}
               src={shown.url}
               decoding="sync"
               alt={altFor(shown.render)}
@@ -59,7 +82,7 @@ export function PreviewFigure({
         ) : loading ? (
           <div className="skeleton skeleton--suit" role="status" aria-label={t('preview.loading')} />
         ) : null}
-        {loading && shown && !placeholder && (
+        {slow && loading && shown && !placeholder && (
           <div className="preview__updating" role="status">
             <span className="spinner spinner--small" aria-hidden="true" /> {t('preview.updating')}
           </div>

@@ -483,6 +483,10 @@ const WRAP = 0.35;
 /** Depth of the torso and of a sleeve or leg as a fraction of their half-width (a chest is flatter than an arm). */
 const TORSO_DEPTH = 0.5;
 const TUBE_DEPTH = 0.85;
+/** How far (native px of height) a panel behind the torso sits below the torso's edge. */
+const BEHIND_GAP = 6;
+/** How far (native px) a panel behind the torso carries its edge heights out over the background. */
+const BEHIND_REACH = 5;
 /** How much of a pressed leg's cross-section is the crease's tent rather than the round tube. */
 const PRESSED = 0.3;
 
@@ -704,6 +708,17 @@ function panelVolume(spec: PanelSpec, m: Tile, w: number, h: number, z: number):
     // A sleeve or trouser leg is a tube: its height is the true cross-section of a cylinder as wide
     // as the panel is in each row, not an inflated outline.
     const tube = crossSection(plane, rw, rh, TUBE_DEPTH, 3 * z, false, spec.profile === 'pressed' ? PRESSED : 0);
+    // Behind the torso: each row's tube lowered so its top lies a little below the torso's edge
+    // (height about 0 there), measured before the crown rounds the head over.
+    let sink: Float32Array | undefined;
+    if (spec.behind) {
+      sink = new Float32Array(rh);
+      for (let y = 0; y < rh; y++) {
+        let top = 0;
+        for (let x = 0, j = y * rw; x < rw; x++, j++) if (tube[j] > top) top = tube[j];
+        sink[y] = top + BEHIND_GAP * z;
+      }
+    }
     // A sleeve head is the top of a rounded cap, not a tube cut off square: down from the crown
     // each column rises as a quarter circle, so the head rolls over toward the shoulder.
     if (spec.profile === 'cylinder') {
@@ -717,10 +732,10 @@ function panelVolume(spec: PanelSpec, m: Tile, w: number, h: number, z: number):
         }
       }
     }
-    const lift = spec.loft * 0.1;
+    const lift = spec.behind ? 0 : spec.loft * 0.1;
     for (let j = 0; j < plane.length; j++) {
       if (!plane[j]) continue;
-      hArr[j] = tube[j] + lift * plane[j];
+      hArr[j] = tube[j] - (sink ? sink[(j / rw) | 0] : 0) + lift * plane[j];
       dArr[j] = tube[j];
     }
   } else canvasVolume(spec, plane, rw, rh, z, hArr, dArr);
@@ -1233,6 +1248,10 @@ function fieldsOn(P: Pieces, W: Rect): WindowFields {
   // The same without the edge steps: what the weave follows (steps would tear stripes at hems).
   const drape = new Float32Array(n);
   heightField(height, drape, panelOf, G, ww, contrib, P.support, P.canvas, torso);
+  for (const [p, spec] of P.src.panels.entries()) {
+    const c = contrib[p];
+    if (spec.behind && c) extendBehind(height, panelOf, ww, wh, p, c, BEHIND_REACH * z);
+  }
   // Which layers apply to a pixel depends on its topmost panel.
   const occlusion = new Float32Array(n).fill(1);
   const highlight = new Float32Array(n);
@@ -1261,10 +1280,52 @@ function fieldsOn(P: Pieces, W: Rect): WindowFields {
   return { coverage, panelOf, shade, dispX, dispY };
 }
 
+/**
+ * A panel behind the torso lies below the background's height 0, so its outline would read as a wall
+ * rising to the background, lit along the sleeve's far edge and crown. Its edge heights are carried
+ * out a few px over the background beside it (each px the mean of its set neighbours, ring by ring),
+ * so the smoothed field sees the sleeve turn away at its outline as a tube does.
+ */
+function extendBehind(height: Float32Array, panelOf: Uint8Array, w: number, h: number, p: number, r: Rect, reach: number): void {
+  const steps = Math.ceil(reach);
+  const x0 = Math.max(1, r.x0 - steps);
+  const y0 = Math.max(1, r.y0 - steps);
+  const x1 = Math.min(w - 1, r.x1 + steps);
+  const y1 = Math.min(h - 1, r.y1 + steps);
+  if (x1 <= x0 || y1 <= y0) return;
+  const rw = x1 - x0;
+  // 1: the panel's own px, 2: filled; 0: not yet (background only is ever filled).
+  const set = new Uint8Array(rw * (y1 - y0));
+  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (panelOf[y * w + x] === p) set[(y - y0) * rw + x - x0] = 1;
+  const fill: number[] = [];
+  for (let s = 0; s < steps; s++) {
+    fill.length = 0;
+    for (let y = y0; y < y1; y++) {
+      for (let x = x0; x < x1; x++) {
+        const i = y * w + x;
+        const j = (y - y0) * rw + x - x0;
+        if (set[j] || panelOf[i] !== 255) continue;
+        let sum = 0;
+        let n = 0;
+        if (x > x0 && set[j - 1]) (sum += height[i - 1]), n++;
+        if (x < x1 - 1 && set[j + 1]) (sum += height[i + 1]), n++;
+        if (y > y0 && set[j - rw]) (sum += height[i - w]), n++;
+        if (y < y1 - 1 && set[j + rw]) (sum += height[i + w]), n++;
+        if (n) fill.push(i, j, sum / n);
+      }
+    }
+    if (!fill.length) break;
+    for (let k = 0; k < fill.length; k += 3) {
+      height[fill[k]] = fill[k + 2];
+      set[fill[k + 1]] = 2;
+    }
+  }
+}
+
 /** How far (px) a change of the pieces reaches into the fields: the longest chain of blurs and shadows. */
 function fieldReach(z: number): number {
-  const cavity = 1 + 3 * blurReach(1.2 * z) + 3 * blurReach(14 * z);
-  const shadows = 3 * blurReach(1.5 * z) + Math.ceil(SHADOW_REACH * z) + Math.max(1, z) + 1;
+  const cavity = 1 + Math.ceil(BEHIND_REACH * z) + 3 * blurReach(1.2 * z) + 3 * blurReach(14 * z);
+  const shadows = Math.ceil(BEHIND_REACH * z) + 3 * blurReach(1.5 * z) + Math.ceil(SHADOW_REACH * z) + Math.max(1, z) + 1;
   const warp = 1 + 3 * blurReach(3 * z);
   return Math.max(cavity, shadows, warp) + 2;
 }

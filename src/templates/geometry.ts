@@ -46,7 +46,8 @@ export function frontProjection(): Projection {
  * (chest, waist, hips): a front-surface point at x lies at depth z = d·√(1 − (x/a)²) and projects to
  * x·cos φ + z·sin φ. Past the far horizon the surface turns away and is hidden: those points fold onto
  * the silhouette, which therefore follows the body's curve instead of a straight edge. Arms are separate
- * cylinders; the far arm hangs behind the torso and shows only past its silhouette.
+ * cylinders; the far arm hangs behind the torso and shows only past its silhouette, its head
+ * carrying the far shoulder's line on over the crown.
  */
 const smooth = (t: number) => (t <= 0 ? 0 : t >= 1 ? 1 : t * t * (3 - 2 * t));
 
@@ -65,12 +66,28 @@ export function torsoHalfWidth(y: number): number {
 const SHOULDER_TOP = 1440;
 const NEAR_HEAD_FREE = 1300;
 
-/** How far (mm) a turned figure's far shoulder falls away over its last FAR_SHOULDER_ROUND mm. */
-const FAR_SHOULDER_FALL = 24;
-const FAR_SHOULDER_ROUND = 65;
+/**
+ * The far arm of a turned figure (mm). It hangs at the body's mid-depth like the near one, so about half
+ * of it shows past the torso's far outline: the outer, shaded side of the sleeve. From the armpit down
+ * it sits FAR_ARM_TUCK behind that, which keeps its inner edge behind the torso where the waist narrows
+ * (a few millimetres of background there read as a sliver, not as air under the arm). Its head is not
+ * tucked: the sleeve crown carries the shoulder's line on and rolls over into the arm. Below the elbow
+ * the forearm comes forward a little (FAR_FOREARM_LEAN), as the near one does, never so far that its
+ * inner edge clears the hip.
+ */
+const FAR_ARM_TUCK = 9;
+const FAR_FOREARM_LEAN = 11;
+/** Heights (mm) between which the far sleeve goes from its head on the shoulder to the tucked arm. */
+const FAR_HEAD_TOP = 1440;
+const FAR_ARMPIT = 1300;
+/** Elbow and cuff heights (mm) over which the far forearm comes forward. */
+const ELBOW_Y = 1080;
+const FOREARM_LEN = 220;
 
-/** How far (mm) the far arm sits behind the side plane in a turned view. */
-const FAR_ARM_TUCK = 70;
+/** The far arm's horizontal offset (mm, image) at height y, over x·cos φ. */
+function farArmShift(y: number): number {
+  return -FAR_ARM_TUCK * smooth((FAR_HEAD_TOP - y) / (FAR_HEAD_TOP - FAR_ARMPIT)) + FAR_FOREARM_LEAN * smooth((ELBOW_Y - y) / FOREARM_LEN);
+}
 
 export function turnedProjection(turnDeg: number): Projection {
   const phi = (turnDeg * Math.PI) / 180;
@@ -99,15 +116,6 @@ export function turnedProjection(turnDeg: number): Projection {
     const extra = x < -a ? (x + a) * cos : 0;
     return Math.max(-a, x) * cos + z * sin + extra;
   };
-  // The far shoulder seen past its horizon: the shoulder line reached the horizon and stopped in a
-  // square corner, like a built-up pad. A natural shoulder rounds over the deltoid into the arm, so
-  // its last few centimetres before the horizon fall away, only at the top of the shoulder.
-  const farShoulderDrop = (x: number, y: number) => {
-    if (x < 150 || y < 1360) return 0;
-    const hz = horizon(halfWidth(y), y).x;
-    const t = smooth((x - (hz - FAR_SHOULDER_ROUND)) / FAR_SHOULDER_ROUND);
-    return FAR_SHOULDER_FALL * t * t * smooth((y - 1360) / 80);
-  };
   // Where the near sleeve's head must sit: on the torso's shoulder point.
   const nearArmAt = torsoX(-232, 1451) - -232 * cos;
   // Centre the figure: the middle of its silhouette at the waist on the image centre.
@@ -118,7 +126,7 @@ export function turnedProjection(turnDeg: number): Projection {
     project: (x, y, layer = 'torso') => {
       let X: number;
       if (layer === 'torso') X = torsoX(x, y);
-      // The near arm swings forward with the turn; the far one tucks behind the body.
+      // The near arm swings forward with the turn; the far one hangs behind the body's far side.
       // It hangs from the shoulder point, so it meets the shoulder there and leans forward below it.
       else if (layer === 'near-arm') {
         const hanging = x * cos + nearArmAt + 22 * smooth((1455 - y) / 320);
@@ -128,14 +136,9 @@ export function turnedProjection(turnDeg: number): Projection {
         const w = smooth((y - NEAR_HEAD_FREE) / (SHOULDER_TOP - NEAR_HEAD_FREE));
         X = w * torsoX(x, y) + (1 - w) * hanging;
       }
-      // Its head is hidden behind the far shoulder, which rounds over on the torso's own horizon.
-      // It hangs at the side plane, behind the front's horizon, so only a sliver of it shows where
-      // the waist narrows: the coat's own curve (chest, waist, hip flare) is the far silhouette. Set
-      // further out, its straight outer seam ran from armpit to cuff as a ruler edge.
-      else X = x * cos - FAR_ARM_TUCK;
-      // The far shoulder sits lower in the turn: its sleeve crown hides behind the shoulder line.
-      const Y = layer === 'far-arm' ? y - 14 : layer === 'torso' ? y - farShoulderDrop(x, y) : y;
-      return [cx + X * PX_PER_MM, FLOOR_PX - Y * PX_PER_MM];
+      // The far arm hangs at mid-depth too: the torso's far side hides its inner half.
+      else X = x * cos + farArmShift(y);
+      return [cx + X * PX_PER_MM, FLOOR_PX - y * PX_PER_MM];
     },
     // Beyond the body's width the torso map is x·cos φ, so the near horizon's drafted x is its image x / cos φ.
     nearEdgeX: (y) => -horizon(halfWidth(y), y).X / cos,

@@ -38,6 +38,8 @@ export type ViewName = (typeof VIEWS)[number];
 // Key heights on the figure (mm from the floor).
 const NECK_Y = 1500;
 const SHOULDER_Y = 1455;
+/** The wearer's left shoulder point: in a turned view, where the far sleeve's crown comes out past the shoulder. */
+const FAR_SHOULDER_POINT: Pt = [232, SHOULDER_Y - 6];
 const TOP_BUTTON_Y = 1185;
 const WAIST_BUTTON_Y = 1085;
 const LOWER_BUTTON_Y = 985;
@@ -2216,9 +2218,20 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   ${[1, -1].map((s) => `<path d="M${P(s * -40, TROUSER_HEM_Y + 2)} L${P(s * -180, TROUSER_HEM_Y + 3)}" stroke="#000" stroke-width="${(10 * k).toFixed(1)}" fill="none" opacity="0.45" filter="url(#soft)"/>`).join('')}
   <path d="M${P(-150, 50)} Q${P(-117, 60)} ${P(-84, 50)}" stroke="#fff" stroke-width="${2 * k}" fill="none" opacity="0.25" filter="url(#soft)"/>
   <path d="M${P(150, 50)} Q${P(117, 60)} ${P(84, 50)}" stroke="#fff" stroke-width="${2 * k}" fill="none" opacity="0.25" filter="url(#soft)"/>`;
+  // The far arm's cuff, seen past the body in a turned view, is as narrow as a wrist under the sleeve
+  // (a cuff as wide as the sleeve poked out past its edge) and in the sleeve's shade.
+  const farCuff =
+    view === 'three-quarter'
+      ? draft('far-arm')
+          .M(202, CUFF_Y + 12)
+          .L(286, CUFF_Y + 6)
+          .L(285, CUFF_Y - 14)
+          .L(204, CUFF_Y - 8)
+          .Z()
+      : cuff(-1);
   const cuffs = `
   <path d="${d(cuff(1))}" fill="${sh[5]}" stroke="${sh[6]}" stroke-width="${k}"/>
-  <path d="${d(withLayer(cuff(-1), proj.squeeze(0, 0) < 1 ? 'far-arm' : 'torso'))}" fill="${sh[4]}" stroke="${sh[6]}" stroke-width="${k}"/>`;
+  <path d="${d(farCuff)}" fill="${view === 'three-quarter' ? sh[3] : sh[4]}" stroke="${sh[6]}" stroke-width="${k}"/>`;
   // The shirt, its collar and the tie are filled with their chosen colour, which is the colour of
   // their lit parts; form is only ever shade laid over it (black at an opacity), never a lighter or
   // tinted fill, so a white shirt stays that white and a navy tie that navy wherever the light is full.
@@ -2461,6 +2474,71 @@ function matchingButtonPieces(set: Draftset): void {
   }
 }
 
+/**
+ * The far sleeve of a turned figure, past the torso's far side: the outer half of the arm, turned from
+ * the key light, so a shade deeper than the near sleeve (the crevice where the body passes in front of
+ * it comes from its volume lying behind the torso's: PanelSpec.behind); its forearm seam runs down the
+ * strip, and the crook of the elbow gathers a couple of folds there. Its cuff buttons sit round the
+ * back of the arm, out of view.
+ */
+function farSleeve(set: Draftset): void {
+  const only: PanelKind[] = ['sleeve'];
+  const onPanels = ['sleeve-left'];
+  const far = (pts: Pt[]) => line(pts, 'far-arm');
+  set.marks.push({ only, onPanels, shape: sleeve().mirrored('far-arm'), kind: 'shadow', fill: true, width: 0, strength: 0.14, blur: 14 });
+  // The forearm seam: pressed, a fine groove the light catches on its inner side.
+  const seam: Pt[] = [
+    [259, 1300],
+    [262, 1190],
+    [266, 1085],
+    [268, 970],
+    [268, CUFF_Y + 6],
+  ];
+  set.marks.push({ only, onPanels, shape: far(seam), kind: 'crease', width: 2.5, strength: 0.5, blur: 1.2 });
+  set.marks.push({ only, onPanels, shape: far(seam), kind: 'seam', width: 1.2, strength: 0.25, blur: 0.7 });
+  // Elbow: the arm hangs slightly bent, so the front of the elbow gathers short folds running out
+  // from the seam and dying before the outer edge, each a crease with its lit ridge above.
+  const folds: Array<[Pt[], number]> = [
+    [
+      [
+        [252, 1102],
+        [268, 1092],
+        [284, 1089],
+      ],
+      0.6,
+    ],
+    [
+      [
+        [254, 1058],
+        [270, 1050],
+        [282, 1049],
+      ],
+      0.45,
+    ],
+  ];
+  for (const [pts, strength] of folds) {
+    set.marks.push({ only, onPanels, shape: far(pts), kind: 'crease', width: 6, strength, blur: 4.5 });
+    set.marks.push({ only, onPanels, shape: far(pts.map(([x, y]) => [x, y + 9] as Pt)), kind: 'ridge', width: 7, strength: strength * 0.75, blur: 5 });
+  }
+}
+
+/**
+ * Moves `to`'s pattern origin so its cloth at image point `at` is the cloth `from` has there (the
+ * same phase of stripe or check), as a cutter matches stripes where a sleeve meets the shoulder.
+ */
+function matchPatternAt(from: PanelSpec, to: PanelSpec, at: readonly [number, number]): [number, number] {
+  const rad = (a: number) => (a * Math.PI) / 180;
+  const [cf, sf] = [Math.cos(rad(from.grainAngle)), Math.sin(rad(from.grainAngle))];
+  const [ct, st] = [Math.cos(rad(to.grainAngle)), Math.sin(rad(to.grainAngle))];
+  // Texture coordinates as levels.ts makes them, per mm of cloth (both panels are at the view's scale).
+  const qx = at[0] - from.anchor[0];
+  const qy = at[1] - from.anchor[1];
+  const u = ((qx * cf - qy * sf) / (from.squeeze ?? 1)) * (to.pxPerMm / from.pxPerMm);
+  const v = (qx * sf + qy * cf) * (to.pxPerMm / from.pxPerMm);
+  const a = u * (to.squeeze ?? 1);
+  return [at[0] - (a * ct + v * st), at[1] - (-a * st + v * ct)];
+}
+
 /** Mean horizontal foreshortening along a drafted path (1 in a front view). */
 function meanSqueeze(d: Draft, proj: Projection): number {
   const pts = d.points();
@@ -2522,6 +2600,7 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
     set.pieces.sort((a, b) => rank(a.id) - rank(b.id));
     set.buttons = set.buttons.filter((b) => b.layer !== 'far-arm');
     set.pieces = set.pieces.filter((p) => p.id !== 'buttons-far-arm');
+    farSleeve(set);
   }
   const panels: PanelSpec[] = set.pieces.map((p) => {
     const layer = p.id === 'buttons-near-arm' ? 'near-arm' : layerOf(p.id, turned);
@@ -2543,10 +2622,17 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
       round: p.round * k,
       squeeze: proj.squeeze(p.anchor[0], p.anchor[1], layer),
       restsOn: p.restsOn,
+      ...(turned && p.id === 'sleeve-left' ? { behind: true } : {}),
       ...(p.rollEdge ? { rollEdge: p.rollEdge } : {}),
       profile: p.profile ?? (p.kind === 'sleeve' ? 'cylinder' : p.kind === 'trouser' ? 'pressed' : 'canvas'),
     };
   });
+  if (turned) {
+    // Stripes run on from the far shoulder over the sleeve head: matched at the shoulder point.
+    const fore = panels.find((p) => p.id === 'forepart-left');
+    const sl = panels.find((p) => p.id === 'sleeve-left');
+    if (fore && sl) sl.anchor = matchPatternAt(fore, sl, proj.project(FAR_SHOULDER_POINT[0], FAR_SHOULDER_POINT[1]));
+  }
   // Thread is cloth-matched, so buttonholes and pick stitching are drawn into the shading.
   const marks = [
     ...set.marks.map((m) => markToShade(m, proj, k)),

@@ -2,10 +2,15 @@
  * The three-quarter view as a tailor reads it: the near sleeve set into the armhole (its head on the
  * shoulder's own curve, no step where the turn stretches the body), the coat whole from the armpit to
  * the hem on the near side (its side and the edge of its back show there, not the background), the
- * far shoulder rounding into the arm, and the vents where the near side's back edge turns away.
+ * far shoulder rounding over into the far sleeve, which shows past the body from shoulder to cuff, and
+ * the vents where the near side's back edge turns away.
  */
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { createComposeEngine, type ShadingMaps } from '../engines/compose/index.ts';
+import { TEST_TEMPLATE_CACHE, decode, deltaE2000, deshadedMeanLab, dominantPeriod } from '../engines/compose/test-helpers.ts';
+import type { FabricDesign, FabricSpec } from '../engines/types.ts';
+import { SRGB8_TO_LINEAR, hexToLab } from '../fabrics/index.ts';
 import { turnedProjection } from './geometry.ts';
 import { resolveOptions } from './options.ts';
 import { draftCutView } from './suits.ts';
@@ -51,30 +56,231 @@ describe('three-quarter: the near sleeve head', () => {
   });
 });
 
-describe('three-quarter: the far shoulder', () => {
-  it('rounds over into the arm instead of meeting the far horizon in a square corner', () => {
-    // The forepart's far shoulder as drafted (neck point to shoulder point), then on down the armhole.
-    const q = (t: number): [number, number] => [
-      (1 - t) ** 2 * 78 + 2 * (1 - t) * t * 150 + t * t * 232,
-      (1 - t) ** 2 * 1500 + 2 * (1 - t) * t * 1483 + t * t * 1451,
-    ];
-    const pts: Array<[number, number]> = [];
-    for (let i = 0; i <= 50; i++) pts.push(q(i / 50));
-    for (let y = 1445; y >= 1380; y -= 5) pts.push([232 + ((1451 - y) / 51) * 6, y]);
-    const P = pts.map(([x, y]) => proj.project(x, y));
-    const dir = (i: number) => (Math.atan2(P[i + 1]![1] - P[i]![1], P[i + 1]![0] - P[i]![0]) * 180) / Math.PI;
-    const from = Math.floor(P.length * 0.3);
-    const slope = dir(from);
-    let start = -1;
-    let end = -1;
-    for (let i = from; i < P.length - 1; i++) {
-      if (start < 0 && Math.abs(dir(i) - slope) > 10) start = i;
-      if (end < 0 && Math.abs(dir(i) - 90) < 10) end = i;
+/** Far-side outline per image row: the rightmost cloth column (−1 where the row has none). */
+function farOutline(m: Uint8Array, w: number, h: number): Int32Array {
+  const out = new Int32Array(h).fill(-1);
+  for (let row = 0; row < h; row++) {
+    for (let x = w - 1; x >= 0; x--)
+      if (m[row * w + x]! >= 128) {
+        out[row] = x;
+        break;
+      }
+  }
+  return out;
+}
+
+/** The option combinations whose far side differs: fastenings, lapels, waistcoats. */
+const FAR_SIDE_STYLES: Array<[string, Record<string, string>]> = [
+  ['single-breasted', {}],
+  ['single-breasted', { fastening: 'sb1', lapel: 'peak', lapelWidth: 'wide', pockets: 'patch' }],
+  ['single-breasted', { fastening: 'sb3', lapel: 'shawl', lapelWidth: 'slim', ticketPocket: 'yes' }],
+  ['double-breasted', {}],
+  ['double-breasted', { fastening: 'db4x1', lapel: 'notch', buttons: 'matching' }],
+  ['three-piece', {}],
+  ['three-piece', { waistcoat: 'db', lapel: 'peak', fastening: 'sb1' }],
+];
+
+describe('three-quarter: the far sleeve', () => {
+  // Sleeve height in body mm: from under the crown to just above the cuff's slant.
+  const [, sleeveTop] = proj.project(240, 1400, 'far-arm');
+  const [, sleeveBottom] = proj.project(240, 870, 'far-arm');
+
+  it.each(FAR_SIDE_STYLES)('%s %o: shows past the torso from shoulder to cuff, one strip joined to the body', async (cut, opts) => {
+    const src = draftCutView(cut, 'three-quarter', resolveOptions(cut, opts));
+    const torsoOnly = { ...src, panels: src.panels.filter((p) => p.id !== 'sleeve-left') };
+    const [all, torso] = await Promise.all([silhouette(src, 1), silhouette(torsoOnly, 1)]);
+    const outer = farOutline(all.m, all.w, all.h);
+    const body = farOutline(torso.m, torso.w, torso.h);
+    const widths: number[] = [];
+    for (let row = Math.ceil(sleeveTop); row < sleeveBottom; row++) {
+      const width = outer[row]! - body[row]!;
+      widths.push(width);
+      // Cloth all the way from the body's far outline to the sleeve's: no background between them.
+      for (let x = body[row]!; x <= outer[row]!; x++) expect(all.m[row * all.w + x]!, `row ${row}, x ${x}`).toBeGreaterThanOrEqual(128);
     }
-    expect(start, 'the outline turns').toBeGreaterThan(0);
-    expect(end, 'the outline turns down into the arm').toBeGreaterThan(start);
-    // From the shoulder's slope to the arm's vertical over a deltoid's height, not in a few pixels.
-    expect(P[end]![1] - P[start]![1]).toBeGreaterThan(20);
+    // Foreshortened and partly hidden: narrower than the sleeve itself (about 75 px), never a sliver.
+    expect(Math.min(...widths)).toBeGreaterThanOrEqual(14);
+    expect(Math.max(...widths)).toBeLessThanOrEqual(72);
+  });
+
+  it.each(FAR_SIDE_STYLES)('%s %o: the far shoulder rounds over into the sleeve head with no gap and no notch', async (cut, opts) => {
+    const src = draftCutView(cut, 'three-quarter', resolveOptions(cut, opts));
+    const torsoOnly = { ...src, panels: src.panels.filter((p) => p.id !== 'sleeve-left') };
+    const [all, torso] = await Promise.all([silhouette(src, 1), silhouette(torsoOnly, 1)]);
+    const outer = farOutline(all.m, all.w, all.h);
+    const body = farOutline(torso.m, torso.w, torso.h);
+    // From the far shoulder's top (its neck point) down over the crown to the arm below the armpit.
+    const [neckX, neckRow] = proj.project(78, 1500);
+    const [, armRow] = proj.project(240, 1330, 'far-arm');
+    let first = Math.round(neckRow);
+    while (outer[first]! < neckX) first++;
+    let widest = first;
+    for (let row = first; row < armRow; row++) {
+      // Cloth from the body's outline out to the sleeve head's: no background between them.
+      for (let x = body[row]!; x <= outer[row]!; x++) expect(all.m[row * all.w + x]!, `row ${row}, x ${x}`).toBeGreaterThanOrEqual(128);
+      if (outer[row]! > outer[widest]!) widest = row;
+    }
+    // Out to the widest point of the crown the outline only moves outward (a notch would step back in);
+    // below it the arm narrows gently, never by a step.
+    for (let row = first + 1; row < armRow; row++) {
+      const step = outer[row]! - outer[row - 1]!;
+      if (row <= widest) expect(step, `row ${row}`).toBeGreaterThanOrEqual(0);
+      else expect(Math.abs(step), `row ${row}`).toBeLessThanOrEqual(1);
+    }
+    expect(widest, 'the crown is the widest point over a deltoid, not the armpit').toBeLessThan(armRow - 30);
+    // It turns from the shoulder's slope (many px across per row) to the arm's vertical over a
+    // deltoid's height, not in a square corner: rows with the outline still moving 1-3 px each.
+    let rounding = 0;
+    for (let row = first + 1; row <= widest; row++) {
+      const step = outer[row]! - outer[row - 1]!;
+      if (step >= 1 && step <= 3) rounding++;
+    }
+    expect(rounding).toBeGreaterThanOrEqual(12);
+  });
+
+  it('carries the stripes of the shoulder on over the sleeve head, matched where the crown leaves it', () => {
+    const src = draftCutView('single-breasted', 'three-quarter');
+    const fore = src.panels.find((p) => p.id === 'forepart-left')!;
+    const sleeve = src.panels.find((p) => p.id === 'sleeve-left')!;
+    // Texture coordinates in cloth mm, as the levels make them from a panel's grain, anchor and squeeze.
+    const uv = (p: typeof fore, [x, y]: [number, number]) => {
+      const t = (p.grainAngle * Math.PI) / 180;
+      const qx = x - p.anchor[0];
+      const qy = y - p.anchor[1];
+      return [(qx * Math.cos(t) - qy * Math.sin(t)) / (p.squeeze ?? 1) / p.pxPerMm, (qx * Math.sin(t) + qy * Math.cos(t)) / p.pxPerMm];
+    };
+    const at = proj.project(232, 1449);
+    const [uf, vf] = uv(fore, at);
+    const [us, vs] = uv(sleeve, at);
+    expect(Math.abs(uf! - us!)).toBeLessThan(0.1);
+    expect(Math.abs(vf! - vs!)).toBeLessThan(0.1);
+    // The sleeve is its own piece: its grain follows the arm, foreshortened by the turn.
+    expect(sleeve.squeeze).toBeCloseTo(Math.cos((34 * Math.PI) / 180), 3);
+  });
+});
+
+describe('three-quarter: the far sleeve as rendered', () => {
+  const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
+  const twill: FabricDesign = { weave: 'twill', pattern: 'solid', threadMm: 0.22, heather: 0.08, sheen: 0.25 };
+  const pinstripe: FabricDesign = { weave: 'twill', pattern: 'pinstripe', threadMm: 0.22, repeatMm: 12, heather: 0.05, sheen: 0.2 };
+  const panelIndex = async (id: string) => (await engine.template('single-breasted', 'three-quarter')).panels.findIndex((p) => p.id === id);
+  /** Image rows (at `scale` × full) between under the crown and above the cuff. */
+  const sleeveRows = (scale: number): [number, number] => [
+    Math.ceil(proj.project(240, 1390, 'far-arm')[1] * scale),
+    Math.floor(proj.project(240, 880, 'far-arm')[1] * scale),
+  ];
+  /** Per row, the far sleeve's run of fully covered pixels out to the silhouette: [row, first, last]. */
+  const runs = (maps: ShadingMaps, sleeve: number, scale: number) => {
+    const out: Array<[number, number, number]> = [];
+    const [r0, r1] = sleeveRows(scale);
+    for (let row = r0; row < r1; row++) {
+      let last = maps.width - 1;
+      while (last > 0 && !maps.coverage[row * maps.width + last]) last--;
+      let first = last;
+      while (first > 0 && maps.panel[row * maps.width + first - 1] === sleeve) first--;
+      out.push([row, first, last]);
+    }
+    return out;
+  };
+
+  it('keeps the cloth colour exactly (ΔE2000 < 2 de-shaded), in a deeper shade than the near sleeve', async () => {
+    const far = await panelIndex('sleeve-left');
+    const near = await panelIndex('sleeve-right');
+    const maps = await engine.shadingMaps('single-breasted', 'three-quarter', twill);
+    let n = 0;
+    const mean = (p: number) => {
+      let s = 0;
+      let k = 0;
+      for (let i = 0; i < maps.panel.length; i++)
+        if (maps.panel[i] === p && maps.coverage[i] === 255) {
+          s += maps.mul[i]!;
+          k++;
+        }
+      if (p === far) n = k;
+      return s / k;
+    };
+    const [farShade, nearShade] = [mean(far), mean(near)];
+    expect(n, 'far sleeve pixels').toBeGreaterThan(12_000);
+    expect(farShade).toBeLessThan(nearShade * 0.92);
+    expect(farShade).toBeGreaterThan(nearShade * 0.6);
+    for (const hex of ['#0A1D3A', '#C19A6B', '#6D0D2B']) {
+      const fabric: FabricSpec = { hex, design: twill };
+      const res = await engine.render({ cut: 'single-breasted', view: 'three-quarter', fabric, watermark: { text: '', opacity: 0, position: 'bottom-right' } });
+      const img = await decode(res.images.find((i) => i.size === 'full' && i.format === 'jpeg')!.data);
+      expect(
+        deltaE2000(
+          deshadedMeanLab(img, maps, (p) => p === far),
+          hexToLab(hex),
+        ),
+        hex,
+      ).toBeLessThan(2);
+    }
+  });
+
+  it('a 12 mm pinstripe repeats at its true, foreshortened scale across the far sleeve (HD, within 3 %)', async () => {
+    const far = await panelIndex('sleeve-left');
+    const tpl = await engine.template('single-breasted', 'three-quarter');
+    const fabric: FabricSpec = { hex: '#1A2236', design: pinstripe };
+    const [raw, maps] = await Promise.all([
+      engine.renderRaw({ cut: 'single-breasted', view: 'three-quarter', fabric }, 'hd'),
+      engine.shadingMaps('single-breasted', 'three-quarter', pinstripe, 'hd'),
+    ]);
+    const rows: Float64Array[] = [];
+    for (const [row, first, last] of runs(maps, far, 2)) {
+      // Inside the run: clear of the body's shadow at one end and the sleeve's turning edge at the other.
+      const a = first + 6;
+      const b = last - 6;
+      if (b - a < 40 || row % 4) continue;
+      const r = new Float64Array(b - a);
+      let mean = 0;
+      for (let x = 0; x < r.length; x++) {
+        const i = row * maps.width + a + x;
+        r[x] = SRGB8_TO_LINEAR[raw.rgb[i * 3 + 1]!]! / maps.mul[i]!;
+        mean += r[x]!;
+      }
+      mean /= r.length;
+      for (let x = 0; x < r.length; x++) r[x]! -= mean;
+      rows.push(r);
+    }
+    expect(rows.length).toBeGreaterThan(60);
+    const panel = tpl.panels[far]!;
+    const expected = 12 * panel.pxPerMm * 2 * panel.squeeze!;
+    const period = dominantPeriod(rows, expected * 0.8, expected * 1.2);
+    expect(Math.abs(period / expected - 1)).toBeLessThan(0.03);
+  });
+
+  it('has an anti-aliased outer edge that turns away into shade, and the body passes in front of it without a lit line', async () => {
+    const far = await panelIndex('sleeve-left');
+    const fore = await panelIndex('forepart-left');
+    const maps = await engine.shadingMaps('single-breasted', 'three-quarter', twill);
+    const rs = runs(maps, far, 1);
+    let partial = 0;
+    let edge = 0;
+    let inside = 0;
+    let bodyEdge = 0;
+    let bodyIn = 0;
+    let joined = 0;
+    for (const [row, first, last] of rs) {
+      const at = (x: number) => row * maps.width + x;
+      expect(maps.panel[at(last)], `row ${row}: the silhouette there is the sleeve`).toBe(far);
+      const c = maps.coverage[at(last)]!;
+      if (c > 0 && c < 255) partial++;
+      // The last fully covered pixels against a few pixels in: no lit rim where it meets the background.
+      let e = last;
+      while (maps.coverage[at(e)]! < 255) e--;
+      edge += maps.mul[at(e)]!;
+      inside += maps.mul[at(e - 5)]!;
+      if (maps.panel[at(first - 1)] === fore) {
+        joined++;
+        bodyEdge += maps.mul[at(first - 1)]!;
+        bodyIn += maps.mul[at(first - 6)]!;
+      }
+    }
+    expect(partial / rs.length).toBeGreaterThan(0.7);
+    expect(edge / rs.length).toBeLessThan(inside / rs.length);
+    // Where the body's far edge lies over the sleeve, that edge turns away too: not brighter than the body just inside it.
+    expect(joined).toBeGreaterThan(rs.length * 0.5);
+    expect(bodyEdge / joined).toBeLessThan(bodyIn / joined);
   });
 });
 

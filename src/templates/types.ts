@@ -36,6 +36,12 @@ export interface PanelSpec {
   rollEdge?: 'left' | 'right';
   /** Horizontal pattern squeeze where the body turns away (three-quarter views), 1 = none. */
   squeeze?: number;
+  /**
+   * Hangs behind the torso (a turned figure's far sleeve): its volume lies below the torso's far edge,
+   * so that edge steps down onto it and shades it, instead of the sleeve standing up beside it as a
+   * lit wall.
+   */
+  behind?: boolean;
 }
 
 /** A stroke or shape drawn into the shading. */

@@ -12,7 +12,7 @@ import { createComposeEngine } from './index.ts';
 import { TEST_TEMPLATE_CACHE } from './test-helpers.ts';
 import { renderCloth } from './render.ts';
 import { linearise } from './texture.ts';
-import { decode, deltaE2000, deshadedMeanLab, downscale, lowPass, meanDeltaE, type Decoded } from './test-helpers.ts';
+import { decode, deltaE2000, deshadedMeanLab, dominantPeriod, downscale, lowPass, meanDeltaE, type Decoded } from './test-helpers.ts';
 
 const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 const watermark = { text: 'ATELIER', opacity: 0, position: 'bottom-right' as const };
@@ -67,30 +67,6 @@ describe('colour exactness (de-shaded garment mean vs swatch, CIEDE2000 < 2)', (
     }
   });
 });
-
-/** Strongest period (px) of a signal among candidates, from its summed power spectrum. */
-function dominantPeriod(rows: Float64Array[], minP: number, maxP: number): number {
-  let best = 0;
-  let bestP = 0;
-  for (let p = minP; p <= maxP; p += 0.005) {
-    let power = 0;
-    for (const r of rows) {
-      let re = 0;
-      let im = 0;
-      for (let x = 0; x < r.length; x++) {
-        const a = (2 * Math.PI * x) / p;
-        re += r[x] * Math.cos(a);
-        im += r[x] * Math.sin(a);
-      }
-      power += re * re + im * im;
-    }
-    if (power > best) {
-      best = power;
-      bestP = p;
-    }
-  }
-  return bestP;
-}
 
 describe('pattern scale', () => {
   it('a 12 mm pinstripe repeats every 12 × px/mm pixels across a front panel (within 3%)', async () => {

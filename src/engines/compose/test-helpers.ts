@@ -228,3 +228,27 @@ export function lowPass(img: Decoded, r: number, mask: (i: number) => boolean): 
   }
   return { px, width: w, height: h };
 }
+
+/** Strongest period (px) of a signal among candidates, from its summed power spectrum. */
+export function dominantPeriod(rows: Float64Array[], minP: number, maxP: number): number {
+  let best = 0;
+  let bestP = 0;
+  for (let p = minP; p <= maxP; p += 0.005) {
+    let power = 0;
+    for (const r of rows) {
+      let re = 0;
+      let im = 0;
+      for (let x = 0; x < r.length; x++) {
+        const a = (2 * Math.PI * x) / p;
+        re += r[x] * Math.cos(a);
+        im += r[x] * Math.sin(a);
+      }
+      power += re * re + im * im;
+    }
+    if (power > best) {
+      best = power;
+      bestP = p;
+    }
+  }
+  return bestP;
+}

@@ -2154,11 +2154,12 @@ export const TRIM_LIT = {
 };
 /**
  * Polished calf Oxfords. `upper` is the chosen colour, the colour of the leather where the light is
- * full (form is shade over it, the shine light over it); the sole's edge and the laces are darker.
+ * full (form is shade over it, the shine light over it); the sole's edge and the laces are darker, and
+ * the stacked heel between (from behind it is most of what shows: a brown shoe's must still read brown).
  */
 const SHOES = {
-  black: { upper: '#1e1916', sole: '#120e0c', lace: '#0f0c0b' },
-  brown: { upper: '#6e4226', sole: '#2c1a0f', lace: '#33200f' },
+  black: { upper: '#1e1916', sole: '#120e0c', heel: '#17120f', lace: '#0f0c0b' },
+  brown: { upper: '#6e4226', sole: '#2c1a0f', heel: '#553119', lace: '#33200f' },
 } as const;
 /** The colour each pair of shoes is chosen by. */
 export const SHOE_COLOUR = Object.fromEntries(Object.entries(SHOES).map(([id, c]) => [id, c.upper])) as Record<keyof typeof SHOES, string>;
@@ -2232,7 +2233,7 @@ function shoesSvg(o: StyleOptions, proj: Projection, view: ViewName): string {
         .Z();
       return [
         contact,
-        fill(heel, c.sole),
+        fill(heel, c.heel),
         fill(heel, 'url(#shoeSide)'),
         fill(
           draft()

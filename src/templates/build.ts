@@ -5,7 +5,7 @@
  */
 import sharp from 'sharp';
 import { blur, boundingRect, boxRadius as blurReach, type Rect } from './raster-ops.ts';
-import { largestBlur, svgChange } from './svg-patch.ts';
+import { largestBlur, svgChange, svgWithin } from './svg-patch.ts';
 import { LEVEL_FACTORS, buildLevels, buildLevelsAt, shadeNorm, surroundingsLevel, type NativeFields } from './levels.ts';
 import { SHADE_LEVELS, SHADE_ONE, type CutViewSource, type LevelName, type PanelSpec, type ShadeMark, type ViewLevel } from './types.ts';
 
@@ -318,8 +318,10 @@ async function patchRaster(
   const ch = cy1 - cy0;
   // Most of the frame changed: one whole raster is cheaper than a crop and a copy.
   if (cw * ch > 0.6 * w * h) return undefined;
+  // Only what draws on the crop: every filtered element costs librsvg a crop-sized surface.
+  const within = svgWithin(body, { x0: cx0 / s, y0: cy0 / s, x1: cx1 / s, y1: cy1 / s });
   const svg = Buffer.from(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${cw}" height="${ch}" viewBox="${cx0 / s} ${cy0 / s} ${cw / s} ${ch / s}">${body}</svg>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${cw}" height="${ch}" viewBox="${cx0 / s} ${cy0 / s} ${cw / s} ${ch / s}">${within}</svg>`,
   );
   const crop = await fullRaster(kind, svg);
   const c = kind === 'rgb' ? 3 : 4;
@@ -1457,60 +1459,53 @@ function layerSigs(P: Pieces): Map<string, LayerSig> {
   return out;
 }
 
-/** A plane over `rect` (row stride its width) spread over `R`, `background` elsewhere. */
-function onRect(R: Rect, rect: Rect | undefined, plane: ArrayLike<number> | undefined, background: number): Float32Array {
-  const rw = R.x1 - R.x0;
-  const out = new Float32Array(rw * (R.y1 - R.y0)).fill(background);
-  if (!rect || !plane) return out;
-  const sw = rect.x1 - rect.x0;
-  const x0 = Math.max(R.x0, rect.x0);
-  const x1 = Math.min(R.x1, rect.x1);
-  for (let y = Math.max(R.y0, rect.y0); y < Math.min(R.y1, rect.y1); y++) {
-    const s = (y - rect.y0) * sw - rect.x0;
-    const o = (y - R.y0) * rw - R.x0;
-    for (let x = x0; x < x1; x++) out[o + x] = plane[s + x];
-  }
-  return out;
-}
-
-/** Bounding box of the pixels of `R` where two planes spread over it differ. */
-function diffRect(R: Rect, a: Float32Array, b: Float32Array): Rect {
-  const rw = R.x1 - R.x0;
+/**
+ * Bounding box of the pixels where two planes differ, each covering its rectangle (row stride its
+ * width) and `background` elsewhere: read in place, nothing spread over the union first.
+ */
+function planeDiff(ar: Rect, a: Float32Array | undefined, br: Rect, b: Float32Array | undefined, background: number): Rect {
+  const R = union(a ? ar : EMPTY, b ? br : EMPTY);
+  const aw = ar.x1 - ar.x0;
+  const bw = br.x1 - br.x0;
   let x0 = Infinity;
   let y0 = Infinity;
   let x1 = -1;
   let y1 = -1;
-  for (let y = 0; y < R.y1 - R.y0; y++) {
-    const row = y * rw;
-    for (let x = 0; x < rw; x++) {
-      if (a[row + x] === b[row + x]) continue;
+  for (let y = R.y0; y < R.y1; y++) {
+    const inA = a !== undefined && y >= ar.y0 && y < ar.y1;
+    const inB = b !== undefined && y >= br.y0 && y < br.y1;
+    const ra = (y - ar.y0) * aw - ar.x0;
+    const rb = (y - br.y0) * bw - br.x0;
+    for (let x = R.x0; x < R.x1; x++) {
+      const va = inA && x >= ar.x0 && x < ar.x1 ? a[ra + x] : background;
+      const vb = inB && x >= br.x0 && x < br.x1 ? b[rb + x] : background;
+      if (va === vb) continue;
       if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
+      if (x >= x1) x1 = x + 1;
       if (y < y0) y0 = y;
-      y1 = y;
+      y1 = y + 1;
     }
   }
-  return x1 < 0 ? EMPTY : { x0: x0 + R.x0, y0: y0 + R.y0, x1: x1 + 1 + R.x0, y1: y1 + 1 + R.y0 };
+  return x1 < 0 ? EMPTY : { x0, y0, x1, y1 };
+}
+
+/** A torso's heights as drafted (depth × cover), one per pixel of its rectangle. */
+function torsoHeight(t: TorsoVolume): Float32Array {
+  const v = new Float32Array(t.depth.length);
+  for (let j = 0; j < v.length; j++) v[j] = t.depth[j] * Math.min(1, t.cover[j]);
+  return v;
 }
 
 /** Where two torso volumes give different heights (empty when they agree). */
 function torsoDiff(a: TorsoVolume | undefined, b: TorsoVolume | undefined): Rect {
   if (a === b) return EMPTY;
-  const R = union(a?.rect ?? EMPTY, b?.rect ?? EMPTY);
-  const height = (t: TorsoVolume | undefined) => {
-    if (!t) return onRect(R, undefined, undefined, 0);
-    const v = new Float32Array(t.depth.length);
-    for (let j = 0; j < v.length; j++) v[j] = t.depth[j] * Math.min(1, t.cover[j]);
-    return onRect(R, t.rect, v, 0);
-  };
-  return diffRect(R, height(a), height(b));
+  return planeDiff(a?.rect ?? EMPTY, a && torsoHeight(a), b?.rect ?? EMPTY, b && torsoHeight(b), 0);
 }
 
 /** Where two mark layers of one kind differ (`background` where a layer has no marks). */
 function layerDiff(a: MarkLayer | undefined, b: MarkLayer | undefined, background: number): Rect {
   if (a === b) return EMPTY;
-  const R = union(a?.rect ?? EMPTY, b?.rect ?? EMPTY);
-  return diffRect(R, onRect(R, a?.rect, a?.plane, background), onRect(R, b?.rect, b?.plane, background));
+  return planeDiff(a?.rect ?? EMPTY, a?.plane, b?.rect ?? EMPTY, b?.plane, background);
 }
 
 /**
@@ -1518,7 +1513,13 @@ function layerDiff(a: MarkLayer | undefined, b: MarkLayer | undefined, backgroun
  * differ, and the old panel indices as new ones (a ticket pocket added shifts the panels after it).
  * Panels are matched in order by what they are; those unmatched on either side are redrawn.
  */
-function draftChange(d: QuickDraft, P: Pieces, sigs: string[], layers: Map<string, LayerSig>): { rect: Rect; remap: Uint8Array } {
+function draftChange(
+  d: QuickDraft,
+  P: Pieces,
+  sigs: string[],
+  layers: Map<string, LayerSig>,
+  bound = Number.POSITIVE_INFINITY,
+): { rect: Rect; remap: Uint8Array } | undefined {
   let rect = EMPTY;
   const remap = new Uint8Array(256).fill(255);
   let k = 0;
@@ -1532,6 +1533,9 @@ function draftChange(d: QuickDraft, P: Pieces, sigs: string[], layers: Map<strin
     } else rect = union(rect, tileExtent(P.masks[p]) ?? EMPTY);
   }
   for (; k < d.panels.length; k++) rect = union(rect, d.panelRects[k] ?? EMPTY);
+  // Not a better start than one found already (the rest only grows the rectangle): the pixel
+  // comparisons of layers and torso are skipped.
+  if (area(rect) >= bound) return undefined;
   // A group's marks: only where its layers' pixels differ (a group spans the whole coat).
   for (const [key, l] of layers) {
     const o = d.layers.get(key);
@@ -1543,8 +1547,9 @@ function draftChange(d: QuickDraft, P: Pieces, sigs: string[], layers: Map<strin
     }
   }
   for (const [key, o] of d.layers) if (!layers.has(key)) rect = union(rect, o.rect);
+  if (area(rect) >= bound) return undefined;
   rect = union(rect, torsoDiff(d.torso, P.torso));
-  return { rect, remap };
+  return area(rect) < bound ? { rect, remap } : undefined;
 }
 
 function area(r: Rect): number {
@@ -1605,7 +1610,10 @@ function lowerBound(a: Int32Array, p: number): number {
 }
 
 /** `old` with its cloth within `D` replaced by `fresh` (which lies within `D`), panels renumbered. */
-function spliceCloth(old: QuickCloth, fresh: QuickCloth, D: Rect, w: number, remap: Uint8Array): QuickCloth {
+function spliceCloth(old: QuickCloth, fresh: QuickCloth, D: Rect, w: number, remap: Uint8Array, oldPanels: number): QuickCloth {
+  // Most changes keep every panel's index (no pocket added before others): copy the old panels as they are.
+  let renumbered = false;
+  for (let p = 0; p < oldPanels && !renumbered; p++) renumbered = remap[p] !== p;
   const a = lowerBound(old.pix, D.y0 * w);
   const b = lowerBound(old.pix, D.y1 * w);
   let dropped = 0;
@@ -1630,7 +1638,7 @@ function spliceCloth(old: QuickCloth, fresh: QuickCloth, D: Rect, w: number, rem
     out.u.set(from.u.subarray(s, e), o);
     out.v.set(from.v.subarray(s, e), o);
     out.shade.set(from.shade.subarray(s, e), o);
-    if (renumber) for (let k = s; k < e; k++) out.panel[o + k - s] = remap[from.panel[k]];
+    if (renumber && renumbered) for (let k = s; k < e; k++) out.panel[o + k - s] = remap[from.panel[k]];
     else out.panel.set(from.panel.subarray(s, e), o);
     o += e - s;
   };
@@ -1703,11 +1711,12 @@ async function quickDraft(P: Pieces): Promise<{ level: ViewLevel; fields?: Windo
   const sigs = panelSigs(P);
   const layers = layerSigs(P);
   let best: { key: string; d: QuickDraft; rect: Rect; remap: Uint8Array } | undefined;
-  for (const [key, e] of memo.entries) {
-    if (!key.startsWith(prefix)) continue;
+  // The latest drafts first: most often the nearest, so the others' comparisons stop early.
+  const kept = [...memo.entries].filter(([key]) => key.startsWith(prefix)).reverse();
+  for (const [key, e] of kept) {
     const d = e.value as QuickDraft;
-    const c = draftChange(d, P, sigs, layers);
-    if (!best || area(c.rect) < area(best.rect)) best = { key, d, ...c };
+    const c = draftChange(d, P, sigs, layers, best ? area(best.rect) : undefined);
+    if (c) best = { key, d, ...c };
   }
   const surroundings =
     best && best.d.surroundings.base === P.base && best.d.surroundings.overlay === P.overlay
@@ -1730,7 +1739,7 @@ async function quickDraft(P: Pieces): Promise<{ level: ViewLevel; fields?: Windo
     const grow = (r: Rect, by: number) => intersect({ x0: r.x0 - by, y0: r.y0 - by, x1: r.x1 + by, y1: r.y1 + by }, frameRect);
     const D = grow(best.rect, R);
     const W = grow(D, R);
-    cloth = spliceCloth(best.d.cloth, clothWithin(P, fieldsOn(P, W), W, D), D, P.w, best.remap);
+    cloth = spliceCloth(best.d.cloth, clothWithin(P, fieldsOn(P, W), W, D), D, P.w, best.remap, best.d.panels.length);
   }
   const level = clothLevel(P, cloth, surroundings.level);
   if (memoMaxBytes > 0) {

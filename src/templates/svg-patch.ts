@@ -222,3 +222,24 @@ export function svgChange(a: string, b: string): SvgRect | undefined {
   }
   return r;
 }
+
+/**
+ * `body` without the top-level elements that draw nothing within `r` (user units): their extent,
+ * grown by stroke and filter region, lies wholly outside it. Definitions and elements whose extent
+ * cannot be read are kept. Rasterised on a canvas cropped to `r`, it gives the same pixels: librsvg
+ * gives every filtered element a surface the canvas's size, whether it draws on it or not.
+ */
+export function svgWithin(body: string, r: SvgRect): string {
+  const elements = topLevel(body);
+  if (!elements) return body;
+  const defs = definitions(elements);
+  let out = '';
+  for (const e of elements) {
+    if (!DEFINITION.has(e.tag)) {
+      const x = extent(e, defs);
+      if (x && (x.x1 <= x.x0 || x.y1 <= x.y0 || x.x1 <= r.x0 || x.x0 >= r.x1 || x.y1 <= r.y0 || x.y0 >= r.y1)) continue;
+    }
+    out += e.text;
+  }
+  return out;
+}

@@ -2152,10 +2152,285 @@ export const TRIM_LIT = {
   shirt: Object.fromEntries(Object.entries(SHIRTS).map(([id, c]) => [id, c[1]])) as Record<keyof typeof SHIRTS, string>,
   tie: Object.fromEntries(Object.entries(TIES).map(([id, c]) => [id, c[1]])) as Record<keyof typeof TIES, string>,
 };
+/**
+ * Polished calf Oxfords. `upper` is the chosen colour, the colour of the leather where the light is
+ * full (form is shade over it, the shine light over it); the sole's edge and the laces are darker.
+ */
 const SHOES = {
-  black: ['#3a2a22', '#1d1410', '#0e0a08'],
-  brown: ['#7a4a2a', '#4e2c17', '#2a170b'],
+  black: { upper: '#1e1916', sole: '#120e0c', lace: '#0f0c0b' },
+  brown: { upper: '#6e4226', sole: '#2c1a0f', lace: '#33200f' },
 } as const;
+/** The colour each pair of shoes is chosen by. */
+export const SHOE_COLOUR = Object.fromEntries(Object.entries(SHOES).map(([id, c]) => [id, c.upper])) as Record<keyof typeof SHOES, string>;
+/** Centre of each shoe across the body (mm; s = 1 the image-left shoe) and its half-width at the welt. */
+export const SHOE_CX = 117;
+const SHOE_HALF = 55;
+
+/** An ellipse in body mm as four cubics, so that it follows the projection like every other draft. */
+function ellipse(cx: number, cy: number, rx: number, ry: number): Draft {
+  const c = 0.5523;
+  return draft()
+    .M(cx - rx, cy)
+    .C(cx - rx, cy + ry * c, cx - rx * c, cy + ry, cx, cy + ry)
+    .C(cx + rx * c, cy + ry, cx + rx, cy + ry * c, cx + rx, cy)
+    .C(cx + rx, cy - ry * c, cx + rx * c, cy - ry, cx, cy - ry)
+    .C(cx - rx * c, cy - ry, cx - rx, cy - ry * c, cx - rx, cy)
+    .Z();
+}
+
+/**
+ * A pair of Oxfords as a ghost-mannequin photo shows them under the trouser hems (only what lies below
+ * the hem is ever seen). From the front: the toe cap's polished dome with its specular sheen toward the
+ * key light (image left), the cap seam across it, the bottom of the lacing where the hem lifts at the
+ * crease, the welt's top edge catching a thin line of light over the sole's dark edge and underside.
+ * Turned, the toes point toward the image's right. From behind: the heel counter with its back seam and
+ * a soft highlight, the stacked heel under it. Each shoe sits in a tight, dark contact shadow.
+ */
+function shoesSvg(o: StyleOptions, proj: Projection, view: ViewName): string {
+  const c = SHOES[o.shoes];
+  const mm = proj.pxPerMm;
+  const d = (dr: Draft) => dr.toSvg(proj);
+  const px = (v: number) => (v * mm).toFixed(2);
+  const fill = (dr: Draft, colour: string, opacity = 1, blur = '') =>
+    `<path d="${d(dr)}" fill="${colour}"${opacity < 1 ? ` opacity="${opacity}"` : ''}${blur ? ` filter="url(#${blur})"` : ''}/>`;
+  const line = (dr: Draft, width: number, colour: string, opacity: number, blur = '') =>
+    `<path d="${d(dr)}" stroke="${colour}" stroke-width="${px(width)}" fill="none" opacity="${opacity}" stroke-linecap="round"${blur ? ` filter="url(#${blur})"` : ''}/>`;
+  const defs = `
+  <defs>
+    <filter id="shoeM" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="${px(1.3)}"/></filter>
+    <filter id="shoeL" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="${px(3.2)}"/></filter>
+    <linearGradient id="shoeSide" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="#000" stop-opacity="0.4"/><stop offset="0.16" stop-color="#000" stop-opacity="0.1"/><stop offset="0.3" stop-color="#000" stop-opacity="0"/><stop offset="0.62" stop-color="#000" stop-opacity="0"/><stop offset="0.84" stop-color="#000" stop-opacity="0.22"/><stop offset="1" stop-color="#000" stop-opacity="0.6"/></linearGradient>
+    <linearGradient id="soleEdge" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#000" stop-opacity="0"/><stop offset="0.55" stop-color="#000" stop-opacity="0.25"/><stop offset="1" stop-color="#000" stop-opacity="0.7"/></linearGradient>
+  </defs>`;
+  const one = (s: number) => {
+    const cx = -s * SHOE_CX;
+    const h = SHOE_HALF;
+    // Contact: the sole shuts the light out where it meets the floor, darkest right under it.
+    const w = view === 'back' ? 36 : h;
+    const contact = fill(ellipse(cx, 0.6, w + 2, 2.6), '#000', 0.55, 'shoeM') + fill(ellipse(cx, 0.3, w - 6, 1.2), '#000', 0.5);
+    if (view === 'back') {
+      // Heel: stacked leather, its top-lift darker, a faint line between the lifts; the sole's rear
+      // edge over it, the welt's edge lit; the counter's rounded cup above with its back seam.
+      const heel = draft()
+        .M(cx - 36, 21.5)
+        .L(cx + 36, 21.5)
+        .L(cx + 34, 0.5)
+        .Q(cx, -1, cx - 34, 0.5)
+        .Z();
+      const sole = draft()
+        .M(cx - 38.5, 25)
+        .Q(cx, 26.5, cx + 38.5, 25)
+        .L(cx + 37, 21)
+        .Q(cx, 20.5, cx - 37, 21)
+        .Z();
+      const counter = draft()
+        .M(cx - 38, 24.5)
+        .C(cx - 41, 40, cx - 41, 56, cx - 34, 72)
+        .L(cx + 34, 72)
+        .C(cx + 41, 56, cx + 41, 40, cx + 38, 24.5)
+        .Q(cx, 27, cx - 38, 24.5)
+        .Z();
+      return [
+        contact,
+        fill(heel, c.sole),
+        fill(heel, 'url(#shoeSide)'),
+        fill(
+          draft()
+            .M(cx - 34.6, 5)
+            .L(cx + 34.6, 5)
+            .L(cx + 34, 0.5)
+            .Q(cx, -1, cx - 34, 0.5)
+            .Z(),
+          '#000',
+          0.45,
+        ),
+        line(
+          draft()
+            .M(cx - 35, 11)
+            .L(cx + 35, 11),
+          0.5,
+          '#000',
+          0.25,
+        ),
+        line(
+          draft()
+            .M(cx - 35.5, 21)
+            .L(cx + 35.5, 21),
+          0.7,
+          '#fff',
+          0.14,
+        ),
+        fill(sole, c.sole),
+        fill(sole, 'url(#soleEdge)'),
+        fill(counter, c.upper),
+        fill(counter, 'url(#shoeSide)'),
+        // The counter turns under into the heel seat: a band of shade just above the sole.
+        line(
+          draft()
+            .M(cx - 37, 27.3)
+            .Q(cx, 29.8, cx + 37, 27.3),
+          2.2,
+          '#000',
+          0.3,
+          'shoeM',
+        ),
+        line(
+          draft()
+            .M(cx - 38, 25.3)
+            .Q(cx, 27.8, cx + 38, 25.3),
+          0.8,
+          '#fff',
+          0.18,
+        ),
+        // The counter's round catches the key light in a soft vertical streak left of the back seam.
+        fill(ellipse(cx - 16, 40, 8, 14), '#fff', 0.16, 'shoeL'),
+        fill(ellipse(cx - 18, 36, 2.6, 8), '#fff', 0.36, 'shoeM'),
+        line(draft().M(cx, 27).L(cx, 72), 0.9, '#000', 0.5),
+        line(
+          draft()
+            .M(cx - 1.4, 27)
+            .L(cx - 1.4, 72),
+          0.5,
+          '#fff',
+          0.12,
+        ),
+      ].join('');
+    }
+    // Turned, each toe comes round toward the image's right: the shoe reaches further that way and
+    // its cap, shine and lacing move with the toe.
+    const t = view === 'three-quarter' ? 14 : 0;
+    const m = cx + t * 0.55;
+    const L = cx - h;
+    const R = cx + h + t;
+    // Seen from a little above, the toe's round plan is a U: the welt lowest at the toe, rising as the
+    // sides go back, and the sole's edge under it thickest at the toe.
+    const welt = (dy: number, out = 0) =>
+      draft()
+        .M(L - out, 17 + dy)
+        .C(L - out + 6, 8 + dy, m - 24, 5 + dy, m, 5 + dy)
+        .C(m + 24, 5 + dy, R + out - 6, 8 + dy, R + out, 17 + dy);
+    const upper = draft()
+      .M(L + 1, 17)
+      .C(L + 1, 32, L + 5, 50, L + 13, 66)
+      .L(R - 13 + t * 0.2, 66)
+      .C(R - 5, 50, R - 1, 32, R - 1, 17)
+      .C(R - 6, 8, m + 24, 5, m, 5)
+      .C(m - 24, 5, L + 6, 8, L + 1, 17)
+      .Z();
+    const sole = draft()
+      .M(L - 2.5, 17.5)
+      .C(L - 2, 8, m - 24, 5, m, 5)
+      .C(m + 24, 5, R + 2, 8, R + 2.5, 17.5)
+      .L(R + 2, 14)
+      .C(R + 1, 3, m + 26, -1, m, -1)
+      .C(m - 26, -1, L - 1, 3, L - 2, 14)
+      .Z();
+    // The cap seam runs across the top of the toe and down its sides to the welt.
+    const seam = (dy: number) =>
+      draft()
+        .M(L + 2, 19 + dy)
+        .C(L + 8, 29 + dy, m - 24, 31 + dy, m, 31 + dy)
+        .C(m + 24, 31 + dy, R - 8, 29 + dy, R - 2, 19 + dy);
+    const vamp = seam(0)
+      .L(R + 1, 66)
+      .L(L - 1, 66)
+      .Z();
+    const [gx, gy] = proj.project(m - 12, 19);
+    const id = `shoeDome${s}`;
+    const parts = [
+      contact,
+      `<defs><radialGradient id="${id}" gradientUnits="userSpaceOnUse" cx="${gx.toFixed(1)}" cy="${gy.toFixed(1)}" r="${px(64)}"><stop offset="0" stop-color="#000" stop-opacity="0"/><stop offset="0.42" stop-color="#000" stop-opacity="0"/><stop offset="0.7" stop-color="#000" stop-opacity="0.18"/><stop offset="0.88" stop-color="#000" stop-opacity="0.42"/><stop offset="1" stop-color="#000" stop-opacity="0.6"/></radialGradient></defs>`,
+      fill(sole, c.sole),
+      fill(sole, 'url(#soleEdge)'),
+      fill(upper, c.upper),
+      fill(upper, `url(#${id})`),
+      // The vamp behind the cap a step darker (it turns up toward the hem's shadow).
+      fill(vamp, '#000', 0.07),
+      // The welt's top edge, lit all round the toe, and the shade where the upper turns down onto it.
+      line(welt(2.2), 2.4, '#000', 0.3, 'shoeM'),
+      line(welt(0.3, 1.5), 0.8, '#fff', 0.16),
+      line(seam(0), 0.8, '#000', 0.6),
+      line(seam(-1.2), 0.6, '#fff', 0.1),
+      // Shine: a broad soft sheen over the cap and a bright streak toward the light that follows the
+      // dome's curve, with a rim of light down the near side of the toe.
+      fill(ellipse(m - 13, 20, 22, 6), '#fff', 0.08, 'shoeL'),
+      line(
+        draft()
+          .M(m - 33, 18)
+          .Q(m - 16, 24.5, m + 3, 21.5),
+        3.2,
+        '#fff',
+        0.3,
+        'shoeM',
+      ),
+      line(
+        draft()
+          .M(m - 26, 20)
+          .Q(m - 16, 23, m - 6, 22.2),
+        1.1,
+        '#fff',
+        0.55,
+      ),
+      line(
+        draft()
+          .M(L + 3, 18)
+          .C(L + 2.5, 24, L + 3, 30, L + 5, 36),
+        1.4,
+        '#fff',
+        0.12,
+        'shoeM',
+      ),
+    ];
+    if (view === 'front') {
+      // Where the hem lifts: the foot of the lacing (the facings' V and the lowest bar).
+      parts.push(
+        fill(
+          draft()
+            .M(m, 32)
+            .L(m + 15, 48)
+            .L(m - 15, 48)
+            .Z(),
+          '#000',
+          0.28,
+        ),
+        line(
+          draft()
+            .M(m, 32)
+            .L(m - 15, 48),
+          0.7,
+          '#000',
+          0.6,
+        ),
+        line(
+          draft()
+            .M(m, 32)
+            .L(m + 15, 48),
+          0.7,
+          '#000',
+          0.6,
+        ),
+        line(
+          draft()
+            .M(m - 6, 35.6)
+            .L(m + 6, 35.2),
+          1.6,
+          c.lace,
+          1,
+        ),
+        line(
+          draft()
+            .M(m - 5.5, 36.1)
+            .L(m + 5.5, 35.7),
+          0.5,
+          '#fff',
+          0.2,
+        ),
+      );
+    }
+    return parts.join('');
+  };
+  return `${defs}${one(1)}${one(-1)}`;
+}
 
 function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string {
   const o = style.o;
@@ -2167,23 +2442,6 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   const d = (dr: Draft) => dr.toSvg(proj);
   const k = proj.pxPerMm / 0.9;
   const sh = SHIRTS[o.shirt];
-  const shoeC = SHOES[o.shoes];
-  const shoe = (s: number) =>
-    view === 'back'
-      ? draft()
-          .M(s * -62, 6)
-          .Q(s * -62, 58, s * -90, 62)
-          .L(s * -146, 62)
-          .Q(s * -172, 58, s * -172, 6)
-          .Q(s * -117, -6, s * -62, 6)
-          .Z()
-      : draft()
-          .M(s * -58, 6)
-          .Q(s * -60, 62, s * -100, 66)
-          .L(s * -135, 66)
-          .Q(s * -175, 62, s * -176, 6)
-          .Q(s * -117, -10, s * -58, 6)
-          .Z();
   const cuff = (s: number) =>
     draft(s === 1 ? 'near-arm' : 'far-arm')
       .M(s * -196, CUFF_Y + 12)
@@ -2192,19 +2450,11 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
       .L(s * -199, CUFF_Y - 8)
       .Z();
   const [fx, fy] = proj.project(0, 0);
-  // Where each sole meets the floor the light is shut out almost entirely: a tight, dark occlusion
-  // under the shoe, without which the shoes float on the wide floor shadow.
-  const contact = (s: number) => {
-    const [xa, cy] = proj.project(s * -54, 2);
-    const [xb] = proj.project(s * -180, 2);
-    return `<ellipse cx="${((xa + xb) / 2).toFixed(1)}" cy="${cy.toFixed(1)}" rx="${(Math.abs(xb - xa) / 2).toFixed(1)}" ry="${(7 * proj.pxPerMm).toFixed(1)}" fill="#000" opacity="0.5" filter="url(#soft)"/>`;
-  };
   const defs = `
   <defs>
     <linearGradient id="bg" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#f1efec"/><stop offset="0.72" stop-color="#e8e5e1"/><stop offset="1" stop-color="#dcd8d2"/></linearGradient>
     <radialGradient id="floor" cx="0.5" cy="0.5" r="0.5"><stop offset="0" stop-color="#000" stop-opacity="0.3"/><stop offset="0.6" stop-color="#000" stop-opacity="0.1"/><stop offset="1" stop-color="#000" stop-opacity="0"/></radialGradient>
     <linearGradient id="shirt" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="${sh[0]}"/><stop offset="0.5" stop-color="${sh[1]}"/><stop offset="1" stop-color="${sh[2]}"/></linearGradient>
-    <linearGradient id="shoe" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${shoeC[0]}"/><stop offset="0.5" stop-color="${shoeC[1]}"/><stop offset="1" stop-color="${shoeC[2]}"/></linearGradient>
     <filter id="soft" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="${(3 * k).toFixed(1)}"/></filter>
     <filter id="soft8" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="${(8 * k).toFixed(1)}"/></filter>
   </defs>
@@ -2213,11 +2463,8 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   const floor = `
   <ellipse cx="${fx}" cy="${fy + 2}" rx="${320 * proj.pxPerMm}" ry="${34 * proj.pxPerMm}" fill="url(#floor)" opacity="0.7"/>
   <ellipse cx="${fx}" cy="${fy + 1}" rx="${210 * proj.pxPerMm}" ry="${14 * proj.pxPerMm}" fill="#000" opacity="0.35" filter="url(#soft8)"/>
-  ${[1, -1].map(contact).join('')}
-  <path d="${d(shoe(1))}" fill="url(#shoe)"/><path d="${d(shoe(-1))}" fill="url(#shoe)"/>
-  ${[1, -1].map((s) => `<path d="M${P(s * -40, TROUSER_HEM_Y + 2)} L${P(s * -180, TROUSER_HEM_Y + 3)}" stroke="#000" stroke-width="${(10 * k).toFixed(1)}" fill="none" opacity="0.45" filter="url(#soft)"/>`).join('')}
-  <path d="M${P(-150, 50)} Q${P(-117, 60)} ${P(-84, 50)}" stroke="#fff" stroke-width="${2 * k}" fill="none" opacity="0.25" filter="url(#soft)"/>
-  <path d="M${P(150, 50)} Q${P(117, 60)} ${P(84, 50)}" stroke="#fff" stroke-width="${2 * k}" fill="none" opacity="0.25" filter="url(#soft)"/>`;
+  ${shoesSvg(o, proj, view)}
+  ${[1, -1].map((s) => `<path d="M${P(s * -40, TROUSER_HEM_Y + 2)} L${P(s * -180, TROUSER_HEM_Y + 3)}" stroke="#000" stroke-width="${(10 * k).toFixed(1)}" fill="none" opacity="0.45" filter="url(#soft)"/>`).join('')}`;
   // The far arm's cuff, seen past the body in a turned view, is as narrow as a wrist under the sleeve
   // (a cuff as wide as the sleeve poked out past its edge) and in the sleeve's shade.
   const farCuff =

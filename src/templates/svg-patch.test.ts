@@ -6,12 +6,12 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { cutViewSource } from './index.ts';
-import { svgWithin } from './svg-patch.ts';
+import { svgChange, svgWithin } from './svg-patch.ts';
 
 const DEFS = '<defs><filter id="soft" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="3"/></filter></defs>';
 
-async function crop(body: string, x: number, y: number, w: number, h: number): Promise<Buffer> {
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w / 2}" height="${h / 2}" viewBox="${x} ${y} ${w} ${h}">${body}</svg>`;
+async function crop(body: string, x: number, y: number, w: number, h: number, pw = w / 2, ph = h / 2): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${pw}" height="${ph}" viewBox="${x} ${y} ${w} ${h}">${body}</svg>`;
   return sharp(Buffer.from(svg)).flatten({ background: '#ffffff' }).removeAlpha().raw().toBuffer();
 }
 
@@ -43,6 +43,33 @@ describe('an SVG fragment cut to a rectangle', () => {
       const cut = svgWithin(underlay, r);
       expect(cut.length, `${x},${y}`).toBeLessThan(underlay.length);
       expect(Buffer.compare(await crop(cut, x, y, w, h), await crop(underlay, x, y, w, h)), `${x},${y}`).toBe(0);
+    }
+  });
+
+  it('bounds a blurred change by its blur tails, and nothing differs outside the bound', async () => {
+    // A tall shadow stroke moved: its filter region (half its box beyond it) is ±175 units tall, its
+    // blur's reach a few σ.
+    const soft = (sd: number) => `<defs><filter id="s" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="${sd}"/></filter></defs>`;
+    for (const sd of [1.4, 3, 8]) {
+      const bg = '<rect x="0" y="0" width="1024" height="1536" fill="#e8e5e1"/><path d="M300,200 L700,200 L700,900 Z" fill="#334"/>';
+      const a = `${soft(sd)}${bg}<path d="M450,170 L450,200 L535,525" stroke="#0b1020" stroke-width="14" fill="none" opacity="0.3" filter="url(#s)"/>`;
+      const b = `${soft(sd)}${bg}<path d="M470,170 L470,200 L555,525" stroke="#0b1020" stroke-width="14" fill="none" opacity="0.3" filter="url(#s)"/>`;
+      const r = svgChange(a, b)!;
+      expect(r.y1 - r.y0, `σ ${sd}`).toBeLessThan(355 + 2 * (28 + 4 * sd + 4) + 1);
+      for (const scale of [0.5, 1]) {
+        const w = 1024 * scale;
+        const h = 1536 * scale;
+        const [pa, pb] = await Promise.all([crop(a, 0, 0, 1024, 1536, w, h), crop(b, 0, 0, 1024, 1536, w, h)]);
+        for (let y = 0; y < h; y++) {
+          for (let x = 0; x < w; x++) {
+            const i = (y * w + x) * 3;
+            if (pa[i] === pb[i] && pa[i + 1] === pb[i + 1] && pa[i + 2] === pb[i + 2]) continue;
+            const ux = (x + 0.5) / scale;
+            const uy = (y + 0.5) / scale;
+            expect(ux >= r.x0 && ux <= r.x1 && uy >= r.y0 && uy <= r.y1, `σ ${sd} scale ${scale}: ${x},${y} outside`).toBe(true);
+          }
+        }
+      }
     }
   });
 });

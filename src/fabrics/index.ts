@@ -9,6 +9,7 @@ export {
   textureLinear,
   textureLuma,
   TEXTURE_VERSION,
+  warmTextureGenerator,
   type FabricTexture,
   type TextureOptions,
   type TextureCache,

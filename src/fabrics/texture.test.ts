@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { FabricSpec, PatternKind, WeaveKind } from '../engines/types.ts';
 import { deltaE2000, hexToLab, meanLab } from './color.ts';
-import { createTextureCache, generateFabricTexture, profilePeriod, textureKey, textureLinear, textureLuma, type FabricTexture } from './index.ts';
+import {
+  createTextureCache,
+  generateFabricTexture,
+  profilePeriod,
+  textureKey,
+  textureLinear,
+  textureLuma,
+  warmTextureGenerator,
+  type FabricTexture,
+} from './index.ts';
 import { resamplePeriodic } from './resample.ts';
 import { lumaOf, meanProfile, powerAt, repeatProfile, seamSteps, stepProfile } from './testing.ts';
 
@@ -277,5 +286,22 @@ describe('createTextureCache', () => {
     const t0 = performance.now();
     for (let i = 0; i < 100; i++) cache.get({ ...s, design: { ...s.design } }, 1.2);
     expect((performance.now() - t0) / 100).toBeLessThan(1);
+  });
+});
+
+describe('warming the generator', () => {
+  it('draws a tile of every weave × pattern without holding the thread: other work runs between tiles', async () => {
+    let between = 0;
+    let done = false;
+    const tick = () => {
+      if (done) return;
+      between++;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    await warmTextureGenerator(0.45);
+    done = true;
+    // One turn of the event loop per tile at least: 8 weaves × 6 patterns.
+    expect(between).toBeGreaterThanOrEqual(WEAVES.length * PATTERNS.length - 1);
   });
 });

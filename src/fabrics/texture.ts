@@ -17,6 +17,7 @@
  *    is preserved exactly. Nap (raised fibre) is a small wrap-around blur after that.
  */
 import { ByteCache } from '../cache.ts';
+import { PATTERNS, WEAVES } from '../contract/enums.ts';
 import type { FabricSpec, SwatchTile } from '../engines/types.ts';
 import { type Lab, type Rgb, hexToLinear, linearToHex, linearToLab, linearToSrgb8, luminance, meanLinearRgb, SRGB8_TO_LINEAR } from './color.ts';
 import { ACCENT, CLASS_COUNT, GROUND, TONE, planPattern, resolveFabric, type ResolvedFabric } from './pattern.ts';
@@ -90,6 +91,23 @@ export function generateFabricTexture(spec: FabricSpec, pxPerMm: number, opts: T
   if (spec.swatch) return drapeSwatch(spec.swatch, pxPerMm, key, spec.hex);
   const fab = resolveFabric(spec);
   return weaveTexture(fab, pxPerMm, key, seedOf(spec), opts);
+}
+
+/**
+ * One small tile of every weave × pattern, to get the generator compiled for all of them. A process's
+ * first tiles cost several times what later ones do while the JIT meets each weave and pattern (the
+ * demo catalogue at preview scale: 30 ms a colour cold, 7 ms warm), and a render thread's first taps
+ * would pay that. Render threads run this in their background after start; it yields between tiles so
+ * a render arriving meanwhile waits for one small tile at most.
+ */
+export async function warmTextureGenerator(pxPerMm: number): Promise<void> {
+  for (const weave of WEAVES) {
+    for (const pattern of PATTERNS) {
+      const design = { weave, pattern, threadMm: 0.25, repeatMm: 12, heather: 0.4, nap: 0.3, sheen: 0.1 };
+      generateFabricTexture({ hex: '#6a5a4a', design }, pxPerMm, { minTileMm: 12 });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
 }
 
 function seedOf(spec: FabricSpec): number {

@@ -18,6 +18,7 @@ import {
   type StyleOptions,
 } from '../../templates/index.ts';
 import type { CutView, LevelName, ViewLevel } from '../../templates/types.ts';
+import { warmTextureGenerator } from '../../fabrics/index.ts';
 import type { CutViewInfo, EncodedImage, Engine, FabricDesign, ImageFormat, OutputSize, RenderRequest, RenderResult } from '../types.ts';
 import { finishFor, renderCloth, renderOverlay, type Finish } from './render.ts';
 import { TextureCache, type LinearTexture } from './texture.ts';
@@ -243,7 +244,12 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
 
     primeDrafts() {
       if (primed) return primed.then(() => false);
-      primed = primeQuickDrafts(shippedViews().filter((v) => v.view === 'front' || v.view === 'three-quarter')).then(() => true);
+      // The cloth generator first (a colour tap is the commonest change), then the presets' drafts.
+      const views = shippedViews().filter((v) => v.view === 'front' || v.view === 'three-quarter');
+      primed = (views[0] ? template(views[0].cut, views[0].view) : Promise.resolve(undefined))
+        .then((cv) => warmTextureGenerator(cv?.levels.preview.pxPerMm ?? 0.45))
+        .then(() => primeQuickDrafts(views))
+        .then(() => true);
       primed.catch(() => (primed = undefined));
       return primed;
     },

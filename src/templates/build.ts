@@ -1272,8 +1272,15 @@ function fieldsOn(P: Pieces, W: Rect): WindowFields {
   const cavityRef = blur(hs, ww, wh, 14 * z, around(14 * z));
   const shade = shading(hs, cavityRef, occlusion, shadowed, highlight, coverage, ww, wh, G, z, P.falloffZoom, W.y0, h);
   // Fold warp: the weave follows the cloth, so stripes bend across folds and compress where a
-  // panel turns away (sleeves, trouser legs).
+  // panel turns away (sleeves, trouser legs). The drape is smoothed over cloth alone (normalised by
+  // the smoothed cloth mask): where cloth ends beside something that is not cloth (a lapel's roll
+  // beside the shirt, over the full depth of the torso) the drop to nothing is not a fold, and
+  // smoothed in it bent every stripe there into a hook.
   const warp = blur(drape, ww, wh, 3 * z, around(3 * z));
+  const clothMask = new Float32Array(n);
+  for (let i = 0; i < n; i++) if (panelOf[i] !== 255) clothMask[i] = 1;
+  const clothNear = blur(clothMask, ww, wh, 3 * z, around(3 * z));
+  for (let i = 0; i < n; i++) if (clothNear[i] > 1e-3) warp[i] /= clothNear[i];
   const dispX = new Float32Array(n);
   const dispY = new Float32Array(n);
   foldWarp(warp, coverage, ww, wh, G, dispX, dispY);

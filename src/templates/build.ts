@@ -484,7 +484,7 @@ const WRAP = 0.35;
 const TORSO_DEPTH = 0.5;
 const TUBE_DEPTH = 0.85;
 /** How far (native px of height) a panel behind the torso sits below the torso's edge. */
-const BEHIND_GAP = 6;
+const BEHIND_GAP = 4;
 /** How far (native px) a panel behind the torso carries its edge heights out over the background. */
 const BEHIND_REACH = 5;
 /** How much of a pressed leg's cross-section is the crease's tent rather than the round tube. */

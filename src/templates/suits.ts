@@ -2733,7 +2733,7 @@ function farSleeve(set: Draftset): void {
   const only: PanelKind[] = ['sleeve'];
   const onPanels = ['sleeve-left'];
   const far = (pts: Pt[]) => line(pts, 'far-arm');
-  set.marks.push({ only, onPanels, shape: sleeve().mirrored('far-arm'), kind: 'shadow', fill: true, width: 0, strength: 0.14, blur: 14 });
+  set.marks.push({ only, onPanels, shape: sleeve().mirrored('far-arm'), kind: 'shadow', fill: true, width: 0, strength: 0.08, blur: 14 });
   // The forearm seam: pressed, a fine groove the light catches on its inner side.
   const seam: Pt[] = [
     [259, 1300],

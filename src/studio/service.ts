@@ -116,6 +116,8 @@ export function decodeMask(rt: Runtime, value: string): Buffer {
  */
 const masksAhead = new Map<string, { rawSha256: string; check: MaskCheck }>();
 const MASKS_AHEAD_KEPT = 256;
+/** Per photo, how many masks have arrived ahead (sendMaskAhead): only the last to arrive is kept. */
+const aheadTurns = new Map<string, number>();
 
 /** A painted mask checked against its photo (size, not empty) and normalised; the same bytes as the last sent ahead are not checked twice. */
 async function checkedMask(rt: Runtime, photo: StudioPhotoRow, bytes: Buffer): Promise<MaskCheck> {
@@ -138,9 +140,19 @@ function studioMaskVersion(photo: StudioPhotoRow, maskSha256: string): string {
  * made, or waits for this same preparation. `prepared` settles when it is made (true) or skipped.
  */
 export async function sendMaskAhead(rt: Runtime, account: Account, photoId: string, maskValue: string) {
-  const photo = await ownedPhoto(rt, account, photoId);
   const bytes = decodeMask(rt, maskValue);
+  // Taken on arrival: on a busy machine an earlier mask's checks can finish after a later one's, and
+  // the earlier must not then replace it as the photo's latest (its template made, the latest's dropped).
+  const turn = (aheadTurns.get(photoId) ?? 0) + 1;
+  aheadTurns.delete(photoId);
+  aheadTurns.set(photoId, turn);
+  if (aheadTurns.size > MASKS_AHEAD_KEPT) aheadTurns.delete(aheadTurns.keys().next().value!);
+  const photo = await ownedPhoto(rt, account, photoId);
   const check = await checkedMask(rt, photo, bytes);
+  if (aheadTurns.get(photoId) !== turn) {
+    // A later mask for this photo arrived meanwhile: this one is checked (and answered) but not kept.
+    return { photo, maskSha256: check.sha256, coverage: check.coverage, prepared: Promise.resolve(false) };
+  }
   masksAhead.delete(photo.id);
   masksAhead.set(photo.id, { rawSha256: createHash('sha256').update(bytes).digest('hex'), check });
   if (masksAhead.size > MASKS_AHEAD_KEPT) masksAhead.delete(masksAhead.keys().next().value!);

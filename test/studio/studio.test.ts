@@ -5,6 +5,7 @@ import { decode, deltaE2000, deshadedMeanLab, TEST_TEMPLATE_CACHE, type Decoded 
 import { hexToLab } from '../../src/fabrics/color.ts';
 import { createLogger } from '../../src/logger.ts';
 import { runRetention } from '../../src/ops/retention.ts';
+import { sendMaskAhead } from '../../src/studio/service.ts';
 import { loadPhotoTemplate } from '../../src/templates/index.ts';
 import { json, startTestApp, startTestDatabase, waitFor, type TestApp } from '../helpers/harness.ts';
 import { associateSession, type Session } from '../helpers/session.ts';
@@ -310,6 +311,29 @@ describe('client photo studio', () => {
     // Rendered from the template made ahead: nothing prepared for the apply.
     expect(stats() - before).toBe(1);
     await expectApplied(done, marked, mask, 'ahead');
+  }, 200_000);
+
+  it('masks sent ahead whose checks finish out of order: the last to arrive stays the photo’s latest, and only it is prepared', async () => {
+    const stats = () => t.rt.rendering.preparedStats().templatesMade;
+    const account = { id: me.id, email: 'associate@example.test', role: 'associate' as const, store: null, sessionId: 'test' };
+    const first = await maskPng(erasedColumns(0.1, 0.35), client.width, client.height);
+    const second = await maskPng(erasedColumns(0.5, 0.75), client.width, client.height);
+    // `second` sent ahead and made: its check is remembered, so a resend of it answers at once.
+    await (await sendMaskAhead(t.rt, account, photo.id, dataUrl(second))).prepared;
+    const before = stats();
+    // A pause after painting `first`, then an undo back to `second` and another pause: `first` arrives
+    // first but its check (new bytes, on a render thread) ends after the resend of `second` (remembered).
+    const [a, b] = await Promise.all([sendMaskAhead(t.rt, account, photo.id, dataUrl(first)), sendMaskAhead(t.rt, account, photo.id, dataUrl(second))]);
+    expect(await a.prepared).toBe(false);
+    expect(await b.prepared).toBe(true);
+    await waitFor(async () => t.rt.rendering.preparedStats().masksPreparing === 0, 60_000);
+    expect(stats() - before).toBe(0);
+    // The apply with the latest mask renders from the template kept for it: nothing prepared again.
+    const res = await me.send('POST', '/api/studio/renders', { photoId: photo.id, mask: dataUrl(second), family: family.id, color: render.color });
+    const order = await json(res);
+    expect(res.status, JSON.stringify(order)).toBe(202);
+    await waitForRender(me, order.renders[0].id);
+    expect(stats() - before).toBe(0);
   }, 200_000);
 
   it('an apply arriving while its mask is still being prepared waits for that preparation, never makes it twice', async () => {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createComposeEngine, type RawImage } from '../engines/compose/index.ts';
-import { TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
+import { modeLab, TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
 import { deltaE2000, hexToLab, linearToLab, srgbToLinear } from '../fabrics/color.ts';
 import { frontProjection, type Projection, turnedProjection } from './geometry.ts';
 import { resolveOptions } from './options.ts';
@@ -44,18 +44,6 @@ function shoeBox(proj: Projection, s: number): { x0: number; x1: number; y0: num
   return { x0: Math.floor(Math.min(...xs)), x1: Math.ceil(Math.max(...xs)), y0: Math.floor(proj.project(0, 80)[1]), y1: Math.ceil(proj.project(0, -8)[1]) };
 }
 
-/** The most frequent colour (quantised to 1 unit of L, a and b), as a Lab mean of its members. */
-function mode(labs: number[][]): number[] {
-  const bins = new Map<string, number[][]>();
-  for (const l of labs) {
-    const key = l.map((v) => Math.round(v)).join(',');
-    if (!bins.has(key)) bins.set(key, []);
-    bins.get(key)!.push(l);
-  }
-  const best = [...bins.values()].sort((a, b) => b.length - a.length)[0]!;
-  return [0, 1, 2].map((c) => best.reduce((s, l) => s + l[c]!, 0) / best.length);
-}
-
 describe('shoes: polished Oxfords in the chosen colour', () => {
   it.each(VIEWS)('%s: the shoes option changes the shoes alone; each is its colour with a lit shine', async (view, proj) => {
     const black = await render(view, 'black');
@@ -80,7 +68,7 @@ describe('shoes: polished Oxfords in the chosen colour', () => {
         for (let y = b.y0; y < Math.min(b.y1, top); y++) for (let x = b.x0; x < b.x1; x++) if (diff[y * W + x]) labs.push(lab(raw, y * W + x));
         // A shoe, not a speck: at full size a shoe below the hem covers over a thousand pixels.
         expect(labs.length, `${view} ${shoes} shoe pixels`).toBeGreaterThan(view === 'back' ? 300 : 1000);
-        const base = mode(labs);
+        const base = modeLab(labs);
         expect(deltaE2000(base, want), `${view} ${shoes} base ${base.map((v) => v.toFixed(1))}`).toBeLessThan(3);
         // The shine: the lightest percent of the shoe stands far above its base, and it is light laid
         // over the leather: on brown shoes it keeps the leather's warm hue (b* > a* > 0), not grey paint.

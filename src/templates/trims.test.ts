@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createComposeEngine } from '../engines/compose/index.ts';
-import { TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
+import { modeLab, TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
 import { deltaE2000, hexToLab, linearToLab, srgbToLinear } from '../fabrics/color.ts';
 import { frontProjection } from './geometry.ts';
 import { resolveOptions } from './options.ts';
@@ -28,18 +28,6 @@ function labsIn(raw: { width: number; rgb: Uint8Array }, x0: number, x1: number,
       out.push(linearToLab([srgbToLinear(raw.rgb[i]! / 255), srgbToLinear(raw.rgb[i + 1]! / 255), srgbToLinear(raw.rgb[i + 2]! / 255)]));
     }
   return out;
-}
-
-/** The most frequent colour (quantised to 1 L unit), as a Lab mean of its members. */
-function mode(labs: number[][]): number[] {
-  const bins = new Map<string, number[][]>();
-  for (const l of labs) {
-    const key = l.map((v) => Math.round(v)).join(',');
-    if (!bins.has(key)) bins.set(key, []);
-    bins.get(key)!.push(l);
-  }
-  const best = [...bins.values()].sort((a, b) => b.length - a.length)[0]!;
-  return [0, 1, 2].map((c) => best.reduce((s, l) => s + l[c]!, 0) / best.length);
 }
 
 describe('shirt and tie: form in shade, the chosen colour in the light', () => {
@@ -66,10 +54,10 @@ describe('shirt and tie: form in shade, the chosen colour in the light', () => {
     // The blade left of its centre crease, between the stripes, is the chosen colour...
     const tieWant = hexToLab(TRIM_LIT.tie[tie]);
     const blade = labsIn(raw, -13, -4, 1250, 1400);
-    const m = mode(blade);
+    const m = modeLab(blade);
     expect(deltaE2000(m, tieWant), `tie ${m.map((v) => v.toFixed(1))}`).toBeLessThan(2);
     // ...and the blade's far half is in shade: the blade is folded, not flat.
-    const far = mode(labsIn(raw, 5, 13, 1250, 1400));
+    const far = modeLab(labsIn(raw, 5, 13, 1250, 1400));
     expect(m[0]! - far[0]!).toBeGreaterThan(1.5);
   });
 });

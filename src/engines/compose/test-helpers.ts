@@ -252,3 +252,15 @@ export function dominantPeriod(rows: Float64Array[], minP: number, maxP: number)
   }
   return bestP;
 }
+
+/** The most frequent colour of a set of Lab values (quantised to 1 unit of L, a and b), as the Lab mean of its members. */
+export function modeLab(labs: number[][]): number[] {
+  const bins = new Map<string, number[][]>();
+  for (const l of labs) {
+    const key = l.map((v) => Math.round(v)).join(',');
+    if (!bins.has(key)) bins.set(key, []);
+    bins.get(key)!.push(l);
+  }
+  const best = [...bins.values()].sort((a, b) => b.length - a.length)[0]!;
+  return [0, 1, 2].map((c) => best.reduce((s, l) => s + l[c]!, 0) / best.length);
+}

@@ -48,6 +48,42 @@ describe('live preview', () => {
     expect(result.current.loading).toBe(false);
   });
 
+  it('a tap orders from its own handler, before the new selection renders; that render adopts the order (one request)', async () => {
+    const { deps, orders, pending } = controlled();
+    const { result, rerender } = renderHook(({ s }) => usePreview(s, deps), { initialProps: { s: sel('navy') } });
+    await act(async () => pending.get('navy')!.resolve(makeRender({ id: 'r-navy', color: 'navy' })));
+    await waitFor(() => expect(result.current.shown?.render.id).toBe('r-navy'));
+    // The tap: ordered at once, before any render with the new selection.
+    act(() => result.current.preorder(sel('charcoal')));
+    expect(orders.map((o) => o.color)).toEqual(['navy', 'charcoal']);
+    rerender({ s: sel('charcoal') });
+    expect(orders).toHaveLength(2);
+    expect(pending.get('charcoal')!.signal.aborted).toBe(false);
+    await act(async () => pending.get('charcoal')!.resolve(makeRender({ id: 'r-charcoal', color: 'charcoal' })));
+    await waitFor(() => expect(result.current.shown?.render.id).toBe('r-charcoal'));
+    expect(result.current.loading).toBe(false);
+  });
+
+  it('an early order the selection did not follow is aborted, and the selection made is ordered', async () => {
+    const { deps, orders, pending } = controlled();
+    const { result, rerender } = renderHook(({ s }) => usePreview(s, deps), { initialProps: { s: sel('navy') } });
+    await act(async () => pending.get('navy')!.resolve(makeRender({ id: 'r-navy', color: 'navy' })));
+    await waitFor(() => expect(result.current.shown?.render.id).toBe('r-navy'));
+    act(() => result.current.preorder(sel('charcoal')));
+    rerender({ s: sel('black') });
+    expect(orders.map((o) => o.color)).toEqual(['navy', 'charcoal', 'black']);
+    expect(pending.get('charcoal')!.signal.aborted).toBe(true);
+    // And a newer tap before the render aborts the older early order at once.
+    act(() => result.current.preorder(sel('grey')));
+    act(() => result.current.preorder(sel('brown')));
+    expect(pending.get('grey')!.signal.aborted).toBe(true);
+    rerender({ s: sel('brown') });
+    expect(pending.get('black')!.signal.aborted).toBe(true);
+    await act(async () => pending.get('brown')!.resolve(makeRender({ id: 'r-brown', color: 'brown' })));
+    await waitFor(() => expect(result.current.shown?.render.id).toBe('r-brown'));
+    expect(orders.filter((o) => o.color === 'brown')).toHaveLength(1);
+  });
+
   it('keeps the previous image on screen while the next one loads', async () => {
     const { deps, pending } = controlled();
     const { result, rerender } = renderHook(({ s }) => usePreview(s, deps), { initialProps: { s: sel('navy') } });

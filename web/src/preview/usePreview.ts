@@ -142,9 +142,15 @@ export function usePreview(selection: PreviewSelection | undefined, deps: Previe
   const neighboursRef = useRef(neighbours);
   neighboursRef.current = neighbours;
   const neighboursKey = neighbours.map(selectionKey).join('|');
+  /** An order sent from a tap's own handler (preorder), before React has rendered the new selection. */
+  const early = useRef<{ key: string; answer: Promise<{ render: Render; url?: string }>; controller: AbortController } | undefined>(undefined);
 
   useEffect(() => {
     const s = selectionRef.current;
+    // An early order is this selection's, or nobody's any more.
+    const pre = early.current;
+    early.current = undefined;
+    if (pre && pre.key !== key) pre.controller.abort();
     if (!s || !key) {
       guard.current.cancel();
       setState({ loading: false });
@@ -159,7 +165,12 @@ export function usePreview(selection: PreviewSelection | undefined, deps: Previe
     }
     attemptRef.current = attempt;
     setState((prev) => ({ ...prev, wanted: key, loading: true, failure: undefined }));
-    fetchPreview(s, ticket.signal, depsRef.current, true)
+    let answer: Promise<{ render: Render; url?: string }>;
+    if (pre?.key === key) {
+      ticket.signal.addEventListener('abort', () => pre.controller.abort());
+      answer = pre.answer;
+    } else answer = fetchPreview(s, ticket.signal, depsRef.current, true);
+    answer
       .then(({ render, url }) => {
         if (!ticket.isCurrent()) return;
         if (!url) {
@@ -201,7 +212,28 @@ export function usePreview(selection: PreviewSelection | undefined, deps: Previe
     };
   }, [settled, key, neighboursKey]);
 
-  useEffect(() => () => guard.current.cancel(), []);
+  useEffect(
+    () => () => {
+      guard.current.cancel();
+      early.current?.controller.abort();
+    },
+    [],
+  );
+
+  /**
+   * Sends the order of a selection about to be made, from the tap's own handler: the request leaves
+   * while React renders the new selection (~10 ms of a tablet's tap) instead of after it. The render
+   * that follows adopts it; a different selection made instead aborts it.
+   */
+  const preorder = useCallback((next: PreviewSelection) => {
+    const k = selectionKey(next);
+    if (shownBefore.current.has(k) || early.current?.key === k) return;
+    early.current?.controller.abort();
+    const controller = new AbortController();
+    const answer = fetchPreview(next, controller.signal, depsRef.current, true);
+    answer.catch(() => undefined);
+    early.current = { key: k, answer, controller };
+  }, []);
 
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
   useEffect(() => {
@@ -209,5 +241,5 @@ export function usePreview(selection: PreviewSelection | undefined, deps: Previe
     return apiStatus.onRetry(retry);
   }, [state.failure, retry]);
 
-  return { ...state, retry };
+  return { ...state, retry, preorder };
 }

@@ -322,6 +322,8 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
                             colorId={colorId}
                             catalogActive={!clothActive}
                             onColor={(c) => {
+                              const next = neighbours.find((n) => n.color === c.id);
+                              if (next) preview.preorder(next);
                               setColorId(c.id);
                               setSource('catalog');
                             }}

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -13,7 +14,40 @@ import { startRuntime, type Runtime } from '../../src/runtime.ts';
 
 export { REFERENCE_DIR, referencePath } from './reference.ts';
 
-export function freePort(): Promise<number> {
+/**
+ * A port nothing listens on, for a server a test starts in another process. Drawn at random below the
+ * kernel's ephemeral range: a port the kernel hands out (a `listen(0)` probe) is also what it hands
+ * out next as the source port of some outgoing connection, and with two suites running side by side a
+ * fresh-clone run saw the embedded PostgreSQL's port taken that way before the child process bound it.
+ */
+export async function freePort(): Promise<number> {
+  const ephemeralLow = Number(readFileSyncSafe('/proc/sys/net/ipv4/ip_local_port_range').split(/\s+/)[0]) || 32768;
+  const low = 10_000;
+  const high = Math.max(low + 1000, ephemeralLow - 1);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (await bindable(port)) return port;
+  }
+  return listenOnAny();
+}
+
+function readFileSyncSafe(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+function listenOnAny(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

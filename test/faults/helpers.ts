@@ -1,9 +1,23 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { chmod, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../../src/db/embedded.ts';
 import { freePort, tempDir } from '../helpers/harness.ts';
+
+/**
+ * A wall-time bound that stays meaningful on a shared machine. The faults these bounds catch (an
+ * event loop blocked by a decode, a request hanging on a stalled database) cost 3–14 s, several
+ * times any bound here; what a bound must not catch is the same request merely waiting for a core
+ * that other processes hold. So it stretches with the machine's load per core (at most 4×), or by
+ * FAULT_LATENCY_SCALE when set (a slow CI runner).
+ */
+export function latencyBound(ms: number): number {
+  const fromEnv = Number(process.env.FAULT_LATENCY_SCALE);
+  const scale = fromEnv > 0 ? fromEnv : Math.min(4, Math.max(1, loadavg()[0]! / availableParallelism()));
+  return ms * scale;
+}
 
 /**
  * A real PostgreSQL this test process can hurt: stall it (SIGSTOP every server process, as a frozen

@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, startTestDatabase, type TestApp } from '../helpers/harness.ts';
 import { stylistFor } from '../helpers/session.ts';
+import { latencyBound } from './helpers.ts';
 
 /**
  * Issue 13 item 2: a small PNG declaring a huge image (just under UPLOAD_MAX_PIXELS) used to be
@@ -80,9 +81,9 @@ describe('uploads of huge photos', () => {
     console.log(
       `/healthz during the uploads: n=${sorted.length} median=${sorted[sorted.length >> 1]!.toFixed(1)} p95=${p95.toFixed(1)} max=${sorted.at(-1)!.toFixed(1)} ms`,
     );
-    // Before: 14 s. The bound is generous because this machine is shared; a blocked event loop
-    // (one decode on it is ~3 s) would exceed it by far.
-    expect(p95).toBeLessThan(500);
-    expect(sorted.at(-1)!).toBeLessThan(1500);
+    // Before: 14 s. A blocked event loop (one decode on it is ~3 s, and eight queue behind each
+    // other) exceeds these by far, even stretched for a loaded machine.
+    expect(p95).toBeLessThan(latencyBound(500));
+    expect(sorted.at(-1)!).toBeLessThan(latencyBound(1500));
   });
 });

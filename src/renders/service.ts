@@ -610,7 +610,11 @@ async function drawDirect(
           const t1 = performance.now();
           const result = await rt.rendering.render({ ...job, signal: controller.signal });
           const t2 = performance.now();
-          const stored = await rt.rendering.store(result.images, renderKeyPrefix({ id, studio_photo_id: null }, 1));
+          // A live preview is a cache entry: its file is not flushed to disk before the tap's answer
+          // (the flush's tail under disk load was most of the store stage's p95). This adds no new
+          // way to fail: a power cut in the next seconds could already leave its row without the file,
+          // whose new name is not flushed either; a process that dies leaves the file whole.
+          const stored = await rt.rendering.store(result.images, renderKeyPrefix({ id, studio_photo_id: null }, 1), { sync: false });
           const t3 = performance.now();
           if (clock && timed) {
             const t = result.timings;

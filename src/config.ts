@@ -107,6 +107,8 @@ const envSchema = z.object({
   // style option's first preview redraws only what it changes; and whether threads draft the presets ahead.
   DRAFT_MEMORY_MB: int(0, 4096).default(64),
   DRAFT_AHEAD: bool.default(true),
+  DRAFT_AHEAD_MB: int(0, 4096).default(96),
+  DRAFT_AHEAD_QUIET_MS: int(0, 60_000).default(100),
   SHARED_TEXTURE_MB: int(1, 4096).default(32),
   // Uploaded photos decoded at once (unset: RENDER_THREADS - 1, at least 1) and waiting; beyond, 503.
   UPLOAD_DECODES_MAX: int(1, 64).optional(),
@@ -293,6 +295,8 @@ export interface Config {
     clothLoopBytes: number;
     draftMemoBytes: number;
     draftAhead: boolean;
+    draftAheadBytes: number;
+    draftAheadQuietMs: number;
     /** Cloth textures a render thread made, kept to hand to the others (shared memory). */
     sharedTextureBytes: number;
     previewDirect: boolean;
@@ -558,6 +562,8 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       clothLoopBytes: e.RENDER_LOOP_MEMORY_MB * 1024 * 1024,
       draftMemoBytes: e.DRAFT_MEMORY_MB * 1024 * 1024,
       draftAhead: e.DRAFT_AHEAD,
+      draftAheadBytes: e.DRAFT_AHEAD_MB * 1024 * 1024,
+      draftAheadQuietMs: e.DRAFT_AHEAD_QUIET_MS,
       sharedTextureBytes: e.SHARED_TEXTURE_MB * 1024 * 1024,
       previewDirect: e.PREVIEW_DIRECT,
       previewMemoryBytes: Math.round(e.PREVIEW_MEMORY_MB * 1024 * 1024),

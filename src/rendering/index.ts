@@ -165,7 +165,7 @@ export interface RenderService {
   readonly comfyui?: ComfyEngine;
   render(job: RenderJob): Promise<RenderResult>;
   /** Writes a render's images under `keyPrefix/<size>.<ext>`; returns what the renders table keeps. */
-  store(images: EncodedImage[], keyPrefix: string): Promise<StoredImage[]>;
+  store(images: EncodedImage[], keyPrefix: string, options?: { sync?: boolean }): Promise<StoredImage[]>;
   /**
    * A studio photo prepared ahead of its first mask (decoded, its luminance blurred, its smaller
    * bases made) into the shared template cache: called when the photo is uploaded, so that "mask sent
@@ -873,12 +873,12 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
           return { ...answer, png: asBuf(answer.png), suggestedMask: answer.suggestedMask ? asBuf(answer.suggestedMask) : undefined };
         }),
     },
-    async store(images, keyPrefix) {
+    async store(images, keyPrefix, storeOptions) {
       const stored: StoredImage[] = [];
       await Promise.all(
         images.map(async (image) => {
           const key = `${keyPrefix}/${image.size}.${EXTENSIONS[image.format]}`;
-          await storage().put(key, image.data, CONTENT_TYPES[image.format]);
+          await storage().put(key, image.data, CONTENT_TYPES[image.format], storeOptions);
           stored.push({ size: image.size, format: image.format, key, width: image.width, height: image.height, bytes: image.data.length });
         }),
       );

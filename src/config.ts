@@ -118,6 +118,8 @@ const envSchema = z.object({
   // The live preview's memory of orders → finished renders (answered without a database read).
   PREVIEW_MEMORY_MB: num(0, 1024).default(8),
   PREVIEW_INLINE_MAX_KB: num(0, 4096).default(192),
+  // The images of previews this replica drew lately, kept to answer another tablet's tap inline.
+  PREVIEW_IMAGE_MEMORY_MB: num(0, 4096).default(32),
   TEMPLATE_CACHE_DIR: z.string().min(1).optional(),
   // Drawn templates (one per cut, view and style options) kept in memory per render thread, and on disk.
   TEMPLATE_MEMORY_VIEWS: int(1, 256).default(8),
@@ -302,6 +304,8 @@ export interface Config {
     previewMemoryBytes: number;
     /** A preview drawn for the request that asked for it, up to this size, travels inside the answer; 0 = never. */
     previewInlineMaxBytes: number;
+    /** Bytes of preview images kept in memory (those this replica drew) to answer cached taps inline; 0 = off. */
+    previewImageMemoryBytes: number;
     maxUploadDecodes?: number;
     maxUploadsWaiting: number;
   };
@@ -564,6 +568,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       previewDirect: e.PREVIEW_DIRECT,
       previewMemoryBytes: Math.round(e.PREVIEW_MEMORY_MB * 1024 * 1024),
       previewInlineMaxBytes: Math.round(e.PREVIEW_INLINE_MAX_KB * 1024),
+      previewImageMemoryBytes: Math.round(e.PREVIEW_IMAGE_MEMORY_MB * 1024 * 1024),
       maxUploadDecodes: e.UPLOAD_DECODES_MAX,
       maxUploadsWaiting: e.UPLOAD_DECODES_WAITING_MAX,
     },

@@ -205,6 +205,38 @@ export async function benchCompose(): Promise<Record<string, unknown>> {
     ]);
     // Another value of the option just changed (peak tapped, then shawl): drafted ahead meanwhile.
     const nextValue = await firstPreviews(VIEW, [{ lapel: 'peak' }, { lapel: 'shawl' }]);
+    // A tablet's session: each tap changes one option of the style on screen (any option, not only
+    // the one changed last), after the associate looked at the preview for LOOK_MS. The threads draft
+    // every style one option away meanwhile; draftedAhead counts the previews that found theirs.
+    const oneChange = async (view: string, steps: Array<Partial<StyleOptions>>) => {
+      let style = resolveOptions(CUT);
+      await service.render({ ...job, view, sizes: ['preview'], options: style });
+      await new Promise((r) => setTimeout(r, LOOK_MS));
+      const wall: number[] = [];
+      const cpu: number[] = [];
+      let draftedAhead = 0;
+      for (const change of steps) {
+        style = resolveOptions(CUT, { ...style, ...change });
+        const c = cpuNow();
+        const t = performance.now();
+        const r = await service.render({ ...job, view, sizes: ['preview'], options: style });
+        wall.push(round(performance.now() - t));
+        cpu.push(round(cpuNow() - c));
+        if (r.timings.draftedAhead) draftedAhead++;
+        await new Promise((r) => setTimeout(r, LOOK_MS));
+      }
+      return { wall, cpu, draftedAhead };
+    };
+    const steps: Array<Partial<StyleOptions>> = [
+      { lapel: 'peak' },
+      { pockets: 'patch' },
+      { fastening: 'sb3' },
+      { trouserHem: 'turnups' },
+      { waistcoat: 'sb' },
+      { tie: 'forest' },
+    ];
+    const oneFront = await oneChange(VIEW, steps);
+    const oneThreeQuarter = await oneChange('three-quarter', steps);
     const rps2 = await rendersPerSecond(service, 2, 4000);
     const rss = await peakRssChild(cacheDir, 4000);
     const med = (ts: Array<Record<string, number>>, key: string) => round(median(ts.map((t) => t[key] ?? 0)));
@@ -267,6 +299,10 @@ export async function benchCompose(): Promise<Record<string, unknown>> {
       optionChangeFirstPreviewCpuMs: { front: round(median(optionFront.cpu)), threeQuarter: round(median(optionThreeQuarter.cpu)) },
       optionChangeFirstPreviewSamplesMs: { front: optionFront.wall, threeQuarter: optionThreeQuarter.wall },
       optionNextValueFirstPreviewMs: nextValue.wall[1],
+      optionOneChangeFirstPreviewMs: { front: round(median(oneFront.wall)), threeQuarter: round(median(oneThreeQuarter.wall)) },
+      optionOneChangeFirstPreviewCpuMs: { front: round(median(oneFront.cpu)), threeQuarter: round(median(oneThreeQuarter.cpu)) },
+      optionOneChangeSamplesMs: { front: oneFront.wall, threeQuarter: oneThreeQuarter.wall },
+      optionOneChangeDraftedAhead: { front: `${oneFront.draftedAhead}/${steps.length}`, threeQuarter: `${oneThreeQuarter.draftedAhead}/${steps.length}` },
       newColourFirstRenderAllSizesMedianMs: round(median(newColour)),
       newColourFirstPreviewMedianMs: round(median(newColourPreview)),
       rendersPerSecond2Threads: round(rps2),

@@ -219,7 +219,7 @@ async function tapColours(browser: Browser, t: TestApp) {
       if (tap.answeredMs !== undefined) cachedAnswered.push(tap.answeredMs);
     }
     // Another tablet (a new browser context: nothing in the app's memory or the browser's cache) taps
-    // colours already rendered: the API answers from its preview memory, the image is fetched.
+    // colours already rendered: the API answers from its preview memory, with the image it drew inside the answer.
     const serverCached: number[] = [];
     const serverCachedAnswered: number[] = [];
     const serverCachedImage: number[] = [];
@@ -332,7 +332,7 @@ async function tapColours(browser: Browser, t: TestApp) {
       cached: {
         ...stats(serverCached),
         meetsGoal: quantile(serverCached, 0.95) <= GOAL_P95_MS,
-        note: 'colour rendered before, on another tablet (nothing in this app’s memory or browser cache): the API answers 200 from its preview memory, the image is fetched and decoded',
+        note: 'colour rendered before, on another tablet (nothing in this app’s memory or browser cache): the API answers 200 from its preview memory, with the image inside the answer (PREVIEW_IMAGE_MEMORY_MB)',
         tapToAnswer: stats(serverCachedAnswered),
         tapToImageReceived: stats(serverCachedImage),
       },

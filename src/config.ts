@@ -107,6 +107,8 @@ const envSchema = z.object({
   // style option's first preview redraws only what it changes; and whether threads draft the presets ahead.
   DRAFT_MEMORY_MB: int(0, 4096).default(64),
   DRAFT_AHEAD: bool.default(true),
+  DRAFT_AHEAD_MB: int(0, 4096).default(96),
+  DRAFT_AHEAD_QUIET_MS: int(0, 60_000).default(100),
   SHARED_TEXTURE_MB: int(1, 4096).default(32),
   // Uploaded photos decoded at once (unset: RENDER_THREADS - 1, at least 1) and waiting; beyond, 503.
   UPLOAD_DECODES_MAX: int(1, 64).optional(),
@@ -116,6 +118,8 @@ const envSchema = z.object({
   // The live preview's memory of orders → finished renders (answered without a database read).
   PREVIEW_MEMORY_MB: num(0, 1024).default(8),
   PREVIEW_INLINE_MAX_KB: num(0, 4096).default(192),
+  // The images of previews this replica drew lately, kept to answer another tablet's tap inline.
+  PREVIEW_IMAGE_MEMORY_MB: num(0, 4096).default(32),
   TEMPLATE_CACHE_DIR: z.string().min(1).optional(),
   // Drawn templates (one per cut, view and style options) kept in memory per render thread, and on disk.
   TEMPLATE_MEMORY_VIEWS: int(1, 256).default(8),
@@ -291,6 +295,8 @@ export interface Config {
     clothLoopBytes: number;
     draftMemoBytes: number;
     draftAhead: boolean;
+    draftAheadBytes: number;
+    draftAheadQuietMs: number;
     /** Cloth textures a render thread made, kept to hand to the others (shared memory). */
     sharedTextureBytes: number;
     previewDirect: boolean;
@@ -298,6 +304,8 @@ export interface Config {
     previewMemoryBytes: number;
     /** A preview drawn for the request that asked for it, up to this size, travels inside the answer; 0 = never. */
     previewInlineMaxBytes: number;
+    /** Bytes of preview images kept in memory (those this replica drew) to answer cached taps inline; 0 = off. */
+    previewImageMemoryBytes: number;
     maxUploadDecodes?: number;
     maxUploadsWaiting: number;
   };
@@ -554,10 +562,13 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       clothLoopBytes: e.RENDER_LOOP_MEMORY_MB * 1024 * 1024,
       draftMemoBytes: e.DRAFT_MEMORY_MB * 1024 * 1024,
       draftAhead: e.DRAFT_AHEAD,
+      draftAheadBytes: e.DRAFT_AHEAD_MB * 1024 * 1024,
+      draftAheadQuietMs: e.DRAFT_AHEAD_QUIET_MS,
       sharedTextureBytes: e.SHARED_TEXTURE_MB * 1024 * 1024,
       previewDirect: e.PREVIEW_DIRECT,
       previewMemoryBytes: Math.round(e.PREVIEW_MEMORY_MB * 1024 * 1024),
       previewInlineMaxBytes: Math.round(e.PREVIEW_INLINE_MAX_KB * 1024),
+      previewImageMemoryBytes: Math.round(e.PREVIEW_IMAGE_MEMORY_MB * 1024 * 1024),
       maxUploadDecodes: e.UPLOAD_DECODES_MAX,
       maxUploadsWaiting: e.UPLOAD_DECODES_WAITING_MAX,
     },

@@ -78,6 +78,8 @@ export async function startRuntime(config: Config, logger: Logger, options: { se
       clothLoopBytes: config.rendering.clothLoopBytes,
       draftMemoBytes: config.rendering.draftMemoBytes,
       draftAhead: config.rendering.draftAhead,
+      draftAheadBytes: config.rendering.draftAheadBytes,
+      draftAheadQuietMs: config.rendering.draftAheadQuietMs,
       sharedTextureBytes: config.rendering.sharedTextureBytes,
       maxUploadDecodes: config.rendering.maxUploadDecodes,
       maxUploadsWaiting: config.rendering.maxUploadsWaiting,

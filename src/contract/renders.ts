@@ -55,7 +55,7 @@ export const renderImage = z.object({
     .string()
     .optional()
     .describe(
-      'the image itself as a data: URL, the same bytes as `url`: only in the answer to the POST that drew a live preview (PREVIEW_INLINE_MAX_KB), so it can be shown without a second request',
+      'the image itself as a data: URL, the same bytes as `url`: only in the answer to a POST for a live preview this replica drew (PREVIEW_INLINE_MAX_KB, PREVIEW_IMAGE_MEMORY_MB), so it can be shown without a second request',
     ),
 });
 export type RenderImage = z.infer<typeof renderImage>;

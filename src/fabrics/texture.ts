@@ -98,14 +98,17 @@ export function generateFabricTexture(spec: FabricSpec, pxPerMm: number, opts: T
  * first tiles cost several times what later ones do while the JIT meets each weave and pattern (the
  * demo catalogue at preview scale: 30 ms a colour cold, 7 ms warm), and a render thread's first taps
  * would pay that. Render threads run this in their background after start; it yields between tiles so
- * a render arriving meanwhile waits for one small tile at most.
+ * a render arriving meanwhile waits for one small tile at most, and `gate` (awaited before each tile)
+ * holds it while renders run.
  */
-export async function warmTextureGenerator(pxPerMm: number): Promise<void> {
+export async function warmTextureGenerator(pxPerMm: number, gate?: () => Promise<void>): Promise<void> {
   for (const weave of WEAVES) {
     for (const pattern of PATTERNS) {
       const design = { weave, pattern, threadMm: 0.25, repeatMm: 12, heather: 0.4, nap: 0.3, sheen: 0.1 };
-      generateFabricTexture({ hex: '#6a5a4a', design }, pxPerMm, { minTileMm: 12 });
       await new Promise((resolve) => setImmediate(resolve));
+      // A render asked for meanwhile goes first (its own cloth warms the generator too).
+      await gate?.();
+      generateFabricTexture({ hex: '#6a5a4a', design }, pxPerMm, { minTileMm: 12 });
     }
   }
 }

@@ -24,6 +24,7 @@ import { threadFabric, type FabricDescriptor, type ThreadFabric } from './fabric
 import type { ClothPhotoOptions } from '../fabrics/cloth-photo/analyze.ts';
 import { UploadRejected, type ImageUploadLimits, type InspectedImage } from '../uploads/validate.ts';
 import type { InspectAnswer, RefineFinishAnswer, RefineInputsAnswer, ThreadOptions, ThreadRenderAnswer, ThreadRenderTask, ThreadTemplate } from './thread.ts';
+import { ThreadControl } from './thread-control.ts';
 import type { KeyedTexture } from '../engines/compose/texture.ts';
 import type { ComfyuiConfig } from '../config.ts';
 import { createComfyEngine, type ComfyEngine } from '../engines/comfyui/engine.ts';
@@ -82,6 +83,13 @@ export interface RenderServiceOptions {
    * background, so the first preview of a style option redraws only what the option changes.
    */
   draftAhead?: boolean;
+  /**
+   * With draftAhead: previews of the styles one option away from the one on screen, drafted ahead
+   * in the pool's idle time and kept for every thread (default 96 MB, shared memory).
+   */
+  draftAheadBytes?: number;
+  /** How long the pool has been without renders before drafting ahead starts (default 100 ms). */
+  draftAheadQuietMs?: number;
   /** Swatch tiles kept per thread (default 64 MB). */
   tileCacheBytes?: number;
   /** Cloth textures the threads made, kept to hand to the other threads (default 32 MB, shared memory). */
@@ -157,7 +165,7 @@ export interface RenderService {
   readonly comfyui?: ComfyEngine;
   render(job: RenderJob): Promise<RenderResult>;
   /** Writes a render's images under `keyPrefix/<size>.<ext>`; returns what the renders table keeps. */
-  store(images: EncodedImage[], keyPrefix: string): Promise<StoredImage[]>;
+  store(images: EncodedImage[], keyPrefix: string, options?: { sync?: boolean }): Promise<StoredImage[]>;
   /**
    * A studio photo prepared ahead of its first mask (decoded, its luminance blurred, its smaller
    * bases made) into the shared template cache: called when the photo is uploaded, so that "mask sent
@@ -215,6 +223,14 @@ export interface RenderService {
    */
   prepareCloth(view: { cut: string; view: string; options?: StyleOptions; sizes: OutputSize[] }, fabrics: FabricDescriptor[]): Promise<void>;
   stats(): { threads: number; queued: number; utilization: number };
+  /**
+   * Previews drafted ahead: `made` since start, `used` by renders, `yielded` to renders, what is
+   * kept (`entries`, `bytes`), `pending`, the styles of the current plan not drafted yet, and
+   * `drafting`, how many are being drafted now.
+   */
+  draftAheadStats(): { made: number; used: number; yielded: number; entries: number; bytes: number; pending: number; drafting: number };
+  /** Whether this style's live preview is drafted ahead (its render draws no template). */
+  draftedAhead(cut: string, view: string, options?: StyleOptions): boolean;
   close(): Promise<void>;
 }
 
@@ -256,9 +272,6 @@ function ownBuffer(u: Uint8Array): Uint8Array {
   return new Uint8Array(u);
 }
 
-/** Styles drafted ahead after an option change (each the other value of an option just changed). */
-const MAX_DRAFTED_NEXT = 6;
-
 export function createRenderService(options: RenderServiceOptions): RenderService {
   const engines = new Map<string, EngineInfo>();
   for (const entry of Object.values(ENGINE_ENTRIES)) {
@@ -276,7 +289,11 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
   let closed = false;
   let warming: Promise<void> | undefined;
 
+  // Renders and other tasks asked for that are out, and whether one waits behind background work
+  // (ThreadControl): the threads' background work reads it to pause or give its thread up.
+  const control = new Int32Array(new SharedArrayBuffer(8));
   const threadOptions: ThreadOptions = {
+    control,
     textureCacheBytes: options.textureCacheBytes,
     templateCacheDir: options.templateCacheDir,
     templateViews: options.templateViews,
@@ -305,7 +322,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
    * Every thread starts drafting the presets at preview size in its background (the task answers at
    * once). Tasks sent together go to distinct idle threads; a thread missed is asked again.
    */
-  async function draftAhead(): Promise<void> {
+  async function primeAhead(): Promise<void> {
     const asked = new Set<number>();
     for (let round = 0; round < 3 && asked.size < threads && !closed; round++) {
       const answers = await Promise.all(
@@ -317,43 +334,118 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     }
   }
 
+  /** Tasks handed to the pool and not answered yet (running or waiting for a thread). */
+  let tasksOut = 0;
+  /** Of those, the ones asked for (not background work), and the background tasks that hold a thread. */
+  let askedOut = 0;
+  let aheadOut = 0;
+  /** When the last task asked for was answered. */
+  let askedAt = 0;
+  function signalThreads() {
+    Atomics.store(control, ThreadControl.busy, askedOut);
+    Atomics.store(control, ThreadControl.waiting, askedOut + aheadOut > threads ? 1 : 0);
+  }
+  async function counted<T>(work: Promise<T>, background = false): Promise<T> {
+    tasksOut++;
+    if (!background) askedOut++, signalThreads();
+    try {
+      return await work;
+    } finally {
+      tasksOut--;
+      if (!background) askedOut--, (askedAt = performance.now()), signalThreads();
+    }
+  }
+
   /** The style last previewed per cut: what an associate changed is what they are likely to change again. */
   const lastStyle = new Map<string, StyleOptions>();
+  /**
+   * Preview levels of the styles one option away from the one on screen, drafted ahead in the pool's
+   * idle time (shared memory, any thread renders from them). Bounded in bytes; a new style on screen
+   * replaces the plan, and what the old one drafted goes first when memory is short.
+   */
+  const aheadBytes = options.draftAheadBytes ?? 96 * 1024 * 1024;
+  const ahead = new ByteCache<CutView>({ maxBytes: aheadBytes, sizeOf: cutViewBytes });
+  const aheadId = (cut: string, view: string, o: StyleOptions) => `ahead:${cut}/${view}/${templateVersion(cut, view, o)}`;
+  type AheadPlan = { key: string; from: StyleOptions; list: Array<{ cut: string; view: string; options: StyleOptions; id: string }>; bytes: number };
+  let plan: AheadPlan | undefined;
+  let draining = false;
+  const aheadCounts = { made: 0, used: 0, yielded: 0 };
 
   /**
-   * After the first preview of a new style: the other values of the option just changed (a lapel:
-   * peak tapped, notch and shawl are likely next) are drafted ahead on every thread, in the background.
+   * The style on screen (a live preview just drawn): every style one option away from it is drafted
+   * ahead, the other values of the option just changed first (peak tapped: notch and shawl are
+   * likely next), then each option in the panel's order.
    */
-  function draftNextValues(job: RenderJob): void {
-    const now = job.options;
-    if (!now) return;
+  function planAhead(job: RenderJob): void {
+    if (!options.draftAhead) return;
+    const from = job.options ?? resolveOptions(job.cut);
     const before = lastStyle.get(job.cut);
-    lastStyle.set(job.cut, now);
-    if (!before || !options.draftAhead) return;
-    const list: Array<{ cut: string; view: string; options: StyleOptions }> = [];
-    for (const id of STYLE_OPTION_IDS) {
-      if (before[id] === now[id]) continue;
+    lastStyle.set(job.cut, from);
+    const key = aheadId(job.cut, job.view, from);
+    if (plan?.key === key) return;
+    const changed = STYLE_OPTION_IDS.filter((id) => before && before[id] !== from[id]);
+    const list: AheadPlan['list'] = [];
+    const seen = new Set([key]);
+    for (const id of [...changed, ...STYLE_OPTION_IDS.filter((id) => !changed.includes(id))]) {
       for (const value of STYLE_OPTIONS[id] as readonly string[]) {
-        if (value === now[id] || list.length >= MAX_DRAFTED_NEXT) continue;
+        if (value === from[id]) continue;
         try {
-          list.push({ cut: job.cut, view: job.view, options: resolveOptions(job.cut, { ...now, [id]: value }) });
+          const o = resolveOptions(job.cut, { ...from, [id]: value });
+          const vid = aheadId(job.cut, job.view, o);
+          // A value this view does not show (vents from the front) draws the style on screen.
+          if (seen.has(vid)) continue;
+          seen.add(vid);
+          list.push({ cut: job.cut, view: job.view, options: o, id: vid });
         } catch {
           // Not offered with the rest of this style (a shawl collar double-breasted).
         }
       }
     }
-    if (!list.length) return;
-    for (let i = 0; i < threads; i++) run({ engine: 'compose', list }, 'draftNext').catch((err) => options.logger?.debug({ err }, 'drafting ahead failed'));
+    plan = { key, from, list, bytes: 0 };
+    void drainAhead();
   }
 
-  /** Tasks handed to the pool and not answered yet (running or waiting for a thread). */
-  let tasksOut = 0;
-  async function counted<T>(work: Promise<T>): Promise<T> {
-    tasksOut++;
+  /**
+   * One style of the plan at a time, on a thread, once the pool has been quiet for
+   * DRAFT_AHEAD_QUIET_MS: the other threads stay free for renders, the drafting pauses while one
+   * runs and gives its thread up when one would wait for it.
+   */
+  async function drainAhead(): Promise<void> {
+    if (draining) return;
+    draining = true;
+    const quietMs = options.draftAheadQuietMs ?? 100;
     try {
-      return await work;
+      while (plan && !closed) {
+        const p = plan;
+        const next = p.list.find((v) => !ahead.has(v.id) && !prepared.has(`drawn:compose:${v.id.slice('ahead:'.length)}`));
+        // Done, or its share of the memory used (what it made stays; it is not drafted again).
+        if (!next || p.bytes >= aheadBytes * 0.8) break;
+        while (!closed && (askedOut > 0 || performance.now() - askedAt < quietMs)) await new Promise((r) => setTimeout(r, 10));
+        if (closed || plan !== p) continue;
+        aheadOut++;
+        signalThreads();
+        try {
+          const answer = await counted(
+            piscina().run({ cut: next.cut, view: next.view, from: p.from, options: next.options }, { name: 'draftAhead' }) as Promise<
+              { view: CutView } | { yielded: true }
+            >,
+            true,
+          );
+          if ('view' in answer) {
+            ahead.set(next.id, answer.view);
+            p.bytes += cutViewBytes(answer.view);
+            aheadCounts.made++;
+          } else aheadCounts.yielded++;
+        } catch (err) {
+          options.logger?.debug({ err }, 'drafting ahead failed');
+          p.list.splice(p.list.indexOf(next), 1);
+        } finally {
+          aheadOut--;
+          signalThreads();
+        }
+      }
     } finally {
-      tasksOut--;
+      draining = false;
     }
   }
 
@@ -415,6 +507,12 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     if (engineName !== 'compose' || (job.template && job.template.kind !== 'shipped')) return undefined;
     const id = `drawn:${engineName}:${job.cut}/${job.view}/${templateVersion(job.cut, job.view, job.options)}`;
     if (prepared.has(id)) return { id, prepared: prepared.get(id) as CutView };
+    // A live preview of a style drafted ahead: no drafting on the way.
+    const drafted = job.sizes?.length && job.sizes.every((s) => s === 'preview') ? aheadId(job.cut, job.view, job.options ?? resolveOptions(job.cut)) : '';
+    if (drafted && ahead.has(drafted)) {
+      aheadCounts.used++;
+      return { id: drafted, prepared: ahead.get(drafted) };
+    }
     const previewOnly = !!job.sizes?.length && job.sizes.every((s) => s === 'preview' || s === 'thumb');
     if (previewOnly && !(await cutViewAtHand(job.cut, job.view, { cacheDir: options.templateCacheDir, options: job.options }))) return undefined;
     const { cv } = await drawnView(engineName, job.cut, job.view, job.options);
@@ -617,9 +715,11 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       if ('aborted' in answer) throw abortError();
       if ('images' in answer) {
         keepTextures(clothKey, answer.made);
-        if (engineName === 'compose' && !job.template && job.sizes?.length && job.sizes.every((s) => s === 'preview' || s === 'thumb')) draftNextValues(job);
+        const shipped = engineName === 'compose' && (!job.template || job.template.kind === 'shipped');
+        if (shipped && job.sizes?.length === 1 && job.sizes[0] === 'preview') planAhead(job);
         const images: EncodedImage[] = answer.images.map((i) => ({ ...i, data: Buffer.from(i.data.buffer, i.data.byteOffset, i.data.byteLength) }));
-        return { images, timings: answer.timings };
+        // draftedAhead: the template was a preview drafted ahead of this request.
+        return { images, timings: template?.id.startsWith('ahead:') ? { ...answer.timings, draftedAhead: 1 } : answer.timings };
       }
       if (answer.need.includes('template')) throw new Error('a render thread was not given its template');
       if (answer.need.includes('swatch') && fabric.swatch)
@@ -769,12 +869,12 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
           return { ...answer, png: asBuf(answer.png), suggestedMask: answer.suggestedMask ? asBuf(answer.suggestedMask) : undefined };
         }),
     },
-    async store(images, keyPrefix) {
+    async store(images, keyPrefix, storeOptions) {
       const stored: StoredImage[] = [];
       await Promise.all(
         images.map(async (image) => {
           const key = `${keyPrefix}/${image.size}.${EXTENSIONS[image.format]}`;
-          await storage().put(key, image.data, CONTENT_TYPES[image.format]);
+          await storage().put(key, image.data, CONTENT_TYPES[image.format], storeOptions);
           stored.push({ size: image.size, format: image.format, key, width: image.width, height: image.height, bytes: image.data.length });
         }),
       );
@@ -822,7 +922,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
           });
           await Promise.all(Array.from({ length: threads }, (_, i) => counted(p.run(task(i % views.length), { name: 'render' }))));
         }
-        if (options.draftAhead) void draftAhead();
+        if (options.draftAhead) void primeAhead();
       })();
       warming.catch(() => (warming = undefined));
       return warming;
@@ -852,6 +952,14 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       }
       void drainPrepareQueue();
       await Promise.all(waits);
+    },
+    draftAheadStats() {
+      const kept = ahead.stats();
+      const pending = plan ? plan.list.filter((v) => !ahead.has(v.id)).length : 0;
+      return { ...aheadCounts, entries: kept.entries, bytes: kept.bytes, pending, drafting: aheadOut };
+    },
+    draftedAhead(cut, view, styleOptions) {
+      return ahead.has(aheadId(cut, view, styleOptions ?? resolveOptions(cut)));
     },
     stats() {
       if (!pool) return { threads: 0, queued: 0, utilization: 0 };

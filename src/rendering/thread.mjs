@@ -19,4 +19,4 @@ export const preparePhotoTask = thread.preparePhotoTask;
 export const prepareTemplate = thread.prepareTemplate;
 export const prepareDrawn = thread.prepareDrawn;
 export const primeDrafts = thread.primeDrafts;
-export const draftNext = thread.draftNext;
+export const draftAhead = thread.draftAhead;

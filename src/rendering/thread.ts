@@ -33,8 +33,9 @@ import {
 } from '../studio/images.ts';
 import { createThreadEngine } from './engines.ts';
 import type { KeyedTexture, TextureCache } from '../engines/compose/texture.ts';
-import { cutViewAtHand } from '../templates/index.ts';
+import { cutViewAtHand, draftAheadView } from '../templates/index.ts';
 import type { ThreadFabric } from './fabric.ts';
+import { ThreadControl, YIELDED } from './thread-control.ts';
 
 export interface ThreadOptions {
   textureCacheBytes: number;
@@ -46,6 +47,11 @@ export interface ThreadOptions {
   tileCacheBytes: number;
   clothLoopBytes?: number;
   draftMemoBytes?: number;
+  /**
+   * Shared with the render service (see ThreadControl): how many renders and other asked-for tasks
+   * are out, and whether one of them waits for a thread that background work holds.
+   */
+  control?: Int32Array;
 }
 
 export interface ThreadTemplate {
@@ -154,7 +160,7 @@ function moveAll<T extends object>(value: T, buffers: ArrayBufferLike[]): T {
  */
 const drawnSeen = new Map<string, CutView>();
 function sameDrawnView(id: string, view: CutView | undefined): CutView | undefined {
-  if (!view || !id.startsWith('drawn:')) return view;
+  if (!view || !(id.startsWith('drawn:') || id.startsWith('ahead:'))) return view;
   const seen = drawnSeen.get(id);
   drawnSeen.delete(id);
   drawnSeen.set(id, seen ?? view);
@@ -316,14 +322,45 @@ export async function prepareDrawn(task: { engine: string; cut: string; view: st
  */
 export function primeDrafts(task: { engine: string }): { thread: number } {
   const e = engine(task.engine) as ComposeEngine;
-  e.primeDrafts().catch(() => undefined);
+  e.primeDrafts(gate(false)).catch(() => undefined);
   return { thread: workerThreads.threadId };
 }
 
-/** Drafts these styles' previews ahead in this thread's background (see ComposeEngine.draftNext); answers at once. */
-export function draftNext(task: { engine: string; list: Array<{ cut: string; view: string; options: StyleOptions }> }): { thread: number } {
-  (engine(task.engine) as ComposeEngine).draftNext(task.list).catch(() => undefined);
-  return { thread: workerThreads.threadId };
+/**
+ * Where background work waits: at once while nothing asked for is out; paused while a render (or any
+ * other task asked for) runs anywhere in the pool, so it has the cores; with `drop`, abandoned
+ * (rejects with YIELDED) when a task asked for waits for a thread.
+ */
+function gate(drop: boolean): () => Promise<void> {
+  return async () => {
+    const c = options.control;
+    if (!c) return;
+    for (;;) {
+      if (drop && Atomics.load(c, ThreadControl.waiting)) throw new Error(YIELDED);
+      if (!Atomics.load(c, ThreadControl.busy)) return;
+      await new Promise((r) => setTimeout(r, 4));
+    }
+  };
+}
+
+/**
+ * A style's preview drafted ahead of its tap, one option away from the style on screen (see
+ * draftAheadView), in shared memory for the render service. A task of its own: it holds this thread
+ * while it drafts, pauses while renders run elsewhere, and gives its thread up to a render that
+ * would wait for it (answering `yielded`).
+ */
+export async function draftAhead(task: {
+  cut: string;
+  view: string;
+  from: StyleOptions;
+  options: StyleOptions;
+}): Promise<{ view: CutView } | { yielded: true }> {
+  try {
+    return { view: await draftAheadView(task.cut, task.view, task.from, task.options, gate(true)) };
+  } catch (error) {
+    if (error instanceof Error && error.message === YIELDED) return { yielded: true };
+    throw error;
+  }
 }
 
 /** Loads an engine's templates (`views`, or the ones it wants at hand), from the disk cache when they are there. */

@@ -1,5 +1,6 @@
 import { ByteCache } from '../cache.ts';
 import type { Db } from '../db/database.ts';
+import type { EncodedImage } from '../engines/types.ts';
 import type { Runtime } from '../runtime.ts';
 import type { RenderView } from './repository.ts';
 
@@ -18,13 +19,20 @@ export class PreviewMemo {
   private readonly answers: ByteCache<RenderView[]>;
   /** Catalogue rows an order is resolved with (a family and colour, a cut and its views). */
   private readonly lookups: ByteCache<{ value: unknown }>;
+  /**
+   * The images of previews this replica drew, by render id: another tablet tapping the same colour
+   * gets them inside the answer, as the tablet that drew them did, instead of a second request.
+   */
+  private readonly images: ByteCache<EncodedImage[]>;
   /** Bumped by every invalidation: an answer read before one must not be kept. */
   private generation = 0;
 
   constructor(
     maxBytes: number,
     private readonly listening: () => boolean,
+    private readonly imageBytes = 0,
   ) {
+    this.images = new ByteCache<EncodedImage[]>({ maxBytes: imageBytes, sizeOf: (list) => 128 + list.reduce((n, i) => n + i.data.length, 0) });
     // Plans are small and cheap to keep; answers (rows with their images' keys) take the most.
     this.plans = new ByteCache<string[]>({ maxBytes: maxBytes / 4, sizeOf: (keys) => 64 + keys.length * 80 });
     this.answers = new ByteCache<RenderView[]>({ maxBytes: maxBytes / 2, sizeOf: (views) => 256 + views.reduce((n, v) => n + JSON.stringify(v).length, 0) });
@@ -37,6 +45,20 @@ export class PreviewMemo {
 
   answer(signature: string): RenderView[] | undefined {
     return this.listening() ? this.answers.get(signature) : undefined;
+  }
+
+  /** The images of a render this replica drew, while they are remembered. */
+  imagesOf(renderId: string): EncodedImage[] | undefined {
+    return this.listening() ? this.images.get(renderId) : undefined;
+  }
+
+  /** Keeps the images of a finished render this replica drew (renders never change; removal forgets them). */
+  rememberImages(renderId: string, images: EncodedImage[]): void {
+    if (this.imagesOn && this.listening()) this.images.set(renderId, images);
+  }
+
+  private get imagesOn(): boolean {
+    return this.imageBytes > 0;
   }
 
   /** Call before reading from the database; pass the ticket to `remember`. */
@@ -80,6 +102,7 @@ export class PreviewMemo {
   forgetAnswers(): void {
     this.generation++;
     this.answers.clear();
+    this.images.clear();
   }
 
   stats() {
@@ -93,7 +116,7 @@ const memos = new WeakMap<Db, PreviewMemo>();
 export function previewMemo(rt: Pick<Runtime, 'db' | 'events' | 'config'>): PreviewMemo {
   let memo = memos.get(rt.db);
   if (!memo) {
-    const made = new PreviewMemo(rt.config.rendering.previewMemoryBytes, () => rt.events.listening);
+    const made = new PreviewMemo(rt.config.rendering.previewMemoryBytes, () => rt.events.listening, rt.config.rendering.previewImageMemoryBytes);
     rt.events.onCatalogChange(() => made.clear());
     rt.events.onRendersRemoved(() => made.forgetAnswers());
     memos.set(rt.db, made);

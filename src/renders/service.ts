@@ -197,7 +197,8 @@ async function answerFromPreviewCache(rt: Runtime, memo: PreviewMemo, order: Ren
     ordered.map((v) => v.id),
   );
   for (let i = 0; i < ordered.length; i++) renderOrdered(true);
-  return { batchId: batch.id, renders: ordered.map((render) => ({ render, reused: true })), views: ordered };
+  const drawn = new Map(ordered.flatMap((v) => (memo.imagesOf(v.id) ? [[v.id, memo.imagesOf(v.id)!] as const] : [])));
+  return { batchId: batch.id, renders: ordered.map((render) => ({ render, reused: true })), views: ordered, drawn };
 }
 
 /**
@@ -457,11 +458,13 @@ async function orderAfresh(rt: Runtime, order: RenderOrder, clock?: StageClock):
             if (!r.reused) renderFinished(engine.name, ['preview'], r.render.duration_ms ?? 0, 'succeeded');
           }
           const fresh = renders.every((r) => !r.reused);
+          const drawn = drawing.images(renders.map((r) => r.render));
+          rememberDrawn(rt, drawn);
           return {
             batchId: batch.id,
             renders,
             views: fresh ? renders.map((r) => viewOf(r.render)) : undefined,
-            drawn: drawing.images(renders.map((r) => r.render)),
+            drawn,
             cacheKeys: planned.map((p) => p.cacheKey),
           };
         }
@@ -507,6 +510,7 @@ async function orderAfresh(rt: Runtime, order: RenderOrder, clock?: StageClock):
     }
     drawing?.dropUnused(result.renders.map((r) => r.render.id));
     const drawn = drawing?.images(result.renders.map((r) => r.render));
+    if (drawn) rememberDrawn(rt, drawn);
     const views = drawing && result.renders.every((r) => drawing!.drew(r.render)) ? result.renders.map((r) => viewOf(r.render)) : undefined;
     return { ...result, views, drawn, cacheKeys: planned.map((p) => p.cacheKey) };
   } catch (error) {
@@ -516,6 +520,16 @@ async function orderAfresh(rt: Runtime, order: RenderOrder, clock?: StageClock):
     throw error;
   } finally {
     drawing?.release();
+  }
+}
+
+/** Previews drawn here and written: another tablet's tap on one is answered with its bytes too. */
+function rememberDrawn(rt: Runtime, drawn: Map<string, EncodedImage[]>): void {
+  const memo = previewMemo(rt);
+  const inlineMax = rt.config.rendering.previewInlineMaxBytes;
+  for (const [id, images] of drawn) {
+    const small = images.filter((i) => i.data.length <= inlineMax);
+    if (small.length) memo.rememberImages(id, small);
   }
 }
 
@@ -610,7 +624,11 @@ async function drawDirect(
           const t1 = performance.now();
           const result = await rt.rendering.render({ ...job, signal: controller.signal });
           const t2 = performance.now();
-          const stored = await rt.rendering.store(result.images, renderKeyPrefix({ id, studio_photo_id: null }, 1));
+          // A live preview is a cache entry: its file is not flushed to disk before the tap's answer
+          // (the flush's tail under disk load was most of the store stage's p95). This adds no new
+          // way to fail: a power cut in the next seconds could already leave its row without the file,
+          // whose new name is not flushed either; a process that dies leaves the file whole.
+          const stored = await rt.rendering.store(result.images, renderKeyPrefix({ id, studio_photo_id: null }, 1), { sync: false });
           const t3 = performance.now();
           if (clock && timed) {
             const t = result.timings;

@@ -63,7 +63,7 @@ export function createLocalStorage(options: LocalStorageOptions): Storage {
   }
 
   /** Temp file + rename in the same directory: readers see the old file or the new one, never half. */
-  async function writeAtomic(full: string, data: Buffer | string): Promise<void> {
+  async function writeAtomic(full: string, data: Buffer | string, sync = true): Promise<void> {
     const dir = path.dirname(full);
     await mkdir(dir, { recursive: true });
     const temp = path.join(dir, `.${path.basename(full)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
@@ -73,7 +73,7 @@ export function createLocalStorage(options: LocalStorageOptions): Storage {
       try {
         await handle.writeFile(data);
         // Without this a crash shortly after rename can leave an empty file under the final name.
-        await handle.sync();
+        if (sync) await handle.sync();
       } finally {
         await handle.close();
       }
@@ -106,11 +106,11 @@ export function createLocalStorage(options: LocalStorageOptions): Storage {
   return {
     driver: 'local',
 
-    async put(key, data, contentType) {
+    async put(key, data, contentType, options) {
       const full = filePath(key);
       await assertRoom();
       try {
-        await writeAtomic(full, data);
+        await writeAtomic(full, data, options?.sync ?? true);
       } catch (error) {
         // writeAtomic removed its temp file: nothing half-written is left behind.
         if (isNoSpaceError(error)) throw new StorageFullError('no space left on the device');

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createS3Storage, createStorage, InvalidStorageKeyError, StorageNotFoundError, type Storage } from './index.ts';
 import { startS3TestServer, type S3TestServer } from './s3-test-server.ts';
 
@@ -240,6 +240,25 @@ describe('local driver', () => {
     await storage.put('renders/ab/cd/ef.jpg', Buffer.from('jpeg bytes'), 'image/jpeg');
     expect(await readFile(path.join(root, 'renders/ab/cd/ef.jpg'), 'utf8')).toBe('jpeg bytes');
     expect(await readdir(path.join(root, 'renders/ab/cd'))).toEqual(['ef.jpg']);
+  });
+
+  it('flushes each file to disk before answering, except a cache entry written with sync: false (still whole, temp + rename)', async () => {
+    const storage = createStorage({ driver: 'local', root, publicBaseUrl: '' });
+    const probe = await open(path.join(root, '.probe'), 'w');
+    const handleProto = Object.getPrototypeOf(probe) as { sync(): Promise<void> };
+    await probe.close();
+    const sync = vi.spyOn(handleProto, 'sync');
+    try {
+      await storage.put('renders/durable/full.jpg', Buffer.from('kept'), 'image/jpeg');
+      expect(sync).toHaveBeenCalledTimes(1);
+      sync.mockClear();
+      await storage.put('renders/cache/preview.jpg', Buffer.from('a preview'), 'image/jpeg', { sync: false });
+      expect(sync).not.toHaveBeenCalled();
+    } finally {
+      sync.mockRestore();
+    }
+    expect(await readFile(path.join(root, 'renders/cache/preview.jpg'), 'utf8')).toBe('a preview');
+    expect(await readdir(path.join(root, 'renders/cache'))).toEqual(['preview.jpg']);
   });
 
   it('removes its temp file when the final rename fails', async () => {

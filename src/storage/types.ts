@@ -6,7 +6,12 @@ import type { Readable } from 'node:stream';
  */
 export interface Storage {
   readonly driver: 'local' | 's3';
-  put(key: string, data: Buffer, contentType: string): Promise<void>;
+  /**
+   * Writes an object whole (readers see the old one or the new one). `sync: false` skips flushing a
+   * local file to disk before answering: for cache entries (a live preview), where a power cut losing
+   * the file costs a redraw, as losing its not-yet-durable name already would. S3 is always durable.
+   */
+  put(key: string, data: Buffer, contentType: string, options?: { sync?: boolean }): Promise<void>;
   get(key: string): Promise<Buffer>;
   /**
    * Stream an object; rejects with StorageNotFoundError when missing. The caller must read the body

@@ -1436,12 +1436,15 @@ export async function buildDrawnLevels(src: CutViewSource, scale = 1) {
 export async function quickPreviewLevels(
   src: CutViewSource,
   sizes: ReadonlyArray<'preview' | 'thumb'> = ['preview', 'thumb'],
+  how: QuickHow = {},
 ): Promise<Partial<Pick<Record<LevelName, ViewLevel>, 'preview' | 'thumb'>>> {
+  await how.gate?.();
   const P = await draftPieces(src, 0.5);
   const out: Partial<Pick<Record<LevelName, ViewLevel>, 'preview' | 'thumb'>> = {};
   let fields: WindowFields | undefined;
   if (sizes.includes('preview')) {
-    const made = await quickDraft(P);
+    await how.gate?.();
+    const made = await quickDraft(P, how.keep ?? true, how.gate);
     out.preview = made.level;
     fields = made.fields;
   }
@@ -1450,6 +1453,17 @@ export async function quickPreviewLevels(
     out.thumb = (await buildLevelsAt(nativeFields(P, fields), { thumb: LEVEL_FACTORS.preview })).thumb;
   }
   return out;
+}
+
+/** How a quick preview is drafted. */
+export interface QuickHow {
+  /**
+   * Kept as a starting point of the next drafts of its view (default). A style drafted ahead of a
+   * tap is not: the drafts kept stay those of the styles shown, which the next ones start from.
+   */
+  keep?: boolean;
+  /** Awaited between stages: background drafting pauses there (or is dropped) while a render runs. */
+  gate?: () => Promise<void>;
 }
 
 /** A preview level's cloth in raster order, its shading not yet normalised over the garment. */
@@ -1747,7 +1761,7 @@ function draftBytes(d: QuickDraft): number {
  * fields recomputed only within reach of what differs; from nothing when none is kept. Also returns
  * the whole frame's fields when it computed them.
  */
-async function quickDraft(P: Pieces): Promise<{ level: ViewLevel; fields?: WindowFields }> {
+async function quickDraft(P: Pieces, keep: boolean, gate?: () => Promise<void>): Promise<{ level: ViewLevel; fields?: WindowFields }> {
   const view = `${P.src.cut}/${P.src.view}`;
   const frame = `${P.w}x${P.h}`;
   const memo = memoOf(frame);
@@ -1768,6 +1782,7 @@ async function quickDraft(P: Pieces): Promise<{ level: ViewLevel; fields?: Windo
       : // At the frame's own size the level's overlay is the kept sparse one (as surroundingsLevel makes it).
         { base: P.base, overlay: P.overlay, level: { base: P.base, overlayPix: P.overlay.pix, overlayRgba: P.overlay.rgba } };
   const frameRect = { x0: 0, y0: 0, x1: P.w, y1: P.h };
+  await gate?.();
   let cloth: QuickCloth;
   let fields: WindowFields | undefined;
   if (!best) {
@@ -1786,7 +1801,7 @@ async function quickDraft(P: Pieces): Promise<{ level: ViewLevel; fields?: Windo
     cloth = spliceCloth(best.d.cloth, clothWithin(P, fieldsOn(P, W), W, D), D, P.w, best.remap, best.d.panels.length);
   }
   const level = clothLevel(P, cloth, surroundings.level);
-  if (memoMaxBytes > 0) {
+  if (keep && memoMaxBytes > 0) {
     const d: QuickDraft = {
       view,
       panels: sigs,

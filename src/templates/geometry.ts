@@ -89,6 +89,23 @@ function farArmShift(y: number): number {
   return -FAR_ARM_TUCK * smooth((FAR_HEAD_TOP - y) / (FAR_HEAD_TOP - FAR_ARMPIT)) + FAR_FOREARM_LEAN * smooth((ELBOW_Y - y) / FOREARM_LEN);
 }
 
+/**
+ * The legs in a turned view (mm): each leg's axis across the body and how far forward of the body's
+ * mid-depth it stands (the hip's front surface there is ~100 mm forward; a leg's ~65 mm more than its
+ * axis), its half-depth over its half-width. Everything drawn on the torso layer below LEGS_JOIN_Y is
+ * trousers (the coat's hem is at 782 mm): from LEGS_FREE_Y down it follows the legs, between the two the
+ * hip cylinder hands over to them under the coat's skirt.
+ */
+const LEG_AXIS_X = 104;
+const LEG_AXIS_Z = 32;
+const LEG_DEPTH = 0.78;
+const LEGS_FREE_Y = 690;
+const LEGS_JOIN_Y = 790;
+/** Half the drafted trouser leg's width by height (hem 74 mm, knee 88, thigh 90). */
+function legHalfWidth(y: number): number {
+  return 74 + 16 * smooth((y - 30) / 620);
+}
+
 export function turnedProjection(turnDeg: number): Projection {
   const phi = (turnDeg * Math.PI) / 180;
   const cos = Math.cos(phi);
@@ -105,16 +122,48 @@ export function turnedProjection(turnDeg: number): Projection {
   // mid-depth of the body, not on the chest's front surface. Without this the near shoulder of a
   // turned figure came out far too long and flat (a shelf) and the far one too short.
   const shoulderBack = (y: number) => 1 - 0.8 * smooth((y - 1330) / 170);
-  const torsoX = (x: number, y: number) => {
-    const a = halfWidth(y);
-    const d = a * depthRatio * shoulderBack(y);
-    const hz = horizon(a, y);
-    if (x >= hz.x) return hz.X + (x - hz.x) * 0.04;
+  /** An elliptic cylinder of half-width a and half-depth d about x = 0, turned: image x of a front point. */
+  const cylinderX = (x: number, a: number, d: number) => {
+    const th = Math.atan2(a * cos, d * sin);
+    const hx = a * Math.sin(th);
+    if (x >= hx) return Math.hypot(a * cos, d * sin) + (x - hx) * 0.04;
     const t = Math.max(-1, x / a);
     const z = d * Math.sqrt(Math.max(0, 1 - t * t));
     // The near side beyond the body's width (a sleeve seam drawn on the torso) keeps on turning.
     const extra = x < -a ? (x + a) * cos : 0;
     return Math.max(-a, x) * cos + z * sin + extra;
+  };
+  const bodyX = (x: number, y: number) => cylinderX(x, halfWidth(y), halfWidth(y) * depthRatio * shoulderBack(y));
+  // Below the coat each leg is its own cylinder about its own axis, turned like the body: the far leg
+  // as wide as the near one, each crease (the front of its leg) moved toward the far side. Taken as
+  // one hip-wide cylinder the far leg came out half the near one's width, squeezed against the horizon.
+  // The leg's front, as drafted, runs from its near edge (the front view's outline) to its far one. Turned,
+  // the far half keeps its true place on the cylinder (folding onto the far outline past it) while the
+  // near half is spread round to the near outline, which lies on the back of the leg: the drafted near
+  // edge lands on the turned leg's outline and every point between moves smoothly (a front-half map put
+  // that edge inside the outline, at a point where the map's slope jumps from infinite to cos φ, and a
+  // hem's break sweeping across it showed as a kink).
+  const legCylinderX = (x: number, a: number, d: number) => {
+    const th = Math.atan2(a * cos, d * sin);
+    const edge = Math.hypot(a * cos, d * sin);
+    const u = x / a;
+    if (u <= -1) return -edge + (x + a) * 0.04;
+    if (u >= Math.sin(th)) return edge + (x - a * Math.sin(th)) * 0.04;
+    const k = Math.PI - th - 1;
+    const t = u >= 0 ? Math.asin(u) : u + k * u * u * u;
+    return a * Math.sin(t) * cos + d * Math.cos(t) * sin;
+  };
+  const legX = (x: number, y: number) => {
+    const s = x < 0 ? -1 : 1;
+    const c = s * LEG_AXIS_X;
+    const r = legHalfWidth(y);
+    return c * cos + LEG_AXIS_Z * sin + legCylinderX(x - c, r, r * LEG_DEPTH);
+  };
+  const torsoX = (x: number, y: number) => {
+    if (y >= LEGS_JOIN_Y) return bodyX(x, y);
+    if (y <= LEGS_FREE_Y) return legX(x, y);
+    const w = smooth((y - LEGS_FREE_Y) / (LEGS_JOIN_Y - LEGS_FREE_Y));
+    return w * bodyX(x, y) + (1 - w) * legX(x, y);
   };
   // Where the near sleeve's head must sit: on the torso's shoulder point.
   const nearArmAt = torsoX(-232, 1451) - -232 * cos;

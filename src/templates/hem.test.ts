@@ -17,9 +17,7 @@ const HD = 2;
  * The edge's x (HD px, sub-pixel from coverage) per row, in a band of columns holding only that edge:
  * from body x `from` (inside the leg) to `to` (the gap between the legs).
  */
-function edgeXs(maps: { width: number; coverage: Uint8Array }, proj: Projection, from: number, to: number, y0: number, y1: number): Array<[number, number]> {
-  const [a] = proj.project(from, 0);
-  const [b] = proj.project(to, 0);
+function edgeXs(maps: { width: number; coverage: Uint8Array }, proj: Projection, a: number, b: number, y0: number, y1: number): Array<[number, number]> {
   const lo = Math.round(Math.min(a, b) * HD);
   const hi = Math.round(Math.max(a, b) * HD);
   const rowTop = Math.round(proj.project(0, y1)[1] * HD);
@@ -55,15 +53,23 @@ describe('plain hem: the leg sweeps over the shoe without a kink', () => {
     const maps = await engine.shadingMaps('single-breasted', view, design, 'hd', options);
     const pxPerMm = proj.pxPerMm * HD;
     // From below the knee's folds to just above the hem's corner (the hem sits at 36-42 mm).
+    // Turned, each leg is its own cylinder: what lies past its far edge folds onto that edge, so the
+    // bands reach out in image space instead: the inner ones to the middle of the gap between the legs,
+    // the outer ones well past the outlines.
+    const px = (x: number) => proj.project(x, 0)[0];
+    const gap = (px(-8) + px(8)) / 2;
     for (const s of [1, -1]) {
+      const bands = {
+        inner: [px(s * -60), view === 'front' ? px(s * -8) : gap],
+        outer: [px(s * -150), view === 'front' ? px(s * -215) : px(s * -150) - s * 70 * proj.pxPerMm],
+      };
       const edges = {
-        inner: edgeXs(maps, proj, s * -60, s * -8, 46, 300),
-        outer: edgeXs(maps, proj, s * -150, s * -215, 46, 300),
+        inner: edgeXs(maps, proj, bands.inner[0]!, bands.inner[1]!, 46, 300),
+        outer: edgeXs(maps, proj, bands.outer[0]!, bands.outer[1]!, 46, 300),
       };
       for (const [name, xs] of Object.entries(edges)) {
         // The edge is there: every row's band holds both cloth and background.
-        const [a] = proj.project(s * (name === 'inner' ? -60 : -150), 0);
-        const [b] = proj.project(s * (name === 'inner' ? -8 : -215), 0);
+        const [a, b] = bands[name as keyof typeof bands] as [number, number];
         for (const [, x] of xs) expect(Math.min(Math.abs(x - a * HD), Math.abs(x - b * HD)), `${view} ${s} ${name} edge in its band`).toBeGreaterThan(2);
         // A kink is a bend far tighter than the cloth's: over 4.4 mm of height (8 HD rows) no stretch of
         // the edge may curve tighter than a 120 mm radius (the old break's bent at 68-77 mm).

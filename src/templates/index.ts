@@ -314,8 +314,39 @@ export function quickViewAtHand(cut: string, view: string, options: StyleOptions
  * layers) in this thread's memory: a style option changes a few of them, so the first preview of a
  * new option combination then redraws only those.
  */
-export async function primeQuickDrafts(views: Array<{ cut: string; view: string }>): Promise<void> {
-  for (const { cut, view } of views) await quickPreviewLevels(cutViewSource(cut, view), ['preview']);
+export async function primeQuickDrafts(views: Array<{ cut: string; view: string }>, gate?: () => Promise<void>): Promise<void> {
+  for (const { cut, view } of views) await quickPreviewLevels(cutViewSource(cut, view), ['preview'], { gate });
+}
+
+/** Styles drafted ahead from in this thread (their own draft kept as the others' starting point), latest last. */
+const aheadBases = new Set<string>();
+
+/**
+ * A style's preview level drafted ahead of its tap (one option away from `from`, the style on
+ * screen), in shared memory for the render service to hand to any thread. `from` is drafted first
+ * (once per thread, and kept): each style then redraws only what its one option changes. The style
+ * itself is not kept as a starting point, so a round of them drafts every one from `from`.
+ */
+export async function draftAheadView(cut: string, view: string, from: StyleOptions, options: StyleOptions, gate?: () => Promise<void>): Promise<CutView> {
+  const base = `${cut}/${view}/${templateVersion(cut, view, from)}`;
+  if (!aheadBases.has(base)) {
+    await quickPreviewLevels(cutViewSource(cut, view, from), ['preview'], { gate });
+    aheadBases.add(base);
+    while (aheadBases.size > 4) aheadBases.delete(aheadBases.values().next().value!);
+  }
+  const src = cutViewSource(cut, view, options);
+  const { preview } = await quickPreviewLevels(src, ['preview'], { keep: false, gate });
+  return {
+    cut,
+    view,
+    width: src.width,
+    height: src.height,
+    // Not the built view's: its levels are drawn at half size, and their shading finishes differ.
+    version: `${templateVersion(cut, view, options)}/quick`,
+    pxPerMm: src.pxPerMm,
+    panels: src.panels.map(({ path: _p, ...rest }) => rest),
+    levels: shareLevels({ preview: preview! } as Record<LevelName, ViewLevel>),
+  };
 }
 
 /** The ready-to-render view; built once per process (concurrent callers share the build). */

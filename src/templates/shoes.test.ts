@@ -39,9 +39,17 @@ function differing(a: RawImage, b: RawImage): Uint8Array {
 }
 
 /** Image box (px) around one shoe (s = 1 the image-left one): body mm, generous, projected. */
-function shoeBox(proj: Projection, s: number): { x0: number; x1: number; y0: number; y1: number } {
+function shoeBox(proj: Projection, s: number, view: string): { x0: number; x1: number; y0: number; y1: number } {
+  const y0 = Math.floor(proj.project(0, 80)[1]);
+  const y1 = Math.ceil(proj.project(0, -8)[1]);
+  if (view === 'three-quarter') {
+    // Turned, a shoe is seen near side on: from its heel, back under its leg toward the image's left,
+    // to its toe reaching out past the leg toward the right.
+    const leg = (proj.project(-s * 180, 36)[0] + proj.project(-s * 32, 36)[0]) / 2;
+    return { x0: Math.floor(leg - 110 * proj.pxPerMm), x1: Math.ceil(leg + 190 * proj.pxPerMm), y0: y0 - Math.round(30 * proj.pxPerMm), y1 };
+  }
   const xs = [-SHOE_CX - 75, -SHOE_CX + 90].map((x) => proj.project(s * x, 0)[0]);
-  return { x0: Math.floor(Math.min(...xs)), x1: Math.ceil(Math.max(...xs)), y0: Math.floor(proj.project(0, 80)[1]), y1: Math.ceil(proj.project(0, -8)[1]) };
+  return { x0: Math.floor(Math.min(...xs)), x1: Math.ceil(Math.max(...xs)), y0, y1 };
 }
 
 describe('shoes: polished Oxfords in the chosen colour', () => {
@@ -50,7 +58,7 @@ describe('shoes: polished Oxfords in the chosen colour', () => {
     const brown = await render(view, 'brown');
     const diff = differing(black, brown);
     const W = black.width;
-    const boxes = [1, -1].map((s) => shoeBox(proj, s));
+    const boxes = [1, -1].map((s) => shoeBox(proj, s, view));
     const inBox = (x: number, y: number) => boxes.some((b) => x >= b.x0 && x < b.x1 && y >= b.y0 && y < b.y1);
     let outside = 0;
     for (let i = 0; i < diff.length; i++) if (diff[i] && !inBox(i % W, Math.floor(i / W))) outside++;
@@ -61,8 +69,9 @@ describe('shoes: polished Oxfords in the chosen colour', () => {
       ['brown', brown],
     ] as const) {
       const want = hexToLab(SHOE_COLOUR[shoes]);
-      // The leather of the upper: above the sole (from behind, above the heel).
-      const top = Math.ceil(proj.project(0, view === 'back' ? 26 : 8)[1]);
+      // The leather of the upper: above the sole (from behind, above the heel; turned, above the heel's
+      // top, the sole rising toward it along the shoe).
+      const top = Math.ceil(proj.project(0, view === 'back' ? 26 : view === 'three-quarter' ? 34 : 8)[1]);
       for (const b of boxes) {
         const labs: number[][] = [];
         for (let y = b.y0; y < Math.min(b.y1, top); y++) for (let x = b.x0; x < b.x1; x++) if (diff[y * W + x]) labs.push(lab(raw, y * W + x));
@@ -87,7 +96,7 @@ describe('shoes: polished Oxfords in the chosen colour', () => {
     const diff = differing(black, brown);
     const W = black.width;
     const [cx] = proj.project(0, 0);
-    const b = shoeBox(proj, 1);
+    const b = shoeBox(proj, 1, 'front');
     let both = 0;
     let either = 0;
     for (let y = b.y0; y < b.y1; y++)
@@ -100,5 +109,93 @@ describe('shoes: polished Oxfords in the chosen colour', () => {
       }
     expect(either).toBeGreaterThan(1000);
     expect(both / either, 'silhouette overlap, left shoe mirrored onto the right').toBeGreaterThan(0.95);
+  });
+});
+
+/** 8-connected regions of a mask, largest first (pixel lists). */
+function regions(m: Uint8Array, W: number, H: number): number[][] {
+  const seen = new Uint8Array(m.length);
+  const out: number[][] = [];
+  for (let i = 0; i < m.length; i++) {
+    if (!m[i] || seen[i]) continue;
+    const list: number[] = [];
+    const stack = [i];
+    seen[i] = 1;
+    while (stack.length) {
+      const p = stack.pop()!;
+      list.push(p);
+      const x = p % W;
+      const y = Math.floor(p / W);
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const nx = x + dx;
+          const ny = y + dy;
+          if (nx < 0 || ny < 0 || nx >= W || ny >= H) continue;
+          const q = ny * W + nx;
+          if (m[q] && !seen[q]) {
+            seen[q] = 1;
+            stack.push(q);
+          }
+        }
+    }
+    out.push(list);
+  }
+  return out.sort((a, b) => b.length - a.length);
+}
+
+describe('three-quarter: shoes seen turned, not the front shoe stretched', () => {
+  it('the near shoe is long and low, its toe toward the turn and nearer (lower), its heel apart from the sole; the far one partly hidden', async () => {
+    const proj = turnedProjection(34);
+    const black = await render('three-quarter', 'black');
+    const brown = await render('three-quarter', 'brown');
+    const W = black.width;
+    const diff = differing(black, brown);
+    // The shoes: the largest region and any other of some size (the near toe may touch the far heel).
+    // They part at the column between the two legs where the least shoe shows; the near one is image-left.
+    const shoes = regions(diff, W, black.height)
+      .filter((r, _i, all) => r.length > all[0]!.length * 0.05)
+      .flat();
+    const legAt = (s: number) => (proj.project(-s * 180, 36)[0] + proj.project(-s * 32, 36)[0]) / 2;
+    const counts = new Int32Array(W);
+    for (const p of shoes) counts[p % W]!++;
+    let split = Math.round(legAt(1));
+    for (let x = split; x < legAt(-1); x++) if (counts[x]! < counts[split]!) split = x;
+    const near = shoes.filter((p) => p % W < split);
+    const far = shoes.filter((p) => p % W >= split);
+    expect(far.length, 'two shoes').toBeGreaterThan(300);
+    const xs = near.map((p) => p % W);
+    const x0 = Math.min(...xs);
+    const x1 = Math.max(...xs);
+    const width = x1 - x0 + 1;
+    // A shoe about 29 cm long turned 34° spans some 20 cm across; the front shoe is 11 cm wide.
+    expect(width / proj.pxPerMm, 'near shoe width (mm)').toBeGreaterThan(175);
+    // Its lowest edge, column by column: the toe (toward the turn, nearer the camera) sits lower in the
+    // image than the heel at the back.
+    const bottom = new Float64Array(width).fill(-1);
+    for (const p of near) bottom[(p % W) - x0] = Math.max(bottom[(p % W) - x0]!, Math.floor(p / W));
+    const mean = (f: number, t: number) => {
+      let s = 0;
+      let n = 0;
+      for (let i = Math.floor(f * width); i < Math.ceil(t * width); i++) {
+        if (bottom[i]! < 0) continue;
+        s += bottom[i]!;
+        n++;
+      }
+      return s / n;
+    };
+    const heel = mean(0.02, 0.12);
+    const toe = mean(0.8, 0.95);
+    expect(toe - heel, `toe bottom row ${toe.toFixed(1)} below heel ${heel.toFixed(1)}`).toBeGreaterThan(8);
+    // Between heel and ball the sole lifts off the floor (the waist of the shoe): the bottom edge rises
+    // above the line from the heel's bottom to the ball's.
+    const ball = mean(0.55, 0.65);
+    let arch = 0;
+    for (let i = Math.floor(0.14 * width); i < Math.floor(0.5 * width); i++) {
+      const t = (i / width - 0.07) / (0.6 - 0.07);
+      arch = Math.max(arch, heel + t * (ball - heel) - bottom[i]!);
+    }
+    expect(arch, 'the shank lifts between heel and ball (px)').toBeGreaterThan(3);
+    // The far shoe stands behind: its heel is hidden by its own leg, part of it by the near shoe.
+    expect(far.length / near.length, 'far shoe area over near').toBeLessThan(0.75);
   });
 });

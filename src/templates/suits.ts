@@ -2430,7 +2430,204 @@ function shoesSvg(o: StyleOptions, proj: Projection, view: ViewName): string {
     }
     return parts.join('');
   };
+  // Turned, each shoe is drawn as what it is, a last seen from three-quarter; the far one first, the
+  // near one over it.
+  if (view === 'three-quarter') return `${defs}${turnedShoe(c, proj, -1)}${turnedShoe(c, proj, 1)}`;
   return `${defs}${one(1)}${one(-1)}`;
+}
+
+/**
+ * An Oxford on a turned figure, built as a solid and projected: the last's plan (heel to toe along u,
+ * across v), the sole's top and bottom heights along it, the upper's height over them. The foot points
+ * where the body faces, so turned by φ its length runs toward the image's right and toward the camera;
+ * the camera, a little above the feet, sees nearer points a little lower (TOE_DROP per mm of depth). The
+ * outline of each part is the convex hull of its projected surface points: the last is convex where it
+ * is seen (the instep and ankle are under the hem). What shows is then a shoe in near-profile: the
+ * toe reaching out past the hem toward the turn, the near side of the last, the heel block with the
+ * waist of the sole lifting off the floor between it and the ball.
+ */
+const SHOE_LEN = 290;
+/** Heel to ankle (the leg's axis) along the foot, mm. */
+const SHOE_ANKLE_U = 88;
+const TOE_DROP = 0.12;
+/** The last's half-width (mm) along its length. */
+function lastHalf(u: number): number {
+  const pts: Array<[number, number]> = [
+    [0, 0],
+    [6, 19],
+    [22, 27],
+    [60, 32],
+    [110, 36],
+    [170, 48],
+    [205, 50],
+    [240, 45],
+    [265, 35],
+    [280, 23],
+    [287, 12],
+    [SHOE_LEN, 0],
+  ];
+  return interp(pts, u);
+}
+/** The sole's top (the upper's bottom) and the upper's crown above the floor, mm, along the last. */
+const soleTop = (u: number) => 12 + 17 * smoothstep((185 - u) / 95) + 4 * smoothstep((u - 240) / 50);
+const soleBottom = (u: number) =>
+  u <= 78 ? 0 : u < 185 ? (soleTop(u) - 5) * Math.sin((Math.PI * (u - 78)) / 214) ** 0.7 * (1 - smoothstep((u - 150) / 35)) : 9 * smoothstep((u - 235) / 55);
+const upperTop = (u: number) =>
+  interp(
+    [
+      [0, 55],
+      [30, 76],
+      [95, 104],
+      [150, 80],
+      [200, 58],
+      [235, 47],
+      [262, 38],
+      [282, 27],
+      [SHOE_LEN, 18],
+    ],
+    u,
+  );
+function interp(pts: Array<[number, number]>, u: number): number {
+  if (u <= pts[0]![0]) return pts[0]![1];
+  for (let i = 1; i < pts.length; i++) {
+    const [u1, v1] = pts[i]!;
+    if (u <= u1) {
+      const [u0, v0] = pts[i - 1]!;
+      const t = smoothstep((u - u0) / (u1 - u0));
+      return v0 + (v1 - v0) * t;
+    }
+  }
+  return pts[pts.length - 1]![1];
+}
+function smoothstep(t: number): number {
+  return t <= 0 ? 0 : t >= 1 ? 1 : t * t * (3 - 2 * t);
+}
+function hull(points: Array<[number, number]>): Array<[number, number]> {
+  const p = [...points].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const cross = (o: [number, number], a: [number, number], b: [number, number]) => (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+  const lower: Array<[number, number]> = [];
+  for (const q of p) {
+    while (lower.length >= 2 && cross(lower[lower.length - 2]!, lower[lower.length - 1]!, q) <= 0) lower.pop();
+    lower.push(q);
+  }
+  const upper: Array<[number, number]> = [];
+  for (let i = p.length - 1; i >= 0; i--) {
+    const q = p[i]!;
+    while (upper.length >= 2 && cross(upper[upper.length - 2]!, upper[upper.length - 1]!, q) <= 0) upper.pop();
+    upper.push(q);
+  }
+  return lower.slice(0, -1).concat(upper.slice(0, -1));
+}
+
+/** The trouser leg's centre at the hem (image px) in a view: where the shoe's ankle stands. */
+function legHemCentre(proj: Projection, s: number): number {
+  return (proj.project(-s * 180, TROUSER_HEM_Y + 4)[0] + proj.project(-s * 32, TROUSER_HEM_Y + 4)[0]) / 2;
+}
+
+function turnedShoe(c: (typeof SHOES)[keyof typeof SHOES], proj: Projection, s: number): string {
+  const mm = proj.pxPerMm;
+  const phi = (34 * Math.PI) / 180;
+  const sin = Math.sin(phi);
+  const cos = Math.cos(phi);
+  const ax = legHemCentre(proj, s);
+  const floor = proj.project(0, 0)[1];
+  // The far foot stands a stride's width deeper: a little higher in the image.
+  const back = s === 1 ? 0 : 2 * SHOE_CX * sin;
+  const toeDepth = (SHOE_LEN - SHOE_ANKLE_U) * cos;
+  /** Foot point (u along, v across toward the far side, z up) to image px. */
+  const P = (u: number, v: number, z: number): [number, number] => {
+    const du = u - SHOE_ANKLE_U;
+    const depth = du * cos - v * sin - back;
+    return [ax + (du * sin + v * cos) * mm, floor - (z - (depth - toeDepth) * TOE_DROP - 1) * mm];
+  };
+  const f = (n: number) => n.toFixed(2);
+  const poly = (pts: Array<[number, number]>) => `M${pts.map(([x, y]) => `${f(x)},${f(y)}`).join(' L')} Z`;
+  const open = (pts: Array<[number, number]>) => `M${pts.map(([x, y]) => `${f(x)},${f(y)}`).join(' L')}`;
+  const path = (d: string, fill: string, opacity = 1, blur = '') =>
+    `<path d="${d}" fill="${fill}"${opacity < 1 ? ` opacity="${opacity}"` : ''}${blur ? ` filter="url(#${blur})"` : ''}/>`;
+  const stroke = (d: string, width: number, colour: string, opacity: number, blur = '') =>
+    `<path d="${d}" stroke="${colour}" stroke-width="${f(width * mm)}" fill="none" opacity="${opacity}" stroke-linecap="round" stroke-linejoin="round"${blur ? ` filter="url(#${blur})"` : ''}/>`;
+  const us = (from: number, to: number, n: number) => Array.from({ length: n + 1 }, (_, i) => from + ((to - from) * i) / n);
+  // The upper: rings across the last from the sole's top over the crown.
+  const upperPts: Array<[number, number]> = [];
+  for (const u of us(0, SHOE_LEN, 48)) {
+    const w = lastHalf(u);
+    const z0 = soleTop(u);
+    const z1 = upperTop(u);
+    for (let k = 0; k <= 12; k++) {
+      const th = (Math.PI * k) / 12;
+      upperPts.push(P(u, -w * Math.cos(th), z0 + (z1 - z0) * Math.sin(th) ** 0.45));
+    }
+  }
+  // The sole: its edge stands out 3 mm past the upper (the welt), from the heel breast to the toe.
+  const solePts: Array<[number, number]> = [];
+  for (const u of us(150, SHOE_LEN + 2, 24)) {
+    const w = lastHalf(Math.min(u, SHOE_LEN)) + 3;
+    for (const v of [-w, 0, w]) solePts.push(P(u, v, soleBottom(u)), P(u, v, soleTop(u)));
+  }
+  const heelPts: Array<[number, number]> = [];
+  for (const u of us(-2, 78, 12)) {
+    const w = lastHalf(Math.max(0, u)) + 2;
+    for (const v of [-w, 0, w]) heelPts.push(P(u, v, 0), P(u, v, soleTop(u)));
+  }
+  // The waist of the sole: a strip along the near side from the heel breast to the ball, its bottom
+  // lifting off the floor.
+  const shank: Array<[number, number]> = [];
+  const su = us(74, 190, 16);
+  for (const u of su) shank.push(P(u, -(lastHalf(u) + 2), soleTop(u)));
+  for (const u of [...su].reverse()) shank.push(P(u, -(lastHalf(u) + 2), Math.min(soleTop(u), soleBottom(u))));
+  const upperOutline = hull(upperPts);
+  const soleOutline = hull(solePts);
+  const heelOutline = hull(heelPts);
+  // The near edge of the welt round the toe, the cap seam over the toe, and the crown's ridge.
+  const welt = us(60, SHOE_LEN, 30).map((u) => {
+    const w = lastHalf(u);
+    const th = u > 250 ? ((u - 250) / 40) * (Math.PI / 2) : 0;
+    return P(u, -w * Math.cos(th), soleTop(u) + 0.5);
+  });
+  const seam = us(0, 0.62, 14).map((t) => {
+    const u = 238;
+    const th = Math.PI * t;
+    const w = lastHalf(u);
+    const z0 = soleTop(u);
+    return P(u - 8 * Math.sin(th), -w * Math.cos(th), z0 + 2 + (upperTop(u) - z0 - 2) * Math.sin(th) ** 0.45);
+  });
+  const ridge = us(200, 282, 10).map((u) => P(u, -lastHalf(u) * 0.38, upperTop(u) - 2));
+  const side = us(150, 280, 10).map((u) => P(u, -lastHalf(u) * 0.92, soleTop(u) + (upperTop(u) - soleTop(u)) * 0.45));
+  const heelSide = us(8, 70, 6).map((u) => P(u, -lastHalf(u) * 0.9, soleTop(u) + 20));
+  const [cx, cy] = P(SHOE_ANKLE_U + 40, 0, 0);
+  const [tx, ty] = P(258, -10, 34);
+  const id = `shoeSide3q${s}`;
+  const dome = `shoeDome3q${s}`;
+  const contact = [P(-5, 0, 0), P(SHOE_LEN + 5, 0, 0)];
+  return [
+    `<defs><radialGradient id="${dome}" gradientUnits="userSpaceOnUse" cx="${f(tx)}" cy="${f(ty)}" r="${f(70 * mm)}"><stop offset="0" stop-color="#000" stop-opacity="0"/><stop offset="0.45" stop-color="#000" stop-opacity="0.05"/><stop offset="0.8" stop-color="#000" stop-opacity="0.3"/><stop offset="1" stop-color="#000" stop-opacity="0.5"/></radialGradient>`,
+    `<linearGradient id="${id}" gradientUnits="userSpaceOnUse" x1="0" y1="${f(P(150, 0, 70)[1])}" x2="0" y2="${f(P(150, 0, 8)[1])}"><stop offset="0" stop-color="#000" stop-opacity="0"/><stop offset="0.7" stop-color="#000" stop-opacity="0.08"/><stop offset="1" stop-color="#000" stop-opacity="0.45"/></linearGradient></defs>`,
+    // Contact: a dark line under the heel and the ball, softer along the lifted waist.
+    `<ellipse cx="${f(cx)}" cy="${f(cy + 0.5 * mm)}" rx="${f(Math.hypot(contact[1]![0] - contact[0]![0], contact[1]![1] - contact[0]![1]) / 2 + 4 * mm)}" ry="${f(9 * mm)}" transform="rotate(${f((Math.atan2(contact[1]![1] - contact[0]![1], contact[1]![0] - contact[0]![0]) * 180) / Math.PI)} ${f(cx)} ${f(cy)})" fill="#000" opacity="0.4" filter="url(#shoeL)"/>`,
+    path(poly(hull([P(-2, -20, 0), P(-2, 20, 0), P(76, -34, 0), P(76, 34, 0)])), '#000', 0.55, 'shoeM'),
+    path(poly(hull([P(175, -48, 0), P(175, 48, 0), P(250, -44, 0), P(250, 44, 0)])), '#000', 0.55, 'shoeM'),
+    path(poly(heelOutline), c.heel),
+    path(poly(heelOutline), `url(#${id})`),
+    stroke(open(us(0, 76, 8).map((u) => P(u, -(lastHalf(u) + 2), 8))), 0.5, '#000', 0.3),
+    path(poly(shank), c.sole),
+    path(poly(soleOutline), c.sole),
+    path(poly(soleOutline), `url(#${id})`),
+    path(poly(upperOutline), c.upper),
+    path(poly(upperOutline), `url(#${dome})`),
+    // The side of the last turns down onto the welt: a band of shade along it, the welt's edge lit.
+    stroke(open(welt.map(([x, y]) => [x, y - 2.2 * mm] as [number, number])), 3, '#000', 0.35, 'shoeM'),
+    stroke(open(welt), 0.8, '#fff', 0.18),
+    stroke(open(seam), 0.8, '#000', 0.6),
+    stroke(open(seam.map(([x, y]) => [x - 1.1 * mm, y] as [number, number])), 0.6, '#fff', 0.1),
+    // Shine: a soft sheen along the toe's crown toward the light, a bright streak in it, a rim of light
+    // down the near side and a soft streak on the heel counter's round.
+    stroke(open(ridge), 9, '#fff', 0.1, 'shoeL'),
+    stroke(open(ridge.slice(2, 8)), 3, '#fff', 0.32, 'shoeM'),
+    stroke(open(ridge.slice(3, 7)), 1.1, '#fff', 0.55),
+    stroke(open(side), 2.2, '#fff', 0.12, 'shoeM'),
+    stroke(open(heelSide), 6, '#fff', 0.14, 'shoeL'),
+  ].join('');
 }
 
 function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string {

@@ -326,3 +326,44 @@ describe('three-quarter: the near side', () => {
     expect(run(double.m)).toBeGreaterThan(0);
   });
 });
+
+describe('three-quarter: the legs turn with the figure', () => {
+  /** Runs of trouser cloth along one image row: [first, last] columns. */
+  const legRuns = (m: Uint8Array, w: number, row: number) => {
+    const out: Array<[number, number]> = [];
+    for (let x = 0; x < w; x++) {
+      if (m[row * w + x]! < 128) continue;
+      const a = x;
+      while (x < w && m[row * w + x]! >= 128) x++;
+      out.push([a, x - 1]);
+    }
+    return out;
+  };
+
+  it.each(CUTS)('%s: each leg is a turned cylinder: the far leg about as wide as the near, each crease toward the far side', async (cut) => {
+    const src = draftCutView(cut, 'three-quarter');
+    const legsOnly = { ...src, panels: src.panels.filter((p) => p.kind === 'trouser') };
+    const { m, w } = await silhouette(legsOnly, 1);
+    for (const y of [120, 300, 550]) {
+      const row = Math.round(proj.project(0, y)[1]);
+      const runs = legRuns(m, w, row);
+      expect(runs.length, `two legs at ${y} mm`).toBe(2);
+      const [near, far] = runs as [[number, number], [number, number]];
+      const nearW = near[1] - near[0];
+      const farW = far[1] - far[0];
+      // Two legs of one size seen turned by the same angle: widths within 20 % (a hip-wide cylinder
+      // squeezed the far one to half the near one).
+      expect(farW / nearW, `far/near leg width at ${y} mm: ${farW}/${nearW}`).toBeGreaterThan(0.8);
+      // The pressed crease runs down the front of each leg, which has turned toward the far side.
+      for (const [s, [a, b]] of [
+        [1, near],
+        [-1, far],
+      ] as const) {
+        const [cx] = proj.project(-s * 106, y);
+        const t = (cx - a) / (b - a);
+        expect(t, `${s === 1 ? 'near' : 'far'} crease at ${(t * 100).toFixed(0)} % across at ${y} mm`).toBeGreaterThan(0.6);
+        expect(t).toBeLessThan(0.85);
+      }
+    }
+  });
+});

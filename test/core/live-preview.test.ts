@@ -63,12 +63,16 @@ describe('live preview', () => {
 
     // GET and the event stream say the same (with the image by its URL only).
     expect(await json(await fetch(`${t.url}/api/renders/${render.id}`))).toMatchObject({ status: 'succeeded', images: [stable] });
-    // Asked again, the finished render is answered from memory, by URL.
+    // Asked again (another tablet), the finished render is answered from memory, with the bytes this
+    // replica drew inside the answer too: that tablet needs no second request either.
+    const elsewhere = await associateSession(t, { store: 'Elsewhere' });
     const again = (
-      await json(await post('/api/renders', { family: 'hopsack-travel', color: 'mid-blue', cuts: ['single-breasted'], view: 'front', sizes: ['preview'] }))
+      await json(
+        await post('/api/renders', { family: 'hopsack-travel', color: 'mid-blue', cuts: ['single-breasted'], view: 'front', sizes: ['preview'] }, elsewhere),
+      )
     ).renders[0];
     expect(again).toMatchObject({ id: render.id, reused: true });
-    expect(again.images).toEqual([stable]);
+    expect(again.images).toEqual([{ ...stable, dataUrl }]);
     const sse = await (await fetch(`${t.url}/api/renders/${render.id}/events`)).text();
     expect(sse).toMatch(/event: status\ndata: .*"status":"succeeded"/);
   });
@@ -288,6 +292,28 @@ describe('live preview', () => {
       for (const r of renders.filter((r: any) => r.status === 'succeeded')) expect(await jobsFor(r.id)).toBe(0);
     } finally {
       await busy.close();
+    }
+  });
+
+  it('answers another tablet by URL only when it was drawn elsewhere or PREVIEW_IMAGE_MEMORY_MB is 0', async () => {
+    const order = { family: 'hopsack-travel', color: 'stone', cuts: ['double-breasted'], view: 'front', sizes: ['preview'] };
+    const bare = await startTestApp({ databaseUrl: pg.url, worker: false, seedDemo: false, env: { PREVIEW_IMAGE_MEMORY_MB: '0' } });
+    try {
+      const there = await associateSession(bare);
+      const first = (await json(await post('/api/renders', order, there))).renders[0];
+      expect(first).toMatchObject({ status: 'succeeded', reused: false });
+      expect(first.images[0].dataUrl).toMatch(/^data:image\/jpeg;base64,/);
+      // Another tablet on the same replica: no image memory, so the answer names the file.
+      const other = await associateSession(bare, { store: 'Elsewhere' });
+      const again = (await json(await post('/api/renders', order, other))).renders[0];
+      expect(again).toMatchObject({ id: first.id, reused: true });
+      expect(again.images).toEqual(byUrl(first.images));
+      // Another replica (its own memory) never drew it: by URL as well.
+      const elsewhere = (await json(await post('/api/renders', order))).renders[0];
+      expect(elsewhere).toMatchObject({ id: first.id, reused: true });
+      expect(elsewhere.images).toEqual(byUrl(first.images));
+    } finally {
+      await bare.close();
     }
   });
 });

@@ -77,8 +77,9 @@ export interface ComposeEngine extends Engine {
   /**
    * Drafts each preset's front and three-quarter at preview size once in this thread, so that the
    * first preview of a new style option redraws only what the option changes. False when done before.
+   * `gate` is awaited between steps (the render threads pause there while a render runs).
    */
-  primeDrafts(): Promise<boolean>;
+  primeDrafts(gate?: () => Promise<void>): Promise<boolean>;
   /**
    * Drafts these styles' previews ahead, one after another, in this thread's memory (the values an
    * associate is likely to tap next). A newer list replaces the rest of an older one; views already
@@ -245,13 +246,13 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
       }
     },
 
-    primeDrafts() {
+    primeDrafts(gate) {
       if (primed) return primed.then(() => false);
       // The cloth generator first (a colour tap is the commonest change), then the presets' drafts.
       const views = shippedViews().filter((v) => v.view === 'front' || v.view === 'three-quarter');
       primed = (views[0] ? template(views[0].cut, views[0].view) : Promise.resolve(undefined))
-        .then((cv) => warmTextureGenerator(cv?.levels.preview.pxPerMm ?? 0.45))
-        .then(() => primeQuickDrafts(views))
+        .then((cv) => warmTextureGenerator(cv?.levels.preview.pxPerMm ?? 0.45, gate))
+        .then(() => primeQuickDrafts(views, gate))
         .then(() => true);
       primed.catch(() => (primed = undefined));
       return primed;

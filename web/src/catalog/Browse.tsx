@@ -1,4 +1,4 @@
-import { useId, useMemo, useState } from 'react';
+import { memo, useId, useMemo, useState } from 'react';
 import type { FabricFamily } from '../api/types.ts';
 import { colorName, composition } from '../i18n/glossary.ts';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -19,8 +19,12 @@ import {
 } from './filters.ts';
 import { facetLabel, searchTextOf, weightRange } from './labels.ts';
 
-/** Search, faceted filters with counts, and the grid of fabric families as swatch cards. */
-export function Browse({
+/**
+ * Search, faceted filters with counts, and the grid of fabric families as swatch cards. Memoised: a
+ * colour tap or a preview's arrival re-renders the stylist around it, and the grid's facet counts
+ * and search texts are the costliest part of that page to render again for nothing.
+ */
+export const Browse = memo(function Browse({
   families,
   filters,
   onFilters,
@@ -37,7 +41,15 @@ export function Browse({
   const { t, tp } = tr;
   // Open on a large desktop; on a tablet the cards come first and the filters are a tap away.
   const [open, setOpen] = useState(() => typeof window !== 'undefined' && window.innerWidth >= 1600);
-  const searchText = useMemo(() => (f: FabricFamily) => searchTextOf(f, tr), [tr]);
+  // Each facet's counts match every family against the query: its search text is made once per language.
+  const searchText = useMemo(() => {
+    const texts = new WeakMap<FabricFamily, string>();
+    return (f: FabricFamily) => {
+      let text = texts.get(f);
+      if (text === undefined) texts.set(f, (text = searchTextOf(f, tr)));
+      return text;
+    };
+  }, [tr]);
   const shown = useMemo(() => applyFilters(families, filters, searchText), [families, filters, searchText]);
   const active = activeFilterCount(filters);
   const searchId = useId();
@@ -164,7 +176,7 @@ export function Browse({
       )}
     </section>
   );
-}
+});
 
 function FacetGroup({
   facet,

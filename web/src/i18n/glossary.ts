@@ -72,9 +72,17 @@ export function cutName(name: string, locale: Locale): string {
   return locale === 'es' ? (CUTS_ES[key(name)] ?? name) : name;
 }
 
+// Making an Intl formatter costs far more than using one: the catalogue's search text formats every family's composition.
+const percentFormats = new Map<Locale, Intl.NumberFormat>();
+function percentFormat(locale: Locale): Intl.NumberFormat {
+  let format = percentFormats.get(locale);
+  if (!format) percentFormats.set(locale, (format = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 })));
+  return format;
+}
+
 /** "90% wool, 10% cashmere" → "90 % lana, 10 % cachemir": percentages by Intl, fibres by glossary. */
 export function composition(text: string, locale: Locale): string {
-  const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
+  const percent = percentFormat(locale);
   return text
     .split(/,\s*/)
     .map((part) => {

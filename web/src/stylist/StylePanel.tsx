@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { memo, useId, useState } from 'react';
 import type { Cut } from '../api/types.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
@@ -9,7 +9,7 @@ import { blockedValues, chooseStyle, optionLabel, resolvedStyle, STYLE_GROUPS, v
  * The configurator: the cut's style options in groups (jacket open, the rest folded), each value a
  * drawing with its name. Every choice is a new live preview, as fast as a colour tap.
  */
-export function StylePanel({
+export const StylePanel = memo(function StylePanel({
   cut,
   choices,
   clothHex,
@@ -104,4 +104,4 @@ export function StylePanel({
       })}
     </section>
   );
-}
+});

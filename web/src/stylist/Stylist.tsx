@@ -9,8 +9,8 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { LooksList } from '../looks/LooksList.tsx';
 import { loadLooks, type RememberedLook } from '../looks/savedLooks.ts';
 import { SaveLookDialog } from '../looks/SaveLookDialog.tsx';
-import { PreviewFigure } from '../preview/PreviewFigure.tsx';
-import { usePreview, type PreviewSelection } from '../preview/usePreview.ts';
+import { LivePreview, type PreviewControls } from '../preview/LivePreview.tsx';
+import type { PreviewSelection } from '../preview/usePreview.ts';
 import { describeRender } from '../render/describe.ts';
 import { Gallery } from '../render/Gallery.tsx';
 import { useRenderJobs } from '../render/useRenderJobs.ts';
@@ -20,6 +20,7 @@ import { useCloth } from '../swatch/useCloth.ts';
 import { AppHeader } from '../ui/AppHeader.tsx';
 import { SkeletonCards } from '../ui/Skeleton.tsx';
 import { Icon } from '../ui/icons.tsx';
+import { useStableCallback } from '../ui/useStableCallback.ts';
 import { ClothDetails, ClothSection, ColorPicker, CutAndView, FamilyDetails, GeneratePanel } from './FittingPanel.tsx';
 import { SessionBadge, type StaffSession } from './SignIn.tsx';
 import { StylePanel } from './StylePanel.tsx';
@@ -124,7 +125,7 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
         : [],
     [family, cut, viewId, colorId, clothActive, previewStyle],
   );
-  const preview = usePreview(selection, undefined, neighbours);
+  const previewControls = useRef<PreviewControls>(null);
 
   const clothThumbnailUrl = cloth.cloth?.status === 'ready' ? cloth.cloth.upload.url : undefined;
   const captionFor = (sel: PreviewSelection | undefined) =>
@@ -144,7 +145,7 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
         )
       : undefined;
 
-  const selectFamily = (f: FabricFamily, featuredColor?: string) => {
+  const selectFamily = useStableCallback((f: FabricFamily, featuredColor?: string) => {
     setFamilyId(f.id);
     const keep = f.colors.find((c) => c.id === colorId);
     setColorId(featuredColor ?? keep?.id ?? f.colors[0]?.id);
@@ -152,7 +153,10 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
     setSource('catalog');
     // On a portrait tablet the suit sits above the grid: bring it into view.
     if (window.matchMedia?.('(max-width: 1099px)').matches) document.getElementById('fitting')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
-  };
+  });
+  const changeStyle = useStableCallback((next: StyleChoices) => cut && setStyleByCut((m) => ({ ...m, [cut.id]: next })));
+  const openOne = useStableCallback((r: Render) => setViewer({ list: [r], index: 0 }));
+  const altFor = useStableCallback((r: Render) => describe(r).alt);
   const selectCut = (id: string) => {
     setCutId(id);
     const next = cuts.find((c) => c.id === id);
@@ -295,15 +299,16 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
                       {catalog.status === 'loading' ? (
                         <div className="skeleton skeleton--suit" role="status" aria-label={t('preview.loading')} />
                       ) : (
-                        <PreviewFigure
-                          preview={preview}
+                        <LivePreview
+                          selection={selection}
+                          neighbours={neighbours}
+                          controls={previewControls}
                           caption={captionFor(
                             selection ?? (family && cut && viewId ? { family: family.id, color: colorId, cut: cut.id, view: viewId } : undefined),
                           )}
                           placeholder={clothPlaceholder ?? (!family ? <p>{t('preview.choose')}</p> : undefined)}
-                          onRetry={preview.retry}
-                          onOpen={(r) => setViewer({ list: [r], index: 0 })}
-                          altFor={(r) => describe(r).alt}
+                          onOpen={openOne}
+                          altFor={altFor}
                         />
                       )}
                     </div>
@@ -323,7 +328,7 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
                             catalogActive={!clothActive}
                             onColor={(c) => {
                               const next = neighbours.find((n) => n.color === c.id);
-                              if (next) preview.preorder(next);
+                              if (next) previewControls.current?.preorder(next);
                               setColorId(c.id);
                               setSource('catalog');
                             }}
@@ -343,12 +348,7 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
                           />
                           {cut && viewId && <CutAndView cuts={cuts} cutId={cut.id} viewId={viewId} onCut={selectCut} onView={setViewId} />}
                           {cut && drawnView && (
-                            <StylePanel
-                              cut={cut}
-                              choices={style}
-                              clothHex={clothActive ? undefined : colorway?.hex}
-                              onChange={(next) => setStyleByCut((m) => ({ ...m, [cut.id]: next }))}
-                            />
+                            <StylePanel cut={cut} choices={style} clothHex={clothActive ? undefined : colorway?.hex} onChange={changeStyle} />
                           )}
                           <GeneratePanel
                             disabledReason={generateBlocked}

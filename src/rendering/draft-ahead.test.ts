@@ -1,0 +1,99 @@
+/**
+ * An associate settles on a style and taps one option: its live preview must come as a colour tap's
+ * does, without drafting the template on the way. The render service drafts every style one option
+ * away from the one on screen in the pool's idle time; the preview it then renders is the one a cold
+ * draft of that style gives.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createComposeEngine } from '../engines/compose/index.ts';
+import { decode } from '../engines/compose/test-helpers.ts';
+import type { FabricSpec } from '../engines/types.ts';
+import { resolveOptions } from '../templates/index.ts';
+import { createRenderService, type FabricDescriptor } from './index.ts';
+
+// A pinstripe: its stripes show any error in the texture coordinates, its folds any in the shading.
+const cloth: FabricSpec = { hex: '#2B3550', design: { weave: 'twill', pattern: 'pinstripe', threadMm: 0.22, repeatMm: 10, heather: 0.05, sheen: 0.2 } };
+const fabric: FabricDescriptor = { hex: cloth.hex, design: cloth.design };
+const cut = 'single-breasted';
+const view = 'front';
+
+async function until(what: string, ok: () => boolean, timeoutMs = 90_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('a style one option away from the one on screen', () => {
+  // An empty template cache: no view of these styles is built anywhere.
+  const dir = mkdtemp(join(tmpdir(), 'atelier-ahead-'));
+  const service = dir.then((templateCacheDir) =>
+    createRenderService({ threads: 2, textureCacheBytes: 32 * 1024 * 1024, templateCacheDir, draftAhead: true, draftAheadQuietMs: 0 }),
+  );
+  afterAll(async () => {
+    await (await service).close();
+    await rm(await dir, { recursive: true, force: true });
+  });
+
+  it('has its live preview drafted ahead: rendered with no template drafted on the way, as a cold draft draws it', async () => {
+    const s = await service;
+    // Settled on a peak lapel (drafted on the way: nothing was ahead of it).
+    const onScreen = resolveOptions(cut, { lapel: 'peak' });
+    const first = await s.render({ cut, view, fabric, sizes: ['preview'], options: onScreen });
+    expect(first.timings.quickTemplate).toBe(1);
+    expect(first.timings.draftedAhead).toBeUndefined();
+
+    // Then patch pockets: an option other than the one just changed.
+    const next = resolveOptions(cut, { ...onScreen, pockets: 'patch' });
+    await until('patch pockets drafted ahead', () => s.draftedAhead(cut, view, next));
+    const tapped = await s.render({ cut, view, fabric, sizes: ['preview'], options: next });
+    expect(tapped.timings.draftedAhead).toBe(1);
+    expect(tapped.timings.quickTemplate).toBeUndefined();
+    expect(s.draftAheadStats().used).toBe(1);
+
+    // A cold draft of the same style: an engine of its own, keeping no pieces or drafts to start from.
+    const cold = await createComposeEngine({ draftMemoBytes: 0 }).render({
+      cut,
+      view,
+      fabric: cloth,
+      sizes: ['preview'],
+      options: next,
+      watermark: { text: '', opacity: 0, position: 'bottom-right' },
+    });
+    expect(cold.timings.quickTemplate).toBe(1);
+    const a = await decode(tapped.images[0]!.data);
+    const b = await decode(cold.images[0]!.data);
+    expect([a.width, a.height]).toEqual([512, 768]);
+    expect([b.width, b.height]).toEqual([a.width, a.height]);
+    let max = 0;
+    let sum = 0;
+    for (let i = 0; i < a.px.length; i++) {
+      const d = Math.abs(a.px[i]! - b.px[i]!);
+      max = Math.max(max, d);
+      sum += d;
+    }
+    // Pixel for pixel (a JPEG step allowed for float rounding in the blurs' running sums).
+    expect(max).toBeLessThanOrEqual(1);
+    expect(sum / a.px.length).toBeLessThan(0.01);
+  });
+
+  it('gives its thread up to a render that would wait for it', async () => {
+    const s = await service;
+    expect(s.draftAheadStats().pending).toBeGreaterThan(0);
+    // Two renders at once while a style is being drafted: one of them would wait for the drafting's thread.
+    let k = 0;
+    for (let attempt = 0; attempt < 5 && s.draftAheadStats().yielded === 0; attempt++) {
+      await until('a style being drafted ahead', () => s.draftAheadStats().drafting > 0);
+      const colours = [0, 1].map(() => `#${(0x203040 + 0x010203 * k++).toString(16)}`);
+      const renders = await Promise.all(
+        colours.map((hex) => s.render({ cut, view, fabric: { ...fabric, hex }, sizes: ['preview'], options: resolveOptions(cut, { lapel: 'peak' }) })),
+      );
+      for (const r of renders) expect(r.images[0]!.width).toBe(512);
+    }
+    expect(s.draftAheadStats().yielded).toBeGreaterThan(0);
+  });
+});

@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import type { StoredImage } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import type { EncodedImage, EngineInfo, ImageFormat, OutputSize, RenderResult, WatermarkSpec } from '../engines/types.ts';
-import { STYLE_OPTION_IDS, STYLE_OPTIONS, resolveOptions, type StyleOptions } from '../templates/options.ts';
+import { STYLE_OPTION_IDS, STYLE_OPTIONS, optionsKey, resolveOptions, type StyleOptions } from '../templates/options.ts';
 import type { SwatchTileOptions, SwatchTileResult } from '../fabrics/index.ts';
 import type { RectifiedUpload } from '../fabrics/cloth-photo/index.ts';
 import type { Storage } from '../storage/types.ts';
@@ -365,7 +365,8 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
    */
   const aheadBytes = options.draftAheadBytes ?? 96 * 1024 * 1024;
   const ahead = new ByteCache<CutView>({ maxBytes: aheadBytes, sizeOf: cutViewBytes });
-  const aheadId = (cut: string, view: string, o: StyleOptions) => `ahead:${cut}/${view}/${templateVersion(cut, view, o)}`;
+  // By options, not by drafting version: that would draft every style on this event loop.
+  const aheadId = (cut: string, view: string, o: StyleOptions) => `ahead:${cut}/${view}/${optionsKey(o)}`;
   type AheadPlan = { key: string; from: StyleOptions; list: Array<{ cut: string; view: string; options: StyleOptions; id: string }>; bytes: number };
   let plan: AheadPlan | undefined;
   let draining = false;
@@ -392,7 +393,6 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
         try {
           const o = resolveOptions(job.cut, { ...from, [id]: value });
           const vid = aheadId(job.cut, job.view, o);
-          // A value this view does not show (vents from the front) draws the style on screen.
           if (seen.has(vid)) continue;
           seen.add(vid);
           list.push({ cut: job.cut, view: job.view, options: o, id: vid });
@@ -417,7 +417,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     try {
       while (plan && !closed) {
         const p = plan;
-        const next = p.list.find((v) => !ahead.has(v.id) && !prepared.has(`drawn:compose:${v.id.slice('ahead:'.length)}`));
+        const next = p.list.find((v) => !ahead.has(v.id));
         // Done, or its share of the memory used (what it made stays; it is not drafted again).
         if (!next || p.bytes >= aheadBytes * 0.8) break;
         while (!closed && (askedOut > 0 || performance.now() - askedAt < quietMs)) await new Promise((r) => setTimeout(r, 10));
@@ -427,7 +427,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
         try {
           const answer = await counted(
             piscina().run({ cut: next.cut, view: next.view, from: p.from, options: next.options }, { name: 'draftAhead' }) as Promise<
-              { view: CutView } | { yielded: true }
+              { view: CutView } | { yielded: true } | { same: true }
             >,
             true,
           );
@@ -435,6 +435,9 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
             ahead.set(next.id, answer.view);
             p.bytes += cutViewBytes(answer.view);
             aheadCounts.made++;
+          } else if ('same' in answer) {
+            // A value this view does not show (vents from the front): it draws the style on screen.
+            p.list.splice(p.list.indexOf(next), 1);
           } else aheadCounts.yielded++;
         } catch (err) {
           options.logger?.debug({ err }, 'drafting ahead failed');
@@ -716,7 +719,8 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       if ('images' in answer) {
         keepTextures(clothKey, answer.made);
         const shipped = engineName === 'compose' && (!job.template || job.template.kind === 'shipped');
-        if (shipped && job.sizes?.length === 1 && job.sizes[0] === 'preview') planAhead(job);
+        // After the answer has gone: the plan is not the caller's to wait for.
+        if (shipped && job.sizes?.length === 1 && job.sizes[0] === 'preview') setImmediate(() => planAhead(job));
         const images: EncodedImage[] = answer.images.map((i) => ({ ...i, data: Buffer.from(i.data.buffer, i.data.byteOffset, i.data.byteLength) }));
         // draftedAhead: the template was a preview drafted ahead of this request.
         return { images, timings: template?.id.startsWith('ahead:') ? { ...answer.timings, draftedAhead: 1 } : answer.timings };

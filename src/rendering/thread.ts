@@ -33,7 +33,7 @@ import {
 } from '../studio/images.ts';
 import { createThreadEngine } from './engines.ts';
 import type { KeyedTexture, TextureCache } from '../engines/compose/texture.ts';
-import { cutViewAtHand, draftAheadView } from '../templates/index.ts';
+import { cutViewAtHand, draftAheadView, templateVersion } from '../templates/index.ts';
 import type { ThreadFabric } from './fabric.ts';
 import { ThreadControl, YIELDED } from './thread-control.ts';
 
@@ -354,7 +354,9 @@ export async function draftAhead(task: {
   view: string;
   from: StyleOptions;
   options: StyleOptions;
-}): Promise<{ view: CutView } | { yielded: true }> {
+}): Promise<{ view: CutView } | { yielded: true } | { same: true }> {
+  // A value this view does not show (vents seen from the front) draws the style on screen.
+  if (templateVersion(task.cut, task.view, task.options) === templateVersion(task.cut, task.view, task.from)) return { same: true };
   try {
     return { view: await draftAheadView(task.cut, task.view, task.from, task.options, gate(true)) };
   } catch (error) {

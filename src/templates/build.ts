@@ -1109,7 +1109,7 @@ function idOf(o: object | null | undefined): number {
 }
 
 /** The pieces of a view at `scale` × its native size: panel masks and volumes, mark layers, surroundings. */
-async function draftPieces(source: CutViewSource, scale: number): Promise<Pieces> {
+async function draftPieces(source: CutViewSource, scale: number, gate?: () => Promise<void>): Promise<Pieces> {
   const w = Math.round(source.width * scale);
   const h = Math.round(source.height * scale);
   const src: CutViewSource =
@@ -1197,24 +1197,28 @@ async function draftPieces(source: CutViewSource, scale: number): Promise<Pieces
   // of its topmost panel plus the panel that one rests on (a lapel on its forepart); cloth hidden
   // beneath (the under forepart of a double-breasted, trousers under the coat) does not show through.
   const byId = new Map(src.panels.map((p, i) => [p.id, i]));
-  const contrib = src.panels.map((spec, p) => {
+  const contrib: Array<PanelVolume | undefined> = [];
+  for (const [p, spec] of src.panels.entries()) {
+    // Between panels (a volume drawn from nothing is a few milliseconds): background drafting pauses here.
+    if (gate) await gate();
     const clip = under[p] >= 0 ? src.panels[under[p]].path : '';
     const key = `volume|${vw}x${vh}|${z}|${JSON.stringify(spec)}|${clip}`;
-    return (
+    contrib.push(
       memoisedNow(
         frame,
         key,
         () => panelVolume(spec, masks[p], w, h, z) ?? null,
         (c) => (c ? c.h.byteLength * 2 : 0),
         used,
-      ) ?? undefined
+      ) ?? undefined,
     );
-  });
+  }
   const support = src.panels.map((p) => (p.restsOn !== undefined ? (byId.get(p.restsOn) ?? -1) : -1));
 
   // The torso: fronts, lapels, collar, pockets and waistcoat are one body volume. It turns away at the
   // side seams, not at a front edge or a cutaway quarter, which the canvas holds flat and crisp.
   const inTorso = src.panels.map((p) => p.profile === 'canvas' && p.kind !== 'button');
+  if (gate) await gate();
   const torsoKey = `torso|${z}|${scale}|${masks.map((m, p) => (inTorso[p] ? idOf(m) : '')).join(',')}|${JSON.stringify(src.torsoExtent ?? null)}`;
   const torso =
     memoisedNow(
@@ -1272,6 +1276,24 @@ function intersect(a: Rect, b: Rect): Rect {
  * whole frame, the reference.
  */
 function fieldsOn(P: Pieces, W: Rect): WindowFields {
+  const steps = fieldSteps(P, W);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** The same, awaiting `gate` between its stages (background drafting pauses there while a render runs). */
+async function fieldsGated(P: Pieces, W: Rect, gate: (() => Promise<void>) | undefined): Promise<WindowFields> {
+  const steps = fieldSteps(P, W);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await gate?.();
+  }
+}
+
+function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
   const { w, h, z } = P;
   const ww = W.x1 - W.x0;
   const wh = W.y1 - W.y0;
@@ -1283,7 +1305,9 @@ function fieldsOn(P: Pieces, W: Rect): WindowFields {
   const height = new Float32Array(n);
   // The same without the edge steps: what the weave follows (steps would tear stripes at hems).
   const drape = new Float32Array(n);
+  yield;
   heightField(height, drape, panelOf, G, ww, contrib, P.support, P.canvas, torso);
+  yield;
   for (const [p, spec] of P.src.panels.entries()) {
     const c = contrib[p];
     if (spec.behind && c) extendBehind(height, panelOf, ww, wh, p, c, BEHIND_REACH * z);
@@ -1302,21 +1326,26 @@ function fieldsOn(P: Pieces, W: Rect): WindowFields {
     const frame = { x0: Math.max(0, P.G.x0 - p), y0: Math.max(0, P.G.y0 - p), x1: Math.min(w, P.G.x1 + p), y1: Math.min(h, P.G.y1 + p) };
     return shiftRect(intersect(frame, W), W);
   };
+  yield;
   const hs = blur(height, ww, wh, 1.2 * z, around(1.2 * z));
   // The penumbra: a soft box's shadows have no hard edge.
   const shadowed = blur(castShadows(height, panelOf, coverage, ww, wh, G, z), ww, wh, 1.5 * z, around(1.5 * z));
+  yield;
   const cavityRef = blur(hs, ww, wh, 14 * z, around(14 * z));
+  yield;
   const shade = shading(hs, cavityRef, occlusion, shadowed, highlight, coverage, ww, wh, G, z, P.falloffZoom, W.y0, h);
   // Fold warp: the weave follows the cloth, so stripes bend across folds and compress where a
   // panel turns away (sleeves, trouser legs). The drape is smoothed over cloth alone (normalised by
   // the smoothed cloth mask): where cloth ends beside something that is not cloth (a lapel's roll
   // beside the shirt, over the full depth of the torso) the drop to nothing is not a fold, and
   // smoothed in it bent every stripe there into a hook.
+  yield;
   const warp = blur(drape, ww, wh, 3 * z, around(3 * z));
   const clothMask = new Float32Array(n);
   for (let i = 0; i < n; i++) if (panelOf[i] !== 255) clothMask[i] = 1;
   const clothNear = blur(clothMask, ww, wh, 3 * z, around(3 * z));
   for (let i = 0; i < n; i++) if (clothNear[i] > 1e-3) warp[i] /= clothNear[i];
+  yield;
   const dispX = new Float32Array(n);
   const dispY = new Float32Array(n);
   foldWarp(warp, coverage, ww, wh, G, dispX, dispY);
@@ -1439,7 +1468,7 @@ export async function quickPreviewLevels(
   how: QuickHow = {},
 ): Promise<Partial<Pick<Record<LevelName, ViewLevel>, 'preview' | 'thumb'>>> {
   await how.gate?.();
-  const P = await draftPieces(src, 0.5);
+  const P = await draftPieces(src, 0.5, how.gate);
   const out: Partial<Pick<Record<LevelName, ViewLevel>, 'preview' | 'thumb'>> = {};
   let fields: WindowFields | undefined;
   if (sizes.includes('preview')) {
@@ -1786,7 +1815,8 @@ async function quickDraft(P: Pieces, keep: boolean, gate?: () => Promise<void>):
   let cloth: QuickCloth;
   let fields: WindowFields | undefined;
   if (!best) {
-    fields = fieldsOn(P, frameRect);
+    fields = await fieldsGated(P, frameRect, gate);
+    await gate?.();
     cloth = clothWithin(P, fields, frameRect, frameRect);
   } else if (area(best.rect) === 0) {
     const old = best.d.cloth;
@@ -1798,8 +1828,9 @@ async function quickDraft(P: Pieces, keep: boolean, gate?: () => Promise<void>):
     const grow = (r: Rect, by: number) => intersect({ x0: r.x0 - by, y0: r.y0 - by, x1: r.x1 + by, y1: r.y1 + by }, frameRect);
     const D = grow(best.rect, R);
     const W = grow(D, R);
-    cloth = spliceCloth(best.d.cloth, clothWithin(P, fieldsOn(P, W), W, D), D, P.w, best.remap, best.d.panels.length);
+    cloth = spliceCloth(best.d.cloth, clothWithin(P, await fieldsGated(P, W, gate), W, D), D, P.w, best.remap, best.d.panels.length);
   }
+  await gate?.();
   const level = clothLevel(P, cloth, surroundings.level);
   if (keep && memoMaxBytes > 0) {
     const d: QuickDraft = {

@@ -646,15 +646,32 @@ function tileExtent(t: Tile): Rect | undefined {
 }
 
 /**
+ * Where two pieces share a pixel inside the garment (a lapel's edge over its forepart, a sleeve over
+ * the body), the upper piece's own coverage there, when it is at least this and at most 255 − this:
+ * the render then draws both pieces' cloth, blended by it. Fainter slivers stay one piece's.
+ */
+const EDGE_MIN_COVER = 3;
+
+/**
  * Union coverage and topmost panel on the window `W` of the frame (planes W-sized, row stride
  * W.x1 − W.x0). Panels are drawn back to front; a panel owns a pixel once it covers at least half of
- * it, so abutting anti-aliased edges hand over cleanly.
+ * it, so abutting anti-aliased edges hand over cleanly. Also, per pixel, the other piece of an
+ * internal edge (`other`, 255: none) and the upper piece's own coverage there (`upper`): the last
+ * panel drawn over the pixel and the one that owned it before.
+ *
+ * A panel resting on another (`support`: a lapel on its forepart) adds to the union only what it
+ * covers beyond that one: where their outlines coincide (a lapel's roll line is its forepart's front
+ * edge) the sum would count the same edge twice, and the doubled coverage stepped along the roll
+ * with the rows where both edges cross a pixel.
  */
-function unionCoverage(masks: Tile[], W: Rect): { coverage: Uint8Array; panelOf: Uint8Array } {
+function unionCoverage(masks: Tile[], W: Rect, support?: number[]): { coverage: Uint8Array; panelOf: Uint8Array; other: Uint8Array; upper: Uint8Array } {
   const ww = W.x1 - W.x0;
   const n = ww * (W.y1 - W.y0);
   const coverage = new Uint8Array(n);
-  const panelOf = new Uint8Array(n).fill(255);
+  // While drawing: the last panel over each pixel and its coverage, and who owned the pixel before it.
+  const top = new Uint8Array(n).fill(255);
+  const upper = new Uint8Array(n);
+  const below = new Uint8Array(n).fill(255);
   const covSum = new Uint16Array(n);
   for (let p = 0; p < masks.length; p++) {
     const m = masks[p];
@@ -663,6 +680,7 @@ function unionCoverage(masks: Tile[], W: Rect): { coverage: Uint8Array; panelOf:
     const yb = Math.min(m.y0 + m.h, W.y1);
     const xa = Math.max(m.x0, W.x0);
     const xb = Math.min(m.x0 + m.w, W.x1);
+    const on = support && support[p] >= 0 ? masks[support[p]] : undefined;
     for (let y = ya; y < yb; y++) {
       const row = (y - W.y0) * ww - W.x0;
       const trow = (y - m.y0) * m.w - m.x0;
@@ -670,13 +688,28 @@ function unionCoverage(masks: Tile[], W: Rect): { coverage: Uint8Array; panelOf:
         const c = data[trow + x];
         if (!c) continue;
         const i = row + x;
-        covSum[i] += c;
-        if (c >= 128 || panelOf[i] === 255) panelOf[i] = p;
+        covSum[i] += on ? Math.max(0, c - tileAt(on, x, y)) : c;
+        const t = top[i];
+        if (t !== 255 && (upper[i] >= 128 || below[i] === 255)) below[i] = t;
+        top[i] = p;
+        upper[i] = c;
       }
     }
   }
-  for (let i = 0; i < n; i++) coverage[i] = Math.min(covSum[i], 255);
-  return { coverage, panelOf };
+  const panelOf = top;
+  const other = below;
+  for (let i = 0; i < n; i++) {
+    coverage[i] = Math.min(covSum[i], 255);
+    const t = top[i];
+    if (t === 255) continue;
+    const b = below[i];
+    const c = upper[i];
+    const owner = c >= 128 || b === 255 ? t : b;
+    // The pixel's other piece, when the upper one covers it only in part.
+    other[i] = b !== 255 && c >= EDGE_MIN_COVER && c <= 255 - EDGE_MIN_COVER ? (owner === t ? b : t) : 255;
+    panelOf[i] = owner;
+  }
+  return { coverage, panelOf, other, upper };
 }
 
 /** One panel's own volume on its bounding box: `h` its height, `d` the same without the edge roll. */
@@ -1220,6 +1253,9 @@ async function draftPieces(source: CutViewSource, scale: number, gate?: () => Pr
 interface WindowFields {
   coverage: Uint8Array;
   panelOf: Uint8Array;
+  /** Internal edges: the pixel's other piece (255: none) and the upper piece's own coverage. */
+  other: Uint8Array;
+  upper: Uint8Array;
   shade: Float32Array;
   dispX: Float32Array;
   dispY: Float32Array;
@@ -1262,7 +1298,7 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
   const ww = W.x1 - W.x0;
   const wh = W.y1 - W.y0;
   const n = ww * wh;
-  const { coverage, panelOf } = unionCoverage(P.masks, W);
+  const { coverage, panelOf, other, upper } = unionCoverage(P.masks, W, P.support);
   const G = shiftRect(intersect(P.G, W), W);
   const contrib = P.contrib.map((c) => c && shiftRect(c, W));
   const torso = P.torso && { ...P.torso, rect: shiftRect(P.torso.rect, W) };
@@ -1313,7 +1349,7 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
   const dispX = new Float32Array(n);
   const dispY = new Float32Array(n);
   foldWarp(warp, coverage, ww, wh, G, dispX, dispY);
-  return { coverage, panelOf, shade, dispX, dispY };
+  return { coverage, panelOf, other, upper, shade, dispX, dispY };
 }
 
 /**
@@ -1384,6 +1420,7 @@ function nativeFields(P: Pieces, f: WindowFields): NativeFields {
     overlay: denseOf(P.overlay, P.w, P.h),
     coverage: f.coverage,
     panelOf: f.panelOf,
+    edges: { other: f.other, upper: f.upper },
     shade: f.shade,
     dispX: f.dispX,
     dispY: f.dispY,

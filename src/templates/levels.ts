@@ -21,6 +21,11 @@ export interface NativeFields {
   coverage: Uint8Array;
   /** Topmost panel index per pixel (255: none). */
   panelOf: Uint8Array;
+  /**
+   * Internal edges (drawn views): per pixel the other piece sharing it (255: none) and the upper
+   * piece's own coverage there; the full level then draws both pieces' cloth on those pixels.
+   */
+  edges?: { other: Uint8Array; upper: Uint8Array };
   /** Linear-light shading multiplier (any overall scale: normalised here). */
   shade: Float32Array;
   /** Fold warp: where each pixel samples the cloth from, in native px. */
@@ -50,19 +55,24 @@ export function shadeNorm(cov: ArrayLike<number>, shade: ArrayLike<number>, coun
   return wsum > 0 ? wsum / ssum : 1;
 }
 
-function nativeUV(f: NativeFields): { u: Float32Array; v: Float32Array } {
-  const { width: w, height: h } = f;
-  const ox = f.window?.x ?? 0;
-  const oy = f.window?.y ?? 0;
-  const u = new Float32Array(w * h);
-  const v = new Float32Array(w * h);
-  const rot = f.panels.map((p) => {
+/** Per panel: image px → texture coordinates (grain rotation, scale, squeeze about its anchor). */
+function grainMaps(f: NativeFields) {
+  return f.panels.map((p) => {
     const t = (p.grainAngle * Math.PI) / 180;
     // Texture px per image px: the texture is made at the view's nominal scale.
     const k = f.pxPerMm / p.pxPerMm;
     const sq = p.squeeze ?? 1;
     return { c: Math.cos(t), s: Math.sin(t), k, sq, ax: p.anchor[0], ay: p.anchor[1] };
   });
+}
+
+function nativeUV(f: NativeFields): { u: Float32Array; v: Float32Array } {
+  const { width: w, height: h } = f;
+  const ox = f.window?.x ?? 0;
+  const oy = f.window?.y ?? 0;
+  const u = new Float32Array(w * h);
+  const v = new Float32Array(w * h);
+  const rot = grainMaps(f);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
@@ -96,14 +106,23 @@ interface LevelCloth {
   u: Float32Array;
   v: Float32Array;
   shade: Float32Array;
+  /** Where an entry's share of its pixel is not its coverage (the two pieces of an internal edge): that share, 0..255. */
+  weight?: Float32Array;
   count: number;
 }
 
-/** Full level: one native pixel per level pixel, no averaging. */
+/**
+ * Full level: one native pixel per level pixel, no averaging. On an internal edge the pixel holds two
+ * entries, the lower piece's then the upper's, each with its own cloth coordinates and shading, and the
+ * render draws one over the other by coverage (the upper's own): the edge is anti-aliased like the
+ * silhouette instead of one piece's cloth stepping pixel by pixel into the other's.
+ */
 function clothAtFactor1(f: NativeFields, uv: { u: Float32Array; v: Float32Array }, W: number, H: number, ox: number, oy: number): LevelCloth {
   const { width: w, height: h } = f;
+  const other = f.edges?.other;
+  const upper = f.edges?.upper;
   let count = 0;
-  for (let i = 0; i < w * h; i++) if (f.coverage[i]) count++;
+  for (let i = 0; i < w * h; i++) if (f.coverage[i]) count += other && other[i] !== 255 ? 2 : 1;
   const out: LevelCloth = {
     pix: new Int32Array(count),
     cov: new Float32Array(count),
@@ -111,27 +130,83 @@ function clothAtFactor1(f: NativeFields, uv: { u: Float32Array; v: Float32Array 
     u: new Float32Array(count),
     v: new Float32Array(count),
     shade: new Float32Array(count),
+    weight: other ? new Float32Array(count) : undefined,
     count,
   };
+  const rot = other ? grainMaps(f) : [];
   let k = 0;
   const yEnd = Math.min(h, H - oy);
   const xEnd = Math.min(w, W - ox);
+  const put = (p: number, pid: number, c: number, share: number, uu: number, vv: number, sh: number) => {
+    out.pix[k] = p;
+    out.cov[k] = c;
+    out.panel[k] = pid;
+    out.shade[k] = sh;
+    out.u[k] = uu - 0.5;
+    out.v[k] = vv - 0.5;
+    if (out.weight) out.weight[k] = share;
+    k++;
+  };
   for (let y = 0; y < yEnd; y++) {
     for (let x = 0; x < xEnd; x++) {
       const i = y * w + x;
       const c = f.coverage[i];
       if (!c) continue;
-      out.pix[k] = (y + oy) * W + (x + ox);
-      out.cov[k] = c;
-      out.panel[k] = f.panelOf[i];
-      out.shade[k] = f.shade[i];
-      out.u[k] = uv.u[i] - 0.5;
-      out.v[k] = uv.v[i] - 0.5;
-      k++;
+      const p = (y + oy) * W + (x + ox);
+      const pid = f.panelOf[i];
+      const b = other ? other[i] : 255;
+      if (b === 255) {
+        put(p, pid, c, c, uv.u[i], uv.v[i], f.shade[i]);
+        continue;
+      }
+      // The other piece's cloth here: its own grain at this pixel's fold warp, its shading from the
+      // nearest pixel it owns (this pixel's shading is the owner's: a cast shadow, an edge's roll).
+      const r = rot[b];
+      const qx = ox + x + 0.5 + f.dispX[i] - r.ax;
+      const qy = oy + y + 0.5 + f.dispY[i] - r.ay;
+      const bu = ((qx * r.c - qy * r.s) * r.k) / r.sq;
+      const bv = (qx * r.s + qy * r.c) * r.k;
+      const bs = shadeNear(f, x, y, b) ?? f.shade[i];
+      const top = Math.max(pid, b);
+      const cu = upper![i] / 255;
+      const cAll = c / 255;
+      // Over: the lower piece with the coverage that, under the upper's, makes the union's.
+      const cl = cAll >= 1 ? 1 : Math.max(0, (cAll - cu) / (1 - cu));
+      const draw = (q: number, cov: number, share: number) =>
+        q === pid ? put(p, pid, cov, share, uv.u[i], uv.v[i], f.shade[i]) : put(p, b, cov, share, bu, bv, bs);
+      // Nothing of the lower piece shows past the upper (a lapel's roll over its forepart's own edge):
+      // the upper's alone.
+      if (cl * (1 - cu) * 255 < 1) draw(top, c, c);
+      else {
+        draw(Math.min(pid, b), cl * 255, cl * (1 - cu) * 255);
+        draw(top, cu * 255, cu * 255);
+      }
     }
   }
   out.count = k;
   return out;
+}
+
+/** The shading of the nearest pixel within 2 px that panel `p` owns outright, if any. */
+function shadeNear(f: NativeFields, x: number, y: number, p: number): number | undefined {
+  const { width: w, height: h } = f;
+  const other = f.edges?.other;
+  let best: number | undefined;
+  let bestD = Infinity;
+  for (let dy = -2; dy <= 2; dy++) {
+    const yy = y + dy;
+    if (yy < 0 || yy >= h) continue;
+    for (let dx = -2; dx <= 2; dx++) {
+      const xx = x + dx;
+      if (xx < 0 || xx >= w) continue;
+      const j = yy * w + xx;
+      const d = dx * dx + dy * dy;
+      if (d >= bestD || f.panelOf[j] !== p || (other && other[j] !== 255)) continue;
+      bestD = d;
+      best = f.shade[j];
+    }
+  }
+  return best;
 }
 
 /** A coarser level: each level pixel averages a factor × factor block of native pixels. */
@@ -226,7 +301,8 @@ async function buildLevel(f: NativeFields, uv: { u: Float32Array; v: Float32Arra
   const count = cloth.count;
   // Normalise: coverage-weighted mean of the shading over the whole garment is exactly 1 in linear light,
   // so the rendered garment's mean colour is the cloth's mean colour.
-  const norm = shadeNorm(cloth.cov, cloth.shade, count);
+  const share = cloth.weight ?? cloth.cov;
+  const norm = shadeNorm(share, cloth.shade, count);
   const pix = cloth.pix.length === count ? cloth.pix : cloth.pix.slice(0, count);
   const cov = new Uint8Array(count);
   const panel = cloth.panel.length === count ? cloth.panel : cloth.panel.slice(0, count);
@@ -239,7 +315,7 @@ async function buildLevel(f: NativeFields, uv: { u: Float32Array; v: Float32Arra
     const q = Math.max(0, Math.min(SHADE_LEVELS - 1, Math.round(cloth.shade[k] * norm * SHADE_ONE)));
     cov[k] = c;
     shadeQ[k] = q;
-    shadeHist[q] += c / 255;
+    shadeHist[q] += (cloth.weight ? share[k] : c) / 255;
   }
   const { base, overlayPix, overlayRgba } = await surroundingsLevel(f.base, f.overlay, fullW, fullH, factor);
   return {
@@ -303,19 +379,74 @@ export async function buildLevelsAt<K extends string>(f: NativeFields, factors: 
 }
 
 /**
+ * How much sharper an internal edge's coverage is at HD than its interpolation from the full level's,
+ * where no full pixel beside it is partly covered to place the edge more exactly (see `edgeCover`).
+ */
+const HD_EDGE_SHARPEN = 3;
+
+/**
+ * The coverage at HD of an edge seen in a full-level coverage field `at` (0..1 per full pixel), at
+ * (sx, sy) in full-level pixel units, from the partly covered full pixels among the four around it
+ * (`x0`, `y0` the first; `fx`, `fy` the bilinear weights): each places the edge on a line, at its
+ * distance from its centre that its coverage gives, across the field's local gradient; the HD pixel,
+ * half the size, is covered by what of it lies on the inside. Undefined when none is partly covered.
+ *
+ * Interpolating the coverage itself instead (what a bilinear enlargement does) blurs the ramp over two
+ * full pixels and bends a slanted edge into a step every full-level row: a staircase of two-pixel treads.
+ */
+function edgeCover(at: (x: number, y: number) => number, x0: number, y0: number, fx: number, fy: number, sx: number, sy: number): number | undefined {
+  let sum = 0;
+  let sw = 0;
+  for (let t = 0; t < 4; t++) {
+    const x = x0 + (t & 1);
+    const y = y0 + (t >> 1);
+    const c = at(x, y);
+    if (c <= 0 || c >= 1) continue;
+    const gx = at(x + 1, y) - at(x - 1, y);
+    const gy = at(x, y + 1) - at(x, y - 1);
+    const g = Math.hypot(gx, gy);
+    if (g < 1e-6) continue;
+    const nx = gx / g;
+    const ny = gy / g;
+    // A pixel's coverage by a straight edge near its centre: 0.5 + distance / max(|nx|, |ny|).
+    const k = Math.max(Math.abs(nx), Math.abs(ny));
+    const d = (c - 0.5) * k + nx * (sx - x) + ny * (sy - y);
+    const bw = (t & 1 ? fx : 1 - fx) * (t >> 1 ? fy : 1 - fy);
+    sum += bw * (0.5 + (2 * d) / k);
+    sw += bw;
+  }
+  return sw > 0 ? Math.max(0, Math.min(1, sum / sw)) : undefined;
+}
+
+/**
  * The HD level (twice the full level each way), made on demand from the full level: texture
  * coordinates and shading are smooth, so interpolating them and sampling the cloth at twice the
  * scale gives a sharp weave at 2048×3072 without rasterising the garment again. Coordinates are only
  * interpolated within one panel, so stripes stay matched at seams.
+ *
+ * Where two pieces meet inside the garment (the full level holds both on its edge pixels), each HD
+ * pixel there gets both again: the upper piece's share interpolated from the full level's and
+ * sharpened to the finer pixel (an edge's coverage ramp is half as wide at twice the resolution),
+ * each piece's cloth coordinates and shading from its own pixels.
  */
 export async function hdLevel(full: ViewLevel): Promise<ViewLevel> {
   const { width: w, height: h } = full;
   const W = w * 2;
   const H = h * 2;
+  // Per full pixel its entry, and its second when it holds two (lower piece first).
   const idx = new Int32Array(w * h).fill(-1);
-  for (let k = 0; k < full.pix.length; k++) idx[full.pix[k]] = k;
-  // Upper bound on cloth pixels: four per source cloth pixel plus a fringe.
-  const cap = full.pix.length * 4 + (w + h) * 16;
+  const idx2 = new Int32Array(w * h).fill(-1);
+  let pairs = 0;
+  for (let k = 0; k < full.pix.length; k++) {
+    const p = full.pix[k];
+    if (k > 0 && full.pix[k - 1] === p) {
+      idx2[p] = k;
+      pairs++;
+    } else idx[p] = k;
+  }
+  // Upper bound on cloth pixels: four per source cloth pixel plus a fringe, and a second entry
+  // around each internal edge pixel.
+  const cap = full.pix.length * 4 + pairs * 16 + (w + h) * 16;
   let pix = new Int32Array(cap);
   let cov = new Uint8Array(cap);
   let panel = new Uint8Array(cap);
@@ -323,9 +454,52 @@ export async function hdLevel(full: ViewLevel): Promise<ViewLevel> {
   let v = new Float32Array(cap);
   let shadeQ = new Uint16Array(cap);
   const shadeHist = new Float64Array(SHADE_LEVELS);
-  const nb = new Int32Array(4);
-  const wt = new Float32Array(4);
+  // The (up to eight) entries around an HD pixel: entry, bilinear weight, its share of its pixel (0..1).
+  const ek = new Int32Array(8);
+  const ew = new Float32Array(8);
+  const es = new Float32Array(8);
+  // The full level's coverage fields, per full pixel: the union's, and one piece's share of the cloth.
+  const unionAt = (x: number, y: number) => {
+    if (x < 0 || y < 0 || x >= w || y >= h) return 0;
+    const k = idx[y * w + x];
+    if (k < 0) return 0;
+    const k2 = idx2[y * w + x];
+    if (k2 < 0) return full.cov[k] / 255;
+    const cu = full.cov[k2] / 255;
+    return cu + (full.cov[k] / 255) * (1 - cu);
+  };
+  let piece = 0;
+  const pieceAt = (x: number, y: number) => {
+    if (x < 0 || y < 0 || x >= w || y >= h) return 0;
+    const k = idx[y * w + x];
+    if (k < 0) return 0;
+    const k2 = idx2[y * w + x];
+    if (k2 < 0) return full.panel[k] === piece ? 1 : 0;
+    return full.panel[k2] === piece ? full.cov[k2] / 255 : 0;
+  };
   let m = 0;
+  const put = (p: number, pid: number, c: number, ne: number) => {
+    let su = 0;
+    let sv = 0;
+    let ss = 0;
+    let sw = 0;
+    for (let t = 0; t < ne; t++) {
+      const k = ek[t];
+      if (full.panel[k] !== pid) continue;
+      const q = ew[t] + 1e-6;
+      su += full.u[k] * q;
+      sv += full.v[k] * q;
+      ss += full.shadeQ[k] * q;
+      sw += q;
+    }
+    pix[m] = p;
+    cov[m] = Math.max(1, Math.min(255, Math.round(c)));
+    panel[m] = pid;
+    u[m] = (su / sw + 0.5) * 2 - 0.5;
+    v[m] = (sv / sw + 0.5) * 2 - 0.5;
+    shadeQ[m] = Math.round(ss / sw);
+    m++;
+  };
   for (let Y = 0; Y < H; Y++) {
     const sy = (Y + 0.5) / 2 - 0.5;
     const y0 = Math.floor(sy);
@@ -334,58 +508,84 @@ export async function hdLevel(full: ViewLevel): Promise<ViewLevel> {
       const sx = (X + 0.5) / 2 - 0.5;
       const x0 = Math.floor(sx);
       const fx = sx - x0;
+      let ne = 0;
       let c = 0;
-      let any = false;
       for (let t = 0; t < 4; t++) {
         const xx = x0 + (t & 1);
         const yy = y0 + (t >> 1);
-        const k = xx >= 0 && yy >= 0 && xx < w && yy < h ? idx[yy * w + xx] : -1;
-        nb[t] = k;
+        if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
+        const k = idx[yy * w + xx];
+        if (k < 0) continue;
         const bw = (t & 1 ? fx : 1 - fx) * (t >> 1 ? fy : 1 - fy);
-        wt[t] = bw;
-        if (k >= 0) {
-          c += bw * full.cov[k];
-          any = true;
+        const k2 = idx2[yy * w + xx];
+        if (k2 < 0) {
+          ek[ne] = k;
+          ew[ne] = bw;
+          es[ne] = full.cov[k] / 255;
+          c += bw * es[ne];
+          ne++;
+        } else {
+          const cu = full.cov[k2] / 255;
+          ek[ne] = k;
+          ew[ne] = bw;
+          es[ne] = (full.cov[k] / 255) * (1 - cu);
+          c += bw * es[ne];
+          ne++;
+          ek[ne] = k2;
+          ew[ne] = bw;
+          es[ne] = cu;
+          c += bw * cu;
+          ne++;
         }
       }
-      if (!any || c < 0.5) continue;
-      // The panel with most weight here; coordinates from its pixels only.
+      if (!ne) continue;
+      // At the silhouette, the edge placed from the full level's partly covered pixels.
+      if (c < 1) c = edgeCover(unionAt, x0, y0, fx, fy, sx, sy) ?? c;
+      if (c * 255 < 0.5) continue;
+      // The two pieces with most weight here.
       let best = -1;
       let bestW = -1;
-      for (let t = 0; t < 4; t++) {
-        const k = nb[t];
-        if (k < 0) continue;
-        const p = full.panel[k];
+      let second = -1;
+      let secondW = 0;
+      for (let t = 0; t < ne; t++) {
+        const pid = full.panel[ek[t]];
+        if (pid === best || pid === second) continue;
         let s = 0;
-        for (let q = 0; q < 4; q++) if (nb[q] >= 0 && full.panel[nb[q]] === p) s += wt[q] * full.cov[nb[q]];
+        for (let q = t; q < ne; q++) if (full.panel[ek[q]] === pid) s += ew[q] * es[q];
         if (s > bestW) {
+          second = best;
+          secondW = Math.max(0, bestW);
+          best = pid;
           bestW = s;
-          best = p;
+        } else if (s > secondW) {
+          second = pid;
+          secondW = s;
         }
       }
-      let su = 0;
-      let sv = 0;
-      let ss = 0;
-      let sw = 0;
-      for (let t = 0; t < 4; t++) {
-        const k = nb[t];
-        if (k < 0 || full.panel[k] !== best) continue;
-        const q = wt[t] + 1e-6;
-        su += full.u[k] * q;
-        sv += full.v[k] * q;
-        ss += full.shadeQ[k] * q;
-        sw += q;
+      const p = Y * W + X;
+      const cc = c * 255;
+      if (second < 0 || secondW <= 0) {
+        put(p, best, cc, ne);
+        shadeHist[shadeQ[m - 1]] += cov[m - 1] / 255;
+        continue;
       }
-      pix[m] = Y * W + X;
-      const cc = Math.max(1, Math.min(255, Math.round(c)));
-      cov[m] = cc;
-      panel[m] = best;
-      u[m] = (su / sw + 0.5) * 2 - 0.5;
-      v[m] = (sv / sw + 0.5) * 2 - 0.5;
-      const q = Math.round(ss / sw);
-      shadeQ[m] = q;
-      shadeHist[q] += cc / 255;
-      m++;
+      const top = Math.max(best, second);
+      const low = Math.min(best, second);
+      const f = (top === best ? bestW : secondW) / (bestW + secondW);
+      piece = top;
+      const a = edgeCover(pieceAt, x0, y0, fx, fy, sx, sy) ?? Math.max(0, Math.min(1, 0.5 + HD_EDGE_SHARPEN * (f - 0.5)));
+      if (a >= 254 / 255 || a <= 1 / 255) {
+        put(p, a > 0.5 ? top : low, cc, ne);
+        shadeHist[shadeQ[m - 1]] += cov[m - 1] / 255;
+        continue;
+      }
+      // Over: the lower piece with the coverage that, under the upper's c·a, makes the union's c.
+      const cu = c * a;
+      const cl = c >= 1 ? 1 : (c * (1 - a)) / (1 - cu);
+      put(p, low, cl * 255, ne);
+      shadeHist[shadeQ[m - 1]] += cl * (1 - cu);
+      put(p, top, cu * 255, ne);
+      shadeHist[shadeQ[m - 1]] += cu;
     }
   }
   pix = pix.slice(0, m);

@@ -54,11 +54,11 @@ export interface RawImage {
 export interface ShadingMaps {
   width: number;
   height: number;
-  /** 0..255 cloth coverage per pixel. */
+  /** 0..255 cloth coverage per pixel (of both pieces where two meet inside the garment). */
   coverage: Uint8Array;
   mul: Float32Array;
   add: Float32Array;
-  /** Panel index per pixel (255: no cloth). */
+  /** Panel index per pixel (255: no cloth); where two pieces meet, the one with the larger share. */
   panel: Uint8Array;
   /** Opacity of buttons and other overlays drawn over the cloth. */
   overlay: Uint8Array;
@@ -185,9 +185,12 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
     design: FabricDesign,
     loop: WasmCloth | undefined,
   ): RawImage {
-    const rgb = level.base.slice();
     const f = finish(cv, size, design, level);
-    if (!loop?.render(level, tex, f, rgb)) renderCloth(level, tex, f, rgb);
+    let rgb = loop?.draw(level, tex, f, level.base);
+    if (!rgb) {
+      rgb = level.base.slice();
+      renderCloth(level, tex, f, rgb);
+    }
     renderOverlay(level, rgb);
     return { width: level.width, height: level.height, rgb };
   }
@@ -289,7 +292,13 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
       for (let k = 0; k < level.overlayPix.length; k++) maps.overlay[level.overlayPix[k]] = level.overlayRgba[k * 4 + 3];
       for (let k = 0; k < level.pix.length; k++) {
         const p = level.pix[k];
-        maps.coverage[p] = level.cov[k];
+        const c = level.cov[k];
+        if (k > 0 && level.pix[k - 1] === p) {
+          // The upper piece of an internal edge: the pixel's coverage is both pieces', its shading
+          // and panel the larger share's.
+          maps.coverage[p] = Math.round(c + maps.coverage[p] * (1 - c / 255));
+          if (c < 128) continue;
+        } else maps.coverage[p] = c;
         maps.mul[p] = f.mul[level.shadeQ[k]];
         maps.add[p] = f.add[level.shadeQ[k]];
         maps.panel[p] = level.panel[k];

@@ -94,10 +94,26 @@ export class WasmCloth {
 
   /** Draws the level's cloth into `out` as `renderCloth` does; false (nothing drawn) when the level is too large to keep. */
   render(level: ViewLevel, tex: LinearTexture, finish: Finish, out: Uint8Array): boolean {
+    const image = this.run(level, tex, finish, out);
+    if (image) out.set(image);
+    return !!image;
+  }
+
+  /**
+   * The level's cloth drawn over `base` (left as it is) into a new image; undefined when the level is
+   * too large to keep. One copy of the image fewer than `render` on a copy of the base: the base goes
+   * straight into the module's memory, and the image comes out of it.
+   */
+  draw(level: ViewLevel, tex: LinearTexture, finish: Finish, base: Uint8Array): Uint8Array | undefined {
+    return this.run(level, tex, finish, base)?.slice();
+  }
+
+  /** Draws over a copy of `base` in the module's memory: the image there (valid until the next call). */
+  private run(level: ViewLevel, tex: LinearTexture, finish: Finish, base: Uint8Array): Uint8Array | undefined {
     const n = level.pix.length;
     const levelBytes = align(4 * n) * 3 + align(2 * n) + align(n);
     const texels = (tex.width + 1) * (tex.height + 1);
-    if (levelBytes + texels * 16 > this.residentBytes / 2) return false;
+    if (levelBytes + texels * 16 > this.residentBytes / 2) return undefined;
     // Both must be there together: when the region cannot take what is missing, it starts over.
     const missing = (this.isResident(level) ? 0 : levelBytes) + (this.isResident(tex) ? 0 : align(texels * 16));
     if (this.residentTop + missing > this.residentFrom + this.residentBytes) {
@@ -128,14 +144,14 @@ export class WasmCloth {
     });
     // Scratch above the resident region: the image being drawn.
     const scratch = this.residentTop;
-    this.ensure(scratch + out.length);
+    this.ensure(scratch + base.length);
     const heap = this.memory.buffer;
     const levels = finish.mul.length;
     new Float32Array(heap, this.finishAt, levels).set(finish.mul);
     const add = new Float32Array(heap, this.finishAt + levels * 4, levels);
     for (let q = 0; q < levels; q++) add[q] = finish.add[q] * LIN_LUT_SIZE + 0.5;
-    const image = new Uint8Array(heap, scratch, out.length);
-    image.set(out);
+    const image = new Uint8Array(heap, scratch, base.length);
+    image.set(base);
     let p = lv;
     const pix = p;
     p += align(4 * n);
@@ -147,7 +163,6 @@ export class WasmCloth {
     p += align(2 * n);
     const cov = p;
     this.kernel.cloth(n, pix, u, v, q, cov, tx, tex.width, tex.height, tex.sx, tex.sy, this.finishAt, this.finishAt + levels * 4, this.lut, scratch);
-    out.set(image);
-    return true;
+    return image;
   }
 }

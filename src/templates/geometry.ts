@@ -28,8 +28,9 @@ export interface Projection {
   curved?: boolean;
 }
 
-/** Longest piece (mm) a segment is cut into under a curved projection. */
-const CURVED_STEP_MM = 12;
+/** Under a curved projection: how far (px) a projected piece's middle may stray from the body's line, and how many halvings at most. */
+const CURVED_TOLERANCE_PX = 0.25;
+const CURVED_DEPTH = 6;
 
 /** Which body volume a point belongs to: arms swing independently of the torso when the figure turns. */
 export type Layer = 'torso' | 'near-arm' | 'far-arm';
@@ -318,16 +319,27 @@ export class Draft {
             ? [p0, lerp(p0, c.pts[0]!, 2 / 3), lerp(c.pts[1]!, c.pts[0]!, 2 / 3), c.pts[1]!]
             : [p0, c.pts[0]!, c.pts[1]!, c.pts[2]!];
       at = cubic[3];
-      const len =
-        Math.hypot(cubic[1][0] - p0[0], cubic[1][1] - p0[1]) +
-        Math.hypot(cubic[2][0] - cubic[1][0], cubic[2][1] - cubic[1][1]) +
-        Math.hypot(cubic[3][0] - cubic[2][0], cubic[3][1] - cubic[2][1]);
-      const n = Math.max(1, Math.ceil(len / CURVED_STEP_MM));
-      if (c.op === 'L') {
-        for (let i = 1; i <= n; i++) out.push(`L${f(lerp(p0, at, i / n))}`);
-        continue;
-      }
-      for (const q of cutCubic(cubic, n)) out.push(`C${f(q[1])} ${f(q[2])} ${f(q[3])}`);
+      // Halved until the projected piece's middle lies within a quarter pixel of the body point it
+      // stands for: pieces only where the map bends (across the body), none where it is straight (the
+      // far arm's map, a seam running down the body).
+      const pieces: Array<[Pt, Pt, Pt, Pt]> = [];
+      const cut = (q: [Pt, Pt, Pt, Pt], depth: number) => {
+        if (depth < CURVED_DEPTH) {
+          const [h0, h1] = cutCubic(q, 2);
+          const mid = proj.project(h1[0][0], h1[0][1], this.layer);
+          const P = q.map((p) => proj.project(p[0], p[1], this.layer));
+          const mx = (P[0]![0] + 3 * P[1]![0] + 3 * P[2]![0] + P[3]![0]) / 8;
+          const my = (P[0]![1] + 3 * P[1]![1] + 3 * P[2]![1] + P[3]![1]) / 8;
+          if (Math.hypot(mx - mid[0], my - mid[1]) > CURVED_TOLERANCE_PX) {
+            cut(h0, depth + 1);
+            cut(h1, depth + 1);
+            return;
+          }
+        }
+        pieces.push(q);
+      };
+      cut(cubic, 0);
+      for (const q of pieces) out.push(c.op === 'L' ? `L${f(q[3])}` : `C${f(q[1])} ${f(q[2])} ${f(q[3])}`);
     }
     return out.join(' ');
   }

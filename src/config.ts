@@ -108,7 +108,7 @@ const envSchema = z.object({
   DRAFT_MEMORY_MB: int(0, 4096).default(64),
   DRAFT_AHEAD: bool.default(true),
   DRAFT_AHEAD_MB: int(0, 4096).default(96),
-  DRAFT_AHEAD_QUIET_MS: int(0, 60_000).default(100),
+  DRAFT_AHEAD_QUIET_MS: int(0, 60_000).default(250),
   SHARED_TEXTURE_MB: int(1, 4096).default(32),
   // Uploaded photos decoded at once (unset: RENDER_THREADS - 1, at least 1) and waiting; beyond, 503.
   UPLOAD_DECODES_MAX: int(1, 64).optional(),

@@ -88,7 +88,7 @@ export interface RenderServiceOptions {
    * in the pool's idle time and kept for every thread (default 96 MB, shared memory).
    */
   draftAheadBytes?: number;
-  /** How long the pool has been without renders before drafting ahead starts (default 100 ms). */
+  /** How long the pool has been without renders before drafting ahead starts (default 250 ms). */
   draftAheadQuietMs?: number;
   /** Swatch tiles kept per thread (default 64 MB). */
   tileCacheBytes?: number;
@@ -413,7 +413,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
   async function drainAhead(): Promise<void> {
     if (draining) return;
     draining = true;
-    const quietMs = options.draftAheadQuietMs ?? 100;
+    const quietMs = options.draftAheadQuietMs ?? 250;
     try {
       while (plan && !closed) {
         const p = plan;

@@ -20,7 +20,16 @@ export interface Projection {
    * show there, so whatever is drawn out to here is what a turned figure shows on its near side.
    */
   nearEdgeX?(y: number): number;
+  /**
+   * The map bends straight lines (a turned body): a drawn segment is cut into short pieces before it
+   * is projected, so that an edge drafted straight (a lapel's roll line, a front edge) follows the
+   * body's round instead of cutting across it as the straight line between its projected ends.
+   */
+  curved?: boolean;
 }
+
+/** Longest piece (mm) a segment is cut into under a curved projection. */
+const CURVED_STEP_MM = 12;
 
 /** Which body volume a point belongs to: arms swing independently of the torso when the figure turns. */
 export type Layer = 'torso' | 'near-arm' | 'far-arm';
@@ -191,6 +200,7 @@ export function turnedProjection(turnDeg: number): Projection {
     },
     // Beyond the body's width the torso map is x·cos φ, so the near horizon's drafted x is its image x / cos φ.
     nearEdgeX: (y) => -horizon(halfWidth(y), y).X / cos,
+    curved: true,
     squeeze: (x, y, layer = 'torso') => {
       if (layer !== 'torso') return cos;
       const e = 0.5;
@@ -284,8 +294,67 @@ export class Draft {
       const [X, Y] = proj.project(p[0], p[1], this.layer);
       return `${X.toFixed(2)},${Y.toFixed(2)}`;
     };
-    return this.cmds.map((c) => (c.op === 'Z' ? 'Z' : c.op + c.pts.map(f).join(' '))).join(' ');
+    if (!proj.curved) return this.cmds.map((c) => (c.op === 'Z' ? 'Z' : c.op + c.pts.map(f).join(' '))).join(' ');
+    const out: string[] = [];
+    let at: Pt | undefined;
+    let start: Pt | undefined;
+    for (const c of this.cmds) {
+      if (c.op === 'Z') {
+        out.push('Z');
+        at = start;
+        continue;
+      }
+      if (c.op === 'M' || !at) {
+        at = start = c.pts[c.pts.length - 1]!;
+        out.push(`M${f(at)}`);
+        continue;
+      }
+      const p0: Pt = at;
+      // Lines and quadratics as cubics, so that every piece is cut the same way.
+      const cubic: [Pt, Pt, Pt, Pt] =
+        c.op === 'L'
+          ? [p0, lerp(p0, c.pts[0]!, 1 / 3), lerp(p0, c.pts[0]!, 2 / 3), c.pts[0]!]
+          : c.op === 'Q'
+            ? [p0, lerp(p0, c.pts[0]!, 2 / 3), lerp(c.pts[1]!, c.pts[0]!, 2 / 3), c.pts[1]!]
+            : [p0, c.pts[0]!, c.pts[1]!, c.pts[2]!];
+      at = cubic[3];
+      const len =
+        Math.hypot(cubic[1][0] - p0[0], cubic[1][1] - p0[1]) +
+        Math.hypot(cubic[2][0] - cubic[1][0], cubic[2][1] - cubic[1][1]) +
+        Math.hypot(cubic[3][0] - cubic[2][0], cubic[3][1] - cubic[2][1]);
+      const n = Math.max(1, Math.ceil(len / CURVED_STEP_MM));
+      if (c.op === 'L') {
+        for (let i = 1; i <= n; i++) out.push(`L${f(lerp(p0, at, i / n))}`);
+        continue;
+      }
+      for (const q of cutCubic(cubic, n)) out.push(`C${f(q[1])} ${f(q[2])} ${f(q[3])}`);
+    }
+    return out.join(' ');
   }
+}
+
+function lerp(a: Pt, b: Pt, t: number): Pt {
+  return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t];
+}
+
+/** A cubic cut into n pieces of equal parameter span (de Casteljau). */
+function cutCubic(q: [Pt, Pt, Pt, Pt], n: number): Array<[Pt, Pt, Pt, Pt]> {
+  const out: Array<[Pt, Pt, Pt, Pt]> = [];
+  let rest = q;
+  for (let i = 0; i < n - 1; i++) {
+    const t = 1 / (n - i);
+    const [a, b, c, d] = rest;
+    const ab = lerp(a, b, t);
+    const bc = lerp(b, c, t);
+    const cd = lerp(c, d, t);
+    const abc = lerp(ab, bc, t);
+    const bcd = lerp(bc, cd, t);
+    const m = lerp(abc, bcd, t);
+    out.push([a, ab, abc, m]);
+    rest = [m, bcd, cd, d];
+  }
+  out.push(rest);
+  return out;
 }
 
 export function draft(layer: Layer = 'torso'): Draft {

@@ -11,7 +11,7 @@ import { createComposeEngine, type ShadingMaps } from '../engines/compose/index.
 import { TEST_TEMPLATE_CACHE, decode, deltaE2000, deshadedMeanLab, dominantPeriod } from '../engines/compose/test-helpers.ts';
 import type { FabricDesign, FabricSpec } from '../engines/types.ts';
 import { SRGB8_TO_LINEAR, hexToLab } from '../fabrics/index.ts';
-import { turnedProjection } from './geometry.ts';
+import { frontProjection, turnedProjection } from './geometry.ts';
 import { resolveOptions } from './options.ts';
 import { draftCutView } from './suits.ts';
 import type { CutViewSource } from './types.ts';
@@ -366,4 +366,52 @@ describe('three-quarter: the legs turn with the figure', () => {
       }
     }
   });
+});
+
+describe('three-quarter: lines follow the body round', () => {
+  /** Per image row, the first and last column of a panel's own outline. */
+  async function extents(src: CutViewSource, id: string, rows: number[]): Promise<Array<[number, number]>> {
+    const p = src.panels.find((q) => q.id === id)!;
+    const { m, w } = await silhouette({ ...src, panels: [p] }, 1);
+    return rows.map((row) => {
+      let a = -1;
+      let b = -1;
+      for (let x = 0; x < w; x++)
+        if (m[row * w + x]! >= 128) {
+          if (a < 0) a = x;
+          b = x;
+        }
+      return [a, b];
+    });
+  }
+
+  it.each(CUTS)(
+    '%s: lapels and flaps are the front draft carried round the turned body (a long straight edge bends with it), the near lapel wider than the far',
+    async (cut) => {
+      const front = draftCutView(cut, 'front');
+      const turned = draftCutView(cut, 'three-quarter');
+      const flat = frontProjection();
+      const ys = [1380, 1350, 1310, 1270, 1230];
+      const rows = ys.map((y) => Math.round(proj.project(0, y)[1]));
+      const width: Record<string, number[]> = {};
+      for (const id of ['lapel-right', 'lapel-left']) {
+        const [f, t] = await Promise.all([extents(front, id, rows), extents(turned, id, rows)]);
+        width[id] = [];
+        rows.forEach((row, i) => {
+          const [fa, fb] = f[i]!;
+          const [ta, tb] = t[i]!;
+          if (fa < 0) return;
+          // The front view is the draft at 0.9 px/mm about the centre: its edges in body mm, carried round.
+          const toBody = (X: number) => (X + 0.5 - flat.project(0, 0)[0]) / flat.pxPerMm;
+          const want = [proj.project(toBody(fa), ys[i]!)[0], proj.project(toBody(fb), ys[i]!)[0]];
+          expect(Math.abs(ta + 0.5 - want[0]!), `${id} row ${row} first`).toBeLessThan(2);
+          expect(Math.abs(tb + 0.5 - want[1]!), `${id} row ${row} last`).toBeLessThan(2);
+          width[id]!.push(tb - ta);
+        });
+      }
+      // The near lapel lies on the chest facing the camera; the far one on the chest turning away.
+      const sum = (v: number[]) => v.reduce((s, x) => s + x, 0);
+      expect(sum(width['lapel-left']!) / sum(width['lapel-right']!), 'far/near lapel width').toBeLessThan(0.85);
+    },
+  );
 });

@@ -347,12 +347,19 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
   }
   async function counted<T>(work: Promise<T>, background = false): Promise<T> {
     tasksOut++;
-    if (!background) askedOut++, signalThreads();
+    if (!background) {
+      askedOut++;
+      signalThreads();
+    }
     try {
       return await work;
     } finally {
       tasksOut--;
-      if (!background) askedOut--, (askedAt = performance.now()), signalThreads();
+      if (!background) {
+        askedOut--;
+        askedAt = performance.now();
+        signalThreads();
+      }
     }
   }
 

@@ -25,8 +25,11 @@ import { TextureCache, type LinearTexture } from './texture.ts';
 import { WasmCloth } from './wasm/cloth.ts';
 import { applyStamp, stampFor } from './watermark.ts';
 
-/** Bump when output pixels change for the same template and cloth (2: the colour module's linear→sRGB table). */
-export const COMPOSE_ENGINE_VERSION = 'compose-2';
+/**
+ * Bump when output pixels change for the same template and cloth (2: the colour module's linear→sRGB
+ * table; 3: HD edges placed from the full level's partly covered pixels, photo templates' too).
+ */
+export const COMPOSE_ENGINE_VERSION = 'compose-3';
 
 export interface ComposeEngineOptions {
   /** Bytes of linearised textures kept in memory (default 96 MB). */

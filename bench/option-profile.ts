@@ -10,7 +10,7 @@
  * TEMPLATES=path/to/src/templates measures another copy of the code (an A/B on the same machine).
  */
 import { resolve } from 'node:path';
-import { median } from './stats.ts';
+import { cpuMs, median, r1 } from './stats.ts';
 
 const dir = resolve(process.env.TEMPLATES ?? resolve(import.meta.dirname, '../src/templates'));
 const { quickPreviewLevels } = (await import(`${dir}/build.ts`)) as typeof import('../src/templates/build.ts');
@@ -19,11 +19,6 @@ const { cutViewSource, primeQuickDrafts, resolveOptions, shippedViews, STYLE_OPT
 )) as typeof import('../src/templates/index.ts');
 type StyleOptionId = keyof typeof STYLE_OPTIONS;
 
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-const r1 = (x: number) => Math.round(x * 10) / 10;
 const rounds = Number(process.argv[2] ?? 3);
 const cut = process.env.CUT ?? 'single-breasted';
 const views = (process.env.VIEWS ?? 'front,three-quarter').split(',');

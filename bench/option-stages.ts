@@ -8,7 +8,7 @@
  *   node --import tsx bench/option-stages.ts [rounds]
  */
 import { Session } from 'node:inspector/promises';
-import { median } from './stats.ts';
+import { cpuMs, median, r1 } from './stats.ts';
 import { quickPreviewLevels } from '../src/templates/build.ts';
 import { cutViewSource, primeQuickDrafts, resolveOptions, shippedViews, STYLE_OPTIONS } from '../src/templates/index.ts';
 
@@ -126,11 +126,6 @@ function attribute(p: Profile): Record<string, number> {
   return out;
 }
 
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-const r1 = (x: number) => Math.round(x * 10) / 10;
 const rounds = Number(process.argv[2] ?? 1);
 const cut = process.env.CUT ?? 'single-breasted';
 const views = (process.env.VIEWS ?? 'front,three-quarter').split(',');

@@ -1,5 +1,12 @@
 import os from 'node:os';
 
+/** CPU time (ms) this process has used so far, all its threads. */
+export const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+export const r1 = (x: number) => Math.round(x * 10) / 10;
+
 export function median(values: number[]): number {
   return quantile(values, 0.5);
 }

@@ -349,21 +349,30 @@ function lerp(a: Pt, b: Pt, t: number): Pt {
   return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t];
 }
 
-/** A cubic cut into n pieces of equal parameter span (de Casteljau). */
-function cutCubic(q: [Pt, Pt, Pt, Pt], n: number): Array<[Pt, Pt, Pt, Pt]> {
-  const out: Array<[Pt, Pt, Pt, Pt]> = [];
+export type Cubic = [Pt, Pt, Pt, Pt];
+
+/** A cubic split at t (de Casteljau): the two halves trace the same curve. */
+export function splitCubic([p0, c1, c2, p3]: Cubic, t: number): [Cubic, Cubic] {
+  const a = lerp(p0, c1, t);
+  const b = lerp(c1, c2, t);
+  const c = lerp(c2, p3, t);
+  const ab = lerp(a, b, t);
+  const bc = lerp(b, c, t);
+  const m = lerp(ab, bc, t);
+  return [
+    [p0, a, ab, m],
+    [m, bc, c, p3],
+  ];
+}
+
+/** A cubic cut into n pieces of equal parameter span. */
+function cutCubic(q: Cubic, n: number): Cubic[] {
+  const out: Cubic[] = [];
   let rest = q;
   for (let i = 0; i < n - 1; i++) {
-    const t = 1 / (n - i);
-    const [a, b, c, d] = rest;
-    const ab = lerp(a, b, t);
-    const bc = lerp(b, c, t);
-    const cd = lerp(c, d, t);
-    const abc = lerp(ab, bc, t);
-    const bcd = lerp(bc, cd, t);
-    const m = lerp(abc, bcd, t);
-    out.push([a, ab, abc, m]);
-    rest = [m, bcd, cd, d];
+    const [piece, after] = splitCubic(rest, 1 / (n - i));
+    out.push(piece);
+    rest = after;
   }
   out.push(rest);
   return out;

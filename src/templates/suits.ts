@@ -5,8 +5,10 @@
  * shirt cuff, trousers with a slight break.
  */
 import {
+  type Cubic,
   draft,
   type Draft,
+  splitCubic,
   frontProjection,
   torsoHalfWidth,
   turnedProjection,
@@ -277,22 +279,6 @@ function pushSleeves(pieces: Piece[]): void {
       round: 30,
     });
   }
-}
-
-type Cubic = [Pt, Pt, Pt, Pt];
-
-/** A cubic split at t (de Casteljau): the two halves trace the same curve. */
-function splitCubic([p0, c1, c2, p3]: Cubic, t: number): [Cubic, Cubic] {
-  const a = lerpPt(p0, c1, t);
-  const b = lerpPt(c1, c2, t);
-  const c = lerpPt(c2, p3, t);
-  const ab = lerpPt(a, b, t);
-  const bc = lerpPt(b, c, t);
-  const m = lerpPt(ab, bc, t);
-  return [
-    [p0, a, ab, m],
-    [m, bc, c, p3],
-  ];
 }
 
 /** Where a cubic whose ends straddle height y crosses it (bisection on t). */

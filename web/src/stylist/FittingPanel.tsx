@@ -88,7 +88,6 @@ export function ColorPicker({
         {color && catalogActive && (
           <figure className="closeup" data-testid="closeup">
             <img
-              key={color.swatchUrl}
               src={color.swatchUrl}
               alt={t('fitting.closeupAlt', { family: family.name, color: colorName(color.name, tr.locale) })}
               width={320}

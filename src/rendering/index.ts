@@ -605,9 +605,10 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     prepareRunning = true;
     try {
       for (let next = prepareQueue.shift(); next && !closed; next = prepareQueue.shift()) {
-        // Only on a thread nothing else is using: it never waits in the pool's queue ahead of a render,
-        // and a render arriving meanwhile waits at most for this one small task.
-        while (tasksOut >= threads && !closed) await new Promise((r) => setTimeout(r, 5));
+        // Only on a thread nothing else is using, and never on the last thread the renders asked for
+        // could use: on two cores a tap's render would otherwise share its core with cloth for taps
+        // that may never come. A render arriving meanwhile waits at most for this one small task.
+        while ((tasksOut >= threads || askedOut >= Math.max(1, threads - 1)) && !closed) await new Promise((r) => setTimeout(r, 5));
         if (closed) {
           next.done();
           break;

@@ -257,9 +257,16 @@ describe('the stylist on a showroom tablet', { timeout: E2E_TEST_TIMEOUT_MS }, (
     await page.click('[data-family=city-pinstripe]');
     await waitForPreview(page, 'city-pinstripe/navy//single-breasted/front');
     await textOf(page.getByTestId('family-name')).toBe('City Pinstripe');
+    // The close-up is one element whose picture changes with the colour, not a new one per tap
+    // (dropping and inserting it cost a layout and an image decode on every tap).
+    const closeup = await page.locator('[data-testid=closeup] img').elementHandle();
     await page.click('[data-color=charcoal]');
     await waitForPreview(page, 'city-pinstripe/charcoal//single-breasted/front');
     await poll(() => page.locator('[data-testid=closeup] img').getAttribute('alt')).toContain('Gris marengo');
+    expect(await closeup!.evaluate((img: any) => ({ connected: img.isConnected, src: new URL(img.src).pathname }))).toEqual({
+      connected: true,
+      src: '/api/swatches/city-pinstripe/charcoal.jpg',
+    });
     await page.click('[data-cut=double-breasted]');
     await waitForPreview(page, 'city-pinstripe/charcoal//double-breasted/front');
     await page.click('[data-view=three-quarter]');

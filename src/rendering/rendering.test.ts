@@ -8,7 +8,7 @@ import { TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
 import { deltaE2000, hexToLab, makeSwatchTile, meanLab } from '../fabrics/index.ts';
 import { createLocalStorage } from '../storage/index.ts';
 import type { Storage } from '../storage/types.ts';
-import { readCachedCutView, shippedViews } from '../templates/index.ts';
+import { readCachedCutView, resolveOptions, shippedViews } from '../templates/index.ts';
 import { referencePhotoTemplate } from '../templates/photo.ts';
 import { createComposeEngine } from '../engines/compose/index.ts';
 import { createRenderService, RenderPoolBusyError, type FabricDescriptor, type RenderService } from './index.ts';
@@ -126,6 +126,23 @@ describe('the render service', () => {
     } finally {
       await plain.close();
     }
+  });
+
+  it('makes cloth ahead only on a thread no render asked for could use: with two threads, not while a render is out', async () => {
+    const design = { weave: 'twill', pattern: 'houndstooth', threadMm: 0.23 } as const;
+    const ahead: FabricDescriptor = { design, hex: '#3A4A5A', repeatMm: 8 };
+    const done: string[] = [];
+    // A style nobody asked for before, at HD: hundreds of milliseconds (its template is drafted and built),
+    // against a few for the cloth.
+    const slow = service
+      .render({ cut: 'double-breasted', view: 'back', fabric: NAVY, sizes: ['hd'], options: { ...resolveOptions('double-breasted'), vents: 'none', trouserHem: 'turnups' } })
+      .then(() => done.push('render'));
+    await new Promise((r) => setTimeout(r, 20));
+    const prepared = service.prepareCloth({ cut: 'single-breasted', view: 'front', sizes: ['preview'] }, [ahead]).then(() => done.push('cloth'));
+    await Promise.all([slow, prepared]);
+    expect(done).toEqual(['render', 'cloth']);
+    // Made all the same, once the render was answered.
+    expect((await service.render({ cut: 'single-breasted', view: 'front', fabric: ahead, sizes: ['preview'] })).timings.clothMade).toBeUndefined();
   });
 
   it('loads a stored photo template from storage once per version, not once per render', async () => {

@@ -128,16 +128,36 @@ function tapAndTime(page: Page, selector: string, key: string): Promise<Tap> {
       const perf = (globalThis as any).performance;
       const raf = () => new Promise((r) => (globalThis as any).requestAnimationFrame(r));
       perf.clearResourceTimings();
+      const shown = () => {
+        const img = d.querySelector('[data-testid=preview-image]');
+        return !!img && img.dataset.key === key && img.complete && img.naturalWidth > 0;
+      };
+      // Watched through the DOM's own events (a mutation, an image's load), not by asking for every
+      // frame: a probe polling in animation frames makes the page produce frames it would not (about
+      // 1.5 ms of Chromium's main thread each), CPU the server then lacks on these two cores.
+      const seen = new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (!shown()) return;
+          observer.disconnect();
+          d.removeEventListener('load', check, true);
+          clearTimeout(timer);
+          resolve();
+        };
+        const observer = new (globalThis as any).MutationObserver(check);
+        observer.observe(d.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['src', 'data-key'] });
+        d.addEventListener('load', check, true);
+        const timer = setTimeout(() => {
+          observer.disconnect();
+          d.removeEventListener('load', check, true);
+          reject(new Error(`preview ${key} not shown`));
+        }, 30_000);
+      });
       const start = performance.now();
       d.querySelector(selector).click();
-      for (;;) {
-        await raf();
-        const img = d.querySelector('[data-testid=preview-image]');
-        if (img && img.dataset.key === key && img.complete && img.naturalWidth > 0) break;
-        if (performance.now() - start > 30_000) throw new Error(`preview ${key} not shown`);
-      }
-      // Seen in a frame's animation callback: that frame paints it. A message posted now is handled
-      // after that frame's paint (the usual "after paint" probe), not a whole frame later.
+      await seen;
+      // In the DOM and decoded: the next frame paints it. Its animation callback runs before that paint,
+      // and a message posted there is handled after it (the usual "after paint" probe).
+      await raf();
       await new Promise<void>((r) => {
         const channel = new (globalThis as any).MessageChannel();
         channel.port1.onmessage = () => r();

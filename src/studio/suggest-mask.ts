@@ -493,21 +493,22 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
   // lower bound on lightness: seams and the outline's shadow are the suit, darker.)
   const memberL: number[] = [];
   const memberAb: number[] = [];
-  const memberT: number[] = [];
+  const memberT = new Float32Array(samples.length);
+  let memberCount = 0;
   for (let j = 0; j < samples.length; j++) {
     if (nearest(sc, SK, spts[j * 3], spts[j * 3 + 1], spts[j * 3 + 2]).index !== suit) continue;
     const p = samples[j];
     memberL.push(lab[p * 3]);
     memberAb.push(Math.hypot(lab[p * 3 + 1] - sc[suit * 3 + 1], lab[p * 3 + 2] - sc[suit * 3 + 2]));
-    if (blockTexture) memberT.push(blockTexture[p]);
+    if (blockTexture) memberT[memberCount++] = blockTexture[p];
   }
   // How busy the suit's own blocks are (weave, pattern): a glen check is busy in every block, so a
   // smooth block of its colour (a silk tie of the same grey) is not it. A plain cloth's quietest
   // blocks are as smooth as silk, and then nothing is smooth beside it.
   let smooth: Uint8Array | undefined;
   if (blockTexture) {
-    memberT.sort((a, b) => a - b);
-    const quiet = 0.5 * (memberT[Math.floor(0.05 * (memberT.length - 1))] ?? 0);
+    const sorted = memberT.subarray(0, memberCount).sort();
+    const quiet = 0.5 * (sorted[Math.floor(0.05 * (memberCount - 1))] ?? 0);
     if (quiet > 2) {
       smooth = new Uint8Array(n);
       for (let i = 0; i < n; i++) smooth[i] = blockTexture[i] < quiet ? 1 : 0;

@@ -20,8 +20,10 @@
  *     pixels; the shirt-and-tie V and anything light or of another hue drop out;
  *  4. clean-up: a closing, holes filled, only large components kept;
  *  5. the shirt-and-tie V: the convex hull of the regions between the lapels that are not the suit
- *     (shirt, a tie of another colour), when V-like, is removed whole — a tie of the suit's own
- *     colour with it, which step 3 took for cloth;
+ *     (shirt, a tie of another colour, and — on a patterned suit — a tie of its colour that is far
+ *     smoother than any of its blocks), when V-like, is removed whole — a tie of the suit's own
+ *     colour with it, which step 3 took for cloth — less where the hull's side cuts across a lapel
+ *     rather than meeting it at an edge;
  *  6. the outline redrawn on a copy three times finer (each pixel near it goes to the side whose
  *     colour it clearly has), then scaled up to the photo.
  */
@@ -491,11 +493,26 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
   // lower bound on lightness: seams and the outline's shadow are the suit, darker.)
   const memberL: number[] = [];
   const memberAb: number[] = [];
+  const memberT = new Float32Array(samples.length);
+  let memberCount = 0;
   for (let j = 0; j < samples.length; j++) {
     if (nearest(sc, SK, spts[j * 3], spts[j * 3 + 1], spts[j * 3 + 2]).index !== suit) continue;
     const p = samples[j];
     memberL.push(lab[p * 3]);
     memberAb.push(Math.hypot(lab[p * 3 + 1] - sc[suit * 3 + 1], lab[p * 3 + 2] - sc[suit * 3 + 2]));
+    if (blockTexture) memberT[memberCount++] = blockTexture[p];
+  }
+  // How busy the suit's own blocks are (weave, pattern): a glen check is busy in every block, so a
+  // smooth block of its colour (a silk tie of the same grey) is not it. A plain cloth's quietest
+  // blocks are as smooth as silk, and then nothing is smooth beside it.
+  let smooth: Uint8Array | undefined;
+  if (blockTexture) {
+    const sorted = memberT.subarray(0, memberCount).sort();
+    const quiet = 0.5 * (sorted[Math.floor(0.05 * (memberCount - 1))] ?? 0);
+    if (quiet > 2) {
+      smooth = new Uint8Array(n);
+      for (let i = 0; i < n; i++) smooth[i] = blockTexture[i] < quiet ? 1 : 0;
+    }
   }
   memberL.sort((a, b) => a - b);
   memberAb.sort((a, b) => a - b);
@@ -522,7 +539,7 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
   for (let i = 0; i < n; i++) if (skin[i] || background[i]) m[i] = 0;
   m = tidy(m, w, h, Math.round(n * 0.004), Math.round(n * 0.002));
   // 5. The shirt-and-tie V between the lapels leaves the mask, a tie of the suit's own colour too.
-  const shirtV = shirtAndTieV(garment, person, w, h);
+  const shirtV = shirtAndTieV(garment, person, w, h, smooth, lab);
   if (shirtV) for (let i = 0; i < n; i++) if (shirtV[i]) m[i] = 0;
   if (layers && shirtV) layers.shirtV = shirtV;
   return m;
@@ -537,9 +554,26 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
  * a fair share of it; a second region counts only if it starts beside the first at the collar (the
  * gap between an arm and the body, a pocket square, make a hull mostly of jacket). A shirt of the
  * suit's own colour gives no region, and nothing is removed.
+ *
+ * Seen three-quarter, the V is narrow and a tie fills most of it: below the knot the shirt shows on
+ * one side of the tie or not at all, so a tie of the suit's colour is bounded by no region and the
+ * hull stops where the shirt does. On a patterned suit such a tie is still told apart by its finish:
+ * `smooth` marks blocks far smoother than any of the suit's own (silk beside a glen check), which
+ * count as not the suit (a striped tie's stripes closed over). The hull is then trimmed where its
+ * side cuts across a lapel instead of meeting it at an edge (see trimToLapels), given `lab`.
+ * A plain tie of the plain suit's very colour and finish, seen where no shirt bounds it, stays
+ * cloth: nothing in colour or texture tells it apart.
  */
-export function shirtAndTieV(garment: Uint8Array, person: Uint8Array, w: number, h: number): Uint8Array | undefined {
+export function shirtAndTieV(garment: Uint8Array, person: Uint8Array, w: number, h: number, smooth?: Uint8Array, lab?: Float32Array): Uint8Array | undefined {
   const n = w * h;
+  // Not the suit: not its colour, or (a patterned cloth) far smoother than any of its own blocks.
+  const notSuit = new Uint8Array(n);
+  for (let i = 0; i < n; i++) notSuit[i] = person[i] && (!garment[i] || smooth?.[i]) ? 1 : 0;
+  if (smooth) {
+    // A striped tie's stripes are the suit's colour and busy: they would cut the tie into pieces.
+    const closed = morph(morph(notSuit, w, h, 1, true), w, h, 1, false);
+    for (let i = 0; i < n; i++) if (person[i] && closed[i]) notSuit[i] = 1;
+  }
   let top = h;
   let bottom = -1;
   let left = w;
@@ -563,7 +597,7 @@ export function shirtAndTieV(garment: Uint8Array, person: Uint8Array, w: number,
   const stack = new Int32Array(n);
   const regions: Array<{ pixels: number[]; top: number }> = [];
   for (let s = top * w; s < upper * w; s++) {
-    if (!person[s] || garment[s] || label[s] !== -1) continue;
+    if (!notSuit[s] || label[s] !== -1) continue;
     const pixels: number[] = [];
     let rTop = h;
     let sp = 0;
@@ -577,7 +611,7 @@ export function shirtAndTieV(garment: Uint8Array, person: Uint8Array, w: number,
       if (y < rTop) rTop = y;
       const next = [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, y > top ? i - w : -1, y < upper - 1 ? i + w : -1];
       for (const j of next) {
-        if (j >= 0 && person[j] && !garment[j] && label[j] === -1) {
+        if (j >= 0 && notSuit[j] && label[j] === -1) {
           label[j] = regions.length;
           stack[sp++] = j;
         }
@@ -602,7 +636,87 @@ export function shirtAndTieV(garment: Uint8Array, person: Uint8Array, w: number,
       hull = made;
     }
   }
-  return hull;
+  if (!hull) return undefined;
+  return lab ? trimToLapels(chosen, hull, garment, lab, w, h) : hull;
+}
+
+/**
+ * The hull, less where it overreaches a lapel. On each row the regions span from their leftmost to
+ * their rightmost pixel: what lies between is the V (a tie on the shirt). Beyond that span the hull
+ * covers either a tie of the suit's colour that lies against the lapel (the shirt shows on one side
+ * only, seen three-quarter) or the lapel itself, where the lapel's edge curves inward (a turned
+ * lapel's roll) and the hull's straight side cuts across it. A tie meets the lapel at an edge (the
+ * lapel's edge and its shadow); a hull side cutting through a lapel crosses only cloth. So each row's
+ * run beyond the span stays in the V if the hull's side meets a step in colour larger than the
+ * suit's own steps between neighbours (its weave, pattern and shading); if not, it is lapel.
+ */
+function trimToLapels(regions: number[][], hull: Uint8Array, garment: Uint8Array, lab: Float32Array, w: number, h: number): Uint8Array {
+  const lo = new Int32Array(h).fill(w);
+  const hi = new Int32Array(h).fill(-1);
+  for (const pixels of regions) {
+    for (const i of pixels) {
+      const y = (i / w) | 0;
+      const x = i - y * w;
+      if (x < lo[y]) lo[y] = x;
+      if (x > hi[y]) hi[y] = x;
+    }
+  }
+  const step = (i: number, j: number) => {
+    const dl = lab[i * 3]! - lab[j * 3]!;
+    const da = lab[i * 3 + 1]! - lab[j * 3 + 1]!;
+    const db = lab[i * 3 + 2]! - lab[j * 3 + 2]!;
+    return Math.sqrt(dl * dl + da * da + db * db);
+  };
+  // The suit's own steps between neighbours, on the cloth around the V's rows.
+  let y0 = h;
+  let y1 = -1;
+  for (let y = 0; y < h; y++) {
+    if (hi[y] < 0) continue;
+    if (y < y0) y0 = y;
+    y1 = y;
+  }
+  const steps = new Float32Array(Math.max(0, (y1 - y0 + 1) * w));
+  let count = 0;
+  for (let y = y0; y <= y1; y++) {
+    for (let x = 0; x < w - 1; x++) {
+      const i = y * w + x;
+      if (garment[i] && garment[i + 1] && !hull[i] && !hull[i + 1]) steps[count++] = step(i, i + 1);
+    }
+  }
+  const median = count ? steps.subarray(0, count).sort()[count >> 1]! : 0;
+  const edge = Math.max(4, 2 * median + 2);
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    let from = -1;
+    let to = -2;
+    for (let x = 0; x < w; x++) {
+      if (!hull[y * w + x]) continue;
+      if (from < 0) from = x;
+      to = x;
+    }
+    if (from < 0) continue;
+    let a = from;
+    let b = to;
+    if (hi[y] >= 0) {
+      a = Math.max(from, lo[y]);
+      b = Math.min(to, hi[y]);
+      // Is there an edge where the hull's side meets the cloth (a pixel either way)?
+      const onEdge = (x: number, dir: number) => {
+        let m = 0;
+        for (let k = -1; k <= 1; k++) {
+          const p = x + k * dir;
+          const q = p - dir;
+          if (p < 0 || q < 0 || p >= w || q >= w) continue;
+          m = Math.max(m, step(y * w + p, y * w + q));
+        }
+        return m > edge;
+      };
+      if (from < a && onEdge(from, 1)) a = from;
+      if (to > b && onEdge(to, -1)) b = to;
+    }
+    for (let x = a; x <= b; x++) out[y * w + x] = 1;
+  }
+  return out;
 }
 
 /** The convex hull of the regions' pixels as a mask, if it is V-like (see shirtAndTieV); else undefined. */

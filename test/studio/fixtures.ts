@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { createComposeEngine } from '../../src/engines/compose/index.ts';
 import { TEST_TEMPLATE_CACHE } from '../../src/engines/compose/test-helpers.ts';
 import type { FabricSpec } from '../../src/engines/types.ts';
+import { CUT_PRESETS, type StyleOptions } from '../../src/templates/options.ts';
 import { floodRegion } from '../../web/src/studio/wand.ts';
 
 export interface ClientPhoto {
@@ -48,14 +49,10 @@ export interface PhotoScene {
   skin?: [number, number, number];
   size?: 'full' | 'preview';
   seed?: number;
+  /** The tie, when not the cut's own (a tie of the suit's colour: one the V must still leave out). */
+  tie?: StyleOptions['tie'];
   /** The suit is about the shirt's colour: its shirt-and-tie V cannot be told from it by colour. */
   shirtLikeSuit?: boolean;
-  /**
-   * The share of the shirt-and-tie V the suggestion may take for garment (default 0.2), and of the
-   * jacket it must keep (default 0.97), where a scene's drawing makes these harder; each says why.
-   */
-  vMarkedMax?: number;
-  jacketKeptMin?: number;
 }
 
 export async function makeClientPhoto(scene: PhotoScene = {}): Promise<ClientPhoto> {
@@ -63,8 +60,9 @@ export async function makeClientPhoto(scene: PhotoScene = {}): Promise<ClientPho
   const view = scene.view ?? 'front';
   const suit = scene.suit ?? { hex: '#7A7468', design: { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.2 } };
   const size = scene.size ?? 'preview';
-  const raw = await engine.renderRaw({ cut, view, fabric: suit }, size);
-  const maps = await engine.shadingMaps(cut, view, suit.design, size);
+  const options = scene.tie ? { ...CUT_PRESETS[cut]!.defaults, tie: scene.tie } : undefined;
+  const raw = await engine.renderRaw({ cut, view, fabric: suit, options }, size);
+  const maps = await engine.shadingMaps(cut, view, suit.design, size, options);
   const { width: w, height: h } = raw;
   const n = w * h;
   const rgb = new Uint8Array(raw.rgb);
@@ -197,17 +195,14 @@ export const MASK_SCENES: PhotoScene[] = [
     view: 'three-quarter',
     suit: { hex: '#5A5F66', design: { weave: 'twill', pattern: 'glencheck', threadMm: 0.25 } },
     skin: [141, 85, 36],
-    // Since the three-quarter drawing turns its lines with the body (build b20), the grey tie fills
-    // most of a narrower V, and the suggestion takes its lower half (0.45) for the grey glen check
-    // around it: a known regression on this drawn scene, to be won back, not a goal.
-    vMarkedMax: 0.5,
+    // The silver tie is the glen check's grey and fills most of the narrow three-quarter V: below
+    // the knot no shirt bounds it (see the glen check front below).
   },
   {
     cut: 'single-breasted',
     view: 'three-quarter',
     suit: { hex: '#C8B89A', design: { weave: 'plain', pattern: 'solid', threadMm: 0.25 } },
-    // The turned three-quarter drawing (build b20) leaves a sliver of the far lapel out: 0.969 kept.
-    jacketKeptMin: 0.96,
+    // The turned lapel's edge curves into the V: the V's hull must not take the lapel with it.
     wall: [
       [90, 100, 110],
       [60, 64, 70],
@@ -225,6 +220,27 @@ export const MASK_SCENES: PhotoScene[] = [
     ],
     seed: 11,
     shirtLikeSuit: true,
+  },
+  // Ties of the suit's own colour, as clients wear them: a silver tie on a grey glen check (colour
+  // takes the tie for the suit; its smooth silk does not look like the check) and a navy tie on a
+  // navy suit (the shirt either side of it bounds it).
+  {
+    cut: 'single-breasted',
+    view: 'front',
+    suit: { hex: '#5A5F66', design: { weave: 'twill', pattern: 'glencheck', threadMm: 0.25 } },
+    tie: 'silver',
+    seed: 5,
+  },
+  {
+    cut: 'single-breasted',
+    view: 'front',
+    suit: { hex: '#27355E', design: { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.2 } },
+    tie: 'navy',
+    wall: [
+      [214, 210, 200],
+      [168, 164, 156],
+    ],
+    skin: [198, 134, 96],
   },
   // The studio e2e's client: a tan windowpane suit in front of a teal wall.
   {

@@ -35,7 +35,7 @@ function skinPixels(p: Awaited<ReturnType<typeof makeClientPhoto>>, skin: [numbe
 }
 
 describe('suggested garment mask', () => {
-  it.each(MASK_SCENES.map((s) => [`${s.cut}/${s.view} ${s.suit?.hex} ${s.suit?.design.pattern}`, s] as const))(
+  it.each(MASK_SCENES.map((s) => [`${s.cut}/${s.view} ${s.suit?.hex} ${s.suit?.design.pattern}${s.tie ? ` ${s.tie} tie` : ''}`, s] as const))(
     '%s: the jacket and trousers (IoU > 0.9), without face or hands',
     async (_name, scene) => {
       const { p, got } = await suggestion(scene);
@@ -79,8 +79,8 @@ describe('suggested garment mask', () => {
       expect(score).toBeGreaterThan(0.9);
       expect(skinMarked / skinCount).toBeLessThan(0.1);
       expect(vCount).toBeGreaterThan(5000);
-      if (!scene.shirtLikeSuit) expect(vMarked / vCount).toBeLessThan(scene.vMarkedMax ?? 0.2);
-      expect(jacketMarked / jacket).toBeGreaterThan(scene.jacketKeptMin ?? 0.97);
+      if (!scene.shirtLikeSuit) expect(vMarked / vCount).toBeLessThan(0.2);
+      expect(jacketMarked / jacket).toBeGreaterThan(0.97);
     },
     60_000,
   );

@@ -82,6 +82,8 @@ interface Mark {
   only?: PanelKind[];
   /** Drawn only on these panels (the under lapel's edge must not show through the wrap). */
   onPanels?: string[];
+  /** A trouser mark's leg (the image-left one is 'right'): in a turned view it moves with that leg. */
+  leg?: 'right' | 'left';
 }
 
 interface Button {
@@ -553,6 +555,7 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
     });
   }
   for (const s of [1, -1]) {
+    const from = marks.length;
     // Pressed crease: a sharp ridge with its shadow side (none at the back of a pleated leg).
     marks.push({
       only: ['trouser'],
@@ -858,6 +861,7 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
         });
       }
     }
+    for (const m of marks.slice(from)) m.leg = s === 1 ? 'right' : 'left';
   }
   // Waistband seam and fly (or the centre back seam).
   marks.push({
@@ -871,7 +875,8 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
     strength: 0.5,
     blur: 0.6,
   });
-  if (!back) marks.push({ only: ['trouser'], shape: draft().M(-2, 985).L(-2, 860).Q(-2, 835, 20, 840), kind: 'seam', width: 1.5, strength: 0.35, blur: 0.6 });
+  // The fly and the shadow down the near leg's edge at centre front go with the near leg.
+  if (!back) marks.push({ only: ['trouser'], shape: draft().M(-2, 985).L(-2, 860).Q(-2, 835, 20, 840), kind: 'seam', width: 1.5, strength: 0.35, blur: 0.6, leg: 'right' });
   marks.push({
     only: ['trouser'],
     shape: line([
@@ -882,6 +887,7 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
     width: 3,
     strength: 0.4,
     blur: 1.5,
+    leg: 'right',
   });
 }
 
@@ -2114,6 +2120,7 @@ function layerOf(id: string, turned: boolean): Layer {
   if (!turned) return 'torso';
   if (id === 'sleeve-right') return 'near-arm';
   if (id === 'sleeve-left') return 'far-arm';
+  if (id.startsWith('trouser') || id.startsWith('turnup')) return id.endsWith('-right') ? 'near-leg' : 'far-leg';
   return 'torso';
 }
 
@@ -3031,6 +3038,8 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
     set.pieces.sort((a, b) => rank(a.id) - rank(b.id));
     set.buttons = set.buttons.filter((b) => b.layer !== 'far-arm');
     set.pieces = set.pieces.filter((p) => p.id !== 'buttons-far-arm');
+    // The trousers' own folds and seams part with the legs (the coat's shadows on them stay on the coat).
+    set.marks = set.marks.map((m) => (m.leg ? { ...m, shape: withLayer(m.shape, m.leg === 'right' ? 'near-leg' : 'far-leg') } : m));
     farSleeve(set);
   }
   const panels: PanelSpec[] = set.pieces.map((p) => {

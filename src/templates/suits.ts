@@ -876,7 +876,16 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
     blur: 0.6,
   });
   // The fly and the shadow down the near leg's edge at centre front go with the near leg.
-  if (!back) marks.push({ only: ['trouser'], shape: draft().M(-2, 985).L(-2, 860).Q(-2, 835, 20, 840), kind: 'seam', width: 1.5, strength: 0.35, blur: 0.6, leg: 'right' });
+  if (!back)
+    marks.push({
+      only: ['trouser'],
+      shape: draft().M(-2, 985).L(-2, 860).Q(-2, 835, 20, 840),
+      kind: 'seam',
+      width: 1.5,
+      strength: 0.35,
+      blur: 0.6,
+      leg: 'right',
+    });
   marks.push({
     only: ['trouser'],
     shape: line([

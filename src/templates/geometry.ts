@@ -76,6 +76,12 @@ export function torsoHalfWidth(y: number): number {
   return hips;
 }
 
+/**
+ * How round the near shoulder turns into the side of a turned torso (see cylinderX), from 1390 mm up:
+ * the near shoulder slopes on into the sleeve head instead of running out flat to a square corner.
+ */
+const NEAR_SHOULDER_ROUND = 0.35;
+
 /** Heights (mm) between which a turned near sleeve goes from lying on the torso to hanging free. */
 const SHOULDER_TOP = 1440;
 const NEAR_HEAD_FREE = 1300;
@@ -157,17 +163,23 @@ export function turnedProjection(turnDeg: number): Projection {
   // turned figure came out far too long and flat (a shelf) and the far one too short.
   const shoulderBack = (y: number) => 1 - 0.8 * smooth((y - 1330) / 170);
   /** An elliptic cylinder of half-width a and half-depth d about x = 0, turned: image x of a front point. */
-  const cylinderX = (x: number, a: number, d: number) => {
+  const cylinderX = (x: number, a: number, d: number, round = 0) => {
     const th = Math.atan2(a * cos, d * sin);
     const hx = a * Math.sin(th);
     if (x >= hx) return Math.hypot(a * cos, d * sin) + (x - hx) * 0.04;
     const t = Math.max(-1, x / a);
-    const z = d * Math.sqrt(Math.max(0, 1 - t * t));
+    // On the near side a rounded edge (round > 0) turns into the side at a finite slope: an ellipse's
+    // edge is vertical there, and projected it spread the last few millimetres of the shoulder into a shelf.
+    const z =
+      x < 0 && round > 0
+        ? (d * (Math.sqrt(1 - t * t + round * round) - round)) / (Math.sqrt(1 + round * round) - round)
+        : d * Math.sqrt(Math.max(0, 1 - t * t));
     // The near side beyond the body's width (a sleeve seam drawn on the torso) keeps on turning.
     const extra = x < -a ? (x + a) * cos : 0;
     return Math.max(-a, x) * cos + z * sin + extra;
   };
-  const bodyX = (x: number, y: number) => cylinderX(x, halfWidth(y), halfWidth(y) * depthRatio * shoulderBack(y));
+  const bodyX = (x: number, y: number) =>
+    cylinderX(x, halfWidth(y), halfWidth(y) * depthRatio * shoulderBack(y), NEAR_SHOULDER_ROUND * smooth((y - 1390) / 50));
   // Below the coat each leg is its own cylinder about its own axis, turned like the body: the far leg
   // as wide as the near one, each crease (the front of its leg) moved toward the far side. Taken as
   // one hip-wide cylinder the far leg came out half the near one's width, squeezed against the horizon.

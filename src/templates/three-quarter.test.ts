@@ -56,6 +56,27 @@ describe('three-quarter: the near sleeve head', () => {
   });
 });
 
+describe('three-quarter: the near shoulder', () => {
+  it.each(CUTS)('%s: slopes on into the sleeve head, which does not stand out past the shoulder line', async (cut) => {
+    const { m, w } = await silhouette(draftCutView(cut, 'three-quarter'), 1);
+    const near = (row: number) => {
+      let x = 0;
+      while (x < w && m[row * w + x]! < 128) x++;
+      return x;
+    };
+    // From the middle of the shoulder down over the crown to where the sleeve hangs.
+    const r0 = Math.round(proj.project(-160, 1478)[1]);
+    const r1 = Math.round(proj.project(-277, 1380, 'near-arm')[1]);
+    const steps: number[] = [];
+    for (let row = r0 + 1; row <= r1; row++) steps.push(near(row - 1) - near(row));
+    const slope = [...steps.slice(0, 12)].sort((a, b) => a - b)[6]!;
+    // The outline never runs out faster than the shoulder's own slope (the square head jutted out 6 px
+    // in a row against the shoulder's 3), and it then turns down over a deltoid's height, not at once.
+    expect(Math.max(...steps), `steps ${steps.join(',')}`).toBeLessThanOrEqual(slope * 1.6);
+    expect(steps.filter((s) => s >= 1 && s < slope).length).toBeGreaterThanOrEqual(10);
+  });
+});
+
 /** Far-side outline per image row: the rightmost cloth column (−1 where the row has none). */
 function farOutline(m: Uint8Array, w: number, h: number): Int32Array {
   const out = new Int32Array(h).fill(-1);

@@ -32,8 +32,12 @@ export interface Projection {
 const CURVED_TOLERANCE_PX = 0.25;
 const CURVED_DEPTH = 6;
 
-/** Which body volume a point belongs to: arms swing independently of the torso when the figure turns. */
-export type Layer = 'torso' | 'near-arm' | 'far-arm';
+/**
+ * Which body volume a point belongs to: arms swing independently of the torso when the figure turns,
+ * and each trouser leg (near-leg, far-leg: the image-left and image-right leg) parts from the crotch on
+ * its own, under the coat's skirt. A leg's layer holds for the whole piece, centre front included.
+ */
+export type Layer = 'torso' | 'near-arm' | 'far-arm' | 'near-leg' | 'far-leg';
 
 export const NATIVE_WIDTH = 1024;
 export const NATIVE_HEIGHT = 1536;
@@ -71,6 +75,12 @@ export function torsoHalfWidth(y: number): number {
   if (y > 900) return hips + (waist - hips) * smooth((y - 900) / 190);
   return hips;
 }
+
+/**
+ * How round the near shoulder turns into the side of a turned torso (see cylinderX), from 1390 mm up:
+ * the near shoulder slopes on into the sleeve head instead of running out flat to a square corner.
+ */
+const NEAR_SHOULDER_ROUND = 0.35;
 
 /** Heights (mm) between which a turned near sleeve goes from lying on the torso to hanging free. */
 const SHOULDER_TOP = 1440;
@@ -111,6 +121,26 @@ const LEG_AXIS_Z = 32;
 const LEG_DEPTH = 0.78;
 const LEGS_FREE_Y = 690;
 const LEGS_JOIN_Y = 790;
+/**
+ * The trousers' own map (the leg layers) below the crotch. Seen turned, the legs meet at the fork and
+ * the near one hides the top of the far one: its inside thigh, fuller toward the crotch than the
+ * straight pressed leg, carries its inner outline out over the far leg (LEG_THIGH_FULL mm at the top,
+ * nothing from LEG_THIGH_FREE_Y down), and the far leg's inside runs behind it. So the gap between the
+ * legs opens only above the knee and widens toward the hems. The inside of each leg hands over from the
+ * hip cylinder to its own leg between CROTCH_JOIN_Y (the fork) and CROTCH_FREE_Y (under the coat's hem);
+ * the outside keeps the torso's hand-over, so the legs' outer outlines are the torso layer's. Taken as
+ * one map (the leg chosen by the side of centre front) the fork tore open where the two pieces cross it.
+ */
+const LEG_THIGH_FULL = 40;
+const LEG_THIGH_TOP_Y = 800;
+const LEG_THIGH_FREE_Y = 540;
+const CROTCH_FREE_Y = 790;
+const CROTCH_JOIN_Y = 850;
+/** How much of the inside of leg s (-1 the near one) a drafted x is: 1 from its inside leg seam in, 0 from its crease out. */
+function legInnerness(x: number, s: number): number {
+  return smooth((110 - s * x) / 96);
+}
+
 /** Half the drafted trouser leg's width by height (hem 74 mm, knee 88, thigh 90). */
 function legHalfWidth(y: number): number {
   return 74 + 16 * smooth((y - 30) / 620);
@@ -133,17 +163,23 @@ export function turnedProjection(turnDeg: number): Projection {
   // turned figure came out far too long and flat (a shelf) and the far one too short.
   const shoulderBack = (y: number) => 1 - 0.8 * smooth((y - 1330) / 170);
   /** An elliptic cylinder of half-width a and half-depth d about x = 0, turned: image x of a front point. */
-  const cylinderX = (x: number, a: number, d: number) => {
+  const cylinderX = (x: number, a: number, d: number, round = 0) => {
     const th = Math.atan2(a * cos, d * sin);
     const hx = a * Math.sin(th);
     if (x >= hx) return Math.hypot(a * cos, d * sin) + (x - hx) * 0.04;
     const t = Math.max(-1, x / a);
-    const z = d * Math.sqrt(Math.max(0, 1 - t * t));
+    // On the near side a rounded edge (round > 0) turns into the side at a finite slope: an ellipse's
+    // edge is vertical there, and projected it spread the last few millimetres of the shoulder into a shelf.
+    const z =
+      x < 0 && round > 0
+        ? (d * (Math.sqrt(1 - t * t + round * round) - round)) / (Math.sqrt(1 + round * round) - round)
+        : d * Math.sqrt(Math.max(0, 1 - t * t));
     // The near side beyond the body's width (a sleeve seam drawn on the torso) keeps on turning.
     const extra = x < -a ? (x + a) * cos : 0;
     return Math.max(-a, x) * cos + z * sin + extra;
   };
-  const bodyX = (x: number, y: number) => cylinderX(x, halfWidth(y), halfWidth(y) * depthRatio * shoulderBack(y));
+  const bodyX = (x: number, y: number) =>
+    cylinderX(x, halfWidth(y), halfWidth(y) * depthRatio * shoulderBack(y), NEAR_SHOULDER_ROUND * smooth((y - 1390) / 50));
   // Below the coat each leg is its own cylinder about its own axis, turned like the body: the far leg
   // as wide as the near one, each crease (the front of its leg) moved toward the far side. Taken as
   // one hip-wide cylinder the far leg came out half the near one's width, squeezed against the horizon.
@@ -163,8 +199,7 @@ export function turnedProjection(turnDeg: number): Projection {
     const t = u >= 0 ? Math.asin(u) : u + k * u * u * u;
     return a * Math.sin(t) * cos + d * Math.cos(t) * sin;
   };
-  const legX = (x: number, y: number) => {
-    const s = x < 0 ? -1 : 1;
+  const legX = (x: number, y: number, s = x < 0 ? -1 : 1) => {
     const c = s * LEG_AXIS_X;
     const r = legHalfWidth(y);
     return c * cos + LEG_AXIS_Z * sin + legCylinderX(x - c, r, r * LEG_DEPTH);
@@ -174,6 +209,17 @@ export function turnedProjection(turnDeg: number): Projection {
     if (y <= LEGS_FREE_Y) return legX(x, y);
     const w = smooth((y - LEGS_FREE_Y) / (LEGS_JOIN_Y - LEGS_FREE_Y));
     return w * bodyX(x, y) + (1 - w) * legX(x, y);
+  };
+  // The trousers: the torso's map, but for the inside of each leg from the fork down (see LEG_THIGH_FULL).
+  // s is the leg (-1 the near one), whichever side of centre front the point lies.
+  const legsX = (x: number, y: number, s: number) => {
+    if (y >= Math.max(LEGS_JOIN_Y, CROTCH_JOIN_Y)) return bodyX(x, y);
+    const q = legInnerness(x, s);
+    const wOuter = smooth((y - LEGS_FREE_Y) / (LEGS_JOIN_Y - LEGS_FREE_Y));
+    const wInner = smooth((y - CROTCH_FREE_Y) / (CROTCH_JOIN_Y - CROTCH_FREE_Y));
+    const w = (1 - q) * wOuter + q * wInner;
+    const full = LEG_THIGH_FULL * smooth((y - LEG_THIGH_FREE_Y) / (LEG_THIGH_TOP_Y - LEG_THIGH_FREE_Y));
+    return w * bodyX(x, y) + (1 - w) * (legX(x, y, s) - s * full * q);
   };
   // Where the near sleeve's head must sit: on the torso's shoulder point.
   const nearArmAt = torsoX(-232, 1451) - -232 * cos;
@@ -185,6 +231,7 @@ export function turnedProjection(turnDeg: number): Projection {
     project: (x, y, layer = 'torso') => {
       let X: number;
       if (layer === 'torso') X = torsoX(x, y);
+      else if (layer === 'near-leg' || layer === 'far-leg') X = legsX(x, y, layer === 'near-leg' ? -1 : 1);
       // The near arm swings forward with the turn; the far one hangs behind the body's far side.
       // It hangs from the shoulder point, so it meets the shoulder there and leans forward below it.
       else if (layer === 'near-arm') {
@@ -203,8 +250,12 @@ export function turnedProjection(turnDeg: number): Projection {
     nearEdgeX: (y) => -horizon(halfWidth(y), y).X / cos,
     curved: true,
     squeeze: (x, y, layer = 'torso') => {
-      if (layer !== 'torso') return cos;
       const e = 0.5;
+      if (layer === 'near-leg' || layer === 'far-leg') {
+        const s = layer === 'near-leg' ? -1 : 1;
+        return Math.max(0.15, (legsX(x + e, y, s) - legsX(x - e, y, s)) / (2 * e));
+      }
+      if (layer !== 'torso') return cos;
       return Math.max(0.15, (torsoX(x + e, y) - torsoX(x - e, y)) / (2 * e));
     },
   };

@@ -82,6 +82,8 @@ interface Mark {
   only?: PanelKind[];
   /** Drawn only on these panels (the under lapel's edge must not show through the wrap). */
   onPanels?: string[];
+  /** A trouser mark's leg (the image-left one is 'right'): in a turned view it moves with that leg. */
+  leg?: 'right' | 'left';
 }
 
 interface Button {
@@ -553,6 +555,7 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
     });
   }
   for (const s of [1, -1]) {
+    const from = marks.length;
     // Pressed crease: a sharp ridge with its shadow side (none at the back of a pleated leg).
     marks.push({
       only: ['trouser'],
@@ -858,6 +861,7 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
         });
       }
     }
+    for (const m of marks.slice(from)) m.leg = s === 1 ? 'right' : 'left';
   }
   // Waistband seam and fly (or the centre back seam).
   marks.push({
@@ -871,7 +875,17 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
     strength: 0.5,
     blur: 0.6,
   });
-  if (!back) marks.push({ only: ['trouser'], shape: draft().M(-2, 985).L(-2, 860).Q(-2, 835, 20, 840), kind: 'seam', width: 1.5, strength: 0.35, blur: 0.6 });
+  // The fly and the shadow down the near leg's edge at centre front go with the near leg.
+  if (!back)
+    marks.push({
+      only: ['trouser'],
+      shape: draft().M(-2, 985).L(-2, 860).Q(-2, 835, 20, 840),
+      kind: 'seam',
+      width: 1.5,
+      strength: 0.35,
+      blur: 0.6,
+      leg: 'right',
+    });
   marks.push({
     only: ['trouser'],
     shape: line([
@@ -882,6 +896,7 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
     width: 3,
     strength: 0.4,
     blur: 1.5,
+    leg: 'right',
   });
 }
 
@@ -1991,21 +2006,22 @@ function turnedNearSide(set: Draftset, style: SuitStyle, nearEdgeX: (y: number) 
   const hem = HEM_Y + 3;
   const outer: Pt[] = [];
   for (let y = top; y > HEM_Y + 40; y -= 30) outer.push([nearEdgeX(y), y]);
-  // Where the vents show: a side vent a little inside the back edge, opening at the hem; a centre
-  // vent is round the back, seen only as the skirt's back corner lifting where the vent parts it.
-  const ventX = (y: number) => nearEdgeX(y) + 12;
-  const ventTop = HEM_Y + 235;
+  // Where the vents show. A double vent lies round the back, on the side-back seams: from the front
+  // three-quarter only its opening shows, edge-on at the outline, the back skirt hanging a touch proud
+  // of the side's and parted from it at the hem. (Drawn 12 mm inside the outline with its edge marks,
+  // the vent cut a thin strip off the side that hung below the sleeve's cuff like a separate piece.)
+  // A centre vent is round the back, seen only as the skirt's back corner lifting where the vent parts it.
   const xHem = nearEdgeX(hem);
   const shape = draft().M(inner, top).L(outer[0][0], top);
   if (o.vents === 'single') shape.through([...outer.slice(1), [xHem, hem + 16]]).L(xHem + 5, hem);
-  else shape.through([...outer.slice(1), [xHem, hem]]);
-  if (o.vents === 'double') {
-    const xv = ventX(hem);
+  else if (o.vents === 'double') {
+    const xv = xHem + 4;
     shape
-      .L(xv - 3, hem)
-      .L(xv, hem + 14)
+      .through([...outer.slice(1), [xHem - 1.5, hem]])
+      .L(xv - 1.5, hem)
+      .L(xv, hem + 12)
       .L(xv + 2, hem);
-  }
+  } else shape.through([...outer.slice(1), [xHem, hem]]);
   shape.L(inner, hem - 2).Z();
   const at = set.pieces.findIndex((p) => p.id === 'forepart-right');
   set.pieces.splice(Math.max(0, at), 0, {
@@ -2051,29 +2067,22 @@ function turnedNearSide(set: Draftset, style: SuitStyle, nearEdgeX: (y: number) 
       strength: 0.5,
       blur: 3,
     });
-    return;
   }
-  if (o.vents !== 'double') return;
-  const edge: Pt[] = [];
-  for (let y = ventTop; y > hem + 14; y -= 40) edge.push([ventX(y), y]);
-  edge.push([ventX(hem), hem + 14]);
-  // The overlap stands proud: a fine dark edge, the lit ridge beside it and the shadow it casts
-  // back toward the opening; the top bar is stitched across.
-  marks.push({ onPanels: on, shape: line(edge), kind: 'shadow', width: 2.2, strength: 0.75, blur: 0.8 });
-  marks.push({ onPanels: on, shape: line(edge.map(([x, y]) => [x + 4, y])), kind: 'ridge', width: 6, strength: 0.55, blur: 2.5 });
-  marks.push({ onPanels: on, shape: line(edge.map(([x, y]) => [x - 3, y])), kind: 'shadow', width: 6, strength: 0.4, blur: 3 });
-  const x0 = ventX(ventTop);
-  marks.push({
-    onPanels: on,
-    shape: line([
-      [x0 - 14, ventTop + 3],
-      [x0, ventTop],
-    ]),
-    kind: 'seam',
-    width: 1.6,
-    strength: 0.6,
-    blur: 0.6,
-  });
+  if (o.vents === 'double') {
+    // The side skirt's edge at the opening, a little in shadow where the back skirt overlaps it.
+    marks.push({
+      onPanels: on,
+      shape: line([
+        [xHem + 5, hem + 34],
+        [xHem + 5, hem + 10],
+        [xHem + 6, hem + 1],
+      ]),
+      kind: 'shadow',
+      width: 3,
+      strength: 0.35,
+      blur: 2,
+    });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2114,6 +2123,7 @@ function layerOf(id: string, turned: boolean): Layer {
   if (!turned) return 'torso';
   if (id === 'sleeve-right') return 'near-arm';
   if (id === 'sleeve-left') return 'far-arm';
+  if (id.startsWith('trouser') || id.startsWith('turnup')) return id.endsWith('-right') ? 'near-leg' : 'far-leg';
   return 'torso';
 }
 
@@ -3031,6 +3041,8 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
     set.pieces.sort((a, b) => rank(a.id) - rank(b.id));
     set.buttons = set.buttons.filter((b) => b.layer !== 'far-arm');
     set.pieces = set.pieces.filter((p) => p.id !== 'buttons-far-arm');
+    // The trousers' own folds and seams part with the legs (the coat's shadows on them stay on the coat).
+    set.marks = set.marks.map((m) => (m.leg ? { ...m, shape: withLayer(m.shape, m.leg === 'right' ? 'near-leg' : 'far-leg') } : m));
     farSleeve(set);
   }
   const panels: PanelSpec[] = set.pieces.map((p) => {

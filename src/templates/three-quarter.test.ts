@@ -56,6 +56,27 @@ describe('three-quarter: the near sleeve head', () => {
   });
 });
 
+describe('three-quarter: the near shoulder', () => {
+  it.each(CUTS)('%s: slopes on into the sleeve head, which does not stand out past the shoulder line', async (cut) => {
+    const { m, w } = await silhouette(draftCutView(cut, 'three-quarter'), 1);
+    const near = (row: number) => {
+      let x = 0;
+      while (x < w && m[row * w + x]! < 128) x++;
+      return x;
+    };
+    // From the middle of the shoulder down over the crown to where the sleeve hangs.
+    const r0 = Math.round(proj.project(-160, 1478)[1]);
+    const r1 = Math.round(proj.project(-277, 1380, 'near-arm')[1]);
+    const steps: number[] = [];
+    for (let row = r0 + 1; row <= r1; row++) steps.push(near(row - 1) - near(row));
+    const slope = [...steps.slice(0, 12)].sort((a, b) => a - b)[6]!;
+    // The outline never runs out faster than the shoulder's own slope (the square head jutted out 6 px
+    // in a row against the shoulder's 3), and it then turns down over a deltoid's height, not at once.
+    expect(Math.max(...steps), `steps ${steps.join(',')}`).toBeLessThanOrEqual(slope * 1.6);
+    expect(steps.filter((s) => s >= 1 && s < slope).length).toBeGreaterThanOrEqual(10);
+  });
+});
+
 /** Far-side outline per image row: the rightmost cloth column (−1 where the row has none). */
 function farOutline(m: Uint8Array, w: number, h: number): Int32Array {
   const out = new Int32Array(h).fill(-1);
@@ -327,6 +348,40 @@ describe('three-quarter: the near side', () => {
   });
 });
 
+describe('three-quarter: the vents seen from the front', () => {
+  // Rows between the near sleeve's shirt cuff and the coat's hem, and the outline there (body mm → image).
+  const [, cuffRow] = proj.project(-200, 830);
+  const [, hemRow] = proj.project(-200, 782);
+  const outlineAt = (row: number) => proj.project(proj.nearEdgeX!((1515 - row) / 0.9), (1515 - row) / 0.9)[0];
+
+  it.each(['double', 'single', 'none'])('vents %s: below the sleeve the side is one piece, no strip parted off its back edge', async (vents) => {
+    const src = draftCutView('single-breasted', 'three-quarter', resolveOptions('single-breasted', { vents }));
+    const { m, w } = await silhouette(src, 1);
+    // Just above the hem: the cloth before any opening is at most a skirt's edge seen edge-on (a double
+    // vent drawn 12 mm inside the outline left a 9 px strip of back hanging beside the opening).
+    const row = Math.round(proj.project(0, 782 + 6)[1]);
+    let x = 0;
+    while (m[row * w + x]! < 128) x++;
+    const first = x;
+    while (m[row * w + x]! >= 128) x++;
+    if (vents === 'double') expect(x - first, `cloth before the opening at row ${row}`).toBeLessThanOrEqual(5);
+    // No line down the side close to its outline below the cuff: the vent's edge is round the back.
+    const side = src.marks.filter((mk) => mk.onPanels?.includes('side-right'));
+    for (const mk of side) {
+      const nums = mk.path.match(/-?\d+(\.\d+)?/g)!.map(Number);
+      let lo = Number.POSITIVE_INFINITY;
+      let hi = Number.NEGATIVE_INFINITY;
+      for (let i = 0; i + 1 < nums.length; i += 2) {
+        const [px, py] = [nums[i]!, nums[i + 1]!];
+        if (py < cuffRow || py > hemRow || px - outlineAt(py) > 14) continue;
+        lo = Math.min(lo, py);
+        hi = Math.max(hi, py);
+      }
+      if (hi > lo) expect(hi - lo, `a ${mk.kind} mark down the side's back edge`).toBeLessThan(40);
+    }
+  });
+});
+
 describe('three-quarter: the legs turn with the figure', () => {
   /** Runs of trouser cloth along one image row: [first, last] columns. */
   const legRuns = (m: Uint8Array, w: number, row: number) => {
@@ -364,6 +419,80 @@ describe('three-quarter: the legs turn with the figure', () => {
         expect(t, `${s === 1 ? 'near' : 'far'} crease at ${(t * 100).toFixed(0)} % across at ${y} mm`).toBeGreaterThan(0.6);
         expect(t).toBeLessThan(0.85);
       }
+    }
+  });
+});
+
+/** Trouser options (and cuts) that change the legs and the crotch. */
+const LEG_STYLES: Array<[string, Record<string, string>]> = [
+  ['single-breasted', {}],
+  ['single-breasted', { trouserFront: 'pleated', trouserHem: 'turnups' }],
+  ['single-breasted', { fastening: 'sb1', vents: 'none' }],
+  ['double-breasted', {}],
+  ['double-breasted', { trouserFront: 'pleated' }],
+  ['three-piece', {}],
+  ['three-piece', { waistcoat: 'db', trouserHem: 'turnups' }],
+];
+
+describe('three-quarter: the legs meet at the fork', () => {
+  /** Per image row: background pixels between the first and last cloth pixel of the figure. */
+  const holes = (m: Uint8Array, w: number, row: number) => {
+    let a = 0;
+    while (a < w && m[row * w + a]! < 128) a++;
+    let b = w - 1;
+    while (b > a && m[row * w + b]! < 128) b--;
+    let n = 0;
+    for (let x = a; x <= b; x++) if (m[row * w + x]! < 128) n++;
+    return n;
+  };
+  const rowAt = (y: number) => Math.round(proj.project(0, y)[1]);
+
+  it.each(LEG_STYLES)('%s %o: no background between the legs below the coat, then a gap that only widens to the hems', async (cut, opts) => {
+    const src = draftCutView(cut, 'three-quarter', resolveOptions(cut, opts));
+    const { m, w } = await silhouette(src, 1);
+    // Just below the coat's hem (782 mm) down to mid-thigh the near leg overlaps the far one.
+    for (let row = rowAt(778); row <= rowAt(660); row++) expect(holes(m, w, row), `row ${row}`).toBe(0);
+    // From there to the hems the gap opens gradually: never narrowing by more than a pixel's rounding.
+    let widest = 0;
+    for (let row = rowAt(660); row <= rowAt(40); row++) {
+      const gap = holes(m, w, row);
+      expect(gap, `row ${row}`).toBeGreaterThanOrEqual(widest - 1);
+      widest = Math.max(widest, gap);
+    }
+    expect(widest, 'the legs stand apart at the hems').toBeGreaterThan(20);
+  });
+
+  it.each(LEG_STYLES)("%s %o: the near leg's inside runs from the fork as one long taper, no bend", async (cut, opts) => {
+    const src = draftCutView(cut, 'three-quarter', resolveOptions(cut, opts));
+    const { m, w } = await silhouette({ ...src, panels: src.panels.filter((p) => p.id === 'trouser-right') }, 1);
+    const inner: number[] = [];
+    for (let row = rowAt(778); row <= rowAt(400); row++) {
+      let x = w - 1;
+      while (x > 0 && m[row * w + x]! < 128) x--;
+      inner.push(x);
+    }
+    // It only moves toward the near side going down (a bulge toward the far leg steps back out), and
+    // never faster than a thigh tapers: at most 0.35 px a row over any 24 rows (the S-bend: 0.53).
+    for (let i = 1; i < inner.length; i++) expect(inner[i]! - inner[i - 1]!, `row ${rowAt(778) + i}`).toBeLessThanOrEqual(1);
+    for (let i = 24; i < inner.length; i++) expect((inner[i - 24]! - inner[i]!) / 24, `rows ${rowAt(778) + i - 24}-${rowAt(778) + i}`).toBeLessThan(0.35);
+  });
+
+  it("as built: the template's coverage has no background between the legs just below the coat", async () => {
+    const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
+    const twill: FabricDesign = { weave: 'twill', pattern: 'solid', threadMm: 0.22, heather: 0.08, sheen: 0.25 };
+    const maps = await engine.shadingMaps('single-breasted', 'three-quarter', twill);
+    const trouser = new Set((await engine.template('single-breasted', 'three-quarter')).panels.flatMap((p, i) => (p.kind === 'trouser' ? [i] : [])));
+    for (let row = rowAt(778); row <= rowAt(660); row++) {
+      // Between the first and last fully covered trouser pixel of the row (the outline's anti-aliasing
+      // aside), every pixel is fully cloth.
+      const full = (x: number) => trouser.has(maps.panel[row * maps.width + x]!) && maps.coverage[row * maps.width + x] === 255;
+      let a = 0;
+      while (a < maps.width && !full(a)) a++;
+      let b = maps.width - 1;
+      while (b > a && !full(b)) b--;
+      let open = 0;
+      for (let x = a; x <= b; x++) if (maps.coverage[row * maps.width + x]! < 255) open++;
+      expect(open, `row ${row}`).toBe(0);
     }
   });
 });

@@ -315,7 +315,7 @@ export function quickViewAtHand(cut: string, view: string, options: StyleOptions
  * new option combination then redraws only those.
  */
 export async function primeQuickDrafts(views: Array<{ cut: string; view: string }>, gate?: () => Promise<void>): Promise<void> {
-  for (const { cut, view } of views) await quickPreviewLevels(cutViewSource(cut, view), ['preview'], { gate });
+  for (const { cut, view } of views) await quickPreviewLevels(cutViewSource(cut, view), ['preview'], { gate, anchor: true });
 }
 
 /** Styles drafted ahead from in this thread (their own draft kept as the others' starting point), latest last. */

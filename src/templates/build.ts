@@ -1225,7 +1225,7 @@ async function draftPieces(source: CutViewSource, scale: number, gate?: () => Pr
       frame,
       torsoKey,
       () => torsoVolume(masks, inTorso, w, h, z, scale, src.torsoExtent) ?? null,
-      (t) => (t ? t.cover.byteLength * 2 : 0),
+      (t) => (t ? t.cover.byteLength * 3 : 0),
       used,
     ) ?? undefined;
   return {
@@ -1584,10 +1584,14 @@ function planeDiff(ar: Rect, a: Float32Array | undefined, br: Rect, b: Float32Ar
   return x1 < 0 ? EMPTY : { x0, y0, x1, y1 };
 }
 
-/** A torso's heights as drafted (depth × cover), one per pixel of its rectangle. */
+/** A torso's heights as drafted (depth × cover), one per pixel of its rectangle; made once per torso (a kept draft's is compared with every new one). */
+const torsoHeights = new WeakMap<TorsoVolume, Float32Array>();
 function torsoHeight(t: TorsoVolume): Float32Array {
-  const v = new Float32Array(t.depth.length);
+  let v = torsoHeights.get(t);
+  if (v) return v;
+  v = new Float32Array(t.depth.length);
   for (let j = 0; j < v.length; j++) v[j] = t.depth[j] * Math.min(1, t.cover[j]);
+  torsoHeights.set(t, v);
   return v;
 }
 

@@ -338,16 +338,7 @@ function fmt(P: [number, number]): string {
  * to `out` (a line's as a line to its end) from the points its test projected: every point is
  * projected once (a piece's ends are its parent's ends and middle).
  */
-function cutCurved(
-  proj: Projection,
-  layer: Layer,
-  q: Cubic,
-  P0: [number, number],
-  P3: [number, number],
-  depth: number,
-  line: boolean,
-  out: string[],
-): void {
+function cutCurved(proj: Projection, layer: Layer, q: Cubic, P0: [number, number], P3: [number, number], depth: number, line: boolean, out: string[]): void {
   const P1 = proj.project(q[1][0], q[1][1], layer);
   const P2 = proj.project(q[2][0], q[2][1], layer);
   if (depth < CURVED_DEPTH) {

@@ -6,7 +6,9 @@
  *   node --import tsx bench/option-cold.ts [rounds]
  * CACHE=dir keeps the built templates between runs (default: a directory under the OS's tmp);
  * LOOK_MS (default 4000) is how long the associate looks before the next tap; DRAFT_AHEAD=0 turns
- * drafting ahead off.
+ * drafting ahead off; SETTLE_MS (default 3000) is the pause before the series, in which the threads
+ * draft the presets in their background (under load 3 s is not enough: the first styles then draft
+ * from nothing).
  */
 import { mkdir } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -60,7 +62,7 @@ for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < 10; i++) await service.render({ ...job, watermark: { text: 'ATELIER · SAMPLE', opacity: 0.6, position: 'bottom-right' } });
     for (let i = 0; i < 10; i++) await service.render({ ...job, sizes: ['preview'] });
     // As in the compose bench, the series come after seconds of other renders: the presets are drafted by then.
-    await new Promise((res) => setTimeout(res, 3000));
+    await new Promise((res) => setTimeout(res, Number(process.env.SETTLE_MS ?? 3000)));
     for (const s of series) {
       const w: number[] = [];
       const c: number[] = [];

@@ -31,7 +31,7 @@ import { createComfyEngine, type ComfyEngine } from '../engines/comfyui/engine.t
 import type { WorkflowSettings } from '../engines/comfyui/workflows.ts';
 import { ByteCache, type ByteCacheStats } from '../cache.ts';
 import type { CutView } from '../templates/types.ts';
-import { cutViewAtHand, shippedViews, templateVersion } from '../templates/index.ts';
+import { cutViewAtHand, draftedView, shippedViews, templateVersion } from '../templates/index.ts';
 import { photoFieldsBytes, photoTemplateAtScale, type PhotoFields } from '../templates/photo.ts';
 import type { FillResult, MaskCheck, PreparedPhoto, StudioPhotoLimits, StudioRejection } from '../studio/images.ts';
 
@@ -691,6 +691,11 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       if (queued >= 0) prepareQueue.splice(queued, 1)[0]!.done();
     }
     const template = (await templateFor(job)) ?? (await drawnFor(job, engineName));
+    // A drawn style the thread drafts itself (a cold live preview): its drafting, made here already for its version, goes with it.
+    const drafted =
+      !template && engineName === 'compose' && (!job.template || job.template.kind === 'shipped') && job.options
+        ? draftedView(job.cut, job.view, job.options)
+        : undefined;
     // At most twice: the second time with the bytes a thread said it lacks.
     for (let round = 0; round < 2; round++) {
       const transfer: TransferListItem[] = [];
@@ -714,6 +719,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
         formats: job.formats,
         port: port?.port2,
         textures: clothKey ? sharedTextures.get(clothKey) : undefined,
+        ...(drafted ? { drafted } : {}),
       };
       // Bytes in hand (an unsaved template) are cloned, not moved: the caller may still use them.
       let answer: ThreadRenderAnswer;

@@ -33,7 +33,7 @@ import {
 } from '../studio/images.ts';
 import { createThreadEngine } from './engines.ts';
 import type { KeyedTexture, TextureCache } from '../engines/compose/texture.ts';
-import { cutViewAtHand, draftAheadView, templateVersion } from '../templates/index.ts';
+import { adoptDrafted, cutViewAtHand, draftAheadView, templateVersion, type CutViewSource } from '../templates/index.ts';
 import type { ThreadFabric } from './fabric.ts';
 import { ThreadControl, YIELDED } from './thread-control.ts';
 
@@ -82,6 +82,8 @@ export interface ThreadRenderTask {
   port?: MessagePort;
   /** Cloth textures other threads made for this fabric (shared memory, not copied). */
   textures?: KeyedTexture[];
+  /** The style's drafting, when the thread is to draft the view itself (a cold live preview): not drafted twice. */
+  drafted?: { src: CutViewSource; version: string };
 }
 
 export interface ThreadImage {
@@ -201,6 +203,7 @@ export async function render(task: ThreadRenderTask): Promise<ThreadRenderAnswer
     return found;
   }
   const { template, swatch } = found;
+  if (task.drafted && !template) adoptDrafted(task.cut, task.view, task.options, task.drafted);
 
   const controller = new AbortController();
   task.port?.on('message', (m) => m === 'abort' && controller.abort());

@@ -1225,7 +1225,7 @@ async function draftPieces(source: CutViewSource, scale: number, gate?: () => Pr
       frame,
       torsoKey,
       () => torsoVolume(masks, inTorso, w, h, z, scale, src.torsoExtent) ?? null,
-      (t) => (t ? t.cover.byteLength * 2 : 0),
+      (t) => (t ? t.cover.byteLength * 3 : 0),
       used,
     ) ?? undefined;
   return {
@@ -1473,7 +1473,7 @@ export async function quickPreviewLevels(
   let fields: WindowFields | undefined;
   if (sizes.includes('preview')) {
     await how.gate?.();
-    const made = await quickDraft(P, how.keep ?? true, how.gate);
+    const made = await quickDraft(P, how.keep ?? true, how.gate, how.anchor);
     out.preview = made.level;
     fields = made.fields;
   }
@@ -1493,6 +1493,13 @@ export interface QuickHow {
   keep?: boolean;
   /** Awaited between stages: background drafting pauses there (or is dropped) while a render runs. */
   gate?: () => Promise<void>;
+  /**
+   * Kept as its view's anchor (the preset, primed at start), beside the last DRAFTS_PER_VIEW drafts:
+   * a style several options away from the one on screen is most often near the preset, and its
+   * draft then redraws only around what it changes from the preset (from the last styles, it redrew
+   * what those changed as well: a trouser hem drafted after a pocket change redrew the coat too).
+   */
+  anchor?: boolean;
 }
 
 /** A preview level's cloth in raster order, its shading not yet normalised over the garment. */
@@ -1520,8 +1527,9 @@ interface QuickDraft {
   cloth: QuickCloth;
 }
 
-/** Drafts kept per view: the last few (the threads also draft values ahead; the nearest is used). */
+/** Drafts kept per view: the last few (the threads also draft values ahead; the nearest is used), and its anchor. */
 const DRAFTS_PER_VIEW = 3;
+const ANCHOR = 'anchor';
 
 function panelSigs(P: Pieces): string[] {
   return P.src.panels.map(
@@ -1576,10 +1584,14 @@ function planeDiff(ar: Rect, a: Float32Array | undefined, br: Rect, b: Float32Ar
   return x1 < 0 ? EMPTY : { x0, y0, x1, y1 };
 }
 
-/** A torso's heights as drafted (depth × cover), one per pixel of its rectangle. */
+/** A torso's heights as drafted (depth × cover), one per pixel of its rectangle; made once per torso (a kept draft's is compared with every new one). */
+const torsoHeights = new WeakMap<TorsoVolume, Float32Array>();
 function torsoHeight(t: TorsoVolume): Float32Array {
-  const v = new Float32Array(t.depth.length);
+  let v = torsoHeights.get(t);
+  if (v) return v;
+  v = new Float32Array(t.depth.length);
   for (let j = 0; j < v.length; j++) v[j] = t.depth[j] * Math.min(1, t.cover[j]);
+  torsoHeights.set(t, v);
   return v;
 }
 
@@ -1626,7 +1638,8 @@ function draftChange(
   // A group's marks: only where its layers' pixels differ (a group spans the whole coat).
   for (const [key, l] of layers) {
     const o = d.layers.get(key);
-    if (!o || o.applies !== l.applies) rect = union(rect, union(l.rect, o?.rect ?? EMPTY));
+    if (!o || (o.applies !== l.applies && !sameApplies(o.layer.applies, l.layer.applies, remap, d.panels.length)))
+      rect = union(rect, union(l.rect, o?.rect ?? EMPTY));
     else {
       rect = union(rect, layerDiff(o.layer.height, l.layer.height, 128));
       rect = union(rect, layerDiff(o.layer.occlusion, l.layer.occlusion, 255));
@@ -1637,6 +1650,16 @@ function draftChange(
   if (area(rect) >= bound) return undefined;
   rect = union(rect, torsoDiff(d.torso, P.torso));
   return area(rect) < bound ? { rect, remap } : undefined;
+}
+
+/**
+ * Whether a group's marks apply to the same panels in both drafts, panels matched by `remap`: a panel
+ * added (a ticket pocket, a turn-up) shifts the indices after it, not where the marks apply. Panels
+ * on one side only are redrawn already.
+ */
+function sameApplies(old: Uint8Array, now: Uint8Array, remap: Uint8Array, oldPanels: number): boolean {
+  for (let j = 0; j < oldPanels; j++) if (remap[j] !== 255 && old[j] !== now[remap[j]]) return false;
+  return true;
 }
 
 function area(r: Rect): number {
@@ -1790,7 +1813,7 @@ function draftBytes(d: QuickDraft): number {
  * fields recomputed only within reach of what differs; from nothing when none is kept. Also returns
  * the whole frame's fields when it computed them.
  */
-async function quickDraft(P: Pieces, keep: boolean, gate?: () => Promise<void>): Promise<{ level: ViewLevel; fields?: WindowFields }> {
+async function quickDraft(P: Pieces, keep: boolean, gate?: () => Promise<void>, anchor = false): Promise<{ level: ViewLevel; fields?: WindowFields }> {
   const view = `${P.src.cut}/${P.src.view}`;
   const frame = `${P.w}x${P.h}`;
   const memo = memoOf(frame);
@@ -1843,15 +1866,16 @@ async function quickDraft(P: Pieces, keep: boolean, gate?: () => Promise<void>):
       cloth,
     };
     // The same pieces as the draft started from: keep that one (now most recent) rather than a copy.
-    if (best && area(best.rect) === 0 && surroundings === best.d.surroundings && cloth === best.d.cloth) {
+    if (best && area(best.rect) === 0 && surroundings === best.d.surroundings && cloth === best.d.cloth && (!anchor || best.key.endsWith(ANCHOR))) {
       memoHit(memo, best.key);
       memoHold(memo, view, best.key);
     } else {
-      const key = `${prefix}${nextId++}`;
+      const key = anchor ? `${prefix}${ANCHOR}` : `${prefix}${nextId++}`;
       // The draft and the pieces it is made of are kept ahead of pieces no draft uses.
       memoSet(memo, key, d, draftBytes(d) + key.length * 2 + 64, [key, ...P.used]);
       memoHold(memo, view, key);
-      const mine = [...memo.entries.keys()].filter((k) => k.startsWith(prefix));
+      // The anchor is not one of the last drafts: those are dropped by age, it stays while memory allows.
+      const mine = [...memo.entries.keys()].filter((k) => k.startsWith(prefix) && !k.endsWith(ANCHOR));
       for (const k of mine.slice(0, Math.max(0, mine.length - DRAFTS_PER_VIEW))) memoDrop(memo, k);
       trimMemo(memo);
     }

@@ -370,30 +370,40 @@ export class Draft {
             ? [p0, lerp(p0, c.pts[0]!, 2 / 3), lerp(c.pts[1]!, c.pts[0]!, 2 / 3), c.pts[1]!]
             : [p0, c.pts[0]!, c.pts[1]!, c.pts[2]!];
       at = cubic[3];
-      // Halved until the projected piece's middle lies within a quarter pixel of the body point it
-      // stands for: pieces only where the map bends (across the body), none where it is straight (the
-      // far arm's map, a seam running down the body).
-      const pieces: Array<[Pt, Pt, Pt, Pt]> = [];
-      const cut = (q: [Pt, Pt, Pt, Pt], depth: number) => {
-        if (depth < CURVED_DEPTH) {
-          const [h0, h1] = cutCubic(q, 2);
-          const mid = proj.project(h1[0][0], h1[0][1], this.layer);
-          const P = q.map((p) => proj.project(p[0], p[1], this.layer));
-          const mx = (P[0]![0] + 3 * P[1]![0] + 3 * P[2]![0] + P[3]![0]) / 8;
-          const my = (P[0]![1] + 3 * P[1]![1] + 3 * P[2]![1] + P[3]![1]) / 8;
-          if (Math.hypot(mx - mid[0], my - mid[1]) > CURVED_TOLERANCE_PX) {
-            cut(h0, depth + 1);
-            cut(h1, depth + 1);
-            return;
-          }
-        }
-        pieces.push(q);
-      };
-      cut(cubic, 0);
-      for (const q of pieces) out.push(c.op === 'L' ? `L${f(q[3])}` : `C${f(q[1])} ${f(q[2])} ${f(q[3])}`);
+      const P0 = proj.project(p0[0], p0[1], this.layer);
+      const P3 = proj.project(cubic[3][0], cubic[3][1], this.layer);
+      cutCurved(proj, this.layer, cubic, P0, P3, 0, c.op === 'L', out);
     }
     return out.join(' ');
   }
+}
+
+function fmt(P: [number, number]): string {
+  return `${P[0].toFixed(2)},${P[1].toFixed(2)}`;
+}
+
+/**
+ * A drafted cubic under a curved projection, halved until the projected piece's middle lies within
+ * a quarter pixel of the body point it stands for: pieces only where the map bends (across the body),
+ * none where it is straight (the far arm's map, a seam running down the body). Each piece is written
+ * to `out` (a line's as a line to its end) from the points its test projected: every point is
+ * projected once (a piece's ends are its parent's ends and middle).
+ */
+function cutCurved(proj: Projection, layer: Layer, q: Cubic, P0: [number, number], P3: [number, number], depth: number, line: boolean, out: string[]): void {
+  const P1 = proj.project(q[1][0], q[1][1], layer);
+  const P2 = proj.project(q[2][0], q[2][1], layer);
+  if (depth < CURVED_DEPTH) {
+    const [h0, h1] = splitCubic(q, 1 / 2);
+    const mid = proj.project(h1[0][0], h1[0][1], layer);
+    const mx = (P0[0] + 3 * P1[0] + 3 * P2[0] + P3[0]) / 8;
+    const my = (P0[1] + 3 * P1[1] + 3 * P2[1] + P3[1]) / 8;
+    if (Math.hypot(mx - mid[0], my - mid[1]) > CURVED_TOLERANCE_PX) {
+      cutCurved(proj, layer, h0, P0, mid, depth + 1, line, out);
+      cutCurved(proj, layer, h1, mid, P3, depth + 1, line, out);
+      return;
+    }
+  }
+  out.push(line ? `L${fmt(P3)}` : `C${fmt(P1)} ${fmt(P2)} ${fmt(P3)}`);
 }
 
 function lerp(a: Pt, b: Pt, t: number): Pt {
@@ -414,19 +424,6 @@ export function splitCubic([p0, c1, c2, p3]: Cubic, t: number): [Cubic, Cubic] {
     [p0, a, ab, m],
     [m, bc, c, p3],
   ];
-}
-
-/** A cubic cut into n pieces of equal parameter span. */
-function cutCubic(q: Cubic, n: number): Cubic[] {
-  const out: Cubic[] = [];
-  let rest = q;
-  for (let i = 0; i < n - 1; i++) {
-    const [piece, after] = splitCubic(rest, 1 / (n - i));
-    out.push(piece);
-    rest = after;
-  }
-  out.push(rest);
-  return out;
 }
 
 export function draft(layer: Layer = 'torso'): Draft {

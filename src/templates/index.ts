@@ -50,6 +50,23 @@ function drafted(cut: string, view: string, options?: StyleOptions): { src: CutV
   return s;
 }
 
+/** A style's drafting as this thread has it (drafted now if need be), to hand to a render thread. */
+export function draftedView(cut: string, view: string, options?: StyleOptions): { src: CutViewSource; version: string } {
+  return drafted(cut, view, options);
+}
+
+/**
+ * A style's drafting made on another thread (the render service's, which drafted it for the order's
+ * cache key): kept as this thread's own, so a render thread drafting a cold preview does not draft
+ * the style's SVG a second time (the three-quarter view's turned drawing is ~10 ms of it).
+ */
+export function adoptDrafted(cut: string, view: string, options: StyleOptions | undefined, d: { src: CutViewSource; version: string }): void {
+  const key = `${cut}/${view}/${optionsKey(options ?? resolveOptions(cut))}`;
+  if (sources.has(key)) return;
+  if (sources.size >= MAX_SOURCES) sources.delete(sources.keys().next().value!);
+  sources.set(key, d);
+}
+
 export function cutViewSource(cut: string, view: string, options?: StyleOptions): CutViewSource {
   return drafted(cut, view, options).src;
 }
@@ -315,7 +332,7 @@ export function quickViewAtHand(cut: string, view: string, options: StyleOptions
  * new option combination then redraws only those.
  */
 export async function primeQuickDrafts(views: Array<{ cut: string; view: string }>, gate?: () => Promise<void>): Promise<void> {
-  for (const { cut, view } of views) await quickPreviewLevels(cutViewSource(cut, view), ['preview'], { gate });
+  for (const { cut, view } of views) await quickPreviewLevels(cutViewSource(cut, view), ['preview'], { gate, anchor: true });
 }
 
 /** Styles drafted ahead from in this thread (their own draft kept as the others' starting point), latest last. */

@@ -23,6 +23,8 @@ const CHANGES: Array<{ cut: string; view: string; change: Partial<StyleOptions> 
   { cut: 'single-breasted', view: 'front', change: { trouserHem: 'turnups' } },
   { cut: 'single-breasted', view: 'front', change: { tie: 'forest' } },
   { cut: 'single-breasted', view: 'front', change: { fastening: 'sb3' } },
+  // Several options at once, one adding a panel (the panels after it shift their indices).
+  { cut: 'single-breasted', view: 'front', change: { pockets: 'jetted', ticketPocket: 'yes' } },
   { cut: 'double-breasted', view: 'three-quarter', change: { lapelWidth: 'slim' } },
   { cut: 'double-breasted', view: 'three-quarter', change: { pockets: 'patch' } },
   { cut: 'double-breasted', view: 'three-quarter', change: { buttons: 'matching' } },

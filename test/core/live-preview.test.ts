@@ -98,6 +98,55 @@ describe('live preview', () => {
     }
   });
 
+  it('has the rest of the catalogue’s cloth made ahead after the family’s, once per view, up to CLOTH_AHEAD_COLOURS', async () => {
+    const ahead = await startTestApp({ databaseUrl: pg.url, worker: false, env: { CLOTH_AHEAD_COLOURS: '5' } });
+    try {
+      const asked: Array<{ view: unknown; hexes: string[] }> = [];
+      const rendering = ahead.rt.rendering;
+      const original = rendering.prepareCloth;
+      rendering.prepareCloth = (view, fabrics) => {
+        asked.push({ view, hexes: fabrics.map((f) => f.hex.toUpperCase()) });
+        return original.call(rendering, view, fabrics);
+      };
+      const who = await associateSession(ahead);
+      const preview = async (family: string, color: string, view: string) => {
+        const res = await who.send('POST', '/api/renders', { family, color, cuts: ['single-breasted'], view, sizes: ['preview'] });
+        expect(res.status).toBe(200);
+      };
+      const families = (await json(await fetch(`${ahead.url}/api/catalog`))).families as Array<{ id: string; colors: Array<{ id: string; hex: string }> }>;
+      const hexesOf = (f: (typeof families)[number], except?: string) => f.colors.filter((c) => c.id !== except).map((c) => c.hex.toUpperCase());
+      const windowpane = families.find((f) => f.id === 'windowpane')!;
+      const front = { cut: 'single-breasted', view: 'front', sizes: ['preview'] };
+
+      await preview('windowpane', 'tan', 'front');
+      await waitFor(async () => asked.length >= 2, 10_000);
+      // The family's colourways first, then the catalogue's others in its order, as many as allowed.
+      const rest = families.filter((f) => f.id !== 'windowpane').flatMap((f) => hexesOf(f));
+      expect(rest.length).toBeGreaterThan(5);
+      expect(asked).toEqual([
+        { view: front, hexes: hexesOf(windowpane, 'tan') },
+        { view: front, hexes: rest.slice(0, 5) },
+      ]);
+
+      // Another family on the same view: its own colourways only, the catalogue is asked for once.
+      // Another view has its own preview scale and cloth: the catalogue is asked for again.
+      await preview('summer-mohair', 'sand', 'front');
+      await preview('summer-mohair', 'sand', 'back');
+      await waitFor(async () => asked.length >= 5, 10_000);
+      const mohair = families.find((f) => f.id === 'summer-mohair')!;
+      const mohairRest = families.filter((f) => f.id !== 'summer-mohair').flatMap((f) => hexesOf(f));
+      const back = { ...front, view: 'back' };
+      expect(asked.slice(2)).toEqual([
+        { view: front, hexes: hexesOf(mohair, 'sand') },
+        { view: back, hexes: hexesOf(mohair, 'sand') },
+        { view: back, hexes: mohairRest.slice(0, 5) },
+      ]);
+      rendering.prepareCloth = original;
+    } finally {
+      await ahead.close();
+    }
+  });
+
   it('answers a preview already rendered from its cache key before writing anything, then files it in the asker’s History', async () => {
     const order = { family: 'birdseye', color: 'blue', cuts: ['single-breasted'], view: 'front', sizes: ['preview'] };
     const first = await json(await post('/api/renders', order));

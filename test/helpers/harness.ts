@@ -98,6 +98,9 @@ export function testEnv(extra: Record<string, string> = {}): Record<string, stri
     DB_STATEMENT_TIMEOUT_MS: '60000',
     // /readyz once called a healthy store unreachable when a probe write took over 3 s at load 25.
     READY_CHECK_TIMEOUT_MS: '20000',
+    // Suites start dozens of apps: the whole catalogue's cloth made ahead after each one's first
+    // preview would be a second of CPU each, for taps no test makes. Its own tests turn it on.
+    CLOTH_AHEAD_COLOURS: '0',
     ...extra,
   };
 }

@@ -1,21 +1,23 @@
 /**
- * The stylist web app in headless Chromium against the real server (embedded PostgreSQL, in-process
- * render worker): tap on a colour → new preview on screen, first load to interactive, and the size of
- * what the browser downloads. `bench/run.ts` imports `benchWeb()` (`npm run bench web`).
+ * The stylist web app in headless Chromium against the real server (its own process, as on a
+ * showroom's server: bench/web-server.ts; embedded PostgreSQL): tap on a colour → new preview on
+ * screen, first load to interactive, and the size of what the browser downloads. All of it shares
+ * these 2 cores. `bench/run.ts` imports `benchWeb()` (`npm run bench web`).
  *
  * The app is built into web/dist and served by the server itself (as `npm start` does), so the
  * first-load figures include the real static serving: precompressed files and cache headers.
  */
+import { fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
-import type { Browser, Page } from 'playwright-core';
-import { swatchCards } from '../src/catalog/swatch-cards.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { SESSION_COOKIE } from '../src/auth/sessions.ts';
 import { buildWebApp, LANDSCAPE, launchBrowser, ROOT } from '../test/helpers/browser.ts';
-import { startTestApp, startTestDatabase, type TestApp } from '../test/helpers/harness.ts';
-import { signInBrowser } from '../test/helpers/session.ts';
+import { startTestDatabase } from '../test/helpers/harness.ts';
+import { signInAt } from '../test/helpers/session.ts';
 import { quantile } from './stats.ts';
 
 function stats(values: number[]) {
@@ -34,30 +36,103 @@ const GOAL_P95_MS = 60;
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/**
- * Waits until this process (the API and its render threads) has been nearly idle for a moment: what a
- * server drafts ahead after it opens (each preset's pieces, on every render thread) is done, as it is
- * on a server that has been up for a minute before the first tablet taps. Gives up after 60 s.
- */
-async function settled(): Promise<void> {
-  const until = Date.now() + 60_000;
-  let quiet = 0;
-  while (quiet < 2 && Date.now() < until) {
-    const before = process.cpuUsage();
-    await pause(250);
-    const used = process.cpuUsage(before);
-    quiet = (used.user + used.system) / 1000 < 25 ? quiet + 1 : 0;
+/** CPU ms a process (all its threads) has used so far, from /proc (Linux; elsewhere 0). */
+function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return 0;
   }
 }
 
 /**
- * CPU time (ms) used so far by this process (the API, its render threads and the bench) and by its
- * descendants by kind (Chromium, PostgreSQL), read from /proc (Linux; elsewhere empty). On a machine
- * shared with other work, CPU time says what a change costs better than wall time.
+ * Waits until the server (the API and its render threads) has been nearly idle for a moment: what a
+ * server drafts ahead after it opens (each preset's pieces, on every render thread) is done, as it is
+ * on a server that has been up for a minute before the first tablet taps. Gives up after 60 s.
+ */
+async function settled(server: BenchServer): Promise<void> {
+  const until = Date.now() + 60_000;
+  let quiet = 0;
+  while (quiet < 2 && Date.now() < until) {
+    const before = processCpuMs(server.pid);
+    await pause(250);
+    quiet = processCpuMs(server.pid) - before < 25 ? quiet + 1 : 0;
+  }
+}
+
+/** The API, in a process of its own (bench/web-server.ts). */
+interface BenchServer {
+  url: string;
+  pid: number;
+  /** A new associate (no store), signed up on the server: email and password to sign in with. */
+  staff(): Promise<{ email: string; password: string }>;
+  close(): Promise<void>;
+}
+
+function startServer(databaseUrl: string): Promise<BenchServer> {
+  const child = fork(path.join(ROOT, 'bench/web-server.ts'), [], {
+    cwd: ROOT,
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, BENCH_DATABASE_URL: databaseUrl },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const waiting = new Map<number, { resolve: (s: { email: string; password: string }) => void; reject: (e: Error) => void }>();
+  let next = 0;
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => {
+      reject(new Error(`the bench's server exited (${code}) before it was ready`));
+      for (const w of waiting.values()) w.reject(new Error('the bench’s server exited'));
+    });
+    child.on('message', (m: { type: string; url?: string; id?: number; email?: string; password?: string; error?: string }) => {
+      if (m.type === 'ready')
+        resolve({
+          url: m.url!,
+          pid: child.pid!,
+          staff: () =>
+            new Promise((ok, fail) => {
+              const id = ++next;
+              waiting.set(id, { resolve: ok, reject: fail });
+              child.send({ type: 'staff', id });
+            }),
+          async close() {
+            if (child.exitCode === null && child.signalCode === null) {
+              child.send({ type: 'close' });
+              const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
+              await exited;
+              clearTimeout(kill);
+            }
+          },
+        });
+      else if (m.type === 'staff') {
+        const w = waiting.get(m.id!);
+        waiting.delete(m.id!);
+        if (m.error) w?.reject(new Error(m.error));
+        else w?.resolve({ email: m.email!, password: m.password! });
+      }
+    });
+  });
+}
+
+/** A signed-in associate's session in a browser context, as a showroom tablet signed in earlier keeps it. */
+async function signInBrowser(context: BrowserContext, server: BenchServer): Promise<void> {
+  const staff = await server.staff();
+  const session = await signInAt(server.url, staff.email, staff.password);
+  const value = session.cookie.slice(SESSION_COOKIE.length + 1);
+  await context.addCookies([{ name: SESSION_COOKIE, value, url: server.url, httpOnly: true, sameSite: 'Strict' }]);
+}
+
+/**
+ * CPU time (ms) used so far by this process (the bench: Playwright driving the browser) and by its
+ * descendants by kind (the server process with its render threads, Chromium, PostgreSQL), read from
+ * /proc (Linux; elsewhere only the bench's own). On a machine shared with other work, CPU time says
+ * what a change costs better than wall time.
  */
 function cpuNow(): Record<string, number> {
   const own = process.cpuUsage();
-  const out: Record<string, number> = { node: (own.user + own.system) / 1000 };
+  const out: Record<string, number> = { bench: (own.user + own.system) / 1000 };
   let entries: string[];
   try {
     entries = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
@@ -83,7 +158,7 @@ function cpuNow(): Record<string, number> {
   };
   for (const [pid, { comm, ms }] of parent) {
     if (!mine(pid)) continue;
-    const kind = /chrom|headless/i.test(comm) ? 'chromium' : /postgres/i.test(comm) ? 'postgres' : 'other';
+    const kind = /chrom|headless/i.test(comm) ? 'chromium' : /postgres/i.test(comm) ? 'postgres' : /^node/.test(comm) ? 'server' : 'other';
     out[kind] = (out[kind] ?? 0) + ms;
   }
   return out;
@@ -196,10 +271,10 @@ function tapAndTime(page: Page, selector: string, key: string): Promise<Tap> {
 
 type Family = { id: string; colors: Array<{ id: string }> };
 
-async function tapColours(browser: Browser, t: TestApp) {
+async function tapColours(browser: Browser, t: BenchServer) {
   const context = await browser.newContext({ viewport: LANDSCAPE, locale: 'es-ES', deviceScaleFactor: 1 });
   // The stylist app is for a signed-in associate (a showroom tablet's long-lived session).
-  await signInBrowser(context, t, { store: null });
+  await signInBrowser(context, t);
   const page = await context.newPage();
   await page.addInitScript(NAME_SHIM);
   page.setDefaultTimeout(30_000);
@@ -209,7 +284,7 @@ async function tapColours(browser: Browser, t: TestApp) {
     await previewShown(page, 'super-120s-twill/navy//single-breasted/front');
     // The associate looks at the first suit of the day: the server makes the catalogue's cloth ahead
     // meanwhile (CLOTH_AHEAD_COLOURS), as a showroom's server has long done before the taps below.
-    await settled();
+    await settled(t);
     await page.click('[data-cut=three-piece]');
     await page.click('[data-view=three-quarter]');
     const families = ((await (await fetch(`${t.url}/api/catalog`)).json()) as { families: Family[] }).families;
@@ -248,7 +323,7 @@ async function tapColours(browser: Browser, t: TestApp) {
     const serverCachedImage: number[] = [];
     const other = await browser.newContext({ viewport: LANDSCAPE, locale: 'es-ES', deviceScaleFactor: 1 });
     try {
-      await signInBrowser(other, t, { store: null });
+      await signInBrowser(other, t);
       const tablet = await other.newPage();
       await tablet.addInitScript(NAME_SHIM);
       tablet.setDefaultTimeout(30_000);
@@ -370,7 +445,7 @@ async function tapColours(browser: Browser, t: TestApp) {
   }
 }
 
-async function firstLoad(browser: Browser, t: TestApp) {
+async function firstLoad(browser: Browser, t: BenchServer) {
   const runs: Array<{
     interactive: number;
     firstPreview: number;
@@ -383,7 +458,7 @@ async function firstLoad(browser: Browser, t: TestApp) {
   }> = [];
   for (let i = 0; i < 5; i++) {
     const ctx = await browser.newContext({ viewport: LANDSCAPE, locale: 'es-ES' });
-    await signInBrowser(ctx, t, { store: null });
+    await signInBrowser(ctx, t);
     const p = await ctx.newPage();
     await p.addInitScript(NAME_SHIM);
     p.setDefaultTimeout(30_000);
@@ -469,19 +544,13 @@ export async function benchWeb(): Promise<Record<string, unknown>> {
   const dist = path.join(ROOT, 'web/dist');
   const built = await buildWebApp(dist);
   const pg = await startTestDatabase();
-  let t: TestApp | undefined;
+  let t: BenchServer | undefined;
   let browser: Browser | undefined;
   try {
-    // The shipped default (the test harness turns it off): the catalogue's cloth made ahead after the first preview.
-    t = await startTestApp({ databaseUrl: pg.url, env: { CLOTH_AHEAD_COLOURS: process.env.CLOTH_AHEAD_COLOURS ?? '600' } });
-    // As `npm start` does before it opens its port: the render threads started, the shipped templates
-    // in, one small render per thread (its loop compiled, its encoder started). The taps then measure
-    // the app as an associate meets it, not the server's first seconds.
-    await t.rt.rendering.warm();
-    // …and, once it listens, draws the catalogue's swatch cards: a showroom's tablets meet them stored.
-    await swatchCards(t.rt).ensureAll();
+    // Ready as `npm start` is (see web-server.ts)…
+    t = await startServer(pg.url);
     // …and, after its first seconds, has finished what its threads draft ahead in the background.
-    await settled();
+    await settled(t);
     browser = await launchBrowser();
     const tapColorToPreviewMs = await tapColours(browser, t);
     const firstLoadMs = await firstLoad(browser, t);

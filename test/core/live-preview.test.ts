@@ -25,6 +25,18 @@ async function jobsFor(renderId: string): Promise<number> {
   return rows[0].n;
 }
 
+/** Records what the render service is asked to make ahead (view and cloth colours); `restore()` undoes it. */
+function watchClothAhead(app: TestApp) {
+  const asked: Array<{ view: unknown; hexes: string[] }> = [];
+  const rendering = app.rt.rendering;
+  const original = rendering.prepareCloth;
+  rendering.prepareCloth = (view, fabrics) => {
+    asked.push({ view, hexes: fabrics.map((f) => f.hex.toUpperCase()) });
+    return original.call(rendering, view, fabrics);
+  };
+  return { asked, restore: () => (rendering.prepareCloth = original) };
+}
+
 beforeAll(async () => {
   pg = await startTestDatabase();
   t = await startTestApp({ databaseUrl: pg.url, worker: false, env: { SESSION_CACHE_MS: '60000' } });
@@ -78,13 +90,7 @@ describe('live preview', () => {
   });
 
   it('has the cloth of the family’s other colourways made ahead while one is on screen', async () => {
-    const asked: Array<{ view: unknown; hexes: string[] }> = [];
-    const rendering = t.rt.rendering;
-    const original = rendering.prepareCloth;
-    rendering.prepareCloth = (view, fabrics) => {
-      asked.push({ view, hexes: fabrics.map((f) => f.hex.toUpperCase()) });
-      return original.call(rendering, view, fabrics);
-    };
+    const { asked, restore } = watchClothAhead(t);
     try {
       const res = await post('/api/renders', { family: 'herringbone', color: 'navy', cuts: ['three-piece'], view: 'front', sizes: ['preview'] });
       expect(res.status).toBe(200);
@@ -94,20 +100,14 @@ describe('live preview', () => {
       expect(others.length).toBeGreaterThan(0);
       expect(asked).toEqual([{ view: { cut: 'three-piece', view: 'front', sizes: ['preview'] }, hexes: others }]);
     } finally {
-      rendering.prepareCloth = original;
+      restore();
     }
   });
 
   it('has the rest of the catalogue’s cloth made ahead after the family’s, once per view, up to CLOTH_AHEAD_COLOURS', async () => {
     const ahead = await startTestApp({ databaseUrl: pg.url, worker: false, env: { CLOTH_AHEAD_COLOURS: '5' } });
     try {
-      const asked: Array<{ view: unknown; hexes: string[] }> = [];
-      const rendering = ahead.rt.rendering;
-      const original = rendering.prepareCloth;
-      rendering.prepareCloth = (view, fabrics) => {
-        asked.push({ view, hexes: fabrics.map((f) => f.hex.toUpperCase()) });
-        return original.call(rendering, view, fabrics);
-      };
+      const { asked } = watchClothAhead(ahead);
       const who = await associateSession(ahead);
       const preview = async (family: string, color: string, view: string) => {
         const res = await who.send('POST', '/api/renders', { family, color, cuts: ['single-breasted'], view, sizes: ['preview'] });
@@ -141,7 +141,6 @@ describe('live preview', () => {
         { view: back, hexes: hexesOf(mohair, 'sand') },
         { view: back, hexes: mohairRest.slice(0, 5) },
       ]);
-      rendering.prepareCloth = original;
     } finally {
       await ahead.close();
     }

@@ -52,10 +52,12 @@ describe('plain hem: the leg sweeps over the shoe without a kink', () => {
     const options = resolveOptions('single-breasted', { trouserHem: 'plain' });
     const maps = await engine.shadingMaps('single-breasted', view, design, 'hd', options);
     const pxPerMm = proj.pxPerMm * HD;
-    // From below the knee's folds to just above the hem's corner (the hem sits at 36-42 mm).
+    // From below the knee's folds to just above the hem's corner (the hem sits at 36-42 mm; from the
+    // front it arches up over the instep, to ~61 mm at the crease, so the edges are measured from 66 mm).
     // Turned, each leg is its own cylinder: what lies past its far edge folds onto that edge, so the
     // bands reach out in image space instead: the inner ones to the middle of the gap between the legs,
     // the outer ones well past the outlines.
+    const bottom = view === 'front' ? 66 : 46;
     const px = (x: number) => proj.project(x, 0)[0];
     const gap = (px(-8) + px(8)) / 2;
     for (const s of [1, -1]) {
@@ -64,8 +66,8 @@ describe('plain hem: the leg sweeps over the shoe without a kink', () => {
         outer: [px(s * -150), view === 'front' ? px(s * -215) : px(s * -150) - s * 70 * proj.pxPerMm],
       };
       const edges = {
-        inner: edgeXs(maps, proj, bands.inner[0]!, bands.inner[1]!, 46, 300),
-        outer: edgeXs(maps, proj, bands.outer[0]!, bands.outer[1]!, 46, 300),
+        inner: edgeXs(maps, proj, bands.inner[0]!, bands.inner[1]!, bottom, 300),
+        outer: edgeXs(maps, proj, bands.outer[0]!, bands.outer[1]!, bottom, 300),
       };
       for (const [name, xs] of Object.entries(edges)) {
         // The edge is there: every row's band holds both cloth and background.

@@ -225,43 +225,68 @@ function lapelAndCollar(style: SuitStyle, side: SideGeometry): LapelParts {
   return { lapel, collar, gorge: G, notch: N, point: P, outerEdge };
 }
 
+/** The forepart's (and back's) shoulder line, neck point to shoulder point, as a quadratic. */
+const SHOULDER_LINE: [Pt, Pt, Pt] = [
+  [-78, NECK_Y],
+  [-150, SHOULDER_Y + 28],
+  [-232, SHOULDER_Y - 4],
+];
+/** Where the armhole seam crosses the shoulder line (mm across). */
+const ARMHOLE_X = -222;
+
+/** The shoulder line from the armhole seam to the shoulder point, as a cubic lying exactly on it. */
+function shoulderTail(): Cubic {
+  const [a, b, c] = SHOULDER_LINE;
+  // x(t) = a + 2t(b - a) + t²(a - 2b + c): the t where the line crosses the armhole seam.
+  const qa = a[0] - 2 * b[0] + c[0];
+  const qb = 2 * (b[0] - a[0]);
+  const qc = a[0] - ARMHOLE_X;
+  const root = Math.sqrt(qb * qb - 4 * qa * qc);
+  const t = Math.abs(qa) < 1e-9 ? -qc / qb : [(-qb + root) / (2 * qa), (-qb - root) / (2 * qa)].find((r) => r >= 0 && r <= 1)!;
+  const s = lerpPt(lerpPt(a, b, t), lerpPt(b, c, t), t);
+  const k = lerpPt(b, c, t);
+  return [s, lerpPt(s, k, 2 / 3), lerpPt(c, k, 2 / 3), c];
+}
+
 /**
  * The sleeve's front edge, shoulder to cuff: the front armhole seam (the sleeve head set into the
- * coat), then the inside of the arm hanging beside the body.
+ * coat), then the inside of the arm hanging beside the body, coming in a little toward the cuff as the
+ * forearm hangs forward.
  */
-const SLEEVE_INNER: Pt[] = [
-  [-222, SHOULDER_Y - 1],
-  [-226, 1405],
-  [-212, 1345],
-  [-196, 1283],
-  [-197, 1200],
-  [-203, 1070],
-  [-202, 960],
-  [-199, CUFF_Y + 8],
+const SLEEVE_INNER: Pt[] = [shoulderTail()[0], [-226, 1405], [-212, 1345], [-196, 1283], [-197, 1200], [-200, 1070], [-200, 960], [-201, CUFF_Y + 8]];
+
+/**
+ * The sleeve's outer edge, cuff up to the widest of the deltoid: widest over the deltoid, tapering
+ * gently past the bicep to the cuff, the forearm hanging a touch forward (so the outer edge comes in below the elbow).
+ */
+const SLEEVE_OUTER: Pt[] = [
+  [-276, CUFF_Y + 2],
+  [-279, 960],
+  [-281.5, 1080],
+  [-283, 1200],
+  [-283.6, 1290],
+  [-284, 1370],
 ];
 
 function sleeve(): Draft {
   const inner = [...SLEEVE_INNER].reverse();
-  return (
-    draft()
-      .M(SLEEVE_INNER[0][0], SLEEVE_INNER[0][1])
-      // A natural shoulder: the sleeve head carries the shoulder's slope on past the shoulder point,
-      // sitting only a touch proud of it (a light roping), then rolls over into the arm.
-      .C(-240, SHOULDER_Y - 5, -258, SHOULDER_Y - 13, -268, 1424)
-      // Widest over the deltoid and bicep, tapering a little to the cuff, as a sleeve hangs.
-      .through([
-        [-277, 1380],
-        [-281, 1300],
-        [-284, 1200],
-        [-287, 1080],
-        [-289, 960],
-        [-290, CUFF_Y + 2],
-      ])
-      .L(inner[0][0], inner[0][1])
-      .through(inner.slice(1, 5))
-      .through(inner.slice(5))
-      .Z()
-  );
+  const tail = shoulderTail();
+  // The head carries the shoulder's slope on past the shoulder point (the same tangent: no step, no
+  // roping bump) and rolls round over the deltoid into the arm.
+  const [sp, k] = [tail[3], tail[2]];
+  const len = Math.hypot(sp[0] - k[0], sp[1] - k[1]);
+  const dir: Pt = [(sp[0] - k[0]) / len, (sp[1] - k[1]) / len];
+  const top = SLEEVE_OUTER[SLEEVE_OUTER.length - 1]!;
+  const outerDown = [...SLEEVE_OUTER].reverse();
+  return draft()
+    .M(tail[0][0], tail[0][1])
+    .C(tail[1][0], tail[1][1], tail[2][0], tail[2][1], sp[0], sp[1])
+    .C(sp[0] + dir[0] * 34, sp[1] + dir[1] * 34, top[0] - 0.3, top[1] + 42, top[0], top[1])
+    .through(outerDown.slice(1))
+    .L(inner[0][0], inner[0][1])
+    .through(inner.slice(1, 5))
+    .through(inner.slice(5))
+    .Z();
 }
 
 /** Both sleeves, seen from the front or the back alike: they hang over the body, so they go last. */
@@ -372,11 +397,55 @@ function swept(seg: Cubic, amount: number, pieces = 6): Cubic[] {
   return out;
 }
 
-function trouserLeg(o: StyleOptions): Draft {
+/**
+ * Seen from the front, a plain hem rests on the instep: its front lifts over the shoe in a
+ * low arch, INSTEP_LIFT mm at the crease above its corners, so the toe and the foot of the vamp show
+ * below it, as in a product photo. A turn-up hangs straight, cut TURNUP_LIFT mm shorter in front than
+ * behind. From behind the hem hangs to the heel as before.
+ */
+export const INSTEP_LIFT = 24;
+export const TURNUP_LIFT = 18;
+
+/** The front of a plain hem from its inner corner `a` to its outer corner `b`: rounded corners, a flat crown. */
+function instepArch(a: Pt, b: Pt): Cubic[] {
+  const m: Pt = [(a[0] + b[0]) / 2, Math.max(a[1], b[1]) + INSTEP_LIFT];
+  const h = INSTEP_LIFT;
+  return [
+    [a, [a[0] - 3, a[1] + h * 0.78], [m[0] + 34, m[1]], m],
+    [m, [m[0] - 34, m[1]], [b[0] + 3, b[1] + h * 0.78], b],
+  ];
+}
+
+/** The hem's bottom edge of the image-left leg (body mm, inner corner to outer) as its contact shadow follows it. */
+export function hemLine(o: StyleOptions, instep: boolean): Pt[] {
+  if (!instep)
+    return [
+      [-34, TROUSER_HEM_Y + 2],
+      [-180, TROUSER_HEM_Y + 3],
+    ];
+  if (o.trouserHem === 'turnups')
+    return [
+      [-34, TROUSER_HEM_Y + TURNUP_LIFT + 2],
+      [-180, TROUSER_HEM_Y + TURNUP_LIFT + 3],
+    ];
+  const pts: Pt[] = [];
+  for (const c of instepArch([-34, TROUSER_HEM_Y + 4], [-180, TROUSER_HEM_Y + 5]))
+    for (let k = pts.length ? 1 : 0; k <= 6; k++) {
+      const t = k / 6;
+      const u = 1 - t;
+      const at = (j: 0 | 1) => u * u * u * c[0][j] + 3 * u * u * t * c[1][j] + 3 * u * t * t * c[2][j] + t * t * t * c[3][j];
+      pts.push([at(0), at(1)]);
+    }
+  return pts;
+}
+
+function trouserLeg(o: StyleOptions, instep: boolean): Draft {
   // Pleats ask for room through the thigh; turn-ups hang straight and square at the hem.
   const full = o.trouserFront === 'pleated' ? 7 : 0;
   // A plain hem breaks over the shoe: the fold sweeps the bottom of the leg out a little.
   const plain = o.trouserHem !== 'turnups';
+  // A turn-up seen from the front is cut off higher: the same leg, ended TURNUP_LIFT mm up.
+  const cutY = !plain && instep ? TROUSER_HEM_Y + 4 + TURNUP_LIFT : undefined;
   const d = draft()
     .M(-171 - full * 0.15, TROUSER_WAIST_Y)
     .L(2, TROUSER_WAIST_Y)
@@ -395,31 +464,46 @@ function trouserLeg(o: StyleOptions): Draft {
       if (i !== 4) return [seg];
       // Split with or without the break, so that the line above it is drawn from the same curves.
       const [upper, lower] = splitCubic(seg, cubicTAtY(seg, BREAK_TOP_Y));
+      if (cutY !== undefined) return [upper, splitCubic(lower, cubicTAtY(lower, cutY))[0]];
       return [upper, ...(plain ? swept(lower, 1) : [lower])];
     },
   );
-  if (!plain) d.L(-180, TROUSER_HEM_Y + 5);
-  // The front of a plain hem sits on the shoe's vamp, lifted a little at the crease.
+  // The outer edge's first curve, from the hem up, as curveThrough draws it (for a turn-up cut higher).
+  const outerFrom: Pt = [-180, TROUSER_HEM_Y + 5];
+  const outerPts: Pt[] = [
+    [-186, 260],
+    [-190 - full * 0.4, 500],
+    [-192 - full, 720],
+    // Above the coat's hem the hip stays inside the coat (-187 mm at 860): wider, the trousers
+    // showed as a strip of cloth with its own edge between coat and sleeve.
+    [-183 - full * 0.15, 900],
+    [-171 - full * 0.15, TROUSER_WAIST_Y],
+  ];
+  let outerCut: Cubic | undefined;
+  if (cutY !== undefined) {
+    const [p1, p2, p3] = [outerFrom, outerPts[0]!, outerPts[1]!];
+    const seg: Cubic = [p1, [p1[0] + (p2[0] - p1[0]) / 6, p1[1] + (p2[1] - p1[1]) / 6], [p2[0] - (p3[0] - p1[0]) / 6, p2[1] - (p3[1] - p1[1]) / 6], p2];
+    const lower = splitCubic(seg, cubicTAtY(seg, BREAK_TOP_Y))[0];
+    outerCut = splitCubic(lower, cubicTAtY(lower, cutY))[1];
+    d.L(outerCut[0][0], outerCut[0][1]);
+  } else if (!plain) d.L(-180, TROUSER_HEM_Y + 5);
+  else if (instep) {
+    // The front of a plain hem rests on the instep: it arches up over the shoe between its corners.
+    for (const [, c1, c2, e] of instepArch(
+      [-32 - breakSway(TROUSER_HEM_Y + 4), TROUSER_HEM_Y + 4],
+      [-180 - OUTER_SWAY * breakSway(TROUSER_HEM_Y + 5), TROUSER_HEM_Y + 5],
+    ))
+      d.C(c1[0], c1[1], c2[0], c2[1], e[0], e[1]);
+  }
+  // From behind, the hem sits on the heel, lifted a little at the crease.
   else
     d.Q(-106 - breakSway(TROUSER_HEM_Y + 7) * (1 + OUTER_SWAY) * 0.5, TROUSER_HEM_Y + 10, -180 - OUTER_SWAY * breakSway(TROUSER_HEM_Y + 5), TROUSER_HEM_Y + 5);
-  curveThrough(
-    d,
-    [-180, TROUSER_HEM_Y + 5],
-    [
-      [-186, 260],
-      [-190 - full * 0.4, 500],
-      [-192 - full, 720],
-      // Above the coat's hem the hip stays inside the coat (-187 mm at 860): wider, the trousers
-      // showed as a strip of cloth with its own edge between coat and sleeve.
-      [-183 - full * 0.15, 900],
-      [-171 - full * 0.15, TROUSER_WAIST_Y],
-    ],
-    (i, seg) => {
-      if (i !== 1) return [seg];
-      const [lower, upper] = splitCubic(seg, cubicTAtY(seg, BREAK_TOP_Y));
-      return [...(plain ? swept(lower, OUTER_SWAY) : [lower]), upper];
-    },
-  );
+  curveThrough(d, outerFrom, outerPts, (i, seg) => {
+    if (i !== 1) return [seg];
+    const [lower, upper] = splitCubic(seg, cubicTAtY(seg, BREAK_TOP_Y));
+    if (outerCut) return [outerCut, upper];
+    return [...(plain ? swept(lower, OUTER_SWAY) : [lower]), upper];
+  });
   return d.Z();
 }
 
@@ -493,9 +577,11 @@ function kneeFold(s: number): Draft {
   ]);
 }
 
-function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
+function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false): void {
   const { pieces, marks } = set;
-  const legL = trouserLeg(o);
+  // From the front the hem rests on the instep (INSTEP_LIFT); turned and from behind it hangs as drafted.
+  const up = instep && o.trouserHem === 'turnups' ? TURNUP_LIFT : 0;
+  const legL = trouserLeg(o, instep);
   pieces.push({
     id: 'trouser-right',
     kind: 'trouser',
@@ -522,10 +608,10 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
   });
   if (o.trouserHem === 'turnups') {
     const band = draft()
-      .M(-34, TROUSER_HEM_Y + TURNUP_MM + 2)
-      .L(-183, TROUSER_HEM_Y + TURNUP_MM + 2)
-      .L(-182, TROUSER_HEM_Y + 2)
-      .L(-31, TROUSER_HEM_Y + 2)
+      .M(-34, TROUSER_HEM_Y + up + TURNUP_MM + 2)
+      .L(-183, TROUSER_HEM_Y + up + TURNUP_MM + 2)
+      .L(-182, TROUSER_HEM_Y + up + 2)
+      .L(-31, TROUSER_HEM_Y + up + 2)
       .Z();
     pieces.push({
       id: 'turnup-right',
@@ -563,7 +649,7 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
         [s * -100, 905],
         [s * -102, 600],
         // Into a plain hem's break the crease is lost in the fold.
-        [s * -106, o.trouserHem === 'turnups' ? 60 : 96],
+        [s * -106, o.trouserHem === 'turnups' ? 60 + up : 96],
       ]),
       kind: 'ridge',
       width: 3,
@@ -575,7 +661,7 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
       shape: line([
         [s * -95, 900],
         [s * -97, 600],
-        [s * -101, 70],
+        [s * -101, 70 + up],
       ]),
       kind: 'shadow',
       width: 5,
@@ -633,9 +719,9 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
       marks.push({
         only: ['trouser'],
         shape: line([
-          [s * -40, 130],
-          [s * -108, 114],
-          [s * -190, 128],
+          [s * -40, 130 + up],
+          [s * -108, 114 + up],
+          [s * -190, 128 + up],
         ]),
         kind: 'crease',
         width: 8,
@@ -645,9 +731,9 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
       marks.push({
         only: ['trouser'],
         shape: line([
-          [s * -42, 104],
-          [s * -108, 92],
-          [s * -186, 104],
+          [s * -42, 104 + up],
+          [s * -108, 92 + up],
+          [s * -186, 104 + up],
         ]),
         kind: 'ridge',
         width: 10,
@@ -657,8 +743,8 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
       marks.push({
         only: ['trouser'],
         shape: line([
-          [s * -33, TROUSER_HEM_Y + TURNUP_MM + 1],
-          [s * -183, TROUSER_HEM_Y + TURNUP_MM + 1],
+          [s * -33, TROUSER_HEM_Y + up + TURNUP_MM + 1],
+          [s * -183, TROUSER_HEM_Y + up + TURNUP_MM + 1],
         ]),
         kind: 'seam',
         width: 2,
@@ -668,8 +754,8 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
       marks.push({
         only: ['trouser'],
         shape: line([
-          [s * -33, TROUSER_HEM_Y + TURNUP_MM - 3],
-          [s * -183, TROUSER_HEM_Y + TURNUP_MM - 3],
+          [s * -33, TROUSER_HEM_Y + up + TURNUP_MM - 3],
+          [s * -183, TROUSER_HEM_Y + up + TURNUP_MM - 3],
         ]),
         kind: 'shadow',
         width: 5,
@@ -680,7 +766,9 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
       // Break over the shoe: the hem rests on the vamp, so the leg folds once across its front,
       // deepest at the crease. The fold's crown catches the light, its underside and the valley above
       // it fall into shade, and the hem's lip is lit where it sits on the shoe.
-      const across = (y: number, dip: number): Pt[] => [
+      // Over the instep the fold rides up with the hem's arch.
+      const lift = instep ? INSTEP_LIFT * 0.75 : 0;
+      const across = (y0: number, dip: number, y = y0 + lift): Pt[] => [
         [s * -36, y + dip * 0.9],
         [s * -70, y + dip * 0.35],
         [s * -106, y],
@@ -699,11 +787,13 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean): void {
       marks.push({ only: ['trouser'], shape: line(across(112, 16)), kind: 'ridge', width: 12, strength: 0.3 * b, blur: 6 });
       marks.push({
         only: ['trouser'],
-        shape: line([
-          [s * -34, TROUSER_HEM_Y + 8],
-          [s * -106, TROUSER_HEM_Y + 2],
-          [s * -182, TROUSER_HEM_Y + 9],
-        ]),
+        shape: instep
+          ? line(hemLine(o, true).map(([x, y]) => [s * x, y + 4] as Pt))
+          : line([
+              [s * -34, TROUSER_HEM_Y + 8],
+              [s * -106, TROUSER_HEM_Y + 2],
+              [s * -182, TROUSER_HEM_Y + 9],
+            ]),
         kind: 'shadow',
         width: 6,
         strength: 0.4,
@@ -1188,14 +1278,14 @@ function pockets(set: Draftset, style: SuitStyle, side: SideGeometry, fpId: stri
   void mx;
 }
 
-function draftSuit(style: SuitStyle): Draftset {
+function draftSuit(style: SuitStyle, front: boolean): Draftset {
   const o = style.o;
   const set: Draftset = { pieces: [], marks: [], buttons: [], threads: [] };
   const { pieces, marks, buttons, threads } = set;
   const { left, right } = sidesFor(style);
   const double = isDouble(o);
 
-  trousers(set, o, false);
+  trousers(set, o, false, front);
   waistcoat(set, o);
 
   // --- foreparts, back to front: the wearer's right (image left) lies under the left. Each side is
@@ -1529,7 +1619,7 @@ function draftSuit(style: SuitStyle): Draftset {
 /** Four kissing cuff buttons on the back edge of each sleeve, seen edge-on. */
 function cuffButtons(set: Draftset): void {
   for (const s of [1, -1])
-    for (let i = 0; i < 4; i++) set.buttons.push({ at: [s * -284, CUFF_Y + 38 + i * 15], d: 14, squash: 0.45, layer: s === 1 ? 'near-arm' : 'far-arm' });
+    for (let i = 0; i < 4; i++) set.buttons.push({ at: [s * -272, CUFF_Y + 38 + i * 15], d: 14, squash: 0.45, layer: s === 1 ? 'near-arm' : 'far-arm' });
 }
 
 /** Seams, drape and sleeve folds of the jacket body, front or back. */
@@ -1768,8 +1858,8 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean): void {
     marks.push({
       only: ['sleeve'],
       shape: A([
-        [-196, CUFF_Y + 8],
-        [-290, CUFF_Y + 2],
+        [-201, CUFF_Y + 8],
+        [-276, CUFF_Y + 2],
       ]),
       kind: 'shadow',
       width: 3,
@@ -2379,49 +2469,50 @@ function shoesSvg(o: StyleOptions, proj: Projection, view: ViewName): string {
       ),
     ];
     if (view === 'front') {
-      // Where the hem lifts: the foot of the lacing (the facings' V and the lowest bar).
+      // Where the hem lifts over the instep: the foot of the lacing, the facings' V opening up toward
+      // the hem with the tongue in shade between them (run on up under the hem, so no edge shows), and
+      // the two lowest bars of lace across it.
+      const facing = (sx: number) =>
+        line(
+          draft()
+            .M(m, 32)
+            .L(m + sx * 19, 70),
+          0.7,
+          '#000',
+          0.55,
+        );
+      const bar = (y: number, w: number) =>
+        line(
+          draft()
+            .M(m - w, y + 0.2)
+            .L(m + w, y - 0.2),
+          1.6,
+          c.lace,
+          1,
+        ) +
+        line(
+          draft()
+            .M(m - w + 0.5, y + 0.5)
+            .L(m + w - 0.5, y + 0.1),
+          0.5,
+          '#fff',
+          0.2,
+        );
       parts.push(
         fill(
           draft()
             .M(m, 32)
-            .L(m + 15, 48)
-            .L(m - 15, 48)
+            .L(m + 19, 70)
+            .L(m - 19, 70)
             .Z(),
           '#000',
-          0.28,
+          0.12,
+          'shoeM',
         ),
-        line(
-          draft()
-            .M(m, 32)
-            .L(m - 15, 48),
-          0.7,
-          '#000',
-          0.6,
-        ),
-        line(
-          draft()
-            .M(m, 32)
-            .L(m + 15, 48),
-          0.7,
-          '#000',
-          0.6,
-        ),
-        line(
-          draft()
-            .M(m - 6, 35.6)
-            .L(m + 6, 35.2),
-          1.6,
-          c.lace,
-          1,
-        ),
-        line(
-          draft()
-            .M(m - 5.5, 36.1)
-            .L(m + 5.5, 35.7),
-          0.5,
-          '#fff',
-          0.2,
-        ),
+        facing(1),
+        facing(-1),
+        bar(35.4, 5.5),
+        bar(46.5, 10.5),
       );
     }
     return parts.join('');
@@ -2638,10 +2729,10 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   const sh = SHIRTS[o.shirt];
   const cuff = (s: number) =>
     draft(s === 1 ? 'near-arm' : 'far-arm')
-      .M(s * -196, CUFF_Y + 12)
-      .L(s * -291, CUFF_Y + 6)
-      .L(s * -290, CUFF_Y - 14)
-      .L(s * -199, CUFF_Y - 8)
+      .M(s * -201, CUFF_Y + 12)
+      .L(s * -277, CUFF_Y + 6)
+      .L(s * -275, CUFF_Y - 14)
+      .L(s * -203, CUFF_Y - 8)
       .Z();
   const [fx, fy] = proj.project(0, 0);
   const defs = `
@@ -2658,16 +2749,23 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   <ellipse cx="${fx}" cy="${fy + 2}" rx="${320 * proj.pxPerMm}" ry="${34 * proj.pxPerMm}" fill="url(#floor)" opacity="0.7"/>
   <ellipse cx="${fx}" cy="${fy + 1}" rx="${210 * proj.pxPerMm}" ry="${14 * proj.pxPerMm}" fill="#000" opacity="0.35" filter="url(#soft8)"/>
   ${shoesSvg(o, proj, view)}
-  ${[1, -1].map((s) => `<path d="M${P(s * -40, TROUSER_HEM_Y + 2)} L${P(s * -180, TROUSER_HEM_Y + 3)}" stroke="#000" stroke-width="${(10 * k).toFixed(1)}" fill="none" opacity="0.45" filter="url(#soft)"/>`).join('')}`;
+  ${[1, -1]
+    .map(
+      (s) =>
+        `<path d="M${hemLine(o, view === 'front')
+          .map(([x, y]) => P(s * x, y))
+          .join(' L')}" stroke="#000" stroke-width="${(10 * k).toFixed(1)}" fill="none" opacity="0.45" filter="url(#soft)"/>`,
+    )
+    .join('')}`;
   // The far arm's cuff, seen past the body in a turned view, is as narrow as a wrist under the sleeve
   // (a cuff as wide as the sleeve poked out past its edge) and in the sleeve's shade.
   const farCuff =
     view === 'three-quarter'
       ? draft('far-arm')
-          .M(202, CUFF_Y + 12)
-          .L(286, CUFF_Y + 6)
-          .L(285, CUFF_Y - 14)
-          .L(204, CUFF_Y - 8)
+          .M(206, CUFF_Y + 12)
+          .L(273, CUFF_Y + 6)
+          .L(272, CUFF_Y - 14)
+          .L(208, CUFF_Y - 8)
           .Z()
       : cuff(-1);
   const cuffs = `
@@ -3024,7 +3122,7 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
   const proj = projectionFor(v);
   // Widths, blurs and volumes are drafted for the standard 0.9 px/mm layout.
   const k = proj.pxPerMm / 0.9;
-  const set = v === 'back' ? draftBack(style) : draftSuit(style);
+  const set = v === 'back' ? draftBack(style) : draftSuit(style, v === 'front');
   if (style.o.buttons === 'matching') matchingButtonPieces(set);
 
   if (turned && proj.nearEdgeX) turnedNearSide(set, style, proj.nearEdgeX);

@@ -317,7 +317,9 @@ describe('client photo studio', () => {
     const stats = () => t.rt.rendering.preparedStats().templatesMade;
     const account = { id: me.id, email: 'associate@example.test', role: 'associate' as const, store: null, sessionId: 'test' };
     const first = await maskPng(erasedColumns(0.1, 0.35), client.width, client.height);
-    const second = await maskPng(erasedColumns(0.5, 0.75), client.width, client.height);
+    // Erased up to 0.7 of the width, not 0.75: the tapered sleeve (b22) ends inside 0.75, so that mask
+    // was the right half erased, the earlier test's corrected mask, and its apply came back reused.
+    const second = await maskPng(erasedColumns(0.5, 0.7), client.width, client.height);
     // `second` sent ahead and made: its check is remembered, so a resend of it answers at once.
     await (await sendMaskAhead(t.rt, account, photo.id, dataUrl(second))).prepared;
     const before = stats();

@@ -1,0 +1,105 @@
+/**
+ * The front view as a tailor reads a ghost-mannequin product photo (issue 14): the trouser hem rests on
+ * the instep with the toe and a bit of the vamp showing below it, not a dark sliver; the shoulder slopes
+ * into a rounded sleeve head with no notch where the two meet; the sleeve tapers from bicep to cuff.
+ */
+import { describe, expect, it } from 'vitest';
+import { createComposeEngine, type RawImage } from '../engines/compose/index.ts';
+import { TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
+import { frontProjection, NATIVE_WIDTH } from './geometry.ts';
+import { resolveOptions } from './options.ts';
+import { SHOE_CX } from './suits.ts';
+
+const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
+const fabric = { hex: '#1C2841', design: { weave: 'twill' as const, pattern: 'solid' as const, threadMm: 0.22 } };
+const CUTS = ['single-breasted', 'double-breasted', 'three-piece'];
+const proj = frontProjection();
+
+async function render(cut: string, shoes: 'black' | 'brown'): Promise<RawImage> {
+  return engine.renderRaw({ cut, view: 'front', fabric, options: resolveOptions(cut, { shoes }) }, 'full');
+}
+
+describe('front view: shoes show below the hem', () => {
+  it.each(CUTS)('%s: each shoe shows toe and vamp below the trouser hem', async (cut) => {
+    // The shoes are exactly where a black and a brown pair render differently.
+    const black = await render(cut, 'black');
+    const brown = await render(cut, 'brown');
+    const W = black.width;
+    const k = W / NATIVE_WIDTH;
+    for (const s of [1, -1]) {
+      const xs = [-SHOE_CX - 75, -SHOE_CX + 75].map((x) => proj.project(s * x, 0)[0] * k);
+      const y0 = Math.floor(proj.project(0, 100)[1] * k);
+      const y1 = Math.ceil(proj.project(0, -8)[1] * k);
+      let shown = 0;
+      let top = y1;
+      for (let y = y0; y < y1; y++)
+        for (let x = Math.floor(Math.min(...xs)); x < Math.ceil(Math.max(...xs)); x++) {
+          const i = (y * W + x) * 3;
+          const d = Math.abs(black.rgb[i]! - brown.rgb[i]!) + Math.abs(black.rgb[i + 1]! - brown.rgb[i + 1]!) + Math.abs(black.rgb[i + 2]! - brown.rgb[i + 2]!);
+          if (d > 12) {
+            shown++;
+            top = Math.min(top, y);
+          }
+        }
+      const tall = (proj.project(0, 0)[1] * k - top) / (proj.pxPerMm * k);
+      console.log(`${cut} shoe ${s}: ${shown} px shown, up to ${tall.toFixed(1)} mm`);
+      // Before issue 14 a plain hem left ~2,900 px of each shoe (up to ~36 mm), a turn-up about as much:
+      // the sole's edge and the bottom of the toe cap.
+      expect(shown, `${cut} shoe ${s} pixels below the hem`).toBeGreaterThan(4000);
+      expect(tall, `${cut} shoe ${s} shows up to (mm)`).toBeGreaterThan(50);
+    }
+  });
+});
+
+describe('front view: shoulder and sleeve', () => {
+  it.each(CUTS)('%s: no notch where shoulder meets sleeve head; the sleeve tapers to the cuff', async (cut) => {
+    const maps = await engine.shadingMaps(cut, 'front', fabric.design, 'full');
+    const tpl = await engine.template(cut, 'front');
+    const W = maps.width;
+    const k = W / NATIVE_WIDTH;
+    const mm = proj.pxPerMm * k;
+    const colOf = (x: number) => Math.round(proj.project(x, 0)[0] * k);
+    const rowOf = (y: number) => Math.round(proj.project(0, y)[1] * k);
+    for (const s of [1, -1]) {
+      // The outline's top (mm above the floor, sub-pixel from coverage) per column, from the collar out
+      // over the sleeve head to where it turns down into the arm.
+      const r0 = rowOf(1560);
+      const r1 = rowOf(1300);
+      const height = (x: number) => {
+        const c = colOf(s * x);
+        let covered = 0;
+        for (let r = r0; r <= r1; r++) covered += maps.coverage[r * W + c]! / 255;
+        return (r1 - r0 + 1 - covered) / mm;
+      };
+      const xs: number[] = [];
+      for (let x = 120; x <= 272; x += 1 / mm) xs.push(x);
+      const h = xs.map((x) => height(x));
+      // A notch is a dip below the chord of its neighbours 10 mm either side; a smooth shoulder rolling
+      // into the sleeve head only ever bends down.
+      const step = Math.round(10 * mm);
+      let worst = 0;
+      let at = 0;
+      for (let i = step; i + step < h.length; i++) {
+        const dip = h[i]! - (h[i - step]! + h[i + step]!) / 2;
+        if (dip > worst) [worst, at] = [dip, xs[i]!];
+      }
+      console.log(`${cut} shoulder ${s}: deepest dip ${worst.toFixed(2)} mm at ${at.toFixed(0)} mm`);
+      expect(worst, `${cut} shoulder ${s}: dip at ${at.toFixed(0)} mm`).toBeLessThan(0.35);
+
+      // Sleeve width (mm) at the bicep and just above the cuff.
+      const id = s === 1 ? 'sleeve-right' : 'sleeve-left';
+      const idx = tpl.panels.findIndex((p) => p.id === id);
+      expect(idx).toBeGreaterThanOrEqual(0);
+      const width = (y: number) => {
+        const r = rowOf(y);
+        let n = 0;
+        for (let x = 0; x < W; x++) if (maps.panel[r * W + x] === idx) n++;
+        return n / mm;
+      };
+      const bicep = width(1250);
+      const cuff = width(870);
+      console.log(`${cut} sleeve ${s}: bicep ${bicep.toFixed(1)} mm, cuff ${cuff.toFixed(1)} mm`);
+      expect(cuff, `${cut} sleeve ${s} cuff vs bicep`).toBeLessThan(bicep - 8);
+    }
+  });
+});

@@ -290,7 +290,7 @@ async function tapColours(browser: Browser, t: BenchServer) {
     const families = ((await (await fetch(`${t.url}/api/catalog`)).json()) as { families: Family[] }).families;
 
     // Every colour of every family, in a cut and view nothing rendered before: each tap is a fresh render.
-    const taps: Array<Tap & { id: string; at: number }> = [];
+    const taps: Array<Tap & { id: string; at: number; key: string }> = [];
     const cpuBefore = cpuNow();
     for (const family of families) {
       await page.click(`[data-family=${family.id}]`);
@@ -300,7 +300,7 @@ async function tapColours(browser: Browser, t: BenchServer) {
         if (color.id === shown) continue;
         const at = Date.now();
         const tap = await tapAndTime(page, `[data-color="${color.id}"]`, `${family.id}/${color.id}//three-piece/three-quarter`);
-        taps.push({ ...tap, at, id: (await page.locator('[data-testid=preview-image]').getAttribute('data-render-id'))! });
+        taps.push({ ...tap, at, key: `${family.id}/${color.id}`, id: (await page.locator('[data-testid=preview-image]').getAttribute('data-render-id'))! });
       }
     }
     const freshCpu = cpuPerTap(cpuBefore, cpuNow(), taps.length);
@@ -356,6 +356,8 @@ async function tapColours(browser: Browser, t: BenchServer) {
     const renderOnly: number[] = [];
     const firstByte: number[] = [];
     const stages = new Map<string, number[]>();
+    /** Each fresh tap in order (family/colour, ms on screen, the server's total): where in the series the slow ones fall. */
+    const series: Array<[string, number, number | undefined]> = [];
     // The page's own steps, each from the previous one (what the browser and the app did around the request).
     const steps = new Map<string, number[]>();
     const step = (name: string, ms: number | undefined) => ms !== undefined && ms >= 0 && steps.set(name, [...(steps.get(name) ?? []), ms]);
@@ -364,6 +366,7 @@ async function tapColours(browser: Browser, t: BenchServer) {
       // Prepared ahead by the app before the tap: not a fresh render.
       if (new Date(r.createdAt).getTime() < tap.at - 5) continue;
       fresh.push(tap.ms);
+      series.push([tap.key, Math.round(tap.ms * 10) / 10, tap.server?.total]);
       if (tap.answeredMs !== undefined) freshAnswered.push(tap.answeredMs);
       if (tap.imageMs !== undefined) freshImage.push(tap.imageMs);
       if (tap.firstByteMs !== undefined) firstByte.push(tap.firstByteMs);
@@ -412,6 +415,7 @@ async function tapColours(browser: Browser, t: BenchServer) {
         meetsGoal: quantile(fresh, 0.95) <= GOAL_P95_MS,
         note: 'colour never rendered in this cut and view: the order (rendered at once on the API, answered finished), the image’s load and decode, paint',
         tapToAnswer: stats(freshAnswered),
+        taps: series,
         // CPU time per tap of this series (each family chosen, then its colours tapped one after another),
         // by process: this one (API, render threads, bench), Chromium's, PostgreSQL's.
         cpuMsPerTap: freshCpu,

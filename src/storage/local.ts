@@ -24,14 +24,14 @@ function isMissing(error: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
 }
 
+/** How long a free-space reading well above the reserve is trusted (less what was written since). */
+const FREE_SPACE_READING_MS = 1000;
+
 /**
  * Files under a directory. The content type comes from the key's extension; when a caller stores
  * something whose declared type differs from that, it is kept in a hidden sidecar next to the file
  * (keys can never start a segment with '.', so sidecars and temp files never collide with keys).
  */
-/** How long a free-space reading well above the reserve is trusted (less what was written since). */
-const FREE_SPACE_READING_MS = 1000;
-
 export function createLocalStorage(options: LocalStorageOptions): Storage {
   const root = path.resolve(options.root);
   const base = trimTrailingSlashes(options.publicBaseUrl);

@@ -14,10 +14,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { SESSION_COOKIE } from '../src/auth/sessions.ts';
 import { buildWebApp, LANDSCAPE, launchBrowser, ROOT } from '../test/helpers/browser.ts';
 import { startTestDatabase } from '../test/helpers/harness.ts';
-import { signInAt } from '../test/helpers/session.ts';
+import { putSessionInBrowser, signInAt } from '../test/helpers/session.ts';
 import { quantile } from './stats.ts';
 
 function stats(values: number[]) {
@@ -119,9 +118,7 @@ function startServer(databaseUrl: string): Promise<BenchServer> {
 /** A signed-in associate's session in a browser context, as a showroom tablet signed in earlier keeps it. */
 async function signInBrowser(context: BrowserContext, server: BenchServer): Promise<void> {
   const staff = await server.staff();
-  const session = await signInAt(server.url, staff.email, staff.password);
-  const value = session.cookie.slice(SESSION_COOKIE.length + 1);
-  await context.addCookies([{ name: SESSION_COOKIE, value, url: server.url, httpOnly: true, sameSite: 'Strict' }]);
+  await putSessionInBrowser(context, server.url, await signInAt(server.url, staff.email, staff.password));
 }
 
 /**

@@ -78,9 +78,14 @@ export async function associateSession(t: TestApp, options: { store?: string | n
  */
 export async function signInBrowser(context: BrowserContext, t: TestApp, options: { store?: string | null } = {}) {
   const session = await associateSession(t, options);
-  const value = session.cookie.slice(SESSION_COOKIE.length + 1);
-  await context.addCookies([{ name: SESSION_COOKIE, value, url: t.url, httpOnly: true, sameSite: 'Strict' }]);
+  await putSessionInBrowser(context, t.url, session);
   return session;
+}
+
+/** A session signed in through the API, put into a browser context as the sign-in screen leaves it. */
+export async function putSessionInBrowser(context: BrowserContext, url: string, session: Pick<Session, 'cookie'>): Promise<void> {
+  const value = session.cookie.slice(SESSION_COOKIE.length + 1);
+  await context.addCookies([{ name: SESSION_COOKIE, value, url, httpOnly: true, sameSite: 'Strict' }]);
 }
 
 const stylists = new WeakMap<TestApp, Promise<Session & { email: string; id: string }>>();

@@ -157,6 +157,17 @@ function cpuNow(): Record<string, number> {
     if (!mine(pid)) continue;
     const kind = /chrom|headless/i.test(comm) ? 'chromium' : /postgres/i.test(comm) ? 'postgres' : /^node/.test(comm) ? 'server' : 'other';
     out[kind] = (out[kind] ?? 0) + ms;
+    if (kind === 'chromium') {
+      // Which of Chromium's processes: the browser's (it also answers the bench's DevTools protocol),
+      // the page's renderer (with its raster threads), the compositor (gpu-process), the network service.
+      let type = 'browser';
+      try {
+        type = /--type=([a-z-]+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1] ?? 'browser';
+      } catch {
+        // Gone meanwhile.
+      }
+      out[`chromium-${type}`] = (out[`chromium-${type}`] ?? 0) + ms;
+    }
   }
   return out;
 }
@@ -268,6 +279,17 @@ function tapAndTime(page: Page, selector: string, key: string): Promise<Tap> {
 
 type Family = { id: string; colors: Array<{ id: string }> };
 
+/** What BENCH_WEB_TRACE records: the page's tasks, paints, raster and decodes, and what invalidated them. */
+const TRACE_CATEGORIES = [
+  'toplevel',
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'disabled-by-default-devtools.timeline.invalidationTracking',
+  'blink',
+  'cc',
+  'v8',
+];
+
 async function tapColours(browser: Browser, t: BenchServer) {
   const context = await browser.newContext({ viewport: LANDSCAPE, locale: 'es-ES', deviceScaleFactor: 1 });
   // The stylist app is for a signed-in associate (a showroom tablet's long-lived session).
@@ -289,6 +311,8 @@ async function tapColours(browser: Browser, t: BenchServer) {
     // Every colour of every family, in a cut and view nothing rendered before: each tap is a fresh render.
     const taps: Array<Tap & { id: string; at: number; key: string }> = [];
     const cpuBefore = cpuNow();
+    // BENCH_WEB_TRACE=<file>: Chromium's trace of these taps (open it in chrome://tracing or Perfetto) to see what the page does meanwhile. Tracing costs CPU: its figures are not the bench's.
+    if (process.env.BENCH_WEB_TRACE) await browser.startTracing(page, { path: process.env.BENCH_WEB_TRACE, categories: TRACE_CATEGORIES });
     for (const family of families) {
       await page.click(`[data-family=${family.id}]`);
       const shown = await page.locator('[data-color][aria-checked=true]').getAttribute('data-color');
@@ -301,6 +325,7 @@ async function tapColours(browser: Browser, t: BenchServer) {
       }
     }
     const freshCpu = cpuPerTap(cpuBefore, cpuNow(), taps.length);
+    if (process.env.BENCH_WEB_TRACE) await browser.stopTracing();
     // Back and forth over colours already rendered: the cache answers at once.
     const cached: number[] = [];
     const cachedAnswered: number[] = [];

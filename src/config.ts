@@ -109,6 +109,10 @@ const envSchema = z.object({
   DRAFT_AHEAD: bool.default(true),
   DRAFT_AHEAD_MB: int(0, 4096).default(96),
   DRAFT_AHEAD_QUIET_MS: int(0, 60_000).default(250),
+  // Work done ahead of the taps (styles drafted, cloth made) runs on one extra thread at this CPU
+  // niceness (19 = lowest priority), never on the render threads; off = on the render threads, between renders.
+  RENDER_BACKGROUND_THREAD: bool.default(true),
+  RENDER_BACKGROUND_NICE: int(0, 19).default(19),
   SHARED_TEXTURE_MB: int(1, 4096).default(32),
   // After a replica's first live preview, the preview-scale cloth of this many of the catalogue's other colours is made ahead.
   CLOTH_AHEAD_COLOURS: int(0, 100_000).default(600),
@@ -299,6 +303,8 @@ export interface Config {
     draftAhead: boolean;
     draftAheadBytes: number;
     draftAheadQuietMs: number;
+    /** Work done ahead on a thread of its own at this niceness, or on the render threads (false). */
+    backgroundThread: { nice: number } | false;
     /** Cloth textures a render thread made, kept to hand to the others (shared memory). */
     sharedTextureBytes: number;
     /** Catalogue colours beyond the family on screen whose preview cloth a replica makes ahead (0 = the family's only). */
@@ -568,6 +574,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       draftAhead: e.DRAFT_AHEAD,
       draftAheadBytes: e.DRAFT_AHEAD_MB * 1024 * 1024,
       draftAheadQuietMs: e.DRAFT_AHEAD_QUIET_MS,
+      backgroundThread: e.RENDER_BACKGROUND_THREAD ? { nice: e.RENDER_BACKGROUND_NICE } : false,
       sharedTextureBytes: e.SHARED_TEXTURE_MB * 1024 * 1024,
       clothAheadColours: e.CLOTH_AHEAD_COLOURS,
       previewDirect: e.PREVIEW_DIRECT,

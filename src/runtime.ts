@@ -80,6 +80,7 @@ export async function startRuntime(config: Config, logger: Logger, options: { se
       draftAhead: config.rendering.draftAhead,
       draftAheadBytes: config.rendering.draftAheadBytes,
       draftAheadQuietMs: config.rendering.draftAheadQuietMs,
+      backgroundThread: config.rendering.backgroundThread,
       sharedTextureBytes: config.rendering.sharedTextureBytes,
       maxUploadDecodes: config.rendering.maxUploadDecodes,
       maxUploadsWaiting: config.rendering.maxUploadsWaiting,

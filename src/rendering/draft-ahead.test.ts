@@ -4,8 +4,8 @@
  * away from the one on screen in the pool's idle time; the preview it then renders is the one a cold
  * draft of that style gives.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createComposeEngine } from '../engines/compose/index.ts';
@@ -81,9 +81,42 @@ describe('a style one option away from the one on screen', () => {
     expect(sum / a.px.length).toBeLessThan(0.01);
   });
 
+  it('drafts on a thread of its own at the lowest CPU priority, leaving the render threads and the process at theirs', async () => {
+    const s = await service;
+    await until('a style drafted ahead', () => s.draftAheadStats().made > 0);
+    await until('the background thread’s priority known', () => s.stats().background !== undefined);
+    if (process.platform !== 'linux') {
+      console.log('per-thread niceness is read from /proc on Linux only: checked by the service’s own report alone');
+      expect(s.stats().background?.nice).toBeGreaterThanOrEqual(0);
+      return;
+    }
+    expect(s.stats().background).toEqual({ nice: 19 });
+    // Field 19 of /proc/<pid>/task/<tid>/stat is the thread's nice value: only the background thread's was lowered.
+    const niceOf = async (tid: string) => {
+      const stat = await readFile(`/proc/self/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    };
+    const nices = await Promise.all((await readdir('/proc/self/task')).map(niceOf));
+    expect(nices.filter((n) => n === 19)).toHaveLength(1);
+    expect(nices.filter((n) => n !== 19 && n !== os.getPriority())).toEqual([]);
+  });
+});
+
+describe('drafting ahead on the render threads (RENDER_BACKGROUND_THREAD=false)', () => {
+  const dir = mkdtemp(join(tmpdir(), 'atelier-ahead-'));
+  const service = dir.then((templateCacheDir) =>
+    createRenderService({ threads: 2, textureCacheBytes: 32 * 1024 * 1024, templateCacheDir, draftAhead: true, draftAheadQuietMs: 0, backgroundThread: false }),
+  );
+  afterAll(async () => {
+    await (await service).close();
+    await rm(await dir, { recursive: true, force: true });
+  });
+
   it('gives its thread up to a render that would wait for it', async () => {
     const s = await service;
-    expect(s.draftAheadStats().pending).toBeGreaterThan(0);
+    await s.render({ cut, view, fabric, sizes: ['preview'], options: resolveOptions(cut, { lapel: 'peak' }) });
+    expect(s.stats().background).toBeUndefined();
+    await until('styles planned ahead', () => s.draftAheadStats().pending > 0);
     // Two renders at once while a style is being drafted: one of them would wait for the drafting's thread.
     let k = 0;
     for (let attempt = 0; attempt < 5 && s.draftAheadStats().yielded === 0; attempt++) {

@@ -90,6 +90,14 @@ export interface RenderServiceOptions {
   draftAheadBytes?: number;
   /** How long the pool has been without renders before drafting ahead starts (default 250 ms). */
   draftAheadQuietMs?: number;
+  /**
+   * Work done ahead of any tap (styles drafted ahead, the catalogue's cloth made ahead) runs on one
+   * thread of its own, beside the render threads, at this CPU niceness (default 19, the lowest
+   * priority; `false` runs it on the render threads, between renders, as before). On the render
+   * threads such work shares the cores with a tap's render and leaves its garbage to that thread's
+   * collector: the first render there after drafting a style paid tens of ms of collection.
+   */
+  backgroundThread?: { nice: number } | false;
   /** Swatch tiles kept per thread (default 64 MB). */
   tileCacheBytes?: number;
   /** Cloth textures the threads made, kept to hand to the other threads (default 32 MB, shared memory). */
@@ -222,7 +230,8 @@ export interface RenderService {
    * is made or being made already; photographed cloth and views not built yet are left alone.
    */
   prepareCloth(view: { cut: string; view: string; options?: StyleOptions; sizes: OutputSize[] }, fabrics: FabricDescriptor[]): Promise<void>;
-  stats(): { threads: number; queued: number; utilization: number };
+  /** `background`: the thread of work done ahead, once started (its CPU niceness: 0 where it could not be lowered). */
+  stats(): { threads: number; queued: number; utilization: number; background?: { nice: number } };
   /**
    * Previews drafted ahead: `made` since start, `used` by renders, `yielded` to renders, what is
    * kept (`entries`, `bytes`), `pending`, the styles of the current plan not drafted yet, and
@@ -302,6 +311,27 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     clothLoopBytes: options.clothLoopBytes,
     draftMemoBytes: options.draftMemoBytes,
   };
+  const background = options.backgroundThread === undefined ? { nice: 19 } : options.backgroundThread;
+  let backgroundPool: Piscina | undefined;
+  let backgroundNice: number | undefined;
+  /** The thread of work done ahead (see RenderServiceOptions.backgroundThread), or the render pool. */
+  function aheadPool(): Piscina {
+    if (!background) return piscina();
+    if (closed) throw new Error('the render service is closed');
+    backgroundPool ??= new Piscina({
+      filename: fileURLToPath(new URL('./thread.mjs', import.meta.url)),
+      minThreads: 1,
+      maxThreads: 1,
+      idleTimeout: 60_000,
+      atomics: 'async',
+      workerData: { ...threadOptions, nice: background.nice } satisfies ThreadOptions,
+    });
+    backgroundPool.run({}, { name: 'niceness' }).then(
+      (nice: number) => (backgroundNice = nice),
+      (err) => options.logger?.debug({ err }, 'the background thread did not say its priority'),
+    );
+    return backgroundPool;
+  }
   function piscina(): Piscina {
     if (closed) throw new Error('the render service is closed');
     pool ??= new Piscina({
@@ -343,7 +373,8 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
   let askedAt = 0;
   function signalThreads() {
     Atomics.store(control, ThreadControl.busy, askedOut);
-    Atomics.store(control, ThreadControl.waiting, askedOut + aheadOut > threads ? 1 : 0);
+    // Work ahead on a thread of its own never holds one a render could use.
+    Atomics.store(control, ThreadControl.waiting, !background && askedOut + aheadOut > threads ? 1 : 0);
   }
   async function counted<T>(work: Promise<T>, background = false): Promise<T> {
     tasksOut++;
@@ -433,7 +464,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
         signalThreads();
         try {
           const answer = await counted(
-            piscina().run({ cut: next.cut, view: next.view, from: p.from, options: next.options }, { name: 'draftAhead' }) as Promise<
+            aheadPool().run({ cut: next.cut, view: next.view, from: p.from, options: next.options }, { name: 'draftAhead' }) as Promise<
               { view: CutView } | { yielded: true } | { same: true }
             >,
             true,
@@ -607,16 +638,19 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     prepareRunning = true;
     try {
       for (let next = prepareQueue.shift(); next && !closed; next = prepareQueue.shift()) {
-        // Only on a thread nothing else is using, and never on the last thread the renders asked for
-        // could use: on two cores a tap's render would otherwise share its core with cloth for taps
-        // that may never come. A render arriving meanwhile waits at most for this one small task.
-        while ((tasksOut >= threads || askedOut >= Math.max(1, threads - 1)) && !closed) await new Promise((r) => setTimeout(r, 5));
+        // On the render threads: only on a thread nothing else is using, and never on the last thread
+        // the renders asked for could use: on two cores a tap's render would otherwise share its core
+        // with cloth for taps that may never come. (On the background thread, its low priority does that.)
+        while (!background && (tasksOut >= threads || askedOut >= Math.max(1, threads - 1)) && !closed) await new Promise((r) => setTimeout(r, 5));
         if (closed) {
           next.done();
           break;
         }
         const { key, task } = next;
-        const made = run<{ made: KeyedTexture[] }>({ ...task, textures: sharedTextures.get(key) }, 'prepareTextures');
+        const input = { ...task, textures: sharedTextures.get(key) };
+        const made = background
+          ? counted(aheadPool().run(input, { name: 'prepareTextures' }) as Promise<{ made: KeyedTexture[] }>, true)
+          : run<{ made: KeyedTexture[] }>(input, 'prepareTextures');
         const done = made.then((answer) => keepTextures(key, answer.made)).catch((err) => options.logger?.debug({ err }, 'cloth could not be made ahead'));
         preparing.set(key, done);
         await done;
@@ -686,8 +720,9 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     const clothKey = fabricKey(fabric);
     if (clothKey) {
       // Its cloth is being made ahead right now on a render thread: that is sooner than making it again.
+      // Not on the background thread: at its priority, on busy cores, that could take any time.
       const inFlight = preparing.get(clothKey);
-      if (inFlight) await inFlight;
+      if (inFlight && !background) await inFlight;
       // Still waiting to be made ahead: this render makes it now instead.
       const queued = prepareQueue.findIndex((p) => p.key === clothKey);
       if (queued >= 0) prepareQueue.splice(queued, 1)[0]!.done();
@@ -989,12 +1024,13 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       return ahead.has(aheadId(cut, view, styleOptions ?? resolveOptions(cut)));
     },
     stats() {
-      if (!pool) return { threads: 0, queued: 0, utilization: 0 };
-      return { threads: pool.threads.length, queued: pool.queueSize, utilization: pool.utilization };
+      const ahead = backgroundNice === undefined ? {} : { background: { nice: backgroundNice } };
+      if (!pool) return { threads: 0, queued: 0, utilization: 0, ...ahead };
+      return { threads: pool.threads.length, queued: pool.queueSize, utilization: pool.utilization, ...ahead };
     },
     async close() {
       closed = true;
-      await pool?.destroy();
+      await Promise.all([pool?.destroy(), backgroundPool?.destroy()]);
     },
   };
 }

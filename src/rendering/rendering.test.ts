@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { mkdtemp } from 'node:fs/promises';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
 import { deltaE2000, hexToLab, makeSwatchTile, meanLab } from '../fabrics/index.ts';
 import { createLocalStorage } from '../storage/index.ts';
@@ -128,7 +128,9 @@ describe('the render service', () => {
     }
   });
 
-  it('makes cloth ahead only on a thread no render asked for could use: with two threads, not while a render is out', async () => {
+  it('without a background thread, makes cloth ahead only on a thread no render asked for could use: with two threads, not while a render is out', async () => {
+    const service = createRenderService({ threads: 2, textureCacheBytes: 32 << 20, templateCacheDir: TEST_TEMPLATE_CACHE, backgroundThread: false });
+    onTestFinished(() => service.close());
     const design = { weave: 'twill', pattern: 'houndstooth', threadMm: 0.23 } as const;
     const ahead: FabricDescriptor = { design, hex: '#3A4A5A', repeatMm: 8 };
     const done: string[] = [];

@@ -20,3 +20,4 @@ export const prepareTemplate = thread.prepareTemplate;
 export const prepareDrawn = thread.prepareDrawn;
 export const primeDrafts = thread.primeDrafts;
 export const draftAhead = thread.draftAhead;
+export const niceness = thread.niceness;

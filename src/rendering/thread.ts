@@ -5,6 +5,7 @@
  * swatch tiles here); a task that refers to something the thread lacks is answered with `need`, and
  * the service sends it again with the bytes.
  */
+import os from 'node:os';
 import * as workerThreads from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
@@ -52,6 +53,11 @@ export interface ThreadOptions {
    * are out, and whether one of them waits for a thread that background work holds.
    */
   control?: Int32Array;
+  /**
+   * The background thread's CPU niceness (RenderServiceOptions.backgroundThread): set on this thread
+   * alone (Linux keeps a nice value per thread), not on the process.
+   */
+  nice?: number;
 }
 
 export interface ThreadTemplate {
@@ -102,6 +108,18 @@ export type ThreadRenderAnswer =
   | { aborted: true };
 
 const options = workerData as ThreadOptions;
+if (options.nice !== undefined) {
+  try {
+    os.setPriority(options.nice);
+  } catch {
+    // Not allowed here (or no such thing on this system): the work is still done, at normal priority.
+  }
+}
+
+/** This thread's CPU niceness, as the system reports it. */
+export function niceness(): number {
+  return os.getPriority();
+}
 
 const engines = new Map<string, Engine>();
 const tiles = new ByteCache<SwatchTile>({ maxBytes: options.tileCacheBytes, sizeOf: (t) => t.rgb.byteLength + 64 });

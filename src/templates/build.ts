@@ -539,6 +539,44 @@ function crossSection(
   for (let i = 0; i < out.length; i++) out[i] = plane[i] > 0 ? smooth[i] : 0;
   return out;
 }
+/** How far down from a sleeve's top (native px at 0.9 px/mm) its head may widen to the arm's width. */
+const HEAD_DEPTH = 110;
+
+/**
+ * A sleeve head's tube, row by row: the arm's own, as wide as the widest row of the head below it,
+ * kept against the armhole seam (the end of the row that stays put while the head's outline curves
+ * in). Fitted to each row's own run, the head's rows narrowed to nothing toward the point where the
+ * seam meets the shoulder, and the shrinking tubes turned away from the light there in a dark wedge:
+ * a "V" where the sleeve head's shading met the shoulder's. Below the head, each row is its own tube.
+ */
+function headExtent(plane: Float32Array, w: number, h: number, z: number): ((y: number) => [number, number] | undefined) | undefined {
+  const lo = new Int32Array(h).fill(-1);
+  const hi = new Int32Array(h).fill(-1);
+  let top = -1;
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    let a = 0;
+    while (a < w && plane[row + a] < 0.5) a++;
+    if (a >= w) continue;
+    let b = w - 1;
+    while (b > a && plane[row + b] < 0.5) b--;
+    lo[y] = a;
+    hi[y] = b + 1;
+    if (top < 0) top = y;
+  }
+  if (top < 0) return undefined;
+  // The widest row of the head.
+  let wide = top;
+  for (let y = top; y < Math.min(h, top + HEAD_DEPTH * z); y++) if (lo[y] >= 0 && hi[y] - lo[y] > hi[wide] - lo[wide]) wide = y;
+  const full = hi[wide] - lo[wide];
+  // The seam's end: the one that moves least from the top of the head to its widest row.
+  const seamRight = Math.abs(hi[top] - hi[wide]) <= Math.abs(lo[top] - lo[wide]);
+  return (y) => {
+    if (y < top || y >= wide || lo[y] < 0) return undefined;
+    return seamRight ? [hi[y] - full, hi[y]] : [lo[y], lo[y] + full];
+  };
+}
+
 /** Height of a drawn fold at full strength, in px of the height field. */
 const FOLD_HEIGHT_1 = 9;
 /** Light falloff from the top of a full-figure frame to its foot (the key light is above). */
@@ -740,7 +778,17 @@ function panelVolume(spec: PanelSpec, m: Tile, w: number, h: number, z: number):
   if (spec.profile !== 'canvas') {
     // A sleeve or trouser leg is a tube: its height is the true cross-section of a cylinder as wide
     // as the panel is in each row, not an inflated outline.
-    const tube = crossSection(plane, rw, rh, TUBE_DEPTH, 3 * z, false, spec.profile === 'pressed' ? PRESSED : 0);
+    const tube = crossSection(
+      plane,
+      rw,
+      rh,
+      TUBE_DEPTH,
+      3 * z,
+      false,
+      spec.profile === 'pressed' ? PRESSED : 0,
+      // A far sleeve behind the torso shows no armhole seam: its rows stay their own tubes.
+      spec.profile === 'cylinder' && !spec.behind ? headExtent(plane, rw, rh, z) : undefined,
+    );
     // Behind the torso: each row's tube lowered so its top lies a little below the torso's edge
     // (height about 0 there), measured before the crown rounds the head over.
     let sink: Float32Array | undefined;

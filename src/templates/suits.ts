@@ -405,14 +405,21 @@ function swept(seg: Cubic, amount: number, pieces = 6): Cubic[] {
  */
 export const INSTEP_LIFT = 24;
 export const TURNUP_LIFT = 18;
+/** How far along the hem (mm) each corner's level start reaches before the arch rises. */
+const HEM_CORNER = 12;
 
-/** The front of a plain hem from its inner corner `a` to its outer corner `b`: rounded corners, a flat crown. */
+/**
+ * The front of a plain hem from its inner corner `a` to its outer corner `b`: it leaves each corner
+ * level, so the corner is square and softly rounded (the fold of the hem resting on the shoe), then
+ * rises over the instep to a flat crown. Leaving the corner straight up, the arch met the leg's edge
+ * at a sharp angle and each corner hung down in a point.
+ */
 function instepArch(a: Pt, b: Pt): Cubic[] {
   const m: Pt = [(a[0] + b[0]) / 2, Math.max(a[1], b[1]) + INSTEP_LIFT];
-  const h = INSTEP_LIFT;
+  const dir = Math.sign(b[0] - a[0]);
   return [
-    [a, [a[0] - 3, a[1] + h * 0.78], [m[0] + 34, m[1]], m],
-    [m, [m[0] - 34, m[1]], [b[0] + 3, b[1] + h * 0.78], b],
+    [a, [a[0] + dir * HEM_CORNER, a[1]], [m[0] - dir * 30, m[1]], m],
+    [m, [m[0] + dir * 30, m[1]], [b[0] - dir * HEM_CORNER, b[1]], b],
   ];
 }
 

@@ -267,6 +267,9 @@ main().catch(async (error) => {
     error instanceof BackupError
   ) {
     console.error(error.message);
+  } else if (String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS_')) {
+    // An option the command does not take (a typo, or --help after the command).
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
   } else if (error instanceof SyntaxError) {
     console.error(`Not valid JSON: ${error.message}`);
   } else {

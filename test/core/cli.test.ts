@@ -98,4 +98,14 @@ describe('the atelier command', () => {
     expect(code).toBe(1);
     expect(output).toMatch(/Unknown colour "pink" in prince-of-wales; known: grey/);
   });
+
+  it('answers an option it does not know (or --help after a command) with one line and the usage, no stack', async () => {
+    for (const args of [['render', '--help'], ['render', '--family', 'herringbone', '--colour', 'navy']]) {
+      const { code, output } = await run(args);
+      expect(code).toBe(1);
+      expect(output).toMatch(/Unknown option '--(help|colour)'/);
+      expect(output).toMatch(/render one image to a file without a server/);
+      expect(output).not.toMatch(/\n\s+at /);
+    }
+  });
 });

@@ -100,7 +100,10 @@ describe('the atelier command', () => {
   });
 
   it('answers an option it does not know (or --help after a command) with one line and the usage, no stack', async () => {
-    for (const args of [['render', '--help'], ['render', '--family', 'herringbone', '--colour', 'navy']]) {
+    for (const args of [
+      ['render', '--help'],
+      ['render', '--family', 'herringbone', '--colour', 'navy'],
+    ]) {
       const { code, output } = await run(args);
       expect(code).toBe(1);
       expect(output).toMatch(/Unknown option '--(help|colour)'/);

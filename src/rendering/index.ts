@@ -312,39 +312,45 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     draftMemoBytes: options.draftMemoBytes,
   };
   const background = options.backgroundThread === undefined ? { nice: 19 } : options.backgroundThread;
+  /**
+   * Work done ahead of the taps (styles drafted, cloth made) runs on a thread of its own at low CPU
+   * priority; without it, on the render threads between renders, where it must step aside by itself:
+   * wait for an idle thread, say when a render waits behind it, and be waited for when it makes the
+   * cloth a render needs.
+   */
+  const aheadOnRenderThreads = background === false;
   let backgroundPool: Piscina | undefined;
+  /** What the background thread reported when it started (stats only). */
   let backgroundNice: number | undefined;
+  function newPool(size: number, extra: { maxQueue?: number; nice?: number } = {}): Piscina {
+    return new Piscina({
+      filename: fileURLToPath(new URL('./thread.mjs', import.meta.url)),
+      minThreads: size,
+      maxThreads: size,
+      idleTimeout: 60_000,
+      ...(extra.maxQueue === undefined ? {} : { maxQueue: extra.maxQueue }),
+      // An idle thread keeps running its event loop (the default blocks it until the next task): what
+      // a thread drafts ahead in its background goes on between renders.
+      atomics: 'async',
+      workerData: (extra.nice === undefined ? threadOptions : { ...threadOptions, nice: extra.nice }) satisfies ThreadOptions,
+    });
+  }
   /** The thread of work done ahead (see RenderServiceOptions.backgroundThread), or the render pool. */
   function aheadPool(): Piscina {
     if (!background) return piscina();
     if (closed) throw new Error('the render service is closed');
-    backgroundPool ??= new Piscina({
-      filename: fileURLToPath(new URL('./thread.mjs', import.meta.url)),
-      minThreads: 1,
-      maxThreads: 1,
-      idleTimeout: 60_000,
-      atomics: 'async',
-      workerData: { ...threadOptions, nice: background.nice } satisfies ThreadOptions,
-    });
-    backgroundPool.run({}, { name: 'niceness' }).then(
-      (nice: number) => (backgroundNice = nice),
-      (err) => options.logger?.debug({ err }, 'the background thread did not say its priority'),
-    );
+    if (!backgroundPool) {
+      backgroundPool = newPool(1, { nice: background.nice });
+      backgroundPool.run({}, { name: 'niceness' }).then(
+        (nice: number) => (backgroundNice = nice),
+        (err) => options.logger?.debug({ err }, 'the background thread did not say its priority'),
+      );
+    }
     return backgroundPool;
   }
   function piscina(): Piscina {
     if (closed) throw new Error('the render service is closed');
-    pool ??= new Piscina({
-      filename: fileURLToPath(new URL('./thread.mjs', import.meta.url)),
-      minThreads: threads,
-      maxThreads: threads,
-      idleTimeout: 60_000,
-      maxQueue: options.maxQueue ?? 64,
-      // An idle thread keeps running its event loop (the default blocks it until the next task): what
-      // a thread drafts ahead in its background goes on between renders.
-      atomics: 'async',
-      workerData: threadOptions,
-    });
+    pool ??= newPool(threads, { maxQueue: options.maxQueue ?? 64 });
     return pool;
   }
 
@@ -374,11 +380,11 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
   function signalThreads() {
     Atomics.store(control, ThreadControl.busy, askedOut);
     // Work ahead on a thread of its own never holds one a render could use.
-    Atomics.store(control, ThreadControl.waiting, !background && askedOut + aheadOut > threads ? 1 : 0);
+    Atomics.store(control, ThreadControl.waiting, aheadOnRenderThreads && askedOut + aheadOut > threads ? 1 : 0);
   }
-  async function counted<T>(work: Promise<T>, background = false): Promise<T> {
+  async function counted<T>(work: Promise<T>, ahead = false): Promise<T> {
     tasksOut++;
-    if (!background) {
+    if (!ahead) {
       askedOut++;
       signalThreads();
     }
@@ -386,7 +392,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       return await work;
     } finally {
       tasksOut--;
-      if (!background) {
+      if (!ahead) {
         askedOut--;
         askedAt = performance.now();
         signalThreads();
@@ -641,14 +647,14 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
         // On the render threads: only on a thread nothing else is using, and never on the last thread
         // the renders asked for could use: on two cores a tap's render would otherwise share its core
         // with cloth for taps that may never come. (On the background thread, its low priority does that.)
-        while (!background && (tasksOut >= threads || askedOut >= Math.max(1, threads - 1)) && !closed) await new Promise((r) => setTimeout(r, 5));
+        while (aheadOnRenderThreads && (tasksOut >= threads || askedOut >= Math.max(1, threads - 1)) && !closed) await new Promise((r) => setTimeout(r, 5));
         if (closed) {
           next.done();
           break;
         }
         const { key, task } = next;
         const input = { ...task, textures: sharedTextures.get(key) };
-        const made = background
+        const made = !aheadOnRenderThreads
           ? counted(aheadPool().run(input, { name: 'prepareTextures' }) as Promise<{ made: KeyedTexture[] }>, true)
           : run<{ made: KeyedTexture[] }>(input, 'prepareTextures');
         const done = made.then((answer) => keepTextures(key, answer.made)).catch((err) => options.logger?.debug({ err }, 'cloth could not be made ahead'));
@@ -722,7 +728,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       // Its cloth is being made ahead right now on a render thread: that is sooner than making it again.
       // Not on the background thread: at its priority, on busy cores, that could take any time.
       const inFlight = preparing.get(clothKey);
-      if (inFlight && !background) await inFlight;
+      if (inFlight && aheadOnRenderThreads) await inFlight;
       // Still waiting to be made ahead: this render makes it now instead.
       const queued = prepareQueue.findIndex((p) => p.key === clothKey);
       if (queued >= 0) prepareQueue.splice(queued, 1)[0]!.done();

@@ -701,8 +701,20 @@ const EDGE_MIN_COVER = 3;
  * covers beyond that one: where their outlines coincide (a lapel's roll line is its forepart's front
  * edge) the sum would count the same edge twice, and the doubled coverage stepped along the roll
  * with the rows where both edges cross a pixel.
+ *
+ * A panel set into another (`setInto`: a sleeve into its forepart, whose shoulder runs on under the
+ * crown) does the same, but only where the two outlines run together, the cloth on the same side of
+ * both (their coverages rise the same way): there the doubled edge, on the silhouette, was all but
+ * hard, and the HD level, placing the edge from it, broke it into a comb of specks and holes. Where
+ * the outlines meet from opposite sides (under the arm, where the sleeve's edge and the body's part
+ * and the background shows between them) the coverages add up, as abutting edges' do.
  */
-function unionCoverage(masks: Tile[], W: Rect, support?: number[]): { coverage: Uint8Array; panelOf: Uint8Array; other: Uint8Array; upper: Uint8Array } {
+function unionCoverage(
+  masks: Tile[],
+  W: Rect,
+  support?: number[],
+  setInto?: number[],
+): { coverage: Uint8Array; panelOf: Uint8Array; other: Uint8Array; upper: Uint8Array } {
   const ww = W.x1 - W.x0;
   const n = ww * (W.y1 - W.y0);
   const coverage = new Uint8Array(n);
@@ -719,6 +731,7 @@ function unionCoverage(masks: Tile[], W: Rect, support?: number[]): { coverage: 
     const xa = Math.max(m.x0, W.x0);
     const xb = Math.min(m.x0 + m.w, W.x1);
     const on = support && support[p] >= 0 ? masks[support[p]] : undefined;
+    const into = !on && setInto && setInto[p] >= 0 ? masks[setInto[p]] : undefined;
     for (let y = ya; y < yb; y++) {
       const row = (y - W.y0) * ww - W.x0;
       const trow = (y - m.y0) * m.w - m.x0;
@@ -726,7 +739,17 @@ function unionCoverage(masks: Tile[], W: Rect, support?: number[]): { coverage: 
         const c = data[trow + x];
         if (!c) continue;
         const i = row + x;
-        covSum[i] += on ? Math.max(0, c - tileAt(on, x, y)) : c;
+        let add = on ? Math.max(0, c - tileAt(on, x, y)) : c;
+        if (into && c < 255) {
+          const u = tileAt(into, x, y);
+          if (u > 0 && u < 255) {
+            const dot =
+              (tileAt(m, x + 1, y) - tileAt(m, x - 1, y)) * (tileAt(into, x + 1, y) - tileAt(into, x - 1, y)) +
+              (tileAt(m, x, y + 1) - tileAt(m, x, y - 1)) * (tileAt(into, x, y + 1) - tileAt(into, x, y - 1));
+            if (dot > 0) add = Math.max(0, c - u);
+          }
+        }
+        covSum[i] += add;
         const t = top[i];
         if (t !== 255 && (upper[i] >= 128 || below[i] === 255)) below[i] = t;
         top[i] = p;
@@ -1133,6 +1156,8 @@ interface Pieces {
   masks: Tile[];
   contrib: Array<PanelVolume | undefined>;
   support: number[];
+  /** Per panel, the panel it is set into along a shared outline (a sleeve into its forepart), or -1. */
+  setInto: number[];
   canvas: Uint8Array;
   torso: TorsoVolume | undefined;
   layers: AppliedLayer[];
@@ -1262,6 +1287,7 @@ async function draftPieces(source: CutViewSource, scale: number, gate?: () => Pr
     );
   }
   const support = src.panels.map((p) => (p.restsOn !== undefined ? (byId.get(p.restsOn) ?? -1) : -1));
+  const setInto = src.panels.map((p) => (p.setInto !== undefined ? (byId.get(p.setInto) ?? -1) : -1));
 
   // The torso: fronts, lapels, collar, pockets and waistcoat are one body volume. It turns away at the
   // side seams, not at a front edge or a cutaway quarter, which the canvas holds flat and crisp.
@@ -1285,6 +1311,7 @@ async function draftPieces(source: CutViewSource, scale: number, gate?: () => Pr
     masks,
     contrib,
     support,
+    setInto,
     canvas: Uint8Array.from(src.panels, (p) => (p.profile === 'canvas' ? 1 : 0)),
     torso,
     layers,
@@ -1346,7 +1373,7 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
   const ww = W.x1 - W.x0;
   const wh = W.y1 - W.y0;
   const n = ww * wh;
-  const { coverage, panelOf, other, upper } = unionCoverage(P.masks, W, P.support);
+  const { coverage, panelOf, other, upper } = unionCoverage(P.masks, W, P.support, P.setInto);
   const G = shiftRect(intersect(P.G, W), W);
   const contrib = P.contrib.map((c) => c && shiftRect(c, W));
   const torso = P.torso && { ...P.torso, rect: shiftRect(P.torso.rect, W) };
@@ -1581,7 +1608,8 @@ const ANCHOR = 'anchor';
 
 function panelSigs(P: Pieces): string[] {
   return P.src.panels.map(
-    (s, p) => `${idOf(P.masks[p])}|${idOf(P.contrib[p])}|${P.canvas[p]}|${P.support[p] >= 0 ? P.src.panels[P.support[p]].id : ''}|${s.kind}|${s.id}`,
+    (s, p) =>
+      `${idOf(P.masks[p])}|${idOf(P.contrib[p])}|${P.canvas[p]}|${P.support[p] >= 0 ? P.src.panels[P.support[p]].id : ''}|${P.setInto[p] >= 0 ? P.src.panels[P.setInto[p]].id : ''}|${s.kind}|${s.id}`,
   );
 }
 

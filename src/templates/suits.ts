@@ -63,6 +63,8 @@ interface Piece {
   loft: number;
   round: number;
   restsOn?: string;
+  /** The panel this one is set into, along an outline they share (a sleeve head on its shoulder). */
+  setInto?: string;
   profile?: 'cylinder' | 'pressed' | 'canvas';
   /** The image side where the panel's edge is a soft roll (a lapel's roll line), not a pressed edge. */
   rollEdge?: 'left' | 'right';
@@ -289,8 +291,11 @@ function sleeve(): Draft {
     .Z();
 }
 
-/** Both sleeves, seen from the front or the back alike: they hang over the body, so they go last. */
-function pushSleeves(pieces: Piece[]): void {
+/**
+ * Both sleeves, seen from the front or the back alike: they hang over the body, so they go last. Each
+ * head is set into its side's body panel (`body`-right or -left), whose shoulder runs on under it.
+ */
+function pushSleeves(pieces: Piece[], body: 'forepart' | 'back'): void {
   const sl = sleeve();
   for (const side of [-1, 1] as const) {
     pieces.push({
@@ -304,6 +309,7 @@ function pushSleeves(pieces: Piece[]): void {
       anchor: [side * 240, 1440],
       loft: 60,
       round: 30,
+      setInto: `${body}-${side < 0 ? 'right' : 'left'}`,
     });
   }
 }
@@ -1464,7 +1470,7 @@ function draftSuit(style: SuitStyle, front: boolean): Draftset {
   });
 
   // Sleeves last: they hang in front of the body.
-  pushSleeves(pieces);
+  pushSleeves(pieces, 'forepart');
 
   jacketMarks(set, style, false);
 
@@ -1736,16 +1742,9 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean): void {
         blur: 7,
       });
     }
-    // Shoulder seam.
-    seam(
-      [
-        [-80, NECK_Y - 2],
-        [-150, SHOULDER_Y + 26],
-        [-222, SHOULDER_Y + 3],
-      ],
-      body,
-      0.7,
-    );
+    // Shoulder seam, ending where the sleeve-head seam begins (the armhole seam's top on the shoulder
+    // line), as they are sewn: it stopped 3 mm short of it, a gap that read as an unsewn corner.
+    seam([[-80, NECK_Y - 2], [-150, SHOULDER_Y + 26], SLEEVE_INNER[0]], body, 0.7);
     // Sleeve-head seam and the shadow under the sleeve head.
     seam(SLEEVE_INNER.slice(0, 4), [...body, 'sleeve'], 1.2, arm);
     marks.push({
@@ -1992,7 +1991,7 @@ function draftBack(style: SuitStyle): Draftset {
     });
   marks.push({ only: ['forepart'], shape: draft().M(-98, 1490).Q(0, 1493, 98, 1490), kind: 'shadow', width: 9, strength: 0.5, blur: 4 });
   marks.push({ only: ['forepart'], shape: draft().M(-96, 1491).Q(0, 1495, 96, 1491), kind: 'seam', width: 1.6, strength: 0.45, blur: 0.6 });
-  pushSleeves(pieces);
+  pushSleeves(pieces, 'back');
   jacketMarks(set, style, true);
   // Centre back seam, down to the vent or the hem.
   const ventTop = HEM_Y + 235;
@@ -3170,6 +3169,7 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
       round: p.round * k,
       squeeze: proj.squeeze(p.anchor[0], p.anchor[1], layer),
       restsOn: p.restsOn,
+      ...(p.setInto ? { setInto: p.setInto } : {}),
       ...(turned && p.id === 'sleeve-left' ? { behind: true } : {}),
       ...(p.rollEdge ? { rollEdge: p.rollEdge } : {}),
       profile: p.profile ?? (p.kind === 'sleeve' ? 'cylinder' : p.kind === 'trouser' ? 'pressed' : 'canvas'),

@@ -30,6 +30,12 @@ export interface PanelSpec {
   /** The panel this one lies on (a lapel on its forepart): its volume continues beneath. */
   restsOn?: string;
   /**
+   * The panel this one is set into along an outline they share (a sleeve head over its forepart's
+   * shoulder, which runs on under the crown): the garment's coverage counts only what this one covers
+   * beyond that one, so the shared edge is not counted twice. The volumes stay each panel's own.
+   */
+  setInto?: string;
+  /**
    * The side of the image where this panel's edge is a soft fold rather than a pressed edge (a
    * lapel's roll line): there the cloth turns over a broad round instead of a tight lip.
    */

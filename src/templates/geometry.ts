@@ -82,6 +82,35 @@ export function torsoHalfWidth(y: number): number {
  */
 const NEAR_SHOULDER_ROUND = 0.35;
 
+/**
+ * The far shoulder of a turned figure (mm): its line runs from the neck point out to the shoulder
+ * point, where the far arm hangs from at the body's mid-depth (depth 0). On the torso's elliptic
+ * section the depth held up across the shoulder and then dropped away over its last centimetres (an
+ * ellipse's edge is vertical), so the shoulder's far end folded onto the horizon in a step three rows
+ * deep and the sleeve head, which starts at mid-depth, came out below it: a notch in the shoulder line.
+ * Near the top (FAR_SHOULDER_FROM_Y up to FAR_SHOULDER_Y) the depth out from the neck point instead
+ * falls away early and eases out to 0 at the shoulder point with the arm's own slope (see
+ * farShoulderDepth): the shoulder is foreshortened evenly, steepening only outward, and the sleeve
+ * crown carries its line on.
+ */
+const FAR_NECK_X = 78;
+const FAR_SHOULDER_X = 232;
+const FAR_SHOULDER_FROM_Y = 1405;
+const FAR_SHOULDER_Y = 1445;
+
+/**
+ * The far shoulder's depth at x (FAR_NECK_X ≤ x), given the section's depth `z0` and slope `g0` (dz/dx,
+ * ≤ 0) at the neck point: leaves the neck point as the section does (no crease there), falls away most
+ * in the first third and eases out to 0 with slope 0 at the shoulder point; 0 beyond. Its slope is
+ * g0(1 − u) + B·u(1 − u)², u from the neck point (0) to the shoulder point (1), B set so it reaches 0.
+ */
+function farShoulderDepth(x: number, z0: number, g0: number): number {
+  const L = FAR_SHOULDER_X - FAR_NECK_X;
+  const u = Math.min(1, (x - FAR_NECK_X) / L);
+  const B = 12 * (-z0 / L - g0 / 2);
+  return z0 + L * (g0 * (u - (u * u) / 2) + B * ((u * u) / 2 - (2 * u * u * u) / 3 + (u * u * u * u) / 4));
+}
+
 /** Heights (mm) between which a turned near sleeve goes from lying on the torso to hanging free. */
 const SHOULDER_TOP = 1440;
 const NEAR_HEAD_FREE = 1300;
@@ -178,8 +207,18 @@ export function turnedProjection(turnDeg: number): Projection {
     const extra = x < -a ? (x + a) * cos : 0;
     return Math.max(-a, x) * cos + z * sin + extra;
   };
-  const bodyX = (x: number, y: number) =>
-    cylinderX(x, halfWidth(y), halfWidth(y) * depthRatio * shoulderBack(y), NEAR_SHOULDER_ROUND * smooth((y - 1390) / 50));
+  const bodyX = (x: number, y: number) => {
+    const a = halfWidth(y);
+    const d = a * depthRatio * shoulderBack(y);
+    const X = cylinderX(x, a, d, NEAR_SHOULDER_ROUND * smooth((y - 1390) / 50));
+    const w = x > FAR_NECK_X ? smooth((y - FAR_SHOULDER_FROM_Y) / (FAR_SHOULDER_Y - FAR_SHOULDER_FROM_Y)) : 0;
+    if (w === 0) return X;
+    // The far shoulder (see FAR_NECK_X): from the section's depth and slope at the neck point.
+    const t0 = FAR_NECK_X / a;
+    const r0 = Math.sqrt(1 - t0 * t0);
+    const z = farShoulderDepth(x, d * r0, (-d * t0) / (a * r0));
+    return (1 - w) * X + w * (x * cos + z * sin);
+  };
   // Below the coat each leg is its own cylinder about its own axis, turned like the body: the far leg
   // as wide as the near one, each crease (the front of its leg) moved toward the far side. Taken as
   // one hip-wide cylinder the far leg came out half the near one's width, squeezed against the horizon.

@@ -180,6 +180,92 @@ describe('three-quarter: the far sleeve', () => {
   });
 });
 
+/**
+ * The top silhouette edge per column, sub-pixel: the rows above the first fully covered pixel less
+ * their partial coverage (0..255 per pixel; `cov(x, row)`).
+ */
+function topEdge(cov: (x: number, row: number) => number, h: number, x: number): number {
+  let partial = 0;
+  let row = 0;
+  for (; row < h; row++) {
+    const c = cov(x, row);
+    if (c >= 255) break;
+    partial += c;
+  }
+  return row - partial / 255;
+}
+
+/**
+ * How far (px) an outline traced per column (`y`, image rows, y down) sags below the band stretched
+ * over its top: its greatest convex minorant. A shoulder rounding over into a sleeve is convex
+ * (it only ever turns downward), so it lies on its hull; a notch or a dip shows as a depth.
+ */
+function sagBelowHull(y: number[]): { depth: number; at: number } {
+  const hull: number[] = [];
+  for (let i = 0; i < y.length; i++) {
+    while (hull.length >= 2) {
+      const a = hull[hull.length - 2]!;
+      const b = hull[hull.length - 1]!;
+      if ((y[b]! - y[a]!) * (i - a) >= (y[i]! - y[a]!) * (b - a)) hull.pop();
+      else break;
+    }
+    hull.push(i);
+  }
+  let depth = 0;
+  let at = 0;
+  for (let k = 0; k + 1 < hull.length; k++) {
+    const a = hull[k]!;
+    const b = hull[k + 1]!;
+    for (let i = a; i <= b; i++) {
+      const d = y[i]! - (y[a]! + ((y[b]! - y[a]!) * (i - a)) / (b - a));
+      if (d > depth) [depth, at] = [d, i];
+    }
+  }
+  return { depth, at };
+}
+
+/**
+ * The far shoulder's top outline at `scale` × full: from the shoulder just past the collar out over the
+ * shoulder point and the sleeve crown, until the outline turns down steeper than 3 rows a column. Its
+ * sag below its hull in mm, where (column), and the columns traced.
+ */
+function farShoulderSag(cov: (x: number, row: number) => number, w: number, h: number, scale: number) {
+  const x0 = Math.round(proj.project(100, 1495)[0] * scale);
+  const ys: number[] = [];
+  for (let x = x0; x < w; x++) {
+    const y = topEdge(cov, h, x);
+    if (ys.length && y - ys[ys.length - 1]! > 3) break;
+    ys.push(y);
+  }
+  const { depth, at } = sagBelowHull(ys);
+  return { mm: depth / (proj.pxPerMm * scale), at: x0 + at, from: x0, to: x0 + ys.length - 1 };
+}
+
+describe('three-quarter: the far shoulder line', () => {
+  // The shoulder point and a point well down the sleeve crown: the traced outline must reach past both.
+  const shoulderPoint = proj.project(232, 1451)[0];
+  const crown = proj.project(262, 1430, 'far-arm')[0];
+
+  it.each(FAR_SIDE_STYLES)('%s %o: runs from the collar over the shoulder point into the sleeve crown without a dip (full and HD)', async (cut, opts) => {
+    const src = draftCutView(cut, 'three-quarter', resolveOptions(cut, opts));
+    const torsoOnly = { ...src, panels: src.panels.filter((p) => p.id !== 'sleeve-left') };
+    const sleeveOnly = { ...src, panels: src.panels.filter((p) => p.id === 'sleeve-left') };
+    for (const scale of [1, 2]) {
+      // The outline is the body's and the far sleeve's together, taken as the larger coverage of the two
+      // (one drawn over the other doubles the coverage where their edges run together, over the crown,
+      // and lifts the outline there by a fifth of a pixel).
+      const [body, sleeve] = await Promise.all([silhouette(torsoOnly, scale), silhouette(sleeveOnly, scale)]);
+      const { w, h } = body;
+      const sag = farShoulderSag((x, row) => Math.max(body.m[row * w + x]!, sleeve.m[row * w + x]!), w, h, scale);
+      expect(sag.to, `scale ${scale}: traced past the crown`).toBeGreaterThan(crown * scale);
+      expect(shoulderPoint * scale).toBeGreaterThan(sag.from);
+      // The turn foreshortens the far shoulder; it does not notch it (the torso's far end folded onto its
+      // horizon in a 3-row step and the sleeve head came out below it: 2.1 mm at full size, 2.3 at HD).
+      expect(sag.mm, `scale ${scale}: sag at column ${sag.at}`).toBeLessThan(0.25);
+    }
+  });
+});
+
 describe('three-quarter: the far sleeve as rendered', () => {
   const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
   const twill: FabricDesign = { weave: 'twill', pattern: 'solid', threadMm: 0.22, heather: 0.08, sheen: 0.25 };

@@ -87,6 +87,7 @@ const JUNCTIONS: Array<{ cut: string; view: string; side: 'image-left' | 'image-
   { cut: 'double-breasted', view: 'front', side: 'image-left', layer: 'torso' },
   { cut: 'single-breasted', view: 'three-quarter', side: 'image-left', layer: 'near-arm' },
   { cut: 'three-piece', view: 'three-quarter', side: 'image-left', layer: 'near-arm' },
+  { cut: 'single-breasted', view: 'three-quarter', side: 'image-right', layer: 'far-arm' },
 ];
 
 const projectionOf = (view: string): Projection => (view === 'front' ? frontProjection() : turnedProjection(34));

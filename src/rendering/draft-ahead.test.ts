@@ -97,6 +97,12 @@ describe('a style one option away from the one on screen', () => {
       return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
     };
     const nices = await Promise.all((await readdir('/proc/self/task')).map(niceOf));
+    if (os.getPriority() === 19) {
+      // Started at the lowest priority already (`nice -n 19 npm test`): nothing can go lower, nor stand out.
+      console.log('this process runs at nice 19 already: every thread is at 19, the background thread cannot be told apart');
+      expect(nices.filter((n) => n !== 19)).toEqual([]);
+      return;
+    }
     expect(nices.filter((n) => n === 19)).toHaveLength(1);
     expect(nices.filter((n) => n !== 19 && n !== os.getPriority())).toEqual([]);
   });

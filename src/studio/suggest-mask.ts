@@ -23,7 +23,8 @@
  *     (shirt, a tie of another colour, and — on a patterned suit — a tie of its colour that is far
  *     smoother than any of its blocks), when V-like, is removed whole — a tie of the suit's own
  *     colour with it, which step 3 took for cloth — less where the hull's side cuts across a lapel
- *     rather than meeting it at an edge;
+ *     rather than meeting it at an edge; a tie of the suit's colour, found in the V with shirt on both
+ *     sides of it, is then followed down between the lapels' edges where no shirt bounds it;
  *  6. the outline redrawn on a copy three times finer (each pixel near it goes to the side whose
  *     colour it clearly has), then scaled up to the photo.
  */
@@ -561,8 +562,10 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
  * `smooth` marks blocks far smoother than any of the suit's own (silk beside a glen check), which
  * count as not the suit (a striped tie's stripes closed over). The hull is then trimmed where its
  * side cuts across a lapel instead of meeting it at an edge (see trimToLapels), given `lab`.
- * A plain tie of the plain suit's very colour and finish, seen where no shirt bounds it, stays
- * cloth: nothing in colour or texture tells it apart.
+ * A plain tie of the plain suit's very colour and finish, seen where no shirt bounds it, is told
+ * apart by place and edges only: where the shirt shows on both sides of it higher up, it is followed
+ * down between the lapels' edges (see followTie). Where the shirt never shows on both sides of it,
+ * it stays cloth.
  */
 export function shirtAndTieV(garment: Uint8Array, person: Uint8Array, w: number, h: number, smooth?: Uint8Array, lab?: Float32Array): Uint8Array | undefined {
   const n = w * h;
@@ -637,7 +640,95 @@ export function shirtAndTieV(garment: Uint8Array, person: Uint8Array, w: number,
     }
   }
   if (!hull) return undefined;
-  return lab ? trimToLapels(chosen, hull, garment, lab, w, h) : hull;
+  if (!lab) return hull;
+  const { v, edge } = trimToLapels(chosen, hull, garment, lab, w, h);
+  return followTie(v, notSuit, lab, w, h, edge);
+}
+
+/**
+ * A tie of the suit's own colour, followed down past the shirt. Where the shirt shows on both sides
+ * of it, the tie is a run of suit-coloured pixels inside the V with shirt either side (the seed
+ * rows): that is told apart by place, not colour. Below the last such row the shirt ends, or shows
+ * on one side only (seen three-quarter), and the tie runs on between the lapels to where they meet.
+ * It is followed row by row: each row's run starts from the run above and each of its sides moves to
+ * the strongest step in colour (the lapel's edge and its shadow, the shirt's edge) within two pixels
+ * of where it was, if the step is larger than the suit's own steps between neighbours (`edge`);
+ * otherwise that side keeps its place. The run ends where the sides meet (the lapels close over the
+ * tie), when neither side has met an edge for two rows (inside closed cloth, no V is left), when
+ * what lies between them is mostly not the suit's colour, or after as many rows as the seed rows
+ * span: a tie shows no further below the shirt than it shows beside it.
+ */
+function followTie(v: Uint8Array, notSuit: Uint8Array, lab: Float32Array, w: number, h: number, edge: number): Uint8Array {
+  const step = (i: number, j: number) => {
+    const dl = lab[i * 3]! - lab[j * 3]!;
+    const da = lab[i * 3 + 1]! - lab[j * 3 + 1]!;
+    const db = lab[i * 3 + 2]! - lab[j * 3 + 2]!;
+    return Math.sqrt(dl * dl + da * da + db * db);
+  };
+  // Seed rows: suit-coloured pixels in the V with V shirt beyond them on both sides. The run
+  // spans from the first such pixel to the last (a striped tie's light stripes are not the suit's colour).
+  let seedTop = -1;
+  let last: { y: number; a: number; b: number } | undefined;
+  let seedRows = 0;
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    let a = -1;
+    let b = -1;
+    for (let x = 1; x < w - 1; x++) {
+      if (!v[row + x] || notSuit[row + x]) continue;
+      if (a < 0) a = x;
+      b = x;
+    }
+    // Shirt two pixels deep on both sides, and a run two pixels wide: not a speck of noise at the V's rim.
+    const shirt = (x: number) => x >= 0 && x < w && v[row + x] && notSuit[row + x];
+    if (a < 0 || b - a < 1 || !(shirt(a - 1) && shirt(a - 2) && shirt(b + 1) && shirt(b + 2))) continue;
+    if (seedTop < 0) seedTop = y;
+    seedRows++;
+    last = { y, a, b };
+  }
+  if (!last || seedRows < 3) return v;
+  const out = v.slice();
+  let { a, b } = last;
+  let blind = 0;
+  let thin = 0;
+  const maxRows = 2 * Math.max(4, last.y - seedTop + 1);
+  for (let y = last.y + 1; y < h && y <= last.y + maxRows; y++) {
+    const row = y * w;
+    // The strongest step above `edge` into x from two pixels before it (an edge is a pixel or two
+    // wide on the working copy), averaged over this row and its neighbours: a lapel's edge runs on
+    // from row to row, a tie's stripe (a step in one row, slanted) or a speck of noise does not.
+    const across = (yy: number, x: number) => step((yy * w + x - 2) | 0, yy * w + x);
+    const side = (at: number) => {
+      let bestX = -1;
+      let bestStep = edge;
+      for (let x = Math.max(2, at - 2); x <= Math.min(w - 1, at + 2); x++) {
+        let s = 0;
+        let k = 0;
+        for (let yy = Math.max(0, y - 1); yy <= Math.min(h - 1, y + 1); yy++, k++) s += across(yy, x);
+        s /= k;
+        if (s > bestStep) {
+          bestStep = s;
+          bestX = x;
+        }
+      }
+      return bestX;
+    };
+    // A step into x from x-2 puts x-1, the pixel the edge blurs, on the tie's side.
+    const l = side(a + 1);
+    const rEdge = side(b + 1);
+    const na = l >= 0 ? l - 1 : a;
+    const nb = rEdge >= 0 ? rEdge - 1 : b;
+    blind = l < 0 && rEdge < 0 ? blind + 1 : 0;
+    thin = nb - na < 1 ? thin + 1 : 0;
+    if (nb < na || blind >= 2 || thin >= 2) break;
+    let suitLike = 0;
+    for (let x = na; x <= nb; x++) if (!notSuit[row + x]) suitLike++;
+    if (2 * suitLike < nb - na + 1) break;
+    for (let x = na; x <= nb; x++) out[row + x] = 1;
+    a = na;
+    b = nb;
+  }
+  return out;
 }
 
 /**
@@ -650,7 +741,7 @@ export function shirtAndTieV(garment: Uint8Array, person: Uint8Array, w: number,
  * run beyond the span stays in the V if the hull's side meets a step in colour larger than the
  * suit's own steps between neighbours (its weave, pattern and shading); if not, it is lapel.
  */
-function trimToLapels(regions: number[][], hull: Uint8Array, garment: Uint8Array, lab: Float32Array, w: number, h: number): Uint8Array {
+function trimToLapels(regions: number[][], hull: Uint8Array, garment: Uint8Array, lab: Float32Array, w: number, h: number): { v: Uint8Array; edge: number } {
   const lo = new Int32Array(h).fill(w);
   const hi = new Int32Array(h).fill(-1);
   for (const pixels of regions) {
@@ -716,7 +807,7 @@ function trimToLapels(regions: number[][], hull: Uint8Array, garment: Uint8Array
     }
     for (let x = a; x <= b; x++) out[y * w + x] = 1;
   }
-  return out;
+  return { v: out, edge };
 }
 
 /** The convex hull of the regions' pixels as a mask, if it is V-like (see shirtAndTieV); else undefined. */

@@ -23,6 +23,11 @@ export interface ClientPhoto {
    * scenes only). A suggested mask should leave it out.
    */
   shirtV?: Uint8Array;
+  /**
+   * 1 = the tie where it shows (drawn scenes with a `tie` only): the pixels the same render without
+   * a tie draws differently, outside the cloth. Not the suit's cloth, whatever its colour.
+   */
+  tie?: Uint8Array;
   png: Buffer;
   jpeg: Buffer;
 }
@@ -53,6 +58,11 @@ export interface PhotoScene {
   tie?: StyleOptions['tie'];
   /** The suit is about the shirt's colour: its shirt-and-tie V cannot be told from it by colour. */
   shirtLikeSuit?: boolean;
+  /**
+   * Taken as a phone takes it: sensor noise (this standard deviation per channel, 0..255 units) and
+   * then JPEG at this quality; `rgb` is the decoded JPEG.
+   */
+  phone?: { noise: number; quality: number };
 }
 
 export async function makeClientPhoto(scene: PhotoScene = {}): Promise<ClientPhoto> {
@@ -137,6 +147,21 @@ export async function makeClientPhoto(scene: PhotoScene = {}): Promise<ClientPho
   ellipse(minX + (maxX - minX) * 0.04, hemY, headR * 0.35, headR * 0.5);
   ellipse(maxX - (maxX - minX) * 0.04, hemY, headR * 0.35, headR * 0.5);
 
+  // The tie: what the same suit drawn without one shows differently, off the cloth.
+  let tie: Uint8Array | undefined;
+  if (scene.tie && scene.tie !== 'none') {
+    const bare = await engine.renderRaw({ cut, view, fabric: suit, options: { ...options!, tie: 'none' } }, size);
+    tie = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      if (truth[i]) continue;
+      const d =
+        Math.abs(raw.rgb[i * 3]! - bare.rgb[i * 3]!) +
+        Math.abs(raw.rgb[i * 3 + 1]! - bare.rgb[i * 3 + 1]!) +
+        Math.abs(raw.rgb[i * 3 + 2]! - bare.rgb[i * 3 + 2]!);
+      if (d > 30) tie[i] = 1;
+    }
+  }
+
   const shirtV = new Uint8Array(n);
   const vBottom = hemY - headR;
   for (let i = 0; i < n; i++) {
@@ -148,13 +173,26 @@ export async function makeClientPhoto(scene: PhotoScene = {}): Promise<ClientPho
     if (!isSkin) shirtV[i] = 1;
   }
 
+  if (scene.phone) {
+    // Gaussian sensor noise (Box-Muller), then the phone's JPEG, decoded as the server would.
+    const { noise, quality } = scene.phone;
+    for (let i = 0; i < n * 3; i += 1) {
+      const g = Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+      rgb[i] = Math.max(0, Math.min(255, Math.round(rgb[i]! + noise * g)));
+    }
+    const shot = await sharp(rgb, { raw: { width: w, height: h, channels: 3 } })
+      .jpeg({ quality })
+      .toBuffer();
+    rgb.set(await sharp(shot).raw().toBuffer());
+  }
+
   const png = await sharp(rgb, { raw: { width: w, height: h, channels: 3 } })
     .png()
     .toBuffer();
   const jpeg = await sharp(rgb, { raw: { width: w, height: h, channels: 3 } })
     .jpeg({ quality: 92 })
     .toBuffer();
-  return { width: w, height: h, rgb, truth, shirtV, png, jpeg };
+  return { width: w, height: h, rgb, truth, shirtV, tie, png, jpeg };
 }
 
 /** A 0/255 PNG of a 0/1 mask. */
@@ -296,3 +334,54 @@ export async function makeTealWallClient(): Promise<ClientPhoto> {
     .toBuffer();
   return { width, height, rgb, truth, png, jpeg };
 }
+
+/**
+ * Plain suits worn with a tie of exactly their colour, photographed as a phone does (noise, then
+ * JPEG): the tie matches the suit, so colour alone takes it for cloth. Seen three-quarter the shirt
+ * shows beside the tie's upper part only; lower down, in both views, the tie runs on between the
+ * lapels with no shirt beside it.
+ */
+export const TIE_SCENES: PhotoScene[] = [
+  {
+    cut: 'single-breasted',
+    view: 'three-quarter',
+    suit: { hex: '#27355E', design: { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.2 } },
+    tie: 'navy',
+    wall: [
+      [214, 210, 200],
+      [168, 164, 156],
+    ],
+    skin: [198, 134, 96],
+    seed: 3,
+    phone: { noise: 4, quality: 80 },
+  },
+  {
+    cut: 'single-breasted',
+    view: 'three-quarter',
+    suit: { hex: '#2A4A37', design: { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.2 } },
+    tie: 'forest',
+    seed: 9,
+    phone: { noise: 4, quality: 80 },
+  },
+  {
+    cut: 'double-breasted',
+    view: 'three-quarter',
+    suit: { hex: '#4A2F44', design: { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.2 } },
+    tie: 'burgundy',
+    seed: 13,
+    phone: { noise: 4, quality: 80 },
+  },
+  {
+    cut: 'single-breasted',
+    view: 'front',
+    suit: { hex: '#27355E', design: { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.2 } },
+    tie: 'navy',
+    wall: [
+      [214, 210, 200],
+      [168, 164, 156],
+    ],
+    skin: [198, 134, 96],
+    seed: 17,
+    phone: { noise: 4, quality: 80 },
+  },
+];

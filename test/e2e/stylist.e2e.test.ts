@@ -538,7 +538,8 @@ describe('the stylist on a showroom tablet', { timeout: E2E_TEST_TIMEOUT_MS }, (
     expect(huge.length).toBeGreaterThan(5 * 1024 * 1024);
     const sent: number[] = [];
     page.on('request', (r) => r.url().endsWith('/api/swatch-uploads') && sent.push(r.postDataBuffer()?.length ?? 0));
-    await page.setInputFiles('[data-testid=choose-photo]', { name: 'huge.jpg', mimeType: 'image/jpeg', buffer: huge });
+    // A photo this size crosses the DevTools pipe as base64 first: on a loaded machine that alone can take a minute.
+    await page.setInputFiles('[data-testid=choose-photo]', { name: 'huge.jpg', mimeType: 'image/jpeg', buffer: huge }, { timeout: 2 * E2E_TIMEOUT_MS });
     await page.click('[data-testid=use-cloth]');
     await page.locator('[data-testid=cloth-chip][data-status=failed]').waitFor({ timeout: 2 * E2E_TIMEOUT_MS });
     await textOf(page.getByTestId('cloth-error')).toMatch(/demasiado grande/);

@@ -341,47 +341,28 @@ export async function makeTealWallClient(): Promise<ClientPhoto> {
  * shows beside the tie's upper part only; lower down, in both views, the tie runs on between the
  * lapels with no shirt beside it.
  */
+/** A plain twill suit of `hex` with a tie of its colour, taken by phone (sensor noise, JPEG 80). */
+const plainSuitWithTie = (cut: string, view: string, hex: string, tie: PhotoScene['tie'], seed: number, look: Partial<PhotoScene> = {}): PhotoScene => ({
+  cut,
+  view,
+  suit: { hex, design: { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.2 } },
+  tie,
+  seed,
+  phone: { noise: 4, quality: 80 },
+  ...look,
+});
+/** A warm grey wall and a tanned client. */
+const WARM_WALL: Partial<PhotoScene> = {
+  wall: [
+    [214, 210, 200],
+    [168, 164, 156],
+  ],
+  skin: [198, 134, 96],
+};
+
 export const TIE_SCENES: PhotoScene[] = [
-  {
-    cut: 'single-breasted',
-    view: 'three-quarter',
-    suit: { hex: '#27355E', design: { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.2 } },
-    tie: 'navy',
-    wall: [
-      [214, 210, 200],
-      [168, 164, 156],
-    ],
-    skin: [198, 134, 96],
-    seed: 3,
-    phone: { noise: 4, quality: 80 },
-  },
-  {
-    cut: 'single-breasted',
-    view: 'three-quarter',
-    suit: { hex: '#2A4A37', design: { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.2 } },
-    tie: 'forest',
-    seed: 9,
-    phone: { noise: 4, quality: 80 },
-  },
-  {
-    cut: 'double-breasted',
-    view: 'three-quarter',
-    suit: { hex: '#4A2F44', design: { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.2 } },
-    tie: 'burgundy',
-    seed: 13,
-    phone: { noise: 4, quality: 80 },
-  },
-  {
-    cut: 'single-breasted',
-    view: 'front',
-    suit: { hex: '#27355E', design: { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.2 } },
-    tie: 'navy',
-    wall: [
-      [214, 210, 200],
-      [168, 164, 156],
-    ],
-    skin: [198, 134, 96],
-    seed: 17,
-    phone: { noise: 4, quality: 80 },
-  },
+  plainSuitWithTie('single-breasted', 'three-quarter', '#27355E', 'navy', 3, WARM_WALL),
+  plainSuitWithTie('single-breasted', 'three-quarter', '#2A4A37', 'forest', 9),
+  plainSuitWithTie('double-breasted', 'three-quarter', '#4A2F44', 'burgundy', 13),
+  plainSuitWithTie('single-breasted', 'front', '#27355E', 'navy', 17, WARM_WALL),
 ];

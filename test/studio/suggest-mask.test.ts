@@ -65,6 +65,26 @@ function skinPixels(p: Awaited<ReturnType<typeof makeClientPhoto>>, skin: [numbe
   return out;
 }
 
+/** The suit's upper 45 % (the jacket): how many of its pixels there are, and how many the mask keeps. */
+function jacketKept(p: { width: number; height: number; truth: ArrayLike<number> }, got: ArrayLike<number>): { jacket: number; jacketMarked: number } {
+  let top = p.height;
+  let bottom = 0;
+  for (let i = 0; i < p.truth.length; i++) {
+    if (!p.truth[i]) continue;
+    const y = (i / p.width) | 0;
+    top = Math.min(top, y);
+    bottom = y;
+  }
+  let jacket = 0;
+  let jacketMarked = 0;
+  for (let i = 0; i < (top + 0.45 * (bottom - top)) * p.width; i++) {
+    if (!p.truth[i]) continue;
+    jacket++;
+    jacketMarked += got[i]!;
+  }
+  return { jacket, jacketMarked };
+}
+
 describe('suggested garment mask', () => {
   it.each(MASK_SCENES.map((s) => [`${s.cut}/${s.view} ${s.suit?.hex} ${s.suit?.design.pattern}${s.tie ? ` ${s.tie} tie` : ''}`, s] as const))(
     '%s: the jacket and trousers (IoU > 0.9), without face or hands',
@@ -88,21 +108,7 @@ describe('suggested garment mask', () => {
         vCount++;
         vMarked += got[i]!;
       }
-      let top = p.height;
-      let bottom = 0;
-      for (let i = 0; i < p.truth.length; i++) {
-        if (!p.truth[i]) continue;
-        const y = (i / p.width) | 0;
-        top = Math.min(top, y);
-        bottom = y;
-      }
-      let jacket = 0;
-      let jacketMarked = 0;
-      for (let i = 0; i < (top + 0.45 * (bottom - top)) * p.width; i++) {
-        if (!p.truth[i]) continue;
-        jacket++;
-        jacketMarked += got[i]!;
-      }
+      const { jacket, jacketMarked } = jacketKept(p, got);
       console.log(
         `${_name}: IoU ${score.toFixed(3)}; skin marked ${skinMarked} of ${skinCount} px; shirt-and-tie V marked ${(vMarked / vCount).toFixed(3)}; jacket kept ${(jacketMarked / jacket).toFixed(3)}`,
       );
@@ -138,21 +144,7 @@ describe('suggested garment mask', () => {
         tie++;
         tieMarked += got[i]!;
       }
-      let top = p.height;
-      let bottom = 0;
-      for (let i = 0; i < p.truth.length; i++) {
-        if (!p.truth[i]) continue;
-        const y = (i / p.width) | 0;
-        top = Math.min(top, y);
-        bottom = y;
-      }
-      let jacket = 0;
-      let jacketMarked = 0;
-      for (let i = 0; i < (top + 0.45 * (bottom - top)) * p.width; i++) {
-        if (!p.truth[i]) continue;
-        jacket++;
-        jacketMarked += got[i]!;
-      }
+      const { jacket, jacketMarked } = jacketKept(p, got);
       const marked = got.reduce((sum, v) => sum + v, 0);
       const parts = pieces(got, p.width, p.height, 1);
       const holes = pieces(got, p.width, p.height, 0);

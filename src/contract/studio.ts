@@ -53,6 +53,15 @@ export type StudioRenderOrder = z.input<typeof studioRenderOrder>;
  */
 export const studioMaskAhead = z.strictObject({
   mask: base64Png.describe('PNG the size of the photo, white = garment; base64 or a data: URL (as for POST /api/studio/renders)'),
+  edit: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(Number.MAX_SAFE_INTEGER)
+    .optional()
+    .describe(
+      "the editor's count of edits when this mask was taken, increasing as the associate paints: a mask with a lower count than one already sent for the photo is checked but not prepared (two requests can arrive in the other order). Without it, the last mask to arrive is the latest",
+    ),
 });
 export type StudioMaskAhead = z.input<typeof studioMaskAhead>;
 

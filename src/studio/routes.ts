@@ -151,7 +151,7 @@ export async function studioRoutes(base: FastifyInstance) {
       },
     },
     async (req, reply) => {
-      const sent = await sendMaskAhead(rt, req.account!, req.params.id, req.body.mask);
+      const sent = await sendMaskAhead(rt, req.account!, req.params.id, req.body.mask, req.body.edit);
       // Made already (the same mask sent again) or not: either way nothing waits for it here.
       const made = await Promise.race([sent.prepared, Promise.resolve(undefined)]);
       reply.header('cache-control', 'private, no-store');

@@ -116,8 +116,11 @@ export function decodeMask(rt: Runtime, value: string): Buffer {
  */
 const masksAhead = new Map<string, { rawSha256: string; check: MaskCheck }>();
 const MASKS_AHEAD_KEPT = 256;
-/** Per photo, how many masks have arrived ahead (sendMaskAhead): only the last to arrive is kept. */
-const aheadTurns = new Map<string, number>();
+/**
+ * Per photo, the latest mask sent ahead (sendMaskAhead): its turn (arrival count) and the app's edit
+ * number, when it sends one. Only the latest is kept and prepared.
+ */
+const aheadTurns = new Map<string, { turn: number; edit?: number }>();
 
 /** A painted mask checked against its photo (size, not empty) and normalised; the same bytes as the last sent ahead are not checked twice. */
 async function checkedMask(rt: Runtime, photo: StudioPhotoRow, bytes: Buffer): Promise<MaskCheck> {
@@ -139,18 +142,26 @@ function studioMaskVersion(photo: StudioPhotoRow, maskSha256: string): string {
  * Nothing is written: the apply that follows with the same mask stores it and finds its template
  * made, or waits for this same preparation. `prepared` settles when it is made (true) or skipped.
  */
-export async function sendMaskAhead(rt: Runtime, account: Account, photoId: string, maskValue: string) {
+export async function sendMaskAhead(rt: Runtime, account: Account, photoId: string, maskValue: string, edit?: number) {
   const bytes = decodeMask(rt, maskValue);
-  // Taken on arrival: on a busy machine an earlier mask's checks can finish after a later one's, and
-  // the earlier must not then replace it as the photo's latest (its template made, the latest's dropped).
-  const turn = (aheadTurns.get(photoId) ?? 0) + 1;
-  aheadTurns.delete(photoId);
-  aheadTurns.set(photoId, turn);
-  if (aheadTurns.size > MASKS_AHEAD_KEPT) aheadTurns.delete(aheadTurns.keys().next().value!);
+  // Which mask is the latest is decided on arrival, by the app's edit number when it sends one: two
+  // masks sent after two pauses travel on two connections and can arrive in the other order, and the
+  // older must not then become the photo's latest (its template made, the newer one's dropped). Without
+  // an edit number, the last to arrive is the latest. On a busy machine an earlier mask's checks can
+  // also finish after a later one's: the turn taken here keeps the later one.
+  const latest = aheadTurns.get(photoId);
+  const stale = edit !== undefined && latest?.edit !== undefined && edit < latest.edit;
+  let turn = 0;
+  if (!stale) {
+    turn = (latest?.turn ?? 0) + 1;
+    aheadTurns.delete(photoId);
+    aheadTurns.set(photoId, { turn, edit });
+    if (aheadTurns.size > MASKS_AHEAD_KEPT) aheadTurns.delete(aheadTurns.keys().next().value!);
+  }
   const photo = await ownedPhoto(rt, account, photoId);
   const check = await checkedMask(rt, photo, bytes);
-  if (aheadTurns.get(photoId) !== turn) {
-    // A later mask for this photo arrived meanwhile: this one is checked (and answered) but not kept.
+  if (stale || aheadTurns.get(photoId)?.turn !== turn) {
+    // A later mask for this photo arrived first or meanwhile: this one is checked (and answered) but not kept.
     return { photo, maskSha256: check.sha256, coverage: check.coverage, prepared: Promise.resolve(false) };
   }
   masksAhead.delete(photo.id);

@@ -338,6 +338,35 @@ describe('client photo studio', () => {
     expect(stats() - before).toBe(0);
   }, 200_000);
 
+  it('masks sent ahead that arrive in the other order than painted: the one with the higher edit number stays the latest', async () => {
+    const stats = () => t.rt.rendering.preparedStats().templatesMade;
+    const older = await maskPng(erasedColumns(0.15, 0.4), client.width, client.height);
+    const newer = await maskPng(erasedColumns(0.55, 0.65), client.width, client.height);
+    const before = stats();
+    // Two pauses, two requests: the newer (edit 8) overtakes the older (edit 7) on the way.
+    const first = await me.send('PUT', `/api/studio/photos/${photo.id}/mask`, { mask: dataUrl(newer), edit: 8 });
+    expect(first.status).toBe(202);
+    await waitFor(async () => t.rt.rendering.preparedStats().masksPreparing === 0, 60_000);
+    expect(stats() - before).toBe(1);
+    const late = await me.send('PUT', `/api/studio/photos/${photo.id}/mask`, { mask: dataUrl(older), edit: 7 });
+    const lateBody = await json(late);
+    // Checked and answered, but not prepared: it is not what the associate sees now.
+    expect(late.status, JSON.stringify(lateBody)).toBe(202);
+    expect(lateBody.preparing).toBe(false);
+    await waitFor(async () => t.rt.rendering.preparedStats().masksPreparing === 0, 60_000);
+    expect(stats() - before).toBe(1);
+    // The apply with what is on screen renders from the template made for it, not made again.
+    const res = await me.send('POST', '/api/studio/renders', { photoId: photo.id, mask: dataUrl(newer), family: family.id, color: render.color });
+    const order = await json(res);
+    expect(res.status, JSON.stringify(order)).toBe(202);
+    await waitForRender(me, order.renders[0].id);
+    expect(stats() - before).toBe(1);
+    // An edit number that is not a count is refused, naming the field.
+    const bad = await me.send('PUT', `/api/studio/photos/${photo.id}/mask`, { mask: dataUrl(newer), edit: -1 });
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(await json(bad))).toMatch(/edit/);
+  }, 200_000);
+
   it('an apply arriving while its mask is still being prepared waits for that preparation, never makes it twice', async () => {
     const stats = () => t.rt.rendering.preparedStats().templatesMade;
     const marked = erasedColumns(0.6, 1);

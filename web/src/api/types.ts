@@ -11,7 +11,7 @@ export { isTerminal, TERMINAL_STATUSES as TERMINAL } from '../../../src/contract
 export type { Look, LookCreate, LookRender, SavedLook } from '../../../src/contract/looks.ts';
 export type { Render, RenderBatch, RenderHistory, RenderImage, RenderOrder } from '../../../src/contract/renders.ts';
 export type { ClothEstimate, SwatchUpload } from '../../../src/contract/swatches.ts';
-export type { StudioMaskAheadAnswer, StudioPhoto, StudioRenderOrder } from '../../../src/contract/studio.ts';
+export type { StudioMaskAhead, StudioMaskAheadAnswer, StudioPhoto, StudioRenderOrder } from '../../../src/contract/studio.ts';
 /** The person signed in on this tablet. */
 export type { SessionUser as StaffAccount } from '../../../src/contract/admin/auth.ts';
 

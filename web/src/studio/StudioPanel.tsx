@@ -236,7 +236,9 @@ function Workspace({
   // The garment mask is sent ahead when the associate pauses (MASK_AHEAD_IDLE_MS after the last
   // stroke, undo, invert or clear): the server prepares its template meanwhile, and "apply" with
   // the same mask then costs only the cloth. Apply reuses the PNG sent if nothing changed since.
-  const edits = useRef(0);
+  // Counted from the time the editor opened, so that the count only grows for the photo across
+  // reloads: the server keeps the mask with the highest count, whatever order the requests arrive in.
+  const edits = useRef(Date.now());
   const ahead = useRef<{ edits: number; mask: Promise<string>; photoId: string } | undefined>(undefined);
   const [aheadState, setAheadState] = useState<'idle' | 'waiting' | 'sending' | 'sent' | 'failed'>('idle');
   useEffect(() => {
@@ -255,7 +257,7 @@ function Workspace({
       ahead.current = { edits: at, mask, photoId: photo.id };
       setAheadState('sending');
       mask
-        .then((png) => studioApi.sendMaskAhead(photo.id, png, controller.signal))
+        .then((png) => studioApi.sendMaskAhead(photo.id, { mask: png, edit: at }, controller.signal))
         .then(
           () => edits.current === at && setAheadState('sent'),
           // Best effort: apply sends the mask anyway.

@@ -1,5 +1,5 @@
 import { request, type UploadHandle, uploadWithProgress } from '../api/client.ts';
-import type { Render, RenderBatch, StudioMaskAheadAnswer, StudioPhoto, StudioRenderOrder } from '../api/types.ts';
+import type { Render, RenderBatch, StudioMaskAhead, StudioMaskAheadAnswer, StudioPhoto, StudioRenderOrder } from '../api/types.ts';
 
 export type { StudioPhoto, StudioRenderOrder } from '../api/types.ts';
 
@@ -22,8 +22,8 @@ export const studioApi = {
    * The garment mask as painted so far, sent while the associate pauses: the server prepares its
    * template then, so that "apply" with the same mask costs only the cloth.
    */
-  sendMaskAhead: (photoId: string, mask: string, signal?: AbortSignal) =>
-    request<StudioMaskAheadAnswer>(`/api/studio/photos/${encodeURIComponent(photoId)}/mask`, { method: 'PUT', body: JSON.stringify({ mask }), signal }),
+  sendMaskAhead: (photoId: string, ahead: StudioMaskAhead, signal?: AbortSignal) =>
+    request<StudioMaskAheadAnswer>(`/api/studio/photos/${encodeURIComponent(photoId)}/mask`, { method: 'PUT', body: JSON.stringify(ahead), signal }),
   /** Paints over what the mask covers: a new photo to go on editing. */
   fill: (photoId: string, mask: string) => request<StudioPhoto>('/api/studio/fill', { method: 'POST', body: JSON.stringify({ photoId, mask }) }),
   remove: (photoId: string) => request<void>(`/api/studio/photos/${encodeURIComponent(photoId)}`, { method: 'DELETE' }),

@@ -83,6 +83,8 @@ describe('a style one option away from the one on screen', () => {
 
   it('drafts on a thread of its own at the lowest CPU priority, leaving the render threads and the process at theirs', async () => {
     const s = await service;
+    // A style on screen of its own (slim lapels), so that there is something to draft ahead whatever ran before.
+    await s.render({ cut, view, fabric, sizes: ['preview'], options: resolveOptions(cut, { lapelWidth: 'slim' }) });
     await until('a style drafted ahead', () => s.draftAheadStats().made > 0);
     await until('the background thread’s priority known', () => s.stats().background !== undefined);
     if (process.platform !== 'linux') {

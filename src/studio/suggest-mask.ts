@@ -177,8 +177,13 @@ function nearest(centres: Float32Array, k: number, L: number, a: number, b: numb
 /**
  * 4-connected flood fill from `seeds` through pixels where `pass` is set, never across an edge (a
  * step to a neighbour more than `edge` ΔE76 away): a wall's gradient is crossed, a suit's outline is not.
+ * An outline spread over a few pixels (a sleeve shaded down towards the wall's colour at its edge,
+ * and the working copy's averaging, each pixel a few units from the next) is an edge too: with
+ * `edge2`, a step of more than 2 units is refused where either of its pixels is more than `edge2`
+ * from the pixel beyond the other, two pixels away. A wall's gradient changes as little over two
+ * pixels as over one; a flat wall next to an outline is not on it (no step of its own).
  */
-function flood(w: number, h: number, seeds: number[], pass: Uint8Array, lab?: Float32Array, edge = Infinity): Uint8Array {
+function flood(w: number, h: number, seeds: number[], pass: Uint8Array, lab?: Float32Array, edge = Infinity, edge2 = Infinity): Uint8Array {
   const out = new Uint8Array(w * h);
   const stack = new Int32Array(w * h);
   let sp = 0;
@@ -188,6 +193,16 @@ function flood(w: number, h: number, seeds: number[], pass: Uint8Array, lab?: Fl
       stack[sp++] = s;
     }
   }
+  // Is the pixel beyond `a` (seen from its neighbour `b`, in the same row or column) more than edge2 from `b`?
+  const apart2 = (a: number, b: number) => {
+    const d = a - b;
+    const k = a + d;
+    if (k < 0 || k >= w * h || (Math.abs(d) === 1 && ((k / w) | 0) !== ((a / w) | 0))) return false;
+    const dl = lab![k * 3] - lab![b * 3];
+    const da = lab![k * 3 + 1] - lab![b * 3 + 1];
+    const db = lab![k * 3 + 2] - lab![b * 3 + 2];
+    return dl * dl + da * da + db * db > edge2 * edge2;
+  };
   while (sp) {
     const i = stack[--sp];
     const x = i % w;
@@ -199,6 +214,7 @@ function flood(w: number, h: number, seeds: number[], pass: Uint8Array, lab?: Fl
           const da = lab[i * 3 + 1] - lab[j * 3 + 1];
           const db = lab[i * 3 + 2] - lab[j * 3 + 2];
           if (dl * dl + da * da + db * db > edge * edge) continue;
+          if (edge2 !== Infinity && dl * dl + da * da + db * db > 4 && (apart2(j, i) || apart2(i, j))) continue;
         }
         out[j] = 1;
         stack[sp++] = j;
@@ -453,7 +469,7 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
     const { index, d2 } = nearest(bc, K, L, lab[i * 3 + 1], lab[i * 3 + 2]);
     bgLike[i] = d2 <= tol2[index] && texture < 4 && !(blockTexture && blockTexture[i] > textureCap) ? 1 : 0;
   }
-  const background = flood(w, h, seeds, bgLike, lab, 5);
+  const background = flood(w, h, seeds, bgLike, lab, 5, 6);
   // What the bottom edge floods on its own, beyond that, is background only where it stays shallow
   // (a shadow on the floor under the shoes, fenced off by its rim): legs cut by the frame run far up.
   {
@@ -461,7 +477,7 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
     for (let i = 0; i < n; i++) pass[i] = bgLike[i] && !background[i] ? 1 : 0;
     const bottomSeeds: number[] = [];
     for (let i = (h - bw) * w; i < n; i++) bottomSeeds.push(i);
-    const below = flood(w, h, bottomSeeds, pass, lab, 5);
+    const below = flood(w, h, bottomSeeds, pass, lab, 5, 6);
     const depth = 3 * bw;
     const seen = new Uint8Array(n);
     const stack = new Int32Array(n);

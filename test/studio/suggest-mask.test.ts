@@ -161,6 +161,26 @@ describe('suggested garment mask', () => {
     60_000,
   );
 
+  // A silver suit before the blue-grey wall, taken by phone: as light as the wall and barely less
+  // blue, its sleeves shaded down towards the wall's colour at their outer edge, with no step over 5
+  // units there: the background's flood took a whole sleeve for wall. (Left for later: the drawing
+  // leaves the wall between the legs enclosed, and that and the white shirt pass for the silver.)
+  it('a silver suit before the blue-grey wall, by phone: both sleeves kept', async () => {
+    const scene: PhotoScene = {
+      cut: 'single-breasted',
+      view: 'front',
+      suit: { hex: '#C0C0C0', design: { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.2 } },
+      seed: 33,
+      phone: { noise: 4, quality: 80 },
+    };
+    const { p, got } = await suggestion(scene);
+    const score = iou(got, p.truth);
+    const { jacket, jacketMarked } = jacketKept(p, got);
+    console.log(`silver #C0C0C0 before the blue-grey wall, by phone: IoU ${score.toFixed(4)}; jacket kept ${(jacketMarked / jacket).toFixed(3)}`);
+    expect(jacketMarked / jacket).toBeGreaterThan(0.97);
+    expect(score).toBeGreaterThan(0.88);
+  }, 60_000);
+
   // The replaced system's photo templates: real photos of a model (no tie), each with its garment
   // mask painted by hand. Both are cut by the frame's bottom edge at the trousers, which run into the
   // border the background is learnt from; and in both a hand lies on the cloth (recto: on the

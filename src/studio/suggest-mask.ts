@@ -9,12 +9,16 @@
  *
  * The assist works on a small copy of the photo (STUDIO_MASK_WORK_SIDE px on the long side), which
  * keeps how busy each averaged block was (weave, pattern) beside its mean colour:
- *  1. background: colours of the frame's border (k-means), grown inwards through smooth pixels that
- *     look like them (a flood fill, so a suit the colour of the wall behind is still kept where it is
- *     enclosed, and a glen check that averages to the wall's grey is stopped by its texture); lines
- *     a pixel or two thick left between wall and floor join the background;
+ *  1. background: colours of the frame's border (k-means), grown inwards from its top and sides
+ *     through smooth pixels that look like them (a flood fill, so a suit the colour of the wall behind
+ *     is still kept where it is enclosed, and a glen check that averages to the wall's grey is stopped
+ *     by its texture); not from the bottom edge, where the client's trousers leave the frame, except
+ *     what it floods that stays shallow (a shadow under the shoes); lines a pixel or two thick left
+ *     between wall and floor join the background;
  *  2. skin (face, neck, hands): a YCbCr skin rule, removed — except a skin-coloured region as large
- *     as a body (a tan suit), of which only blobs of another chroma (a face, hands) stay skin;
+ *     as a body (a tan or salmon suit), of which only blobs of another chroma (a face, hands) stay
+ *     skin: apart in hue from the cloth, or lighter and of another chroma (a shadow on the cloth is
+ *     darker and of any chroma of its hue);
  *  3. the suit: the dominant chroma cluster of the person's body, with a lightness range wide
  *     enough for folds and shadow but not for a white shirt, and a chroma range from the suit's own
  *     pixels; the shirt-and-tie V and anything light or of another hue drop out;
@@ -173,8 +177,13 @@ function nearest(centres: Float32Array, k: number, L: number, a: number, b: numb
 /**
  * 4-connected flood fill from `seeds` through pixels where `pass` is set, never across an edge (a
  * step to a neighbour more than `edge` ΔE76 away): a wall's gradient is crossed, a suit's outline is not.
+ * An outline spread over a few pixels (a sleeve shaded down towards the wall's colour at its edge,
+ * and the working copy's averaging, each pixel a few units from the next) is an edge too: with
+ * `edge2`, a step of more than 2 units is refused where either of its pixels is more than `edge2`
+ * from the pixel beyond the other, two pixels away. A wall's gradient changes as little over two
+ * pixels as over one; a flat wall next to an outline is not on it (no step of its own).
  */
-function flood(w: number, h: number, seeds: number[], pass: Uint8Array, lab?: Float32Array, edge = Infinity): Uint8Array {
+function flood(w: number, h: number, seeds: number[], pass: Uint8Array, lab?: Float32Array, edge = Infinity, edge2 = Infinity): Uint8Array {
   const out = new Uint8Array(w * h);
   const stack = new Int32Array(w * h);
   let sp = 0;
@@ -184,6 +193,16 @@ function flood(w: number, h: number, seeds: number[], pass: Uint8Array, lab?: Fl
       stack[sp++] = s;
     }
   }
+  // Is the pixel beyond `a` (seen from its neighbour `b`, in the same row or column) more than edge2 from `b`?
+  const apart2 = (a: number, b: number) => {
+    const d = a - b;
+    const k = a + d;
+    if (k < 0 || k >= w * h || (Math.abs(d) === 1 && ((k / w) | 0) !== ((a / w) | 0))) return false;
+    const dl = lab![k * 3] - lab![b * 3];
+    const da = lab![k * 3 + 1] - lab![b * 3 + 1];
+    const db = lab![k * 3 + 2] - lab![b * 3 + 2];
+    return dl * dl + da * da + db * db > edge2 * edge2;
+  };
   while (sp) {
     const i = stack[--sp];
     const x = i % w;
@@ -195,6 +214,7 @@ function flood(w: number, h: number, seeds: number[], pass: Uint8Array, lab?: Fl
           const da = lab[i * 3 + 1] - lab[j * 3 + 1];
           const db = lab[i * 3 + 2] - lab[j * 3 + 2];
           if (dl * dl + da * da + db * db > edge * edge) continue;
+          if (edge2 !== Infinity && dl * dl + da * da + db * db > 4 && (apart2(j, i) || apart2(i, j))) continue;
         }
         out[j] = 1;
         stack[sp++] = j;
@@ -327,33 +347,55 @@ function dropClothFromSkin(skin: Uint8Array, background: Uint8Array, lab: Float3
       if (y > rBottom) rBottom = y;
     }
     const below = rTop + (rBottom - rTop) / 3;
-    const sum = new Float64Array(3);
-    const sum2 = new Float64Array(3);
-    let count = 0;
+    // The cloth's colour as a median and its spreads as median deviations: the region holds the hands
+    // too (they lie on the cloth), and a mean and standard deviation would take them in.
+    const as: number[] = [];
+    const bs: number[] = [];
+    const ls: number[] = [];
     for (const i of region) {
       if (!skin[i] || ((i / w) | 0) < below) continue;
-      for (let c = 0; c < 3; c++) {
-        sum[c] += lab[i * 3 + c];
-        sum2[c] += lab[i * 3 + c] ** 2;
-      }
-      count++;
+      ls.push(lab[i * 3]!);
+      as.push(lab[i * 3 + 1]!);
+      bs.push(lab[i * 3 + 2]!);
     }
-    if (!count) {
+    if (!as.length) {
       for (const i of region) skin[i] = 0;
       continue;
     }
-    const mean = Array.from(sum, (v) => v / count);
+    const median = (v: number[]) => v.slice().sort((x, y) => x - y)[v.length >> 1]!;
+    const ml = Math.max(1, median(ls));
+    const ma = median(as);
+    const mb = median(bs);
+    // Chroma only (a fold is the cloth darker; a face or a hand is redder or yellower), split in two:
+    // across the cloth's chroma, in hue, where a dyed cloth barely moves and skin (a warmer, yellower
+    // red than a salmon or a rust) stands apart; and along it, where shading moves the cloth: a fold
+    // or a shadow is the cloth darker and of any chroma of its hue, so along its chroma only what is
+    // lighter than the cloth is measured.
+    const c0 = Math.hypot(ma, mb) || 1;
+    const ua = ma / c0;
+    const ub = mb / c0;
+    const offset = (L: number, a: number, b: number): [number, number] => {
+      const da = a - ma;
+      const db = b - mb;
+      return [L > ml ? da * ua + db * ub : 0, -da * ub + db * ua];
+    };
+    const radial: number[] = [];
+    const across: number[] = [];
+    for (let k = 0; k < as.length; k++) {
+      const [r, t] = offset(ls[k]!, as[k]!, bs[k]!);
+      radial.push(Math.abs(r));
+      across.push(Math.abs(t));
+    }
     // Spreads have floors: a flat, evenly lit cloth must not make every shade of it an outlier.
-    const floors = [4, 1.5, 1.5];
-    const sd = mean.map((m, c) => Math.max(floors[c]!, Math.sqrt(Math.max(0, sum2[c]! / count - m * m))));
-    // Chroma only: a fold is the cloth darker; a face or a hand is redder or yellower. And skin comes
-    // in blobs: what stands apart only as lines a pixel or two thick (seams, an overcheck) is cloth.
+    const sr = Math.max(1.5, 1.4826 * median(radial));
+    const st = Math.max(1.5, 1.4826 * median(across));
+    // And skin comes in blobs: what stands apart only as lines a pixel or two thick (seams, an
+    // overcheck) is cloth.
     const apart = new Uint8Array(w * h);
     for (const i of region) {
       if (!skin[i]) continue;
-      let d2 = 0;
-      for (let c = 1; c < 3; c++) d2 += ((lab[i * 3 + c] - mean[c]!) / sd[c]!) ** 2;
-      if (d2 >= 3.5 * 3.5) apart[i] = 1;
+      const [r, t] = offset(lab[i * 3]!, lab[i * 3 + 1]!, lab[i * 3 + 2]!);
+      if ((r / sr) ** 2 + (t / st) ** 2 >= 3.5 * 3.5) apart[i] = 1;
     }
     const blobs = morph(morph(apart, w, h, 1, false), w, h, 1, true);
     for (const i of region) if (!blobs[i]) skin[i] = 0;
@@ -370,12 +412,18 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
   const lab = new Float32Array(n * 3);
   for (let i = 0; i < n; i++) labOf(rgb[i * 3], rgb[i * 3 + 1], rgb[i * 3 + 2], lab, i * 3);
 
-  // 1. Background: the border's colours, flooded inwards.
+  // 1. Background: the border's colours, flooded inwards from the top and the sides only: a client
+  // is photographed standing and often cut by the frame's bottom edge (trousers, legs), so what lies
+  // along it is the suit as often as the floor. The flood enters the bottom edge from the sides,
+  // along the floor and what it passes smoothly into (the shadow under the shoes), not across the
+  // suit's outline.
   const border: number[] = [];
+  const seeds: number[] = [];
   const bw = Math.max(1, Math.round(Math.min(w, h) * 0.03));
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       if (x < bw || y < bw || x >= w - bw || y >= h - bw) border.push(y * w + x);
+      if (x < bw || y < bw || x >= w - bw) seeds.push(y * w + x);
     }
   }
   const bpts = new Float32Array(border.length * 3);
@@ -421,7 +469,42 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
     const { index, d2 } = nearest(bc, K, L, lab[i * 3 + 1], lab[i * 3 + 2]);
     bgLike[i] = d2 <= tol2[index] && texture < 4 && !(blockTexture && blockTexture[i] > textureCap) ? 1 : 0;
   }
-  const background = flood(w, h, border, bgLike, lab, 5);
+  const background = flood(w, h, seeds, bgLike, lab, 5, 6);
+  // What the bottom edge floods on its own, beyond that, is background only where it stays shallow
+  // (a shadow on the floor under the shoes, fenced off by its rim): legs cut by the frame run far up.
+  {
+    const pass = new Uint8Array(n);
+    for (let i = 0; i < n; i++) pass[i] = bgLike[i] && !background[i] ? 1 : 0;
+    const bottomSeeds: number[] = [];
+    for (let i = (h - bw) * w; i < n; i++) bottomSeeds.push(i);
+    const below = flood(w, h, bottomSeeds, pass, lab, 5, 6);
+    const depth = 3 * bw;
+    const seen = new Uint8Array(n);
+    const stack = new Int32Array(n);
+    const part: number[] = [];
+    for (let s = (h - bw) * w; s < n; s++) {
+      if (!below[s] || seen[s]) continue;
+      part.length = 0;
+      let top = h;
+      let sp = 0;
+      stack[sp++] = s;
+      seen[s] = 1;
+      while (sp) {
+        const i = stack[--sp]!;
+        part.push(i);
+        const x = i % w;
+        const y = (i - x) / w;
+        if (y < top) top = y;
+        for (const j of [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, y > 0 ? i - w : -1, y < h - 1 ? i + w : -1]) {
+          if (j >= 0 && below[j] && !seen[j]) {
+            seen[j] = 1;
+            stack[sp++] = j;
+          }
+        }
+      }
+      if (h - top <= depth) for (const i of part) background[i] = 1;
+    }
+  }
   // What the flood could not enter but is only a line or two thick (where a wall meets the floor) is
   // background too: the person is opened by a pixel, and what that removes joins the background.
   {

@@ -161,38 +161,105 @@ describe('suggested garment mask', () => {
     60_000,
   );
 
+  // A silver suit before the blue-grey wall, taken by phone: as light as the wall and barely less
+  // blue, its sleeves shaded down towards the wall's colour at their outer edge, with no step over 5
+  // units there: the background's flood took a whole sleeve for wall. (Left for later: the drawing
+  // leaves the wall between the legs enclosed, and that and the white shirt pass for the silver.)
+  it('a silver suit before the blue-grey wall, by phone: both sleeves kept', async () => {
+    const scene: PhotoScene = {
+      cut: 'single-breasted',
+      view: 'front',
+      suit: { hex: '#C0C0C0', design: { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.2 } },
+      seed: 33,
+      phone: { noise: 4, quality: 80 },
+    };
+    const { p, got } = await suggestion(scene);
+    const score = iou(got, p.truth);
+    const { jacket, jacketMarked } = jacketKept(p, got);
+    console.log(`silver #C0C0C0 before the blue-grey wall, by phone: IoU ${score.toFixed(4)}; jacket kept ${(jacketMarked / jacket).toFixed(3)}`);
+    expect(jacketMarked / jacket).toBeGreaterThan(0.97);
+    expect(score).toBeGreaterThan(0.88);
+  }, 60_000);
+
   // The replaced system's photo templates: real photos of a model (no tie), each with its garment
-  // mask painted by hand. The assist is far from the painted masks there (trousers in shadow, hands
-  // on the cloth), but it must not get worse: these floors sit just under what it scores today.
-  for (const [name, floor] of [
-    ['recto', 0.8],
-    ['cruzado', 0.84],
-  ] as const) {
+  // mask painted by hand. Both are cut by the frame's bottom edge at the trousers, which run into the
+  // border the background is learnt from; and in both a hand lies on the cloth (recto: on the
+  // trousers, cruzado: in the pocket), the salmon suit almost the hand's colour.
+  const referenceSuggestion = async (name: string) => {
+    const { data, info } = await sharp(referencePath(`photo-templates/${name}_reference.jpg`))
+      .rotate()
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const painted = await sharp(referencePath(`photo-templates/${name}_mask.png`))
+      .resize(info.width, info.height, { fit: 'fill' })
+      .greyscale()
+      .raw()
+      .toBuffer();
+    const png = await suggestedMaskPng({ width: info.width, height: info.height, rgb: new Uint8Array(data) }, 256);
+    const grey = await sharp(png).greyscale().raw().toBuffer();
+    const got = new Uint8Array(grey.length);
+    const truth = new Uint8Array(grey.length);
+    for (let i = 0; i < grey.length; i++) {
+      got[i] = grey[i]! > 127 ? 1 : 0;
+      truth[i] = painted[i]! > 127 ? 1 : 0;
+    }
+    return { width: info.width, height: info.height, rgb: data, got, truth };
+  };
+  for (const name of ['recto', 'cruzado'] as const) {
     itWithReference(
       [`photo-templates/${name}_reference.jpg`, `photo-templates/${name}_mask.png`],
-      `the reference photo '${name}' (a real photo): near its hand-painted mask (IoU > ${floor})`,
+      `the reference photo '${name}' (a real photo): near its hand-painted mask, the trousers down to the frame, not the hands`,
       async () => {
-        const { data, info } = await sharp(referencePath(`photo-templates/${name}_reference.jpg`))
-          .rotate()
-          .removeAlpha()
-          .raw()
-          .toBuffer({ resolveWithObject: true });
-        const painted = await sharp(referencePath(`photo-templates/${name}_mask.png`))
-          .resize(info.width, info.height, { fit: 'fill' })
-          .greyscale()
-          .raw()
-          .toBuffer();
-        const png = await suggestedMaskPng({ width: info.width, height: info.height, rgb: new Uint8Array(data) }, 256);
-        const grey = await sharp(png).greyscale().raw().toBuffer();
-        const got = new Uint8Array(grey.length);
-        const truth = new Uint8Array(grey.length);
-        for (let i = 0; i < grey.length; i++) {
-          got[i] = grey[i]! > 127 ? 1 : 0;
-          truth[i] = painted[i]! > 127 ? 1 : 0;
-        }
+        const { width: w, height: h, rgb, got, truth } = await referenceSuggestion(name);
         const score = iou(got, truth);
-        console.log(`reference photo ${name}: IoU ${score.toFixed(4)} against its painted mask`);
-        expect(score).toBeGreaterThan(floor);
+        // The trousers: the painted mask's lower 40 % (below the jacket's hem), down to the frame.
+        let top = h;
+        let bottom = 0;
+        for (let i = 0; i < truth.length; i++) {
+          if (!truth[i]) continue;
+          const y = (i / w) | 0;
+          top = Math.min(top, y);
+          bottom = y;
+        }
+        const lower = Math.round(top + 0.6 * (bottom - top));
+        let trousers = 0;
+        let trousersMarked = 0;
+        for (let i = lower * w; i < truth.length; i++) {
+          if (!truth[i]) continue;
+          trousers++;
+          trousersMarked += got[i]!;
+        }
+        // The hands: in the lower half, outside the painted mask and clear of its outline (8 px, the
+        // painter's anti-aliasing and the hand's own shadow on the cloth), warm pixels: red above green
+        // above blue, well apart. The wall is white, the shirt's cuffs white or blue, the suit left out.
+        const clear = 8;
+        let hand = 0;
+        let handMarked = 0;
+        for (let y = h >> 1; y < h; y++) {
+          for (let x = clear; x < w - clear; x++) {
+            const i = y * w + x;
+            let nearCloth = false;
+            for (let d = -clear; d <= clear && !nearCloth; d += 2) {
+              if (truth[i + d] || (y + d >= 0 && y + d < h && truth[i + d * w])) nearCloth = true;
+            }
+            if (nearCloth) continue;
+            const r = rgb[i * 3]!;
+            const g = rgb[i * 3 + 1]!;
+            const b = rgb[i * 3 + 2]!;
+            if (!(r > g && g > b && r - b > 40)) continue;
+            hand++;
+            handMarked += got[i]!;
+          }
+        }
+        console.log(
+          `reference photo ${name}: IoU ${score.toFixed(4)} against its painted mask; trousers marked ${(trousersMarked / trousers).toFixed(3)} of ${trousers} px; hand marked ${handMarked} of ${hand} px (${(handMarked / hand).toFixed(3)})`,
+        );
+        expect(trousers).toBeGreaterThan(50_000);
+        expect(hand).toBeGreaterThan(5_000);
+        expect(trousersMarked / trousers).toBeGreaterThan(0.92);
+        expect(handMarked / hand).toBeLessThan(0.05);
+        expect(score).toBeGreaterThan(0.94);
       },
       60_000,
     );

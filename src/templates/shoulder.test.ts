@@ -115,8 +115,8 @@ describe('the shoulder meets the sleeve head', () => {
   it('setting the sleeves into their foreparts changes the outline along the shoulders only (under the arm the pieces still add up)', async () => {
     // The same drafting with the sleeves laid over the body instead (each piece's coverage summed).
     const src = draftCutView('single-breasted', 'front');
-    const laid = { ...src, panels: src.panels.map(({ setInto: _s, ...p }) => p) };
-    expect(src.panels.filter((p) => p.setInto).length).toBe(2);
+    const laid = { ...src, panels: src.panels.map(({ overlap, ...p }) => (overlap?.mode === 'set-into' ? p : { ...p, overlap })) };
+    expect(src.panels.filter((p) => p.overlap?.mode === 'set-into').length).toBe(2);
     const [set, over] = await Promise.all([buildDrawnLevels(src), buildDrawnLevels(laid)]);
     const a = unionCoverage(set.full);
     const b = unionCoverage(over.full);

@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { blur, boundingRect, boxRadius as blurReach, type Rect } from './raster-ops.ts';
 import { largestBlur, svgChange, svgWithin } from './svg-patch.ts';
 import { LEVEL_FACTORS, buildLevels, buildLevelsAt, shadeNorm, surroundingsLevel, type NativeFields } from './levels.ts';
-import { SHADE_LEVELS, SHADE_ONE, type CutViewSource, type LevelName, type PanelSpec, type ShadeMark, type ViewLevel } from './types.ts';
+import { SHADE_LEVELS, SHADE_ONE, type CutViewSource, type LevelName, type PanelOverlap, type PanelSpec, type ShadeMark, type ViewLevel } from './types.ts';
 
 /** librsvg surfaces are 6 MB each at native size: rasterise a few at a time, not all at once. */
 function limiter(max: number) {
@@ -690,6 +690,17 @@ function tileExtent(t: Tile): Rect | undefined {
  */
 const EDGE_MIN_COVER = 3;
 
+/** A panel's `PanelOverlap` with the other panel as its index in the view's panels. */
+interface PanelOverlapAt {
+  panel: number;
+  mode: PanelOverlap['mode'];
+}
+
+/** Per panel, the index of the panel it rests on (its volume continues beneath), or -1. */
+function restingOn(overlaps: Array<PanelOverlapAt | undefined>): number[] {
+  return overlaps.map((o) => (o?.mode === 'rests-on' ? o.panel : -1));
+}
+
 /**
  * Union coverage and topmost panel on the window `W` of the frame (planes W-sized, row stride
  * W.x1 − W.x0). Panels are drawn back to front; a panel owns a pixel once it covers at least half of
@@ -697,12 +708,12 @@ const EDGE_MIN_COVER = 3;
  * internal edge (`other`, 255: none) and the upper piece's own coverage there (`upper`): the last
  * panel drawn over the pixel and the one that owned it before.
  *
- * A panel resting on another (`support`: a lapel on its forepart) adds to the union only what it
- * covers beyond that one: where their outlines coincide (a lapel's roll line is its forepart's front
- * edge) the sum would count the same edge twice, and the doubled coverage stepped along the roll
- * with the rows where both edges cross a pixel.
+ * A panel resting on another (`overlaps`, 'rests-on': a lapel on its forepart) adds to the union only
+ * what it covers beyond that one: where their outlines coincide (a lapel's roll line is its
+ * forepart's front edge) the sum would count the same edge twice, and the doubled coverage stepped
+ * along the roll with the rows where both edges cross a pixel.
  *
- * A panel set into another (`setInto`: a sleeve into its forepart, whose shoulder runs on under the
+ * A panel set into another ('set-into': a sleeve into its forepart, whose shoulder runs on under the
  * crown) does the same, but only where the two outlines run together, the cloth on the same side of
  * both (their coverages rise the same way): there the doubled edge, on the silhouette, was all but
  * hard, and the HD level, placing the edge from it, broke it into a comb of specks and holes. Where
@@ -712,8 +723,7 @@ const EDGE_MIN_COVER = 3;
 function unionCoverage(
   masks: Tile[],
   W: Rect,
-  support?: number[],
-  setInto?: number[],
+  overlaps?: Array<PanelOverlapAt | undefined>,
 ): { coverage: Uint8Array; panelOf: Uint8Array; other: Uint8Array; upper: Uint8Array } {
   const ww = W.x1 - W.x0;
   const n = ww * (W.y1 - W.y0);
@@ -730,22 +740,33 @@ function unionCoverage(
     const yb = Math.min(m.y0 + m.h, W.y1);
     const xa = Math.max(m.x0, W.x0);
     const xb = Math.min(m.x0 + m.w, W.x1);
-    const on = support && support[p] >= 0 ? masks[support[p]] : undefined;
-    const into = !on && setInto && setInto[p] >= 0 ? masks[setInto[p]] : undefined;
+    const o = overlaps?.[p];
+    // The other panel's tile, read in place on the rows it spans (outside it its coverage is 0).
+    const under = o ? masks[o.panel] : undefined;
+    const udata = under?.data;
+    const into = o?.mode === 'set-into';
+    const ux0 = under ? Math.max(xa, under.x0) : 0;
+    const ux1 = under ? Math.min(xb, under.x0 + under.w) : 0;
     for (let y = ya; y < yb; y++) {
       const row = (y - W.y0) * ww - W.x0;
       const trow = (y - m.y0) * m.w - m.x0;
+      const uy = under ? y - under.y0 : -1;
+      const urow = under && uy >= 0 && uy < under.h ? uy * under.w - under.x0 : -1;
       for (let x = xa; x < xb; x++) {
         const c = data[trow + x];
         if (!c) continue;
         const i = row + x;
-        let add = on ? Math.max(0, c - tileAt(on, x, y)) : c;
-        if (into && c < 255) {
-          const u = tileAt(into, x, y);
-          if (u > 0 && u < 255) {
+        let add = c;
+        // Resting on: less the other's coverage wherever it lies. Set into: only on a pixel on the
+        // edges of both (each covering it in part), and only where their slopes agree.
+        if (urow >= 0 && x >= ux0 && x < ux1 && (!into || c < 255)) {
+          const u = (udata as Uint8Array)[urow + x];
+          if (!into) add = Math.max(0, c - u);
+          else if (u > 0 && u < 255) {
+            const ut = under as Tile;
             const dot =
-              (tileAt(m, x + 1, y) - tileAt(m, x - 1, y)) * (tileAt(into, x + 1, y) - tileAt(into, x - 1, y)) +
-              (tileAt(m, x, y + 1) - tileAt(m, x, y - 1)) * (tileAt(into, x, y + 1) - tileAt(into, x, y - 1));
+              (tileAt(m, x + 1, y) - tileAt(m, x - 1, y)) * (tileAt(ut, x + 1, y) - tileAt(ut, x - 1, y)) +
+              (tileAt(m, x, y + 1) - tileAt(m, x, y - 1)) * (tileAt(ut, x, y + 1) - tileAt(ut, x, y - 1));
             if (dot > 0) add = Math.max(0, c - u);
           }
         }
@@ -1155,9 +1176,8 @@ interface Pieces {
   src: CutViewSource;
   masks: Tile[];
   contrib: Array<PanelVolume | undefined>;
-  support: number[];
-  /** Per panel, the panel it is set into along a shared outline (a sleeve into its forepart), or -1. */
-  setInto: number[];
+  /** Per panel, the panel it lies over and how (see `PanelOverlap`), by index; undefined for none. */
+  overlaps: Array<PanelOverlapAt | undefined>;
   canvas: Uint8Array;
   torso: TorsoVolume | undefined;
   layers: AppliedLayer[];
@@ -1256,7 +1276,7 @@ async function draftPieces(source: CutViewSource, scale: number, gate?: () => Pr
 
   // Pockets are cut into their forepart: never beyond its edges (on a copy: tiles are shared).
   const under = src.panels.map((spec) =>
-    (spec.kind === 'flap' || spec.kind === 'welt') && spec.restsOn ? src.panels.findIndex((q) => q.id === spec.restsOn) : -1,
+    (spec.kind === 'flap' || spec.kind === 'welt') && spec.overlap?.mode === 'rests-on' ? src.panels.findIndex((q) => q.id === spec.overlap?.panel) : -1,
   );
   for (let p = 0; p < masks.length; p++) if (under[p] >= 0) masks[p] = clipTile(masks[p], masks[under[p]]);
 
@@ -1286,8 +1306,10 @@ async function draftPieces(source: CutViewSource, scale: number, gate?: () => Pr
       ) ?? undefined,
     );
   }
-  const support = src.panels.map((p) => (p.restsOn !== undefined ? (byId.get(p.restsOn) ?? -1) : -1));
-  const setInto = src.panels.map((p) => (p.setInto !== undefined ? (byId.get(p.setInto) ?? -1) : -1));
+  const overlaps = src.panels.map((p): PanelOverlapAt | undefined => {
+    const panel = p.overlap ? byId.get(p.overlap.panel) : undefined;
+    return p.overlap && panel !== undefined ? { panel, mode: p.overlap.mode } : undefined;
+  });
 
   // The torso: fronts, lapels, collar, pockets and waistcoat are one body volume. It turns away at the
   // side seams, not at a front edge or a cutaway quarter, which the canvas holds flat and crisp.
@@ -1310,8 +1332,7 @@ async function draftPieces(source: CutViewSource, scale: number, gate?: () => Pr
     src,
     masks,
     contrib,
-    support,
-    setInto,
+    overlaps,
     canvas: Uint8Array.from(src.panels, (p) => (p.profile === 'canvas' ? 1 : 0)),
     torso,
     layers,
@@ -1373,7 +1394,7 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
   const ww = W.x1 - W.x0;
   const wh = W.y1 - W.y0;
   const n = ww * wh;
-  const { coverage, panelOf, other, upper } = unionCoverage(P.masks, W, P.support, P.setInto);
+  const { coverage, panelOf, other, upper } = unionCoverage(P.masks, W, P.overlaps);
   const G = shiftRect(intersect(P.G, W), W);
   const contrib = P.contrib.map((c) => c && shiftRect(c, W));
   const torso = P.torso && { ...P.torso, rect: shiftRect(P.torso.rect, W) };
@@ -1381,7 +1402,7 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
   // The same without the edge steps: what the weave follows (steps would tear stripes at hems).
   const drape = new Float32Array(n);
   yield;
-  heightField(height, drape, panelOf, G, ww, contrib, P.support, P.canvas, torso);
+  heightField(height, drape, panelOf, G, ww, contrib, restingOn(P.overlaps), P.canvas, torso);
   yield;
   for (const [p, spec] of P.src.panels.entries()) {
     const c = contrib[p];
@@ -1606,11 +1627,13 @@ interface QuickDraft {
 const DRAFTS_PER_VIEW = 3;
 const ANCHOR = 'anchor';
 
+function overlapSig(P: Pieces, p: number): string {
+  const o = P.overlaps[p];
+  return o ? `${o.mode}:${P.src.panels[o.panel].id}` : '';
+}
+
 function panelSigs(P: Pieces): string[] {
-  return P.src.panels.map(
-    (s, p) =>
-      `${idOf(P.masks[p])}|${idOf(P.contrib[p])}|${P.canvas[p]}|${P.support[p] >= 0 ? P.src.panels[P.support[p]].id : ''}|${P.setInto[p] >= 0 ? P.src.panels[P.setInto[p]].id : ''}|${s.kind}|${s.id}`,
-  );
+  return P.src.panels.map((s, p) => `${idOf(P.masks[p])}|${idOf(P.contrib[p])}|${P.canvas[p]}|${overlapSig(P, p)}|${s.kind}|${s.id}`);
 }
 
 /** A group of marks as drafted: its layers, the panels it applies to, and where it lies. */

@@ -83,6 +83,17 @@ export function torsoHalfWidth(y: number): number {
 const NEAR_SHOULDER_ROUND = 0.35;
 
 /**
+ * Past the near side's rounded edge (x < −a) the torso map ran on at x·cos φ, while just inside the edge
+ * the rounded section still came toward the camera at a finite slope: the map's slope fell from
+ * cos φ + z′·sin φ (1.32 at the shoulder) to cos φ (0.83) at x = −a, and the shoulder line, which
+ * crosses it 4 mm short of the shoulder point, turned there at once by some 9°: a corner where the
+ * shoulder meets the sleeve head. Past the edge the section's slope now eases out over NEAR_EDGE_EASE
+ * mm (see cylinderX): the map's slope is continuous, and the turn is spread over the crown's first
+ * centimetre, which rounds the same way.
+ */
+const NEAR_EDGE_EASE = 12;
+
+/**
  * The far shoulder of a turned figure (mm): its line runs from the neck point out to the shoulder
  * point, where the far arm hangs from at the body's mid-depth (depth 0). On the torso's elliptic
  * section the depth held up across the shoulder and then dropped away over its last centimetres (an
@@ -203,8 +214,18 @@ export function turnedProjection(turnDeg: number): Projection {
       x < 0 && round > 0
         ? (d * (Math.sqrt(1 - t * t + round * round) - round)) / (Math.sqrt(1 + round * round) - round)
         : d * Math.sqrt(Math.max(0, 1 - t * t));
-    // The near side beyond the body's width (a sleeve seam drawn on the torso) keeps on turning.
-    const extra = x < -a ? (x + a) * cos : 0;
+    // The near side beyond the body's width (a sleeve seam drawn on the torso) keeps on turning; with a
+    // rounded edge its depth eases out from the edge's slope over NEAR_EDGE_EASE mm (no kink at −a).
+    let extra = 0;
+    if (x < -a) {
+      extra = (x + a) * cos;
+      if (round > 0) {
+        const r = round;
+        const slope = (d / a / (r * (Math.sqrt(1 + r * r) - r))) * (r / NEAR_SHOULDER_ROUND) ** 2;
+        const v = Math.min(1, (-a - x) / NEAR_EDGE_EASE);
+        extra -= sin * slope * (NEAR_EDGE_EASE / 3) * (1 - (1 - v) ** 3);
+      }
+    }
     return Math.max(-a, x) * cos + z * sin + extra;
   };
   const bodyX = (x: number, y: number) => {
@@ -417,6 +438,19 @@ export class Draft {
   }
 }
 
+/**
+ * A projected piece's handle at its end `p` (projected `P`) toward control point `c`: along the map's
+ * derivative at p, taken on the piece's own side of p, so the piece leaves p in the projected
+ * direction of the drafted curve. Projected as a point, the handle gave the map's secant over the
+ * handle's length instead, and where two pieces the draft joins smoothly (a sleeve head carrying the
+ * shoulder's line on) meet on a bend of the map, their secants differ: a corner in the outline.
+ */
+function handle(proj: Projection, layer: Layer, p: Pt, c: Pt, P: [number, number]): [number, number] {
+  const e = 1e-3;
+  const Q = proj.project(p[0] + (c[0] - p[0]) * e, p[1] + (c[1] - p[1]) * e, layer);
+  return [P[0] + (Q[0] - P[0]) / e, P[1] + (Q[1] - P[1]) / e];
+}
+
 function fmt(P: [number, number]): string {
   return `${P[0].toFixed(2)},${P[1].toFixed(2)}`;
 }
@@ -425,12 +459,12 @@ function fmt(P: [number, number]): string {
  * A drafted cubic under a curved projection, halved until the projected piece's middle lies within
  * a quarter pixel of the body point it stands for: pieces only where the map bends (across the body),
  * none where it is straight (the far arm's map, a seam running down the body). Each piece is written
- * to `out` (a line's as a line to its end) from the points its test projected: every point is
- * projected once (a piece's ends are its parent's ends and middle).
+ * to `out` (a line's as a line to its end) from the points its test projected (a piece's ends are its
+ * parent's ends and middle), a curve's handles along the map's derivative at its ends (see `handle`).
  */
 function cutCurved(proj: Projection, layer: Layer, q: Cubic, P0: [number, number], P3: [number, number], depth: number, line: boolean, out: string[]): void {
-  const P1 = proj.project(q[1][0], q[1][1], layer);
-  const P2 = proj.project(q[2][0], q[2][1], layer);
+  const P1 = line ? proj.project(q[1][0], q[1][1], layer) : handle(proj, layer, q[0], q[1], P0);
+  const P2 = line ? proj.project(q[2][0], q[2][1], layer) : handle(proj, layer, q[3], q[2], P3);
   if (depth < CURVED_DEPTH) {
     const [h0, h1] = splitCubic(q, 1 / 2);
     const mid = proj.project(h1[0][0], h1[0][1], layer);

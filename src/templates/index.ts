@@ -11,7 +11,7 @@ import { CUT_STYLES, VIEWS, draftCutView } from './suits.ts';
 import { optionsKey, resolveOptions, type StyleOptions } from './options.ts';
 import type { CutView, CutViewSource, LevelName, ViewLevel } from './types.ts';
 
-export type { CutView, CutViewSource, LevelName, ViewLevel, PanelSpec, PanelKind } from './types.ts';
+export type { CutView, CutViewSource, LevelName, ViewLevel, PanelSpec, PanelKind, PanelOverlap } from './types.ts';
 export { SHADE_ONE, SHADE_LEVELS } from './types.ts';
 export { loadPhotoTemplate, type PhotoTemplateOptions } from './photo.ts';
 export { CUT_STYLES, VIEWS, DETAIL_PX_PER_MM } from './suits.ts';
@@ -20,7 +20,7 @@ export { hdLevel } from './levels.ts';
 export { setDraftMemoBytes } from './build.ts';
 
 /** Bump when the rasteriser or shading model changes: part of every template version. */
-const BUILD_REVISION = 'b25';
+const BUILD_REVISION = 'b26';
 
 export interface ShippedView {
   cut: string;

@@ -19,7 +19,7 @@ import {
   type Projection,
   type Pt,
 } from './geometry.ts';
-import type { CutViewSource, PanelKind, PanelSpec, ShadeMark } from './types.ts';
+import type { CutViewSource, PanelKind, PanelOverlap, PanelSpec, ShadeMark } from './types.ts';
 import { CUT_PRESETS, resolveOptions, type StyleOptions } from './options.ts';
 
 export interface SuitStyle {
@@ -62,15 +62,19 @@ interface Piece {
   anchor: Pt;
   loft: number;
   round: number;
-  restsOn?: string;
-  /** The panel this one is set into, along an outline they share (a sleeve head on its shoulder). */
-  setInto?: string;
+  /** Another panel this one lies over, sharing edges with it (a lapel on its forepart, a sleeve head set into it). */
+  overlap?: PanelOverlap;
   profile?: 'cylinder' | 'pressed' | 'canvas';
   /** The image side where the panel's edge is a soft roll (a lapel's roll line), not a pressed edge. */
   rollEdge?: 'left' | 'right';
   /** Reflect the grain about this line (a lapel is the forepart turned back over its roll line). */
   mirrorGrainAbout?: [Pt, Pt];
 }
+
+/** A piece lying on another (a lapel or pocket on its forepart). */
+const restingOn = (panel: string): PanelOverlap => ({ panel, mode: 'rests-on' });
+/** A piece set into another along an outline they share (a sleeve head into its forepart's shoulder). */
+const setInto = (panel: string): PanelOverlap => ({ panel, mode: 'set-into' });
 
 interface Mark {
   shape: Draft;
@@ -309,7 +313,7 @@ function pushSleeves(pieces: Piece[], body: 'forepart' | 'back'): void {
       anchor: [side * 240, 1440],
       loft: 60,
       round: 30,
-      setInto: `${body}-${side < 0 ? 'right' : 'left'}`,
+      overlap: setInto(`${body}-${side < 0 ? 'right' : 'left'}`),
     });
   }
 }
@@ -637,7 +641,7 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false)
       anchor: [-102, 500],
       loft: 4,
       round: 6,
-      restsOn: 'trouser-right',
+      overlap: restingOn('trouser-right'),
     });
     pieces.push({
       id: 'turnup-left',
@@ -650,7 +654,7 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false)
       anchor: [102, 500],
       loft: 4,
       round: 6,
-      restsOn: 'trouser-left',
+      overlap: restingOn('trouser-left'),
     });
   }
   for (const s of [1, -1]) {
@@ -1149,7 +1153,7 @@ function pockets(set: Draftset, style: SuitStyle, side: SideGeometry, fpId: stri
   const onPanels = [fpId, `pocket-${sfx}`, `ticket-${sfx}`];
   if (o.pockets === 'flap') {
     const f = flap(x0, x1, FLAP_TOP_Y);
-    set.pieces.push({ id: `pocket-${sfx}`, kind: 'flap', shape: mm(f), grain, anchor: [0, 1100], loft: 8, round: 3, restsOn: fpId });
+    set.pieces.push({ id: `pocket-${sfx}`, kind: 'flap', shape: mm(f), grain, anchor: [0, 1100], loft: 8, round: 3, overlap: restingOn(fpId) });
     set.marks.push({ only, onPanels, shape: mm(f), kind: 'seam', width: 1.4, strength: 0.35, blur: 0.7 });
     set.marks.push({
       only,
@@ -1188,7 +1192,7 @@ function pockets(set: Draftset, style: SuitStyle, side: SideGeometry, fpId: stri
       .L(x1, FLAP_TOP_Y - 10)
       .L(x0, FLAP_TOP_Y - 12)
       .Z();
-    set.pieces.push({ id: `pocket-${sfx}`, kind: 'welt', shape: mm(w), grain, anchor: [0, 1100], loft: 2, round: 2, restsOn: fpId });
+    set.pieces.push({ id: `pocket-${sfx}`, kind: 'welt', shape: mm(w), grain, anchor: [0, 1100], loft: 2, round: 2, overlap: restingOn(fpId) });
     set.marks.push({
       only,
       onPanels,
@@ -1219,7 +1223,7 @@ function pockets(set: Draftset, style: SuitStyle, side: SideGeometry, fpId: stri
     });
   } else {
     const p = patch(x0 + 4, x1 + 6, FLAP_TOP_Y + 20);
-    set.pieces.push({ id: `pocket-${sfx}`, kind: 'flap', shape: mm(p), grain, anchor: [0, 1100], loft: 6, round: 6, restsOn: fpId });
+    set.pieces.push({ id: `pocket-${sfx}`, kind: 'flap', shape: mm(p), grain, anchor: [0, 1100], loft: 6, round: 6, overlap: restingOn(fpId) });
     // Its edge casts a shadow on the forepart; its own edge is topstitched; the mouth gapes a little.
     set.marks.push({ only, onPanels, shape: mm(patch(x0 + 5, x1 + 7, FLAP_TOP_Y + 18)), kind: 'shadow', width: 6, strength: 0.55, blur: 3 });
     set.threads.push({ shape: mm(patch(x0 + 10, x1, FLAP_TOP_Y + 14)), width: 0.9, dash: '1.6 2.6', opacity: 0.3, onPanels });
@@ -1271,7 +1275,7 @@ function pockets(set: Draftset, style: SuitStyle, side: SideGeometry, fpId: stri
       anchor: [0, 1100],
       loft: o.pockets === 'flap' ? 7 : 2,
       round: 3,
-      restsOn: fpId,
+      overlap: restingOn(fpId),
     });
     set.marks.push({
       only,
@@ -1338,7 +1342,7 @@ function draftSuit(style: SuitStyle, front: boolean): Draftset {
         anchor: [0, 1100],
         loft: 3,
         round: 2,
-        restsOn: fpId,
+        overlap: restingOn(fpId),
       });
       marks.push({
         onPanels: [fpId],
@@ -1366,7 +1370,7 @@ function draftSuit(style: SuitStyle, front: boolean): Draftset {
       loft: 8,
       round: 10,
       mirrorGrainAbout: [m(B), m(geo.rollTop)],
-      restsOn: fpId,
+      overlap: restingOn(fpId),
       rollEdge: mirror ? 'left' : 'right',
     });
     if (lc.collar) {
@@ -1386,7 +1390,7 @@ function draftSuit(style: SuitStyle, front: boolean): Draftset {
         anchor: m([-60, 1500]),
         loft: 6,
         round: 5,
-        restsOn: fpId,
+        overlap: restingOn(fpId),
       });
     }
     // This side's lapel: its edge throws a soft shadow on its own forepart; pick stitching; gorge.
@@ -3168,8 +3172,7 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
       loft: p.loft * k,
       round: p.round * k,
       squeeze: proj.squeeze(p.anchor[0], p.anchor[1], layer),
-      restsOn: p.restsOn,
-      ...(p.setInto ? { setInto: p.setInto } : {}),
+      ...(p.overlap ? { overlap: p.overlap } : {}),
       ...(turned && p.id === 'sleeve-left' ? { behind: true } : {}),
       ...(p.rollEdge ? { rollEdge: p.rollEdge } : {}),
       profile: p.profile ?? (p.kind === 'sleeve' ? 'cylinder' : p.kind === 'trouser' ? 'pressed' : 'canvas'),

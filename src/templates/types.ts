@@ -5,6 +5,23 @@
 
 export type PanelKind = 'forepart' | 'sleeve' | 'lapel' | 'collar' | 'flap' | 'welt' | 'trouser' | 'waistband' | 'waistcoat' | 'button' | 'inside';
 
+/**
+ * How a panel lies over another whose outline it shares in part, so that the shared edge is not
+ * counted twice in the garment's coverage:
+ * - 'rests-on': it lies on that panel (a lapel or pocket on its forepart): it adds to the coverage
+ *   only what it covers beyond that panel, and that panel's volume continues beneath it.
+ * - 'set-into': it is set into that panel along an outline they share (a sleeve head over its
+ *   forepart's shoulder, which runs on under the crown): it adds only what it covers beyond that
+ *   panel, but only where the two outlines run together (both edges rising the same way); where they
+ *   meet from opposite sides the coverages add up, as abutting edges' do. The volumes stay each
+ *   panel's own.
+ */
+export interface PanelOverlap {
+  /** The other panel's id. */
+  panel: string;
+  mode: 'rests-on' | 'set-into';
+}
+
 /** A piece of cloth as drawn in a view. */
 export interface PanelSpec {
   id: string;
@@ -27,14 +44,8 @@ export interface PanelSpec {
    * 'canvas' for fronts held flat by their canvas, turning away only gently at the edges.
    */
   profile?: 'cylinder' | 'pressed' | 'canvas';
-  /** The panel this one lies on (a lapel on its forepart): its volume continues beneath. */
-  restsOn?: string;
-  /**
-   * The panel this one is set into along an outline they share (a sleeve head over its forepart's
-   * shoulder, which runs on under the crown): the garment's coverage counts only what this one covers
-   * beyond that one, so the shared edge is not counted twice. The volumes stay each panel's own.
-   */
-  setInto?: string;
+  /** Another panel this one lies over and shares edges with (see `PanelOverlap`). */
+  overlap?: PanelOverlap;
   /**
    * The side of the image where this panel's edge is a soft fold rather than a pressed edge (a
    * lapel's roll line): there the cloth turns over a broad round instead of a tight lip.

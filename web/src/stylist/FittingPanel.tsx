@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { memo, useId } from 'react';
 import type { Colorway, Cut, FabricFamily } from '../api/types.ts';
 import { familySummary, facetLabel } from '../catalog/labels.ts';
 import { colorName, composition, cutName } from '../i18n/glossary.ts';
@@ -10,7 +10,7 @@ import type { Cloth } from '../swatch/useCloth.ts';
 import { luminance } from '../catalog/colorFamily.ts';
 import { showPlainColour } from '../ui/swatchFallback.ts';
 
-export function FamilyDetails({ family }: { family: FabricFamily }) {
+export const FamilyDetails = memo(function FamilyDetails({ family }: { family: FabricFamily }) {
   const tr = useI18n();
   return (
     <div className="family-details">
@@ -24,10 +24,10 @@ export function FamilyDetails({ family }: { family: FabricFamily }) {
       <p className="family-details__summary">{tr.locale === 'en' && family.description ? family.description : familySummary(family, tr)}</p>
     </div>
   );
-}
+});
 
 /** In place of the family's details while a photographed cloth is on the suit: it is not that family's cloth. */
-export function ClothDetails({ thumbnailUrl }: { thumbnailUrl?: string }) {
+export const ClothDetails = memo(function ClothDetails({ thumbnailUrl }: { thumbnailUrl?: string }) {
   const { t } = useI18n();
   return (
     <div className="family-details" data-testid="cloth-details">
@@ -38,9 +38,9 @@ export function ClothDetails({ thumbnailUrl }: { thumbnailUrl?: string }) {
       <p className="family-details__facts">{t('cloth.photographedFacts')}</p>
     </div>
   );
-}
+});
 
-export function ColorPicker({
+export const ColorPicker = memo(function ColorPicker({
   family,
   colorId,
   catalogActive,
@@ -104,9 +104,15 @@ export function ColorPicker({
       </div>
     </section>
   );
-}
+});
 
-export function ClothSection(props: { cloth?: Cloth; active: boolean; onChoose(file: File): void; onActivate(): void; onRemove(): void }) {
+export const ClothSection = memo(function ClothSection(props: {
+  cloth?: Cloth;
+  active: boolean;
+  onChoose(file: File): void;
+  onActivate(): void;
+  onRemove(): void;
+}) {
   const { t } = useI18n();
   const labelId = useId();
   return (
@@ -117,9 +123,9 @@ export function ClothSection(props: { cloth?: Cloth; active: boolean; onChoose(f
       <ClothPicker {...props} />
     </section>
   );
-}
+});
 
-export function CutAndView({
+export const CutAndView = memo(function CutAndView({
   cuts,
   cutId,
   viewId,
@@ -183,9 +189,9 @@ export function CutAndView({
       )}
     </div>
   );
-}
+});
 
-export function GeneratePanel({
+export const GeneratePanel = memo(function GeneratePanel({
   disabledReason,
   allCuts,
   onAllCuts,
@@ -271,4 +277,4 @@ export function GeneratePanel({
       )}
     </section>
   );
-}
+});

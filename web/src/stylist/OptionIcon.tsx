@@ -1,3 +1,5 @@
+import { createContext, memo, useContext } from 'react';
+
 /**
  * Small drawings of each style choice, so an associate and a client see the difference at a glance
  * (the buttons also carry the words). Line work in currentColor; trims are their own colours.
@@ -122,7 +124,7 @@ function drawing(option: string, value: string, clothHex?: string) {
         </>
       );
     default: {
-      const fill = option === 'buttons' && value === 'matching' ? (clothHex ?? '#777') : FILLS[option]?.[value];
+      const fill = usesClothColour(option, value) ? (clothHex ?? '#777') : FILLS[option]?.[value];
       if (option === 'tie') {
         if (value === 'none') return <path d="M10 8l12 16M22 8L10 24" />;
         return <path d="M14 5h4l-1 4 3 15-4 4-4-4 3-15z" fill={fill} />;
@@ -142,7 +144,20 @@ function drawing(option: string, value: string, clothHex?: string) {
   }
 }
 
-export function OptionIcon({ option, value, clothHex, size = 32 }: { option: string; value: string; clothHex?: string; size?: number }) {
+/** Whether a choice's drawing is in the cloth's colour (the others do not change with a colour tap). */
+export const usesClothColour = (option: string, value: string) => option === 'buttons' && value === 'matching';
+
+export const OptionIcon = memo(function OptionIcon({
+  option,
+  value,
+  clothHex,
+  size = 32,
+}: {
+  option: string;
+  value: string;
+  clothHex?: string;
+  size?: number;
+}) {
   return (
     <svg
       width={size}
@@ -160,4 +175,19 @@ export function OptionIcon({ option, value, clothHex, size = 32 }: { option: str
       {drawing(option, value, clothHex)}
     </svg>
   );
+});
+
+/** The colour of the catalogue cloth on the suit (none with a photographed cloth): the "matching" buttons' drawing wears it. */
+export const ClothColour = createContext<string | undefined>(undefined);
+
+function ClothColouredIcon({ option, value }: { option: string; value: string }) {
+  return <OptionIcon option={option} value={value} clothHex={useContext(ClothColour)} />;
+}
+
+/**
+ * A style choice's drawing. The one in the cloth's colour reads it from ClothColour: a colour tap then
+ * re-renders that drawing alone, not the whole style panel with its every button and label.
+ */
+export function ChoiceIcon({ option, value }: { option: string; value: string }) {
+  return usesClothColour(option, value) ? <ClothColouredIcon option={option} value={value} /> : <OptionIcon option={option} value={value} />;
 }

@@ -2,24 +2,15 @@ import { memo, useId, useState } from 'react';
 import type { Cut } from '../api/types.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
-import { OptionIcon } from './OptionIcon.tsx';
+import { ChoiceIcon } from './OptionIcon.tsx';
 import { blockedValues, chooseStyle, optionLabel, resolvedStyle, STYLE_GROUPS, valueLabel, type StyleChoices } from './styleOptions.ts';
 
 /**
  * The configurator: the cut's style options in groups (jacket open, the rest folded), each value a
- * drawing with its name. Every choice is a new live preview, as fast as a colour tap.
+ * drawing with its name. Every choice is a new live preview, as fast as a colour tap. The cloth's
+ * colour comes through ClothColour (OptionIcon.tsx), so a colour tap does not re-render the panel.
  */
-export const StylePanel = memo(function StylePanel({
-  cut,
-  choices,
-  clothHex,
-  onChange,
-}: {
-  cut: Cut;
-  choices: StyleChoices;
-  clothHex?: string;
-  onChange(choices: StyleChoices): void;
-}) {
+export const StylePanel = memo(function StylePanel({ cut, choices, onChange }: { cut: Cut; choices: StyleChoices; onChange(choices: StyleChoices): void }) {
   const tr = useI18n();
   const { t } = tr;
   const titleId = useId();
@@ -90,7 +81,7 @@ export const StylePanel = memo(function StylePanel({
                           data-option={id}
                           data-value={v.id}
                         >
-                          <OptionIcon option={id} value={v.id} clothHex={clothHex} />
+                          <ChoiceIcon option={id} value={v.id} />
                           <span className="style-value__name">{valueLabel(id, v.id, tr)}</span>
                         </button>
                       );

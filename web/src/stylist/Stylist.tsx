@@ -1,6 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, isAbort, UnreachableError } from '../api/client.ts';
-import type { FabricFamily, Render, RenderOrder } from '../api/types.ts';
+import type { Colorway, FabricFamily, Render, RenderOrder } from '../api/types.ts';
 import { Browse } from '../catalog/Browse.tsx';
 import { EMPTY_FILTERS, type Filters } from '../catalog/filters.ts';
 import { useCatalog } from '../catalog/useCatalog.ts';
@@ -22,6 +22,7 @@ import { SkeletonCards } from '../ui/Skeleton.tsx';
 import { Icon } from '../ui/icons.tsx';
 import { useStableCallback } from '../ui/useStableCallback.ts';
 import { ClothDetails, ClothSection, ColorPicker, CutAndView, FamilyDetails, GeneratePanel } from './FittingPanel.tsx';
+import { ClothColour } from './OptionIcon.tsx';
 import { SessionBadge, type StaffSession } from './SignIn.tsx';
 import { StylePanel } from './StylePanel.tsx';
 import { choicesKey, type StyleChoices } from './styleOptions.ts';
@@ -157,11 +158,28 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
   const changeStyle = useStableCallback((next: StyleChoices) => cut && setStyleByCut((m) => ({ ...m, [cut.id]: next })));
   const openOne = useStableCallback((r: Render) => setViewer({ list: [r], index: 0 }));
   const altFor = useStableCallback((r: Render) => describe(r).alt);
-  const selectCut = (id: string) => {
+  const selectCut = useStableCallback((id: string) => {
     setCutId(id);
     const next = cuts.find((c) => c.id === id);
     if (next && !next.views.some((v) => v.id === viewId)) setViewId(next.views[0]?.id);
-  };
+  });
+  // The controls beside the suit are memoised: with stable handlers a colour tap re-renders the colour
+  // picker and what shows the colour, not the cut, cloth and order sections whose props did not change.
+  const chooseColor = useStableCallback((c: Colorway) => {
+    const next = neighbours.find((n) => n.color === c.id);
+    if (next) previewControls.current?.preorder(next);
+    setColorId(c.id);
+    setSource('catalog');
+  });
+  const chooseCloth = useStableCallback((file: File) => {
+    cloth.choose(file);
+    setSource('cloth');
+  });
+  const activateCloth = useStableCallback(() => setSource('cloth'));
+  const removeCloth = useStableCallback(() => {
+    cloth.remove();
+    setSource('catalog');
+  });
 
   let generateBlocked: string | undefined;
   if (!family || !cut) generateBlocked = t('generate.chooseFabric');
@@ -198,11 +216,11 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
   const renderCount = orders.reduce((n, o) => n + o.cuts.length, 0);
 
   const rendersRef = useRef<HTMLElement>(null);
-  const generate = () => {
+  const generate = useStableCallback(() => {
     void jobs.generate(orders);
     // The results appear in the gallery: bring it into view (beside the suit on a landscape tablet).
     requestAnimationFrame(() => rendersRef.current?.scrollIntoView({ behavior: 'smooth', block: 'nearest' }));
-  };
+  });
 
   const toggle = useCallback((r: Render) => {
     setSelected((map) => {
@@ -322,33 +340,13 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
                       ) : (
                         <>
                           {clothActive ? <ClothDetails thumbnailUrl={clothThumbnailUrl} /> : <FamilyDetails family={family} />}
-                          <ColorPicker
-                            family={family}
-                            colorId={colorId}
-                            catalogActive={!clothActive}
-                            onColor={(c) => {
-                              const next = neighbours.find((n) => n.color === c.id);
-                              if (next) previewControls.current?.preorder(next);
-                              setColorId(c.id);
-                              setSource('catalog');
-                            }}
-                          />
-                          <ClothSection
-                            cloth={cloth.cloth}
-                            active={clothActive}
-                            onChoose={(file) => {
-                              cloth.choose(file);
-                              setSource('cloth');
-                            }}
-                            onActivate={() => setSource('cloth')}
-                            onRemove={() => {
-                              cloth.remove();
-                              setSource('catalog');
-                            }}
-                          />
+                          <ColorPicker family={family} colorId={colorId} catalogActive={!clothActive} onColor={chooseColor} />
+                          <ClothSection cloth={cloth.cloth} active={clothActive} onChoose={chooseCloth} onActivate={activateCloth} onRemove={removeCloth} />
                           {cut && viewId && <CutAndView cuts={cuts} cutId={cut.id} viewId={viewId} onCut={selectCut} onView={setViewId} />}
                           {cut && drawnView && (
-                            <StylePanel cut={cut} choices={style} clothHex={clothActive ? undefined : colorway?.hex} onChange={changeStyle} />
+                            <ClothColour.Provider value={clothActive ? undefined : colorway?.hex}>
+                              <StylePanel cut={cut} choices={style} onChange={changeStyle} />
+                            </ClothColour.Provider>
                           )}
                           <GeneratePanel
                             disabledReason={generateBlocked}

@@ -6,6 +6,7 @@ import { markAttemptFailed, markRunning, markSucceeded, setProgress } from '../r
 import { renderJobFor, renderKeyPrefix } from '../rendering/jobs.ts';
 import type { Runtime } from '../runtime.ts';
 import { StorageFullError } from '../storage/types.ts';
+import { progressWriter } from './progress-writer.ts';
 import { ComfyError } from '../engines/comfyui/client.ts';
 
 export interface RenderJobPayload {
@@ -55,22 +56,15 @@ export function createRenderTask(rt: Runtime, currentWorkerId: () => string): Ta
       if (event.status === 'canceled') canceled.abort();
     });
     const signal = helpers.abortSignal ? AbortSignal.any([helpers.abortSignal, canceled.signal]) : canceled.signal;
+    const progress = progressWriter(async (value) => {
+      await setProgress(rt.db, render.id, attempt, value);
+      await publishRenderEvent(rt.pool, { id: render.id, status: 'running', progress: value });
+    }, 100);
     try {
       const job = await renderJobFor(rt, render);
       if (rt.config.worker.testRenderDelayMs) await new Promise((r) => setTimeout(r, rt.config.worker.testRenderDelayMs));
-      let lastProgressAt = 0;
-      const result = await rt.rendering.render({
-        ...job,
-        signal,
-        onProgress: (progress) => {
-          const now = performance.now();
-          if (now - lastProgressAt < 100 || progress >= 1) return;
-          lastProgressAt = now;
-          void setProgress(rt.db, render.id, attempt, progress)
-            .then(() => publishRenderEvent(rt.pool, { id: render.id, status: 'running', progress }))
-            .catch(() => undefined);
-        },
-      });
+      const result = await rt.rendering.render({ ...job, signal, onProgress: progress.report });
+      await progress.stop();
       const images = await rt.rendering.store(result.images, renderKeyPrefix(render, attempt));
       keys = images.map((i) => i.key);
       const durationMs = Math.round(performance.now() - started);
@@ -92,6 +86,7 @@ export function createRenderTask(rt: Runtime, currentWorkerId: () => string): Ta
     } catch (error) {
       // A workflow the GPU server refused or failed fails the same way every time: no retry.
       const final = helpers.job.attempts >= helpers.job.max_attempts || (error instanceof ComfyError && !error.retryElsewhere);
+      await progress.stop();
       const message = describeFailure(error);
       log.error({ err: error, final }, 'render attempt failed');
       renderFinished(render.engine, (render.params as { sizes?: string[] }).sizes, performance.now() - started, 'failed');

@@ -28,6 +28,8 @@ describe('preview figure while the next preview loads', () => {
     view.rerender(figure({ shown, wanted: 'twill/charcoal//single-breasted/front', loading: true }));
     act(() => vi.advanceTimersByTime(SLOW_PREVIEW_MS - 20));
     const img = view.getByTestId('preview-image');
+    // Element Timing reports when each new picture is on screen (the web bench's measure).
+    expect(img.getAttribute('elementtiming')).toBe('preview');
     expect(img.className).not.toContain('preview__image--stale');
     expect(view.queryByText('Updating…', { exact: false })).toBeNull();
     // Busy for assistive technology at once.

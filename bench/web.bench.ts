@@ -354,7 +354,12 @@ async function tapColours(browser: Browser, t: BenchServer) {
           if (color.id === shown) continue;
           const at = Date.now();
           const tap = await tapAndTime(page, `[data-color="${color.id}"]`, `${family.id}/${color.id}//three-piece/${view}`);
-          taps.push({ ...tap, at, key: `${family.id}/${color.id}/${view}`, id: (await page.locator('[data-testid=preview-image]').getAttribute('data-render-id'))! });
+          taps.push({
+            ...tap,
+            at,
+            key: `${family.id}/${color.id}/${view}`,
+            id: (await page.locator('[data-testid=preview-image]').getAttribute('data-render-id'))!,
+          });
         }
       }
     }

@@ -254,41 +254,59 @@ function morph(m: Uint8Array, w: number, h: number, r: number, dilate: boolean):
   return out;
 }
 
-/** Keeps 4-connected components of at least `minArea` px; fills holes smaller than `maxHole`. */
-function tidy(m: Uint8Array, w: number, h: number, minArea: number, maxHole: number): Uint8Array {
-  const label = new Int32Array(w * h).fill(-1);
-  const out = new Uint8Array(w * h);
+/** A 4-connected piece of a mask: its pixels (indices, in the order they were reached) and its bounds. */
+interface Component {
+  pixels: number[];
+  top: number;
+  bottom: number;
+  /** It has a pixel on the frame's edge (the image's, not the `rows` window's). */
+  touchesFrame: boolean;
+}
+
+/**
+ * The 4-connected components of the pixels set in `mask`, in the order of their first pixel (row by
+ * row), optionally within the rows [rows[0], rows[1]) only: what lies outside them neither belongs to
+ * a component nor joins two.
+ */
+function components(mask: Uint8Array, w: number, h: number, rows: [number, number] = [0, h]): Component[] {
+  const [y0, y1] = rows;
+  const seen = new Uint8Array(w * h);
   const stack = new Int32Array(w * h);
-  const comps: Array<{ value: number; pixels: number[]; touchesEdge: boolean }> = [];
-  for (let s = 0; s < w * h; s++) {
-    if (label[s] !== -1) continue;
-    const value = m[s];
-    const id = comps.length;
+  const out: Component[] = [];
+  for (let s = y0 * w; s < y1 * w; s++) {
+    if (!mask[s] || seen[s]) continue;
     const pixels: number[] = [];
-    let touchesEdge = false;
+    let top = h;
+    let bottom = -1;
+    let touchesFrame = false;
     let sp = 0;
     stack[sp++] = s;
-    label[s] = id;
+    seen[s] = 1;
     while (sp) {
-      const i = stack[--sp];
+      const i = stack[--sp]!;
       pixels.push(i);
       const x = i % w;
       const y = (i - x) / w;
-      if (x === 0 || y === 0 || x === w - 1 || y === h - 1) touchesEdge = true;
-      const next = [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, y > 0 ? i - w : -1, y < h - 1 ? i + w : -1];
-      for (const j of next) {
-        if (j >= 0 && label[j] === -1 && m[j] === value) {
-          label[j] = id;
-          stack[sp++] = j;
-        }
-      }
+      if (y < top) top = y;
+      if (y > bottom) bottom = y;
+      if (x === 0 || y === 0 || x === w - 1 || y === h - 1) touchesFrame = true;
+      if (x > 0 && mask[i - 1] && !seen[i - 1]) (seen[i - 1] = 1), (stack[sp++] = i - 1);
+      if (x < w - 1 && mask[i + 1] && !seen[i + 1]) (seen[i + 1] = 1), (stack[sp++] = i + 1);
+      if (y > y0 && mask[i - w] && !seen[i - w]) (seen[i - w] = 1), (stack[sp++] = i - w);
+      if (y < y1 - 1 && mask[i + w] && !seen[i + w]) (seen[i + w] = 1), (stack[sp++] = i + w);
     }
-    comps.push({ value, pixels, touchesEdge });
+    out.push({ pixels, top, bottom, touchesFrame });
   }
-  for (const c of comps) {
-    const keep = c.value ? c.pixels.length >= minArea : !c.touchesEdge && c.pixels.length < maxHole;
-    if (keep) for (const i of c.pixels) out[i] = 1;
-  }
+  return out;
+}
+
+/** Keeps 4-connected components of at least `minArea` px; fills holes smaller than `maxHole`. */
+function tidy(m: Uint8Array, w: number, h: number, minArea: number, maxHole: number): Uint8Array {
+  const out = new Uint8Array(w * h);
+  for (const c of components(m, w, h)) if (c.pixels.length >= minArea) for (const i of c.pixels) out[i] = 1;
+  const holes = new Uint8Array(w * h);
+  for (let i = 0; i < w * h; i++) holes[i] = m[i] ? 0 : 1;
+  for (const c of components(holes, w, h)) if (!c.touchesFrame && c.pixels.length < maxHole) for (const i of c.pixels) out[i] = 1;
   return out;
 }
 
@@ -314,38 +332,13 @@ function dropClothFromSkin(skin: Uint8Array, background: Uint8Array, lab: Float3
   const r = Math.max(1, Math.round(Math.max(w, h) / 128));
   const joined = morph(morph(skin, w, h, r, true), w, h, r, false);
   for (let i = 0; i < w * h; i++) if (background[i]) joined[i] = 0;
-  const seen = new Uint8Array(w * h);
-  const stack = new Int32Array(w * h);
-  const region: number[] = [];
-  for (let s = 0; s < w * h; s++) {
-    if (!joined[s] || seen[s]) continue;
-    region.length = 0;
-    let sp = 0;
+  for (const { pixels: region, top: rTop, bottom: rBottom } of components(joined, w, h)) {
     let ySum = 0;
-    stack[sp++] = s;
-    seen[s] = 1;
-    while (sp) {
-      const i = stack[--sp];
-      region.push(i);
-      const x = i % w;
-      const y = (i - x) / w;
-      ySum += y;
-      if (x > 0 && joined[i - 1] && !seen[i - 1]) (seen[i - 1] = 1), (stack[sp++] = i - 1);
-      if (x < w - 1 && joined[i + 1] && !seen[i + 1]) (seen[i + 1] = 1), (stack[sp++] = i + 1);
-      if (y > 0 && joined[i - w] && !seen[i - w]) (seen[i - w] = 1), (stack[sp++] = i - w);
-      if (y < h - 1 && joined[i + w] && !seen[i + w]) (seen[i + w] = 1), (stack[sp++] = i + w);
-    }
+    for (const i of region) ySum += (i / w) | 0;
     if (region.length <= 0.1 * personArea || ySum / region.length <= top + (bottom - top) / 3) continue;
 
     // The cloth's colour and spread, from the region below its top third (where there is no face);
     // what in the region stands well apart from it (the face, the hands) stays skin.
-    let rTop = h;
-    let rBottom = 0;
-    for (const i of region) {
-      const y = (i / w) | 0;
-      if (y < rTop) rTop = y;
-      if (y > rBottom) rBottom = y;
-    }
     const below = rTop + (rBottom - rTop) / 3;
     // The cloth's colour as a median and its spreads as median deviations: the region holds the hands
     // too (they lie on the cloth), and a mean and standard deviation would take them in.
@@ -479,31 +472,7 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
     for (let i = (h - bw) * w; i < n; i++) bottomSeeds.push(i);
     const below = flood(w, h, bottomSeeds, pass, lab, 5, 6);
     const depth = 3 * bw;
-    const seen = new Uint8Array(n);
-    const stack = new Int32Array(n);
-    const part: number[] = [];
-    for (let s = (h - bw) * w; s < n; s++) {
-      if (!below[s] || seen[s]) continue;
-      part.length = 0;
-      let top = h;
-      let sp = 0;
-      stack[sp++] = s;
-      seen[s] = 1;
-      while (sp) {
-        const i = stack[--sp]!;
-        part.push(i);
-        const x = i % w;
-        const y = (i - x) / w;
-        if (y < top) top = y;
-        for (const j of [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, y > 0 ? i - w : -1, y < h - 1 ? i + w : -1]) {
-          if (j >= 0 && below[j] && !seen[j]) {
-            seen[j] = 1;
-            stack[sp++] = j;
-          }
-        }
-      }
-      if (h - top <= depth) for (const i of part) background[i] = 1;
-    }
+    for (const { pixels, top } of components(below, w, h)) if (h - top <= depth) for (const i of pixels) background[i] = 1;
   }
   // What the flood could not enter but is only a line or two thick (where a wall meets the floor) is
   // background too: the person is opened by a pixel, and what that removes joins the background.
@@ -679,32 +648,7 @@ export function shirtAndTieV(garment: Uint8Array, person: Uint8Array, w: number,
   const height = bottom - top;
   const upper = Math.round(top + 0.5 * height);
   // Regions of the upper body that are not the suit's colour, and start near its top.
-  const label = new Int32Array(n).fill(-1);
-  const stack = new Int32Array(n);
-  const regions: Array<{ pixels: number[]; top: number }> = [];
-  for (let s = top * w; s < upper * w; s++) {
-    if (!notSuit[s] || label[s] !== -1) continue;
-    const pixels: number[] = [];
-    let rTop = h;
-    let sp = 0;
-    stack[sp++] = s;
-    label[s] = regions.length;
-    while (sp) {
-      const i = stack[--sp];
-      pixels.push(i);
-      const y = (i / w) | 0;
-      const x = i - y * w;
-      if (y < rTop) rTop = y;
-      const next = [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, y > top ? i - w : -1, y < upper - 1 ? i + w : -1];
-      for (const j of next) {
-        if (j >= 0 && notSuit[j] && label[j] === -1) {
-          label[j] = regions.length;
-          stack[sp++] = j;
-        }
-      }
-    }
-    regions.push({ pixels, top: rTop });
-  }
+  const regions = components(notSuit, w, h, [top, upper]);
   const candidates = regions
     .filter((r) => r.pixels.length >= Math.max(6, 0.002 * personArea) && r.top <= top + 0.3 * height)
     .sort((a, b) => b.pixels.length - a.pixels.length);

@@ -29,7 +29,9 @@
  *     colour with it, which step 3 took for cloth — less where the hull's side cuts across a lapel
  *     rather than meeting it at an edge; a tie of the suit's colour, found in the V with shirt on both
  *     sides of it, is then followed down between the lapels' edges where no shirt bounds it;
- *  6. the outline redrawn on a copy three times finer (each pixel near it goes to the side whose
+ *  6. shoes: on a neutral dark suit (charcoal) black shoes pass for the cloth; a blob at the mask's
+ *     foot far darker than the suit's darkest folds is a shoe, and leaves the mask from its top row down;
+ *  7. the outline redrawn on a copy three times finer (each pixel near it goes to the side whose
  *     colour it clearly has), then scaled up to the photo.
  */
 
@@ -595,7 +597,63 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
   const shirtV = shirtAndTieV(garment, person, w, h, smooth, lab);
   if (shirtV) for (let i = 0; i < n; i++) if (shirtV[i]) m[i] = 0;
   if (layers && shirtV) layers.shirtV = shirtV;
+  // 6. Shoes below the trousers, far darker than the cloth: a charcoal's black shoes share its chroma.
+  const shoes = shoesBelow(m, lab, w, h, pick(memberL, 0.02), pick(memberL, 0.5));
+  if (shoes) for (let i = 0; i < n; i++) if (shoes[i]) m[i] = 0;
+  if (layers && shoes) layers.shoes = shoes;
   return m;
+}
+
+/**
+ * The shoes, where colour took them for the suit: a neutral dark suit (charcoal, dark grey) and black
+ * shoes differ in lightness only. A shoe is a blob far darker than the suit's own darkest folds
+ * (`suitDark`, a low percentile of its lightness; and under 0.6 of its median `suitMid`) at the foot
+ * of the mask, as wide as a foot; the shoe is the mask's pixels from that blob's top row down, across
+ * its columns (its lit toe cap and welt too). Not on a suit too dark for black to stand apart from it
+ * (a black suit), nor where the mask runs out of the frame with no such blob (trousers cut by it).
+ */
+function shoesBelow(m: Uint8Array, lab: Float32Array, w: number, h: number, suitDark: number, suitMid: number): Uint8Array | undefined {
+  if (suitMid < 15) return undefined;
+  let top = h;
+  let bottom = -1;
+  let left = w;
+  let right = -1;
+  for (let i = 0; i < w * h; i++) {
+    if (!m[i]) continue;
+    const y = (i / w) | 0;
+    const x = i - y * w;
+    if (y < top) top = y;
+    bottom = y;
+    if (x < left) left = x;
+    if (x > right) right = x;
+  }
+  if (bottom - top < 16) return undefined;
+  const height = bottom - top + 1;
+  const from = Math.round(bottom - 0.12 * height);
+  const dark = Math.min(suitDark, 0.3 * suitMid);
+  const core = new Uint8Array(w * h);
+  for (let i = from * w; i <= bottom * w + w - 1; i++) if (m[i] && lab[i * 3]! < dark) core[i] = 1;
+  let out: Uint8Array | undefined;
+  for (const c of components(core, w, h)) {
+    // A foot: at the mask's foot, some pixels across, not a seam's dark line.
+    let cl = w;
+    let cr = -1;
+    for (const i of c.pixels) {
+      const x = i % w;
+      if (x < cl) cl = x;
+      if (x > cr) cr = x;
+    }
+    if (
+      bottom - c.bottom > 0.02 * height ||
+      c.bottom - c.top + 1 < Math.max(3, 0.015 * height) ||
+      cr - cl + 1 < Math.max(3, 0.06 * (right - left + 1)) ||
+      c.pixels.length < 0.15 * (cr - cl + 1) * (c.bottom - c.top + 1)
+    )
+      continue;
+    out ??= new Uint8Array(w * h);
+    for (let y = c.top; y <= bottom; y++) for (let x = Math.max(0, cl - 1); x <= Math.min(w - 1, cr + 1); x++) if (m[y * w + x]) out[y * w + x] = 1;
+  }
+  return out;
 }
 
 /**

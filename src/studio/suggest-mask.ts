@@ -21,7 +21,8 @@
  *     darker and of any chroma of its hue);
  *  3. the suit: the dominant chroma cluster of the person's body, with a lightness range wide
  *     enough for folds and shadow but not for a white shirt, and a chroma range from the suit's own
- *     pixels; the shirt-and-tie V and anything light or of another hue drop out;
+ *     pixels; the shirt-and-tie V and anything light or of another hue drop out; then the cloth in
+ *     shadow, darker than any lit fold, joins it where it keeps the cloth's hue and does not turn grey;
  *  4. clean-up: a closing, holes filled, only large components kept;
  *  5. the shirt-and-tie V: the convex hull of the regions between the lapels that are not the suit
  *     (shirt, a tie of another colour, and — on a patterned suit — a tie of its colour that is far
@@ -312,6 +313,16 @@ function tidy(m: Uint8Array, w: number, h: number, minArea: number, maxHole: num
   return out;
 }
 
+/** Shadow on the cloth (see suggestGarmentMaskSmall): the chroma tolerance widens by this per unit of lightness below the cloth's median... */
+const SHADE_CHROMA_PER_L = 0.35;
+/** ...up to this much. */
+const SHADE_CHROMA_MAX = 6;
+/** A cloth of at least this chroma is chromatic: in shade it may turn duller by this share of its chroma... */
+const SHADE_CHROMATIC = 6;
+const SHADE_DULLER = 0.1;
+/** ...a near-neutral one is taken in shade only where it is this much more chromatic in its own hue. */
+const SHADE_WARMER = 2;
+
 /**
  * Removes from `skin` what is cloth: a skin-coloured region as large as a body (more than a tenth of
  * the person, its middle below the top third) is a tan or camel suit. Its colour is learnt from its
@@ -548,6 +559,8 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
   // lower bound on lightness: seams and the outline's shadow are the suit, darker.)
   const memberL: number[] = [];
   const memberAb: number[] = [];
+  const memberA: number[] = [];
+  const memberB: number[] = [];
   const memberT = new Float32Array(samples.length);
   let memberCount = 0;
   for (let j = 0; j < samples.length; j++) {
@@ -555,6 +568,8 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
     const p = samples[j];
     memberL.push(lab[p * 3]);
     memberAb.push(Math.hypot(lab[p * 3 + 1] - sc[suit * 3 + 1], lab[p * 3 + 2] - sc[suit * 3 + 2]));
+    memberA.push(lab[p * 3 + 1]);
+    memberB.push(lab[p * 3 + 2]);
     if (blockTexture) memberT[memberCount++] = blockTexture[p];
   }
   // How busy the suit's own blocks are (weave, pattern): a glen check is busy in every block, so a
@@ -585,6 +600,50 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
     const d = Math.sqrt(dl * dl + da * da + db * db);
     const inRange = lab[i * 3] <= lightest && Math.hypot(da, db) <= chromaTol;
     if ((hit.index === suit || d <= suitTol) && inRange) garment[i] = 1;
+  }
+  // Shadow on the cloth: a light suit in shade is far darker than any of its lit folds (a cream's
+  // strips between arm and body, along a sleeve, under a hand), and its chroma moves with the light.
+  // What lies next to the cloth, down to half its lightness, is the cloth in shadow when it keeps the
+  // cloth's hue (across it within the chroma tolerance, which widens a little as it darkens) and does
+  // not turn grey: a chromatic cloth loses at most a tenth of its chroma; a near-neutral one (an
+  // off-white cream) is taken in shade only where it grows more chromatic in its own hue (warmer, on a
+  // real photo's cream). A grey wall enclosed between the legs or beside the arms is as neutral as a
+  // near-neutral cloth's shade and as dark: a duller shade than that is left out with it.
+  const mid = pick(memberL, 0.5);
+  // The cloth's chroma as its members' median: the cluster's centre is pulled toward grey by its shade.
+  const ca = pick(
+    memberA.sort((a, b) => a - b),
+    0.5,
+  );
+  const cb = pick(
+    memberB.sort((a, b) => a - b),
+    0.5,
+  );
+  const c0 = Math.hypot(ca, cb);
+  if (c0 >= 1) {
+    const ua = ca / c0;
+    const ub = cb / c0;
+    const minRadial = c0 >= SHADE_CHROMATIC ? -SHADE_DULLER * c0 : SHADE_WARMER;
+    const shade = new Uint8Array(n);
+    const seedsIn: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (garment[i]) {
+        shade[i] = 1;
+        seedsIn.push(i);
+        continue;
+      }
+      if (!person[i]) continue;
+      const L = lab[i * 3]!;
+      if (L >= mid || L < 0.5 * mid) continue;
+      const da = lab[i * 3 + 1]! - ca;
+      const db = lab[i * 3 + 2]! - cb;
+      const radial = da * ua + db * ub;
+      const across = Math.abs(-da * ub + db * ua);
+      const tol = chromaTol + Math.min(SHADE_CHROMA_MAX, SHADE_CHROMA_PER_L * (mid - L));
+      if (across <= tol && radial >= minRadial && radial <= tol) shade[i] = 1;
+    }
+    const grown = flood(w, h, seedsIn, shade);
+    for (let i = 0; i < n; i++) if (grown[i]) garment[i] = 1;
   }
 
   if (layers) Object.assign(layers, { person, garment });

@@ -611,28 +611,17 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
   // near-neutral cloth's shade and as dark: a duller shade than that is left out with it.
   const mid = pick(memberL, 0.5);
   // The cloth's chroma as its members' median: the cluster's centre is pulled toward grey by its shade.
-  const ca = pick(
-    memberA.sort((a, b) => a - b),
-    0.5,
-  );
-  const cb = pick(
-    memberB.sort((a, b) => a - b),
-    0.5,
-  );
+  const medianOf = (v: number[]) => Float32Array.from(v).sort()[(v.length - 1) >> 1] ?? 0;
+  const ca = medianOf(memberA);
+  const cb = medianOf(memberB);
   const c0 = Math.hypot(ca, cb);
   if (c0 >= 1) {
     const ua = ca / c0;
     const ub = cb / c0;
     const minRadial = c0 >= SHADE_CHROMATIC ? -SHADE_DULLER * c0 : SHADE_WARMER;
     const shade = new Uint8Array(n);
-    const seedsIn: number[] = [];
     for (let i = 0; i < n; i++) {
-      if (garment[i]) {
-        shade[i] = 1;
-        seedsIn.push(i);
-        continue;
-      }
-      if (!person[i]) continue;
+      if (garment[i] || !person[i]) continue;
       const L = lab[i * 3]!;
       if (L >= mid || L < 0.5 * mid) continue;
       const da = lab[i * 3 + 1]! - ca;
@@ -642,8 +631,14 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
       const tol = chromaTol + Math.min(SHADE_CHROMA_MAX, SHADE_CHROMA_PER_L * (mid - L));
       if (across <= tol && radial >= minRadial && radial <= tol) shade[i] = 1;
     }
-    const grown = flood(w, h, seedsIn, shade);
-    for (let i = 0; i < n; i++) if (grown[i]) garment[i] = 1;
+    // Shade joins the cloth where it touches it.
+    for (const { pixels } of components(shade, w, h)) {
+      const touches = pixels.some((i) => {
+        const x = i % w;
+        return (x > 0 && garment[i - 1]) || (x < w - 1 && garment[i + 1]) || (i >= w && garment[i - w]) || (i < n - w && garment[i + w]);
+      });
+      if (touches) for (const i of pixels) garment[i] = 1;
+    }
   }
 
   if (layers) Object.assign(layers, { person, garment });

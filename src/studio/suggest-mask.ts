@@ -313,6 +313,9 @@ function tidy(m: Uint8Array, w: number, h: number, minArea: number, maxHole: num
   return out;
 }
 
+/** Lightness (L*) from which a suit's lightest pixels are given a narrower margin: a white shirt is lighter. */
+const SHIRT_LIGHTNESS = 88;
+
 /** Shadow on the cloth (see suggestGarmentMaskSmall): the chroma tolerance widens by this per unit of lightness below the cloth's median... */
 const SHADE_CHROMA_PER_L = 0.35;
 /** ...up to this much. */
@@ -587,7 +590,9 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
   memberL.sort((a, b) => a - b);
   memberAb.sort((a, b) => a - b);
   const pick = (a: number[], q: number) => a[Math.floor(q * (a.length - 1))] ?? 0;
-  const lightest = pick(memberL, 0.98) + 10;
+  // Lighter than the suit's lit folds by a margin for sheen; but a light grey's margin would reach a
+  // white shirt (L 90 and over): near the shirt's lightness the margin narrows, from 10 to 4 units.
+  const lightest = Math.min(pick(memberL, 0.98) + 10, Math.max(pick(memberL, 0.98) + 4, SHIRT_LIGHTNESS));
   const chromaTol = Math.max(8, pick(memberAb, 0.9) + 5);
   const garment = new Uint8Array(n);
   for (let i = 0; i < n; i++) {

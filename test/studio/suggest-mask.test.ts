@@ -187,9 +187,11 @@ describe('suggested garment mask', () => {
 
   // A silver suit before the blue-grey wall, taken by phone: as light as the wall and barely less
   // blue, its sleeves shaded down towards the wall's colour at their outer edge, with no step over 5
-  // units there: the background's flood took a whole sleeve for wall. (Left for later: the drawing
-  // leaves the wall between the legs enclosed, and that and the white shirt pass for the silver.)
-  it('a silver suit before the blue-grey wall, by phone: both sleeves kept', async () => {
+  // units there: the background's flood took a whole sleeve for wall. And its lit folds come within a
+  // few units of the white shirt: the margin for sheen above them took the shirt (0.53 of the
+  // shirt-and-tie V marked). (Left for later: the drawing leaves the backdrop between the legs and
+  // beside the arms enclosed, a neutral as light as the silver, and that still passes for it.)
+  it('a silver suit before the blue-grey wall, by phone: both sleeves kept, the white shirt left out', async () => {
     const scene: PhotoScene = {
       cut: 'single-breasted',
       view: 'front',
@@ -200,9 +202,19 @@ describe('suggested garment mask', () => {
     const { p, got } = await suggestion(scene);
     const score = iou(got, p.truth);
     const { jacket, jacketMarked } = jacketKept(p, got);
-    console.log(`silver #C0C0C0 before the blue-grey wall, by phone: IoU ${score.toFixed(4)}; jacket kept ${(jacketMarked / jacket).toFixed(3)}`);
+    let v = 0;
+    let vMarked = 0;
+    for (let i = 0; i < got.length; i++) {
+      if (!p.shirtV![i]) continue;
+      v++;
+      vMarked += got[i]!;
+    }
+    console.log(
+      `silver #C0C0C0 before the blue-grey wall, by phone: IoU ${score.toFixed(4)}; jacket kept ${(jacketMarked / jacket).toFixed(3)}; shirt-and-tie V marked ${(vMarked / v).toFixed(3)}`,
+    );
     expect(jacketMarked / jacket).toBeGreaterThan(0.97);
-    expect(score).toBeGreaterThan(0.88);
+    expect(vMarked / v).toBeLessThan(0.3);
+    expect(score).toBeGreaterThan(0.92);
   }, 60_000);
 
   // The replaced system's photo templates: real photos of a model (no tie), each with its garment

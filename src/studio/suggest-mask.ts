@@ -21,7 +21,8 @@
  *     darker and of any chroma of its hue);
  *  3. the suit: the dominant chroma cluster of the person's body, with a lightness range wide
  *     enough for folds and shadow but not for a white shirt, and a chroma range from the suit's own
- *     pixels; the shirt-and-tie V and anything light or of another hue drop out;
+ *     pixels; the shirt-and-tie V and anything light or of another hue drop out; then the cloth in
+ *     shadow, darker than any lit fold, joins it where it keeps the cloth's hue and does not turn grey;
  *  4. clean-up: a closing, holes filled, only large components kept;
  *  5. the shirt-and-tie V: the convex hull of the regions between the lapels that are not the suit
  *     (shirt, a tie of another colour, and — on a patterned suit — a tie of its colour that is far
@@ -29,7 +30,9 @@
  *     colour with it, which step 3 took for cloth — less where the hull's side cuts across a lapel
  *     rather than meeting it at an edge; a tie of the suit's colour, found in the V with shirt on both
  *     sides of it, is then followed down between the lapels' edges where no shirt bounds it;
- *  6. the outline redrawn on a copy three times finer (each pixel near it goes to the side whose
+ *  6. shoes: on a neutral dark suit (charcoal) black shoes pass for the cloth; a blob at the mask's
+ *     foot far darker than the suit's darkest folds is a shoe, and leaves the mask from its top row down;
+ *  7. the outline redrawn on a copy three times finer (each pixel near it goes to the side whose
  *     colour it clearly has), then scaled up to the photo.
  */
 
@@ -254,43 +257,74 @@ function morph(m: Uint8Array, w: number, h: number, r: number, dilate: boolean):
   return out;
 }
 
-/** Keeps 4-connected components of at least `minArea` px; fills holes smaller than `maxHole`. */
-function tidy(m: Uint8Array, w: number, h: number, minArea: number, maxHole: number): Uint8Array {
-  const label = new Int32Array(w * h).fill(-1);
-  const out = new Uint8Array(w * h);
+/** A 4-connected piece of a mask: its pixels (indices, in the order they were reached) and its bounds. */
+interface Component {
+  pixels: number[];
+  top: number;
+  bottom: number;
+  /** It has a pixel on the frame's edge (the image's, not the `rows` window's). */
+  touchesFrame: boolean;
+}
+
+/**
+ * The 4-connected components of the pixels set in `mask`, in the order of their first pixel (row by
+ * row), optionally within the rows [rows[0], rows[1]) only: what lies outside them neither belongs to
+ * a component nor joins two.
+ */
+function components(mask: Uint8Array, w: number, h: number, rows: [number, number] = [0, h]): Component[] {
+  const [y0, y1] = rows;
+  const seen = new Uint8Array(w * h);
   const stack = new Int32Array(w * h);
-  const comps: Array<{ value: number; pixels: number[]; touchesEdge: boolean }> = [];
-  for (let s = 0; s < w * h; s++) {
-    if (label[s] !== -1) continue;
-    const value = m[s];
-    const id = comps.length;
+  const out: Component[] = [];
+  for (let s = y0 * w; s < y1 * w; s++) {
+    if (!mask[s] || seen[s]) continue;
     const pixels: number[] = [];
-    let touchesEdge = false;
+    let top = h;
+    let bottom = -1;
+    let touchesFrame = false;
     let sp = 0;
     stack[sp++] = s;
-    label[s] = id;
+    seen[s] = 1;
     while (sp) {
-      const i = stack[--sp];
+      const i = stack[--sp]!;
       pixels.push(i);
       const x = i % w;
       const y = (i - x) / w;
-      if (x === 0 || y === 0 || x === w - 1 || y === h - 1) touchesEdge = true;
-      const next = [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, y > 0 ? i - w : -1, y < h - 1 ? i + w : -1];
-      for (const j of next) {
-        if (j >= 0 && label[j] === -1 && m[j] === value) {
-          label[j] = id;
-          stack[sp++] = j;
-        }
-      }
+      if (y < top) top = y;
+      if (y > bottom) bottom = y;
+      if (x === 0 || y === 0 || x === w - 1 || y === h - 1) touchesFrame = true;
+      if (x > 0 && mask[i - 1] && !seen[i - 1]) (seen[i - 1] = 1), (stack[sp++] = i - 1);
+      if (x < w - 1 && mask[i + 1] && !seen[i + 1]) (seen[i + 1] = 1), (stack[sp++] = i + 1);
+      if (y > y0 && mask[i - w] && !seen[i - w]) (seen[i - w] = 1), (stack[sp++] = i - w);
+      if (y < y1 - 1 && mask[i + w] && !seen[i + w]) (seen[i + w] = 1), (stack[sp++] = i + w);
     }
-    comps.push({ value, pixels, touchesEdge });
-  }
-  for (const c of comps) {
-    const keep = c.value ? c.pixels.length >= minArea : !c.touchesEdge && c.pixels.length < maxHole;
-    if (keep) for (const i of c.pixels) out[i] = 1;
+    out.push({ pixels, top, bottom, touchesFrame });
   }
   return out;
 }
+
+/** Keeps 4-connected components of at least `minArea` px; fills holes smaller than `maxHole`. */
+function tidy(m: Uint8Array, w: number, h: number, minArea: number, maxHole: number): Uint8Array {
+  const out = new Uint8Array(w * h);
+  for (const c of components(m, w, h)) if (c.pixels.length >= minArea) for (const i of c.pixels) out[i] = 1;
+  const holes = new Uint8Array(w * h);
+  for (let i = 0; i < w * h; i++) holes[i] = m[i] ? 0 : 1;
+  for (const c of components(holes, w, h)) if (!c.touchesFrame && c.pixels.length < maxHole) for (const i of c.pixels) out[i] = 1;
+  return out;
+}
+
+/** Lightness (L*) from which a suit's lightest pixels are given a narrower margin: a white shirt is lighter. */
+const SHIRT_LIGHTNESS = 88;
+
+/** Shadow on the cloth (see suggestGarmentMaskSmall): the chroma tolerance widens by this per unit of lightness below the cloth's median... */
+const SHADE_CHROMA_PER_L = 0.35;
+/** ...up to this much. */
+const SHADE_CHROMA_MAX = 6;
+/** A cloth of at least this chroma is chromatic: in shade it may turn duller by this share of its chroma... */
+const SHADE_CHROMATIC = 6;
+const SHADE_DULLER = 0.1;
+/** ...a near-neutral one is taken in shade only where it is this much more chromatic in its own hue. */
+const SHADE_WARMER = 2;
 
 /**
  * Removes from `skin` what is cloth: a skin-coloured region as large as a body (more than a tenth of
@@ -314,38 +348,13 @@ function dropClothFromSkin(skin: Uint8Array, background: Uint8Array, lab: Float3
   const r = Math.max(1, Math.round(Math.max(w, h) / 128));
   const joined = morph(morph(skin, w, h, r, true), w, h, r, false);
   for (let i = 0; i < w * h; i++) if (background[i]) joined[i] = 0;
-  const seen = new Uint8Array(w * h);
-  const stack = new Int32Array(w * h);
-  const region: number[] = [];
-  for (let s = 0; s < w * h; s++) {
-    if (!joined[s] || seen[s]) continue;
-    region.length = 0;
-    let sp = 0;
+  for (const { pixels: region, top: rTop, bottom: rBottom } of components(joined, w, h)) {
     let ySum = 0;
-    stack[sp++] = s;
-    seen[s] = 1;
-    while (sp) {
-      const i = stack[--sp];
-      region.push(i);
-      const x = i % w;
-      const y = (i - x) / w;
-      ySum += y;
-      if (x > 0 && joined[i - 1] && !seen[i - 1]) (seen[i - 1] = 1), (stack[sp++] = i - 1);
-      if (x < w - 1 && joined[i + 1] && !seen[i + 1]) (seen[i + 1] = 1), (stack[sp++] = i + 1);
-      if (y > 0 && joined[i - w] && !seen[i - w]) (seen[i - w] = 1), (stack[sp++] = i - w);
-      if (y < h - 1 && joined[i + w] && !seen[i + w]) (seen[i + w] = 1), (stack[sp++] = i + w);
-    }
+    for (const i of region) ySum += (i / w) | 0;
     if (region.length <= 0.1 * personArea || ySum / region.length <= top + (bottom - top) / 3) continue;
 
     // The cloth's colour and spread, from the region below its top third (where there is no face);
     // what in the region stands well apart from it (the face, the hands) stays skin.
-    let rTop = h;
-    let rBottom = 0;
-    for (const i of region) {
-      const y = (i / w) | 0;
-      if (y < rTop) rTop = y;
-      if (y > rBottom) rBottom = y;
-    }
     const below = rTop + (rBottom - rTop) / 3;
     // The cloth's colour as a median and its spreads as median deviations: the region holds the hands
     // too (they lie on the cloth), and a mean and standard deviation would take them in.
@@ -479,31 +488,7 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
     for (let i = (h - bw) * w; i < n; i++) bottomSeeds.push(i);
     const below = flood(w, h, bottomSeeds, pass, lab, 5, 6);
     const depth = 3 * bw;
-    const seen = new Uint8Array(n);
-    const stack = new Int32Array(n);
-    const part: number[] = [];
-    for (let s = (h - bw) * w; s < n; s++) {
-      if (!below[s] || seen[s]) continue;
-      part.length = 0;
-      let top = h;
-      let sp = 0;
-      stack[sp++] = s;
-      seen[s] = 1;
-      while (sp) {
-        const i = stack[--sp]!;
-        part.push(i);
-        const x = i % w;
-        const y = (i - x) / w;
-        if (y < top) top = y;
-        for (const j of [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, y > 0 ? i - w : -1, y < h - 1 ? i + w : -1]) {
-          if (j >= 0 && below[j] && !seen[j]) {
-            seen[j] = 1;
-            stack[sp++] = j;
-          }
-        }
-      }
-      if (h - top <= depth) for (const i of part) background[i] = 1;
-    }
+    for (const { pixels, top } of components(below, w, h)) if (h - top <= depth) for (const i of pixels) background[i] = 1;
   }
   // What the flood could not enter but is only a line or two thick (where a wall meets the floor) is
   // background too: the person is opened by a pixel, and what that removes joins the background.
@@ -577,6 +562,8 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
   // lower bound on lightness: seams and the outline's shadow are the suit, darker.)
   const memberL: number[] = [];
   const memberAb: number[] = [];
+  const memberA: number[] = [];
+  const memberB: number[] = [];
   const memberT = new Float32Array(samples.length);
   let memberCount = 0;
   for (let j = 0; j < samples.length; j++) {
@@ -584,6 +571,8 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
     const p = samples[j];
     memberL.push(lab[p * 3]);
     memberAb.push(Math.hypot(lab[p * 3 + 1] - sc[suit * 3 + 1], lab[p * 3 + 2] - sc[suit * 3 + 2]));
+    memberA.push(lab[p * 3 + 1]);
+    memberB.push(lab[p * 3 + 2]);
     if (blockTexture) memberT[memberCount++] = blockTexture[p];
   }
   // How busy the suit's own blocks are (weave, pattern): a glen check is busy in every block, so a
@@ -601,7 +590,9 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
   memberL.sort((a, b) => a - b);
   memberAb.sort((a, b) => a - b);
   const pick = (a: number[], q: number) => a[Math.floor(q * (a.length - 1))] ?? 0;
-  const lightest = pick(memberL, 0.98) + 10;
+  // Lighter than the suit's lit folds by a margin for sheen; but a light grey's margin would reach a
+  // white shirt (L 90 and over): near the shirt's lightness the margin narrows, from 10 to 4 units.
+  const lightest = Math.min(pick(memberL, 0.98) + 10, Math.max(pick(memberL, 0.98) + 4, SHIRT_LIGHTNESS));
   const chromaTol = Math.max(8, pick(memberAb, 0.9) + 5);
   const garment = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
@@ -615,6 +606,45 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
     const inRange = lab[i * 3] <= lightest && Math.hypot(da, db) <= chromaTol;
     if ((hit.index === suit || d <= suitTol) && inRange) garment[i] = 1;
   }
+  // Shadow on the cloth: a light suit in shade is far darker than any of its lit folds (a cream's
+  // strips between arm and body, along a sleeve, under a hand), and its chroma moves with the light.
+  // What lies next to the cloth, down to half its lightness, is the cloth in shadow when it keeps the
+  // cloth's hue (across it within the chroma tolerance, which widens a little as it darkens) and does
+  // not turn grey: a chromatic cloth loses at most a tenth of its chroma; a near-neutral one (an
+  // off-white cream) is taken in shade only where it grows more chromatic in its own hue (warmer, on a
+  // real photo's cream). A grey wall enclosed between the legs or beside the arms is as neutral as a
+  // near-neutral cloth's shade and as dark: a duller shade than that is left out with it.
+  const mid = pick(memberL, 0.5);
+  // The cloth's chroma as its members' median: the cluster's centre is pulled toward grey by its shade.
+  const medianOf = (v: number[]) => Float32Array.from(v).sort()[(v.length - 1) >> 1] ?? 0;
+  const ca = medianOf(memberA);
+  const cb = medianOf(memberB);
+  const c0 = Math.hypot(ca, cb);
+  if (c0 >= 1) {
+    const ua = ca / c0;
+    const ub = cb / c0;
+    const minRadial = c0 >= SHADE_CHROMATIC ? -SHADE_DULLER * c0 : SHADE_WARMER;
+    const shade = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      if (garment[i] || !person[i]) continue;
+      const L = lab[i * 3]!;
+      if (L >= mid || L < 0.5 * mid) continue;
+      const da = lab[i * 3 + 1]! - ca;
+      const db = lab[i * 3 + 2]! - cb;
+      const radial = da * ua + db * ub;
+      const across = Math.abs(-da * ub + db * ua);
+      const tol = chromaTol + Math.min(SHADE_CHROMA_MAX, SHADE_CHROMA_PER_L * (mid - L));
+      if (across <= tol && radial >= minRadial && radial <= tol) shade[i] = 1;
+    }
+    // Shade joins the cloth where it touches it.
+    for (const { pixels } of components(shade, w, h)) {
+      const touches = pixels.some((i) => {
+        const x = i % w;
+        return (x > 0 && garment[i - 1]) || (x < w - 1 && garment[i + 1]) || (i >= w && garment[i - w]) || (i < n - w && garment[i + w]);
+      });
+      if (touches) for (const i of pixels) garment[i] = 1;
+    }
+  }
 
   if (layers) Object.assign(layers, { person, garment });
   // 4. Clean-up: close small gaps (seams, buttons, stripes), fill holes, drop specks.
@@ -626,7 +656,63 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
   const shirtV = shirtAndTieV(garment, person, w, h, smooth, lab);
   if (shirtV) for (let i = 0; i < n; i++) if (shirtV[i]) m[i] = 0;
   if (layers && shirtV) layers.shirtV = shirtV;
+  // 6. Shoes below the trousers, far darker than the cloth: a charcoal's black shoes share its chroma.
+  const shoes = shoesBelow(m, lab, w, h, pick(memberL, 0.02), pick(memberL, 0.5));
+  if (shoes) for (let i = 0; i < n; i++) if (shoes[i]) m[i] = 0;
+  if (layers && shoes) layers.shoes = shoes;
   return m;
+}
+
+/**
+ * The shoes, where colour took them for the suit: a neutral dark suit (charcoal, dark grey) and black
+ * shoes differ in lightness only. A shoe is a blob far darker than the suit's own darkest folds
+ * (`suitDark`, a low percentile of its lightness; and under 0.6 of its median `suitMid`) at the foot
+ * of the mask, as wide as a foot; the shoe is the mask's pixels from that blob's top row down, across
+ * its columns (its lit toe cap and welt too). Not on a suit too dark for black to stand apart from it
+ * (a black suit), nor where the mask runs out of the frame with no such blob (trousers cut by it).
+ */
+function shoesBelow(m: Uint8Array, lab: Float32Array, w: number, h: number, suitDark: number, suitMid: number): Uint8Array | undefined {
+  if (suitMid < 15) return undefined;
+  let top = h;
+  let bottom = -1;
+  let left = w;
+  let right = -1;
+  for (let i = 0; i < w * h; i++) {
+    if (!m[i]) continue;
+    const y = (i / w) | 0;
+    const x = i - y * w;
+    if (y < top) top = y;
+    bottom = y;
+    if (x < left) left = x;
+    if (x > right) right = x;
+  }
+  if (bottom - top < 16) return undefined;
+  const height = bottom - top + 1;
+  const from = Math.round(bottom - 0.12 * height);
+  const dark = Math.min(suitDark, 0.3 * suitMid);
+  const core = new Uint8Array(w * h);
+  for (let i = from * w; i <= bottom * w + w - 1; i++) if (m[i] && lab[i * 3]! < dark) core[i] = 1;
+  let out: Uint8Array | undefined;
+  for (const c of components(core, w, h)) {
+    // A foot: at the mask's foot, some pixels across, not a seam's dark line.
+    let cl = w;
+    let cr = -1;
+    for (const i of c.pixels) {
+      const x = i % w;
+      if (x < cl) cl = x;
+      if (x > cr) cr = x;
+    }
+    if (
+      bottom - c.bottom > 0.02 * height ||
+      c.bottom - c.top + 1 < Math.max(3, 0.015 * height) ||
+      cr - cl + 1 < Math.max(3, 0.06 * (right - left + 1)) ||
+      c.pixels.length < 0.15 * (cr - cl + 1) * (c.bottom - c.top + 1)
+    )
+      continue;
+    out ??= new Uint8Array(w * h);
+    for (let y = c.top; y <= bottom; y++) for (let x = Math.max(0, cl - 1); x <= Math.min(w - 1, cr + 1); x++) if (m[y * w + x]) out[y * w + x] = 1;
+  }
+  return out;
 }
 
 /**
@@ -679,32 +765,7 @@ export function shirtAndTieV(garment: Uint8Array, person: Uint8Array, w: number,
   const height = bottom - top;
   const upper = Math.round(top + 0.5 * height);
   // Regions of the upper body that are not the suit's colour, and start near its top.
-  const label = new Int32Array(n).fill(-1);
-  const stack = new Int32Array(n);
-  const regions: Array<{ pixels: number[]; top: number }> = [];
-  for (let s = top * w; s < upper * w; s++) {
-    if (!notSuit[s] || label[s] !== -1) continue;
-    const pixels: number[] = [];
-    let rTop = h;
-    let sp = 0;
-    stack[sp++] = s;
-    label[s] = regions.length;
-    while (sp) {
-      const i = stack[--sp];
-      pixels.push(i);
-      const y = (i / w) | 0;
-      const x = i - y * w;
-      if (y < rTop) rTop = y;
-      const next = [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, y > top ? i - w : -1, y < upper - 1 ? i + w : -1];
-      for (const j of next) {
-        if (j >= 0 && notSuit[j] && label[j] === -1) {
-          label[j] = regions.length;
-          stack[sp++] = j;
-        }
-      }
-    }
-    regions.push({ pixels, top: rTop });
-  }
+  const regions = components(notSuit, w, h, [top, upper]);
   const candidates = regions
     .filter((r) => r.pixels.length >= Math.max(6, 0.002 * personArea) && r.top <= top + 0.3 * height)
     .sort((a, b) => b.pixels.length - a.pixels.length);

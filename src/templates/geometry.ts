@@ -220,8 +220,7 @@ export function turnedProjection(turnDeg: number): Projection {
     if (x < -a) {
       extra = (x + a) * cos;
       if (round > 0) {
-        const r = round;
-        const slope = (d / a / (r * (Math.sqrt(1 + r * r) - r))) * (r / NEAR_SHOULDER_ROUND) ** 2;
+        const slope = (d / a / (round * (Math.sqrt(1 + round * round) - round))) * (round / NEAR_SHOULDER_ROUND) ** 2;
         const v = Math.min(1, (-a - x) / NEAR_EDGE_EASE);
         extra -= sin * slope * (NEAR_EDGE_EASE / 3) * (1 - (1 - v) ** 3);
       }

@@ -28,6 +28,13 @@ export interface ClientPhoto {
    * a tie draws differently, outside the cloth. Not the suit's cloth, whatever its colour.
    */
   tie?: Uint8Array;
+  /**
+   * 1 = the shoes (scenes with `markShoes` only): the pixels the same render with shoes of the other
+   * colour draws differently, off the cloth.
+   */
+  shoes?: Uint8Array;
+  /** 1 = the drawn wall and floor (drawn scenes only): background, wherever it lies (between the legs too). */
+  wall?: Uint8Array;
   png: Buffer;
   jpeg: Buffer;
 }
@@ -63,6 +70,8 @@ export interface PhotoScene {
    * then JPEG at this quality; `rgb` is the decoded JPEG.
    */
   phone?: { noise: number; quality: number };
+  /** Also find the shoes (`ClientPhoto.shoes`): one more render, with shoes of the other colour. */
+  markShoes?: boolean;
 }
 
 export async function makeClientPhoto(scene: PhotoScene = {}): Promise<ClientPhoto> {
@@ -130,6 +139,7 @@ export async function makeClientPhoto(scene: PhotoScene = {}): Promise<ClientPho
   const skin = scene.skin ?? [224, 172, 140];
   const cx = (minX + maxX) / 2;
   const headR = (maxX - minX) * 0.13;
+  const drawnSkin = new Set<number>();
   const ellipse = (ex: number, ey: number, rx: number, ry: number) => {
     for (let y = Math.max(0, Math.floor(ey - ry)); y <= Math.min(h - 1, Math.ceil(ey + ry)); y++) {
       for (let x = Math.max(0, Math.floor(ex - rx)); x <= Math.min(w - 1, Math.ceil(ex + rx)); x++) {
@@ -137,6 +147,7 @@ export async function makeClientPhoto(scene: PhotoScene = {}): Promise<ClientPho
         const i = y * w + x;
         if (d > 1 || truth[i]) continue;
         const shade = 1 - 0.25 * d;
+        drawnSkin.add(i);
         for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.round(skin[c] * shade);
       }
     }
@@ -162,6 +173,22 @@ export async function makeClientPhoto(scene: PhotoScene = {}): Promise<ClientPho
     }
   }
 
+  // The shoes: what the same suit drawn with shoes of the other colour shows differently, off the cloth.
+  let shoes: Uint8Array | undefined;
+  if (scene.markShoes) {
+    const worn = options ?? CUT_PRESETS[cut]!.defaults;
+    const other = await engine.renderRaw({ cut, view, fabric: suit, options: { ...worn, shoes: worn.shoes === 'black' ? 'brown' : 'black' } }, size);
+    shoes = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      if (truth[i]) continue;
+      const d =
+        Math.abs(raw.rgb[i * 3]! - other.rgb[i * 3]!) +
+        Math.abs(raw.rgb[i * 3 + 1]! - other.rgb[i * 3 + 1]!) +
+        Math.abs(raw.rgb[i * 3 + 2]! - other.rgb[i * 3 + 2]!);
+      if (d > 30) shoes[i] = 1;
+    }
+  }
+
   const shirtV = new Uint8Array(n);
   const vBottom = hemY - headR;
   for (let i = 0; i < n; i++) {
@@ -172,6 +199,10 @@ export async function makeClientPhoto(scene: PhotoScene = {}): Promise<ClientPho
     const isSkin = k >= 0.7 && k <= 1.01 && Math.abs(rgb[i * 3 + 1] - skin[1] * k) <= 3 && Math.abs(rgb[i * 3 + 2] - skin[2] * k) <= 3;
     if (!isSkin) shirtV[i] = 1;
   }
+
+  // The drawn backdrop as it shows: less the head and hands drawn over it.
+  const wall = new Uint8Array(n);
+  for (let i = 0; i < n; i++) wall[i] = bg[i] && !drawnSkin.has(i) ? 1 : 0;
 
   if (scene.phone) {
     // Gaussian sensor noise (Box-Muller), then the phone's JPEG, decoded as the server would.
@@ -192,7 +223,7 @@ export async function makeClientPhoto(scene: PhotoScene = {}): Promise<ClientPho
   const jpeg = await sharp(rgb, { raw: { width: w, height: h, channels: 3 } })
     .jpeg({ quality: 92 })
     .toBuffer();
-  return { width: w, height: h, rgb, truth, shirtV, tie, png, jpeg };
+  return { width: w, height: h, rgb, truth, shirtV, tie, shoes, wall, png, jpeg };
 }
 
 /** A 0/255 PNG of a 0/1 mask. */
@@ -365,4 +396,33 @@ export const TIE_SCENES: PhotoScene[] = [
   plainSuitWithTie('single-breasted', 'three-quarter', '#2A4A37', 'forest', 9),
   plainSuitWithTie('double-breasted', 'three-quarter', '#4A2F44', 'burgundy', 13),
   plainSuitWithTie('single-breasted', 'front', '#27355E', 'navy', 17, WARM_WALL),
+];
+
+/**
+ * Neutral dark suits over the cut's black shoes: the shoes differ from a charcoal in lightness only,
+ * so colour takes them for cloth. `markShoes` finds them (`ClientPhoto.shoes`).
+ */
+export const SHOE_SCENES: PhotoScene[] = [
+  {
+    cut: 'single-breasted',
+    view: 'front',
+    suit: { hex: '#36383B', design: { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.2 } },
+    seed: 23,
+    markShoes: true,
+  },
+  {
+    cut: 'double-breasted',
+    view: 'front',
+    suit: { hex: '#3A3A3A', design: { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.2 } },
+    seed: 24,
+    markShoes: true,
+    phone: { noise: 4, quality: 80 },
+  },
+  {
+    cut: 'single-breasted',
+    view: 'three-quarter',
+    suit: { hex: '#333538', design: { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.2 } },
+    seed: 25,
+    markShoes: true,
+  },
 ];

@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { suggestedMaskPng } from '../../src/studio/images.ts';
 import { itWithReference, referencePath } from '../helpers/reference.ts';
-import { iou, makeClientPhoto, makeTealWallClient, MASK_SCENES, type PhotoScene, TIE_SCENES } from './fixtures.ts';
+import { iou, makeClientPhoto, makeTealWallClient, MASK_SCENES, type PhotoScene, SHOE_SCENES, TIE_SCENES } from './fixtures.ts';
 
 /**
  * The suggested garment mask (colour/edge grab-cut assist) on test photos: drawn suits rendered on
@@ -161,11 +161,37 @@ describe('suggested garment mask', () => {
     60_000,
   );
 
+  // A charcoal suit over black shoes: both neutral, the shoes far darker. Colour alone took the shoes
+  // for the suit (0.995-0.999 of their pixels marked); re-clothed, the client would stand in cloth
+  // shoes. Seen three-quarter the far shoe is partly hidden behind the near trouser leg, and only the
+  // part of it below the near shoe's top is found (0.38 of the shoes' pixels are still marked).
+  it.each(SHOE_SCENES.map((s) => [`${s.cut}/${s.view} ${s.suit?.hex}${s.phone ? ', by phone' : ''}`, s] as const))(
+    '%s: the black shoes left out, the trousers kept',
+    async (_name, scene) => {
+      const { p, got } = await suggestion(scene);
+      const score = iou(got, p.truth);
+      let shoes = 0;
+      let shoesMarked = 0;
+      for (let i = 0; i < got.length; i++) {
+        if (!p.shoes![i]) continue;
+        shoes++;
+        shoesMarked += got[i]!;
+      }
+      console.log(`${_name}: IoU ${score.toFixed(4)}; shoes marked ${(shoesMarked / shoes).toFixed(3)} of ${shoes} px`);
+      expect(shoes).toBeGreaterThan(3000);
+      expect(shoesMarked / shoes).toBeLessThan(scene.view === 'front' ? 0.05 : 0.5);
+      expect(score).toBeGreaterThan(0.97);
+    },
+    60_000,
+  );
+
   // A silver suit before the blue-grey wall, taken by phone: as light as the wall and barely less
   // blue, its sleeves shaded down towards the wall's colour at their outer edge, with no step over 5
-  // units there: the background's flood took a whole sleeve for wall. (Left for later: the drawing
-  // leaves the wall between the legs enclosed, and that and the white shirt pass for the silver.)
-  it('a silver suit before the blue-grey wall, by phone: both sleeves kept', async () => {
+  // units there: the background's flood took a whole sleeve for wall. And its lit folds come within a
+  // few units of the white shirt: the margin for sheen above them took the shirt (0.53 of the
+  // shirt-and-tie V marked). (Left for later: the drawing leaves the backdrop between the legs and
+  // beside the arms enclosed, a neutral as light as the silver, and that still passes for it.)
+  it('a silver suit before the blue-grey wall, by phone: both sleeves kept, the white shirt left out', async () => {
     const scene: PhotoScene = {
       cut: 'single-breasted',
       view: 'front',
@@ -176,9 +202,19 @@ describe('suggested garment mask', () => {
     const { p, got } = await suggestion(scene);
     const score = iou(got, p.truth);
     const { jacket, jacketMarked } = jacketKept(p, got);
-    console.log(`silver #C0C0C0 before the blue-grey wall, by phone: IoU ${score.toFixed(4)}; jacket kept ${(jacketMarked / jacket).toFixed(3)}`);
+    let v = 0;
+    let vMarked = 0;
+    for (let i = 0; i < got.length; i++) {
+      if (!p.shirtV![i]) continue;
+      v++;
+      vMarked += got[i]!;
+    }
+    console.log(
+      `silver #C0C0C0 before the blue-grey wall, by phone: IoU ${score.toFixed(4)}; jacket kept ${(jacketMarked / jacket).toFixed(3)}; shirt-and-tie V marked ${(vMarked / v).toFixed(3)}`,
+    );
     expect(jacketMarked / jacket).toBeGreaterThan(0.97);
-    expect(score).toBeGreaterThan(0.88);
+    expect(vMarked / v).toBeLessThan(0.3);
+    expect(score).toBeGreaterThan(0.92);
   }, 60_000);
 
   // The replaced system's photo templates: real photos of a model (no tie), each with its garment
@@ -206,6 +242,44 @@ describe('suggested garment mask', () => {
     }
     return { width: info.width, height: info.height, rgb: data, got, truth };
   };
+  // The cream suit ('cruzado') in shade: strips between the arm and the body, along the sleeve by the
+  // hand in the pocket, on the trousers below it. Darker than any lit fold and warmer (yellower) than
+  // the near-white cloth, they were taken for something else. The painted cloth's shaded pixels (luma
+  // under 0.85 of the painted cloth's median) must be kept, and what is marked outside stays small.
+  itWithReference(
+    ['photo-templates/cruzado_reference.jpg', 'photo-templates/cruzado_mask.png'],
+    "the reference photo 'cruzado' (a cream suit): its cloth in shade kept",
+    async () => {
+      const { rgb, got, truth } = await referenceSuggestion('cruzado');
+      const luma = (i: number) => 0.299 * rgb[i * 3]! + 0.587 * rgb[i * 3 + 1]! + 0.114 * rgb[i * 3 + 2]!;
+      const lumas: number[] = [];
+      for (let i = 0; i < truth.length; i++) if (truth[i]) lumas.push(luma(i));
+      lumas.sort((a, b) => a - b);
+      const median = lumas[lumas.length >> 1]!;
+      let shaded = 0;
+      let shadedMarked = 0;
+      let cloth = 0;
+      let outside = 0;
+      for (let i = 0; i < truth.length; i++) {
+        if (!truth[i]) {
+          outside += got[i]!;
+          continue;
+        }
+        cloth++;
+        if (luma(i) >= 0.85 * median) continue;
+        shaded++;
+        shadedMarked += got[i]!;
+      }
+      console.log(
+        `cruzado: cloth in shade marked ${(shadedMarked / shaded).toFixed(3)} of ${shaded} px; marked outside the painted cloth ${(outside / cloth).toFixed(4)} of its area`,
+      );
+      expect(shaded).toBeGreaterThan(10_000);
+      expect(shadedMarked / shaded).toBeGreaterThan(0.9);
+      expect(outside / cloth).toBeLessThan(0.012);
+    },
+    60_000,
+  );
+
   for (const name of ['recto', 'cruzado'] as const) {
     itWithReference(
       [`photo-templates/${name}_reference.jpg`, `photo-templates/${name}_mask.png`],

@@ -590,6 +590,14 @@ const SOFT_ROLL_HEIGHT = 6;
 const EDGE_ROLL_SIGMA = 1.6;
 const EDGE_ROLL_HEIGHT = 3;
 /**
+ * How far in from its edges canvas-held cloth turns away, as a share of the panel's `round`. The
+ * canvas holds a forepart, lapel or flap flat to within a few millimetres of its pressed edge, where
+ * the lip turns it over; a dome as wide as `round` (11 mm, the lapel's shaded edge falling off over
+ * 19 mm in all) puffed every piece into a cushion bevelled at its edges, the look of a drawing's
+ * emboss rather than of pressed cloth.
+ */
+const CANVAS_TURN = 0.35;
+/**
  * Cast shadows: how far a layer's shadow is followed toward the light (px at 0.9 px/mm), the height
  * excess over which it is full (a soft box gives soft shadows), and how dark a full one is.
  */
@@ -882,7 +890,7 @@ function panelVolume(spec: PanelSpec, m: Tile, w: number, h: number, z: number):
 
 /** Canvas-held cloth: flat, turning away only within its own edges (a step where layers meet). */
 function canvasVolume(spec: PanelSpec, plane: Float32Array, rw: number, rh: number, z: number, hArr: Float32Array, dArr: Float32Array): void {
-  const pillow = blur(plane, rw, rh, spec.round, undefined, spec.round * 0.2);
+  const pillow = blur(plane, rw, rh, spec.round * CANVAS_TURN, undefined, spec.round * 0.2 * CANVAS_TURN);
   // A pressed edge is the cloth folded over itself: within a couple of millimetres of the edge it
   // turns over a tight round (a quarter circle), which catches the key light on edges facing it
   // and falls into shade on the others. Not in the weave's drape: it would tear stripes at hems.

@@ -274,25 +274,87 @@ const SLEEVE_OUTER: Pt[] = [
   [-284, 1370],
 ];
 
+/** Curvature (1/mm) of the shoulder line at the shoulder point, where the sleeve's crown takes it over. */
+function shoulderEndCurvature(): number {
+  const [a, b, c] = SHOULDER_LINE;
+  // B'(1) = 2(c − b), B'' = 2(a − 2b + c); signed: positive turning counter-clockwise (y up).
+  const d1: Pt = [2 * (c[0] - b[0]), 2 * (c[1] - b[1])];
+  const d2: Pt = [2 * (a[0] - 2 * b[0] + c[0]), 2 * (a[1] - 2 * b[1] + c[1])];
+  return (d1[0] * d2[1] - d1[1] * d2[0]) / Math.hypot(d1[0], d1[1]) ** 3;
+}
+
+/** Pieces the sleeve's crown is drawn in (cubics through points of the curve, exact tangents). */
+const CROWN_SEGMENTS = 6;
+
+/**
+ * The sleeve's crown from the shoulder point round over the deltoid to the arm's outer edge, as a
+ * curve whose curvature changes smoothly along it: it starts with the shoulder line's own (nearly
+ * straight) curvature, swells to the round of the deltoid and eases back to the straight arm. A
+ * cubic joined only by tangent (the crown before) jumped from the shoulder's near-straight line to a
+ * 10 cm radius at once: a step in curvature the eye reads as a corner on the silhouette, the mark of
+ * a drawn outline. Arc length is solved so the crown lands on the arm's outer edge (x = `edgeX`).
+ * Returns the cubic segments, each [c1, c2, end].
+ */
+function sleeveCrown(sp: Pt, dir: Pt, edgeX: number, endDir: Pt): Array<[Pt, Pt, Pt]> {
+  const th0 = Math.atan2(dir[1], dir[0]);
+  const th1 = Math.atan2(endDir[1], endDir[0]);
+  const k0 = shoulderEndCurvature();
+  const N = CROWN_SEGMENTS * 40;
+  // Curvature over t ∈ [0, 1]: the shoulder's fading out (smoothstep) plus a bump 30t²(1 − t)² (its
+  // integral 1) sized so the whole crown turns θ1 − θ0; 0 at the end, as the straight arm.
+  const walk = (L: number) => {
+    const A = (th1 - th0) / L - k0 / 2;
+    const pts: Array<[number, number, number]> = [[sp[0], sp[1], th0]];
+    let [x, y, th] = [sp[0], sp[1], th0];
+    const ds = L / N;
+    for (let i = 0; i < N; i++) {
+      const t = (i + 0.5) / N;
+      const k = k0 * (1 - t * t * (3 - 2 * t)) + A * 30 * t * t * (1 - t) ** 2;
+      const mid = th + (k * ds) / 2;
+      x += Math.cos(mid) * ds;
+      y += Math.sin(mid) * ds;
+      th += k * ds;
+      pts.push([x, y, th]);
+    }
+    return pts;
+  };
+  let lo = 10;
+  let hi = 400;
+  for (let i = 0; i < 50; i++) {
+    const m = (lo + hi) / 2;
+    if (walk(m)[N][0] > edgeX) lo = m;
+    else hi = m;
+  }
+  const L = (lo + hi) / 2;
+  const pts = walk(L);
+  const out: Array<[Pt, Pt, Pt]> = [];
+  const h = L / CROWN_SEGMENTS / 3;
+  for (let s = 0; s < CROWN_SEGMENTS; s++) {
+    const a = pts[(s * N) / CROWN_SEGMENTS];
+    const b = pts[((s + 1) * N) / CROWN_SEGMENTS];
+    out.push([
+      [a[0] + Math.cos(a[2]) * h, a[1] + Math.sin(a[2]) * h],
+      [b[0] - Math.cos(b[2]) * h, b[1] - Math.sin(b[2]) * h],
+      [b[0], b[1]],
+    ]);
+  }
+  return out;
+}
+
 function sleeve(): Draft {
   const inner = [...SLEEVE_INNER].reverse();
   const tail = shoulderTail();
-  // The head carries the shoulder's slope on past the shoulder point (the same tangent: no step, no
-  // roping bump) and rolls round over the deltoid into the arm.
+  // The head carries the shoulder's slope and curvature on past the shoulder point (no step in
+  // either) and rolls round over the deltoid into the arm.
   const [sp, k] = [tail[3], tail[2]];
   const len = Math.hypot(sp[0] - k[0], sp[1] - k[1]);
   const dir: Pt = [(sp[0] - k[0]) / len, (sp[1] - k[1]) / len];
   const top = SLEEVE_OUTER[SLEEVE_OUTER.length - 1]!;
   const outerDown = [...SLEEVE_OUTER].reverse();
-  return draft()
-    .M(tail[0][0], tail[0][1])
-    .C(tail[1][0], tail[1][1], tail[2][0], tail[2][1], sp[0], sp[1])
-    .C(sp[0] + dir[0] * 34, sp[1] + dir[1] * 34, top[0] - 0.3, top[1] + 42, top[0], top[1])
-    .through(outerDown.slice(1))
-    .L(inner[0][0], inner[0][1])
-    .through(inner.slice(1, 5))
-    .through(inner.slice(5))
-    .Z();
+  const d = draft().M(tail[0][0], tail[0][1]).C(tail[1][0], tail[1][1], tail[2][0], tail[2][1], sp[0], sp[1]);
+  // Ends heading down the arm's outer edge, toward its next point (where the French curve below starts).
+  for (const [c1, c2, e] of sleeveCrown(sp, dir, top[0], [outerDown[1][0] - top[0], outerDown[1][1] - top[1]])) d.C(c1[0], c1[1], c2[0], c2[1], e[0], e[1]);
+  return d.through(outerDown.slice(1)).L(inner[0][0], inner[0][1]).through(inner.slice(1, 5)).through(inner.slice(5)).Z();
 }
 
 /**

@@ -2,7 +2,7 @@ import { ApiError, UnreachableError } from '../api/client.ts';
 import type { Render } from '../api/types.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { RenderCaption } from '../render/describe.ts';
-import { useEffect, useLayoutEffect, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { markPreview, type PreviewState } from './usePreview.ts';
 
 /**
@@ -47,8 +47,13 @@ export function PreviewFigure({
   const { t } = useI18n();
   const { shown, loading, failure } = preview;
   const shownKey = shown?.key;
+  const image = useRef<HTMLImageElement>(null);
   useLayoutEffect(() => {
-    if (shownKey) markPreview('swapped');
+    if (!shownKey) return;
+    markPreview('swapped');
+    // The new picture starts decoding on the browser's decode threads now, while the frame that
+    // shows it is being made, rather than when that frame is rastered: its raster finds it decoded.
+    image.current?.decode?.().catch(() => undefined);
   }, [shownKey]);
   const stale = shown && shown.key !== preview.wanted;
   const slow = useAfter(!!(loading || stale), SLOW_PREVIEW_MS);
@@ -68,6 +73,7 @@ export function PreviewFigure({
         ) : shown ? (
           <button type="button" className="preview__open" onClick={() => onOpen(shown.render)} aria-label={t('preview.open')}>
             <img
+              ref={image}
               className={`preview__image${slow ? ' preview__image--stale' : ''}`}
               src={shown.url}
               decoding="sync"

@@ -63,18 +63,6 @@ export function preloadImage(url: string, signal: AbortSignal): Promise<void> {
   });
 }
 
-/**
- * Starts decoding a picture on the browser's decode threads without waiting for it. The <img> swaps
- * to it at once; its raster, a frame later, then finds the pixels decoded (one cache for both)
- * rather than decoding only then.
- */
-function startDecode(url: string): void {
-  if (typeof Image === 'undefined') return;
-  const img = new Image();
-  img.src = url;
-  if (typeof img.decode === 'function') img.decode().catch(() => undefined);
-}
-
 const defaultDeps: PreviewDeps = {
   order: (order, signal) => api.orderRenders(order, signal),
   watch: (id, signal) => watchRender(id, { signal }),
@@ -117,8 +105,7 @@ async function fetchPreview(s: PreviewSelection, signal: AbortSignal, deps: Prev
   // browser keeps painting the previous picture until this one is decoded (decoding="sync": in the
   // very frame it appears, never a blank one). Prepared ahead (a neighbour), it is decoded now.
   const url = image.dataUrl ?? image.url;
-  if (tapped && image.dataUrl) startDecode(url);
-  else await deps.preload(url, signal);
+  if (!(tapped && image.dataUrl)) await deps.preload(url, signal);
   if (tapped) markPreview('decoded');
   return { render, url };
 }

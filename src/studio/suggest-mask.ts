@@ -257,6 +257,26 @@ function morph(m: Uint8Array, w: number, h: number, r: number, dilate: boolean):
   return out;
 }
 
+/** The rows and columns a mask's set pixels span (bottom −1 when none is set), and how many there are. */
+function bounds(m: Uint8Array, w: number, h: number): { top: number; bottom: number; left: number; right: number; area: number } {
+  let top = h;
+  let bottom = -1;
+  let left = w;
+  let right = -1;
+  let area = 0;
+  for (let i = 0; i < w * h; i++) {
+    if (!m[i]) continue;
+    area++;
+    const y = (i / w) | 0;
+    const x = i - y * w;
+    if (y < top) top = y;
+    bottom = y;
+    if (x < left) left = x;
+    if (x > right) right = x;
+  }
+  return { top, bottom, left, right, area };
+}
+
 /** A 4-connected piece of a mask: its pixels (indices, in the order they were reached) and its bounds. */
 interface Component {
   pixels: number[];
@@ -673,19 +693,7 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
  */
 function shoesBelow(m: Uint8Array, lab: Float32Array, w: number, h: number, suitDark: number, suitMid: number): Uint8Array | undefined {
   if (suitMid < 15) return undefined;
-  let top = h;
-  let bottom = -1;
-  let left = w;
-  let right = -1;
-  for (let i = 0; i < w * h; i++) {
-    if (!m[i]) continue;
-    const y = (i / w) | 0;
-    const x = i - y * w;
-    if (y < top) top = y;
-    bottom = y;
-    if (x < left) left = x;
-    if (x > right) right = x;
-  }
+  const { top, bottom, left, right } = bounds(m, w, h);
   if (bottom - top < 16) return undefined;
   const height = bottom - top + 1;
   const from = Math.round(bottom - 0.12 * height);
@@ -746,21 +754,7 @@ export function shirtAndTieV(garment: Uint8Array, person: Uint8Array, w: number,
     const closed = morph(morph(notSuit, w, h, 1, true), w, h, 1, false);
     for (let i = 0; i < n; i++) if (person[i] && closed[i]) notSuit[i] = 1;
   }
-  let top = h;
-  let bottom = -1;
-  let left = w;
-  let right = -1;
-  let personArea = 0;
-  for (let i = 0; i < n; i++) {
-    if (!person[i]) continue;
-    personArea++;
-    const y = (i / w) | 0;
-    const x = i - y * w;
-    if (y < top) top = y;
-    bottom = y;
-    if (x < left) left = x;
-    if (x > right) right = x;
-  }
+  const { top, bottom, left, right, area: personArea } = bounds(person, w, h);
   if (bottom - top < 16) return undefined;
   const height = bottom - top;
   const upper = Math.round(top + 0.5 * height);

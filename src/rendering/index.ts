@@ -802,7 +802,13 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
    */
   const maskSlots = new Map<
     string,
-    { running?: { id: string; done: Promise<boolean> }; next?: { source: PreparedMaskSource; done: (ok: boolean) => void }; kept?: string }
+    {
+      running?: { id: string; done: Promise<boolean> };
+      next?: { source: PreparedMaskSource; done: (ok: boolean) => void };
+      kept?: string;
+      /** The mask last asked for: the photo's latest, whatever is being made. */
+      wanted?: string;
+    }
   >();
   async function prepareMask(source: PreparedMaskSource): Promise<boolean> {
     const id = maskTemplateId(source.cut, source.view, source.maskVersion, source.width, source.height);
@@ -816,11 +822,14 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       slot = {};
       maskSlots.set(source.slot, slot);
     }
+    slot.wanted = id;
+    // Any mask waiting its turn is superseded, by this one or by the kept or running one asked again
+    // (an edit undone): skipped.
+    slot.next?.done(false);
+    slot.next = undefined;
     if (slot.kept === id && prepared.has(id)) return true;
     // Being made: the same preparation is answered.
     if (slot.running?.id === id) return slot.running.done;
-    // Superseded before it started: skipped.
-    slot.next?.done(false);
     const mine = new Promise<boolean>((done) => {
       slot.next = { source, done };
     });
@@ -838,10 +847,16 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       let ok = false;
       try {
         await makeMaskTemplate(id, source.cut, source.view, t, async () => ownBuffer(source.mask));
-        ok = true;
-        // Only the latest mask of a photo is kept: the one it replaces goes (a render holding it keeps its own reference).
-        if (slot.kept && slot.kept !== id) prepared.delete(slot.kept);
-        slot.kept = id;
+        if (slot.wanted !== id) {
+          // Another mask was asked for while this one was made (the kept one again, after an undo):
+          // that one stays the photo's latest, and this one is not kept beside it.
+          if (slot.kept !== id) prepared.delete(id);
+        } else {
+          ok = true;
+          // Only the latest mask of a photo is kept: the one it replaces goes (a render holding it keeps its own reference).
+          if (slot.kept && slot.kept !== id) prepared.delete(slot.kept);
+          slot.kept = id;
+        }
         // Its photo was deleted meanwhile: not kept either.
         if (maskSlots.get(name) !== slot) prepared.delete(id);
       } catch (err) {
@@ -905,6 +920,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       slot.next = undefined;
       if (slot.kept) prepared.delete(slot.kept);
       slot.kept = undefined;
+      slot.wanted = undefined;
       maskSlots.delete(name);
     },
     preparedStats: () => ({ ...prepared.stats(), templatesMade, masksPreparing: [...maskSlots.values()].filter((s) => s.running || s.next).length }),

@@ -268,7 +268,8 @@ describe('the render service', () => {
     // The first is begun (counted) at once; the third waits its turn.
     expect(service.preparedStats()).toMatchObject({ templatesMade: made + 1, masksPreparing: 1 });
     expect(await b).toBe(false);
-    expect([await a, await c]).toEqual([true, true]);
+    // The first, made meanwhile, is not kept: the third is the photo's latest.
+    expect([await a, await c]).toEqual([false, true]);
     expect(service.preparedStats()).toMatchObject({ templatesMade: made + 2, masksPreparing: 0 });
     // Sent again: found made.
     expect(await ahead('c')).toBe(true);
@@ -287,6 +288,24 @@ describe('the render service', () => {
     } finally {
       await cold.close();
     }
+
+    // An edit, then its undo: the second mask is being made when the first (kept) is sent again. The
+    // first stays the photo's latest: the one made meanwhile neither replaces it nor is kept beside it.
+    const maskReads = storage.reads.get('studio/p2/mask-c.png');
+    const [b2, c2] = [ahead('b'), ahead('c')];
+    expect(await c2).toBe(true);
+    expect(await b2).toBe(false);
+    expect(service.preparedStats()).toMatchObject({ templatesMade: made + 3, masksPreparing: 0 });
+    await service.render({ cut: 'studio', view: 'p2', template, fabric: NAVY, sizes: ['preview'] });
+    expect(service.preparedStats().templatesMade - made).toBe(3);
+    expect(storage.reads.get('studio/p2/mask-c.png')).toBe(maskReads);
+    // The same while a third waits its turn behind the second: the undo takes its place as well.
+    const [b3, a3, c3] = [ahead('b'), ahead('a'), ahead('c')];
+    expect(await a3).toBe(false);
+    expect(await c3).toBe(true);
+    expect(await b3).toBe(false);
+    await service.render({ cut: 'studio', view: 'p2', template, fabric: NAVY, sizes: ['preview'] });
+    expect(service.preparedStats()).toMatchObject({ templatesMade: made + 4, masksPreparing: 0 });
   });
 
   it('drapes a photographed swatch, made into a tile on a thread and kept there', async () => {

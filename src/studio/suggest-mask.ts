@@ -23,7 +23,9 @@
  *     enough for folds and shadow but not for a white shirt, and a chroma range from the suit's own
  *     pixels; the shirt-and-tie V and anything light or of another hue drop out; then the cloth in
  *     shadow, darker than any lit fold, joins it where it keeps the cloth's hue and does not turn grey;
- *  4. clean-up: a closing, holes filled, only large components kept;
+ *  4. clean-up: a closing, holes filled, only large components kept; then backdrop the person
+ *     encloses (between the legs, beside an arm), which the flood could not reach, leaves the mask:
+ *     smooth pieces of a border colour, nearer it than the suit's, ringed by the suit's outline;
  *  5. the shirt-and-tie V: the convex hull of the regions between the lapels that are not the suit
  *     (shirt, a tie of another colour, and — on a patterned suit — a tie of its colour that is far
  *     smoother than any of its blocks), when V-like, is removed whole — a tie of the suit's own
@@ -223,6 +225,52 @@ function flood(w: number, h: number, seeds: number[], pass: Uint8Array, lab?: Fl
         stack[sp++] = j;
       }
     }
+  }
+  return out;
+}
+
+/**
+ * The 4-connected pieces of the pixels set in `pass`, joined only by steps `flood` would take (no
+ * step over `edge`, nor over 2 units across an outline spread over two pixels, see `flood`): a light
+ * backdrop and a light cloth beside it, both in `pass`, are two pieces where the cloth's outline runs.
+ */
+function smoothPieces(w: number, h: number, pass: Uint8Array, lab: Float32Array, edge: number, edge2: number): number[][] {
+  const n = w * h;
+  const seen = new Uint8Array(n);
+  const stack = new Int32Array(n);
+  const out: number[][] = [];
+  const d2 = (a: number, b: number) => {
+    const dl = lab[a * 3]! - lab[b * 3]!;
+    const da = lab[a * 3 + 1]! - lab[b * 3 + 1]!;
+    const db = lab[a * 3 + 2]! - lab[b * 3 + 2]!;
+    return dl * dl + da * da + db * db;
+  };
+  const apart2 = (a: number, b: number) => {
+    const d = a - b;
+    const k = a + d;
+    if (k < 0 || k >= n || (Math.abs(d) === 1 && ((k / w) | 0) !== ((a / w) | 0))) return false;
+    return d2(k, b) > edge2 * edge2;
+  };
+  for (let s = 0; s < n; s++) {
+    if (!pass[s] || seen[s]) continue;
+    const pixels: number[] = [];
+    let sp = 0;
+    stack[sp++] = s;
+    seen[s] = 1;
+    while (sp) {
+      const i = stack[--sp]!;
+      pixels.push(i);
+      const x = i % w;
+      for (let q = 0; q < 4; q++) {
+        const j = q === 0 ? (x > 0 ? i - 1 : -1) : q === 1 ? (x < w - 1 ? i + 1 : -1) : q === 2 ? i - w : i < n - w ? i + w : -1;
+        if (j < 0 || !pass[j] || seen[j]) continue;
+        const step = d2(i, j);
+        if (step > edge * edge || (step > 4 && (apart2(j, i) || apart2(i, j)))) continue;
+        seen[j] = 1;
+        stack[sp++] = j;
+      }
+    }
+    out.push(pixels);
   }
   return out;
 }
@@ -672,6 +720,11 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
   let m = morph(morph(garment, w, h, r, true), w, h, r, false);
   for (let i = 0; i < n; i++) if (skin[i] || background[i]) m[i] = 0;
   m = tidy(m, w, h, Math.round(n * 0.004), Math.round(n * 0.002));
+  // 4b. Backdrop the person encloses (between the legs, between an arm and the body), which the
+  // flood from the frame's border could not reach: the backdrop's colour, bounded by the suit's outline.
+  const enclosed = enclosedBackdrop(m, bgLike, background, lab, w, h, bc, K, [mid, ca, cb]);
+  if (enclosed) for (let i = 0; i < n; i++) if (enclosed[i]) m[i] = 0;
+  if (layers && enclosed) layers.enclosed = enclosed;
   // 5. The shirt-and-tie V between the lapels leaves the mask, a tie of the suit's own colour too.
   const shirtV = shirtAndTieV(garment, person, w, h, smooth, lab);
   if (shirtV) for (let i = 0; i < n; i++) if (shirtV[i]) m[i] = 0;
@@ -681,6 +734,90 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
   if (shoes) for (let i = 0; i < n; i++) if (shoes[i]) m[i] = 0;
   if (layers && shoes) layers.shoes = shoes;
   return m;
+}
+
+/** A piece of backdrop colour this close to the suit's median colour (ΔE76) is not told from the cloth: a cream's lit lapel before a white wall. */
+const ENCLOSED_SUIT_APART = 5;
+
+/**
+ * Backdrop enclosed by the person, in the mask: a light suit (cream, silver) passes for the light
+ * backdrop or floor seen between the legs and beside the arms, where the flood from the frame's
+ * border does not reach (the legs meet the floor's shadow and the shoes; an arm hangs against the
+ * body). A piece of background-like pixels (`bgLike`: smooth, of a border colour) off the background
+ * is backdrop when (a) its colour lies nearer the border's colour it matches than the suit's
+ * (`suit`: the cloth's median L*, a*, b*), by half, and lies at least ENCLOSED_SUIT_APART from the
+ * suit's colour; (b) most of its rim is an edge, a step in colour
+ * beyond the suit's shading (a lit fold passes into the cloth smoothly, the outline of a leg does
+ * not), and three quarters of it meets the mask (a lapel or a cuff meets the shirt too); and (c) it is small beside the mask (a plain suit the wall's very colour is one such piece
+ * as large as the suit, and is kept).
+ */
+function enclosedBackdrop(
+  m: Uint8Array,
+  bgLike: Uint8Array,
+  background: Uint8Array,
+  lab: Float32Array,
+  w: number,
+  h: number,
+  centres: Float32Array,
+  k: number,
+  suit: [number, number, number],
+): Uint8Array | undefined {
+  const n = w * h;
+  let area = 0;
+  for (let i = 0; i < n; i++) area += m[i]!;
+  if (!area) return undefined;
+  const pass = new Uint8Array(n);
+  for (let i = 0; i < n; i++) pass[i] = bgLike[i] && !background[i] ? 1 : 0;
+  const diff = (i: number, j: number) => {
+    const dl = lab[i * 3]! - lab[j * 3]!;
+    const da = lab[i * 3 + 1]! - lab[j * 3 + 1]!;
+    const db = lab[i * 3 + 2]! - lab[j * 3 + 2]!;
+    return Math.sqrt(dl * dl + da * da + db * db);
+  };
+  let out: Uint8Array | undefined;
+  const inPiece = new Uint8Array(n);
+  for (const pixels of smoothPieces(w, h, pass, lab, 5, 6)) {
+    if (pixels.length < 8 || pixels.length > 0.1 * area) continue;
+    let L = 0;
+    let a = 0;
+    let b = 0;
+    let marked = 0;
+    for (const i of pixels) {
+      L += lab[i * 3]!;
+      a += lab[i * 3 + 1]!;
+      b += lab[i * 3 + 2]!;
+      marked += m[i]!;
+    }
+    if (!marked) continue;
+    L /= pixels.length;
+    a /= pixels.length;
+    b /= pixels.length;
+    const dBorder = Math.sqrt(nearest(centres, k, L, a, b).d2);
+    const dSuit = Math.hypot(L - suit[0], a - suit[1], b - suit[2]);
+    if (dSuit < ENCLOSED_SUIT_APART || !(dBorder < 0.5 * dSuit)) continue;
+    for (const i of pixels) inPiece[i] = 1;
+    // The rim: each step out of the piece, measured two pixels out (an outline is blurred over one or two).
+    let rim = 0;
+    let edges = 0;
+    let cloth = 0;
+    for (const i of pixels) {
+      const x = i % w;
+      for (const d of [-1, 1, -w, w]) {
+        const j = i + d;
+        if (j < 0 || j >= n || (d === -1 && x === 0) || (d === 1 && x === w - 1) || inPiece[j]) continue;
+        rim++;
+        const kk = j + d;
+        const far = kk < 0 || kk >= n || (d === -1 && x <= 1) || (d === 1 && x >= w - 2) ? j : kk;
+        if (Math.max(diff(i, j), diff(i, far)) > 0.5 * dSuit) edges++;
+        if (m[j] || m[far]) cloth++;
+      }
+    }
+    for (const i of pixels) inPiece[i] = 0;
+    if (edges < 0.9 * rim || cloth < 0.75 * rim) continue;
+    out ??= new Uint8Array(n);
+    for (const i of pixels) out[i] = 1;
+  }
+  return out;
 }
 
 /**

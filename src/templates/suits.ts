@@ -1215,8 +1215,11 @@ function pockets(set: Draftset, style: SuitStyle, side: SideGeometry, fpId: stri
   const onPanels = [fpId, `pocket-${sfx}`, `ticket-${sfx}`];
   if (o.pockets === 'flap') {
     const f = flap(x0, x1, FLAP_TOP_Y);
-    set.pieces.push({ id: `pocket-${sfx}`, kind: 'flap', shape: mm(f), grain, anchor: [0, 1100], loft: 8, round: 3, overlap: restingOn(fpId) });
-    set.marks.push({ only, onPanels, shape: mm(f), kind: 'seam', width: 1.4, strength: 0.35, blur: 0.7 });
+    // A flap is three layers of pressed cloth, some 3 mm proud of the forepart: its edge a fine line,
+    // and under the soft box only a thin soft shadow below it (standing 9 mm proud, with a drawn
+    // shadow 4 mm wide at 55 %, it cast the drop shadow of a shelf).
+    set.pieces.push({ id: `pocket-${sfx}`, kind: 'flap', shape: mm(f), grain, anchor: [0, 1100], loft: 2, round: 3, overlap: restingOn(fpId) });
+    set.marks.push({ only, onPanels, shape: mm(f), kind: 'seam', width: 1, strength: 0.25, blur: 0.6 });
     set.marks.push({
       only,
       onPanels,
@@ -1228,9 +1231,9 @@ function pockets(set: Draftset, style: SuitStyle, side: SideGeometry, fpId: stri
         ]),
       ),
       kind: 'shadow',
-      width: 4,
-      strength: 0.55,
-      blur: 3,
+      width: 1,
+      strength: 0.15,
+      blur: 1,
     });
     set.marks.push({
       only,
@@ -1285,9 +1288,11 @@ function pockets(set: Draftset, style: SuitStyle, side: SideGeometry, fpId: stri
     });
   } else {
     const p = patch(x0 + 4, x1 + 6, FLAP_TOP_Y + 20);
-    set.pieces.push({ id: `pocket-${sfx}`, kind: 'flap', shape: mm(p), grain, anchor: [0, 1100], loft: 6, round: 6, overlap: restingOn(fpId) });
-    // Its edge casts a shadow on the forepart; its own edge is topstitched; the mouth gapes a little.
-    set.marks.push({ only, onPanels, shape: mm(patch(x0 + 5, x1 + 7, FLAP_TOP_Y + 18)), kind: 'shadow', width: 6, strength: 0.55, blur: 3 });
+    // A flat layer of cloth with a slightly turned edge, like the flap (6 px proud on a 6 px round,
+    // with a drawn shadow 6 mm wide at 55 %, it puffed into a cushion): its edge casts a thin soft
+    // shadow on the forepart; its own edge is topstitched; the mouth gapes a little.
+    set.pieces.push({ id: `pocket-${sfx}`, kind: 'flap', shape: mm(p), grain, anchor: [0, 1100], loft: 2, round: 3, overlap: restingOn(fpId) });
+    set.marks.push({ only, onPanels, shape: mm(patch(x0 + 5, x1 + 7, FLAP_TOP_Y + 18)), kind: 'shadow', width: 1.5, strength: 0.2, blur: 1 });
     set.threads.push({ shape: mm(patch(x0 + 10, x1, FLAP_TOP_Y + 14)), width: 0.9, dash: '1.6 2.6', opacity: 0.3, onPanels });
     set.marks.push({
       only,
@@ -1711,10 +1716,13 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean): void {
     // Marks on a sleeve move with that arm when the figure turns (the near arm swings forward).
     const arm: Layer = s === 1 ? 'near-arm' : 'far-arm';
     const A = (pts: Pt[]) => line(pts.map(mx), arm);
-    // A pressed seam: a fine groove the light catches on one side, not an ink line.
+    // A pressed seam: the allowances pressed open beneath lift the cloth in a slight ridge either
+    // side of a fine line, the light catching one side; not a groove (a 2.5 mm crease under a dark
+    // line read as a cut in the cloth, 20 % deep over 7 mm).
     const seam = (pts: Pt[], only: PanelKind[], strength = 1, layer: Layer = 'torso') => {
-      marks.push({ only, shape: line(pts.map(mx), layer), kind: 'crease', width: 2.5, strength: 0.45 * strength, blur: 1.2 });
-      marks.push({ only, shape: line(pts.map(mx), layer), kind: 'seam', width: 1.2, strength: 0.22 * strength, blur: 0.7 });
+      marks.push({ only, shape: line(pts.map(mx), layer), kind: 'ridge', width: 7, strength: 0.12 * strength, blur: 2 });
+      marks.push({ only, shape: line(pts.map(mx), layer), kind: 'crease', width: 0.8, strength: 0.1 * strength, blur: 0.5 });
+      marks.push({ only, shape: line(pts.map(mx), layer), kind: 'seam', width: 0.8, strength: 0.12 * strength, blur: 0.5 });
     };
     if (back) {
       // Side-body seam curving into the waist, and the shoulder blade's fullness.

@@ -191,6 +191,7 @@ function nearest(centres: Float32Array, k: number, L: number, a: number, b: numb
 function flood(w: number, h: number, seeds: number[], pass: Uint8Array, lab?: Float32Array, edge = Infinity, edge2 = Infinity): Uint8Array {
   const out = new Uint8Array(w * h);
   const stack = new Int32Array(w * h);
+  const step = lab ? floodStep(w, h, lab, edge, edge2) : undefined;
   let sp = 0;
   for (const s of seeds) {
     if (pass[s] && !out[s]) {
@@ -198,29 +199,12 @@ function flood(w: number, h: number, seeds: number[], pass: Uint8Array, lab?: Fl
       stack[sp++] = s;
     }
   }
-  // Is the pixel beyond `a` (seen from its neighbour `b`, in the same row or column) more than edge2 from `b`?
-  const apart2 = (a: number, b: number) => {
-    const d = a - b;
-    const k = a + d;
-    if (k < 0 || k >= w * h || (Math.abs(d) === 1 && ((k / w) | 0) !== ((a / w) | 0))) return false;
-    const dl = lab![k * 3] - lab![b * 3];
-    const da = lab![k * 3 + 1] - lab![b * 3 + 1];
-    const db = lab![k * 3 + 2] - lab![b * 3 + 2];
-    return dl * dl + da * da + db * db > edge2 * edge2;
-  };
   while (sp) {
     const i = stack[--sp];
     const x = i % w;
     const next = [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, i >= w ? i - w : -1, i < w * (h - 1) ? i + w : -1];
     for (const j of next) {
-      if (j >= 0 && pass[j] && !out[j]) {
-        if (lab) {
-          const dl = lab[i * 3] - lab[j * 3];
-          const da = lab[i * 3 + 1] - lab[j * 3 + 1];
-          const db = lab[i * 3 + 2] - lab[j * 3 + 2];
-          if (dl * dl + da * da + db * db > edge * edge) continue;
-          if (edge2 !== Infinity && dl * dl + da * da + db * db > 4 && (apart2(j, i) || apart2(i, j))) continue;
-        }
+      if (j >= 0 && pass[j] && !out[j] && (!step || step(i, j))) {
         out[j] = 1;
         stack[sp++] = j;
       }
@@ -229,28 +213,38 @@ function flood(w: number, h: number, seeds: number[], pass: Uint8Array, lab?: Fl
   return out;
 }
 
-/**
- * The 4-connected pieces of the pixels set in `pass`, joined only by steps `flood` would take (no
- * step over `edge`, nor over 2 units across an outline spread over two pixels, see `flood`): a light
- * backdrop and a light cloth beside it, both in `pass`, are two pieces where the cloth's outline runs.
- */
-function smoothPieces(w: number, h: number, pass: Uint8Array, lab: Float32Array, edge: number, edge2: number): number[][] {
-  const n = w * h;
-  const seen = new Uint8Array(n);
-  const stack = new Int32Array(n);
-  const out: number[][] = [];
+/** The step `flood` takes from pixel i to its neighbour j: none over `edge`, nor over 2 units across an outline spread over two pixels (`edge2`). */
+function floodStep(w: number, h: number, lab: Float32Array, edge: number, edge2: number): (i: number, j: number) => boolean {
   const d2 = (a: number, b: number) => {
     const dl = lab[a * 3]! - lab[b * 3]!;
     const da = lab[a * 3 + 1]! - lab[b * 3 + 1]!;
     const db = lab[a * 3 + 2]! - lab[b * 3 + 2]!;
     return dl * dl + da * da + db * db;
   };
+  // Is the pixel beyond `a` (seen from its neighbour `b`, in the same row or column) more than edge2 from `b`?
   const apart2 = (a: number, b: number) => {
     const d = a - b;
     const k = a + d;
-    if (k < 0 || k >= n || (Math.abs(d) === 1 && ((k / w) | 0) !== ((a / w) | 0))) return false;
+    if (k < 0 || k >= w * h || (Math.abs(d) === 1 && ((k / w) | 0) !== ((a / w) | 0))) return false;
     return d2(k, b) > edge2 * edge2;
   };
+  return (i, j) => {
+    const step = d2(i, j);
+    if (step > edge * edge) return false;
+    return !(edge2 !== Infinity && step > 4 && (apart2(j, i) || apart2(i, j)));
+  };
+}
+
+/**
+ * The 4-connected pieces of the pixels set in `pass`, joined only by steps `flood` would take: a
+ * light backdrop and a light cloth beside it, both in `pass`, are two pieces where the cloth's outline runs.
+ */
+function smoothPieces(w: number, h: number, pass: Uint8Array, lab: Float32Array, edge: number, edge2: number): number[][] {
+  const n = w * h;
+  const seen = new Uint8Array(n);
+  const stack = new Int32Array(n);
+  const out: number[][] = [];
+  const step = floodStep(w, h, lab, edge, edge2);
   for (let s = 0; s < n; s++) {
     if (!pass[s] || seen[s]) continue;
     const pixels: number[] = [];
@@ -261,11 +255,8 @@ function smoothPieces(w: number, h: number, pass: Uint8Array, lab: Float32Array,
       const i = stack[--sp]!;
       pixels.push(i);
       const x = i % w;
-      for (let q = 0; q < 4; q++) {
-        const j = q === 0 ? (x > 0 ? i - 1 : -1) : q === 1 ? (x < w - 1 ? i + 1 : -1) : q === 2 ? i - w : i < n - w ? i + w : -1;
-        if (j < 0 || !pass[j] || seen[j]) continue;
-        const step = d2(i, j);
-        if (step > edge * edge || (step > 4 && (apart2(j, i) || apart2(i, j)))) continue;
+      for (const j of [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, i >= w ? i - w : -1, i < n - w ? i + w : -1]) {
+        if (j < 0 || !pass[j] || seen[j] || !step(i, j)) continue;
         seen[j] = 1;
         stack[sp++] = j;
       }

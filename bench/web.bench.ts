@@ -418,8 +418,12 @@ async function tapColours(browser: Browser, t: BenchServer) {
     const renderOnly: number[] = [];
     const firstByte: number[] = [];
     const stages = new Map<string, number[]>();
-    /** Each fresh tap in order (family/colour, ms to on screen, ms to painted, the server's total): where in the series the slow ones fall. */
-    const series: Array<[string, number | undefined, number, number | undefined]> = [];
+    /**
+     * Each fresh tap in order: family/colour, then ms from the tap to on screen, to painted, the server's
+     * total, to the answer received, to the new image swapped into the page: where in the series the
+     * slow ones fall, and which step made them slow.
+     */
+    const series: Array<[string, number | undefined, number, number | undefined, number | undefined, number | undefined]> = [];
     // The page's own steps, each from the previous one (what the browser and the app did around the request).
     const steps = new Map<string, number[]>();
     const step = (name: string, ms: number | undefined) => ms !== undefined && ms >= 0 && steps.set(name, [...(steps.get(name) ?? []), ms]);
@@ -428,7 +432,8 @@ async function tapColours(browser: Browser, t: BenchServer) {
       // Prepared ahead by the app before the tap: not a fresh render.
       if (new Date(r.createdAt).getTime() < tap.at - 5) continue;
       fresh.push(tap);
-      series.push([tap.key, tap.onScreenMs === undefined ? undefined : Math.round(tap.onScreenMs * 10) / 10, Math.round(tap.ms * 10) / 10, tap.server?.total]);
+      const r1 = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms * 10) / 10);
+      series.push([tap.key, r1(tap.onScreenMs), r1(tap.ms)!, tap.server?.total, r1(tap.answeredMs), r1(tap.marks?.swapped)]);
       if (tap.answeredMs !== undefined) freshAnswered.push(tap.answeredMs);
       if (tap.imageMs !== undefined) freshImage.push(tap.imageMs);
       if (tap.firstByteMs !== undefined) firstByte.push(tap.firstByteMs);

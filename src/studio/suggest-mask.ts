@@ -235,37 +235,6 @@ function floodStep(w: number, h: number, lab: Float32Array, edge: number, edge2:
   };
 }
 
-/**
- * The 4-connected pieces of the pixels set in `pass`, joined only by steps `flood` would take: a
- * light backdrop and a light cloth beside it, both in `pass`, are two pieces where the cloth's outline runs.
- */
-function smoothPieces(w: number, h: number, pass: Uint8Array, lab: Float32Array, edge: number, edge2: number): number[][] {
-  const n = w * h;
-  const seen = new Uint8Array(n);
-  const stack = new Int32Array(n);
-  const out: number[][] = [];
-  const step = floodStep(w, h, lab, edge, edge2);
-  for (let s = 0; s < n; s++) {
-    if (!pass[s] || seen[s]) continue;
-    const pixels: number[] = [];
-    let sp = 0;
-    stack[sp++] = s;
-    seen[s] = 1;
-    while (sp) {
-      const i = stack[--sp]!;
-      pixels.push(i);
-      const x = i % w;
-      for (const j of [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, i >= w ? i - w : -1, i < n - w ? i + w : -1]) {
-        if (j < 0 || !pass[j] || seen[j] || !step(i, j)) continue;
-        seen[j] = 1;
-        stack[sp++] = j;
-      }
-    }
-    out.push(pixels);
-  }
-  return out;
-}
-
 function morph(m: Uint8Array, w: number, h: number, r: number, dilate: boolean): Uint8Array {
   // Separable square structuring element: rows, then columns.
   const tmp = new Uint8Array(w * h);
@@ -328,9 +297,11 @@ interface Component {
 /**
  * The 4-connected components of the pixels set in `mask`, in the order of their first pixel (row by
  * row), optionally within the rows [rows[0], rows[1]) only: what lies outside them neither belongs to
- * a component nor joins two.
+ * a component nor joins two. With `step`, two neighbours join only where it allows the step between
+ * them: a light backdrop and a light cloth beside it, both in `mask`, are two pieces where the cloth's
+ * outline runs (`floodStep`).
  */
-function components(mask: Uint8Array, w: number, h: number, rows: [number, number] = [0, h]): Component[] {
+function components(mask: Uint8Array, w: number, h: number, rows: [number, number] = [0, h], step?: (i: number, j: number) => boolean): Component[] {
   const [y0, y1] = rows;
   const seen = new Uint8Array(w * h);
   const stack = new Int32Array(w * h);
@@ -352,10 +323,10 @@ function components(mask: Uint8Array, w: number, h: number, rows: [number, numbe
       if (y < top) top = y;
       if (y > bottom) bottom = y;
       if (x === 0 || y === 0 || x === w - 1 || y === h - 1) touchesFrame = true;
-      if (x > 0 && mask[i - 1] && !seen[i - 1]) (seen[i - 1] = 1), (stack[sp++] = i - 1);
-      if (x < w - 1 && mask[i + 1] && !seen[i + 1]) (seen[i + 1] = 1), (stack[sp++] = i + 1);
-      if (y > y0 && mask[i - w] && !seen[i - w]) (seen[i - w] = 1), (stack[sp++] = i - w);
-      if (y < y1 - 1 && mask[i + w] && !seen[i + w]) (seen[i + w] = 1), (stack[sp++] = i + w);
+      if (x > 0 && mask[i - 1] && !seen[i - 1] && (!step || step(i, i - 1))) (seen[i - 1] = 1), (stack[sp++] = i - 1);
+      if (x < w - 1 && mask[i + 1] && !seen[i + 1] && (!step || step(i, i + 1))) (seen[i + 1] = 1), (stack[sp++] = i + 1);
+      if (y > y0 && mask[i - w] && !seen[i - w] && (!step || step(i, i - w))) (seen[i - w] = 1), (stack[sp++] = i - w);
+      if (y < y1 - 1 && mask[i + w] && !seen[i + w] && (!step || step(i, i + w))) (seen[i + w] = 1), (stack[sp++] = i + w);
     }
     out.push({ pixels, top, bottom, touchesFrame });
   }
@@ -767,7 +738,7 @@ function enclosedBackdrop(
   };
   let out: Uint8Array | undefined;
   const inPiece = new Uint8Array(n);
-  for (const pixels of smoothPieces(w, h, pass, lab, 5, 6)) {
+  for (const { pixels } of components(pass, w, h, [0, h], floodStep(w, h, lab, 5, 6))) {
     if (pixels.length < 8 || pixels.length > 0.1 * area) continue;
     let L = 0;
     let a = 0;

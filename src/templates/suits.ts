@@ -2223,6 +2223,22 @@ function turnedNearSide(set: Draftset, style: SuitStyle, nearEdgeX: (y: number) 
     strength: 0.3,
     blur: 4,
   });
+  // The strip of the side between the hanging sleeve and the forepart lies in the arm's shadow, down
+  // to the cuff: lit like the open cloth, with an edge on either side, it read as a channel cut
+  // between two outlines rather than the side of the body receding under the arm.
+  marks.push({
+    onPanels: ['side-right'],
+    shape: line([
+      [-204, 1290],
+      [-202, 1180],
+      [-202, 1000],
+      [-204, CUFF_Y + 24],
+    ]),
+    kind: 'shadow',
+    width: 34,
+    strength: 0.6,
+    blur: 9,
+  });
   const on = ['side-right'];
   if (o.vents === 'single') {
     // The lifted corner throws a short shadow up the back edge.

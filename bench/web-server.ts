@@ -18,8 +18,13 @@ const databaseUrl = process.env.BENCH_DATABASE_URL;
 if (!databaseUrl || !process.send) throw new Error('web-server.ts is forked by bench/web.bench.ts (BENCH_DATABASE_URL and an IPC channel)');
 const send = (message: object) => process.send!(message);
 
-// The shipped default (the test harness turns it off): the catalogue's cloth made ahead after the first preview.
-const t = await startTestApp({ databaseUrl, env: { CLOTH_AHEAD_COLOURS: process.env.CLOTH_AHEAD_COLOURS ?? '600' } });
+// Shipped defaults where the test harness changes them: the catalogue's cloth made ahead after the
+// first preview, and the in-process worker's heartbeat every 5 s rather than every 200 ms (the
+// harness's, for tests that wait on a worker declared dead: 25 times the background writes).
+const t = await startTestApp({
+  databaseUrl,
+  env: { CLOTH_AHEAD_COLOURS: process.env.CLOTH_AHEAD_COLOURS ?? '600', WORKER_HEARTBEAT_MS: '5000', WORKER_DEAD_AFTER_MS: '30000' },
+});
 let closing: Promise<void> | undefined;
 const close = () => {
   closing ??= t.close().finally(() => process.exit(0));

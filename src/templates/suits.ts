@@ -122,6 +122,25 @@ function atY(a: Pt, b: Pt, y: number): Pt {
 
 const isDouble = (o: StyleOptions) => o.fastening.startsWith('db');
 
+/** A single-breasted forepart's quarter (image left): from the hem's end up to the front edge below the lowest button. */
+function singleQuarter(style: SuitStyle, side: SideGeometry): Cubic {
+  const ex = side.edgeX;
+  const quarterTop = style.open ? side.breakY - 90 : style.o.fastening === 'sb1' ? side.breakY - 8 : Math.min(side.breakY, LOWER_BUTTON_Y) - 12;
+  return [
+    [-100, HEM_Y - 5],
+    [ex - 70, HEM_Y - 4],
+    [ex - 2, HEM_Y + 60],
+    [ex, quarterTop],
+  ];
+}
+
+/** The front edge's x at height y on a quarter (image left), y within the quarter's height. */
+function quarterEdgeX(q: Cubic, y: number): number {
+  const t = cubicTAtY(q, y);
+  const u = 1 - t;
+  return u * u * u * q[0][0] + 3 * u * u * t * q[1][0] + 3 * u * t * t * q[2][0] + t * t * t * q[3][0];
+}
+
 /** Forepart for the image's left; its front edge and quarter depend on the closure. */
 function forepart(style: SuitStyle, side: SideGeometry, under: boolean): Draft {
   const d = draft()
@@ -154,8 +173,8 @@ function forepart(style: SuitStyle, side: SideGeometry, under: boolean): Draft {
       .L(side.edgeX, side.breakY);
   } else {
     // Single-breasted: open quarters curving away below the lowest button.
-    const quarterTop = style.open ? side.breakY - 90 : style.o.fastening === 'sb1' ? side.breakY - 8 : Math.min(side.breakY, LOWER_BUTTON_Y) - 12;
-    d.C(ex - 70, HEM_Y - 4, ex - 2, HEM_Y + 60, ex, quarterTop).L(ex, side.breakY);
+    const [, c1, c2, top] = singleQuarter(style, side);
+    d.C(c1[0], c1[1], c2[0], c2[1], top[0], top[1]).L(ex, side.breakY);
   }
   d.L(side.rollTop[0], side.rollTop[1])
     .Q(-80, NECK_Y - 12, -78, NECK_Y)
@@ -607,9 +626,13 @@ function flap(x0: number, x1: number, top: number, depth = 56): Draft {
     .Z();
 }
 
+/** A patch pocket's depth from its mouth: its bottom some 3 cm above the hem beside it, as a tailor sets it. */
+const PATCH_DEPTH = 160;
+/** Least cloth between a patch pocket and the front edge: it is sewn on the forepart, never run off it. */
+const PATCH_EDGE_CLEAR = 12;
+
 /** A patch pocket: a bag of cloth sewn on, its lower corners rounded. */
-function patch(x0: number, x1: number, top: number): Draft {
-  const depth = 175;
+function patch(x0: number, x1: number, top: number, depth = PATCH_DEPTH): Draft {
   return draft()
     .M(x0, top)
     .L(x1, top + 2)
@@ -618,6 +641,31 @@ function patch(x0: number, x1: number, top: number): Draft {
     .L(x0 + 20, top - depth - 2)
     .Q(x0 - 2, top - depth - 2, x0 - 2, top - depth + 20)
     .Z();
+}
+
+/**
+ * The inner side of a patch pocket from x0 to at most x1 under `top` that keeps PATCH_EDGE_CLEAR
+ * inside a single-breasted quarter: where the quarter curves away below it, the pocket is made
+ * narrower rather than left to run under the edge (with its corner cut off by it).
+ */
+function patchInnerX(x0: number, x1: number, top: number, quarter: Cubic | undefined): number {
+  if (!quarter) return x1;
+  const edgeAt = (y: number) => (y >= quarter[3][1] ? quarter[3][0] : quarterEdgeX(quarter, Math.max(y, quarter[0][1])));
+  const clear = (x: number) => {
+    // The pocket's inner side and its rounded lower corner (patch(): straight, then a quadratic).
+    const bottom = top - PATCH_DEPTH;
+    for (let i = 0; i <= 16; i++) {
+      const t = i / 16;
+      const side: Pt = [x + 2 * t, top + 2 - (PATCH_DEPTH + 2 - 22) * t];
+      const u = 1 - t;
+      const corner: Pt = [u * u * (x + 2) + 2 * u * t * (x + 2) + t * t * (x - 20), u * u * (bottom + 22) + 2 * u * t * bottom + t * t * bottom];
+      if (side[0] > edgeAt(side[1]) - PATCH_EDGE_CLEAR || corner[0] > edgeAt(corner[1]) - PATCH_EDGE_CLEAR) return false;
+    }
+    return true;
+  };
+  let x = x1;
+  while (x > x0 + 80 && !clear(x)) x--;
+  return x;
 }
 
 interface Draftset {
@@ -1287,20 +1335,22 @@ function pockets(set: Draftset, style: SuitStyle, side: SideGeometry, fpId: stri
       blur: 2,
     });
   } else {
-    const p = patch(x0 + 4, x1 + 6, FLAP_TOP_Y + 20);
+    const inner = patchInnerX(x0 + 4, x1 + 6, FLAP_TOP_Y + 20, isDouble(o) ? undefined : singleQuarter(style, side));
+    const p = patch(x0 + 4, inner, FLAP_TOP_Y + 20);
     // A flat layer of cloth with a slightly turned edge, like the flap (6 px proud on a 6 px round,
     // with a drawn shadow 6 mm wide at 55 %, it puffed into a cushion): its edge casts a thin soft
     // shadow on the forepart; its own edge is topstitched; the mouth gapes a little.
     set.pieces.push({ id: `pocket-${sfx}`, kind: 'flap', shape: mm(p), grain, anchor: [0, 1100], loft: 2, round: 3, overlap: restingOn(fpId) });
-    set.marks.push({ only, onPanels, shape: mm(patch(x0 + 5, x1 + 7, FLAP_TOP_Y + 18)), kind: 'shadow', width: 1.5, strength: 0.2, blur: 1 });
-    set.threads.push({ shape: mm(patch(x0 + 10, x1, FLAP_TOP_Y + 14)), width: 0.9, dash: '1.6 2.6', opacity: 0.3, onPanels });
+    set.marks.push({ only, onPanels, shape: mm(patch(x0 + 5, inner + 1, FLAP_TOP_Y + 18)), kind: 'shadow', width: 1.5, strength: 0.2, blur: 1 });
+    // The topstitching 6 mm in from the pocket's every edge.
+    set.threads.push({ shape: mm(patch(x0 + 10, inner - 6, FLAP_TOP_Y + 14, PATCH_DEPTH - 12)), width: 0.9, dash: '1.6 2.6', opacity: 0.3, onPanels });
     set.marks.push({
       only,
       onPanels,
       shape: mm(
         line([
           [x0 + 6, FLAP_TOP_Y + 17],
-          [x1 + 4, FLAP_TOP_Y + 19],
+          [inner - 2, FLAP_TOP_Y + 19],
         ]),
       ),
       kind: 'shadow',
@@ -1312,7 +1362,7 @@ function pockets(set: Draftset, style: SuitStyle, side: SideGeometry, fpId: stri
       shape: mm(
         line([
           [x0 + 8, FLAP_TOP_Y + 10],
-          [x1 + 2, FLAP_TOP_Y + 12],
+          [inner - 4, FLAP_TOP_Y + 12],
         ]),
       ),
       width: 0.9,

@@ -131,7 +131,7 @@ describe('a pocket flap casts only a thin soft shadow', () => {
 });
 
 describe('a patch pocket is a flat layer of cloth, not a cushion', () => {
-  it.each(['single-breasted'])('%s', async (cut) => {
+  it.each(['single-breasted', 'three-piece'])('%s', async (cut) => {
     const { cv, m, at, pocket, flap } = await frontMaps(cut, { pockets: 'patch' });
     const mm = cv.pxPerMm;
     expect(pocket).toBeGreaterThanOrEqual(0);
@@ -153,5 +153,36 @@ describe('a patch pocket is a flat layer of cloth, not a cushion', () => {
     const falloff = median(falloffs);
     expect(falloff).toBeGreaterThan(0.2);
     expect(falloff).toBeLessThan(1.5);
+  });
+});
+
+describe('a patch pocket is sewn whole on its forepart', () => {
+  // Drawn 175 mm deep under the mouth, the pocket reached down past where the quarter curves away:
+  // the front edge cut its inner lower corner off (single-breasted: 20 mm of the pocket's width gone
+  // 15 mm above its bottom, its outer corner whole; on the three-piece's open front, 28 mm).
+  it.each(['single-breasted', 'three-piece'])('%s', async (cut) => {
+    const { m, at, pocket, flap, cv } = await frontMaps(cut, { pockets: 'patch' });
+    const mm = cv.pxPerMm;
+    const row = (y: number) => {
+      let x0 = -1;
+      let x1 = -1;
+      for (let x = flap.x0; x <= flap.x1; x++)
+        if (m.panel[at(x, y)] === pocket) {
+          if (x0 < 0) x0 = x;
+          x1 = x;
+        }
+      return { x0, x1 };
+    };
+    const mid = row(Math.round((flap.y0 + flap.y1) / 2));
+    // The pocket's corners, 15 and 8 mm above its bottom: each side rounded alike (the inner one a
+    // little rounder), none cut off.
+    for (const above of [15, 8]) {
+      const r = row(flap.y1 - Math.round(above * mm));
+      const innerLost = (mid.x1 - r.x1) / mm;
+      const outerLost = (r.x0 - mid.x0) / mm;
+      expect(innerLost, `inner side ${above} mm above the bottom`).toBeLessThan(outerLost + 3);
+    }
+    // Still a pocket a hand goes into: at least 8 cm wide across its middle.
+    expect((mid.x1 - mid.x0) / mm).toBeGreaterThan(80);
   });
 });

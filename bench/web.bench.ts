@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { openBarePage } from './bare-chromium.ts';
 import { buildWebApp, LANDSCAPE, launchBrowser, ROOT } from '../test/helpers/browser.ts';
 import { startTestDatabase } from '../test/helpers/harness.ts';
 import { putSessionInBrowser, signInAt } from '../test/helpers/session.ts';
@@ -213,95 +214,94 @@ interface Tap {
  * Taps a control and measures, inside the page, until the new preview is painted and then presented.
  * It returns once the picture is on screen: the next tap does not race this one's decode and raster.
  */
-function tapAndTime(page: Page, selector: string, key: string): Promise<Tap> {
-  return page.evaluate(
-    async ({ selector, key }: { selector: string; key: string }) => {
-      const d = (globalThis as any).document;
-      const perf = (globalThis as any).performance;
-      const raf = () => new Promise((r) => (globalThis as any).requestAnimationFrame(r));
-      perf.clearResourceTimings();
-      const shown = () => {
-        const img = d.querySelector('[data-testid=preview-image]');
-        return !!img && img.dataset.key === key && img.complete && img.naturalWidth > 0;
-      };
-      // Watched through the DOM's own events (a mutation, an image's load), not by asking for every
-      // frame: a probe polling in animation frames makes the page produce frames it would not (about
-      // 1.5 ms of Chromium's main thread each), CPU the server then lacks on these two cores.
-      const seen = new Promise<void>((resolve, reject) => {
-        const check = () => {
-          if (!shown()) return;
-          observer.disconnect();
-          d.removeEventListener('load', check, true);
-          clearTimeout(timer);
-          resolve();
-        };
-        const observer = new (globalThis as any).MutationObserver(check);
-        observer.observe(d.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['src', 'data-key'] });
-        d.addEventListener('load', check, true);
-        const timer = setTimeout(() => {
-          observer.disconnect();
-          d.removeEventListener('load', check, true);
-          reject(new Error(`preview ${key} not shown`));
-        }, 30_000);
-      });
-      // The app marks its picture with `elementtiming`: Chromium reports the presentation of the first
-      // frame that shows each new one.
-      let onScreenMs: number | undefined;
-      let observer: any;
-      const onScreen = new Promise<void>((resolve) => {
-        observer = new (globalThis as any).PerformanceObserver((list: any) => {
-          for (const e of list.getEntries()) {
-            if (e.identifier !== 'preview' || e.element?.dataset?.key !== key || !e.renderTime) continue;
-            onScreenMs = e.renderTime - start;
-            resolve();
-          }
-        });
-        observer.observe({ type: 'element' });
-      });
-      const start = performance.now();
-      d.querySelector(selector).click();
-      await seen;
-      // In the DOM and decoded: the next frame paints it. Its animation callback runs before that paint,
-      // and a message posted there is handled after it (the usual "after paint" probe).
-      await raf();
-      await new Promise<void>((r) => {
-        const channel = new (globalThis as any).MessageChannel();
-        channel.port1.onmessage = () => r();
-        channel.port2.postMessage(0);
-      });
-      const ms = performance.now() - start;
-      // Absent only if the browser lacks Element Timing: the figure is then left out, not guessed.
-      await Promise.race([onScreen, new Promise((r) => setTimeout(r, 1000))]);
+async function tapInPage({ selector, key }: { selector: string; key: string }): Promise<Tap> {
+  const d = (globalThis as any).document;
+  const perf = (globalThis as any).performance;
+  const raf = () => new Promise((r) => (globalThis as any).requestAnimationFrame(r));
+  perf.clearResourceTimings();
+  const shown = () => {
+    const img = d.querySelector('[data-testid=preview-image]');
+    return !!img && img.dataset.key === key && img.complete && img.naturalWidth > 0;
+  };
+  // Watched through the DOM's own events (a mutation, an image's load), not by asking for every
+  // frame: a probe polling in animation frames makes the page produce frames it would not (about
+  // 1.5 ms of Chromium's main thread each), CPU the server then lacks on these two cores.
+  const seen = new Promise<void>((resolve, reject) => {
+    const check = () => {
+      if (!shown()) return;
       observer.disconnect();
-      const entries = perf.getEntriesByType('resource') as Array<{
-        name: string;
-        initiatorType: string;
-        startTime: number;
-        responseStart: number;
-        responseEnd: number;
-        serverTiming?: Array<{ name: string; duration: number }>;
-      }>;
-      const after = entries.filter((e) => e.startTime >= start);
-      const answer = after.find((e) => /\/api\/renders$/.test(new URL(e.name).pathname));
-      const image = after.find((e) => new URL(e.name).pathname.startsWith('/files/'));
-      const server = answer?.serverTiming?.length ? Object.fromEntries(answer.serverTiming.map((t) => [t.name, t.duration])) : undefined;
-      const marks = Object.fromEntries(
-        (perf.getEntriesByType('mark') as Array<{ name: string; startTime: number }>)
-          .filter((m) => m.name.startsWith('preview:') && m.startTime >= start)
-          .map((m) => [m.name.slice('preview:'.length), m.startTime - start]),
-      );
-      return {
-        marks,
-        ms,
-        onScreenMs,
-        answeredMs: answer ? answer.responseEnd - start : undefined,
-        firstByteMs: answer ? answer.responseStart - start : undefined,
-        imageMs: image ? image.responseEnd - start : undefined,
-        server,
-      };
-    },
-    { selector, key },
+      d.removeEventListener('load', check, true);
+      clearTimeout(timer);
+      resolve();
+    };
+    const observer = new (globalThis as any).MutationObserver(check);
+    observer.observe(d.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['src', 'data-key'] });
+    d.addEventListener('load', check, true);
+    const timer = setTimeout(() => {
+      observer.disconnect();
+      d.removeEventListener('load', check, true);
+      reject(new Error(`preview ${key} not shown`));
+    }, 30_000);
+  });
+  // The app marks its picture with `elementtiming`: Chromium reports the presentation of the first
+  // frame that shows each new one.
+  let onScreenMs: number | undefined;
+  let observer: any;
+  const onScreen = new Promise<void>((resolve) => {
+    observer = new (globalThis as any).PerformanceObserver((list: any) => {
+      for (const e of list.getEntries()) {
+        if (e.identifier !== 'preview' || e.element?.dataset?.key !== key || !e.renderTime) continue;
+        onScreenMs = e.renderTime - start;
+        resolve();
+      }
+    });
+    observer.observe({ type: 'element' });
+  });
+  const start = performance.now();
+  d.querySelector(selector).click();
+  await seen;
+  // In the DOM and decoded: the next frame paints it. Its animation callback runs before that paint,
+  // and a message posted there is handled after it (the usual "after paint" probe).
+  await raf();
+  await new Promise<void>((r) => {
+    const channel = new (globalThis as any).MessageChannel();
+    channel.port1.onmessage = () => r();
+    channel.port2.postMessage(0);
+  });
+  const ms = performance.now() - start;
+  // Absent only if the browser lacks Element Timing: the figure is then left out, not guessed.
+  await Promise.race([onScreen, new Promise((r) => setTimeout(r, 1000))]);
+  observer.disconnect();
+  const entries = perf.getEntriesByType('resource') as Array<{
+    name: string;
+    initiatorType: string;
+    startTime: number;
+    responseStart: number;
+    responseEnd: number;
+    serverTiming?: Array<{ name: string; duration: number }>;
+  }>;
+  const after = entries.filter((e) => e.startTime >= start);
+  const answer = after.find((e) => /\/api\/renders$/.test(new URL(e.name).pathname));
+  const image = after.find((e) => new URL(e.name).pathname.startsWith('/files/'));
+  const server = answer?.serverTiming?.length ? Object.fromEntries(answer.serverTiming.map((t) => [t.name, t.duration])) : undefined;
+  const marks = Object.fromEntries(
+    (perf.getEntriesByType('mark') as Array<{ name: string; startTime: number }>)
+      .filter((m) => m.name.startsWith('preview:') && m.startTime >= start)
+      .map((m) => [m.name.slice('preview:'.length), m.startTime - start]),
   );
+  return {
+    marks,
+    ms,
+    onScreenMs,
+    answeredMs: answer ? answer.responseEnd - start : undefined,
+    firstByteMs: answer ? answer.responseStart - start : undefined,
+    imageMs: image ? image.responseEnd - start : undefined,
+    server,
+  };
+}
+
+function tapAndTime(page: Page, selector: string, key: string): Promise<Tap> {
+  return page.evaluate(tapInPage, { selector, key });
 }
 
 type Family = { id: string; colors: Array<{ id: string }> };
@@ -321,6 +321,169 @@ const TRACE_CATEGORIES = [
   'v8',
 ];
 
+type TimedTap = Tap & { id: string; at: number; key: string };
+
+/**
+ * A series of fresh taps' figures: those whose preview was rendered for the tap itself (not prepared
+ * ahead by the app before it), to the picture on screen, with each tap's steps in the page and on the server.
+ */
+async function freshFigures(t: BenchServer, taps: TimedTap[], cpu: Record<string, number>) {
+  // The server's share of a fresh tap: from the render row's creation to its end (queue + render + storage).
+  const fresh: Tap[] = [];
+  const freshAnswered: number[] = [];
+  const freshImage: number[] = [];
+  const server: number[] = [];
+  const renderOnly: number[] = [];
+  const firstByte: number[] = [];
+  const stages = new Map<string, number[]>();
+  /**
+   * Each fresh tap in order: family/colour, then ms from the tap to on screen, to painted, the server's
+   * total, to the answer received, to the new image swapped into the page: where in the series the
+   * slow ones fall, and which step made them slow. A tap over the goal also carries its server stages.
+   */
+  const series: Array<
+    | [string, number | undefined, number, number | undefined, number | undefined, number | undefined]
+    | [string, number | undefined, number, number | undefined, number | undefined, number | undefined, Record<string, number>]
+  > = [];
+  // The page's own steps, each from the previous one (what the browser and the app did around the request).
+  const steps = new Map<string, number[]>();
+  const step = (name: string, ms: number | undefined) => ms !== undefined && ms >= 0 && steps.set(name, [...(steps.get(name) ?? []), ms]);
+  for (const tap of taps) {
+    const r = (await (await fetch(`${t.url}/api/renders/${tap.id}`)).json()) as { createdAt: string; finishedAt: string; durationMs: number };
+    // Prepared ahead by the app before the tap: not a fresh render.
+    if (new Date(r.createdAt).getTime() < tap.at - 5) continue;
+    fresh.push(tap);
+    const r1 = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms * 10) / 10);
+    const row = [tap.key, r1(tap.onScreenMs), r1(tap.ms)!, tap.server?.total, r1(tap.answeredMs), r1(tap.marks?.swapped)] as const;
+    series.push((tap.onScreenMs ?? 0) > GOAL_P95_MS && tap.server ? [...row, tap.server] : [...row]);
+    if (tap.answeredMs !== undefined) freshAnswered.push(tap.answeredMs);
+    if (tap.imageMs !== undefined) freshImage.push(tap.imageMs);
+    if (tap.firstByteMs !== undefined) firstByte.push(tap.firstByteMs);
+    const m = tap.marks ?? {};
+    const serverTotal = tap.server?.total;
+    step('tapToRequest', m.order);
+    // Request sent → first byte, less the server's own total: the connection, the queueing and the event loop around the handler.
+    if (m.order !== undefined && tap.firstByteMs !== undefined && serverTotal !== undefined)
+      step('requestAroundServer', tap.firstByteMs - m.order - serverTotal);
+    if (m.answer !== undefined && tap.answeredMs !== undefined) step('answerToParsed', m.answer - tap.answeredMs);
+    if (m.decoded !== undefined && m.answer !== undefined) step('parsedToDecoded', m.decoded - m.answer);
+    if (m.swapped !== undefined && m.decoded !== undefined) step('decodedToSwapped', m.swapped - m.decoded);
+    if (m.swapped !== undefined) step('swappedToPainted', tap.ms - m.swapped);
+    if (tap.onScreenMs !== undefined) step('paintedToOnScreen', tap.onScreenMs - tap.ms);
+    for (const [stage, ms] of Object.entries(tap.server ?? {})) stages.set(stage, [...(stages.get(stage) ?? []), ms]);
+    server.push(new Date(r.finishedAt).getTime() - new Date(r.createdAt).getTime());
+    renderOnly.push(r.durationMs);
+  }
+  return {
+    ...onScreenAndPainted(fresh),
+    meetsGoal: quantile(onScreen(fresh), 0.95) <= GOAL_P95_MS,
+    withoutElementTiming: fresh.filter((tap) => tap.onScreenMs === undefined).length,
+    tapToAnswer: stats(freshAnswered),
+    taps: series,
+    // CPU time per tap of this series (each family chosen, then its colours tapped one after another),
+    // by process: this one (API, render threads, bench), Chromium's, PostgreSQL's.
+    cpuMsPerTap: cpu,
+    tapToAnswerFirstByte: stats(firstByte),
+    // Absent when every preview came inside its answer (PREVIEW_INLINE_MAX_KB).
+    tapToImageReceived: freshImage.length ? stats(freshImage) : { n: 0, note: 'every preview came inside its answer: no image request' },
+    serverCreatedToFinished: stats(server),
+    renderDuration: stats(renderOnly),
+    // The order's own Server-Timing, stage by stage (thread-*: the render thread's figures; pool:
+    // waiting for a thread and the hand-over; wait: a drawing finished before its row was written, waiting for it).
+    serverStages: Object.fromEntries([...stages].map(([stage, values]) => [stage, stats(values)])),
+    // The page's steps (app's User Timing marks): tap → request sent (React, the effect), around the
+    // server (connection, queueing), answer → parsed, → image decoded, → swapped in, → painted (next frames).
+    pageSteps: Object.fromEntries([...steps].map(([name, values]) => [name, stats(values)])),
+  };
+}
+
+/**
+ * Fresh colour taps as `tapColours` makes them, run entirely in the page: each family of `families`
+ * chosen in `cut`, then each of its other colours tapped, in every view of `views`.
+ */
+async function freshSeriesInPage(tap: typeof tapInPage, { cut, views, families }: { cut: string; views: string[]; families: Family[] }): Promise<TimedTap[]> {
+  const d = (globalThis as any).document;
+  const until = (test: () => boolean, what: string) =>
+    new Promise<void>((resolve, reject) => {
+      if (test()) return resolve();
+      const check = () => {
+        if (!test()) return;
+        stop();
+        resolve();
+      };
+      const observer = new (globalThis as any).MutationObserver(check);
+      observer.observe(d.body, { subtree: true, childList: true, attributes: true });
+      d.addEventListener('load', check, true);
+      const timer = setTimeout(() => {
+        stop();
+        reject(new Error(`${what}: not seen in 30 s`));
+      }, 30_000);
+      const stop = () => {
+        observer.disconnect();
+        d.removeEventListener('load', check, true);
+        clearTimeout(timer);
+      };
+    });
+  const preview = () => d.querySelector('[data-testid=preview-image]');
+  d.querySelector(`[data-cut=${cut}]`).click();
+  const taps: TimedTap[] = [];
+  for (const view of views) {
+    d.querySelector(`[data-view=${view}]`).click();
+    for (const family of families) {
+      d.querySelector(`[data-family=${family.id}]`).click();
+      // The family's first suit in this cut and view, whichever colour the app chose for it.
+      const first = (k: string | undefined) => !!k && k.startsWith(`${family.id}/`) && k.endsWith(`//${cut}/${view}`);
+      await until(() => {
+        const img = preview();
+        return !!img && first(img.dataset.key) && img.complete && img.naturalWidth > 0;
+      }, `${family.id} in ${cut}/${view}`);
+      const shown = preview().dataset.key.split('/')[1];
+      for (const color of family.colors) {
+        if (color.id === shown) continue;
+        const at = Date.now();
+        const result = await tap({ selector: `[data-color="${color.id}"]`, key: `${family.id}/${color.id}//${cut}/${view}` });
+        taps.push({ ...result, at, key: `${family.id}/${color.id}/${view}`, id: preview().dataset.renderId });
+      }
+    }
+  }
+  return taps;
+}
+
+/**
+ * The fresh-tap series again in a Chromium nothing automates (bare-chromium.ts): no DevTools events,
+ * no Playwright parsing them on these two cores, as on the showroom's tablet. The cut is one no
+ * other series touches before, so every tap is as fresh as in `tapColours`.
+ */
+async function tapColoursUnwatched(t: BenchServer, families: Family[], cut: string) {
+  const staff = await t.staff();
+  const { cookie } = await signInAt(t.url, staff.email, staff.password);
+  const eq = cookie.indexOf('=');
+  const page = await openBarePage(`${t.url}/`, {
+    cookie: { name: cookie.slice(0, eq), value: cookie.slice(eq + 1) },
+    ...LANDSCAPE,
+    lang: 'es-ES',
+  });
+  try {
+    await page.evaluate(`new Promise((resolve, reject) => {
+      const ready = () => document.querySelector('[data-family]') && document.querySelector('[data-testid=preview-image]')?.naturalWidth > 0;
+      const timer = setInterval(() => { if (ready()) { clearInterval(timer); resolve(true); } }, 50);
+      setTimeout(() => { clearInterval(timer); reject(new Error('the app did not show its first preview in 30 s')); }, 30_000);
+    })`);
+    // Polled every 50 ms only until the first suit is up: the taps below are watched through events.
+    await settled(t);
+    const cpuBefore = cpuNow();
+    const views = ['three-quarter', 'front'];
+    const taps = await page.evaluate<TimedTap[]>(`${NAME_SHIM}\n(${freshSeriesInPage})(${tapInPage}, ${JSON.stringify({ cut, views, families })})`);
+    const cpu = cpuPerTap(cpuBefore, cpuNow(), taps.length);
+    return {
+      ...(await freshFigures(t, taps, cpu)),
+      note: `as fresh, in a ${cut} (three-quarter, then front), in a Chromium no automation library drives (no DevTools events sent): the tablet's case`,
+    };
+  } finally {
+    await page.close();
+  }
+}
+
 async function tapColours(browser: Browser, t: BenchServer) {
   const context = await browser.newContext({ viewport: LANDSCAPE, locale: 'es-ES', deviceScaleFactor: 1 });
   // The stylist app is for a signed-in associate (a showroom tablet's long-lived session).
@@ -339,7 +502,7 @@ async function tapColours(browser: Browser, t: BenchServer) {
     const families = ((await (await fetch(`${t.url}/api/catalog`)).json()) as { families: Family[] }).families;
 
     // Every colour of every family, in a cut and view nothing rendered before: each tap is a fresh render.
-    const taps: Array<Tap & { id: string; at: number; key: string }> = [];
+    const taps: TimedTap[] = [];
     const cpuBefore = cpuNow();
     // BENCH_WEB_TRACE=<file>: Chromium's trace of these taps (open it in chrome://tracing or Perfetto) to see what the page does meanwhile. Tracing costs CPU: its figures are not the bench's.
     if (process.env.BENCH_WEB_TRACE) await browser.startTracing(page, { path: process.env.BENCH_WEB_TRACE, categories: TRACE_CATEGORIES });
@@ -410,70 +573,28 @@ async function tapColours(browser: Browser, t: BenchServer) {
       await other.close();
     }
 
-    // The server's share of a fresh tap: from the render row's creation to its end (queue + render + storage).
-    const fresh: Tap[] = [];
-    const freshAnswered: number[] = [];
-    const freshImage: number[] = [];
-    const server: number[] = [];
-    const renderOnly: number[] = [];
-    const firstByte: number[] = [];
-    const stages = new Map<string, number[]>();
-    /**
-     * Each fresh tap in order: family/colour, then ms from the tap to on screen, to painted, the server's
-     * total, to the answer received, to the new image swapped into the page: where in the series the
-     * slow ones fall, and which step made them slow.
-     */
-    const series: Array<[string, number | undefined, number, number | undefined, number | undefined, number | undefined]> = [];
-    // The page's own steps, each from the previous one (what the browser and the app did around the request).
-    const steps = new Map<string, number[]>();
-    const step = (name: string, ms: number | undefined) => ms !== undefined && ms >= 0 && steps.set(name, [...(steps.get(name) ?? []), ms]);
-    for (const tap of taps) {
-      const r = (await (await fetch(`${t.url}/api/renders/${tap.id}`)).json()) as { createdAt: string; finishedAt: string; durationMs: number };
-      // Prepared ahead by the app before the tap: not a fresh render.
-      if (new Date(r.createdAt).getTime() < tap.at - 5) continue;
-      fresh.push(tap);
-      const r1 = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms * 10) / 10);
-      series.push([tap.key, r1(tap.onScreenMs), r1(tap.ms)!, tap.server?.total, r1(tap.answeredMs), r1(tap.marks?.swapped)]);
-      if (tap.answeredMs !== undefined) freshAnswered.push(tap.answeredMs);
-      if (tap.imageMs !== undefined) freshImage.push(tap.imageMs);
-      if (tap.firstByteMs !== undefined) firstByte.push(tap.firstByteMs);
-      const m = tap.marks ?? {};
-      const serverTotal = tap.server?.total;
-      step('tapToRequest', m.order);
-      // Request sent → first byte, less the server's own total: the connection, the queueing and the event loop around the handler.
-      if (m.order !== undefined && tap.firstByteMs !== undefined && serverTotal !== undefined)
-        step('requestAroundServer', tap.firstByteMs - m.order - serverTotal);
-      if (m.answer !== undefined && tap.answeredMs !== undefined) step('answerToParsed', m.answer - tap.answeredMs);
-      if (m.decoded !== undefined && m.answer !== undefined) step('parsedToDecoded', m.decoded - m.answer);
-      if (m.swapped !== undefined && m.decoded !== undefined) step('decodedToSwapped', m.swapped - m.decoded);
-      if (m.swapped !== undefined) step('swappedToPainted', tap.ms - m.swapped);
-      if (tap.onScreenMs !== undefined) step('paintedToOnScreen', tap.onScreenMs - tap.ms);
-      for (const [stage, ms] of Object.entries(tap.server ?? {})) stages.set(stage, [...(stages.get(stage) ?? []), ms]);
-      server.push(new Date(r.finishedAt).getTime() - new Date(r.createdAt).getTime());
-      renderOnly.push(r.durationMs);
-    }
-
     // As an associate works: a family is chosen, looked at, then its colours tapped one by one. While
     // the suit is on screen the app prepares the family's other colourways. (The pauses are the
     // associate's, part of what is measured.)
-    await page.click('[data-cut=double-breasted]');
+    await page.click('[data-cut=single-breasted]');
     await page.click('[data-view=three-quarter]');
     const paused: Tap[] = [];
     for (const family of families.filter((f) => f.id !== 'city-pinstripe').slice(0, 9)) {
       await page.click(`[data-family=${family.id}]`);
       const shown = await page.locator('[data-color][aria-checked=true]').getAttribute('data-color');
-      await previewShown(page, `${family.id}/${shown}//double-breasted/three-quarter`);
+      await previewShown(page, `${family.id}/${shown}//single-breasted/three-quarter`);
       await pause(1500);
       for (const color of family.colors) {
         if (color.id === shown) continue;
-        paused.push(await tapAndTime(page, `[data-color="${color.id}"]`, `${family.id}/${color.id}//double-breasted/three-quarter`));
+        paused.push(await tapAndTime(page, `[data-color="${color.id}"]`, `${family.id}/${color.id}//single-breasted/three-quarter`));
         await pause(800);
       }
     }
-    if (fresh.length < 20 || paused.length < 20 || serverCached.length < 10) {
-      throw new Error(`too few taps measured: ${fresh.length} fresh, ${serverCached.length} cached, ${paused.length} after a pause`);
+    const fresh = await freshFigures(t, taps, freshCpu);
+    if (fresh.n < 20 || paused.length < 20 || serverCached.length < 10) {
+      throw new Error(`too few taps measured: ${fresh.n} fresh, ${serverCached.length} cached, ${paused.length} after a pause`);
     }
-    const missing = [...fresh, ...paused, ...serverCached, ...cached].filter((tap) => tap.onScreenMs === undefined).length;
+    const missing = fresh.withoutElementTiming + [...paused, ...serverCached, ...cached].filter((tap) => tap.onScreenMs === undefined).length;
     if (missing) throw new Error(`${missing} taps without an Element Timing entry: this browser does not report when the picture is on screen`);
     return {
       afterAPause: {
@@ -481,25 +602,8 @@ async function tapColours(browser: Browser, t: BenchServer) {
         note: 'a family chosen and looked at for 1.5 s, then its colours tapped 0.8 s apart: the app has prepared them meanwhile',
       },
       fresh: {
-        ...onScreenAndPainted(fresh),
-        meetsGoal: quantile(onScreen(fresh), 0.95) <= GOAL_P95_MS,
+        ...fresh,
         note: 'colour never rendered in this cut and view (the three-piece in three-quarter, then front): the order (rendered at once on the API, answered finished), the image’s decode, paint and raster, the frame presented',
-        tapToAnswer: stats(freshAnswered),
-        taps: series,
-        // CPU time per tap of this series (each family chosen, then its colours tapped one after another),
-        // by process: this one (API, render threads, bench), Chromium's, PostgreSQL's.
-        cpuMsPerTap: freshCpu,
-        tapToAnswerFirstByte: stats(firstByte),
-        // Absent when every preview came inside its answer (PREVIEW_INLINE_MAX_KB).
-        tapToImageReceived: freshImage.length ? stats(freshImage) : { n: 0, note: 'every preview came inside its answer: no image request' },
-        serverCreatedToFinished: stats(server),
-        renderDuration: stats(renderOnly),
-        // The order's own Server-Timing, stage by stage (thread-*: the render thread's figures; pool:
-        // waiting for a thread and the hand-over; wait: a drawing finished before its row was written, waiting for it).
-        serverStages: Object.fromEntries([...stages].map(([stage, values]) => [stage, stats(values)])),
-        // The page's steps (app's User Timing marks): tap → request sent (React, the effect), around the
-        // server (connection, queueing), answer → parsed, → image decoded, → swapped in, → painted (next frames).
-        pageSteps: Object.fromEntries([...steps].map(([name, values]) => [name, stats(values)])),
       },
       cached: {
         ...onScreenAndPainted(serverCached),
@@ -627,13 +731,15 @@ export async function benchWeb(): Promise<Record<string, unknown>> {
     await settled(t);
     browser = await launchBrowser();
     const tapColorToPreviewMs = await tapColours(browser, t);
+    const families = ((await (await fetch(`${t.url}/api/catalog`)).json()) as { families: Family[] }).families;
+    const freshUnwatched = await tapColoursUnwatched(t, families, 'double-breasted');
     const firstLoadMs = await firstLoad(browser, t);
     return {
       browser: browser.version(),
       // Other work on the machine (parallel test suites) slows the renders: read the numbers with it.
       loadAverage1m: Number(os.loadavg()[0]!.toFixed(2)),
       targets: { tapColorToPreviewP95Ms: GOAL_P95_MS, firstLoadToInteractiveMs: 1000, gzipJsBytes: 200 * 1024 },
-      tapColorToPreviewMs,
+      tapColorToPreviewMs: { ...tapColorToPreviewMs, freshUnwatched },
       firstLoadMs,
       bundle: await bundle(dist, built.buildMs),
     };

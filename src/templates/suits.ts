@@ -605,10 +605,6 @@ function trouserLeg(o: StyleOptions, instep: boolean): Draft {
   return d.Z();
 }
 
-function rect(x0: number, y0: number, x1: number, y1: number, layer: Layer = 'torso'): Draft {
-  return draft(layer).M(x0, y0).L(x1, y0).L(x1, y1).L(x0, y1).Z();
-}
-
 function line(points: Pt[], layer: Layer = 'torso'): Draft {
   const d = draft(layer).M(points[0][0], points[0][1]);
   return points.length > 2 ? d.through(points.slice(1)) : d.L(points[1][0], points[1][1]);

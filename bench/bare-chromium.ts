@@ -50,14 +50,18 @@ export async function openBarePage(
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let ws: WebSocket | undefined;
   const close = async () => {
-    ws?.close();
     if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      // Asked to close, Chromium ends its page processes and removes what it keeps in /tmp (its
+      // singleton folder); killed, it leaves that folder, and a page process may still be writing
+      // to the profile while it is removed.
+      if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ id: 0, method: 'Browser.close' }));
+      else child.kill('SIGTERM');
+      const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(kill);
     }
-    await rm(profile, { recursive: true, force: true });
+    ws?.close();
+    await rm(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   };
   try {
     const endpoint = await new Promise<string>((resolve, reject) => {

@@ -484,6 +484,12 @@ function lerp(a: Pt, b: Pt, t: number): Pt {
 
 export type Cubic = [Pt, Pt, Pt, Pt];
 
+/** Coordinate j (0 = x, 1 = y) of a cubic at parameter t. */
+export function cubicAt(q: Cubic, t: number, j: 0 | 1): number {
+  const u = 1 - t;
+  return u * u * u * q[0][j] + 3 * u * u * t * q[1][j] + 3 * u * t * t * q[2][j] + t * t * t * q[3][j];
+}
+
 /** A cubic split at t (de Casteljau): the two halves trace the same curve. */
 export function splitCubic([p0, c1, c2, p3]: Cubic, t: number): [Cubic, Cubic] {
   const a = lerp(p0, c1, t);

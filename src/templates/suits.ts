@@ -6,6 +6,7 @@
  */
 import {
   type Cubic,
+  cubicAt,
   draft,
   type Draft,
   splitCubic,
@@ -136,9 +137,7 @@ function singleQuarter(style: SuitStyle, side: SideGeometry): Cubic {
 
 /** The front edge's x at height y on a quarter (image left), y within the quarter's height. */
 function quarterEdgeX(q: Cubic, y: number): number {
-  const t = cubicTAtY(q, y);
-  const u = 1 - t;
-  return u * u * u * q[0][0] + 3 * u * u * t * q[1][0] + 3 * u * t * t * q[2][0] + t * t * t * q[3][0];
+  return cubicAt(q, cubicTAtY(q, y), 0);
 }
 
 /** Forepart for the image's left; its front edge and quarter depend on the closure. */
@@ -401,10 +400,7 @@ function pushSleeves(pieces: Piece[], body: 'forepart' | 'back'): void {
 
 /** Where a cubic whose ends straddle height y crosses it (bisection on t). */
 function cubicTAtY(q: Cubic, y: number): number {
-  const at = (t: number) => {
-    const u = 1 - t;
-    return u * u * u * q[0][1] + 3 * u * u * t * q[1][1] + 3 * u * t * t * q[2][1] + t * t * t * q[3][1];
-  };
+  const at = (t: number) => cubicAt(q, t, 1);
   let lo = 0;
   let hi = 1;
   const rising = at(1) > at(0);
@@ -460,11 +456,7 @@ function breakSway(y: number): number {
  * kink in the leg's edge.)
  */
 function swept(seg: Cubic, amount: number, pieces = 6): Cubic[] {
-  const xAt = (y: number) => {
-    const t = cubicTAtY(seg, y);
-    const u = 1 - t;
-    return u * u * u * seg[0][0] + 3 * u * u * t * seg[1][0] + 3 * u * t * t * seg[2][0] + t * t * t * seg[3][0] - amount * breakSway(y);
-  };
+  const xAt = (y: number) => cubicAt(seg, cubicTAtY(seg, y), 0) - amount * breakSway(y);
   const slope = (y: number) => (xAt(y + 0.05) - xAt(y - 0.05)) / 0.1;
   const y0 = seg[0][1];
   const y1 = seg[3][1];
@@ -529,10 +521,7 @@ export function hemLine(o: StyleOptions, instep: boolean): Pt[] {
   const pts: Pt[] = [];
   for (const c of instepArch([-34, TROUSER_HEM_Y + 4], [-180, TROUSER_HEM_Y + 5]))
     for (let k = pts.length ? 1 : 0; k <= 6; k++) {
-      const t = k / 6;
-      const u = 1 - t;
-      const at = (j: 0 | 1) => u * u * u * c[0][j] + 3 * u * u * t * c[1][j] + 3 * u * t * t * c[2][j] + t * t * t * c[3][j];
-      pts.push([at(0), at(1)]);
+      pts.push([cubicAt(c, k / 6, 0), cubicAt(c, k / 6, 1)]);
     }
   return pts;
 }
@@ -627,15 +616,23 @@ const PATCH_DEPTH = 160;
 /** Least cloth between a patch pocket and the front edge: it is sewn on the forepart, never run off it. */
 const PATCH_EDGE_CLEAR = 12;
 
+/** How far up a patch pocket's side its rounded lower corner begins. */
+const PATCH_CORNER_RISE = 22;
+/** How far along its bottom the rounded corner ends. */
+const PATCH_CORNER_RUN = 20;
+/** The pocket's sides flare out this much towards its bottom, as a sewn-on bag sits. */
+const PATCH_FLARE = 2;
+
 /** A patch pocket: a bag of cloth sewn on, its lower corners rounded. */
 function patch(x0: number, x1: number, top: number, depth = PATCH_DEPTH): Draft {
+  const bottom = top - depth;
   return draft()
     .M(x0, top)
-    .L(x1, top + 2)
-    .L(x1 + 2, top - depth + 22)
-    .Q(x1 + 2, top - depth, x1 - 20, top - depth)
-    .L(x0 + 20, top - depth - 2)
-    .Q(x0 - 2, top - depth - 2, x0 - 2, top - depth + 20)
+    .L(x1, top + PATCH_FLARE)
+    .L(x1 + PATCH_FLARE, bottom + PATCH_CORNER_RISE)
+    .Q(x1 + PATCH_FLARE, bottom, x1 - PATCH_CORNER_RUN, bottom)
+    .L(x0 + PATCH_CORNER_RUN, bottom - PATCH_FLARE)
+    .Q(x0 - PATCH_FLARE, bottom - PATCH_FLARE, x0 - PATCH_FLARE, bottom + PATCH_CORNER_RUN)
     .Z();
 }
 
@@ -650,11 +647,13 @@ function patchInnerX(x0: number, x1: number, top: number, quarter: Cubic | undef
   const clear = (x: number) => {
     // The pocket's inner side and its rounded lower corner (patch(): straight, then a quadratic).
     const bottom = top - PATCH_DEPTH;
+    const sideX = x + PATCH_FLARE;
+    const cornerTop = bottom + PATCH_CORNER_RISE;
     for (let i = 0; i <= 16; i++) {
       const t = i / 16;
-      const side: Pt = [x + 2 * t, top + 2 - (PATCH_DEPTH + 2 - 22) * t];
+      const side: Pt = [x + PATCH_FLARE * t, top + PATCH_FLARE - (top + PATCH_FLARE - cornerTop) * t];
       const u = 1 - t;
-      const corner: Pt = [u * u * (x + 2) + 2 * u * t * (x + 2) + t * t * (x - 20), u * u * (bottom + 22) + 2 * u * t * bottom + t * t * bottom];
+      const corner: Pt = [u * u * sideX + 2 * u * t * sideX + t * t * (x - PATCH_CORNER_RUN), u * u * cornerTop + 2 * u * t * bottom + t * t * bottom];
       if (side[0] > edgeAt(side[1]) - PATCH_EDGE_CLEAR || corner[0] > edgeAt(corner[1]) - PATCH_EDGE_CLEAR) return false;
     }
     return true;

@@ -147,7 +147,9 @@ function cpuNow(): Record<string, number> {
       const close = stat.lastIndexOf(')');
       const comm = stat.slice(stat.indexOf('(') + 1, close);
       const f = stat.slice(close + 2).split(' ');
-      parent.set(Number(pid), { ppid: Number(f[1]), comm, ms: (Number(f[11]) + Number(f[12])) * tick });
+      // Its own CPU and its children's that have exited (a PostgreSQL backend, once its connection
+      // closes): without the latter a series in which backends exit came out negative.
+      parent.set(Number(pid), { ppid: Number(f[1]), comm, ms: (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * tick });
     } catch {
       // Gone meanwhile.
     }

@@ -1,4 +1,5 @@
 import type { Locale } from './messages.ts';
+import { plainPercent } from './plainNumbers.ts';
 
 /**
  * Catalogue text arrives in English (the API has no localized names yet). The stylist shows common
@@ -72,24 +73,27 @@ export function cutName(name: string, locale: Locale): string {
   return locale === 'es' ? (CUTS_ES[key(name)] ?? name) : name;
 }
 
-// Making an Intl formatter costs far more than using one: the catalogue's search text formats every family's composition.
+// Making an Intl formatter costs far more than using one: the catalogue's search text formats every
+// family's composition (and whole percentages, the usual case, need none: see plainNumbers.ts).
 const percentFormats = new Map<Locale, Intl.NumberFormat>();
 function percentFormat(locale: Locale): Intl.NumberFormat {
   let format = percentFormats.get(locale);
-  if (!format) percentFormats.set(locale, (format = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 })));
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
+    percentFormats.set(locale, format);
+  }
   return format;
 }
 
-/** "90% wool, 10% cashmere" → "90 % lana, 10 % cachemir": percentages by Intl, fibres by glossary. */
+/** "90% wool, 10% cashmere" → "90 % lana, 10 % cachemir": percentages as Intl writes them, fibres by glossary. */
 export function composition(text: string, locale: Locale): string {
-  const percent = percentFormat(locale);
   return text
     .split(/,\s*/)
     .map((part) => {
       const m = /^(\d+(?:\.\d+)?)\s*%\s+(.+)$/.exec(part.trim());
       if (!m) return part;
       const fibre = locale === 'es' ? (MATERIALS_ES[key(m[2]!)] ?? m[2]!) : m[2]!;
-      return `${percent.format(Number(m[1]) / 100)} ${fibre}`;
+      return `${plainPercent(Number(m[1]), locale) ?? percentFormat(locale).format(Number(m[1]) / 100)} ${fibre}`;
     })
     .join(', ');
 }

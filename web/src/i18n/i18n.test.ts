@@ -2,7 +2,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { composition } from './glossary.ts';
 import { createTranslator, detectLocale, interpolate } from './i18n.tsx';
+import { plainInteger, plainPercent } from './plainNumbers.ts';
 import { en, es } from './messages.ts';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -33,6 +35,32 @@ describe('translator', () => {
   it('interpolates and leaves unknown variables visible', () => {
     expect(interpolate('{a} of {b}', { a: 1, b: 'two' })).toBe('1 of two');
     expect(interpolate('{a} of {b}', { a: 1 })).toBe('1 of {b}');
+  });
+
+  it('writes whole numbers and percentages as Intl does, without making a formatter', () => {
+    for (const locale of ['es', 'en'] as const) {
+      const tr = createTranslator(locale);
+      const plain = new Intl.NumberFormat(locale);
+      const whole = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+      const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
+      for (let n = 0; n < 1000; n++) {
+        expect(plainInteger(n), `${locale} ${n}`).toBe(plain.format(n));
+        expect(plainInteger(n)).toBe(whole.format(n));
+      }
+      for (let p = 0; p <= 100; p++) {
+        expect(plainPercent(p, locale), `${locale} ${p}%`).toBe(percent.format(p / 100));
+        expect(tr.percent(p / 100)).toBe(percent.format(p / 100));
+      }
+      // Outside what it writes, Intl does.
+      expect(plainInteger(1000)).toBeUndefined();
+      expect(plainInteger(2.5)).toBeUndefined();
+      expect(plainPercent(12.5, locale)).toBeUndefined();
+      expect(tr.number(1000)).toBe(plain.format(1000));
+      expect(composition('97.5% wool, 2.5% elastane', locale)).toBe(
+        `${percent.format(0.975)} ${locale === 'es' ? 'lana' : 'wool'}, ${percent.format(0.025)} ${locale === 'es' ? 'elastano' : 'elastane'}`,
+      );
+    }
+    expect(composition('100% wool', 'es')).toBe('100\u00a0% lana');
   });
 
   it('chooses plural forms and formats numbers per locale', () => {

@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { messages, type Locale, type MessageKey, type PluralKey } from './messages.ts';
+import { plainInteger, plainPercent } from './plainNumbers.ts';
 
 export const LOCALES: Locale[] = ['es', 'en'];
 export const LOCALE_NAMES: Record<Locale, string> = { es: 'Español', en: 'English' };
@@ -49,6 +50,7 @@ function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.PluralR
 export function createTranslator(locale: Locale): Translator {
   const table = messages[locale];
   const number = (value: number, options: Intl.NumberFormatOptions = {}) =>
+    (Object.keys(options).every((k) => k === 'maximumFractionDigits') ? plainInteger(value) : undefined) ??
     cached(`n:${locale}:${JSON.stringify(options)}`, () => new Intl.NumberFormat(locale, options)).format(value);
   const plural = cached(`p:${locale}`, () => new Intl.PluralRules(locale));
   return {
@@ -59,7 +61,7 @@ export function createTranslator(locale: Locale): Translator {
       return interpolate(table[`${key}_${form}` as MessageKey], { count: number(count), ...vars });
     },
     number,
-    percent: (fraction) => number(fraction, { style: 'percent', maximumFractionDigits: 0 }),
+    percent: (fraction) => plainPercent(fraction * 100, locale) ?? number(fraction, { style: 'percent', maximumFractionDigits: 0 }),
     mm: (value) => number(value, { style: 'unit', unit: 'millimeter', maximumFractionDigits: value < 10 ? 1 : 0 }),
     // Intl has no unit for grams per square metre; the number follows the locale, the unit is universal.
     gsm: (value) => `${number(value, { maximumFractionDigits: 0 })} g/m²`,

@@ -64,6 +64,21 @@ async function settled(server: BenchServer): Promise<void> {
   }
 }
 
+/**
+ * Until Chromium has used under 25 ms of CPU in each of two 250 ms spells (at most 10 s): a new
+ * browser context opens a window, and the window's own WebUI (the omnibox popup's renderer) starts
+ * beside it, seconds of CPU on these two cores that a tablet's long-open browser has spent long before.
+ */
+async function browserQuiet(): Promise<void> {
+  const until = Date.now() + 10_000;
+  let quiet = 0;
+  while (quiet < 2 && Date.now() < until) {
+    const before = cpuNow().chromium ?? 0;
+    await pause(250);
+    quiet = (cpuNow().chromium ?? 0) - before < 25 ? quiet + 1 : 0;
+  }
+}
+
 /** The API, in a process of its own (bench/web-server.ts). */
 interface BenchServer {
   url: string;
@@ -482,6 +497,7 @@ async function tapColoursUnwatched(t: BenchServer, families: Family[], series: A
     const results = [];
     for (const { note, ...run } of series) {
       await settled(t);
+      await browserQuiet();
       const cpuBefore = cpuNow();
       const taps = await page.evaluate<TimedTap[]>(`${NAME_SHIM}\n(${freshSeriesInPage})(${tapInPage}, ${JSON.stringify({ ...run, families })})`);
       const cpu = cpuPerTap(cpuBefore, cpuNow(), taps.length);
@@ -505,8 +521,10 @@ async function tapColours(browser: Browser, t: BenchServer) {
     await page.locator('[data-family]').first().waitFor();
     await previewShown(page, 'super-120s-twill/navy//single-breasted/front');
     // The associate looks at the first suit of the day: the server makes the catalogue's cloth ahead
-    // meanwhile (CLOTH_AHEAD_COLOURS), as a showroom's server has long done before the taps below.
+    // meanwhile (CLOTH_AHEAD_COLOURS), as a showroom's server has long done before the taps below;
+    // and the browser has long finished opening its window.
     await settled(t);
+    await browserQuiet();
     await page.click('[data-cut=three-piece]');
     const families = ((await (await fetch(`${t.url}/api/catalog`)).json()) as { families: Family[] }).families;
 
@@ -564,6 +582,7 @@ async function tapColours(browser: Browser, t: BenchServer) {
       await tablet.goto(`${t.url}/`);
       await tablet.locator('[data-family]').first().waitFor();
       await previewShown(tablet, 'super-120s-twill/navy//single-breasted/front');
+      await browserQuiet();
       await tablet.click('[data-cut=three-piece]');
       await tablet.click('[data-view=three-quarter]');
       for (const family of families.slice(0, 6)) {
@@ -660,6 +679,8 @@ async function firstLoad(browser: Browser, t: BenchServer) {
         }
       }).observe(w.document, { subtree: true, childList: true });
     });
+    await p.goto('about:blank');
+    await browserQuiet();
     await p.goto(`${t.url}/`, { waitUntil: 'commit' });
     await p.waitForFunction(() => (globalThis as any).__interactiveAt);
     const interactive: number = await p.evaluate(() => (globalThis as any).__interactiveAt);

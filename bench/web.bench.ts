@@ -49,35 +49,30 @@ function processCpuMs(pid: number): number {
   }
 }
 
+/** Until `cpuMs` (a CPU-time counter) has grown by under 25 ms in each of two 250 ms spells, or `timeoutMs` has passed. */
+async function untilQuiet(cpuMs: () => number, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let quiet = 0;
+  while (quiet < 2 && Date.now() < until) {
+    const before = cpuMs();
+    await pause(250);
+    quiet = cpuMs() - before < 25 ? quiet + 1 : 0;
+  }
+}
+
 /**
  * Waits until the server (the API and its render threads) has been nearly idle for a moment: what a
  * server drafts ahead after it opens (each preset's pieces, on every render thread) is done, as it is
  * on a server that has been up for a minute before the first tablet taps. Gives up after 60 s.
  */
-async function settled(server: BenchServer): Promise<void> {
-  const until = Date.now() + 60_000;
-  let quiet = 0;
-  while (quiet < 2 && Date.now() < until) {
-    const before = processCpuMs(server.pid);
-    await pause(250);
-    quiet = processCpuMs(server.pid) - before < 25 ? quiet + 1 : 0;
-  }
-}
+const settled = (server: BenchServer) => untilQuiet(() => processCpuMs(server.pid), 60_000);
 
 /**
- * Until Chromium has used under 25 ms of CPU in each of two 250 ms spells (at most 10 s): a new
- * browser context opens a window, and the window's own WebUI (the omnibox popup's renderer) starts
- * beside it, seconds of CPU on these two cores that a tablet's long-open browser has spent long before.
+ * Waits until Chromium is nearly idle (at most 10 s): a new browser context opens a window, and the
+ * window's own WebUI (the omnibox popup's renderer) starts beside it, seconds of CPU on these two
+ * cores that a tablet's long-open browser has spent long before.
  */
-async function browserQuiet(): Promise<void> {
-  const until = Date.now() + 10_000;
-  let quiet = 0;
-  while (quiet < 2 && Date.now() < until) {
-    const before = cpuNow().chromium ?? 0;
-    await pause(250);
-    quiet = (cpuNow().chromium ?? 0) - before < 25 ? quiet + 1 : 0;
-  }
-}
+const browserQuiet = () => untilQuiet(() => cpuNow().chromium ?? 0, 10_000);
 
 /** The API, in a process of its own (bench/web-server.ts). */
 interface BenchServer {

@@ -324,7 +324,11 @@ const onScreen = (taps: Tap[]) => taps.flatMap((tap) => (tap.onScreenMs === unde
 /** A series' figures to the picture on screen (the goal's measure), and to the main thread's paint before it. */
 const onScreenAndPainted = (taps: Tap[]) => ({ ...stats(onScreen(taps)), painted: stats(taps.map((tap) => tap.ms)) });
 
-/** What BENCH_WEB_TRACE records: the page's tasks, paints, raster and decodes, and what invalidated them. */
+/**
+ * What BENCH_WEB_TRACE records: the page's tasks, paints, raster and decodes (with each decode's
+ * cache key), and what invalidated them; with BENCH_WEB_TRACE_JS=1 also V8's samples of the page's
+ * JavaScript (names readable in a WEB_BUILD_UNMINIFIED=1 build).
+ */
 const TRACE_CATEGORIES = [
   'toplevel',
   'devtools.timeline',
@@ -333,6 +337,7 @@ const TRACE_CATEGORIES = [
   'blink',
   'cc',
   'v8',
+  ...(process.env.BENCH_WEB_TRACE_JS ? ['disabled-by-default-v8.cpu_profiler'] : []),
 ];
 
 type TimedTap = Tap & { id: string; at: number; key: string };

@@ -57,7 +57,14 @@ export async function buildWebApp(outDir?: string): Promise<BuiltWebApp> {
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   try {
-    await build({ configFile: path.join(ROOT, 'web/vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir: dir, emptyOutDir: true } });
+    // WEB_BUILD_UNMINIFIED=1 keeps the app's function names, for a profile of the page (BENCH_WEB_TRACE_JS) that names them.
+    const minify = process.env.WEB_BUILD_UNMINIFIED ? { minify: false } : {};
+    await build({
+      configFile: path.join(ROOT, 'web/vite.config.ts'),
+      mode: 'production',
+      logLevel: 'warn',
+      build: { outDir: dir, emptyOutDir: true, ...minify },
+    });
   } finally {
     process.env.NODE_ENV = nodeEnv;
   }

@@ -192,9 +192,11 @@ export interface RenderService {
   forgetMasks(slot: string): void;
   /**
    * Photo templates and prepared photos held for all threads; `templatesMade`: photo templates begun
-   * since start; `masksPreparing`: photos whose mask sent ahead is being prepared or waits its turn.
+   * since start; `masksPreparing`: photos whose mask sent ahead is being prepared or waits its turn;
+   * `viewsCarried`: render tasks that carried a drawn view's shared memory (its first one per
+   * thread, and a resend to a thread that lacked it).
    */
-  preparedStats(): ByteCacheStats & { templatesMade: number; masksPreparing: number };
+  preparedStats(): ByteCacheStats & { templatesMade: number; masksPreparing: number; viewsCarried: number };
   /** makeSwatchTile on a render thread (a photo is hundreds of milliseconds of CPU). */
   swatchTile(image: Uint8Array, options: SwatchTileOptions): Promise<SwatchTileResult>;
   /**
@@ -631,9 +633,14 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     // A fabric is drawn at a few scales (each view's sizes); the newest few are kept.
     if (fresh.length) sharedTextures.set(key, [...known, ...fresh].slice(-8));
   }
-  /** Cloth being made ahead, by fabric: a render of it waits for that rather than making it again. */
   /** Versions of cold styles whose drafting went to a thread already. */
   const draftsSent = new Set<string>();
+  /** Render tasks that named each drawn view so far (the newest 256 views). */
+  const viewsSent = new Map<string, number>();
+  /** Render tasks that carried a drawn view's shared memory (stats). */
+  let viewsCarried = 0;
+  const isDrawnId = (id: string) => id.startsWith('drawn:') || id.startsWith('ahead:');
+  /** Cloth being made ahead, by fabric: a render of it waits for that rather than making it again. */
   const preparing = new Map<string, Promise<unknown>>();
   const prepareQueue: Array<{ key: string; task: object; done: () => void }> = [];
   /** Fabric × view × sizes made ahead lately: not asked for again. */
@@ -746,6 +753,17 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
         drafted = d;
       }
     }
+    // A drawn view's shared memory goes with its first renders only, one per thread (a burst of them
+    // queues behind those on every thread); later ones name it, and a thread that lacks it asks (see
+    // sameDrawnView in thread.ts).
+    let withView = true;
+    if (template?.prepared && isDrawnId(template.id)) {
+      const sent = viewsSent.get(template.id) ?? 0;
+      withView = sent < threads;
+      viewsSent.delete(template.id);
+      viewsSent.set(template.id, sent + 1);
+      if (viewsSent.size > 256) viewsSent.delete(viewsSent.keys().next().value!);
+    }
     // At most twice: the second time with the bytes a thread said it lacks.
     for (let round = 0; round < 2; round++) {
       const transfer: TransferListItem[] = [];
@@ -757,11 +775,12 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       }
       const onAbort = () => port?.port1.postMessage('abort');
       job.signal?.addEventListener('abort', onAbort, { once: true });
+      if (withView && template?.prepared && isDrawnId(template.id)) viewsCarried++;
       const task: ThreadRenderTask = {
         engine: engineName,
         cut: job.cut,
         view: job.view,
-        template,
+        template: template && !withView ? { id: template.id } : template,
         fabric,
         watermark: job.watermark,
         sizes: job.sizes,
@@ -789,7 +808,10 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
         // draftedAhead: the template was a preview drafted ahead of this request.
         return { images, timings: template?.id.startsWith('ahead:') ? { ...answer.timings, draftedAhead: 1 } : answer.timings };
       }
-      if (answer.need.includes('template')) throw new Error('a render thread was not given its template');
+      if (answer.need.includes('template')) {
+        if (withView) throw new Error('a render thread was not given its template');
+        withView = true;
+      }
       if (answer.need.includes('swatch') && fabric.swatch)
         fabric.swatch = { ...fabric.swatch, bytes: ownBuffer(await storage().get(fabric.swatch.storageKey)) };
     }
@@ -923,7 +945,12 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       slot.wanted = undefined;
       maskSlots.delete(name);
     },
-    preparedStats: () => ({ ...prepared.stats(), templatesMade, masksPreparing: [...maskSlots.values()].filter((s) => s.running || s.next).length }),
+    preparedStats: () => ({
+      ...prepared.stats(),
+      templatesMade,
+      masksPreparing: [...maskSlots.values()].filter((s) => s.running || s.next).length,
+      viewsCarried,
+    }),
     uploads: {
       inspect: (data, limits) =>
         uploadTask(async () => {

@@ -216,6 +216,10 @@ describe('the render service', () => {
     const after = service.preparedStats();
     expect(after.entries - before.entries).toBe(1);
     expect(after.misses - before.misses).toBe(1);
+    // Its memory went with one task per thread, not with each of the six: every task that carried
+    // it was ~16 MB of fresh external memory to V8.
+    expect(after.viewsCarried - before.viewsCarried).toBeGreaterThanOrEqual(1);
+    expect(after.viewsCarried - before.viewsCarried).toBeLessThanOrEqual(2);
     for (let i = 2; i < renders.length; i++) expect(renders[i]!.images[0]!.data.equals(renders[i % 2]!.images[0]!.data)).toBe(true);
     expect(renders[0]!.images[0]!.data.equals(renders[1]!.images[0]!.data)).toBe(false);
   });

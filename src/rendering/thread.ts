@@ -174,18 +174,21 @@ function moveAll<T extends object>(value: T, buffers: ArrayBufferLike[]): T {
 }
 
 /**
- * Each task brings its drawn view as a new object over the same shared memory. The last few are
- * answered with the object this thread saw first, so what is keyed by it (the WebAssembly cloth
+ * The drawn views this thread was handed, the last few by id. A view's shared memory comes with its
+ * first tasks only, later ones name it: each task that carried it made new wrappers over the same
+ * ~16 MB, which V8 counts as fresh external memory, and the render thread ran a full collection
+ * every few renders. Kept as the object first seen, so what is keyed by it (the WebAssembly cloth
  * loop's copy of the level arrays) is found again. Ids name content (view and drafting version).
  */
 const drawnSeen = new Map<string, CutView>();
 function sameDrawnView(id: string, view: CutView | undefined): CutView | undefined {
-  if (!view || !(id.startsWith('drawn:') || id.startsWith('ahead:'))) return view;
-  const seen = drawnSeen.get(id);
+  if (!(id.startsWith('drawn:') || id.startsWith('ahead:'))) return view;
+  const kept = drawnSeen.get(id) ?? view;
+  if (!kept) return undefined;
   drawnSeen.delete(id);
-  drawnSeen.set(id, seen ?? view);
+  drawnSeen.set(id, kept);
   if (drawnSeen.size > 8) drawnSeen.delete(drawnSeen.keys().next().value!);
-  return seen ?? view;
+  return kept;
 }
 
 /** The template and cloth a task refers to, from this thread's caches or the bytes it carries; or what it lacks. */

@@ -24,7 +24,7 @@ import { threadFabric, type FabricDescriptor, type ThreadFabric } from './fabric
 import type { ClothPhotoOptions } from '../fabrics/cloth-photo/analyze.ts';
 import { UploadRejected, type ImageUploadLimits, type InspectedImage } from '../uploads/validate.ts';
 import type { InspectAnswer, RefineFinishAnswer, RefineInputsAnswer, ThreadOptions, ThreadRenderAnswer, ThreadRenderTask, ThreadTemplate } from './thread.ts';
-import { ThreadControl } from './thread-control.ts';
+import { isDrawnViewId, ThreadControl } from './thread-control.ts';
 import type { KeyedTexture } from '../engines/compose/texture.ts';
 import type { ComfyuiConfig } from '../config.ts';
 import { createComfyEngine, type ComfyEngine } from '../engines/comfyui/engine.ts';
@@ -639,7 +639,6 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
   const viewsSent = new Map<string, number>();
   /** Render tasks that carried a drawn view's shared memory (stats). */
   let viewsCarried = 0;
-  const isDrawnId = (id: string) => id.startsWith('drawn:') || id.startsWith('ahead:');
   /** Cloth being made ahead, by fabric: a render of it waits for that rather than making it again. */
   const preparing = new Map<string, Promise<unknown>>();
   const prepareQueue: Array<{ key: string; task: object; done: () => void }> = [];
@@ -756,8 +755,9 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     // A drawn view's shared memory goes with its first renders only, one per thread (a burst of them
     // queues behind those on every thread); later ones name it, and a thread that lacks it asks (see
     // sameDrawnView in thread.ts).
+    const sharedView = !!template?.prepared && isDrawnViewId(template.id);
     let withView = true;
-    if (template?.prepared && isDrawnId(template.id)) {
+    if (template && sharedView) {
       const sent = viewsSent.get(template.id) ?? 0;
       withView = sent < threads;
       viewsSent.delete(template.id);
@@ -775,7 +775,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       }
       const onAbort = () => port?.port1.postMessage('abort');
       job.signal?.addEventListener('abort', onAbort, { once: true });
-      if (withView && template?.prepared && isDrawnId(template.id)) viewsCarried++;
+      if (withView && sharedView) viewsCarried++;
       const task: ThreadRenderTask = {
         engine: engineName,
         cut: job.cut,

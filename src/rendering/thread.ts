@@ -36,7 +36,7 @@ import { createThreadEngine } from './engines.ts';
 import type { KeyedTexture, TextureCache } from '../engines/compose/texture.ts';
 import { adoptDrafted, cutViewAtHand, draftAheadView, templateVersion, type CutViewSource } from '../templates/index.ts';
 import type { ThreadFabric } from './fabric.ts';
-import { ThreadControl, YIELDED } from './thread-control.ts';
+import { isDrawnViewId, ThreadControl, YIELDED } from './thread-control.ts';
 
 export interface ThreadOptions {
   textureCacheBytes: number;
@@ -182,7 +182,7 @@ function moveAll<T extends object>(value: T, buffers: ArrayBufferLike[]): T {
  */
 const drawnSeen = new Map<string, CutView>();
 function sameDrawnView(id: string, view: CutView | undefined): CutView | undefined {
-  if (!(id.startsWith('drawn:') || id.startsWith('ahead:'))) return view;
+  if (!isDrawnViewId(id)) return view;
   const kept = drawnSeen.get(id) ?? view;
   if (!kept) return undefined;
   drawnSeen.delete(id);

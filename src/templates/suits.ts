@@ -277,16 +277,18 @@ function shoulderTail(): Cubic {
  * coat), then the inside of the arm hanging beside the body, coming in a little toward the cuff as the
  * forearm hangs forward.
  */
-const SLEEVE_INNER: Pt[] = [shoulderTail()[0], [-226, 1405], [-212, 1345], [-196, 1283], [-197, 1200], [-200, 1070], [-200, 960], [-201, CUFF_Y + 8]];
+const SLEEVE_INNER: Pt[] = [shoulderTail()[0], [-226, 1405], [-212, 1345], [-196, 1283], [-197, 1200], [-201, 1070], [-203.5, 960], [-206, CUFF_Y + 8]];
 
 /**
  * The sleeve's outer edge, cuff up to the widest of the deltoid: widest over the deltoid, tapering
- * gently past the bicep to the cuff, the forearm hanging a touch forward (so the outer edge comes in below the elbow).
+ * past the bicep to the cuff, the forearm hanging a touch forward (so the outer edge comes in below
+ * the elbow). The cuff is some three quarters of the bicep's width, as a suit sleeve is cut (about
+ * 14 cm and 19 cm laid flat); at seven eighths the arm read as a tube.
  */
 const SLEEVE_OUTER: Pt[] = [
-  [-276, CUFF_Y + 2],
-  [-279, 960],
-  [-281.5, 1080],
+  [-268, CUFF_Y + 2],
+  [-273.5, 960],
+  [-278.5, 1080],
   [-283, 1200],
   [-283.6, 1290],
   [-284, 1370],
@@ -1748,7 +1750,7 @@ function draftSuit(style: SuitStyle, front: boolean): Draftset {
 /** Four kissing cuff buttons on the back edge of each sleeve, seen edge-on. */
 function cuffButtons(set: Draftset): void {
   for (const s of [1, -1])
-    for (let i = 0; i < 4; i++) set.buttons.push({ at: [s * -272, CUFF_Y + 38 + i * 15], d: 14, squash: 0.45, layer: s === 1 ? 'near-arm' : 'far-arm' });
+    for (let i = 0; i < 4; i++) set.buttons.push({ at: [s * -264.5, CUFF_Y + 38 + i * 15], d: 14, squash: 0.45, layer: s === 1 ? 'near-arm' : 'far-arm' });
 }
 
 /** Seams, drape and sleeve folds of the jacket body, front or back. */
@@ -1972,8 +1974,8 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean): void {
       shape: A([
         [-250, 1400],
         [-262, 1200],
-        [-268, 1000],
-        [-265, 880],
+        [-263, 1000],
+        [-258, 880],
       ]),
       kind: 'ridge',
       width: 14,
@@ -1983,8 +1985,8 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean): void {
     marks.push({
       only: ['sleeve'],
       shape: A([
-        [-201, CUFF_Y + 8],
-        [-276, CUFF_Y + 2],
+        [-206, CUFF_Y + 8],
+        [-268, CUFF_Y + 2],
       ]),
       kind: 'shadow',
       width: 3,
@@ -2870,10 +2872,10 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   const sh = SHIRTS[o.shirt];
   const cuff = (s: number) =>
     draft(s === 1 ? 'near-arm' : 'far-arm')
-      .M(s * -201, CUFF_Y + 12)
-      .L(s * -277, CUFF_Y + 6)
-      .L(s * -275, CUFF_Y - 14)
-      .L(s * -203, CUFF_Y - 8)
+      .M(s * -206, CUFF_Y + 12)
+      .L(s * -269, CUFF_Y + 6)
+      .L(s * -267, CUFF_Y - 14)
+      .L(s * -208, CUFF_Y - 8)
       .Z();
   const [fx, fy] = proj.project(0, 0);
   const defs = `
@@ -2903,10 +2905,10 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   const farCuff =
     view === 'three-quarter'
       ? draft('far-arm')
-          .M(206, CUFF_Y + 12)
-          .L(273, CUFF_Y + 6)
-          .L(272, CUFF_Y - 14)
-          .L(208, CUFF_Y - 8)
+          .M(211, CUFF_Y + 12)
+          .L(266, CUFF_Y + 6)
+          .L(265, CUFF_Y - 14)
+          .L(213, CUFF_Y - 8)
           .Z()
       : cuff(-1);
   const cuffs = `
@@ -3075,7 +3077,16 @@ const HORN = {
   ],
 } as const;
 
-function buttonSvg(b: Button, proj: Projection, i: number, matching: boolean): string {
+/**
+ * Which of the three horn grains a button gets: from where it sits, so that a button added or taken
+ * away elsewhere (another fastening) leaves every other button's grain as it was.
+ */
+function hornGrain(b: Button): number {
+  const h = Math.imul(Math.round(b.at[0] * 4) | 0, 73856093) ^ Math.imul(Math.round(b.at[1] * 4) | 0, 19349663);
+  return (h >>> 0) % 3;
+}
+
+function buttonSvg(b: Button, proj: Projection, matching: boolean): string {
   const [cx, cy] = proj.project(b.at[0], b.at[1], b.layer ?? 'torso');
   const squeeze = proj.squeeze(b.at[0], b.at[1], b.layer ?? 'torso');
   const r = (b.d / 2) * proj.pxPerMm;
@@ -3098,7 +3109,7 @@ function buttonSvg(b: Button, proj: Projection, i: number, matching: boolean): s
   const face = matching
     ? `<ellipse cx="${cx.toFixed(2)}" cy="${cy.toFixed(2)}" rx="${rx.toFixed(2)}" ry="${r.toFixed(2)}" fill="url(#sheen)"/>`
     : `<ellipse cx="${cx.toFixed(2)}" cy="${(cy + r * 0.25).toFixed(2)}" rx="${(rx * 1.05).toFixed(2)}" ry="${(r * 1.05).toFixed(2)}" fill="#000" opacity="0.35" filter="url(#bshadow)"/>
-  <ellipse cx="${cx.toFixed(2)}" cy="${cy.toFixed(2)}" rx="${rx.toFixed(2)}" ry="${r.toFixed(2)}" fill="url(#horn${i % 3})"/>`;
+  <ellipse cx="${cx.toFixed(2)}" cy="${cy.toFixed(2)}" rx="${rx.toFixed(2)}" ry="${r.toFixed(2)}" fill="url(#horn${hornGrain(b)})"/>`;
   return `${face}
   <ellipse cx="${cx.toFixed(2)}" cy="${cy.toFixed(2)}" rx="${(rx * 0.72).toFixed(2)}" ry="${(r * 0.72).toFixed(2)}" fill="none" stroke="#000" stroke-opacity="${matching ? 0.28 : 0.35}" stroke-width="${(r * 0.12).toFixed(2)}"/>
   ${holes}`;
@@ -3113,7 +3124,7 @@ function overlaySvg(set: Draftset, proj: Projection, o: StyleOptions): string {
     <radialGradient id="sheen" cx="0.35" cy="0.3" r="0.8"><stop offset="0" stop-color="#fff" stop-opacity="0.22"/><stop offset="0.5" stop-color="#fff" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="0.25"/></radialGradient>
     <filter id="bshadow"><feGaussianBlur stdDeviation="${((1.6 * proj.pxPerMm) / 0.9).toFixed(2)}"/></filter>
   </defs>
-  ${set.buttons.map((b, i) => buttonSvg(b, proj, i, matching)).join('')}`;
+  ${set.buttons.map((b) => buttonSvg(b, proj, matching)).join('')}`;
 }
 
 /** Matching buttons are cloth: one panel per body volume, domed by the shading like any panel. */
@@ -3170,9 +3181,9 @@ function farSleeve(set: Draftset): void {
   const seam: Pt[] = [
     [259, 1300],
     [262, 1190],
-    [266, 1085],
-    [268, 970],
-    [268, CUFF_Y + 6],
+    [265, 1085],
+    [264, 970],
+    [261, CUFF_Y + 6],
   ];
   set.marks.push({ only, onPanels, shape: far(seam), kind: 'crease', width: 2.5, strength: 0.5, blur: 1.2 });
   set.marks.push({ only, onPanels, shape: far(seam), kind: 'seam', width: 1.2, strength: 0.25, blur: 0.7 });

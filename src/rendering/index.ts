@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import * as workerThreads from 'node:worker_threads';
 import { MessageChannel, type TransferListItem } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
+import { LRUCache } from 'lru-cache';
 import { Piscina } from 'piscina';
 import type { Logger } from 'pino';
 import type { StoredImage } from '../db/schema.ts';
@@ -636,7 +637,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
   /** Versions of cold styles whose drafting went to a thread already. */
   const draftsSent = new Set<string>();
   /** Render tasks that named each drawn view so far (the newest 256 views). */
-  const viewsSent = new Map<string, number>();
+  const viewsSent = new LRUCache<string, number>({ max: 256 });
   /** Render tasks that carried a drawn view's shared memory (stats). */
   let viewsCarried = 0;
   /** Cloth being made ahead, by fabric: a render of it waits for that rather than making it again. */
@@ -760,9 +761,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     if (template && sharedView) {
       const sent = viewsSent.get(template.id) ?? 0;
       withView = sent < threads;
-      viewsSent.delete(template.id);
       viewsSent.set(template.id, sent + 1);
-      if (viewsSent.size > 256) viewsSent.delete(viewsSent.keys().next().value!);
     }
     // At most twice: the second time with the bytes a thread said it lacks.
     for (let round = 0; round < 2; round++) {

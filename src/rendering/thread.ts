@@ -8,6 +8,7 @@
 import os from 'node:os';
 import * as workerThreads from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
+import { LRUCache } from 'lru-cache';
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import sharp from 'sharp';
 import { ByteCache } from '../cache.ts';
@@ -180,15 +181,13 @@ function moveAll<T extends object>(value: T, buffers: ArrayBufferLike[]): T {
  * every few renders. Kept as the object first seen, so what is keyed by it (the WebAssembly cloth
  * loop's copy of the level arrays) is found again. Ids name content (view and drafting version).
  */
-const drawnSeen = new Map<string, CutView>();
+const drawnSeen = new LRUCache<string, CutView>({ max: 8 });
 function sameDrawnView(id: string, view: CutView | undefined): CutView | undefined {
   if (!isDrawnViewId(id)) return view;
-  const kept = drawnSeen.get(id) ?? view;
-  if (!kept) return undefined;
-  drawnSeen.delete(id);
-  drawnSeen.set(id, kept);
-  if (drawnSeen.size > 8) drawnSeen.delete(drawnSeen.keys().next().value!);
-  return kept;
+  const kept = drawnSeen.get(id);
+  if (kept || !view) return kept;
+  drawnSeen.set(id, view);
+  return view;
 }
 
 /** The template and cloth a task refers to, from this thread's caches or the bytes it carries; or what it lacks. */

@@ -640,7 +640,8 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
   // strips between arm and body, along a sleeve, under a hand), and its chroma moves with the light.
   // What lies next to the cloth, down to half its lightness, is the cloth in shadow when it keeps the
   // cloth's hue (across it within the chroma tolerance, which widens a little as it darkens) and does
-  // not turn grey: a chromatic cloth loses at most a tenth of its chroma; a near-neutral one (an
+  // not turn grey: brought back to the cloth's lightness (shade lowers Lab's chroma with its
+  // lightness), a chromatic cloth loses at most a tenth of its chroma; a near-neutral one (an
   // off-white cream) is taken in shade only where it grows more chromatic in its own hue (warmer, on a
   // real photo's cream). A grey wall enclosed between the legs or beside the arms is as neutral as a
   // near-neutral cloth's shade and as dark: a duller shade than that is left out with it.
@@ -659,8 +660,11 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
       if (garment[i] || !person[i]) continue;
       const L = lab[i * 3]!;
       if (L >= mid || L < 0.5 * mid) continue;
-      const da = lab[i * 3 + 1]! - ca;
-      const db = lab[i * 3 + 2]! - cb;
+      // Shade scales linear light, and Lab's a, b and L + 16 all by its cube root: the chroma a pixel
+      // would have lit as the cloth's middle is its own scaled by (mid + 16) / (L + 16).
+      const lit = (mid + 16) / (L + 16);
+      const da = lab[i * 3 + 1]! * lit - ca;
+      const db = lab[i * 3 + 2]! * lit - cb;
       const radial = da * ua + db * ub;
       const across = Math.abs(-da * ub + db * ua);
       const tol = chromaTol + Math.min(SHADE_CHROMA_MAX, SHADE_CHROMA_PER_L * (mid - L));

@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { createComposeEngine } from '../../src/engines/compose/index.ts';
 import { TEST_TEMPLATE_CACHE } from '../../src/engines/compose/test-helpers.ts';
 import type { FabricSpec } from '../../src/engines/types.ts';
+import { linearToSrgb, srgbToLinear } from '../../src/fabrics/color.ts';
 import { CUT_PRESETS, type StyleOptions } from '../../src/templates/options.ts';
 import { floodRegion } from '../../web/src/studio/wand.ts';
 
@@ -72,6 +73,11 @@ export interface PhotoScene {
   phone?: { noise: number; quality: number };
   /** Also find the shoes (`ClientPhoto.shoes`): one more render, with shoes of the other colour. */
   markShoes?: boolean;
+  /**
+   * Under a harder light than the render's: the cloth's shading raised to this power (a weak fill,
+   * as in a client's photo by a window), so a light cloth in shade is far darker than its lit folds.
+   */
+  hardLight?: number;
 }
 
 export async function makeClientPhoto(scene: PhotoScene = {}): Promise<ClientPhoto> {
@@ -87,6 +93,18 @@ export async function makeClientPhoto(scene: PhotoScene = {}): Promise<ClientPho
   const rgb = new Uint8Array(raw.rgb);
   const truth = new Uint8Array(n);
   for (let i = 0; i < n; i++) truth[i] = maps.coverage[i] >= 128 ? 1 : 0;
+  if (scene.hardLight) {
+    // In linear light, cloth × shade^(power − 1) is the cloth under the shade raised to the power.
+    for (let i = 0; i < n; i++) {
+      if (!maps.coverage[i]) continue;
+      const k = maps.mul[i]! ** (scene.hardLight - 1);
+      const a = maps.coverage[i]! / 255;
+      for (let c = 0; c < 3; c++) {
+        const lin = srgbToLinear(rgb[i * 3 + c]! / 255);
+        rgb[i * 3 + c] = Math.round(linearToSrgb(Math.min(1, lin * (1 - a + a * k))) * 255);
+      }
+    }
+  }
 
   // The drawn backdrop: pixels like the corner's colour, reachable from the border without crossing cloth.
   const c0 = [rgb[0], rgb[1], rgb[2]];

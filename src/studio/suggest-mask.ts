@@ -622,7 +622,8 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
   const pick = (a: number[], q: number) => a[Math.floor(q * (a.length - 1))] ?? 0;
   // Lighter than the suit's lit folds by a margin for sheen; but a light grey's margin would reach a
   // white shirt (L 90 and over): near the shirt's lightness the margin narrows, from 10 to 4 units.
-  const lightest = Math.min(pick(memberL, 0.98) + 10, Math.max(pick(memberL, 0.98) + 4, SHIRT_LIGHTNESS));
+  const lit = litEnd(memberL);
+  const lightest = Math.min(lit + 10, Math.max(lit + 4, SHIRT_LIGHTNESS));
   const chromaTol = Math.max(8, pick(memberAb, 0.9) + 5);
   const garment = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
@@ -651,15 +652,23 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
   const ca = medianOf(memberA);
   const cb = medianOf(memberB);
   const c0 = Math.hypot(ca, cb);
-  if (c0 >= 1) {
-    const ua = ca / c0;
-    const ub = cb / c0;
+  {
+    const neutral = c0 < 1;
+    const ua = neutral ? 0 : ca / c0;
+    const ub = neutral ? 0 : cb / c0;
     const minRadial = c0 >= SHADE_CHROMATIC ? -SHADE_DULLER * c0 : SHADE_WARMER;
     const shade = new Uint8Array(n);
+    const greyTol = Math.max(3, pick(memberAb, 0.9) + 2);
     for (let i = 0; i < n; i++) {
       if (garment[i] || !person[i]) continue;
       const L = lab[i * 3]!;
       if (L >= mid || L < 0.5 * mid) continue;
+      if (neutral) {
+        // A grey cloth has no hue to keep: its shade is what stays as grey as its lit folds and is not
+        // like the backdrop (smooth and of a border's colour), such as the wall seen between the legs.
+        if (!bgLike[i] && Math.hypot(lab[i * 3 + 1]! - ca, lab[i * 3 + 2]! - cb) <= greyTol) shade[i] = 1;
+        continue;
+      }
       // Shade scales linear light, and Lab's a, b and L + 16 all by its cube root: the chroma a pixel
       // would have lit as the cloth's middle is its own scaled by (mid + 16) / (L + 16).
       const lit = (mid + 16) / (L + 16);
@@ -701,6 +710,34 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
   if (layers && shoes) layers.shoes = shoes;
   return m;
 }
+
+/**
+ * The lightness of the suit's lit folds: its members' 98th percentile, but not past a gap in their
+ * lightness. Light neutral pixels of something else (the backdrop seen between the legs, a shirt's
+ * cuff) can fall in the suit's cluster; they form a mode of their own above the cloth's, and counting
+ * them would let the bound reach the shirt.
+ */
+function litEnd(sortedL: number[]): number {
+  const n = sortedL.length;
+  const p98 = sortedL[Math.floor(0.98 * (n - 1))] ?? 0;
+  if (n < 100) return p98;
+  const median = sortedL[(n - 1) >> 1]!;
+  const sparse = Math.max(2, LIT_GAP_SHARE * n);
+  // Members per unit of lightness, upward from the median: the first empty-ish unit ends the cloth.
+  let j = (n - 1) >> 1;
+  for (let unit = Math.floor(median) + 1; unit <= p98; unit++) {
+    let count = 0;
+    while (j < n && sortedL[j]! < unit) {
+      count++;
+      j++;
+    }
+    if (count < sparse) return Math.min(p98, unit - 1);
+  }
+  return p98;
+}
+
+/** A unit of lightness holding fewer than this share of the suit's members is a gap in them. */
+const LIT_GAP_SHARE = 0.001;
 
 /** A piece of backdrop colour this close to the suit's median colour (ΔE76) is not told from the cloth: a cream's lit lapel before a white wall. */
 const ENCLOSED_SUIT_APART = 5;

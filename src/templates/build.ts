@@ -479,6 +479,14 @@ const LIGHT = (() => {
 })();
 const AMBIENT = 0.36;
 const WRAP = 0.35;
+/**
+ * Studio contrast: the diffuse model alone, multiplied into the cloth's linear light, reads as flat
+ * clay. A product photo's shade deepens faster than the cosine falls (the key light is soft but the
+ * fill is weak), so shade below the flat level is raised to a power and what lies above it gains a
+ * little. The finish (`finishFor`) then holds the garment's median shade at the swatch's colour.
+ */
+export const SHADE_CONTRAST = 1.7;
+const HIGHLIGHT_GAIN = 1.15;
 /** The torso's depth and the width over which it turns away at the sides, in native px. */
 /** Depth of the torso and of a sleeve or leg as a fraction of their half-width (a chest is flatter than an arm). */
 const TORSO_DEPTH = 0.5;
@@ -1155,7 +1163,7 @@ function shading(
       s *= 1 - SHADOW_STRENGTH * shadowed[i];
       s *= fall;
       s *= 1 + highlight[i] * 0.6;
-      shade[i] = s;
+      shade[i] = s < 1 ? s ** SHADE_CONTRAST : 1 + (s - 1) * HIGHLIGHT_GAIN;
     }
   }
   return shade;

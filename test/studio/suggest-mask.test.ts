@@ -125,14 +125,16 @@ describe('suggested garment mask', () => {
   // A client photographed by a window: the fill is weak, so a light cloth in shade (the far sleeve and
   // leg of a three-quarter pose, between arm and body) is far darker than its lit folds, and its Lab
   // chroma falls with it. Taken for the cloth turning grey, that shade was left out (tan three-quarter:
-  // 0.922 of the jacket kept, IoU 0.906; the windowpane front: IoU 0.936).
+  // 0.922 of the jacket kept, IoU 0.906; the windowpane front: IoU 0.936; measured with the shade
+  // raised to 1.7 on the drawn suits' flat light of build b29; their studio contrast since deepens it
+  // by as much, and the photo's light raises it to 1.4 beyond that).
   it.each([
     ['tan three-quarter', MASK_SCENES[3]!],
     ['tan windowpane front', MASK_SCENES[7]!],
   ] as const)(
     '%s under a hard light: the cloth in deep shade kept',
     async (name, scene) => {
-      const { p, got } = await suggestion({ ...scene, hardLight: 1.7 });
+      const { p, got } = await suggestion({ ...scene, hardLight: 1.4 });
       const score = iou(got, p.truth);
       const { jacket, jacketMarked } = jacketKept(p, got);
       console.log(`${name} under a hard light: IoU ${score.toFixed(4)}; jacket kept ${(jacketMarked / jacket).toFixed(3)}`);

@@ -54,16 +54,35 @@ describe('colour exactness (de-shaded garment mean vs swatch, CIEDE2000 < 2)', (
     expect(worst[0][1], `worst: ${worst[0][0]}`).toBeLessThan(2);
   });
 
-  it('the shading itself averages to 1 over the garment, so the rendered mean is the cloth too', async () => {
+  it("the shading's median over the garment is 1: its dominant lit planes show the cloth itself", async () => {
+    // Exposed as a product photo is: the planes facing the key light are the swatch's colour, and
+    // what turns from the light is darker. (Before the studio contrast the mean was held at 1; with
+    // deep shade that lifted every lit plane by the shade's share: a silver front near its shirt.)
     for (const design of [twill, { ...twill, sheen: 0.8 }, { ...twill, sheen: 0, nap: 0.7 }]) {
       const maps = await engine.shadingMaps('double-breasted', 'front', design);
-      let s = 0;
-      let w = 0;
+      const weighted: Array<[number, number]> = [];
+      let total = 0;
       for (let i = 0; i < maps.coverage.length; i++) {
-        s += maps.mul[i] * maps.coverage[i];
-        w += maps.coverage[i];
+        if (!maps.coverage[i]) continue;
+        weighted.push([maps.mul[i], maps.coverage[i]]);
+        total += maps.coverage[i];
       }
-      expect(s / w).toBeCloseTo(1, 2);
+      weighted.sort((a, b) => a[0] - b[0]);
+      const quantile = (q: number) => {
+        let acc = 0;
+        for (const [m, c] of weighted) {
+          acc += c;
+          if (acc >= q * total) return m;
+        }
+        return weighted[weighted.length - 1][0];
+      };
+      const median = quantile(0.5);
+      const p10 = quantile(0.1);
+      console.log(`sheen ${design.sheen}, nap ${design.nap ?? 0}: median ${median.toFixed(3)}, 10th percentile ${p10.toFixed(3)}`);
+      expect(median).toBeCloseTo(1, 2);
+      // The shade is deep: a tenth of the garment lies below 0.58 of the lit planes (measured: 0.46,
+      // 0.36 lustrous, 0.56 napped flannel; the flat light before the studio contrast: 0.63).
+      expect(p10).toBeLessThan(0.58);
     }
   });
 });

@@ -20,7 +20,10 @@ export interface Finish {
 /**
  * Sheen: lustrous cloth (mohair, high-twist worsted) shows crisper contrast and bright, whitish
  * highlights; matte, napped cloth (flannel) softens the fold contrast. The multiplier is renormalised
- * over the garment's shading histogram so its mean stays exactly 1 (colour exactness).
+ * over the garment's shading histogram so that its median is exactly 1: the cloth's dominant lit
+ * planes show the swatch's own colour, as a product photo is exposed, and what turns from the light
+ * falls below it. (Holding the mean at 1 instead lifted every lit plane by however much shade the
+ * garment has: a silver suit's front glowed nearly as white as its shirt.)
  */
 export function finishFor(design: FabricDesign, hist: Float64Array): Finish {
   const sheen = Math.max(0, Math.min(1, design.sheen ?? 0.15));
@@ -29,17 +32,19 @@ export function finishFor(design: FabricDesign, hist: Float64Array): Finish {
   const mul = new Float32Array(SHADE_LEVELS);
   const add = new Float32Array(SHADE_LEVELS);
   let wsum = 0;
-  let msum = 0;
   for (let q = 0; q < SHADE_LEVELS; q++) {
-    const s = q / SHADE_ONE;
-    const m = s ** gamma;
-    mul[q] = m;
-    if (hist[q]) {
-      wsum += hist[q];
-      msum += hist[q] * m;
+    mul[q] = (q / SHADE_ONE) ** gamma;
+    wsum += hist[q];
+  }
+  let median = 0;
+  for (let q = 0, acc = 0; q < SHADE_LEVELS; q++) {
+    acc += hist[q];
+    if (acc >= wsum / 2) {
+      median = mul[q];
+      break;
     }
   }
-  const norm = msum > 0 ? wsum / msum : 1;
+  const norm = median > 0 ? 1 / median : 1;
   for (let q = 0; q < SHADE_LEVELS; q++) {
     const s = q / SHADE_ONE;
     const t = Math.max(0, Math.min(1, (s - 1.02) / 0.35));

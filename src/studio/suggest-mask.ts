@@ -355,6 +355,8 @@ const SHADE_CHROMATIC = 6;
 const SHADE_DULLER = 0.1;
 /** ...a near-neutral one is taken in shade only where it is this much more chromatic in its own hue. */
 const SHADE_WARMER = 2;
+/** ...or, where it is not like the backdrop, where it keeps this share of its chroma. */
+const SHADE_NEAR_NEUTRAL_KEEPS = 0.5;
 
 /**
  * Removes from `skin` what is cloth: a skin-coloured region as large as a body (more than a tenth of
@@ -677,7 +679,10 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
       const radial = da * ua + db * ub;
       const across = Math.abs(-da * ub + db * ua);
       const tol = chromaTol + Math.min(SHADE_CHROMA_MAX, SHADE_CHROMA_PER_L * (mid - L));
-      if (across <= tol && radial >= minRadial && radial <= tol) shade[i] = 1;
+      // A near-neutral cloth's shade that keeps half its chroma is taken too where it is not like the
+      // backdrop: a grey wall, brought back to the cloth's lightness, stays grey.
+      const kept = radial >= minRadial || (!bgLike[i] && radial >= -SHADE_NEAR_NEUTRAL_KEEPS * c0);
+      if (across <= tol && radial <= tol && kept) shade[i] = 1;
     }
     // Shade joins the cloth where it touches it.
     for (const { pixels } of components(shade, w, h)) {
@@ -723,18 +728,31 @@ function litEnd(sortedL: number[]): number {
   if (n < 100) return p98;
   const median = sortedL[(n - 1) >> 1]!;
   const sparse = Math.max(2, LIT_GAP_SHARE * n);
-  // Members per unit of lightness, upward from the median: the first empty-ish unit ends the cloth.
+  // Members per unit of lightness, upward from the median. The cloth's lit side thins out: a unit
+  // all but empty ends it, and so does one where the count climbs again well past the thinnest
+  // unit so far (another thing's mode, joined to the cloth's tail).
+  const first = Math.floor(median) + 1;
   let j = (n - 1) >> 1;
-  for (let unit = Math.floor(median) + 1; unit <= p98; unit++) {
+  while (j < n && sortedL[j]! < first) j++;
+  let thinnest = Infinity;
+  let thinnestUnit = 0;
+  for (let unit = first + 1; unit <= p98; unit++) {
     let count = 0;
     while (j < n && sortedL[j]! < unit) {
       count++;
       j++;
     }
     if (count < sparse) return Math.min(p98, unit - 1);
+    if (count < thinnest) {
+      thinnest = count;
+      thinnestUnit = unit;
+    } else if (count > LIT_MODE_RISE * thinnest + sparse) return thinnestUnit - 1;
   }
   return p98;
 }
+
+/** A unit of lightness holding this many times the thinnest unit below it starts another mode. */
+const LIT_MODE_RISE = 2;
 
 /** A unit of lightness holding fewer than this share of the suit's members is a gap in them. */
 const LIT_GAP_SHARE = 0.001;
@@ -796,7 +814,11 @@ function enclosedBackdrop(
     a /= pixels.length;
     b /= pixels.length;
     const dBorder = Math.sqrt(nearest(centres, k, L, a, b).d2);
-    const dSuit = Math.hypot(L - suit[0], a - suit[1], b - suit[2]);
+    // Darker than the cloth's middle, a piece may be the cloth in shade: then only its chroma, against
+    // the cloth's as shade lowers it, tells it from the cloth (a pale blue leg's inner plane is as dark
+    // as the floor's grey, but still blue).
+    const dim = (L + 16) / (suit[0] + 16);
+    const dSuit = L < suit[0] ? Math.hypot(a - suit[1] * dim, b - suit[2] * dim) : Math.hypot(L - suit[0], a - suit[1], b - suit[2]);
     if (dSuit < ENCLOSED_SUIT_APART || !(dBorder < 0.5 * dSuit)) continue;
     for (const i of pixels) inPiece[i] = 1;
     // The rim: each step out of the piece, measured two pixels out (an outline is blurred over one or two).

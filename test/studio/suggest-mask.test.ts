@@ -431,7 +431,9 @@ describe('suggested garment mask', () => {
         expect(hand).toBeGreaterThan(5_000);
         expect(trousersMarked / trousers).toBeGreaterThan(0.92);
         expect(handMarked / hand).toBeLessThan(0.05);
-        expect(score).toBeGreaterThan(0.94);
+        // Recto's trouser legs turn from the light: 0.965 until a near-neutral cloth's shade was taken
+        // where it keeps half its chroma and is not like the wall (0.979).
+        expect(score).toBeGreaterThan(0.97);
       },
       60_000,
     );

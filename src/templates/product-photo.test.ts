@@ -106,3 +106,33 @@ describe('front view: shoulder and sleeve', () => {
     }
   });
 });
+
+describe('front view: trouser leg', () => {
+  it.each(CUTS)('%s: each leg narrows steadily from below the coat to the hem', async (cut) => {
+    const maps = await engine.shadingMaps(cut, 'front', fabric.design, 'full');
+    const tpl = await engine.template(cut, 'front');
+    const W = maps.width;
+    const k = W / NATIVE_WIDTH;
+    const mm = proj.pxPerMm * k;
+    for (const s of [1, -1]) {
+      const id = s === 1 ? 'trouser-right' : 'trouser-left';
+      const idx = tpl.panels.findIndex((p) => p.id === id);
+      expect(idx, id).toBeGreaterThanOrEqual(0);
+      const width = (y: number) => {
+        const r = Math.round(proj.project(0, y)[1] * k);
+        let n = 0;
+        for (let x = 0; x < W; x++) if (maps.panel[r * W + x] === idx) n++;
+        return n / mm;
+      };
+      // Just below the coat, at the knee, the calf and above the break.
+      const [thigh, knee, calf, low] = [740, 500, 280, 120].map(width);
+      console.log(`${cut} leg ${s}: ${[thigh, knee, calf, low].map((v) => v!.toFixed(1)).join(' → ')} mm`);
+      // A suit trouser is cut narrower at the knee than at the thigh and again at the hem (some 32,
+      // 23 and 20 cm laid flat); straight to the knee, the legs read as two tubes.
+      expect(knee!, `${cut} leg ${s}: knee narrower than thigh`).toBeLessThan(thigh! * 0.97);
+      expect(calf!, `${cut} leg ${s}: calf narrower than knee`).toBeLessThan(knee! * 0.97);
+      expect(low!, `${cut} leg ${s}: above the break narrower than calf`).toBeLessThan(calf!);
+      expect(low! / thigh!, `${cut} leg ${s}: hem vs thigh`).toBeLessThan(0.9);
+    }
+  });
+});

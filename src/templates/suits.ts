@@ -545,7 +545,7 @@ function trouserLeg(o: StyleOptions, instep: boolean): Draft {
     [-14, 808],
     [
       [-18, 640],
-      [-14, 500],
+      [-15.5, 500],
       [-24, 250],
       [-32, TROUSER_HEM_Y + 4],
     ],
@@ -559,9 +559,11 @@ function trouserLeg(o: StyleOptions, instep: boolean): Draft {
   );
   // The outer edge's first curve, from the hem up, as curveThrough draws it (for a turn-up cut higher).
   const outerFrom: Pt = [-180, TROUSER_HEM_Y + 5];
+  // The leg narrows all the way from the seat to the hem, by the knee already (a leg cut straight to
+  // the knee and tapered only below it read as a tube).
   const outerPts: Pt[] = [
-    [-186, 260],
-    [-190 - full * 0.4, 500],
+    [-183.5, 260],
+    [-185.5 - full * 0.4, 500],
     [-192 - full, 720],
     // Above the coat's hem the hip stays inside the coat (-187 mm at 860): wider, the trousers
     // showed as a strip of cloth with its own edge between coat and sleeve.

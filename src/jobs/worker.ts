@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger as GraphileLogger, makeWorkerUtils, run, type Runner, type WorkerUtils } from 'graphile-worker';
 import { beatWorker, markSilentWorkersDead, markWorkerStopped, pingDatabase, registerWorker, saveWorkerJobIds } from './repository.ts';
 import type pg from 'pg';
@@ -140,7 +141,7 @@ export async function startWorker(rt: Runtime): Promise<WorkerHandle> {
     const now = Date.now();
     if (lastBeatFailed) reapNotBefore = now + config.worker.deadAfterMs;
     lastBeatFailed = false;
-    if (now < reapNotBefore) return;
+    if (now < reapNotBefore || stopped) return;
     const dead = await markSilentWorkersDead(db, id, config.worker.deadAfterMs);
     for (const w of dead) {
       // The freed jobs run again elsewhere; their renders stay 'running' until then, and a render
@@ -148,15 +149,23 @@ export async function startWorker(rt: Runtime): Promise<WorkerHandle> {
       if (w.job_worker_ids.length) await utils.forceUnlockWorkers(w.job_worker_ids);
       logger.warn({ deadWorker: w.id }, 'worker stopped sending heartbeats; its jobs were released');
     }
-    // Renders whose job is spent (or gone) would otherwise stay 'running' forever.
+    // Renders whose job is spent (or gone) would otherwise stay 'running' forever. A worker that is
+    // stopping reaps nothing more: its caller may already be changing the rows under it.
+    if (stopped) return;
     for (const renderId of await failStrandedRenders(db, config.worker.deadAfterMs, STRANDED_MESSAGE)) {
       await publishRenderEvent(rt.pool, { id: renderId, status: 'failed', progress: 0, error: STRANDED_MESSAGE }).catch(() => undefined);
       logger.warn({ renderId }, 'render had no attempt left after its worker was lost; marked failed');
     }
   }
 
+  let beating: Promise<void> | undefined;
   const timer = setInterval(() => {
-    beatAndReap().catch((err) => logger.warn({ err }, 'heartbeat failed'));
+    if (beating) return;
+    beating = beatAndReap()
+      .catch((err) => logger.warn({ err }, 'heartbeat failed'))
+      .finally(() => {
+        beating = undefined;
+      });
   }, config.worker.heartbeatMs);
   timer.unref();
 
@@ -169,6 +178,9 @@ export async function startWorker(rt: Runtime): Promise<WorkerHandle> {
       stopping ??= (async () => {
         clearInterval(timer);
         stopped = true;
+        // A beat already under way finishes before stop() returns, so no reap lands after it; the
+        // wait is bounded because a beat may hang on a database that is gone.
+        if (beating) await Promise.race([beating, sleep(Math.min(config.worker.heartbeatMs, 5000), undefined, { ref: false })]);
         await runner.stop().catch((err) => logger.warn({ err }, 'job queue did not stop cleanly'));
         await markWorkerStopped(db, id).catch(() => undefined);
         await utils.release();

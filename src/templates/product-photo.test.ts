@@ -136,3 +136,41 @@ describe('front view: trouser leg', () => {
     }
   });
 });
+
+describe('back view: side-back seams', () => {
+  it.each(['none', 'double'])('vents %s: a side-back seam runs down each side of the back, in at the waist', async (vents) => {
+    const options = resolveOptions('single-breasted', { vents });
+    const maps = await engine.shadingMaps('single-breasted', 'back', fabric.design, 'full', options);
+    const W = maps.width;
+    const k = W / NATIVE_WIDTH;
+    // The darkest shading across one side of the back at height y (body mm), between x0 and x1 (mm).
+    const span = (y: number, x0: number, x1: number) => {
+      const [a, b] = [x0, x1].map((x) => Math.round(proj.project(x, y)[0] * k)).sort((p, q) => p - q);
+      return Array.from({ length: b! - a! + 1 }, (_, j) => a! + j);
+    };
+    const darkest = (y: number, x0: number, x1: number) => {
+      const r = Math.round(proj.project(0, y)[1] * k);
+      let best = { mul: Infinity, x: 0 };
+      for (const x of span(y, x0, x1)) {
+        const i = r * W + x;
+        if (maps.coverage[i] === 255 && maps.mul[i]! < best.mul) best = { mul: maps.mul[i]!, x: (x / k - proj.project(0, y)[0]) / proj.pxPerMm };
+      }
+      return best;
+    };
+    const row = (y: number, x0: number, x1: number) => {
+      const r = Math.round(proj.project(0, y)[1] * k);
+      const v: number[] = [];
+      for (const x of span(y, x0, x1)) v.push(maps.mul[r * W + x]!);
+      return v.sort((a, b) => a - b)[v.length >> 1]!;
+    };
+    for (const s of [1, -1]) {
+      // At the waist the seam lies well inside the silhouette (its edge is at ~172 mm there).
+      const waist = darkest(1100, s * -135, s * -165);
+      const panel = row(1100, s * -60, s * -120);
+      console.log(`vents ${vents}, side ${s}: seam at ${waist.x.toFixed(1)} mm, shade ${waist.mul.toFixed(3)} vs panel ${panel.toFixed(3)}`);
+      expect(Math.abs(waist.x), 'the seam is drawn in at the waist').toBeGreaterThan(145);
+      expect(Math.abs(waist.x)).toBeLessThan(160);
+      expect(waist.mul, 'the seam reads darker than the panel beside it').toBeLessThan(panel * 0.85);
+    }
+  });
+});

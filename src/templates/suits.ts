@@ -2142,6 +2142,26 @@ function draftBack(style: SuitStyle): Draftset {
     strength: 0.3,
     blur: 0.7,
   });
+  // Side-back seams: from the armhole's back, in at the waist, out over the hip into the vent (or the
+  // hem). Without them a double vent is a cut in a plain panel, which is how it read before.
+  for (const s of [1, -1]) {
+    // Drawn to the vent's top whatever the vents, so that the choice changes nothing above it.
+    const above = line([
+      [s * -202, 1310],
+      [s * -170, 1190],
+      [s * -152, 1100],
+      [s * -158, 1040],
+      [s * -168, ventTop],
+    ]);
+    const below = line([
+      [s * -168, ventTop],
+      [s * -171, HEM_Y],
+    ]);
+    for (const shape of o.vents === 'double' ? [above] : [above, below]) {
+      marks.push({ only: ['forepart'], shape, kind: 'crease', width: 3, strength: 0.4, blur: 1.4 });
+      marks.push({ only: ['forepart'], shape, kind: 'seam', width: 1.3, strength: 0.3, blur: 0.7 });
+    }
+  }
   const vent = (x: number, dir: number) => {
     // The overlapping edge stands proud of the underlap: a lit ridge, a fine dark line and the
     // shadow it casts, opening a little toward the hem; its top bar is stitched across.
@@ -2165,8 +2185,22 @@ function draftBack(style: SuitStyle): Draftset {
         .Z(),
       kind: 'shadow',
       width: 0,
-      strength: 0.55,
-      blur: 3,
+      strength: 0.75,
+      blur: 2.5,
+      fill: true,
+    });
+    // The vent hangs a little open at the hem: a dark slit, closing a few centimetres up.
+    marks.push({
+      only: ['forepart'],
+      shape: draft()
+        .M(x + dir * 1, HEM_Y + 70)
+        .L(x + dir * 6, HEM_Y - 2)
+        .L(x - dir * 2, HEM_Y - 2)
+        .Z(),
+      kind: 'shadow',
+      width: 0,
+      strength: 0.85,
+      blur: 1.2,
       fill: true,
     });
     marks.push({
@@ -2177,7 +2211,7 @@ function draftBack(style: SuitStyle): Draftset {
       ]),
       kind: 'ridge',
       width: 8,
-      strength: 0.6,
+      strength: 0.8,
       blur: 3,
     });
     marks.push({

@@ -19,6 +19,15 @@ async function render(cut: string, shoes: 'black' | 'brown'): Promise<RawImage> 
   return engine.renderRaw({ cut, view: 'front', fabric, options: resolveOptions(cut, { shoes }) }, 'full');
 }
 
+/** A cut's front at full size: its shading and panels, the image's width, its scale from native px, its px per mm. */
+async function frontMaps(cut: string) {
+  const maps = await engine.shadingMaps(cut, 'front', fabric.design, 'full');
+  const tpl = await engine.template(cut, 'front');
+  const W = maps.width;
+  const k = W / NATIVE_WIDTH;
+  return { maps, tpl, W, k, mm: proj.pxPerMm * k };
+}
+
 describe('front view: shoes show below the hem', () => {
   it.each(CUTS)('%s: each shoe shows toe and vamp below the trouser hem', async (cut) => {
     // The shoes are exactly where a black and a brown pair render differently.
@@ -53,11 +62,7 @@ describe('front view: shoes show below the hem', () => {
 
 describe('front view: shoulder and sleeve', () => {
   it.each(CUTS)('%s: no notch where shoulder meets sleeve head; the sleeve tapers to the cuff', async (cut) => {
-    const maps = await engine.shadingMaps(cut, 'front', fabric.design, 'full');
-    const tpl = await engine.template(cut, 'front');
-    const W = maps.width;
-    const k = W / NATIVE_WIDTH;
-    const mm = proj.pxPerMm * k;
+    const { maps, tpl, W, k, mm } = await frontMaps(cut);
     const colOf = (x: number) => Math.round(proj.project(x, 0)[0] * k);
     const rowOf = (y: number) => Math.round(proj.project(0, y)[1] * k);
     for (const s of [1, -1]) {
@@ -109,11 +114,7 @@ describe('front view: shoulder and sleeve', () => {
 
 describe('front view: trouser leg', () => {
   it.each(CUTS)('%s: each leg narrows steadily from below the coat to the hem', async (cut) => {
-    const maps = await engine.shadingMaps(cut, 'front', fabric.design, 'full');
-    const tpl = await engine.template(cut, 'front');
-    const W = maps.width;
-    const k = W / NATIVE_WIDTH;
-    const mm = proj.pxPerMm * k;
+    const { maps, tpl, W, k, mm } = await frontMaps(cut);
     for (const s of [1, -1]) {
       const id = s === 1 ? 'trouser-right' : 'trouser-left';
       const idx = tpl.panels.findIndex((p) => p.id === id);

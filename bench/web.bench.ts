@@ -228,14 +228,16 @@ interface Tap {
  * Taps a control and measures, inside the page, until the new preview is painted and then presented.
  * It returns once the picture is on screen: the next tap does not race this one's decode and raster.
  */
-async function tapInPage({ selector, key }: { selector: string; key: string }): Promise<Tap> {
+async function tapInPage({ selector, key, notKey }: { selector: string; key?: string; notKey?: string }): Promise<Tap> {
   const d = (globalThis as any).document;
   const perf = (globalThis as any).performance;
   const raf = () => new Promise((r) => (globalThis as any).requestAnimationFrame(r));
   perf.clearResourceTimings();
   const shown = () => {
     const img = d.querySelector('[data-testid=preview-image]');
-    return !!img && img.dataset.key === key && img.complete && img.naturalWidth > 0;
+    // An option tap's new key is whatever the app makes of the choices: then any key but the one before.
+    const k = img?.dataset.key;
+    return !!img && (key ? k === key : !!k && k !== notKey) && img.complete && img.naturalWidth > 0;
   };
   // Watched through the DOM's own events (a mutation, an image's load), not by asking for every
   // frame: a probe polling in animation frames makes the page produce frames it would not (about
@@ -264,7 +266,8 @@ async function tapInPage({ selector, key }: { selector: string; key: string }): 
   const onScreen = new Promise<void>((resolve) => {
     observer = new (globalThis as any).PerformanceObserver((list: any) => {
       for (const e of list.getEntries()) {
-        if (e.identifier !== 'preview' || e.element?.dataset?.key !== key || !e.renderTime) continue;
+        const k = e.element?.dataset?.key;
+        if (e.identifier !== 'preview' || (key ? k !== key : !k || k === notKey) || !e.renderTime) continue;
         onScreenMs = e.renderTime - start;
         resolve();
       }
@@ -651,6 +654,81 @@ async function tapColours(browser: Browser, t: BenchServer) {
   }
 }
 
+/**
+ * Style option taps (issue 14: each choice a live preview as fast as a colour tap): on one suit, every
+ * other value of every option tapped in turn, each tap adding to the choices before it, so that every
+ * preview is a suit not drawn before; in the front, then (its choices cleared) in the three-quarter.
+ * `gapMs` after each suit is on screen before the next tap: at once, the server has drafted none of
+ * the styles one option away (it does so once it has been quiet for DRAFT_AHEAD_QUIET_MS).
+ */
+async function tapOptions(browser: Browser, t: BenchServer, { cut, gapMs }: { cut: string; gapMs: number }) {
+  const context = await browser.newContext({ viewport: LANDSCAPE, locale: 'es-ES', deviceScaleFactor: 1 });
+  await signInBrowser(context, t);
+  const page = await context.newPage();
+  await page.addInitScript(NAME_SHIM);
+  page.setDefaultTimeout(30_000);
+  try {
+    await page.goto(`${t.url}/`);
+    await page.locator('[data-family]').first().waitFor();
+    await previewShown(page, 'super-120s-twill/navy//single-breasted/front');
+    await page.click(`[data-cut=${cut}]`);
+    await page.click('[data-family=winter-flannel]');
+    const cuts = (await (await fetch(`${t.url}/api/cuts`)).json()) as {
+      cuts: Array<{ id: string; options: Array<{ id: string; default: string; values: Array<{ id: string }> }> }>;
+    };
+    const options = cuts.cuts.find((c) => c.id === cut)!.options;
+    const image = page.locator('[data-testid=preview-image]');
+    const byView: Record<string, Array<Tap & { choice: string }>> = {};
+    let answered = 0;
+    await settled(t);
+    await browserQuiet();
+    const cpuBefore = cpuNow();
+    for (const view of ['front', 'three-quarter']) {
+      const reset = page.locator('[data-testid=style-reset]');
+      if (await reset.count()) await reset.click();
+      await page.click(`[data-view=${view}]`);
+      await page.waitForFunction(
+        ([c, v]) => {
+          const img = (globalThis as any).document.querySelector('[data-testid=preview-image]');
+          const parts = (img?.dataset.key ?? '').split('/');
+          return parts[0] === 'winter-flannel' && parts[3] === c && parts[4] === v && parts.length === 5 && img.complete && img.naturalWidth > 0;
+        },
+        [cut, view],
+      );
+      const taps: Array<Tap & { choice: string }> = [];
+      for (const option of options)
+        for (const { id: value } of option.values) {
+          const selector = `[data-option="${option.id}"][data-value="${value}"]`;
+          const button = page.locator(selector);
+          if (value === option.default || (await button.isDisabled()) || (await button.getAttribute('aria-checked')) === 'true') continue;
+          if (gapMs) await new Promise((r) => setTimeout(r, gapMs));
+          const notKey = (await image.getAttribute('data-key')) ?? '';
+          taps.push({ ...(await page.evaluate(tapInPage, { selector, notKey })), choice: `${option.id}=${value}` });
+          if (taps.at(-1)!.answeredMs !== undefined) answered++;
+        }
+      byView[view] = taps;
+    }
+    const all = Object.values(byView).flat();
+    const row = (tap: Tap & { choice: string }) => [
+      tap.choice,
+      tap.onScreenMs === undefined ? undefined : Math.round(tap.onScreenMs * 10) / 10,
+      tap.server?.total,
+    ];
+    return {
+      ...onScreenAndPainted(all),
+      meetsGoal: quantile(onScreen(all), 0.95) <= GOAL_P95_MS,
+      tapToAnswer: stats(all.flatMap((tap) => (tap.answeredMs === undefined ? [] : [tap.answeredMs]))),
+      serverTotal: stats(all.flatMap((tap) => (tap.server?.total === undefined ? [] : [tap.server.total]))),
+      byView: Object.fromEntries(Object.entries(byView).map(([view, taps]) => [view, { ...stats(onScreen(taps)), taps: taps.map(row) }])),
+      cpuMsPerTap: cpuPerTap(cpuBefore, cpuNow(), all.length),
+      requestsSent: answered,
+      note: `${cut} in the winter flannel the app shows first: each option's other values tapped in turn, adding to the choices (every preview a new suit), front then three-quarter, ${gapMs ? `each tap ${gapMs} ms after the suit before it is on screen` : 'each tap at once'}; [choice, tap → on screen ms, server ms]`,
+    };
+  } finally {
+    await context.close();
+  }
+}
+
 async function firstLoad(browser: Browser, t: BenchServer) {
   const runs: Array<{
     interactive: number;
@@ -777,6 +855,11 @@ export async function benchWeb(): Promise<Record<string, unknown>> {
         note: `as freshUnwatched, in a single-breasted (back, then front), each tap ${PACED_GAP_MS} ms after the suit before it is on screen (an associate who glances, then taps) rather than at once`,
       },
     ]);
+    // A pause first, in a cut of its own: no style of either series is drafted before it is tapped or planned.
+    const tapOptionToPreviewMs = {
+      afterAPause: await tapOptions(browser, t, { cut: 'double-breasted', gapMs: 1500 }),
+      atOnce: await tapOptions(browser, t, { cut: 'single-breasted', gapMs: 0 }),
+    };
     const firstLoadMs = await firstLoad(browser, t);
     return {
       browser: browser.version(),
@@ -784,6 +867,7 @@ export async function benchWeb(): Promise<Record<string, unknown>> {
       loadAverage1m: Number(os.loadavg()[0]!.toFixed(2)),
       targets: { tapColorToPreviewP95Ms: GOAL_P95_MS, firstLoadToInteractiveMs: 1000, gzipJsBytes: 200 * 1024 },
       tapColorToPreviewMs: { ...tapColorToPreviewMs, freshUnwatched, pacedUnwatched },
+      tapOptionToPreviewMs,
       firstLoadMs,
       bundle: await bundle(dist, built.buildMs),
     };

@@ -512,17 +512,23 @@ async function tapColoursUnwatched(t: BenchServer, families: Family[], series: A
   }
 }
 
-async function tapColours(browser: Browser, t: BenchServer) {
+/** A landscape tablet's new browser context, signed in, with the stylist app open on its first suit. */
+async function openStylist(browser: Browser, t: BenchServer): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: LANDSCAPE, locale: 'es-ES', deviceScaleFactor: 1 });
   // The stylist app is for a signed-in associate (a showroom tablet's long-lived session).
   await signInBrowser(context, t);
   const page = await context.newPage();
   await page.addInitScript(NAME_SHIM);
   page.setDefaultTimeout(30_000);
+  await page.goto(`${t.url}/`);
+  await page.locator('[data-family]').first().waitFor();
+  await previewShown(page, 'super-120s-twill/navy//single-breasted/front');
+  return { context, page };
+}
+
+async function tapColours(browser: Browser, t: BenchServer) {
+  const { context, page } = await openStylist(browser, t);
   try {
-    await page.goto(`${t.url}/`);
-    await page.locator('[data-family]').first().waitFor();
-    await previewShown(page, 'super-120s-twill/navy//single-breasted/front');
     // The associate looks at the first suit of the day: the server makes the catalogue's cloth ahead
     // meanwhile (CLOTH_AHEAD_COLOURS), as a showroom's server has long done before the taps below;
     // and the browser has long finished opening its window.
@@ -662,15 +668,8 @@ async function tapColours(browser: Browser, t: BenchServer) {
  * the styles one option away (it does so once it has been quiet for DRAFT_AHEAD_QUIET_MS).
  */
 async function tapOptions(browser: Browser, t: BenchServer, { cut, gapMs }: { cut: string; gapMs: number }) {
-  const context = await browser.newContext({ viewport: LANDSCAPE, locale: 'es-ES', deviceScaleFactor: 1 });
-  await signInBrowser(context, t);
-  const page = await context.newPage();
-  await page.addInitScript(NAME_SHIM);
-  page.setDefaultTimeout(30_000);
+  const { context, page } = await openStylist(browser, t);
   try {
-    await page.goto(`${t.url}/`);
-    await page.locator('[data-family]').first().waitFor();
-    await previewShown(page, 'super-120s-twill/navy//single-breasted/front');
     await page.click(`[data-cut=${cut}]`);
     await page.click('[data-family=winter-flannel]');
     const cuts = (await (await fetch(`${t.url}/api/cuts`)).json()) as {

@@ -708,11 +708,18 @@ async function tapOptions(browser: Browser, t: BenchServer, { cut, gapMs }: { cu
       byView[view] = taps;
     }
     const all = Object.values(byView).flat();
+    // How its template came: drafted ahead, waited for while being drafted ahead, or drafted on the way.
+    const how = (tap: Tap) =>
+      !tap.server ? undefined : tap.server['thread-aheadWait'] !== undefined ? `joined ${tap.server['thread-aheadWait']}` : tap.server['thread-draftedAhead'] ? 'ahead' : `drafted ${tap.server['thread-template'] ?? '?'}`;
     const row = (tap: Tap & { choice: string }) => [
       tap.choice,
       tap.onScreenMs === undefined ? undefined : Math.round(tap.onScreenMs * 10) / 10,
       tap.server?.total,
+      how(tap),
+      // Where a slow answer's time went, stage by stage.
+      ...(tap.server && tap.server.total! > 60 ? [tap.server] : []),
     ];
+    const hows = all.map(how);
     return {
       ...onScreenAndPainted(all),
       meetsGoal: quantile(onScreen(all), 0.95) <= GOAL_P95_MS,
@@ -721,7 +728,12 @@ async function tapOptions(browser: Browser, t: BenchServer, { cut, gapMs }: { cu
       byView: Object.fromEntries(Object.entries(byView).map(([view, taps]) => [view, { ...stats(onScreen(taps)), taps: taps.map(row) }])),
       cpuMsPerTap: cpuPerTap(cpuBefore, cpuNow(), all.length),
       requestsSent: answered,
-      note: `${cut} in the winter flannel the app shows first: each option's other values tapped in turn, adding to the choices (every preview a new suit), front then three-quarter, ${gapMs ? `each tap ${gapMs} ms after the suit before it is on screen` : 'each tap at once'}; [choice, tap → on screen ms, server ms]`,
+      templates: {
+        draftedAhead: hows.filter((h) => h === 'ahead').length,
+        joinedDraftAhead: hows.filter((h) => h?.startsWith('joined')).length,
+        draftedOnTheWay: hows.filter((h) => h?.startsWith('drafted')).length,
+      },
+      note: `${cut} in the winter flannel the app shows first: each option's other values tapped in turn, adding to the choices (every preview a new suit), front then three-quarter, ${gapMs ? `each tap ${gapMs} ms after the suit before it is on screen` : 'each tap at once'}; [choice, tap → on screen ms, server ms, template: ahead | joined <ms waited for the draft ahead> | drafted <ms drafting on the thread>, and over 60 ms the server's stages]`,
     };
   } finally {
     await context.close();

@@ -81,6 +81,50 @@ describe('a style one option away from the one on screen', () => {
     expect(sum / a.px.length).toBeLessThan(0.01);
   });
 
+  it('a tap for the style being drafted ahead right now waits for that draft rather than drafting it again', async () => {
+    const s = await service;
+    // Each round one option more changed on screen (slim lapels on screen before); the styles one
+    // option away are drafted in draftAheadOrder, the first of them the option's first other value.
+    // The tap for that style comes while it is being drafted.
+    const rounds: Array<[Record<string, string>, Record<string, string>]> = [
+      [{ lapel: 'shawl' }, { lapel: 'notch' }],
+      [{ tie: 'silver' }, { tie: 'none' }],
+      [{ pockets: 'patch' }, { pockets: 'flap' }],
+    ];
+    let joined: Awaited<ReturnType<typeof s.render>> | undefined;
+    let shown: Record<string, string> = { lapelWidth: 'slim' };
+    for (const [change, tap] of rounds) {
+      shown = { ...shown, ...change };
+      await s.render({ cut, view, fabric, sizes: ['preview'], options: resolveOptions(cut, shown) });
+      const next = resolveOptions(cut, { ...shown, ...tap });
+      await until('the next style drafted or being drafted', () => s.draftingAhead(cut, view, next) || s.draftedAhead(cut, view, next));
+      if (!s.draftingAhead(cut, view, next)) continue; // drafted before the tap could come: try another style
+      const tapped = await s.render({ cut, view, fabric, sizes: ['preview'], options: next });
+      expect(tapped.timings.draftedAhead).toBe(1);
+      expect(tapped.timings.quickTemplate).toBeUndefined();
+      if (tapped.timings.aheadWait !== undefined) {
+        joined = tapped;
+        break;
+      }
+    }
+    expect(joined, 'no tap came while its style was being drafted').toBeDefined();
+    expect(joined!.timings.aheadWait).toBeGreaterThan(0);
+    expect(s.draftAheadStats().joined).toBeGreaterThan(0);
+  });
+
+  it('drafts ahead around a style shown from the cache, which no render drew', async () => {
+    const s = await service;
+    const before = s.draftAheadStats().made;
+    // A preview answered from the render cache: the suit is on screen, and the service is told so.
+    s.styleOnScreen(cut, view, { lapel: 'shawl', lapelWidth: 'wide' });
+    const next = resolveOptions(cut, { lapel: 'shawl', lapelWidth: 'slim' });
+    await until('a neighbour of the style on screen drafted', () => s.draftedAhead(cut, view, next));
+    expect(s.draftAheadStats().made).toBeGreaterThan(before);
+    // Refused quietly: a photographed view has no styles, an unknown value no neighbours.
+    expect(() => s.styleOnScreen(cut, 'photo-front', {})).not.toThrow();
+    expect(() => s.styleOnScreen(cut, view, { lapel: 'mandarin' })).not.toThrow();
+  });
+
   it('drafts on a thread of its own at the lowest CPU priority, leaving the render threads and the process at theirs', async () => {
     const s = await service;
     // A style on screen of its own (slim lapels), so that there is something to draft ahead whatever ran before.

@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import type { StoredImage } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import type { EncodedImage, EngineInfo, ImageFormat, OutputSize, RenderResult, WatermarkSpec } from '../engines/types.ts';
-import { STYLE_OPTION_IDS, STYLE_OPTIONS, optionsKey, resolveOptions, type StyleOptions } from '../templates/options.ts';
+import { draftAheadOrder, STYLE_OPTION_IDS, STYLE_OPTIONS, optionsKey, resolveOptions, type StyleOptions } from '../templates/options.ts';
 import type { SwatchTileOptions, SwatchTileResult } from '../fabrics/index.ts';
 import type { RectifiedUpload } from '../fabrics/cloth-photo/index.ts';
 import type { Storage } from '../storage/types.ts';
@@ -236,13 +236,21 @@ export interface RenderService {
   /** `background`: the thread of work done ahead, once started (its CPU niceness: 0 where it could not be lowered). */
   stats(): { threads: number; queued: number; utilization: number; background?: { nice: number } };
   /**
-   * Previews drafted ahead: `made` since start, `used` by renders, `yielded` to renders, what is
-   * kept (`entries`, `bytes`), `pending`, the styles of the current plan not drafted yet, and
-   * `drafting`, how many are being drafted now.
+   * Previews drafted ahead: `made` since start, `used` by renders (`joined`: of those, renders that
+   * waited for their style's draft, begun before they came), `yielded` to renders, what is kept
+   * (`entries`, `bytes`), `pending`, the styles of the current plan not drafted yet, and `drafting`,
+   * how many are being drafted now.
    */
-  draftAheadStats(): { made: number; used: number; yielded: number; entries: number; bytes: number; pending: number; drafting: number };
+  draftAheadStats(): { made: number; used: number; joined: number; yielded: number; entries: number; bytes: number; pending: number; drafting: number };
   /** Whether this style's live preview is drafted ahead (its render draws no template). */
   draftedAhead(cut: string, view: string, options?: StyleOptions): boolean;
+  /** Whether this style's live preview is being drafted ahead now (its render waits for that draft). */
+  draftingAhead(cut: string, view: string, options?: StyleOptions): boolean;
+  /**
+   * A style is on screen without a render (its live preview was in the cache): the styles one option
+   * away from it are drafted ahead, as after a render of it. `options`: the choices over the preset.
+   */
+  styleOnScreen(cut: string, view: string, options?: Record<string, string>): void;
   close(): Promise<void>;
 }
 
@@ -371,6 +379,12 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
       );
       for (const a of answers) if (a) asked.add(a.thread);
     }
+    // The thread that drafts ahead starts from the presets' drafts too: without them its first style
+    // of each cut and view is drafted from nothing (seconds at its priority), and the taps meanwhile miss.
+    if (background && !closed)
+      await (aheadPool().run({ engine: 'compose' }, { name: 'primeDrafts' }) as Promise<unknown>).catch((err) =>
+        options.logger?.debug({ err }, 'the background thread did not start drafting the presets'),
+      );
   }
 
   /** Tasks handed to the pool and not answered yet (running or waiting for a thread). */
@@ -417,14 +431,17 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
   type AheadPlan = { key: string; from: StyleOptions; list: Array<{ cut: string; view: string; options: StyleOptions; id: string }>; bytes: number };
   let plan: AheadPlan | undefined;
   let draining = false;
-  const aheadCounts = { made: 0, used: 0, yielded: 0 };
+  /** How long a render waited for its style's draft, begun ahead of it (by job: told in its timings). */
+  const aheadWaits = new WeakMap<RenderJob, number>();
+  /** The style being drafted ahead now: a tap for it waits for this draft rather than drafting it again. */
+  let draftingNow: { id: string; view: Promise<CutView | undefined> } | undefined;
+  const aheadCounts = { made: 0, used: 0, yielded: 0, joined: 0 };
 
   /**
    * The style on screen (a live preview just drawn): every style one option away from it is drafted
-   * ahead, the other values of the option just changed first (peak tapped: notch and shawl are
-   * likely next), then each option in the panel's order.
+   * ahead, in draftAheadOrder.
    */
-  function planAhead(job: RenderJob): void {
+  function planAhead(job: Pick<RenderJob, 'cut' | 'view' | 'options'>): void {
     if (!options.draftAhead) return;
     const from = job.options ?? resolveOptions(job.cut);
     const before = lastStyle.get(job.cut);
@@ -434,13 +451,14 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     const changed = STYLE_OPTION_IDS.filter((id) => before && before[id] !== from[id]);
     const list: AheadPlan['list'] = [];
     const seen = new Set([key]);
-    for (const id of [...changed, ...STYLE_OPTION_IDS.filter((id) => !changed.includes(id))]) {
+    for (const id of draftAheadOrder(changed)) {
       for (const value of STYLE_OPTIONS[id] as readonly string[]) {
         if (value === from[id]) continue;
         try {
           const o = resolveOptions(job.cut, { ...from, [id]: value });
           const vid = aheadId(job.cut, job.view, o);
-          if (seen.has(vid)) continue;
+          // A style whose whole view is at hand (a preset's) needs no draft to be previewed at once.
+          if (seen.has(vid) || sharedDrawn({ cut: job.cut, view: job.view, options: o })) continue;
           seen.add(vid);
           list.push({ cut: job.cut, view: job.view, options: o, id: vid });
         } catch {
@@ -472,12 +490,20 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
         aheadOut++;
         signalThreads();
         try {
-          const answer = await counted(
+          const asked = counted(
             aheadPool().run({ cut: next.cut, view: next.view, from: p.from, options: next.options }, { name: 'draftAhead' }) as Promise<
               { view: CutView } | { yielded: true } | { same: true }
             >,
             true,
           );
+          draftingNow = {
+            id: next.id,
+            view: asked.then(
+              (a) => ('view' in a ? a.view : undefined),
+              () => undefined,
+            ),
+          };
+          const answer = await asked;
           if ('view' in answer) {
             ahead.set(next.id, answer.view);
             p.bytes += cutViewBytes(answer.view);
@@ -490,6 +516,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
           options.logger?.debug({ err }, 'drafting ahead failed');
           p.list.splice(p.list.indexOf(next), 1);
         } finally {
+          draftingNow = undefined;
           aheadOut--;
           signalThreads();
         }
@@ -562,6 +589,18 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     if (drafted && ahead.has(drafted)) {
       aheadCounts.used++;
       return { id: drafted, prepared: ahead.get(drafted) };
+    }
+    // Being drafted ahead right now (tapped before the draft was done): what is left of that draft is
+    // sooner than a draft from the start, and no thread drafts the same style twice.
+    if (drafted && draftingNow?.id === drafted) {
+      const t0 = performance.now();
+      const view = await draftingNow.view;
+      if (view) {
+        aheadCounts.used++;
+        aheadCounts.joined++;
+        aheadWaits.set(job, performance.now() - t0);
+        return { id: drafted, prepared: view };
+      }
     }
     const previewOnly = !!job.sizes?.length && job.sizes.every((s) => s === 'preview' || s === 'thumb');
     if (previewOnly && !(await cutViewAtHand(job.cut, job.view, { cacheDir: options.templateCacheDir, options: job.options }))) return undefined;
@@ -805,7 +844,12 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
         if (shipped && job.sizes?.length === 1 && job.sizes[0] === 'preview') setImmediate(() => planAhead(job));
         const images: EncodedImage[] = answer.images.map((i) => ({ ...i, data: Buffer.from(i.data.buffer, i.data.byteOffset, i.data.byteLength) }));
         // draftedAhead: the template was a preview drafted ahead of this request.
-        return { images, timings: template?.id.startsWith('ahead:') ? { ...answer.timings, draftedAhead: 1 } : answer.timings };
+        if (!template?.id.startsWith('ahead:')) return { images, timings: answer.timings };
+        // aheadWait: how long it waited for the style's draft, begun ahead of it and not done yet.
+        const waitedMs = aheadWaits.get(job);
+        const timings: Record<string, number> = { ...answer.timings, draftedAhead: 1 };
+        if (waitedMs !== undefined) timings.aheadWait = Math.round(waitedMs * 10) / 10;
+        return { images, timings };
       }
       if (answer.need.includes('template')) {
         if (withView) throw new Error('a render thread was not given its template');
@@ -1070,6 +1114,19 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     },
     draftedAhead(cut, view, styleOptions) {
       return ahead.has(aheadId(cut, view, styleOptions ?? resolveOptions(cut)));
+    },
+    styleOnScreen(cut, view, chosen) {
+      if (!options.draftAhead || closed || !shippedViews().some((v) => v.cut === cut && v.view === view)) return;
+      let styleOptions: StyleOptions;
+      try {
+        styleOptions = resolveOptions(cut, chosen ?? {});
+      } catch {
+        return;
+      }
+      planAhead({ cut, view, options: styleOptions });
+    },
+    draftingAhead(cut, view, styleOptions) {
+      return draftingNow?.id === aheadId(cut, view, styleOptions ?? resolveOptions(cut));
     },
     stats() {
       const ahead = backgroundNice === undefined ? {} : { background: { nice: backgroundNice } };

@@ -204,6 +204,12 @@ async function answerFromPreviewCache(rt: Runtime, memo: PreviewMemo, order: Ren
     ordered.map((v) => v.id),
   );
   for (let i = 0; i < ordered.length; i++) renderOrdered(true);
+  // The suit is on screen as if drawn now: the styles one option away are drafted ahead of the next tap.
+  setImmediate(() => {
+    for (const v of ordered)
+      if (v.engine === 'compose' && !v.studio_photo_id && v.cut_slug)
+        rt.rendering.styleOnScreen(v.cut_slug, v.view, (v.params as { options?: Record<string, string> }).options);
+  });
   const drawn = new Map(ordered.flatMap((v) => (memo.imagesOf(v.id) ? [[v.id, memo.imagesOf(v.id)!] as const] : [])));
   return { batchId: batch.id, renders: ordered.map((render) => ({ render, reused: true })), views: ordered, drawn };
 }

@@ -17,6 +17,7 @@ import { buildDrawnLevels } from './build.ts';
 import { frontProjection, type Projection, turnedProjection } from './geometry.ts';
 import {
   CUT_PRESETS,
+  draftAheadOrder,
   STYLE_OPTION_IDS,
   STYLE_OPTIONS,
   StyleOptionError,
@@ -108,6 +109,22 @@ describe('option values: API shape and refusals', () => {
     expect(refusal('single-breasted', { vents: 'triple' })).toEqual({ option: 'vents', allowed: ['none', 'single', 'double'] });
     expect(refusal('three-piece', { fastening: 'db6x2' })).toEqual({ option: 'fastening', allowed: ['sb1', 'sb2', 'sb3'] });
     expect(refusal('single-breasted', { lapel: 'shawl', fastening: 'sb1' })).toBeUndefined();
+  });
+});
+
+describe('the order styles are drafted ahead in', () => {
+  it('drafts the option just changed first, then the ones below it in the panel, then those above', () => {
+    // Nothing changed yet (the first suit on screen): the panel from the top.
+    expect(draftAheadOrder([])).toEqual(STYLE_OPTION_IDS);
+    // Pockets just changed: the next tap is likelier another pocket, then a ticket pocket, than a lapel gone through already.
+    const order = draftAheadOrder(['pockets']);
+    expect(order.slice(0, 4)).toEqual(['pockets', 'ticketPocket', 'breastPocket', 'vents']);
+    expect(order.indexOf('shoes')).toBeLessThan(order.indexOf('lapel'));
+    expect(order.slice(-3)).toEqual(['lapel', 'lapelWidth', 'fastening']);
+    expect([...order].sort()).toEqual([...STYLE_OPTION_IDS].sort());
+    // Two changed at once (a preset chosen): both first, then below the lower of them.
+    expect(draftAheadOrder(['lapel', 'waistcoat']).slice(0, 4)).toEqual(['lapel', 'waistcoat', 'buttons', 'shirt']);
+    expect(draftAheadOrder(['shoes']).slice(0, 2)).toEqual(['shoes', 'lapel']);
   });
 });
 

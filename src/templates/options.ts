@@ -28,6 +28,19 @@ export type StyleOptionId = keyof typeof STYLE_OPTIONS;
 export type StyleOptions = { -readonly [K in StyleOptionId]: (typeof STYLE_OPTIONS)[K][number] };
 export const STYLE_OPTION_IDS = Object.keys(STYLE_OPTIONS) as StyleOptionId[];
 
+/**
+ * The options whose other values are drafted ahead of a tap, most likely first, after `changed` (the
+ * options just changed, in panel order) were: their other values (peak tapped: notch and shawl are
+ * likely next), then the options below them in the panel, as an associate works down it, and last
+ * those above, already gone through.
+ */
+export function draftAheadOrder(changed: readonly StyleOptionId[]): StyleOptionId[] {
+  if (!changed.length) return [...STYLE_OPTION_IDS];
+  const last = Math.max(...changed.map((id) => STYLE_OPTION_IDS.indexOf(id)));
+  const rest = [...STYLE_OPTION_IDS.slice(last + 1), ...STYLE_OPTION_IDS.slice(0, last + 1)];
+  return [...changed, ...rest.filter((id) => !changed.includes(id))];
+}
+
 /** A suit worn open (the three-piece shows its waistcoat) is drafted differently from a closed one. */
 export interface CutPreset {
   name: string;

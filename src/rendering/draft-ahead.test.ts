@@ -125,6 +125,18 @@ describe('a style one option away from the one on screen', () => {
     expect(() => s.styleOnScreen(cut, view, { lapel: 'mandarin' })).not.toThrow();
   });
 
+  it('drafts a tap that moves another option too as the panel takes it (a shawl collar on a double-breasted)', async () => {
+    const s = await service;
+    // Peak lapels just changed to notch on a double-breasted: the shawl is next in the panel's row.
+    await s.render({ cut: 'double-breasted', view, fabric, sizes: ['preview'], options: resolveOptions('double-breasted') });
+    await s.render({ cut: 'double-breasted', view, fabric, sizes: ['preview'], options: resolveOptions('double-breasted', { lapel: 'notch' }) });
+    // A shawl collar is cut single-breasted: the tap makes the coat single-breasted, one button (tapOption).
+    const shawl = resolveOptions('double-breasted', { lapel: 'shawl', fastening: 'sb1' });
+    await until('the shawl collar drafted ahead', () => s.draftedAhead('double-breasted', view, shawl));
+    const tapped = await s.render({ cut: 'double-breasted', view, fabric, sizes: ['preview'], options: shawl });
+    expect(tapped.timings.draftedAhead).toBe(1);
+  });
+
   it('drafts on a thread of its own at the lowest CPU priority, leaving the render threads and the process at theirs', async () => {
     const s = await service;
     // A style on screen of its own (slim lapels), so that there is something to draft ahead whatever ran before.

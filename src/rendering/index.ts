@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import type { StoredImage } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import type { EncodedImage, EngineInfo, ImageFormat, OutputSize, RenderResult, WatermarkSpec } from '../engines/types.ts';
-import { draftAheadOrder, STYLE_OPTION_IDS, STYLE_OPTIONS, optionsKey, resolveOptions, type StyleOptions } from '../templates/options.ts';
+import { draftAheadOrder, tapOption, STYLE_OPTION_IDS, STYLE_OPTIONS, optionsKey, resolveOptions, type StyleOptions } from '../templates/options.ts';
 import type { SwatchTileOptions, SwatchTileResult } from '../fabrics/index.ts';
 import type { RectifiedUpload } from '../fabrics/cloth-photo/index.ts';
 import type { Storage } from '../storage/types.ts';
@@ -32,7 +32,7 @@ import { createComfyEngine, type ComfyEngine } from '../engines/comfyui/engine.t
 import type { WorkflowSettings } from '../engines/comfyui/workflows.ts';
 import { ByteCache, type ByteCacheStats } from '../cache.ts';
 import type { CutView } from '../templates/types.ts';
-import { cutViewAtHand, draftedView, shippedViews, templateVersion } from '../templates/index.ts';
+import { adoptDrafted, cutViewAtHand, draftedView, shippedViews, templateVersion } from '../templates/index.ts';
 import { photoFieldsBytes, photoTemplateAtScale, type PhotoFields } from '../templates/photo.ts';
 import type { FillResult, MaskCheck, PreparedPhoto, StudioPhotoLimits, StudioRejection } from '../studio/images.ts';
 
@@ -449,16 +449,21 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
     const key = aheadId(job.cut, job.view, from);
     if (plan?.key === key) return;
     const changed = STYLE_OPTION_IDS.filter((id) => before && before[id] !== from[id]);
+    const preset = resolveOptions(job.cut);
+    const presetId = aheadId(job.cut, job.view, preset);
+    const presetAtHand = !!sharedDrawn({ cut: job.cut, view: job.view });
     const list: AheadPlan['list'] = [];
     const seen = new Set([key]);
     for (const id of draftAheadOrder(changed)) {
       for (const value of STYLE_OPTIONS[id] as readonly string[]) {
         if (value === from[id]) continue;
         try {
-          const o = resolveOptions(job.cut, { ...from, [id]: value });
+          // As the panel takes the tap: an option the value rules out moves too (see tapOption).
+          const o = resolveOptions(job.cut, tapOption(from, preset, id, value).full);
           const vid = aheadId(job.cut, job.view, o);
-          // A style whose whole view is at hand (a preset's) needs no draft to be previewed at once.
-          if (seen.has(vid) || sharedDrawn({ cut: job.cut, view: job.view, options: o })) continue;
+          // The preset, its whole view at hand, needs no draft to be previewed at once. (Only the preset
+          // is looked up: another style's version would be drafted on this event loop to find its id.)
+          if (seen.has(vid) || (vid === presetId && presetAtHand)) continue;
           seen.add(vid);
           list.push({ cut: job.cut, view: job.view, options: o, id: vid });
         } catch {
@@ -492,7 +497,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
         try {
           const asked = counted(
             aheadPool().run({ cut: next.cut, view: next.view, from: p.from, options: next.options }, { name: 'draftAhead' }) as Promise<
-              { view: CutView } | { yielded: true } | { same: true }
+              { view: CutView; drafted: ReturnType<typeof draftedView> } | { yielded: true } | { same: true }
             >,
             true,
           );
@@ -505,6 +510,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
           };
           const answer = await asked;
           if ('view' in answer) {
+            adoptDrafted(next.cut, next.view, next.options, answer.drafted);
             ahead.set(next.id, answer.view);
             p.bytes += cutViewBytes(answer.view);
             aheadCounts.made++;

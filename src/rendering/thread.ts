@@ -35,7 +35,7 @@ import {
 } from '../studio/images.ts';
 import { createThreadEngine } from './engines.ts';
 import type { KeyedTexture, TextureCache } from '../engines/compose/texture.ts';
-import { adoptDrafted, cutViewAtHand, draftAheadView, templateVersion, type CutViewSource } from '../templates/index.ts';
+import { adoptDrafted, cutViewAtHand, draftAheadView, draftedView, templateVersion, type CutViewSource } from '../templates/index.ts';
 import type { ThreadFabric } from './fabric.ts';
 import { isDrawnViewId, ThreadControl, YIELDED } from './thread-control.ts';
 
@@ -377,11 +377,14 @@ export async function draftAhead(task: {
   view: string;
   from: StyleOptions;
   options: StyleOptions;
-}): Promise<{ view: CutView } | { yielded: true } | { same: true }> {
+}): Promise<{ view: CutView; drafted: ReturnType<typeof draftedView> } | { yielded: true } | { same: true }> {
   // A value this view does not show (vents seen from the front) draws the style on screen.
   if (templateVersion(task.cut, task.view, task.options) === templateVersion(task.cut, task.view, task.from)) return { same: true };
   try {
-    return { view: await draftAheadView(task.cut, task.view, task.from, task.options, gate(true)) };
+    const view = await draftAheadView(task.cut, task.view, task.from, task.options, gate(true));
+    // Its drafting goes with it: the tap's order then finds the style's version (its cache key)
+    // without drafting the style's SVG on the API's event loop.
+    return { view, drafted: draftedView(task.cut, task.view, task.options) };
   } catch (error) {
     if (error instanceof Error && error.message === YIELDED) return { yielded: true };
     throw error;

@@ -335,21 +335,30 @@ export async function primeQuickDrafts(views: Array<{ cut: string; view: string 
   for (const { cut, view } of views) await quickPreviewLevels(cutViewSource(cut, view), ['preview'], { gate, anchor: true });
 }
 
-/** Styles drafted ahead from in this thread (their own draft kept as the others' starting point), latest last. */
-const aheadBases = new Set<string>();
+/**
+ * Styles drafted ahead from in this thread, latest last: `kept` once their own draft is kept as the
+ * others' starting point, `deferred` while only the first style one option away has been drafted.
+ */
+const aheadBases = new Map<string, 'deferred' | 'kept'>();
 
 /**
  * A style's preview level drafted ahead of its tap (one option away from `from`, the style on
- * screen), in shared memory for the render service to hand to any thread. `from` is drafted first
- * (once per thread, and kept): each style then redraws only what its one option changes. The style
- * itself is not kept as a starting point, so a round of them drafts every one from `from`.
+ * screen), in shared memory for the render service to hand to any thread. `from` is drafted and
+ * kept before the second style (once per thread): each style then redraws only what its one option
+ * changes. Not before the first: that one, the likeliest next tap, drafted from the nearest draft
+ * kept, redraws what `from` changed and its own option at once, never more than `from` and it would
+ * one after the other. The styles themselves are not kept as starting points, so a round of them
+ * drafts every one from `from`.
  */
 export async function draftAheadView(cut: string, view: string, from: StyleOptions, options: StyleOptions, gate?: () => Promise<void>): Promise<CutView> {
   const base = `${cut}/${view}/${templateVersion(cut, view, from)}`;
-  if (!aheadBases.has(base)) {
+  const state = aheadBases.get(base);
+  if (state === 'deferred') {
     await quickPreviewLevels(cutViewSource(cut, view, from), ['preview'], { gate });
-    aheadBases.add(base);
-    while (aheadBases.size > 4) aheadBases.delete(aheadBases.values().next().value!);
+    aheadBases.set(base, 'kept');
+  } else if (!state) {
+    aheadBases.set(base, 'deferred');
+    while (aheadBases.size > 4) aheadBases.delete(aheadBases.keys().next().value!);
   }
   const src = cutViewSource(cut, view, options);
   const { preview } = await quickPreviewLevels(src, ['preview'], { keep: false, gate });

@@ -122,8 +122,9 @@ describe('the order styles are drafted ahead in', () => {
     expect(order.indexOf('shoes')).toBeLessThan(order.indexOf('lapel'));
     expect(order.slice(-3)).toEqual(['lapel', 'lapelWidth', 'fastening']);
     expect([...order].sort()).toEqual([...STYLE_OPTION_IDS].sort());
-    // Two changed at once (a preset chosen): both first, then below the lower of them.
-    expect(draftAheadOrder(['lapel', 'waistcoat']).slice(0, 4)).toEqual(['lapel', 'waistcoat', 'buttons', 'shirt']);
+    // Two changed by one tap (a shawl collar makes the coat single-breasted): both first, then the
+    // options below the one tapped, the higher in the panel.
+    expect(draftAheadOrder(['lapel', 'fastening']).slice(0, 4)).toEqual(['lapel', 'fastening', 'lapelWidth', 'pockets']);
     expect(draftAheadOrder(['shoes']).slice(0, 2)).toEqual(['shoes', 'lapel']);
   });
 });

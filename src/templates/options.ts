@@ -31,13 +31,14 @@ export const STYLE_OPTION_IDS = Object.keys(STYLE_OPTIONS) as StyleOptionId[];
 /**
  * The options whose other values are drafted ahead of a tap, most likely first, after `changed` (the
  * options just changed, in panel order) were: their other values (peak tapped: notch and shawl are
- * likely next), then the options below them in the panel, as an associate works down it, and last
- * those above, already gone through.
+ * likely next), then the options below the first of them in the panel, as an associate works down
+ * it, and last those above, already gone through. (A tap that moved a second option, a shawl collar
+ * making the coat single-breasted, leaves the associate where they tapped.)
  */
 export function draftAheadOrder(changed: readonly StyleOptionId[]): StyleOptionId[] {
   if (!changed.length) return [...STYLE_OPTION_IDS];
-  const last = Math.max(...changed.map((id) => STYLE_OPTION_IDS.indexOf(id)));
-  const rest = [...STYLE_OPTION_IDS.slice(last + 1), ...STYLE_OPTION_IDS.slice(0, last + 1)];
+  const first = Math.min(...changed.map((id) => STYLE_OPTION_IDS.indexOf(id)));
+  const rest = [...STYLE_OPTION_IDS.slice(first + 1), ...STYLE_OPTION_IDS.slice(0, first + 1)];
   return [...changed, ...rest.filter((id) => !changed.includes(id))];
 }
 
@@ -90,6 +91,32 @@ export const INCOMPATIBLE: Array<{ when: Partial<StyleOptions>; option: StyleOpt
   { when: { lapel: 'shawl' }, option: 'fastening', allowed: ['sb1', 'sb2', 'sb3'], why: 'a shawl collar is cut on a single-breasted coat' },
   { when: { pockets: 'patch' }, option: 'ticketPocket', allowed: ['no'], why: 'patch pockets take no ticket pocket' },
 ];
+
+/**
+ * One tap on the option panel: `option` set to `value` over `full` (every option's value), and an
+ * option it rules out moved to a value still allowed: back to the cut's own (`defaults`) where that
+ * fits, so the suit changes as little as it can (a shawl collar tapped on a double-breasted makes it
+ * single-breasted). The app shows the move; the render service drafts ahead what such a tap gives.
+ */
+export function tapOption<T extends Record<string, string>>(
+  full: T,
+  defaults: Record<string, string>,
+  option: string,
+  value: string,
+): { full: T; adjusted?: { option: StyleOptionId; value: string; why: string } } {
+  const out: Record<string, string> = { ...full, [option]: value };
+  let adjusted: { option: StyleOptionId; value: string; why: string } | undefined;
+  for (const rule of INCOMPATIBLE) {
+    if (rule.option === option) continue;
+    if (!Object.entries(rule.when).every(([k, v]) => out[k] === v)) continue;
+    if (!rule.allowed.includes(out[rule.option]!)) {
+      const fallback = rule.allowed.includes(defaults[rule.option]!) ? defaults[rule.option]! : rule.allowed[0]!;
+      out[rule.option] = fallback;
+      adjusted = { option: rule.option, value: fallback, why: rule.why };
+    }
+  }
+  return { full: out as T, ...(adjusted ? { adjusted } : {}) };
+}
 
 /** i18n key of an option and of one of its values (web/src/i18n has them in Spanish and English). */
 export const optionLabelKey = (id: StyleOptionId) => `option.${id}`;

@@ -1,7 +1,7 @@
 import type { Cut } from '../api/types.ts';
 import type { Translator } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
-import { CUT_PRESETS, INCOMPATIBLE, STYLE_OPTION_IDS } from '../../../src/templates/options.ts';
+import { CUT_PRESETS, INCOMPATIBLE, STYLE_OPTION_IDS, tapOption } from '../../../src/templates/options.ts';
 
 /** A client's choices over a cut's preset: only what differs from it. */
 export type StyleChoices = Record<string, string>;
@@ -42,18 +42,7 @@ export interface StyleChange {
 /** Chooses a value; an option it rules out moves to a value still allowed, and the change says so. */
 export function chooseStyle(cut: Pick<Cut, 'options'>, choices: StyleChoices, option: string, value: string): StyleChange {
   const defaults = defaultsOf(cut);
-  const full = { ...defaults, ...choices, [option]: value };
-  let adjusted: StyleChange['adjusted'];
-  for (const rule of INCOMPATIBLE) {
-    if (rule.option === option) continue;
-    if (!Object.entries(rule.when).every(([k, v]) => full[k] === v)) continue;
-    if (!rule.allowed.includes(full[rule.option]!)) {
-      // Back to the cut's own value where it fits, so the suit changes as little as it can.
-      const fallback = rule.allowed.includes(defaults[rule.option]!) ? defaults[rule.option]! : rule.allowed[0]!;
-      full[rule.option] = fallback;
-      adjusted = { option: rule.option, value: fallback, why: rule.why };
-    }
-  }
+  const { full, adjusted } = tapOption({ ...defaults, ...choices }, defaults, option, value);
   const next: StyleChoices = {};
   for (const [k, v] of Object.entries(full)) if (defaults[k] !== v) next[k] = v;
   return { choices: next, ...(adjusted ? { adjusted } : {}) };

@@ -710,7 +710,13 @@ async function tapOptions(browser: Browser, t: BenchServer, { cut, gapMs }: { cu
     const all = Object.values(byView).flat();
     // How its template came: drafted ahead, waited for while being drafted ahead, or drafted on the way.
     const how = (tap: Tap) =>
-      !tap.server ? undefined : tap.server['thread-aheadWait'] !== undefined ? `joined ${tap.server['thread-aheadWait']}` : tap.server['thread-draftedAhead'] ? 'ahead' : `drafted ${tap.server['thread-template'] ?? '?'}`;
+      !tap.server
+        ? undefined
+        : tap.server['thread-aheadWait'] !== undefined
+          ? `joined ${tap.server['thread-aheadWait']}`
+          : tap.server['thread-draftedAhead']
+            ? 'ahead'
+            : `drafted ${tap.server['thread-template'] ?? '?'}`;
     const row = (tap: Tap & { choice: string }) => [
       tap.choice,
       tap.onScreenMs === undefined ? undefined : Math.round(tap.onScreenMs * 10) / 10,

@@ -137,6 +137,19 @@ describe('a style one option away from the one on screen', () => {
     expect(tapped.timings.draftedAhead).toBe(1);
   });
 
+  it('serves a vents tap in the front (which does not show vents) with the suit drafted ahead on screen', async () => {
+    const s = await service;
+    const shown = resolveOptions(cut, { lapelWidth: 'wide', tie: 'forest' });
+    await s.render({ cut, view, fabric, sizes: ['preview'], options: resolveOptions(cut, { lapelWidth: 'wide' }) });
+    await until('the forest tie drafted ahead', () => s.draftedAhead(cut, view, shown));
+    expect((await s.render({ cut, view, fabric, sizes: ['preview'], options: shown })).timings.draftedAhead).toBe(1);
+    const vents = resolveOptions(cut, { ...shown, vents: shown.vents === 'none' ? 'double' : 'none' });
+    await until('the vents tap served by the suit on screen', () => s.draftedAhead(cut, view, vents));
+    const tapped = await s.render({ cut, view, fabric, sizes: ['preview'], options: vents });
+    expect(tapped.timings.draftedAhead).toBe(1);
+    expect(tapped.timings.quickTemplate).toBeUndefined();
+  });
+
   it('drafts on a thread of its own at the lowest CPU priority, leaving the render threads and the process at theirs', async () => {
     const s = await service;
     // A style on screen of its own (slim lapels), so that there is something to draft ahead whatever ran before.

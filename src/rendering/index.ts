@@ -515,8 +515,11 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
             p.bytes += cutViewBytes(answer.view);
             aheadCounts.made++;
           } else if ('same' in answer) {
-            // A value this view does not show (vents from the front): it draws the style on screen.
+            // A value this view does not show (vents from the front): it draws the style on screen,
+            // whose preview, when it was drafted ahead, serves this style's tap too.
             p.list.splice(p.list.indexOf(next), 1);
+            const shown = ahead.get(aheadId(next.cut, next.view, p.from));
+            if (shown) ahead.set(next.id, shown);
           } else aheadCounts.yielded++;
         } catch (err) {
           options.logger?.debug({ err }, 'drafting ahead failed');

@@ -208,7 +208,7 @@ async function answerFromPreviewCache(rt: Runtime, memo: PreviewMemo, order: Ren
   setImmediate(() => {
     for (const v of ordered)
       if (v.engine === 'compose' && !v.studio_photo_id && v.cut_slug)
-        rt.rendering.styleOnScreen(v.cut_slug, v.view, (v.params as { options?: Record<string, string> }).options);
+        rt.rendering.styleOnScreen(v.cut_slug, v.view, (v.params as { options?: Record<string, string> } | null)?.options);
   });
   const drawn = new Map(ordered.flatMap((v) => (memo.imagesOf(v.id) ? [[v.id, memo.imagesOf(v.id)!] as const] : [])));
   return { batchId: batch.id, renders: ordered.map((render) => ({ render, reused: true })), views: ordered, drawn };

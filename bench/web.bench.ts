@@ -726,12 +726,22 @@ async function tapOptions(browser: Browser, t: BenchServer, { cut, gapMs }: { cu
       ...(tap.server && tap.server.total! > 60 ? [tap.server] : []),
     ];
     const hows = all.map(how);
+    // Each stage over the taps (an ordinary tap's figures, beside the slow taps' rows): where an option
+    // tap's answer differs from a colour tap's (tapColorToPreviewMs.fresh.serverStages).
+    const stagesOf = (taps: Tap[]) => {
+      const names = [...new Set(taps.flatMap((tap) => Object.keys(tap.server ?? {})))];
+      return Object.fromEntries(names.map((n) => [n, stats(taps.flatMap((tap) => (tap.server?.[n] === undefined ? [] : [tap.server[n]!])))]));
+    };
+    const medians = (taps: Tap[]) => Object.fromEntries(Object.entries(stagesOf(taps)).map(([n, s]) => [n, s.median]));
     return {
       ...onScreenAndPainted(all),
       meetsGoal: quantile(onScreen(all), 0.95) <= GOAL_P95_MS,
       tapToAnswer: stats(all.flatMap((tap) => (tap.answeredMs === undefined ? [] : [tap.answeredMs]))),
       serverTotal: stats(all.flatMap((tap) => (tap.server?.total === undefined ? [] : [tap.server.total]))),
-      byView: Object.fromEntries(Object.entries(byView).map(([view, taps]) => [view, { ...stats(onScreen(taps)), taps: taps.map(row) }])),
+      serverStages: stagesOf(all),
+      byView: Object.fromEntries(
+        Object.entries(byView).map(([view, taps]) => [view, { ...stats(onScreen(taps)), serverStageMedians: medians(taps), taps: taps.map(row) }]),
+      ),
       cpuMsPerTap: cpuPerTap(cpuBefore, cpuNow(), all.length),
       requestsSent: answered,
       templates: {

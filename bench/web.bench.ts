@@ -317,6 +317,12 @@ async function tapInPage({ selector, key, notKey }: { selector: string; key?: st
   };
 }
 
+/** The answers' Server-Timing, stage by stage, over the taps (stages in the order first seen). */
+function serverStagesOf(taps: Tap[]) {
+  const names = [...new Set(taps.flatMap((tap) => Object.keys(tap.server ?? {})))];
+  return Object.fromEntries(names.map((n) => [n, stats(taps.flatMap((tap) => (tap.server?.[n] === undefined ? [] : [tap.server[n]!])))]));
+}
+
 function tapAndTime(page: Page, selector: string, key: string): Promise<Tap> {
   return page.evaluate(tapInPage, { selector, key });
 }
@@ -357,7 +363,6 @@ async function freshFigures(t: BenchServer, taps: TimedTap[], cpu: Record<string
   const server: number[] = [];
   const renderOnly: number[] = [];
   const firstByte: number[] = [];
-  const stages = new Map<string, number[]>();
   /**
    * Each fresh tap in order: family/colour, then ms from the tap to on screen, to painted, the server's
    * total, to the answer received, to the new image swapped into the page: where in the series the
@@ -392,7 +397,6 @@ async function freshFigures(t: BenchServer, taps: TimedTap[], cpu: Record<string
     if (m.swapped !== undefined && m.decoded !== undefined) step('decodedToSwapped', m.swapped - m.decoded);
     if (m.swapped !== undefined) step('swappedToPainted', tap.ms - m.swapped);
     if (tap.onScreenMs !== undefined) step('paintedToOnScreen', tap.onScreenMs - tap.ms);
-    for (const [stage, ms] of Object.entries(tap.server ?? {})) stages.set(stage, [...(stages.get(stage) ?? []), ms]);
     server.push(new Date(r.finishedAt).getTime() - new Date(r.createdAt).getTime());
     renderOnly.push(r.durationMs);
   }
@@ -412,7 +416,7 @@ async function freshFigures(t: BenchServer, taps: TimedTap[], cpu: Record<string
     renderDuration: stats(renderOnly),
     // The order's own Server-Timing, stage by stage (thread-*: the render thread's figures; pool:
     // waiting for a thread and the hand-over; wait: a drawing finished before its row was written, waiting for it).
-    serverStages: Object.fromEntries([...stages].map(([stage, values]) => [stage, stats(values)])),
+    serverStages: serverStagesOf(fresh),
     // The page's steps (app's User Timing marks): tap → request sent (React, the effect), around the
     // server (connection, queueing), answer → parsed, → image decoded, → swapped in, → painted (next frames).
     pageSteps: Object.fromEntries([...steps].map(([name, values]) => [name, stats(values)])),
@@ -726,19 +730,15 @@ async function tapOptions(browser: Browser, t: BenchServer, { cut, gapMs }: { cu
       ...(tap.server && tap.server.total! > 60 ? [tap.server] : []),
     ];
     const hows = all.map(how);
-    // Each stage over the taps (an ordinary tap's figures, beside the slow taps' rows): where an option
-    // tap's answer differs from a colour tap's (tapColorToPreviewMs.fresh.serverStages).
-    const stagesOf = (taps: Tap[]) => {
-      const names = [...new Set(taps.flatMap((tap) => Object.keys(tap.server ?? {})))];
-      return Object.fromEntries(names.map((n) => [n, stats(taps.flatMap((tap) => (tap.server?.[n] === undefined ? [] : [tap.server[n]!])))]));
-    };
-    const medians = (taps: Tap[]) => Object.fromEntries(Object.entries(stagesOf(taps)).map(([n, s]) => [n, s.median]));
+    // Every tap's stages, beside the slow taps' rows: where an option tap's answer differs from a
+    // colour tap's (tapColorToPreviewMs.fresh.serverStages).
+    const medians = (taps: Tap[]) => Object.fromEntries(Object.entries(serverStagesOf(taps)).map(([n, s]) => [n, s.median]));
     return {
       ...onScreenAndPainted(all),
       meetsGoal: quantile(onScreen(all), 0.95) <= GOAL_P95_MS,
       tapToAnswer: stats(all.flatMap((tap) => (tap.answeredMs === undefined ? [] : [tap.answeredMs]))),
       serverTotal: stats(all.flatMap((tap) => (tap.server?.total === undefined ? [] : [tap.server.total]))),
-      serverStages: stagesOf(all),
+      serverStages: serverStagesOf(all),
       byView: Object.fromEntries(
         Object.entries(byView).map(([view, taps]) => [view, { ...stats(onScreen(taps)), serverStageMedians: medians(taps), taps: taps.map(row) }]),
       ),

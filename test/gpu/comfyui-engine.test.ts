@@ -97,7 +97,8 @@ describe("comfyui engine: a render's life", () => {
     gpuA.stepMs = 60;
     gpuB.stepMs = 60;
     const r = await order({ family: 'city-pinstripe', color: 'navy' });
-    expect(r.status).toBe('queued');
+    // Ordered, not answered from the cache: on a busy machine a worker may claim it before the answer is written.
+    expect(['queued', 'running']).toContain(r.status);
     const stream = await fetch(`${t.url}/api/renders/${r.id}/events`);
     const text = await stream.text();
     gpuA.stepMs = 10;

@@ -800,22 +800,26 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false)
       only: ['trouser'],
       shape: kneeFold(s),
       kind: 'crease',
-      width: 8,
-      strength: back ? 0.4 : 0.3,
-      blur: 7,
+      width: back ? 8 : 26,
+      strength: back ? 0.4 : 0.22,
+      blur: back ? 7 : 16,
     });
-    marks.push({
-      only: ['trouser'],
-      shape: line([
-        [s * -58, 592],
-        [s * -105, 574],
-        [s * -140, 576],
-      ]),
-      kind: 'crease',
-      width: 6,
-      strength: back ? 0.3 : 0.18,
-      blur: 6,
-    });
+    // From the front a pressed leg hangs smooth over the knee: one broad, shallow fold; from behind,
+    // where the knee bends, drag lines above and below it as well.
+    if (back) {
+      marks.push({
+        only: ['trouser'],
+        shape: line([
+          [s * -58, 592],
+          [s * -105, 574],
+          [s * -140, 576],
+        ]),
+        kind: 'crease',
+        width: 6,
+        strength: 0.3,
+        blur: 6,
+      });
+    }
     marks.push({
       only: ['trouser'],
       shape: line([
@@ -824,22 +828,24 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false)
         [s * -150, 470],
       ]),
       kind: 'ridge',
-      width: 14,
-      strength: 0.25,
-      blur: 10,
+      width: back ? 14 : 30,
+      strength: back ? 0.25 : 0.18,
+      blur: back ? 10 : 16,
     });
-    marks.push({
-      only: ['trouser'],
-      shape: line([
-        [s * -60, 510],
-        [s * -102, 498],
-        [s * -138, 502],
-      ]),
-      kind: 'crease',
-      width: 6,
-      strength: 0.15,
-      blur: 6,
-    });
+    if (back) {
+      marks.push({
+        only: ['trouser'],
+        shape: line([
+          [s * -60, 510],
+          [s * -102, 498],
+          [s * -138, 502],
+        ]),
+        kind: 'crease',
+        width: 6,
+        strength: 0.15,
+        blur: 6,
+      });
+    }
     if (o.trouserHem === 'turnups') {
       // A turn-up hangs straight: one soft break above it, and the band's fold and its shadow.
       marks.push({
@@ -903,11 +909,12 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false)
       ];
       // From behind the hem hangs longer and only slackens over the heel: the same fold, softer.
       const b = back ? 0.45 : 1;
-      marks.push({ only: ['trouser'], shape: line(across(90, 22)), kind: 'crease', width: 10, strength: 0.85 * b, blur: 4 });
-      marks.push({ only: ['trouser'], shape: line(across(90, 22)), kind: 'shadow', width: 7, strength: 0.38 * b, blur: 3.5 });
-      marks.push({ only: ['trouser'], shape: line(across(64, 18)), kind: 'ridge', width: 14, strength: 0.75 * b, blur: 5 });
-      if (!back) marks.push({ only: ['trouser'], shape: line(across(68, 18)), kind: 'highlight', width: 5, strength: 0.28, blur: 3 });
-      marks.push({ only: ['trouser'], shape: line(across(50, 14)), kind: 'shadow', width: 8, strength: 0.3 * b, blur: 4 });
+      // Soft-edged: a fold's crown rounds over, so neither its light nor its shade ends on a line.
+      marks.push({ only: ['trouser'], shape: line(across(90, 22)), kind: 'crease', width: 16, strength: 0.7 * b, blur: 8 });
+      marks.push({ only: ['trouser'], shape: line(across(90, 22)), kind: 'shadow', width: 9, strength: 0.3 * b, blur: 5 });
+      marks.push({ only: ['trouser'], shape: line(across(64, 18)), kind: 'ridge', width: 22, strength: 0.6 * b, blur: 10 });
+      if (!back) marks.push({ only: ['trouser'], shape: line(across(68, 18)), kind: 'highlight', width: 10, strength: 0.14, blur: 8 });
+      marks.push({ only: ['trouser'], shape: line(across(50, 14)), kind: 'shadow', width: 10, strength: 0.24 * b, blur: 7 });
       marks.push({ only: ['trouser'], shape: line(across(134, 14)), kind: 'crease', width: 8, strength: 0.4 * b, blur: 6 });
       marks.push({ only: ['trouser'], shape: line(across(134, 14)), kind: 'shadow', width: 8, strength: 0.12 * b, blur: 6 });
       marks.push({ only: ['trouser'], shape: line(across(112, 16)), kind: 'ridge', width: 12, strength: 0.3 * b, blur: 6 });
@@ -961,22 +968,24 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false)
       only: ['trouser'],
       shape: kneeFold(s),
       kind: 'shadow',
-      width: 9,
-      strength: back ? 0.16 : 0.12,
-      blur: 6,
+      width: back ? 9 : 22,
+      strength: back ? 0.16 : 0.07,
+      blur: back ? 6 : 12,
     });
-    marks.push({
-      only: ['trouser'],
-      shape: line([
-        [s * -60, 510],
-        [s * -102, 498],
-        [s * -138, 502],
-      ]),
-      kind: 'shadow',
-      width: 6,
-      strength: 0.08,
-      blur: 5,
-    });
+    if (back) {
+      marks.push({
+        only: ['trouser'],
+        shape: line([
+          [s * -60, 510],
+          [s * -102, 498],
+          [s * -138, 502],
+        ]),
+        kind: 'shadow',
+        width: 6,
+        strength: 0.08,
+        blur: 5,
+      });
+    }
     marks.push({
       only: ['trouser'],
       shape: line([
@@ -985,9 +994,9 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false)
         [s * -150, 473],
       ]),
       kind: 'highlight',
-      width: 10,
-      strength: 0.08,
-      blur: 6,
+      width: back ? 10 : 24,
+      strength: back ? 0.08 : 0.06,
+      blur: back ? 6 : 12,
     });
     if (back) {
       // Below the seat: drag lines from the inside leg up toward the hip, where the coat's hem ends.

@@ -2432,8 +2432,8 @@ export const TRIM_LIT = {
  * the stacked heel between (from behind it is most of what shows: a brown shoe's must still read brown).
  */
 const SHOES = {
-  black: { upper: '#1e1916', sole: '#120e0c', heel: '#17120f', lace: '#0f0c0b' },
-  brown: { upper: '#6e4226', sole: '#2c1a0f', heel: '#553119', lace: '#33200f' },
+  black: { upper: '#1e1916', sole: '#120e0c', heel: '#17120f' },
+  brown: { upper: '#6e4226', sole: '#2c1a0f', heel: '#553119' },
 } as const;
 /** The colour each pair of shoes is chosen by. */
 export const SHOE_COLOUR = Object.fromEntries(Object.entries(SHOES).map(([id, c]) => [id, c.upper])) as Record<keyof typeof SHOES, string>;
@@ -2657,50 +2657,31 @@ function shoesSvg(o: StyleOptions, proj: Projection, view: ViewName): string {
       ),
     ];
     if (view === 'front') {
-      // Where the hem lifts over the instep: the foot of the lacing, the facings' V opening up toward
-      // the hem with the tongue in shade between them (run on up under the hem, so no edge shows), and
-      // the two lowest bars of lace across it.
+      // The throat of the lacing sits high on the instep, at the hem's arch: from the front only the
+      // foot of the facings peeks out below the hem, a soft V in shade with the tongue between them
+      // (run on up under the hem, so no edge shows). The toe below it is plain cap and vamp.
       const facing = (sx: number) =>
         line(
           draft()
-            .M(m, 32)
-            .L(m + sx * 19, 70),
+            .M(m + sx * 3, 50)
+            .L(m + sx * 14, 72),
           0.7,
           '#000',
-          0.55,
-        );
-      const bar = (y: number, w: number) =>
-        line(
-          draft()
-            .M(m - w, y + 0.2)
-            .L(m + w, y - 0.2),
-          1.6,
-          c.lace,
-          1,
-        ) +
-        line(
-          draft()
-            .M(m - w + 0.5, y + 0.5)
-            .L(m + w - 0.5, y + 0.1),
-          0.5,
-          '#fff',
-          0.2,
+          0.4,
         );
       parts.push(
         fill(
           draft()
-            .M(m, 32)
-            .L(m + 19, 70)
-            .L(m - 19, 70)
+            .M(m, 48)
+            .L(m + 14, 72)
+            .L(m - 14, 72)
             .Z(),
           '#000',
-          0.12,
+          0.1,
           'shoeM',
         ),
         facing(1),
         facing(-1),
-        bar(35.4, 5.5),
-        bar(46.5, 10.5),
       );
     }
     return parts.join('');

@@ -529,9 +529,15 @@ function crossSection(
       } else {
         while (x1 + 1 < w && plane[row + x1 + 1] >= 0.5) x1++;
       }
+      // The run's edges to a fraction of a pixel, where the outline's coverage crosses one half
+      // between pixel centres: whole-pixel edges step by a pixel every few dozen rows down a slanting
+      // outline, and each step moved the whole row's tube (its centre and radius by half a pixel),
+      // which read as faint bands of light across a trouser leg.
+      const e0 = x > 0 && plane[row + x] > plane[row + x - 1] ? x - 0.5 + (0.5 - plane[row + x - 1]) / (plane[row + x] - plane[row + x - 1]) : x;
+      const e1 = x1 + 1 < w && plane[row + x1] > plane[row + x1 + 1] ? x1 + 0.5 + (plane[row + x1] - 0.5) / (plane[row + x1] - plane[row + x1 + 1]) : x1 + 1;
       // The body's true width where the frame cuts it off (a detail view): its cloth is only part of it.
-      const c = known ? (known[0] + known[1]) / 2 : (x + x1 + 1) / 2;
-      const r = Math.max(1, known ? (known[1] - known[0]) / 2 : (x1 + 1 - x) / 2);
+      const c = known ? (known[0] + known[1]) / 2 : (e0 + e1) / 2;
+      const r = Math.max(1, known ? (known[1] - known[0]) / 2 : (e1 - e0) / 2);
       for (let k = x; k <= x1; k++) {
         const t = (k + 0.5 - c) / r;
         // A pressed leg blends the round tube with a tent peaking at the crease (the run's middle):

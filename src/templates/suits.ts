@@ -833,18 +833,15 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false)
       blur: back ? 10 : 16,
     });
     if (back) {
-      marks.push({
-        only: ['trouser'],
-        shape: line([
-          [s * -60, 510],
-          [s * -102, 498],
-          [s * -138, 502],
-        ]),
-        kind: 'crease',
-        width: 6,
-        strength: 0.15,
-        blur: 6,
-      });
+      // Under the knee's bend, a drag line and its shade (shadows all paint one colour, so the shade
+      // may go in here, out of the occlusion layer's drawing order).
+      const bend = line([
+        [s * -60, 510],
+        [s * -102, 498],
+        [s * -138, 502],
+      ]);
+      marks.push({ only: ['trouser'], shape: bend, kind: 'crease', width: 6, strength: 0.15, blur: 6 });
+      marks.push({ only: ['trouser'], shape: bend, kind: 'shadow', width: 6, strength: 0.08, blur: 5 });
     }
     if (o.trouserHem === 'turnups') {
       // A turn-up hangs straight: one soft break above it, and the band's fold and its shadow.
@@ -972,20 +969,6 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false)
       strength: back ? 0.16 : 0.07,
       blur: back ? 6 : 12,
     });
-    if (back) {
-      marks.push({
-        only: ['trouser'],
-        shape: line([
-          [s * -60, 510],
-          [s * -102, 498],
-          [s * -138, 502],
-        ]),
-        kind: 'shadow',
-        width: 6,
-        strength: 0.08,
-        blur: 5,
-      });
-    }
     marks.push({
       only: ['trouser'],
       shape: line([

@@ -198,6 +198,16 @@ describe('three-quarter: shoes seen turned, not the front shoe stretched', () =>
       arch = Math.max(arch, heel + t * (ball - heel) - bottom[i]!);
     }
     expect(arch, 'the shank lifts between heel and ball (px)').toBeGreaterThan(3);
+    // The toe box is domed: its top edge, column by column, rounds over to the tip, standing above the
+    // line from the cap's top to the tip's (a profile eased point to point drew it as a straight slope,
+    // a wedge: 0.1 px).
+    const top = new Float64Array(width).fill(Infinity);
+    for (const p of near) top[(p % W) - x0] = Math.min(top[(p % W) - x0]!, Math.floor(p / W));
+    const at = (f: number) => top[Math.round(f * (width - 1))]!;
+    let dome = 0;
+    for (let f = 0.8; f < 0.97; f += 0.01) dome = Math.max(dome, at(0.78) + ((f - 0.78) / (0.98 - 0.78)) * (at(0.98) - at(0.78)) - at(f));
+    console.log(`toe box above the line from cap to tip: ${dome.toFixed(1)} px`);
+    expect(dome, 'the toe box rounds over to the tip (px)').toBeGreaterThan(1.5);
     // The far shoe stands behind: its heel is hidden by its own leg, part of it by the near shoe.
     expect(far.length / near.length, 'far shoe area over near').toBeLessThan(0.75);
   });

@@ -2717,26 +2717,45 @@ const upperTop = (u: number) =>
       [0, 55],
       [30, 76],
       [95, 104],
-      [150, 80],
-      [200, 58],
-      [235, 47],
-      [262, 38],
-      [282, 27],
+      [150, 82],
+      [195, 66],
+      [230, 56],
+      [252, 51],
+      [268, 47],
+      [280, 40],
+      [287, 31],
       [SHOE_LEN, 18],
     ],
     u,
   );
+/**
+ * A smooth curve through the points that never overshoots them (monotone cubic, Fritsch-Carlson).
+ * Eased point to point, the last's profile came to a standstill at every point: its top ran down
+ * to the toe in shallow steps, and their hull drew the vamp as one straight slope, a wedge.
+ */
 function interp(pts: Array<[number, number]>, u: number): number {
   if (u <= pts[0]![0]) return pts[0]![1];
-  for (let i = 1; i < pts.length; i++) {
-    const [u1, v1] = pts[i]!;
-    if (u <= u1) {
-      const [u0, v0] = pts[i - 1]!;
-      const t = smoothstep((u - u0) / (u1 - u0));
-      return v0 + (v1 - v0) * t;
-    }
-  }
-  return pts[pts.length - 1]![1];
+  const n = pts.length;
+  if (u >= pts[n - 1]![0]) return pts[n - 1]![1];
+  let i = 1;
+  while (u > pts[i]![0]) i++;
+  const slope = (k: number) => (pts[k + 1]![1] - pts[k]![1]) / (pts[k + 1]![0] - pts[k]![0]);
+  // The tangent at a point: zero at a peak or trough (no overshoot), else the harmonic mean of the
+  // slopes either side; one-sided at the ends.
+  const tangent = (k: number) => {
+    if (k === 0) return slope(0);
+    if (k === n - 1) return slope(n - 2);
+    const a = slope(k - 1);
+    const b = slope(k);
+    return a * b <= 0 ? 0 : (2 * a * b) / (a + b);
+  };
+  const [u0, v0] = pts[i - 1]!;
+  const [u1, v1] = pts[i]!;
+  const h = u1 - u0;
+  const t = (u - u0) / h;
+  const t2 = t * t;
+  const t3 = t2 * t;
+  return (2 * t3 - 3 * t2 + 1) * v0 + (t3 - 2 * t2 + t) * h * tangent(i - 1) + (-2 * t3 + 3 * t2) * v1 + (t3 - t2) * h * tangent(i);
 }
 function smoothstep(t: number): number {
   return t <= 0 ? 0 : t >= 1 ? 1 : t * t * (3 - 2 * t);

@@ -332,16 +332,7 @@ async function patchRaster(
 /** A mark in white (its coverage × strength), softened by its own Gaussian as librsvg draws it. */
 function markSvg(m: ShadeMark): string {
   const filtered = m.blur > 0.3;
-  // The blur's region covers all the mark's ink can reach (its stroke, and the Gaussian's tails to
-  // 4 σ). A region relative to the mark's box (±20 %) cut the tails of a long, thin mark off square
-  // a few px from its line: hard-edged bands where soft folds and shadows were drawn (the coat's hem
-  // shadow on the trousers was a 5 px stripe).
-  const b = filtered ? pathBounds(m.path) : undefined;
-  const reach = (m.fill ? 0 : m.width) + 4 * m.blur + 2;
-  const region = b
-    ? `filterUnits="userSpaceOnUse" x="${b.x0 - reach}" y="${b.y0 - reach}" width="${b.x1 - b.x0 + 2 * reach}" height="${b.y1 - b.y0 + 2 * reach}"`
-    : 'x="-20%" y="-20%" width="140%" height="140%"';
-  const defs = filtered ? `<defs><filter id="f" ${region}><feGaussianBlur stdDeviation="${m.blur}"/></filter></defs>` : '';
+  const defs = filtered ? `<defs><filter id="f" x="-20%" y="-20%" width="140%" height="140%"><feGaussianBlur stdDeviation="${m.blur}"/></filter></defs>` : '';
   const filter = filtered ? ' filter="url(#f)"' : '';
   if (m.fill) return `${defs}<path d="${m.path}" fill="#fff" fill-opacity="${m.strength}"${filter}/>`;
   const dash = m.dash ? ` stroke-dasharray="${m.dash}"` : '';

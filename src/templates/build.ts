@@ -529,18 +529,24 @@ function crossSection(
       } else {
         while (x1 + 1 < w && plane[row + x1 + 1] >= 0.5) x1++;
       }
-      // The run's edges to a fraction of a pixel, where the outline's coverage crosses one half
-      // between pixel centres: whole-pixel edges step by a pixel every few dozen rows down a slanting
-      // outline, and each step moved the whole row's tube (its centre and radius by half a pixel),
-      // which read as faint bands of light across a trouser leg.
-      const e0 = x > 0 && plane[row + x] > plane[row + x - 1] ? x - 0.5 + (0.5 - plane[row + x - 1]) / (plane[row + x] - plane[row + x - 1]) : x;
-      const e1 = x1 + 1 < w && plane[row + x1] > plane[row + x1 + 1] ? x1 + 0.5 + (plane[row + x1] - 0.5) / (plane[row + x1] - plane[row + x1 + 1]) : x1 + 1;
       // The body's true width where the frame cuts it off (a detail view): its cloth is only part of it.
-      // Only a pressed trouser leg is fitted to the fractional edges so far: fitted so, the sleeves'
-      // new light moved the studio's suggested mask on its houndstooth test photo (0.14 of the
-      // shirt-and-tie V taken for cloth became 0.20), and the torso spans its gaps (its outline's
-      // extremes are its edges).
-      const [a, b] = known ?? (span || !pressed ? [x, x1 + 1] : [e0, e1]);
+      // A pressed trouser leg's run is fitted to its edges to a fraction of a pixel, where the
+      // outline's coverage crosses one half between pixel centres: whole-pixel edges step by a pixel
+      // every few dozen rows down a slanting outline, and each step moved the whole row's tube (faint
+      // bands of light across the leg). Only the legs so far: fitted so, the sleeves' new light moved
+      // the studio's suggested mask on its houndstooth test photo (0.14 of the shirt-and-tie V taken
+      // for cloth became 0.20); the torso spans its gaps (its outline's extremes are its edges).
+      const fractional = !known && !span && pressed > 0;
+      const a = known
+        ? known[0]
+        : fractional && x > 0 && plane[row + x] > plane[row + x - 1]
+          ? x - 0.5 + (0.5 - plane[row + x - 1]) / (plane[row + x] - plane[row + x - 1])
+          : x;
+      const b = known
+        ? known[1]
+        : fractional && x1 + 1 < w && plane[row + x1] > plane[row + x1 + 1]
+          ? x1 + 0.5 + (plane[row + x1] - 0.5) / (plane[row + x1] - plane[row + x1 + 1])
+          : x1 + 1;
       const c = (a + b) / 2;
       const r = Math.max(1, (b - a) / 2);
       for (let k = x; k <= x1; k++) {

@@ -329,14 +329,28 @@ async function patchRaster(
   return out;
 }
 
-/** A mark in white (its coverage × strength), softened by its own Gaussian as librsvg draws it. */
+/**
+ * A mark in white (its coverage), softened by its own Gaussian as librsvg draws it. Its strength is
+ * applied when it is composited (see markLayer): drawn at that opacity, a faint mark had only its
+ * strength's share of the 8-bit alpha's levels (25 for a 0.1 highlight), and its soft tails fell in
+ * steps of a level each, a faint contour line across a leg wherever the tail crossed one.
+ */
 function markSvg(m: ShadeMark): string {
   const filtered = m.blur > 0.3;
-  const defs = filtered ? `<defs><filter id="f" x="-20%" y="-20%" width="140%" height="140%"><feGaussianBlur stdDeviation="${m.blur}"/></filter></defs>` : '';
+  // The blur's region covers all the mark's ink can reach (its stroke, and the Gaussian's tails to
+  // 4 σ). A region relative to the mark's box (±20 %) cut the tails of a long, thin mark off square
+  // a few px from its line: hard-edged bands where soft folds and shadows were drawn (the coat's hem
+  // shadow on the trousers was a 5 px stripe, the knee's fold two thin lines).
+  const b = filtered ? pathBounds(m.path) : undefined;
+  const reach = (m.fill ? 0 : m.width) + 4 * m.blur + 2;
+  const region = b
+    ? `filterUnits="userSpaceOnUse" x="${b.x0 - reach}" y="${b.y0 - reach}" width="${b.x1 - b.x0 + 2 * reach}" height="${b.y1 - b.y0 + 2 * reach}"`
+    : 'x="-20%" y="-20%" width="140%" height="140%"';
+  const defs = filtered ? `<defs><filter id="f" ${region}><feGaussianBlur stdDeviation="${m.blur}"/></filter></defs>` : '';
   const filter = filtered ? ' filter="url(#f)"' : '';
-  if (m.fill) return `${defs}<path d="${m.path}" fill="#fff" fill-opacity="${m.strength}"${filter}/>`;
+  if (m.fill) return `${defs}<path d="${m.path}" fill="#fff"${filter}/>`;
   const dash = m.dash ? ` stroke-dasharray="${m.dash}"` : '';
-  return `${defs}<path d="${m.path}" fill="none" stroke="#fff" stroke-opacity="${m.strength}" stroke-width="${m.width}" stroke-linecap="round" stroke-linejoin="round"${dash}${filter}/>`;
+  return `${defs}<path d="${m.path}" fill="none" stroke="#fff" stroke-width="${m.width}" stroke-linecap="round" stroke-linejoin="round"${dash}${filter}/>`;
 }
 
 /** A raster covering only part of the frame: pixel (x, y) of the frame is data[(y − y0)·w + x − x0]. */
@@ -455,18 +469,19 @@ async function markLayer(
   for (const t of tiles) rect = union(rect, { x0: t.x0, y0: t.y0, x1: t.x0 + t.w, y1: t.y0 + t.h });
   const rw = Math.max(0, rect.x1 - rect.x0);
   const out = new Float32Array(rw * Math.max(0, rect.y1 - rect.y0)).fill(background);
-  for (let k = 0; k < tiles.length; k++) composite(out, rw, rect, tiles[k], colour(marks[k]));
+  for (let k = 0; k < tiles.length; k++) composite(out, rw, rect, tiles[k], colour(marks[k]), marks[k].strength);
   return { plane: out, rect, keys: [...used] };
 }
 
-function composite(out: Float32Array, rw: number, rect: Rect, t: Tile, c: number): void {
+function composite(out: Float32Array, rw: number, rect: Rect, t: Tile, c: number, opacity = 1): void {
   const data = t.data;
+  const k = opacity / 255;
   for (let y = 0; y < t.h; y++) {
     const row = (t.y0 + y - rect.y0) * rw + t.x0 - rect.x0;
     const trow = y * t.w;
     for (let x = 0; x < t.w; x++) {
       const a = data[trow + x];
-      if (a) out[row + x] += (c - out[row + x]) * (a / 255);
+      if (a) out[row + x] += (c - out[row + x]) * (a * k);
     }
   }
 }
@@ -495,8 +510,25 @@ const TUBE_DEPTH = 0.85;
 const BEHIND_GAP = 4;
 /** How far (native px) a panel behind the torso carries its edge heights out over the background. */
 const BEHIND_REACH = 5;
-/** How much of a pressed leg's cross-section is the crease's tent rather than the round tube. */
-const PRESSED = 0.3;
+/** How much a pressed leg's crease stands out of its tube, as a share of the tube's depth. */
+const PRESSED = 0.06;
+/** How far either side of the crease (a share of the leg's half-width) the press has folded the cloth. */
+const CREASE_REACH = 0.22;
+/** A pressed leg's tube is flatter across the front than a round arm: its cross-section's exponent. */
+const PRESSED_FLATNESS = 2.6;
+
+/**
+ * A pressed leg's height across its run, t from -1 to 1 with the crease at 0. The press leaves the
+ * front nearly flat, turning away only toward the side seams, and folds the cloth into a narrow
+ * ridge at the crease: a fine line of light and shade, as the crease photographs, not a leg split
+ * into a lit half and a dark one (the tent this replaced ran the whole half-width).
+ */
+function pressedSection(t: number, crease: number): number {
+  const a = Math.min(1, Math.abs(t));
+  const tube = (1 - a ** PRESSED_FLATNESS) ** (1 / PRESSED_FLATNESS);
+  const fold = Math.max(0, 1 - a / CREASE_REACH);
+  return (1 - crease) * tube + crease * fold * fold;
+}
 
 /**
  * Height of an elliptic cylinder whose width is the mask's in each row: z = depth·r·√(1 − t²), t the
@@ -551,10 +583,7 @@ function crossSection(
       const r = Math.max(1, (b - a) / 2);
       for (let k = x; k <= x1; k++) {
         const t = (k + 0.5 - c) / r;
-        // A pressed leg blends the round tube with a tent peaking at the crease (the run's middle):
-        // two planes, one turned to the key light and one away, as a pressed trouser photographs.
-        const round = Math.sqrt(Math.max(0, 1 - t * t));
-        out[row + k] = depth * r * (pressed ? (1 - pressed) * round + pressed * Math.max(0, 1 - Math.abs(t)) : round);
+        out[row + k] = depth * r * (pressed ? pressedSection(t, pressed) : Math.sqrt(Math.max(0, 1 - t * t)));
       }
       x = x1 + 1;
     }

@@ -930,23 +930,24 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false)
         blur: 2.5,
       });
     }
-    // The pressed crease divides the leg into two planes: the one facing the key light (left of the
-    // crease) lit along the crease, the other a step darker, so the leg reads as a folded tube.
+    // The pressed crease itself is in the leg's height (a narrow ridge, see build.ts). No shade is
+    // drawn over the leg's half beyond it: a hard-edged one there split each leg into a light half
+    // and a dark one. What falls into shade is the inside of the leg, where the other leg keeps the
+    // studio's light from it: soft, deepest at the inseam.
     const creaseX = (y: number) => s * (-100 - ((905 - y) / 845) * 6);
     marks.push({
       only: ['trouser'],
-      shape: draft()
-        .M(creaseX(1030) + 1.5, 1030)
-        .L(creaseX(905) + 1.5, 905)
-        .L(creaseX(60) + 1.5, 60)
-        .L(s === 1 ? -10 : 210, 20)
-        .L(s === 1 ? 4 : 210, 1030)
-        .Z(),
+      shape: line([
+        [s * -14, 808],
+        [s * -18, 640],
+        [s * -15.5, 500],
+        [s * -24, 250],
+        [s * -32, 150],
+      ]),
       kind: 'shadow',
-      width: 0,
-      strength: 0.13,
-      blur: 3,
-      fill: true,
+      width: 24,
+      strength: 0.3,
+      blur: 14,
     });
     marks.push({
       only: ['trouser'],

@@ -2405,6 +2405,9 @@ const TIES = {
   silver: ['#8e9297', '#c4c7cb', '#7f8388', '#6a6e73'],
   forest: ['#14281e', '#2a4a37', '#10211a', '#8a7a4a'],
 } as const;
+/** A tied four-in-hand's outline, body mm: half-widths at its top and bottom, and their heights. */
+const TIE_KNOT = { top: 27, bottom: 15, topY: 1490, bottomY: 1440 };
+
 /** The colour each shirt and tie is chosen by: the colour of its lit parts (its shaded parts are darker). */
 export const TRIM_LIT = {
   shirt: Object.fromEntries(Object.entries(SHIRTS).map(([id, c]) => [id, c[1]])) as Record<keyof typeof SHIRTS, string>,
@@ -2967,8 +2970,18 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   const leaf = draft().M(-8, 1474).L(-50, 1514).Q(-62, 1470, -76, 1428).Q(-40, 1438, -8, 1474).Z();
   // The collar leaf's folded lower edge: the cloth's thickness seen where it turns under.
   const leafEdge = draft().M(-76, 1428).Q(-40, 1438, -8, 1474);
-  const knot = draft().M(-18, 1488).Q(-21, 1466, -12, 1446).Q(0, 1442, 12, 1446).Q(21, 1466, 18, 1488).Q(0, 1492, -18, 1488).Z();
-  const blade = draft().M(-12, 1446).L(12, 1446).L(40, 1080).L(0, 1040).L(-40, 1080).Z();
+  // A four-in-hand knot as it is tied in a 8 cm tie: some 54 mm across its top, its corners under the collar
+  // points, 30 mm where the blade leaves it, 50 mm tall (a 36 mm knot read as a skinny tie's).
+  const kt = TIE_KNOT;
+  const knotSide = (s: number) => draft().M(s * kt.top, kt.topY).Q(s * (kt.top + 3), (kt.topY + kt.bottomY) / 2 - 2, s * kt.bottom, kt.bottomY);
+  const knot = draft()
+    .M(-kt.top, kt.topY)
+    .Q(-(kt.top + 3), (kt.topY + kt.bottomY) / 2 - 2, -kt.bottom, kt.bottomY)
+    .Q(0, kt.bottomY - 4, kt.bottom, kt.bottomY)
+    .Q(kt.top + 3, (kt.topY + kt.bottomY) / 2 - 2, kt.top, kt.topY)
+    .Q(0, kt.topY + 4, -kt.top, kt.topY)
+    .Z();
+  const blade = draft().M(-kt.bottom, kt.bottomY).L(kt.bottom, kt.bottomY).L(40, 1080).L(0, 1040).L(-40, 1080).Z();
   const gradients = `
   <defs>
     <filter id="soft2" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="${(1.4 * k).toFixed(2)}"/></filter>
@@ -3044,14 +3057,14 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   <g clip-path="url(#bladeclip)">
     <path d="${d(blade)}" fill="url(#bladeForm)"/>
     <path d="${d(blade)}" fill="url(#bladeUnder)"/>
-    ${stroke(`M${P(2, 1446)} L${P(1, 1040)}`, 2, 0.14, 'soft2')}
-    <path d="M${P(-18, 1449)} Q${P(0, 1441)} ${P(18, 1449)}" stroke="#000" stroke-width="${(9 * k).toFixed(2)}" fill="none" opacity="0.4" filter="url(#soft)"/>
-    ${shade(d(draft().M(-3.5, 1446).Q(-1.5, 1428, 0, 1412).Q(1.8, 1428, 4.5, 1446).Z()), 0.55, 'soft2')}
+    ${stroke(`M${P(2, kt.bottomY)} L${P(1, 1040)}`, 2, 0.14, 'soft2')}
+    <path d="M${P(-kt.top, kt.bottomY + 3)} Q${P(0, kt.bottomY - 5)} ${P(kt.top, kt.bottomY + 3)}" stroke="#000" stroke-width="${(9 * k).toFixed(2)}" fill="none" opacity="0.4" filter="url(#soft)"/>
+    ${shade(d(draft().M(-4.5, kt.bottomY).Q(-2, kt.bottomY - 20, 0, kt.bottomY - 40).Q(2.2, kt.bottomY - 20, 5.5, kt.bottomY).Z()), 0.55, 'soft2')}
   </g>
   <path d="${d(knot)}" fill="url(#knotForm)"/>
-  ${stroke(`M${P(-15, 1452)} Q${P(-2, 1470)} ${P(14, 1484)}`, 2.4, 0.3, 'soft2')}
-  ${stroke(d(draft().M(-18, 1488).Q(-21, 1466, -12, 1446)), 1.6, 0.35, 'soft2')}
-  ${stroke(d(draft().M(18, 1488).Q(21, 1466, 12, 1446)), 2.6, 0.45, 'soft2')}`;
+  ${stroke(`M${P(-kt.bottom - 5, kt.bottomY + 6)} Q${P(-2, (kt.topY + kt.bottomY) / 2)} ${P(kt.top - 5, kt.topY - 4)}`, 2.6, 0.3, 'soft2')}
+  ${stroke(d(knotSide(-1)), 1.6, 0.35, 'soft2')}
+  ${stroke(d(knotSide(1)), 2.6, 0.45, 'soft2')}`;
   } else {
     // No tie: the collar is left open at the neck, the placket runs down with its buttons.
     const open = draft().M(-22, 1500).L(0, 1440).L(22, 1500).Z();

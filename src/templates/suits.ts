@@ -2973,7 +2973,10 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   // A four-in-hand knot as it is tied in a 8 cm tie: some 54 mm across its top, its corners under the collar
   // points, 30 mm where the blade leaves it, 50 mm tall (a 36 mm knot read as a skinny tie's).
   const kt = TIE_KNOT;
-  const knotSide = (s: number) => draft().M(s * kt.top, kt.topY).Q(s * (kt.top + 3), (kt.topY + kt.bottomY) / 2 - 2, s * kt.bottom, kt.bottomY);
+  const knotSide = (s: number) =>
+    draft()
+      .M(s * kt.top, kt.topY)
+      .Q(s * (kt.top + 3), (kt.topY + kt.bottomY) / 2 - 2, s * kt.bottom, kt.bottomY);
   const knot = draft()
     .M(-kt.top, kt.topY)
     .Q(-(kt.top + 3), (kt.topY + kt.bottomY) / 2 - 2, -kt.bottom, kt.bottomY)
@@ -3059,7 +3062,17 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
     <path d="${d(blade)}" fill="url(#bladeUnder)"/>
     ${stroke(`M${P(2, kt.bottomY)} L${P(1, 1040)}`, 2, 0.14, 'soft2')}
     <path d="M${P(-kt.top, kt.bottomY + 3)} Q${P(0, kt.bottomY - 5)} ${P(kt.top, kt.bottomY + 3)}" stroke="#000" stroke-width="${(9 * k).toFixed(2)}" fill="none" opacity="0.4" filter="url(#soft)"/>
-    ${shade(d(draft().M(-4.5, kt.bottomY).Q(-2, kt.bottomY - 20, 0, kt.bottomY - 40).Q(2.2, kt.bottomY - 20, 5.5, kt.bottomY).Z()), 0.55, 'soft2')}
+    ${shade(
+      d(
+        draft()
+          .M(-4.5, kt.bottomY)
+          .Q(-2, kt.bottomY - 20, 0, kt.bottomY - 40)
+          .Q(2.2, kt.bottomY - 20, 5.5, kt.bottomY)
+          .Z(),
+      ),
+      0.55,
+      'soft2',
+    )}
   </g>
   <path d="${d(knot)}" fill="url(#knotForm)"/>
   ${stroke(`M${P(-kt.bottom - 5, kt.bottomY + 6)} Q${P(-2, (kt.topY + kt.bottomY) / 2)} ${P(kt.top - 5, kt.topY - 4)}`, 2.6, 0.3, 'soft2')}

@@ -74,7 +74,8 @@ describe('the tie knot', () => {
     let x1 = -Infinity;
     for (let x = Math.round(p.project(-60, 0)[0]); x <= Math.round(p.project(60, 0)[0]); x++) {
       const i = (row * withTie.width + x) * 3;
-      const d = Math.abs(withTie.rgb[i]! - without.rgb[i]!) + Math.abs(withTie.rgb[i + 1]! - without.rgb[i + 1]!) + Math.abs(withTie.rgb[i + 2]! - without.rgb[i + 2]!);
+      const d =
+        Math.abs(withTie.rgb[i]! - without.rgb[i]!) + Math.abs(withTie.rgb[i + 1]! - without.rgb[i + 1]!) + Math.abs(withTie.rgb[i + 2]! - without.rgb[i + 2]!);
       if (d > 60) {
         x0 = Math.min(x0, x);
         x1 = Math.max(x1, x);

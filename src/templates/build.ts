@@ -562,13 +562,12 @@ function crossSection(
         while (x1 + 1 < w && plane[row + x1 + 1] >= 0.5) x1++;
       }
       // The body's true width where the frame cuts it off (a detail view): its cloth is only part of it.
-      // A pressed trouser leg's run is fitted to its edges to a fraction of a pixel, where the
+      // A sleeve's or a leg's run is fitted to its edges to a fraction of a pixel, where the
       // outline's coverage crosses one half between pixel centres: whole-pixel edges step by a pixel
       // every few dozen rows down a slanting outline, and each step moved the whole row's tube (faint
-      // bands of light across the leg). Only the legs so far: fitted so, the sleeves' new light moved
-      // the studio's suggested mask on its houndstooth test photo (0.14 of the shirt-and-tie V taken
-      // for cloth became 0.20); the torso spans its gaps (its outline's extremes are its edges).
-      const fractional = !known && !span && pressed > 0;
+      // bands of light across the sleeve or leg). The torso spans its gaps: its outline's extremes
+      // are its edges.
+      const fractional = !known && !span;
       const a = known
         ? known[0]
         : fractional && x > 0 && plane[row + x] > plane[row + x - 1]

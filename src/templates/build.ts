@@ -335,13 +335,13 @@ async function patchRaster(
  * strength's share of the 8-bit alpha's levels (25 for a 0.1 highlight), and its soft tails fell in
  * steps of a level each, a faint contour line across a leg wherever the tail crossed one.
  */
-function markSvg(m: ShadeMark): string {
+function markSvg(m: ShadeMark, bounds: Rect | undefined): string {
   const filtered = m.blur > 0.3;
   // The blur's region covers all the mark's ink can reach (its stroke, and the Gaussian's tails to
   // 4 σ). A region relative to the mark's box (±20 %) cut the tails of a long, thin mark off square
   // a few px from its line: hard-edged bands where soft folds and shadows were drawn (the coat's hem
   // shadow on the trousers was a 5 px stripe, the knee's fold two thin lines).
-  const b = filtered ? pathBounds(m.path) : undefined;
+  const b = filtered ? bounds : undefined;
   const reach = (m.fill ? 0 : m.width) + 4 * m.blur + 2;
   const region = b
     ? `filterUnits="userSpaceOnUse" x="${b.x0 - reach}" y="${b.y0 - reach}" width="${b.x1 - b.x0 + 2 * reach}" height="${b.y1 - b.y0 + 2 * reach}"`
@@ -462,7 +462,7 @@ async function markLayer(
       // How far ink reaches beyond the path's points, native px: half the stroke and the blur's tails.
       const reach = (m.fill ? 0 : m.width / 2) + (m.blur > 0.3 ? 3 * m.blur : 0) + 2;
       const box = bb ? { x0: bb.x0 - reach, y0: bb.y0 - reach, x1: bb.x1 + reach, y1: bb.y1 + reach } : undefined;
-      return tileOf(markSvg(m), box, 1, vw, vh, w, h, used);
+      return tileOf(markSvg(m, bb), box, 1, vw, vh, w, h, used);
     }),
   );
   let rect = EMPTY;
@@ -473,7 +473,7 @@ async function markLayer(
   return { plane: out, rect, keys: [...used] };
 }
 
-function composite(out: Float32Array, rw: number, rect: Rect, t: Tile, c: number, opacity = 1): void {
+function composite(out: Float32Array, rw: number, rect: Rect, t: Tile, c: number, opacity: number): void {
   const data = t.data;
   const k = opacity / 255;
   for (let y = 0; y < t.h; y++) {
@@ -530,6 +530,13 @@ function pressedSection(t: number, crease: number): number {
   return (1 - crease) * tube + crease * fold * fold;
 }
 
+/** A run's edges (from x to x1 in the row starting at `row`) where the outline's coverage crosses one half. */
+function fractionalEdges(plane: Float32Array, row: number, x: number, x1: number, w: number): [number, number] {
+  const a = x > 0 && plane[row + x] > plane[row + x - 1] ? x - 0.5 + (0.5 - plane[row + x - 1]) / (plane[row + x] - plane[row + x - 1]) : x;
+  const b = x1 + 1 < w && plane[row + x1] > plane[row + x1 + 1] ? x1 + 0.5 + (plane[row + x1] - 0.5) / (plane[row + x1] - plane[row + x1 + 1]) : x1 + 1;
+  return [a, b];
+}
+
 /**
  * Height of an elliptic cylinder whose width is the mask's in each row: z = depth·r·√(1 − t²), t the
  * distance from the row's centre over its half-width r. `span` takes the row's outer extent (a torso
@@ -567,17 +574,7 @@ function crossSection(
       // every few dozen rows down a slanting outline, and each step moved the whole row's tube (faint
       // bands of light across the sleeve or leg). The torso spans its gaps: its outline's extremes
       // are its edges.
-      const fractional = !known && !span;
-      const a = known
-        ? known[0]
-        : fractional && x > 0 && plane[row + x] > plane[row + x - 1]
-          ? x - 0.5 + (0.5 - plane[row + x - 1]) / (plane[row + x] - plane[row + x - 1])
-          : x;
-      const b = known
-        ? known[1]
-        : fractional && x1 + 1 < w && plane[row + x1] > plane[row + x1 + 1]
-          ? x1 + 0.5 + (plane[row + x1] - 0.5) / (plane[row + x1] - plane[row + x1 + 1])
-          : x1 + 1;
+      const [a, b] = known ?? (span ? [x, x1 + 1] : fractionalEdges(plane, row, x, x1, w));
       const c = (a + b) / 2;
       const r = Math.max(1, (b - a) / 2);
       for (let k = x; k <= x1; k++) {

@@ -2973,15 +2973,17 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   // A four-in-hand knot as it is tied in a 8 cm tie: some 54 mm across its top, its corners under the collar
   // points, 30 mm where the blade leaves it, 50 mm tall (a 36 mm knot read as a skinny tie's).
   const kt = TIE_KNOT;
+  // Each side of the knot bows out a little past its top corner, halfway down.
+  const bow: Pt = [kt.top + 3, (kt.topY + kt.bottomY) / 2 - 2];
   const knotSide = (s: number) =>
     draft()
       .M(s * kt.top, kt.topY)
-      .Q(s * (kt.top + 3), (kt.topY + kt.bottomY) / 2 - 2, s * kt.bottom, kt.bottomY);
+      .Q(s * bow[0], bow[1], s * kt.bottom, kt.bottomY);
   const knot = draft()
     .M(-kt.top, kt.topY)
-    .Q(-(kt.top + 3), (kt.topY + kt.bottomY) / 2 - 2, -kt.bottom, kt.bottomY)
+    .Q(-bow[0], bow[1], -kt.bottom, kt.bottomY)
     .Q(0, kt.bottomY - 4, kt.bottom, kt.bottomY)
-    .Q(kt.top + 3, (kt.topY + kt.bottomY) / 2 - 2, kt.top, kt.topY)
+    .Q(bow[0], bow[1], kt.top, kt.topY)
     .Q(0, kt.topY + 4, -kt.top, kt.topY)
     .Z();
   const blade = draft().M(-kt.bottom, kt.bottomY).L(kt.bottom, kt.bottomY).L(40, 1080).L(0, 1040).L(-40, 1080).Z();

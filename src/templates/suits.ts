@@ -274,18 +274,37 @@ function shoulderTail(): Cubic {
 
 /**
  * The sleeve's front edge, shoulder to cuff: the front armhole seam (the sleeve head set into the
- * coat), then the inside of the arm hanging beside the body, coming in a little toward the cuff as the
- * forearm hangs forward.
+ * coat), then the inside of the arm hanging against the body: it lies on the forepart's side down
+ * past the waist, where the elbow hangs, and parts from it a little toward the cuff as the forearm
+ * comes forward. Hung clear of the body (as drafted up to b49) the sleeve was 78-88 mm across, a
+ * stick beside a 40 cm chest, and left a wedge of background at the waist that a real coat on a
+ * form does not show; a sleeve seen from the front is some 10-11 cm across at the bicep.
  */
-const SLEEVE_INNER: Pt[] = [shoulderTail()[0], [-226, 1405], [-212, 1345], [-196, 1283], [-197, 1200], [-201, 1070], [-203.5, 960], [-206, CUFF_Y + 8]];
+const SLEEVE_INNER: Pt[] = [shoulderTail()[0], [-223, 1405], [-202, 1345], [-178, 1283], [-176, 1200], [-168, 1090], [-174, 960], [-184, CUFF_Y + 8]];
 
 /**
- * The sleeve's outer edge, cuff up to the widest of the deltoid: widest over the deltoid, tapering
- * past the bicep to the cuff, the forearm hanging a touch forward (so the outer edge comes in below
- * the elbow). The cuff is some three quarters of the bicep's width, as a suit sleeve is cut (about
- * 14 cm and 19 cm laid flat); at seven eighths the arm read as a tube.
+ * The sleeve's outer edge, cuff up to where the crown turns into it: a natural shoulder, the crown
+ * rolling over the deltoid only some 45 mm past the shoulder point, the arm's outline going on out a
+ * little to the bicep and coming in below the elbow as the forearm hangs forward. The cuff is some
+ * three quarters of the bicep's width, as a suit sleeve is cut (about 14 cm and 19 cm laid flat); at
+ * seven eighths the arm read as a tube.
  */
 const SLEEVE_OUTER: Pt[] = [
+  [-262, CUFF_Y + 2],
+  [-268, 960],
+  [-276, 1080],
+  [-282, 1200],
+  [-281.5, 1290],
+  [-278, 1370],
+];
+
+/**
+ * The sleeve the marks on it were placed against (its edges as drafted up to b49): armPt carries
+ * each such point to the same place across the sleeve as it is now drafted, so the elbow's folds, the
+ * cuff, its buttons and the shadows beside the arm follow the sleeve's edges.
+ */
+const MARKED_SLEEVE_INNER: Pt[] = [shoulderTail()[0], [-226, 1405], [-212, 1345], [-196, 1283], [-197, 1200], [-201, 1070], [-203.5, 960], [-206, CUFF_Y + 8]];
+const MARKED_SLEEVE_OUTER: Pt[] = [
   [-268, CUFF_Y + 2],
   [-273.5, 960],
   [-278.5, 1080],
@@ -293,6 +312,25 @@ const SLEEVE_OUTER: Pt[] = [
   [-283.6, 1290],
   [-284, 1370],
 ];
+
+/** x of a polyline at height y (linear between its points, clamped past its ends). */
+function polyX(pts: Pt[], y: number): number {
+  const s = [...pts].sort((a, b) => a[1] - b[1]);
+  if (y <= s[0][1]) return s[0][0];
+  for (let i = 1; i < s.length; i++) if (y <= s[i][1]) return s[i - 1][0] + ((s[i][0] - s[i - 1][0]) * (y - s[i - 1][1])) / (s[i][1] - s[i - 1][1]);
+  return s[s.length - 1][0];
+}
+
+/** A point placed on the marked sleeve (the image-left one), at the same share of the way across the sleeve as drafted. */
+function armPt([x, y]: Pt): Pt {
+  const mi = polyX(MARKED_SLEEVE_INNER, y);
+  const u = (x - mi) / (polyX(MARKED_SLEEVE_OUTER, y) - mi);
+  const ni = polyX(SLEEVE_INNER, y);
+  return [ni + u * (polyX(SLEEVE_OUTER, y) - ni), y];
+}
+
+/** armPt for the image-right sleeve (x mirrored). */
+const farArmPt = ([x, y]: Pt): Pt => [-armPt([-x, y])[0], y];
 
 /** Curvature (1/mm) of the shoulder line at the shoulder point, where the sleeve's crown takes it over. */
 function shoulderEndCurvature(): number {
@@ -1745,7 +1783,13 @@ function draftSuit(style: SuitStyle, front: boolean): Draftset {
 /** Four kissing cuff buttons on the back edge of each sleeve, seen edge-on. */
 function cuffButtons(set: Draftset): void {
   for (const s of [1, -1])
-    for (let i = 0; i < 4; i++) set.buttons.push({ at: [s * -264.5, CUFF_Y + 38 + i * 15], d: 14, squash: 0.45, layer: s === 1 ? 'near-arm' : 'far-arm' });
+    for (let i = 0; i < 4; i++)
+      set.buttons.push({
+        at: [s * armPt([-264.5, CUFF_Y + 38 + i * 15])[0], CUFF_Y + 38 + i * 15],
+        d: 14,
+        squash: 0.45,
+        layer: s === 1 ? 'near-arm' : 'far-arm',
+      });
 }
 
 /** Seams, drape and sleeve folds of the jacket body, front or back. */
@@ -1757,7 +1801,7 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean): void {
     const L = (pts: Pt[]) => line(pts.map(mx));
     // Marks on a sleeve move with that arm when the figure turns (the near arm swings forward).
     const arm: Layer = s === 1 ? 'near-arm' : 'far-arm';
-    const A = (pts: Pt[]) => line(pts.map(mx), arm);
+    const A = (pts: Pt[]) => line(pts.map(armPt).map(mx), arm);
     // A pressed seam: the allowances pressed open beneath lift the cloth in a slight ridge either
     // side of a fine line, the light catching one side; not a groove (a 2.5 mm crease under a dark
     // line read as a cut in the cloth, 20 % deep over 7 mm).
@@ -1865,25 +1909,26 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean): void {
     seam(SLEEVE_INNER.slice(0, 4), [...body, 'sleeve'], 1.2, arm);
     marks.push({
       only: body,
-      shape: L([
-        [-222, 1395],
-        [-206, 1320],
-        [-194, 1270],
-        [-185, 1200],
-      ]),
+      shape: L(
+        (
+          [
+            [-222, 1395],
+            [-206, 1320],
+            [-194, 1270],
+            [-185, 1200],
+          ] as Pt[]
+        ).map(armPt),
+      ),
       kind: 'shadow',
       width: 10,
       strength: 0.35,
       blur: 8,
     });
-    // Under-arm: sleeve shadow cast on the side of the body.
+    // Under-arm: sleeve shadow cast on the side of the body, from under the armpit (where the sleeve
+    // now overlaps the body further in) down the side to below the waist.
     marks.push({
       only: body,
-      shape: L([
-        [-196, 1270],
-        [-194, 1100],
-        [-192, 900],
-      ]),
+      shape: L([armPt([-196, 1270]), [-194, 1100], [-192, 900]]),
       kind: 'shadow',
       width: 14,
       strength: 0.45,
@@ -2304,12 +2349,16 @@ function turnedNearSide(set: Draftset, style: SuitStyle, nearEdgeX: (y: number) 
   // between two outlines rather than the side of the body receding under the arm.
   marks.push({
     onPanels: ['side-right'],
-    shape: line([
-      [-204, 1290],
-      [-202, 1180],
-      [-202, 1000],
-      [-204, CUFF_Y + 24],
-    ]),
+    shape: line(
+      (
+        [
+          [-204, 1290],
+          [-202, 1180],
+          [-202, 1000],
+          [-204, CUFF_Y + 24],
+        ] as Pt[]
+      ).map(armPt),
+    ),
     kind: 'shadow',
     width: 34,
     strength: 0.6,
@@ -2904,10 +2953,10 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   const sh = SHIRTS[o.shirt];
   const cuff = (s: number) =>
     draft(s === 1 ? 'near-arm' : 'far-arm')
-      .M(s * -206, CUFF_Y + 12)
-      .L(s * -269, CUFF_Y + 6)
-      .L(s * -267, CUFF_Y - 14)
-      .L(s * -208, CUFF_Y - 8)
+      .M(s * armPt([-206, CUFF_Y + 12])[0], CUFF_Y + 12)
+      .L(s * armPt([-269, CUFF_Y + 6])[0], CUFF_Y + 6)
+      .L(s * armPt([-267, CUFF_Y - 14])[0], CUFF_Y - 14)
+      .L(s * armPt([-208, CUFF_Y - 8])[0], CUFF_Y - 8)
       .Z();
   const [fx, fy] = proj.project(0, 0);
   const defs = `
@@ -2937,10 +2986,10 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   const farCuff =
     view === 'three-quarter'
       ? draft('far-arm')
-          .M(211, CUFF_Y + 12)
-          .L(266, CUFF_Y + 6)
-          .L(265, CUFF_Y - 14)
-          .L(213, CUFF_Y - 8)
+          .M(farArmPt([211, CUFF_Y + 12])[0], CUFF_Y + 12)
+          .L(farArmPt([266, CUFF_Y + 6])[0], CUFF_Y + 6)
+          .L(farArmPt([265, CUFF_Y - 14])[0], CUFF_Y - 14)
+          .L(farArmPt([213, CUFF_Y - 8])[0], CUFF_Y - 8)
           .Z()
       : cuff(-1);
   const cuffs = `
@@ -3232,8 +3281,10 @@ function matchingButtonPieces(set: Draftset): void {
 function farSleeve(set: Draftset): void {
   const only: PanelKind[] = ['sleeve'];
   const onPanels = ['sleeve-left'];
-  const far = (pts: Pt[]) => line(pts, 'far-arm');
-  set.marks.push({ only, onPanels, shape: sleeve().mirrored('far-arm'), kind: 'shadow', fill: true, width: 0, strength: 0.08, blur: 14 });
+  const far = (pts: Pt[]) => line(pts.map(farArmPt), 'far-arm');
+  // No flat shade laid over the whole sleeve: since the sleeves hang against the body (b50) the strip
+  // that shows is the arm's outer side alone, already a shade deeper than the near sleeve from its
+  // own turn and the torso's occlusion (0.61 of the near sleeve's shade; with a 0.08 fill it was 0.55).
   // The forearm seam: pressed, a fine groove the light catches on its inner side.
   const seam: Pt[] = [
     [259, 1300],

@@ -58,12 +58,14 @@ export function resample(line: P[], step: number): P[] {
 /** Largest change of curvature between successive `step`-px arcs over the crown, over the crown's largest curvature. */
 export function crownCurvatureStep(path: string, step: number): { step: number; maxCurvature: number } {
   const pts = resample(polyline(path), step);
-  // The crown: from the path's start (the armhole seam's top on the shoulder) to the point farthest
-  // out from it across the image (the arm's outer edge), and 20 px on down the arm.
-  let far = 0;
-  for (let i = 1; i < pts.length; i++) if (Math.abs(pts[i][0] - pts[0][0]) > Math.abs(pts[far][0] - pts[0][0])) far = i;
-  const end = Math.min(pts.length - 1, far + Math.round(20 / step));
   const angle = (i: number) => Math.atan2(pts[i + 1][1] - pts[i][1], pts[i + 1][0] - pts[i][0]);
+  // The crown: from the path's start (the armhole seam's top on the shoulder) to where the outline
+  // has turned to run down the arm's outer edge (heading within 10° of straight down the image), and
+  // 20 px on down the arm. (Not "the point farthest out": a sleeve that hangs a little away from the
+  // body is widest at the elbow, not at its head.)
+  let down = 1;
+  while (down < pts.length - 2 && Math.abs(angle(down) - Math.PI / 2) > Math.PI / 18) down++;
+  const end = Math.min(pts.length - 2, down + Math.round(20 / step));
   const k: number[] = [];
   for (let i = 1; i < end; i++) {
     let d = angle(i) - angle(i - 1);

@@ -193,6 +193,19 @@ interface LapelParts {
 
 const LAPEL_WIDTH = { slim: 0.78, classic: 1, wide: 1.2 } as const;
 
+/**
+ * Pick stitching along a lapel's edge, as a hand sews it: each stitch a small dimple 1.0-1.6 mm long,
+ * 3.0-4.3 mm apart, no two alike (a fixed '1.2 3' dash read as a machine's dotted line). Like every
+ * drafted line measure, in px at 0.9 px/mm (scaled to the view's own). A deterministic sequence of 31
+ * stitches, some 15 cm before it repeats: longer than any run along one edge the eye takes in at once.
+ */
+export const HAND_PICK_STITCH = Array.from({ length: 31 }, (_, i) => {
+  // Golden-ratio steps through [0, 1): evenly spread, never periodic within the sequence.
+  const u = (i * 0.618034 + 0.31) % 1;
+  const v = (i * 0.381966 + 0.77) % 1;
+  return `${(0.9 + 0.5 * v).toFixed(2)} ${(2.7 + 1.2 * u).toFixed(2)}`;
+}).join(' ');
+
 /** Lapel and collar of the image's left side. */
 function lapelAndCollar(style: SuitStyle, side: SideGeometry): LapelParts {
   const B: Pt = [side.edgeX, side.breakY];
@@ -1544,7 +1557,7 @@ function draftSuit(style: SuitStyle, front: boolean): Draftset {
     const own = [fpId, `lapel-${id}`, `collar-${id}`, `pocket-${id}`];
     const edge = lc.outerEdge.map((p) => m([p[0] - 4, p[1] - 3]));
     marks.push({ onPanels: [fpId], shape: line(edge), kind: 'shadow', width: 7, strength: 0.55, blur: 5 });
-    threads.push({ shape: line(lc.outerEdge.map((p) => m([p[0] + 5, p[1] + 1]))), width: 0.9, dash: '1.2 3', opacity: 0.22, onPanels: own });
+    threads.push({ shape: line(lc.outerEdge.map((p) => m([p[0] + 5, p[1] + 1]))), width: 0.9, dash: HAND_PICK_STITCH, opacity: 0.22, onPanels: own });
     // A pressed lapel edge is cloth folded over itself: its rounded lip catches the key light as a
     // fine bright line (fainter on the side turned away from the light).
     marks.push({

@@ -10,7 +10,7 @@ import { modeLab, TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts
 import { deltaE2000, hexToLab, linearToLab, srgbToLinear } from '../fabrics/color.ts';
 import { frontProjection } from './geometry.ts';
 import { resolveOptions } from './options.ts';
-import { TRIM_LIT } from './suits.ts';
+import { draftCutView, TRIM_LIT } from './suits.ts';
 
 const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 // A dark cloth, so nothing of the coat is as light as a shirt.
@@ -87,5 +87,26 @@ describe('the tie knot', () => {
     // across its top and made 37 mm here: a skinny tie's.
     expect(mm).toBeGreaterThan(44);
     expect(mm).toBeLessThan(64);
+  });
+});
+
+describe('pick stitching along the lapels', () => {
+  it.each(['front', 'detail'])('%s: stitches spaced as a hand sews them, some 5 mm apart and no two gaps alike', (view) => {
+    const src = draftCutView('single-breasted', view);
+    const lapelStitches = src.marks.filter((m) => m.dash && m.onPanels?.some((p) => p.startsWith('lapel-')));
+    expect(lapelStitches.length).toBe(2);
+    for (const m of lapelStitches) {
+      const d = m.dash!.split(' ').map(Number);
+      const pitch = d.reduce((a, b) => a + b, 0) / (d.length / 2) / src.pxPerMm;
+      const gaps = d.filter((_, i) => i % 2 === 1);
+      const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
+      const cv = Math.sqrt(gaps.reduce((a, g) => a + (g - mean) ** 2, 0) / gaps.length) / mean;
+      console.log(`${view}: ${gaps.length} stitches before the sequence repeats, pitch ${pitch.toFixed(2)} mm, gaps vary ${(cv * 100).toFixed(1)} %`);
+      expect(pitch).toBeGreaterThan(4);
+      expect(pitch).toBeLessThan(5.5);
+      // A fixed '1.2 3' dash (a machine's dotted line) varied 0 %.
+      expect(cv).toBeGreaterThan(0.08);
+      expect(gaps.length).toBeGreaterThan(20);
+    }
   });
 });

@@ -1455,7 +1455,7 @@ function pockets(set: Draftset, style: SuitStyle, side: SideGeometry, fpId: stri
   void mx;
 }
 
-function draftSuit(style: SuitStyle, front: boolean): Draftset {
+function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
   const o = style.o;
   const set: Draftset = { pieces: [], marks: [], buttons: [], threads: [] };
   const { pieces, marks, buttons, threads } = set;
@@ -1636,7 +1636,7 @@ function draftSuit(style: SuitStyle, front: boolean): Draftset {
   // Sleeves last: they hang in front of the body.
   pushSleeves(pieces, 'forepart');
 
-  jacketMarks(set, style, false);
+  jacketMarks(set, style, false, turned);
 
   // Closure: buttons, buttonholes, the wrap's shadow and the pull of the fastening.
   if (double) {
@@ -1806,7 +1806,7 @@ function cuffButtons(set: Draftset): void {
 }
 
 /** Seams, drape and sleeve folds of the jacket body, front or back. */
-function jacketMarks(set: Draftset, style: SuitStyle, back: boolean): void {
+function jacketMarks(set: Draftset, style: SuitStyle, back: boolean, turned = false): void {
   const { marks } = set;
   const body: PanelKind[] = back ? ['forepart'] : ['forepart'];
   for (const s of [1, -1]) {
@@ -1918,7 +1918,10 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean): void {
     // Shoulder seam, ending where the sleeve-head seam begins (the armhole seam's top on the shoulder
     // line), as they are sewn: it stopped 3 mm short of it, a gap that read as an unsewn corner.
     seam([[-80, NECK_Y - 2], [-150, SHOULDER_Y + 26], SLEEVE_INNER[0]], body, 0.7);
-    // Sleeve-head seam and the shadow under the sleeve head.
+    // Sleeve-head seam and the shadow under the sleeve head. Seen from the front or back that shadow
+    // lies beside the sleeve's edge (carried across with it); in a turned view the near arm swings
+    // forward off the torso, and carried across it lay on the open forepart as a smudge.
+    const beside = (p: Pt): Pt => (turned ? p : armPt(p));
     seam(SLEEVE_INNER.slice(0, 4), [...body, 'sleeve'], 1.2, arm);
     marks.push({
       only: body,
@@ -1930,7 +1933,7 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean): void {
             [-194, 1270],
             [-185, 1200],
           ] as Pt[]
-        ).map(armPt),
+        ).map(beside),
       ),
       kind: 'shadow',
       width: 10,
@@ -1941,7 +1944,7 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean): void {
     // now overlaps the body further in) down the side to below the waist.
     marks.push({
       only: body,
-      shape: L([armPt([-196, 1270]), [-194, 1100], [-192, 900]]),
+      shape: L([beside([-196, 1270]), [-194, 1100], [-192, 900]]),
       kind: 'shadow',
       width: 14,
       strength: 0.45,
@@ -3297,7 +3300,7 @@ function farSleeve(set: Draftset): void {
   const far = (pts: Pt[]) => line(pts.map(farArmPt), 'far-arm');
   // No flat shade laid over the whole sleeve: since the sleeves hang against the body (b50) the strip
   // that shows is the arm's outer side alone, already a shade deeper than the near sleeve from its
-  // own turn and the torso's occlusion (0.61 of the near sleeve's shade; with a 0.08 fill it was 0.55).
+  // own turn and the torso's occlusion (0.61 of the near sleeve's shade; a flat 0.06 took it to 0.55).
   // The forearm seam: pressed, a fine groove the light catches on its inner side.
   const seam: Pt[] = [
     [259, 1300],
@@ -3395,7 +3398,7 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
   const proj = projectionFor(v);
   // Widths, blurs and volumes are drafted for the standard 0.9 px/mm layout.
   const k = proj.pxPerMm / 0.9;
-  const set = v === 'back' ? draftBack(style) : draftSuit(style, v === 'front');
+  const set = v === 'back' ? draftBack(style) : draftSuit(style, v === 'front', turned);
   if (style.o.buttons === 'matching') matchingButtonPieces(set);
 
   if (turned && proj.nearEdgeX) turnedNearSide(set, style, proj.nearEdgeX);

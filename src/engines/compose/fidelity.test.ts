@@ -361,7 +361,7 @@ describe('colour and pattern scale on every view', () => {
   it.each([
     ['detail', 'full'],
     ['detail', 'hd'],
-  ] as const)('the %s view (%s size) keeps a dark birdseye\'s weave through the JPEG', async (view, size) => {
+  ] as const)("the %s view (%s size) keeps a dark birdseye's weave through the JPEG", async (view, size) => {
     // A navy birdseye's dots lie a level or two of 8 bits apart: at 4 px/mm a JPEG made for a
     // whole-suit picture (quality 86, chroma halved) kept 59 % of them, and the cloth read as a blur.
     const fabric: FabricSpec = { hex: '#2A3550', design: { weave: 'birdseye', pattern: 'solid', threadMm: 0.22, heather: 0.05, sheen: 0.15 } };

@@ -364,9 +364,10 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
         lap(`render_${size}`);
         if (!encodeStart) encodeStart = performance.now();
         // Encodes run on libuv threads while the next size renders on this one.
+        const zoom = size === 'full' && request.view === 'detail';
         for (const format of formats) {
-          const zoom = size === 'full' && request.view === 'detail';
-          jobs.push(encode(raw, size, format, zoom ? zoomQuality : quality, zoom).then((data) => ({ size, format, width: raw.width, height: raw.height, data })));
+          const q = zoom ? zoomQuality : quality;
+          jobs.push(encode(raw, size, format, q, zoom).then((data) => ({ size, format, width: raw.width, height: raw.height, data })));
         }
         onProgress?.(0.15 + (0.75 * (i + 1)) / sizes.length);
         checkAbort(signal);

@@ -2377,8 +2377,18 @@ function turnedNearSide(set: Draftset, style: SuitStyle, nearEdgeX: (y: number) 
     ),
     kind: 'shadow',
     width: 34,
-    strength: 0.6,
+    strength: 0.45,
     blur: 9,
+  });
+  // The arm shades the forepart beside it too, fading over a centimetre or so: lit right up to the
+  // sleeve's edge, the forepart met the sleeve's shaded underside in one step (1.2 against 0.2).
+  marks.push({
+    onPanels: ['forepart-right', 'pocket-right', 'ticket-right'],
+    shape: line(SLEEVE_INNER.slice(2), 'near-arm'),
+    kind: 'shadow',
+    width: 24,
+    strength: 0.4,
+    blur: 8,
   });
   const on = ['side-right'];
   if (o.vents === 'single') {

@@ -411,6 +411,31 @@ describe('three-quarter: the near side', () => {
     }
   });
 
+  it("lies in the near arm's shade beside the sleeve, down to the cuff: no lit edge against the sleeve's dark underside", async () => {
+    // Lit right up to the sleeve's edge, the forepart met the sleeve's shaded underside in one step
+    // (1.2 against 0.2) and the two read as cut-outs with a channel between them; on a photo the arm
+    // shades the body beside it.
+    const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
+    const design: FabricDesign = { weave: 'twill', pattern: 'solid', threadMm: 0.22, heather: 0.08, sheen: 0.25 };
+    const maps = await engine.shadingMaps('single-breasted', 'three-quarter', design);
+    const tpl = await engine.template('single-breasted', 'three-quarter');
+    const sleeve = tpl.panels.findIndex((p) => p.id === 'sleeve-right');
+    const w = maps.width;
+    const ratios: number[] = [];
+    for (let row = Math.ceil(proj.project(-200, 1250)[1]); row < proj.project(-200, 900)[1]; row += 4) {
+      let x = 0;
+      while (x < w / 2 && maps.panel[row * w + x] !== sleeve) x++;
+      while (x < w / 2 && maps.panel[row * w + x] === sleeve) x++;
+      const beside = row * w + x + 3;
+      const open = row * w + x + 30;
+      if (maps.overlay[beside] || maps.overlay[open] || maps.coverage[beside] < 255 || maps.coverage[open] < 255) continue;
+      ratios.push(maps.mul[beside] / maps.mul[open]);
+    }
+    ratios.sort((a, b) => a - b);
+    expect(ratios.length).toBeGreaterThan(40);
+    expect(ratios[Math.floor(ratios.length / 2)]).toBeLessThan(0.8);
+  });
+
   it('shows the vents on its back edge: a side vent opens at the hem, none is none', async () => {
     const edgeAtHem = (opts: Record<string, string>) => draftCutView('single-breasted', 'three-quarter', resolveOptions('single-breasted', opts));
     const scale = 1;

@@ -8,7 +8,7 @@ import { createComposeEngine, type RawImage } from '../engines/compose/index.ts'
 import { TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
 import { frontProjection, NATIVE_WIDTH } from './geometry.ts';
 import { resolveOptions } from './options.ts';
-import { SHOE_CX } from './suits.ts';
+import { draftCutView, SHOE_CX } from './suits.ts';
 
 const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 const fabric = { hex: '#1C2841', design: { weave: 'twill' as const, pattern: 'solid' as const, threadMm: 0.22 } };
@@ -305,6 +305,60 @@ describe('back view: side-back seams', () => {
       expect(Math.abs(waist.x)).toBeLessThan(160);
       expect(waist.mul, 'the seam reads darker than the panel beside it').toBeLessThan(panel * 0.85);
     }
+  });
+});
+
+describe('back view: side-back seams clear of the sleeves', () => {
+  it.each(['none', 'double'])('vents %s: from the waist to the hem each seam (and vent) lies 12 mm or more inside the sleeve', async (vents) => {
+    // Drawn for the narrow sleeves of before, the seam came out from under today's sleeve edge in a
+    // crescent and its vent hung against the cuff, 4 mm from it, beside a second seam 12 mm inside.
+    const options = resolveOptions('single-breasted', { vents });
+    const src = draftCutView('single-breasted', 'back', options);
+    const maps = await engine.shadingMaps('single-breasted', 'back', fabric.design, 'full', options);
+    const tpl = await engine.template('single-breasted', 'back', options);
+    const W = maps.width;
+    const k = W / NATIVE_WIDTH;
+    const mm = proj.pxPerMm * k;
+    const sleeve = new Set(tpl.panels.flatMap((p, i) => (p.kind === 'sleeve' ? [i] : [])));
+    const top = proj.project(0, 1150)[1] * k;
+    const hem = proj.project(0, 790)[1] * k;
+    const centre = proj.project(0, 1000)[0] * k;
+    let seams = 0;
+    let worst = { d: Number.POSITIVE_INFINITY, y: 0 };
+    for (const mk of src.marks) {
+      if (mk.kind !== 'seam' || !mk.only?.includes('forepart')) continue;
+      const nums = mk.path.match(/-?\d+(\.\d+)?/g)!.map(Number);
+      // Lines that run down the back (a vent's stitched top bar runs across, out under the sleeve).
+      const ys = nums.filter((_, i) => i % 2 === 1);
+      if ((Math.max(...ys) - Math.min(...ys)) / proj.pxPerMm < 30) continue;
+      let side = false;
+      for (let i = 0; i + 1 < nums.length; i += 2) {
+        const [x, y] = [nums[i]! * k, nums[i + 1]! * k];
+        if (y < top || y > hem || Math.abs(x - centre) < 100 * mm) continue;
+        side = true;
+        const row = Math.round(y) * W;
+        let d = Number.POSITIVE_INFINITY;
+        for (let c = 0; c < W; c++) if (sleeve.has(maps.panel[row + c]!)) d = Math.min(d, Math.abs(c - x));
+        if (d > 0 && d < worst.d) worst = { d, y: (proj.project(0, 0)[1] * k - y) / mm };
+      }
+      if (side) seams++;
+    }
+    expect(seams).toBeGreaterThanOrEqual(2);
+    expect(worst.d / mm, `${(worst.d / mm).toFixed(1)} mm from a sleeve at ${worst.y.toFixed(0)} mm`).toBeGreaterThanOrEqual(12);
+  });
+
+  it('one side-back seam a side: no second seam line beside it', () => {
+    const src = draftCutView('single-breasted', 'back', resolveOptions('single-breasted', { vents: 'none' }));
+    // Seam lines crossing the waist (1100 mm) on the image's left half, away from the centre back.
+    const y = proj.project(0, 1100)[1];
+    const centre = proj.project(0, 1100)[0];
+    const crossing = src.marks.filter((mk) => {
+      if (mk.kind !== 'seam' || !mk.only?.includes('forepart')) return false;
+      const nums = mk.path.match(/-?\d+(\.\d+)?/g)!.map(Number);
+      const pts = Array.from({ length: nums.length >> 1 }, (_, i) => [nums[2 * i]!, nums[2 * i + 1]!] as const);
+      return pts.some(([x], i) => i > 0 && x < centre - 60 * proj.pxPerMm && (pts[i - 1]![1] - y) * (pts[i]![1] - y) <= 0);
+    });
+    expect(crossing.length).toBe(1);
   });
 });
 

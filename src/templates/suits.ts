@@ -1824,16 +1824,8 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean, turned = fa
       marks.push({ only, shape: line(pts.map(mx), layer), kind: 'seam', width: 0.8, strength: 0.12 * strength, blur: 0.5 });
     };
     if (back) {
-      // Side-body seam curving into the waist, and the shoulder blade's fullness.
-      seam(
-        [
-          [-150, 1330],
-          [-138, 1150],
-          [-150, 980],
-          [-160, HEM_Y + 2],
-        ],
-        body,
-      );
+      // The shoulder blade's fullness. (The side-back seams are draftBack's: a second seam drawn
+      // here ran beside them, 12 mm apart.)
       marks.push({
         only: body,
         shape: L([
@@ -2200,16 +2192,21 @@ function draftBack(style: SuitStyle): Draftset {
   // hem). Without them a double vent is a cut in a plain panel, which is how it read before.
   for (const s of [1, -1]) {
     // Drawn to the vent's top whatever the vents, so that the choice changes nothing above it.
+    // It leaves the armhole under the sleeve and runs 15-20 mm inside the sleeve's edge, where the
+    // sleeve hangs against the back: drawn for a narrower sleeve, it came out from under this one in
+    // a crescent and its vent hung against the cuff.
     const above = line([
-      [s * -202, 1310],
-      [s * -170, 1190],
-      [s * -152, 1100],
-      [s * -158, 1040],
-      [s * -168, ventTop],
+      [s * -200, 1330],
+      [s * -178, 1282],
+      [s * -163, 1200],
+      [s * -153, 1120],
+      [s * -151, 1080],
+      [s * -152, 1040],
+      [s * -155, ventTop],
     ]);
     const below = line([
-      [s * -168, ventTop],
-      [s * -171, HEM_Y],
+      [s * -155, ventTop],
+      [s * -157, HEM_Y],
     ]);
     for (const shape of o.vents === 'double' ? [above] : [above, below]) {
       marks.push({ only: ['forepart'], shape, kind: 'crease', width: 3, strength: 0.4, blur: 1.4 });
@@ -2281,7 +2278,7 @@ function draftBack(style: SuitStyle): Draftset {
     });
   };
   if (o.vents === 'single') vent(0, 1);
-  else if (o.vents === 'double') for (const s of [1, -1]) vent(s * -168, s);
+  else if (o.vents === 'double') for (const s of [1, -1]) vent(s * -155, s);
   // Hem shadow on the trousers.
   marks.push({
     only: ['trouser'],

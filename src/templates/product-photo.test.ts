@@ -311,7 +311,7 @@ describe('back view: side-back seams', () => {
 describe('back view: side-back seams clear of the sleeves', () => {
   it.each(['none', 'double'])('vents %s: from the waist to the hem each seam (and vent) lies 12 mm or more inside the sleeve', async (vents) => {
     // Drawn for the narrow sleeves of before, the seam came out from under today's sleeve edge in a
-    // crescent and its vent hung against the cuff, 4 mm from it, beside a second seam 12 mm inside.
+    // crescent, its vent's top 2 mm from the sleeve, beside a second seam 12 mm inside it.
     const options = resolveOptions('single-breasted', { vents });
     const src = draftCutView('single-breasted', 'back', options);
     const maps = await engine.shadingMaps('single-breasted', 'back', fabric.design, 'full', options);

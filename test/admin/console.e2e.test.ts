@@ -152,6 +152,10 @@ describe('admin console in Chromium', { timeout: E2E_TEST_TIMEOUT_MS }, () => {
     await page.goto(`${t.url}/admin/catalog`);
     await page.locator('#family-search').fill(slug);
     const row = page.locator(`[data-testid=families-table] [data-family=${slug}]`);
+    // The first page already lists the new family; the search's answer then redraws the table with
+    // it alone. A click on the row while that redraw lands hit another row's button (CI, under load:
+    // no archive dialog). Act on the searched table.
+    await poll(() => page.locator('[data-testid=families-table] [data-family]').count()).toBe(1);
     await row.waitFor();
     await row.getByRole('button', { name: 'Archivar' }).click();
     await page.locator('dialog').getByRole('button', { name: 'Archivar' }).click();

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createComposeEngine, type RawImage } from '../engines/compose/index.ts';
 import { TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
+import { polyline } from '../../test/helpers/outline-curvature.ts';
 import { frontProjection, NATIVE_WIDTH } from './geometry.ts';
 import { resolveOptions } from './options.ts';
 import { draftCutView, SHOE_CX } from './suits.ts';
@@ -327,13 +328,13 @@ describe('back view: side-back seams clear of the sleeves', () => {
     let worst = { d: Number.POSITIVE_INFINITY, y: 0 };
     for (const mk of src.marks) {
       if (mk.kind !== 'seam' || !mk.only?.includes('forepart')) continue;
-      const nums = mk.path.match(/-?\d+(\.\d+)?/g)!.map(Number);
+      const pts = polyline(mk.path);
       // Lines that run down the back (a vent's stitched top bar runs across, out under the sleeve).
-      const ys = nums.filter((_, i) => i % 2 === 1);
+      const ys = pts.map((p) => p[1]);
       if ((Math.max(...ys) - Math.min(...ys)) / proj.pxPerMm < 30) continue;
       let side = false;
-      for (let i = 0; i + 1 < nums.length; i += 2) {
-        const [x, y] = [nums[i]! * k, nums[i + 1]! * k];
+      for (const [px, py] of pts) {
+        const [x, y] = [px * k, py * k];
         if (y < top || y > hem || Math.abs(x - centre) < 100 * mm) continue;
         side = true;
         const row = Math.round(y) * W;
@@ -354,8 +355,7 @@ describe('back view: side-back seams clear of the sleeves', () => {
     const centre = proj.project(0, 1100)[0];
     const crossing = src.marks.filter((mk) => {
       if (mk.kind !== 'seam' || !mk.only?.includes('forepart')) return false;
-      const nums = mk.path.match(/-?\d+(\.\d+)?/g)!.map(Number);
-      const pts = Array.from({ length: nums.length >> 1 }, (_, i) => [nums[2 * i]!, nums[2 * i + 1]!] as const);
+      const pts = polyline(mk.path);
       return pts.some(([x], i) => i > 0 && x < centre - 60 * proj.pxPerMm && (pts[i - 1]![1] - y) * (pts[i]![1] - y) <= 0);
     });
     expect(crossing.length).toBe(1);

@@ -1,8 +1,8 @@
-/** Curvature along a drawn outline (an SVG path of M, L and C commands), for tests of drafted shapes. */
+/** Curvature along a drawn outline (an SVG path of M, L, C and Q commands), for tests of drafted shapes. */
 
 export type P = [number, number];
 
-/** The path's M, L and C commands as a polyline, each cubic sampled finely. */
+/** The path's M, L, C and Q commands as a polyline, each curve sampled finely. */
 export function polyline(d: string): P[] {
   const out: P[] = [];
   let at: P = [0, 0];
@@ -30,6 +30,17 @@ export function polyline(d: string): P[] {
             u * u * u * at[0] + 3 * u * u * t * c1[0] + 3 * u * t * t * c2[0] + t * t * t * e[0],
             u * u * u * at[1] + 3 * u * u * t * c1[1] + 3 * u * t * t * c2[1] + t * t * t * e[1],
           ]);
+        }
+        at = e;
+      }
+    } else if (m[1] === 'Q') {
+      for (let k = 0; k + 1 < pts.length; k += 2) {
+        const [c, e] = [pts[k], pts[k + 1]];
+        const n = 64;
+        for (let i = 1; i <= n; i++) {
+          const t = i / n;
+          const u = 1 - t;
+          out.push([u * u * at[0] + 2 * u * t * c[0] + t * t * e[0], u * u * at[1] + 2 * u * t * c[1] + t * t * e[1]]);
         }
         at = e;
       }

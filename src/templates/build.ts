@@ -1048,7 +1048,11 @@ function torsoVolume(
 
 /**
  * Height field and drape: each pixel the volume of its topmost panel, of the panel that one rests on
- * (a lapel on its forepart) and, on canvas-held cloth, of the torso.
+ * (a lapel on its forepart) and, on canvas-held cloth, of the torso. On an internal edge (`edges`)
+ * the pixel holds both pieces, the upper by its own coverage: its height is theirs in those shares.
+ * Owned outright by one piece, an edge pixel stepped from one piece's height to the other's along
+ * the outline's staircase, and the step's shading (the turn, the cavity beside a raised sleeve)
+ * came out as a dotted line, a zip, down every sleeve and side seam.
  */
 function heightField(
   height: Float32Array,
@@ -1060,45 +1064,68 @@ function heightField(
   support: number[],
   canvas: Uint8Array,
   torso: TorsoVolume | undefined,
+  edges: EdgeShares,
 ): void {
   const T = torso?.rect ?? EMPTY;
   const tw = T.x1 - T.x0;
   const cover = torso?.cover;
   const depth = torso?.depth;
+  let hv = 0;
+  let dv = 0;
+  // One piece's volume at (x, y) into hv and dv.
+  const piece = (p: number, x: number, y: number, inT: boolean) => {
+    hv = 0;
+    dv = 0;
+    const c = contrib[p];
+    if (c && x >= c.x0 && x < c.x1 && y >= c.y0 && y < c.y1) {
+      const j = (y - c.y0) * c.rw + (x - c.x0);
+      hv += c.h[j];
+      dv += c.d[j];
+    }
+    const s = support[p];
+    const cs = s >= 0 ? contrib[s] : undefined;
+    if (cs && x >= cs.x0 && x < cs.x1 && y >= cs.y0 && y < cs.y1) {
+      const j = (y - cs.y0) * cs.rw + (x - cs.x0);
+      hv += cs.h[j];
+      dv += cs.d[j];
+    }
+    if (canvas[p] && inT && x >= T.x0 && x < T.x1 && cover && depth) {
+      const j = (y - T.y0) * tw + (x - T.x0);
+      const t = depth[j] * Math.min(1, cover[j]);
+      hv += t;
+      dv += t;
+    }
+  };
+  const { other, upper } = edges;
   for (let y = G.y0; y < G.y1; y++) {
     const inT = y >= T.y0 && y < T.y1;
     for (let x = G.x0; x < G.x1; x++) {
       const i = y * w + x;
       const top = panelOf[i];
       if (top === 255) continue;
-      let hv = 0;
-      let dv = 0;
-      const c = contrib[top];
-      if (c && x >= c.x0 && x < c.x1 && y >= c.y0 && y < c.y1) {
-        const j = (y - c.y0) * c.rw + (x - c.x0);
-        hv += c.h[j];
-        dv += c.d[j];
+      piece(top, x, y, inT);
+      const b = other[i];
+      if (b === 255) {
+        height[i] = hv;
+        drape[i] = dv;
+        continue;
       }
-      const s = support[top];
-      const cs = s >= 0 ? contrib[s] : undefined;
-      if (cs && x >= cs.x0 && x < cs.x1 && y >= cs.y0 && y < cs.y1) {
-        const j = (y - cs.y0) * cs.rw + (x - cs.x0);
-        hv += cs.h[j];
-        dv += cs.d[j];
-      }
-      if (canvas[top]) {
-        let t = 0;
-        if (inT && x >= T.x0 && x < T.x1 && cover && depth) {
-          const j = (y - T.y0) * tw + (x - T.x0);
-          t = depth[j] * Math.min(1, cover[j]);
-        }
-        hv += t;
-        dv += t;
-      }
-      height[i] = hv;
-      drape[i] = dv;
+      // The owner's share: the upper piece's coverage if it owns the pixel, the rest if not.
+      const cu = upper[i] / 255;
+      const own = cu >= 0.5 ? cu : 1 - cu;
+      const h0 = hv;
+      const d0 = dv;
+      piece(b, x, y, inT);
+      height[i] = h0 * own + hv * (1 - own);
+      drape[i] = d0 * own + dv * (1 - own);
     }
   }
+}
+
+/** Per pixel the other piece of an internal edge (255: none) and the upper piece's own coverage. */
+interface EdgeShares {
+  other: Uint8Array;
+  upper: Uint8Array;
 }
 
 /** A group of marks and the topmost panels they apply to. */
@@ -1113,6 +1140,7 @@ interface AppliedLayer {
 function applyLayer(
   layer: AppliedLayer,
   panelOf: Uint8Array,
+  edges: EdgeShares,
   G: Rect,
   w: number,
   height: Float32Array,
@@ -1121,17 +1149,22 @@ function applyLayer(
   highlight: Float32Array,
   foldHeight: number,
 ): void {
-  if (layer.height) applyPlane(0, layer.height, layer.applies, panelOf, G, w, height, drape, foldHeight);
-  if (layer.occlusion) applyPlane(1, layer.occlusion, layer.applies, panelOf, G, w, occlusion, occlusion, 0);
-  if (layer.highlight) applyPlane(2, layer.highlight, layer.applies, panelOf, G, w, highlight, highlight, 0);
+  if (layer.height) applyPlane(0, layer.height, layer.applies, panelOf, edges, G, w, height, drape, foldHeight);
+  if (layer.occlusion) applyPlane(1, layer.occlusion, layer.applies, panelOf, edges, G, w, occlusion, occlusion, 0);
+  if (layer.highlight) applyPlane(2, layer.highlight, layer.applies, panelOf, edges, G, w, highlight, highlight, 0);
 }
 
-/** One mark layer over the garment where it applies: 0 folds (into a and b), 1 occlusion, 2 highlight. */
+/**
+ * One mark layer over the garment where it applies: 0 folds (into a and b), 1 occlusion, 2 highlight.
+ * On an internal edge a mark applies by the shares of the pieces it applies to (see `heightField`):
+ * a seam's shadow cut off at one piece's outline stepped with it.
+ */
 function applyPlane(
   kind: 0 | 1 | 2,
   l: MarkLayer,
   applies: Uint8Array,
   panelOf: Uint8Array,
+  edges: EdgeShares,
   G: Rect,
   w: number,
   a: Float32Array,
@@ -1145,20 +1178,29 @@ function applyPlane(
   const x0 = Math.max(R.x0, G.x0);
   const x1 = Math.min(R.x1, G.x1);
   const plane = l.plane;
+  const { other, upper } = edges;
   for (let y = y0; y < y1; y++) {
     const lrow = (y - R.y0) * rw - R.x0;
     const row = y * w;
     for (let x = x0; x < x1; x++) {
       const i = row + x;
       const top = panelOf[i];
-      if (top === 255 || !applies[top]) continue;
+      if (top === 255) continue;
+      const o = other[i];
+      let share = applies[top];
+      if (o !== 255 && share !== applies[o]) {
+        const cu = upper[i] / 255;
+        const own = cu >= 0.5 ? cu : 1 - cu;
+        share = share ? own : 1 - own;
+      }
+      if (!share) continue;
       const v = plane[lrow + x];
       if (kind === 0) {
-        const f = ((v - 128) / 127) * foldHeight;
+        const f = ((v - 128) / 127) * foldHeight * share;
         a[i] += f;
         b[i] += f;
-      } else if (kind === 1) a[i] *= v / 255;
-      else a[i] += v / 255;
+      } else if (kind === 1) a[i] *= 1 + (v / 255 - 1) * share;
+      else a[i] += (v / 255) * share;
     }
   }
 }
@@ -1460,7 +1502,7 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
   // The same without the edge steps: what the weave follows (steps would tear stripes at hems).
   const drape = new Float32Array(n);
   yield;
-  heightField(height, drape, panelOf, G, ww, contrib, restingOn(P.overlaps), P.canvas, torso);
+  heightField(height, drape, panelOf, G, ww, contrib, restingOn(P.overlaps), P.canvas, torso, { other, upper });
   yield;
   for (const [p, spec] of P.src.panels.entries()) {
     const c = contrib[p];
@@ -1472,7 +1514,7 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
   const shiftLayer = (l: MarkLayer | undefined) => l && { plane: l.plane, rect: shiftRect(l.rect, W) };
   for (const l of P.layers) {
     const layer = { applies: l.applies, height: shiftLayer(l.height), occlusion: shiftLayer(l.occlusion), highlight: shiftLayer(l.highlight) };
-    applyLayer(layer, panelOf, G, ww, height, drape, occlusion, highlight, FOLD_HEIGHT_1 * z);
+    applyLayer(layer, panelOf, { other, upper }, G, ww, height, drape, occlusion, highlight, FOLD_HEIGHT_1 * z);
   }
   // The big blurs only where there is garment (plus their reach): the rest of the frame is zeros.
   const around = (sigma: number) => {

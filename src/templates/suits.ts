@@ -1808,7 +1808,7 @@ function cuffButtons(set: Draftset): void {
 /** Seams, drape and sleeve folds of the jacket body, front or back. */
 function jacketMarks(set: Draftset, style: SuitStyle, back: boolean, turned = false): void {
   const { marks } = set;
-  const body: PanelKind[] = back ? ['forepart'] : ['forepart'];
+  const body: PanelKind[] = ['forepart'];
   for (const s of [1, -1]) {
     const mx = (p: Pt): Pt => [s * p[0], p[1]];
     const L = (pts: Pt[]) => line(pts.map(mx));

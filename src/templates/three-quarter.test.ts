@@ -11,6 +11,7 @@ import { createComposeEngine, type ShadingMaps } from '../engines/compose/index.
 import { TEST_TEMPLATE_CACHE, decode, deltaE2000, deshadedMeanLab, dominantPeriod } from '../engines/compose/test-helpers.ts';
 import type { FabricDesign, FabricSpec } from '../engines/types.ts';
 import { SRGB8_TO_LINEAR, hexToLab } from '../fabrics/index.ts';
+import { polyline } from '../../test/helpers/outline-curvature.ts';
 import { frontProjection, turnedProjection } from './geometry.ts';
 import { resolveOptions } from './options.ts';
 import { draftCutView } from './suits.ts';
@@ -479,11 +480,9 @@ describe('three-quarter: the vents seen from the front', () => {
     // No line down the side close to its outline below the cuff: the vent's edge is round the back.
     const side = src.marks.filter((mk) => mk.onPanels?.includes('side-right'));
     for (const mk of side) {
-      const nums = mk.path.match(/-?\d+(\.\d+)?/g)!.map(Number);
       let lo = Number.POSITIVE_INFINITY;
       let hi = Number.NEGATIVE_INFINITY;
-      for (let i = 0; i + 1 < nums.length; i += 2) {
-        const [px, py] = [nums[i]!, nums[i + 1]!];
+      for (const [px, py] of polyline(mk.path)) {
         if (py < cuffRow || py > hemRow || px - outlineAt(py) > 14) continue;
         lo = Math.min(lo, py);
         hi = Math.max(hi, py);

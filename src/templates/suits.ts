@@ -1848,34 +1848,6 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean, turned = fa
         strength: 0.3,
         blur: 20,
       });
-      // The back is suppressed at the waist: above it the cloth eases into a shallow ripple across
-      // the small of the back, sagging toward the centre seam, one side's a little lower than the
-      // other's, as cloth lies.
-      const dy = s === 1 ? 0 : -9;
-      marks.push({
-        only: body,
-        shape: L([
-          [-142, 1146 + dy],
-          [-98, 1128 + dy],
-          [-28, 1121 + dy],
-        ]),
-        kind: 'crease',
-        width: 8,
-        strength: 0.2,
-        blur: 5,
-      });
-      marks.push({
-        only: body,
-        shape: L([
-          [-140, 1162 + dy],
-          [-96, 1145 + dy],
-          [-30, 1138 + dy],
-        ]),
-        kind: 'ridge',
-        width: 12,
-        strength: 0.14,
-        blur: 7,
-      });
     } else {
       // Front dart from the pocket to the chest, and the side-body seam.
       seam(

@@ -3113,9 +3113,11 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   let tie = '';
   if (o.tie !== 'none') {
     const tc = TIES[o.tie];
-    const stripes = Array.from({ length: 14 }, (_, i) => {
-      const y = 1480 - i * 32;
-      return `<path d="M${P(-60, y)} L${P(60, y - 40)}" stroke="${tc[3]}" stroke-width="${3 * k}" opacity="0.45"/>`;
+    // A tie is cut on the bias: its stripes cross the blade at 45°, in the English way from the
+    // wearer's left shoulder toward the right hip (they had crossed at 18°, the other way).
+    const stripes = Array.from({ length: 20 }, (_, i) => {
+      const y = 1600 - i * 32;
+      return `<path d="M${P(-60, y - 120)} L${P(60, y)}" stroke="${tc[3]}" stroke-width="${3 * k}" opacity="0.45"/>`;
     }).join('');
     // Where the fronts cross, the blade runs into the coat's shade.
     const { left: sideT } = sidesFor(style);

@@ -90,6 +90,37 @@ describe('the tie knot', () => {
   });
 });
 
+describe('the tie stripes', () => {
+  it("cross the blade on the bias, at 45°, from the wearer's left shoulder toward the right hip", async () => {
+    const raw = await engine.renderRaw(
+      { cut: 'single-breasted', view: 'front', fabric, options: resolveOptions('single-breasted', { shirt: 'white', tie: 'navy' }) },
+      'full',
+    );
+    const p = frontProjection();
+    // The blade between the knot and the coat's V: its middle 16 mm, where nothing but stripes varies.
+    const [ax, ay] = p.project(-8, 1400);
+    const [bx, by] = p.project(8, 1330);
+    const g = (x: number, y: number) => raw.rgb[(y * raw.width + x) * 3 + 1]!;
+    // How much the blade changes along a diagonal: along its stripes, little; across them, much.
+    const change = (dx: number, dy: number) => {
+      let sum = 0;
+      let n = 0;
+      for (let y = Math.ceil(ay) + 4; y < by - 4; y++)
+        for (let x = Math.ceil(ax) + 4; x < bx - 4; x++) {
+          sum += Math.abs(g(x + dx, y + dy) - g(x, y));
+          n++;
+        }
+      return sum / n;
+    };
+    // On the image the wearer's left is to the right: the stripes rise to the right ("/").
+    const along = change(4, -4);
+    const across = change(4, 4);
+    console.log(`tie: ${along.toFixed(2)} along "/", ${across.toFixed(2)} along "\\"`);
+    // Crossing at 18° the other way (template build b55): 11.2 along "/", 10.0 along "\"; now 6.6 and 14.7.
+    expect(along).toBeLessThan(across * 0.5);
+  });
+});
+
 describe('pick stitching along the lapels', () => {
   it.each(['front', 'detail'])('%s: stitches spaced as a hand sews them, some 5 mm apart and no two gaps alike', (view) => {
     const src = draftCutView('single-breasted', view);

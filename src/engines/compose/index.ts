@@ -137,8 +137,11 @@ async function encode(raw: RawImage, size: OutputSize, format: ImageFormat, qual
       .jpeg({ quality, mozjpeg: false, chromaSubsampling: zoom ? '4:4:4' : '4:2:0', optimiseCoding: !zoom && (size === 'full' || size === 'hd') })
       .toBuffer();
   }
-  if (format === 'webp') return img.webp({ quality: quality - 4, effort: 2 }).toBuffer();
-  return img.avif({ quality: quality - 30, effort: 0 }).toBuffer();
+  // WebP and AVIF at the quality that keeps as much of a zoomed weave as the JPEG does (of a dark
+  // birdseye's exact weave: JPEG 95 keeps 66 %, WebP 95 68 %, AVIF 85 61 %; their usual 91 and 65 kept
+  // 23 % and 30 %). Both halve chroma regardless; the weave is in the luma.
+  if (format === 'webp') return img.webp({ quality: zoom ? quality : quality - 4, effort: 2 }).toBuffer();
+  return img.avif({ quality: zoom ? quality - 10 : quality - 30, effort: 0 }).toBuffer();
 }
 
 export function createComposeEngine(options: ComposeEngineOptions = {}): ComposeEngine {

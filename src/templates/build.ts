@@ -1110,9 +1110,7 @@ function heightField(
         drape[i] = dv;
         continue;
       }
-      // The owner's share: the upper piece's coverage if it owns the pixel, the rest if not.
-      const cu = upper[i] / 255;
-      const own = cu >= 0.5 ? cu : 1 - cu;
+      const own = ownerShare(upper[i]);
       const h0 = hv;
       const d0 = dv;
       piece(b, x, y, inT);
@@ -1126,6 +1124,15 @@ function heightField(
 interface EdgeShares {
   other: Uint8Array;
   upper: Uint8Array;
+}
+
+/**
+ * The owning piece's share of an internal-edge pixel, from the upper piece's coverage (0..255): that
+ * coverage if the upper piece owns it (covers half or more, as `unionCoverage` decides), the rest if not.
+ */
+function ownerShare(upper: number): number {
+  const cu = upper / 255;
+  return cu >= 0.5 ? cu : 1 - cu;
 }
 
 /** A group of marks and the topmost panels they apply to. */
@@ -1189,8 +1196,7 @@ function applyPlane(
       const o = other[i];
       let share = applies[top];
       if (o !== 255 && share !== applies[o]) {
-        const cu = upper[i] / 255;
-        const own = cu >= 0.5 ? cu : 1 - cu;
+        const own = ownerShare(upper[i]);
         share = share ? own : 1 - own;
       }
       if (!share) continue;

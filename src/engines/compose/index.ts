@@ -81,7 +81,8 @@ export interface ComposeEngine extends Engine {
   shadingMaps(cut: string, view: string, design: FabricDesign, size?: OutputSize, options?: StyleOptions): Promise<ShadingMaps>;
   /**
    * Drafts each preset's front and three-quarter at preview size once in this thread, so that the
-   * first preview of a new style option redraws only what the option changes. False when done before.
+   * first preview of a new style option redraws only what the option changes; then, on a thread that
+   * has rendered, writes the cloth loop's memory once (see WasmCloth.prefault). False when done before.
    * `gate` is awaited between steps (the render threads pause there while a render runs).
    */
   primeDrafts(gate?: () => Promise<void>): Promise<boolean>;
@@ -274,6 +275,9 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
       primed = (views[0] ? template(views[0].cut, views[0].view) : Promise.resolve(undefined))
         .then((cv) => warmTextureGenerator(cv?.levels.preview.pxPerMm ?? 0.45, gate))
         .then(() => primeQuickDrafts(views, gate))
+        // A thread that renders (its cloth loop made by its warm-up render) writes the loop's memory
+        // once now, rather than on the first render of every new style (see WasmCloth.prefault).
+        .then(async () => (await wasmLoop)?.prefault(gate))
         .then(() => true);
       primed.catch(() => (primed = undefined));
       return primed;

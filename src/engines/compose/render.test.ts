@@ -106,6 +106,40 @@ describe('the WebAssembly cloth loop', () => {
     expect(Buffer.from(untouched).equals(Buffer.from(level.base))).toBe(true);
   });
 
+  it('writes its memory through once, in steps that wait on a gate, and then draws the same pixels', async () => {
+    const region = 48 * 1024 * 1024;
+    const loop = await WasmCloth.create(region);
+    let paused = true;
+    let steps = 0;
+    const gate = async () => {
+      steps++;
+      while (paused) await new Promise((r) => setTimeout(r, 5));
+    };
+    const done = loop.prefault(gate);
+    await new Promise((r) => setTimeout(r, 50));
+    // Held at its first step while the gate is shut (a render running elsewhere).
+    expect(steps).toBe(1);
+    const rss0 = process.memoryUsage().rss;
+    paused = false;
+    await done;
+    // Every page of the region and of an HD image's scratch above it is resident now (written once).
+    expect(process.memoryUsage().rss - rss0).toBeGreaterThan(0.7 * (region + 2048 * 3072 * 3));
+    expect(steps).toBeGreaterThanOrEqual(region / (4 * 1024 * 1024));
+    const again = steps;
+    await loop.prefault(gate);
+    expect(steps).toBe(again);
+
+    const cv = await engine.template('single-breasted', 'front');
+    for (const level of [cv.levels.preview, cv.levels.full]) {
+      const tex = engine.textureCache.get(PINSTRIPE, level.pxPerMm);
+      const f = finishFor(PINSTRIPE.design, level.shadeHist);
+      const got = loop.draw(level, tex, f, level.base)!;
+      const want = level.base.slice();
+      renderCloth(level, tex, f, want);
+      expect(compare(got, want).worst).toBeLessThanOrEqual(1);
+    }
+  });
+
   it('is what the engine renders with, and the JavaScript loop when turned off', async () => {
     const request = { cut: 'single-breasted', view: 'front', fabric: PINSTRIPE };
     const wasm = await engine.renderRaw(request, 'full');

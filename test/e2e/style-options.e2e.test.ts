@@ -74,8 +74,20 @@ describe('style options in the stylist app', () => {
       await page.getByTestId('style-panel').waitFor();
 
       const ordered = page.waitForRequest((r) => r.url().endsWith('/api/renders') && r.method() === 'POST' && r.postDataJSON()?.options?.lapel === 'peak');
+      // What the page shows when the order leaves: as with a colour, the tap itself orders the
+      // preview, before React has drawn the choice (the request gains the time of that render).
+      await page.evaluate(() => {
+        const w = globalThis as any;
+        const send = w.fetch.bind(w);
+        w.fetch = (input: unknown, init?: { method?: string; body?: string }) => {
+          if (init?.method === 'POST' && String(input).endsWith('/api/renders') && init.body?.includes('"peak"'))
+            w.__peakCheckedAtOrder ??= w.document.querySelector('[data-option=lapel][data-value=peak]').getAttribute('aria-checked');
+          return send(input, init);
+        };
+      });
       await page.click('[data-option=lapel][data-value=peak]');
       expect((await ordered).postDataJSON()).toMatchObject({ cuts: ['single-breasted'], view: 'front', options: { lapel: 'peak' }, sizes: ['preview'] });
+      expect(await page.evaluate(() => (globalThis as any).__peakCheckedAtOrder)).toBe('false');
       await waitForPreview(page, 'super-120s-twill/navy//single-breasted/front/lapel=peak');
       await poll(() => page.getByTestId('preview').textContent()).toContain('Solapa: de pico');
       expect(await page.getAttribute('[data-option=lapel][data-value=peak]', 'aria-checked')).toBe('true');

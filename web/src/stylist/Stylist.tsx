@@ -111,13 +111,14 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
   const describe = useCallback((r: Render) => describeRender(r, tr, lookup), [tr, lookup]);
 
   const clothActive = source === 'cloth' && !!cloth.cloth;
-  let selection: PreviewSelection | undefined;
-  if (family && cut && viewId) {
-    if (clothActive) {
-      if (cloth.cloth?.status === 'ready')
-        selection = { family: family.id, swatchUploadId: cloth.cloth.upload.id, cut: cut.id, view: viewId, options: previewStyle };
-    } else if (colorId) selection = { family: family.id, color: colorId, cut: cut.id, view: viewId, options: previewStyle };
-  }
+  /** The suit on screen, drawn in `options`. */
+  const selectionIn = (options: StyleChoices | undefined): PreviewSelection | undefined => {
+    if (!family || !cut || !viewId) return undefined;
+    if (clothActive)
+      return cloth.cloth?.status === 'ready' ? { family: family.id, swatchUploadId: cloth.cloth.upload.id, cut: cut.id, view: viewId, options } : undefined;
+    return colorId ? { family: family.id, color: colorId, cut: cut.id, view: viewId, options } : undefined;
+  };
+  const selection = selectionIn(previewStyle);
   // The colourways the associate is likely to tap next: the family's others, in this cut and view.
   const neighbours = useMemo(
     () =>
@@ -155,7 +156,13 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
     // On a portrait tablet the suit sits above the grid: bring it into view.
     if (window.matchMedia?.('(max-width: 1099px)').matches) document.getElementById('fitting')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
   });
-  const changeStyle = useStableCallback((next: StyleChoices) => cut && setStyleByCut((m) => ({ ...m, [cut.id]: next })));
+  const changeStyle = useStableCallback((next: StyleChoices) => {
+    if (!cut) return;
+    // As a colour tap does: the preview is ordered from the tap itself, before React draws the new style.
+    const ahead = drawnView ? selectionIn(Object.keys(next).length ? next : undefined) : undefined;
+    if (ahead) previewControls.current?.preorder(ahead);
+    setStyleByCut((m) => ({ ...m, [cut.id]: next }));
+  });
   const openOne = useStableCallback((r: Render) => setViewer({ list: [r], index: 0 }));
   const altFor = useStableCallback((r: Render) => describe(r).alt);
   const selectCut = useStableCallback((id: string) => {

@@ -83,7 +83,7 @@ export class WasmCloth {
    * made the first render of every new style several times slower than the next (a level of each new
    * style is copied into memory never written before, until the region has once been filled).
    */
-  async prefault(gate?: () => Promise<void>, chunkBytes = 4 * 1024 * 1024): Promise<void> {
+  async prefault(gate?: () => Promise<void>, chunkBytes = 1024 * 1024): Promise<void> {
     const end = this.residentFrom + this.residentBytes + align(LARGEST_IMAGE_BYTES);
     this.ensure(end);
     while (this.faultedTo < end) {

@@ -6,7 +6,7 @@ import { createComposeEngine } from './index.ts';
 import { finishFor, renderCloth, type Finish } from './render.ts';
 import { TEST_TEMPLATE_CACHE } from './test-helpers.ts';
 import type { LinearTexture } from './texture.ts';
-import { WasmCloth } from './wasm/cloth.ts';
+import { LARGEST_IMAGE_BYTES, WasmCloth } from './wasm/cloth.ts';
 
 const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 
@@ -127,7 +127,7 @@ describe('the WebAssembly cloth loop', () => {
     // (counted by the kernel for the whole process: other threads only add to it). Where the kernel
     // backs all anonymous memory with huge pages, a fault brings in 2 MB.
     const thp = await readFile('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8').catch(() => '');
-    const pages = (region + 2048 * 3072 * 3) / (thp.includes('[always]') ? 2 * 1024 * 1024 : 4096);
+    const pages = (region + LARGEST_IMAGE_BYTES) / (thp.includes('[always]') ? 2 * 1024 * 1024 : 4096);
     expect(process.resourceUsage().minorPageFault - faults0).toBeGreaterThan(0.9 * pages);
     // In steps of a megabyte (a few milliseconds each): a render waits for no more than one.
     expect(steps).toBeGreaterThanOrEqual(region / (1024 * 1024));

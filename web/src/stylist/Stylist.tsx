@@ -106,7 +106,9 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
   const style = (cut && styleByCut[cut.id]) ?? NO_CHOICES;
   const styleFor = (c: { id: string; views: Array<{ id: string; kind: string }> }, view: string) =>
     c.views.find((v) => v.id === view)?.kind === 'builtin' && styleByCut[c.id] && Object.keys(styleByCut[c.id]!).length ? styleByCut[c.id] : undefined;
-  const previewStyle = drawnView && Object.keys(style).length ? style : undefined;
+  /** Style choices as the preview orders them: none on a photographed view or at the preset. */
+  const drawnStyle = (choices: StyleChoices) => (drawnView && Object.keys(choices).length ? choices : undefined);
+  const previewStyle = drawnStyle(style);
   const lookup = useMemo(() => ({ families, cuts }), [families, cuts]);
   const describe = useCallback((r: Render) => describeRender(r, tr, lookup), [tr, lookup]);
 
@@ -159,7 +161,7 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
   const changeStyle = useStableCallback((next: StyleChoices) => {
     if (!cut) return;
     // As a colour tap does: the preview is ordered from the tap itself, before React draws the new style.
-    const ahead = drawnView ? selectionIn(Object.keys(next).length ? next : undefined) : undefined;
+    const ahead = drawnView ? selectionIn(drawnStyle(next)) : undefined;
     if (ahead) previewControls.current?.preorder(ahead);
     setStyleByCut((m) => ({ ...m, [cut.id]: next }));
   });

@@ -17,7 +17,7 @@ import type { LinearTexture } from '../texture.ts';
 const PAGE = 65536;
 const align = (n: number) => (n + 15) & ~15;
 /** An HD image (2048×3072 RGB): the largest drawn in the scratch above the region. */
-const LARGEST_IMAGE_BYTES = 2048 * 3072 * 3;
+export const LARGEST_IMAGE_BYTES = 2048 * 3072 * 3;
 
 interface Kernel {
   cloth: (...args: number[]) => void;

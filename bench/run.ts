@@ -42,7 +42,8 @@ for (const name of names) {
       durationS: Math.round((Date.now() - started) / 1000),
       results,
     };
-    await writeFile(path.join(dir, `${name}.json`), `${JSON.stringify(record, null, 2)}\n`);
+    // A part of a suite run alone (its `only`) is a diagnosis, not the suite's result: printed, not kept.
+    if (!('only' in results)) await writeFile(path.join(dir, `${name}.json`), `${JSON.stringify(record, null, 2)}\n`);
     console.log(JSON.stringify({ [name]: results }, null, 2));
   } catch (error) {
     console.error(`benchmark ${name} failed:`, error);

@@ -317,6 +317,30 @@ async function tapInPage({ selector, key, notKey }: { selector: string; key?: st
   };
 }
 
+/**
+ * The page's steps (app's User Timing marks), each from the previous one, over the taps: tap → request
+ * sent, around the server (connection, queueing), answer → parsed, → image decoded, → swapped in,
+ * → painted (next frames), → on screen.
+ */
+function pageStepsOf(taps: Tap[]) {
+  const steps = new Map<string, number[]>();
+  const step = (name: string, ms: number | undefined) => ms !== undefined && ms >= 0 && steps.set(name, [...(steps.get(name) ?? []), ms]);
+  for (const tap of taps) {
+    const m = tap.marks ?? {};
+    const serverTotal = tap.server?.total;
+    step('tapToRequest', m.order);
+    // Request sent → first byte, less the server's own total: the connection, the queueing and the event loop around the handler.
+    if (m.order !== undefined && tap.firstByteMs !== undefined && serverTotal !== undefined)
+      step('requestAroundServer', tap.firstByteMs - m.order - serverTotal);
+    if (m.answer !== undefined && tap.answeredMs !== undefined) step('answerToParsed', m.answer - tap.answeredMs);
+    if (m.decoded !== undefined && m.answer !== undefined) step('parsedToDecoded', m.decoded - m.answer);
+    if (m.swapped !== undefined && m.decoded !== undefined) step('decodedToSwapped', m.swapped - m.decoded);
+    if (m.swapped !== undefined) step('swappedToPainted', tap.ms - m.swapped);
+    if (tap.onScreenMs !== undefined) step('paintedToOnScreen', tap.onScreenMs - tap.ms);
+  }
+  return Object.fromEntries([...steps].map(([name, values]) => [name, stats(values)]));
+}
+
 /** The answers' Server-Timing, stage by stage, over the taps (stages in the order first seen). */
 function serverStagesOf(taps: Tap[]) {
   const names = [...new Set(taps.flatMap((tap) => Object.keys(tap.server ?? {})))];
@@ -372,9 +396,6 @@ async function freshFigures(t: BenchServer, taps: TimedTap[], cpu: Record<string
     | [string, number | undefined, number, number | undefined, number | undefined, number | undefined]
     | [string, number | undefined, number, number | undefined, number | undefined, number | undefined, Record<string, number>]
   > = [];
-  // The page's own steps, each from the previous one (what the browser and the app did around the request).
-  const steps = new Map<string, number[]>();
-  const step = (name: string, ms: number | undefined) => ms !== undefined && ms >= 0 && steps.set(name, [...(steps.get(name) ?? []), ms]);
   for (const tap of taps) {
     const r = (await (await fetch(`${t.url}/api/renders/${tap.id}`)).json()) as { createdAt: string; finishedAt: string; durationMs: number };
     // Prepared ahead by the app before the tap: not a fresh render.
@@ -386,17 +407,6 @@ async function freshFigures(t: BenchServer, taps: TimedTap[], cpu: Record<string
     if (tap.answeredMs !== undefined) freshAnswered.push(tap.answeredMs);
     if (tap.imageMs !== undefined) freshImage.push(tap.imageMs);
     if (tap.firstByteMs !== undefined) firstByte.push(tap.firstByteMs);
-    const m = tap.marks ?? {};
-    const serverTotal = tap.server?.total;
-    step('tapToRequest', m.order);
-    // Request sent → first byte, less the server's own total: the connection, the queueing and the event loop around the handler.
-    if (m.order !== undefined && tap.firstByteMs !== undefined && serverTotal !== undefined)
-      step('requestAroundServer', tap.firstByteMs - m.order - serverTotal);
-    if (m.answer !== undefined && tap.answeredMs !== undefined) step('answerToParsed', m.answer - tap.answeredMs);
-    if (m.decoded !== undefined && m.answer !== undefined) step('parsedToDecoded', m.decoded - m.answer);
-    if (m.swapped !== undefined && m.decoded !== undefined) step('decodedToSwapped', m.swapped - m.decoded);
-    if (m.swapped !== undefined) step('swappedToPainted', tap.ms - m.swapped);
-    if (tap.onScreenMs !== undefined) step('paintedToOnScreen', tap.onScreenMs - tap.ms);
     server.push(new Date(r.finishedAt).getTime() - new Date(r.createdAt).getTime());
     renderOnly.push(r.durationMs);
   }
@@ -419,7 +429,7 @@ async function freshFigures(t: BenchServer, taps: TimedTap[], cpu: Record<string
     serverStages: serverStagesOf(fresh),
     // The page's steps (app's User Timing marks): tap → request sent (React, the effect), around the
     // server (connection, queueing), answer → parsed, → image decoded, → swapped in, → painted (next frames).
-    pageSteps: Object.fromEntries([...steps].map(([name, values]) => [name, stats(values)])),
+    pageSteps: pageStepsOf(fresh),
   };
 }
 
@@ -671,7 +681,7 @@ async function tapColours(browser: Browser, t: BenchServer) {
  * `gapMs` after each suit is on screen before the next tap: at once, the server has drafted none of
  * the styles one option away (it does so once it has been quiet for DRAFT_AHEAD_QUIET_MS).
  */
-async function tapOptions(browser: Browser, t: BenchServer, { cut, gapMs }: { cut: string; gapMs: number }) {
+async function tapOptions(browser: Browser, t: BenchServer, { cut, gapMs, trace }: { cut: string; gapMs: number; trace?: string }) {
   const { context, page } = await openStylist(browser, t);
   try {
     await page.click(`[data-cut=${cut}]`);
@@ -686,6 +696,7 @@ async function tapOptions(browser: Browser, t: BenchServer, { cut, gapMs }: { cu
     await settled(t);
     await browserQuiet();
     const cpuBefore = cpuNow();
+    if (trace) await browser.startTracing(page, { path: trace, categories: TRACE_CATEGORIES });
     for (const view of ['front', 'three-quarter']) {
       const reset = page.locator('[data-testid=style-reset]');
       if (await reset.count()) await reset.click();
@@ -711,6 +722,7 @@ async function tapOptions(browser: Browser, t: BenchServer, { cut, gapMs }: { cu
         }
       byView[view] = taps;
     }
+    if (trace) await browser.stopTracing();
     const all = Object.values(byView).flat();
     // How its template came: drafted ahead, waited for while being drafted ahead, or drafted on the way.
     const how = (tap: Tap) =>
@@ -739,6 +751,7 @@ async function tapOptions(browser: Browser, t: BenchServer, { cut, gapMs }: { cu
       tapToAnswer: stats(all.flatMap((tap) => (tap.answeredMs === undefined ? [] : [tap.answeredMs]))),
       serverTotal: stats(all.flatMap((tap) => (tap.server?.total === undefined ? [] : [tap.server.total]))),
       serverStages: serverStagesOf(all),
+      pageSteps: pageStepsOf(all),
       byView: Object.fromEntries(
         Object.entries(byView).map(([view, taps]) => [view, { ...stats(onScreen(taps)), serverStageMedians: medians(taps), taps: taps.map(row) }]),
       ),
@@ -865,6 +878,15 @@ export async function benchWeb(): Promise<Record<string, unknown>> {
     // …and, after its first seconds, has finished what its threads draft ahead in the background.
     await settled(t);
     browser = await launchBrowser();
+    // BENCH_WEB_ONLY=options: the style option series alone (a diagnosis; the results are not written as the bench's).
+    if (process.env.BENCH_WEB_ONLY === 'options')
+      return {
+        only: 'options',
+        tapOptionToPreviewMs: {
+          afterAPause: await tapOptions(browser, t, { cut: 'double-breasted', gapMs: 1500, trace: process.env.BENCH_WEB_TRACE_OPTIONS }),
+          atOnce: await tapOptions(browser, t, { cut: 'single-breasted', gapMs: 0 }),
+        },
+      };
     const tapColorToPreviewMs = await tapColours(browser, t);
     const families = ((await (await fetch(`${t.url}/api/catalog`)).json()) as { families: Family[] }).families;
     const [freshUnwatched, pacedUnwatched] = await tapColoursUnwatched(t, families, [
@@ -884,7 +906,7 @@ export async function benchWeb(): Promise<Record<string, unknown>> {
     ]);
     // A pause first, in a cut of its own: no style of either series is drafted before it is tapped or planned.
     const tapOptionToPreviewMs = {
-      afterAPause: await tapOptions(browser, t, { cut: 'double-breasted', gapMs: 1500 }),
+      afterAPause: await tapOptions(browser, t, { cut: 'double-breasted', gapMs: 1500, trace: process.env.BENCH_WEB_TRACE_OPTIONS }),
       atOnce: await tapOptions(browser, t, { cut: 'single-breasted', gapMs: 0 }),
     };
     const firstLoadMs = await firstLoad(browser, t);

@@ -15,7 +15,7 @@ import { ByteCache } from '../cache.ts';
 import type { CutView, Engine, FabricSpec, ImageFormat, OutputSize, SwatchTile, WatermarkSpec } from '../engines/types.ts';
 import type { StyleOptions } from '../templates/options.ts';
 import type { ComposeEngine } from '../engines/compose/index.ts';
-import { finishFor } from '../engines/compose/render.ts';
+import { clothAlbedo, finishFor } from '../engines/compose/render.ts';
 import { applyStamp, stampFor } from '../engines/compose/watermark.ts';
 import { garmentMaps, guardFidelity, type FidelityReport, type GuardOptions } from '../engines/comfyui/fidelity.ts';
 import { generateFabricTexture, linearToSrgb8 } from '../fabrics/index.ts';
@@ -523,7 +523,10 @@ async function composeForRefine(task: Pick<ThreadRenderTask, 'cut' | 'view' | 'f
   const spec: FabricSpec = { design: task.fabric.design, hex: task.fabric.hex, repeatMm: task.fabric.repeatMm, swatch: found.swatch };
   const raw = await compose.renderRaw({ cut: task.cut, view: task.view, fabric: spec, template: cv, options: task.options }, 'full');
   const level = cv.levels.full;
-  const maps = garmentMaps(level, finishFor(spec.design, level.shadeHist));
+  const maps = garmentMaps(
+    level,
+    finishFor(spec.design, level.shadeHist, level.shadeMeasured ? 0 : clothAlbedo(compose.textureCache.get(spec, level.pxPerMm))),
+  );
   return { cv, spec, raw, level, maps };
 }
 

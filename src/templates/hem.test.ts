@@ -50,7 +50,7 @@ describe('plain hem: the leg sweeps over the shoe without a kink', () => {
   ];
   it.each(views)('%s, HD: both legs, inner and outer edges', async (view, proj) => {
     const options = resolveOptions('single-breasted', { trouserHem: 'plain' });
-    const maps = await engine.shadingMaps('single-breasted', view, design, 'hd', options);
+    const maps = await engine.shadingMaps('single-breasted', view, { hex: '#1A2236', design }, 'hd', options);
     const pxPerMm = proj.pxPerMm * HD;
     // From below the knee's folds to just above the hem's corner (the hem sits at 36-42 mm; from the
     // front it arches up over the instep, to ~61 mm at the crease, so the edges are measured from 66 mm).

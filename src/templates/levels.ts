@@ -610,5 +610,20 @@ export async function hdLevel(full: ViewLevel): Promise<ViewLevel> {
     overlayRgba.set(ov.subarray(j * 4, j * 4 + 4), count * 4);
     count++;
   }
-  return { width: W, height: H, pxPerMm: full.pxPerMm * 2, base, pix, cov, panel, u, v, shadeQ, shadeHist, overlayPix, overlayRgba };
+  return {
+    width: W,
+    height: H,
+    pxPerMm: full.pxPerMm * 2,
+    base,
+    pix,
+    cov,
+    panel,
+    u,
+    v,
+    shadeQ,
+    shadeHist,
+    overlayPix,
+    overlayRgba,
+    shadeMeasured: full.shadeMeasured,
+  };
 }

@@ -423,6 +423,7 @@ function finishLevel(
     shadeHist,
     overlayPix: sharedArray(Int32Array, 0),
     overlayRgba: sharedArray(Uint8Array, 0),
+    shadeMeasured: true,
   };
 }
 
@@ -612,6 +613,7 @@ export async function photoTemplateFrom(photo: PhotoFields, mask: Buffer, opts: 
       shadeHist: fhist,
       overlayPix: sharedArray(Int32Array, 0),
       overlayRgba: sharedArray(Uint8Array, 0),
+      shadeMeasured: true,
     },
     preview: finishLevel(preview.count, preview.W, preview.H, pxPerMm / preview.factor, photo.previewBase, preview),
     thumb: finishLevel(thumb.count, thumb.W, thumb.H, pxPerMm / thumb.factor, photo.thumbBase, thumb),

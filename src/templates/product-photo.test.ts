@@ -22,7 +22,7 @@ async function render(cut: string, shoes: 'black' | 'brown'): Promise<RawImage> 
 
 /** A cut's front at full size: its shading and panels, the image's width, its scale from native px, its px per mm. */
 async function frontMaps(cut: string) {
-  const maps = await engine.shadingMaps(cut, 'front', fabric.design, 'full');
+  const maps = await engine.shadingMaps(cut, 'front', fabric, 'full');
   const tpl = await engine.template(cut, 'front');
   const W = maps.width;
   const k = W / NATIVE_WIDTH;
@@ -266,7 +266,7 @@ describe('front view: the pressed crease', () => {
 describe('back view: side-back seams', () => {
   it.each(['none', 'double'])('vents %s: a side-back seam runs down each side of the back, in at the waist', async (vents) => {
     const options = resolveOptions('single-breasted', { vents });
-    const maps = await engine.shadingMaps('single-breasted', 'back', fabric.design, 'full', options);
+    const maps = await engine.shadingMaps('single-breasted', 'back', fabric, 'full', options);
     const W = maps.width;
     const k = W / NATIVE_WIDTH;
     // The darkest shading across one side of the back at height y (body mm), between x0 and x1 (mm).
@@ -315,7 +315,7 @@ describe('back view: side-back seams clear of the sleeves', () => {
     // crescent, its vent's top 2 mm from the sleeve, beside a second seam 12 mm inside it.
     const options = resolveOptions('single-breasted', { vents });
     const src = draftCutView('single-breasted', 'back', options);
-    const maps = await engine.shadingMaps('single-breasted', 'back', fabric.design, 'full', options);
+    const maps = await engine.shadingMaps('single-breasted', 'back', fabric, 'full', options);
     const tpl = await engine.template('single-breasted', 'back', options);
     const W = maps.width;
     const k = W / NATIVE_WIDTH;
@@ -364,7 +364,7 @@ describe('back view: side-back seams clear of the sleeves', () => {
 
 describe("the coat's hem shadow on the trousers", () => {
   it.each(['front', 'back'])('%s: fades out down the leg with no step', async (view) => {
-    const maps = await engine.shadingMaps('single-breasted', view, fabric.design, 'full');
+    const maps = await engine.shadingMaps('single-breasted', view, fabric, 'full');
     const W = maps.width;
     const k = W / NATIVE_WIDTH;
     for (const x of [-120, 120]) {

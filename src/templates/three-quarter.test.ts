@@ -294,7 +294,7 @@ describe('three-quarter: the far sleeve as rendered', () => {
   it('keeps the cloth colour exactly (ΔE2000 < 2 de-shaded), in a deeper shade than the near sleeve', async () => {
     const far = await panelIndex('sleeve-left');
     const near = await panelIndex('sleeve-right');
-    const maps = await engine.shadingMaps('single-breasted', 'three-quarter', twill);
+    const maps = await engine.shadingMaps('single-breasted', 'three-quarter', { hex: '#1A2236', design: twill });
     let n = 0;
     const mean = (p: number) => {
       let s = 0;
@@ -317,7 +317,7 @@ describe('three-quarter: the far sleeve as rendered', () => {
       const img = await decode(res.images.find((i) => i.size === 'full' && i.format === 'jpeg')!.data);
       expect(
         deltaE2000(
-          deshadedMeanLab(img, maps, (p) => p === far),
+          deshadedMeanLab(img, await engine.shadingMaps('single-breasted', 'three-quarter', fabric), (p) => p === far),
           hexToLab(hex),
         ),
         hex,
@@ -331,7 +331,7 @@ describe('three-quarter: the far sleeve as rendered', () => {
     const fabric: FabricSpec = { hex: '#1A2236', design: pinstripe };
     const [raw, maps] = await Promise.all([
       engine.renderRaw({ cut: 'single-breasted', view: 'three-quarter', fabric }, 'hd'),
-      engine.shadingMaps('single-breasted', 'three-quarter', pinstripe, 'hd'),
+      engine.shadingMaps('single-breasted', 'three-quarter', fabric, 'hd'),
     ]);
     const rows: Float64Array[] = [];
     for (const [row, first, last] of runs(maps, far, 2)) {
@@ -360,7 +360,7 @@ describe('three-quarter: the far sleeve as rendered', () => {
   it('has an anti-aliased outer edge that turns away into shade, and the body passes in front of it without a lit line', async () => {
     const far = await panelIndex('sleeve-left');
     const fore = await panelIndex('forepart-left');
-    const maps = await engine.shadingMaps('single-breasted', 'three-quarter', twill);
+    const maps = await engine.shadingMaps('single-breasted', 'three-quarter', { hex: '#1A2236', design: twill });
     const rs = runs(maps, far, 1);
     let partial = 0;
     let edge = 0;
@@ -418,7 +418,7 @@ describe('three-quarter: the near side', () => {
     // shades the body beside it.
     const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
     const design: FabricDesign = { weave: 'twill', pattern: 'solid', threadMm: 0.22, heather: 0.08, sheen: 0.25 };
-    const maps = await engine.shadingMaps('single-breasted', 'three-quarter', design);
+    const maps = await engine.shadingMaps('single-breasted', 'three-quarter', { hex: '#1A2236', design });
     const tpl = await engine.template('single-breasted', 'three-quarter');
     const sleeve = tpl.panels.findIndex((p) => p.id === 'sleeve-right');
     const w = maps.width;
@@ -590,7 +590,7 @@ describe('three-quarter: the legs meet at the fork', () => {
   it("as built: the template's coverage has no background between the legs just below the coat", async () => {
     const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
     const twill: FabricDesign = { weave: 'twill', pattern: 'solid', threadMm: 0.22, heather: 0.08, sheen: 0.25 };
-    const maps = await engine.shadingMaps('single-breasted', 'three-quarter', twill);
+    const maps = await engine.shadingMaps('single-breasted', 'three-quarter', { hex: '#1A2236', design: twill });
     const trouser = new Set((await engine.template('single-breasted', 'three-quarter')).panels.flatMap((p, i) => (p.kind === 'trouser' ? [i] : [])));
     for (let row = rowAt(778); row <= rowAt(660); row++) {
       // Between the first and last fully covered trouser pixel of the row (the outline's anti-aliasing

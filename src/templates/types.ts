@@ -129,6 +129,11 @@ export interface ViewLevel {
   /** Overlay pixels (buttons, thread): pixel index and straight RGBA. */
   overlayPix: Int32Array;
   overlayRgba: Uint8Array;
+  /**
+   * The shading was measured on a photograph of a garment in real cloth, and so already holds that
+   * cloth's own interreflection: the finish does not fill it again (`interreflected`).
+   */
+  shadeMeasured?: boolean;
 }
 
 /** Shading is stored as fixed point with this value meaning 1.0 (range 0..SHADE_LEVELS/SHADE_ONE). */

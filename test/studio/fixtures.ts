@@ -87,7 +87,7 @@ export async function makeClientPhoto(scene: PhotoScene = {}): Promise<ClientPho
   const size = scene.size ?? 'preview';
   const options = scene.tie ? { ...CUT_PRESETS[cut]!.defaults, tie: scene.tie } : undefined;
   const raw = await engine.renderRaw({ cut, view, fabric: suit, options }, size);
-  const maps = await engine.shadingMaps(cut, view, suit.design, size, options);
+  const maps = await engine.shadingMaps(cut, view, suit, size, options);
   const { width: w, height: h } = raw;
   const n = w * h;
   const rgb = new Uint8Array(raw.rgb);
@@ -360,7 +360,7 @@ export const MASK_SCENES: PhotoScene[] = [
 export async function makeTealWallClient(): Promise<ClientPhoto> {
   const suit: FabricSpec = { hex: '#A48763', design: { weave: 'plain', pattern: 'windowpane', threadMm: 0.3, repeatMm: 70, heather: 0.12, sheen: 0.05 } };
   const raw = await engine.renderRaw({ cut: 'single-breasted', view: 'front', fabric: suit }, 'full');
-  const maps = await engine.shadingMaps('single-breasted', 'front', suit.design, 'full');
+  const maps = await engine.shadingMaps('single-breasted', 'front', suit, 'full');
   const { width, height } = raw;
   const n = width * height;
   const rgba = new Uint8ClampedArray(n * 4);

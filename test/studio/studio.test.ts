@@ -186,7 +186,7 @@ describe('client photo studio', () => {
       pxPerMm: client.height / 1800,
     });
     engine.addTemplate(cv);
-    const maps = await engine.shadingMaps('studio-check', 'front', family.design);
+    const maps = await engine.shadingMaps('studio-check', 'front', { hex: color.hex, design: family.design });
     const dE = deltaE2000(deshadedMeanLab(img, maps), hexToLab(color.hex));
     console.log(`studio render: de-shaded ΔE2000 ${dE.toFixed(2)} to ${color.hex}; outside the mask mean |Δ| ${(diff / count).toFixed(2)}, max ${worst}`);
     expect(dE).toBeLessThan(2);
@@ -243,8 +243,8 @@ describe('client photo studio', () => {
     const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
     const cv = await loadPhotoTemplate(storedPhoto, mask, { cut: 'studio-corrected', view: 'front', width: w, height: h, pxPerMm: h / 1800 });
     engine.addTemplate(cv);
-    const maps = await engine.shadingMaps('studio-corrected', 'front', family.design);
     const color = family.colors.find((c) => c.id === render.color)!;
+    const maps = await engine.shadingMaps('studio-corrected', 'front', { hex: color.hex, design: family.design });
     const dE = deltaE2000(deshadedMeanLab(img, maps), hexToLab(color.hex));
     console.log(`corrected mask: de-shaded ΔE2000 ${dE.toFixed(2)} to ${color.hex} on the kept half`);
     expect(dE).toBeLessThan(2);
@@ -270,8 +270,8 @@ describe('client photo studio', () => {
     const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
     const cv = await loadPhotoTemplate(storedPhoto, maskBytes, { cut: `studio-${label}`, view: 'front', width: w, height: h, pxPerMm: h / 1800 });
     engine.addTemplate(cv);
-    const maps = await engine.shadingMaps(`studio-${label}`, 'front', family.design);
     const color = family.colors.find((c) => c.id === done.color)!;
+    const maps = await engine.shadingMaps(`studio-${label}`, 'front', { hex: color.hex, design: family.design });
     const dE = deltaE2000(deshadedMeanLab(img, maps), hexToLab(color.hex));
     console.log(`${label}: outside mean |Δ| ${(diff / count).toFixed(2)}, de-shaded ΔE2000 ${dE.toFixed(2)} to ${color.hex}`);
     expect(diff / count).toBeLessThan(1.5);

@@ -10,7 +10,7 @@ import type { FabricDesign, FabricSpec } from '../types.ts';
 import { SHADE_LEVELS } from '../../templates/index.ts';
 import { createComposeEngine } from './index.ts';
 import { TEST_TEMPLATE_CACHE } from './test-helpers.ts';
-import { renderCloth } from './render.ts';
+import { interreflected, renderCloth } from './render.ts';
 import { linearise } from './texture.ts';
 import { decode, deltaE2000, deshadedMeanLab, dominantPeriod, downscale, lowPass, meanDeltaE, type Decoded } from './test-helpers.ts';
 
@@ -29,7 +29,7 @@ describe('colour exactness (de-shaded garment mean vs swatch, CIEDE2000 < 2)', (
     it.each(Object.entries(colours))(`${cut} front in %s (decoded JPEG)`, async (_name, hex) => {
       const fabric: FabricSpec = { hex, design: twill };
       const img = await renderFull(cut, 'front', fabric);
-      const maps = await engine.shadingMaps(cut, 'front', fabric.design);
+      const maps = await engine.shadingMaps(cut, 'front', fabric);
       const dE = deltaE2000(deshadedMeanLab(img, maps), hexToLab(hex));
       expect(dE).toBeLessThan(2);
     });
@@ -41,9 +41,9 @@ describe('colour exactness (de-shaded garment mean vs swatch, CIEDE2000 < 2)', (
     };
     const worst: Array<[string, number]> = [];
     for (const fam of demo.families) {
-      const maps = await engine.shadingMaps('single-breasted', 'three-quarter', fam.design);
       for (const c of fam.colors) {
         const fabric: FabricSpec = { hex: c.hex, design: fam.design, repeatMm: c.repeatMm };
+        const maps = await engine.shadingMaps('single-breasted', 'three-quarter', fabric);
         const raw = await engine.renderRaw({ cut: 'single-breasted', view: 'three-quarter', fabric }, 'full');
         const swatch = generateFabricTexture(fabric, 0.9).meanLab;
         const dE = deltaE2000(deshadedMeanLab({ px: raw.rgb, width: raw.width, height: raw.height }, maps), swatch);
@@ -59,23 +59,7 @@ describe('colour exactness (de-shaded garment mean vs swatch, CIEDE2000 < 2)', (
     // what turns from the light is darker. (Before the studio contrast the mean was held at 1; with
     // deep shade that lifted every lit plane by the shade's share: a silver front near its shirt.)
     for (const design of [twill, { ...twill, sheen: 0.8 }, { ...twill, sheen: 0, nap: 0.7 }]) {
-      const maps = await engine.shadingMaps('double-breasted', 'front', design);
-      const weighted: Array<[number, number]> = [];
-      let total = 0;
-      for (let i = 0; i < maps.coverage.length; i++) {
-        if (!maps.coverage[i]) continue;
-        weighted.push([maps.mul[i], maps.coverage[i]]);
-        total += maps.coverage[i];
-      }
-      weighted.sort((a, b) => a[0] - b[0]);
-      const quantile = (q: number) => {
-        let acc = 0;
-        for (const [m, c] of weighted) {
-          acc += c;
-          if (acc >= q * total) return m;
-        }
-        return weighted[weighted.length - 1][0];
-      };
+      const quantile = shadeQuantiles(await engine.shadingMaps('double-breasted', 'front', { hex: '#1A2236', design }));
       const median = quantile(0.5);
       const p10 = quantile(0.1);
       console.log(`sheen ${design.sheen}, nap ${design.nap ?? 0}: median ${median.toFixed(3)}, 10th percentile ${p10.toFixed(3)}`);
@@ -85,14 +69,69 @@ describe('colour exactness (de-shaded garment mean vs swatch, CIEDE2000 < 2)', (
       expect(p10).toBeLessThan(0.58);
     }
   });
+
+  it('light cloth fills its own shade (interreflection): a cream suit has no dark rim, a navy one keeps its depth', async () => {
+    const design: FabricDesign = { weave: 'plain', pattern: 'solid', threadMm: 0.25, heather: 0.04, sheen: 0.8 };
+    const shade = async (hex: string) => shadeQuantiles(await engine.shadingMaps('single-breasted', 'three-quarter', { hex, design }));
+    const [navy, cream] = [await shade('#0A1D3A'), await shade('#F2F0EB')];
+    console.log(`5th percentile of the shade: navy ${navy(0.05).toFixed(3)}, cream ${cream(0.05).toFixed(3)}`);
+    // Both exposed alike: the lit planes show the cloth's own colour.
+    expect(navy(0.5)).toBeCloseTo(1, 2);
+    expect(cream(0.5)).toBeCloseTo(1, 2);
+    // Navy's turned-away sides and folds stay deep; cream's are lifted to soft greys (measured:
+    // 0.19 and 0.45; without the fill both 0.19, a cream suit's sleeves ringed in dark grey).
+    expect(navy(0.05)).toBeLessThan(0.25);
+    expect(cream(0.05)).toBeGreaterThan(navy(0.05) * 1.8);
+    // The deepest creases still read as creases, and the highlights are the same sheen on both.
+    expect(cream(0.01)).toBeLessThan(0.3);
+    expect(cream(0.95)).toBeCloseTo(navy(0.95), 2);
+  });
+
+  it("the fill is Jimenez et al.'s multi-bounce fit: none on dark cloth, never past the lit level, monotonic", () => {
+    for (let k = 0; k <= 20; k++) {
+      const s = k / 20;
+      // Dark cloth (navy's albedo ≈ 0.015, charcoal's ≈ 0.035): the shade as it was, within 0.5 %.
+      expect(interreflected(s, 0.035)).toBeGreaterThanOrEqual(s);
+      expect(interreflected(s, 0.035)).toBeLessThanOrEqual(s * 1.005 + 1e-9);
+      for (const albedo of [0.2, 0.5, 0.8, 1]) {
+        expect(interreflected(s, albedo)).toBeLessThanOrEqual(1);
+        expect(interreflected(s + 0.05, albedo)).toBeGreaterThanOrEqual(interreflected(s, albedo));
+        expect(interreflected(s, albedo)).toBeGreaterThanOrEqual(interreflected(s, albedo - 0.2));
+      }
+    }
+    // A shade of 0.3 on cream (albedo 0.8) shows as about 0.6: a soft grey, not a rim.
+    expect(interreflected(0.3, 0.8)).toBeCloseTo(0.615, 2);
+    // Above the lit level (highlights) nothing changes.
+    expect(interreflected(1.2, 0.8)).toBe(1.2);
+  });
 });
+
+/** Quantiles of the shading multiplier over the garment, each pixel weighted by its coverage. */
+function shadeQuantiles(maps: { coverage: Uint8Array; mul: Float32Array }): (q: number) => number {
+  const weighted: Array<[number, number]> = [];
+  let total = 0;
+  for (let i = 0; i < maps.coverage.length; i++) {
+    if (!maps.coverage[i]) continue;
+    weighted.push([maps.mul[i]!, maps.coverage[i]!]);
+    total += maps.coverage[i]!;
+  }
+  weighted.sort((a, b) => a[0] - b[0]);
+  return (q: number) => {
+    let acc = 0;
+    for (const [m, c] of weighted) {
+      acc += c;
+      if (acc >= q * total) return m;
+    }
+    return weighted[weighted.length - 1]![0];
+  };
+}
 
 describe('pattern scale', () => {
   it('a 12 mm pinstripe repeats every 12 × px/mm pixels across a front panel (within 3%)', async () => {
     const design: FabricDesign = { weave: 'twill', pattern: 'pinstripe', threadMm: 0.22, repeatMm: 12, heather: 0.05, sheen: 0.2 };
     const fabric: FabricSpec = { hex: '#1A2236', design };
     const img = await renderFull('single-breasted', 'front', fabric);
-    const maps = await engine.shadingMaps('single-breasted', 'front', design);
+    const maps = await engine.shadingMaps('single-breasted', 'front', fabric);
     const tpl = await engine.template('single-breasted', 'front');
     const fp = tpl.panels.findIndex((p) => p.id === 'forepart-left');
     const pxPerMm = tpl.panels[fp].pxPerMm;
@@ -247,7 +286,7 @@ describe('filtering at figure scale', () => {
     const full = await engine.renderRaw({ cut: 'single-breasted', view: 'front', fabric }, 'full');
     const preview = await engine.renderRaw({ cut: 'single-breasted', view: 'front', fabric }, 'preview');
     const ref = downscale({ px: full.rgb, width: full.width, height: full.height }, 2);
-    const maps = await engine.shadingMaps('single-breasted', 'front', fabric.design, 'preview');
+    const maps = await engine.shadingMaps('single-breasted', 'front', fabric, 'preview');
     const interior = (i: number) => maps.coverage[i] === 255 && !maps.overlay[i];
     expect(meanDeltaE({ px: preview.rgb, width: preview.width, height: preview.height }, ref, interior)).toBeLessThan(2);
   });
@@ -265,7 +304,7 @@ describe('colour and pattern scale on every view', () => {
     for (const hex of ['#0A1D3A', '#C19A6B', '#6D0D2B']) {
       const fabric: FabricSpec = { hex, design: twill };
       const img = await renderFull(cut, view, fabric);
-      const maps = await engine.shadingMaps(cut, view, fabric.design);
+      const maps = await engine.shadingMaps(cut, view, fabric);
       expect(deltaE2000(deshadedMeanLab(img, maps), hexToLab(hex)), hex).toBeLessThan(2);
     }
   });
@@ -274,7 +313,7 @@ describe('colour and pattern scale on every view', () => {
   async function stripePeriod(cut: string, view: string, panelId: string, rowsFrom: number, rowsTo: number) {
     const fabric: FabricSpec = { hex: '#1A2236', design: pinstripe };
     const img = await renderFull(cut, view, fabric);
-    const maps = await engine.shadingMaps(cut, view, pinstripe);
+    const maps = await engine.shadingMaps(cut, view, fabric);
     const tpl = await engine.template(cut, view);
     const fp = tpl.panels.findIndex((p) => p.id === panelId);
     const rows: Float64Array[] = [];
@@ -377,7 +416,7 @@ describe('colour and pattern scale on every view', () => {
     const res = await engine.render({ cut: 'single-breasted', view, fabric, watermark, sizes: [size] });
     const encoded = await decode(res.images.find((i) => i.size === size && i.format === 'jpeg')!.data);
     const raw = await engine.renderRaw({ cut: 'single-breasted', view, fabric }, size);
-    const maps = await engine.shadingMaps('single-breasted', view, fabric.design, size);
+    const maps = await engine.shadingMaps('single-breasted', view, fabric, size);
     const drawn = weaveEnergy({ px: raw.rgb, width: raw.width, height: raw.height }, maps);
     expect(drawn).toBeGreaterThan(0.5);
     expect(weaveEnergy(encoded, maps) / drawn).toBeGreaterThan(0.75);
@@ -389,7 +428,7 @@ describe('colour and pattern scale on every view', () => {
     const fabric: FabricSpec = { hex: '#2A3550', design: { weave: 'birdseye', pattern: 'solid', threadMm: 0.22, heather: 0.05, sheen: 0.15 } };
     const res = await engine.render({ cut: 'single-breasted', view: 'detail', fabric, watermark, sizes: ['full'], formats: ['jpeg', 'webp', 'avif'] });
     const raw = await engine.renderRaw({ cut: 'single-breasted', view: 'detail', fabric }, 'full');
-    const maps = await engine.shadingMaps('single-breasted', 'detail', fabric.design, 'full');
+    const maps = await engine.shadingMaps('single-breasted', 'detail', fabric, 'full');
     const drawn = highPass({ px: raw.rgb, width: raw.width, height: raw.height }, maps);
     for (const format of ['jpeg', 'webp', 'avif'] as const) {
       const got = highPass(await decode(res.images.find((i) => i.format === format)!.data), maps);
@@ -410,7 +449,7 @@ describe('colour and pattern scale on every view', () => {
     const fabric: FabricSpec = { hex: '#6D0D2B', design: twill };
     const hd = await engine.renderRaw({ cut: 'single-breasted', view: 'front', fabric }, 'hd');
     expect([hd.width, hd.height]).toEqual([2048, 3072]);
-    const maps = await engine.shadingMaps('single-breasted', 'front', fabric.design, 'hd');
+    const maps = await engine.shadingMaps('single-breasted', 'front', fabric, 'hd');
     expect(deltaE2000(deshadedMeanLab({ px: hd.rgb, width: hd.width, height: hd.height }, maps), hexToLab('#6D0D2B'))).toBeLessThan(2);
   });
 });

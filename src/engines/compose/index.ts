@@ -19,17 +19,18 @@ import {
 } from '../../templates/index.ts';
 import type { CutView, LevelName, ViewLevel } from '../../templates/types.ts';
 import { warmTextureGenerator } from '../../fabrics/index.ts';
-import type { CutViewInfo, EncodedImage, Engine, FabricDesign, ImageFormat, OutputSize, RenderRequest, RenderResult } from '../types.ts';
-import { finishFor, renderCloth, renderOverlay, type Finish } from './render.ts';
+import type { CutViewInfo, EncodedImage, Engine, FabricDesign, FabricSpec, ImageFormat, OutputSize, RenderRequest, RenderResult } from '../types.ts';
+import { clothAlbedo, finishFor, renderCloth, renderOverlay, type Finish } from './render.ts';
 import { TextureCache, type LinearTexture } from './texture.ts';
 import { WasmCloth } from './wasm/cloth.ts';
 import { applyStamp, stampFor } from './watermark.ts';
 
 /**
  * Bump when output pixels change for the same template and cloth (2: the colour module's linear→sRGB
- * table; 3: HD edges placed from the full level's partly covered pixels, photo templates' too).
+ * table; 3: HD edges placed from the full level's partly covered pixels, photo templates' too; 4: light
+ * cloth's shade filled by interreflection).
  */
-export const COMPOSE_ENGINE_VERSION = 'compose-3';
+export const COMPOSE_ENGINE_VERSION = 'compose-4';
 
 export interface ComposeEngineOptions {
   /** Bytes of linearised textures kept in memory (default 96 MB). */
@@ -78,7 +79,7 @@ export interface ComposeEngine extends Engine {
   /** Render one size to raw RGB without encoding or watermark (tests, contact sheet). */
   renderRaw(request: Pick<RenderRequest, 'cut' | 'view' | 'fabric' | 'template' | 'options'>, size?: OutputSize): Promise<RawImage>;
   /** The shading a fabric receives at one size. */
-  shadingMaps(cut: string, view: string, design: FabricDesign, size?: OutputSize, options?: StyleOptions): Promise<ShadingMaps>;
+  shadingMaps(cut: string, view: string, fabric: FabricSpec, size?: OutputSize, options?: StyleOptions): Promise<ShadingMaps>;
   /**
    * Drafts each preset's front and three-quarter at preview size once in this thread, so that the
    * first preview of a new style option redraws only what the option changes; then, on a thread that
@@ -188,11 +189,18 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
     return p;
   }
 
-  function finish(cv: Pick<CutView, 'cut' | 'view' | 'version'> & { quick?: boolean }, size: OutputSize, design: FabricDesign, level: ViewLevel): Finish {
-    const key = `${cv.cut}/${cv.view}/${cv.version}${cv.quick ? '/quick' : ''}/${size}/${design.sheen ?? ''}/${design.nap ?? ''}`;
+  function finish(
+    cv: Pick<CutView, 'cut' | 'view' | 'version'> & { quick?: boolean },
+    size: OutputSize,
+    design: FabricDesign,
+    level: ViewLevel,
+    tex: LinearTexture,
+  ): Finish {
+    const albedo = level.shadeMeasured ? 0 : clothAlbedo(tex);
+    const key = `${cv.cut}/${cv.view}/${cv.version}${cv.quick ? '/quick' : ''}/${size}/${design.sheen ?? ''}/${design.nap ?? ''}/${albedo}`;
     let f = finishes.get(key);
     if (!f) {
-      f = finishFor(design, level.shadeHist);
+      f = finishFor(design, level.shadeHist, albedo);
       if (finishes.size > 256) finishes.clear();
       finishes.set(key, f);
     }
@@ -207,7 +215,7 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
     design: FabricDesign,
     loop: WasmCloth | undefined,
   ): RawImage {
-    const f = finish(cv, size, design, level);
+    const f = finish(cv, size, design, level, tex);
     let rgb = loop?.draw(level, tex, f, level.base);
     if (!rgb) {
       rgb = level.base.slice();
@@ -300,10 +308,10 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
       return renderLevel(cv, size, level, tex, request.fabric.design, await clothLoop());
     },
 
-    async shadingMaps(cut, view, design, size = 'full', styleOptions) {
+    async shadingMaps(cut, view, fabric, size = 'full', styleOptions) {
       const cv = await template(cut, view, styleOptions);
       const level = await levelOf(cv, size);
-      const f = finish(cv, size, design, level);
+      const f = finish(cv, size, fabric.design, level, textures.get(fabric, level.pxPerMm));
       const n = level.width * level.height;
       const maps: ShadingMaps = {
         width: level.width,

@@ -51,7 +51,7 @@ describeWithReference(PHOTOS, 'photo templates', () => {
     const cv = templates[name];
     const res = await engine.render({ cut: cv.cut, view: cv.view, fabric: solid(hex), watermark });
     const img = await decode(res.images.find((i) => i.size === 'full')!.data);
-    const maps = await engine.shadingMaps(cv.cut, cv.view, solid(hex).design);
+    const maps = await engine.shadingMaps(cv.cut, cv.view, solid(hex));
     const inside = (i: number) => maps.coverage[i] === 255;
     const rendered = meanLab(img, inside);
     const photoColour = meanLab(photos[name], inside);
@@ -64,11 +64,28 @@ describeWithReference(PHOTOS, 'photo templates', () => {
     expect(deltaE2000(deshadedMeanLab(img, maps), target)).toBeLessThan(2);
   });
 
+  it.each(['recto', 'cruzado'])(
+    "%s: the photo's measured shade already holds its light suit's interreflection, and is not filled again for light cloth",
+    async (name) => {
+      const cv = templates[name];
+      for (const size of ['full', 'hd'] as const) {
+        const [navy, cream] = [
+          await engine.shadingMaps(cv.cut, cv.view, solid('#0A1D3A'), size),
+          await engine.shadingMaps(cv.cut, cv.view, solid('#F2F0EB'), size),
+        ];
+        expect(cream.mul.length).toBe(navy.mul.length);
+        let differ = 0;
+        for (let i = 0; i < navy.mul.length; i++) if (cream.mul[i] !== navy.mul[i]) differ++;
+        expect(differ, size).toBe(0);
+      }
+    },
+  );
+
   it.each(['recto', 'cruzado'])("%s keeps the photo's folds, light and shadow", async (name) => {
     const cv = templates[name];
     const res = await engine.render({ cut: cv.cut, view: cv.view, fabric: solid('#0A1D3A'), watermark });
     const img = await decode(res.images.find((i) => i.size === 'full')!.data);
-    const maps = await engine.shadingMaps(cv.cut, cv.view, solid('#0A1D3A').design);
+    const maps = await engine.shadingMaps(cv.cut, cv.view, solid('#0A1D3A'));
     const r = pearson(luma(img), luma(photos[name]), (i) => maps.coverage[i] === 255);
     expect(r).toBeGreaterThan(0.8);
   });
@@ -95,7 +112,7 @@ describeWithReference(PHOTOS, 'photo templates', () => {
   it('keeps everything outside the mask as photographed', async () => {
     const cv = templates.recto;
     const raw = await engine.renderRaw({ cut: cv.cut, view: cv.view, fabric: solid('#0A1D3A') });
-    const maps = await engine.shadingMaps(cv.cut, cv.view, solid('#0A1D3A').design);
+    const maps = await engine.shadingMaps(cv.cut, cv.view, solid('#0A1D3A'));
     let diff = 0;
     let n = 0;
     for (let i = 0; i < maps.coverage.length; i++) {

@@ -24,7 +24,7 @@ const NEAR = 1 - 0.97 ** SHADE_CONTRAST;
 describe('a lapel edge falls into shade as a pressed edge, not a cushion', () => {
   it.each(['single-breasted', 'double-breasted', 'three-piece'])('%s', async (cut) => {
     const cv = await engine.template(cut, 'front');
-    const m = await engine.shadingMaps(cut, 'front', design, 'full');
+    const m = await engine.shadingMaps(cut, 'front', { hex: '#1A2236', design }, 'full');
     const p = cv.panels.findIndex((q) => q.id === 'lapel-left');
     expect(p).toBeGreaterThanOrEqual(0);
     const full = (x: number, y: number) => m.panel[y * m.width + x] === p && m.coverage[y * m.width + x] === 255;

@@ -2,7 +2,7 @@
  * The hot loop: one pass over a level's cloth pixels, then overlays. Everything that does not depend
  * on the cloth was precomputed when the template loaded.
  */
-import { LIN_LUT_OVER, LIN_LUT_SIZE, LINEAR_TO_SRGB8_LUT_OVER } from '../../fabrics/color.ts';
+import { LIN_LUT_OVER, LIN_LUT_SIZE, LINEAR_TO_SRGB8_LUT_OVER, luminance } from '../../fabrics/color.ts';
 import { SHADE_LEVELS, SHADE_ONE, type ViewLevel } from '../../templates/types.ts';
 import type { FabricDesign } from '../types.ts';
 import type { LinearTexture } from './texture.ts';
@@ -17,15 +17,38 @@ export interface Finish {
   add: Float32Array;
 }
 
+/** The albedo `finishFor` fills a cloth's shade by: its tile's mean linear luminance, in steps of 1/64 (finer is not visible, and a catalogue's colours then share finishes). */
+export function clothAlbedo(tex: Pick<LinearTexture, 'mean'>): number {
+  return Math.round(luminance(tex.mean) * 64) / 64;
+}
+
+/**
+ * Light cloth fills its own shade: what a fold, a turned-away side or a crevice loses of the key light
+ * comes partly back from the cloth around it, and the more so the more of it that cloth reflects
+ * (cream flannel's folds read as soft greys in a photo; navy's stay dark). Jimenez et al.'s
+ * multi-bounce fit ("Practical Real-Time Strategies for Accurate Indirect Occlusion", 2016) gives the
+ * visible shade of a surface of this albedo from its single-bounce shade; a dark cloth's is unchanged.
+ * Without it, a cream suit's sleeves and trouser sides fell to a dark grey rim: an emboss, not cloth.
+ */
+export function interreflected(shade: number, albedo: number): number {
+  if (shade >= 1 || albedo <= 0) return shade;
+  const a = 2.0404 * albedo - 0.3324;
+  const b = -4.7951 * albedo + 0.6417;
+  const c = 2.7552 * albedo + 0.6903;
+  return Math.min(1, Math.max(shade, ((a * shade + b) * shade + c) * shade));
+}
+
 /**
  * Sheen: lustrous cloth (mohair, high-twist worsted) shows crisper contrast and bright, whitish
  * highlights; matte, napped cloth (flannel) softens the fold contrast. The multiplier is renormalised
  * over the garment's shading histogram so that its median is exactly 1: the cloth's dominant lit
  * planes show the swatch's own colour, as a product photo is exposed, and what turns from the light
- * falls below it. (Holding the mean at 1 instead lifted every lit plane by however much shade the
+ * falls below it. `albedo` is the cloth's mean linear luminance (its shade filled as `interreflected` says;
+ * 0 for a photographed garment's measured shade, which holds its own).
+ * (Holding the mean at 1 instead lifted every lit plane by however much shade the
  * garment has: a silver suit's front glowed nearly as white as its shirt.)
  */
-export function finishFor(design: FabricDesign, hist: Float64Array): Finish {
+export function finishFor(design: FabricDesign, hist: Float64Array, albedo = 0): Finish {
   const sheen = Math.max(0, Math.min(1, design.sheen ?? 0.15));
   const nap = Math.max(0, Math.min(1, design.nap ?? 0));
   const gamma = 0.9 + 0.55 * sheen - 0.2 * nap;
@@ -33,7 +56,7 @@ export function finishFor(design: FabricDesign, hist: Float64Array): Finish {
   const add = new Float32Array(SHADE_LEVELS);
   let wsum = 0;
   for (let q = 0; q < SHADE_LEVELS; q++) {
-    mul[q] = (q / SHADE_ONE) ** gamma;
+    mul[q] = interreflected((q / SHADE_ONE) ** gamma, albedo);
     wsum += hist[q];
   }
   let median = 0;

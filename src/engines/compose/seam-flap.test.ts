@@ -32,7 +32,7 @@ const median = (v: number[]) => {
 async function frontMaps(cut: string, chosen?: Record<string, string>) {
   const options = chosen ? resolveOptions(cut, chosen) : undefined;
   const cv = await engine.template(cut, 'front', options);
-  const m = await engine.shadingMaps(cut, 'front', design, 'full', options);
+  const m = await engine.shadingMaps(cut, 'front', { hex: '#1A2236', design }, 'full', options);
   const id = (p: number) => cv.panels[p]?.id ?? '';
   const at = (x: number, y: number) => y * m.width + x;
   const pocket = cv.panels.findIndex((q) => q.id === 'pocket-right');

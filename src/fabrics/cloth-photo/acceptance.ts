@@ -104,7 +104,7 @@ export interface SuitRenderer {
   shadingMaps(
     cut: string,
     view: string,
-    design: FabricDesign,
+    fabric: FabricSpec,
     size?: 'full',
   ): Promise<{ coverage: Uint8Array; overlay: Uint8Array; mul: Float32Array; add: Float32Array }>;
 }
@@ -115,7 +115,7 @@ export interface SuitRenderer {
  */
 export async function suitContrast(engine: SuitRenderer, fabric: FabricSpec): Promise<{ contrast: number; rgb: Uint8Array; width: number; height: number }> {
   const raw = await engine.renderRaw({ cut: 'single-breasted', view: 'front', fabric }, 'full');
-  const maps = await engine.shadingMaps('single-breasted', 'front', fabric.design, 'full');
+  const maps = await engine.shadingMaps('single-breasted', 'front', fabric, 'full');
   let s = 0,
     s2 = 0,
     n = 0;

@@ -28,6 +28,12 @@ export const renderOrder = z.strictObject({
    * each cut's options and allowed values; an unknown or incompatible one is refused with 422.
    */
   options: z.record(z.string().max(40), z.string().max(40)).optional(),
+  /**
+   * A preview the app prepares while the associate looks, for a tap that may come (the family's other
+   * colours, the likeliest next style): not on screen, so it does not move the styles the server drafts
+   * ahead of the next tap.
+   */
+  ahead: z.boolean().optional(),
   comfyui: z
     .strictObject({
       workflow: z

@@ -12,6 +12,7 @@ import { createComposeEngine } from '../engines/compose/index.ts';
 import { decode } from '../engines/compose/test-helpers.ts';
 import type { FabricSpec } from '../engines/types.ts';
 import { resolveOptions } from '../templates/index.ts';
+import { optionsKey, STYLE_OPTION_IDS, STYLE_OPTIONS, type StyleOptions, tapOption } from '../templates/options.ts';
 import { createRenderService, type FabricDescriptor } from './index.ts';
 
 // A pinstripe: its stripes show any error in the texture coordinates, its folds any in the shading.
@@ -176,6 +177,55 @@ describe('a style one option away from the one on screen', () => {
     }
     expect(nices.filter((n) => n === 19)).toHaveLength(1);
     expect(nices.filter((n) => n !== 19 && n !== os.getPriority())).toEqual([]);
+  });
+});
+
+describe('a preview prepared ahead of a likely tap (not on screen)', () => {
+  const dir = mkdtemp(join(tmpdir(), 'atelier-ahead-'));
+  const service = dir.then((templateCacheDir) =>
+    createRenderService({
+      threads: 2,
+      textureCacheBytes: 32 * 1024 * 1024,
+      templateCacheDir,
+      draftAhead: true,
+      draftAheadQuietMs: 0,
+      // Room for every style one option away: the plan is drafted to its end.
+      draftAheadBytes: 1024 * 1024 * 1024,
+    }),
+  );
+  afterAll(async () => {
+    await (await service).close();
+    await rm(await dir, { recursive: true, force: true });
+  });
+
+  it('leaves the drafting ahead around the suit on screen', async () => {
+    const s = await service;
+    const preset = resolveOptions(cut);
+    const shown = resolveOptions(cut, { lapel: 'peak' });
+    await s.render({ cut, view, fabric, sizes: ['preview'], options: shown });
+    // The app prepares brown shoes while the associate looks at the peak lapels.
+    const prepared = resolveOptions(cut, { lapel: 'peak', shoes: 'brown' });
+    const made = await s.render({ cut, view, fabric, sizes: ['preview'], options: prepared, ahead: true });
+    expect(made.images).toHaveLength(1);
+    // Every style one option from the suit on screen is drafted…
+    const around: StyleOptions[] = [];
+    // (Vents do not show in the front: the suit on screen's own drawing serves them.)
+    for (const id of STYLE_OPTION_IDS.filter((id) => id !== 'vents'))
+      for (const value of STYLE_OPTIONS[id] as readonly string[]) {
+        if (value === shown[id]) continue;
+        try {
+          const o = resolveOptions(cut, tapOption(shown, preset, id, value).full);
+          if (optionsKey(o) !== optionsKey(preset) && optionsKey(o) !== optionsKey(prepared)) around.push(o);
+        } catch {
+          // not offered with peak lapels
+        }
+      }
+    expect(around.length).toBeGreaterThan(20);
+    await until('the styles around the suit on screen drafted', () => around.every((o) => s.draftedAhead(cut, view, o)));
+    await until('the drafting ahead done', () => s.draftAheadStats().pending === 0 && s.draftAheadStats().drafting === 0);
+    // …and none around the prepared one (brown shoes and no tie is two options from the suit on screen).
+    expect(s.draftedAhead(cut, view, resolveOptions(cut, { lapel: 'peak', shoes: 'brown', tie: 'none' }))).toBe(false);
+    expect(s.draftedAhead(cut, view, resolveOptions(cut, { lapel: 'shawl', shoes: 'brown' }))).toBe(false);
   });
 });
 

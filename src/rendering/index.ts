@@ -165,6 +165,8 @@ export interface RenderJob {
   signal?: AbortSignal;
   /** The comfyui engine's per-request settings (workflow, steps, cfg, denoise, seed). */
   comfyui?: Partial<WorkflowSettings>;
+  /** A preview prepared ahead of a likely tap, not on screen: the styles drafted ahead stay those of the one on screen. */
+  ahead?: boolean;
 }
 
 export interface RenderService {
@@ -850,7 +852,7 @@ export function createRenderService(options: RenderServiceOptions): RenderServic
         keepTextures(clothKey, answer.made);
         const shipped = engineName === 'compose' && (!job.template || job.template.kind === 'shipped');
         // After the answer has gone: the plan is not the caller's to wait for.
-        if (shipped && job.sizes?.length === 1 && job.sizes[0] === 'preview') setImmediate(() => planAhead(job));
+        if (shipped && !job.ahead && job.sizes?.length === 1 && job.sizes[0] === 'preview') setImmediate(() => planAhead(job));
         const images: EncodedImage[] = answer.images.map((i) => ({ ...i, data: Buffer.from(i.data.buffer, i.data.byteOffset, i.data.byteLength) }));
         // draftedAhead: the template was a preview drafted ahead of this request.
         if (!template?.id.startsWith('ahead:')) return { images, timings: answer.timings };

@@ -57,6 +57,8 @@ export interface RenderOrder {
   size?: 'standard' | 'hd';
   /** Style options over each cut's preset (validated per cut). */
   options?: Record<string, string>;
+  /** Prepared ahead of a likely tap, not on screen: the styles drafted ahead stay those of the suit on screen. */
+  ahead?: boolean;
   requestId: string;
   /** Who orders (client IP, or account): renders it creates count against its queue allowance. */
   client?: string;
@@ -169,7 +171,7 @@ export async function orderRenders(rt: Runtime, order: RenderOrder, clock?: Stag
  * field of the order but its bookkeeping, so a field added later (style options were) is in it unasked.
  */
 function orderSignature(order: RenderOrder): string {
-  const { requestId: _request, client: _client, source: _source, batchParams: _batch, orderedBy: _by, engine, formats, ...draws } = order;
+  const { requestId: _request, client: _client, source: _source, batchParams: _batch, orderedBy: _by, ahead: _ahead, engine, formats, ...draws } = order;
   return stableStringify({ ...draws, engine: engine ?? 'compose', formats: [...new Set(formats ?? [])].sort() });
 }
 
@@ -198,18 +200,21 @@ async function answerFromPreviewCache(rt: Runtime, memo: PreviewMemo, order: Ren
     orderedBy: order.orderedBy,
     params: batchParams(order, order.engine ?? 'compose'),
   };
-  fileInHistory(
-    rt,
-    batch,
-    ordered.map((v) => v.id),
-  );
+  // Prepared ahead, not on screen: filed when the app shows it (and orders it again, plainly).
+  if (!order.ahead)
+    fileInHistory(
+      rt,
+      batch,
+      ordered.map((v) => v.id),
+    );
   for (let i = 0; i < ordered.length; i++) renderOrdered(true);
   // The suit is on screen as if drawn now: the styles one option away are drafted ahead of the next tap.
-  setImmediate(() => {
-    for (const v of ordered)
-      if (v.engine === 'compose' && !v.studio_photo_id && v.cut_slug)
-        rt.rendering.styleOnScreen(v.cut_slug, v.view, (v.params as { options?: Record<string, string> } | null)?.options);
-  });
+  if (!order.ahead)
+    setImmediate(() => {
+      for (const v of ordered)
+        if (v.engine === 'compose' && !v.studio_photo_id && v.cut_slug)
+          rt.rendering.styleOnScreen(v.cut_slug, v.view, (v.params as { options?: Record<string, string> } | null)?.options);
+    });
   const drawn = new Map(ordered.flatMap((v) => (memo.imagesOf(v.id) ? [[v.id, memo.imagesOf(v.id)!] as const] : [])));
   return { batchId: batch.id, renders: ordered.map((render) => ({ render, reused: true })), views: ordered, drawn };
 }
@@ -430,7 +435,14 @@ async function orderAfresh(rt: Runtime, order: RenderOrder, clock?: StageClock):
     options: plan.options,
     ...(comfyui ? { comfyui: comfyui.settings } : {}),
   });
-  const batch = { id: randomUUID(), source: order.source, requestId: order.requestId, orderedBy: order.orderedBy, params: batchParams(order, engineName) };
+  // Prepared ahead, not on screen: in nobody's History until the app shows it (and orders it again, plainly).
+  const batch = {
+    id: randomUUID(),
+    source: order.source,
+    requestId: order.requestId,
+    orderedBy: order.ahead ? undefined : order.orderedBy,
+    params: batchParams(order, engineName),
+  };
   const rowOf = (plan: (typeof planned)[number]) => ({
     cache_key: plan.cacheKey,
     engine: engine.name,
@@ -463,6 +475,7 @@ async function orderAfresh(rt: Runtime, order: RenderOrder, clock?: StageClock):
           known: plan.known,
         })),
         clock,
+        order.ahead,
       );
       const finished = drawing.finishedRows((k) => rowOf(planOf.get(k)!));
       if (finished) {
@@ -616,6 +629,8 @@ async function drawDirect(
   rt: Runtime,
   plans: Array<{ cacheKey: string; render: Pick<RenderRow, 'cut_id' | 'view' | 'engine' | 'params'>; known: KnownCutView }>,
   clock?: StageClock,
+  /** Prepared ahead of a likely tap (RenderOrder's `ahead`), not on screen. */
+  ahead?: boolean,
 ): Promise<DirectDrawing> {
   const taken = drawingNow.get(rt) ?? new Map<string, Promise<Map<string, EncodedImage[]>>>();
   drawingNow.set(rt, taken);
@@ -650,7 +665,7 @@ async function drawDirect(
           const t0 = performance.now();
           const job = await renderJobFor(rt, plan.render, plan.known);
           const t1 = performance.now();
-          const result = await rt.rendering.render({ ...job, signal: controller.signal });
+          const result = await rt.rendering.render({ ...job, signal: controller.signal, ...(ahead ? { ahead } : {}) });
           const t2 = performance.now();
           // A live preview is a cache entry: its file is not flushed to disk before the tap's answer
           // (the flush's tail under disk load was most of the store stage's p95). This adds no new

@@ -174,6 +174,25 @@ describe('live preview', () => {
     await waitFor(async () => (await json(await other.fetch('/api/renders?limit=20'))).items.some((r: { id: string }) => r.id === id), 10_000);
   });
 
+  it('a preview prepared ahead (the app’s, for a likely tap) is in nobody’s History until the app shows it and orders it plainly', async () => {
+    const who = await associateSession(t, { store: 'Ahead' });
+    const order = { family: 'hopsack-travel', color: 'mid-blue', cuts: ['single-breasted'], view: 'back', sizes: ['preview'], options: { vents: 'single' } };
+    const history = async () => (await json(await who.fetch('/api/renders?limit=50'))).items.map((r: { id: string }) => r.id);
+    const prepared = await post('/api/renders', { ...order, ahead: true }, who);
+    expect(prepared.status).toBe(200);
+    const render = (await json(prepared)).renders[0];
+    expect(render).toMatchObject({ status: 'succeeded', reused: false });
+    // Prepared again (another tablet prepares the same suit): answered from the cache, still filed nowhere.
+    expect((await json(await post('/api/renders', { ...order, ahead: true }, who))).renders[0]).toMatchObject({ id: render.id, reused: true });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await history()).not.toContain(render.id);
+    // Tapped: the app shows it from memory and orders it plainly, which files it where the associate looks.
+    const shown = (await json(await post('/api/renders', order, who))).renders[0];
+    expect(shown).toMatchObject({ id: render.id, reused: true });
+    await waitFor(async () => (await history()).includes(render.id), 10_000);
+    expect((await history()).filter((id: string) => id === render.id)).toHaveLength(1);
+  });
+
   it('answers a colour tapped again from memory: neither the session nor the render is read from the database', async () => {
     const order = { family: 'birdseye', color: 'blue', cuts: ['double-breasted'], view: 'three-quarter', sizes: ['preview'] };
     const first = (await json(await post('/api/renders', order))).renders[0];

@@ -166,13 +166,21 @@ describe('live preview', () => {
       await waitFor(() => expect(orders.map((o) => o.color)).toEqual(['navy', 'charcoal']), { timeout: 2000 });
       await act(async () => pending.get('charcoal')!.resolve(makeRender({ id: 'r-charcoal' })));
       await waitFor(() => expect(orders.map((o) => o.color)).toEqual(['navy', 'charcoal', 'black']));
-      // Nothing of this reached the screen.
+      // Nothing of this reached the screen, and the server was told so (ordered ahead: in nobody's History).
       expect(result.current.shown?.render.id).toBe('r-navy');
-      // Tapping the prepared colourway shows it without asking the server again.
+      expect(orders.map((o) => o.ahead)).toEqual([undefined, true, true]);
+      // Tapping the prepared colourway shows it at once, without waiting on the server; it is then
+      // ordered plainly, once (answered from the server's cache): in History, the styles drafted around it.
       rerender({ s: sel('charcoal') });
       expect(result.current.shown?.render.id).toBe('r-charcoal');
       expect(result.current.loading).toBe(false);
-      expect(orders).toHaveLength(3);
+      expect(orders).toHaveLength(4);
+      expect(orders[3]).toEqual({ ...orders[1], ahead: undefined });
+      expect(orders[3]).not.toHaveProperty('ahead');
+      rerender({ s: sel('navy') });
+      rerender({ s: sel('charcoal') });
+      expect(result.current.shown?.render.id).toBe('r-charcoal');
+      expect(orders).toHaveLength(4);
     });
 
     it('stops preparing as soon as the selection changes', async () => {

@@ -81,20 +81,29 @@ export function markPreview(step: 'order' | 'answer' | 'decoded' | 'swapped'): v
   perf.mark(`preview:${step}`);
 }
 
+/** The order of one selection's preview; `ahead`: prepared for a tap that may come, not on screen. */
+function previewOrder(s: PreviewSelection, ahead = false): RenderOrder {
+  return {
+    family: s.family,
+    ...(s.swatchUploadId ? { swatchUploadId: s.swatchUploadId } : { color: s.color }),
+    cuts: [s.cut],
+    view: s.view,
+    ...(s.options && Object.keys(s.options).length ? { options: s.options } : {}),
+    sizes: ['preview'],
+    ...(ahead ? { ahead } : {}),
+  };
+}
+
 /** Orders the preview of one selection and waits until its image can be painted. */
-async function fetchPreview(s: PreviewSelection, signal: AbortSignal, deps: PreviewDeps, tapped = false): Promise<{ render: Render; url?: string }> {
+async function fetchPreview(
+  s: PreviewSelection,
+  signal: AbortSignal,
+  deps: PreviewDeps,
+  tapped = false,
+  ahead = false,
+): Promise<{ render: Render; url?: string }> {
   if (tapped) markPreview('order');
-  const batch = await deps.order(
-    {
-      family: s.family,
-      ...(s.swatchUploadId ? { swatchUploadId: s.swatchUploadId } : { color: s.color }),
-      cuts: [s.cut],
-      view: s.view,
-      ...(s.options && Object.keys(s.options).length ? { options: s.options } : {}),
-      sizes: ['preview'],
-    },
-    signal,
-  );
+  const batch = await deps.order(previewOrder(s, ahead), signal);
   if (tapped) markPreview('answer');
   let render = batch.renders[0]!;
   if (!isTerminal(render.status)) render = await deps.watch(render.id, signal);
@@ -113,7 +122,8 @@ async function fetchPreview(s: PreviewSelection, signal: AbortSignal, deps: Prev
 /** After the suit has been on screen this long, the neighbouring colourways are prepared. */
 export const PREFETCH_IDLE_MS = 600;
 
-type Shown = { key: string; url: string; render: Render };
+/** `prepared`: made ahead of a tap and not shown yet (the server has filed it in nobody's History). */
+type Shown = { key: string; url: string; render: Render; prepared?: boolean };
 
 /**
  * Live preview: every change of the selection orders a render of the preview size and shows it as
@@ -160,7 +170,14 @@ export function usePreview(selection: PreviewSelection | undefined, deps: Previe
     // Seen before in this visit: renders never change, so show it at once without asking again.
     const remembered = shownBefore.current.get(key);
     if (remembered && attemptRef.current === attempt) {
-      setState({ wanted: key, loading: false, shown: remembered });
+      const { prepared: _prepared, ...shown } = remembered;
+      setState({ wanted: key, loading: false, shown });
+      if (remembered.prepared) {
+        // Prepared ahead and now on screen: ordered plainly once, after the picture, so that it is in
+        // History and the server drafts the styles around it (answered from its cache, nothing drawn).
+        remember(shown);
+        depsRef.current.order(previewOrder(s), new AbortController().signal).catch(() => undefined);
+      }
       return;
     }
     attemptRef.current = attempt;
@@ -198,8 +215,8 @@ export function usePreview(selection: PreviewSelection | undefined, deps: Previe
         if (controller.signal.aborted) return;
         if (shownBefore.current.has(k)) continue;
         try {
-          const { render, url } = await fetchPreview(n, controller.signal, depsRef.current);
-          if (url) remember({ key: k, url, render });
+          const { render, url } = await fetchPreview(n, controller.signal, depsRef.current, false, true);
+          if (url) remember({ key: k, url, render, prepared: true });
         } catch {
           // Aborted by a new selection, or the server said no (rate limit, outage): stop quietly.
           return;

@@ -25,7 +25,7 @@ import { ClothDetails, ClothSection, ColorPicker, CutAndView, FamilyDetails, Gen
 import { ClothColour } from './OptionIcon.tsx';
 import { SessionBadge, type StaffSession } from './SignIn.tsx';
 import { StylePanel } from './StylePanel.tsx';
-import { choicesKey, type StyleChoices } from './styleOptions.ts';
+import { changedOptions, choicesKey, likelyNextStyles, type StyleChoices } from './styleOptions.ts';
 
 const NO_CHOICES: StyleChoices = {};
 
@@ -50,6 +50,9 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
   const [viewId, setViewId] = useState<string>();
   // Each cut keeps its own style choices while the associate moves between cuts.
   const [styleByCut, setStyleByCut] = useState<Record<string, StyleChoices>>({});
+  /** The options the last change of style moved (in its cut), and whether a style or a colour was tapped last. */
+  const [lastStyleChange, setLastStyleChange] = useState<{ cut: string; options: string[] }>();
+  const [styleTappedLast, setStyleTappedLast] = useState(false);
   const [source, setSource] = useState<'catalog' | 'cloth'>('catalog');
   const [allCuts, setAllCuts] = useState(false);
   // "Photoreal" (the GPU engine) is offered only while /readyz says one answers.
@@ -122,12 +125,25 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
   };
   const selection = selectionIn(previewStyle);
   // The colourways the associate is likely to tap next: the family's others, in this cut and view.
-  const neighbours = useMemo(
+  const colourNeighbours = useMemo(
     () =>
       family && cut && viewId && !clothActive
         ? family.colors.filter((c) => c.id !== colorId).map((c) => ({ family: family.id, color: c.id, cut: cut.id, view: viewId, options: previewStyle }))
         : [],
     [family, cut, viewId, colorId, clothActive, previewStyle],
+  );
+  // And the styles one option away, likeliest first (as the server drafts them ahead).
+  const readyCloth = clothActive && cloth.cloth?.status === 'ready' ? cloth.cloth.upload.id : undefined;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: selectionIn reads family, cut, view, colour and cloth, listed here
+  const styleNeighbours = useMemo(() => {
+    if (!cut || !drawnView) return [];
+    const changed = lastStyleChange?.cut === cut.id ? lastStyleChange.options : [];
+    return likelyNextStyles(cut, style, changed).flatMap((choices) => selectionIn(drawnStyle(choices)) ?? []);
+  }, [cut, drawnView, style, lastStyleChange, family, viewId, colorId, clothActive, readyCloth]);
+  // The kind of tap made last is the likelier next: its neighbours are prepared first.
+  const neighbours = useMemo(
+    () => (styleTappedLast ? [...styleNeighbours, ...colourNeighbours] : [...colourNeighbours, ...styleNeighbours]),
+    [styleTappedLast, styleNeighbours, colourNeighbours],
   );
   const previewControls = useRef<PreviewControls>(null);
 
@@ -163,6 +179,8 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
     // As a colour tap does: the preview is ordered from the tap itself, before React draws the new style.
     const ahead = drawnView ? selectionIn(drawnStyle(next)) : undefined;
     if (ahead) previewControls.current?.preorder(ahead);
+    setLastStyleChange({ cut: cut.id, options: changedOptions(cut, style, next) });
+    setStyleTappedLast(true);
     setStyleByCut((m) => ({ ...m, [cut.id]: next }));
   });
   const openOne = useStableCallback((r: Render) => setViewer({ list: [r], index: 0 }));
@@ -175,8 +193,9 @@ export function Stylist({ session }: { session?: StaffSession } = {}) {
   // The controls beside the suit are memoised: with stable handlers a colour tap re-renders the colour
   // picker and what shows the colour, not the cut, cloth and order sections whose props did not change.
   const chooseColor = useStableCallback((c: Colorway) => {
-    const next = neighbours.find((n) => n.color === c.id);
+    const next = colourNeighbours.find((n) => n.color === c.id);
     if (next) previewControls.current?.preorder(next);
+    setStyleTappedLast(false);
     setColorId(c.id);
     setSource('catalog');
   });

@@ -1,7 +1,7 @@
 import type { Cut } from '../api/types.ts';
 import type { Translator } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
-import { CUT_PRESETS, INCOMPATIBLE, STYLE_OPTION_IDS, tapOption } from '../../../src/templates/options.ts';
+import { CUT_PRESETS, draftAheadOrder, INCOMPATIBLE, STYLE_OPTION_IDS, type StyleOptionId, tapOption } from '../../../src/templates/options.ts';
 
 /** A client's choices over a cut's preset: only what differs from it. */
 export type StyleChoices = Record<string, string>;
@@ -46,6 +46,43 @@ export function chooseStyle(cut: Pick<Cut, 'options'>, choices: StyleChoices, op
   const next: StyleChoices = {};
   for (const [k, v] of Object.entries(full)) if (defaults[k] !== v) next[k] = v;
   return { choices: next, ...(adjusted ? { adjusted } : {}) };
+}
+
+/** How many styles one option away the app prepares while the associate looks (beside the colourways). */
+export const STYLES_PREPARED = 6;
+
+/** The options a change of style moved (the one tapped, and any it moved with it), in panel order. */
+export function changedOptions(cut: Pick<Cut, 'options'>, before: StyleChoices, after: StyleChoices): string[] {
+  const a = resolvedStyle(cut, before);
+  const b = resolvedStyle(cut, after);
+  return cut.options.map((o) => o.id).filter((id) => a[id] !== b[id]);
+}
+
+/**
+ * The styles one option away the associate is likely to tap next, most likely first, as the panel
+ * would make them: the other values of the options just changed, then the options below them, in the
+ * order the server drafts them ahead (draftAheadOrder), so that what the app prepares is what the
+ * server has drafted first. Values the rest of the suit rules out are left out.
+ */
+export function likelyNextStyles(cut: Pick<Cut, 'options'>, choices: StyleChoices, changed: readonly string[], max = STYLES_PREPARED): StyleChoices[] {
+  const full = resolvedStyle(cut, choices);
+  const out: StyleChoices[] = [];
+  const seen = new Set<string>();
+  for (const id of draftAheadOrder(changed.filter((c): c is StyleOptionId => (STYLE_OPTION_IDS as string[]).includes(c)))) {
+    const option = cut.options.find((o) => o.id === id);
+    if (!option) continue;
+    const blocked = blockedValues(cut, choices, id);
+    for (const { id: value } of option.values) {
+      if (value === full[id] || blocked.has(value)) continue;
+      const next = chooseStyle(cut, choices, id, value).choices;
+      const key = JSON.stringify(resolvedStyle(cut, next));
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(next);
+      if (out.length >= max) return out;
+    }
+  }
+  return out;
 }
 
 export const optionLabel = (option: string, tr: Translator) => tr.t(`option.${option}` as MessageKey);

@@ -718,28 +718,35 @@ async function tapOptions(browser: Browser, t: BenchServer, { cut, gapMs, trace 
           if (gapMs) await new Promise((r) => setTimeout(r, gapMs));
           const notKey = (await image.getAttribute('data-key')) ?? '';
           taps.push({ ...(await page.evaluate(tapInPage, { selector, notKey })), choice: `${option.id}=${value}` });
-          if (taps.at(-1)!.answeredMs !== undefined) answered++;
+          if (taps.at(-1)!.marks?.order !== undefined && taps.at(-1)!.answeredMs !== undefined) answered++;
         }
       byView[view] = taps;
     }
     if (trace) await browser.stopTracing();
     const all = Object.values(byView).flat();
+    // Prepared by the app while the associate looked (its likeliest next styles, ordered ahead): shown
+    // from memory, no order sent from the tap (the app marks `preview:order` only for a tap's own order;
+    // the plain order it sends after showing a prepared one is not the tap's).
+    const prepared = (tap: Tap) => tap.marks?.order === undefined;
+    const ordered = all.filter((tap) => !prepared(tap));
     // How its template came: drafted ahead, waited for while being drafted ahead, or drafted on the way.
     const how = (tap: Tap) =>
-      !tap.server
-        ? undefined
-        : tap.server['thread-aheadWait'] !== undefined
-          ? `joined ${tap.server['thread-aheadWait']}`
-          : tap.server['thread-draftedAhead']
-            ? 'ahead'
-            : `drafted ${tap.server['thread-template'] ?? '?'}`;
+      prepared(tap)
+        ? 'prepared'
+        : !tap.server
+          ? undefined
+          : tap.server['thread-aheadWait'] !== undefined
+            ? `joined ${tap.server['thread-aheadWait']}`
+            : tap.server['thread-draftedAhead']
+              ? 'ahead'
+              : `drafted ${tap.server['thread-template'] ?? '?'}`;
     const row = (tap: Tap & { choice: string }) => [
       tap.choice,
       tap.onScreenMs === undefined ? undefined : Math.round(tap.onScreenMs * 10) / 10,
       tap.server?.total,
       how(tap),
       // Where a slow answer's time went, stage by stage.
-      ...(tap.server && tap.server.total! > 60 ? [tap.server] : []),
+      ...(!prepared(tap) && tap.server && tap.server.total! > 60 ? [tap.server] : []),
     ];
     const hows = all.map(how);
     // Every tap's stages, beside the slow taps' rows: where an option tap's answer differs from a
@@ -748,21 +755,28 @@ async function tapOptions(browser: Browser, t: BenchServer, { cut, gapMs, trace 
     return {
       ...onScreenAndPainted(all),
       meetsGoal: quantile(onScreen(all), 0.95) <= GOAL_P95_MS,
-      tapToAnswer: stats(all.flatMap((tap) => (tap.answeredMs === undefined ? [] : [tap.answeredMs]))),
-      serverTotal: stats(all.flatMap((tap) => (tap.server?.total === undefined ? [] : [tap.server.total]))),
-      serverStages: serverStagesOf(all),
-      pageSteps: pageStepsOf(all),
+      // The taps the app had prepared, and those it ordered from the tap (the server's part below is theirs).
+      preparedByTheApp: { ...stats(onScreen(all.filter(prepared))), note: 'its likeliest next styles, ordered ahead while the associate looked' },
+      orderedFromTheTap: stats(onScreen(ordered)),
+      tapToAnswer: stats(ordered.flatMap((tap) => (tap.answeredMs === undefined ? [] : [tap.answeredMs]))),
+      serverTotal: stats(ordered.flatMap((tap) => (tap.server?.total === undefined ? [] : [tap.server.total]))),
+      serverStages: serverStagesOf(ordered),
+      pageSteps: pageStepsOf(ordered),
       byView: Object.fromEntries(
-        Object.entries(byView).map(([view, taps]) => [view, { ...stats(onScreen(taps)), serverStageMedians: medians(taps), taps: taps.map(row) }]),
+        Object.entries(byView).map(([view, taps]) => [
+          view,
+          { ...stats(onScreen(taps)), serverStageMedians: medians(taps.filter((tap) => !prepared(tap))), taps: taps.map(row) },
+        ]),
       ),
       cpuMsPerTap: cpuPerTap(cpuBefore, cpuNow(), all.length),
       requestsSent: answered,
       templates: {
+        preparedByTheApp: hows.filter((h) => h === 'prepared').length,
         draftedAhead: hows.filter((h) => h === 'ahead').length,
         joinedDraftAhead: hows.filter((h) => h?.startsWith('joined')).length,
         draftedOnTheWay: hows.filter((h) => h?.startsWith('drafted')).length,
       },
-      note: `${cut} in the winter flannel the app shows first: each option's other values tapped in turn, adding to the choices (every preview a new suit), front then three-quarter, ${gapMs ? `each tap ${gapMs} ms after the suit before it is on screen` : 'each tap at once'}; [choice, tap → on screen ms, server ms, template: ahead | joined <ms waited for the draft ahead> | drafted <ms drafting on the thread>, and over 60 ms the server's stages]`,
+      note: `${cut} in the winter flannel the app shows first: each option's other values tapped in turn, adding to the choices (every preview a new suit), front then three-quarter, ${gapMs ? `each tap ${gapMs} ms after the suit before it is on screen` : 'each tap at once'}; [choice, tap → on screen ms, server ms, template: prepared (by the app, no order) | ahead | joined <ms waited for the draft ahead> | drafted <ms drafting on the thread>, and over 60 ms the server's stages]`,
     };
   } finally {
     await context.close();

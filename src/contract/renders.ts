@@ -33,7 +33,10 @@ export const renderOrder = z.strictObject({
    * colours, the likeliest next style): not on screen, so it does not move the styles the server drafts
    * ahead of the next tap.
    */
-  ahead: z.boolean().optional(),
+  ahead: z
+    .boolean()
+    .optional()
+    .describe("a preview prepared for a tap that may come, not on screen: in nobody's History, and the styles drafted ahead stay around the suit on screen"),
   comfyui: z
     .strictObject({
       workflow: z

@@ -67,13 +67,51 @@ async function previewPixels(page: Page) {
 
 describe('style options in the stylist app', () => {
   it(
+    'the likeliest next style is prepared while the associate looks: tapped, it is on screen without waiting for the server',
+    async () => {
+      const page = await openStylist();
+      await page.getByTestId('style-panel').waitFor();
+      const isOrder = (r: { url(): string; method(): string }) => r.url().endsWith('/api/renders') && r.method() === 'POST';
+      // Peak lapels chosen: the other lapels are the likeliest next, so a shawl collar is prepared once the suit is still.
+      const preparedShawl = page.waitForResponse(
+        (r) => isOrder(r.request()) && r.request().postDataJSON()?.ahead === true && r.request().postDataJSON()?.options?.lapel === 'shawl',
+        { timeout: E2E_TIMEOUT_MS },
+      );
+      await page.click('[data-option=lapel][data-value=peak]');
+      await waitForPreview(page, 'super-120s-twill/navy//single-breasted/front/lapel=peak');
+      expect((await preparedShawl).status()).toBe(200);
+      // From now on the server answers no plain order for the shawl collar: the tap must not need one.
+      const plain: unknown[] = [];
+      await page.route('**/api/renders', (route) => {
+        const body = route.request().postDataJSON();
+        if (body?.options?.lapel !== 'shawl' || body.ahead) return route.continue();
+        plain.push(body);
+        return route.abort();
+      });
+      await page.click('[data-option=lapel][data-value=shawl]');
+      await waitForPreview(page, 'super-120s-twill/navy//single-breasted/front/lapel=shawl');
+      await poll(() => page.getByTestId('preview').textContent()).toContain('Solapa: chal');
+      expect(await page.locator('[data-testid=preview-failure]').count()).toBe(0);
+      // Then, shown, it is ordered plainly once (for History and the server's drafting ahead).
+      await poll(() => plain.length).toBe(1);
+      expect(plain[0]).toMatchObject({ options: { lapel: 'shawl' }, sizes: ['preview'] });
+      expect(plain[0]).not.toHaveProperty('ahead');
+    },
+    E2E_TEST_TIMEOUT_MS,
+  );
+
+  it(
     'a style choice is a new live preview of that suit, named in the caption and kept by the full renders',
     async () => {
       const page = await openStylist();
       const notch = await previewPixels(page);
       await page.getByTestId('style-panel').waitFor();
 
-      const ordered = page.waitForRequest((r) => r.url().endsWith('/api/renders') && r.method() === 'POST' && r.postDataJSON()?.options?.lapel === 'peak');
+      // Nothing prepared ahead here (the server refuses it): the tap's own order is what is looked at.
+      await page.route('**/api/renders', (route) => (route.request().postDataJSON()?.ahead ? route.abort() : route.continue()));
+      const ordered = page.waitForRequest(
+        (r) => r.url().endsWith('/api/renders') && r.method() === 'POST' && r.postDataJSON()?.options?.lapel === 'peak' && !r.postDataJSON()?.ahead,
+      );
       // What the page shows when the order leaves: as with a colour, the tap itself orders the
       // preview, before React has drawn the choice (the request gains the time of that render).
       await page.evaluate(() => {
@@ -91,6 +129,7 @@ describe('style options in the stylist app', () => {
       await waitForPreview(page, 'super-120s-twill/navy//single-breasted/front/lapel=peak');
       await poll(() => page.getByTestId('preview').textContent()).toContain('Solapa: de pico');
       expect(await page.getAttribute('[data-option=lapel][data-value=peak]', 'aria-checked')).toBe('true');
+      await page.unroute('**/api/renders');
 
       // A different suit: the lapel region changed, and most of the picture (trousers, background) did not.
       const peak = await previewPixels(page);

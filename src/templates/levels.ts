@@ -610,20 +610,8 @@ export async function hdLevel(full: ViewLevel): Promise<ViewLevel> {
     overlayRgba.set(ov.subarray(j * 4, j * 4 + 4), count * 4);
     count++;
   }
-  return {
-    width: W,
-    height: H,
-    pxPerMm: full.pxPerMm * 2,
-    base,
-    pix,
-    cov,
-    panel,
-    u,
-    v,
-    shadeQ,
-    shadeHist,
-    overlayPix,
-    overlayRgba,
-    shadeMeasured: full.shadeMeasured,
-  };
+  const hd: ViewLevel = { width: W, height: H, pxPerMm: full.pxPerMm * 2, base, pix, cov, panel, u, v, shadeQ, shadeHist, overlayPix, overlayRgba };
+  // A photographed garment's shade stays measured at HD (its finish fills nothing).
+  if (full.shadeMeasured) hd.shadeMeasured = true;
+  return hd;
 }

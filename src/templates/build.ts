@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { blur, boundingRect, boxRadius as blurReach, type Rect } from './raster-ops.ts';
 import { largestBlur, svgChange, svgWithin } from './svg-patch.ts';
 import { LEVEL_FACTORS, buildLevels, buildLevelsAt, shadeNorm, surroundingsLevel, type NativeFields } from './levels.ts';
+import { TORSO_DEPTH } from './geometry.ts';
 import { SHADE_LEVELS, SHADE_ONE, type CutViewSource, type LevelName, type PanelOverlap, type PanelSpec, type ShadeMark, type ViewLevel } from './types.ts';
 
 /** librsvg surfaces are 6 MB each at native size: rasterise a few at a time, not all at once. */
@@ -503,8 +504,7 @@ const WRAP = 0.35;
 export const SHADE_CONTRAST = 1.7;
 const HIGHLIGHT_GAIN = 1.15;
 /** The torso's depth and the width over which it turns away at the sides, in native px. */
-/** Depth of the torso and of a sleeve or leg as a fraction of their half-width (a chest is flatter than an arm). */
-const TORSO_DEPTH = 0.5;
+/** Depth of a sleeve or leg as a fraction of its half-width (the torso's is `TORSO_DEPTH`). */
 const TUBE_DEPTH = 0.85;
 /** How far (native px of height) a panel behind the torso sits below the torso's edge. */
 const BEHIND_GAP = 4;
@@ -552,11 +552,13 @@ function crossSection(
   span: boolean,
   pressed = 0,
   extent?: (y: number) => [number, number] | undefined,
+  rowDepth?: (y: number) => number,
 ): Float32Array {
   const out = new Float32Array(plane.length);
   for (let y = 0; y < h; y++) {
     const row = y * w;
     const known = extent?.(y);
+    const dy = rowDepth ? depth * rowDepth(y) : depth;
     let x = 0;
     while (x < w) {
       while (x < w && plane[row + x] < 0.5) x++;
@@ -579,7 +581,7 @@ function crossSection(
       const r = Math.max(1, (b - a) / 2);
       for (let k = x; k <= x1; k++) {
         const t = (k + 0.5 - c) / r;
-        out[row + k] = depth * r * (pressed ? pressedSection(t, pressed) : Math.sqrt(Math.max(0, 1 - t * t)));
+        out[row + k] = dy * r * (pressed ? pressedSection(t, pressed) : Math.sqrt(Math.max(0, 1 - t * t)));
       }
       x = x1 + 1;
     }
@@ -1003,6 +1005,7 @@ function torsoVolume(
   z: number,
   scale: number,
   te: CutViewSource['torsoExtent'],
+  td: CutViewSource['torsoDepth'],
 ): TorsoVolume | undefined {
   let torsoRect: Rect | undefined;
   for (let p = 0; p < masks.length; p++) {
@@ -1043,7 +1046,19 @@ function torsoVolume(
         return [(la + (lb - la) * f) * scale - T.x0, (ra + (rb - ra) * f) * scale - T.x0];
       }
     : undefined;
-  return { rect: T, cover: local, depth: crossSection(local, tw, th, TORSO_DEPTH, 6 * z, true, 0, extent) };
+  const rowDepth = td?.length ? (ly: number) => interpolateRows(td, (ly + T.y0 + 0.5) / scale) : undefined;
+  return { rect: T, cover: local, depth: crossSection(local, tw, th, TORSO_DEPTH, 6 * z, true, 0, extent, rowDepth) };
+}
+
+/** A value given at native rows ([row, value], rows increasing), linearly between them, held past the ends. */
+function interpolateRows(rows: Array<[number, number]>, y: number): number {
+  if (y <= rows[0][0]) return rows[0][1];
+  let k = 0;
+  while (k < rows.length - 1 && rows[k + 1][0] < y) k++;
+  if (k === rows.length - 1) return rows[k][1];
+  const [ya, a] = rows[k];
+  const [yb, b] = rows[k + 1];
+  return a + ((b - a) * (y - ya)) / (yb - ya);
 }
 
 /**
@@ -1421,12 +1436,12 @@ async function draftPieces(source: CutViewSource, scale: number, gate?: () => Pr
   // side seams, not at a front edge or a cutaway quarter, which the canvas holds flat and crisp.
   const inTorso = src.panels.map((p) => p.profile === 'canvas' && p.kind !== 'button');
   if (gate) await gate();
-  const torsoKey = `torso|${z}|${scale}|${masks.map((m, p) => (inTorso[p] ? idOf(m) : '')).join(',')}|${JSON.stringify(src.torsoExtent ?? null)}`;
+  const torsoKey = `torso|${z}|${scale}|${masks.map((m, p) => (inTorso[p] ? idOf(m) : '')).join(',')}|${JSON.stringify(src.torsoExtent ?? null)}|${JSON.stringify(src.torsoDepth ?? null)}`;
   const torso =
     memoisedNow(
       frame,
       torsoKey,
-      () => torsoVolume(masks, inTorso, w, h, z, scale, src.torsoExtent) ?? null,
+      () => torsoVolume(masks, inTorso, w, h, z, scale, src.torsoExtent, src.torsoDepth) ?? null,
       (t) => (t ? t.cover.byteLength * 3 : 0),
       used,
     ) ?? undefined;

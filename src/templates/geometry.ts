@@ -76,6 +76,51 @@ export function torsoHalfWidth(y: number): number {
   return hips;
 }
 
+/** Depth of the torso's section as a fraction of its half-width (a chest is flatter than an arm). */
+export const TORSO_DEPTH = 0.5;
+
+/**
+ * The body's half-depth (mm, the centre line's distance before the mid-plane) by height, down its
+ * front and down its back: the side profile of the figure under the coat. From the collar the front
+ * rises over the upper chest to its fullest point, so that band turns up into the key light; below
+ * the chest the coat hangs nearly straight, receding a centimetre to the waist button. The back is
+ * fullest over the shoulder blades, in at the small of the back and out again over the seat. Only
+ * the fronts' and backs' section ever had a depth; with one depth ratio for every row, the chest was
+ * as deep as the waist relative to its width, and the front of a coat lit as a flat board.
+ */
+const FRONT_PROFILE: Array<[number, number]> = [
+  [1480, 56],
+  [1290, 124],
+  [1090, 100],
+  [950, 106],
+];
+const BACK_PROFILE: Array<[number, number]> = [
+  [1480, 70],
+  [1350, 112],
+  [1100, 100],
+  [930, 108],
+];
+
+/**
+ * The torso's depth at height y relative to the plain section (`TORSO_DEPTH` of its half-width): its
+ * profile's half-depth over that section's, eased between the profile's points (a kink would show as
+ * a line of light).
+ */
+export function torsoDepthFactor(y: number, side: 'front' | 'back'): number {
+  const p = side === 'front' ? FRONT_PROFILE : BACK_PROFILE;
+  let d: number;
+  if (y >= p[0][0]) d = p[0][1];
+  else if (y <= p[p.length - 1][0]) d = p[p.length - 1][1];
+  else {
+    let k = 0;
+    while (y < p[k + 1][0]) k++;
+    const [ya, a] = p[k];
+    const [yb, b] = p[k + 1];
+    d = a + (b - a) * smooth((ya - y) / (ya - yb));
+  }
+  return d / (TORSO_DEPTH * torsoHalfWidth(y));
+}
+
 /**
  * How round the near shoulder turns into the side of a turned torso (see cylinderX), from 1390 mm up:
  * the near shoulder slopes on into the sleeve head instead of running out flat to a square corner.

@@ -11,6 +11,7 @@ import {
   type Draft,
   splitCubic,
   frontProjection,
+  torsoDepthFactor,
   torsoHalfWidth,
   turnedProjection,
   projectedAngle,
@@ -2447,6 +2448,13 @@ function detailTorsoExtent(): Array<[number, number, number]> {
   return out;
 }
 
+/** The body's depth profile by image row (every 10 mm of height, over the coat's length). */
+function torsoDepthRows(proj: Projection, side: 'front' | 'back'): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let y = 1560; y >= 700; y -= 10) out.push([Math.round(proj.project(0, y)[1] * 10) / 10, Math.round(torsoDepthFactor(y, side) * 1000) / 1000]);
+  return out;
+}
+
 function projectionFor(view: ViewName): Projection {
   if (view === 'three-quarter') return turnedProjection(34);
   if (view === 'detail') return detailProjection();
@@ -3485,6 +3493,7 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
     panels,
     marks,
     ...(v === 'detail' ? { torsoExtent: detailTorsoExtent() } : {}),
+    torsoDepth: torsoDepthRows(proj, v === 'back' ? 'back' : 'front'),
     underlay: underlaySvg(style, proj, v),
     overlay: overlaySvg(set, proj, style.o),
   };

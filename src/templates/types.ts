@@ -96,6 +96,13 @@ export interface CutViewSource {
    * native px, rows increasing; the torso's volume is fitted to it rather than to the cloth in frame.
    */
   torsoExtent?: Array<[number, number, number]>;
+  /**
+   * The body's depth down its length, by image row: [row, factor] in native px, rows increasing. The
+   * torso's section is an ellipse `factor · TORSO_DEPTH` times as deep as it is half wide: the factor
+   * follows the figure's side profile (the upper chest rising from the collar to the chest's fullest
+   * point, the waist below it), so the chest turns up into the key light and away under it.
+   */
+  torsoDepth?: Array<[number, number]>;
   /** Back to front. */
   panels: PanelSpec[];
   marks: ShadeMark[];

@@ -865,7 +865,7 @@ interface PanelVolume {
   d: Float32Array;
 }
 
-function panelVolume(spec: PanelSpec, m: Tile, w: number, h: number, z: number): PanelVolume | undefined {
+function panelVolume(spec: PanelSpec, m: Tile, w: number, h: number, z: number, sewn?: Tile): PanelVolume | undefined {
   const rect = tileBounds(m, Math.ceil(spec.round * 2.5), w, h);
   if (!rect) return undefined;
   // Work on the panel's bounding box only: full-frame planes per panel would be 6 MB apiece.
@@ -923,7 +923,20 @@ function panelVolume(spec: PanelSpec, m: Tile, w: number, h: number, z: number):
       hArr[j] = tube[j] - (sink ? sink[(j / rw) | 0] : 0) + lift * plane[j];
       dArr[j] = tube[j];
     }
-  } else canvasVolume(spec, plane, rw, rh, z, hArr, dArr);
+  } else {
+    // Sewn to another panel: both are one cloth where they meet, which turns away only at the
+    // pair's outer edges.
+    let cloth = plane;
+    if (sewn) {
+      cloth = new Float32Array(plane);
+      for (let y = Math.max(rect.y0, sewn.y0); y < Math.min(rect.y1, sewn.y0 + sewn.h); y++)
+        for (let x = Math.max(rect.x0, sewn.x0); x < Math.min(rect.x1, sewn.x0 + sewn.w); x++) {
+          const j = (y - rect.y0) * rw + x - rect.x0;
+          cloth[j] = Math.min(1, cloth[j] + sewn.data[(y - sewn.y0) * sewn.w + x - sewn.x0] / 255);
+        }
+    }
+    canvasVolume(spec, plane, rw, rh, z, hArr, dArr, cloth);
+  }
   // Kept on the panel's own pixels only (the margin was room for the blurs; its heights are 0),
   // which halves what a kept volume costs.
   const own = tileBounds(m, 0, w, h)!;
@@ -941,13 +954,13 @@ function panelVolume(spec: PanelSpec, m: Tile, w: number, h: number, z: number):
 }
 
 /** Canvas-held cloth: flat, turning away only within its own edges (a step where layers meet). */
-function canvasVolume(spec: PanelSpec, plane: Float32Array, rw: number, rh: number, z: number, hArr: Float32Array, dArr: Float32Array): void {
-  const pillow = blur(plane, rw, rh, spec.round * CANVAS_TURN, undefined, spec.round * 0.2 * CANVAS_TURN);
+function canvasVolume(spec: PanelSpec, plane: Float32Array, rw: number, rh: number, z: number, hArr: Float32Array, dArr: Float32Array, cloth = plane): void {
+  const pillow = blur(cloth, rw, rh, spec.round * CANVAS_TURN, undefined, spec.round * 0.2 * CANVAS_TURN);
   // A pressed edge is the cloth folded over itself: within a couple of millimetres of the edge it
   // turns over a tight round (a quarter circle), which catches the key light on edges facing it
   // and falls into shade on the others. Not in the weave's drape: it would tear stripes at hems.
   const rolled = spec.kind !== 'button' && spec.kind !== 'inside';
-  const lip = rolled ? blur(plane, rw, rh, EDGE_ROLL_SIGMA * z) : undefined;
+  const lip = rolled ? blur(cloth, rw, rh, EDGE_ROLL_SIGMA * z) : undefined;
   const lipH = EDGE_ROLL_HEIGHT * z;
   // A roll line is not pressed: the lapel turns over it on a broad round, so it reads as a soft
   // fold instead of a crease. Measured along each row from the panel's edge on that side.
@@ -1416,12 +1429,13 @@ async function draftPieces(source: CutViewSource, scale: number, gate?: () => Pr
     // Between panels (a volume drawn from nothing is a few milliseconds): background drafting pauses here.
     if (gate) await gate();
     const clip = under[p] >= 0 ? src.panels[under[p]].path : '';
-    const key = `volume|${vw}x${vh}|${z}|${JSON.stringify(spec)}|${clip}`;
+    const sewn = spec.sewnTo !== undefined ? byId.get(spec.sewnTo) : undefined;
+    const key = `volume|${vw}x${vh}|${z}|${JSON.stringify(spec)}|${clip}|${sewn !== undefined ? src.panels[sewn].path : ''}`;
     contrib.push(
       memoisedNow(
         frame,
         key,
-        () => panelVolume(spec, masks[p], w, h, z) ?? null,
+        () => panelVolume(spec, masks[p], w, h, z, sewn !== undefined ? masks[sewn] : undefined) ?? null,
         (c) => (c ? c.h.byteLength * 2 : 0),
         used,
       ) ?? undefined,

@@ -421,3 +421,38 @@ describe('the chest has form', () => {
     },
   );
 });
+
+describe('back view: the centre back seam', () => {
+  it.each(['none', 'double'])('vents %s: a fine seam line where the halves are sewn, not a groove', async (vents) => {
+    const maps = await engine.shadingMaps('single-breasted', 'back', fabric, 'full', resolveOptions('single-breasted', { vents }));
+    const W = maps.width;
+    const k = W / NATIVE_WIDTH;
+    const mm = proj.pxPerMm * k;
+    const cx = proj.project(0, 0)[0] * k;
+    for (const y of [1380, 1250, 1150, 1000, 900]) {
+      const row = Math.round(proj.project(0, y)[1] * k) * W;
+      const at = (x: number) => maps.mul[row + Math.round(cx + x * mm)]!;
+      // The cloth's own light either side of the seam, clear of it (25-40 mm out).
+      let base = 0;
+      let n = 0;
+      for (let x = 25; x <= 40; x += 1 / mm) {
+        base += at(-x) + at(x);
+        n += 2;
+      }
+      base /= n;
+      // How much light the seam takes, summed across it (shade × mm), and how deep it dips.
+      let lost = 0;
+      let deepest = 1;
+      for (let x = -15; x <= 15; x += 1 / mm) {
+        lost += Math.max(0, base - at(x)) / mm;
+        deepest = Math.min(deepest, at(x) / base);
+      }
+      console.log(`vents ${vents}, ${y} mm: seam takes ${lost.toFixed(2)} (shade × mm), dips to ${deepest.toFixed(2)}`);
+      // Each half turning away into the seam, as at a pressed edge, made a groove ~7 mm wide, a bold
+      // dark line down the back: it took 4.6-4.8 and dipped to 0.32-0.38. Sewn: 1.6-1.9, 0.56-0.64.
+      expect(lost, `${y} mm: light taken by the seam`).toBeLessThan(2.5);
+      // Still a seam: a line of shade where the halves meet.
+      expect(deepest, `${y} mm: the seam line`).toBeLessThan(0.85);
+    }
+  });
+});

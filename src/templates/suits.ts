@@ -69,6 +69,8 @@ interface Piece {
   profile?: 'cylinder' | 'pressed' | 'canvas';
   /** The image side where the panel's edge is a soft roll (a lapel's roll line), not a pressed edge. */
   rollEdge?: 'left' | 'right';
+  /** The panel this one is sewn to along a seam (see `PanelSpec.sewnTo`). */
+  sewnTo?: string;
   /** Reflect the grain about this line (a lapel is the forepart turned back over its roll line). */
   mirrorGrainAbout?: [Pt, Pt];
 }
@@ -2093,6 +2095,7 @@ function draftBack(style: SuitStyle): Draftset {
     anchor: [0, 1100],
     loft: 8,
     round: 10,
+    sewnTo: 'back-left',
   });
   pieces.push({
     id: 'back-left',
@@ -2105,6 +2108,7 @@ function draftBack(style: SuitStyle): Draftset {
     anchor: [0, 1100],
     loft: 8,
     round: 10,
+    sewnTo: 'back-right',
   });
   // The collar from behind: its fall turned down over the stand. The roll along its top is a soft
   // rounded fold that catches the light, its ends sweep down round the neck onto the shoulders, and its
@@ -3458,6 +3462,7 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
       ...(p.overlap ? { overlap: p.overlap } : {}),
       ...(turned && p.id === 'sleeve-left' ? { behind: true } : {}),
       ...(p.rollEdge ? { rollEdge: p.rollEdge } : {}),
+      ...(p.sewnTo ? { sewnTo: p.sewnTo } : {}),
       profile: p.profile ?? (p.kind === 'sleeve' ? 'cylinder' : p.kind === 'trouser' ? 'pressed' : 'canvas'),
     };
   });

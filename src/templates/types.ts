@@ -51,6 +51,13 @@ export interface PanelSpec {
    * lapel's roll line): there the cloth turns over a broad round instead of a tight lip.
    */
   rollEdge?: 'left' | 'right';
+  /**
+   * The panel this one is sewn to along a seam (the back's halves, at the centre back): one cloth
+   * over the body there, so the canvas does not turn away along their shared edge as it does at a
+   * pressed edge; the seam's own marks draw it. Each half turning away into the seam made it a
+   * groove some 7 mm wide, a bold dark line down the back.
+   */
+  sewnTo?: string;
   /** Horizontal pattern squeeze where the body turns away (three-quarter views), 1 = none. */
   squeeze?: number;
   /**

@@ -503,7 +503,6 @@ const WRAP = 0.35;
  */
 export const SHADE_CONTRAST = 1.7;
 const HIGHLIGHT_GAIN = 1.15;
-/** The torso's depth and the width over which it turns away at the sides, in native px. */
 /** Depth of a sleeve or leg as a fraction of its half-width (the torso's is `TORSO_DEPTH`). */
 const TUBE_DEPTH = 0.85;
 /** How far (native px of height) a panel behind the torso sits below the torso's edge. */
@@ -1048,30 +1047,33 @@ function torsoVolume(
     }
   }
   // Where the view knows the body's width (a detail view crops it), the torso is fitted to that.
+  const native = (ly: number) => (ly + T.y0 + 0.5) / scale;
   const extent = te?.length
-    ? (ly: number): [number, number] | undefined => {
-        const y = (ly + T.y0 + 0.5) / scale;
-        let k = 0;
-        while (k < te.length - 2 && te[k + 1][0] < y) k++;
-        const [ya, la, ra] = te[k];
-        const [yb, lb, rb] = te[k + 1] ?? te[k];
-        const f = yb > ya ? Math.min(1, Math.max(0, (y - ya) / (yb - ya))) : 0;
+    ? (ly: number): [number, number] => {
+        const [[, la, ra], [, lb, rb], f] = rowsAround(te, native(ly));
         return [(la + (lb - la) * f) * scale - T.x0, (ra + (rb - ra) * f) * scale - T.x0];
       }
     : undefined;
-  const rowDepth = td?.length ? (ly: number) => interpolateRows(td, (ly + T.y0 + 0.5) / scale) : undefined;
+  const rowDepth = td?.length
+    ? (ly: number) => {
+        const [[, a], [, b], f] = rowsAround(td, native(ly));
+        return a + (b - a) * f;
+      }
+    : undefined;
   return { rect: T, cover: local, depth: crossSection(local, tw, th, TORSO_DEPTH, 6 * z, true, 0, extent, rowDepth) };
 }
 
-/** A value given at native rows ([row, value], rows increasing), linearly between them, held past the ends. */
-function interpolateRows(rows: Array<[number, number]>, y: number): number {
-  if (y <= rows[0][0]) return rows[0][1];
+/**
+ * For values given at native rows (`rows[k][0]`, increasing), the two entries around row y and y's
+ * share of the way from the first to the second: values between them interpolate linearly, and are
+ * held past the ends.
+ */
+function rowsAround<R extends [number, ...number[]]>(rows: R[], y: number): [R, R, number] {
   let k = 0;
-  while (k < rows.length - 1 && rows[k + 1][0] < y) k++;
-  if (k === rows.length - 1) return rows[k][1];
-  const [ya, a] = rows[k];
-  const [yb, b] = rows[k + 1];
-  return a + ((b - a) * (y - ya)) / (yb - ya);
+  while (k < rows.length - 2 && rows[k + 1][0] < y) k++;
+  const a = rows[k];
+  const b = rows[k + 1] ?? a;
+  return [a, b, b[0] > a[0] ? Math.min(1, Math.max(0, (y - a[0]) / (b[0] - a[0]))) : 0];
 }
 
 /**

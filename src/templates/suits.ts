@@ -657,6 +657,50 @@ function line(points: Pt[], layer: Layer = 'torso'): Draft {
   return points.length > 2 ? d.through(points.slice(1)) : d.L(points[1][0], points[1][1]);
 }
 
+/**
+ * A drag fold that dies out into the cloth at both ends: the outline of a stroke along the French
+ * curve through `points`, `width` mm across at its middle and narrowing to nothing at either end, to
+ * be filled. Drawn as a stroke of even width, each of the back's short drag lines ended in a round
+ * pit whose end wall turned from the key light: a dark dot at its outer end, read as a stain.
+ */
+function fold(points: Pt[], width: number, layer: Layer = 'torso'): Draft {
+  // Samples along the same Catmull-Rom curve as `through` draws.
+  const pts: Pt[] = [];
+  const PER = 12;
+  for (let i = 1; i < points.length; i++) {
+    const p0 = points[Math.max(0, i - 2)];
+    const p1 = points[i - 1];
+    const p2 = points[i];
+    const p3 = points[Math.min(points.length - 1, i + 1)];
+    const c1: Pt = [p1[0] + (p2[0] - p0[0]) / 6, p1[1] + (p2[1] - p0[1]) / 6];
+    const c2: Pt = [p2[0] - (p3[0] - p1[0]) / 6, p2[1] - (p3[1] - p1[1]) / 6];
+    for (let j = i === 1 ? 0 : 1; j <= PER; j++) {
+      const t = j / PER;
+      const u = 1 - t;
+      pts.push([
+        u * u * u * p1[0] + 3 * u * u * t * c1[0] + 3 * u * t * t * c2[0] + t * t * t * p2[0],
+        u * u * u * p1[1] + 3 * u * u * t * c1[1] + 3 * u * t * t * c2[1] + t * t * t * p2[1],
+      ]);
+    }
+  }
+  const along = [0];
+  for (let i = 1; i < pts.length; i++) along.push(along[i - 1] + Math.hypot(pts[i][0] - pts[i - 1][0], pts[i][1] - pts[i - 1][1]));
+  const total = along[along.length - 1];
+  const side = (sign: 1 | -1): Pt[] =>
+    pts.map((p, i) => {
+      const a = pts[Math.max(0, i - 1)];
+      const b = pts[Math.min(pts.length - 1, i + 1)];
+      const len = Math.hypot(b[0] - a[0], b[1] - a[1]);
+      const half = (width / 2) * Math.sin((Math.PI * along[i]) / total) ** 0.75;
+      return [p[0] - (sign * half * (b[1] - a[1])) / len, p[1] + (sign * half * (b[0] - a[0])) / len];
+    });
+  const left = side(1);
+  const right = side(-1).reverse();
+  const d = draft(layer).M(left[0][0], left[0][1]);
+  for (const [x, y] of [...left.slice(1), ...right.slice(1)]) d.L(x, y);
+  return d.Z();
+}
+
 /** A flap pocket: slightly tapered flap, rounded front corners. */
 function flap(x0: number, x1: number, top: number, depth = 56): Draft {
   return draft()
@@ -749,12 +793,13 @@ function sidesFor(style: SuitStyle): { left: SideGeometry; right: SideGeometry }
 }
 
 /** The fold where the cloth hangs from the knee cap (s = 1 left leg, -1 right): a crease and its shadow follow it. */
+function kneeFoldPts(s: number, back = false): Pt[] {
+  // From behind it runs on across the leg and dies out where the leg turns away at either side: ended
+  // 45 mm inside them, it showed only on the leg's lit outer facet, a dark dot beside the crease.
+  return [...(back ? [[s * -28, 560] as Pt] : []), [s * -62, 548], [s * -110, 530], [s * -152, 530], ...(back ? [[s * -180, 536] as Pt] : [])];
+}
 function kneeFold(s: number): Draft {
-  return line([
-    [s * -62, 548],
-    [s * -110, 530],
-    [s * -152, 530],
-  ]);
+  return line(kneeFoldPts(s));
 }
 
 function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false): void {
@@ -852,9 +897,8 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false)
     // upper ones pulled a little toward the inside leg (behind the knee from the back).
     marks.push({
       only: ['trouser'],
-      shape: kneeFold(s),
+      ...(back ? { shape: fold(kneeFoldPts(s, true), 8), fill: true, width: 0 } : { shape: kneeFold(s), width: 26 }),
       kind: 'crease',
-      width: back ? 8 : 26,
       strength: back ? 0.4 : 0.22,
       blur: back ? 7 : 16,
     });
@@ -863,39 +907,51 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false)
     if (back) {
       marks.push({
         only: ['trouser'],
-        shape: line([
-          [s * -58, 592],
-          [s * -105, 574],
-          [s * -140, 576],
-        ]),
+        shape: fold(
+          [
+            [s * -26, 604],
+            [s * -58, 592],
+            [s * -105, 574],
+            [s * -140, 576],
+            [s * -178, 582],
+          ],
+          6,
+        ),
         kind: 'crease',
-        width: 6,
+        width: 0,
         strength: 0.3,
         blur: 6,
+        fill: true,
       });
     }
+    const shin: Pt[] = [
+      [s * -55, 478],
+      [s * -102, 464],
+      [s * -150, 470],
+    ];
+    const shinAcross: Pt[] = [[s * -26, 488], ...shin, [s * -180, 476]];
     marks.push({
       only: ['trouser'],
-      shape: line([
-        [s * -55, 478],
-        [s * -102, 464],
-        [s * -150, 470],
-      ]),
+      ...(back ? { shape: fold(shinAcross, 14), fill: true, width: 0 } : { shape: line(shin), width: 30 }),
       kind: 'ridge',
-      width: back ? 14 : 30,
       strength: back ? 0.25 : 0.18,
       blur: back ? 10 : 16,
     });
     if (back) {
       // Under the knee's bend, a drag line and its shade (shadows all paint one colour, so the shade
       // may go in here, out of the occlusion layer's drawing order).
-      const bend = line([
-        [s * -60, 510],
-        [s * -102, 498],
-        [s * -138, 502],
-      ]);
-      marks.push({ only: ['trouser'], shape: bend, kind: 'crease', width: 6, strength: 0.15, blur: 6 });
-      marks.push({ only: ['trouser'], shape: bend, kind: 'shadow', width: 6, strength: 0.08, blur: 5 });
+      const bend = fold(
+        [
+          [s * -28, 520],
+          [s * -60, 510],
+          [s * -102, 498],
+          [s * -138, 502],
+          [s * -176, 508],
+        ],
+        6,
+      );
+      marks.push({ only: ['trouser'], shape: bend, kind: 'crease', width: 0, strength: 0.15, blur: 6, fill: true });
+      marks.push({ only: ['trouser'], shape: bend, kind: 'shadow', width: 0, strength: 0.08, blur: 5, fill: true });
     }
     if (o.trouserHem === 'turnups') {
       // A turn-up hangs straight: one soft break above it, and the band's fold and its shadow.
@@ -1018,21 +1074,21 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false)
     // The knee: soft folds in shade where the cloth hangs from the knee cap.
     marks.push({
       only: ['trouser'],
-      shape: kneeFold(s),
+      ...(back ? { shape: fold(kneeFoldPts(s, true), 9), fill: true, width: 0 } : { shape: kneeFold(s), width: 22 }),
       kind: 'shadow',
-      width: back ? 9 : 22,
       strength: back ? 0.16 : 0.07,
       blur: back ? 6 : 12,
     });
+    const shinLight: Pt[] = [
+      [s * -55, 480],
+      [s * -102, 467],
+      [s * -150, 473],
+    ];
+    const shinLightAcross: Pt[] = [[s * -26, 490], ...shinLight, [s * -180, 479]];
     marks.push({
       only: ['trouser'],
-      shape: line([
-        [s * -55, 480],
-        [s * -102, 467],
-        [s * -150, 473],
-      ]),
+      ...(back ? { shape: fold(shinLightAcross, 10), fill: true, width: 0 } : { shape: line(shinLight), width: 24 }),
       kind: 'highlight',
-      width: back ? 10 : 24,
       strength: back ? 0.08 : 0.06,
       blur: back ? 6 : 12,
     });
@@ -1042,30 +1098,13 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false)
         [740, 0.35],
         [690, 0.22],
       ] as const) {
-        marks.push({
-          only: ['trouser'],
-          shape: line([
-            [s * -24, y + 30],
-            [s * -70, y + 4],
-            [s * -130, y],
-          ]),
-          kind: 'crease',
-          width: 9,
-          strength: st,
-          blur: 7,
-        });
-        marks.push({
-          only: ['trouser'],
-          shape: line([
-            [s * -24, y + 30],
-            [s * -70, y + 4],
-            [s * -130, y],
-          ]),
-          kind: 'shadow',
-          width: 8,
-          strength: st * 0.3,
-          blur: 6,
-        });
+        const drag: Pt[] = [
+          [s * -24, y + 30],
+          [s * -70, y + 4],
+          [s * -130, y],
+        ];
+        marks.push({ only: ['trouser'], shape: fold(drag, 9), kind: 'crease', width: 0, strength: st, blur: 7, fill: true });
+        marks.push({ only: ['trouser'], shape: fold(drag, 8), kind: 'shadow', width: 0, strength: st * 0.3, blur: 6, fill: true });
       }
     }
     // Thigh: a drag toward the crotch.

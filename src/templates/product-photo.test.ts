@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createComposeEngine, type RawImage } from '../engines/compose/index.ts';
 import { TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
 import { polyline } from '../../test/helpers/outline-curvature.ts';
-import { frontProjection, NATIVE_WIDTH } from './geometry.ts';
+import { frontProjection, NATIVE_WIDTH, turnedProjection } from './geometry.ts';
 import { resolveOptions } from './options.ts';
 import { draftCutView, SHOE_CX } from './suits.ts';
 
@@ -496,5 +496,71 @@ describe('back view: drag folds on the trousers', () => {
     // Drawn as strokes of even width the folds ended in round pits whose end wall turned from the key
     // light: a dark dot 124 mm out, 0.088 below the ring round it. Tapered to nothing: 0.045.
     expect(worst, `a dark spot at ${at}`).toBeLessThan(0.06);
+  });
+});
+
+describe('shirt cuffs', () => {
+  it.each(['front', 'three-quarter', 'back'] as const)('%s: each cuff is a band round the wrist, not a flat white card', async (view) => {
+    const cut = 'single-breasted';
+    const shirt = (s: string) => engine.renderRaw({ cut, view, fabric, options: resolveOptions(cut, { shirt: s }) }, 'full');
+    const white = await shirt('white');
+    const blue = await shirt('light-blue');
+    const W = white.width;
+    const k = W / NATIVE_WIDTH;
+    const mm = proj.pxPerMm * k;
+    const vproj = view === 'three-quarter' ? turnedProjection(34) : proj;
+    const luma = (i: number) => 0.2126 * white.rgb[i * 3]! + 0.7152 * white.rgb[i * 3 + 1]! + 0.0722 * white.rgb[i * 3 + 2]!;
+    const y0 = Math.floor(vproj.project(0, 866)[1] * k);
+    const y1 = Math.ceil(vproj.project(0, 814)[1] * k);
+    for (const s of [1, -1]) {
+      // The cuff is where a white and a light blue shirt render differently, out beside the hip.
+      const xs = [s * 150, s * 320].map((x) => vproj.project(x, 840, s === 1 ? 'far-arm' : 'near-arm')[0] * k);
+      const cols: Array<{ top: number; bottom: number; x: number }> = [];
+      for (let x = Math.floor(Math.min(...xs)); x < Math.ceil(Math.max(...xs)); x++) {
+        let top = -1;
+        let bottom = -1;
+        for (let y = y0; y < y1; y++) {
+          const i = (y * W + x) * 3;
+          const d = Math.abs(white.rgb[i]! - blue.rgb[i]!) + Math.abs(white.rgb[i + 1]! - blue.rgb[i + 1]!) + Math.abs(white.rgb[i + 2]! - blue.rgb[i + 2]!);
+          if (d > 24) {
+            if (top < 0) top = y;
+            bottom = y;
+          }
+        }
+        if (top >= 0 && bottom - top >= 6) cols.push({ top, bottom, x });
+      }
+      expect(cols.length, `${view} cuff ${s}: columns`).toBeGreaterThan(20);
+      const inner = cols.slice(Math.round(cols.length * 0.12), Math.round(cols.length * 0.88));
+      // Across the wrist: the shirt's light along the middle of the band.
+      const across = inner.map((c) => {
+        const mid = Math.round((c.top + c.bottom) / 2);
+        return (luma(mid * W + c.x) + luma((mid - 1) * W + c.x) + luma((mid + 1) * W + c.x)) / 3;
+      });
+      const turn = (Math.max(...across) - Math.min(...across)) / Math.max(...across);
+      // Down the band: just under the sleeve's hem against its middle.
+      let under = 0;
+      let middle = 0;
+      for (const c of inner) {
+        under += luma((c.top + 1) * W + c.x);
+        middle += luma(Math.round((c.top + c.bottom) / 2) * W + c.x);
+      }
+      const hemShadow = 1 - under / middle;
+      // The lower edge: how far its middle hangs below the line between its ends (mm).
+      const a = cols[2]!;
+      const b = cols[cols.length - 3]!;
+      const m = cols[cols.length >> 1]!;
+      const sag = (m.bottom - (a.bottom + ((b.bottom - a.bottom) * (m.x - a.x)) / (b.x - a.x))) / mm;
+      console.log(
+        `${view} cuff ${s}: ${(cols.length / mm).toFixed(0)} mm across, light across ${turn.toFixed(3)}, under the hem ${hemShadow.toFixed(3)} darker, lower edge bows ${sag.toFixed(1)} mm`,
+      );
+      // Turned, the near arm hangs in front of the coat's skirt; drawn under the garment (up to b59) its
+      // cuff was cut off at the skirt's front edge, 22 mm of it left.
+      if (view === 'three-quarter' && s === -1) expect(cols.length / mm, 'the near cuff, whole').toBeGreaterThan(50);
+      // Filled flat (up to b59), the band was one white across (0.00), as light under the sleeve as
+      // anywhere, and cut off straight below.
+      expect(turn, `${view} cuff ${s}: the band turns from the light`).toBeGreaterThan(0.12);
+      expect(hemShadow, `${view} cuff ${s}: in the sleeve's shadow at its top`).toBeGreaterThan(0.04);
+      expect(sag, `${view} cuff ${s}: the opening's near edge`).toBeGreaterThan(2);
+    }
   });
 });

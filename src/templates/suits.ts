@@ -50,6 +50,8 @@ const LOWER_BUTTON_Y = 985;
 const FLAP_TOP_Y = 945;
 const HEM_Y = 782;
 const CUFF_Y = 842;
+/** How far the middle of a shirt cuff's lower edge bows down below its ends (mm). */
+const CUFF_SAG = 4;
 const TROUSER_WAIST_Y = 1025;
 const TROUSER_HEM_Y = 32;
 const TURNUP_MM = 42;
@@ -3015,6 +3017,57 @@ function turnedShoe(c: (typeof SHOES)[keyof typeof SHOES], proj: Projection, s: 
   ].join('');
 }
 
+/**
+ * A shirt cuff below its sleeve's hem (s = 1 the near arm, -1 the far one), as a band round the wrist:
+ * lit where it turns toward the key light (upper left), turning away into shade at either side,
+ * darkest on the side away from the light, and in the shadow of the sleeve's hem along its top. Its
+ * lower edge is the near half of its round opening, seen from above the wrist: it bows down toward
+ * the eye. Filled flat, outlined all round and cut off straight, it read as a white card.
+ */
+function shirtCuffSvg(o: StyleOptions, proj: Projection, view: ViewName, s: 1 | -1): string {
+  const sh = SHIRTS[o.shirt];
+  const k = proj.pxPerMm / 0.9;
+  const layer: Layer = s === 1 ? 'near-arm' : 'far-arm';
+  // The far arm's cuff, seen past the body in a turned view, is as narrow as a wrist under the sleeve
+  // (a cuff as wide as the sleeve poked out past its edge).
+  const turnedFar = view === 'three-quarter' && s === -1;
+  const at = turnedFar ? ([x, y]: Pt): Pt => [-farArmPt([-x, y])[0], y] : armPt;
+  const inset = turnedFar ? [5, 3] : [0, 0];
+  const pt = ([x, y]: Pt): Pt => [s * at([x, y])[0], y];
+  const [ti, to] = [pt([-206 - inset[0], CUFF_Y + 12]), pt([-269 + inset[1], CUFF_Y + 6])];
+  const [li, lo] = [pt([-208 - inset[0], CUFF_Y - 8]), pt([-267 + inset[1], CUFF_Y - 14])];
+  const sag: Pt = [(lo[0] + li[0]) / 2, (lo[1] + li[1]) / 2 - 2 * CUFF_SAG];
+  const shape = draft(layer).M(ti[0], ti[1]).L(to[0], to[1]).L(lo[0], lo[1]).Q(sag[0], sag[1], li[0], li[1]).Z().toSvg(proj);
+  const lower = draft(layer).M(lo[0], lo[1]).Q(sag[0], sag[1], li[0], li[1]).toSvg(proj);
+  const xs = [ti, to, lo, li].map(([x, y]) => proj.project(x, y, layer)[0]);
+  const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  // The hem's shadow: a soft band along the cuff's top, where the sleeve covers it.
+  const [a, b] = [proj.project(ti[0], ti[1] - 6, layer), proj.project(to[0], to[1] - 6, layer)];
+  const f = (v: number) => v.toFixed(1);
+  const id = s === 1 ? 'cuffNear' : 'cuffFar';
+  const fill = s === 1 ? sh[5] : view === 'three-quarter' ? sh[3] : sh[4];
+  return `
+  <defs><linearGradient id="${id}" gradientUnits="userSpaceOnUse" x1="${f(x0)}" y1="0" x2="${f(x1)}" y2="0"><stop offset="0" stop-color="#000" stop-opacity="0.2"/><stop offset="0.28" stop-color="#000" stop-opacity="0"/><stop offset="0.55" stop-color="#000" stop-opacity="0.04"/><stop offset="1" stop-color="#000" stop-opacity="0.34"/></linearGradient><clipPath id="${id}C"><path d="${shape}"/></clipPath><filter id="${id}S" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="${(3 * k).toFixed(1)}"/></filter></defs>
+  <path d="${shape}" fill="${fill}"/><path d="${shape}" fill="url(#${id})"/>
+  <g clip-path="url(#${id}C)"><path d="M${f(a[0])},${f(a[1])} L${f(b[0])},${f(b[1])}" stroke="#000" stroke-width="${(7 * k).toFixed(2)}" stroke-linecap="round" opacity="0.3" filter="url(#${id}S)"/></g>
+  <path d="${lower}" stroke="${sh[6]}" stroke-width="${(0.7 * k).toFixed(2)}" fill="none" opacity="0.7"/>`;
+}
+
+/**
+ * The near cuff of a turned view, over the garment: only below the near sleeve's hem, so that the
+ * sleeve still covers its top as it does the underlay's.
+ */
+function nearCuffOverSvg(o: StyleOptions, proj: Projection): string {
+  const [ox, oy] = proj.project(SLEEVE_OUTER[0]![0], SLEEVE_OUTER[0]![1], 'near-arm');
+  const [ix, iy] = proj.project(SLEEVE_INNER[SLEEVE_INNER.length - 1]![0], SLEEVE_INNER[SLEEVE_INNER.length - 1]![1], 'near-arm');
+  // Below the hem's line, carried on 40 px past either end.
+  const [dx, dy] = [(ix - ox) / Math.hypot(ix - ox, iy - oy), (iy - oy) / Math.hypot(ix - ox, iy - oy)];
+  const [ax, ay, bx, by] = [ox - 40 * dx, oy - 40 * dy, ix + 40 * dx, iy + 40 * dy];
+  const f = (v: number) => v.toFixed(2);
+  return `<defs><clipPath id="belowNearHem"><path d="M${f(ax)},${f(ay)} L${f(bx)},${f(by)} L${f(bx)},${f(by + 200)} L${f(ax)},${f(ay + 200)} Z"/></clipPath></defs>
+  <g clip-path="url(#belowNearHem)">${shirtCuffSvg(o, proj, 'three-quarter', 1)}</g>`;
+}
+
 function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string {
   const o = style.o;
   const P = (x: number, y: number) =>
@@ -3025,13 +3078,6 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   const d = (dr: Draft) => dr.toSvg(proj);
   const k = proj.pxPerMm / 0.9;
   const sh = SHIRTS[o.shirt];
-  const cuff = (s: number) =>
-    draft(s === 1 ? 'near-arm' : 'far-arm')
-      .M(s * armPt([-206, CUFF_Y + 12])[0], CUFF_Y + 12)
-      .L(s * armPt([-269, CUFF_Y + 6])[0], CUFF_Y + 6)
-      .L(s * armPt([-267, CUFF_Y - 14])[0], CUFF_Y - 14)
-      .L(s * armPt([-208, CUFF_Y - 8])[0], CUFF_Y - 8)
-      .Z();
   const [fx, fy] = proj.project(0, 0);
   const defs = `
   <defs>
@@ -3055,20 +3101,9 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
           .join(' L')}" stroke="#000" stroke-width="${(10 * k).toFixed(1)}" fill="none" opacity="0.45" filter="url(#soft)"/>`,
     )
     .join('')}`;
-  // The far arm's cuff, seen past the body in a turned view, is as narrow as a wrist under the sleeve
-  // (a cuff as wide as the sleeve poked out past its edge) and in the sleeve's shade.
-  const farCuff =
-    view === 'three-quarter'
-      ? draft('far-arm')
-          .M(farArmPt([211, CUFF_Y + 12])[0], CUFF_Y + 12)
-          .L(farArmPt([266, CUFF_Y + 6])[0], CUFF_Y + 6)
-          .L(farArmPt([265, CUFF_Y - 14])[0], CUFF_Y - 14)
-          .L(farArmPt([213, CUFF_Y - 8])[0], CUFF_Y - 8)
-          .Z()
-      : cuff(-1);
-  const cuffs = `
-  <path d="${d(cuff(1))}" fill="${sh[5]}" stroke="${sh[6]}" stroke-width="${k}"/>
-  <path d="${d(farCuff)}" fill="${view === 'three-quarter' ? sh[3] : sh[4]}" stroke="${sh[6]}" stroke-width="${k}"/>`;
+  // In a turned view the near arm hangs in front of the coat's skirt: its cuff is drawn over the
+  // garment (see overlaySvg), not under it, where the skirt cut it off at the coat's front edge.
+  const cuffs = `${view === 'three-quarter' ? '' : shirtCuffSvg(o, proj, view, 1)}${shirtCuffSvg(o, proj, view, -1)}`;
   // The shirt, its collar and the tie are filled with their chosen colour, which is the colour of
   // their lit parts; form is only ever shade laid over it (black at an opacity), never a lighter or
   // tinted fill, so a white shirt stays that white and a navy tie that navy wherever the light is full.
@@ -3297,7 +3332,7 @@ function buttonSvg(b: Button, proj: Projection, matching: boolean): string {
   ${holes}`;
 }
 
-function overlaySvg(set: Draftset, proj: Projection, o: StyleOptions): string {
+function overlaySvg(set: Draftset, proj: Projection, o: StyleOptions, view: ViewName): string {
   const matching = o.buttons === 'matching';
   const horn = HORN[o.buttons === 'matching' ? 'horn-dark' : o.buttons];
   return `
@@ -3306,6 +3341,7 @@ function overlaySvg(set: Draftset, proj: Projection, o: StyleOptions): string {
     <radialGradient id="sheen" cx="0.35" cy="0.3" r="0.8"><stop offset="0" stop-color="#fff" stop-opacity="0.22"/><stop offset="0.5" stop-color="#fff" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="0.25"/></radialGradient>
     <filter id="bshadow"><feGaussianBlur stdDeviation="${((1.6 * proj.pxPerMm) / 0.9).toFixed(2)}"/></filter>
   </defs>
+  ${view === 'three-quarter' ? nearCuffOverSvg(o, proj) : ''}
   ${set.buttons.map((b) => buttonSvg(b, proj, matching)).join('')}`;
 }
 
@@ -3539,6 +3575,6 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
     ...(v === 'detail' ? { torsoExtent: detailTorsoExtent() } : {}),
     torsoDepth: torsoDepthRows(proj, v === 'back' ? 'back' : 'front'),
     underlay: underlaySvg(style, proj, v),
-    overlay: overlaySvg(set, proj, style.o),
+    overlay: overlaySvg(set, proj, style.o, v),
   };
 }

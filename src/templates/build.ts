@@ -539,8 +539,10 @@ function fractionalEdges(plane: Float32Array, row: number, x: number, x1: number
 /**
  * Height of an elliptic cylinder whose width is the mask's in each row: z = depth·r·√(1 − t²), t the
  * distance from the row's centre over its half-width r. `span` takes the row's outer extent (a torso
- * with a gap between its quarters is still one body), otherwise each run is its own tube. Rows are
- * then smoothed vertically so the outline's steps do not ripple the light.
+ * with a gap between its quarters is still one body), otherwise each run is its own tube. Where
+ * `rowDepth` gives a row's half-depth (the torso's, from the figure's profile), that is the height at
+ * the row's middle instead of depth·r. Rows are then smoothed vertically so the outline's steps do not
+ * ripple the light.
  */
 function crossSection(
   plane: Float32Array,
@@ -557,7 +559,7 @@ function crossSection(
   for (let y = 0; y < h; y++) {
     const row = y * w;
     const known = extent?.(y);
-    const dy = rowDepth ? depth * rowDepth(y) : depth;
+    const deep = rowDepth?.(y);
     let x = 0;
     while (x < w) {
       while (x < w && plane[row + x] < 0.5) x++;
@@ -578,9 +580,10 @@ function crossSection(
       const [a, b] = known ?? (span ? [x, x1 + 1] : fractionalEdges(plane, row, x, x1, w));
       const c = (a + b) / 2;
       const r = Math.max(1, (b - a) / 2);
+      const mid = deep ?? depth * r;
       for (let k = x; k <= x1; k++) {
         const t = (k + 0.5 - c) / r;
-        out[row + k] = dy * r * (pressed ? pressedSection(t, pressed) : Math.sqrt(Math.max(0, 1 - t * t)));
+        out[row + k] = mid * (pressed ? pressedSection(t, pressed) : Math.sqrt(Math.max(0, 1 - t * t)));
       }
       x = x1 + 1;
     }
@@ -1057,7 +1060,7 @@ function torsoVolume(
   const rowDepth = td?.length
     ? (ly: number) => {
         const [[, a], [, b], f] = rowsAround(td, native(ly));
-        return a + (b - a) * f;
+        return (a + (b - a) * f) * scale;
       }
     : undefined;
   return { rect: T, cover: local, depth: crossSection(local, tw, th, TORSO_DEPTH, 6 * z, true, 0, extent, rowDepth) };

@@ -102,23 +102,21 @@ const BACK_PROFILE: Array<[number, number]> = [
 ];
 
 /**
- * The torso's depth at height y relative to the plain section (`TORSO_DEPTH` of its half-width): its
- * profile's half-depth over that section's, eased between the profile's points (a kink would show as
- * a line of light).
+ * The torso's half-depth (mm) at height y, front or back: its profile eased between the profile's
+ * points (a kink would show as a line of light). It is the body's, whatever the coat's outline does
+ * at that height: scaled by the width of the cloth in each row (as up to b60), the back fell 15 mm
+ * in depth over the 60 mm below the shoulder blades where the sleeves leave the body and the back
+ * narrows under them, and that slope lit as a dark band across the back.
  */
-export function torsoDepthFactor(y: number, side: 'front' | 'back'): number {
+export function torsoHalfDepth(y: number, side: 'front' | 'back'): number {
   const p = side === 'front' ? FRONT_PROFILE : BACK_PROFILE;
-  let d: number;
-  if (y >= p[0][0]) d = p[0][1];
-  else if (y <= p[p.length - 1][0]) d = p[p.length - 1][1];
-  else {
-    let k = 0;
-    while (y < p[k + 1][0]) k++;
-    const [ya, a] = p[k];
-    const [yb, b] = p[k + 1];
-    d = a + (b - a) * smooth((ya - y) / (ya - yb));
-  }
-  return d / (TORSO_DEPTH * torsoHalfWidth(y));
+  if (y >= p[0][0]) return p[0][1];
+  if (y <= p[p.length - 1][0]) return p[p.length - 1][1];
+  let k = 0;
+  while (y < p[k + 1][0]) k++;
+  const [ya, a] = p[k];
+  const [yb, b] = p[k + 1];
+  return a + (b - a) * smooth((ya - y) / (ya - yb));
 }
 
 /**

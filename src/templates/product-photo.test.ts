@@ -416,10 +416,41 @@ describe('the chest has form', () => {
       console.log(`${cut} ${view}: upper ${upper.toFixed(3)}, lower ${lower.toFixed(3)}, ratio ${(upper / lower).toFixed(3)}`);
       // One depth ratio for every row (before the figure's side profile) lit the coat as a board: the
       // upper chest within 3 % of the coat below it (single- 1.027, double-breasted 1.010; the
-      // three-piece's waistcoat 1.110), the upper back 1.020. With the profile: 1.18, 1.15, 1.28; 1.05.
+      // three-piece's waistcoat 1.110), the upper back 1.020. With the profile: 1.18, 1.15, 1.28; 1.05; with
+      // the profile's depth whatever the cloth's width in the row (b61): 1.25, 1.21, 1.35; 1.09.
       expect(upper / lower).toBeGreaterThan(view === 'back' ? 1.04 : 1.12);
     },
   );
+});
+
+describe('back view: below the shoulder blades', () => {
+  it('the back hangs on from the blades to the waist with no band of shade across it', async () => {
+    const maps = await engine.shadingMaps('single-breasted', 'back', fabric, 'full');
+    const tpl = await engine.template('single-breasted', 'back');
+    const W = maps.width;
+    const k = W / NATIVE_WIDTH;
+    const backs = new Set(tpl.panels.flatMap((p, i) => (p.id.startsWith('back-') ? [i] : [])));
+    // The back's median shade in a row, 30-120 mm either side of the centre seam.
+    const rowShade = (y: number) => {
+      const r = Math.round(proj.project(0, y)[1] * k);
+      const v: number[] = [];
+      for (const s of [-1, 1])
+        for (let x = 30; x <= 120; x += 2) {
+          const i = r * W + Math.round(proj.project(s * x, y)[0] * k);
+          if (backs.has(maps.panel[i]!) && maps.coverage[i] === 255 && !maps.overlay[i]) v.push(maps.mul[i]!);
+        }
+      return v.sort((a, b) => a - b)[v.length >> 1]!;
+    };
+    let below = 0;
+    for (let y = 1150; y <= 1220; y += 10) below += rowShade(y) / 8;
+    let dip = Infinity;
+    let at = 0;
+    for (let y = 1250; y <= 1400; y += 5) if (rowShade(y) / below < dip) [dip, at] = [rowShade(y) / below, y];
+    console.log(`back: darkest row between the blades and 1250 mm at ${at} mm, ${dip.toFixed(3)} of the back below it`);
+    // Its depth scaled by the cloth's width in each row, the back fell away where it narrows under the
+    // sleeves: a band of shade across it at 1295 mm, 0.86 of the back below. From the profile: 1.00.
+    expect(dip).toBeGreaterThan(0.96);
+  });
 });
 
 describe('back view: the centre back seam', () => {

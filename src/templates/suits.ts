@@ -11,7 +11,7 @@ import {
   type Draft,
   splitCubic,
   frontProjection,
-  torsoDepthFactor,
+  torsoHalfDepth,
   torsoHalfWidth,
   turnedProjection,
   projectedAngle,
@@ -2496,7 +2496,7 @@ function detailTorsoExtent(): Array<[number, number, number]> {
 /** The body's depth profile by image row (every 10 mm of height, over the coat's length). */
 function torsoDepthRows(proj: Projection, side: 'front' | 'back'): Array<[number, number]> {
   const out: Array<[number, number]> = [];
-  for (let y = 1560; y >= 700; y -= 10) out.push([Math.round(proj.project(0, y)[1] * 10) / 10, Math.round(torsoDepthFactor(y, side) * 1000) / 1000]);
+  for (let y = 1560; y >= 700; y -= 10) out.push([Math.round(proj.project(0, y)[1] * 10) / 10, Math.round(torsoHalfDepth(y, side) * proj.pxPerMm * 100) / 100]);
   return out;
 }
 

@@ -104,10 +104,10 @@ export interface CutViewSource {
    */
   torsoExtent?: Array<[number, number, number]>;
   /**
-   * The body's depth down its length, by image row: [row, factor] in native px, rows increasing. The
-   * torso's section is an ellipse `factor · TORSO_DEPTH` times as deep as it is half wide: the factor
-   * follows the figure's side profile (the upper chest rising from the collar to the chest's fullest
-   * point, the waist below it), so the chest turns up into the key light and away under it.
+   * The body's half-depth down its length, by image row: [row, half-depth] in native px, rows
+   * increasing. The torso's section in each row is a half ellipse that deep at its middle, across the
+   * row's width: the figure's side profile (the upper chest rising from the collar to the chest's
+   * fullest point, the waist below it), so the chest turns up into the key light and away under it.
    */
   torsoDepth?: Array<[number, number]>;
   /** Back to front. */

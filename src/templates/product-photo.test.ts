@@ -453,6 +453,42 @@ describe('back view: below the shoulder blades', () => {
   });
 });
 
+describe('back view: the collar', () => {
+  it('lies round the neck: lowest at the centre back, flaring out onto the shoulders', async () => {
+    const maps = await engine.shadingMaps('single-breasted', 'back', fabric, 'full');
+    const tpl = await engine.template('single-breasted', 'back');
+    const W = maps.width;
+    const k = W / NATIVE_WIDTH;
+    const mm = proj.pxPerMm * k;
+    const collar = tpl.panels.findIndex((p) => p.id === 'collar-back');
+    expect(collar).toBeGreaterThanOrEqual(0);
+    const floor = proj.project(0, 0)[1] * k;
+    const isCollar = (x: number, y: number) => maps.panel[y * W + x] === collar;
+    // The collar's lower edge (mm above the floor) in the column x mm across.
+    const lowest = (xMm: number) => {
+      const x = Math.round(proj.project(xMm, 0)[0] * k);
+      let y = Math.round(proj.project(0, 1400)[1] * k);
+      while (y > 0 && !isCollar(x, y)) y--;
+      return (floor - y) / mm;
+    };
+    // Its width (mm) at a height.
+    const width = (yMm: number) => {
+      const y = Math.round(proj.project(0, yMm)[1] * k);
+      let n = 0;
+      for (let x = 0; x < W; x++) if (isCollar(x, y)) n++;
+      return n / mm;
+    };
+    const dip = (lowest(-90) + lowest(90)) / 2 - lowest(0);
+    const base = Math.max(lowest(-90), lowest(90));
+    const flare = width(base + 2) - width(base + 20);
+    console.log(`back collar: centre back ${dip.toFixed(1)} mm below its edge 90 mm out; ${flare.toFixed(1)} mm wider at its base than 20 mm up`);
+    // Up to b61 its lower edge bowed up at the centre (-2.2 mm) and its sides stood nearly straight up
+    // from the shoulders (17.8 mm): a neck without a head. Now 5.6 and 31.1.
+    expect(dip).toBeGreaterThan(3);
+    expect(flare).toBeGreaterThan(25);
+  });
+});
+
 describe('back view: the centre back seam', () => {
   it.each(['none', 'double'])('vents %s: a fine seam line where the halves are sewn, not a groove', async (vents) => {
     const maps = await engine.shadingMaps('single-breasted', 'back', fabric, 'full', resolveOptions('single-breasted', { vents }));

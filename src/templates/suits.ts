@@ -2152,9 +2152,11 @@ function draftBack(style: SuitStyle): Draftset {
     sewnTo: 'back-right',
   });
   // The collar from behind: its fall turned down over the stand. The roll along its top is a soft
-  // rounded fold that catches the light, its ends sweep down round the neck onto the shoulders, and its
-  // lower edge lies on the back, below the neck seam, with a shadow under it.
-  const collar = draft().M(-100, 1493).C(-94, 1514, -80, 1530, -52, 1538).Q(0, 1546, 52, 1538).C(80, 1530, 94, 1514, 100, 1493).Q(0, 1497, -100, 1493).Z();
+  // rounded fold that catches the light, nearly level across the back of the neck, its ends sweep
+  // down round the neck onto the shoulders, and its lower edge lies on the back, below the neck seam,
+  // lowest at the centre back as the neckline is, with a shadow under it. (Domed across the top and
+  // bowed up along its lower edge, as up to b61, it stood on the shoulders like a neck without a head.)
+  const collar = draft().M(-112, 1489).C(-97, 1495, -88, 1530, -60, 1538).Q(0, 1544, 60, 1538).C(88, 1530, 97, 1495, 112, 1489).Q(0, 1474, -112, 1489).Z();
   pieces.push({
     id: 'collar-back',
     kind: 'collar',
@@ -2186,7 +2188,7 @@ function draftBack(style: SuitStyle): Draftset {
     blur: 5,
     fill: true,
   });
-  marks.push({ only: ['collar'], shape: draft().M(-96, 1496).Q(0, 1501, 96, 1496), kind: 'shadow', width: 6, strength: 0.35, blur: 2.5 });
+  marks.push({ only: ['collar'], shape: draft().M(-106, 1493).Q(0, 1478, 106, 1493), kind: 'shadow', width: 6, strength: 0.35, blur: 2.5 });
   for (const [x, k] of [
     [-1, 0.32],
     [1, 0.2],
@@ -2204,8 +2206,8 @@ function draftBack(style: SuitStyle): Draftset {
       blur: 6,
       fill: true,
     });
-  marks.push({ only: ['forepart'], shape: draft().M(-98, 1490).Q(0, 1493, 98, 1490), kind: 'shadow', width: 9, strength: 0.5, blur: 4 });
-  marks.push({ only: ['forepart'], shape: draft().M(-96, 1491).Q(0, 1495, 96, 1491), kind: 'seam', width: 1.6, strength: 0.45, blur: 0.6 });
+  marks.push({ only: ['forepart'], shape: draft().M(-110, 1487).Q(0, 1470, 110, 1487), kind: 'shadow', width: 9, strength: 0.5, blur: 4 });
+  marks.push({ only: ['forepart'], shape: draft().M(-108, 1488).Q(0, 1472, 108, 1488), kind: 'seam', width: 1.6, strength: 0.45, blur: 0.6 });
   pushSleeves(pieces, 'back');
   jacketMarks(set, style, true);
   // Centre back seam, down to the vent or the hem.

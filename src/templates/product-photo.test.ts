@@ -631,3 +631,31 @@ describe('shirt cuffs', () => {
     }
   });
 });
+
+describe('three-quarter view: a double vent parted at the hem', () => {
+  it('shows the inside of the coat in shade through it, not the backdrop', async () => {
+    const cut = 'single-breasted';
+    const img = await engine.renderRaw(
+      { cut, view: 'three-quarter', fabric: { ...fabric, hex: '#D8C7A8' }, options: resolveOptions(cut, { vents: 'double' }) },
+      'full',
+    );
+    const W = img.width;
+    const k = W / NATIVE_WIDTH;
+    const turned = turnedProjection(34);
+    const luma = (x: number, y: number) => {
+      const i = (Math.round(y) * W + Math.round(x)) * 3;
+      return 0.2126 * img.rgb[i]! + 0.7152 * img.rgb[i + 1]! + 0.0722 * img.rgb[i + 2]!;
+    };
+    // The vent's opening: 4 mm inside the near outline at the hem (782 mm), 12 mm tall.
+    const hem = 785;
+    const xv = turned.nearEdgeX!(hem) + 4;
+    const [cx, cy] = turned.project(xv, hem + 4).map((v) => v * k) as [number, number];
+    let darkest = 255;
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) darkest = Math.min(darkest, luma(cx + dx, cy + dy));
+    const backdrop = luma(turned.project(xv - 40, hem + 4)[0] * k, cy);
+    console.log(`three-quarter double vent: opening ${darkest.toFixed(0)} against the backdrop's ${backdrop.toFixed(0)}`);
+    // Cut to the backdrop (up to b62) the opening was a light slit in a sand coat's side, 0.77 of the
+    // backdrop beside it at its darkest. Now 0.22.
+    expect(darkest / backdrop).toBeLessThan(0.5);
+  });
+});

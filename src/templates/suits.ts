@@ -2351,6 +2351,20 @@ function draftBack(style: SuitStyle): Draftset {
  * wedge under the arm. The vents open at its back edge, which is where a tailor sees them in a
  * three-quarter view.
  */
+/**
+ * A double vent seen from the front three-quarter: the notch where the back skirt parts from the
+ * side's at the hem, by the near outline (its corners on the hem and its apex 12 mm up).
+ */
+function ventNotch(nearEdgeX: (y: number) => number): [Pt, Pt, Pt] {
+  const hem = HEM_Y + 3;
+  const xv = nearEdgeX(hem) + 4;
+  return [
+    [xv - 1.5, hem],
+    [xv, hem + 12],
+    [xv + 2, hem],
+  ];
+}
+
 function turnedNearSide(set: Draftset, style: SuitStyle, nearEdgeX: (y: number) => number): void {
   const o = style.o;
   const inner = -160;
@@ -2367,12 +2381,12 @@ function turnedNearSide(set: Draftset, style: SuitStyle, nearEdgeX: (y: number) 
   const shape = draft().M(inner, top).L(outer[0][0], top);
   if (o.vents === 'single') shape.through([...outer.slice(1), [xHem, hem + 16]]).L(xHem + 5, hem);
   else if (o.vents === 'double') {
-    const xv = xHem + 4;
+    const [a, apex, c] = ventNotch(nearEdgeX);
     shape
       .through([...outer.slice(1), [xHem - 1.5, hem]])
-      .L(xv - 1.5, hem)
-      .L(xv, hem + 12)
-      .L(xv + 2, hem);
+      .L(a[0], a[1])
+      .L(apex[0], apex[1])
+      .L(c[0], c[1]);
   } else shape.through([...outer.slice(1), [xHem, hem]]);
   shape.L(inner, hem - 2).Z();
   const at = set.pieces.findIndex((p) => p.id === 'forepart-right');
@@ -3106,6 +3120,16 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   // In a turned view the near arm hangs in front of the coat's skirt: its cuff is drawn over the
   // garment (see overlaySvg), not under it, where the skirt cut it off at the coat's front edge.
   const cuffs = `${view === 'three-quarter' ? '' : shirtCuffSvg(o, proj, view, 1)}${shirtCuffSvg(o, proj, view, -1)}`;
+  // Through a parted vent one sees into the coat, in shade: the background showed through it as a
+  // light slit in the coat's side.
+  const near = proj.nearEdgeX;
+  const ventInside =
+    view === 'three-quarter' && o.vents === 'double' && near
+      ? (() => {
+          const [a, apex, c] = ventNotch(near);
+          return `<path d="M${P(a[0] - 2, a[1])} L${P(apex[0], apex[1] + 3)} L${P(c[0] + 2, c[1])} Z" fill="#16140f" opacity="0.85"/>`;
+        })()
+      : '';
   // The shirt, its collar and the tie are filled with their chosen colour, which is the colour of
   // their lit parts; form is only ever shade laid over it (black at an opacity), never a lighter or
   // tinted fill, so a white shirt stays that white and a navy tie that navy wherever the light is full.
@@ -3280,7 +3304,7 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   ${leafSvg(leaf, leafEdge, 'leafL')}
   ${leafSvg(leaf.mirrored(), leafEdge.mirrored(), 'leafR')}
   ${coatShadow}
-  ${cuffs}`;
+  ${cuffs}${ventInside}`;
 }
 
 const HORN = {

@@ -2449,6 +2449,25 @@ function turnedNearSide(set: Draftset, style: SuitStyle, nearEdgeX: (y: number) 
     strength: 0.4,
     blur: 8,
   });
+  // Below the sleeve the shirt cuff hangs clear of the coat's skirt (drawn over it, see overlaySvg)
+  // and throws a soft shadow down onto it: without one the cuff looked pasted on the cloth.
+  marks.push({
+    onPanels: ['side-right', 'forepart-right', 'pocket-right', 'ticket-right'],
+    shape: line(
+      (
+        [
+          [-264, CUFF_Y - 17],
+          [-236, CUFF_Y - 15 - 2 * CUFF_SAG],
+          [-205, CUFF_Y - 11],
+        ] as Pt[]
+      ).map(armPt),
+      'near-arm',
+    ),
+    kind: 'shadow',
+    width: 8,
+    strength: 0.45,
+    blur: 3.5,
+  });
   const on = ['side-right'];
   if (o.vents === 'single') {
     // The lifted corner throws a short shadow up the back edge.

@@ -20,14 +20,15 @@ async function render(cut: string, shoes: 'black' | 'brown'): Promise<RawImage> 
   return engine.renderRaw({ cut, view: 'front', fabric, options: resolveOptions(cut, { shoes }) }, 'full');
 }
 
-/** A cut's front at full size: its shading and panels, the image's width, its scale from native px, its px per mm. */
-async function frontMaps(cut: string) {
-  const maps = await engine.shadingMaps(cut, 'front', fabric, 'full');
-  const tpl = await engine.template(cut, 'front');
+/** A cut's view at full size: its shading and panels, the image's width, its scale from native px, its px per mm. */
+async function viewMaps(cut: string, view: 'front' | 'back' = 'front') {
+  const maps = await engine.shadingMaps(cut, view, fabric, 'full');
+  const tpl = await engine.template(cut, view);
   const W = maps.width;
   const k = W / NATIVE_WIDTH;
   return { maps, tpl, W, k, mm: proj.pxPerMm * k };
 }
+const frontMaps = (cut: string) => viewMaps(cut);
 
 describe('front view: shoes show below the hem', () => {
   it.each(CUTS)('%s: each shoe shows toe and vamp below the trouser hem', async (cut) => {
@@ -425,10 +426,7 @@ describe('the chest has form', () => {
 
 describe('back view: below the shoulder blades', () => {
   it('the back hangs on from the blades to the waist with no band of shade across it', async () => {
-    const maps = await engine.shadingMaps('single-breasted', 'back', fabric, 'full');
-    const tpl = await engine.template('single-breasted', 'back');
-    const W = maps.width;
-    const k = W / NATIVE_WIDTH;
+    const { maps, tpl, W, k } = await viewMaps('single-breasted', 'back');
     const backs = new Set(tpl.panels.flatMap((p, i) => (p.id.startsWith('back-') ? [i] : [])));
     // The back's median shade in a row, 30-120 mm either side of the centre seam.
     const rowShade = (y: number) => {
@@ -455,11 +453,7 @@ describe('back view: below the shoulder blades', () => {
 
 describe('back view: the collar', () => {
   it('lies round the neck: lowest at the centre back, flaring out onto the shoulders', async () => {
-    const maps = await engine.shadingMaps('single-breasted', 'back', fabric, 'full');
-    const tpl = await engine.template('single-breasted', 'back');
-    const W = maps.width;
-    const k = W / NATIVE_WIDTH;
-    const mm = proj.pxPerMm * k;
+    const { maps, tpl, W, k, mm } = await viewMaps('single-breasted', 'back');
     const collar = tpl.panels.findIndex((p) => p.id === 'collar-back');
     expect(collar).toBeGreaterThanOrEqual(0);
     const floor = proj.project(0, 0)[1] * k;
@@ -526,11 +520,7 @@ describe('back view: the centre back seam', () => {
 
 describe('back view: drag folds on the trousers', () => {
   it('the folds below the seat die out into the cloth: no dark spot at their ends', async () => {
-    const maps = await engine.shadingMaps('single-breasted', 'back', fabric, 'full');
-    const tpl = await engine.template('single-breasted', 'back');
-    const W = maps.width;
-    const k = W / NATIVE_WIDTH;
-    const mm = proj.pxPerMm * k;
+    const { maps, tpl, W, k, mm } = await viewMaps('single-breasted', 'back');
     const cx = proj.project(0, 0)[0] * k;
     const legs = new Set(tpl.panels.flatMap((p, i) => (p.id.startsWith('trouser-') ? [i] : [])));
     // A spot is darker than everything round it; a fold is not, as it runs on along its line. So: how

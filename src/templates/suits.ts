@@ -800,6 +800,7 @@ function kneeFoldPts(s: number, back = false): Pt[] {
   // 45 mm inside them, it showed only on the leg's lit outer facet, a dark dot beside the crease.
   return [...(back ? [[s * -28, 560] as Pt] : []), [s * -62, 548], [s * -110, 530], [s * -152, 530], ...(back ? [[s * -180, 536] as Pt] : [])];
 }
+/** The knee's fold as drawn from the front: one broad stroke. */
 function kneeFold(s: number): Draft {
   return line(kneeFoldPts(s));
 }
@@ -2345,13 +2346,6 @@ function draftBack(style: SuitStyle): Draftset {
 }
 
 /**
- * A turned coat's near side: the side body under the arm and the edge of the back, which the front
- * draft's side seam stops short of. Drawn beneath the near forepart out to the torso's near
- * silhouette, so the coat is whole from armpit to hem instead of showing the background through a
- * wedge under the arm. The vents open at its back edge, which is where a tailor sees them in a
- * three-quarter view.
- */
-/**
  * A double vent seen from the front three-quarter: the notch where the back skirt parts from the
  * side's at the hem, by the near outline (its corners on the hem and its apex 12 mm up).
  */
@@ -2365,6 +2359,13 @@ function ventNotch(nearEdgeX: (y: number) => number): [Pt, Pt, Pt] {
   ];
 }
 
+/**
+ * A turned coat's near side: the side body under the arm and the edge of the back, which the front
+ * draft's side seam stops short of. Drawn beneath the near forepart out to the torso's near
+ * silhouette, so the coat is whole from armpit to hem instead of showing the background through a
+ * wedge under the arm. The vents open at its back edge, which is where a tailor sees them in a
+ * three-quarter view.
+ */
 function turnedNearSide(set: Draftset, style: SuitStyle, nearEdgeX: (y: number) => number): void {
   const o = style.o;
   const inner = -160;

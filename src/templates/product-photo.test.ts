@@ -388,6 +388,38 @@ describe("the coat's hem shadow on the trousers", () => {
   });
 });
 
+describe('front view: the two sleeves', () => {
+  it('do not hang as mirror images: their elbow folds sit at different heights', async () => {
+    const { maps, tpl, W, k, mm } = await viewMaps('single-breasted');
+    // The row (mm above the floor) of the darkest fold crossing each sleeve's middle, between its
+    // forearm and upper arm.
+    const fold = (s: 1 | -1) => {
+      const id = tpl.panels.findIndex((p) => p.id === (s === 1 ? 'sleeve-right' : 'sleeve-left'));
+      let best = Infinity;
+      let at = 0;
+      for (let y = 1000; y <= 1160; y += 1 / mm) {
+        const r = Math.round(proj.project(0, y)[1] * k);
+        let sum = 0;
+        let n = 0;
+        for (let x = 226; x <= 238; x += 1 / mm) {
+          const i = r * W + Math.round(proj.project(-s * x, y)[0] * k);
+          if (maps.panel[i] !== id || maps.coverage[i] !== 255) continue;
+          sum += maps.mul[i]!;
+          n++;
+        }
+        if (n && sum / n < best) [best, at] = [sum / n, y];
+      }
+      return at;
+    };
+    const near = fold(1);
+    const far = fold(-1);
+    console.log(`elbow folds: near sleeve's deepest at ${near.toFixed(0)} mm, far sleeve's at ${far.toFixed(0)} mm`);
+    // Mirrored (up to b64), the two fans of folds crossed each sleeve's middle at the same height (1 mm
+    // apart): a pair of arms never hangs so alike. Now 19 mm apart.
+    expect(Math.abs(near - far)).toBeGreaterThan(8);
+  });
+});
+
 describe('the chest has form', () => {
   /**
    * Median shade of a cut's body (fronts and lapels, or backs) over a band of heights (mm), within 150

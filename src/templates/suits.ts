@@ -1988,11 +1988,14 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean, turned = fa
       blur: 9,
     });
     // Elbow: creases fanning from the inside of the elbow (its point from behind).
+    // The two arms do not hang alike: the far one (s = -1) is bent a little less, so its fan sits some
+    // 14 mm higher and tilts up toward the outer edge. Drawn mirror images, the pair read as drawn.
+    const elbow = (pts: Pt[]) => A(s === 1 ? pts : pts.map(([x, y]): Pt => [x, y + 14 - (x + 205) * 0.1]));
     // The arm hangs slightly bent, so the inside of the elbow gathers in a fan of short folds that
     // die out before the sleeve's outer edge: each a crease with the lit ridge just above it.
     marks.push({
       only: ['sleeve'],
-      shape: A([
+      shape: elbow([
         [-205, 1094],
         [-236, 1074],
         [-254, 1072],
@@ -2004,7 +2007,7 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean, turned = fa
     });
     marks.push({
       only: ['sleeve'],
-      shape: A([
+      shape: elbow([
         [-206, 1058],
         [-232, 1043],
         [-246, 1042],
@@ -2016,7 +2019,7 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean, turned = fa
     });
     marks.push({
       only: ['sleeve'],
-      shape: A([
+      shape: elbow([
         [-206, 1022],
         [-226, 1014],
       ]),
@@ -2027,7 +2030,7 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean, turned = fa
     });
     marks.push({
       only: ['sleeve'],
-      shape: A([
+      shape: elbow([
         [-206, 1128],
         [-230, 1115],
         [-242, 1114],
@@ -2039,7 +2042,7 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean, turned = fa
     });
     marks.push({
       only: ['sleeve'],
-      shape: A([
+      shape: elbow([
         [-207, 1076],
         [-240, 1059],
         [-258, 1058],
@@ -2051,7 +2054,7 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean, turned = fa
     });
     marks.push({
       only: ['sleeve'],
-      shape: A([
+      shape: elbow([
         [-207, 1039],
         [-232, 1028],
         [-244, 1028],

@@ -649,6 +649,9 @@ describe('shirt cuffs', () => {
       // anywhere.
       expect(turn, `${view} cuff ${s}: the band turns from the light`).toBeGreaterThan(0.12);
       expect(hemShadow, `${view} cuff ${s}: in the sleeve's shadow at its top`).toBeGreaterThan(0.04);
+      // Drawn straight, the opening read as the edge of a card (0.0 mm up to b59; and from the front
+      // and back up to b66).
+      expect(sag, `${view} cuff ${s}: the lower edge bows round the wrist`).toBeGreaterThan(2);
     }
   });
 });

@@ -50,14 +50,8 @@ const LOWER_BUTTON_Y = 985;
 const FLAP_TOP_Y = 945;
 const HEM_Y = 782;
 const CUFF_Y = 842;
-/**
- * How far the middle of a shirt cuff's lower edge bows down below its ends (mm), as the opening seen
- * from above the wrist would, in a turned view. Seen from the front or the back it is kept straight
- * for now: bowed there (2-4 mm), it tipped the studio's garment mask suggestion on its front test
- * photo, whose drawn hands meet the cuffs (test/studio/suggest-mask.test.ts).
- */
+/** How far the middle of a shirt cuff's lower edge bows down below its ends (mm): the near half of its round opening, seen from above the wrist. */
 const CUFF_SAG = 4;
-const cuffSag = (view: ViewName) => (view === 'three-quarter' ? CUFF_SAG : 0);
 const TROUSER_WAIST_Y = 1025;
 const TROUSER_HEM_Y = 32;
 const TURNUP_MM = 42;
@@ -3081,7 +3075,7 @@ function shirtCuffSvg(o: StyleOptions, proj: Projection, view: ViewName, s: 1 | 
   const pt = ([x, y]: Pt): Pt => [s * at([x, y])[0], y];
   const [ti, to] = [pt([-206 - inset[0], CUFF_Y + 12]), pt([-269 + inset[1], CUFF_Y + 6])];
   const [li, lo] = [pt([-208 - inset[0], CUFF_Y - 8]), pt([-267 + inset[1], CUFF_Y - 14])];
-  const sag: Pt = [(lo[0] + li[0]) / 2, (lo[1] + li[1]) / 2 - 2 * cuffSag(view)];
+  const sag: Pt = [(lo[0] + li[0]) / 2, (lo[1] + li[1]) / 2 - 2 * CUFF_SAG];
   const shape = draft(layer).M(ti[0], ti[1]).L(to[0], to[1]).L(lo[0], lo[1]).Q(sag[0], sag[1], li[0], li[1]).Z().toSvg(proj);
   const lower = draft(layer).M(lo[0], lo[1]).Q(sag[0], sag[1], li[0], li[1]).toSvg(proj);
   const xs = [ti, to, lo, li].map(([x, y]) => proj.project(x, y, layer)[0]);

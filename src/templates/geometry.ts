@@ -364,6 +364,38 @@ export function turnedProjection(turnDeg: number): Projection {
 }
 
 /** A path drafted in body millimetres; rendered to SVG `d` through a projection. */
+/**
+ * The Catmull-Rom curve through `points` (a cutter's French curve) as cubic Bézier segments
+ * [start, control, control, end], one per pair of neighbouring points; the ends are clamped.
+ */
+export function catmullRom(points: Pt[]): Array<[Pt, Pt, Pt, Pt]> {
+  const out: Array<[Pt, Pt, Pt, Pt]> = [];
+  for (let i = 1; i < points.length; i++) {
+    const p0 = points[Math.max(0, i - 2)];
+    const p1 = points[i - 1];
+    const p2 = points[i];
+    const p3 = points[Math.min(points.length - 1, i + 1)];
+    out.push([p1, [p1[0] + (p2[0] - p0[0]) / 6, p1[1] + (p2[1] - p0[1]) / 6], [p2[0] - (p3[0] - p1[0]) / 6, p2[1] - (p3[1] - p1[1]) / 6], p2]);
+  }
+  return out;
+}
+
+/** Points along the same curve, `per` steps to each segment (the first point included once). */
+export function sampleCatmullRom(points: Pt[], per: number): Pt[] {
+  const out: Pt[] = [];
+  for (const [k, [p1, c1, c2, p2]] of catmullRom(points).entries()) {
+    for (let j = k === 0 ? 0 : 1; j <= per; j++) {
+      const t = j / per;
+      const u = 1 - t;
+      out.push([
+        u * u * u * p1[0] + 3 * u * u * t * c1[0] + 3 * u * t * t * c2[0] + t * t * t * p2[0],
+        u * u * u * p1[1] + 3 * u * u * t * c1[1] + 3 * u * t * t * c2[1] + t * t * t * p2[1],
+      ]);
+    }
+  }
+  return out;
+}
+
 export class Draft {
   private readonly cmds: Array<{ op: 'M' | 'L' | 'C' | 'Q' | 'Z'; pts: Pt[] }> = [];
   constructor(readonly layer: Layer = 'torso') {}
@@ -401,14 +433,7 @@ export class Draft {
   through(points: Pt[]): this {
     const last = this.lastPoint();
     const all: Pt[] = last ? [last, ...points] : points;
-    for (let i = 1; i < all.length; i++) {
-      const p0 = all[Math.max(0, i - 2)];
-      const p1 = all[i - 1];
-      const p2 = all[i];
-      const p3 = all[Math.min(all.length - 1, i + 1)];
-      if (i === 1 && !last) continue;
-      this.C(p1[0] + (p2[0] - p0[0]) / 6, p1[1] + (p2[1] - p0[1]) / 6, p2[0] - (p3[0] - p1[0]) / 6, p2[1] - (p3[1] - p1[1]) / 6, p2[0], p2[1]);
-    }
+    for (const [, c1, c2, p2] of catmullRom(all).slice(last ? 0 : 1)) this.C(c1[0], c1[1], c2[0], c2[1], p2[0], p2[1]);
     return this;
   }
   Z(): this {

@@ -9,6 +9,7 @@ import {
   cubicAt,
   draft,
   type Draft,
+  sampleCatmullRom,
   splitCubic,
   frontProjection,
   torsoHalfDepth,
@@ -666,25 +667,8 @@ function line(points: Pt[], layer: Layer = 'torso'): Draft {
  * pit whose end wall turned from the key light: a dark dot at its outer end, read as a stain.
  */
 function fold(points: Pt[], width: number, layer: Layer = 'torso'): Draft {
-  // Samples along the same Catmull-Rom curve as `through` draws.
-  const pts: Pt[] = [];
-  const PER = 12;
-  for (let i = 1; i < points.length; i++) {
-    const p0 = points[Math.max(0, i - 2)];
-    const p1 = points[i - 1];
-    const p2 = points[i];
-    const p3 = points[Math.min(points.length - 1, i + 1)];
-    const c1: Pt = [p1[0] + (p2[0] - p0[0]) / 6, p1[1] + (p2[1] - p0[1]) / 6];
-    const c2: Pt = [p2[0] - (p3[0] - p1[0]) / 6, p2[1] - (p3[1] - p1[1]) / 6];
-    for (let j = i === 1 ? 0 : 1; j <= PER; j++) {
-      const t = j / PER;
-      const u = 1 - t;
-      pts.push([
-        u * u * u * p1[0] + 3 * u * u * t * c1[0] + 3 * u * t * t * c2[0] + t * t * t * p2[0],
-        u * u * u * p1[1] + 3 * u * u * t * c1[1] + 3 * u * t * t * c2[1] + t * t * t * p2[1],
-      ]);
-    }
-  }
+  // The same curve as `through` draws.
+  const pts = sampleCatmullRom(points, 12);
   const along = [0];
   for (let i = 1; i < pts.length; i++) along.push(along[i - 1] + Math.hypot(pts[i][0] - pts[i - 1][0], pts[i][1] - pts[i - 1][1]));
   const total = along[along.length - 1];

@@ -554,8 +554,11 @@ function crossSection(
   pressed = 0,
   extent?: (y: number) => [number, number] | undefined,
   rowDepth?: (y: number) => number,
+  atLeast?: (y: number) => [number, number] | undefined,
+  full?: Float32Array,
 ): Float32Array {
   const out = new Float32Array(plane.length);
+  const under = full && new Float32Array(plane.length);
   for (let y = 0; y < h; y++) {
     const row = y * w;
     const known = extent?.(y);
@@ -577,22 +580,60 @@ function crossSection(
       // every few dozen rows down a slanting outline, and each step moved the whole row's tube (faint
       // bands of light across the sleeve or leg). The torso spans its gaps: its outline's extremes
       // are its edges.
-      const [a, b] = known ?? (span ? [x, x1 + 1] : fractionalEdges(plane, row, x, x1, w));
+      let [a, b] = known ?? (span ? [x, x1 + 1] : fractionalEdges(plane, row, x, x1, w));
+      // The body runs on under the sleeves: the row spans at least its width.
+      const body = span ? atLeast?.(y) : undefined;
+      let [k0, k1] = [x, x1];
+      if (body) {
+        // Blended where the outline passes the body's side (a forepart's side seam under the
+        // sleeve), not switched: a kink in the row's extent is a band of light across the sleeve.
+        const e = 0.03 * (body[1] - body[0]);
+        const softMin = (u: number, v: number) => (u + v) / 2 - Math.sqrt(((u - v) / 2) ** 2 + e * e);
+        [a, b] = [softMin(a, body[0]), -softMin(-b, -body[1])];
+        [k0, k1] = [Math.max(0, Math.floor(a)), Math.min(w - 1, Math.ceil(b) - 1)];
+      }
       const c = (a + b) / 2;
       const r = Math.max(1, (b - a) / 2);
       const mid = deep ?? depth * r;
-      for (let k = x; k <= x1; k++) {
+      for (let k = k0; k <= k1; k++) {
         const t = (k + 0.5 - c) / r;
         out[row + k] = mid * (pressed ? pressedSection(t, pressed) : Math.sqrt(Math.max(0, 1 - t * t)));
+      }
+      if (under) {
+        if (body) {
+          const reach = r * (1 + DRAPE_TAIL);
+          for (let k = Math.max(0, Math.floor(c - reach)); k <= Math.min(w - 1, Math.ceil(c + reach)); k++)
+            under[row + k] = mid * drapedSection(Math.abs(k + 0.5 - c) / r);
+        } else for (let k = k0; k <= k1; k++) under[row + k] = out[row + k];
       }
       x = x1 + 1;
     }
   }
+  if (under && full) full.set(blur(under, w, h, 0.3, undefined, sigmaY));
   const smooth = blur(out, w, h, 0.3, undefined, sigmaY);
   // Keep the outline exact: smoothing must not spill height outside the mask.
   for (let i = 0; i < out.length; i++) out[i] = plane[i] > 0 ? smooth[i] : 0;
   return out;
 }
+/** Where (t, of the half-width) a sleeve draped over the body's edge leaves the body's section. */
+const DRAPE_FROM = 0.9;
+/** How far past the body's edge (of its half-width) the draped sleeve comes down to it. */
+const DRAPE_TAIL = (2 * (1 - DRAPE_FROM * DRAPE_FROM)) / DRAPE_FROM - (1 - DRAPE_FROM);
+
+/**
+ * The body's section as a sleeve lying on it sees it: the ellipse up to DRAPE_FROM, then a parabola
+ * leaving it with the same slope and coming down to height 0 level, past the body's edge. Laid on the
+ * ellipse itself, a sleeve folded along the line where the body's section drops away.
+ */
+function drapedSection(t: number): number {
+  if (t <= DRAPE_FROM) return Math.sqrt(1 - t * t);
+  const v0 = Math.sqrt(1 - DRAPE_FROM * DRAPE_FROM);
+  const s0 = -DRAPE_FROM / v0;
+  const L = (-2 * v0) / s0;
+  const d = Math.min(L, t - DRAPE_FROM);
+  return Math.max(0, v0 + s0 * d - (s0 / (2 * L)) * d * d);
+}
+
 /** How far down from a sleeve's top (native px at 0.9 px/mm) its head may widen to the arm's width. */
 const HEAD_DEPTH = 110;
 
@@ -1005,6 +1046,8 @@ interface TorsoVolume {
   rect: Rect;
   cover: Float32Array;
   depth: Float32Array;
+  /** The body's height under the sleeves (where the view gives its width, `bodyExtent`): what a sleeve rests on. */
+  rest?: Float32Array;
 }
 
 /**
@@ -1021,6 +1064,7 @@ function torsoVolume(
   scale: number,
   te: CutViewSource['torsoExtent'],
   td: CutViewSource['torsoDepth'],
+  be?: CutViewSource['bodyExtent'],
 ): TorsoVolume | undefined {
   let torsoRect: Rect | undefined;
   for (let p = 0; p < masks.length; p++) {
@@ -1031,7 +1075,14 @@ function torsoVolume(
   }
   if (!torsoRect) return undefined;
   const padY = 3 * blurReach(6 * z) + 2;
-  const T = { x0: torsoRect.x0, x1: torsoRect.x1, y0: Math.max(0, torsoRect.y0 - padY), y1: Math.min(h, torsoRect.y1 + padY) };
+  // Where sleeves rest on the body, room beside it for their drape over its edge.
+  const padX = be?.length ? Math.ceil(DRAPE_TAIL * Math.max(...be.map(([, l, r]) => (r - l) / 2)) * scale) + 2 : 0;
+  const T = {
+    x0: Math.max(0, torsoRect.x0 - padX),
+    x1: Math.min(w, torsoRect.x1 + padX),
+    y0: Math.max(0, torsoRect.y0 - padY),
+    y1: Math.min(h, torsoRect.y1 + padY),
+  };
   const tw = T.x1 - T.x0;
   const th = T.y1 - T.y0;
   const local = new Float32Array(tw * th);
@@ -1063,7 +1114,19 @@ function torsoVolume(
         return (a + (b - a) * f) * scale;
       }
     : undefined;
-  return { rect: T, cover: local, depth: crossSection(local, tw, th, TORSO_DEPTH, 6 * z, true, 0, extent, rowDepth) };
+  const first = be?.[0]?.[0] ?? 0;
+  const last = be?.[be.length - 1]?.[0] ?? 0;
+  const atLeast = be?.length
+    ? (ly: number): [number, number] | undefined => {
+        const y = native(ly);
+        if (y < first || y > last) return undefined;
+        const [[, la, ra], [, lb, rb], f] = rowsAround(be, y);
+        return [(la + (lb - la) * f) * scale - T.x0, (ra + (rb - ra) * f) * scale - T.x0];
+      }
+    : undefined;
+  const rest = atLeast ? new Float32Array(tw * th) : undefined;
+  const depth = crossSection(local, tw, th, TORSO_DEPTH, 6 * z, true, 0, extent, rowDepth, atLeast, rest);
+  return { rect: T, cover: local, depth, ...(rest ? { rest } : {}) };
 }
 
 /**
@@ -1098,11 +1161,13 @@ function heightField(
   canvas: Uint8Array,
   torso: TorsoVolume | undefined,
   edges: EdgeShares,
+  rests?: Uint8Array,
 ): void {
   const T = torso?.rect ?? EMPTY;
   const tw = T.x1 - T.x0;
   const cover = torso?.cover;
   const depth = torso?.depth;
+  const rest = torso?.rest;
   let hv = 0;
   let dv = 0;
   // One piece's volume at (x, y) into hv and dv.
@@ -1125,6 +1190,10 @@ function heightField(
     if (canvas[p] && inT && x >= T.x0 && x < T.x1 && cover && depth) {
       const j = (y - T.y0) * tw + (x - T.x0);
       const t = depth[j] * Math.min(1, cover[j]);
+      hv += t;
+      dv += t;
+    } else if (rests?.[p] && rest && inT && x >= T.x0 && x < T.x1) {
+      const t = rest[(y - T.y0) * tw + (x - T.x0)];
       hv += t;
       dv += t;
     }
@@ -1318,6 +1387,8 @@ interface Pieces {
   /** Per panel, the panel it lies over and how (see `PanelOverlap`), by index; undefined for none. */
   overlaps: Array<PanelOverlapAt | undefined>;
   canvas: Uint8Array;
+  /** Per panel, 1 where it rests on the body beneath it (a sleeve, on the torso's `rest`). */
+  rests: Uint8Array;
   torso: TorsoVolume | undefined;
   layers: AppliedLayer[];
   layerKeys: string[];
@@ -1455,13 +1526,13 @@ async function draftPieces(source: CutViewSource, scale: number, gate?: () => Pr
   // side seams, not at a front edge or a cutaway quarter, which the canvas holds flat and crisp.
   const inTorso = src.panels.map((p) => p.profile === 'canvas' && p.kind !== 'button');
   if (gate) await gate();
-  const torsoKey = `torso|${z}|${scale}|${masks.map((m, p) => (inTorso[p] ? idOf(m) : '')).join(',')}|${JSON.stringify(src.torsoExtent ?? null)}|${JSON.stringify(src.torsoDepth ?? null)}`;
+  const torsoKey = `torso|${z}|${scale}|${masks.map((m, p) => (inTorso[p] ? idOf(m) : '')).join(',')}|${JSON.stringify(src.torsoExtent ?? null)}|${JSON.stringify(src.torsoDepth ?? null)}|${JSON.stringify(src.bodyExtent ?? null)}`;
   const torso =
     memoisedNow(
       frame,
       torsoKey,
-      () => torsoVolume(masks, inTorso, w, h, z, scale, src.torsoExtent, src.torsoDepth) ?? null,
-      (t) => (t ? t.cover.byteLength * 3 : 0),
+      () => torsoVolume(masks, inTorso, w, h, z, scale, src.torsoExtent, src.torsoDepth, src.bodyExtent) ?? null,
+      (t) => (t ? t.cover.byteLength * (t.rest ? 4 : 3) : 0),
       used,
     ) ?? undefined;
   return {
@@ -1474,6 +1545,7 @@ async function draftPieces(source: CutViewSource, scale: number, gate?: () => Pr
     contrib,
     overlaps,
     canvas: Uint8Array.from(src.panels, (p) => (p.profile === 'canvas' ? 1 : 0)),
+    rests: Uint8Array.from(src.panels, (p) => (p.profile === 'cylinder' && !p.behind ? 1 : 0)),
     torso,
     layers,
     layerKeys: [...groups.keys()],
@@ -1542,7 +1614,7 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
   // The same without the edge steps: what the weave follows (steps would tear stripes at hems).
   const drape = new Float32Array(n);
   yield;
-  heightField(height, drape, panelOf, G, ww, contrib, restingOn(P.overlaps), P.canvas, torso, { other, upper });
+  heightField(height, drape, panelOf, G, ww, contrib, restingOn(P.overlaps), P.canvas, torso, { other, upper }, P.rests);
   yield;
   for (const [p, spec] of P.src.panels.entries()) {
     const c = contrib[p];
@@ -1837,7 +1909,8 @@ function torsoHeight(t: TorsoVolume): Float32Array {
 /** Where two torso volumes give different heights (empty when they agree). */
 function torsoDiff(a: TorsoVolume | undefined, b: TorsoVolume | undefined): Rect {
   if (a === b) return EMPTY;
-  return planeDiff(a?.rect ?? EMPTY, a && torsoHeight(a), b?.rect ?? EMPTY, b && torsoHeight(b), 0);
+  const heights = planeDiff(a?.rect ?? EMPTY, a && torsoHeight(a), b?.rect ?? EMPTY, b && torsoHeight(b), 0);
+  return union(heights, planeDiff(a?.rect ?? EMPTY, a?.rest, b?.rect ?? EMPTY, b?.rest, 0));
 }
 
 /** Where two mark layers of one kind differ (`background` where a layer has no marks). */

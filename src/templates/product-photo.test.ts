@@ -456,6 +456,51 @@ describe('the chest has form', () => {
   );
 });
 
+describe('the armhole', () => {
+  it.each(['front', 'back'] as const)('%s: where the sleeve is set in, a seam between sleeve and body, not a crevice', async (view) => {
+    const { maps, tpl, W, k, mm } = await viewMaps('single-breasted', view);
+    const sleeves = new Set(tpl.panels.flatMap((p, i) => (p.kind === 'sleeve' ? [i] : [])));
+    const worst: number[] = [];
+    const wide: number[] = [];
+    // From below the shoulder point down to the armpit, on either side: the armhole seam is where the
+    // row passes from sleeve to body (outer edge inward).
+    for (let y = 1430; y >= 1340; y -= 10) {
+      const r = Math.round(proj.project(0, y)[1] * k);
+      for (const s of [-1, 1]) {
+        const step = -s;
+        let x = Math.round(proj.project(s * 300, y)[0] * k);
+        while (!sleeves.has(maps.panel[r * W + x]!)) x += step;
+        while (sleeves.has(maps.panel[r * W + x]!)) x += step;
+        const seam = x;
+        // The body beside it, 40-70 mm in, as the light the seam is judged against.
+        const ref: number[] = [];
+        for (let d = 40 * mm; d <= 70 * mm; d++) ref.push(maps.mul[r * W + Math.round(seam + step * d)]!);
+        const light = ref.sort((a, b) => a - b)[ref.length >> 1]!;
+        // The seam's own line (2 mm either side) is meant to be dark; beside it, the cloth is judged.
+        let darkest = Infinity;
+        let dark = 0;
+        for (let d = -25 * mm; d <= 25 * mm; d++) {
+          const v = maps.mul[r * W + Math.round(seam + step * d)]! / light;
+          if (Math.abs(d) > 2 * mm) darkest = Math.min(darkest, v);
+          if (v < 0.7) dark++;
+        }
+        worst.push(darkest);
+        wide.push(dark / mm);
+      }
+    }
+    const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
+    console.log(
+      `${view} armhole: darkest ${median(worst).toFixed(3)} (median of rows; least ${Math.min(...worst).toFixed(3)}) of the body beside it, ${median(wide).toFixed(1)} mm below 0.7 of it`,
+    );
+    // Up to b66 the body's section ended at the armhole seam, where the sleeve's tube ended too: both
+    // fell to nothing there, a crevice down from the shoulder (darkest 0.17-0.19 of the body beside
+    // it, 19-24 mm of it below 0.7). The body runs on under the sleeve, which rests on it: 0.43-0.47,
+    // 13-14 mm (the side away from the light turns from it, as a back does toward the arm).
+    expect(median(worst), 'the darkest cloth beside the seam').toBeGreaterThan(0.35);
+    expect(median(wide), 'mm of it in shade').toBeLessThan(17);
+  });
+});
+
 describe('back view: below the shoulder blades', () => {
   it('the back hangs on from the blades to the waist with no band of shade across it', async () => {
     const { maps, tpl, W, k } = await viewMaps('single-breasted', 'back');

@@ -2516,6 +2516,21 @@ function detailTorsoExtent(): Array<[number, number, number]> {
   return out;
 }
 
+/**
+ * The body's sides by image row, from just below the shoulder point to the coat's hem: under the
+ * sleeves it runs on past the armhole seam, which lies up to 46 mm inside it at the armpit. Every
+ * 2 mm: between rows the sides are interpolated in straight lines, and a sleeve lying over the
+ * body's edge showed each 10 mm knot as a faint band across it.
+ */
+function bodyExtentRows(proj: Projection): Array<[number, number, number]> {
+  const out: Array<[number, number, number]> = [];
+  for (let y = SHOULDER_Y - 10; y >= HEM_Y; y -= 2) {
+    const hw = torsoHalfWidth(y);
+    out.push([Math.round(proj.project(0, y)[1] * 10) / 10, Math.round(proj.project(-hw, y)[0] * 10) / 10, Math.round(proj.project(hw, y)[0] * 10) / 10]);
+  }
+  return out;
+}
+
 /** The body's depth profile by image row (every 10 mm of height, over the coat's length). */
 function torsoDepthRows(proj: Projection, side: 'front' | 'back'): Array<[number, number]> {
   const out: Array<[number, number]> = [];
@@ -3606,6 +3621,7 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
     panels,
     marks,
     ...(v === 'detail' ? { torsoExtent: detailTorsoExtent() } : {}),
+    ...(v === 'front' || v === 'back' ? { bodyExtent: bodyExtentRows(proj) } : {}),
     torsoDepth: torsoDepthRows(proj, v === 'back' ? 'back' : 'front'),
     underlay: underlaySvg(style, proj, v),
     overlay: overlaySvg(set, proj, style.o, v),

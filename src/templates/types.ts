@@ -104,6 +104,13 @@ export interface CutViewSource {
    */
   torsoExtent?: Array<[number, number, number]>;
   /**
+   * The body's width by image row where it runs on under the sleeves (below the shoulder point, in a
+   * front or back view): [row, left, right] in native px, rows increasing; outside these rows, none.
+   * The torso's section in such a row spans at least this width (the armhole seam lies inside it, so
+   * the coat does not turn away to nothing there), and a sleeve rests on the body where it lies over it.
+   */
+  bodyExtent?: Array<[number, number, number]>;
+  /**
    * The body's half-depth down its length, by image row: [row, half-depth] in native px, rows
    * increasing. The torso's section in each row is a half ellipse that deep at its middle, across the
    * row's width: the figure's side profile (the upper chest rising from the collar to the chest's

@@ -29,10 +29,10 @@ const median = (v: number[]) => {
   return s[Math.floor(s.length / 2)];
 };
 
-async function frontMaps(cut: string, chosen?: Record<string, string>) {
+async function frontMaps(cut: string, chosen?: Record<string, string>, size: 'full' | 'hd' = 'full') {
   const options = chosen ? resolveOptions(cut, chosen) : undefined;
   const cv = await engine.template(cut, 'front', options);
-  const m = await engine.shadingMaps(cut, 'front', { hex: '#1A2236', design }, 'full', options);
+  const m = await engine.shadingMaps(cut, 'front', { hex: '#1A2236', design }, size, options);
   const id = (p: number) => cv.panels[p]?.id ?? '';
   const at = (x: number, y: number) => y * m.width + x;
   const pocket = cv.panels.findIndex((q) => q.id === 'pocket-right');
@@ -123,8 +123,13 @@ describe('a pocket flap casts only a thin soft shadow', () => {
     expect(areas.length).toBeGreaterThan(20);
     const area = median(areas);
     const width = median(widths);
+    console.log(`${cut}: below the flap ${area.toFixed(2)} mm of black, ${width.toFixed(2)} mm over 10 % dark`);
     expect(area).toBeLessThan(1.5);
-    expect(width).toBeLessThan(2.5);
+    // Whole pixels at 0.9 px/mm: 2 px (2.2 mm) up to b66. Since the sleeves rest on the body (b80)
+    // the single-breasted's flap, 40 px from the sleeve, lies a shade deeper in the hollow beside the
+    // arm: the light pixel between the flap's edge and its shadow went 1.05 → 1.04 of a plateau of
+    // 1.16, 10.3 % below it, and counts: 3 px (3.3 mm). Its integral went 0.63 → 0.71 mm.
+    expect(width).toBeLessThan(3.4);
     // Still a flap standing on the cloth: an edge the eye finds.
     expect(area).toBeGreaterThan(0.2);
   });

@@ -665,7 +665,6 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
   const lit = litEnd(memberL);
   const lightest = Math.min(lit + 10, Math.max(lit + 4, SHIRT_LIGHTNESS));
   const chromaTol = Math.max(8, pick(memberAb, 0.9) + 5);
-  if (process.env.DIAG) console.log('diag', { suitTol, lit, lightest, chromaTol, sc: Array.from(sc).map((v) => +v.toFixed(1)), suit, members: memberL.length });
   const garment = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     if (!person[i]) continue;

@@ -363,7 +363,6 @@ export function turnedProjection(turnDeg: number): Projection {
   };
 }
 
-/** A path drafted in body millimetres; rendered to SVG `d` through a projection. */
 /**
  * The Catmull-Rom curve through `points` (a cutter's French curve) as cubic Bézier segments
  * [start, control, control, end], one per pair of neighbouring points; the ends are clamped.
@@ -396,6 +395,7 @@ export function sampleCatmullRom(points: Pt[], per: number): Pt[] {
   return out;
 }
 
+/** A path drafted in body millimetres; rendered to SVG `d` through a projection. */
 export class Draft {
   private readonly cmds: Array<{ op: 'M' | 'L' | 'C' | 'Q' | 'Z'; pts: Pt[] }> = [];
   constructor(readonly layer: Layer = 'torso') {}

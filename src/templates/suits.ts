@@ -2517,10 +2517,8 @@ function detailTorsoExtent(): Array<[number, number, number]> {
 }
 
 /**
- * The body's sides by image row, from just below the shoulder point to the coat's hem: under the
- * sleeves it runs on past the armhole seam, which lies up to 46 mm inside it at the armpit. Every
- * 2 mm: between rows the sides are interpolated in straight lines, and a sleeve lying over the
- * body's edge showed each 10 mm knot as a faint band across it.
+ * The body's sides by image row, every 2 mm from just below the shoulder point to the coat's hem:
+ * under the sleeves it runs on past the armhole seam, which lies up to 46 mm inside it at the armpit.
  */
 function bodyExtentRows(proj: Projection): Array<[number, number, number]> {
   const out: Array<[number, number, number]> = [];

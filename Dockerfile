@@ -27,7 +27,9 @@ RUN npm prune --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 
 FROM ${NODE_IMAGE} AS runtime
+# MALLOC_TOP_PAD_: set here so the process starts with it (src/ops/heap-pad.ts would otherwise restart itself).
 ENV NODE_ENV=production \
+    MALLOC_TOP_PAD_=67108864 \
     PORT=8080 \
     DATA_DIR=/var/lib/atelier \
     TEMPLATE_CACHE_DIR=/var/lib/atelier/cache/templates

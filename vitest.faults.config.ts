@@ -1,4 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { paddedEnvironment } from './src/ops/heap-pad.ts';
+
+// As in vitest.config.ts: the processes these tests start run with the server's heap settings.
+Object.assign(process.env, paddedEnvironment(process.env));
 
 /**
  * `npm run test:faults`: the fault suite (issue 13). Each file kills, stalls or starves real

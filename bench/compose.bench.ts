@@ -78,8 +78,11 @@ async function peakRssChild(cacheDir: string, durationMs: number): Promise<{ pea
  * with an empty cache directory, build) the shipped templates; then the first render as a client
  * would order it. Wall-clock milliseconds.
  */
-async function startChild(cacheDir: string): Promise<{ readyMs: number; firstRenderMs: number; firstPreviewMs: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--start', cacheDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startChild(cacheDir: string, env = process.env): Promise<{ readyMs: number; firstRenderMs: number; firstPreviewMs: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--start', cacheDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env,
+  });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   await new Promise((resolve, reject) => {
@@ -138,6 +141,11 @@ export async function benchCompose(): Promise<Record<string, unknown>> {
   const freshStart = await startChild(cacheDir);
   // A restart: the templates are read from the cache directory.
   const restart = await startChild(cacheDir);
+  // The fresh start again in a process with glibc's own heap settings (src/ops/heap-pad.ts): what
+  // those settings save.
+  const { MALLOC_TOP_PAD_: _pad, ...glibcDefaults } = process.env;
+  const bareCacheDir = await mkdtemp(join(tmpdir(), 'atelier-bench-'));
+  const freshStartGlibcHeap = await startChild(bareCacheDir, glibcDefaults).finally(() => rm(bareCacheDir, { recursive: true, force: true }));
   const service = createRenderService({ threads: 2, textureCacheBytes: 128 * 1024 * 1024, templateCacheDir: cacheDir, draftAhead: true });
   try {
     await service.warm();
@@ -276,6 +284,7 @@ export async function benchCompose(): Promise<Record<string, unknown>> {
       },
       start: {
         freshDataDirReadyMs: freshStart.readyMs,
+        freshDataDirReadyMsWithGlibcHeapDefaults: freshStartGlibcHeap.readyMs,
         restartReadyMs: restart.readyMs,
         firstRenderAfterStartMs: restart.firstRenderMs,
         firstPreviewOtherCutAfterStartMs: restart.firstPreviewMs,

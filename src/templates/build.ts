@@ -1104,12 +1104,7 @@ function torsoVolume(
   }
   // Where the view knows the body's width (a detail view crops it), the torso is fitted to that.
   const native = (ly: number) => (ly + T.y0 + 0.5) / scale;
-  const extent = te?.length
-    ? (ly: number): [number, number] => {
-        const [[, la, ra], [, lb, rb], f] = rowsAround(te, native(ly));
-        return [(la + (lb - la) * f) * scale - T.x0, (ra + (rb - ra) * f) * scale - T.x0];
-      }
-    : undefined;
+  const extent = te?.length ? (ly: number) => spanAt(te, native(ly), scale, T.x0) : undefined;
   const rowDepth = td?.length
     ? (ly: number) => {
         const [[, a], [, b], f] = rowsAround(td, native(ly));
@@ -1119,16 +1114,20 @@ function torsoVolume(
   const first = be?.[0]?.[0] ?? 0;
   const last = be?.[be.length - 1]?.[0] ?? 0;
   const atLeast = be?.length
-    ? (ly: number): [number, number] | undefined => {
+    ? (ly: number) => {
         const y = native(ly);
-        if (y < first || y > last) return undefined;
-        const [[, la, ra], [, lb, rb], f] = rowsAround(be, y);
-        return [(la + (lb - la) * f) * scale - T.x0, (ra + (rb - ra) * f) * scale - T.x0];
+        return y < first || y > last ? undefined : spanAt(be, y, scale, T.x0);
       }
     : undefined;
   const rest = atLeast ? new Float32Array(tw * th) : undefined;
   const depth = crossSection(local, tw, th, TORSO_DEPTH, 6 * z, true, 0, extent, rowDepth, atLeast, rest);
   return { rect: T, cover: local, depth, ...(rest ? { rest } : {}) };
+}
+
+/** A span given at native rows ([y, left, right]), at native row y, in pixels at `scale` from column x0. */
+function spanAt(rows: Array<[number, number, number]>, y: number, scale: number, x0: number): [number, number] {
+  const [[, la, ra], [, lb, rb], f] = rowsAround(rows, y);
+  return [(la + (lb - la) * f) * scale - x0, (ra + (rb - ra) * f) * scale - x0];
 }
 
 /**
@@ -1403,6 +1402,17 @@ interface Pieces {
   falloffZoom: number;
 }
 
+/** An array as JSON, written once per array (the body's rows of a view are one array for every style). */
+const jsons = new WeakMap<object, string>();
+function jsonOf(o: object | undefined): string {
+  if (!o) return 'null';
+  const kept = jsons.get(o);
+  if (kept !== undefined) return kept;
+  const j = JSON.stringify(o);
+  jsons.set(o, j);
+  return j;
+}
+
 /** A number per object, for keys made of pieces (a memoised piece is the same object while kept). */
 const ids = new WeakMap<object, number>();
 let nextId = 1;
@@ -1528,7 +1538,7 @@ async function draftPieces(source: CutViewSource, scale: number, gate?: () => Pr
   // side seams, not at a front edge or a cutaway quarter, which the canvas holds flat and crisp.
   const inTorso = src.panels.map((p) => p.profile === 'canvas' && p.kind !== 'button');
   if (gate) await gate();
-  const torsoKey = `torso|${z}|${scale}|${masks.map((m, p) => (inTorso[p] ? idOf(m) : '')).join(',')}|${JSON.stringify(src.torsoExtent ?? null)}|${JSON.stringify(src.torsoDepth ?? null)}|${JSON.stringify(src.bodyExtent ?? null)}`;
+  const torsoKey = `torso|${z}|${scale}|${masks.map((m, p) => (inTorso[p] ? idOf(m) : '')).join(',')}|${jsonOf(src.torsoExtent)}|${jsonOf(src.torsoDepth)}|${jsonOf(src.bodyExtent)}`;
   const torso =
     memoisedNow(
       frame,

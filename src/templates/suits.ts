@@ -2536,6 +2536,17 @@ function torsoDepthRows(proj: Projection, side: 'front' | 'back'): Array<[number
   return out;
 }
 
+/**
+ * The body's rows of a view, the same for every style: made once, and the same array each time, so
+ * that what is keyed on them (the torso's volume in build.ts) is keyed once per array.
+ */
+const rowsOfViews = new Map<string, unknown>();
+function viewRows<T>(what: string, view: ViewName, make: () => T): T {
+  const key = `${what}|${view}`;
+  if (!rowsOfViews.has(key)) rowsOfViews.set(key, make());
+  return rowsOfViews.get(key) as T;
+}
+
 function projectionFor(view: ViewName): Projection {
   if (view === 'three-quarter') return turnedProjection(34);
   if (view === 'detail') return detailProjection();
@@ -3618,9 +3629,9 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
     zoom: k,
     panels,
     marks,
-    ...(v === 'detail' ? { torsoExtent: detailTorsoExtent() } : {}),
-    ...(v === 'front' || v === 'back' ? { bodyExtent: bodyExtentRows(proj) } : {}),
-    torsoDepth: torsoDepthRows(proj, v === 'back' ? 'back' : 'front'),
+    ...(v === 'detail' ? { torsoExtent: viewRows('torsoExtent', v, detailTorsoExtent) } : {}),
+    ...(v === 'front' || v === 'back' ? { bodyExtent: viewRows('bodyExtent', v, () => bodyExtentRows(proj)) } : {}),
+    torsoDepth: viewRows('torsoDepth', v, () => torsoDepthRows(proj, v === 'back' ? 'back' : 'front')),
     underlay: underlaySvg(style, proj, v),
     overlay: overlaySvg(set, proj, style.o, v),
   };

@@ -21,6 +21,11 @@ export interface Projection {
    */
   nearEdgeX?(y: number): number;
   /**
+   * A turned view only: image x (px) of the torso's two silhouettes at height y, near and far (a
+   * front view's are its sides, `project(±torsoHalfWidth(y), y)`).
+   */
+  bodySides?(y: number): [number, number];
+  /**
    * The map bends straight lines (a turned body): a drawn segment is cut into short pieces before it
    * is projected, so that an edge drafted straight (a lapel's roll line, a front edge) follows the
    * body's round instead of cutting across it as the straight line between its projected ends.
@@ -350,6 +355,11 @@ export function turnedProjection(turnDeg: number): Projection {
     },
     // Beyond the body's width the torso map is x·cos φ, so the near horizon's drafted x is its image x / cos φ.
     nearEdgeX: (y) => -horizon(halfWidth(y), y).X / cos,
+    // The turned cylinder's outline lies as far each side of its axis.
+    bodySides: (y) => {
+      const X = horizon(halfWidth(y), y).X * PX_PER_MM;
+      return [cx - X, cx + X];
+    },
     curved: true,
     squeeze: (x, y, layer = 'torso') => {
       const e = 0.5;

@@ -2524,7 +2524,13 @@ function bodyExtentRows(proj: Projection): Array<[number, number, number]> {
   const out: Array<[number, number, number]> = [];
   for (let y = SHOULDER_Y - 10; y >= HEM_Y; y -= 2) {
     const hw = torsoHalfWidth(y);
-    out.push([Math.round(proj.project(0, y)[1] * 10) / 10, Math.round(proj.project(-hw, y)[0] * 10) / 10, Math.round(proj.project(hw, y)[0] * 10) / 10]);
+    const [l, r] = proj.bodySides?.(y) ?? [proj.project(-hw, y)[0], proj.project(hw, y)[0]];
+    // Turned, only the near sleeve lies in front of the body; the far one hangs behind it, where the
+    // coat's own outline is the silhouette. Carried on to the far silhouette, the body stood up past
+    // the coat's far edge, which then ended on a step that shadowed the far sleeve (its shade 0.54 →
+    // 0.48 of the near one's): on that side the rows reach only the axis, which the coat spans past.
+    const far = proj.bodySides ? (l + r) / 2 : r;
+    out.push([Math.round(proj.project(0, y)[1] * 10) / 10, Math.round(l * 10) / 10, Math.round(far * 10) / 10]);
   }
   return out;
 }
@@ -3630,7 +3636,7 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
     panels,
     marks,
     ...(v === 'detail' ? { torsoExtent: viewRows('torsoExtent', v, detailTorsoExtent) } : {}),
-    ...(v === 'front' || v === 'back' ? { bodyExtent: viewRows('bodyExtent', v, () => bodyExtentRows(proj)) } : {}),
+    ...(v === 'detail' ? {} : { bodyExtent: viewRows('bodyExtent', v, () => bodyExtentRows(proj)) }),
     torsoDepth: viewRows('torsoDepth', v, () => torsoDepthRows(proj, v === 'back' ? 'back' : 'front')),
     underlay: underlaySvg(style, proj, v),
     overlay: overlaySvg(set, proj, style.o, v),

@@ -310,7 +310,9 @@ describe('three-quarter: the far sleeve as rendered', () => {
     const [farShade, nearShade] = [mean(far), mean(near)];
     expect(n, 'far sleeve pixels').toBeGreaterThan(12_000);
     expect(farShade).toBeLessThan(nearShade * 0.92);
-    expect(farShade).toBeGreaterThan(nearShade * 0.6);
+    // Until b82 the near sleeve stood on nothing at its armhole: 0.55 against 0.90 (0.61). Resting on
+    // the body (b83) it faces the light as the forepart beside it does, 1.03: 0.53 of it.
+    expect(farShade).toBeGreaterThan(nearShade * 0.5);
     for (const hex of ['#0A1D3A', '#C19A6B', '#6D0D2B']) {
       const fabric: FabricSpec = { hex, design: twill };
       const res = await engine.render({ cut: 'single-breasted', view: 'three-quarter', fabric, watermark: { text: '', opacity: 0, position: 'bottom-right' } });

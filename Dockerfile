@@ -27,9 +27,10 @@ RUN npm prune --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 
 FROM ${NODE_IMAGE} AS runtime
-# MALLOC_TOP_PAD_: set here so the process starts with it (src/ops/heap-pad.ts would otherwise restart itself).
+# MALLOC_*: set here so the process starts with them (src/ops/heap-settings.ts would otherwise restart it).
 ENV NODE_ENV=production \
-    MALLOC_TOP_PAD_=67108864 \
+    MALLOC_MMAP_THRESHOLD_=33554432 \
+    MALLOC_TRIM_THRESHOLD_=268435456 \
     PORT=8080 \
     DATA_DIR=/var/lib/atelier \
     TEMPLATE_CACHE_DIR=/var/lib/atelier/cache/templates

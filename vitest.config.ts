@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
-import { paddedEnvironment } from './src/ops/heap-pad.ts';
+import { heapEnvironment } from './src/ops/heap-settings.ts';
 
 // The test processes are forked from this one: they start with the heap settings the server runs
-// with (src/ops/heap-pad.ts), so the templates they draw build as fast as the server's.
-Object.assign(process.env, paddedEnvironment(process.env));
+// with (src/ops/heap-settings.ts), so the templates they draw build as fast as the server's.
+Object.assign(process.env, heapEnvironment(process.env));
 
 export default defineConfig({
   test: {

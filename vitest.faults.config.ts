@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
-import { paddedEnvironment } from './src/ops/heap-pad.ts';
+import { heapEnvironment } from './src/ops/heap-settings.ts';
 
 // As in vitest.config.ts: the processes these tests start run with the server's heap settings.
-Object.assign(process.env, paddedEnvironment(process.env));
+Object.assign(process.env, heapEnvironment(process.env));
 
 /**
  * `npm run test:faults`: the fault suite (issue 13). Each file kills, stalls or starves real

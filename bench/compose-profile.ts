@@ -6,8 +6,8 @@
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/compose-profile.ts
  * Not part of `npm run bench` (whose compose suite measures through the render service).
  */
-// First: measured as `npm start` runs (src/ops/heap-pad.ts).
-import '../src/ops/start-with-heap-pad.ts';
+// First: measured as `npm start` runs (src/ops/heap-settings.ts).
+import '../src/ops/start-with-heap-settings.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { FabricDescriptor } from '../src/rendering/index.ts';
 import { createRenderService, type RenderJob, type RenderService } from '../src/rendering/index.ts';
 import { createComposeEngine } from '../src/engines/compose/index.ts';
+import { HEAP_SETTINGS } from '../src/ops/heap-settings.ts';
 import { resolveOptions, type StyleOptions } from '../src/templates/options.ts';
 import { median } from './stats.ts';
 
@@ -141,9 +142,9 @@ export async function benchCompose(): Promise<Record<string, unknown>> {
   const freshStart = await startChild(cacheDir);
   // A restart: the templates are read from the cache directory.
   const restart = await startChild(cacheDir);
-  // The fresh start again in a process with glibc's own heap settings (src/ops/heap-pad.ts): what
-  // those settings save.
-  const { MALLOC_TOP_PAD_: _pad, ...glibcDefaults } = process.env;
+  // The fresh start again in a process with glibc's own heap settings (src/ops/heap-settings.ts):
+  // what ours save.
+  const glibcDefaults = Object.fromEntries(Object.entries(process.env).filter(([name]) => !(name in HEAP_SETTINGS)));
   const bareCacheDir = await mkdtemp(join(tmpdir(), 'atelier-bench-'));
   const freshStartGlibcHeap = await startChild(bareCacheDir, glibcDefaults).finally(() => rm(bareCacheDir, { recursive: true, force: true }));
   const service = createRenderService({ threads: 2, textureCacheBytes: 128 * 1024 * 1024, templateCacheDir: cacheDir, draftAhead: true });

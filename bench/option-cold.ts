@@ -10,8 +10,8 @@
  * draft the presets in their background (under load 3 s is not enough: the first styles then draft
  * from nothing).
  */
-// First: measured as `npm start` runs (src/ops/heap-pad.ts).
-import '../src/ops/start-with-heap-pad.ts';
+// First: measured as `npm start` runs (src/ops/heap-settings.ts).
+import '../src/ops/start-with-heap-settings.ts';
 import { mkdir } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';

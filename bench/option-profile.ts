@@ -9,8 +9,8 @@
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/option-profile.ts 1
  * TEMPLATES=path/to/src/templates measures another copy of the code (an A/B on the same machine).
  */
-// First: measured as `npm start` runs (src/ops/heap-pad.ts).
-import '../src/ops/start-with-heap-pad.ts';
+// First: measured as `npm start` runs (src/ops/heap-settings.ts).
+import '../src/ops/start-with-heap-settings.ts';
 import { resolve } from 'node:path';
 import { cpuMs, median, r1 } from './stats.ts';
 

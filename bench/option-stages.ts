@@ -7,8 +7,8 @@
  * values of each option, the cheapest of the rounds (1 round: the first preview after priming).
  *   node --import tsx bench/option-stages.ts [rounds]
  */
-// First: measured as `npm start` runs (src/ops/heap-pad.ts).
-import '../src/ops/start-with-heap-pad.ts';
+// First: measured as `npm start` runs (src/ops/heap-settings.ts).
+import '../src/ops/start-with-heap-settings.ts';
 import { Session } from 'node:inspector/promises';
 import { cpuMs, median, r1 } from './stats.ts';
 import { quickPreviewLevels } from '../src/templates/build.ts';

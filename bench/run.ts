@@ -1,5 +1,5 @@
-// First: the benches measure the process as `npm start` runs it (see src/ops/heap-pad.ts).
-import '../src/ops/start-with-heap-pad.ts';
+// First: the benches measure the process as `npm start` runs it (see src/ops/heap-settings.ts).
+import '../src/ops/start-with-heap-settings.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import path from 'node:path';

@@ -10,7 +10,7 @@
  * of 60–150. Served from the heaps (blocks up to MALLOC_MMAP_THRESHOLD_) and kept there (up to
  * MALLOC_TRIM_THRESHOLD_ free at a heap's top), on the 2-core VM of the benches a drafted template's
  * build went 7.6 s → 2.2 s with 460,000 → 76,000 page faults, the three-quarter's 6.9 s → 1.4 s;
- * `npm start` on an empty data directory 41 s → 25 s. The cost is memory held: tens of MB more resident.
+ * `npm start` on an empty data directory 35 s → 18 s. The cost is memory held: tens of MB more resident.
  *
  * glibc reads these settings only when a process starts, so a process started without them replaces
  * itself (same pid, arguments and streams) with one that has them. An operator's own malloc settings

@@ -498,7 +498,7 @@ describe('the armhole', () => {
     // fell to nothing there, a crevice down from the shoulder (darkest 0.17-0.19 of the body beside
     // it, 19-24 mm of it below 0.7). The body runs on under the sleeve, which rests on it: 0.44-0.47,
     // 13-16 mm (the side away from the light turns from it, as a back does toward the arm). The
-    // three-quarter view's near side until b83: 0.18, 23.3 mm; resting on the body's silhouette, 0.47, 16.7.
+    // three-quarter view's near side until b83: 0.18, 23.3 mm; resting on the body's silhouette, 0.48, 16.7.
     expect(median(worst), 'the darkest cloth beside the seam').toBeGreaterThan(0.35);
     expect(median(wide), 'mm of it in shade').toBeLessThan(17);
   });

@@ -15,7 +15,7 @@
  * glibc reads these settings only when a process starts, so a process started without them replaces
  * itself (same pid, arguments and streams) with one that has them. An operator's own malloc settings
  * (any MALLOC_*_ variable glibc reads, or GLIBC_TUNABLES) are kept as given. Elsewhere than on
- * Linux, or where process.execve is missing, nothing happens.
+ * Linux, where process.execve is missing, or in a process forked with an IPC channel, nothing happens.
  */
 import { isMainThread } from 'node:worker_threads';
 
@@ -44,8 +44,9 @@ export function heapEnvironment(env: NodeJS.ProcessEnv, platform: NodeJS.Platfor
 /** Replaces this process with one started with the heap settings, when it lacks them (never returns then). */
 export function restartWithHeapSettings(): void {
   const env = heapEnvironment(process.env);
-  // Only the main thread can replace its process.
-  if (env && isMainThread && process.execve) {
+  // Only the main thread can replace its process; and not one forked with an IPC channel (tsx watch,
+  // a process manager): the channel does not survive the exec, and its parent sets the environment.
+  if (env && isMainThread && process.execve && !process.channel) {
     process.execve(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], env);
   }
 }

@@ -1,9 +1,10 @@
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HEAP_SETTINGS, heapEnvironment } from '../../src/ops/heap-settings.ts';
 
 const ENTRY = path.join(import.meta.dirname, 'fixtures/heap-settings-entry.ts');
+const IPC_PROBE = path.join(import.meta.dirname, 'fixtures/ipc-probe.ts');
 
 interface Reported {
   pid: number;
@@ -53,6 +54,17 @@ describe('heap settings of an entry point (glibc reads them only at start)', () 
     expect([tuned.out.mmap, tuned.out.trim]).toEqual([null, null]);
     const threshold = await run({ ...withoutMallocSettings(), MALLOC_MMAP_THRESHOLD_: '131072' });
     expect([threshold.out.mmap, threshold.out.trim]).toEqual(['131072', null]);
+  });
+
+  it('a process forked with an IPC channel is left as it is: the channel would not survive the exec', async () => {
+    const child = fork(IPC_PROBE, [], { execArgv: ['--import', 'tsx'], env: withoutMallocSettings(), stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const answer = new Promise<{ echo: unknown; pid: number; mmap: string | null }>((resolve, reject) => {
+      child.once('message', (m) => resolve(m as { echo: unknown; pid: number; mmap: string | null }));
+      child.once('exit', (code) => reject(new Error(`exited (${code}) without answering`)));
+    });
+    child.send({ hello: 1 });
+    const m = await answer;
+    expect(m).toEqual({ echo: { hello: 1 }, pid: child.pid, mmap: null });
   });
 
   it('asks nothing of a platform whose allocator is not glibc’s', () => {

@@ -2527,8 +2527,8 @@ function bodyExtentRows(proj: Projection): Array<[number, number, number]> {
     const [l, r] = proj.bodySides?.(y) ?? [proj.project(-hw, y)[0], proj.project(hw, y)[0]];
     // Turned, only the near sleeve lies in front of the body; the far one hangs behind it, where the
     // coat's own outline is the silhouette. Carried on to the far silhouette, the body stood up past
-    // the coat's far edge, which then ended on a step that shadowed the far sleeve (its shade 0.54 →
-    // 0.48 of the near one's): on that side the rows reach only the axis, which the coat spans past.
+    // the coat's far edge, which then ended on a step that shadowed the far sleeve (its mean shade
+    // 0.55 → 0.49): on that side the rows reach only the axis, which the coat spans past.
     const far = proj.bodySides ? (l + r) / 2 : r;
     out.push([Math.round(proj.project(0, y)[1] * 10) / 10, Math.round(l * 10) / 10, Math.round(far * 10) / 10]);
   }

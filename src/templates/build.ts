@@ -6,6 +6,7 @@
 import sharp from 'sharp';
 import { blur, boundingRect, boxRadius as blurReach, type Rect } from './raster-ops.ts';
 import { largestBlur, svgChange, svgWithin } from './svg-patch.ts';
+import { svgGaussianBlur } from './svg-blur.ts';
 import { LEVEL_FACTORS, buildLevels, buildLevelsAt, shadeNorm, surroundingsLevel, type NativeFields } from './levels.ts';
 import { TORSO_DEPTH } from './geometry.ts';
 import { SHADE_LEVELS, SHADE_ONE, type CutViewSource, type LevelName, type PanelOverlap, type PanelSpec, type ShadeMark, type ViewLevel } from './types.ts';
@@ -331,13 +332,14 @@ async function patchRaster(
 }
 
 /**
- * A mark in white (its coverage), softened by its own Gaussian as librsvg draws it. Its strength is
+ * A mark in white (its coverage), softened by its own Gaussian as librsvg draws it (`soft`; the
+ * marks of tiles blur their coverage themselves, see `tileOf`). Its strength is
  * applied when it is composited (see markLayer): drawn at that opacity, a faint mark had only its
  * strength's share of the 8-bit alpha's levels (25 for a 0.1 highlight), and its soft tails fell in
  * steps of a level each, a faint contour line across a leg wherever the tail crossed one.
  */
-function markSvg(m: ShadeMark, bounds: Rect | undefined): string {
-  const filtered = m.blur > 0.3;
+function markSvg(m: ShadeMark, bounds: Rect | undefined, soft = true): string {
+  const filtered = soft && m.blur > 0.3;
   // The blur's region covers all the mark's ink can reach (its stroke, and the Gaussian's tails to
   // 4 σ). A region relative to the mark's box (±20 %) cut the tails of a long, thin mark off square
   // a few px from its line: hard-edged bands where soft folds and shadows were drawn (the coat's hem
@@ -404,13 +406,20 @@ async function rasterTile(body: string, box: Rect | undefined, pad: number, vw: 
   return { x0, y0, w: tw, h: th, data: await rasterGrey(Buffer.from(svg)) };
 }
 
-/** `rasterTile`, kept between builds: its pixels depend only on its arguments. Read only. */
-function tileOf(body: string, box: Rect | undefined, pad: number, vw: number, vh: number, w: number, h: number, used?: Set<string>): Promise<Tile> {
+/**
+ * `rasterTile`, kept between builds: its pixels depend only on its arguments. Read only.
+ * With `blur` (native px), the tile's coverage is then softened as librsvg's feGaussianBlur would
+ * soften the body drawn with it (svg-blur.ts: the same bytes, without librsvg's filter passes).
+ */
+function tileOf(body: string, box: Rect | undefined, pad: number, vw: number, vh: number, w: number, h: number, used?: Set<string>, blur = 0): Promise<Tile> {
   const b = box ? `${box.x0},${box.y0},${box.x1},${box.y1}` : '-';
   return memoised(
     `${w}x${h}`,
-    `tile|${vw}x${vh}|${b}|${pad}|${body}`,
-    () => rasterTile(body, box, pad, vw, vh, w, h),
+    `tile|${vw}x${vh}|${b}|${pad}|${blur}|${body}`,
+    async () => {
+      const t = await rasterTile(body, box, pad, vw, vh, w, h);
+      return blur ? { ...t, data: svgGaussianBlur(t.data, t.w, t.h, (blur * w) / vw) } : t;
+    },
     (t) => t.data.byteLength,
     used,
   );
@@ -463,7 +472,10 @@ async function markLayer(
       // How far ink reaches beyond the path's points, native px: half the stroke and the blur's tails.
       const reach = (m.fill ? 0 : m.width / 2) + (m.blur > 0.3 ? 3 * m.blur : 0) + 2;
       const box = bb ? { x0: bb.x0 - reach, y0: bb.y0 - reach, x1: bb.x1 + reach, y1: bb.y1 + reach } : undefined;
-      return tileOf(markSvg(m, bb), box, 1, vw, vh, w, h, used);
+      // Blurred here rather than by librsvg when the whole reach lies on the tile (its box is the
+      // path's, so nothing the filter would draw falls outside the canvas).
+      if (!bb || m.blur <= 0.3) return tileOf(markSvg(m, bb), box, 1, vw, vh, w, h, used);
+      return tileOf(markSvg(m, bb, false), box, 1, vw, vh, w, h, used, m.blur);
     }),
   );
   let rect = EMPTY;

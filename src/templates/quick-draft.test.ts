@@ -29,6 +29,8 @@ const CHANGES: Array<{ cut: string; view: string; change: Partial<StyleOptions> 
   { cut: 'double-breasted', view: 'three-quarter', change: { pockets: 'patch' } },
   { cut: 'double-breasted', view: 'three-quarter', change: { buttons: 'matching' } },
   { cut: 'double-breasted', view: 'three-quarter', change: { shoes: 'brown' } },
+  // The near cuff, a group with its own definitions in the overlay: redrawn on a crop around it.
+  { cut: 'double-breasted', view: 'three-quarter', change: { shirt: 'light-blue' } },
 ];
 
 function render(engine: ReturnType<typeof createComposeEngine>, cut: string, view: string, level: ViewLevel) {

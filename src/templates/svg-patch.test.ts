@@ -5,7 +5,7 @@
  */
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { cutViewSource } from './index.ts';
+import { cutViewSource, resolveOptions } from './index.ts';
 import { svgChange, svgWithin } from './svg-patch.ts';
 
 const DEFS = '<defs><filter id="soft" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="3"/></filter></defs>';
@@ -70,6 +70,40 @@ describe('an SVG fragment cut to a rectangle', () => {
           }
         }
       }
+    }
+  });
+
+  it('bounds a change inside a group with its own definitions (the three-quarter cuff), and nothing differs outside', async () => {
+    // The near cuff is one group carrying its gradient, clip and blur: a shirt of another colour
+    // redrew the whole overlay (300 ms at preview size) while its bound could not be read.
+    const a = cutViewSource('single-breasted', 'three-quarter', resolveOptions('single-breasted')).overlay;
+    const b = cutViewSource('single-breasted', 'three-quarter', resolveOptions('single-breasted', { shirt: 'light-blue' })).overlay;
+    expect(a).not.toBe(b);
+    const r = svgChange(a, b);
+    expect(r).toBeDefined();
+    const bound = r!;
+    expect((bound.x1 - bound.x0) * (bound.y1 - bound.y0)).toBeLessThan(0.05 * 1024 * 1536);
+    const rgba = async (body: string, w: number, h: number) =>
+      sharp(Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 1024 1536">${body}</svg>`))
+        .ensureAlpha()
+        .raw()
+        .toBuffer();
+    for (const scale of [0.5, 1]) {
+      const w = 1024 * scale;
+      const h = 1536 * scale;
+      const [pa, pb] = await Promise.all([rgba(a, w, h), rgba(b, w, h)]);
+      let differing = 0;
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          const i = (y * w + x) * 4;
+          if (pa.readUInt32LE(i) === pb.readUInt32LE(i)) continue;
+          differing++;
+          const ux = (x + 0.5) / scale;
+          const uy = (y + 0.5) / scale;
+          expect(ux >= bound.x0 && ux <= bound.x1 && uy >= bound.y0 && uy <= bound.y1, `scale ${scale}: ${x},${y} outside`).toBe(true);
+        }
+      }
+      expect(differing, `scale ${scale}`).toBeGreaterThan(100);
     }
   });
 });

@@ -116,10 +116,29 @@ function extent(e: Element, defs: Map<string, string>): SvgRect | undefined {
     y1 = Math.max(y1, ya, yb);
   };
   let stroke = 0;
+  // Definitions nested in a group (a cuff's own gradient, clip and blur) are read as the top-level
+  // ones are: they draw nothing, and a filter among them grows the extent of what uses it.
+  let nested = defs;
+  if (/<(defs|filter|clipPath)\b/.test(e.text)) {
+    nested = new Map(defs);
+    // An id given twice keeps both texts, as `definitions` does (a filter read from two then counts as unknown).
+    for (const [id, text] of definitions([{ tag: 'defs', text: e.text }])) nested.set(id, (defs.get(id) ?? '') + text);
+  }
+  // Open elements (a definition's contents are skipped).
+  const open: string[] = [];
+  let inDefinition = 0;
   TAG.lastIndex = 0;
   for (let m = TAG.exec(e.text); m; m = TAG.exec(e.text)) {
-    const [, closing, tag, attrs] = m;
-    if (closing) continue;
+    const [, closing, tag, attrs, selfClosing] = m;
+    if (closing) {
+      if (DEFINITION.has(open.pop() ?? '')) inDefinition--;
+      continue;
+    }
+    if (!selfClosing) {
+      open.push(tag);
+      if (DEFINITION.has(tag)) inDefinition++;
+    }
+    if (inDefinition || DEFINITION.has(tag)) continue;
     const sw = num(attrs, 'stroke-width');
     if (sw !== undefined) stroke = Math.max(stroke, sw);
     else if (/\sstroke="(?!none)/.test(attrs)) stroke = Math.max(stroke, 1);
@@ -152,7 +171,7 @@ function extent(e: Element, defs: Map<string, string>): SvgRect | undefined {
       const pts = /\spoints="([^"]*)"/.exec(attrs)?.[1]?.match(/-?[\d.]+(?:e-?\d+)?/g);
       if (!pts || pts.length % 2) return undefined;
       for (let i = 0; i < pts.length; i += 2) add(Number(pts[i]), Number(pts[i + 1]));
-    } else if (tag !== 'g' && tag !== 'title' && tag !== 'desc' && !DEFINITION.has(tag)) return undefined;
+    } else if (tag !== 'g' && tag !== 'title' && tag !== 'desc') return undefined;
   }
   if (x1 < x0) return { x0: 0, y0: 0, x1: 0, y1: 0 };
   // A miter join reaches at most twice the stroke width beyond the outline (miter limit 4).
@@ -160,7 +179,7 @@ function extent(e: Element, defs: Map<string, string>): SvgRect | undefined {
   let py = 2 * stroke;
   // A filter draws within its region: by default 10 % of the element's box beyond it on each side.
   for (const id of references(e.text)) {
-    const f = defs.get(id);
+    const f = nested.get(id);
     if (!f?.startsWith('<filter')) continue;
     const open = /^<filter((?:"[^"]*"|[^">])*)>/.exec(f)?.[1] ?? '';
     const frac = (name: string, fallback: number) => {
@@ -253,9 +272,19 @@ export function svgWithin(body: string, r: SvgRect): string {
   for (const e of elements) {
     if (!DEFINITION.has(e.tag)) {
       const x = extent(e, defs);
-      if (x && (x.x1 <= x.x0 || x.y1 <= x.y0 || x.x1 <= r.x0 || x.x0 >= r.x1 || x.y1 <= r.y0 || x.y0 >= r.y1)) continue;
+      const outside = x && (x.x1 <= x.x0 || x.y1 <= x.y0 || x.x1 <= r.x0 || x.x0 >= r.x1 || x.y1 <= r.y0 || x.y0 >= r.y1);
+      if (outside && !definesForOthers(e, body)) continue;
     }
     out += e.text;
   }
   return out;
+}
+
+/** Whether an element holds a definition (by id) that something else in `body` uses: it must stay. */
+function definesForOthers(e: Element, body: string): boolean {
+  for (const m of e.text.matchAll(/\sid="([^"]+)"/g)) {
+    const uses = (text: string) => text.split(`url(#${m[1]})`).length + text.split(`href="#${m[1]}"`).length - 2;
+    if (uses(body) > uses(e.text)) return true;
+  }
+  return false;
 }

@@ -499,8 +499,11 @@ describe('the armhole', () => {
     // it, 19-24 mm of it below 0.7). The body runs on under the sleeve, which rests on it: 0.44-0.47,
     // 13-16 mm (the side away from the light turns from it, as a back does toward the arm). The
     // three-quarter view's near side until b83: 0.18, 23.3 mm; resting on the body's silhouette, 0.48, 16.7.
-    expect(median(worst), 'the darkest cloth beside the seam').toBeGreaterThan(0.35);
-    expect(median(wide), 'mm of it in shade').toBeLessThan(17);
+    // Until b83 the shadow under the sleeve head began 6 cm below the shoulder, where the head is
+    // still sewn to the body, and grooved the seam's top: front 0.47, 13-16 mm; back 0.44. Begun
+    // where the sleeve leaves the body: front 0.57, 7.8 mm; back 0.52, 8.9; three-quarter 0.48, 8.9.
+    expect(median(worst), 'the darkest cloth beside the seam').toBeGreaterThan(0.45);
+    expect(median(wide), 'mm of it in shade').toBeLessThan(11);
   });
 });
 

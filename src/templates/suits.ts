@@ -1941,7 +1941,11 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean, turned = fa
     seam([[-80, NECK_Y - 2], [-150, SHOULDER_Y + 26], SLEEVE_INNER[0]], body, 0.7);
     // Sleeve-head seam and the shadow under the sleeve head. Seen from the front or back that shadow
     // lies beside the sleeve's edge (carried across with it); in a turned view the near arm swings
-    // forward off the torso, and carried across it lay on the open forepart as a smudge.
+    // forward off the torso, and carried across it lay on the open forepart as a smudge. It begins
+    // where the sleeve leaves the body, some 13 cm below the shoulder: above, the head is sewn into
+    // the armhole, cloth running on into cloth, and a shadow there (from 6 cm below the shoulder, up
+    // to b83) creased the top of the armhole into a dark groove and a pale wedge at the shoulder
+    // point: the sleeve read as a puffed tube pushed under the shoulder.
     const beside = (p: Pt): Pt => (turned ? p : armPt(p));
     seam(SLEEVE_INNER.slice(0, 4), [...body, 'sleeve'], 1.2, arm);
     marks.push({
@@ -1949,7 +1953,6 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean, turned = fa
       shape: L(
         (
           [
-            [-222, 1395],
             [-206, 1320],
             [-194, 1270],
             [-185, 1200],

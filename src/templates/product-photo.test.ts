@@ -507,6 +507,50 @@ describe('the armhole', () => {
   });
 });
 
+describe('the collar', () => {
+  it.each(CUTS)('%s front: its fall is one cloth from its outer edge to its roll, no edge drawn across it', async (cut) => {
+    const { maps, tpl, W, k, mm } = await frontMaps(cut);
+    const collars = new Set(tpl.panels.flatMap((p, i) => (p.kind === 'collar' ? [i] : [])));
+    const inCollar = (r: number, x: number) => collars.has(maps.panel[r * W + x]!);
+    const valleys: number[] = [];
+    // Rows across the fall above the gorge seam, to the neck; on each side the collar's pixels at
+    // least 2 mm from either of its edges. A valley: how far the shade falls below the lesser of
+    // the lightest on either side of it (an edge turning away inside the fall), against the row's median.
+    for (let y = 1445; y <= 1495; y += 5) {
+      const r = Math.round(proj.project(0, y)[1] * k);
+      for (const s of [-1, 1]) {
+        const xs: number[] = [];
+        const a = Math.round(proj.project(s * 140, y)[0] * k);
+        const b = Math.round(proj.project(s * 30, y)[0] * k);
+        for (let x = Math.min(a, b); x <= Math.max(a, b); x++) {
+          let inside = true;
+          for (let d = -2 * mm; d <= 2 * mm && inside; d++) inside = inCollar(r, Math.round(x + d));
+          if (inside) xs.push(x);
+        }
+        if (xs.length < 3 * mm) continue;
+        const v = xs.map((x) => maps.mul[r * W + x]!);
+        const median = [...v].sort((p, q) => p - q)[v.length >> 1]!;
+        let deepest = 0;
+        for (let i = 1; i < v.length - 1; i++) {
+          const rim = Math.min(Math.max(...v.slice(0, i)), Math.max(...v.slice(i + 1)));
+          deepest = Math.max(deepest, (rim - v[i]!) / median);
+        }
+        valleys.push(deepest);
+      }
+    }
+    const sorted = [...valleys].sort((p, q) => p - q);
+    console.log(
+      `${cut} collar: ${valleys.length} rows; deepest valley across the fall ${sorted.at(-1)?.toFixed(3)} of the row's median, median row ${sorted[sorted.length >> 1]?.toFixed(3)}`,
+    );
+    expect(valleys.length).toBeGreaterThan(8);
+    // Up to b84 the forepart ended at the neck seam beneath the collar, and its edge, turning away,
+    // drew an oval line through the fall: a valley in most rows (median 0.06-0.08, deepest 0.38).
+    // The forepart now runs on under the collar to its roll: 0.000-0.002, deepest 0.10-0.23 (marks).
+    expect(sorted[sorted.length >> 1]!, 'the valley in the median row').toBeLessThan(0.03);
+    expect(sorted.at(-1)!, 'the deepest valley').toBeLessThan(0.3);
+  });
+});
+
 describe('back view: below the shoulder blades', () => {
   it('the back hangs on from the blades to the waist with no band of shade across it', async () => {
     const { maps, tpl, W, k } = await viewMaps('single-breasted', 'back');

@@ -181,10 +181,26 @@ function forepart(style: SuitStyle, side: SideGeometry, under: boolean): Draft {
     const [, c1, c2, top] = singleQuarter(style, side);
     d.C(c1[0], c1[1], c2[0], c2[1], top[0], top[1]).L(ex, side.breakY);
   }
-  d.L(side.rollTop[0], side.rollTop[1])
-    .Q(-80, NECK_Y - 12, -78, NECK_Y)
-    .Z();
+  // The neck: under the collar, along its inner edge (the collar's roll line, as the lapel's is the
+  // front edge's), round to the neck point. Ended at the neck seam beneath the collar (up to b84),
+  // the forepart's edge turned away in the middle of the collar, and its shading drew that edge
+  // through the collar's fall: an oval leaf on each side of the gorge.
+  const [start, ...roll] = collarRoll(side.rollTop);
+  d.L(side.rollTop[0], side.rollTop[1]).L(start[0], start[1]).through(roll).L(-78, NECK_Y).Z();
   return d;
+}
+
+/**
+ * The collar's inner edge (its roll against the shirt), from just above the lapel's roll line to the
+ * back of the neck: drawn by the collar (or a shawl's lapel) from the neck down, by the forepart
+ * beneath it from the roll up, one curve (a Catmull-Rom spline is the same either way along).
+ */
+function collarRoll(rollTop: Pt): Pt[] {
+  return [
+    [rollTop[0] + 4, rollTop[1] + 6],
+    [-50, 1505],
+    [-46, 1530],
+  ];
 }
 
 interface LapelParts {
@@ -226,16 +242,7 @@ function lapelAndCollar(style: SuitStyle, side: SideGeometry): LapelParts {
   if (style.o.lapel === 'shawl') {
     // One rolled piece from the break round the neck: no notch, no gorge.
     const outerEdge: Pt[] = [B, widen(lerpPt(B, [-150, 1330], 0.5)), widen([-150, 1340]), widen([-128, 1440]), [-96, 1500], [-62, 1528]];
-    const lapel = draft()
-      .M(B[0], B[1])
-      .through(outerEdge.slice(1))
-      .L(-46, 1532)
-      .through([
-        [-50, 1505],
-        [T[0] + 4, T[1] + 6],
-      ])
-      .L(B[0], B[1])
-      .Z();
+    const lapel = draft().M(B[0], B[1]).through(outerEdge.slice(1)).L(-46, 1530).through(collarRoll(T).reverse().slice(1)).L(B[0], B[1]).Z();
     return { lapel, gorge: [T[0], T[1]], notch: outerEdge[3], point: outerEdge[3], outerEdge };
   }
   const peak = style.o.lapel === 'peak';
@@ -259,10 +266,7 @@ function lapelAndCollar(style: SuitStyle, side: SideGeometry): LapelParts {
       [-62, 1526],
     ])
     .L(-46, 1530)
-    .through([
-      [-50, 1505],
-      [T[0] + 4, T[1] + 6],
-    ])
+    .through(collarRoll(T).reverse().slice(1))
     .L(G[0], G[1])
     .Z();
   return { lapel, collar, gorge: G, notch: N, point: P, outerEdge };

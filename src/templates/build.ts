@@ -332,8 +332,8 @@ async function patchRaster(
 }
 
 /**
- * A mark in white (its coverage), softened by its own Gaussian as librsvg draws it (`soft`; the
- * marks of tiles blur their coverage themselves, see `tileOf`). Its strength is
+ * A mark in white (its coverage), softened by its own Gaussian as librsvg draws it; with `soft`
+ * false, left hard (a tile then blurs its coverage the same way itself, see `tileOf`). Its strength is
  * applied when it is composited (see markLayer): drawn at that opacity, a faint mark had only its
  * strength's share of the 8-bit alpha's levels (25 for a 0.1 highlight), and its soft tails fell in
  * steps of a level each, a faint contour line across a leg wherever the tail crossed one.

@@ -6,7 +6,7 @@
  * costs filter passes on four-channel surfaces; below σ 2 px each is a generic convolution: a
  * 256 × 256 tile blurred at σ 1 px took librsvg 16–18 ms, the same tile unfiltered 1–1.5 ms. Here
  * the mark's coverage is drawn unfiltered and blurred as librsvg blurs it (a view's fields drafted
- * from nothing at preview size: 2.4 → 2.1 s of CPU, medians of six):
+ * from nothing at preview size: 2.3–2.6 → 2.2 s of CPU, medians of six in two runs each):
  * - σ < 2: a kernel of radius ⌊3σ + ½⌋, each tap the mean of e^(−x²/2σ²) over 50 samples of its
  *   pixel (51 for the centre), normalised; horizontal then vertical, each pass rounded to a byte;
  * - σ ≥ 2: three box blurs of d = ⌊3σ·√(2π)/4 + ½⌋ (odd d: three of d; even d: d, d shifted by one,

@@ -3215,9 +3215,21 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
     .Q(0, kt.topY + 4, -kt.top, kt.topY)
     .Z();
   const blade = draft().M(-kt.bottom, kt.bottomY).L(kt.bottom, kt.bottomY).L(40, 1080).L(0, 1040).L(-40, 1080).Z();
+  // The placket's edge shadows are straight up and down seen from the front: a filter region taken
+  // from their box (zero wide) drew nothing at all (up to b85 the front and detail views showed no
+  // shadow beside the placket). Their region is the placket's surroundings, in user units.
+  const placketBox = [
+    [-40, 980],
+    [40, 980],
+    [-40, 1490],
+    [40, 1490],
+  ].map(([x, y]) => proj.project(x, y));
+  const [px0, py0] = [Math.min(...placketBox.map((p) => p[0])), Math.min(...placketBox.map((p) => p[1]))];
+  const [px1, py1] = [Math.max(...placketBox.map((p) => p[0])), Math.max(...placketBox.map((p) => p[1]))];
   const gradients = `
   <defs>
     <filter id="soft2" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="${(1.4 * k).toFixed(2)}"/></filter>
+    <filter id="placketSoft" filterUnits="userSpaceOnUse" x="${px0.toFixed(1)}" y="${py0.toFixed(1)}" width="${(px1 - px0).toFixed(1)}" height="${(py1 - py0).toFixed(1)}"><feGaussianBlur stdDeviation="${(1.4 * k).toFixed(2)}"/></filter>
     <filter id="soft5" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="${(5 * k).toFixed(2)}"/></filter>
     <linearGradient id="shirtForm" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="#000" stop-opacity="0.1"/><stop offset="0.3" stop-color="#000" stop-opacity="0"/><stop offset="0.62" stop-color="#000" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="0.16"/></linearGradient>
     <linearGradient id="bandInside" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#000" stop-opacity="0.06"/><stop offset="0.25" stop-color="#000" stop-opacity="0.2"/><stop offset="1" stop-color="#000" stop-opacity="0.34"/></linearGradient>
@@ -3258,8 +3270,8 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   <path d="${d(shirt)}" fill="${lit}"/>
   <path d="${d(shirt)}" fill="url(#shirtForm)"/>
   ${shirtFolds.map((f, i) => stroke(d(line(f)), 10, i % 2 ? 0.07 : 0.1, 'soft5')).join('')}
-  ${stroke(d(placket(1).translated(1.5, 0)), 2.2, 0.2, 'soft2')}
-  ${stroke(d(placket(-1).translated(-1, 0)), 1.4, 0.1, 'soft2')}
+  ${stroke(d(placket(1).translated(1.5, 0)), 2.2, 0.2, 'placketSoft')}
+  ${stroke(d(placket(-1).translated(-1, 0)), 1.4, 0.1, 'placketSoft')}
   ${stroke(d(placket(1).translated(-3, 0)), 0.6, 0.22, '', sh[6])}
   ${stroke(d(placket(-1).translated(3, 0)), 0.6, 0.18, '', sh[6])}
   <path d="${d(band)}" fill="${lit}"/>

@@ -98,11 +98,10 @@ export function svgGaussianBlur(plane: Uint8Array, w: number, h: number, sigma: 
   if (sigma >= 2) {
     const out = threeBoxes(a, b, w, h, 1, w, sigma);
     if (out === b) [a, b] = [b, a];
-  } else {
-    convolveLines(a, b, w, h, 1, w, gaussianKernel(sigma));
-    [a, b] = [b, a];
+    return threeBoxes(a, b, h, w, w, 1, sigma);
   }
-  if (sigma >= 2) return threeBoxes(a, b, h, w, w, 1, sigma);
-  convolveLines(a, b, h, w, w, 1, gaussianKernel(sigma));
-  return b;
+  const kernel = gaussianKernel(sigma);
+  convolveLines(a, b, w, h, 1, w, kernel);
+  convolveLines(b, a, h, w, w, 1, kernel);
+  return a;
 }

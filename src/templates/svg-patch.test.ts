@@ -23,13 +23,21 @@ describe('an SVG fragment cut to a rectangle', () => {
     const blurredNear = '<path d="M60,10 L95,10 L95,40 Z" fill="#000" filter="url(#soft)"/>';
     const strokedNear = '<path d="M103,10 L103,40" stroke="#000" stroke-width="4"/>';
     const transformed = '<path d="M300,300 L340,300 Z" transform="scale(2)"/>';
-    const out = svgWithin(`${DEFS}${inside}${far}${blurredNear}${strokedNear}${transformed}`, { x0: 0, y0: 0, x1: 100, y1: 100 });
+    // A blur whose region is given in user units: a straight line (its box zero wide) far away, and
+    // one whose region keeps it out of the rectangle although its line runs through it.
+    const userRegion = (id: string, x: number) =>
+      `<defs><filter id="${id}" filterUnits="userSpaceOnUse" x="${x}" y="0" width="40" height="400"><feGaussianBlur stdDeviation="1.4"/></filter></defs>`;
+    const farLine = `${userRegion('u1', 280)}<path d="M300,0 L300,400" stroke="#000" stroke-width="2" filter="url(#u1)"/>`;
+    const cutLine = `${userRegion('u2', 150)}<path d="M0,50 L400,50" stroke="#000" stroke-width="2" filter="url(#u2)"/>`;
+    const out = svgWithin(`${DEFS}${inside}${far}${blurredNear}${strokedNear}${transformed}${farLine}${cutLine}`, { x0: 0, y0: 0, x1: 100, y1: 100 });
     expect(out).toContain(DEFS);
     expect(out).toContain(inside);
     expect(out).not.toContain(far);
     expect(out).toContain(blurredNear);
     expect(out).toContain(strokedNear);
     expect(out).toContain(transformed);
+    expect(out).not.toContain('url(#u1)');
+    expect(out).not.toContain('url(#u2)');
   });
 
   it('gives the pixels of the whole drawing on a crop of a real underlay', async () => {

@@ -177,11 +177,23 @@ function extent(e: Element, defs: Map<string, string>): SvgRect | undefined {
   // A miter join reaches at most twice the stroke width beyond the outline (miter limit 4).
   let px = 2 * stroke;
   let py = 2 * stroke;
-  // A filter draws within its region: by default 10 % of the element's box beyond it on each side.
+  // A filter draws within its region: by default 10 % of the element's box beyond it on each side;
+  // a region in user units (`filterUnits="userSpaceOnUse"`) is where it draws, whatever the box.
+  let clip: SvgRect = { x0: -Infinity, y0: -Infinity, x1: Infinity, y1: Infinity };
   for (const id of references(e.text)) {
     const f = nested.get(id);
     if (!f?.startsWith('<filter')) continue;
     const open = /^<filter((?:"[^"]*"|[^">])*)>/.exec(f)?.[1] ?? '';
+    const sd = blurOnly(f);
+    const tail = sd === undefined ? Number.POSITIVE_INFINITY : 4 * sd + 4;
+    if (/\sfilterUnits="userSpaceOnUse"/.test(open)) {
+      const [rx, ry, rw, rh] = ['x', 'y', 'width', 'height'].map((name) => num(open, name));
+      if (rx === undefined || ry === undefined || rw === undefined || rh === undefined) return undefined;
+      clip = { x0: Math.max(clip.x0, rx), y0: Math.max(clip.y0, ry), x1: Math.min(clip.x1, rx + rw), y1: Math.min(clip.y1, ry + rh) };
+      px += tail;
+      py += tail;
+      continue;
+    }
     const frac = (name: string, fallback: number) => {
       const v = new RegExp(`\\s${name}="(-?[\\d.]+)%"`).exec(open);
       return v ? Number(v[1]) / 100 : new RegExp(`\\s${name}=`).test(open) ? undefined : fallback;
@@ -195,12 +207,16 @@ function extent(e: Element, defs: Map<string, string>): SvgRect | undefined {
     const bh = y1 - y0 + 2 * stroke;
     // A filter of Gaussian blurs alone draws no further than their tails, whatever its region:
     // librsvg's reach out of a shape measures ≤ 2.5 σ at preview, full and HD scales (4 σ + 4 kept).
-    const sd = blurOnly(f);
-    const tail = sd === undefined ? Number.POSITIVE_INFINITY : 4 * sd + 4;
     px += Math.min(tail, Math.max(-fx, fx + fw - 1) * bw);
     py += Math.min(tail, Math.max(-fy, fy + fh - 1) * bh);
   }
-  return { x0: x0 - px, y0: y0 - py, x1: x1 + px, y1: y1 + py };
+  const r = {
+    x0: Math.max(x0 - px, clip.x0),
+    y0: Math.max(y0 - py, clip.y0),
+    x1: Math.min(x1 + px, clip.x1),
+    y1: Math.min(y1 + py, clip.y1),
+  };
+  return r.x1 > r.x0 && r.y1 > r.y0 ? r : { x0: 0, y0: 0, x1: 0, y1: 0 };
 }
 
 /** The largest standard deviation of a filter made of Gaussian blurs only; undefined for any other filter. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { LINEAR_TO_SRGB8_LUT, LIN_LUT_SIZE } from '../../fabrics/color.ts';
@@ -170,5 +171,35 @@ describe('the render loop', () => {
       const f = finishFor(fabric.design, level.shadeHist);
       expectPlainFormula(level, tex, f, (out) => renderCloth(level, tex, f, out));
     }
+  });
+});
+
+describe('the images a render draws in', () => {
+  // Each size's image is drawn in the one the last render of that size left, once its encodes are
+  // done: a render must neither see what the last one drew nor draw in an image still being encoded.
+  it.each([
+    ['the WebAssembly loop', engine],
+    ['the JavaScript loop', createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE, clothLoopBytes: 0 })],
+  ] as const)('%s: renders in turn and at once give the same bytes as each render alone', async (_name, e) => {
+    const job = (hex: string) => ({
+      cut: 'single-breasted',
+      view: 'front',
+      fabric: { ...PINSTRIPE, hex },
+      // Stamped on the image in place, as every render for a client is.
+      watermark: { text: 'ATELIER · SAMPLE', opacity: 0.6, position: 'bottom-right' as const },
+      sizes: ['full', 'preview'] as Array<'full' | 'preview'>,
+    });
+    // Each image's digest (a failure then prints a few characters, not megabytes).
+    const bytes = async (hex: string) => (await e.render(job(hex))).images.map((i) => createHash('sha256').update(i.data).digest('hex'));
+    const navy = await bytes('#1A2236');
+    const sand = await bytes('#D8C7A3');
+    expect(navy[0]).not.toBe(sand[0]);
+    // Again after another colour drew in the same images.
+    expect(await bytes('#1A2236')).toEqual(navy);
+    // Side by side: neither draws in the other's images while those are encoded.
+    const [a, b, c] = await Promise.all([bytes('#D8C7A3'), bytes('#1A2236'), bytes('#D8C7A3')]);
+    expect(a).toEqual(sand);
+    expect(b).toEqual(navy);
+    expect(c).toEqual(sand);
   });
 });

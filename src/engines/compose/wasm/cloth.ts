@@ -133,6 +133,13 @@ export class WasmCloth {
     return this.run(level, tex, finish, base)?.slice();
   }
 
+  /** `draw` into an image of the caller's (as large as `base`); false (nothing drawn) when the level is too large to keep. */
+  drawInto(level: ViewLevel, tex: LinearTexture, finish: Finish, base: Uint8Array, out: Uint8Array): boolean {
+    const image = this.run(level, tex, finish, base);
+    if (image) out.set(image);
+    return !!image;
+  }
+
   /** Draws over a copy of `base` in the module's memory: the image there (valid until the next call). */
   private run(level: ViewLevel, tex: LinearTexture, finish: Finish, base: Uint8Array): Uint8Array | undefined {
     const n = level.pix.length;

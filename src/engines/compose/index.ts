@@ -210,7 +210,7 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
   /**
    * Images drawn by `render`, taken again by the next render of the same size once encoded. A new
    * image per render is memory outside V8's heap, which it counts towards its next full collection:
-   * an HD render's 19 MB image set one off every two or three HD renders, 60-85 ms paused inside the
+   * an HD render's 19 MB image set one off every two or three HD renders, 62-85 ms paused inside the
    * image's allocation where the drawing takes 26 ms. One free image is kept per size.
    */
   const freeImages = new Map<number, Uint8Array>();

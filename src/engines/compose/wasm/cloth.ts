@@ -119,9 +119,7 @@ export class WasmCloth {
 
   /** Draws the level's cloth into `out` as `renderCloth` does; false (nothing drawn) when the level is too large to keep. */
   render(level: ViewLevel, tex: LinearTexture, finish: Finish, out: Uint8Array): boolean {
-    const image = this.run(level, tex, finish, out);
-    if (image) out.set(image);
-    return !!image;
+    return this.drawInto(level, tex, finish, out, out);
   }
 
   /**

@@ -686,6 +686,31 @@ function headExtent(plane: Float32Array, w: number, h: number, z: number): ((y: 
   };
 }
 
+/**
+ * A tube's rows (on its rect, local px) where its cloth runs into the frame's edge: its true sides
+ * (`spec.extent`), at `scale`. Other rows keep `inFrame`'s.
+ */
+function croppedExtent(
+  spec: PanelSpec,
+  plane: Float32Array,
+  rect: Rect,
+  w: number,
+  scale: number,
+  inFrame: ((y: number) => [number, number] | undefined) | undefined,
+): ((y: number) => [number, number] | undefined) | undefined {
+  const rows = spec.extent;
+  if (!rows?.length) return inFrame;
+  const rw = rect.x1 - rect.x0;
+  const atLeft = rect.x0 === 0;
+  const atRight = rect.x1 === w;
+  if (!atLeft && !atRight) return inFrame;
+  return (y) => {
+    const row = y * rw;
+    if ((atLeft && plane[row] >= 0.5) || (atRight && plane[row + rw - 1] >= 0.5)) return spanAt(rows, (y + rect.y0 + 0.5) / scale, scale, rect.x0);
+    return inFrame?.(y);
+  };
+}
+
 /** Height of a drawn fold at full strength, in px of the height field. */
 const FOLD_HEIGHT_1 = 9;
 /** Light falloff from the top of a full-figure frame to its foot (the key light is above). */
@@ -922,7 +947,7 @@ interface PanelVolume {
   d: Float32Array;
 }
 
-function panelVolume(spec: PanelSpec, m: Tile, w: number, h: number, z: number, sewn?: Tile): PanelVolume | undefined {
+function panelVolume(spec: PanelSpec, m: Tile, w: number, h: number, z: number, scale: number, sewn?: Tile): PanelVolume | undefined {
   const rect = tileBounds(m, Math.ceil(spec.round * 2.5), w, h);
   if (!rect) return undefined;
   // Work on the panel's bounding box only: full-frame planes per panel would be 6 MB apiece.
@@ -948,7 +973,7 @@ function panelVolume(spec: PanelSpec, m: Tile, w: number, h: number, z: number, 
       false,
       spec.profile === 'pressed' ? PRESSED : 0,
       // A far sleeve behind the torso shows no armhole seam: its rows stay their own tubes.
-      spec.profile === 'cylinder' && !spec.behind ? headExtent(plane, rw, rh, z) : undefined,
+      croppedExtent(spec, plane, rect, w, scale, spec.profile === 'cylinder' && !spec.behind ? headExtent(plane, rw, rh, z) : undefined),
     );
     // Behind the torso: each row's tube lowered so its top lies a little below the torso's edge
     // (height about 0 there), measured before the crown rounds the head over.
@@ -1535,7 +1560,7 @@ async function draftPieces(source: CutViewSource, scale: number, gate?: () => Pr
       memoisedNow(
         frame,
         key,
-        () => panelVolume(spec, masks[p], w, h, z, sewn !== undefined ? masks[sewn] : undefined) ?? null,
+        () => panelVolume(spec, masks[p], w, h, z, scale, sewn !== undefined ? masks[sewn] : undefined) ?? null,
         (c) => (c ? c.h.byteLength * 2 : 0),
         used,
       ) ?? undefined,

@@ -464,6 +464,48 @@ export class Draft {
     return undefined;
   }
 
+  /**
+   * The projected outline's left and right extremes on native rows 0, `step`, 2·`step`… up to
+   * `height` ([row, left, right]; rows it does not reach are left out), wherever the frame puts them:
+   * past its edges too. Each piece is cut into `per` straight steps (a sleeve's curves are gentle at
+   * 16).
+   */
+  rowSpans(proj: Projection, height: number, step: number, per = 16): Array<[number, number, number]> {
+    const pts: Array<[number, number]> = [];
+    let at: Pt | undefined;
+    let start: Pt | undefined;
+    for (const c of this.cmds) {
+      if (c.op === 'Z') {
+        if (start) pts.push(proj.project(start[0], start[1], this.layer));
+        at = start;
+        continue;
+      }
+      if (c.op === 'M' || !at) {
+        at = start = c.pts[c.pts.length - 1]!;
+        pts.push(proj.project(at[0], at[1], this.layer));
+        continue;
+      }
+      const q = asCubic(c.op, at, c.pts);
+      for (let j = 1; j <= per; j++) pts.push(proj.project(cubicAt(q, j / per, 0), cubicAt(q, j / per, 1), this.layer));
+      at = q[3];
+    }
+    const out: Array<[number, number, number]> = [];
+    for (let row = 0; row <= height; row += step) {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let i = 1; i < pts.length; i++) {
+        const [ax, ay] = pts[i - 1]!;
+        const [bx, by] = pts[i]!;
+        if (ay <= row === by <= row) continue;
+        const x = ax + ((row - ay) / (by - ay)) * (bx - ax);
+        lo = Math.min(lo, x);
+        hi = Math.max(hi, x);
+      }
+      if (hi > lo) out.push([row, Math.round(lo * 10) / 10, Math.round(hi * 10) / 10]);
+    }
+    return out;
+  }
+
   /** The same draft reflected about centre front (the other side of the garment). */
   mirrored(layer?: Layer): Draft {
     const d = new Draft(layer ?? this.layer);
@@ -500,12 +542,7 @@ export class Draft {
       }
       const p0: Pt = at;
       // Lines and quadratics as cubics, so that every piece is cut the same way.
-      const cubic: [Pt, Pt, Pt, Pt] =
-        c.op === 'L'
-          ? [p0, lerp(p0, c.pts[0]!, 1 / 3), lerp(p0, c.pts[0]!, 2 / 3), c.pts[0]!]
-          : c.op === 'Q'
-            ? [p0, lerp(p0, c.pts[0]!, 2 / 3), lerp(c.pts[1]!, c.pts[0]!, 2 / 3), c.pts[1]!]
-            : [p0, c.pts[0]!, c.pts[1]!, c.pts[2]!];
+      const cubic = asCubic(c.op, p0, c.pts);
       at = cubic[3];
       const P0 = proj.project(p0[0], p0[1], this.layer);
       const P3 = proj.project(cubic[3][0], cubic[3][1], this.layer);
@@ -513,6 +550,13 @@ export class Draft {
     }
     return out.join(' ');
   }
+}
+
+/** A path command from `p0` as a cubic (a line or a quadratic exactly). */
+function asCubic(op: 'M' | 'L' | 'C' | 'Q' | 'Z', p0: Pt, pts: Pt[]): Cubic {
+  if (op === 'L') return [p0, lerp(p0, pts[0]!, 1 / 3), lerp(p0, pts[0]!, 2 / 3), pts[0]!];
+  if (op === 'Q') return [p0, lerp(p0, pts[0]!, 2 / 3), lerp(pts[1]!, pts[0]!, 2 / 3), pts[1]!];
+  return [p0, pts[0]!, pts[1]!, pts[2]!];
 }
 
 /**

@@ -9,7 +9,7 @@ import { TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
 import { polyline } from '../../test/helpers/outline-curvature.ts';
 import { frontProjection, NATIVE_WIDTH, turnedProjection } from './geometry.ts';
 import { resolveOptions } from './options.ts';
-import { draftCutView, SHOE_CX } from './suits.ts';
+import { detailProjection, draftCutView, SHOE_CX } from './suits.ts';
 
 const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 const fabric = { hex: '#1C2841', design: { weave: 'twill' as const, pattern: 'solid' as const, threadMm: 0.22 } };
@@ -23,8 +23,8 @@ async function render(cut: string, shoes: 'black' | 'brown'): Promise<RawImage> 
 }
 
 /** A cut's view at full size: its shading and panels, the image's width, its scale from native px, its px per mm. */
-async function viewMaps(cut: string, view: 'front' | 'back' | 'three-quarter' = 'front') {
-  const maps = await engine.shadingMaps(cut, view, fabric, 'full');
+async function viewMaps(cut: string, view: 'front' | 'back' | 'three-quarter' | 'detail' = 'front', size: 'full' | 'hd' = 'full') {
+  const maps = await engine.shadingMaps(cut, view, fabric, size);
   const tpl = await engine.template(cut, view);
   const W = maps.width;
   const k = W / NATIVE_WIDTH;
@@ -458,6 +458,30 @@ describe('the chest has form', () => {
   );
 });
 
+/**
+ * Across the armhole seam on image row `r`, from column `x` (outside the sleeve or in it) stepping
+ * `step` through the sleeve to the body: the darkest shade beside the seam's own line (2 mm either
+ * side of it is meant to be dark) against the body 40-70 mm in, and how many mm of it lie below 0.7.
+ */
+function acrossArmhole(maps: { panel: Uint8Array; mul: Float32Array }, sleeves: Set<number>, W: number, r: number, x: number, step: number, mm: number) {
+  while (!sleeves.has(maps.panel[r * W + x]!)) x += step;
+  while (sleeves.has(maps.panel[r * W + x]!)) x += step;
+  const seam = x;
+  const ref: number[] = [];
+  for (let d = 40 * mm; d <= 70 * mm; d++) ref.push(maps.mul[r * W + Math.round(seam + step * d)]!);
+  const light = median(ref);
+  let darkest = Infinity;
+  let dark = 0;
+  for (let d = -25 * mm; d <= 25 * mm; d++) {
+    const c = Math.round(seam + step * d);
+    if (c < 0 || c >= W) continue;
+    const v = maps.mul[r * W + c]! / light;
+    if (Math.abs(d) > 2 * mm) darkest = Math.min(darkest, v);
+    if (v < 0.7) dark++;
+  }
+  return { darkest, wide: dark / mm };
+}
+
 describe('the armhole', () => {
   it.each(['front', 'back', 'three-quarter'] as const)('%s: where the sleeve is set in, a seam between sleeve and body, not a crevice', async (view) => {
     const { maps, tpl, W, k, mm } = await viewMaps('single-breasted', view);
@@ -471,25 +495,9 @@ describe('the armhole', () => {
     for (let y = 1430; y >= 1340; y -= 10) {
       const r = Math.round(proj.project(0, y)[1] * k);
       for (const s of turned ? [-1] : [-1, 1]) {
-        const step = -s;
-        let x = turned ? 0 : Math.round(proj.project(s * 300, y)[0] * k);
-        while (!sleeves.has(maps.panel[r * W + x]!)) x += step;
-        while (sleeves.has(maps.panel[r * W + x]!)) x += step;
-        const seam = x;
-        // The body beside it, 40-70 mm in, as the light the seam is judged against.
-        const ref: number[] = [];
-        for (let d = 40 * mm; d <= 70 * mm; d++) ref.push(maps.mul[r * W + Math.round(seam + step * d)]!);
-        const light = ref.sort((a, b) => a - b)[ref.length >> 1]!;
-        // The seam's own line (2 mm either side) is meant to be dark; beside it, the cloth is judged.
-        let darkest = Infinity;
-        let dark = 0;
-        for (let d = -25 * mm; d <= 25 * mm; d++) {
-          const v = maps.mul[r * W + Math.round(seam + step * d)]! / light;
-          if (Math.abs(d) > 2 * mm) darkest = Math.min(darkest, v);
-          if (v < 0.7) dark++;
-        }
-        worst.push(darkest);
-        wide.push(dark / mm);
+        const across = acrossArmhole(maps, sleeves, W, r, turned ? 0 : Math.round(proj.project(s * 300, y)[0] * k), -s, mm);
+        worst.push(across.darkest);
+        wide.push(across.wide);
       }
     }
     console.log(
@@ -505,6 +513,39 @@ describe('the armhole', () => {
     // where the sleeve leaves the body: front 0.57, 7.8 mm; back 0.52, 8.9; three-quarter 0.48, 8.9.
     expect(median(worst), 'the darkest cloth beside the seam').toBeGreaterThan(0.45);
     expect(median(wide), 'mm of it in shade').toBeLessThan(11);
+  });
+
+  it('detail: the seam and the sleeve beside the chest shade as the front view shows them, zoomed in', async () => {
+    // The detail view is the front view at 4 px/mm: the same cloth over the same body. Its shading
+    // beside the wearer's left armhole, from the sleeve head down past the armpit, is judged against
+    // the front view's at HD (1.8 px/mm) row by row, by body height.
+    const front = await viewMaps('single-breasted', 'front', 'hd');
+    const detail = await viewMaps('single-breasted', 'detail');
+    const dk = detail.W / NATIVE_WIDTH;
+    const dmm = detailProjection().pxPerMm * dk;
+    const sleevesOf = (t: typeof front.tpl) => new Set(t.panels.flatMap((p, i) => (p.kind === 'sleeve' ? [i] : [])));
+    const rows: string[] = [];
+    for (let y = 1380; y >= 1160; y -= 20) {
+      const f = acrossArmhole(
+        front.maps,
+        sleevesOf(front.tpl),
+        front.W,
+        Math.round(proj.project(0, y)[1] * front.k),
+        Math.round(proj.project(300, y)[0] * front.k),
+        -1,
+        front.mm,
+      );
+      // The frame crops the sleeve: its edge column is in the sleeve on these rows.
+      const d = acrossArmhole(detail.maps, sleevesOf(detail.tpl), detail.W, Math.round(detailProjection().project(0, y)[1] * dk), detail.W - 1, -1, dmm);
+      rows.push(`${y}: ${d.darkest.toFixed(2)}/${f.darkest.toFixed(2)} ${d.wide.toFixed(1)}/${f.wide.toFixed(1)} mm`);
+      // Until b86 the detail view drew a crevice here, 14-25 of 255 on mid-grey (0.03-0.06 of the body
+      // beside it, 12-35 mm of it below 0.7) where the front view has 0.27-0.66: the body ended at its
+      // side rather than running on under the sleeve, and the sleeve, cropped to a strip 2-3 cm wide
+      // by the frame, was a thin rod turning away down the frame's edge. Now within 0.04 and 2.1 mm.
+      expect(Math.abs(d.darkest - f.darkest), `${y} mm: the darkest beside the seam, detail against front`).toBeLessThan(0.08);
+      expect(Math.abs(d.wide - f.wide), `${y} mm: mm in shade, detail against front`).toBeLessThan(4);
+    }
+    console.log(`detail armhole (detail/front): ${rows.join('; ')}`);
   });
 });
 

@@ -2502,7 +2502,7 @@ function turnedNearSide(set: Draftset, style: SuitStyle, nearEdgeX: (y: number) 
 export const DETAIL_PX_PER_MM = 4;
 const DETAIL_ORIGIN: Pt = [-40, 1445];
 
-function detailProjection(): Projection {
+export function detailProjection(): Projection {
   const k = DETAIL_PX_PER_MM;
   return {
     pxPerMm: k,
@@ -3620,6 +3620,9 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
       ...(turned && p.id === 'sleeve-left' ? { behind: true } : {}),
       ...(p.rollEdge ? { rollEdge: p.rollEdge } : {}),
       ...(p.sewnTo ? { sewnTo: p.sewnTo } : {}),
+      // The detail view crops the sleeve to a strip beside the chest: fitted to that strip, its tube
+      // was a rod 2-3 cm across, dark down the frame's edge.
+      ...(v === 'detail' && p.kind === 'sleeve' ? { extent: shape.rowSpans(proj, NATIVE_HEIGHT, 8) } : {}),
       profile: p.profile ?? (p.kind === 'sleeve' ? 'cylinder' : p.kind === 'trouser' ? 'pressed' : 'canvas'),
     };
   });
@@ -3655,7 +3658,7 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
     panels,
     marks,
     ...(v === 'detail' ? { torsoExtent: viewRows('torsoExtent', v, detailTorsoExtent) } : {}),
-    ...(v === 'detail' ? {} : { bodyExtent: viewRows('bodyExtent', v, () => bodyExtentRows(proj)) }),
+    bodyExtent: viewRows('bodyExtent', v, () => bodyExtentRows(proj)),
     torsoDepth: viewRows('torsoDepth', v, () => torsoDepthRows(proj, v === 'back' ? 'back' : 'front')),
     underlay: underlaySvg(style, proj, v),
     overlay: overlaySvg(set, proj, style.o, v),

@@ -58,6 +58,12 @@ export interface PanelSpec {
    * groove some 7 mm wide, a bold dark line down the back.
    */
   sewnTo?: string;
+  /**
+   * A tube's true sides by native row where the frame crops it (a detail view's sleeve): [row, left,
+   * right], rows increasing, reaching past the frame. Where a row's cloth runs to the frame's edge,
+   * its cross-section is fitted to these, not to the part in frame.
+   */
+  extent?: Array<[number, number, number]>;
   /** Horizontal pattern squeeze where the body turns away (three-quarter views), 1 = none. */
   squeeze?: number;
   /**

@@ -549,6 +549,50 @@ describe('the armhole', () => {
   });
 });
 
+describe('the breast pocket', () => {
+  it.each([
+    ['single-breasted', {}],
+    ['single-breasted', { lapel: 'peak', lapelWidth: 'wide' }],
+    ['double-breasted', {}],
+    ['three-piece', {}],
+  ] as const)('%s %o front: the welt lies on the chest, clear of the sleeve', async (cut, chosen) => {
+    // A tailor sets the breast pocket a few centimetres in from the armhole: on the chest, with cloth
+    // between its end and the sleeve. Measured on each image row through the welt: the forepart
+    // between the welt's outer end and the sleeve (wearer's left, image right).
+    const options = resolveOptions(cut, chosen);
+    const maps = await engine.shadingMaps(cut, 'front', fabric, 'full', options);
+    const tpl = await engine.template(cut, 'front', options);
+    const W = maps.width;
+    const mm = proj.pxPerMm * (W / NATIVE_WIDTH);
+    const welt = tpl.panels.findIndex((p) => p.id === 'breast-welt');
+    const sleeve = tpl.panels.findIndex((p) => p.id === 'sleeve-left');
+    expect(welt).toBeGreaterThanOrEqual(0);
+    const clear: number[] = [];
+    const shown: number[] = [];
+    for (let r = 0; r < maps.height; r++) {
+      let first = -1;
+      let last = -1;
+      for (let x = W >> 1; x < W; x++)
+        if (maps.panel[r * W + x] === welt) {
+          if (first < 0) first = x;
+          last = x;
+        }
+      if (last < 0) continue;
+      let x = last + 1;
+      while (x < W && maps.panel[r * W + x] !== sleeve) x++;
+      clear.push((x - last - 1) / mm);
+      shown.push((last - first + 1) / mm);
+    }
+    console.log(
+      `${cut} ${JSON.stringify(chosen)} breast welt: ${clear.length} rows, ${median(shown).toFixed(0)} mm shown, ${Math.min(...clear).toFixed(1)} mm of chest at least between it and the sleeve`,
+    );
+    expect(clear.length, 'rows through the welt').toBeGreaterThan(10);
+    // Until b87 the welt ran 12 mm under the sleeve: no chest at all between them.
+    expect(Math.min(...clear), 'mm of chest between the welt and the sleeve').toBeGreaterThan(8);
+    expect(median(shown), 'mm of the welt in sight').toBeGreaterThan(35);
+  });
+});
+
 describe('the collar', () => {
   it.each(CUTS)('%s front: its fall is one cloth from its outer edge to its roll, no edge drawn across it', async (cut) => {
     const { maps, tpl, W, k, mm } = await frontMaps(cut);

@@ -1522,8 +1522,10 @@ function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
     });
     pockets(set, style, geo, fpId, mirror, !mirror && o.ticketPocket === 'yes');
     if (mirror && o.breastPocket === 'yes') {
-      // Breast welt on the wearer's left, tilted up toward the arm.
-      const welt = draft().M(100, 1283).L(196, 1295).L(196, 1317).L(100, 1305).Z();
+      // Breast welt on the wearer's left, tilted up toward the arm (12 mm in 96), its end some
+      // 11-19 mm of chest short of the sleeve, as a tailor sets it in from the armhole. Until b87 it
+      // ran from 100 to 196 mm across, 12 mm under the sleeve: its end vanished into the armhole.
+      const welt = draft().M(104, 1283).L(170, 1291.25).L(170, 1313.25).L(104, 1305).Z();
       pieces.push({
         id: 'breast-welt',
         kind: 'welt',
@@ -1540,8 +1542,8 @@ function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
       marks.push({
         onPanels: [fpId],
         shape: line([
-          [101, 1281],
-          [196, 1293],
+          [105, 1281],
+          [170, 1289.1],
         ]),
         kind: 'shadow',
         width: 3,

@@ -551,14 +551,17 @@ describe('the armhole', () => {
 
 describe('the breast pocket', () => {
   it.each([
-    ['single-breasted', {}],
-    ['single-breasted', { lapel: 'peak', lapelWidth: 'wide' }],
-    ['double-breasted', {}],
-    ['three-piece', {}],
-  ] as const)('%s %o front: the welt lies on the chest, clear of the sleeve', async (cut, chosen) => {
+    ['single-breasted', {}, true],
+    ['single-breasted', { lapel: 'peak', lapelWidth: 'wide' }, false],
+    ['double-breasted', {}, true],
+    ['three-piece', {}, false],
+  ] as const)('%s %o front: the welt lies on the chest, clear of the sleeve (and of the lapel: %s)', async (cut, chosen, clearOfLapel) => {
     // A tailor sets the breast pocket a few centimetres in from the armhole: on the chest, with cloth
-    // between its end and the sleeve. Measured on each image row through the welt: the forepart
-    // between the welt's outer end and the sleeve (wearer's left, image right).
+    // between its end and the sleeve, and its start clear of the lapel. Measured on each image row
+    // through the welt: the forepart between the welt's outer end and the sleeve (wearer's left, image
+    // right), and whether a lapel borders its start. A wide peak lapel, or an open coat's lapel falling
+    // back over the chest (the three-piece's, to some 130 mm from centre front), leaves too little
+    // chest for a welt of 45 mm: there the lapel's edge lies over its first few millimetres.
     const options = resolveOptions(cut, chosen);
     const maps = await engine.shadingMaps(cut, 'front', fabric, 'full', options);
     const tpl = await engine.template(cut, 'front', options);
@@ -567,8 +570,10 @@ describe('the breast pocket', () => {
     const welt = tpl.panels.findIndex((p) => p.id === 'breast-welt');
     const sleeve = tpl.panels.findIndex((p) => p.id === 'sleeve-left');
     expect(welt).toBeGreaterThanOrEqual(0);
+    const lapels = new Set(tpl.panels.flatMap((p, i) => (p.kind === 'lapel' ? [i] : [])));
     const clear: number[] = [];
     const shown: number[] = [];
+    let underLapel = 0;
     for (let r = 0; r < maps.height; r++) {
       let first = -1;
       let last = -1;
@@ -578,18 +583,21 @@ describe('the breast pocket', () => {
           last = x;
         }
       if (last < 0) continue;
+      if (lapels.has(maps.panel[r * W + first - 1]!)) underLapel++;
       let x = last + 1;
       while (x < W && maps.panel[r * W + x] !== sleeve) x++;
       clear.push((x - last - 1) / mm);
       shown.push((last - first + 1) / mm);
     }
     console.log(
-      `${cut} ${JSON.stringify(chosen)} breast welt: ${clear.length} rows, ${median(shown).toFixed(0)} mm shown, ${Math.min(...clear).toFixed(1)} mm of chest at least between it and the sleeve`,
+      `${cut} ${JSON.stringify(chosen)} breast welt: ${clear.length} rows, ${median(shown).toFixed(0)} mm shown, ${Math.min(...clear).toFixed(1)} mm of chest at least between it and the sleeve; ${underLapel} rows start at a lapel`,
     );
     expect(clear.length, 'rows through the welt').toBeGreaterThan(10);
-    // Until b87 the welt ran 12 mm under the sleeve: no chest at all between them.
+    // Until b87 the welt ran 12 mm under the sleeve: no chest at all between them; and its first
+    // 8-12 mm lay under the single-breasted's lapel (now none), 25-30 under the three-piece's (now ~5).
     expect(Math.min(...clear), 'mm of chest between the welt and the sleeve').toBeGreaterThan(8);
     expect(median(shown), 'mm of the welt in sight').toBeGreaterThan(35);
+    if (clearOfLapel) expect(underLapel, 'rows of the welt starting at a lapel').toBe(0);
   });
 });
 

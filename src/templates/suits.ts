@@ -1488,6 +1488,16 @@ function pockets(set: Draftset, style: SuitStyle, side: SideGeometry, fpId: stri
   void mx;
 }
 
+/** The breast welt (mm): where it starts at most, where it ends, its shortest, its bottom edge's start and rise, its depth. */
+const WELT_START_X = 104;
+const WELT_END_X = 170;
+const WELT_MIN = 45;
+const WELT_Y = 1283;
+const WELT_RISE = 0.125;
+const WELT_DEPTH = 22;
+/** The height of the welt's top at its start, where the lapel's edge is judged. */
+const WELT_TOP_Y = WELT_Y + WELT_DEPTH + 4;
+
 function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
   const o = style.o;
   const set: Draftset = { pieces: [], marks: [], buttons: [], threads: [] };
@@ -1522,10 +1532,21 @@ function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
     });
     pockets(set, style, geo, fpId, mirror, !mirror && o.ticketPocket === 'yes');
     if (mirror && o.breastPocket === 'yes') {
-      // Breast welt on the wearer's left, tilted up toward the arm (12 mm in 96), its end some
-      // 11-19 mm of chest short of the sleeve, as a tailor sets it in from the armhole. Until b87 it
-      // ran from 100 to 196 mm across, 12 mm under the sleeve: its end vanished into the armhole.
-      const welt = draft().M(104, 1283).L(170, 1291.25).L(170, 1313.25).L(104, 1305).Z();
+      // Breast welt on the wearer's left, tilted up toward the arm (1 in 8), on the chest between the
+      // lapel and the sleeve as a tailor sets it: its end some 11-19 mm of chest short of the sleeve,
+      // its start 6 mm clear of the lapel's edge where the lapel allows a welt of 45 mm or more. Until
+      // b87 it ran from 100 to 196 mm across, 12 mm under the sleeve (its end vanished into the
+      // armhole) and its first 8-30 mm under the lapel (single-breasted, three-piece, wide peak).
+      const lapelEdge = -polyX(sampleCatmullRom(lc.outerEdge, 16), WELT_TOP_Y);
+      const x0 = Math.min(WELT_END_X - WELT_MIN, Math.max(WELT_START_X, lapelEdge + 6));
+      const y0 = WELT_Y + (x0 - WELT_START_X) * WELT_RISE;
+      const y1 = WELT_Y + (WELT_END_X - WELT_START_X) * WELT_RISE;
+      const welt = draft()
+        .M(x0, y0)
+        .L(WELT_END_X, y1)
+        .L(WELT_END_X, y1 + WELT_DEPTH)
+        .L(x0, y0 + WELT_DEPTH)
+        .Z();
       pieces.push({
         id: 'breast-welt',
         kind: 'welt',
@@ -1542,8 +1563,8 @@ function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
       marks.push({
         onPanels: [fpId],
         shape: line([
-          [105, 1281],
-          [170, 1289.1],
+          [x0 + 1, y0 - 2],
+          [WELT_END_X, y1 - 2],
         ]),
         kind: 'shadow',
         width: 3,

@@ -110,8 +110,8 @@ export interface CutViewSource {
    */
   torsoExtent?: Array<[number, number, number]>;
   /**
-   * The body's width by image row where it runs on under the sleeves (below the shoulder point, in a
-   * front, back or three-quarter view): [row, left, right] in native px, rows increasing; outside these
+   * The body's width by image row where it runs on under the sleeves (below the shoulder point, in
+   * every view): [row, left, right] in native px, rows increasing; outside these
    * rows, none. Turned, the near side is the body's silhouette and the far side its axis (the far
    * sleeve hangs behind the body, nothing rests on that side).
    * The torso's section in such a row spans at least this width (the armhole seam lies inside it, so

@@ -538,10 +538,11 @@ describe('the armhole', () => {
       // The frame crops the sleeve: its edge column is in the sleeve on these rows.
       const d = acrossArmhole(detail.maps, sleevesOf(detail.tpl), detail.W, Math.round(detailProjection().project(0, y)[1] * dk), detail.W - 1, -1, dmm);
       rows.push(`${y}: ${d.darkest.toFixed(2)}/${f.darkest.toFixed(2)} ${d.wide.toFixed(1)}/${f.wide.toFixed(1)} mm`);
-      // Until b86 the detail view drew a crevice here, 14-25 of 255 on mid-grey (0.03-0.06 of the body
-      // beside it, 12-35 mm of it below 0.7) where the front view has 0.27-0.66: the body ended at its
-      // side rather than running on under the sleeve, and the sleeve, cropped to a strip 2-3 cm wide
-      // by the frame, was a thin rod turning away down the frame's edge. Now within 0.04 and 2.1 mm.
+      // Until b86 the detail view drew a crevice here, 14-25 of 255 on mid-grey (0.03-0.08 of the body
+      // beside it below the sleeve head, 12-35 mm of it below 0.7) where the front view has 0.27-0.66:
+      // the body ended at its side rather than running on under the sleeve, and the sleeve, cropped to
+      // a strip 2-3 cm wide by the frame, was a thin rod turning away down the frame's edge. Now, on
+      // this navy, within 0.03 and 2.3 mm of the front view's.
       expect(Math.abs(d.darkest - f.darkest), `${y} mm: the darkest beside the seam, detail against front`).toBeLessThan(0.08);
       expect(Math.abs(d.wide - f.wide), `${y} mm: mm in shade, detail against front`).toBeLessThan(4);
     }

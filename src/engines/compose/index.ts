@@ -224,7 +224,7 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
     return kept;
   }
 
-  /** `into`: the image to draw in (as large as the level's base), else a new one. */
+  /** Draws the level in `rgb` (as large as the level's base). */
   function renderLevel(
     cv: Pick<CutView, 'cut' | 'view' | 'version'> & { quick?: boolean },
     size: OutputSize,
@@ -232,12 +232,10 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
     tex: LinearTexture,
     design: FabricDesign,
     loop: WasmCloth | undefined,
-    into?: Uint8Array,
+    rgb: Uint8Array,
   ): RawImage {
     const f = finish(cv, size, design, level, tex);
-    let rgb = into ? (loop?.drawInto(level, tex, f, level.base, into) ? into : undefined) : loop?.draw(level, tex, f, level.base);
-    if (!rgb) {
-      rgb = into ?? new Uint8Array(level.base.length);
+    if (!loop?.drawInto(level, tex, f, level.base, rgb)) {
       rgb.set(level.base);
       renderCloth(level, tex, f, rgb);
     }
@@ -325,7 +323,7 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
       const cv = request.template ?? (await template(request.cut, request.view, request.options));
       const level = await levelOf(cv, size);
       const tex = textures.get(request.fabric, level.pxPerMm);
-      return renderLevel(cv, size, level, tex, request.fabric.design, await clothLoop());
+      return renderLevel(cv, size, level, tex, request.fabric.design, await clothLoop(), new Uint8Array(level.base.length));
     },
 
     async shadingMaps(cut, view, fabric, size = 'full', styleOptions) {

@@ -92,3 +92,76 @@ export function repeatProfile(p: Float64Array, times: number): Float64Array {
   for (let t = 0; t < times; t++) out.set(p, t * p.length);
   return out;
 }
+
+/**
+ * How much of a periodic tile's variation runs along its axes: the mean power of its spectrum on the
+ * axes (whole columns or whole rows brighter than others: a yarn that keeps one tone the tile's
+ * length) over the mean power off them at the same radius, ring by ring, geometric mean over the
+ * rings. About 1 for a mottle with no direction.
+ */
+export function axisPowerRatio(luma: Float64Array, w: number, h: number): number {
+  let mean = 0;
+  for (const v of luma) mean += v;
+  mean /= luma.length;
+  const twiddles = (n: number) => Array.from({ length: n }, (_, k) => [Math.cos((2 * Math.PI * k) / n), Math.sin((2 * Math.PI * k) / n)] as const);
+  const cw = twiddles(w);
+  const ch = twiddles(h);
+  // Separable DFT: along the rows, then down the columns.
+  const rowRe = new Float64Array(w * h);
+  const rowIm = new Float64Array(w * h);
+  for (let y = 0; y < h; y++)
+    for (let k = 0; k < w; k++) {
+      let a = 0;
+      let b = 0;
+      for (let x = 0; x < w; x++) {
+        const [c, s] = cw[(k * x) % w];
+        const v = luma[y * w + x] - mean;
+        a += v * c;
+        b -= v * s;
+      }
+      rowRe[y * w + k] = a;
+      rowIm[y * w + k] = b;
+    }
+  const power = new Float64Array(w * h);
+  for (let k = 0; k < w; k++)
+    for (let l = 0; l < h; l++) {
+      let a = 0;
+      let b = 0;
+      for (let y = 0; y < h; y++) {
+        const [c, s] = ch[(l * y) % h];
+        const p = rowRe[y * w + k];
+        const q = rowIm[y * w + k];
+        a += p * c + q * s;
+        b += q * c - p * s;
+      }
+      power[l * w + k] = a * a + b * b;
+    }
+  const side = Math.min(w, h);
+  const K = Math.floor(side / 2);
+  let logs = 0;
+  let rings = 0;
+  for (let r = 1; r <= K; r++) {
+    let axis = 0;
+    let onAxis = 0;
+    let off = 0;
+    let offAxis = 0;
+    for (let l = -K; l <= K; l++)
+      for (let k = -K; k <= K; k++) {
+        const radius = Math.hypot((k / w) * side, (l / h) * side);
+        if (radius < r - 0.5 || radius >= r + 0.5) continue;
+        const p = power[((l + h) % h) * w + ((k + w) % w)];
+        if (k === 0 || l === 0) {
+          axis += p;
+          onAxis++;
+        } else {
+          off += p;
+          offAxis++;
+        }
+      }
+    if (onAxis && offAxis && axis > 0 && off > 0) {
+      logs += Math.log(axis / onAxis / (off / offAxis));
+      rings++;
+    }
+  }
+  return Math.exp(logs / rings);
+}

@@ -12,7 +12,7 @@ import {
   type FabricTexture,
 } from './index.ts';
 import { resamplePeriodic } from './resample.ts';
-import { lumaOf, meanProfile, powerAt, repeatProfile, seamSteps, stepProfile } from './testing.ts';
+import { axisPowerRatio, lumaOf, meanProfile, powerAt, repeatProfile, seamSteps, stepProfile } from './testing.ts';
 
 const WEAVES: WeaveKind[] = ['plain', 'twill', 'herringbone', 'hopsack', 'sharkskin', 'birdseye', 'flannel', 'satin'];
 const PATTERNS: PatternKind[] = ['solid', 'pinstripe', 'chalkstripe', 'glencheck', 'houndstooth', 'windowpane'];
@@ -182,6 +182,33 @@ describe('filtering', () => {
     };
     expect(contrast(generateFabricTexture(s, 8))).toBeGreaterThan(0.08);
     expect(contrast(generateFabricTexture(s, 1))).toBeLessThan(0.06);
+  });
+});
+
+describe('mélange', () => {
+  // A heathered flannel (the demo's winter flannel) and a heathered plain weave, at the scales the
+  // figure is drawn (preview 0.45, full 0.9 px/mm) and zoomed (2 px/mm).
+  const HEATHERED: FabricSpec[] = [
+    { hex: '#A3A5A8', design: { weave: 'flannel', pattern: 'solid', threadMm: 0.35, heather: 0.45, nap: 0.7, sheen: 0 } },
+    { hex: '#5A4A3A', design: { weave: 'plain', pattern: 'solid', threadMm: 0.3, heather: 0.5, sheen: 0.05 } },
+  ];
+  it('mottles without direction: no yarn keeps one tone the length of the tile (spectral power on the axes within 2.5× of the power off them)', () => {
+    // A tone per yarn the whole way across (fab1) put 5-10× the power on the axes: a faint plaid of
+    // lines, with squares from the cloud's 7 mm lattice. Slubs every few mm leave 1.1-1.7.
+    for (const s of HEATHERED)
+      for (const pxPerMm of [0.45, 0.9, 2]) {
+        const tex = generateFabricTexture(s, pxPerMm);
+        expect(axisPowerRatio(lumaOf(tex.rgb, tex.width, tex.height), tex.width, tex.height), `${s.design.weave} at ${pxPerMm} px/mm`).toBeLessThan(2.5);
+      }
+  });
+
+  it('still shows its mélange at figure scale (relative luminance contrast)', () => {
+    for (const s of HEATHERED) {
+      const l = textureLuma(generateFabricTexture(s, 0.9));
+      const m = l.reduce((a, v) => a + v, 0) / l.length;
+      const sd = Math.sqrt(l.reduce((a, v) => a + (v - m) ** 2, 0) / l.length);
+      expect(sd / m, s.design.weave).toBeGreaterThan(0.03);
+    }
   });
 });
 

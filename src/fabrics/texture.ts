@@ -75,7 +75,7 @@ export interface TextureOptions {
 }
 
 /** Version of the pixel recipe: part of every key, bump when the output changes. */
-export const TEXTURE_VERSION = 'fab1';
+export const TEXTURE_VERSION = 'fab2';
 
 const MAX_PX_PER_MM = 64;
 const MAX_TILE_MM = 256;
@@ -90,7 +90,7 @@ export function generateFabricTexture(spec: FabricSpec, pxPerMm: number, opts: T
   const key = textureKey(spec, pxPerMm) + (opts.filter === 'point' ? ':point' : '');
   if (spec.swatch) return drapeSwatch(spec.swatch, pxPerMm, key, spec.hex);
   const fab = resolveFabric(spec);
-  return weaveTexture(fab, pxPerMm, key, seedOf(spec), opts);
+  return weaveTexture(fab, pxPerMm, key, seedOf(spec), seedOf({ ...spec, hex: '#000000' }), opts);
 }
 
 /**
@@ -117,7 +117,7 @@ function seedOf(spec: FabricSpec): number {
   return fnv1a(canonicalSpec(spec));
 }
 
-function weaveTexture(fab: ResolvedFabric, pxPerMm: number, key: string, seed: number, opts: TextureOptions): FabricTexture {
+function weaveTexture(fab: ResolvedFabric, pxPerMm: number, key: string, seed: number, designSeed: number, opts: TextureOptions): FabricTexture {
   const plan = planPattern(fab.pattern, fab.threadMm, fab.repeatMm, fab.overcheck);
   const t = plan.threadMm;
   const weave = weaveMatrix(fab.weave, t);
@@ -152,12 +152,8 @@ function weaveTexture(fab: ResolvedFabric, pxPerMm: number, key: string, seed: n
   // is kept small or the cloth turns into a faint plaid.
   const sigmaYarn = 0.03 + 0.1 * fab.heather;
   const sigmaCross = 0.02 + 0.3 * fab.heather;
-  const warpTone = new Float32Array(Nx);
-  const weftTone = new Float32Array(Ny);
-  for (let i = 0; i < Nx; i++) warpTone[i] = Math.exp(sigmaYarn * randNormal(i, 1, seed));
-  for (let j = 0; j < Ny; j++) weftTone[j] = Math.exp(sigmaYarn * randNormal(j, 2, seed));
   const cloudAmp = 0.08 * fab.heather + 0.02 * fab.nap;
-  const cloud = cloudAmp > 0 ? makeCloud(Nx, Ny, t, cloudAmp, seed) : null;
+  const { warpTone, weftTone, cloud } = mottleOf(designSeed, Nx, Ny, t, sigmaYarn, slubMm(fab.heather), cloudAmp);
   const fibreAmp = S > 1 ? 0.25 * fab.nap + 0.1 * fab.heather : 0;
 
   const shade = new Float32Array(SW * SH);
@@ -183,7 +179,6 @@ function weaveTexture(fab: ResolvedFabric, pxPerMm: number, key: string, seed: n
     const pf = weftAcc ? weftAcc[j % fr] : 0;
     const uj = check ? Math.floor((j % fr) / check.unit) : 0;
     const weftClassJ = check ? check.weftClass[uj] : GROUND;
-    const cloudRow = cloud ? cloud.row(j) : 0;
     for (let i = 0; i < Nx; i++) {
       let c = GROUND;
       let forced = 0; // 1: accent warp end floats on the face; 2: accent weft pick does
@@ -200,9 +195,10 @@ function weaveTexture(fab: ResolvedFabric, pxPerMm: number, key: string, seed: n
         c = ((ui + uj) & 3) < 2 ? check.warpClass[ui] : weftClassJ;
       }
       const warpOnTop = forced === 1 || (forced === 0 && up[jw * we + (i % we)] === 1);
-      let f = warpOnTop ? warpTone[i] : weftTone[j];
-      f *= Math.exp(sigmaCross * randNormal(i, j, crossSeed));
-      if (cloud) f *= cloud.at(i, cloudRow);
+      // Yarn, crossing and cloud as logs: one exp per crossing.
+      const f = Math.exp(
+        (warpOnTop ? warpTone[i * Ny + j] : weftTone[j * Nx + i]) + sigmaCross * randNormal(i, j, crossSeed) + (cloud ? cloud[j * Nx + i] : 0),
+      );
       const src = forced === 1 ? warpFloat : forced === 2 ? weftFloat : table;
       const srcW = forced ? S : tableW;
       const srcX = forced ? 0 : (i % we) * S;
@@ -467,52 +463,119 @@ function lcm(a: number, b: number): number {
   return (a / g(a, b)) * b;
 }
 
-/** A smooth periodic cloud over the tile (value noise, a few mm per cell), as a brightness factor. */
-function makeCloud(Nx: number, Ny: number, t: number, amp: number, seed: number) {
-  const cellMm = 7;
-  const gx = Math.max(1, Math.round((Nx * t) / cellMm));
-  const gy = Math.max(1, Math.round((Ny * t) / cellMm));
-  const grid = new Float32Array(gx * gy);
-  for (let y = 0; y < gy; y++) for (let x = 0; x < gx; x++) grid[y * gx + x] = amp * randNormal(x, y, seed ^ 0x3c6ef372);
-  // Per end: lattice cell and eased fraction.
-  const xi = new Int32Array(Nx),
-    xf = new Float32Array(Nx);
-  for (let i = 0; i < Nx; i++) {
-    const p = ((i + 0.5) / Nx) * gx;
-    const i0 = Math.floor(p);
-    const f = p - i0;
-    xi[i] = i0 % gx;
-    xf[i] = f * f * (3 - 2 * f);
+interface Mottle {
+  warpTone: Float32Array;
+  weftTone: Float32Array;
+  cloud: Float32Array | null;
+}
+/** The mottles of the last few cloths drawn, by design (not colour) and tile. */
+const mottles = new Map<string, Mottle>();
+const MOTTLES_KEPT = 4;
+
+/**
+ * A cloth's yarn tones and cloud (logs of brightness factors, per crossing). They depend on its
+ * design, not its colour: a design's colourways share one mottle, and a tap on another colour of a
+ * family does not make it again (it costs about as much as the rest of a preview-scale tile).
+ */
+function mottleOf(designSeed: number, Nx: number, Ny: number, t: number, sigmaYarn: number, slub: number, cloudAmp: number): Mottle {
+  const key = `${designSeed}:${Nx}x${Ny}`;
+  let m = mottles.get(key);
+  if (m) mottles.delete(key);
+  else
+    m = {
+      warpTone: yarnTones(Nx, Ny, t, sigmaYarn, slub, designSeed ^ 0x85ebca6b),
+      weftTone: yarnTones(Ny, Nx, t, sigmaYarn, slub, designSeed ^ 0xc2b2ae35),
+      cloud: cloudAmp > 0 ? makeCloud(Nx, Ny, t, cloudAmp, designSeed) : null,
+    };
+  mottles.set(key, m);
+  if (mottles.size > MOTTLES_KEPT) mottles.delete(mottles.keys().next().value!);
+  return m;
+}
+
+/**
+ * How far along a yarn its tone holds before it turns to another (mm between its knots): a woollen
+ * (heathered) yarn's slubs come every few millimetres; a combed worsted's tone holds the length of
+ * the tile (a worsted's faint warp streaks are real, and a cloth photo's grain is found by them).
+ */
+function slubMm(heather: number): number {
+  return heather >= 0.3 ? 8 : heather <= 0.1 ? Infinity : 8 / ((heather - 0.1) / 0.2);
+}
+
+/**
+ * Each of `n` yarns' tone (the log of a brightness factor) at each of the `along` crossings on its
+ * way over the tile, indexed yarn × along: a spun yarn runs thicker and thinner, lighter and darker,
+ * over several millimetres, not one tone the whole way across the cloth. (A tone per yarn drew a line the tile's
+ * full height, and the lines of neighbouring yarns added up to a faint plaid.) Knots every `slub` mm,
+ * each yarn's at a phase of its own (knots in step across yarns would draw lines across them), eased
+ * between; periodic over the tile.
+ */
+function yarnTones(n: number, along: number, t: number, sigma: number, slub: number, seed: number): Float32Array {
+  const knots = Math.max(1, Math.round((along * t) / slub));
+  const gap = along / knots;
+  const out = new Float32Array(n * along);
+  const k = new Float32Array(knots);
+  for (let i = 0; i < n; i++) {
+    for (let m = 0; m < knots; m++) k[m] = sigma * randNormal(i, m, seed);
+    const phase = rand01(i, knots, seed ^ 0x27d4eb2f) * gap;
+    for (let j = 0; j < along; j++) {
+      const p = (j + 0.5 + phase) / gap;
+      const m0 = Math.floor(p);
+      const f = p - m0;
+      const w = f * f * (3 - 2 * f);
+      const a = k[m0 % knots];
+      out[i * along + j] = a + (k[(m0 + 1) % knots] - a) * w;
+    }
   }
-  const rowA = new Float32Array(gx),
-    rowB = new Float32Array(gx);
-  let cachedRow = -1;
-  return {
-    /** Prepare the lattice rows for pick j; returns the eased vertical fraction. */
-    row(j: number): number {
-      const p = ((j + 0.5) / Ny) * gy;
-      const j0 = Math.floor(p);
-      const f = p - j0;
-      const ja = j0 % gy,
-        jb = (j0 + 1) % gy;
-      if (cachedRow !== ja) {
-        for (let x = 0; x < gx; x++) {
-          rowA[x] = grid[ja * gx + x];
-          rowB[x] = grid[jb * gx + x];
-        }
-        cachedRow = ja;
-      }
-      return f * f * (3 - 2 * f);
-    },
-    at(i: number, fy: number): number {
-      const a = xi[i],
-        b = (a + 1) % gx,
-        fx = xf[i];
-      const top = rowA[a] + (rowA[b] - rowA[a]) * fx;
-      const bot = rowB[a] + (rowB[b] - rowB[a]) * fx;
-      return Math.exp(top + (bot - top) * fy);
-    },
-  };
+  return out;
+}
+
+/** Cloud grid spacing (mm): finer than the smallest of its blurs, so it shows no lattice. */
+const CLOUD_CELL_MM = 1;
+
+/**
+ * A soft periodic mottle over the tile, as the log of a brightness factor per crossing (pick × end): white noise
+ * on a millimetre grid, blurred (wrapping) at two scales, a fine fleck and a broader cloud, each of
+ * unit deviation, summed to `amp` × 0.8. Blurred noise has no direction; value noise on a lattice of
+ * 7 mm cells (before) drew its cells' edges along warp and weft, and the cloth read as faint squares.
+ */
+function makeCloud(Nx: number, Ny: number, t: number, amp: number, seed: number): Float32Array {
+  const gx = Math.max(4, Math.round((Nx * t) / CLOUD_CELL_MM));
+  const gy = Math.max(4, Math.round((Ny * t) / CLOUD_CELL_MM));
+  const mmX = (Nx * t) / gx;
+  const mmY = (Ny * t) / gy;
+  const field = new Float32Array(gx * gy);
+  for (const [sigmaMm, weight, salt] of [
+    [1.5, 0.45, 0x3c6ef372],
+    [4, 0.65, 0x1b873593],
+  ] as const) {
+    const g = new Float32Array(gx * gy);
+    for (let y = 0; y < gy; y++) for (let x = 0; x < gx; x++) g[y * gx + x] = randNormal(x, y, seed ^ salt);
+    blurPeriodic(g, gx, gy, 1, sigmaMm / mmX, sigmaMm / mmY);
+    let v = 0;
+    for (const x of g) v += x * x;
+    const scale = (weight * amp) / Math.sqrt(v / g.length || 1);
+    for (let p = 0; p < g.length; p++) field[p] += g[p] * scale;
+  }
+  // Bilinear, wrapping, at each crossing's centre.
+  const out = new Float32Array(Nx * Ny);
+  for (let j = 0; j < Ny; j++) {
+    const py = ((j + 0.5) / Ny) * gy - 0.5 + gy;
+    const y0 = Math.floor(py);
+    const fy = py - y0;
+    const ra = (y0 % gy) * gx;
+    const rb = ((y0 + 1) % gy) * gx;
+    for (let i = 0; i < Nx; i++) {
+      const px = ((i + 0.5) / Nx) * gx - 0.5 + gx;
+      const x0 = Math.floor(px);
+      const fx = px - x0;
+      const xa = x0 % gx;
+      const xb = (x0 + 1) % gx;
+      const top = field[ra + xa] + (field[ra + xb] - field[ra + xa]) * fx;
+      const bot = field[rb + xa] + (field[rb + xb] - field[rb + xa]) * fx;
+      out[j * Nx + i] = top + (bot - top) * fy;
+    }
+  }
+  return out;
 }
 
 const swatchIds = new WeakMap<Uint8Array, number>();

@@ -212,6 +212,37 @@ describe('mélange', () => {
   });
 });
 
+describe('chalk stripe', () => {
+  it('feathers at its edges, as chalk on cloth, rather than a sawtooth (row-to-row steps down the edge under 4.5 % of its contrast at 4 px/mm)', () => {
+    // Edge ends chosen afresh every two picks (fab2) stepped 6 % of the stripe's contrast from one row
+    // to the next; runs of 1.5 mm, softened, step 3.6 %.
+    for (const hex of ['#232A40', '#5C5E62', '#4A3A30', '#E8E4DA']) {
+      const tex = generateFabricTexture(
+        { hex, design: { weave: 'flannel', pattern: 'chalkstripe', threadMm: 0.35, repeatMm: 16, heather: 0.35, nap: 0.6, sheen: 0 } },
+        4,
+      );
+      const { width: w, height: h } = tex;
+      const l = lumaOf(tex.rgb, w, h);
+      const profile = meanProfile(l, w, h, 'x');
+      const sorted = [...profile].sort((a, b) => a - b);
+      const ground = sorted[sorted.length >> 1];
+      const core = Math.abs(sorted[w - 1] - ground) > Math.abs(sorted[0] - ground) ? sorted[w - 1] : sorted[0];
+      let steps = 0;
+      let n = 0;
+      for (let x = 0; x < w; x++) {
+        const across = (profile[x] - ground) / (core - ground);
+        if (across < 0.25 || across > 0.75) continue;
+        for (let y = 0; y < h; y++) {
+          steps += Math.abs(l[((y + 1) % h) * w + x] - l[y * w + x]);
+          n++;
+        }
+      }
+      expect(n / h, `${hex}: edge columns`).toBeGreaterThan(8);
+      expect(steps / n / Math.abs(core - ground), hex).toBeLessThan(0.045);
+    }
+  });
+});
+
 describe('colours', () => {
   it('derives a light, desaturated chalk from a dark ground and a darker one from a light ground', () => {
     const dark = generateFabricTexture(spec('flannel', 'chalkstripe', '#0A1D3A'), 1);

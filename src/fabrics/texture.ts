@@ -75,9 +75,11 @@ export interface TextureOptions {
 }
 
 /** Version of the pixel recipe: part of every key, bump when the output changes. */
-export const TEXTURE_VERSION = 'fab2';
+export const TEXTURE_VERSION = 'fab3';
 
 const MAX_PX_PER_MM = 64;
+/** Length of the runs in which a chalk stripe's edge ends show on the face (mm). */
+const CHALK_RUN_MM = 1.5;
 const MAX_TILE_MM = 256;
 const MAX_SAMPLES = 16_000_000;
 /** Brightest a yarn sample may be driven to in linear light, so nothing clips. */
@@ -168,6 +170,12 @@ function weaveTexture(fab: ResolvedFabric, pxPerMm: number, key: string, seed: n
     fr = plan.weftRepeat;
   const check = plan.check;
   const accSeed = seed ^ 0x2545f491;
+  // A fractional accent end (a chalk stripe's edge) shows on the face in runs of CHALK_RUN_MM, each
+  // end's runs out of step with its neighbours': chalk feathering out along the yarn. (A fresh choice
+  // every two picks drew a sawtooth edge.)
+  // A whole number of runs down the tile, so that it still wraps.
+  const accRun = Ny / Math.max(1, Math.round(Ny / Math.max(2, Math.round(CHALK_RUN_MM / t))));
+  const runSeed = seed ^ 0x9e3779b9;
   const crossSeed = seed ^ 0x68e31da4;
   const fibreSeed = seed ^ 0x1b873593;
   const up = weave.up,
@@ -184,7 +192,7 @@ function weaveTexture(fab: ResolvedFabric, pxPerMm: number, key: string, seed: n
       let forced = 0; // 1: accent warp end floats on the face; 2: accent weft pick does
       const pw = warpAcc ? warpAcc[i % wr] : 0;
       // Fractional accents (a chalk stripe's edges) come and go in short runs along the yarn.
-      if (pw > 0 && (pw >= 1 || rand01(i, j >> 1, accSeed) < pw)) {
+      if (pw > 0 && (pw >= 1 || rand01(i, Math.floor(((j + Math.floor(rand01(i, 0, runSeed) * accRun)) % Ny) / accRun), accSeed) < pw)) {
         c = ACCENT;
         forced = 1;
       } else if (pf > 0 && (pf >= 1 || rand01(j, i, accSeed) < pf)) {
@@ -248,7 +256,7 @@ function weaveTexture(fab: ResolvedFabric, pxPerMm: number, key: string, seed: n
 
   // Chalk: the stripe yarn's fibres are brushed into the ground, so the stripe (only) is softened.
   if (fab.pattern === 'chalkstripe' && plan.warpAccent && threadPx > 0.35) {
-    softenColumns(out, W, H, NC, stripeMask(plan.warpAccent, Nx, W), 1.1 * threadPx, 0.8 * threadPx);
+    softenColumns(out, W, H, NC, stripeMask(plan.warpAccent, Nx, W), 1.5 * threadPx, 1.0 * threadPx);
   }
   // Nap: loose fibre blurs the yarn edges.
   const napSigma = fab.nap * 0.45 * threadPx;

@@ -112,6 +112,33 @@ describe('shoes: polished Oxfords in the chosen colour', () => {
   });
 });
 
+describe('shoes: the toe meets its sole without a seam of light', () => {
+  // The upper and the sole were drawn along one curve, and the background came through the pixels
+  // both half covered: a light rim round each toe (L* 25 on black leather at 10 and the sole at 2).
+  it.each(['full', 'hd'] as const)('%s: at the toe no pixel between sole and upper is lighter than the leather above it', async (size) => {
+    const proj = frontProjection();
+    const raw = await engine.renderRaw({ cut: 'single-breasted', view: 'front', fabric, options: resolveOptions('single-breasted', { shoes: 'black' }) }, size);
+    const k = raw.width / 1024;
+    const row = (mm: number) => Math.round(proj.project(0, mm)[1] * k);
+    for (const s of [1, -1]) {
+      const cx = Math.round(proj.project(-s * SHOE_CX, 0)[0] * k);
+      // L* across the toe's middle 12 mm, row by row.
+      const lightness = (y: number) => {
+        let sum = 0;
+        let n = 0;
+        for (let x = cx - Math.round(6 * k); x <= cx + Math.round(6 * k); x++, n++) sum += lab(raw, y * raw.width + x)[0]!;
+        return sum / n;
+      };
+      const upper: number[] = [];
+      for (let y = row(16); y <= row(10); y++) upper.push(lightness(y));
+      upper.sort((a, b) => a - b);
+      let junction = 0;
+      for (let y = row(9); y <= row(1); y++) junction = Math.max(junction, lightness(y));
+      expect(junction - upper[upper.length >> 1]!, `${size} shoe ${s}: lightest where sole meets upper, over the upper's median`).toBeLessThan(5);
+    }
+  });
+});
+
 /** 8-connected regions of a mask, largest first (pixel lists). */
 function regions(m: Uint8Array, W: number, H: number): number[][] {
   const seen = new Uint8Array(m.length);

@@ -2781,16 +2781,18 @@ function shoesSvg(o: StyleOptions, proj: Projection, view: ViewName): string {
         .C(m + 24, 5 + dy, R + out - 6, 8 + dy, R + out, 17 + dy);
     const upper = draft()
       .M(L + 1, 17)
-      .C(L + 1, 32, L + 5, 50, L + 13, 66)
-      .L(R - 13 + t * 0.2, 66)
-      .C(R - 5, 50, R - 1, 32, R - 1, 17)
+      .C(L + 1, 30, L + 8, 48, L + 21, 66)
+      .L(R - 21 + t * 0.2, 66)
+      .C(R - 8, 48, R - 1, 30, R - 1, 17)
       .C(R - 6, 8, m + 24, 5, m, 5)
       .C(m - 24, 5, L + 6, 8, L + 1, 17)
       .Z();
+    // The sole's top runs on up under the upper: edges drawn along one curve let the background
+    // through their shared anti-aliased pixels, a light rim round the toe.
     const sole = draft()
       .M(L - 2.5, 17.5)
-      .C(L - 2, 8, m - 24, 5, m, 5)
-      .C(m + 24, 5, R + 2, 8, R + 2.5, 17.5)
+      .C(L - 2, 11, m - 24, 8, m, 8)
+      .C(m + 24, 8, R + 2, 11, R + 2.5, 17.5)
       .L(R + 2, 14)
       .C(R + 1, 3, m + 26, -1, m, -1)
       .C(m - 26, -1, L - 1, 3, L - 2, 14)
@@ -2798,9 +2800,9 @@ function shoesSvg(o: StyleOptions, proj: Projection, view: ViewName): string {
     // The cap seam runs across the top of the toe and down its sides to the welt.
     const seam = (dy: number) =>
       draft()
-        .M(L + 2, 19 + dy)
-        .C(L + 8, 29 + dy, m - 24, 31 + dy, m, 31 + dy)
-        .C(m + 24, 31 + dy, R - 8, 29 + dy, R - 2, 19 + dy);
+        .M(L + 3, 21 + dy)
+        .C(L + 10, 34 + dy, m - 22, 38 + dy, m, 38 + dy)
+        .C(m + 22, 38 + dy, R - 10, 34 + dy, R - 3, 21 + dy);
     const vamp = seam(0)
       .L(R + 1, 66)
       .L(L - 1, 66)
@@ -2818,7 +2820,7 @@ function shoesSvg(o: StyleOptions, proj: Projection, view: ViewName): string {
       fill(vamp, '#000', 0.07),
       // The welt's top edge, lit all round the toe, and the shade where the upper turns down onto it.
       line(welt(2.2), 2.4, '#000', 0.3, 'shoeM'),
-      line(welt(0.3, 1.5), 0.8, '#fff', 0.16),
+      line(welt(0.3, 1.5), 0.8, '#fff', 0.07),
       line(seam(0), 0.8, '#000', 0.6),
       line(seam(-1.2), 0.6, '#fff', 0.1),
       // Shine: a broad soft sheen over the cap and a bright streak toward the light that follows the

@@ -81,3 +81,25 @@ describe('plain hem: the leg sweeps over the shoe without a kink', () => {
     }
   });
 });
+
+describe('plain hem, turned: it rests on the shoe', () => {
+  // Hung straight (up to b89) the leg ended in a level cut above the shoe, as if cropped: its crease
+  // 1.7 mm above its corners. Resting on the instep it arches over the shoe as from the front, lower.
+  it("three-quarter, HD: each leg's hem is at least 7 mm higher at the crease than at its corners", async () => {
+    const proj = turnedProjection(34);
+    const options = resolveOptions('single-breasted', { trouserHem: 'plain' });
+    const maps = await engine.shadingMaps('single-breasted', 'three-quarter', { hex: '#1A2236', design }, 'hd', options);
+    // The lowest row of cloth in the column at body x (mm), from the shin down.
+    const hemRow = (x: number) => {
+      const col = Math.round(proj.project(x, 0)[0] * HD);
+      let y = Math.round(proj.project(x, 200)[1] * HD);
+      while (y + 1 < maps.height && maps.coverage[(y + 1) * maps.width + col]! > 127) y++;
+      return y;
+    };
+    for (const s of [1, -1]) {
+      const crease = hemRow(s * -106);
+      const corners = Math.min(hemRow(s * -44), hemRow(s * -170));
+      expect((corners - crease) / (proj.pxPerMm * HD), `leg ${s}: crease over corners, mm`).toBeGreaterThan(7);
+    }
+  });
+});

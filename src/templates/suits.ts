@@ -550,6 +550,12 @@ function swept(seg: Cubic, amount: number, pieces = 6): Cubic[] {
  * behind. From behind the hem hangs to the heel as before.
  */
 export const INSTEP_LIFT = 24;
+/**
+ * Turned, the same arch over the shoe's instep, lower: foreshortened, the full lift rose within a few
+ * centimetres of the leg's inner corner and hung it in a point. (Hung straight, as drafted up to b89,
+ * the leg ended in a level cut above the shoe, as if cropped.)
+ */
+export const TURNED_INSTEP_LIFT = 12;
 export const TURNUP_LIFT = 18;
 /** How far along the hem (mm) each corner's level start reaches before the arch rises. */
 const HEM_CORNER = 12;
@@ -560,8 +566,8 @@ const HEM_CORNER = 12;
  * rises over the instep to a flat crown. Leaving the corner straight up, the arch met the leg's edge
  * at a sharp angle and each corner hung down in a point.
  */
-function instepArch(a: Pt, b: Pt): Cubic[] {
-  const m: Pt = [(a[0] + b[0]) / 2, Math.max(a[1], b[1]) + INSTEP_LIFT];
+function instepArch(a: Pt, b: Pt, lift: number): Cubic[] {
+  const m: Pt = [(a[0] + b[0]) / 2, Math.max(a[1], b[1]) + lift];
   const dir = Math.sign(b[0] - a[0]);
   return [
     [a, [a[0] + dir * HEM_CORNER, a[1]], [m[0] - dir * 30, m[1]], m],
@@ -569,27 +575,30 @@ function instepArch(a: Pt, b: Pt): Cubic[] {
   ];
 }
 
-/** The hem's bottom edge of the image-left leg (body mm, inner corner to outer) as its contact shadow follows it. */
-export function hemLine(o: StyleOptions, instep: boolean): Pt[] {
-  if (!instep)
-    return [
-      [-34, TROUSER_HEM_Y + 2],
-      [-180, TROUSER_HEM_Y + 3],
-    ];
-  if (o.trouserHem === 'turnups')
+/**
+ * The hem's bottom edge of the image-left leg (body mm, inner corner to outer) as its contact shadow
+ * follows it: seen from the front (`instep`), or with a plain hem arching `arch` mm over the instep.
+ */
+export function hemLine(o: StyleOptions, instep: boolean, arch = instep ? INSTEP_LIFT : 0): Pt[] {
+  if (instep && o.trouserHem === 'turnups')
     return [
       [-34, TROUSER_HEM_Y + TURNUP_LIFT + 2],
       [-180, TROUSER_HEM_Y + TURNUP_LIFT + 3],
     ];
+  if (!arch || o.trouserHem === 'turnups')
+    return [
+      [-34, TROUSER_HEM_Y + 2],
+      [-180, TROUSER_HEM_Y + 3],
+    ];
   const pts: Pt[] = [];
-  for (const c of instepArch([-34, TROUSER_HEM_Y + 4], [-180, TROUSER_HEM_Y + 5]))
+  for (const c of instepArch([-34, TROUSER_HEM_Y + 4], [-180, TROUSER_HEM_Y + 5], arch))
     for (let k = pts.length ? 1 : 0; k <= 6; k++) {
       pts.push([cubicAt(c, k / 6, 0), cubicAt(c, k / 6, 1)]);
     }
   return pts;
 }
 
-function trouserLeg(o: StyleOptions, instep: boolean): Draft {
+function trouserLeg(o: StyleOptions, instep: boolean, arch: number): Draft {
   // Pleats ask for room through the thigh; turn-ups hang straight and square at the hem.
   const full = o.trouserFront === 'pleated' ? 7 : 0;
   // A plain hem breaks over the shoe: the fold sweeps the bottom of the leg out a little.
@@ -639,11 +648,12 @@ function trouserLeg(o: StyleOptions, instep: boolean): Draft {
     outerCut = splitCubic(lower, cubicTAtY(lower, cutY))[1];
     d.L(outerCut[0][0], outerCut[0][1]);
   } else if (!plain) d.L(-180, TROUSER_HEM_Y + 5);
-  else if (instep) {
+  else if (arch > 0) {
     // The front of a plain hem rests on the instep: it arches up over the shoe between its corners.
     for (const [, c1, c2, e] of instepArch(
       [-32 - breakSway(TROUSER_HEM_Y + 4), TROUSER_HEM_Y + 4],
       [-180 - OUTER_SWAY * breakSway(TROUSER_HEM_Y + 5), TROUSER_HEM_Y + 5],
+      arch,
     ))
       d.C(c1[0], c1[1], c2[0], c2[1], e[0], e[1]);
   }
@@ -793,11 +803,12 @@ function kneeFold(s: number): Draft {
   return line(kneeFoldPts(s));
 }
 
-function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false): void {
+function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false, arch = instep ? INSTEP_LIFT : 0): void {
   const { pieces, marks } = set;
-  // From the front the hem rests on the instep (INSTEP_LIFT); turned and from behind it hangs as drafted.
+  // From the front the hem rests on the instep (INSTEP_LIFT), turned a plain one too (`arch`, lower);
+  // from behind it hangs as drafted.
   const up = instep && o.trouserHem === 'turnups' ? TURNUP_LIFT : 0;
-  const legL = trouserLeg(o, instep);
+  const legL = trouserLeg(o, instep, arch);
   pieces.push({
     id: 'trouser-right',
     kind: 'trouser',
@@ -997,7 +1008,7 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false)
       // deepest at the crease. The fold's crown catches the light, its underside and the valley above
       // it fall into shade, and the hem's lip is lit where it sits on the shoe.
       // Over the instep the fold rides up with the hem's arch.
-      const lift = instep ? INSTEP_LIFT * 0.75 : 0;
+      const lift = arch * 0.75;
       const across = (y0: number, dip: number, y = y0 + lift): Pt[] => [
         [s * -36, y + dip * 0.9],
         [s * -70, y + dip * 0.35],
@@ -1018,8 +1029,8 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false)
       marks.push({ only: ['trouser'], shape: line(across(112, 16)), kind: 'ridge', width: 12, strength: 0.3 * b, blur: 6 });
       marks.push({
         only: ['trouser'],
-        shape: instep
-          ? line(hemLine(o, true).map(([x, y]) => [s * x, y + 4] as Pt))
+        shape: arch
+          ? line(hemLine(o, instep, arch).map(([x, y]) => [s * x, y + 4] as Pt))
           : line([
               [s * -34, TROUSER_HEM_Y + 8],
               [s * -106, TROUSER_HEM_Y + 2],
@@ -1505,7 +1516,7 @@ function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
   const { left, right } = sidesFor(style);
   const double = isDouble(o);
 
-  trousers(set, o, false, front);
+  trousers(set, o, false, front, front ? INSTEP_LIFT : turned ? TURNED_INSTEP_LIFT : 0);
   waistcoat(set, o);
 
   // --- foreparts, back to front: the wearer's right (image left) lies under the left. Each side is
@@ -3181,7 +3192,7 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   ${[1, -1]
     .map(
       (s) =>
-        `<path d="M${hemLine(o, view === 'front')
+        `<path d="M${hemLine(o, view === 'front', view === 'front' ? INSTEP_LIFT : view === 'three-quarter' ? TURNED_INSTEP_LIFT : 0)
           .map(([x, y]) => P(s * x, y))
           .join(' L')}" stroke="#000" stroke-width="${(10 * k).toFixed(1)}" fill="none" opacity="0.45" filter="url(#soft)"/>`,
     )

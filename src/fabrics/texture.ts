@@ -524,6 +524,11 @@ function yarnTones(n: number, along: number, t: number, sigma: number, slub: num
   const k = new Float32Array(knots);
   for (let i = 0; i < n; i++) {
     for (let m = 0; m < knots; m++) k[m] = sigma * randNormal(i, m, seed);
+    // One knot (a worsted's yarn): its tone holds the whole way.
+    if (knots === 1) {
+      out.fill(k[0], i * along, (i + 1) * along);
+      continue;
+    }
     const phase = rand01(i, knots, seed ^ 0x27d4eb2f) * gap;
     for (let j = 0; j < along; j++) {
       const p = (j + 0.5 + phase) / gap;

@@ -78,10 +78,10 @@ export interface TextureOptions {
 export const TEXTURE_VERSION = 'fab3';
 
 const MAX_PX_PER_MM = 64;
-/** Length of the runs in which a chalk stripe's edge ends show on the face (mm). */
-const CHALK_RUN_MM = 1.5;
 const MAX_TILE_MM = 256;
 const MAX_SAMPLES = 16_000_000;
+/** Length of the runs in which a chalk stripe's edge ends show on the face (mm). */
+const CHALK_RUN_MM = 1.5;
 /** Brightest a yarn sample may be driven to in linear light, so nothing clips. */
 const CEILING = 0.995;
 
@@ -148,10 +148,10 @@ function weaveTexture(fab: ResolvedFabric, pxPerMm: number, key: string, seed: n
   const warpFloat = floatShadeTable(S, true, light);
   const weftFloat = floatShadeTable(S, false, light);
 
-  // Mélange: each yarn its own tone, each crossing its own fibre mix, and a soft cloud a few mm
-  // across — all periodic over the tile because they are indexed by thread within the tile.
-  // Mélange is mixed at the fibre, so most of it shows crossing by crossing; yarn-to-yarn variation
-  // is kept small or the cloth turns into a faint plaid.
+  // Mélange: each yarn its own tone along its length (yarnTones), each crossing its own fibre mix,
+  // and a soft cloud a few mm across — all periodic over the tile because they are indexed by thread
+  // within the tile. Mélange is mixed at the fibre, so most of it shows crossing by crossing;
+  // yarn-to-yarn variation is kept small or the cloth turns into a faint plaid.
   const sigmaYarn = 0.03 + 0.1 * fab.heather;
   const sigmaCross = 0.02 + 0.3 * fab.heather;
   const cloudAmp = 0.08 * fab.heather + 0.02 * fab.nap;
@@ -170,10 +170,10 @@ function weaveTexture(fab: ResolvedFabric, pxPerMm: number, key: string, seed: n
     fr = plan.weftRepeat;
   const check = plan.check;
   const accSeed = seed ^ 0x2545f491;
-  // A fractional accent end (a chalk stripe's edge) shows on the face in runs of CHALK_RUN_MM, each
-  // end's runs out of step with its neighbours': chalk feathering out along the yarn. (A fresh choice
-  // every two picks drew a sawtooth edge.)
-  // A whole number of runs down the tile, so that it still wraps.
+  // A fractional accent end (a chalk stripe's edge) shows on the face in runs of about CHALK_RUN_MM,
+  // a whole number of them down the tile (so it still wraps), each end's out of step with its
+  // neighbours': chalk feathering out along the yarn. (A fresh choice every two picks drew a sawtooth
+  // edge.)
   const accRun = Ny / Math.max(1, Math.round(Ny / Math.max(2, Math.round(CHALK_RUN_MM / t))));
   const runSeed = seed ^ 0x9e3779b9;
   const crossSeed = seed ^ 0x68e31da4;
@@ -512,10 +512,10 @@ function slubMm(heather: number): number {
 /**
  * Each of `n` yarns' tone (the log of a brightness factor) at each of the `along` crossings on its
  * way over the tile, indexed yarn × along: a spun yarn runs thicker and thinner, lighter and darker,
- * over several millimetres, not one tone the whole way across the cloth. (A tone per yarn drew a line the tile's
- * full height, and the lines of neighbouring yarns added up to a faint plaid.) Knots every `slub` mm,
- * each yarn's at a phase of its own (knots in step across yarns would draw lines across them), eased
- * between; periodic over the tile.
+ * over several millimetres, not one tone the whole way across the cloth. (A tone per yarn drew a line
+ * the tile's full height, and the lines of neighbouring yarns added up to a faint plaid.) Knots every
+ * `slub` mm, each yarn's at a phase of its own (knots in step across yarns would draw lines across
+ * them), eased between; periodic over the tile.
  */
 function yarnTones(n: number, along: number, t: number, sigma: number, slub: number, seed: number): Float32Array {
   const knots = Math.max(1, Math.round((along * t) / slub));
@@ -546,9 +546,9 @@ function yarnTones(n: number, along: number, t: number, sigma: number, slub: num
 const CLOUD_CELL_MM = 1;
 
 /**
- * A soft periodic mottle over the tile, as the log of a brightness factor per crossing (pick × end): white noise
- * on a millimetre grid, blurred (wrapping) at two scales, a fine fleck and a broader cloud, each of
- * unit deviation, summed to `amp` × 0.8. Blurred noise has no direction; value noise on a lattice of
+ * A soft periodic mottle over the tile, as the log of a brightness factor per crossing (pick × end):
+ * white noise on a millimetre grid, blurred (wrapping) at two scales, a fine fleck and a broader
+ * cloud, each of unit deviation, weighted 0.45 and 0.65 of `amp` (0.8 `amp` together). Blurred noise has no direction; value noise on a lattice of
  * 7 mm cells (before) drew its cells' edges along warp and weft, and the cloth read as faint squares.
  */
 function makeCloud(Nx: number, Ny: number, t: number, amp: number, seed: number): Float32Array {

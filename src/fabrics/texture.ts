@@ -476,9 +476,12 @@ interface Mottle {
   weftTone: Float32Array;
   cloud: Float32Array | null;
 }
-/** The mottles of the last few cloths drawn, by design (not colour) and tile. */
+/** The mottles of the last cloths drawn, by design (not colour) and tile, least recently used first. */
 const mottles = new Map<string, Mottle>();
-const MOTTLES_KEPT = 4;
+/** What the kept mottles may hold (a 72 mm flannel's is 0.5 MB; a huge fine glen check's far more). */
+const MOTTLE_BYTES = 16 * 1024 * 1024;
+let mottleBytes = 0;
+const bytesOf = (m: Mottle) => m.warpTone.byteLength + m.weftTone.byteLength + (m.cloud?.byteLength ?? 0);
 
 /**
  * A cloth's yarn tones and cloud (logs of brightness factors, per crossing). They depend on its
@@ -487,16 +490,25 @@ const MOTTLES_KEPT = 4;
  */
 function mottleOf(designSeed: number, Nx: number, Ny: number, t: number, sigmaYarn: number, slub: number, cloudAmp: number): Mottle {
   const key = `${designSeed}:${Nx}x${Ny}`;
-  let m = mottles.get(key);
-  if (m) mottles.delete(key);
-  else
-    m = {
-      warpTone: yarnTones(Nx, Ny, t, sigmaYarn, slub, designSeed ^ 0x85ebca6b),
-      weftTone: yarnTones(Ny, Nx, t, sigmaYarn, slub, designSeed ^ 0xc2b2ae35),
-      cloud: cloudAmp > 0 ? makeCloud(Nx, Ny, t, cloudAmp, designSeed) : null,
-    };
+  const kept = mottles.get(key);
+  if (kept) {
+    mottles.delete(key);
+    mottles.set(key, kept);
+    return kept;
+  }
+  const m: Mottle = {
+    warpTone: yarnTones(Nx, Ny, t, sigmaYarn, slub, designSeed ^ 0x85ebca6b),
+    weftTone: yarnTones(Ny, Nx, t, sigmaYarn, slub, designSeed ^ 0xc2b2ae35),
+    cloud: cloudAmp > 0 ? makeCloud(Nx, Ny, t, cloudAmp, designSeed) : null,
+  };
+  if (bytesOf(m) > MOTTLE_BYTES / 4) return m;
   mottles.set(key, m);
-  if (mottles.size > MOTTLES_KEPT) mottles.delete(mottles.keys().next().value!);
+  mottleBytes += bytesOf(m);
+  for (const [k, old] of mottles) {
+    if (mottleBytes <= MOTTLE_BYTES) break;
+    mottles.delete(k);
+    mottleBytes -= bytesOf(old);
+  }
   return m;
 }
 

@@ -93,6 +93,29 @@ export function repeatProfile(p: Float64Array, times: number): Float64Array {
   return out;
 }
 
+/** The DFT of the n complex values at start, start + stride, … (in place; O(n²), for test-sized tiles). */
+function dftInPlace(re: Float64Array, im: Float64Array, start: number, stride: number, n: number): void {
+  const inRe = new Float64Array(n);
+  const inIm = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    inRe[i] = re[start + i * stride];
+    inIm[i] = im[start + i * stride];
+  }
+  for (let k = 0; k < n; k++) {
+    let a = 0;
+    let b = 0;
+    for (let i = 0; i < n; i++) {
+      const angle = (-2 * Math.PI * ((k * i) % n)) / n;
+      const c = Math.cos(angle);
+      const s = Math.sin(angle);
+      a += inRe[i] * c - inIm[i] * s;
+      b += inRe[i] * s + inIm[i] * c;
+    }
+    re[start + k * stride] = a;
+    im[start + k * stride] = b;
+  }
+}
+
 /**
  * How much of a periodic tile's variation runs along its axes: the mean power of its spectrum on the
  * axes (whole columns or whole rows brighter than others: a yarn that keeps one tone the tile's
@@ -103,39 +126,13 @@ export function axisPowerRatio(luma: Float64Array, w: number, h: number): number
   let mean = 0;
   for (const v of luma) mean += v;
   mean /= luma.length;
-  const twiddles = (n: number) => Array.from({ length: n }, (_, k) => [Math.cos((2 * Math.PI * k) / n), Math.sin((2 * Math.PI * k) / n)] as const);
-  const cw = twiddles(w);
-  const ch = twiddles(h);
-  // Separable DFT: along the rows, then down the columns.
-  const rowRe = new Float64Array(w * h);
-  const rowIm = new Float64Array(w * h);
-  for (let y = 0; y < h; y++)
-    for (let k = 0; k < w; k++) {
-      let a = 0;
-      let b = 0;
-      for (let x = 0; x < w; x++) {
-        const [c, s] = cw[(k * x) % w];
-        const v = luma[y * w + x] - mean;
-        a += v * c;
-        b -= v * s;
-      }
-      rowRe[y * w + k] = a;
-      rowIm[y * w + k] = b;
-    }
+  // Separable DFT: along the rows (of the luma less its mean), then down the columns.
+  const re = Float64Array.from(luma, (v) => v - mean);
+  const im = new Float64Array(w * h);
+  for (let y = 0; y < h; y++) dftInPlace(re, im, y * w, 1, w);
+  for (let x = 0; x < w; x++) dftInPlace(re, im, x, w, h);
   const power = new Float64Array(w * h);
-  for (let k = 0; k < w; k++)
-    for (let l = 0; l < h; l++) {
-      let a = 0;
-      let b = 0;
-      for (let y = 0; y < h; y++) {
-        const [c, s] = ch[(l * y) % h];
-        const p = rowRe[y * w + k];
-        const q = rowIm[y * w + k];
-        a += p * c + q * s;
-        b += q * c - p * s;
-      }
-      power[l * w + k] = a * a + b * b;
-    }
+  for (let i = 0; i < power.length; i++) power[i] = re[i] * re[i] + im[i] * im[i];
   const side = Math.min(w, h);
   const K = Math.floor(side / 2);
   let logs = 0;

@@ -123,10 +123,11 @@ describe('shoes: the toe meets its sole without a seam of light', () => {
     for (const s of [1, -1]) {
       const cx = Math.round(proj.project(-s * SHOE_CX, 0)[0] * k);
       // L* across the toe's middle 12 mm, row by row.
+      const half = Math.round(6 * proj.pxPerMm * k);
       const lightness = (y: number) => {
         let sum = 0;
         let n = 0;
-        for (let x = cx - Math.round(6 * k); x <= cx + Math.round(6 * k); x++, n++) sum += lab(raw, y * raw.width + x)[0]!;
+        for (let x = cx - half; x <= cx + half; x++, n++) sum += lab(raw, y * raw.width + x)[0]!;
         return sum / n;
       };
       const upper: number[] = [];

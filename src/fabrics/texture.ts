@@ -176,6 +176,7 @@ function weaveTexture(fab: ResolvedFabric, pxPerMm: number, key: string, seed: n
   // edge.)
   const accRun = Ny / Math.max(1, Math.round(Ny / Math.max(2, Math.round(CHALK_RUN_MM / t))));
   const runSeed = seed ^ 0x9e3779b9;
+  const runPhase = warpAcc ? Int32Array.from({ length: Nx }, (_, i) => Math.floor(rand01(i, 0, runSeed) * accRun)) : null;
   const crossSeed = seed ^ 0x68e31da4;
   const fibreSeed = seed ^ 0x1b873593;
   const up = weave.up,
@@ -192,7 +193,7 @@ function weaveTexture(fab: ResolvedFabric, pxPerMm: number, key: string, seed: n
       let forced = 0; // 1: accent warp end floats on the face; 2: accent weft pick does
       const pw = warpAcc ? warpAcc[i % wr] : 0;
       // Fractional accents (a chalk stripe's edges) come and go in short runs along the yarn.
-      if (pw > 0 && (pw >= 1 || rand01(i, Math.floor(((j + Math.floor(rand01(i, 0, runSeed) * accRun)) % Ny) / accRun), accSeed) < pw)) {
+      if (pw > 0 && (pw >= 1 || rand01(i, Math.floor(((j + runPhase![i]) % Ny) / accRun), accSeed) < pw)) {
         c = ACCENT;
         forced = 1;
       } else if (pf > 0 && (pf >= 1 || rand01(j, i, accSeed) < pf)) {

@@ -2910,8 +2910,8 @@ function shoesSvg(o: StyleOptions, proj: Projection, view: ViewName): string {
  * across v), the sole's top and bottom heights along it, the upper's height over them. The foot points
  * where the body faces, so turned by φ its length runs toward the image's right and toward the camera;
  * the camera, a little above the feet, sees nearer points a little lower (TOE_DROP per mm of depth). The
- * outline of each part is the convex hull of its projected surface points: the last is convex where it
- * is seen (the instep and ankle are under the hem). What shows is then a shoe in near-profile: the
+ * upper is swept ring by ring along the last, and its outline is the union of the hulls of neighbouring
+ * rings (the vamp dips between ankle and toe box); the sole and heel are each one hull. What shows is then a shoe in near-profile: the
  * toe reaching out past the hem toward the turn, the near side of the last, the heel block with the
  * waist of the sole lifting off the floor between it and the ball.
  */
@@ -2948,12 +2948,13 @@ const upperTop = (u: number) =>
       [30, 76],
       [95, 104],
       [150, 82],
-      [195, 66],
-      [230, 56],
-      [252, 51],
-      [268, 47],
-      [280, 40],
-      [287, 31],
+      [195, 64],
+      [228, 56],
+      [250, 51],
+      [265, 46],
+      [277, 39],
+      [285, 31],
+      [289, 24],
       [SHOE_LEN, 18],
     ],
     u,
@@ -3037,21 +3038,40 @@ function turnedShoe(c: (typeof SHOES)[keyof typeof SHOES], proj: Projection, s: 
     `<path d="${d}" stroke="${colour}" stroke-width="${f(width * mm)}" fill="none" opacity="${opacity}" stroke-linecap="round" stroke-linejoin="round"${blur ? ` filter="url(#${blur})"` : ''}/>`;
   const us = (from: number, to: number, n: number) => Array.from({ length: n + 1 }, (_, i) => from + ((to - from) * i) / n);
   // The upper: rings across the last from the sole's top over the crown.
-  const upperPts: Array<[number, number]> = [];
+  const rings: Array<Array<[number, number]>> = [];
   for (const u of us(0, SHOE_LEN, 48)) {
+    const upperPts: Array<[number, number]> = [];
+    rings.push(upperPts);
     const w = lastHalf(u);
     const z0 = soleTop(u);
     const z1 = upperTop(u);
+    // Across the last the upper stands up its sides and rounds over the crown; toward the toe its
+    // section rounds more (toward half an ellipse), or the toe's far wall showed as a square end.
+    const e = 0.45 + 0.3 * smoothstep((u - 190) / 70);
     for (let k = 0; k <= 12; k++) {
       const th = (Math.PI * k) / 12;
-      upperPts.push(P(u, -w * Math.cos(th), z0 + (z1 - z0) * Math.sin(th) ** 0.45));
+      upperPts.push(P(u, -w * Math.cos(th), z0 + (z1 - z0) * Math.sin(th) ** e));
     }
   }
+  // The upper's outline is the union of the hulls of neighbouring rings, not one hull of them all:
+  // seen this low, the vamp dips between the ankle and the toe box, and one hull bridged that dip with
+  // a straight slope from the collar to the toe (a wedge). Filled as one path, the pieces join without
+  // seams.
+  const upperD = rings
+    .slice(1)
+    .map((r, i) => poly(hull([...rings[i]!, ...r])))
+    .join(' ');
   // The sole: its edge stands out 3 mm past the upper (the welt), from the heel breast to the toe.
   const solePts: Array<[number, number]> = [];
   for (const u of us(150, SHOE_LEN + 2, 24)) {
     const w = lastHalf(Math.min(u, SHOE_LEN)) + 3;
-    for (const v of [-w, 0, w]) solePts.push(P(u, v, soleBottom(u)), P(u, v, soleTop(u)));
+    const z0 = soleBottom(u);
+    const z1 = soleTop(u);
+    // The edge is rounded, not cut square: a bevel at its top and bottom.
+    for (const v of [-1, 1]) {
+      solePts.push(P(u, v * w, (z0 + z1) / 2), P(u, v * (w - 2), z0), P(u, v * (w - 2), z1));
+    }
+    solePts.push(P(u, 0, z0), P(u, 0, z1));
   }
   const heelPts: Array<[number, number]> = [];
   for (const u of us(-2, 78, 12)) {
@@ -3064,7 +3084,6 @@ function turnedShoe(c: (typeof SHOES)[keyof typeof SHOES], proj: Projection, s: 
   const su = us(74, 190, 16);
   for (const u of su) shank.push(P(u, -(lastHalf(u) + 2), soleTop(u)));
   for (const u of [...su].reverse()) shank.push(P(u, -(lastHalf(u) + 2), Math.min(soleTop(u), soleBottom(u))));
-  const upperOutline = hull(upperPts);
   const soleOutline = hull(solePts);
   const heelOutline = hull(heelPts);
   // The near edge of the welt round the toe, the cap seam over the toe, and the crown's ridge.
@@ -3085,24 +3104,27 @@ function turnedShoe(c: (typeof SHOES)[keyof typeof SHOES], proj: Projection, s: 
   const heelSide = us(8, 70, 6).map((u) => P(u, -lastHalf(u) * 0.9, soleTop(u) + 20));
   const [cx, cy] = P(SHOE_ANKLE_U + 40, 0, 0);
   const [tx, ty] = P(258, -10, 34);
-  const id = `shoeSide3q${s}`;
   const dome = `shoeDome3q${s}`;
+  const edge = `shoeEdge3q${s}`;
+  const heelEdge = `shoeHeel3q${s}`;
   const contact = [P(-5, 0, 0), P(SHOE_LEN + 5, 0, 0)];
   return [
     `<defs><radialGradient id="${dome}" gradientUnits="userSpaceOnUse" cx="${f(tx)}" cy="${f(ty)}" r="${f(70 * mm)}"><stop offset="0" stop-color="#000" stop-opacity="0"/><stop offset="0.45" stop-color="#000" stop-opacity="0.05"/><stop offset="0.8" stop-color="#000" stop-opacity="0.3"/><stop offset="1" stop-color="#000" stop-opacity="0.5"/></radialGradient>`,
-    `<linearGradient id="${id}" gradientUnits="userSpaceOnUse" x1="0" y1="${f(P(150, 0, 70)[1])}" x2="0" y2="${f(P(150, 0, 8)[1])}"><stop offset="0" stop-color="#000" stop-opacity="0"/><stop offset="0.7" stop-color="#000" stop-opacity="0.08"/><stop offset="1" stop-color="#000" stop-opacity="0.45"/></linearGradient></defs>`,
+    // The sole's edge: the welt's top catches a little light, the edge falls into shade toward the floor.
+    `<linearGradient id="${edge}" gradientUnits="userSpaceOnUse" x1="0" y1="${f(P(240, 0, soleTop(240) + 1)[1])}" x2="0" y2="${f(P(240, 0, 0)[1])}"><stop offset="0" stop-color="#fff" stop-opacity="0.07"/><stop offset="0.35" stop-color="#000" stop-opacity="0.1"/><stop offset="1" stop-color="#000" stop-opacity="0.55"/></linearGradient>`,
+    `<linearGradient id="${heelEdge}" gradientUnits="userSpaceOnUse" x1="0" y1="${f(P(40, 0, soleTop(40))[1])}" x2="0" y2="${f(P(40, 0, 0)[1])}"><stop offset="0" stop-color="#fff" stop-opacity="0.06"/><stop offset="0.4" stop-color="#000" stop-opacity="0.12"/><stop offset="1" stop-color="#000" stop-opacity="0.5"/></linearGradient></defs>`,
     // Contact: a dark line under the heel and the ball, softer along the lifted waist.
     `<ellipse cx="${f(cx)}" cy="${f(cy + 0.5 * mm)}" rx="${f(Math.hypot(contact[1]![0] - contact[0]![0], contact[1]![1] - contact[0]![1]) / 2 + 4 * mm)}" ry="${f(9 * mm)}" transform="rotate(${f((Math.atan2(contact[1]![1] - contact[0]![1], contact[1]![0] - contact[0]![0]) * 180) / Math.PI)} ${f(cx)} ${f(cy)})" fill="#000" opacity="0.4" filter="url(#shoeL)"/>`,
     path(poly(hull([P(-2, -20, 0), P(-2, 20, 0), P(76, -34, 0), P(76, 34, 0)])), '#000', 0.55, 'shoeM'),
     path(poly(hull([P(175, -48, 0), P(175, 48, 0), P(250, -44, 0), P(250, 44, 0)])), '#000', 0.55, 'shoeM'),
     path(poly(heelOutline), c.heel),
-    path(poly(heelOutline), `url(#${id})`),
+    path(poly(heelOutline), `url(#${heelEdge})`),
     stroke(open(us(0, 76, 8).map((u) => P(u, -(lastHalf(u) + 2), 8))), 0.5, '#000', 0.3),
     path(poly(shank), c.sole),
     path(poly(soleOutline), c.sole),
-    path(poly(soleOutline), `url(#${id})`),
-    path(poly(upperOutline), c.upper),
-    path(poly(upperOutline), `url(#${dome})`),
+    path(poly(soleOutline), `url(#${edge})`),
+    path(upperD, c.upper),
+    path(upperD, `url(#${dome})`),
     // The side of the last turns down onto the welt: a band of shade along it, the welt's edge lit.
     stroke(open(welt.map(([x, y]) => [x, y - 2.2 * mm] as [number, number])), 3, '#000', 0.35, 'shoeM'),
     stroke(open(welt), 0.8, '#fff', 0.18),

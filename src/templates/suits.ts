@@ -2630,7 +2630,7 @@ const TIES = {
   forest: ['#14281e', '#2a4a37', '#10211a', '#8a7a4a'],
 } as const;
 /** A tied four-in-hand's outline, body mm: half-widths at its top and bottom, and their heights. */
-const TIE_KNOT = { top: 27, bottom: 15, topY: 1490, bottomY: 1440 };
+export const TIE_KNOT = { top: 27, bottom: 15, topY: 1490, bottomY: 1440 };
 
 /** The colour each shirt and tie is chosen by: the colour of its lit parts (its shaded parts are darker). */
 export const TRIM_LIT = {
@@ -3277,7 +3277,9 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
     .Q(bow[0], bow[1], kt.top, kt.topY)
     .Q(0, kt.topY + 4, -kt.top, kt.topY)
     .Z();
-  const blade = draft().M(-kt.bottom, kt.bottomY).L(kt.bottom, kt.bottomY).L(40, 1080).L(0, 1040).L(-40, 1080).Z();
+  // Wound the same way round as the knot: the two are filled as one path, and where they overlap,
+  // opposite windings cancelled (the shirt showed through in a light line under the knot).
+  const blade = draft().M(-kt.bottom, kt.bottomY).L(-40, 1080).L(0, 1040).L(40, 1080).L(kt.bottom, kt.bottomY).Z();
   // The placket's edge shadows are straight up and down seen from the front: a filter region taken
   // from their box (zero wide) drew nothing at all (up to b85 the front and detail views showed no
   // shadow beside the placket). Their region is the placket's surroundings, in user units.
@@ -3350,6 +3352,12 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
       const y = 1600 - i * 32;
       return `<path d="M${P(-60, y - 120)} L${P(60, y)}" stroke="${tc[3]}" stroke-width="${3 * k}" opacity="0.45"/>`;
     }).join('');
+    // The knot's face is the wide end wrapped across the neck: turned a quarter, its stripes run the
+    // other diagonal from the blade's. The same stripes on knot and blade read as printed.
+    const knotStripes = Array.from({ length: 4 }, (_, i) => {
+      const y = kt.bottomY + 14 + i * 32;
+      return `<path d="M${P(60, y - 120)} L${P(-60, y)}" stroke="${tc[3]}" stroke-width="${3 * k}" opacity="0.45"/>`;
+    }).join('');
     // Where the fronts cross, the blade runs into the coat's shade.
     const { left: sideT } = sidesFor(style);
     const under = sideT.breakY;
@@ -3358,12 +3366,14 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
     <radialGradient id="knotForm" cx="0.36" cy="0.34" r="0.78"><stop offset="0" stop-color="#000" stop-opacity="0"/><stop offset="0.45" stop-color="#000" stop-opacity="0.06"/><stop offset="1" stop-color="#000" stop-opacity="0.5"/></radialGradient>
     <linearGradient id="bladeForm" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="#000" stop-opacity="0.22"/><stop offset="0.16" stop-color="#000" stop-opacity="0.04"/><stop offset="0.3" stop-color="#000" stop-opacity="0"/><stop offset="0.49" stop-color="#000" stop-opacity="0"/><stop offset="0.52" stop-color="#000" stop-opacity="0.16"/><stop offset="0.8" stop-color="#000" stop-opacity="0.2"/><stop offset="1" stop-color="#000" stop-opacity="0.38"/></linearGradient>
     <linearGradient id="bladeUnder" gradientUnits="userSpaceOnUse" x1="0" y1="${proj.project(0, under + 110)[1].toFixed(1)}" x2="0" y2="${proj.project(0, under)[1].toFixed(1)}"><stop offset="0" stop-color="#000" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="0.42"/></linearGradient>
-    <clipPath id="tieclip"><path d="${d(knot)} ${d(blade)}"/></clipPath>
+    <clipPath id="knotclip"><path d="${d(knot)}"/></clipPath>
     <clipPath id="bladeclip"><path d="${d(blade)}"/></clipPath>
   </defs>
   ${shade(d(blade.translated(4, -4)), 0.28, 'soft')}
   ${shade(d(knot.translated(3, -4)), 0.3, 'soft')}
-  <g clip-path="url(#tieclip)"><path d="${d(knot)} ${d(blade)}" fill="${tc[1]}"/>${stripes}</g>
+  <path d="${d(knot)} ${d(blade)}" fill="${tc[1]}"/>
+  <g clip-path="url(#bladeclip)">${stripes}</g>
+  <g clip-path="url(#knotclip)">${knotStripes}</g>
   <g clip-path="url(#bladeclip)">
     <path d="${d(blade)}" fill="url(#bladeForm)"/>
     <path d="${d(blade)}" fill="url(#bladeUnder)"/>

@@ -10,7 +10,7 @@ import { modeLab, TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts
 import { deltaE2000, hexToLab, linearToLab, srgbToLinear } from '../fabrics/color.ts';
 import { frontProjection } from './geometry.ts';
 import { resolveOptions } from './options.ts';
-import { draftCutView, TRIM_LIT } from './suits.ts';
+import { draftCutView, TIE_KNOT, TRIM_LIT } from './suits.ts';
 
 const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 // A dark cloth, so nothing of the coat is as light as a shirt.
@@ -87,6 +87,61 @@ describe('the tie knot', () => {
     // across its top and made 37 mm here: a skinny tie's.
     expect(mm).toBeGreaterThan(44);
     expect(mm).toBeLessThan(64);
+  });
+
+  // At HD, navy on white: the knot's face and the blade as the eye reads them up close.
+  const hd = () =>
+    engine.renderRaw({ cut: 'single-breasted', view: 'front', fabric, options: resolveOptions('single-breasted', { shirt: 'white', tie: 'navy' }) }, 'hd');
+  const p = frontProjection();
+  const k = 2;
+  /** Mean L* across the tie's middle 24 mm (about a stripe's period), at a height (body mm). */
+  const rowL = (raw: { width: number; rgb: Uint8Array }, y: number) => {
+    const r = Math.round(p.project(0, y)[1] * k);
+    let sum = 0;
+    let n = 0;
+    for (let x = Math.round(p.project(-12, 0)[0] * k); x <= Math.round(p.project(12, 0)[0] * k); x++, n++) {
+      const i = (r * raw.width + x) * 3;
+      sum += linearToLab([srgbToLinear(raw.rgb[i]! / 255), srgbToLinear(raw.rgb[i + 1]! / 255), srgbToLinear(raw.rgb[i + 2]! / 255)])[0]!;
+    }
+    return sum / n;
+  };
+
+  it('meets its blade with no sliver of shirt between them', async () => {
+    const raw = await hd();
+    const b = TIE_KNOT.bottomY;
+    // The tie a little above and below the junction, against the lightest row across it.
+    const around: number[] = [];
+    for (let y = 4; y <= 12; y += 0.5) around.push(rowL(raw, b + y), rowL(raw, b - y));
+    around.sort((a, c) => a - c);
+    let junction = 0;
+    for (let y = b - 4; y <= b + 4; y += 0.25) junction = Math.max(junction, rowL(raw, y));
+    const over = junction - around[around.length >> 1]!;
+    console.log(`knot to blade: lightest row ${over.toFixed(1)} L* over the tie around it`);
+    // Knot and blade were wound opposite ways in one path: where they overlapped the fill cancelled,
+    // and the white shirt showed through in a light line (b91 wound so: 7.2 L* over).
+    expect(over).toBeLessThan(3);
+  });
+
+  it("shows its stripes the other way from the blade's: the knot is the blade wrapped across", async () => {
+    const raw = await hd();
+    const g = (x: number, y: number) => raw.rgb[(y * raw.width + x) * 3 + 1]!;
+    const change = (x0: number, x1: number, y0: number, y1: number, dx: number, dy: number) => {
+      const [ax, ay] = p.project(x0, y1).map((v) => Math.ceil(v * k));
+      const [bx, by] = p.project(x1, y0).map((v) => Math.floor(v * k));
+      let sum = 0;
+      let n = 0;
+      for (let y = ay! + 8; y < by! - 8; y++)
+        for (let x = ax! + 8; x < bx! - 8; x++) {
+          sum += Math.abs(g(x + dx, y + dy) - g(x, y));
+          n++;
+        }
+      return sum / n;
+    };
+    // The knot's face between its shaded sides, and the blade as in the stripes test.
+    const knotSlash = change(-12, 12, TIE_KNOT.bottomY + 8, TIE_KNOT.topY - 14, 6, -6);
+    const knotBack = change(-12, 12, TIE_KNOT.bottomY + 8, TIE_KNOT.topY - 14, 6, 6);
+    console.log(`knot: ${knotSlash.toFixed(2)} along "/", ${knotBack.toFixed(2)} along "\\"`);
+    expect(knotBack).toBeLessThan(knotSlash * 0.7);
   });
 });
 

@@ -2911,9 +2911,9 @@ function shoesSvg(o: StyleOptions, proj: Projection, view: ViewName): string {
  * where the body faces, so turned by φ its length runs toward the image's right and toward the camera;
  * the camera, a little above the feet, sees nearer points a little lower (TOE_DROP per mm of depth). The
  * upper is swept ring by ring along the last, and its outline is the union of the hulls of neighbouring
- * rings (the vamp dips between ankle and toe box); the sole and heel are each one hull. What shows is then a shoe in near-profile: the
- * toe reaching out past the hem toward the turn, the near side of the last, the heel block with the
- * waist of the sole lifting off the floor between it and the ball.
+ * rings (the vamp dips between ankle and toe box); the sole and heel are each one hull. What shows is
+ * then a shoe in near-profile: the toe reaching out past the hem toward the turn, the near side of the
+ * last, the heel block with the waist of the sole lifting off the floor between it and the ball.
  */
 const SHOE_LEN = 290;
 /** Heel to ankle (the leg's axis) along the foot, mm. */
@@ -3068,10 +3068,7 @@ function turnedShoe(c: (typeof SHOES)[keyof typeof SHOES], proj: Projection, s: 
     const z0 = soleBottom(u);
     const z1 = soleTop(u);
     // The edge is rounded, not cut square: a bevel at its top and bottom.
-    for (const v of [-1, 1]) {
-      solePts.push(P(u, v * w, (z0 + z1) / 2), P(u, v * (w - 2), z0), P(u, v * (w - 2), z1));
-    }
-    solePts.push(P(u, 0, z0), P(u, 0, z1));
+    for (const v of [-1, 1]) solePts.push(P(u, v * w, (z0 + z1) / 2), P(u, v * (w - 2), z0), P(u, v * (w - 2), z1));
   }
   const heelPts: Array<[number, number]> = [];
   for (const u of us(-2, 78, 12)) {
@@ -3372,9 +3369,8 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   ${shade(d(blade.translated(4, -4)), 0.28, 'soft')}
   ${shade(d(knot.translated(3, -4)), 0.3, 'soft')}
   <path d="${d(knot)} ${d(blade)}" fill="${tc[1]}"/>
-  <g clip-path="url(#bladeclip)">${stripes}</g>
   <g clip-path="url(#knotclip)">${knotStripes}</g>
-  <g clip-path="url(#bladeclip)">
+  <g clip-path="url(#bladeclip)">${stripes}
     <path d="${d(blade)}" fill="url(#bladeForm)"/>
     <path d="${d(blade)}" fill="url(#bladeUnder)"/>
     ${stroke(`M${P(2, kt.bottomY)} L${P(1, 1040)}`, 2, 0.14, 'soft2')}

@@ -103,3 +103,46 @@ describe('plain hem, turned: it rests on the shoe', () => {
     }
   });
 });
+
+describe('plain hem, turned: its corners rest square, not in points', () => {
+  // Turned, each leg's image-right side folds round onto its outline: the last few millimetres of the
+  // drafted hem lie past the leg's horizon. Drafted to leave its corners level and only then rise, the
+  // hem had already begun to rise where the outline shows, and met the edge at an acute angle: both
+  // legs' image-right corners hung in a point over the shoe.
+  it('three-quarter, HD: 1 mm above each corner the leg is still a hem, not a sliver', async () => {
+    const proj = turnedProjection(34);
+    const options = resolveOptions('single-breasted', { trouserHem: 'plain' });
+    const maps = await engine.shadingMaps('single-breasted', 'three-quarter', { hex: '#1A2236', design }, 'hd', options);
+    const mm = proj.pxPerMm * HD;
+    const W = maps.width;
+    const cov = (x: number, y: number) => maps.coverage[y * W + x]! / 255;
+    const [rowA, rowB] = [60, 20].map((h) => Math.round(proj.project(0, h)[1] * HD));
+    const top = Math.round(proj.project(0, 120)[1] * HD);
+    const widths: string[] = [];
+    for (const s of [1, -1])
+      for (const dir of [1, -1]) {
+        // The leg's edge on this side over the hem's height, found from its crease outward.
+        const clothIn = (x: number) => {
+          for (let y = rowA; y <= rowB; y++) if (cov(x, y) > 0.5) return true;
+          return false;
+        };
+        let edge = Math.round(proj.project(s * -106, 0)[0] * HD);
+        while (clothIn(edge + dir)) edge += dir;
+        // The lowest cloth within 15 mm of that edge, and the cloth 1 mm above it, from the edge in.
+        const bottom = (x: number) => {
+          let y = top;
+          while (y + 1 < maps.height && cov(x, y + 1) > 0.5) y++;
+          return y;
+        };
+        const span = Math.round(15 * mm);
+        let low = 0;
+        for (let i = 0; i < span; i++) low = Math.max(low, bottom(edge - dir * i));
+        const row = Math.round(low - mm);
+        let width = 0;
+        for (let i = -3; i < span; i++) width += cov(edge - dir * i, row);
+        widths.push(`leg ${s} ${dir > 0 ? 'right' : 'left'} ${(width / mm).toFixed(1)}`);
+        expect(width / mm, `leg ${s}, its ${dir > 0 ? 'image-right' : 'image-left'} corner: cloth 1 mm above its lowest point, mm`).toBeGreaterThan(5);
+      }
+    console.log(`cloth 1 mm above each hem corner (mm): ${widths.join(', ')}`);
+  });
+});

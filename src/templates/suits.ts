@@ -571,14 +571,34 @@ const HEM_CORNER = 12;
  * rises over the instep to a flat crown. Leaving the corner straight up, the arch met the leg's edge
  * at a sharp angle and each corner hung down in a point.
  */
-function instepArch(a: Pt, b: Pt, lift: number): Cubic[] {
+function instepArch(a: Pt, b: Pt, lift: number, fold: HemFold = NO_FOLD): Cubic[] {
   const m: Pt = [(a[0] + b[0]) / 2, Math.max(a[1], b[1]) + lift];
   const dir = Math.sign(b[0] - a[0]);
+  const a1: Pt = [a[0] + dir * fold.inner, a[1]];
+  const b1: Pt = [b[0] - dir * fold.outer, b[1]];
+  const level = (p: Pt, q: Pt): Cubic => [p, lerpPt(p, q, 1 / 3), lerpPt(p, q, 2 / 3), q];
   return [
-    [a, [a[0] + dir * HEM_CORNER, a[1]], [m[0] - dir * 30, m[1]], m],
-    [m, [m[0] + dir * 30, m[1]], [b[0] - dir * HEM_CORNER, b[1]], b],
+    ...(fold.inner ? [level(a, a1)] : []),
+    [a1, [a1[0] + dir * HEM_CORNER, a1[1]], [m[0] - dir * 30, m[1]], m],
+    [m, [m[0] + dir * 30, m[1]], [b1[0] - dir * HEM_CORNER, b1[1]], b1],
+    ...(fold.outer ? [level(b1, b)] : []),
   ];
 }
+
+/**
+ * How far (mm) the hem stays level in from each corner before its arch begins. Turned, each leg's
+ * image-right side (the near leg's inner corner, the far leg's outer one) turns away round the leg:
+ * at the hem its last 9 mm lie past the horizon (74 mm half-width, horizon 65 mm from the axis) and
+ * the next 15 mm show at under half their width. Where the arch began at the drafted corner, the
+ * outline showed the hem already rising steeply there, and the corner hung in a point (1.6–2.2 mm of
+ * cloth 1 mm above it, against 6–7 from the front). Level over those 24 mm, the corner rests square.
+ */
+interface HemFold {
+  inner: number;
+  outer: number;
+}
+const NO_FOLD: HemFold = { inner: 0, outer: 0 };
+const TURNED_HEM_FOLD = 24;
 
 /**
  * The hem's bottom edge of the image-left leg (body mm, inner corner to outer) as its contact shadow
@@ -603,7 +623,7 @@ export function hemLine(o: StyleOptions, instep: boolean, arch = instep ? INSTEP
   return pts;
 }
 
-function trouserLeg(o: StyleOptions, instep: boolean, arch: number): Draft {
+function trouserLeg(o: StyleOptions, instep: boolean, arch: number, fold: HemFold = NO_FOLD): Draft {
   // Pleats ask for room through the thigh; turn-ups hang straight and square at the hem.
   const full = o.trouserFront === 'pleated' ? 7 : 0;
   // A plain hem breaks over the shoe: the fold sweeps the bottom of the leg out a little.
@@ -659,6 +679,7 @@ function trouserLeg(o: StyleOptions, instep: boolean, arch: number): Draft {
       [-32 - breakSway(TROUSER_HEM_Y + 4), TROUSER_HEM_Y + 4],
       [-180 - OUTER_SWAY * breakSway(TROUSER_HEM_Y + 5), TROUSER_HEM_Y + 5],
       arch,
+      fold,
     ))
       d.C(c1[0], c1[1], c2[0], c2[1], e[0], e[1]);
   }
@@ -808,12 +829,15 @@ function kneeFold(s: number): Draft {
   return line(kneeFoldPts(s));
 }
 
-function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false, arch = instep ? INSTEP_LIFT : 0): void {
+function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false, arch = instep ? INSTEP_LIFT : 0, turned = false): void {
   const { pieces, marks } = set;
   // From the front the hem rests on the instep (INSTEP_LIFT), turned a plain one too (`arch`, lower);
   // from behind it hangs as drafted.
   const up = instep && o.trouserHem === 'turnups' ? TURNUP_LIFT : 0;
-  const legL = trouserLeg(o, instep, arch);
+  const legL = trouserLeg(o, instep, arch, turned ? { inner: TURNED_HEM_FOLD, outer: 0 } : NO_FOLD);
+  // Turned, the two legs differ: each one's image-right side folds away (see TURNED_HEM_FOLD), the
+  // near leg's inner side and the far leg's outer side.
+  const legR = turned ? trouserLeg(o, instep, arch, { inner: 0, outer: TURNED_HEM_FOLD }) : legL;
   pieces.push({
     id: 'trouser-right',
     kind: 'trouser',
@@ -829,7 +853,7 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false,
   pieces.push({
     id: 'trouser-left',
     kind: 'trouser',
-    shape: legL.mirrored(),
+    shape: legR.mirrored(),
     grain: [
       [100, 900],
       [106, 40],
@@ -1521,7 +1545,7 @@ function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
   const { left, right } = sidesFor(style);
   const double = isDouble(o);
 
-  trousers(set, o, false, front, hemArch(front ? 'front' : turned ? 'three-quarter' : 'detail'));
+  trousers(set, o, false, front, hemArch(front ? 'front' : turned ? 'three-quarter' : 'detail'), turned);
   waistcoat(set, o);
 
   // --- foreparts, back to front: the wearer's right (image left) lies under the left. Each side is

@@ -162,18 +162,19 @@ export function blurPeriodic(buf: Float32Array, w: number, h: number, ch: number
   if (sigmaX > 0.05) {
     const k = gaussianKernel(sigmaX),
       r = (k.length - 1) >> 1;
-    const line = new Float32Array(w * ch);
+    // Each row is copied with its wrap-around either side (r pixels, wrapping as often as a row
+    // shorter than the kernel needs), so the taps run straight without a modulo per tap.
+    const line = new Float32Array((w + 2 * r) * ch);
     for (let y = 0; y < h; y++) {
       const o = y * w * ch;
-      line.set(buf.subarray(o, o + w * ch));
+      for (let x = -r; x < w + r; x++) {
+        const src = o + (((x % w) + w) % w) * ch;
+        for (let c = 0; c < ch; c++) line[(x + r) * ch + c] = buf[src + c];
+      }
       for (let x = 0; x < w; x++) {
         for (let c = 0; c < ch; c++) {
           let acc = 0;
-          for (let t = -r; t <= r; t++) {
-            let xx = (x + t) % w;
-            if (xx < 0) xx += w;
-            acc += line[xx * ch + c] * k[t + r];
-          }
+          for (let t = 0, i = x * ch + c; t < k.length; t++, i += ch) acc += line[i] * k[t];
           buf[o + x * ch + c] = acc;
         }
       }

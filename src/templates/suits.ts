@@ -3081,10 +3081,8 @@ function turnedShoe(c: (typeof SHOES)[keyof typeof SHOES], proj: Projection, s: 
   // seen this low, the vamp dips between the ankle and the toe box, and one hull bridged that dip with
   // a straight slope from the collar to the toe (a wedge). Filled as one path, the pieces join without
   // seams.
-  const upperD = rings
-    .slice(1)
-    .map((r, i) => poly(hull([...rings[i]!, ...r])))
-    .join(' ');
+  // Four rings to a piece (some 24 mm of the last) keep the dip and a quarter of the path's text.
+  const upperD = Array.from({ length: (rings.length - 1) / 4 }, (_, i) => poly(hull(rings.slice(4 * i, 4 * i + 5).flat()))).join(' ');
   // The sole: its edge stands out 3 mm past the upper (the welt), from the heel breast to the toe.
   const solePts: Array<[number, number]> = [];
   for (const u of us(150, SHOE_LEN + 2, 24)) {

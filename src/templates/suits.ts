@@ -3367,16 +3367,20 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
     const tc = TIES[o.tie];
     // A tie is cut on the bias: its stripes cross the blade at 45°, in the English way from the
     // wearer's left shoulder toward the right hip (they had crossed at 18°, the other way).
-    const stripes = Array.from({ length: 20 }, (_, i) => {
-      const y = 1600 - i * 32;
-      return `<path d="M${P(-60, y - 120)} L${P(60, y)}" stroke="${tc[3]}" stroke-width="${3 * k}" opacity="0.45"/>`;
-    }).join('');
+    // Each stripe is drawn only across the box of the part it lies on (4 mm over, for its ends): they
+    // are clipped to the tie anyway, and a stripe reaching far past it made a tie change redraw a
+    // patch of the underlay twice the tie's height. `dir` 1 rises to the right ("/"), -1 falls.
+    const stripe = (y: number, dir: 1 | -1, x0: number, x1: number, y0: number, y1: number) => {
+      // The line through (0, y − 60) at 45°: height y − 60 + dir·x.
+      const a = Math.max(x0 - 4, dir > 0 ? y0 - 4 - (y - 60) : y - 60 - (y1 + 4));
+      const b = Math.min(x1 + 4, dir > 0 ? y1 + 4 - (y - 60) : y - 60 - (y0 - 4));
+      if (a >= b) return '';
+      return `<path d="M${P(a, y - 60 + dir * a)} L${P(b, y - 60 + dir * b)}" stroke="${tc[3]}" stroke-width="${3 * k}" opacity="0.45"/>`;
+    };
+    const stripes = Array.from({ length: 20 }, (_, i) => stripe(1600 - i * 32, 1, -40, 40, 1040, kt.bottomY)).join('');
     // The knot's face is the wide end wrapped across the neck: turned a quarter, its stripes run the
     // other diagonal from the blade's. The same stripes on knot and blade read as printed.
-    const knotStripes = Array.from({ length: 4 }, (_, i) => {
-      const y = kt.bottomY + 14 + i * 32;
-      return `<path d="M${P(60, y - 120)} L${P(-60, y)}" stroke="${tc[3]}" stroke-width="${3 * k}" opacity="0.45"/>`;
-    }).join('');
+    const knotStripes = Array.from({ length: 4 }, (_, i) => stripe(kt.bottomY + 14 + i * 32, -1, -bow[0], bow[0], kt.bottomY - 4, kt.topY)).join('');
     // Where the fronts cross, the blade runs into the coat's shade.
     const { left: sideT } = sidesFor(style);
     const under = sideT.breakY;

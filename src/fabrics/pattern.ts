@@ -42,11 +42,22 @@ export interface PatternPlan {
   weftAccent: Float32Array | null;
   /**
    * Colour-and-weave checks (houndstooth, glen check) are laid out in units of `unit` threads: the
-   * colour of a crossing follows a 2/2 twill on the unit grid, between the unit's warp class and weft
-   * class. This is how the classic 4-and-4 / 2-and-2 orders produce their figures, scaled so the
+   * colour of a crossing follows a 2/2 twill on the unit grid (or, with `threadTwill`, that twill
+   * enlarged thread by thread), between the unit's warp class and weft class. This is how the classic 4-and-4 / 2-and-2 orders produce their figures, scaled so the
    * figure fits the requested repeat.
    */
-  check: { unit: number; warpClass: Uint8Array; weftClass: Uint8Array } | null;
+  check: {
+    unit: number;
+    warpClass: Uint8Array;
+    weftClass: Uint8Array;
+    /**
+     * The twill is enlarged thread by thread (a 2u/2u twill over the u-fold colour order), as a large
+     * houndstooth is woven: each tooth's edge steps a thread a pick, a diagonal. On the unit grid it
+     * stepped a whole unit at once, square, and read as pixel art. A glen check keeps the unit grid:
+     * enlarged so, its 2-and-2 hairlines turned into small teeth, another cloth.
+     */
+    threadTwill: boolean;
+  } | null;
 }
 
 const GLEN_UNITS = 96; // 4-and-4 × 6 then 2-and-2 × 12: a Glen Urquhart order
@@ -112,7 +123,7 @@ export function planPattern(pattern: PatternKind, threadMm: number, repeatMm: nu
         repeatMm,
         warpRepeat: R,
         weftRepeat: R,
-        check: { unit, warpClass: cls, weftClass: cls.slice() },
+        check: { unit, warpClass: cls, weftClass: cls.slice(), threadTwill: true },
       };
     }
     case 'glencheck': {
@@ -142,7 +153,7 @@ export function planPattern(pattern: PatternKind, threadMm: number, repeatMm: nu
         weftRepeat: R,
         warpAccent,
         weftAccent,
-        check: { unit, warpClass: cls, weftClass: cls.slice() },
+        check: { unit, warpClass: cls, weftClass: cls.slice(), threadTwill: false },
       };
     }
     default: {

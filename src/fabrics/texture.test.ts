@@ -11,6 +11,7 @@ import {
   warmTextureGenerator,
   type FabricTexture,
 } from './index.ts';
+import { planPattern } from './pattern.ts';
 import { resamplePeriodic } from './resample.ts';
 import { axisPowerRatio, lumaOf, meanProfile, powerAt, repeatProfile, seamSteps, stepProfile } from './testing.ts';
 
@@ -315,6 +316,26 @@ describe('scale and tiling', () => {
     expect(() => generateFabricTexture(spec('twill', 'solid', '#343434'), 0)).toThrow(/pxPerMm/);
     expect(() => generateFabricTexture(spec('twill', 'solid', 'navy'), 1)).toThrow(/Not a colour/);
     expect(() => generateFabricTexture(spec('twill', 'solid', '#343434', { threadMm: 0 }), 1)).toThrow(/threadMm/);
+  });
+});
+
+describe('houndstooth', () => {
+  // An 8 mm houndstooth in 0.25 mm yarn is its 4-and-4 order enlarged four times (32 ends a repeat).
+  // Woven as such, in an 8/8 twill, each tooth's edge steps a thread a pick, a diagonal; drawn as a 2/2
+  // twill on the four-end units, it stepped four threads at once, square: pixel art.
+  it('its teeth step thread by thread, not in whole units', () => {
+    const tex = generateFabricTexture(spec('twill', 'houndstooth', '#343434'), 8, { groundCoverage: true });
+    const plan = planPattern('houndstooth', 0.25, REPEAT_MM.houndstooth, false);
+    expect(plan.check!.unit, 'threads a unit').toBeGreaterThan(1);
+    const R = plan.warpRepeat;
+    const tp = tex.repeatPx.x / R;
+    const ground = (i: number, j: number) => tex.groundCoverage![Math.floor((j + 0.5) * tp) * tex.width + Math.floor((i + 0.5) * tp)]! > 0.5;
+    // Where, across a repeat, the pattern changes from one end to the next, over every pick of it.
+    const edges = new Set<number>();
+    for (let j = 0; j < R; j++) for (let i = 0; i < R; i++) if (ground(i, j) !== ground((i + 1) % R, j)) edges.add(i);
+    console.log(`houndstooth, ${R} ends a repeat: edges after ${edges.size} distinct ends`);
+    // On the unit grid an edge could only fall between units: 8 places a repeat.
+    expect(edges.size).toBeGreaterThan(12);
   });
 });
 

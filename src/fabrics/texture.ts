@@ -75,7 +75,7 @@ export interface TextureOptions {
 }
 
 /** Version of the pixel recipe: part of every key, bump when the output changes. */
-export const TEXTURE_VERSION = 'fab3';
+export const TEXTURE_VERSION = 'fab4';
 
 const MAX_PX_PER_MM = 64;
 const MAX_TILE_MM = 256;
@@ -201,7 +201,8 @@ function weaveTexture(fab: ResolvedFabric, pxPerMm: number, key: string, seed: n
         forced = 2;
       } else if (check) {
         const ui = Math.floor((i % wr) / check.unit);
-        c = ((ui + uj) & 3) < 2 ? check.warpClass[ui] : weftClassJ;
+        const warpShows = check.threadTwill ? ((i % wr) + (j % fr)) % (4 * check.unit) < 2 * check.unit : ((ui + uj) & 3) < 2;
+        c = warpShows ? check.warpClass[ui] : weftClassJ;
       }
       const warpOnTop = forced === 1 || (forced === 0 && up[jw * we + (i % we)] === 1);
       // Yarn, crossing and cloud as logs: one exp per crossing.

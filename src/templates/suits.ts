@@ -2934,8 +2934,8 @@ function shoesSvg(o: StyleOptions, proj: Projection, view: ViewName): string {
  * across v), the sole's top and bottom heights along it, the upper's height over them. The foot points
  * where the body faces, so turned by φ its length runs toward the image's right and toward the camera;
  * the camera, a little above the feet, sees nearer points a little lower (TOE_DROP per mm of depth). The
- * upper is swept ring by ring along the last, and its outline is the union of the hulls of neighbouring
- * rings (the vamp dips between ankle and toe box); the sole and heel are each one hull. What shows is
+ * upper is swept ring by ring along the last, and its outline is the union of the hulls of short runs
+ * of rings (the vamp dips between ankle and toe box); the sole and heel are each one hull. What shows is
  * then a shoe in near-profile: the toe reaching out past the hem toward the turn, the near side of the
  * last, the heel block with the waist of the sole lifting off the floor between it and the ball.
  */
@@ -3077,12 +3077,12 @@ function turnedShoe(c: (typeof SHOES)[keyof typeof SHOES], proj: Projection, s: 
       upperPts.push(P(u, -w * Math.cos(th), z0 + (z1 - z0) * Math.sin(th) ** e));
     }
   }
-  // The upper's outline is the union of the hulls of neighbouring rings, not one hull of them all:
-  // seen this low, the vamp dips between the ankle and the toe box, and one hull bridged that dip with
-  // a straight slope from the collar to the toe (a wedge). Filled as one path, the pieces join without
-  // seams.
-  // Four rings to a piece (some 24 mm of the last) keep the dip and a quarter of the path's text.
-  const upperD = Array.from({ length: (rings.length - 1) / 4 }, (_, i) => poly(hull(rings.slice(4 * i, 4 * i + 5).flat()))).join(' ');
+  // The upper's outline is the union of hulls of short runs of rings, not one hull of them all: seen
+  // this low, the vamp dips between the ankle and the toe box, and one hull bridged that dip with a
+  // straight slope from the collar to the toe (a wedge). Filled as one path, the pieces join without
+  // seams. Four ring steps to a piece (some 24 mm of the last) keep the dip in a quarter of the text
+  // of one piece per step.
+  const upperD = Array.from({ length: Math.ceil((rings.length - 1) / 4) }, (_, i) => poly(hull(rings.slice(4 * i, 4 * i + 5).flat()))).join(' ');
   // The sole: its edge stands out 3 mm past the upper (the welt), from the heel breast to the toe.
   const solePts: Array<[number, number]> = [];
   for (const u of us(150, SHOE_LEN + 2, 24)) {

@@ -42,21 +42,24 @@ export interface PatternPlan {
   weftAccent: Float32Array | null;
   /**
    * Colour-and-weave checks (houndstooth, glen check) are laid out in units of `unit` threads: the
-   * colour of a crossing follows a 2/2 twill on the unit grid (or, with `threadTwill`, that twill
-   * enlarged thread by thread), between the unit's warp class and weft class. This is how the classic 4-and-4 / 2-and-2 orders produce their figures, scaled so the
-   * figure fits the requested repeat.
+   * colour of a crossing follows a 2/2 twill on the unit grid (in the 4-and-4 figure, that twill
+   * enlarged thread by thread: see `threadTwill`), between the unit's warp class and weft class. This
+   * is how the classic 4-and-4 / 2-and-2 orders produce their figures, scaled so the figure fits the
+   * requested repeat.
    */
   check: {
     unit: number;
     warpClass: Uint8Array;
     weftClass: Uint8Array;
     /**
-     * The twill is enlarged thread by thread (a 2u/2u twill over the u-fold colour order), as a large
-     * houndstooth is woven: each tooth's edge steps a thread a pick, a diagonal. On the unit grid it
-     * stepped a whole unit at once, square, and read as pixel art. A glen check keeps the unit grid:
-     * enlarged so, its 2-and-2 hairlines turned into small teeth, another cloth.
+     * Where both the end's and the pick's unit are below this, in the 4-and-4 figure, the twill is
+     * enlarged thread by thread (a 2u/2u twill over the u-fold colour order), as a large houndstooth
+     * is woven: each tooth's edge steps a thread a pick, a diagonal. On the unit grid it stepped a
+     * whole unit at once, square, and read as pixel art. A glen check's 2-and-2 section keeps the unit
+     * grid: enlarged so, its hairlines turned into small teeth, another cloth. (At unit centres the
+     * two twills agree, so the sections meet without a seam.)
      */
-    threadTwill: boolean;
+    threadTwill: number;
   } | null;
 }
 
@@ -123,7 +126,7 @@ export function planPattern(pattern: PatternKind, threadMm: number, repeatMm: nu
         repeatMm,
         warpRepeat: R,
         weftRepeat: R,
-        check: { unit, warpClass: cls, weftClass: cls.slice(), threadTwill: true },
+        check: { unit, warpClass: cls, weftClass: cls.slice(), threadTwill: HOUNDSTOOTH_UNITS },
       };
     }
     case 'glencheck': {
@@ -153,7 +156,7 @@ export function planPattern(pattern: PatternKind, threadMm: number, repeatMm: nu
         weftRepeat: R,
         warpAccent,
         weftAccent,
-        check: { unit, warpClass: cls, weftClass: cls.slice(), threadTwill: false },
+        check: { unit, warpClass: cls, weftClass: cls.slice(), threadTwill: GLEN_UNITS / 2 },
       };
     }
     default: {

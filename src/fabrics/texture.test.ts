@@ -319,23 +319,29 @@ describe('scale and tiling', () => {
   });
 });
 
-describe('houndstooth', () => {
-  // An 8 mm houndstooth in 0.25 mm yarn is its 4-and-4 order enlarged four times (32 ends a repeat).
-  // Woven as such, in an 8/8 twill, each tooth's edge steps a thread a pick, a diagonal; drawn as a 2/2
-  // twill on the four-end units, it stepped four threads at once, square: pixel art.
-  it('its teeth step thread by thread, not in whole units', () => {
-    const tex = generateFabricTexture(spec('twill', 'houndstooth', '#343434'), 8, { groundCoverage: true });
-    const plan = planPattern('houndstooth', 0.25, REPEAT_MM.houndstooth, false);
-    expect(plan.check!.unit, 'threads a unit').toBeGreaterThan(1);
+describe('colour-and-weave checks', () => {
+  // An 8 mm houndstooth in 0.25 mm yarn is its 4-and-4 order enlarged four times (32 ends a repeat);
+  // a 76 mm glen check's 4-and-4 section is enlarged so too. Woven as such, in a twill enlarged as
+  // much, each tooth's edge steps a thread a pick, a diagonal; drawn as a 2/2 twill on the units, it
+  // stepped a unit at once, square: pixel art. (The glen check's 2-and-2 hairlines keep the unit grid:
+  // enlarged so, they turned into small teeth, another cloth.)
+  it.each(['houndstooth', 'glencheck'] as const)('%s: the teeth step thread by thread, not in whole units', (pattern) => {
+    const tex = generateFabricTexture(spec('twill', pattern, '#343434'), 8, { groundCoverage: true });
+    const plan = planPattern(pattern, 0.25, REPEAT_MM[pattern], false);
+    const { unit, threadTwill } = plan.check!;
+    expect(unit, 'threads a unit').toBeGreaterThan(1);
     const R = plan.warpRepeat;
     const tp = tex.repeatPx.x / R;
     const ground = (i: number, j: number) => tex.groundCoverage![Math.floor((j + 0.5) * tp) * tex.width + Math.floor((i + 0.5) * tp)]! > 0.5;
-    // Where, across a repeat, the pattern changes from one end to the next, over every pick of it.
+    // Where, over the ends and picks of the 4-and-4 figure, the colour changes from one end to the
+    // next, and how many of those places lie inside a unit rather than between two.
+    const ends = threadTwill * unit;
     const edges = new Set<number>();
-    for (let j = 0; j < R; j++) for (let i = 0; i < R; i++) if (ground(i, j) !== ground((i + 1) % R, j)) edges.add(i);
-    console.log(`houndstooth, ${R} ends a repeat: edges after ${edges.size} distinct ends`);
-    // On the unit grid an edge could only fall between units: 8 places a repeat.
-    expect(edges.size).toBeGreaterThan(12);
+    for (let j = 0; j < ends; j++) for (let i = 0; i + 1 < ends; i++) if (ground(i, j) !== ground(i + 1, j)) edges.add(i);
+    const inside = [...edges].filter((i) => (i + 1) % unit !== 0).length;
+    console.log(`${pattern}, ${ends} ends of 4-and-4 at ${unit} a unit: edges after ${edges.size} distinct ends, ${inside} inside a unit`);
+    // On the unit grid none could.
+    expect(inside / edges.size).toBeGreaterThan(0.5);
   });
 });
 

@@ -29,8 +29,8 @@ import { applyStamp, stampFor } from './watermark.ts';
  * Bump when output pixels change for the same template and cloth (2: the colour module's linear→sRGB
  * table; 3: HD edges placed from the full level's partly covered pixels, photo templates' too; 4: light
  * cloth's shade filled by interreflection; 5: procedural cloth's mélange in slubs and a cloud without a
- * lattice, chalk stripes feathered, TEXTURE_VERSION fab3; 6: a houndstooth's teeth stepped thread by thread,
- * fab4).
+ * lattice, chalk stripes feathered, TEXTURE_VERSION fab3; 6: the teeth of a houndstooth and of a glen check's
+ * houndstooth blocks stepped thread by thread, fab4).
  */
 export const COMPOSE_ENGINE_VERSION = 'compose-6';
 

@@ -43,9 +43,9 @@ export interface PatternPlan {
   /**
    * Colour-and-weave checks (houndstooth, glen check) are laid out in units of `unit` threads: the
    * colour of a crossing follows a 2/2 twill on the unit grid (in the 4-and-4 figure, that twill
-   * enlarged thread by thread: see `threadTwill`), between the unit's warp class and weft class. This
-   * is how the classic 4-and-4 / 2-and-2 orders produce their figures, scaled so the figure fits the
-   * requested repeat.
+   * enlarged thread by thread: see `threadTwillUnits`), between the unit's warp class and weft
+   * class. This is how the classic 4-and-4 / 2-and-2 orders produce their figures, scaled so the
+   * figure fits the requested repeat.
    */
   check: {
     unit: number;
@@ -59,7 +59,7 @@ export interface PatternPlan {
      * grid: enlarged so, its hairlines turned into small teeth, another cloth. (At unit centres the
      * two twills agree, so the sections meet without a seam.)
      */
-    threadTwill: number;
+    threadTwillUnits: number;
   } | null;
 }
 
@@ -126,7 +126,7 @@ export function planPattern(pattern: PatternKind, threadMm: number, repeatMm: nu
         repeatMm,
         warpRepeat: R,
         weftRepeat: R,
-        check: { unit, warpClass: cls, weftClass: cls.slice(), threadTwill: HOUNDSTOOTH_UNITS },
+        check: { unit, warpClass: cls, weftClass: cls.slice(), threadTwillUnits: HOUNDSTOOTH_UNITS },
       };
     }
     case 'glencheck': {
@@ -156,7 +156,7 @@ export function planPattern(pattern: PatternKind, threadMm: number, repeatMm: nu
         weftRepeat: R,
         warpAccent,
         weftAccent,
-        check: { unit, warpClass: cls, weftClass: cls.slice(), threadTwill: GLEN_UNITS / 2 },
+        check: { unit, warpClass: cls, weftClass: cls.slice(), threadTwillUnits: GLEN_UNITS / 2 },
       };
     }
     default: {

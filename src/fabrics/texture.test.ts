@@ -328,14 +328,14 @@ describe('colour-and-weave checks', () => {
   it.each(['houndstooth', 'glencheck'] as const)('%s: the teeth step thread by thread, not in whole units', (pattern) => {
     const tex = generateFabricTexture(spec('twill', pattern, '#343434'), 8, { groundCoverage: true });
     const plan = planPattern(pattern, 0.25, REPEAT_MM[pattern], false);
-    const { unit, threadTwill } = plan.check!;
+    const { unit, threadTwillUnits } = plan.check!;
     expect(unit, 'threads a unit').toBeGreaterThan(1);
     const R = plan.warpRepeat;
     const tp = tex.repeatPx.x / R;
     const ground = (i: number, j: number) => tex.groundCoverage![Math.floor((j + 0.5) * tp) * tex.width + Math.floor((i + 0.5) * tp)]! > 0.5;
     // Where, over the ends and picks of the 4-and-4 figure, the colour changes from one end to the
     // next, and how many of those places lie inside a unit rather than between two.
-    const ends = threadTwill * unit;
+    const ends = threadTwillUnits * unit;
     const edges = new Set<number>();
     for (let j = 0; j < ends; j++) for (let i = 0; i + 1 < ends; i++) if (ground(i, j) !== ground(i + 1, j)) edges.add(i);
     const inside = [...edges].filter((i) => (i + 1) % unit !== 0).length;

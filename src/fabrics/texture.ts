@@ -201,7 +201,8 @@ function weaveTexture(fab: ResolvedFabric, pxPerMm: number, key: string, seed: n
         forced = 2;
       } else if (check) {
         const ui = Math.floor((i % wr) / check.unit);
-        const warpShows = ui < check.threadTwill && uj < check.threadTwill ? ((i % wr) + (j % fr)) % (4 * check.unit) < 2 * check.unit : ((ui + uj) & 3) < 2;
+        const warpShows =
+          ui < check.threadTwillUnits && uj < check.threadTwillUnits ? ((i % wr) + (j % fr)) % (4 * check.unit) < 2 * check.unit : ((ui + uj) & 3) < 2;
         c = warpShows ? check.warpClass[ui] : weftClassJ;
       }
       const warpOnTop = forced === 1 || (forced === 0 && up[jw * we + (i % we)] === 1);

@@ -479,12 +479,11 @@ interface Mottle {
   weftTone: Float32Array;
   cloud: Float32Array | null;
 }
-/** The mottles of the last cloths drawn, by design (not colour) and tile, least recently used first. */
-const mottles = new Map<string, Mottle>();
 /** What the kept mottles may hold (a 72 mm flannel's is 0.5 MB; a huge fine glen check's far more). */
 const MOTTLE_BYTES = 16 * 1024 * 1024;
-let mottleBytes = 0;
 const bytesOf = (m: Mottle) => m.warpTone.byteLength + m.weftTone.byteLength + (m.cloud?.byteLength ?? 0);
+/** The mottles of the last cloths drawn, by design (not colour) and tile. */
+const mottles = new ByteCache<Mottle>({ maxBytes: MOTTLE_BYTES, sizeOf: bytesOf });
 
 /**
  * A cloth's yarn tones and cloud (logs of brightness factors, per crossing). They depend on its
@@ -494,25 +493,14 @@ const bytesOf = (m: Mottle) => m.warpTone.byteLength + m.weftTone.byteLength + (
 function mottleOf(designSeed: number, Nx: number, Ny: number, t: number, sigmaYarn: number, slub: number, cloudAmp: number): Mottle {
   const key = `${designSeed}:${Nx}x${Ny}`;
   const kept = mottles.get(key);
-  if (kept) {
-    mottles.delete(key);
-    mottles.set(key, kept);
-    return kept;
-  }
+  if (kept) return kept;
   const m: Mottle = {
     warpTone: yarnTones(Nx, Ny, t, sigmaYarn, slub, designSeed ^ 0x85ebca6b),
     weftTone: yarnTones(Ny, Nx, t, sigmaYarn, slub, designSeed ^ 0xc2b2ae35),
     cloud: cloudAmp > 0 ? makeCloud(Nx, Ny, t, cloudAmp, designSeed) : null,
   };
-  if (bytesOf(m) > MOTTLE_BYTES / 4) return m;
-  mottles.set(key, m);
-  mottleBytes += bytesOf(m);
-  for (const [k, old] of mottles) {
-    if (mottleBytes <= MOTTLE_BYTES) break;
-    mottles.delete(k);
-    mottleBytes -= bytesOf(old);
-  }
-  return m;
+  // One so large it would push out most others is made again when asked for.
+  return bytesOf(m) > MOTTLE_BYTES / 4 ? m : mottles.set(key, m);
 }
 
 /**
@@ -563,8 +551,9 @@ const CLOUD_CELL_MM = 1;
 /**
  * A soft periodic mottle over the tile, as the log of a brightness factor per crossing (pick × end):
  * white noise on a millimetre grid, blurred (wrapping) at two scales, a fine fleck and a broader
- * cloud, each of unit deviation, weighted 0.45 and 0.65 of `amp` (0.8 `amp` together). Blurred noise has no direction; value noise on a lattice of
- * 7 mm cells (before) drew its cells' edges along warp and weft, and the cloth read as faint squares.
+ * cloud, each of unit deviation, weighted 0.45 and 0.65 of `amp` (0.8 `amp` together). Blurred noise
+ * has no direction; value noise on a lattice of 7 mm cells (before) drew its cells' edges along warp
+ * and weft, and the cloth read as faint squares.
  */
 function makeCloud(Nx: number, Ny: number, t: number, amp: number, seed: number): Float32Array {
   const gx = Math.max(4, Math.round((Nx * t) / CLOUD_CELL_MM));

@@ -4,6 +4,7 @@
  * to the knuckles, waist button at the natural waist, flap pockets 7 cm below it, sleeves showing 1 cm of
  * shirt cuff, trousers with a slight break.
  */
+import { LRUCache } from 'lru-cache';
 import {
   type Cubic,
   cubicAt,
@@ -599,12 +600,18 @@ interface HemFold {
 }
 const NO_FOLD: HemFold = { inner: 0, outer: 0 };
 const TURNED_HEM_FOLD = 24;
+/** Leg s's level runs (s = 1 the image-left leg, drafted; -1 the other, mirrored): turned, its image-right side's. */
+function hemFold(turned: boolean, s: number): HemFold {
+  if (!turned) return NO_FOLD;
+  return s > 0 ? { inner: TURNED_HEM_FOLD, outer: 0 } : { inner: 0, outer: TURNED_HEM_FOLD };
+}
 
 /**
  * The hem's bottom edge of the image-left leg (body mm, inner corner to outer) as its contact shadow
- * follows it: seen from the front (`instep`), or with a plain hem arching `arch` mm over the instep.
+ * follows it: seen from the front (`instep`), or with a plain hem arching `arch` mm over the instep,
+ * level over `fold` (mirrored, the other leg's: see hemFold).
  */
-export function hemLine(o: StyleOptions, instep: boolean, arch = instep ? INSTEP_LIFT : 0): Pt[] {
+export function hemLine(o: StyleOptions, instep: boolean, arch = instep ? INSTEP_LIFT : 0, fold: HemFold = NO_FOLD): Pt[] {
   if (instep && o.trouserHem === 'turnups')
     return [
       [-34, TROUSER_HEM_Y + TURNUP_LIFT + 2],
@@ -616,7 +623,7 @@ export function hemLine(o: StyleOptions, instep: boolean, arch = instep ? INSTEP
       [-180, TROUSER_HEM_Y + 3],
     ];
   const pts: Pt[] = [];
-  for (const c of instepArch([-34, TROUSER_HEM_Y + 4], [-180, TROUSER_HEM_Y + 5], arch))
+  for (const c of instepArch([-34, TROUSER_HEM_Y + 4], [-180, TROUSER_HEM_Y + 5], arch, fold))
     for (let k = pts.length ? 1 : 0; k <= 6; k++) {
       pts.push([cubicAt(c, k / 6, 0), cubicAt(c, k / 6, 1)]);
     }
@@ -834,10 +841,9 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false,
   // From the front the hem rests on the instep (INSTEP_LIFT), turned a plain one too (`arch`, lower);
   // from behind it hangs as drafted.
   const up = instep && o.trouserHem === 'turnups' ? TURNUP_LIFT : 0;
-  const legL = trouserLeg(o, instep, arch, turned ? { inner: TURNED_HEM_FOLD, outer: 0 } : NO_FOLD);
-  // Turned, the two legs differ: each one's image-right side folds away (see TURNED_HEM_FOLD), the
-  // near leg's inner side and the far leg's outer side.
-  const legR = turned ? trouserLeg(o, instep, arch, { inner: 0, outer: TURNED_HEM_FOLD }) : legL;
+  const legL = trouserLeg(o, instep, arch, hemFold(turned, 1));
+  // Turned, the two legs differ: each one's image-right side folds away (see TURNED_HEM_FOLD).
+  const legR = turned ? trouserLeg(o, instep, arch, hemFold(turned, -1)) : legL;
   pieces.push({
     id: 'trouser-right',
     kind: 'trouser',
@@ -1059,7 +1065,7 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false,
       marks.push({
         only: ['trouser'],
         shape: arch
-          ? line(hemLine(o, instep, arch).map(([x, y]) => [s * x, y + 4] as Pt))
+          ? line(hemLine(o, instep, arch, hemFold(turned, s)).map(([x, y]) => [s * x, y + 4] as Pt))
           : line([
               [s * -34, TROUSER_HEM_Y + 8],
               [s * -106, TROUSER_HEM_Y + 2],
@@ -3238,7 +3244,7 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   ${[1, -1]
     .map(
       (s) =>
-        `<path d="M${hemLine(o, view === 'front', hemArch(view))
+        `<path d="M${hemLine(o, view === 'front', hemArch(view), hemFold(view === 'three-quarter', s))
           .map(([x, y]) => P(s * x, y))
           .join(' L')}" stroke="#000" stroke-width="${(10 * k).toFixed(1)}" fill="none" opacity="0.45" filter="url(#soft)"/>`,
     )
@@ -3664,11 +3670,10 @@ function markToShade(m: Mark, proj: Projection, k: number): ShadeMark {
  * A detail view's sleeve rows (Draft.rowSpans), by the sleeve's drawn outline: the sleeve is the same
  * in every style, and its rows were half the drafting of each style's detail view (~3 of 6 ms).
  */
-const detailSleeveRows = new Map<string, Array<[number, number, number]>>();
+const detailSleeveRows = new LRUCache<string, Array<[number, number, number]>>({ max: 8 });
 function sleeveRows(shape: Draft, path: string, proj: Projection): Array<[number, number, number]> {
   let rows = detailSleeveRows.get(path);
   if (!rows) {
-    if (detailSleeveRows.size >= 8) detailSleeveRows.delete(detailSleeveRows.keys().next().value!);
     rows = shape.rowSpans(proj, NATIVE_HEIGHT, 8);
     detailSleeveRows.set(path, rows);
   }

@@ -16,17 +16,18 @@ const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 // A dark cloth, so nothing of the coat is as light as a shirt.
 const fabric = { hex: '#1C2841', design: { weave: 'twill' as const, pattern: 'solid' as const, threadMm: 0.22 } };
 
+/** Lab of pixel i of a render. */
+function labAt(raw: { rgb: Uint8Array }, i: number): number[] {
+  return linearToLab([srgbToLinear(raw.rgb[i * 3]! / 255), srgbToLinear(raw.rgb[i * 3 + 1]! / 255), srgbToLinear(raw.rgb[i * 3 + 2]! / 255)]);
+}
+
 /** Lab of every pixel in a body-mm box of the front view. */
 function labsIn(raw: { width: number; rgb: Uint8Array }, x0: number, x1: number, y0: number, y1: number): number[][] {
   const p = frontProjection();
   const [ax, ay] = p.project(x0, y1);
   const [bx, by] = p.project(x1, y0);
   const out: number[][] = [];
-  for (let y = Math.ceil(ay); y < by; y++)
-    for (let x = Math.ceil(ax); x < bx; x++) {
-      const i = (y * raw.width + x) * 3;
-      out.push(linearToLab([srgbToLinear(raw.rgb[i]! / 255), srgbToLinear(raw.rgb[i + 1]! / 255), srgbToLinear(raw.rgb[i + 2]! / 255)]));
-    }
+  for (let y = Math.ceil(ay); y < by; y++) for (let x = Math.ceil(ax); x < bx; x++) out.push(labAt(raw, y * raw.width + x));
   return out;
 }
 
@@ -99,10 +100,7 @@ describe('the tie knot', () => {
     const r = Math.round(p.project(0, y)[1] * k);
     let sum = 0;
     let n = 0;
-    for (let x = Math.round(p.project(-12, 0)[0] * k); x <= Math.round(p.project(12, 0)[0] * k); x++, n++) {
-      const i = (r * raw.width + x) * 3;
-      sum += linearToLab([srgbToLinear(raw.rgb[i]! / 255), srgbToLinear(raw.rgb[i + 1]! / 255), srgbToLinear(raw.rgb[i + 2]! / 255)])[0]!;
-    }
+    for (let x = Math.round(p.project(-12, 0)[0] * k); x <= Math.round(p.project(12, 0)[0] * k); x++, n++) sum += labAt(raw, r * raw.width + x)[0]!;
     return sum / n;
   };
 

@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { blur, boundingRect, boxRadius as blurReach, type Rect } from './raster-ops.ts';
 import { largestBlur, svgChange, svgWithin } from './svg-patch.ts';
 import { svgGaussianBlur } from './svg-blur.ts';
+import { tileBatcher } from './tile-atlas.ts';
 import { LEVEL_FACTORS, buildLevels, buildLevelsAt, shadeNorm, surroundingsLevel, type NativeFields } from './levels.ts';
 import { TORSO_DEPTH } from './geometry.ts';
 import { SHADE_LEVELS, SHADE_ONE, type CutViewSource, type LevelName, type PanelOverlap, type PanelSpec, type ShadeMark, type ViewLevel } from './types.ts';
@@ -190,6 +191,9 @@ async function rasterGrey(svg: Buffer): Promise<Uint8Array> {
   const out = await limit(() => sharp(svg).extractChannel(0).raw().toBuffer());
   return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }
+
+/** Tiles asked for in the same turn share a document (tile-atlas.ts): the same bytes, far fewer calls. */
+const greyTile = tileBatcher(rasterGrey);
 
 async function rasterRgb(svg: Buffer): Promise<Uint8Array> {
   const out = await limit(() => sharp(svg).flatten({ background: '#ffffff' }).removeAlpha().raw().toBuffer());
@@ -401,9 +405,9 @@ async function rasterTile(body: string, box: Rect | undefined, pad: number, vw: 
   const tw = x1 - x0;
   const th = y1 - y0;
   const [vx, vy, vbw, vbh] = [x0 / scale, y0 / scale, tw / scale, th / scale];
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${tw}" height="${th}" viewBox="${vx} ${vy} ${vbw} ${vbh}"><rect x="${vx}" y="${vy}" width="${vbw}" height="${vbh}" fill="#000"/>${body}</svg>`;
+  const ground = `<rect x="${vx}" y="${vy}" width="${vbw}" height="${vbh}" fill="#000"/>`;
   memoOf(`${w}x${h}`).rasterised++;
-  return { x0, y0, w: tw, h: th, data: await rasterGrey(Buffer.from(svg)) };
+  return { x0, y0, w: tw, h: th, data: await greyTile({ w: tw, h: th, viewBox: `${vx} ${vy} ${vbw} ${vbh}`, body: ground + body }) };
 }
 
 /**

@@ -8,6 +8,7 @@ import { blur, boundingRect, boxRadius as blurReach, type Rect } from './raster-
 import { largestBlur, svgChange, svgWithin } from './svg-patch.ts';
 import { svgGaussianBlur } from './svg-blur.ts';
 import { tileBatcher } from './tile-atlas.ts';
+import { type Canvas, layeredRgb } from './underlay-raster.ts';
 import { LEVEL_FACTORS, buildLevels, buildLevelsAt, shadeNorm, surroundingsLevel, type NativeFields } from './levels.ts';
 import { TORSO_DEPTH } from './geometry.ts';
 import { SHADE_LEVELS, SHADE_ONE, type CutViewSource, type LevelName, type PanelOverlap, type PanelSpec, type ShadeMark, type ViewLevel } from './types.ts';
@@ -278,7 +279,9 @@ function surroundingRaster(
         last = { body: was.body, data: v instanceof Uint8Array ? v : denseOf(v, w, h) };
       }
       m.rasterised++;
-      const data = (last && (await patchRaster(kind, last, body, vw, vh, w, h))) ?? (await fullRaster(kind, svgDocAt(w, h, body, undefined, vw, vh)));
+      const data =
+        (last && (await patchRaster(kind, last, body, vw, vh, w, h))) ??
+        (await surroundingsOn(kind, body, { w, h, vx: 0, vy: 0, scale: w / vw }, svgDocAt(w, h, body, undefined, vw, vh)));
       return kind === 'rgba' ? sparseOf(data) : data;
     },
     (a) => (a instanceof Uint8Array ? a.byteLength : a.pix.byteLength + a.rgba.byteLength),
@@ -293,6 +296,15 @@ function surroundingRaster(
 
 function fullRaster(kind: 'rgb' | 'rgba', svg: Buffer): Promise<Uint8Array> {
   return kind === 'rgb' ? rasterRgb(svg) : rasterRgba(svg);
+}
+
+/**
+ * Surroundings drawn on a canvas: RGB with its soft shadows blurred in JS (underlay-raster.ts), or
+ * `whole`, the same body as one document, by librsvg (an overlay, or a body it cannot read).
+ */
+async function surroundingsOn(kind: 'rgb' | 'rgba', body: string, canvas: Canvas, whole: Buffer): Promise<Uint8Array> {
+  const layered = kind === 'rgb' ? await layeredRgb(body, canvas, { grey: greyTile, rgba: rasterRgba }) : undefined;
+  return layered ?? fullRaster(kind, whole);
 }
 
 async function patchRaster(
@@ -329,7 +341,7 @@ async function patchRaster(
   const svg = Buffer.from(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${cw}" height="${ch}" viewBox="${cx0 / s} ${cy0 / s} ${cw / s} ${ch / s}">${within}</svg>`,
   );
-  const crop = await fullRaster(kind, svg);
+  const crop = await surroundingsOn(kind, within, { w: cw, h: ch, vx: cx0 / s, vy: cy0 / s, scale: s }, svg);
   const c = kind === 'rgb' ? 3 : 4;
   for (let y = iy0; y < iy1; y++) out.set(crop.subarray(((y - cy0) * cw + ix0 - cx0) * c, ((y - cy0) * cw + ix1 - cx0) * c), (y * w + ix0) * c);
   return out;

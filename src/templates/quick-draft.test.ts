@@ -71,10 +71,11 @@ describe('first preview after an option change, drafted from the last preview', 
         expect(Buffer.compare(quick.cov, ref.cov), name).toBe(0);
         expect(Buffer.compare(quick.panel, ref.panel), name).toBe(0);
         // The surroundings (shirt, tie, shoes, buttons) are redrawn on a canvas cropped to what changed:
-        // librsvg rounds gradients and blurs a little differently there, by one level in 255.
+        // librsvg rounds a gradient in its element's box units by a level differently there, and
+        // where two such overlap (the floor's shadow on the backdrop) the two levels can add up.
         let base = 0;
         for (let i = 0; i < ref.base.length; i++) base = Math.max(base, Math.abs(quick.base[i] - ref.base[i]));
-        expect(base, name).toBeLessThanOrEqual(1);
+        expect(base, name).toBeLessThanOrEqual(2);
         let shade = 0;
         let uv = 0;
         for (let i = 0; i < ref.pix.length; i++) {

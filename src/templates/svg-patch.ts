@@ -18,18 +18,18 @@ export interface SvgRect {
   y1: number;
 }
 
-interface Element {
+export interface SvgElement {
   tag: string;
   text: string;
 }
 
 const TAG = /<(\/?)([A-Za-z][\w:.-]*)((?:"[^"]*"|'[^']*'|[^'">])*?)(\/?)>/g;
 /** Elements that draw nothing themselves: referenced by id. */
-const DEFINITION = new Set(['defs', 'linearGradient', 'radialGradient', 'clipPath', 'filter', 'mask', 'pattern', 'symbol', 'marker', 'stop']);
+export const DEFINITION = new Set(['defs', 'linearGradient', 'radialGradient', 'clipPath', 'filter', 'mask', 'pattern', 'symbol', 'marker', 'stop']);
 
 /** Top-level elements of a fragment, each with its whole text (comments and text nodes are skipped). */
-function topLevel(body: string): Element[] | undefined {
-  const out: Element[] = [];
+export function topLevel(body: string): SvgElement[] | undefined {
+  const out: SvgElement[] = [];
   let depth = 0;
   let start = 0;
   let tag = '';
@@ -54,7 +54,7 @@ function topLevel(body: string): Element[] | undefined {
 }
 
 /** Every element with an id inside definitions, by id (the text of all of them, should ids repeat). */
-function definitions(elements: Element[]): Map<string, string> {
+export function definitions(elements: SvgElement[]): Map<string, string> {
   const defs = new Map<string, string>();
   for (const e of elements) {
     if (!DEFINITION.has(e.tag)) continue;
@@ -82,7 +82,7 @@ function references(text: string): string[] {
 }
 
 /** An element's text with every definition it uses, followed through definitions that use others. */
-function identity(e: Element, defs: Map<string, string>): string {
+function identity(e: SvgElement, defs: Map<string, string>): string {
   const seen = new Set<string>();
   const queue = references(e.text);
   let out = e.text;
@@ -103,7 +103,7 @@ const num = (attrs: string, name: string): number | undefined => {
 };
 
 /** Extent of an element's ink in user units, or undefined when it cannot be read from its source. */
-function extent(e: Element, defs: Map<string, string>): SvgRect | undefined {
+export function extent(e: SvgElement, defs: Map<string, string>): SvgRect | undefined {
   if (/transform=|<(text|image|use|foreignObject|pattern|mask|marker|svg)\b/.test(e.text)) return undefined;
   let x0 = Infinity;
   let y0 = Infinity;
@@ -220,7 +220,7 @@ function extent(e: Element, defs: Map<string, string>): SvgRect | undefined {
 }
 
 /** The largest standard deviation of a filter made of Gaussian blurs only; undefined for any other filter. */
-function blurOnly(filter: string): number | undefined {
+export function blurOnly(filter: string): number | undefined {
   const rest = filter
     .replace(/^<filter(?:"[^"]*"|[^">])*>/, '')
     .replace(/<\/filter>$/, '')
@@ -253,7 +253,7 @@ export function svgChange(a: string, b: string): SvgRect | undefined {
   const ib = eb.filter((e) => !DEFINITION.has(e.tag)).map((e) => ({ e, id: identity(e, db) }));
   // Matched in order (what is painted later covers what is painted earlier): the unmatched of either
   // side are the change.
-  const changed: Array<{ e: Element; defs: Map<string, string> }> = [];
+  const changed: Array<{ e: SvgElement; defs: Map<string, string> }> = [];
   let k = 0;
   for (const x of ib) {
     let j = k;
@@ -297,7 +297,7 @@ export function svgWithin(body: string, r: SvgRect): string {
 }
 
 /** Whether an element holds a definition (by id) that something else in `body` uses: it must stay. */
-function definesForOthers(e: Element, body: string): boolean {
+function definesForOthers(e: SvgElement, body: string): boolean {
   for (const m of e.text.matchAll(/\sid="([^"]+)"/g)) {
     const uses = (text: string) => text.split(`url(#${m[1]})`).length + text.split(`href="#${m[1]}"`).length - 2;
     if (uses(body) > uses(e.text)) return true;

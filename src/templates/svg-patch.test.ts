@@ -81,6 +81,32 @@ describe('an SVG fragment cut to a rectangle', () => {
     }
   });
 
+  it("bounds an ellipse turned about a point (a shoe's contact shadow), and nothing differs outside", async () => {
+    const shadow = (deg: number) =>
+      `<ellipse cx="620.7" cy="1487.7" rx="80.3" ry="8.1" transform="rotate(${deg} 600 1480)" fill="#000" opacity="0.4" filter="url(#soft)"/>`;
+    const bg = '<rect x="0" y="0" width="1024" height="1536" fill="#e8e5e1"/>';
+    for (const deg of [10.09, -24, 90]) {
+      const a = `${DEFS}${bg}`;
+      const b = `${DEFS}${bg}${shadow(deg)}`;
+      const r = svgChange(a, b)!;
+      // Bounded, not the whole drawing: at most the ellipse's reach turned, and its blur's tails.
+      expect(r.x1 - r.x0, `${deg}°`).toBeLessThan(2 * 80.3 + 2 * (4 * 3 + 4) + 1);
+      const [pa, pb] = await Promise.all([crop(a, 400, 1300, 400, 236, 400, 236), crop(b, 400, 1300, 400, 236, 400, 236)]);
+      let inked = 0;
+      for (let y = 0; y < 236; y++) {
+        for (let x = 0; x < 400; x++) {
+          if (pa[(y * 400 + x) * 3] === pb[(y * 400 + x) * 3]) continue;
+          inked++;
+          const [ux, uy] = [400 + x + 0.5, 1300 + y + 0.5];
+          expect(ux >= r.x0 && ux <= r.x1 && uy >= r.y0 && uy <= r.y1, `${deg}°: ${ux},${uy} outside`).toBe(true);
+        }
+      }
+      expect(inked).toBeGreaterThan(500);
+    }
+    // Far from a crop, it is left out of it.
+    expect(svgWithin(`${DEFS}${shadow(10.09)}`, { x0: 0, y0: 0, x1: 300, y1: 300 })).not.toContain('<ellipse');
+  });
+
   it('bounds a change inside a group with its own definitions (the three-quarter cuff), and nothing differs outside', async () => {
     // The near cuff is one group carrying its gradient, clip and blur: a shirt of another colour
     // redrew the whole overlay (300 ms at preview size) while its bound could not be read.

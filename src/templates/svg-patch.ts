@@ -97,6 +97,10 @@ function identity(e: SvgElement, defs: Map<string, string>): string {
   return out;
 }
 
+/** A lone ellipse or circle whose only transform is a rotation: angle, and the pivot when given. */
+export const ROTATED_ELLIPSE =
+  /^<(?:ellipse|circle)\b(?:\s+[\w:-]+="[^"]*")*?\s+transform="rotate\((-?[\d.]+)(?:[\s,]+(-?[\d.]+)[\s,]+(-?[\d.]+))?\)"(?:\s+[\w:-]+="[^"]*")*\s*\/>$/;
+
 const num = (attrs: string, name: string): number | undefined => {
   const m = new RegExp(`\\s${name}="(-?[\\d.]+(?:e-?\\d+)?)"`).exec(attrs);
   return m ? Number(m[1]) : undefined;
@@ -104,7 +108,9 @@ const num = (attrs: string, name: string): number | undefined => {
 
 /** Extent of an element's ink in user units, or undefined when it cannot be read from its source. */
 export function extent(e: SvgElement, defs: Map<string, string>): SvgRect | undefined {
-  if (/transform=|<(text|image|use|foreignObject|pattern|mask|marker|svg)\b/.test(e.text)) return undefined;
+  // One transform is read: an ellipse turned about a point (a shoe's contact shadow, turned with the shoe).
+  const turned = ROTATED_ELLIPSE.exec(e.text);
+  if ((!turned && /transform=/.test(e.text)) || /<(text|image|use|foreignObject|pattern|mask|marker|svg)\b/.test(e.text)) return undefined;
   let x0 = Infinity;
   let y0 = Infinity;
   let x1 = -Infinity;
@@ -157,7 +163,15 @@ export function extent(e: SvgElement, defs: Map<string, string>): SvgRect | unde
       const rx = tag === 'circle' ? num(attrs, 'r') : num(attrs, 'rx');
       const ry = tag === 'circle' ? rx : num(attrs, 'ry');
       if (rx === undefined || ry === undefined) return undefined;
-      add(cx - rx, cy - ry, cx + rx, cy + ry);
+      if (turned) {
+        // Its centre turned about the pivot; its box, that of the ellipse turned by the angle.
+        const a = (Number(turned[1]) * Math.PI) / 180;
+        const [px, py] = [Number(turned[2] ?? 0), Number(turned[3] ?? 0)];
+        const [c, si] = [Math.cos(a), Math.sin(a)];
+        const [ox, oy] = [px + (cx - px) * c - (cy - py) * si, py + (cx - px) * si + (cy - py) * c];
+        const [hx, hy] = [Math.hypot(rx * c, ry * si), Math.hypot(rx * si, ry * c)];
+        add(ox - hx, oy - hy, ox + hx, oy + hy);
+      } else add(cx - rx, cy - ry, cx + rx, cy + ry);
     } else if (tag === 'rect') {
       const x = num(attrs, 'x') ?? 0;
       const y = num(attrs, 'y') ?? 0;

@@ -20,7 +20,7 @@
  * margin (as it does for librsvg's own blurs).
  */
 import { svgGaussianBlur } from './svg-blur.ts';
-import { blurOnly, DEFINITION, definitions, extent, topLevel, type SvgRect } from './svg-patch.ts';
+import { blurOnly, DEFINITION, definitions, extent, ROTATED_ELLIPSE, topLevel, type SvgRect } from './svg-patch.ts';
 import { packTiles, type TileRequest } from './tile-atlas.ts';
 
 /** A canvas of w×h px showing native user units from (vx, vy) at `scale` px per unit. */
@@ -75,7 +75,8 @@ function asShadow(text: string, defs: Map<string, string>): (Omit<Shadow, 'rect'
   const m = SHAPE.exec(text);
   if (!m) return undefined;
   const [, tag, attrs] = m;
-  if (/\s(transform|clip-path|mask|style|class|fill-opacity|stroke-opacity|fill-rule|id)=/.test(attrs)) return undefined;
+  const turned = ROTATED_ELLIPSE.test(text);
+  if (/\s(clip-path|mask|style|class|fill-opacity|stroke-opacity|fill-rule|id)=/.test(attrs) || (!turned && /\stransform=/.test(attrs))) return undefined;
   const id = /^url\(#([^)]+)\)$/.exec(attr(attrs, 'filter') ?? '')?.[1];
   const filter = id === undefined ? undefined : defs.get(id);
   if (!filter?.startsWith('<filter')) return undefined;
@@ -93,7 +94,8 @@ function asShadow(text: string, defs: Map<string, string>): (Omit<Shadow, 'rect'
   if (!(opacity >= 0 && opacity <= 1)) return undefined;
   const rest = attrs.replace(/\s(fill|stroke|opacity|filter)="[^"]*"/g, '');
   const paint = stroked ? ' fill="none" stroke="#fff"' : ' fill="#fff"';
-  const region = filterRegion(filter, tag, attrs);
+  // A turned ellipse's region turns with it: left unbounded (a contact shadow's tails fade within it).
+  const region = turned ? undefined : filterRegion(filter, tag, attrs);
   if (region === null) return undefined;
   return { coverage: `<${tag}${rest}${paint}/>`, colour, opacity, sigma, region };
 }

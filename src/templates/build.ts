@@ -1936,26 +1936,34 @@ function layerSigs(P: Pieces): Map<string, LayerSig> {
  */
 function planeDiff(ar: Rect, a: Float32Array | undefined, br: Rect, b: Float32Array | undefined, background: number): Rect {
   const R = union(a ? ar : EMPTY, b ? br : EMPTY);
-  const aw = ar.x1 - ar.x0;
-  const bw = br.x1 - br.x0;
+  const W = R.x1 - R.x0;
   let x0 = Infinity;
   let y0 = Infinity;
   let x1 = -1;
   let y1 = -1;
+  // Each row of R as either plane gives it (its background outside its rectangle), then compared
+  // from both ends: only the span between the first and the last difference goes unread.
+  const rowA = new Float32Array(W);
+  const rowB = new Float32Array(W);
+  const fill = (row: Float32Array, r: Rect, p: Float32Array | undefined, y: number) => {
+    if (!p || y < r.y0 || y >= r.y1) return row.fill(background);
+    const w = r.x1 - r.x0;
+    if (r.x0 > R.x0 || r.x1 < R.x1) row.fill(background);
+    row.set(p.subarray((y - r.y0) * w, (y - r.y0 + 1) * w), r.x0 - R.x0);
+    return row;
+  };
   for (let y = R.y0; y < R.y1; y++) {
-    const inA = a !== undefined && y >= ar.y0 && y < ar.y1;
-    const inB = b !== undefined && y >= br.y0 && y < br.y1;
-    const ra = (y - ar.y0) * aw - ar.x0;
-    const rb = (y - br.y0) * bw - br.x0;
-    for (let x = R.x0; x < R.x1; x++) {
-      const va = inA && x >= ar.x0 && x < ar.x1 ? a[ra + x] : background;
-      const vb = inB && x >= br.x0 && x < br.x1 ? b[rb + x] : background;
-      if (va === vb) continue;
-      if (x < x0) x0 = x;
-      if (x >= x1) x1 = x + 1;
-      if (y < y0) y0 = y;
-      y1 = y + 1;
-    }
+    const va = fill(rowA, ar, a, y);
+    const vb = fill(rowB, br, b, y);
+    let l = 0;
+    while (l < W && va[l] === vb[l]) l++;
+    if (l === W) continue;
+    let r = W - 1;
+    while (r > l && va[r] === vb[r]) r--;
+    if (l + R.x0 < x0) x0 = l + R.x0;
+    if (r + 1 + R.x0 > x1) x1 = r + 1 + R.x0;
+    if (y < y0) y0 = y;
+    y1 = y + 1;
   }
   return x1 < 0 ? EMPTY : { x0, y0, x1, y1 };
 }

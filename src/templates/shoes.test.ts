@@ -20,8 +20,8 @@ const VIEWS: Array<[string, Projection]> = [
   ['back', frontProjection()],
 ];
 
-async function render(view: string, shoes: 'black' | 'brown'): Promise<RawImage> {
-  return engine.renderRaw({ cut: 'single-breasted', view, fabric, options: resolveOptions('single-breasted', { shoes }) }, 'full');
+async function render(view: string, shoes: 'black' | 'brown', size: 'full' | 'hd' = 'full'): Promise<RawImage> {
+  return engine.renderRaw({ cut: 'single-breasted', view, fabric, options: resolveOptions('single-breasted', { shoes }) }, size);
 }
 
 function lab(raw: RawImage, i: number): number[] {
@@ -263,5 +263,55 @@ describe('three-quarter: shoes seen turned, not the front shoe stretched', () =>
     expect(dome, 'the toe box rounds over to the tip (px)').toBeGreaterThan(1.5);
     // The far shoe stands behind: its heel is hidden by its own leg, part of it by the near shoe.
     expect(far.length / near.length, 'far shoe area over near').toBeLessThan(0.75);
+  });
+
+  // Behind the near leg only the heel shows. Its back is round in plan and faces the key light (upper
+  // left): a heel is lit down its turning back and narrows to its top piece on the floor. Drawn as a
+  // box it read as a dark block: flat, its back edge straight up.
+  it('the near heel is a turned heel, not a block: lit down its round back, its back edge leaning in to the floor', async () => {
+    // At HD: the lean is a few millimetres.
+    const base = turnedProjection(34);
+    const black = await render('three-quarter', 'black', 'hd');
+    const brown = await render('three-quarter', 'brown', 'hd');
+    const k = black.width / 1024;
+    const proj = { pxPerMm: base.pxPerMm * k, project: (x: number, y: number) => base.project(x, y).map((v) => v * k) as [number, number] };
+    const W = black.width;
+    const diff = differing(black, brown);
+    const mm = proj.pxPerMm;
+    const leg = (proj.project(-180, 36)[0] + proj.project(-32, 36)[0]) / 2;
+    // The heel: the near shoe's back, its leftmost pixels behind the leg, and its lowest row there
+    // (the heel stands further back than the toe, so higher in the image than the floor's line).
+    const floorLine = Math.round(proj.project(0, 0)[1]);
+    let back = W;
+    for (let y = floorLine - Math.round(80 * mm); y <= floorLine; y++)
+      for (let x = Math.floor(leg - 110 * mm); x < leg; x++) if (diff[y * W + x]) back = Math.min(back, x);
+    expect(back).toBeLessThan(leg - 40 * mm);
+    let bottom = 0;
+    for (let y = floorLine - Math.round(80 * mm); y <= floorLine; y++)
+      for (let x = back; x < back + 15 * mm; x++) if (diff[y * W + x]) bottom = Math.max(bottom, y);
+    const row = (z: number) => Math.round(bottom - z * mm);
+    const left = (y: number) => {
+      for (let x = back; x < leg; x++) if (diff[y * W + x]) return x;
+      return Number.NaN;
+    };
+    // Mean L* of the black heel per column band, 5 to 20 mm up (below the hem).
+    const band = (from: number, to: number) => {
+      let sum = 0;
+      let n = 0;
+      for (let y = row(20); y <= row(5); y++) {
+        for (let x = Math.round(back + from * mm); x < Math.round(back + to * mm); x++) {
+          if (!diff[y * W + x]) continue;
+          sum += lab(black, y * W + x)[0]!;
+          n++;
+        }
+      }
+      return sum / n;
+    };
+    const lit = Math.max(band(1, 5), band(3, 7), band(5, 9));
+    const side = band(12, 24);
+    expect(lit - side, `heel's back L* ${lit.toFixed(1)} over its side ${side.toFixed(1)}`).toBeGreaterThan(3);
+    // Its back edge leans in toward the floor (the top piece is narrower than the seat).
+    const lean = (left(row(3)) - left(row(15))) / mm;
+    expect(lean, 'back edge 3 mm up, right of where it is 15 mm up (mm)').toBeGreaterThan(1);
   });
 });

@@ -2715,6 +2715,7 @@ function shoesSvg(o: StyleOptions, proj: Projection, view: ViewName): string {
   <defs>
     <filter id="shoeM" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="${px(1.3)}"/></filter>
     <filter id="shoeL" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="${px(3.2)}"/></filter>
+    <filter id="shoeW" x="-200%" y="-30%" width="500%" height="160%"><feGaussianBlur stdDeviation="${px(2.4)}"/></filter>
     <linearGradient id="shoeSide" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="#000" stop-opacity="0.4"/><stop offset="0.16" stop-color="#000" stop-opacity="0.1"/><stop offset="0.3" stop-color="#000" stop-opacity="0"/><stop offset="0.62" stop-color="#000" stop-opacity="0"/><stop offset="0.84" stop-color="#000" stop-opacity="0.22"/><stop offset="1" stop-color="#000" stop-opacity="0.6"/></linearGradient>
     <linearGradient id="soleEdge" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#000" stop-opacity="0"/><stop offset="0.55" stop-color="#000" stop-opacity="0.25"/><stop offset="1" stop-color="#000" stop-opacity="0.7"/></linearGradient>
   </defs>`;
@@ -3098,11 +3099,27 @@ function turnedShoe(c: (typeof SHOES)[keyof typeof SHOES], proj: Projection, s: 
     // The edge is rounded, not cut square: a bevel at its top and bottom.
     for (const v of [-1, 1]) solePts.push(P(u, v * w, (z0 + z1) / 2), P(u, v * (w - 2), z0), P(u, v * (w - 2), z1));
   }
+  // The heel block narrows to its top piece on the floor: its back 6 mm in, its sides 2 mm (a
+  // block cut square stood behind the leg as a dark box).
   const heelPts: Array<[number, number]> = [];
   for (const u of us(-2, 78, 12)) {
     const w = lastHalf(Math.max(0, u)) + 2;
-    for (const v of [-w, 0, w]) heelPts.push(P(u, v, 0), P(u, v, soleTop(u)));
+    const uf = u + 6 * (1 - smoothstep(u / 30));
+    const wf = lastHalf(Math.max(0, uf));
+    for (const k of [-1, 0, 1]) heelPts.push(P(uf, k * wf, 0), P(u, k * w, soleTop(u)));
   }
+  // Where the heel's round back turns from view (its leftmost point in the image): just inside it,
+  // the back faces the key light.
+  const backX = (u: number) => P(u, -(lastHalf(u) + 2), 0)[0];
+  let uBack = 0;
+  for (const u of us(0, 40, 40)) if (backX(u) < backX(uBack)) uBack = u;
+  // Some 5 mm in from that edge, round the turn toward the near side.
+  let uLit = uBack;
+  while (uLit < 60 && backX(uLit) < backX(uBack) + 5 * mm) uLit += 0.5;
+  const heelLit = us(0, 1, 6).map((t) => {
+    const z = 3 + (soleTop(uLit) - 5) * t;
+    return P(uLit + 6 * (1 - t) * (1 - smoothstep(uLit / 30)), -(lastHalf(uLit) + 1.5), z);
+  });
   // The waist of the sole: a strip along the near side from the heel breast to the ball, its bottom
   // lifting off the floor.
   const shank: Array<[number, number]> = [];
@@ -3144,6 +3161,16 @@ function turnedShoe(c: (typeof SHOES)[keyof typeof SHOES], proj: Projection, s: 
     path(poly(hull([P(175, -48, 0), P(175, 48, 0), P(250, -44, 0), P(250, 44, 0)])), '#000', 0.55, 'shoeM'),
     path(poly(heelOutline), c.heel),
     path(poly(heelOutline), `url(#${heelEdge})`),
+    // A strip, not a stroke: a filter's region is a share of its shape's box, and a line's box has no width.
+    path(
+      poly([
+        ...heelLit.map(([x, y]) => [x - 2.5 * mm, y] as [number, number]),
+        ...[...heelLit].reverse().map(([x, y]) => [x + 2.5 * mm, y] as [number, number]),
+      ]),
+      '#fff',
+      0.22,
+      'shoeW',
+    ),
     stroke(open(us(0, 76, 8).map((u) => P(u, -(lastHalf(u) + 2), 8))), 0.5, '#000', 0.3),
     path(poly(shank), c.sole),
     path(poly(soleOutline), c.sole),

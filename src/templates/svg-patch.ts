@@ -106,6 +106,27 @@ const num = (attrs: string, name: string): number | undefined => {
   return m ? Number(m[1]) : undefined;
 };
 
+/**
+ * The box of a path's points, or undefined when its data is not read: absolute moves, lines,
+ * quadratic and cubic curves only (their curves lie within their points), in x,y pairs. A path of
+ * no points has an empty (inverted) box.
+ */
+export function pathBox(d: string | undefined): SvgRect | undefined {
+  if (d === undefined || /[^MLQCZ\d\s,.eE-]/.test(d)) return undefined;
+  const coords = d.match(/-?[\d.]+(?:e-?\d+)?/g) ?? [];
+  const pairs = [...d.matchAll(/(-?[\d.]+(?:e-?\d+)?),(-?[\d.]+(?:e-?\d+)?)/g)];
+  if (pairs.length * 2 !== coords.length) return undefined;
+  const r = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+  for (const p of pairs) {
+    const [x, y] = [Number(p[1]), Number(p[2])];
+    r.x0 = Math.min(r.x0, x);
+    r.y0 = Math.min(r.y0, y);
+    r.x1 = Math.max(r.x1, x);
+    r.y1 = Math.max(r.y1, y);
+  }
+  return r;
+}
+
 /** Extent of an element's ink in user units, or undefined when it cannot be read from its source. */
 export function extent(e: SvgElement, defs: Map<string, string>): SvgRect | undefined {
   // One transform is read: an ellipse turned about a point (a shoe's contact shadow, turned with the shoe).
@@ -149,14 +170,9 @@ export function extent(e: SvgElement, defs: Map<string, string>): SvgRect | unde
     if (sw !== undefined) stroke = Math.max(stroke, sw);
     else if (/\sstroke="(?!none)/.test(attrs)) stroke = Math.max(stroke, 1);
     if (tag === 'path') {
-      const d = /\sd="([^"]*)"/.exec(attrs)?.[1];
-      if (d === undefined) return undefined;
-      // Absolute moves, lines, quadratic and cubic curves only: their curves lie within their points.
-      if (/[^MLQCZ\d\s,.eE-]/.test(d)) return undefined;
-      const coords = d.match(/-?[\d.]+(?:e-?\d+)?/g) ?? [];
-      const pairs = [...d.matchAll(/(-?[\d.]+(?:e-?\d+)?),(-?[\d.]+(?:e-?\d+)?)/g)];
-      if (pairs.length * 2 !== coords.length) return undefined;
-      for (const p of pairs) add(Number(p[1]), Number(p[2]));
+      const box = pathBox(/\sd="([^"]*)"/.exec(attrs)?.[1]);
+      if (!box) return undefined;
+      add(box.x0, box.y0, box.x1, box.y1);
     } else if (tag === 'ellipse' || tag === 'circle') {
       const cx = num(attrs, 'cx') ?? 0;
       const cy = num(attrs, 'cy') ?? 0;

@@ -20,7 +20,7 @@
  * margin (as it does for librsvg's own blurs).
  */
 import { svgGaussianBlur } from './svg-blur.ts';
-import { blurOnly, DEFINITION, definitions, extent, ROTATED_ELLIPSE, topLevel, type SvgRect } from './svg-patch.ts';
+import { blurOnly, DEFINITION, definitions, extent, pathBox, ROTATED_ELLIPSE, topLevel, type SvgRect } from './svg-patch.ts';
 import { packTiles, type TileRequest } from './tile-atlas.ts';
 
 /** A canvas of w×h px showing native user units from (vx, vy) at `scale` px per unit. */
@@ -128,7 +128,7 @@ function filterRegion(filter: string, tag: string, attrs: string): SvgRect | und
   return { x0: b.x0 + fx * bw, y0: b.y0 + fy * bh, x1: b.x0 + (fx + fw) * bw, y1: b.y0 + (fy + fh) * bh };
 }
 
-/** A shape's box from its geometry alone (a path's by its points: its curves lie within them). */
+/** A shape's box from its geometry alone, its stroke left out. */
 function shapeBox(tag: string, attrs: string): SvgRect | undefined {
   const n = (name: string) => Number(attr(attrs, name) ?? 0);
   if (tag === 'ellipse' || tag === 'circle') {
@@ -136,14 +136,7 @@ function shapeBox(tag: string, attrs: string): SvgRect | undefined {
     return { x0: n('cx') - rx, y0: n('cy') - ry, x1: n('cx') + rx, y1: n('cy') + ry };
   }
   if (tag === 'rect') return { x0: n('x'), y0: n('y'), x1: n('x') + n('width'), y1: n('y') + n('height') };
-  const d = attr(attrs, 'd') ?? '';
-  if (/[^MLQCZ\d\s,.eE-]/.test(d)) return undefined;
-  let box: SvgRect | undefined;
-  for (const m of d.matchAll(/(-?[\d.]+(?:e-?\d+)?),(-?[\d.]+(?:e-?\d+)?)/g)) {
-    const [x, y] = [Number(m[1]), Number(m[2])];
-    box = box ? { x0: Math.min(box.x0, x), y0: Math.min(box.y0, y), x1: Math.max(box.x1, x), y1: Math.max(box.y1, y) } : { x0: x, y0: y, x1: x, y1: y };
-  }
-  return box;
+  return pathBox(attr(attrs, 'd'));
 }
 
 function pxRect(r: SvgRect | undefined, c: Canvas): PxRect {

@@ -8,7 +8,7 @@ import { blur, boundingRect, boxRadius as blurReach, type Rect } from './raster-
 import { largestBlur, svgChange, svgWithin } from './svg-patch.ts';
 import { svgGaussianBlur } from './svg-blur.ts';
 import { tileBatcher } from './tile-atlas.ts';
-import { type Canvas, layeredRgb } from './underlay-raster.ts';
+import { type Canvas, layeredRgb, layeredRgba } from './underlay-raster.ts';
 import { LEVEL_FACTORS, buildLevels, buildLevelsAt, shadeNorm, surroundingsLevel, type NativeFields } from './levels.ts';
 import { TORSO_DEPTH } from './geometry.ts';
 import { SHADE_LEVELS, SHADE_ONE, type CutViewSource, type LevelName, type PanelOverlap, type PanelSpec, type ShadeMark, type ViewLevel } from './types.ts';
@@ -299,11 +299,13 @@ function fullRaster(kind: 'rgb' | 'rgba', svg: Buffer): Promise<Uint8Array> {
 }
 
 /**
- * Surroundings drawn on a canvas: RGB with its soft shadows blurred in JS (underlay-raster.ts), or
- * `whole`, the same body as one document, by librsvg (an overlay, or a body it cannot read).
+ * Surroundings drawn on a canvas (the underlay as RGB, the overlay as RGBA) with their soft shadows
+ * blurred in JS (underlay-raster.ts), or `whole`, the same body as one document, by librsvg (a body
+ * it cannot read).
  */
 async function surroundingsOn(kind: 'rgb' | 'rgba', body: string, canvas: Canvas, whole: Buffer): Promise<Uint8Array> {
-  const layered = kind === 'rgb' ? await layeredRgb(body, canvas, { grey: greyTile, rgba: rasterRgba }) : undefined;
+  const raster = { grey: greyTile, rgba: rasterRgba };
+  const layered = await (kind === 'rgb' ? layeredRgb : layeredRgba)(body, canvas, raster);
   return layered ?? fullRaster(kind, whole);
 }
 

@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { cutViewSource, resolveOptions } from './index.ts';
 import { tileBatcher } from './tile-atlas.ts';
-import { type Canvas, layeredRgb, layersOf } from './underlay-raster.ts';
+import { type Canvas, layeredRgb, layeredRgba, layersOf } from './underlay-raster.ts';
 
 const documents: string[] = [];
 const raster = {
@@ -117,6 +117,33 @@ describe('surroundings with their soft shadows blurred in JS', () => {
     // at most, and the rest the same.
     expect(worst).toBeLessThanOrEqual(1);
     expect(differing).toBeLessThan(((cw - 2 * margin) * (ch - 2 * margin) * 3) / 20);
+  });
+
+  it.each([
+    ['double-breasted', 'front', 1],
+    ['three-piece', 'front', 0.5],
+    ['single-breasted', 'three-quarter', 1],
+  ] as const)('draw an overlay (%s %s, buttons and their shadows) on transparency as librsvg does, at ×%s', async (cut, view, scale) => {
+    const src = cutViewSource(cut, view, resolveOptions(cut));
+    const c = { w: src.width * scale, h: src.height * scale, vx: 0, vy: 0, scale };
+    const got = (await layeredRgba(src.overlay, c, raster))!;
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${c.w}" height="${c.h}" viewBox="0 0 ${src.width} ${src.height}">${src.overlay}</svg>`;
+    const want = new Uint8Array(await sharp(Buffer.from(svg)).ensureAlpha().raw().toBuffer());
+    // As the garment sees it: laid over a light ground.
+    let worst = 0;
+    let inked = 0;
+    let outside = 0;
+    for (let i = 0; i < want.length; i += 4) {
+      if (want[i + 3]) inked++;
+      else if (got[i + 3] > 2) outside++;
+      for (let k = 0; k < 3; k++) {
+        const over = (p: Uint8Array) => 255 + ((p[i + k] - 255) * p[i + 3]) / 255;
+        worst = Math.max(worst, Math.abs(over(got) - over(want)));
+      }
+    }
+    expect(inked).toBeGreaterThan(500);
+    expect(outside).toBe(0);
+    expect(worst).toBeLessThanOrEqual(4);
   });
 
   it('leave a body they cannot read to librsvg', async () => {

@@ -194,25 +194,37 @@ export interface Rasterisers {
   rgba: (svg: Buffer) => Promise<Uint8Array>;
 }
 
-/** The body drawn on the canvas as RGB on white; undefined when its source cannot be read (draw it whole). */
-export async function layeredRgb(body: string, c: Canvas, raster: Rasterisers): Promise<Uint8Array | undefined> {
+interface Plane {
+  data: Uint8Array;
+  /** Row stride (px) and where the element's rectangle starts in the plane. */
+  stride: number;
+  x: number;
+  y: number;
+}
+
+/** Every layer drawn: each element's RGBA pixels, each shadow's blurred coverage. */
+async function drawLayers(
+  body: string,
+  c: Canvas,
+  raster: Rasterisers,
+): Promise<{ layers: Array<Shadow | Paint>; planes: Map<Paint, Plane>; alpha: Map<Shadow, Uint8Array> } | undefined> {
   const read = layersOf(body, c);
   if (!read) return undefined;
   const { defs, layers } = read;
   const shadows = layers.filter((l): l is Shadow => l.kind === 'shadow');
   const paints = layers.filter((l): l is Paint => l.kind === 'paint');
-  const coverages = Promise.all(
-    shadows.map((s) =>
-      raster.grey({ w: s.rect.x1 - s.rect.x0, h: s.rect.y1 - s.rect.y0, viewBox: viewBoxOf(s.rect, c), body: groundOf(s.rect, c) + s.coverage }),
-    ),
+  const alpha = new Map<Shadow, Uint8Array>();
+  const coverages = shadows.map((s) =>
+    raster.grey({ w: s.rect.x1 - s.rect.x0, h: s.rect.y1 - s.rect.y0, viewBox: viewBoxOf(s.rect, c), body: groundOf(s.rect, c) + s.coverage }).then((cover) => {
+      alpha.set(s, svgGaussianBlur(cover, s.rect.x1 - s.rect.x0, s.rect.y1 - s.rect.y0, s.sigma * c.scale));
+    }),
   );
   const doc = (w: number, h: number, inner: string) => Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">${defs}${inner}</svg>`);
   const slot = (s: Paint, x: number, y: number) =>
     `<svg x="${x}" y="${y}" width="${s.rect.x1 - s.rect.x0}" height="${s.rect.y1 - s.rect.y0}" viewBox="${viewBoxOf(s.rect, c)}">${s.text}</svg>`;
   const together = paints.filter((s) => !s.filtered);
   const pack = packTiles(together.map((s) => ({ w: s.rect.x1 - s.rect.x0, h: s.rect.y1 - s.rect.y0 })));
-  // Each element's pixels: a plane, its row stride and where the element's rectangle starts in it.
-  const planes = new Map<Paint, { data: Uint8Array; stride: number; x: number; y: number }>();
+  const planes = new Map<Paint, Plane>();
   const drawn = [
     together.length
       ? raster.rgba(doc(pack.w, pack.h, together.map((s, k) => slot(s, pack.at[k].x, pack.at[k].y)).join(''))).then((data) => {
@@ -227,13 +239,19 @@ export async function layeredRgb(body: string, c: Canvas, raster: Rasterisers): 
         }),
       ),
   ];
-  const [cover] = await Promise.all([coverages, ...drawn]);
+  await Promise.all([...coverages, ...drawn]);
+  return { layers, planes, alpha };
+}
+
+/** The body drawn on the canvas as RGB on white; undefined when its source cannot be read (draw it whole). */
+export async function layeredRgb(body: string, c: Canvas, raster: Rasterisers): Promise<Uint8Array | undefined> {
+  const d = await drawLayers(body, c, raster);
+  if (!d) return undefined;
   const out = new Uint8Array(c.w * c.h * 3).fill(255);
-  let next = 0;
-  for (const l of layers) {
+  for (const l of d.layers) {
     const { x0, y0, x1, y1 } = l.rect;
     if (l.kind === 'paint') {
-      const p = planes.get(l)!;
+      const p = d.planes.get(l)!;
       for (let y = y0; y < y1; y++) {
         let i = ((p.y + y - y0) * p.stride + p.x) * 4;
         let o = (y * c.w + x0) * 3;
@@ -249,7 +267,7 @@ export async function layeredRgb(body: string, c: Canvas, raster: Rasterisers): 
       continue;
     }
     const tw = x1 - x0;
-    const a = svgGaussianBlur(cover[next++], tw, y1 - y0, l.sigma * c.scale);
+    const a = d.alpha.get(l)!;
     const k = l.opacity / 255;
     const [r, g, b] = l.colour;
     for (let y = y0; y < y1; y++) {
@@ -262,6 +280,67 @@ export async function layeredRgb(body: string, c: Canvas, raster: Rasterisers): 
         out[o + 1] = Math.round(out[o + 1] + (g - out[o + 1]) * t);
         out[o + 2] = Math.round(out[o + 2] + (b - out[o + 2]) * t);
       }
+    }
+  }
+  return out;
+}
+
+/**
+ * The body drawn on a transparent canvas as straight RGBA (an overlay: buttons and their shadows);
+ * undefined when its source cannot be read. Laid on premultiplied, in floats (a mostly transparent
+ * canvas rounded layer by layer would lose a faint shadow's colour), then divided out once.
+ */
+export async function layeredRgba(body: string, c: Canvas, raster: Rasterisers): Promise<Uint8Array | undefined> {
+  const d = await drawLayers(body, c, raster);
+  if (!d) return undefined;
+  // Kept over the layers' extent only: an overlay is a few hundred pixels of buttons in a frame.
+  const U = { x0: c.w, y0: c.h, x1: 0, y1: 0 };
+  for (const { rect: r } of d.layers) {
+    U.x0 = Math.min(U.x0, r.x0);
+    U.y0 = Math.min(U.y0, r.y0);
+    U.x1 = Math.max(U.x1, r.x1);
+    U.y1 = Math.max(U.y1, r.y1);
+  }
+  const uw = Math.max(0, U.x1 - U.x0);
+  const acc = new Float32Array(uw * Math.max(0, U.y1 - U.y0) * 4);
+  const lay = (o: number, r: number, g: number, b: number, t: number) => {
+    const k = 1 - t;
+    acc[o] = r * t + acc[o] * k;
+    acc[o + 1] = g * t + acc[o + 1] * k;
+    acc[o + 2] = b * t + acc[o + 2] * k;
+    acc[o + 3] = t + acc[o + 3] * k;
+  };
+  for (const l of d.layers) {
+    const { x0, y0, x1, y1 } = l.rect;
+    if (l.kind === 'paint') {
+      const p = d.planes.get(l)!;
+      for (let y = y0; y < y1; y++) {
+        let i = ((p.y + y - y0) * p.stride + p.x) * 4;
+        let o = ((y - U.y0) * uw + x0 - U.x0) * 4;
+        for (let x = x0; x < x1; x++, i += 4, o += 4) if (p.data[i + 3]) lay(o, p.data[i], p.data[i + 1], p.data[i + 2], p.data[i + 3] / 255);
+      }
+      continue;
+    }
+    const tw = x1 - x0;
+    const a = d.alpha.get(l)!;
+    const k = l.opacity / 255;
+    const [r, g, b] = l.colour;
+    for (let y = y0; y < y1; y++) {
+      let i = (y - y0) * tw;
+      let o = ((y - U.y0) * uw + x0 - U.x0) * 4;
+      for (let x = x0; x < x1; x++, i++, o += 4) if (a[i]) lay(o, r, g, b, a[i] * k);
+    }
+  }
+  const out = new Uint8Array(c.w * c.h * 4);
+  for (let y = U.y0; y < U.y1; y++) {
+    for (let x = U.x0, o = (y - U.y0) * uw * 4, q = (y * c.w + x) * 4; x < U.x1; x++, o += 4, q += 4) {
+      const A = acc[o + 3];
+      const a8 = Math.round(A * 255);
+      if (!a8) continue;
+      out[q] = Math.min(255, Math.round(acc[o] / A));
+      out[q + 1] = Math.min(255, Math.round(acc[o + 1] / A));
+      out[q + 2] = Math.min(255, Math.round(acc[o + 2] / A));
+      out[q + 3] = a8;
     }
   }
   return out;

@@ -243,45 +243,44 @@ async function drawLayers(
   return { layers, planes, alpha };
 }
 
-/** The body drawn on the canvas as RGB on white; undefined when its source cannot be read (draw it whole). */
-export async function layeredRgb(body: string, c: Canvas, raster: Rasterisers): Promise<Uint8Array | undefined> {
-  const d = await drawLayers(body, c, raster);
-  if (!d) return undefined;
-  const out = new Uint8Array(c.w * c.h * 3).fill(255);
+/**
+ * Every layer's pixels in the order they are laid on: `lay(i, r, g, b, t)` for frame pixel i, a
+ * colour and its alpha t (0..1) over what is there.
+ */
+function eachLayer(
+  d: NonNullable<Awaited<ReturnType<typeof drawLayers>>>,
+  w: number,
+  lay: (i: number, r: number, g: number, b: number, t: number) => void,
+): void {
   for (const l of d.layers) {
     const { x0, y0, x1, y1 } = l.rect;
     if (l.kind === 'paint') {
       const p = d.planes.get(l)!;
       for (let y = y0; y < y1; y++) {
         let i = ((p.y + y - y0) * p.stride + p.x) * 4;
-        let o = (y * c.w + x0) * 3;
-        for (let x = x0; x < x1; x++, i += 4, o += 3) {
-          const a = p.data[i + 3];
-          if (!a) continue;
-          const k = a / 255;
-          out[o] = Math.round(out[o] + (p.data[i] - out[o]) * k);
-          out[o + 1] = Math.round(out[o + 1] + (p.data[i + 1] - out[o + 1]) * k);
-          out[o + 2] = Math.round(out[o + 2] + (p.data[i + 2] - out[o + 2]) * k);
-        }
+        for (let x = x0; x < x1; x++, i += 4) if (p.data[i + 3]) lay(y * w + x, p.data[i], p.data[i + 1], p.data[i + 2], p.data[i + 3] / 255);
       }
       continue;
     }
-    const tw = x1 - x0;
     const a = d.alpha.get(l)!;
     const k = l.opacity / 255;
     const [r, g, b] = l.colour;
-    for (let y = y0; y < y1; y++) {
-      let i = (y - y0) * tw;
-      let o = (y * c.w + x0) * 3;
-      for (let x = x0; x < x1; x++, i++, o += 3) {
-        if (!a[i]) continue;
-        const t = a[i] * k;
-        out[o] = Math.round(out[o] + (r - out[o]) * t);
-        out[o + 1] = Math.round(out[o + 1] + (g - out[o + 1]) * t);
-        out[o + 2] = Math.round(out[o + 2] + (b - out[o + 2]) * t);
-      }
-    }
+    for (let y = y0, i = 0; y < y1; y++) for (let x = x0; x < x1; x++, i++) if (a[i]) lay(y * w + x, r, g, b, a[i] * k);
   }
+}
+
+/** The body drawn on the canvas as RGB on white; undefined when its source cannot be read (draw it whole). */
+export async function layeredRgb(body: string, c: Canvas, raster: Rasterisers): Promise<Uint8Array | undefined> {
+  const d = await drawLayers(body, c, raster);
+  if (!d) return undefined;
+  const out = new Uint8Array(c.w * c.h * 3).fill(255);
+  // Each layer rounded to a byte, as librsvg composites.
+  eachLayer(d, c.w, (i, r, g, b, t) => {
+    const o = i * 3;
+    out[o] = Math.round(out[o] + (r - out[o]) * t);
+    out[o + 1] = Math.round(out[o + 1] + (g - out[o + 1]) * t);
+    out[o + 2] = Math.round(out[o + 2] + (b - out[o + 2]) * t);
+  });
   return out;
 }
 
@@ -303,34 +302,14 @@ export async function layeredRgba(body: string, c: Canvas, raster: Rasterisers):
   }
   const uw = Math.max(0, U.x1 - U.x0);
   const acc = new Float32Array(uw * Math.max(0, U.y1 - U.y0) * 4);
-  const lay = (o: number, r: number, g: number, b: number, t: number) => {
+  eachLayer(d, c.w, (i, r, g, b, t) => {
+    const o = ((Math.floor(i / c.w) - U.y0) * uw + (i % c.w) - U.x0) * 4;
     const k = 1 - t;
     acc[o] = r * t + acc[o] * k;
     acc[o + 1] = g * t + acc[o + 1] * k;
     acc[o + 2] = b * t + acc[o + 2] * k;
     acc[o + 3] = t + acc[o + 3] * k;
-  };
-  for (const l of d.layers) {
-    const { x0, y0, x1, y1 } = l.rect;
-    if (l.kind === 'paint') {
-      const p = d.planes.get(l)!;
-      for (let y = y0; y < y1; y++) {
-        let i = ((p.y + y - y0) * p.stride + p.x) * 4;
-        let o = ((y - U.y0) * uw + x0 - U.x0) * 4;
-        for (let x = x0; x < x1; x++, i += 4, o += 4) if (p.data[i + 3]) lay(o, p.data[i], p.data[i + 1], p.data[i + 2], p.data[i + 3] / 255);
-      }
-      continue;
-    }
-    const tw = x1 - x0;
-    const a = d.alpha.get(l)!;
-    const k = l.opacity / 255;
-    const [r, g, b] = l.colour;
-    for (let y = y0; y < y1; y++) {
-      let i = (y - y0) * tw;
-      let o = ((y - U.y0) * uw + x0 - U.x0) * 4;
-      for (let x = x0; x < x1; x++, i++, o += 4) if (a[i]) lay(o, r, g, b, a[i] * k);
-    }
-  }
+  });
   const out = new Uint8Array(c.w * c.h * 4);
   for (let y = U.y0; y < U.y1; y++) {
     for (let x = U.x0, o = (y - U.y0) * uw * 4, q = (y * c.w + x) * 4; x < U.x1; x++, o += 4, q += 4) {

@@ -281,7 +281,7 @@ function surroundingRaster(
       m.rasterised++;
       const data =
         (last && (await patchRaster(kind, last, body, vw, vh, w, h))) ??
-        (await surroundingsOn(kind, body, { w, h, vx: 0, vy: 0, scale: w / vw }, svgDocAt(w, h, body, undefined, vw, vh)));
+        (await surroundingsOn(kind, body, { w, h, vx: 0, vy: 0, scale: w / vw }, () => svgDocAt(w, h, body, undefined, vw, vh)));
       return kind === 'rgba' ? sparseOf(data) : data;
     },
     (a) => (a instanceof Uint8Array ? a.byteLength : a.pix.byteLength + a.rgba.byteLength),
@@ -300,13 +300,13 @@ function fullRaster(kind: 'rgb' | 'rgba', svg: Buffer): Promise<Uint8Array> {
 
 /**
  * Surroundings drawn on a canvas (the underlay as RGB, the overlay as RGBA) with their soft shadows
- * blurred in JS (underlay-raster.ts), or `whole`, the same body as one document, by librsvg (a body
+ * blurred in JS (underlay-raster.ts), or `whole()`, the same body as one document, by librsvg (a body
  * it cannot read).
  */
-async function surroundingsOn(kind: 'rgb' | 'rgba', body: string, canvas: Canvas, whole: Buffer): Promise<Uint8Array> {
+async function surroundingsOn(kind: 'rgb' | 'rgba', body: string, canvas: Canvas, whole: () => Buffer): Promise<Uint8Array> {
   const raster = { grey: greyTile, rgba: rasterRgba };
   const layered = await (kind === 'rgb' ? layeredRgb : layeredRgba)(body, canvas, raster);
-  return layered ?? fullRaster(kind, whole);
+  return layered ?? fullRaster(kind, whole());
 }
 
 async function patchRaster(
@@ -338,12 +338,13 @@ async function patchRaster(
   const ch = cy1 - cy0;
   // Most of the frame changed: one whole raster is cheaper than a crop and a copy.
   if (cw * ch > 0.6 * w * h) return undefined;
-  // Only what draws on the crop: every filtered element costs librsvg a crop-sized surface.
-  const within = svgWithin(body, { x0: cx0 / s, y0: cy0 / s, x1: cx1 / s, y1: cy1 / s });
-  const svg = Buffer.from(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${cw}" height="${ch}" viewBox="${cx0 / s} ${cy0 / s} ${cw / s} ${ch / s}">${within}</svg>`,
+  // The layers outside the crop are left out as they are read; librsvg, drawing a body it cannot
+  // read whole, is given only what draws on the crop (every filtered element costs it a crop-sized surface).
+  const crop = await surroundingsOn(kind, body, { w: cw, h: ch, vx: cx0 / s, vy: cy0 / s, scale: s }, () =>
+    Buffer.from(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${cw}" height="${ch}" viewBox="${cx0 / s} ${cy0 / s} ${cw / s} ${ch / s}">${svgWithin(body, { x0: cx0 / s, y0: cy0 / s, x1: cx1 / s, y1: cy1 / s })}</svg>`,
+    ),
   );
-  const crop = await surroundingsOn(kind, within, { w: cw, h: ch, vx: cx0 / s, vy: cy0 / s, scale: s }, svg);
   const c = kind === 'rgb' ? 3 : 4;
   for (let y = iy0; y < iy1; y++) out.set(crop.subarray(((y - cy0) * cw + ix0 - cx0) * c, ((y - cy0) * cw + ix1 - cx0) * c), (y * w + ix0) * c);
   return out;

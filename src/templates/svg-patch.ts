@@ -101,7 +101,7 @@ function identity(e: SvgElement, defs: Map<string, string>): string {
 export const ROTATED_ELLIPSE =
   /^<(?:ellipse|circle)\b(?:\s+[\w:-]+="[^"]*")*?\s+transform="rotate\((-?[\d.]+)(?:[\s,]+(-?[\d.]+)[\s,]+(-?[\d.]+))?\)"(?:\s+[\w:-]+="[^"]*")*\s*\/>$/;
 
-const num = (attrs: string, name: string): number | undefined => {
+export const num = (attrs: string, name: string): number | undefined => {
   const m = new RegExp(`\\s${name}="(-?[\\d.]+(?:e-?\\d+)?)"`).exec(attrs);
   return m ? Number(m[1]) : undefined;
 };
@@ -213,26 +213,18 @@ export function extent(e: SvgElement, defs: Map<string, string>): SvgRect | unde
   for (const id of references(e.text)) {
     const f = nested.get(id);
     if (!f?.startsWith('<filter')) continue;
-    const open = /^<filter((?:"[^"]*"|[^">])*)>/.exec(f)?.[1] ?? '';
+    const region = filterRegion(f);
+    if (!region) return undefined;
     const sd = blurOnly(f);
     const tail = sd === undefined ? Number.POSITIVE_INFINITY : 4 * sd + 4;
-    if (/\sfilterUnits="userSpaceOnUse"/.test(open)) {
-      const [rx, ry, rw, rh] = ['x', 'y', 'width', 'height'].map((name) => num(open, name));
-      if (rx === undefined || ry === undefined || rw === undefined || rh === undefined) return undefined;
-      clip = { x0: Math.max(clip.x0, rx), y0: Math.max(clip.y0, ry), x1: Math.min(clip.x1, rx + rw), y1: Math.min(clip.y1, ry + rh) };
+    if ('user' in region) {
+      const u = region.user;
+      clip = { x0: Math.max(clip.x0, u.x0), y0: Math.max(clip.y0, u.y0), x1: Math.min(clip.x1, u.x1), y1: Math.min(clip.y1, u.y1) };
       px += tail;
       py += tail;
       continue;
     }
-    const frac = (name: string, fallback: number) => {
-      const v = new RegExp(`\\s${name}="(-?[\\d.]+)%"`).exec(open);
-      return v ? Number(v[1]) / 100 : new RegExp(`\\s${name}=`).test(open) ? undefined : fallback;
-    };
-    const fx = frac('x', -0.1);
-    const fy = frac('y', -0.1);
-    const fw = frac('width', 1.2);
-    const fh = frac('height', 1.2);
-    if (fx === undefined || fy === undefined || fw === undefined || fh === undefined) return undefined;
+    const [fx, fy, fw, fh] = region.share;
     const bw = x1 - x0 + 2 * stroke;
     const bh = y1 - y0 + 2 * stroke;
     // A filter of Gaussian blurs alone draws no further than their tails, whatever its region:
@@ -247,6 +239,26 @@ export function extent(e: SvgElement, defs: Map<string, string>): SvgRect | unde
     y1: Math.min(y1 + py, clip.y1),
   };
   return r.x1 > r.x0 && r.y1 > r.y0 ? r : { x0: 0, y0: 0, x1: 0, y1: 0 };
+}
+
+/**
+ * A filter's region as its opening tag gives it: in user units (`filterUnits="userSpaceOnUse"`), or
+ * as shares [x, y, width, height] of its element's box (percentages; by default 10 % beyond it on
+ * each side). Undefined when it cannot be read.
+ */
+export function filterRegion(filter: string): { user: SvgRect } | { share: [number, number, number, number] } | undefined {
+  const open = /^<filter((?:"[^"]*"|[^">])*)>/.exec(filter)?.[1] ?? '';
+  if (/\sfilterUnits="userSpaceOnUse"/.test(open)) {
+    const [x, y, w, h] = ['x', 'y', 'width', 'height'].map((name) => num(open, name));
+    if (x === undefined || y === undefined || w === undefined || h === undefined) return undefined;
+    return { user: { x0: x, y0: y, x1: x + w, y1: y + h } };
+  }
+  const share = (name: string, fallback: number) => {
+    const v = new RegExp(`\\s${name}="(-?[\\d.]+)%"`).exec(open);
+    return v ? Number(v[1]) / 100 : new RegExp(`\\s${name}=`).test(open) ? undefined : fallback;
+  };
+  const shares = [share('x', -0.1), share('y', -0.1), share('width', 1.2), share('height', 1.2)];
+  return shares.every((v) => v !== undefined) ? { share: shares as [number, number, number, number] } : undefined;
 }
 
 /** The largest standard deviation of a filter made of Gaussian blurs only; undefined for any other filter. */

@@ -20,7 +20,7 @@
  * margin (as it does for librsvg's own blurs).
  */
 import { svgGaussianBlur } from './svg-blur.ts';
-import { blurOnly, DEFINITION, definitions, extent, pathBox, ROTATED_ELLIPSE, topLevel, type SvgRect } from './svg-patch.ts';
+import { blurOnly, DEFINITION, definitions, extent, filterRegion, num, pathBox, ROTATED_ELLIPSE, topLevel, type SvgRect } from './svg-patch.ts';
 import { packTiles, type TileRequest } from './tile-atlas.ts';
 
 /** A canvas of w×h px showing native user units from (vx, vy) at `scale` px per unit. */
@@ -95,7 +95,7 @@ function asShadow(text: string, defs: Map<string, string>): (Omit<Shadow, 'rect'
   const rest = attrs.replace(/\s(fill|stroke|opacity|filter)="[^"]*"/g, '');
   const paint = stroked ? ' fill="none" stroke="#fff"' : ' fill="#fff"';
   // A turned ellipse's region turns with it: left unbounded (a contact shadow's tails fade within it).
-  const region = turned ? undefined : filterRegion(filter, tag, attrs);
+  const region = turned ? undefined : regionOf(filter, tag, attrs);
   if (region === null) return undefined;
   return { coverage: `<${tag}${rest}${paint}/>`, colour, opacity, sigma, region };
 }
@@ -104,23 +104,13 @@ function asShadow(text: string, defs: Map<string, string>): (Omit<Shadow, 'rect'
  * Where a filter draws, in user units, as librsvg reads it: its region in user units, or by default
  * (objectBoundingBox) a share of the shape's box, its stroke left out (so a thin shadow's tails are
  * cut off square near its line, as librsvg drew them: the surroundings keep the look they were
- * drafted to). Undefined: no bound; null: not read.
+ * drafted to). Null when it cannot be read.
  */
-function filterRegion(filter: string, tag: string, attrs: string): SvgRect | undefined | null {
-  const open = /^<filter((?:"[^"]*"|[^">])*)>/.exec(filter)?.[1] ?? '';
-  const value = (name: string) => attr(open, name);
-  if (value('filterUnits') === 'userSpaceOnUse') {
-    const [x, y, w, h] = ['x', 'y', 'width', 'height'].map((n) => Number(value(n)));
-    return [x, y, w, h].every(Number.isFinite) ? { x0: x, y0: y, x1: x + w, y1: y + h } : null;
-  }
-  const share = (name: string, fallback: number) => {
-    const v = value(name);
-    if (v === undefined) return fallback;
-    const m = /^(-?[\d.]+)(%?)$/.exec(v);
-    return m ? Number(m[1]) / (m[2] ? 100 : 1) : Number.NaN;
-  };
-  const [fx, fy, fw, fh] = [share('x', -0.1), share('y', -0.1), share('width', 1.2), share('height', 1.2)];
-  if (![fx, fy, fw, fh].every(Number.isFinite)) return null;
+function regionOf(filter: string, tag: string, attrs: string): SvgRect | null {
+  const region = filterRegion(filter);
+  if (!region) return null;
+  if ('user' in region) return region.user;
+  const [fx, fy, fw, fh] = region.share;
   const b = shapeBox(tag, attrs);
   if (!b) return null;
   const bw = b.x1 - b.x0;
@@ -130,7 +120,7 @@ function filterRegion(filter: string, tag: string, attrs: string): SvgRect | und
 
 /** A shape's box from its geometry alone, its stroke left out. */
 function shapeBox(tag: string, attrs: string): SvgRect | undefined {
-  const n = (name: string) => Number(attr(attrs, name) ?? 0);
+  const n = (name: string) => num(attrs, name) ?? 0;
   if (tag === 'ellipse' || tag === 'circle') {
     const [rx, ry] = tag === 'circle' ? [n('r'), n('r')] : [n('rx'), n('ry')];
     return { x0: n('cx') - rx, y0: n('cy') - ry, x1: n('cx') + rx, y1: n('cy') + ry };

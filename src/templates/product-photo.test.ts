@@ -142,6 +142,44 @@ describe('front view: shoulder and sleeve', () => {
       expect(worst, `${cut} side ${s}: background between sleeve and body at ${at} mm`).toBe(0);
     }
   });
+
+  it.each(CUTS)('%s: below the elbow the forearm hangs out from the hip, over the skirt, not a tube down the side', async (cut) => {
+    const { maps, tpl, W, k, mm } = await frontMaps(cut);
+    const rowOf = (y: number) => Math.round(proj.project(0, y)[1] * k);
+    const centre = proj.project(0, 0)[0] * k;
+    for (const s of [1, -1]) {
+      const idx = tpl.panels.findIndex((p) => p.id === (s === 1 ? 'sleeve-right' : 'sleeve-left'));
+      // The sleeve's inner and outer edges (mm out from the centre line) on a row.
+      const edges = (y: number) => {
+        const r = rowOf(y);
+        const xs: number[] = [];
+        for (let x = 0; x < W; x++) if (maps.panel[r * W + x] === idx) xs.push(Math.abs(x + 0.5 - centre) / mm);
+        return { inner: Math.min(...xs), outer: Math.max(...xs) };
+      };
+      const [elbow, cuff] = [edges(1080), edges(870)];
+      const [innerOut, outerIn] = [cuff.inner - elbow.inner, elbow.outer - cuff.outer];
+      console.log(`${cut} sleeve ${s}, elbow to cuff: inner edge ${innerOut.toFixed(1)} mm out, outer edge ${outerIn.toFixed(1)} mm in`);
+      // Seen from the front a hanging forearm comes forward and out, its hand beside the hip: the
+      // sleeve narrows from the inside and its outer edge stays nearly plumb. Both edges drawn
+      // converging alike (inner 14 mm out, outer 13 mm in, up to b95) made a straight tube hung
+      // down the coat's side.
+      expect(innerOut, `${cut} sleeve ${s}: inner edge out (mm)`).toBeGreaterThan(18);
+      expect(outerIn, `${cut} sleeve ${s}: outer edge in (mm)`).toBeLessThan(0.6 * innerOut);
+      // And the coat's skirt runs on under it: from the waist to the cuff no background opens between.
+      let worst = 0;
+      for (let y = 1000; y >= 866; y -= 2) {
+        const r = rowOf(y);
+        const from = Math.round(centre - s * edges(y).outer * mm);
+        const to = Math.round(centre - s * 140 * mm);
+        let c = from;
+        while (c !== to && maps.coverage[r * W + c]! < 255) c += s;
+        let open = 0;
+        for (; c !== to; c += s) if (maps.coverage[r * W + c]! < 128) open++;
+        worst = Math.max(worst, open);
+      }
+      expect(worst, `${cut} side ${s}: background between forearm and skirt (px)`).toBe(0);
+    }
+  });
 });
 
 describe('front view: trouser leg', () => {

@@ -158,12 +158,14 @@ function forepart(style: SuitStyle, side: SideGeometry, under: boolean): Draft {
       [-222, 1330],
       [-200, 1286],
     ])
+    // From the waist the skirt flares over the hip, some 28 mm out to the hem, so the forearm hanging
+    // out over it (SLEEVE_INNER) has cloth beneath it down to the cuff.
     .through([
       [-180, 1180],
       [-170, 1092],
-      [-178, 980],
-      [-187, 860],
-      [-189, HEM_Y + 4],
+      [-181, 980],
+      [-195, 860],
+      [-198, HEM_Y + 4],
     ])
     .Q(-140, HEM_Y - 4, -100, HEM_Y - 5);
   const ex = side.edgeX;
@@ -299,12 +301,15 @@ function shoulderTail(): Cubic {
 /**
  * The sleeve's front edge, shoulder to cuff: the front armhole seam (the sleeve head set into the
  * coat), then the inside of the arm hanging against the body: it lies on the forepart's side down
- * past the waist, where the elbow hangs, and parts from it a little toward the cuff as the forearm
- * comes forward. Hung clear of the body (as drafted up to b49) the sleeve was 78-88 mm across, a
- * stick beside a 40 cm chest, and left a wedge of background at the waist that a real coat on a
- * form does not show; a sleeve seen from the front is some 10-11 cm across at the bicep.
+ * past the waist, where the elbow hangs. Below the elbow the forearm comes forward and out, the hand
+ * beside the hip: the edge leaves the waist's line and runs out some 26 mm to the cuff, over the
+ * skirt (which flares out under it), while the outer edge stays nearly plumb. With both edges
+ * converging alike (up to b95) the sleeve hung down the coat's side as a straight tube. Hung clear
+ * of the body (as drafted up to b49) the sleeve was 78-88 mm across, a stick beside a 40 cm chest,
+ * and left a wedge of background at the waist that a real coat on a form does not show; a sleeve
+ * seen from the front is some 10-11 cm across at the bicep.
  */
-const SLEEVE_INNER: Pt[] = [shoulderTail()[0], [-223, 1405], [-202, 1345], [-178, 1283], [-176, 1200], [-168, 1090], [-174, 960], [-184, CUFF_Y + 8]];
+const SLEEVE_INNER: Pt[] = [shoulderTail()[0], [-223, 1405], [-202, 1345], [-178, 1283], [-176, 1200], [-168, 1090], [-180, 960], [-194, CUFF_Y + 8]];
 
 /**
  * The sleeve's outer edge, cuff up to where the crown turns into it: a natural shoulder, the crown
@@ -314,8 +319,8 @@ const SLEEVE_INNER: Pt[] = [shoulderTail()[0], [-223, 1405], [-202, 1345], [-178
  * seven eighths the arm read as a tube.
  */
 const SLEEVE_OUTER: Pt[] = [
-  [-262, CUFF_Y + 2],
-  [-268, 960],
+  [-266, CUFF_Y + 2],
+  [-271, 960],
   [-276, 1080],
   [-282, 1200],
   [-281.5, 1290],
@@ -2183,9 +2188,9 @@ function draftBack(style: SuitStyle): Draftset {
     .through([
       [-180, 1180],
       [-172, 1092],
-      [-180, 980],
-      [-188, 860],
-      [-190, HEM_Y + 2],
+      [-183, 980],
+      [-196, 860],
+      [-199, HEM_Y + 2],
     ])
     .L(0, HEM_Y - 2)
     .Z();
@@ -2474,9 +2479,9 @@ function turnedNearSide(set: Draftset, style: SuitStyle, nearEdgeX: (y: number) 
       [-200, 1286],
       [-180, 1180],
       [-170, 1092],
-      [-178, 980],
-      [-187, 860],
-      [-189, HEM_Y + 4],
+      [-181, 980],
+      [-195, 860],
+      [-198, HEM_Y + 4],
     ]),
     kind: 'shadow',
     width: 5,

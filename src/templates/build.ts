@@ -587,6 +587,7 @@ function crossSection(
   rowDepth?: (y: number) => number,
   atLeast?: (y: number) => [number, number] | undefined,
   full?: Float32Array,
+  seam?: SeamRows,
 ): Float32Array {
   const out = new Float32Array(plane.length);
   const under = full && new Float32Array(plane.length);
@@ -623,6 +624,30 @@ function crossSection(
         const softMin = (u: number, v: number) => (u + v) / 2 - Math.sqrt(((u - v) / 2) ** 2 + e * e);
         [a, b] = [softMin(a, body[0]), -softMin(-b, -body[1])];
         [k0, k1] = [Math.max(0, Math.floor(a)), Math.min(w - 1, Math.ceil(b) - 1)];
+      }
+      const set = seam?.(y);
+      if (set) {
+        // Set into the coat: the tube runs on past the seam (under the body) and is lowered to the
+        // body at the seam, by all of its height there at the seam and none at the outer edge.
+        const [va, vb] = fractionalEdges(plane, row, x, x1, w);
+        const r0 = Math.max(1, (b - a) / 2);
+        const at = set.right ? vb : va;
+        // The arm's outer side: its own (a detail view's frame may cut it off; `known` has it).
+        const outer = set.right ? a : b;
+        if (set.right) b = Math.max(b, vb + set.reach);
+        else a = Math.min(a, va - set.reach);
+        const c = (a + b) / 2;
+        const r = Math.max(1, (b - a) / 2);
+        const mid = deep ?? depth * r0;
+        const ts = (at - c) / r;
+        const floor = set.share * mid * Math.sqrt(Math.max(0, 1 - ts * ts));
+        for (let k = k0; k <= k1; k++) {
+          const t = (k + 0.5 - c) / r;
+          const u = Math.min(1, Math.max(0, (k + 0.5 - outer) / (at - outer)));
+          out[row + k] = Math.max(0, mid * Math.sqrt(Math.max(0, 1 - t * t)) - floor * u);
+        }
+        x = x1 + 1;
+        continue;
       }
       const c = (a + b) / 2;
       const r = Math.max(1, (b - a) / 2);
@@ -669,6 +694,18 @@ function drapedSection(t: number): number {
 
 /** How far down from a sleeve's top (native px at 0.9 px/mm) its head may widen to the arm's width. */
 const HEAD_DEPTH = 110;
+/** How far a set-in sleeve's tube runs on past the armhole seam, as a share of the arm's width at the underarm. */
+const SEAM_REACH = 0.5;
+/** Over how many native px above the underarm the sleeve turns from set in to hanging free. */
+const SEAM_TAPER = 70;
+
+/** Per row of a tube set into the coat: which side its seam is on, how far the arm runs on past it (px), and how far the row is set in (0..1). */
+type SeamRows = (y: number) => { right: boolean; reach: number; share: number } | undefined;
+
+interface SleeveHead {
+  extent: (y: number) => [number, number] | undefined;
+  seam?: SeamRows;
+}
 
 /**
  * A sleeve head's tube, row by row: the arm's own, as wide as the widest row of the head below it,
@@ -676,8 +713,14 @@ const HEAD_DEPTH = 110;
  * in). Fitted to each row's own run, the head's rows narrowed to nothing toward the point where the
  * seam meets the shoulder, and the shrinking tubes turned away from the light there in a dark wedge:
  * a "V" where the sleeve head's shading met the shoulder's. Below the head, each row is its own tube.
+ *
+ * Down to the underarm (`armhole`, its row local) the sleeve is set into the coat (`seam`): the arm runs
+ * on under the body past the seam, so each row's tube reaches past it (by SEAM_REACH of the arm's
+ * width at the underarm), and is lowered to the body at the seam (see `crossSection`). Cut off at the
+ * seam, the sleeve fell away along the whole armhole: a groove a third darker over 25-40 mm, the
+ * armhole drawn as a bold dark line where a photo shows a fine seam and a small step in tone.
  */
-function headExtent(plane: Float32Array, w: number, h: number, z: number): ((y: number) => [number, number] | undefined) | undefined {
+function headExtent(plane: Float32Array, w: number, h: number, z: number, armhole?: { seam: 'left' | 'right'; underarm: number }): SleeveHead | undefined {
   const lo = new Int32Array(h).fill(-1);
   const hi = new Int32Array(h).fill(-1);
   let top = -1;
@@ -699,9 +742,25 @@ function headExtent(plane: Float32Array, w: number, h: number, z: number): ((y: 
   const full = hi[wide] - lo[wide];
   // The seam's end: the one that moves least from the top of the head to its widest row.
   const seamRight = Math.abs(hi[top] - hi[wide]) <= Math.abs(lo[top] - lo[wide]);
-  return (y) => {
+  const extent = (y: number): [number, number] | undefined => {
     if (y < top || y >= wide || lo[y] < 0) return undefined;
     return seamRight ? [hi[y] - full, hi[y]] : [lo[y], lo[y] + full];
+  };
+  const armpit = armhole ? Math.round(armhole.underarm) : -1;
+  const under = armpit > top && armpit < h && lo[armpit] >= 0 ? armpit : -1;
+  if (!armhole || under < 0) return { extent };
+  const right = armhole.seam === 'right';
+  const reach = SEAM_REACH * (hi[under] - lo[under]);
+  // Set in fully down to SEAM_TAPER above the underarm, then easing out to the free arm below it
+  // (eased over 28 mm, the drop to the free arm's tube creased the sleeve across at the underarm).
+  return {
+    extent,
+    seam: (y) => {
+      if (y < top || y >= under || lo[y] < 0) return undefined;
+      const t = Math.min(1, (under - y) / (SEAM_TAPER * z));
+      const share = t * t * (3 - 2 * t);
+      return { right, reach: reach * share, share };
+    },
   };
 }
 
@@ -983,6 +1042,11 @@ function panelVolume(spec: PanelSpec, m: Tile, w: number, h: number, z: number, 
   if (spec.profile !== 'canvas') {
     // A sleeve or trouser leg is a tube: its height is the true cross-section of a cylinder as wide
     // as the panel is in each row, not an inflated outline.
+    // A far sleeve behind the torso shows no armhole seam: its rows stay their own tubes.
+    const head =
+      spec.profile === 'cylinder' && !spec.behind
+        ? headExtent(plane, rw, rh, z, spec.armhole && { seam: spec.armhole.seam, underarm: spec.armhole.underarm * scale - rect.y0 })
+        : undefined;
     const tube = crossSection(
       plane,
       rw,
@@ -991,8 +1055,16 @@ function panelVolume(spec: PanelSpec, m: Tile, w: number, h: number, z: number, 
       3 * z,
       false,
       spec.profile === 'pressed' ? PRESSED : 0,
-      // A far sleeve behind the torso shows no armhole seam: its rows stay their own tubes.
-      croppedExtent(spec, plane, rect, w, scale, spec.profile === 'cylinder' && !spec.behind ? headExtent(plane, rw, rh, z) : undefined),
+      croppedExtent(spec, plane, rect, w, scale, head?.extent),
+      undefined,
+      undefined,
+      undefined,
+      // Not where the frame cuts the row off on the seam's side (the seam is out of frame there).
+      head?.seam &&
+        ((y) => {
+          const set = head.seam!(y);
+          return set && plane[set.right ? y * rw + rw - 1 : y * rw] >= 0.5 ? undefined : set;
+        }),
     );
     // Behind the torso: each row's tube lowered so its top lies a little below the torso's edge
     // (height about 0 there), measured before the crown rounds the head over.

@@ -460,7 +460,7 @@ function pushSleeves(pieces: Piece[], body: 'forepart' | 'back'): void {
         [side * 243, 850],
       ],
       anchor: [side * 240, 1440],
-      loft: 60,
+      loft: process.env.E2 ? 20 : 60,
       round: 30,
       overlap: setInto(`${body}-${side < 0 ? 'right' : 'left'}`),
     });
@@ -1580,6 +1580,7 @@ function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
       anchor: [0, 1100],
       loft: 8,
       round: 10,
+      sewnTo: process.env.E1 ? `sleeve-${id}` : undefined,
     });
     pockets(set, style, geo, fpId, mirror, !mirror && o.ticketPocket === 'yes');
     if (mirror && o.breastPocket === 'yes') {
@@ -2025,7 +2026,7 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean, turned = fa
     // to b83) creased the top of the armhole into a dark groove and a pale wedge at the shoulder
     // point: the sleeve read as a puffed tube pushed under the shoulder.
     const beside = (p: Pt): Pt => (turned ? p : armPt(p));
-    seam(SLEEVE_INNER.slice(0, 4), [...body, 'sleeve'], 1.2, arm);
+    if (!process.env.E3) seam(SLEEVE_INNER.slice(0, 4), [...body, 'sleeve'], 1.2, arm);
     marks.push({
       only: body,
       shape: L(
@@ -3771,6 +3772,16 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
       // The detail view crops the sleeve to a strip beside the chest: fitted to that strip, its tube
       // was a rod 2-3 cm across, dark down the frame's edge.
       ...(v === 'detail' && p.kind === 'sleeve' ? { extent: sleeveRows(shape, path, proj) } : {}),
+      // A sleeve's armhole seam faces the body and ends under the arm, at the sleeve's first point
+      // hanging free of it.
+      ...(p.id === 'sleeve-right' || p.id === 'sleeve-left'
+        ? {
+            armhole: {
+              seam: p.id === 'sleeve-right' ? ('right' as const) : ('left' as const),
+              underarm: proj.project((p.id === 'sleeve-right' ? 1 : -1) * SLEEVE_INNER[3]![0], SLEEVE_INNER[3]![1], layer)[1],
+            },
+          }
+        : {}),
       profile: p.profile ?? (p.kind === 'sleeve' ? 'cylinder' : p.kind === 'trouser' ? 'pressed' : 'canvas'),
     };
   });

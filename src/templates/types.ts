@@ -64,6 +64,12 @@ export interface PanelSpec {
    * its cross-section is fitted to these, not to the part in frame.
    */
   extent?: Array<[number, number, number]>;
+  /**
+   * A set-in sleeve's armhole seam: the side of the sleeve it is on (toward the body) and the native px
+   * row where it ends under the arm. Above that row the arm runs on under the body past the seam, so
+   * its tube is not cut off there.
+   */
+  armhole?: { seam: 'left' | 'right'; underarm: number };
   /** Horizontal pattern squeeze where the body turns away (three-quarter views), 1 = none. */
   squeeze?: number;
   /**

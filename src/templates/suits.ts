@@ -460,7 +460,7 @@ function pushSleeves(pieces: Piece[], body: 'forepart' | 'back'): void {
         [side * 243, 850],
       ],
       anchor: [side * 240, 1440],
-      loft: process.env.E2 ? 20 : 60,
+      loft: 60,
       round: 30,
       overlap: setInto(`${body}-${side < 0 ? 'right' : 'left'}`),
     });
@@ -1580,7 +1580,6 @@ function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
       anchor: [0, 1100],
       loft: 8,
       round: 10,
-      sewnTo: process.env.E1 ? `sleeve-${id}` : undefined,
     });
     pockets(set, style, geo, fpId, mirror, !mirror && o.ticketPocket === 'yes');
     if (mirror && o.breastPocket === 'yes') {
@@ -2026,7 +2025,7 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean, turned = fa
     // to b83) creased the top of the armhole into a dark groove and a pale wedge at the shoulder
     // point: the sleeve read as a puffed tube pushed under the shoulder.
     const beside = (p: Pt): Pt => (turned ? p : armPt(p));
-    if (!process.env.E3) seam(SLEEVE_INNER.slice(0, 4), [...body, 'sleeve'], 1.2, arm);
+    seam(SLEEVE_INNER.slice(0, 4), [...body, 'sleeve'], 1.2, arm);
     marks.push({
       only: body,
       shape: L(

@@ -2039,19 +2039,14 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean, turned = fa
       ),
       kind: 'shadow',
       width: 10,
-      strength: 0.35,
+      strength: 0.2,
       blur: 8,
     });
-    // Under-arm: sleeve shadow cast on the side of the body, from under the armpit (where the sleeve
-    // now overlaps the body further in) down the side to below the waist.
-    marks.push({
-      only: body,
-      shape: L([beside([-196, 1270]), [-194, 1100], [-192, 900]]),
-      kind: 'shadow',
-      width: 14,
-      strength: 0.45,
-      blur: 9,
-    });
+    // Down the side below the armpit the sleeve's own height casts its shadow on the body. A drawn
+    // shadow there as well (strength 0.45, 14 mm wide, up to b98), with the one under the sleeve
+    // head above at 0.35, laid a band half as dark as the body and some 25 mm wide down the coat's
+    // side beside each sleeve, where the photo templates show a fine dark line at the sleeve's edge
+    // and the body a tenth darker beside it.
     // Elbow: creases fanning from the inside of the elbow (its point from behind).
     // The two arms do not hang alike: the far one (s = -1) is bent a little less, so its fan sits some
     // 14 mm higher and tilts up toward the outer edge. Drawn mirror images, the pair read as drawn.

@@ -641,9 +641,10 @@ function crossSection(
         const mid = deep ?? depth * r0;
         const ts = (at - c) / r;
         const floor = set.share * mid * Math.sqrt(Math.max(0, 1 - ts * ts));
+        const across = at - outer || 1;
         for (let k = k0; k <= k1; k++) {
           const t = (k + 0.5 - c) / r;
-          const u = Math.min(1, Math.max(0, (k + 0.5 - outer) / (at - outer)));
+          const u = Math.min(1, Math.max(0, (k + 0.5 - outer) / across));
           out[row + k] = Math.max(0, mid * Math.sqrt(Math.max(0, 1 - t * t)) - floor * u);
         }
         x = x1 + 1;

@@ -958,8 +958,17 @@ export function shirtAndTieV(garment: Uint8Array, person: Uint8Array, w: number,
   if (bottom - top < 16) return undefined;
   const height = bottom - top;
   const upper = Math.round(top + 0.5 * height);
-  // Regions of the upper body that are not the suit's colour, and start near its top.
-  const regions = components(notSuit, w, h, [top, upper]);
+  // Regions of the upper body that are not the suit's colour, and start near its top. Not through
+  // the person's rim: its pixels are part background (the collar's outline, the neck), so none is the
+  // suit's colour, and a path of them round the coat collar joined the shirt to the dark inside of
+  // the collar at the back of the neck, a region half as wide again as the V.
+  const inside = new Uint8Array(n);
+  for (let y = 1; y < h - 1; y++)
+    for (let x = 1; x < w - 1; x++) {
+      const i = y * w + x;
+      if (notSuit[i] && person[i - 1] && person[i + 1] && person[i - w] && person[i + w]) inside[i] = 1;
+    }
+  const regions = components(inside, w, h, [top, upper]);
   const candidates = regions
     .filter((r) => r.pixels.length >= Math.max(6, 0.002 * personArea) && r.top <= top + 0.3 * height)
     .sort((a, b) => b.pixels.length - a.pixels.length);

@@ -12,7 +12,7 @@ import { iou, makeClientPhoto, makeTealWallClient, MASK_SCENES, type PhotoScene,
  * without taking the jacket for a shirt when the shirt is the suit's colour.
  */
 async function suggestion(scene: PhotoScene | 'teal-wall') {
-  const p = scene === 'teal-wall' ? await makeTealWallClient() : await makeClientPhoto({ ...scene, size: 'full' });
+  const p = scene === 'teal-wall' ? await makeTealWallClient() : await makeClientPhoto({ ...scene, size: scene.size ?? 'full' });
   const png = await suggestedMaskPng({ width: p.width, height: p.height, rgb: p.rgb }, 256);
   const grey = await sharp(png).greyscale().raw().toBuffer();
   const got = new Uint8Array(grey.length);
@@ -182,7 +182,14 @@ describe('suggested garment mask', () => {
   // A plain suit with a tie of exactly its colour, taken by phone. The tie is not the suit's cloth:
   // re-clothed with it, the client would wear a tie of the new suit's cloth. So a demanding user
   // expects it left out whole, and the jacket around it whole: one piece, no holes, its lapels kept.
-  it.each(TIE_SCENES.map((s) => [`${s.cut}/${s.view} ${s.suit?.hex} with a ${s.tie} tie, by phone`, s] as const))(
+  // Also at half the size: the working copy is the same 256 px either way, but every edge falls a
+  // little differently on it. Until b99 two of the four came apart there (a forest tie three-quarter:
+  // 0.246 of the tie taken for cloth; the navy front: the V lost, 0.862), a pixel here or there.
+  it.each(
+    TIE_SCENES.flatMap((s) =>
+      (['full', 'preview'] as const).map((size) => [`${s.cut}/${s.view} ${s.suit?.hex} with a ${s.tie} tie, by phone, ${size} size`, { ...s, size }] as const),
+    ),
+  )(
     '%s: the tie left out, the suit one whole piece',
     async (_name, scene) => {
       const { p, got } = await suggestion(scene);
@@ -201,10 +208,13 @@ describe('suggested garment mask', () => {
       console.log(
         `${_name}: IoU ${score.toFixed(4)}; tie marked ${(tieMarked / tie).toFixed(3)} of ${tie} px; jacket kept ${(jacketMarked / jacket).toFixed(3)}; largest piece ${(parts[0]! / marked).toFixed(4)} of the mask; largest hole ${holes[0] ?? 0} px`,
       );
-      expect(tie).toBeGreaterThan(3000);
+      // At half the size the tie has a quarter of the pixels, and the outline's band of doubtful
+      // pixels is twice the share of the jacket (1.2-2.7 % of it missed at full size, 1.6-3.2 % at half).
+      const half = scene.size === 'preview';
+      expect(tie).toBeGreaterThan(half ? 750 : 3000);
       expect(tieMarked / tie).toBeLessThan(0.05);
       expect(score).toBeGreaterThan(0.95);
-      expect(jacketMarked / jacket).toBeGreaterThan(0.97);
+      expect(jacketMarked / jacket).toBeGreaterThan(half ? 0.96 : 0.97);
       expect(parts[0]! / marked).toBeGreaterThan(0.995);
       expect(holes[0] ?? 0).toBeLessThan(0.001 * marked);
     },

@@ -625,37 +625,29 @@ function crossSection(
         [a, b] = [softMin(a, body[0]), -softMin(-b, -body[1])];
         [k0, k1] = [Math.max(0, Math.floor(a)), Math.min(w - 1, Math.ceil(b) - 1)];
       }
+      // Set into the coat: the tube runs on past the seam (under the body), as deep as the arm's own,
+      // and is lowered to the body at the seam, by all of its height there at the seam and none at
+      // the arm's outer side (its own: a detail view's frame may cut it off; `known` has it).
       const set = seam?.(y);
+      const own = Math.max(1, (b - a) / 2);
+      let at = 0;
+      let outer = 0;
       if (set) {
-        // Set into the coat: the tube runs on past the seam (under the body) and is lowered to the
-        // body at the seam, by all of its height there at the seam and none at the outer edge.
         const [va, vb] = fractionalEdges(plane, row, x, x1, w);
-        const r0 = Math.max(1, (b - a) / 2);
-        const at = set.right ? vb : va;
-        // The arm's outer side: its own (a detail view's frame may cut it off; `known` has it).
-        const outer = set.right ? a : b;
+        [at, outer] = set.right ? [vb, a] : [va, b];
         if (set.right) b = Math.max(b, vb + set.reach);
         else a = Math.min(a, va - set.reach);
-        const c = (a + b) / 2;
-        const r = Math.max(1, (b - a) / 2);
-        const mid = deep ?? depth * r0;
-        const ts = (at - c) / r;
-        const floor = set.share * mid * Math.sqrt(Math.max(0, 1 - ts * ts));
-        const across = at - outer || 1;
-        for (let k = k0; k <= k1; k++) {
-          const t = (k + 0.5 - c) / r;
-          const u = Math.min(1, Math.max(0, (k + 0.5 - outer) / across));
-          out[row + k] = Math.max(0, mid * Math.sqrt(Math.max(0, 1 - t * t)) - floor * u);
-        }
-        x = x1 + 1;
-        continue;
       }
       const c = (a + b) / 2;
       const r = Math.max(1, (b - a) / 2);
-      const mid = deep ?? depth * r;
+      const mid = deep ?? depth * own;
+      const ts = (at - c) / r;
+      const floor = set ? set.share * mid * Math.sqrt(Math.max(0, 1 - ts * ts)) : 0;
+      const across = at - outer || 1;
       for (let k = k0; k <= k1; k++) {
         const t = (k + 0.5 - c) / r;
-        out[row + k] = mid * (pressed ? pressedSection(t, pressed) : Math.sqrt(Math.max(0, 1 - t * t)));
+        const v = mid * (pressed ? pressedSection(t, pressed) : Math.sqrt(Math.max(0, 1 - t * t)));
+        out[row + k] = floor ? Math.max(0, v - floor * Math.min(1, Math.max(0, (k + 0.5 - outer) / across))) : v;
       }
       if (under) {
         if (body) {
@@ -757,7 +749,8 @@ function headExtent(plane: Float32Array, w: number, h: number, z: number, armhol
   return {
     extent,
     seam: (y) => {
-      if (y < top || y >= under || lo[y] < 0) return undefined;
+      // Not where the frame cuts the row off on the seam's side (the seam is out of frame there).
+      if (y < top || y >= under || lo[y] < 0 || plane[right ? y * w + w - 1 : y * w] >= 0.5) return undefined;
       const t = Math.min(1, (under - y) / (SEAM_TAPER * z));
       const share = t * t * (3 - 2 * t);
       return { right, reach: reach * share, share };
@@ -1060,12 +1053,7 @@ function panelVolume(spec: PanelSpec, m: Tile, w: number, h: number, z: number, 
       undefined,
       undefined,
       undefined,
-      // Not where the frame cuts the row off on the seam's side (the seam is out of frame there).
-      head?.seam &&
-        ((y) => {
-          const set = head.seam!(y);
-          return set && plane[set.right ? y * rw + rw - 1 : y * rw] >= 0.5 ? undefined : set;
-        }),
+      head?.seam,
     );
     // Behind the torso: each row's tube lowered so its top lies a little below the torso's edge
     // (height about 0 there), measured before the crown rounds the head over.

@@ -147,6 +147,19 @@ function quarterEdgeX(q: Cubic, y: number): number {
   return cubicAt(q, cubicTAtY(q, y), 0);
 }
 
+/**
+ * The forepart's side from under the arm to the hem. From the waist the skirt flares over the hip,
+ * some 28 mm out to the hem, so the forearm hanging out over it (SLEEVE_INNER) has cloth beneath it
+ * down to the cuff.
+ */
+const FOREPART_SIDE: Pt[] = [
+  [-180, 1180],
+  [-170, 1092],
+  [-181, 980],
+  [-195, 860],
+  [-198, HEM_Y + 4],
+];
+
 /** Forepart for the image's left; its front edge and quarter depend on the closure. */
 function forepart(style: SuitStyle, side: SideGeometry, under: boolean): Draft {
   const d = draft()
@@ -158,15 +171,7 @@ function forepart(style: SuitStyle, side: SideGeometry, under: boolean): Draft {
       [-222, 1330],
       [-200, 1286],
     ])
-    // From the waist the skirt flares over the hip, some 28 mm out to the hem, so the forearm hanging
-    // out over it (SLEEVE_INNER) has cloth beneath it down to the cuff.
-    .through([
-      [-180, 1180],
-      [-170, 1092],
-      [-181, 980],
-      [-195, 860],
-      [-198, HEM_Y + 4],
-    ])
+    .through(FOREPART_SIDE)
     .Q(-140, HEM_Y - 4, -100, HEM_Y - 5);
   const ex = side.edgeX;
   if (isDouble(style.o) && !under) {
@@ -2470,14 +2475,7 @@ function turnedNearSide(set: Draftset, style: SuitStyle, nearEdgeX: (y: number) 
   // The side seam where the forepart meets it (the forepart's edge casts a faint line on it).
   marks.push({
     onPanels: ['side-right'],
-    shape: line([
-      [-200, 1286],
-      [-180, 1180],
-      [-170, 1092],
-      [-181, 980],
-      [-195, 860],
-      [-198, HEM_Y + 4],
-    ]),
+    shape: line([[-200, 1286], ...FOREPART_SIDE]),
     kind: 'shadow',
     width: 5,
     strength: 0.3,

@@ -178,24 +178,20 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
   let good = samples;
   let unitMm = threadMm;
   if (samples.length >= 1) {
-    // A patch whose threads are too fine for the photo can lock onto a check's harmonics instead:
-    // start from the strongest patches that agree on the scale, fit, then look again in every patch
-    // where that plane says the threads must be, and refit without the patches that disagree.
-    const scaleOf = (q: LatticeSample) => Math.sqrt(Math.abs(q.lattice.a[0] * q.lattice.b[1] - q.lattice.a[1] * q.lattice.b[0]));
-    const strong = [...samples].sort((x, y) => y.lattice.strength - x.lattice.strength).slice(0, Math.max(3, Math.ceil(samples.length / 2)));
-    const scales = strong.map(scaleOf).sort((x, y) => x - y);
-    const medScale = scales[scales.length >> 1];
-    good = samples.filter((q) => Math.abs(Math.log(scaleOf(q) / medScale)) < 0.15);
     const spread = (qs: LatticeSample[]) =>
       Math.hypot(Math.max(...qs.map((q) => q.x)) - Math.min(...qs.map((q) => q.x)), Math.max(...qs.map((q) => q.y)) - Math.min(...qs.map((q) => q.y)));
     const perspectiveFor = (qs: LatticeSample[]) => qs.length >= 4 && spread(qs) > Math.max(width, height) * 0.2;
-    H = fitPlane(good, cx, cy, false);
-    // The first plane is flat (affine), often from a few patches in one column: a tilt of 20° makes
-    // the thread pitch at the frame's far patches differ from its prediction by 10 % or more. A search
-    // that tight there finds a wrong peak at its rim, and the refits then keep the wrong plane (a
-    // 12 MP frame read 8° of an 18° tilt, its stripes 5° off). So the reach narrows over the passes,
-    // as the plane gains its perspective.
-    const reaches = [0.08, 0.04, 0.025, 0.025];
+    // A patch's own reading can lock onto a check's harmonics: a colour-and-weave check puts peaks
+    // at every fraction of the thread lattice, a comb as fine as a few bins, and a wrong tooth reads
+    // 10-40 % off. Given the lattice to within a few per cent, the same patch reads it to 0.3 %. So
+    // the plane is grown from the strongest patch outwards: each next patch (the nearest to those
+    // taken) is looked at where those predict its threads, then again around what it found there.
+    // Neighbours differ by a few per cent even on a 20° tilt; the frame's far side by 25 %.
+    H = growPlane(samples, spectra, cx, cy, perspectiveFor);
+    good = samples;
+    // Then every patch is looked at again where the plane says its threads are, and the plane refit
+    // without the patches that disagree; the reach narrows as the plane gains its perspective.
+    const reaches = [0.04, 0.025, 0.025];
     for (let pass = 0; pass < reaches.length; pass++) {
       samples = [];
       for (const sp of spectra) {
@@ -485,6 +481,56 @@ function latticeAt(H: Mat3, x: number, y: number): ThreadLattice {
   const [ux, vx] = apply(H, x + 1, y),
     [uy, vy] = apply(H, x, y + 1);
   return { a: [ux - u, uy - u], b: [vx - v, vy - v], strength: 1, source: 'threads' };
+}
+
+/**
+ * The first plane, grown patch by patch from a patch's own lattice (see the caller). A patch is
+ * taken when its threads are found near the prediction and, looked for again around what was found,
+ * found there too. The strongest patch can itself be a wrong tooth of the comb: the three strongest
+ * each seed a plane, and the one that takes the most patches is kept.
+ */
+function growPlane(
+  own: LatticeSample[],
+  spectra: Array<{ x: number; y: number; spectrum: Float64Array }>,
+  cx: number,
+  cy: number,
+  perspectiveFor: (qs: LatticeSample[]) => boolean,
+): Mat3 {
+  let best: { H: Mat3; taken: number } | null = null;
+  for (const seed of [...own].sort((a, b) => b.lattice.strength - a.lattice.strength).slice(0, 3)) {
+    const grown = growFrom(seed, spectra, cx, cy, perspectiveFor);
+    if (grown && (!best || grown.taken > best.taken)) best = grown;
+  }
+  return best?.H ?? fitPlane(own, cx, cy, false);
+}
+
+function growFrom(
+  seed: LatticeSample,
+  spectra: Array<{ x: number; y: number; spectrum: Float64Array }>,
+  cx: number,
+  cy: number,
+  perspectiveFor: (qs: LatticeSample[]) => boolean,
+): { H: Mat3; taken: number } | null {
+  const taken: LatticeSample[] = [];
+  const left = spectra.filter((sp) => sp.x !== seed.x || sp.y !== seed.y);
+  const distance = (p: { x: number; y: number }, q: { x: number; y: number }) => Math.hypot(p.x - q.x, p.y - q.y);
+  const nearestTaken = (sp: { x: number; y: number }) => taken.reduce((a, b) => (distance(b, sp) < distance(a, sp) ? b : a));
+  let H: Mat3 | null = null;
+  let next: { x: number; y: number; spectrum: Float64Array } | undefined = spectra.find((sp) => sp.x === seed.x && sp.y === seed.y);
+  while (next) {
+    const predicted = !taken.length ? seed.lattice : H && perspectiveFor(taken) ? latticeAt(H, next.x, next.y) : nearestTaken(next).lattice;
+    const rough = threadLatticeNear(next.spectrum, predicted, 0.08);
+    const fine = rough && threadLatticeNear(next.spectrum, rough, 0.025);
+    if (fine) {
+      taken.push({ x: next.x, y: next.y, lattice: fine });
+      H = fitPlane(taken, cx, cy, perspectiveFor(taken));
+    }
+    if (!taken.length || !left.length) break;
+    let k = 0;
+    for (let i = 1; i < left.length; i++) if (distance(nearestTaken(left[i]), left[i]) < distance(nearestTaken(left[k]), left[k])) k = i;
+    next = left.splice(k, 1)[0];
+  }
+  return H && { H, taken: taken.length };
 }
 
 /** Relative mismatch between a patch's lattice and the plane's Jacobian there. */

@@ -38,6 +38,7 @@ describe('cloth photos of known truth', () => {
       expect(row.straightnessDeg).toBeLessThan(1);
       expect(row.deltaE).toBeLessThan(3);
       expect(row.contrastRatio).toBeGreaterThanOrEqual(0.7);
+      expect(Math.abs(row.analysis.tiltDeg - c.shot.tiltDeg), 'tilt read against the shot').toBeLessThan(0.5);
     },
     300_000,
   );
@@ -66,7 +67,7 @@ describe('12 MP phone photos of known truth', () => {
       expectNoRepeatWhereNone(row, c);
       expect(row.straightnessDeg).toBeLessThan(1);
       expect(row.deltaE).toBeLessThan(3);
-      expect(Math.abs(row.analysis.tiltDeg - c.shot.tiltDeg)).toBeLessThan(2);
+      expect(Math.abs(row.analysis.tiltDeg - c.shot.tiltDeg), 'tilt read against the shot').toBeLessThan(0.5);
     },
     300_000,
   );

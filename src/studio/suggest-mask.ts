@@ -988,8 +988,8 @@ export function shirtAndTieV(garment: Uint8Array, person: Uint8Array, w: number,
   }
   if (!hull) return undefined;
   if (!lab) return hull;
-  const { v, edge } = trimToLapels(chosen, hull, garment, lab, w, h);
-  return followTie(v, notSuit, lab, w, h, edge);
+  const { v, sideEdge } = trimToLapels(chosen, hull, garment, lab, w, h);
+  return followTie(v, notSuit, lab, w, h, sideEdge);
 }
 
 /**
@@ -999,11 +999,11 @@ export function shirtAndTieV(garment: Uint8Array, person: Uint8Array, w: number,
  * on one side only (seen three-quarter), and the tie runs on between the lapels to where they meet.
  * It is followed row by row: each row's run starts from the run above and each of its sides moves to
  * the strongest step in colour (the lapel's edge and its shadow, the shirt's edge) within two pixels
- * of where it was, if the step is larger than the suit's own steps between neighbours (`edge`);
- * otherwise that side keeps its place. The run ends where the sides meet (the lapels close over the
- * tie), when neither side has met an edge for two rows (inside closed cloth, no V is left), when
- * what lies between them is mostly not the suit's colour, or after as many rows as the seed rows
- * span: a tie shows no further below the shirt than it shows beside it.
+ * of where it was, if the step is larger than all but the largest 5 % of the suit's own steps
+ * between neighbours (`edge`); otherwise that side keeps its place. The run ends where the sides
+ * meet (the lapels close over the tie), when neither side has met an edge for two rows (inside
+ * closed cloth, no V is left), when what lies between them is mostly not the suit's colour, or after
+ * as many rows as the seed rows span: a tie shows no further below the shirt than it shows beside it.
  */
 function followTie(v: Uint8Array, notSuit: Uint8Array, lab: Float32Array, w: number, h: number, edge: number): Uint8Array {
   const step = (i: number, j: number) => {
@@ -1098,7 +1098,14 @@ function followTie(v: Uint8Array, notSuit: Uint8Array, lab: Float32Array, w: num
  * run beyond the span stays in the V if the hull's side meets a step in colour larger than the
  * suit's own steps between neighbours (its weave, pattern and shading); if not, it is lapel.
  */
-function trimToLapels(regions: number[][], hull: Uint8Array, garment: Uint8Array, lab: Float32Array, w: number, h: number): { v: Uint8Array; edge: number } {
+function trimToLapels(
+  regions: number[][],
+  hull: Uint8Array,
+  garment: Uint8Array,
+  lab: Float32Array,
+  w: number,
+  h: number,
+): { v: Uint8Array; sideEdge: number } {
   const lo = new Int32Array(h).fill(w);
   const hi = new Int32Array(h).fill(-1);
   for (const pixels of regions) {
@@ -1131,8 +1138,14 @@ function trimToLapels(regions: number[][], hull: Uint8Array, garment: Uint8Array
       if (garment[i] && garment[i + 1] && !hull[i] && !hull[i + 1]) steps[count++] = step(i, i + 1);
     }
   }
-  const median = count ? steps.subarray(0, count).sort()[count >> 1]! : 0;
+  const sorted = steps.subarray(0, count).sort();
+  const median = count ? sorted[count >> 1]! : 0;
   const edge = Math.max(4, 2 * median + 2);
+  // Followed down a row at a time, a tie's sides must be edges no line of the cloth makes: a glen
+  // check's dark lines are steps far above its median one, run on down the coat, and the tie's sides
+  // were led down them into a waistcoat (a fifth of its front taken for tie). At the V's own rows a
+  // side is judged once, beside the region found, and the median's margin is enough there.
+  const sideEdge = Math.max(edge, count ? sorted[Math.floor(0.95 * (count - 1))]! : 0);
   const out = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
     let from = -1;
@@ -1164,7 +1177,7 @@ function trimToLapels(regions: number[][], hull: Uint8Array, garment: Uint8Array
     }
     for (let x = a; x <= b; x++) out[y * w + x] = 1;
   }
-  return { v: out, edge };
+  return { v: out, sideEdge };
 }
 
 /** The convex hull of the regions' pixels as a mask, if it is V-like (see shirtAndTieV); else undefined. */

@@ -55,12 +55,27 @@ export interface PatternPlan {
      * Where both the end's and the pick's unit are below this, in the 4-and-4 figure, the twill is
      * enlarged thread by thread (a 2u/2u twill over the u-fold colour order), as a large houndstooth
      * is woven: each tooth's edge steps a thread a pick, a diagonal. On the unit grid it stepped a
-     * whole unit at once, square, and read as pixel art. A glen check's 2-and-2 section keeps the unit
-     * grid: enlarged so, its hairlines turned into small teeth, another cloth. (At unit centres the
-     * two twills agree, so the sections meet without a seam.)
+     * whole unit at once, square, and read as pixel art. Past it (a glen check's 2-and-2 section) the
+     * cloth is woven thread by thread, not enlarged: the loom's 2/2 twill, the section's ends and
+     * picks 2-and-2 by thread, as a Glen Urquhart's hairlines are (see `checkClass`). Enlarged to
+     * units they turned into small teeth, another cloth.
      */
     threadTwillUnits: number;
   } | null;
+}
+
+/**
+ * The colour class (GROUND, TONE…) that shows at the crossing of end `i` and pick `j` of a
+ * colour-and-weave check (both taken within the repeat).
+ */
+export function checkClass(check: NonNullable<PatternPlan['check']>, i: number, j: number): number {
+  const { unit, threadTwillUnits: T } = check;
+  const ui = Math.floor(i / unit),
+    uj = Math.floor(j / unit);
+  if (ui < T && uj < T) return (i + j) % (4 * unit) < 2 * unit ? check.warpClass[ui] : check.weftClass[uj];
+  const warp = ui < T ? check.warpClass[ui] : (i - T * unit) % 4 < 2 ? GROUND : TONE;
+  const weft = uj < T ? check.weftClass[uj] : (j - T * unit) % 4 < 2 ? GROUND : TONE;
+  return ((i + j) & 3) < 2 ? warp : weft;
 }
 
 const GLEN_UNITS = 96; // 4-and-4 × 6 then 2-and-2 × 12: a Glen Urquhart order

@@ -323,8 +323,8 @@ describe('colour-and-weave checks', () => {
   // An 8 mm houndstooth in 0.25 mm yarn is its 4-and-4 order enlarged four times (32 ends a repeat);
   // a 76 mm glen check's 4-and-4 section is enlarged so too. Woven as such, in a twill enlarged as
   // much, each tooth's edge steps a thread a pick, a diagonal; drawn as a 2/2 twill on the units, it
-  // stepped a unit at once, square: pixel art. (The glen check's 2-and-2 hairlines keep the unit grid:
-  // enlarged so, they turned into small teeth, another cloth.)
+  // stepped a unit at once, square: pixel art. (The glen check's 2-and-2 hairlines are not enlarged:
+  // see the next test.)
   it.each(['houndstooth', 'glencheck'] as const)('%s: the teeth step thread by thread, not in whole units', (pattern) => {
     const tex = generateFabricTexture(spec('twill', pattern, '#343434'), 8, { groundCoverage: true });
     const plan = planPattern(pattern, 0.25, REPEAT_MM[pattern], false);
@@ -342,6 +342,35 @@ describe('colour-and-weave checks', () => {
     console.log(`${pattern}, ${ends} ends of 4-and-4 at ${unit} a unit: edges after ${edges.size} distinct ends, ${inside} inside a unit`);
     // On the unit grid none could.
     expect(inside / edges.size).toBeGreaterThan(0.5);
+  });
+
+  // A Glen Urquhart's 2-and-2 section is 2-and-2 by thread in a 2/2 twill: fine hairlines, every
+  // row's colours repeating every 4 threads. Laid out 2-and-2 by unit (3 threads) it was a coarse
+  // figure of square 0.75 mm steps repeating every 12 threads, which read as a second houndstooth.
+  it('glen check: the 2-and-2 section is woven thread by thread, its colours repeating every 4 threads', () => {
+    const tex = generateFabricTexture(spec('twill', 'glencheck', '#343434'), 8, { groundCoverage: true });
+    const plan = planPattern('glencheck', 0.25, REPEAT_MM.glencheck, false);
+    const { unit, threadTwillUnits } = plan.check!;
+    expect(unit, 'threads a unit').toBeGreaterThan(1);
+    const R = plan.warpRepeat;
+    const tp = tex.repeatPx.x / R;
+    const ground = (i: number, j: number) => tex.groundCoverage![Math.floor((j + 0.5) * tp) * tex.width + Math.floor((i + 0.5) * tp)]! > 0.5;
+    // Over the 2-and-2 section by the 2-and-2 section: how often a crossing matches the one 4 threads
+    // on (75 % on the unit grid), and how much of it is ground.
+    const from = threadTwillUnits * unit;
+    let same4 = 0;
+    let grounds = 0;
+    let n = 0;
+    for (let j = from; j < R; j += 3)
+      for (let i = from; i + 4 < R; i++) {
+        n++;
+        if (ground(i, j) === ground(i + 4, j)) same4++;
+        if (ground(i, j)) grounds++;
+      }
+    console.log(`glen check 2-and-2 section: ${((100 * same4) / n).toFixed(1)} % alike 4 threads on; ${((100 * grounds) / n).toFixed(1)} % ground`);
+    expect(same4 / n).toBeGreaterThan(0.95);
+    expect(grounds / n).toBeGreaterThan(0.3);
+    expect(grounds / n).toBeLessThan(0.7);
   });
 });
 

@@ -20,7 +20,7 @@ import { ByteCache } from '../cache.ts';
 import { PATTERNS, WEAVES } from '../contract/enums.ts';
 import type { FabricSpec, SwatchTile } from '../engines/types.ts';
 import { type Lab, type Rgb, hexToLinear, linearToHex, linearToLab, linearToSrgb8, luminance, meanLinearRgb, SRGB8_TO_LINEAR } from './color.ts';
-import { ACCENT, CLASS_COUNT, GROUND, TONE, planPattern, resolveFabric, type ResolvedFabric } from './pattern.ts';
+import { ACCENT, CLASS_COUNT, checkClass, GROUND, TONE, planPattern, resolveFabric, type ResolvedFabric } from './pattern.ts';
 import { fnv1a, fnv1aBytes, rand01, randNormal } from './random.ts';
 import { areaWeights, blurPeriodic, resamplePeriodic } from './resample.ts';
 import { floatShadeTable, weaveMatrix, weaveShadeTable } from './weave.ts';
@@ -75,7 +75,7 @@ export interface TextureOptions {
 }
 
 /** Version of the pixel recipe: part of every key, bump when the output changes. */
-export const TEXTURE_VERSION = 'fab4';
+export const TEXTURE_VERSION = 'fab5';
 
 const MAX_PX_PER_MM = 64;
 const MAX_TILE_MM = 256;
@@ -186,8 +186,6 @@ function weaveTexture(fab: ResolvedFabric, pxPerMm: number, key: string, seed: n
   for (let j = 0; j < Ny; j++) {
     const jw = j % wp;
     const pf = weftAcc ? weftAcc[j % fr] : 0;
-    const uj = check ? Math.floor((j % fr) / check.unit) : 0;
-    const weftClassJ = check ? check.weftClass[uj] : GROUND;
     for (let i = 0; i < Nx; i++) {
       let c = GROUND;
       let forced = 0; // 1: accent warp end floats on the face; 2: accent weft pick does
@@ -200,10 +198,7 @@ function weaveTexture(fab: ResolvedFabric, pxPerMm: number, key: string, seed: n
         c = ACCENT;
         forced = 2;
       } else if (check) {
-        const ui = Math.floor((i % wr) / check.unit);
-        const warpShows =
-          ui < check.threadTwillUnits && uj < check.threadTwillUnits ? ((i % wr) + (j % fr)) % (4 * check.unit) < 2 * check.unit : ((ui + uj) & 3) < 2;
-        c = warpShows ? check.warpClass[ui] : weftClassJ;
+        c = checkClass(check, i % wr, j % fr);
       }
       const warpOnTop = forced === 1 || (forced === 0 && up[jw * we + (i % we)] === 1);
       // Yarn, crossing and cloud as logs: one exp per crossing.

@@ -30,9 +30,10 @@ import { applyStamp, stampFor } from './watermark.ts';
  * table; 3: HD edges placed from the full level's partly covered pixels, photo templates' too; 4: light
  * cloth's shade filled by interreflection; 5: procedural cloth's mélange in slubs and a cloud without a
  * lattice, chalk stripes feathered, TEXTURE_VERSION fab3; 6: the teeth of a houndstooth and of a glen check's
- * houndstooth blocks stepped thread by thread, fab4).
+ * houndstooth blocks stepped thread by thread, fab4; 7: a glen check's hairlines woven 2-and-2 thread by
+ * thread, fab5).
  */
-export const COMPOSE_ENGINE_VERSION = 'compose-6';
+export const COMPOSE_ENGINE_VERSION = 'compose-7';
 
 export interface ComposeEngineOptions {
   /** Bytes of linearised textures kept in memory (default 96 MB). */

@@ -968,23 +968,33 @@ export function shirtAndTieV(garment: Uint8Array, person: Uint8Array, w: number,
       const i = y * w + x;
       if (notSuit[i] && person[i - 1] && person[i + 1] && person[i - w] && person[i + w]) inside[i] = 1;
     }
-  const regions = components(inside, w, h, [top, upper]);
-  const candidates = regions
-    .filter((r) => r.pixels.length >= Math.max(6, 0.002 * personArea) && r.top <= top + 0.3 * height)
-    .sort((a, b) => b.pixels.length - a.pixels.length);
-  if (!candidates.length) return undefined;
-  // The largest region, then the others that start beside it at the collar and keep the hull V-like.
-  let chosen: number[][] = [];
-  let hull: Uint8Array | undefined;
-  const first = candidates[0]!;
-  for (const r of candidates) {
-    if (r !== first && Math.abs(r.top - first.top) > 0.06 * height) continue;
-    const tryChosen = [...chosen, r.pixels];
-    const made = vHull(tryChosen, w, h, right - left + 1);
-    if (made) {
-      chosen = tryChosen;
-      hull = made;
+  const vOf = (mask: Uint8Array) => {
+    const candidates = components(mask, w, h, [top, upper])
+      .filter((r) => r.pixels.length >= Math.max(6, 0.002 * personArea) && r.top <= top + 0.3 * height)
+      .sort((a, b) => b.pixels.length - a.pixels.length);
+    // The largest region, then the others that start beside it at the collar and keep the hull V-like.
+    let chosen: number[][] = [];
+    let hull: Uint8Array | undefined;
+    const first = candidates[0];
+    for (const r of candidates) {
+      if (r !== first && Math.abs(r.top - first!.top) > 0.06 * height) continue;
+      const tryChosen = [...chosen, r.pixels];
+      const made = vHull(tryChosen, w, h, right - left + 1);
+      if (made) {
+        chosen = tryChosen;
+        hull = made;
+      }
     }
+    return { chosen, hull };
+  };
+  let { chosen, hull } = vOf(inside);
+  if (!hull && smooth) {
+    // A bold check (a black-and-white houndstooth) has smooth blocks of its own, inside its large
+    // light checks: taken for silk, they joined the V to the whole upper body in one region, 84 px
+    // wide on an 86 px body, which is no V. Then the V is looked for by colour alone.
+    const byColour = new Uint8Array(n);
+    for (let i = 0; i < n; i++) byColour[i] = inside[i] && !garment[i] ? 1 : 0;
+    ({ chosen, hull } = vOf(byColour));
   }
   if (!hull) return undefined;
   if (!lab) return hull;

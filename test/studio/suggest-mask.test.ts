@@ -86,7 +86,16 @@ function jacketKept(p: { width: number; height: number; truth: ArrayLike<number>
 }
 
 describe('suggested garment mask', () => {
-  it.each(MASK_SCENES.map((s) => [`${s.cut}/${s.view} ${s.suit?.hex} ${s.suit?.design.pattern}${s.tie ? ` ${s.tie} tie` : ''}`, s] as const))(
+  // Also at half the size (the same 256 px working copy, every edge falling a little differently on
+  // it). Until the mask looked for the V by colour alone when its smooth blocks made none, the
+  // black-and-white houndstooth's V was lost there: 0.249 of it marked as suit.
+  it.each(
+    MASK_SCENES.flatMap((s) =>
+      (['full', 'preview'] as const).map(
+        (size) => [`${s.cut}/${s.view} ${s.suit?.hex} ${s.suit?.design.pattern}${s.tie ? ` ${s.tie} tie` : ''}, ${size} size`, { ...s, size }] as const,
+      ),
+    ),
+  )(
     '%s: the jacket and trousers (IoU > 0.9), without face or hands',
     async (_name, scene) => {
       const { p, got } = await suggestion(scene);
@@ -112,12 +121,14 @@ describe('suggested garment mask', () => {
       console.log(
         `${_name}: IoU ${score.toFixed(3)}; skin marked ${skinMarked} of ${skinCount} px; shirt-and-tie V marked ${(vMarked / vCount).toFixed(3)}; jacket kept ${(jacketMarked / jacket).toFixed(3)}`,
       );
-      expect(skinCount).toBeGreaterThan(500);
+      // At half the size a quarter of the pixels; the outline's doubtful band twice the jacket's share.
+      const half = scene.size === 'preview';
+      expect(skinCount).toBeGreaterThan(half ? 125 : 500);
       expect(score).toBeGreaterThan(0.9);
       expect(skinMarked / skinCount).toBeLessThan(0.1);
-      expect(vCount).toBeGreaterThan(5000);
+      expect(vCount).toBeGreaterThan(half ? 1250 : 5000);
       if (!scene.shirtLikeSuit) expect(vMarked / vCount).toBeLessThan(0.2);
-      expect(jacketMarked / jacket).toBeGreaterThan(0.97);
+      expect(jacketMarked / jacket).toBeGreaterThan(half ? 0.96 : 0.97);
     },
     60_000,
   );

@@ -325,7 +325,8 @@ describe('colour-and-weave checks', () => {
   // much, each tooth's edge steps a thread a pick, a diagonal; drawn as a 2/2 twill on the units, it
   // stepped a unit at once, square: pixel art. (The glen check's 2-and-2 hairlines are not enlarged:
   // see the next test.)
-  it.each(['houndstooth', 'glencheck'] as const)('%s: the teeth step thread by thread, not in whole units', (pattern) => {
+  /** A check woven at 8 px/mm: its plan, and whether the crossing of end i and pick j shows ground. */
+  function wovenCheck(pattern: 'houndstooth' | 'glencheck') {
     const tex = generateFabricTexture(spec('twill', pattern, '#343434'), 8, { groundCoverage: true });
     const plan = planPattern(pattern, 0.25, REPEAT_MM[pattern], false);
     const { unit, threadTwillUnits } = plan.check!;
@@ -333,6 +334,11 @@ describe('colour-and-weave checks', () => {
     const R = plan.warpRepeat;
     const tp = tex.repeatPx.x / R;
     const ground = (i: number, j: number) => tex.groundCoverage![Math.floor((j + 0.5) * tp) * tex.width + Math.floor((i + 0.5) * tp)]! > 0.5;
+    return { unit, threadTwillUnits, R, ground };
+  }
+
+  it.each(['houndstooth', 'glencheck'] as const)('%s: the teeth step thread by thread, not in whole units', (pattern) => {
+    const { unit, threadTwillUnits, ground } = wovenCheck(pattern);
     // Where, over the ends and picks of the 4-and-4 figure, the colour changes from one end to the
     // next, and how many of those places lie inside a unit rather than between two.
     const ends = threadTwillUnits * unit;
@@ -348,13 +354,7 @@ describe('colour-and-weave checks', () => {
   // row's colours repeating every 4 threads. Laid out 2-and-2 by unit (3 threads) it was a coarse
   // figure of square 0.75 mm steps repeating every 12 threads, which read as a second houndstooth.
   it('glen check: the 2-and-2 section is woven thread by thread, its colours repeating every 4 threads', () => {
-    const tex = generateFabricTexture(spec('twill', 'glencheck', '#343434'), 8, { groundCoverage: true });
-    const plan = planPattern('glencheck', 0.25, REPEAT_MM.glencheck, false);
-    const { unit, threadTwillUnits } = plan.check!;
-    expect(unit, 'threads a unit').toBeGreaterThan(1);
-    const R = plan.warpRepeat;
-    const tp = tex.repeatPx.x / R;
-    const ground = (i: number, j: number) => tex.groundCoverage![Math.floor((j + 0.5) * tp) * tex.width + Math.floor((i + 0.5) * tp)]! > 0.5;
+    const { unit, threadTwillUnits, R, ground } = wovenCheck('glencheck');
     // Over the 2-and-2 section by the 2-and-2 section: how often a crossing matches the one 4 threads
     // on (75 % on the unit grid), and how much of it is ground.
     const from = threadTwillUnits * unit;

@@ -567,6 +567,22 @@ function fractionalEdges(plane: Float32Array, row: number, x: number, x1: number
   return [a, b];
 }
 
+/** The optional parts of a cross-section (see crossSection). */
+interface SectionHow {
+  /** A pressed leg's crease (its share of the tube's depth), 0 for a round tube. */
+  pressed?: number;
+  /** Per row, the run the tube is fitted to when not the row's own (a sleeve head, a cropped arm). */
+  extent?: (y: number) => [number, number] | undefined;
+  /** Per row, the half-depth at the row's middle instead of depth·r. */
+  rowDepth?: (y: number) => number;
+  /** Per row, the least run a spanned row covers: the body, which runs on under the sleeves. */
+  atLeast?: (y: number) => [number, number] | undefined;
+  /** Written, when given: the section where the body runs on under the sleeves draped, elsewhere as the result. */
+  full?: Float32Array;
+  /** Per row, a set-in sleeve's seam (see headExtent). */
+  seam?: SeamRows;
+}
+
 /**
  * Height of an elliptic cylinder whose width is the mask's in each row: z = depth·r·√(1 − t²), t the
  * distance from the row's centre over its half-width r. `span` takes the row's outer extent (a torso
@@ -582,12 +598,7 @@ function crossSection(
   depth: number,
   sigmaY: number,
   span: boolean,
-  pressed = 0,
-  extent?: (y: number) => [number, number] | undefined,
-  rowDepth?: (y: number) => number,
-  atLeast?: (y: number) => [number, number] | undefined,
-  full?: Float32Array,
-  seam?: SeamRows,
+  { pressed = 0, extent, rowDepth, atLeast, full, seam }: SectionHow = {},
 ): Float32Array {
   const out = new Float32Array(plane.length);
   const under = full && new Float32Array(plane.length);
@@ -1041,20 +1052,11 @@ function panelVolume(spec: PanelSpec, m: Tile, w: number, h: number, z: number, 
       spec.profile === 'cylinder' && !spec.behind
         ? headExtent(plane, rw, rh, z, spec.armhole && { seam: spec.armhole.seam, underarm: spec.armhole.underarm * scale - rect.y0 })
         : undefined;
-    const tube = crossSection(
-      plane,
-      rw,
-      rh,
-      TUBE_DEPTH,
-      3 * z,
-      false,
-      spec.profile === 'pressed' ? PRESSED : 0,
-      croppedExtent(spec, plane, rect, w, scale, head?.extent),
-      undefined,
-      undefined,
-      undefined,
-      head?.seam,
-    );
+    const tube = crossSection(plane, rw, rh, TUBE_DEPTH, 3 * z, false, {
+      pressed: spec.profile === 'pressed' ? PRESSED : 0,
+      extent: croppedExtent(spec, plane, rect, w, scale, head?.extent),
+      seam: head?.seam,
+    });
     // Behind the torso: each row's tube lowered so its top lies a little below the torso's edge
     // (height about 0 there), measured before the crown rounds the head over.
     let sink: Float32Array | undefined;
@@ -1237,7 +1239,7 @@ function torsoVolume(
       }
     : undefined;
   const rest = atLeast ? new Float32Array(tw * th) : undefined;
-  const depth = crossSection(local, tw, th, TORSO_DEPTH, 6 * z, true, 0, extent, rowDepth, atLeast, rest);
+  const depth = crossSection(local, tw, th, TORSO_DEPTH, 6 * z, true, { extent, rowDepth, atLeast, full: rest });
   return { rect: T, cover: local, depth, ...(rest ? { rest } : {}) };
 }
 

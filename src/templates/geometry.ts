@@ -48,6 +48,14 @@ export const NATIVE_WIDTH = 1024;
 export const NATIVE_HEIGHT = 1536;
 /** 1536 px ≈ 1.7 m of figure: a man of 1.80 m seen from the floor to just above the collar. */
 export const PX_PER_MM = 0.9;
+
+/**
+ * The shoulder point's height (mm from the floor), where the shoulder line meets the sleeve's crown:
+ * a natural shoulder, its point 72 mm below the neck point over 154 mm across (a 25° slope). At 1455
+ * (up to b99) the line sloped 18°: square, a padded coat on a linebacker. The turned view's heights
+ * about the shoulder are set from it.
+ */
+export const SHOULDER_Y = 1432;
 /** Image row of the floor line. */
 const FLOOR_PX = 1515;
 
@@ -125,8 +133,9 @@ export function torsoHalfDepth(y: number, side: 'front' | 'back'): number {
 }
 
 /**
- * How round the near shoulder turns into the side of a turned torso (see cylinderX), from 1390 mm up:
- * the near shoulder slopes on into the sleeve head instead of running out flat to a square corner.
+ * How round the near shoulder turns into the side of a turned torso (see cylinderX), from 65 mm below
+ * the shoulder point up: the near shoulder slopes on into the sleeve head instead of running out flat
+ * to a square corner.
  */
 const NEAR_SHOULDER_ROUND = 0.35;
 
@@ -137,9 +146,10 @@ const NEAR_SHOULDER_ROUND = 0.35;
  * crosses it 4 mm short of the shoulder point, turned there at once by some 9°: a corner where the
  * shoulder meets the sleeve head. Past the edge the section's slope now eases out over NEAR_EDGE_EASE
  * mm (see cylinderX): the map's slope is continuous, and the turn is spread over the crown's first
- * centimetre, which rounds the same way.
+ * centimetre or so, which rounds the same way. At 12 mm the natural shoulder's steeper line (b101) still
+ * turned fast enough that the crown's curvature stepped.
  */
-const NEAR_EDGE_EASE = 12;
+const NEAR_EDGE_EASE = 16;
 
 /**
  * The far shoulder of a turned figure (mm): its line runs from the neck point out to the shoulder
@@ -154,8 +164,8 @@ const NEAR_EDGE_EASE = 12;
  */
 const FAR_NECK_X = 78;
 const FAR_SHOULDER_X = 232;
-const FAR_SHOULDER_FROM_Y = 1405;
-const FAR_SHOULDER_Y = 1445;
+const FAR_SHOULDER_FROM_Y = SHOULDER_Y - 50;
+const FAR_SHOULDER_Y = SHOULDER_Y - 10;
 
 /**
  * The far shoulder's depth at x (FAR_NECK_X ≤ x), given the section's depth `z0` and slope `g0` (dz/dx,
@@ -171,7 +181,7 @@ function farShoulderDepth(x: number, z0: number, g0: number): number {
 }
 
 /** Heights (mm) between which a turned near sleeve goes from lying on the torso to hanging free. */
-const SHOULDER_TOP = 1440;
+const SHOULDER_TOP = SHOULDER_Y - 15;
 const NEAR_HEAD_FREE = 1300;
 
 /**
@@ -186,7 +196,7 @@ const NEAR_HEAD_FREE = 1300;
 const FAR_ARM_TUCK = 9;
 const FAR_FOREARM_LEAN = 11;
 /** Heights (mm) between which the far sleeve goes from its head on the shoulder to the tucked arm. */
-const FAR_HEAD_TOP = 1440;
+const FAR_HEAD_TOP = SHOULDER_Y - 15;
 const FAR_ARMPIT = 1300;
 /** Elbow and cuff heights (mm) over which the far forearm comes forward. */
 const ELBOW_Y = 1080;
@@ -249,7 +259,7 @@ export function turnedProjection(turnDeg: number): Projection {
   // The chest stands forward of the shoulders: the top of the shoulder and the neck point lie about
   // mid-depth of the body, not on the chest's front surface. Without this the near shoulder of a
   // turned figure came out far too long and flat (a shelf) and the far one too short.
-  const shoulderBack = (y: number) => 1 - 0.8 * smooth((y - 1330) / 170);
+  const shoulderBack = (y: number) => 1 - 0.8 * smooth((y - (SHOULDER_Y - 125)) / 170);
   /** An elliptic cylinder of half-width a and half-depth d about x = 0, turned: image x of a front point. */
   const cylinderX = (x: number, a: number, d: number, round = 0) => {
     const th = Math.atan2(a * cos, d * sin);
@@ -278,7 +288,7 @@ export function turnedProjection(turnDeg: number): Projection {
   const bodyX = (x: number, y: number) => {
     const a = halfWidth(y);
     const d = a * depthRatio * shoulderBack(y);
-    const X = cylinderX(x, a, d, NEAR_SHOULDER_ROUND * smooth((y - 1390) / 50));
+    const X = cylinderX(x, a, d, NEAR_SHOULDER_ROUND * smooth((y - (SHOULDER_Y - 65)) / 50));
     const w = x > FAR_NECK_X ? smooth((y - FAR_SHOULDER_FROM_Y) / (FAR_SHOULDER_Y - FAR_SHOULDER_FROM_Y)) : 0;
     if (w === 0) return X;
     // The far shoulder (see FAR_NECK_X): from the section's depth and slope at the neck point.
@@ -329,7 +339,7 @@ export function turnedProjection(turnDeg: number): Projection {
     return w * bodyX(x, y) + (1 - w) * (legX(x, y, s) - s * full * q);
   };
   // Where the near sleeve's head must sit: on the torso's shoulder point.
-  const nearArmAt = torsoX(-232, 1451) - -232 * cos;
+  const nearArmAt = torsoX(-232, SHOULDER_Y - 4) - -232 * cos;
   // Centre the figure: the middle of its silhouette at the waist on the image centre.
   const mid = (torsoX(-halfWidth(1000), 1000) + horizon(halfWidth(1000)).X) / 2;
   const cx = NATIVE_WIDTH / 2 - mid * PX_PER_MM;
@@ -342,7 +352,7 @@ export function turnedProjection(turnDeg: number): Projection {
       // The near arm swings forward with the turn; the far one hangs behind the body's far side.
       // It hangs from the shoulder point, so it meets the shoulder there and leans forward below it.
       else if (layer === 'near-arm') {
-        const hanging = x * cos + nearArmAt + 22 * smooth((1455 - y) / 320);
+        const hanging = x * cos + nearArmAt + 22 * smooth((SHOULDER_Y - y) / 320);
         // The sleeve head is set into the armhole: down to the armpit it lies on the torso and turns
         // with it, so its seam meets the shoulder on the body's own curve. Squeezed evenly instead,
         // it stepped off the shoulder, which the turn stretches toward the near edge.

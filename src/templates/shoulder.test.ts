@@ -17,7 +17,8 @@ import { TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
 import { frontProjection, turnedProjection, type Layer, type Projection } from './geometry.ts';
 import { buildDrawnLevels } from './build.ts';
 import { hdLevel, loadCutView } from './index.ts';
-import { draftCutView } from './suits.ts';
+import { resolveOptions } from './options.ts';
+import { ARMHOLE_X, SHOULDER_POINT, draftCutView, shoulderYAt } from './suits.ts';
 import type { CutViewSource, ViewLevel } from './types.ts';
 
 /** The level's union coverage per pixel, 0..1 (two pieces on a pixel: the upper over the lower). */
@@ -101,7 +102,7 @@ describe('the shoulder meets the sleeve head', () => {
       const cov = unionCoverage(hd);
       const s = j.side === 'image-left' ? -1 : 1;
       // Where the armhole seam crosses the shoulder line, in HD px.
-      const [x, y] = projectionOf(j.view).project(s * 222, 1455, j.layer);
+      const [x, y] = projectionOf(j.view).project(-s * ARMHOLE_X, shoulderYAt(ARMHOLE_X), j.layer);
       const r = edgeReport(cov, hd.width, x * 2, y * 2, 24, j.side === 'image-left' ? 1 : -1);
       console.log(`${j.cut} ${j.view} ${j.side}: ${JSON.stringify(r)}`);
       expect(r.columns).toBeGreaterThan(40);
@@ -149,6 +150,25 @@ describe('the shoulder meets the sleeve head', () => {
   });
 });
 
+describe('peak lapels stay under the shoulder line', () => {
+  // A peak reaches out toward the shoulder. On a natural shoulder's sloping line a wide one came out
+  // past the coat's outline, a spike against the background: there must be cloth above its point.
+  it.each([
+    ['double-breasted', 'classic'],
+    ['double-breasted', 'wide'],
+    ['single-breasted', 'wide'],
+  ] as const)('%s, %s peak: the shoulder runs on above the point', (cut, lapelWidth) => {
+    const src = draftCutView(cut, 'front', resolveOptions(cut, { lapel: 'peak', lapelWidth }));
+    const mm = frontProjection().pxPerMm;
+    const lapel = pathPoints(src.panels.find((p) => p.id === 'lapel-right')!.path);
+    const point = lapel.reduce((a, p) => (p[0] < a[0] ? p : a));
+    const above = pathPoints(src.panels.find((p) => p.id === 'forepart-right')!.path).filter((p) => Math.abs(p[0] - point[0]) < 1.5);
+    const clothAboveMm = (point[1] - Math.min(...above.map((p) => p[1]))) / mm;
+    console.log(`${cut} ${lapelWidth} peak: ${clothAboveMm.toFixed(1)} mm of cloth above the point`);
+    expect(clothAboveMm).toBeGreaterThanOrEqual(4);
+  });
+});
+
 describe('three-quarter: the near shoulder runs into the sleeve head without a corner', () => {
   it.each(['single-breasted', 'double-breasted', 'three-piece'])('%s: no sharper turn at the shoulder point than over the crown', (cut) => {
     const proj = turnedProjection(34);
@@ -162,7 +182,7 @@ describe('three-quarter: the near shoulder runs into the sleeve head without a c
       0,
       all.findIndex((p) => p[1] > yEnd),
     );
-    const sp = proj.project(-232, 1451, 'near-arm');
+    const sp = proj.project(SHOULDER_POINT[0], SHOULDER_POINT[1], 'near-arm');
     const dist = (p: Pt) => Math.hypot(p[0] - sp[0], p[1] - sp[1]) / mm;
     const near = top.filter((p) => dist(p) < 6);
     const crown = top.filter((p) => dist(p) > 15);
@@ -185,13 +205,16 @@ type Pt = [number, number];
 function pathPoints(d: string, n = 200): Pt[] {
   const pts: Pt[] = [];
   let cur: Pt = [0, 0];
-  for (const s of d.match(/[MCLZ][^MCLZ]*/g) ?? []) {
+  for (const s of d.match(/[MCQLZ][^MCQLZ]*/g) ?? []) {
     const v = (s.slice(1).match(/-?\d*\.?\d+(?:e-?\d+)?/gi) ?? []).map(Number);
     if (s[0] === 'M' || s[0] === 'L') {
       cur = [v[0]!, v[1]!];
       pts.push(cur);
-    } else if (s[0] === 'C') {
-      const q: Pt[] = [cur, [v[0]!, v[1]!], [v[2]!, v[3]!], [v[4]!, v[5]!]];
+    } else if (s[0] === 'C' || s[0] === 'Q') {
+      // A quadratic as the cubic it is: its control points 2/3 of the way to the quadratic's one.
+      const lift = (a: Pt, c: Pt): Pt => [a[0] + (2 / 3) * (c[0] - a[0]), a[1] + (2 / 3) * (c[1] - a[1])];
+      const end: Pt = s[0] === 'C' ? [v[4]!, v[5]!] : [v[2]!, v[3]!];
+      const q: Pt[] = s[0] === 'C' ? [cur, [v[0]!, v[1]!], [v[2]!, v[3]!], end] : [cur, lift(cur, [v[0]!, v[1]!]), lift(end, [v[0]!, v[1]!]), end];
       for (let i = 1; i <= n; i++) {
         const t = i / n;
         const u = 1 - t;
@@ -247,7 +270,7 @@ function seamGapsMm(src: CutViewSource): number[] {
   const gaps: number[] = [];
   const layers: Layer[] = src.view === 'three-quarter' ? ['near-arm'] : ['torso'];
   for (const s of src.view === 'three-quarter' ? [-1] : [-1, 1]) {
-    const [px, py] = proj.project(s * 232, 1451, layers[0]);
+    const [px, py] = proj.project(-s * SHOULDER_POINT[0], SHOULDER_POINT[1], layers[0]);
     const near = (m: (typeof seams)[number]) => Math.min(...ends(m.path).map(([x, y]) => Math.hypot(x - px, y - py)));
     const shoulder = seams.filter((m) => m.only && !m.only.includes('sleeve')).sort((a, b) => near(a) - near(b))[0];
     const armhole = seams.filter((m) => m.only?.includes('sleeve') && m.only.includes('forepart')).sort((a, b) => near(a) - near(b))[0];

@@ -19,6 +19,7 @@ import {
   projectedAngle,
   NATIVE_HEIGHT,
   NATIVE_WIDTH,
+  SHOULDER_Y,
   type Layer,
   type Projection,
   type Pt,
@@ -43,9 +44,10 @@ export type ViewName = (typeof VIEWS)[number];
 
 // Key heights on the figure (mm from the floor).
 const NECK_Y = 1500;
-const SHOULDER_Y = 1455;
+/** The wearer's right shoulder point (the image's left), where the shoulder line meets the sleeve's crown. */
+export const SHOULDER_POINT: Pt = [-232, SHOULDER_Y - 4];
 /** The wearer's left shoulder point: in a turned view, where the far sleeve's crown comes out past the shoulder. */
-const FAR_SHOULDER_POINT: Pt = [232, SHOULDER_Y - 6];
+export const FAR_SHOULDER_POINT: Pt = [232, SHOULDER_Y - 6];
 const TOP_BUTTON_Y = 1185;
 const WAIST_BUTTON_Y = 1085;
 const LOWER_BUTTON_Y = 985;
@@ -165,7 +167,7 @@ function forepart(style: SuitStyle, side: SideGeometry, under: boolean): Draft {
   const d = draft()
     .M(-78, NECK_Y)
     // The shoulder runs on under the sleeve crown, so no gap opens between sleeve and body.
-    .Q(-150, SHOULDER_Y + 28, -232, SHOULDER_Y - 4)
+    .Q(SHOULDER_LINE[1][0], SHOULDER_LINE[1][1], SHOULDER_POINT[0], SHOULDER_POINT[1])
     .through([
       [-238, 1400],
       [-222, 1330],
@@ -236,6 +238,27 @@ export const HAND_PICK_STITCH = Array.from({ length: 31 }, (_, i) => {
   return `${(0.9 + 0.5 * v).toFixed(2)} ${(2.7 + 1.2 * u).toFixed(2)}`;
 }).join(' ');
 
+/**
+ * How far (mm) a peak lapel's point stays below the shoulder line. A peak reaches out toward the
+ * shoulder; on a natural shoulder's sloping line a wide one came out past it as a spike against the
+ * background.
+ */
+const PEAK_CLEAR = 9;
+
+/** The lapel's point `P`, slid back down its own edge from the break `B` until it lies PEAK_CLEAR below the shoulder line. */
+function underShoulder(B: Pt, P: Pt): Pt {
+  const over = (p: Pt) => p[1] - (shoulderYAt(Math.min(SHOULDER_LINE[0][0], Math.max(SHOULDER_POINT[0], p[0]))) - PEAK_CLEAR);
+  if (over(P) <= 0) return P;
+  let lo = 0;
+  let hi = 1;
+  for (let k = 0; k < 40; k++) {
+    const m = (lo + hi) / 2;
+    if (over(lerpPt(B, P, m)) > 0) hi = m;
+    else lo = m;
+  }
+  return lerpPt(B, P, lo);
+}
+
 /** Lapel and collar of the image's left side. */
 function lapelAndCollar(style: SuitStyle, side: SideGeometry): LapelParts {
   const B: Pt = [side.edgeX, side.breakY];
@@ -254,7 +277,7 @@ function lapelAndCollar(style: SuitStyle, side: SideGeometry): LapelParts {
     return { lapel, gorge: [T[0], T[1]], notch: outerEdge[3], point: outerEdge[3], outerEdge };
   }
   const peak = style.o.lapel === 'peak';
-  const P: Pt = widen(peak ? [-190, 1452] : [-150, 1392]);
+  const P: Pt = peak ? underShoulder(B, widen([-190, 1452])) : widen([-150, 1392]);
   const N: Pt = widen(peak ? [-132, 1410] : [-113, 1401]);
   // Lapel belly: the outer edge swells a little past the straight line from break to point.
   const mid = lerpPt(B, P, 0.55);
@@ -280,24 +303,41 @@ function lapelAndCollar(style: SuitStyle, side: SideGeometry): LapelParts {
   return { lapel, collar, gorge: G, notch: N, point: P, outerEdge };
 }
 
+/**
+ * The shoulder line's control point: 12 mm above the chord from the neck point to the shoulder point,
+ * where the trapezius rounds the line up. With the natural shoulder's steeper chord, a control point
+ * on or below it left the line turning up at its end, and the crown jutted out past it; under 10 mm
+ * the three-quarter view's far shoulder went hollow.
+ */
+const SHOULDER_CTRL: Pt = [-150, NECK_Y + ((SHOULDER_POINT[1] - NECK_Y) * (-150 - -78)) / (SHOULDER_POINT[0] - -78) + 12];
+
 /** The forepart's (and back's) shoulder line, neck point to shoulder point, as a quadratic. */
-const SHOULDER_LINE: [Pt, Pt, Pt] = [
-  [-78, NECK_Y],
-  [-150, SHOULDER_Y + 28],
-  [-232, SHOULDER_Y - 4],
-];
+export const SHOULDER_LINE: [Pt, Pt, Pt] = [[-78, NECK_Y], SHOULDER_CTRL, SHOULDER_POINT];
 /** Where the armhole seam crosses the shoulder line (mm across). */
-const ARMHOLE_X = -222;
+export const ARMHOLE_X = -222;
+
+/** The parameter t at which the shoulder line's x is `x` (between the neck and shoulder points). */
+function shoulderT(x: number): number {
+  const [a, b, c] = SHOULDER_LINE;
+  // x(t) = a + 2t(b - a) + t²(a - 2b + c).
+  const qa = a[0] - 2 * b[0] + c[0];
+  const qb = 2 * (b[0] - a[0]);
+  const qc = a[0] - x;
+  const root = Math.sqrt(qb * qb - 4 * qa * qc);
+  return Math.abs(qa) < 1e-9 ? -qc / qb : [(-qb + root) / (2 * qa), (-qb - root) / (2 * qa)].find((r) => r >= 0 && r <= 1)!;
+}
+
+/** The shoulder line's height (mm) at x, x between the shoulder point's and the neck point's (image-left side). */
+export function shoulderYAt(x: number): number {
+  const [a, b, c] = SHOULDER_LINE;
+  const t = shoulderT(x);
+  return lerpPt(lerpPt(a, b, t), lerpPt(b, c, t), t)[1];
+}
 
 /** The shoulder line from the armhole seam to the shoulder point, as a cubic lying exactly on it. */
 function shoulderTail(): Cubic {
   const [a, b, c] = SHOULDER_LINE;
-  // x(t) = a + 2t(b - a) + t²(a - 2b + c): the t where the line crosses the armhole seam.
-  const qa = a[0] - 2 * b[0] + c[0];
-  const qb = 2 * (b[0] - a[0]);
-  const qc = a[0] - ARMHOLE_X;
-  const root = Math.sqrt(qb * qb - 4 * qa * qc);
-  const t = Math.abs(qa) < 1e-9 ? -qc / qb : [(-qb + root) / (2 * qa), (-qb - root) / (2 * qa)].find((r) => r >= 0 && r <= 1)!;
+  const t = shoulderT(ARMHOLE_X);
   const s = lerpPt(lerpPt(a, b, t), lerpPt(b, c, t), t);
   const k = lerpPt(b, c, t);
   return [s, lerpPt(s, k, 2 / 3), lerpPt(c, k, 2 / 3), c];
@@ -329,7 +369,7 @@ const SLEEVE_OUTER: Pt[] = [
   [-276, 1080],
   [-282, 1200],
   [-281.5, 1290],
-  [-278, 1370],
+  [-275, 1370],
 ];
 
 /**
@@ -2021,7 +2061,7 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean, turned = fa
     }
     // Shoulder seam, ending where the sleeve-head seam begins (the armhole seam's top on the shoulder
     // line), as they are sewn: it stopped 3 mm short of it, a gap that read as an unsewn corner.
-    seam([[-80, NECK_Y - 2], [-150, SHOULDER_Y + 26], SLEEVE_INNER[0]], body, 0.7);
+    seam([[-80, NECK_Y - 2], [-150, shoulderYAt(-150)], SLEEVE_INNER[0]], body, 0.7);
     // Sleeve-head seam and the shadow under the sleeve head. Seen from the front or back that shadow
     // lies beside the sleeve's edge (carried across with it); in a turned view the near arm swings
     // forward off the torso, and carried across it lay on the open forepart as a smudge. It begins
@@ -2179,7 +2219,7 @@ function draftBack(style: SuitStyle): Draftset {
   const half = draft()
     .M(0, 1510)
     .Q(-40, 1508, -80, NECK_Y)
-    .Q(-150, SHOULDER_Y + 28, -232, SHOULDER_Y - 4)
+    .Q(SHOULDER_LINE[1][0], SHOULDER_LINE[1][1], SHOULDER_POINT[0], SHOULDER_POINT[1])
     .through([
       [-238, 1400],
       [-222, 1330],

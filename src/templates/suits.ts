@@ -44,6 +44,8 @@ export type ViewName = (typeof VIEWS)[number];
 
 // Key heights on the figure (mm from the floor).
 const NECK_Y = 1500;
+/** The forepart's neck point (the image's left), where the shoulder line starts. */
+const NECK_POINT: Pt = [-78, NECK_Y];
 /** The wearer's right shoulder point (the image's left), where the shoulder line meets the sleeve's crown. */
 export const SHOULDER_POINT: Pt = [-232, SHOULDER_Y - 4];
 /** The wearer's left shoulder point: in a turned view, where the far sleeve's crown comes out past the shoulder. */
@@ -165,7 +167,7 @@ const FOREPART_SIDE: Pt[] = [
 /** Forepart for the image's left; its front edge and quarter depend on the closure. */
 function forepart(style: SuitStyle, side: SideGeometry, under: boolean): Draft {
   const d = draft()
-    .M(-78, NECK_Y)
+    .M(NECK_POINT[0], NECK_POINT[1])
     // The shoulder runs on under the sleeve crown, so no gap opens between sleeve and body.
     .Q(SHOULDER_LINE[1][0], SHOULDER_LINE[1][1], SHOULDER_POINT[0], SHOULDER_POINT[1])
     .through([
@@ -196,7 +198,7 @@ function forepart(style: SuitStyle, side: SideGeometry, under: boolean): Draft {
   // the forepart's edge turned away in the middle of the collar, and its shading drew that edge
   // through the collar's fall: an oval leaf on each side of the gorge.
   const [start, ...roll] = collarRoll(side.rollTop);
-  d.L(side.rollTop[0], side.rollTop[1]).L(start[0], start[1]).through(roll).L(-78, NECK_Y).Z();
+  d.L(side.rollTop[0], side.rollTop[1]).L(start[0], start[1]).through(roll).L(NECK_POINT[0], NECK_POINT[1]).Z();
   return d;
 }
 
@@ -309,10 +311,14 @@ function lapelAndCollar(style: SuitStyle, side: SideGeometry): LapelParts {
  * on or below it left the line turning up at its end, and the crown jutted out past it; under 10 mm
  * the three-quarter view's far shoulder went hollow.
  */
-const SHOULDER_CTRL: Pt = [-150, NECK_Y + ((SHOULDER_POINT[1] - NECK_Y) * (-150 - -78)) / (SHOULDER_POINT[0] - -78) + 12];
+const SHOULDER_CTRL: Pt = (() => {
+  const [[nx, ny], [sx, sy]] = [NECK_POINT, SHOULDER_POINT];
+  const x = -150;
+  return [x, ny + ((sy - ny) * (x - nx)) / (sx - nx) + 12];
+})();
 
 /** The forepart's (and back's) shoulder line, neck point to shoulder point, as a quadratic. */
-export const SHOULDER_LINE: [Pt, Pt, Pt] = [[-78, NECK_Y], SHOULDER_CTRL, SHOULDER_POINT];
+export const SHOULDER_LINE: [Pt, Pt, Pt] = [NECK_POINT, SHOULDER_CTRL, SHOULDER_POINT];
 /** Where the armhole seam crosses the shoulder line (mm across). */
 export const ARMHOLE_X = -222;
 

@@ -460,6 +460,36 @@ describe('front view: the two sleeves', () => {
   });
 });
 
+describe('front and back: the two trouser legs', () => {
+  it.each(['front', 'back'] as const)('%s: do not stand as mirror images: their knee folds sit at different heights', async (view) => {
+    const { maps, tpl, W, k, mm } = await viewMaps('single-breasted', view);
+    // The row (mm above the floor) of the darkest shade across each leg's outer half, between the
+    // crease and the outer seam, over the knee.
+    const fold = (s: 1 | -1) => {
+      const ids = tpl.panels.flatMap((p, i) => (p.kind === 'trouser' ? [i] : []));
+      let best = Infinity;
+      let at = 0;
+      for (let y = 460; y <= 620; y += 1 / mm) {
+        const r = Math.round(proj.project(0, y)[1] * k);
+        let sum = 0;
+        let n = 0;
+        for (let x = 118; x <= 140; x += 1 / mm) {
+          const i = r * W + Math.round(proj.project(-s * x, y)[0] * k);
+          if (!ids.includes(maps.panel[i]!) || maps.coverage[i] !== 255) continue;
+          sum += maps.mul[i]!;
+          n++;
+        }
+        if (n && sum / n < best) [best, at] = [sum / n, y];
+      }
+      return at;
+    };
+    const left = fold(1);
+    const right = fold(-1);
+    console.log(`${view} knee folds: image-left leg's darkest at ${left.toFixed(0)} mm, image-right leg's at ${right.toFixed(0)} mm`);
+    expect(Math.abs(left - right)).toBeGreaterThan(6);
+  });
+});
+
 describe('the chest has form', () => {
   /**
    * Median shade of a cut's body (fronts and lapels, or backs) over a band of heights (mm), within 150

@@ -885,8 +885,15 @@ function sidesFor(style: SuitStyle): { left: SideGeometry; right: SideGeometry }
 function kneeFoldPts(s: number, back = false): Pt[] {
   // From behind it runs on across the leg and dies out where the leg turns away at either side: ended
   // 45 mm inside them, it showed only on the leg's lit outer facet, a dark dot beside the crease.
-  return [...(back ? [[s * -28, 560] as Pt] : []), [s * -62, 548], [s * -110, 530], [s * -152, 530], ...(back ? [[s * -180, 536] as Pt] : [])];
+  const pts: Pt[] = [...(back ? [[s * -28, 560] as Pt] : []), [s * -62, 548], [s * -110, 530], [s * -152, 530], ...(back ? [[s * -180, 536] as Pt] : [])];
+  // The legs do not stand alike: the weight rests a little more on the wearer's right leg, and the
+  // left one (the image's right from the front, its left from behind) eases at the knee, its fold
+  // KNEE_EASE mm lower and sloping down toward the inside leg. Drawn mirror images, the pair stood
+  // as a drawing does (as the elbows did, see jacketMarks).
+  const eased = back ? s === 1 : s === -1;
+  return eased ? pts.map(([x, y]): Pt => [x, y - KNEE_EASE + (Math.abs(x) - 110) * 0.06]) : pts;
 }
+const KNEE_EASE = 14;
 /** The knee's fold as drawn from the front: one broad stroke. */
 function kneeFold(s: number): Draft {
   return line(kneeFoldPts(s));

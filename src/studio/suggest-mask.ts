@@ -982,24 +982,19 @@ export function shirtAndTieV(garment: Uint8Array, person: Uint8Array, w: number,
     // largest was the shirt on the tie's wide side, which widens down from the collar's point, and
     // the V was lost (0.875 of it marked as suit); with the sliver beyond the tie it is one.
     const passed: number[][] = [];
+    const tryAdding = (pixels: number[]) => {
+      const made = vHull([...chosen, pixels], w, h, right - left + 1);
+      if (made) {
+        chosen = [...chosen, pixels];
+        hull = made;
+      }
+      return made !== undefined;
+    };
     for (const r of candidates) {
       if (r !== first && Math.abs(r.top - first!.top) > 0.06 * height) continue;
-      const tryChosen = [...chosen, r.pixels];
-      const made = vHull(tryChosen, w, h, right - left + 1);
-      if (made) {
-        chosen = tryChosen;
-        hull = made;
-      } else passed.push(r.pixels);
+      if (!tryAdding(r.pixels)) passed.push(r.pixels);
     }
-    if (hull)
-      for (const pixels of passed) {
-        const tryChosen = [...chosen, pixels];
-        const made = vHull(tryChosen, w, h, right - left + 1);
-        if (made) {
-          chosen = tryChosen;
-          hull = made;
-        }
-      }
+    if (hull) for (const pixels of passed) tryAdding(pixels);
     return { chosen, hull };
   };
   let { chosen, hull } = vOf(inside);
@@ -1028,8 +1023,9 @@ export function shirtAndTieV(garment: Uint8Array, person: Uint8Array, w: number,
  * between neighbours (`edge`); otherwise that side keeps its place. The run ends where the sides
  * meet (the lapels close over the tie), when neither side has met an edge for three rows (inside
  * closed cloth, no V is left; a silver tie's sides against a glen check, on the working copy, fade
- * below the cloth's own steps for two rows), when what lies between them is mostly not the suit's colour, or after
- * as many rows as the seed rows span: a tie shows no further below the shirt than it shows beside it.
+ * below the cloth's own steps for two rows), when what lies between them is mostly not the suit's
+ * colour, or after as many rows as the seed rows span: a tie shows no further below the shirt than it
+ * shows beside it.
  */
 function followTie(v: Uint8Array, notSuit: Uint8Array, lab: Float32Array, w: number, h: number, edge: number): Uint8Array {
   const step = (i: number, j: number) => {

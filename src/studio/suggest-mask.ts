@@ -251,14 +251,17 @@ function flood(w: number, h: number, seeds: number[], pass: Uint8Array, lab?: Fl
   return out;
 }
 
+/** Squared Lab distance between pixels a and b of an interleaved Lab plane. */
+function labDistance2(lab: Float32Array, a: number, b: number): number {
+  const dl = lab[a * 3]! - lab[b * 3]!;
+  const da = lab[a * 3 + 1]! - lab[b * 3 + 1]!;
+  const db = lab[a * 3 + 2]! - lab[b * 3 + 2]!;
+  return dl * dl + da * da + db * db;
+}
+
 /** The step `flood` takes from pixel i to its neighbour j: none over `edge`, nor over 2 units across an outline spread over two pixels (`edge2`). */
 function floodStep(w: number, h: number, lab: Float32Array, edge: number, edge2: number): (i: number, j: number) => boolean {
-  const d2 = (a: number, b: number) => {
-    const dl = lab[a * 3]! - lab[b * 3]!;
-    const da = lab[a * 3 + 1]! - lab[b * 3 + 1]!;
-    const db = lab[a * 3 + 2]! - lab[b * 3 + 2]!;
-    return dl * dl + da * da + db * db;
-  };
+  const d2 = (a: number, b: number) => labDistance2(lab, a, b);
   // Is the pixel beyond `a` (seen from its neighbour `b`, in the same row or column) more than edge2 from `b`?
   const apart2 = (a: number, b: number) => {
     const d = a - b;
@@ -1028,12 +1031,7 @@ export function shirtAndTieV(garment: Uint8Array, person: Uint8Array, w: number,
  * shows beside it.
  */
 function followTie(v: Uint8Array, notSuit: Uint8Array, lab: Float32Array, w: number, h: number, edge: number): Uint8Array {
-  const step = (i: number, j: number) => {
-    const dl = lab[i * 3]! - lab[j * 3]!;
-    const da = lab[i * 3 + 1]! - lab[j * 3 + 1]!;
-    const db = lab[i * 3 + 2]! - lab[j * 3 + 2]!;
-    return Math.sqrt(dl * dl + da * da + db * db);
-  };
+  const step = (i: number, j: number) => Math.sqrt(labDistance2(lab, i, j));
   // Seed rows: a run of suit-coloured pixels in the V with V shirt beyond it on both sides. A run
   // bridges gaps of up to two pixels (a striped tie's light stripes are not the suit's colour); a
   // wider gap is shirt, and parts the tie from a sliver of lapel at the V's rim (which, taken into
@@ -1138,12 +1136,7 @@ function trimToLapels(
       if (x > hi[y]) hi[y] = x;
     }
   }
-  const step = (i: number, j: number) => {
-    const dl = lab[i * 3]! - lab[j * 3]!;
-    const da = lab[i * 3 + 1]! - lab[j * 3 + 1]!;
-    const db = lab[i * 3 + 2]! - lab[j * 3 + 2]!;
-    return Math.sqrt(dl * dl + da * da + db * db);
-  };
+  const step = (i: number, j: number) => Math.sqrt(labDistance2(lab, i, j));
   // The suit's own steps between neighbours, on the cloth around the V's rows.
   let y0 = h;
   let y1 = -1;

@@ -56,6 +56,8 @@ export const PX_PER_MM = 0.9;
  * about the shoulder are set from it.
  */
 export const SHOULDER_Y = 1432;
+/** The wearer's right shoulder point (the image's left, mm), where the shoulder line meets the sleeve's crown. */
+export const SHOULDER_POINT: Pt = [-232, SHOULDER_Y - 4];
 /** Image row of the floor line. */
 const FLOOR_PX = 1515;
 
@@ -339,7 +341,7 @@ export function turnedProjection(turnDeg: number): Projection {
     return w * bodyX(x, y) + (1 - w) * (legX(x, y, s) - s * full * q);
   };
   // Where the near sleeve's head must sit: on the torso's shoulder point.
-  const nearArmAt = torsoX(-232, SHOULDER_Y - 4) - -232 * cos;
+  const nearArmAt = torsoX(SHOULDER_POINT[0], SHOULDER_POINT[1]) - SHOULDER_POINT[0] * cos;
   // Centre the figure: the middle of its silhouette at the waist on the image centre.
   const mid = (torsoX(-halfWidth(1000), 1000) + horizon(halfWidth(1000)).X) / 2;
   const cx = NATIVE_WIDTH / 2 - mid * PX_PER_MM;

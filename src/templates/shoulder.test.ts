@@ -13,6 +13,7 @@
  *   between the two marks' drafted end points, in mm.
  */
 import { describe, expect, it } from 'vitest';
+import { polyline } from '../../test/helpers/outline-curvature.ts';
 import { TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
 import { frontProjection, turnedProjection, type Layer, type Projection } from './geometry.ts';
 import { buildDrawnLevels } from './build.ts';
@@ -160,9 +161,9 @@ describe('peak lapels stay under the shoulder line', () => {
   ] as const)('%s, %s peak: the shoulder runs on above the point', (cut, lapelWidth) => {
     const src = draftCutView(cut, 'front', resolveOptions(cut, { lapel: 'peak', lapelWidth }));
     const mm = frontProjection().pxPerMm;
-    const lapel = pathPoints(src.panels.find((p) => p.id === 'lapel-right')!.path);
+    const lapel = polyline(src.panels.find((p) => p.id === 'lapel-right')!.path);
     const point = lapel.reduce((a, p) => (p[0] < a[0] ? p : a));
-    const above = pathPoints(src.panels.find((p) => p.id === 'forepart-right')!.path).filter((p) => Math.abs(p[0] - point[0]) < 1.5);
+    const above = polyline(src.panels.find((p) => p.id === 'forepart-right')!.path).filter((p) => Math.abs(p[0] - point[0]) < 1.5);
     const clothAboveMm = (point[1] - Math.min(...above.map((p) => p[1]))) / mm;
     console.log(`${cut} ${lapelWidth} peak: ${clothAboveMm.toFixed(1)} mm of cloth above the point`);
     expect(clothAboveMm).toBeGreaterThanOrEqual(4);
@@ -205,16 +206,13 @@ type Pt = [number, number];
 function pathPoints(d: string, n = 200): Pt[] {
   const pts: Pt[] = [];
   let cur: Pt = [0, 0];
-  for (const s of d.match(/[MCQLZ][^MCQLZ]*/g) ?? []) {
+  for (const s of d.match(/[MCLZ][^MCLZ]*/g) ?? []) {
     const v = (s.slice(1).match(/-?\d*\.?\d+(?:e-?\d+)?/gi) ?? []).map(Number);
     if (s[0] === 'M' || s[0] === 'L') {
       cur = [v[0]!, v[1]!];
       pts.push(cur);
-    } else if (s[0] === 'C' || s[0] === 'Q') {
-      // A quadratic as the cubic it is: its control points 2/3 of the way to the quadratic's one.
-      const lift = (a: Pt, c: Pt): Pt => [a[0] + (2 / 3) * (c[0] - a[0]), a[1] + (2 / 3) * (c[1] - a[1])];
-      const end: Pt = s[0] === 'C' ? [v[4]!, v[5]!] : [v[2]!, v[3]!];
-      const q: Pt[] = s[0] === 'C' ? [cur, [v[0]!, v[1]!], [v[2]!, v[3]!], end] : [cur, lift(cur, [v[0]!, v[1]!]), lift(end, [v[0]!, v[1]!]), end];
+    } else if (s[0] === 'C') {
+      const q: Pt[] = [cur, [v[0]!, v[1]!], [v[2]!, v[3]!], [v[4]!, v[5]!]];
       for (let i = 1; i <= n; i++) {
         const t = i / n;
         const u = 1 - t;

@@ -19,6 +19,7 @@ import {
   projectedAngle,
   NATIVE_HEIGHT,
   NATIVE_WIDTH,
+  SHOULDER_POINT,
   SHOULDER_Y,
   type Layer,
   type Projection,
@@ -39,6 +40,8 @@ export const CUT_STYLES: Record<string, { name: string; style: SuitStyle }> = Ob
   Object.entries(CUT_PRESETS).map(([cut, p]) => [cut, { name: p.name, style: { o: p.defaults, open: p.open } }]),
 );
 
+export { SHOULDER_POINT };
+
 export const VIEWS = ['front', 'three-quarter', 'back', 'detail'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
@@ -46,8 +49,6 @@ export type ViewName = (typeof VIEWS)[number];
 const NECK_Y = 1500;
 /** The forepart's neck point (the image's left), where the shoulder line starts. */
 const NECK_POINT: Pt = [-78, NECK_Y];
-/** The wearer's right shoulder point (the image's left), where the shoulder line meets the sleeve's crown. */
-export const SHOULDER_POINT: Pt = [-232, SHOULDER_Y - 4];
 /** The wearer's left shoulder point: in a turned view, where the far sleeve's crown comes out past the shoulder. */
 export const FAR_SHOULDER_POINT: Pt = [232, SHOULDER_Y - 6];
 const TOP_BUTTON_Y = 1185;

@@ -75,6 +75,13 @@ export interface ClothPhotoAnalysis {
   stageCpuMs: Record<ClothPhotoStage, number>;
 }
 
+/** A patch's place in the photo (its centre, px) and its power spectrum. */
+interface PatchSpectrum {
+  x: number;
+  y: number;
+  spectrum: Float64Array;
+}
+
 export type ClothPhotoStage = 'segment' | 'lattice' | 'plane' | 'crop' | 'prefilter' | 'straighten' | 'resample' | 'repeat';
 
 export const DEFAULT_THREAD_MM = 0.28;
@@ -140,7 +147,7 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
   // 2. Thread lattices in full-resolution patches inside the cloth. (Full resolution: a thread is
   // 2–4 photo px, so any reduced copy would alias the weave away; 16 patches are 9 % of 12 MP.)
   let samples: LatticeSample[] = [];
-  const spectra: Array<{ x: number; y: number; spectrum: Float64Array }> = [];
+  const spectra: PatchSpectrum[] = [];
   const G = 4;
   const half = PATCH / 2;
   const bx0 = mx0 * k,
@@ -188,7 +195,6 @@ export function analyzeClothPhoto(rgb: Uint8Array, width: number, height: number
     // taken) is looked at where those predict its threads, then again around what it found there.
     // Neighbours differ by a few per cent even on a 20° tilt; the frame's far side by 25 %.
     H = growPlane(samples, spectra, cx, cy, perspectiveFor);
-    good = samples;
     // Then every patch is looked at again where the plane says its threads are, and the plane refit
     // without the patches that disagree; the reach narrows as the plane gains its perspective.
     const reaches = [0.04, 0.025, 0.025];
@@ -489,13 +495,7 @@ function latticeAt(H: Mat3, x: number, y: number): ThreadLattice {
  * found there too. The strongest patch can itself be a wrong tooth of the comb: the three strongest
  * each seed a plane, and the one that takes the most patches is kept.
  */
-function growPlane(
-  own: LatticeSample[],
-  spectra: Array<{ x: number; y: number; spectrum: Float64Array }>,
-  cx: number,
-  cy: number,
-  perspectiveFor: (qs: LatticeSample[]) => boolean,
-): Mat3 {
+function growPlane(own: LatticeSample[], spectra: PatchSpectrum[], cx: number, cy: number, perspectiveFor: (qs: LatticeSample[]) => boolean): Mat3 {
   let best: { H: Mat3; taken: number } | null = null;
   for (const seed of [...own].sort((a, b) => b.lattice.strength - a.lattice.strength).slice(0, 3)) {
     const grown = growFrom(seed, spectra, cx, cy, perspectiveFor);
@@ -506,7 +506,7 @@ function growPlane(
 
 function growFrom(
   seed: LatticeSample,
-  spectra: Array<{ x: number; y: number; spectrum: Float64Array }>,
+  spectra: PatchSpectrum[],
   cx: number,
   cy: number,
   perspectiveFor: (qs: LatticeSample[]) => boolean,
@@ -516,7 +516,7 @@ function growFrom(
   const distance = (p: { x: number; y: number }, q: { x: number; y: number }) => Math.hypot(p.x - q.x, p.y - q.y);
   const nearestTaken = (sp: { x: number; y: number }) => taken.reduce((a, b) => (distance(b, sp) < distance(a, sp) ? b : a));
   let H: Mat3 | null = null;
-  let next: { x: number; y: number; spectrum: Float64Array } | undefined = spectra.find((sp) => sp.x === seed.x && sp.y === seed.y);
+  let next: PatchSpectrum | undefined = spectra.find((sp) => sp.x === seed.x && sp.y === seed.y);
   while (next) {
     const predicted = !taken.length ? seed.lattice : H && perspectiveFor(taken) ? latticeAt(H, next.x, next.y) : nearestTaken(next).lattice;
     const rough = threadLatticeNear(next.spectrum, predicted, 0.08);

@@ -477,6 +477,16 @@ describe('front and back: the two trouser legs', () => {
     // Mirrored (up to 1ea4388), both at 532 mm front and back.
     expect(Math.abs(left - right)).toBeGreaterThan(6);
   });
+
+  it.each(['front', 'back'] as const)('%s: break over the shoes unlike each other', async (view) => {
+    const maps = await viewMaps('single-breasted', view);
+    const legs = maps.tpl.panels.flatMap((p, i) => (p.kind === 'trouser' ? [i] : []));
+    // The darkest row of the break's fold across each leg's inner half and its outer half, above the hem's own shadow.
+    const rows = (s: 1 | -1) => [darkestRow(maps, legs, s, [90, 170], [55, 85]), darkestRow(maps, legs, s, [90, 170], [125, 155])];
+    const [left, right] = [rows(1), rows(-1)];
+    console.log(`${view} breaks (inner, outer half): image-left leg ${left.map((y) => y.toFixed(0))} mm, image-right leg ${right.map((y) => y.toFixed(0))} mm`);
+    expect(Math.max(Math.abs(left[0]! - right[0]!), Math.abs(left[1]! - right[1]!))).toBeGreaterThan(6);
+  });
 });
 
 describe('the chest has form', () => {

@@ -895,6 +895,7 @@ function kneeFoldPts(s: number, back = false): Pt[] {
   return eased ? pts.map(([x, y]): Pt => [x, y - KNEE_EASE + (Math.abs(x) - 110) * 0.06]) : pts;
 }
 const KNEE_EASE = 14;
+const BREAK_EASE = 8;
 /** The knee's fold as drawn from the front: one broad stroke. */
 function kneeFold(s: number): Draft {
   return line(kneeFoldPts(s));
@@ -1108,15 +1109,23 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false,
       // it fall into shade, and the hem's lip is lit where it sits on the shoe.
       // Over the instep the fold rides up with the hem's arch.
       const lift = arch * 0.75;
-      const across = (y0: number, dip: number, y = y0 + lift): Pt[] => [
-        [s * -36, y + dip * 0.9],
-        [s * -70, y + dip * 0.35],
-        [s * -106, y],
-        [s * -150, y + dip * 0.45],
-        [s * -200, y + dip],
-      ];
+      // The leg eased at the knee (see kneeFoldPts) stands a little shorter over the same hem, so
+      // more cloth gathers above the shoe: its folds ride BREAK_EASE mm higher, deeper, and slope down
+      // toward the inside leg as its knee's fold does. Alike on both legs (up to b101) the breaks
+      // were one stamp printed twice.
+      const eased = back ? s === 1 : s === -1;
+      const across = (y0: number, dip: number, y = y0 + lift): Pt[] =>
+        (
+          [
+            [s * -36, y + dip * 0.9],
+            [s * -70, y + dip * 0.35],
+            [s * -106, y],
+            [s * -150, y + dip * 0.45],
+            [s * -200, y + dip],
+          ] as Pt[]
+        ).map(([x, yy]): Pt => (eased ? [x, yy + BREAK_EASE + (Math.abs(x) - 106) * 0.08] : [x, yy]));
       // From behind the hem hangs longer and only slackens over the heel: the same fold, softer.
-      const b = back ? 0.45 : 1;
+      const b = (back ? 0.45 : 1) * (eased ? 1.2 : 1);
       // Soft-edged: a fold's crown rounds over, so neither its light nor its shade ends on a line.
       marks.push({ only: ['trouser'], shape: line(across(90, 22)), kind: 'crease', width: 16, strength: 0.7 * b, blur: 8 });
       marks.push({ only: ['trouser'], shape: line(across(90, 22)), kind: 'shadow', width: 9, strength: 0.3 * b, blur: 5 });

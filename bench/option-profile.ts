@@ -8,6 +8,8 @@
  *   node --import tsx bench/option-profile.ts [rounds]
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/option-profile.ts 1
  * TEMPLATES=path/to/src/templates measures another copy of the code (an A/B on the same machine).
+ * AHEAD=n drafts the n changes before each one first (drafted, or found drafted), as the app drafts
+ * a style's neighbours ahead: the change is then tapped after other one-option changes were drawn.
  */
 // First: measured as `npm start` runs (src/ops/heap-settings.ts).
 import '../src/ops/start-with-heap-settings.ts';
@@ -22,6 +24,7 @@ const { cutViewSource, primeQuickDrafts, resolveOptions, shippedViews, STYLE_OPT
 type StyleOptionId = keyof typeof STYLE_OPTIONS;
 
 const rounds = Number(process.argv[2] ?? 3);
+const ahead = Number(process.env.AHEAD ?? 0);
 const cut = process.env.CUT ?? 'single-breasted';
 const views = (process.env.VIEWS ?? 'front,three-quarter').split(',');
 await primeQuickDrafts(
@@ -45,6 +48,11 @@ const cpu = changes.map(() => [] as number[]);
 const wall = changes.map(() => [] as number[]);
 for (let r = 0; r < rounds; r++) {
   for (const [k, c] of changes.entries()) {
+    // As the app drafts a style's neighbours ahead: the latest drawn are other one-option changes.
+    for (let a = 1; a <= ahead; a++) {
+      const n = changes[k - a];
+      if (n?.view === c.view) await quickPreviewLevels(cutViewSource(cut, n.view, n.options), ['preview']);
+    }
     const c0 = cpuMs();
     const t0 = performance.now();
     await quickPreviewLevels(cutViewSource(cut, c.view, c.options), ['preview']);

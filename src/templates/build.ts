@@ -5,7 +5,7 @@
  */
 import sharp from 'sharp';
 import { blur, boundingRect, boxRadius as blurReach, type Rect } from './raster-ops.ts';
-import { largestBlur, svgChange, svgWithin } from './svg-patch.ts';
+import { indexSvg, largestBlur, type SvgIndex, svgChangeOf, svgWithin } from './svg-patch.ts';
 import { svgGaussianBlur } from './svg-blur.ts';
 import { tileBatcher } from './tile-atlas.ts';
 import { type Canvas, layeredRgb, layeredRgba } from './underlay-raster.ts';
@@ -54,6 +54,8 @@ interface Memo {
   latest: Map<string, string>;
   /** Rasterisations made at this frame size (for tests and tools). */
   rasterised: number;
+  /** Of them, the pixels of surroundings (underlays and overlays) drawn: whole frames and patches' canvases. */
+  surroundingPx: number;
 }
 const memos = new Map<string, Memo>();
 let memoMaxBytes = 64 * 1024 * 1024;
@@ -65,7 +67,10 @@ export function setDraftMemoBytes(bytes: number): void {
 }
 
 /** Pieces and bytes kept, per frame size (for tests and tools). */
-export function draftMemoStats(): Record<string, { entries: number; bytes: number; pinned: number; rasterised: number; byKind: Record<string, number> }> {
+export function draftMemoStats(): Record<
+  string,
+  { entries: number; bytes: number; pinned: number; rasterised: number; surroundingPx: number; byKind: Record<string, number> }
+> {
   return Object.fromEntries(
     [...memos].map(([frame, m]) => {
       const byKind: Record<string, number> = {};
@@ -74,7 +79,7 @@ export function draftMemoStats(): Record<string, { entries: number; bytes: numbe
         byKind[k.slice(0, k.indexOf('|'))] = (byKind[k.slice(0, k.indexOf('|'))] ?? 0) + e.bytes;
         if (m.held.has(k)) pinned += e.bytes;
       }
-      return [frame, { entries: m.entries.size, bytes: m.bytes, pinned, rasterised: m.rasterised, byKind }];
+      return [frame, { entries: m.entries.size, bytes: m.bytes, pinned, rasterised: m.rasterised, surroundingPx: m.surroundingPx, byKind }];
     }),
   );
 }
@@ -133,7 +138,7 @@ function trimMemo(m: Memo): void {
 
 function memoOf(frame: string): Memo {
   let m = memos.get(frame);
-  if (!m) memos.set(frame, (m = { entries: new Map(), bytes: 0, pinned: new Map(), held: new Map(), latest: new Map(), rasterised: 0 }));
+  if (!m) memos.set(frame, (m = { entries: new Map(), bytes: 0, pinned: new Map(), held: new Map(), latest: new Map(), rasterised: 0, surroundingPx: 0 }));
   return m;
 }
 
@@ -234,16 +239,29 @@ function denseOf(s: SparseRgba, w: number, h: number): Uint8Array {
   return out;
 }
 
-/** Per frame, kind and view: the key of the latest surroundings drawn (the memo keeps the pixels). */
-const lastDrawn = new Map<string, { key: string; body: string }>();
+/** Surroundings drawn (the memo keeps their pixels), and once compared, their body read and its largest blur. */
+interface Drawn {
+  key: string;
+  body: string;
+  read?: { index: SvgIndex | undefined; blur: number };
+}
+/** A drawing's body read for comparison, once (a drawing found in the memo is never compared). */
+const readDrawn = (d: Drawn) => (d.read ??= { index: indexSvg(d.body), blur: largestBlur(d.body) });
+/**
+ * Per frame, kind and view: the surroundings drawn latest, newest first. A change is drawn from the
+ * one it differs from least: drafted ahead, a style's neighbours are drawn one after another, and the
+ * latest of them differs from the next one tapped in two options where the style itself differs in one.
+ */
+const lastDrawn = new Map<string, Drawn[]>();
+const RECENT_DRAWN = 4;
 
 /**
  * A view's underlay (RGB on white) or overlay (RGBA, kept sparse: a few hundred pixels of buttons and
  * thread in a frame) at w×h, kept between builds like every piece.
- * When the view's last one at this size differs only around a few elements (another tie, shoes,
- * buttons), it is copied and only the changed rectangle is rasterised again, on a canvas cropped to it
- * with a margin where blurred elements crossing the crop's edge are not yet exact: the same pixels
- * (librsvg draws a cropped viewBox on the same pixel grid), a fraction of the work.
+ * When one of the view's recent ones at this size differs only around a few elements (another tie,
+ * shoes, buttons), it is copied and only the changed rectangle is rasterised again, on a canvas
+ * cropped to it with a margin where blurred elements crossing the crop's edge are not yet exact: the
+ * same pixels (librsvg draws a cropped viewBox on the same pixel grid), a fraction of the work.
  */
 function underlayRaster(view: string, body: string, vw: number, vh: number, w: number, h: number, used?: Set<string>): Promise<Uint8Array> {
   return surroundingRaster('rgb', view, body, vw, vh, w, h, used) as Promise<Uint8Array>;
@@ -266,30 +284,40 @@ function surroundingRaster(
   const frame = `${w}x${h}`;
   const lastId = `${frame}|${kind}|${view}`;
   const key = `${kind}|${vw}x${vh}|${body}`;
+  let drawn: Drawn | undefined;
   const made = memoised<Uint8Array | SparseRgba>(
     frame,
     key,
     async () => {
       const m = memoOf(frame);
-      const was = lastDrawn.get(lastId);
-      const kept = was && was.key !== key ? m.entries.get(was.key) : undefined;
-      let last: { body: string; data: Uint8Array } | undefined;
-      if (was && kept) {
-        const v = await (kept.value as Promise<Uint8Array | SparseRgba>);
-        last = { body: was.body, data: v instanceof Uint8Array ? v : denseOf(v, w, h) };
+      drawn = { key, body };
+      // The cheapest patch from any recent drawing whose pixels the memo still holds.
+      let best: { crop: Crop | undefined; area: number; value: unknown } | undefined;
+      for (const was of lastDrawn.get(lastId) ?? []) {
+        const kept = was.key !== key ? m.entries.get(was.key) : undefined;
+        if (!kept) continue;
+        const [a, b] = [readDrawn(was), readDrawn(drawn)];
+        const change = a.index && b.index && svgChangeOf(a.index, b.index);
+        const plan = change && patchPlan(change, Math.max(a.blur, b.blur), w / vw, w, h);
+        if (plan && (!best || plan.area < best.area)) best = { ...plan, value: kept.value };
       }
       m.rasterised++;
-      const data =
-        (last && (await patchRaster(kind, last, body, vw, vh, w, h))) ??
-        (await surroundingsOn(kind, body, { w, h, vx: 0, vy: 0, scale: w / vw }, () => svgDocAt(w, h, body, undefined, vw, vh)));
+      m.surroundingPx += best ? best.area : w * h;
+      let data: Uint8Array;
+      if (best) {
+        const v = (await best.value) as Uint8Array | SparseRgba;
+        data = await patchRaster(kind, v instanceof Uint8Array ? v : denseOf(v, w, h), body, best.crop, w / vw, w);
+      } else data = await surroundingsOn(kind, body, { w, h, vx: 0, vy: 0, scale: w / vw }, () => svgDocAt(w, h, body, undefined, vw, vh));
       return kind === 'rgba' ? sparseOf(data) : data;
     },
     (a) => (a instanceof Uint8Array ? a.byteLength : a.pix.byteLength + a.rgba.byteLength),
     used,
   );
-  // The starting point of the next change of this view: the latest drawn.
+  // The starting points of the next change of this view: the latest drawn.
   return made.then((data) => {
-    lastDrawn.set(lastId, { key, body });
+    const recent = lastDrawn.get(lastId) ?? [];
+    const latest = drawn ?? recent.find((d) => d.key === key) ?? { key, body };
+    lastDrawn.set(lastId, [latest, ...recent.filter((d) => d.key !== key)].slice(0, RECENT_DRAWN));
     return data;
   });
 }
@@ -309,44 +337,50 @@ async function surroundingsOn(kind: 'rgb' | 'rgba', body: string, canvas: Canvas
   return layered ?? fullRaster(kind, whole());
 }
 
-async function patchRaster(
-  kind: 'rgb' | 'rgba',
-  last: { body: string; data: Uint8Array },
-  body: string,
-  vw: number,
-  vh: number,
-  w: number,
-  h: number,
-): Promise<Uint8Array | undefined> {
-  const change = svgChange(last.body, body);
-  if (!change) return undefined;
-  const out = new Uint8Array(last.data);
-  if (change.x1 <= change.x0 || change.y1 <= change.y0) return out;
-  const s = w / vw;
-  const margin = Math.ceil(3 * Math.max(largestBlur(last.body), largestBlur(body)) * s) + 2;
-  // What must be exact (the change, on whole pixels), and the canvas drawn around it.
-  const ix0 = Math.max(0, Math.floor(change.x0 * s) - 1);
-  const iy0 = Math.max(0, Math.floor(change.y0 * s) - 1);
-  const ix1 = Math.min(w, Math.ceil(change.x1 * s) + 1);
-  const iy1 = Math.min(h, Math.ceil(change.y1 * s) + 1);
-  if (ix1 <= ix0 || iy1 <= iy0) return out;
-  const cx0 = Math.max(0, ix0 - margin);
-  const cy0 = Math.max(0, iy0 - margin);
-  const cx1 = Math.min(w, ix1 + margin);
-  const cy1 = Math.min(h, iy1 + margin);
-  const cw = cx1 - cx0;
-  const ch = cy1 - cy0;
-  // Most of the frame changed: one whole raster is cheaper than a crop and a copy.
-  if (cw * ch > 0.6 * w * h) return undefined;
-  // The layers outside the crop are left out as they are read; librsvg, drawing a body it cannot
-  // read whole, is given only what draws on the crop (every filtered element costs it a crop-sized surface).
-  const crop = await surroundingsOn(kind, body, { w: cw, h: ch, vx: cx0 / s, vy: cy0 / s, scale: s }, () =>
+/** The part of the frame drawn again: `i` must come out exact, `c` is the canvas drawn (i grown by the blurs' reach). */
+interface Crop {
+  i: Rect;
+  c: Rect;
+}
+
+/**
+ * The crop that draws the change `r` (user units, scale `s` px per unit) again on a w×h frame, and
+ * its area; undefined when most of the frame changed (one whole raster is cheaper than a crop and a
+ * copy). One canvas spans the whole change: changes far apart (a shirt's front and its cuffs) drawn
+ * on crops of their own cost more, each crop reading the whole body again.
+ */
+function patchPlan(r: Rect, blur: number, s: number, w: number, h: number): { crop: Crop | undefined; area: number } | undefined {
+  const i = {
+    x0: Math.max(0, Math.floor(r.x0 * s) - 1),
+    y0: Math.max(0, Math.floor(r.y0 * s) - 1),
+    x1: Math.min(w, Math.ceil(r.x1 * s) + 1),
+    y1: Math.min(h, Math.ceil(r.y1 * s) + 1),
+  };
+  if (i.x1 <= i.x0 || i.y1 <= i.y0) return { crop: undefined, area: 0 };
+  const margin = Math.ceil(3 * blur * s) + 2;
+  const c = { x0: Math.max(0, i.x0 - margin), y0: Math.max(0, i.y0 - margin), x1: Math.min(w, i.x1 + margin), y1: Math.min(h, i.y1 + margin) };
+  const area = (c.x1 - c.x0) * (c.y1 - c.y0);
+  return area > 0.6 * w * h ? undefined : { crop: { i, c }, area };
+}
+
+/**
+ * `last` (a w-wide frame) with `crop` drawn again from `body`: the layers outside it are left out as
+ * they are read; librsvg, drawing a body it cannot read whole, is given only what draws on the crop
+ * (every filtered element costs it a crop-sized surface).
+ */
+async function patchRaster(kind: 'rgb' | 'rgba', last: Uint8Array, body: string, crop: Crop | undefined, s: number, w: number): Promise<Uint8Array> {
+  const out = new Uint8Array(last);
+  if (!crop) return out;
+  const { i, c: r } = crop;
+  const cw = r.x1 - r.x0;
+  const ch = r.y1 - r.y0;
+  const drawn = await surroundingsOn(kind, body, { w: cw, h: ch, vx: r.x0 / s, vy: r.y0 / s, scale: s }, () =>
     Buffer.from(
-      `<svg xmlns="http://www.w3.org/2000/svg" width="${cw}" height="${ch}" viewBox="${cx0 / s} ${cy0 / s} ${cw / s} ${ch / s}">${svgWithin(body, { x0: cx0 / s, y0: cy0 / s, x1: cx1 / s, y1: cy1 / s })}</svg>`,
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${cw}" height="${ch}" viewBox="${r.x0 / s} ${r.y0 / s} ${cw / s} ${ch / s}">${svgWithin(body, { x0: r.x0 / s, y0: r.y0 / s, x1: r.x1 / s, y1: r.y1 / s })}</svg>`,
     ),
   );
   const c = kind === 'rgb' ? 3 : 4;
-  for (let y = iy0; y < iy1; y++) out.set(crop.subarray(((y - cy0) * cw + ix0 - cx0) * c, ((y - cy0) * cw + ix1 - cx0) * c), (y * w + ix0) * c);
+  for (let y = i.y0; y < i.y1; y++) out.set(drawn.subarray(((y - r.y0) * cw + i.x0 - r.x0) * c, ((y - r.y0) * cw + i.x1 - r.x0) * c), (y * w + i.x0) * c);
   return out;
 }
 

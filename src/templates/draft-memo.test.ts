@@ -56,6 +56,32 @@ describe('drafting a style option after its view was drafted', () => {
     expectSameLevel(scratch.preview!, again.preview!);
   });
 
+  it('draws a tapped trim from the drawing nearest it, not from the neighbour drafted ahead last', async () => {
+    const sb = (change: Partial<StyleOptions>) => cutViewSource('single-breasted', 'front', resolveOptions('single-breasted', change));
+    setDraftMemoBytes(0);
+    const scratch = await quickPreviewLevels(sb({ tie: 'silver' }), ['preview']);
+    setDraftMemoBytes(DEFAULT_BYTES);
+    await primeQuickDrafts([{ cut: 'single-breasted', view: 'front' }]);
+    const drawnPx = () => draftMemoStats()[FRAME]!.surroundingPx;
+    // Another tie straight from the preset: the shirt and tie are drawn again, not the frame.
+    let px = drawnPx();
+    await quickPreviewLevels(sb({ tie: 'forest' }), ['preview']);
+    const fromPreset = drawnPx() - px;
+    expect(fromPreset).toBeGreaterThan(0);
+    expect(fromPreset).toBeLessThan(0.2 * 512 * 768);
+    await quickPreviewLevels(sb({}), ['preview']);
+    // The app drafts the style's neighbours ahead: brown shoes are the latest drawn when the tie is
+    // tapped. Drawn from them, the patch spanned the tie down to the shoes (up to 95de986: 4.0× the tie's).
+    await quickPreviewLevels(sb({ shoes: 'brown' }), ['preview']);
+    px = drawnPx();
+    const tapped = await quickPreviewLevels(sb({ tie: 'silver' }), ['preview']);
+    const afterAhead = drawnPx() - px;
+    console.log(`surroundings drawn for a tie: ${fromPreset} px from the preset, ${afterAhead} px after brown shoes were drafted ahead`);
+    // The silver and forest ties have one outline: the same patch.
+    expect(afterAhead).toBe(fromPreset);
+    expectSameLevel(scratch.preview!, tapped.preview!);
+  });
+
   it('keeps the pieces of all six views the render threads prime, within the default budget', async () => {
     setDraftMemoBytes(0);
     setDraftMemoBytes(DEFAULT_BYTES);

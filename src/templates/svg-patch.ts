@@ -281,31 +281,41 @@ export function largestBlur(body: string): number {
 }
 
 /**
- * The user-space rectangle outside which `a` and `b` draw the same pixels; empty when they are the
- * same drawing, undefined when that cannot be told from the source (redraw everything).
+ * A fragment read for comparison: its drawing elements, each with its identity (its text and the
+ * definitions it uses) and its definitions. Read once per drawing, it is compared with several.
  */
-export function svgChange(a: string, b: string): SvgRect | undefined {
-  if (a === b) return { x0: 0, y0: 0, x1: 0, y1: 0 };
-  const ea = topLevel(a);
-  const eb = topLevel(b);
-  if (!ea || !eb) return undefined;
-  const da = definitions(ea);
-  const db = definitions(eb);
-  const ia = ea.filter((e) => !DEFINITION.has(e.tag)).map((e) => ({ e, id: identity(e, da) }));
-  const ib = eb.filter((e) => !DEFINITION.has(e.tag)).map((e) => ({ e, id: identity(e, db) }));
+export interface SvgIndex {
+  elements: Array<{ e: SvgElement; id: string }>;
+  defs: Map<string, string>;
+}
+
+/** A fragment's index; undefined when it cannot be read. */
+export function indexSvg(body: string): SvgIndex | undefined {
+  const all = topLevel(body);
+  if (!all) return undefined;
+  const defs = definitions(all);
+  return { elements: all.filter((e) => !DEFINITION.has(e.tag)).map((e) => ({ e, id: identity(e, defs) })), defs };
+}
+
+/**
+ * The user-space rectangle outside which the drawings `a` and `b` draw the same pixels; empty when
+ * they are the same drawing, undefined when that cannot be told from the source (redraw everything).
+ */
+export function svgChangeOf(a: SvgIndex, b: SvgIndex): SvgRect | undefined {
+  const ia = a.elements;
   // Matched in order (what is painted later covers what is painted earlier): the unmatched of either
   // side are the change.
   const changed: Array<{ e: SvgElement; defs: Map<string, string> }> = [];
   let k = 0;
-  for (const x of ib) {
+  for (const x of b.elements) {
     let j = k;
     while (j < ia.length && ia[j].id !== x.id) j++;
     if (j < ia.length) {
-      for (; k < j; k++) changed.push({ e: ia[k].e, defs: da });
+      for (; k < j; k++) changed.push({ e: ia[k].e, defs: a.defs });
       k = j + 1;
-    } else changed.push({ e: x.e, defs: db });
+    } else changed.push({ e: x.e, defs: b.defs });
   }
-  for (; k < ia.length; k++) changed.push({ e: ia[k].e, defs: da });
+  for (; k < ia.length; k++) changed.push({ e: ia[k].e, defs: a.defs });
   let r: SvgRect = { x0: 0, y0: 0, x1: 0, y1: 0 };
   for (const { e, defs } of changed) {
     const x = extent(e, defs);
@@ -314,6 +324,14 @@ export function svgChange(a: string, b: string): SvgRect | undefined {
     r = r.x1 <= r.x0 ? x : { x0: Math.min(r.x0, x.x0), y0: Math.min(r.y0, x.y0), x1: Math.max(r.x1, x.x1), y1: Math.max(r.y1, x.y1) };
   }
   return r;
+}
+
+/** svgChangeOf for two fragments' text. */
+export function svgChange(a: string, b: string): SvgRect | undefined {
+  if (a === b) return { x0: 0, y0: 0, x1: 0, y1: 0 };
+  const ia = indexSvg(a);
+  const ib = indexSvg(b);
+  return ia && ib && svgChangeOf(ia, ib);
 }
 
 /**

@@ -365,19 +365,23 @@ const SLEEVE_INNER: Pt[] = [shoulderTail()[0], [-223, 1405], [-202, 1345], [-178
 
 /**
  * The sleeve's outer edge, cuff up to where the crown turns into it: a natural shoulder, the crown
- * rolling over the deltoid only some 45 mm past the shoulder point, the arm's outline going on out a
- * little to the bicep and coming in below the elbow as the forearm hangs forward. The cuff is some
+ * rolling over the deltoid only some 36 mm past the shoulder point (43 mm, up to b101, read beside the
+ * reference photo as a padded, roped head, the sleeve wider at the deltoid than a slim arm), the
+ * arm's outline going on out a little to the bicep and coming in below the elbow as the forearm
+ * hangs forward. The cuff is some
  * three quarters of the bicep's width, as a suit sleeve is cut (about 14 cm and 19 cm laid flat); at
  * seven eighths the arm read as a tube.
  */
 const SLEEVE_OUTER: Pt[] = [
   [-266, CUFF_Y + 2],
   [-271, 960],
-  [-276, 1080],
-  [-282, 1200],
-  [-281.5, 1290],
-  [-275, 1370],
+  [-275, 1080],
+  [-279, 1200],
+  [-277.5, 1290],
+  [-268, 1370],
 ];
+/** Where the sleeve's crown, rolling out from the shoulder point, meets the arm's outer edge. */
+export const CROWN_EDGE: Pt = SLEEVE_OUTER[SLEEVE_OUTER.length - 1]!;
 
 /**
  * The sleeve the marks on it were placed against (its edges as drafted up to b49): armPt carries

@@ -14,7 +14,7 @@ import { SRGB8_TO_LINEAR, hexToLab } from '../fabrics/index.ts';
 import { polyline } from '../../test/helpers/outline-curvature.ts';
 import { frontProjection, turnedProjection } from './geometry.ts';
 import { resolveOptions } from './options.ts';
-import { FAR_SHOULDER_POINT, SHOULDER_POINT, draftCutView, shoulderYAt } from './suits.ts';
+import { CROWN_EDGE, FAR_SHOULDER_POINT, SHOULDER_POINT, draftCutView, shoulderYAt } from './suits.ts';
 import type { CutViewSource } from './types.ts';
 
 const proj = turnedProjection(34);
@@ -240,7 +240,8 @@ function farShoulderSag(cov: (x: number, row: number) => number, w: number, h: n
 describe('three-quarter: the far shoulder line', () => {
   // The shoulder point and a point well down the sleeve crown: the traced outline must reach past both.
   const shoulderPoint = proj.project(-SHOULDER_POINT[0], SHOULDER_POINT[1])[0];
-  const crown = proj.project(262, SHOULDER_POINT[1] - 21, 'far-arm')[0];
+  // (0.7 of the way out from the shoulder point to the crown's edge, 21 mm below the point.)
+  const crown = proj.project(-(SHOULDER_POINT[0] + 0.7 * (CROWN_EDGE[0] - SHOULDER_POINT[0])), SHOULDER_POINT[1] - 21, 'far-arm')[0];
 
   it.each(FAR_SIDE_STYLES)('%s %o: runs from the collar over the shoulder point into the sleeve crown without a dip (full and HD)', async (cut, opts) => {
     const src = draftCutView(cut, 'three-quarter', resolveOptions(cut, opts));

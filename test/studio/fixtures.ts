@@ -20,8 +20,8 @@ export interface ClientPhoto {
   /** 1 = garment (truth). */
   truth: Uint8Array;
   /**
-   * 1 = the shirt-and-tie V and collar: neither garment, wall nor skin, above the hands (drawn
-   * scenes only). A suggested mask should leave it out.
+   * 1 = the shirt-and-tie V and collar: neither garment (nor its anti-aliased rim), wall nor skin,
+   * above the hands (drawn scenes only). A suggested mask should leave it out.
    */
   shirtV?: Uint8Array;
   /**
@@ -211,7 +211,10 @@ export async function makeClientPhoto(scene: PhotoScene = {}): Promise<ClientPho
   const vBottom = hemY - headR;
   for (let i = 0; i < n; i++) {
     const y = (i / w) | 0;
-    if (y < minY || y >= vBottom || truth[i] || bg[i]) continue;
+    // No cloth at all: the silhouette's anti-aliased rim (cloth under half a pixel) is not the V, and a
+    // mask that keeps it keeps the garment's edge (counted in, the rim was 550 of the 4,000 V pixels of
+    // a preview, and a tenth of the V "marked" on every scene).
+    if (y < minY || y >= vBottom || maps.coverage[i] || bg[i]) continue;
     // Not drawn skin: the head and hands are the only pixels of exactly a shade of the skin colour.
     const k = rgb[i * 3] / skin[0];
     const isSkin = k >= 0.7 && k <= 1.01 && Math.abs(rgb[i * 3 + 1] - skin[1] * k) <= 3 && Math.abs(rgb[i * 3 + 2] - skin[2] * k) <= 3;

@@ -213,6 +213,30 @@ describe('mélange', () => {
   });
 });
 
+describe('worsted', () => {
+  it("shows faint warp streaks but no bars across: the spread of its rows' mean luminance under half its columns'", () => {
+    // Picks varied as much as ends (up to fab5) crossed the ends' streaks in a faint plaid, graph
+    // paper at HD and in the detail view: rows 0.66-1.02 of the columns. Now 0.28-0.39.
+    const sd = (v: Float64Array) => {
+      const m = v.reduce((a, x) => a + x, 0) / v.length;
+      return Math.sqrt(v.reduce((a, x) => a + (x - m) ** 2, 0) / v.length);
+    };
+    for (const s of [
+      { hex: '#C07A6C', design: { weave: 'twill', pattern: 'solid', threadMm: 0.3 } },
+      { hex: '#1C2841', design: { weave: 'twill', pattern: 'solid', threadMm: 0.22 } },
+      { hex: '#5C5E62', design: { weave: 'plain', pattern: 'solid', threadMm: 0.25 } },
+    ] as FabricSpec[])
+      for (const pxPerMm of [0.9, 1.87]) {
+        const tex = generateFabricTexture(s, pxPerMm);
+        const l = lumaOf(tex.rgb, tex.width, tex.height);
+        const cols = sd(meanProfile(l, tex.width, tex.height, 'x'));
+        const rows = sd(meanProfile(l, tex.width, tex.height, 'y'));
+        expect(cols, `${s.design.weave} ${s.hex} at ${pxPerMm} px/mm: streaks`).toBeGreaterThan(0);
+        expect(rows / cols, `${s.design.weave} ${s.hex} at ${pxPerMm} px/mm`).toBeLessThan(0.5);
+      }
+  });
+});
+
 describe('chalk stripe', () => {
   it('feathers at its edges, as chalk on cloth, rather than a sawtooth (row-to-row steps down the edge under 4.5 % of its contrast at 4 px/mm)', () => {
     // Edge ends chosen afresh every two picks (fab2) stepped 6 % of the stripe's contrast from one row

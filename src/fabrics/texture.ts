@@ -75,7 +75,7 @@ export interface TextureOptions {
 }
 
 /** Version of the pixel recipe: part of every key, bump when the output changes. */
-export const TEXTURE_VERSION = 'fab5';
+export const TEXTURE_VERSION = 'fab6';
 
 const MAX_PX_PER_MM = 64;
 const MAX_TILE_MM = 256;
@@ -474,6 +474,13 @@ interface Mottle {
   weftTone: Float32Array;
   cloud: Float32Array | null;
 }
+/**
+ * A worsted's picks against its ends: the share of the ends' yarn-to-yarn tone its picks vary by.
+ * A worsted's ends are warped from many packages (its faint warp streaks are real); its picks come
+ * one after another off the same few, so they hardly differ pick to pick. Varied alike, the ends'
+ * streaks and the picks' bars crossed in a faint plaid, graph paper at HD and in the detail view.
+ */
+const WORSTED_WEFT_SHARE = 0.3;
 /** What the kept mottles may hold (a 72 mm flannel's is 0.5 MB; a huge fine glen check's far more). */
 const MOTTLE_BYTES = 16 * 1024 * 1024;
 const bytesOf = (m: Mottle) => m.warpTone.byteLength + m.weftTone.byteLength + (m.cloud?.byteLength ?? 0);
@@ -491,7 +498,7 @@ function mottleOf(designSeed: number, Nx: number, Ny: number, t: number, sigmaYa
   if (kept) return kept;
   const m: Mottle = {
     warpTone: yarnTones(Nx, Ny, t, sigmaYarn, slub, designSeed ^ 0x85ebca6b),
-    weftTone: yarnTones(Ny, Nx, t, sigmaYarn, slub, designSeed ^ 0xc2b2ae35),
+    weftTone: yarnTones(Ny, Nx, t, slub === Infinity ? sigmaYarn * WORSTED_WEFT_SHARE : sigmaYarn, slub, designSeed ^ 0xc2b2ae35),
     cloud: cloudAmp > 0 ? makeCloud(Nx, Ny, t, cloudAmp, designSeed) : null,
   };
   // One so large it would push out most others is made again when asked for.

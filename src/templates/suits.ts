@@ -368,9 +368,8 @@ const SLEEVE_INNER: Pt[] = [shoulderTail()[0], [-223, 1405], [-202, 1345], [-178
  * rolling over the deltoid only some 36 mm past the shoulder point (43 mm, up to b101, read beside the
  * reference photo as a padded, roped head, the sleeve wider at the deltoid than a slim arm), the
  * arm's outline going on out a little to the bicep and coming in below the elbow as the forearm
- * hangs forward. The cuff is some
- * three quarters of the bicep's width, as a suit sleeve is cut (about 14 cm and 19 cm laid flat); at
- * seven eighths the arm read as a tube.
+ * hangs forward. The cuff is some three quarters of the bicep's width, as a suit sleeve is cut
+ * (about 14 cm and 19 cm laid flat); at seven eighths the arm read as a tube.
  */
 const SLEEVE_OUTER: Pt[] = [
   [-266, CUFF_Y + 2],
@@ -899,6 +898,7 @@ function kneeFoldPts(s: number, back = false): Pt[] {
   return eased ? pts.map(([x, y]): Pt => [x, y - KNEE_EASE + (Math.abs(x) - 110) * 0.06]) : pts;
 }
 const KNEE_EASE = 14;
+/** How much higher (mm) the break's folds ride on the leg eased at the knee. */
 const BREAK_EASE = 8;
 /** The knee's fold as drawn from the front: one broad stroke. */
 function kneeFold(s: number): Draft {

@@ -16,7 +16,21 @@ import { cutViewSource, primeQuickDrafts, resolveOptions, shippedViews, STYLE_OP
 
 type StyleOptionId = keyof typeof STYLE_OPTIONS;
 const STAGES: Record<string, string[]> = {
-  'svg text': ['svgChange', 'svgWithin', 'topLevel', 'definitions', 'identity', 'extent', 'largestBlur', 'markSvg', 'svgDocAt', 'pathBounds', 'references'],
+  'svg text': [
+    'indexSvg',
+    'svgChangeOf',
+    'readDrawn',
+    'svgWithin',
+    'topLevel',
+    'definitions',
+    'identity',
+    'extent',
+    'largestBlur',
+    'markSvg',
+    'svgDocAt',
+    'pathBounds',
+    'references',
+  ],
   'raster glue': [
     'patchRaster',
     'surroundingRaster',

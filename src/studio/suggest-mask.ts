@@ -259,6 +259,11 @@ function labDistance2(lab: Float32Array, a: number, b: number): number {
   return dl * dl + da * da + db * db;
 }
 
+/** Lab distance (ΔE76) between pixels a and b of an interleaved Lab plane. */
+function labDistance(lab: Float32Array, a: number, b: number): number {
+  return Math.sqrt(labDistance2(lab, a, b));
+}
+
 /** The step `flood` takes from pixel i to its neighbour j: none over `edge`, nor over 2 units across an outline spread over two pixels (`edge2`). */
 function floodStep(w: number, h: number, lab: Float32Array, edge: number, edge2: number): (i: number, j: number) => boolean {
   const d2 = (a: number, b: number) => labDistance2(lab, a, b);
@@ -1031,7 +1036,7 @@ export function shirtAndTieV(garment: Uint8Array, person: Uint8Array, w: number,
  * shows beside it.
  */
 function followTie(v: Uint8Array, notSuit: Uint8Array, lab: Float32Array, w: number, h: number, edge: number): Uint8Array {
-  const step = (i: number, j: number) => Math.sqrt(labDistance2(lab, i, j));
+  const step = (i: number, j: number) => labDistance(lab, i, j);
   // Seed rows: a run of suit-coloured pixels in the V with V shirt beyond it on both sides. A run
   // bridges gaps of up to two pixels (a striped tie's light stripes are not the suit's colour); a
   // wider gap is shirt, and parts the tie from a sliver of lapel at the V's rim (which, taken into
@@ -1136,7 +1141,7 @@ function trimToLapels(
       if (x > hi[y]) hi[y] = x;
     }
   }
-  const step = (i: number, j: number) => Math.sqrt(labDistance2(lab, i, j));
+  const step = (i: number, j: number) => labDistance(lab, i, j);
   // The suit's own steps between neighbours, on the cloth around the V's rows.
   let y0 = h;
   let y1 = -1;

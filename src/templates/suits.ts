@@ -334,18 +334,22 @@ function shoulderT(x: number): number {
   return Math.abs(qa) < 1e-9 ? -qc / qb : [(-qb + root) / (2 * qa), (-qb - root) / (2 * qa)].find((r) => r >= 0 && r <= 1)!;
 }
 
+/** The shoulder line's point at parameter t. */
+function shoulderAt(t: number): Pt {
+  const [a, b, c] = SHOULDER_LINE;
+  return lerpPt(lerpPt(a, b, t), lerpPt(b, c, t), t);
+}
+
 /** The shoulder line's height (mm) at x, x between the shoulder point's and the neck point's (image-left side). */
 export function shoulderYAt(x: number): number {
-  const [a, b, c] = SHOULDER_LINE;
-  const t = shoulderT(x);
-  return lerpPt(lerpPt(a, b, t), lerpPt(b, c, t), t)[1];
+  return shoulderAt(shoulderT(x))[1];
 }
 
 /** The shoulder line from the armhole seam to the shoulder point, as a cubic lying exactly on it. */
 function shoulderTail(): Cubic {
-  const [a, b, c] = SHOULDER_LINE;
+  const [, b, c] = SHOULDER_LINE;
   const t = shoulderT(ARMHOLE_X);
-  const s = lerpPt(lerpPt(a, b, t), lerpPt(b, c, t), t);
+  const s = shoulderAt(t);
   const k = lerpPt(b, c, t);
   return [s, lerpPt(s, k, 2 / 3), lerpPt(c, k, 2 / 3), c];
 }
@@ -894,10 +898,11 @@ function kneeFoldPts(s: number, back = false): Pt[] {
   // left one (the image's right from the front, its left from behind) eases at the knee, its fold
   // KNEE_EASE mm lower and sloping down toward the inside leg. Drawn mirror images, the pair stood
   // as a drawing does (as the elbows did, see jacketMarks).
-  const eased = back ? s === 1 : s === -1;
-  return eased ? pts.map(([x, y]): Pt => [x, y - KNEE_EASE + (Math.abs(x) - 110) * 0.06]) : pts;
+  return easedLeg(s, back) ? pts.map(([x, y]): Pt => [x, y - KNEE_EASE + (Math.abs(x) - 110) * 0.06]) : pts;
 }
 const KNEE_EASE = 14;
+/** Whether leg s (1 the image's left, -1 its right) is the wearer's left, the one eased at the knee. */
+const easedLeg = (s: number, back: boolean) => (back ? s === 1 : s === -1);
 /** How much higher (mm) the break's folds ride on the leg eased at the knee. */
 const BREAK_EASE = 8;
 /** The knee's fold as drawn from the front: one broad stroke. */
@@ -1117,7 +1122,7 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false,
       // more cloth gathers above the shoe: its folds ride BREAK_EASE mm higher, deeper, and slope down
       // toward the inside leg as its knee's fold does. Alike on both legs (up to b101) the breaks
       // were one stamp printed twice.
-      const eased = back ? s === 1 : s === -1;
+      const eased = easedLeg(s, back);
       const across = (y0: number, dip: number, y = y0 + lift): Pt[] =>
         (
           [

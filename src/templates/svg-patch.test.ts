@@ -6,7 +6,9 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { cutViewSource, resolveOptions } from './index.ts';
-import { svgChange, svgWithin } from './svg-patch.ts';
+import { indexSvg, svgChangeOf, svgWithin } from './svg-patch.ts';
+
+const svgChange = (a: string, b: string) => svgChangeOf(indexSvg(a)!, indexSvg(b)!);
 
 const DEFS = '<defs><filter id="soft" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="3"/></filter></defs>';
 

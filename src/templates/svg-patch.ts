@@ -326,14 +326,6 @@ export function svgChangeOf(a: SvgIndex, b: SvgIndex): SvgRect | undefined {
   return r;
 }
 
-/** svgChangeOf for two fragments' text. */
-export function svgChange(a: string, b: string): SvgRect | undefined {
-  if (a === b) return { x0: 0, y0: 0, x1: 0, y1: 0 };
-  const ia = indexSvg(a);
-  const ib = indexSvg(b);
-  return ia && ib && svgChangeOf(ia, ib);
-}
-
 /**
  * `body` without the top-level elements that draw nothing within `r` (user units): their extent,
  * grown by stroke and filter region, lies wholly outside it. Definitions and elements whose extent

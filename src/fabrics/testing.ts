@@ -120,9 +120,10 @@ function dftInPlace(re: Float64Array, im: Float64Array, start: number, stride: n
  * How much of a periodic tile's variation runs along its axes: the mean power of its spectrum on the
  * axes (whole columns or whole rows brighter than others: a yarn that keeps one tone the tile's
  * length) over the mean power off them at the same radius, ring by ring, geometric mean over the
- * rings. About 1 for a mottle with no direction.
+ * rings. About 1 for a mottle with no direction. `only` counts one axis: 'rows' (bars across the
+ * tile) or 'columns' (streaks down it).
  */
-export function axisPowerRatio(luma: Float64Array, w: number, h: number): number {
+export function axisPowerRatio(luma: Float64Array, w: number, h: number, only?: 'rows' | 'columns'): number {
   let mean = 0;
   for (const v of luma) mean += v;
   mean /= luma.length;
@@ -148,6 +149,8 @@ export function axisPowerRatio(luma: Float64Array, w: number, h: number): number
         if (radius < r - 0.5 || radius >= r + 0.5) continue;
         const p = power[((l + h) % h) * w + ((k + w) % w)];
         if (k === 0 || l === 0) {
+          // Whole rows differing put their power at k = 0; whole columns, at l = 0.
+          if ((only === 'rows' && k !== 0) || (only === 'columns' && l !== 0)) continue;
           axis += p;
           onAxis++;
         } else {

@@ -27,7 +27,7 @@ import {
   type StyleOptions,
 } from './options.ts';
 import { SHADE_ONE } from './types.ts';
-import { draftCutView } from './suits.ts';
+import { draftCutView, HEM_Y } from './suits.ts';
 import type { CutViewSource } from './types.ts';
 
 const SCALE = 0.25;
@@ -67,7 +67,7 @@ function region(x0: number, x1: number, y0: number, y1: number, p: Projection = 
 }
 const turned = turnedProjection(34);
 /** In the three-quarter view: the back hem of the near side, where the coat's back edge turns away. */
-const nearBackHem = () => region(-235, -180, 770, 1030, turned);
+const nearBackHem = () => region(-235, -180, HEM_Y - 12, 1030, turned);
 
 function diff(a: Uint8Array, b: Uint8Array): Array<[number, number]> {
   const out: Array<[number, number]> = [];
@@ -137,8 +137,8 @@ describe('each option changes the drawing where it should and nowhere else', () 
     ['lapel', 'shawl', 'single-breasted', front, [region(-260, 260, 1040, 1545)]],
     ['lapelWidth', 'slim', 'single-breasted', front, [region(-260, 260, 1040, 1545)]],
     ['lapelWidth', 'wide', 'double-breasted', front, [region(-260, 260, 1040, 1545)]],
-    ['fastening', 'sb1', 'single-breasted', front, [region(-260, 260, 770, 1545)]],
-    ['fastening', 'sb3', 'single-breasted', front, [region(-200, 200, 770, 1480)]],
+    ['fastening', 'sb1', 'single-breasted', front, [region(-260, 260, HEM_Y - 12, 1545)]],
+    ['fastening', 'sb3', 'single-breasted', front, [region(-200, 200, HEM_Y - 12, 1480)]],
     ['fastening', 'db4x1', 'double-breasted', front, [region(-110, 110, 1170, 1220)]],
     ['pockets', 'jetted', 'single-breasted', front, [region(-200, 200, 760, 1010)]],
     ['pockets', 'patch', 'single-breasted', front, [region(-200, 200, 760, 1010)]],
@@ -154,8 +154,8 @@ describe('each option changes the drawing where it should and nowhere else', () 
     ['tie', 'none', 'single-breasted', front, [region(-70, 70, 1020, 1505)]],
     ['tie', 'forest', 'single-breasted', front, [region(-70, 70, 1020, 1505)]],
     ['shoes', 'brown', 'single-breasted', front, [region(-200, 200, -20, 80)]],
-    ['vents', 'none', 'single-breasted', 'back', [region(-200, 200, 770, 1030)]],
-    ['vents', 'single', 'single-breasted', 'back', [region(-200, 200, 770, 1030)]],
+    ['vents', 'none', 'single-breasted', 'back', [region(-200, 200, HEM_Y - 12, 1030)]],
+    ['vents', 'single', 'single-breasted', 'back', [region(-200, 200, HEM_Y - 12, 1030)]],
     ['trouserHem', 'turnups', 'double-breasted', 'back', [region(-215, 215, 0, 140)]],
     // Turned, the near side shows the coat's side and the edge of its back: the vents show there.
     ['vents', 'none', 'single-breasted', 'three-quarter', [nearBackHem()]],

@@ -9,7 +9,7 @@ import { TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
 import { polyline } from '../../test/helpers/outline-curvature.ts';
 import { frontProjection, NATIVE_WIDTH, turnedProjection } from './geometry.ts';
 import { resolveOptions } from './options.ts';
-import { detailProjection, draftCutView, SHOE_CX } from './suits.ts';
+import { detailProjection, draftCutView, HEM_Y, SHOE_CX } from './suits.ts';
 
 const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 const fabric = { hex: '#1C2841', design: { weave: 'twill' as const, pattern: 'solid' as const, threadMm: 0.22 } };
@@ -363,7 +363,7 @@ describe('back view: side-back seams clear of the sleeves', () => {
     const mm = proj.pxPerMm * k;
     const sleeve = new Set(tpl.panels.flatMap((p, i) => (p.kind === 'sleeve' ? [i] : [])));
     const top = proj.project(0, 1150)[1] * k;
-    const hem = proj.project(0, 790)[1] * k;
+    const hem = proj.project(0, HEM_Y + 8)[1] * k;
     const centre = proj.project(0, 1000)[0] * k;
     let seams = 0;
     let worst = { d: Number.POSITIVE_INFINITY, y: 0 };
@@ -1014,8 +1014,8 @@ describe('three-quarter view: a double vent parted at the hem', () => {
       const i = (Math.round(y) * W + Math.round(x)) * 3;
       return 0.2126 * img.rgb[i]! + 0.7152 * img.rgb[i + 1]! + 0.0722 * img.rgb[i + 2]!;
     };
-    // The vent's opening: 4 mm inside the near outline at the hem (782 mm), 12 mm tall.
-    const hem = 785;
+    // The vent's opening: 4 mm inside the near outline at the hem, 12 mm tall.
+    const hem = HEM_Y + 3;
     const xv = turned.nearEdgeX!(hem) + 4;
     const [cx, cy] = turned.project(xv, hem + 4).map((v) => v * k) as [number, number];
     let darkest = 255;

@@ -55,7 +55,13 @@ const TOP_BUTTON_Y = 1185;
 const WAIST_BUTTON_Y = 1085;
 const LOWER_BUTTON_Y = 985;
 const FLAP_TOP_Y = 945;
-const HEM_Y = 782;
+/**
+ * The coat's hem at the front edge: half the height from the neck to the floor, the classic length that
+ * covers the seat, 56 mm below the fork and 90 mm below the sleeves' cuffs (about the knuckles, as
+ * in the reference photo). At 782 (up to b102) it was 26 mm below the fork and 60 mm below the
+ * cuffs: beside the photo a short, square jacket, 1.2 times as long from the shoulder as it is wide.
+ */
+export const HEM_Y = 752;
 const CUFF_Y = 842;
 /** How far the middle of a shirt cuff's lower edge bows down below its ends (mm): the near half of its round opening, seen from above the wrist. */
 const CUFF_SAG = 4;
@@ -2604,11 +2610,12 @@ function turnedNearSide(set: Draftset, style: SuitStyle, nearEdgeX: (y: number) 
   });
   const on = ['side-right'];
   if (o.vents === 'single') {
-    // The lifted corner throws a short shadow up the back edge.
+    // The lifted corner throws a short shadow up the back edge, about as far as the vent is parted
+    // (60 mm long, up to b102, it read as the edge of a strip parted off the side).
     marks.push({
       onPanels: on,
       shape: line([
-        [xHem + 4, hem + 60],
+        [xHem + 4, hem + 48],
         [xHem + 3, hem + 14],
       ]),
       kind: 'shadow',

@@ -59,7 +59,7 @@ const FLAP_TOP_Y = 945;
  * The coat's hem at the front edge: half the height from the neck to the floor, the classic length that
  * covers the seat, 56 mm below the fork and 90 mm below the sleeves' cuffs (about the knuckles, as
  * in the reference photo). At 782 (up to b102) it was 26 mm below the fork and 60 mm below the
- * cuffs: beside the photo a short, square jacket, 1.2 times as long from the shoulder as it is wide.
+ * cuffs: beside the photo a short, square jacket.
  */
 export const HEM_Y = 752;
 const CUFF_Y = 842;

@@ -565,14 +565,20 @@ const GRAIN_MM = 0.4;
 
 /** The fine grain (see GRAIN_AMP) per crossing (pick × end): white noise blurred over GRAIN_MM, wrapping. */
 function fineGrain(Nx: number, Ny: number, t: number, seed: number): Float32Array {
-  const g = new Float32Array(Nx * Ny);
-  for (let y = 0; y < Ny; y++) for (let x = 0; x < Nx; x++) g[y * Nx + x] = randNormal(x, y, seed ^ 0x5bd1e995);
-  blurPeriodic(g, Nx, Ny, 1, GRAIN_MM / t, GRAIN_MM / t);
-  let v = 0;
-  for (const x of g) v += x * x;
-  const scale = GRAIN_AMP / Math.sqrt(v / g.length || 1);
+  const { g, rms } = blurredNoise(Nx, Ny, GRAIN_MM / t, GRAIN_MM / t, seed ^ 0x5bd1e995);
+  const scale = GRAIN_AMP / rms;
   for (let p = 0; p < g.length; p++) g[p] *= scale;
   return g;
+}
+
+/** White noise on a w×h grid blurred (wrapping) by sigmaX, sigmaY cells, and its root mean square (1 if none). */
+function blurredNoise(w: number, h: number, sigmaX: number, sigmaY: number, seed: number): { g: Float32Array; rms: number } {
+  const g = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) g[y * w + x] = randNormal(x, y, seed);
+  blurPeriodic(g, w, h, 1, sigmaX, sigmaY);
+  let v = 0;
+  for (const x of g) v += x * x;
+  return { g, rms: Math.sqrt(v / g.length || 1) };
 }
 
 /** Cloud grid spacing (mm): finer than the smallest of its blurs, so it shows no lattice. */
@@ -595,12 +601,8 @@ function makeCloud(Nx: number, Ny: number, t: number, amp: number, seed: number)
     [1.5, 0.45, 0x3c6ef372],
     [4, 0.65, 0x1b873593],
   ] as const) {
-    const g = new Float32Array(gx * gy);
-    for (let y = 0; y < gy; y++) for (let x = 0; x < gx; x++) g[y * gx + x] = randNormal(x, y, seed ^ salt);
-    blurPeriodic(g, gx, gy, 1, sigmaMm / mmX, sigmaMm / mmY);
-    let v = 0;
-    for (const x of g) v += x * x;
-    const scale = (weight * amp) / Math.sqrt(v / g.length || 1);
+    const { g, rms } = blurredNoise(gx, gy, sigmaMm / mmX, sigmaMm / mmY, seed ^ salt);
+    const scale = (weight * amp) / rms;
     for (let p = 0; p < g.length; p++) field[p] += g[p] * scale;
   }
   // Bilinear, wrapping, at each crossing's centre.

@@ -594,7 +594,7 @@ describe('three-quarter: the legs meet at the fork', () => {
     const twill: FabricDesign = { weave: 'twill', pattern: 'solid', threadMm: 0.22, heather: 0.08, sheen: 0.25 };
     const maps = await engine.shadingMaps('single-breasted', 'three-quarter', { hex: '#1A2236', design: twill });
     const trouser = new Set((await engine.template('single-breasted', 'three-quarter')).panels.flatMap((p, i) => (p.kind === 'trouser' ? [i] : [])));
-    for (let row = rowAt(778); row <= rowAt(660); row++) {
+    for (let row = rowAt(HEM_Y - 4); row <= rowAt(660); row++) {
       // Between the first and last fully covered trouser pixel of the row (the outline's anti-aliasing
       // aside), every pixel is fully cloth.
       const full = (x: number) => trouser.has(maps.panel[row * maps.width + x]!) && maps.coverage[row * maps.width + x] === 255;

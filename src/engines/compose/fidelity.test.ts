@@ -58,22 +58,24 @@ describe('colour exactness (de-shaded garment mean vs swatch, CIEDE2000 < 2)', (
     // Exposed as a product photo is: the planes facing the key light are the swatch's colour, and
     // what turns from the light is darker. (Before the studio contrast the mean was held at 1; with
     // deep shade that lifted every lit plane by the shade's share: a silver front near its shirt.)
-    // Each with the 10th percentile it must stay below (see below).
+    // Each with the range its 10th percentile must lie in (see below).
     for (const [design, deep] of [
-      [twill, 0.55],
-      [{ ...twill, sheen: 0.8 }, 0.48],
-      [{ ...twill, sheen: 0, nap: 0.7 }, 0.62],
+      [twill, [0.56, 0.7]],
+      [{ ...twill, sheen: 0.8 }, [0.48, 0.62]],
+      [{ ...twill, sheen: 0, nap: 0.7 }, [0.64, 0.78]],
     ] as const) {
       const quantile = shadeQuantiles(await engine.shadingMaps('double-breasted', 'front', { hex: '#1A2236', design }));
       const median = quantile(0.5);
       const p10 = quantile(0.1);
       console.log(`sheen ${design.sheen}, nap ${design.nap ?? 0}: median ${median.toFixed(3)}, 10th percentile ${p10.toFixed(3)}`);
       expect(median).toBeCloseTo(1, 2);
-      // The shade is deep: a tenth of the garment lies well below the lit planes; the flat light
-      // before the studio contrast gave 0.63. Measured up to b66: 0.46, 0.36 lustrous, 0.56 napped
-      // flannel, all held under 0.58. Since the sleeves rest on the body (b80) the crevices down the
-      // armholes, a share of that tenth, are gone: 0.50, 0.41, 0.60. Each is held near its own.
-      expect(p10).toBeLessThan(deep);
+      // A tenth of the garment lies in shade as deep as a product photo's. The reference photo (a
+      // matte worsted suit on a model) keeps its 10th percentile of luminance at 0.65 of its median,
+      // its cloth's own texture included. Lit by the key light alone (to b104) every sleeve and leg
+      // shaded as a cylinder: 0.50, 0.41 lustrous, 0.60 napped flannel. With the sleeves' and legs'
+      // form under a broad light (b107): 0.59, 0.51, 0.68. Flat light would lie above each range.
+      expect(p10).toBeGreaterThan(deep[0]);
+      expect(p10).toBeLessThan(deep[1]);
     }
   });
 
@@ -86,8 +88,10 @@ describe('colour exactness (de-shaded garment mean vs swatch, CIEDE2000 < 2)', (
     expect(navy(0.5)).toBeCloseTo(1, 2);
     expect(cream(0.5)).toBeCloseTo(1, 2);
     // Navy's turned-away sides and folds stay deep; cream's are lifted to soft greys (measured:
-    // 0.19 and 0.45; without the fill both 0.19, a cream suit's sleeves ringed in dark grey).
-    expect(navy(0.05)).toBeLessThan(0.25);
+    // 0.19 and 0.45; without the fill both 0.19, a cream suit's sleeves ringed in dark grey). With
+    // the sleeves and legs under a broad light (b107) 0.27 and 0.58; the reference photo's 5th
+    // percentile of luminance is 0.39 of its median.
+    expect(navy(0.05)).toBeLessThan(0.32);
     expect(cream(0.05)).toBeGreaterThan(navy(0.05) * 1.8);
     // The deepest creases still read as creases, and the highlights are the same sheen on both.
     expect(cream(0.01)).toBeLessThan(0.3);

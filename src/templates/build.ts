@@ -4,7 +4,7 @@
  * left, with ambient occlusion in the crevices, seams and cast shadows multiplied in.
  */
 import sharp from 'sharp';
-import { blur, boundingRect, boxRadius as blurReach, type Rect } from './raster-ops.ts';
+import { blur, blurWhereNeeded, boundingRect, boxRadius as blurReach, type Rect } from './raster-ops.ts';
 import { indexSvg, largestBlur, type SvgIndex, svgChangeOf, svgWithin } from './svg-patch.ts';
 import { svgGaussianBlur } from './svg-blur.ts';
 import { tileBatcher } from './tile-atlas.ts';
@@ -1510,7 +1510,6 @@ function shading(
   const [F0, F1, F2] = FORM_LIGHT;
   const keyFlat = AMBIENT + (1 - AMBIENT) * ((L2 + WRAP) / (1 + WRAP));
   const formFlat = AMBIENT + (1 - AMBIENT) * ((F2 + FORM_WRAP) / (1 + FORM_WRAP));
-  const key = (gx: number, gy: number) => Math.max(0, ((-gx * L0 - gy * L1 + L2) / Math.sqrt(gx * gx + gy * gy + 1) + WRAP) / (1 + WRAP));
   for (let y = G.y0; y < G.y1; y++) {
     // The key light hangs above the figure: the cloth falls off a little toward the floor.
     const fall = 1 + FALLOFF * (0.5 - (y + yOff + 0.5) / frameH / falloffZoom);
@@ -1523,15 +1522,17 @@ function shading(
       const l = i - (x > 0 ? 1 : 0);
       const gx = (hs[r] - hs[l]) * 0.5;
       const gy = (hs[i + down] - hs[i - up]) * 0.5;
-      let s = (AMBIENT + (1 - AMBIENT) * key(gx, gy)) / keyFlat;
+      const key = Math.max(0, ((-gx * L0 - gy * L1 + L2) / Math.sqrt(gx * gx + gy * gy + 1) + WRAP) / (1 + WRAP));
+      let s = (AMBIENT + (1 - AMBIENT) * key) / keyFlat;
       const t = tube[i];
       if (t > 0) {
-        // A sleeve's or leg's form under the broad light, what its marks add to it under the key;
-        // blended over the tube's edge, where it meets the body.
+        // A sleeve's or leg's form under the broad light, what its marks add to it under the key.
         const vx = (hv[r] - hv[l]) * 0.5;
         const vy = (hv[i + down] - hv[i - up]) * 0.5;
-        const form = Math.max(0, ((-vx * F0 - vy * F1 + F2) / Math.sqrt(vx * vx + vy * vy + 1) + FORM_WRAP) / (1 + FORM_WRAP));
-        s += t * ((AMBIENT + (1 - AMBIENT) * Math.max(0, form + key(gx, gy) - key(vx, vy))) / formFlat - s);
+        const nv = 1 / Math.sqrt(vx * vx + vy * vy + 1);
+        const form = Math.max(0, ((-vx * F0 - vy * F1 + F2) * nv + FORM_WRAP) / (1 + FORM_WRAP));
+        const keyOfForm = Math.max(0, ((-vx * L0 - vy * L1 + L2) * nv + WRAP) / (1 + WRAP));
+        s += t * ((AMBIENT + (1 - AMBIENT) * Math.max(0, form + key - keyOfForm)) / formFlat - s);
       }
       const cav = cavityRef[i] - hs[i];
       if (cav > 0) s *= 1 / (1 + (cav / z) * 0.045);
@@ -1842,9 +1843,11 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
   yield;
   const cavityRef = blur(hs, ww, wh, 14 * z, around(14 * z));
   yield;
+  // Sleeves and legs, blurred over their edges (a hard switch stepped along the outline's staircase:
+  // a zip down the sleeve over the forepart).
   const tubeOf = new Float32Array(n);
   for (let i = 0; i < n; i++) if (P.tube[panelOf[i]]) tubeOf[i] = 1;
-  const tube = blur(tubeOf, ww, wh, 1.2 * z, around(1.2 * z));
+  const tube = blurWhereNeeded(tubeOf, ww, wh, 1.2 * z);
   const shade = shading(hs, hv, tube, cavityRef, occlusion, shadowed, highlight, coverage, ww, wh, G, z, P.falloffZoom, W.y0, h);
   // Fold warp: the weave follows the cloth, so stripes bend across folds and compress where a
   // panel turns away (sleeves, trouser legs). The drape is smoothed over cloth alone (normalised by

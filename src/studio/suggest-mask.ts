@@ -1156,6 +1156,16 @@ function trimToLapels(
       if (x > hi[y]) hi[y] = x;
     }
   }
+  // The hull's span on each row (from > to: none).
+  const hullFrom = new Int32Array(h).fill(w);
+  const hullTo = new Int32Array(h).fill(-1);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (!hull[y * w + x]) continue;
+      if (hullFrom[y] === w) hullFrom[y] = x;
+      hullTo[y] = x;
+    }
+  }
   const step = (i: number, j: number) => labDistance(lab, i, j);
   // The suit's own steps between neighbours, on the cloth around the V's rows.
   let y0 = h;
@@ -1176,21 +1186,13 @@ function trimToLapels(
   const sorted = steps.subarray(0, count).sort();
   const median = count ? sorted[count >> 1]! : 0;
   const edge = Math.max(4, 2 * median + 2);
-  // The cloth's steps beside the V alone (its lapels, a quarter of the body's width out), for the
-  // tie's sides below it (see below).
+  // The cloth's steps beside the V alone (its lapels, up to 15 % of the frame's width either side),
+  // for the tie's sides below it (see below).
   const reach = Math.round(0.15 * w);
   const near = new Float32Array(count);
   let nearCount = 0;
   for (let y = y0; y <= y1; y++) {
-    let from = -1;
-    let to = -1;
-    for (let x = 0; x < w; x++) {
-      if (!hull[y * w + x]) continue;
-      if (from < 0) from = x;
-      to = x;
-    }
-    if (from < 0) continue;
-    for (let x = Math.max(0, from - reach); x < Math.min(w - 1, to + reach); x++) {
+    for (let x = Math.max(0, hullFrom[y] - reach); x < Math.min(w - 1, hullTo[y] + reach); x++) {
       const i = y * w + x;
       if (garment[i] && garment[i + 1] && !hull[i] && !hull[i + 1]) near[nearCount++] = step(i, i + 1);
     }
@@ -1206,14 +1208,9 @@ function trimToLapels(
   const sideEdge = Math.max(edge, nearCount ? nearSorted[Math.floor(0.95 * (nearCount - 1))]! : 0);
   const out = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
-    let from = -1;
-    let to = -2;
-    for (let x = 0; x < w; x++) {
-      if (!hull[y * w + x]) continue;
-      if (from < 0) from = x;
-      to = x;
-    }
-    if (from < 0) continue;
+    const from = hullFrom[y];
+    const to = hullTo[y];
+    if (to < 0) continue;
     let a = from;
     let b = to;
     if (hi[y] >= 0) {

@@ -563,7 +563,7 @@ const WRAP = 0.35;
 /**
  * The light on a sleeve's or trouser leg's form: a broad soft source in front and above, wrapping far
  * round (the side boxes of a product shoot). A photo's tubes keep their tone out to the outline (the
- * reference photo's cloth 0.5-16 mm inside its silhouette: 0.87-0.95 of its median, on either side);
+ * reference photo's cloth 2-16 mm inside its silhouette: 0.86-0.94 of its median, on either side);
  * lit by the key alone ours fell to 0.4-0.5 on the side away from it, a drawing's shaded cylinder.
  * Their marks (folds, creases, seams) stay under the key, which models them, and so does the body:
  * its chest turns up into the key, and its lapels' and fronts' edges are drawn by it.

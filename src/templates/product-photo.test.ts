@@ -465,8 +465,8 @@ describe('front view: lit as a product photo is', () => {
     console.log(
       `${cut}: shade 2-8 mm inside the silhouette, sleeves left/right ${rims[0]!.toFixed(2)}/${rims[1]!.toFixed(2)}, legs ${rims[2]!.toFixed(2)}/${rims[3]!.toFixed(2)}`,
     );
-    // The reference photo's cloth (a model in a worsted suit, lit from his right) is 0.87-0.95 of its
-    // median 0.5-16 mm inside its silhouette, on either side. Lit by the key light alone (to b104)
+    // The reference photo's cloth (a model in a worsted suit; recto_reference.jpg within its mask) is
+    // 0.86-0.94 of its median 2-16 mm inside its silhouette, on either side. Lit by the key alone (to b104)
     // ours shaded every tube as a drawing shades a cylinder: on the side away from it sleeves 0.50-0.52
     // and legs 0.43-0.44 (toward it 1.02-1.06 and 0.92-0.95). With their form under a broad light
     // (b107) 0.89-0.90 and 0.82-0.83 (toward it 0.96-0.97 and 0.88-0.89).

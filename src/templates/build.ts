@@ -1819,8 +1819,14 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
     const c = contrib[p];
     if (spec.behind && c) extendBehind(height, panelOf, ww, wh, p, c, BEHIND_REACH * z);
   }
-  // The form before the marks: what the broad light models on sleeves and legs.
-  const form = height.slice();
+  // The big blurs only where there is garment (plus their reach): the rest of the frame is zeros.
+  const around = (sigma: number) => {
+    const p = 3 * blurReach(sigma) + 2;
+    const frame = { x0: Math.max(0, P.G.x0 - p), y0: Math.max(0, P.G.y0 - p), x1: Math.min(w, P.G.x1 + p), y1: Math.min(h, P.G.y1 + p) };
+    return shiftRect(intersect(frame, W), W);
+  };
+  // The form before the marks, smoothed: what the broad light models on sleeves and legs.
+  const hv = blur(height, ww, wh, 1.2 * z, around(1.2 * z));
   // Which layers apply to a pixel depends on its topmost panel.
   const occlusion = new Float32Array(n).fill(1);
   const highlight = new Float32Array(n);
@@ -1829,15 +1835,8 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
     const layer = { applies: l.applies, height: shiftLayer(l.height), occlusion: shiftLayer(l.occlusion), highlight: shiftLayer(l.highlight) };
     applyLayer(layer, panelOf, { other, upper }, G, ww, height, drape, occlusion, highlight, FOLD_HEIGHT_1 * z);
   }
-  // The big blurs only where there is garment (plus their reach): the rest of the frame is zeros.
-  const around = (sigma: number) => {
-    const p = 3 * blurReach(sigma) + 2;
-    const frame = { x0: Math.max(0, P.G.x0 - p), y0: Math.max(0, P.G.y0 - p), x1: Math.min(w, P.G.x1 + p), y1: Math.min(h, P.G.y1 + p) };
-    return shiftRect(intersect(frame, W), W);
-  };
   yield;
   const hs = blur(height, ww, wh, 1.2 * z, around(1.2 * z));
-  const hv = blur(form, ww, wh, 1.2 * z, around(1.2 * z));
   // The penumbra: a soft box's shadows have no hard edge.
   const shadowed = blur(castShadows(height, panelOf, coverage, ww, wh, G, z), ww, wh, 1.5 * z, around(1.5 * z));
   yield;

@@ -582,6 +582,18 @@ const FORM_WRAP = 2;
  */
 export const SHADE_CONTRAST = 1.7;
 const HIGHLIGHT_GAIN = 1.15;
+/**
+ * The crevice beside a hanging arm: the body next to a sleeve's (or a leg's) edge, where the tube
+ * stands in front of it, sees less of the soft box. The reference photo shows a dark gap there, in
+ * linear light 0.11-0.26 of the body further in, some 11 mm across; ours (to b109) a soft step to
+ * 0.44 over 2-3 mm, as if the sleeve were painted on the body. Each body pixel is darkened by how
+ * far the tubes' form stands above its own around it (the difference weighted by a blur of
+ * TUBE_NEAR_SIGMA native px), by TUBE_OVER per native px. Only the body is darkened (its share of the
+ * cloth, blurred over the edge as the tubes' light is): a tube's own rim turning away is no crevice,
+ * and where the arm runs under the body (the armhole) nothing stands above it.
+ */
+const TUBE_OVER = 0.35;
+const TUBE_NEAR_SIGMA = 5;
 /** Depth of a sleeve or leg as a fraction of its half-width (the torso's is `TORSO_DEPTH`). */
 const TUBE_DEPTH = 0.85;
 /** How far (native px of height) a panel behind the torso sits below the torso's edge. */
@@ -1483,15 +1495,18 @@ function applyPlane(
 
 /**
  * Linear-light shading from the smoothed height field: a large soft box from the upper left (light
- * wraps a little past the terminator), cavities darkened, seams, cast shadows and a fall-off toward
- * the floor multiplied in. On sleeves and legs (`tube`, blurred over their edges) the form before the
- * marks (`hv`) is lit by FORM_LIGHT instead, and the marks add what they add under the key. Only
- * garment pixels are worked (the rest stays 0).
+ * wraps a little past the terminator), cavities and the body beside a tube darkened, seams, cast
+ * shadows and a fall-off toward the floor multiplied in. On sleeves and legs (`tube`, blurred over
+ * their edges) the form before the marks (`hv`) is lit by FORM_LIGHT instead, and the marks add what
+ * they add under the key. Only garment pixels are worked (the rest stays 0).
  */
 function shading(
   hs: Float32Array,
   hv: Float32Array,
   tube: Float32Array,
+  bodyShare: Float32Array,
+  tubeAbove: Float32Array,
+  tubeNear: Float32Array,
   cavityRef: Float32Array,
   occlusion: Float32Array,
   shadowed: Float32Array,
@@ -1536,6 +1551,8 @@ function shading(
       }
       const cav = cavityRef[i] - hs[i];
       if (cav > 0) s *= 1 / (1 + (cav / z) * 0.045);
+      const over = (tubeAbove[i] - hv[i] * tubeNear[i]) * bodyShare[i];
+      if (over > 0) s *= 1 / (1 + (over / z) * TUBE_OVER);
       s *= occlusion[i];
       s *= 1 - SHADOW_STRENGTH * shadowed[i];
       s *= fall;
@@ -1847,7 +1864,38 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
   const tubeOf = new Float32Array(n);
   for (let i = 0; i < n; i++) if (P.tube[panelOf[i]]) tubeOf[i] = 1;
   const tube = blurWhereNeeded(tubeOf, ww, wh, 1.2 * z);
-  const shade = shading(hs, hv, tube, cavityRef, occlusion, shadowed, highlight, coverage, ww, wh, G, z, P.falloffZoom, W.y0, h);
+  // The tubes' form and their share around each pixel (see TUBE_OVER), and how much of the cloth at a
+  // pixel is not a tube: blurred as `tube` is, against the cloth so blurred (a tube's outline over the
+  // background is all tube).
+  const clothOf = new Float32Array(n);
+  for (let i = 0; i < n; i++) if (panelOf[i] !== 255) clothOf[i] = 1;
+  const clothAt = blurWhereNeeded(clothOf, ww, wh, 1.2 * z);
+  const bodyShare = new Float32Array(n);
+  for (let i = 0; i < n; i++) if (clothAt[i] > 1e-3) bodyShare[i] = Math.max(0, 1 - tube[i] / clothAt[i]);
+  const tubeNear = blur(tubeOf, ww, wh, TUBE_NEAR_SIGMA * z, around(TUBE_NEAR_SIGMA * z));
+  const tubeForm = new Float32Array(n);
+  for (let i = 0; i < n; i++) if (tubeOf[i]) tubeForm[i] = hv[i];
+  const tubeAbove = blur(tubeForm, ww, wh, TUBE_NEAR_SIGMA * z, around(TUBE_NEAR_SIGMA * z));
+  const shade = shading(
+    hs,
+    hv,
+    tube,
+    bodyShare,
+    tubeAbove,
+    tubeNear,
+    cavityRef,
+    occlusion,
+    shadowed,
+    highlight,
+    coverage,
+    ww,
+    wh,
+    G,
+    z,
+    P.falloffZoom,
+    W.y0,
+    h,
+  );
   // Fold warp: the weave follows the cloth, so stripes bend across folds and compress where a
   // panel turns away (sleeves, trouser legs). The drape is smoothed over cloth alone (normalised by
   // the smoothed cloth mask): where cloth ends beside something that is not cloth (a lapel's roll
@@ -1855,9 +1903,7 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
   // smoothed in it bent every stripe there into a hook.
   yield;
   const warp = blur(drape, ww, wh, 3 * z, around(3 * z));
-  const clothMask = new Float32Array(n);
-  for (let i = 0; i < n; i++) if (panelOf[i] !== 255) clothMask[i] = 1;
-  const clothNear = blur(clothMask, ww, wh, 3 * z, around(3 * z));
+  const clothNear = blur(clothOf, ww, wh, 3 * z, around(3 * z));
   for (let i = 0; i < n; i++) if (clothNear[i] > 1e-3) warp[i] /= clothNear[i];
   yield;
   const dispX = new Float32Array(n);

@@ -661,6 +661,36 @@ describe('the armhole', () => {
     }
   });
 
+  it.each(CUTS)('%s front: beside the hanging forearm the body lies in a crevice, not a soft step', async (cut) => {
+    const { maps, tpl, W, k, mm } = await viewMaps(cut, 'front');
+    const sleeves = new Set(tpl.panels.flatMap((p, i) => (p.kind === 'sleeve' ? [i] : [])));
+    for (const s of [-1, 1]) {
+      const gaps: number[] = [];
+      for (let y = 1150; y >= 950; y -= 25) {
+        const r = Math.round(proj.project(0, y)[1] * k);
+        // From outside the arm in through the sleeve to the body: the darkest of the body's first 6 mm
+        // against the body 40-70 mm in.
+        let x = Math.round(proj.project(s * 300, y)[0] * k);
+        while (!sleeves.has(maps.panel[r * W + x]!)) x -= s;
+        while (sleeves.has(maps.panel[r * W + x]!)) x -= s;
+        const body = (d: number) => maps.mul[r * W + Math.round(x - s * d)]!;
+        const beyond: number[] = [];
+        for (let d = 40 * mm; d <= 70 * mm; d++) beyond.push(body(d));
+        let darkest = Infinity;
+        for (let d = 0; d <= 6 * mm; d++) darkest = Math.min(darkest, body(d));
+        gaps.push(darkest / median(beyond));
+      }
+      console.log(`${cut} front side ${s}: the body beside the forearm, darkest ${gaps.map((v) => v.toFixed(2)).join(' ')} of the body further in`);
+      // The reference photo's gap beside the arm, in linear light: 0.11-0.26 of the body further in,
+      // some 11 mm across. Up to b109 the sleeve met the body in a soft step, darkest 0.31-0.49 (median
+      // 0.44, side -1) and 0.37-0.47 (side 1): a sleeve painted on the body. Since b110 0.12-0.20 and
+      // 0.18-0.26.
+      expect(median(gaps), `side ${s}: the crevice's darkest (median of rows)`).toBeLessThan(0.3);
+      // A crevice in shade, not a black line drawn round the arm.
+      expect(Math.min(...gaps), `side ${s}: the darkest row`).toBeGreaterThan(0.06);
+    }
+  });
+
   it('detail: the seam and the sleeve beside the chest shade as the front view shows them, zoomed in', async () => {
     // The detail view is the front view at 4 px/mm: the same cloth over the same body. Its shading
     // beside the wearer's left armhole, from the sleeve head down past the armpit, is judged against

@@ -588,9 +588,9 @@ const HIGHLIGHT_GAIN = 1.15;
  * linear light 0.11-0.26 of the body further in, some 11 mm across; ours (to b109) a soft step to
  * 0.44 over 2-3 mm, as if the sleeve were painted on the body. Each body pixel is darkened by how
  * far the tubes' form stands above its own around it (the difference weighted by a blur of
- * TUBE_NEAR_SIGMA native px), by TUBE_OVER per native px. Only the body is darkened (its share of the
- * cloth, blurred over the edge as the tubes' light is): a tube's own rim turning away is no crevice,
- * and where the arm runs under the body (the armhole) nothing stands above it.
+ * TUBE_NEAR_SIGMA native px), by TUBE_OVER per native px. Only the body is darkened: a tube's own
+ * rim turning away is no crevice, and where the arm runs under the body (the armhole) nothing stands
+ * above it.
  */
 const TUBE_OVER = 0.35;
 const TUBE_NEAR_SIGMA = 5;
@@ -1504,7 +1504,7 @@ function shading(
   hs: Float32Array,
   hv: Float32Array,
   tube: Float32Array,
-  bodyShare: Float32Array,
+  clothNear: Float32Array,
   tubeAbove: Float32Array,
   tubeNear: Float32Array,
   cavityRef: Float32Array,
@@ -1551,7 +1551,10 @@ function shading(
       }
       const cav = cavityRef[i] - hs[i];
       if (cav > 0) s *= 1 / (1 + (cav / z) * 0.045);
-      const over = (tubeAbove[i] - hv[i] * tubeNear[i]) * bodyShare[i];
+      // The body's share of the cloth here, blurred over the edge as the tubes' light is. Over the
+      // background the cloth's blur falls as fast as the tube's: a tube's own outline is all tube.
+      const body = tubeNear[i] > 0 ? 1 - t / clothNear[i] : 0;
+      const over = body > 0 ? (tubeAbove[i] - hv[i] * tubeNear[i]) * body : 0;
       if (over > 0) s *= 1 / (1 + (over / z) * TUBE_OVER);
       s *= occlusion[i];
       s *= 1 - SHADOW_STRENGTH * shadowed[i];
@@ -1862,25 +1865,26 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
   // Sleeves and legs, blurred over their edges (a hard switch stepped along the outline's staircase:
   // a zip down the sleeve over the forepart).
   const tubeOf = new Float32Array(n);
-  for (let i = 0; i < n; i++) if (P.tube[panelOf[i]]) tubeOf[i] = 1;
-  const tube = blurWhereNeeded(tubeOf, ww, wh, 1.2 * z);
-  // The tubes' form and their share around each pixel (see TUBE_OVER), and how much of the cloth at a
-  // pixel is not a tube: blurred as `tube` is, against the cloth so blurred (a tube's outline over the
-  // background is all tube).
-  const clothOf = new Float32Array(n);
-  for (let i = 0; i < n; i++) if (panelOf[i] !== 255) clothOf[i] = 1;
-  const clothAt = blurWhereNeeded(clothOf, ww, wh, 1.2 * z);
-  const bodyShare = new Float32Array(n);
-  for (let i = 0; i < n; i++) if (clothAt[i] > 1e-3) bodyShare[i] = Math.max(0, 1 - tube[i] / clothAt[i]);
-  const tubeNear = blur(tubeOf, ww, wh, TUBE_NEAR_SIGMA * z, around(TUBE_NEAR_SIGMA * z));
+  // The tubes' form and their share around each pixel (see TUBE_OVER); the cloth around each pixel.
   const tubeForm = new Float32Array(n);
-  for (let i = 0; i < n; i++) if (tubeOf[i]) tubeForm[i] = hv[i];
+  const clothOf = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const p = panelOf[i];
+    if (p === 255) continue;
+    clothOf[i] = 1;
+    if (!P.tube[p]) continue;
+    tubeOf[i] = 1;
+    tubeForm[i] = hv[i];
+  }
+  const tube = blurWhereNeeded(tubeOf, ww, wh, 1.2 * z);
+  const tubeNear = blur(tubeOf, ww, wh, TUBE_NEAR_SIGMA * z, around(TUBE_NEAR_SIGMA * z));
   const tubeAbove = blur(tubeForm, ww, wh, TUBE_NEAR_SIGMA * z, around(TUBE_NEAR_SIGMA * z));
+  const clothNear = blur(clothOf, ww, wh, 3 * z, around(3 * z));
   const shade = shading(
     hs,
     hv,
     tube,
-    bodyShare,
+    clothNear,
     tubeAbove,
     tubeNear,
     cavityRef,
@@ -1903,7 +1907,6 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
   // smoothed in it bent every stripe there into a hook.
   yield;
   const warp = blur(drape, ww, wh, 3 * z, around(3 * z));
-  const clothNear = blur(clothOf, ww, wh, 3 * z, around(3 * z));
   for (let i = 0; i < n; i++) if (clothNear[i] > 1e-3) warp[i] /= clothNear[i];
   yield;
   const dispX = new Float32Array(n);

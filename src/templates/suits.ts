@@ -710,8 +710,10 @@ function trouserLeg(o: StyleOptions, instep: boolean, arch: number, fold: HemFol
   const d = draft()
     .M(-171 - full * 0.15, TROUSER_WAIST_Y)
     .L(2, TROUSER_WAIST_Y)
-    .L(2, 850)
-    .Q(2, 815, -14, 808);
+    // The fork: the inside leg rises into a round arch. Met at a corner (the crotch's curve arriving
+    // across, the inseam leaving down) the gap between the legs ended in a spike between two cusps.
+    .L(2, 826)
+    .C(-6, 826, -14, 820, -14, 808);
   curveThrough(
     d,
     [-14, 808],

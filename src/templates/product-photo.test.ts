@@ -623,6 +623,25 @@ function acrossArmhole(maps: { panel: Uint8Array; mul: Float32Array }, sleeves: 
   return { darkest, wide: dark / mm };
 }
 
+/**
+ * The shade of the body d px in from a sleeve's inner edge, on the row at y mm above the floor (side s:
+ * -1 the image's right, 1 its left), found from outside the arm in through the sleeve.
+ */
+function bodyBesideSleeve(
+  maps: { panel: Uint8Array; mul: Float32Array },
+  sleeves: Set<number>,
+  W: number,
+  k: number,
+  y: number,
+  s: number,
+): (d: number) => number {
+  const r = Math.round(proj.project(0, y)[1] * k);
+  let x = Math.round(proj.project(s * 300, y)[0] * k);
+  while (!sleeves.has(maps.panel[r * W + x]!)) x -= s;
+  while (sleeves.has(maps.panel[r * W + x]!)) x -= s;
+  return (d) => maps.mul[r * W + Math.round(x - s * d)]!;
+}
+
 describe('the armhole', () => {
   it.each(['front', 'back', 'three-quarter'] as const)('%s: where the sleeve is set in, a seam between sleeve and body, not a crevice', async (view) => {
     const { maps, tpl, W, k, mm } = await viewMaps('single-breasted', view);
@@ -666,15 +685,11 @@ describe('the armhole', () => {
     for (const s of [-1, 1]) {
       const rows: number[] = [];
       for (let y = 1260; y >= 1180; y -= 20) {
-        const r = Math.round(proj.project(0, y)[1] * k);
-        // From outside the arm in through the sleeve to the body: the body 3-15 mm in from the
-        // sleeve's edge against the body 40-70 mm in.
-        let x = Math.round(proj.project(s * 300, y)[0] * k);
-        while (!sleeves.has(maps.panel[r * W + x]!)) x -= s;
-        while (sleeves.has(maps.panel[r * W + x]!)) x -= s;
+        // The body 3-15 mm in from the sleeve's edge against the body 40-70 mm in.
+        const body = bodyBesideSleeve(maps, sleeves, W, k, y, s);
         const at = (from: number, to: number) => {
           const v: number[] = [];
-          for (let d = from * mm; d <= to * mm; d++) v.push(maps.mul[r * W + Math.round(x - s * d)]!);
+          for (let d = from * mm; d <= to * mm; d++) v.push(body(d));
           return median(v);
         };
         rows.push(at(3, 15) / at(40, 70));
@@ -693,13 +708,8 @@ describe('the armhole', () => {
     for (const s of [-1, 1]) {
       const gaps: number[] = [];
       for (let y = 1150; y >= 950; y -= 25) {
-        const r = Math.round(proj.project(0, y)[1] * k);
-        // From outside the arm in through the sleeve to the body: the darkest of the body's first 6 mm
-        // against the body 40-70 mm in.
-        let x = Math.round(proj.project(s * 300, y)[0] * k);
-        while (!sleeves.has(maps.panel[r * W + x]!)) x -= s;
-        while (sleeves.has(maps.panel[r * W + x]!)) x -= s;
-        const body = (d: number) => maps.mul[r * W + Math.round(x - s * d)]!;
+        // The darkest of the body's first 6 mm against the body 40-70 mm in.
+        const body = bodyBesideSleeve(maps, sleeves, W, k, y, s);
         const beyond: number[] = [];
         for (let d = 40 * mm; d <= 70 * mm; d++) beyond.push(body(d));
         let darkest = Infinity;

@@ -1551,8 +1551,9 @@ function shading(
       }
       const cav = cavityRef[i] - hs[i];
       if (cav > 0) s *= 1 / (1 + (cav / z) * 0.045);
-      // The body's share of the cloth here, blurred over the edge as the tubes' light is. Over the
-      // background the cloth's blur falls as fast as the tube's: a tube's own outline is all tube.
+      // The body's share of the cloth here, over an edge between tube and body as the tubes' light is
+      // blended. At a tube's outline over the background the cloth's wider blur falls below the
+      // tube's: the outline counts as all tube.
       const body = tubeNear[i] > 0 ? 1 - t / clothNear[i] : 0;
       const over = body > 0 ? (tubeAbove[i] - hv[i] * tubeNear[i]) * body : 0;
       if (over > 0) s *= 1 / (1 + (over / z) * TUBE_OVER);

@@ -1192,6 +1192,7 @@ function trimToLapels(
   const near = new Float32Array(count);
   let nearCount = 0;
   for (let y = y0; y <= y1; y++) {
+    if (hullTo[y] < 0) continue;
     for (let x = Math.max(0, hullFrom[y] - reach); x < Math.min(w - 1, hullTo[y] + reach); x++) {
       const i = y * w + x;
       if (garment[i] && garment[i + 1] && !hull[i] && !hull[i + 1]) near[nearCount++] = step(i, i + 1);

@@ -1863,10 +1863,8 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
   yield;
   const cavityRef = blur(hs, ww, wh, 14 * z, around(14 * z));
   yield;
-  // Sleeves and legs, blurred over their edges (a hard switch stepped along the outline's staircase:
-  // a zip down the sleeve over the forepart).
+  // Sleeves and legs, their form (see TUBE_OVER), and the cloth.
   const tubeOf = new Float32Array(n);
-  // The tubes' form and their share around each pixel (see TUBE_OVER); the cloth around each pixel.
   const tubeForm = new Float32Array(n);
   const clothOf = new Float32Array(n);
   for (let i = 0; i < n; i++) {
@@ -1877,6 +1875,8 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
     tubeOf[i] = 1;
     tubeForm[i] = hv[i];
   }
+  // Sleeves and legs blurred over their edges (a hard switch stepped along the outline's staircase:
+  // a zip down the sleeve over the forepart); their share and their form around each pixel.
   const tube = blurWhereNeeded(tubeOf, ww, wh, 1.2 * z);
   const tubeNear = blur(tubeOf, ww, wh, TUBE_NEAR_SIGMA * z, around(TUBE_NEAR_SIGMA * z));
   const tubeAbove = blur(tubeForm, ww, wh, TUBE_NEAR_SIGMA * z, around(TUBE_NEAR_SIGMA * z));

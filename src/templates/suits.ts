@@ -52,8 +52,8 @@ const NECK_POINT: Pt = [-78, NECK_Y];
 /** The wearer's left shoulder point: in a turned view, where the far sleeve's crown comes out past the shoulder. */
 export const FAR_SHOULDER_POINT: Pt = [232, SHOULDER_Y - 6];
 const TOP_BUTTON_Y = 1185;
-const WAIST_BUTTON_Y = 1085;
-const LOWER_BUTTON_Y = 985;
+export const WAIST_BUTTON_Y = 1085;
+export const LOWER_BUTTON_Y = 985;
 const FLAP_TOP_Y = 945;
 /**
  * The coat's hem at the front edge: half the height from the neck to the floor, the classic length that
@@ -877,6 +877,100 @@ interface Draftset {
   /** Thread details drawn over the cloth (buttonholes, pick stitching) as SVG-ready drafts. */
   threads: Array<{ shape: Draft; width: number; dash?: string; opacity: number; onPanels?: string[] }>;
 }
+
+/** The boutonnière on the wearer's left lapel, its upper end first (body mm); none on a shawl. */
+function boutonniereOf(style: SuitStyle): [Pt, Pt] | undefined {
+  if (style.o.lapel === 'shawl') return undefined;
+  const lc = lapelAndCollar(style, sidesFor(style).right);
+  const p = lerpPt([-lc.point[0], lc.point[1]], [-lc.gorge[0], lc.gorge[1]], 0.45);
+  return [
+    [p[0] - 6, p[1] - 28],
+    [p[0] - 16, p[1] - 50],
+  ];
+}
+
+/** A cut's boutonnière in a style (body mm, upper end first), for tests that look at it. */
+export function lapelButtonhole(cut: string, options?: StyleOptions): [Pt, Pt] | undefined {
+  const entry = CUT_STYLES[cut];
+  if (!entry) throw new Error(`Unknown cut "${cut}"`);
+  return boutonniereOf({ o: options ?? resolveOptions(cut), open: entry.style.open });
+}
+
+/**
+ * A hand-worked buttonhole from `a` to `b` (body mm): two lips of purl stitches, each a raised cord
+ * of thread, either side of a fine cut slit. Each lip is lit on its flank toward the key light (the
+ * upper left) and shaded on the other, where it stands over the cloth or the slit. Drawn as one dark
+ * line, it read up close as a pen stroke on the lapel; as ridges in the height field, the field's
+ * smoothing spread each lip over a few millimetres of the lapel.
+ */
+function buttonhole(set: Draftset, a: Pt, b: Pt, onPanels?: string[], keyhole = false): void {
+  const B = BUTTONHOLE;
+  const len = Math.hypot(b[0] - a[0], b[1] - a[1]);
+  const n: Pt = [-(b[1] - a[1]) / len, (b[0] - a[0]) / len];
+  // The key light's side, in body mm (x to the image's right, y up).
+  const toLight = Math.sign(-n[0] + n[1]) || 1;
+  const along = (p: Pt, d: number): Pt => [p[0] + n[0] * d, p[1] + n[1] * d];
+  const lineAt = (d: number) => line([along(a, d), along(b, d)]);
+  for (const s of [1, -1]) {
+    const lip = s * B.lipMm;
+    // Toward the light from the lip's crown, and away from it.
+    const lit = lip + toLight * B.flankMm;
+    const shaded = lip - toLight * B.flankMm;
+    set.marks.push({ shape: lineAt(lit), kind: 'highlight', width: B.flankWidth, strength: B.litStrength, blur: B.blur, onPanels });
+    set.marks.push({ shape: lineAt(shaded), kind: 'seam', width: B.flankWidth, strength: B.shadeStrength, blur: B.blur, onPanels });
+  }
+  set.threads.push({ shape: lineAt(0), width: B.slitWidth, opacity: B.slitOpacity, onPanels });
+  // The purl stitches: fine grooves across each lip between its wraps of thread.
+  const stitches = draft();
+  for (let t = B.stitchMm / 2; t < len; t += B.stitchMm) {
+    const p: Pt = [a[0] + ((b[0] - a[0]) * t) / len, a[1] + ((b[1] - a[1]) * t) / len];
+    for (const s of [1, -1]) {
+      const [x0, y0] = along(p, s * B.slitMm);
+      const [x1, y1] = along(p, s * (B.lipMm * 2 - B.slitMm));
+      stitches.M(x0, y0).L(x1, y1);
+    }
+  }
+  set.threads.push({ shape: stitches, width: B.stitchWidth, opacity: B.stitchOpacity, onPanels });
+  if (keyhole) {
+    // A coat's front holes end in a round eye at `a` for the button's shank.
+    const eye = draft();
+    for (let i = 0; i < 16; i++) {
+      const t = (i / 16) * 2 * Math.PI;
+      const p: Pt = [a[0] + Math.cos(t) * B.eyeMm, a[1] + Math.sin(t) * B.eyeMm];
+      if (i) eye.L(p[0], p[1]);
+      else eye.M(p[0], p[1]);
+    }
+    set.marks.push({ shape: eye.Z(), kind: 'seam', fill: true, width: 0, strength: B.slitOpacity, blur: B.blur, onPanels });
+    // Its far end is closed by a bar tack, a few stitches across both lips: lit toward the key light
+    // (the upper left), its other side a fine shade on the cloth.
+    const [tx, ty] = [(b[0] - a[0]) / len, (b[1] - a[1]) / len];
+    const barAt = (dt: number) => {
+      const c: Pt = [b[0] + tx * dt, b[1] + ty * dt];
+      return line([along(c, -B.lipMm * 2), along(c, B.lipMm * 2)]);
+    };
+    const barToLight = Math.sign(-tx + ty) || 1;
+    set.marks.push({ shape: barAt(barToLight * B.flankMm * 0.5), kind: 'highlight', width: B.flankWidth, strength: B.litStrength, blur: B.blur, onPanels });
+    set.marks.push({ shape: barAt(-barToLight * B.flankMm), kind: 'seam', width: B.flankWidth, strength: B.shadeStrength, blur: B.blur, onPanels });
+  }
+}
+
+/** Buttonhole sizes in body mm (length, offsets) and standard layout units (widths, blurs: native px at 0.9 px/mm). */
+const BUTTONHOLE = {
+  lengthMm: 24,
+  eyeMm: 1.2,
+  lipMm: 1,
+  slitMm: 0.3,
+  stitchMm: 0.8,
+  stitchWidth: 0.22,
+  stitchOpacity: 0.3,
+  flankMm: 0.5,
+  flankWidth: 0.5,
+  litStrength: 0.45,
+  shadeStrength: 0.2,
+  blur: 0.2,
+  slitWidth: 0.45,
+  slitOpacity: 0.6,
+};
 
 /** Front-edge geometry of each side for a fastening. */
 function sidesFor(style: SuitStyle): { left: SideGeometry; right: SideGeometry } {
@@ -1836,15 +1930,9 @@ function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
     for (const x of [-62, 62]) for (const y of rows) buttons.push({ at: [x, y], d: 21 });
     if (o.fastening === 'db6x2') for (const x of [-80, 80]) buttons.push({ at: [x, WAIST_BUTTON_Y + 110], d: 21 });
     const holes = o.fastening === 'db6x2' ? rows : [WAIST_BUTTON_Y];
-    for (const y of holes)
-      threads.push({
-        shape: line([
-          [-62, y],
-          [-86, y],
-        ]),
-        width: 2.2,
-        opacity: 0.5,
-      });
+    // Buttoned, each button sits in its hole's eye, at the end toward the front edge: the slit runs
+    // on from it away from the edge, past the button (drawn the other way, a stub showed on the edge's side).
+    for (const y of holes) buttonhole(set, [-62, y], [-62 + BUTTONHOLE.lengthMm, y], undefined, true);
     marks.push({
       onPanels: ['forepart-right', 'pocket-right', 'ticket-right'],
       shape: line([
@@ -1885,14 +1973,7 @@ function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
       o.fastening === 'sb1' ? [WAIST_BUTTON_Y - 20] : o.fastening === 'sb2' ? [LOWER_BUTTON_Y, WAIST_BUTTON_Y] : [LOWER_BUTTON_Y, WAIST_BUTTON_Y, TOP_BUTTON_Y];
     for (const y of ys) {
       buttons.push({ at: [0, y], d: 21 });
-      threads.push({
-        shape: line([
-          [0, y],
-          [-14, y],
-        ]),
-        width: 2.2,
-        opacity: 0.5,
-      });
+      buttonhole(set, [0, y], [BUTTONHOLE.lengthMm, y], undefined, true);
     }
     const low = Math.min(...ys);
     marks.push({
@@ -1939,15 +2020,7 @@ function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
       o.fastening === 'sb1' ? [WAIST_BUTTON_Y] : o.fastening === 'sb2' ? [LOWER_BUTTON_Y, WAIST_BUTTON_Y] : [LOWER_BUTTON_Y, WAIST_BUTTON_Y, TOP_BUTTON_Y - 40];
     for (const y of ys) {
       buttons.push({ at: [-78, y], d: 21 });
-      threads.push({
-        shape: line([
-          [80, y],
-          [62, y],
-        ]),
-        width: 2.2,
-        opacity: 0.5,
-        onPanels: ['forepart-left'],
-      });
+      buttonhole(set, [62, y], [62 + BUTTONHOLE.lengthMm, y], ['forepart-left'], true);
     }
     // Each front edge casts a soft shadow on the waistcoat and trousers beneath it. Drawn on the
     // coat itself a centimetre inside the edge, it read as a second, doubled front edge.
@@ -1968,19 +2041,8 @@ function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
         blur: 5,
       });
   }
-  // Boutonnière on the wearer's left lapel.
-  if (o.lapel !== 'shawl') {
-    const p = lerpPt([-lcR.point[0], lcR.point[1]], [-lcR.gorge[0], lcR.gorge[1]], 0.45);
-    threads.push({
-      shape: line([
-        [p[0] - 6, p[1] - 28],
-        [p[0] - 16, p[1] - 50],
-      ]),
-      width: 2,
-      opacity: 0.45,
-      onPanels: ['lapel-left'],
-    });
-  }
+  const hole = boutonniereOf(style);
+  if (hole) buttonhole(set, hole[0], hole[1], ['lapel-left']);
   cuffButtons(set);
   return set;
 }

@@ -1,0 +1,112 @@
+/**
+ * The boutonnière up close (the detail view, 4 px/mm): a stitched buttonhole is two raised lips of
+ * thread with a fine slit between them, not a line drawn on the lapel. Across its middle the slit is
+ * dark and narrow, and the lips stand up beside it: the one toward the key light lighter than the
+ * lapel around it. A coat's front holes run from the button, which sits in the hole's eye at the end
+ * toward the front edge, away from that edge: the slit shows beside the button on that side only.
+ */
+import { describe, expect, it } from 'vitest';
+import { createComposeEngine } from '../engines/compose/index.ts';
+import { TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
+import { srgbToLinear } from '../fabrics/color.ts';
+import { resolveOptions } from './options.ts';
+import { frontProjection } from './geometry.ts';
+import { detailProjection, LOWER_BUTTON_Y, lapelButtonhole, WAIST_BUTTON_Y } from './suits.ts';
+
+const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
+// A mid-grey plain cloth: the light and shade of the thread read in it, its weave is fine.
+const fabric = { hex: '#8A8A8A', design: { weave: 'plain' as const, pattern: 'solid' as const, threadMm: 0.2 } };
+
+/** Mean linear luminance across the hole at `d` mm from its axis (+ to the right of upper → lower), over its middle. */
+function profile(raw: { width: number; height: number; rgb: Uint8Array }, a: readonly number[], b: readonly number[], offsets: number[]): number[] {
+  const p = detailProjection();
+  const [ax, ay] = p.project(a[0]!, a[1]!);
+  const [bx, by] = p.project(b[0]!, b[1]!);
+  const len = Math.hypot(bx - ax, by - ay);
+  const [tx, ty] = [(bx - ax) / len, (by - ay) / len];
+  const [nx, ny] = [-ty, tx];
+  const lum = (x: number, y: number) => {
+    const i = (Math.round(y) * raw.width + Math.round(x)) * 3;
+    return 0.2126 * srgbToLinear(raw.rgb[i]! / 255) + 0.7152 * srgbToLinear(raw.rgb[i + 1]! / 255) + 0.0722 * srgbToLinear(raw.rgb[i + 2]! / 255);
+  };
+  return offsets.map((d) => {
+    let sum = 0;
+    let n = 0;
+    // The middle half of its length, every pixel along it.
+    for (let t = len * 0.25; t <= len * 0.75; t += 1) {
+      sum += lum(ax + tx * t + nx * d * p.pxPerMm, ay + ty * t + ny * d * p.pxPerMm);
+      n++;
+    }
+    return sum / n;
+  });
+}
+
+describe('the boutonnière', () => {
+  it.each(['single-breasted', 'double-breasted'])('%s: a fine slit between two raised lips of thread', async (cut) => {
+    const options = resolveOptions(cut, { lapel: cut === 'double-breasted' ? 'peak' : 'notch' });
+    const hole = lapelButtonhole(cut, options)!;
+    const raw = await engine.renderRaw({ cut, view: 'detail', fabric, options }, 'full');
+    const step = 0.25;
+    const ds = Array.from({ length: 41 }, (_, i) => -5 + i * step);
+    const prof = profile(raw, hole[0], hole[1], ds);
+    const at = (d: number) => prof[Math.round((d + 5) / step)]!;
+    // The lapel beside it, 4-5 mm off either side.
+    const ref = (at(-4.5) + at(-4) + at(4) + at(4.5)) / 4;
+    const slit = Math.min(...ds.filter((d) => Math.abs(d) <= 0.5).map(at));
+    const lip = (s: number) => Math.max(...ds.filter((d) => s * d >= 0.75 && s * d <= 2).map(at));
+    // How wide the slit's dark is: the offsets either side of its darkest darker than halfway to the lapel.
+    const deepest = prof.indexOf(slit);
+    const half = (slit + ref) / 2;
+    let [lo, hi] = [deepest, deepest];
+    while (lo > 0 && prof[lo - 1]! < half) lo--;
+    while (hi < prof.length - 1 && prof[hi + 1]! < half) hi++;
+    const dark = (hi - lo + 1) * step;
+    console.log(
+      `${cut}: slit ${(slit / ref).toFixed(2)}, lips ${(lip(-1) / ref).toFixed(2)} / ${(lip(1) / ref).toFixed(2)} of the lapel, dark ${dark.toFixed(2)} mm; profile ${prof.map((v) => (v / ref).toFixed(2)).join(' ')}`,
+    );
+    expect(slit / ref).toBeLessThan(0.6);
+    // A line drawn 2 mm wide was 2.25 mm dark here.
+    expect(dark).toBeLessThanOrEqual(1.25);
+    // Both lips stand out of the slit, and one catches the light above the lapel around it.
+    for (const s of [-1, 1]) expect((lip(s) - slit) / ref).toBeGreaterThan(0.3);
+    expect(Math.max(lip(-1), lip(1)) / ref).toBeGreaterThan(1.04);
+  });
+});
+
+describe("the coat's front buttonholes", () => {
+  // [cut, the button's x (body mm), its rows, the way away from the front edge]
+  const cases = [
+    ['single-breasted', 0, [LOWER_BUTTON_Y, WAIST_BUTTON_Y], 1],
+    ['double-breasted', -62, [WAIST_BUTTON_Y], 1],
+  ] as const;
+  it.each(cases)('%s: the slit runs on from the button away from the front edge', async (cut, bx, rows, away) => {
+    const raw = await engine.renderRaw({ cut, view: 'front', fabric, options: resolveOptions(cut) }, 'hd');
+    const p = frontProjection();
+    const k = 2 * p.pxPerMm;
+    const lum = (x: number, y: number) => {
+      const [px, py] = p.project(x, y).map((v) => Math.round(v * 2));
+      const i = (py! * raw.width + px!) * 3;
+      return 0.2126 * srgbToLinear(raw.rgb[i]! / 255) + 0.7152 * srgbToLinear(raw.rgb[i + 1]! / 255) + 0.0722 * srgbToLinear(raw.rgb[i + 2]! / 255);
+    };
+    // 12.5-17 mm from the button's centre, past its rim and short of the single-breasted's front
+    // edge (18 mm) on the other side: the darkest across the row's 3 mm, against the cloth 4 mm above and below.
+    const slitOn = (y: number, side: number) => {
+      let dark = 0;
+      let cloth = 0;
+      for (let d = 12.5; d <= 17; d += 1 / k) {
+        const x = bx + side * d;
+        let m = Infinity;
+        for (let dy = -1.5; dy <= 1.5; dy += 1 / k) m = Math.min(m, lum(x, y + dy));
+        dark += m;
+        cloth += (lum(x, y + 4) + lum(x, y - 4)) / 2;
+      }
+      return dark / cloth;
+    };
+    for (const y of rows) {
+      const [there, edge] = [slitOn(y, away), slitOn(y, -away)];
+      console.log(`${cut} at ${y}: ${there.toFixed(2)} away from the edge, ${edge.toFixed(2)} toward it`);
+      expect(there).toBeLessThan(0.8);
+      expect(edge - there).toBeGreaterThan(0.2);
+    }
+  });
+});

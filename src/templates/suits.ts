@@ -2803,6 +2803,9 @@ const TIES = {
   silver: ['#8e9297', '#c4c7cb', '#7f8388', '#6a6e73'],
   forest: ['#14281e', '#2a4a37', '#10211a', '#8a7a4a'],
 } as const;
+/** A repp silk's rib spacing (mm), and the fewest pixels a rib is drawn across. */
+const TIE_RIB_MM = 0.8;
+const RIB_MIN_PX = 2.5;
 /** A tied four-in-hand's outline, body mm: half-widths at its top and bottom, and their heights. */
 export const TIE_KNOT = { top: 27, bottom: 15, topY: 1490, bottomY: 1440 };
 
@@ -3558,6 +3561,24 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
     // The knot's face is the wide end wrapped across the neck: turned a quarter, its stripes run the
     // other diagonal from the blade's. The same stripes on knot and blade read as printed.
     const knotStripes = Array.from({ length: 4 }, (_, i) => stripe(kt.bottomY + 14 + i * 32, -1, -bow[0], bow[0], kt.bottomY - 4, kt.topY)).join('');
+    // Up close the silk's rib shows: a repp's weft cords, crossing its warp stripes at right angles
+    // (cut on the bias, the other diagonal). Each groove is a soft line of shade, a dark core in a
+    // fainter band. Left out where a rib would be under RIB_MIN_PX: finer than the pixels, its lines
+    // would beat against them in moiré rather than average away.
+    const ribs = (dir: 1 | -1, x0: number, x1: number, y0: number, y1: number) => {
+      if (proj.pxPerMm * TIE_RIB_MM < RIB_MIN_PX) return '';
+      const step = TIE_RIB_MM * Math.SQRT2;
+      const path: string[] = [];
+      // Lines y = c + dir·x over the box, every rib along the box's other diagonal.
+      const [c0, c1] = dir > 0 ? [y0 - x1, y1 - x0] : [y0 + x0, y1 + x1];
+      for (let c = c0 + step / 2; c < c1; c += step) {
+        const a = Math.max(x0, dir > 0 ? y0 - c : c - y1);
+        const b = Math.min(x1, dir > 0 ? y1 - c : c - y0);
+        if (a < b) path.push(`M${P(a, c + dir * a)}L${P(b, c + dir * b)}`);
+      }
+      const d = path.join('');
+      return `<path d="${d}" stroke="#000" stroke-width="${(TIE_RIB_MM * 0.55 * proj.pxPerMm).toFixed(2)}" fill="none" opacity="0.1"/><path d="${d}" stroke="#000" stroke-width="${(TIE_RIB_MM * 0.25 * proj.pxPerMm).toFixed(2)}" fill="none" opacity="0.12"/>`;
+    };
     // Where the fronts cross, the blade runs into the coat's shade.
     const { left: sideT } = sidesFor(style);
     const under = sideT.breakY;
@@ -3572,8 +3593,8 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   ${shade(d(blade.translated(4, -4)), 0.28, 'soft')}
   ${shade(d(knot.translated(3, -4)), 0.3, 'soft')}
   <path d="${d(knot)} ${d(blade)}" fill="${tc[1]}"/>
-  <g clip-path="url(#knotclip)">${knotStripes}</g>
-  <g clip-path="url(#bladeclip)">${stripes}
+  <g clip-path="url(#knotclip)">${knotStripes}${ribs(1, -bow[0], bow[0], kt.bottomY - 4, kt.topY)}</g>
+  <g clip-path="url(#bladeclip)">${stripes}${ribs(-1, -40, 40, 1040, kt.bottomY)}
     <path d="${d(blade)}" fill="url(#bladeForm)"/>
     <path d="${d(blade)}" fill="url(#bladeUnder)"/>
     ${stroke(`M${P(2, kt.bottomY)} L${P(1, 1040)}`, 2, 0.14, 'soft2')}

@@ -10,7 +10,7 @@ import { modeLab, TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts
 import { deltaE2000, hexToLab, linearToLab, srgbToLinear } from '../fabrics/color.ts';
 import { frontProjection } from './geometry.ts';
 import { resolveOptions } from './options.ts';
-import { draftCutView, TIE_KNOT, TRIM_LIT } from './suits.ts';
+import { detailProjection, draftCutView, TIE_KNOT, TRIM_LIT } from './suits.ts';
 
 const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 // A dark cloth, so nothing of the coat is as light as a shirt.
@@ -221,5 +221,43 @@ describe('the shirt placket', () => {
     console.log(`placket shadow: ${median.toFixed(1)} levels below the shirt beside it (median of ${depth.length})`);
     // Up to b85 the shadows' filter region, taken from a straight line's box (zero wide), drew nothing.
     expect(median).toBeGreaterThan(2.5);
+  });
+});
+
+describe('the tie up close', () => {
+  it("shows its silk's rib across the stripes in the detail view (0.8 mm apart)", async () => {
+    const raw = await engine.renderRaw(
+      { cut: 'single-breasted', view: 'detail', fabric, options: resolveOptions('single-breasted', { shirt: 'white', tie: 'navy' }) },
+      'full',
+    );
+    const p = detailProjection();
+    // Green, bilinear, at image (x, y).
+    const g = (x: number, y: number) => {
+      const [x0, y0] = [Math.floor(x), Math.floor(y)];
+      const [fx, fy] = [x - x0, y - y0];
+      const at = (i: number, j: number) => raw.rgb[((y0 + j) * raw.width + x0 + i) * 3 + 1]!;
+      return (at(0, 0) * (1 - fx) + at(1, 0) * fx) * (1 - fy) + (at(0, 1) * (1 - fx) + at(1, 1) * fx) * fy;
+    };
+    // The blade's lit half, left of its centre crease, below the knot.
+    const [ax, ay] = p.project(-10, 1400);
+    const [bx, by] = p.project(-3, 1250);
+    // Across the rib, which runs "\" on the blade (the stripes run "/"): along "/" in the image.
+    const n = [Math.SQRT1_2, -Math.SQRT1_2];
+    const change = (mm: number) => {
+      const d = mm * p.pxPerMm;
+      let sum = 0;
+      let count = 0;
+      for (let y = ay + 4; y < by - 4; y++)
+        for (let x = ax + 4; x < bx - 4; x++) {
+          sum += Math.abs(g(x + n[0]! * d, y + n[1]! * d) - g(x, y));
+          count++;
+        }
+      return sum / count;
+    };
+    const [half, whole] = [change(0.4), change(0.8)];
+    console.log(`tie rib: ${half.toFixed(2)} half a rib across, ${whole.toFixed(2)} a whole one`);
+    // The silk is not a flat fill up close, and its texture repeats every rib.
+    expect(half).toBeGreaterThan(3);
+    expect(whole).toBeLessThan(half * 0.6);
   });
 });

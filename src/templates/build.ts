@@ -1183,7 +1183,7 @@ function canvasVolume(spec: PanelSpec, plane: Float32Array, rw: number, rh: numb
   // A pressed edge is the cloth folded over itself: within a couple of millimetres of the edge it
   // turns over a tight round (a quarter circle), which catches the key light on edges facing it
   // and falls into shade on the others. Not in the weave's drape: it would tear stripes at hems.
-  const rolled = spec.kind !== 'button' && spec.kind !== 'inside';
+  const rolled = spec.kind !== 'button' && spec.kind !== 'inside' && !spec.sewnFlat;
   const lip = rolled ? blur(cloth, rw, rh, EDGE_ROLL_SIGMA * z) : undefined;
   const lipH = EDGE_ROLL_HEIGHT * z;
   // A roll line is not pressed: the lapel turns over it on a broad round, so it reads as a soft
@@ -1476,8 +1476,8 @@ function applyPlane(
       const top = panelOf[i];
       if (top === 255) continue;
       const o = other[i];
-      let share = applies[top];
-      if (o !== 255 && share !== applies[o]) {
+      let share = kind === 0 ? +(applies[top] !== 0) : +(applies[top] === 1);
+      if (o !== 255 && share !== (kind === 0 ? +(applies[o] !== 0) : +(applies[o] === 1))) {
         const own = ownerShare(upper[i]);
         share = share ? own : 1 - own;
       }
@@ -1694,6 +1694,12 @@ async function draftPieces(source: CutViewSource, scale: number, gate?: () => Pr
     // Which topmost panels the layer applies to, as a table (a Set lookup per pixel is slow).
     const applies = new Uint8Array(256);
     for (const [i, p] of src.panels.entries()) applies[i] = (!kinds || kinds.has(p.kind)) && (!ids || ids.has(p.id)) ? 1 : 0;
+    // A panel sewn flat onto another follows its folds (2: the folds only, not its seams or shadows).
+    // Left out of them, a breast welt sank below the chest's fullness, a groove round a pad.
+    for (const [i, p] of src.panels.entries()) {
+      const under = p.sewnFlat && p.overlap ? src.panels.findIndex((q) => q.id === p.overlap?.panel) : -1;
+      if (!applies[i] && under >= 0 && applies[under] === 1) applies[i] = 2;
+    }
     return { applies, height, occlusion, highlight };
   });
   const [masks, layers, base, overlay] = await Promise.all([

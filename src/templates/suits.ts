@@ -84,6 +84,8 @@ interface Piece {
   profile?: 'cylinder' | 'pressed' | 'canvas';
   /** The image side where the panel's edge is a soft roll (a lapel's roll line), not a pressed edge. */
   rollEdge?: 'left' | 'right';
+  /** Sewn flat onto the panel beneath (see `PanelSpec.sewnFlat`). */
+  sewnFlat?: boolean;
   /** The panel this one is sewn to along a seam (see `PanelSpec.sewnTo`). */
   sewnTo?: string;
   /** Reflect the grain about this line (a lapel is the forepart turned back over its roll line). */
@@ -1725,6 +1727,17 @@ const WELT_MIN = 45;
 const WELT_Y = 1283;
 const WELT_RISE = 0.125;
 const WELT_DEPTH = 22;
+/** The breast welt's bottom edge at `x` (body mm), for tests that look at it. */
+export function breastWeltBottom(x: number): number {
+  return WELT_Y + (x - WELT_START_X) * WELT_RISE;
+}
+export { WELT_DEPTH as BREAST_WELT_DEPTH, WELT_END_X as BREAST_WELT_END_X };
+/**
+ * How far the welt stands off the chest and how its edges turn (native px at 0.9 px/mm): a pressed
+ * band three cloths thick. At 3 and 2 it shaded as a quilted pad, casting a shadow 5 mm wide.
+ */
+const WELT_LOFT = 0.6;
+const WELT_ROUND = 0.8;
 /** The height of the welt's top at its start, where the lapel's edge is judged. */
 const WELT_TOP_Y = WELT_Y + WELT_DEPTH + 4;
 
@@ -1786,20 +1799,30 @@ function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
           [0, 900],
         ],
         anchor: [0, 1100],
-        loft: 3,
-        round: 2,
+        loft: WELT_LOFT,
+        round: WELT_ROUND,
         overlap: restingOn(fpId),
+        sewnFlat: true,
       });
+      // Sewn down along its bottom edge and its ends: fine seams there, and no shadow on the chest
+      // below. Its top is a pressed fold over the pocket's mouth: a fine dark line, the fold just
+      // under it catching the light.
+      const onPanels = [fpId, 'breast-welt'];
+      const seam = (a: Pt, b: Pt, strength: number) => marks.push({ onPanels, shape: line([a, b]), kind: 'seam', width: 0.9, strength, blur: 0.3 });
+      seam([x0 + 0.5, y0 + 0.3], [WELT_END_X - 0.5, y1 + 0.3], 0.25);
+      seam([x0 + 0.3, y0 + 0.5], [x0 + 0.3, y0 + WELT_DEPTH - 0.5], 0.15);
+      seam([WELT_END_X - 0.3, y1 + 0.5], [WELT_END_X - 0.3, y1 + WELT_DEPTH - 0.5], 0.15);
+      seam([x0 + 0.5, y0 + WELT_DEPTH - 0.2], [WELT_END_X - 0.5, y1 + WELT_DEPTH - 0.2], 0.2);
       marks.push({
-        onPanels: [fpId],
+        onPanels: ['breast-welt'],
         shape: line([
-          [x0 + 1, y0 - 2],
-          [WELT_END_X, y1 - 2],
+          [x0 + 1, y0 + WELT_DEPTH - 1.2],
+          [WELT_END_X - 1, y1 + WELT_DEPTH - 1.2],
         ]),
-        kind: 'shadow',
-        width: 3,
-        strength: 0.4,
-        blur: 2,
+        kind: 'highlight',
+        width: 1,
+        strength: 0.15,
+        blur: 0.5,
       });
     }
     const B: Pt = [geo.edgeX, geo.breakY];
@@ -1839,10 +1862,11 @@ function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
         overlap: restingOn(fpId),
       });
     }
-    // This side's lapel: its edge throws a soft shadow on its own forepart; pick stitching; gorge.
+    // This side's lapel: its edge throws a soft shadow on its own forepart (and the breast welt
+    // beside it); pick stitching; gorge.
     const own = [fpId, `lapel-${id}`, `collar-${id}`, `pocket-${id}`];
     const edge = lc.outerEdge.map((p) => m([p[0] - 4, p[1] - 3]));
-    marks.push({ onPanels: [fpId], shape: line(edge), kind: 'shadow', width: 7, strength: 0.55, blur: 5 });
+    marks.push({ onPanels: mirror ? [fpId, 'breast-welt'] : [fpId], shape: line(edge), kind: 'shadow', width: 7, strength: 0.55, blur: 5 });
     threads.push({ shape: line(lc.outerEdge.map((p) => m([p[0] + 5, p[1] + 1]))), width: 0.9, dash: HAND_PICK_STITCH, opacity: 0.22, onPanels: own });
     // A pressed lapel edge is cloth folded over itself: its rounded lip catches the key light as a
     // fine bright line (fainter on the side turned away from the light).
@@ -3927,6 +3951,7 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
       ...(p.overlap ? { overlap: p.overlap } : {}),
       ...(turned && p.id === 'sleeve-left' ? { behind: true } : {}),
       ...(p.rollEdge ? { rollEdge: p.rollEdge } : {}),
+      ...(p.sewnFlat ? { sewnFlat: true } : {}),
       ...(p.sewnTo ? { sewnTo: p.sewnTo } : {}),
       // The detail view crops the sleeve to a strip beside the chest: fitted to that strip, its tube
       // was a rod 2-3 cm across, dark down the frame's edge.

@@ -52,6 +52,11 @@ export interface PanelSpec {
    */
   rollEdge?: 'left' | 'right';
   /**
+   * Sewn flat onto the panel beneath (a breast welt): its edges do not roll over into a groove as a
+   * pressed edge's do; its marks draw its seams and fold.
+   */
+  sewnFlat?: boolean;
+  /**
    * The panel this one is sewn to along a seam (the back's halves, at the centre back): one cloth
    * over the body there, so the canvas does not turn away along their shared edge as it does at a
    * pressed edge; the seam's own marks draw it. Each half turning away into the seam made it a

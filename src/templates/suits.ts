@@ -2827,6 +2827,18 @@ const TIES = {
   silver: ['#8e9297', '#c4c7cb', '#7f8388', '#6a6e73'],
   forest: ['#14281e', '#2a4a37', '#10211a', '#8a7a4a'],
 } as const;
+/**
+ * The image-left shirt collar leaf's topstitching (body mm): from under the band down its outer edge
+ * to the point, and back along its lower edge to the knot (a quadratic each: start, control, corner,
+ * control, end), some 4.5 mm in from the edges.
+ */
+export const SHIRT_COLLAR_STITCH: readonly Pt[] = [
+  [-46, 1509],
+  [-57.5, 1470],
+  [-70, 1432.5],
+  [-39, 1443],
+  [-13, 1472.5],
+];
 /** A repp silk's rib spacing (mm), and the fewest pixels a rib is drawn across. */
 const TIE_RIB_MM = 0.8;
 const RIB_MIN_PX = 2.5;
@@ -3484,6 +3496,10 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   const leaf = draft().M(-8, 1474).L(-50, 1514).Q(-62, 1470, -76, 1428).Q(-40, 1438, -8, 1474).Z();
   // The collar leaf's folded lower edge: the cloth's thickness seen where it turns under.
   const leafEdge = draft().M(-76, 1428).Q(-40, 1438, -8, 1474);
+  // Its topstitching, some 4.5 mm in from its outer and lower edges: thread of the shirt's colour,
+  // seen by the fine shade where each stitch draws the cloth in.
+  const [t0, t1, t2, t3, t4] = SHIRT_COLLAR_STITCH;
+  const leafStitch = draft().M(t0[0], t0[1]).Q(t1[0], t1[1], t2[0], t2[1]).Q(t3[0], t3[1], t4[0], t4[1]);
   // A four-in-hand knot as it is tied in a 8 cm tie: some 54 mm across its top, its corners under the collar
   // points, 30 mm where the blade leaves it, 50 mm tall (a 36 mm knot read as a skinny tie's).
   const kt = TIE_KNOT;
@@ -3653,11 +3669,12 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   }
   // Collar points: each leaf throws a soft shadow down onto the shirt and tie, shows its folded
   // thickness along its lower edge, and turns a little away from the light toward the coat.
-  const leafSvg = (l: Draft, edge: Draft, form: string) => `
+  const leafSvg = (l: Draft, edge: Draft, form: string, stitch: Draft) => `
   ${shade(d(l.translated(3, -6)), 0.32, 'soft')}
   ${shade(d(l.translated(1, -2)), 0.22, 'soft2')}
   <path d="${d(l)}" fill="${lit}"/>
   <path d="${d(l)}" fill="url(#${form})"/>
+  <path d="${d(stitch)}" stroke="#000" stroke-width="${(0.6 * k).toFixed(2)}" stroke-dasharray="${(1.6 * k).toFixed(2)} ${(0.8 * k).toFixed(2)}" fill="none" opacity="0.16"/>
   ${stroke(d(edge.translated(0, -0.6)), 1.8, 0.32, '', sh[6])}
   ${stroke(d(edge), 0.7, 0.5, '', '#fff')}`;
   // The coat's fronts stand off the shirt: the image-left front, toward the key light, throws a soft
@@ -3674,8 +3691,8 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   return `${defs}${gradients}${floor}
   ${shirtSvg}
   ${tie}
-  ${leafSvg(leaf, leafEdge, 'leafL')}
-  ${leafSvg(leaf.mirrored(), leafEdge.mirrored(), 'leafR')}
+  ${leafSvg(leaf, leafEdge, 'leafL', leafStitch)}
+  ${leafSvg(leaf.mirrored(), leafEdge.mirrored(), 'leafR', leafStitch.mirrored())}
   ${coatShadow}
   ${cuffs}${ventInside}`;
 }

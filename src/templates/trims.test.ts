@@ -10,7 +10,7 @@ import { modeLab, TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts
 import { deltaE2000, hexToLab, linearToLab, srgbToLinear } from '../fabrics/color.ts';
 import { frontProjection } from './geometry.ts';
 import { resolveOptions } from './options.ts';
-import { detailProjection, draftCutView, TIE_KNOT, TRIM_LIT } from './suits.ts';
+import { detailProjection, draftCutView, SHIRT_COLLAR_STITCH, TIE_KNOT, TRIM_LIT } from './suits.ts';
 
 const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 // A dark cloth, so nothing of the coat is as light as a shirt.
@@ -259,5 +259,43 @@ describe('the tie up close', () => {
     // The silk is not a flat fill up close, and its texture repeats every rib.
     expect(half).toBeGreaterThan(3);
     expect(whole).toBeLessThan(half * 0.6);
+  });
+});
+
+describe('the shirt collar', () => {
+  it('is topstitched some 4.5 mm in from its edges: a fine line of shade along each leaf (HD)', async () => {
+    const raw = await engine.renderRaw(
+      { cut: 'single-breasted', view: 'front', fabric, options: resolveOptions('single-breasted', { shirt: 'white', tie: 'navy' }) },
+      'hd',
+    );
+    const p = frontProjection();
+    const lum = (x: number, y: number) => {
+      const [px, py] = p.project(x, y).map((v) => Math.round(v * 2));
+      const i = (py! * raw.width + px!) * 3;
+      return 0.2126 * srgbToLinear(raw.rgb[i]! / 255) + 0.7152 * srgbToLinear(raw.rgb[i + 1]! / 255) + 0.0722 * srgbToLinear(raw.rgb[i + 2]! / 255);
+    };
+    const [a, b, c, e, f] = SHIRT_COLLAR_STITCH as Array<readonly [number, number]>;
+    const quad = (p0: readonly number[], p1: readonly number[], p2: readonly number[], t: number) =>
+      [0, 1].map((j) => (1 - t) ** 2 * p0[j]! + 2 * (1 - t) * t * p1[j]! + t ** 2 * p2[j]!);
+    for (const side of [1, -1]) {
+      // Along each run of the stitching (its middle 80 %): on it, and 1.5 mm either side of it.
+      let on = 0;
+      let off = 0;
+      for (const [p0, p1, p2] of [
+        [a!, b!, c!],
+        [c!, e!, f!],
+      ])
+        for (let t = 0.1; t <= 0.9; t += 0.01) {
+          const [x, y] = quad(p0, p1, p2, t);
+          const [x2, y2] = quad(p0, p1, p2, t + 0.001);
+          const len = Math.hypot(x2! - x!, y2! - y!);
+          const [nx, ny] = [-(y2! - y!) / len, (x2! - x!) / len];
+          // The darkest within half a millimetre of the line, against the leaf beside it.
+          on += Math.min(...[-0.5, 0, 0.5].map((d) => lum(side * (x! + nx * d), y! + ny * d)));
+          off += (lum(side * (x! + nx * 1.5), y! + ny * 1.5) + lum(side * (x! - nx * 1.5), y! - ny * 1.5)) / 2;
+        }
+      console.log(`collar stitching (${side > 0 ? 'image left' : 'image right'}): ${(on / off).toFixed(3)} of the leaf beside it`);
+      expect(on / off).toBeLessThan(0.95);
+    }
   });
 });

@@ -2839,6 +2839,9 @@ export const SHIRT_COLLAR_STITCH: readonly Pt[] = [
   [-39, 1443],
   [-13, 1472.5],
 ];
+/** A poplin shirt's grain (mm across a yarn's irregularity) and its depth of shade (0..1). */
+const SHIRT_GRAIN_MM = 0.7;
+const SHIRT_GRAIN_DEPTH = 0.05;
 /** A repp silk's rib spacing (mm), and the fewest pixels a rib is drawn across. */
 const TIE_RIB_MM = 0.8;
 const RIB_MIN_PX = 2.5;
@@ -3570,8 +3573,15 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
       [s * 17, 1470],
       [s * 17, 1000],
     ]);
+  // Up close (the detail view) a poplin is not a flat white: its yarns' irregularity shows as a fine
+  // grain of shade, drawn out along the weft's ribs. Finer than the pixels elsewhere, left out there.
+  const grain =
+    proj.pxPerMm * SHIRT_GRAIN_MM >= RIB_MIN_PX
+      ? `<filter id="shirtGrain" x="0" y="0" width="1" height="1"><feTurbulence type="fractalNoise" baseFrequency="${(0.35 / (SHIRT_GRAIN_MM * proj.pxPerMm)).toFixed(3)} ${(1 / (SHIRT_GRAIN_MM * proj.pxPerMm)).toFixed(3)}" numOctaves="2" seed="7"/><feColorMatrix type="matrix" values="0 0 0 0 0  0 0 0 0 0  0 0 0 0 0  ${-SHIRT_GRAIN_DEPTH * 2} 0 0 0 ${SHIRT_GRAIN_DEPTH}"/><feComposite operator="in" in2="SourceAlpha"/></filter><path d="${d(shirt)}" fill="#000" filter="url(#shirtGrain)"/>`
+      : '';
   const shirtSvg = `
   <path d="${d(shirt)}" fill="${lit}"/>
+  ${grain}
   <path d="${d(shirt)}" fill="url(#shirtForm)"/>
   ${shirtFolds.map((f, i) => stroke(d(line(f)), 10, i % 2 ? 0.07 : 0.1, 'soft5')).join('')}
   ${stroke(d(placket(1).translated(1.5, 0)), 2.2, 0.2, 'placketSoft')}

@@ -299,3 +299,30 @@ describe('the shirt collar', () => {
     }
   });
 });
+
+describe('the shirt up close', () => {
+  it('shows its poplin grain in the detail view, drawn out along the weft', async () => {
+    const raw = await engine.renderRaw(
+      { cut: 'single-breasted', view: 'detail', fabric, options: resolveOptions('single-breasted', { shirt: 'white', tie: 'navy' }) },
+      'full',
+    );
+    const p = detailProjection();
+    const g = (x: number, y: number) => raw.rgb[(y * raw.width + x) * 3 + 1]!;
+    // The shirt front between the tie and the lapel, below the collar.
+    const [ax, ay] = p.project(22, 1425).map(Math.round);
+    const [bx, by] = p.project(42, 1385).map(Math.round);
+    let across = 0;
+    let along = 0;
+    let n = 0;
+    for (let y = ay!; y < by!; y++)
+      for (let x = ax!; x < bx!; x++) {
+        across += Math.abs(g(x, y + 1) - g(x, y));
+        along += Math.abs(g(x + 1, y) - g(x, y));
+        n++;
+      }
+    console.log(`shirt grain: ${(across / n).toFixed(2)} from one row to the next, ${(along / n).toFixed(2)} along a row`);
+    // Drawn as a smooth gradient (up to b112): 0.08 from row to row, 0.5 along a row (its steps).
+    expect(across / n).toBeGreaterThan(1);
+    expect(along / n).toBeLessThan((across / n) * 0.8);
+  });
+});

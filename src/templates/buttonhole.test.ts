@@ -7,8 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createComposeEngine } from '../engines/compose/index.ts';
-import { TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
-import { srgbToLinear } from '../fabrics/color.ts';
+import { linearLumAt, TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
 import { resolveOptions } from './options.ts';
 import { frontProjection } from './geometry.ts';
 import { detailProjection, LOWER_BUTTON_Y, lapelButtonhole, WAIST_BUTTON_Y } from './suits.ts';
@@ -25,10 +24,7 @@ function profile(raw: { width: number; height: number; rgb: Uint8Array }, a: rea
   const len = Math.hypot(bx - ax, by - ay);
   const [tx, ty] = [(bx - ax) / len, (by - ay) / len];
   const [nx, ny] = [-ty, tx];
-  const lum = (x: number, y: number) => {
-    const i = (Math.round(y) * raw.width + Math.round(x)) * 3;
-    return 0.2126 * srgbToLinear(raw.rgb[i]! / 255) + 0.7152 * srgbToLinear(raw.rgb[i + 1]! / 255) + 0.0722 * srgbToLinear(raw.rgb[i + 2]! / 255);
-  };
+  const lum = (x: number, y: number) => linearLumAt(raw, x, y);
   return offsets.map((d) => {
     let sum = 0;
     let n = 0;
@@ -84,9 +80,8 @@ describe("the coat's front buttonholes", () => {
     const p = frontProjection();
     const k = 2 * p.pxPerMm;
     const lum = (x: number, y: number) => {
-      const [px, py] = p.project(x, y).map((v) => Math.round(v * 2));
-      const i = (py! * raw.width + px!) * 3;
-      return 0.2126 * srgbToLinear(raw.rgb[i]! / 255) + 0.7152 * srgbToLinear(raw.rgb[i + 1]! / 255) + 0.0722 * srgbToLinear(raw.rgb[i + 2]! / 255);
+      const [px, py] = p.project(x, y);
+      return linearLumAt(raw, px * 2, py * 2);
     };
     // 12.5-17 mm from the button's centre, past its rim and short of the single-breasted's front
     // edge (18 mm) on the other side: the darkest across the row's 3 mm, against the cloth 4 mm above and below.

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createComposeEngine } from '../engines/compose/index.ts';
-import { modeLab, TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
+import { linearLumAt, modeLab, TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
 import { deltaE2000, hexToLab, linearToLab, srgbToLinear } from '../fabrics/color.ts';
 import { frontProjection } from './geometry.ts';
 import { resolveOptions } from './options.ts';
@@ -15,6 +15,10 @@ import { detailProjection, draftCutView, SHIRT_COLLAR_STITCH, TIE_KNOT, TRIM_LIT
 const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 // A dark cloth, so nothing of the coat is as light as a shirt.
 const fabric = { hex: '#1C2841', design: { weave: 'twill' as const, pattern: 'solid' as const, threadMm: 0.22 } };
+
+/** The single-breasted in a white shirt and a navy tie. */
+const navyOnWhite = (view: 'front' | 'detail', size: 'full' | 'hd') =>
+  engine.renderRaw({ cut: 'single-breasted', view, fabric, options: resolveOptions('single-breasted', { shirt: 'white', tie: 'navy' }) }, size);
 
 /** Lab of pixel i of a render. */
 function labAt(raw: { rgb: Uint8Array }, i: number): number[] {
@@ -91,8 +95,7 @@ describe('the tie knot', () => {
   });
 
   // At HD, navy on white: the knot's face and the blade as the eye reads them up close.
-  const hd = () =>
-    engine.renderRaw({ cut: 'single-breasted', view: 'front', fabric, options: resolveOptions('single-breasted', { shirt: 'white', tie: 'navy' }) }, 'hd');
+  const hd = () => navyOnWhite('front', 'hd');
   const p = frontProjection();
   const k = 2;
   /** Mean L* across the tie's middle 24 mm (about a stripe's period), at a height (body mm). */
@@ -145,10 +148,7 @@ describe('the tie knot', () => {
 
 describe('the tie stripes', () => {
   it("cross the blade on the bias, at 45°, from the wearer's left shoulder toward the right hip", async () => {
-    const raw = await engine.renderRaw(
-      { cut: 'single-breasted', view: 'front', fabric, options: resolveOptions('single-breasted', { shirt: 'white', tie: 'navy' }) },
-      'full',
-    );
+    const raw = await navyOnWhite('front', 'full');
     const p = frontProjection();
     // The blade between the knot and the coat's V: its middle 16 mm, where nothing but stripes varies.
     const [ax, ay] = p.project(-8, 1400);
@@ -226,10 +226,7 @@ describe('the shirt placket', () => {
 
 describe('the tie up close', () => {
   it("shows its silk's rib across the stripes in the detail view (0.8 mm apart)", async () => {
-    const raw = await engine.renderRaw(
-      { cut: 'single-breasted', view: 'detail', fabric, options: resolveOptions('single-breasted', { shirt: 'white', tie: 'navy' }) },
-      'full',
-    );
+    const raw = await navyOnWhite('detail', 'full');
     const p = detailProjection();
     // Green, bilinear, at image (x, y).
     const g = (x: number, y: number) => {
@@ -264,15 +261,11 @@ describe('the tie up close', () => {
 
 describe('the shirt collar', () => {
   it('is topstitched some 4.5 mm in from its edges: a fine line of shade along each leaf (HD)', async () => {
-    const raw = await engine.renderRaw(
-      { cut: 'single-breasted', view: 'front', fabric, options: resolveOptions('single-breasted', { shirt: 'white', tie: 'navy' }) },
-      'hd',
-    );
+    const raw = await navyOnWhite('front', 'hd');
     const p = frontProjection();
     const lum = (x: number, y: number) => {
-      const [px, py] = p.project(x, y).map((v) => Math.round(v * 2));
-      const i = (py! * raw.width + px!) * 3;
-      return 0.2126 * srgbToLinear(raw.rgb[i]! / 255) + 0.7152 * srgbToLinear(raw.rgb[i + 1]! / 255) + 0.0722 * srgbToLinear(raw.rgb[i + 2]! / 255);
+      const [px, py] = p.project(x, y);
+      return linearLumAt(raw, px * 2, py * 2);
     };
     const [a, b, c, e, f] = SHIRT_COLLAR_STITCH as Array<readonly [number, number]>;
     const quad = (p0: readonly number[], p1: readonly number[], p2: readonly number[], t: number) =>
@@ -302,10 +295,7 @@ describe('the shirt collar', () => {
 
 describe('the shirt up close', () => {
   it('shows its poplin grain in the detail view, drawn out along the weft', async () => {
-    const raw = await engine.renderRaw(
-      { cut: 'single-breasted', view: 'detail', fabric, options: resolveOptions('single-breasted', { shirt: 'white', tie: 'navy' }) },
-      'full',
-    );
+    const raw = await navyOnWhite('detail', 'full');
     const p = detailProjection();
     const g = (x: number, y: number) => raw.rgb[(y * raw.width + x) * 3 + 1]!;
     // The shirt front between the tie and the lapel, below the collar.

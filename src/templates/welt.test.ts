@@ -9,8 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createComposeEngine } from '../engines/compose/index.ts';
-import { TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
-import { srgbToLinear } from '../fabrics/color.ts';
+import { linearLumAt, TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
 import { resolveOptions } from './options.ts';
 import { BREAST_WELT_DEPTH, BREAST_WELT_END_X, breastWeltBottom, detailProjection } from './suits.ts';
 
@@ -23,9 +22,8 @@ describe('the breast welt', () => {
     const [raw, bare] = await Promise.all([render('yes'), render('no')]);
     const p = detailProjection();
     const lum = (img: typeof raw, x: number, y: number) => {
-      const [px, py] = p.project(x, y).map(Math.round);
-      const i = (py! * img.width + px!) * 3;
-      return 0.2126 * srgbToLinear(img.rgb[i]! / 255) + 0.7152 * srgbToLinear(img.rgb[i + 1]! / 255) + 0.0722 * srgbToLinear(img.rgb[i + 2]! / 255);
+      const [px, py] = p.project(x, y);
+      return linearLumAt(img, px, py);
     };
     // Mean across the welt's middle 30 mm, `dy` mm above its bottom edge (which rises with it).
     const x1 = BREAST_WELT_END_X - 10;

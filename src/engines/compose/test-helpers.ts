@@ -1,7 +1,7 @@
 /** Measurements on decoded renders, shared by the compose engine's tests. */
 import { resolve } from 'node:path';
 import sharp from 'sharp';
-import { SRGB8_TO_LINEAR, deltaE2000, linearToLab, linearToSrgb8Exact, type Lab } from '../../fabrics/index.ts';
+import { SRGB8_TO_LINEAR, deltaE2000, linearToLab, linearToSrgb8Exact, luminance, type Lab } from '../../fabrics/index.ts';
 import type { ShadingMaps } from './index.ts';
 
 /**
@@ -263,4 +263,10 @@ export function modeLab(labs: number[][]): number[] {
   }
   const best = [...bins.values()].sort((a, b) => b.length - a.length)[0]!;
   return [0, 1, 2].map((c) => best.reduce((s, l) => s + l[c]!, 0) / best.length);
+}
+
+/** Linear-light luminance of the pixel nearest (x, y) of an 8-bit RGB image. */
+export function linearLumAt(img: { width: number; rgb: Uint8Array }, x: number, y: number): number {
+  const i = (Math.round(y) * img.width + Math.round(x)) * 3;
+  return luminance([SRGB8_TO_LINEAR[img.rgb[i]!]!, SRGB8_TO_LINEAR[img.rgb[i + 1]!]!, SRGB8_TO_LINEAR[img.rgb[i + 2]!]!]);
 }

@@ -925,7 +925,7 @@ function buttonhole(set: Draftset, a: Pt, b: Pt, onPanels?: string[], keyhole = 
   // The purl stitches: fine grooves across each lip between its wraps of thread.
   const stitches = draft();
   for (let t = B.stitchMm / 2; t < len; t += B.stitchMm) {
-    const p: Pt = [a[0] + ((b[0] - a[0]) * t) / len, a[1] + ((b[1] - a[1]) * t) / len];
+    const p = lerpPt(a, b, t / len);
     for (const s of [1, -1]) {
       const [x0, y0] = along(p, s * B.slitMm);
       const [x1, y1] = along(p, s * (B.lipMm * 2 - B.slitMm));
@@ -1956,7 +1956,7 @@ function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
     const holes = o.fastening === 'db6x2' ? rows : [WAIST_BUTTON_Y];
     // Buttoned, each button sits in its hole's eye, at the end toward the front edge: the slit runs
     // on from it away from the edge, past the button (drawn the other way, a stub showed on the edge's side).
-    for (const y of holes) buttonhole(set, [-62, y], [-62 + BUTTONHOLE.lengthMm, y], undefined, true);
+    for (const y of holes) buttonhole(set, [-62, y], [-62 + BUTTONHOLE.lengthMm, y], ['forepart-left'], true);
     marks.push({
       onPanels: ['forepart-right', 'pocket-right', 'ticket-right'],
       shape: line([
@@ -1997,7 +1997,7 @@ function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
       o.fastening === 'sb1' ? [WAIST_BUTTON_Y - 20] : o.fastening === 'sb2' ? [LOWER_BUTTON_Y, WAIST_BUTTON_Y] : [LOWER_BUTTON_Y, WAIST_BUTTON_Y, TOP_BUTTON_Y];
     for (const y of ys) {
       buttons.push({ at: [0, y], d: 21 });
-      buttonhole(set, [0, y], [BUTTONHOLE.lengthMm, y], undefined, true);
+      buttonhole(set, [0, y], [BUTTONHOLE.lengthMm, y], ['forepart-left'], true);
     }
     const low = Math.min(...ys);
     marks.push({
@@ -3626,8 +3626,8 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
         const b = Math.min(x1, dir > 0 ? y1 - c : c - y0);
         if (a < b) path.push(`M${P(a, c + dir * a)}L${P(b, c + dir * b)}`);
       }
-      const d = path.join('');
-      return `<path d="${d}" stroke="#000" stroke-width="${(TIE_RIB_MM * 0.55 * proj.pxPerMm).toFixed(2)}" fill="none" opacity="0.1"/><path d="${d}" stroke="#000" stroke-width="${(TIE_RIB_MM * 0.25 * proj.pxPerMm).toFixed(2)}" fill="none" opacity="0.12"/>`;
+      const grooves = path.join('');
+      return `<path d="${grooves}" stroke="#000" stroke-width="${(TIE_RIB_MM * 0.55 * proj.pxPerMm).toFixed(2)}" fill="none" opacity="0.1"/><path d="${grooves}" stroke="#000" stroke-width="${(TIE_RIB_MM * 0.25 * proj.pxPerMm).toFixed(2)}" fill="none" opacity="0.12"/>`;
     };
     // Where the fronts cross, the blade runs into the coat's shade.
     const { left: sideT } = sidesFor(style);

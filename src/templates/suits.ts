@@ -2839,6 +2839,8 @@ export const SHIRT_COLLAR_STITCH: readonly Pt[] = [
   [-39, 1443],
   [-13, 1472.5],
 ];
+/** How far above a shirt cuff's lower edge its topstitching runs (mm). */
+export const CUFF_STITCH_MM = 5;
 /** A poplin shirt's grain (mm across a yarn's irregularity) and its depth of shade (0..1). */
 const SHIRT_GRAIN_MM = 0.7;
 const SHIRT_GRAIN_DEPTH = 0.05;
@@ -3411,7 +3413,22 @@ function shirtCuffSvg(o: StyleOptions, proj: Projection, view: ViewName, s: 1 | 
   <defs><linearGradient id="${id}" gradientUnits="userSpaceOnUse" x1="${f(x0)}" y1="0" x2="${f(x1)}" y2="0"><stop offset="0" stop-color="#000" stop-opacity="0.2"/><stop offset="0.28" stop-color="#000" stop-opacity="0"/><stop offset="0.55" stop-color="#000" stop-opacity="0.04"/><stop offset="1" stop-color="#000" stop-opacity="0.34"/></linearGradient><clipPath id="${id}C"><path d="${shape}"/></clipPath><filter id="${id}S" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="${(3 * k).toFixed(1)}"/></filter></defs>
   <path d="${shape}" fill="${fill}"/><path d="${shape}" fill="url(#${id})"/>
   <g clip-path="url(#${id}C)"><path d="M${f(a[0])},${f(a[1])} L${f(b[0])},${f(b[1])}" stroke="#000" stroke-width="${(7 * k).toFixed(2)}" stroke-linecap="round" opacity="0.3" filter="url(#${id}S)"/></g>
-  <path d="${lower}" stroke="${sh[6]}" stroke-width="${(0.7 * k).toFixed(2)}" fill="none" opacity="0.7"/>`;
+  <path d="${lower}" stroke="${sh[6]}" stroke-width="${(0.7 * k).toFixed(2)}" fill="none" opacity="0.7"/>
+  ${shirtStitch(
+    draft(layer)
+      .M(lo[0], lo[1] + CUFF_STITCH_MM)
+      .Q(sag[0], sag[1] + CUFF_STITCH_MM, li[0], li[1] + CUFF_STITCH_MM)
+      .toSvg(proj),
+    k,
+  )}`;
+}
+
+/**
+ * A shirt's topstitching (collar leaves, cuffs): thread of the shirt's colour, seen by the fine shade
+ * where each stitch draws the cloth in.
+ */
+function shirtStitch(path: string, k: number): string {
+  return `<path d="${path}" stroke="#000" stroke-width="${(0.6 * k).toFixed(2)}" stroke-dasharray="${(1.6 * k).toFixed(2)} ${(0.8 * k).toFixed(2)}" fill="none" opacity="0.16"/>`;
 }
 
 /**
@@ -3499,8 +3516,7 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   const leaf = draft().M(-8, 1474).L(-50, 1514).Q(-62, 1470, -76, 1428).Q(-40, 1438, -8, 1474).Z();
   // The collar leaf's folded lower edge: the cloth's thickness seen where it turns under.
   const leafEdge = draft().M(-76, 1428).Q(-40, 1438, -8, 1474);
-  // Its topstitching, some 4.5 mm in from its outer and lower edges: thread of the shirt's colour,
-  // seen by the fine shade where each stitch draws the cloth in.
+  // Its topstitching, some 4.5 mm in from its outer and lower edges (see shirtStitch).
   const [t0, t1, t2, t3, t4] = SHIRT_COLLAR_STITCH;
   const leafStitch = draft().M(t0[0], t0[1]).Q(t1[0], t1[1], t2[0], t2[1]).Q(t3[0], t3[1], t4[0], t4[1]);
   // A four-in-hand knot as it is tied in a 8 cm tie: some 54 mm across its top, its corners under the collar
@@ -3684,7 +3700,7 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   ${shade(d(l.translated(1, -2)), 0.22, 'soft2')}
   <path d="${d(l)}" fill="${lit}"/>
   <path d="${d(l)}" fill="url(#${form})"/>
-  <path d="${d(stitch)}" stroke="#000" stroke-width="${(0.6 * k).toFixed(2)}" stroke-dasharray="${(1.6 * k).toFixed(2)} ${(0.8 * k).toFixed(2)}" fill="none" opacity="0.16"/>
+  ${shirtStitch(d(stitch), k)}
   ${stroke(d(edge.translated(0, -0.6)), 1.8, 0.32, '', sh[6])}
   ${stroke(d(edge), 0.7, 0.5, '', '#fff')}`;
   // The coat's fronts stand off the shirt: the image-left front, toward the key light, throws a soft

@@ -10,7 +10,7 @@ import { linearLumAt, modeLab, TEST_TEMPLATE_CACHE } from '../engines/compose/te
 import { deltaE2000, hexToLab, linearToLab, srgbToLinear } from '../fabrics/color.ts';
 import { frontProjection } from './geometry.ts';
 import { resolveOptions } from './options.ts';
-import { detailProjection, draftCutView, SHIRT_COLLAR_STITCH, TIE_KNOT, TRIM_LIT } from './suits.ts';
+import { CUFF_STITCH_MM, detailProjection, draftCutView, SHIRT_COLLAR_STITCH, TIE_KNOT, TRIM_LIT } from './suits.ts';
 
 const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 // A dark cloth, so nothing of the coat is as light as a shirt.
@@ -314,5 +314,46 @@ describe('the shirt up close', () => {
     // Drawn as a smooth gradient (up to b112): 0.08 from row to row, 0.5 along a row (its steps).
     expect(across / n).toBeGreaterThan(1);
     expect(along / n).toBeLessThan((across / n) * 0.8);
+  });
+});
+
+describe('the shirt cuffs', () => {
+  it(`are topstitched ${CUFF_STITCH_MM} mm above their lower edge (front, HD)`, async () => {
+    const render = (shirt: 'white' | 'light-blue') =>
+      engine.renderRaw({ cut: 'single-breasted', view: 'front', fabric, options: resolveOptions('single-breasted', { shirt, tie: 'navy' }) }, 'hd');
+    const [white, blue] = await Promise.all([render('white'), render('light-blue')]);
+    const p = frontProjection();
+    const mm = p.pxPerMm * 2;
+    const W = white.width;
+    // The shirt is where a white and a light blue one differ; below the elbow and out past the hips, the cuffs.
+    const isCuff = (x: number, y: number) => {
+      const i = (y * W + x) * 3;
+      return Math.abs(white.rgb[i]! - blue.rgb[i]!) + Math.abs(white.rgb[i + 2]! - blue.rgb[i + 2]!) > 30;
+    };
+    const [y0, y1] = [Math.round(p.project(0, 900)[1] * 2), Math.round(p.project(0, 780)[1] * 2)];
+    for (const side of [-1, 1]) {
+      const [xa, xb] = [p.project(side * 150, 0)[0] * 2, p.project(side * 320, 0)[0] * 2].map(Math.round).sort((a, b) => a - b);
+      const cols: number[] = [];
+      for (let x = xa!; x <= xb!; x++)
+        for (let y = y0; y < y1; y++)
+          if (isCuff(x, y)) {
+            cols.push(x);
+            break;
+          }
+      // The middle 60 % of the cuff's width, each column from its lowest cuff pixel up.
+      const [c0, c1] = [cols[Math.floor(cols.length * 0.2)]!, cols[Math.floor(cols.length * 0.8)]!];
+      let on = 0;
+      let off = 0;
+      for (let x = c0; x <= c1; x++) {
+        let low = y1;
+        while (low > y0 && !isCuff(x, low)) low--;
+        const at = (d: number) => linearLumAt(white, x, low - d * mm);
+        on += Math.min(at(CUFF_STITCH_MM - 0.5), at(CUFF_STITCH_MM), at(CUFF_STITCH_MM + 0.5));
+        off += (at(CUFF_STITCH_MM - 1.5) + at(CUFF_STITCH_MM + 1.5)) / 2;
+      }
+      console.log(`cuff stitching (side ${side}): ${(on / off).toFixed(3)} of the cuff beside it, over ${c1 - c0 + 1} columns`);
+      expect(c1 - c0).toBeGreaterThan(20 * mm * 0.6);
+      expect(on / off).toBeLessThan(0.95);
+    }
   });
 });

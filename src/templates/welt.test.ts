@@ -4,8 +4,8 @@
  * linear light against the chest 8-10 mm below it:
  * - the photo's bottom edge is a fine dark seam (0.71-0.78), the chest just below it back to 1.0;
  * - its face lies as the chest does: row by row within 5 % of the chest there without a welt.
- * Up to template b111 ours cast a soft shadow 5 mm wide below it (0.77) and its face rose from 0.94 to
- * 1.2 toward its top, a quilted pad (0.92-1.13 of the chest without it).
+ * Up to template b111 ours cast a soft shadow 5 mm wide below it (0.77) and, 3-18 mm up, its face rose
+ * from 0.95 to 1.15 of the chest below it (the chest without a welt: 1.01 to 1.07), a quilted pad.
  */
 import { describe, expect, it } from 'vitest';
 import { createComposeEngine } from '../engines/compose/index.ts';

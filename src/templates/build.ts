@@ -1438,9 +1438,12 @@ function applyLayer(
   highlight: Float32Array,
   foldHeight: number,
 ): void {
-  if (layer.height) applyPlane(0, layer.height, layer.applies, panelOf, edges, G, w, height, drape, foldHeight);
-  if (layer.occlusion) applyPlane(1, layer.occlusion, layer.applies, panelOf, edges, G, w, occlusion, occlusion, 0);
-  if (layer.highlight) applyPlane(2, layer.highlight, layer.applies, panelOf, edges, G, w, highlight, highlight, 0);
+  // `applies` 2 is a panel that takes the group's folds only (see draftPieces).
+  const folds = layer.applies.map((v) => +(v !== 0));
+  const marks = layer.applies.map((v) => +(v === 1));
+  if (layer.height) applyPlane(0, layer.height, folds, panelOf, edges, G, w, height, drape, foldHeight);
+  if (layer.occlusion) applyPlane(1, layer.occlusion, marks, panelOf, edges, G, w, occlusion, occlusion, 0);
+  if (layer.highlight) applyPlane(2, layer.highlight, marks, panelOf, edges, G, w, highlight, highlight, 0);
 }
 
 /**
@@ -1476,8 +1479,8 @@ function applyPlane(
       const top = panelOf[i];
       if (top === 255) continue;
       const o = other[i];
-      let share = kind === 0 ? +(applies[top] !== 0) : +(applies[top] === 1);
-      if (o !== 255 && share !== (kind === 0 ? +(applies[o] !== 0) : +(applies[o] === 1))) {
+      let share = applies[top];
+      if (o !== 255 && share !== applies[o]) {
         const own = ownerShare(upper[i]);
         share = share ? own : 1 - own;
       }

@@ -891,11 +891,16 @@ function boutonniereOf(style: SuitStyle): [Pt, Pt] | undefined {
   ];
 }
 
-/** A cut's boutonnière in a style (body mm, upper end first), for tests that look at it. */
-export function lapelButtonhole(cut: string, options?: StyleOptions): [Pt, Pt] | undefined {
+/** A cut's style: its options (its preset's when absent) and whether its coat is worn open. */
+function styleOf(cut: string, options?: StyleOptions): SuitStyle {
   const entry = CUT_STYLES[cut];
   if (!entry) throw new Error(`Unknown cut "${cut}"`);
-  return boutonniereOf({ o: options ?? resolveOptions(cut), open: entry.style.open });
+  return { o: options ?? resolveOptions(cut), open: entry.style.open };
+}
+
+/** A cut's boutonnière in a style (body mm, upper end first), for tests that look at it. */
+export function lapelButtonhole(cut: string, options?: StyleOptions): [Pt, Pt] | undefined {
+  return boutonniereOf(styleOf(cut, options));
 }
 
 /**
@@ -2844,9 +2849,10 @@ export const CUFF_STITCH_MM = 5;
 /** A poplin shirt's grain (mm across a yarn's irregularity) and its depth of shade (0..1). */
 const SHIRT_GRAIN_MM = 0.7;
 const SHIRT_GRAIN_DEPTH = 0.05;
-/** A repp silk's rib spacing (mm), and the fewest pixels a rib is drawn across. */
+/** A repp silk's rib spacing (mm). */
 const TIE_RIB_MM = 0.8;
-const RIB_MIN_PX = 2.5;
+/** The fewest pixels a trim's fine texture (the tie's rib, the shirt's grain) is drawn across. */
+const FINE_MIN_PX = 2.5;
 /** A tied four-in-hand's outline, body mm: half-widths at its top and bottom, and their heights. */
 export const TIE_KNOT = { top: 27, bottom: 15, topY: 1490, bottomY: 1440 };
 
@@ -3592,7 +3598,7 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   // Up close (the detail view) a poplin is not a flat white: its yarns' irregularity shows as a fine
   // grain of shade, drawn out along the weft's ribs. Finer than the pixels elsewhere, left out there.
   const grain =
-    proj.pxPerMm * SHIRT_GRAIN_MM >= RIB_MIN_PX
+    proj.pxPerMm * SHIRT_GRAIN_MM >= FINE_MIN_PX
       ? `<filter id="shirtGrain" x="0" y="0" width="1" height="1"><feTurbulence type="fractalNoise" baseFrequency="${(0.35 / (SHIRT_GRAIN_MM * proj.pxPerMm)).toFixed(3)} ${(1 / (SHIRT_GRAIN_MM * proj.pxPerMm)).toFixed(3)}" numOctaves="2" seed="7"/><feColorMatrix type="matrix" values="0 0 0 0 0  0 0 0 0 0  0 0 0 0 0  ${-SHIRT_GRAIN_DEPTH * 2} 0 0 0 ${SHIRT_GRAIN_DEPTH}"/><feComposite operator="in" in2="SourceAlpha"/></filter><path d="${d(shirt)}" fill="#000" filter="url(#shirtGrain)"/>`
       : '';
   const shirtSvg = `
@@ -3629,10 +3635,10 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
     const knotStripes = Array.from({ length: 4 }, (_, i) => stripe(kt.bottomY + 14 + i * 32, -1, -bow[0], bow[0], kt.bottomY - 4, kt.topY)).join('');
     // Up close the silk's rib shows: a repp's weft cords, crossing its warp stripes at right angles
     // (cut on the bias, the other diagonal). Each groove is a soft line of shade, a dark core in a
-    // fainter band. Left out where a rib would be under RIB_MIN_PX: finer than the pixels, its lines
+    // fainter band. Left out where a rib would be under FINE_MIN_PX: finer than the pixels, its lines
     // would beat against them in moiré rather than average away.
     const ribs = (dir: 1 | -1, x0: number, x1: number, y0: number, y1: number) => {
-      if (proj.pxPerMm * TIE_RIB_MM < RIB_MIN_PX) return '';
+      if (proj.pxPerMm * TIE_RIB_MM < FINE_MIN_PX) return '';
       const step = TIE_RIB_MM * Math.SQRT2;
       const path: string[] = [];
       // Lines y = c + dir·x over the box, every rib along the box's other diagonal.
@@ -3941,11 +3947,9 @@ function sleeveRows(shape: Draft, path: string, proj: Projection): Array<[number
 
 /** The drafted source of one view with these style options (the cut's preset when none are given). */
 export function draftCutView(cut: string, view: string, options?: StyleOptions): CutViewSource {
-  const entry = CUT_STYLES[cut];
-  if (!entry) throw new Error(`Unknown cut "${cut}"`);
+  const style = styleOf(cut, options);
   if (!(VIEWS as readonly string[]).includes(view)) throw new Error(`Unknown view "${view}" for cut "${cut}"`);
   const v = view as ViewName;
-  const style: SuitStyle = { o: options ?? resolveOptions(cut), open: entry.style.open };
   const turned = v === 'three-quarter';
   const proj = projectionFor(v);
   // Widths, blurs and volumes are drafted for the standard 0.9 px/mm layout.

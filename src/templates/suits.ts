@@ -1841,7 +1841,9 @@ function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
         [0, 1000],
       ],
       anchor: m(lc.gorge),
-      loft: 8,
+      // Lofted 8 (up to b112), the field's smoothing ran the step down onto the chest as a slope in
+      // shade 10-15 mm wide beside the lapel.
+      loft: 4,
       round: 10,
       mirrorGrainAbout: [m(B), m(geo.rollTop)],
       overlap: restingOn(fpId),
@@ -1867,11 +1869,12 @@ function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
         overlap: restingOn(fpId),
       });
     }
-    // This side's lapel: its edge throws a soft shadow on its own forepart (and the breast welt
-    // beside it); pick stitching; gorge.
+    // This side's lapel: it lies on the chest, three pressed layers proud, so its edge throws a thin
+    // line of shade on its own forepart (and the breast welt beside it), as in the reference photo;
+    // 7 mm wide and blurred by 5 (up to b112) it stood off the chest like a board. Pick stitching; gorge.
     const own = [fpId, `lapel-${id}`, `collar-${id}`, `pocket-${id}`];
     const edge = lc.outerEdge.map((p) => m([p[0] - 4, p[1] - 3]));
-    marks.push({ onPanels: mirror ? [fpId, 'breast-welt'] : [fpId], shape: line(edge), kind: 'shadow', width: 7, strength: 0.55, blur: 5 });
+    marks.push({ onPanels: mirror ? [fpId, 'breast-welt'] : [fpId], shape: line(edge), kind: 'shadow', width: 1.5, strength: 0.3, blur: 1.2 });
     threads.push({ shape: line(lc.outerEdge.map((p) => m([p[0] + 5, p[1] + 1]))), width: 0.9, dash: HAND_PICK_STITCH, opacity: 0.22, onPanels: own });
     // A pressed lapel edge is cloth folded over itself: its rounded lip catches the key light as a
     // fine bright line (fainter on the side turned away from the light).

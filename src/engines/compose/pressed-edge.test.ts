@@ -7,8 +7,10 @@
  *
  * Measured on the full level's shading (the multiplier a cloth receives): per row across the middle
  * of the lapel, the distance in from its outer edge to the first pixel within 3 % of the lapel's
- * plateau (the median of its middle), in mm, averaged over the rows. Before: 18.6-19.9 mm; after
- * 9.8-10.4 mm (the lip and the pick stitching lie within it).
+ * plateau (the median of its middle), in mm, averaged over the rows. Before: 18.6-19.9 mm; then
+ * 9.8-10.4 mm, and 8.3-8.8 up to b112. In the reference photo (rows across both lapels) the face is
+ * flat to within 1.5-2 mm of the edge; with the lapel lying on the chest (lofted 4, not 8) ours runs
+ * 1.8-6.1 mm.
  */
 import { describe, expect, it } from 'vitest';
 import { createComposeEngine } from './index.ts';
@@ -48,7 +50,8 @@ describe('a lapel edge falls into shade as a pressed edge, not a cushion', () =>
       sum += d / cv.pxPerMm;
     }
     const falloffMm = sum / mid.length;
-    expect(falloffMm).toBeGreaterThan(3);
-    expect(falloffMm).toBeLessThan(13);
+    console.log(`${cut}: the lapel's edge falls off over ${falloffMm.toFixed(1)} mm`);
+    expect(falloffMm).toBeGreaterThan(1);
+    expect(falloffMm).toBeLessThan(7.5);
   });
 });

@@ -4,13 +4,14 @@
  * dark and narrow, and the lips stand up beside it: the one toward the key light lighter than the
  * lapel around it. A coat's front holes run from the button, which sits in the hole's eye at the end
  * toward the front edge, away from that edge: the slit shows beside the button on that side only.
+ * The buttons are sewn on with the same thread, dyed to the cloth: two bars of it between their holes.
  */
 import { describe, expect, it } from 'vitest';
 import { createComposeEngine } from '../engines/compose/index.ts';
 import { linearLumAt, TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
 import { resolveOptions } from './options.ts';
 import { frontProjection } from './geometry.ts';
-import { detailProjection, LOWER_BUTTON_Y, lapelButtonhole, WAIST_BUTTON_Y } from './suits.ts';
+import { BUTTON_HOLE_OFFSET, BUTTON_THREAD_WIDTH, detailProjection, LOWER_BUTTON_Y, lapelButtonhole, WAIST_BUTTON_Y } from './suits.ts';
 
 const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 // A mid-grey plain cloth: the light and shade of the thread read in it, its weave is fine.
@@ -102,6 +103,47 @@ describe("the coat's front buttonholes", () => {
       console.log(`${cut} at ${y}: ${there.toFixed(2)} away from the edge, ${edge.toFixed(2)} toward it`);
       expect(there).toBeLessThan(0.8);
       expect(edge - there).toBeGreaterThan(0.2);
+    }
+  });
+});
+
+describe("the coat's front buttons", () => {
+  // A light cloth on dark horn and a dark cloth on light horn: each bar of thread is the cloth's tone,
+  // not the horn's. Up to b112 the holes were empty: the bars' middles were horn, as the disc is.
+  const cases = [
+    ['cream on dark horn', '#D9CCB0', 'horn-dark'],
+    ['navy on light horn', '#1F2A44', 'horn-light'],
+  ] as const;
+  it.each(cases)('%s: sewn through their holes with thread of the cloth (HD)', async (_name, hex, buttons) => {
+    const cloth = { hex, design: { weave: 'plain' as const, pattern: 'solid' as const, threadMm: 0.2 } };
+    const raw = await engine.renderRaw({ cut: 'single-breasted', view: 'front', fabric: cloth, options: resolveOptions('single-breasted', { buttons }) }, 'hd');
+    const p = frontProjection();
+    const lum = (x: number, y: number) => {
+      const [px, py] = p.project(x, y);
+      return linearLumAt(raw, px * 2, py * 2);
+    };
+    // The waist button (21 mm): each bar's middle third, the median over its width (its lit crown and
+    // shaded sides); the horn at the centre between the bars and beside the holes; the cloth 16 mm
+    // above and below it.
+    const r = 10.5;
+    const hole = r * BUTTON_HOLE_OFFSET;
+    const width = r * BUTTON_THREAD_WIDTH;
+    const y = WAIST_BUTTON_Y;
+    const bar = (dy: number) => {
+      const v: number[] = [];
+      for (let x = -hole / 3; x <= hole / 3; x += 0.25) for (let d = -0.25; d <= 0.25; d += 0.125) v.push(lum(x, y + dy * hole + d * width));
+      return v.sort((a, b) => a - b)[v.length >> 1]!;
+    };
+    const bars = [bar(1), bar(-1)];
+    const horn = [lum(0, y), lum(-hole - 2.2, y), lum(hole + 2.2, y)].sort((a, b) => a - b)[1]!;
+    const coat = (lum(0, y + 16) + lum(0, y - 16)) / 2;
+    console.log(`${_name}: bars ${bars.map((b) => (b / coat).toFixed(2)).join(' / ')} of the cloth, horn ${(horn / coat).toFixed(2)}`);
+    for (const bar of bars) {
+      // The cloth's tone, give or take the cord's own light and shade (a lustrous twist on a dark
+      // cloth lights up to twice it); the horn's far from it.
+      expect(bar / coat).toBeGreaterThan(0.4);
+      expect(bar / coat).toBeLessThan(2.5);
+      expect(Math.abs(Math.log(bar / horn))).toBeGreaterThan(Math.log(2));
     }
   });
 });

@@ -3732,6 +3732,11 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   ${cuffs}${ventInside}`;
 }
 
+/** A button's holes: their centres this share of its radius off its centre, across and down. */
+export const BUTTON_HOLE_OFFSET = 0.22;
+/** The thread's bars between the holes, this share of the button's radius wide (a hole is 0.2). */
+export const BUTTON_THREAD_WIDTH = 0.17;
+
 const HORN = {
   'horn-dark': [
     ['#6a4e3a', '#3b2a1f', '#1d140f'],
@@ -3754,33 +3759,64 @@ function hornGrain(b: Button): number {
   return (h >>> 0) % 3;
 }
 
-function buttonSvg(b: Button, proj: Projection, matching: boolean): string {
+/**
+ * A coat's button: a horn disc on a drop shadow, sewn through its four holes with two bars of thread
+ * along the pull of the buttonhole. The thread is the buttonhole's, dyed to the cloth: each bar is cut
+ * out of the disc so the cloth beneath shows through, and only its round (a lit top, a shaded
+ * underside, the holes' shade where it dives in) is drawn here. Sleeve buttons, seen edge-on, show no
+ * holes.
+ */
+function buttonSvg(b: Button, proj: Projection, matching: boolean, k: number): string {
   const [cx, cy] = proj.project(b.at[0], b.at[1], b.layer ?? 'torso');
   const squeeze = proj.squeeze(b.at[0], b.at[1], b.layer ?? 'torso');
   const r = (b.d / 2) * proj.pxPerMm;
   const rx = r * (b.squash ?? 1) * squeeze;
-  const holes =
-    b.squash === undefined
-      ? [
-          [-1, -1],
-          [1, -1],
-          [-1, 1],
-          [1, 1],
-        ]
-          .map(
-            ([dx, dy]) =>
-              `<circle cx="${(cx + dx * r * 0.22 * squeeze).toFixed(2)}" cy="${(cy + dy * r * 0.22).toFixed(2)}" r="${(r * 0.1).toFixed(2)}" fill="#0b0706" opacity="${matching ? 0.7 : 1}"/>`,
-          )
-          .join('')
-      : '';
+  const f = (v: number) => v.toFixed(2);
+  const sewn = b.squash === undefined;
+  const hx = r * BUTTON_HOLE_OFFSET * squeeze;
+  const hy = r * BUTTON_HOLE_OFFSET;
+  const holes = sewn
+    ? [
+        [-1, -1],
+        [1, -1],
+        [-1, 1],
+        [1, 1],
+      ]
+        .map(([dx, dy]) => `<circle cx="${f(cx + dx * hx)}" cy="${f(cy + dy * hy)}" r="${f(r * 0.1)}" fill="#0b0706" opacity="${matching ? 0.7 : 1}"/>`)
+        .join('')
+    : '';
+  const tw = r * BUTTON_THREAD_WIDTH;
+  const bar = (dy: number, off: number) => `M${f(cx - hx)} ${f(cy + dy * hy + off)}H${f(cx + hx)}`;
+  // The mask reaches past the disc's blurred drop shadow, which it also holds.
+  const pad = r * 0.6 + 5 * proj.pxPerMm;
+  const box = `x="${f(cx - rx - pad)}" y="${f(cy - r - pad)}" width="${f(2 * (rx + pad))}" height="${f(2 * (r + pad))}"`;
+  const mask = sewn
+    ? `<mask id="thread${k}" maskUnits="userSpaceOnUse" ${box}>
+    <rect ${box} fill="#fff"/>
+    <path d="${bar(-1, 0)}${bar(1, 0)}" stroke="#000" stroke-width="${f(tw)}" stroke-linecap="round" fill="none"/>
+  </mask>`
+    : '';
+  // The cord's round: its long edges turn away into shade, its crown catches the light, and a few
+  // passes of thread lie side by side along it; shade where it dives into each hole.
+  const line = (off: number, colour: string, opacity: number, width: number) =>
+    `<path d="${bar(-1, off)}${bar(1, off)}" stroke="${colour}" stroke-opacity="${opacity}" stroke-width="${f(width)}" fill="none"/>`;
+  const thread = sewn
+    ? `${line(-tw * 0.4, '#000', 0.28, tw * 0.2)}${line(tw * 0.38, '#000', 0.4, tw * 0.24)}${line(-tw * 0.12, '#fff', 0.06, tw * 0.22)}${line(tw * 0.14, '#000', 0.14, tw * 0.08)}
+  ${[-1, 1].flatMap((dy) => [-1, 1].map((dx) => `<circle cx="${f(cx + dx * (hx + tw * 0.2))}" cy="${f(cy + dy * hy)}" r="${f(tw * 0.38)}" fill="#000" opacity="0.35"/>`)).join('')}`
+    : '';
   // Matching buttons are cloth-coloured (drawn as cloth beneath): here only their rim and holes.
+  const shadow = matching
+    ? ''
+    : `<ellipse cx="${f(cx)}" cy="${f(cy + r * 0.25)}" rx="${f(rx * 1.05)}" ry="${f(r * 1.05)}" fill="#000" opacity="0.35" filter="url(#bshadow)"/>`;
   const face = matching
-    ? `<ellipse cx="${cx.toFixed(2)}" cy="${cy.toFixed(2)}" rx="${rx.toFixed(2)}" ry="${r.toFixed(2)}" fill="url(#sheen)"/>`
-    : `<ellipse cx="${cx.toFixed(2)}" cy="${(cy + r * 0.25).toFixed(2)}" rx="${(rx * 1.05).toFixed(2)}" ry="${(r * 1.05).toFixed(2)}" fill="#000" opacity="0.35" filter="url(#bshadow)"/>
-  <ellipse cx="${cx.toFixed(2)}" cy="${cy.toFixed(2)}" rx="${rx.toFixed(2)}" ry="${r.toFixed(2)}" fill="url(#horn${hornGrain(b)})"/>`;
-  return `${face}
-  <ellipse cx="${cx.toFixed(2)}" cy="${cy.toFixed(2)}" rx="${(rx * 0.72).toFixed(2)}" ry="${(r * 0.72).toFixed(2)}" fill="none" stroke="#000" stroke-opacity="${matching ? 0.28 : 0.35}" stroke-width="${(r * 0.12).toFixed(2)}"/>
-  ${holes}`;
+    ? `<ellipse cx="${f(cx)}" cy="${f(cy)}" rx="${f(rx)}" ry="${f(r)}" fill="url(#sheen)"/>`
+    : `<ellipse cx="${f(cx)}" cy="${f(cy)}" rx="${f(rx)}" ry="${f(r)}" fill="url(#horn${hornGrain(b)})"/>`;
+  // The disc's drop shadow is cut with it: the thread lies on top of the disc, in the light.
+  return `${mask}
+  <g${sewn ? ` mask="url(#thread${k})"` : ''}>${shadow}${face}
+  <ellipse cx="${f(cx)}" cy="${f(cy)}" rx="${f(rx * 0.72)}" ry="${f(r * 0.72)}" fill="none" stroke="#000" stroke-opacity="${matching ? 0.28 : 0.35}" stroke-width="${f(r * 0.12)}"/>
+  ${holes}</g>
+  ${thread}`;
 }
 
 function overlaySvg(set: Draftset, proj: Projection, o: StyleOptions, view: ViewName): string {
@@ -3793,7 +3829,7 @@ function overlaySvg(set: Draftset, proj: Projection, o: StyleOptions, view: View
     <filter id="bshadow"><feGaussianBlur stdDeviation="${((1.6 * proj.pxPerMm) / 0.9).toFixed(2)}"/></filter>
   </defs>
   ${view === 'three-quarter' ? nearCuffOverSvg(o, proj) : ''}
-  ${set.buttons.map((b) => buttonSvg(b, proj, matching)).join('')}`;
+  ${set.buttons.map((b, k) => buttonSvg(b, proj, matching, k)).join('')}`;
 }
 
 /** Matching buttons are cloth: one panel per body volume, domed by the shading like any panel. */

@@ -3761,61 +3761,64 @@ function hornGrain(b: Button): number {
 
 /**
  * A coat's button: a horn disc on a drop shadow, sewn through its four holes with two bars of thread
- * along the pull of the buttonhole. The thread is the buttonhole's, dyed to the cloth: each bar is cut
- * out of the disc so the cloth beneath shows through, and only its round (a lit top, a shaded
- * underside, the holes' shade where it dives in) is drawn here. Sleeve buttons, seen edge-on, show no
- * holes.
+ * along the pull of the buttonhole. The thread is the buttonhole's, dyed to the cloth: each bar is a
+ * hole in the disc so the cloth beneath shows through, and only its round (a lit
+ * crown, shaded sides, the holes' shade where it dives in) is drawn here. Sleeve buttons, seen
+ * edge-on, show no holes.
+ *
+ * The bars are cut by the even-odd rule, not a mask, and every path is absolute lines and cubics: an
+ * option change redraws only around what changed when svg-patch can read its extent (a mask, an arc
+ * or a relative command makes it redraw the whole overlay, and librsvg renders a mask on a surface the
+ * size of the canvas: drawn so, the sewn buttons tripled librsvg's time on a first preview).
  */
-function buttonSvg(b: Button, proj: Projection, matching: boolean, k: number): string {
+function buttonSvg(b: Button, proj: Projection, matching: boolean): string {
   const [cx, cy] = proj.project(b.at[0], b.at[1], b.layer ?? 'torso');
   const squeeze = proj.squeeze(b.at[0], b.at[1], b.layer ?? 'torso');
   const r = (b.d / 2) * proj.pxPerMm;
   const rx = r * (b.squash ?? 1) * squeeze;
   const f = (v: number) => v.toFixed(2);
+  const P = (x: number, y: number) => `${f(x)},${f(y)}`;
   const sewn = b.squash === undefined;
   const hx = r * BUTTON_HOLE_OFFSET * squeeze;
   const hy = r * BUTTON_HOLE_OFFSET;
-  const holes = sewn
-    ? [
-        [-1, -1],
-        [1, -1],
-        [-1, 1],
-        [1, 1],
-      ]
-        .map(([dx, dy]) => `<circle cx="${f(cx + dx * hx)}" cy="${f(cy + dy * hy)}" r="${f(r * 0.1)}" fill="#0b0706" opacity="${matching ? 0.7 : 1}"/>`)
-        .join('')
-    : '';
   const tw = r * BUTTON_THREAD_WIDTH;
-  const bar = (dy: number, off: number) => `M${f(cx - hx)} ${f(cy + dy * hy + off)}H${f(cx + hx)}`;
-  // The mask reaches past the disc's blurred drop shadow, which it also holds.
-  const pad = r * 0.6 + 5 * proj.pxPerMm;
-  const box = `x="${f(cx - rx - pad)}" y="${f(cy - r - pad)}" width="${f(2 * (rx + pad))}" height="${f(2 * (r + pad))}"`;
-  const mask = sewn
-    ? `<mask id="thread${k}" maskUnits="userSpaceOnUse" ${box}>
-    <rect ${box} fill="#fff"/>
-    <path d="${bar(-1, 0)}${bar(1, 0)}" stroke="#000" stroke-width="${f(tw)}" stroke-linecap="round" fill="none"/>
-  </mask>`
+  const t = tw / 2;
+  // A quarter ellipse as a cubic: its handles 0.5523 of the radii long.
+  const k = 0.5523;
+  const ellipse = (x: number, y: number, ex: number, ey: number) =>
+    `M${P(x + ex, y)}C${P(x + ex, y + ey * k)} ${P(x + ex * k, y + ey)} ${P(x, y + ey)}C${P(x - ex * k, y + ey)} ${P(x - ex, y + ey * k)} ${P(x - ex, y)}` +
+    `C${P(x - ex, y - ey * k)} ${P(x - ex * k, y - ey)} ${P(x, y - ey)}C${P(x + ex * k, y - ey)} ${P(x + ex, y - ey * k)} ${P(x + ex, y)}Z`;
+  // Each bar's outline, hole centre to hole centre, with round ends.
+  const bars = sewn
+    ? [-1, 1]
+        .map((dy) => {
+          const y = cy + dy * hy;
+          const [l, rr] = [cx - hx, cx + hx];
+          return (
+            `M${P(l, y - t)}L${P(rr, y - t)}C${P(rr + t * k, y - t)} ${P(rr + t, y - t * k)} ${P(rr + t, y)}C${P(rr + t, y + t * k)} ${P(rr + t * k, y + t)} ${P(rr, y + t)}` +
+            `L${P(l, y + t)}C${P(l - t * k, y + t)} ${P(l - t, y + t * k)} ${P(l - t, y)}C${P(l - t, y - t * k)} ${P(l - t * k, y - t)} ${P(l, y - t)}Z`
+          );
+        })
+        .join('')
     : '';
   // The cord's round: its long edges turn away into shade, its crown catches the light, and a few
   // passes of thread lie side by side along it; shade where it dives into each hole.
+  const along = (off: number) => [-1, 1].map((dy) => `M${P(cx - hx, cy + dy * hy + off)}L${P(cx + hx, cy + dy * hy + off)}`).join('');
   const line = (off: number, colour: string, opacity: number, width: number) =>
-    `<path d="${bar(-1, off)}${bar(1, off)}" stroke="${colour}" stroke-opacity="${opacity}" stroke-width="${f(width)}" fill="none"/>`;
+    `<path d="${along(off)}" stroke="${colour}" stroke-opacity="${opacity}" stroke-width="${f(width)}" fill="none"/>`;
   const thread = sewn
     ? `${line(-tw * 0.4, '#000', 0.28, tw * 0.2)}${line(tw * 0.38, '#000', 0.4, tw * 0.24)}${line(-tw * 0.12, '#fff', 0.06, tw * 0.22)}${line(tw * 0.14, '#000', 0.14, tw * 0.08)}
   ${[-1, 1].flatMap((dy) => [-1, 1].map((dx) => `<circle cx="${f(cx + dx * (hx + tw * 0.2))}" cy="${f(cy + dy * hy)}" r="${f(tw * 0.38)}" fill="#000" opacity="0.35"/>`)).join('')}`
     : '';
-  // Matching buttons are cloth-coloured (drawn as cloth beneath): here only their rim and holes.
+  // Matching buttons are cloth-coloured (drawn as cloth beneath): here only their sheen and rim. The
+  // drop shadow shows only past the disc: its middle is left out, so the thread is not in its shade.
   const shadow = matching
     ? ''
-    : `<ellipse cx="${f(cx)}" cy="${f(cy + r * 0.25)}" rx="${f(rx * 1.05)}" ry="${f(r * 1.05)}" fill="#000" opacity="0.35" filter="url(#bshadow)"/>`;
-  const face = matching
-    ? `<ellipse cx="${f(cx)}" cy="${f(cy)}" rx="${f(rx)}" ry="${f(r)}" fill="url(#sheen)"/>`
-    : `<ellipse cx="${f(cx)}" cy="${f(cy)}" rx="${f(rx)}" ry="${f(r)}" fill="url(#horn${hornGrain(b)})"/>`;
-  // The disc's drop shadow is cut with it: the thread lies on top of the disc, in the light.
-  return `${mask}
-  <g${sewn ? ` mask="url(#thread${k})"` : ''}>${shadow}${face}
+    : `<path d="${ellipse(cx, cy + r * 0.25, rx * 1.05, r * 1.05)}${sewn ? ellipse(cx, cy, rx * 0.85, r * 0.85) : ''}" fill-rule="evenodd" fill="#000" opacity="0.35" filter="url(#bshadow)"/>`;
+  const face = `<path d="${ellipse(cx, cy, rx, r)}${bars}" fill-rule="evenodd" fill="url(#${matching ? 'sheen' : `horn${hornGrain(b)}`})"/>`;
+  return `${shadow}
+  ${face}
   <ellipse cx="${f(cx)}" cy="${f(cy)}" rx="${f(rx * 0.72)}" ry="${f(r * 0.72)}" fill="none" stroke="#000" stroke-opacity="${matching ? 0.28 : 0.35}" stroke-width="${f(r * 0.12)}"/>
-  ${holes}</g>
   ${thread}`;
 }
 
@@ -3829,7 +3832,7 @@ function overlaySvg(set: Draftset, proj: Projection, o: StyleOptions, view: View
     <filter id="bshadow"><feGaussianBlur stdDeviation="${((1.6 * proj.pxPerMm) / 0.9).toFixed(2)}"/></filter>
   </defs>
   ${view === 'three-quarter' ? nearCuffOverSvg(o, proj) : ''}
-  ${set.buttons.map((b, k) => buttonSvg(b, proj, matching, k)).join('')}`;
+  ${set.buttons.map((b) => buttonSvg(b, proj, matching)).join('')}`;
 }
 
 /** Matching buttons are cloth: one panel per body volume, domed by the shading like any panel. */

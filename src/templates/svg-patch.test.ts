@@ -5,8 +5,8 @@
  */
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { cutViewSource, resolveOptions } from './index.ts';
-import { indexSvg, svgChangeOf, svgWithin } from './svg-patch.ts';
+import { cutViewSource, resolveOptions, shippedViews } from './index.ts';
+import { DEFINITION, definitions, extent, indexSvg, svgChangeOf, svgWithin, topLevel } from './svg-patch.ts';
 
 const svgChange = (a: string, b: string) => svgChangeOf(indexSvg(a)!, indexSvg(b)!);
 
@@ -142,4 +142,21 @@ describe('an SVG fragment cut to a rectangle', () => {
       expect(differing, `scale ${scale}`).toBeGreaterThan(100);
     }
   });
+});
+
+describe('an overlay redrawn only where it changed', () => {
+  // An option change redraws the overlay only around what changed, leaving out what draws elsewhere,
+  // when every element can be bounded from its source. Sewn on with a mask and outlined with H
+  // commands, or cut with arcs, the buttons redrew the whole overlay on a fastening or waistcoat
+  // change: librsvg's share of an option change's first preview went from 0.8 s to 1.7-3.0 s summed
+  // over every option (bench/option-stages.ts).
+  it.each(shippedViews().flatMap((v) => ['horn-dark', 'horn-light', 'matching'].map((buttons) => [v.cut, v.view, buttons] as const)))(
+    '%s %s, %s buttons: every element has a bound',
+    (cut, view, buttons) => {
+      const elements = topLevel(cutViewSource(cut, view, resolveOptions(cut, { buttons })).overlay)!;
+      const defs = definitions(elements);
+      const unbound = elements.filter((e) => !DEFINITION.has(e.tag) && !extent(e, defs));
+      expect(unbound.map((e) => e.text.slice(0, 120))).toEqual([]);
+    },
+  );
 });

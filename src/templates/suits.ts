@@ -3732,6 +3732,8 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   ${cuffs}${ventInside}`;
 }
 
+/** A quarter ellipse drawn as a cubic: its handles this share of the radii long. */
+const QUARTER_ARC_HANDLE = 0.5523;
 /** A button's holes: their centres this share of its radius off its centre, across and down. */
 export const BUTTON_HOLE_OFFSET = 0.22;
 /** The thread's bars between the holes, this share of the button's radius wide (a hole is 0.2). */
@@ -3762,14 +3764,14 @@ function hornGrain(b: Button): number {
 /**
  * A coat's button: a horn disc on a drop shadow, sewn through its four holes with two bars of thread
  * along the pull of the buttonhole. The thread is the buttonhole's, dyed to the cloth: each bar is a
- * hole in the disc so the cloth beneath shows through, and only its round (a lit
- * crown, shaded sides, the holes' shade where it dives in) is drawn here. Sleeve buttons, seen
- * edge-on, show no holes.
+ * hole in the disc so the cloth beneath shows through, and only the cord's round (a lit crown, shaded
+ * sides, the holes' shade where it dives in) is drawn here. Sleeve buttons, seen edge-on, show no holes.
  *
  * The bars are cut by the even-odd rule, not a mask, and every path is absolute lines and cubics: an
- * option change redraws only around what changed when svg-patch can read its extent (a mask, an arc
- * or a relative command makes it redraw the whole overlay, and librsvg renders a mask on a surface the
- * size of the canvas: drawn so, the sewn buttons tripled librsvg's time on a first preview).
+ * option change redraws only around what changed when svg-patch can read its extent. A mask, an arc
+ * or an H command makes it redraw the whole overlay (and librsvg renders a mask on a surface the size
+ * of the canvas): drawn so, the sewn buttons doubled librsvg's time on an option change's first
+ * preview, or more.
  */
 function buttonSvg(b: Button, proj: Projection, matching: boolean): string {
   const [cx, cy] = proj.project(b.at[0], b.at[1], b.layer ?? 'torso');
@@ -3783,8 +3785,7 @@ function buttonSvg(b: Button, proj: Projection, matching: boolean): string {
   const hy = r * BUTTON_HOLE_OFFSET;
   const tw = r * BUTTON_THREAD_WIDTH;
   const t = tw / 2;
-  // A quarter ellipse as a cubic: its handles 0.5523 of the radii long.
-  const k = 0.5523;
+  const k = QUARTER_ARC_HANDLE;
   const ellipse = (x: number, y: number, ex: number, ey: number) =>
     `M${P(x + ex, y)}C${P(x + ex, y + ey * k)} ${P(x + ex * k, y + ey)} ${P(x, y + ey)}C${P(x - ex * k, y + ey)} ${P(x - ex, y + ey * k)} ${P(x - ex, y)}` +
     `C${P(x - ex, y - ey * k)} ${P(x - ex * k, y - ey)} ${P(x, y - ey)}C${P(x + ex * k, y - ey)} ${P(x + ex, y - ey * k)} ${P(x + ex, y)}Z`;
@@ -3793,10 +3794,10 @@ function buttonSvg(b: Button, proj: Projection, matching: boolean): string {
     ? [-1, 1]
         .map((dy) => {
           const y = cy + dy * hy;
-          const [l, rr] = [cx - hx, cx + hx];
+          const [left, right] = [cx - hx, cx + hx];
           return (
-            `M${P(l, y - t)}L${P(rr, y - t)}C${P(rr + t * k, y - t)} ${P(rr + t, y - t * k)} ${P(rr + t, y)}C${P(rr + t, y + t * k)} ${P(rr + t * k, y + t)} ${P(rr, y + t)}` +
-            `L${P(l, y + t)}C${P(l - t * k, y + t)} ${P(l - t, y + t * k)} ${P(l - t, y)}C${P(l - t, y - t * k)} ${P(l - t * k, y - t)} ${P(l, y - t)}Z`
+            `M${P(left, y - t)}L${P(right, y - t)}C${P(right + t * k, y - t)} ${P(right + t, y - t * k)} ${P(right + t, y)}C${P(right + t, y + t * k)} ${P(right + t * k, y + t)} ${P(right, y + t)}` +
+            `L${P(left, y + t)}C${P(left - t * k, y + t)} ${P(left - t, y + t * k)} ${P(left - t, y)}C${P(left - t, y - t * k)} ${P(left - t * k, y - t)} ${P(left, y - t)}Z`
           );
         })
         .join('')
@@ -3850,7 +3851,7 @@ function matchingButtonPieces(set: Draftset): void {
       const r = b.d / 2;
       const rx = r * (b.squash ?? 1);
       const [x, y] = b.at;
-      const c = 0.5523;
+      const c = QUARTER_ARC_HANDLE;
       d.M(x + rx, y)
         .C(x + rx, y + r * c, x + rx * c, y + r, x, y + r)
         .C(x - rx * c, y + r, x - rx, y + r * c, x - rx, y)

@@ -3600,8 +3600,8 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
     ]);
   // Up close (the detail view) a poplin is not a flat white: its yarns' irregularity shows as a fine
   // grain of shade, drawn out along the weft's ribs. Finer than the pixels elsewhere, left out there.
-  // Its region in percent, which svg-patch reads: a tie or shirt change then redraws it only where
-  // the change is, not over the whole shirt.
+  // Its region in percent, which svg-patch reads (bare fractions it does not), so the element has a
+  // bound and a redraw elsewhere can leave it out.
   const grain =
     proj.pxPerMm * SHIRT_GRAIN_MM >= FINE_MIN_PX
       ? `<filter id="shirtGrain" x="0%" y="0%" width="100%" height="100%"><feTurbulence type="fractalNoise" baseFrequency="${(0.35 / (SHIRT_GRAIN_MM * proj.pxPerMm)).toFixed(3)} ${(1 / (SHIRT_GRAIN_MM * proj.pxPerMm)).toFixed(3)}" numOctaves="2" seed="7"/><feColorMatrix type="matrix" values="0 0 0 0 0  0 0 0 0 0  0 0 0 0 0  ${-SHIRT_GRAIN_DEPTH * 2} 0 0 0 ${SHIRT_GRAIN_DEPTH}"/><feComposite operator="in" in2="SourceAlpha"/></filter><path d="${d(shirt)}" fill="#000" filter="url(#shirtGrain)"/>`

@@ -17,6 +17,15 @@ const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 // A mid-grey plain cloth: the light and shade of the thread read in it, its weave is fine.
 const fabric = { hex: '#8A8A8A', design: { weave: 'plain' as const, pattern: 'solid' as const, threadMm: 0.2 } };
 
+/** Linear luminance of an HD front render at a point of the body (mm). */
+function hdFrontLum(raw: { width: number; height: number; rgb: Uint8Array }): (x: number, y: number) => number {
+  const p = frontProjection();
+  return (x, y) => {
+    const [px, py] = p.project(x, y);
+    return linearLumAt(raw, px * 2, py * 2);
+  };
+}
+
 /** Mean linear luminance across the hole at `d` mm from its axis (+ to the right of upper → lower), over its middle. */
 function profile(raw: { width: number; height: number; rgb: Uint8Array }, a: readonly number[], b: readonly number[], offsets: number[]): number[] {
   const p = detailProjection();
@@ -78,12 +87,8 @@ describe("the coat's front buttonholes", () => {
   ] as const;
   it.each(cases)('%s: the slit runs on from the button away from the front edge', async (cut, bx, rows, away) => {
     const raw = await engine.renderRaw({ cut, view: 'front', fabric, options: resolveOptions(cut) }, 'hd');
-    const p = frontProjection();
-    const k = 2 * p.pxPerMm;
-    const lum = (x: number, y: number) => {
-      const [px, py] = p.project(x, y);
-      return linearLumAt(raw, px * 2, py * 2);
-    };
+    const k = 2 * frontProjection().pxPerMm;
+    const lum = hdFrontLum(raw);
     // 12.5-17 mm from the button's centre, past its rim and short of the single-breasted's front
     // edge (18 mm) on the other side: the darkest across the row's 3 mm, against the cloth 4 mm above and below.
     const slitOn = (y: number, side: number) => {
@@ -117,11 +122,7 @@ describe("the coat's front buttons", () => {
   it.each(cases)('%s: sewn through their holes with thread of the cloth (HD)', async (_name, hex, buttons) => {
     const cloth = { hex, design: { weave: 'plain' as const, pattern: 'solid' as const, threadMm: 0.2 } };
     const raw = await engine.renderRaw({ cut: 'single-breasted', view: 'front', fabric: cloth, options: resolveOptions('single-breasted', { buttons }) }, 'hd');
-    const p = frontProjection();
-    const lum = (x: number, y: number) => {
-      const [px, py] = p.project(x, y);
-      return linearLumAt(raw, px * 2, py * 2);
-    };
+    const lum = hdFrontLum(raw);
     // The waist button (21 mm): each bar's middle third, the median over its width (its lit crown and
     // shaded sides); the horn at the centre between the bars and beside the holes; the cloth 16 mm
     // above and below it.

@@ -594,6 +594,31 @@ const HIGHLIGHT_GAIN = 1.15;
  */
 const TUBE_OVER = 0.35;
 const TUBE_NEAR_SIGMA = 5;
+/**
+ * The body beside a hanging arm turns away from the light and sees less of the soft box: in the
+ * reference photo (rows across the chest, linear light against the middle of the front) it falls to
+ * 0.72-0.80 some 16 mm from the crevice, 0.80-0.87 at 32 mm and 0.91-0.95 at 48 mm, on either side.
+ * Ours (to b114) kept its full tone right up to the crevice on the side toward the key: the front
+ * read as a flat board with sleeves laid on it. The body is darkened by SLEEVE_SHADE times the share
+ * of sleeve around it, blurred by SLEEVE_SHADE_SIGMA native px (before the studio contrast).
+ */
+const SLEEVE_SHADE = 0.3;
+const SLEEVE_SHADE_SIGMA = 30;
+/**
+ * The sleeves' share around each pixel is kept on a grid this many native px apart (bilinearly
+ * read): a blur that wide changes slowly, and kept for the whole frame it is drawn once per view,
+ * whatever option changes, and windows read it without growing their reach.
+ */
+const SLEEVE_GRID = 4;
+/** Native px below the underarm over which a sleeve comes to hang free of the body (see sleeveGrid). */
+const SLEEVE_FREE = 40;
+/**
+ * The key light comes from the image's left: the sleeve on that side hides it from the body beside
+ * it; the other hides only the weaker fill, and counts this much. At full weight both ways the side
+ * away from the key fell to 0.51-0.68 of the body further in (the photo's 0.74-0.80).
+ */
+const SLEEVE_FILL_SIDE = 0.3;
+const smoothstep = (t: number) => (t <= 0 ? 0 : t >= 1 ? 1 : t * t * (3 - 2 * t));
 /** Depth of a sleeve or leg as a fraction of its half-width (the torso's is `TORSO_DEPTH`). */
 const TUBE_DEPTH = 0.85;
 /** How far (native px of height) a panel behind the torso sits below the torso's edge. */
@@ -1510,6 +1535,7 @@ function shading(
   clothNear: Float32Array,
   tubeAbove: Float32Array,
   tubeNear: Float32Array,
+  sleeveAround: Float32Array,
   cavityRef: Float32Array,
   occlusion: Float32Array,
   shadowed: Float32Array,
@@ -1560,6 +1586,7 @@ function shading(
       const body = tubeNear[i] > 0 ? 1 - t / clothNear[i] : 0;
       const over = body > 0 ? (tubeAbove[i] - hv[i] * tubeNear[i]) * body : 0;
       if (over > 0) s *= 1 / (1 + (over / z) * TUBE_OVER);
+      if (sleeveAround[i] > 0) s *= 1 - SLEEVE_SHADE * sleeveAround[i] * (1 - t / Math.max(t, clothNear[i]));
       s *= occlusion[i];
       s *= 1 - SHADOW_STRENGTH * shadowed[i];
       s *= fall;
@@ -1600,6 +1627,8 @@ interface Pieces {
   tube: Uint8Array;
   /** Per panel, 1 where it rests on the body beneath it (a sleeve, on the torso's `rest`). */
   rests: Uint8Array;
+  /** The sleeves' share around each pixel, on a coarse grid (see SLEEVE_SHADE); none without sleeves. */
+  sleeves: SleeveGrid | undefined;
   torso: TorsoVolume | undefined;
   layers: AppliedLayer[];
   layerKeys: string[];
@@ -1763,6 +1792,20 @@ async function draftPieces(source: CutViewSource, scale: number, gate?: () => Pr
       (t) => (t ? t.cover.byteLength * (t.rest ? 4 : 3) : 0),
       used,
     ) ?? undefined;
+  const sleeveMasks = masks.flatMap((m, p) => {
+    const spec = src.panels[p];
+    if (spec.kind !== 'sleeve') return [];
+    const keySide = m.x0 + m.w / 2 < w / 2;
+    return [{ m, underarm: spec.armhole ? spec.armhole.underarm * scale : undefined, weight: keySide ? 1 : SLEEVE_FILL_SIDE }];
+  });
+  const sleeves =
+    memoisedNow(
+      frame,
+      `sleeves|${z}|${sleeveMasks.map((s) => `${idOf(s.m)}@${s.underarm}*${s.weight}`).join(',')}`,
+      () => (sleeveMasks.length ? sleeveGrid(sleeveMasks, w, h, z) : null),
+      (g) => (g ? g.share.byteLength : 0),
+      used,
+    ) ?? undefined;
   return {
     w,
     h,
@@ -1770,6 +1813,7 @@ async function draftPieces(source: CutViewSource, scale: number, gate?: () => Pr
     z,
     src,
     masks,
+    sleeves,
     contrib,
     overlaps,
     canvas: Uint8Array.from(src.panels, (p) => (p.profile === 'canvas' ? 1 : 0)),
@@ -1889,6 +1933,7 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
   const tube = blurWhereNeeded(tubeOf, ww, wh, 1.2 * z);
   const tubeNear = blur(tubeOf, ww, wh, TUBE_NEAR_SIGMA * z, around(TUBE_NEAR_SIGMA * z));
   const tubeAbove = blur(tubeForm, ww, wh, TUBE_NEAR_SIGMA * z, around(TUBE_NEAR_SIGMA * z));
+  const sleeveAround = P.sleeves ? sleevesOn(P.sleeves, W, ww, wh, clothOf) : new Float32Array(n);
   const clothNear = blur(clothOf, ww, wh, 3 * z, around(3 * z));
   const shade = shading(
     hs,
@@ -1897,6 +1942,7 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
     clothNear,
     tubeAbove,
     tubeNear,
+    sleeveAround,
     cavityRef,
     occlusion,
     shadowed,
@@ -1965,6 +2011,58 @@ function extendBehind(height: Float32Array, panelOf: Uint8Array, w: number, h: n
       set[fill[k + 1]] = 2;
     }
   }
+}
+
+interface SleeveGrid {
+  /** Native px between grid points. */
+  step: number;
+  gw: number;
+  gh: number;
+  share: Float32Array;
+}
+
+/**
+ * The sleeves' coverage averaged into cells of the grid, blurred by SLEEVE_SHADE_SIGMA. Down to the
+ * underarm a sleeve is set into the coat, one surface with the body, and hides nothing from it: it
+ * counts from there, in full SLEEVE_FREE native px below.
+ */
+function sleeveGrid(masks: Array<{ m: Tile; underarm?: number; weight: number }>, w: number, h: number, z: number): SleeveGrid {
+  const step = Math.max(1, Math.round(SLEEVE_GRID * z));
+  const gw = Math.ceil(w / step);
+  const gh = Math.ceil(h / step);
+  const share = new Float32Array(gw * gh);
+  const per = 1 / (255 * step * step);
+  for (const { m, underarm, weight } of masks) {
+    for (let y = 0; y < m.h; y++) {
+      const free = weight * (underarm === undefined ? 1 : smoothstep((m.y0 + y - underarm) / (SLEEVE_FREE * z)));
+      if (free <= 0) continue;
+      const row = (((m.y0 + y) / step) | 0) * gw;
+      for (let x = 0, j = y * m.w; x < m.w; x++, j++) if (m.data[j]) share[row + (((m.x0 + x) / step) | 0)] += m.data[j] * per * free;
+    }
+  }
+  const sigma = (SLEEVE_SHADE_SIGMA * z) / step;
+  return { step, gw, gh, share: blur(share, gw, gh, sigma) };
+}
+
+/** The sleeves' share on the window W (cloth pixels only), read bilinearly from the grid. */
+function sleevesOn(g: SleeveGrid, W: Rect, ww: number, wh: number, cloth: Float32Array): Float32Array {
+  const out = new Float32Array(ww * wh);
+  for (let y = 0; y < wh; y++) {
+    const gy = Math.min(g.gh - 1, Math.max(0, (y + W.y0 + 0.5) / g.step - 0.5));
+    const y0 = Math.max(0, Math.min(g.gh - 2, gy | 0));
+    const fy = Math.max(0, gy - y0);
+    for (let x = 0, i = y * ww; x < ww; x++, i++) {
+      if (!cloth[i]) continue;
+      const gx = Math.min(g.gw - 1, Math.max(0, (x + W.x0 + 0.5) / g.step - 0.5));
+      const x0 = Math.max(0, Math.min(g.gw - 2, gx | 0));
+      const fx = Math.max(0, gx - x0);
+      const a = y0 * g.gw + x0;
+      const top = g.share[a] + (g.share[a + 1] - g.share[a]) * fx;
+      const bottom = g.share[a + g.gw] + (g.share[a + g.gw + 1] - g.share[a + g.gw]) * fx;
+      out[i] = top + (bottom - top) * fy;
+    }
+  }
+  return out;
 }
 
 /** How far (px) a change of the pieces reaches into the fields: the longest chain of blurs and shadows. */

@@ -66,6 +66,13 @@ const CUFF_Y = 842;
 /** How far the middle of a shirt cuff's lower edge bows down below its ends (mm): the near half of its round opening, seen from above the wrist. */
 const CUFF_SAG = 4;
 const TROUSER_WAIST_Y = 1025;
+/**
+ * The top of the gap between the legs: the thighs hang together from the seat to some 60 mm below
+ * the coat's hem, and part there. At the fork itself (826 mm, up to b115) the gap rose 74 mm above
+ * the hem, a tongue of backdrop under the open quarters where the reference photo shows the
+ * trousers, in shade.
+ */
+const FORK_Y = 694;
 const TROUSER_HEM_Y = 32;
 const TURNUP_MM = 42;
 
@@ -714,13 +721,13 @@ function trouserLeg(o: StyleOptions, instep: boolean, arch: number, fold: HemFol
     .L(2, TROUSER_WAIST_Y)
     // The fork: the inside leg rises into a round arch. Met at a corner (the crotch's curve arriving
     // across, the inseam leaving down) the gap between the legs ended in a spike between two cusps.
-    .L(2, 826)
-    .C(-6, 826, -14, 820, -14, 808);
+    .L(2, FORK_Y + 18)
+    .C(-6, FORK_Y + 18, -14, FORK_Y + 12, -14, FORK_Y);
   curveThrough(
     d,
-    [-14, 808],
+    [-14, FORK_Y],
     [
-      [-18, 640],
+      [-17, 600],
       [-15.5, 500],
       [-24, 250],
       [-32, TROUSER_HEM_Y + 4],
@@ -1276,8 +1283,8 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false,
     marks.push({
       only: ['trouser'],
       shape: line([
-        [s * -14, 808],
-        [s * -18, 640],
+        [s * -14, FORK_Y],
+        [s * -17, 600],
         [s * -15.5, 500],
         [s * -24, 250],
         [s * -32, 150],

@@ -595,6 +595,16 @@ const HIGHLIGHT_GAIN = 1.15;
 const TUBE_OVER = 0.35;
 const TUBE_NEAR_SIGMA = 5;
 /**
+ * Below the elbow the forearm hangs forward and out from the hip, and the gap beside it opens: the
+ * reference photo's crevice there is some 11 mm across (ours, to b115, 6-7 mm below half the body's
+ * tone). From FOREARM_FROM mm below the underarm, eased in over FOREARM_EASE mm, the crevice is
+ * weighed over TUBE_FOREARM_SIGMA native px instead. Under the arm, where it lies against the body,
+ * it stays narrow.
+ */
+const TUBE_FOREARM_SIGMA = 12;
+const FOREARM_FROM = 150;
+const FOREARM_EASE = 60;
+/**
  * The body beside a hanging arm turns away from the light and sees less of the soft box: in the
  * reference photo (rows across the chest, linear light against the middle of the front) it falls to
  * 0.72-0.80 some 16 mm from the crevice, 0.80-0.87 at 32 mm and 0.91-0.95 at 48 mm, on either side.
@@ -1629,6 +1639,8 @@ interface Pieces {
   rests: Uint8Array;
   /** The sleeves' share around each pixel, on a coarse grid (see SLEEVE_SHADE); none without sleeves. */
   sleeves: SleeveGrid | undefined;
+  /** The frame row from which the crevice beside a forearm widens (see TUBE_FOREARM_SIGMA). */
+  forearmRow: number | undefined;
   torso: TorsoVolume | undefined;
   layers: AppliedLayer[];
   layerKeys: string[];
@@ -1814,6 +1826,9 @@ async function draftPieces(source: CutViewSource, scale: number, gate?: () => Pr
     src,
     masks,
     sleeves,
+    forearmRow: sleeveMasks.some((s) => s.underarm !== undefined)
+      ? Math.min(...sleeveMasks.flatMap((s) => (s.underarm === undefined ? [] : [s.underarm]))) + FOREARM_FROM * src.pxPerMm * scale
+      : undefined,
     contrib,
     overlaps,
     canvas: Uint8Array.from(src.panels, (p) => (p.profile === 'canvas' ? 1 : 0)),
@@ -1933,6 +1948,19 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
   const tube = blurWhereNeeded(tubeOf, ww, wh, 1.2 * z);
   const tubeNear = blur(tubeOf, ww, wh, TUBE_NEAR_SIGMA * z, around(TUBE_NEAR_SIGMA * z));
   const tubeAbove = blur(tubeForm, ww, wh, TUBE_NEAR_SIGMA * z, around(TUBE_NEAR_SIGMA * z));
+  if (P.forearmRow !== undefined && W.y1 > P.forearmRow) {
+    const nearLow = blur(tubeOf, ww, wh, TUBE_FOREARM_SIGMA * z, around(TUBE_FOREARM_SIGMA * z));
+    const aboveLow = blur(tubeForm, ww, wh, TUBE_FOREARM_SIGMA * z, around(TUBE_FOREARM_SIGMA * z));
+    const ease = FOREARM_EASE * P.src.pxPerMm * P.scale;
+    for (let y = 0; y < wh; y++) {
+      const k = smoothstep((y + W.y0 - P.forearmRow) / ease);
+      if (k <= 0) continue;
+      for (let i = y * ww, end = i + ww; i < end; i++) {
+        tubeNear[i] += (nearLow[i] - tubeNear[i]) * k;
+        tubeAbove[i] += (aboveLow[i] - tubeAbove[i]) * k;
+      }
+    }
+  }
   const sleeveAround = P.sleeves ? sleevesOn(P.sleeves, W, ww, wh, clothOf) : new Float32Array(n);
   const clothNear = blur(clothOf, ww, wh, 3 * z, around(3 * z));
   const shade = shading(

@@ -714,6 +714,7 @@ describe('the armhole', () => {
     const sleeves = new Set(tpl.panels.flatMap((p, i) => (p.kind === 'sleeve' ? [i] : [])));
     for (const s of [-1, 1]) {
       const gaps: number[] = [];
+      const widths: number[] = [];
       for (let y = 1150; y >= 950; y -= 25) {
         // The darkest of the body's first 6 mm against the body 40-70 mm in.
         const body = bodyBesideSleeve(maps, sleeves, W, k, y, s);
@@ -722,8 +723,14 @@ describe('the armhole', () => {
         let darkest = Infinity;
         for (let d = 0; d <= 6 * mm; d++) darkest = Math.min(darkest, body(d));
         gaps.push(darkest / median(beyond));
+        // How far in from the sleeve's edge the body stays below half its tone further in.
+        let d = 0;
+        while (d < 30 * mm && body(d) < 0.5 * median(beyond)) d++;
+        widths.push(d / mm);
       }
-      console.log(`${cut} front side ${s}: the body beside the forearm, darkest ${gaps.map((v) => v.toFixed(2)).join(' ')} of the body further in`);
+      console.log(
+        `${cut} front side ${s}: the body beside the forearm, darkest ${gaps.map((v) => v.toFixed(2)).join(' ')} of the body further in; below half of it over ${widths.map((v) => v.toFixed(1)).join(' ')} mm`,
+      );
       // The reference photo's gap beside the arm, in linear light: 0.11-0.26 of the body further in,
       // some 11 mm across. Up to b109 the sleeve met the body in a soft step, darkest 0.31-0.49 (median
       // 0.44, side -1) and 0.37-0.47 (side 1): a sleeve painted on the body. Since b110 0.12-0.20 and
@@ -731,6 +738,10 @@ describe('the armhole', () => {
       expect(median(gaps), `side ${s}: the crevice's darkest (median of rows)`).toBeLessThan(0.3);
       // A crevice in shade, not a black line drawn round the arm.
       expect(Math.min(...gaps), `side ${s}: the darkest row`).toBeGreaterThan(0.06);
+      // Below the elbow (1100 mm down) the gap opens as the forearm hangs out from the hip: up to
+      // b115 the body stayed below half its tone over 5.6-7.8 mm from the sleeve (median 6.7), a
+      // line round the arm; since b116 7.8-10.0 (median 8.9). The photo's crevice: some 11 mm.
+      expect(median(widths.slice(2)), `side ${s}: mm below half the body's tone (median of rows)`).toBeGreaterThan(7.5);
     }
   });
 

@@ -10,7 +10,7 @@ import { svgGaussianBlur } from './svg-blur.ts';
 import { tileBatcher } from './tile-atlas.ts';
 import { type Canvas, layeredRgb, layeredRgba } from './underlay-raster.ts';
 import { LEVEL_FACTORS, buildLevels, buildLevelsAt, shadeNorm, surroundingsLevel, type NativeFields } from './levels.ts';
-import { TORSO_DEPTH } from './geometry.ts';
+import { smooth, TORSO_DEPTH } from './geometry.ts';
 import { SHADE_LEVELS, SHADE_ONE, type CutViewSource, type LevelName, type PanelOverlap, type PanelSpec, type ShadeMark, type ViewLevel } from './types.ts';
 
 /** librsvg surfaces are 6 MB each at native size: rasterise a few at a time, not all at once. */
@@ -628,7 +628,6 @@ const SLEEVE_FREE = 40;
  * away from the key fell to 0.51-0.68 of the body further in (the photo's 0.74-0.80).
  */
 const SLEEVE_FILL_SIDE = 0.3;
-const smoothstep = (t: number) => (t <= 0 ? 0 : t >= 1 ? 1 : t * t * (3 - 2 * t));
 /** Depth of a sleeve or leg as a fraction of its half-width (the torso's is `TORSO_DEPTH`). */
 const TUBE_DEPTH = 0.85;
 /** How far (native px of height) a panel behind the torso sits below the torso's edge. */
@@ -1596,7 +1595,7 @@ function shading(
       const body = tubeNear[i] > 0 ? 1 - t / clothNear[i] : 0;
       const over = body > 0 ? (tubeAbove[i] - hv[i] * tubeNear[i]) * body : 0;
       if (over > 0) s *= 1 / (1 + (over / z) * TUBE_OVER);
-      if (sleeveAround[i] > 0) s *= 1 - SLEEVE_SHADE * sleeveAround[i] * (1 - t / Math.max(t, clothNear[i]));
+      if (sleeveAround[i] > 0) s *= 1 - SLEEVE_SHADE * sleeveAround[i] * (t > 0 ? 1 - t / Math.max(t, clothNear[i]) : 1);
       s *= occlusion[i];
       s *= 1 - SHADOW_STRENGTH * shadowed[i];
       s *= fall;
@@ -1953,7 +1952,7 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
     const aboveLow = blur(tubeForm, ww, wh, TUBE_FOREARM_SIGMA * z, around(TUBE_FOREARM_SIGMA * z));
     const ease = FOREARM_EASE * P.src.pxPerMm * P.scale;
     for (let y = 0; y < wh; y++) {
-      const k = smoothstep((y + W.y0 - P.forearmRow) / ease);
+      const k = smooth((y + W.y0 - P.forearmRow) / ease);
       if (k <= 0) continue;
       for (let i = y * ww, end = i + ww; i < end; i++) {
         tubeNear[i] += (nearLow[i] - tubeNear[i]) * k;
@@ -2062,7 +2061,7 @@ function sleeveGrid(masks: Array<{ m: Tile; underarm?: number; weight: number }>
   const per = 1 / (255 * step * step);
   for (const { m, underarm, weight } of masks) {
     for (let y = 0; y < m.h; y++) {
-      const free = weight * (underarm === undefined ? 1 : smoothstep((m.y0 + y - underarm) / (SLEEVE_FREE * z)));
+      const free = weight * (underarm === undefined ? 1 : smooth((m.y0 + y - underarm) / (SLEEVE_FREE * z)));
       if (free <= 0) continue;
       const row = (((m.y0 + y) / step) | 0) * gw;
       for (let x = 0, j = y * m.w; x < m.w; x++, j++) if (m.data[j]) share[row + (((m.x0 + x) / step) | 0)] += m.data[j] * per * free;

@@ -78,7 +78,8 @@ export function frontProjection(): Projection {
  * cylinders; the far arm hangs behind the torso and shows only past its silhouette, its head
  * carrying the far shoulder's line on over the crown.
  */
-const smooth = (t: number) => (t <= 0 ? 0 : t >= 1 ? 1 : t * t * (3 - 2 * t));
+/** Hermite ease from 0 to 1 over t in [0, 1]. */
+export const smooth = (t: number) => (t <= 0 ? 0 : t >= 1 ? 1 : t * t * (3 - 2 * t));
 
 /** Half-width of the torso (mm) by height (smooth: a kink here would show as a kink in the outline). */
 export function torsoHalfWidth(y: number): number {

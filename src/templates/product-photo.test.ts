@@ -647,6 +647,13 @@ function bodyBesideSleeve(
   return (d) => maps.mul[r * W + Math.round(x - s * d)]!;
 }
 
+/** The median of `body(d)` for d from `from` to `to` px, a px apart. */
+function medianOver(body: (d: number) => number, from: number, to: number): number {
+  const v: number[] = [];
+  for (let d = from; d <= to; d++) v.push(body(d));
+  return median(v);
+}
+
 describe('the armhole', () => {
   it.each(['front', 'back', 'three-quarter'] as const)('%s: where the sleeve is set in, a seam between sleeve and body, not a crevice', async (view) => {
     const { maps, tpl, W, k, mm } = await viewMaps('single-breasted', view);
@@ -692,12 +699,7 @@ describe('the armhole', () => {
       for (let y = 1260; y >= 1180; y -= 20) {
         // The body 3-15 mm in from the sleeve's edge against the body 40-70 mm in.
         const body = bodyBesideSleeve(maps, sleeves, W, k, y, s);
-        const at = (from: number, to: number) => {
-          const v: number[] = [];
-          for (let d = from * mm; d <= to * mm; d++) v.push(body(d));
-          return median(v);
-        };
-        rows.push(at(3, 15) / at(40, 70));
+        rows.push(medianOver(body, 3 * mm, 15 * mm) / medianOver(body, 40 * mm, 70 * mm));
       }
       console.log(`front side ${s}: the body beside the sleeve below the armpit, ${rows.map((v) => v.toFixed(2)).join(' ')} of the body further in`);
       // Up to b98 two drawn shadows lay there beside the sleeve's own: 0.42-0.69 (the side toward the
@@ -802,12 +804,7 @@ describe('the body beside the arms', () => {
       const rows: number[] = [];
       for (let y = 1300; y >= 1000; y -= 50) {
         const body = bodyBesideSleeve(maps, sleeves, W, k, y, s);
-        const at = (from: number, to: number) => {
-          const v: number[] = [];
-          for (let d = from * mm; d <= to * mm; d++) v.push(body(d));
-          return median(v);
-        };
-        rows.push(at(12, 24) / at(60, 90));
+        rows.push(medianOver(body, 12 * mm, 24 * mm) / medianOver(body, 60 * mm, 90 * mm));
       }
       console.log(`${cut} ${view} side ${s}: the body 12-24 mm from the sleeve, ${rows.map((v) => v.toFixed(2)).join(' ')} of the body 60-90 mm in`);
       // Up to b114 the side toward the key light kept nearly its tone to the crevice: front 0.83-0.97

@@ -67,12 +67,19 @@ const CUFF_Y = 842;
 const CUFF_SAG = 4;
 const TROUSER_WAIST_Y = 1025;
 /**
- * The top of the gap between the legs: the thighs hang together from the seat to some 60 mm below
- * the coat's hem, and part there. At the fork itself (826 mm, up to b115) the gap rose 74 mm above
- * the hem, a tongue of backdrop under the open quarters where the reference photo shows the
+ * Where the inseams part: the thighs hang together from the seat to 40 mm below the coat's hem (the
+ * gap's round top, 18 mm above this), and part there. Up to b115 the gap rose to 826 mm, 74 mm above
+ * the hem: a tongue of backdrop under the open quarters, where the reference photo shows the
  * trousers, in shade.
  */
 const FORK_Y = 694;
+/** Each leg's inside edge from where the legs part down to the shin (image-left leg). */
+const INSEAM: Pt[] = [
+  [-14, FORK_Y],
+  [-17, 600],
+  [-15.5, 500],
+  [-24, 250],
+];
 const TROUSER_HEM_Y = 32;
 const TURNUP_MM = 42;
 
@@ -723,23 +730,13 @@ function trouserLeg(o: StyleOptions, instep: boolean, arch: number, fold: HemFol
     // across, the inseam leaving down) the gap between the legs ended in a spike between two cusps.
     .L(2, FORK_Y + 18)
     .C(-6, FORK_Y + 18, -14, FORK_Y + 12, -14, FORK_Y);
-  curveThrough(
-    d,
-    [-14, FORK_Y],
-    [
-      [-17, 600],
-      [-15.5, 500],
-      [-24, 250],
-      [-32, TROUSER_HEM_Y + 4],
-    ],
-    (i, seg) => {
-      if (i !== 4) return [seg];
-      // Split with or without the break, so that the line above it is drawn from the same curves.
-      const [upper, lower] = splitCubic(seg, cubicTAtY(seg, BREAK_TOP_Y));
-      if (cutY !== undefined) return [upper, splitCubic(lower, cubicTAtY(lower, cutY))[0]];
-      return [upper, ...(plain ? swept(lower, 1) : [lower])];
-    },
-  );
+  curveThrough(d, INSEAM[0]!, [...INSEAM.slice(1), [-32, TROUSER_HEM_Y + 4]], (i, seg) => {
+    if (i !== 4) return [seg];
+    // Split with or without the break, so that the line above it is drawn from the same curves.
+    const [upper, lower] = splitCubic(seg, cubicTAtY(seg, BREAK_TOP_Y));
+    if (cutY !== undefined) return [upper, splitCubic(lower, cubicTAtY(lower, cutY))[0]];
+    return [upper, ...(plain ? swept(lower, 1) : [lower])];
+  });
   // The outer edge's first curve, from the hem up, as curveThrough draws it (for a turn-up cut higher).
   const outerFrom: Pt = [-180, TROUSER_HEM_Y + 5];
   // The leg narrows all the way from the seat to the hem, by the knee already (a leg cut straight to
@@ -1282,13 +1279,7 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false,
     const creaseX = (y: number) => s * (-100 - ((905 - y) / 845) * 6);
     marks.push({
       only: ['trouser'],
-      shape: line([
-        [s * -14, FORK_Y],
-        [s * -17, 600],
-        [s * -15.5, 500],
-        [s * -24, 250],
-        [s * -32, 150],
-      ]),
+      shape: line([...INSEAM.map(([x, y]): Pt => [s * x, y]), [s * -32, 150]]),
       kind: 'shadow',
       width: 24,
       strength: 0.3,

@@ -647,11 +647,24 @@ function bodyBesideSleeve(
   return (d) => maps.mul[r * W + Math.round(x - s * d)]!;
 }
 
-/** The median of `body(d)` for d from `from` to `to` px, a px apart. */
-function medianOver(body: (d: number) => number, from: number, to: number): number {
-  const v: number[] = [];
-  for (let d = from; d <= to; d++) v.push(body(d));
-  return median(v);
+/**
+ * On each side (-1 the image's right, 1 its left), row by row (mm above the floor): the body's median
+ * shade over `near` mm in from the sleeve's edge against its median over `far` mm in.
+ */
+async function bandsBesideSleeves(cut: string, view: 'front' | 'back', ys: number[], near: [number, number], far: [number, number]) {
+  const { maps, tpl, W, k, mm } = await viewMaps(cut, view);
+  const sleeves = new Set(tpl.panels.flatMap((p, i) => (p.kind === 'sleeve' ? [i] : [])));
+  const over = (body: (d: number) => number, [from, to]: [number, number]) => {
+    const v: number[] = [];
+    for (let d = from * mm; d <= to * mm; d++) v.push(body(d));
+    return median(v);
+  };
+  const side = (s: -1 | 1) =>
+    ys.map((y) => {
+      const body = bodyBesideSleeve(maps, sleeves, W, k, y, s);
+      return over(body, near) / over(body, far);
+    });
+  return { [-1]: side(-1), 1: side(1) } as Record<-1 | 1, number[]>;
 }
 
 describe('the armhole', () => {
@@ -692,15 +705,10 @@ describe('the armhole', () => {
   });
 
   it('front: below the armpit the body beside the sleeve is in its shadow, not a dark band', async () => {
-    const { maps, tpl, W, k, mm } = await viewMaps('single-breasted', 'front');
-    const sleeves = new Set(tpl.panels.flatMap((p, i) => (p.kind === 'sleeve' ? [i] : [])));
-    for (const s of [-1, 1]) {
-      const rows: number[] = [];
-      for (let y = 1260; y >= 1180; y -= 20) {
-        // The body 3-15 mm in from the sleeve's edge against the body 40-70 mm in.
-        const body = bodyBesideSleeve(maps, sleeves, W, k, y, s);
-        rows.push(medianOver(body, 3 * mm, 15 * mm) / medianOver(body, 40 * mm, 70 * mm));
-      }
+    // The body 3-15 mm in from the sleeve's edge against the body 40-70 mm in.
+    const sides = await bandsBesideSleeves('single-breasted', 'front', [1260, 1240, 1220, 1200, 1180], [3, 15], [40, 70]);
+    for (const s of [-1, 1] as const) {
+      const rows = sides[s];
       console.log(`front side ${s}: the body beside the sleeve below the armpit, ${rows.map((v) => v.toFixed(2)).join(' ')} of the body further in`);
       // Up to b98 two drawn shadows lay there beside the sleeve's own: 0.42-0.69 (the side toward the
       // key light) and 0.34-0.57 over 1260-1180 mm, a band half as dark as the body down the coat's
@@ -798,14 +806,9 @@ describe('the body beside the arms', () => {
   // reference photo (rows across the chest, linear light) it falls to 0.72-0.80 of the front's middle
   // some 16 mm from the crevice, 0.80-0.87 at 32 mm, 0.91-0.95 at 48 mm, on both sides.
   it.each([...CUTS.map((cut) => [cut, 'front'] as const), ['single-breasted', 'back'] as const])('%s %s: falls off toward each sleeve', async (cut, view) => {
-    const { maps, tpl, W, k, mm } = await viewMaps(cut, view);
-    const sleeves = new Set(tpl.panels.flatMap((p, i) => (p.kind === 'sleeve' ? [i] : [])));
-    for (const s of [-1, 1]) {
-      const rows: number[] = [];
-      for (let y = 1300; y >= 1000; y -= 50) {
-        const body = bodyBesideSleeve(maps, sleeves, W, k, y, s);
-        rows.push(medianOver(body, 12 * mm, 24 * mm) / medianOver(body, 60 * mm, 90 * mm));
-      }
+    const sides = await bandsBesideSleeves(cut, view, [1300, 1250, 1200, 1150, 1100, 1050, 1000], [12, 24], [60, 90]);
+    for (const s of [-1, 1] as const) {
+      const rows = sides[s];
       console.log(`${cut} ${view} side ${s}: the body 12-24 mm from the sleeve, ${rows.map((v) => v.toFixed(2)).join(' ')} of the body 60-90 mm in`);
       // Up to b114 the side toward the key light kept nearly its tone to the crevice: front 0.83-0.97
       // (median 0.93), a board with sleeves laid on it; the side away 0.64-0.78 on the back. Since

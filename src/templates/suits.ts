@@ -2877,10 +2877,16 @@ export const SHOE_COLOUR = Object.fromEntries(Object.entries(SHOES).map(([id, c]
 export const SHOE_CX = 117;
 const SHOE_HALF = 55;
 
-/** An ellipse in body mm as four cubics, so that it follows the projection like every other draft. */
-function ellipse(cx: number, cy: number, rx: number, ry: number): Draft {
-  const c = 0.5523;
-  return draft()
+/** A quarter ellipse drawn as a cubic: its handles this share of the radii long. */
+const QUARTER_ARC_HANDLE = 0.5523;
+
+/**
+ * An ellipse in body mm as four cubics, so that it follows the projection like every other draft;
+ * appended to `into` when given (several in one piece).
+ */
+function ellipse(cx: number, cy: number, rx: number, ry: number, into: Draft = draft()): Draft {
+  const c = QUARTER_ARC_HANDLE;
+  return into
     .M(cx - rx, cy)
     .C(cx - rx, cy + ry * c, cx - rx * c, cy + ry, cx, cy + ry)
     .C(cx + rx * c, cy + ry, cx + rx, cy + ry * c, cx + rx, cy)
@@ -3732,8 +3738,6 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   ${cuffs}${ventInside}`;
 }
 
-/** A quarter ellipse drawn as a cubic: its handles this share of the radii long. */
-const QUARTER_ARC_HANDLE = 0.5523;
 /** A button's holes: their centres this share of its radius off its centre, across and down. */
 export const BUTTON_HOLE_OFFSET = 0.22;
 /** The thread's bars between the holes, this share of the button's radius wide (a hole is 0.2). */
@@ -3786,7 +3790,7 @@ function buttonSvg(b: Button, proj: Projection, matching: boolean): string {
   const tw = r * BUTTON_THREAD_WIDTH;
   const t = tw / 2;
   const k = QUARTER_ARC_HANDLE;
-  const ellipse = (x: number, y: number, ex: number, ey: number) =>
+  const ellipsePath = (x: number, y: number, ex: number, ey: number) =>
     `M${P(x + ex, y)}C${P(x + ex, y + ey * k)} ${P(x + ex * k, y + ey)} ${P(x, y + ey)}C${P(x - ex * k, y + ey)} ${P(x - ex, y + ey * k)} ${P(x - ex, y)}` +
     `C${P(x - ex, y - ey * k)} ${P(x - ex * k, y - ey)} ${P(x, y - ey)}C${P(x + ex * k, y - ey)} ${P(x + ex, y - ey * k)} ${P(x + ex, y)}Z`;
   // Each bar's outline, hole centre to hole centre, with round ends.
@@ -3815,8 +3819,8 @@ function buttonSvg(b: Button, proj: Projection, matching: boolean): string {
   // drop shadow shows only past the disc: its middle is left out, so the thread is not in its shade.
   const shadow = matching
     ? ''
-    : `<path d="${ellipse(cx, cy + r * 0.25, rx * 1.05, r * 1.05)}${sewn ? ellipse(cx, cy, rx * 0.85, r * 0.85) : ''}" fill-rule="evenodd" fill="#000" opacity="0.35" filter="url(#bshadow)"/>`;
-  const face = `<path d="${ellipse(cx, cy, rx, r)}${bars}" fill-rule="evenodd" fill="url(#${matching ? 'sheen' : `horn${hornGrain(b)}`})"/>`;
+    : `<path d="${ellipsePath(cx, cy + r * 0.25, rx * 1.05, r * 1.05)}${sewn ? ellipsePath(cx, cy, rx * 0.85, r * 0.85) : ''}" fill-rule="evenodd" fill="#000" opacity="0.35" filter="url(#bshadow)"/>`;
+  const face = `<path d="${ellipsePath(cx, cy, rx, r)}${bars}" fill-rule="evenodd" fill="url(#${matching ? 'sheen' : `horn${hornGrain(b)}`})"/>`;
   return `${shadow}
   ${face}
   <ellipse cx="${f(cx)}" cy="${f(cy)}" rx="${f(rx * 0.72)}" ry="${f(r * 0.72)}" fill="none" stroke="#000" stroke-opacity="${matching ? 0.28 : 0.35}" stroke-width="${f(r * 0.12)}"/>
@@ -3846,19 +3850,7 @@ function matchingButtonPieces(set: Draftset): void {
   }
   for (const [layer, bs] of byLayer) {
     const d = draft(layer);
-    for (const b of bs) {
-      // An ellipse as four quarter curves (the drafting has no arc).
-      const r = b.d / 2;
-      const rx = r * (b.squash ?? 1);
-      const [x, y] = b.at;
-      const c = QUARTER_ARC_HANDLE;
-      d.M(x + rx, y)
-        .C(x + rx, y + r * c, x + rx * c, y + r, x, y + r)
-        .C(x - rx * c, y + r, x - rx, y + r * c, x - rx, y)
-        .C(x - rx, y - r * c, x - rx * c, y - r, x, y - r)
-        .C(x + rx * c, y - r, x + rx, y - r * c, x + rx, y)
-        .Z();
-    }
+    for (const b of bs) ellipse(b.at[0], b.at[1], (b.d / 2) * (b.squash ?? 1), b.d / 2, d);
     set.pieces.push({
       id: `buttons-${layer}`,
       kind: 'button',

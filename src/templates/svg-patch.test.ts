@@ -144,6 +144,13 @@ describe('an SVG fragment cut to a rectangle', () => {
   });
 });
 
+/** The top-level elements of a layer whose extent svg-patch cannot read (their first characters). */
+function unbound(layer: string): string[] {
+  const elements = topLevel(layer)!;
+  const defs = definitions(elements);
+  return elements.filter((e) => !DEFINITION.has(e.tag) && !extent(e, defs)).map((e) => e.text.slice(0, 120));
+}
+
 describe('a layer redrawn only where it changed', () => {
   // An option change redraws the overlay only around what changed, leaving out what draws elsewhere,
   // when every element can be bounded from its source. Sewn on with a mask and outlined with H
@@ -153,10 +160,7 @@ describe('a layer redrawn only where it changed', () => {
   it.each(shippedViews().flatMap((v) => ['horn-dark', 'horn-light', 'matching'].map((buttons) => [v.cut, v.view, buttons] as const)))(
     '%s %s, %s buttons: every element has a bound',
     (cut, view, buttons) => {
-      const elements = topLevel(cutViewSource(cut, view, resolveOptions(cut, { buttons })).overlay)!;
-      const defs = definitions(elements);
-      const unbound = elements.filter((e) => !DEFINITION.has(e.tag) && !extent(e, defs));
-      expect(unbound.map((e) => e.text.slice(0, 120))).toEqual([]);
+      expect(unbound(cutViewSource(cut, view, resolveOptions(cut, { buttons })).overlay)).toEqual([]);
     },
   );
   // The underlay holds the shirt and tie. The detail view's poplin grain, a filter whose region was
@@ -164,10 +168,7 @@ describe('a layer redrawn only where it changed', () => {
   it.each(shippedViews().flatMap((v) => ['none', 'silver'].map((tie) => [v.cut, v.view, tie] as const)))(
     '%s %s underlay, tie %s: every element has a bound',
     (cut, view, tie) => {
-      const elements = topLevel(cutViewSource(cut, view, resolveOptions(cut, { tie, shirt: 'light-blue' })).underlay)!;
-      const defs = definitions(elements);
-      const unbound = elements.filter((e) => !DEFINITION.has(e.tag) && !extent(e, defs));
-      expect(unbound.map((e) => e.text.slice(0, 120))).toEqual([]);
+      expect(unbound(cutViewSource(cut, view, resolveOptions(cut, { tie, shirt: 'light-blue' })).underlay)).toEqual([]);
     },
   );
 });

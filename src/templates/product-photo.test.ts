@@ -9,7 +9,7 @@ import { TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
 import { polyline } from '../../test/helpers/outline-curvature.ts';
 import { frontProjection, NATIVE_WIDTH, turnedProjection } from './geometry.ts';
 import { resolveOptions } from './options.ts';
-import { detailProjection, draftCutView, HEM_Y, SHOE_CX } from './suits.ts';
+import { detailProjection, draftCutView, HEM_Y, LOWER_BUTTON_Y, SHOE_CX, WAIST_BUTTON_Y } from './suits.ts';
 
 const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 const fabric = { hex: '#1C2841', design: { weave: 'twill' as const, pattern: 'solid' as const, threadMm: 0.22 } };
@@ -258,6 +258,40 @@ describe('front view: trouser leg', () => {
       // outline: 0.005-0.008 here, faint bands across every leg.
       expect(worst, `${cut}, ${x} mm across: a band at ${at} mm`).toBeLessThan(0.003);
     }
+  });
+});
+
+describe('front view: the quarters', () => {
+  it.each([
+    ['sb1', WAIST_BUTTON_Y - 20],
+    ['sb2', LOWER_BUTTON_Y],
+    ['sb3', LOWER_BUTTON_Y],
+  ] as const)('single-breasted %s: the fronts part from the lowest button in a narrow V, not a round arch low on the skirt', async (fastening, button) => {
+    const options = resolveOptions('single-breasted', { fastening });
+    const maps = await engine.shadingMaps('single-breasted', 'front', fabric, 'full', options);
+    const tpl = await engine.template('single-breasted', 'front', options);
+    const W = maps.width;
+    const k = W / NATIVE_WIDTH;
+    const mm = proj.pxPerMm * k;
+    const c = Math.round(proj.project(0, 0)[0] * k);
+    const coat = new Set(tpl.panels.flatMap((p, i) => (p.kind === 'forepart' || p.kind === 'flap' ? [i] : [])));
+    // The opening's width (mm of whatever shows between the fronts) this far below the button.
+    const opening = (below: number) => {
+      const r = Math.round(proj.project(0, button - below)[1] * k);
+      let open = 0;
+      for (let x = c - Math.round(120 * mm); x <= c + Math.round(120 * mm); x++) if (!coat.has(maps.panel[r * W + x]!)) open++;
+      return open / mm;
+    };
+    const widths = [130, 180].map(opening);
+    console.log(`${fastening}: the fronts ${widths.map((v) => v.toFixed(0)).join(' / ')} mm apart 130 / 180 mm below the lowest button`);
+    // The reference photo's two-button coat: 42 and 80 mm apart 132 and 184 mm below its lowest
+    // button, the edges running apart from it. Ours to b116 stayed closed 135 mm below it, then opened
+    // in a round arch to the hem's 200 mm: 0 and 42 mm apart on the two-button, 0 and 0 on the one.
+    // (The one-button coat's button sits 80 mm higher, so its hem is further below it.)
+    expect(widths[0]!, '130 mm below the button').toBeGreaterThan(20);
+    expect(widths[0]!, '130 mm below the button').toBeLessThan(65);
+    expect(widths[1]!, '180 mm below the button').toBeGreaterThan(Math.max(45, widths[0]! * 1.5));
+    expect(widths[1]!, '180 mm below the button').toBeLessThan(115);
   });
 });
 

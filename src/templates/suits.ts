@@ -157,14 +157,20 @@ function atY(a: Pt, b: Pt, y: number): Pt {
 
 const isDouble = (o: StyleOptions) => o.fastening.startsWith('db');
 
-/** A single-breasted forepart's quarter (image left): from the hem's end up to the front edge below the lowest button. */
+/**
+ * A single-breasted forepart's quarter (image left): from the hem's end up to the front edge below the
+ * lowest button. It leaves the button running out some 15° from the plumb, so the fronts part in a
+ * narrow V from the button and round off into the hem, as the reference photo's do (42 and 80 mm
+ * apart 132 and 184 mm below its lowest button). Held plumb for 100 mm below it (to b116), the fronts
+ * stayed shut down the skirt and then parted in a round arch.
+ */
 function singleQuarter(style: SuitStyle, side: SideGeometry): Cubic {
   const ex = side.edgeX;
   const quarterTop = style.open ? side.breakY - 90 : style.o.fastening === 'sb1' ? side.breakY - 8 : Math.min(side.breakY, LOWER_BUTTON_Y) - 12;
   return [
     [-100, HEM_Y - 5],
     [ex - 70, HEM_Y - 4],
-    [ex - 2, HEM_Y + 60],
+    [ex - 32, quarterTop - 120],
     [ex, quarterTop],
   ];
 }
@@ -1564,8 +1570,9 @@ function pockets(set: Draftset, style: SuitStyle, side: SideGeometry, fpId: stri
   const mm = (d: Draft) => (mirror ? d.mirrored() : d);
   const mx = (p: Pt): Pt => (mirror ? [-p[0], p[1]] : p);
   const sfx = mirror ? 'left' : 'right';
-  // Pockets end a good inch short of the visible front edge; on a double-breasted beyond the wrap.
-  const [x0, x1] = isDouble(o) ? [-186, -114] : style.open ? [-180, side.edgeX - 24] : [-178, -30];
+  // Pockets end a good inch short of the visible front edge; on a double-breasted beyond the wrap. A
+  // single-breasted's run out under the arm: its quarters part from the lowest button.
+  const [x0, x1] = isDouble(o) ? [-186, -114] : style.open ? [-180, side.edgeX - 24] : [-186, -40];
   const grain: [Pt, Pt] = [
     [0, 1400],
     [0, 900],

@@ -628,6 +628,22 @@ const SLEEVE_FREE = 40;
  * away from the key fell to 0.51-0.68 of the body further in (the photo's 0.74-0.80).
  */
 const SLEEVE_FILL_SIDE = 0.3;
+/**
+ * A hanging sleeve's side toward the body faces it, and the body hides the soft box from it. In the
+ * reference photo (rows across the forearm, linear light) the sleeve beside the body is in deep
+ * shade, darkest away from the key light: on that side the body keeps its tone to a crisp edge and
+ * the sleeve lies at 0.12-0.20 of its own face for 12-17 mm, coming up over some 8 mm more; on the
+ * key's side its rim falls to half over some 6 mm before the gap. Ours (to b116) kept the sleeve's
+ * tone to within 2-3 mm of its edge on both sides. A sleeve pixel is darkened by RIM_SHADE times the
+ * body's share around it (blurred by RIM_SIGMA native px), up to RIM_DEEPEST, from SLEEVE_FREE below
+ * the underarm (above it the sleeve is set into the coat, one surface with the body); on the key's
+ * side by RIM_KEY_SIDE of that.
+ */
+const RIM_SHADE = 3;
+const RIM_SIGMA = 8;
+const RIM_KEY_SIDE = 0.5;
+/** The most the body takes from a sleeve's light (before the studio contrast): no black outline at its edge. */
+const RIM_DEEPEST = 0.55;
 /** Depth of a sleeve or leg as a fraction of its half-width (the torso's is `TORSO_DEPTH`). */
 const TUBE_DEPTH = 0.85;
 /** How far (native px of height) a panel behind the torso sits below the torso's edge. */
@@ -1640,6 +1656,10 @@ interface Pieces {
   sleeves: SleeveGrid | undefined;
   /** The frame row from which the crevice beside a forearm widens (see TUBE_FOREARM_SIGMA). */
   forearmRow: number | undefined;
+  /** The highest underarm's frame row, below which the sleeves hang free of the body (see RIM_SHADE). */
+  underarmRow: number | undefined;
+  /** Per panel, 1 for a sleeve. */
+  sleeve: Uint8Array;
   torso: TorsoVolume | undefined;
   layers: AppliedLayer[];
   layerKeys: string[];
@@ -1825,6 +1845,10 @@ async function draftPieces(source: CutViewSource, scale: number, gate?: () => Pr
     src,
     masks,
     sleeves,
+    underarmRow: sleeveMasks.some((s) => s.underarm !== undefined)
+      ? Math.min(...sleeveMasks.flatMap((s) => (s.underarm === undefined ? [] : [s.underarm])))
+      : undefined,
+    sleeve: Uint8Array.from(src.panels, (p) => (p.kind === 'sleeve' ? 1 : 0)),
     forearmRow: sleeveMasks.some((s) => s.underarm !== undefined)
       ? Math.min(...sleeveMasks.flatMap((s) => (s.underarm === undefined ? [] : [s.underarm]))) + FOREARM_FROM * src.pxPerMm * scale
       : undefined,
@@ -1962,6 +1986,7 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
   }
   const sleeveAround = P.sleeves ? sleevesOn(P.sleeves, W, ww, wh, clothOf) : new Float32Array(n);
   const clothNear = blur(clothOf, ww, wh, 3 * z, around(3 * z));
+  if (P.underarmRow !== undefined) sleeveRims(P, W, ww, wh, z, clothOf, tubeOf, panelOf, occlusion, around(RIM_SIGMA * z));
   const shade = shading(
     hs,
     hv,
@@ -2053,6 +2078,35 @@ interface SleeveGrid {
  * underarm a sleeve is set into the coat, one surface with the body, and hides nothing from it: it
  * counts from there, in full SLEEVE_FREE native px below.
  */
+/** Darkens (into `occlusion`) each sleeve's side toward the body: see RIM_SHADE. */
+function sleeveRims(
+  P: Pieces,
+  W: Rect,
+  ww: number,
+  wh: number,
+  z: number,
+  clothOf: Float32Array,
+  tubeOf: Float32Array,
+  panelOf: Uint8Array,
+  occlusion: Float32Array,
+  reach: Rect,
+): void {
+  const n = ww * wh;
+  const bodyOf = new Float32Array(n);
+  for (let i = 0; i < n; i++) if (clothOf[i] && !tubeOf[i]) bodyOf[i] = 1;
+  const bodyNear = blur(bodyOf, ww, wh, RIM_SIGMA * z, reach);
+  const mid = P.w / 2 - W.x0;
+  for (let y = 0; y < wh; y++) {
+    const free = smooth((y + W.y0 - P.underarmRow!) / (SLEEVE_FREE * z));
+    if (free <= 0) continue;
+    for (let x = 0, i = y * ww; x < ww; x++, i++) {
+      const p = panelOf[i];
+      if (p === 255 || !P.sleeve[p] || !bodyNear[i]) continue;
+      occlusion[i] *= 1 - RIM_DEEPEST * Math.min(1, RIM_SHADE * (x < mid ? RIM_KEY_SIDE : 1) * free * bodyNear[i]);
+    }
+  }
+}
+
 function sleeveGrid(masks: Array<{ m: Tile; underarm?: number; weight: number }>, w: number, h: number, z: number): SleeveGrid {
   const step = Math.max(1, Math.round(SLEEVE_GRID * z));
   const gw = Math.ceil(w / step);

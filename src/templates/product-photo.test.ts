@@ -853,6 +853,47 @@ describe('the body beside the arms', () => {
   });
 });
 
+describe('the sleeve beside the body', () => {
+  // A hanging sleeve's side toward the body faces it, and the body hides the soft box from it. The
+  // reference photo (rows across the forearm, linear light): on the side away from the key light the
+  // sleeve lies at 0.12-0.20 of its face for 12-17 mm from its edge; on the key's side its rim falls
+  // to half over some 6 mm.
+  it.each([...CUTS.map((cut) => [cut, 'front'] as const), ['single-breasted', 'back'] as const])(
+    '%s %s: turns into shade toward the body, most away from the key light',
+    async (cut, view) => {
+      const { maps, tpl, W, k, mm } = await viewMaps(cut, view);
+      const rim: Record<1 | -1, number[]> = { 1: [], [-1]: [] };
+      for (const s of [1, -1] as const) {
+        // s 1: the sleeve on the image's left, toward the key light.
+        const id = s === 1 ? 'sleeve-right' : 'sleeve-left';
+        const idx = tpl.panels.findIndex((p) => p.id === id);
+        expect(idx, id).toBeGreaterThanOrEqual(0);
+        for (let y = 1150; y >= 950; y -= 25) {
+          const r = Math.round(proj.project(0, y)[1] * k);
+          const cols: number[] = [];
+          for (let x = 0; x < W; x++) if (maps.panel[r * W + x] === idx) cols.push(x);
+          // Its edge toward the body: the inner end of its run.
+          const edge = s === 1 ? Math.max(...cols) : Math.min(...cols);
+          const at = (a: number, b: number) => {
+            const v: number[] = [];
+            for (let d = Math.round(a * mm); d <= Math.round(b * mm); d++) v.push(maps.mul[r * W + edge - s * d]!);
+            return median(v);
+          };
+          rim[s].push(at(3, 6) / at(35, 45));
+        }
+        console.log(`${cut} ${view} side ${s}: the sleeve 3-6 mm from its edge toward the body, ${rim[s].map((v) => v.toFixed(2)).join(' ')} of its face`);
+      }
+      // Up to b116 both sides kept their tone to within 2-3 mm of the edge: 0.84-1.11 here. Since b117,
+      // 0.51-0.61 on the key's side and 0.25-0.33 away from it.
+      expect(median(rim[-1]), 'away from the key').toBeLessThan(0.6);
+      expect(median(rim[1]), "on the key's side").toBeLessThan(0.85);
+      expect(median(rim[-1]), 'darker away from the key').toBeLessThan(median(rim[1]));
+      // Shade, not a black outline.
+      expect(Math.min(...rim[-1], ...rim[1]), 'the darkest row').toBeGreaterThan(0.15);
+    },
+  );
+});
+
 describe('the breast pocket', () => {
   it.each([
     ['single-breasted', {}, true],

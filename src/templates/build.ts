@@ -1986,7 +1986,7 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
   }
   const sleeveAround = P.sleeves ? sleevesOn(P.sleeves, W, ww, wh, clothOf) : new Float32Array(n);
   const clothNear = blur(clothOf, ww, wh, 3 * z, around(3 * z));
-  if (P.underarmRow !== undefined) sleeveRims(P, W, ww, wh, z, clothOf, tubeOf, panelOf, occlusion, around(RIM_SIGMA * z));
+  if (P.underarmRow !== undefined) sleeveRims(P, W, ww, wh, z, clothOf, tubeOf, panelOf, occlusion);
   const shade = shading(
     hs,
     hv,
@@ -2078,7 +2078,11 @@ interface SleeveGrid {
  * underarm a sleeve is set into the coat, one surface with the body, and hides nothing from it: it
  * counts from there, in full SLEEVE_FREE native px below.
  */
-/** Darkens (into `occlusion`) each sleeve's side toward the body: see RIM_SHADE. */
+/**
+ * Darkens (into `occlusion`) each sleeve's side toward the body: see RIM_SHADE. The body's share is
+ * blurred on a strip round each sleeve, below the underarm, with the margin its passes reach: over
+ * the whole window a blur this wide cost a full-size draft some 70 ms.
+ */
 function sleeveRims(
   P: Pieces,
   W: Rect,
@@ -2089,20 +2093,32 @@ function sleeveRims(
   tubeOf: Float32Array,
   panelOf: Uint8Array,
   occlusion: Float32Array,
-  reach: Rect,
 ): void {
-  const n = ww * wh;
-  const bodyOf = new Float32Array(n);
-  for (let i = 0; i < n; i++) if (clothOf[i] && !tubeOf[i]) bodyOf[i] = 1;
-  const bodyNear = blur(bodyOf, ww, wh, RIM_SIGMA * z, reach);
-  const mid = P.w / 2 - W.x0;
-  for (let y = 0; y < wh; y++) {
-    const free = smooth((y + W.y0 - P.underarmRow!) / (SLEEVE_FREE * z));
-    if (free <= 0) continue;
-    for (let x = 0, i = y * ww; x < ww; x++, i++) {
-      const p = panelOf[i];
-      if (p === 255 || !P.sleeve[p] || !bodyNear[i]) continue;
-      occlusion[i] *= 1 - RIM_DEEPEST * Math.min(1, RIM_SHADE * (x < mid ? RIM_KEY_SIDE : 1) * free * bodyNear[i]);
+  const sigma = RIM_SIGMA * z;
+  const margin = 3 * blurReach(sigma) + 2;
+  const under = P.underarmRow!;
+  for (const [p, m] of P.masks.entries()) {
+    if (!P.sleeve[p] || !m.w) continue;
+    const x0 = Math.max(0, m.x0 - W.x0 - margin);
+    const x1 = Math.min(ww, m.x0 + m.w - W.x0 + margin);
+    const y0 = Math.max(0, Math.floor(Math.max(m.y0, under) - W.y0 - margin));
+    const y1 = Math.min(wh, m.y0 + m.h - W.y0 + margin);
+    if (x1 <= x0 || y1 <= y0) continue;
+    const sw = x1 - x0;
+    const sh = y1 - y0;
+    const body = new Float32Array(sw * sh);
+    for (let y = 0; y < sh; y++) {
+      for (let x = 0, i = (y + y0) * ww + x0; x < sw; x++, i++) if (clothOf[i] && !tubeOf[i]) body[y * sw + x] = 1;
+    }
+    const near = blurWhereNeeded(body, sw, sh, sigma);
+    const k = RIM_SHADE * (m.x0 + m.w / 2 < P.w / 2 ? RIM_KEY_SIDE : 1);
+    for (let y = 0; y < sh; y++) {
+      const free = smooth((y + y0 + W.y0 - under) / (SLEEVE_FREE * z));
+      if (free <= 0) continue;
+      for (let x = 0, i = (y + y0) * ww + x0; x < sw; x++, i++) {
+        const b = near[y * sw + x];
+        if (b > 0 && panelOf[i] === p) occlusion[i] *= 1 - RIM_DEEPEST * Math.min(1, k * free * b);
+      }
     }
   }
 }

@@ -635,15 +635,24 @@ const SLEEVE_FILL_SIDE = 0.3;
  * the sleeve lies at 0.12-0.20 of its own face for 12-17 mm, coming up over some 8 mm more; on the
  * key's side its rim falls to half over some 6 mm before the gap. Ours (to b116) kept the sleeve's
  * tone to within 2-3 mm of its edge on both sides. A sleeve pixel is darkened by RIM_SHADE times the
- * body's share around it (blurred by RIM_SIGMA native px), up to RIM_DEEPEST, from SLEEVE_FREE below
- * the underarm (above it the sleeve is set into the coat, one surface with the body); on the key's
- * side by RIM_KEY_SIDE of that.
+ * body's share around it (blurred by RIM_SIGMA native px), up to RIM_DEEPEST (before the studio
+ * contrast), from SLEEVE_FREE below the underarm (above it the sleeve is set into the coat, one
+ * surface with the body); on the key's side by RIM_KEY_SIDE of that. Deeper (RIM_SHADE 6, to 0.16-0.19
+ * of the face, as the photo) the studio's garment-mask suggestion, shown our three-quarter navy
+ * render as a client's photo, left 0.05 of the jacket out (bound 0.04).
  */
 const RIM_SHADE = 3;
 const RIM_SIGMA = 8;
 const RIM_KEY_SIDE = 0.5;
 /** The most the body takes from a sleeve's light (before the studio contrast): no black outline at its edge. */
 const RIM_DEEPEST = 0.55;
+/**
+ * Away from the key light the reference photo's body keeps its tone to a crisp edge (0.72-0.83 of the
+ * body further in) and the dark lies in the sleeve beside it (RIM_SHADE): there the crevice darkens
+ * the body by this share of TUBE_OVER, eased in over CREVICE_EASE mm either side of the frame's middle.
+ */
+const CREVICE_FAR = 0.3;
+const CREVICE_EASE = 40;
 /** Depth of a sleeve or leg as a fraction of its half-width (the torso's is `TORSO_DEPTH`). */
 const TUBE_DEPTH = 0.85;
 /** How far (native px of height) a panel behind the torso sits below the torso's edge. */
@@ -1571,6 +1580,8 @@ function shading(
   G: Rect,
   z: number,
   falloffZoom: number,
+  farFrom: number,
+  farEase: number,
   yOff = 0,
   frameH = h,
 ): Float32Array {
@@ -1610,7 +1621,7 @@ function shading(
       // tube's: the outline counts as all tube.
       const body = tubeNear[i] > 0 ? 1 - t / clothNear[i] : 0;
       const over = body > 0 ? (tubeAbove[i] - hv[i] * tubeNear[i]) * body : 0;
-      if (over > 0) s *= 1 / (1 + (over / z) * TUBE_OVER);
+      if (over > 0) s *= 1 / (1 + (over / z) * TUBE_OVER * (1 + (CREVICE_FAR - 1) * smooth((x - farFrom) / farEase + 0.5)));
       if (sleeveAround[i] > 0) s *= 1 - SLEEVE_SHADE * sleeveAround[i] * (t > 0 ? 1 - t / Math.max(t, clothNear[i]) : 1);
       s *= occlusion[i];
       s *= 1 - SHADOW_STRENGTH * shadowed[i];
@@ -2005,6 +2016,8 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
     G,
     z,
     P.falloffZoom,
+    P.w / 2 - W.x0,
+    2 * CREVICE_EASE * P.src.pxPerMm * P.scale,
     W.y0,
     h,
   );

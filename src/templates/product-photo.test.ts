@@ -682,7 +682,7 @@ function bodyBesideSleeve(
 }
 
 /**
- * On each side (-1 the image's right, 1 its left), row by row (mm above the floor): the body's median
+ * On each side (1 the image's right, away from the key light; -1 its left), row by row (mm above the floor): the body's median
  * shade over `near` mm in from the sleeve's edge against its median over `far` mm in.
  */
 async function bandsBesideSleeves(cut: string, view: 'front' | 'back', ys: number[], near: [number, number], far: [number, number]) {
@@ -760,12 +760,14 @@ describe('the armhole', () => {
       const gaps: number[] = [];
       const widths: number[] = [];
       for (let y = 1150; y >= 950; y -= 25) {
-        // The darkest of the body's first 6 mm against the body 40-70 mm in.
+        // The darkest of the first 6 mm against the body 40-70 mm in: on the body (s -1, the key
+        // light's side), or either side of the sleeve's edge (s 1: away from the key the body keeps
+        // its tone nearer the edge and the sleeve's side beside it is dark).
         const body = bodyBesideSleeve(maps, sleeves, W, k, y, s);
         const beyond: number[] = [];
         for (let d = 40 * mm; d <= 70 * mm; d++) beyond.push(body(d));
         let darkest = Infinity;
-        for (let d = 0; d <= 6 * mm; d++) darkest = Math.min(darkest, body(d));
+        for (let d = s === 1 ? -6 * mm : 0; d <= 6 * mm; d++) darkest = Math.min(darkest, body(d));
         gaps.push(darkest / median(beyond));
         // How far in from the sleeve's edge the body stays below half its tone further in.
         let d = 0;
@@ -778,14 +780,16 @@ describe('the armhole', () => {
       // The reference photo's gap beside the arm, in linear light: 0.11-0.26 of the body further in,
       // some 11 mm across. Up to b109 the sleeve met the body in a soft step, darkest 0.31-0.49 (median
       // 0.44, side -1) and 0.37-0.47 (side 1): a sleeve painted on the body. Since b110 0.12-0.20 and
-      // 0.18-0.26.
+      // 0.18-0.26 on the body. Since b119, away from the key, where the body keeps more of its tone
+      // toward the edge, the darkest either side of it 0.12-0.16.
       expect(median(gaps), `side ${s}: the crevice's darkest (median of rows)`).toBeLessThan(0.3);
       // A crevice in shade, not a black line drawn round the arm.
       expect(Math.min(...gaps), `side ${s}: the darkest row`).toBeGreaterThan(0.06);
       // Below the elbow (1100 mm down) the gap opens as the forearm hangs out from the hip: up to
       // b115 the body stayed below half its tone over 5.6-7.8 mm from the sleeve (median 6.7), a
-      // line round the arm; since b116 7.8-10.0 (median 8.9). The photo's crevice: some 11 mm.
-      expect(median(widths.slice(2)), `side ${s}: mm below half the body's tone (median of rows)`).toBeGreaterThan(7.5);
+      // line round the arm; since b116 7.8-10.0 (median 8.9). The photo's crevice: some 11 mm. Away
+      // from the key its dark lies in the sleeve (see 'the sleeve beside the body').
+      if (s === -1) expect(median(widths.slice(2)), `side ${s}: mm below half the body's tone (median of rows)`).toBeGreaterThan(7.5);
     }
   });
 
@@ -885,7 +889,7 @@ describe('the sleeve beside the body', () => {
       }
       // Up to b116 both sides kept their tone to within 2-3 mm of the edge: 0.84-1.11 here. Since b117,
       // 0.51-0.61 on the key's side and 0.25-0.33 away from it.
-      expect(median(rim[-1]), 'away from the key').toBeLessThan(0.6);
+      expect(median(rim[-1]), 'away from the key').toBeLessThan(0.45);
       expect(median(rim[1]), "on the key's side").toBeLessThan(0.85);
       expect(median(rim[-1]), 'darker away from the key').toBeLessThan(median(rim[1]));
       // Shade, not a black outline.

@@ -1848,6 +1848,8 @@ async function draftPieces(source: CutViewSource, scale: number, gate?: () => Pr
       (g) => (g ? g.share.byteLength : 0),
       used,
     ) ?? undefined;
+  const underarms = sleeveMasks.flatMap((s) => (s.underarm === undefined ? [] : [s.underarm]));
+  const underarmRow = underarms.length ? Math.min(...underarms) : undefined;
   return {
     w,
     h,
@@ -1856,13 +1858,9 @@ async function draftPieces(source: CutViewSource, scale: number, gate?: () => Pr
     src,
     masks,
     sleeves,
-    underarmRow: sleeveMasks.some((s) => s.underarm !== undefined)
-      ? Math.min(...sleeveMasks.flatMap((s) => (s.underarm === undefined ? [] : [s.underarm])))
-      : undefined,
+    underarmRow,
     sleeve: Uint8Array.from(src.panels, (p) => (p.kind === 'sleeve' ? 1 : 0)),
-    forearmRow: sleeveMasks.some((s) => s.underarm !== undefined)
-      ? Math.min(...sleeveMasks.flatMap((s) => (s.underarm === undefined ? [] : [s.underarm]))) + FOREARM_FROM * src.pxPerMm * scale
-      : undefined,
+    forearmRow: underarmRow === undefined ? undefined : underarmRow + FOREARM_FROM * src.pxPerMm * scale,
     contrib,
     overlaps,
     canvas: Uint8Array.from(src.panels, (p) => (p.profile === 'canvas' ? 1 : 0)),
@@ -2087,11 +2085,6 @@ interface SleeveGrid {
 }
 
 /**
- * The sleeves' coverage averaged into cells of the grid, blurred by SLEEVE_SHADE_SIGMA. Down to the
- * underarm a sleeve is set into the coat, one surface with the body, and hides nothing from it: it
- * counts from there, in full SLEEVE_FREE native px below.
- */
-/**
  * Darkens (into `occlusion`) each sleeve's side toward the body: see RIM_SHADE. The body's share is
  * blurred on a strip round each sleeve, below the underarm, with the margin its passes reach: over
  * the whole window a blur this wide cost a full-size draft some 70 ms.
@@ -2136,6 +2129,11 @@ function sleeveRims(
   }
 }
 
+/**
+ * The sleeves' coverage averaged into cells of the grid, blurred by SLEEVE_SHADE_SIGMA. Down to the
+ * underarm a sleeve is set into the coat, one surface with the body, and hides nothing from it: it
+ * counts from there, in full SLEEVE_FREE native px below.
+ */
 function sleeveGrid(masks: Array<{ m: Tile; underarm?: number; weight: number }>, w: number, h: number, z: number): SleeveGrid {
   const step = Math.max(1, Math.round(SLEEVE_GRID * z));
   const gw = Math.ceil(w / step);

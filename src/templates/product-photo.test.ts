@@ -682,8 +682,9 @@ function bodyBesideSleeve(
 }
 
 /**
- * On each side (1 the image's right, away from the key light; -1 its left), row by row (mm above the floor): the body's median
- * shade over `near` mm in from the sleeve's edge against its median over `far` mm in.
+ * On each side (1 the image's right, away from the key light; -1 its left), row by row (mm above the
+ * floor): the body's median shade over `near` mm in from the sleeve's edge against its median over
+ * `far` mm in.
  */
 async function bandsBesideSleeves(cut: string, view: 'front' | 'back', ys: number[], near: [number, number], far: [number, number]) {
   const { maps, tpl, W, k, mm } = await viewMaps(cut, view);
@@ -868,8 +869,8 @@ describe('the sleeve beside the body', () => {
       const { maps, tpl, W, k, mm } = await viewMaps(cut, view);
       const rim: Record<1 | -1, number[]> = { 1: [], [-1]: [] };
       for (const s of [1, -1] as const) {
-        // s 1: the sleeve on the image's left, toward the key light.
-        const id = s === 1 ? 'sleeve-right' : 'sleeve-left';
+        // s 1: the sleeve on the image's right, away from the key light (as bodyBesideSleeve's s).
+        const id = s === 1 ? 'sleeve-left' : 'sleeve-right';
         const idx = tpl.panels.findIndex((p) => p.id === id);
         expect(idx, id).toBeGreaterThanOrEqual(0);
         for (let y = 1150; y >= 950; y -= 25) {
@@ -877,10 +878,10 @@ describe('the sleeve beside the body', () => {
           const cols: number[] = [];
           for (let x = 0; x < W; x++) if (maps.panel[r * W + x] === idx) cols.push(x);
           // Its edge toward the body: the inner end of its run.
-          const edge = s === 1 ? Math.max(...cols) : Math.min(...cols);
+          const edge = s === 1 ? Math.min(...cols) : Math.max(...cols);
           const at = (a: number, b: number) => {
             const v: number[] = [];
-            for (let d = Math.round(a * mm); d <= Math.round(b * mm); d++) v.push(maps.mul[r * W + edge - s * d]!);
+            for (let d = Math.round(a * mm); d <= Math.round(b * mm); d++) v.push(maps.mul[r * W + edge + s * d]!);
             return median(v);
           };
           rim[s].push(at(3, 6) / at(35, 45));
@@ -889,9 +890,9 @@ describe('the sleeve beside the body', () => {
       }
       // Up to b116 both sides kept their tone to within 2-3 mm of the edge: 0.84-1.11 here. Since b117,
       // 0.51-0.61 on the key's side and 0.25-0.33 away from it.
-      expect(median(rim[-1]), 'away from the key').toBeLessThan(0.45);
-      expect(median(rim[1]), "on the key's side").toBeLessThan(0.85);
-      expect(median(rim[-1]), 'darker away from the key').toBeLessThan(median(rim[1]));
+      expect(median(rim[1]), 'away from the key').toBeLessThan(0.45);
+      expect(median(rim[-1]), "on the key's side").toBeLessThan(0.85);
+      expect(median(rim[1]), 'darker away from the key').toBeLessThan(median(rim[-1]));
       // Shade, not a black outline.
       expect(Math.min(...rim[-1], ...rim[1]), 'the darkest row').toBeGreaterThan(0.15);
     },

@@ -1665,12 +1665,8 @@ interface Pieces {
   rests: Uint8Array;
   /** The sleeves' share around each pixel, on a coarse grid (see SLEEVE_SHADE); none without sleeves. */
   sleeves: SleeveGrid | undefined;
-  /** The frame row from which the crevice beside a forearm widens (see TUBE_FOREARM_SIGMA). */
-  forearmRow: number | undefined;
   /** The highest underarm's frame row, below which the sleeves hang free of the body (see RIM_SHADE). */
   underarmRow: number | undefined;
-  /** Per panel, 1 for a sleeve. */
-  sleeve: Uint8Array;
   torso: TorsoVolume | undefined;
   layers: AppliedLayer[];
   layerKeys: string[];
@@ -1837,8 +1833,7 @@ async function draftPieces(source: CutViewSource, scale: number, gate?: () => Pr
   const sleeveMasks = masks.flatMap((m, p) => {
     const spec = src.panels[p];
     if (spec.kind !== 'sleeve') return [];
-    const keySide = m.x0 + m.w / 2 < w / 2;
-    return [{ m, underarm: spec.armhole ? spec.armhole.underarm * scale : undefined, weight: keySide ? 1 : SLEEVE_FILL_SIDE }];
+    return [{ m, underarm: spec.armhole ? spec.armhole.underarm * scale : undefined, weight: onKeySide(m, w) ? 1 : SLEEVE_FILL_SIDE }];
   });
   const sleeves =
     memoisedNow(
@@ -1859,8 +1854,6 @@ async function draftPieces(source: CutViewSource, scale: number, gate?: () => Pr
     masks,
     sleeves,
     underarmRow,
-    sleeve: Uint8Array.from(src.panels, (p) => (p.kind === 'sleeve' ? 1 : 0)),
-    forearmRow: underarmRow === undefined ? undefined : underarmRow + FOREARM_FROM * src.pxPerMm * scale,
     contrib,
     overlaps,
     canvas: Uint8Array.from(src.panels, (p) => (p.profile === 'canvas' ? 1 : 0)),
@@ -1980,12 +1973,14 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
   const tube = blurWhereNeeded(tubeOf, ww, wh, 1.2 * z);
   const tubeNear = blur(tubeOf, ww, wh, TUBE_NEAR_SIGMA * z, around(TUBE_NEAR_SIGMA * z));
   const tubeAbove = blur(tubeForm, ww, wh, TUBE_NEAR_SIGMA * z, around(TUBE_NEAR_SIGMA * z));
-  if (P.forearmRow !== undefined && W.y1 > P.forearmRow) {
+  // The frame row from which the crevice beside a forearm widens (see TUBE_FOREARM_SIGMA).
+  const forearmRow = P.underarmRow === undefined ? undefined : P.underarmRow + FOREARM_FROM * P.src.pxPerMm * P.scale;
+  if (forearmRow !== undefined && W.y1 > forearmRow) {
     const nearLow = blur(tubeOf, ww, wh, TUBE_FOREARM_SIGMA * z, around(TUBE_FOREARM_SIGMA * z));
     const aboveLow = blur(tubeForm, ww, wh, TUBE_FOREARM_SIGMA * z, around(TUBE_FOREARM_SIGMA * z));
     const ease = FOREARM_EASE * P.src.pxPerMm * P.scale;
     for (let y = 0; y < wh; y++) {
-      const k = smooth((y + W.y0 - P.forearmRow) / ease);
+      const k = smooth((y + W.y0 - forearmRow) / ease);
       if (k <= 0) continue;
       for (let i = y * ww, end = i + ww; i < end; i++) {
         tubeNear[i] += (nearLow[i] - tubeNear[i]) * k;
@@ -2084,6 +2079,9 @@ interface SleeveGrid {
   share: Float32Array;
 }
 
+/** Whether a sleeve hangs on the key light's side (the image's left) of a frame `w` px wide. */
+const onKeySide = (m: Tile, w: number) => m.x0 + m.w / 2 < w / 2;
+
 /**
  * Darkens (into `occlusion`) each sleeve's side toward the body: see RIM_SHADE. The body's share is
  * blurred on a strip round each sleeve, below the underarm, with the margin its passes reach: over
@@ -2104,7 +2102,7 @@ function sleeveRims(
   const margin = 3 * blurReach(sigma) + 2;
   const under = P.underarmRow!;
   for (const [p, m] of P.masks.entries()) {
-    if (!P.sleeve[p] || !m.w) continue;
+    if (P.src.panels[p]!.kind !== 'sleeve' || !m.w) continue;
     const x0 = Math.max(0, m.x0 - W.x0 - margin);
     const x1 = Math.min(ww, m.x0 + m.w - W.x0 + margin);
     const y0 = Math.max(0, Math.floor(Math.max(m.y0, under) - W.y0 - margin));
@@ -2117,7 +2115,7 @@ function sleeveRims(
       for (let x = 0, i = (y + y0) * ww + x0; x < sw; x++, i++) if (clothOf[i] && !tubeOf[i]) body[y * sw + x] = 1;
     }
     const near = blurWhereNeeded(body, sw, sh, sigma);
-    const k = RIM_SHADE * (m.x0 + m.w / 2 < P.w / 2 ? RIM_KEY_SIDE : 1);
+    const k = RIM_SHADE * (onKeySide(m, P.w) ? RIM_KEY_SIDE : 1);
     for (let y = 0; y < sh; y++) {
       const free = smooth((y + y0 + W.y0 - under) / (SLEEVE_FREE * z));
       if (free <= 0) continue;

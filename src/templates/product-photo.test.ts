@@ -1076,8 +1076,10 @@ describe('back view: the centre back seam', () => {
       }
       console.log(`vents ${vents}, ${y} mm: seam takes ${lost.toFixed(2)} (shade × mm), dips to ${deepest.toFixed(2)}`);
       // Each half turning away into the seam, as at a pressed edge, made a groove ~7 mm wide, a bold
-      // dark line down the back: it took 4.6-4.8 and dipped to 0.32-0.38. Sewn: 1.6-1.9, 0.56-0.64.
-      expect(lost, `${y} mm: light taken by the seam`).toBeLessThan(2.5);
+      // dark line down the back: it took 4.6-4.8 and dipped to 0.32-0.38. Sewn: 1.6-1.9, 0.56-0.64,
+      // still a drawn line beside the reference photo's front dart, which takes 0.4-0.8 (its cloth's
+      // texture alone ~0.15) and dips to 0.75-0.88 (both over three rows). Now 0.9-1.1, 0.66-0.71.
+      expect(lost, `${y} mm: light taken by the seam`).toBeLessThan(1.3);
       // Still a seam: a line of shade where the halves meet.
       expect(deepest, `${y} mm: the seam line`).toBeLessThan(0.85);
     }

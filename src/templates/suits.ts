@@ -2461,7 +2461,8 @@ function draftBack(style: SuitStyle): Draftset {
   marks.push({ only: ['forepart'], shape: draft().M(-108, 1488).Q(0, 1472, 108, 1488), kind: 'seam', width: 1.6, strength: 0.45, blur: 0.6 });
   pushSleeves(pieces, 'back');
   jacketMarks(set, style, true);
-  // Centre back seam, down to the vent or the hem.
+  // Centre back seam, down to the vent or the hem: pressed open, a shallow groove and a fine line
+  // (a deeper groove read as a line drawn down the back, beside the photo's hairline darts).
   const ventTop = HEM_Y + 235;
   const seamEnd = o.vents === 'single' ? ventTop : HEM_Y;
   marks.push({
@@ -2472,8 +2473,8 @@ function draftBack(style: SuitStyle): Draftset {
       [0, seamEnd],
     ]),
     kind: 'crease',
-    width: 2.5,
-    strength: 0.45,
+    width: 1.8,
+    strength: 0.25,
     blur: 1.2,
   });
   marks.push({

@@ -367,6 +367,31 @@ describe('front view: the pressed crease', () => {
       expect(Math.abs(step), `${cut} leg ${s}: step across the crease`).toBeLessThan(0.25);
     }
   });
+
+  it.each(CUTS)('%s: the crease is an edge between two faces, not a groove', async (cut) => {
+    const { maps, W, k, mm } = await frontMaps(cut);
+    for (const s of [1, -1]) {
+      // Down the calf, per row: the darkest within 6 mm of the crease against the leg's cloth 8 to
+      // 24 mm beyond it (the face turned from the key light; the other face is lighter still).
+      const dips: number[] = [];
+      for (let y = 200; y <= 390; y += 5) {
+        const [cx, py] = proj.project(s * -104, y);
+        const row = Math.round(py * k) * W;
+        const at = (dx: number) => maps.mul[row + Math.round(cx * k + dx * mm)]!;
+        let face = 0;
+        for (let d = 8; d <= 24; d++) face += (at(d) + at(-d)) / 2 / 17;
+        let deepest = Infinity;
+        for (let d = -6; d <= 6; d += 1 / mm) deepest = Math.min(deepest, at(d));
+        dips.push(deepest / face);
+      }
+      dips.sort((a, b) => a - b);
+      const median = dips[dips.length >> 1]!;
+      console.log(`${cut} leg ${s}: the crease dips to ${median.toFixed(3)} of the faces beside it (least ${dips[0]!.toFixed(3)})`);
+      // The reference photo's crease: 0.96 of the leg beyond it, with no groove below that. Dug as a
+      // groove (to b119), 0.63: a dark line drawn down each leg. Now 0.90-0.92.
+      expect(median, `${cut} leg ${s}: the crease's darkest`).toBeGreaterThan(0.88);
+    }
+  });
 });
 
 describe('back view: side-back seams', () => {

@@ -1097,7 +1097,10 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false,
   }
   for (const s of [1, -1]) {
     const from = marks.length;
-    // Pressed crease: a sharp ridge with its shadow side (none at the back of a pleated leg).
+    // Pressed crease: a fine ridge, the fold's two faces meeting at it. The reference photo's crease
+    // is a step in tone (1.05 of the leg on its lit face, 0.96-0.98 beyond) with no groove; a steeper
+    // ridge and a shadow line beside it (to b119) dug a groove down to 0.63-0.70 of the leg, 4 mm wide:
+    // a line drawn down each leg.
     marks.push({
       only: ['trouser'],
       shape: line([
@@ -1108,20 +1111,8 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false,
       ]),
       kind: 'ridge',
       width: 3,
-      strength: 0.6,
+      strength: 0.15,
       blur: 1.5,
-    });
-    marks.push({
-      only: ['trouser'],
-      shape: line([
-        [s * -95, 900],
-        [s * -97, 600],
-        [s * -101, 70 + up],
-      ]),
-      kind: 'shadow',
-      width: 5,
-      strength: 0.12,
-      blur: 4,
     });
     // Knee: the cloth drapes from the knee cap; shallow drag lines just above and below it, the
     // upper ones pulled a little toward the inside leg (behind the knee from the back).

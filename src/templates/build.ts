@@ -1633,6 +1633,49 @@ function shading(
   return shade;
 }
 
+/**
+ * Light wrap at the silhouette: a sleeve or leg keeps its tone out to where it meets the backdrop.
+ * The reference photo's sleeves, 1 to 10 px inside their outline against the 12-18 px further in,
+ * hold 1.00-1.05 on the key light's side and 0.97-1.02 away from it: the lit sweep behind the figure
+ * lights their turning edges. Ours turned away into a dark line there (0.60-0.70 the first px in,
+ * 0.80-0.84 the second, 0.87-0.91 out to the 8th): an inked outline. Within BACKDROP_HOLD native px of
+ * the backdrop along its row, a tube's shade is raised toward the shade that far in (never lowered),
+ * fully at the outline, easing to none there. Along rows only: a hem meets the backdrop across them
+ * and its turn is drawn by its own marks.
+ */
+const BACKDROP_HOLD = 7;
+
+function holdToOutline(shade: Float32Array, coverage: Uint8Array, panelOf: Uint8Array, tube: Uint8Array, w: number, G: Rect, z: number): void {
+  const reach = Math.max(2, Math.round(BACKDROP_HOLD * z));
+  const isTube = (i: number) => panelOf[i] !== 255 && tube[panelOf[i]] === 1;
+  for (let y = G.y0; y < G.y1; y++) {
+    const row = y * w;
+    let x = G.x0;
+    while (x < G.x1) {
+      while (x < G.x1 && !coverage[row + x]) x++;
+      if (x >= G.x1) break;
+      let x1 = x;
+      while (x1 + 1 < G.x1 && coverage[row + x1 + 1]) x1++;
+      // Each end of the run that borders the backdrop (not the window's edge), held from its own side.
+      for (const [edge, dir] of [
+        [x, 1],
+        [x1, -1],
+      ] as const) {
+        if (edge === 0 || edge === w - 1) continue;
+        const ref = row + edge + dir * reach;
+        if ((dir === 1 ? edge + reach > x1 : edge - reach < x) || !isTube(ref)) continue;
+        const level = shade[ref];
+        for (let d = 0; d < reach; d++) {
+          const i = row + edge + dir * d;
+          if (!isTube(i) || shade[i] >= level) continue;
+          shade[i] += (level - shade[i]) * (1 - smooth(d / reach));
+        }
+      }
+      x = x1 + 1;
+    }
+  }
+}
+
 /** Where each garment pixel samples the cloth from: the gradient of the smoothed drape. */
 function foldWarp(warp: Float32Array, coverage: Uint8Array, w: number, h: number, G: Rect, dispX: Float32Array, dispY: Float32Array): void {
   const WARP = 0.6;
@@ -2014,6 +2057,7 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
     W.y0,
     h,
   );
+  holdToOutline(shade, coverage, panelOf, P.tube, ww, G, z);
   // Fold warp: the weave follows the cloth, so stripes bend across folds and compress where a
   // panel turns away (sleeves, trouser legs). The drape is smoothed over cloth alone (normalised by
   // the smoothed cloth mask): where cloth ends beside something that is not cloth (a lapel's roll
@@ -2173,7 +2217,8 @@ function sleevesOn(g: SleeveGrid, W: Rect, ww: number, wh: number, cloth: Float3
 
 /** How far (px) a change of the pieces reaches into the fields: the longest chain of blurs and shadows. */
 function fieldReach(z: number): number {
-  const cavity = 1 + Math.ceil(BEHIND_REACH * z) + 3 * blurReach(1.2 * z) + 3 * blurReach(14 * z);
+  // The shade a silhouette is held to lies BACKDROP_HOLD further in (see holdToOutline).
+  const cavity = 1 + Math.ceil(BEHIND_REACH * z) + 3 * blurReach(1.2 * z) + 3 * blurReach(14 * z) + Math.round(BACKDROP_HOLD * z);
   const shadows = Math.ceil(BEHIND_REACH * z) + 3 * blurReach(1.5 * z) + Math.ceil(SHADOW_REACH * z) + Math.max(1, z) + 1;
   const warp = 1 + 3 * blurReach(3 * z);
   return Math.max(cavity, shadows, warp) + 2;

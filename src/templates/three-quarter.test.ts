@@ -355,7 +355,7 @@ describe('three-quarter: the far sleeve as rendered', () => {
     expect(Math.abs(period / expected - 1)).toBeLessThan(0.03);
   });
 
-  it('has an anti-aliased outer edge that turns away into shade, and the body passes in front of it without a lit line', async () => {
+  it('has an anti-aliased outer edge that keeps its tone (no lit rim, no dark line), and the body passes in front of it without a lit line', async () => {
     const far = await panelIndex('sleeve-left');
     const fore = await panelIndex('forepart-left');
     const maps = await engine.shadingMaps('single-breasted', 'three-quarter', { hex: '#1A2236', design: twill });
@@ -383,7 +383,11 @@ describe('three-quarter: the far sleeve as rendered', () => {
       }
     }
     expect(partial / rs.length).toBeGreaterThan(0.7);
-    expect(edge / rs.length).toBeLessThan(inside / rs.length);
+    console.log(`far sleeve: its last covered px at ${(edge / inside).toFixed(3)} of the cloth 5 px in`);
+    // Lit against the backdrop's light the sleeve would wear a bright rim; turned away into shade (to
+    // b119, 0.50) a dark one, an inked outline. The reference photo's sleeves keep their tone to it.
+    expect(edge / inside).toBeLessThan(1.05);
+    expect(edge / inside).toBeGreaterThan(0.9);
     // Where the body's far edge lies over the sleeve, that edge turns away too: not brighter than the body just inside it.
     expect(joined).toBeGreaterThan(rs.length * 0.5);
     expect(bodyEdge / joined).toBeLessThan(bodyIn / joined);

@@ -1336,3 +1336,42 @@ describe('every view: sleeves and legs keep their tone out to the backdrop', () 
     }
   });
 });
+
+describe('back view: the sleeves’ back seams', () => {
+  it.each(CUTS)('%s: a fine seam runs down the back of each sleeve toward its cuff vent', async (cut) => {
+    const { maps, tpl, W, mm } = await viewMaps(cut, 'back');
+    const sleeves = tpl.panels.flatMap((p, i) => (p.kind === 'sleeve' ? [i] : []));
+    expect(sleeves).toHaveLength(2);
+    const [, top] = proj.project(0, 1250);
+    const [, bottom] = proj.project(0, 950);
+    const k = W / NATIVE_WIDTH;
+    for (const p of sleeves) {
+      // Along each row between the shoulder blade and the forearm: a line a few px wide darker than
+      // the cloth 3-5 mm either side of it, inside the sleeve (clear of its edges).
+      const at: number[] = [];
+      let rows = 0;
+      for (let y = Math.round(top * k); y < bottom * k; y += 2) {
+        const xs: number[] = [];
+        for (let x = 0; x < W; x++) if (maps.panel[y * W + x] === p && maps.coverage[y * W + x] === 255) xs.push(x);
+        if (xs.length < 20 * mm) continue;
+        rows++;
+        const [a, b] = [xs[0]! + 8 * mm, xs[xs.length - 1]! - 8 * mm];
+        let best = { x: 0, depth: 0 };
+        for (let x = Math.round(a); x <= b; x++) {
+          const v = maps.mul[y * W + x]!;
+          let side = 0;
+          for (const d of [3, 4, 5]) side += maps.mul[y * W + x - Math.round(d * mm)]! + maps.mul[y * W + x + Math.round(d * mm)]!;
+          const depth = 1 - v / (side / 6);
+          if (depth > best.depth) best = { x, depth };
+        }
+        if (best.depth > 0.02) at.push((best.x - xs[0]!) / (xs[xs.length - 1]! - xs[0]!));
+      }
+      const share = at.length / rows;
+      console.log(
+        `${cut} ${tpl.panels[p]!.id}: a seam line in ${at.length} of ${rows} rows, at ${at.length ? median(at).toFixed(2) : '-'} of the sleeve's width`,
+      );
+      // Without it (to b120) the back of the sleeve was plain cloth from shoulder to cuff.
+      expect(share, `${tpl.panels[p]!.id}: rows with a seam line`).toBeGreaterThan(0.8);
+    }
+  });
+});

@@ -2130,6 +2130,20 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean, turned = fa
         strength: 0.3,
         blur: 20,
       });
+      // The sleeve's back seam, where its under and top sleeves are joined: from behind the armhole
+      // it swings out along the back of the arm and runs into the vent above the cuff buttons.
+      seam(
+        [
+          [-226, 1330],
+          [-236, 1200],
+          [-247, 1060],
+          [-256, 960],
+          [-262, CUFF_Y + 84],
+        ].map(armPt),
+        ['sleeve'],
+        1,
+        arm,
+      );
     } else {
       // Front dart from the pocket to the chest, and the side-body seam.
       seam(

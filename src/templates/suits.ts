@@ -2133,13 +2133,15 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean, turned = fa
       // The sleeve's back seam, where its under and top sleeves are joined: from behind the armhole
       // it swings out along the back of the arm and runs into the vent above the cuff buttons.
       seam(
-        [
-          [-226, 1330],
-          [-236, 1200],
-          [-247, 1060],
-          [-256, 960],
-          [-262, CUFF_Y + 84],
-        ].map(armPt),
+        (
+          [
+            [-226, 1330],
+            [-236, 1200],
+            [-247, 1060],
+            [-256, 960],
+            [-262, CUFF_Y + 84],
+          ] as Pt[]
+        ).map(armPt),
         ['sleeve'],
         1,
         arm,

@@ -1676,6 +1676,43 @@ function holdToOutline(shade: Float32Array, coverage: Uint8Array, panelOf: Uint8
   }
 }
 
+/**
+ * The same down the columns, for the shoulders' tops: cloth of a shoulder (`shoulder[p]`) under the
+ * backdrop, above the highest underarm (`last`, a window row). The reference photo's shoulders hold
+ * 0.91-1.08 of the cloth 12-18 px below over their first few px; ours fell to 0.60-0.65 the first px
+ * in, a dark line along each shoulder. Only above the underarm: lower down, cloth under something
+ * that is not cloth is cloth under the shirt or tie (the V's foot), whose own shading that is.
+ */
+function holdShoulderTops(
+  shade: Float32Array,
+  coverage: Uint8Array,
+  panelOf: Uint8Array,
+  shoulder: Uint8Array,
+  w: number,
+  G: Rect,
+  z: number,
+  last: number,
+): void {
+  const reach = Math.max(2, Math.round(BACKDROP_HOLD * z));
+  const isShoulder = (i: number) => panelOf[i] !== 255 && shoulder[panelOf[i]] === 1;
+  const y1 = Math.min(G.y1, last);
+  for (let x = G.x0; x < G.x1; x++) {
+    for (let y = Math.max(1, G.y0); y < y1; y++) {
+      const edge = y * w + x;
+      if (!coverage[edge] || coverage[edge - w] || !isShoulder(edge)) continue;
+      const ref = edge + reach * w;
+      if (y + reach >= G.y1 || !isShoulder(ref)) continue;
+      const level = shade[ref];
+      for (let d = 0; d < reach; d++) {
+        const i = edge + d * w;
+        if (!coverage[i]) break;
+        if (!isShoulder(i) || shade[i] >= level) continue;
+        shade[i] += (level - shade[i]) * (1 - smooth(d / reach));
+      }
+    }
+  }
+}
+
 /** Where each garment pixel samples the cloth from: the gradient of the smoothed drape. */
 function foldWarp(warp: Float32Array, coverage: Uint8Array, w: number, h: number, G: Rect, dispX: Float32Array, dispY: Float32Array): void {
   const WARP = 0.6;
@@ -1704,6 +1741,8 @@ interface Pieces {
   canvas: Uint8Array;
   /** Per panel, 1 for a sleeve or trouser leg: lit on its form by the broad light (see FORM_LIGHT). */
   tube: Uint8Array;
+  /** Per panel, 1 for cloth a shoulder's top is made of (a forepart or a sleeve head; see holdShoulderTops). */
+  shoulder: Uint8Array;
   /** Per panel, 1 where it rests on the body beneath it (a sleeve, on the torso's `rest`). */
   rests: Uint8Array;
   /** The sleeves' share around each pixel, on a coarse grid (see SLEEVE_SHADE); none without sleeves. */
@@ -1901,6 +1940,7 @@ async function draftPieces(source: CutViewSource, scale: number, gate?: () => Pr
     overlaps,
     canvas: Uint8Array.from(src.panels, (p) => (p.profile === 'canvas' ? 1 : 0)),
     tube: Uint8Array.from(src.panels, (p) => (p.kind === 'sleeve' || p.kind === 'trouser' ? 1 : 0)),
+    shoulder: Uint8Array.from(src.panels, (p) => (p.kind === 'sleeve' || p.kind === 'forepart' ? 1 : 0)),
     rests: Uint8Array.from(src.panels, (p) => (p.profile === 'cylinder' && !p.behind ? 1 : 0)),
     torso,
     layers,
@@ -2058,6 +2098,7 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
     h,
   );
   holdToOutline(shade, coverage, panelOf, P.tube, ww, G, z);
+  if (P.underarmRow !== undefined) holdShoulderTops(shade, coverage, panelOf, P.shoulder, ww, G, z, P.underarmRow - W.y0);
   // Fold warp: the weave follows the cloth, so stripes bend across folds and compress where a
   // panel turns away (sleeves, trouser legs). The drape is smoothed over cloth alone (normalised by
   // the smoothed cloth mask): where cloth ends beside something that is not cloth (a lapel's roll

@@ -4,7 +4,7 @@
  * into a rounded sleeve head with no notch where the two meet; the sleeve tapers from bicep to cuff.
  */
 import { describe, expect, it } from 'vitest';
-import { createComposeEngine, type RawImage } from '../engines/compose/index.ts';
+import { createComposeEngine, type RawImage, type ShadingMaps } from '../engines/compose/index.ts';
 import { TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
 import { polyline } from '../../test/helpers/outline-curvature.ts';
 import { frontProjection, NATIVE_WIDTH, turnedProjection } from './geometry.ts';
@@ -1290,41 +1290,48 @@ describe('three-quarter view: a double vent parted at the hem', () => {
   });
 });
 
+/**
+ * Where the backdrop meets cloth at `i`, walking into the cloth by `step` (±1 along a row, ±width down
+ * a column): the cloth's first 3 mm against the cloth 7-10 mm in, when all of that is one fully covered
+ * panel among `panels`; undefined elsewhere.
+ */
+function toneAtOutline(maps: ShadingMaps, i: number, step: number, panels: Set<number>, mm: number): number | undefined {
+  if (maps.coverage[i - step] !== 0 || !maps.coverage[i]) return undefined;
+  let e = i;
+  for (let k = 0; k < 3 && maps.coverage[e]! < 255; k++) e += step;
+  const p = maps.panel[e]!;
+  const run = Array.from({ length: Math.round(10 * mm) + 1 }, (_, d) => e + step * d);
+  if (!panels.has(p) || run.some((j) => maps.panel[j] !== p || maps.coverage[j] !== 255)) return undefined;
+  const mean = (a: number, b: number) => run.slice(a, b + 1).reduce((sum, j) => sum + maps.mul[j]!, 0) / (b - a + 1);
+  return mean(0, Math.round(3 * mm)) / mean(Math.round(7 * mm), Math.round(10 * mm));
+}
+
+/** A cut in each view: where the outlines against the backdrop are measured. */
+const OUTLINE_VIEWS = [
+  ['single-breasted', 'front'],
+  ['double-breasted', 'back'],
+  ['three-piece', 'three-quarter'],
+] as const;
+
 describe('every view: sleeves and legs keep their tone out to the backdrop', () => {
-  it.each([
-    ['single-breasted', 'front'],
-    ['double-breasted', 'back'],
-    ['three-piece', 'three-quarter'],
-  ] as const)('%s %s: no dark line drawn round their outline', async (cut, view) => {
+  it.each(OUTLINE_VIEWS)('%s %s: no dark line drawn round their outline', async (cut, view) => {
     // The reference photo's sleeves, 1 to 10 px inside their outline (0.7-7 mm) against the 12 to 18
     // px further in (8-12.5 mm): 1.00-1.05 on the key light's side, 0.97-1.02 away from it. An outline
-    // inked in dark is how a drawing ends a shape, not how a lit sleeve does. Here the first 3 mm
-    // against the cloth 7-10 mm in.
+    // inked in dark is how a drawing ends a shape, not how a lit sleeve does.
     const { maps, tpl, W, mm } = await viewMaps(cut, view);
     const H = maps.mul.length / W;
     const tubes = new Set(tpl.panels.flatMap((p, i) => (p.kind === 'sleeve' || p.kind === 'trouser' ? [i] : [])));
-    const near = Math.round(3 * mm);
-    const [from, to] = [Math.round(7 * mm), Math.round(10 * mm)];
     const ratios: Record<string, number[]> = { left: [], right: [] };
-    for (let y = 0; y < H; y += 3) {
-      const row = y * W;
-      for (let x = 1; x < W - 1; x++) {
+    for (let y = 0; y < H; y += 3)
+      for (let x = 1; x < W - 1; x++)
         // Where the backdrop meets cloth along the row, from either side.
         for (const [dir, side] of [
           [1, 'left'],
           [-1, 'right'],
         ] as const) {
-          if (maps.coverage[row + x - dir] !== 0 || !maps.coverage[row + x]) continue;
-          let e = x;
-          while (maps.coverage[row + e]! < 255 && Math.abs(e - x) < 3) e += dir;
-          const p = maps.panel[row + e]!;
-          const run = Array.from({ length: to + 1 }, (_, d) => row + e + dir * d);
-          if (!tubes.has(p) || run.some((i) => maps.panel[i] !== p || maps.coverage[i] !== 255)) continue;
-          const mean = (a: number, b: number) => run.slice(a, b + 1).reduce((s, i) => s + maps.mul[i]!, 0) / (b - a + 1);
-          ratios[side]!.push(mean(0, near) / mean(from, to));
+          const r = toneAtOutline(maps, y * W + x, dir, tubes, mm);
+          if (r !== undefined) ratios[side]!.push(r);
         }
-      }
-    }
     for (const [side, r] of Object.entries(ratios)) {
       console.log(`${cut} ${view}, ${side} edges: ${r.length} rows, the first 3 mm at ${median(r).toFixed(3)} of the cloth 7-10 mm in`);
       expect(r.length, `${side} edges found`).toBeGreaterThan(100);
@@ -1377,30 +1384,19 @@ describe('back view: the sleeves’ back seams', () => {
 });
 
 describe('every view: the shoulders keep their tone up to the backdrop', () => {
-  it.each([
-    ['single-breasted', 'front'],
-    ['double-breasted', 'back'],
-    ['three-piece', 'three-quarter'],
-  ] as const)('%s %s: no dark line along the top of the shoulders', async (cut, view) => {
+  it.each(OUTLINE_VIEWS)('%s %s: no dark line along the top of the shoulders', async (cut, view) => {
     // The reference photo's shoulders, their first few px under the backdrop against the 12-18 px
     // below: 1.06-0.91 on the key light's side, 1.30-1.04 away from it.
     const { maps, tpl, W, mm } = await viewMaps(cut, view);
     const shoulder = new Set(tpl.panels.flatMap((p, i) => (p.kind === 'sleeve' || p.kind === 'forepart' ? [i] : [])));
-    const near = Math.round(3 * mm);
-    const [from, to] = [Math.round(7 * mm), Math.round(10 * mm)];
     const bottom = Math.round(proj.project(0, 1380)[1] * (W / NATIVE_WIDTH));
     const ratios: number[] = [];
     for (let x = 0; x < W; x += 2)
       for (let y = 1; y < bottom; y++) {
-        const i = y * W + x;
-        if (maps.coverage[i - W] !== 0 || !maps.coverage[i]) continue;
-        let e = y;
-        while (maps.coverage[e * W + x]! < 255 && e - y < 3) e++;
-        const p = maps.panel[e * W + x]!;
-        const run = Array.from({ length: to + 1 }, (_, d) => (e + d) * W + x);
-        if (!shoulder.has(p) || run.some((j) => maps.panel[j] !== p || maps.coverage[j] !== 255)) continue;
-        const mean = (a: number, b: number) => run.slice(a, b + 1).reduce((s, j) => s + maps.mul[j]!, 0) / (b - a + 1);
-        ratios.push(mean(0, near) / mean(from, to));
+        // The first cloth down the column, under the backdrop.
+        if (!maps.coverage[y * W + x]) continue;
+        const r = toneAtOutline(maps, y * W + x, W, shoulder, mm);
+        if (r !== undefined) ratios.push(r);
         break;
       }
     console.log(`${cut} ${view}: ${ratios.length} columns, the first 3 mm at ${median(ratios).toFixed(3)} of the cloth 7-10 mm below`);

@@ -1645,9 +1645,25 @@ function shading(
  */
 const BACKDROP_HOLD = 7;
 
+/**
+ * Holds the cloth from the outline pixel `edge` inward (`step` px apart), up to where the cloth ends,
+ * to the shade `reach` steps in when that is cloth of a panel `held` marks: the pixels of such panels
+ * are raised toward it, fully at the outline.
+ */
+function holdFrom(shade: Float32Array, coverage: Uint8Array, panelOf: Uint8Array, held: Uint8Array, edge: number, step: number, reach: number): void {
+  const heldAt = (i: number) => panelOf[i] !== 255 && held[panelOf[i]] === 1;
+  const ref = edge + step * reach;
+  if (!heldAt(ref)) return;
+  const level = shade[ref];
+  for (let d = 0; d < reach; d++) {
+    const i = edge + step * d;
+    if (!coverage[i]) break;
+    if (heldAt(i) && shade[i] < level) shade[i] += (level - shade[i]) * (1 - smooth(d / reach));
+  }
+}
+
 function holdToOutline(shade: Float32Array, coverage: Uint8Array, panelOf: Uint8Array, tube: Uint8Array, w: number, G: Rect, z: number): void {
   const reach = Math.max(2, Math.round(BACKDROP_HOLD * z));
-  const isTube = (i: number) => panelOf[i] !== 255 && tube[panelOf[i]] === 1;
   for (let y = G.y0; y < G.y1; y++) {
     const row = y * w;
     let x = G.x0;
@@ -1657,60 +1673,28 @@ function holdToOutline(shade: Float32Array, coverage: Uint8Array, panelOf: Uint8
       let x1 = x;
       while (x1 + 1 < G.x1 && coverage[row + x1 + 1]) x1++;
       // Each end of the run that borders the backdrop (not the window's edge), held from its own side.
-      for (const [edge, dir] of [
-        [x, 1],
-        [x1, -1],
-      ] as const) {
-        if (edge === 0 || edge === w - 1) continue;
-        const ref = row + edge + dir * reach;
-        if ((dir === 1 ? edge + reach > x1 : edge - reach < x) || !isTube(ref)) continue;
-        const level = shade[ref];
-        for (let d = 0; d < reach; d++) {
-          const i = row + edge + dir * d;
-          if (!isTube(i) || shade[i] >= level) continue;
-          shade[i] += (level - shade[i]) * (1 - smooth(d / reach));
-        }
-      }
+      if (x > 0 && x + reach <= x1) holdFrom(shade, coverage, panelOf, tube, row + x, 1, reach);
+      if (x1 < w - 1 && x1 - reach >= x) holdFrom(shade, coverage, panelOf, tube, row + x1, -1, reach);
       x = x1 + 1;
     }
   }
 }
 
 /**
- * The same down the columns, for the shoulders' tops: cloth of a shoulder (`shoulder[p]`) under the
- * backdrop, above the highest underarm (`last`, a window row). The reference photo's shoulders hold
- * 0.91-1.08 of the cloth 12-18 px below over their first few px; ours fell to 0.60-0.65 the first px
- * in, a dark line along each shoulder. Only above the underarm: lower down, cloth under something
- * that is not cloth is cloth under the shirt or tie (the V's foot), whose own shading that is.
+ * The same down the columns, for the shoulders' tops: cloth of a shoulder (a forepart or a sleeve
+ * head) under the backdrop, above the highest underarm (`last`, a window row). The reference photo's
+ * shoulders hold 0.91-1.08 of the cloth 12-18 px below over their first few px; ours fell to
+ * 0.60-0.65 the first px in, a dark line along each shoulder. Only above the underarm: lower down,
+ * cloth under something that is not cloth is cloth under the shirt or tie (the V's foot), whose own
+ * shading that is.
  */
-function holdShoulderTops(
-  shade: Float32Array,
-  coverage: Uint8Array,
-  panelOf: Uint8Array,
-  shoulder: Uint8Array,
-  w: number,
-  G: Rect,
-  z: number,
-  last: number,
-): void {
+function holdShoulderTops(shade: Float32Array, coverage: Uint8Array, panelOf: Uint8Array, P: Pieces, w: number, G: Rect, z: number, last: number): void {
   const reach = Math.max(2, Math.round(BACKDROP_HOLD * z));
-  const isShoulder = (i: number) => panelOf[i] !== 255 && shoulder[panelOf[i]] === 1;
-  const y1 = Math.min(G.y1, last);
-  for (let x = G.x0; x < G.x1; x++) {
-    for (let y = Math.max(1, G.y0); y < y1; y++) {
-      const edge = y * w + x;
-      if (!coverage[edge] || coverage[edge - w] || !isShoulder(edge)) continue;
-      const ref = edge + reach * w;
-      if (y + reach >= G.y1 || !isShoulder(ref)) continue;
-      const level = shade[ref];
-      for (let d = 0; d < reach; d++) {
-        const i = edge + d * w;
-        if (!coverage[i]) break;
-        if (!isShoulder(i) || shade[i] >= level) continue;
-        shade[i] += (level - shade[i]) * (1 - smooth(d / reach));
-      }
-    }
-  }
+  const shoulder = Uint8Array.from(P.src.panels, (p) => (p.kind === 'sleeve' || p.kind === 'forepart' ? 1 : 0));
+  const y1 = Math.min(last, G.y1 - reach);
+  for (let y = Math.max(1, G.y0); y < y1; y++)
+    for (let x = G.x0, edge = y * w + x; x < G.x1; x++, edge++)
+      if (coverage[edge] && !coverage[edge - w] && shoulder[panelOf[edge]] === 1) holdFrom(shade, coverage, panelOf, shoulder, edge, w, reach);
 }
 
 /** Where each garment pixel samples the cloth from: the gradient of the smoothed drape. */
@@ -1741,8 +1725,6 @@ interface Pieces {
   canvas: Uint8Array;
   /** Per panel, 1 for a sleeve or trouser leg: lit on its form by the broad light (see FORM_LIGHT). */
   tube: Uint8Array;
-  /** Per panel, 1 for cloth a shoulder's top is made of (a forepart or a sleeve head; see holdShoulderTops). */
-  shoulder: Uint8Array;
   /** Per panel, 1 where it rests on the body beneath it (a sleeve, on the torso's `rest`). */
   rests: Uint8Array;
   /** The sleeves' share around each pixel, on a coarse grid (see SLEEVE_SHADE); none without sleeves. */
@@ -1940,7 +1922,6 @@ async function draftPieces(source: CutViewSource, scale: number, gate?: () => Pr
     overlaps,
     canvas: Uint8Array.from(src.panels, (p) => (p.profile === 'canvas' ? 1 : 0)),
     tube: Uint8Array.from(src.panels, (p) => (p.kind === 'sleeve' || p.kind === 'trouser' ? 1 : 0)),
-    shoulder: Uint8Array.from(src.panels, (p) => (p.kind === 'sleeve' || p.kind === 'forepart' ? 1 : 0)),
     rests: Uint8Array.from(src.panels, (p) => (p.profile === 'cylinder' && !p.behind ? 1 : 0)),
     torso,
     layers,
@@ -2098,7 +2079,7 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
     h,
   );
   holdToOutline(shade, coverage, panelOf, P.tube, ww, G, z);
-  if (P.underarmRow !== undefined) holdShoulderTops(shade, coverage, panelOf, P.shoulder, ww, G, z, P.underarmRow - W.y0);
+  if (P.underarmRow !== undefined) holdShoulderTops(shade, coverage, panelOf, P, ww, G, z, P.underarmRow - W.y0);
   // Fold warp: the weave follows the cloth, so stripes bend across folds and compress where a
   // panel turns away (sleeves, trouser legs). The drape is smoothed over cloth alone (normalised by
   // the smoothed cloth mask): where cloth ends beside something that is not cloth (a lapel's roll

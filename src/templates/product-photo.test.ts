@@ -1015,6 +1015,43 @@ describe('the collar', () => {
   });
 });
 
+describe('the collar round the back of the neck', () => {
+  const VIEWS = CUTS.flatMap((cut) => (['front', 'three-quarter'] as const).map((view) => [cut, view] as const));
+  it.each(VIEWS)('%s %s: its top runs on from the sides across the back with no step', async (cut, view) => {
+    const { maps, W, k } = await viewMaps(cut, view);
+    const vproj = view === 'three-quarter' ? turnedProjection(34) : proj;
+    const mm = vproj.pxPerMm * k;
+    // The outline's top (mm above the window's foot, sub-pixel from coverage) per column, from one side
+    // of the collar over the back of the neck to the other.
+    const r0 = Math.round(vproj.project(0, 1580)[1] * k);
+    const r1 = Math.round(vproj.project(0, 1490)[1] * k);
+    const c0 = Math.round(vproj.project(-64, 1530)[0] * k);
+    const c1 = Math.round(vproj.project(64, 1530)[0] * k);
+    const h: number[] = [];
+    for (let c = c0; c <= c1; c++) {
+      // Down to the first row the cloth covers in full: below the collar's top lies the shirt.
+      let r = r0;
+      let covered = 0;
+      for (; r < r1 && maps.coverage[r * W + c]! < 255; r++) covered += maps.coverage[r * W + c]! / 255;
+      h.push((r1 - r + covered) / mm);
+    }
+    // A step is a dip below the chord of the outline 5 mm either side: the collar rounding over the
+    // neck only ever bends down (further out, where it rises from the shoulders, it bends up).
+    const step = Math.round(5 * mm);
+    let worst = 0;
+    let at = 0;
+    for (let i = step; i + step < h.length; i++) {
+      const dip = (h[i - step]! + h[i + step]!) / 2 - h[i]!;
+      if (dip > worst) [worst, at] = [dip, i / mm - 64];
+    }
+    console.log(`${cut} ${view}: the collar's top dips ${worst.toFixed(2)} mm below its chord at most, at ${at.toFixed(0)} mm`);
+    // Up to b121 the inside of the back neck was a band laid over the collars' ends and standing above
+    // them: its ends stepped up 3 mm out of the collar's top (dips of 1.7-1.8 mm), a tube across the
+    // neck. Laid under the collars and running on from their tops: 0.0-0.1 mm.
+    expect(worst, `${cut} ${view}: dip at ${at.toFixed(0)} mm`).toBeLessThan(0.5);
+  });
+});
+
 describe('back view: below the shoulder blades', () => {
   it('the back hangs on from the blades to the waist with no band of shade across it', async () => {
     const { maps, tpl, W, k } = await viewMaps('single-breasted', 'back');

@@ -1752,6 +1752,48 @@ function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
   trousers(set, o, false, front, hemArch(front ? 'front' : turned ? 'three-quarter' : 'detail'), turned);
   waistcoat(set, o);
 
+  // Inside of the back neck, seen through the neck opening: the hollow of the coat's collar and back
+  // neck, a curved inside surface. Its folded top edge (the collar's roll) catches a line of light;
+  // below it the surface falls away into the hollow, deepest where it meets the shirt collar; its
+  // image-left wall faces away from the key light and stays darker than the right one. It is the same
+  // collar as the fronts' and lies under them: its top runs on from theirs round the back of the neck.
+  // Laid over them (up to b121) it stood 3 mm above their ends, a band set across the neck.
+  const neck = draft().M(-62, 1526).Q(0, 1559, 62, 1526).L(50, 1506).L(47, 1510).Q(0, 1522, -47, 1510).L(-50, 1506).Z();
+  marks.push({ only: ['inside'], shape: neck, kind: 'shadow', width: 0, strength: 0.32, blur: 2, fill: true });
+  marks.push({
+    only: ['inside'],
+    shape: draft().M(-44, 1526).Q(0, 1542, 44, 1526).L(40, 1513).Q(0, 1524, -40, 1513).Z(),
+    kind: 'crease',
+    width: 0,
+    strength: 0.8,
+    blur: 4,
+    fill: true,
+  });
+  marks.push({
+    only: ['inside'],
+    shape: draft().M(-56, 1534).L(-18, 1548).L(-16, 1510).L(-50, 1506).Z(),
+    kind: 'shadow',
+    width: 0,
+    strength: 0.4,
+    blur: 6,
+    fill: true,
+  });
+  marks.push({ only: ['inside'], shape: draft().M(-48, 1527).Q(0, 1548, 48, 1527), kind: 'highlight', width: 2.6, strength: 0.6, blur: 0.9 });
+  marks.push({ only: ['inside'], shape: draft().M(-48, 1526).Q(0, 1546, 48, 1526), kind: 'ridge', width: 5, strength: 0.6, blur: 1.5 });
+  marks.push({ only: ['inside'], shape: draft().M(-47, 1513).Q(0, 1525, 47, 1513), kind: 'shadow', width: 10, strength: 0.65, blur: 3.5 });
+  pieces.push({
+    id: 'collar-back',
+    kind: 'inside',
+    shape: neck,
+    grain: [
+      [-50, 1530],
+      [50, 1530],
+    ],
+    anchor: [0, 1530],
+    loft: 2,
+    round: 4,
+  });
+
   // --- foreparts, back to front: the wearer's right (image left) lies under the left. Each side is
   // forepart, then its pockets, then its lapel and collar, so nothing of one side floats over another.
   const lcL = lapelAndCollar(style, left);
@@ -1906,46 +1948,6 @@ function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
   };
   sideOf('right');
   sideOf('left');
-
-  // Inside of the back neck, seen through the neck opening: the hollow of the coat's collar and back
-  // neck, a curved inside surface. Its folded top edge (the collar's roll) catches a line of light;
-  // below it the surface falls away into the hollow, deepest where it meets the shirt collar; its
-  // image-left wall faces away from the key light and stays darker than the right one.
-  const neck = draft().M(-52, 1531).Q(0, 1554, 52, 1531).L(47, 1510).Q(0, 1522, -47, 1510).Z();
-  marks.push({ only: ['inside'], shape: neck, kind: 'shadow', width: 0, strength: 0.32, blur: 2, fill: true });
-  marks.push({
-    only: ['inside'],
-    shape: draft().M(-44, 1526).Q(0, 1542, 44, 1526).L(40, 1513).Q(0, 1524, -40, 1513).Z(),
-    kind: 'crease',
-    width: 0,
-    strength: 0.8,
-    blur: 4,
-    fill: true,
-  });
-  marks.push({
-    only: ['inside'],
-    shape: draft().M(-56, 1534).L(-18, 1548).L(-16, 1510).L(-50, 1506).Z(),
-    kind: 'shadow',
-    width: 0,
-    strength: 0.4,
-    blur: 6,
-    fill: true,
-  });
-  marks.push({ only: ['inside'], shape: draft().M(-48, 1527).Q(0, 1548, 48, 1527), kind: 'highlight', width: 2.6, strength: 0.6, blur: 0.9 });
-  marks.push({ only: ['inside'], shape: draft().M(-48, 1526).Q(0, 1546, 48, 1526), kind: 'ridge', width: 5, strength: 0.6, blur: 1.5 });
-  marks.push({ only: ['inside'], shape: draft().M(-47, 1513).Q(0, 1525, 47, 1513), kind: 'shadow', width: 10, strength: 0.65, blur: 3.5 });
-  pieces.push({
-    id: 'collar-back',
-    kind: 'inside',
-    shape: neck,
-    grain: [
-      [-50, 1530],
-      [50, 1530],
-    ],
-    anchor: [0, 1530],
-    loft: 2,
-    round: 4,
-  });
 
   // Sleeves last: they hang in front of the body.
   pushSleeves(pieces, 'forepart');

@@ -1913,7 +1913,9 @@ function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
     const own = [fpId, `lapel-${id}`, `collar-${id}`, `pocket-${id}`];
     const edge = lc.outerEdge.map((p) => m([p[0] - 4, p[1] - 3]));
     marks.push({ onPanels: mirror ? [fpId, 'breast-welt'] : [fpId], shape: line(edge), kind: 'shadow', width: 1.5, strength: 0.3, blur: 1.2 });
-    threads.push({ shape: line(lc.outerEdge.map((p) => m([p[0] + 5, p[1] + 1]))), width: 0.9, dash: HAND_PICK_STITCH, opacity: 0.22, onPanels: own });
+    // Each pick a dimple some 0.6 mm across: seen up close, a row of them; from a step away, hardly
+    // there (1 mm at 0.22, up to b121, drew a dotted line along the lapel at full size).
+    threads.push({ shape: line(lc.outerEdge.map((p) => m([p[0] + 5, p[1] + 1]))), width: 0.6, dash: HAND_PICK_STITCH, opacity: 0.16, onPanels: own });
     // A pressed lapel edge is cloth folded over itself: its rounded lip catches the key light as a
     // fine bright line (fainter on the side turned away from the light).
     marks.push({

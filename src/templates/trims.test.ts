@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createComposeEngine } from '../engines/compose/index.ts';
 import { linearLumAt, modeLab, TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
 import { deltaE2000, hexToLab, linearToLab, srgbToLinear } from '../fabrics/color.ts';
+import { polyline, resample } from '../../test/helpers/outline-curvature.ts';
 import { frontProjection } from './geometry.ts';
 import { resolveOptions } from './options.ts';
 import { CUFF_STITCH_MM, detailProjection, draftCutView, SHIRT_COLLAR_STITCH, TIE_KNOT, TRIM_LIT } from './suits.ts';
@@ -192,6 +193,46 @@ describe('pick stitching along the lapels', () => {
       expect(cv).toBeGreaterThan(0.08);
       expect(gaps.length).toBeGreaterThan(20);
     }
+  });
+});
+
+describe('pick stitching seen from a step away', () => {
+  // How deep the stitches dimple the lapel: along the stitch line, the 90th percentile of how far the
+  // shade falls below its mean over the 6 mm around (a stitch and the gaps either side of it).
+  const depth = async (view: 'front' | 'detail') => {
+    const src = draftCutView('single-breasted', view);
+    const maps = await engine.shadingMaps('single-breasted', view, fabric, 'full');
+    const k = maps.width / src.width;
+    const stitch = src.marks.find((m) => m.dash && m.onPanels?.includes('lapel-left'))!;
+    const step = 0.25;
+    const pts = resample(polyline(stitch.path), step * src.pxPerMm).map(([x, y]) => [x * k, y * k] as [number, number]);
+    const at = ([x, y]: [number, number]) => {
+      const [x0, y0] = [Math.floor(x), Math.floor(y)];
+      const [fx, fy] = [x - x0, y - y0];
+      const v = (i: number, j: number) => maps.mul[(y0 + j) * maps.width + x0 + i]!;
+      return (v(0, 0) * (1 - fx) + v(1, 0) * fx) * (1 - fy) + (v(0, 1) * (1 - fx) + v(1, 1) * fx) * fy;
+    };
+    const v = pts.map(at);
+    const half = Math.round(3 / step);
+    const dips: number[] = [];
+    for (let i = half; i + half < v.length; i++) {
+      let sum = 0;
+      for (let j = i - half; j <= i + half; j++) sum += v[j]!;
+      dips.push(1 - v[i]! / (sum / (2 * half + 1)));
+    }
+    dips.sort((a, b) => a - b);
+    return { n: dips.length, p90: dips[Math.floor(dips.length * 0.9)]! };
+  };
+  it('reads as a fine texture at full size, not a dotted line drawn along the lapel; its stitches show up close', async () => {
+    const front = await depth('front');
+    const detail = await depth('detail');
+    console.log(`pick stitches dimple the lapel by ${front.p90.toFixed(3)} at full size (${front.n} samples), ${detail.p90.toFixed(3)} in the detail view`);
+    expect(front.n).toBeGreaterThan(200);
+    // Up to b121 each stitch was 1 mm wide at 0.22: a dotted line along each lapel at full size (0.069
+    // deep; 0.251 in the detail view), which the reference photo's lapels (1.44 px/mm) do not show.
+    // Now 0.6 mm at 0.16: 0.034, and 0.175 up close.
+    expect(front.p90).toBeLessThan(0.045);
+    expect(detail.p90).toBeGreaterThan(0.1);
   });
 });
 

@@ -2842,6 +2842,8 @@ function withLayer(d: Draft, layer: Layer): Draft {
   return d.mirrored(layer).mirrored(layer);
 }
 
+/** A shirt button's mother-of-pearl, whatever the shirt's colour. */
+const PEARL = '#f4f3ef';
 const SHIRTS = {
   white: ['#dfe3e8', '#f6f7f9', '#dde1e6', '#cfd4da', '#f7f8fa', '#f2f4f6', '#c3c9d0'],
   'light-blue': ['#b9cbe0', '#d8e4f1', '#b4c6dc', '#a9bcd3', '#dce7f3', '#d3e0ee', '#9fb3cb'],
@@ -3588,6 +3590,7 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
     <filter id="soft5" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="${(5 * k).toFixed(2)}"/></filter>
     <linearGradient id="shirtForm" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="#000" stop-opacity="0.1"/><stop offset="0.3" stop-color="#000" stop-opacity="0"/><stop offset="0.62" stop-color="#000" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="0.16"/></linearGradient>
     <linearGradient id="bandInside" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#000" stop-opacity="0.06"/><stop offset="0.25" stop-color="#000" stop-opacity="0.2"/><stop offset="1" stop-color="#000" stop-opacity="0.34"/></linearGradient>
+    <linearGradient id="pearlForm" x1="0.2" y1="0.1" x2="0.8" y2="0.9"><stop offset="0" stop-color="#000" stop-opacity="0"/><stop offset="0.6" stop-color="#000" stop-opacity="0.03"/><stop offset="1" stop-color="#000" stop-opacity="0.2"/></linearGradient>
     <linearGradient id="leafL" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="#000" stop-opacity="0.12"/><stop offset="0.45" stop-color="#000" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="0.03"/></linearGradient>
     <linearGradient id="leafR" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="#000" stop-opacity="0.05"/><stop offset="0.55" stop-color="#000" stop-opacity="0.07"/><stop offset="1" stop-color="#000" stop-opacity="0.2"/></linearGradient>
   </defs>`;
@@ -3721,9 +3724,21 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
     tie = `${shade(d(open), 0.14, 'soft')}
   ${[1395, 1320, 1245, 1170]
     .map((y) => {
+      // A pearl disc, 9 mm, sewn through four holes: its rim turns into shade on the side away from
+      // the key light, its dished middle a little darker than the rim, the holes in shade.
+      // Outlined in the shirt's shade colour (up to b121) it read as a ring drawn on the placket.
       const [bx, by] = proj.project(0, y);
-      const r = 4.5 * proj.pxPerMm;
-      return `<circle cx="${bx.toFixed(1)}" cy="${(by + r * 0.3).toFixed(1)}" r="${r.toFixed(1)}" fill="#000" opacity="0.22" filter="url(#soft2)"/><circle cx="${bx.toFixed(1)}" cy="${by.toFixed(1)}" r="${r.toFixed(1)}" fill="${lit}" stroke="${sh[6]}" stroke-width="${0.8 * k}"/>`;
+      const mm = proj.pxPerMm;
+      const r = 4.5 * mm;
+      const c = (x: number, yy: number, rr: number, rest: string) =>
+        `<circle cx="${(bx + x).toFixed(2)}" cy="${(by + yy).toFixed(2)}" r="${rr.toFixed(2)}" ${rest}/>`;
+      return [
+        c(0, r * 0.3, r, 'fill="#000" opacity="0.22" filter="url(#soft2)"'),
+        c(0, 0, r, `fill="${PEARL}"`),
+        c(0, 0, r, 'fill="url(#pearlForm)"'),
+        c(0, 0, r * 0.68, `fill="none" stroke="#000" stroke-opacity="0.07" stroke-width="${(r * 0.22).toFixed(2)}"`),
+        ...[-1, 1].flatMap((dx) => [-1, 1].map((dy) => c(dx * 1.2 * mm, dy * 1.2 * mm, 0.6 * mm, 'fill="#000" opacity="0.3"'))),
+      ].join('');
     })
     .join('')}`;
   }

@@ -270,6 +270,42 @@ describe('the shirt placket', () => {
   });
 });
 
+describe("the shirt's buttons (no tie)", () => {
+  it.each(['white', 'light-blue'] as const)('%s: pearl discs sewn through four holes, not rings drawn on the placket (HD)', async (shirt) => {
+    const raw = await engine.renderRaw(
+      { cut: 'single-breasted', view: 'front', fabric, options: resolveOptions('single-breasted', { shirt, tie: 'none' }) },
+      'hd',
+    );
+    const p = frontProjection();
+    const k = raw.width / 1024;
+    const luma = (x: number, y: number) => {
+      const [px, py] = p.project(x, y);
+      const i = (Math.round(py * k) * raw.width + Math.round(px * k)) * 3;
+      return 0.2126 * raw.rgb[i]! + 0.7152 * raw.rgb[i + 1]! + 0.0722 * raw.rgb[i + 2]!;
+    };
+    for (const y of [1395, 1320]) {
+      // The shirt beside the button, on the placket.
+      const shirtTone = (luma(-9, y + 4) + luma(-9, y - 4)) / 2;
+      // The rim toward the key light (the upper left quarter), 3.6-4.4 mm out: its darkest.
+      let rim = Infinity;
+      for (let a = Math.PI / 2; a <= Math.PI; a += Math.PI / 24) for (const d of [3.6, 4, 4.4]) rim = Math.min(rim, luma(d * Math.cos(a), y + d * Math.sin(a)));
+      // The four holes against the disc between them.
+      const hole = (x: number, yy: number) => Math.min(...[-0.3, 0, 0.3].flatMap((dx) => [-0.3, 0, 0.3].map((dy) => luma(x + dx, yy + dy))));
+      const holes = [-1, 1].flatMap((dx) => [-1, 1].map((dy) => hole(dx * 1.2, y + dy * 1.2)));
+      const between = [luma(0, y + 2.4), luma(0, y - 2.4), luma(2.4, y), luma(-2.4, y)];
+      const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+      console.log(
+        `${shirt} shirt button at ${y}: rim ${(rim / shirtTone).toFixed(2)} of the shirt, holes ${(mean(holes) / mean(between)).toFixed(2)} of the disc`,
+      );
+      // Up to b121 each button was a ring of the shirt's shade colour round a disc of its lit colour
+      // (the rim at 0.81-0.84 of the shirt, lit side and all), with no holes (1.00). Now 0.94-1.01, and
+      // holes 1.2 mm across at 0.88-0.94 of the disc (some 2 px wide at HD).
+      expect(rim / shirtTone, `${shirt} ${y}: rim on the lit side`).toBeGreaterThan(0.9);
+      expect(mean(holes) / mean(between), `${shirt} ${y}: holes`).toBeLessThan(0.975);
+    }
+  });
+});
+
 describe('the tie up close', () => {
   it("shows its silk's rib across the stripes in the detail view (0.8 mm apart)", async () => {
     const raw = await navyOnWhite('detail', 'full');

@@ -1052,6 +1052,35 @@ describe('the collar round the back of the neck', () => {
   });
 });
 
+describe('the inside of the back neck', () => {
+  const VIEWS = CUTS.flatMap((cut) => (['front', 'three-quarter'] as const).map((view) => [cut, view] as const));
+  it.each(VIEWS)('%s %s: lit through the neck as the shirt band before it is, not a dark band across the neck', async (cut, view) => {
+    const { maps, tpl } = await viewMaps(cut, view);
+    const kinds = (kind: string) => new Set(tpl.panels.flatMap((p, i) => (p.kind === kind ? [i] : [])));
+    const inside = kinds('inside');
+    const fronts = kinds('forepart');
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let i = 0; i < maps.mul.length; i++) {
+      if (maps.coverage[i]! < 255) continue;
+      if (inside.has(maps.panel[i]!)) a.push(maps.mul[i]!);
+      else if (fronts.has(maps.panel[i]!)) b.push(maps.mul[i]!);
+    }
+    const q = (v: number[], f: number) => [...v].sort((x, y) => x - y)[Math.floor(v.length * f)]!;
+    const front = median(b);
+    console.log(
+      `${cut} ${view}: the inside of the back neck (${a.length} px) at ${(median(a) / front).toFixed(2)} of the fronts' median shade, its lower quarter under ${(q(a, 0.25) / front).toFixed(2)}`,
+    );
+    expect(a.length).toBeGreaterThan(1000);
+    // The shirt's band, just before it in the same hollow, is drawn at 0.66-0.94 of its lit colour.
+    // Up to b121 the coat's inside was at 0.36-0.40 (its lower quarter under 0.19-0.23): a dark band
+    // across the neck that read as a hanger's. Now 0.65-0.70 (0.43-0.46), its shade falling to a
+    // contact line at the shirt's band.
+    expect(median(a) / front).toBeGreaterThan(0.55);
+    expect(q(a, 0.25) / front).toBeGreaterThan(0.35);
+  });
+});
+
 describe('back view: below the shoulder blades', () => {
   it('the back hangs on from the blades to the waist with no band of shade across it', async () => {
     const { maps, tpl, W, k } = await viewMaps('single-breasted', 'back');

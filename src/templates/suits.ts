@@ -1755,17 +1755,19 @@ function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
   // Inside of the back neck, seen through the neck opening: the hollow of the coat's collar and back
   // neck, a curved inside surface. Its folded top edge (the collar's roll) catches a line of light;
   // below it the surface falls away into the hollow, deepest where it meets the shirt collar; its
-  // image-left wall faces away from the key light and stays darker than the right one. It is the same
+  // image-left wall faces away from the key light and stays darker than the right one. It faces the
+  // light through the neck as the shirt's band before it does: shaded as a deep hollow (up to b121) it
+  // was a dark band across the neck, a hanger's. It is the same
   // collar as the fronts' and lies under them: its top runs on from theirs round the back of the neck.
   // Laid over them (up to b121) it stood 3 mm above their ends, a band set across the neck.
   const neck = draft().M(-62, 1526).Q(0, 1559, 62, 1526).L(50, 1506).L(47, 1510).Q(0, 1522, -47, 1510).L(-50, 1506).Z();
-  marks.push({ only: ['inside'], shape: neck, kind: 'shadow', width: 0, strength: 0.32, blur: 2, fill: true });
+  marks.push({ only: ['inside'], shape: neck, kind: 'shadow', width: 0, strength: 0.15, blur: 2, fill: true });
   marks.push({
     only: ['inside'],
     shape: draft().M(-44, 1526).Q(0, 1542, 44, 1526).L(40, 1513).Q(0, 1524, -40, 1513).Z(),
     kind: 'crease',
     width: 0,
-    strength: 0.8,
+    strength: 0.4,
     blur: 4,
     fill: true,
   });
@@ -1780,7 +1782,7 @@ function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
   });
   marks.push({ only: ['inside'], shape: draft().M(-48, 1527).Q(0, 1548, 48, 1527), kind: 'highlight', width: 2.6, strength: 0.6, blur: 0.9 });
   marks.push({ only: ['inside'], shape: draft().M(-48, 1526).Q(0, 1546, 48, 1526), kind: 'ridge', width: 5, strength: 0.6, blur: 1.5 });
-  marks.push({ only: ['inside'], shape: draft().M(-47, 1513).Q(0, 1525, 47, 1513), kind: 'shadow', width: 10, strength: 0.65, blur: 3.5 });
+  marks.push({ only: ['inside'], shape: draft().M(-47, 1512).Q(0, 1524, 47, 1512), kind: 'shadow', width: 6, strength: 0.5, blur: 2.5 });
   pieces.push({
     id: 'collar-back',
     kind: 'inside',

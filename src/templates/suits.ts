@@ -1752,14 +1752,13 @@ function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
   trousers(set, o, false, front, hemArch(front ? 'front' : turned ? 'three-quarter' : 'detail'), turned);
   waistcoat(set, o);
 
-  // Inside of the back neck, seen through the neck opening: the hollow of the coat's collar and back
-  // neck, a curved inside surface. Its folded top edge (the collar's roll) catches a line of light;
-  // below it the surface falls away into the hollow, deepest where it meets the shirt collar; its
-  // image-left wall faces away from the key light and stays darker than the right one. It faces the
-  // light through the neck as the shirt's band before it does: shaded as a deep hollow (up to b121) it
-  // was a dark band across the neck, a hanger's. It is the same
-  // collar as the fronts' and lies under them: its top runs on from theirs round the back of the neck.
-  // Laid over them (up to b121) it stood 3 mm above their ends, a band set across the neck.
+  // Inside of the back neck, seen through the neck opening: the inner face of the coat's collar, the
+  // same collar as the fronts'. It lies under them, so its top runs on from theirs round the back of
+  // the neck (laid over them, up to b121, it stood 3 mm above their ends). Its folded top edge (the
+  // collar's roll) catches a line of light; below it the face is lit through the neck as the shirt's
+  // band before it is, falling into shade only where it meets that band; its image-left wall faces
+  // away from the key light and stays darker than the right one. Shaded as a deep hollow (up to b121)
+  // it was a dark band across the neck that read as a hanger's.
   const neck = draft().M(-62, 1526).Q(0, 1559, 62, 1526).L(50, 1506).L(47, 1510).Q(0, 1522, -47, 1510).L(-50, 1506).Z();
   marks.push({ only: ['inside'], shape: neck, kind: 'shadow', width: 0, strength: 0.15, blur: 2, fill: true });
   marks.push({

@@ -9,7 +9,7 @@ import { createComposeEngine } from '../engines/compose/index.ts';
 import { linearLumAt, modeLab, TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
 import { deltaE2000, hexToLab, linearToLab, srgbToLinear } from '../fabrics/color.ts';
 import { polyline, resample } from '../../test/helpers/outline-curvature.ts';
-import { frontProjection } from './geometry.ts';
+import { frontProjection, NATIVE_WIDTH } from './geometry.ts';
 import { resolveOptions } from './options.ts';
 import { CUFF_STITCH_MM, detailProjection, draftCutView, SHIRT_COLLAR_STITCH, TIE_KNOT, TRIM_LIT } from './suits.ts';
 
@@ -277,7 +277,7 @@ describe("the shirt's buttons (no tie)", () => {
       'hd',
     );
     const p = frontProjection();
-    const k = raw.width / 1024;
+    const k = raw.width / NATIVE_WIDTH;
     const luma = (x: number, y: number) => {
       const [px, py] = p.project(x, y);
       const i = (Math.round(py * k) * raw.width + Math.round(px * k)) * 3;

@@ -400,6 +400,18 @@ describe('the shirt up close', () => {
 });
 
 describe('the shirt cuffs', () => {
+  it.each(['front', 'detail'])("%s: their topstitching (and the collar's) is a fine stitched line, not a dashed one", (view) => {
+    const src = draftCutView('single-breasted', view);
+    // The shirt's stitch lines in the drawing beneath the cloth: their dash and gap in mm.
+    const dashes = [...src.underlay.matchAll(/stroke-dasharray="([\d.]+) ([\d.]+)"/g)].map((m) => [Number(m[1]) / src.pxPerMm, Number(m[2]) / src.pxPerMm]);
+    expect(dashes.length).toBeGreaterThanOrEqual(3);
+    for (const [dash, gap] of dashes) {
+      // Some 7 stitches to the cm, the thread diving into the cloth between them for a fraction of a
+      // mm. Up to b121: 1.8 mm dashes 0.9 mm apart, which read at HD as a dashed line drawn on the cuff.
+      expect(dash! + gap!).toBeLessThan(2);
+      expect(gap!).toBeLessThan(0.5);
+    }
+  });
   it(`are topstitched ${CUFF_STITCH_MM} mm above their lower edge (front, HD)`, async () => {
     const render = (shirt: 'white' | 'light-blue') =>
       engine.renderRaw({ cut: 'single-breasted', view: 'front', fabric, options: resolveOptions('single-breasted', { shirt, tie: 'navy' }) }, 'hd');

@@ -1015,9 +1015,11 @@ describe('the collar', () => {
   });
 });
 
+/** Each cut's views that look through the neck opening. */
+const NECK_VIEWS = CUTS.flatMap((cut) => (['front', 'three-quarter'] as const).map((view) => [cut, view] as const));
+
 describe('the collar round the back of the neck', () => {
-  const VIEWS = CUTS.flatMap((cut) => (['front', 'three-quarter'] as const).map((view) => [cut, view] as const));
-  it.each(VIEWS)('%s %s: its top runs on from the sides across the back with no step', async (cut, view) => {
+  it.each(NECK_VIEWS)('%s %s: its top runs on from the sides across the back with no step', async (cut, view) => {
     const { maps, W, k } = await viewMaps(cut, view);
     const vproj = view === 'three-quarter' ? turnedProjection(34) : proj;
     const mm = vproj.pxPerMm * k;
@@ -1053,8 +1055,7 @@ describe('the collar round the back of the neck', () => {
 });
 
 describe('the inside of the back neck', () => {
-  const VIEWS = CUTS.flatMap((cut) => (['front', 'three-quarter'] as const).map((view) => [cut, view] as const));
-  it.each(VIEWS)('%s %s: lit through the neck as the shirt band before it is, not a dark band across the neck', async (cut, view) => {
+  it.each(NECK_VIEWS)('%s %s: lit through the neck as the shirt band before it is, not a dark band across the neck', async (cut, view) => {
     const { maps, tpl } = await viewMaps(cut, view);
     const kinds = (kind: string) => new Set(tpl.panels.flatMap((p, i) => (p.kind === kind ? [i] : [])));
     const inside = kinds('inside');

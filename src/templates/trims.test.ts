@@ -21,6 +21,17 @@ const fabric = { hex: '#1C2841', design: { weave: 'twill' as const, pattern: 'so
 const navyOnWhite = (view: 'front' | 'detail', size: 'full' | 'hd') =>
   engine.renderRaw({ cut: 'single-breasted', view, fabric, options: resolveOptions('single-breasted', { shirt: 'white', tie: 'navy' }) }, size);
 
+/** The 8-bit luma of a front render (any size) at a point of the body (mm), at the nearest pixel. */
+function frontLuma(raw: { width: number; rgb: Uint8Array }): (x: number, y: number) => number {
+  const p = frontProjection();
+  const k = raw.width / NATIVE_WIDTH;
+  return (x, y) => {
+    const [px, py] = p.project(x, y);
+    const i = (Math.round(py * k) * raw.width + Math.round(px * k)) * 3;
+    return 0.2126 * raw.rgb[i]! + 0.7152 * raw.rgb[i + 1]! + 0.0722 * raw.rgb[i + 2]!;
+  };
+}
+
 /** Lab of pixel i of a render. */
 function labAt(raw: { rgb: Uint8Array }, i: number): number[] {
   return linearToLab([srgbToLinear(raw.rgb[i * 3]! / 255), srgbToLinear(raw.rgb[i * 3 + 1]! / 255), srgbToLinear(raw.rgb[i * 3 + 2]! / 255)]);
@@ -239,12 +250,7 @@ describe('pick stitching seen from a step away', () => {
 describe('the shirt placket', () => {
   it('stands proud of the shirt front: each edge casts a soft shadow beside it (front, no tie)', async () => {
     const raw = await engine.renderRaw({ cut: 'single-breasted', view: 'front', fabric, options: resolveOptions('single-breasted', { tie: 'none' }) }, 'full');
-    const p = frontProjection();
-    const luma = (x: number, y: number) => {
-      const [px, py] = p.project(x, y);
-      const i = (Math.round(py) * raw.width + Math.round(px)) * 3;
-      return 0.2126 * raw.rgb[i]! + 0.7152 * raw.rgb[i + 1]! + 0.0722 * raw.rgb[i + 2]!;
-    };
+    const luma = frontLuma(raw);
     // Down the placket below the collar, the shade on each edge's shadow line (1.5 mm right of the
     // right edge, 1 mm left of the left one) against the shirt 5 mm further out. Only where both lie
     // on the shirt: lower down the lapels cover them, and the coat's shade is no placket's.
@@ -276,13 +282,7 @@ describe("the shirt's buttons (no tie)", () => {
       { cut: 'single-breasted', view: 'front', fabric, options: resolveOptions('single-breasted', { shirt, tie: 'none' }) },
       'hd',
     );
-    const p = frontProjection();
-    const k = raw.width / NATIVE_WIDTH;
-    const luma = (x: number, y: number) => {
-      const [px, py] = p.project(x, y);
-      const i = (Math.round(py * k) * raw.width + Math.round(px * k)) * 3;
-      return 0.2126 * raw.rgb[i]! + 0.7152 * raw.rgb[i + 1]! + 0.0722 * raw.rgb[i + 2]!;
-    };
+    const luma = frontLuma(raw);
     for (const y of [1395, 1320]) {
       // The shirt beside the button, on the placket.
       const shirtTone = (luma(-9, y + 4) + luma(-9, y - 4)) / 2;

@@ -2867,6 +2867,19 @@ export const SHIRT_COLLAR_STITCH: readonly Pt[] = [
   [-39, 1443],
   [-13, 1472.5],
 ];
+/**
+ * A tieless shirt's open neck (body mm): the image-left leaf's front corner, where the band's end
+ * parts from the other's, and the foot of the opening, where the fronts meet above the first button.
+ */
+const SHIRT_OPEN_NECK = { corner: [-30, 1488] as Pt, foot: 1418 };
+/** The open collar leaf's topstitching, as SHIRT_COLLAR_STITCH for the closed one. */
+const SHIRT_OPEN_COLLAR_STITCH: readonly Pt[] = [
+  [-46, 1509],
+  [-57.5, 1470],
+  [-70, 1432.5],
+  [-46, 1446.5],
+  [-34.5, 1481.5],
+];
 /** How far above a shirt cuff's lower edge its topstitching runs (mm). */
 export const CUFF_STITCH_MM = 5;
 /** A poplin shirt's grain (mm across a yarn's irregularity) and its depth of shade (0..1). */
@@ -3553,11 +3566,22 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   // The back of the collar band, seen from the front between the collar points: its inside face, in
   // the shade of the neck, with the band's folded top edge catching a line of light.
   const band = draft().M(-52, 1516).Q(0, 1528, 52, 1516).L(50, 1490).Q(0, 1482, -50, 1490).Z();
-  const leaf = draft().M(-8, 1474).L(-50, 1514).Q(-62, 1470, -76, 1428).Q(-40, 1438, -8, 1474).Z();
+  // Worn without a tie the collar button is left undone: the band's two ends part, and each leaf's
+  // front corner stands off the other's, its lower edge turned up toward it (the point stays where
+  // the coat's collar holds it). Drawn closed, a tieless collar read as buttoned for a tie that is not
+  // there, the empty notch under the points where its knot would be.
+  const open = o.tie === 'none';
+  const [inner, lowerControl] = open
+    ? ([SHIRT_OPEN_NECK.corner, [-48, 1442]] as Pt[])
+    : ([
+        [-8, 1474],
+        [-40, 1438],
+      ] as Pt[]);
+  const leaf = draft().M(inner[0], inner[1]).L(-50, 1514).Q(-62, 1470, -76, 1428).Q(lowerControl[0], lowerControl[1], inner[0], inner[1]).Z();
   // The collar leaf's folded lower edge: the cloth's thickness seen where it turns under.
-  const leafEdge = draft().M(-76, 1428).Q(-40, 1438, -8, 1474);
+  const leafEdge = draft().M(-76, 1428).Q(lowerControl[0], lowerControl[1], inner[0], inner[1]);
   // Its topstitching, some 4.5 mm in from its outer and lower edges (see shirtStitch).
-  const [t0, t1, t2, t3, t4] = SHIRT_COLLAR_STITCH;
+  const [t0, t1, t2, t3, t4] = open ? SHIRT_OPEN_COLLAR_STITCH : SHIRT_COLLAR_STITCH;
   const leafStitch = draft().M(t0[0], t0[1]).Q(t1[0], t1[1], t2[0], t2[1]).Q(t3[0], t3[1], t4[0], t4[1]);
   // A four-in-hand knot as it is tied in a 8 cm tie: some 54 mm across its top, its corners under the collar
   // points, 30 mm where the blade leaves it, 50 mm tall (a 36 mm knot read as a skinny tie's).
@@ -3625,9 +3649,10 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
       [96, 1040],
     ],
   ] as Pt[][];
+  // Open at the neck, the placket starts where its fronts meet at the foot of the opening.
   const placket = (s: number) =>
     line([
-      [s * 17, 1470],
+      [s * 17, open ? SHIRT_OPEN_NECK.foot - 4 : 1470],
       [s * 17, 1000],
     ]);
   // Up close (the detail view) a poplin is not a flat white: its yarns' irregularity shows as a fine
@@ -3725,9 +3750,31 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   ${stroke(d(knotSide(-1)), 1.6, 0.35, 'soft2')}
   ${stroke(d(knotSide(1)), 2.6, 0.45, 'soft2')}`;
   } else {
-    // No tie: the collar is left open at the neck, the placket runs down with its buttons.
-    const open = draft().M(-22, 1500).L(0, 1440).L(22, 1500).Z();
-    tie = `${shade(d(open), 0.14, 'soft')}
+    // No tie: through the open neck one sees into the shirt, the inside of its back under the band,
+    // in the neck's shade. Each front's folded edge along the opening is lit on its rim and casts a
+    // soft shadow inward, toward the side away from the key light; the placket runs down below.
+    const { corner, foot } = SHIRT_OPEN_NECK;
+    // The fronts roll back a little as they part: each side of the opening bows outward.
+    const bowX = corner[0] * 0.8;
+    const bowY = (corner[1] + foot) / 2 - 4;
+    const opening = draft()
+      .M(corner[0], corner[1] + 3)
+      .Q(bowX, bowY, 0, foot)
+      .Q(-bowX, bowY, -corner[0], corner[1] + 3)
+      .Z();
+    const side = (s: 1 | -1) =>
+      draft()
+        .M(s * corner[0], corner[1] + 3)
+        .Q(s * bowX, bowY, 0, foot);
+    tie = `
+  <defs>
+    <linearGradient id="neckInside" gradientUnits="userSpaceOnUse" x1="0" y1="${proj.project(0, corner[1] + 3)[1].toFixed(1)}" x2="0" y2="${proj.project(0, foot)[1].toFixed(1)}"><stop offset="0" stop-color="#000" stop-opacity="0.34"/><stop offset="0.35" stop-color="#000" stop-opacity="0.21"/><stop offset="1" stop-color="#000" stop-opacity="0.15"/></linearGradient>
+    <clipPath id="neckclip"><path d="${d(opening)}"/></clipPath>
+  </defs>
+  <path d="${d(opening)}" fill="url(#neckInside)"/>
+  <g clip-path="url(#neckclip)">${stroke(d(side(-1).translated(2.5, -1)), 9, 0.32, 'soft')}${stroke(d(side(1).translated(-1, -1)), 6, 0.2, 'soft')}</g>
+  ${stroke(d(side(-1)), 0.9, 0.9, '', '#fff')}
+  ${stroke(d(side(1)), 0.8, 0.35, '', sh[6])}
   ${[1395, 1320, 1245, 1170]
     .map((y) => {
       // A pearl disc, 9 mm, sewn through four holes: its rim turns into shade on the side away from

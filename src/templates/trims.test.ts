@@ -81,10 +81,11 @@ describe('shirt and tie: form in shade, the chosen colour in the light', () => {
 
 describe('the tie knot', () => {
   it('is as wide as a four-in-hand in an 8 cm tie, below the collar points', async () => {
-    // Where a tie and no tie differ, just below the collar points (1452 mm): the knot's visible width.
-    const render = (tie: 'navy' | 'none') =>
+    // Where a navy and a silver tie differ, just below the collar points (1452 mm): the knot's visible
+    // width. (Against no tie, the open collar of a tieless shirt differs as well.)
+    const render = (tie: 'navy' | 'silver') =>
       engine.renderRaw({ cut: 'single-breasted', view: 'front', fabric, options: resolveOptions('single-breasted', { shirt: 'white', tie }) }, 'full');
-    const [withTie, without] = await Promise.all([render('navy'), render('none')]);
+    const [withTie, without] = await Promise.all([render('navy'), render('silver')]);
     const p = frontProjection();
     const row = Math.round(p.project(0, 1452)[1]);
     let x0 = Infinity;
@@ -100,10 +101,11 @@ describe('the tie knot', () => {
     }
     const mm = (x1 - x0 + 1) / p.pxPerMm;
     console.log(`knot at 1452 mm: ${mm.toFixed(1)} mm across`);
-    // The knot and the soft shadow it casts on the shirt: 51 mm. The knot drawn before was 36 mm
-    // across its top and made 37 mm here: a skinny tie's.
-    expect(mm).toBeGreaterThan(44);
-    expect(mm).toBeLessThan(64);
+    // The knot's face: 42 mm here, between its 54 mm top and the 30 mm where the blade leaves it
+    // (with the shadow it casts on the shirt, measured against no tie up to b121: 51 mm). The knot
+    // drawn before was 36 mm across its top, and narrower here: a skinny tie's.
+    expect(mm).toBeGreaterThan(38);
+    expect(mm).toBeLessThan(58);
   });
 
   // At HD, navy on white: the knot's face and the blade as the eye reads them up close.
@@ -273,6 +275,40 @@ describe('the shirt placket', () => {
     // Up to b85 the shadows' filter region, taken from a straight line's box (zero wide), drew nothing;
     // drawn, the line is some 25 levels deep, and -1 without it.
     expect(median).toBeGreaterThan(10);
+  });
+});
+
+describe('a tieless collar', () => {
+  it.each(['white', 'light-blue'] as const)('%s: is left open at the neck, the inside of the shirt seen between its fronts (HD)', async (shirt) => {
+    const raw = await engine.renderRaw(
+      { cut: 'single-breasted', view: 'front', fabric, options: resolveOptions('single-breasted', { shirt, tie: 'none' }) },
+      'hd',
+    );
+    const luma = frontLuma(raw);
+    // The shirt front's lit tone, across it just above the first button (its placket lines in shade).
+    const across = (y: number, half: number) => Array.from({ length: half * 4 + 1 }, (_, i) => luma(-half + i / 2, y));
+    const lit = [...across(1408, 30)].sort((a, b) => a - b)[Math.floor(0.9 * 121)]!;
+    // Across the opening, the run round the centre line in the neck's shade (under 0.88 of the lit tone).
+    const openMm = (y: number) => {
+      const row = across(y, 40);
+      const dark = (i: number) => row[i]! < 0.88 * lit;
+      let a = 80;
+      let b = 80;
+      if (!dark(80)) return 0;
+      while (a > 0 && dark(a - 1)) a--;
+      while (b < 160 && dark(b + 1)) b++;
+      return (b - a + 1) / 2;
+    };
+    const widths = [1480, 1465, 1450, 1435, 1408].map(openMm);
+    console.log(`${shirt} tieless neck: open ${widths.map((w) => w.toFixed(1)).join(' / ')} mm across at 1480 / 1465 / 1450 / 1435 / 1408 mm`);
+    // Up to b121 the collar was drawn closed, as for a tie, its leaves meeting at the centre (1474 mm):
+    // shade only in the notch under them (24.5 / 22 / 0 / 0 / 0 mm). Open, the opening narrows from the collar's parted
+    // corners to its foot above the first button, and the shirt is whole below it.
+    expect(widths[0]).toBeGreaterThan(40);
+    expect(widths[1]).toBeGreaterThan(widths[2]!);
+    expect(widths[2]).toBeGreaterThan(widths[3]!);
+    expect(widths[3]).toBeGreaterThan(8);
+    expect(widths[4]).toBe(0);
   });
 });
 

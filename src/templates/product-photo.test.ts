@@ -8,7 +8,7 @@ import { createComposeEngine, type RawImage, type ShadingMaps } from '../engines
 import { TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
 import { polyline } from '../../test/helpers/outline-curvature.ts';
 import { frontProjection, NATIVE_WIDTH, turnedProjection } from './geometry.ts';
-import { resolveOptions } from './options.ts';
+import { resolveOptions, type StyleOptions } from './options.ts';
 import { detailProjection, draftCutView, HEM_Y, LOWER_BUTTON_Y, SHOE_CX, WAIST_BUTTON_Y } from './suits.ts';
 
 const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
@@ -23,9 +23,15 @@ async function render(cut: string, shoes: 'black' | 'brown'): Promise<RawImage> 
 }
 
 /** A cut's view at full size: its shading and panels, the image's width, its scale from native px, its px per mm. */
-async function viewMaps(cut: string, view: 'front' | 'back' | 'three-quarter' | 'detail' = 'front', size: 'full' | 'hd' = 'full') {
-  const maps = await engine.shadingMaps(cut, view, fabric, size);
-  const tpl = await engine.template(cut, view);
+async function viewMaps(
+  cut: string,
+  view: 'front' | 'back' | 'three-quarter' | 'detail' = 'front',
+  size: 'full' | 'hd' = 'full',
+  options: Partial<StyleOptions> = {},
+) {
+  const style = resolveOptions(cut, options);
+  const maps = await engine.shadingMaps(cut, view, fabric, size, style);
+  const tpl = await engine.template(cut, view, style);
   const W = maps.width;
   const k = W / NATIVE_WIDTH;
   return { maps, tpl, W, k, mm: proj.pxPerMm * k };
@@ -1018,9 +1024,15 @@ describe('the collar', () => {
 /** Each cut's views that look through the neck opening. */
 const NECK_VIEWS = CUTS.flatMap((cut) => (['front', 'three-quarter'] as const).map((view) => [cut, view] as const));
 
+/** The collars round the neck: each cut's, and a shawl's (its lapel is its own collar). */
+const COLLAR_TOPS = [
+  ...NECK_VIEWS.map(([cut, view]) => [cut, view, 'preset'] as const),
+  ...(['front', 'three-quarter'] as const).map((view) => ['single-breasted', view, 'shawl'] as const),
+];
+
 describe('the collar round the back of the neck', () => {
-  it.each(NECK_VIEWS)('%s %s: its top runs on from the sides across the back with no step', async (cut, view) => {
-    const { maps, W, k } = await viewMaps(cut, view);
+  it.each(COLLAR_TOPS)('%s %s, %s collar: its top runs on from the sides across the back with no step', async (cut, view, lapel) => {
+    const { maps, W, k } = await viewMaps(cut, view, 'full', lapel === 'shawl' ? { lapel } : {});
     const vproj = view === 'three-quarter' ? turnedProjection(34) : proj;
     const mm = vproj.pxPerMm * k;
     // The outline's top (mm above the window's foot, sub-pixel from coverage) per column, from one side
@@ -1046,7 +1058,7 @@ describe('the collar round the back of the neck', () => {
       const dip = (h[i - step]! + h[i + step]!) / 2 - h[i]!;
       if (dip > worst) [worst, at] = [dip, i / mm - 64];
     }
-    console.log(`${cut} ${view}: the collar's top dips ${worst.toFixed(2)} mm below its chord at most, at ${at.toFixed(0)} mm`);
+    console.log(`${cut} ${view}, ${lapel}: the collar's top dips ${worst.toFixed(2)} mm below its chord at most, at ${at.toFixed(0)} mm`);
     // Up to b121 the inside of the back neck was a band laid over the collars' ends and standing above
     // them: its ends stepped up 3 mm out of the collar's top (dips of 1.7-1.8 mm), a tube across the
     // neck. Laid under the collars and running on from their tops: 0.0-0.1 mm.

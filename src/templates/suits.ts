@@ -244,6 +244,12 @@ function collarRoll(rollTop: Pt): Pt[] {
   ];
 }
 
+/**
+ * Where the collar's top (a shawl's too) runs on into the back of the neck (image-left side). A
+ * shawl's stood 2 mm above it (up to b121): a nick at each side of the neck at HD.
+ */
+const COLLAR_TOP: Pt = [-62, 1526];
+
 interface LapelParts {
   lapel: Draft;
   /** Undefined for a shawl: the lapel is its own collar. */
@@ -303,7 +309,7 @@ function lapelAndCollar(style: SuitStyle, side: SideGeometry): LapelParts {
   };
   if (style.o.lapel === 'shawl') {
     // One rolled piece from the break round the neck: no notch, no gorge.
-    const outerEdge: Pt[] = [B, widen(lerpPt(B, [-150, 1330], 0.5)), widen([-150, 1340]), widen([-128, 1440]), [-96, 1500], [-62, 1528]];
+    const outerEdge: Pt[] = [B, widen(lerpPt(B, [-150, 1330], 0.5)), widen([-150, 1340]), widen([-128, 1440]), [-96, 1500], COLLAR_TOP];
     const lapel = draft().M(B[0], B[1]).through(outerEdge.slice(1)).L(-46, 1530).through(collarRoll(T).reverse().slice(1)).L(B[0], B[1]).Z();
     return { lapel, gorge: [T[0], T[1]], notch: outerEdge[3], point: outerEdge[3], outerEdge };
   }
@@ -322,11 +328,7 @@ function lapelAndCollar(style: SuitStyle, side: SideGeometry): LapelParts {
   const collar = draft()
     .M(gorgeIn[0], gorgeIn[1])
     .L(CP[0], CP[1])
-    .through([
-      [CP[0] + 4, CP[1] + 40],
-      [-92, 1498],
-      [-62, 1526],
-    ])
+    .through([[CP[0] + 4, CP[1] + 40], [-92, 1498], COLLAR_TOP])
     .L(-46, 1530)
     .through(collarRoll(T).reverse().slice(1))
     .L(G[0], G[1])
@@ -1759,7 +1761,7 @@ function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
   // band before it is, falling into shade only where it meets that band; its image-left wall faces
   // away from the key light and stays darker than the right one. Shaded as a deep hollow (up to b121)
   // it was a dark band across the neck that read as a hanger's.
-  const neck = draft().M(-62, 1526).Q(0, 1559, 62, 1526).L(50, 1506).L(47, 1510).Q(0, 1522, -47, 1510).L(-50, 1506).Z();
+  const neck = draft().M(COLLAR_TOP[0], COLLAR_TOP[1]).Q(0, 1559, -COLLAR_TOP[0], COLLAR_TOP[1]).L(50, 1506).L(47, 1510).Q(0, 1522, -47, 1510).L(-50, 1506).Z();
   marks.push({ only: ['inside'], shape: neck, kind: 'shadow', width: 0, strength: 0.15, blur: 2, fill: true });
   marks.push({
     only: ['inside'],

@@ -610,10 +610,13 @@ const FOREARM_EASE = 60;
  * 0.72-0.80 some 16 mm from the crevice, 0.80-0.87 at 32 mm and 0.91-0.95 at 48 mm, on either side.
  * Ours (to b114) kept its full tone right up to the crevice on the side toward the key: the front
  * read as a flat board with sleeves laid on it. The body is darkened by SLEEVE_SHADE times the share
- * of sleeve around it, blurred by SLEEVE_SHADE_SIGMA native px (before the studio contrast).
+ * of sleeve around it, blurred by SLEEVE_SHADE_SIGMA native px (before the studio contrast). At the
+ * waist the photo's front goes on turning away well past the crevice (0.72-0.75 at 36-48 mm against
+ * the front 100-120 mm in, on the key's side); at 0.3 over 30 px (to b121) ours was back to 0.97-0.98
+ * there, a board again past a narrow shade beside each arm.
  */
-const SLEEVE_SHADE = 0.3;
-const SLEEVE_SHADE_SIGMA = 30;
+const SLEEVE_SHADE = 0.5;
+const SLEEVE_SHADE_SIGMA = 64;
 /**
  * The sleeves' share around each pixel is kept on a grid this many native px apart (bilinearly
  * read): a blur that wide changes slowly, and kept for the whole frame it is drawn once per view,

@@ -889,6 +889,25 @@ describe('the body beside the arms', () => {
   });
 });
 
+describe('the body at the waist, toward the arms', () => {
+  // At the waist the reference photo's front turns away toward each arm over a broad band, not just
+  // beside the crevice: in linear light against the front 100-120 mm in from the crevice, 0.68 at
+  // 24 mm, 0.72 at 36, 0.75 at 48, 0.81 at 60 and 0.87 at 72 mm on the key light's side (rows at its
+  // waist button and above).
+  it.each([...CUTS.map((cut) => [cut, 'front'] as const), ['single-breasted', 'back'] as const])(
+    '%s %s: turns away from the light 36-48 mm from each sleeve, not only in the crevice',
+    async (cut, view) => {
+      const sides = await bandsBesideSleeves(cut, view, [1100, 1075, 1050, 1025, 1000], [36, 48], [100, 120]);
+      for (const s of [-1, 1] as const) {
+        const rows = sides[s];
+        console.log(`${cut} ${view} side ${s}: the body 36-48 mm from the sleeve, ${rows.map((v) => v.toFixed(2)).join(' ')} of the body 100-120 mm in`);
+        expect(median(rows), `side ${s}: median of rows`).toBeLessThan(0.92);
+        expect(Math.min(...rows), `side ${s}: the darkest row`).toBeGreaterThan(0.6);
+      }
+    },
+  );
+});
+
 describe('the sleeve beside the body', () => {
   // A hanging sleeve's side toward the body faces it, and the body hides the soft box from it. The
   // reference photo (rows across the forearm, linear light): on the side away from the key light the

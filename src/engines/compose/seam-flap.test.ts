@@ -85,6 +85,7 @@ describe('a pressed seam is a faint line, not a groove', () => {
     expect(depths.length).toBeGreaterThan(40);
     const depth = median(depths);
     const width = median(widths);
+    console.log(`${cut} dart: depth ${depth.toFixed(4)}, width ${width.toFixed(2)} mm`);
     // The seam is there (a line the eye finds), but faint and fine.
     expect(depth).toBeGreaterThan(0.02);
     expect(depth).toBeLessThan(0.1);

@@ -278,16 +278,18 @@ describe('the shirt placket', () => {
   });
 });
 
+/** The single-breasted front at HD in a shirt worn without a tie. */
+const tielessHd = (shirt: 'white' | 'light-blue') =>
+  engine.renderRaw({ cut: 'single-breasted', view: 'front', fabric, options: resolveOptions('single-breasted', { shirt, tie: 'none' }) }, 'hd');
+
 describe('a tieless collar', () => {
   it.each(['white', 'light-blue'] as const)('%s: is left open at the neck, the inside of the shirt seen between its fronts (HD)', async (shirt) => {
-    const raw = await engine.renderRaw(
-      { cut: 'single-breasted', view: 'front', fabric, options: resolveOptions('single-breasted', { shirt, tie: 'none' }) },
-      'hd',
-    );
+    const raw = await tielessHd(shirt);
     const luma = frontLuma(raw);
     // The shirt front's lit tone, across it just above the first button (its placket lines in shade).
     const across = (y: number, half: number) => Array.from({ length: half * 4 + 1 }, (_, i) => luma(-half + i / 2, y));
-    const lit = [...across(1408, 30)].sort((a, b) => a - b)[Math.floor(0.9 * 121)]!;
+    const front = across(1408, 30).sort((a, b) => a - b);
+    const lit = front[Math.floor(0.9 * front.length)]!;
     // Across the opening, the run round the centre line in the neck's shade (under 0.88 of the lit tone).
     const openMm = (y: number) => {
       const row = across(y, 40);
@@ -302,8 +304,8 @@ describe('a tieless collar', () => {
     const widths = [1480, 1465, 1450, 1435, 1408].map(openMm);
     console.log(`${shirt} tieless neck: open ${widths.map((w) => w.toFixed(1)).join(' / ')} mm across at 1480 / 1465 / 1450 / 1435 / 1408 mm`);
     // Up to b121 the collar was drawn closed, as for a tie, its leaves meeting at the centre (1474 mm):
-    // shade only in the notch under them (24.5 / 22 / 0 / 0 / 0 mm). Open, the opening narrows from the collar's parted
-    // corners to its foot above the first button, and the shirt is whole below it.
+    // shade only in the notch under them (24.5 / 22 / 0 / 0 / 0 mm). Open, the opening narrows from
+    // the collar's parted corners to its foot above the first button, and the shirt is whole below it.
     expect(widths[0]).toBeGreaterThan(40);
     expect(widths[1]).toBeGreaterThan(widths[2]!);
     expect(widths[2]).toBeGreaterThan(widths[3]!);
@@ -314,10 +316,7 @@ describe('a tieless collar', () => {
 
 describe("the shirt's buttons (no tie)", () => {
   it.each(['white', 'light-blue'] as const)('%s: pearl discs sewn through four holes, not rings drawn on the placket (HD)', async (shirt) => {
-    const raw = await engine.renderRaw(
-      { cut: 'single-breasted', view: 'front', fabric, options: resolveOptions('single-breasted', { shirt, tie: 'none' }) },
-      'hd',
-    );
+    const raw = await tielessHd(shirt);
     const luma = frontLuma(raw);
     for (const y of [1395, 1320]) {
       // The shirt beside the button, on the placket.

@@ -3667,6 +3667,32 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
     proj.pxPerMm * SHIRT_GRAIN_MM >= FINE_MIN_PX
       ? `<filter id="shirtGrain" x="0%" y="0%" width="100%" height="100%"><feTurbulence type="fractalNoise" baseFrequency="${(0.35 / (SHIRT_GRAIN_MM * proj.pxPerMm)).toFixed(3)} ${(1 / (SHIRT_GRAIN_MM * proj.pxPerMm)).toFixed(3)}" numOctaves="2" seed="7"/><feColorMatrix type="matrix" values="0 0 0 0 0  0 0 0 0 0  0 0 0 0 0  ${-SHIRT_GRAIN_DEPTH * 2} 0 0 0 ${SHIRT_GRAIN_DEPTH}"/><feComposite operator="in" in2="SourceAlpha"/></filter><path d="${d(shirt)}" fill="#000" filter="url(#shirtGrain)"/>`
       : '';
+  // No tie: through the open neck one sees into the shirt, the inside of its back under the band, in
+  // the neck's shade. Each front's folded edge along the opening is lit on its rim and casts a soft
+  // shadow inward, toward the side away from the key light. Drawn before the band, which covers its
+  // top: laid over the band's foot, the two shades made a dark bar across the opening.
+  const neckOpening = (() => {
+    if (!open) return '';
+    const { corner, foot } = SHIRT_OPEN_NECK;
+    const top = corner[1] + 6;
+    // The fronts roll back a little as they part: each side of the opening bows outward.
+    const bowX = corner[0] * 0.8;
+    const bowY = (corner[1] + foot) / 2 - 4;
+    const opening = draft().M(corner[0], top).Q(bowX, bowY, 0, foot).Q(-bowX, bowY, -corner[0], top).Z();
+    const side = (s: 1 | -1) =>
+      draft()
+        .M(s * corner[0], top)
+        .Q(s * bowX, bowY, 0, foot);
+    return `
+  <defs>
+    <linearGradient id="neckInside" gradientUnits="userSpaceOnUse" x1="0" y1="${proj.project(0, corner[1])[1].toFixed(1)}" x2="0" y2="${proj.project(0, foot)[1].toFixed(1)}"><stop offset="0" stop-color="#000" stop-opacity="0.34"/><stop offset="0.35" stop-color="#000" stop-opacity="0.21"/><stop offset="1" stop-color="#000" stop-opacity="0.15"/></linearGradient>
+    <clipPath id="neckclip"><path d="${d(opening)}"/></clipPath>
+  </defs>
+  <path d="${d(opening)}" fill="url(#neckInside)"/>
+  <g clip-path="url(#neckclip)">${stroke(d(side(-1).translated(2.5, -1)), 9, 0.32, 'soft')}${stroke(d(side(1).translated(-1, -1)), 6, 0.2, 'soft')}</g>
+  ${stroke(d(side(-1)), 0.9, 0.9, '', '#fff')}
+  ${stroke(d(side(1)), 0.8, 0.35, '', sh[6])}`;
+  })();
   const shirtSvg = `
   <path d="${d(shirt)}" fill="${lit}"/>
   ${grain}
@@ -3676,10 +3702,15 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   ${stroke(d(placket(-1).translated(-1, 0)), 1.4, 0.1, 'placketSoft')}
   ${stroke(d(placket(1).translated(-3, 0)), 0.6, 0.22, '', sh[6])}
   ${stroke(d(placket(-1).translated(3, 0)), 0.6, 0.18, '', sh[6])}
+  ${neckOpening}
   <path d="${d(band)}" fill="${lit}"/>
   <path d="${d(band)}" fill="url(#bandInside)"/>
   ${stroke(`M${P(-52, 1515)} Q${P(0, 1527)} ${P(52, 1515)}`, 1.6, 0.25, '')}
-  ${stroke(`M${P(-50, 1491)} Q${P(0, 1483)} ${P(50, 1491)}`, 4, 0.3, 'soft2')}`;
+  ${
+    // Where the band's inside meets the shirt's back. Between a tie's knot and the collar points only
+    // its ends show; through an open neck the whole of it, a soft crease rather than a drawn bar.
+    open ? stroke(`M${P(-50, 1491)} Q${P(0, 1483)} ${P(50, 1491)}`, 6, 0.2, 'soft') : stroke(`M${P(-50, 1491)} Q${P(0, 1483)} ${P(50, 1491)}`, 4, 0.3, 'soft2')
+  }`;
   let tie = '';
   if (o.tie !== 'none') {
     const tc = TIES[o.tie];
@@ -3754,31 +3785,8 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   ${stroke(d(knotSide(-1)), 1.6, 0.35, 'soft2')}
   ${stroke(d(knotSide(1)), 2.6, 0.45, 'soft2')}`;
   } else {
-    // No tie: through the open neck one sees into the shirt, the inside of its back under the band,
-    // in the neck's shade. Each front's folded edge along the opening is lit on its rim and casts a
-    // soft shadow inward, toward the side away from the key light; the placket runs down below.
-    const { corner, foot } = SHIRT_OPEN_NECK;
-    // The fronts roll back a little as they part: each side of the opening bows outward.
-    const bowX = corner[0] * 0.8;
-    const bowY = (corner[1] + foot) / 2 - 4;
-    const opening = draft()
-      .M(corner[0], corner[1] + 3)
-      .Q(bowX, bowY, 0, foot)
-      .Q(-bowX, bowY, -corner[0], corner[1] + 3)
-      .Z();
-    const side = (s: 1 | -1) =>
-      draft()
-        .M(s * corner[0], corner[1] + 3)
-        .Q(s * bowX, bowY, 0, foot);
+    // No tie: the placket runs down from the open neck (see neckOpening) with its buttons.
     tie = `
-  <defs>
-    <linearGradient id="neckInside" gradientUnits="userSpaceOnUse" x1="0" y1="${proj.project(0, corner[1] + 3)[1].toFixed(1)}" x2="0" y2="${proj.project(0, foot)[1].toFixed(1)}"><stop offset="0" stop-color="#000" stop-opacity="0.34"/><stop offset="0.35" stop-color="#000" stop-opacity="0.21"/><stop offset="1" stop-color="#000" stop-opacity="0.15"/></linearGradient>
-    <clipPath id="neckclip"><path d="${d(opening)}"/></clipPath>
-  </defs>
-  <path d="${d(opening)}" fill="url(#neckInside)"/>
-  <g clip-path="url(#neckclip)">${stroke(d(side(-1).translated(2.5, -1)), 9, 0.32, 'soft')}${stroke(d(side(1).translated(-1, -1)), 6, 0.2, 'soft')}</g>
-  ${stroke(d(side(-1)), 0.9, 0.9, '', '#fff')}
-  ${stroke(d(side(1)), 0.8, 0.35, '', sh[6])}
   ${[1395, 1320, 1245, 1170]
     .map((y) => {
       // A pearl disc, 9 mm, sewn through four holes: its rim turns into shade on the side away from

@@ -3558,13 +3558,21 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   const stroke = (path: string, width: number, opacity: number, blur = 'soft', colour = '#000') =>
     `<path d="${path}" stroke="${colour}" stroke-width="${(width * k).toFixed(2)}" fill="none" opacity="${opacity}"${blur ? ` filter="url(#${blur})"` : ''} stroke-linecap="round"/>`;
   if (view === 'back') {
-    // From behind only the shirt collar shows above the coat's: its folded top edge lit, the band
-    // darkening down into the coat collar's shadow.
-    const band = draft().M(-60, 1525).Q(0, 1580, 60, 1525).L(54, 1500).Q(0, 1514, -54, 1500).Z();
+    // From behind only the shirt collar shows above the coat's: the band darkening down into the coat
+    // collar's shadow, and along its top the fold turning away from the eye in a soft shade inside
+    // its edge. An outline drawn round it (up to b121) read as a line drawing of a collar, its ends
+    // hooked out onto the backdrop past the band.
+    // It stands an even 10-13 mm above the coat's collar, following its top round the neck down to
+    // where the collar's ends sweep forward (domed from ±60 mm, up to b121, it rose out of the collar
+    // as a hump, none of it showing at the sides and 15 mm at the centre).
+    const topEdge = () => draft().M(-92, 1512).C(-82, 1540, -70, 1549, -50, 1552).Q(0, 1557, 50, 1552).C(70, 1549, 82, 1540, 92, 1512);
+    const top = topEdge();
+    const band = topEdge().L(54, 1500).Q(0, 1514, -54, 1500).Z();
     return `${defs}${floor}
   <defs><linearGradient id="bandBack" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#000" stop-opacity="0"/><stop offset="0.3" stop-color="#000" stop-opacity="0.04"/><stop offset="0.55" stop-color="#000" stop-opacity="0.22"/></linearGradient></defs>
+  <defs><clipPath id="bandBackClip"><path d="${d(band)}"/></clipPath></defs>
   <path d="${d(band)}" fill="${sh[1]}"/><path d="${d(band)}" fill="url(#bandBack)"/>
-  <path d="M${P(-58, 1528)} Q${P(0, 1579)} ${P(58, 1528)}" stroke="${sh[6]}" stroke-width="${(1.2 * k).toFixed(2)}" fill="none" opacity="0.6"/>${cuffs}`;
+  <g clip-path="url(#bandBackClip)"><path d="${d(top.translated(0, 1))}" stroke="#000" stroke-width="${(3 * k).toFixed(2)}" fill="none" opacity="0.2" filter="url(#soft)"/><path d="${d(top)}" stroke="#000" stroke-width="${(1.6 * k).toFixed(2)}" fill="none" opacity="0.16"/></g>${cuffs}`;
   }
   const shirt = draft().M(-80, 1497).L(-50, 1516).L(50, 1516).L(80, 1497).L(125, 1440).L(125, 930).L(-125, 930).L(-125, 1440).Z();
   // The back of the collar band, seen from the front between the collar points: its inside face, in

@@ -314,6 +314,36 @@ describe('a tieless collar', () => {
   });
 });
 
+describe('the shirt collar from behind', () => {
+  it('stands an even band above the coat collar, round the neck (back, light blue)', async () => {
+    const raw = await engine.renderRaw(
+      { cut: 'single-breasted', view: 'back', fabric, options: resolveOptions('single-breasted', { shirt: 'light-blue' }) },
+      'hd',
+    );
+    const p = frontProjection();
+    const k = raw.width / NATIVE_WIDTH;
+    // A light blue shirt's pixels: bluer than the warm backdrop and far lighter than the navy coat.
+    const shirtAt = (x: number, y: number) => {
+      const i = (y * raw.width + x) * 3;
+      return raw.rgb[i + 2]! - raw.rgb[i]! > 15 && raw.rgb[i + 1]! > 150;
+    };
+    const shown = [-70, -50, -25, 0, 25, 50, 70].map((xm) => {
+      const x = Math.round(p.project(xm, 0)[0] * k);
+      let n = 0;
+      for (let y = Math.round(p.project(0, 1600)[1] * k); y < Math.round(p.project(0, 1480)[1] * k); y++) if (shirtAt(x, y)) n++;
+      return n / (p.pxPerMm * k);
+    });
+    console.log(`shirt collar above the coat's from behind: ${shown.map((v) => v.toFixed(1)).join(' / ')} mm at -70 / -50 / -25 / 0 / 25 / 50 / 70 mm`);
+    // Up to b121 a dome over ±60 mm, drawn round with a line: none of it at ±50 and ±70 mm, 7.8 mm at
+    // ±25 and 12.2 at the centre. Now it follows the collar's top round the neck: 10.6-12.8 mm.
+    for (const v of shown) {
+      expect(v).toBeGreaterThan(6);
+      expect(v).toBeLessThan(16);
+    }
+    expect(Math.max(...shown) / Math.min(...shown)).toBeLessThan(1.6);
+  });
+});
+
 describe("the shirt's buttons (no tie)", () => {
   it.each(['white', 'light-blue'] as const)('%s: pearl discs sewn through four holes, not rings drawn on the placket (HD)', async (shirt) => {
     const raw = await tielessHd(shirt);

@@ -3558,19 +3558,16 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   const stroke = (path: string, width: number, opacity: number, blur = 'soft', colour = '#000') =>
     `<path d="${path}" stroke="${colour}" stroke-width="${(width * k).toFixed(2)}" fill="none" opacity="${opacity}"${blur ? ` filter="url(#${blur})"` : ''} stroke-linecap="round"/>`;
   if (view === 'back') {
-    // From behind only the shirt collar shows above the coat's: the band darkening down into the coat
-    // collar's shadow, and along its top the fold turning away from the eye in a soft shade inside
-    // its edge. An outline drawn round it (up to b121) read as a line drawing of a collar, its ends
-    // hooked out onto the backdrop past the band.
-    // It stands an even 10-13 mm above the coat's collar, following its top round the neck down to
-    // where the collar's ends sweep forward (domed from ±60 mm, up to b121, it rose out of the collar
-    // as a hump, none of it showing at the sides and 15 mm at the centre).
+    // From behind only the shirt collar shows above the coat's: an even 10-13 mm band following the
+    // coat collar's top round the neck, down to where its ends sweep forward, darkening into the coat
+    // collar's shadow, its fold turning away from the eye in a soft shade inside its top edge. Up to
+    // b121 it was a dome over ±60 mm with a line drawn round it: a hump at the centre (12 mm), none
+    // of it at the sides, the line's ends hooked out onto the backdrop.
     const topEdge = () => draft().M(-92, 1512).C(-82, 1540, -70, 1549, -50, 1552).Q(0, 1557, 50, 1552).C(70, 1549, 82, 1540, 92, 1512);
     const top = topEdge();
     const band = topEdge().L(54, 1500).Q(0, 1514, -54, 1500).Z();
     return `${defs}${floor}
-  <defs><linearGradient id="bandBack" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#000" stop-opacity="0"/><stop offset="0.3" stop-color="#000" stop-opacity="0.04"/><stop offset="0.55" stop-color="#000" stop-opacity="0.22"/></linearGradient></defs>
-  <defs><clipPath id="bandBackClip"><path d="${d(band)}"/></clipPath></defs>
+  <defs><linearGradient id="bandBack" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#000" stop-opacity="0"/><stop offset="0.3" stop-color="#000" stop-opacity="0.04"/><stop offset="0.55" stop-color="#000" stop-opacity="0.22"/></linearGradient><clipPath id="bandBackClip"><path d="${d(band)}"/></clipPath></defs>
   <path d="${d(band)}" fill="${sh[1]}"/><path d="${d(band)}" fill="url(#bandBack)"/>
   <g clip-path="url(#bandBackClip)"><path d="${d(top.translated(0, 1))}" stroke="#000" stroke-width="${(3 * k).toFixed(2)}" fill="none" opacity="0.2" filter="url(#soft)"/><path d="${d(top)}" stroke="#000" stroke-width="${(1.6 * k).toFixed(2)}" fill="none" opacity="0.16"/></g>${cuffs}`;
   }
@@ -3701,6 +3698,9 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   ${stroke(d(side(-1)), 0.9, 0.9, '', '#fff')}
   ${stroke(d(side(1)), 0.8, 0.35, '', sh[6])}`;
   })();
+  // Where the band's inside meets the shirt's back. Between a tie's knot and the collar points only
+  // its ends show; through an open neck the whole of it, a soft crease rather than a drawn bar.
+  const bandFoot = `M${P(-50, 1491)} Q${P(0, 1483)} ${P(50, 1491)}`;
   const shirtSvg = `
   <path d="${d(shirt)}" fill="${lit}"/>
   ${grain}
@@ -3714,11 +3714,7 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   <path d="${d(band)}" fill="${lit}"/>
   <path d="${d(band)}" fill="url(#bandInside)"/>
   ${stroke(`M${P(-52, 1515)} Q${P(0, 1527)} ${P(52, 1515)}`, 1.6, 0.25, '')}
-  ${
-    // Where the band's inside meets the shirt's back. Between a tie's knot and the collar points only
-    // its ends show; through an open neck the whole of it, a soft crease rather than a drawn bar.
-    open ? stroke(`M${P(-50, 1491)} Q${P(0, 1483)} ${P(50, 1491)}`, 6, 0.2, 'soft') : stroke(`M${P(-50, 1491)} Q${P(0, 1483)} ${P(50, 1491)}`, 4, 0.3, 'soft2')
-  }`;
+  ${open ? stroke(bandFoot, 6, 0.2, 'soft') : stroke(bandFoot, 4, 0.3, 'soft2')}`;
   let tie = '';
   if (o.tie !== 'none') {
     const tc = TIES[o.tie];

@@ -3477,12 +3477,9 @@ function shirtCuffSvg(o: StyleOptions, proj: Projection, view: ViewName, s: 1 | 
 
 /**
  * A shirt's topstitching (collar leaves, cuffs): thread of the shirt's colour, seen by the fine shade
- * where each stitch draws the cloth in.
- */
-/**
- * A shirt's topstitching: some 7 stitches to the cm, the thread diving into the cloth between them for
- * a fraction of a mm, so it reads as a fine line with a rhythm in it (1.8 mm dashes 0.9 mm apart, up to
- * b121, read at HD as a dashed line drawn on the cuff).
+ * where each stitch draws the cloth in. Some 7 stitches to the cm, the thread diving into the cloth
+ * between them for a fraction of a mm, so it reads as a fine line with a rhythm in it (1.8 mm dashes
+ * 0.9 mm apart, up to b121, read at HD as a dashed line drawn on the cuff).
  */
 function shirtStitch(path: string, k: number): string {
   return `<path d="${path}" stroke="#000" stroke-width="${(0.6 * k).toFixed(2)}" stroke-dasharray="${(1.2 * k).toFixed(2)} ${(0.35 * k).toFixed(2)}" fill="none" opacity="0.14"/>`;

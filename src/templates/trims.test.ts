@@ -85,15 +85,14 @@ describe('the tie knot', () => {
     // width. (Against no tie, the open collar of a tieless shirt differs as well.)
     const render = (tie: 'navy' | 'silver') =>
       engine.renderRaw({ cut: 'single-breasted', view: 'front', fabric, options: resolveOptions('single-breasted', { shirt: 'white', tie }) }, 'full');
-    const [withTie, without] = await Promise.all([render('navy'), render('silver')]);
+    const [navy, silver] = await Promise.all([render('navy'), render('silver')]);
     const p = frontProjection();
     const row = Math.round(p.project(0, 1452)[1]);
     let x0 = Infinity;
     let x1 = -Infinity;
     for (let x = Math.round(p.project(-60, 0)[0]); x <= Math.round(p.project(60, 0)[0]); x++) {
-      const i = (row * withTie.width + x) * 3;
-      const d =
-        Math.abs(withTie.rgb[i]! - without.rgb[i]!) + Math.abs(withTie.rgb[i + 1]! - without.rgb[i + 1]!) + Math.abs(withTie.rgb[i + 2]! - without.rgb[i + 2]!);
+      const i = (row * navy.width + x) * 3;
+      const d = Math.abs(navy.rgb[i]! - silver.rgb[i]!) + Math.abs(navy.rgb[i + 1]! - silver.rgb[i + 1]!) + Math.abs(navy.rgb[i + 2]! - silver.rgb[i + 2]!);
       if (d > 60) {
         x0 = Math.min(x0, x);
         x1 = Math.max(x1, x);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createComposeEngine, type RawImage, type ShadingMaps } from '../engines/compose/index.ts';
-import { TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
+import { linearLumAt, TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
 import { polyline } from '../../test/helpers/outline-curvature.ts';
 import { frontProjection, NATIVE_WIDTH, turnedProjection } from './geometry.ts';
 import { resolveOptions, type StyleOptions } from './options.ts';
@@ -940,6 +940,49 @@ describe('the sleeve beside the body', () => {
       expect(median(rim[1]), 'darker away from the key').toBeLessThan(median(rim[-1]));
       // Shade, not a black outline.
       expect(Math.min(...rim[-1], ...rim[1]), 'the darkest row').toBeGreaterThan(0.15);
+    },
+  );
+});
+
+describe('a sleeve across its width', () => {
+  // The reference photo (rows across the forearm, outer edge to the crevice, linear light against the
+  // sleeve's brightest): on the key light's side the sleeve lies at 0.55-0.63 over its outer fifth,
+  // 0.75 at 30 % of its width and 0.87 at 40 %; away from the key, 0.71-0.78 out to 30 %. The arm
+  // turns away from the light across its outer third; it is not a flat board with a rounded rim.
+  it.each([...CUTS.map((cut) => [cut, 'front'] as const), ['single-breasted', 'back'] as const])(
+    '%s %s: turns away across its outer third, not only at its rim',
+    async (cut, view) => {
+      const { maps, tpl, W, k } = await viewMaps(cut, view);
+      const image = await engine.renderRaw({ cut, view, fabric, options: resolveOptions(cut, {}) }, 'full');
+      const sleeves = new Set(tpl.panels.flatMap((p, i) => (p.kind === 'sleeve' ? [i] : [])));
+      const FROM = [10, 20, 30];
+      const at: Record<1 | -1, number[][]> = { 1: FROM.map(() => []), [-1]: FROM.map(() => []) };
+      for (const s of [1, -1] as const) {
+        for (let y = 1150; y >= 950; y -= 10) {
+          const r = Math.round(proj.project(0, y)[1] * k);
+          // From outside the figure in: the sleeve's outer edge, then its edge toward the body.
+          let x = Math.round(proj.project(s * 400, y)[0] * k);
+          while (!sleeves.has(maps.panel[r * W + x]!)) x -= s;
+          const outer = x;
+          while (sleeves.has(maps.panel[r * W + x]!)) x -= s;
+          const across = Math.abs(x - outer);
+          // Three rows around, for the weave's grain.
+          const tone = (f: number) => median([-1, 0, 1].map((d) => linearLumAt(image, outer - s * f * across, r + d)));
+          const face = [...Array.from({ length: 26 }, (_, j) => tone(0.3 + 0.02 * j))].sort((u, v) => u - v)[23]!;
+          FROM.forEach((f, j) => at[s][j]!.push(tone(f / 100) / face));
+        }
+        console.log(
+          `${cut} ${view} side ${s}: the sleeve ${FROM.map((f, j) => `${f} % in from its outer edge ${median(at[s][j]!).toFixed(2)}`).join(', ')} of its face (medians of rows)`,
+        );
+      }
+      // Up to b123, its form wrapping the light round as far as a leg's, the front read 0.76 / 0.90 /
+      // 0.93 on the key's side and 0.71 / 0.85 / 0.99 away from it. Since b124, 0.67-0.72 / 0.85 / 0.90
+      // and 0.66-0.71 / 0.79-0.81 / 0.93.
+      expect(median(at[-1][0]!), "key's side, 10 % in").toBeLessThan(0.74);
+      expect(median(at[-1][1]!), "key's side, 20 % in").toBeLessThan(0.88);
+      expect(median(at[1][1]!), 'away from the key, 20 % in').toBeLessThan(0.84);
+      // Shade, not an outline: the light the backdrop's sweep lends the rim holds it up.
+      for (const s of [1, -1] as const) expect(Math.min(...at[s][0]!), `side ${s}: the darkest row, 10 % in`).toBeGreaterThan(0.35);
     },
   );
 });

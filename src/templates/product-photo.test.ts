@@ -704,21 +704,23 @@ function bodyBesideSleeve(
   k: number,
   y: number,
   s: number,
-): (d: number) => number {
+): ((d: number) => number) & { x: number } {
   const r = Math.round(proj.project(0, y)[1] * k);
   let x = Math.round(proj.project(s * 300, y)[0] * k);
   while (!sleeves.has(maps.panel[r * W + x]!)) x -= s;
   while (sleeves.has(maps.panel[r * W + x]!)) x -= s;
-  return (d) => maps.mul[r * W + Math.round(x - s * d)]!;
+  return Object.assign((d: number) => maps.mul[r * W + Math.round(x - s * d)]!, { x });
 }
 
 /**
  * On each side (1 the image's right, away from the key light; -1 its left), row by row (mm above the
  * floor): the body's median shade over `near` mm in from the sleeve's edge against its median over
- * `far` mm in.
+ * `far` mm in. With `linear`, the rendered image's linear light (each column the median of three
+ * rows, for the weave) instead of the shading map: what a photo's measurements are taken in.
  */
-async function bandsBesideSleeves(cut: string, view: 'front' | 'back', ys: number[], near: [number, number], far: [number, number]) {
+async function bandsBesideSleeves(cut: string, view: 'front' | 'back', ys: number[], near: [number, number], far: [number, number], linear = false) {
   const { maps, tpl, W, k, mm } = await viewMaps(cut, view);
+  const image = linear ? await engine.renderRaw({ cut, view, fabric, options: resolveOptions(cut, {}) }, 'full') : undefined;
   const sleeves = new Set(tpl.panels.flatMap((p, i) => (p.kind === 'sleeve' ? [i] : [])));
   const over = (body: (d: number) => number, [from, to]: [number, number]) => {
     const v: number[] = [];
@@ -727,7 +729,9 @@ async function bandsBesideSleeves(cut: string, view: 'front' | 'back', ys: numbe
   };
   const side = (s: -1 | 1) =>
     ys.map((y) => {
-      const body = bodyBesideSleeve(maps, sleeves, W, k, y, s);
+      const shade = bodyBesideSleeve(maps, sleeves, W, k, y, s);
+      const r = Math.round(proj.project(0, y)[1] * k);
+      const body = image ? (d: number) => median([-1, 0, 1].map((dy) => linearLumAt(image, shade.x - s * d, r + dy))) : shade;
       return over(body, near) / over(body, far);
     });
   return { [-1]: side(-1), 1: side(1) } as Record<-1 | 1, number[]>;
@@ -893,16 +897,20 @@ describe('the body at the waist, toward the arms', () => {
   // At the waist the reference photo's front turns away toward each arm over a broad band, not just
   // beside the crevice: in linear light against the front 100-120 mm in from the crevice, 0.68 at
   // 24 mm, 0.72 at 36, 0.75 at 48, 0.81 at 60 and 0.87 at 72 mm on the key light's side (rows at its
-  // waist button and above).
+  // waist button and above). Measured here in the rendered image's linear light, as the photo is.
   it.each([...CUTS.map((cut) => [cut, 'front'] as const), ['single-breasted', 'back'] as const])(
     '%s %s: turns away from the light 36-48 mm from each sleeve, not only in the crevice',
     async (cut, view) => {
-      const sides = await bandsBesideSleeves(cut, view, [1100, 1075, 1050, 1025, 1000], [36, 48], [100, 120]);
+      const sides = await bandsBesideSleeves(cut, view, [1100, 1075, 1050, 1025, 1000], [36, 48], [100, 120], true);
       for (const s of [-1, 1] as const) {
         const rows = sides[s];
         console.log(`${cut} ${view} side ${s}: the body 36-48 mm from the sleeve, ${rows.map((v) => v.toFixed(2)).join(' ')} of the body 100-120 mm in`);
-        expect(median(rows), `side ${s}: median of rows`).toBeLessThan(0.92);
-        expect(Math.min(...rows), `side ${s}: the darkest row`).toBeGreaterThan(0.6);
+        // Up to b122 (the body's shade beside a sleeve 0.3 over 30 px) 0.92-0.96 on the key's side;
+        // since b123, 0.66-0.68 there and 0.70-0.76 away from it: the photo's 0.72-0.75. (The shading
+        // map reads 0.85-0.87: its contrast is not the image's. A row whose band further in holds a
+        // button or a pocket's edge reads above 1: the median of rows.)
+        expect(median(rows), `side ${s}: median of rows`).toBeLessThan(0.8);
+        expect(median(rows), `side ${s}: median of rows, shade not a hole`).toBeGreaterThan(0.55);
       }
     },
   );

@@ -714,6 +714,15 @@ interface SectionHow {
   full?: Float32Array;
   /** Per row, a set-in sleeve's seam (see headExtent). */
   seam?: SeamRows;
+  /**
+   * Below the middle row, smooth the rows as if the section ran on past the outline: a coat's hem is
+   * a pressed edge cut across the body, not the body turning under. Smoothed into the nothing below
+   * it (to b124), the torso's depth rolled over the last 20 mm above the hem into near black, where
+   * the reference photo keeps the coat's tone to within 4 mm of its edge. Each row's section is
+   * carried down, as wide at least as the row above it (a hem curving up at the sides narrows the
+   * rows it crosses, and sections fitted to them fell away at their ends).
+   */
+  runOnBelow?: boolean;
 }
 
 /**
@@ -731,10 +740,16 @@ function crossSection(
   depth: number,
   sigmaY: number,
   span: boolean,
-  { pressed = 0, extent, rowDepth, atLeast, full, seam }: SectionHow = {},
+  { pressed = 0, extent, rowDepth, atLeast, full, seam, runOnBelow = false }: SectionHow = {},
 ): Float32Array {
   const out = new Float32Array(plane.length);
   const under = full && new Float32Array(plane.length);
+  const runOn = span && runOnBelow ? new Float32Array(plane.length) : undefined;
+  let carried: [number, number] | undefined;
+  // Each row's section (its centre, half-width and half-depth), for running it on below the hem.
+  const rowC = runOn && new Float32Array(h).fill(Number.NaN);
+  const rowR = runOn && new Float32Array(h);
+  const rowMid = runOn && new Float32Array(h);
   for (let y = 0; y < h; y++) {
     const row = y * w;
     const known = extent?.(y);
@@ -757,6 +772,10 @@ function crossSection(
       // bands of light across the sleeve or leg). The torso spans its gaps: its outline's extremes
       // are its edges.
       let [a, b] = known ?? (span ? [x, x1 + 1] : fractionalEdges(plane, row, x, x1, w));
+      if (runOn) {
+        if (!known && y > h >> 1 && carried) [a, b] = [Math.min(a, carried[0]), Math.max(b, carried[1])];
+        carried = [a, b];
+      }
       // The body runs on under the sleeves: the row spans at least its width.
       const body = span ? atLeast?.(y) : undefined;
       let [k0, k1] = [x, x1];
@@ -788,6 +807,7 @@ function crossSection(
       const ts = (at - c) / r;
       const floor = set ? set.share * mid * Math.sqrt(Math.max(0, 1 - ts * ts)) : 0;
       const across = at - outer || 1;
+      if (rowC && rowR && rowMid) [rowC[y], rowR[y], rowMid[y]] = [c, r, mid];
       for (let k = k0; k <= k1; k++) {
         const t = (k + 0.5 - c) / r;
         const v = mid * (pressed ? pressedSection(t, pressed) : Math.sqrt(Math.max(0, 1 - t * t)));
@@ -804,7 +824,22 @@ function crossSection(
     }
   }
   if (under && full) full.set(blur(under, w, h, 0.3, undefined, sigmaY));
-  const smooth = blur(out, w, h, 0.3, undefined, sigmaY);
+  if (runOn && rowC && rowR && rowMid) {
+    runOn.set(out);
+    // Each column below its last cloth (in the lower half): the section of the last row above it.
+    for (let x = 0; x < w; x++) {
+      let y = h - 1;
+      while (y > h >> 1 && plane[y * w + x] < 0.5) y--;
+      if (y <= h >> 1) continue;
+      let at = y;
+      for (let yy = y + 1; yy < h; yy++) {
+        if (!Number.isNaN(rowC[yy])) at = yy;
+        const t = (x + 0.5 - rowC[at]) / rowR[at];
+        if (Math.abs(t) < 1) runOn[yy * w + x] = rowMid[at] * Math.sqrt(1 - t * t);
+      }
+    }
+  }
+  const smooth = blur(runOn ?? out, w, h, 0.3, undefined, sigmaY);
   // Keep the outline exact: smoothing must not spill height outside the mask.
   for (let i = 0; i < out.length; i++) out[i] = plane[i] > 0 ? smooth[i] : 0;
   return out;
@@ -1372,7 +1407,7 @@ function torsoVolume(
       }
     : undefined;
   const rest = atLeast ? new Float32Array(tw * th) : undefined;
-  const depth = crossSection(local, tw, th, TORSO_DEPTH, 6 * z, true, { extent, rowDepth, atLeast, full: rest });
+  const depth = crossSection(local, tw, th, TORSO_DEPTH, 6 * z, true, { extent, rowDepth, atLeast, full: rest, runOnBelow: true });
   return { rect: T, cover: local, depth, ...(rest ? { rest } : {}) };
 }
 
@@ -1415,6 +1450,7 @@ function heightField(
   torso: TorsoVolume | undefined,
   edges: EdgeShares,
   rests?: Uint8Array,
+  tube?: Uint8Array,
 ): void {
   const T = torso?.rect ?? EMPTY;
   const tw = T.x1 - T.x0;
@@ -1424,7 +1460,12 @@ function heightField(
   let hv = 0;
   let dv = 0;
   // One piece's volume at (x, y) into hv and dv.
-  const piece = (p: number, x: number, y: number, inT: boolean) => {
+  // `inner`: at an internal edge with a sleeve or a trouser leg, the torso keeps its depth and the
+  // blend of the two pieces (by coverage) makes the step. Scaled by its coverage there too, a partly
+  // covered pixel sank below both pieces: a row of pits along the hem's staircase over the trousers
+  // once the coat kept its depth to its edge. (Against the shirt the lapels and the collar's inside
+  // keep their coverage's fall: their roll and their light there are the torso's own.)
+  const piece = (p: number, x: number, y: number, inT: boolean, inner = false) => {
     hv = 0;
     dv = 0;
     const c = contrib[p];
@@ -1442,7 +1483,7 @@ function heightField(
     }
     if (canvas[p] && inT && x >= T.x0 && x < T.x1 && cover && depth) {
       const j = (y - T.y0) * tw + (x - T.x0);
-      const t = depth[j] * Math.min(1, cover[j]);
+      const t = inner ? depth[j] : depth[j] * Math.min(1, cover[j]);
       hv += t;
       dv += t;
     } else if (rests?.[p] && rest && inT && x >= T.x0 && x < T.x1) {
@@ -1458,8 +1499,9 @@ function heightField(
       const i = y * w + x;
       const top = panelOf[i];
       if (top === 255) continue;
-      piece(top, x, y, inT);
       const b = other[i];
+      const inner = b !== 255 && !!tube && (tube[top] === 1 || tube[b] === 1);
+      piece(top, x, y, inT, inner);
       if (b === 255) {
         height[i] = hv;
         drape[i] = dv;
@@ -1468,7 +1510,7 @@ function heightField(
       const own = ownerShare(upper[i]);
       const h0 = hv;
       const d0 = dv;
-      piece(b, x, y, inT);
+      piece(b, x, y, inT, inner);
       height[i] = h0 * own + hv * (1 - own);
       drape[i] = d0 * own + dv * (1 - own);
     }
@@ -2007,7 +2049,7 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
   // The same without the edge steps: what the weave follows (steps would tear stripes at hems).
   const drape = new Float32Array(n);
   yield;
-  heightField(height, drape, panelOf, G, ww, contrib, restingOn(P.overlaps), P.canvas, torso, { other, upper }, P.rests);
+  heightField(height, drape, panelOf, G, ww, contrib, restingOn(P.overlaps), P.canvas, torso, { other, upper }, P.rests, P.tube);
   yield;
   for (const [p, spec] of P.src.panels.entries()) {
     const c = contrib[p];

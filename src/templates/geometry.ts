@@ -102,13 +102,16 @@ export const TORSO_DEPTH = 0.5;
  * the chest the coat hangs nearly straight, receding a centimetre to the waist button. The back is
  * fullest over the shoulder blades, in at the small of the back and out again over the seat. Only
  * the fronts' and backs' section ever had a depth; with one depth ratio for every row, the chest was
- * as deep as the waist relative to its width, and the front of a coat lit as a flat board.
+ * as deep as the waist relative to its width, and the front of a coat lit as a flat board. Below the
+ * seat the front's skirt falls in toward the thighs: kept at the hips' depth to the hem, the coat
+ * stood 20 mm off the trousers there and cast a band of shadow some 10 mm deep under its hem.
  */
 const FRONT_PROFILE: Array<[number, number]> = [
   [1480, 56],
   [1290, 124],
   [1090, 100],
   [950, 106],
+  [760, 90],
 ];
 const BACK_PROFILE: Array<[number, number]> = [
   [1480, 70],

@@ -995,6 +995,39 @@ describe('a sleeve across its width', () => {
   );
 });
 
+describe("the coat's hem", () => {
+  // A coat's hem is a pressed edge: the cloth turned up inside it and pressed flat. In the reference
+  // photo (linear light, columns across the front's hem) the coat keeps its tone to within some 4 mm
+  // of the edge, and the edge reads as one line at 0.7 of it over the trousers. Ours (to b124) rolled
+  // over 17.5-22 mm into near black (0.01-0.13 of the coat), the hem of a cushion: the torso's depth
+  // was smoothed down the rows into the nothing below its outline. Since b125: 1-6.5 mm (median 5.5),
+  // the line at 0.38-0.70.
+  it.each(CUTS)('%s front: keeps its tone to within a few millimetres of its edge', async (cut) => {
+    const { maps, tpl, W, k, mm } = await viewMaps(cut);
+    const image = await engine.renderRaw({ cut, view: 'front', fabric, options: resolveOptions(cut, {}) }, 'full');
+    const legs = new Set(tpl.panels.flatMap((p, i) => (p.kind === 'trouser' ? [i] : [])));
+    const fallen: number[] = [];
+    const darkest: number[] = [];
+    for (const x of [-170, -150, -130, -110, 110, 130, 150, 170]) {
+      const c = Math.round(proj.project(x, 0)[0] * k);
+      // Down the column from the waist to the first trouser pixel: the hem is just above it.
+      let r = Math.round(proj.project(0, 900)[1] * k);
+      while (!legs.has(maps.panel[r * W + c]!)) r++;
+      const tone = (d: number) => median([-1, 0, 1].map((dx) => linearLumAt(image, c + dx, r - d * mm)));
+      const coat = median(Array.from({ length: 11 }, (_, j) => tone(25 + j)));
+      let d = 1;
+      while (d < 40 && tone(d) < 0.85 * coat) d += 0.5;
+      fallen.push(d);
+      darkest.push(Math.min(...Array.from({ length: 7 }, (_, j) => tone(0.5 + 0.5 * j))) / coat);
+    }
+    console.log(
+      `${cut} front: the coat below 0.85 of its tone over the last ${fallen.map((v) => v.toFixed(1)).join(' ')} mm above its hem; darkest ${darkest.map((v) => v.toFixed(2)).join(' ')} of it`,
+    );
+    expect(median(fallen), 'mm above the hem below 0.85 of the coat (median of columns)').toBeLessThan(7);
+    expect(median(darkest), 'the hem line, darkest of the coat (median of columns)').toBeGreaterThan(0.3);
+  });
+});
+
 describe('the breast pocket', () => {
   it.each([
     ['single-breasted', {}, true],

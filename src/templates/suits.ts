@@ -2352,18 +2352,9 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean, turned = fa
       strength: 0.3,
       blur: 2,
     });
-    // Hem: the jacket's edge turns under, a soft darkening along it.
-    marks.push({
-      only: body,
-      shape: L([
-        [-188, HEM_Y + 4],
-        [-100, HEM_Y - 3],
-      ]),
-      kind: 'shadow',
-      width: 5,
-      strength: 0.25,
-      blur: 3,
-    });
+    // (The hem's turn-under is its pressed edge's lip. A shadow drawn along it, 5 mm wide and
+    // blurred 3, to b124, darkened a band some 8 mm deep above the edge, where the reference photo
+    // shows one line.)
   }
   void style;
 }

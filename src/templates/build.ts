@@ -744,7 +744,7 @@ function crossSection(
 ): Float32Array {
   const out = new Float32Array(plane.length);
   const under = full && new Float32Array(plane.length);
-  const runOn = span && runOnBelow ? new Float32Array(plane.length) : undefined;
+  const runOn = runOnBelow ? new Float32Array(plane.length) : undefined;
   let carried: [number, number] | undefined;
   // Each row's section (its centre, half-width and half-depth), for running it on below the hem.
   const rowC = runOn && new Float32Array(h).fill(Number.NaN);
@@ -773,7 +773,9 @@ function crossSection(
       // are its edges.
       let [a, b] = known ?? (span ? [x, x1 + 1] : fractionalEdges(plane, row, x, x1, w));
       if (runOn) {
-        if (!known && y > h >> 1 && carried) [a, b] = [Math.min(a, carried[0]), Math.max(b, carried[1])];
+        // A tube tapers: only a row cut short at its ends (by the hem) keeps the row above's width.
+        const cut = span || (carried && (a - carried[0] > TUBE_CUT * sigmaY || carried[1] - b > TUBE_CUT * sigmaY));
+        if (!known && y > h >> 1 && carried && cut) [a, b] = [Math.min(a, carried[0]), Math.max(b, carried[1])];
         carried = [a, b];
       }
       // The body runs on under the sleeves: the row spans at least its width.
@@ -844,6 +846,11 @@ function crossSection(
   for (let i = 0; i < out.length; i++) out[i] = plane[i] > 0 ? smooth[i] : 0;
   return out;
 }
+/**
+ * A tube's row narrower at an end than the row above by more than this share of the smoothing's
+ * sigma is cut short by a hem (a sleeve's taper narrows it by a few hundredths of a pixel a row).
+ */
+const TUBE_CUT = 0.3;
 /** Where (t, of the half-width) a sleeve draped over the body's edge leaves the body's section. */
 const DRAPE_FROM = 0.9;
 /** The ellipse's height and slope there, and the length (of the half-width) over which the parabola comes down level. */
@@ -1221,6 +1228,10 @@ function panelVolume(spec: PanelSpec, m: Tile, w: number, h: number, z: number, 
         ? headExtent(plane, rw, rh, z, spec.armhole && { seam: spec.armhole.seam, underarm: spec.armhole.underarm * scale - rect.y0 })
         : undefined;
     const tube = crossSection(plane, rw, rh, TUBE_DEPTH, 3 * z, false, {
+      // A sleeve's hem is pressed as the coat's is (see SectionHow.runOnBelow): smoothed into the
+      // nothing below it, its last 10 mm rolled over to 0.3 of its tone; the photo's keeps its tone
+      // to the edge, with the dark of the sleeve's opening below it.
+      runOnBelow: spec.profile === 'cylinder' && !spec.behind,
       pressed: spec.profile === 'pressed' ? PRESSED : 0,
       extent: croppedExtent(spec, plane, rect, w, scale, head?.extent),
       seam: head?.seam,

@@ -1028,6 +1028,35 @@ describe("the coat's hem", () => {
   });
 });
 
+describe("a sleeve's hem", () => {
+  // Pressed as the coat's is: in the reference photo the sleeve keeps its tone to its edge (21-22 in
+  // linear light to 2 px above it), and the dark of its opening lies below it. Ours (to b125) rolled
+  // over its last 10 mm to 0.3 of its tone: below 0.85 of it over the last 9.5-12 mm. Since b126,
+  // 4-7.5 mm (median 5.5), where the cuff's bowed edge meets the column.
+  it.each(CUTS)('%s front: keeps its tone to within a few millimetres of its edge', async (cut) => {
+    const { maps, tpl, W, k, mm } = await viewMaps(cut);
+    const image = await engine.renderRaw({ cut, view: 'front', fabric, options: resolveOptions(cut, {}) }, 'full');
+    const fallen: number[] = [];
+    for (const s of [1, -1] as const) {
+      const sleeve = tpl.panels.findIndex((p) => p.id === (s === 1 ? 'sleeve-right' : 'sleeve-left'));
+      for (const x of [225, 218, 211]) {
+        const c = Math.round(proj.project(-s * x, 0)[0] * k);
+        // Down the column from the forearm to the sleeve's last pixel.
+        let r = Math.round(proj.project(0, 950)[1] * k);
+        while (maps.panel[r * W + c] !== sleeve) r++;
+        while (maps.panel[(r + 1) * W + c] === sleeve) r++;
+        const tone = (d: number) => median([-1, 0, 1].map((dx) => linearLumAt(image, c + dx, r - d * mm)));
+        const face = median(Array.from({ length: 11 }, (_, j) => tone(20 + j)));
+        let d = 1;
+        while (d < 30 && tone(d) < 0.85 * face) d += 0.5;
+        fallen.push(d);
+      }
+    }
+    console.log(`${cut} front: the sleeve below 0.85 of its tone over the last ${fallen.map((v) => v.toFixed(1)).join(' ')} mm above its hem`);
+    expect(median(fallen), 'mm above the hem below 0.85 of the sleeve (median of columns)').toBeLessThan(7.5);
+  });
+});
+
 describe('the breast pocket', () => {
   it.each([
     ['single-breasted', {}, true],

@@ -720,7 +720,8 @@ interface SectionHow {
    * it (to b124), the torso's depth rolled over the last 20 mm above the hem into near black, where
    * the reference photo keeps the coat's tone to within 4 mm of its edge. Each row's section is
    * carried down, as wide at least as the row above it (a hem curving up at the sides narrows the
-   * rows it crosses, and sections fitted to them fell away at their ends).
+   * rows it crosses, and sections fitted to them fell away at their ends); a tube's only where the
+   * hem cuts a row short (TUBE_CUT), not along its taper.
    */
   runOnBelow?: boolean;
 }
@@ -1627,7 +1628,8 @@ function applyPlane(
  * wraps a little past the terminator), cavities and the body beside a tube darkened, seams, cast
  * shadows and a fall-off toward the floor multiplied in. On sleeves and legs (`tube`, blurred over
  * their edges) the form before the marks (`hv`) is lit by FORM_LIGHT instead, and the marks add what
- * they add under the key; where the tube is a sleeve (`sleeve`, blurred alike) it wraps the light less. Only garment pixels are worked (the rest stays 0).
+ * they add under the key; where the tube is a sleeve (`sleeve`, blurred alike) it wraps the light
+ * less. Only garment pixels are worked (the rest stays 0).
  */
 function shading(
   hs: Float32Array,

@@ -579,8 +579,8 @@ const FORM_WRAP = 2;
  * the forearm, outer edge to crevice, linear light against the sleeve's brightest) the sleeve on the
  * key's side lies at 0.55 at 10 % of its width, 0.58 at 20 % and 0.75 at 30 %; away from it 0.71 /
  * 0.74 / 0.78: the arm turns away across its outer third. At FORM_WRAP (to b123) ours was 0.76 / 0.90
- * / 0.93 and 0.71 / 0.85 / 0.99, a flat-topped tube with a rounded rim; at 1, 0.67-0.72 / 0.85 / 0.90
- * and 0.66-0.71 / 0.79-0.81 / 0.93. Without wrap (0.55-0.60 / 0.69-0.70 / 0.80-0.82) the rim fell to
+ * / 0.93 and 0.71 / 0.85 / 0.99, a flat-topped tube with a rounded rim; at 1, 0.69-0.74 / 0.85 /
+ * 0.90 and 0.66-0.71 / 0.79-0.82 / 0.93-0.95. Without wrap (0.55-0.60 / 0.69-0.70 / 0.80-0.82) the rim fell to
  * 0.53-0.66 of the garment's median, 2-8 mm inside the silhouette, where the photo's holds 0.87-0.90
  * (at 1: 0.80-0.90). A pressed trouser leg's front is flat, and its form keeps FORM_WRAP.
  */

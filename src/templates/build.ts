@@ -748,9 +748,7 @@ function crossSection(
   const runOn = runOnBelow ? new Float32Array(plane.length) : undefined;
   let carried: [number, number] | undefined;
   // Each row's section (its centre, half-width and half-depth), for running it on below the hem.
-  const rowC = runOn && new Float32Array(h).fill(Number.NaN);
-  const rowR = runOn && new Float32Array(h);
-  const rowMid = runOn && new Float32Array(h);
+  const rows = runOn && { c: new Float32Array(h).fill(Number.NaN), r: new Float32Array(h), mid: new Float32Array(h) };
   for (let y = 0; y < h; y++) {
     const row = y * w;
     const known = extent?.(y);
@@ -810,7 +808,7 @@ function crossSection(
       const ts = (at - c) / r;
       const floor = set ? set.share * mid * Math.sqrt(Math.max(0, 1 - ts * ts)) : 0;
       const across = at - outer || 1;
-      if (rowC && rowR && rowMid) [rowC[y], rowR[y], rowMid[y]] = [c, r, mid];
+      if (rows) [rows.c[y], rows.r[y], rows.mid[y]] = [c, r, mid];
       for (let k = k0; k <= k1; k++) {
         const t = (k + 0.5 - c) / r;
         const v = mid * (pressed ? pressedSection(t, pressed) : Math.sqrt(Math.max(0, 1 - t * t)));
@@ -827,7 +825,7 @@ function crossSection(
     }
   }
   if (under && full) full.set(blur(under, w, h, 0.3, undefined, sigmaY));
-  if (runOn && rowC && rowR && rowMid) {
+  if (runOn && rows) {
     runOn.set(out);
     // Each column below its last cloth (in the lower half): the section of the last row above it.
     for (let x = 0; x < w; x++) {
@@ -836,9 +834,9 @@ function crossSection(
       if (y <= h >> 1) continue;
       let at = y;
       for (let yy = y + 1; yy < h; yy++) {
-        if (!Number.isNaN(rowC[yy])) at = yy;
-        const t = (x + 0.5 - rowC[at]) / rowR[at];
-        if (Math.abs(t) < 1) runOn[yy * w + x] = rowMid[at] * Math.sqrt(1 - t * t);
+        if (!Number.isNaN(rows.c[yy])) at = yy;
+        const t = (x + 0.5 - rows.c[at]) / rows.r[at];
+        if (Math.abs(t) < 1) runOn[yy * w + x] = rows.mid[at] * Math.sqrt(1 - t * t);
       }
     }
   }
@@ -1461,8 +1459,8 @@ function heightField(
   canvas: Uint8Array,
   torso: TorsoVolume | undefined,
   edges: EdgeShares,
-  rests?: Uint8Array,
-  tube?: Uint8Array,
+  rests: Uint8Array | undefined,
+  tube: Uint8Array,
 ): void {
   const T = torso?.rect ?? EMPTY;
   const tw = T.x1 - T.x0;
@@ -1512,7 +1510,7 @@ function heightField(
       const top = panelOf[i];
       if (top === 255) continue;
       const b = other[i];
-      const inner = b !== 255 && !!tube && (tube[top] === 1 || tube[b] === 1);
+      const inner = b !== 255 && (tube[top] === 1 || tube[b] === 1);
       piece(top, x, y, inT, inner);
       if (b === 255) {
         height[i] = hv;

@@ -995,6 +995,13 @@ describe('a sleeve across its width', () => {
   );
 });
 
+/** How far (mm, from 1 in half-mm steps, up to `limit`) above a hem the tone (`tone(mm)`) stays below `level`. */
+function belowUpTo(tone: (mm: number) => number, level: number, limit: number): number {
+  let d = 1;
+  while (d < limit && tone(d) < level) d += 0.5;
+  return d;
+}
+
 describe("the coat's hem", () => {
   // A coat's hem is a pressed edge: the cloth turned up inside it and pressed flat. In the reference
   // photo (linear light, columns across the front's hem) the coat keeps its tone to within some 4 mm
@@ -1015,9 +1022,7 @@ describe("the coat's hem", () => {
       while (!legs.has(maps.panel[r * W + c]!)) r++;
       const tone = (d: number) => median([-1, 0, 1].map((dx) => linearLumAt(image, c + dx, r - d * mm)));
       const coat = median(Array.from({ length: 11 }, (_, j) => tone(25 + j)));
-      let d = 1;
-      while (d < 40 && tone(d) < 0.85 * coat) d += 0.5;
-      fallen.push(d);
+      fallen.push(belowUpTo(tone, 0.85 * coat, 40));
       darkest.push(Math.min(...Array.from({ length: 7 }, (_, j) => tone(0.5 + 0.5 * j))) / coat);
     }
     console.log(
@@ -1047,9 +1052,7 @@ describe("a sleeve's hem", () => {
         while (maps.panel[(r + 1) * W + c] === sleeve) r++;
         const tone = (d: number) => median([-1, 0, 1].map((dx) => linearLumAt(image, c + dx, r - d * mm)));
         const face = median(Array.from({ length: 11 }, (_, j) => tone(20 + j)));
-        let d = 1;
-        while (d < 30 && tone(d) < 0.85 * face) d += 0.5;
-        fallen.push(d);
+        fallen.push(belowUpTo(tone, 0.85 * face, 30));
       }
     }
     console.log(`${cut} front: the sleeve below 0.85 of its tone over the last ${fallen.map((v) => v.toFixed(1)).join(' ')} mm above its hem`);

@@ -315,3 +315,36 @@ describe('three-quarter: shoes seen turned, not the front shoe stretched', () =>
     expect(lean, 'back edge 3 mm up, right of where it is 15 mm up (mm)').toBeGreaterThan(1);
   });
 });
+
+describe('front: shoes seen from a little above, not domes on a brim', () => {
+  // Drawn as a dome on a flat brim, each front shoe read as a bowler hat: its sides curved in from the
+  // welt, a band of shine across it (at 40 mm up it was 0.86 of its widest). A shoe's toe box stands
+  // up its sides to where the hem hides it: the front shoes are the three-quarter view's solid last,
+  // turned out a little, seen from a little above.
+  it('each toe box stands up its sides to the hem (HD)', async () => {
+    const base = frontProjection();
+    const black = await render('front', 'black', 'hd');
+    const brown = await render('front', 'brown', 'hd');
+    const k = black.width / 1024;
+    const mm = base.pxPerMm * k;
+    const W = black.width;
+    const diff = differing(black, brown);
+    for (const s of [1, -1]) {
+      const b = shoeBox(base, s, 'front');
+      const [x0, x1, y0, y1] = [b.x0, b.x1, b.y0, b.y1].map((v) => Math.round(v * k)) as [number, number, number, number];
+      const rowWidth = new Float64Array(y1 - y0);
+      let lowest = 0;
+      for (let y = y0; y < y1; y++)
+        for (let x = x0; x < x1; x++)
+          if (diff[y * W + x]) {
+            rowWidth[y - y0]++;
+            lowest = Math.max(lowest, y);
+          }
+      const widest = Math.max(...rowWidth);
+      const widthAt = (z: number) => rowWidth[Math.round(lowest - z * mm) - y0]! / widest;
+      console.log(`front shoe ${s}: width at 10/20/30/40 mm up, of its widest: ${[10, 20, 30, 40].map((z) => widthAt(z).toFixed(2)).join('/')}`);
+      expect(widthAt(30), `shoe ${s}: width 30 mm up`).toBeGreaterThan(0.9);
+      expect(widthAt(40), `shoe ${s}: width 40 mm up`).toBeGreaterThan(0.9);
+    }
+  });
+});

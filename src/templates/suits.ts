@@ -2905,7 +2905,6 @@ const SHOES = {
 export const SHOE_COLOUR = Object.fromEntries(Object.entries(SHOES).map(([id, c]) => [id, c.upper])) as Record<keyof typeof SHOES, string>;
 /** Centre of each shoe across the body (mm; s = 1 the image-left shoe) and its half-width at the welt. */
 export const SHOE_CX = 117;
-const SHOE_HALF = 55;
 
 /** A quarter ellipse drawn as a cubic: its handles this share of the radii long. */
 const QUARTER_ARC_HANDLE = 0.5523;
@@ -2927,11 +2926,12 @@ function ellipse(cx: number, cy: number, rx: number, ry: number, into: Draft = d
 
 /**
  * A pair of Oxfords as a ghost-mannequin photo shows them under the trouser hems (only what lies below
- * the hem is ever seen). From the front: the toe cap's polished dome with its specular sheen toward the
- * key light (image left), the cap seam across it, the bottom of the lacing where the hem lifts at the
- * crease, the welt's top edge catching a thin line of light over the sole's dark edge and underside.
- * Turned, the toes point toward the image's right. From behind: the heel counter with its back seam and
- * a soft highlight, the stacked heel under it. Each shoe sits in a tight, dark contact shadow.
+ * the hem is ever seen). From the front and turned, each is one solid last (see shoeSolid): from the
+ * front turned out a little and seen from a little above, its toe box standing up its sides under the
+ * hem, the cap seam over it, the welt round the toe and the shine a spot on the cap toward the key
+ * light (up to b126 a dome on a flat brim, which read as a bowler hat); turned, the toes point toward
+ * the image's right. From behind: the heel counter with its back seam and a soft highlight, the stacked
+ * heel under it. Each shoe sits in a tight, dark contact shadow.
  */
 function shoesSvg(o: StyleOptions, proj: Projection, view: ViewName): string {
   const c = SHOES[o.shoes];
@@ -2950,221 +2950,103 @@ function shoesSvg(o: StyleOptions, proj: Projection, view: ViewName): string {
     <linearGradient id="shoeSide" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="#000" stop-opacity="0.4"/><stop offset="0.16" stop-color="#000" stop-opacity="0.1"/><stop offset="0.3" stop-color="#000" stop-opacity="0"/><stop offset="0.62" stop-color="#000" stop-opacity="0"/><stop offset="0.84" stop-color="#000" stop-opacity="0.22"/><stop offset="1" stop-color="#000" stop-opacity="0.6"/></linearGradient>
     <linearGradient id="soleEdge" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#000" stop-opacity="0"/><stop offset="0.55" stop-color="#000" stop-opacity="0.25"/><stop offset="1" stop-color="#000" stop-opacity="0.7"/></linearGradient>
   </defs>`;
-  const one = (s: number) => {
+  const fromBehind = (s: number) => {
     const cx = -s * SHOE_CX;
-    const h = SHOE_HALF;
     // Contact: the sole shuts the light out where it meets the floor, darkest right under it.
-    const w = view === 'back' ? 36 : h;
+    const w = 36;
     const contact = fill(ellipse(cx, 0.6, w + 2, 2.6), '#000', 0.55, 'shoeM') + fill(ellipse(cx, 0.3, w - 6, 1.2), '#000', 0.5);
-    if (view === 'back') {
-      // Heel: stacked leather, its top-lift darker, a faint line between the lifts; the sole's rear
-      // edge over it, the welt's edge lit; the counter's rounded cup above with its back seam.
-      const heel = draft()
-        .M(cx - 36, 21.5)
-        .L(cx + 36, 21.5)
-        .L(cx + 34, 0.5)
-        .Q(cx, -1, cx - 34, 0.5)
-        .Z();
-      const sole = draft()
-        .M(cx - 38.5, 25)
-        .Q(cx, 26.5, cx + 38.5, 25)
-        .L(cx + 37, 21)
-        .Q(cx, 20.5, cx - 37, 21)
-        .Z();
-      const counter = draft()
-        .M(cx - 38, 24.5)
-        .C(cx - 41, 40, cx - 41, 56, cx - 34, 72)
-        .L(cx + 34, 72)
-        .C(cx + 41, 56, cx + 41, 40, cx + 38, 24.5)
-        .Q(cx, 27, cx - 38, 24.5)
-        .Z();
-      return [
-        contact,
-        fill(heel, c.heel),
-        fill(heel, 'url(#shoeSide)'),
-        fill(
-          draft()
-            .M(cx - 34.6, 5)
-            .L(cx + 34.6, 5)
-            .L(cx + 34, 0.5)
-            .Q(cx, -1, cx - 34, 0.5)
-            .Z(),
-          '#000',
-          0.45,
-        ),
-        line(
-          draft()
-            .M(cx - 35, 11)
-            .L(cx + 35, 11),
-          0.5,
-          '#000',
-          0.25,
-        ),
-        line(
-          draft()
-            .M(cx - 35.5, 21)
-            .L(cx + 35.5, 21),
-          0.7,
-          '#fff',
-          0.14,
-        ),
-        fill(sole, c.sole),
-        fill(sole, 'url(#soleEdge)'),
-        fill(counter, c.upper),
-        fill(counter, 'url(#shoeSide)'),
-        // The counter turns under into the heel seat: a band of shade just above the sole.
-        line(
-          draft()
-            .M(cx - 37, 27.3)
-            .Q(cx, 29.8, cx + 37, 27.3),
-          2.2,
-          '#000',
-          0.3,
-          'shoeM',
-        ),
-        line(
-          draft()
-            .M(cx - 38, 25.3)
-            .Q(cx, 27.8, cx + 38, 25.3),
-          0.8,
-          '#fff',
-          0.18,
-        ),
-        // The counter's round catches the key light in a soft vertical streak left of the back seam.
-        fill(ellipse(cx - 16, 40, 8, 14), '#fff', 0.16, 'shoeL'),
-        fill(ellipse(cx - 18, 36, 2.6, 8), '#fff', 0.36, 'shoeM'),
-        line(draft().M(cx, 27).L(cx, 72), 0.9, '#000', 0.5),
-        line(
-          draft()
-            .M(cx - 1.4, 27)
-            .L(cx - 1.4, 72),
-          0.5,
-          '#fff',
-          0.12,
-        ),
-      ].join('');
-    }
-    // Turned, each toe comes round toward the image's right: the shoe reaches further that way and
-    // its cap, shine and lacing move with the toe.
-    const t = view === 'three-quarter' ? 14 : 0;
-    const m = cx + t * 0.55;
-    const L = cx - h;
-    const R = cx + h + t;
-    // Seen from a little above, the toe's round plan is a U: the welt lowest at the toe, rising as the
-    // sides go back, and the sole's edge under it thickest at the toe.
-    const welt = (dy: number, out = 0) =>
-      draft()
-        .M(L - out, 17 + dy)
-        .C(L - out + 6, 8 + dy, m - 24, 5 + dy, m, 5 + dy)
-        .C(m + 24, 5 + dy, R + out - 6, 8 + dy, R + out, 17 + dy);
-    const upper = draft()
-      .M(L + 1, 17)
-      .C(L + 1, 30, L + 8, 48, L + 21, 66)
-      .L(R - 21 + t * 0.2, 66)
-      .C(R - 8, 48, R - 1, 30, R - 1, 17)
-      .C(R - 6, 8, m + 24, 5, m, 5)
-      .C(m - 24, 5, L + 6, 8, L + 1, 17)
+    // Heel: stacked leather, its top-lift darker, a faint line between the lifts; the sole's rear
+    // edge over it, the welt's edge lit; the counter's rounded cup above with its back seam.
+    const heel = draft()
+      .M(cx - 36, 21.5)
+      .L(cx + 36, 21.5)
+      .L(cx + 34, 0.5)
+      .Q(cx, -1, cx - 34, 0.5)
       .Z();
-    // The sole's top runs on up under the upper: edges drawn along one curve let the background
-    // through their shared anti-aliased pixels, a light rim round the toe.
     const sole = draft()
-      .M(L - 2.5, 17.5)
-      .C(L - 2, 11, m - 24, 8, m, 8)
-      .C(m + 24, 8, R + 2, 11, R + 2.5, 17.5)
-      .L(R + 2, 14)
-      .C(R + 1, 3, m + 26, -1, m, -1)
-      .C(m - 26, -1, L - 1, 3, L - 2, 14)
+      .M(cx - 38.5, 25)
+      .Q(cx, 26.5, cx + 38.5, 25)
+      .L(cx + 37, 21)
+      .Q(cx, 20.5, cx - 37, 21)
       .Z();
-    // The cap seam runs across the top of the toe and down its sides to the welt.
-    const seam = (dy: number) =>
-      draft()
-        .M(L + 3, 21 + dy)
-        .C(L + 10, 34 + dy, m - 22, 38 + dy, m, 38 + dy)
-        .C(m + 22, 38 + dy, R - 10, 34 + dy, R - 3, 21 + dy);
-    const vamp = seam(0)
-      .L(R + 1, 66)
-      .L(L - 1, 66)
+    const counter = draft()
+      .M(cx - 38, 24.5)
+      .C(cx - 41, 40, cx - 41, 56, cx - 34, 72)
+      .L(cx + 34, 72)
+      .C(cx + 41, 56, cx + 41, 40, cx + 38, 24.5)
+      .Q(cx, 27, cx - 38, 24.5)
       .Z();
-    const [gx, gy] = proj.project(m - 12, 19);
-    const id = `shoeDome${s}`;
-    const parts = [
+    return [
       contact,
-      `<defs><radialGradient id="${id}" gradientUnits="userSpaceOnUse" cx="${gx.toFixed(1)}" cy="${gy.toFixed(1)}" r="${px(64)}"><stop offset="0" stop-color="#000" stop-opacity="0"/><stop offset="0.42" stop-color="#000" stop-opacity="0"/><stop offset="0.7" stop-color="#000" stop-opacity="0.18"/><stop offset="0.88" stop-color="#000" stop-opacity="0.42"/><stop offset="1" stop-color="#000" stop-opacity="0.6"/></radialGradient></defs>`,
-      fill(sole, c.sole),
-      fill(sole, 'url(#soleEdge)'),
-      fill(upper, c.upper),
-      fill(upper, `url(#${id})`),
-      // The vamp behind the cap a step darker (it turns up toward the hem's shadow).
-      fill(vamp, '#000', 0.07),
-      // The welt's top edge, lit all round the toe, and the shade where the upper turns down onto it.
-      line(welt(2.2), 2.4, '#000', 0.3, 'shoeM'),
-      line(welt(0.3, 1.5), 0.8, '#fff', 0.07),
-      line(seam(0), 0.8, '#000', 0.6),
-      line(seam(-1.2), 0.6, '#fff', 0.1),
-      // Shine: a broad soft sheen over the cap and a bright streak toward the light that follows the
-      // dome's curve, with a rim of light down the near side of the toe.
-      fill(ellipse(m - 13, 20, 22, 6), '#fff', 0.08, 'shoeL'),
+      fill(heel, c.heel),
+      fill(heel, 'url(#shoeSide)'),
+      fill(
+        draft()
+          .M(cx - 34.6, 5)
+          .L(cx + 34.6, 5)
+          .L(cx + 34, 0.5)
+          .Q(cx, -1, cx - 34, 0.5)
+          .Z(),
+        '#000',
+        0.45,
+      ),
       line(
         draft()
-          .M(m - 33, 18)
-          .Q(m - 16, 24.5, m + 3, 21.5),
-        3.2,
+          .M(cx - 35, 11)
+          .L(cx + 35, 11),
+        0.5,
+        '#000',
+        0.25,
+      ),
+      line(
+        draft()
+          .M(cx - 35.5, 21)
+          .L(cx + 35.5, 21),
+        0.7,
         '#fff',
+        0.14,
+      ),
+      fill(sole, c.sole),
+      fill(sole, 'url(#soleEdge)'),
+      fill(counter, c.upper),
+      fill(counter, 'url(#shoeSide)'),
+      // The counter turns under into the heel seat: a band of shade just above the sole.
+      line(
+        draft()
+          .M(cx - 37, 27.3)
+          .Q(cx, 29.8, cx + 37, 27.3),
+        2.2,
+        '#000',
         0.3,
         'shoeM',
       ),
       line(
         draft()
-          .M(m - 26, 20)
-          .Q(m - 16, 23, m - 6, 22.2),
-        1.1,
+          .M(cx - 38, 25.3)
+          .Q(cx, 27.8, cx + 38, 25.3),
+        0.8,
         '#fff',
-        0.55,
+        0.18,
       ),
+      // The counter's round catches the key light in a soft vertical streak left of the back seam.
+      fill(ellipse(cx - 16, 40, 8, 14), '#fff', 0.16, 'shoeL'),
+      fill(ellipse(cx - 18, 36, 2.6, 8), '#fff', 0.36, 'shoeM'),
+      line(draft().M(cx, 27).L(cx, 72), 0.9, '#000', 0.5),
       line(
         draft()
-          .M(L + 3, 18)
-          .C(L + 2.5, 24, L + 3, 30, L + 5, 36),
-        1.4,
+          .M(cx - 1.4, 27)
+          .L(cx - 1.4, 72),
+        0.5,
         '#fff',
         0.12,
-        'shoeM',
       ),
-    ];
-    if (view === 'front') {
-      // The throat of the lacing sits high on the instep, at the hem's arch: from the front only the
-      // foot of the facings peeks out below the hem, a soft V in shade with the tongue between them
-      // (run on up under the hem, so no edge shows). The toe below it is plain cap and vamp.
-      const facing = (sx: number) =>
-        line(
-          draft()
-            .M(m + sx * 3, 50)
-            .L(m + sx * 14, 72),
-          0.7,
-          '#000',
-          0.4,
-        );
-      parts.push(
-        fill(
-          draft()
-            .M(m, 48)
-            .L(m + 14, 72)
-            .L(m - 14, 72)
-            .Z(),
-          '#000',
-          0.1,
-          'shoeM',
-        ),
-        facing(1),
-        facing(-1),
-      );
-    }
-    return parts.join('');
+    ].join('');
   };
   // Turned, each shoe is drawn as what it is, a last seen from three-quarter; the far one first, the
   // near one over it.
   if (view === 'three-quarter') return `${defs}${turnedShoe(c, proj, -1)}${turnedShoe(c, proj, 1)}`;
-  return `${defs}${one(1)}${one(-1)}`;
+  if (view === 'front') return `${defs}${frontShoe(c, proj, 1)}${frontShoe(c, proj, -1)}`;
+  return `${defs}${fromBehind(1)}${fromBehind(-1)}`;
 }
 
 /**
@@ -3181,6 +3063,8 @@ const SHOE_LEN = 290;
 /** Heel to ankle (the leg's axis) along the foot, mm. */
 const SHOE_ANKLE_U = 88;
 const TOE_DROP = 0.12;
+/** From the front the camera looks down on the feet more steeply (from waist height some 4 m off). */
+const FRONT_TOE_DROP = 0.18;
 /** The last's half-width (mm) along its length. */
 function lastHalf(u: number): number {
   const pts: Array<[number, number]> = [
@@ -3276,20 +3160,38 @@ function legHemCentre(proj: Projection, s: number): number {
 }
 
 function turnedShoe(c: (typeof SHOES)[keyof typeof SHOES], proj: Projection, s: number): string {
-  const mm = proj.pxPerMm;
   const phi = (34 * Math.PI) / 180;
+  // The far foot stands a stride's width deeper: a little higher in the image.
+  return shoeSolid(c, proj, { s, phi, back: s === 1 ? 0 : 2 * SHOE_CX * Math.sin(phi), sink: 1, drop: TOE_DROP, front: false });
+}
+
+/**
+ * A front shoe, the same solid turned out as a foot stands (FRONT_TURN_OUT, toes apart): seen from a
+ * little above, its toe comes toward the camera under the hem, the vamp's top foreshortened above it.
+ */
+const FRONT_TURN_OUT = 7;
+function frontShoe(c: (typeof SHOES)[keyof typeof SHOES], proj: Projection, s: number): string {
+  return shoeSolid(c, proj, { s, phi: (-s * FRONT_TURN_OUT * Math.PI) / 180, back: 0, sink: null, drop: FRONT_TOE_DROP, front: true });
+}
+
+function shoeSolid(
+  c: (typeof SHOES)[keyof typeof SHOES],
+  proj: Projection,
+  { s, phi, back, sink, drop, front }: { s: number; phi: number; back: number; sink: number | null; drop: number; front: boolean },
+): string {
+  const mm = proj.pxPerMm;
   const sin = Math.sin(phi);
   const cos = Math.cos(phi);
   const ax = legHemCentre(proj, s);
   const floor = proj.project(0, 0)[1];
-  // The far foot stands a stride's width deeper: a little higher in the image.
-  const back = s === 1 ? 0 : 2 * SHOE_CX * sin;
   const toeDepth = (SHOE_LEN - SHOE_ANKLE_U) * cos;
+  const depthOf = (u: number, v: number) => (u - SHOE_ANKLE_U) * cos - v * sin - back;
+  // The sole's lowest point in the image on the floor line (1 mm under it), when not given.
+  const rise = sink ?? Math.min(...Array.from({ length: 60 }, (_, i) => (SHOE_LEN * i) / 59).map((u) => soleBottom(u) - (depthOf(u, 0) - toeDepth) * drop)) + 1;
   /** Foot point (u along, v across toward the far side, z up) to image px. */
   const P = (u: number, v: number, z: number): [number, number] => {
     const du = u - SHOE_ANKLE_U;
-    const depth = du * cos - v * sin - back;
-    return [ax + (du * sin + v * cos) * mm, floor - (z - (depth - toeDepth) * TOE_DROP - 1) * mm];
+    return [ax + (du * sin + v * cos) * mm, floor - (z - (depthOf(u, v) - toeDepth) * drop - rise) * mm];
   };
   const f = (n: number) => n.toFixed(2);
   const poly = (pts: Array<[number, number]>) => `M${pts.map(([x, y]) => `${f(x)},${f(y)}`).join(' L')} Z`;
@@ -3360,12 +3262,15 @@ function turnedShoe(c: (typeof SHOES)[keyof typeof SHOES], proj: Projection, s: 
   const soleOutline = hull(solePts);
   const heelOutline = hull(heelPts);
   // The near edge of the welt round the toe, the cap seam over the toe, and the crown's ridge.
-  const welt = us(60, SHOE_LEN, 30).map((u) => {
-    const w = lastHalf(u);
-    const th = u > 250 ? ((u - 250) / 40) * (Math.PI / 2) : 0;
-    return P(u, -w * Math.cos(th), soleTop(u) + 0.5);
-  });
-  const seam = us(0, 0.62, 14).map((t) => {
+  const weltSide = (side: number, from: number) =>
+    us(from, SHOE_LEN, 30).map((u) => {
+      const w = lastHalf(u);
+      const th = u > 250 ? ((u - 250) / 40) * (Math.PI / 2) : 0;
+      return P(u, side * w * Math.cos(th), soleTop(u) + 0.5);
+    });
+  // From the front the welt shows round the whole toe, both sides up to where the hem hides them.
+  const welt = front ? [...weltSide(-1, 150), ...weltSide(1, 150).reverse()] : weltSide(-1, 60);
+  const seam = us(0, front ? 1 : 0.62, front ? 24 : 14).map((t) => {
     const u = 238;
     const th = Math.PI * t;
     const w = lastHalf(u);
@@ -3377,17 +3282,20 @@ function turnedShoe(c: (typeof SHOES)[keyof typeof SHOES], proj: Projection, s: 
   const heelSide = us(8, 70, 6).map((u) => P(u, -lastHalf(u) * 0.9, soleTop(u) + 20));
   const [cx, cy] = P(SHOE_ANKLE_U + 40, 0, 0);
   const [tx, ty] = P(258, -10, 34);
-  const dome = `shoeDome3q${s}`;
-  const edge = `shoeEdge3q${s}`;
-  const heelEdge = `shoeHeel3q${s}`;
+  const tag = `${front ? 'F' : '3q'}${s}`;
+  const dome = `shoeDome${tag}`;
+  const edge = `shoeEdge${tag}`;
+  const heelEdge = `shoeHeel${tag}`;
   const contact = [P(-5, 0, 0), P(SHOE_LEN + 5, 0, 0)];
   return [
-    `<defs><radialGradient id="${dome}" gradientUnits="userSpaceOnUse" cx="${f(tx)}" cy="${f(ty)}" r="${f(70 * mm)}"><stop offset="0" stop-color="#000" stop-opacity="0"/><stop offset="0.45" stop-color="#000" stop-opacity="0.05"/><stop offset="0.8" stop-color="#000" stop-opacity="0.3"/><stop offset="1" stop-color="#000" stop-opacity="0.5"/></radialGradient>`,
+    `<defs><radialGradient id="${dome}" gradientUnits="userSpaceOnUse" cx="${f(tx)}" cy="${f(ty)}" r="${f((front ? 58 : 70) * mm)}"><stop offset="0" stop-color="#000" stop-opacity="0"/><stop offset="0.45" stop-color="#000" stop-opacity="0.05"/><stop offset="0.8" stop-color="#000" stop-opacity="0.3"/><stop offset="1" stop-color="#000" stop-opacity="0.5"/></radialGradient>`,
     // The sole's edge: the welt's top catches a little light, the edge falls into shade toward the floor.
     `<linearGradient id="${edge}" gradientUnits="userSpaceOnUse" x1="0" y1="${f(P(240, 0, soleTop(240) + 1)[1])}" x2="0" y2="${f(P(240, 0, 0)[1])}"><stop offset="0" stop-color="#fff" stop-opacity="0.07"/><stop offset="0.35" stop-color="#000" stop-opacity="0.1"/><stop offset="1" stop-color="#000" stop-opacity="0.55"/></linearGradient>`,
     `<linearGradient id="${heelEdge}" gradientUnits="userSpaceOnUse" x1="0" y1="${f(P(40, 0, soleTop(40))[1])}" x2="0" y2="${f(P(40, 0, 0)[1])}"><stop offset="0" stop-color="#fff" stop-opacity="0.06"/><stop offset="0.4" stop-color="#000" stop-opacity="0.12"/><stop offset="1" stop-color="#000" stop-opacity="0.5"/></linearGradient></defs>`,
     // Contact: a dark line under the heel and the ball, softer along the lifted waist.
-    `<ellipse cx="${f(cx)}" cy="${f(cy + 0.5 * mm)}" rx="${f(Math.hypot(contact[1]![0] - contact[0]![0], contact[1]![1] - contact[0]![1]) / 2 + 4 * mm)}" ry="${f(9 * mm)}" transform="rotate(${f((Math.atan2(contact[1]![1] - contact[0]![1], contact[1]![0] - contact[0]![0]) * 180) / Math.PI)} ${f(cx)} ${f(cy)})" fill="#000" opacity="0.4" filter="url(#shoeL)"/>`,
+    front
+      ? path(poly(hull(us(150, SHOE_LEN, 14).flatMap((u) => [P(u, -(lastHalf(u) + 5), 0), P(u, lastHalf(u) + 5, 0)]))), '#000', 0.45, 'shoeL')
+      : `<ellipse cx="${f(cx)}" cy="${f(cy + 0.5 * mm)}" rx="${f(Math.hypot(contact[1]![0] - contact[0]![0], contact[1]![1] - contact[0]![1]) / 2 + 4 * mm)}" ry="${f(9 * mm)}" transform="rotate(${f((Math.atan2(contact[1]![1] - contact[0]![1], contact[1]![0] - contact[0]![0]) * 180) / Math.PI)} ${f(cx)} ${f(cy)})" fill="#000" opacity="0.4" filter="url(#shoeL)"/>`,
     path(poly(hull([P(-2, -20, 0), P(-2, 20, 0), P(76, -34, 0), P(76, 34, 0)])), '#000', 0.55, 'shoeM'),
     path(poly(hull([P(175, -48, 0), P(175, 48, 0), P(250, -44, 0), P(250, 44, 0)])), '#000', 0.55, 'shoeM'),
     path(poly(heelOutline), c.heel),
@@ -3410,7 +3318,8 @@ function turnedShoe(c: (typeof SHOES)[keyof typeof SHOES], proj: Projection, s: 
     path(upperD, `url(#${dome})`),
     // The side of the last turns down onto the welt: a band of shade along it, the welt's edge lit.
     stroke(open(welt.map(([x, y]) => [x, y - 2.2 * mm] as [number, number])), 3, '#000', 0.35, 'shoeM'),
-    stroke(open(welt), 0.8, '#fff', 0.18),
+    // (From the front a lit welt all round the toe drew a pale rim between sole and upper.)
+    stroke(open(welt), 0.8, '#fff', front ? 0.07 : 0.18),
     stroke(open(seam), 0.8, '#000', 0.6),
     stroke(open(seam.map(([x, y]) => [x - 1.1 * mm, y] as [number, number])), 0.6, '#fff', 0.1),
     // Shine: a soft sheen along the toe's crown toward the light, a bright streak in it, a rim of light
@@ -3420,7 +3329,15 @@ function turnedShoe(c: (typeof SHOES)[keyof typeof SHOES], proj: Projection, s: 
     stroke(open(ridge.slice(3, 7)), 1.1, '#fff', 0.55),
     stroke(open(side), 2.2, '#fff', 0.12, 'shoeM'),
     stroke(open(heelSide), 6, '#fff', 0.14, 'shoeL'),
+    // From the front the crown runs toward the camera, its streak foreshortened to a spot: the key
+    // light's reflection on the cap's upper round, toward the light.
+    front ? shine(P(266, -0.3 * lastHalf(266), upperTop(266) - 2)) : '',
   ].join('');
+  function shine([x, y]: [number, number]): string {
+    const e = (rx: number, ry: number, opacity: number, blur: string) =>
+      `<ellipse cx="${f(x)}" cy="${f(y)}" rx="${f(rx * mm)}" ry="${f(ry * mm)}" fill="#fff" opacity="${opacity}"${blur ? ` filter="url(#${blur})"` : ''}/>`;
+    return e(5, 2.6, 0.4, 'shoeM') + e(2.2, 1.1, 0.6, '');
+  }
 }
 
 /**

@@ -3057,7 +3057,8 @@ function shoesSvg(o: StyleOptions, proj: Projection, view: ViewName): string {
  * upper is swept ring by ring along the last, and its outline is the union of the hulls of short runs
  * of rings (the vamp dips between ankle and toe box); the sole and heel are each one hull. What shows is
  * then a shoe in near-profile: the toe reaching out past the hem toward the turn, the near side of the
- * last, the heel block with the waist of the sole lifting off the floor between it and the ball.
+ * last, the heel block with the waist of the sole lifting off the floor between it and the ball. The
+ * front's shoes are the same solid turned out a few degrees (see frontShoe).
  */
 const SHOE_LEN = 290;
 /** Heel to ankle (the leg's axis) along the foot, mm. */
@@ -3288,6 +3289,8 @@ function shoeSolid(
   const heelEdge = `shoeHeel${tag}`;
   const contact = [P(-5, 0, 0), P(SHOE_LEN + 5, 0, 0)];
   return [
+    // From the front the toe box's sides turn from the light within a shorter reach: lit as broadly as
+    // turned, black leather there came out as light as a charcoal suit's darkest folds.
     `<defs><radialGradient id="${dome}" gradientUnits="userSpaceOnUse" cx="${f(tx)}" cy="${f(ty)}" r="${f((front ? 58 : 70) * mm)}"><stop offset="0" stop-color="#000" stop-opacity="0"/><stop offset="0.45" stop-color="#000" stop-opacity="0.05"/><stop offset="0.8" stop-color="#000" stop-opacity="0.3"/><stop offset="1" stop-color="#000" stop-opacity="0.5"/></radialGradient>`,
     // The sole's edge: the welt's top catches a little light, the edge falls into shade toward the floor.
     `<linearGradient id="${edge}" gradientUnits="userSpaceOnUse" x1="0" y1="${f(P(240, 0, soleTop(240) + 1)[1])}" x2="0" y2="${f(P(240, 0, 0)[1])}"><stop offset="0" stop-color="#fff" stop-opacity="0.07"/><stop offset="0.35" stop-color="#000" stop-opacity="0.1"/><stop offset="1" stop-color="#000" stop-opacity="0.55"/></linearGradient>`,

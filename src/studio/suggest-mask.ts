@@ -251,6 +251,30 @@ function flood(w: number, h: number, seeds: number[], pass: Uint8Array, lab?: Fl
   return out;
 }
 
+/**
+ * How far the background's flood may step from a pixel to the next (`edge`), and across two (`edge2`):
+ * eight times the wall's own typical step between neighbours along the frame's border (their median;
+ * not a high percentile, which the line where wall meets floor sets), between 3 and 5 units (5 and 6,
+ * a textured wall's, were the flood's fixed steps up to now). A light grey suit before a blue-grey wall
+ * of its own lightness differs from it by some 7 units, mostly of hue, crossed at its outline in steps
+ * of 3.5-4 on the working copy: at 5 the flood walked in over them and took the near half of the
+ * jacket, a sleeve with it. (A smooth wall's median step is some 0.4 units by phone.)
+ */
+function wallSteps(border: number[], lab: Float32Array, w: number, h: number): { edge: number; edge2: number } {
+  const inBorder = new Uint8Array(w * h);
+  for (const p of border) inBorder[p] = 1;
+  const steps: number[] = [];
+  for (const p of border) {
+    const x = p % w;
+    if (x < w - 1 && inBorder[p + 1]) steps.push(labDistance(lab, p, p + 1));
+    if (p + w < w * h && inBorder[p + w]) steps.push(labDistance(lab, p, p + w));
+  }
+  if (steps.length < 16) return { edge: 5, edge2: 6 };
+  steps.sort((a, b) => a - b);
+  const edge = Math.max(3, Math.min(5, 8 * steps[Math.floor(0.5 * (steps.length - 1))]!));
+  return { edge, edge2: 1.2 * edge };
+}
+
 /** Squared Lab distance between pixels a and b of an interleaved Lab plane. */
 function labDistance2(lab: Float32Array, a: number, b: number): number {
   const dl = lab[a * 3]! - lab[b * 3]!;
@@ -556,7 +580,8 @@ export function suggestGarmentMaskSmall(img: RgbImage & { texture?: Float32Array
     const { index, d2 } = nearest(bc, K, L, lab[i * 3 + 1], lab[i * 3 + 2]);
     bgLike[i] = d2 <= tol2[index] && texture < 4 && !(blockTexture && blockTexture[i] > textureCap) ? 1 : 0;
   }
-  const background = flood(w, h, seeds, bgLike, lab, 5, 6);
+  const { edge, edge2 } = wallSteps(border, lab, w, h);
+  const background = flood(w, h, seeds, bgLike, lab, edge, edge2);
   // What the bottom edge floods on its own, beyond that, is background only where it stays shallow
   // (a shadow on the floor under the shoes, fenced off by its rim): legs cut by the frame run far up.
   {

@@ -15,6 +15,7 @@ import { BeforeAfter } from './BeforeAfter.tsx';
 import { MaskDoc } from './doc.ts';
 import { studioProblem, type StudioProblem } from './errors.ts';
 import { MaskEditor, TINTS, type Tool } from './MaskEditor.tsx';
+import { foundGarment } from './mask.ts';
 import { loadMask, maskToPngDataUrl } from './pixels.ts';
 import { scaleFromLength, scaleToSlider, sliderToScale } from './scale.ts';
 import type { Point } from './view.ts';
@@ -304,7 +305,7 @@ function Workspace({
   }, [doc]);
 
   // The suggested mask, at once: the associate corrects it rather than starting from nothing.
-  const [suggestion, setSuggestion] = useState<'loading' | 'ready' | 'failed'>('loading');
+  const [suggestion, setSuggestion] = useState<'loading' | 'ready' | 'none' | 'failed'>('loading');
   const firstPhoto = useRef(photo.id);
   useEffect(() => {
     if (photo.id !== firstPhoto.current) return;
@@ -312,6 +313,8 @@ function Workspace({
     loadMask(photo.suggestedMaskUrl, photo.width, photo.height).then(
       (mask) => {
         if (!live) return;
+        // Specks are no outline to correct: the associate starts from a clean photo.
+        if (!foundGarment(mask)) return setSuggestion('none');
         garment.load(mask.data);
         setSuggestion('ready');
       },
@@ -474,7 +477,9 @@ function Workspace({
                 ? t('studio.suggestion.loading')
                 : suggestion === 'failed'
                   ? t('studio.suggestion.failed')
-                  : t('studio.suggestion.ready')}
+                  : suggestion === 'none'
+                    ? t('studio.suggestion.none')
+                    : t('studio.suggestion.ready')}
           </p>
         </div>
 

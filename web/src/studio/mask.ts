@@ -126,6 +126,18 @@ export function coverage(mask: Mask): number {
   return n / mask.data.length;
 }
 
+/**
+ * A suggested outline this small found no garment (a suit the wall's very colour: the assist's flood
+ * takes it for wall and leaves a few specks): the associate is told to paint, not to correct it.
+ * A suit standing in the frame covers a fifth of it and more; a cropped detail, more still.
+ */
+export const MIN_SUGGESTED_COVERAGE = 0.01;
+
+/** Whether a suggested outline found a garment at all (see MIN_SUGGESTED_COVERAGE). */
+export function foundGarment(mask: Mask): boolean {
+  return coverage(mask) >= MIN_SUGGESTED_COVERAGE;
+}
+
 /** Copies the pixels of `rect` out of a mask-sized buffer. */
 export function readRect(data: Uint8Array, width: number, rect: Rect): Uint8Array {
   const out = new Uint8Array(rect.w * rect.h);

@@ -3330,7 +3330,8 @@ function shoeSolid(
     stroke(open(ridge), 9, '#fff', 0.1, 'shoeL'),
     stroke(open(ridge.slice(2, 8)), 3, '#fff', 0.32, 'shoeM'),
     stroke(open(ridge.slice(3, 7)), 1.1, '#fff', 0.55),
-    stroke(open(side), 2.2, '#fff', 0.12, 'shoeM'),
+    // (From the front the near side's rim runs down across the toe to its tip: a scratch, not a rim.)
+    front ? '' : stroke(open(side), 2.2, '#fff', 0.12, 'shoeM'),
     stroke(open(heelSide), 6, '#fff', 0.14, 'shoeL'),
     // From the front the crown runs toward the camera, its streak foreshortened to a spot: the key
     // light's reflection on the cap's upper round, toward the light.

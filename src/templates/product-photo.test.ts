@@ -1620,3 +1620,31 @@ describe('every view: the shoulders keep their tone up to the backdrop', () => {
     expect(median(ratios)).toBeLessThan(1.05);
   });
 });
+
+describe("front view: the trousers' break", () => {
+  // A plain hem rests on the vamp and the leg folds across its front above it: deepest over the
+  // instep, at the crease, dying out toward the side seams. Drawn as even bands from seam to seam
+  // (up to b126) the break read as ripples ruled across the leg: as deep 14 mm inside the outer seam
+  // as at the crease.
+  it.each(CUTS)('%s, plain hems: its folds are deepest at the crease and die out toward the outer seam', async (cut) => {
+    const image = await engine.renderRaw({ cut, view: 'front', fabric, options: resolveOptions(cut, { trouserHem: 'plain' }) }, 'full');
+    for (const s of [1, -1]) {
+      // The swing of linear light down a column through the folds (70 to 150 mm above the floor, above
+      // the hem where it arches over the shoe),
+      // over its median: the crease (106 mm out) and 14 mm inside the outer seam (180 mm out).
+      const swing = (xMm: number) => {
+        const x = Math.round(proj.project(-s * xMm, 0)[0]);
+        const tones: number[] = [];
+        for (let y = Math.round(proj.project(0, 150)[1]); y <= Math.round(proj.project(0, 70)[1]); y++)
+          tones.push(median([-1, 0, 1].map((dx) => linearLumAt(image, x + dx, y))));
+        const sorted = [...tones].sort((a, b) => a - b);
+        return (sorted[Math.floor(0.95 * (sorted.length - 1))]! - sorted[Math.floor(0.05 * (sorted.length - 1))]!) / median(tones);
+      };
+      const atCrease = swing(112);
+      const atSide = swing(166);
+      console.log(`${cut} leg ${s}: break's swing at the crease ${atCrease.toFixed(2)}, by the outer seam ${atSide.toFixed(2)}`);
+      expect(atCrease, `${cut} leg ${s}: the break shows at the crease`).toBeGreaterThan(0.3);
+      expect(atSide / atCrease, `${cut} leg ${s}: by the outer seam, of at the crease`).toBeLessThan(0.6);
+    }
+  });
+});

@@ -1242,20 +1242,23 @@ function trousers(set: Draftset, o: StyleOptions, back: boolean, instep = false,
             [s * -70, y + dip * 0.35],
             [s * -106, y],
             [s * -150, y + dip * 0.45],
-            [s * -200, y + dip],
+            [s * -186, y + dip * 0.85],
           ] as Pt[]
         ).map(([x, yy]): Pt => (eased ? [x, yy + BREAK_EASE + (Math.abs(x) - 106) * 0.08] : [x, yy]));
       // From behind the hem hangs longer and only slackens over the heel: the same fold, softer.
       const b = (back ? 0.45 : 1) * (eased ? 1.2 : 1);
-      // Soft-edged: a fold's crown rounds over, so neither its light nor its shade ends on a line.
-      marks.push({ only: ['trouser'], shape: line(across(90, 22)), kind: 'crease', width: 16, strength: 0.7 * b, blur: 8 });
-      marks.push({ only: ['trouser'], shape: line(across(90, 22)), kind: 'shadow', width: 9, strength: 0.3 * b, blur: 5 });
-      marks.push({ only: ['trouser'], shape: line(across(64, 18)), kind: 'ridge', width: 22, strength: 0.6 * b, blur: 10 });
-      if (!back) marks.push({ only: ['trouser'], shape: line(across(68, 18)), kind: 'highlight', width: 10, strength: 0.14, blur: 8 });
-      marks.push({ only: ['trouser'], shape: line(across(50, 14)), kind: 'shadow', width: 10, strength: 0.24 * b, blur: 7 });
-      marks.push({ only: ['trouser'], shape: line(across(134, 14)), kind: 'crease', width: 8, strength: 0.4 * b, blur: 6 });
-      marks.push({ only: ['trouser'], shape: line(across(134, 14)), kind: 'shadow', width: 8, strength: 0.12 * b, blur: 6 });
-      marks.push({ only: ['trouser'], shape: line(across(112, 16)), kind: 'ridge', width: 12, strength: 0.3 * b, blur: 6 });
+      // Soft-edged: a fold's crown rounds over, so neither its light nor its shade ends on a line. Each
+      // fold is deepest over the instep and dies out toward the side seams (drawn as even bands
+      // from seam to seam up to b126, the break read as ripples ruled across the leg).
+      const band = (y0: number, dip: number, width: number) => ({ shape: fold(across(y0, dip), 1.25 * width), fill: true, width: 0 });
+      marks.push({ only: ['trouser'], ...band(90, 22, 16), kind: 'crease', strength: 0.7 * b, blur: 8 });
+      marks.push({ only: ['trouser'], ...band(90, 22, 9), kind: 'shadow', strength: 0.3 * b, blur: 5 });
+      marks.push({ only: ['trouser'], ...band(64, 18, 22), kind: 'ridge', strength: 0.6 * b, blur: 10 });
+      if (!back) marks.push({ only: ['trouser'], ...band(68, 18, 10), kind: 'highlight', strength: 0.14, blur: 8 });
+      marks.push({ only: ['trouser'], ...band(50, 14, 10), kind: 'shadow', strength: 0.24 * b, blur: 7 });
+      marks.push({ only: ['trouser'], ...band(134, 14, 8), kind: 'crease', strength: 0.4 * b, blur: 6 });
+      marks.push({ only: ['trouser'], ...band(134, 14, 8), kind: 'shadow', strength: 0.12 * b, blur: 6 });
+      marks.push({ only: ['trouser'], ...band(112, 16, 12), kind: 'ridge', strength: 0.3 * b, blur: 6 });
       marks.push({
         only: ['trouser'],
         shape: arch

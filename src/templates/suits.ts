@@ -2906,7 +2906,10 @@ const SHOES = {
 } as const;
 /** The colour each pair of shoes is chosen by. */
 export const SHOE_COLOUR = Object.fromEntries(Object.entries(SHOES).map(([id, c]) => [id, c.upper])) as Record<keyof typeof SHOES, string>;
-/** Centre of each shoe across the body (mm; s = 1 the image-left shoe) and its half-width at the welt. */
+/**
+ * Where each shoe stands across the body (mm; s = 1 the image-left shoe): its heel's centre from
+ * behind, and about where its toe comes out from the front, turned out from under the leg's centre.
+ */
 export const SHOE_CX = 117;
 
 /** A quarter ellipse drawn as a cubic: its handles this share of the radii long. */
@@ -2956,8 +2959,17 @@ function shoesSvg(o: StyleOptions, proj: Projection, view: ViewName): string {
   const fromBehind = (s: number) => {
     const cx = -s * SHOE_CX;
     // Contact: the sole shuts the light out where it meets the floor, darkest right under it.
-    const w = 36;
-    const contact = fill(ellipse(cx, 0.6, w + 2, 2.6), '#000', 0.55, 'shoeM') + fill(ellipse(cx, 0.3, w - 6, 1.2), '#000', 0.5);
+    const contact = fill(ellipse(cx, 0.6, 38, 2.6), '#000', 0.55, 'shoeM') + fill(ellipse(cx, 0.3, 30, 1.2), '#000', 0.5);
+    /** A straight line across the heel at height y, `half` to either side of its centre. */
+    const across = (y: number, half: number, width: number, colour: string, opacity: number) =>
+      line(
+        draft()
+          .M(cx - half, y)
+          .L(cx + half, y),
+        width,
+        colour,
+        opacity,
+      );
     // Heel: stacked leather, its top-lift darker, a faint line between the lifts; the sole's rear
     // edge over it, the welt's edge lit; the counter's rounded cup above with its back seam.
     const heel = draft()
@@ -2993,22 +3005,8 @@ function shoesSvg(o: StyleOptions, proj: Projection, view: ViewName): string {
         '#000',
         0.45,
       ),
-      line(
-        draft()
-          .M(cx - 35, 11)
-          .L(cx + 35, 11),
-        0.5,
-        '#000',
-        0.25,
-      ),
-      line(
-        draft()
-          .M(cx - 35.5, 21)
-          .L(cx + 35.5, 21),
-        0.7,
-        '#fff',
-        0.14,
-      ),
+      across(11, 35, 0.5, '#000', 0.25),
+      across(21, 35.5, 0.7, '#fff', 0.14),
       fill(sole, c.sole),
       fill(sole, 'url(#soleEdge)'),
       fill(counter, c.upper),
@@ -3178,6 +3176,12 @@ function frontShoe(c: (typeof SHOES)[keyof typeof SHOES], proj: Projection, s: n
   return shoeSolid(c, proj, { s, phi: (-s * FRONT_TURN_OUT * Math.PI) / 180, back: 0, sink: null, drop: FRONT_TOE_DROP, front: true });
 }
 
+/**
+ * The solid last, drawn: `phi` its turn (the toe toward the image's right when positive), `back` how
+ * much deeper it stands than the near foot (mm), `drop` how much lower a point nearer the camera is
+ * drawn (mm per mm), `sink` how far under the floor line its toe's tip is drawn (mm; null: the sole's
+ * lowest point in the image 1 mm under it), `front` whether it is seen from the front.
+ */
 function shoeSolid(
   c: (typeof SHOES)[keyof typeof SHOES],
   proj: Projection,

@@ -3167,11 +3167,12 @@ function turnedShoe(c: (typeof SHOES)[keyof typeof SHOES], proj: Projection, s: 
   return shoeSolid(c, proj, { s, phi, back: s === 1 ? 0 : 2 * SHOE_CX * Math.sin(phi), sink: 1, drop: TOE_DROP, front: false });
 }
 
-/**
- * A front shoe, the same solid turned out as a foot stands (FRONT_TURN_OUT, toes apart): seen from a
- * little above, its toe comes toward the camera under the hem, the vamp's top foreshortened above it.
- */
+/** How far (degrees) each front shoe is turned out, toes apart, as a foot stands. */
 const FRONT_TURN_OUT = 7;
+/**
+ * A front shoe, the same solid turned out (FRONT_TURN_OUT): seen from a little above, its toe comes
+ * toward the camera under the hem, the vamp's top foreshortened above it.
+ */
 function frontShoe(c: (typeof SHOES)[keyof typeof SHOES], proj: Projection, s: number): string {
   return shoeSolid(c, proj, { s, phi: (-s * FRONT_TURN_OUT * Math.PI) / 180, back: 0, sink: null, drop: FRONT_TOE_DROP, front: true });
 }

@@ -131,7 +131,7 @@ export function coverage(mask: Mask): number {
  * takes it for wall and leaves a few specks): the associate is told to paint, not to correct it.
  * A suit standing in the frame covers a fifth of it and more; a cropped detail, more still.
  */
-export const MIN_SUGGESTED_COVERAGE = 0.01;
+const MIN_SUGGESTED_COVERAGE = 0.01;
 
 /** Whether a suggested outline found a garment at all (see MIN_SUGGESTED_COVERAGE). */
 export function foundGarment(mask: Mask): boolean {

@@ -11,6 +11,7 @@ import { tileBatcher } from './tile-atlas.ts';
 import { type Canvas, layeredRgb, layeredRgba } from './underlay-raster.ts';
 import { LEVEL_FACTORS, buildLevels, buildLevelsAt, shadeNorm, surroundingsLevel, type NativeFields } from './levels.ts';
 import { smooth, TORSO_DEPTH } from './geometry.ts';
+import { octaveWeights, reliefRow } from './relief.ts';
 import { SHADE_LEVELS, SHADE_ONE, type CutViewSource, type LevelName, type PanelOverlap, type PanelSpec, type ShadeMark, type ViewLevel } from './types.ts';
 
 /** librsvg surfaces are 6 MB each at native size: rasterise a few at a time, not all at once. */
@@ -2153,6 +2154,7 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
   );
   holdToOutline(shade, coverage, panelOf, P.tube, ww, G, z);
   if (P.underarmRow !== undefined) holdShoulderTops(shade, coverage, panelOf, P, ww, G, z, P.underarmRow - W.y0);
+  clothRelief(shade, coverage, ww, G, W, P.src.pxPerMm * P.scale);
   // Fold warp: the weave follows the cloth, so stripes bend across folds and compress where a
   // panel turns away (sleeves, trouser legs). The drape is smoothed over cloth alone (normalised by
   // the smoothed cloth mask): where cloth ends beside something that is not cloth (a lapel's roll
@@ -2166,6 +2168,20 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
   const dispY = new Float32Array(n);
   foldWarp(warp, coverage, ww, wh, G, dispX, dispY);
   return { coverage, panelOf, other, upper, shade, dispX, dispY };
+}
+
+/**
+ * The cloth's mottle under the light (see relief.ts) over every garment pixel, by its place on the
+ * frame: a window redrawn around a changed piece gets the same as a whole build.
+ */
+function clothRelief(shade: Float32Array, coverage: Uint8Array, ww: number, G: Rect, W: Rect, pxPerMm: number): void {
+  if (G.x1 <= G.x0) return;
+  const weights = octaveWeights(pxPerMm);
+  const row = new Float32Array(G.x1 - G.x0);
+  for (let y = G.y0; y < G.y1; y++) {
+    reliefRow(row, G.x0 + W.x0, y + W.y0 + 0.5, pxPerMm, weights);
+    for (let x = G.x0, i = y * ww + x; x < G.x1; x++, i++) if (coverage[i]) shade[i] *= row[x - G.x0];
+  }
 }
 
 /**

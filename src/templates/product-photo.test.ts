@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createComposeEngine, type RawImage, type ShadingMaps } from '../engines/compose/index.ts';
-import { linearLumAt, TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
+import type { FabricSpec } from '../engines/types.ts';
+import { linearLumAt, TEST_TEMPLATE_CACHE, withoutMottle } from '../engines/compose/test-helpers.ts';
 import { polyline } from '../../test/helpers/outline-curvature.ts';
 import { frontProjection, NATIVE_WIDTH, turnedProjection } from './geometry.ts';
 import { resolveOptions, type StyleOptions } from './options.ts';
@@ -22,6 +23,15 @@ async function render(cut: string, shoes: 'black' | 'brown'): Promise<RawImage> 
   return engine.renderRaw({ cut, view: 'front', fabric, options: resolveOptions(cut, { shoes }) }, 'full');
 }
 
+/**
+ * A drawn view's shading as the engine gives it, with the cloth's mottle (tested in
+ * cloth-relief.test.ts) divided out: the light of the form and of what is drawn on it.
+ */
+async function drawnMaps(cut: string, view: string, cloth: FabricSpec, size: 'full' | 'hd' = 'full', style?: StyleOptions): Promise<ShadingMaps> {
+  const tpl = await engine.template(cut, view, style);
+  return withoutMottle(await engine.shadingMaps(cut, view, cloth, size, style), tpl.pxPerMm, size);
+}
+
 /** A cut's view at full size: its shading and panels, the image's width, its scale from native px, its px per mm. */
 async function viewMaps(
   cut: string,
@@ -30,8 +40,8 @@ async function viewMaps(
   options: Partial<StyleOptions> = {},
 ) {
   const style = resolveOptions(cut, options);
-  const maps = await engine.shadingMaps(cut, view, fabric, size, style);
   const tpl = await engine.template(cut, view, style);
+  const maps = await drawnMaps(cut, view, fabric, size, style);
   const W = maps.width;
   const k = W / NATIVE_WIDTH;
   return { maps, tpl, W, k, mm: proj.pxPerMm * k };
@@ -274,7 +284,7 @@ describe('front view: the quarters', () => {
     ['sb3', LOWER_BUTTON_Y],
   ] as const)('single-breasted %s: the fronts part from the lowest button in a narrow V, not a round arch low on the skirt', async (fastening, button) => {
     const options = resolveOptions('single-breasted', { fastening });
-    const maps = await engine.shadingMaps('single-breasted', 'front', fabric, 'full', options);
+    const maps = await drawnMaps('single-breasted', 'front', fabric, 'full', options);
     const tpl = await engine.template('single-breasted', 'front', options);
     const W = maps.width;
     const k = W / NATIVE_WIDTH;
@@ -403,7 +413,7 @@ describe('front view: the pressed crease', () => {
 describe('back view: side-back seams', () => {
   it.each(['none', 'double'])('vents %s: a side-back seam runs down each side of the back, in at the waist', async (vents) => {
     const options = resolveOptions('single-breasted', { vents });
-    const maps = await engine.shadingMaps('single-breasted', 'back', fabric, 'full', options);
+    const maps = await drawnMaps('single-breasted', 'back', fabric, 'full', options);
     const W = maps.width;
     const k = W / NATIVE_WIDTH;
     // The darkest shading across one side of the back at height y (body mm), between x0 and x1 (mm).
@@ -452,7 +462,7 @@ describe('back view: side-back seams clear of the sleeves', () => {
     // crescent, its vent's top 2 mm from the sleeve, beside a second seam 12 mm inside it.
     const options = resolveOptions('single-breasted', { vents });
     const src = draftCutView('single-breasted', 'back', options);
-    const maps = await engine.shadingMaps('single-breasted', 'back', fabric, 'full', options);
+    const maps = await drawnMaps('single-breasted', 'back', fabric, 'full', options);
     const tpl = await engine.template('single-breasted', 'back', options);
     const W = maps.width;
     const k = W / NATIVE_WIDTH;
@@ -501,7 +511,7 @@ describe('back view: side-back seams clear of the sleeves', () => {
 
 describe("the coat's hem shadow on the trousers", () => {
   it.each(['front', 'back'])('%s: fades out down the leg with no step', async (view) => {
-    const maps = await engine.shadingMaps('single-breasted', view, fabric, 'full');
+    const maps = await drawnMaps('single-breasted', view, fabric, 'full');
     const W = maps.width;
     const k = W / NATIVE_WIDTH;
     for (const x of [-120, 120]) {
@@ -524,7 +534,7 @@ describe("the coat's hem shadow on the trousers", () => {
   });
 
   it('front: a contact shadow at the hem, not a dark band down the trousers', async () => {
-    const maps = await engine.shadingMaps('single-breasted', 'front', fabric, 'full');
+    const maps = await drawnMaps('single-breasted', 'front', fabric, 'full');
     const W = maps.width;
     const k = W / NATIVE_WIDTH;
     const mm = proj.pxPerMm * k;
@@ -639,7 +649,7 @@ describe('the chest has form', () => {
    * mm of the centre line: the median, so that the lines of shade along the lapels' edges do not count.
    */
   async function bandShade(cut: string, view: 'front' | 'back', from: number, to: number) {
-    const maps = await engine.shadingMaps(cut, view, fabric, 'full');
+    const maps = await drawnMaps(cut, view, fabric, 'full');
     const tpl = await engine.template(cut, view);
     const W = maps.width;
     const k = W / NATIVE_WIDTH;
@@ -1074,7 +1084,7 @@ describe('the breast pocket', () => {
     // back over the chest (the three-piece's, to some 130 mm from centre front), leaves too little
     // chest for a welt of 45 mm: there the lapel's edge lies over its first few millimetres.
     const options = resolveOptions(cut, chosen);
-    const maps = await engine.shadingMaps(cut, 'front', fabric, 'full', options);
+    const maps = await drawnMaps(cut, 'front', fabric, 'full', options);
     const tpl = await engine.template(cut, 'front', options);
     const W = maps.width;
     const mm = proj.pxPerMm * (W / NATIVE_WIDTH);
@@ -1290,7 +1300,7 @@ describe('back view: the collar', () => {
 
 describe('back view: the centre back seam', () => {
   it.each(['none', 'double'])('vents %s: a fine seam line where the halves are sewn, not a groove', async (vents) => {
-    const maps = await engine.shadingMaps('single-breasted', 'back', fabric, 'full', resolveOptions('single-breasted', { vents }));
+    const maps = await drawnMaps('single-breasted', 'back', fabric, 'full', resolveOptions('single-breasted', { vents }));
     const W = maps.width;
     const k = W / NATIVE_WIDTH;
     const mm = proj.pxPerMm * k;
@@ -1442,7 +1452,7 @@ describe('three-quarter view: the near cuff over the coat', () => {
     const k = W / NATIVE_WIDTH;
     const mm = turnedProjection(34).pxPerMm * k;
     const tpl = await engine.template(cut, 'three-quarter');
-    const maps = await engine.shadingMaps(cut, 'three-quarter', sand, 'full');
+    const maps = await drawnMaps(cut, 'three-quarter', sand, 'full');
     const coat = new Set(tpl.panels.flatMap((p, i) => (/^(side|forepart|pocket)-right$/.test(p.id) ? [i] : [])));
     const luma = (x: number, y: number) => {
       const i = (y * W + x) * 3;

@@ -19,7 +19,7 @@
 import { describe, expect, it } from 'vitest';
 import { createComposeEngine } from './index.ts';
 import { resolveOptions } from '../../templates/options.ts';
-import { TEST_TEMPLATE_CACHE } from './test-helpers.ts';
+import { TEST_TEMPLATE_CACHE, withoutMottle } from './test-helpers.ts';
 
 const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 const design = { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.15 } as const;
@@ -32,7 +32,8 @@ const median = (v: number[]) => {
 async function frontMaps(cut: string, chosen?: Record<string, string>, size: 'full' | 'hd' = 'full') {
   const options = chosen ? resolveOptions(cut, chosen) : undefined;
   const cv = await engine.template(cut, 'front', options);
-  const m = await engine.shadingMaps(cut, 'front', { hex: '#1A2236', design }, size, options);
+  // The drawn form's light: the cloth's mottle (tested in cloth-relief.test.ts) divided out.
+  const m = withoutMottle(await engine.shadingMaps(cut, 'front', { hex: '#1A2236', design }, size, options), cv.pxPerMm, size);
   const id = (p: number) => cv.panels[p]?.id ?? '';
   const at = (x: number, y: number) => y * m.width + x;
   const pocket = cv.panels.findIndex((q) => q.id === 'pocket-right');

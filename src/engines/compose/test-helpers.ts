@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import sharp from 'sharp';
 import { SRGB8_TO_LINEAR, deltaE2000, linearToLab, linearToSrgb8Exact, luminance, type Lab } from '../../fabrics/index.ts';
 import type { ShadingMaps } from './index.ts';
+import { octaveWeights, reliefAt } from '../../templates/relief.ts';
 
 /**
  * Rasterised templates shared by the test files (and test runs): built once, read back after. Kept in
@@ -269,4 +270,40 @@ export function modeLab(labs: number[][]): number[] {
 export function linearLumAt(img: { width: number; rgb: Uint8Array }, x: number, y: number): number {
   const i = (Math.round(y) * img.width + Math.round(x)) * 3;
   return luminance([SRGB8_TO_LINEAR[img.rgb[i]!]!, SRGB8_TO_LINEAR[img.rgb[i + 1]!]!, SRGB8_TO_LINEAR[img.rgb[i + 2]!]!]);
+}
+
+/**
+ * A drawn template's shading with the cloth's mottle (templates/relief.ts) divided out: the light of
+ * the form, its folds, seams and shadows, which the tests of drawn features measure. The mottle is a
+ * known function of the point on the cloth, so this is exact up to the shading's quantisation and
+ * the finish's slight curve. `pxPerMm` is the drawn level's (the full level's for `hd`, which
+ * interpolates it at twice the size). Not for photo templates, whose shading is the photo's.
+ */
+export function withoutMottle(maps: ShadingMaps, pxPerMm: number, size: 'full' | 'hd' = 'full'): ShadingMaps {
+  const { width: W, height: H } = maps;
+  const weights = octaveWeights(pxPerMm);
+  const mul = new Float32Array(maps.mul);
+  if (size === 'full') {
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if (maps.coverage[y * W + x]) mul[y * W + x] /= reliefAt(x + 0.5, y + 0.5, pxPerMm, weights);
+    return { ...maps, mul };
+  }
+  // HD: the full level's per-pixel mottle, interpolated bilinearly between full pixel centres.
+  const fw = W >> 1;
+  const fh = H >> 1;
+  const full = new Float32Array(fw * fh);
+  for (let y = 0; y < fh; y++) for (let x = 0; x < fw; x++) full[y * fw + x] = reliefAt(x + 0.5, y + 0.5, pxPerMm, weights);
+  const at = (x: number, y: number) => full[Math.min(fh - 1, Math.max(0, y)) * fw + Math.min(fw - 1, Math.max(0, x))]!;
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      if (!maps.coverage[y * W + x]) continue;
+      const sx = (x + 0.5) / 2 - 0.5;
+      const sy = (y + 0.5) / 2 - 0.5;
+      const x0 = Math.floor(sx);
+      const y0 = Math.floor(sy);
+      const fx = sx - x0;
+      const fy = sy - y0;
+      const r = (at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx) * (1 - fy) + (at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx) * fy;
+      mul[y * W + x] /= r;
+    }
+  return { ...maps, mul };
 }

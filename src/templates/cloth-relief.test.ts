@@ -10,9 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { createComposeEngine, type ShadingMaps } from '../engines/compose/index.ts';
 import { TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
 import { itWithReference, referencePath } from '../../test/helpers/reference.ts';
-import { loadPhotoTemplate } from './index.ts';
+import { hdLevel, loadCutView, loadPhotoTemplate } from './index.ts';
 import { resolveOptions } from './options.ts';
 import { octaveWeights, reliefAt } from './relief.ts';
+import { SHADE_ONE, type ViewLevel } from './types.ts';
 
 const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 const fabric = { hex: '#1C2841', design: { weave: 'twill' as const, pattern: 'solid' as const, threadMm: 0.22 } };
@@ -65,12 +66,13 @@ describe('the cloth is mottled under the light, as a photographed wool is', () =
   });
 
   // [cut, view, size, least]: each pixel's share of the mottle falls as the pixels get finer than
-  // its patches (HD, detail), so the bound is the size's own. Before: 0.04-0.06 % at every size.
+  // its patches (the detail view's 4 px/mm), so the bound is the size's own. Before: 0.04-0.06 % at
+  // every size; HD 0.27 % while it interpolated the full level's mottle.
   it.each([
     ['single-breasted', 'front', 'full', 0.008],
     ['double-breasted', 'three-quarter', 'full', 0.008],
     ['three-piece', 'back', 'full', 0.008],
-    ['single-breasted', 'front', 'hd', 0.002],
+    ['single-breasted', 'front', 'hd', 0.008],
     ['single-breasted', 'detail', 'full', 0.004],
   ] as const)('%s %s at %s size', async (cut, view, size, least) => {
     const m = mottle(await engine.shadingMaps(cut, view, fabric, size, resolveOptions(cut, {})));
@@ -103,5 +105,39 @@ describe('the mottle is a property of the cloth, not of a build', () => {
     // Full size keeps finer octaves than a preview's coarser pixels; what both keep is the same.
     expect(r).toBeGreaterThan(0.5);
     expect(sd(b)).toBeGreaterThan(sd(a));
+  });
+});
+
+describe('at HD', () => {
+  /** A level's shading as maps (the upper piece where a pixel holds two). */
+  const asMaps = (l: ViewLevel): ShadingMaps => {
+    const n = l.width * l.height;
+    const maps = { width: l.width, height: l.height, mul: new Float32Array(n), coverage: new Uint8Array(n), panel: new Uint8Array(n) };
+    for (let k = 0; k < l.pix.length; k++) {
+      const p = l.pix[k]!;
+      maps.mul[p] = l.shadeQ[k]! / SHADE_ONE;
+      maps.coverage[p] = l.cov[k]!;
+      maps.panel[p] = l.panel[k]!;
+    }
+    return maps as unknown as ShadingMaps;
+  };
+
+  it("a drawn garment's mottle is drawn at HD's own resolution; a photographed one's shading is only interpolated", async () => {
+    const full = (await loadCutView('single-breasted', 'front', { cacheDir: TEST_TEMPLATE_CACHE })).levels.full;
+    const drawn = await hdLevel(full);
+    const measured = await hdLevel({ ...full, shadeMeasured: true });
+    // The same pixels and cloth; only the light differs.
+    expect(drawn.pix).toEqual(measured.pix);
+    expect(drawn.u).toEqual(measured.u);
+    const a = mottle(asMaps(drawn));
+    const b = mottle(asMaps(measured));
+    console.log(
+      `HD from a drawn level ${(a * 100).toFixed(2)} %, from a measured one ${(b * 100).toFixed(2)} % (the full level ${(mottle(asMaps(full)) * 100).toFixed(2)} %)`,
+    );
+    expect(a).toBeGreaterThan(0.008);
+    expect(b).toBeLessThan(0.5 * a);
+    // The light's level is kept: the mean shade of the two agrees within 0.5 %.
+    const mean = (l: ViewLevel) => l.shadeQ.reduce((s, q) => s + q, 0) / l.shadeQ.length;
+    expect(Math.abs(mean(drawn) / mean(measured) - 1)).toBeLessThan(0.005);
   });
 });

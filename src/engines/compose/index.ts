@@ -31,9 +31,10 @@ import { applyStamp, stampFor } from './watermark.ts';
  * cloth's shade filled by interreflection; 5: procedural cloth's mélange in slubs and a cloud without a
  * lattice, chalk stripes feathered, TEXTURE_VERSION fab3; 6: the teeth of a houndstooth and of a glen check's
  * houndstooth blocks stepped thread by thread, fab4; 7: a glen check's hairlines woven 2-and-2 thread by
- * thread, fab5; 8: a worsted's picks nearly one tone, fab6; 9: procedural cloth's fine grain, fab7).
+ * thread, fab5; 8: a worsted's picks nearly one tone, fab6; 9: procedural cloth's fine grain, fab7; 10: a
+ * drawn garment's mottle drawn at HD's own resolution).
  */
-export const COMPOSE_ENGINE_VERSION = 'compose-9';
+export const COMPOSE_ENGINE_VERSION = 'compose-10';
 
 export interface ComposeEngineOptions {
   /** Bytes of linearised textures kept in memory (default 96 MB). */

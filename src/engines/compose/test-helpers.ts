@@ -276,34 +276,14 @@ export function linearLumAt(img: { width: number; rgb: Uint8Array }, x: number, 
  * A drawn template's shading with the cloth's mottle (templates/relief.ts) divided out: the light of
  * the form, its folds, seams and shadows, which the tests of drawn features measure. The mottle is a
  * known function of the point on the cloth, so this is exact up to the shading's quantisation and
- * the finish's slight curve. `pxPerMm` is the drawn level's (the full level's for `hd`, which
- * interpolates it at twice the size). Not for photo templates, whose shading is the photo's.
+ * the finish's slight curve. `pxPerMm` is the full level's (HD draws its own at twice that). Not for photo templates, whose shading is the photo's.
  */
 export function withoutMottle(maps: ShadingMaps, pxPerMm: number, size: 'full' | 'hd' = 'full'): ShadingMaps {
   const { width: W, height: H } = maps;
-  const weights = octaveWeights(pxPerMm);
+  // HD draws the mottle at its own resolution, at twice the full level's pixels per millimetre.
+  const k = size === 'hd' ? 2 : 1;
+  const weights = octaveWeights(pxPerMm * k);
   const mul = new Float32Array(maps.mul);
-  if (size === 'full') {
-    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if (maps.coverage[y * W + x]) mul[y * W + x] /= reliefAt(x + 0.5, y + 0.5, pxPerMm, weights);
-    return { ...maps, mul };
-  }
-  // HD: the full level's per-pixel mottle, interpolated bilinearly between full pixel centres.
-  const fw = W >> 1;
-  const fh = H >> 1;
-  const full = new Float32Array(fw * fh);
-  for (let y = 0; y < fh; y++) for (let x = 0; x < fw; x++) full[y * fw + x] = reliefAt(x + 0.5, y + 0.5, pxPerMm, weights);
-  const at = (x: number, y: number) => full[Math.min(fh - 1, Math.max(0, y)) * fw + Math.min(fw - 1, Math.max(0, x))]!;
-  for (let y = 0; y < H; y++)
-    for (let x = 0; x < W; x++) {
-      if (!maps.coverage[y * W + x]) continue;
-      const sx = (x + 0.5) / 2 - 0.5;
-      const sy = (y + 0.5) / 2 - 0.5;
-      const x0 = Math.floor(sx);
-      const y0 = Math.floor(sy);
-      const fx = sx - x0;
-      const fy = sy - y0;
-      const r = (at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx) * (1 - fy) + (at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx) * fy;
-      mul[y * W + x] /= r;
-    }
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if (maps.coverage[y * W + x]) mul[y * W + x] /= reliefAt(x + 0.5, y + 0.5, pxPerMm * k, weights);
   return { ...maps, mul };
 }

@@ -7,8 +7,8 @@
  *
  * A pure function of the point in millimetres on the image plane, so a view's full and preview
  * builds (and a window redrawn around one changed piece) carry the same mottle at the same place on
- * the cloth; HD interpolates the full build's. Octaves finer than a build's pixels are averaged away,
- * as a camera's pixels would average them.
+ * the cloth; HD, interpolated from the full build, trades its mottle for its own (levels.ts,
+ * hdLevel). Octaves finer than a build's pixels are averaged away, as a camera's pixels would.
  */
 
 /** Octaves of the mottle: wavelength across (mm), stretch along the warp, weight. */

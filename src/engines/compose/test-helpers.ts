@@ -276,7 +276,8 @@ export function linearLumAt(img: { width: number; rgb: Uint8Array }, x: number, 
  * A drawn template's shading with the cloth's mottle (templates/relief.ts) divided out: the light of
  * the form, its folds, seams and shadows, which the tests of drawn features measure. The mottle is a
  * known function of the point on the cloth, so this is exact up to the shading's quantisation and
- * the finish's slight curve. `pxPerMm` is the full level's (HD draws its own at twice that). Not for photo templates, whose shading is the photo's.
+ * the finish's slight curve. `pxPerMm` is the full level's (HD draws its own at twice that). Not for
+ * photo templates, whose shading is the photo's.
  */
 export function withoutMottle(maps: ShadingMaps, pxPerMm: number, size: 'full' | 'hd' = 'full'): ShadingMaps {
   const { width: W, height: H } = maps;

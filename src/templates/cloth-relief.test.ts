@@ -49,8 +49,48 @@ function mottle(m: ShadingMaps): number {
   return 1.4826 * median(dev.map((d) => Math.abs(d - mid)));
 }
 
-/** The photo template's mottle, once (undefined where ../shared is absent). */
+/**
+ * The cloth's patches a few millimetres across, with a pixel's own noise averaged away: how far the
+ * mean light over a 4 mm square departs from the mean over the 12 mm square around it (robust, as
+ * above, over neighbourhoods all of one piece of fully covered cloth). Over smaller squares the
+ * photograph's JPEG and sensor noise still counts.
+ */
+function patches(m: ShadingMaps, pxPerMm: number): number {
+  const { width: W, height: H, mul, coverage, panel } = m;
+  const r1 = Math.round(2 * pxPerMm);
+  const r2 = Math.round(6 * pxPerMm);
+  const dev: number[] = [];
+  for (let y = r2; y < H - r2; y += 3)
+    for (let x = r2; x < W - r2; x += 3) {
+      const i = y * W + x;
+      let inner = 0;
+      let n1 = 0;
+      let outer = 0;
+      let n2 = 0;
+      let inside = true;
+      for (let dy = -r2; dy <= r2 && inside; dy++)
+        for (let dx = -r2; dx <= r2; dx++) {
+          const j = i + dy * W + dx;
+          if (coverage[j] !== 255 || panel[j] !== panel[i]) {
+            inside = false;
+            break;
+          }
+          outer += mul[j]!;
+          n2++;
+          if (Math.abs(dx) <= r1 && Math.abs(dy) <= r1) {
+            inner += mul[j]!;
+            n1++;
+          }
+        }
+      if (inside) dev.push(inner / n1 / (outer / n2) - 1);
+    }
+  const mid = median(dev);
+  return 1.4826 * median(dev.map((d) => Math.abs(d - mid)));
+}
+
+/** The photo template's mottle and patches, once (undefined where ../shared is absent). */
 let photoMottle: number | undefined;
+let photoPatches: number | undefined;
 
 describe('the cloth is mottled under the light, as a photographed wool is', () => {
   itWithReference(['photo-templates/recto_reference.jpg', 'photo-templates/recto_mask.png'], 'the reference photo template (the bar)', async () => {
@@ -60,9 +100,26 @@ describe('the cloth is mottled under the light, as a photographed wool is', () =
       view: 'front',
     });
     engine.addTemplate(tpl);
-    photoMottle = mottle(await engine.shadingMaps('photo-recto', 'front', fabric, 'full'));
-    console.log(`photo template: the light varies ${(photoMottle * 100).toFixed(2)} % from pixel to neighbourhood`);
+    const maps = await engine.shadingMaps('photo-recto', 'front', fabric, 'full');
+    photoMottle = mottle(maps);
+    photoPatches = patches(maps, tpl.pxPerMm);
+    console.log(
+      `photo template: the light varies ${(photoMottle * 100).toFixed(2)} % from pixel to neighbourhood, ${(photoPatches * 100).toFixed(2)} % over 4 / 12 mm`,
+    );
     expect(photoMottle).toBeGreaterThan(0.015);
+    expect(photoPatches).toBeGreaterThan(0.01);
+  });
+
+  it("a drawn garment's patches are most of the photographed cloth's, and no more", async () => {
+    const cut = 'single-breasted';
+    const tpl = await engine.template(cut, 'front');
+    const p = patches(await engine.shadingMaps(cut, 'front', fabric, 'full', resolveOptions(cut, {})), tpl.pxPerMm);
+    console.log(
+      `${cut} front full: ${(p * 100).toFixed(2)} % over 4 / 12 mm (the photo ${photoPatches === undefined ? 'absent' : `${(photoPatches * 100).toFixed(2)} %`})`,
+    );
+    // With the mottle at 4.5 % of the light, 0.98 % (the photo's 1.55 %): a little flat beside it.
+    expect(p).toBeGreaterThan(Math.max(0.011, 0.7 * (photoPatches ?? 0)));
+    expect(p).toBeLessThan(photoPatches ?? 0.02);
   });
 
   // [cut, view, size, least]: each pixel's share of the mottle falls as the pixels get finer than

@@ -18,6 +18,11 @@ import { SHADE_ONE, type ViewLevel } from './types.ts';
 const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 const fabric = { hex: '#1C2841', design: { weave: 'twill' as const, pattern: 'solid' as const, threadMm: 0.22 } };
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
+/** A robust standard deviation (1.4826 × the median absolute deviation): folds and seams are outliers. */
+const robustSd = (v: number[]) => {
+  const mid = median(v);
+  return 1.4826 * median(v.map((d) => Math.abs(d - mid)));
+};
 
 /**
  * How much the light varies from a pixel to its 3×3 neighbourhood (a robust standard deviation, as a
@@ -45,8 +50,7 @@ function mottle(m: ShadingMaps): number {
       for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) s += mul[i + dy * W + dx]!;
       dev.push(mul[i]! / (s / 9) - 1);
     }
-  const mid = median(dev);
-  return 1.4826 * median(dev.map((d) => Math.abs(d - mid)));
+  return robustSd(dev);
 }
 
 /**
@@ -84,8 +88,7 @@ function patches(m: ShadingMaps, pxPerMm: number): number {
         }
       if (inside) dev.push(inner / n1 / (outer / n2) - 1);
     }
-  const mid = median(dev);
-  return 1.4826 * median(dev.map((d) => Math.abs(d - mid)));
+  return robustSd(dev);
 }
 
 /** The photo template's mottle and patches, once (undefined where ../shared is absent). */
@@ -124,7 +127,7 @@ describe('the cloth is mottled under the light, as a photographed wool is', () =
 
   // [cut, view, size, least]: each pixel's share of the mottle falls as the pixels get finer than
   // its patches (the detail view's 4 px/mm), so the bound is the size's own. Before: 0.04-0.06 % at
-  // every size; HD 0.27 % while it interpolated the full level's mottle.
+  // every size; HD 0.35 % if it interpolated the full level's mottle (see 'at HD' below).
   it.each([
     ['single-breasted', 'front', 'full', 0.008],
     ['double-breasted', 'three-quarter', 'full', 0.008],
@@ -143,7 +146,7 @@ describe('the cloth is mottled under the light, as a photographed wool is', () =
 describe('the mottle is a property of the cloth, not of a build', () => {
   it("keeps the light's mean, and lies at the same place on the cloth in a preview and at full size", () => {
     // The same 300 × 300 mm drawn for a preview (0.45 px/mm) and at full size (0.9 px/mm), every
-    // 3 mm. (HD interpolates the full level's shading; a detail view is drawn at its own scale.)
+    // 3 mm. (HD draws its own from the full level's: see 'at HD'; a detail view is drawn at its own scale.)
     const preview = octaveWeights(0.45);
     const full = octaveWeights(0.9);
     const a: number[] = [];

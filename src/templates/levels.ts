@@ -431,9 +431,9 @@ function edgeCover(at: (x: number, y: number) => number, x0: number, y0: number,
  * each piece's cloth coordinates and shading from its own pixels.
  *
  * A drawn garment's shading carries the cloth's mottle (relief.ts), whose finest patches the full
- * level's pixels average away: interpolated, HD would show a blurred mottle (0.27 % from pixel to
- * neighbourhood against 1.05 % at full size). Each HD pixel's shading trades the interpolated mottle
- * for its own at HD's resolution. A photographed garment's (`shadeMeasured`) is left as measured.
+ * level's pixels average away: interpolated, HD would show a blurred mottle (0.35 % from pixel to
+ * neighbourhood against 1.35 % at full size). HD interpolates the shading with the mottle divided
+ * out and multiplies in its own, drawn at HD's resolution. A photographed garment's (`shadeMeasured`) is left as measured.
  */
 export async function hdLevel(full: ViewLevel): Promise<ViewLevel> {
   const { width: w, height: h } = full;
@@ -483,9 +483,8 @@ export async function hdLevel(full: ViewLevel): Promise<ViewLevel> {
     if (k2 < 0) return full.panel[k] === piece ? 1 : 0;
     return full.panel[k2] === piece ? full.cov[k2] / 255 : 0;
   };
-  const mottle = full.shadeMeasured ? undefined : hdMottle(full.pxPerMm, idx, w, h);
+  const mottle = full.shadeMeasured ? undefined : hdMottle(full);
   let mottleRow: Float32Array | undefined;
-  let X = 0;
   let m = 0;
   const put = (p: number, pid: number, c: number, ne: number) => {
     let su = 0;
@@ -498,7 +497,7 @@ export async function hdLevel(full: ViewLevel): Promise<ViewLevel> {
       const q = ew[t] + 1e-6;
       su += full.u[k] * q;
       sv += full.v[k] * q;
-      ss += full.shadeQ[k] * q;
+      ss += (mottle ? full.shadeQ[k] / mottle.entry[k] : full.shadeQ[k]) * q;
       sw += q;
     }
     pix[m] = p;
@@ -506,15 +505,15 @@ export async function hdLevel(full: ViewLevel): Promise<ViewLevel> {
     panel[m] = pid;
     u[m] = (su / sw + 0.5) * 2 - 0.5;
     v[m] = (sv / sw + 0.5) * 2 - 0.5;
-    shadeQ[m] = mottleRow ? Math.min(SHADE_LEVELS - 1, Math.round((ss / sw) * mottleRow[X])) : Math.round(ss / sw);
+    shadeQ[m] = mottleRow ? Math.min(SHADE_LEVELS - 1, Math.round((ss / sw) * mottleRow[p % W])) : Math.round(ss / sw);
     m++;
   };
   for (let Y = 0; Y < H; Y++) {
     const sy = (Y + 0.5) / 2 - 0.5;
     const y0 = Math.floor(sy);
     const fy = sy - y0;
-    mottleRow = mottle?.(Y);
-    for (X = 0; X < W; X++) {
+    mottleRow = mottle?.row(Y);
+    for (let X = 0; X < W; X++) {
       const sx = (X + 0.5) / 2 - 0.5;
       const x0 = Math.floor(sx);
       const fx = sx - x0;
@@ -627,54 +626,44 @@ export async function hdLevel(full: ViewLevel): Promise<ViewLevel> {
 }
 
 /**
- * Per HD row, the factor that turns the full level's mottle, interpolated as its shading is, into the
- * mottle drawn at HD's resolution (1 away from the cloth). `idx` marks the full level's cloth pixels;
- * only each row's span of cloth is drawn (the mottle costs some 30 ns a pixel and octave).
+ * The cloth's mottle on a drawn full level: per entry (HD interpolates the shading with it divided
+ * out) and per HD row, drawn at HD's resolution over the row's span of cloth (the mottle costs some
+ * 30 ns a pixel and octave; 1 outside the span).
  */
-function hdMottle(pxPerMm: number, idx: Int32Array, w: number, h: number): (Y: number) => Float32Array {
+function hdMottle(full: ViewLevel): { entry: Float32Array; row: (Y: number) => Float32Array } {
+  const { width: w, height: h, pix, pxPerMm } = full;
   const W = w * 2;
-  // Each full row's span of cloth, one pixel wider each side (the bilinear reach).
+  const entry = new Float32Array(pix.length);
+  // Each full row's span of cloth: its entries lie in raster order.
   const lo = new Int32Array(h).fill(w);
   const hi = new Int32Array(h).fill(-1);
-  for (let y = 0; y < h; y++)
-    for (let x = 0, i = y * w; x < w; x++, i++)
-      if (idx[i] >= 0) {
-        if (x - 1 < lo[y]) lo[y] = Math.max(0, x - 1);
-        hi[y] = Math.min(w - 1, x + 1);
-      }
   const fullWeights = octaveWeights(pxPerMm);
-  const hdWeights = octaveWeights(pxPerMm * 2);
-  const fullRelief = new Float32Array(w * h).fill(1);
   const span = new Float32Array(w);
-  for (let y = 0; y < h; y++) {
-    if (hi[y] < lo[y]) continue;
-    const n = hi[y] - lo[y] + 1;
-    reliefRow(span.subarray(0, n), lo[y], y + 0.5, pxPerMm, fullWeights);
-    fullRelief.set(span.subarray(0, n), y * w + lo[y]);
+  for (let k = 0; k < pix.length; ) {
+    const y = Math.floor(pix[k] / w);
+    let e = k;
+    while (e < pix.length && pix[e] < (y + 1) * w) e++;
+    lo[y] = pix[k] - y * w;
+    hi[y] = pix[e - 1] - y * w;
+    reliefRow(span.subarray(0, hi[y] - lo[y] + 1), lo[y], y + 0.5, pxPerMm, fullWeights);
+    for (let j = k; j < e; j++) entry[j] = span[pix[j] - y * w - lo[y]];
+    k = e;
   }
+  const hdWeights = octaveWeights(pxPerMm * 2);
   const row = new Float32Array(W);
-  const at = (x: number, y: number) => fullRelief[Math.min(h - 1, Math.max(0, y)) * w + Math.min(w - 1, Math.max(0, x))];
-  return (Y) => {
-    row.fill(1);
-    const sy = (Y + 0.5) / 2 - 0.5;
-    const y0 = Math.floor(sy);
-    const fy = sy - y0;
-    const a = Math.max(0, Math.min(h - 1, y0));
-    const b = Math.max(0, Math.min(h - 1, y0 + 1));
-    const x0 = Math.min(lo[a], lo[b]);
-    const x1 = Math.max(hi[a], hi[b]);
-    if (x1 < x0) return row;
-    const X0 = 2 * x0;
-    const X1 = Math.min(W, 2 * x1 + 2);
-    const own = row.subarray(X0, X1);
-    reliefRow(own, X0, Y + 0.5, pxPerMm * 2, hdWeights);
-    for (let X = X0; X < X1; X++) {
-      const sx = (X + 0.5) / 2 - 0.5;
-      const xa = Math.floor(sx);
-      const fx = sx - xa;
-      const r = (at(xa, y0) * (1 - fx) + at(xa + 1, y0) * fx) * (1 - fy) + (at(xa, y0 + 1) * (1 - fx) + at(xa + 1, y0 + 1) * fx) * fy;
-      row[X] /= r;
-    }
-    return row;
+  const spanOf = (y: number, pick: Int32Array, none: number) => (y < 0 || y >= h ? none : pick[y]);
+  return {
+    entry,
+    row(Y) {
+      row.fill(1);
+      // An HD pixel reads the full pixels x0 and x0 + 1 of rows y0 and y0 + 1.
+      const y0 = Math.floor((Y + 0.5) / 2 - 0.5);
+      const x0 = Math.min(spanOf(y0, lo, w), spanOf(y0 + 1, lo, w));
+      const x1 = Math.max(spanOf(y0, hi, -1), spanOf(y0 + 1, hi, -1));
+      if (x1 < x0) return row;
+      const X0 = Math.max(0, 2 * x0 - 1);
+      reliefRow(row.subarray(X0, Math.min(W, 2 * x1 + 3)), X0, Y + 0.5, pxPerMm * 2, hdWeights);
+      return row;
+    },
   };
 }

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import sharp from 'sharp';
 import { SRGB8_TO_LINEAR, deltaE2000, linearToLab, linearToSrgb8Exact, luminance, type Lab } from '../../fabrics/index.ts';
 import type { ShadingMaps } from './index.ts';
-import { octaveWeights, reliefAt } from '../../templates/relief.ts';
+import { octaveWeights, reliefRow } from '../../templates/relief.ts';
 
 /**
  * Rasterised templates shared by the test files (and test runs): built once, read back after. Kept in
@@ -285,6 +285,10 @@ export function withoutMottle(maps: ShadingMaps, pxPerMm: number, size: 'full' |
   const k = size === 'hd' ? 2 : 1;
   const weights = octaveWeights(pxPerMm * k);
   const mul = new Float32Array(maps.mul);
-  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if (maps.coverage[y * W + x]) mul[y * W + x] /= reliefAt(x + 0.5, y + 0.5, pxPerMm * k, weights);
+  const relief = new Float32Array(W);
+  for (let y = 0; y < H; y++) {
+    reliefRow(relief, 0, y + 0.5, pxPerMm * k, weights);
+    for (let x = 0; x < W; x++) if (maps.coverage[y * W + x]) mul[y * W + x] /= relief[x]!;
+  }
   return { ...maps, mul };
 }

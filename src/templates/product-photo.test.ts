@@ -410,6 +410,64 @@ describe('front view: the pressed crease', () => {
   });
 });
 
+describe("back view: the back's own form", () => {
+  // The coat's back over the shoulder blades, as a product photo of it shows: lit along the blades'
+  // tops and shaded under them, with a soft fold of ease falling from each toward the waist. Up to
+  // b128 the torso's section was the same all across each row: from the collar down, the light over
+  // the blades fell as evenly as it did over the spine, and the back read as a cut-out.
+  it.each(CUTS)('%s: the light dips under each shoulder blade and comes back below it, at the same height both sides', async (cut) => {
+    const { maps, W, k } = await viewMaps(cut, 'back');
+    // The median light over a column band (body mm) at height y.
+    const band = (y: number, x0: number, x1: number) => {
+      const r = Math.round(proj.project(0, y)[1] * k);
+      const [a, b] = [x0, x1].map((x) => Math.round(proj.project(x, y)[0] * k)).sort((p, q) => p - q);
+      const v: number[] = [];
+      for (let x = a!; x <= b!; x++) if (maps.coverage[r * W + x] === 255) v.push(maps.mul[r * W + x]!);
+      return median(v);
+    };
+    const lows: number[] = [];
+    for (const s of [1, -1]) {
+      const column = (y: number) => band(y, s * 65, s * 105);
+      let low = { y: 0, v: Infinity };
+      for (let y = 1280; y <= 1345; y += 5) if (column(y) < low.v) low = { y, v: column(y) };
+      const below = Math.max(...[1245, 1255, 1265, 1275].map(column));
+      const above = column(1400);
+      console.log(`${cut} side ${s}: under the blade ${low.v.toFixed(3)} at ${low.y} mm, below it ${below.toFixed(3)}, its top ${above.toFixed(3)}`);
+      expect(low.v, `${cut} side ${s}: shade under the blade against the cloth below it`).toBeLessThan(below * 0.97);
+      expect(low.v, `${cut} side ${s}: under the blade against its lit top`).toBeLessThan(above * 0.92);
+      lows.push(low.y);
+    }
+    expect(Math.abs(lows[0]! - lows[1]!), 'the blades sit at one height').toBeLessThanOrEqual(10);
+  });
+
+  it.each(CUTS)('%s: a soft fold of ease falls from each blade toward the waist, lit along its crest', async (cut) => {
+    const { maps, W, k } = await viewMaps(cut, 'back');
+    // The fold runs from the back of the armhole (150 mm out, 1318 mm up) in to 128 mm at 1250 mm and
+    // on toward the waist. Across it, its crest stands lighter than the cloth on its inner side (the
+    // cloth outside it turns away with the body in any case). On the side turned from the key light
+    // it shows lower down; the lit side's shows nearer the armhole.
+    const centre = (y: number) => (y >= 1250 ? 128 + ((y - 1250) * 22) / 68 : 128 - ((1250 - y) * 10) / 80);
+    for (const s of [1, -1]) {
+      let best = { y: 0, contrast: 0 };
+      for (let y = 1230; y <= 1310; y += 10) {
+        const r = Math.round(proj.project(0, y)[1] * k);
+        const col = (x: number) => {
+          const c = Math.round(proj.project(s * x, y)[0] * k);
+          return median([-2, -1, 0, 1, 2].map((d) => maps.mul[(r + d) * W + c]!));
+        };
+        const xc = centre(y);
+        let crest = 0;
+        let trough = Infinity;
+        for (let x = xc - 10; x <= xc + 10; x += 1) crest = Math.max(crest, col(x));
+        for (let x = xc - 30; x <= xc - 8; x += 1) trough = Math.min(trough, col(x));
+        if (crest / trough > best.contrast) best = { y, contrast: crest / trough };
+      }
+      console.log(`${cut} side ${s}: the fold's crest ${((best.contrast - 1) * 100).toFixed(1)} % over the cloth inside it, at ${best.y} mm`);
+      expect(best.contrast, `${cut} side ${s}: the fold's crest against the cloth inside it`).toBeGreaterThan(1.04);
+    }
+  });
+});
+
 describe('back view: side-back seams', () => {
   it.each(['none', 'double'])('vents %s: a side-back seam runs down each side of the back, in at the waist', async (vents) => {
     const options = resolveOptions('single-breasted', { vents });

@@ -2362,6 +2362,30 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean, turned = fa
   void style;
 }
 
+/**
+ * The back's own form over the torso's rows: the coat lies over two shoulder blades, rounded bumps
+ * either side of the spine, lit along their tops and shaded under their lower edges; below, the ease
+ * cut across the blades falls in a long soft fold down each side toward the waist. The torso's section
+ * alone is the same across each row, so the back was one even surface from seam to seam, as a cut-out
+ * is. The cloth bridges the spine between the blades: a valley drafted there (a broad crease) darkened
+ * the centre seam's top into a groove.
+ */
+function backForm(set: Draftset): void {
+  const only: PanelKind[] = ['forepart'];
+  for (const s of [1, -1]) {
+    set.marks.push({ only, shape: ellipse(s * 86, 1362, 66, 58), kind: 'ridge', width: 0, strength: 0.85, blur: 18, fill: true });
+    const drape = fold(
+      [
+        [s * 150, 1318],
+        [s * 128, 1250],
+        [s * 118, 1170],
+      ],
+      22,
+    );
+    set.marks.push({ only, shape: drape, kind: 'ridge', width: 0, strength: 0.55, blur: 8, fill: true });
+  }
+}
+
 /** The coat from behind: back panels with the centre seam, vents, collar, sleeves, trousers. */
 function draftBack(style: SuitStyle): Draftset {
   const o = style.o;
@@ -2471,6 +2495,7 @@ function draftBack(style: SuitStyle): Draftset {
   marks.push({ only: ['forepart'], shape: draft().M(-108, 1488).Q(0, 1472, 108, 1488), kind: 'seam', width: 1.6, strength: 0.45, blur: 0.6 });
   pushSleeves(pieces, 'back');
   jacketMarks(set, style, true);
+  backForm(set);
   // Centre back seam, down to the vent or the hem: pressed open, a shallow groove and a fine line
   // (a deeper groove read as a line drawn down the back, beside the photo's hairline darts).
   const ventTop = HEM_Y + 235;

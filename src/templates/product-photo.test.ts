@@ -444,8 +444,7 @@ describe("back view: the back's own form", () => {
     const { maps, W, k } = await viewMaps(cut, 'back');
     // The fold runs from the back of the armhole (150 mm out, 1318 mm up) in to 128 mm at 1250 mm and
     // on toward the waist. Across it, its crest stands lighter than the cloth on its inner side (the
-    // cloth outside it turns away with the body in any case). On the side turned from the key light
-    // it shows lower down; the lit side's shows nearer the armhole.
+    // cloth outside it turns away with the body in any case), most clearly 30-60 mm below the armhole.
     const centre = (y: number) => (y >= 1250 ? 128 + ((y - 1250) * 22) / 68 : 128 - ((1250 - y) * 10) / 80);
     for (const s of [1, -1]) {
       let best = { y: 0, contrast: 0 };

@@ -8,9 +8,9 @@ import { createComposeEngine, type RawImage, type ShadingMaps } from '../engines
 import type { FabricSpec } from '../engines/types.ts';
 import { linearLumAt, TEST_TEMPLATE_CACHE, withoutMottle } from '../engines/compose/test-helpers.ts';
 import { polyline } from '../../test/helpers/outline-curvature.ts';
-import { frontProjection, NATIVE_WIDTH, turnedProjection } from './geometry.ts';
+import { frontProjection, NATIVE_WIDTH, sampleCatmullRom, turnedProjection } from './geometry.ts';
 import { resolveOptions, type StyleOptions } from './options.ts';
-import { detailProjection, draftCutView, HEM_Y, LOWER_BUTTON_Y, SHOE_CX, WAIST_BUTTON_Y } from './suits.ts';
+import { BACK_EASE_FOLD, detailProjection, draftCutView, HEM_Y, LOWER_BUTTON_Y, polyX, SHOE_CX, WAIST_BUTTON_Y } from './suits.ts';
 
 const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 const fabric = { hex: '#1C2841', design: { weave: 'twill' as const, pattern: 'solid' as const, threadMm: 0.22 } };
@@ -47,6 +47,17 @@ async function viewMaps(
   return { maps, tpl, W, k, mm: proj.pxPerMm * k };
 }
 const frontMaps = (cut: string) => viewMaps(cut);
+
+/** The median light of a front or back view's fully covered cloth across one row: height y, x0 to x1 (body mm). */
+function medianAcross(maps: ShadingMaps, y: number, x0: number, x1: number): number {
+  const W = maps.width;
+  const k = W / NATIVE_WIDTH;
+  const r = Math.round(proj.project(0, y)[1] * k);
+  const [a, b] = [x0, x1].map((x) => Math.round(proj.project(x, y)[0] * k)).sort((p, q) => p - q);
+  const v: number[] = [];
+  for (let x = a!; x <= b!; x++) if (maps.coverage[r * W + x] === 255) v.push(maps.mul[r * W + x]!);
+  return median(v);
+}
 
 describe('front view: shoes show below the hem', () => {
   it.each(CUTS)('%s: each shoe shows toe and vamp below the trouser hem', async (cut) => {
@@ -416,18 +427,10 @@ describe("back view: the back's own form", () => {
   // b128 the torso's section was the same all across each row: from the collar down, the light over
   // the blades fell as evenly as it did over the spine, and the back read as a cut-out.
   it.each(CUTS)('%s: the light dips under each shoulder blade and comes back below it, at the same height both sides', async (cut) => {
-    const { maps, W, k } = await viewMaps(cut, 'back');
-    // The median light over a column band (body mm) at height y.
-    const band = (y: number, x0: number, x1: number) => {
-      const r = Math.round(proj.project(0, y)[1] * k);
-      const [a, b] = [x0, x1].map((x) => Math.round(proj.project(x, y)[0] * k)).sort((p, q) => p - q);
-      const v: number[] = [];
-      for (let x = a!; x <= b!; x++) if (maps.coverage[r * W + x] === 255) v.push(maps.mul[r * W + x]!);
-      return median(v);
-    };
+    const { maps } = await viewMaps(cut, 'back');
     const lows: number[] = [];
     for (const s of [1, -1]) {
-      const column = (y: number) => band(y, s * 65, s * 105);
+      const column = (y: number) => medianAcross(maps, y, s * 65, s * 105);
       let low = { y: 0, v: Infinity };
       for (let y = 1280; y <= 1345; y += 5) if (column(y) < low.v) low = { y, v: column(y) };
       const below = Math.max(...[1245, 1255, 1265, 1275].map(column));
@@ -445,7 +448,8 @@ describe("back view: the back's own form", () => {
     // The fold runs from the back of the armhole (150 mm out, 1318 mm up) in to 128 mm at 1250 mm and
     // on toward the waist. Across it, its crest stands lighter than the cloth on its inner side (the
     // cloth outside it turns away with the body in any case), most clearly 30-60 mm below the armhole.
-    const centre = (y: number) => (y >= 1250 ? 128 + ((y - 1250) * 22) / 68 : 128 - ((1250 - y) * 10) / 80);
+    const line = sampleCatmullRom([...BACK_EASE_FOLD], 16);
+    const centre = (y: number) => polyX(line, y);
     for (const s of [1, -1]) {
       let best = { y: 0, contrast: 0 };
       for (let y = 1230; y <= 1310; y += 10) {
@@ -495,16 +499,10 @@ describe('back view: side-back seams', () => {
       }
       return best;
     };
-    const row = (y: number, x0: number, x1: number) => {
-      const r = Math.round(proj.project(0, y)[1] * k);
-      const v: number[] = [];
-      for (const x of span(y, x0, x1)) v.push(maps.mul[r * W + x]!);
-      return v.sort((a, b) => a - b)[v.length >> 1]!;
-    };
     for (const s of [1, -1]) {
       // At the waist the seam lies well inside the back's outline (its edge is at ~172 mm there).
       const waist = darkest(1100, s * -135, s * -165);
-      const panel = row(1100, s * -60, s * -120);
+      const panel = medianAcross(maps, 1100, s * -60, s * -120);
       console.log(`vents ${vents}, side ${s}: seam at ${waist.x.toFixed(1)} mm, shade ${waist.mul.toFixed(3)} vs panel ${panel.toFixed(3)}`);
       expect(Math.abs(waist.x), 'the seam is drawn in at the waist').toBeGreaterThan(145);
       expect(Math.abs(waist.x)).toBeLessThan(160);

@@ -432,7 +432,7 @@ const MARKED_SLEEVE_OUTER: Pt[] = [
 ];
 
 /** x of a polyline at height y (linear between its points, clamped past its ends). */
-function polyX(pts: Pt[], y: number): number {
+export function polyX(pts: Pt[], y: number): number {
   const s = [...pts].sort((a, b) => a[1] - b[1]);
   if (y <= s[0][1]) return s[0][0];
   for (let i = 1; i < s.length; i++) if (y <= s[i][1]) return s[i - 1][0] + ((s[i][0] - s[i - 1][0]) * (y - s[i - 1][1])) / (s[i][1] - s[i - 1][1]);
@@ -2362,6 +2362,13 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean, turned = fa
   void style;
 }
 
+/** The line of the back's fold of ease (image-right side; mirrored for the other), armhole to waist. */
+export const BACK_EASE_FOLD: readonly Pt[] = [
+  [150, 1318],
+  [128, 1250],
+  [118, 1170],
+];
+
 /**
  * The back's own form over the torso's rows: the coat lies over two shoulder blades, rounded bumps
  * either side of the spine, lit along their tops and shaded under their lower edges; below, the ease
@@ -2375,11 +2382,7 @@ function backForm(set: Draftset): void {
   for (const s of [1, -1]) {
     set.marks.push({ only, shape: ellipse(s * 86, 1362, 66, 58), kind: 'ridge', width: 0, strength: 0.85, blur: 18, fill: true });
     const drape = fold(
-      [
-        [s * 150, 1318],
-        [s * 128, 1250],
-        [s * 118, 1170],
-      ],
+      BACK_EASE_FOLD.map(([x, y]) => [s * x, y] as Pt),
       22,
     );
     set.marks.push({ only, shape: drape, kind: 'ridge', width: 0, strength: 0.55, blur: 8, fill: true });

@@ -2911,6 +2911,16 @@ export const CUFF_STITCH_MM = 5;
 /** A poplin shirt's grain (mm across a yarn's irregularity) and its depth of shade (0..1). */
 const SHIRT_GRAIN_MM = 0.7;
 const SHIRT_GRAIN_DEPTH = 0.05;
+/**
+ * What a camera sees of a trim's cloth where its yarns are finer than the pixels: the cloth is never a
+ * flat fill, its light wanders a little from yarn to yarn and over a few millimetres (the poplin's
+ * slubs, the silk's ribs and interlining). Its coarsest features (mm) and its depth of shade (0..1):
+ * a silk's sheen breaks up more, and over larger features, than a poplin's matte face.
+ */
+const SHIRT_TOOTH = { mm: 2.5, depth: 0.05 };
+const TIE_TOOTH = { mm: 5, depth: 0.075 };
+/** The side of a tooth's tile of noise (mm): wide enough that its repeat does not show on a shirt front. */
+const TOOTH_TILE_MM = 100;
 /** A repp silk's rib spacing (mm). */
 const TIE_RIB_MM = 0.8;
 /** The fewest pixels a trim's fine texture (the tie's rib, the shirt's grain) is drawn across. */
@@ -3424,6 +3434,21 @@ function shirtCuffSvg(o: StyleOptions, proj: Projection, view: ViewName, s: 1 | 
 }
 
 /**
+ * A trim cloth's tooth over `path` (see SHIRT_TOOTH): shade only, never lighter than the cloth's
+ * chosen colour, laid where a fractal noise falls below its middle, so about half the cloth keeps its
+ * lit colour. The noise is in user units of the view, so it keeps its size in mm at every output size.
+ * It is a pattern: a tile of noise (stitched, so its repeats meet without a seam) made once per
+ * drawing. As a filter on the trim itself, librsvg drew each such element alone on a surface the
+ * canvas's size, which made a tie change's redraw a fifth slower.
+ */
+function trimTooth(id: string, path: string, tooth: { mm: number; depth: number }, pxPerMm: number, seed: number): string {
+  const { depth } = tooth;
+  const tile = Math.round(TOOTH_TILE_MM * pxPerMm);
+  const f = (1 / (tooth.mm * pxPerMm)).toFixed(4);
+  return `<defs><filter id="${id}F" x="0" y="0" width="1" height="1" color-interpolation-filters="sRGB"><feTurbulence type="fractalNoise" baseFrequency="${f}" numOctaves="2" seed="${seed}" stitchTiles="stitch"/><feColorMatrix type="matrix" values="0 0 0 0 0  0 0 0 0 0  0 0 0 0 0  ${(-depth * 2).toFixed(4)} 0 0 0 ${depth}"/></filter><pattern id="${id}" patternUnits="userSpaceOnUse" x="0" y="0" width="${tile}" height="${tile}"><rect width="${tile}" height="${tile}" fill="#000" filter="url(#${id}F)"/></pattern></defs><path d="${path}" fill="url(#${id})"/>`;
+}
+
+/**
  * A shirt's topstitching (collar leaves, cuffs): thread of the shirt's colour, seen by the fine shade
  * where each stitch draws the cloth in. Some 7 stitches to the cm, the thread diving into the cloth
  * between them for a fraction of a mm, so it reads as a fine line with a rhythm in it (1.8 mm dashes
@@ -3616,7 +3641,7 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   const grain =
     proj.pxPerMm * SHIRT_GRAIN_MM >= FINE_MIN_PX
       ? `<filter id="shirtGrain" x="0%" y="0%" width="100%" height="100%"><feTurbulence type="fractalNoise" baseFrequency="${(0.35 / (SHIRT_GRAIN_MM * proj.pxPerMm)).toFixed(3)} ${(1 / (SHIRT_GRAIN_MM * proj.pxPerMm)).toFixed(3)}" numOctaves="2" seed="7"/><feColorMatrix type="matrix" values="0 0 0 0 0  0 0 0 0 0  0 0 0 0 0  ${-SHIRT_GRAIN_DEPTH * 2} 0 0 0 ${SHIRT_GRAIN_DEPTH}"/><feComposite operator="in" in2="SourceAlpha"/></filter><path d="${d(shirt)}" fill="#000" filter="url(#shirtGrain)"/>`
-      : '';
+      : trimTooth('shirtTooth', d(shirt), SHIRT_TOOTH, proj.pxPerMm, 7);
   // No tie: through the open neck one sees into the shirt, the inside of its back under the band, in
   // the neck's shade. Each front's folded edge along the opening is lit on its rim and casts a soft
   // shadow inward, toward the side away from the key light. Drawn before the band, which covers its
@@ -3697,6 +3722,9 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
       const grooves = path.join('');
       return `<path d="${grooves}" stroke="#000" stroke-width="${(TIE_RIB_MM * 0.55 * proj.pxPerMm).toFixed(2)}" fill="none" opacity="0.1"/><path d="${grooves}" stroke="#000" stroke-width="${(TIE_RIB_MM * 0.25 * proj.pxPerMm).toFixed(2)}" fill="none" opacity="0.12"/>`;
     };
+    // Where its rib is finer than the pixels, what shows of it is the silk's tooth: one element over
+    // knot and blade (each filtered element costs librsvg a drawing of its own).
+    const tooth = proj.pxPerMm * TIE_RIB_MM < FINE_MIN_PX ? trimTooth('tieTooth', `${d(knot)} ${d(blade)}`, TIE_TOOTH, proj.pxPerMm, 5) : '';
     // Where the fronts cross, the blade runs into the coat's shade.
     const { left: sideT } = sidesFor(style);
     const under = sideT.breakY;
@@ -3729,6 +3757,7 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
       'soft2',
     )}
   </g>
+  ${tooth}
   <path d="${d(knot)}" fill="url(#knotForm)"/>
   ${stroke(`M${P(-kt.bottom - 5, kt.bottomY + 6)} Q${P(-2, (kt.topY + kt.bottomY) / 2)} ${P(kt.top - 5, kt.topY - 4)}`, 2.6, 0.3, 'soft2')}
   ${stroke(d(knotSide(-1)), 1.6, 0.35, 'soft2')}
@@ -3782,6 +3811,7 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   ${tie}
   ${leafSvg(leaf, leafEdge, 'leafL', leafStitch)}
   ${leafSvg(leaf.mirrored(), leafEdge.mirrored(), 'leafR', leafStitch.mirrored())}
+  ${proj.pxPerMm * SHIRT_GRAIN_MM >= FINE_MIN_PX ? '' : trimTooth('leafTooth', `${d(leaf)} ${d(leaf.mirrored())}`, SHIRT_TOOTH, proj.pxPerMm, 11)}
   ${coatShadow}
   ${cuffs}${ventInside}`;
 }

@@ -27,6 +27,7 @@ import {
 } from './geometry.ts';
 import type { CutViewSource, PanelKind, PanelOverlap, PanelSpec, ShadeMark } from './types.ts';
 import { CUT_PRESETS, resolveOptions, type StyleOptions } from './options.ts';
+import { TOOTH_CELL_PX, TOOTH_TILE_PX, toothTileUri } from './trim-tooth.ts';
 
 export interface SuitStyle {
   /** Every style option resolved (the cut's preset with the client's choices over it). */
@@ -2917,10 +2918,8 @@ const SHIRT_GRAIN_DEPTH = 0.05;
  * slubs, the silk's ribs and interlining). Its coarsest features (mm) and its depth of shade (0..1):
  * a silk's sheen breaks up more, and over larger features, than a poplin's matte face.
  */
-const SHIRT_TOOTH = { mm: 2.5, depth: 0.05 };
-const TIE_TOOTH = { mm: 5, depth: 0.075 };
-/** The side of a tooth's tile of noise (mm): wide enough that its repeat does not show on a shirt front. */
-const TOOTH_TILE_MM = 100;
+const SHIRT_TOOTH = { mm: 1.25, depth: 0.04 };
+const TIE_TOOTH = { mm: 2.5, depth: 0.075 };
 /** A repp silk's rib spacing (mm). */
 const TIE_RIB_MM = 0.8;
 /** The fewest pixels a trim's fine texture (the tie's rib, the shirt's grain) is drawn across. */
@@ -3435,17 +3434,19 @@ function shirtCuffSvg(o: StyleOptions, proj: Projection, view: ViewName, s: 1 | 
 
 /**
  * A trim cloth's tooth over `path` (see SHIRT_TOOTH): shade only, never lighter than the cloth's
- * chosen colour, laid where a fractal noise falls below its middle, so about half the cloth keeps its
- * lit colour. The noise is in user units of the view, so it keeps its size in mm at every output size.
- * It is a pattern: a tile of noise (stitched, so its repeats meet without a seam) made once per
- * drawing. As a filter on the trim itself, librsvg drew each such element alone on a surface the
- * canvas's size, which made a tie change's redraw a fifth slower.
+ * chosen colour, the tile of noise of trim-tooth.ts (TOOTH_IMAGE, defined with the shirt) at the size
+ * that makes its coarse cells the trim's features in mm, at the trim's depth. In user units of the
+ * view, so it keeps its size in mm at every output size. Each trim's pattern is its own (a pattern
+ * inheriting another's tile through href and patternTransform cost librsvg 60 ms a use).
  */
-function trimTooth(id: string, path: string, tooth: { mm: number; depth: number }, pxPerMm: number, seed: number): string {
-  const { depth } = tooth;
-  const tile = Math.round(TOOTH_TILE_MM * pxPerMm);
-  const f = (1 / (tooth.mm * pxPerMm)).toFixed(4);
-  return `<defs><filter id="${id}F" x="0" y="0" width="1" height="1" color-interpolation-filters="sRGB"><feTurbulence type="fractalNoise" baseFrequency="${f}" numOctaves="2" seed="${seed}" stitchTiles="stitch"/><feColorMatrix type="matrix" values="0 0 0 0 0  0 0 0 0 0  0 0 0 0 0  ${(-depth * 2).toFixed(4)} 0 0 0 ${depth}"/></filter><pattern id="${id}" patternUnits="userSpaceOnUse" x="0" y="0" width="${tile}" height="${tile}"><rect width="${tile}" height="${tile}" fill="#000" filter="url(#${id}F)"/></pattern></defs><path d="${path}" fill="url(#${id})"/>`;
+function trimTooth(id: string, path: string, tooth: { mm: number; depth: number }, pxPerMm: number): string {
+  const side = ((TOOTH_TILE_PX / TOOTH_CELL_PX) * tooth.mm * pxPerMm).toFixed(3);
+  return `<defs><pattern id="${id}" patternUnits="userSpaceOnUse" x="0" y="0" width="${side}" height="${side}"><use href="#toothImage" width="${side}" height="${side}"/></pattern></defs><path d="${path}" fill="url(#${id})" fill-opacity="${tooth.depth}"/>`;
+}
+
+/** The tile of noise every trim's tooth draws, once per drawing. */
+function toothImage(): string {
+  return `<symbol id="toothImage" viewBox="0 0 ${TOOTH_TILE_PX} ${TOOTH_TILE_PX}"><image width="${TOOTH_TILE_PX}" height="${TOOTH_TILE_PX}" href="${toothTileUri()}"/></symbol>`;
 }
 
 /**
@@ -3602,6 +3603,7 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
     <linearGradient id="pearlForm" x1="0.2" y1="0.1" x2="0.8" y2="0.9"><stop offset="0" stop-color="#000" stop-opacity="0"/><stop offset="0.6" stop-color="#000" stop-opacity="0.03"/><stop offset="1" stop-color="#000" stop-opacity="0.2"/></linearGradient>
     <linearGradient id="leafL" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="#000" stop-opacity="0.12"/><stop offset="0.45" stop-color="#000" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="0.03"/></linearGradient>
     <linearGradient id="leafR" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="#000" stop-opacity="0.05"/><stop offset="0.55" stop-color="#000" stop-opacity="0.07"/><stop offset="1" stop-color="#000" stop-opacity="0.2"/></linearGradient>
+    ${toothImage()}
   </defs>`;
   // Shirt: lit where it faces the light, turning into shade toward the coat's fronts (more on the
   // side away from the key light); a few soft folds where its fullness is gathered into the trousers;
@@ -3641,7 +3643,7 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   const grain =
     proj.pxPerMm * SHIRT_GRAIN_MM >= FINE_MIN_PX
       ? `<filter id="shirtGrain" x="0%" y="0%" width="100%" height="100%"><feTurbulence type="fractalNoise" baseFrequency="${(0.35 / (SHIRT_GRAIN_MM * proj.pxPerMm)).toFixed(3)} ${(1 / (SHIRT_GRAIN_MM * proj.pxPerMm)).toFixed(3)}" numOctaves="2" seed="7"/><feColorMatrix type="matrix" values="0 0 0 0 0  0 0 0 0 0  0 0 0 0 0  ${-SHIRT_GRAIN_DEPTH * 2} 0 0 0 ${SHIRT_GRAIN_DEPTH}"/><feComposite operator="in" in2="SourceAlpha"/></filter><path d="${d(shirt)}" fill="#000" filter="url(#shirtGrain)"/>`
-      : trimTooth('shirtTooth', d(shirt), SHIRT_TOOTH, proj.pxPerMm, 7);
+      : trimTooth('shirtTooth', d(shirt), SHIRT_TOOTH, proj.pxPerMm);
   // No tie: through the open neck one sees into the shirt, the inside of its back under the band, in
   // the neck's shade. Each front's folded edge along the opening is lit on its rim and casts a soft
   // shadow inward, toward the side away from the key light. Drawn before the band, which covers its
@@ -3724,7 +3726,7 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
     };
     // Where its rib is finer than the pixels, what shows of it is the silk's tooth: one element over
     // knot and blade (each filtered element costs librsvg a drawing of its own).
-    const tooth = proj.pxPerMm * TIE_RIB_MM < FINE_MIN_PX ? trimTooth('tieTooth', `${d(knot)} ${d(blade)}`, TIE_TOOTH, proj.pxPerMm, 5) : '';
+    const tooth = proj.pxPerMm * TIE_RIB_MM < FINE_MIN_PX ? trimTooth('tieTooth', `${d(knot)} ${d(blade)}`, TIE_TOOTH, proj.pxPerMm) : '';
     // Where the fronts cross, the blade runs into the coat's shade.
     const { left: sideT } = sidesFor(style);
     const under = sideT.breakY;
@@ -3811,7 +3813,7 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   ${tie}
   ${leafSvg(leaf, leafEdge, 'leafL', leafStitch)}
   ${leafSvg(leaf.mirrored(), leafEdge.mirrored(), 'leafR', leafStitch.mirrored())}
-  ${proj.pxPerMm * SHIRT_GRAIN_MM >= FINE_MIN_PX ? '' : trimTooth('leafTooth', `${d(leaf)} ${d(leaf.mirrored())}`, SHIRT_TOOTH, proj.pxPerMm, 11)}
+  ${proj.pxPerMm * SHIRT_GRAIN_MM >= FINE_MIN_PX ? '' : trimTooth('leafTooth', `${d(leaf)} ${d(leaf.mirrored())}`, SHIRT_TOOTH, proj.pxPerMm)}
   ${coatShadow}
   ${cuffs}${ventInside}`;
 }

@@ -3434,7 +3434,7 @@ function shirtCuffSvg(o: StyleOptions, proj: Projection, view: ViewName, s: 1 | 
 
 /**
  * A trim cloth's tooth over `path` (see SHIRT_TOOTH): shade only, never lighter than the cloth's
- * chosen colour, the tile of noise of trim-tooth.ts (TOOTH_IMAGE, defined with the shirt) at the size
+ * chosen colour, the tile of noise of trim-tooth.ts (the toothImage symbol, with the shirt's defs) at the size
  * that makes its coarse cells the trim's features in mm, at the trim's depth. In user units of the
  * view, so it keeps its size in mm at every output size. Each trim's pattern is its own (a pattern
  * inheriting another's tile through href and patternTransform cost librsvg 60 ms a use).
@@ -3603,7 +3603,7 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
     <linearGradient id="pearlForm" x1="0.2" y1="0.1" x2="0.8" y2="0.9"><stop offset="0" stop-color="#000" stop-opacity="0"/><stop offset="0.6" stop-color="#000" stop-opacity="0.03"/><stop offset="1" stop-color="#000" stop-opacity="0.2"/></linearGradient>
     <linearGradient id="leafL" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="#000" stop-opacity="0.12"/><stop offset="0.45" stop-color="#000" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="0.03"/></linearGradient>
     <linearGradient id="leafR" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="#000" stop-opacity="0.05"/><stop offset="0.55" stop-color="#000" stop-opacity="0.07"/><stop offset="1" stop-color="#000" stop-opacity="0.2"/></linearGradient>
-    ${toothImage()}
+    ${proj.pxPerMm * SHIRT_GRAIN_MM >= FINE_MIN_PX ? '' : toothImage()}
   </defs>`;
   // Shirt: lit where it faces the light, turning into shade toward the coat's fronts (more on the
   // side away from the key light); a few soft folds where its fullness is gathered into the trousers;
@@ -3724,8 +3724,7 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
       const grooves = path.join('');
       return `<path d="${grooves}" stroke="#000" stroke-width="${(TIE_RIB_MM * 0.55 * proj.pxPerMm).toFixed(2)}" fill="none" opacity="0.1"/><path d="${grooves}" stroke="#000" stroke-width="${(TIE_RIB_MM * 0.25 * proj.pxPerMm).toFixed(2)}" fill="none" opacity="0.12"/>`;
     };
-    // Where its rib is finer than the pixels, what shows of it is the silk's tooth: one element over
-    // knot and blade (each filtered element costs librsvg a drawing of its own).
+    // Where its rib is finer than the pixels, what shows of it is the silk's tooth, over knot and blade.
     const tooth = proj.pxPerMm * TIE_RIB_MM < FINE_MIN_PX ? trimTooth('tieTooth', `${d(knot)} ${d(blade)}`, TIE_TOOTH, proj.pxPerMm) : '';
     // Where the fronts cross, the blade runs into the coat's shade.
     const { left: sideT } = sidesFor(style);

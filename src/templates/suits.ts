@@ -3444,8 +3444,12 @@ function trimTooth(id: string, path: string, tooth: { mm: number; depth: number 
   return `<defs><pattern id="${id}" patternUnits="userSpaceOnUse" x="0" y="0" width="${side}" height="${side}"><use href="#toothImage" width="${side}" height="${side}"/></pattern></defs><path d="${path}" fill="url(#${id})" fill-opacity="${tooth.depth}"/>`;
 }
 
-/** The tile of noise every trim's tooth draws, once per drawing. */
-function toothImage(): string {
+/** Whether a view's trims show their tooth: where their grain and rib are finer than FINE_MIN_PX (see SHIRT_TOOTH). */
+const showsTooth = (proj: Projection) => proj.pxPerMm * SHIRT_GRAIN_MM < FINE_MIN_PX;
+
+/** The tile of noise every trim's tooth draws, once per drawing (none where no trim shows its tooth). */
+function toothImage(proj: Projection): string {
+  if (!showsTooth(proj)) return '';
   return `<symbol id="toothImage" viewBox="0 0 ${TOOTH_TILE_PX} ${TOOTH_TILE_PX}"><image width="${TOOTH_TILE_PX}" height="${TOOTH_TILE_PX}" href="${toothTileUri()}"/></symbol>`;
 }
 
@@ -3492,6 +3496,7 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
     <linearGradient id="shirt" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="${sh[0]}"/><stop offset="0.5" stop-color="${sh[1]}"/><stop offset="1" stop-color="${sh[2]}"/></linearGradient>
     <filter id="soft" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="${(3 * k).toFixed(1)}"/></filter>
     <filter id="soft8" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="${(8 * k).toFixed(1)}"/></filter>
+    ${toothImage(proj)}
   </defs>
   <rect width="${NATIVE_WIDTH}" height="${NATIVE_HEIGHT}" fill="url(#bg)"/>`;
   // A soft contact shadow where the figure stands, and a wider, fainter one around it.
@@ -3539,7 +3544,7 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
     const band = topEdge().L(54, 1500).Q(0, 1514, -54, 1500).Z();
     return `${defs}${floor}
   <defs><linearGradient id="bandBack" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#000" stop-opacity="0"/><stop offset="0.3" stop-color="#000" stop-opacity="0.04"/><stop offset="0.55" stop-color="#000" stop-opacity="0.22"/></linearGradient><clipPath id="bandBackClip"><path d="${d(band)}"/></clipPath></defs>
-  <path d="${d(band)}" fill="${sh[1]}"/><path d="${d(band)}" fill="url(#bandBack)"/>
+  <path d="${d(band)}" fill="${sh[1]}"/>${showsTooth(proj) ? trimTooth('bandTooth', d(band), SHIRT_TOOTH, proj.pxPerMm) : ''}<path d="${d(band)}" fill="url(#bandBack)"/>
   <g clip-path="url(#bandBackClip)"><path d="${d(top.translated(0, 1))}" stroke="#000" stroke-width="${(3 * k).toFixed(2)}" fill="none" opacity="0.2" filter="url(#soft)"/><path d="${d(top)}" stroke="#000" stroke-width="${(1.6 * k).toFixed(2)}" fill="none" opacity="0.16"/></g>${cuffs}`;
   }
   const shirt = draft().M(-80, 1497).L(-50, 1516).L(50, 1516).L(80, 1497).L(125, 1440).L(125, 930).L(-125, 930).L(-125, 1440).Z();
@@ -3603,7 +3608,6 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
     <linearGradient id="pearlForm" x1="0.2" y1="0.1" x2="0.8" y2="0.9"><stop offset="0" stop-color="#000" stop-opacity="0"/><stop offset="0.6" stop-color="#000" stop-opacity="0.03"/><stop offset="1" stop-color="#000" stop-opacity="0.2"/></linearGradient>
     <linearGradient id="leafL" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="#000" stop-opacity="0.12"/><stop offset="0.45" stop-color="#000" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="0.03"/></linearGradient>
     <linearGradient id="leafR" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="#000" stop-opacity="0.05"/><stop offset="0.55" stop-color="#000" stop-opacity="0.07"/><stop offset="1" stop-color="#000" stop-opacity="0.2"/></linearGradient>
-    ${proj.pxPerMm * SHIRT_GRAIN_MM >= FINE_MIN_PX ? '' : toothImage()}
   </defs>`;
   // Shirt: lit where it faces the light, turning into shade toward the coat's fronts (more on the
   // side away from the key light); a few soft folds where its fullness is gathered into the trousers;
@@ -3812,7 +3816,7 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   ${tie}
   ${leafSvg(leaf, leafEdge, 'leafL', leafStitch)}
   ${leafSvg(leaf.mirrored(), leafEdge.mirrored(), 'leafR', leafStitch.mirrored())}
-  ${proj.pxPerMm * SHIRT_GRAIN_MM >= FINE_MIN_PX ? '' : trimTooth('leafTooth', `${d(leaf)} ${d(leaf.mirrored())}`, SHIRT_TOOTH, proj.pxPerMm)}
+  ${showsTooth(proj) ? trimTooth('leafTooth', `${d(leaf)} ${d(leaf.mirrored())}`, SHIRT_TOOTH, proj.pxPerMm) : ''}
   ${coatShadow}
   ${cuffs}${ventInside}`;
 }

@@ -445,6 +445,13 @@ describe('shirt and tie at the pixels', () => {
     // A cloth's tooth, not dirt or noise: the coat's wool strays 1.0-1.5 % here, the silk less.
     expect(shirt).toBeLessThan(0.012);
     expect(blade).toBeLessThan(0.015);
+    // From behind, the collar band standing above the coat's is the same poplin (a flat fill up to
+    // b132: 0.08-0.14 %).
+    const back = await engine.renderRaw({ cut: 'single-breasted', view: 'back', fabric, options: resolveOptions('single-breasted', { shirt: 'white' }) }, size);
+    const band = tooth(back, -30, 30, 1547, 1552);
+    console.log(`${size}: the collar band from behind ${(band * 100).toFixed(2)} %`);
+    expect(band).toBeGreaterThan(0.003);
+    expect(band).toBeLessThan(0.012);
   });
 });
 

@@ -3437,10 +3437,12 @@ function shirtCuffSvg(o: StyleOptions, proj: Projection, view: ViewName, s: 1 | 
  * chosen colour, the tile of noise of trim-tooth.ts (the toothImage symbol, with the shirt's defs) at the size
  * that makes its coarse cells the trim's features in mm, at the trim's depth. In user units of the
  * view, so it keeps its size in mm at every output size. Each trim's pattern is its own (a pattern
- * inheriting another's tile through href and patternTransform cost librsvg 60 ms a use).
+ * inheriting another's tile through href and patternTransform cost librsvg 60 ms a use). Nothing
+ * where the view draws the trims' own grain and rib (see showsTooth).
  */
-function trimTooth(id: string, path: string, tooth: { mm: number; depth: number }, pxPerMm: number): string {
-  const side = ((TOOTH_TILE_PX / TOOTH_CELL_PX) * tooth.mm * pxPerMm).toFixed(3);
+function trimTooth(id: string, path: string, tooth: { mm: number; depth: number }, proj: Projection): string {
+  if (!showsTooth(proj)) return '';
+  const side = ((TOOTH_TILE_PX / TOOTH_CELL_PX) * tooth.mm * proj.pxPerMm).toFixed(3);
   return `<defs><pattern id="${id}" patternUnits="userSpaceOnUse" x="0" y="0" width="${side}" height="${side}"><use href="#toothImage" width="${side}" height="${side}"/></pattern></defs><path d="${path}" fill="url(#${id})" fill-opacity="${tooth.depth}"/>`;
 }
 
@@ -3544,7 +3546,7 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
     const band = topEdge().L(54, 1500).Q(0, 1514, -54, 1500).Z();
     return `${defs}${floor}
   <defs><linearGradient id="bandBack" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#000" stop-opacity="0"/><stop offset="0.3" stop-color="#000" stop-opacity="0.04"/><stop offset="0.55" stop-color="#000" stop-opacity="0.22"/></linearGradient><clipPath id="bandBackClip"><path d="${d(band)}"/></clipPath></defs>
-  <path d="${d(band)}" fill="${sh[1]}"/>${showsTooth(proj) ? trimTooth('bandTooth', d(band), SHIRT_TOOTH, proj.pxPerMm) : ''}<path d="${d(band)}" fill="url(#bandBack)"/>
+  <path d="${d(band)}" fill="${sh[1]}"/>${trimTooth('bandTooth', d(band), SHIRT_TOOTH, proj)}<path d="${d(band)}" fill="url(#bandBack)"/>
   <g clip-path="url(#bandBackClip)"><path d="${d(top.translated(0, 1))}" stroke="#000" stroke-width="${(3 * k).toFixed(2)}" fill="none" opacity="0.2" filter="url(#soft)"/><path d="${d(top)}" stroke="#000" stroke-width="${(1.6 * k).toFixed(2)}" fill="none" opacity="0.16"/></g>${cuffs}`;
   }
   const shirt = draft().M(-80, 1497).L(-50, 1516).L(50, 1516).L(80, 1497).L(125, 1440).L(125, 930).L(-125, 930).L(-125, 1440).Z();
@@ -3644,10 +3646,9 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   // grain of shade, drawn out along the weft's ribs. Finer than the pixels elsewhere, left out there.
   // Its region in percent, which svg-patch reads (bare fractions it does not), so the element has a
   // bound and a redraw elsewhere can leave it out.
-  const grain =
-    proj.pxPerMm * SHIRT_GRAIN_MM >= FINE_MIN_PX
-      ? `<filter id="shirtGrain" x="0%" y="0%" width="100%" height="100%"><feTurbulence type="fractalNoise" baseFrequency="${(0.35 / (SHIRT_GRAIN_MM * proj.pxPerMm)).toFixed(3)} ${(1 / (SHIRT_GRAIN_MM * proj.pxPerMm)).toFixed(3)}" numOctaves="2" seed="7"/><feColorMatrix type="matrix" values="0 0 0 0 0  0 0 0 0 0  0 0 0 0 0  ${-SHIRT_GRAIN_DEPTH * 2} 0 0 0 ${SHIRT_GRAIN_DEPTH}"/><feComposite operator="in" in2="SourceAlpha"/></filter><path d="${d(shirt)}" fill="#000" filter="url(#shirtGrain)"/>`
-      : trimTooth('shirtTooth', d(shirt), SHIRT_TOOTH, proj.pxPerMm);
+  const grain = showsTooth(proj)
+    ? trimTooth('shirtTooth', d(shirt), SHIRT_TOOTH, proj)
+    : `<filter id="shirtGrain" x="0%" y="0%" width="100%" height="100%"><feTurbulence type="fractalNoise" baseFrequency="${(0.35 / (SHIRT_GRAIN_MM * proj.pxPerMm)).toFixed(3)} ${(1 / (SHIRT_GRAIN_MM * proj.pxPerMm)).toFixed(3)}" numOctaves="2" seed="7"/><feColorMatrix type="matrix" values="0 0 0 0 0  0 0 0 0 0  0 0 0 0 0  ${-SHIRT_GRAIN_DEPTH * 2} 0 0 0 ${SHIRT_GRAIN_DEPTH}"/><feComposite operator="in" in2="SourceAlpha"/></filter><path d="${d(shirt)}" fill="#000" filter="url(#shirtGrain)"/>`;
   // No tie: through the open neck one sees into the shirt, the inside of its back under the band, in
   // the neck's shade. Each front's folded edge along the opening is lit on its rim and casts a soft
   // shadow inward, toward the side away from the key light. Drawn before the band, which covers its
@@ -3729,7 +3730,7 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
       return `<path d="${grooves}" stroke="#000" stroke-width="${(TIE_RIB_MM * 0.55 * proj.pxPerMm).toFixed(2)}" fill="none" opacity="0.1"/><path d="${grooves}" stroke="#000" stroke-width="${(TIE_RIB_MM * 0.25 * proj.pxPerMm).toFixed(2)}" fill="none" opacity="0.12"/>`;
     };
     // Where its rib is finer than the pixels, what shows of it is the silk's tooth, over knot and blade.
-    const tooth = proj.pxPerMm * TIE_RIB_MM < FINE_MIN_PX ? trimTooth('tieTooth', `${d(knot)} ${d(blade)}`, TIE_TOOTH, proj.pxPerMm) : '';
+    const tooth = proj.pxPerMm * TIE_RIB_MM < FINE_MIN_PX ? trimTooth('tieTooth', `${d(knot)} ${d(blade)}`, TIE_TOOTH, proj) : '';
     // Where the fronts cross, the blade runs into the coat's shade.
     const { left: sideT } = sidesFor(style);
     const under = sideT.breakY;
@@ -3816,7 +3817,7 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   ${tie}
   ${leafSvg(leaf, leafEdge, 'leafL', leafStitch)}
   ${leafSvg(leaf.mirrored(), leafEdge.mirrored(), 'leafR', leafStitch.mirrored())}
-  ${showsTooth(proj) ? trimTooth('leafTooth', `${d(leaf)} ${d(leaf.mirrored())}`, SHIRT_TOOTH, proj.pxPerMm) : ''}
+  ${trimTooth('leafTooth', `${d(leaf)} ${d(leaf.mirrored())}`, SHIRT_TOOTH, proj)}
   ${coatShadow}
   ${cuffs}${ventInside}`;
 }

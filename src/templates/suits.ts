@@ -789,6 +789,22 @@ function trouserLeg(o: StyleOptions, instep: boolean, arch: number, fold: HemFol
   return d.Z();
 }
 
+/**
+ * The curve through a right-hand lapel's outer edge (x < 0, the lapel on its centre side) moved `by`
+ * mm out along its normal, as a polyline fine enough to draw through.
+ */
+function outwardOf(points: Pt[], by: number): Pt[] {
+  const pts = sampleCatmullRom(points, 6);
+  return pts.map((p, i) => {
+    const a = pts[Math.max(0, i - 1)]!;
+    const b = pts[Math.min(pts.length - 1, i + 1)]!;
+    const len = Math.hypot(b[0] - a[0], b[1] - a[1]) || 1;
+    let n: Pt = [-(b[1] - a[1]) / len, (b[0] - a[0]) / len];
+    if (n[0] > 0) n = [-n[0], -n[1]];
+    return [p[0] + n[0] * by, p[1] + n[1] * by];
+  });
+}
+
 function line(points: Pt[], layer: Layer = 'torso'): Draft {
   const d = draft(layer).M(points[0][0], points[0][1]);
   return points.length > 2 ? d.through(points.slice(1)) : d.L(points[1][0], points[1][1]);
@@ -1887,9 +1903,10 @@ function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
       ],
       anchor: m(lc.gorge),
       // Lofted 8 (up to b112), the field's smoothing ran the step down onto the chest as a slope in
-      // shade 10-15 mm wide beside the lapel.
-      loft: 4,
-      round: 10,
+      // shade 10-15 mm wide beside the lapel; lofted 4 and rounded within 10 mm (up to b133), its face
+      // fell into a band of shade 3-5 mm in from its edge, one of a rail's two lines.
+      loft: 3,
+      round: 5,
       mirrorGrainAbout: [m(B), m(geo.rollTop)],
       overlap: restingOn(fpId),
       rollEdge: mirror ? 'left' : 'right',
@@ -1918,17 +1935,21 @@ function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
     // line of shade on its own forepart (and the breast welt beside it), as in the reference photo;
     // 7 mm wide and blurred by 5 (up to b112) it stood off the chest like a board. Pick stitching; gorge.
     const own = [fpId, `lapel-${id}`, `collar-${id}`, `pocket-${id}`];
-    const edge = lc.outerEdge.map((p) => m([p[0] - 4, p[1] - 3]));
-    marks.push({ onPanels: mirror ? [fpId, 'breast-welt'] : [fpId], shape: line(edge), kind: 'shadow', width: 1.5, strength: 0.3, blur: 1.2 });
+    // Its shade lies along the edge, 1.6 mm out from it all the way: drawn through the edge's points
+    // moved 4 mm out and 3 down (up to b133), it lay 4-5 mm clear of the edge where the edge runs
+    // down, a stripe of lit chest between it and the lapel's own shaded edge: a rail, not an edge.
+    const edge = outwardOf(lc.outerEdge, 1.6).map(m);
+    marks.push({ onPanels: mirror ? [fpId, 'breast-welt'] : [fpId], shape: line(edge), kind: 'shadow', width: 1.8, strength: 0.3, blur: 1.2 });
     // Each pick a dimple some 0.6 mm across: seen up close, a row of them; from a step away, hardly
     // there (1 mm at 0.22, up to b121, drew a dotted line along the lapel at full size).
     threads.push({ shape: line(lc.outerEdge.map((p) => m([p[0] + 5, p[1] + 1]))), width: 0.6, dash: HAND_PICK_STITCH, opacity: 0.16, onPanels: own });
     // A pressed lapel edge is cloth folded over itself: its rounded lip catches the key light as a
-    // fine bright line (fainter on the side turned away from the light).
+    // fine bright line. On the lapel turned away from the light the lip falls into shade instead:
+    // lit there too, more faintly (up to b133), it drew a light line between two dark ones.
     marks.push({
       onPanels: [`lapel-${id}`],
       shape: line(lc.outerEdge.map((p) => m([p[0] + 1.6, p[1] + 0.4]))),
-      kind: 'highlight',
+      kind: mirror ? 'shadow' : 'highlight',
       width: 1.8,
       strength: mirror ? 0.12 : 0.24,
       blur: 0.8,

@@ -16,7 +16,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createComposeEngine } from './index.ts';
-import { TEST_TEMPLATE_CACHE, withoutMottle } from './test-helpers.ts';
+import { panelRows, TEST_TEMPLATE_CACHE, withoutMottle } from './test-helpers.ts';
 
 const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 const design = { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.15 } as const;
@@ -60,12 +60,7 @@ describe('a lapel edge is one line, not a rail', () => {
     ] as const) {
       const lapel = cv.panels.findIndex((q) => q.id === `lapel-${side}`);
       expect(lapel).toBeGreaterThanOrEqual(0);
-      const rows: number[] = [];
-      for (let y = 0; y < m.height; y++) {
-        let n = 0;
-        for (let x = 0; x < m.width; x++) n += +(m.panel[y * m.width + x] === lapel);
-        if (n > 20 * pxPerMm) rows.push(y);
-      }
+      const rows = panelRows(m, lapel, 20 * pxPerMm);
       const span = Math.round(7 * pxPerMm);
       const profiles: number[][] = [];
       for (const y of rows.slice(Math.floor(rows.length * 0.3), Math.floor(rows.length * 0.7))) {

@@ -22,7 +22,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createComposeEngine } from './index.ts';
-import { TEST_TEMPLATE_CACHE, withoutMottle } from './test-helpers.ts';
+import { panelRows, TEST_TEMPLATE_CACHE, withoutMottle } from './test-helpers.ts';
 
 const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 const design = { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.15 } as const;
@@ -42,12 +42,7 @@ describe('a lapel lies on the chest: its edge casts a thin line of shade', () =>
       const lapel = cv.panels.findIndex((q) => q.id === `lapel-${side}`);
       const forepart = cv.panels.findIndex((q) => q.id === `forepart-${side}`);
       expect(lapel).toBeGreaterThanOrEqual(0);
-      const rows: number[] = [];
-      for (let y = 0; y < m.height; y++) {
-        let n = 0;
-        for (let x = 0; x < m.width; x++) n += +(m.panel[y * m.width + x] === lapel);
-        if (n > 20 * pxPerMm) rows.push(y);
-      }
+      const rows = panelRows(m, lapel, 20 * pxPerMm);
       expect(rows.length).toBeGreaterThan(100);
       for (const q of [0.35, 0.5, 0.65, 0.8]) {
         const y = rows[Math.floor(rows.length * q)];

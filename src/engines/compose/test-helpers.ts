@@ -292,3 +292,14 @@ export function withoutMottle(maps: ShadingMaps, pxPerMm: number, size: 'full' |
   }
   return { ...maps, mul };
 }
+
+/** The rows (y) in which a panel covers more than `minPx` pixels of the shading maps. */
+export function panelRows(maps: Pick<ShadingMaps, 'width' | 'height' | 'panel'>, panel: number, minPx: number): number[] {
+  const rows: number[] = [];
+  for (let y = 0; y < maps.height; y++) {
+    let n = 0;
+    for (let x = 0; x < maps.width; x++) n += +(maps.panel[y * maps.width + x] === panel);
+    if (n > minPx) rows.push(y);
+  }
+  return rows;
+}

@@ -10,7 +10,7 @@
  * the median over the rows, as a share of the lapel's own face 10-18 mm in, averaged over 1.5 mm. The
  * rail's rebound is the highest rise between two dark troughs within 7 mm of the edge: how far the
  * profile climbs back after one dark line before it falls into another: up to b133 0.15-0.37 on the
- * lapel turned from the light. Now the lapel lies lower (lofted 3, not 4) and rounds within 5 mm (not
+ * lapel turned from the light (seen three-quarter, 0.13-0.15). Now the lapel lies lower (lofted 3, not 4) and rounds within 5 mm (not
  * 10), its lip on that side is in shade (it was lit, more faintly than the other's), and the chest's
  * shade lies 1.6 mm out along the edge's normal: 0.00-0.09.
  */
@@ -43,14 +43,16 @@ describe('a lapel edge is one line, not a rail', () => {
   });
 
   it.each([
-    ['single-breasted', 'full'],
-    ['single-breasted', 'hd'],
-    ['double-breasted', 'full'],
-    ['double-breasted', 'hd'],
-    ['three-piece', 'hd'],
-  ] as const)('%s front (%s)', async (cut, size) => {
-    const cv = await engine.template(cut, 'front');
-    const m = withoutMottle(await engine.shadingMaps(cut, 'front', { hex: '#1A2236', design }, size), cv.pxPerMm, size);
+    ['single-breasted', 'front', 'full'],
+    ['single-breasted', 'front', 'hd'],
+    ['double-breasted', 'front', 'full'],
+    ['double-breasted', 'front', 'hd'],
+    ['three-piece', 'front', 'hd'],
+    ['single-breasted', 'three-quarter', 'hd'],
+    ['double-breasted', 'three-quarter', 'hd'],
+  ] as const)('%s %s (%s)', async (cut, view, size) => {
+    const cv = await engine.template(cut, view);
+    const m = withoutMottle(await engine.shadingMaps(cut, view, { hex: '#1A2236', design }, size), cv.pxPerMm, size);
     const pxPerMm = (cv.pxPerMm * m.width) / cv.width;
     const printed: string[] = [];
     // The wearer's left lapel is the image's right: its outer edge faces right (dir 1).
@@ -92,6 +94,6 @@ describe('a lapel edge is one line, not a rail', () => {
       expect(darkest, `${side} lapel: a line of shade at its edge`).toBeLessThan(0.9);
       expect(rebound, `${side} lapel: dark-light-dark across its edge`).toBeLessThan(0.1);
     }
-    console.log(`${cut} ${size}: ${printed.join('; ')}`);
+    console.log(`${cut} ${view} ${size}: ${printed.join('; ')}`);
   });
 });

@@ -348,3 +348,41 @@ describe('front: shoes seen from a little above, not domes on a brim', () => {
     }
   });
 });
+
+describe('front: the shine lies across the toe cap, not a glint drawn on', () => {
+  // Seen from the front a polished cap reflects the key light as a soft band across its upper round.
+  // Up to b135 ours was a spot 4 by 2 mm with a crisp core and, standing up from it, the crown's
+  // streak foreshortened into a thin bright line: the dot and dash of a cartoon's glint. Measured on
+  // the largest lit patch of each shoe (L* over 0.6 of the way from the leather's mode to its
+  // lightest percent): its extent across (x) against its extent up (y), in mm. Up to b135 8.3-8.9
+  // across and 16.7-17.8 up (the streak standing on the spot); now 27.8-28.3 across, 4.4-5.6 up.
+  it.each(['black', 'brown'] as const)('%s (HD)', async (shoes) => {
+    const base = frontProjection();
+    const raw = await render('front', shoes, 'hd');
+    const other = await render('front', shoes === 'black' ? 'brown' : 'black', 'hd');
+    const k = raw.width / 1024;
+    const mm = base.pxPerMm * k;
+    const W = raw.width;
+    const diff = differing(raw, other);
+    for (const s of [1, -1]) {
+      const b = shoeBox(base, s, 'front');
+      const [x0, x1, y0, y1] = [b.x0, b.x1, b.y0, b.y1].map((v) => Math.round(v * k)) as [number, number, number, number];
+      const px: Array<[number, number, number]> = [];
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (diff[y * W + x]) px.push([x, y, lab(raw, y * W + x)[0]!]);
+      const ls = px.map((p) => p[2]).sort((a, b) => a - b);
+      const mode = modeLab(px.map((p) => [p[2], 0, 0]))[0]!;
+      const top = ls[Math.floor(ls.length * 0.99)]!;
+      const litMask = new Uint8Array(raw.width * raw.height);
+      for (const [x, y, l] of px) if (l > mode + 0.6 * (top - mode)) litMask[y * W + x] = 1;
+      const lit = regions(litMask, W, raw.height)[0]!;
+      const xs = lit.map((i) => i % W).sort((a, b) => a - b);
+      const ys = lit.map((i) => Math.floor(i / W)).sort((a, b) => a - b);
+      // Between the 2nd and 98th percentiles, so a stray pixel does not count.
+      const extent = (v: number[]) => (v[Math.floor(v.length * 0.98)]! - v[Math.floor(v.length * 0.02)]!) / mm;
+      const [across, up] = [extent(xs), extent(ys)];
+      console.log(`front ${shoes} shoe ${s}: shine ${across.toFixed(1)} mm across, ${up.toFixed(1)} mm up (${lit.length} px)`);
+      expect(across, `shoe ${s}: the shine's width`).toBeGreaterThan(12);
+      expect(across / up, `shoe ${s}: the shine lies across the cap`).toBeGreaterThan(2);
+    }
+  });
+});

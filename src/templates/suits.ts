@@ -3273,21 +3273,18 @@ function shoeSolid(
     `<path d="${d}" stroke="${colour}" stroke-width="${f(width * mm)}" fill="none" opacity="${opacity}" stroke-linecap="round" stroke-linejoin="round"${blur ? ` filter="url(#${blur})"` : ''}/>`;
   const us = (from: number, to: number, n: number) => Array.from({ length: n + 1 }, (_, i) => from + ((to - from) * i) / n);
   // The upper: rings across the last from the sole's top over the crown.
-  const rings: Array<Array<[number, number]>> = [];
-  for (const u of us(0, SHOE_LEN, 48)) {
-    const upperPts: Array<[number, number]> = [];
-    rings.push(upperPts);
-    const w = lastHalf(u);
+  /**
+   * The upper's section at u, at θ round it (0 its near side at the sole, π/2 the crown, π the far
+   * side), `drop` mm below its surface. Across the last the upper stands up its sides and rounds over
+   * the crown; toward the toe its section rounds more (toward half an ellipse), or the toe's far wall
+   * showed as a square end.
+   */
+  const section = (u: number, th: number, drop = 0) => {
     const z0 = soleTop(u);
-    const z1 = upperTop(u);
-    // Across the last the upper stands up its sides and rounds over the crown; toward the toe its
-    // section rounds more (toward half an ellipse), or the toe's far wall showed as a square end.
     const e = 0.45 + 0.3 * smoothstep((u - 190) / 70);
-    for (let k = 0; k <= 12; k++) {
-      const th = (Math.PI * k) / 12;
-      upperPts.push(P(u, -w * Math.cos(th), z0 + (z1 - z0) * Math.sin(th) ** e));
-    }
-  }
+    return P(u, -lastHalf(u) * Math.cos(th), z0 + (upperTop(u) - z0) * Math.sin(th) ** e - drop);
+  };
+  const rings = us(0, SHOE_LEN, 48).map((u) => Array.from({ length: 13 }, (_, k) => section(u, (Math.PI * k) / 12)));
   // The upper's outline is the union of hulls of short runs of rings, not one hull of them all: seen
   // this low, the vamp dips between the ankle and the toe box, and one hull bridged that dip with a
   // straight slope from the collar to the toe (a wedge). Filled as one path, the pieces join without
@@ -3398,19 +3395,24 @@ function shoeSolid(
     // Shine: a soft sheen along the toe's crown toward the light, a bright streak in it, a rim of light
     // down the near side and a soft streak on the heel counter's round.
     stroke(open(ridge), 9, '#fff', 0.1, 'shoeL'),
-    stroke(open(ridge.slice(2, 8)), 3, '#fff', 0.32, 'shoeM'),
-    stroke(open(ridge.slice(3, 7)), 1.1, '#fff', 0.55),
+    // (From the front the crown runs toward the camera and its streak, foreshortened, stood up from
+    // a bright spot on the cap: a cartoon's glint. There the light lies across the cap instead.)
+    front ? '' : stroke(open(ridge.slice(2, 8)), 3, '#fff', 0.32, 'shoeM'),
+    front ? '' : stroke(open(ridge.slice(3, 7)), 1.1, '#fff', 0.55),
     // (From the front the near side's rim runs down across the toe to its tip: a scratch, not a rim.)
     front ? '' : stroke(open(side), 2.2, '#fff', 0.12, 'shoeM'),
     stroke(open(heelSide), 6, '#fff', 0.14, 'shoeL'),
-    // From the front the crown runs toward the camera, its streak foreshortened to a spot: the key
-    // light's reflection on the cap's upper round, toward the light.
-    front ? shine(P(266, -0.3 * lastHalf(266), upperTop(266) - 2)) : '',
+    // From the front the key light's reflection lies across the cap's upper round, brightest toward
+    // the light (up to b135 a spot, 4 by 2 mm, with a crisp core: a glint drawn on).
+    ...(front ? capSheen() : []),
   ].join('');
-  function shine([x, y]: [number, number]): string {
-    const e = (rx: number, ry: number, opacity: number, blur: string) =>
-      `<ellipse cx="${f(x)}" cy="${f(y)}" rx="${f(rx * mm)}" ry="${f(ry * mm)}" fill="#fff" opacity="${opacity}"${blur ? ` filter="url(#${blur})"` : ''}/>`;
-    return e(5, 2.6, 0.4, 'shoeM') + e(2.2, 1.1, 0.6, '');
+  /** Across the cap's upper round: its section 24 mm back from the tip, a millimetre in. */
+  function capSheen(): string[] {
+    const across = (th0: number, th1: number) => us(th0, th1, 10).map((th) => section(262, th, 1));
+    return [
+      stroke(open(across(0.3 * Math.PI, 0.72 * Math.PI)), 7, '#fff', 0.14, 'shoeL'),
+      stroke(open(across(0.36 * Math.PI, 0.6 * Math.PI)), 2.4, '#fff', 0.36, 'shoeM'),
+    ];
   }
 }
 

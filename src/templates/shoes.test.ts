@@ -52,6 +52,23 @@ function shoeBox(proj: Projection, s: number, view: string): { x0: number; x1: n
   return { x0: Math.floor(Math.min(...xs)), x1: Math.ceil(Math.max(...xs)), y0, y1 };
 }
 
+/**
+ * The front at HD in `shoes` and the other colour: the render, where the two differ (the shoes), its
+ * width, pixels per mm, and each shoe's box scaled to it (s = 1 the image-left one).
+ */
+async function frontShoesHd(shoes: 'black' | 'brown') {
+  const base = frontProjection();
+  const raw = await render('front', shoes, 'hd');
+  const other = await render('front', shoes === 'black' ? 'brown' : 'black', 'hd');
+  const k = raw.width / 1024;
+  const boxes = ([1, -1] as const).map((s) => {
+    const b = shoeBox(base, s, 'front');
+    const [x0, x1, y0, y1] = [b.x0, b.x1, b.y0, b.y1].map((v) => Math.round(v * k)) as [number, number, number, number];
+    return { s, x0, x1, y0, y1 };
+  });
+  return { raw, diff: differing(raw, other), W: raw.width, mm: base.pxPerMm * k, boxes };
+}
+
 describe('shoes: polished Oxfords in the chosen colour', () => {
   it.each(VIEWS)('%s: the shoes option changes the shoes alone; each is its colour with a lit shine', async (view, proj) => {
     const black = await render(view, 'black');
@@ -322,16 +339,8 @@ describe('front: shoes seen from a little above, not domes on a brim', () => {
   // up its sides to where the hem hides it: the front shoes are the three-quarter view's solid last,
   // turned out a little, seen from a little above.
   it('each toe box stands up its sides to the hem (HD)', async () => {
-    const base = frontProjection();
-    const black = await render('front', 'black', 'hd');
-    const brown = await render('front', 'brown', 'hd');
-    const k = black.width / 1024;
-    const mm = base.pxPerMm * k;
-    const W = black.width;
-    const diff = differing(black, brown);
-    for (const s of [1, -1]) {
-      const b = shoeBox(base, s, 'front');
-      const [x0, x1, y0, y1] = [b.x0, b.x1, b.y0, b.y1].map((v) => Math.round(v * k)) as [number, number, number, number];
+    const { diff, W, mm, boxes } = await frontShoesHd('black');
+    for (const { s, x0, x1, y0, y1 } of boxes) {
       const rowWidth = new Float64Array(y1 - y0);
       let lowest = 0;
       for (let y = y0; y < y1; y++)
@@ -357,16 +366,8 @@ describe('front: the shine lies across the toe cap, not a glint drawn on', () =>
   // lightest percent): its extent across (x) against its extent up (y), in mm. Up to b135 8.3-8.9
   // across and 16.7-17.8 up (the streak standing on the spot); now 27.8-28.3 across, 4.4-5.6 up.
   it.each(['black', 'brown'] as const)('%s (HD)', async (shoes) => {
-    const base = frontProjection();
-    const raw = await render('front', shoes, 'hd');
-    const other = await render('front', shoes === 'black' ? 'brown' : 'black', 'hd');
-    const k = raw.width / 1024;
-    const mm = base.pxPerMm * k;
-    const W = raw.width;
-    const diff = differing(raw, other);
-    for (const s of [1, -1]) {
-      const b = shoeBox(base, s, 'front');
-      const [x0, x1, y0, y1] = [b.x0, b.x1, b.y0, b.y1].map((v) => Math.round(v * k)) as [number, number, number, number];
+    const { raw, diff, W, mm, boxes } = await frontShoesHd(shoes);
+    for (const { s, x0, x1, y0, y1 } of boxes) {
       const px: Array<[number, number, number]> = [];
       for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (diff[y * W + x]) px.push([x, y, lab(raw, y * W + x)[0]!]);
       const ls = px.map((p) => p[2]).sort((a, b) => a - b);

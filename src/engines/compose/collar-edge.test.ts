@@ -11,21 +11,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createComposeEngine } from './index.ts';
-import { panelRows, TEST_TEMPLATE_CACHE, withoutMottle } from './test-helpers.ts';
+import { drawnShading, outerEdgeX, panelRows, SIDES, TEST_TEMPLATE_CACHE } from './test-helpers.ts';
 
 const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 const design = { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.15 } as const;
 
 describe('the collar lies on the chest: its edge casts a thin line of shade', () => {
   it.each(['single-breasted', 'double-breasted', 'three-piece'])('%s', async (cut) => {
-    const cv = await engine.template(cut, 'front');
-    const m = withoutMottle(await engine.shadingMaps(cut, 'front', { hex: '#1A2236', design }, 'hd'), cv.pxPerMm, 'hd');
-    const pxPerMm = (cv.pxPerMm * m.width) / cv.width;
+    const { cv, m, pxPerMm } = await drawnShading(engine, cut, 'front', { hex: '#1A2236', design }, 'hd');
     const printed: string[] = [];
-    for (const [side, dir] of [
-      ['left', 1],
-      ['right', -1],
-    ] as const) {
+    for (const [side, dir] of SIDES) {
       const collar = cv.panels.findIndex((q) => q.id === `collar-${side}`);
       const forepart = cv.panels.findIndex((q) => q.id === `forepart-${side}`);
       expect(collar).toBeGreaterThanOrEqual(0);
@@ -34,8 +29,7 @@ describe('the collar lies on the chest: its edge casts a thin line of shade', ()
       const taken: number[] = [];
       for (const y of rows.slice(Math.floor(rows.length * 0.3), Math.floor(rows.length * 0.7))) {
         const row = y * m.width;
-        let edge = -1;
-        for (let x = 0; x < m.width; x++) if (m.panel[row + x] === collar && (dir === 1 || edge < 0)) edge = x;
+        const edge = outerEdgeX(m, y, collar, dir);
         const at = (d: number) => (m.panel[row + edge + dir * d] === forepart ? m.mul[row + edge + dir * d]! : Number.NaN);
         const beyond: number[] = [];
         for (let d = Math.round(15 * pxPerMm); d < 25 * pxPerMm; d++) if (!Number.isNaN(at(d))) beyond.push(at(d));

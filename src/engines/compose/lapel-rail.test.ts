@@ -16,7 +16,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createComposeEngine } from './index.ts';
-import { panelRows, TEST_TEMPLATE_CACHE, withoutMottle } from './test-helpers.ts';
+import { drawnShading, outerEdgeX, panelRows, SIDES, TEST_TEMPLATE_CACHE } from './test-helpers.ts';
 
 const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 const design = { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.15 } as const;
@@ -51,15 +51,10 @@ describe('a lapel edge is one line, not a rail', () => {
     ['single-breasted', 'three-quarter', 'hd'],
     ['double-breasted', 'three-quarter', 'hd'],
   ] as const)('%s %s (%s)', async (cut, view, size) => {
-    const cv = await engine.template(cut, view);
-    const m = withoutMottle(await engine.shadingMaps(cut, view, { hex: '#1A2236', design }, size), cv.pxPerMm, size);
-    const pxPerMm = (cv.pxPerMm * m.width) / cv.width;
+    const { cv, m, pxPerMm } = await drawnShading(engine, cut, view, { hex: '#1A2236', design }, size);
     const printed: string[] = [];
     // The wearer's left lapel is the image's right: its outer edge faces right (dir 1).
-    for (const [side, dir] of [
-      ['left', 1],
-      ['right', -1],
-    ] as const) {
+    for (const [side, dir] of SIDES) {
       const lapel = cv.panels.findIndex((q) => q.id === `lapel-${side}`);
       expect(lapel).toBeGreaterThanOrEqual(0);
       const rows = panelRows(m, lapel, 20 * pxPerMm);
@@ -67,8 +62,7 @@ describe('a lapel edge is one line, not a rail', () => {
       const profiles: number[][] = [];
       for (const y of rows.slice(Math.floor(rows.length * 0.3), Math.floor(rows.length * 0.7))) {
         const row = y * m.width;
-        let edge = -1;
-        for (let x = 0; x < m.width; x++) if (m.panel[row + x] === lapel && (dir === 1 || edge < 0)) edge = x;
+        const edge = outerEdgeX(m, y, lapel, dir);
         const at = (d: number) => m.mul[row + edge + dir * d]!;
         const face: number[] = [];
         for (let d = Math.round(-18 * pxPerMm); d <= -10 * pxPerMm; d++) if (m.panel[row + edge + dir * d] === lapel) face.push(at(d));

@@ -22,23 +22,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createComposeEngine } from './index.ts';
-import { panelRows, TEST_TEMPLATE_CACHE, withoutMottle } from './test-helpers.ts';
+import { drawnShading, outerEdgeX, panelRows, SIDES, TEST_TEMPLATE_CACHE } from './test-helpers.ts';
 
 const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 const design = { weave: 'twill', pattern: 'solid', threadMm: 0.22, sheen: 0.15 } as const;
 
 describe('a lapel lies on the chest: its edge casts a thin line of shade', () => {
   it.each(['single-breasted', 'double-breasted', 'three-piece'])('%s', async (cut) => {
-    const cv = await engine.template(cut, 'front');
     // The lapel's line as drawn: the cloth's mottle (relief.ts) divided out.
-    const m = withoutMottle(await engine.shadingMaps(cut, 'front', { hex: '#1A2236', design }, 'hd'), cv.pxPerMm, 'hd');
-    const pxPerMm = (cv.pxPerMm * m.width) / cv.width;
+    const { cv, m, pxPerMm } = await drawnShading(engine, cut, 'front', { hex: '#1A2236', design }, 'hd');
     const printed: string[] = [];
     // Image-right lapel (the wearer's left) outward to the right, image-left lapel to the left.
-    for (const [side, dir] of [
-      ['left', 1],
-      ['right', -1],
-    ] as const) {
+    for (const [side, dir] of SIDES) {
       const lapel = cv.panels.findIndex((q) => q.id === `lapel-${side}`);
       const forepart = cv.panels.findIndex((q) => q.id === `forepart-${side}`);
       expect(lapel).toBeGreaterThanOrEqual(0);
@@ -47,8 +42,7 @@ describe('a lapel lies on the chest: its edge casts a thin line of shade', () =>
       for (const q of [0.35, 0.5, 0.65, 0.8]) {
         const y = rows[Math.floor(rows.length * q)];
         const row = y * m.width;
-        let edge = -1;
-        for (let x = 0; x < m.width; x++) if (m.panel[row + x] === lapel && (dir === 1 || edge < 0)) edge = x;
+        const edge = outerEdgeX(m, y, lapel, dir);
         // Only the forepart counts: a welt or pocket in the way is not the chest.
         const at = (d: number) => (m.panel[row + edge + dir * d] === forepart ? m.mul[row + edge + dir * d] : Number.NaN);
         const beyond: number[] = [];

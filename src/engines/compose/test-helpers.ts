@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import sharp from 'sharp';
 import { SRGB8_TO_LINEAR, deltaE2000, linearToLab, linearToSrgb8Exact, luminance, type Lab } from '../../fabrics/index.ts';
-import type { ShadingMaps } from './index.ts';
+import type { ComposeEngine, ShadingMaps } from './index.ts';
 import { octaveWeights, reliefRow } from '../../templates/relief.ts';
 
 /**
@@ -302,4 +302,34 @@ export function panelRows(maps: Pick<ShadingMaps, 'width' | 'height' | 'panel'>,
     if (n > minPx) rows.push(y);
   }
   return rows;
+}
+
+/** A pair of pieces by side, and the way each one's outer edge faces in the image (1: its right). */
+export const SIDES = [
+  ['left', 1],
+  ['right', -1],
+] as const;
+
+/**
+ * A drawn view's shading at `size` as its lines are drawn (the cloth's mottle divided out), its
+ * template and its pixels per millimetre.
+ */
+export async function drawnShading(
+  engine: ComposeEngine,
+  cut: string,
+  view: string,
+  fabric: Parameters<ComposeEngine['shadingMaps']>[2],
+  size: 'full' | 'hd',
+): Promise<{ cv: Awaited<ReturnType<ComposeEngine['template']>>; m: ShadingMaps; pxPerMm: number }> {
+  const cv = await engine.template(cut, view);
+  const m = withoutMottle(await engine.shadingMaps(cut, view, fabric, size), cv.pxPerMm, size);
+  return { cv, m, pxPerMm: (cv.pxPerMm * m.width) / cv.width };
+}
+
+/** A panel's outermost pixel (x) in row y toward `dir` (1: the image's right), -1 if none. */
+export function outerEdgeX(maps: Pick<ShadingMaps, 'width' | 'panel'>, y: number, panel: number, dir: 1 | -1): number {
+  const row = y * maps.width;
+  let edge = -1;
+  for (let x = 0; x < maps.width; x++) if (maps.panel[row + x] === panel && (dir === 1 || edge < 0)) edge = x;
+  return edge;
 }

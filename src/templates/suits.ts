@@ -3402,8 +3402,8 @@ function shoeSolid(
     // (From the front the near side's rim runs down across the toe to its tip: a scratch, not a rim.)
     front ? '' : stroke(open(side), 2.2, '#fff', 0.12, 'shoeM'),
     stroke(open(heelSide), 6, '#fff', 0.14, 'shoeL'),
-    // From the front the key light's reflection lies across the cap's upper round, brightest toward
-    // the light (up to b135 a spot, 4 by 2 mm, with a crisp core: a glint drawn on).
+    // From the front the key light's reflection lies across the cap's upper round as a soft band
+    // (up to b135 a spot, 4 by 2 mm, with a crisp core: a glint drawn on).
     ...(front ? capSheen() : []),
   ].join('');
   /** Across the cap's upper round: its section 24 mm back from the tip, a millimetre in. */

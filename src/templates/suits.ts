@@ -790,18 +790,27 @@ function trouserLeg(o: StyleOptions, instep: boolean, arch: number, fold: HemFol
 }
 
 /**
- * The curve through a right-hand lapel's outer edge (x < 0, the lapel on its centre side) moved `by`
- * mm out along its normal, as a polyline fine enough to draw through.
+ * Points along the French curve through `points` (the curve `through` draws), `per` to a segment, each
+ * with its unit normal: the tangent (from its neighbours) turned a quarter anticlockwise.
  */
-function outwardOf(points: Pt[], by: number): Pt[] {
-  const pts = sampleCatmullRom(points, 6);
+function normalsAlong(points: Pt[], per: number): Array<{ p: Pt; n: Pt }> {
+  const pts = sampleCatmullRom(points, per);
   return pts.map((p, i) => {
     const a = pts[Math.max(0, i - 1)]!;
     const b = pts[Math.min(pts.length - 1, i + 1)]!;
     const len = Math.hypot(b[0] - a[0], b[1] - a[1]) || 1;
-    let n: Pt = [-(b[1] - a[1]) / len, (b[0] - a[0]) / len];
-    if (n[0] > 0) n = [-n[0], -n[1]];
-    return [p[0] + n[0] * by, p[1] + n[1] * by];
+    return { p, n: [-(b[1] - a[1]) / len, (b[0] - a[0]) / len] };
+  });
+}
+
+/**
+ * The curve through a right-hand lapel's outer edge (x < 0, the lapel on its centre side) moved `by`
+ * mm out along its normal, as a polyline fine enough to draw through.
+ */
+function outwardOf(points: Pt[], by: number): Pt[] {
+  return normalsAlong(points, 6).map(({ p, n }) => {
+    const out = n[0] > 0 ? -by : by;
+    return [p[0] + n[0] * out, p[1] + n[1] * out];
   });
 }
 
@@ -817,18 +826,14 @@ function line(points: Pt[], layer: Layer = 'torso'): Draft {
  * pit whose end wall turned from the key light: a dark dot at its outer end, read as a stain.
  */
 function fold(points: Pt[], width: number, layer: Layer = 'torso'): Draft {
-  // The same curve as `through` draws.
-  const pts = sampleCatmullRom(points, 12);
+  const pts = normalsAlong(points, 12);
   const along = [0];
-  for (let i = 1; i < pts.length; i++) along.push(along[i - 1] + Math.hypot(pts[i][0] - pts[i - 1][0], pts[i][1] - pts[i - 1][1]));
+  for (let i = 1; i < pts.length; i++) along.push(along[i - 1] + Math.hypot(pts[i].p[0] - pts[i - 1].p[0], pts[i].p[1] - pts[i - 1].p[1]));
   const total = along[along.length - 1];
   const side = (sign: 1 | -1): Pt[] =>
-    pts.map((p, i) => {
-      const a = pts[Math.max(0, i - 1)];
-      const b = pts[Math.min(pts.length - 1, i + 1)];
-      const len = Math.hypot(b[0] - a[0], b[1] - a[1]);
-      const half = (width / 2) * Math.sin((Math.PI * along[i]) / total) ** 0.75;
-      return [p[0] - (sign * half * (b[1] - a[1])) / len, p[1] + (sign * half * (b[0] - a[0])) / len];
+    pts.map(({ p, n }, i) => {
+      const half = sign * (width / 2) * Math.sin((Math.PI * along[i]) / total) ** 0.75;
+      return [p[0] + n[0] * half, p[1] + n[1] * half];
     });
   const left = side(1);
   const right = side(-1).reverse();

@@ -235,8 +235,14 @@ describe('front view: trouser leg', () => {
   });
 
   // The double-breasted's fronts hang straight over the fork; the others' quarters curve away from it.
-  it.each(['single-breasted', 'three-piece'])('%s: the legs part below the coat in a round arch, not a spike between two cusps', async (cut) => {
-    const { maps, W, k, mm } = await viewMaps(cut, 'front', 'hd');
+  // From behind every cut's legs part under the seat.
+  it.each([
+    ['single-breasted', 'front'],
+    ['three-piece', 'front'],
+    ['single-breasted', 'back'],
+    ['double-breasted', 'back'],
+  ] as const)('%s %s: the legs part below the coat in a fork that opens steadily down to the knee, not a slot', async (cut, view) => {
+    const { maps, W, k, mm } = await viewMaps(cut, view, 'hd');
     const c = Math.round(proj.project(0, 0)[0] * k);
     const rowOf = (y: number) => proj.project(0, y)[1] * k;
     // The gap's apex: up the centre from the shin until the cloth closes over it.
@@ -248,17 +254,26 @@ describe('front view: trouser leg', () => {
     const width = (d: number) => {
       const row = Math.round(apex + d * mm);
       let open = 0;
-      for (let x = c - Math.round(40 * mm); x <= c + Math.round(40 * mm); x++) open += 1 - maps.coverage[row * W + x]! / 255;
+      for (let x = c - Math.round(60 * mm); x <= c + Math.round(60 * mm); x++) open += 1 - maps.coverage[row * W + x]! / 255;
       return open / mm;
     };
-    const widths = [1, 2, 4, 8, 16].map(width);
-    console.log(`${cut} fork at ${apexMm.toFixed(0)} mm: the gap ${widths.map((v) => v.toFixed(1)).join(' / ')} mm wide 1 / 2 / 4 / 8 / 16 mm below its top`);
+    const depths = [1, 2, 4, 8, 16, 32, 64, 128, 180];
+    const widths = depths.map(width);
+    console.log(
+      `${cut} ${view}: fork at ${apexMm.toFixed(0)} mm, the gap ${widths.map((v) => v.toFixed(1)).join(' / ')} mm wide ${depths.join(' / ')} mm below its top`,
+    );
     // Up to b111 the crotch's curve met the inseam at a corner: a spike 1.0 / 1.7 / 2.5 / 5.5 mm wide
-    // 1 / 2 / 4 / 8 mm down, between two cusps where it widened to the gap's 16.7 mm. The arch since:
-    // 8.3 / 12.7 / 17.1 / 23.2, then 27.9. A round arch is open (over half its full width 4 mm down)
-    // and widens steadily to the full gap.
-    expect(widths[2]!, 'the arch 4 mm below its top').toBeGreaterThan(widths[4]! * 0.5);
-    for (let i = 1; i < widths.length; i++) expect(widths[i]!, `${[1, 2, 4, 8, 16][i]} mm down`).toBeGreaterThan(widths[i - 1]!);
+    // 1 / 2 / 4 / 8 mm down, between two cusps where it widened to the gap's 16.7 mm. Up to b136 a
+    // round arch as wide as the gap (8.3 / 12.7 / 17.1 / 23.2 / 27.9 mm, then 28-31 down past the
+    // knee): two parallel tubes with a keyhole between them. The legs hang from the seat apart, so
+    // the gap opens as a narrow fork, its top rounded, and widens all the way to the knee.
+    for (let i = 1; i < widths.length; i++) expect(widths[i]!, `${depths[i]} mm down`).toBeGreaterThan(widths[i - 1]!);
+    // No cusp: it opens fastest at its round top and ever more slowly below (the widening per mm
+    // down never grows by more than a rounding's worth).
+    const rate = depths.slice(1).map((d, i) => (widths[i + 1]! - widths[i]!) / (d - depths[i]!));
+    for (let i = 1; i < rate.length; i++) expect(rate[i]!, `opening per mm, ${depths[i]}-${depths[i + 1]} mm down`).toBeLessThan(rate[i - 1]! * 1.15 + 0.03);
+    // A fork, not a keyhole: 16 mm down it is under half as wide as by the knee, 180 mm down.
+    expect(widths[4]!, 'the gap 16 mm down against 180 mm down').toBeLessThan(widths[8]! * 0.5);
     // Its top under the coat's hem (752 mm at the front edge), where the thighs part. At 826 mm (to
     // b115) it rose under the open quarters: a bright tongue of backdrop in the middle of the suit,
     // where the reference photo shows the trousers, in shade.

@@ -69,17 +69,19 @@ const CUFF_SAG = 4;
 const TROUSER_WAIST_Y = 1025;
 /**
  * Where the inseams part: the thighs hang together from the seat to 40 mm below the coat's hem (the
- * gap's round top, 18 mm above this), and part there. Up to b115 the gap rose to 826 mm, 74 mm above
+ * fork's rounded top, 12 mm above this), and part there. Up to b115 the gap rose to 826 mm, 74 mm above
  * the hem: a tongue of backdrop under the open quarters, where the reference photo shows the
- * trousers, in shade.
+ * trousers, in shade. From the fork the legs part in a taper, 10 mm apart 16 mm down and widening
+ * steadily to 34 mm by the knee: up to b136 they parted in a round arch as wide as the gap below it
+ * (28 mm) and hung parallel to the knee, two tubes with a keyhole of backdrop between them.
  */
 const FORK_Y = 694;
 /** Each leg's inside edge from where the legs part down to the shin (image-left leg). */
 const INSEAM: Pt[] = [
-  [-14, FORK_Y],
-  [-17, 600],
-  [-15.5, 500],
-  [-24, 250],
+  [-5, FORK_Y],
+  [-11, 600],
+  [-17, 500],
+  [-25, 250],
 ];
 const TROUSER_HEM_Y = 32;
 const TURNUP_MM = 42;
@@ -735,10 +737,11 @@ function trouserLeg(o: StyleOptions, instep: boolean, arch: number, fold: HemFol
   const d = draft()
     .M(-171 - full * 0.15, TROUSER_WAIST_Y)
     .L(2, TROUSER_WAIST_Y)
-    // The fork: the inside leg rises into a round arch. Met at a corner (the crotch's curve arriving
-    // across, the inseam leaving down) the gap between the legs ended in a spike between two cusps.
-    .L(2, FORK_Y + 18)
-    .C(-6, FORK_Y + 18, -14, FORK_Y + 12, -14, FORK_Y);
+    // The fork: the inside leg rises into a narrow rounded top, leaving it along the inseam's own
+    // line. Met at a corner (the crotch's curve arriving across, the inseam leaving down) the gap
+    // between the legs ended in a spike between two cusps.
+    .L(2, FORK_Y + 12)
+    .C(-1.5, FORK_Y + 12, -4.6, FORK_Y + 5.6, -5, FORK_Y);
   curveThrough(d, INSEAM[0]!, [...INSEAM.slice(1), [-32, TROUSER_HEM_Y + 4]], (i, seg) => {
     if (i !== 4) return [seg];
     // Split with or without the break, so that the line above it is drawn from the same curves.

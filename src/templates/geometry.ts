@@ -472,6 +472,19 @@ export class Draft {
     return this.cmds.filter((c) => c.pts.length).map((c) => c.pts[c.pts.length - 1]);
   }
 
+  /** The end points of each subpath (each M starts one; Z closes it back to its start). */
+  subpaths(): Pt[][] {
+    const out: Pt[][] = [];
+    for (const c of this.cmds) {
+      if (c.op === 'M' || !out.length) out.push([]);
+      const run = out[out.length - 1]!;
+      if (c.op === 'Z') {
+        if (run.length) run.push(run[0]!);
+      } else run.push(c.pts[c.pts.length - 1]!);
+    }
+    return out.filter((r) => r.length);
+  }
+
   private lastPoint(): Pt | undefined {
     for (let i = this.cmds.length - 1; i >= 0; i--) {
       const c = this.cmds[i];

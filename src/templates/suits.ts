@@ -4067,10 +4067,37 @@ function foreshortenFade(sq: number): number {
   return t * t * (3 - 2 * t);
 }
 
+/**
+ * How much of a stroked line's width a turned view keeps, along a drafted path: the surface
+ * foreshortens across (by its squeeze), so a line seen running down the turn (a side seam) narrows
+ * with it, while one running across the turn (a welt's edge, a hem) only shortens, its width (up the
+ * body) kept. Per piece of the path, √((n_x·squeeze)² + n_y²) for the piece's unit normal n, averaged
+ * by length. A point alone (no length) takes the squeeze itself.
+ */
+function widthSqueeze(d: Draft, proj: Projection): number {
+  let sum = 0;
+  let len = 0;
+  for (const run of d.subpaths())
+    for (let i = 1; i < run.length; i++) {
+      const [ax, ay] = run[i - 1]!;
+      const [bx, by] = run[i]!;
+      const l = Math.hypot(bx - ax, by - ay);
+      if (l < 1e-6) continue;
+      const sq = proj.squeeze((ax + bx) / 2, (ay + by) / 2, d.layer);
+      const nx = (by - ay) / l;
+      const ny = (bx - ax) / l;
+      sum += l * Math.hypot(nx * sq, ny);
+      len += l;
+    }
+  return len > 0 ? sum / len : meanSqueeze(d, proj);
+}
+
 function markToShade(m: Mark, proj: Projection, k: number): ShadeMark {
   // Where the body turns away a seam or fold is seen edge-on: it narrows with the surface, and its
   // light and shade merge into the turning cloth until, past the horizon, it is hidden altogether.
-  const sq = meanSqueeze(m.shape, proj);
+  // A stroked line running across the turn is not seen edge-on (see widthSqueeze); a filled shape's
+  // own outline carries its foreshortening.
+  const sq = m.fill ? meanSqueeze(m.shape, proj) : widthSqueeze(m.shape, proj);
   const fade = foreshortenFade(sq);
   return {
     path: m.shape.toSvg(proj),
@@ -4183,7 +4210,7 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
       path: t.shape.toSvg(proj),
       kind: 'seam' as const,
       width: t.width * k,
-      strength: t.opacity * foreshortenFade(meanSqueeze(t.shape, proj)),
+      strength: t.opacity * foreshortenFade(widthSqueeze(t.shape, proj)),
       blur: 0,
       dash: t.dash
         ?.split(' ')

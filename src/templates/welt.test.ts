@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createComposeEngine } from '../engines/compose/index.ts';
-import { linearLumAt, TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
+import { linearLumAt, TEST_TEMPLATE_CACHE, withoutMottle } from '../engines/compose/test-helpers.ts';
 import { resolveOptions } from './options.ts';
 import { BREAST_WELT_DEPTH, BREAST_WELT_END_X, breastWeltBottom, detailProjection } from './suits.ts';
 
@@ -49,5 +49,57 @@ describe('the breast welt', () => {
     expect(Math.min(...below)).toBeGreaterThan(0.93);
     expect(seam).toBeLessThan(0.88);
     for (const f of face) expect(Math.abs(f - 1)).toBeLessThan(0.05);
+  });
+
+  /**
+   * How the welt's top and bottom seams darken the chest (no welt against welt, the mottle divided
+   * out), column by column across the middle of its width: the medians of the deepest darkening
+   * within 2 mm of its top and of its bottom edge.
+   */
+  async function seams(cut: string, view: 'front' | 'three-quarter') {
+    const maps = async (breastPocket: string) => {
+      const style = resolveOptions(cut, { breastPocket });
+      const tpl = await engine.template(cut, view, style);
+      return { tpl, maps: withoutMottle(await engine.shadingMaps(cut, view, fabric, 'hd', style), tpl.pxPerMm, 'hd') };
+    };
+    const [withWelt, bare] = await Promise.all([maps('yes'), maps('no')]);
+    const { maps: m } = withWelt;
+    const W = m.width;
+    const idx = withWelt.tpl.panels.findIndex((p) => p.id === 'breast-welt');
+    const mm = withWelt.tpl.pxPerMm * (W / withWelt.tpl.width);
+    const cols = new Map<number, [number, number]>();
+    for (let i = 0; i < m.panel.length; i++) {
+      if (m.panel[i] !== idx || m.coverage[i] !== 255) continue;
+      const x = i % W;
+      const y = (i - x) / W;
+      const c = cols.get(x);
+      cols.set(x, c ? [Math.min(c[0], y), Math.max(c[1], y)] : [y, y]);
+    }
+    const xs = [...cols.keys()].sort((a, b) => a - b);
+    const mid = xs.slice(Math.round(xs.length * 0.2), Math.round(xs.length * 0.8));
+    const dark = (x: number, y: number) => 1 - m.mul[y * W + x]! / bare.maps.mul[y * W + x]!;
+    const deepest = (x: number, y0: number, y1: number) => {
+      let d = -1;
+      for (let y = Math.round(y0); y <= Math.round(y1); y++) d = Math.max(d, dark(x, y));
+      return d;
+    };
+    const r = Math.round(2 * mm);
+    const top = mid.map((x) => deepest(x, cols.get(x)![0] - r, cols.get(x)![0] + r)).sort((a, b) => a - b);
+    const bottom = mid.map((x) => deepest(x, cols.get(x)![1] - r, cols.get(x)![1] + r)).sort((a, b) => a - b);
+    return { top: top[top.length >> 1]!, bottom: bottom[bottom.length >> 1]!, columns: xs.length };
+  }
+
+  // Turned, the welt lies on the far chest, where the body turns away (squeezed to 0.4-0.5 across):
+  // its length foreshortens but its seams run across the turn, not along it, and are seen no more
+  // edge-on than from the front. Faded as a seam running down the turn fades (to b137), they drew
+  // 0.00-0.01 and 0.07-0.09 of shade against the front's 0.09-0.11 and 0.18-0.23: no pocket there.
+  it.each(['single-breasted', 'double-breasted', 'three-piece'])('%s three-quarter: its seams draw as they do from the front', async (cut) => {
+    const [front, turned] = await Promise.all([seams(cut, 'front'), seams(cut, 'three-quarter')]);
+    console.log(
+      `${cut} welt seams, top / bottom (shade): front ${front.top.toFixed(2)} / ${front.bottom.toFixed(2)} over ${front.columns} px; three-quarter ${turned.top.toFixed(2)} / ${turned.bottom.toFixed(2)} over ${turned.columns} px`,
+    );
+    expect(turned.columns, 'the welt shows turned').toBeGreaterThan(front.columns * 0.35);
+    expect(turned.top, 'its top seam').toBeGreaterThan(front.top * 0.6);
+    expect(turned.bottom, 'its bottom seam').toBeGreaterThan(front.bottom * 0.6);
   });
 });

@@ -358,6 +358,39 @@ describe('front: shoes seen from a little above, not domes on a brim', () => {
   });
 });
 
+describe('front: the toe is round in plan, not a box', () => {
+  // Seen from a little above, a toe's round plan draws its lower edge (where the upper meets the
+  // sole) as an arc: lowest at the tip, nearest the camera, and rising toward the sides, which lie
+  // further back. Up to b138 the edge ran level (within 1.5 mm of the tip) across 73 % of the shoe's
+  // width, 1.1-1.7 mm above it 10-30 % across and 0.0 at 70-80 %: a box. The toe's plan eased to
+  // its tip through points closed its last 12 mm of half-width over 3 mm, and the welt's line bent
+  // in to meet its mirror there: seen from above, a point in the round.
+  it.each(['black', 'brown'] as const)('%s (HD): the lower edge of the upper arcs up from the tip toward the sides', async (shoes) => {
+    const { diff, W, mm, boxes } = await frontShoesHd(shoes);
+    for (const { s, x0, x1, y0, y1 } of boxes) {
+      // Per column, the upper's lowest pixel.
+      const low = new Map<number, number>();
+      for (let x = x0; x < x1; x++)
+        for (let y = y1 - 1; y >= y0; y--)
+          if (diff[y * W + x]) {
+            low.set(x, y);
+            break;
+          }
+      const xs = [...low.keys()].sort((a, b) => a - b);
+      const [a, b] = [xs[0]!, xs[xs.length - 1]!];
+      const tip = Math.max(...low.values());
+      // How far (mm) the edge lies above the tip at a fraction across the shoe's width.
+      const rise = (f: number) => (tip - low.get(Math.round(a + f * (b - a)))!) / mm;
+      const level = xs.filter((x) => tip - low.get(x)! <= 1.5 * mm).length / xs.length;
+      console.log(
+        `front ${shoes} shoe ${s}: ${((b - a) / mm).toFixed(0)} mm wide; its lower edge ${[0.1, 0.2, 0.3, 0.7, 0.8, 0.9].map((f) => rise(f).toFixed(1)).join(' / ')} mm above the tip at 10/20/30/70/80/90 %; level within 1.5 mm over ${(level * 100).toFixed(0)} %`,
+      );
+      expect(level, `shoe ${s}: the share of its width within 1.5 mm of the tip`).toBeLessThan(0.4);
+      for (const f of [0.1, 0.9]) expect(rise(f), `shoe ${s}: the edge ${f * 100} % across`).toBeGreaterThan(4.5);
+    }
+  });
+});
+
 describe('front: the shine lies across the toe cap, not a glint drawn on', () => {
   // Seen from the front a polished cap reflects the key light as a soft band across its upper round.
   // Up to b135 ours was a spot 4 by 2 mm with a crisp core and, standing up from it, the crown's

@@ -3135,10 +3135,26 @@ const SHOE_LEN = 290;
 /** Heel to ankle (the leg's axis) along the foot, mm. */
 const SHOE_ANKLE_U = 88;
 const TOE_DROP = 0.12;
-/** From the front the camera looks down on the feet more steeply (from waist height some 4 m off). */
-const FRONT_TOE_DROP = 0.18;
-/** The last's half-width (mm) along its length. */
+/**
+ * From the front the camera looks down on the feet more steeply (some 17°: from waist height 3.3 m
+ * off). At 0.18 (to b138), with the toe's spring lifting its tip, the toe's round drew no arc and its
+ * lower edge ran level across three quarters of the shoe: a box.
+ */
+const FRONT_TOE_DROP = 0.3;
+/** Where the toe's round starts, at the ball's widest (mm along the last), and its half-width there. */
+const TOE_FROM = 205;
+const BALL_HALF = 50;
+/**
+ * The last's half-width (mm) along its length. From the ball forward the toe is a quarter ellipse
+ * (29 mm round at its tip): eased through points (to b138: 45, 35, 23 and 12 mm at 240, 265, 280 and
+ * 287), it closed its last 12 mm over 3 mm of length, and seen from above the tip stood out of the
+ * round as a point.
+ */
 function lastHalf(u: number): number {
+  if (u >= TOE_FROM) {
+    const t = Math.min(1, (u - TOE_FROM) / (SHOE_LEN - TOE_FROM));
+    return BALL_HALF * Math.sqrt(1 - t * t);
+  }
   const pts: Array<[number, number]> = [
     [0, 0],
     [6, 19],
@@ -3146,12 +3162,7 @@ function lastHalf(u: number): number {
     [60, 32],
     [110, 36],
     [170, 48],
-    [205, 50],
-    [240, 45],
-    [265, 35],
-    [280, 23],
-    [287, 12],
-    [SHOE_LEN, 0],
+    [TOE_FROM, BALL_HALF],
   ];
   return interp(pts, u);
 }
@@ -3300,13 +3311,29 @@ function shoeSolid(
   // of one piece per step.
   const upperD = Array.from({ length: Math.ceil((rings.length - 1) / 4) }, (_, i) => poly(hull(rings.slice(4 * i, 4 * i + 5).flat()))).join(' ');
   // The sole: its edge stands out 3 mm past the upper (the welt), from the heel breast to the toe.
+  // The welt follows the last's plan 3 mm out along its normal, so it rounds the toe as the last
+  // does; widened across only (to b138), it ended in a flat front 6 mm wide past the tip, and
+  // sampled every 6 mm its hull drew the toe's round as facets.
   const solePts: Array<[number, number]> = [];
-  for (const u of us(150, SHOE_LEN + 2, 24)) {
-    const w = lastHalf(Math.min(u, SHOE_LEN)) + 3;
-    const z0 = soleBottom(u);
-    const z1 = soleTop(u);
-    // The edge is rounded, not cut square: a bevel at its top and bottom.
-    for (const v of [-1, 1]) solePts.push(P(u, v * w, (z0 + z1) / 2), P(u, v * (w - 2), z0), P(u, v * (w - 2), z1));
+  const planStep = 0.5;
+  for (const u of [...us(150, 240, 15), ...us(242, SHOE_LEN, 24)]) {
+    const half = lastHalf(u);
+    const slope = (lastHalf(Math.min(SHOE_LEN, u + planStep)) - lastHalf(Math.max(0, u - planStep))) / (2 * planStep);
+    const n = Math.hypot(1, slope);
+    // The plan's outward normal at (u, half): (-slope, 1) / n; at the tip itself straight ahead.
+    const [du, dv] = u >= SHOE_LEN ? [1, 0] : [-slope / n, 1 / n];
+    for (const [off, lift] of [
+      [3, 0.5],
+      [1, 0],
+      [1, 1],
+    ] as const) {
+      const su = u + du * off;
+      const z0 = soleBottom(su);
+      const z1 = soleTop(Math.min(su, SHOE_LEN));
+      // The edge is rounded, not cut square: a bevel at its top and bottom.
+      const z = lift === 0.5 ? (z0 + z1) / 2 : lift === 0 ? z0 : z1;
+      for (const v of [-1, 1]) solePts.push(P(su, v * (half + dv * off), z));
+    }
   }
   // The heel block narrows to its top piece on the floor: its back 6 mm in, its sides 2 mm (a
   // block cut square stood behind the leg as a dark box).
@@ -3341,7 +3368,10 @@ function shoeSolid(
   const weltSide = (side: number, from: number) =>
     us(from, SHOE_LEN, 30).map((u) => {
       const w = lastHalf(u);
-      const th = u > 250 ? ((u - 250) / 40) * (Math.PI / 2) : 0;
+      // Turned, the near side's line bends in round the toe's tip; from the front it keeps to the
+      // plan's edge, which rounds the tip on its own (bent in there too, it met its mirror at the tip
+      // in a point).
+      const th = !front && u > 250 ? ((u - 250) / 40) * (Math.PI / 2) : 0;
       return P(u, side * w * Math.cos(th), soleTop(u) + 0.5);
     });
   // From the front the welt shows round the whole toe, both sides up to where the hem hides them.

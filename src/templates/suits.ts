@@ -3322,16 +3322,16 @@ function shoeSolid(
     const n = Math.hypot(1, slope);
     // The plan's outward normal at (u, half): (-slope, 1) / n; at the tip itself straight ahead.
     const [du, dv] = u >= SHOE_LEN ? [1, 0] : [-slope / n, 1 / n];
-    for (const [off, lift] of [
+    // The edge is rounded, not cut square: 3 mm out at mid-height, a bevel back to 1 mm at its
+    // bottom and top (`off` mm out, `up` of the way from the sole's bottom to its top).
+    for (const [off, up] of [
       [3, 0.5],
       [1, 0],
       [1, 1],
     ] as const) {
       const su = u + du * off;
       const z0 = soleBottom(su);
-      const z1 = soleTop(Math.min(su, SHOE_LEN));
-      // The edge is rounded, not cut square: a bevel at its top and bottom.
-      const z = lift === 0.5 ? (z0 + z1) / 2 : lift === 0 ? z0 : z1;
+      const z = z0 + (soleTop(Math.min(su, SHOE_LEN)) - z0) * up;
       for (const v of [-1, 1]) solePts.push(P(su, v * (half + dv * off), z));
     }
   }

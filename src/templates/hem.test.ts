@@ -146,3 +146,58 @@ describe('plain hem, turned: its corners rest square, not in points', () => {
     console.log(`cloth 1 mm above each hem corner (mm): ${widths.join(', ')}`);
   });
 });
+
+describe('plain hem, from the front: its corners round off, not points', () => {
+  // Where the swept edge met the hem in a corner (to b139) the hem hung a point at each side, flared
+  // out by the break: the edge at the hem's bottom lay 0.12 mm out from (inner corners) and 0.11 mm in
+  // from (outer) where it ran 3 mm up, a cut-out's corner. A hem folded up inside the leg turns its
+  // corner round the fold.
+  it('front, HD: the edge along the hem’s bottom lies at least a millimetre in from where it runs 3 mm up', async () => {
+    const proj = frontProjection();
+    const maps = await engine.shadingMaps('single-breasted', 'front', { hex: '#2B3A55', design }, 'hd', resolveOptions('single-breasted', {}));
+    const W = maps.width;
+    const mm = proj.pxPerMm * HD;
+    const insets: Array<[string, number]> = [];
+    // Each leg's inner and outer corner: the drafted corner, and which way the leg's cloth lies from it.
+    for (const s of [1, -1])
+      for (const [cx, inward] of [
+        [-34, 1],
+        [-180, -1],
+      ] as const) {
+        const x = s * cx;
+        const side = -s * inward;
+        const [px] = proj.project(x, 0);
+        const lo = Math.round((px - 12 * proj.pxPerMm) * HD);
+        const hi = Math.round((px + 12 * proj.pxPerMm) * HD);
+        // The edge per row: scanning in from the backdrop's side, the first cloth, sub-pixel from its
+        // coverage (NaN where the row holds none).
+        const edgeAt = (r: number) => {
+          if (side > 0) {
+            for (let col = lo; col < hi; col++) {
+              const c = maps.coverage[r * W + col]! / 255;
+              if (c > 0) return col + 1 - c;
+            }
+          } else
+            for (let col = hi - 1; col >= lo; col--) {
+              const c = maps.coverage[r * W + col]! / 255;
+              if (c > 0) return col + c;
+            }
+          return Number.NaN;
+        };
+        // The hem's lowest row at this corner: the last whose first cloth pixel is at least half covered.
+        let bottom = Math.round(proj.project(0, 0)[1] * HD);
+        const solid = (r: number) => {
+          const e = edgeAt(r);
+          return !Number.isNaN(e) && maps.coverage[r * W + (side > 0 ? Math.floor(e) : Math.ceil(e) - 1)]! >= 128;
+        };
+        while (!solid(bottom)) bottom--;
+        const low = edgeAt(bottom);
+        const up = edgeAt(bottom - Math.round(3 * mm));
+        // Inward is toward the cloth: +side in image x.
+        const inset = ((low - up) * side) / mm;
+        insets.push([`${s > 0 ? 'left' : 'right'} leg, ${inward > 0 ? 'inner' : 'outer'} corner`, inset]);
+      }
+    console.log(`hem corners, the edge at the hem's bottom inset from 3 mm up (mm): ${insets.map(([k, v]) => `${k} ${v.toFixed(2)}`).join('; ')}`);
+    for (const [k, v] of insets) expect(v, k).toBeGreaterThan(1);
+  });
+});

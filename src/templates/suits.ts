@@ -560,8 +560,8 @@ function pushSleeves(pieces: Piece[], body: 'forepart' | 'back'): void {
 }
 
 /** Where a cubic whose ends straddle height y crosses it (bisection on t). */
-function cubicTAtY(q: Cubic, y: number): number {
-  const at = (t: number) => cubicAt(q, t, 1);
+function cubicTAtY(q: Cubic, y: number, axis: 0 | 1 = 1): number {
+  const at = (t: number) => cubicAt(q, t, axis);
   let lo = 0;
   let hi = 1;
   const rising = at(1) > at(0);
@@ -571,6 +571,23 @@ function cubicTAtY(q: Cubic, y: number): number {
     else hi = mid;
   }
   return (lo + hi) / 2;
+}
+
+/**
+ * A corner's round: the cubic from `p`, leaving along the direction its line arrived in (`from`,
+ * the point before it), to `q`, arriving along the direction its line leaves in (toward `to`),
+ * its handles 0.55 of the way to where the two lines would meet (a quarter circle's, for a square
+ * corner cut back equally on both sides).
+ */
+function roundCorner(from: Pt, p: Pt, q: Pt, to: Pt, size: number): Cubic {
+  const unit = (a: Pt, b: Pt): Pt => {
+    const l = Math.hypot(b[0] - a[0], b[1] - a[1]) || 1;
+    return [(b[0] - a[0]) / l, (b[1] - a[1]) / l];
+  };
+  const [ix, iy] = unit(from, p);
+  const [ox, oy] = unit(q, to);
+  const k = 0.55 * size;
+  return [p, [p[0] + ix * k, p[1] + iy * k], [q[0] - ox * k, q[1] - oy * k], q];
 }
 
 /**
@@ -662,6 +679,11 @@ function hemArch(view: ViewName): number {
 }
 /** How far along the hem (mm) each corner's level start reaches before the arch rises. */
 const HEM_CORNER = 12;
+/**
+ * From the front, how far (mm) back from each corner of a plain hem its line turns round it. Met at a
+ * corner, the break's outward sweep and the arch's rise left each side of each hem hanging in a point.
+ */
+const HEM_ROUND = 8;
 
 /**
  * The front of a plain hem from its inner corner `a` to its outer corner `b`: it leaves each corner
@@ -742,12 +764,33 @@ function trouserLeg(o: StyleOptions, instep: boolean, arch: number, fold: HemFol
     // between the legs ended in a spike between two cusps.
     .L(2, FORK_Y + 12)
     .C(-1.5, FORK_Y + 12, -4.6, FORK_Y + 5.6, -5, FORK_Y);
+  // From the front a plain hem's corners are rounded (HEM_ROUND): its line turns round the fold.
+  const rounded = plain && instep && arch > 0 ? HEM_ROUND : 0;
+  // The front of a plain hem rests on the instep: it arches up over the shoe between its corners.
+  const arc =
+    plain && arch > 0
+      ? instepArch([-32 - breakSway(TROUSER_HEM_Y + 4), TROUSER_HEM_Y + 4], [-180 - OUTER_SWAY * breakSway(TROUSER_HEM_Y + 5), TROUSER_HEM_Y + 5], arch, fold)
+      : [];
+  if (rounded) {
+    // Cut back along the hem from each corner (the inner one's x falls toward the outer: dir -1).
+    const first = arc[0]!;
+    const last = arc[arc.length - 1]!;
+    arc[0] = splitCubic(first, cubicTAtY(first, first[0][0] - rounded, 0))[1];
+    arc[arc.length - 1] = splitCubic(last, cubicTAtY(last, last[3][0] + rounded, 0))[0];
+  }
   curveThrough(d, INSEAM[0]!, [...INSEAM.slice(1), [-32, TROUSER_HEM_Y + 4]], (i, seg) => {
     if (i !== 4) return [seg];
     // Split with or without the break, so that the line above it is drawn from the same curves.
     const [upper, lower] = splitCubic(seg, cubicTAtY(seg, BREAK_TOP_Y));
     if (cutY !== undefined) return [upper, splitCubic(lower, cubicTAtY(lower, cutY))[0]];
-    return [upper, ...(plain ? swept(lower, 1) : [lower])];
+    if (!plain) return [upper, lower];
+    const pieces = swept(lower, 1);
+    if (!rounded) return [upper, ...pieces];
+    // The inside edge stops short of the corner and turns onto the hem.
+    const end = pieces.pop()!;
+    const cut = splitCubic(end, cubicTAtY(end, end[3][1] + rounded))[0];
+    const onHem = arc[0]!;
+    return [upper, ...pieces, cut, roundCorner(cut[2], cut[3], onHem[0], onHem[1], rounded)];
   });
   // The outer edge's first curve, from the hem up, as curveThrough draws it (for a turn-up cut higher).
   const outerFrom: Pt = [-180, TROUSER_HEM_Y + 5];
@@ -770,16 +813,7 @@ function trouserLeg(o: StyleOptions, instep: boolean, arch: number, fold: HemFol
     outerCut = splitCubic(lower, cubicTAtY(lower, cutY))[1];
     d.L(outerCut[0][0], outerCut[0][1]);
   } else if (!plain) d.L(-180, TROUSER_HEM_Y + 5);
-  else if (arch > 0) {
-    // The front of a plain hem rests on the instep: it arches up over the shoe between its corners.
-    for (const [, c1, c2, e] of instepArch(
-      [-32 - breakSway(TROUSER_HEM_Y + 4), TROUSER_HEM_Y + 4],
-      [-180 - OUTER_SWAY * breakSway(TROUSER_HEM_Y + 5), TROUSER_HEM_Y + 5],
-      arch,
-      fold,
-    ))
-      d.C(c1[0], c1[1], c2[0], c2[1], e[0], e[1]);
-  }
+  else if (arch > 0) for (const [, c1, c2, e] of arc) d.C(c1[0], c1[1], c2[0], c2[1], e[0], e[1]);
   // From behind, the hem sits on the heel, lifted a little at the crease.
   else
     d.Q(-106 - breakSway(TROUSER_HEM_Y + 7) * (1 + OUTER_SWAY) * 0.5, TROUSER_HEM_Y + 10, -180 - OUTER_SWAY * breakSway(TROUSER_HEM_Y + 5), TROUSER_HEM_Y + 5);
@@ -787,7 +821,14 @@ function trouserLeg(o: StyleOptions, instep: boolean, arch: number, fold: HemFol
     if (i !== 1) return [seg];
     const [lower, upper] = splitCubic(seg, cubicTAtY(seg, BREAK_TOP_Y));
     if (outerCut) return [outerCut, upper];
-    return [...(plain ? swept(lower, OUTER_SWAY) : [lower]), upper];
+    if (!plain) return [lower, upper];
+    const pieces = swept(lower, OUTER_SWAY);
+    if (!rounded) return [...pieces, upper];
+    // The outer edge leaves the hem's round rather than its corner.
+    const start = pieces.shift()!;
+    const cut = splitCubic(start, cubicTAtY(start, start[0][1] + rounded))[1];
+    const offHem = arc[arc.length - 1]!;
+    return [roundCorner(offHem[2], offHem[3], cut[0], cut[1], rounded), cut, ...pieces, upper];
   });
   return d.Z();
 }

@@ -560,14 +560,19 @@ function pushSleeves(pieces: Piece[], body: 'forepart' | 'back'): void {
 }
 
 /** Where a cubic whose ends straddle height y crosses it (bisection on t). */
-function cubicTAtY(q: Cubic, y: number, axis: 0 | 1 = 1): number {
+function cubicTAtY(q: Cubic, y: number): number {
+  return cubicTAt(q, y, 1);
+}
+
+/** Where a cubic whose ends straddle `v` along one axis (0: x, 1: y) crosses it (bisection on t). */
+function cubicTAt(q: Cubic, v: number, axis: 0 | 1): number {
   const at = (t: number) => cubicAt(q, t, axis);
   let lo = 0;
   let hi = 1;
   const rising = at(1) > at(0);
   for (let k = 0; k < 40; k++) {
     const mid = (lo + hi) / 2;
-    if (at(mid) < y === rising) lo = mid;
+    if (at(mid) < v === rising) lo = mid;
     else hi = mid;
   }
   return (lo + hi) / 2;
@@ -775,8 +780,8 @@ function trouserLeg(o: StyleOptions, instep: boolean, arch: number, fold: HemFol
     // Cut back along the hem from each corner (the inner one's x falls toward the outer: dir -1).
     const first = arc[0]!;
     const last = arc[arc.length - 1]!;
-    arc[0] = splitCubic(first, cubicTAtY(first, first[0][0] - rounded, 0))[1];
-    arc[arc.length - 1] = splitCubic(last, cubicTAtY(last, last[3][0] + rounded, 0))[0];
+    arc[0] = splitCubic(first, cubicTAt(first, first[0][0] - rounded, 0))[1];
+    arc[arc.length - 1] = splitCubic(last, cubicTAt(last, last[3][0] + rounded, 0))[0];
   }
   curveThrough(d, INSEAM[0]!, [...INSEAM.slice(1), [-32, TROUSER_HEM_Y + 4]], (i, seg) => {
     if (i !== 4) return [seg];

@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createComposeEngine } from '../engines/compose/index.ts';
-import { linearLumAt, TEST_TEMPLATE_CACHE, withoutMottle } from '../engines/compose/test-helpers.ts';
+import { drawnShading, linearLumAt, TEST_TEMPLATE_CACHE } from '../engines/compose/test-helpers.ts';
 import { resolveOptions } from './options.ts';
 import { BREAST_WELT_DEPTH, BREAST_WELT_END_X, breastWeltBottom, detailProjection } from './suits.ts';
 
@@ -57,16 +57,11 @@ describe('the breast welt', () => {
    * within 2 mm of its top and of its bottom edge.
    */
   async function seams(cut: string, view: 'front' | 'three-quarter') {
-    const maps = async (breastPocket: string) => {
-      const style = resolveOptions(cut, { breastPocket });
-      const tpl = await engine.template(cut, view, style);
-      return { tpl, maps: withoutMottle(await engine.shadingMaps(cut, view, fabric, 'hd', style), tpl.pxPerMm, 'hd') };
-    };
-    const [withWelt, bare] = await Promise.all([maps('yes'), maps('no')]);
-    const { maps: m } = withWelt;
+    const shading = (breastPocket: string) => drawnShading(engine, cut, view, fabric, 'hd', resolveOptions(cut, { breastPocket }));
+    const [withWelt, bare] = await Promise.all([shading('yes'), shading('no')]);
+    const { m, pxPerMm: mm } = withWelt;
     const W = m.width;
-    const idx = withWelt.tpl.panels.findIndex((p) => p.id === 'breast-welt');
-    const mm = withWelt.tpl.pxPerMm * (W / withWelt.tpl.width);
+    const idx = withWelt.cv.panels.findIndex((p) => p.id === 'breast-welt');
     const cols = new Map<number, [number, number]>();
     for (let i = 0; i < m.panel.length; i++) {
       if (m.panel[i] !== idx || m.coverage[i] !== 255) continue;
@@ -77,7 +72,7 @@ describe('the breast welt', () => {
     }
     const xs = [...cols.keys()].sort((a, b) => a - b);
     const mid = xs.slice(Math.round(xs.length * 0.2), Math.round(xs.length * 0.8));
-    const dark = (x: number, y: number) => 1 - m.mul[y * W + x]! / bare.maps.mul[y * W + x]!;
+    const dark = (x: number, y: number) => 1 - m.mul[y * W + x]! / bare.m.mul[y * W + x]!;
     const deepest = (x: number, y0: number, y1: number) => {
       let d = -1;
       for (let y = Math.round(y0); y <= Math.round(y1); y++) d = Math.max(d, dark(x, y));

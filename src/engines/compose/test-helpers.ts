@@ -311,8 +311,8 @@ export const SIDES = [
 ] as const;
 
 /**
- * A drawn view's shading at `size` as its lines are drawn (the cloth's mottle divided out), its
- * template and its pixels per millimetre.
+ * A drawn view's shading at `size` (in `style`, else the cut's preset) as its lines are drawn (the
+ * cloth's mottle divided out), its template and its pixels per millimetre.
  */
 export async function drawnShading(
   engine: ComposeEngine,
@@ -320,9 +320,10 @@ export async function drawnShading(
   view: string,
   fabric: Parameters<ComposeEngine['shadingMaps']>[2],
   size: 'full' | 'hd',
+  style?: Parameters<ComposeEngine['template']>[2],
 ): Promise<{ cv: Awaited<ReturnType<ComposeEngine['template']>>; m: ShadingMaps; pxPerMm: number }> {
-  const cv = await engine.template(cut, view);
-  const m = withoutMottle(await engine.shadingMaps(cut, view, fabric, size), cv.pxPerMm, size);
+  const cv = await engine.template(cut, view, style);
+  const m = withoutMottle(await engine.shadingMaps(cut, view, fabric, size, style), cv.pxPerMm, size);
   return { cv, m, pxPerMm: (cv.pxPerMm * m.width) / cv.width };
 }
 

@@ -1,8 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../src/db/database.ts';
+import { createPool, migrate } from '../../src/db/database.ts';
 import { startTestDatabase } from '../helpers/harness.ts';
 
 /**
@@ -35,7 +35,9 @@ async function idsOf(familyId: string) {
 
 beforeAll(async () => {
   db = await startTestDatabase();
-  pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  // The app's pool: an idle client the stopping server drops at teardown is not an uncaught error
+  // (a bare pg.Pool threw "terminating connection due to administrator command" after the tests).
+  pool = createPool(db.url, { max: 2, acquireTimeoutMs: 10_000, statementTimeoutMs: 0 });
   // A database as Atelier left it before colours had catalogue-wide ids.
   await pool.query('CREATE TABLE schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
   for (const file of (await readdir(MIGRATIONS)).filter((f) => /^\d{4}_.+\.sql$/.test(f) && f < MIGRATION).sort()) {

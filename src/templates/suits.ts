@@ -2978,6 +2978,12 @@ export const SHIRT_COLLAR_STITCH: readonly Pt[] = [
  * parts from the other's, and the foot of the opening, where the fronts meet above the first button.
  */
 const SHIRT_OPEN_NECK = { corner: [-30, 1488] as Pt, foot: 1418 };
+/**
+ * Where the collar band's button sits when it is left undone (mm): on the wearer's right end of the
+ * band (image left), under the collar leaf's lower edge, midway between it and the opening's edge.
+ * Its buttonhole runs across the band's other end, mirrored.
+ */
+export const SHIRT_BAND_BUTTON = { x: -32, y: 1466 } as const;
 /** The open collar leaf's topstitching, as SHIRT_COLLAR_STITCH for the closed one. */
 const SHIRT_OPEN_COLLAR_STITCH: readonly Pt[] = [
   [-46, 1509],
@@ -3778,7 +3784,7 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
         .Q(s * bowX, bowY, 0, foot);
     return `
   <defs>
-    <linearGradient id="neckInside" gradientUnits="userSpaceOnUse" x1="0" y1="${proj.project(0, corner[1])[1].toFixed(1)}" x2="0" y2="${proj.project(0, foot)[1].toFixed(1)}"><stop offset="0" stop-color="#000" stop-opacity="0.34"/><stop offset="0.35" stop-color="#000" stop-opacity="0.21"/><stop offset="1" stop-color="#000" stop-opacity="0.15"/></linearGradient>
+    <linearGradient id="neckInside" gradientUnits="userSpaceOnUse" x1="0" y1="${proj.project(0, corner[1])[1].toFixed(1)}" x2="0" y2="${proj.project(0, foot)[1].toFixed(1)}"><stop offset="0" stop-color="#000" stop-opacity="0.34"/><stop offset="0.3" stop-color="#000" stop-opacity="0.22"/><stop offset="0.75" stop-color="#000" stop-opacity="0.27"/><stop offset="1" stop-color="#000" stop-opacity="0.38"/></linearGradient>
     <clipPath id="neckclip"><path d="${d(opening)}"/></clipPath>
   </defs>
   <path d="${d(opening)}" fill="url(#neckInside)"/>
@@ -3880,18 +3886,15 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
   ${stroke(d(knotSide(-1)), 1.6, 0.35, 'soft2')}
   ${stroke(d(knotSide(1)), 2.6, 0.45, 'soft2')}`;
   } else {
-    // No tie: the placket runs down from the open neck (see neckOpening) with its buttons.
-    tie = `
-  ${[1395, 1320, 1245, 1170]
-    .map((y) => {
-      // A pearl disc, 9 mm, sewn through four holes: its rim turns into shade on the side away from
-      // the key light, its dished middle a little darker than the rim, the holes in shade.
-      // Outlined in the shirt's shade colour (up to b121) it read as a ring drawn on the placket.
-      const [bx, by] = proj.project(0, y);
+    // A pearl disc, 9 mm, sewn through four holes: its rim turns into shade on the side away from
+    // the key light, its dished middle a little darker than the rim, the holes in shade.
+    // Outlined in the shirt's shade colour (up to b121) it read as a ring drawn on the placket.
+    const pearl = ([x, y]: Pt) => {
+      const [bx, by] = proj.project(x, y);
       const mm = proj.pxPerMm;
       const r = 4.5 * mm;
-      const c = (x: number, yy: number, rr: number, rest: string) =>
-        `<circle cx="${(bx + x).toFixed(2)}" cy="${(by + yy).toFixed(2)}" r="${rr.toFixed(2)}" ${rest}/>`;
+      const c = (dx: number, dy: number, rr: number, rest: string) =>
+        `<circle cx="${(bx + dx).toFixed(2)}" cy="${(by + dy).toFixed(2)}" r="${rr.toFixed(2)}" ${rest}/>`;
       return [
         c(0, r * 0.3, r, 'fill="#000" opacity="0.22" filter="url(#soft2)"'),
         c(0, 0, r, `fill="${PEARL}"`),
@@ -3899,8 +3902,28 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
         c(0, 0, r * 0.68, `fill="none" stroke="#000" stroke-opacity="0.07" stroke-width="${(r * 0.22).toFixed(2)}"`),
         ...[-1, 1].flatMap((dx) => [-1, 1].map((dy) => c(dx * 1.2 * mm, dy * 1.2 * mm, 0.6 * mm, 'fill="#000" opacity="0.3"'))),
       ].join('');
-    })
-    .join('')}`;
+    };
+    // The collar band left undone: its two ends show under the collar leaves where the collar parts,
+    // the button on the wearer's right, the buttonhole across the left (drawn plain, the open neck
+    // read as a V cut in a shirt front). The buttonhole is a slit between two lips of close stitching
+    // in the shirt's own thread, a fine line of shade round them; its far end runs under the leaf.
+    const { x: bandX, y: bandY } = SHIRT_BAND_BUTTON;
+    const holeFrom = -bandX - 5;
+    const holeTo = -bandX + 8;
+    const lips = draft()
+      .M(holeFrom, bandY + 1.3)
+      .L(holeTo, bandY + 1.3)
+      .L(holeTo, bandY - 1.3)
+      .L(holeFrom, bandY - 1.3)
+      .Z();
+    const bandHole = `
+  <path d="${d(lips)}" fill="none" stroke="#000" stroke-width="${(0.5 * k).toFixed(2)}" opacity="0.24" stroke-linejoin="round"/>
+  ${stroke(`M${P(holeFrom + 0.8, bandY - 0.2)} L${P(holeTo, bandY - 0.2)}`, 1.6, 0.14, 'soft2')}
+  ${stroke(`M${P(holeFrom + 0.6, bandY)} L${P(holeTo, bandY)}`, 0.45, 0.55, '')}`;
+    // No tie: the placket runs down from the open neck (see neckOpening) with its buttons.
+    tie = `
+  ${[1395, 1320, 1245, 1170].map((y) => pearl([0, y])).join('')}
+  ${pearl([bandX, bandY])}${bandHole}`;
   }
   // Collar points: each leaf throws a soft shadow down onto the shirt and tie, shows its folded
   // thickness along its lower edge, and turns a little away from the light toward the coat.

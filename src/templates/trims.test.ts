@@ -11,7 +11,7 @@ import { deltaE2000, hexToLab, linearToLab, srgbToLinear } from '../fabrics/colo
 import { polyline, resample } from '../../test/helpers/outline-curvature.ts';
 import { frontProjection, NATIVE_WIDTH } from './geometry.ts';
 import { resolveOptions } from './options.ts';
-import { CUFF_STITCH_MM, detailProjection, draftCutView, SHIRT_COLLAR_STITCH, TIE_KNOT, TRIM_LIT } from './suits.ts';
+import { CUFF_STITCH_MM, detailProjection, draftCutView, SHIRT_BAND_BUTTON, SHIRT_COLLAR_STITCH, TIE_KNOT, TRIM_LIT } from './suits.ts';
 
 const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 // A dark cloth, so nothing of the coat is as light as a shirt.
@@ -311,6 +311,34 @@ describe('a tieless collar', () => {
     expect(widths[3]).toBeGreaterThan(8);
     expect(widths[4]).toBe(0);
   });
+});
+
+describe("a tieless collar's band", () => {
+  it.each(['white', 'light-blue'] as const)(
+    "%s: shows its ends where the collar parts, a pearl button on the wearer's right, its buttonhole on the left (HD)",
+    async (shirt) => {
+      const raw = await tielessHd(shirt);
+      const luma = frontLuma(raw);
+      const { x, y } = SHIRT_BAND_BUTTON;
+      const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+      // The band beside the button, on the side away from the opening (level with it, 6.5 mm out).
+      const band = mean([luma(x - 6.5, y), luma(x - 6.5, y + 1)]);
+      const hole = (hx: number, hy: number) => Math.min(...[-0.3, 0, 0.3].flatMap((dx) => [-0.3, 0, 0.3].map((dy) => luma(hx + dx, hy + dy))));
+      const holes = mean([-1, 1].flatMap((dx) => [-1, 1].map((dy) => hole(x + dx * 1.2, y + dy * 1.2))));
+      const between = mean([luma(x, y + 2.4), luma(x, y - 2.4), luma(x + 2.4, y), luma(x - 2.4, y)]);
+      // Its buttonhole on the other end: a slit across the band, in shade against the band 2 mm above
+      // and below it, along 8 mm of it.
+      const slit = mean(Array.from({ length: 9 }, (_, i) => Math.min(luma(-x - 4 + i, y), luma(-x - 4 + i, y + 0.5), luma(-x - 4 + i, y - 0.5))));
+      const lips = mean(Array.from({ length: 9 }, (_, i) => (luma(-x - 4 + i, y + 2.2) + luma(-x - 4 + i, y - 2.2)) / 2));
+      console.log(
+        `${shirt} band: button holes ${(holes / between).toFixed(2)} of its disc, disc ${(between / band).toFixed(2)} of the band; buttonhole ${(slit / lips).toFixed(2)} of the band round it`,
+      );
+      // Up to b140 the band's ends were not drawn: the opening's shirt plain where they sit (holes
+      // 1.00 of the cloth round them, and no slit: 1.00).
+      expect(holes / between).toBeLessThan(0.96);
+      expect(slit / lips).toBeLessThan(0.9);
+    },
+  );
 });
 
 describe('the shirt collar from behind', () => {

@@ -111,8 +111,21 @@ export function reliefAt(px: number, py: number, pxPerMm: number, weights = octa
   return one[0]!;
 }
 
+/**
+ * The finest octaves (under YARN_SCALE_MM) stand for the grain a camera at a photograph's scale sees in
+ * a cloth without separating it: its yarns' irregularity and weave, averaged into its pixels with the
+ * nap's patches. Where a build's pixels are finer than a full render's (HD, the detail view) the
+ * fabric's texture draws that grain itself, yarn by yarn; the relief's stand-in laid over it as well
+ * drowned the weave in a blotchy grain a millimetre across, and a worsted read up close as felt. It
+ * fades there in proportion to the pixel: whole at full size and below, half at HD, under a quarter
+ * in the detail view.
+ */
+const YARN_SCALE_MM = 2;
+const PHOTO_PX_PER_MM = 0.9;
+
 /** Each octave's weight at a build's resolution, scaled so the full mottle has unit deviation. */
 export function octaveWeights(pxPerMm: number): number[] {
   const total = Math.sqrt(OCTAVES.reduce((s, [, , w]) => s + w * w, 0));
-  return OCTAVES.map(([lambda, , w]) => (resolved(lambda * pxPerMm) * w) / total / NOISE_SD);
+  const finer = Math.min(1, PHOTO_PX_PER_MM / pxPerMm);
+  return OCTAVES.map(([lambda, , w]) => (resolved(lambda * pxPerMm) * w * (lambda < YARN_SCALE_MM ? finer : 1)) / total / NOISE_SD);
 }

@@ -1970,16 +1970,15 @@ function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
         id: `collar-${id}`,
         kind: 'collar',
         shape: mirror ? lc.collar.mirrored() : lc.collar,
-        grain: mirror
-          ? [
-              [60, 1530],
-              [130, 1420],
-            ]
-          : [
-              [-60, 1530],
-              [-130, 1420],
-            ],
-        anchor: m([-60, 1500]),
+        // Its stripes meet the lapel's across the gorge seam, as a cutter lays them: the lapel's
+        // grain and pattern origin (up to b142 its warp ran along the leaf, a few degrees off the
+        // lapel's, and out of step with it at the seam).
+        grain: [
+          [0, 1400],
+          [0, 1000],
+        ],
+        mirrorGrainAbout: [m(B), m(geo.rollTop)],
+        anchor: m(lc.gorge),
         // It lies on the chest as the lapel does: lofted 6 and rounded within 5 mm (up to b134), its
         // step ran down onto the chest as a soft halo of shade round the leaf, a pillow. Lofted 3, the
         // studio's suggested mask of a navy suit with a navy tie (three-quarter, by phone) left out
@@ -2525,15 +2524,19 @@ function draftBack(style: SuitStyle): Draftset {
   // lowest at the centre back as the neckline is, with a shadow under it. (Domed across the top and
   // bowed up along its lower edge, as up to b61, it stood on the shoulders like a neck without a head.)
   const collar = draft().M(-112, 1489).C(-97, 1495, -88, 1530, -60, 1538).Q(0, 1544, 60, 1538).C(88, 1530, 97, 1495, 112, 1489).Q(0, 1474, -112, 1489).Z();
+  // The top collar is cut with its centre back on the straight grain, and a cutter lays it so that
+  // its stripes run on from the back's: the back's grain and pattern origin, so a stripe or a check
+  // crosses the collar's edge unbroken. (Its warp run round the neck, up to b142, crossed a pinstripe
+  // over the back of the collar in level lines.)
   pieces.push({
     id: 'collar-back',
     kind: 'collar',
     shape: collar,
     grain: [
-      [-80, 1520],
-      [80, 1520],
+      [0, 1400],
+      [0, 900],
     ],
-    anchor: [0, 1520],
+    anchor: [0, 1100],
     loft: 6,
     round: 5,
   });

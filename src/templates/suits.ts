@@ -1511,6 +1511,11 @@ function waistcoat(set: Draftset, o: StyleOptions): void {
   const vest = db
     ? draft().M(-70, 1470).L(-8, 1300).L(42, 1230).L(42, 990).L(-160, 998).L(-158, 1100).L(-172, 1300).L(-110, 1470).Z()
     : draft().M(-70, 1470).L(0, 1232).L(0, 990).L(-52, 946).Q(-115, 972, -160, 994).L(-158, 1100).L(-172, 1300).L(-110, 1470).Z();
+  // A garment of its own, cut from the same cloth as the coat and laid out by its own centre front:
+  // a check's bars fall where its cutter placed them, not where the coat's do. With the coat's
+  // pattern origin (up to b143) the checks ran on unbroken from the open coat's fronts onto it, and
+  // in a check the coat's front edge all but vanished.
+  const origin: Pt = [0, 1232];
   pieces.push({
     id: 'waistcoat-right',
     kind: 'waistcoat',
@@ -1519,7 +1524,7 @@ function waistcoat(set: Draftset, o: StyleOptions): void {
       [0, 1400],
       [0, 1000],
     ],
-    anchor: [0, 1100],
+    anchor: origin,
     loft: 6,
     round: 8,
   });
@@ -1531,7 +1536,7 @@ function waistcoat(set: Draftset, o: StyleOptions): void {
       [0, 1400],
       [0, 1000],
     ],
-    anchor: [0, 1100],
+    anchor: origin,
     loft: 6,
     round: 8,
   });

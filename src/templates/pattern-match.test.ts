@@ -43,6 +43,51 @@ function stripesAcross(raw: { width: number; rgb: Uint8Array }, y: number, x0: n
   return centres;
 }
 
+/**
+ * The phase (mm, within one repeat) of a pattern over the pixels of one panel lying within `reach`
+ * px of another, measured across the lines that run along `grainDeg` (a pinstripe's stripes run
+ * along the warp; a check's bars across it run along the grain + 90°): the circular mean of their
+ * position, weighted by how far each pixel's light stands above its neighbourhood's.
+ */
+function stripePhase(
+  raw: { width: number; height: number; rgb: Uint8Array },
+  panel: Uint8Array,
+  own: number,
+  other: number,
+  grainDeg: number,
+  pxPerMm: number,
+  reach: number,
+  repeatMm = REPEAT_MM,
+): { phase: number; n: number } {
+  const { width: W, height: H } = raw;
+  const period = repeatMm * pxPerMm;
+  const [c, s] = [Math.cos((grainDeg * Math.PI) / 180), Math.sin((grainDeg * Math.PI) / 180)];
+  let re = 0;
+  let im = 0;
+  let n = 0;
+  for (let y = reach; y < H - reach; y++)
+    for (let x = reach; x < W - reach; x++) {
+      if (panel[y * W + x] !== own) continue;
+      let near = false;
+      for (let dy = -reach; dy <= reach && !near; dy++) for (let dx = -reach; dx <= reach; dx++) if (panel[(y + dy) * W + x + dx] === other) near = true;
+      if (!near) continue;
+      let mean = 0;
+      for (let dy = -4; dy <= 4; dy++) for (let dx = -4; dx <= 4; dx++) mean += linearLumAt(raw, x + dx, y + dy);
+      const w = Math.max(0, linearLumAt(raw, x, y) - mean / 81);
+      const a = (2 * Math.PI * (x * c - y * s)) / period;
+      re += w * Math.cos(a);
+      im += w * Math.sin(a);
+      n++;
+    }
+  return { phase: ((Math.atan2(im, re) / (2 * Math.PI) + 1) % 1) * repeatMm, n };
+}
+
+/** How far apart two phases lie within a repeat (mm). */
+function outOfStep(a: number, b: number, repeatMm: number): number {
+  const d = Math.abs(a - b);
+  return Math.min(d, repeatMm - d);
+}
+
 describe('the collar from behind', () => {
   it.each(['single-breasted', 'double-breasted'] as const)(
     '%s: a pinstripe runs down the collar and on into the back, stripe for stripe (HD)',
@@ -64,44 +109,6 @@ describe('the collar from behind', () => {
 });
 
 describe('the collar from the front', () => {
-  /**
-   * The phase (mm, within one repeat) of a pinstripe's stripes over the pixels of one panel lying
-   * within `reach` px of another, measured across the stripes (whose direction the panel's grain
-   * gives): the circular mean of the stripes' position, weighted by how far each pixel's light
-   * stands above its neighbourhood's.
-   */
-  function stripePhase(
-    raw: { width: number; height: number; rgb: Uint8Array },
-    panel: Uint8Array,
-    own: number,
-    other: number,
-    grainDeg: number,
-    pxPerMm: number,
-    reach: number,
-  ): { phase: number; n: number } {
-    const { width: W, height: H } = raw;
-    const period = REPEAT_MM * pxPerMm;
-    const [c, s] = [Math.cos((grainDeg * Math.PI) / 180), Math.sin((grainDeg * Math.PI) / 180)];
-    let re = 0;
-    let im = 0;
-    let n = 0;
-    for (let y = reach; y < H - reach; y++)
-      for (let x = reach; x < W - reach; x++) {
-        if (panel[y * W + x] !== own) continue;
-        let near = false;
-        for (let dy = -reach; dy <= reach && !near; dy++) for (let dx = -reach; dx <= reach; dx++) if (panel[(y + dy) * W + x + dx] === other) near = true;
-        if (!near) continue;
-        let mean = 0;
-        for (let dy = -4; dy <= 4; dy++) for (let dx = -4; dx <= 4; dx++) mean += linearLumAt(raw, x + dx, y + dy);
-        const w = Math.max(0, linearLumAt(raw, x, y) - mean / 81);
-        const a = (2 * Math.PI * (x * c - y * s)) / period;
-        re += w * Math.cos(a);
-        im += w * Math.sin(a);
-        n++;
-      }
-    return { phase: ((Math.atan2(im, re) / (2 * Math.PI) + 1) % 1) * REPEAT_MM, n };
-  }
-
   it.each(['single-breasted', 'double-breasted', 'three-piece'] as const)(
     "%s: a pinstripe's stripes meet the lapel's across the gorge seam (HD)",
     async (cut) => {
@@ -120,8 +127,7 @@ describe('the collar from the front', () => {
         // another way, do not add up to a phase there.
         const onLapel = stripePhase(raw, maps.panel, lapel, collar, grain, pxPerMm, 6);
         const onCollar = stripePhase(raw, maps.panel, collar, lapel, grain, pxPerMm, 6);
-        const d = Math.abs(onLapel.phase - onCollar.phase);
-        const apart = Math.min(d, REPEAT_MM - d);
+        const apart = outOfStep(onLapel.phase, onCollar.phase, REPEAT_MM);
         console.log(`${cut} ${side}: stripes ${apart.toFixed(2)} mm out of step across the gorge (${onLapel.n} / ${onCollar.n} px beside it)`);
         // Up to b142 the collar's warp ran along its leaf: 1.2 (single-breasted, left), 4.9
         // (double-breasted, right) and 1.75 mm (three-piece, left) out of step; now under 0.15.
@@ -131,4 +137,31 @@ describe('the collar from the front', () => {
       }
     },
   );
+});
+
+describe('the waistcoat', () => {
+  it("is a garment of its own: a check's bars on it are not the open coat's run on across the coat's edge (HD)", async () => {
+    const repeatMm = 60;
+    const glen: FabricSpec = { hex: '#6E6F70', design: { weave: 'twill', pattern: 'glencheck', threadMm: 0.25, repeatMm } };
+    const options = resolveOptions('three-piece', {});
+    const [raw, maps, tpl] = await Promise.all([
+      engine.renderRaw({ cut: 'three-piece', view: 'front', fabric: glen, options }, 'hd'),
+      engine.shadingMaps('three-piece', 'front', glen, 'hd', options),
+      engine.template('three-piece', 'front', options),
+    ]);
+    for (const side of ['left', 'right'] as const) {
+      const coat = tpl.panels.findIndex((p) => p.id === `forepart-${side}`);
+      const vest = tpl.panels.findIndex((p) => p.id === `waistcoat-${side}`);
+      const across = tpl.panels[coat]!.grainAngle + 90;
+      const pxPerMm = tpl.panels[coat]!.pxPerMm * 2;
+      const onCoat = stripePhase(raw, maps.panel, coat, vest, across, pxPerMm, 6, repeatMm);
+      const onVest = stripePhase(raw, maps.panel, vest, coat, across, pxPerMm, 6, repeatMm);
+      const apart = outOfStep(onCoat.phase, onVest.phase, repeatMm);
+      console.log(`three-piece ${side}: the check's bars ${apart.toFixed(1)} mm out of step across the coat's edge (${onCoat.n} / ${onVest.n} px beside it)`);
+      // Up to b143 the waistcoat had the coat's pattern origin: 1.3 mm (left); now 12-13 mm.
+      expect(onCoat.n).toBeGreaterThan(200);
+      expect(onVest.n).toBeGreaterThan(200);
+      expect(apart).toBeGreaterThan(5);
+    }
+  });
 });

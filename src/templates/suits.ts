@@ -4309,18 +4309,20 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
     const fore = panels.find((p) => p.id === 'forepart-left');
     const sl = panels.find((p) => p.id === 'sleeve-left');
     if (fore && sl) sl.anchor = matchPatternAt(fore, sl, proj.project(FAR_SHOULDER_POINT[0], FAR_SHOULDER_POINT[1]));
-  } else if (v !== 'back') {
+  }
+  if (v !== 'back') {
     // A cutter matches a check's bars across the front of the sleeve and the forepart at chest
     // level, where the sleeve hangs beside it (up to b144 they were 19 mm out of step in a 60 mm
-    // glen check: the sleeve read as cut from another length of cloth).
-    for (const [side, s] of [
-      ['right', -1],
-      ['left', 1],
+    // glen check, 7 mm on the near arm turned: the sleeve read as cut from another length of cloth).
+    // Turned, only the near sleeve hangs beside the chest (the far one is matched at its shoulder).
+    const [x, y] = SLEEVE_INNER[2]!;
+    for (const [side, at] of [
+      ['right', proj.project(x, y, turned ? 'near-arm' : 'torso')],
+      ...(turned ? [] : [['left', proj.project(-x, y)] as const]),
     ] as const) {
       const fore = panels.find((p) => p.id === `forepart-${side}`);
       const sl = panels.find((p) => p.id === `sleeve-${side}`);
-      const [x, y] = SLEEVE_INNER[2]!;
-      if (fore && sl) sl.anchor = matchPatternAt(fore, sl, proj.project(-s * x, y));
+      if (fore && sl) sl.anchor = matchPatternAt(fore, sl, at);
     }
   }
   // Thread is cloth-matched, so buttonholes and pick stitching are drawn into the shading.

@@ -1,9 +1,11 @@
 /**
- * A tailor's eye on a striped coat: the top collar is cut with its centre back on the straight grain,
- * so from behind its stripes run down it and on into the back's below, and from the front they meet
- * the lapel's across the gorge seam (a cutter matches them at both). Up to b142 the collar's warp ran
- * round the neck: a pinstripe crossed the back of the collar in level lines above the back's upright
- * ones, and broke step with the lapel's at the gorge.
+ * A tailor's eye on a striped or checked coat, where a cutter matches the pattern: the top collar is
+ * cut with its centre back on the straight grain, so from behind its stripes run down it and on into
+ * the back's, and from the front they meet the lapel's across the gorge seam; a check's bars run on
+ * from the chest across the sleeve hanging beside it; and the waistcoat, a garment of its own, is
+ * laid out by its own centre front, not as a continuation of the open coat's cloth. Up to b142 the
+ * collar's warp ran round the neck: a pinstripe crossed the back of the collar in level lines above
+ * the back's upright ones, and broke step with the lapel's at the gorge.
  */
 import { describe, expect, it } from 'vitest';
 import { createComposeEngine } from '../engines/compose/index.ts';

@@ -126,6 +126,6 @@ const PHOTO_PX_PER_MM = 0.9;
 /** Each octave's weight at a build's resolution, scaled so the full mottle has unit deviation. */
 export function octaveWeights(pxPerMm: number): number[] {
   const total = Math.sqrt(OCTAVES.reduce((s, [, , w]) => s + w * w, 0));
-  const finer = Math.min(1, PHOTO_PX_PER_MM / pxPerMm);
-  return OCTAVES.map(([lambda, , w]) => (resolved(lambda * pxPerMm) * w * (lambda < YARN_SCALE_MM ? finer : 1)) / total / NOISE_SD);
+  const yarnFade = Math.min(1, PHOTO_PX_PER_MM / pxPerMm);
+  return OCTAVES.map(([lambda, , w]) => (resolved(lambda * pxPerMm) * w * (lambda < YARN_SCALE_MM ? yarnFade : 1)) / total / NOISE_SD);
 }

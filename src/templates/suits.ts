@@ -2531,8 +2531,8 @@ function draftBack(style: SuitStyle): Draftset {
   const collar = draft().M(-112, 1489).C(-97, 1495, -88, 1530, -60, 1538).Q(0, 1544, 60, 1538).C(88, 1530, 97, 1495, 112, 1489).Q(0, 1474, -112, 1489).Z();
   // The top collar is cut with its centre back on the straight grain, and a cutter lays it so that
   // its stripes run on from the back's: the back's grain and pattern origin, so a stripe or a check
-  // crosses the collar's edge unbroken. (Its warp run round the neck, up to b142, crossed a pinstripe
-  // over the back of the collar in level lines.)
+  // crosses the collar's edge unbroken. (With its warp run round the neck, up to b142, a pinstripe
+  // crossed the back of the collar in level lines.)
   pieces.push({
     id: 'collar-back',
     kind: 'collar',
@@ -3775,9 +3775,10 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
     ? trimTooth('shirtTooth', d(shirt), SHIRT_TOOTH, proj)
     : `<filter id="shirtGrain" x="0%" y="0%" width="100%" height="100%"><feTurbulence type="fractalNoise" baseFrequency="${(0.35 / (SHIRT_GRAIN_MM * proj.pxPerMm)).toFixed(3)} ${(1 / (SHIRT_GRAIN_MM * proj.pxPerMm)).toFixed(3)}" numOctaves="2" seed="7"/><feColorMatrix type="matrix" values="0 0 0 0 0  0 0 0 0 0  0 0 0 0 0  ${-SHIRT_GRAIN_DEPTH * 2} 0 0 0 ${SHIRT_GRAIN_DEPTH}"/><feComposite operator="in" in2="SourceAlpha"/></filter><path d="${d(shirt)}" fill="#000" filter="url(#shirtGrain)"/>`;
   // No tie: through the open neck one sees into the shirt, the inside of its back under the band, in
-  // the neck's shade. Each front's folded edge along the opening is lit on its rim and casts a soft
-  // shadow inward, toward the side away from the key light. Drawn before the band, which covers its
-  // top: laid over the band's foot, the two shades made a dark bar across the opening.
+  // the neck's shade, deepest where the fronts meet at its foot. Each front's folded edge along the
+  // opening is lit on its rim and casts a soft shadow inward, toward the side away from the key light.
+  // Drawn before the band, which covers its top: laid over the band's foot, the two shades made a
+  // dark bar across the opening.
   const neckOpening = (() => {
     if (!open) return '';
     const { corner, foot } = SHIRT_OPEN_NECK;
@@ -3912,8 +3913,8 @@ function underlaySvg(style: SuitStyle, proj: Projection, view: ViewName): string
       ].join('');
     };
     // The collar band left undone: its two ends show under the collar leaves where the collar parts,
-    // the button on the wearer's right, the buttonhole across the left (drawn plain, the open neck
-    // read as a V cut in a shirt front). The buttonhole is a slit between two lips of close stitching
+    // the button on the wearer's right, the buttonhole across the left (without them, up to b140, the
+    // open neck read as a V cut in a shirt front). The buttonhole is a slit between two lips of close stitching
     // in the shirt's own thread, a fine line of shade round them; its far end runs under the leaf.
     const { x: bandX, y: bandY } = SHIRT_BAND_BUTTON;
     const holeFrom = -bandX - 5;

@@ -4305,22 +4305,23 @@ export function draftCutView(cut: string, view: string, options?: StyleOptions):
       profile: p.profile ?? (p.kind === 'sleeve' ? 'cylinder' : p.kind === 'trouser' ? 'pressed' : 'canvas'),
     };
   });
-  if (turned) {
-    // Stripes run on from the far shoulder over the sleeve head: matched at the shoulder point.
-    const fore = panels.find((p) => p.id === 'forepart-left');
-    const sl = panels.find((p) => p.id === 'sleeve-left');
-    if (fore && sl) sl.anchor = matchPatternAt(fore, sl, proj.project(FAR_SHOULDER_POINT[0], FAR_SHOULDER_POINT[1]));
-  }
   if (v !== 'back') {
     // A cutter matches a check's bars across the front of the sleeve and the forepart at chest
     // level, where the sleeve hangs beside it (up to b144 they were 19 mm out of step in a 60 mm
     // glen check, 7 mm on the near arm turned: the sleeve read as cut from another length of cloth).
-    // Turned, only the near sleeve hangs beside the chest (the far one is matched at its shoulder).
+    // Turned, the far sleeve hangs behind the body: its stripes run on from the far shoulder over
+    // its head, matched at the shoulder point.
     const [x, y] = SLEEVE_INNER[2]!;
-    for (const [side, at] of [
-      ['right', proj.project(x, y, turned ? 'near-arm' : 'torso')],
-      ...(turned ? [] : [['left', proj.project(-x, y)] as const]),
-    ] as const) {
+    const matchAt: Array<['right' | 'left', [number, number]]> = turned
+      ? [
+          ['right', proj.project(x, y, 'near-arm')],
+          ['left', proj.project(FAR_SHOULDER_POINT[0], FAR_SHOULDER_POINT[1])],
+        ]
+      : [
+          ['right', proj.project(x, y)],
+          ['left', proj.project(-x, y)],
+        ];
+    for (const [side, at] of matchAt) {
       const fore = panels.find((p) => p.id === `forepart-${side}`);
       const sl = panels.find((p) => p.id === `sleeve-${side}`);
       if (fore && sl) sl.anchor = matchPatternAt(fore, sl, at);

@@ -32,6 +32,21 @@ function frontLuma(raw: { width: number; rgb: Uint8Array }): (x: number, y: numb
   };
 }
 
+/** The mean of some values. */
+const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+
+/**
+ * A four-hole shirt button centred at (x, y) (body mm), read through `luma`: the mean of its four
+ * holes, 1.2 mm out diagonally (each the darkest of a 0.6 mm square), and of the disc between them.
+ */
+function buttonHoles(luma: (x: number, y: number) => number, x: number, y: number): { holes: number; disc: number } {
+  const hole = (hx: number, hy: number) => Math.min(...[-0.3, 0, 0.3].flatMap((dx) => [-0.3, 0, 0.3].map((dy) => luma(hx + dx, hy + dy))));
+  return {
+    holes: mean([-1, 1].flatMap((dx) => [-1, 1].map((dy) => hole(x + dx * 1.2, y + dy * 1.2)))),
+    disc: mean([luma(x, y + 2.4), luma(x, y - 2.4), luma(x + 2.4, y), luma(x - 2.4, y)]),
+  };
+}
+
 /** Lab of pixel i of a render. */
 function labAt(raw: { rgb: Uint8Array }, i: number): number[] {
   return linearToLab([srgbToLinear(raw.rgb[i * 3]! / 255), srgbToLinear(raw.rgb[i * 3 + 1]! / 255), srgbToLinear(raw.rgb[i * 3 + 2]! / 255)]);
@@ -196,8 +211,8 @@ describe('pick stitching along the lapels', () => {
       const d = m.dash!.split(' ').map(Number);
       const pitch = d.reduce((a, b) => a + b, 0) / (d.length / 2) / src.pxPerMm;
       const gaps = d.filter((_, i) => i % 2 === 1);
-      const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
-      const cv = Math.sqrt(gaps.reduce((a, g) => a + (g - mean) ** 2, 0) / gaps.length) / mean;
+      const gap = mean(gaps);
+      const cv = Math.sqrt(gaps.reduce((a, g) => a + (g - gap) ** 2, 0) / gaps.length) / gap;
       console.log(`${view}: ${gaps.length} stitches before the sequence repeats, pitch ${pitch.toFixed(2)} mm, gaps vary ${(cv * 100).toFixed(1)} %`);
       expect(pitch).toBeGreaterThan(4);
       expect(pitch).toBeLessThan(5.5);
@@ -320,12 +335,9 @@ describe("a tieless collar's band", () => {
       const raw = await tielessHd(shirt);
       const luma = frontLuma(raw);
       const { x, y } = SHIRT_BAND_BUTTON;
-      const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
       // The band beside the button, on the side away from the opening (level with it, 6.5 mm out).
       const band = mean([luma(x - 6.5, y), luma(x - 6.5, y + 1)]);
-      const hole = (hx: number, hy: number) => Math.min(...[-0.3, 0, 0.3].flatMap((dx) => [-0.3, 0, 0.3].map((dy) => luma(hx + dx, hy + dy))));
-      const holes = mean([-1, 1].flatMap((dx) => [-1, 1].map((dy) => hole(x + dx * 1.2, y + dy * 1.2))));
-      const between = mean([luma(x, y + 2.4), luma(x, y - 2.4), luma(x + 2.4, y), luma(x - 2.4, y)]);
+      const { holes, disc: between } = buttonHoles(luma, x, y);
       // Its buttonhole on the other end: a slit across the band, in shade against the band 2 mm above
       // and below it, along 8 mm of it.
       const slit = mean(Array.from({ length: 9 }, (_, i) => Math.min(luma(-x - 4 + i, y), luma(-x - 4 + i, y + 0.5), luma(-x - 4 + i, y - 0.5))));
@@ -382,18 +394,13 @@ describe("the shirt's buttons (no tie)", () => {
       let rim = Infinity;
       for (let a = Math.PI / 2; a <= Math.PI; a += Math.PI / 24) for (const d of [3.6, 4, 4.4]) rim = Math.min(rim, luma(d * Math.cos(a), y + d * Math.sin(a)));
       // The four holes against the disc between them.
-      const hole = (x: number, yy: number) => Math.min(...[-0.3, 0, 0.3].flatMap((dx) => [-0.3, 0, 0.3].map((dy) => luma(x + dx, yy + dy))));
-      const holes = [-1, 1].flatMap((dx) => [-1, 1].map((dy) => hole(dx * 1.2, y + dy * 1.2)));
-      const between = [luma(0, y + 2.4), luma(0, y - 2.4), luma(2.4, y), luma(-2.4, y)];
-      const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-      console.log(
-        `${shirt} shirt button at ${y}: rim ${(rim / shirtTone).toFixed(2)} of the shirt, holes ${(mean(holes) / mean(between)).toFixed(2)} of the disc`,
-      );
+      const { holes, disc } = buttonHoles(luma, 0, y);
+      console.log(`${shirt} shirt button at ${y}: rim ${(rim / shirtTone).toFixed(2)} of the shirt, holes ${(holes / disc).toFixed(2)} of the disc`);
       // Up to b121 each button was a ring of the shirt's shade colour round a disc of its lit colour
       // (the rim at 0.81-0.84 of the shirt, lit side and all), with no holes (1.00). Now 0.94-1.01, and
       // holes 1.2 mm across at 0.88-0.94 of the disc (some 2 px wide at HD).
       expect(rim / shirtTone, `${shirt} ${y}: rim on the lit side`).toBeGreaterThan(0.9);
-      expect(mean(holes) / mean(between), `${shirt} ${y}: holes`).toBeLessThan(0.975);
+      expect(holes / disc, `${shirt} ${y}: holes`).toBeLessThan(0.975);
     }
   });
 });

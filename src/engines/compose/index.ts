@@ -6,6 +6,7 @@
 import sharp from 'sharp';
 import {
   cutViewAtHand,
+  cutViewSource,
   hdLevel,
   loadCutView,
   loadQuickView,
@@ -20,7 +21,7 @@ import {
 import type { CutView, LevelName, ViewLevel } from '../../templates/types.ts';
 import { warmTextureGenerator } from '../../fabrics/index.ts';
 import type { CutViewInfo, EncodedImage, Engine, FabricDesign, FabricSpec, ImageFormat, OutputSize, RenderRequest, RenderResult } from '../types.ts';
-import { clothAlbedo, finishFor, renderCloth, renderOverlay, type Finish } from './render.ts';
+import { clothAlbedo, finishFor, plainEntries, plainPanels, renderCloth, renderOverlay, renderPlain, type Finish } from './render.ts';
 import { TextureCache, type LinearTexture } from './texture.ts';
 import { WasmCloth } from './wasm/cloth.ts';
 import { applyStamp, stampFor } from './watermark.ts';
@@ -32,9 +33,10 @@ import { applyStamp, stampFor } from './watermark.ts';
  * lattice, chalk stripes feathered, TEXTURE_VERSION fab3; 6: the teeth of a houndstooth and of a glen check's
  * houndstooth blocks stepped thread by thread, fab4; 7: a glen check's hairlines woven 2-and-2 thread by
  * thread, fab5; 8: a worsted's picks nearly one tone, fab6; 9: procedural cloth's fine grain, fab7; 10: a
- * drawn garment's mottle drawn at HD's own resolution).
+ * drawn garment's mottle drawn at HD's own resolution; 11: the undercollar inside the back of the neck
+ * drawn in plain melton, not the cloth's pattern).
  */
-export const COMPOSE_ENGINE_VERSION = 'compose-10';
+export const COMPOSE_ENGINE_VERSION = 'compose-11';
 
 export interface ComposeEngineOptions {
   /** Bytes of linearised textures kept in memory (default 96 MB). */
@@ -228,9 +230,21 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
     return kept;
   }
 
+  // Per level, its entries on plain panels (see `plainPanels`), found once.
+  const plain = new WeakMap<ViewLevel, { flags: Uint8Array; entries: Int32Array }>();
+  function plainOf(level: ViewLevel, panels: CutView['panels']) {
+    let p = plain.get(level);
+    if (!p) {
+      const flags = plainPanels(panels);
+      p = { flags, entries: plainEntries(level, flags) };
+      plain.set(level, p);
+    }
+    return p;
+  }
+
   /** Draws the level in `rgb` (as large as the level's base). */
   function renderLevel(
-    cv: Pick<CutView, 'cut' | 'view' | 'version'> & { quick?: boolean },
+    cv: Pick<CutView, 'cut' | 'view' | 'version' | 'panels'> & { quick?: boolean },
     size: OutputSize,
     level: ViewLevel,
     tex: LinearTexture,
@@ -243,6 +257,8 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
       rgb.set(level.base);
       renderCloth(level, tex, f, rgb);
     }
+    const { flags, entries } = plainOf(level, cv.panels);
+    renderPlain(level, entries, flags, tex, f, rgb);
     renderOverlay(level, rgb);
     return { width: level.width, height: level.height, rgb };
   }
@@ -376,7 +392,13 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
       const sizes: OutputSize[] = (['hd', 'full', 'preview', 'thumb'] as const).filter((s) => (request.sizes ? request.sizes.includes(s) : s !== 'hd'));
       const quick = await quickLevels(request, sizes);
       const cv = quick
-        ? { cut: request.cut, view: request.view, version: quick.version, quick: true }
+        ? {
+            cut: request.cut,
+            view: request.view,
+            version: quick.version,
+            quick: true,
+            panels: cutViewSource(request.cut, request.view, request.options).panels,
+          }
         : (request.template ?? (await template(request.cut, request.view, request.options)));
       const levels = quick ? quick.levels : await Promise.all(sizes.map((s) => levelOf(cv as CutView, s)));
       if (quick) timings.quickTemplate = 1;

@@ -54,6 +54,23 @@ describe('first preview of a style not built yet', () => {
       if (dark(quick) !== dark(built)) disagree++;
     }
     expect(disagree / cloth).toBeLessThan(0.01);
+
+    // The undercollar inside the neck is plain melton in the quick preview too, as in the built one:
+    // few of its pixels stand clearly above the built preview's (3 %, where the two draw its edge
+    // and light a little differently; 12 % when the quick preview drew it in the pinstripe).
+    const cv = await engine.template('double-breasted', 'front', options);
+    const inside = cv.panels.findIndex((p) => p.id === 'collar-back');
+    const maps = await engine.shadingMaps('double-breasted', 'front', charcoal, 'preview', options);
+    const lum = (img: typeof quick, i: number) => img.px[i * 3]! + img.px[i * 3 + 1]! + img.px[i * 3 + 2]!;
+    let neck = 0;
+    let stripes = 0;
+    for (let i = 0; i < maps.panel.length; i++) {
+      if (maps.panel[i] !== inside || maps.coverage[i] !== 255) continue;
+      neck++;
+      if (lum(quick, i) > lum(built, i) * 1.15 + 6) stripes++;
+    }
+    expect(neck).toBeGreaterThan(200);
+    expect(stripes / neck).toBeLessThan(0.06);
   });
 
   it('drafts the values likely next ahead: their first preview finds its levels drafted', async () => {

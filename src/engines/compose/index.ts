@@ -34,9 +34,10 @@ import { applyStamp, stampFor } from './watermark.ts';
  * houndstooth blocks stepped thread by thread, fab4; 7: a glen check's hairlines woven 2-and-2 thread by
  * thread, fab5; 8: a worsted's picks nearly one tone, fab6; 9: procedural cloth's fine grain, fab7; 10: a
  * drawn garment's mottle drawn at HD's own resolution; 11: the undercollar inside the back of the neck
- * drawn in plain melton, not the cloth's pattern).
+ * drawn in plain melton, not the cloth's pattern; 12: buttons matching the cloth dyed to its colour, not
+ * patterned with it).
  */
-export const COMPOSE_ENGINE_VERSION = 'compose-11';
+export const COMPOSE_ENGINE_VERSION = 'compose-12';
 
 export interface ComposeEngineOptions {
   /** Bytes of linearised textures kept in memory (default 96 MB). */

@@ -155,14 +155,15 @@ export function renderOverlay(level: ViewLevel, out: Uint8Array): void {
 }
 
 /**
- * Panels made of a plain cloth rather than the suit's: the undercollar, seen inside the back of the
- * neck, is melton, a fulled felt with no weave or pattern to show, dyed to the cloth's colour. Their
- * index in `panels`, flagged.
+ * Panels a tailor makes of something plain dyed to the cloth's colour rather than of the cloth: the
+ * undercollar, seen inside the back of the neck, is melton, a fulled felt with no weave or pattern to
+ * show; buttons matching the cloth are corozo or horn dyed to it (drawn as the cloth, a pinstripe ran
+ * across each like a covered button's). Their index in `panels`, flagged.
  */
 export function plainPanels(panels: ReadonlyArray<{ kind: string }>): Uint8Array {
   const flags = new Uint8Array(256);
   panels.forEach((p, i) => {
-    if (p.kind === 'inside') flags[i] = 1;
+    if (p.kind === 'inside' || p.kind === 'button') flags[i] = 1;
   });
   return flags;
 }

@@ -1,8 +1,11 @@
 /**
- * A tailor's eye on the back of the neck, seen through the coat's neck opening from the front: that
- * is the inside of the collar's stand, the undercollar, which a tailor cuts from melton (a fulled,
- * plain felt dyed to the cloth) and never from the suit's cloth. Up to compose-10 it was drawn in
- * the cloth itself: a glen check's bars or a pinstripe's stripes ran round the inside of the neck.
+ * What a tailor makes of something other than the suit's cloth, dyed to it:
+ * - the back of the neck, seen through the coat's neck opening from the front, is the inside of the
+ *   collar's stand, the undercollar, cut from melton (a fulled, plain felt). Up to compose-10 it was
+ *   drawn in the cloth itself: a glen check's bars or a pinstripe's stripes ran round the inside of
+ *   the neck;
+ * - buttons "matching the cloth" are corozo or horn dyed to its colour. Up to compose-11 they were
+ *   drawn as the cloth itself: a pinstripe ran across each button as across a covered one.
  */
 import { describe, expect, it } from 'vitest';
 import { deltaE2000, linearToLab, SRGB8_TO_LINEAR } from '../../fabrics/index.ts';
@@ -59,4 +62,41 @@ describe('the undercollar seen inside the back of the neck', () => {
           const cloth = engine.textureCache.get(fabric, maps.width > 1024 ? cv.levels.full.pxPerMm * 2 : cv.levels.full.pxPerMm).mean;
           expect(deltaE2000(linearToLab(neck.mean), linearToLab(cloth))).toBeLessThan(1);
         });
+});
+
+describe('buttons matching the cloth', () => {
+  it.each(['single-breasted', 'double-breasted'] as const)('%s: dyed to the cloth, no stripe across them', async (cut) => {
+    // The same pinstripe at two spacings: on the cloth the stripes move; on a plain button only the
+    // cloth's mean colour, a hair apart between the two, changes, evenly over its face.
+    const options = resolveOptions(cut, { buttons: 'matching' });
+    const cv = await engine.template(cut, 'front', options);
+    const buttons = new Set(cv.panels.flatMap((p, i) => (p.kind === 'button' ? [i] : [])));
+    const forepart = cv.panels.findIndex((p) => p.id === 'forepart-left');
+    expect(buttons.size).toBeGreaterThan(0);
+    const stripe = (repeatMm: number): FabricSpec => ({
+      hex: '#2B3550',
+      design: { weave: 'twill', pattern: 'pinstripe', threadMm: 0.22, repeatMm, sheen: 0.2 },
+    });
+    const [a, b] = await Promise.all([10, 13].map((r) => engine.renderRaw({ cut, view: 'front', fabric: stripe(r), options }, 'hd')));
+    const maps = await engine.shadingMaps(cut, 'front', stripe(10), 'hd', options);
+    // The spread of the two renders' ratio (linear luminance) over pixels of panels `on` 2 px or more
+    // inside them (a button's rim blends with the cloth beneath).
+    const W = maps.width;
+    const spread = (on: (panel: number) => boolean) => {
+      const r: number[] = [];
+      const inside = (i: number) => maps.coverage[i] === 255 && on(maps.panel[i]!);
+      for (let i = 2 * W; i < maps.coverage.length - 2 * W; i++) {
+        if (![0, -2, 2, -2 * W, 2 * W].every((d) => inside(i + d))) continue;
+        const lum = (img: { rgb: Uint8Array }) => [0, 1, 2].reduce((s, j, k) => s + [0.2126, 0.7152, 0.0722][k]! * SRGB8_TO_LINEAR[img.rgb[i * 3 + j]!]!, 0);
+        r.push(lum(a) / Math.max(1e-4, lum(b)));
+      }
+      const m = r.reduce((s, x) => s + x, 0) / r.length;
+      return { n: r.length, spread: Math.sqrt(r.reduce((s, x) => s + (x - m) ** 2, 0) / r.length) / m };
+    };
+    const face = spread((p) => buttons.has(p));
+    const cloth = spread((p) => p === forepart);
+    expect(face.n).toBeGreaterThan(500);
+    expect(cloth.spread).toBeGreaterThan(0.2);
+    expect(face.spread).toBeLessThan(Math.min(0.05, cloth.spread / 5));
+  });
 });

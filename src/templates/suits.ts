@@ -4067,7 +4067,10 @@ function overlaySvg(set: Draftset, proj: Projection, o: StyleOptions, view: View
   ${set.buttons.map((b) => buttonSvg(b, proj, matching)).join('')}`;
 }
 
-/** Matching buttons are cloth: one panel per body volume, domed by the shading like any panel. */
+/**
+ * Matching buttons are panels of their own, one per body volume, domed by the shading like any panel;
+ * the engine draws them plain in the cloth's colour (corozo dyed to it), without its weave or pattern.
+ */
 function matchingButtonPieces(set: Draftset): void {
   const byLayer = new Map<Layer, Button[]>();
   for (const b of set.buttons) {

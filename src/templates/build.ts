@@ -725,6 +725,48 @@ interface SectionHow {
    * hem cuts a row short (TUBE_CUT), not along its taper.
    */
   runOnBelow?: boolean;
+  /** Written, when given: each pixel's arc offset (see ARC_STRETCH_MAX). */
+  arc?: Float32Array;
+}
+
+/**
+ * How much a tube's surface may outrun its projection, per pixel across (its stretch √(1 + slope²),
+ * capped). A stripe or check on a sleeve or a leg lies on the cloth, not on the picture: seen from in
+ * front, the cloth turns away toward the tube's sides and its pattern crowds together there, as a
+ * photograph of a striped sleeve shows. Texture coordinates follow the surface round the section (the
+ * arc length from the crest, less the projected distance: `arc`). Uncapped, the last pixels before the
+ * outline would fold a whole repeat into one and alias; the lens of a camera averages them instead.
+ */
+const ARC_STRETCH_MAX = 2.2;
+
+/**
+ * The arc offset along one tube's run, at pixels k0..k1 of `out` from `row`: the length round the
+ * section (half-width r, half-depth mid, centre c; `f` its height over t in −1..1) from its centre to
+ * each pixel's centre, less their distance across.
+ */
+function arcOffsets(out: Float32Array, row: number, k0: number, k1: number, c: number, r: number, mid: number, f: (t: number) => number): void {
+  const stretch = (x: number) => {
+    const t = (x - c) / r;
+    const dt = 0.5 / r;
+    const slope = ((f(Math.min(1, t + dt)) - f(Math.max(-1, t - dt))) / (2 * dt)) * (mid / r);
+    return Math.min(ARC_STRETCH_MAX, Math.sqrt(1 + slope * slope)) - 1;
+  };
+  // Outward from the centre either way, in quarter-pixel steps, read at each pixel's centre.
+  for (const dir of [1, -1]) {
+    let x = c;
+    let acc = 0;
+    let k = dir > 0 ? Math.max(k0, Math.ceil(c - 0.5)) : Math.min(k1, Math.floor(c - 0.5));
+    while (dir > 0 ? k <= k1 : k >= k0) {
+      const to = k + 0.5;
+      while (dir * (to - x) > 1e-9) {
+        const step = dir * Math.min(0.25, dir * (to - x));
+        acc += stretch(x + step / 2) * step;
+        x += step;
+      }
+      out[row + k] = acc;
+      k += dir;
+    }
+  }
 }
 
 /**
@@ -742,7 +784,7 @@ function crossSection(
   depth: number,
   sigmaY: number,
   span: boolean,
-  { pressed = 0, extent, rowDepth, atLeast, full, seam, runOnBelow = false }: SectionHow = {},
+  { pressed = 0, extent, rowDepth, atLeast, full, seam, runOnBelow = false, arc }: SectionHow = {},
 ): Float32Array {
   const out = new Float32Array(plane.length);
   const under = full && new Float32Array(plane.length);
@@ -815,6 +857,7 @@ function crossSection(
         const v = mid * (pressed ? pressedSection(t, pressed) : Math.sqrt(Math.max(0, 1 - t * t)));
         out[row + k] = floor ? Math.max(0, v - floor * Math.min(1, Math.max(0, (k + 0.5 - outer) / across))) : v;
       }
+      if (arc) arcOffsets(arc, row, k0, k1, c, r, mid, pressed ? (t) => pressedSection(t, pressed) : (t) => Math.sqrt(Math.max(0, 1 - t * t)));
       if (under) {
         if (body) {
           const reach = r * (1 + DRAPE_TAIL);
@@ -844,6 +887,15 @@ function crossSection(
   const smooth = blur(runOn ?? out, w, h, 0.3, undefined, sigmaY);
   // Keep the outline exact: smoothing must not spill height outside the mask.
   for (let i = 0; i < out.length; i++) out[i] = plane[i] > 0 ? smooth[i] : 0;
+  if (arc) {
+    // Smoothed down the tube as its height is (a row's edges step along a slanting outline), over the
+    // tube alone: smoothed into the nothing past a hem, the offsets there shrank and bent every stripe.
+    const inTube = new Float32Array(plane.length);
+    for (let i = 0; i < plane.length; i++) inTube[i] = plane[i] > 0 ? 1 : 0;
+    const along = blur(arc, w, h, 0, undefined, sigmaY);
+    const share = blur(inTube, w, h, 0, undefined, sigmaY);
+    for (let i = 0; i < arc.length; i++) arc[i] = plane[i] > 0 && share[i] > 1e-3 ? along[i] / share[i] : 0;
+  }
   return out;
 }
 /**
@@ -1203,6 +1255,8 @@ interface PanelVolume {
   rw: number;
   h: Float32Array;
   d: Float32Array;
+  /** A tube's arc offsets (see ARC_STRETCH_MAX); none on canvas-held cloth, which faces the camera, nor behind the torso. */
+  a?: Float32Array;
 }
 
 function panelVolume(spec: PanelSpec, m: Tile, w: number, h: number, z: number, scale: number, sewn?: Tile): PanelVolume | undefined {
@@ -1219,6 +1273,9 @@ function panelVolume(spec: PanelSpec, m: Tile, w: number, h: number, z: number, 
   }
   const hArr = new Float32Array(rw * rh);
   const dArr = new Float32Array(hArr.length);
+  // Not for a far sleeve behind the torso: the strip of it that shows is already foreshortened as a
+  // whole by its squeeze (the side of the arm, turned from the camera).
+  const aArr = spec.profile !== 'canvas' && !spec.behind ? new Float32Array(hArr.length) : undefined;
   if (spec.profile !== 'canvas') {
     // A sleeve or trouser leg is a tube: its height is the true cross-section of a cylinder as wide
     // as the panel is in each row, not an inflated outline.
@@ -1235,6 +1292,7 @@ function panelVolume(spec: PanelSpec, m: Tile, w: number, h: number, z: number, 
       pressed: spec.profile === 'pressed' ? PRESSED : 0,
       extent: croppedExtent(spec, plane, rect, w, scale, head?.extent),
       seam: head?.seam,
+      arc: aArr,
     });
     // Behind the torso: each row's tube lowered so its top lies a little below the torso's edge
     // (height about 0 there), measured before the crown rounds the head over.
@@ -1285,15 +1343,17 @@ function panelVolume(spec: PanelSpec, m: Tile, w: number, h: number, z: number, 
   const own = tileBounds(m, 0, w, h)!;
   const ow = own.x1 - own.x0;
   const oh = own.y1 - own.y0;
-  if (ow === rw && oh === rh) return { ...rect, rw, h: hArr, d: dArr };
+  if (ow === rw && oh === rh) return { ...rect, rw, h: hArr, d: dArr, ...(aArr ? { a: aArr } : {}) };
   const hOwn = new Float32Array(ow * oh);
   const dOwn = new Float32Array(ow * oh);
+  const aOwn = aArr && new Float32Array(ow * oh);
   for (let y = 0; y < oh; y++) {
     const from = (y + own.y0 - rect.y0) * rw + own.x0 - rect.x0;
     hOwn.set(hArr.subarray(from, from + ow), y * ow);
     dOwn.set(dArr.subarray(from, from + ow), y * ow);
+    aOwn?.set(aArr!.subarray(from, from + ow), y * ow);
   }
-  return { ...own, rw: ow, h: hOwn, d: dOwn };
+  return { ...own, rw: ow, h: hOwn, d: dOwn, ...(aOwn ? { a: aOwn } : {}) };
 }
 
 /** Canvas-held cloth: flat, turning away only within its own edges (a step where layers meet). */
@@ -1462,6 +1522,7 @@ function heightField(
   edges: EdgeShares,
   rests: Uint8Array | undefined,
   tube: Uint8Array,
+  arc?: Float32Array,
 ): void {
   const T = torso?.rect ?? EMPTY;
   const tw = T.x1 - T.x0;
@@ -1470,6 +1531,8 @@ function heightField(
   const rest = torso?.rest;
   let hv = 0;
   let dv = 0;
+  // The piece's own arc offset (a tube's; see ARC_STRETCH_MAX).
+  let av = 0;
   // One piece's volume at (x, y) into hv and dv.
   // `inner`: at an internal edge with a sleeve or a trouser leg, the torso keeps its depth and the
   // blend of the two pieces (by coverage) makes the step. Scaled by its coverage there too, a partly
@@ -1479,11 +1542,13 @@ function heightField(
   const piece = (p: number, x: number, y: number, inT: boolean, inner = false) => {
     hv = 0;
     dv = 0;
+    av = 0;
     const c = contrib[p];
     if (c && x >= c.x0 && x < c.x1 && y >= c.y0 && y < c.y1) {
       const j = (y - c.y0) * c.rw + (x - c.x0);
       hv += c.h[j];
       dv += c.d[j];
+      if (c.a) av = c.a[j];
     }
     const s = support[p];
     const cs = s >= 0 ? contrib[s] : undefined;
@@ -1516,14 +1581,17 @@ function heightField(
       if (b === 255) {
         height[i] = hv;
         drape[i] = dv;
+        if (arc) arc[i] = av;
         continue;
       }
       const own = ownerShare(upper[i]);
       const h0 = hv;
       const d0 = dv;
+      const a0 = av;
       piece(b, x, y, inT, inner);
       height[i] = h0 * own + hv * (1 - own);
       drape[i] = d0 * own + dv * (1 - own);
+      if (arc) arc[i] = a0 * own + av * (1 - own);
     }
   }
 }
@@ -1941,7 +2009,7 @@ async function draftPieces(source: CutViewSource, scale: number, gate?: () => Pr
         frame,
         key,
         () => panelVolume(spec, masks[p], w, h, z, scale, sewn !== undefined ? masks[sewn] : undefined) ?? null,
-        (c) => (c ? c.h.byteLength * 2 : 0),
+        (c) => (c ? c.h.byteLength * (c.a ? 3 : 2) : 0),
         used,
       ) ?? undefined,
     );
@@ -2061,7 +2129,8 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
   // The same without the edge steps: what the weave follows (steps would tear stripes at hems).
   const drape = new Float32Array(n);
   yield;
-  heightField(height, drape, panelOf, G, ww, contrib, restingOn(P.overlaps), P.canvas, torso, { other, upper }, P.rests, P.tube);
+  const arc = new Float32Array(n);
+  heightField(height, drape, panelOf, G, ww, contrib, restingOn(P.overlaps), P.canvas, torso, { other, upper }, P.rests, P.tube, arc);
   yield;
   for (const [p, spec] of P.src.panels.entries()) {
     const c = contrib[p];
@@ -2167,6 +2236,17 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
   const dispX = new Float32Array(n);
   const dispY = new Float32Array(n);
   foldWarp(warp, coverage, ww, wh, G, dispX, dispY);
+  // A sleeve's or leg's pattern follows its surface round to its sides (see ARC_STRETCH_MAX): round
+  // its section, which is across its grain (the straight grain runs down a sleeve or a leg). Laid
+  // across the picture instead, a sleeve hanging a few degrees off plumb moved its check's bars up or
+  // down with it, out of step with the forepart's where a cutter matches them.
+  const across = P.src.panels.map((p) => [Math.cos((p.grainAngle * Math.PI) / 180), Math.sin((p.grainAngle * Math.PI) / 180)] as const);
+  for (let i = 0; i < n; i++) {
+    if (!arc[i]) continue;
+    const [c, s] = across[panelOf[i]]!;
+    dispX[i] += arc[i] * c;
+    dispY[i] -= arc[i] * s;
+  }
   return { coverage, panelOf, other, upper, shade, dispX, dispY };
 }
 

@@ -70,9 +70,9 @@ describe('stripes on a sleeve or a trouser leg', () => {
       );
       expect(crest.length).toBeGreaterThan(2);
       expect(sides.length).toBeGreaterThan(1);
-      // The pattern's scale is the cloth's where the tube faces the camera (within 5 %: its rounding
-      // and the drape's folds), and falls to under three quarters of it by the sides.
-      expect(Math.abs(mean(crest) / period - 1)).toBeLessThan(0.05);
+      // The pattern's scale is the cloth's where the tube faces the camera (within 3 %, as on every
+      // panel), and falls to under three quarters of it by the sides.
+      expect(Math.abs(mean(crest) / period - 1)).toBeLessThan(0.03);
       expect(mean(sides) / mean(crest)).toBeLessThan(0.75);
     }
   });

@@ -20,7 +20,7 @@ export { hdLevel } from './levels.ts';
 export { setDraftMemoBytes } from './build.ts';
 
 /** Bump when the rasteriser or shading model changes: part of every template version. */
-const BUILD_REVISION = 'b151';
+const BUILD_REVISION = 'b155';
 
 export interface ShippedView {
   cut: string;

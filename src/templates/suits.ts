@@ -2169,17 +2169,31 @@ function draftSuit(style: SuitStyle, front: boolean, turned = false): Draftset {
   return set;
 }
 
-/** Four kissing cuff buttons on the back edge of each sleeve, seen edge-on. */
-function cuffButtons(set: Draftset): void {
+/**
+ * Four kissing cuff buttons on each sleeve's vent, which lies round the back of the forearm from its
+ * outer side. From the front they show edge-on, a sliver at the sleeve's outline (as the reference
+ * photo's do, a third of their width); from behind the vent faces half toward the camera, so they
+ * stand inside the outline, seen at a slant. Up to b151 both views drew them alike, ovals of 0.45 of
+ * their width on the outline.
+ */
+function cuffButtons(set: Draftset, back = false): void {
   for (const s of [1, -1])
     for (let i = 0; i < 4; i++)
       set.buttons.push({
-        at: [s * armPt([-264.5, CUFF_Y + 38 + i * 15])[0], CUFF_Y + 38 + i * 15],
+        at: [s * armPt([back ? CUFF_BUTTONS_BACK_X : CUFF_BUTTONS_FRONT_X, CUFF_Y + 38 + i * 15])[0], CUFF_Y + 38 + i * 15],
         d: 14,
-        squash: 0.45,
+        squash: back ? 0.6 : 0.32,
         layer: s === 1 ? 'near-arm' : 'far-arm',
       });
 }
+/**
+ * Where the cuff buttons' centres stand across the hanging arm (before `armPt` carries them with it,
+ * which moves the sleeve's outline at the cuff to -268 mm): from the front 1 mm inside the outline, a
+ * sliver standing on the edge; from behind 8 mm inside it, the vent some 35° round from the arm's
+ * outer side toward the camera.
+ */
+const CUFF_BUTTONS_FRONT_X = -270.5;
+const CUFF_BUTTONS_BACK_X = -264;
 
 /** Seams, drape and sleeve folds of the jacket body, front or back. */
 function jacketMarks(set: Draftset, style: SuitStyle, back: boolean, turned = false): void {
@@ -2233,7 +2247,7 @@ function jacketMarks(set: Draftset, style: SuitStyle, back: boolean, turned = fa
             [-236, 1200],
             [-247, 1060],
             [-256, 960],
-            [-262, CUFF_Y + 84],
+            [CUFF_BUTTONS_BACK_X + 4, CUFF_Y + 84],
           ] as Pt[]
         ).map(armPt),
         ['sleeve'],
@@ -2718,7 +2732,7 @@ function draftBack(style: SuitStyle): Draftset {
     strength: 0.5,
     blur: 7,
   });
-  cuffButtons(set);
+  cuffButtons(set, true);
   return set;
 }
 

@@ -232,15 +232,14 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
   }
 
   // Per level, its entries on plain panels (see `plainPanels`), found once.
-  const plain = new WeakMap<ViewLevel, { flags: Uint8Array; entries: Int32Array }>();
-  function plainOf(level: ViewLevel, panels: CutView['panels']) {
-    let p = plain.get(level);
-    if (!p) {
-      const flags = plainPanels(panels);
-      p = { flags, entries: plainEntries(level, flags) };
-      plain.set(level, p);
+  const plain = new WeakMap<ViewLevel, Int32Array>();
+  function plainOf(level: ViewLevel, panels: CutView['panels']): Int32Array {
+    let entries = plain.get(level);
+    if (!entries) {
+      entries = plainEntries(level, plainPanels(panels));
+      plain.set(level, entries);
     }
-    return p;
+    return entries;
   }
 
   /** Draws the level in `rgb` (as large as the level's base). */
@@ -258,8 +257,7 @@ export function createComposeEngine(options: ComposeEngineOptions = {}): Compose
       rgb.set(level.base);
       renderCloth(level, tex, f, rgb);
     }
-    const { flags, entries } = plainOf(level, cv.panels);
-    renderPlain(level, entries, flags, tex, f, rgb);
+    renderPlain(level, plainOf(level, cv.panels), tex, f, rgb);
     renderOverlay(level, rgb);
     return { width: level.width, height: level.height, rgb };
   }

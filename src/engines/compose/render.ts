@@ -179,61 +179,34 @@ export function plainEntries(level: Pick<ViewLevel, 'panel'>, flags: Uint8Array)
 
 /**
  * The pixels of plain panels drawn again, after the cloth loop, in the cloth's mean colour under the
- * same light. A pixel on an edge between panels is listed once for each (lower first), so its whole
- * stack is composed afresh from the base: each entry's colour (the mean for a plain panel, the
- * loop's tap of the tile for the other), blended by its coverage as the loop blends.
+ * same light. A pixel on an edge between panels is listed once for each (lower first): its whole stack
+ * is composed afresh from the base, each entry by its own light and coverage as the loop blends them,
+ * and all in the plain colour (the one pixel of a neighbour's pattern at the edge is not worth a second
+ * tap of the tile).
  */
-export function renderPlain(level: ViewLevel, entries: Int32Array, flags: Uint8Array, tex: LinearTexture, finish: Finish, out: Uint8Array): void {
+export function renderPlain(level: ViewLevel, entries: Int32Array, tex: LinearTexture, finish: Finish, out: Uint8Array): void {
   if (!entries.length) return;
-  const { pix, cov, u, v, shadeQ, panel, base } = level;
-  const tw = tex.width;
-  const th = tex.height;
-  const W3 = (tw + 1) * 3;
-  const data = tex.scaled;
+  const { pix, cov, shadeQ, base } = level;
   const mean = tex.mean.map((c) => c * LIN_STEPS);
   const px = new Uint8Array(3);
-  const colour = new Float64Array(3);
   for (let e = 0; e < entries.length; e++) {
     const k = entries[e];
     const p = pix[k];
-    // The stack of entries at this pixel (at most a few), composed from the base.
     let s = k;
     while (s > 0 && pix[s - 1] === p) s--;
     let end = k + 1;
     while (end < pix.length && pix[end] === p) end++;
     const o = p * 3;
-    px[0] = base[o];
-    px[1] = base[o + 1];
-    px[2] = base[o + 2];
+    px.set(base.subarray(o, o + 3));
     for (let j = s; j < end; j++) {
-      if (flags[panel[j]]) colour.set(mean);
-      else {
-        let x = u[j] * tex.sx;
-        let y = v[j] * tex.sy;
-        x -= Math.floor(x / tw) * tw;
-        y -= Math.floor(y / th) * th;
-        const x0 = x | 0;
-        const y0 = y | 0;
-        const fx = x - x0;
-        const fy = y - y0;
-        const i00 = y0 * W3 + x0 * 3;
-        const i01 = i00 + W3;
-        for (let c = 0; c < 3; c++) {
-          const a0 = data[i00 + c] + (data[i00 + c + 3] - data[i00 + c]) * fx;
-          const a1 = data[i01 + c] + (data[i01 + c + 3] - data[i01 + c]) * fx;
-          colour[c] = a0 + (a1 - a0) * fy;
-        }
-      }
       const m = finish.mul[shadeQ[j]];
       const a = finish.add[shadeQ[j]] * LIN_STEPS + 0.5;
       const t = cov[j] / 255;
       for (let c = 0; c < 3; c++) {
-        const lit = LIN_TO_SRGB8[(colour[c] * m + a) | 0];
+        const lit = LIN_TO_SRGB8[(mean[c] * m + a) | 0];
         px[c] = cov[j] === 255 ? lit : px[c] + (lit - px[c]) * t + 0.5;
       }
     }
-    out[o] = px[0];
-    out[o + 1] = px[1];
-    out[o + 2] = px[2];
+    out.set(px, o);
   }
 }

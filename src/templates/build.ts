@@ -1540,7 +1540,7 @@ function heightField(
   let dv = 0;
   // The piece's own arc offset (a tube's; see ARC_STRETCH_MAX).
   let av = 0;
-  // One piece's volume at (x, y) into hv and dv.
+  // One piece's volume at (x, y) into hv and dv, its own arc offset into av.
   // `inner`: at an internal edge with a sleeve or a trouser leg, the torso keeps its depth and the
   // blend of the two pieces (by coverage) makes the step. Scaled by its coverage there too, a partly
   // covered pixel sank below both pieces: a row of pits along the hem's staircase over the trousers
@@ -2245,8 +2245,8 @@ function* fieldSteps(P: Pieces, W: Rect): Generator<void, WindowFields> {
   foldWarp(warp, coverage, ww, wh, G, dispX, dispY);
   // A sleeve's or leg's pattern follows its surface round to its sides (see ARC_STRETCH_MAX): round
   // its section, which is across its grain (the straight grain runs down a sleeve or a leg). Laid
-  // across the picture instead, a sleeve hanging a few degrees off plumb moved its check's bars up or
-  // down with it, out of step with the forepart's where a cutter matches them.
+  // across the picture instead, on a sleeve hanging off plumb it would move a check's bars up or down
+  // as well, out of step with the forepart's where a cutter matches them.
   const across = P.src.panels.map((p) => [Math.cos((p.grainAngle * Math.PI) / 180), Math.sin((p.grainAngle * Math.PI) / 180)] as const);
   for (let i = 0; i < n; i++) {
     if (!arc[i]) continue;

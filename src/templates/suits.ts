@@ -2187,10 +2187,10 @@ function cuffButtons(set: Draftset, back = false): void {
       });
 }
 /**
- * Where the cuff buttons' centres stand across the hanging arm (before `armPt` carries them with it,
- * which moves the sleeve's outline at the cuff to -268 mm): from the front 1 mm inside the outline, a
- * sliver standing on the edge; from behind 8 mm inside it, the vent some 35° round from the arm's
- * outer side toward the camera.
+ * Where the cuff buttons' centres stand across the hanging arm, before `armPt` carries them with it
+ * (the sleeve's outline at the cuff projects to -268 mm): from the front on the outline, a sliver
+ * standing on the edge; from behind 8 mm inside it, the vent some 35° round from the arm's outer side
+ * toward the camera.
  */
 const CUFF_BUTTONS_FRONT_X = -270.5;
 const CUFF_BUTTONS_BACK_X = -264;

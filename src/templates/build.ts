@@ -1509,7 +1509,7 @@ function rowsAround<R extends [number, ...number[]]>(rows: R[], y: number): [R, 
 }
 
 /**
- * Height field and drape: each pixel the volume of its topmost panel, of the panel that one rests on
+ * Height field, drape and the tubes' arc offsets: each pixel the volume of its topmost panel, of the panel that one rests on
  * (a lapel on its forepart) and, on canvas-held cloth, of the torso. On an internal edge (`edges`)
  * the pixel holds both pieces, the upper by its own coverage: its height is theirs in those shares.
  * Owned outright by one piece, an edge pixel stepped from one piece's height to the other's along
@@ -1529,7 +1529,7 @@ function heightField(
   edges: EdgeShares,
   rests: Uint8Array | undefined,
   tube: Uint8Array,
-  arc?: Float32Array,
+  arc: Float32Array,
 ): void {
   const T = torso?.rect ?? EMPTY;
   const tw = T.x1 - T.x0;
@@ -1588,7 +1588,7 @@ function heightField(
       if (b === 255) {
         height[i] = hv;
         drape[i] = dv;
-        if (arc) arc[i] = av;
+        arc[i] = av;
         continue;
       }
       const own = ownerShare(upper[i]);
@@ -1598,7 +1598,7 @@ function heightField(
       piece(b, x, y, inT, inner);
       height[i] = h0 * own + hv * (1 - own);
       drape[i] = d0 * own + dv * (1 - own);
-      if (arc) arc[i] = a0 * own + av * (1 - own);
+      arc[i] = a0 * own + av * (1 - own);
     }
   }
 }

@@ -10,6 +10,7 @@
  * the cloth; HD, interpolated from the full build, trades its mottle for its own (levels.ts,
  * hdLevel). Octaves finer than a build's pixels are averaged away, as a camera's pixels would.
  */
+import { PX_PER_MM } from './geometry.ts';
 
 /** Octaves of the mottle: wavelength across (mm), stretch along the warp, weight. */
 const OCTAVES: ReadonlyArray<readonly [number, number, number]> = [
@@ -118,14 +119,13 @@ export function reliefAt(px: number, py: number, pxPerMm: number, weights = octa
  * fabric's texture draws that grain itself, yarn by yarn; the relief's stand-in laid over it as well
  * drowned the weave in a blotchy grain a millimetre across, and a worsted read up close as felt. It
  * fades there in proportion to the pixel: whole at full size and below, half at HD, under a quarter
- * in the detail view.
+ * in the detail view. A full render is drawn at the native layout's PX_PER_MM.
  */
 const YARN_SCALE_MM = 2;
-const PHOTO_PX_PER_MM = 0.9;
 
 /** Each octave's weight at a build's resolution, scaled so the full mottle has unit deviation. */
 export function octaveWeights(pxPerMm: number): number[] {
   const total = Math.sqrt(OCTAVES.reduce((s, [, , w]) => s + w * w, 0));
-  const yarnFade = Math.min(1, PHOTO_PX_PER_MM / pxPerMm);
+  const yarnFade = Math.min(1, PX_PER_MM / pxPerMm);
   return OCTAVES.map(([lambda, , w]) => (resolved(lambda * pxPerMm) * w * (lambda < YARN_SCALE_MM ? yarnFade : 1)) / total / NOISE_SD);
 }

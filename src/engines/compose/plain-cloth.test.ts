@@ -8,11 +8,11 @@
  *   drawn as the cloth itself: a pinstripe ran across each button as across a covered one.
  */
 import { describe, expect, it } from 'vitest';
-import { deltaE2000, linearToLab, SRGB8_TO_LINEAR } from '../../fabrics/index.ts';
+import { deltaE2000, linearToLab, luminance, SRGB8_TO_LINEAR } from '../../fabrics/index.ts';
 import { resolveOptions } from '../../templates/options.ts';
 import type { FabricSpec } from '../types.ts';
 import { createComposeEngine, type ShadingMaps } from './index.ts';
-import { TEST_TEMPLATE_CACHE } from './test-helpers.ts';
+import { linearLumAt, TEST_TEMPLATE_CACHE } from './test-helpers.ts';
 
 const engine = createComposeEngine({ templateCacheDir: TEST_TEMPLATE_CACHE });
 
@@ -33,9 +33,8 @@ function deshaded(raw: { rgb: Uint8Array }, maps: ShadingMaps, panel: number): {
     px.push(c as [number, number, number]);
   }
   const mean = [0, 1, 2].map((j) => px.reduce((s, c) => s + c[j]!, 0) / px.length) as [number, number, number];
-  const lum = (c: number[]) => 0.2126 * c[0]! + 0.7152 * c[1]! + 0.0722 * c[2]!;
-  const m = lum(mean);
-  const spread = Math.sqrt(px.reduce((s, c) => s + (lum(c) - m) ** 2, 0) / px.length) / m;
+  const m = luminance(mean);
+  const spread = Math.sqrt(px.reduce((s, c) => s + (luminance(c) - m) ** 2, 0) / px.length) / m;
   return { mean, spread, n: px.length };
 }
 
@@ -87,8 +86,8 @@ describe('buttons matching the cloth', () => {
       const inside = (i: number) => maps.coverage[i] === 255 && on(maps.panel[i]!);
       for (let i = 2 * W; i < maps.coverage.length - 2 * W; i++) {
         if (![0, -2, 2, -2 * W, 2 * W].every((d) => inside(i + d))) continue;
-        const lum = (img: { rgb: Uint8Array }) => [0, 1, 2].reduce((s, j, k) => s + [0.2126, 0.7152, 0.0722][k]! * SRGB8_TO_LINEAR[img.rgb[i * 3 + j]!]!, 0);
-        r.push(lum(a) / Math.max(1e-4, lum(b)));
+        const [x, y] = [i % W, Math.floor(i / W)];
+        r.push(linearLumAt(a, x, y) / Math.max(1e-4, linearLumAt(b, x, y)));
       }
       const m = r.reduce((s, x) => s + x, 0) / r.length;
       return { n: r.length, spread: Math.sqrt(r.reduce((s, x) => s + (x - m) ** 2, 0) / r.length) / m };
